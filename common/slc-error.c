@@ -1,0 +1,77 @@
+/* Error objects: codes, messages, context prefixes.  See slc-error.h. */
+#include "slc-error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int
+slc_error_set(struct slc_error *err, int code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        err->code = code;
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+int
+slc_error_prefix(struct slc_error *err, const char *fmt, ...)
+{
+    char prefix[SLC_ERROR_MSG_SIZE];
+    char joined[SLC_ERROR_MSG_SIZE];
+    va_list ap;
+
+    if (!err) {
+        return SLC_EINVALID;
+    }
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    snprintf(joined, sizeof joined, "%s: %s", prefix, err->msg);
+    memcpy(err->msg, joined, sizeof err->msg);
+    return err->code;
+}
+
+void
+slc_error_clear(struct slc_error *err)
+{
+    if (err) {
+        err->code = SLC_OK;
+        err->msg[0] = '\0';
+    }
+}
+
+const char *
+slc_strerror(int code)
+{
+    switch (code) {
+    case SLC_OK:
+        return "success";
+#define SLC_ERRCODE_TEXT(name, value, text)                                  \
+    case SLC_E##name:                                                        \
+        return text;
+        SLC_ERRCODES(SLC_ERRCODE_TEXT)
+#undef SLC_ERRCODE_TEXT
+    }
+    return "unknown error";
+}
+
+const char *
+slc_errname(int code)
+{
+    switch (code) {
+    case SLC_OK:
+        return "OK";
+#define SLC_ERRCODE_NAME(name, value, text)                                  \
+    case SLC_E##name:                                                        \
+        return #name;
+        SLC_ERRCODES(SLC_ERRCODE_NAME)
+#undef SLC_ERRCODE_NAME
+    }
+    return "UNKNOWN";
+}

@@ -1,0 +1,16 @@
+/* Identifiers: random UUIDs (version 4) from the OS random source. */
+#ifndef SLC_ID_H
+#define SLC_ID_H
+
+#include <stdbool.h>
+
+#define SLC_UUID_STR_SIZE 37 /* 36 characters and the terminator */
+
+/* Writes a new lower-case UUID v4 into 'out'.  Returns 0, or SLC_EIO if the
+ * kernel's random source failed (errno left as it set it). */
+int slc_uuid4(char out[SLC_UUID_STR_SIZE]);
+
+/* True when 's' has the 8-4-4-4-12 hex form of a UUID (any version). */
+bool slc_uuid_is_valid(const char *s);
+
+#endif

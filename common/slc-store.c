@@ -1,0 +1,154 @@
+/* Store front end: backend selection by location, and call wrappers.
+ * The backends live in store-*.c. */
+#include "slc-store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Known backends.  Selected by the location's scheme, never by editing
+ * source elsewhere. */
+static const struct slc_store_class *const backends[] = {
+    &slc_store_sqlite_class,
+};
+
+void
+slc_record_clear(struct slc_record *rec)
+{
+    if (!rec) {
+        return;
+    }
+    free(rec->id);
+    free(rec->name);
+    json_decref(rec->doc);
+    memset(rec, 0, sizeof *rec);
+}
+
+int
+slc_store_open(const char *location, struct slc_store **out,
+               struct slc_error *err)
+{
+    const char *path = location;
+    size_t scheme_len = strspn(location, "abcdefghijklmnopqrstuvwxyz0123456789");
+
+    *out = NULL;
+    /* "scheme:rest" names a backend; anything else is a SQLite path. */
+    if (scheme_len && location[scheme_len] == ':') {
+        path = location + scheme_len + 1;
+    } else {
+        scheme_len = 0;
+    }
+    for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
+        const struct slc_store_class *c = backends[i];
+
+        if (scheme_len ? strlen(c->type) == scheme_len &&
+                             !strncmp(c->type, location, scheme_len)
+                       : i == 0) {
+            if (c->version != SLC_STORE_CLASS_VERSION) {
+                return slc_error_set(err, SLC_EUNSUPPORTED,
+                                     "store backend '%s' has interface "
+                                     "version %u, expected %u",
+                                     c->type, c->version,
+                                     SLC_STORE_CLASS_VERSION);
+            }
+            return c->open(path, out, err);
+        }
+    }
+    return slc_error_set(err, SLC_EUNSUPPORTED,
+                         "store '%s': unknown backend '%.*s' (known: sqlite)",
+                         location, (int)scheme_len, location);
+}
+
+void
+slc_store_close(struct slc_store *st)
+{
+    if (st) {
+        st->class->close(st);
+    }
+}
+
+int
+slc_store_begin(struct slc_store *st, struct slc_error *err)
+{
+    return st->class->begin(st, err);
+}
+
+int
+slc_store_commit(struct slc_store *st, struct slc_error *err)
+{
+    return st->class->commit(st, err);
+}
+
+void
+slc_store_rollback(struct slc_store *st)
+{
+    st->class->rollback(st);
+}
+
+int
+slc_store_get(struct slc_store *st, const char *coll, const char *id,
+              struct slc_record *out, struct slc_error *err)
+{
+    return st->class->get(st, coll, id, out, err);
+}
+
+int
+slc_store_put(struct slc_store *st, const char *coll,
+              const struct slc_record *rec, const json_t *links,
+              int64_t expected_rev, int64_t *new_rev, struct slc_error *err)
+{
+    return st->class->put(st, coll, rec, links, expected_rev, new_rev, err);
+}
+
+int
+slc_store_del(struct slc_store *st, const char *coll, const char *id,
+              int64_t expected_rev, struct slc_error *err)
+{
+    return st->class->del(st, coll, id, expected_rev, err);
+}
+
+int
+slc_store_list(struct slc_store *st, const char *coll, const char *name,
+               slc_store_visit_fn visit, void *arg, struct slc_error *err)
+{
+    return st->class->list(st, coll, name, visit, arg, err);
+}
+
+int
+slc_store_referrers(struct slc_store *st, const char *to_coll,
+                    const char *to_name, slc_store_visit_fn visit, void *arg,
+                    struct slc_error *err)
+{
+    return st->class->referrers(st, to_coll, to_name, visit, arg, err);
+}
+
+/* Copies the first record visited into the caller's record. */
+static int
+take_first(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct slc_record *out = arg;
+
+    out->id = strdup(rec->id);
+    out->name = rec->name ? strdup(rec->name) : NULL;
+    out->rev = rec->rev;
+    out->doc = json_incref(rec->doc);
+    return out->id ? 1 : SLC_ENOMEM;
+}
+
+int
+slc_store_find(struct slc_store *st, const char *coll, const char *name,
+               struct slc_record *out, struct slc_error *err)
+{
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = slc_store_list(st, coll, name, take_first, out, err);
+    if (rc == 1) {
+        return 0;
+    }
+    if (rc == 0) {
+        return slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found", coll,
+                             name);
+    }
+    slc_record_clear(out);
+    return rc == SLC_ENOMEM ? slc_error_set(err, rc, "out of memory") : rc;
+}

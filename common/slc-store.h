@@ -1,0 +1,131 @@
+/* The store: collections of JSON documents with an indexed id and name,
+ * revisions for optimistic concurrency, transactions, and links between
+ * documents (who references whom), behind a narrow backend interface.
+ *
+ * Backends: "sqlite" (one file in WAL mode, the default).  The interface is
+ * small on purpose so that a key-value backend (etcd) can implement it:
+ * documents are opaque JSON, queries are by id, by name, by collection and
+ * by link target.
+ *
+ * Revisions: every write returns the record's new revision (1 on create).
+ * A write names the revision it expects:
+ *   SLC_REV_NEW  the record must not exist (SLC_EEXISTS otherwise);
+ *   SLC_REV_ANY  create or overwrite, whatever is there;
+ *   n > 0        the record must be at revision n (SLC_ECONFLICT if it moved
+ *                on, SLC_ENOTFOUND if it is gone). */
+#ifndef SLC_STORE_H
+#define SLC_STORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "slc-error.h"
+
+#define SLC_REV_NEW 0
+#define SLC_REV_ANY (-1)
+
+struct slc_record {
+    char *id;     /* unique in its collection (a UUID for most records) */
+    char *name;   /* indexed, not unique (a descriptor id, an NS name) */
+    int64_t rev;  /* revision, >= 1 once stored */
+    json_t *doc;  /* the document; owned by the record */
+};
+
+/* Frees what a record owns and zeroes it.  Accepts NULL. */
+void slc_record_clear(struct slc_record *rec);
+
+/* Called once per record by list and referrers; 'coll' is the record's
+ * collection.  The record is borrowed for the call.  Returning non-zero
+ * stops the walk and becomes the walk's return value. */
+typedef int (*slc_store_visit_fn)(const char *coll,
+                                  const struct slc_record *rec, void *arg);
+
+struct slc_store;
+
+#define SLC_STORE_CLASS_VERSION 1
+
+/* A backend.  Every operation returns 0 or an SLC_E* code with a message
+ * in 'err'; none may be NULL.  A single operation outside begin/commit is
+ * atomic on its own. */
+struct slc_store_class {
+    unsigned version; /* SLC_STORE_CLASS_VERSION */
+    const char *type; /* "sqlite" */
+
+    /* Opens (creating if needed, with its schema) the store at 'location'
+     * and returns it in '*out'. */
+    int (*open)(const char *location, struct slc_store **out,
+                struct slc_error *err);
+    /* Closes the store; rolls back an open transaction. */
+    void (*close)(struct slc_store *st);
+
+    /* Starts a write transaction; SLC_EBUSY if one is already open on this
+     * handle.  May wait for other writers (other processes). */
+    int (*begin)(struct slc_store *st, struct slc_error *err);
+    int (*commit)(struct slc_store *st, struct slc_error *err);
+    /* Abandons the transaction; harmless when none is open. */
+    void (*rollback)(struct slc_store *st);
+
+    /* Reads record 'id' into 'out' (caller clears it). */
+    int (*get)(struct slc_store *st, const char *coll, const char *id,
+               struct slc_record *out, struct slc_error *err);
+    /* Writes 'rec' (id, name, doc; rev ignored) expecting 'expected_rev';
+     * 'links' (may be NULL) is an array of [collection, name] pairs this
+     * record references, replacing the previous ones.  The new revision
+     * goes to '*new_rev' (may be NULL). */
+    int (*put)(struct slc_store *st, const char *coll,
+               const struct slc_record *rec, const json_t *links,
+               int64_t expected_rev, int64_t *new_rev,
+               struct slc_error *err);
+    /* Deletes record 'id' (and its links) expecting 'expected_rev'. */
+    int (*del)(struct slc_store *st, const char *coll, const char *id,
+               int64_t expected_rev, struct slc_error *err);
+    /* Visits the records of 'coll' in creation order, only those named
+     * 'name' when it is not NULL. */
+    int (*list)(struct slc_store *st, const char *coll, const char *name,
+                slc_store_visit_fn visit, void *arg, struct slc_error *err);
+    /* Visits the records that link to (to_coll, to_name). */
+    int (*referrers)(struct slc_store *st, const char *to_coll,
+                     const char *to_name, slc_store_visit_fn visit,
+                     void *arg, struct slc_error *err);
+};
+
+/* Every store handle starts with this. */
+struct slc_store {
+    const struct slc_store_class *class;
+};
+
+/* The SQLite backend. */
+extern const struct slc_store_class slc_store_sqlite_class;
+
+/* Opens a store from a location: "sqlite:PATH" or a plain PATH (SQLite).
+ * Unknown schemes are SLC_EUNSUPPORTED naming the scheme. */
+int slc_store_open(const char *location, struct slc_store **out,
+                   struct slc_error *err);
+
+/* Closes 'st'.  Accepts NULL. */
+void slc_store_close(struct slc_store *st);
+
+/* Thin wrappers over the class, for readable call sites. */
+int slc_store_begin(struct slc_store *st, struct slc_error *err);
+int slc_store_commit(struct slc_store *st, struct slc_error *err);
+void slc_store_rollback(struct slc_store *st);
+int slc_store_get(struct slc_store *st, const char *coll, const char *id,
+                  struct slc_record *out, struct slc_error *err);
+int slc_store_put(struct slc_store *st, const char *coll,
+                  const struct slc_record *rec, const json_t *links,
+                  int64_t expected_rev, int64_t *new_rev,
+                  struct slc_error *err);
+int slc_store_del(struct slc_store *st, const char *coll, const char *id,
+                  int64_t expected_rev, struct slc_error *err);
+int slc_store_list(struct slc_store *st, const char *coll, const char *name,
+                   slc_store_visit_fn visit, void *arg,
+                   struct slc_error *err);
+int slc_store_referrers(struct slc_store *st, const char *to_coll,
+                        const char *to_name, slc_store_visit_fn visit,
+                        void *arg, struct slc_error *err);
+
+/* Reads the first record (in creation order) of 'coll' named 'name'. */
+int slc_store_find(struct slc_store *st, const char *coll, const char *name,
+                   struct slc_record *out, struct slc_error *err);
+
+#endif

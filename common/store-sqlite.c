@@ -1,0 +1,600 @@
+/* SQLite store backend: one database file in WAL mode.
+ *
+ * Schema (version 1, in PRAGMA user_version):
+ *   records(coll, id, name, rev, doc, seq)  primary key (coll, id),
+ *                                           index (coll, name)
+ *   links(from_coll, from_id, to_coll, to_name)  index (to_coll, to_name)
+ * Writers take the database lock up front (BEGIN IMMEDIATE) and wait up to
+ * a busy timeout for other processes, so concurrent writers serialise
+ * instead of failing half-way.  Revisions are checked in the same statement
+ * that writes, so a stale write can never overwrite a newer one. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "slc-log.h"
+#include "slc-store.h"
+
+SLC_LOG_MODULE(store);
+
+#define SCHEMA_VERSION 1
+#define BUSY_TIMEOUT_MS 10000
+
+struct sqlite_store {
+    struct slc_store up; /* must be first */
+    sqlite3 *db;
+    char *path;
+    bool in_txn;
+};
+
+static const char *const schema_v1[] = {
+    "CREATE TABLE records ("
+    " coll TEXT NOT NULL, id TEXT NOT NULL, name TEXT,"
+    " rev INTEGER NOT NULL, doc TEXT NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " PRIMARY KEY (coll, id))",
+    "CREATE INDEX records_name ON records (coll, name, seq)",
+    "CREATE INDEX records_seq ON records (coll, seq)",
+    "CREATE TABLE links ("
+    " from_coll TEXT NOT NULL, from_id TEXT NOT NULL,"
+    " to_coll TEXT NOT NULL, to_name TEXT NOT NULL,"
+    " PRIMARY KEY (from_coll, from_id, to_coll, to_name))",
+    "CREATE INDEX links_to ON links (to_coll, to_name)",
+    "PRAGMA user_version = 1",
+};
+
+static struct sqlite_store *
+sqlite_store_cast(struct slc_store *st)
+{
+    return (struct sqlite_store *)st;
+}
+
+static int
+db_error(struct sqlite_store *s, struct slc_error *err, const char *what)
+{
+    int ec = sqlite3_errcode(s->db);
+    int code = ec == SQLITE_BUSY || ec == SQLITE_LOCKED ? SLC_EBUSY
+               : ec == SQLITE_NOMEM                     ? SLC_ENOMEM
+                                                        : SLC_EIO;
+
+    return slc_error_set(err, code, "store '%s': %s: %s", s->path, what,
+                         sqlite3_errmsg(s->db));
+}
+
+static int
+exec_sql(struct sqlite_store *s, const char *sql, struct slc_error *err)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        return db_error(s, err, sql);
+    }
+    return 0;
+}
+
+/* Prepares 'sql' and binds the NULL-terminated text arguments in order. */
+static int
+prepare(struct sqlite_store *s, const char *sql, sqlite3_stmt **stmt,
+        struct slc_error *err, ...)
+{
+    va_list ap;
+    int i = 1;
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK) {
+        return db_error(s, err, "prepare");
+    }
+    va_start(ap, err);
+    for (const char *arg; (arg = va_arg(ap, const char *)); i++) {
+        sqlite3_bind_text(*stmt, i, arg, -1, SQLITE_STATIC);
+    }
+    va_end(ap);
+    return 0;
+}
+
+static int
+create_schema(struct sqlite_store *s, struct slc_error *err)
+{
+    int version = -1, rc;
+    sqlite3_stmt *stmt;
+
+    if ((rc = exec_sql(s, "BEGIN IMMEDIATE", err))) {
+        return rc;
+    }
+    if ((rc = prepare(s, "PRAGMA user_version", &stmt, err, NULL))) {
+        goto out;
+    }
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+        version = sqlite3_column_int(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    if (version > SCHEMA_VERSION) {
+        rc = slc_error_set(err, SLC_EUNSUPPORTED,
+                           "store '%s': schema version %d is newer than "
+                           "this slicer understands (%d)",
+                           s->path, version, SCHEMA_VERSION);
+        goto out;
+    }
+    if (version == 0) {
+        SLC_INFO("store '%s': creating schema version %d", s->path,
+                 SCHEMA_VERSION);
+        for (size_t i = 0; i < sizeof schema_v1 / sizeof schema_v1[0]; i++) {
+            if ((rc = exec_sql(s, schema_v1[i], err))) {
+                goto out;
+            }
+        }
+    }
+    return exec_sql(s, "COMMIT", err);
+out:
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static void sqlite_close(struct slc_store *st);
+
+static int
+sqlite_open(const char *location, struct slc_store **out,
+            struct slc_error *err)
+{
+    struct sqlite_store *s = calloc(1, sizeof *s);
+    int rc;
+
+    if (!s || !(s->path = strdup(location))) {
+        free(s);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    s->up.class = &slc_store_sqlite_class;
+    if (sqlite3_open_v2(location, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                            SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        rc = s->db ? db_error(s, err, "open")
+                   : slc_error_set(err, SLC_ENOMEM, "out of memory");
+        sqlite_close(&s->up);
+        return rc;
+    }
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    if ((rc = exec_sql(s, "PRAGMA journal_mode = WAL", err)) ||
+        (rc = exec_sql(s, "PRAGMA synchronous = NORMAL", err)) ||
+        (rc = exec_sql(s, "PRAGMA foreign_keys = ON", err)) ||
+        (rc = create_schema(s, err))) {
+        sqlite_close(&s->up);
+        return rc;
+    }
+    *out = &s->up;
+    return 0;
+}
+
+static void
+sqlite_close(struct slc_store *st)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+
+    if (s->db) {
+        if (s->in_txn) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        }
+        sqlite3_close_v2(s->db);
+    }
+    free(s->path);
+    free(s);
+}
+
+static int
+sqlite_begin(struct slc_store *st, struct slc_error *err)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+    int rc;
+
+    if (s->in_txn) {
+        return slc_error_set(err, SLC_EBUSY,
+                             "store '%s': a transaction is already open",
+                             s->path);
+    }
+    if ((rc = exec_sql(s, "BEGIN IMMEDIATE", err))) {
+        return rc;
+    }
+    s->in_txn = true;
+    return 0;
+}
+
+static int
+sqlite_commit(struct slc_store *st, struct slc_error *err)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+    int rc;
+
+    if (!s->in_txn) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "store '%s': commit without a transaction",
+                             s->path);
+    }
+    rc = exec_sql(s, "COMMIT", err);
+    if (rc) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    s->in_txn = false;
+    return rc;
+}
+
+static void
+sqlite_rollback(struct slc_store *st)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+
+    if (s->in_txn) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->in_txn = false;
+    }
+}
+
+/* Fills 'rec' from a row of (id, name, rev, doc) starting at column 'c'. */
+static int
+row_to_record(struct sqlite_store *s, sqlite3_stmt *stmt, int c,
+              struct slc_record *rec, struct slc_error *err)
+{
+    const char *name = (const char *)sqlite3_column_text(stmt, c + 1);
+    const char *text = (const char *)sqlite3_column_text(stmt, c + 3);
+    json_error_t jerr;
+
+    memset(rec, 0, sizeof *rec);
+    rec->id = strdup((const char *)sqlite3_column_text(stmt, c));
+    rec->name = name ? strdup(name) : NULL;
+    rec->rev = sqlite3_column_int64(stmt, c + 2);
+    rec->doc = json_loads(text ? text : "", 0, &jerr);
+    if (!rec->id || (name && !rec->name)) {
+        slc_record_clear(rec);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    if (!rec->doc) {
+        int rc = slc_error_set(err, SLC_EIO,
+                               "store '%s': record '%s' holds bad JSON: %s",
+                               s->path, rec->id, jerr.text);
+        slc_record_clear(rec);
+        return rc;
+    }
+    return 0;
+}
+
+static int
+sqlite_get(struct slc_store *st, const char *coll, const char *id,
+           struct slc_record *out, struct slc_error *err)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+    sqlite3_stmt *stmt;
+    int rc, step;
+
+    memset(out, 0, sizeof *out);
+    rc = prepare(s,
+                 "SELECT id, name, rev, doc FROM records"
+                 " WHERE coll = ?1 AND id = ?2",
+                 &stmt, err, coll, id, NULL);
+    if (rc) {
+        return rc;
+    }
+    step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        rc = row_to_record(s, stmt, 0, out, err);
+    } else if (step == SQLITE_DONE) {
+        rc = slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found", coll,
+                           id);
+    } else {
+        rc = db_error(s, err, "get");
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* Runs a statement that returns no rows; stores sqlite3_changes(). */
+static int
+run(struct sqlite_store *s, sqlite3_stmt *stmt, int *changes,
+    struct slc_error *err, const char *what)
+{
+    int step = sqlite3_step(stmt);
+
+    sqlite3_finalize(stmt);
+    if (step != SQLITE_DONE) {
+        return db_error(s, err, what);
+    }
+    if (changes) {
+        *changes = sqlite3_changes(s->db);
+    }
+    return 0;
+}
+
+/* Reads the current revision of a record; 0 when absent. */
+static int
+current_rev(struct sqlite_store *s, const char *coll, const char *id,
+            int64_t *rev, struct slc_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc, step;
+
+    rc = prepare(s, "SELECT rev FROM records WHERE coll = ?1 AND id = ?2",
+                 &stmt, err, coll, id, NULL);
+    if (rc) {
+        return rc;
+    }
+    step = sqlite3_step(stmt);
+    *rev = step == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+    sqlite3_finalize(stmt);
+    return step == SQLITE_ROW || step == SQLITE_DONE
+               ? 0
+               : db_error(s, err, "read revision");
+}
+
+static int
+revision_error(struct sqlite_store *s, const char *coll, const char *id,
+               int64_t expected_rev, struct slc_error *err)
+{
+    int64_t rev;
+    int rc = current_rev(s, coll, id, &rev, err);
+
+    if (rc) {
+        return rc;
+    }
+    if (!rev) {
+        return slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found", coll,
+                             id);
+    }
+    if (expected_rev == SLC_REV_NEW) {
+        return slc_error_set(err, SLC_EEXISTS, "%s '%s' already exists",
+                             coll, id);
+    }
+    return slc_error_set(err, SLC_ECONFLICT,
+                         "%s '%s' was modified concurrently (revision %lld, "
+                         "expected %lld)",
+                         coll, id, (long long)rev, (long long)expected_rev);
+}
+
+static int
+write_links(struct sqlite_store *s, const char *coll, const char *id,
+            const json_t *links, struct slc_error *err)
+{
+    sqlite3_stmt *stmt;
+    size_t i;
+    json_t *link;
+    int rc;
+
+    rc = prepare(s, "DELETE FROM links WHERE from_coll = ?1 AND from_id = ?2",
+                 &stmt, err, coll, id, NULL);
+    if (rc || (rc = run(s, stmt, NULL, err, "delete links"))) {
+        return rc;
+    }
+    json_array_foreach(links, i, link)
+    {
+        const char *to_coll = json_string_value(json_array_get(link, 0));
+        const char *to_name = json_string_value(json_array_get(link, 1));
+
+        if (!to_coll || !to_name) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "%s '%s': link %zu is not a "
+                                 "[collection, name] pair",
+                                 coll, id, i);
+        }
+        rc = prepare(s,
+                     "INSERT OR IGNORE INTO links VALUES (?1, ?2, ?3, ?4)",
+                     &stmt, err, coll, id, to_coll, to_name, NULL);
+        if (rc || (rc = run(s, stmt, NULL, err, "insert link"))) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static int
+write_record(struct sqlite_store *s, const char *coll,
+             const struct slc_record *rec, const char *text,
+             int64_t expected_rev, int64_t *new_rev, struct slc_error *err)
+{
+    sqlite3_stmt *stmt;
+    int changes = 0, rc;
+    const char *sql;
+
+    if (expected_rev == SLC_REV_NEW) {
+        sql = "INSERT OR IGNORE INTO records (coll, id, name, rev, doc, seq)"
+              " VALUES (?1, ?2, ?3, 1, ?4,"
+              " (SELECT IFNULL(MAX(seq), 0) + 1 FROM records))";
+    } else if (expected_rev == SLC_REV_ANY) {
+        sql = "INSERT INTO records (coll, id, name, rev, doc, seq)"
+              " VALUES (?1, ?2, ?3, 1, ?4,"
+              " (SELECT IFNULL(MAX(seq), 0) + 1 FROM records))"
+              " ON CONFLICT (coll, id) DO UPDATE"
+              " SET name = excluded.name, doc = excluded.doc,"
+              " rev = rev + 1";
+    } else {
+        sql = "UPDATE records SET name = ?3, doc = ?4, rev = rev + 1"
+              " WHERE coll = ?1 AND id = ?2 AND rev = ?5";
+    }
+    if ((rc = prepare(s, sql, &stmt, err, coll, rec->id, NULL))) {
+        return rc;
+    }
+    if (rec->name) {
+        sqlite3_bind_text(stmt, 3, rec->name, -1, SQLITE_STATIC);
+    }
+    sqlite3_bind_text(stmt, 4, text, -1, SQLITE_STATIC);
+    if (expected_rev > 0) {
+        sqlite3_bind_int64(stmt, 5, expected_rev);
+    }
+    if ((rc = run(s, stmt, &changes, err, "write"))) {
+        return rc;
+    }
+    if (!changes) {
+        return revision_error(s, coll, rec->id, expected_rev, err);
+    }
+    return current_rev(s, coll, rec->id, new_rev, err);
+}
+
+/* Makes one operation atomic: a savepoint inside the caller's transaction,
+ * else a transaction of its own that takes the write lock up front (a
+ * deferred one could fail with SQLITE_BUSY_SNAPSHOT instead of waiting). */
+static int
+op_begin(struct sqlite_store *s, struct slc_error *err)
+{
+    return exec_sql(s, s->in_txn ? "SAVEPOINT op" : "BEGIN IMMEDIATE", err);
+}
+
+static int
+op_end(struct sqlite_store *s, int rc, struct slc_error *err)
+{
+    if (rc) {
+        sqlite3_exec(s->db,
+                     s->in_txn ? "ROLLBACK TO op; RELEASE op" : "ROLLBACK",
+                     NULL, NULL, NULL);
+        return rc;
+    }
+    rc = exec_sql(s, s->in_txn ? "RELEASE op" : "COMMIT", err);
+    if (rc && !s->in_txn) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+static int
+sqlite_put(struct slc_store *st, const char *coll,
+           const struct slc_record *rec, const json_t *links,
+           int64_t expected_rev, int64_t *new_rev, struct slc_error *err)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+    int64_t rev = 0;
+    char *text;
+    int rc;
+
+    if (!rec->id || !rec->id[0] || !rec->doc) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "%s: a record needs an id and a document",
+                             coll);
+    }
+    if (expected_rev < SLC_REV_ANY) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "%s '%s': bad expected revision %lld", coll,
+                             rec->id, (long long)expected_rev);
+    }
+    text = json_dumps(rec->doc, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!text) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    if (!(rc = op_begin(s, err))) {
+        rc = write_record(s, coll, rec, text, expected_rev, &rev, err);
+        if (!rc && links) {
+            rc = write_links(s, coll, rec->id, links, err);
+        }
+        rc = op_end(s, rc, err);
+    }
+    free(text);
+    if (!rc && new_rev) {
+        *new_rev = rev;
+    }
+    return rc;
+}
+
+static int
+sqlite_del(struct slc_store *st, const char *coll, const char *id,
+           int64_t expected_rev, struct slc_error *err)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+    sqlite3_stmt *stmt;
+    int changes = 0, rc;
+    int64_t rev;
+
+    if ((rc = op_begin(s, err))) {
+        return rc;
+    }
+    rc = prepare(s,
+                 "DELETE FROM records WHERE coll = ?1 AND id = ?2"
+                 " AND (?3 <= 0 OR rev = ?3)",
+                 &stmt, err, coll, id, NULL);
+    if (!rc) {
+        sqlite3_bind_int64(stmt, 3, expected_rev);
+        rc = run(s, stmt, &changes, err, "delete");
+    }
+    if (!rc && !changes && !(rc = current_rev(s, coll, id, &rev, err))) {
+        rc = rev ? slc_error_set(err, SLC_ECONFLICT,
+                                 "%s '%s' was modified concurrently "
+                                 "(revision %lld, expected %lld)",
+                                 coll, id, (long long)rev,
+                                 (long long)expected_rev)
+                 : slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found",
+                                 coll, id);
+    }
+    if (!rc) {
+        rc = write_links(s, coll, id, NULL, err);
+    }
+    return op_end(s, rc, err);
+}
+
+/* Steps through rows of (coll, id, name, rev, doc) calling 'visit'. */
+static int
+visit_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
+           slc_store_visit_fn visit, void *arg, struct slc_error *err)
+{
+    int step, rc = 0;
+
+    while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        struct slc_record rec;
+
+        rc = row_to_record(s, stmt, 1, &rec, err);
+        if (!rc) {
+            rc = visit((const char *)sqlite3_column_text(stmt, 0), &rec,
+                       arg);
+            slc_record_clear(&rec);
+        }
+    }
+    if (!rc && step != SQLITE_DONE) {
+        rc = db_error(s, err, "read");
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+static int
+sqlite_list(struct slc_store *st, const char *coll, const char *name,
+            slc_store_visit_fn visit, void *arg, struct slc_error *err)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+    sqlite3_stmt *stmt;
+    int rc;
+
+    if (name) {
+        rc = prepare(s,
+                     "SELECT coll, id, name, rev, doc FROM records"
+                     " WHERE coll = ?1 AND name = ?2 ORDER BY seq",
+                     &stmt, err, coll, name, NULL);
+    } else {
+        rc = prepare(s,
+                     "SELECT coll, id, name, rev, doc FROM records"
+                     " WHERE coll = ?1 ORDER BY seq",
+                     &stmt, err, coll, NULL);
+    }
+    return rc ? rc : visit_rows(s, stmt, visit, arg, err);
+}
+
+static int
+sqlite_referrers(struct slc_store *st, const char *to_coll,
+                 const char *to_name, slc_store_visit_fn visit, void *arg,
+                 struct slc_error *err)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+    sqlite3_stmt *stmt;
+    int rc;
+
+    rc = prepare(s,
+                 "SELECT r.coll, r.id, r.name, r.rev, r.doc"
+                 " FROM links l JOIN records r"
+                 " ON r.coll = l.from_coll AND r.id = l.from_id"
+                 " WHERE l.to_coll = ?1 AND l.to_name = ?2 ORDER BY r.seq",
+                 &stmt, err, to_coll, to_name, NULL);
+    return rc ? rc : visit_rows(s, stmt, visit, arg, err);
+}
+
+const struct slc_store_class slc_store_sqlite_class = {
+    .version = SLC_STORE_CLASS_VERSION,
+    .type = "sqlite",
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .get = sqlite_get,
+    .put = sqlite_put,
+    .del = sqlite_del,
+    .list = sqlite_list,
+    .referrers = sqlite_referrers,
+};
