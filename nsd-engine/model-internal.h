@@ -1,0 +1,47 @@
+/* Internal interfaces between the model files of nsd-engine. */
+#ifndef SLC_MODEL_INTERNAL_H
+#define SLC_MODEL_INTERNAL_H
+
+#include "model-schema.h"
+#include "model.h"
+
+#define SLC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Shared tables. */
+extern const struct slc_schema slc_provider_net_schema;
+extern const struct slc_schema slc_vl_protocol_schema;
+
+/* Top-level schemas, one per kind. */
+extern const struct slc_schema slc_vnfd_schema;
+extern const struct slc_schema slc_nsd_schema;
+extern const struct slc_schema slc_pnfd_schema;
+extern const struct slc_schema slc_nst_schema;
+
+/* Checks of one descriptor on its own (ids, internal references, EPA). */
+void slc_vnfd_validate(struct slc_parse *p, const struct slc_vnfd *v);
+void slc_nsd_validate(struct slc_parse *p, const struct slc_nsd *n);
+void slc_pnfd_validate(struct slc_parse *p, const struct slc_pnfd *d);
+void slc_nst_validate(struct slc_parse *p, const struct slc_nst *t);
+
+/* Checks of references to other descriptors (see slc_model_check_refs). */
+void slc_nsd_check_refs(struct slc_parse *p, const struct slc_nsd *n,
+                        const struct slc_model_set *set, json_t *missing);
+void slc_nst_check_refs(struct slc_parse *p, const struct slc_nst *t,
+                        const struct slc_model_set *set, json_t *missing);
+
+/* Notes a reference to a descriptor absent from the set. */
+void slc_model_note_missing(json_t *missing, enum slc_desc_kind kind,
+                            const char *id, const char *path);
+
+/* True when 'id' is non-NULL and equals one of the 'n' strings. */
+bool slc_str_in(const char *id, const char *const *strs, size_t n);
+
+/* Converts the pre-SOL006 OSM IM into SOL006 JSON (new references), giving
+ * new values the positions of the old ones.  NULL on allocation failure;
+ * structural problems go to p->diags. */
+json_t *slc_im_vnfd_to_sol006(struct slc_parse *p, json_t *old,
+                              const char *path);
+json_t *slc_im_nsd_to_sol006(struct slc_parse *p, json_t *old,
+                             const char *path);
+
+#endif

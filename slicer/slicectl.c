@@ -1,0 +1,406 @@
+/* slicectl: the command-line client of slicer.
+ *
+ * Commands without a daemon: 'validate' checks descriptor files, and the
+ * catalogue commands work on a local store file (--store).  This file only
+ * parses arguments and wires the libraries together. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue.h"
+#include "slc-log.h"
+#include "validate.h"
+
+#define DEFAULT_STORE "slicer.db"
+
+struct cli {
+    const char *store_path;
+    bool json;
+};
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+            "usage: slicectl [options] COMMAND [ARGS]\n"
+            "\n"
+            "commands:\n"
+            "  validate FILE...          check descriptor files (no daemon)\n"
+            "  onboard FILE...           add descriptors to the catalogue\n"
+            "  list [KIND]               list descriptors (all kinds)\n"
+            "  show KIND ID              print one descriptor as JSON\n"
+            "  update KIND ID FILE       replace a descriptor\n"
+            "  delete KIND ID            remove a descriptor\n"
+            "\n"
+            "KIND is vnfd, nsd, pnfd or nst; ID is the descriptor id or its "
+            "_id.\n"
+            "\n"
+            "options:\n"
+            "  -s, --store PATH   catalogue store file (default: "
+            "$SLICER_STORE or %s)\n"
+            "  -j, --json         print lists as JSON\n"
+            "  -v, --verbose      log more\n"
+            "  -h, --help         this text\n"
+            "  -V, --version      print the version\n",
+            DEFAULT_STORE);
+}
+
+static int
+open_store(const struct cli *cli, struct slc_store **st)
+{
+    struct slc_error err;
+
+    if (slc_store_open(cli->store_path, st, &err)) {
+        fprintf(stderr, "slicectl: %s\n", err.msg);
+        return 1;
+    }
+    return 0;
+}
+
+static int
+parse_kind(const char *text, enum slc_desc_kind *kind)
+{
+    int k = slc_desc_kind_from_name(text);
+
+    if (k < 0) {
+        fprintf(stderr,
+                "slicectl: unknown descriptor kind '%s' (vnfd, nsd, pnfd, "
+                "nst)\n",
+                text);
+        return 1;
+    }
+    *kind = (enum slc_desc_kind)k;
+    return 0;
+}
+
+static char *
+read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+
+    if (!f) {
+        fprintf(stderr, "slicectl: %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    do {
+        if (len == cap) {
+            char *nbuf = realloc(buf, cap = cap ? cap * 2 : 65536);
+
+            if (!nbuf) {
+                free(buf);
+                fclose(f);
+                fprintf(stderr, "slicectl: out of memory\n");
+                return NULL;
+            }
+            buf = nbuf;
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+    } while (n);
+    fclose(f);
+    *size = len;
+    return buf;
+}
+
+/* Prints a failed catalogue operation: all diagnostics, then the error. */
+static int
+report(const char *what, int rc, const struct slc_error *err,
+       const struct slc_diags *diags)
+{
+    if (diags) {
+        slc_diags_print(diags, stderr);
+    }
+    if (!diags || !slc_diags_has_errors(diags) || rc != SLC_EINVALID) {
+        fprintf(stderr, "slicectl: %s: %s\n", what, err->msg);
+    }
+    return rc == SLC_EINVALID ? 1 : 2;
+}
+
+static int
+cmd_onboard(const struct cli *cli, int argc, char **argv)
+{
+    struct slc_store *st;
+    int status = 0;
+
+    if (!argc) {
+        fprintf(stderr, "slicectl: onboard needs at least one FILE\n");
+        return 1;
+    }
+    if (open_store(cli, &st)) {
+        return 2;
+    }
+    for (int i = 0; i < argc; i++) {
+        struct slc_diags diags = SLC_DIAGS_INIT;
+        struct slc_error err;
+        json_t *created, *c;
+        size_t size, j;
+        char *buf = read_file(argv[i], &size);
+        int rc;
+
+        if (!buf) {
+            status = 2;
+            continue;
+        }
+        rc = slc_catalogue_onboard(st, buf, size, argv[i], &created, &diags,
+                                   &err);
+        free(buf);
+        if (rc) {
+            status = report(argv[i], rc, &err, &diags);
+        } else {
+            slc_diags_print(&diags, stderr); /* warnings */
+            json_array_foreach(created, j, c)
+            {
+                printf("onboarded %s %s %s\n",
+                       json_string_value(json_object_get(c, "kind")),
+                       json_string_value(json_object_get(c, "id")),
+                       json_string_value(json_object_get(c, "_id")));
+            }
+            json_decref(created);
+        }
+        slc_diags_clear(&diags);
+    }
+    slc_store_close(st);
+    return status;
+}
+
+static void
+print_table(enum slc_desc_kind kind, const json_t *list)
+{
+    const json_t *row;
+    size_t i;
+
+    json_array_foreach(list, i, row)
+    {
+        const json_t *version = json_object_get(row, "version");
+        char *vtext = json_dumps(version, JSON_ENCODE_ANY);
+
+        printf("%-5s %-36s %-32s %-8s %s\n", slc_desc_kind_name(kind),
+               json_string_value(json_object_get(row, "_id")),
+               json_string_value(json_object_get(row, "id")),
+               json_is_string(version) ? json_string_value(version)
+               : vtext && !json_is_null(version) ? vtext
+                                                 : "-",
+               json_string_value(json_object_get(row, "format")));
+        free(vtext);
+    }
+}
+
+static int
+cmd_list(const struct cli *cli, int argc, char **argv)
+{
+    json_t *all = json_object();
+    struct slc_store *st;
+    int status = 0;
+
+    if (argc > 1) {
+        fprintf(stderr, "slicectl: list takes at most one KIND\n");
+        return 1;
+    }
+    if (open_store(cli, &st)) {
+        return 2;
+    }
+    if (!cli->json) {
+        printf("%-5s %-36s %-32s %-8s %s\n", "KIND", "_ID", "ID", "VERSION",
+               "FORMAT");
+    }
+    for (int k = 0; k < SLC_DESC_KINDS && !status; k++) {
+        enum slc_desc_kind kind = (enum slc_desc_kind)k;
+        struct slc_error err;
+        json_t *list;
+
+        if (argc && strcmp(argv[0], slc_desc_kind_name(kind))) {
+            continue;
+        }
+        if (slc_catalogue_list(st, kind, &list, &err)) {
+            fprintf(stderr, "slicectl: list: %s\n", err.msg);
+            status = 2;
+            break;
+        }
+        if (cli->json) {
+            json_object_set_new(all, slc_desc_kind_name(kind), list);
+        } else {
+            print_table(kind, list);
+            json_decref(list);
+        }
+    }
+    if (argc && slc_desc_kind_from_name(argv[0]) < 0) {
+        enum slc_desc_kind unused;
+
+        status = parse_kind(argv[0], &unused);
+    }
+    if (cli->json && !status) {
+        json_dumpf(all, stdout, JSON_INDENT(2));
+        putchar('\n');
+    }
+    json_decref(all);
+    slc_store_close(st);
+    return status;
+}
+
+static int
+cmd_show(const struct cli *cli, int argc, char **argv)
+{
+    enum slc_desc_kind kind;
+    struct slc_record rec;
+    struct slc_error err;
+    struct slc_store *st;
+    int status = 0;
+
+    if (argc != 2) {
+        fprintf(stderr, "slicectl: usage: show KIND ID\n");
+        return 1;
+    }
+    if (parse_kind(argv[0], &kind) || open_store(cli, &st)) {
+        return 1;
+    }
+    if (slc_catalogue_get(st, kind, argv[1], &rec, &err)) {
+        fprintf(stderr, "slicectl: show: %s\n", err.msg);
+        status = 2;
+    } else {
+        json_dumpf(rec.doc, stdout, JSON_INDENT(2));
+        putchar('\n');
+        slc_record_clear(&rec);
+    }
+    slc_store_close(st);
+    return status;
+}
+
+static int
+cmd_update(const struct cli *cli, int argc, char **argv)
+{
+    struct slc_diags diags = SLC_DIAGS_INIT;
+    enum slc_desc_kind kind;
+    struct slc_error err;
+    struct slc_store *st;
+    size_t size;
+    char *buf;
+    int rc, status = 0;
+
+    if (argc != 3) {
+        fprintf(stderr, "slicectl: usage: update KIND ID FILE\n");
+        return 1;
+    }
+    if (parse_kind(argv[0], &kind) || !(buf = read_file(argv[2], &size))) {
+        return 1;
+    }
+    if (open_store(cli, &st)) {
+        free(buf);
+        return 2;
+    }
+    rc = slc_catalogue_update(st, kind, argv[1], buf, size, argv[2], &diags,
+                              &err);
+    if (rc) {
+        status = report("update", rc, &err, &diags);
+    } else {
+        slc_diags_print(&diags, stderr);
+        printf("updated %s %s\n", argv[0], argv[1]);
+    }
+    slc_diags_clear(&diags);
+    free(buf);
+    slc_store_close(st);
+    return status;
+}
+
+static int
+cmd_delete(const struct cli *cli, int argc, char **argv)
+{
+    enum slc_desc_kind kind;
+    struct slc_error err;
+    struct slc_store *st;
+    int status = 0;
+
+    if (argc != 2) {
+        fprintf(stderr, "slicectl: usage: delete KIND ID\n");
+        return 1;
+    }
+    if (parse_kind(argv[0], &kind) || open_store(cli, &st)) {
+        return 1;
+    }
+    if (slc_catalogue_delete(st, kind, argv[1], &err)) {
+        fprintf(stderr, "slicectl: delete: %s\n", err.msg);
+        status = 2;
+    } else {
+        printf("deleted %s %s\n", argv[0], argv[1]);
+    }
+    slc_store_close(st);
+    return status;
+}
+
+static int
+cmd_validate(const struct cli *cli, int argc, char **argv)
+{
+    if (!argc) {
+        fprintf(stderr, "slicectl: validate needs at least one FILE\n");
+        return 1;
+    }
+    return slc_validate_files(argv, (size_t)argc, stdout, stderr) ? 1 : 0;
+}
+
+/* The command table. */
+static const struct {
+    const char *name;
+    int (*run)(const struct cli *cli, int argc, char **argv);
+} commands[] = {
+    {"validate", cmd_validate}, {"onboard", cmd_onboard},
+    {"list", cmd_list},         {"show", cmd_show},
+    {"update", cmd_update},     {"delete", cmd_delete},
+};
+
+int
+main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"store", required_argument, NULL, 's'},
+        {"json", no_argument, NULL, 'j'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli cli = {
+        .store_path = getenv("SLICER_STORE") ? getenv("SLICER_STORE")
+                                             : DEFAULT_STORE,
+    };
+    int opt;
+
+    slc_log_set_level(SLC_LOG_WARN);
+    while ((opt = getopt_long(argc, argv, "+s:jvhV", options, NULL)) != -1) {
+        switch (opt) {
+        case 's':
+            cli.store_path = optarg;
+            break;
+        case 'j':
+            cli.json = true;
+            break;
+        case 'v':
+            slc_log_set_level(SLC_LOG_DEBUG);
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("slicectl %s\n", SLICER_VERSION);
+            return 0;
+        default:
+            usage(stderr);
+            return 1;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (!strcmp(commands[i].name, argv[optind])) {
+            return commands[i].run(&cli, argc - optind - 1,
+                                   argv + optind + 1);
+        }
+    }
+    fprintf(stderr, "slicectl: unknown command '%s'\n", argv[optind]);
+    usage(stderr);
+    return 1;
+}
