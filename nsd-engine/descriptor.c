@@ -264,6 +264,17 @@ unwrap(struct slc_model_file *f, struct slc_diags *diags,
     return NULL;
 }
 
+static bool
+has_format_key(const json_t *root)
+{
+    for (size_t i = 0; i < SLC_ARRAY_LEN(formats); i++) {
+        if (json_object_get(root, formats[i].key)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Finds the envelope of a file's root; reports when there is none. */
 static const struct format *
 recognise(struct slc_model_file *f, struct slc_diags *diags, json_t *root,
@@ -278,6 +289,15 @@ recognise(struct slc_model_file *f, struct slc_diags *diags, json_t *root,
                    "not a descriptor: expected a mapping at the top level "
                    "(vnfd, nsd, pnfd, nst, vnfd-catalog or nsd-catalog)");
         return NULL;
+    }
+    /* A foreign format first: its other keys would only be "unknown". */
+    for (size_t i = 0; i < SLC_ARRAY_LEN(foreign_formats); i++) {
+        v = json_object_get(root, foreign_formats[i].key);
+        if (v && !has_format_key(root)) {
+            file_error(f, diags, v, "not a descriptor: this is %s",
+                       foreign_formats[i].what);
+            return NULL;
+        }
     }
     json_object_foreach(root, key, v)
     {
@@ -299,13 +319,6 @@ recognise(struct slc_model_file *f, struct slc_diags *diags, json_t *root,
             found = match;
             *value = v;
             continue;
-        }
-        for (size_t i = 0; i < SLC_ARRAY_LEN(foreign_formats); i++) {
-            if (!strcmp(foreign_formats[i].key, key)) {
-                file_error(f, diags, v, "not a descriptor: this is %s",
-                           foreign_formats[i].what);
-                return NULL;
-            }
         }
         file_error(f, diags, v,
                    "unknown top-level key '%.64s': expected vnfd, nsd, "
