@@ -24,6 +24,8 @@ struct slc_yaml_doc {
 /* Parser state while building one document. */
 struct builder {
     yaml_parser_t parser;
+    const char *input; /* for positions of reader errors */
+    size_t input_size;
     struct slc_yaml_doc *doc;
     const struct slc_yaml_limits *limits;
     json_t *anchors; /* name -> [node, node count] */
@@ -104,6 +106,23 @@ fail_syntax(struct builder *b)
 
     if (p->error == YAML_MEMORY_ERROR) {
         return fail(b, SLC_ENOMEM, p->problem_mark, "out of memory");
+    }
+    if (p->error == YAML_READER_ERROR) {
+        /* libyaml gives reader errors a byte offset, not a mark. */
+        yaml_mark_t mark = {0, 0, 0};
+
+        for (size_t i = 0; i < p->problem_offset && i < b->input_size; i++) {
+            if (b->input[i] == '\n') {
+                mark.line++;
+                mark.column = 0;
+            } else if (((unsigned char)b->input[i] & 0xc0) != 0x80) {
+                mark.column++;
+            }
+        }
+        return fail(b, SLC_EINVALID, mark,
+                    "not text: %s (byte 0x%02x at offset %zu)",
+                    p->problem ? p->problem : "bad input",
+                    (unsigned)(p->problem_value & 0xff), p->problem_offset);
     }
     if (p->context) {
         return fail(b, SLC_EINVALID, p->problem_mark,
@@ -238,6 +257,9 @@ static const char *const false_words[] = {"false", "False", "FALSE", NULL};
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
+static const char *const core_tags[] = {"str", "null", "bool", "int",
+                                        "float", NULL};
+
 /* Resolves a scalar to a jansson value following its tag or, for plain
  * scalars, the core schema.  Returns NULL (after reporting) on a bad tag. */
 static json_t *
@@ -262,6 +284,11 @@ resolve_scalar(struct builder *b, const yaml_event_t *ev)
             return NULL;
         }
         tag += strlen(TAG_PREFIX);
+        if (!matches_any(tag, core_tags)) {
+            fail(b, SLC_EINVALID, ev->start_mark,
+                 "unsupported YAML tag '!!%s'", tag);
+            return NULL;
+        }
         if (!strcmp(tag, "str")) {
             return json_stringn(text, len);
         }
@@ -657,6 +684,8 @@ slc_yaml_load(const char *buf, size_t size, const char *name,
                       "out of memory");
         return SLC_ENOMEM;
     }
+    b.input = buf;
+    b.input_size = size;
     yaml_parser_set_input_string(&b.parser, (const unsigned char *)buf, size);
     rc = build_document(&b);
     yaml_parser_delete(&b.parser);

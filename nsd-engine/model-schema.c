@@ -235,7 +235,7 @@ parse_strings(struct slc_parse *p, const struct slc_field *f, json_t *obj,
 {
     size_t n = json_array_size(v);
     const char **items;
-    char where[64];
+    char where[512];
 
     if (!json_is_array(v)) {
         char what[100];
@@ -253,7 +253,7 @@ parse_strings(struct slc_parse *p, const struct slc_field *f, json_t *obj,
         json_t *item = json_array_get(v, i);
         const char *text = scalar_text(p, item);
 
-        snprintf(where, sizeof where, "%s[%zu]", f->key, i);
+        snprintf(where, sizeof where, "%s.%s[%zu]", path, f->key, i);
         if (!text) {
             char what[100];
 
@@ -261,8 +261,8 @@ parse_strings(struct slc_parse *p, const struct slc_field *f, json_t *obj,
             slc_diags_add(p->diags, SLC_DIAG_ERROR, p->file,
                           p->doc ? slc_yaml_index_pos(p->doc, v, i)
                                  : (struct slc_pos){0, 0},
-                          p->subject, path, "%s: expected a string, got %s",
-                          where, what);
+                          p->subject, where, "expected a string, got %s",
+                          what);
             continue;
         }
         for (size_t j = 0; f->item_key && j < i; j++) {
@@ -270,8 +270,8 @@ parse_strings(struct slc_parse *p, const struct slc_field *f, json_t *obj,
                 slc_diags_add(p->diags, SLC_DIAG_ERROR, p->file,
                               p->doc ? slc_yaml_index_pos(p->doc, v, i)
                                      : (struct slc_pos){0, 0},
-                              p->subject, path,
-                              "%s: duplicate value '%s'", where, text);
+                              p->subject, where, "duplicate value '%s'",
+                              text);
             }
         }
         items[i] = text;

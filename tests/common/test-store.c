@@ -1,0 +1,356 @@
+/* Unit tests of the SQLite store: records, revisions, links, transactions,
+ * persistence across reopen, and two processes writing at once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "slc-store.h"
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct slc_store *st;
+};
+
+static int
+setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    struct slc_error err;
+
+    strcpy(f->dir, "/tmp/slicer-store-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+    assert_int_equal(slc_store_open(f->path, &f->st, &err), 0);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[200];
+
+    slc_store_close(f->st);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static int
+put(struct slc_store *st, const char *id, const char *name, json_t *doc,
+    int64_t expected, int64_t *rev)
+{
+    struct slc_record rec = {.id = (char *)id, .name = (char *)name,
+                             .doc = doc};
+    struct slc_error err;
+    int rc = slc_store_put(st, "things", &rec, NULL, expected, rev, &err);
+
+    json_decref(doc);
+    return rc;
+}
+
+static void
+test_put_get_and_revisions(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_record rec;
+    struct slc_error err;
+    int64_t rev = 0;
+
+    assert_int_equal(put(f->st, "id1", "one", json_pack("{si}", "v", 1),
+                         SLC_REV_NEW, &rev),
+                     0);
+    assert_int_equal(rev, 1);
+    assert_int_equal(put(f->st, "id1", "one", json_pack("{si}", "v", 9),
+                         SLC_REV_NEW, NULL),
+                     SLC_EEXISTS);
+    assert_int_equal(put(f->st, "id1", "one", json_pack("{si}", "v", 2), 1,
+                         &rev),
+                     0);
+    assert_int_equal(rev, 2);
+    /* A writer still holding revision 1 must not overwrite revision 2. */
+    assert_int_equal(put(f->st, "id1", "one", json_pack("{si}", "v", 3), 1,
+                         NULL),
+                     SLC_ECONFLICT);
+    assert_int_equal(put(f->st, "nope", "x", json_pack("{}"), 4, NULL),
+                     SLC_ENOTFOUND);
+    assert_int_equal(slc_store_get(f->st, "things", "id1", &rec, &err), 0);
+    assert_int_equal(rec.rev, 2);
+    assert_string_equal(rec.name, "one");
+    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 2);
+    slc_record_clear(&rec);
+    assert_int_equal(put(f->st, "id1", "uno", json_pack("{si}", "v", 4),
+                         SLC_REV_ANY, &rev),
+                     0);
+    assert_int_equal(rev, 3);
+    assert_int_equal(slc_store_find(f->st, "things", "uno", &rec, &err), 0);
+    assert_string_equal(rec.id, "id1");
+    slc_record_clear(&rec);
+    assert_int_equal(slc_store_find(f->st, "things", "one", &rec, &err),
+                     SLC_ENOTFOUND);
+    assert_int_equal(slc_store_get(f->st, "other", "id1", &rec, &err),
+                     SLC_ENOTFOUND);
+}
+
+static void
+test_delete_checks_revision(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_record rec;
+    struct slc_error err;
+
+    assert_int_equal(put(f->st, "d", "d", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_del(f->st, "things", "d", 7, &err),
+                     SLC_ECONFLICT);
+    assert_int_equal(slc_store_del(f->st, "things", "d", 1, &err), 0);
+    assert_int_equal(slc_store_get(f->st, "things", "d", &rec, &err),
+                     SLC_ENOTFOUND);
+    assert_int_equal(slc_store_del(f->st, "things", "d", SLC_REV_ANY, &err),
+                     SLC_ENOTFOUND);
+}
+
+static int
+count(const char *coll, const struct slc_record *rec, void *arg)
+{
+    json_t *names = arg;
+
+    json_array_append_new(names, json_sprintf("%s/%s", coll, rec->name));
+    return 0;
+}
+
+static void
+test_links_and_referrers(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_record nsd = {.id = "n1", .name = "ns-a",
+                             .doc = json_pack("{}")};
+    json_t *links = json_pack("[[ss][ss]]", "vnfds", "v1", "vnfds", "v2");
+    json_t *names = json_array();
+    struct slc_error err;
+
+    assert_int_equal(slc_store_put(f->st, "nsds", &nsd, links, SLC_REV_NEW,
+                                   NULL, &err),
+                     0);
+    assert_int_equal(
+        slc_store_referrers(f->st, "vnfds", "v2", count, names, &err), 0);
+    assert_int_equal(json_array_size(names), 1);
+    assert_string_equal(json_string_value(json_array_get(names, 0)),
+                        "nsds/ns-a");
+    /* Rewriting the record replaces its links. */
+    json_decref(links);
+    links = json_pack("[[ss]]", "vnfds", "v1");
+    assert_int_equal(slc_store_put(f->st, "nsds", &nsd, links, 1, NULL, &err),
+                     0);
+    json_array_clear(names);
+    assert_int_equal(
+        slc_store_referrers(f->st, "vnfds", "v2", count, names, &err), 0);
+    assert_int_equal(json_array_size(names), 0);
+    /* Deleting it drops them. */
+    assert_int_equal(slc_store_del(f->st, "nsds", "n1", SLC_REV_ANY, &err),
+                     0);
+    assert_int_equal(
+        slc_store_referrers(f->st, "vnfds", "v1", count, names, &err), 0);
+    assert_int_equal(json_array_size(names), 0);
+    json_decref(links);
+    json_decref(names);
+    json_decref(nsd.doc);
+}
+
+static void
+test_transaction_rollback_leaves_nothing(void **state)
+{
+    struct fixture *f = *state;
+    json_t *names = json_array();
+    struct slc_error err;
+
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(slc_store_begin(f->st, &err), SLC_EBUSY);
+    assert_int_equal(put(f->st, "a", "a", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(put(f->st, "b", "b", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    /* A failing step inside the transaction keeps the earlier ones. */
+    assert_int_equal(put(f->st, "a", "a", json_pack("{}"), SLC_REV_NEW, NULL),
+                     SLC_EEXISTS);
+    slc_store_rollback(f->st);
+    assert_int_equal(slc_store_list(f->st, "things", NULL, count, names, &err),
+                     0);
+    assert_int_equal(json_array_size(names), 0);
+
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(put(f->st, "a", "a", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_commit(f->st, &err), 0);
+    assert_int_equal(slc_store_list(f->st, "things", NULL, count, names, &err),
+                     0);
+    assert_int_equal(json_array_size(names), 1);
+    json_decref(names);
+}
+
+static void
+test_reopen_keeps_everything_in_order(void **state)
+{
+    struct fixture *f = *state;
+    json_t *names = json_array();
+    struct slc_error err;
+    char id[16];
+
+    for (int i = 0; i < 50; i++) {
+        snprintf(id, sizeof id, "r%02d", 49 - i);
+        assert_int_equal(put(f->st, id, id, json_pack("{si}", "i", i),
+                             SLC_REV_NEW, NULL),
+                         0);
+    }
+    slc_store_close(f->st);
+    assert_int_equal(slc_store_open(f->path, &f->st, &err), 0);
+    assert_int_equal(slc_store_list(f->st, "things", NULL, count, names, &err),
+                     0);
+    assert_int_equal(json_array_size(names), 50);
+    /* Creation order, not id order. */
+    assert_string_equal(json_string_value(json_array_get(names, 0)),
+                        "things/r49");
+    assert_string_equal(json_string_value(json_array_get(names, 49)),
+                        "things/r00");
+    json_decref(names);
+}
+
+static void
+test_newer_schema_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_store *st;
+    struct slc_error err;
+    sqlite3 *db;
+
+    slc_store_close(f->st);
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL,
+                                  NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(slc_store_open(f->path, &st, &err), SLC_EUNSUPPORTED);
+    assert_non_null(strstr(err.msg, "schema version 99 is newer"));
+    assert_int_equal(slc_store_open("etcd://127.0.0.1:2379", &st, &err),
+                     SLC_EUNSUPPORTED);
+    assert_non_null(strstr(err.msg, "unknown backend 'etcd'"));
+    assert_int_equal(slc_store_open("/nonexistent-dir/x.db", &st, &err),
+                     SLC_EIO);
+    f->st = NULL;
+}
+
+/* One writer process: 'n' read-modify-write increments of one counter,
+ * retrying when the other process got there first. */
+static int
+increment(const char *path, int n)
+{
+    struct slc_store *st;
+    struct slc_error err;
+    int conflicts = 0;
+
+    if (slc_store_open(path, &st, &err)) {
+        return 100;
+    }
+    for (int i = 0; i < n;) {
+        struct slc_record rec;
+        json_int_t v;
+        int rc = slc_store_get(st, "things", "counter", &rec, &err);
+
+        if (rc) {
+            return 101;
+        }
+        v = json_integer_value(json_object_get(rec.doc, "v"));
+        json_object_set_new(rec.doc, "v", json_integer(v + 1));
+        rc = slc_store_put(st, "things", &rec, NULL, rec.rev, NULL, &err);
+        slc_record_clear(&rec);
+        if (rc == SLC_ECONFLICT || rc == SLC_EBUSY) {
+            conflicts++;
+            continue;
+        }
+        if (rc) {
+            return 102;
+        }
+        i++;
+    }
+    slc_store_close(st);
+    return conflicts > 0 ? 0 : 1; /* 1 = never raced, still correct */
+}
+
+static void
+test_two_processes_writing_do_not_corrupt(void **state)
+{
+    struct fixture *f = *state;
+    enum { N = 300 };
+    struct slc_record rec;
+    struct slc_error err;
+    pid_t pids[2];
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+
+    assert_int_equal(put(f->st, "counter", "c", json_pack("{si}", "v", 0),
+                         SLC_REV_NEW, NULL),
+                     0);
+    for (int i = 0; i < 2; i++) {
+        pids[i] = fork();
+        assert_true(pids[i] >= 0);
+        if (pids[i] == 0) {
+            _exit(increment(f->path, N));
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        int status;
+
+        assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+        assert_true(WIFEXITED(status));
+        assert_true(WEXITSTATUS(status) <= 1);
+    }
+    /* Every increment landed exactly once. */
+    assert_int_equal(slc_store_get(f->st, "things", "counter", &rec, &err),
+                     0);
+    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")),
+                     2 * N);
+    assert_int_equal(rec.rev, 2 * N + 1);
+    slc_record_clear(&rec);
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1,
+                                        &stmt, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "ok");
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_put_get_and_revisions, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_delete_checks_revision, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_links_and_referrers, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_transaction_rollback_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reopen_keeps_everything_in_order,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_two_processes_writing_do_not_corrupt, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}

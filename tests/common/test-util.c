@@ -1,0 +1,136 @@
+/* Unit tests of the small common modules: ids, errors, diagnostics,
+ * arena, logging. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "slc-arena.h"
+#include "slc-diag.h"
+#include "slc-error.h"
+#include "slc-id.h"
+#include "slc-log.h"
+
+static void
+test_uuid4_is_random_and_well_formed(void **state)
+{
+    char a[SLC_UUID_STR_SIZE], b[SLC_UUID_STR_SIZE];
+
+    assert_int_equal(slc_uuid4(a), 0);
+    assert_int_equal(slc_uuid4(b), 0);
+    assert_true(slc_uuid_is_valid(a));
+    assert_string_not_equal(a, b);
+    assert_int_equal(a[14], '4');                /* version */
+    assert_non_null(strchr("89ab", a[19]));      /* variant */
+    assert_false(slc_uuid_is_valid("hackfest_basic-vnf"));
+    assert_false(slc_uuid_is_valid("0000000-0000-0000-0000-000000000000"));
+}
+
+static void
+test_error_prefixes_and_names(void **state)
+{
+    struct slc_error err;
+
+    assert_int_equal(slc_error_set(&err, SLC_ENOTFOUND, "port '%s'", "p1"),
+                     SLC_ENOTFOUND);
+    assert_int_equal(slc_error_prefix(&err, "vim '%s'", "edge1"),
+                     SLC_ENOTFOUND);
+    assert_string_equal(err.msg, "vim 'edge1': port 'p1'");
+    assert_string_equal(slc_errname(SLC_ECONFLICT), "CONFLICT");
+    assert_string_equal(slc_strerror(SLC_ETIMEOUT), "timed out");
+    assert_int_equal(slc_error_set(NULL, SLC_EIO, "x"), SLC_EIO);
+}
+
+static void
+test_diagnostics_format_and_cap(void **state)
+{
+    struct slc_diags d = SLC_DIAGS_INIT, other = SLC_DIAGS_INIT;
+    struct slc_error err;
+    char line[256];
+
+    slc_diags_add(&d, SLC_DIAG_ERROR, "f.yaml", (struct slc_pos){3, 7},
+                  "vnfd 'x'", "vnfd[0].vdu[1].id", "'%s' is bad", "v");
+    slc_diag_format(&d.items[0], line, sizeof line);
+    assert_string_equal(line,
+                        "f.yaml:3:7: error: vnfd 'x': vnfd[0].vdu[1].id: "
+                        "'v' is bad");
+    for (int i = 0; i < SLC_DIAGS_MAX + 20; i++) {
+        slc_diags_add(&other, SLC_DIAG_WARNING, NULL, (struct slc_pos){0, 0},
+                      NULL, NULL, "w%d", i);
+    }
+    slc_diags_add(&other, SLC_DIAG_ERROR, NULL, (struct slc_pos){0, 0}, NULL,
+                  NULL, "last");
+    assert_int_equal(other.len, SLC_DIAGS_MAX);
+    assert_int_equal(other.n_warnings, SLC_DIAGS_MAX + 20);
+    slc_diags_move(&d, &other);
+    assert_int_equal(other.len, 0);
+    assert_int_equal(d.n_errors, 2);
+    assert_int_equal(slc_diags_to_error(&d, SLC_EINVALID, &err),
+                     SLC_EINVALID);
+    assert_non_null(strstr(err.msg, "'v' is bad (and 1 more errors)"));
+    slc_diags_clear(&d);
+}
+
+static void
+test_arena_aligns_and_grows(void **state)
+{
+    struct slc_arena a = SLC_ARENA_INIT;
+
+    for (int i = 0; i < 10000; i++) {
+        double *p = slc_arena_alloc(&a, sizeof *p * (size_t)(i % 7 + 1));
+
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+        assert_true(*p == 0.0);
+        *p = i;
+    }
+    assert_string_equal(slc_arena_printf(&a, "%s-%d", "vdu", 3), "vdu-3");
+    assert_null(slc_arena_calloc(&a, SIZE_MAX / 2, 4));
+    slc_arena_free(&a);
+    slc_arena_free(&a);
+}
+
+SLC_LOG_MODULE(test);
+
+static void
+test_log_levels_and_rate_limit(void **state)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+
+    slc_log_set_stream(mem);
+    slc_log_set_level(SLC_LOG_WARN);
+    SLC_INFO("hidden %d", 1);
+    SLC_WARN("vnfd '%s': shown", "x");
+    for (int i = 0; i < 100; i++) {
+        SLC_WARN_RL("flood %d", i);
+    }
+    slc_log_set_stream(NULL);
+    fclose(mem);
+    assert_null(strstr(text, "hidden"));
+    assert_non_null(strstr(text, "warn test: vnfd 'x': shown"));
+    assert_non_null(strstr(text, "flood 9"));
+    assert_null(strstr(text, "flood 10\n"));
+    assert_int_equal(slc_log_level_from_name("DEBUG"), SLC_LOG_DEBUG);
+    assert_int_equal(slc_log_level_from_name("loud"), -1);
+    free(text);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_uuid4_is_random_and_well_formed),
+        cmocka_unit_test(test_error_prefixes_and_names),
+        cmocka_unit_test(test_diagnostics_format_and_cap),
+        cmocka_unit_test(test_arena_aligns_and_grows),
+        cmocka_unit_test(test_log_levels_and_rate_limit),
+    };
+    return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
