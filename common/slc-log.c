@@ -79,6 +79,7 @@ slc_log(enum slc_log_level level, const char *module,
     struct timeval tv;
     struct tm tm;
     char stamp[32];
+    char line[2048];
     va_list ap;
 
     gettimeofday(&tv, NULL);
@@ -95,8 +96,9 @@ slc_log(enum slc_log_level level, const char *module,
         rl->dropped = 0;
     }
     va_start(ap, fmt);
-    vfprintf(out, fmt, ap);
+    vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    fputs(line, out);
     fputc('\n', out);
     fflush(out);
     funlockfile(out);

@@ -9,16 +9,32 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+/* Position table: open addressing on (node, member).  'member' is 0 for
+ * the node's own position, else a hash of the key (objects) or the index
+ * (arrays) under which a true/false/null singleton sits in 'node'. */
+struct mark {
+    const void *node; /* NULL: free slot */
+    uint64_t member;
+    uint32_t line, col;
+};
+
+struct marks {
+    struct mark *slots;
+    size_t cap; /* power of two */
+    size_t len;
+};
+
 struct slc_yaml_doc {
     char *name;
     json_t *root;
-    json_t *marks; /* "%p" or "%p/key" or "%p#i" -> packed position */
-    json_t *raws;  /* "%p" -> written text of a number */
+    struct marks marks;
+    json_t *raws; /* "%p" -> written text of a number */
 };
 
 /* Parser state while building one document. */
@@ -35,27 +51,104 @@ struct builder {
 };
 
 #define KEY_SIZE 48
-#define COL_BITS 20
 
-static json_int_t
-pack_pos(yaml_mark_t mark)
+static uint64_t
+hash_key(const char *key)
 {
-    json_int_t col = (json_int_t)mark.column + 1;
+    uint64_t h = 14695981039346656037ULL; /* FNV-1a */
 
-    if (col >= (1 << COL_BITS)) {
-        col = (1 << COL_BITS) - 1;
+    for (; *key; key++) {
+        h = (h ^ (unsigned char)*key) * 1099511628211ULL;
     }
-    return ((json_int_t)mark.line + 1) << COL_BITS | col;
+    return h | 1; /* never 0, which means "the node itself" */
+}
+
+static uint64_t
+hash_index(size_t index)
+{
+    return ((uint64_t)index << 1) | 0x8000000000000000ULL;
+}
+
+static size_t
+slot_of(const struct marks *m, const void *node, uint64_t member)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)node >> 4) * 0x9E3779B97F4A7C15ULL ^
+                 member * 0xC2B2AE3D27D4EB4FULL;
+
+    return (size_t)(h ^ (h >> 29)) & (m->cap - 1);
+}
+
+static struct mark *
+marks_find(const struct marks *m, const void *node, uint64_t member)
+{
+    if (!m->cap) {
+        return NULL;
+    }
+    for (size_t i = slot_of(m, node, member);; i = (i + 1) & (m->cap - 1)) {
+        struct mark *e = &m->slots[i];
+
+        if (!e->node) {
+            return NULL;
+        }
+        if (e->node == node && e->member == member) {
+            return e;
+        }
+    }
+}
+
+static bool
+marks_put(struct marks *m, const void *node, uint64_t member, uint32_t line,
+          uint32_t col)
+{
+    struct mark *e;
+
+    if ((m->len + 1) * 4 > m->cap * 3) {
+        struct marks bigger = {.cap = m->cap ? m->cap * 2 : 256};
+
+        bigger.slots = calloc(bigger.cap, sizeof *bigger.slots);
+        if (!bigger.slots) {
+            return false;
+        }
+        for (size_t i = 0; i < m->cap; i++) {
+            if (m->slots[i].node) {
+                size_t j = slot_of(&bigger, m->slots[i].node,
+                                   m->slots[i].member);
+
+                while (bigger.slots[j].node) {
+                    j = (j + 1) & (bigger.cap - 1);
+                }
+                bigger.slots[j] = m->slots[i];
+            }
+        }
+        bigger.len = m->len;
+        free(m->slots);
+        *m = bigger;
+    }
+    for (size_t i = slot_of(m, node, member);; i = (i + 1) & (m->cap - 1)) {
+        e = &m->slots[i];
+        if (!e->node || (e->node == node && e->member == member)) {
+            break;
+        }
+    }
+    if (!e->node) {
+        m->len++;
+    }
+    e->node = node;
+    e->member = member;
+    e->line = line;
+    e->col = col;
+    return true;
 }
 
 static struct slc_pos
-unpack_pos(const json_t *packed)
+mark_pos(const struct mark *e)
 {
-    json_int_t v = json_integer_value(packed);
-    struct slc_pos pos = {
-        .line = (unsigned)(v >> COL_BITS),
-        .col = (unsigned)(v & ((1 << COL_BITS) - 1)),
-    };
+    struct slc_pos pos = {0, 0};
+
+    if (e) {
+        pos.line = e->line;
+        pos.col = e->col;
+    }
     return pos;
 }
 
@@ -136,22 +229,24 @@ fail_syntax(struct builder *b)
 
 /* Records the position of a value: by its own address, or for singletons
  * by its parent and key (or index). */
+/* Records the position of a value: by its own address, or for singletons
+ * by its parent and key (or index). */
 static int
 record_mark(struct builder *b, const json_t *node, const json_t *parent,
             const char *key, size_t index, yaml_mark_t mark)
 {
-    char k[KEY_SIZE + 256];
+    const void *owner = node;
+    uint64_t member = 0;
 
-    if (!is_singleton(node)) {
-        node_key(k, node);
-    } else if (!parent) {
-        return 0;
-    } else if (key) {
-        snprintf(k, sizeof k, "%p/%.255s", (const void *)parent, key);
-    } else {
-        snprintf(k, sizeof k, "%p#%zu", (const void *)parent, index);
+    if (is_singleton(node)) {
+        if (!parent) {
+            return 0;
+        }
+        owner = parent;
+        member = key ? hash_key(key) : hash_index(index);
     }
-    if (json_object_set_new(b->doc->marks, k, json_integer(pack_pos(mark)))) {
+    if (!marks_put(&b->doc->marks, owner, member, (uint32_t)mark.line + 1,
+                   (uint32_t)mark.column + 1)) {
         return fail(b, SLC_ENOMEM, mark, "out of memory");
     }
     return 0;
@@ -443,7 +538,8 @@ build_mapping(struct builder *b, yaml_event_t *start, unsigned depth,
         yaml_event_t kev, vev;
         json_t *value = NULL;
         yaml_mark_t vmark;
-        char *key;
+        const char *key;
+        size_t key_len;
         int rc;
 
         if ((rc = next_event(b, &kev))) {
@@ -461,35 +557,34 @@ build_mapping(struct builder *b, yaml_event_t *start, unsigned depth,
             yaml_event_delete(&kev);
             return rc;
         }
-        key = strndup((const char *)kev.data.scalar.value,
-                      kev.data.scalar.length);
-        if (!key) {
-            yaml_event_delete(&kev);
-            return fail(b, SLC_ENOMEM, kev.start_mark, "out of memory");
-        }
+        /* libyaml's scalar values are NUL-terminated: no copy needed. */
+        key = (const char *)kev.data.scalar.value;
+        key_len = kev.data.scalar.length;
         if (!strcmp(key, "<<") &&
             kev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
             rc = fail(b, SLC_EINVALID, kev.start_mark,
                       "YAML merge keys ('<<') are not supported");
-        } else if (json_object_get(obj, key)) {
+        } else if (strlen(key) != key_len) {
+            rc = fail(b, SLC_EINVALID, kev.start_mark,
+                      "mapping key contains a NUL character");
+        } else if (json_object_getn(obj, key, key_len)) {
             rc = fail(b, SLC_EINVALID, kev.start_mark,
                       "duplicate key '%.128s' in mapping", key);
         } else {
             rc = next_event(b, &vev);
         }
-        yaml_event_delete(&kev);
         if (!rc) {
             vmark = vev.start_mark;
             rc = build_node(b, &vev, depth + 1, &value);
             yaml_event_delete(&vev);
         }
-        if (!rc && json_object_set_new(obj, key, value)) {
+        if (!rc && json_object_setn_new_nocheck(obj, key, key_len, value)) {
             rc = fail(b, SLC_ENOMEM, vmark, "out of memory");
         }
         if (!rc) {
             rc = record_mark(b, value, obj, key, 0, vmark);
         }
-        free(key);
+        yaml_event_delete(&kev);
         if (rc) {
             return rc;
         }
@@ -676,7 +771,7 @@ slc_yaml_load(const char *buf, size_t size, const char *name,
     }
     b.doc = calloc(1, sizeof *b.doc);
     if (!b.doc || !(b.doc->name = strdup(name ? name : "<input>")) ||
-        !(b.doc->marks = json_object()) || !(b.doc->raws = json_object()) ||
+        !(b.doc->raws = json_object()) ||
         !(b.anchors = json_object()) || !yaml_parser_initialize(&b.parser)) {
         slc_yaml_free(b.doc);
         json_decref(b.anchors);
@@ -763,7 +858,7 @@ slc_yaml_free(struct slc_yaml_doc *doc)
         return;
     }
     json_decref(doc->root);
-    json_decref(doc->marks);
+    free(doc->marks.slots);
     json_decref(doc->raws);
     free(doc->name);
     free(doc);
@@ -785,80 +880,56 @@ struct slc_pos
 slc_yaml_pos(const struct slc_yaml_doc *doc, const json_t *node)
 {
     struct slc_pos none = {0, 0};
-    char key[KEY_SIZE];
-    json_t *m;
 
     if (!node || is_singleton(node)) {
         return none;
     }
-    node_key(key, node);
-    m = json_object_get(doc->marks, key);
-    return m ? unpack_pos(m) : none;
+    return mark_pos(marks_find(&doc->marks, node, 0));
+}
+
+/* Position of a member value: its own, else (singletons) under its
+ * parent, else the parent's. */
+static struct slc_pos
+member_pos(const struct slc_yaml_doc *doc, const json_t *parent,
+           const json_t *value, uint64_t member)
+{
+    const struct mark *e = NULL;
+
+    if (value && !is_singleton(value)) {
+        e = marks_find(&doc->marks, value, 0);
+    } else if (value) {
+        e = marks_find(&doc->marks, parent, member);
+    }
+    return e ? mark_pos(e) : slc_yaml_pos(doc, parent);
 }
 
 struct slc_pos
 slc_yaml_member_pos(const struct slc_yaml_doc *doc, const json_t *obj,
                     const char *key)
 {
-    json_t *value = json_object_get(obj, key);
-    char k[KEY_SIZE + 256];
-    json_t *m;
-
-    if (value && !is_singleton(value)) {
-        struct slc_pos pos = slc_yaml_pos(doc, value);
-
-        if (pos.line) {
-            return pos;
-        }
-    } else if (value) {
-        snprintf(k, sizeof k, "%p/%.255s", (const void *)obj, key);
-        m = json_object_get(doc->marks, k);
-        if (m) {
-            return unpack_pos(m);
-        }
-    }
-    return slc_yaml_pos(doc, obj);
+    return member_pos(doc, obj, json_object_get(obj, key), hash_key(key));
 }
 
 struct slc_pos
 slc_yaml_index_pos(const struct slc_yaml_doc *doc, const json_t *arr,
                    size_t index)
 {
-    json_t *value = json_array_get(arr, index);
-    char k[KEY_SIZE + 32];
-    json_t *m;
-
-    if (value && !is_singleton(value)) {
-        struct slc_pos pos = slc_yaml_pos(doc, value);
-
-        if (pos.line) {
-            return pos;
-        }
-    } else if (value) {
-        snprintf(k, sizeof k, "%p#%zu", (const void *)arr, index);
-        m = json_object_get(doc->marks, k);
-        if (m) {
-            return unpack_pos(m);
-        }
-    }
-    return slc_yaml_pos(doc, arr);
+    return member_pos(doc, arr, json_array_get(arr, index),
+                      hash_index(index));
 }
 
 void
 slc_yaml_mark_like(struct slc_yaml_doc *doc, const json_t *node,
                    const json_t *src)
 {
-    char key[KEY_SIZE], skey[KEY_SIZE];
-    json_t *m;
+    const struct mark *e;
 
     if (!node || is_singleton(node) || !src || is_singleton(src)) {
         return;
     }
-    node_key(skey, src);
-    m = json_object_get(doc->marks, skey);
-    if (m) {
-        node_key(key, node);
-        json_object_set(doc->marks, key, m);
+    e = marks_find(&doc->marks, src, 0);
+    if (e) {
+        marks_put(&doc->marks, node, 0, e->line, e->col);
     }
 }
 

@@ -226,6 +226,44 @@ enum_list(const struct slc_enum_name *names, char *buf, size_t size)
     return buf;
 }
 
+/* "base.key" or "base.key[index]" (index SIZE_MAX: none), built without
+ * printf: paths are made for every structure parsed. */
+static char *
+path_join(struct slc_arena *a, const char *base, const char *key,
+          size_t index)
+{
+    size_t blen = strlen(base), klen = strlen(key);
+    char digits[24], *p, *out;
+    size_t dlen = 0;
+
+    if (index != SIZE_MAX) {
+        size_t v = index;
+
+        do {
+            digits[sizeof digits - 1 - dlen++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+    }
+    out = slc_arena_alloc(a, blen + klen + dlen + 4);
+    if (!out) {
+        return NULL;
+    }
+    p = out;
+    memcpy(p, base, blen);
+    p += blen;
+    *p++ = '.';
+    memcpy(p, key, klen);
+    p += klen;
+    if (dlen) {
+        *p++ = '[';
+        memcpy(p, digits + sizeof digits - dlen, dlen);
+        p += dlen;
+        *p++ = ']';
+    }
+    *p = '\0';
+    return out;
+}
+
 static bool parse_list(struct slc_parse *p, const struct slc_field *f,
                        json_t *obj, json_t *v, const char *path, char *out);
 
@@ -372,7 +410,7 @@ parse_field(struct slc_parse *p, const struct slc_field *f, json_t *obj,
                    "expected a mapping, got %s", what);
             return true;
         }
-        sub_path = slc_arena_printf(p->arena, "%s.%s", path, f->key);
+        sub_path = path_join(p->arena, path, f->key, SIZE_MAX);
         sub = sub_path ? slc_schema_new(p, f->sub, v, sub_path) : NULL;
         if (!sub) {
             return false;
@@ -417,8 +455,7 @@ parse_list(struct slc_parse *p, const struct slc_field *f, json_t *obj,
     }
     for (size_t i = 0; i < n; i++) {
         json_t *item = json_array_get(v, i);
-        char *item_path = slc_arena_printf(p->arena, "%s.%s[%zu]", path,
-                                           f->key, i);
+        char *item_path = path_join(p->arena, path, f->key, i);
 
         if (!item_path) {
             return false;
