@@ -2,10 +2,9 @@
 #ifndef SLC_MODEL_INTERNAL_H
 #define SLC_MODEL_INTERNAL_H
 
-#include "model-schema.h"
 #include "model.h"
+#include "slc-schema.h"
 
-#define SLC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Shared tables. */
 extern const struct slc_schema slc_provider_net_schema;

@@ -18,13 +18,8 @@
 
 #include "slc-arena.h"
 #include "slc-diag.h"
+#include "slc-schema.h"
 #include "slc-yaml.h"
-
-/* Every parsed structure starts with this: where it came from. */
-struct slc_node {
-    json_t *json;     /* the source object (borrowed from the document) */
-    const char *path; /* "vnfd[0].vdu[1]" */
-};
 
 /* ---------------------------------------------------------------- VNFD */
 

@@ -743,18 +743,6 @@ check_vcd(struct slc_parse *p, const struct slc_vcd *vcd)
     }
 }
 
-/* Guest PCI address: domain:bus:slot.function, hex. */
-static bool
-vpci_is_valid(const char *s)
-{
-    unsigned dom, bus, slot, fn;
-    char tail;
-
-    return sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn, &tail) ==
-               4 &&
-           strlen(s) == 12 && slot < 32 && fn < 8;
-}
-
 static void
 check_interfaces(struct slc_parse *p, const struct slc_vdu *vdu)
 {
@@ -771,7 +759,7 @@ check_interfaces(struct slc_parse *p, const struct slc_vdu *vdu)
             if (!vif || !vif->vpci) {
                 continue;
             }
-            if (!vpci_is_valid(vif->vpci)) {
+            if (!slc_pci_address_is_valid(vif->vpci)) {
                 slc_parse_error(p, &vif->node, "vpci",
                                 "'%s' is not a PCI address "
                                 "(dddd:bb:ss.f, hex)",

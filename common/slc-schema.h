@@ -1,25 +1,31 @@
 /* Table-driven conversion of YAML/JSON trees into C structures.
  *
- * Each descriptor section is described once, as a table of fields (key,
- * type, offset, bounds, enum names, unique key of list items), in the
- * *-model.c files; this walker reads a jansson object against such a
- * table, converts values (accepting the quirks of real OSM files: numbers
- * and booleans written as strings), reports every problem with its path and
- * file:line:column, and allocates the structures in the model's arena.
- * Semantic checks (cross references, EPA rules) are separate functions that
- * walk the structures.  Internal to nsd-engine. */
-#ifndef SLC_MODEL_SCHEMA_H
-#define SLC_MODEL_SCHEMA_H
+ * Each input section (a descriptor's VDU, a host of an inventory) is
+ * described once, as a table of fields (key, type, offset, bounds, enum
+ * names, unique key of list items); this walker reads a jansson object
+ * against such a table, converts values (accepting the quirks of real OSM
+ * files: numbers and booleans written as strings), reports every problem
+ * with its path and file:line:column, and allocates the structures in an
+ * arena.  Semantic checks are separate functions that walk the structures.
+ * Users: nsd-engine's *-model.c, vim-drivers' host inventories, sdn-drivers'
+ * port mappings. */
+#ifndef SLC_SCHEMA_H
+#define SLC_SCHEMA_H
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
 #include "slc-arena.h"
 #include "slc-diag.h"
 #include "slc-yaml.h"
+
+/* Every parsed structure starts with this: where it came from. */
+struct slc_node {
+    json_t *json;     /* the source object (borrowed from the document) */
+    const char *path; /* "vnfd[0].vdu[1]" */
+};
 
 enum slc_field_type {
     SLC_FT_STRING,  /* const char *; numbers are taken as written */
@@ -30,9 +36,12 @@ enum slc_field_type {
     SLC_FT_STRUCT,  /* pointer to a sub-structure, NULL when absent */
     SLC_FT_LIST,    /* array of sub-structures + size_t count */
     SLC_FT_STRINGS, /* const char ** + size_t count */
+    SLC_FT_UINTS,   /* uint64_t * + size_t count, bounds as for UINT */
     SLC_FT_JSON,    /* const json_t *, any shape, borrowed from the doc */
     SLC_FT_IGNORE,  /* known field that we do not model */
 };
+
+#define SLC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 struct slc_enum_name {
     const char *name;
@@ -89,6 +98,9 @@ struct slc_schema {
 #define F_STRS(T, k, m, uniq)                                                \
     {.key = k, .type = SLC_FT_STRINGS, .off = offsetof(T, m),                \
      .len_off = offsetof(T, n_##m), .item_key = uniq}
+#define F_UINTS(T, k, m, lo, hi)                                             \
+    {.key = k, .type = SLC_FT_UINTS, .off = offsetof(T, m),                  \
+     .len_off = offsetof(T, n_##m), .min = lo, .max = hi}
 #define F_JSON(T, k, m) {.key = k, .type = SLC_FT_JSON, .off = offsetof(T, m)}
 #define F_IGNORE(k) {.key = k, .type = SLC_FT_IGNORE}
 
@@ -119,6 +131,9 @@ void slc_parse_error(struct slc_parse *p, const struct slc_node *node,
 void slc_parse_warning(struct slc_parse *p, const struct slc_node *node,
                        const char *key, const char *fmt, ...)
     SLC_PRINTF(4, 5);
+
+/* True for a PCI address dddd:bb:ss.f (hex; slot < 32, function < 8). */
+bool slc_pci_address_is_valid(const char *s);
 
 /* Name of 'value' in enum table 'names', or "?" */
 const char *slc_enum_to_name(const struct slc_enum_name *names, int value);

@@ -1,8 +1,5 @@
-/* The schema walker: jansson objects to C structures.  See model-schema.h.
- *
- * Neighbours: the *-model.c files hold the tables and the semantic checks;
- * descriptor.c drives a whole file through them. */
-#include "model-schema.h"
+/* The schema walker: jansson objects to C structures.  See slc-schema.h. */
+#include "slc-schema.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -319,6 +316,56 @@ parse_strings(struct slc_parse *p, const struct slc_field *f, json_t *obj,
     return true;
 }
 
+static bool
+parse_uints(struct slc_parse *p, const struct slc_field *f, json_t *obj,
+            json_t *v, const char *path, char *out)
+{
+    size_t n = json_array_size(v);
+    uint64_t *items;
+    char what[100];
+
+    if (!json_is_array(v)) {
+        describe(v, what, sizeof what);
+        report(p, SLC_DIAG_ERROR, obj, path, f->key,
+               "expected a list of integers, got %s", what);
+        return true;
+    }
+    items = slc_arena_calloc(p->arena, n ? n : 1, sizeof *items);
+    if (!items) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *item = json_array_get(v, i);
+        struct slc_pos pos = p->doc ? slc_yaml_index_pos(p->doc, v, i)
+                                    : (struct slc_pos){0, 0};
+
+        if (!parse_uint(item, &items[i]) || items[i] < f->min ||
+            (f->max && items[i] > f->max)) {
+            describe(item, what, sizeof what);
+            slc_diags_add(p->diags, SLC_DIAG_ERROR, p->file, pos, p->subject,
+                          path, "%s[%zu]: expected an integer in %" PRIu64
+                                "..%" PRIu64 ", got %s",
+                          f->key, i, f->min, f->max ? f->max : UINT64_MAX,
+                          what);
+        }
+    }
+    memcpy(out + f->off, &items, sizeof items);
+    memcpy(out + f->len_off, &n, sizeof n);
+    return true;
+}
+
+bool
+slc_pci_address_is_valid(const char *s)
+{
+    unsigned dom, bus, slot, fn;
+    char tail;
+
+    return strlen(s) == 12 &&
+           sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &slot, &fn, &tail) ==
+               4 &&
+           slot < 32 && fn < 8;
+}
+
 /* Parses one field 'f' whose value 'v' is present in 'obj'. */
 static bool
 parse_field(struct slc_parse *p, const struct slc_field *f, json_t *obj,
@@ -422,6 +469,8 @@ parse_field(struct slc_parse *p, const struct slc_field *f, json_t *obj,
         return parse_list(p, f, obj, v, path, out);
     case SLC_FT_STRINGS:
         return parse_strings(p, f, obj, v, path, out);
+    case SLC_FT_UINTS:
+        return parse_uints(p, f, obj, v, path, out);
     }
     return true;
 }
