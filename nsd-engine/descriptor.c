@@ -400,18 +400,11 @@ file_new(const char *name)
     return f;
 }
 
-int
-slc_model_load(const char *buf, size_t size, const char *name,
-               struct slc_model_file **out, struct slc_diags *diags)
+/* Finishes loading: 'rc' and 'f->doc' come from the YAML loader. */
+static int
+finish_load(struct slc_model_file *f, int rc, struct slc_model_file **out,
+            struct slc_diags *diags)
 {
-    struct slc_model_file *f = file_new(name ? name : "<input>");
-    int rc;
-
-    *out = NULL;
-    if (!f) {
-        return SLC_ENOMEM;
-    }
-    rc = slc_yaml_load(buf, size, f->name, NULL, &f->doc, diags);
     if (!rc) {
         f->root = json_incref(slc_yaml_root(f->doc));
         rc = load_root(f, diags);
@@ -425,27 +418,33 @@ slc_model_load(const char *buf, size_t size, const char *name,
 }
 
 int
-slc_model_load_file(const char *path, struct slc_model_file **out,
-                    struct slc_diags *diags)
+slc_model_load(const char *buf, size_t size, const char *name,
+               struct slc_model_file **out, struct slc_diags *diags)
 {
-    struct slc_model_file *f = file_new(path);
-    int rc;
+    struct slc_model_file *f = file_new(name ? name : "<input>");
 
     *out = NULL;
     if (!f) {
         return SLC_ENOMEM;
     }
-    rc = slc_yaml_load_file(path, NULL, &f->doc, diags);
-    if (!rc) {
-        f->root = json_incref(slc_yaml_root(f->doc));
-        rc = load_root(f, diags);
+    return finish_load(f,
+                       slc_yaml_load(buf, size, f->name, NULL, &f->doc,
+                                     diags),
+                       out, diags);
+}
+
+int
+slc_model_load_file(const char *path, struct slc_model_file **out,
+                    struct slc_diags *diags)
+{
+    struct slc_model_file *f = file_new(path);
+
+    *out = NULL;
+    if (!f) {
+        return SLC_ENOMEM;
     }
-    if (rc) {
-        slc_model_file_free(f);
-        return rc;
-    }
-    *out = f;
-    return 0;
+    return finish_load(f, slc_yaml_load_file(path, NULL, &f->doc, diags),
+                       out, diags);
 }
 
 int

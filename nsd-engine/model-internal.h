@@ -6,6 +6,18 @@
 #include "slc-schema.h"
 
 
+/* The body of a lookup by id in an array of structures with an 'id'
+ * member: returns the element or NULL. */
+#define FIND_BY_ID(arr, n, id)                                               \
+    do {                                                                     \
+        for (size_t i_ = 0; (id) && i_ < (n); i_++) {                        \
+            if ((arr)[i_].id && !strcmp((arr)[i_].id, (id))) {               \
+                return &(arr)[i_];                                           \
+            }                                                                \
+        }                                                                    \
+        return NULL;                                                         \
+    } while (0)
+
 /* Shared tables. */
 extern const struct slc_schema slc_provider_net_schema;
 extern const struct slc_schema slc_vl_protocol_schema;

@@ -263,23 +263,13 @@ const struct slc_schema slc_nsd_schema = SLC_SCHEMA(T, "nsd", nsd_fields);
 const struct slc_ns_vld *
 slc_nsd_find_vld(const struct slc_nsd *n, const char *id)
 {
-    for (size_t i = 0; id && i < n->n_vlds; i++) {
-        if (n->vlds[i].id && !strcmp(n->vlds[i].id, id)) {
-            return &n->vlds[i];
-        }
-    }
-    return NULL;
+    FIND_BY_ID(n->vlds, n->n_vlds, id);
 }
 
 const struct slc_sapd *
 slc_nsd_find_sapd(const struct slc_nsd *n, const char *id)
 {
-    for (size_t i = 0; id && i < n->n_sapds; i++) {
-        if (n->sapds[i].id && !strcmp(n->sapds[i].id, id)) {
-            return &n->sapds[i];
-        }
-    }
-    return NULL;
+    FIND_BY_ID(n->sapds, n->n_sapds, id);
 }
 
 const struct slc_vnf_profile *

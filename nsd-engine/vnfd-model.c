@@ -557,16 +557,6 @@ const struct slc_schema slc_vnfd_schema = SLC_SCHEMA(T, "vnfd", vnfd_fields);
 
 /* ------------------------------------------------------------ lookups */
 
-#define FIND_BY_ID(arr, n, id)                                               \
-    do {                                                                     \
-        for (size_t i_ = 0; (id) && i_ < (n); i_++) {                        \
-            if ((arr)[i_].id && !strcmp((arr)[i_].id, (id))) {               \
-                return &(arr)[i_];                                           \
-            }                                                                \
-        }                                                                    \
-        return NULL;                                                         \
-    } while (0)
-
 const struct slc_vdu *
 slc_vnfd_find_vdu(const struct slc_vnfd *v, const char *id)
 {
@@ -591,37 +581,22 @@ slc_vdu_find_int_cpd(const struct slc_vdu *vdu, const char *id)
     FIND_BY_ID(vdu->int_cpds, vdu->n_int_cpds, id);
 }
 
-static bool
-has_int_vld(const struct slc_vnfd *v, const char *id)
+static const struct slc_int_vld *
+find_int_vld(const struct slc_vnfd *v, const char *id)
 {
-    for (size_t i = 0; id && i < v->n_int_vlds; i++) {
-        if (v->int_vlds[i].id && !strcmp(v->int_vlds[i].id, id)) {
-            return true;
-        }
-    }
-    return false;
+    FIND_BY_ID(v->int_vlds, v->n_int_vlds, id);
 }
 
-static bool
-has_image(const struct slc_vnfd *v, const char *id)
+static const struct slc_sw_image *
+find_image(const struct slc_vnfd *v, const char *id)
 {
-    for (size_t i = 0; id && i < v->n_images; i++) {
-        if (v->images[i].id && !strcmp(v->images[i].id, id)) {
-            return true;
-        }
-    }
-    return false;
+    FIND_BY_ID(v->images, v->n_images, id);
 }
 
-static bool
-has_vsd(const struct slc_vnfd *v, const char *id)
+static const struct slc_vsd *
+find_vsd(const struct slc_vnfd *v, const char *id)
 {
-    for (size_t i = 0; id && i < v->n_vsds; i++) {
-        if (v->vsds[i].id && !strcmp(v->vsds[i].id, id)) {
-            return true;
-        }
-    }
-    return false;
+    FIND_BY_ID(v->vsds, v->n_vsds, id);
 }
 
 uint64_t
@@ -812,7 +787,7 @@ static void
 check_vdu(struct slc_parse *p, const struct slc_vnfd *v,
           const struct slc_vdu *vdu)
 {
-    if (vdu->sw_image && !has_image(v, vdu->sw_image)) {
+    if (vdu->sw_image && !find_image(v, vdu->sw_image)) {
         slc_parse_error(p, &vdu->node, "sw-image-desc",
                         "'%s' names no sw-image-desc of this VNFD",
                         vdu->sw_image);
@@ -823,7 +798,7 @@ check_vdu(struct slc_parse *p, const struct slc_vnfd *v,
                           "to boot");
     }
     for (size_t i = 0; i < vdu->n_alt_images; i++) {
-        if (vdu->alt_images[i] && !has_image(v, vdu->alt_images[i])) {
+        if (vdu->alt_images[i] && !find_image(v, vdu->alt_images[i])) {
             slc_parse_error(p, &vdu->node, "alternative-sw-image-desc",
                             "'%s' names no sw-image-desc of this VNFD",
                             vdu->alt_images[i]);
@@ -835,7 +810,7 @@ check_vdu(struct slc_parse *p, const struct slc_vnfd *v,
                         vdu->vcd);
     }
     for (size_t i = 0; i < vdu->n_vsds; i++) {
-        if (vdu->vsds[i] && !has_vsd(v, vdu->vsds[i])) {
+        if (vdu->vsds[i] && !find_vsd(v, vdu->vsds[i])) {
             slc_parse_error(p, &vdu->node, "virtual-storage-desc",
                             "'%s' names no virtual-storage-desc of this "
                             "VNFD",
@@ -849,7 +824,7 @@ check_vdu(struct slc_parse *p, const struct slc_vnfd *v,
     for (size_t i = 0; i < vdu->n_int_cpds; i++) {
         const struct slc_int_cpd *cpd = &vdu->int_cpds[i];
 
-        if (cpd->int_vld && !has_int_vld(v, cpd->int_vld)) {
+        if (cpd->int_vld && !find_int_vld(v, cpd->int_vld)) {
             slc_parse_error(p, &cpd->node, "int-virtual-link-desc",
                             "'%s' names no int-virtual-link-desc of this "
                             "VNFD",
@@ -877,7 +852,7 @@ check_ext_cpd(struct slc_parse *p, const struct slc_vnfd *v,
                         "give only one of int-cpd, int-virtual-link-desc "
                         "and k8s-cluster-net");
     }
-    if (e->int_vld && !has_int_vld(v, e->int_vld)) {
+    if (e->int_vld && !find_int_vld(v, e->int_vld)) {
         slc_parse_error(p, &e->node, "int-virtual-link-desc",
                         "'%s' names no int-virtual-link-desc of this VNFD",
                         e->int_vld);
@@ -943,7 +918,7 @@ check_df(struct slc_parse *p, const struct slc_vnfd *v,
     for (size_t i = 0; i < df->n_vl_profiles; i++) {
         const struct slc_vl_profile *vl = &df->vl_profiles[i];
 
-        if (vl->id && !has_int_vld(v, vl->id)) {
+        if (vl->id && !find_int_vld(v, vl->id)) {
             slc_parse_error(p, &vl->node, "id",
                             "'%s' names no int-virtual-link-desc of this "
                             "VNFD",
