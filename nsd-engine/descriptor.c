@@ -366,7 +366,12 @@ load_root(struct slc_model_file *f, struct slc_diags *diags)
         bool ok;
 
         if (fmt->old_im && json_is_object(item)) {
-            struct slc_parse p = parse_ctx(f, diags, NULL);
+            const char *id = json_string_value(json_object_get(item, "id"));
+            struct slc_parse p = parse_ctx(
+                f, diags,
+                id ? slc_arena_printf(&f->arena, "%s '%s'",
+                                      kind_names[fmt->kind], id)
+                   : NULL);
             char path[32];
 
             snprintf(path, sizeof path, "%s[%zu]", kind_names[fmt->kind], i);
