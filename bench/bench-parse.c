@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "model.h"
+#include "slc-file.h"
 
 struct input {
     char *name;
@@ -19,28 +20,6 @@ struct input {
     size_t size;
 };
 
-static char *
-slurp(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long len;
-
-    if (!f) {
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)len + 1);
-    if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *size = (size_t)len;
-    return buf;
-}
 
 static double
 now(void)
@@ -95,6 +74,7 @@ main(int argc, char **argv)
     struct input *in = calloc((size_t)argc, sizeof *in);
     size_t n = 0, bytes = 0, per_pass = 0;
     double *rates = calloc((size_t)(rounds > 0 ? rounds : 1), sizeof *rates);
+    struct slc_error err;
     struct rusage ru;
 
     if (rounds < 1 || argc < 3 || !in || !rates) {
@@ -103,9 +83,9 @@ main(int argc, char **argv)
     }
     for (int i = 2; i < argc; i++) {
         in[n].name = argv[i];
-        in[n].buf = slurp(argv[i], &in[n].size);
-        if (!in[n].buf) {
-            fprintf(stderr, "cannot read %s\n", argv[i]);
+        if (slc_read_file(argv[i], SLC_YAML_MAX_SIZE_DEFAULT, &in[n].buf,
+                          &in[n].size, &err)) {
+            fprintf(stderr, "bench-parse: %s\n", err.msg);
             return 2;
         }
         bytes += in[n].size;

@@ -75,22 +75,6 @@ slc_diags_add(struct slc_diags *d, enum slc_diag_severity severity,
 }
 
 void
-slc_diags_move(struct slc_diags *to, struct slc_diags *from)
-{
-    for (size_t i = 0; i < from->len; i++) {
-        if (diags_reserve(to)) {
-            to->items[to->len++] = from->items[i];
-        } else {
-            diag_free(&from->items[i]);
-        }
-    }
-    to->n_errors += from->n_errors;
-    to->n_warnings += from->n_warnings;
-    free(from->items);
-    memset(from, 0, sizeof *from);
-}
-
-void
 slc_diags_clear(struct slc_diags *d)
 {
     if (!d) {

@@ -53,9 +53,6 @@ void slc_diags_add(struct slc_diags *d, enum slc_diag_severity severity,
                    const char *file, struct slc_pos pos, const char *subject,
                    const char *path, const char *fmt, ...) SLC_PRINTF(7, 8);
 
-/* Moves every entry of 'from' to the end of 'to'; 'from' ends empty. */
-void slc_diags_move(struct slc_diags *to, struct slc_diags *from);
-
 /* Frees the entries; 'd' may be reused afterwards.  Accepts NULL. */
 void slc_diags_clear(struct slc_diags *d);
 

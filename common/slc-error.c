@@ -37,15 +37,6 @@ slc_error_prefix(struct slc_error *err, const char *fmt, ...)
     return err->code;
 }
 
-void
-slc_error_clear(struct slc_error *err)
-{
-    if (err) {
-        err->code = SLC_OK;
-        err->msg[0] = '\0';
-    }
-}
-
 const char *
 slc_strerror(int code)
 {

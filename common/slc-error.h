@@ -48,9 +48,6 @@ int slc_error_set(struct slc_error *err, int code, const char *fmt, ...)
 int slc_error_prefix(struct slc_error *err, const char *fmt, ...)
     SLC_PRINTF(2, 3);
 
-/* Resets 'err' to SLC_OK with an empty message.  Accepts NULL. */
-void slc_error_clear(struct slc_error *err);
-
 /* Short text of a code ("not found"); "unknown error" for others. */
 const char *slc_strerror(int code);
 

@@ -26,12 +26,6 @@ slc_log_set_level(enum slc_log_level level)
     log_level = level;
 }
 
-enum slc_log_level
-slc_log_get_level(void)
-{
-    return log_level;
-}
-
 void
 slc_log_set_stream(FILE *stream)
 {

@@ -31,7 +31,6 @@ struct slc_ratelimit {
 
 /* Sets the lowest level that is printed (default SLC_LOG_INFO). */
 void slc_log_set_level(enum slc_log_level level);
-enum slc_log_level slc_log_get_level(void);
 
 /* Sends log lines to 'stream' (default stderr); NULL restores stderr. */
 void slc_log_set_stream(FILE *stream);

@@ -5,6 +5,8 @@
  * by the limits, so the C stack stays small whatever the input. */
 #include "slc-yaml.h"
 
+#include "slc-file.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -798,55 +800,19 @@ slc_yaml_load_file(const char *path, const struct slc_yaml_limits *limits,
                    struct slc_yaml_doc **docp, struct slc_diags *diags)
 {
     size_t max = (limits ? limits : &default_limits)->max_size;
-    struct slc_pos nowhere = {0, 0};
-    size_t len = 0, cap = 0;
-    char *buf = NULL;
-    FILE *f;
+    struct slc_error err;
+    size_t size;
+    char *buf;
     int rc;
 
     *docp = NULL;
-    f = fopen(path, "rb");
-    if (!f) {
-        slc_diags_add(diags, SLC_DIAG_ERROR, path, nowhere, NULL, NULL,
-                      "cannot open: %s", strerror(errno));
-        return SLC_EIO;
+    rc = slc_read_file(path, max, &buf, &size, &err);
+    if (rc) {
+        slc_diags_add(diags, SLC_DIAG_ERROR, path, (struct slc_pos){0, 0},
+                      NULL, NULL, "%s", err.msg);
+        return rc;
     }
-    for (;;) {
-        size_t n;
-
-        if (len == cap) {
-            size_t ncap = cap ? cap * 2 : 65536;
-            char *nbuf;
-
-            if (cap > max) {
-                break; /* over the limit: slc_yaml_load() says so */
-            }
-            nbuf = realloc(buf, ncap);
-            if (!nbuf) {
-                slc_diags_add(diags, SLC_DIAG_ERROR, path, nowhere, NULL,
-                              NULL, "out of memory");
-                fclose(f);
-                free(buf);
-                return SLC_ENOMEM;
-            }
-            buf = nbuf;
-            cap = ncap;
-        }
-        n = fread(buf + len, 1, cap - len, f);
-        if (!n) {
-            break;
-        }
-        len += n;
-    }
-    if (ferror(f)) {
-        slc_diags_add(diags, SLC_DIAG_ERROR, path, nowhere, NULL, NULL,
-                      "cannot read: %s", strerror(errno));
-        fclose(f);
-        free(buf);
-        return SLC_EIO;
-    }
-    fclose(f);
-    rc = slc_yaml_load(buf ? buf : "", len, path, limits, docp, diags);
+    rc = slc_yaml_load(buf, size, path, limits, docp, diags);
     free(buf);
     return rc;
 }
@@ -868,12 +834,6 @@ json_t *
 slc_yaml_root(const struct slc_yaml_doc *doc)
 {
     return doc->root;
-}
-
-const char *
-slc_yaml_name(const struct slc_yaml_doc *doc)
-{
-    return doc->name;
 }
 
 struct slc_pos

@@ -50,9 +50,6 @@ void slc_yaml_free(struct slc_yaml_doc *doc);
 /* The root value (borrowed; lives as long as the document). */
 json_t *slc_yaml_root(const struct slc_yaml_doc *doc);
 
-/* The name given at load time. */
-const char *slc_yaml_name(const struct slc_yaml_doc *doc);
-
 /* Position of 'node'; {0, 0} when unknown (e.g. a value made later, or a
  * true/false/null singleton: use the member forms for those). */
 struct slc_pos slc_yaml_pos(const struct slc_yaml_doc *doc,

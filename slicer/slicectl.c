@@ -3,13 +3,13 @@
  * Commands without a daemon: 'validate' checks descriptor files, and the
  * catalogue commands work on a local store file (--store).  This file only
  * parses arguments and wires the libraries together. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalogue.h"
+#include "slc-file.h"
 #include "slc-log.h"
 #include "validate.h"
 
@@ -75,34 +75,19 @@ parse_kind(const char *text, enum slc_desc_kind *kind)
     return 0;
 }
 
+/* The biggest input slicectl reads: the YAML loader's limit. */
+#define MAX_INPUT SLC_YAML_MAX_SIZE_DEFAULT
+
 static char *
 read_file(const char *path, size_t *size)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
+    struct slc_error err;
+    char *buf;
 
-    if (!f) {
-        fprintf(stderr, "slicectl: %s: %s\n", path, strerror(errno));
+    if (slc_read_file(path, MAX_INPUT, &buf, size, &err)) {
+        fprintf(stderr, "slicectl: %s\n", err.msg);
         return NULL;
     }
-    do {
-        if (len == cap) {
-            char *nbuf = realloc(buf, cap = cap ? cap * 2 : 65536);
-
-            if (!nbuf) {
-                free(buf);
-                fclose(f);
-                fprintf(stderr, "slicectl: out of memory\n");
-                return NULL;
-            }
-            buf = nbuf;
-        }
-        n = fread(buf + len, 1, cap - len, f);
-        len += n;
-    } while (n);
-    fclose(f);
-    *size = len;
     return buf;
 }
 

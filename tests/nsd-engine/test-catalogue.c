@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "slc-file.h"
+
 #include "catalogue.h"
 #include "slc-id.h"
 
@@ -55,18 +57,12 @@ teardown(void **state)
 static char *
 slurp(const char *path, size_t *size)
 {
-    FILE *fp = fopen(path, "rb");
-    char *buf;
-    long len;
+    struct slc_error err;
+    char *buf = NULL;
 
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    len = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    buf = malloc((size_t)len + 1);
-    assert_int_equal(fread(buf, 1, (size_t)len, fp), (size_t)len);
-    fclose(fp);
-    *size = (size_t)len;
+    if (slc_read_file(path, 1 << 20, &buf, size, &err)) {
+        fail_msg("%s", err.msg);
+    }
     return buf;
 }
 
@@ -287,9 +283,7 @@ test_update_must_not_break_users(void **state)
                                        &before, &f->err),
                      0);
     snprintf(path, sizeof path, "%s/vnfd/host_vnfd.yaml", TPL);
-    text = slurp(path, &size);
-    text = realloc(text, size + 1);
-    text[size] = '\0';
+    assert_int_equal(slc_read_file(path, 1 << 20, &text, &size, &f->err), 0);
     /* Renaming the data port breaks the SFC demo NSD, which uses it. */
     broken = strdup(text);
     while ((at = strstr(broken, "host-data-ext"))) {
@@ -302,6 +296,7 @@ test_update_must_not_break_users(void **state)
     assert_non_null(strstr(f->err.msg, "'host-data-ext' is not an ext-cpd"));
     /* A harmless change goes through and keeps id and creation time. */
     at = strstr(text, "end host that answers");
+    assert_non_null(at);
     memcpy(at, "END", 3);
     assert_int_equal(update_text(f, SLC_DESC_VNFD, before.id, text), 0);
     assert_int_equal(slc_catalogue_get(f->st, SLC_DESC_VNFD, "slicer-host",

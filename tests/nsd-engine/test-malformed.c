@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "slc-file.h"
+
 #include "model.h"
 
 #define MALFORMED_DIR SLC_SOURCE_DIR "/tests/malformed"
@@ -51,19 +53,12 @@ expect(const char *name, const char *buf, size_t size, unsigned line,
 static char *
 slurp(const char *path, size_t *size)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    long len;
+    struct slc_error err;
+    char *buf = NULL;
 
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)len + 1);
-    assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-    buf[len] = '\0';
-    fclose(f);
-    *size = (size_t)len;
+    if (slc_read_file(path, 1 << 20, &buf, size, &err)) {
+        fail_msg("%s", err.msg);
+    }
     return buf;
 }
 
