@@ -485,6 +485,21 @@ slc_model_file_free(struct slc_model_file *f)
     free(f);
 }
 
+size_t
+slc_index_by_id(const void *items, size_t n, size_t size, size_t id_off,
+                const char *id)
+{
+    for (size_t i = 0; id && i < n; i++) {
+        const char *v;
+
+        memcpy(&v, (const char *)items + i * size + id_off, sizeof v);
+        if (v && !strcmp(v, id)) {
+            return i;
+        }
+    }
+    return n;
+}
+
 /* ------------------------------------------------------------- sets */
 
 int

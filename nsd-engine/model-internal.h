@@ -6,17 +6,26 @@
 #include "slc-schema.h"
 
 
-/* The body of a lookup by id in an array of structures with an 'id'
- * member: returns the element or NULL. */
-#define FIND_BY_ID(arr, n, id)                                               \
-    do {                                                                     \
-        for (size_t i_ = 0; (id) && i_ < (n); i_++) {                        \
-            if ((arr)[i_].id && !strcmp((arr)[i_].id, (id))) {               \
-                return &(arr)[i_];                                           \
-            }                                                                \
-        }                                                                    \
-        return NULL;                                                         \
-    } while (0)
+/* Index of the first of the 'n' structures at 'items' (each 'size' bytes)
+ * whose string member at offset 'id_off' equals 'id'; 'n' when none or
+ * when 'id' is NULL.  The typed lookups of model.h are built on it. */
+size_t slc_index_by_id(const void *items, size_t n, size_t size,
+                       size_t id_off, const char *id);
+
+/* &arr[i] of the element of array 'arr' (n elements) with member id ==
+ * 'key', or NULL: an expression, no control flow. */
+#define SLC_FIND_BY_ID(arr, n, key)                                          \
+    slc_find_or_null((arr), (n),                                             \
+                     slc_index_by_id((arr), (n), sizeof *(arr),              \
+                                     offsetof(__typeof__(*(arr)), id),       \
+                                     (key)),                                 \
+                     sizeof *(arr))
+
+static inline const void *
+slc_find_or_null(const void *items, size_t n, size_t i, size_t size)
+{
+    return i < n ? (const char *)items + i * size : NULL;
+}
 
 /* Shared tables. */
 extern const struct slc_schema slc_provider_net_schema;

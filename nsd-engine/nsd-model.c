@@ -263,13 +263,13 @@ const struct slc_schema slc_nsd_schema = SLC_SCHEMA(T, "nsd", nsd_fields);
 const struct slc_ns_vld *
 slc_nsd_find_vld(const struct slc_nsd *n, const char *id)
 {
-    FIND_BY_ID(n->vlds, n->n_vlds, id);
+    return SLC_FIND_BY_ID(n->vlds, n->n_vlds, id);
 }
 
 const struct slc_sapd *
 slc_nsd_find_sapd(const struct slc_nsd *n, const char *id)
 {
-    FIND_BY_ID(n->sapds, n->n_sapds, id);
+    return SLC_FIND_BY_ID(n->sapds, n->n_sapds, id);
 }
 
 const struct slc_vnf_profile *

@@ -124,7 +124,7 @@ const struct slc_schema slc_nst_schema = SLC_SCHEMA(T, "nst", nst_fields);
 const struct slc_nss *
 slc_nst_find_subnet(const struct slc_nst *t, const char *id)
 {
-    FIND_BY_ID(t->subnets, t->n_subnets, id);
+    return SLC_FIND_BY_ID(t->subnets, t->n_subnets, id);
 }
 
 /* 3GPP TS 23.003: the slice differentiator is 24 bits, 6 hex digits. */

@@ -560,43 +560,43 @@ const struct slc_schema slc_vnfd_schema = SLC_SCHEMA(T, "vnfd", vnfd_fields);
 const struct slc_vdu *
 slc_vnfd_find_vdu(const struct slc_vnfd *v, const char *id)
 {
-    FIND_BY_ID(v->vdus, v->n_vdus, id);
+    return SLC_FIND_BY_ID(v->vdus, v->n_vdus, id);
 }
 
 const struct slc_ext_cpd *
 slc_vnfd_find_ext_cpd(const struct slc_vnfd *v, const char *id)
 {
-    FIND_BY_ID(v->ext_cpds, v->n_ext_cpds, id);
+    return SLC_FIND_BY_ID(v->ext_cpds, v->n_ext_cpds, id);
 }
 
 const struct slc_vcd *
 slc_vnfd_find_vcd(const struct slc_vnfd *v, const char *id)
 {
-    FIND_BY_ID(v->vcds, v->n_vcds, id);
+    return SLC_FIND_BY_ID(v->vcds, v->n_vcds, id);
 }
 
 const struct slc_int_cpd *
 slc_vdu_find_int_cpd(const struct slc_vdu *vdu, const char *id)
 {
-    FIND_BY_ID(vdu->int_cpds, vdu->n_int_cpds, id);
+    return SLC_FIND_BY_ID(vdu->int_cpds, vdu->n_int_cpds, id);
 }
 
 static const struct slc_int_vld *
 find_int_vld(const struct slc_vnfd *v, const char *id)
 {
-    FIND_BY_ID(v->int_vlds, v->n_int_vlds, id);
+    return SLC_FIND_BY_ID(v->int_vlds, v->n_int_vlds, id);
 }
 
 static const struct slc_sw_image *
 find_image(const struct slc_vnfd *v, const char *id)
 {
-    FIND_BY_ID(v->images, v->n_images, id);
+    return SLC_FIND_BY_ID(v->images, v->n_images, id);
 }
 
 static const struct slc_vsd *
 find_vsd(const struct slc_vnfd *v, const char *id)
 {
-    FIND_BY_ID(v->vsds, v->n_vsds, id);
+    return SLC_FIND_BY_ID(v->vsds, v->n_vsds, id);
 }
 
 uint64_t
