@@ -95,8 +95,10 @@ slc_diag_format(const struct slc_diag *diag, char *buf, size_t size)
 
 #define APPEND(...)                                                          \
     do {                                                                     \
-        int r_ = snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__);    \
-        n += r_ > 0 ? (size_t)r_ : 0;                                        \
+        if (n < size) {                                                      \
+            int r_ = snprintf(buf + n, size - n, __VA_ARGS__);               \
+            n += r_ > 0 ? (size_t)r_ : 0;                                    \
+        }                                                                    \
     } while (0)
     if (size) {
         buf[0] = '\0';

@@ -47,6 +47,11 @@ member_pos(const struct slc_parse *p, const json_t *obj, const char *key)
 static void
 vreport(struct slc_parse *p, enum slc_diag_severity sev, const json_t *obj,
         const char *path, const char *key, const char *fmt, va_list ap)
+    SLC_PRINTF(6, 0);
+
+static void
+vreport(struct slc_parse *p, enum slc_diag_severity sev, const json_t *obj,
+        const char *path, const char *key, const char *fmt, va_list ap)
 {
     char msg[768];
     char *full = NULL;

@@ -135,10 +135,12 @@ check_refs(struct slc_store *st, const struct slc_descriptor *d,
     }
     json_array_foreach(missing, i, m)
     {
-        n += (size_t)snprintf(list + n, n < sizeof list ? sizeof list - n : 0,
-                              "%s%s '%s'", i ? ", " : "",
-                              json_string_value(json_object_get(m, "kind")),
-                              json_string_value(json_object_get(m, "id")));
+        if (n < sizeof list) {
+            n += (size_t)snprintf(
+                list + n, sizeof list - n, "%s%s '%s'", i ? ", " : "",
+                json_string_value(json_object_get(m, "kind")),
+                json_string_value(json_object_get(m, "id")));
+        }
     }
     if (!rc && json_array_size(missing)) {
         rc = slc_error_set(err, SLC_ECONFLICT,
