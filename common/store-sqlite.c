@@ -9,6 +9,8 @@
  * instead of failing half-way.  Revisions are checked in the same statement
  * that writes, so a stale write can never overwrite a newer one. */
 #include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
