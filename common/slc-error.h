@@ -22,7 +22,9 @@
     X(TIMEOUT, -7, "timed out")                                              \
     X(IO, -8, "input/output error")                                          \
     X(NOMEM, -9, "out of memory")                                            \
-    X(TOOBIG, -10, "too big")
+    X(TOOBIG, -10, "too big")                                                \
+    X(DENIED, -11, "permission denied")                                      \
+    X(UNAUTHENTICATED, -12, "not authenticated")
 
 enum slc_errcode {
     SLC_OK = 0,

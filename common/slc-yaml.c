@@ -429,6 +429,17 @@ resolve_scalar(struct builder *b, const yaml_event_t *ev)
     return json_stringn(text, len);
 }
 
+bool
+slc_yaml_plain_is_string(const char *s)
+{
+    json_int_t i;
+    double d;
+
+    return !matches_any(s, null_words) && !matches_any(s, true_words) &&
+           !matches_any(s, false_words) && !parse_int(s, &i) &&
+           !parse_float(s, &d);
+}
+
 /* Keeps the written text of a number when jansson would print it
  * differently, so that 'version: 1.10' is not read back as "1.1". */
 static int

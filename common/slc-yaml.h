@@ -14,6 +14,7 @@
 #define SLC_YAML_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "slc-diag.h"
@@ -72,5 +73,14 @@ void slc_yaml_mark_like(struct slc_yaml_doc *doc, const json_t *node,
 /* The text a number was written with when it differs from jansson's
  * rendering ("1.10", "007"), else NULL.  Borrowed. */
 const char *slc_yaml_raw(const struct slc_yaml_doc *doc, const json_t *node);
+
+/* True when the plain (unquoted) scalar 's' reads as a string under the
+ * YAML 1.2 core schema, i.e. it is not null, a boolean or a number. */
+bool slc_yaml_plain_is_string(const char *s);
+
+/* Writes 'value' as one YAML document.  Returns a NUL-terminated buffer
+ * (caller frees) and its length in '*size' (may be NULL), or NULL when
+ * out of memory. */
+char *slc_yaml_dump(const json_t *value, size_t *size);
 
 #endif

@@ -1,0 +1,124 @@
+/* The SDN driver interface, after OSM's connectivity-service model: create,
+ * edit, delete and status of E-LINE / E-LAN services joining physical
+ * switch ports (the SR-IOV and passthrough interfaces a VIM cannot wire,
+ * SDN assist), and the registry that picks a driver by an SDN controller's
+ * "type".
+ *
+ * Like VIM drivers (vim-drivers/vim.h), calls submit work and return at
+ * once; results come through the instance's 'done' callback, never from
+ * inside the call, carrying the caller's token.  Neighbours: port-mapping.h
+ * (how VIM interfaces map to switch ports), sdn-dummy.c. */
+#ifndef SLC_SDN_H
+#define SLC_SDN_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "slc-error.h"
+
+struct event_base;
+
+/* One end of a connectivity service: a port of a physical switch. */
+struct slc_sdn_port {
+    const char *switch_dpid;
+    const char *switch_port;
+    unsigned vlan;            /* 0 = untagged */
+    const char *mac;          /* may be NULL */
+};
+
+struct slc_sdn_service_spec {
+    const char *name;
+    const char *tag;          /* idempotency key, as for VIM resources */
+    const char *type;         /* "ELINE" or "ELAN" */
+    const struct slc_sdn_port *ports;
+    size_t n_ports;
+};
+
+struct slc_sdn_result {
+    uint64_t token;
+    int rc;
+    const char *msg;          /* when rc != 0 */
+    const char *service_id;   /* created service, else NULL */
+    const char *status;       /* "ACTIVE", "ERROR", ... or NULL */
+};
+
+typedef void (*slc_sdn_done_fn)(void *owner, const struct slc_sdn_result *r);
+
+/* The core's part of every instance; drivers embed it first. */
+struct slc_sdn {
+    const struct slc_sdn_class *class;
+    char *id;                 /* the SDN controller record's _id */
+    char *name;
+    struct event_base *base;
+    slc_sdn_done_fn done;
+    void *owner;
+};
+
+struct slc_sdn_params {
+    const char *id;
+    const char *name;
+    const char *url;          /* may be NULL */
+    const json_t *config;     /* may be NULL */
+    struct event_base *base;
+    slc_sdn_done_fn done;
+    void *owner;
+};
+
+#define SLC_SDN_CLASS_VERSION 1
+
+/* An SDN driver.  Submitting calls return 0 when accepted, or an SLC_E*
+ * code with 'err' set (then no callback follows).  None may block. */
+struct slc_sdn_class {
+    unsigned version;         /* SLC_SDN_CLASS_VERSION */
+    const char *type;         /* an SDN controller's "type" */
+    /* Checks a controller's "config" before it is stored.  May be NULL. */
+    int (*check_config)(const json_t *config, struct slc_error *err);
+    int (*open)(const struct slc_sdn_params *p, struct slc_sdn **out,
+                struct slc_error *err);
+    /* Destroys an instance; pending calls are dropped without callback. */
+    void (*close)(struct slc_sdn *sdn);
+    int (*create_service)(struct slc_sdn *sdn, uint64_t token,
+                          const struct slc_sdn_service_spec *spec,
+                          struct slc_error *err);
+    /* Replaces the ports of service 'service_id'. */
+    int (*edit_service)(struct slc_sdn *sdn, uint64_t token,
+                        const char *service_id,
+                        const struct slc_sdn_service_spec *spec,
+                        struct slc_error *err);
+    /* Deletes a service; an unknown one completes with SLC_ENOTFOUND. */
+    int (*delete_service)(struct slc_sdn *sdn, uint64_t token,
+                          const char *service_id, struct slc_error *err);
+    int (*service_status)(struct slc_sdn *sdn, uint64_t token,
+                          const char *service_id, struct slc_error *err);
+    /* What the driver holds, as a new JSON object.  May be NULL. */
+    json_t *(*describe)(struct slc_sdn *sdn);
+};
+
+#define SLC_SDN_REGISTRY_MAX 16
+
+struct slc_sdn_registry {
+    const struct slc_sdn_class *classes[SLC_SDN_REGISTRY_MAX];
+    size_t len;
+};
+
+/* Adds 'class'; SLC_EEXISTS for a known type, SLC_EUNSUPPORTED for another
+ * ABI version or a missing mandatory operation. */
+int slc_sdn_registry_add(struct slc_sdn_registry *reg,
+                         const struct slc_sdn_class *class,
+                         struct slc_error *err);
+const struct slc_sdn_class *
+slc_sdn_registry_find(const struct slc_sdn_registry *reg, const char *type);
+/* Names of the registered types, ", "-separated, into 'buf'. */
+void slc_sdn_registry_names(const struct slc_sdn_registry *reg, char *buf,
+                            size_t size);
+
+int slc_sdn_base_init(struct slc_sdn *sdn, const struct slc_sdn_class *class,
+                      const struct slc_sdn_params *p, struct slc_error *err);
+void slc_sdn_base_fini(struct slc_sdn *sdn);
+/* Closes 'sdn'.  Accepts NULL. */
+void slc_sdn_close(struct slc_sdn *sdn);
+
+/* The dummy driver (sdn-dummy.c): records every call, completes at once. */
+extern const struct slc_sdn_class slc_sdn_dummy_class;
+
+#endif

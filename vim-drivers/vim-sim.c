@@ -1,0 +1,858 @@
+/* The sim VIM driver: an in-memory VIM for scale benchmarks and fault
+ * tests.  Per VIM account it has a latency (every call completes that many
+ * milliseconds later, on the event loop), a capacity (vCPUs, RAM, SR-IOV
+ * VFs) and injected failures (the Nth call of a kind, or a percentage of
+ * them).  Its state lives in memory: after a daemon restart the engine
+ * reconciles it against the store (reconcile()).
+ *
+ * The account's config carries the options under "sim":
+ *   sim: {latency_ms: 5, capacity: {vcpus: 64, ram_mb: 65536, vfs: 8},
+ *         fail: [{call: create_compute, nth: 2}, {call: create_port,
+ *                 percent: 10}], seed: 7}
+ * Unknown keys are errors.  The effect of a call happens when it is
+ * submitted, its result is delivered after the latency: like a real VIM
+ * that creates a server and answers later. */
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "slc-log.h"
+#include "slc-schema.h"
+#include "vim.h"
+
+SLC_LOG_MODULE("vim-sim");
+
+#define SIM_CALLS(X)                                                         \
+    X(CREATE_NETWORK, "create_network")                                      \
+    X(CREATE_PORT, "create_port")                                            \
+    X(CREATE_COMPUTE, "create_compute")                                      \
+    X(DELETE, "delete")                                                      \
+    X(STATUS, "status")                                                      \
+    X(FIND, "find")
+
+enum sim_call {
+#define SIM_CALL_ENUM(name, text) SIM_##name,
+    SIM_CALLS(SIM_CALL_ENUM)
+#undef SIM_CALL_ENUM
+    SIM_N_CALLS
+};
+
+static const struct slc_enum_name call_names[] = {
+#define SIM_CALL_NAME(name, text) {text, SIM_##name},
+    SIM_CALLS(SIM_CALL_NAME)
+#undef SIM_CALL_NAME
+    {NULL, 0},
+};
+
+struct sim_fail {
+    struct slc_node node;
+    int call;
+    uint64_t nth;     /* fail the nth call of that kind (1-based), 0 = off */
+    uint64_t percent; /* fail that share of the calls, 0 = off */
+};
+
+struct sim_capacity {
+    struct slc_node node;
+    uint64_t vcpus, ram_mb, vfs;
+};
+
+struct sim_config {
+    struct slc_node node;
+    uint64_t latency_ms;
+    struct sim_capacity *capacity;
+    struct sim_fail *fail;
+    size_t n_fail;
+    uint64_t seed;
+};
+
+static const struct slc_field fail_fields[] = {
+    {.key = "call", .type = SLC_FT_ENUM, .required = true,
+     .off = offsetof(struct sim_fail, call), .enums = call_names},
+    F_UINT(struct sim_fail, "nth", nth, 1, 0),
+    F_UINT(struct sim_fail, "percent", percent, 1, 100),
+};
+static const struct slc_schema fail_schema =
+    SLC_SCHEMA(struct sim_fail, "fail", fail_fields);
+
+static const struct slc_field capacity_fields[] = {
+    F_UINT(struct sim_capacity, "vcpus", vcpus, 0, 0),
+    F_UINT(struct sim_capacity, "ram_mb", ram_mb, 0, 0),
+    F_UINT(struct sim_capacity, "vfs", vfs, 0, 0),
+};
+static const struct slc_schema capacity_schema =
+    SLC_SCHEMA(struct sim_capacity, "capacity", capacity_fields);
+
+static const struct slc_field config_fields[] = {
+    F_UINT(struct sim_config, "latency_ms", latency_ms, 0, 600000),
+    F_STRUCT(struct sim_config, "capacity", capacity, capacity_schema),
+    F_LIST(struct sim_config, "fail", fail, fail_schema, NULL),
+    F_UINT(struct sim_config, "seed", seed, 0, 0),
+};
+static const struct slc_schema config_schema =
+    SLC_SCHEMA(struct sim_config, "sim", config_fields);
+
+/* Capacity when the account sets none: a generous single site. */
+#define SIM_DEFAULT_VCPUS 1024
+#define SIM_DEFAULT_RAM_MB (4096ull * 1024)
+#define SIM_DEFAULT_VFS 256
+
+struct sim;
+
+struct pending {
+    struct sim *sim;
+    struct event *ev;
+    uint64_t token;
+    int rc;
+    char *msg;
+    char *vim_id;
+    char *status;
+    json_t *info;
+    struct pending *prev, *next;
+};
+
+struct sim {
+    struct slc_vim up;            /* first: the core's part */
+    uint64_t latency_ms;
+    uint64_t cap[3], used[3];     /* vcpus, ram_mb, vfs */
+    struct sim_fail *fails;
+    size_t n_fails;
+    uint64_t calls[SIM_N_CALLS];
+    uint64_t rng;
+    uint64_t next_id;
+    json_t *res;                  /* vim_id -> resource */
+    json_t *by_tag;               /* "kind/tag" -> vim_id */
+    struct pending *pending;      /* calls whose result is not delivered */
+    struct slc_arena arena;       /* the parsed config */
+};
+
+enum { CAP_VCPUS, CAP_RAM, CAP_VFS };
+static const char *const cap_names[] = {"vcpus", "ram_mb", "vfs"};
+
+static struct sim *
+sim_of(struct slc_vim *vim)
+{
+    return (struct sim *)vim;
+}
+
+/* Parses the "sim" member of an account config; a NULL config or no
+ * "sim" member gives the defaults.  Unknown keys are errors. */
+static int
+parse_config(const json_t *config, struct slc_arena *arena,
+             struct sim_config *out, struct slc_error *err)
+{
+    json_t *sim = json_object_get(config, "sim");
+    struct slc_diags diags = SLC_DIAGS_INIT;
+    struct slc_parse p = {
+        .arena = arena,
+        .diags = &diags,
+        .file = "vim account config",
+        .subject = "sim",
+    };
+    int rc = 0;
+
+    memset(out, 0, sizeof *out);
+    if (!sim || json_is_null(sim)) {
+        return 0;
+    }
+    if (!json_is_object(sim)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "config.sim: expected a mapping");
+    }
+    if (!slc_schema_parse(&p, &config_schema, sim, "config.sim", out)) {
+        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    } else if (diags.len) {
+        /* Warnings (unknown keys) are errors in configuration. */
+        rc = slc_diags_to_error(&diags, SLC_EINVALID, err);
+    }
+    for (size_t i = 0; !rc && i < out->n_fail; i++) {
+        if (!out->fail[i].nth == !out->fail[i].percent) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "config.sim.fail[%zu]: give exactly one of "
+                               "'nth' and 'percent'",
+                               i);
+        }
+    }
+    slc_diags_clear(&diags);
+    return rc;
+}
+
+static int
+sim_check_config(const json_t *config, struct slc_error *err)
+{
+    struct slc_arena arena = SLC_ARENA_INIT;
+    struct sim_config c;
+    int rc = parse_config(config, &arena, &c, err);
+
+    slc_arena_free(&arena);
+    return rc;
+}
+
+static void sim_close(struct slc_vim *vim);
+
+static int
+sim_open(const struct slc_vim_params *p, struct slc_vim **out,
+         struct slc_error *err)
+{
+    struct sim *s = calloc(1, sizeof *s);
+    struct sim_config c;
+    int rc;
+
+    if (!s) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    s->arena = (struct slc_arena)SLC_ARENA_INIT;
+    rc = slc_vim_base_init(&s->up, &slc_vim_sim_class, p, err);
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    s->res = json_object();
+    s->by_tag = json_object();
+    rc = parse_config(p->config, &s->arena, &c, err);
+    if (!rc && (!s->res || !s->by_tag)) {
+        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    if (rc) {
+        sim_close(&s->up);
+        return rc;
+    }
+    s->latency_ms = c.latency_ms;
+    s->cap[CAP_VCPUS] = c.capacity && c.capacity->vcpus ? c.capacity->vcpus
+                                                        : SIM_DEFAULT_VCPUS;
+    s->cap[CAP_RAM] = c.capacity && c.capacity->ram_mb ? c.capacity->ram_mb
+                                                       : SIM_DEFAULT_RAM_MB;
+    s->cap[CAP_VFS] = c.capacity && c.capacity->vfs ? c.capacity->vfs
+                                                    : SIM_DEFAULT_VFS;
+    s->fails = c.fail;
+    s->n_fails = c.n_fail;
+    s->rng = c.seed ? c.seed : 0x9e3779b97f4a7c15ull;
+    *out = &s->up;
+    return 0;
+}
+
+static void
+pending_free(struct pending *p)
+{
+    if (p->ev) {
+        event_free(p->ev);
+    }
+    free(p->msg);
+    free(p->vim_id);
+    free(p->status);
+    json_decref(p->info);
+    free(p);
+}
+
+static void
+pending_unlink(struct pending *p)
+{
+    if (p->prev) {
+        p->prev->next = p->next;
+    } else {
+        p->sim->pending = p->next;
+    }
+    if (p->next) {
+        p->next->prev = p->prev;
+    }
+}
+
+static void
+sim_close(struct slc_vim *vim)
+{
+    struct sim *s = sim_of(vim);
+
+    while (s->pending) {
+        struct pending *p = s->pending;
+
+        pending_unlink(p);
+        pending_free(p);
+    }
+    json_decref(s->res);
+    json_decref(s->by_tag);
+    slc_arena_free(&s->arena);
+    slc_vim_base_fini(&s->up);
+    free(s);
+}
+
+static void
+deliver(evutil_socket_t fd, short what, void *arg)
+{
+    struct pending *p = arg;
+    struct slc_vim *vim = &p->sim->up;
+    struct slc_vim_result r = {
+        .token = p->token,
+        .rc = p->rc,
+        .msg = p->msg,
+        .vim_id = p->vim_id,
+        .status = p->status,
+        .info = p->info,
+    };
+
+    pending_unlink(p);
+    vim->done(vim->owner, &r);
+    pending_free(p);
+}
+
+/* Queues the result of a call; it is delivered after the latency, from the
+ * loop (never from inside the call).  Takes 'info' (may be NULL). */
+static int
+reply(struct sim *s, uint64_t token, int rc, const char *msg,
+      const char *vim_id, const char *status, json_t *info,
+      struct slc_error *err)
+{
+    struct pending *p = calloc(1, sizeof *p);
+    struct timeval tv = {
+        .tv_sec = (time_t)(s->latency_ms / 1000),
+        .tv_usec = (suseconds_t)(s->latency_ms % 1000) * 1000,
+    };
+
+    if (!p) {
+        json_decref(info);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    *p = (struct pending){
+        .sim = s,
+        .token = token,
+        .rc = rc,
+        .msg = msg ? strdup(msg) : NULL,
+        .vim_id = vim_id ? strdup(vim_id) : NULL,
+        .status = status ? strdup(status) : NULL,
+        .info = info,
+        .next = s->pending,
+    };
+    p->ev = event_new(s->up.base, -1, 0, deliver, p);
+    if (!p->ev || event_add(p->ev, &tv)) {
+        pending_free(p);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    if (s->pending) {
+        s->pending->prev = p;
+    }
+    s->pending = p;
+    return 0;
+}
+
+/* xorshift64*: the same seed gives the same failures. */
+static uint64_t
+next_random(struct sim *s)
+{
+    s->rng ^= s->rng >> 12;
+    s->rng ^= s->rng << 25;
+    s->rng ^= s->rng >> 27;
+    return s->rng * 0x2545f4914f6cdd1dull;
+}
+
+/* Counts a call and says whether an injected failure hits it. */
+static bool
+injected(struct sim *s, enum sim_call call)
+{
+    uint64_t n = ++s->calls[call];
+
+    for (size_t i = 0; i < s->n_fails; i++) {
+        const struct sim_fail *f = &s->fails[i];
+
+        if (f->call != (int)call) {
+            continue;
+        }
+        if (f->nth && f->nth == n) {
+            return true;
+        }
+        if (f->percent && next_random(s) % 100 < f->percent) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int
+reply_injected(struct sim *s, uint64_t token, enum sim_call call,
+               struct slc_error *err)
+{
+    char msg[128];
+
+    snprintf(msg, sizeof msg, "vim '%s': %s: injected failure (call %llu)",
+             s->up.name, slc_enum_to_name(call_names, (int)call),
+             (unsigned long long)s->calls[call]);
+    SLC_INFO("%s", msg);
+    return reply(s, token, SLC_EIO, msg, NULL, NULL, NULL, err);
+}
+
+static const char *
+tag_key(char *buf, size_t size, enum slc_vim_kind kind, const char *tag)
+{
+    snprintf(buf, size, "%s/%s", slc_vim_kind_name(kind), tag);
+    return buf;
+}
+
+/* Stores a new resource (taking 'r') under a fresh id written to 'id'. */
+static int
+add_resource(struct sim *s, enum slc_vim_kind kind, const char *tag,
+             json_t *r, char id[64])
+{
+    char key[512];
+
+    snprintf(id, 64, "sim-%s-%llu", slc_vim_kind_name(kind),
+             (unsigned long long)++s->next_id);
+    json_object_set_new(r, "id", json_string(id));
+    json_object_set_new(r, "kind", json_string(slc_vim_kind_name(kind)));
+    json_object_set_new(r, "tag", json_string(tag));
+    json_object_set_new(r, "status", json_string("ACTIVE"));
+    if (json_object_set_new(s->res, id, r) ||
+        json_object_set_new(s->by_tag, tag_key(key, sizeof key, kind, tag),
+                            json_string(id))) {
+        return SLC_ENOMEM;
+    }
+    return 0;
+}
+
+static int
+sim_create_network(struct slc_vim *vim, uint64_t token,
+                   const struct slc_vim_network_spec *spec,
+                   struct slc_error *err)
+{
+    struct sim *s = sim_of(vim);
+    char id[64];
+    json_t *r;
+
+    if (injected(s, SIM_CREATE_NETWORK)) {
+        return reply_injected(s, token, SIM_CREATE_NETWORK, err);
+    }
+    r = json_pack("{ss ss s* s* si s{}}", "name", spec->name, "type",
+                  spec->type ? spec->type : "ELAN", "cidr", spec->cidr,
+                  "physnet", spec->physnet, "vlan", (json_int_t)spec->vlan,
+                  "ports");
+    if (!r || add_resource(s, SLC_VIM_NETWORK, spec->tag, r, id)) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    return reply(s, token, 0, NULL, id, "ACTIVE", NULL, err);
+}
+
+/* The next address of a network's IPv4 CIDR, or NULL. */
+static json_t *
+next_ip(json_t *net)
+{
+    const char *cidr = json_string_value(json_object_get(net, "cidr"));
+    unsigned a, b, c, d, len;
+    json_int_t n = json_integer_value(json_object_get(net, "next_host"));
+    uint32_t base, host;
+    char ip[16];
+
+    if (!cidr || sscanf(cidr, "%u.%u.%u.%u/%u", &a, &b, &c, &d, &len) != 5 ||
+        len > 30 || a > 255 || b > 255 || c > 255 || d > 255) {
+        return NULL;
+    }
+    n = n ? n + 1 : 2; /* .1 is the gateway */
+    if ((uint64_t)n >= (1ull << (32 - len)) - 1) {
+        return NULL;
+    }
+    json_object_set_new(net, "next_host", json_integer(n));
+    base = (a << 24 | b << 16 | c << 8 | d) & ~((1u << (32 - len)) - 1);
+    host = base + (uint32_t)n;
+    snprintf(ip, sizeof ip, "%u.%u.%u.%u", host >> 24, host >> 16 & 255,
+             host >> 8 & 255, host & 255);
+    return json_string(ip);
+}
+
+static int
+sim_create_port(struct slc_vim *vim, uint64_t token,
+                const struct slc_vim_port_spec *spec, struct slc_error *err)
+{
+    struct sim *s = sim_of(vim);
+    json_t *net = json_object_get(s->res, spec->network_id);
+    bool vf = spec->vnic_type != SLC_VNIC_NORMAL;
+    char id[64], mac[18], msg[256];
+    json_t *r, *ip;
+
+    if (injected(s, SIM_CREATE_PORT)) {
+        return reply_injected(s, token, SIM_CREATE_PORT, err);
+    }
+    if (!net || strcmp(json_string_value(json_object_get(net, "kind")),
+                       "network")) {
+        snprintf(msg, sizeof msg, "vim '%s': create port '%s': network '%s' "
+                 "does not exist", vim->name, spec->name, spec->network_id);
+        return reply(s, token, SLC_ENOTFOUND, msg, NULL, NULL, NULL, err);
+    }
+    if (vf && s->used[CAP_VFS] + 1 > s->cap[CAP_VFS]) {
+        snprintf(msg, sizeof msg, "vim '%s': create port '%s': no SR-IOV VF "
+                 "left (%llu in use)", vim->name, spec->name,
+                 (unsigned long long)s->used[CAP_VFS]);
+        return reply(s, token, SLC_EBUSY, msg, NULL, NULL, NULL, err);
+    }
+    snprintf(mac, sizeof mac, "fa:16:3e:%02x:%02x:%02x",
+             (unsigned)(s->next_id + 1) >> 16 & 255,
+             (unsigned)(s->next_id + 1) >> 8 & 255,
+             (unsigned)(s->next_id + 1) & 255);
+    ip = spec->ip ? json_string(spec->ip) : next_ip(net);
+    r = json_pack("{ss ss ss ss* so*}", "name", spec->name, "network_id",
+                  spec->network_id, "vnic_type",
+                  slc_vnic_type_name(spec->vnic_type), "mac_address",
+                  spec->mac ? spec->mac : mac, "ip_address", ip);
+    if (!r || add_resource(s, SLC_VIM_PORT, spec->tag, r, id)) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    s->used[CAP_VFS] += vf;
+    json_object_set_new(json_object_get(net, "ports"), id, json_true());
+    return reply(s, token, 0, NULL, id, "ACTIVE",
+                 json_pack("{sO sO*}", "mac_address",
+                           json_object_get(r, "mac_address"), "ip_address",
+                           json_object_get(r, "ip_address")),
+                 err);
+}
+
+static int
+sim_create_compute(struct slc_vim *vim, uint64_t token,
+                   const struct slc_vim_compute_spec *spec,
+                   struct slc_error *err)
+{
+    struct sim *s = sim_of(vim);
+    char id[64], msg[256];
+    json_t *r, *ports;
+
+    if (injected(s, SIM_CREATE_COMPUTE)) {
+        return reply_injected(s, token, SIM_CREATE_COMPUTE, err);
+    }
+    if (s->used[CAP_VCPUS] + spec->vcpus > s->cap[CAP_VCPUS] ||
+        s->used[CAP_RAM] + spec->memory_mb > s->cap[CAP_RAM]) {
+        snprintf(msg, sizeof msg, "vim '%s': create compute '%s': not enough "
+                 "capacity for %u vCPU and %llu MB (in use %llu/%llu vCPU, "
+                 "%llu/%llu MB)", vim->name, spec->name, spec->vcpus,
+                 (unsigned long long)spec->memory_mb,
+                 (unsigned long long)s->used[CAP_VCPUS],
+                 (unsigned long long)s->cap[CAP_VCPUS],
+                 (unsigned long long)s->used[CAP_RAM],
+                 (unsigned long long)s->cap[CAP_RAM]);
+        return reply(s, token, SLC_EBUSY, msg, NULL, NULL, NULL, err);
+    }
+    for (size_t i = 0; i < spec->n_ports; i++) {
+        json_t *port = json_object_get(s->res, spec->port_ids[i]);
+
+        if (!port || json_object_get(port, "device_id")) {
+            snprintf(msg, sizeof msg, "vim '%s': create compute '%s': port "
+                     "'%s' %s", vim->name, spec->name, spec->port_ids[i],
+                     port ? "is already attached" : "does not exist");
+            return reply(s, token, port ? SLC_ECONFLICT : SLC_ENOTFOUND, msg,
+                         NULL, NULL, NULL, err);
+        }
+    }
+    ports = json_array();
+    r = json_pack("{ss ss s* sI sI sI so sO*}", "name", spec->name, "image",
+                  spec->image ? spec->image : "", "host", spec->host,
+                  "vcpus", (json_int_t)spec->vcpus, "memory_mb",
+                  (json_int_t)spec->memory_mb, "disk_gb",
+                  (json_int_t)spec->disk_gb, "ports", ports, "epa",
+                  spec->epa);
+    if (!r || add_resource(s, SLC_VIM_COMPUTE, spec->tag, r, id)) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < spec->n_ports; i++) {
+        json_array_append_new(ports, json_string(spec->port_ids[i]));
+        json_object_set_new(json_object_get(s->res, spec->port_ids[i]),
+                            "device_id", json_string(id));
+    }
+    s->used[CAP_VCPUS] += spec->vcpus;
+    s->used[CAP_RAM] += spec->memory_mb;
+    return reply(s, token, 0, NULL, id, "ACTIVE",
+                 json_pack("{s*}", "host", spec->host), err);
+}
+
+/* Frees what resource 'r' holds (capacity, attachments) and removes it. */
+static void
+remove_resource(struct sim *s, const char *id, json_t *r)
+{
+    const char *kind = json_string_value(json_object_get(r, "kind"));
+    char key[512];
+    size_t i;
+    json_t *port;
+
+    if (!strcmp(kind, "compute")) {
+        s->used[CAP_VCPUS] -= (uint64_t)json_integer_value(
+            json_object_get(r, "vcpus"));
+        s->used[CAP_RAM] -= (uint64_t)json_integer_value(
+            json_object_get(r, "memory_mb"));
+        json_array_foreach(json_object_get(r, "ports"), i, port)
+        {
+            json_object_del(json_object_get(s->res, json_string_value(port)),
+                            "device_id");
+        }
+    } else if (!strcmp(kind, "port")) {
+        json_t *net = json_object_get(
+            s->res, json_string_value(json_object_get(r, "network_id")));
+
+        if (strcmp(json_string_value(json_object_get(r, "vnic_type")),
+                   "normal")) {
+            s->used[CAP_VFS]--;
+        }
+        json_object_del(json_object_get(net, "ports"), id);
+    }
+    snprintf(key, sizeof key, "%s/%s", kind,
+             json_string_value(json_object_get(r, "tag")));
+    json_object_del(s->by_tag, key);
+    json_object_del(s->res, id);
+}
+
+static int
+sim_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+           const char *vim_id, struct slc_error *err)
+{
+    struct sim *s = sim_of(vim);
+    json_t *r = json_object_get(s->res, vim_id);
+    char msg[256];
+
+    if (injected(s, SIM_DELETE)) {
+        return reply_injected(s, token, SIM_DELETE, err);
+    }
+    if (!r || strcmp(json_string_value(json_object_get(r, "kind")),
+                     slc_vim_kind_name(kind))) {
+        snprintf(msg, sizeof msg, "vim '%s': %s '%s' does not exist",
+                 vim->name, slc_vim_kind_name(kind), vim_id);
+        return reply(s, token, SLC_ENOTFOUND, msg, NULL, NULL, NULL, err);
+    }
+    if (kind == SLC_VIM_PORT && json_object_get(r, "device_id")) {
+        snprintf(msg, sizeof msg, "vim '%s': port '%s' is attached to '%s'",
+                 vim->name, vim_id,
+                 json_string_value(json_object_get(r, "device_id")));
+        return reply(s, token, SLC_ECONFLICT, msg, NULL, NULL, NULL, err);
+    }
+    if (kind == SLC_VIM_NETWORK &&
+        json_object_size(json_object_get(r, "ports"))) {
+        snprintf(msg, sizeof msg, "vim '%s': network '%s' still has %zu "
+                 "ports", vim->name, vim_id,
+                 json_object_size(json_object_get(r, "ports")));
+        return reply(s, token, SLC_ECONFLICT, msg, NULL, NULL, NULL, err);
+    }
+    remove_resource(s, vim_id, r);
+    return reply(s, token, 0, NULL, vim_id, "DELETED", NULL, err);
+}
+
+static int
+sim_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+           const char *vim_id, struct slc_error *err)
+{
+    struct sim *s = sim_of(vim);
+    json_t *r = json_object_get(s->res, vim_id);
+    char msg[256];
+
+    if (injected(s, SIM_STATUS)) {
+        return reply_injected(s, token, SIM_STATUS, err);
+    }
+    if (!r) {
+        snprintf(msg, sizeof msg, "vim '%s': %s '%s' does not exist",
+                 vim->name, slc_vim_kind_name(kind), vim_id);
+        return reply(s, token, SLC_ENOTFOUND, msg, NULL, NULL, NULL, err);
+    }
+    return reply(s, token, 0, NULL, vim_id,
+                 json_string_value(json_object_get(r, "status")),
+                 json_deep_copy(r), err);
+}
+
+static int
+sim_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+         const char *tag, struct slc_error *err)
+{
+    struct sim *s = sim_of(vim);
+    char key[512], msg[600];
+    const char *id;
+
+    if (injected(s, SIM_FIND)) {
+        return reply_injected(s, token, SIM_FIND, err);
+    }
+    id = json_string_value(
+        json_object_get(s->by_tag, tag_key(key, sizeof key, kind, tag)));
+    if (!id) {
+        snprintf(msg, sizeof msg, "vim '%s': no %s tagged '%s'", vim->name,
+                 slc_vim_kind_name(kind), tag);
+        return reply(s, token, SLC_ENOTFOUND, msg, NULL, NULL, NULL, err);
+    }
+    return reply(s, token, 0, NULL, id, "ACTIVE", NULL, err);
+}
+
+/* Restores one known resource the sim has forgotten, with its old id. */
+static int
+restore(struct sim *s, const json_t *k)
+{
+    const char *id = json_string_value(json_object_get(k, "vim_id"));
+    const char *kind = json_string_value(json_object_get(k, "kind"));
+    const char *tag = json_string_value(json_object_get(k, "tag"));
+    json_t *spec = json_object_get(k, "spec");
+    json_t *r = json_is_object(spec) ? json_deep_copy(spec) : json_object();
+    char key[512];
+    unsigned long long n;
+
+    if (!r) {
+        return SLC_ENOMEM;
+    }
+    json_object_set_new(r, "id", json_string(id));
+    json_object_set_new(r, "kind", json_string(kind));
+    json_object_set_new(r, "tag", json_string(tag));
+    json_object_set_new(r, "status", json_string("ACTIVE"));
+    json_object_set_new(r, "name", json_incref(json_object_get(k, "name")));
+    if (!strcmp(kind, "network")) {
+        json_object_set_new(r, "ports", json_object());
+    }
+    if (json_object_set_new(s->res, id, r) ||
+        json_object_set_new(s->by_tag,
+                            tag_key(key, sizeof key,
+                                    (enum slc_vim_kind)
+                                        slc_vim_kind_from_name(kind),
+                                    tag),
+                            json_string(id))) {
+        return SLC_ENOMEM;
+    }
+    if (sscanf(id, "sim-%*[a-z]-%llu", &n) == 1 && n > s->next_id) {
+        s->next_id = n;
+    }
+    return 0;
+}
+
+/* Re-links restored ports and computes and recounts capacity. */
+static void
+recount(struct sim *s)
+{
+    const char *id;
+    json_t *r;
+
+    memset(s->used, 0, sizeof s->used);
+    json_object_foreach(s->res, id, r)
+    {
+        const char *kind = json_string_value(json_object_get(r, "kind"));
+
+        if (!strcmp(kind, "port")) {
+            json_t *net = json_object_get(
+                s->res, json_string_value(json_object_get(r, "network_id")));
+
+            json_object_set_new(json_object_get(net, "ports"), id,
+                                json_true());
+            s->used[CAP_VFS] += strcmp(
+                json_string_value(json_object_get(r, "vnic_type")) ?: "normal",
+                "normal") != 0;
+        } else if (!strcmp(kind, "compute")) {
+            size_t i;
+            json_t *port;
+
+            s->used[CAP_VCPUS] += (uint64_t)json_integer_value(
+                json_object_get(r, "vcpus"));
+            s->used[CAP_RAM] += (uint64_t)json_integer_value(
+                json_object_get(r, "memory_mb"));
+            json_array_foreach(json_object_get(r, "ports"), i, port)
+            {
+                json_object_set_new(
+                    json_object_get(s->res, json_string_value(port)),
+                    "device_id", json_string(id));
+            }
+        }
+    }
+}
+
+static int
+sim_reconcile(struct slc_vim *vim, const json_t *known,
+              struct slc_error *err)
+{
+    struct sim *s = sim_of(vim);
+    json_t *keep = json_object();
+    size_t i, restored = 0, removed = 0;
+    const char *id;
+    json_t *k, *r, *tmp;
+
+    if (!keep) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    json_array_foreach(known, i, k)
+    {
+        const char *vim_id = json_string_value(json_object_get(k, "vim_id"));
+
+        if (!vim_id || slc_vim_kind_from_name(json_string_value(
+                           json_object_get(k, "kind"))) < 0 ||
+            !json_string_value(json_object_get(k, "tag"))) {
+            continue;
+        }
+        json_object_set_new(keep, vim_id, json_true());
+        if (!json_is_true(json_object_get(k, "uncertain")) &&
+            !json_object_get(s->res, vim_id)) {
+            if (restore(s, k)) {
+                json_decref(keep);
+                return slc_error_set(err, SLC_ENOMEM, "out of memory");
+            }
+            restored++;
+        }
+    }
+    json_object_foreach_safe(s->res, tmp, id, r)
+    {
+        if (!json_object_get(keep, id)) {
+            char key[512];
+
+            snprintf(key, sizeof key, "%s/%s",
+                     json_string_value(json_object_get(r, "kind")),
+                     json_string_value(json_object_get(r, "tag")));
+            SLC_INFO("vim '%s': %s '%s' (%s) is not known to the store: "
+                     "deleted",
+                     vim->name, json_string_value(json_object_get(r, "kind")),
+                     id, json_string_value(json_object_get(r, "tag")));
+            json_object_del(s->by_tag, key);
+            json_object_del(s->res, id);
+            removed++;
+        }
+    }
+    json_decref(keep);
+    recount(s);
+    SLC_INFO("vim '%s': reconciled: %zu resources restored, %zu removed, "
+             "%zu held",
+             vim->name, restored, removed, json_object_size(s->res));
+    return 0;
+}
+
+static json_t *
+sim_describe(struct slc_vim *vim)
+{
+    struct sim *s = sim_of(vim);
+    json_t *out = json_object();
+    json_t *resources = json_array();
+    json_t *capacity = json_object();
+    json_t *calls = json_object();
+    const char *id;
+    json_t *r;
+
+    if (!out || !resources || !capacity || !calls) {
+        json_decref(out);
+        json_decref(resources);
+        json_decref(capacity);
+        json_decref(calls);
+        return NULL;
+    }
+    json_object_foreach(s->res, id, r)
+    {
+        json_t *copy = json_deep_copy(r);
+
+        json_object_del(copy, "next_host");
+        json_array_append_new(resources, copy);
+    }
+    for (size_t i = 0; i < SLC_ARRAY_LEN(cap_names); i++) {
+        json_object_set_new(capacity, cap_names[i],
+                            json_pack("{sIsI}", "total", (json_int_t)s->cap[i],
+                                      "used", (json_int_t)s->used[i]));
+    }
+    for (size_t i = 0; i < SIM_N_CALLS; i++) {
+        json_object_set_new(calls, call_names[i].name,
+                            json_integer((json_int_t)s->calls[i]));
+    }
+    json_object_set_new(out, "resources", resources);
+    json_object_set_new(out, "capacity", capacity);
+    json_object_set_new(out, "calls", calls);
+    return out;
+}
+
+const struct slc_vim_class slc_vim_sim_class = {
+    .version = SLC_VIM_CLASS_VERSION,
+    .type = "sim",
+    .check_config = sim_check_config,
+    .open = sim_open,
+    .close = sim_close,
+    .create_network = sim_create_network,
+    .create_port = sim_create_port,
+    .create_compute = sim_create_compute,
+    .delete = sim_delete,
+    .status = sim_status,
+    .find = sim_find,
+    .reconcile = sim_reconcile,
+    .describe = sim_describe,
+};

@@ -1,0 +1,216 @@
+/* The VIM driver interface: what the NS engine asks of a VIM (networks,
+ * ports, compute, their status, their deletion) and how drivers are
+ * registered and chosen by a VIM account's vim_type.
+ *
+ * Every operation is asynchronous: a call submits the work and returns at
+ * once; the result arrives later through the instance's 'done' callback,
+ * never from inside the call itself, carrying the caller's token (an id,
+ * not a pointer: the engine looks its operation up again and drops results
+ * for operations that are gone).  Drivers never block the event loop.
+ *
+ * Every resource is created with a tag, the engine's idempotency key
+ * ("nsr:<id>:vdu:<member>:<vdu>:<n>"); after a crash the engine finds
+ * resources whose creation it cannot be sure of by that tag.
+ *
+ * The core validates common input (names, tags, sizes) once; drivers do not
+ * repeat it.  Neighbours: nsd-engine/ (the only caller), vim-sim.c (the
+ * first driver), host-inventory.h (what placement reads). */
+#ifndef SLC_VIM_H
+#define SLC_VIM_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "slc-error.h"
+
+struct event_base;
+
+#define SLC_VIM_KINDS(X)                                                     \
+    X(NETWORK, "network")                                                    \
+    X(PORT, "port")                                                          \
+    X(COMPUTE, "compute")
+
+enum slc_vim_kind {
+#define SLC_VIM_KIND_ENUM(name, text) SLC_VIM_##name,
+    SLC_VIM_KINDS(SLC_VIM_KIND_ENUM)
+#undef SLC_VIM_KIND_ENUM
+    SLC_VIM_N_KINDS
+};
+
+/* "network", "port", "compute"; NULL for others. */
+const char *slc_vim_kind_name(enum slc_vim_kind kind);
+/* The kind named 'name', or -1. */
+int slc_vim_kind_from_name(const char *name);
+
+/* How a port reaches its VM (Neutron's binding:vnic_type). */
+#define SLC_VNIC_TYPES(X)                                                    \
+    X(NORMAL, "normal")                                                      \
+    X(DIRECT, "direct")                                                      \
+    X(DIRECT_PHYSICAL, "direct-physical")
+
+enum slc_vnic_type {
+#define SLC_VNIC_ENUM(name, text) SLC_VNIC_##name,
+    SLC_VNIC_TYPES(SLC_VNIC_ENUM)
+#undef SLC_VNIC_ENUM
+};
+
+const char *slc_vnic_type_name(enum slc_vnic_type type);
+int slc_vnic_type_from_name(const char *name);
+
+struct slc_vim_network_spec {
+    const char *name;
+    const char *tag;
+    const char *type;         /* "ELAN" or "ELINE" */
+    const char *cidr;         /* may be NULL */
+    const char *physnet;      /* provider network, may be NULL */
+    unsigned vlan;            /* provider segmentation id, 0 = none */
+};
+
+struct slc_vim_port_spec {
+    const char *name;
+    const char *tag;
+    const char *network_id;   /* VIM id of the network */
+    enum slc_vnic_type vnic_type;
+    const char *mac;          /* may be NULL: the VIM chooses */
+    const char *ip;           /* may be NULL */
+    const char *host;         /* host the port's VM is placed on, may be NULL */
+};
+
+struct slc_vim_compute_spec {
+    const char *name;
+    const char *tag;
+    const char *image;
+    const char *host;         /* placement decided by the engine, may be NULL */
+    unsigned vcpus;
+    uint64_t memory_mb;
+    uint64_t disk_gb;
+    const char *const *port_ids; /* VIM ids of its ports, in order */
+    size_t n_ports;
+    const json_t *epa;        /* guest EPA (borrowed), may be NULL */
+};
+
+/* What a finished call reports.  Everything is borrowed for the duration of
+ * the callback. */
+struct slc_vim_result {
+    uint64_t token;
+    int rc;                   /* 0 or SLC_E* */
+    const char *msg;          /* error text when rc != 0 */
+    const char *vim_id;       /* created / found resource, else NULL */
+    const char *status;       /* "ACTIVE", "BUILD", "ERROR", ... or NULL */
+    const json_t *info;       /* details (mac, ip, host, pci), may be NULL */
+};
+
+typedef void (*slc_vim_done_fn)(void *owner, const struct slc_vim_result *r);
+
+/* The part of every driver instance the core owns; drivers embed it first
+ * in their own struct. */
+struct slc_vim {
+    const struct slc_vim_class *class;
+    char *account_id;         /* the VIM account's _id */
+    char *name;               /* the VIM account's name, for messages */
+    struct event_base *base;  /* the loop that completions run on */
+    slc_vim_done_fn done;
+    void *owner;
+};
+
+/* What a driver is opened with; everything is copied or borrowed only for
+ * the call. */
+struct slc_vim_params {
+    const char *account_id;
+    const char *name;
+    const char *url;
+    const json_t *config;     /* the account's "config" object, may be NULL */
+    struct event_base *base;
+    slc_vim_done_fn done;
+    void *owner;
+};
+
+#define SLC_VIM_CLASS_VERSION 1
+
+/* A VIM driver.  Submitting calls return 0 when the work is accepted (the
+ * result follows through 'done'), or an SLC_E* code with 'err' set when it
+ * is refused at once (then no callback follows).  None may block. */
+struct slc_vim_class {
+    unsigned version;         /* SLC_VIM_CLASS_VERSION */
+    const char *type;         /* a VIM account's vim_type */
+    /* Checks an account's "config" before the account is stored, naming the
+     * bad key and value.  May be NULL (any config accepted). */
+    int (*check_config)(const json_t *config, struct slc_error *err);
+    /* Creates an instance for one VIM account in '*out'. */
+    int (*open)(const struct slc_vim_params *p, struct slc_vim **out,
+                struct slc_error *err);
+    /* Destroys an instance; calls still pending are dropped without their
+     * callback. */
+    void (*close)(struct slc_vim *vim);
+    int (*create_network)(struct slc_vim *vim, uint64_t token,
+                          const struct slc_vim_network_spec *spec,
+                          struct slc_error *err);
+    int (*create_port)(struct slc_vim *vim, uint64_t token,
+                       const struct slc_vim_port_spec *spec,
+                       struct slc_error *err);
+    int (*create_compute)(struct slc_vim *vim, uint64_t token,
+                          const struct slc_vim_compute_spec *spec,
+                          struct slc_error *err);
+    /* Deletes a resource.  A resource that does not exist completes with
+     * SLC_ENOTFOUND, which callers treat as already deleted. */
+    int (*delete)(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+                  const char *vim_id, struct slc_error *err);
+    /* Reports a resource's status (and info). */
+    int (*status)(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+                  const char *vim_id, struct slc_error *err);
+    /* Finds the resource of 'kind' created with 'tag' (vim_id in the result)
+     * or completes with SLC_ENOTFOUND. */
+    int (*find)(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+                const char *tag, struct slc_error *err);
+    /* Brings the VIM in line with what the store says exists, once at start
+     * before any call: 'known' is an array of {kind, vim_id, tag, name,
+     * spec, uncertain}.  Resources carrying a slicer tag that are not known
+     * are deleted (leaks); known ones missing from a VIM that forgets
+     * (sim) are restored; 'uncertain' ones are left as they are.  May block
+     * briefly.  May be NULL. */
+    int (*reconcile)(struct slc_vim *vim, const json_t *known,
+                     struct slc_error *err);
+    /* Describes what the VIM holds and its capacity as a new JSON object,
+     * for operators and tests ({resources: [...], capacity: {...}}).  Must
+     * not block; may be NULL. */
+    json_t *(*describe)(struct slc_vim *vim);
+};
+
+/* The drivers a daemon knows, by type.  Not global: each daemon (and each
+ * test) builds its own. */
+#define SLC_VIM_REGISTRY_MAX 16
+
+struct slc_vim_registry {
+    const struct slc_vim_class *classes[SLC_VIM_REGISTRY_MAX];
+    size_t len;
+};
+
+/* Adds 'class'.  SLC_EEXISTS for a type already there, SLC_EUNSUPPORTED
+ * for another ABI version or a class missing a mandatory operation. */
+int slc_vim_registry_add(struct slc_vim_registry *reg,
+                         const struct slc_vim_class *class,
+                         struct slc_error *err);
+/* The class of 'type', or NULL. */
+const struct slc_vim_class *
+slc_vim_registry_find(const struct slc_vim_registry *reg, const char *type);
+
+/* Opens an instance of the class registered for 'type'.  SLC_EUNSUPPORTED
+ * naming the type (and the known ones) when there is none. */
+int slc_vim_open(const struct slc_vim_registry *reg, const char *type,
+                 const struct slc_vim_params *p, struct slc_vim **out,
+                 struct slc_error *err);
+/* Closes 'vim'.  Accepts NULL. */
+void slc_vim_close(struct slc_vim *vim);
+
+/* Fills the base part of a driver instance from 'p' (copies the strings).
+ * Returns SLC_ENOMEM on failure. */
+int slc_vim_base_init(struct slc_vim *vim, const struct slc_vim_class *class,
+                      const struct slc_vim_params *p, struct slc_error *err);
+/* Frees what slc_vim_base_init() allocated. */
+void slc_vim_base_fini(struct slc_vim *vim);
+
+/* The sim driver (vim-sim.c). */
+extern const struct slc_vim_class slc_vim_sim_class;
+
+#endif
