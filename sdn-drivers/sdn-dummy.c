@@ -3,6 +3,7 @@
  * iteration.  For unit tests of SDN assist and for running the daemon
  * without a switch. */
 #include <event2/event.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
