@@ -11,13 +11,12 @@
 #include "slc-error.h"
 
 int
-slc_uuid4(char out[SLC_UUID_STR_SIZE])
+slc_random_bytes(void *buf, size_t size)
 {
-    uint8_t b[16];
     size_t got = 0;
 
-    while (got < sizeof b) {
-        ssize_t n = getrandom(b + got, sizeof b - got, 0);
+    while (got < size) {
+        ssize_t n = getrandom((uint8_t *)buf + got, size - got, 0);
 
         if (n < 0) {
             if (errno == EINTR) {
@@ -26,6 +25,31 @@ slc_uuid4(char out[SLC_UUID_STR_SIZE])
             return SLC_EIO;
         }
         got += (size_t)n;
+    }
+    return 0;
+}
+
+int
+slc_random_hex(char *out, size_t n_bytes)
+{
+    uint8_t b[64];
+
+    if (n_bytes > sizeof b || slc_random_bytes(b, n_bytes)) {
+        return SLC_EIO;
+    }
+    for (size_t i = 0; i < n_bytes; i++) {
+        snprintf(out + 2 * i, 3, "%02x", b[i]);
+    }
+    return 0;
+}
+
+int
+slc_uuid4(char out[SLC_UUID_STR_SIZE])
+{
+    uint8_t b[16];
+
+    if (slc_random_bytes(b, sizeof b)) {
+        return SLC_EIO;
     }
     b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
     b[8] = (uint8_t)((b[8] & 0x3f) | 0x80); /* variant 10 */

@@ -3,6 +3,7 @@
 #define SLC_ID_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define SLC_UUID_STR_SIZE 37 /* 36 characters and the terminator */
 
@@ -12,5 +13,12 @@ int slc_uuid4(char out[SLC_UUID_STR_SIZE]);
 
 /* True when 's' has the 8-4-4-4-12 hex form of a UUID (any version). */
 bool slc_uuid_is_valid(const char *s);
+
+/* Fills 'size' bytes from getrandom(2).  0 or SLC_EIO. */
+int slc_random_bytes(void *buf, size_t size);
+
+/* Writes 2 * n_bytes hex digits and a NUL (n_bytes <= 64) of randomness to
+ * 'out'.  0 or SLC_EIO. */
+int slc_random_hex(char *out, size_t n_bytes);
 
 #endif

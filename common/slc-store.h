@@ -69,8 +69,8 @@ struct slc_store_class {
     int (*get)(struct slc_store *st, const char *coll, const char *id,
                struct slc_record *out, struct slc_error *err);
     /* Writes 'rec' (id, name, doc; rev ignored) expecting 'expected_rev';
-     * 'links' (may be NULL) is an array of [collection, name] pairs this
-     * record references, replacing the previous ones.  The new revision
+     * 'links' is an array of [collection, name] pairs this record
+     * references, replacing the previous ones; NULL keeps them.  The new revision
      * goes to '*new_rev' (may be NULL). */
     int (*put)(struct slc_store *st, const char *coll,
                const struct slc_record *rec, const json_t *links,

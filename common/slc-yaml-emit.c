@@ -75,7 +75,8 @@ emit_scalar(yaml_emitter_t *em, const char *text, size_t len, bool is_str)
     if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
                                       (yaml_char_t *)text, (int)len,
                                       !quote, quote,
-                                      YAML_ANY_SCALAR_STYLE)) {
+                                      quote ? YAML_SINGLE_QUOTED_SCALAR_STYLE
+                                            : YAML_ANY_SCALAR_STYLE)) {
         return -1;
     }
     return yaml_emitter_emit(em, &ev) ? 0 : -1;

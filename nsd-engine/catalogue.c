@@ -168,7 +168,8 @@ now_iso(char buf[32])
 /* The stored document: the SOL006 descriptor, "_id" and "_admin".  'old'
  * (may be NULL) is the previous document, whose creation time is kept. */
 static json_t *
-make_doc(const struct slc_descriptor *d, const char *uuid, const json_t *old)
+make_doc(const struct slc_descriptor *d, const char *uuid, const json_t *old,
+         const struct slc_onboard_opts *opts)
 {
     json_t *doc = json_deep_copy(d->json);
     const json_t *created =
@@ -190,15 +191,40 @@ make_doc(const struct slc_descriptor *d, const char *uuid, const json_t *old)
                   "format", d->format, "converted",
                   strcmp(d->format, "SOL006") &&
                       strcmp(d->format, "OSM NST")));
+    {
+        json_t *admin = json_object_get(doc, "_admin");
+        const json_t *old_admin = json_object_get(old, "_admin");
+        static const char *const kept[] = {"projects_read", "projects_write",
+                                           "userDefinedData",
+                                           "operationalState", NULL};
+
+        for (size_t i = 0; kept[i]; i++) {
+            json_t *v = json_object_get(old_admin, kept[i]);
+
+            if (v) {
+                json_object_set(admin, kept[i], v);
+            }
+        }
+        if (opts && opts->project) {
+            json_object_set_new(admin, "projects_read",
+                                json_pack("[s]", opts->project));
+            json_object_set_new(admin, "projects_write",
+                                json_pack("[s]", opts->project));
+        }
+        if (opts && opts->user_data) {
+            json_object_set(admin, "userDefinedData",
+                            (json_t *)opts->user_data);
+        }
+    }
     return doc;
 }
 
 static int
 store_descriptor(struct slc_store *st, const struct slc_descriptor *d,
                  const char *uuid, const json_t *old, int64_t expected_rev,
-                 struct slc_error *err)
+                 const struct slc_onboard_opts *opts, struct slc_error *err)
 {
-    json_t *doc = make_doc(d, uuid, old);
+    json_t *doc = make_doc(d, uuid, old, opts);
     json_t *links = slc_descriptor_links(d);
     struct slc_record rec = {
         .id = (char *)uuid,
@@ -265,11 +291,31 @@ load_valid(const char *buf, size_t size, const char *name,
 }
 
 static int
-onboard_all(struct slc_store *st, struct slc_model_file *f, json_t *created,
+onboard_all(struct slc_store *st, struct slc_model_file *f,
+            const struct slc_onboard_opts *opts, json_t *created,
             struct slc_diags *diags, struct slc_error *err)
 {
     struct resolver r = {0};
     int rc = 0;
+
+    if (opts && opts->uuid && f->n_descs != 1) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "%s: expected exactly one descriptor, the input "
+                             "holds %zu",
+                             f->name, f->n_descs);
+    }
+    for (size_t i = 0; opts && opts->kinds && i < f->n_descs; i++) {
+        if (!(opts->kinds & 1u << f->descs[i].kind)) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "%s: %s does not belong here (a %s)",
+                                 f->name, f->descs[i].subject,
+                                 slc_desc_kind_name(f->descs[i].kind));
+        }
+    }
+    if (opts && opts->draft_coll) {
+        rc = slc_store_del(st, opts->draft_coll, opts->uuid, SLC_REV_ANY,
+                           err);
+    }
 
     for (size_t i = 0; !rc && i < f->n_descs; i++) {
         rc = slc_model_set_add(&r.set, &f->descs[i]);
@@ -289,11 +335,13 @@ onboard_all(struct slc_store *st, struct slc_model_file *f, json_t *created,
         if (!rc) {
             rc = check_refs(st, d, &r, diags, err);
         }
-        if (!rc && slc_uuid4(uuid)) {
+        if (!rc && opts && opts->uuid) {
+            snprintf(uuid, sizeof uuid, "%s", opts->uuid);
+        } else if (!rc && slc_uuid4(uuid)) {
             rc = slc_error_set(err, SLC_EIO, "no random source for ids");
         }
         if (!rc) {
-            rc = store_descriptor(st, d, uuid, NULL, SLC_REV_NEW, err);
+            rc = store_descriptor(st, d, uuid, NULL, SLC_REV_NEW, opts, err);
         }
         if (!rc && created) {
             json_array_append_new(created,
@@ -308,7 +356,8 @@ onboard_all(struct slc_store *st, struct slc_model_file *f, json_t *created,
 
 int
 slc_catalogue_onboard(struct slc_store *st, const char *buf, size_t size,
-                      const char *name, json_t **created,
+                      const char *name, const struct slc_onboard_opts *opts,
+                      json_t **created,
                       struct slc_diags *diags, struct slc_error *err)
 {
     struct slc_model_file *f;
@@ -323,7 +372,7 @@ slc_catalogue_onboard(struct slc_store *st, const char *buf, size_t size,
     }
     rc = load_valid(buf, size, name, &f, diags, err);
     if (!rc && !(rc = slc_store_begin(st, err))) {
-        rc = onboard_all(st, f, ids, diags, err);
+        rc = onboard_all(st, f, opts, ids, diags, err);
         if (!rc) {
             rc = slc_store_commit(st, err);
         } else {
@@ -560,7 +609,7 @@ update_one(struct slc_store *st, const struct slc_record *old,
                                  recheck_user, &recheck, err);
     }
     if (!rc) {
-        rc = store_descriptor(st, d, old->id, old->doc, old->rev, err);
+        rc = store_descriptor(st, d, old->id, old->doc, old->rev, NULL, err);
     }
     resolver_clear(&r);
     return rc;

@@ -20,14 +20,26 @@
 #include "slc-error.h"
 #include "slc-store.h"
 
+/* Options of onboarding (all members may be 0/NULL). */
+struct slc_onboard_opts {
+    const char *project;   /* owner: _admin.projects_read/_write */
+    unsigned kinds;        /* allowed kinds, mask of 1 << kind; 0 = any */
+    const char *uuid;      /* _id to use (exactly one descriptor) */
+    const char *draft_coll;/* a record 'uuid' there is deleted with it */
+    const json_t *user_data; /* SOL005 userDefinedData, borrowed */
+};
+
 /* Onboards every descriptor of the YAML/JSON input 'buf' named 'name'.
+ * 'opts' may be NULL.
  * On success returns 0 and '*created' (new reference, may be NULL) an
  * array of {"kind", "id", "_id"}.  Fails with SLC_EINVALID (validation:
  * all problems in 'diags'), SLC_EEXISTS (a descriptor with that id is
  * already onboarded), SLC_ECONFLICT (referenced descriptors missing: the
  * message lists them) or a store error; then nothing is stored. */
 int slc_catalogue_onboard(struct slc_store *st, const char *buf, size_t size,
-                          const char *name, json_t **created,
+                          const char *name,
+                          const struct slc_onboard_opts *opts,
+                          json_t **created,
                           struct slc_diags *diags, struct slc_error *err);
 
 /* Lists descriptors of 'kind' as an array (new reference) of

@@ -135,10 +135,10 @@ spec_json(const struct slc_sdn_service_spec *spec)
     json_t *ports = json_array();
 
     for (size_t i = 0; ports && i < spec->n_ports; i++) {
-        const struct slc_sdn_port *p = &spec->ports[i];
+        const struct slc_sdn_endpoint *p = &spec->ports[i];
 
         json_array_append_new(
-            ports, json_pack("{ss ss si s*}", "switch_dpid", p->switch_dpid,
+            ports, json_pack("{ss ss si ss*}", "switch_dpid", p->switch_dpid,
                              "switch_port", p->switch_port, "vlan",
                              (int)p->vlan, "mac", p->mac));
     }

@@ -19,7 +19,7 @@
 struct event_base;
 
 /* One end of a connectivity service: a port of a physical switch. */
-struct slc_sdn_port {
+struct slc_sdn_endpoint {
     const char *switch_dpid;
     const char *switch_port;
     unsigned vlan;            /* 0 = untagged */
@@ -30,7 +30,7 @@ struct slc_sdn_service_spec {
     const char *name;
     const char *tag;          /* idempotency key, as for VIM resources */
     const char *type;         /* "ELINE" or "ELAN" */
-    const struct slc_sdn_port *ports;
+    const struct slc_sdn_endpoint *ports;
     size_t n_ports;
 };
 

@@ -130,7 +130,7 @@ cmd_onboard(const struct cli *cli, int argc, char **argv)
             status = 2;
             continue;
         }
-        rc = slc_catalogue_onboard(st, buf, size, argv[i], &created, &diags,
+        rc = slc_catalogue_onboard(st, buf, size, argv[i], NULL, &created, &diags,
                                    &err);
         free(buf);
         if (rc) {

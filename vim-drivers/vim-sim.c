@@ -21,7 +21,7 @@
 #include "slc-schema.h"
 #include "vim.h"
 
-SLC_LOG_MODULE("vim-sim");
+SLC_LOG_MODULE(vim_sim);
 
 #define SIM_CALLS(X)                                                         \
     X(CREATE_NETWORK, "create_network")                                      \
@@ -418,7 +418,7 @@ sim_create_network(struct slc_vim *vim, uint64_t token,
     if (injected(s, SIM_CREATE_NETWORK)) {
         return reply_injected(s, token, SIM_CREATE_NETWORK, err);
     }
-    r = json_pack("{ss ss s* s* si s{}}", "name", spec->name, "type",
+    r = json_pack("{ss ss ss* ss* sI s{}}", "name", spec->name, "type",
                   spec->type ? spec->type : "ELAN", "cidr", spec->cidr,
                   "physnet", spec->physnet, "vlan", (json_int_t)spec->vlan,
                   "ports");
@@ -536,7 +536,7 @@ sim_create_compute(struct slc_vim *vim, uint64_t token,
         }
     }
     ports = json_array();
-    r = json_pack("{ss ss s* sI sI sI so sO*}", "name", spec->name, "image",
+    r = json_pack("{ss ss ss* sI sI sI so sO*}", "name", spec->name, "image",
                   spec->image ? spec->image : "", "host", spec->host,
                   "vcpus", (json_int_t)spec->vcpus, "memory_mb",
                   (json_int_t)spec->memory_mb, "disk_gb",
@@ -553,7 +553,7 @@ sim_create_compute(struct slc_vim *vim, uint64_t token,
     s->used[CAP_VCPUS] += spec->vcpus;
     s->used[CAP_RAM] += spec->memory_mb;
     return reply(s, token, 0, NULL, id, "ACTIVE",
-                 json_pack("{s*}", "host", spec->host), err);
+                 json_pack("{ss*}", "host", spec->host), err);
 }
 
 /* Frees what resource 'r' holds (capacity, attachments) and removes it. */

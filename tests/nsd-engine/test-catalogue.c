@@ -70,7 +70,7 @@ static int
 onboard_text(struct fixture *f, const char *text)
 {
     slc_diags_clear(&f->diags);
-    return slc_catalogue_onboard(f->st, text, strlen(text), "inline.yaml",
+    return slc_catalogue_onboard(f->st, text, strlen(text), "inline.yaml", NULL,
                                  NULL, &f->diags, &f->err);
 }
 
@@ -85,7 +85,7 @@ onboard(struct fixture *f, const char *dir, const char *file)
     snprintf(path, sizeof path, "%s/%s", dir, file);
     buf = slurp(path, &size);
     slc_diags_clear(&f->diags);
-    rc = slc_catalogue_onboard(f->st, buf, size, file, NULL, &f->diags,
+    rc = slc_catalogue_onboard(f->st, buf, size, file, NULL, NULL, &f->diags,
                                &f->err);
     free(buf);
     return rc;

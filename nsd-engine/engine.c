@@ -1,0 +1,1008 @@
+/* The operation engine (see engine.h): step state machines over the VIM
+ * drivers, persisted before and after every call, with rollback, deadlines
+ * and crash recovery.
+ *
+ * Calls carry a token, (operation serial << 24 | step index << 2 | kind of
+ * call); a completion looks the operation up by serial and drops results
+ * whose operation or step moved on.  A late success of a create whose step
+ * was abandoned (call timeout) deletes what it created, so nothing leaks. */
+#include <event2/event.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "slc-log.h"
+
+SLC_LOG_MODULE(engine);
+
+static const char *const state_names[] = {
+#define SLC_STEP_NAME(name, text) text,
+    SLC_STEP_STATES(SLC_STEP_NAME)
+#undef SLC_STEP_NAME
+};
+
+#define N_STATES (sizeof state_names / sizeof state_names[0])
+
+const char *
+slc_step_state_name(enum slc_step_state s)
+{
+    return (unsigned)s < N_STATES ? state_names[s] : "?";
+}
+
+int
+slc_step_state_from_name(const char *name)
+{
+    for (size_t i = 0; name && i < N_STATES; i++) {
+        if (!strcmp(state_names[i], name)) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+enum call_kind { CALL_DO, CALL_UNDO, CALL_VERIFY };
+
+struct step {
+    json_t *json;             /* the step in the op document (borrowed) */
+    bool create;              /* else delete */
+    enum slc_vim_kind kind;
+    enum slc_step_state state;
+    uint64_t token;           /* the call in flight, 0 = none */
+    double started;
+};
+
+enum phase { PHASE_FORWARD, PHASE_ROLLBACK, PHASE_DONE };
+
+struct op {
+    struct slc_engine *e;
+    char id[40];
+    uint64_t serial;
+    json_t *doc;              /* owned */
+    int64_t rev;
+    struct step *steps;
+    size_t n_steps;
+    enum phase phase;
+    unsigned inflight;
+    bool failed, undo_failed, dirty;
+    char fail_msg[512];
+    double deadline;
+    struct event *kick;       /* deferred advance */
+    struct event *tick;       /* deadline and call timeouts */
+    struct op *next;
+};
+
+struct vim_slot {
+    char account_id[40];
+    struct slc_vim *vim;
+    struct vim_slot *next;
+};
+
+struct slc_engine {
+    struct slc_engine_params p;
+    struct op *ops;
+    struct vim_slot *vims;
+    uint64_t next_serial;
+};
+
+static void on_vim_done(void *owner, const struct slc_vim_result *r);
+static void advance(struct op *op);
+
+int
+slc_engine_new(const struct slc_engine_params *p, struct slc_engine **out,
+               struct slc_error *err)
+{
+    struct slc_engine *e = calloc(1, sizeof *e);
+
+    if (!e) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    e->p = *p;
+    if (!e->p.max_parallel) {
+        e->p.max_parallel = 16;
+    }
+    if (e->p.call_timeout <= 0) {
+        e->p.call_timeout = 300;
+    }
+    *out = e;
+    return 0;
+}
+
+static void
+op_free(struct op *op)
+{
+    if (op->kick) {
+        event_free(op->kick);
+    }
+    if (op->tick) {
+        event_free(op->tick);
+    }
+    free(op->steps);
+    json_decref(op->doc);
+    free(op);
+}
+
+void
+slc_engine_free(struct slc_engine *e)
+{
+    if (!e) {
+        return;
+    }
+    while (e->ops) {
+        struct op *op = e->ops;
+
+        e->ops = op->next;
+        op_free(op);
+    }
+    while (e->vims) {
+        struct vim_slot *s = e->vims;
+
+        e->vims = s->next;
+        slc_vim_close(s->vim);
+        free(s);
+    }
+    free(e);
+}
+
+size_t
+slc_engine_running(const struct slc_engine *e)
+{
+    size_t n = 0;
+
+    for (const struct op *op = e->ops; op; op = op->next) {
+        n++;
+    }
+    return n;
+}
+
+/* ---- VIM instances ---- */
+
+int
+slc_engine_vim(struct slc_engine *e, const char *account_id,
+               struct slc_vim **out, struct slc_error *err)
+{
+    struct slc_record rec;
+    struct vim_slot *s;
+    int rc;
+
+    for (s = e->vims; s; s = s->next) {
+        if (!strcmp(s->account_id, account_id)) {
+            *out = s->vim;
+            return 0;
+        }
+    }
+    rc = slc_store_get(e->p.st, "vim_accounts", account_id, &rec, err);
+    if (rc) {
+        return slc_error_prefix(err, "vim account '%s'", account_id);
+    }
+    s = calloc(1, sizeof *s);
+    if (!s) {
+        slc_record_clear(&rec);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    snprintf(s->account_id, sizeof s->account_id, "%s", account_id);
+    {
+        struct slc_vim_params vp = {
+            .account_id = account_id,
+            .name = rec.name,
+            .url = json_string_value(json_object_get(rec.doc, "vim_url")),
+            .config = json_object_get(rec.doc, "config"),
+            .base = e->p.base,
+            .done = on_vim_done,
+            .owner = e,
+        };
+
+        rc = slc_vim_open(e->p.vims,
+                          json_string_value(
+                              json_object_get(rec.doc, "vim_type")),
+                          &vp, &s->vim, err);
+    }
+    if (rc) {
+        slc_error_prefix(err, "vim account '%s'", rec.name);
+        slc_record_clear(&rec);
+        free(s);
+        return rc;
+    }
+    slc_record_clear(&rec);
+    s->next = e->vims;
+    e->vims = s;
+    *out = s->vim;
+    return 0;
+}
+
+void
+slc_engine_forget_vim(struct slc_engine *e, const char *account_id)
+{
+    for (struct vim_slot **sp = &e->vims; *sp; sp = &(*sp)->next) {
+        struct vim_slot *s = *sp;
+
+        if (!strcmp(s->account_id, account_id)) {
+            for (struct op *op = e->ops; op; op = op->next) {
+                for (size_t i = 0; i < op->n_steps; i++) {
+                    const char *v = json_string_value(
+                        json_object_get(op->steps[i].json, "vim"));
+
+                    if (v && !strcmp(v, account_id)) {
+                        /* In use: keep it; new settings apply once idle. */
+                        return;
+                    }
+                }
+            }
+            *sp = s->next;
+            slc_vim_close(s->vim);
+            free(s);
+            return;
+        }
+    }
+}
+
+int
+slc_engine_vim_describe(struct slc_engine *e, const char *account_id,
+                        json_t **out, struct slc_error *err)
+{
+    struct slc_vim *vim;
+    int rc = slc_engine_vim(e, account_id, &vim, err);
+
+    if (rc) {
+        return rc;
+    }
+    *out = vim->class->describe ? vim->class->describe(vim)
+                                : json_object();
+    return *out ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
+}
+
+/* ---- operations ---- */
+
+static double
+now_of(const struct slc_engine *e)
+{
+    return e->p.now();
+}
+
+static struct op *
+find_op(struct slc_engine *e, uint64_t serial)
+{
+    for (struct op *op = e->ops; op; op = op->next) {
+        if (op->serial == serial) {
+            return op;
+        }
+    }
+    return NULL;
+}
+
+static void
+set_step(struct op *op, size_t i, enum slc_step_state state)
+{
+    op->steps[i].state = state;
+    json_object_set_new(op->steps[i].json, "state",
+                        json_string(slc_step_state_name(state)));
+    op->dirty = true;
+}
+
+static void fail_op(struct op *op, const char *fmt, ...) SLC_PRINTF(2, 3);
+
+/* Marks the operation failed with the first reason given. */
+static void
+fail_op(struct op *op, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!op->failed) {
+        op->failed = true;
+        va_start(ap, fmt);
+        vsnprintf(op->fail_msg, sizeof op->fail_msg, fmt, ap);
+        va_end(ap);
+        SLC_INFO("operation %s: %s", op->id, op->fail_msg);
+    }
+}
+
+static void
+kick(struct op *op)
+{
+    event_active(op->kick, 0, 0);
+}
+
+static void
+on_kick(evutil_socket_t fd, short what, void *arg)
+{
+    advance(arg);
+}
+
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+    struct op *op = arg;
+    double now = now_of(op->e);
+
+    if (op->phase == PHASE_FORWARD && op->deadline > 0 &&
+        now > op->deadline && !op->failed) {
+        char secs[32];
+
+        snprintf(secs, sizeof secs, "%.0f",
+                 op->deadline - json_number_value(json_object_get(
+                                    op->doc, "startTime")));
+        fail_op(op, "timed out after %s s", secs);
+    }
+    for (size_t i = 0; i < op->n_steps; i++) {
+        struct step *s = &op->steps[i];
+
+        if (s->token && now - s->started > op->e->p.call_timeout) {
+            /* Abandon the call; a late result is dropped (and a late
+             * create undone) by on_vim_done. */
+            s->token = 0;
+            op->inflight--;
+            json_object_set_new(s->json, "error",
+                                json_string("VIM call timed out"));
+            if (s->state == SLC_STEP_UNDOING) {
+                op->undo_failed = true;
+            }
+            set_step(op, i, SLC_STEP_FAILED);
+            fail_op(op, "step '%s': VIM call timed out",
+                    json_string_value(json_object_get(s->json, "name")));
+        }
+    }
+    kick(op);
+}
+
+static int
+parse_steps(struct op *op, struct slc_error *err)
+{
+    json_t *steps = json_object_get(json_object_get(op->doc, "_admin"),
+                                    "steps");
+    size_t n = json_array_size(steps);
+
+    op->steps = calloc(n ? n : 1, sizeof *op->steps);
+    if (!op->steps) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    op->n_steps = n;
+    for (size_t i = 0; i < n; i++) {
+        struct step *s = &op->steps[i];
+        const char *action, *kind, *state;
+
+        s->json = json_array_get(steps, i);
+        action = json_string_value(json_object_get(s->json, "action"));
+        kind = json_string_value(json_object_get(s->json, "kind"));
+        state = json_string_value(json_object_get(s->json, "state"));
+        if (!action || slc_vim_kind_from_name(kind) < 0 ||
+            slc_step_state_from_name(state) < 0 ||
+            !json_string_value(json_object_get(s->json, "vim"))) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "operation %s: step %zu is malformed",
+                                 op->id, i);
+        }
+        s->create = !strcmp(action, "create");
+        s->kind = (enum slc_vim_kind)slc_vim_kind_from_name(kind);
+        s->state = (enum slc_step_state)slc_step_state_from_name(state);
+    }
+    return 0;
+}
+
+/* Loads operation 'op_id' into memory. */
+static int
+load_op(struct slc_engine *e, const char *op_id, struct op **out,
+        struct slc_error *err)
+{
+    struct op *op = calloc(1, sizeof *op);
+    struct slc_record rec;
+    int rc;
+
+    if (!op) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    rc = slc_store_get(e->p.st, "nslcmops", op_id, &rec, err);
+    if (rc) {
+        free(op);
+        return rc;
+    }
+    op->e = e;
+    snprintf(op->id, sizeof op->id, "%s", op_id);
+    op->serial = ++e->next_serial;
+    op->doc = rec.doc;
+    op->rev = rec.rev;
+    rec.doc = NULL;
+    slc_record_clear(&rec);
+    op->deadline = json_number_value(
+        json_object_get(json_object_get(op->doc, "_admin"), "deadline"));
+    op->phase = !strcmp(json_string_value(json_object_get(
+                            op->doc, "operationState")) ?: "",
+                        "ROLLING_BACK")
+                    ? PHASE_ROLLBACK
+                    : PHASE_FORWARD;
+    op->failed = op->phase == PHASE_ROLLBACK;
+    snprintf(op->fail_msg, sizeof op->fail_msg, "%s",
+             json_string_value(json_object_get(op->doc, "errorMessage"))
+                 ?: "");
+    rc = parse_steps(op, err);
+    op->kick = event_new(e->p.base, -1, 0, on_kick, op);
+    op->tick = event_new(e->p.base, -1, EV_PERSIST, on_tick, op);
+    if (!rc && (!op->kick || !op->tick)) {
+        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    if (rc) {
+        op_free(op);
+        return rc;
+    }
+    {
+        struct timeval second = {1, 0};
+
+        event_add(op->tick, &second);
+    }
+    op->next = e->ops;
+    e->ops = op;
+    *out = op;
+    return 0;
+}
+
+static void
+unlink_op(struct op *op)
+{
+    for (struct op **p = &op->e->ops; *p; p = &(*p)->next) {
+        if (*p == op) {
+            *p = op->next;
+            return;
+        }
+    }
+}
+
+/* Writes the operation document; on a store failure the operation fails
+ * (no VIM call is made that is not recorded first). */
+static int
+persist(struct op *op)
+{
+    struct slc_error err = {0};
+    struct slc_record rec = {.id = op->id, .doc = op->doc};
+    int rc;
+
+    rec.name = (char *)json_string_value(
+        json_object_get(op->doc, "nsInstanceId"));
+    rc = slc_store_put(op->e->p.st, "nslcmops", &rec, NULL, op->rev,
+                       &op->rev, &err);
+    if (rc) {
+        SLC_ERR("operation %s: cannot store its progress: %s", op->id,
+                err.msg);
+        return rc;
+    }
+    op->dirty = false;
+    return 0;
+}
+
+/* The VIM id a spec reference designates: {"step": k} or a literal. */
+static const char *
+resolve_ref(const struct op *op, const json_t *ref)
+{
+    if (json_is_string(ref)) {
+        return json_string_value(ref);
+    }
+    if (json_is_object(ref)) {
+        size_t k = (size_t)json_integer_value(json_object_get(ref, "step"));
+
+        if (k < op->n_steps) {
+            return json_string_value(
+                json_object_get(op->steps[k].json, "vim_id"));
+        }
+    }
+    return NULL;
+}
+
+static const char *
+sget(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* Issues the VIM call of step i.  Returns 0, or an error (the step is then
+ * failed by the caller). */
+static int
+launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
+{
+    struct step *s = &op->steps[i];
+    const json_t *spec = json_object_get(s->json, "spec");
+    const char *tag = sget(s->json, "tag");
+    const char *name = sget(s->json, "name");
+    uint64_t token = op->serial << 24 | (uint64_t)i << 2 | call;
+    struct slc_vim *vim;
+    int rc = slc_engine_vim(op->e, sget(s->json, "vim"), &vim, err);
+
+    if (rc) {
+        return rc;
+    }
+    s->token = token;
+    s->started = now_of(op->e);
+    op->inflight++;
+    if (call == CALL_VERIFY) {
+        rc = vim->class->find(vim, token, s->kind, tag, err);
+    } else if (call == CALL_UNDO || !s->create) {
+        rc = vim->class->delete(vim, token, s->kind, sget(s->json, "vim_id"),
+                                err);
+    } else if (s->kind == SLC_VIM_NETWORK) {
+        struct slc_vim_network_spec ns = {
+            .name = name,
+            .tag = tag,
+            .type = sget(spec, "type"),
+            .cidr = sget(spec, "cidr"),
+            .physnet = sget(spec, "physnet"),
+            .vlan = (unsigned)json_integer_value(json_object_get(spec,
+                                                                 "vlan")),
+        };
+
+        rc = vim->class->create_network(vim, token, &ns, err);
+    } else if (s->kind == SLC_VIM_PORT) {
+        int vnic = slc_vnic_type_from_name(sget(spec, "vnic_type"));
+        struct slc_vim_port_spec ps = {
+            .name = name,
+            .tag = tag,
+            .network_id = resolve_ref(op, json_object_get(spec, "network")),
+            .vnic_type = vnic < 0 ? SLC_VNIC_NORMAL : (enum slc_vnic_type)vnic,
+            .mac = sget(spec, "mac"),
+            .ip = sget(spec, "ip"),
+            .host = sget(spec, "host"),
+        };
+
+        rc = ps.network_id ? vim->class->create_port(vim, token, &ps, err)
+                           : slc_error_set(err, SLC_EINVALID,
+                                           "port '%s': network unknown",
+                                           name);
+    } else {
+        const json_t *ports = json_object_get(spec, "ports");
+        size_t n = json_array_size(ports);
+        const char **ids = calloc(n ? n : 1, sizeof *ids);
+        struct slc_vim_compute_spec cs = {
+            .name = name,
+            .tag = tag,
+            .image = sget(spec, "image"),
+            .host = sget(spec, "host"),
+            .vcpus = (unsigned)json_integer_value(json_object_get(spec,
+                                                                  "vcpus")),
+            .memory_mb = (uint64_t)json_integer_value(
+                json_object_get(spec, "memory_mb")),
+            .disk_gb = (uint64_t)json_integer_value(
+                json_object_get(spec, "disk_gb")),
+            .port_ids = ids,
+            .n_ports = n,
+            .epa = json_object_get(spec, "epa"),
+        };
+
+        rc = ids ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
+        for (size_t k = 0; !rc && k < n; k++) {
+            ids[k] = resolve_ref(op, json_array_get(ports, k));
+            if (!ids[k]) {
+                rc = slc_error_set(err, SLC_EINVALID,
+                                   "compute '%s': port %zu unknown", name, k);
+            }
+        }
+        rc = rc ? rc : vim->class->create_compute(vim, token, &cs, err);
+        free(ids);
+    }
+    if (rc) {
+        s->token = 0;
+        op->inflight--;
+    }
+    return rc;
+}
+
+/* True when every dependency of step i is DONE. */
+static bool
+deps_done(const struct op *op, size_t i)
+{
+    const json_t *deps = json_object_get(op->steps[i].json, "deps");
+    const json_t *d;
+    size_t k;
+
+    json_array_foreach(deps, k, d)
+    {
+        size_t j = (size_t)json_integer_value(d);
+
+        if (j >= op->n_steps || op->steps[j].state != SLC_STEP_DONE) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* True when no DONE step depends on step i any more (it may be undone). */
+static bool
+undoable(const struct op *op, size_t i)
+{
+    for (size_t j = 0; j < op->n_steps; j++) {
+        const json_t *d;
+        size_t k;
+
+        if (op->steps[j].state != SLC_STEP_DONE &&
+            op->steps[j].state != SLC_STEP_UNDOING) {
+            continue;
+        }
+        json_array_foreach(json_object_get(op->steps[j].json, "deps"), k, d)
+        {
+            if ((size_t)json_integer_value(d) == i) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+static void finish(struct op *op);
+
+/* Chooses the steps to start, persists, then starts them. */
+static void
+advance(struct op *op)
+{
+    size_t launch_list[64], n_launch = 0;
+    enum call_kind kinds[64];
+    unsigned max = op->e->p.max_parallel;
+    bool all_done = true, busy = false;
+
+    if (op->phase == PHASE_FORWARD && op->failed) {
+        if (op->inflight) {
+            return; /* wait for what is in flight, then roll back */
+        }
+        op->phase = PHASE_ROLLBACK;
+        json_object_set_new(op->doc, "operationState",
+                            json_string("ROLLING_BACK"));
+        json_object_set_new(op->doc, "errorMessage",
+                            json_string(op->fail_msg));
+        op->dirty = true;
+    }
+    for (size_t i = 0; i < op->n_steps; i++) {
+        struct step *s = &op->steps[i];
+
+        if (op->phase == PHASE_FORWARD) {
+            all_done &= s->state == SLC_STEP_DONE;
+            if (s->state == SLC_STEP_RUNNING && !s->token &&
+                n_launch < 64 && op->inflight + n_launch < max) {
+                /* recovered: verify creates, repeat deletes */
+                kinds[n_launch] = s->create ? CALL_VERIFY : CALL_DO;
+                launch_list[n_launch++] = i;
+            } else if (s->state == SLC_STEP_PENDING && deps_done(op, i) &&
+                       n_launch < 64 && op->inflight + n_launch < max) {
+                set_step(op, i, SLC_STEP_RUNNING);
+                kinds[n_launch] = CALL_DO;
+                launch_list[n_launch++] = i;
+            }
+        } else if (op->phase == PHASE_ROLLBACK) {
+            busy |= s->state == SLC_STEP_UNDOING;
+            if (s->state == SLC_STEP_UNDOING && !s->token && n_launch < 64 &&
+                op->inflight + n_launch < max) {
+                kinds[n_launch] = CALL_UNDO; /* recovered */
+                launch_list[n_launch++] = i;
+            } else if (s->create && s->state == SLC_STEP_DONE &&
+                       undoable(op, i) && n_launch < 64 &&
+                       op->inflight + n_launch < max) {
+                set_step(op, i, SLC_STEP_UNDOING);
+                kinds[n_launch] = CALL_UNDO;
+                launch_list[n_launch++] = i;
+                busy = true;
+            } else if (s->create && s->state == SLC_STEP_DONE) {
+                busy = true; /* waits for its dependents */
+            }
+        }
+    }
+    if ((op->phase == PHASE_FORWARD && all_done) ||
+        (op->phase == PHASE_ROLLBACK && !busy && !op->inflight &&
+         !n_launch)) {
+        finish(op);
+        return;
+    }
+    if (op->dirty && persist(op)) {
+        /* Not recorded, so not started. */
+        for (size_t k = 0; k < n_launch; k++) {
+            if (kinds[k] == CALL_DO) {
+                op->steps[launch_list[k]].state = SLC_STEP_PENDING;
+            }
+        }
+        fail_op(op, "cannot store the operation's progress");
+        if (!op->inflight) {
+            op->phase = PHASE_DONE;
+            json_object_set_new(op->doc, "operationState",
+                                json_string("FAILED_TEMP"));
+            unlink_op(op);
+            op_free(op);
+        }
+        return;
+    }
+    for (size_t k = 0; k < n_launch; k++) {
+        struct slc_error err = {0};
+        size_t i = launch_list[k];
+
+        if (launch(op, i, kinds[k], &err)) {
+            json_object_set_new(op->steps[i].json, "error",
+                                json_string(err.msg));
+            if (kinds[k] == CALL_UNDO) {
+                op->undo_failed = true;
+            }
+            set_step(op, i, SLC_STEP_FAILED);
+            fail_op(op, "%s: %s", sget(op->steps[i].json, "name"), err.msg);
+            kick(op);
+        }
+    }
+}
+
+/* Ends the operation: final state, the finish hook, one transaction. */
+static void
+finish(struct op *op)
+{
+    struct slc_engine *e = op->e;
+    struct slc_error err = {0};
+    const char *state;
+    double now = now_of(e);
+    bool had_creates = false;
+    int rc;
+
+    for (size_t i = 0; i < op->n_steps; i++) {
+        had_creates |= op->steps[i].create;
+    }
+    if (!op->failed) {
+        state = "COMPLETED";
+    } else if (op->undo_failed || !had_creates) {
+        state = "FAILED";
+    } else {
+        state = "ROLLED_BACK";
+    }
+    json_object_set_new(op->doc, "operationState", json_string(state));
+    json_object_set_new(op->doc, "statusEnteredTime", json_real(now));
+    json_object_set_new(op->doc, "endTime", json_real(now));
+    json_object_set_new(op->doc, "detailed-status",
+                        json_string(op->failed ? op->fail_msg : "done"));
+    json_object_set_new(op->doc, "detailedStatus",
+                        json_string(op->failed ? op->fail_msg : "done"));
+    if (op->failed) {
+        json_object_set_new(op->doc, "errorMessage",
+                            json_string(op->fail_msg));
+    }
+    rc = slc_store_begin(e->p.st, &err);
+    if (!rc && e->p.finish) {
+        rc = e->p.finish(e->p.st, op->doc, now, &err);
+    }
+    rc = rc ? rc : persist(op);
+    rc = rc ? rc : slc_store_commit(e->p.st, &err);
+    if (rc) {
+        slc_store_rollback(e->p.st);
+        SLC_ERR("operation %s: cannot store its end (%s): %s", op->id, state,
+                err.msg);
+    } else {
+        SLC_INFO("operation %s (%s of ns %s): %s", op->id,
+                 sget(op->doc, "lcmOperationType"),
+                 sget(op->doc, "nsInstanceId"), state);
+    }
+    op->phase = PHASE_DONE;
+    unlink_op(op);
+    op_free(op);
+}
+
+int
+slc_engine_start(struct slc_engine *e, const char *op_id,
+                 struct slc_error *err)
+{
+    struct op *op;
+    int rc = load_op(e, op_id, &op, err);
+
+    if (!rc) {
+        kick(op);
+    }
+    return rc;
+}
+
+/* Deletes what a create that nobody waits for any more has made. */
+static void
+delete_orphan(struct slc_engine *e, const char *account, int kind,
+              const char *vim_id)
+{
+    struct slc_vim *vim;
+    struct slc_error err = {0};
+
+    for (struct vim_slot *s = e->vims; s; s = s->next) {
+        vim = s->vim;
+        if (strcmp(s->account_id, account)) {
+            continue;
+        }
+        SLC_WARN("vim '%s': %s '%s' finished after its step was abandoned: "
+                 "deleting it",
+                 vim->name, slc_vim_kind_name((enum slc_vim_kind)kind),
+                 vim_id);
+        if (vim->class->delete(vim, 0, (enum slc_vim_kind)kind, vim_id,
+                               &err)) {
+            SLC_ERR("vim '%s': delete %s: %s", vim->name, vim_id, err.msg);
+        }
+        return;
+    }
+}
+
+static void
+on_vim_done(void *owner, const struct slc_vim_result *r)
+{
+    struct slc_engine *e = owner;
+    struct op *op = r->token ? find_op(e, r->token >> 24) : NULL;
+    size_t i = (size_t)(r->token >> 2 & 0x3fffff);
+    enum call_kind call = (enum call_kind)(r->token & 3);
+    struct step *s;
+
+    if (!r->token) {
+        return; /* a fire-and-forget delete */
+    }
+    if (!op || i >= op->n_steps || op->steps[i].token != r->token) {
+        SLC_WARN_RL("dropping a VIM result for a finished or abandoned step "
+                    "(%s)",
+                    r->rc ? r->msg : "success");
+        if (op && i < op->n_steps && !r->rc && r->vim_id &&
+            call == CALL_DO && op->steps[i].create) {
+            delete_orphan(e, sget(op->steps[i].json, "vim"),
+                          op->steps[i].kind, r->vim_id);
+        }
+        return;
+    }
+    s = &op->steps[i];
+    s->token = 0;
+    op->inflight--;
+    if (call == CALL_VERIFY) {
+        if (!r->rc) {
+            json_object_set_new(s->json, "vim_id", json_string(r->vim_id));
+            set_step(op, i, SLC_STEP_DONE);
+        } else if (r->rc == SLC_ENOTFOUND) {
+            set_step(op, i, SLC_STEP_PENDING);
+        } else {
+            json_object_set_new(s->json, "error", json_string(r->msg));
+            set_step(op, i, SLC_STEP_FAILED);
+            fail_op(op, "%s: %s", sget(s->json, "name"), r->msg);
+        }
+    } else if (call == CALL_UNDO) {
+        if (!r->rc || r->rc == SLC_ENOTFOUND) {
+            set_step(op, i, SLC_STEP_UNDONE);
+        } else {
+            json_object_set_new(s->json, "error", json_string(r->msg));
+            op->undo_failed = true;
+            set_step(op, i, SLC_STEP_FAILED);
+        }
+    } else if (!r->rc || (!s->create && r->rc == SLC_ENOTFOUND)) {
+        if (s->create) {
+            json_object_set_new(s->json, "vim_id", json_string(r->vim_id));
+        }
+        if (r->info) {
+            json_object_set_new(s->json, "info", json_deep_copy(r->info));
+        }
+        set_step(op, i, SLC_STEP_DONE);
+    } else {
+        json_object_set_new(s->json, "error", json_string(r->msg));
+        set_step(op, i, SLC_STEP_FAILED);
+        fail_op(op, "%s: %s", sget(s->json, "name"), r->msg);
+    }
+    kick(op);
+}
+
+/* ---- recovery ---- */
+
+struct recovery {
+    struct slc_engine *e;
+    json_t *known;            /* account id -> [resources] */
+    json_t *ops;              /* [op ids] */
+};
+
+static void
+add_known(struct recovery *rv, const char *account, const json_t *res)
+{
+    json_t *list;
+
+    if (!account) {
+        return;
+    }
+    list = json_object_get(rv->known, account);
+    if (!list) {
+        list = json_array();
+        json_object_set_new(rv->known, account, list);
+    }
+    json_array_append_new(list, (json_t *)res);
+}
+
+static int
+collect_nsr(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct recovery *rv = arg;
+    const json_t *res;
+    size_t i;
+
+    json_array_foreach(json_object_get(json_object_get(json_object_get(
+                                           rec->doc, "_admin"),
+                                           "deployed"),
+                                       "resources"),
+                       i, res)
+    {
+        add_known(rv, sget(res, "vim"), json_deep_copy(res));
+    }
+    return 0;
+}
+
+static int
+collect_op(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct recovery *rv = arg;
+    const char *state = sget(rec->doc, "operationState");
+    const json_t *s;
+    size_t i;
+
+    if (!state || (strcmp(state, "PROCESSING") &&
+                   strcmp(state, "ROLLING_BACK"))) {
+        return 0;
+    }
+    json_array_append_new(rv->ops, json_string(rec->id));
+    json_array_foreach(json_object_get(json_object_get(rec->doc, "_admin"),
+                                       "steps"),
+                       i, s)
+    {
+        const char *st = sget(s, "state");
+        bool create = !strcmp(sget(s, "action") ?: "", "create");
+
+        if (!sget(s, "vim_id") || !st) {
+            continue;
+        }
+        if (create && (!strcmp(st, "DONE") || !strcmp(st, "UNDOING") ||
+                       !strcmp(st, "FAILED"))) {
+            add_known(rv, sget(s, "vim"),
+                      json_pack("{sO sO sO sO sO* sb}", "kind",
+                                json_object_get(s, "kind"), "vim_id",
+                                json_object_get(s, "vim_id"), "tag",
+                                json_object_get(s, "tag"), "name",
+                                json_object_get(s, "name"), "spec",
+                                json_object_get(s, "spec"), "uncertain",
+                                strcmp(st, "DONE") != 0));
+        }
+    }
+    return 0;
+}
+
+int
+slc_engine_recover(struct slc_engine *e, struct slc_error *err)
+{
+    struct recovery rv = {.e = e, .known = json_object(), .ops = json_array()};
+    const char *account;
+    json_t *list, *id;
+    size_t i;
+    int rc = 0;
+
+    if (!rv.known || !rv.ops) {
+        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    rc = rc ? rc : slc_store_list(e->p.st, "nsrs", NULL, collect_nsr, &rv,
+                                  err);
+    rc = rc ? rc : slc_store_list(e->p.st, "nslcmops", NULL, collect_op, &rv,
+                                  err);
+    json_object_foreach(rv.known, account, list)
+    {
+        struct slc_vim *vim;
+        struct slc_error verr = {0};
+
+        if (rc) {
+            break;
+        }
+        if (slc_engine_vim(e, account, &vim, &verr)) {
+            SLC_WARN("recovery: %s", verr.msg);
+            continue;
+        }
+        if (vim->class->reconcile && vim->class->reconcile(vim, list,
+                                                           &verr)) {
+            SLC_ERR("recovery: vim '%s': reconcile: %s", vim->name,
+                    verr.msg);
+        }
+    }
+    json_array_foreach(rv.ops, i, id)
+    {
+        struct op *op;
+        struct slc_error oerr = {0};
+
+        if (rc) {
+            break;
+        }
+        if (load_op(e, json_string_value(id), &op, &oerr)) {
+            SLC_ERR("recovery: operation %s: %s", json_string_value(id),
+                    oerr.msg);
+            continue;
+        }
+        SLC_INFO("recovery: resuming operation %s (%s)", op->id,
+                 sget(op->doc, "operationState"));
+        kick(op);
+    }
+    json_decref(rv.known);
+    json_decref(rv.ops);
+    return rc;
+}

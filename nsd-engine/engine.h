@@ -1,0 +1,95 @@
+/* The NS engine: runs lifecycle operations (instantiate, terminate, scale)
+ * as state machines of steps over the VIM drivers, and owns the driver
+ * instances of the VIM accounts.
+ *
+ * An operation is a stored record (collection "nslcmops") whose
+ * "_admin.steps" list is its plan: create/delete a network, port or
+ * compute, with dependencies between steps.  Steps whose dependencies are
+ * done run in parallel; every step is persisted as RUNNING before its VIM
+ * call and as DONE (with the VIM's id) after it.  When a step fails, the
+ * steps already done are undone in reverse dependency order and the
+ * operation ends ROLLED_BACK (or FAILED when an undo fails too).  After a
+ * crash, slc_engine_recover() reconciles every VIM with what the store
+ * says exists and resumes every unfinished operation from its last
+ * persisted step.
+ *
+ * Neighbours: ns-lcm.c (builds plans, applies results to NS and VNF
+ * records), vim-drivers/vim.h (the drivers), slicer/ (REST). */
+#ifndef SLC_ENGINE_H
+#define SLC_ENGINE_H
+
+#include <jansson.h>
+
+#include "sdn.h"
+#include "slc-error.h"
+#include "slc-store.h"
+#include "vim.h"
+
+struct event_base;
+struct slc_engine;
+
+/* Called when an operation reaches a final state, inside the transaction
+ * that stores it: applies the outcome to the records it concerns (the NS,
+ * its VNFs).  'op' is the operation document, which the hook may change.
+ * A non-zero return fails the operation's completion (it is retried at
+ * the next start). */
+typedef int (*slc_engine_finish_fn)(struct slc_store *st, json_t *op,
+                                    double now, struct slc_error *err);
+
+struct slc_engine_params {
+    struct slc_store *st;
+    struct event_base *base;
+    const struct slc_vim_registry *vims;
+    const struct slc_sdn_registry *sdns;
+    double (*now)(void);
+    double call_timeout;      /* seconds a VIM call may take */
+    unsigned max_parallel;    /* steps in flight per operation */
+    slc_engine_finish_fn finish;
+};
+
+int slc_engine_new(const struct slc_engine_params *p,
+                   struct slc_engine **out, struct slc_error *err);
+/* Stops everything (operations stay stored as they are, to be recovered
+ * by the next engine) and frees the engine.  Accepts NULL. */
+void slc_engine_free(struct slc_engine *e);
+
+/* Starts running stored operation 'op_id' (state PROCESSING). */
+int slc_engine_start(struct slc_engine *e, const char *op_id,
+                     struct slc_error *err);
+
+/* After a restart: reconciles every VIM account's driver against the
+ * store, then resumes every unfinished operation. */
+int slc_engine_recover(struct slc_engine *e, struct slc_error *err);
+
+/* Number of operations running now. */
+size_t slc_engine_running(const struct slc_engine *e);
+
+/* The driver instance of VIM account 'account_id', opened on first use
+ * (borrowed; valid until slc_engine_forget_vim()). */
+int slc_engine_vim(struct slc_engine *e, const char *account_id,
+                   struct slc_vim **out, struct slc_error *err);
+/* Drops the driver instance of an account that changed or went away. */
+void slc_engine_forget_vim(struct slc_engine *e, const char *account_id);
+/* What the VIM account's driver holds (new JSON object). */
+int slc_engine_vim_describe(struct slc_engine *e, const char *account_id,
+                            json_t **out, struct slc_error *err);
+
+/* Step states, defined once. */
+#define SLC_STEP_STATES(X)                                                   \
+    X(PENDING, "PENDING")                                                    \
+    X(RUNNING, "RUNNING")                                                    \
+    X(DONE, "DONE")                                                          \
+    X(FAILED, "FAILED")                                                      \
+    X(UNDOING, "UNDOING")                                                    \
+    X(UNDONE, "UNDONE")
+
+enum slc_step_state {
+#define SLC_STEP_ENUM(name, text) SLC_STEP_##name,
+    SLC_STEP_STATES(SLC_STEP_ENUM)
+#undef SLC_STEP_ENUM
+};
+
+const char *slc_step_state_name(enum slc_step_state s);
+int slc_step_state_from_name(const char *name);
+
+#endif

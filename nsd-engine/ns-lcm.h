@@ -1,0 +1,46 @@
+/* NS lifecycle: NS records (NSR) and VNF records (VNFR) as OSM shapes them,
+ * and the operations on them (instantiate, terminate, scale): checks of the
+ * NS state (409), the plan of VIM steps each operation runs on the engine
+ * (engine.h), and how its outcome is written back to the records.
+ *
+ * Collections: "nsrs" (name = nsName), "vnfrs", "nslcmops" (name = NS id).
+ * Every function here is one store transaction. */
+#ifndef SLC_NS_LCM_H
+#define SLC_NS_LCM_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "slc-error.h"
+#include "slc-store.h"
+
+/* Creates the NSR and its VNFRs (NOT_INSTANTIATED) for an ns_instantiate
+ * request 'req' (shape already checked): nsdId (NSD _id or id), nsName,
+ * vimAccountId, ...; owned by 'project'.  The NSR id goes to 'nsr_id'.
+ * SLC_ENOTFOUND naming the NSD or VIM account; SLC_ECONFLICT when the NSD
+ * is DISABLED. */
+int slc_ns_create(struct slc_store *st, const json_t *req,
+                  const char *project, double now, char nsr_id[40],
+                  struct slc_error *err);
+
+/* Creates operation 'type' (instantiate, terminate, scale) on NS 'nsr_id'
+ * with the request 'params' and a deadline 'timeout' seconds from 'now',
+ * builds its plan and marks the NS busy.  SLC_EBUSY when another operation
+ * is in progress, SLC_ECONFLICT when the NS state forbids it, SLC_EINVALID
+ * for bad scale parameters.  The op id goes to 'op_id'; the caller then
+ * starts it on the engine. */
+int slc_ns_op_create(struct slc_store *st, const char *nsr_id,
+                     const char *type, const json_t *params, double now,
+                     double timeout, char op_id[40], struct slc_error *err);
+
+/* The engine's finish hook: writes an operation's outcome to its NSR and
+ * VNFRs (and deletes them after a terminate with autoremove). */
+int slc_ns_op_finish(struct slc_store *st, json_t *op, double now,
+                     struct slc_error *err);
+
+/* Deletes NS 'nsr_id', its VNFRs and its operations.  SLC_ECONFLICT while
+ * it is instantiated or busy, unless 'force'. */
+int slc_ns_delete(struct slc_store *st, const char *nsr_id, bool force,
+                  struct slc_error *err);
+
+#endif

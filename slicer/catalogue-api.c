@@ -1,0 +1,667 @@
+/* /osm/vnfpkgm/v1, /osm/nsd/v1, /osm/nst/v1 and /osm/pdu/v1: descriptors
+ * (the "_content" one-step form and SOL005's two-step form: create an empty
+ * package, then upload its content) over nsd-engine's catalogue, and PDUs.
+ * Bodies are a descriptor (YAML/JSON) or an OSM package (tar.gz, zip). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue.h"
+#include "package.h"
+#include "rest.h"
+#include "slc-id.h"
+#include "slc-log.h"
+#include "slc-yaml.h"
+
+
+/* One family of descriptor endpoints. */
+struct family {
+    enum slc_desc_kind kind;
+    unsigned kinds;            /* kinds accepted on upload */
+    const char *content_base;  /* ".../ns_descriptors_content" */
+    const char *info_base;     /* ".../ns_descriptors" */
+    const char *drafts;        /* collection of empty SOL005 packages */
+    const char *state_prefix;  /* "nsd" gives nsdOnboardingState */
+    const char *content_item;  /* "nsd_content" */
+    const char *file_item;     /* "nsd" */
+};
+
+static const struct family vnf_family = {
+    SLC_DESC_VNFD, 1u << SLC_DESC_VNFD | 1u << SLC_DESC_PNFD,
+    "/osm/vnfpkgm/v1/vnf_packages_content", "/osm/vnfpkgm/v1/vnf_packages",
+    "vnfd_drafts", "", "package_content", "vnfd",
+};
+static const struct family ns_family = {
+    SLC_DESC_NSD, 1u << SLC_DESC_NSD,
+    "/osm/nsd/v1/ns_descriptors_content", "/osm/nsd/v1/ns_descriptors",
+    "nsd_drafts", "nsd", "nsd_content", "nsd",
+};
+static const struct family nst_family = {
+    SLC_DESC_NST, 1u << SLC_DESC_NST,
+    "/osm/nst/v1/netslice_templates_content",
+    "/osm/nst/v1/netslice_templates", "nst_drafts", "", "nst_content", "nst",
+};
+
+static bool
+is_package_type(const char *type)
+{
+    static const char *const types[] = {
+        "application/gzip", "application/x-gzip", "application/zip",
+        "application/binary", "application/octet-stream",
+        "application/x-tar", NULL,
+    };
+
+    for (size_t i = 0; type && types[i]; i++) {
+        if (!strncasecmp(type, types[i], strlen(types[i]))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
+is_text_type(const char *type)
+{
+    static const char *const types[] = {
+        "application/json", "application/yaml", "application/x-yaml",
+        "text/yaml", "text/plain", "text/x-yaml", NULL,
+    };
+
+    for (size_t i = 0; type && types[i]; i++) {
+        if (!strncasecmp(type, types[i], strlen(types[i]))) {
+            return true;
+        }
+    }
+    return !type;
+}
+
+/* The descriptor text of the request: the body itself, or the descriptor
+ * file of a package.  '*owned' is set when the text must be freed. */
+static int
+upload_text(struct slc_call *c, const char **text, size_t *size,
+            char **owned, char name[256])
+{
+    const char *type = c->req->content_type;
+    const char *fname = slc_http_header(c->req, "Content-Filename");
+
+    *owned = NULL;
+    snprintf(name, 256, "%s", fname ? fname : "request body");
+    if (!c->req->body || !c->req->body_size) {
+        return slc_rest_fail(c, 400, SLC_EINVALID,
+                             "%s %s needs a descriptor or a package in the "
+                             "body",
+                             c->req->method, c->req->path);
+    }
+    if (slc_http_header(c->req, "Content-Range")) {
+        return slc_rest_fail(c, 422, SLC_EUNSUPPORTED,
+                             "chunked uploads (Content-Range) are not "
+                             "supported: send the whole package at once");
+    }
+    if (is_package_type(type)) {
+        char *path;
+        int rc = slc_package_descriptor(c->req->body, c->req->body_size,
+                                        SLC_YAML_MAX_SIZE_DEFAULT, owned,
+                                        size, &path, &c->err);
+
+        if (rc) {
+            c->status = rc == SLC_EINVALID ? 422 : 0;
+            return rc;
+        }
+        snprintf(name, 256, "%s:%s", fname ? fname : "package", path);
+        free(path);
+        *text = *owned;
+        return 0;
+    }
+    if (!is_text_type(type)) {
+        return slc_rest_fail(c, 415, SLC_EINVALID,
+                             "Content-Type '%s' is not supported: send a "
+                             "descriptor (application/yaml, "
+                             "application/json) or a package "
+                             "(application/gzip, application/zip)",
+                             type);
+    }
+    *text = c->req->body;
+    *size = c->req->body_size;
+    return 0;
+}
+
+/* Reports validation problems: every diagnostic, one per line. */
+static int
+invalid(struct slc_call *c, int rc, const struct slc_diags *diags)
+{
+    if (rc == SLC_EINVALID && diags->len) {
+        slc_diags_to_error(diags, SLC_EINVALID, &c->err);
+        c->status = 422;
+    }
+    return rc;
+}
+
+static int
+onboard(struct slc_call *c, const struct family *f, const char *uuid,
+        const char *draft_coll, const json_t *user_data, char id[64])
+{
+    struct slc_diags diags = SLC_DIAGS_INIT;
+    struct slc_onboard_opts opts = {
+        .project = c->who.project_id,
+        .kinds = f->kinds,
+        .uuid = uuid,
+        .draft_coll = draft_coll,
+        .user_data = user_data,
+    };
+    const char *text;
+    size_t size;
+    char *owned, name[256];
+    json_t *created = NULL;
+    int rc = upload_text(c, &text, &size, &owned, name);
+
+    if (!rc) {
+        rc = slc_catalogue_onboard(c->d->st, text, size, name, &opts,
+                                   &created, &diags, &c->err);
+        rc = invalid(c, rc, &diags);
+    }
+    if (!rc) {
+        snprintf(id, 64, "%s",
+                 json_string_value(json_object_get(
+                     json_array_get(created, 0), "_id")));
+    }
+    json_decref(created);
+    slc_diags_clear(&diags);
+    free(owned);
+    return rc;
+}
+
+/* A descriptor the caller may see, by _id or descriptor id; its kind goes
+ * to '*kind' (may be NULL): the VNF package endpoints also hold PNFDs. */
+static int
+get_desc_kind(struct slc_call *c, const struct family *f, const char *key,
+              struct slc_record *rec, enum slc_desc_kind *kind)
+{
+    enum slc_desc_kind k = f->kind;
+    int rc = slc_catalogue_get(c->d->st, k, key, rec, &c->err);
+
+    if (rc == SLC_ENOTFOUND && f->kind == SLC_DESC_VNFD) {
+        k = SLC_DESC_PNFD;
+        rc = slc_catalogue_get(c->d->st, k, key, rec, &c->err);
+    }
+    if (kind) {
+        *kind = k;
+    }
+    if (!rc && !slc_auth_can_read(&c->who, rec->doc)) {
+        slc_record_clear(rec);
+        rc = SLC_ENOTFOUND;
+    }
+    if (rc == SLC_ENOTFOUND) {
+        return slc_rest_fail(c, 404, rc, "%s '%s' not found",
+                             slc_desc_kind_name(f->kind), key);
+    }
+    return rc;
+}
+
+static int
+get_desc(struct slc_call *c, const struct family *f, const char *key,
+         struct slc_record *rec)
+{
+    return get_desc_kind(c, f, key, rec, NULL);
+}
+
+static int
+check_write(struct slc_call *c, const json_t *doc, const char *what,
+            const char *key)
+{
+    if (!slc_auth_can_write(&c->who, doc)) {
+        return slc_rest_fail(c, 403, SLC_EDENIED,
+                             "%s '%s' belongs to another project", what, key);
+    }
+    return 0;
+}
+
+/* The SOL005 view: the stored document plus state names and links. */
+static json_t *
+sol005_view(const struct family *f, const json_t *doc)
+{
+    json_t *v = json_deep_copy(doc);
+    const json_t *admin = json_object_get(doc, "_admin");
+    const char *id = json_string_value(json_object_get(doc, "_id"));
+    static const char *const states[] = {"onboardingState",
+                                         "operationalState", "usageState"};
+    char key[64], link[512];
+
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(key, sizeof key, "%s%s", f->state_prefix, states[i]);
+        if (*f->state_prefix) {
+            key[strlen(f->state_prefix)] = 'O' - 'o' + states[i][0];
+        }
+        json_object_set(v, key, json_object_get(admin, states[i]));
+    }
+    if (json_object_get(admin, "userDefinedData")) {
+        json_object_set(v, "userDefinedData",
+                        json_object_get(admin, "userDefinedData"));
+    }
+    snprintf(link, sizeof link, "%s/%s", f->info_base, id);
+    json_object_set_new(
+        v, "_links",
+        json_pack("{s{ss}s{ss%}}", "self", "href", link, f->content_item,
+                  "href", link, strlen(link)));
+    {
+        char content[600];
+
+        snprintf(content, sizeof content, "%s/%s", link, f->content_item);
+        json_object_set_new(json_object_get(json_object_get(v, "_links"),
+                                            f->content_item),
+                            "href", json_string(content));
+    }
+    return v;
+}
+
+/* ---- one-step "_content" endpoints ---- */
+
+static int
+content_create(struct slc_call *c, const struct family *f)
+{
+    char id[64];
+    int rc = onboard(c, f, NULL, NULL, NULL, id);
+
+    if (!rc) {
+        slc_rest_created(c, f->content_base, id, NULL);
+    }
+    return rc;
+}
+
+struct desc_list {
+    struct slc_call *c;
+    const struct family *f;
+    bool sol005;
+    json_t *out;
+};
+
+static int
+desc_visit(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct desc_list *l = arg;
+
+    if (slc_auth_can_read(&l->c->who, rec->doc) &&
+        slc_rest_filter_match(l->c->req->query, rec->doc)) {
+        json_array_append_new(l->out, l->sol005 ? sol005_view(l->f, rec->doc)
+                                                : json_incref(rec->doc));
+    }
+    return 0;
+}
+
+static int
+list_family(struct slc_call *c, const struct family *f, bool sol005)
+{
+    struct desc_list l = {.c = c, .f = f, .sol005 = sol005,
+                          .out = json_array()};
+    int rc = slc_store_list(c->d->st, slc_desc_collection(f->kind), NULL,
+                            desc_visit, &l, &c->err);
+
+    if (!rc && f->kind == SLC_DESC_VNFD) {
+        rc = slc_store_list(c->d->st, slc_desc_collection(SLC_DESC_PNFD),
+                            NULL, desc_visit, &l, &c->err);
+    }
+    if (!rc && sol005) {
+        rc = slc_store_list(c->d->st, f->drafts, NULL, desc_visit, &l,
+                            &c->err);
+    }
+    if (rc) {
+        json_decref(l.out);
+        return rc;
+    }
+    slc_rest_reply(c, 200, l.out);
+    return 0;
+}
+
+static int
+content_list(struct slc_call *c, const struct family *f)
+{
+    return list_family(c, f, false);
+}
+
+static int
+content_show(struct slc_call *c, const struct family *f)
+{
+    struct slc_record rec;
+    int rc = get_desc(c, f, c->params[0], &rec);
+
+    if (!rc) {
+        slc_rest_reply(c, 200, json_incref(rec.doc));
+        slc_record_clear(&rec);
+    }
+    return rc;
+}
+
+static int
+update(struct slc_call *c, const struct family *f, const char *key)
+{
+    struct slc_diags diags = SLC_DIAGS_INIT;
+    struct slc_record rec;
+    const char *text;
+    size_t size;
+    char *owned = NULL, name[256];
+    enum slc_desc_kind kind;
+    int rc = get_desc_kind(c, f, key, &rec, &kind);
+
+    rc = rc ? rc : check_write(c, rec.doc, slc_desc_kind_name(f->kind), key);
+    rc = rc ? rc : upload_text(c, &text, &size, &owned, name);
+    if (!rc) {
+        rc = slc_catalogue_update(c->d->st, kind, rec.id, text, size, name,
+                                  &diags, &c->err);
+        rc = invalid(c, rc, &diags);
+    }
+    if (!rc) {
+        slc_rest_reply(c, 204, NULL);
+    }
+    free(owned);
+    slc_diags_clear(&diags);
+    slc_record_clear(&rec);
+    return rc;
+}
+
+static int
+content_put(struct slc_call *c, const struct family *f)
+{
+    return update(c, f, c->params[0]);
+}
+
+static int
+delete_desc(struct slc_call *c, const struct family *f)
+{
+    struct slc_record rec;
+    int rc = slc_store_get(c->d->st, f->drafts, c->params[0], &rec, &c->err);
+
+    if (!rc) { /* an empty SOL005 package */
+        rc = check_write(c, rec.doc, slc_desc_kind_name(f->kind), rec.id);
+        rc = rc ? rc : slc_store_del(c->d->st, f->drafts, rec.id, rec.rev,
+                                     &c->err);
+    } else if (rc == SLC_ENOTFOUND) {
+        enum slc_desc_kind kind;
+
+        rc = get_desc_kind(c, f, c->params[0], &rec, &kind);
+        rc = rc ? rc : check_write(c, rec.doc, slc_desc_kind_name(kind),
+                                   c->params[0]);
+        rc = rc ? rc : slc_catalogue_delete(c->d->st, kind, rec.id, &c->err);
+    }
+    if (!rc) {
+        slc_rest_reply(c, 204, NULL);
+    }
+    slc_record_clear(&rec);
+    return rc;
+}
+
+/* ---- two-step SOL005 endpoints ---- */
+
+static const struct slc_body_field info_fields[] = {
+    {"userDefinedData", SLC_BT_OBJ | SLC_BT_NULL, false},
+    {NULL},
+};
+
+static int
+info_create(struct slc_call *c, const struct family *f)
+{
+    json_t *body = NULL, *doc;
+    char id[SLC_UUID_STR_SIZE];
+    double now = slc_rest_now(c);
+    int rc = 0;
+
+    if (c->req->body_size) {
+        rc = slc_rest_body(c, &body);
+        rc = rc ? rc : slc_rest_check_body(c, body, "package info",
+                                           info_fields);
+    }
+    if (rc) {
+        json_decref(body);
+        return rc;
+    }
+    if (slc_uuid4(id)) {
+        json_decref(body);
+        return slc_error_set(&c->err, SLC_EIO, "no random source");
+    }
+    doc = json_pack("{ss s{sf sf ss ss ss sO*}}", "_id", id, "_admin",
+                    "created", now, "modified", now, "onboardingState",
+                    "CREATED", "operationalState", "DISABLED", "usageState",
+                    "NOT_IN_USE", "userDefinedData",
+                    json_object_get(body, "userDefinedData"));
+    slc_auth_set_owner(&c->who, doc);
+    {
+        struct slc_record rec = {.id = id, .doc = doc};
+
+        rc = slc_store_put(c->d->st, f->drafts, &rec, NULL, SLC_REV_NEW,
+                           NULL, &c->err);
+    }
+    json_decref(doc);
+    json_decref(body);
+    if (!rc) {
+        slc_rest_created(c, f->info_base, id, NULL);
+    }
+    return rc;
+}
+
+static int
+info_list(struct slc_call *c, const struct family *f)
+{
+    return list_family(c, f, true);
+}
+
+static int
+info_show(struct slc_call *c, const struct family *f)
+{
+    struct slc_record rec;
+    int rc = slc_rest_get_visible(c, f->drafts, "package", c->params[0],
+                                  &rec);
+
+    if (rc == SLC_ENOTFOUND) {
+        c->status = 0;
+        rc = get_desc(c, f, c->params[0], &rec);
+    }
+    if (!rc) {
+        slc_rest_reply(c, 200, sol005_view(f, rec.doc));
+        slc_record_clear(&rec);
+    }
+    return rc;
+}
+
+static int
+info_content_put(struct slc_call *c, const struct family *f)
+{
+    struct slc_record draft;
+    char id[64];
+    int rc = slc_rest_get_visible(c, f->drafts, "package", c->params[0],
+                                  &draft);
+
+    if (rc == SLC_ENOTFOUND) { /* already onboarded: replace it */
+        c->status = 0;
+        return update(c, f, c->params[0]);
+    }
+    rc = rc ? rc : check_write(c, draft.doc, "package", draft.id);
+    if (!rc) {
+        rc = onboard(c, f, draft.id, f->drafts,
+                     json_object_get(json_object_get(draft.doc, "_admin"),
+                                     "userDefinedData"),
+                     id);
+    }
+    if (!rc) {
+        slc_rest_reply(c, 204, NULL);
+    }
+    slc_record_clear(&draft);
+    return rc;
+}
+
+/* The descriptor alone, in its SOL006 envelope. */
+static int
+info_content_get(struct slc_call *c, const struct family *f)
+{
+    struct slc_record rec;
+    json_t *d;
+    enum slc_desc_kind kind;
+    int rc = get_desc_kind(c, f, c->params[0], &rec, &kind);
+
+    if (rc) {
+        return rc;
+    }
+    d = json_deep_copy(rec.doc);
+    json_object_del(d, "_id");
+    json_object_del(d, "_admin");
+    switch (f->kind) {
+    case SLC_DESC_NSD:
+        d = json_pack("{s{s[o]}}", "nsd", "nsd", d);
+        break;
+    case SLC_DESC_NST:
+        d = json_pack("{s[o]}", "nst", d);
+        break;
+    default:
+        d = json_pack("{so}", slc_desc_kind_name(kind), d);
+        break;
+    }
+    slc_record_clear(&rec);
+    slc_rest_reply(c, 200, d);
+    return 0;
+}
+
+static const struct slc_body_field patch_fields[] = {
+    {"userDefinedData", SLC_BT_OBJ | SLC_BT_NULL, false},
+    {"operationalState", SLC_BT_STR, false},
+    {"nsdOperationalState", SLC_BT_STR, false},
+    {NULL},
+};
+
+static int
+info_patch(struct slc_call *c, const struct family *f)
+{
+    struct slc_record rec;
+    json_t *body = NULL, *admin;
+    const char *state;
+    enum slc_desc_kind kind;
+    int rc = get_desc_kind(c, f, c->params[0], &rec, &kind);
+
+    rc = rc ? rc : check_write(c, rec.doc, slc_desc_kind_name(f->kind),
+                               c->params[0]);
+    rc = rc ? rc : slc_rest_body(c, &body);
+    rc = rc ? rc : slc_rest_check_body(c, body, "package info", patch_fields);
+    if (rc) {
+        json_decref(body);
+        slc_record_clear(&rec);
+        return rc;
+    }
+    state = json_string_value(json_object_get(body, "nsdOperationalState"));
+    if (!state) {
+        state = json_string_value(json_object_get(body, "operationalState"));
+    }
+    if (state && strcmp(state, "ENABLED") && strcmp(state, "DISABLED")) {
+        rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                           "package info: operationalState '%s' must be "
+                           "ENABLED or DISABLED",
+                           state);
+    }
+    if (!rc) {
+        admin = json_object_get(rec.doc, "_admin");
+        if (state) {
+            json_object_set_new(admin, "operationalState",
+                                json_string(state));
+        }
+        if (json_object_get(body, "userDefinedData")) {
+            json_object_set(admin, "userDefinedData",
+                            json_object_get(body, "userDefinedData"));
+        }
+        json_object_set_new(admin, "modified",
+                            json_real(slc_rest_now(c)));
+        /* Only _admin changes: NULL links keep the references. */
+        rc = slc_store_put(c->d->st, slc_desc_collection(kind), &rec, NULL,
+                           rec.rev, NULL, &c->err);
+    }
+    if (!rc) {
+        slc_rest_reply(c, 204, NULL);
+    }
+    json_decref(body);
+    slc_record_clear(&rec);
+    return rc;
+}
+
+static int
+not_implemented(struct slc_call *c)
+{
+    return slc_rest_fail(c, 501, SLC_EUNSUPPORTED,
+                         "%s %s is not implemented (as in OSM)",
+                         c->req->method, c->req->path);
+}
+
+#define FAMILY_HANDLERS(fam, f)                                              \
+    static int fam##_content_create(struct slc_call *c)                      \
+    {                                                                        \
+        return content_create(c, &f);                                        \
+    }                                                                        \
+    static int fam##_content_list(struct slc_call *c)                        \
+    {                                                                        \
+        return content_list(c, &f);                                          \
+    }                                                                        \
+    static int fam##_content_show(struct slc_call *c)                        \
+    {                                                                        \
+        return content_show(c, &f);                                          \
+    }                                                                        \
+    static int fam##_content_put(struct slc_call *c)                         \
+    {                                                                        \
+        return content_put(c, &f);                                           \
+    }                                                                        \
+    static int fam##_delete(struct slc_call *c)                              \
+    {                                                                        \
+        return delete_desc(c, &f);                                           \
+    }                                                                        \
+    static int fam##_info_create(struct slc_call *c)                         \
+    {                                                                        \
+        return info_create(c, &f);                                           \
+    }                                                                        \
+    static int fam##_info_list(struct slc_call *c)                           \
+    {                                                                        \
+        return info_list(c, &f);                                             \
+    }                                                                        \
+    static int fam##_info_show(struct slc_call *c)                           \
+    {                                                                        \
+        return info_show(c, &f);                                             \
+    }                                                                        \
+    static int fam##_info_patch(struct slc_call *c)                          \
+    {                                                                        \
+        return info_patch(c, &f);                                            \
+    }                                                                        \
+    static int fam##_info_content_put(struct slc_call *c)                    \
+    {                                                                        \
+        return info_content_put(c, &f);                                      \
+    }                                                                        \
+    static int fam##_info_content_get(struct slc_call *c)                    \
+    {                                                                        \
+        return info_content_get(c, &f);                                      \
+    }
+
+FAMILY_HANDLERS(vnf, vnf_family)
+FAMILY_HANDLERS(ns, ns_family)
+FAMILY_HANDLERS(nst, nst_family)
+
+#define W SLC_ROUTE_WRITE
+#define FAMILY_ROUTES(fam, content, info, citem, fitem)                      \
+    {"POST", content, fam##_content_create, W},                              \
+    {"GET", content, fam##_content_list, 0},                                 \
+    {"GET", content "/{id}", fam##_content_show, 0},                         \
+    {"PUT", content "/{id}", fam##_content_put, W},                          \
+    {"DELETE", content "/{id}", fam##_delete, W},                            \
+    {"POST", info, fam##_info_create, W},                                    \
+    {"GET", info, fam##_info_list, 0},                                       \
+    {"GET", info "/{id}", fam##_info_show, 0},                               \
+    {"PATCH", info "/{id}", fam##_info_patch, W},                            \
+    {"DELETE", info "/{id}", fam##_delete, W},                               \
+    {"PUT", info "/{id}/" citem, fam##_info_content_put, W},                 \
+    {"GET", info "/{id}/" citem, fam##_info_content_get, 0},                 \
+    {"GET", info "/{id}/" fitem, fam##_info_content_get, 0}
+
+const struct slc_route slc_catalogue_routes[] = {
+    FAMILY_ROUTES(vnf, "/osm/vnfpkgm/v1/vnf_packages_content",
+                  "/osm/vnfpkgm/v1/vnf_packages", "package_content", "vnfd"),
+    FAMILY_ROUTES(ns, "/osm/nsd/v1/ns_descriptors_content",
+                  "/osm/nsd/v1/ns_descriptors", "nsd_content", "nsd"),
+    FAMILY_ROUTES(nst, "/osm/nst/v1/netslice_templates_content",
+                  "/osm/nst/v1/netslice_templates", "nst_content", "nst"),
+    {"GET", "/osm/nsd/v1/pnf_descriptors", not_implemented, 0},
+    {"POST", "/osm/nsd/v1/pnf_descriptors", not_implemented, 0},
+    {"GET", "/osm/nsd/v1/subscriptions", not_implemented, 0},
+    {"POST", "/osm/nsd/v1/subscriptions", not_implemented, 0},
+    {"GET", "/osm/nst/v1/subscriptions", not_implemented, 0},
+    {"POST", "/osm/nst/v1/subscriptions", not_implemented, 0},
+    {NULL},
+};

@@ -1,0 +1,182 @@
+/* slicerd's configuration keys, defaults and loading.  The file is read
+ * with the schema walker (common/slc-schema.h); its warnings (unknown keys)
+ * are errors here, because a misspelt key in a daemon's configuration must
+ * not be silently ignored. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "slc-log.h"
+#include "slc-schema.h"
+#include "slc-yaml.h"
+
+#define F_U(k, m, lo, hi) F_UINT(struct slc_config, k, m, lo, hi)
+#define F_S(k, m) F_STR(struct slc_config, k, m)
+
+static const struct slc_field config_fields[] = {
+    F_S("listen", listen),
+    F_U("port", port, 0, 65535),
+    F_S("state_dir", state_dir),
+    F_S("store", store),
+    F_S("log_level", log_level),
+    F_S("tls_cert", tls_cert),
+    F_S("tls_key", tls_key),
+    F_S("admin_password", admin_password),
+    F_U("token_ttl", token_ttl, 60, 30 * 86400),
+    F_U("body_limit", body_limit, 1024, 1ull << 30),
+    F_U("op_timeout", op_timeout, 1, 7 * 86400),
+    F_U("call_timeout", call_timeout, 1, 86400),
+    F_S("port_file", port_file),
+};
+
+static const struct slc_schema config_schema =
+    SLC_SCHEMA(struct slc_config, "slicerd config", config_fields);
+
+void
+slc_config_defaults(struct slc_config *cfg)
+{
+    *cfg = (struct slc_config){
+        .listen = "127.0.0.1",
+        .port = 9999,
+        .state_dir = "/var/lib/slicer",
+        .log_level = "info",
+        .token_ttl = 3600,
+        .body_limit = 32u << 20,
+        .op_timeout = 3600,
+        .call_timeout = 300,
+        .arena = SLC_ARENA_INIT,
+    };
+}
+
+int
+slc_config_load(struct slc_config *cfg, const char *path,
+                struct slc_error *err)
+{
+    struct slc_diags diags = SLC_DIAGS_INIT;
+    struct slc_config parsed;
+    json_t *root;
+    int rc;
+
+    slc_yaml_free(cfg->doc);
+    cfg->doc = NULL;
+    rc = slc_yaml_load_file(path, NULL, &cfg->doc, &diags);
+    if (rc) {
+        rc = slc_diags_to_error(&diags, rc, err);
+        slc_diags_clear(&diags);
+        return rc;
+    }
+    root = slc_yaml_root(cfg->doc);
+    if (json_is_null(root)) {
+        return 0; /* an empty file: the defaults */
+    }
+    if (!json_is_object(root)) {
+        return slc_error_set(err, SLC_EINVALID, "%s: expected a mapping",
+                             path);
+    }
+    /* Parse into a copy, then take only the members the file sets. */
+    parsed = *cfg;
+    {
+        struct slc_parse p = {
+            .arena = &cfg->arena,
+            .doc = cfg->doc,
+            .diags = &diags,
+            .file = path,
+            .subject = "slicerd config",
+        };
+
+        memset(&parsed, 0, sizeof parsed);
+        if (!slc_schema_parse(&p, &config_schema, root, "", &parsed)) {
+            slc_diags_clear(&diags);
+            return slc_error_set(err, SLC_ENOMEM, "out of memory");
+        }
+    }
+    if (diags.len) {
+        rc = slc_diags_to_error(&diags, SLC_EINVALID, err);
+        slc_diags_clear(&diags);
+        return rc;
+    }
+    for (size_t i = 0; i < SLC_ARRAY_LEN(config_fields); i++) {
+        const struct slc_field *f = &config_fields[i];
+
+        if (!json_object_get(root, f->key)) {
+            continue;
+        }
+        memcpy((char *)cfg + f->off, (char *)&parsed + f->off,
+               f->type == SLC_FT_UINT ? sizeof(uint64_t)
+                                      : sizeof(const char *));
+    }
+    return 0;
+}
+
+int
+slc_config_set(struct slc_config *cfg, const char *key, const char *value,
+               struct slc_error *err)
+{
+    for (size_t i = 0; i < SLC_ARRAY_LEN(config_fields); i++) {
+        const struct slc_field *f = &config_fields[i];
+
+        if (strcmp(f->key, key)) {
+            continue;
+        }
+        if (f->type == SLC_FT_UINT) {
+            char *end;
+            unsigned long long v = strtoull(value, &end, 10);
+
+            if (!*value || *end || v < f->min || (f->max && v > f->max)) {
+                return slc_error_set(err, SLC_EINVALID,
+                                     "%s: '%s' is not a number in %llu..%llu",
+                                     key, value,
+                                     (unsigned long long)f->min,
+                                     (unsigned long long)f->max);
+            }
+            *(uint64_t *)((char *)cfg + f->off) = v;
+        } else {
+            char *copy = slc_arena_strdup(&cfg->arena, value);
+
+            if (!copy) {
+                return slc_error_set(err, SLC_ENOMEM, "out of memory");
+            }
+            *(const char **)((char *)cfg + f->off) = copy;
+        }
+        return 0;
+    }
+    return slc_error_set(err, SLC_EINVALID, "unknown configuration key '%s'",
+                         key);
+}
+
+int
+slc_config_finish(struct slc_config *cfg, struct slc_error *err)
+{
+    if (slc_log_level_from_name(cfg->log_level) < 0) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "log_level: '%s' is not one of error, warn, "
+                             "info, debug",
+                             cfg->log_level);
+    }
+    if (!cfg->tls_cert != !cfg->tls_key) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "tls_cert and tls_key go together (only %s is "
+                             "set)",
+                             cfg->tls_cert ? "tls_cert" : "tls_key");
+    }
+    if (!cfg->store) {
+        size_t len = strlen(cfg->state_dir) + 32;
+        char *loc = slc_arena_alloc(&cfg->arena, len);
+
+        if (!loc) {
+            return slc_error_set(err, SLC_ENOMEM, "out of memory");
+        }
+        snprintf(loc, len, "sqlite:%s/slicer.db", cfg->state_dir);
+        cfg->store = loc;
+    }
+    return 0;
+}
+
+void
+slc_config_clear(struct slc_config *cfg)
+{
+    slc_arena_free(&cfg->arena);
+    slc_yaml_free(cfg->doc);
+    cfg->doc = NULL;
+}

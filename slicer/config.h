@@ -1,0 +1,48 @@
+/* slicerd's configuration: a YAML file of known keys (unknown keys are
+ * errors naming the key), with defaults for everything, overridden by
+ * command-line flags.  The keys are one table in config.c. */
+#ifndef SLC_CONFIG_H
+#define SLC_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "slc-arena.h"
+#include "slc-error.h"
+
+struct slc_yaml_doc;
+
+struct slc_config {
+    const char *listen;        /* address, default 127.0.0.1 */
+    uint64_t port;             /* default 9999; 0 = any free port */
+    const char *state_dir;     /* default /var/lib/slicer */
+    const char *store;         /* default sqlite:<state_dir>/slicer.db */
+    const char *log_level;     /* error, warn, info, debug */
+    const char *tls_cert;      /* PEM files; both or neither */
+    const char *tls_key;
+    const char *admin_password;/* for the admin created on first start */
+    uint64_t token_ttl;        /* seconds */
+    uint64_t body_limit;       /* bytes */
+    uint64_t op_timeout;       /* seconds, default per operation */
+    uint64_t call_timeout;     /* seconds, per VIM/SDN call */
+    const char *port_file;     /* where to write the bound port, or NULL */
+    struct slc_arena arena;    /* strings the config owns */
+    struct slc_yaml_doc *doc;
+};
+
+/* Fills 'cfg' with the defaults. */
+void slc_config_defaults(struct slc_config *cfg);
+/* Reads the YAML file 'path' over the defaults.  Errors name the file,
+ * line:column, key and value. */
+int slc_config_load(struct slc_config *cfg, const char *path,
+                    struct slc_error *err);
+/* Sets one key from text (a command-line flag); errors name the key. */
+int slc_config_set(struct slc_config *cfg, const char *key,
+                   const char *value, struct slc_error *err);
+/* Checks the combination (TLS pair, log level) and fills derived values
+ * (the store location). */
+int slc_config_finish(struct slc_config *cfg, struct slc_error *err);
+/* Frees what the configuration owns. */
+void slc_config_clear(struct slc_config *cfg);
+
+#endif

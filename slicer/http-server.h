@@ -1,0 +1,82 @@
+/* The HTTP server of slicerd: libmicrohttpd driven by the daemon's libevent
+ * loop (one epoll descriptor and a timer; no thread of its own), request
+ * bodies gathered up to a size limit (413 beyond it), JSON or YAML replies
+ * chosen by the Accept header, optional TLS.
+ *
+ * It knows nothing of routes or records: every complete request goes to
+ * one handler (rest.c), which fills a response.  Handlers run on the loop
+ * and must not block. */
+#ifndef SLC_HTTP_SERVER_H
+#define SLC_HTTP_SERVER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "slc-error.h"
+
+struct event_base;
+struct MHD_Connection;
+
+struct slc_http_request {
+    const char *method;
+    const char *path;           /* without the query string */
+    json_t *query;              /* key -> string, or null for a bare key */
+    const char *content_type;   /* NULL when absent */
+    const char *accept;         /* NULL when absent */
+    const char *authorization;  /* NULL when absent */
+    const char *body;           /* NUL-terminated, NULL when empty */
+    size_t body_size;
+    const char *remote_host;
+    unsigned remote_port;
+    struct MHD_Connection *conn;
+};
+
+/* Looks up a request header ('name' is case-insensitive); NULL if absent. */
+const char *slc_http_header(const struct slc_http_request *req,
+                            const char *name);
+
+struct slc_http_response {
+    unsigned status;            /* 200 unless the handler sets it */
+    json_t *body;               /* owned; NULL = empty body */
+    char *raw;                  /* owned raw body (instead of 'body') */
+    size_t raw_size;
+    const char *raw_type;       /* its Content-Type */
+    char location[512];         /* Location header when not empty */
+    bool force_json;            /* ignore Accept: YAML is not wanted */
+};
+
+typedef void (*slc_http_handler_fn)(void *ctx,
+                                    const struct slc_http_request *req,
+                                    struct slc_http_response *resp);
+
+struct slc_http_server_params {
+    const char *address;        /* numeric IPv4 or IPv6 address */
+    unsigned port;              /* 0 = any free port */
+    const char *tls_cert_pem;   /* both or neither; borrowed for the call */
+    const char *tls_key_pem;
+    size_t body_limit;          /* bytes */
+    struct event_base *base;
+    slc_http_handler_fn handler;
+    void *ctx;
+};
+
+struct slc_http_server;
+
+/* Binds, listens and starts serving on the loop.  Returns 0 and the server
+ * in '*out', or an error naming the address. */
+int slc_http_server_start(const struct slc_http_server_params *p,
+                          struct slc_http_server **out,
+                          struct slc_error *err);
+/* The port actually bound (useful when 0 was asked). */
+unsigned slc_http_server_port(const struct slc_http_server *srv);
+/* Stops serving and frees the server.  Accepts NULL. */
+void slc_http_server_stop(struct slc_http_server *srv);
+
+/* Fills 'resp' with an error body {code, status, detail}. */
+void slc_http_error(struct slc_http_response *resp, unsigned status,
+                    const char *detail);
+/* Name of an HTTP status as OSM writes it ("NOT_FOUND"). */
+const char *slc_http_status_name(unsigned status);
+
+#endif

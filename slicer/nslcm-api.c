@@ -1,0 +1,469 @@
+/* /osm/nslcm/v1: NS instances (create, instantiate, terminate, scale,
+ * delete), their operation occurrences and VNF instances.  Operations are
+ * answered 202 at once; the engine runs them on the loop. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "ns-lcm.h"
+#include "rest.h"
+#include "slc-log.h"
+
+SLC_LOG_MODULE(nslcm_api);
+
+#define NS "/osm/nslcm/v1/ns_instances"
+#define NSC "/osm/nslcm/v1/ns_instances_content"
+#define OPS "/osm/nslcm/v1/ns_lcm_op_occs"
+
+static const struct slc_body_field instantiate_fields[] = {
+    {"nsName", SLC_BT_STR, true},
+    {"nsdId", SLC_BT_STR, true},
+    {"vimAccountId", SLC_BT_STR, true},
+    {"nsDescription", SLC_BT_STR | SLC_BT_NULL, false},
+    {"lcmOperationType", SLC_BT_STR, false},
+    {"nsInstanceId", SLC_BT_STR, false},
+    {"netsliceInstanceId", SLC_BT_STR, false},
+    {"nsr_id", SLC_BT_STR, false},
+    {"wimAccountId", SLC_BT_STR | SLC_BT_BOOL | SLC_BT_NULL, false},
+    {"placement-engine", SLC_BT_STR, false},
+    {"placement-constraints", SLC_BT_OBJ, false},
+    {"additionalParamsForNs", SLC_BT_OBJ | SLC_BT_NULL, false},
+    {"additionalParamsForVnf", SLC_BT_ARR, false},
+    {"ssh_keys", SLC_BT_ARR, false},
+    {"timeout_ns_deploy", SLC_BT_INT, false},
+    {"nsConfigTemplateId", SLC_BT_STR, false},
+    {"vduImage", SLC_BT_STR, false},
+    {"vnf", SLC_BT_ARR, false},
+    {"vld", SLC_BT_ARR, false},
+    {NULL},
+};
+
+static const struct slc_body_field terminate_fields[] = {
+    {"lcmOperationType", SLC_BT_STR, false},
+    {"nsInstanceId", SLC_BT_STR, false},
+    {"autoremove", SLC_BT_BOOL, false},
+    {"timeout_ns_terminate", SLC_BT_INT, false},
+    {"skip_terminate_primitives", SLC_BT_BOOL, false},
+    {"netsliceInstanceId", SLC_BT_STR, false},
+    {NULL},
+};
+
+static const struct slc_body_field scale_fields[] = {
+    {"scaleType", SLC_BT_STR, true},
+    {"scaleVnfData", SLC_BT_OBJ, true},
+    {"timeout_ns_scale", SLC_BT_INT, false},
+    {"scaleTime", SLC_BT_STR, false},
+    {"lcmOperationType", SLC_BT_STR, false},
+    {"nsInstanceId", SLC_BT_STR, false},
+    {NULL},
+};
+
+static int
+check_ns_name(struct slc_call *c, const json_t *body)
+{
+    const char *name = json_string_value(json_object_get(body, "nsName"));
+
+    if (!*name || strlen(name) > 255 || strpbrk(name, ",;()'\"")) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "ns: nsName '%.64s' must have 1 to 255 "
+                             "characters and none of , ; ( ) ' \"",
+                             name);
+    }
+    return 0;
+}
+
+/* The NS a path names, visible to the caller. */
+static int
+get_ns(struct slc_call *c, const char *id, struct slc_record *rec)
+{
+    return slc_rest_get_visible(c, "nsrs", "ns", id, rec);
+}
+
+/* Maps engine errors onto OSM's statuses: NOTFOUND of a referenced
+ * object inside a valid request is a 404 naming it, BUSY and CONFLICT are
+ * 409, bad parameters 422. */
+static int
+lcm_error(struct slc_call *c, int rc)
+{
+    c->status = rc == SLC_EBUSY || rc == SLC_ECONFLICT ? 409
+                : rc == SLC_ENOTFOUND                  ? 404
+                : rc == SLC_EINVALID                   ? 422
+                                                       : 0;
+    return rc;
+}
+
+static double
+op_timeout(struct slc_call *c, const json_t *body, const char *key)
+{
+    json_int_t t = json_integer_value(json_object_get(body, key));
+
+    return t > 0 ? (double)t : (double)c->d->cfg.op_timeout;
+}
+
+/* Creates and starts an operation; fills 'op_id'. */
+static int
+start_op(struct slc_call *c, const char *nsr_id, const char *type,
+         const json_t *params, const char *timeout_key, char op_id[40])
+{
+    int rc = slc_ns_op_create(c->d->st, nsr_id, type, params,
+                              slc_rest_now(c),
+                              op_timeout(c, params, timeout_key), op_id,
+                              &c->err);
+
+    if (rc) {
+        return lcm_error(c, rc);
+    }
+    rc = slc_engine_start(c->d->engine, op_id, &c->err);
+    if (rc) {
+        SLC_ERR("operation %s: cannot start: %s", op_id, c->err.msg);
+    }
+    return rc;
+}
+
+static void
+reply_op(struct slc_call *c, const char *op_id, const char *ns_name)
+{
+    json_t *body = json_pack("{ss ss}", "id", op_id, "_id", op_id);
+
+    if (ns_name) {
+        json_object_set_new(body, "nsName", json_string(ns_name));
+    }
+    snprintf(c->resp->location, sizeof c->resp->location, OPS "/%s", op_id);
+    slc_rest_reply(c, 202, body);
+}
+
+static int
+parse_create(struct slc_call *c, json_t **body)
+{
+    int rc = slc_rest_body(c, body);
+
+    rc = rc ? rc : slc_rest_check_body(c, *body, "ns instantiate request",
+                                       instantiate_fields);
+    rc = rc ? rc : check_ns_name(c, *body);
+    return rc;
+}
+
+static int
+ns_create(struct slc_call *c)
+{
+    json_t *body = NULL;
+    char id[40];
+    int rc = parse_create(c, &body);
+
+    if (!rc) {
+        rc = lcm_error(c, slc_ns_create(c->d->st, body, c->who.project_id,
+                                        slc_rest_now(c), id, &c->err));
+    }
+    if (!rc) {
+        slc_rest_created(c, NS, id, NULL);
+    }
+    json_decref(body);
+    return rc;
+}
+
+/* POST ns_instances_content: create and instantiate in one call. */
+static int
+ns_content_create(struct slc_call *c)
+{
+    json_t *body = NULL;
+    char id[40], op_id[40];
+    int rc = parse_create(c, &body);
+
+    if (!rc) {
+        rc = lcm_error(c, slc_ns_create(c->d->st, body, c->who.project_id,
+                                        slc_rest_now(c), id, &c->err));
+    }
+    if (!rc) {
+        rc = start_op(c, id, "instantiate", body, "timeout_ns_deploy",
+                      op_id);
+        if (rc) {
+            /* Nothing was started: do not leave a half-made NS. */
+            slc_ns_delete(c->d->st, id, true, NULL);
+        }
+    }
+    if (!rc) {
+        slc_rest_created(c, NSC, id,
+                         json_pack("{ss ss}", "nslcmop_id", op_id, "nsName",
+                                   json_string_value(
+                                       json_object_get(body, "nsName"))));
+    }
+    json_decref(body);
+    return rc;
+}
+
+static int
+ns_list(struct slc_call *c)
+{
+    json_t *out;
+    int rc = slc_rest_list(c, "nsrs", NULL, &out);
+
+    if (!rc) {
+        slc_rest_reply(c, 200, out);
+    }
+    return rc;
+}
+
+static int
+ns_show(struct slc_call *c)
+{
+    struct slc_record rec;
+    int rc = get_ns(c, c->params[0], &rec);
+
+    if (!rc) {
+        slc_rest_reply(c, 200, json_incref(rec.doc));
+        slc_record_clear(&rec);
+    }
+    return rc;
+}
+
+static int
+ns_operation(struct slc_call *c, const char *type,
+             const struct slc_body_field *fields, const char *timeout_key)
+{
+    struct slc_record rec;
+    json_t *body = NULL;
+    char op_id[40];
+    int rc = get_ns(c, c->params[0], &rec);
+
+    if (!rc && !slc_auth_can_write(&c->who, rec.doc)) {
+        rc = slc_rest_fail(c, 403, SLC_EDENIED,
+                           "ns '%s' belongs to another project", rec.name);
+    }
+    if (!rc && c->req->body_size) {
+        rc = slc_rest_body(c, &body);
+    } else if (!rc) {
+        body = json_object();
+    }
+    rc = rc ? rc : slc_rest_check_body(c, body, type, fields);
+    if (!rc && !strcmp(type, "scale") &&
+        strcmp(json_string_value(json_object_get(body, "scaleType")),
+               "SCALE_VNF")) {
+        rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                           "scale: scaleType '%s' is not supported (only "
+                           "SCALE_VNF)",
+                           json_string_value(json_object_get(body,
+                                                             "scaleType")));
+    }
+    if (!rc && !strcmp(type, "instantiate")) {
+        /* OSM clients resend the create body; it must match the record. */
+        const char *nsd = json_string_value(json_object_get(body, "nsdId"));
+
+        if (nsd && strcmp(nsd, json_string_value(json_object_get(
+                                   rec.doc, "nsd-id"))) &&
+            strcmp(nsd, json_string_value(json_object_get(rec.doc,
+                                                          "nsd-ref")))) {
+            rc = slc_rest_fail(c, 409, SLC_ECONFLICT,
+                               "instantiate: nsdId '%s' is not the nsd of "
+                               "ns '%s'",
+                               nsd, rec.name);
+        }
+        json_object_del(body, "nsName");
+        json_object_del(body, "nsdId");
+        json_object_del(body, "vimAccountId");
+        json_object_del(body, "nsDescription");
+    }
+    rc = rc ? rc : start_op(c, rec.id, type, body, timeout_key, op_id);
+    if (!rc) {
+        reply_op(c, op_id, rec.name);
+    }
+    json_decref(body);
+    slc_record_clear(&rec);
+    return rc;
+}
+
+static const struct slc_body_field instantiate_again_fields[] = {
+    {"nsName", SLC_BT_STR, false},
+    {"nsdId", SLC_BT_STR, false},
+    {"vimAccountId", SLC_BT_STR, false},
+    {"nsDescription", SLC_BT_STR | SLC_BT_NULL, false},
+    {"lcmOperationType", SLC_BT_STR, false},
+    {"nsInstanceId", SLC_BT_STR, false},
+    {"netsliceInstanceId", SLC_BT_STR, false},
+    {"nsr_id", SLC_BT_STR, false},
+    {"wimAccountId", SLC_BT_STR | SLC_BT_BOOL | SLC_BT_NULL, false},
+    {"placement-engine", SLC_BT_STR, false},
+    {"placement-constraints", SLC_BT_OBJ, false},
+    {"additionalParamsForNs", SLC_BT_OBJ | SLC_BT_NULL, false},
+    {"additionalParamsForVnf", SLC_BT_ARR, false},
+    {"ssh_keys", SLC_BT_ARR, false},
+    {"timeout_ns_deploy", SLC_BT_INT, false},
+    {"nsConfigTemplateId", SLC_BT_STR, false},
+    {"vduImage", SLC_BT_STR, false},
+    {"vnf", SLC_BT_ARR, false},
+    {"vld", SLC_BT_ARR, false},
+    {NULL},
+};
+
+static int
+ns_instantiate(struct slc_call *c)
+{
+    return ns_operation(c, "instantiate", instantiate_again_fields,
+                        "timeout_ns_deploy");
+}
+
+static int
+ns_terminate(struct slc_call *c)
+{
+    return ns_operation(c, "terminate", terminate_fields,
+                        "timeout_ns_terminate");
+}
+
+static int
+ns_scale(struct slc_call *c)
+{
+    return ns_operation(c, "scale", scale_fields, "timeout_ns_scale");
+}
+
+/* DELETE ns_instances/{id}: 204, or 409 while instantiated. */
+static int
+ns_delete(struct slc_call *c)
+{
+    struct slc_record rec;
+    int rc = get_ns(c, c->params[0], &rec);
+
+    if (!rc && !slc_auth_can_write(&c->who, rec.doc)) {
+        rc = slc_rest_fail(c, 403, SLC_EDENIED,
+                           "ns '%s' belongs to another project", rec.name);
+    }
+    rc = rc ? rc : lcm_error(c, slc_ns_delete(c->d->st, rec.id,
+                                              slc_rest_flag(c, "FORCE"),
+                                              &c->err));
+    if (!rc) {
+        slc_rest_reply(c, 204, NULL);
+    }
+    slc_record_clear(&rec);
+    return rc;
+}
+
+/* DELETE ns_instances_content/{id}: an instantiated NS is terminated with
+ * autoremove (202), another is deleted (204). */
+static int
+ns_content_delete(struct slc_call *c)
+{
+    struct slc_record rec;
+    char op_id[40];
+    json_t *params;
+    int rc = get_ns(c, c->params[0], &rec);
+
+    if (rc) {
+        return rc;
+    }
+    if (slc_rest_flag(c, "FORCE") ||
+        strcmp(json_string_value(json_object_get(
+                   json_object_get(rec.doc, "_admin"), "nsState")) ?: "",
+               "INSTANTIATED")) {
+        slc_record_clear(&rec);
+        return ns_delete(c);
+    }
+    params = json_pack("{sb}", "autoremove", 1);
+    rc = slc_auth_can_write(&c->who, rec.doc)
+             ? start_op(c, rec.id, "terminate", params,
+                        "timeout_ns_terminate", op_id)
+             : slc_rest_fail(c, 403, SLC_EDENIED,
+                             "ns '%s' belongs to another project", rec.name);
+    if (!rc) {
+        reply_op(c, op_id, rec.name);
+    }
+    json_decref(params);
+    slc_record_clear(&rec);
+    return rc;
+}
+
+static json_t *
+op_view(const json_t *doc)
+{
+    json_t *v = json_deep_copy(doc);
+
+    /* The plan is internal; its progress shows as a count. */
+    json_t *admin = json_object_get(v, "_admin");
+    const json_t *steps = json_object_get(admin, "steps");
+    size_t done = 0, i;
+    const json_t *s;
+
+    json_array_foreach(steps, i, s)
+    {
+        const char *st = json_string_value(json_object_get(s, "state"));
+
+        done += st && (!strcmp(st, "DONE") || !strcmp(st, "UNDONE"));
+    }
+    json_object_set_new(v, "stage",
+                        json_sprintf("%zu/%zu steps", done,
+                                     json_array_size(steps)));
+    return v;
+}
+
+static int
+op_list(struct slc_call *c)
+{
+    json_t *out;
+    int rc = slc_rest_list(c, "nslcmops", op_view, &out);
+
+    if (!rc) {
+        slc_rest_reply(c, 200, out);
+    }
+    return rc;
+}
+
+static int
+op_show(struct slc_call *c)
+{
+    struct slc_record rec;
+    int rc = slc_rest_get_visible(c, "nslcmops", "operation", c->params[0],
+                                  &rec);
+
+    if (!rc) {
+        slc_rest_reply(c, 200, op_view(rec.doc));
+        slc_record_clear(&rec);
+    }
+    return rc;
+}
+
+static int
+vnf_list(struct slc_call *c)
+{
+    json_t *out;
+    int rc = slc_rest_list(c, "vnfrs", NULL, &out);
+
+    if (!rc) {
+        slc_rest_reply(c, 200, out);
+    }
+    return rc;
+}
+
+static int
+vnf_show(struct slc_call *c)
+{
+    struct slc_record rec;
+    int rc = slc_rest_get_visible(c, "vnfrs", "vnf instance", c->params[0],
+                                  &rec);
+
+    if (!rc) {
+        slc_rest_reply(c, 200, json_incref(rec.doc));
+        slc_record_clear(&rec);
+    }
+    return rc;
+}
+
+#define W SLC_ROUTE_WRITE
+
+const struct slc_route slc_nslcm_routes[] = {
+    {"POST", NS, ns_create, W},
+    {"GET", NS, ns_list, 0},
+    {"GET", NS "/{id}", ns_show, 0},
+    {"DELETE", NS "/{id}", ns_delete, W},
+    {"POST", NS "/{id}/instantiate", ns_instantiate, W},
+    {"POST", NS "/{id}/terminate", ns_terminate, W},
+    {"POST", NS "/{id}/scale", ns_scale, W},
+    {"POST", NSC, ns_content_create, W},
+    {"GET", NSC, ns_list, 0},
+    {"GET", NSC "/{id}", ns_show, 0},
+    {"DELETE", NSC "/{id}", ns_content_delete, W},
+    {"GET", OPS, op_list, 0},
+    {"GET", OPS "/{id}", op_show, 0},
+    {"GET", "/osm/nslcm/v1/vnf_instances", vnf_list, 0},
+    {"GET", "/osm/nslcm/v1/vnf_instances/{id}", vnf_show, 0},
+    {"GET", "/osm/nslcm/v1/vnfrs", vnf_list, 0},
+    {"GET", "/osm/nslcm/v1/vnfrs/{id}", vnf_show, 0},
+    {NULL},
+};

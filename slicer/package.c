@@ -1,0 +1,142 @@
+/* Reading OSM packages with libarchive (see package.h). */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "package.h"
+#include "slc-yaml.h"
+
+static bool
+has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+static int
+depth_of(const char *path)
+{
+    int d = 0;
+
+    for (const char *p = path; *p; p++) {
+        d += *p == '/' && p[1];
+    }
+    return d;
+}
+
+/* True when the YAML/JSON text has a top-level key naming a descriptor. */
+static bool
+looks_like_descriptor(const char *text, size_t size)
+{
+    static const char *const words[] = {"vnfd", "nsd", "nst", "pnfd",
+                                        NULL};
+    struct slc_diags diags = SLC_DIAGS_INIT;
+    struct slc_yaml_doc *doc;
+    const char *key;
+    json_t *v;
+    bool yes = false;
+
+    if (slc_yaml_load(text, size, "package entry", NULL, &doc, &diags)) {
+        slc_diags_clear(&diags);
+        return false;
+    }
+    json_object_foreach(slc_yaml_root(doc), key, v)
+    {
+        const char *colon = strchr(key, ':');
+        const char *bare = colon ? colon + 1 : key;
+
+        for (size_t i = 0; words[i]; i++) {
+            yes |= !strncmp(bare, words[i], strlen(words[i]));
+        }
+    }
+    slc_yaml_free(doc);
+    return yes;
+}
+
+int
+slc_package_descriptor(const char *buf, size_t size, size_t max_entry,
+                       char **out, size_t *out_size, char **path,
+                       struct slc_error *err)
+{
+    struct archive *a = archive_read_new();
+    struct archive_entry *e;
+    int rc = SLC_EINVALID, r = ARCHIVE_OK;
+    bool reported = false;
+    size_t entries = 0;
+
+    *out = NULL;
+    *path = NULL;
+    if (!a) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    archive_read_support_filter_all(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_zip(a);
+    if (archive_read_open_memory(a, buf, size) != ARCHIVE_OK) {
+        rc = slc_error_set(err, SLC_EINVALID,
+                           "package: not a tar.gz or zip archive (%s)",
+                           archive_error_string(a));
+        archive_read_free(a);
+        return rc;
+    }
+    while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+        const char *name = archive_entry_pathname(e);
+        la_int64_t esize = archive_entry_size(e);
+        char *text;
+        la_ssize_t got;
+
+        entries++;
+        if (archive_entry_filetype(e) != AE_IFREG || !name ||
+            depth_of(name) > 2 || esize <= 0 || (size_t)esize > max_entry ||
+            !(has_suffix(name, ".yaml") || has_suffix(name, ".yml") ||
+              has_suffix(name, ".json"))) {
+            continue;
+        }
+        text = malloc((size_t)esize + 1);
+        if (!text) {
+            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+            reported = true;
+            break;
+        }
+        got = archive_read_data(a, text, (size_t)esize);
+        if (got != esize) {
+            free(text);
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "package: cannot read '%s' (%s)", name,
+                               archive_error_string(a));
+            reported = true;
+            break;
+        }
+        text[esize] = '\0';
+        if (looks_like_descriptor(text, (size_t)esize)) {
+            *out = text;
+            *out_size = (size_t)esize;
+            *path = strdup(name);
+            rc = *path ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
+            break;
+        }
+        free(text);
+    }
+    if (rc == SLC_EINVALID && !reported) {
+        if (r != ARCHIVE_EOF && r != ARCHIVE_OK) {
+            slc_error_set(err, SLC_EINVALID, "package: unreadable archive "
+                          "(%s)", archive_error_string(a));
+        } else {
+            slc_error_set(err, SLC_EINVALID,
+                          "package: none of its %zu entries is a descriptor "
+                          "(a .yaml, .yml or .json file with a vnfd, nsd, "
+                          "nst or pnfd key)",
+                          entries);
+        }
+    }
+    if (rc) {
+        free(*out);
+        free(*path);
+        *out = *path = NULL;
+    }
+    archive_read_free(a);
+    return rc;
+}

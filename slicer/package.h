@@ -1,0 +1,22 @@
+/* OSM packages: a tar.gz (or zip) holding a descriptor file, icons,
+ * scripts and a checksums file.  Finding the descriptor in one is all the
+ * catalogue needs; libarchive does the reading. */
+#ifndef SLC_PACKAGE_H
+#define SLC_PACKAGE_H
+
+#include <stddef.h>
+
+#include "slc-error.h"
+
+/* Extracts the descriptor file of the package in 'buf': the first YAML or
+ * JSON file at most two directories deep whose top-level keys name a
+ * descriptor (vnfd, nsd, nst, pnfd, with or without a module prefix).
+ * On success '*out' (caller frees, NUL-terminated), '*out_size' and
+ * '*path' (its path in the package, caller frees).  Entries over
+ * 'max_entry' bytes are skipped.  SLC_EINVALID naming the problem when the
+ * archive is unreadable or holds no descriptor. */
+int slc_package_descriptor(const char *buf, size_t size, size_t max_entry,
+                           char **out, size_t *out_size, char **path,
+                           struct slc_error *err);
+
+#endif

@@ -1,0 +1,584 @@
+/* Dispatch of REST requests: route matching (404 for unknown paths, 405 for
+ * a known path with another method or a version other than v1), the token
+ * and role checks, the error table, and helpers shared by the API modules.
+ * See rest.h. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rest.h"
+#include "slc-diag.h"
+#include "slc-id.h"
+#include "slc-log.h"
+#include "slc-yaml.h"
+
+SLC_LOG_MODULE(rest);
+
+#define MAX_SEGMENTS 12
+
+/* SLC_E* -> HTTP status, in one place. */
+static const struct {
+    int code;
+    unsigned status;
+} error_statuses[] = {
+    {SLC_ENOTFOUND, 404},        {SLC_EEXISTS, 409},
+    {SLC_EINVALID, 422},         {SLC_ECONFLICT, 409},
+    {SLC_EBUSY, 409},            {SLC_EUNSUPPORTED, 422},
+    {SLC_ETIMEOUT, 504},         {SLC_EIO, 500},
+    {SLC_ENOMEM, 500},           {SLC_ETOOBIG, 413},
+    {SLC_EDENIED, 403},          {SLC_EUNAUTHENTICATED, 401},
+};
+
+static unsigned
+status_of(int code)
+{
+    for (size_t i = 0; i < sizeof error_statuses / sizeof error_statuses[0];
+         i++) {
+        if (error_statuses[i].code == code) {
+            return error_statuses[i].status;
+        }
+    }
+    return 500;
+}
+
+int
+slc_rest_fail(struct slc_call *c, unsigned status, int code,
+              const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(c->err.msg, sizeof c->err.msg, fmt, ap);
+    va_end(ap);
+    c->err.code = code;
+    c->status = status;
+    return code;
+}
+
+double
+slc_rest_now(const struct slc_call *c)
+{
+    return c->d->now();
+}
+
+static bool
+media_is(const char *type, const char *want)
+{
+    size_t n = strlen(want);
+
+    return type && !strncasecmp(type, want, n) &&
+           (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+}
+
+int
+slc_rest_body(struct slc_call *c, json_t **out)
+{
+    const char *type = c->req->content_type;
+    struct slc_diags diags = SLC_DIAGS_INIT;
+    struct slc_yaml_doc *doc = NULL;
+    int rc;
+
+    *out = NULL;
+    if (type && !media_is(type, "application/json") &&
+        !media_is(type, "application/yaml") &&
+        !media_is(type, "application/x-yaml") &&
+        !media_is(type, "text/yaml") && !media_is(type, "text/plain")) {
+        return slc_rest_fail(c, 415, SLC_EINVALID,
+                             "Content-Type '%s' is not supported here: send "
+                             "application/json or application/yaml",
+                             type);
+    }
+    if (!c->req->body || !c->req->body_size) {
+        return slc_rest_fail(c, 400, SLC_EINVALID,
+                             "%s %s needs a request body", c->req->method,
+                             c->req->path);
+    }
+    rc = slc_yaml_load(c->req->body, c->req->body_size, "request body", NULL,
+                       &doc, &diags);
+    if (rc) {
+        char msg[512] = "bad request body";
+
+        if (diags.len) {
+            slc_diag_format(&diags.items[0], msg, sizeof msg);
+        }
+        slc_diags_clear(&diags);
+        return slc_rest_fail(c, rc == SLC_ETOOBIG ? 413 : 400, rc, "%s",
+                             msg);
+    }
+    *out = json_incref(slc_yaml_root(doc));
+    slc_yaml_free(doc);
+    if (!json_is_object(*out)) {
+        json_decref(*out);
+        *out = NULL;
+        return slc_rest_fail(c, 400, SLC_EINVALID,
+                             "request body: expected a JSON or YAML object");
+    }
+    return 0;
+}
+
+static const char *scalar_text(const json_t *v, char buf[64]);
+
+static const char *
+type_name(json_type t)
+{
+    static const char *const names[] = {
+        [JSON_OBJECT] = "an object", [JSON_ARRAY] = "a list",
+        [JSON_STRING] = "a string",  [JSON_INTEGER] = "an integer",
+        [JSON_REAL] = "a number",    [JSON_TRUE] = "a boolean",
+        [JSON_FALSE] = "a boolean",  [JSON_NULL] = "null",
+    };
+
+    return names[t];
+}
+
+int
+slc_rest_check_body(struct slc_call *c, const json_t *body, const char *what,
+                    const struct slc_body_field *fields)
+{
+    const char *key;
+    const json_t *v;
+
+    json_object_foreach((json_t *)body, key, v)
+    {
+        const struct slc_body_field *f = fields;
+
+        while (f->key && strcmp(f->key, key)) {
+            f++;
+        }
+        if (!f->key) {
+            return slc_rest_fail(c, 422, SLC_EINVALID,
+                                 "%s: unknown field '%s'", what, key);
+        }
+        if (!(f->types & SLC_BT(json_typeof(v)))) {
+            char buf[64];
+            const char *text = scalar_text(v, buf);
+
+            return slc_rest_fail(c, 422, SLC_EINVALID,
+                                 "%s: field '%s' must not be %s%s%.64s%s",
+                                 what, key, type_name(json_typeof(v)),
+                                 text ? " ('" : "", text ? text : "",
+                                 text ? "')" : "");
+        }
+    }
+    for (const struct slc_body_field *f = fields; f->key; f++) {
+        if (f->required && !json_object_get(body, f->key)) {
+            return slc_rest_fail(c, 422, SLC_EINVALID,
+                                 "%s: field '%s' is required", what, f->key);
+        }
+    }
+    return 0;
+}
+
+void
+slc_rest_reply(struct slc_call *c, unsigned status, json_t *body)
+{
+    json_decref(c->resp->body);
+    c->resp->status = status;
+    c->resp->body = body;
+}
+
+void
+slc_rest_created(struct slc_call *c, const char *base, const char *id,
+                 json_t *extra)
+{
+    json_t *body = json_pack("{ssss}", "id", id, "_id", id);
+
+    if (extra) {
+        json_object_update(body, extra);
+        json_decref(extra);
+    }
+    snprintf(c->resp->location, sizeof c->resp->location, "%s/%s", base, id);
+    slc_rest_reply(c, 201, body);
+}
+
+bool
+slc_rest_flag(const struct slc_call *c, const char *word)
+{
+    return json_object_get(c->req->query, word) != NULL;
+}
+
+/* Query keys that are not filters. */
+static const char *const admin_words[] = {
+    "FORCE", "ADMIN", "PUBLIC", "SET_PROJECT", "METHOD", "fields",
+    "all_fields", "exclude_fields", "exclude_default", "vcaStatusRefresh",
+    NULL,
+};
+
+static const char *const filter_ops[] = {
+    "eq", "neq", "ne", "gt", "lt", "gte", "lte", "cont", "ncont", NULL,
+};
+
+/* The text of a scalar for comparisons; NULL for containers. */
+static const char *
+scalar_text(const json_t *v, char buf[64])
+{
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return json_string_value(v);
+    case JSON_INTEGER:
+        snprintf(buf, 64, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return buf;
+    case JSON_REAL:
+        snprintf(buf, 64, "%g", json_real_value(v));
+        return buf;
+    case JSON_TRUE:
+        return "true";
+    case JSON_FALSE:
+        return "false";
+    case JSON_NULL:
+        return "null";
+    default:
+        return NULL;
+    }
+}
+
+static bool
+compare_one(const char *have, const char *op, const char *want)
+{
+    char *e1, *e2;
+    double a = strtod(have, &e1), b = strtod(want, &e2);
+    bool numeric = *have && *want && !*e1 && !*e2;
+    int cmp = numeric ? (a > b) - (a < b) : strcmp(have, want);
+
+    if (!strcmp(op, "eq")) {
+        return !strcmp(have, want);
+    }
+    if (!strcmp(op, "cont")) {
+        return strstr(have, want) != NULL;
+    }
+    if (!strcmp(op, "gt")) {
+        return cmp > 0;
+    }
+    if (!strcmp(op, "lt")) {
+        return cmp < 0;
+    }
+    if (!strcmp(op, "gte")) {
+        return cmp >= 0;
+    }
+    return cmp <= 0; /* lte */
+}
+
+/* True when some value at 'path' (segments separated by '.') of 'node'
+ * matches one of the comma-separated 'wants' under 'op' (a positive op:
+ * eq, cont, gt, ...). */
+static bool
+path_matches(const json_t *node, const char *path, const char *op,
+             const char *wants)
+{
+    const char *dot;
+    char seg[256], buf[64];
+    size_t len;
+
+    if (!*path) {
+        const char *have = scalar_text(node, buf);
+        const char *w = wants;
+
+        if (json_is_array(node)) {
+            size_t i;
+            const json_t *item;
+
+            json_array_foreach(node, i, item)
+            {
+                if (path_matches(item, "", op, wants)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        while (have) {
+            const char *comma = strchr(w, ',');
+            size_t n = comma ? (size_t)(comma - w) : strlen(w);
+            char one[256];
+
+            snprintf(one, sizeof one, "%.*s", (int)n, w);
+            if (compare_one(have, op, one)) {
+                return true;
+            }
+            if (!comma) {
+                break;
+            }
+            w = comma + 1;
+        }
+        return false;
+    }
+    dot = strchr(path, '.');
+    len = dot ? (size_t)(dot - path) : strlen(path);
+    snprintf(seg, sizeof seg, "%.*s", (int)len, path);
+    if (json_is_array(node)) {
+        size_t i;
+        const json_t *item;
+        char *end;
+        unsigned long idx = strtoul(seg, &end, 10);
+
+        if (*seg && !*end) {
+            return path_matches(json_array_get(node, idx),
+                                dot ? dot + 1 : "", op, wants);
+        }
+        json_array_foreach(node, i, item)
+        {
+            if (path_matches(item, strcmp(seg, "ANYINDEX") ? path
+                                                           : dot ? dot + 1
+                                                                 : "",
+                             op, wants)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    if (!json_is_object(node)) {
+        return false;
+    }
+    node = json_object_get(node, seg);
+    return node && path_matches(node, dot ? dot + 1 : "", op, wants);
+}
+
+bool
+slc_rest_filter_match(const json_t *query, const json_t *doc)
+{
+    const char *key;
+    const json_t *v;
+
+    json_object_foreach((json_t *)query, key, v)
+    {
+        char path[512], op[8] = "eq";
+        const char *last = strrchr(key, '.');
+        bool is_admin = false, negate;
+
+        for (size_t i = 0; admin_words[i]; i++) {
+            is_admin |= !strcmp(key, admin_words[i]);
+        }
+        if (is_admin || !json_is_string(v)) {
+            continue;
+        }
+        snprintf(path, sizeof path, "%s", key);
+        for (size_t i = 0; last && filter_ops[i]; i++) {
+            if (!strcmp(last + 1, filter_ops[i])) {
+                snprintf(op, sizeof op, "%s", filter_ops[i]);
+                path[last - key] = '\0';
+            }
+        }
+        negate = !strcmp(op, "neq") || !strcmp(op, "ne") ||
+                 !strcmp(op, "ncont");
+        if (negate) {
+            snprintf(op, sizeof op, "%s", strcmp(op, "ncont") ? "eq" : "cont");
+        }
+        if (path_matches(doc, path, op, json_string_value(v)) == negate) {
+            return false;
+        }
+    }
+    return true;
+}
+
+int
+slc_rest_get_visible(struct slc_call *c, const char *coll, const char *what,
+                     const char *id, struct slc_record *out)
+{
+    int rc = slc_store_get(c->d->st, coll, id, out, &c->err);
+
+    if (!rc && !slc_auth_can_read(&c->who, out->doc)) {
+        slc_record_clear(out);
+        rc = SLC_ENOTFOUND;
+    }
+    if (rc == SLC_ENOTFOUND) {
+        return slc_rest_fail(c, 404, rc, "%s '%s' not found", what, id);
+    }
+    return rc;
+}
+
+struct list_walk {
+    struct slc_call *c;
+    json_t *out;
+    json_t *(*project)(const json_t *doc);
+};
+
+static int
+list_visit(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct list_walk *w = arg;
+    json_t *item;
+
+    if (!slc_auth_can_read(&w->c->who, rec->doc) ||
+        !slc_rest_filter_match(w->c->req->query, rec->doc)) {
+        return 0;
+    }
+    item = w->project ? w->project(rec->doc) : json_incref(rec->doc);
+    if (item) {
+        json_array_append_new(w->out, item);
+    }
+    return 0;
+}
+
+int
+slc_rest_list(struct slc_call *c, const char *coll,
+              json_t *(*project)(const json_t *doc), json_t **out)
+{
+    struct list_walk w = {.c = c, .out = json_array(), .project = project};
+    int rc;
+
+    if (!w.out) {
+        return slc_error_set(&c->err, SLC_ENOMEM, "out of memory");
+    }
+    rc = slc_store_list(c->d->st, coll, NULL, list_visit, &w, &c->err);
+    if (rc) {
+        json_decref(w.out);
+        return rc;
+    }
+    *out = w.out;
+    return 0;
+}
+
+/* Splits 'path' into at most MAX_SEGMENTS segments (in 'buf'). */
+static size_t
+split_path(const char *path, char *buf, size_t size,
+           const char *segs[MAX_SEGMENTS])
+{
+    size_t n = 0;
+    char *save, *tok;
+
+    snprintf(buf, size, "%s", path);
+    for (tok = strtok_r(buf, "/", &save); tok && n < MAX_SEGMENTS;
+         tok = strtok_r(NULL, "/", &save)) {
+        segs[n++] = tok;
+    }
+    return tok ? MAX_SEGMENTS + 1 : n;
+}
+
+/* Matches 'pattern' against the segments; fills the {params}. */
+static bool
+route_matches(const char *pattern, const char *const *segs, size_t n,
+              const char **params, size_t *n_params)
+{
+    char buf[256];
+    const char *psegs[MAX_SEGMENTS];
+    size_t pn = split_path(pattern, buf, sizeof buf, psegs);
+
+    *n_params = 0;
+    if (pn != n) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (psegs[i][0] == '{') {
+            if (*n_params < SLC_REST_MAX_PARAMS) {
+                params[(*n_params)++] = segs[i];
+            }
+        } else if (strcmp(psegs[i], segs[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static const struct slc_route *const route_tables[] = {
+    slc_admin_routes,
+    slc_catalogue_routes,
+    slc_nslcm_routes,
+};
+
+static const char *const main_topics[] = {
+    "admin", "vnfpkgm", "nsd", "nslcm", "pdu", "nst", "nsilcm", NULL,
+};
+
+/* Finds the route; 404/405 otherwise (with the message in 'c'). */
+static const struct slc_route *
+find_route(struct slc_call *c, const char *method, const char *path)
+{
+    const char *segs[MAX_SEGMENTS];
+    size_t n = split_path(path, c->path_buf, sizeof c->path_buf, segs);
+    bool path_known = false;
+    bool topic_known = false;
+
+    if (n >= 2 && !strcmp(segs[0], "osm")) {
+        for (size_t i = 0; main_topics[i]; i++) {
+            topic_known |= !strcmp(segs[1], main_topics[i]);
+        }
+    }
+    if (topic_known && n >= 3 && strcmp(segs[2], "v1")) {
+        slc_rest_fail(c, 405, SLC_EUNSUPPORTED,
+                      "API version '%s' is not supported: use v1", segs[2]);
+        return NULL;
+    }
+    for (size_t t = 0; n <= MAX_SEGMENTS &&
+                       t < sizeof route_tables / sizeof route_tables[0];
+         t++) {
+        for (const struct slc_route *r = route_tables[t]; r->method; r++) {
+            const char *params[SLC_REST_MAX_PARAMS];
+            size_t np;
+
+            if (!route_matches(r->pattern, segs, n, params, &np)) {
+                continue;
+            }
+            path_known = true;
+            if (strcmp(r->method, method)) {
+                continue;
+            }
+            memcpy(c->params, params, sizeof params);
+            c->n_params = np;
+            return r;
+        }
+    }
+    if (path_known) {
+        slc_rest_fail(c, 405, SLC_EUNSUPPORTED,
+                      "method %s is not allowed on %s", method, path);
+    } else {
+        slc_rest_fail(c, 404, SLC_ENOTFOUND, "no such URL: %s", path);
+    }
+    return NULL;
+}
+
+static int
+authorize(struct slc_call *c, const struct slc_route *r)
+{
+    int rc;
+
+    if (r->flags & SLC_ROUTE_PUBLIC) {
+        return 0;
+    }
+    rc = slc_auth_check(c->d->st, c->req->authorization, slc_rest_now(c),
+                        &c->who, &c->err);
+    if (rc) {
+        return rc;
+    }
+    if ((r->flags & SLC_ROUTE_ADMIN) && !c->who.admin) {
+        return slc_rest_fail(c, 403, SLC_EDENIED,
+                             "user '%s' (role %s) may not use %s %s: admin "
+                             "role needed",
+                             c->who.username, slc_role_name(c->who.role),
+                             r->method, c->req->path);
+    }
+    if ((r->flags & SLC_ROUTE_WRITE) && c->who.role == SLC_ROLE_READER) {
+        return slc_rest_fail(c, 403, SLC_EDENIED,
+                             "user '%s' has the reader role in project '%s' "
+                             "and may not %s %s",
+                             c->who.username, c->who.project_name, r->method,
+                             c->req->path);
+    }
+    return 0;
+}
+
+void
+slc_rest_handle(void *ctx, const struct slc_http_request *req,
+                struct slc_http_response *resp)
+{
+    struct slc_call c = {.d = ctx, .req = req, .resp = resp};
+    const json_t *override = json_object_get(req->query, "METHOD");
+    const char *method = json_string_value(override) ? json_string_value(
+                                                           override)
+                                                     : req->method;
+    const struct slc_route *r = find_route(&c, method, req->path);
+    int rc = r ? authorize(&c, r) : c.err.code;
+
+    if (!rc) {
+        rc = r->handler(&c);
+    }
+    if (rc) {
+        unsigned status = c.status ? c.status : status_of(rc);
+
+        if (status >= 500) {
+            SLC_ERR("%s %s: %s", method, req->path, c.err.msg);
+        } else {
+            SLC_DEBUG("%s %s: %u %s", method, req->path, status, c.err.msg);
+        }
+        slc_http_error(resp, status, c.err.msg);
+    }
+}

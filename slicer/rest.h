@@ -1,0 +1,109 @@
+/* The REST layer: the route table of OSM's NBI paths, authentication and
+ * role checks, body parsing, the error table (SLC_E* -> HTTP status) and the
+ * helpers every *-api.c uses.  rest.c dispatches; handlers live in
+ * admin-api.c, catalogue-api.c, nslcm-api.c. */
+#ifndef SLC_REST_H
+#define SLC_REST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "auth.h"
+#include "http-server.h"
+#include "slicerd.h"
+
+#define SLC_REST_MAX_PARAMS 4
+
+/* One request being handled. */
+struct slc_call {
+    struct slc_daemon *d;
+    const struct slc_http_request *req;
+    struct slc_http_response *resp;
+    struct slc_principal who;
+    const char *params[SLC_REST_MAX_PARAMS]; /* the {id}s of the path */
+    size_t n_params;
+    unsigned status;           /* an error's HTTP status, 0 = by code */
+    char path_buf[2048];       /* the split path the params point into */
+    struct slc_error err;
+};
+
+/* A handler returns 0 with the response filled, or an SLC_E* code with
+ * c->err (and optionally c->status) set. */
+typedef int (*slc_rest_handler_fn)(struct slc_call *c);
+
+/* Route flags. */
+#define SLC_ROUTE_PUBLIC 1u   /* no token needed */
+#define SLC_ROUTE_WRITE 2u    /* readers may not */
+#define SLC_ROUTE_ADMIN 4u    /* admins only */
+
+struct slc_route {
+    const char *method;
+    const char *pattern;       /* "/osm/nsd/v1/ns_descriptors/{id}" */
+    slc_rest_handler_fn handler;
+    unsigned flags;
+};
+
+/* The HTTP entry point (an slc_http_handler_fn); 'ctx' is the daemon. */
+void slc_rest_handle(void *ctx, const struct slc_http_request *req,
+                     struct slc_http_response *resp);
+
+/* Sets c->status and a formatted message; returns 'code'. */
+int slc_rest_fail(struct slc_call *c, unsigned status, int code,
+                  const char *fmt, ...) SLC_PRINTF(4, 5);
+
+/* Parses the body as JSON or YAML (by Content-Type) into '*out' (new
+ * reference).  400 for bad syntax or no body, 415 for other media types. */
+int slc_rest_body(struct slc_call *c, json_t **out);
+
+/* Replies 'status' with 'body' (stolen; may be NULL). */
+void slc_rest_reply(struct slc_call *c, unsigned status, json_t *body);
+/* Replies 201 with {id, _id} (plus 'extra' members, stolen, may be NULL)
+ * and a Location of 'base'/'id'. */
+void slc_rest_created(struct slc_call *c, const char *base, const char *id,
+                      json_t *extra);
+
+/* True when the query has 'word' (FORCE, ...). */
+bool slc_rest_flag(const struct slc_call *c, const char *word);
+/* True when 'doc' passes the query's SOL005 filters (attr[.op]=v1,v2). */
+bool slc_rest_filter_match(const json_t *query, const json_t *doc);
+
+/* Reads record 'id' of 'coll' that the caller may see.  404 names 'what'
+ * when it does not exist or belongs to another project. */
+int slc_rest_get_visible(struct slc_call *c, const char *coll,
+                         const char *what, const char *id,
+                         struct slc_record *out);
+/* Lists the records of 'coll' that the caller may see and that pass the
+ * query filters, each passed through 'project' (may be NULL: the document
+ * as is; returns a new reference or NULL to skip). */
+int slc_rest_list(struct slc_call *c, const char *coll,
+                  json_t *(*project)(const json_t *doc), json_t **out);
+/* Seconds since the epoch, from the daemon's clock. */
+double slc_rest_now(const struct slc_call *c);
+
+/* A member a request body may have. */
+struct slc_body_field {
+    const char *key;
+    unsigned types;            /* mask of 1 << json_type */
+    bool required;
+};
+
+#define SLC_BT(t) (1u << (t))
+#define SLC_BT_STR SLC_BT(JSON_STRING)
+#define SLC_BT_OBJ SLC_BT(JSON_OBJECT)
+#define SLC_BT_ARR SLC_BT(JSON_ARRAY)
+#define SLC_BT_BOOL (SLC_BT(JSON_TRUE) | SLC_BT(JSON_FALSE))
+#define SLC_BT_INT SLC_BT(JSON_INTEGER)
+#define SLC_BT_NULL SLC_BT(JSON_NULL)
+
+/* Checks 'body' against 'fields' (ending with {NULL}): unknown members,
+ * wrong types and missing required members are 422 naming 'what', the
+ * key and the value. */
+int slc_rest_check_body(struct slc_call *c, const json_t *body,
+                        const char *what, const struct slc_body_field *fields);
+
+/* The route tables of each API module, ending with {NULL}. */
+extern const struct slc_route slc_admin_routes[];
+extern const struct slc_route slc_catalogue_routes[];
+extern const struct slc_route slc_nslcm_routes[];
+
+#endif

@@ -1,0 +1,306 @@
+/* slicerd: the slicer daemon.  Wires the libraries together: reads the
+ * configuration, opens the store, creates the admin user on first start,
+ * registers the drivers, recovers unfinished operations, and serves OSM's
+ * NBI on one libevent loop until SIGTERM or SIGINT. */
+#include <errno.h>
+#include <event2/event.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "auth.h"
+#include "engine.h"
+#include "http-server.h"
+#include "ns-lcm.h"
+#include "rest.h"
+#include "slc-file.h"
+#include "slc-log.h"
+#include "slicerd.h"
+
+SLC_LOG_MODULE(slicerd);
+
+#ifndef SLICER_VERSION
+#define SLICER_VERSION "unknown"
+#endif
+
+static void
+usage(FILE *out)
+{
+    fputs("usage: slicerd [-c FILE] [options]\n"
+          "\n"
+          "The slicer daemon: OSM's northbound API (NBI) on HTTP(S).\n"
+          "\n"
+          "  -c, --config FILE     configuration file (YAML); keys:\n"
+          "                        listen, port, state_dir, store, "
+          "log_level,\n"
+          "                        tls_cert, tls_key, admin_password, "
+          "token_ttl,\n"
+          "                        body_limit, op_timeout, call_timeout, "
+          "port_file\n"
+          "  -l, --listen ADDR     address to listen on (127.0.0.1)\n"
+          "  -p, --port N          port (9999; 0 = any free port)\n"
+          "  -s, --state-dir DIR   where the store lives (/var/lib/slicer)\n"
+          "  -L, --log-level L     error, warn, info, debug (info)\n"
+          "      --port-file FILE  write the bound port there\n"
+          "  -h, --help            this text\n"
+          "  -V, --version         the version\n",
+          out);
+}
+
+static double
+wall_clock(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    SLC_INFO("signal %d: shutting down", (int)sig);
+    event_base_loopbreak(arg);
+}
+
+/* Parses the command line into 'cfg'; returns -1 to exit with 2, 1 to
+ * exit with 0 (help, version), 0 to run. */
+static int
+parse_args(int argc, char **argv, struct slc_config *cfg)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"listen", required_argument, NULL, 'l'},
+        {"port", required_argument, NULL, 'p'},
+        {"state-dir", required_argument, NULL, 's'},
+        {"log-level", required_argument, NULL, 'L'},
+        {"port-file", required_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    struct {
+        char key;
+        const char *name;
+        const char *value;
+    } flags[] = {
+        {'l', "listen", NULL},       {'p', "port", NULL},
+        {'s', "state_dir", NULL},    {'L', "log_level", NULL},
+        {'P', "port_file", NULL},
+    };
+    const char *config = NULL;
+    struct slc_error err = {0};
+    int c;
+
+    while ((c = getopt_long(argc, argv, "c:l:p:s:L:hV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            config = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 1;
+        case 'V':
+            printf("slicerd %s\n", SLICER_VERSION);
+            return 1;
+        case '?':
+            usage(stderr);
+            return -1;
+        default:
+            for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+                if (flags[i].key == c) {
+                    flags[i].value = optarg;
+                }
+            }
+            break;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "slicerd: unexpected argument '%s'\n", argv[optind]);
+        return -1;
+    }
+    if (config && slc_config_load(cfg, config, &err)) {
+        fprintf(stderr, "slicerd: %s\n", err.msg);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        if (flags[i].value &&
+            slc_config_set(cfg, flags[i].name, flags[i].value, &err)) {
+            fprintf(stderr, "slicerd: %s\n", err.msg);
+            return -1;
+        }
+    }
+    if (slc_config_finish(cfg, &err)) {
+        fprintf(stderr, "slicerd: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+register_drivers(struct slc_daemon *d, struct slc_error *err)
+{
+    int rc = slc_vim_registry_add(&d->vim_classes, &slc_vim_sim_class, err);
+
+    return rc ? rc
+              : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_dummy_class,
+                                     err);
+}
+
+/* Reads the TLS files (NULL when TLS is off). */
+static int
+read_tls(const struct slc_config *cfg, char **cert, char **key,
+         struct slc_error *err)
+{
+    size_t size;
+    int rc = 0;
+
+    *cert = *key = NULL;
+    if (!cfg->tls_cert) {
+        return 0;
+    }
+    rc = slc_read_file(cfg->tls_cert, 1 << 20, cert, &size, err);
+    if (!rc) {
+        rc = slc_read_file(cfg->tls_key, 1 << 20, key, &size, err);
+    }
+    return rc;
+}
+
+static int
+write_port_file(const char *path, unsigned port, struct slc_error *err)
+{
+    char tmp[4096];
+    FILE *f;
+
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    f = fopen(tmp, "w");
+    if (!f || fprintf(f, "%u\n", port) < 0 || fclose(f) ||
+        rename(tmp, path)) {
+        return slc_error_set(err, SLC_EIO, "port file '%s': %s", path,
+                             strerror(errno));
+    }
+    return 0;
+}
+
+static int
+run(struct slc_daemon *d)
+{
+    struct slc_error err = {0};
+    struct event *sigterm = NULL, *sigint = NULL;
+    char *generated = NULL, *cert = NULL, *key = NULL;
+    struct slc_engine_params ep = {0};
+    int rc;
+
+    if (!strncmp(d->cfg.store, "sqlite:", 7) &&
+        mkdir(d->cfg.state_dir, 0700) && errno != EEXIST) {
+        fprintf(stderr, "slicerd: state_dir '%s': %s\n", d->cfg.state_dir,
+                strerror(errno));
+        return 1;
+    }
+    rc = slc_store_open(d->cfg.store, &d->st, &err);
+    rc = rc ? rc
+            : slc_auth_bootstrap(d->st, d->cfg.admin_password, &generated,
+                                 &err);
+    if (!rc && generated) {
+        printf("slicerd: created user 'admin' (project 'admin') with "
+               "password %s -- it is shown only once\n",
+               generated);
+        fflush(stdout);
+        free(generated);
+    }
+    d->base = rc ? NULL : event_base_new();
+    if (!rc && !d->base) {
+        rc = slc_error_set(&err, SLC_ENOMEM, "cannot create the event loop");
+    }
+    rc = rc ? rc : register_drivers(d, &err);
+    if (!rc) {
+        ep = (struct slc_engine_params){
+            .st = d->st,
+            .base = d->base,
+            .vims = &d->vim_classes,
+            .sdns = &d->sdn_classes,
+            .now = d->now,
+            .call_timeout = (double)d->cfg.call_timeout,
+            .finish = slc_ns_op_finish,
+        };
+        rc = slc_engine_new(&ep, &d->engine, &err);
+    }
+    rc = rc ? rc : slc_engine_recover(d->engine, &err);
+    rc = rc ? rc : read_tls(&d->cfg, &cert, &key, &err);
+    if (!rc) {
+        struct slc_http_server_params hp = {
+            .address = d->cfg.listen,
+            .port = (unsigned)d->cfg.port,
+            .tls_cert_pem = cert,
+            .tls_key_pem = key,
+            .body_limit = (size_t)d->cfg.body_limit,
+            .base = d->base,
+            .handler = slc_rest_handle,
+            .ctx = d,
+        };
+
+        rc = slc_http_server_start(&hp, &d->http, &err);
+    }
+    if (key) {
+        explicit_bzero(key, strlen(key));
+    }
+    free(cert);
+    free(key);
+    if (!rc && d->cfg.port_file) {
+        rc = write_port_file(d->cfg.port_file,
+                             slc_http_server_port(d->http), &err);
+    }
+    if (!rc) {
+        sigterm = evsignal_new(d->base, SIGTERM, on_signal, d->base);
+        sigint = evsignal_new(d->base, SIGINT, on_signal, d->base);
+        if (!sigterm || !sigint || event_add(sigterm, NULL) ||
+            event_add(sigint, NULL)) {
+            rc = slc_error_set(&err, SLC_ENOMEM, "cannot watch signals");
+        }
+    }
+    if (!rc) {
+        SLC_INFO("listening on %s%s port %u (store %s)",
+                 d->cfg.tls_cert ? "https " : "", d->cfg.listen,
+                 slc_http_server_port(d->http), d->cfg.store);
+        event_base_dispatch(d->base);
+    } else {
+        fprintf(stderr, "slicerd: %s\n", err.msg);
+    }
+    if (sigterm) {
+        event_free(sigterm);
+    }
+    if (sigint) {
+        event_free(sigint);
+    }
+    slc_http_server_stop(d->http);
+    slc_engine_free(d->engine);
+    if (d->base) {
+        event_base_free(d->base);
+    }
+    slc_store_close(d->st);
+    return rc ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct slc_daemon d = {.now = wall_clock};
+    int rc;
+
+    signal(SIGPIPE, SIG_IGN);
+    slc_config_defaults(&d.cfg);
+    rc = parse_args(argc, argv, &d.cfg);
+    if (rc) {
+        slc_config_clear(&d.cfg);
+        return rc > 0 ? 0 : 2;
+    }
+    slc_log_set_level(
+        (enum slc_log_level)slc_log_level_from_name(d.cfg.log_level));
+    rc = run(&d);
+    slc_config_clear(&d.cfg);
+    return rc;
+}
