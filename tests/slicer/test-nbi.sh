@@ -1,0 +1,354 @@
+#!/bin/bash
+# Integration test of slicerd's NBI: a real daemon on a free loopback port
+# with a temporary store, driven over HTTP with curl.  Covers auth and
+# roles, project isolation, the catalogue (templates and OSM examples,
+# packages, errors 400/401/403/404/405/409/413/415/422), VIM accounts,
+# NS instantiate/scale/terminate on the sim VIM, failure injection with
+# rollback, and kill -9 in the middle of an operation.
+# Everything it starts is stopped by pid; its files are removed.
+# usage: test-nbi.sh SLICERD SOURCE_DIR
+set -u
+slicerd=$1
+src=$2
+examples=$src/../shared/osm-examples
+tmp=$(mktemp -d /tmp/slicer-nbi-XXXXXX)
+pid=
+cleanup() {
+    if [ -n "$pid" ]; then
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+passed=0
+failed=0
+
+check() { # description, then a command that must succeed
+    local what=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $what"
+    fi
+}
+
+eq() { [ "$1" = "$2" ] || { echo "  got '$1', expected '$2'" >&2; false; }; }
+
+start() {
+    rm -f "$tmp/port"
+    "$slicerd" -c "$tmp/slicerd.yaml" >>"$tmp/log" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do
+        [ -s "$tmp/port" ] && break
+        sleep 0.05
+    done
+    port=$(cat "$tmp/port")
+    base=http://127.0.0.1:$port/osm
+}
+
+cat >"$tmp/slicerd.yaml" <<CFG
+port: 0
+port_file: $tmp/port
+state_dir: $tmp/state
+admin_password: test-secret
+body_limit: 1048576
+log_level: info
+CFG
+start
+
+# req METHOD PATH [curl args...]: status in $code, body in $tmp/body
+tok=
+req() {
+    local m=$1 p=$2
+    shift 2
+    code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" \
+        -H 'Accept: application/json' ${tok:+-H "Authorization: Bearer $tok"} \
+        "$@" "$base$p")
+}
+jreq() { # METHOD PATH JSON
+    req "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"
+}
+field() { jq -r "$1" "$tmp/body"; }
+login() { # user password [project]
+    jreq POST /admin/v1/tokens "{\"username\":\"$1\",\"password\":\"$2\"${3:+,\"project_id\":\"$3\"}}"
+    tok=$(field .id)
+}
+
+# --- auth
+req GET /nsd/v1/ns_descriptors_content
+check "no token: 401" eq "$code" 401
+check "error body names the code" eq "$(field .code)" UNAUTHORIZED
+jreq POST /admin/v1/tokens '{"username":"admin","password":"wrong"}'
+check "bad password: 401" eq "$code" 401
+jreq POST /admin/v1/tokens '{"username":"admin","password":"x","colour":"red"}'
+check "unknown token field: 422" eq "$code" 422
+check "422 names the field" grep -q "colour" "$tmp/body"
+login admin test-secret
+check "login: 200" eq "$code" 200
+check "token is admin" eq "$(field .admin)" true
+admin_tok=$tok
+req GET /admin/v1/tokens
+check "list tokens" eq "$code" 200
+req GET /nsd/v2/ns_descriptors_content
+check "other version: 405" eq "$code" 405
+req GET /nsd/v1/nowhere
+check "unknown URL: 404" eq "$code" 404
+req PATCH /nsd/v1/ns_descriptors_content
+check "wrong method: 405" eq "$code" 405
+
+# --- projects, users, roles
+jreq POST /admin/v1/projects '{"name":"blue"}'
+check "project created" eq "$code" 201
+jreq POST /admin/v1/projects '{"name":"blue"}'
+check "duplicate project: 409" eq "$code" 409
+jreq POST /admin/v1/users '{"username":"bob","password":"bob-pw","project_role_mappings":[{"project":"blue","role":"member"}]}'
+check "member user created" eq "$code" 201
+jreq POST /admin/v1/users '{"username":"rita","password":"rita-pw","project_role_mappings":[{"project":"blue","role":"reader"}]}'
+check "reader user created" eq "$code" 201
+req GET /admin/v1/users
+check "users listed without passwords" eq "$(field '[.[] | select(has("password"))] | length')" 0
+
+# --- catalogue as admin: every template
+for f in "$src"/templates/vnfd/*.yaml "$src"/templates/pnfd/*.yaml; do
+    req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$f"
+    check "onboard $(basename "$f")" eq "$code" 201
+done
+for f in "$src"/templates/nsd/*.yaml; do
+    req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$f"
+    check "onboard $(basename "$f")" eq "$code" 201
+done
+for f in "$src"/templates/nst/*.yaml; do
+    req POST /nst/v1/netslice_templates_content -H 'Content-Type: application/yaml' --data-binary "@$f"
+    check "onboard $(basename "$f")" eq "$code" 201
+done
+req GET "/nsd/v1/ns_descriptors_content?id=slicer-transport-ns"
+check "filter by id" eq "$(field 'length')" 1
+nsd=$(field '.[0]._id')
+req GET "/nsd/v1/ns_descriptors/$nsd"
+check "SOL005 view" eq "$(field .nsdOnboardingState)" ONBOARDED
+req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$src/templates/nsd/transport_nsd.yaml"
+check "onboard twice: 409" eq "$code" 409
+req DELETE "/vnfpkgm/v1/vnf_packages_content/slicer-transport-router"
+check "delete a VNFD in use: 409" eq "$code" 409
+check "409 names the user" grep -q "slicer-transport-ns" "$tmp/body"
+req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$src/tests/malformed/$(ls "$src/tests/malformed" | head -1)"
+check "malformed descriptor: 422" eq "$code" 422
+req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary 'nsd: [unclosed'
+check "YAML syntax error: 422 with position" eq "$code" 422
+req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: image/png' --data-binary 'x'
+check "unsupported media type: 415" eq "$code" 415
+head -c 2000000 /dev/zero >"$tmp/big"
+req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$tmp/big"
+check "body over the limit: 413" eq "$code" 413
+
+# OSM examples (the ones that are descriptors), onboarded as OSM does:
+# VNF packages first.
+n_ok=0
+for f in "$examples"/*vnfd*.yaml; do
+    req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$f"
+    [ "$code" = 201 ] && n_ok=$((n_ok + 1))
+done
+check "OSM example VNFDs onboard" test "$n_ok" -ge 5
+# a package (tar.gz) of the router VNFD under another id
+mkdir -p "$tmp/pkg/router_pkg"
+sed 's/slicer-transport-router/pkg-router/' "$src/templates/vnfd/router_vnfd.yaml" >"$tmp/pkg/router_pkg/router_vnfd.yaml"
+echo "checksums" >"$tmp/pkg/router_pkg/checksums.txt"
+tar -C "$tmp/pkg" -czf "$tmp/router_pkg.tar.gz" router_pkg
+req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/gzip' -H 'Content-Filename: router_pkg.tar.gz' --data-binary "@$tmp/router_pkg.tar.gz"
+check "package onboard: 201" eq "$code" 201
+pkg=$(field .id)
+req GET "/vnfpkgm/v1/vnf_packages_content/$pkg"
+check "package descriptor stored" eq "$(field .id)" pkg-router
+# SOL005 two-step form
+jreq POST /nsd/v1/ns_descriptors '{"userDefinedData":{"owner":"test"}}'
+check "empty NSD package: 201" eq "$code" 201
+draft=$(field .id)
+req GET "/nsd/v1/ns_descriptors/$draft"
+check "state CREATED" eq "$(field .nsdOnboardingState)" CREATED
+sed 's/slicer-transport-ns/two-step-ns/' "$src/templates/nsd/transport_nsd.yaml" >"$tmp/two.yaml"
+req PUT "/nsd/v1/ns_descriptors/$draft/nsd_content" -H 'Content-Type: application/yaml' --data-binary "@$tmp/two.yaml"
+check "upload content: 204" eq "$code" 204
+req GET "/nsd/v1/ns_descriptors/$draft"
+check "same id, ONBOARDED" eq "$(field .nsdOnboardingState)/$(field .id)" ONBOARDED/two-step-ns
+
+# --- VIM accounts
+jreq POST /admin/v1/vim_accounts '{"name":"sim-a","vim_type":"sim","vim_url":"http://sim","vim_user":"u","vim_password":"p4ss","config":{"sim":{"latency_ms":2,"capacity":{"vcpus":64}}}}'
+check "vim account: 201" eq "$code" 201
+vim=$(field .id)
+jreq POST /admin/v1/vim_accounts '{"name":"x","vim_type":"vmware","vim_url":"u"}'
+check "unknown vim_type: 422" eq "$code" 422
+jreq POST /admin/v1/vim_accounts '{"name":"x","vim_type":"sim","vim_url":"u","config":{"sim":{"latncy_ms":1}}}'
+check "unknown sim key: 422 naming it" grep -q latncy_ms "$tmp/body"
+jreq POST /admin/v1/vim_accounts '{"name":"x","vim_type":"sim","vim_url":"u","config":{"sdn-controller":"nope"}}'
+check "missing sdn controller: 422" eq "$code" 422
+req GET "/admin/v1/vim_accounts/$vim"
+check "password never returned" eq "$(field .vim_password)" '********'
+check "password never logged" test "$(grep -c p4ss "$tmp/log")" = 0
+jreq POST /admin/v1/sdns '{"name":"ctl","type":"dummy","password":"sdn-secret"}'
+check "sdn controller: 201" eq "$code" 201
+jreq POST /admin/v1/vim_accounts '{"name":"sim-sdn","vim_type":"sim","vim_url":"u","config":{"sdn-controller":"ctl","sdn-port-mapping":[{"compute_node":"c1","ports":[{"pci":"0000:81:00.0","switch_id":"s1","switch_port":"p1"}]}]}}'
+check "vim with SDN assist: 201" eq "$code" 201
+req DELETE "/admin/v1/sdns/ctl"
+check "sdn in use by a vim: 409" eq "$code" 409
+
+# --- NS lifecycle
+wait_op() { # op id -> final operationState in $state
+    for _ in $(seq 200); do
+        req GET "/nslcm/v1/ns_lcm_op_occs/$1"
+        state=$(field .operationState)
+        case $state in PROCESSING|ROLLING_BACK) sleep 0.05 ;; *) return ;; esac
+    done
+}
+resources() { req GET "/admin/v1/vim_accounts/$1/resources"; field '.resources | length'; }
+
+jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"core1\",\"nsdId\":\"slicer-core-ns\",\"vimAccountId\":\"$vim\"}"
+check "ns created: 201" eq "$code" 201
+ns=$(field .id)
+req GET "/nslcm/v1/ns_instances/$ns"
+check "NOT_INSTANTIATED" eq "$(field .nsState)" NOT_INSTANTIATED
+jreq POST "/nslcm/v1/ns_instances/$ns/terminate" '{}'
+check "terminate a NOT_INSTANTIATED ns: 409" eq "$code" 409
+jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{}'
+check "instantiate: 202" eq "$code" 202
+op=$(field .id)
+jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{}'
+check "second operation while one runs: 409" eq "$code" 409
+req DELETE "/nslcm/v1/ns_instances/$ns"
+check "delete while busy: 409" eq "$code" 409
+wait_op "$op"
+check "instantiate COMPLETED" eq "$state" COMPLETED
+req GET "/nslcm/v1/ns_instances/$ns"
+check "ns READY, running" eq "$(field .nsState)/$(field '."operational-status"')" READY/running
+check "every VL has a VIM network" eq "$(field '[.vld[] | select(."vim-id" == null)] | length')" 0
+req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$ns"
+check "every VDU is ACTIVE" eq "$(field '[.[].vdur[] | select(.status != "ACTIVE")] | length')" 0
+n_res=$(resources "$vim")
+check "the VIM holds the resources" test "$n_res" -gt 0
+req DELETE "/nslcm/v1/ns_instances/$ns"
+check "delete of an instantiated ns: 409" eq "$code" 409
+
+# scale the UPF out twice (max-scale-level 2), a third time is refused,
+# then in once
+req GET "/nslcm/v1/ns_instances/$ns"
+member=$(field '.nsd.df[0]."vnf-profile"[0].id')
+scale='{"scaleType":"SCALE_VNF","scaleVnfData":{"scaleVnfType":"SCALE_OUT","scaleByStepData":{"scaling-group-descriptor":"upf-scale","member-vnf-index":"'$member'"}}}'
+upfs() { req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$ns"; field '[.[].vdur[] | select(."vdu-id-ref" == "upf" and .status == "ACTIVE")] | length'; }
+n_upf=$(upfs)
+jreq POST "/nslcm/v1/ns_instances/$ns/scale" "$scale"
+check "scale out: 202" eq "$code" 202
+wait_op "$(field .id)"
+check "scale out COMPLETED" eq "$state" COMPLETED
+check "one more UPF" eq "$(upfs)" $((n_upf + 1))
+check "the VIM holds more" test "$(resources "$vim")" -gt "$n_res"
+jreq POST "/nslcm/v1/ns_instances/$ns/scale" "$scale"
+wait_op "$(field .id)"
+jreq POST "/nslcm/v1/ns_instances/$ns/scale" "$scale"
+check "beyond max-scale-level: 409" eq "$code" 409
+jreq POST "/nslcm/v1/ns_instances/$ns/scale" "${scale/upf-scale/nope}"
+check "unknown scaling aspect: 422" eq "$code" 422
+jreq POST "/nslcm/v1/ns_instances/$ns/scale" "${scale/SCALE_OUT/SCALE_IN}"
+wait_op "$(field .id)"
+check "scale in COMPLETED" eq "$state" COMPLETED
+check "one UPF less" eq "$(upfs)" $((n_upf + 1))
+req DELETE "/nsd/v1/ns_descriptors_content/slicer-core-ns"
+check "delete of an NSD in use by an ns: 409" eq "$code" 409
+
+# scale out and in (router VNF of the transport NS has a scaling aspect?)
+jreq POST /nslcm/v1/ns_instances_content "{\"nsName\":\"epa1\",\"nsdId\":\"$nsd\",\"vimAccountId\":\"$vim\"}"
+check "ns_instances_content: 201 with op" test "$code" = 201 -a "$(field .nslcmop_id)" != null
+ns2=$(field .id)
+wait_op "$(field .nslcmop_id)"
+check "content instantiate COMPLETED" eq "$state" COMPLETED
+
+# terminate, then delete
+jreq POST "/nslcm/v1/ns_instances/$ns/terminate" '{}'
+check "terminate: 202" eq "$code" 202
+wait_op "$(field .id)"
+check "terminate COMPLETED" eq "$state" COMPLETED
+req GET "/nslcm/v1/ns_instances/$ns"
+check "ns terminated" eq "$(field .nsState)/$(field '."_admin".nsState')" NOT_INSTANTIATED/NOT_INSTANTIATED
+req DELETE "/nslcm/v1/ns_instances/$ns"
+check "delete: 204" eq "$code" 204
+req DELETE "/nslcm/v1/ns_instances_content/$ns2"
+check "delete of instantiated content: 202 terminate" eq "$code" 202
+wait_op "$(field .id)"
+req GET "/nslcm/v1/ns_instances/$ns2"
+check "autoremove deleted the ns" eq "$code" 404
+check "nothing left in the VIM" eq "$(resources "$vim")" 0
+
+# --- failure injection: the 2nd compute fails; everything rolls back
+jreq POST /admin/v1/vim_accounts '{"name":"sim-fail","vim_type":"sim","vim_url":"u","config":{"sim":{"fail":[{"call":"create_compute","nth":2}]}}}'
+vimf=$(field .id)
+jreq POST /nslcm/v1/ns_instances_content "{\"nsName\":\"fails\",\"nsdId\":\"slicer-core-ns\",\"vimAccountId\":\"$vimf\"}"
+nsf=$(field .id)
+wait_op "$(field .nslcmop_id)"
+check "injected failure: ROLLED_BACK" eq "$state" ROLLED_BACK
+check "the error names the call" grep -q "injected failure" "$tmp/body"
+check "rollback left nothing in the VIM" eq "$(resources "$vimf")" 0
+req GET "/nslcm/v1/ns_instances/$nsf"
+check "ns failed, not instantiated" eq "$(field '."operational-status"')/$(field '."_admin".nsState')" failed/NOT_INSTANTIATED
+
+# --- project isolation and roles
+login bob bob-pw
+check "member login" eq "$code" 200
+req GET /nslcm/v1/ns_instances
+check "member sees no admin-project ns" eq "$(field length)" 0
+req GET "/nslcm/v1/ns_instances/$nsf"
+check "other project's ns: 404" eq "$code" 404
+req GET /admin/v1/users
+check "member cannot list users: 403" eq "$code" 403
+jreq POST /admin/v1/vim_accounts '{"name":"blue-sim","vim_type":"sim","vim_url":"u"}'
+check "member creates a vim in its project" eq "$code" 201
+login rita rita-pw
+req GET /admin/v1/vim_accounts
+check "reader sees its project's vim" eq "$(field '.[0].name')" blue-sim
+jreq POST /admin/v1/vim_accounts '{"name":"r","vim_type":"sim","vim_url":"u"}'
+check "reader cannot write: 403" eq "$code" 403
+req DELETE /admin/v1/tokens
+check "logout: 204" eq "$code" 204
+req GET /admin/v1/vim_accounts
+check "revoked token: 401" eq "$code" 401
+tok=$admin_tok
+
+# --- kill -9 in the middle of an instantiate, then restart
+jreq POST /admin/v1/vim_accounts '{"name":"sim-slow","vim_type":"sim","vim_url":"u","config":{"sim":{"latency_ms":300}}}'
+vims=$(field .id)
+jreq POST /nslcm/v1/ns_instances_content "{\"nsName\":\"crash\",\"nsdId\":\"slicer-core-ns\",\"vimAccountId\":\"$vims\"}"
+nsc=$(field .id)
+opc=$(field .nslcmop_id)
+# kill once some steps are done and others are not
+for _ in $(seq 100); do
+    req GET "/nslcm/v1/ns_lcm_op_occs/$opc"
+    case $(field .stage) in 0/*) sleep 0.02 ;; *) break ;; esac
+done
+check "killed mid-operation" eq "$(field .operationState)" PROCESSING
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+pid=
+req GET "/nslcm/v1/ns_lcm_op_occs/$opc" 2>/dev/null
+start
+grep -q "resuming operation $opc" "$tmp/log"
+check "restart resumes the operation" eq $? 0
+wait_op "$opc"
+check "resumed operation COMPLETED" eq "$state" COMPLETED
+req GET "/nslcm/v1/ns_instances/$nsc"
+expected=$(field '[."_admin".deployed.resources[]] | length')
+check "the VIM holds exactly what the store says" eq "$(resources "$vims")" "$expected"
+jreq POST "/nslcm/v1/ns_instances/$nsc/terminate" '{}'
+wait_op "$(field .id)"
+check "terminate after recovery" eq "$state" COMPLETED
+check "no resource leaked" eq "$(resources "$vims")" 0
+
+# clean shutdown
+kill -TERM "$pid"
+wait "$pid"
+check "SIGTERM: exit 0" eq $? 0
+pid=
+check "no errors logged" test "$(grep -c ' error ' "$tmp/log")" = 0
+check "no sanitizer report" test "$(grep -c -E 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/log")" = 0
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
