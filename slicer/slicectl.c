@@ -1,7 +1,8 @@
 /* slicectl: the command-line client of slicer.
  *
- * Commands without a daemon: 'validate' checks descriptor files, and the
- * catalogue commands work on a local store file (--store).  This file only
+ * Most commands talk to slicerd over REST (slicectl-rest.c).  Without a
+ * daemon, 'validate' checks descriptor files, and with --store the
+ * catalogue commands work on a local store file instead.  This file only
  * parses arguments and wires the libraries together. */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,9 +12,10 @@
 #include "catalogue.h"
 #include "slc-file.h"
 #include "slc-log.h"
+#include "slicectl-rest.h"
 #include "validate.h"
 
-#define DEFAULT_STORE "slicer.db"
+#define DEFAULT_URL "http://127.0.0.1:9999/osm"
 
 struct cli {
     const char *store_path;
@@ -23,28 +25,33 @@ struct cli {
 static void
 usage(FILE *out)
 {
+    fprintf(out, "usage: slicectl [options] COMMAND [ARGS]\n"
+                 "\n"
+                 "commands on slicerd (REST):\n");
+    slc_remote_usage(out);
     fprintf(out,
-            "usage: slicectl [options] COMMAND [ARGS]\n"
             "\n"
-            "commands:\n"
-            "  validate FILE...          check descriptor files (no daemon)\n"
-            "  onboard FILE...           add descriptors to the catalogue\n"
-            "  list [KIND]               list descriptors (all kinds)\n"
-            "  show KIND ID              print one descriptor as JSON\n"
-            "  update KIND ID FILE       replace a descriptor\n"
-            "  delete KIND ID            remove a descriptor\n"
+            "without a daemon:\n"
+            "  validate FILE...          check descriptor files\n"
+            "  --store PATH onboard|list|show|update|delete ...\n"
+            "                            the catalogue in a local store file\n"
             "\n"
             "KIND is vnfd, nsd, pnfd or nst; ID is the descriptor id or its "
             "_id.\n"
             "\n"
             "options:\n"
-            "  -s, --store PATH   catalogue store file (default: "
-            "$SLICER_STORE or %s)\n"
+            "  -u, --url URL      slicerd's NBI (default: $SLICER_URL or "
+            "%s)\n"
+            "  -s, --store PATH   work on a local store file (or "
+            "$SLICER_STORE)\n"
             "  -j, --json         print lists as JSON\n"
             "  -v, --verbose      log more\n"
             "  -h, --help         this text\n"
-            "  -V, --version      print the version\n",
-            DEFAULT_STORE);
+            "  -V, --version      print the version\n"
+            "\n"
+            "login keeps its token in $SLICER_TOKEN_FILE (default "
+            "~/.slicer-token).\n",
+            DEFAULT_URL);
 }
 
 static int
@@ -340,26 +347,31 @@ main(int argc, char **argv)
 {
     static const struct option options[] = {
         {"store", required_argument, NULL, 's'},
+        {"url", required_argument, NULL, 'u'},
         {"json", no_argument, NULL, 'j'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    struct cli cli = {
-        .store_path = getenv("SLICER_STORE") ? getenv("SLICER_STORE")
-                                             : DEFAULT_STORE,
+    struct cli cli = {.store_path = getenv("SLICER_STORE")};
+    struct slc_remote_opts remote = {
+        .url = getenv("SLICER_URL") ? getenv("SLICER_URL") : DEFAULT_URL,
     };
-    int opt;
+    int opt, rc;
 
     slc_log_set_level(SLC_LOG_WARN);
-    while ((opt = getopt_long(argc, argv, "+s:jvhV", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+s:u:jvhV", options, NULL)) != -1) {
         switch (opt) {
         case 's':
             cli.store_path = optarg;
             break;
+        case 'u':
+            remote.url = optarg;
+            break;
         case 'j':
             cli.json = true;
+            remote.json = true;
             break;
         case 'v':
             slc_log_set_level(SLC_LOG_DEBUG);
@@ -378,6 +390,13 @@ main(int argc, char **argv)
     if (optind >= argc) {
         usage(stderr);
         return 1;
+    }
+    if (!cli.store_path && strcmp(argv[optind], "validate")) {
+        rc = slc_remote_command(&remote, argv[optind], argc - optind,
+                                argv + optind);
+        if (rc >= 0) {
+            return rc;
+        }
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (!strcmp(commands[i].name, argv[optind])) {

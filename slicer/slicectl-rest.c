@@ -1,0 +1,638 @@
+/* slicectl's REST commands: login, descriptors, VIM accounts, NS
+ * instances and operations, over slicerd's OSM NBI.  The token of 'login'
+ * is kept in $SLICER_TOKEN_FILE (default ~/.slicer-token, mode 0600);
+ * $SLICER_TOKEN overrides it.  Exit codes: 0 success, 1 usage or
+ * transport error, 2 refused by the server (its detail is printed). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "rest-client.h"
+#include "slc-file.h"
+#include "slicectl-rest.h"
+
+struct remote {
+    const struct slc_remote_opts *o;
+    struct slc_client client;
+    char token[128];
+};
+
+static void
+token_path(char *buf, size_t size)
+{
+    const char *f = getenv("SLICER_TOKEN_FILE");
+    const char *home = getenv("HOME");
+
+    if (f) {
+        snprintf(buf, size, "%s", f);
+    } else {
+        snprintf(buf, size, "%s/.slicer-token", home ? home : ".");
+    }
+}
+
+static void
+load_token(struct remote *r)
+{
+    const char *env = getenv("SLICER_TOKEN");
+    char path[1024];
+    FILE *f;
+
+    r->token[0] = '\0';
+    if (env) {
+        snprintf(r->token, sizeof r->token, "%s", env);
+        return;
+    }
+    token_path(path, sizeof path);
+    f = fopen(path, "r");
+    if (f) {
+        if (!fgets(r->token, sizeof r->token, f)) {
+            r->token[0] = '\0';
+        }
+        r->token[strcspn(r->token, "\n")] = '\0';
+        fclose(f);
+    }
+}
+
+/* Sends a request; on an HTTP error prints the server's detail.  Returns 0
+ * (reply in '*out', may be NULL), 1 for transport errors, 2 for refusals. */
+static int
+call(struct remote *r, const char *method, const char *path,
+     const char *type, const char *body, size_t size, json_t **out)
+{
+    struct slc_error err = {0};
+    json_t *reply = NULL;
+    long status;
+
+    if (out) {
+        *out = NULL;
+    }
+    if (slc_client_request(&r->client, method, path, type, body, size,
+                           &status, &reply, &err)) {
+        fprintf(stderr, "slicectl: %s\n", err.msg);
+        return 1;
+    }
+    if (status >= 400) {
+        fprintf(stderr, "slicectl: %s %s: %ld %s\n", method, path, status,
+                json_string_value(json_object_get(reply, "detail"))
+                    ?: "(no detail)");
+        json_decref(reply);
+        return 2;
+    }
+    if (out) {
+        *out = reply;
+    } else {
+        json_decref(reply);
+    }
+    return 0;
+}
+
+static int
+call_json(struct remote *r, const char *method, const char *path,
+          json_t *body, json_t **out)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    int rc = call(r, method, path, "application/json", text,
+                  text ? strlen(text) : 0, out);
+
+    free(text);
+    json_decref(body);
+    return rc;
+}
+
+static void
+print_json(const json_t *v)
+{
+    char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+    if (text) {
+        puts(text);
+        free(text);
+    }
+}
+
+static const char *
+str(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+
+    return s ? s : "-";
+}
+
+static int
+cmd_login(struct remote *r, int argc, char **argv)
+{
+    const char *user = getenv("SLICER_USER");
+    const char *password = getenv("SLICER_PASSWORD");
+    const char *project = NULL;
+    char path[1024];
+    json_t *reply;
+    FILE *f;
+    int rc, opt;
+    static const struct option opts[] = {
+        {"user", required_argument, NULL, 'u'},
+        {"password", required_argument, NULL, 'p'},
+        {"project", required_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0},
+    };
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "u:p:P:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'u':
+            user = optarg;
+            break;
+        case 'p':
+            password = optarg;
+            break;
+        case 'P':
+            project = optarg;
+            break;
+        default:
+            return 1;
+        }
+    }
+    if (!user || !password) {
+        fprintf(stderr, "slicectl: login needs --user and --password (or "
+                        "$SLICER_USER and $SLICER_PASSWORD)\n");
+        return 1;
+    }
+    rc = call_json(r, "POST", "/admin/v1/tokens",
+                   json_pack("{ss ss ss*}", "username", user, "password",
+                             password, "project_id", project),
+                   &reply);
+    if (rc) {
+        return rc;
+    }
+    token_path(path, sizeof path);
+    umask(077);
+    f = fopen(path, "w");
+    if (!f || fprintf(f, "%s\n", str(reply, "id")) < 0 || fclose(f)) {
+        fprintf(stderr, "slicectl: cannot write the token to %s\n", path);
+        json_decref(reply);
+        return 1;
+    }
+    printf("logged in as %s to project %s (token in %s)\n",
+           str(reply, "username"), str(reply, "project_name"), path);
+    json_decref(reply);
+    return 0;
+}
+
+static const struct {
+    const char *kind, *content, *label;
+} endpoints[] = {
+    {"vnfd", "/vnfpkgm/v1/vnf_packages_content", "vnfd"},
+    {"pnfd", "/vnfpkgm/v1/vnf_packages_content", "pnfd"},
+    {"nsd", "/nsd/v1/ns_descriptors_content", "nsd"},
+    {"nst", "/nst/v1/netslice_templates_content", "nst"},
+};
+
+static const char *
+endpoint_of(const char *kind)
+{
+    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
+        if (kind && !strcmp(endpoints[i].kind, kind)) {
+            return endpoints[i].content;
+        }
+    }
+    return NULL;
+}
+
+/* onboard FILE...: each file goes to the endpoint of its descriptor kind
+ * (found by parsing it here); packages (.tar.gz, .zip) need --kind. */
+static int
+cmd_onboard(struct remote *r, int argc, char **argv)
+{
+    int worst = 0;
+
+    for (int i = 1; i < argc; i++) {
+        struct slc_diags diags = SLC_DIAGS_INIT;
+        struct slc_model_file *f = NULL;
+        struct slc_error err = {0};
+        const char *kind = NULL, *type = "application/yaml";
+        char *buf;
+        size_t size;
+        json_t *reply;
+        int rc;
+
+        if (slc_read_file(argv[i], 64u << 20, &buf, &size, &err)) {
+            fprintf(stderr, "slicectl: %s\n", err.msg);
+            worst = 1;
+            continue;
+        }
+        if (strstr(argv[i], ".tar.gz") || strstr(argv[i], ".tgz")) {
+            kind = "vnfd";
+            type = "application/gzip";
+            if (strstr(argv[i], "ns")) {
+                kind = "nsd";
+            }
+        } else if (!slc_model_load(buf, size, argv[i], &f, &diags) &&
+                   f->n_descs) {
+            kind = slc_desc_kind_name(f->descs[0].kind);
+        }
+        slc_model_file_free(f);
+        slc_diags_clear(&diags);
+        if (!kind) {
+            fprintf(stderr, "slicectl: %s: not a descriptor (run 'slicectl "
+                            "validate' for details)\n",
+                    argv[i]);
+            free(buf);
+            worst = 2;
+            continue;
+        }
+        rc = call(r, "POST", endpoint_of(kind), type, buf, size, &reply);
+        free(buf);
+        if (!rc) {
+            printf("%s %s: %s\n", kind, argv[i], str(reply, "id"));
+        }
+        json_decref(reply);
+        worst = rc > worst ? rc : worst;
+    }
+    return worst;
+}
+
+static int
+cmd_list(struct remote *r, int argc, char **argv)
+{
+    int worst = 0;
+
+    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
+        json_t *list, *d;
+        size_t k;
+        int rc;
+
+        if ((argc > 1 && strcmp(argv[1], endpoints[i].kind)) ||
+            !strcmp(endpoints[i].kind, "pnfd")) {
+            continue;
+        }
+        rc = call(r, "GET", endpoints[i].content, NULL, NULL, 0, &list);
+        if (rc) {
+            worst = rc;
+            continue;
+        }
+        if (r->o->json) {
+            print_json(list);
+        } else {
+            json_array_foreach(list, k, d)
+            {
+                printf("%-5s %-36s %-32s %s\n", endpoints[i].label,
+                       str(d, "_id"), str(d, "id"),
+                       str(json_object_get(d, "_admin"), "usageState"));
+            }
+        }
+        json_decref(list);
+    }
+    return worst;
+}
+
+static int
+cmd_show_delete(struct remote *r, int argc, char **argv, bool del)
+{
+    const char *ep = argc == 3 ? endpoint_of(argv[1]) : NULL;
+    char path[1024];
+    json_t *d;
+    int rc;
+
+    if (!ep) {
+        fprintf(stderr, "slicectl: usage: %s vnfd|nsd|nst ID\n", argv[0]);
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/%s", ep, argv[2]);
+    rc = call(r, del ? "DELETE" : "GET", path, NULL, NULL, 0, &d);
+    if (!rc && !del) {
+        print_json(d);
+    } else if (!rc) {
+        printf("deleted %s %s\n", argv[1], argv[2]);
+    }
+    json_decref(d);
+    return rc;
+}
+
+static int
+cmd_show(struct remote *r, int argc, char **argv)
+{
+    return cmd_show_delete(r, argc, argv, false);
+}
+
+static int
+cmd_delete(struct remote *r, int argc, char **argv)
+{
+    return cmd_show_delete(r, argc, argv, true);
+}
+
+static int
+cmd_vim_create(struct remote *r, int argc, char **argv)
+{
+    const char *name = NULL, *type = "sim", *url = "http://localhost",
+               *user = NULL, *password = NULL, *config = NULL;
+    json_t *body, *reply, *cfg = NULL;
+    int rc, opt;
+    static const struct option opts[] = {
+        {"name", required_argument, NULL, 'n'},
+        {"type", required_argument, NULL, 't'},
+        {"url", required_argument, NULL, 'u'},
+        {"user", required_argument, NULL, 'U'},
+        {"password", required_argument, NULL, 'p'},
+        {"config", required_argument, NULL, 'c'},
+        {NULL, 0, NULL, 0},
+    };
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "n:t:u:U:p:c:", opts, NULL)) !=
+           -1) {
+        switch (opt) {
+        case 'n': name = optarg; break;
+        case 't': type = optarg; break;
+        case 'u': url = optarg; break;
+        case 'U': user = optarg; break;
+        case 'p': password = optarg; break;
+        case 'c': config = optarg; break;
+        default: return 1;
+        }
+    }
+    if (!name) {
+        fprintf(stderr, "slicectl: vim-create needs --name\n");
+        return 1;
+    }
+    if (config) {
+        json_error_t jerr;
+
+        cfg = json_loads(config, 0, &jerr);
+        if (!json_is_object(cfg)) {
+            fprintf(stderr, "slicectl: --config: not a JSON object: %s\n",
+                    jerr.text);
+            json_decref(cfg);
+            return 1;
+        }
+    }
+    body = json_pack("{ss ss ss ss* ss* so*}", "name", name, "vim_type",
+                     type, "vim_url", url, "vim_user", user, "vim_password",
+                     password, "config", cfg);
+    rc = call_json(r, "POST", "/admin/v1/vim_accounts", body, &reply);
+    if (!rc) {
+        printf("%s\n", str(reply, "id"));
+    }
+    json_decref(reply);
+    return rc;
+}
+
+static int
+cmd_vim_list(struct remote *r, int argc, char **argv)
+{
+    json_t *list, *v;
+    size_t i;
+    int rc = call(r, "GET", "/admin/v1/vim_accounts", NULL, NULL, 0, &list);
+
+    if (rc) {
+        return rc;
+    }
+    if (r->o->json) {
+        print_json(list);
+    } else {
+        json_array_foreach(list, i, v)
+        {
+            printf("%-36s %-20s %-8s %s\n", str(v, "_id"), str(v, "name"),
+                   str(v, "vim_type"),
+                   str(json_object_get(v, "_admin"), "operationalState"));
+        }
+    }
+    json_decref(list);
+    return 0;
+}
+
+/* Polls operation 'op' until it is final, with a progress line on stderr.
+ * Returns 0 when COMPLETED, 2 otherwise. */
+static int
+wait_op(struct remote *r, const char *op)
+{
+    char path[256];
+    json_t *d = NULL;
+    struct timespec pause = {0, 200 * 1000 * 1000};
+    const char *state = "?";
+    int rc;
+
+    snprintf(path, sizeof path, "/nslcm/v1/ns_lcm_op_occs/%s", op);
+    for (;;) {
+        json_decref(d);
+        if (call(r, "GET", path, NULL, NULL, 0, &d)) {
+            return 1;
+        }
+        state = str(d, "operationState");
+        fprintf(stderr, "\r%s %s %-12s %s   ", op, str(d, "lcmOperationType"),
+                state, str(d, "stage"));
+        if (strcmp(state, "PROCESSING") && strcmp(state, "ROLLING_BACK")) {
+            break;
+        }
+        nanosleep(&pause, NULL);
+    }
+    fprintf(stderr, "\n");
+    rc = strcmp(state, "COMPLETED") ? 2 : 0;
+    if (rc) {
+        fprintf(stderr, "slicectl: operation %s: %s: %s\n", op, state,
+                str(d, "detailed-status"));
+    }
+    json_decref(d);
+    return rc;
+}
+
+static int
+cmd_ns_create(struct remote *r, int argc, char **argv)
+{
+    const char *name = NULL, *nsd = NULL, *vim = NULL;
+    bool wait = false;
+    json_t *reply;
+    int rc, opt;
+    static const struct option opts[] = {
+        {"name", required_argument, NULL, 'n'},
+        {"nsd", required_argument, NULL, 'd'},
+        {"vim", required_argument, NULL, 'v'},
+        {"wait", no_argument, NULL, 'w'},
+        {NULL, 0, NULL, 0},
+    };
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "n:d:v:w", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'n': name = optarg; break;
+        case 'd': nsd = optarg; break;
+        case 'v': vim = optarg; break;
+        case 'w': wait = true; break;
+        default: return 1;
+        }
+    }
+    if (!name || !nsd || !vim) {
+        fprintf(stderr, "slicectl: ns-create needs --name, --nsd, --vim\n");
+        return 1;
+    }
+    rc = call_json(r, "POST", "/nslcm/v1/ns_instances_content",
+                   json_pack("{ss ss ss}", "nsName", name, "nsdId", nsd,
+                             "vimAccountId", vim),
+                   &reply);
+    if (!rc) {
+        printf("ns %s, operation %s\n", str(reply, "id"),
+               str(reply, "nslcmop_id"));
+        if (wait) {
+            rc = wait_op(r, str(reply, "nslcmop_id"));
+        }
+    }
+    json_decref(reply);
+    return rc;
+}
+
+static int
+cmd_ns_list(struct remote *r, int argc, char **argv)
+{
+    json_t *list, *v;
+    size_t i;
+    int rc = call(r, "GET", "/nslcm/v1/ns_instances", NULL, NULL, 0, &list);
+
+    if (rc) {
+        return rc;
+    }
+    if (r->o->json) {
+        print_json(list);
+    } else {
+        json_array_foreach(list, i, v)
+        {
+            printf("%-36s %-20s %-16s %-12s %s\n", str(v, "_id"),
+                   str(v, "name"), str(v, "nsState"),
+                   str(v, "operational-status"), str(v, "detailed-status"));
+        }
+    }
+    json_decref(list);
+    return 0;
+}
+
+static int
+cmd_ns_show(struct remote *r, int argc, char **argv)
+{
+    char path[512];
+    json_t *d;
+    int rc;
+
+    if (argc != 2) {
+        fprintf(stderr, "slicectl: usage: ns-show ID\n");
+        return 1;
+    }
+    snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s", argv[1]);
+    rc = call(r, "GET", path, NULL, NULL, 0, &d);
+    if (!rc) {
+        print_json(d);
+    }
+    json_decref(d);
+    return rc;
+}
+
+/* ns-delete ID [--wait]: an instantiated NS is terminated and removed. */
+static int
+cmd_ns_delete(struct remote *r, int argc, char **argv)
+{
+    bool wait = argc == 3 && !strcmp(argv[2], "--wait");
+    char path[512];
+    json_t *d;
+    int rc;
+
+    if (argc < 2 || argc > 3 || (argc == 3 && !wait)) {
+        fprintf(stderr, "slicectl: usage: ns-delete ID [--wait]\n");
+        return 1;
+    }
+    snprintf(path, sizeof path, "/nslcm/v1/ns_instances_content/%s",
+             argv[1]);
+    rc = call(r, "DELETE", path, NULL, NULL, 0, &d);
+    if (!rc && d) {
+        printf("terminating, operation %s\n", str(d, "id"));
+        if (wait) {
+            rc = wait_op(r, str(d, "id"));
+        }
+    } else if (!rc) {
+        printf("deleted ns %s\n", argv[1]);
+    }
+    json_decref(d);
+    return rc;
+}
+
+static int
+cmd_op_show(struct remote *r, int argc, char **argv)
+{
+    bool wait = argc == 3 && !strcmp(argv[2], "--wait");
+    char path[512];
+    json_t *d;
+    int rc;
+
+    if (argc < 2 || argc > 3 || (argc == 3 && !wait)) {
+        fprintf(stderr, "slicectl: usage: op-show ID [--wait]\n");
+        return 1;
+    }
+    if (wait) {
+        return wait_op(r, argv[1]);
+    }
+    snprintf(path, sizeof path, "/nslcm/v1/ns_lcm_op_occs/%s", argv[1]);
+    rc = call(r, "GET", path, NULL, NULL, 0, &d);
+    if (!rc && r->o->json) {
+        print_json(d);
+    } else if (!rc) {
+        printf("%s %s %s %s: %s\n", str(d, "_id"), str(d, "lcmOperationType"),
+               str(d, "operationState"), str(d, "stage"),
+               str(d, "detailed-status"));
+    }
+    json_decref(d);
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    int (*run)(struct remote *r, int argc, char **argv);
+    const char *usage;
+} commands[] = {
+    {"login", cmd_login, "login [-u USER] [-p PASSWORD] [--project P]"},
+    {"onboard", cmd_onboard, "onboard FILE...      (descriptor or package)"},
+    {"list", cmd_list, "list [vnfd|nsd|nst]"},
+    {"show", cmd_show, "show KIND ID"},
+    {"delete", cmd_delete, "delete KIND ID"},
+    {"vim-create", cmd_vim_create,
+     "vim-create --name N [--type sim] [--url U] [--config JSON]"},
+    {"vim-list", cmd_vim_list, "vim-list"},
+    {"ns-create", cmd_ns_create,
+     "ns-create --name N --nsd NSD --vim VIM [--wait]"},
+    {"ns-list", cmd_ns_list, "ns-list"},
+    {"ns-show", cmd_ns_show, "ns-show ID"},
+    {"ns-delete", cmd_ns_delete, "ns-delete ID [--wait]"},
+    {"op-show", cmd_op_show, "op-show ID [--wait]"},
+};
+
+void
+slc_remote_usage(FILE *out)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        fprintf(out, "  %s\n", commands[i].usage);
+    }
+}
+
+int
+slc_remote_command(const struct slc_remote_opts *o, const char *name,
+                   int argc, char **argv)
+{
+    struct slc_error err = {0};
+    struct remote r = {.o = o};
+    int rc = -1;
+
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(commands[i].name, name)) {
+            continue;
+        }
+        load_token(&r);
+        if (slc_client_init(&r.client, o->url, r.token[0] ? r.token : NULL,
+                            &err)) {
+            fprintf(stderr, "slicectl: %s\n", err.msg);
+            return 1;
+        }
+        rc = commands[i].run(&r, argc, argv);
+        slc_client_fini(&r.client);
+        break;
+    }
+    return rc;
+}
