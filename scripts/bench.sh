@@ -7,7 +7,7 @@ build=$top/build-bench
 if [ ! -d "$build" ]; then
     meson setup "$build" "$top" --buildtype=release -Dtests=disabled
 fi
-ninja -C "$build" bench/bench-parse
+ninja -C "$build" bench/bench-parse bench/bench-nbi slicer/slicerd
 files="$top/templates/vnfd/*.yaml $top/templates/nsd/*.yaml
        $top/templates/nst/*.yaml $top/templates/pnfd/*.yaml"
 for f in "$top"/../shared/osm-examples/*.yaml; do
@@ -15,3 +15,7 @@ for f in "$top"/../shared/osm-examples/*.yaml; do
 done
 # shellcheck disable=SC2086
 "$build/bench/bench-parse" 15 $files
+echo
+# NBI: GET throughput with 10,000 NS records, orchestration overhead on the
+# sim VIM, the daemon's memory.
+"$build/bench/bench-nbi" "$build/slicer/slicerd" "$top/templates" 10000 8

@@ -1,0 +1,399 @@
+/* bench-nbi: figures of slicerd's NBI.
+ *
+ * Starts a slicerd (the binary given) on a free loopback port with a fresh
+ * state directory, stores N NS records (default 10,000), then measures:
+ *   - GET throughput and latency: C keep-alive connections (curl multi)
+ *     fetching random NS records, several rounds; requests/s and p50/p99;
+ *   - orchestration overhead: NS instantiations on a sim VIM with zero
+ *     latency, each operation's own duration (endTime - startTime as the
+ *     daemon records it), median;
+ *   - the daemon's resident memory (VmRSS, VmHWM) with the records stored.
+ * Figures only: nothing here passes or fails.
+ * usage: bench-nbi SLICERD TEMPLATES_DIR [records] [connections] */
+#include <curl/curl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char base[256];
+static char auth[200];
+
+static double
+now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct buf {
+    char *data;
+    size_t len;
+};
+
+static size_t
+on_data(char *p, size_t size, size_t n, void *arg)
+{
+    struct buf *b = arg;
+    char *nd = realloc(b->data, b->len + size * n + 1);
+
+    if (!nd) {
+        return 0;
+    }
+    b->data = nd;
+    memcpy(b->data + b->len, p, size * n);
+    b->len += size * n;
+    b->data[b->len] = '\0';
+    return size * n;
+}
+
+/* One synchronous request; returns the JSON reply (or NULL). */
+static json_t *
+request(const char *method, const char *path, const char *type,
+        const char *body, long *status)
+{
+    CURL *h = curl_easy_init();
+    struct curl_slist *hd = NULL;
+    struct buf b = {0};
+    char url[512], ct[128];
+    json_t *out = NULL;
+
+    snprintf(url, sizeof url, "%s%s", base, path);
+    hd = curl_slist_append(hd, "Accept: application/json");
+    if (auth[0]) {
+        hd = curl_slist_append(hd, auth);
+    }
+    if (body) {
+        snprintf(ct, sizeof ct, "Content-Type: %s", type);
+        hd = curl_slist_append(hd, ct);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    }
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    if (curl_easy_perform(h) == CURLE_OK) {
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+        out = b.data ? json_loads(b.data, 0, NULL) : NULL;
+    }
+    free(b.data);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(h);
+    return out;
+}
+
+static char *
+slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+
+    if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
+        fseek(f, 0, SEEK_SET) || !(buf = calloc(1, (size_t)n + 1)) ||
+        fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        fprintf(stderr, "bench-nbi: cannot read %s\n", path);
+        exit(1);
+    }
+    fclose(f);
+    return buf;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+static double
+pct(double *v, size_t n, double p)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return v[(size_t)(p * (double)(n - 1))];
+}
+
+/* 'total' GETs of random NS records over 'conns' keep-alive connections.
+ * Returns requests/s; fills p50 and p99 in ms. */
+static double
+get_round(json_t *ids, size_t total, int conns, double *p50, double *p99)
+{
+    CURLM *m = curl_multi_init();
+    CURL **hs = calloc((size_t)conns, sizeof *hs);
+    struct buf *bufs = calloc((size_t)conns, sizeof *bufs);
+    double *lat = calloc(total, sizeof *lat);
+    struct curl_slist *hd = NULL;
+    size_t started = 0, done = 0;
+    double t0 = now_s();
+    char url[512];
+    int running;
+
+    hd = curl_slist_append(hd, "Accept: application/json");
+    hd = curl_slist_append(hd, auth);
+    for (int i = 0; i < conns && started < total; i++, started++) {
+        hs[i] = curl_easy_init();
+        snprintf(url, sizeof url, "%s/nslcm/v1/ns_instances/%s", base,
+                 json_string_value(json_array_get(
+                     ids, (size_t)rand() % json_array_size(ids))));
+        curl_easy_setopt(hs[i], CURLOPT_URL, url);
+        curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, hd);
+        curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, on_data);
+        curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &bufs[i]);
+        curl_easy_setopt(hs[i], CURLOPT_PRIVATE, (char *)&bufs[i]);
+        curl_multi_add_handle(m, hs[i]);
+    }
+    while (done < total) {
+        CURLMsg *msg;
+        int left;
+
+        curl_multi_perform(m, &running);
+        while ((msg = curl_multi_info_read(m, &left))) {
+            CURL *h = msg->easy_handle;
+            curl_off_t t;
+            long status = 0;
+
+            curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &t);
+            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+            if (status != 200) {
+                fprintf(stderr, "bench-nbi: GET answered %ld\n", status);
+                exit(1);
+            }
+            lat[done++] = (double)t / 1000.0;
+            curl_multi_remove_handle(m, h);
+            for (int i = 0; i < conns; i++) {
+                if (hs[i] == h) {
+                    bufs[i].len = 0;
+                }
+            }
+            if (started < total) {
+                snprintf(url, sizeof url, "%s/nslcm/v1/ns_instances/%s",
+                         base,
+                         json_string_value(json_array_get(
+                             ids, (size_t)rand() % json_array_size(ids))));
+                curl_easy_setopt(h, CURLOPT_URL, url);
+                curl_multi_add_handle(m, h);
+                started++;
+            }
+        }
+        if (done < total) {
+            curl_multi_poll(m, NULL, 0, 100, NULL);
+        }
+    }
+    {
+        double secs = now_s() - t0;
+
+        *p50 = pct(lat, total, 0.50);
+        *p99 = pct(lat, total, 0.99);
+        for (int i = 0; i < conns; i++) {
+            if (hs[i]) {
+                curl_easy_cleanup(hs[i]);
+            }
+            free(bufs[i].data);
+        }
+        curl_multi_cleanup(m);
+        curl_slist_free_all(hd);
+        free(hs);
+        free(bufs);
+        free(lat);
+        return (double)total / secs;
+    }
+}
+
+static long
+status_kb(pid_t pid, const char *key)
+{
+    char path[64], line[256];
+    long kb = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f)) {
+        if (!strncmp(line, key, strlen(key))) {
+            kb = strtol(line + strlen(key) + 1, NULL, 10);
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
+    return kb;
+}
+
+int
+main(int argc, char **argv)
+{
+    size_t records = argc > 3 ? strtoul(argv[3], NULL, 10) : 10000;
+    int conns = argc > 4 ? atoi(argv[4]) : 8;
+    char dir[] = "/tmp/bench-nbi-XXXXXX", path[512], cfg[1024];
+    json_t *ids = json_array(), *r;
+    long status = 0;
+    pid_t pid;
+    double t0;
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench-nbi SLICERD TEMPLATES [records] "
+                        "[connections]\n");
+        return 2;
+    }
+    if (!mkdtemp(dir)) {
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/slicerd.yaml", dir);
+    snprintf(cfg, sizeof cfg,
+             "port: 0\nport_file: %s/port\nstate_dir: %s/state\n"
+             "admin_password: bench\nlog_level: warn\n",
+             dir, dir);
+    {
+        FILE *f = fopen(path, "w");
+
+        fputs(cfg, f);
+        fclose(f);
+    }
+    pid = fork();
+    if (pid == 0) {
+        execl(argv[1], argv[1], "-c", path, (char *)NULL);
+        _exit(127);
+    }
+    snprintf(path, sizeof path, "%s/port", dir);
+    for (int i = 0; i < 200 && access(path, R_OK); i++) {
+        usleep(20000);
+    }
+    {
+        char *port = slurp(path);
+
+        snprintf(base, sizeof base, "http://127.0.0.1:%d/osm", atoi(port));
+        free(port);
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    r = request("POST", "/admin/v1/tokens", "application/json",
+                "{\"username\":\"admin\",\"password\":\"bench\"}", &status);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s",
+             json_string_value(json_object_get(r, "id")));
+    json_decref(r);
+    for (int k = 0; k < 2; k++) {
+        char *text;
+
+        snprintf(path, sizeof path, "%s/%s", argv[2],
+                 k ? "nsd/transport_nsd.yaml" : "vnfd/router_vnfd.yaml");
+        text = slurp(path);
+        json_decref(request("POST",
+                            k ? "/nsd/v1/ns_descriptors_content"
+                              : "/vnfpkgm/v1/vnf_packages_content",
+                            "application/yaml", text, &status));
+        free(text);
+    }
+    r = request("POST", "/admin/v1/vim_accounts", "application/json",
+                "{\"name\":\"sim0\",\"vim_type\":\"sim\",\"vim_url\":\"x\","
+                "\"config\":{\"sim\":{\"capacity\":{\"vcpus\":100000,"
+                "\"ram_mb\":100000000}}}}",
+                &status);
+    {
+        char body[512];
+        const char *vim = json_string_value(json_object_get(r, "id"));
+
+        t0 = now_s();
+        for (size_t i = 0; i < records; i++) {
+            json_t *ns;
+
+            snprintf(body, sizeof body,
+                     "{\"nsName\":\"ns%zu\",\"nsdId\":"
+                     "\"slicer-transport-ns\",\"vimAccountId\":\"%s\"}",
+                     i, vim);
+            ns = request("POST", "/nslcm/v1/ns_instances",
+                         "application/json", body, &status);
+            if (status != 201) {
+                fprintf(stderr, "bench-nbi: create answered %ld\n", status);
+                return 1;
+            }
+            json_array_append(ids, json_object_get(ns, "id"));
+            json_decref(ns);
+        }
+        printf("stored %zu NS records in %.1f s (%.0f creates/s)\n", records,
+               now_s() - t0, (double)records / (now_s() - t0));
+    }
+    json_decref(r);
+    {
+        double rates[5], p50s[5], p99s[5];
+
+        for (int round = 0; round < 5; round++) {
+            rates[round] = get_round(ids, 20000, conns, &p50s[round],
+                                     &p99s[round]);
+            printf("GET round %d: %.0f req/s, p50 %.2f ms, p99 %.2f ms "
+                   "(%d connections)\n",
+                   round + 1, rates[round], p50s[round], p99s[round], conns);
+        }
+        printf("GET median of 5 rounds: %.0f req/s, p50 %.2f ms, p99 %.2f "
+               "ms\n",
+               pct(rates, 5, 0.5), pct(p50s, 5, 0.5), pct(p99s, 5, 0.5));
+    }
+    printf("slicerd memory with %zu records: VmRSS %ld kB, VmHWM %ld kB\n",
+           records, status_kb(pid, "VmRSS"), status_kb(pid, "VmHWM"));
+    {
+        size_t n = records < 500 ? records : 500;
+        double *d = calloc(n, sizeof *d);
+        char path2[256];
+
+        for (size_t i = 0; i < n; i++) {
+            snprintf(path2, sizeof path2,
+                     "/nslcm/v1/ns_instances/%s/instantiate",
+                     json_string_value(json_array_get(ids, i)));
+            json_decref(request("POST", path2, "application/json", "{}",
+                                &status));
+            if (status != 202) {
+                fprintf(stderr, "bench-nbi: instantiate answered %ld\n",
+                        status);
+                return 1;
+            }
+        }
+        for (size_t i = 0; i < n; i++) {
+            for (;;) {
+                json_t *ops, *op;
+                const char *st;
+
+                snprintf(path2, sizeof path2,
+                         "/nslcm/v1/ns_lcm_op_occs?nsInstanceId=%s",
+                         json_string_value(json_array_get(ids, i)));
+                ops = request("GET", path2, NULL, NULL, &status);
+                op = json_array_get(ops, 0);
+                st = json_string_value(json_object_get(op, "operationState"));
+                if (st && strcmp(st, "PROCESSING")) {
+                    d[i] = (json_number_value(json_object_get(op, "endTime")) -
+                            json_number_value(
+                                json_object_get(op, "startTime"))) *
+                           1000;
+                    json_decref(ops);
+                    break;
+                }
+                json_decref(ops);
+                usleep(10000);
+            }
+        }
+        printf("instantiate on sim (0 ms latency), %zu NS of 7 steps: "
+               "operation duration median %.3f ms, p90 %.3f ms\n",
+               n, pct(d, n, 0.5), pct(d, n, 0.9));
+        free(d);
+    }
+    printf("slicerd memory at the end: VmRSS %ld kB, VmHWM %ld kB\n",
+           status_kb(pid, "VmRSS"), status_kb(pid, "VmHWM"));
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    json_decref(ids);
+    curl_global_cleanup();
+    {
+        char cmd[600];
+
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+        if (system(cmd)) {
+            fprintf(stderr, "bench-nbi: could not remove %s\n", dir);
+        }
+    }
+    return 0;
+}
