@@ -146,17 +146,6 @@ slc_engine_free(struct slc_engine *e)
     free(e);
 }
 
-size_t
-slc_engine_running(const struct slc_engine *e)
-{
-    size_t n = 0;
-
-    for (const struct op *op = e->ops; op; op = op->next) {
-        n++;
-    }
-    return n;
-}
-
 /* ---- VIM instances ---- */
 
 int

@@ -40,7 +40,6 @@ struct slc_engine_params {
     struct slc_store *st;
     struct event_base *base;
     const struct slc_vim_registry *vims;
-    const struct slc_sdn_registry *sdns;
     double (*now)(void);
     double call_timeout;      /* seconds a VIM call may take */
     unsigned max_parallel;    /* steps in flight per operation */
@@ -60,9 +59,6 @@ int slc_engine_start(struct slc_engine *e, const char *op_id,
 /* After a restart: reconciles every VIM account's driver against the
  * store, then resumes every unfinished operation. */
 int slc_engine_recover(struct slc_engine *e, struct slc_error *err);
-
-/* Number of operations running now. */
-size_t slc_engine_running(const struct slc_engine *e);
 
 /* The driver instance of VIM account 'account_id', opened on first use
  * (borrowed; valid until slc_engine_forget_vim()). */

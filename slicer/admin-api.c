@@ -81,12 +81,6 @@ token_create(struct slc_call *c)
     return 0;
 }
 
-static json_t *
-token_view(const json_t *doc)
-{
-    return json_incref((json_t *)doc);
-}
-
 struct token_filter {
     struct slc_call *c;
     json_t *out;
@@ -100,7 +94,7 @@ token_visit(const char *coll, const struct slc_record *rec, void *arg)
     if (f->c->who.admin ||
         !strcmp(json_string_value(json_object_get(rec->doc, "user_id")),
                 f->c->who.user_id)) {
-        json_array_append_new(f->out, token_view(rec->doc));
+        json_array_append(f->out, rec->doc);
     }
     return 0;
 }
@@ -144,7 +138,7 @@ token_show(struct slc_call *c)
     int rc = own_token(c, c->params[0], &rec);
 
     if (!rc) {
-        slc_rest_reply(c, 200, token_view(rec.doc));
+        slc_rest_reply(c, 200, json_incref(rec.doc));
         slc_record_clear(&rec);
     }
     return rc;
@@ -692,14 +686,9 @@ check_vim(struct slc_call *c, json_t *body)
         return rc;
     }
     if (!class) {
-        char known[256] = "";
-        size_t len = 0;
+        char known[256];
 
-        for (size_t i = 0; i < c->d->vim_classes.len; i++) {
-            len += (size_t)snprintf(known + len, sizeof known - len, "%s%s",
-                                    i ? ", " : "",
-                                    c->d->vim_classes.classes[i]->type);
-        }
+        slc_vim_registry_names(&c->d->vim_classes, known, sizeof known);
         return slc_rest_fail(c, 422, SLC_EINVALID,
                              "vim account: vim_type '%s' is not supported "
                              "(known: %s)",

@@ -222,7 +222,6 @@ run(struct slc_daemon *d)
             .st = d->st,
             .base = d->base,
             .vims = &d->vim_classes,
-            .sdns = &d->sdn_classes,
             .now = d->now,
             .call_timeout = (double)d->cfg.call_timeout,
             .finish = slc_ns_op_finish,

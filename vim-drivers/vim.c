@@ -99,22 +99,31 @@ slc_vim_registry_find(const struct slc_vim_registry *reg, const char *type)
     return NULL;
 }
 
+void
+slc_vim_registry_names(const struct slc_vim_registry *reg, char *buf,
+                       size_t size)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < reg->len && len < size; i++) {
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+                                reg->classes[i]->type);
+    }
+}
+
 int
 slc_vim_open(const struct slc_vim_registry *reg, const char *type,
              const struct slc_vim_params *p, struct slc_vim **out,
              struct slc_error *err)
 {
     const struct slc_vim_class *class = slc_vim_registry_find(reg, type);
-    char known[256] = "";
-    size_t len = 0;
+    char known[256];
 
     if (class) {
         return class->open(p, out, err);
     }
-    for (size_t i = 0; i < reg->len && len < sizeof known; i++) {
-        len += (size_t)snprintf(known + len, sizeof known - len, "%s%s",
-                                i ? ", " : "", reg->classes[i]->type);
-    }
+    slc_vim_registry_names(reg, known, sizeof known);
     return slc_error_set(err, SLC_EUNSUPPORTED,
                          "vim_type '%s' is not supported (known: %s)",
                          type ? type : "", known);

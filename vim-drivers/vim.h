@@ -191,6 +191,9 @@ struct slc_vim_registry {
 int slc_vim_registry_add(struct slc_vim_registry *reg,
                          const struct slc_vim_class *class,
                          struct slc_error *err);
+/* Names of the registered types, ", "-separated, into 'buf'. */
+void slc_vim_registry_names(const struct slc_vim_registry *reg, char *buf,
+                            size_t size);
 /* The class of 'type', or NULL. */
 const struct slc_vim_class *
 slc_vim_registry_find(const struct slc_vim_registry *reg, const char *type);

@@ -328,7 +328,6 @@ check "killed mid-operation" eq "$(field .operationState)" PROCESSING
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
 pid=
-req GET "/nslcm/v1/ns_lcm_op_occs/$opc" 2>/dev/null
 start
 grep -q "resuming operation $opc" "$tmp/log"
 check "restart resumes the operation" eq $? 0
