@@ -59,22 +59,6 @@ is_package_type(const char *type)
     return false;
 }
 
-static bool
-is_text_type(const char *type)
-{
-    static const char *const types[] = {
-        "application/json", "application/yaml", "application/x-yaml",
-        "text/yaml", "text/plain", "text/x-yaml", NULL,
-    };
-
-    for (size_t i = 0; type && types[i]; i++) {
-        if (!strncasecmp(type, types[i], strlen(types[i]))) {
-            return true;
-        }
-    }
-    return !type;
-}
-
 /* The descriptor text of the request: the body itself, or the descriptor
  * file of a package.  '*owned' is set when the text must be freed. */
 static int
@@ -112,7 +96,7 @@ upload_text(struct slc_call *c, const char **text, size_t *size,
         *text = *owned;
         return 0;
     }
-    if (!is_text_type(type)) {
+    if (!slc_rest_is_text_type(type)) {
         return slc_rest_fail(c, 415, SLC_EINVALID,
                              "Content-Type '%s' is not supported: send a "
                              "descriptor (application/yaml, "

@@ -217,9 +217,13 @@ ns_show(struct slc_call *c)
     return rc;
 }
 
+/* Runs operation 'type' on the NS of the path.  'fields' checks the body;
+ * 'require' says whether its required fields must be there (instantiate
+ * takes the create request again, all of it optional). */
 static int
 ns_operation(struct slc_call *c, const char *type,
-             const struct slc_body_field *fields, const char *timeout_key)
+             const struct slc_body_field *fields, bool require,
+             const char *timeout_key)
 {
     struct slc_record rec;
     json_t *body = NULL;
@@ -235,7 +239,10 @@ ns_operation(struct slc_call *c, const char *type,
     } else if (!rc) {
         body = json_object();
     }
-    rc = rc ? rc : slc_rest_check_body(c, body, type, fields);
+    if (!rc) {
+        rc = require ? slc_rest_check_body(c, body, type, fields)
+                     : slc_rest_check_members(c, body, type, fields);
+    }
     if (!rc && !strcmp(type, "scale") &&
         strcmp(json_string_value(json_object_get(body, "scaleType")),
                "SCALE_VNF")) {
@@ -272,47 +279,24 @@ ns_operation(struct slc_call *c, const char *type,
     return rc;
 }
 
-static const struct slc_body_field instantiate_again_fields[] = {
-    {"nsName", SLC_BT_STR, false},
-    {"nsdId", SLC_BT_STR, false},
-    {"vimAccountId", SLC_BT_STR, false},
-    {"nsDescription", SLC_BT_STR | SLC_BT_NULL, false},
-    {"lcmOperationType", SLC_BT_STR, false},
-    {"nsInstanceId", SLC_BT_STR, false},
-    {"netsliceInstanceId", SLC_BT_STR, false},
-    {"nsr_id", SLC_BT_STR, false},
-    {"wimAccountId", SLC_BT_STR | SLC_BT_BOOL | SLC_BT_NULL, false},
-    {"placement-engine", SLC_BT_STR, false},
-    {"placement-constraints", SLC_BT_OBJ, false},
-    {"additionalParamsForNs", SLC_BT_OBJ | SLC_BT_NULL, false},
-    {"additionalParamsForVnf", SLC_BT_ARR, false},
-    {"ssh_keys", SLC_BT_ARR, false},
-    {"timeout_ns_deploy", SLC_BT_INT, false},
-    {"nsConfigTemplateId", SLC_BT_STR, false},
-    {"vduImage", SLC_BT_STR, false},
-    {"vnf", SLC_BT_ARR, false},
-    {"vld", SLC_BT_ARR, false},
-    {NULL},
-};
-
 static int
 ns_instantiate(struct slc_call *c)
 {
-    return ns_operation(c, "instantiate", instantiate_again_fields,
+    return ns_operation(c, "instantiate", instantiate_fields, false,
                         "timeout_ns_deploy");
 }
 
 static int
 ns_terminate(struct slc_call *c)
 {
-    return ns_operation(c, "terminate", terminate_fields,
+    return ns_operation(c, "terminate", terminate_fields, true,
                         "timeout_ns_terminate");
 }
 
 static int
 ns_scale(struct slc_call *c)
 {
-    return ns_operation(c, "scale", scale_fields, "timeout_ns_scale");
+    return ns_operation(c, "scale", scale_fields, true, "timeout_ns_scale");
 }
 
 /* DELETE ns_instances/{id}: 204, or 409 while instantiated. */

@@ -71,6 +71,22 @@ media_is(const char *type, const char *want)
            (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
+bool
+slc_rest_is_text_type(const char *type)
+{
+    static const char *const types[] = {
+        "application/json", "application/yaml", "application/x-yaml",
+        "text/yaml", "text/x-yaml", "text/plain", NULL,
+    };
+
+    for (size_t i = 0; type && types[i]; i++) {
+        if (media_is(type, types[i])) {
+            return true;
+        }
+    }
+    return !type;
+}
+
 int
 slc_rest_body(struct slc_call *c, json_t **out)
 {
@@ -80,10 +96,7 @@ slc_rest_body(struct slc_call *c, json_t **out)
     int rc;
 
     *out = NULL;
-    if (type && !media_is(type, "application/json") &&
-        !media_is(type, "application/yaml") &&
-        !media_is(type, "application/x-yaml") &&
-        !media_is(type, "text/yaml") && !media_is(type, "text/plain")) {
+    if (!slc_rest_is_text_type(type)) {
         return slc_rest_fail(c, 415, SLC_EINVALID,
                              "Content-Type '%s' is not supported here: send "
                              "application/json or application/yaml",
@@ -133,8 +146,8 @@ type_name(json_type t)
 }
 
 int
-slc_rest_check_body(struct slc_call *c, const json_t *body, const char *what,
-                    const struct slc_body_field *fields)
+slc_rest_check_members(struct slc_call *c, const json_t *body,
+                       const char *what, const struct slc_body_field *fields)
 {
     const char *key;
     const json_t *v;
@@ -161,13 +174,22 @@ slc_rest_check_body(struct slc_call *c, const json_t *body, const char *what,
                                  text ? "')" : "");
         }
     }
-    for (const struct slc_body_field *f = fields; f->key; f++) {
+    return 0;
+}
+
+int
+slc_rest_check_body(struct slc_call *c, const json_t *body, const char *what,
+                    const struct slc_body_field *fields)
+{
+    int rc = slc_rest_check_members(c, body, what, fields);
+
+    for (const struct slc_body_field *f = fields; !rc && f->key; f++) {
         if (f->required && !json_object_get(body, f->key)) {
-            return slc_rest_fail(c, 422, SLC_EINVALID,
-                                 "%s: field '%s' is required", what, f->key);
+            rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                               "%s: field '%s' is required", what, f->key);
         }
     }
-    return 0;
+    return rc;
 }
 
 void
@@ -444,29 +466,40 @@ split_path(const char *path, char *buf, size_t size,
     return tok ? MAX_SEGMENTS + 1 : n;
 }
 
-/* Matches 'pattern' against the segments; fills the {params}. */
+/* Matches 'pattern' against the segments of the request path, walking the
+ * pattern in place (this runs for every route of every request); fills
+ * the {params}. */
 static bool
 route_matches(const char *pattern, const char *const *segs, size_t n,
               const char **params, size_t *n_params)
 {
-    char buf[256];
-    const char *psegs[MAX_SEGMENTS];
-    size_t pn = split_path(pattern, buf, sizeof buf, psegs);
+    const char *p = pattern;
+    size_t i = 0;
 
     *n_params = 0;
-    if (pn != n) {
-        return false;
+    while (*p == '/') {
+        p++;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (psegs[i][0] == '{') {
+    for (; *p; i++) {
+        const char *end = strchr(p, '/');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+
+        if (i == n) {
+            return false;
+        }
+        if (*p == '{') {
             if (*n_params < SLC_REST_MAX_PARAMS) {
                 params[(*n_params)++] = segs[i];
             }
-        } else if (strcmp(psegs[i], segs[i])) {
+        } else if (strlen(segs[i]) != len || strncmp(p, segs[i], len)) {
             return false;
         }
+        p += len;
+        while (*p == '/') {
+            p++;
+        }
     }
-    return true;
+    return i == n;
 }
 
 static const struct slc_route *const route_tables[] = {

@@ -51,6 +51,9 @@ void slc_rest_handle(void *ctx, const struct slc_http_request *req,
 int slc_rest_fail(struct slc_call *c, unsigned status, int code,
                   const char *fmt, ...) SLC_PRINTF(4, 5);
 
+/* True for the media types of a JSON or YAML body (or none given). */
+bool slc_rest_is_text_type(const char *type);
+
 /* Parses the body as JSON or YAML (by Content-Type) into '*out' (new
  * reference).  400 for bad syntax or no body, 415 for other media types. */
 int slc_rest_body(struct slc_call *c, json_t **out);
@@ -100,6 +103,11 @@ struct slc_body_field {
  * key and the value. */
 int slc_rest_check_body(struct slc_call *c, const json_t *body,
                         const char *what, const struct slc_body_field *fields);
+/* The same without the 'required' check (a body that may omit fields the
+ * table requires elsewhere). */
+int slc_rest_check_members(struct slc_call *c, const json_t *body,
+                           const char *what,
+                           const struct slc_body_field *fields);
 
 /* The route tables of each API module, ending with {NULL}. */
 extern const struct slc_route slc_admin_routes[];
