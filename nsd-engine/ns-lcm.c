@@ -30,13 +30,13 @@ add_step(struct plan *pl, const char *action, const char *kind,
          const char *vim, const char *tag, const char *name, json_t *spec,
          json_t *deps, json_t *for_)
 {
-    json_array_append_new(
-        pl->steps,
-        json_pack("{ss ss ss ss ss ss so so so}", "action", action, "kind",
-                  kind, "vim", vim, "tag", tag, "name", name, "state",
-                  "PENDING", "spec", spec ? spec : json_object(), "deps",
-                  deps ? deps : json_array(), "for",
-                  for_ ? for_ : json_object()));
+    json_array_append_new(pl->steps,
+                          json_pack("{ss ss ss ss ss ss so so so}", "action",
+                                    action, "kind", kind, "vim", vim, "tag",
+                                    tag, "name", name, "state", "PENDING",
+                                    "spec", spec ? spec : json_object(),
+                                    "deps", deps ? deps : json_array(), "for",
+                                    for_ ? for_ : json_object()));
     return json_array_size(pl->steps) - 1;
 }
 
@@ -61,9 +61,9 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
     const char *member = slc_ns_str(vnfr, "member-vnf-index-ref");
     const char *vim = slc_ns_str(vnfr, "vim-account-id");
     const json_t *flavor = slc_ns_find(json_object_get(nsr, "flavor"), "id",
-                                   slc_ns_str(vdur, "ns-flavor-id"));
+                                       slc_ns_str(vdur, "ns-flavor-id"));
     const json_t *image = slc_ns_find(json_object_get(nsr, "image"), "id",
-                                  slc_ns_str(vdur, "ns-image-id"));
+                                      slc_ns_str(vdur, "ns-image-id"));
     json_t *ports = json_array(), *deps = json_array();
     char base[512], tag[700], name[700];
     const json_t *iface;
@@ -74,21 +74,19 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
              json_integer_value(json_object_get(vdur, "count-index")));
     json_array_foreach(json_object_get(vdur, "interfaces"), i, iface)
     {
-        const json_t *net = slc_ns_str(iface, "ns-vld-id")
-                                ? json_object_get(ns_nets,
-                                                  slc_ns_str(iface, "ns-vld-id"))
-                                : json_object_get(vnf_nets,
-                                                  slc_ns_str(iface, "vnf-vld-id")
-                                                      ?: "");
+        const json_t *net =
+            slc_ns_str(iface, "ns-vld-id")
+                ? json_object_get(ns_nets, slc_ns_str(iface, "ns-vld-id"))
+                : json_object_get(vnf_nets,
+                                  slc_ns_str(iface, "vnf-vld-id") ?: "");
         json_t *netref;
         size_t k;
 
         if (!net) {
             continue; /* not connected to any VL */
         }
-        netref = json_is_integer(net)
-                     ? json_pack("{sO}", "step", net)
-                     : json_incref((json_t *)net);
+        netref = json_is_integer(net) ? json_pack("{sO}", "step", net)
+                                      : json_incref((json_t *)net);
         snprintf(tag, sizeof tag, "%s:if:%s", base, slc_ns_str(iface, "name"));
         snprintf(name, sizeof name, "%s-%s-%s-%" JSON_INTEGER_FORMAT "-%s",
                  pl->ns_name, member, slc_ns_str(vdur, "vdu-id-ref"),
@@ -99,12 +97,13 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
                                vnic_of(slc_ns_str(iface, "type"))),
                      json_is_integer(net) ? json_pack("[O]", net) : NULL,
                      json_pack("{ss ss sI}", "what", "interface", "vdur",
-                               slc_ns_str(vdur, "_id"), "index", (json_int_t)i));
+                               slc_ns_str(vdur, "_id"), "index",
+                               (json_int_t)i));
         json_array_append_new(ports, json_pack("{sI}", "step", (json_int_t)k));
         json_array_append_new(deps, json_integer((json_int_t)k));
     }
-    snprintf(name, sizeof name, "%s-%s-%s-%" JSON_INTEGER_FORMAT,
-             pl->ns_name, member, slc_ns_str(vdur, "vdu-id-ref"),
+    snprintf(name, sizeof name, "%s-%s-%s-%" JSON_INTEGER_FORMAT, pl->ns_name,
+             member, slc_ns_str(vdur, "vdu-id-ref"),
              json_integer_value(json_object_get(vdur, "count-index")));
     add_step(pl, "create", "compute", vim, base, name,
              json_pack("{ss sO sO sO so sO*}", "image",
@@ -115,7 +114,8 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
                        "epa", json_object_get(flavor, "guest-epa")),
              deps,
              json_pack("{ss ss ss}", "what", "vdur", "vnfr",
-                       slc_ns_str(vnfr, "_id"), "vdur", slc_ns_str(vdur, "_id")));
+                       slc_ns_str(vnfr, "_id"), "vdur",
+                       slc_ns_str(vdur, "_id")));
 }
 
 /* The request's ip-profile subnet of NS VL 'vl', or NULL. */
@@ -142,13 +142,14 @@ plan_instantiate(struct plan *pl, const json_t *nsr, const json_t *vnfrs,
 
         snprintf(tag, sizeof tag, "nsr:%s:vld:%s", pl->nsr_id,
                  slc_ns_str(vl, "id"));
-        snprintf(name, sizeof name, "%s-%s", pl->ns_name, slc_ns_str(vl, "id"));
-        k = add_step(pl, "create", "network", pl->vim, tag, name,
-                     json_pack("{ss ss*}", "type", "ELAN", "cidr",
-                               requested_cidr(params, slc_ns_str(vl, "id"))),
-                     NULL,
-                     json_pack("{ss ss}", "what", "vld", "vld",
-                               slc_ns_str(vl, "id")));
+        snprintf(name, sizeof name, "%s-%s", pl->ns_name,
+                 slc_ns_str(vl, "id"));
+        k = add_step(
+            pl, "create", "network", pl->vim, tag, name,
+            json_pack("{ss ss*}", "type", "ELAN", "cidr",
+                      requested_cidr(params, slc_ns_str(vl, "id"))),
+            NULL,
+            json_pack("{ss ss}", "what", "vld", "vld", slc_ns_str(vl, "id")));
         json_object_set_new(ns_nets, slc_ns_str(vl, "id"),
                             json_integer((json_int_t)k));
     }
@@ -163,9 +164,11 @@ plan_instantiate(struct plan *pl, const json_t *nsr, const json_t *vnfrs,
             size_t k;
 
             snprintf(tag, sizeof tag, "nsr:%s:vnf:%s:vld:%s", pl->nsr_id,
-                     slc_ns_str(vnfr, "member-vnf-index-ref"), slc_ns_str(ivl, "id"));
+                     slc_ns_str(vnfr, "member-vnf-index-ref"),
+                     slc_ns_str(ivl, "id"));
             snprintf(name, sizeof name, "%s-%s-%s", pl->ns_name,
-                     slc_ns_str(vnfr, "member-vnf-index-ref"), slc_ns_str(ivl, "id"));
+                     slc_ns_str(vnfr, "member-vnf-index-ref"),
+                     slc_ns_str(ivl, "id"));
             k = add_step(pl, "create", "network",
                          slc_ns_str(vnfr, "vim-account-id"), tag, name,
                          json_pack("{ss}", "type", "ELAN"), NULL,
@@ -217,8 +220,9 @@ plan_deletes(struct plan *pl, const json_t *resources, const char *prefix)
                 (prefix && !tag_under(slc_ns_str(r, "tag"), prefix))) {
                 continue;
             }
-            k = add_step(pl, "delete", slc_ns_str(r, "kind"), slc_ns_str(r, "vim"),
-                         slc_ns_str(r, "tag"), slc_ns_str(r, "name") ?: "",
+            k = add_step(pl, "delete", slc_ns_str(r, "kind"),
+                         slc_ns_str(r, "vim"), slc_ns_str(r, "tag"),
+                         slc_ns_str(r, "name") ?: "",
                          json_deep_copy(json_object_get(r, "spec")),
                          rank ? json_deep_copy(by_rank[rank - 1]) : NULL,
                          json_deep_copy(json_object_get(r, "for")));
@@ -241,11 +245,11 @@ deployed_nets(const json_t *nsr, const char *vnfr_id)
     const json_t *r;
     size_t i;
 
-    json_array_foreach(json_object_get(json_object_get(json_object_get(
-                                           nsr, "_admin"),
-                                           "deployed"),
-                                       "resources"),
-                       i, r)
+    json_array_foreach(
+        json_object_get(
+            json_object_get(json_object_get(nsr, "_admin"), "deployed"),
+            "resources"),
+        i, r)
     {
         const json_t *f = json_object_get(r, "for");
         const char *what = slc_ns_str(f, "what");
@@ -292,22 +296,21 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
         return slc_error_prefix(err, "scale: vnfd '%s'",
                                 slc_ns_str(vnfr, "vnfd-ref"));
     }
-    aspect = slc_ns_find(json_object_get(json_array_get(json_object_get(vnfd.doc,
-                                                                    "df"),
-                                                    0),
-                                     "scaling-aspect"),
-                     "id", aspect_id);
+    aspect = slc_ns_find(
+        json_object_get(json_array_get(json_object_get(vnfd.doc, "df"), 0),
+                        "scaling-aspect"),
+        "id", aspect_id);
     if (!aspect) {
         slc_record_clear(&vnfd);
-        return slc_error_set(err, SLC_EINVALID,
-                             "scale: vnfd '%s' has no scaling-aspect '%s'",
-                             slc_ns_str(vnfr, "vnfd-ref"),
-                             aspect_id ? aspect_id : "");
+        return slc_error_set(
+            err, SLC_EINVALID, "scale: vnfd '%s' has no scaling-aspect '%s'",
+            slc_ns_str(vnfr, "vnfd-ref"), aspect_id ? aspect_id : "");
     }
-    max = (json_int_t)slc_ns_number(json_object_get(aspect, "max-scale-level"));
-    sg = slc_ns_find(json_object_get(json_object_get(vnfr, "_admin"),
-                                 "scaling-group"),
-                 "name", aspect_id);
+    max =
+        (json_int_t)slc_ns_number(json_object_get(aspect, "max-scale-level"));
+    sg = slc_ns_find(
+        json_object_get(json_object_get(vnfr, "_admin"), "scaling-group"),
+        "name", aspect_id);
     nb = json_integer_value(json_object_get(sg, "nb-scale-op"));
     if (out && nb + 1 > (max > 0 ? max : 1)) {
         rc = slc_error_set(err, SLC_ECONFLICT,
@@ -321,21 +324,22 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
                            aspect_id, member);
     }
     json_object_set_new(op_admin, "scale",
-                        json_pack("{ss ss ss sb}", "vnfr", slc_ns_str(vnfr, "_id"),
-                                  "aspect", aspect_id, "member", member,
-                                  "out", out));
-    json_array_foreach(json_object_get(json_array_get(json_object_get(
-                                           json_object_get(
-                                               aspect, "aspect-delta-details"),
-                                           "deltas"),
-                                       0),
-                       "vdu-delta"),
-                       i, delta)
+                        json_pack("{ss ss ss sb}", "vnfr",
+                                  slc_ns_str(vnfr, "_id"), "aspect", aspect_id,
+                                  "member", member, "out", out));
+    json_array_foreach(
+        json_object_get(
+            json_array_get(
+                json_object_get(
+                    json_object_get(aspect, "aspect-delta-details"), "deltas"),
+                0),
+            "vdu-delta"),
+        i, delta)
     {
         json_int_t n = (json_int_t)slc_ns_number(
             json_object_get(delta, "number-of-instances"));
         const json_t *vdu = slc_ns_find(json_object_get(vnfd.doc, "vdu"), "id",
-                                    slc_ns_str(delta, "id"));
+                                        slc_ns_str(delta, "id"));
         const json_t *vdurs = json_object_get(vnfr, "vdur");
 
         if (rc || !vdu) {
@@ -351,10 +355,11 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
                 json_int_t ci =
                     json_integer_value(json_object_get(v, "count-index"));
 
-                if (!strcmp(slc_ns_str(v, "vdu-id-ref"), slc_ns_str(vdu, "id")) &&
-                    ci > top && !slc_ns_has(json_object_get(
-                                                   op_admin, "removed_vdur"),
-                                               slc_ns_str(v, "_id"))) {
+                if (!strcmp(slc_ns_str(v, "vdu-id-ref"),
+                            slc_ns_str(vdu, "id")) &&
+                    ci > top &&
+                    !slc_ns_has(json_object_get(op_admin, "removed_vdur"),
+                                slc_ns_str(v, "_id"))) {
                     top = ci;
                     last = v;
                 }
@@ -384,9 +389,10 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
                                             json_string(slc_ns_str(vl, "id")));
                     }
                 }
-                nv = slc_ns_make_vdur(cp_vl, vnfd.doc, vdu, member, next,
-                               last ? slc_ns_str(last, "ns-flavor-id") : "0",
-                               last ? slc_ns_str(last, "ns-image-id") : "0");
+                nv = slc_ns_make_vdur(
+                    cp_vl, vnfd.doc, vdu, member, next,
+                    last ? slc_ns_str(last, "ns-flavor-id") : "0",
+                    last ? slc_ns_str(last, "ns-image-id") : "0");
                 plan_vdur(pl, nsr, vnfr, nv, ns_nets, vnf_nets);
                 json_array_append_new(added, nv);
                 json_decref(ns_nets);
@@ -397,17 +403,18 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
 
                 snprintf(prefix, sizeof prefix,
                          "nsr:%s:vnf:%s:vdu:%s:%" JSON_INTEGER_FORMAT,
-                         pl->nsr_id, member, slc_ns_str(last, "vdu-id-ref"), top);
-                plan_deletes(pl,
-                             json_object_get(json_object_get(
-                                                 json_object_get(nsr,
-                                                                 "_admin"),
-                                                 "deployed"),
-                                             "resources"),
-                             prefix);
-                json_array_append_new(json_object_get(op_admin,
-                                                      "removed_vdur"),
-                                      json_string(slc_ns_str(last, "_id")));
+                         pl->nsr_id, member, slc_ns_str(last, "vdu-id-ref"),
+                         top);
+                plan_deletes(
+                    pl,
+                    json_object_get(
+                        json_object_get(json_object_get(nsr, "_admin"),
+                                        "deployed"),
+                        "resources"),
+                    prefix);
+                json_array_append_new(
+                    json_object_get(op_admin, "removed_vdur"),
+                    json_string(slc_ns_str(last, "_id")));
             }
         }
     }
@@ -482,25 +489,25 @@ slc_ns_op_create(struct slc_store *st, const char *nsr_id, const char *type,
         pl.nsr_id = nsr.id;
         pl.vim = slc_ns_str(nsr.doc, "datacenter");
         pl.ns_name = slc_ns_str(nsr.doc, "name");
-        admin = json_pack("{sf sf sO sO s[] s[] sf}", "created", now,
-                          "modified", now, "projects_read",
-                          json_object_get(json_object_get(nsr.doc, "_admin"),
-                                          "projects_read"),
-                          "projects_write",
-                          json_object_get(json_object_get(nsr.doc, "_admin"),
-                                          "projects_write"),
-                          "new_vdur", "removed_vdur", "deadline",
-                          now + timeout);
+        admin =
+            json_pack("{sf sf sO sO s[] s[] sf}", "created", now, "modified",
+                      now, "projects_read",
+                      json_object_get(json_object_get(nsr.doc, "_admin"),
+                                      "projects_read"),
+                      "projects_write",
+                      json_object_get(json_object_get(nsr.doc, "_admin"),
+                                      "projects_write"),
+                      "new_vdur", "removed_vdur", "deadline", now + timeout);
         if (!strcmp(type, "instantiate")) {
             plan_instantiate(&pl, nsr.doc, vnfrs, params);
         } else if (!strcmp(type, "terminate")) {
-            plan_deletes(&pl,
-                         json_object_get(json_object_get(
-                                             json_object_get(nsr.doc,
-                                                             "_admin"),
-                                             "deployed"),
-                                         "resources"),
-                         NULL);
+            plan_deletes(
+                &pl,
+                json_object_get(
+                    json_object_get(json_object_get(nsr.doc, "_admin"),
+                                    "deployed"),
+                    "resources"),
+                NULL);
         } else {
             rc = plan_scale(st, &pl, nsr.doc, vnfrs, params, admin, err);
         }
@@ -531,8 +538,7 @@ slc_ns_op_create(struct slc_store *st, const char *nsr_id, const char *type,
                             json_string(link));
         json_object_set_new(nsr.doc, "currentOperation",
                             json_string(op_marks[m].current));
-        json_object_set_new(nsr.doc, "currentOperationID",
-                            json_string(op_id));
+        json_object_set_new(nsr.doc, "currentOperationID", json_string(op_id));
         json_object_set_new(nsr.doc, "operational-status",
                             json_string(op_marks[m].opstatus));
         if (op_marks[m].nsstate) {
@@ -547,10 +553,10 @@ slc_ns_op_create(struct slc_store *st, const char *nsr_id, const char *type,
                             json_string("processing"));
         json_object_set_new(nadmin, "nslcmop", json_string(op_id));
         json_object_set_new(nadmin, "modified", json_real(now));
-        rc = slc_store_put(st, "nslcmops", &orec, NULL, SLC_REV_NEW, NULL,
-                           err);
-        rc = rc ? rc : slc_store_put(st, "nsrs", &nsr, NULL, nsr.rev, NULL,
-                                     err);
+        rc =
+            slc_store_put(st, "nslcmops", &orec, NULL, SLC_REV_NEW, NULL, err);
+        rc = rc ? rc
+                : slc_store_put(st, "nsrs", &nsr, NULL, nsr.rev, NULL, err);
     }
     rc = rc ? rc : slc_store_commit(st, err);
     if (rc) {
@@ -597,14 +603,14 @@ apply_created(json_t *nsr, json_t *vnfrs, const json_t *s)
 
     if (!strcmp(what, "vld")) {
         json_t *vl = slc_ns_find(json_object_get(nsr, "vld"), "id",
-                             slc_ns_str(f, "vld"));
+                                 slc_ns_str(f, "vld"));
 
         json_object_set_new(vl, "vim-id", json_string(vim_id));
         json_object_set_new(vl, "status", json_string("ACTIVE"));
     } else if (!strcmp(what, "vnf-vld")) {
         vnfr = slc_ns_find(vnfrs, "_id", slc_ns_str(f, "vnfr"));
         json_object_set_new(slc_ns_find(json_object_get(vnfr, "vld"), "id",
-                                    slc_ns_str(f, "vld")),
+                                        slc_ns_str(f, "vld")),
                             "vim-id", json_string(vim_id));
     } else if (!strcmp(what, "vdur")) {
         vdur = find_vdur(vnfrs, slc_ns_str(f, "vdur"), &vnfr);
@@ -617,9 +623,9 @@ apply_created(json_t *nsr, json_t *vnfrs, const json_t *s)
         json_t *iface;
 
         vdur = find_vdur(vnfrs, slc_ns_str(f, "vdur"), &vnfr);
-        iface = json_array_get(json_object_get(vdur, "interfaces"),
-                               (size_t)json_integer_value(
-                                   json_object_get(f, "index")));
+        iface = json_array_get(
+            json_object_get(vdur, "interfaces"),
+            (size_t)json_integer_value(json_object_get(f, "index")));
         json_object_set_new(iface, "vim-interface-id", json_string(vim_id));
         json_object_set(iface, "mac-address",
                         json_object_get(info, "mac_address") ?: json_null());
@@ -647,7 +653,7 @@ apply_deleted(json_t *nsr, json_t *vnfrs, const json_t *s)
 
     if (!strcmp(what, "vld")) {
         json_t *vl = slc_ns_find(json_object_get(nsr, "vld"), "id",
-                             slc_ns_str(f, "vld"));
+                                 slc_ns_str(f, "vld"));
 
         json_object_set_new(vl, "vim-id", json_null());
         json_object_set_new(vl, "status", json_null());
@@ -677,19 +683,18 @@ update_resources(json_t *resources, const json_t *steps)
         if (!vim_id) {
             continue;
         }
-        if (create && (!strcmp(state, "DONE") ||
-                       (!strcmp(state, "FAILED") &&
-                        json_object_get(s, "vim_id")))) {
+        if (create &&
+            (!strcmp(state, "DONE") ||
+             (!strcmp(state, "FAILED") && json_object_get(s, "vim_id")))) {
             json_array_append_new(
-                resources,
-                json_pack("{sO sO sO sO sO sO* sO*}", "kind",
-                          json_object_get(s, "kind"), "vim",
-                          json_object_get(s, "vim"), "vim_id",
-                          json_object_get(s, "vim_id"), "tag",
-                          json_object_get(s, "tag"), "name",
-                          json_object_get(s, "name"), "spec",
-                          json_object_get(s, "spec"), "for",
-                          json_object_get(s, "for")));
+                resources, json_pack("{sO sO sO sO sO sO* sO*}", "kind",
+                                     json_object_get(s, "kind"), "vim",
+                                     json_object_get(s, "vim"), "vim_id",
+                                     json_object_get(s, "vim_id"), "tag",
+                                     json_object_get(s, "tag"), "name",
+                                     json_object_get(s, "name"), "spec",
+                                     json_object_get(s, "spec"), "for",
+                                     json_object_get(s, "for")));
         } else if (!create && !strcmp(state, "DONE")) {
             size_t j;
             json_t *r;
@@ -723,8 +728,8 @@ finish_scale(json_t *nsr, json_t *vnfrs, const json_t *op_admin, bool ok)
 {
     const json_t *sc = json_object_get(op_admin, "scale");
     json_t *vnfr = slc_ns_find(vnfrs, "_id", slc_ns_str(sc, "vnfr"));
-    json_t *groups = json_object_get(json_object_get(vnfr, "_admin"),
-                                     "scaling-group");
+    json_t *groups =
+        json_object_get(json_object_get(vnfr, "_admin"), "scaling-group");
     json_t *g = slc_ns_find(groups, "name", slc_ns_str(sc, "aspect"));
     bool out = json_is_true(json_object_get(sc, "out"));
     const json_t *x;
@@ -734,8 +739,8 @@ finish_scale(json_t *nsr, json_t *vnfrs, const json_t *op_admin, bool ok)
         return;
     }
     if (!g) {
-        g = json_pack("{ss si}", "name", slc_ns_str(sc, "aspect"), "nb-scale-op",
-                      0);
+        g = json_pack("{ss si}", "name", slc_ns_str(sc, "aspect"),
+                      "nb-scale-op", 0);
         json_array_append_new(groups, g);
     }
     json_object_set_new(
@@ -763,9 +768,9 @@ store_outcome(struct slc_store *st, struct slc_record *nsr, json_t *vnfrs,
 {
     json_t *v;
     size_t i;
-    int rc = remove ? slc_store_del(st, "nsrs", nsr->id, nsr->rev, err)
-                    : slc_store_put(st, "nsrs", nsr, NULL, nsr->rev, NULL,
-                                    err);
+    int rc = remove
+                 ? slc_store_del(st, "nsrs", nsr->id, nsr->rev, err)
+                 : slc_store_put(st, "nsrs", nsr, NULL, nsr->rev, NULL, err);
 
     json_array_foreach(vnfrs, i, v)
     {
@@ -779,8 +784,8 @@ store_outcome(struct slc_store *st, struct slc_record *nsr, json_t *vnfrs,
             break;
         }
         rc = remove ? slc_store_del(st, "vnfrs", vr.id, SLC_REV_ANY, err)
-                    : slc_store_put(st, "vnfrs", &vr, NULL, SLC_REV_ANY,
-                                    NULL, err);
+                    : slc_store_put(st, "vnfrs", &vr, NULL, SLC_REV_ANY, NULL,
+                                    err);
     }
     return rc;
 }
@@ -799,7 +804,8 @@ slc_ns_op_finish(struct slc_store *st, json_t *op, double now,
     json_t *vnfrs = NULL, *nadmin, *resources;
     const json_t *s;
     size_t i;
-    int rc = slc_store_get(st, "nsrs", slc_ns_str(op, "nsInstanceId"), &nsr, err);
+    int rc =
+        slc_store_get(st, "nsrs", slc_ns_str(op, "nsInstanceId"), &nsr, err);
 
     rc = rc ? rc : slc_ns_load_vnfrs(st, nsr.id, &vnfrs, err);
     if (rc) {
@@ -807,8 +813,8 @@ slc_ns_op_finish(struct slc_store *st, json_t *op, double now,
         return rc == SLC_ENOTFOUND ? 0 : rc; /* the NS went away (FORCE) */
     }
     nadmin = json_object_get(nsr.doc, "_admin");
-    resources = json_object_get(json_object_get(nadmin, "deployed"),
-                                "resources");
+    resources =
+        json_object_get(json_object_get(nadmin, "deployed"), "resources");
     if (!strcmp(type, "scale") && ok) {
         const json_t *sc = json_object_get(op_admin, "scale");
         json_t *vnfr = slc_ns_find(vnfrs, "_id", slc_ns_str(sc, "vnfr"));
@@ -843,18 +849,18 @@ slc_ns_op_finish(struct slc_store *st, json_t *op, double now,
         bool left = json_array_size(resources) > 0;
 
         json_object_set_new(nsr.doc, "nsState",
-                            json_string(ok ? "READY"
-                                           : left ? "BROKEN"
-                                                  : "NOT_INSTANTIATED"));
+                            json_string(ok     ? "READY"
+                                        : left ? "BROKEN"
+                                               : "NOT_INSTANTIATED"));
         json_object_set_new(nsr.doc, "operational-status",
                             json_string(ok ? "running" : "failed"));
         json_object_set_new(nsr.doc, "config-status",
                             json_string(ok ? "configured" : "failed"));
-        json_object_set_new(nadmin, "nsState",
-                            json_string(ok || left ? "INSTANTIATED"
-                                                   : "NOT_INSTANTIATED"));
-        set_vnfrs_state(vnfrs, ok || left ? "INSTANTIATED"
-                                          : "NOT_INSTANTIATED");
+        json_object_set_new(
+            nadmin, "nsState",
+            json_string(ok || left ? "INSTANTIATED" : "NOT_INSTANTIATED"));
+        set_vnfrs_state(vnfrs,
+                        ok || left ? "INSTANTIATED" : "NOT_INSTANTIATED");
     } else if (!strcmp(type, "terminate")) {
         json_object_set_new(nsr.doc, "nsState",
                             json_string(ok ? "NOT_INSTANTIATED" : "BROKEN"));
@@ -870,9 +876,9 @@ slc_ns_op_finish(struct slc_store *st, json_t *op, double now,
                 json_object_get(op, "operationParams"), "autoremove"));
         }
     } else {
-        json_object_set_new(nsr.doc, "nsState",
-                            json_string(!strcmp(state, "FAILED") ? "DEGRADED"
-                                                                 : "READY"));
+        json_object_set_new(
+            nsr.doc, "nsState",
+            json_string(!strcmp(state, "FAILED") ? "DEGRADED" : "READY"));
         json_object_set_new(nsr.doc, "operational-status",
                             json_string("running"));
     }

@@ -54,7 +54,8 @@ slc_ns_has(const json_t *list, const char *value)
 /* Reads a record by _id, or by name when 'by_name' and no _id matches. */
 int
 slc_ns_get_record(struct slc_store *st, const char *coll, const char *what,
-        const char *key, struct slc_record *out, struct slc_error *err)
+                  const char *key, struct slc_record *out,
+                  struct slc_error *err)
 {
     int rc = slc_store_get(st, coll, key, out, err);
 
@@ -74,9 +75,9 @@ struct build {
     struct slc_store *st;
     const json_t *req;
     json_t *nsr;
-    json_t *vnfrs;            /* [VNFR docs] */
+    json_t *vnfrs; /* [VNFR docs] */
     json_t *links;
-    json_t *cp_vl;            /* "<member>/<ext-cpd>" -> NS VL id */
+    json_t *cp_vl; /* "<member>/<ext-cpd>" -> NS VL id */
     struct slc_error *err;
 };
 
@@ -84,7 +85,7 @@ static const char *
 vl_of_profile(const json_t *df, const char *profile)
 {
     const json_t *p = slc_ns_find(json_object_get(df, "virtual-link-profile"),
-                              "id", profile);
+                                  "id", profile);
 
     return p ? slc_ns_str(p, "virtual-link-desc-id") : profile;
 }
@@ -93,12 +94,12 @@ static json_int_t
 vdu_count(const json_t *vnfd, const char *vdu)
 {
     const json_t *df = json_array_get(json_object_get(vnfd, "df"), 0);
-    const json_t *lvl = json_array_get(
-        json_object_get(df, "instantiation-level"), 0);
-    const json_t *vl = slc_ns_find(json_object_get(lvl, "vdu-level"), "vdu-id",
-                               vdu);
-    const json_t *prof = slc_ns_find(json_object_get(df, "vdu-profile"), "id",
-                                 vdu);
+    const json_t *lvl =
+        json_array_get(json_object_get(df, "instantiation-level"), 0);
+    const json_t *vl =
+        slc_ns_find(json_object_get(lvl, "vdu-level"), "vdu-id", vdu);
+    const json_t *prof =
+        slc_ns_find(json_object_get(df, "vdu-profile"), "id", vdu);
     json_int_t n = 1;
 
     if (vl && json_is_integer(json_object_get(vl, "number-of-instances"))) {
@@ -125,9 +126,9 @@ static json_t *
 make_flavor(const json_t *vnfd, const json_t *vdu, const char *member,
             size_t index)
 {
-    const json_t *vcd = slc_ns_find(json_object_get(vnfd,
-                                                "virtual-compute-desc"),
-                                "id", slc_ns_str(vdu, "virtual-compute-desc"));
+    const json_t *vcd =
+        slc_ns_find(json_object_get(vnfd, "virtual-compute-desc"), "id",
+                    slc_ns_str(vdu, "virtual-compute-desc"));
     const json_t *vcpu = json_object_get(vcd, "virtual-cpu");
     const json_t *vmem = json_object_get(vcd, "virtual-memory");
     double cpus = slc_ns_number(json_object_get(vcpu, "num-virtual-cpu"));
@@ -139,9 +140,9 @@ make_flavor(const json_t *vnfd, const json_t *vdu, const char *member,
 
     json_array_foreach(json_object_get(vdu, "virtual-storage-desc"), i, sid)
     {
-        const json_t *vsd = slc_ns_find(json_object_get(vnfd,
-                                                    "virtual-storage-desc"),
-                                    "id", json_string_value(sid));
+        const json_t *vsd =
+            slc_ns_find(json_object_get(vnfd, "virtual-storage-desc"), "id",
+                        json_string_value(sid));
 
         disk += slc_ns_number(json_object_get(vsd, "size-of-storage"));
     }
@@ -176,8 +177,8 @@ ext_cpd_of(const json_t *vnfd, const char *vdu, const char *cpd)
 
 json_t *
 slc_ns_make_vdur(const json_t *cp_vl, const json_t *vnfd, const json_t *vdu,
-          const char *member, json_int_t count_index, const char *flavor_id,
-          const char *image_id)
+                 const char *member, json_int_t count_index,
+                 const char *flavor_id, const char *image_id)
 {
     char id[SLC_UUID_STR_SIZE], key[512];
     json_t *ifaces = json_array();
@@ -198,8 +199,8 @@ slc_ns_make_vdur(const json_t *cp_vl, const json_t *vnfd, const json_t *vdu,
             vnir)
         {
             const json_t *vi = json_object_get(vnir, "virtual-interface");
-            const json_t *ext = ext_cpd_of(vnfd, slc_ns_str(vdu, "id"),
-                                           slc_ns_str(c, "id"));
+            const json_t *ext =
+                ext_cpd_of(vnfd, slc_ns_str(vdu, "id"), slc_ns_str(c, "id"));
             json_t *iface = json_pack(
                 "{ss sO* ss sn sn}", "name", slc_ns_str(vnir, "name"),
                 "position", json_object_get(vnir, "position"), "type",
@@ -207,15 +208,16 @@ slc_ns_make_vdur(const json_t *cp_vl, const json_t *vnfd, const json_t *vdu,
                 "mac-address", "ip-address");
 
             if (slc_ns_str(c, "int-virtual-link-desc")) {
-                json_object_set_new(iface, "vnf-vld-id",
-                                    json_string(slc_ns_str(
-                                        c, "int-virtual-link-desc")));
+                json_object_set_new(
+                    iface, "vnf-vld-id",
+                    json_string(slc_ns_str(c, "int-virtual-link-desc")));
                 json_object_set_new(iface, "internal-connection-point-ref",
                                     json_string(slc_ns_str(c, "id")));
             } else if (ext) {
                 const char *vl;
 
-                snprintf(key, sizeof key, "%s/%s", member, slc_ns_str(ext, "id"));
+                snprintf(key, sizeof key, "%s/%s", member,
+                         slc_ns_str(ext, "id"));
                 vl = json_string_value(json_object_get(cp_vl, key));
                 json_object_set_new(iface, "external-connection-point-ref",
                                     json_string(slc_ns_str(ext, "id")));
@@ -223,18 +225,19 @@ slc_ns_make_vdur(const json_t *cp_vl, const json_t *vnfd, const json_t *vdu,
                     json_object_set_new(iface, "ns-vld-id", json_string(vl));
                 }
                 if (slc_ns_str(vnfd, "mgmt-cp") &&
-                    !strcmp(slc_ns_str(vnfd, "mgmt-cp"), slc_ns_str(ext, "id"))) {
+                    !strcmp(slc_ns_str(vnfd, "mgmt-cp"),
+                            slc_ns_str(ext, "id"))) {
                     json_object_set_new(iface, "mgmt-vnf", json_true());
-                    json_object_set_new(iface, "mgmt-interface",
-                                        json_true());
+                    json_object_set_new(iface, "mgmt-interface", json_true());
                 }
             }
             json_array_append_new(ifaces, iface);
         }
     }
-    return json_pack("{ss ss ss ss sI sn sn sn ss ss so}", "_id", id, "id",
-                     id, "vdu-id-ref", slc_ns_str(vdu, "id"), "vdu-name",
-                     slc_ns_str(vdu, "name") ? slc_ns_str(vdu, "name") : slc_ns_str(vdu, "id"),
+    return json_pack("{ss ss ss ss sI sn sn sn ss ss so}", "_id", id, "id", id,
+                     "vdu-id-ref", slc_ns_str(vdu, "id"), "vdu-name",
+                     slc_ns_str(vdu, "name") ? slc_ns_str(vdu, "name")
+                                             : slc_ns_str(vdu, "id"),
                      "count-index", count_index, "ip-address", "status",
                      "vim-id", "ns-flavor-id", flavor_id, "ns-image-id",
                      image_id, "interfaces", ifaces);
@@ -274,10 +277,11 @@ build_vnfr(struct build *b, const json_t *profile, const char *nsr_id,
     json_array_foreach(json_object_get(vnfd, "ext-cpd"), i, x)
     {
         json_array_append_new(
-            cps, json_pack("{ss ss ss ss*}", "name", slc_ns_str(x, "id"), "id",
-                           slc_ns_str(x, "id"), "connection-point-id",
-                           slc_ns_str(x, "id"), "connection-point-vdu-id",
-                           slc_ns_str(json_object_get(x, "int-cpd"), "vdu-id")));
+            cps,
+            json_pack("{ss ss ss ss*}", "name", slc_ns_str(x, "id"), "id",
+                      slc_ns_str(x, "id"), "connection-point-id",
+                      slc_ns_str(x, "id"), "connection-point-vdu-id",
+                      slc_ns_str(json_object_get(x, "int-cpd"), "vdu-id")));
     }
     json_array_foreach(json_object_get(vnfd, "int-virtual-link-desc"), i, x)
     {
@@ -289,10 +293,10 @@ build_vnfr(struct build *b, const json_t *profile, const char *nsr_id,
     json_array_foreach(json_object_get(vnfd, "vdu"), i, x)
     {
         json_int_t n = vdu_count(vnfd, slc_ns_str(x, "id"));
-        json_t *flavor = make_flavor(vnfd, x, member,
-                                     json_array_size(flavors));
+        json_t *flavor =
+            make_flavor(vnfd, x, member, json_array_size(flavors));
         const json_t *swi = slc_ns_find(json_object_get(vnfd, "sw-image-desc"),
-                                    "id", slc_ns_str(x, "sw-image-desc"));
+                                        "id", slc_ns_str(x, "sw-image-desc"));
         char image_id[24];
 
         snprintf(image_id, sizeof image_id, "%zu", json_array_size(images));
@@ -303,15 +307,15 @@ build_vnfr(struct build *b, const json_t *profile, const char *nsr_id,
                                                        ?: "",
                               "name", slc_ns_str(swi, "name")));
         for (json_int_t k = 0; k < n; k++) {
-            json_array_append_new(vdurs, slc_ns_make_vdur(b->cp_vl, vnfd, x, member, k,
-                                                   slc_ns_str(flavor, "id"),
-                                                   image_id));
+            json_array_append_new(
+                vdurs, slc_ns_make_vdur(b->cp_vl, vnfd, x, member, k,
+                                        slc_ns_str(flavor, "id"), image_id));
         }
         json_array_append_new(flavors, flavor);
     }
     vnfr = json_pack(
-        "{ss ss ss ss ss ss ss sn so so so sf s{ss s[s] s[s] s[]}}", "_id",
-        id, "id", id, "nsr-id-ref", nsr_id, "member-vnf-index-ref", member,
+        "{ss ss ss ss ss ss ss sn so so so sf s{ss s[s] s[s] s[]}}", "_id", id,
+        "id", id, "nsr-id-ref", nsr_id, "member-vnf-index-ref", member,
         "vnfd-ref", slc_ns_str(vnfd, "id"), "vnfd-id", vnfd_rec.id,
         "vim-account-id", vim, "ip-address", "connection-point", cps, "vld",
         vlds, "vdur", vdurs, "created-time", now, "_admin", "nsState",
@@ -323,8 +327,8 @@ build_vnfr(struct build *b, const json_t *profile, const char *nsr_id,
     if (!slc_ns_has(json_object_get(b->nsr, "vnfd-id"), vnfd_rec.id)) {
         json_array_append_new(json_object_get(b->nsr, "vnfd-id"),
                               json_string(vnfd_rec.id));
-        json_array_append_new(b->links,
-                              json_pack("[ss]", "vnfds", slc_ns_str(vnfd, "id")));
+        json_array_append_new(
+            b->links, json_pack("[ss]", "vnfds", slc_ns_str(vnfd, "id")));
     }
     slc_record_clear(&vnfd_rec);
     return 0;
@@ -355,8 +359,8 @@ map_connectivity(struct build *b, const json_t *nsd, const json_t *df)
         json_array_foreach(json_object_get(p, "virtual-link-connectivity"), j,
                            vlc)
         {
-            const char *vlid = vl_of_profile(
-                df, slc_ns_str(vlc, "virtual-link-profile-id"));
+            const char *vlid =
+                vl_of_profile(df, slc_ns_str(vlc, "virtual-link-profile-id"));
             json_t *nsvl = slc_ns_find(vlds, "id", vlid);
             const json_t *cc;
 
@@ -365,17 +369,17 @@ map_connectivity(struct build *b, const json_t *nsd, const json_t *df)
             {
                 char key[512];
 
-                if (!nsvl || strcmp(slc_ns_str(cc, "constituent-base-element-id")
-                                        ?: "",
-                                    slc_ns_str(p, "id"))) {
+                if (!nsvl ||
+                    strcmp(slc_ns_str(cc, "constituent-base-element-id") ?: "",
+                           slc_ns_str(p, "id"))) {
                     continue;
                 }
                 json_array_append_new(
                     json_object_get(nsvl, "vnfd-connection-point-ref"),
                     json_pack("{ss ss ss}", "member-vnf-index-ref",
                               slc_ns_str(p, "id"), "vnfd-connection-point-ref",
-                              slc_ns_str(cc, "constituent-cpd-id"), "vnfd-id-ref",
-                              slc_ns_str(p, "vnfd-id")));
+                              slc_ns_str(cc, "constituent-cpd-id"),
+                              "vnfd-id-ref", slc_ns_str(p, "vnfd-id")));
                 snprintf(key, sizeof key, "%s/%s", slc_ns_str(p, "id"),
                          slc_ns_str(cc, "constituent-cpd-id"));
                 json_object_set_new(b->cp_vl, key, json_string(vlid));
@@ -405,8 +409,9 @@ store_records(struct slc_store *st, const json_t *nsr, const json_t *vnfrs,
             .doc = (json_t *)v,
         };
 
-        rc = rc ? rc : slc_store_put(st, "vnfrs", &vr, NULL, SLC_REV_NEW,
-                                     NULL, err);
+        rc =
+            rc ? rc
+               : slc_store_put(st, "vnfrs", &vr, NULL, SLC_REV_NEW, NULL, err);
     }
     return rc;
 }
@@ -419,13 +424,23 @@ new_nsr(const json_t *req, const char *id, json_t *nsd, const char *nsd_id,
     const char *name = slc_ns_str(req, "nsName");
     json_t *nsr = json_object();
     static const char *const nulls[] = {
-        "currentOperationID", "errorDescription", "errorDetail",
-        "deploymentStatus", "configurationStatus", "vcaStatus",
-        "orchestration-progress", NULL,
+        "currentOperationID",
+        "errorDescription",
+        "errorDetail",
+        "deploymentStatus",
+        "configurationStatus",
+        "vcaStatus",
+        "orchestration-progress",
+        NULL,
     };
     static const char *const lists[] = {
-        "constituent-vnfr-ref", "vnfd-id", "vld", "flavor", "image",
-        "vnffgd", NULL,
+        "constituent-vnfr-ref",
+        "vnfd-id",
+        "vld",
+        "flavor",
+        "image",
+        "vnffgd",
+        NULL,
     };
 
     if (!nsr) {
@@ -454,19 +469,20 @@ new_nsr(const json_t *req, const char *id, json_t *nsd, const char *nsd_id,
     }
     json_object_set_new(nsr, "nsd-ref", json_string(slc_ns_str(nsd, "id")));
     json_object_set_new(nsr, "nsd-id", json_string(nsd_id));
-    json_object_set_new(nsr, "nsd-name-ref",
-                        json_string(slc_ns_str(nsd, "name") ?: slc_ns_str(nsd, "id")));
+    json_object_set_new(
+        nsr, "nsd-name-ref",
+        json_string(slc_ns_str(nsd, "name") ?: slc_ns_str(nsd, "id")));
     json_object_set_new(nsr, "nsd", nsd);
     json_object_set_new(nsr, "datacenter", json_string(vim_id));
     json_object_set_new(nsr, "resource-orchestrator", json_string("slicer"));
     json_object_set_new(nsr, "instantiate_params", json_deep_copy(req));
     json_object_set_new(nsr, "create-time", json_real(now));
-    json_object_set_new(
-        nsr, "_admin",
-        json_pack("{ss s{s[]} sn s[s] s[s] sf sf}", "nsState",
-                  "NOT_INSTANTIATED", "deployed", "resources", "nslcmop",
-                  "projects_read", project, "projects_write", project,
-                  "created", now, "modified", now));
+    json_object_set_new(nsr, "_admin",
+                        json_pack("{ss s{s[]} sn s[s] s[s] sf sf}", "nsState",
+                                  "NOT_INSTANTIATED", "deployed", "resources",
+                                  "nslcmop", "projects_read", project,
+                                  "projects_write", project, "created", now,
+                                  "modified", now));
     return nsr;
 }
 
@@ -484,15 +500,19 @@ slc_ns_create(struct slc_store *st, const json_t *req, const char *project,
     if ((rc = slc_store_begin(st, err))) {
         return rc;
     }
-    rc = slc_ns_get_record(st, "nsds", "nsd", slc_ns_str(req, "nsdId"), &nsd_rec, err);
+    rc = slc_ns_get_record(st, "nsds", "nsd", slc_ns_str(req, "nsdId"),
+                           &nsd_rec, err);
     if (!rc && !strcmp(slc_ns_str(json_object_get(nsd_rec.doc, "_admin"),
-                            "operationalState") ?: "",
+                                  "operationalState")
+                           ?: "",
                        "DISABLED")) {
         rc = slc_error_set(err, SLC_ECONFLICT, "nsd '%s' is DISABLED",
                            nsd_rec.name);
     }
-    rc = rc ? rc : slc_ns_get_record(st, "vim_accounts", "vim account",
-                           slc_ns_str(req, "vimAccountId"), &vim_rec, err);
+    rc =
+        rc ? rc
+           : slc_ns_get_record(st, "vim_accounts", "vim account",
+                               slc_ns_str(req, "vimAccountId"), &vim_rec, err);
     if (!rc && slc_uuid4(nsr_id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
     }
@@ -508,8 +528,7 @@ slc_ns_create(struct slc_store *st, const json_t *req, const char *project,
     b.vnfrs = json_array();
     b.cp_vl = json_object();
     b.links = json_pack("[[ss]]", "nsds", nsd_rec.name);
-    b.nsr = new_nsr(req, nsr_id, nsd, nsd_rec.id, vim_rec.id, project,
-                    now);
+    b.nsr = new_nsr(req, nsr_id, nsd, nsd_rec.id, vim_rec.id, project, now);
     if (!b.vnfrs || !b.cp_vl || !b.links || !b.nsr) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
@@ -528,8 +547,7 @@ slc_ns_create(struct slc_store *st, const json_t *req, const char *project,
         {
             json_array_append_new(json_object_get(b.nsr, "vnffgd"),
                                   json_pack("{sO* sO*}", "id",
-                                            json_object_get(fg, "id"),
-                                            "nfpd",
+                                            json_object_get(fg, "id"), "nfpd",
                                             json_object_get(fg, "nfpd")));
         }
     }
@@ -560,7 +578,7 @@ collect_vnfr(const char *coll, const struct slc_record *rec, void *arg)
 
 int
 slc_ns_load_vnfrs(struct slc_store *st, const char *nsr_id, json_t **out,
-           struct slc_error *err)
+                  struct slc_error *err)
 {
     json_t *docs = json_array();
     int rc = slc_store_list(st, "vnfrs", nsr_id, collect_vnfr, docs, err);
@@ -572,7 +590,6 @@ slc_ns_load_vnfrs(struct slc_store *st, const char *nsr_id, json_t **out,
     *out = docs;
     return 0;
 }
-
 
 static int
 collect_ids(const char *coll, const struct slc_record *rec, void *arg)
@@ -599,7 +616,8 @@ slc_ns_delete(struct slc_store *st, const char *nsr_id, bool force,
             rc = slc_error_set(err, SLC_EBUSY,
                                "ns '%s' has operation %s in progress",
                                nsr.name, slc_ns_str(admin, "nslcmop"));
-        } else if (!strcmp(slc_ns_str(admin, "nsState") ?: "", "INSTANTIATED")) {
+        } else if (!strcmp(slc_ns_str(admin, "nsState") ?: "",
+                           "INSTANTIATED")) {
             rc = slc_error_set(err, SLC_ECONFLICT,
                                "ns '%s' is instantiated: terminate it first",
                                nsr.name);
@@ -608,16 +626,18 @@ slc_ns_delete(struct slc_store *st, const char *nsr_id, bool force,
     rc = rc ? rc : slc_store_list(st, "vnfrs", nsr.id, collect_ids, ids, err);
     json_array_foreach(ids, i, id)
     {
-        rc = rc ? rc : slc_store_del(st, "vnfrs", json_string_value(id),
-                                     SLC_REV_ANY, err);
+        rc = rc ? rc
+                : slc_store_del(st, "vnfrs", json_string_value(id),
+                                SLC_REV_ANY, err);
     }
     json_array_clear(ids);
-    rc = rc ? rc : slc_store_list(st, "nslcmops", nsr.id, collect_ids, ids,
-                                  err);
+    rc = rc ? rc
+            : slc_store_list(st, "nslcmops", nsr.id, collect_ids, ids, err);
     json_array_foreach(ids, i, id)
     {
-        rc = rc ? rc : slc_store_del(st, "nslcmops", json_string_value(id),
-                                     SLC_REV_ANY, err);
+        rc = rc ? rc
+                : slc_store_del(st, "nslcmops", json_string_value(id),
+                                SLC_REV_ANY, err);
     }
     rc = rc ? rc : slc_store_del(st, "nsrs", nsr.id, nsr.rev, err);
     rc = rc ? rc : slc_store_commit(st, err);
