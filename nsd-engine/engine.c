@@ -779,11 +779,11 @@ static void
 delete_orphan(struct slc_engine *e, const char *account, int kind,
               const char *vim_id)
 {
-    struct slc_vim *vim;
     struct slc_error err = {0};
 
     for (struct vim_slot *s = e->vims; s; s = s->next) {
-        vim = s->vim;
+        struct slc_vim *vim = s->vim;
+
         if (strcmp(s->account_id, account)) {
             continue;
         }

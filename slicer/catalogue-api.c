@@ -21,25 +21,32 @@ struct family {
     const char *content_base;  /* ".../ns_descriptors_content" */
     const char *info_base;     /* ".../ns_descriptors" */
     const char *drafts;        /* collection of empty SOL005 packages */
-    const char *state_prefix;  /* "nsd" gives nsdOnboardingState */
+    const char *const *states; /* SOL005 names of the three states */
     const char *content_item;  /* "nsd_content" */
     const char *file_item;     /* "nsd" */
 };
 
+/* SOL005 names of _admin's onboardingState, operationalState, usageState. */
+static const char *const plain_states[] = {
+    "onboardingState", "operationalState", "usageState"};
+static const char *const nsd_states[] = {
+    "nsdOnboardingState", "nsdOperationalState", "nsdUsageState"};
+
 static const struct family vnf_family = {
     SLC_DESC_VNFD, 1u << SLC_DESC_VNFD | 1u << SLC_DESC_PNFD,
     "/osm/vnfpkgm/v1/vnf_packages_content", "/osm/vnfpkgm/v1/vnf_packages",
-    "vnfd_drafts", "", "package_content", "vnfd",
+    "vnfd_drafts", plain_states, "package_content", "vnfd",
 };
 static const struct family ns_family = {
     SLC_DESC_NSD, 1u << SLC_DESC_NSD,
     "/osm/nsd/v1/ns_descriptors_content", "/osm/nsd/v1/ns_descriptors",
-    "nsd_drafts", "nsd", "nsd_content", "nsd",
+    "nsd_drafts", nsd_states, "nsd_content", "nsd",
 };
 static const struct family nst_family = {
     SLC_DESC_NST, 1u << SLC_DESC_NST,
     "/osm/nst/v1/netslice_templates_content",
-    "/osm/nst/v1/netslice_templates", "nst_drafts", "", "nst_content", "nst",
+    "/osm/nst/v1/netslice_templates", "nst_drafts", plain_states,
+    "nst_content", "nst",
 };
 
 static bool
@@ -206,34 +213,21 @@ sol005_view(const struct family *f, const json_t *doc)
     json_t *v = json_deep_copy(doc);
     const json_t *admin = json_object_get(doc, "_admin");
     const char *id = json_string_value(json_object_get(doc, "_id"));
-    static const char *const states[] = {"onboardingState",
-                                         "operationalState", "usageState"};
-    char key[64], link[512];
+    char link[512], content[600];
 
     for (size_t i = 0; i < 3; i++) {
-        snprintf(key, sizeof key, "%s%s", f->state_prefix, states[i]);
-        if (*f->state_prefix) {
-            key[strlen(f->state_prefix)] = 'O' - 'o' + states[i][0];
-        }
-        json_object_set(v, key, json_object_get(admin, states[i]));
+        json_object_set(v, f->states[i],
+                        json_object_get(admin, plain_states[i]));
     }
     if (json_object_get(admin, "userDefinedData")) {
         json_object_set(v, "userDefinedData",
                         json_object_get(admin, "userDefinedData"));
     }
     snprintf(link, sizeof link, "%s/%s", f->info_base, id);
-    json_object_set_new(
-        v, "_links",
-        json_pack("{s{ss}s{ss%}}", "self", "href", link, f->content_item,
-                  "href", link, strlen(link)));
-    {
-        char content[600];
-
-        snprintf(content, sizeof content, "%s/%s", link, f->content_item);
-        json_object_set_new(json_object_get(json_object_get(v, "_links"),
-                                            f->content_item),
-                            "href", json_string(content));
-    }
+    snprintf(content, sizeof content, "%s/%s", link, f->content_item);
+    json_object_set_new(v, "_links",
+                        json_pack("{s{ss}s{ss}}", "self", "href", link,
+                                  f->content_item, "href", content));
     return v;
 }
 

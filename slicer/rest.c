@@ -412,6 +412,7 @@ struct list_walk {
     struct slc_call *c;
     json_t *out;
     json_t *(*project)(const json_t *doc);
+    bool scoped;              /* only the caller's project's records */
 };
 
 static int
@@ -420,7 +421,7 @@ list_visit(const char *coll, const struct slc_record *rec, void *arg)
     struct list_walk *w = arg;
     json_t *item;
 
-    if (!slc_auth_can_read(&w->c->who, rec->doc) ||
+    if ((w->scoped && !slc_auth_can_read(&w->c->who, rec->doc)) ||
         !slc_rest_filter_match(w->c->req->query, rec->doc)) {
         return 0;
     }
@@ -431,23 +432,41 @@ list_visit(const char *coll, const struct slc_record *rec, void *arg)
     return 0;
 }
 
+static int
+list_walk(struct list_walk *w, const char *coll, json_t **out)
+{
+    struct slc_call *c = w->c;
+    int rc;
+
+    if (!w->out) {
+        return slc_error_set(&c->err, SLC_ENOMEM, "out of memory");
+    }
+    rc = slc_store_list(c->d->st, coll, NULL, list_visit, w, &c->err);
+    if (rc) {
+        json_decref(w->out);
+        return rc;
+    }
+    *out = w->out;
+    return 0;
+}
+
 int
 slc_rest_list(struct slc_call *c, const char *coll,
               json_t *(*project)(const json_t *doc), json_t **out)
 {
-    struct list_walk w = {.c = c, .out = json_array(), .project = project};
-    int rc;
+    struct list_walk w = {
+        .c = c, .out = json_array(), .project = project, .scoped = true,
+    };
 
-    if (!w.out) {
-        return slc_error_set(&c->err, SLC_ENOMEM, "out of memory");
-    }
-    rc = slc_store_list(c->d->st, coll, NULL, list_visit, &w, &c->err);
-    if (rc) {
-        json_decref(w.out);
-        return rc;
-    }
-    *out = w.out;
-    return 0;
+    return list_walk(&w, coll, out);
+}
+
+int
+slc_rest_list_all(struct slc_call *c, const char *coll, json_t **out)
+{
+    struct list_walk w = {.c = c, .out = json_array()};
+
+    return list_walk(&w, coll, out);
 }
 
 /* Splits 'path' into at most MAX_SEGMENTS segments (in 'buf'). */

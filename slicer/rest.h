@@ -80,6 +80,9 @@ int slc_rest_get_visible(struct slc_call *c, const char *coll,
  * as is; returns a new reference or NULL to skip). */
 int slc_rest_list(struct slc_call *c, const char *coll,
                   json_t *(*project)(const json_t *doc), json_t **out);
+/* The same for records that belong to no project (projects themselves):
+ * every caller sees all of them. */
+int slc_rest_list_all(struct slc_call *c, const char *coll, json_t **out);
 /* Seconds since the epoch, from the daemon's clock. */
 double slc_rest_now(const struct slc_call *c);
 
