@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "package.h"
 #include "rest-client.h"
 #include "slc-file.h"
 #include "slicectl-rest.h"
@@ -202,8 +203,8 @@ endpoint_of(const char *kind)
     return NULL;
 }
 
-/* onboard FILE...: each file goes to the endpoint of its descriptor kind
- * (found by parsing it here); packages (.tar.gz, .zip) need --kind. */
+/* onboard FILE...: each file goes to the endpoint of its descriptor kind,
+ * found by parsing it here (inside the archive for a package). */
 static int
 cmd_onboard(struct remote *r, int argc, char **argv)
 {
@@ -224,15 +225,25 @@ cmd_onboard(struct remote *r, int argc, char **argv)
             worst = 1;
             continue;
         }
-        if (strstr(argv[i], ".tar.gz") || strstr(argv[i], ".tgz")) {
-            kind = "vnfd";
-            type = "application/gzip";
-            if (strstr(argv[i], "ns")) {
-                kind = "nsd";
+        {
+            /* A package: its kind is that of the descriptor inside. */
+            char *inner = NULL, *path = NULL;
+            size_t inner_size;
+            bool package = !slc_package_descriptor(buf, size, 64u << 20,
+                                                   &inner, &inner_size,
+                                                   &path, &err);
+
+            if (package) {
+                type = "application/gzip";
             }
-        } else if (!slc_model_load(buf, size, argv[i], &f, &diags) &&
-                   f->n_descs) {
-            kind = slc_desc_kind_name(f->descs[0].kind);
+            if (!slc_model_load(package ? inner : buf,
+                                package ? inner_size : size, argv[i], &f,
+                                &diags) &&
+                f->n_descs) {
+                kind = slc_desc_kind_name(f->descs[0].kind);
+            }
+            free(inner);
+            free(path);
         }
         slc_model_file_free(f);
         slc_diags_clear(&diags);

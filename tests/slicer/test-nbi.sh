@@ -6,10 +6,12 @@
 # NS instantiate/scale/terminate on the sim VIM, failure injection with
 # rollback, and kill -9 in the middle of an operation.
 # Everything it starts is stopped by pid; its files are removed.
-# usage: test-nbi.sh SLICERD SOURCE_DIR
+# The last part drives the same daemon with slicectl.
+# usage: test-nbi.sh SLICERD SOURCE_DIR SLICECTL
 set -u
 slicerd=$1
 src=$2
+slicectl=$3
 examples=$src/../shared/osm-examples
 tmp=$(mktemp -d /tmp/slicer-nbi-XXXXXX)
 pid=
@@ -340,6 +342,26 @@ jreq POST "/nslcm/v1/ns_instances/$nsc/terminate" '{}'
 wait_op "$(field .id)"
 check "terminate after recovery" eq "$state" COMPLETED
 check "no resource leaked" eq "$(resources "$vims")" 0
+
+# --- slicectl against the same daemon
+export SLICER_URL=$base SLICER_TOKEN_FILE=$tmp/token
+"$slicectl" login --user admin --password test-secret >/dev/null
+check "slicectl login writes a 0600 token" eq "$(stat -c %a "$tmp/token")" 600
+mkdir -p "$tmp/pkg2/host"
+sed 's/id: slicer-host$/id: ctl-host/' "$src/templates/vnfd/host_vnfd.yaml" >"$tmp/pkg2/host/host_vnfd.yaml"
+tar -C "$tmp/pkg2" -czf "$tmp/host.tar.gz" host
+"$slicectl" onboard "$tmp/host.tar.gz" >"$tmp/out"
+check "slicectl onboards a package as a vnfd" grep -q "^vnfd " "$tmp/out"
+check "slicectl lists it" sh -c "'$slicectl' list vnfd | grep -q ctl-host"
+"$slicectl" ns-create --name ctl-ns --nsd slicer-core-ns --vim "$vim" --wait >"$tmp/out" 2>&1
+check "slicectl ns-create --wait: exit 0" eq $? 0
+check "the NS is READY" sh -c "'$slicectl' ns-list | grep ctl-ns | grep -q READY"
+ctl_ns=$("$slicectl" ns-list | awk '$2 == "ctl-ns" {print $1}')
+"$slicectl" ns-delete "$ctl_ns" --wait >/dev/null 2>&1
+check "slicectl ns-delete --wait removes it" test -z "$("$slicectl" ns-list | grep ctl-ns)"
+"$slicectl" delete nsd slicer-core-ns 2>"$tmp/err"
+check "a refused delete: exit 2 with the detail" eq $? 2
+check "the detail names the users" grep -q "in use by" "$tmp/err"
 
 # clean shutdown
 kill -TERM "$pid"
