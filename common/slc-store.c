@@ -23,6 +23,19 @@ slc_record_clear(struct slc_record *rec)
     memset(rec, 0, sizeof *rec);
 }
 
+void
+slc_record_text_clear(struct slc_record_text *rt)
+{
+    if (!rt) {
+        return;
+    }
+    free(rt->id);
+    free(rt->name);
+    free(rt->text);
+    json_decref(rt->part);
+    memset(rt, 0, sizeof *rt);
+}
+
 int
 slc_store_open(const char *location, struct slc_store **out,
                struct slc_error *err)
@@ -89,6 +102,56 @@ slc_store_get(struct slc_store *st, const char *coll, const char *id,
               struct slc_record *out, struct slc_error *err)
 {
     return st->class->get(st, coll, id, out, err);
+}
+
+/* The value at a dotted path of object keys in 'doc'; NULL if absent. */
+static json_t *
+at_path(json_t *doc, const char *path)
+{
+    char key[128];
+
+    while (doc && *path) {
+        size_t n = strcspn(path, ".");
+
+        if (n >= sizeof key) {
+            return NULL;
+        }
+        memcpy(key, path, n);
+        key[n] = '\0';
+        doc = json_object_get(doc, key);
+        path += n + (path[n] == '.');
+    }
+    return doc;
+}
+
+int
+slc_store_get_text(struct slc_store *st, const char *coll, const char *id,
+                   const char *part, struct slc_record_text *out,
+                   struct slc_error *err)
+{
+    struct slc_record rec;
+    int rc;
+
+    if (st->class->get_text) {
+        return st->class->get_text(st, coll, id, part, out, err);
+    }
+    memset(out, 0, sizeof *out);
+    if ((rc = st->class->get(st, coll, id, &rec, err))) {
+        return rc;
+    }
+    out->text = json_dumps(rec.doc, JSON_COMPACT);
+    out->len = out->text ? strlen(out->text) : 0;
+    out->part = part ? json_incref(at_path(rec.doc, part)) : NULL;
+    out->id = rec.id;
+    out->name = rec.name;
+    out->rev = rec.rev;
+    rec.id = rec.name = NULL;
+    slc_record_clear(&rec);
+    if (!out->text) {
+        slc_record_text_clear(out);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    return 0;
 }
 
 int

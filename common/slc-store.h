@@ -34,6 +34,20 @@ struct slc_record {
 /* Frees what a record owns and zeroes it.  Accepts NULL. */
 void slc_record_clear(struct slc_record *rec);
 
+/* A record as its stored text, for replies that pass a document through
+ * unchanged: parsing and re-serialising it is most of the cost of a read. */
+struct slc_record_text {
+    char *id;
+    char *name;
+    int64_t rev;
+    char *text;   /* the document as compact JSON, NUL-terminated */
+    size_t len;
+    json_t *part; /* the value at the path asked for; NULL when absent */
+};
+
+/* Frees what a record text owns and zeroes it.  Accepts NULL. */
+void slc_record_text_clear(struct slc_record_text *rt);
+
 /* Called once per record by list and referrers; 'coll' is the record's
  * collection.  The record is borrowed for the call.  Returning non-zero
  * stops the walk and becomes the walk's return value. */
@@ -76,6 +90,13 @@ struct slc_store_class {
                const struct slc_record *rec, const json_t *links,
                int64_t expected_rev, int64_t *new_rev,
                struct slc_error *err);
+    /* Optional.  Reads record 'id' as text into 'out' (caller clears it),
+     * with the value at 'part' parsed: a dotted path of object keys
+     * ("_admin.projects_read"), NULL for none.  Without it the store
+     * serialises what get() returns. */
+    int (*get_text)(struct slc_store *st, const char *coll, const char *id,
+                    const char *part, struct slc_record_text *out,
+                    struct slc_error *err);
     /* Deletes record 'id' (and its links) expecting 'expected_rev'. */
     int (*del)(struct slc_store *st, const char *coll, const char *id,
                int64_t expected_rev, struct slc_error *err);
@@ -111,6 +132,9 @@ int slc_store_commit(struct slc_store *st, struct slc_error *err);
 void slc_store_rollback(struct slc_store *st);
 int slc_store_get(struct slc_store *st, const char *coll, const char *id,
                   struct slc_record *out, struct slc_error *err);
+int slc_store_get_text(struct slc_store *st, const char *coll,
+                       const char *id, const char *part,
+                       struct slc_record_text *out, struct slc_error *err);
 int slc_store_put(struct slc_store *st, const char *coll,
                   const struct slc_record *rec, const json_t *links,
                   int64_t expected_rev, int64_t *new_rev,

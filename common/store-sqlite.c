@@ -1,9 +1,14 @@
 /* SQLite store backend: one database file in WAL mode.
  *
- * Schema (version 1, in PRAGMA user_version):
+ * Schema (version 2, in PRAGMA user_version):
  *   records(coll, id, name, rev, doc, seq)  primary key (coll, id),
- *                                           index (coll, name)
+ *                                           index (coll, name), (coll, seq),
+ *                                           (seq)
  *   links(from_coll, from_id, to_coll, to_name)  index (to_coll, to_name)
+ * Version 2 adds the index on seq alone: a new record's seq is MAX(seq) + 1
+ * over all collections, which without it is a scan of the whole table.
+ * Statements are prepared once and kept (they are most of the cost of a
+ * read otherwise).
  * Writers take the database lock up front (BEGIN IMMEDIATE) and wait up to
  * a busy timeout for other processes, so concurrent writers serialise
  * instead of failing half-way.  Revisions are checked in the same statement
@@ -19,14 +24,26 @@
 
 SLC_LOG_MODULE(store);
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define BUSY_TIMEOUT_MS 10000
+#define MAX_CACHED 32
+
+/* A prepared statement kept for reuse, keyed by its SQL text's address
+ * (every statement here is a string literal).  'busy' while a caller holds
+ * it: a nested use (a list's visitor reading the store) prepares its own. */
+struct cached_stmt {
+    const char *sql;
+    sqlite3_stmt *stmt;
+    bool busy;
+};
 
 struct sqlite_store {
     struct slc_store up; /* must be first */
     sqlite3 *db;
     char *path;
     bool in_txn;
+    struct cached_stmt cache[MAX_CACHED];
+    size_t n_cached;
 };
 
 static const char *const schema_v1[] = {
@@ -43,6 +60,11 @@ static const char *const schema_v1[] = {
     " PRIMARY KEY (from_coll, from_id, to_coll, to_name))",
     "CREATE INDEX links_to ON links (to_coll, to_name)",
     "PRAGMA user_version = 1",
+};
+
+static const char *const schema_v2[] = {
+    "CREATE INDEX records_seq_all ON records (seq)",
+    "PRAGMA user_version = 2",
 };
 
 static struct sqlite_store *
@@ -72,15 +94,32 @@ exec_sql(struct sqlite_store *s, const char *sql, struct slc_error *err)
     return 0;
 }
 
-/* Prepares 'sql' and binds the NULL-terminated text arguments in order. */
+/* Prepares 'sql' (or takes it from the cache) and binds the
+ * NULL-terminated text arguments in order.  Give it back with done(). */
 static int
 prepare(struct sqlite_store *s, const char *sql, sqlite3_stmt **stmt,
         struct slc_error *err, ...)
 {
+    struct cached_stmt *c = NULL;
     va_list ap;
     int i = 1;
 
-    if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK) {
+    for (size_t k = 0; k < s->n_cached && !c; k++) {
+        if (s->cache[k].sql == sql) {
+            c = &s->cache[k];
+        }
+    }
+    if (c && !c->busy) {
+        *stmt = c->stmt;
+        c->busy = true;
+    } else if (!c && s->n_cached < MAX_CACHED) {
+        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                               stmt, NULL) != SQLITE_OK) {
+            return db_error(s, err, "prepare");
+        }
+        s->cache[s->n_cached++] = (struct cached_stmt){
+            .sql = sql, .stmt = *stmt, .busy = true};
+    } else if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK) {
         return db_error(s, err, "prepare");
     }
     va_start(ap, err);
@@ -89,6 +128,22 @@ prepare(struct sqlite_store *s, const char *sql, sqlite3_stmt **stmt,
     }
     va_end(ap);
     return 0;
+}
+
+/* Gives back a statement from prepare(): resets a cached one, finalizes
+ * any other. */
+static void
+done(struct sqlite_store *s, sqlite3_stmt *stmt)
+{
+    for (size_t k = 0; k < s->n_cached; k++) {
+        if (s->cache[k].stmt == stmt) {
+            sqlite3_reset(stmt);
+            sqlite3_clear_bindings(stmt);
+            s->cache[k].busy = false;
+            return;
+        }
+    }
+    sqlite3_finalize(stmt);
 }
 
 static int
@@ -106,7 +161,7 @@ create_schema(struct sqlite_store *s, struct slc_error *err)
     if (sqlite3_step(stmt) == SQLITE_ROW) {
         version = sqlite3_column_int(stmt, 0);
     }
-    sqlite3_finalize(stmt);
+    done(s, stmt);
     if (version > SCHEMA_VERSION) {
         rc = slc_error_set(err, SLC_EUNSUPPORTED,
                            "store '%s': schema version %d is newer than "
@@ -119,6 +174,17 @@ create_schema(struct sqlite_store *s, struct slc_error *err)
                  SCHEMA_VERSION);
         for (size_t i = 0; i < sizeof schema_v1 / sizeof schema_v1[0]; i++) {
             if ((rc = exec_sql(s, schema_v1[i], err))) {
+                goto out;
+            }
+        }
+    }
+    if (version < 2) {
+        if (version > 0) {
+            SLC_INFO("store '%s': upgrading schema %d to 2", s->path,
+                     version);
+        }
+        for (size_t i = 0; i < sizeof schema_v2 / sizeof schema_v2[0]; i++) {
+            if ((rc = exec_sql(s, schema_v2[i], err))) {
                 goto out;
             }
         }
@@ -169,6 +235,9 @@ sqlite_close(struct slc_store *st)
 {
     struct sqlite_store *s = sqlite_store_cast(st);
 
+    for (size_t k = 0; k < s->n_cached; k++) {
+        sqlite3_finalize(s->cache[k].stmt);
+    }
     if (s->db) {
         if (s->in_txn) {
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -234,13 +303,14 @@ row_to_record(struct sqlite_store *s, sqlite3_stmt *stmt, int c,
 {
     const char *name = (const char *)sqlite3_column_text(stmt, c + 1);
     const char *text = (const char *)sqlite3_column_text(stmt, c + 3);
+    size_t len = (size_t)sqlite3_column_bytes(stmt, c + 3);
     json_error_t jerr;
 
     memset(rec, 0, sizeof *rec);
     rec->id = strdup((const char *)sqlite3_column_text(stmt, c));
     rec->name = name ? strdup(name) : NULL;
     rec->rev = sqlite3_column_int64(stmt, c + 2);
-    rec->doc = json_loads(text ? text : "", 0, &jerr);
+    rec->doc = json_loadb(text ? text : "", text ? len : 0, 0, &jerr);
     if (!rec->id || (name && !rec->name)) {
         slc_record_clear(rec);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
@@ -280,7 +350,58 @@ sqlite_get(struct slc_store *st, const char *coll, const char *id,
     } else {
         rc = db_error(s, err, "get");
     }
-    sqlite3_finalize(stmt);
+    done(s, stmt);
+    return rc;
+}
+
+static int
+sqlite_get_text(struct slc_store *st, const char *coll, const char *id,
+                const char *part, struct slc_record_text *out,
+                struct slc_error *err)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+    char path[160];
+    sqlite3_stmt *stmt;
+    int rc, step;
+
+    memset(out, 0, sizeof *out);
+    if (part && (size_t)snprintf(path, sizeof path, "$.%s", part) >=
+                    sizeof path) {
+        return slc_error_set(err, SLC_EINVALID, "path '%s' is too long",
+                             part);
+    }
+    rc = prepare(s,
+                 "SELECT id, name, rev, doc, doc -> ?3 FROM records"
+                 " WHERE coll = ?1 AND id = ?2",
+                 &stmt, err, coll, id, part ? path : NULL, NULL);
+    if (rc) {
+        return rc;
+    }
+    step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(stmt, 1);
+        const char *part_text = (const char *)sqlite3_column_text(stmt, 4);
+        const char *text = (const char *)sqlite3_column_text(stmt, 3);
+
+        out->id = strdup(id);
+        out->name = name ? strdup(name) : NULL;
+        out->rev = sqlite3_column_int64(stmt, 2);
+        out->len = (size_t)sqlite3_column_bytes(stmt, 3);
+        out->text = text ? strndup(text, out->len) : NULL;
+        out->part = part_text ? json_loads(part_text, JSON_DECODE_ANY, NULL)
+                              : NULL;
+        if (!out->id || (name && !out->name) || !out->text ||
+            (part_text && !out->part)) {
+            slc_record_text_clear(out);
+            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+        }
+    } else if (step == SQLITE_DONE) {
+        rc = slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found", coll,
+                           id);
+    } else {
+        rc = db_error(s, err, "get");
+    }
+    done(s, stmt);
     return rc;
 }
 
@@ -290,15 +411,13 @@ run(struct sqlite_store *s, sqlite3_stmt *stmt, int *changes,
     struct slc_error *err, const char *what)
 {
     int step = sqlite3_step(stmt);
+    int rc = step == SQLITE_DONE ? 0 : db_error(s, err, what);
 
-    sqlite3_finalize(stmt);
-    if (step != SQLITE_DONE) {
-        return db_error(s, err, what);
-    }
-    if (changes) {
+    if (!rc && changes) {
         *changes = sqlite3_changes(s->db);
     }
-    return 0;
+    done(s, stmt);
+    return rc;
 }
 
 /* Reads the current revision of a record; 0 when absent. */
@@ -316,7 +435,7 @@ current_rev(struct sqlite_store *s, const char *coll, const char *id,
     }
     step = sqlite3_step(stmt);
     *rev = step == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-    sqlite3_finalize(stmt);
+    done(s, stmt);
     return step == SQLITE_ROW || step == SQLITE_DONE
                ? 0
                : db_error(s, err, "read revision");
@@ -387,23 +506,24 @@ write_record(struct sqlite_store *s, const char *coll,
              int64_t expected_rev, int64_t *new_rev, struct slc_error *err)
 {
     sqlite3_stmt *stmt;
-    int changes = 0, rc;
     const char *sql;
+    int rc, step;
 
     if (expected_rev == SLC_REV_NEW) {
         sql = "INSERT OR IGNORE INTO records (coll, id, name, rev, doc, seq)"
               " VALUES (?1, ?2, ?3, 1, ?4,"
-              " (SELECT IFNULL(MAX(seq), 0) + 1 FROM records))";
+              " (SELECT IFNULL(MAX(seq), 0) + 1 FROM records))"
+              " RETURNING rev";
     } else if (expected_rev == SLC_REV_ANY) {
         sql = "INSERT INTO records (coll, id, name, rev, doc, seq)"
               " VALUES (?1, ?2, ?3, 1, ?4,"
               " (SELECT IFNULL(MAX(seq), 0) + 1 FROM records))"
               " ON CONFLICT (coll, id) DO UPDATE"
               " SET name = excluded.name, doc = excluded.doc,"
-              " rev = rev + 1";
+              " rev = rev + 1 RETURNING rev";
     } else {
         sql = "UPDATE records SET name = ?3, doc = ?4, rev = rev + 1"
-              " WHERE coll = ?1 AND id = ?2 AND rev = ?5";
+              " WHERE coll = ?1 AND id = ?2 AND rev = ?5 RETURNING rev";
     }
     if ((rc = prepare(s, sql, &stmt, err, coll, rec->id, NULL))) {
         return rc;
@@ -415,13 +535,20 @@ write_record(struct sqlite_store *s, const char *coll,
     if (expected_rev > 0) {
         sqlite3_bind_int64(stmt, 5, expected_rev);
     }
-    if ((rc = run(s, stmt, &changes, err, "write"))) {
-        return rc;
+    /* The new revision comes back as a row; no row = nothing written. */
+    step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        *new_rev = sqlite3_column_int64(stmt, 0);
+        step = sqlite3_step(stmt);
+    } else if (step == SQLITE_DONE) {
+        *new_rev = 0;
     }
-    if (!changes) {
-        return revision_error(s, coll, rec->id, expected_rev, err);
+    rc = step == SQLITE_DONE ? 0 : db_error(s, err, "write");
+    done(s, stmt);
+    if (!rc && !*new_rev) {
+        rc = revision_error(s, coll, rec->id, expected_rev, err);
     }
-    return current_rev(s, coll, rec->id, new_rev, err);
+    return rc;
 }
 
 /* Makes one operation atomic: a savepoint inside the caller's transaction,
@@ -542,7 +669,7 @@ visit_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
     if (!rc && step != SQLITE_DONE) {
         rc = db_error(s, err, "read");
     }
-    sqlite3_finalize(stmt);
+    done(s, stmt);
     return rc;
 }
 
@@ -595,6 +722,7 @@ const struct slc_store_class slc_store_sqlite_class = {
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
     .get = sqlite_get,
+    .get_text = sqlite_get_text,
     .put = sqlite_put,
     .del = sqlite_del,
     .list = sqlite_list,
