@@ -114,6 +114,69 @@ token_list(struct slc_call *c)
     return 0;
 }
 
+struct revoke {
+    const char *field;        /* "user_id" or "project_id" */
+    const char *value;
+    const char *keep;         /* a token id to leave, or NULL */
+    json_t *ids;
+};
+
+static int
+revoke_visit(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct revoke *r = arg;
+    const char *v = json_string_value(json_object_get(rec->doc, r->field));
+
+    if (v && !strcmp(v, r->value) && (!r->keep || strcmp(rec->id, r->keep))) {
+        json_array_append_new(r->ids, json_string(rec->id));
+    }
+    return 0;
+}
+
+/* Deletes the tokens whose 'field' is 'value' (but 'keep'), as part of
+ * the caller's transaction, and empties the token cache. */
+static int
+revoke_tokens(struct slc_call *c, const char *field, const char *value,
+              const char *keep)
+{
+    struct revoke r = {field, value, keep, json_array()};
+    const json_t *id;
+    size_t i;
+    int rc = slc_store_list(c->d->st, "tokens", NULL, revoke_visit, &r,
+                            &c->err);
+
+    json_array_foreach(r.ids, i, id)
+    {
+        if (!rc) {
+            rc = slc_store_del(c->d->st, "tokens", json_string_value(id),
+                               SLC_REV_ANY, &c->err);
+        }
+    }
+    json_decref(r.ids);
+    slc_auth_forget(c->d->tokens, NULL);
+    return rc;
+}
+
+/* Deletes record 'rec' of 'coll' and revokes the tokens whose 'field' is
+ * its id, in one transaction. */
+static int
+delete_with_tokens(struct slc_call *c, const char *coll,
+                   const struct slc_record *rec, const char *field)
+{
+    int rc = slc_store_begin(c->d->st, &c->err);
+
+    if (rc) {
+        return rc;
+    }
+    rc = slc_store_del(c->d->st, coll, rec->id, rec->rev, &c->err);
+    rc = rc ? rc : revoke_tokens(c, field, rec->id, NULL);
+    rc = rc ? rc : slc_store_commit(c->d->st, &c->err);
+    if (rc) {
+        slc_store_rollback(c->d->st);
+    }
+    return rc;
+}
+
 static int
 own_token(struct slc_call *c, const char *id, struct slc_record *rec)
 {
@@ -152,6 +215,7 @@ token_delete_id(struct slc_call *c, const char *id)
 
     if (!rc) {
         rc = slc_store_del(c->d->st, "tokens", id, SLC_REV_ANY, &c->err);
+        slc_auth_forget(c->d->tokens, id);
         slc_record_clear(&rec);
     }
     if (!rc) {
@@ -342,7 +406,7 @@ project_delete(struct slc_call *c)
                            m.names);
     }
     if (!rc) {
-        rc = slc_store_del(c->d->st, "projects", rec.id, rec.rev, &c->err);
+        rc = delete_with_tokens(c, "projects", &rec, "project_id");
     }
     if (!rc) {
         slc_rest_reply(c, 204, NULL);
@@ -520,9 +584,17 @@ user_patch(struct slc_call *c)
         }
     }
     if (!rc) {
+        /* New roles or a new password: the user's other sessions end. */
         touch(c, rec.doc);
-        rc = slc_store_put(c->d->st, "users", &rec, NULL, rec.rev, NULL,
-                           &c->err);
+        rc = slc_store_begin(c->d->st, &c->err);
+        rc = rc ? rc
+                : slc_store_put(c->d->st, "users", &rec, NULL, rec.rev, NULL,
+                                &c->err);
+        rc = rc ? rc : revoke_tokens(c, "user_id", rec.id, c->who.token_id);
+        rc = rc ? rc : slc_store_commit(c->d->st, &c->err);
+        if (rc) {
+            slc_store_rollback(c->d->st);
+        }
     }
     if (!rc) {
         slc_rest_reply(c, 204, NULL);
@@ -544,7 +616,7 @@ user_delete(struct slc_call *c)
                            "user '%s' cannot delete itself", rec.name);
     }
     if (!rc) {
-        rc = slc_store_del(c->d->st, "users", rec.id, rec.rev, &c->err);
+        rc = delete_with_tokens(c, "users", &rec, "user_id");
     }
     if (!rc) {
         slc_rest_reply(c, 204, NULL);

@@ -264,11 +264,41 @@ slc_auth_login(struct slc_store *st, const char *username,
     return rc;
 }
 
+static struct slc_auth_cached *
+cache_slot(struct slc_auth_cache *cache, const char *token_id)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t hi = (size_t)(strchr(hex, token_id[0]) - hex);
+    size_t lo = (size_t)(strchr(hex, token_id[1]) - hex);
+
+    return &cache->slot[(hi << 4 | lo) % SLC_AUTH_CACHE_SLOTS];
+}
+
+void
+slc_auth_forget(struct slc_auth_cache *cache, const char *token_id)
+{
+    if (!cache) {
+        return;
+    }
+    if (!token_id) {
+        memset(cache, 0, sizeof *cache);
+    } else if (strlen(token_id) == 64 &&
+               strspn(token_id, "0123456789abcdef") == 64) {
+        struct slc_auth_cached *c = cache_slot(cache, token_id);
+
+        if (!strcmp(c->who.token_id, token_id)) {
+            memset(c, 0, sizeof *c);
+        }
+    }
+}
+
 int
-slc_auth_check(struct slc_store *st, const char *authorization, double now,
+slc_auth_check(struct slc_store *st, struct slc_auth_cache *cache,
+               const char *authorization, double now,
                struct slc_principal *who, struct slc_error *err)
 {
     struct slc_record tok = {0};
+    struct slc_auth_cached *hit = NULL;
     const char *id;
     int rc;
 
@@ -289,6 +319,14 @@ slc_auth_check(struct slc_store *st, const char *authorization, double now,
     }
     if (strlen(id) != 64 || strspn(id, "0123456789abcdef") != 64) {
         return slc_error_set(err, SLC_EUNAUTHENTICATED, "invalid token");
+    }
+    if (cache) {
+        hit = cache_slot(cache, id);
+        if (!strcmp(hit->who.token_id, id) && hit->expires > now) {
+            *who = hit->who;
+            return 0;
+        }
+        memset(hit, 0, sizeof *hit);
     }
     rc = slc_store_get(st, "tokens", id, &tok, err);
     if (rc == SLC_ENOTFOUND) {
@@ -316,16 +354,17 @@ slc_auth_check(struct slc_store *st, const char *authorization, double now,
         json_object_get(json_array_get(json_object_get(tok.doc, "roles"), 0),
                         "id")));
     who->admin = who->role == SLC_ROLE_ADMIN;
+    if (hit) {
+        hit->who = *who;
+        hit->expires = json_real_value(json_object_get(tok.doc, "expires"));
+    }
     slc_record_clear(&tok);
     return 0;
 }
 
-static bool
-in_projects(const struct slc_principal *who, const json_t *doc,
-            const char *which)
+bool
+slc_auth_in_projects(const struct slc_principal *who, const json_t *list)
 {
-    const json_t *list =
-        json_object_get(json_object_get(doc, "_admin"), which);
     const json_t *p;
     size_t i;
 
@@ -341,6 +380,14 @@ in_projects(const struct slc_principal *who, const json_t *doc,
         }
     }
     return false;
+}
+
+static bool
+in_projects(const struct slc_principal *who, const json_t *doc,
+            const char *which)
+{
+    return slc_auth_in_projects(
+        who, json_object_get(json_object_get(doc, "_admin"), which));
 }
 
 bool

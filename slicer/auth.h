@@ -55,11 +55,29 @@ int slc_auth_login(struct slc_store *st, const char *username,
                    unsigned remote_port, json_t **token,
                    struct slc_error *err);
 
-/* Resolves an "Authorization" header value into '*who'.
- * SLC_EUNAUTHENTICATED when missing, malformed, unknown or expired. */
-int slc_auth_check(struct slc_store *st, const char *authorization,
-                   double now, struct slc_principal *who,
-                   struct slc_error *err);
+/* Tokens already checked, so that a request does not read and parse its
+ * token record again: direct-mapped on the token's first byte, each slot
+ * holding one token until another maps there, it expires, or it is
+ * forgotten.  Whoever deletes a token, or changes or deletes a user or a
+ * project, forgets (the daemon is the only writer of those collections). */
+#define SLC_AUTH_CACHE_SLOTS 256
+
+struct slc_auth_cache {
+    struct slc_auth_cached {
+        struct slc_principal who;
+        double expires;
+    } slot[SLC_AUTH_CACHE_SLOTS];
+};
+
+/* Forgets token 'token_id', or every token when it is NULL. */
+void slc_auth_forget(struct slc_auth_cache *cache, const char *token_id);
+
+/* Resolves an "Authorization" header value into '*who', through 'cache'
+ * (NULL: none).  SLC_EUNAUTHENTICATED when missing, malformed, unknown or
+ * expired. */
+int slc_auth_check(struct slc_store *st, struct slc_auth_cache *cache,
+                   const char *authorization, double now,
+                   struct slc_principal *who, struct slc_error *err);
 
 /* Hashes 'password' with yescrypt into a new string (caller frees). */
 int slc_auth_hash(const char *password, char **hash, struct slc_error *err);
@@ -69,6 +87,9 @@ bool slc_auth_verify(const char *password, const char *hash);
 /* Whether 'who' may read / write a record whose document is 'doc' (its
  * "_admin.projects_read" / "projects_write"). */
 bool slc_auth_can_read(const struct slc_principal *who, const json_t *doc);
+/* Whether a project list ("_admin.projects_read" itself) admits 'who'. */
+bool slc_auth_in_projects(const struct slc_principal *who,
+                          const json_t *list);
 bool slc_auth_can_write(const struct slc_principal *who, const json_t *doc);
 
 /* Sets "_admin.projects_read" and "projects_write" of 'doc' to the

@@ -408,6 +408,33 @@ slc_rest_get_visible(struct slc_call *c, const char *coll, const char *what,
     return rc;
 }
 
+int
+slc_rest_show_stored(struct slc_call *c, const char *coll, const char *what,
+                     const char *id)
+{
+    struct slc_record_text rt;
+    int rc = slc_store_get_text(c->d->st, coll, id, "_admin.projects_read",
+                                &rt, &c->err);
+
+    if (!rc && !slc_auth_in_projects(&c->who, rt.part)) {
+        slc_record_text_clear(&rt);
+        rc = SLC_ENOTFOUND;
+    }
+    if (rc == SLC_ENOTFOUND) {
+        return slc_rest_fail(c, 404, rc, "%s '%s' not found", what, id);
+    }
+    if (!rc) {
+        json_decref(c->resp->body);
+        c->resp->body = NULL;
+        c->resp->status = 200;
+        c->resp->json_text = rt.text;
+        c->resp->json_len = rt.len;
+        rt.text = NULL;
+        slc_record_text_clear(&rt);
+    }
+    return rc;
+}
+
 struct list_walk {
     struct slc_call *c;
     json_t *out;
@@ -586,8 +613,8 @@ authorize(struct slc_call *c, const struct slc_route *r)
     if (r->flags & SLC_ROUTE_PUBLIC) {
         return 0;
     }
-    rc = slc_auth_check(c->d->st, c->req->authorization, slc_rest_now(c),
-                        &c->who, &c->err);
+    rc = slc_auth_check(c->d->st, c->d->tokens, c->req->authorization,
+                        slc_rest_now(c), &c->who, &c->err);
     if (rc) {
         return rc;
     }

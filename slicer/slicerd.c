@@ -213,7 +213,8 @@ run(struct slc_daemon *d)
         free(generated);
     }
     d->base = rc ? NULL : event_base_new();
-    if (!rc && !d->base) {
+    d->tokens = rc ? NULL : calloc(1, sizeof *d->tokens);
+    if (!rc && (!d->base || !d->tokens)) {
         rc = slc_error_set(&err, SLC_ENOMEM, "cannot create the event loop");
     }
     rc = rc ? rc : register_drivers(d, &err);
@@ -281,6 +282,7 @@ run(struct slc_daemon *d)
         event_base_free(d->base);
     }
     slc_store_close(d->st);
+    free(d->tokens);
     return rc ? 1 : 0;
 }
 

@@ -11,6 +11,7 @@
 struct event_base;
 struct slc_http_server;
 struct slc_engine;
+struct slc_auth_cache;
 
 struct slc_daemon {
     struct slc_config cfg;
@@ -20,6 +21,7 @@ struct slc_daemon {
     struct slc_vim_registry vim_classes;
     struct slc_sdn_registry sdn_classes;
     struct slc_engine *engine;
+    struct slc_auth_cache *tokens; /* tokens already checked */
     double (*now)(void);      /* wall clock, injectable */
 };
 
