@@ -369,30 +369,23 @@ parse_steps(struct op *op, struct slc_error *err)
     return 0;
 }
 
-/* Loads operation 'op_id' into memory. */
+/* Takes stored operation 'rec' (its document) into memory. */
 static int
-load_op(struct slc_engine *e, const char *op_id, struct op **out,
-        struct slc_error *err)
+adopt_op(struct slc_engine *e, struct slc_record *rec, struct op **out,
+         struct slc_error *err)
 {
     struct op *op = calloc(1, sizeof *op);
-    struct slc_record rec;
     int rc;
 
     if (!op) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
-    rc = slc_store_get(e->p.st, "nslcmops", op_id, &rec, err);
-    if (rc) {
-        free(op);
-        return rc;
-    }
     op->e = e;
-    snprintf(op->id, sizeof op->id, "%s", op_id);
+    snprintf(op->id, sizeof op->id, "%s", rec->id);
     op->serial = ++e->next_serial;
-    op->doc = rec.doc;
-    op->rev = rec.rev;
-    rec.doc = NULL;
-    slc_record_clear(&rec);
+    op->doc = rec->doc;
+    op->rev = rec->rev;
+    rec->doc = NULL;
     op->deadline = json_number_value(
         json_object_get(json_object_get(op->doc, "_admin"), "deadline"));
     op->phase = !strcmp(json_string_value(json_object_get(
@@ -761,12 +754,27 @@ finish(struct op *op)
     op_free(op);
 }
 
+/* Loads operation 'op_id' into memory. */
+static int
+load_op(struct slc_engine *e, const char *op_id, struct op **out,
+        struct slc_error *err)
+{
+    struct slc_record rec;
+    int rc = slc_store_get(e->p.st, "nslcmops", op_id, &rec, err);
+
+    if (!rc) {
+        rc = adopt_op(e, &rec, out, err);
+        slc_record_clear(&rec);
+    }
+    return rc;
+}
+
 int
-slc_engine_start(struct slc_engine *e, const char *op_id,
+slc_engine_start(struct slc_engine *e, struct slc_record *op_rec,
                  struct slc_error *err)
 {
     struct op *op;
-    int rc = load_op(e, op_id, &op, err);
+    int rc = adopt_op(e, op_rec, &op, err);
 
     if (!rc) {
         kick(op);

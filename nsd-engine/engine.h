@@ -52,8 +52,9 @@ int slc_engine_new(const struct slc_engine_params *p,
  * by the next engine) and frees the engine.  Accepts NULL. */
 void slc_engine_free(struct slc_engine *e);
 
-/* Starts running stored operation 'op_id' (state PROCESSING). */
-int slc_engine_start(struct slc_engine *e, const char *op_id,
+/* Starts running an operation (state PROCESSING) just stored as 'op':
+ * the engine takes its document and revision, so it is not read back. */
+int slc_engine_start(struct slc_engine *e, struct slc_record *op,
                      struct slc_error *err);
 
 /* After a restart: reconciles every VIM account's driver against the

@@ -457,16 +457,18 @@ static const struct {
 };
 
 int
-slc_ns_op_create(struct slc_store *st, const char *nsr_id, const char *type,
+slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
                  const json_t *params, double now, double timeout,
-                 char op_id[40], struct slc_error *err)
+                 struct slc_record *op_out, struct slc_error *err)
 {
-    struct slc_record nsr = {0};
+    char op_id[40];
+    int64_t op_rev = 0;
     json_t *vnfrs = NULL, *op = NULL, *admin, *op_params;
-    struct plan pl = {.nsr_id = nsr_id, .steps = json_array()};
+    struct plan pl = {.nsr_id = nsr->id, .steps = json_array()};
     size_t m = 0;
     int rc;
 
+    memset(op_out, 0, sizeof *op_out);
     while (m < 3 && strcmp(op_marks[m].type, type)) {
         m++;
     }
@@ -479,47 +481,46 @@ slc_ns_op_create(struct slc_store *st, const char *nsr_id, const char *type,
         json_decref(pl.steps);
         return rc;
     }
-    rc = slc_ns_get_record(st, "nsrs", "ns", nsr_id, &nsr, err);
-    rc = rc ? rc : check_state(nsr.doc, type, err);
-    rc = rc ? rc : slc_ns_load_vnfrs(st, nsr.id, &vnfrs, err);
+    rc = check_state(nsr->doc, type, err);
+    rc = rc ? rc : slc_ns_load_vnfrs(st, nsr->id, &vnfrs, err);
     if (!rc && slc_uuid4(op_id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
     }
     if (!rc) {
-        pl.nsr_id = nsr.id;
-        pl.vim = slc_ns_str(nsr.doc, "datacenter");
-        pl.ns_name = slc_ns_str(nsr.doc, "name");
+        pl.nsr_id = nsr->id;
+        pl.vim = slc_ns_str(nsr->doc, "datacenter");
+        pl.ns_name = slc_ns_str(nsr->doc, "name");
         admin =
             json_pack("{sf sf sO sO s[] s[] sf}", "created", now, "modified",
                       now, "projects_read",
-                      json_object_get(json_object_get(nsr.doc, "_admin"),
+                      json_object_get(json_object_get(nsr->doc, "_admin"),
                                       "projects_read"),
                       "projects_write",
-                      json_object_get(json_object_get(nsr.doc, "_admin"),
+                      json_object_get(json_object_get(nsr->doc, "_admin"),
                                       "projects_write"),
                       "new_vdur", "removed_vdur", "deadline", now + timeout);
         if (!strcmp(type, "instantiate")) {
-            plan_instantiate(&pl, nsr.doc, vnfrs, params);
+            plan_instantiate(&pl, nsr->doc, vnfrs, params);
         } else if (!strcmp(type, "terminate")) {
             plan_deletes(
                 &pl,
                 json_object_get(
-                    json_object_get(json_object_get(nsr.doc, "_admin"),
+                    json_object_get(json_object_get(nsr->doc, "_admin"),
                                     "deployed"),
                     "resources"),
                 NULL);
         } else {
-            rc = plan_scale(st, &pl, nsr.doc, vnfrs, params, admin, err);
+            rc = plan_scale(st, &pl, nsr->doc, vnfrs, params, admin, err);
         }
         json_object_set(admin, "steps", pl.steps);
         op_params = json_deep_copy(params);
         json_object_set_new(op_params, "lcmOperationType", json_string(type));
-        json_object_set_new(op_params, "nsInstanceId", json_string(nsr.id));
+        json_object_set_new(op_params, "nsInstanceId", json_string(nsr->id));
         op = json_pack(
             "{ss ss ss si ss sn sn sf ss ss sf sb so sb s{ss ss} ss so}",
             "_id", op_id, "id", op_id, "operationState", "PROCESSING",
             "queuePosition", 0, "stage", "", "errorMessage", "detailedStatus",
-            "statusEnteredTime", now, "nsInstanceId", nsr.id,
+            "statusEnteredTime", now, "nsInstanceId", nsr->id,
             "lcmOperationType", type, "startTime", now,
             "isAutomaticInvocation", 0, "operationParams", op_params,
             "isCancelPending", 0, "links", "self", "", "nsInstance", "",
@@ -527,36 +528,36 @@ slc_ns_op_create(struct slc_store *st, const char *nsr_id, const char *type,
     }
     if (!rc) {
         char link[256];
-        json_t *nadmin = json_object_get(nsr.doc, "_admin");
-        struct slc_record orec = {.id = op_id, .name = nsr.id, .doc = op};
+        json_t *nadmin = json_object_get(nsr->doc, "_admin");
+        struct slc_record orec = {.id = op_id, .name = nsr->id, .doc = op};
 
         snprintf(link, sizeof link, "/osm/nslcm/v1/ns_lcm_op_occs/%s", op_id);
         json_object_set_new(json_object_get(op, "links"), "self",
                             json_string(link));
-        snprintf(link, sizeof link, "/osm/nslcm/v1/ns_instances/%s", nsr.id);
+        snprintf(link, sizeof link, "/osm/nslcm/v1/ns_instances/%s", nsr->id);
         json_object_set_new(json_object_get(op, "links"), "nsInstance",
                             json_string(link));
-        json_object_set_new(nsr.doc, "currentOperation",
+        json_object_set_new(nsr->doc, "currentOperation",
                             json_string(op_marks[m].current));
-        json_object_set_new(nsr.doc, "currentOperationID", json_string(op_id));
-        json_object_set_new(nsr.doc, "operational-status",
+        json_object_set_new(nsr->doc, "currentOperationID", json_string(op_id));
+        json_object_set_new(nsr->doc, "operational-status",
                             json_string(op_marks[m].opstatus));
         if (op_marks[m].nsstate) {
-            json_object_set_new(nsr.doc, "nsState",
+            json_object_set_new(nsr->doc, "nsState",
                                 json_string(op_marks[m].nsstate));
         }
         if (!strcmp(type, "terminate")) {
-            json_object_set_new(nsr.doc, "config-status",
+            json_object_set_new(nsr->doc, "config-status",
                                 json_string("terminating"));
         }
-        json_object_set_new(nsr.doc, "detailed-status",
+        json_object_set_new(nsr->doc, "detailed-status",
                             json_string("processing"));
         json_object_set_new(nadmin, "nslcmop", json_string(op_id));
         json_object_set_new(nadmin, "modified", json_real(now));
-        rc =
-            slc_store_put(st, "nslcmops", &orec, NULL, SLC_REV_NEW, NULL, err);
+        rc = slc_store_put(st, "nslcmops", &orec, NULL, SLC_REV_NEW, &op_rev,
+                           err);
         rc = rc ? rc
-                : slc_store_put(st, "nsrs", &nsr, NULL, nsr.rev, NULL, err);
+                : slc_store_put(st, "nsrs", nsr, NULL, nsr->rev, &nsr->rev, err);
     }
     rc = rc ? rc : slc_store_commit(st, err);
     if (rc) {
@@ -564,11 +565,18 @@ slc_ns_op_create(struct slc_store *st, const char *nsr_id, const char *type,
     } else {
         SLC_INFO("ns '%s': %s operation %s with %zu steps", pl.ns_name, type,
                  op_id, json_array_size(pl.steps));
+        op_out->id = strdup(op_id);
+        op_out->name = strdup(nsr->id);
+        op_out->rev = op_rev;
+        op_out->doc = json_incref(op);
+        if (!op_out->id || !op_out->name) {
+            slc_record_clear(op_out);
+            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+        }
     }
     json_decref(op);
     json_decref(vnfrs);
     json_decref(pl.steps);
-    slc_record_clear(&nsr);
     return rc;
 }
 

@@ -23,15 +23,18 @@ int slc_ns_create(struct slc_store *st, const json_t *req,
                   const char *project, double now, char nsr_id[40],
                   struct slc_error *err);
 
-/* Creates operation 'type' (instantiate, terminate, scale) on NS 'nsr_id'
- * with the request 'params' and a deadline 'timeout' seconds from 'now',
- * builds its plan and marks the NS busy.  SLC_EBUSY when another operation
- * is in progress, SLC_ECONFLICT when the NS state forbids it, SLC_EINVALID
- * for bad scale parameters.  The op id goes to 'op_id'; the caller then
- * starts it on the engine. */
-int slc_ns_op_create(struct slc_store *st, const char *nsr_id,
+/* Creates operation 'type' (instantiate, terminate, scale) on the NS whose
+ * record 'nsr' the caller has just read, with the request 'params' and a
+ * deadline 'timeout' seconds from 'now', builds its plan and marks the NS
+ * busy ('nsr' is updated; SLC_ECONFLICT if the stored one moved on since
+ * it was read).  SLC_EBUSY when another operation is in progress,
+ * SLC_ECONFLICT when the NS state forbids it, SLC_EINVALID for bad scale
+ * parameters.  The stored operation goes to 'op' (caller
+ * clears it), which the caller then starts on the engine. */
+int slc_ns_op_create(struct slc_store *st, struct slc_record *nsr,
                      const char *type, const json_t *params, double now,
-                     double timeout, char op_id[40], struct slc_error *err);
+                     double timeout, struct slc_record *op,
+                     struct slc_error *err);
 
 /* The engine's finish hook: writes an operation's outcome to its NSR and
  * VNFRs (and deletes them after a terminate with autoremove). */

@@ -81,7 +81,8 @@ slc_http_error(struct slc_http_response *resp, unsigned status,
 {
     json_decref(resp->body);
     free(resp->raw);
-    resp->raw = NULL;
+    free(resp->json_text);
+    resp->raw = resp->json_text = NULL;
     resp->location[0] = '\0';
     resp->status = status;
     resp->body = json_pack("{sssiss}", "code", slc_http_status_name(status),
@@ -132,6 +133,16 @@ send_response(struct MHD_Connection *conn, const char *accept,
     enum MHD_Result ret;
     int fmt = resp->force_json ? 'j' : negotiate(accept);
 
+    if (resp->json_text && fmt != 'j') {
+        /* YAML (or nothing acceptable) from a stored JSON document */
+        json_decref(resp->body);
+        resp->body = json_loadb(resp->json_text, resp->json_len, 0, NULL);
+        free(resp->json_text);
+        resp->json_text = NULL;
+        if (!resp->body) {
+            slc_http_error(resp, 500, "a stored document is not JSON");
+        }
+    }
     if (!fmt && (resp->body || resp->raw)) {
         slc_http_error(resp, 406,
                        "only application/json and application/yaml "
@@ -143,8 +154,14 @@ send_response(struct MHD_Connection *conn, const char *accept,
         size = resp->raw_size;
         resp->raw = NULL;
         type = resp->raw_type ? resp->raw_type : "application/octet-stream";
+    } else if (resp->json_text) {
+        text = resp->json_text;
+        size = resp->json_len;
+        resp->json_text = NULL;
+        type = "application/json";
     } else if (resp->body && fmt == 'j') {
-        text = json_dumps(resp->body, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+        /* compact, like the stored documents sent as they are */
+        text = json_dumps(resp->body, JSON_COMPACT);
         size = text ? strlen(text) : 0;
         type = "application/json";
     } else if (resp->body) {
@@ -177,6 +194,7 @@ response_clear(struct slc_http_response *resp)
 {
     json_decref(resp->body);
     free(resp->raw);
+    free(resp->json_text);
 }
 
 static enum MHD_Result

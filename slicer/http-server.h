@@ -42,6 +42,10 @@ struct slc_http_response {
     char *raw;                  /* owned raw body (instead of 'body') */
     size_t raw_size;
     const char *raw_type;       /* its Content-Type */
+    char *json_text;            /* owned JSON document (instead of 'body'):
+                                   sent as is when the reply is JSON,
+                                   parsed when YAML is wanted */
+    size_t json_len;
     char location[512];         /* Location header when not empty */
     bool force_json;            /* ignore Accept: YAML is not wanted */
 };

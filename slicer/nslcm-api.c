@@ -101,23 +101,27 @@ op_timeout(struct slc_call *c, const json_t *body, const char *key)
     return t > 0 ? (double)t : (double)c->d->cfg.op_timeout;
 }
 
-/* Creates and starts an operation; fills 'op_id'. */
+/* Creates and starts an operation on NS 'nsr' (just read); fills
+ * 'op_id'. */
 static int
-start_op(struct slc_call *c, const char *nsr_id, const char *type,
+start_op(struct slc_call *c, struct slc_record *nsr, const char *type,
          const json_t *params, const char *timeout_key, char op_id[40])
 {
-    int rc = slc_ns_op_create(c->d->st, nsr_id, type, params,
+    struct slc_record op;
+    int rc = slc_ns_op_create(c->d->st, nsr, type, params,
                               slc_rest_now(c),
-                              op_timeout(c, params, timeout_key), op_id,
+                              op_timeout(c, params, timeout_key), &op,
                               &c->err);
 
     if (rc) {
         return lcm_error(c, rc);
     }
-    rc = slc_engine_start(c->d->engine, op_id, &c->err);
+    snprintf(op_id, 40, "%s", op.id);
+    rc = slc_engine_start(c->d->engine, &op, &c->err);
     if (rc) {
         SLC_ERR("operation %s: cannot start: %s", op_id, c->err.msg);
     }
+    slc_record_clear(&op);
     return rc;
 }
 
@@ -175,8 +179,13 @@ ns_content_create(struct slc_call *c)
                                         slc_rest_now(c), id, &c->err));
     }
     if (!rc) {
-        rc = start_op(c, id, "instantiate", body, "timeout_ns_deploy",
-                      op_id);
+        struct slc_record nsr;
+
+        rc = get_ns(c, id, &nsr);
+        rc = rc ? rc
+                : start_op(c, &nsr, "instantiate", body,
+                           "timeout_ns_deploy", op_id);
+        slc_record_clear(&nsr);
         if (rc) {
             /* Nothing was started: do not leave a half-made NS. */
             slc_ns_delete(c->d->st, id, true, NULL);
@@ -207,14 +216,7 @@ ns_list(struct slc_call *c)
 static int
 ns_show(struct slc_call *c)
 {
-    struct slc_record rec;
-    int rc = get_ns(c, c->params[0], &rec);
-
-    if (!rc) {
-        slc_rest_reply(c, 200, json_incref(rec.doc));
-        slc_record_clear(&rec);
-    }
-    return rc;
+    return slc_rest_show_stored(c, "nsrs", "ns", c->params[0]);
 }
 
 /* Runs operation 'type' on the NS of the path.  'fields' checks the body;
@@ -270,7 +272,7 @@ ns_operation(struct slc_call *c, const char *type,
         json_object_del(body, "vimAccountId");
         json_object_del(body, "nsDescription");
     }
-    rc = rc ? rc : start_op(c, rec.id, type, body, timeout_key, op_id);
+    rc = rc ? rc : start_op(c, &rec, type, body, timeout_key, op_id);
     if (!rc) {
         reply_op(c, op_id, rec.name);
     }
@@ -342,7 +344,7 @@ ns_content_delete(struct slc_call *c)
     }
     params = json_pack("{sb}", "autoremove", 1);
     rc = slc_auth_can_write(&c->who, rec.doc)
-             ? start_op(c, rec.id, "terminate", params,
+             ? start_op(c, &rec, "terminate", params,
                         "timeout_ns_terminate", op_id)
              : slc_rest_fail(c, 403, SLC_EDENIED,
                              "ns '%s' belongs to another project", rec.name);
@@ -418,15 +420,7 @@ vnf_list(struct slc_call *c)
 static int
 vnf_show(struct slc_call *c)
 {
-    struct slc_record rec;
-    int rc = slc_rest_get_visible(c, "vnfrs", "vnf instance", c->params[0],
-                                  &rec);
-
-    if (!rc) {
-        slc_rest_reply(c, 200, json_incref(rec.doc));
-        slc_record_clear(&rec);
-    }
-    return rc;
+    return slc_rest_show_stored(c, "vnfrs", "vnf instance", c->params[0]);
 }
 
 #define W SLC_ROUTE_WRITE

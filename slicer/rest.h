@@ -75,6 +75,11 @@ bool slc_rest_filter_match(const json_t *query, const json_t *doc);
 int slc_rest_get_visible(struct slc_call *c, const char *coll,
                          const char *what, const char *id,
                          struct slc_record *out);
+/* Replies 200 with the stored document of 'id' in 'coll' as it is (no
+ * parsing when the reply is JSON), or 404 naming 'what' when it is absent
+ * or the caller's project cannot see it. */
+int slc_rest_show_stored(struct slc_call *c, const char *coll,
+                         const char *what, const char *id);
 /* Lists the records of 'coll' that the caller may see and that pass the
  * query filters, each passed through 'project' (may be NULL: the document
  * as is; returns a new reference or NULL to skip). */
