@@ -146,6 +146,21 @@ done(struct sqlite_store *s, sqlite3_stmt *stmt)
     sqlite3_finalize(stmt);
 }
 
+/* Runs one statement that returns no rows, prepared once: for the
+ * transaction statements every write runs. */
+static int
+step_sql(struct sqlite_store *s, const char *sql, struct slc_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = prepare(s, sql, &stmt, err, NULL);
+
+    if (!rc) {
+        rc = sqlite3_step(stmt) == SQLITE_DONE ? 0 : db_error(s, err, sql);
+        done(s, stmt);
+    }
+    return rc;
+}
+
 static int
 create_schema(struct sqlite_store *s, struct slc_error *err)
 {
@@ -259,7 +274,7 @@ sqlite_begin(struct slc_store *st, struct slc_error *err)
                              "store '%s': a transaction is already open",
                              s->path);
     }
-    if ((rc = exec_sql(s, "BEGIN IMMEDIATE", err))) {
+    if ((rc = step_sql(s, "BEGIN IMMEDIATE", err))) {
         return rc;
     }
     s->in_txn = true;
@@ -277,7 +292,7 @@ sqlite_commit(struct slc_store *st, struct slc_error *err)
                              "store '%s': commit without a transaction",
                              s->path);
     }
-    rc = exec_sql(s, "COMMIT", err);
+    rc = step_sql(s, "COMMIT", err);
     if (rc) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }
@@ -557,7 +572,7 @@ write_record(struct sqlite_store *s, const char *coll,
 static int
 op_begin(struct sqlite_store *s, struct slc_error *err)
 {
-    return exec_sql(s, s->in_txn ? "SAVEPOINT op" : "BEGIN IMMEDIATE", err);
+    return step_sql(s, s->in_txn ? "SAVEPOINT op" : "BEGIN IMMEDIATE", err);
 }
 
 static int
@@ -569,7 +584,7 @@ op_end(struct sqlite_store *s, int rc, struct slc_error *err)
                      NULL, NULL, NULL);
         return rc;
     }
-    rc = exec_sql(s, s->in_txn ? "RELEASE op" : "COMMIT", err);
+    rc = step_sql(s, s->in_txn ? "RELEASE op" : "COMMIT", err);
     if (rc && !s->in_txn) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }
