@@ -62,6 +62,7 @@ struct op {
     uint64_t serial;
     json_t *doc;              /* owned */
     int64_t rev;
+    json_t *context;          /* owned; for the finish hook, may be NULL */
     struct step *steps;
     size_t n_steps;
     enum phase phase;
@@ -121,6 +122,7 @@ op_free(struct op *op)
     }
     free(op->steps);
     json_decref(op->doc);
+    json_decref(op->context);
     free(op);
 }
 
@@ -736,7 +738,7 @@ finish(struct op *op)
     }
     rc = slc_store_begin(e->p.st, &err);
     if (!rc && e->p.finish) {
-        rc = e->p.finish(e->p.st, op->doc, now, &err);
+        rc = e->p.finish(e->p.st, op->doc, op->context, now, &err);
     }
     rc = rc ? rc : persist(op);
     rc = rc ? rc : slc_store_commit(e->p.st, &err);
@@ -771,13 +773,16 @@ load_op(struct slc_engine *e, const char *op_id, struct op **out,
 
 int
 slc_engine_start(struct slc_engine *e, struct slc_record *op_rec,
-                 struct slc_error *err)
+                 json_t *context, struct slc_error *err)
 {
     struct op *op;
     int rc = adopt_op(e, op_rec, &op, err);
 
     if (!rc) {
+        op->context = context;
         kick(op);
+    } else {
+        json_decref(context);
     }
     return rc;
 }

@@ -30,11 +30,13 @@ struct slc_engine;
 
 /* Called when an operation reaches a final state, inside the transaction
  * that stores it: applies the outcome to the records it concerns (the NS,
- * its VNFs).  'op' is the operation document, which the hook may change.
- * A non-zero return fails the operation's completion (it is retried at
- * the next start). */
+ * its VNFs).  'op' is the operation document, which the hook may change;
+ * 'context' is what the operation was started with (NULL when it was
+ * resumed after a restart).  A non-zero return fails the operation's
+ * completion (it is retried at the next start). */
 typedef int (*slc_engine_finish_fn)(struct slc_store *st, json_t *op,
-                                    double now, struct slc_error *err);
+                                    json_t *context, double now,
+                                    struct slc_error *err);
 
 struct slc_engine_params {
     struct slc_store *st;
@@ -53,9 +55,12 @@ int slc_engine_new(const struct slc_engine_params *p,
 void slc_engine_free(struct slc_engine *e);
 
 /* Starts running an operation (state PROCESSING) just stored as 'op':
- * the engine takes its document and revision, so it is not read back. */
+ * the engine takes its document and revision, so it is not read back.
+ * 'context' (a new reference, may be NULL) goes to the finish hook: the
+ * records the operation was planned from, so that it need not read them
+ * again. */
 int slc_engine_start(struct slc_engine *e, struct slc_record *op,
-                     struct slc_error *err);
+                     json_t *context, struct slc_error *err);
 
 /* After a restart: reconciles every VIM account's driver against the
  * store, then resumes every unfinished operation. */

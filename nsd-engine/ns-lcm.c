@@ -459,7 +459,8 @@ static const struct {
 int
 slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
                  const json_t *params, double now, double timeout,
-                 struct slc_record *op_out, struct slc_error *err)
+                 struct slc_record *op_out, json_t **context,
+                 struct slc_error *err)
 {
     char op_id[40];
     int64_t op_rev = 0;
@@ -469,6 +470,7 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
     int rc;
 
     memset(op_out, 0, sizeof *op_out);
+    *context = NULL;
     while (m < 3 && strcmp(op_marks[m].type, type)) {
         m++;
     }
@@ -569,6 +571,8 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
         op_out->name = strdup(nsr->id);
         op_out->rev = op_rev;
         op_out->doc = json_incref(op);
+        *context = json_pack("{sO sI sO}", "nsr", nsr->doc, "nsr_rev",
+                             (json_int_t)nsr->rev, "vnfrs", vnfrs);
         if (!op_out->id || !op_out->name) {
             slc_record_clear(op_out);
             rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
@@ -798,9 +802,10 @@ store_outcome(struct slc_store *st, struct slc_record *nsr, json_t *vnfrs,
     return rc;
 }
 
-int
-slc_ns_op_finish(struct slc_store *st, json_t *op, double now,
-                 struct slc_error *err)
+/* Applies operation 'op' to 'nsr' and 'vnfrs' and stores them. */
+static int
+finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
+               json_t *vnfrs, double now, struct slc_error *err)
 {
     const char *type = slc_ns_str(op, "lcmOperationType");
     const char *state = slc_ns_str(op, "operationState");
@@ -808,19 +813,11 @@ slc_ns_op_finish(struct slc_store *st, json_t *op, double now,
     const json_t *steps = json_object_get(op_admin, "steps");
     bool ok = !strcmp(state, "COMPLETED");
     bool remove = false;
-    struct slc_record nsr = {0};
-    json_t *vnfrs = NULL, *nadmin, *resources;
+    json_t *nadmin, *resources;
     const json_t *s;
     size_t i;
-    int rc =
-        slc_store_get(st, "nsrs", slc_ns_str(op, "nsInstanceId"), &nsr, err);
 
-    rc = rc ? rc : slc_ns_load_vnfrs(st, nsr.id, &vnfrs, err);
-    if (rc) {
-        slc_record_clear(&nsr);
-        return rc == SLC_ENOTFOUND ? 0 : rc; /* the NS went away (FORCE) */
-    }
-    nadmin = json_object_get(nsr.doc, "_admin");
+    nadmin = json_object_get(nsr->doc, "_admin");
     resources =
         json_object_get(json_object_get(nadmin, "deployed"), "resources");
     if (!strcmp(type, "scale") && ok) {
@@ -836,33 +833,33 @@ slc_ns_op_finish(struct slc_store *st, json_t *op, double now,
     json_array_foreach(steps, i, s)
     {
         if (ok && !strcmp(slc_ns_str(s, "action"), "create")) {
-            apply_created(nsr.doc, vnfrs, s);
+            apply_created(nsr->doc, vnfrs, s);
         } else if (!strcmp(slc_ns_str(s, "action"), "delete") &&
                    !strcmp(slc_ns_str(s, "state"), "DONE")) {
-            apply_deleted(nsr.doc, vnfrs, s);
+            apply_deleted(nsr->doc, vnfrs, s);
         }
     }
     if (!strcmp(type, "scale")) {
-        finish_scale(nsr.doc, vnfrs, op_admin, ok);
+        finish_scale(nsr->doc, vnfrs, op_admin, ok);
     }
-    json_object_set_new(nsr.doc, "detailed-status",
+    json_object_set_new(nsr->doc, "detailed-status",
                         json_string(ok ? "done" : slc_ns_str(op, "errorMessage")
                                                       ?: state));
-    json_object_set_new(nsr.doc, "errorDescription",
+    json_object_set_new(nsr->doc, "errorDescription",
                         ok ? json_null()
                            : json_sprintf("%s: %s", type, state));
-    json_object_set(nsr.doc, "errorDetail",
+    json_object_set(nsr->doc, "errorDetail",
                     ok ? json_null() : json_object_get(op, "errorMessage"));
     if (!strcmp(type, "instantiate")) {
         bool left = json_array_size(resources) > 0;
 
-        json_object_set_new(nsr.doc, "nsState",
+        json_object_set_new(nsr->doc, "nsState",
                             json_string(ok     ? "READY"
                                         : left ? "BROKEN"
                                                : "NOT_INSTANTIATED"));
-        json_object_set_new(nsr.doc, "operational-status",
+        json_object_set_new(nsr->doc, "operational-status",
                             json_string(ok ? "running" : "failed"));
-        json_object_set_new(nsr.doc, "config-status",
+        json_object_set_new(nsr->doc, "config-status",
                             json_string(ok ? "configured" : "failed"));
         json_object_set_new(
             nadmin, "nsState",
@@ -870,11 +867,11 @@ slc_ns_op_finish(struct slc_store *st, json_t *op, double now,
         set_vnfrs_state(vnfrs,
                         ok || left ? "INSTANTIATED" : "NOT_INSTANTIATED");
     } else if (!strcmp(type, "terminate")) {
-        json_object_set_new(nsr.doc, "nsState",
+        json_object_set_new(nsr->doc, "nsState",
                             json_string(ok ? "NOT_INSTANTIATED" : "BROKEN"));
-        json_object_set_new(nsr.doc, "operational-status",
+        json_object_set_new(nsr->doc, "operational-status",
                             json_string(ok ? "terminated" : "failed"));
-        json_object_set_new(nsr.doc, "config-status",
+        json_object_set_new(nsr->doc, "config-status",
                             json_string(ok ? "terminated" : "failed"));
         if (ok) {
             json_object_set_new(nadmin, "nsState",
@@ -885,17 +882,50 @@ slc_ns_op_finish(struct slc_store *st, json_t *op, double now,
         }
     } else {
         json_object_set_new(
-            nsr.doc, "nsState",
+            nsr->doc, "nsState",
             json_string(!strcmp(state, "FAILED") ? "DEGRADED" : "READY"));
-        json_object_set_new(nsr.doc, "operational-status",
+        json_object_set_new(nsr->doc, "operational-status",
                             json_string("running"));
     }
-    json_object_set_new(nsr.doc, "currentOperation", json_string("IDLE"));
-    json_object_set_new(nsr.doc, "currentOperationID", json_null());
+    json_object_set_new(nsr->doc, "currentOperation", json_string("IDLE"));
+    json_object_set_new(nsr->doc, "currentOperationID", json_null());
     json_object_set_new(nadmin, "nslcmop", json_null());
     json_object_set_new(nadmin, "modified", json_real(now));
-    rc = store_outcome(st, &nsr, vnfrs, remove, err);
-    json_decref(vnfrs);
-    slc_record_clear(&nsr);
+    return store_outcome(st, nsr, vnfrs, remove, err);
+}
+
+int
+slc_ns_op_finish(struct slc_store *st, json_t *op, json_t *context,
+                 double now, struct slc_error *err)
+{
+    const char *nsr_id = slc_ns_str(op, "nsInstanceId");
+    struct slc_record nsr = {0};
+    json_t *vnfrs = NULL;
+    int rc = SLC_ECONFLICT;
+
+    if (context) {
+        /* The records as the operation stored them (it is their only use:
+         * when the NS moved on since, they are read again). */
+        nsr.id = strdup(nsr_id);
+        nsr.doc = json_incref(json_object_get(context, "nsr"));
+        nsr.rev = json_integer_value(json_object_get(context, "nsr_rev"));
+        vnfrs = json_incref(json_object_get(context, "vnfrs"));
+        rc = nsr.id && nsr.doc && vnfrs
+                 ? finish_records(st, op, &nsr, vnfrs, now, err)
+                 : slc_error_set(err, SLC_ENOMEM, "out of memory");
+        json_decref(vnfrs);
+        slc_record_clear(&nsr);
+    }
+    if (rc == SLC_ECONFLICT || rc == SLC_ENOTFOUND) {
+        rc = slc_store_get(st, "nsrs", nsr_id, &nsr, err);
+        rc = rc ? rc : slc_ns_load_vnfrs(st, nsr.id, &vnfrs, err);
+        if (!rc) {
+            rc = finish_records(st, op, &nsr, vnfrs, now, err);
+        } else if (rc == SLC_ENOTFOUND) {
+            rc = 0; /* the NS went away (FORCE) */
+        }
+        json_decref(vnfrs);
+        slc_record_clear(&nsr);
+    }
     return rc;
 }

@@ -30,16 +30,20 @@ int slc_ns_create(struct slc_store *st, const json_t *req,
  * it was read).  SLC_EBUSY when another operation is in progress,
  * SLC_ECONFLICT when the NS state forbids it, SLC_EINVALID for bad scale
  * parameters.  The stored operation goes to 'op' (caller
- * clears it), which the caller then starts on the engine. */
+ * clears it), which the caller then starts on the engine with '*context'
+ * (a new reference: the NS and VNF records as stored, for the finish
+ * hook). */
 int slc_ns_op_create(struct slc_store *st, struct slc_record *nsr,
                      const char *type, const json_t *params, double now,
                      double timeout, struct slc_record *op,
-                     struct slc_error *err);
+                     json_t **context, struct slc_error *err);
 
 /* The engine's finish hook: writes an operation's outcome to its NSR and
- * VNFRs (and deletes them after a terminate with autoremove). */
-int slc_ns_op_finish(struct slc_store *st, json_t *op, double now,
-                     struct slc_error *err);
+ * VNFRs (and deletes them after a terminate with autoremove).  It starts
+ * from the records in 'context' when they are still the stored ones (the
+ * NS record's revision says so), else it reads them. */
+int slc_ns_op_finish(struct slc_store *st, json_t *op, json_t *context,
+                     double now, struct slc_error *err);
 
 /* Deletes NS 'nsr_id', its VNFRs and its operations.  SLC_ECONFLICT while
  * it is instantiated or busy, unless 'force'. */

@@ -108,16 +108,17 @@ start_op(struct slc_call *c, struct slc_record *nsr, const char *type,
          const json_t *params, const char *timeout_key, char op_id[40])
 {
     struct slc_record op;
+    json_t *context;
     int rc = slc_ns_op_create(c->d->st, nsr, type, params,
                               slc_rest_now(c),
                               op_timeout(c, params, timeout_key), &op,
-                              &c->err);
+                              &context, &c->err);
 
     if (rc) {
         return lcm_error(c, rc);
     }
     snprintf(op_id, 40, "%s", op.id);
-    rc = slc_engine_start(c->d->engine, &op, &c->err);
+    rc = slc_engine_start(c->d->engine, &op, context, &c->err);
     if (rc) {
         SLC_ERR("operation %s: cannot start: %s", op_id, c->err.msg);
     }
