@@ -104,6 +104,45 @@ test_put_get_and_revisions(void **state)
                      SLC_ENOTFOUND);
 }
 
+/* A document read as text comes back as stored, with the part asked for
+ * parsed; absent parts and records say so. */
+static void
+test_get_text(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_record_text rt;
+    struct slc_error err;
+    json_t *doc;
+
+    assert_int_equal(put(f->st, "t1", "tee",
+                         json_pack("{si s{s[ss]}}", "v", 7, "_admin",
+                                   "projects_read", "p1", "p2"),
+                         SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_get_text(f->st, "things", "t1",
+                                        "_admin.projects_read", &rt, &err),
+                     0);
+    assert_string_equal(rt.id, "t1");
+    assert_string_equal(rt.name, "tee");
+    assert_int_equal(rt.rev, 1);
+    assert_int_equal(rt.len, strlen(rt.text));
+    doc = json_loads(rt.text, 0, NULL);
+    assert_int_equal(json_integer_value(json_object_get(doc, "v")), 7);
+    json_decref(doc);
+    assert_int_equal(json_array_size(rt.part), 2);
+    assert_string_equal(json_string_value(json_array_get(rt.part, 1)), "p2");
+    slc_record_text_clear(&rt);
+    assert_int_equal(slc_store_get_text(f->st, "things", "t1", "_admin.none",
+                                        &rt, &err),
+                     0);
+    assert_null(rt.part);
+    slc_record_text_clear(&rt);
+    assert_int_equal(
+        slc_store_get_text(f->st, "things", "t2", NULL, &rt, &err),
+        SLC_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "things 't2' not found"));
+}
+
 static void
 test_delete_checks_revision(void **state)
 {
@@ -251,6 +290,67 @@ test_newer_schema_is_refused(void **state)
     f->st = NULL;
 }
 
+/* A version 1 store (no index on seq alone) is upgraded in place on open
+ * and keeps its records. */
+static void
+test_schema_1_is_upgraded(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_store *st;
+    struct slc_record rec;
+    struct slc_error err;
+    sqlite3 *db;
+    sqlite3_stmt *stmt;
+
+    slc_store_close(f->st);
+    f->st = NULL;
+    unlink(f->path);
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db,
+                     "CREATE TABLE records (coll TEXT NOT NULL, id TEXT NOT "
+                     "NULL, name TEXT, rev INTEGER NOT NULL, doc TEXT NOT "
+                     "NULL, seq INTEGER NOT NULL, PRIMARY KEY (coll, id));"
+                     "CREATE INDEX records_name ON records (coll, name, seq);"
+                     "CREATE INDEX records_seq ON records (coll, seq);"
+                     "CREATE TABLE links (from_coll TEXT NOT NULL, from_id "
+                     "TEXT NOT NULL, to_coll TEXT NOT NULL, to_name TEXT NOT "
+                     "NULL, PRIMARY KEY (from_coll, from_id, to_coll, "
+                     "to_name));"
+                     "CREATE INDEX links_to ON links (to_coll, to_name);"
+                     "INSERT INTO records VALUES ('things', 'old', 'o', 3, "
+                     "'{\"v\":1}', 1);"
+                     "PRAGMA user_version = 1;",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(slc_store_open(f->path, &st, &err), 0);
+    assert_int_equal(slc_store_get(st, "things", "old", &rec, &err), 0);
+    assert_int_equal(rec.rev, 3);
+    slc_record_clear(&rec);
+    assert_int_equal(put(st, "new", "n", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    slc_store_close(st);
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt,
+                                        NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(stmt, 0), 2);
+    sqlite3_finalize(stmt);
+    assert_int_equal(
+        sqlite3_prepare_v2(db,
+                           "SELECT seq FROM records WHERE id = 'new' AND "
+                           "EXISTS (SELECT 1 FROM sqlite_master WHERE name "
+                           "= 'records_seq_all')",
+                           -1, &stmt, NULL),
+        SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(stmt, 0), 2);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+}
+
 /* One writer process: 'n' read-modify-write increments of one counter,
  * retrying when the other process got there first. */
 static int
@@ -339,6 +439,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_put_get_and_revisions, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_get_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_checks_revision, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_links_and_referrers, setup,
@@ -348,6 +449,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_reopen_keeps_everything_in_order,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_schema_1_is_upgraded, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_two_processes_writing_do_not_corrupt, setup, teardown),

@@ -224,6 +224,9 @@ wait_op "$op"
 check "instantiate COMPLETED" eq "$state" COMPLETED
 req GET "/nslcm/v1/ns_instances/$ns"
 check "ns READY, running" eq "$(field .nsState)/$(field '."operational-status"')" READY/running
+check "JSON reply of a stored record" eq "$(curl -s -o /dev/null -w '%{content_type}' -H 'Accept: application/json' -H "Authorization: Bearer $tok" "$base/nslcm/v1/ns_instances/$ns")" application/json
+curl -s -H "Authorization: Bearer $tok" "$base/nslcm/v1/ns_instances/$ns" >"$tmp/ns.yaml"
+check "YAML reply of a stored record (the default)" grep -q "^nsState: READY" "$tmp/ns.yaml"
 check "every VL has a VIM network" eq "$(field '[.vld[] | select(."vim-id" == null)] | length')" 0
 req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$ns"
 check "every VDU is ACTIVE" eq "$(field '[.[].vdur[] | select(.status != "ACTIVE")] | length')" 0
@@ -313,6 +316,22 @@ req DELETE /admin/v1/tokens
 check "logout: 204" eq "$code" 204
 req GET /admin/v1/vim_accounts
 check "revoked token: 401" eq "$code" 401
+login rita rita-pw
+rita_tok=$tok
+tok=$admin_tok
+jreq PATCH /admin/v1/users/rita '{"password":"rita-pw2"}'
+check "password change: 204" eq "$code" 204
+tok=$rita_tok
+req GET /admin/v1/vim_accounts
+check "a new password ends the user's sessions: 401" eq "$code" 401
+login rita rita-pw2
+rita_tok=$tok
+tok=$admin_tok
+req DELETE /admin/v1/users/rita
+check "user deleted: 204" eq "$code" 204
+tok=$rita_tok
+req GET /admin/v1/vim_accounts
+check "a deleted user's token: 401" eq "$code" 401
 tok=$admin_tok
 
 # --- kill -9 in the middle of an instantiate, then restart
