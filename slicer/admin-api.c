@@ -1,6 +1,8 @@
 /* /osm/admin/v1: tokens, users, projects, roles, VIM accounts and SDN
  * controllers.  Secrets (passwords) are stored but never returned by GET
  * and never logged. */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@ SLC_LOG_MODULE(admin_api);
 #define PROJECTS "/osm/admin/v1/projects"
 #define VIMS "/osm/admin/v1/vim_accounts"
 #define SDNS "/osm/admin/v1/sdns"
+#define PDUS "/osm/pdu/v1/pdu_descriptors"
 
 static json_t *
 stamp(const struct slc_call *c)
@@ -802,17 +805,260 @@ check_sdn(struct slc_call *c, json_t *body)
     return 0;
 }
 
+/* ---- PDUs (physical deployment units: PNFs and HNFs) ---- */
+
+static const struct slc_body_field pdu_fields[] = {
+    {"name", SLC_BT_STR, true},
+    {"type", SLC_BT_STR, true},
+    {"description", SLC_BT_STR | SLC_BT_NULL, false},
+    {"shared", SLC_BT_BOOL, false},
+    {"vims", SLC_BT_ARR, false},
+    {"vim_accounts", SLC_BT_ARR, false},
+    {"interfaces", SLC_BT_ARR, true},
+    {NULL},
+};
+
+static const struct slc_body_field pdu_interface_fields[] = {
+    {"name", SLC_BT_STR, true},
+    {"mgmt", SLC_BT_BOOL, true},
+    {"ip-address", SLC_BT_STR, true},
+    {"type", SLC_BT_STR, false},
+    {"mac-address", SLC_BT_STR, false},
+    {"vim-network-name", SLC_BT_STR, false},
+    {"vim-network-id", SLC_BT_STR, false},
+    {NULL},
+};
+
+static bool
+is_mac(const char *s)
+{
+    for (int i = 0; i < 6; i++, s += 3) {
+        if (!isxdigit((unsigned char)s[0]) ||
+            !isxdigit((unsigned char)s[1]) || s[2] != (i < 5 ? ':' : '\0')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int
+check_pdu_interface(struct slc_call *c, const char *pdu, size_t k,
+                    const json_t *iface, const json_t *all)
+{
+    const char *name = json_string_value(json_object_get(iface, "name"));
+    const char *ip = json_string_value(json_object_get(iface, "ip-address"));
+    const char *type = json_string_value(json_object_get(iface, "type"));
+    const char *mac = json_string_value(json_object_get(iface, "mac-address"));
+    unsigned char addr[16];
+    char what[300];
+
+    snprintf(what, sizeof what, "pdu '%s': interfaces[%zu]", pdu, k);
+    if (!json_is_object(iface)) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "%s: expected an object", what);
+    }
+    if (slc_rest_check_body(c, iface, what, pdu_interface_fields)) {
+        return SLC_EINVALID;
+    }
+    if (!*name) {
+        return slc_rest_fail(c, 422, SLC_EINVALID, "%s: empty name", what);
+    }
+    for (size_t j = 0; j < k; j++) {
+        if (!strcmp(name, json_string_value(json_object_get(
+                              json_array_get(all, j), "name")))) {
+            return slc_rest_fail(c, 422, SLC_EINVALID,
+                                 "%s: name '%s' is used twice", what, name);
+        }
+    }
+    if (inet_pton(AF_INET, ip, addr) != 1 &&
+        inet_pton(AF_INET6, ip, addr) != 1) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "%s: ip-address '%s' is not an IPv4 or IPv6 "
+                             "address",
+                             what, ip);
+    }
+    if (type && strcmp(type, "overlay") && strcmp(type, "underlay")) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "%s: type '%s' must be overlay or underlay",
+                             what, type);
+    }
+    if (mac && !is_mac(mac)) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "%s: mac-address '%s' is not a MAC address "
+                             "(xx:xx:xx:xx:xx:xx)",
+                             what, mac);
+    }
+    return 0;
+}
+
+/* A PDU: a name, a type, at least one interface with an address, and the
+ * VIM accounts it can serve (which must exist; stored by _id). */
+static int
+check_pdu(struct slc_call *c, json_t *body)
+{
+    const char *name = json_string_value(json_object_get(body, "name"));
+    const json_t *ifaces = json_object_get(body, "interfaces");
+    json_t *vims = json_object_get(body, "vim_accounts");
+    const json_t *v;
+    size_t i;
+    int rc = check_name(c, "pdu", name);
+
+    if (!rc && !*json_string_value(json_object_get(body, "type"))) {
+        rc = slc_rest_fail(c, 422, SLC_EINVALID, "pdu '%s': empty type",
+                           name);
+    }
+    if (!rc && !json_array_size(ifaces)) {
+        rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                           "pdu '%s': interfaces needs at least one "
+                           "interface",
+                           name);
+    }
+    for (i = 0; !rc && i < json_array_size(ifaces); i++) {
+        rc = check_pdu_interface(c, name, i, json_array_get(ifaces, i),
+                                 ifaces);
+    }
+    json_array_foreach(json_object_get(body, "vims"), i, v)
+    {
+        if (!rc && !json_is_string(v)) {
+            rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                               "pdu '%s': vims[%zu] must be a string", name,
+                               i);
+        }
+    }
+    json_array_foreach(vims, i, v)
+    {
+        struct slc_record vim;
+
+        if (rc) {
+            break;
+        }
+        if (!json_is_string(v)) {
+            rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                               "pdu '%s': vim_accounts[%zu] must be the name "
+                               "or _id of a VIM account",
+                               name, i);
+        } else if (!(rc = get_by_key(c, "vim_accounts", "vim account",
+                                     json_string_value(v), &vim))) {
+            json_array_set_new(vims, i, json_string(vim.id));
+            slc_record_clear(&vim);
+        } else if (rc == SLC_ENOTFOUND) {
+            c->status = 422;
+            slc_error_prefix(&c->err, "pdu '%s': vim_accounts[%zu]", name,
+                             i);
+        }
+    }
+    return rc;
+}
+
+/* ---- what uses an infrastructure record ---- */
+
+struct user_scan {
+    const char *key, *value;  /* member of the user's doc to compare */
+    const char *sub;          /* or NULL */
+    char names[256];
+    size_t count;
+};
+
+static void
+scan_add(struct user_scan *u, const struct slc_record *rec)
+{
+    size_t len = strlen(u->names);
+
+    snprintf(u->names + len, sizeof u->names - len, "%s'%s'",
+             u->count++ ? ", " : "", rec->name ? rec->name : rec->id);
+}
+
+static int
+user_scan_visit(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct user_scan *u = arg;
+    const json_t *v = json_object_get(rec->doc, u->key);
+
+    if (u->sub) {
+        v = json_object_get(v, u->sub);
+    }
+    if (json_is_string(v) && !strcmp(json_string_value(v), u->value)) {
+        scan_add(u, rec);
+    }
+    return 0;
+}
+
+/* NS records placed on the VIM account. */
+static int
+vim_users(struct slc_call *c, const struct slc_record *rec,
+          struct user_scan *u)
+{
+    u->key = "datacenter";
+    return slc_store_list(c->d->st, "nsrs", NULL, user_scan_visit, u,
+                          &c->err);
+}
+
+/* VIM accounts whose SDN assist uses the controller. */
+static int
+sdn_users(struct slc_call *c, const struct slc_record *rec,
+          struct user_scan *u)
+{
+    u->key = "config";
+    u->sub = "sdn-controller";
+    return slc_store_list(c->d->st, "vim_accounts", NULL, user_scan_visit,
+                          u, &c->err);
+}
+
+static int
+pdu_scan_visit(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct user_scan *u = arg;
+    const json_t *vdur;
+    size_t i;
+
+    json_array_foreach(json_object_get(rec->doc, "vdur"), i, vdur)
+    {
+        const char *id = json_string_value(json_object_get(vdur, "pdu-id"));
+
+        if (id && !strcmp(id, u->value)) {
+            scan_add(u, rec);
+            break;
+        }
+    }
+    return 0;
+}
+
+/* VNF records deployed on the PDU (vdur[].pdu-id, as OSM checks). */
+static int
+pdu_users(struct slc_call *c, const struct slc_record *rec,
+          struct user_scan *u)
+{
+    return slc_store_list(c->d->st, "vnfrs", NULL, pdu_scan_visit, u,
+                          &c->err);
+}
+
 struct infra_kind {
     const char *coll, *what, *base;
     const struct slc_body_field *fields;
     int (*check)(struct slc_call *c, json_t *body);
+    int (*users)(struct slc_call *c, const struct slc_record *rec,
+                 struct user_scan *u);
+    const char *const *initial; /* _admin members at creation, in pairs */
+};
+
+static const char *const infra_initial[] = {
+    "operationalState", "ENABLED", "detailed-status", "Done", NULL,
+};
+static const char *const pdu_initial[] = {
+    "onboardingState", "CREATED", "operationalState", "ENABLED",
+    "usageState", "NOT_IN_USE", NULL,
 };
 
 static const struct infra_kind vim_kind = {
-    "vim_accounts", "vim account", VIMS, vim_fields, check_vim,
+    "vim_accounts", "vim account", VIMS, vim_fields, check_vim, vim_users,
+    infra_initial,
 };
 static const struct infra_kind sdn_kind = {
-    "sdns", "sdn controller", SDNS, sdn_fields, check_sdn,
+    "sdns", "sdn controller", SDNS, sdn_fields, check_sdn, sdn_users,
+    infra_initial,
+};
+static const struct infra_kind pdu_kind = {
+    "pdus", "pdu", PDUS, pdu_fields, check_pdu, pdu_users, pdu_initial,
 };
 
 static int
@@ -825,11 +1071,13 @@ infra_create(struct slc_call *c, const struct infra_kind *k)
     rc = rc ? rc : slc_rest_check_body(c, body, k->what, k->fields);
     rc = rc ? rc : k->check(c, body);
     if (!rc) {
-        json_object_set_new(body, "_admin", stamp(c));
-        json_object_set_new(json_object_get(body, "_admin"),
-                            "operationalState", json_string("ENABLED"));
-        json_object_set_new(json_object_get(body, "_admin"),
-                            "detailed-status", json_string("Done"));
+        json_t *admin = stamp(c);
+
+        for (size_t i = 0; k->initial[i]; i += 2) {
+            json_object_set_new(admin, k->initial[i],
+                                json_string(k->initial[i + 1]));
+        }
+        json_object_set_new(body, "_admin", admin);
         slc_auth_set_owner(&c->who, body);
         rc = create_named(c, k->coll, k->what,
                           json_string_value(json_object_get(body, "name")),
@@ -884,31 +1132,6 @@ infra_show(struct slc_call *c, const struct infra_kind *k)
     return rc;
 }
 
-struct user_scan {
-    const char *key, *value;  /* member of the user's doc to compare */
-    const char *sub;          /* or NULL */
-    char names[256];
-    size_t count;
-};
-
-static int
-user_scan_visit(const char *coll, const struct slc_record *rec, void *arg)
-{
-    struct user_scan *u = arg;
-    const json_t *v = json_object_get(rec->doc, u->key);
-
-    if (u->sub) {
-        v = json_object_get(v, u->sub);
-    }
-    if (json_is_string(v) && !strcmp(json_string_value(v), u->value)) {
-        size_t len = strlen(u->names);
-
-        snprintf(u->names + len, sizeof u->names - len, "%s'%s'",
-                 u->count++ ? ", " : "", rec->name ? rec->name : rec->id);
-    }
-    return 0;
-}
-
 static int
 infra_delete(struct slc_call *c, const struct infra_kind *k)
 {
@@ -924,16 +1147,7 @@ infra_delete(struct slc_call *c, const struct infra_kind *k)
                            "project", k->what, rec.name);
     }
     u.value = rec.id;
-    if (!rc && k == &vim_kind) {
-        u.key = "datacenter";
-        rc = slc_store_list(c->d->st, "nsrs", NULL, user_scan_visit, &u,
-                            &c->err);
-    } else if (!rc) {
-        u.key = "config";
-        u.sub = "sdn-controller";
-        rc = slc_store_list(c->d->st, "vim_accounts", NULL, user_scan_visit,
-                            &u, &c->err);
-    }
+    rc = rc ? rc : k->users(c, &rec, &u);
     if (!rc && u.count && !slc_rest_flag(c, "FORCE")) {
         rc = slc_rest_fail(c, 409, SLC_ECONFLICT, "%s '%s' is in use by %s",
                            k->what, rec.name,
@@ -1027,6 +1241,11 @@ static int sdn_list(struct slc_call *c) { return infra_list(c, &sdn_kind); }
 static int sdn_show(struct slc_call *c) { return infra_show(c, &sdn_kind); }
 static int sdn_delete(struct slc_call *c) { return infra_delete(c, &sdn_kind); }
 static int sdn_patch(struct slc_call *c) { return infra_patch(c, &sdn_kind); }
+static int pdu_create(struct slc_call *c) { return infra_create(c, &pdu_kind); }
+static int pdu_list(struct slc_call *c) { return infra_list(c, &pdu_kind); }
+static int pdu_show(struct slc_call *c) { return infra_show(c, &pdu_kind); }
+static int pdu_delete(struct slc_call *c) { return infra_delete(c, &pdu_kind); }
+static int pdu_patch(struct slc_call *c) { return infra_patch(c, &pdu_kind); }
 
 /* GET .../vim_accounts/{id}/resources: what the driver holds (a slicer
  * extension, for operators and tests). */
@@ -1081,5 +1300,10 @@ const struct slc_route slc_admin_routes[] = {
     {"GET", SDNS "/{id}", sdn_show, 0},
     {"PATCH", SDNS "/{id}", sdn_patch, W},
     {"DELETE", SDNS "/{id}", sdn_delete, W},
+    {"GET", PDUS, pdu_list, 0},
+    {"POST", PDUS, pdu_create, W},
+    {"GET", PDUS "/{id}", pdu_show, 0},
+    {"PATCH", PDUS "/{id}", pdu_patch, W},
+    {"DELETE", PDUS "/{id}", pdu_delete, W},
     {NULL},
 };

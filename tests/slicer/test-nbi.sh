@@ -2,7 +2,7 @@
 # Integration test of slicerd's NBI: a real daemon on a free loopback port
 # with a temporary store, driven over HTTP with curl.  Covers auth and
 # roles, project isolation, the catalogue (templates and OSM examples,
-# packages, errors 400/401/403/404/405/409/413/415/422), VIM accounts,
+# packages, errors 400/401/403/404/405/409/413/415/422), VIM accounts, PDUs,
 # NS instantiate/scale/terminate on the sim VIM, failure injection with
 # rollback, and kill -9 in the middle of an operation.
 # Everything it starts is stopped by pid; its files are removed.
@@ -195,6 +195,47 @@ jreq POST /admin/v1/vim_accounts '{"name":"sim-sdn","vim_type":"sim","vim_url":"
 check "vim with SDN assist: 201" eq "$code" 201
 req DELETE "/admin/v1/sdns/ctl"
 check "sdn in use by a vim: 409" eq "$code" 409
+
+# --- PDUs (physical deployment units)
+pdu='{"name":"ran-du-1","type":"gnb-du","shared":false,"vim_accounts":["sim-a"],"interfaces":[{"name":"mgmt","mgmt":true,"ip-address":"10.0.0.10"},{"name":"f1","mgmt":false,"ip-address":"fd00::10","type":"underlay","mac-address":"02:00:00:00:00:10","vim-network-name":"f1-net"}]}'
+jreq POST /pdu/v1/pdu_descriptors "$pdu"
+check "pdu created: 201 with Location" test "$code" = 201 -a -n "$(field .id)"
+pdu_id=$(field .id)
+req GET "/pdu/v1/pdu_descriptors/$pdu_id"
+check "pdu shown with OSM's states" eq "$(field '._admin.onboardingState')/$(field '._admin.operationalState')/$(field '._admin.usageState')" CREATED/ENABLED/NOT_IN_USE
+check "pdu vim account stored by _id" eq "$(field '.vim_accounts[0]')" "$vim"
+req GET "/pdu/v1/pdu_descriptors?type=gnb-du"
+check "pdu list filtered by type" eq "$(field 'length')/$(field '.[0].name')" 1/ran-du-1
+req GET "/pdu/v1/pdu_descriptors?type=other"
+check "pdu filter that matches nothing" eq "$(field 'length')" 0
+jreq POST /pdu/v1/pdu_descriptors "$pdu"
+check "pdu name twice: 409" eq "$code" 409
+jreq POST /pdu/v1/pdu_descriptors '{"name":"p2","type":"x","interfaces":[]}'
+check "pdu without interfaces: 422" eq "$code" 422
+jreq POST /pdu/v1/pdu_descriptors '{"name":"p2","type":"x","interfaces":[{"name":"a","mgmt":true,"ip-address":"10.0.0.300"}]}'
+check "pdu bad ip-address: 422 naming it" test "$code" = 422 -a -n "$(grep -o "interfaces\[0\]: ip-address '10.0.0.300'" "$tmp/body")"
+jreq POST /pdu/v1/pdu_descriptors '{"name":"p2","type":"x","interfaces":[{"name":"a","mgmt":true,"ip-address":"10.0.0.3","type":"sideways"}]}'
+check "pdu bad interface type: 422" grep -q "type 'sideways'" "$tmp/body"
+jreq POST /pdu/v1/pdu_descriptors '{"name":"p2","type":"x","interfaces":[{"name":"a","ip-address":"10.0.0.3"}]}'
+check "pdu interface without mgmt: 422 naming it" grep -q "mgmt" "$tmp/body"
+jreq POST /pdu/v1/pdu_descriptors '{"name":"p2","type":"x","vim_accounts":["nope"],"interfaces":[{"name":"a","mgmt":true,"ip-address":"10.0.0.3"}]}'
+check "pdu unknown vim account: 422" test "$code" = 422 -a -n "$(grep -o "vim account 'nope' not found" "$tmp/body")"
+jreq POST /pdu/v1/pdu_descriptors '{"name":"p2","type":"x","colour":"red","interfaces":[{"name":"a","mgmt":true,"ip-address":"10.0.0.3"}]}'
+check "pdu unknown field: 422" grep -q colour "$tmp/body"
+req GET /pdu/v1/pdu_descriptors
+check "failed creates left nothing" eq "$(field 'length')" 1
+jreq PATCH "/pdu/v1/pdu_descriptors/$pdu_id" '{"description":"rack 3","shared":true}'
+check "pdu patch: 204" eq "$code" 204
+req GET "/pdu/v1/pdu_descriptors/ran-du-1"
+check "pdu patched, found by name" eq "$(field .description)/$(field .shared)" "rack 3/true"
+jreq PATCH "/pdu/v1/pdu_descriptors/$pdu_id" '{"interfaces":[{"name":"a","mgmt":true,"ip-address":"bad"}]}'
+check "bad pdu patch: 422" eq "$code" 422
+req GET "/pdu/v1/pdu_descriptors/$pdu_id"
+check "bad patch changed nothing" eq "$(field '.interfaces | length')" 2
+req DELETE "/pdu/v1/pdu_descriptors/$pdu_id"
+check "pdu delete: 204" eq "$code" 204
+req GET "/pdu/v1/pdu_descriptors/$pdu_id"
+check "deleted pdu: 404" eq "$code" 404
 
 # --- NS lifecycle
 wait_op() { # op id -> final operationState in $state
