@@ -2,6 +2,7 @@
  * configuration, opens the store, creates the admin user on first start,
  * registers the drivers, recovers unfinished operations, and serves OSM's
  * NBI on one libevent loop until SIGTERM or SIGINT. */
+#include <curl/curl.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <getopt.h>
@@ -14,6 +15,7 @@
 
 #include "auth.h"
 #include "engine.h"
+#include "http-client.h"
 #include "http-server.h"
 #include "ns-lcm.h"
 #include "rest.h"
@@ -217,6 +219,9 @@ run(struct slc_daemon *d)
     if (!rc && (!d->base || !d->tokens)) {
         rc = slc_error_set(&err, SLC_ENOMEM, "cannot create the event loop");
     }
+    rc = rc ? rc
+            : slc_http_client_new(d->base, 30000, 16u << 20, &d->http_out,
+                                  &err);
     rc = rc ? rc : register_drivers(d, &err);
     if (!rc) {
         ep = (struct slc_engine_params){
@@ -278,6 +283,7 @@ run(struct slc_daemon *d)
     }
     slc_http_server_stop(d->http);
     slc_engine_free(d->engine);
+    slc_http_client_free(d->http_out);
     if (d->base) {
         event_base_free(d->base);
     }
@@ -293,6 +299,7 @@ main(int argc, char **argv)
     int rc;
 
     signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     slc_config_defaults(&d.cfg);
     rc = parse_args(argc, argv, &d.cfg);
     if (rc) {
@@ -303,5 +310,6 @@ main(int argc, char **argv)
         (enum slc_log_level)slc_log_level_from_name(d.cfg.log_level));
     rc = run(&d);
     slc_config_clear(&d.cfg);
+    curl_global_cleanup();
     return rc;
 }

@@ -12,12 +12,14 @@ struct event_base;
 struct slc_http_server;
 struct slc_engine;
 struct slc_auth_cache;
+struct slc_http_client;
 
 struct slc_daemon {
     struct slc_config cfg;
     struct slc_store *st;
     struct event_base *base;
     struct slc_http_server *http;
+    struct slc_http_client *http_out; /* outbound HTTP on the loop */
     struct slc_vim_registry vim_classes;
     struct slc_sdn_registry sdn_classes;
     struct slc_engine *engine;

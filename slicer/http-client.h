@@ -1,0 +1,59 @@
+/* Outbound HTTP for slicerd: libcurl's multi interface driven by the
+ * daemon's libevent loop (curl's sockets become events, its timeout a
+ * timer), so that notifications to subscribers and REST calls to SDN
+ * controllers never block a handler or each other.
+ *
+ * A request is started and returns at once; its outcome comes back through
+ * a callback, always later from the loop, never from inside the call that
+ * started it. */
+#ifndef SLC_HTTP_CLIENT_H
+#define SLC_HTTP_CLIENT_H
+
+#include <stddef.h>
+
+#include "slc-error.h"
+
+struct event_base;
+struct slc_http_client;
+
+struct slc_http_call {
+    const char *method;        /* "GET", "POST", ... */
+    const char *url;
+    const char *const *headers; /* "Name: value" strings, NULL-ended;
+                                   may be NULL */
+    const char *body;          /* may be NULL; copied */
+    size_t body_size;
+    long timeout_ms;           /* whole request; 0 = the client's default */
+};
+
+/* The outcome of a request.  Borrowed for the callback. */
+struct slc_http_reply {
+    long status;               /* HTTP status; 0 when there was none */
+    const char *body;          /* NUL-terminated; "" when empty */
+    size_t body_size;
+    const char *error;         /* transport error (refused, timeout, too
+                                  big), NULL when a reply came */
+};
+
+typedef void (*slc_http_done_fn)(void *arg, const struct slc_http_reply *r);
+
+/* A client on 'base' with a default timeout and a limit on reply bodies
+ * (bytes; larger replies fail with an error). */
+int slc_http_client_new(struct event_base *base, long default_timeout_ms,
+                        size_t max_reply, struct slc_http_client **out,
+                        struct slc_error *err);
+/* Abandons requests in flight (their callbacks are not called) and frees
+ * the client.  Accepts NULL. */
+void slc_http_client_free(struct slc_http_client *c);
+
+/* Starts 'call'; 'done' gets its outcome later.  Errors are only those of
+ * starting it (bad arguments, out of memory). */
+int slc_http_client_start(struct slc_http_client *c,
+                          const struct slc_http_call *call,
+                          slc_http_done_fn done, void *arg,
+                          struct slc_error *err);
+
+/* Requests in flight. */
+size_t slc_http_client_pending(const struct slc_http_client *c);
+
+#endif
