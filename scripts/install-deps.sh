@@ -7,7 +7,7 @@ packages="
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libyaml-dev libjansson-dev libsqlite3-dev libcmocka-dev
   libcurl4-openssl-dev libmicrohttpd-dev libevent-dev libarchive-dev
-  libcrypt-dev curl jq ca-certificates openssl
+  libcrypt-dev libssl-dev curl jq ca-certificates openssl
   openvswitch-switch iproute2
 "
 missing=""

@@ -1,7 +1,10 @@
-/* /osm/vnfpkgm/v1, /osm/nsd/v1, /osm/nst/v1 and /osm/pdu/v1: descriptors
+/* /osm/vnfpkgm/v1, /osm/nsd/v1 and /osm/nst/v1: descriptors
  * (the "_content" one-step form and SOL005's two-step form: create an empty
- * package, then upload its content) over nsd-engine's catalogue, and PDUs.
- * Bodies are a descriptor (YAML/JSON) or an OSM package (tar.gz, zip). */
+ * package, then upload its content) over nsd-engine's catalogue.  Bodies
+ * are a descriptor (YAML/JSON) or an OSM package (tar.gz, zip), whole
+ * (Content-Range covering all of it) and checked against Content-File-MD5
+ * when the client sends one.  PDUs are in admin-api.c (infrastructure). */
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +69,67 @@ is_package_type(const char *type)
     return false;
 }
 
+/* Content-Range (OSM's chunked upload): only a range that is the whole
+ * body is taken; parts of a package are refused with 416, as OSM refuses a
+ * range it cannot use. */
+static int
+check_range(struct slc_call *c)
+{
+    const char *range = slc_http_header(c->req, "Content-Range");
+    unsigned long long start, end, total;
+    int used = 0;
+
+    if (!range) {
+        return 0;
+    }
+    if (sscanf(range, "bytes %llu-%llu/%llu%n", &start, &end, &total,
+               &used) != 3 ||
+        range[used] || start > end || end >= total) {
+        return slc_rest_fail(c, 416, SLC_EINVALID,
+                             "invalid Content-Range header '%s': expected "
+                             "'bytes start-end/total'",
+                             range);
+    }
+    if (start || end + 1 != total || total != c->req->body_size) {
+        return slc_rest_fail(c, 416, SLC_EUNSUPPORTED,
+                             "Content-Range '%s': uploads in parts are not "
+                             "supported; send the whole package (bytes "
+                             "0-%zu/%zu for this body)",
+                             range, c->req->body_size - 1,
+                             c->req->body_size);
+    }
+    return 0;
+}
+
+/* Content-File-MD5: the body must have that digest (409 otherwise, as
+ * OSM answers a mismatch). */
+static int
+check_md5(struct slc_call *c)
+{
+    const char *want = slc_http_header(c->req, "Content-File-MD5");
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    char got[2 * EVP_MAX_MD_SIZE + 1];
+
+    if (!want) {
+        return 0;
+    }
+    if (!EVP_Digest(c->req->body, c->req->body_size, md, &n, EVP_md5(),
+                    NULL)) {
+        return slc_error_set(&c->err, SLC_ENOMEM, "cannot compute MD5");
+    }
+    for (unsigned int i = 0; i < n; i++) {
+        snprintf(got + 2 * i, 3, "%02x", md[i]);
+    }
+    if (strcasecmp(want, got)) {
+        return slc_rest_fail(c, 409, SLC_ECONFLICT,
+                             "MD5 mismatch: Content-File-MD5 is '%.64s', "
+                             "the body's MD5 is '%s'",
+                             want, got);
+    }
+    return 0;
+}
+
 /* The descriptor text of the request: the body itself, or the descriptor
  * file of a package.  '*owned' is set when the text must be freed. */
 static int
@@ -74,6 +138,7 @@ upload_text(struct slc_call *c, const char **text, size_t *size,
 {
     const char *type = c->req->content_type;
     const char *fname = slc_http_header(c->req, "Content-Filename");
+    int rc;
 
     *owned = NULL;
     snprintf(name, 256, "%s", fname ? fname : "request body");
@@ -83,14 +148,13 @@ upload_text(struct slc_call *c, const char **text, size_t *size,
                              "body",
                              c->req->method, c->req->path);
     }
-    if (slc_http_header(c->req, "Content-Range")) {
-        return slc_rest_fail(c, 422, SLC_EUNSUPPORTED,
-                             "chunked uploads (Content-Range) are not "
-                             "supported: send the whole package at once");
+    if ((rc = check_range(c)) || (rc = check_md5(c))) {
+        return rc;
     }
     if (is_package_type(type)) {
         char *path;
-        int rc = slc_package_descriptor(c->req->body, c->req->body_size,
+
+        rc = slc_package_descriptor(c->req->body, c->req->body_size,
                                         SLC_YAML_MAX_SIZE_DEFAULT, owned,
                                         size, &path, &c->err);
 

@@ -159,8 +159,18 @@ mkdir -p "$tmp/pkg/router_pkg"
 sed 's/slicer-transport-router/pkg-router/' "$src/templates/vnfd/router_vnfd.yaml" >"$tmp/pkg/router_pkg/router_vnfd.yaml"
 echo "checksums" >"$tmp/pkg/router_pkg/checksums.txt"
 tar -C "$tmp/pkg" -czf "$tmp/router_pkg.tar.gz" router_pkg
-req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/gzip' -H 'Content-Filename: router_pkg.tar.gz' --data-binary "@$tmp/router_pkg.tar.gz"
-check "package onboard: 201" eq "$code" 201
+size=$(stat -c %s "$tmp/router_pkg.tar.gz")
+md5=$(md5sum "$tmp/router_pkg.tar.gz" | cut -d' ' -f1)
+req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/gzip' -H 'Content-File-MD5: 0123456789abcdef0123456789abcdef' --data-binary "@$tmp/router_pkg.tar.gz"
+check "package with a wrong MD5: 409" test "$code" = 409 -a -n "$(grep -o "MD5 mismatch.*$md5" "$tmp/body")"
+req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/gzip' -H "Content-Range: bytes 0-99/$size" --data-binary "@$tmp/router_pkg.tar.gz"
+check "package in parts: 416" eq "$code" 416
+req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/gzip' -H "Content-Range: 0-99" --data-binary "@$tmp/router_pkg.tar.gz"
+check "malformed Content-Range: 416" test "$code" = 416 -a "$(field .code)" = REQUESTED_RANGE_NOT_SATISFIABLE
+req GET /vnfpkgm/v1/vnf_packages_content
+check "refused uploads stored nothing" eq "$(field '[.[] | select(.id == "pkg-router")] | length')" 0
+req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/gzip' -H 'Content-Filename: router_pkg.tar.gz' -H "Content-File-MD5: $md5" -H "Content-Range: bytes 0-$((size - 1))/$size" --data-binary "@$tmp/router_pkg.tar.gz"
+check "package onboard with its MD5 and whole range: 201" eq "$code" 201
 pkg=$(field .id)
 req GET "/vnfpkgm/v1/vnf_packages_content/$pkg"
 check "package descriptor stored" eq "$(field .id)" pkg-router
