@@ -448,6 +448,103 @@ check_state(const json_t *nsr, const char *type, struct slc_error *err)
     return 0;
 }
 
+/* Members of the request's vld[] and vnf[] items that slicer does not
+ * honour yet: refused, so that a request is never half-applied. */
+static const char *const vld_later[] = {
+    "vim-network-name", "vim-network-id", "provider-network",
+    "wimAccountId", NULL,
+};
+static const char *const vnf_later[] = {"vdu", "internal-vld", NULL};
+
+static int
+check_item(const json_t *item, const char *list, size_t i, const char *key,
+           const char *const *known, const char *const *later,
+           struct slc_error *err)
+{
+    const char *k;
+    const json_t *v;
+
+    if (!json_is_object(item) || !json_is_string(json_object_get(item, key))) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "%s[%zu] must be an object with a string '%s'",
+                             list, i, key);
+    }
+    json_object_foreach((json_t *)item, k, v)
+    {
+        bool ok = false;
+
+        for (size_t j = 0; known[j] && !ok; j++) {
+            ok = !strcmp(k, known[j]);
+        }
+        for (size_t j = 0; later[j]; j++) {
+            if (!strcmp(k, later[j])) {
+                return slc_error_set(err, SLC_EINVALID,
+                                     "%s[%zu] '%s': %s is not supported "
+                                     "yet",
+                                     list, i,
+                                     slc_ns_str(item, key), k);
+            }
+        }
+        if (!ok) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "%s[%zu] '%s': unknown member '%s'", list, i,
+                                 slc_ns_str(item, key), k);
+        }
+    }
+    return 0;
+}
+
+/* The instantiate request's vld[] must name VLs of the NSD and its vnf[]
+ * members of it; what they ask must be something slicer does. */
+static int
+check_instantiate(const json_t *nsr, const json_t *vnfrs,
+                  const json_t *params, struct slc_error *err)
+{
+    static const char *const vld_known[] = {"name", "ip-profile", "ns-net",
+                                            NULL};
+    static const char *const vnf_known[] = {"member-vnf-index",
+                                            "vimAccountId", NULL};
+    const json_t *v;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(params, "vld"), i, v)
+    {
+        rc = rc ? rc
+                : check_item(v, "vld", i, "name", vld_known, vld_later, err);
+        if (!rc && !slc_ns_find(json_object_get(nsr, "vld"), "id",
+                                slc_ns_str(v, "name"))) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "vld[%zu]: ns '%s' has no VL '%s'", i,
+                               slc_ns_str(nsr, "name"), slc_ns_str(v, "name"));
+        }
+    }
+    json_array_foreach(json_object_get(params, "vnf"), i, v)
+    {
+        const char *vim = slc_ns_str(v, "vimAccountId");
+
+        rc = rc ? rc
+                : check_item(v, "vnf", i, "member-vnf-index", vnf_known,
+                             vnf_later, err);
+        if (!rc && !slc_ns_find(vnfrs, "member-vnf-index-ref",
+                                slc_ns_str(v, "member-vnf-index"))) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "vnf[%zu]: ns '%s' has no member-vnf-index "
+                               "'%s'",
+                               i, slc_ns_str(nsr, "name"),
+                               slc_ns_str(v, "member-vnf-index"));
+        }
+        if (!rc && vim && strcmp(vim, slc_ns_str(nsr, "datacenter"))) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "vnf[%zu] '%s': vimAccountId '%s' differs "
+                               "from the ns's; placing VNFs on several "
+                               "VIMs is not supported yet",
+                               i, slc_ns_str(v, "member-vnf-index"), vim);
+        }
+    }
+    return rc;
+}
+
 static const struct {
     const char *type, *current, *opstatus, *nsstate;
 } op_marks[] = {
@@ -485,6 +582,9 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
     }
     rc = check_state(nsr->doc, type, err);
     rc = rc ? rc : slc_ns_load_vnfrs(st, nsr->id, &vnfrs, err);
+    if (!rc && !strcmp(type, "instantiate")) {
+        rc = check_instantiate(nsr->doc, vnfrs, params, err);
+    }
     if (!rc && slc_uuid4(op_id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
     }

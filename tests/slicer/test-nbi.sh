@@ -264,7 +264,18 @@ req GET "/nslcm/v1/ns_instances/$ns"
 check "NOT_INSTANTIATED" eq "$(field .nsState)" NOT_INSTANTIATED
 jreq POST "/nslcm/v1/ns_instances/$ns/terminate" '{}'
 check "terminate a NOT_INSTANTIATED ns: 409" eq "$code" 409
-jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{}'
+req GET "/nslcm/v1/ns_instances/$ns"
+vl0=$(field '.vld[0].id')
+m0=$(field '.nsd.df[0]."vnf-profile"[0].id')
+jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "{\"vld\":[{\"name\":\"$vl0\",\"vim-network-name\":\"existing\"}]}"
+check "vim-network-name: 422, not silently ignored" test "$code" = 422 -a -n "$(grep -o "vim-network-name is not supported yet" "$tmp/body")"
+jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{"vld":[{"name":"no-such-vl"}]}'
+check "unknown VL in the request: 422 naming it" test "$code" = 422 -a -n "$(grep -o "no VL 'no-such-vl'" "$tmp/body")"
+jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "{\"vnf\":[{\"member-vnf-index\":\"$m0\",\"vimAccountId\":\"another-vim\"}]}"
+check "a VNF on another VIM: 422" test "$code" = 422 -a -n "$(grep -o "several VIMs is not supported yet" "$tmp/body")"
+req GET "/nslcm/v1/ns_lcm_op_occs?nsInstanceId=$ns"
+check "refused instantiations left no operation" eq "$(field length)" 0
+jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "{\"vnf\":[{\"member-vnf-index\":\"$m0\",\"vimAccountId\":\"$vim\"}]}"
 check "instantiate: 202" eq "$code" 202
 op=$(field .id)
 jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{}'
