@@ -13,31 +13,9 @@ slicerd=$1
 src=$2
 slicectl=$3
 examples=$src/../shared/osm-examples
-tmp=$(mktemp -d /tmp/slicer-nbi-XXXXXX)
-pid=
-cleanup() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-passed=0
-failed=0
-
-check() { # description, then a command that must succeed
-    local what=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $what"
-    fi
-}
-
-eq() { [ "$1" = "$2" ] || { echo "  got '$1', expected '$2'" >&2; false; }; }
+name=nbi
+# shellcheck source=harness.sh
+. "$(dirname "$0")/harness.sh"
 
 start() {
     rm -f "$tmp/port"
@@ -452,5 +430,4 @@ pid=
 check "no errors logged" test "$(grep -c ' error ' "$tmp/log")" = 0
 check "no sanitizer report" test "$(grep -c -E 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/log")" = 0
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

@@ -6,29 +6,9 @@
 # usage: test-tls.sh SLICERD
 set -u
 slicerd=$1
-tmp=$(mktemp -d /tmp/slicer-tls-XXXXXX)
-pid=
-cleanup() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-passed=0
-failed=0
-check() { # description, then a command that must succeed
-    local what=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $what"
-    fi
-}
-eq() { [ "$1" = "$2" ] || { echo "  got '$1', expected '$2'" >&2; false; }; }
+name=tls
+# shellcheck source=harness.sh
+. "$(dirname "$0")/harness.sh"
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 \
@@ -81,5 +61,4 @@ sed "s|$tmp/key.pem|$tmp/bad.pem|" "$tmp/slicerd.yaml" >"$tmp/bad.yaml"
 check "a bad key: slicerd fails to start" test "$?" -ne 0
 check "the error points at the certificate and key" grep -q "TLS certificate and key" "$tmp/bad.log"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary
