@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "slc-file.h"
+
 static char base[256];
 static char auth[200];
 
@@ -89,20 +91,18 @@ request(const char *method, const char *path, const char *type,
     return out;
 }
 
+/* A whole file, or exit. */
 static char *
 slurp(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
+    struct slc_error err;
+    char *buf;
+    size_t size;
 
-    if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 ||
-        fseek(f, 0, SEEK_SET) || !(buf = calloc(1, (size_t)n + 1)) ||
-        fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        fprintf(stderr, "bench-nbi: cannot read %s\n", path);
+    if (slc_read_file(path, 16u << 20, &buf, &size, &err)) {
+        fprintf(stderr, "bench-nbi: %s\n", err.msg);
         exit(1);
     }
-    fclose(f);
     return buf;
 }
 

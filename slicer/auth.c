@@ -264,6 +264,13 @@ slc_auth_login(struct slc_store *st, const char *username,
     return rc;
 }
 
+/* A token id: 64 lowercase hex digits. */
+static bool
+is_token_id(const char *s)
+{
+    return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
 static struct slc_auth_cached *
 cache_slot(struct slc_auth_cache *cache, const char *token_id)
 {
@@ -282,8 +289,7 @@ slc_auth_forget(struct slc_auth_cache *cache, const char *token_id)
     }
     if (!token_id) {
         memset(cache, 0, sizeof *cache);
-    } else if (strlen(token_id) == 64 &&
-               strspn(token_id, "0123456789abcdef") == 64) {
+    } else if (is_token_id(token_id)) {
         struct slc_auth_cached *c = cache_slot(cache, token_id);
 
         if (!strcmp(c->who.token_id, token_id)) {
@@ -317,7 +323,7 @@ slc_auth_check(struct slc_store *st, struct slc_auth_cache *cache,
     while (*id == ' ') {
         id++;
     }
-    if (strlen(id) != 64 || strspn(id, "0123456789abcdef") != 64) {
+    if (!is_token_id(id)) {
         return slc_error_set(err, SLC_EUNAUTHENTICATED, "invalid token");
     }
     if (cache) {

@@ -39,16 +39,24 @@ struct slc_http_client {
     size_t pending;
 };
 
+/* Takes 'r' off the client's list (when it is on it). */
 static void
-request_free(struct request *r)
+unlink_request(struct request *r)
 {
     if (r->prevp) {
         *r->prevp = r->next;
         if (r->next) {
             r->next->prevp = r->prevp;
         }
+        r->prevp = NULL;
         r->client->pending--;
     }
+}
+
+static void
+request_free(struct request *r)
+{
+    unlink_request(r);
     if (r->easy) {
         curl_multi_remove_handle(r->client->multi, r->easy);
         curl_easy_cleanup(r->easy);
@@ -90,12 +98,7 @@ collect(struct slc_http_client *c)
             reply.body_size = r->len;
         }
         /* Unlinked before the callback, which may start new requests. */
-        *r->prevp = r->next;
-        if (r->next) {
-            r->next->prevp = r->prevp;
-        }
-        r->prevp = NULL;
-        c->pending--;
+        unlink_request(r);
         r->done(r->arg, &reply);
         request_free(r);
     }
