@@ -180,6 +180,8 @@ slc_engine_vim(struct slc_engine *e, const char *account_id,
             .name = rec.name,
             .url = json_string_value(json_object_get(rec.doc, "vim_url")),
             .config = json_object_get(rec.doc, "config"),
+            .state_dir = e->p.state_dir,
+            .helper_dir = e->p.helper_dir,
             .base = e->p.base,
             .done = on_vim_done,
             .owner = e,
@@ -510,6 +512,8 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
             .physnet = sget(spec, "physnet"),
             .vlan = (unsigned)json_integer_value(json_object_get(spec,
                                                                  "vlan")),
+            .gateway = sget(spec, "gateway"),
+            .mgmt = json_is_true(json_object_get(spec, "mgmt")),
         };
 
         rc = vim->class->create_network(vim, token, &ns, err);
@@ -523,6 +527,8 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
             .mac = sget(spec, "mac"),
             .ip = sget(spec, "ip"),
             .host = sget(spec, "host"),
+            .ifname = sget(spec, "ifname"),
+            .device = json_object_get(spec, "device"),
         };
 
         rc = ps.network_id ? vim->class->create_port(vim, token, &ps, err)
@@ -547,6 +553,7 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
             .port_ids = ids,
             .n_ports = n,
             .epa = json_object_get(spec, "epa"),
+            .placement = json_object_get(spec, "placement"),
         };
 
         rc = ids ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");

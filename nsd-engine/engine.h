@@ -42,6 +42,8 @@ struct slc_engine_params {
     struct slc_store *st;
     struct event_base *base;
     const struct slc_vim_registry *vims;
+    const char *state_dir;    /* given to VIM drivers (may be NULL) */
+    const char *helper_dir;   /* where helper programs are (may be NULL) */
     double (*now)(void);
     double call_timeout;      /* seconds a VIM call may take */
     unsigned max_parallel;    /* steps in flight per operation */

@@ -87,14 +87,33 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
         }
         netref = json_is_integer(net) ? json_pack("{sO}", "step", net)
                                       : json_incref((json_t *)net);
+        const json_t *vl = slc_ns_find(json_object_get(nsr, "vld"), "id",
+                                       slc_ns_str(iface, "ns-vld-id") ?: "");
+        const char *fixed = NULL;
+        const json_t *ref;
+        size_t r;
+
+        json_array_foreach(json_object_get(vl, "vnfd-connection-point-ref"),
+                           r, ref)
+        {
+            if (!strcmp(slc_ns_str(ref, "member-vnf-index-ref") ?: "",
+                        member) &&
+                !strcmp(slc_ns_str(ref, "vnfd-connection-point-ref") ?: "",
+                        slc_ns_str(iface, "external-connection-point-ref")
+                            ?: "")) {
+                fixed = slc_ns_str(ref, "ip-address");
+            }
+        }
         snprintf(tag, sizeof tag, "%s:if:%s", base, slc_ns_str(iface, "name"));
         snprintf(name, sizeof name, "%s-%s-%s-%" JSON_INTEGER_FORMAT "-%s",
                  pl->ns_name, member, slc_ns_str(vdur, "vdu-id-ref"),
                  json_integer_value(json_object_get(vdur, "count-index")),
                  slc_ns_str(iface, "name"));
         k = add_step(pl, "create", "port", vim, tag, name,
-                     json_pack("{so ss}", "network", netref, "vnic_type",
-                               vnic_of(slc_ns_str(iface, "type"))),
+                     json_pack("{so ss ss* ss*}", "network", netref,
+                               "vnic_type",
+                               vnic_of(slc_ns_str(iface, "type")), "ifname",
+                               slc_ns_str(iface, "name"), "ip", fixed),
                      json_is_integer(net) ? json_pack("[O]", net) : NULL,
                      json_pack("{ss ss sI}", "what", "interface", "vdur",
                                slc_ns_str(vdur, "_id"), "index",
@@ -118,13 +137,23 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
                        slc_ns_str(vdur, "_id")));
 }
 
-/* The request's ip-profile subnet of NS VL 'vl', or NULL. */
-static const char *
-requested_cidr(const json_t *params, const char *vl)
+/* The network of NS VL 'vl' as a step spec: the request's ip-profile
+ * (instantiation parameters) over the NSD's. */
+static json_t *
+network_spec(const json_t *params, const json_t *vl)
 {
-    const json_t *v = slc_ns_find(json_object_get(params, "vld"), "name", vl);
+    const json_t *v = slc_ns_find(json_object_get(params, "vld"), "name",
+                                  slc_ns_str(vl, "id"));
+    const json_t *want = json_object_get(v, "ip-profile");
+    const json_t *have = json_object_get(vl, "ip-profile");
+    const char *cidr = slc_ns_str(want, "subnet-address");
 
-    return slc_ns_str(json_object_get(v, "ip-profile"), "subnet-address");
+    return json_pack(
+        "{ss ss* ss* sb}", "type", "ELAN", "cidr",
+        cidr ? cidr : slc_ns_str(have, "subnet-address"), "gateway",
+        cidr ? slc_ns_str(want, "gateway-address")
+             : slc_ns_str(have, "gateway-address"),
+        "mgmt", json_is_true(json_object_get(vl, "mgmt-network")));
 }
 
 static void
@@ -146,8 +175,7 @@ plan_instantiate(struct plan *pl, const json_t *nsr, const json_t *vnfrs,
                  slc_ns_str(vl, "id"));
         k = add_step(
             pl, "create", "network", pl->vim, tag, name,
-            json_pack("{ss ss*}", "type", "ELAN", "cidr",
-                      requested_cidr(params, slc_ns_str(vl, "id"))),
+            network_spec(params, vl),
             NULL,
             json_pack("{ss ss}", "what", "vld", "vld", slc_ns_str(vl, "id")));
         json_object_set_new(ns_nets, slc_ns_str(vl, "id"),

@@ -346,6 +346,28 @@ map_connectivity(struct build *b, const json_t *nsd, const json_t *df)
     {
         json_t *copy = json_deep_copy(vl);
 
+        const json_t *l3 = NULL, *prof;
+        size_t m;
+
+        json_array_foreach(json_object_get(df, "virtual-link-profile"), m,
+                           prof)
+        {
+            if (!strcmp(slc_ns_str(prof, "virtual-link-desc-id") ?: "",
+                        slc_ns_str(vl, "id"))) {
+                l3 = json_object_get(
+                    json_object_get(prof, "virtual-link-protocol-data"),
+                    "l3-protocol-data");
+            }
+        }
+        if (slc_ns_str(l3, "cidr")) {
+            /* OSM's NSR shape of a subnet */
+            json_object_set_new(
+                copy, "ip-profile",
+                json_pack("{ss* ss ss*}", "ip-version",
+                          slc_ns_str(l3, "ip-version"), "subnet-address",
+                          slc_ns_str(l3, "cidr"), "gateway-address",
+                          slc_ns_str(l3, "gateway-ip")));
+        }
         json_object_set_new(copy, "name", json_string(slc_ns_str(vl, "id")));
         json_object_set_new(copy, "vnfd-connection-point-ref", json_array());
         json_object_set_new(copy, "vim-id", json_null());
@@ -376,10 +398,11 @@ map_connectivity(struct build *b, const json_t *nsd, const json_t *df)
                 }
                 json_array_append_new(
                     json_object_get(nsvl, "vnfd-connection-point-ref"),
-                    json_pack("{ss ss ss}", "member-vnf-index-ref",
+                    json_pack("{ss ss ss ss*}", "member-vnf-index-ref",
                               slc_ns_str(p, "id"), "vnfd-connection-point-ref",
                               slc_ns_str(cc, "constituent-cpd-id"),
-                              "vnfd-id-ref", slc_ns_str(p, "vnfd-id")));
+                              "vnfd-id-ref", slc_ns_str(p, "vnfd-id"),
+                              "ip-address", slc_ns_str(cc, "ip-address")));
                 snprintf(key, sizeof key, "%s/%s", slc_ns_str(p, "id"),
                          slc_ns_str(cc, "constituent-cpd-id"));
                 json_object_set_new(b->cp_vl, key, json_string(vlid));

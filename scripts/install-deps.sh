@@ -8,7 +8,8 @@ packages="
   libyaml-dev libjansson-dev libsqlite3-dev libcmocka-dev
   libcurl4-openssl-dev libmicrohttpd-dev libevent-dev libarchive-dev
   libcrypt-dev libssl-dev curl jq ca-certificates openssl
-  openvswitch-switch iproute2
+  openvswitch-switch iproute2 iputils-ping ethtool nftables
+  libnl-3-dev libnl-route-3-dev util-linux
 "
 missing=""
 for p in $packages; do

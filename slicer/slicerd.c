@@ -148,6 +148,9 @@ register_drivers(struct slc_daemon *d, struct slc_error *err)
 {
     int rc = slc_vim_registry_add(&d->vim_classes, &slc_vim_sim_class, err);
 
+    rc = rc ? rc
+            : slc_vim_registry_add(&d->vim_classes, &slc_vim_netns_class,
+                                   err);
     return rc ? rc
               : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_dummy_class,
                                      err);
@@ -195,7 +198,16 @@ run(struct slc_daemon *d)
     struct event *sigterm = NULL, *sigint = NULL;
     char *generated = NULL, *cert = NULL, *key = NULL;
     struct slc_engine_params ep = {0};
+    char helper_dir[4096] = "";
+    ssize_t len = readlink("/proc/self/exe", helper_dir,
+                           sizeof helper_dir - 1);
     int rc;
+
+    /* helpers (slicer-netns-role) are installed next to slicerd */
+    if (len > 0 && strrchr(helper_dir, '/')) {
+        helper_dir[len] = '\0';
+        *strrchr(helper_dir, '/') = '\0';
+    }
 
     if (!strncmp(d->cfg.store, "sqlite:", 7) &&
         mkdir(d->cfg.state_dir, 0700) && errno != EEXIST) {
@@ -228,6 +240,8 @@ run(struct slc_daemon *d)
             .st = d->st,
             .base = d->base,
             .vims = &d->vim_classes,
+            .state_dir = d->cfg.state_dir,
+            .helper_dir = helper_dir,
             .now = d->now,
             .call_timeout = (double)d->cfg.call_timeout,
             .finish = slc_ns_op_finish,

@@ -745,7 +745,7 @@ recount(struct sim *s)
 }
 
 static int
-sim_reconcile(struct slc_vim *vim, const json_t *known,
+sim_reconcile(struct slc_vim *vim, json_t *known,
               struct slc_error *err)
 {
     struct sim *s = sim_of(vim);

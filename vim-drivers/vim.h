@@ -65,6 +65,9 @@ struct slc_vim_network_spec {
     const char *cidr;         /* may be NULL */
     const char *physnet;      /* provider network, may be NULL */
     unsigned vlan;            /* provider segmentation id, 0 = none */
+    const char *gateway;      /* the subnet's gateway address, may be NULL */
+    bool mgmt;                /* management network: reachable from the
+                                 host running the VIM */
 };
 
 struct slc_vim_port_spec {
@@ -75,6 +78,10 @@ struct slc_vim_port_spec {
     const char *mac;          /* may be NULL: the VIM chooses */
     const char *ip;           /* may be NULL */
     const char *host;         /* host the port's VM is placed on, may be NULL */
+    const char *ifname;       /* interface name inside the VM, may be NULL */
+    /* SR-IOV / passthrough: the VF or NIC placement chose (borrowed;
+     * {host, numa, nic, pci, vlan, fabric_port}), else NULL */
+    const json_t *device;
 };
 
 struct slc_vim_compute_spec {
@@ -88,6 +95,9 @@ struct slc_vim_compute_spec {
     const char *const *port_ids; /* VIM ids of its ports, in order */
     size_t n_ports;
     const json_t *epa;        /* guest EPA (borrowed), may be NULL */
+    /* what placement assigned (borrowed; {host, numa, cores, threads,
+     * pages, ...}), may be NULL */
+    const json_t *placement;
 };
 
 /* What a finished call reports.  Everything is borrowed for the duration of
@@ -121,6 +131,8 @@ struct slc_vim_params {
     const char *name;
     const char *url;
     const json_t *config;     /* the account's "config" object, may be NULL */
+    const char *state_dir;    /* where a driver may keep files, may be NULL */
+    const char *helper_dir;   /* where slicer's helper programs are */
     struct event_base *base;
     slc_vim_done_fn done;
     void *owner;
@@ -167,9 +179,11 @@ struct slc_vim_class {
      * before any call: 'known' is an array of {kind, vim_id, tag, name,
      * spec, uncertain}.  Resources carrying a slicer tag that are not known
      * are deleted (leaks); known ones missing from a VIM that forgets
-     * (sim) are restored; 'uncertain' ones are left as they are.  May block
-     * briefly.  May be NULL. */
-    int (*reconcile)(struct slc_vim *vim, const json_t *known,
+     * (sim) are restored; a driver that cannot restore them (netns: a
+     * namespace that vanished) sets "missing": true on their item, and the
+     * engine marks their NS degraded; 'uncertain' ones are left as they
+     * are.  May block briefly.  May be NULL. */
+    int (*reconcile)(struct slc_vim *vim, json_t *known,
                      struct slc_error *err);
     /* Describes what the VIM holds and its capacity as a new JSON object,
      * for operators and tests ({resources: [...], capacity: {...}}).  Must
@@ -215,5 +229,7 @@ void slc_vim_base_fini(struct slc_vim *vim);
 
 /* The sim driver (vim-sim.c). */
 extern const struct slc_vim_class slc_vim_sim_class;
+/* The netns driver (vim-netns.c). */
+extern const struct slc_vim_class slc_vim_netns_class;
 
 #endif

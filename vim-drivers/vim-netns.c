@@ -1,0 +1,1779 @@
+/* The netns VIM driver: real network services on one Linux machine.
+ *
+ * - A network is an isolated segment of the integration bridge (br-int):
+ *   a local VLAN tag of its own, as Neutron's OVS agent does.  A
+ *   management network also gets an internal port on br-int holding the
+ *   subnet's gateway address, so the host reaches its VDUs.
+ * - A port is a veth pair.  Its host end is an access port of br-int in
+ *   the network's VLAN (SR-IOV and passthrough ports instead go to the
+ *   fabric bridge, br-fabric, at the switch port of the VF or NIC that
+ *   placement chose, and are not connected further: only SDN assist can).
+ *   Its other end waits in the host namespace until a compute takes it.
+ * - A compute is a network namespace: its ports' ends move in under their
+ *   interface names, with MAC and IP address, and its image selects what
+ *   runs inside (see images below), started and killed by pid, pinned to
+ *   the CPUs placement gave it.
+ *
+ * Open vSwitch is a private switch that the driver starts in its
+ * directory ("ovs: managed", the default) or an existing one
+ * ("ovs: unix:/path/db.sock" or "tcp:IP:PORT"), spoken to over OVSDB.
+ * Every OVS port carries external_ids naming the account and the slicer
+ * tag, so leaks are found after a crash.
+ *
+ * What the driver created is listed in <dir>/resources.json, written
+ * before the kernel or switch object is made (intent) and after; on start
+ * reconcile() deletes what the store does not know and reports what
+ * vanished.
+ *
+ * Images: "netns:host" (answers ping, and HTTP on port 80 through the
+ * role helper), "netns:router" (IPv4 forwarding on), "netns:bridge" (a
+ * Linux bridge of every interface but the first, transparent), "netns:none"
+ * or "" (nothing runs), or a name of the account's image catalogue
+ * ("images: {name: shell command}"); any other name fails, as a VIM
+ * without that image would. */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <arpa/inet.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "netns-kernel.h"
+#include "ovs-switch.h"
+#include "ovsdb.h"
+#include "slc-id.h"
+#include "slc-log.h"
+#include "vim.h"
+
+SLC_LOG_MODULE(vim_netns);
+
+#define OVSDB_TIMEOUT 10.0
+#define DEFAULT_POOL "10.100.0.0/16"
+#define ROLE_HELPER "slicer-netns-role"
+
+struct netns {
+    struct slc_vim up;            /* first: the core's part */
+    char *dir;                    /* <state_dir>/netns-<account> */
+    char *netns_dir;              /* where namespaces are bound */
+    char *helper;                 /* the role helper program */
+    char *br_int, *br_fabric;
+    json_t *images;               /* the account's image catalogue */
+    uint32_t pool_base;           /* subnets for networks without one */
+    unsigned pool_prefix;
+    struct slc_ovs_switch *sw;    /* managed switch, or NULL */
+    struct slc_ovsdb *db;
+    json_t *res;                  /* {networks, ports, computes}: id -> r */
+    json_t *by_tag;               /* "kind/tag" -> vim_id */
+    struct event *sigchld;
+    struct pending *pending;
+};
+
+/* A result waiting to be delivered from the loop. */
+struct pending {
+    struct netns *n;
+    struct event *ev;
+    uint64_t token;
+    int rc;
+    char *msg;
+    char *vim_id;
+    json_t *info;
+    /* undo when the switch refuses a port: */
+    bool broken;          /* found, but status ERROR */
+    struct pending *prev, *next;
+};
+
+static struct netns *
+netns_of(struct slc_vim *vim)
+{
+    return (struct netns *)vim;
+}
+
+static const char *
+str(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static json_t *
+table(struct netns *n, enum slc_vim_kind kind)
+{
+    static const char *const names[] = {"networks", "ports", "computes"};
+
+    return json_object_get(n->res, names[kind]);
+}
+
+/* ---- configuration ---- */
+
+static int
+parse_cidr(const char *cidr, uint32_t *base, unsigned *prefix)
+{
+    char ip[64];
+    struct in_addr a;
+
+    if (!cidr || sscanf(cidr, "%63[^/]/%u", ip, prefix) != 2 ||
+        *prefix > 32 || inet_pton(AF_INET, ip, &a) != 1) {
+        return -1;
+    }
+    *base = ntohl(a.s_addr);
+    if (*prefix < 32) {
+        *base &= ~(0xffffffffu >> *prefix);
+    }
+    return 0;
+}
+
+static void
+ip_text(uint32_t ip, char out[16])
+{
+    struct in_addr a = {.s_addr = htonl(ip)};
+
+    inet_ntop(AF_INET, &a, out, 16);
+}
+
+static int
+netns_check_config(const json_t *config, struct slc_error *err)
+{
+    const json_t *ovs = json_object_get(config, "ovs");
+    const json_t *images = json_object_get(config, "images");
+    const json_t *pool = json_object_get(config, "subnet_pool");
+    const json_t *dir = json_object_get(config, "netns_dir");
+    const char *k;
+    const json_t *v;
+    uint32_t base;
+    unsigned prefix;
+
+    if (ovs && (!json_is_string(ovs) ||
+                (strcmp(json_string_value(ovs), "managed") &&
+                 strncmp(json_string_value(ovs), "unix:/", 6) &&
+                 strncmp(json_string_value(ovs), "tcp:", 4)))) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "config.ovs: expected 'managed', "
+                             "'unix:/PATH' or 'tcp:IP:PORT'");
+    }
+    if (images && !json_is_object(images)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "config.images: expected a mapping of image "
+                             "name to shell command");
+    }
+    json_object_foreach((json_t *)images, k, v)
+    {
+        if (!json_is_string(v)) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "config.images.%s: expected a shell "
+                                 "command (string)",
+                                 k);
+        }
+    }
+    if (pool && (!json_is_string(pool) ||
+                 parse_cidr(json_string_value(pool), &base, &prefix) ||
+                 prefix > 24)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "config.subnet_pool: '%s' is not an IPv4 "
+                             "CIDR of /24 or wider",
+                             json_is_string(pool) ? json_string_value(pool)
+                                                  : "(not a string)");
+    }
+    if (dir && (!json_is_string(dir) || json_string_value(dir)[0] != '/')) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "config.netns_dir: expected an absolute path");
+    }
+    return 0;
+}
+
+/* ---- the resource list ---- */
+
+static int
+save(struct netns *n, struct slc_error *err)
+{
+    char path[4200], tmp[4300];
+
+    snprintf(path, sizeof path, "%s/resources.json", n->dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    if (json_dump_file(n->res, tmp, JSON_COMPACT) || rename(tmp, path)) {
+        return slc_error_set(err, SLC_EIO, "%s: %s", path, strerror(errno));
+    }
+    return 0;
+}
+
+static void
+index_tag(struct netns *n, enum slc_vim_kind kind, const char *tag,
+          const char *vim_id)
+{
+    char key[1024];
+
+    snprintf(key, sizeof key, "%s/%s", slc_vim_kind_name(kind), tag);
+    if (vim_id) {
+        json_object_set_new(n->by_tag, key, json_string(vim_id));
+    } else {
+        json_object_del(n->by_tag, key);
+    }
+}
+
+static void
+forget(struct netns *n, enum slc_vim_kind kind, const char *vim_id)
+{
+    json_t *r = json_object_get(table(n, kind), vim_id);
+
+    if (r) {
+        index_tag(n, kind, str(r, "tag"), NULL);
+        json_object_del(table(n, kind), vim_id);
+    }
+}
+
+/* ---- results ---- */
+
+static void
+pending_free(struct pending *p)
+{
+    if (p->ev) {
+        event_free(p->ev);
+    }
+    free(p->msg);
+    free(p->vim_id);
+    json_decref(p->info);
+    free(p);
+}
+
+static void
+pending_unlink(struct pending *p)
+{
+    if (p->prev) {
+        p->prev->next = p->next;
+    } else {
+        p->n->pending = p->next;
+    }
+    if (p->next) {
+        p->next->prev = p->prev;
+    }
+}
+
+static void
+deliver(struct pending *p)
+{
+    struct slc_vim *vim = &p->n->up;
+    struct slc_vim_result r = {
+        .token = p->token,
+        .rc = p->rc,
+        .msg = p->msg,
+        .vim_id = p->rc ? NULL : p->vim_id,
+        .status = p->rc || p->broken ? "ERROR" : "ACTIVE",
+        .info = p->info,
+    };
+
+    pending_unlink(p);
+    vim->done(vim->owner, &r);
+    pending_free(p);
+}
+
+static void
+on_deliver(evutil_socket_t fd, short what, void *arg)
+{
+    deliver(arg);
+}
+
+static struct pending *
+pending_new(struct netns *n, uint64_t token, const char *vim_id,
+            json_t *info)
+{
+    struct pending *p = calloc(1, sizeof *p);
+
+    if (!p) {
+        json_decref(info);
+        return NULL;
+    }
+    *p = (struct pending){.n = n, .token = token, .info = info,
+                          .vim_id = vim_id ? strdup(vim_id) : NULL,
+                          .next = n->pending};
+    if (n->pending) {
+        n->pending->prev = p;
+    }
+    n->pending = p;
+    return p;
+}
+
+/* Delivers a result from the loop (never from inside the call).  Takes
+ * 'info'. */
+static int
+reply(struct netns *n, uint64_t token, int rc, const char *msg,
+      const char *vim_id, json_t *info, struct slc_error *err)
+{
+    struct pending *p = pending_new(n, token, vim_id, info);
+
+    if (!p || !(p->ev = event_new(n->up.base, -1, 0, on_deliver, p))) {
+        if (p) {
+            pending_unlink(p);
+            pending_free(p);
+        }
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    p->rc = rc;
+    p->msg = msg ? strdup(msg) : NULL;
+    event_active(p->ev, 0, 0);
+    return 0;
+}
+
+/* ---- switch ---- */
+
+static json_t *
+ext_ids(struct netns *n, const char *kind, const char *tag,
+        const char *vim_id)
+{
+    return slc_ovsdb_map(json_pack("{ss ss ss ss}", "slicer-account",
+                                   n->up.account_id, "slicer-kind", kind,
+                                   "slicer-tag", tag, "slicer-id", vim_id));
+}
+
+/* Operations adding port 'name' (Interface + Port) to 'bridge'. */
+static json_t *
+add_port_ops(struct netns *n, const char *bridge, const char *name,
+             const char *type, unsigned tag, int64_t ofport,
+             const char *slicer_tag, const char *vim_id)
+{
+    json_t *iface = json_pack("{ss ss}", "name", name, "type", type);
+    json_t *port = json_pack("{ss s[ss]}", "name", name, "interfaces",
+                             "named-uuid", "i");
+
+    if (ofport > 0) {
+        json_object_set_new(iface, "ofport_request", json_integer(ofport));
+    }
+    if (tag) {
+        json_object_set_new(port, "tag", json_integer(tag));
+    }
+    if (slicer_tag) {
+        json_object_set_new(port, "external_ids",
+                            ext_ids(n, "port", slicer_tag, vim_id));
+    }
+    return json_pack("[{ss ss so ss} {ss ss so ss} {ss ss s[[sss]] "
+                     "s[[ss[ss]]]}]",
+                     "op", "insert", "table", "Interface", "row", iface,
+                     "uuid-name", "i", "op", "insert", "table", "Port", "row",
+                     port, "uuid-name", "p", "op", "mutate", "table",
+                     "Bridge", "where", "name", "==", bridge, "mutations",
+                     "ports", "insert", "named-uuid", "p");
+}
+
+/* Bridges, the trunk between them: what a fresh switch needs. */
+static int
+ensure_bridges(struct netns *n, struct slc_error *err)
+{
+    json_t *res = NULL;
+    json_t *ops = json_array();
+    const char *brs[2] = {n->br_int, n->br_fabric};
+    int rc = slc_ovsdb_transact_sync(
+        n->db,
+        json_pack("[{ss ss s[] s[s]}]", "op", "select", "table", "Bridge",
+                  "where", "columns", "name"),
+        false, OVSDB_TIMEOUT, &res, err);
+    const json_t *row;
+    size_t i;
+    bool have[2] = {false, false};
+
+    json_array_foreach(json_object_get(json_array_get(res, 0), "rows"), i,
+                       row)
+    {
+        for (int b = 0; b < 2; b++) {
+            have[b] |= !strcmp(str(row, "name") ?: "", brs[b]);
+        }
+    }
+    json_decref(res);
+    for (int b = 0; !rc && b < 2; b++) {
+        char iname[16], pname[16], bname[16];
+        json_t *patch_if, *patch_port;
+
+        if (have[b]) {
+            continue;
+        }
+        snprintf(iname, sizeof iname, "i%d", b);
+        snprintf(pname, sizeof pname, "p%d", b);
+        snprintf(bname, sizeof bname, "b%d", b);
+        json_array_append_new(
+            ops, json_pack("{ss ss s{ssss} ss}", "op", "insert", "table",
+                           "Interface", "row", "name", brs[b], "type",
+                           "internal", "uuid-name", iname));
+        json_array_append_new(
+            ops, json_pack("{ss ss s{sss[ss]} ss}", "op", "insert", "table",
+                           "Port", "row", "name", brs[b], "interfaces",
+                           "named-uuid", iname, "uuid-name", pname));
+        /* the trunk: patch ports, no tag (all VLANs) */
+        patch_if = json_pack(
+            "{ss ss so}", "name", b ? "fabric-to-int" : "int-to-fabric",
+            "type", "patch", "options",
+            slc_ovsdb_map(json_pack("{ss}", "peer",
+                                    b ? "int-to-fabric" : "fabric-to-int")));
+        snprintf(iname, sizeof iname, "ti%d", b);
+        json_array_append_new(ops,
+                              json_pack("{ss ss so ss}", "op", "insert",
+                                        "table", "Interface", "row",
+                                        patch_if, "uuid-name", iname));
+        patch_port = json_pack("{ss s[ss]}", "name",
+                               b ? "fabric-to-int" : "int-to-fabric",
+                               "interfaces", "named-uuid", iname);
+        snprintf(iname, sizeof iname, "tp%d", b);
+        json_array_append_new(ops,
+                              json_pack("{ss ss so ss}", "op", "insert",
+                                        "table", "Port", "row", patch_port,
+                                        "uuid-name", iname));
+        /* br-int switches by MAC within each VLAN (NORMAL); br-fabric is a
+         * switch nobody has programmed yet: secure, it drops everything
+         * until SDN assist installs flows */
+        json_array_append_new(
+            ops,
+            json_pack("{ss ss s{ss ss ss s[s[[ss][ss]]] so} ss}", "op",
+                      "insert", "table", "Bridge", "row", "name", brs[b],
+                      "datapath_type", "netdev", "fail_mode",
+                      b ? "secure" : "standalone", "ports", "set",
+                      "named-uuid", pname, "named-uuid", iname,
+                      "external_ids",
+                      slc_ovsdb_map(json_pack("{ss}", "slicer-account",
+                                              n->up.account_id)),
+                      "uuid-name", bname));
+        json_array_append_new(
+            ops, json_pack("{ss ss s[] s[[ss[ss]]]}", "op", "mutate",
+                           "table", "Open_vSwitch", "where", "mutations",
+                           "bridges", "insert", "named-uuid", bname));
+    }
+    if (!rc && json_array_size(ops)) {
+        return slc_ovsdb_transact_sync(n->db, ops, true, OVSDB_TIMEOUT, NULL,
+                                       err);
+    }
+    json_decref(ops);
+    return rc;
+}
+
+/* ---- open / close ---- */
+
+static void on_sigchld(evutil_socket_t fd, short what, void *arg);
+
+static int
+find_helper(struct netns *n, const char *helper_dir, struct slc_error *err)
+{
+    static const char *const under[] = {"", "/../vim-drivers"};
+    char path[4200];
+
+    for (size_t i = 0; helper_dir && i < 2; i++) {
+        snprintf(path, sizeof path, "%s%s/" ROLE_HELPER, helper_dir,
+                 under[i]);
+        if (!access(path, X_OK)) {
+            n->helper = strdup(path);
+            return n->helper ? 0
+                             : slc_error_set(err, SLC_ENOMEM, "out of memory");
+        }
+    }
+    n->helper = strdup(ROLE_HELPER); /* from PATH */
+    return n->helper ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
+}
+
+static void
+load_resources(struct netns *n)
+{
+    char path[4200];
+    json_t *r;
+    const char *id;
+    json_t *item;
+
+    snprintf(path, sizeof path, "%s/resources.json", n->dir);
+    r = json_load_file(path, 0, NULL);
+    for (int k = 0; k < SLC_VIM_N_KINDS; k++) {
+        json_t *t = json_object_get(r, k == 0   ? "networks"
+                                       : k == 1 ? "ports"
+                                                : "computes");
+
+        json_object_foreach(t, id, item)
+        {
+            json_object_set(table(n, (enum slc_vim_kind)k), id, item);
+            index_tag(n, (enum slc_vim_kind)k, str(item, "tag"), id);
+        }
+    }
+    json_decref(r);
+}
+
+static void netns_close(struct slc_vim *vim);
+
+static int
+netns_open(const struct slc_vim_params *p, struct slc_vim **out,
+           struct slc_error *err)
+{
+    struct netns *n = calloc(1, sizeof *n);
+    const char *ovs = str(p->config, "ovs") ?: "managed";
+    const char *pool = str(p->config, "subnet_pool") ?: DEFAULT_POOL;
+    char buf[4200];
+    int rc;
+
+    if (!n) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    rc = slc_vim_base_init(&n->up, &slc_vim_netns_class, p, err);
+    if (rc) {
+        free(n);
+        return rc;
+    }
+    rc = netns_check_config(p->config, err);
+    snprintf(buf, sizeof buf, "%s/netns-%s", p->state_dir ?: ".",
+             p->account_id);
+    n->dir = strdup(buf);
+    n->netns_dir = strdup(str(p->config, "netns_dir") ?: "/run/netns");
+    n->br_int = strdup("br-int");
+    n->br_fabric = strdup("br-fabric");
+    n->images = json_deep_copy(json_object_get(p->config, "images")) ?: json_object();
+    n->res = json_pack("{s{} s{} s{}}", "networks", "ports", "computes");
+    n->by_tag = json_object();
+    parse_cidr(pool, &n->pool_base, &n->pool_prefix);
+    if (!rc && (!n->dir || !n->netns_dir || !n->br_int || !n->br_fabric ||
+                !n->images || !n->res || !n->by_tag)) {
+        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    if (!rc && mkdir(n->dir, 0700) && errno != EEXIST) {
+        rc = slc_error_set(err, SLC_EIO, "%s: %s", n->dir, strerror(errno));
+    }
+    rc = rc ? rc : find_helper(n, p->helper_dir, err);
+    if (!rc && !strcmp(ovs, "managed")) {
+        snprintf(buf, sizeof buf, "%s/ovs", n->dir);
+        rc = slc_ovs_switch_start(buf, &n->sw, err);
+        ovs = n->sw ? n->sw->db_target : ovs;
+    }
+    rc = rc ? rc : slc_ovsdb_connect(p->base, ovs, &n->db, err);
+    rc = rc ? rc : ensure_bridges(n, err);
+    if (!rc) {
+        load_resources(n);
+        n->sigchld = evsignal_new(p->base, SIGCHLD, on_sigchld, n);
+        if (!n->sigchld || event_add(n->sigchld, NULL)) {
+            rc = slc_error_set(err, SLC_ENOMEM, "cannot watch SIGCHLD");
+        }
+    }
+    if (rc) {
+        netns_close(&n->up);
+        return rc;
+    }
+    *out = &n->up;
+    return 0;
+}
+
+static size_t
+n_resources(struct netns *n)
+{
+    size_t count = 0;
+
+    for (int k = 0; k < SLC_VIM_N_KINDS; k++) {
+        count += json_object_size(table(n, (enum slc_vim_kind)k));
+    }
+    return count;
+}
+
+static void
+netns_close(struct slc_vim *vim)
+{
+    struct netns *n = netns_of(vim);
+
+    while (n->pending) {
+        struct pending *p = n->pending;
+
+        pending_unlink(p);
+        pending_free(p);
+    }
+    if (n->sigchld) {
+        event_free(n->sigchld);
+    }
+    slc_ovsdb_close(n->db);
+    /* a managed switch that carries nothing of ours is stopped; one that
+     * does keeps the data plane up until the next start adopts it */
+    if (n->sw && n->res && !n_resources(n)) {
+        struct slc_error err = {0};
+
+        if (slc_ovs_switch_stop(n->sw, &err)) {
+            SLC_WARN("vim '%s': %s", vim->name, err.msg);
+        }
+    } else {
+        slc_ovs_switch_free(n->sw);
+    }
+    free(n->dir);
+    free(n->netns_dir);
+    free(n->helper);
+    free(n->br_int);
+    free(n->br_fabric);
+    json_decref(n->images);
+    json_decref(n->res);
+    json_decref(n->by_tag);
+    slc_vim_base_fini(&n->up);
+    free(n);
+}
+
+/* ---- networks ---- */
+
+/* A free /24 of the pool, or -1. */
+static int
+pool_subnet(struct netns *n, char cidr[32])
+{
+    uint32_t count = n->pool_prefix <= 24 ? 1u << (24 - n->pool_prefix) : 0;
+
+    for (uint32_t k = 0; k < count; k++) {
+        uint32_t base = n->pool_base + (k << 8);
+        const char *id;
+        json_t *r;
+        bool used = false;
+        char ip[16];
+
+        json_object_foreach(table(n, SLC_VIM_NETWORK), id, r)
+        {
+            uint32_t b;
+            unsigned pfx;
+
+            if (!parse_cidr(str(r, "cidr"), &b, &pfx) && pfx <= 32 &&
+                ((b ^ base) & ~(0xffffffffu >> (pfx < 24 ? pfx : 24))) == 0) {
+                used = true;
+            }
+        }
+        if (!used) {
+            ip_text(base, ip);
+            snprintf(cidr, 32, "%s/24", ip);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static unsigned
+free_vlan(struct netns *n)
+{
+    for (unsigned v = 1; v < 4095; v++) {
+        const char *id;
+        json_t *r;
+        bool used = false;
+
+        json_object_foreach(table(n, SLC_VIM_NETWORK), id, r)
+        {
+            used |= json_integer_value(json_object_get(r, "vlan")) == v;
+        }
+        if (!used) {
+            return v;
+        }
+    }
+    return 0;
+}
+
+static int
+new_id(const char *prefix, char *out, size_t size, char hex[9],
+       struct slc_error *err)
+{
+    if (slc_random_hex(hex, 4)) {
+        return slc_error_set(err, SLC_EIO, "no randomness");
+    }
+    snprintf(out, size, "%s%s", prefix, hex);
+    return 0;
+}
+
+/* After the switch answered for a network's gateway port. */
+struct net_done {
+    struct netns *n;
+    uint64_t token;
+    char vim_id[32];
+};
+
+static void
+on_gateway_port(void *arg, int rc, const json_t *result, const char *msg)
+{
+    struct net_done *d = arg;
+    struct netns *n = d->n;
+    json_t *r = json_object_get(table(n, SLC_VIM_NETWORK), d->vim_id);
+    struct slc_error err = {0};
+    char addr[64];
+
+    if (!rc && r) {
+        uint32_t base;
+        unsigned prefix;
+
+        parse_cidr(str(r, "cidr"), &base, &prefix);
+        snprintf(addr, sizeof addr, "%s/%u", str(r, "gateway"), prefix);
+        rc = slc_link_add_addr(-1, str(r, "gw_port"), addr, &err);
+        msg = err.msg;
+    }
+    if (rc || !r) {
+        if (r) {
+            forget(n, SLC_VIM_NETWORK, d->vim_id);
+            save(n, &err);
+        }
+        reply(n, d->token, rc ? rc : SLC_ENOTFOUND,
+              msg ? msg : "network vanished", NULL, NULL, &err);
+    } else {
+        json_object_set(r, "ovs_uuid",
+                        json_object_get(json_array_get(result, 1), "uuid"));
+        json_object_set_new(r, "state", json_string("ACTIVE"));
+        save(n, &err);
+        reply(n, d->token, 0, NULL, d->vim_id, json_deep_copy(r), &err);
+    }
+    free(d);
+}
+
+static int
+netns_create_network(struct slc_vim *vim, uint64_t token,
+                     const struct slc_vim_network_spec *spec,
+                     struct slc_error *err)
+{
+    struct netns *n = netns_of(vim);
+    char vim_id[32], hex[9], cidr[32], gw[16], gw_port[16];
+    uint32_t base;
+    unsigned prefix, vlan = free_vlan(n);
+    json_t *r;
+    int rc;
+
+    if (spec->cidr) {
+        if (parse_cidr(spec->cidr, &base, &prefix) || prefix > 30) {
+            return reply(n, token, SLC_EINVALID,
+                         "network: subnet is not an IPv4 CIDR of /30 or "
+                         "wider (the netns VIM does IPv4 only)",
+                         NULL, NULL, err);
+        }
+        ip_text(base, gw);
+        snprintf(cidr, sizeof cidr, "%s/%u", gw, prefix);
+    } else if (pool_subnet(n, cidr)) {
+        return reply(n, token, SLC_EBUSY, "network: subnet pool exhausted",
+                     NULL, NULL, err);
+    }
+    parse_cidr(cidr, &base, &prefix);
+    if (spec->gateway) {
+        struct in_addr a;
+
+        if (inet_pton(AF_INET, spec->gateway, &a) != 1 ||
+            ((ntohl(a.s_addr) ^ base) & ~(0xffffffffu >> prefix))) {
+            return reply(n, token, SLC_EINVALID,
+                         "network: gateway is not an address of the subnet",
+                         NULL, NULL, err);
+        }
+        snprintf(gw, sizeof gw, "%s", spec->gateway);
+    } else {
+        ip_text(base + 1, gw);
+    }
+    if (!vlan) {
+        return reply(n, token, SLC_EBUSY, "network: no free local VLAN",
+                     NULL, NULL, err);
+    }
+    rc = new_id("net-", vim_id, sizeof vim_id, hex, err);
+    if (rc) {
+        return rc;
+    }
+    snprintf(gw_port, sizeof gw_port, "gw%s", hex);
+    r = json_pack("{ss ss si ss ss sb ss ss}", "tag", spec->tag, "name",
+                  spec->name, "vlan", (int)vlan, "cidr", cidr, "gateway", gw,
+                  "mgmt", spec->mgmt, "state",
+                  spec->mgmt ? "BUILD" : "ACTIVE", "type",
+                  spec->type ? spec->type : "ELAN");
+    if (spec->mgmt) {
+        json_object_set_new(r, "gw_port", json_string(gw_port));
+    }
+    json_object_set_new(table(n, SLC_VIM_NETWORK), vim_id, r);
+    index_tag(n, SLC_VIM_NETWORK, spec->tag, vim_id);
+    rc = save(n, err);
+    if (!rc && spec->mgmt) {
+        struct net_done *d = calloc(1, sizeof *d);
+
+        if (!d) {
+            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+        } else {
+            *d = (struct net_done){.n = n, .token = token};
+            snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
+            rc = slc_ovsdb_transact(
+                n->db,
+                add_port_ops(n, n->br_int, gw_port, "internal", vlan, 0,
+                             spec->tag, vim_id),
+                true, on_gateway_port, d, err);
+            if (rc) {
+                free(d);
+            }
+        }
+        if (!rc) {
+            return 0;
+        }
+    }
+    if (rc) {
+        forget(n, SLC_VIM_NETWORK, vim_id);
+        save(n, &(struct slc_error){0});
+        return rc;
+    }
+    return reply(n, token, 0, NULL, vim_id, json_deep_copy(r), err);
+}
+
+/* ---- ports ---- */
+
+static bool
+ip_used(struct netns *n, const char *net_id, const json_t *net,
+        const char *ip)
+{
+    const char *id;
+    json_t *p;
+
+    if (!strcmp(str(net, "gateway") ?: "", ip)) {
+        return true;
+    }
+    json_object_foreach(table(n, SLC_VIM_PORT), id, p)
+    {
+        if (!strcmp(str(p, "network") ?: "", net_id) &&
+            !strcmp(str(p, "ip") ?: "", ip)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The port's address: the fixed one if it is free and in the subnet, else
+ * the lowest free one. */
+static int
+choose_ip(struct netns *n, const char *net_id, const json_t *net,
+          const char *fixed, char ip[16], struct slc_error *err)
+{
+    uint32_t base, last;
+    unsigned prefix;
+
+    parse_cidr(str(net, "cidr"), &base, &prefix);
+    last = prefix >= 31 ? base + 1 : (base | (0xffffffffu >> prefix)) - 1;
+    if (fixed) {
+        struct in_addr a;
+        uint32_t h;
+
+        if (inet_pton(AF_INET, fixed, &a) != 1) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "ip address '%s' is not IPv4", fixed);
+        }
+        h = ntohl(a.s_addr);
+        if (h <= base || h > last) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "ip address '%s' is not a host address "
+                                 "of subnet %s",
+                                 fixed, str(net, "cidr"));
+        }
+        if (ip_used(n, net_id, net, fixed)) {
+            return slc_error_set(err, SLC_ECONFLICT,
+                                 "ip address '%s' of subnet %s is in use",
+                                 fixed, str(net, "cidr"));
+        }
+        snprintf(ip, 16, "%s", fixed);
+        return 0;
+    }
+    for (uint32_t h = base + 1; h <= last; h++) {
+        ip_text(h, ip);
+        if (!ip_used(n, net_id, net, ip)) {
+            return 0;
+        }
+    }
+    return slc_error_set(err, SLC_EBUSY, "subnet %s has no free address",
+                         str(net, "cidr"));
+}
+
+static json_t *
+port_info(const json_t *p)
+{
+    json_t *info = json_pack("{sO sO sO sO sO}", "mac_address",
+                             json_object_get(p, "mac"), "ip_address",
+                             json_object_get(p, "ip"), "vlan",
+                             json_object_get(p, "vlan"), "bridge",
+                             json_object_get(p, "bridge"), "switch_port",
+                             json_object_get(p, "host_if"));
+
+    if (json_object_get(p, "device")) {
+        json_object_update(info, json_object_get(p, "device"));
+    }
+    return info;
+}
+
+struct port_done {
+    struct netns *n;
+    uint64_t token;
+    char vim_id[32];
+};
+
+static void
+on_port_plugged(void *arg, int rc, const json_t *result, const char *msg)
+{
+    struct port_done *d = arg;
+    struct netns *n = d->n;
+    json_t *p = json_object_get(table(n, SLC_VIM_PORT), d->vim_id);
+    struct slc_error err = {0};
+
+    if (rc || !p) {
+        if (p) {
+            slc_link_del(-1, str(p, "host_if"), &err);
+            forget(n, SLC_VIM_PORT, d->vim_id);
+            save(n, &err);
+        }
+        reply(n, d->token, rc ? rc : SLC_ENOTFOUND,
+              rc ? msg : "port vanished", NULL, NULL, &err);
+    } else {
+        json_object_set(p, "ovs_uuid",
+                        json_object_get(json_array_get(result, 1), "uuid"));
+        json_object_set_new(p, "state", json_string("ACTIVE"));
+        save(n, &err);
+        reply(n, d->token, 0, NULL, d->vim_id, port_info(p), &err);
+    }
+    free(d);
+}
+
+static int
+netns_create_port(struct slc_vim *vim, uint64_t token,
+                  const struct slc_vim_port_spec *spec, struct slc_error *err)
+{
+    struct netns *n = netns_of(vim);
+    json_t *net = json_object_get(table(n, SLC_VIM_NETWORK), spec->network_id);
+    char vim_id[32], hex[9], host_if[16], peer_if[16], ip[16], mac[18];
+    unsigned char rnd[3];
+    const char *bridge = n->br_int;
+    unsigned vlan;
+    int64_t ofport = 0;
+    uint32_t base;
+    unsigned prefix;
+    struct port_done *d;
+    struct slc_error e = {0};
+    json_t *p;
+    int rc;
+
+    if (!net) {
+        return reply(n, token, SLC_ENOTFOUND, "port: network not found",
+                     NULL, NULL, err);
+    }
+    vlan = (unsigned)json_integer_value(json_object_get(net, "vlan"));
+    if (spec->vnic_type != SLC_VNIC_NORMAL) {
+        if (!spec->device) {
+            return reply(n, token, SLC_EINVALID,
+                         "port: an SR-IOV or passthrough interface needs a "
+                         "device chosen by placement",
+                         NULL, NULL, err);
+        }
+        bridge = n->br_fabric;
+        ofport = json_integer_value(json_object_get(spec->device,
+                                                    "fabric_port"));
+        vlan = (unsigned)json_integer_value(json_object_get(spec->device,
+                                                            "vlan"));
+    }
+    if (choose_ip(n, spec->network_id, net, spec->ip, ip, &e)) {
+        return reply(n, token, e.code, e.msg, NULL, NULL, err);
+    }
+    rc = new_id("port-", vim_id, sizeof vim_id, hex, err);
+    if (rc) {
+        return rc;
+    }
+    snprintf(host_if, sizeof host_if, "sv%s", hex);
+    snprintf(peer_if, sizeof peer_if, "sp%s", hex);
+    if (spec->mac) {
+        snprintf(mac, sizeof mac, "%s", spec->mac);
+    } else {
+        slc_random_bytes(rnd, sizeof rnd);
+        snprintf(mac, sizeof mac, "fa:16:3e:%02x:%02x:%02x", rnd[0], rnd[1],
+                 rnd[2]);
+    }
+    parse_cidr(str(net, "cidr"), &base, &prefix);
+    p = json_pack("{ss ss ss ss si ss ss ss ss ss ss si ss}", "tag",
+                  spec->tag, "name", spec->name, "network", spec->network_id,
+                  "ip", ip, "prefix", (int)prefix, "mac", mac, "host_if",
+                  host_if, "peer_if", peer_if, "ifname",
+                  spec->ifname ? spec->ifname : "", "vnic",
+                  slc_vnic_type_name(spec->vnic_type), "bridge", bridge,
+                  "vlan", (int)vlan, "state", "BUILD");
+    if (spec->device) {
+        json_object_set(p, "device", (json_t *)spec->device);
+    }
+    json_object_set_new(table(n, SLC_VIM_PORT), vim_id, p);
+    index_tag(n, SLC_VIM_PORT, spec->tag, vim_id);
+    rc = save(n, err);
+    if (!rc && slc_link_veth_add(host_if, peer_if, mac, &e)) {
+        forget(n, SLC_VIM_PORT, vim_id);
+        save(n, err);
+        return reply(n, token, e.code, e.msg, NULL, NULL, err);
+    }
+    d = rc ? NULL : calloc(1, sizeof *d);
+    if (d) {
+        *d = (struct port_done){.n = n, .token = token};
+        snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
+        /* a VF is an access port in its VLAN; a whole NIC a trunk */
+        rc = slc_ovsdb_transact(
+            n->db,
+            add_port_ops(n, bridge, host_if, "",
+                         spec->vnic_type == SLC_VNIC_DIRECT_PHYSICAL ? 0
+                                                                     : vlan,
+                         ofport, spec->tag, vim_id),
+            true, on_port_plugged, d, err);
+        if (!rc) {
+            return 0;
+        }
+        free(d);
+    } else if (!rc) {
+        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    slc_link_del(-1, host_if, &e);
+    forget(n, SLC_VIM_PORT, vim_id);
+    save(n, &e);
+    return rc;
+}
+
+/* ---- computes ---- */
+
+/* The start time of process 'pid' (field 22 of /proc/pid/stat), 0 when it
+ * is gone: a pid is only ours while its start time is the one we saw. */
+static unsigned long long
+proc_start(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    unsigned long long start = 0;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    f = fopen(path, "r");
+    if (!f) {
+        return 0;
+    }
+    if (fgets(buf, sizeof buf, f) && (p = strrchr(buf, ')'))) {
+        /* after "pid (comm)": state is field 3, starttime field 22 */
+        if (sscanf(p + 2,
+                   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+                   "%*d %*d %*d %*d %*d %*d %llu",
+                   &start) != 1) {
+            start = 0;
+        }
+    }
+    fclose(f);
+    return start;
+}
+
+/* Kills the process group of compute 'c' if its leader is still the
+ * process we started. */
+static void
+kill_compute(json_t *c)
+{
+    pid_t pid = (pid_t)json_integer_value(json_object_get(c, "pid"));
+    unsigned long long start =
+        (unsigned long long)json_integer_value(json_object_get(c, "start"));
+
+    if (pid > 1 && start && proc_start(pid) == start) {
+        kill(-pid, SIGKILL);
+        waitpid(pid, NULL, WNOHANG);
+    }
+    json_object_del(c, "pid");
+}
+
+static void
+on_sigchld(evutil_socket_t fd, short what, void *arg)
+{
+    struct netns *n = arg;
+    const char *id;
+    json_t *c;
+    bool changed = false;
+
+    json_object_foreach(table(n, SLC_VIM_COMPUTE), id, c)
+    {
+        pid_t pid = (pid_t)json_integer_value(json_object_get(c, "pid"));
+        int status;
+
+        if (pid > 1 && waitpid(pid, &status, WNOHANG) == pid) {
+            char why[128];
+
+            snprintf(why, sizeof why, "process %ld %s %d", (long)pid,
+                     WIFEXITED(status) ? "exited with" : "killed by signal",
+                     WIFEXITED(status) ? WEXITSTATUS(status)
+                                       : WTERMSIG(status));
+            SLC_WARN("vim '%s': compute %s: %s", n->up.name, id, why);
+            json_object_set_new(c, "exit", json_string(why));
+            json_object_del(c, "pid");
+            changed = true;
+        }
+    }
+    if (changed) {
+        save(n, &(struct slc_error){0});
+    }
+}
+
+/* The command an image runs (NULL: nothing), or an error. */
+static int
+image_command(struct netns *n, const char *image, const char *ns,
+              const char *argv[6], char **role, struct slc_error *err)
+{
+    static const char *const roles[] = {"host", "router", "bridge"};
+    const char *cmd;
+
+    *role = NULL;
+    argv[0] = NULL;
+    if (!image || !*image || !strcmp(image, "netns:none")) {
+        return 0;
+    }
+    for (size_t i = 0; i < 3; i++) {
+        if (!strncmp(image, "netns:", 6) && !strcmp(image + 6, roles[i])) {
+            *role = (char *)roles[i];
+            argv[0] = n->helper;
+            argv[1] = roles[i];
+            argv[2] = ns;
+            argv[3] = NULL;
+            return 0;
+        }
+    }
+    cmd = str(n->images, image);
+    if (!cmd) {
+        return slc_error_set(err, SLC_ENOTFOUND,
+                             "image '%s' is not a netns role (netns:host, "
+                             "netns:router, netns:bridge, netns:none) nor in "
+                             "the image catalogue of vim account '%s'",
+                             image, n->up.name);
+    }
+    if (*cmd) {
+        argv[0] = "/bin/sh";
+        argv[1] = "-c";
+        argv[2] = cmd;
+        argv[3] = NULL;
+    }
+    return 0;
+}
+
+/* Maps the inventory's hardware threads onto this machine's CPUs. */
+static void
+cpu_set_of(const json_t *threads, cpu_set_t *set)
+{
+    cpu_set_t allowed;
+    int cpus[CPU_SETSIZE], n_cpus = 0;
+    const json_t *t;
+    size_t i;
+
+    CPU_ZERO(set);
+    if (sched_getaffinity(0, sizeof allowed, &allowed)) {
+        return;
+    }
+    for (int c = 0; c < CPU_SETSIZE; c++) {
+        if (CPU_ISSET(c, &allowed)) {
+            cpus[n_cpus++] = c;
+        }
+    }
+    json_array_foreach(threads, i, t)
+    {
+        if (n_cpus) {
+            CPU_SET(cpus[json_integer_value(t) % n_cpus], set);
+        }
+    }
+}
+
+/* Starts 'argv' inside namespace 'fd', as the leader of a new process
+ * group, pinned to 'cpus' when it has any.  Returns the pid or an error. */
+static pid_t
+spawn(struct netns *n, int fd, const char *const argv[], const char *ns,
+      bool forward, const cpu_set_t *cpus, struct slc_error *err)
+{
+    char log[4200];
+    int pfd[2], child_errno = 0;
+    pid_t pid;
+    ssize_t got;
+
+    snprintf(log, sizeof log, "%s/%s.log", n->dir, ns);
+    if (pipe2(pfd, O_CLOEXEC)) {
+        return slc_error_set(err, SLC_EIO, "pipe: %s", strerror(errno));
+    }
+    pid = fork();
+    if (pid < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        return slc_error_set(err, SLC_EIO, "fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        int null = open("/dev/null", O_RDONLY);
+        sigset_t none;
+
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGPIPE, SIG_DFL);
+        setpgid(0, 0);
+        if (setns(fd, CLONE_NEWNET) ||
+            (CPU_COUNT(cpus) && sched_setaffinity(0, sizeof *cpus, cpus))) {
+            child_errno = errno;
+        }
+        if (!child_errno && forward) {
+            int f = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY);
+
+            if (f < 0 || write(f, "1\n", 2) != 2) {
+                child_errno = errno;
+            }
+            if (f >= 0) {
+                close(f);
+            }
+        }
+        if (!child_errno) {
+            dup2(null, 0);
+            dup2(out, 1);
+            dup2(out, 2);
+            execvp(argv[0], (char *const *)argv);
+            child_errno = errno;
+        }
+        if (write(pfd[1], &child_errno, sizeof child_errno) < 0) {
+            _exit(126);
+        }
+        _exit(127);
+    }
+    close(pfd[1]);
+    do {
+        got = read(pfd[0], &child_errno, sizeof child_errno);
+    } while (got < 0 && errno == EINTR);
+    close(pfd[0]);
+    if (got > 0) {
+        waitpid(pid, NULL, 0);
+        return slc_error_set(err, SLC_EIO, "cannot start '%s' in netns '%s': %s",
+                             argv[0], ns, strerror(child_errno));
+    }
+    return pid;
+}
+
+static bool
+valid_ifname(const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+
+    if (!len || len >= 16 || !strcmp(s, "lo") || !strcmp(s, ".") ||
+        !strcmp(s, "..")) {
+        return false;
+    }
+    for (; *s; s++) {
+        if (*s == '/' || *s == ':' || *s <= ' ' || *s == 127) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+namespace_name(const char *name, const char *hex, char out[64])
+{
+    size_t k = 0;
+
+    for (const char *s = name; *s && k < 44; s++) {
+        char ch = *s;
+
+        out[k++] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                           (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+                           ch == '.'
+                       ? ch
+                       : '-';
+    }
+    snprintf(out + k, 64 - k, "-%s", hex);
+}
+
+/* Takes a compute down: its process, its ports back to the host under
+ * their waiting names, its namespace.  Whatever is already gone is
+ * skipped. */
+static void
+teardown_compute(struct netns *n, json_t *c)
+{
+    const char *ns = str(c, "ns");
+    int fd = slc_netns_open(n->netns_dir, ns, &(struct slc_error){0});
+    int host = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    const json_t *pid;
+    size_t i;
+
+    kill_compute(c);
+    json_array_foreach(json_object_get(c, "ports"), i, pid)
+    {
+        json_t *p = json_object_get(table(n, SLC_VIM_PORT),
+                                    json_string_value(pid));
+
+        if (!p || !str(p, "in_ns")) {
+            continue;
+        }
+        if (fd >= 0 && host >= 0) {
+            slc_link_move(fd, str(p, "in_ns"), host, str(p, "peer_if"),
+                          &(struct slc_error){0});
+        }
+        json_object_del(p, "in_ns");
+        json_object_del(p, "compute");
+    }
+    if (host >= 0) {
+        close(host);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    slc_netns_del(n->netns_dir, ns, &(struct slc_error){0});
+}
+
+static int
+build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spec,
+              struct slc_error *err)
+{
+    const char *ns = str(c, "ns");
+    const char *argv[6];
+    const char *bridged[16];
+    size_t n_bridged = 0;
+    char *role;
+    cpu_set_t cpus;
+    int fd, rc;
+
+    rc = image_command(n, spec->image, ns, argv, &role, err);
+    rc = rc ? rc : slc_netns_add(n->netns_dir, ns, err);
+    if (rc) {
+        return rc;
+    }
+    fd = slc_netns_open(n->netns_dir, ns, err);
+    if (fd < 0) {
+        return fd;
+    }
+    for (size_t i = 0; !rc && i < spec->n_ports; i++) {
+        json_t *p = json_object_get(table(n, SLC_VIM_PORT), spec->port_ids[i]);
+        const char *want = p ? str(p, "ifname") : NULL;
+        char ifname[16], addr[40];
+        bool taken = false;
+
+        if (!p || str(p, "compute")) {
+            rc = slc_error_set(err, p ? SLC_ECONFLICT : SLC_ENOTFOUND,
+                               "port %s %s", spec->port_ids[i],
+                               p ? "belongs to another compute"
+                                 : "not found");
+            break;
+        }
+        for (size_t j = 0; j < i && valid_ifname(want); j++) {
+            json_t *q = json_object_get(table(n, SLC_VIM_PORT),
+                                        spec->port_ids[j]);
+
+            taken |= !strcmp(str(q, "in_ns") ?: "", want);
+        }
+        if (valid_ifname(want) && !taken) {
+            snprintf(ifname, sizeof ifname, "%s", want);
+        } else {
+            snprintf(ifname, sizeof ifname, "eth%zu", i);
+        }
+        rc = slc_link_move(-1, str(p, "peer_if"), fd, ifname, err);
+        if (rc) {
+            break;
+        }
+        json_object_set_new(p, "compute", json_string(ns));
+        json_object_set_new(p, "in_ns", json_string(ifname));
+        snprintf(addr, sizeof addr, "%s/%d", str(p, "ip"),
+                 (int)json_integer_value(json_object_get(p, "prefix")));
+        if (role && !strcmp(role, "bridge") && i > 0) {
+            /* the bridge's arms carry no address of their own */
+            rc = slc_link_setup(fd, ifname, NULL, err);
+            if (n_bridged < 16) {
+                bridged[n_bridged++] = str(p, "in_ns");
+            }
+        } else {
+            rc = slc_link_setup(fd, ifname, addr, err);
+        }
+    }
+    if (!rc && n_bridged) {
+        rc = slc_link_bridge(fd, "br0", bridged, n_bridged, err);
+    }
+    cpu_set_of(json_object_get(spec->placement, "threads"), &cpus);
+    if (!rc && argv[0]) {
+        pid_t pid = spawn(n, fd, argv, ns, role && !strcmp(role, "router"),
+                          &cpus, err);
+
+        if (pid < 0) {
+            rc = (int)pid;
+        } else {
+            json_object_set_new(c, "pid", json_integer(pid));
+            json_object_set_new(c, "start",
+                                json_integer((json_int_t)proc_start(pid)));
+        }
+    }
+    if (CPU_COUNT(&cpus)) {
+        json_t *list = json_array();
+
+        for (int k = 0; k < CPU_SETSIZE; k++) {
+            if (CPU_ISSET(k, &cpus)) {
+                json_array_append_new(list, json_integer(k));
+            }
+        }
+        json_object_set_new(c, "cpus", list);
+    }
+    close(fd);
+    return rc;
+}
+
+static json_t *
+compute_info(struct netns *n, const json_t *c)
+{
+    json_t *info = json_pack("{sO sO sO* sO* sO*}", "netns",
+                             json_object_get(c, "ns"), "host",
+                             json_object_get(c, "host"), "pid",
+                             json_object_get(c, "pid"), "cpus",
+                             json_object_get(c, "cpus"), "role",
+                             json_object_get(c, "role"));
+
+    return info;
+}
+
+static int
+netns_create_compute(struct slc_vim *vim, uint64_t token,
+                     const struct slc_vim_compute_spec *spec,
+                     struct slc_error *err)
+{
+    struct netns *n = netns_of(vim);
+    char hex[9], ns[64], dummy[32];
+    struct slc_error e = {0};
+    json_t *c, *ports = json_array();
+    int rc = new_id("", dummy, sizeof dummy, hex, err);
+
+    if (rc) {
+        json_decref(ports);
+        return rc;
+    }
+    namespace_name(spec->name, hex, ns);
+    for (size_t i = 0; i < spec->n_ports; i++) {
+        json_array_append_new(ports, json_string(spec->port_ids[i]));
+    }
+    c = json_pack("{ss ss ss ss* ss so ss}", "tag", spec->tag, "name",
+                  spec->name, "ns", ns, "image", spec->image, "host",
+                  spec->host ? spec->host : "localhost", "ports", ports,
+                  "state", "BUILD");
+    json_object_set_new(table(n, SLC_VIM_COMPUTE), ns, c);
+    index_tag(n, SLC_VIM_COMPUTE, spec->tag, ns);
+    rc = save(n, err);
+    if (rc) {
+        forget(n, SLC_VIM_COMPUTE, ns);
+        return rc;
+    }
+    if (build_compute(n, c, spec, &e)) {
+        teardown_compute(n, c);
+        forget(n, SLC_VIM_COMPUTE, ns);
+        save(n, err);
+        return reply(n, token, e.code, e.msg, NULL, NULL, err);
+    }
+    if (spec->image && !strncmp(spec->image, "netns:", 6)) {
+        json_object_set_new(c, "role", json_string(spec->image + 6));
+    }
+    json_object_set_new(c, "state", json_string("ACTIVE"));
+    save(n, err);
+    return reply(n, token, 0, NULL, ns, compute_info(n, c), err);
+}
+
+/* ---- delete, status, find ---- */
+
+/* Removes OVS port 'uuid' (["uuid", ...]) from every bridge: the Port and
+ * its Interface go with their last reference. */
+static json_t *
+unplug_ops(const json_t *uuid)
+{
+    return json_pack("[{ss ss s[] s[[ssO]]}]", "op", "mutate", "table",
+                     "Bridge", "where", "mutations", "ports", "delete", uuid);
+}
+
+struct del_done {
+    struct netns *n;
+    uint64_t token;
+    enum slc_vim_kind kind;
+    char vim_id[64];
+};
+
+static void
+on_unplugged(void *arg, int rc, const json_t *result, const char *msg)
+{
+    struct del_done *d = arg;
+    struct netns *n = d->n;
+    json_t *r = json_object_get(table(n, d->kind), d->vim_id);
+    struct slc_error err = {0};
+
+    if (rc) {
+        reply(n, d->token, rc, msg, NULL, NULL, &err);
+        free(d);
+        return;
+    }
+    if (r && d->kind == SLC_VIM_PORT) {
+        slc_link_del(-1, str(r, "host_if"), &err);
+    }
+    forget(n, d->kind, d->vim_id);
+    save(n, &err);
+    reply(n, d->token, 0, NULL, d->vim_id, NULL, &err);
+    free(d);
+}
+
+static int
+netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+             const char *vim_id, struct slc_error *err)
+{
+    struct netns *n = netns_of(vim);
+    json_t *r = json_object_get(table(n, kind), vim_id ? vim_id : "");
+    const json_t *uuid;
+    struct del_done *d;
+    int rc;
+
+    if (!r) {
+        return reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
+    }
+    if (kind == SLC_VIM_COMPUTE) {
+        teardown_compute(n, r);
+        forget(n, kind, vim_id);
+        save(n, err);
+        return reply(n, token, 0, NULL, vim_id, NULL, err);
+    }
+    if (kind == SLC_VIM_NETWORK) {
+        const char *id;
+        json_t *p;
+
+        json_object_foreach(table(n, SLC_VIM_PORT), id, p)
+        {
+            if (!strcmp(str(p, "network") ?: "", vim_id)) {
+                return reply(n, token, SLC_EBUSY,
+                             "network has ports: delete them first", NULL,
+                             NULL, err);
+            }
+        }
+    }
+    uuid = json_object_get(r, "ovs_uuid");
+    if (!uuid) {
+        /* nothing on the switch: a plain network, or a port whose plug
+         * never completed */
+        if (kind == SLC_VIM_PORT) {
+            slc_link_del(-1, str(r, "host_if"), &(struct slc_error){0});
+        }
+        forget(n, kind, vim_id);
+        save(n, err);
+        return reply(n, token, 0, NULL, vim_id, NULL, err);
+    }
+    d = calloc(1, sizeof *d);
+    if (!d) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    *d = (struct del_done){.n = n, .token = token, .kind = kind};
+    snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
+    rc = slc_ovsdb_transact(n->db, unplug_ops(uuid), true, on_unplugged, d,
+                            err);
+    if (rc) {
+        free(d);
+    }
+    return rc;
+}
+
+/* Whether a resource's kernel side is still there; else why not. */
+static const char *
+vanished(struct netns *n, enum slc_vim_kind kind, const json_t *r)
+{
+    char path[4200];
+
+    if (kind == SLC_VIM_COMPUTE) {
+        snprintf(path, sizeof path, "%s/%s", n->netns_dir, str(r, "ns"));
+        if (access(path, F_OK)) {
+            return "its network namespace is gone";
+        }
+        if (str(r, "exit")) {
+            return str(r, "exit");
+        }
+    } else if (kind == SLC_VIM_PORT) {
+        if (!slc_link_exists(-1, str(r, "host_if"))) {
+            return "its veth is gone";
+        }
+    }
+    return NULL;
+}
+
+static json_t *
+info_of(struct netns *n, enum slc_vim_kind kind, const json_t *r)
+{
+    return kind == SLC_VIM_PORT      ? port_info(r)
+           : kind == SLC_VIM_COMPUTE ? compute_info(n, r)
+                                     : json_deep_copy(r);
+}
+
+static int
+netns_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+             const char *vim_id, struct slc_error *err)
+{
+    struct netns *n = netns_of(vim);
+    json_t *r = json_object_get(table(n, kind), vim_id ? vim_id : "");
+    struct pending *p;
+    const char *why;
+
+    if (!r) {
+        return reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
+    }
+    why = vanished(n, kind, r);
+    if (!why) {
+        return reply(n, token, 0, NULL, vim_id, info_of(n, kind, r), err);
+    }
+    /* found, but broken: status ERROR with the reason */
+    p = pending_new(n, token, vim_id,
+                    json_pack("{ss}", "error", why));
+    if (!p || !(p->ev = event_new(n->up.base, -1, 0, on_deliver, p))) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    p->broken = true;
+    event_active(p->ev, 0, 0);
+    return 0;
+}
+
+static int
+netns_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+           const char *tag, struct slc_error *err)
+{
+    struct netns *n = netns_of(vim);
+    char key[1024];
+    const char *id;
+
+    snprintf(key, sizeof key, "%s/%s", slc_vim_kind_name(kind), tag);
+    id = json_string_value(json_object_get(n->by_tag, key));
+    if (!id) {
+        return reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
+    }
+    return reply(n, token, 0, NULL, id,
+                 info_of(n, kind, json_object_get(table(n, kind), id)), err);
+}
+
+/* ---- reconcile, describe ---- */
+
+/* Removes resource 'id' of 'kind' at once (start-up only). */
+static void
+remove_now(struct netns *n, enum slc_vim_kind kind, const char *id)
+{
+    json_t *r = json_object_get(table(n, kind), id);
+    struct slc_error err = {0};
+
+    SLC_INFO("vim '%s': removing %s %s (%s): not in the store", n->up.name,
+             slc_vim_kind_name(kind), id, str(r, "tag"));
+    if (kind == SLC_VIM_COMPUTE) {
+        teardown_compute(n, r);
+    } else {
+        if (json_object_get(r, "ovs_uuid") &&
+            slc_ovsdb_transact_sync(n->db,
+                                    unplug_ops(json_object_get(r, "ovs_uuid")),
+                                    false, OVSDB_TIMEOUT, NULL, &err)) {
+            SLC_WARN("vim '%s': %s", n->up.name, err.msg);
+        }
+        if (kind == SLC_VIM_PORT) {
+            slc_link_del(-1, str(r, "host_if"), &err);
+        }
+    }
+    forget(n, kind, id);
+}
+
+/* Ports on the switch that carry this account's mark but that the list
+ * does not hold (created just before a crash). */
+static void
+remove_stray_ports(struct netns *n)
+{
+    json_t *res = NULL;
+    struct slc_error err = {0};
+    const json_t *row;
+    size_t i;
+
+    if (slc_ovsdb_transact_sync(
+            n->db,
+            json_pack("[{ss ss s[] s[sss]}]", "op", "select", "table", "Port",
+                      "where", "columns", "_uuid", "name", "external_ids"),
+            false, OVSDB_TIMEOUT, &res, &err)) {
+        SLC_WARN("vim '%s': %s", n->up.name, err.msg);
+        return;
+    }
+    json_array_foreach(json_object_get(json_array_get(res, 0), "rows"), i,
+                       row)
+    {
+        json_t *ids = slc_ovsdb_map_get(json_object_get(row, "external_ids"));
+        const char *kind = str(ids, "slicer-kind");
+        const char *id = str(ids, "slicer-id");
+
+        if (!strcmp(str(ids, "slicer-account") ?: "", n->up.account_id) &&
+            kind && id &&
+            !json_object_get(table(n, !strcmp(kind, "port")
+                                          ? SLC_VIM_PORT
+                                          : SLC_VIM_NETWORK),
+                             id)) {
+            SLC_INFO("vim '%s': removing stray switch port %s", n->up.name,
+                     str(row, "name"));
+            slc_ovsdb_transact_sync(n->db,
+                                    unplug_ops(json_object_get(row, "_uuid")),
+                                    false, OVSDB_TIMEOUT, NULL, &err);
+            if (!strcmp(kind, "port")) {
+                slc_link_del(-1, str(row, "name"), &err);
+            }
+        }
+        json_decref(ids);
+    }
+    json_decref(res);
+}
+
+static int
+netns_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
+{
+    struct netns *n = netns_of(vim);
+    json_t *keep = json_object();
+    json_t *item;
+    size_t i;
+
+    json_array_foreach(known, i, item)
+    {
+        int kind = slc_vim_kind_from_name(str(item, "kind"));
+        json_t *r;
+        char key[200];
+
+        if (kind < 0 || !str(item, "vim_id")) {
+            continue;
+        }
+        snprintf(key, sizeof key, "%d/%s", kind, str(item, "vim_id"));
+        json_object_set_new(keep, key, json_true());
+        r = json_object_get(table(n, (enum slc_vim_kind)kind),
+                            str(item, "vim_id"));
+        if (!json_is_true(json_object_get(item, "uncertain")) &&
+            (!r || vanished(n, (enum slc_vim_kind)kind, r))) {
+            json_object_set_new(item, "missing", json_true());
+            json_object_set_new(item, "why",
+                                json_string(r ? vanished(n, (enum slc_vim_kind)kind, r)
+                                              : "unknown to the VIM"));
+        }
+    }
+    /* computes first: their ports come back to the host before going */
+    for (int k = SLC_VIM_N_KINDS - 1; k >= 0; k--) {
+        json_t *t = table(n, (enum slc_vim_kind)k);
+        const char *id;
+        json_t *r;
+        void *tmp;
+
+        json_object_foreach_safe(t, tmp, id, r)
+        {
+            char key[200];
+
+            snprintf(key, sizeof key, "%d/%s", k, id);
+            if (!json_object_get(keep, key)) {
+                remove_now(n, (enum slc_vim_kind)k, id);
+            }
+        }
+    }
+    json_decref(keep);
+    remove_stray_ports(n);
+    return save(n, err);
+}
+
+static json_t *
+netns_describe(struct slc_vim *vim)
+{
+    struct netns *n = netns_of(vim);
+    json_t *list = json_array();
+
+    for (int k = 0; k < SLC_VIM_N_KINDS; k++) {
+        const char *id;
+        json_t *r;
+
+        json_object_foreach(table(n, (enum slc_vim_kind)k), id, r)
+        {
+            json_t *d = json_deep_copy(r);
+
+            json_object_set_new(d, "kind",
+                                json_string(slc_vim_kind_name(
+                                    (enum slc_vim_kind)k)));
+            json_object_set_new(d, "vim_id", json_string(id));
+            json_array_append_new(list, d);
+        }
+    }
+    return json_pack("{so s{ss ss ss* sI sI}}", "resources", list, "switch",
+                     "integration_bridge", n->br_int, "fabric_bridge",
+                     n->br_fabric, "dir", n->sw ? n->sw->dir : NULL,
+                     "ovsdb_server_pid",
+                     (json_int_t)(n->sw ? n->sw->db_pid : 0),
+                     "ovs_vswitchd_pid",
+                     (json_int_t)(n->sw ? n->sw->vs_pid : 0));
+}
+
+const struct slc_vim_class slc_vim_netns_class = {
+    .version = SLC_VIM_CLASS_VERSION,
+    .type = "netns",
+    .check_config = netns_check_config,
+    .open = netns_open,
+    .close = netns_close,
+    .create_network = netns_create_network,
+    .create_port = netns_create_port,
+    .create_compute = netns_create_compute,
+    .delete = netns_delete,
+    .status = netns_status,
+    .find = netns_find,
+    .reconcile = netns_reconcile,
+    .describe = netns_describe,
+};
