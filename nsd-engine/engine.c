@@ -379,6 +379,7 @@ adopt_op(struct slc_engine *e, struct slc_record *rec, struct op **out,
          struct slc_error *err)
 {
     struct op *op = calloc(1, sizeof *op);
+    const char *refused;
     int rc;
 
     if (!op) {
@@ -401,6 +402,12 @@ adopt_op(struct slc_engine *e, struct slc_record *rec, struct op **out,
     snprintf(op->fail_msg, sizeof op->fail_msg, "%s",
              json_string_value(json_object_get(op->doc, "errorMessage"))
                  ?: "");
+    refused = json_string_value(json_object_get(
+        json_object_get(op->doc, "_admin"), "refused"));
+    if (refused) {
+        /* refused before any step (placement): fails with nothing to undo */
+        fail_op(op, "%s", refused);
+    }
     rc = parse_steps(op, err);
     op->kick = event_new(e->p.base, -1, 0, on_kick, op);
     op->tick = event_new(e->p.base, -1, EV_PERSIST, on_tick, op);

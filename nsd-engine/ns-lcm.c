@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "ns-lcm-internal.h"
 #include "ns-lcm.h"
+#include "placement.h"
 #include "slc-id.h"
 #include "slc-log.h"
 
@@ -573,6 +574,29 @@ check_instantiate(const json_t *nsr, const json_t *vnfrs,
     return rc;
 }
 
+/* Places the plan's VDUs (placement.h).  When they do not fit, the
+ * operation is still created, refused: it fails at once with the reason
+ * and nothing allocated, as an operator expects of an accepted request. */
+static int
+place(struct slc_store *st, struct plan *pl, const char *op_id,
+      json_t *admin, struct slc_error *err)
+{
+    struct slc_record account = {0};
+    int rc = slc_store_get(st, "vim_accounts", pl->vim, &account, err);
+
+    if (!rc) {
+        rc = slc_place_plan(st, account.doc, pl->vim, pl->steps, op_id,
+                            pl->nsr_id, err);
+    }
+    slc_record_clear(&account);
+    if (rc == SLC_EBUSY || rc == SLC_EINVALID) {
+        json_object_set_new(admin, "refused", json_string(err->msg));
+        json_array_clear(pl->steps);
+        rc = 0;
+    }
+    return rc;
+}
+
 static const struct {
     const char *type, *current, *opstatus, *nsstate;
 } op_marks[] = {
@@ -641,6 +665,9 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
                 NULL);
         } else {
             rc = plan_scale(st, &pl, nsr->doc, vnfrs, params, admin, err);
+        }
+        if (!rc && strcmp(type, "terminate")) {
+            rc = place(st, &pl, op_id, admin, err);
         }
         json_object_set(admin, "steps", pl.steps);
         op_params = json_deep_copy(params);
@@ -740,6 +767,7 @@ apply_created(json_t *nsr, json_t *vnfrs, const json_t *s)
     const char *what = slc_ns_str(f, "what") ?: "";
     const char *vim_id = slc_ns_str(s, "vim_id");
     json_t *vnfr = NULL, *vdur;
+    json_t *placement, *device;
 
     if (!strcmp(what, "vld")) {
         json_t *vl = slc_ns_find(json_object_get(nsr, "vld"), "id",
@@ -758,6 +786,12 @@ apply_created(json_t *nsr, json_t *vnfrs, const json_t *s)
         json_object_set_new(vdur, "status", json_string("ACTIVE"));
         json_object_set_new(vdur, "vim-info",
                             json_incref(json_object_get(s, "info")));
+        placement = json_object_get(json_object_get(s, "spec"), "placement");
+        if (placement) {
+            json_object_set(vdur, "placement", placement);
+            json_object_set(vdur, "vim-compute-node",
+                            json_object_get(placement, "host"));
+        }
     } else if (!strcmp(what, "interface")) {
         const json_t *info = json_object_get(s, "info");
         json_t *iface;
@@ -771,6 +805,16 @@ apply_created(json_t *nsr, json_t *vnfrs, const json_t *s)
                         json_object_get(info, "mac_address") ?: json_null());
         json_object_set(iface, "ip-address",
                         json_object_get(info, "ip_address") ?: json_null());
+        device = json_object_get(json_object_get(s, "spec"), "device");
+        if (device) {
+            /* what SDN assist needs, named as OSM's RO reports it */
+            json_object_set(iface, "compute_node",
+                            json_object_get(device, "host"));
+            json_object_set(iface, "pci", json_object_get(device, "pci"));
+            json_object_set(iface, "vlan", json_object_get(device, "vlan"));
+            json_object_set(iface, "switch_port",
+                            json_object_get(device, "fabric_port"));
+        }
         if (json_is_true(json_object_get(iface, "mgmt-interface")) ||
             !json_is_string(json_object_get(vdur, "ip-address"))) {
             json_object_set(vdur, "ip-address",
@@ -931,6 +975,35 @@ store_outcome(struct slc_store *st, struct slc_record *nsr, json_t *vnfrs,
 }
 
 /* Applies operation 'op' to 'nsr' and 'vnfrs' and stores them. */
+/* Gives back the cores, pages and devices of the VDUs that went away:
+ * deleted, or never made by an operation that failed. */
+static int
+release_placements(struct slc_store *st, const struct slc_record *nsr,
+                   const json_t *steps, bool ok, struct slc_error *err)
+{
+    json_t *tags = json_array();
+    const json_t *s;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(steps, i, s)
+    {
+        bool del = !strcmp(slc_ns_str(s, "action") ?: "", "delete");
+        bool done = !strcmp(slc_ns_str(s, "state") ?: "", "DONE");
+
+        if (!strcmp(slc_ns_str(s, "kind") ?: "", "compute") &&
+            (del ? done : !ok && !done)) {
+            json_array_append_new(tags, json_string(slc_ns_str(s, "tag")));
+        }
+    }
+    if (json_array_size(tags)) {
+        rc = slc_place_release(st, slc_ns_str(nsr->doc, "datacenter"),
+                               nsr->id, NULL, tags, err);
+    }
+    json_decref(tags);
+    return rc;
+}
+
 static int
 finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
                json_t *vnfrs, double now, struct slc_error *err)
@@ -945,6 +1018,11 @@ finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
     const json_t *s;
     size_t i;
 
+    int rc = release_placements(st, nsr, steps, ok, err);
+
+    if (rc) {
+        return rc;
+    }
     nadmin = json_object_get(nsr->doc, "_admin");
     resources =
         json_object_get(json_object_get(nadmin, "deployed"), "resources");

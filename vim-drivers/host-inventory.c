@@ -1,6 +1,7 @@
 /* Host inventories: tables and checks.  See host-inventory.h. */
 #include "host-inventory.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -346,4 +347,72 @@ slc_host_numa_usable_cores(const struct slc_host_numa *numa)
         n += !numa->cores[i].reserved;
     }
     return n;
+}
+
+/* ---- lists of inventories ---- */
+
+int
+slc_inventory_load_list(const json_t *hosts, struct slc_inventory ***out,
+                        size_t *n, struct slc_error *err)
+{
+    json_t *paths = json_is_string(hosts) ? json_pack("[O]", hosts)
+                                          : json_incref((json_t *)hosts);
+    struct slc_inventory **invs;
+    const json_t *p;
+    size_t i;
+    int rc = 0;
+
+    *out = NULL;
+    *n = 0;
+    if (!hosts || json_is_null(hosts)) {
+        json_decref(paths);
+        return 0;
+    }
+    if (!json_is_array(paths) || !json_array_size(paths)) {
+        json_decref(paths);
+        return slc_error_set(err, SLC_EINVALID,
+                             "config.hosts: expected a host inventory file "
+                             "or a list of them");
+    }
+    invs = calloc(json_array_size(paths), sizeof *invs);
+    if (!invs) {
+        json_decref(paths);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    json_array_foreach(paths, i, p)
+    {
+        struct slc_diags diags = SLC_DIAGS_INIT;
+
+        if (!json_is_string(p)) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "config.hosts[%zu]: expected a file path", i);
+            break;
+        }
+        rc = slc_inventory_load_file(json_string_value(p), &invs[i], &diags);
+        if (rc) {
+            slc_diags_to_error(&diags, rc, err);
+            slc_error_prefix(err, "config.hosts");
+            slc_diags_clear(&diags);
+            break;
+        }
+        slc_diags_clear(&diags);
+        (*n)++;
+    }
+    json_decref(paths);
+    if (rc) {
+        slc_inventory_free_list(invs, *n);
+        *n = 0;
+        return rc;
+    }
+    *out = invs;
+    return 0;
+}
+
+void
+slc_inventory_free_list(struct slc_inventory **invs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        slc_inventory_free(invs[i]);
+    }
+    free(invs);
 }

@@ -10,12 +10,14 @@
 #ifndef SLC_HOST_INVENTORY_H
 #define SLC_HOST_INVENTORY_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "slc-arena.h"
 #include "slc-diag.h"
+#include "slc-error.h"
 #include "slc-schema.h"
 #include "slc-yaml.h"
 
@@ -93,6 +95,13 @@ int slc_inventory_load(const char *buf, size_t size, const char *name,
                        struct slc_inventory **out, struct slc_diags *diags);
 
 void slc_inventory_free(struct slc_inventory *inv);
+
+/* Loads the inventories a VIM account's config names in "hosts" (a file
+ * path or a list of them); '*n' is 0 when 'hosts' is NULL.  Errors name
+ * the file, line and column.  Free with slc_inventory_free_list(). */
+int slc_inventory_load_list(const json_t *hosts, struct slc_inventory ***out,
+                            size_t *n, struct slc_error *err);
+void slc_inventory_free_list(struct slc_inventory **invs, size_t n);
 
 /* Lookups; NULL when absent. */
 const struct slc_host *slc_inventory_find_host(const struct slc_inventory *inv,

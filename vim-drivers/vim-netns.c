@@ -44,6 +44,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "host-inventory.h"
 #include "netns-kernel.h"
 #include "ovs-switch.h"
 #include "ovsdb.h"
@@ -181,6 +182,17 @@ netns_check_config(const json_t *config, struct slc_error *err)
     if (dir && (!json_is_string(dir) || json_string_value(dir)[0] != '/')) {
         return slc_error_set(err, SLC_EINVALID,
                              "config.netns_dir: expected an absolute path");
+    }
+    if (json_object_get(config, "hosts")) {
+        struct slc_inventory **invs;
+        size_t n;
+        int rc = slc_inventory_load_list(json_object_get(config, "hosts"),
+                                         &invs, &n, err);
+
+        if (rc) {
+            return rc;
+        }
+        slc_inventory_free_list(invs, n);
     }
     return 0;
 }
