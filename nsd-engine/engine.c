@@ -929,6 +929,77 @@ collect_nsr(const char *coll, const struct slc_record *rec, void *arg)
     return 0;
 }
 
+/* Every VIM account is reconciled, even with nothing known on it: its
+ * driver may hold leaks of an NS deleted while the daemon was down. */
+static int
+collect_account(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct recovery *rv = arg;
+
+    if (!json_object_get(rv->known, rec->id)) {
+        json_object_set_new(rv->known, rec->id, json_array());
+    }
+    return 0;
+}
+
+/* Marks degraded the NSs whose resources the VIM lost while the daemon
+ * was down (reconcile() flagged them "missing"). */
+static void
+mark_degraded(struct slc_engine *e, const char *vim_name, const json_t *list)
+{
+    const json_t *item;
+    size_t i;
+
+    json_array_foreach(list, i, item)
+    {
+        const char *tag = sget(item, "tag");
+        char nsr_id[64] = "";
+        struct slc_record nsr = {0};
+        struct slc_error err = {0};
+        json_t *admin, *lost;
+        int rc;
+
+        if (!json_is_true(json_object_get(item, "missing")) || !tag ||
+            sscanf(tag, "nsr:%63[^:]", nsr_id) != 1) {
+            continue;
+        }
+        SLC_WARN("recovery: vim '%s': %s %s of ns %s: %s", vim_name,
+                 sget(item, "kind"), sget(item, "vim_id"), nsr_id,
+                 sget(item, "why"));
+        rc = slc_store_begin(e->p.st, &err);
+        rc = rc ? rc : slc_store_get(e->p.st, "nsrs", nsr_id, &nsr, &err);
+        if (!rc) {
+            admin = json_object_get(nsr.doc, "_admin");
+            lost = json_object_get(admin, "degraded");
+            if (!lost) {
+                lost = json_array();
+                json_object_set_new(admin, "degraded", lost);
+            }
+            json_array_append_new(
+                lost, json_pack("{sO sO sO sO*}", "kind",
+                                json_object_get(item, "kind"), "vim_id",
+                                json_object_get(item, "vim_id"), "name",
+                                json_object_get(item, "name"), "why",
+                                json_object_get(item, "why")));
+            json_object_set_new(nsr.doc, "operational-status",
+                                json_string("degraded"));
+            json_object_set_new(
+                nsr.doc, "detailed-status",
+                json_sprintf("degraded: %s '%s': %s", sget(item, "kind"),
+                             sget(item, "name") ?: sget(item, "vim_id"),
+                             sget(item, "why") ?: "gone"));
+            rc = slc_store_put(e->p.st, "nsrs", &nsr, NULL, nsr.rev, NULL,
+                               &err);
+        }
+        rc = rc ? rc : slc_store_commit(e->p.st, &err);
+        if (rc) {
+            slc_store_rollback(e->p.st);
+            SLC_ERR("recovery: ns %s: %s", nsr_id, err.msg);
+        }
+        slc_record_clear(&nsr);
+    }
+}
+
 static int
 collect_op(const char *coll, const struct slc_record *rec, void *arg)
 {
@@ -983,6 +1054,8 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
                                   err);
     rc = rc ? rc : slc_store_list(e->p.st, "nslcmops", NULL, collect_op, &rv,
                                   err);
+    rc = rc ? rc : slc_store_list(e->p.st, "vim_accounts", NULL,
+                                  collect_account, &rv, err);
     json_object_foreach(rv.known, account, list)
     {
         struct slc_vim *vim;
@@ -999,6 +1072,8 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
                                                            &verr)) {
             SLC_ERR("recovery: vim '%s': reconcile: %s", vim->name,
                     verr.msg);
+        } else {
+            mark_degraded(e, vim->name, list);
         }
     }
     json_array_foreach(rv.ops, i, id)

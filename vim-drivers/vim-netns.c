@@ -57,6 +57,7 @@ SLC_LOG_MODULE(vim_netns);
 #define OVSDB_TIMEOUT 10.0
 #define DEFAULT_POOL "10.100.0.0/16"
 #define ROLE_HELPER "slicer-netns-role"
+#define BOOT_GRACE_US 100000 /* a process alive after this has started */
 
 struct netns {
     struct slc_vim up;            /* first: the core's part */
@@ -86,6 +87,7 @@ struct pending {
     json_t *info;
     /* undo when the switch refuses a port: */
     bool broken;          /* found, but status ERROR */
+    char *check_ns;       /* a new compute whose process must survive */
     struct pending *prev, *next;
 };
 
@@ -247,6 +249,7 @@ pending_free(struct pending *p)
     }
     free(p->msg);
     free(p->vim_id);
+    free(p->check_ns);
     json_decref(p->info);
     free(p);
 }
@@ -282,10 +285,17 @@ deliver(struct pending *p)
     pending_free(p);
 }
 
+static void check_started(struct pending *p);
+
 static void
 on_deliver(evutil_socket_t fd, short what, void *arg)
 {
-    deliver(arg);
+    struct pending *p = arg;
+
+    if (p->check_ns) {
+        check_started(p);
+    }
+    deliver(p);
 }
 
 static struct pending *
@@ -344,7 +354,8 @@ ext_ids(struct netns *n, const char *kind, const char *tag,
 static json_t *
 add_port_ops(struct netns *n, const char *bridge, const char *name,
              const char *type, unsigned tag, int64_t ofport,
-             const char *slicer_tag, const char *vim_id)
+             enum slc_vim_kind kind, const char *slicer_tag,
+             const char *vim_id)
 {
     json_t *iface = json_pack("{ss ss}", "name", name, "type", type);
     json_t *port = json_pack("{ss s[ss]}", "name", name, "interfaces",
@@ -358,7 +369,8 @@ add_port_ops(struct netns *n, const char *bridge, const char *name,
     }
     if (slicer_tag) {
         json_object_set_new(port, "external_ids",
-                            ext_ids(n, "port", slicer_tag, vim_id));
+                            ext_ids(n, slc_vim_kind_name(kind), slicer_tag,
+                                    vim_id));
     }
     return json_pack("[{ss ss so ss} {ss ss so ss} {ss ss s[[sss]] "
                      "s[[ss[ss]]]}]",
@@ -790,7 +802,7 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
             rc = slc_ovsdb_transact(
                 n->db,
                 add_port_ops(n, n->br_int, gw_port, "internal", vlan, 0,
-                             spec->tag, vim_id),
+                             SLC_VIM_NETWORK, spec->tag, vim_id),
                 true, on_gateway_port, d, err);
             if (rc) {
                 free(d);
@@ -1003,7 +1015,7 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
             add_port_ops(n, bridge, host_if, "",
                          spec->vnic_type == SLC_VNIC_DIRECT_PHYSICAL ? 0
                                                                      : vlan,
-                         ofport, spec->tag, vim_id),
+                         ofport, SLC_VIM_PORT, spec->tag, vim_id),
             true, on_port_plugged, d, err);
         if (!rc) {
             return 0;
@@ -1414,6 +1426,7 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
     struct netns *n = netns_of(vim);
     char hex[9], ns[64], dummy[32];
     struct slc_error e = {0};
+    struct pending *p;
     json_t *c, *ports = json_array();
     int rc = new_id("", dummy, sizeof dummy, hex, err);
 
@@ -1447,7 +1460,71 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
     }
     json_object_set_new(c, "state", json_string("ACTIVE"));
     save(n, err);
-    return reply(n, token, 0, NULL, ns, compute_info(n, c), err);
+    if (!json_object_get(c, "pid")) {
+        return reply(n, token, 0, NULL, ns, compute_info(n, c), err);
+    }
+    /* like a VM that must boot: the compute is reported once its process
+     * has survived its first moments, else as failed */
+    p = pending_new(n, token, ns, compute_info(n, c));
+    if (!p || !(p->check_ns = strdup(ns)) ||
+        !(p->ev = event_new(n->up.base, -1, 0, on_deliver, p)) ||
+        event_add(p->ev, &(struct timeval){.tv_usec = BOOT_GRACE_US})) {
+        if (p) {
+            pending_unlink(p);
+            pending_free(p);
+        }
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
+/* The last line a compute's process wrote to its log. */
+static void
+log_tail(struct netns *n, const char *ns, char *out, size_t size)
+{
+    char path[4200], line[512];
+    FILE *f;
+
+    out[0] = '\0';
+    snprintf(path, sizeof path, "%s/%s.log", n->dir, ns);
+    f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0]) {
+            snprintf(out, size, "%s", line);
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
+}
+
+static void
+check_started(struct pending *p)
+{
+    struct netns *n = p->n;
+    json_t *c = json_object_get(table(n, SLC_VIM_COMPUTE), p->check_ns);
+    char why[700], tail[512];
+
+    if (!c) {
+        p->rc = SLC_ENOTFOUND;
+        p->msg = strdup("compute vanished while starting");
+        return;
+    }
+    on_sigchld(-1, 0, n); /* reap it now if it is gone */
+    if (!str(c, "exit")) {
+        return;
+    }
+    log_tail(n, p->check_ns, tail, sizeof tail);
+    snprintf(why, sizeof why, "compute '%s': %s%s%s", str(c, "name"),
+             str(c, "exit"), tail[0] ? ": " : "", tail);
+    teardown_compute(n, c);
+    forget(n, SLC_VIM_COMPUTE, p->check_ns);
+    save(n, &(struct slc_error){0});
+    p->rc = SLC_EIO;
+    p->msg = strdup(why);
+    json_decref(p->info);
+    p->info = NULL;
 }
 
 /* ---- delete, status, find ---- */
@@ -1675,9 +1752,9 @@ remove_stray_ports(struct netns *n)
 
         if (!strcmp(str(ids, "slicer-account") ?: "", n->up.account_id) &&
             kind && id &&
-            !json_object_get(table(n, !strcmp(kind, "port")
-                                          ? SLC_VIM_PORT
-                                          : SLC_VIM_NETWORK),
+            !json_object_get(table(n, !strcmp(kind, "network")
+                                          ? SLC_VIM_NETWORK
+                                          : SLC_VIM_PORT),
                              id)) {
             SLC_INFO("vim '%s': removing stray switch port %s", n->up.name,
                      str(row, "name"));

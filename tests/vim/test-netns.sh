@@ -1,0 +1,351 @@
+#!/bin/bash
+# Integration test of the netns VIM: slicerd with a netns VIM account whose
+# private userspace Open vSwitch it starts itself, real network namespaces
+# and veths, driven over the NBI with curl.  Covers connectivity inside a
+# VL and isolation between VLs (same subnet on both), fixed IPs, the
+# management network reached from the host, HTTP from the host role,
+# multi-VDU VNFs and scaling, EPA placement (fits, second NUMA node, a
+# precise refusal, released after terminate), SR-IOV and passthrough
+# interfaces on the fabric bridge at their switch port and not connected,
+# a failure mid-instantiate rolled back, kill -9 of slicerd with leaks
+# removed and a vanished namespace reported as degraded, and nothing left.
+#
+# It must run as root in network, mount and pid namespaces of its own
+# (meson runs it under "unshare -n -m -p -f --mount-proc"): everything it
+# creates dies with them, and /run/netns is a private tmpfs.
+# usage: test-netns.sh SLICERD SOURCE_DIR
+set -u
+slicerd=$1
+src=$2
+tpl=$src/templates
+name=netns
+# shellcheck source=../slicer/harness.sh
+. "$(dirname "$0")/../slicer/harness.sh"
+
+if [ "$(id -u)" -ne 0 ] || [ "$$" -ne 1 ]; then
+    echo "test-netns: needs root in its own namespaces (unshare -n -m -p -f --mount-proc)" >&2
+    exit 1
+fi
+mkdir -p /run/netns
+mount -t tmpfs tmpfs /run/netns
+ip link set lo up
+
+cat >"$tmp/slicerd.yaml" <<CFG
+port: 0
+port_file: $tmp/port
+state_dir: $tmp/state
+admin_password: test-secret
+log_level: info
+CFG
+
+start() {
+    rm -f "$tmp/port"
+    "$slicerd" -c "$tmp/slicerd.yaml" >>"$tmp/log" 2>&1 &
+    pid=$!
+    for _ in $(seq 200); do
+        [ -s "$tmp/port" ] && break
+        sleep 0.05
+    done
+    base=http://127.0.0.1:$(cat "$tmp/port")/osm
+}
+tok=
+req() {
+    local m=$1 p=$2
+    shift 2
+    code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" \
+        -H 'Accept: application/json' ${tok:+-H "Authorization: Bearer $tok"} \
+        "$@" "$base$p")
+}
+jreq() { req "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"; }
+field() { jq -r "$1" "$tmp/body"; }
+login() {
+    jreq POST /admin/v1/tokens '{"username":"admin","password":"test-secret"}'
+    tok=$(field .id)
+}
+wait_op() { # op id -> final operationState in $state
+    for _ in $(seq 600); do
+        req GET "/nslcm/v1/ns_lcm_op_occs/$1"
+        state=$(field .operationState)
+        case $state in PROCESSING|ROLLING_BACK) sleep 0.05 ;; *) return ;; esac
+    done
+}
+ns_up() { # name nsd vim [instantiate body] -> $ns, $state
+    jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"$1\",\"nsdId\":\"$2\",\"vimAccountId\":\"$3\"}"
+    ns=$(field .id)
+    jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "${4:-{\}}"
+    wait_op "$(field .id)"
+}
+ns_down() { # ns id -> $state; the record is removed
+    jreq POST "/nslcm/v1/ns_instances/$1/terminate" '{"autoremove":true}'
+    wait_op "$(field .id)"
+}
+netns_of() { # ns id, member -> namespace of its first VDU
+    req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$1"
+    field "[.[] | select(.\"member-vnf-index-ref\" == \"$2\")][0].vdur[0].\"vim-id\""
+}
+vdur() { # ns id, member, jq path under the first vdur
+    req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$1"
+    field "[.[] | select(.\"member-vnf-index-ref\" == \"$2\")][0].vdur[0]$3"
+}
+n_netns() { ip netns list | wc -l; }
+pings() { ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
+no_ping() { ! pings "$@"; }
+
+start
+login
+for f in host_vnfd core_vnfd epa_dataplane_vnfd; do
+    req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' \
+        --data-binary "@$tpl/vnfd/$f.yaml"
+done
+for f in netns_demo_nsd core_nsd epa_dataplane_nsd; do
+    req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' \
+        --data-binary "@$tpl/nsd/$f.yaml"
+done
+check "descriptors onboarded" eq "$code" 201
+
+# Two NUMA nodes, each with a NIC giving VFs and a NIC to pass through:
+# the EPA VNF (4 isolated cores, 4 x 1GB pages, a VF, a NIC) fits once on
+# each node.
+cat >"$tmp/hosts.yaml" <<'YAML'
+hosts:
+  - name: compute-1
+    numa-nodes:
+      - id: 0
+        memory-mb: 16384
+        hugepages: [{size: 1GB, count: 8}]
+        cores:
+          - {id: 0, threads: [0, 16], reserved: true}
+          - {id: 1, threads: [1, 17]}
+          - {id: 2, threads: [2, 18]}
+          - {id: 3, threads: [3, 19]}
+          - {id: 4, threads: [4, 20]}
+          - {id: 5, threads: [5, 21]}
+        nics:
+          - name: ens1f0
+            pci: "0000:3b:00.0"
+            mac: "3c:fd:fe:00:3b:00"
+            fabric-port: 1
+            vfs:
+              - {pci: "0000:3b:02.0", vlan: 101}
+              - {pci: "0000:3b:02.1", vlan: 102}
+          - {name: ens1f1, pci: "0000:3b:00.1", mac: "3c:fd:fe:00:3b:01", fabric-port: 2}
+      - id: 1
+        memory-mb: 16384
+        hugepages: [{size: 1GB, count: 4}]
+        cores:
+          - {id: 8, threads: [8, 24]}
+          - {id: 9, threads: [9, 25]}
+          - {id: 10, threads: [10, 26]}
+          - {id: 11, threads: [11, 27]}
+          - {id: 12, threads: [12, 28]}
+          - {id: 13, threads: [13, 29]}
+        nics:
+          - name: ens2f0
+            pci: "0000:af:00.0"
+            mac: "3c:fd:fe:00:af:00"
+            fabric-port: 3
+            vfs:
+              - {pci: "0000:af:02.0", vlan: 201}
+          - {name: ens2f1, pci: "0000:af:00.1", mac: "3c:fd:fe:00:af:01", fabric-port: 4}
+YAML
+
+# --- account checks
+jreq POST /admin/v1/vim_accounts '{"name":"bad","vim_type":"netns","vim_url":"netns://","config":{"ovs":"somewhere"}}'
+check "bad ovs target: 422" eq "$code" 422
+jreq POST /admin/v1/vim_accounts '{"name":"bad","vim_type":"netns","vim_url":"netns://","config":{"hosts":"/nonexistent/hosts.yaml"}}'
+check "missing inventory: 422" eq "$code" 422
+check "422 names the inventory" grep -q "nonexistent/hosts.yaml" "$tmp/body"
+jreq POST /admin/v1/vim_accounts "{\"name\":\"local\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"ovs\":\"managed\",\"hosts\":\"$tmp/hosts.yaml\",\"images\":{\"broken\":\"exec /nonexistent/program\"}}}"
+check "netns account: 201" eq "$code" 201
+vim=$(field .id)
+ovsdir=$tmp/state/netns-$vim/ovs
+vsctl() { OVS_RUNDIR=$ovsdir ovs-vsctl "$@"; }
+
+# --- connectivity and isolation
+ns_up demo slicer-netns-demo-ns "$vim"
+check "demo NS instantiated" eq "$state" COMPLETED
+demo=$ns
+check "three namespaces" eq "$(n_netns)" 3
+cli=$(netns_of "$demo" client)
+srv_a=$(netns_of "$demo" server-a)
+srv_b=$(netns_of "$demo" server-b)
+check "client namespace exists" test -e "/run/netns/$cli"
+check "fixed IP on the data interface" ip -n "$cli" -br addr show data
+check "fixed IP is 10.20.0.10" eq "$(ip -n "$cli" -br addr show data | awk '{print $3}')" 10.20.0.10/24
+check "ping over data-a" pings "$cli" 10.20.0.20
+check "no ping to data-b (same subnet, other segment)" no_ping "$cli" 10.20.0.21
+check "server-b is up on its own segment" ip -n "$srv_b" -br addr show data
+cli_mgmt=$(vdur "$demo" client '."ip-address"')
+check "mgmt address recorded" test -n "$cli_mgmt"
+check "host pings the client over the management network" \
+    ping -c 1 -W 1 "$cli_mgmt"
+check "HTTP from the host role" eq \
+    "$(ip netns exec "$cli" curl -s -m 3 http://10.20.0.20/)" \
+    "slicer netns host $srv_a"
+check "its process is supervised" test -n "$(vdur "$demo" server-a '."vim-info".pid')"
+check "8 ports on br-int (6 VDU ports, gateway, trunk) and the bridge" \
+    eq "$(vsctl list-ports br-int | wc -l)" 8
+ns_down "$demo"
+check "terminated" eq "$state" COMPLETED
+check "no namespace left" eq "$(n_netns)" 0
+check "only the bridge trunk left on br-int" eq "$(vsctl list-ports br-int)" int-to-fabric
+check "no veth left" eq "$(ip -br link | grep -c '^s[vp]')" 0
+
+# --- multi-VDU VNF with an internal VL, scaling
+ns_up core slicer-core-ns "$vim"
+check "core NS instantiated" eq "$state" COMPLETED
+core=$ns
+n0=$(n_netns)
+req GET "/nslcm/v1/ns_instances/$core"
+member=$(field '.nsd.df[0]."vnf-profile"[0].id')
+scale='{"scaleType":"SCALE_VNF","scaleVnfData":{"scaleVnfType":"SCALE_OUT","scaleByStepData":{"scaling-group-descriptor":"upf-scale","member-vnf-index":"'$member'"}}}'
+jreq POST "/nslcm/v1/ns_instances/$core/scale" "$scale"
+wait_op "$(field .id)"
+check "scale out COMPLETED" eq "$state" COMPLETED
+check "one namespace more" eq "$(n_netns)" $((n0 + 1))
+req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$core"
+amf=$(field '[.[].vdur[] | select(."vdu-id-ref" == "amf")][0]."vim-id"')
+upf2_ip=$(field '[.[].vdur[] | select(."vdu-id-ref" == "upf")][-1].interfaces[] | select(."vnf-vld-id" != null) | ."ip-address"')
+check "the new UPF answers on the internal VL" pings "$amf" "${upf2_ip%%/*}"
+jreq POST "/nslcm/v1/ns_instances/$core/scale" "${scale/SCALE_OUT/SCALE_IN}"
+wait_op "$(field .id)"
+check "scale in COMPLETED" eq "$state" COMPLETED
+check "back to the namespaces before" eq "$(n_netns)" "$n0"
+ns_down "$core"
+check "core terminated" eq "$state" COMPLETED
+
+# --- EPA placement, SR-IOV and passthrough on the fabric
+ns_up epa1 slicer-epa-dataplane-ns "$vim"
+check "EPA NS fits" eq "$state" COMPLETED
+epa1=$ns
+check "placed on numa 0 (best fit)" eq "$(vdur "$epa1" dp '.placement.numa')" 0
+check "4 dedicated threads" eq "$(vdur "$epa1" dp '.placement.threads | length')" 4
+check "1GB pages" eq "$(vdur "$epa1" dp '.placement.page_size')" 1GB
+sriov=$(vdur "$epa1" dp '.interfaces[] | select(.type == "SR-IOV")')
+check "SR-IOV interface reports PCI, VLAN, switch port, node" \
+    eq "$(echo "$sriov" | jq -c '[.pci, .vlan, .switch_port, .compute_node]')" \
+    '["0000:3b:02.0",101,1,"compute-1"]'
+pt=$(vdur "$epa1" dp '.interfaces[] | select(.type == "PCI-PASSTHROUGH")')
+check "passthrough interface on the NIC's switch port" \
+    eq "$(echo "$pt" | jq -c '[.pci, .switch_port]')" '["0000:3b:00.1",2]'
+check "the VF lands on br-fabric at switch port 1" \
+    eq "$(vsctl --bare --columns=ofport find Interface "name=$(vsctl --bare --columns=name find Port tag=101)")" 1
+check "the NIC lands on br-fabric at switch port 2" \
+    eq "$(vsctl --bare --columns=name find Interface ofport=2 | grep -c '^sv')" 1
+check "br-fabric has no flows: nothing connects them" \
+    eq "$(OVS_RUNDIR=$ovsdir ovs-ofctl dump-flows br-fabric | grep -vc 'NXST_FLOW\|OFPST_FLOW')" 0
+ns_up epa2 slicer-epa-dataplane-ns "$vim"
+check "second EPA NS fits only on numa 1" eq "$(vdur "$ns" dp '.placement.numa')" 1
+epa2=$ns
+ns_up epa3 slicer-epa-dataplane-ns "$vim"
+check "third EPA NS does not fit" eq "$state" FAILED
+check "the refusal names the requirement and the closest node" \
+    grep -q "vdu 'dataplane': no NUMA node with 4 free dedicated cores, 4 x 1GB pages, 1 free SR-IOV VFs and 1 free passthrough NICs; best host 'compute-1' node" "$tmp/body"
+jreq POST "/nslcm/v1/ns_instances/$ns/terminate" '{"autoremove":true}'
+ns_down "$epa1"
+ns_up epa4 slicer-epa-dataplane-ns "$vim"
+check "after a terminate its cores are free again" eq "$state" COMPLETED
+check "... on numa 0" eq "$(vdur "$ns" dp '.placement.numa')" 0
+ns_down "$ns"
+ns_down "$epa2"
+check "no namespace left after EPA" eq "$(n_netns)" 0
+
+# --- failure mid-instantiate: full rollback
+cat >"$tmp/broken.yaml" <<'YAML'
+vnfd:
+  id: broken-vnf
+  product-name: broken-vnf
+  version: "1.0"
+  mgmt-cp: b-mgmt-ext
+  sw-image-desc:
+    - {id: broken, name: broken, image: broken}
+  vdu:
+    - id: b
+      name: b
+      sw-image-desc: broken
+      int-cpd:
+        - id: b-mgmt
+          virtual-network-interface-requirement:
+            - {name: eth0, position: 1}
+  ext-cpd:
+    - id: b-mgmt-ext
+      int-cpd: {vdu-id: b, cpd: b-mgmt}
+  df:
+    - id: default-df
+      vdu-profile:
+        - {id: b, min-number-of-instances: 1}
+      instantiation-level:
+        - id: default-instantiation-level
+          vdu-level:
+            - {vdu-id: b, number-of-instances: 1}
+YAML
+cat >"$tmp/broken_nsd.yaml" <<'YAML'
+nsd:
+  nsd:
+    - id: slicer-broken-ns
+      name: slicer-broken-ns
+      version: "1.0"
+      vnfd-id: [slicer-host, broken-vnf]
+      virtual-link-desc:
+        - {id: mgmt, mgmt-network: true}
+      df:
+        - id: default-df
+          vnf-profile:
+            - id: ok
+              vnfd-id: slicer-host
+              virtual-link-connectivity:
+                - virtual-link-profile-id: mgmt
+                  constituent-cpd-id:
+                    - {constituent-base-element-id: ok, constituent-cpd-id: host-mgmt-ext}
+            - id: bad
+              vnfd-id: broken-vnf
+              virtual-link-connectivity:
+                - virtual-link-profile-id: mgmt
+                  constituent-cpd-id:
+                    - {constituent-base-element-id: bad, constituent-cpd-id: b-mgmt-ext}
+YAML
+req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$tmp/broken.yaml"
+req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$tmp/broken_nsd.yaml"
+check "broken NSD onboarded" eq "$code" 201
+ns_up broken slicer-broken-ns "$vim"
+check "a VDU whose program cannot start rolls the NS back" eq "$state" ROLLED_BACK
+check "the error says why" grep -q "cannot start '/bin/sh'\|exited\|nonexistent" "$tmp/body"
+check "nothing left after the rollback: namespaces" eq "$(n_netns)" 0
+check "nothing left after the rollback: ports" eq "$(vsctl list-ports br-int)" int-to-fabric
+req DELETE "/nslcm/v1/ns_instances/$ns"
+
+# --- kill -9, leaks and vanished namespaces
+ns_up demo2 slicer-netns-demo-ns "$vim"
+demo2=$ns
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+pid=
+gone=$(ls /run/netns | grep server-b)
+ip netns del "$gone"
+ip netns add slicer-unrelated
+start
+login
+req GET "/nslcm/v1/ns_instances/$demo2"
+check "a vanished namespace marks the NS degraded" eq "$(field '."operational-status"')" degraded
+check "... naming what vanished" grep -q "server-b" "$tmp/body"
+check "namespaces it does not own are left alone" test -e /run/netns/slicer-unrelated
+check "the switch kept running: data plane up across the restart" \
+    pings "$(netns_of "$demo2" client)" 10.20.0.20
+ns_down "$demo2"
+check "a degraded NS terminates" eq "$state" COMPLETED
+ip netns del slicer-unrelated
+check "no namespace left at the end" eq "$(n_netns)" 0
+
+# --- clean stop: the managed switch goes with the last resource
+ovs_pids="$(cat "$ovsdir/ovsdb-server.pid" "$ovsdir/ovs-vswitchd.pid")"
+kill "$pid"
+wait "$pid"
+pid=
+alive=0
+for p in $ovs_pids; do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done
+check "switch daemons stopped with slicerd" eq "$alive" 0
+check "their tap devices removed" eq "$(ip -br link | grep -c 'br-int\|br-fabric\|ovs-netdev')" 0
+if [ "$failed" -ne 0 ]; then
+    tail -30 "$tmp/log"
+fi
+summary
