@@ -538,6 +538,55 @@ cmd_ns_show(struct remote *r, int argc, char **argv)
     return rc;
 }
 
+/* vnf-list NS_ID: one line per VDU instance of the NS: where it runs
+ * (VIM id: on netns, its namespace; the host placement chose) and each
+ * interface's address and VL. */
+static int
+cmd_vnf_list(struct remote *r, int argc, char **argv)
+{
+    char path[512];
+    json_t *list, *vnfr, *vdur, *iface;
+    size_t i, j, k;
+    int rc;
+
+    if (argc != 2) {
+        fprintf(stderr, "slicectl: usage: vnf-list NS_ID\n");
+        return 1;
+    }
+    snprintf(path, sizeof path, "/nslcm/v1/vnf_instances?nsr-id-ref=%s",
+             argv[1]);
+    rc = call(r, "GET", path, NULL, NULL, 0, &list);
+    if (rc) {
+        return rc;
+    }
+    if (r->o->json) {
+        print_json(list);
+        json_decref(list);
+        return 0;
+    }
+    json_array_foreach(list, i, vnfr)
+    {
+        json_array_foreach(json_object_get(vnfr, "vdur"), j, vdur)
+        {
+            printf("%-10s %-10s %-8s %-34s %s\n",
+                   str(vnfr, "member-vnf-index-ref"),
+                   str(vdur, "vdu-id-ref"), str(vdur, "status"),
+                   str(vdur, "vim-id"),
+                   str(vdur, "vim-compute-node") ?: "");
+            json_array_foreach(json_object_get(vdur, "interfaces"), k, iface)
+            {
+                printf("    %-8s %-16s %-18s %s\n", str(iface, "name"),
+                       str(iface, "ip-address") ?: "-",
+                       str(iface, "mac-address") ?: "-",
+                       str(iface, "ns-vld-id") ?: str(iface, "vnf-vld-id")
+                           ?: "-");
+            }
+        }
+    }
+    json_decref(list);
+    return 0;
+}
+
 /* ns-delete ID [--wait]: an instantiated NS is terminated and removed. */
 static int
 cmd_ns_delete(struct remote *r, int argc, char **argv)
@@ -605,12 +654,13 @@ static const struct {
     {"show", cmd_show, "show KIND ID"},
     {"delete", cmd_delete, "delete KIND ID"},
     {"vim-create", cmd_vim_create,
-     "vim-create --name N [--type sim] [--url U] [--config JSON]"},
+     "vim-create --name N [--type sim|netns] [--url U] [--config JSON]"},
     {"vim-list", cmd_vim_list, "vim-list"},
     {"ns-create", cmd_ns_create,
      "ns-create --name N --nsd NSD --vim VIM [--wait]"},
     {"ns-list", cmd_ns_list, "ns-list"},
     {"ns-show", cmd_ns_show, "ns-show ID"},
+    {"vnf-list", cmd_vnf_list, "vnf-list NS_ID"},
     {"ns-delete", cmd_ns_delete, "ns-delete ID [--wait]"},
     {"op-show", cmd_op_show, "op-show ID [--wait]"},
 };
