@@ -57,7 +57,7 @@ SLC_LOG_MODULE(vim_netns);
 #define OVSDB_TIMEOUT 10.0
 #define DEFAULT_POOL "10.100.0.0/16"
 #define ROLE_HELPER "slicer-netns-role"
-#define BOOT_GRACE_US 100000 /* a process alive after this has started */
+#define BOOT_GRACE_US 30000 /* a process alive after this has started */
 
 struct netns {
     struct slc_vim up;            /* first: the core's part */
@@ -73,6 +73,8 @@ struct netns {
     json_t *res;                  /* {networks, ports, computes}: id -> r */
     json_t *by_tag;               /* "kind/tag" -> vim_id */
     struct event *sigchld;
+    struct event *flush;          /* sends the queued switch changes */
+    struct batch_item *queue;
     struct pending *pending;
 };
 
@@ -350,17 +352,23 @@ ext_ids(struct netns *n, const char *kind, const char *tag,
                                    "slicer-tag", tag, "slicer-id", vim_id));
 }
 
-/* Operations adding port 'name' (Interface + Port) to 'bridge'. */
+/* Operations adding port 'name' (Interface + Port) to 'bridge'; their
+ * row names derive from 'name', so that several can share a
+ * transaction. */
 static json_t *
 add_port_ops(struct netns *n, const char *bridge, const char *name,
              const char *type, unsigned tag, int64_t ofport,
              enum slc_vim_kind kind, const char *slicer_tag,
              const char *vim_id)
 {
+    char iname[40], pname[40];
     json_t *iface = json_pack("{ss ss}", "name", name, "type", type);
-    json_t *port = json_pack("{ss s[ss]}", "name", name, "interfaces",
-                             "named-uuid", "i");
+    json_t *port;
 
+    snprintf(iname, sizeof iname, "i_%s", name);
+    snprintf(pname, sizeof pname, "p_%s", name);
+    port = json_pack("{ss s[ss]}", "name", name, "interfaces", "named-uuid",
+                     iname);
     if (ofport > 0) {
         json_object_set_new(iface, "ofport_request", json_integer(ofport));
     }
@@ -375,10 +383,121 @@ add_port_ops(struct netns *n, const char *bridge, const char *name,
     return json_pack("[{ss ss so ss} {ss ss so ss} {ss ss s[[sss]] "
                      "s[[ss[ss]]]}]",
                      "op", "insert", "table", "Interface", "row", iface,
-                     "uuid-name", "i", "op", "insert", "table", "Port", "row",
-                     port, "uuid-name", "p", "op", "mutate", "table",
-                     "Bridge", "where", "name", "==", bridge, "mutations",
-                     "ports", "insert", "named-uuid", "p");
+                     "uuid-name", iname, "op", "insert", "table", "Port",
+                     "row", port, "uuid-name", pname, "op", "mutate",
+                     "table", "Bridge", "where", "name", "==", bridge,
+                     "mutations", "ports", "insert", "named-uuid", pname);
+}
+
+/* ---- batched switch transactions ----
+ *
+ * Port changes that arrive in the same turn of the loop go to the switch
+ * as one transaction: ovs-vswitchd then reconfigures once for all of them
+ * instead of once per port, which is most of the time an NS of many VDUs
+ * takes.  When a batch fails, its items are retried one by one, so one
+ * bad port fails alone. */
+
+struct batch_item {
+    json_t *ops;
+    slc_ovsdb_reply_fn cb;
+    void *arg;
+    struct batch_item *next;
+};
+
+struct batch {
+    struct netns *n;
+    struct batch_item *items;
+};
+
+static void
+free_items(struct batch_item *it)
+{
+    while (it) {
+        struct batch_item *next = it->next;
+
+        json_decref(it->ops);
+        free(it);
+        it = next;
+    }
+}
+
+static void
+on_batch_reply(void *arg, int rc, const json_t *result, const char *msg)
+{
+    struct batch *b = arg;
+    size_t off = 0;
+
+    for (struct batch_item *it = b->items; it; it = it->next) {
+        size_t n_ops = json_array_size(it->ops);
+
+        if (!rc) {
+            json_t *slice = json_array();
+
+            for (size_t k = 0; k < n_ops; k++) {
+                json_array_append(slice, json_array_get(result, off + k));
+            }
+            it->cb(it->arg, 0, slice, NULL);
+            json_decref(slice);
+        } else if (!b->items->next) {
+            it->cb(it->arg, rc, NULL, msg);
+        } else {
+            struct slc_error err = {0};
+
+            if (slc_ovsdb_transact(b->n->db, json_incref(it->ops), true,
+                                   it->cb, it->arg, &err)) {
+                it->cb(it->arg, err.code, NULL, err.msg);
+            }
+        }
+        off += n_ops;
+    }
+    free_items(b->items);
+    free(b);
+}
+
+static void
+on_flush(evutil_socket_t fd, short what, void *arg)
+{
+    struct netns *n = arg;
+    struct batch *b = calloc(1, sizeof *b);
+    json_t *ops = json_array();
+    struct slc_error err = {0};
+
+    if (!b) {
+        event_active(n->flush, 0, 0); /* try again on the next turn */
+        json_decref(ops);
+        return;
+    }
+    b->n = n;
+    b->items = n->queue;
+    n->queue = NULL;
+    for (struct batch_item *it = b->items; it; it = it->next) {
+        json_array_extend(ops, it->ops);
+    }
+    if (slc_ovsdb_transact(n->db, ops, true, on_batch_reply, b, &err)) {
+        on_batch_reply(b, err.code, NULL, err.msg);
+    }
+}
+
+/* Queues 'ops' (stolen) for the next batch; 'cb' gets their results. */
+static int
+batch_transact(struct netns *n, json_t *ops, slc_ovsdb_reply_fn cb,
+               void *arg, struct slc_error *err)
+{
+    struct batch_item *it = calloc(1, sizeof *it), **tail = &n->queue;
+
+    if (!it) {
+        json_decref(ops);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    *it = (struct batch_item){.ops = ops, .cb = cb, .arg = arg};
+    while (*tail) {
+        tail = &(*tail)->next;
+    }
+    *tail = it;
+    if (tail == &n->queue) {
+        event_active(n->flush, 0, 0);
+    }
+    return 0;
 }
 
 /* Bridges, the trunk between them: what a fresh switch needs. */
@@ -565,7 +684,8 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
     if (!rc) {
         load_resources(n);
         n->sigchld = evsignal_new(p->base, SIGCHLD, on_sigchld, n);
-        if (!n->sigchld || event_add(n->sigchld, NULL)) {
+        n->flush = event_new(p->base, -1, 0, on_flush, n);
+        if (!n->sigchld || !n->flush || event_add(n->sigchld, NULL)) {
             rc = slc_error_set(err, SLC_ENOMEM, "cannot watch SIGCHLD");
         }
     }
@@ -602,6 +722,10 @@ netns_close(struct slc_vim *vim)
     if (n->sigchld) {
         event_free(n->sigchld);
     }
+    if (n->flush) {
+        event_free(n->flush);
+    }
+    free_items(n->queue);
     slc_ovsdb_close(n->db);
     /* a managed switch that carries nothing of ours is stopped; one that
      * does keeps the data plane up until the next start adopts it */
@@ -739,8 +863,8 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
 {
     struct netns *n = netns_of(vim);
     char vim_id[32], hex[9], cidr[32], gw[16], gw_port[16];
-    uint32_t base;
-    unsigned prefix, vlan = free_vlan(n);
+    uint32_t base = 0;
+    unsigned prefix = 24, vlan = free_vlan(n);
     json_t *r;
     int rc;
 
@@ -799,11 +923,11 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
         } else {
             *d = (struct net_done){.n = n, .token = token};
             snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
-            rc = slc_ovsdb_transact(
-                n->db,
+            rc = batch_transact(
+                n,
                 add_port_ops(n, n->br_int, gw_port, "internal", vlan, 0,
                              SLC_VIM_NETWORK, spec->tag, vim_id),
-                true, on_gateway_port, d, err);
+                on_gateway_port, d, err);
             if (rc) {
                 free(d);
             }
@@ -848,8 +972,8 @@ static int
 choose_ip(struct netns *n, const char *net_id, const json_t *net,
           const char *fixed, char ip[16], struct slc_error *err)
 {
-    uint32_t base, last;
-    unsigned prefix;
+    uint32_t base = 0, last;
+    unsigned prefix = 24;
 
     parse_cidr(str(net, "cidr"), &base, &prefix);
     last = prefix >= 31 ? base + 1 : (base | (0xffffffffu >> prefix)) - 1;
@@ -1010,13 +1134,13 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
         *d = (struct port_done){.n = n, .token = token};
         snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
         /* a VF is an access port in its VLAN; a whole NIC a trunk */
-        rc = slc_ovsdb_transact(
-            n->db,
+        rc = batch_transact(
+            n,
             add_port_ops(n, bridge, host_if, "",
                          spec->vnic_type == SLC_VNIC_DIRECT_PHYSICAL ? 0
                                                                      : vlan,
                          ofport, SLC_VIM_PORT, spec->tag, vim_id),
-            true, on_port_plugged, d, err);
+            on_port_plugged, d, err);
         if (!rc) {
             return 0;
         }
@@ -1616,8 +1740,7 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     }
     *d = (struct del_done){.n = n, .token = token, .kind = kind};
     snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
-    rc = slc_ovsdb_transact(n->db, unplug_ops(uuid), true, on_unplugged, d,
-                            err);
+    rc = batch_transact(n, unplug_ops(uuid), on_unplugged, d, err);
     if (rc) {
         free(d);
     }
