@@ -7,7 +7,8 @@ build=$top/build-bench
 if [ ! -d "$build" ]; then
     meson setup "$build" "$top" --buildtype=release -Dtests=disabled
 fi
-ninja -C "$build" bench/bench-parse bench/bench-nbi slicer/slicerd
+ninja -C "$build" bench/bench-parse bench/bench-nbi slicer/slicerd \
+    vim-drivers/slicer-netns-role
 files="$top/templates/vnfd/*.yaml $top/templates/nsd/*.yaml
        $top/templates/nst/*.yaml $top/templates/pnfd/*.yaml"
 for f in "$top"/../shared/osm-examples/*.yaml; do
@@ -19,3 +20,8 @@ echo
 # NBI: GET throughput with 10,000 NS records, orchestration overhead on the
 # sim VIM, the daemon's memory.
 "$build/bench/bench-nbi" "$build/slicer/slicerd" "$top/templates" 10000 8
+echo
+# netns VIM: instantiate time of N VDUs against an ip/ovs-vsctl script
+ninja -C "$build" vim-drivers/slicer-netns-role >/dev/null
+bash "$top/bench/netns.sh" "$build/slicer/slicerd" \
+    "$build/vim-drivers/slicer-netns-role" "$top/templates" 3
