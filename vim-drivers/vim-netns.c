@@ -51,47 +51,13 @@
 #include "slc-id.h"
 #include "slc-log.h"
 #include "vim.h"
+#include "netns-internal.h"
 
 SLC_LOG_MODULE(vim_netns);
 
 #define OVSDB_TIMEOUT 10.0
 #define DEFAULT_POOL "10.100.0.0/16"
 #define ROLE_HELPER "slicer-netns-role"
-#define BOOT_GRACE_US 30000 /* a process alive after this has started */
-
-struct netns {
-    struct slc_vim up;            /* first: the core's part */
-    char *dir;                    /* <state_dir>/netns-<account> */
-    char *netns_dir;              /* where namespaces are bound */
-    char *helper;                 /* the role helper program */
-    char *br_int, *br_fabric;
-    json_t *images;               /* the account's image catalogue */
-    uint32_t pool_base;           /* subnets for networks without one */
-    unsigned pool_prefix;
-    struct slc_ovs_switch *sw;    /* managed switch, or NULL */
-    struct slc_ovsdb *db;
-    json_t *res;                  /* {networks, ports, computes}: id -> r */
-    json_t *by_tag;               /* "kind/tag" -> vim_id */
-    struct event *sigchld;
-    struct event *flush;          /* sends the queued switch changes */
-    struct batch_item *queue;
-    struct pending *pending;
-};
-
-/* A result waiting to be delivered from the loop. */
-struct pending {
-    struct netns *n;
-    struct event *ev;
-    uint64_t token;
-    int rc;
-    char *msg;
-    char *vim_id;
-    json_t *info;
-    /* undo when the switch refuses a port: */
-    bool broken;          /* found, but status ERROR */
-    char *check_ns;       /* a new compute whose process must survive */
-    struct pending *prev, *next;
-};
 
 static struct netns *
 netns_of(struct slc_vim *vim)
@@ -99,14 +65,14 @@ netns_of(struct slc_vim *vim)
     return (struct netns *)vim;
 }
 
-static const char *
-str(const json_t *o, const char *key)
+const char *
+netns_str(const json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
 }
 
-static json_t *
-table(struct netns *n, enum slc_vim_kind kind)
+json_t *
+netns_table(struct netns *n, enum slc_vim_kind kind)
 {
     static const char *const names[] = {"networks", "ports", "computes"};
 
@@ -115,8 +81,8 @@ table(struct netns *n, enum slc_vim_kind kind)
 
 /* ---- configuration ---- */
 
-static int
-parse_cidr(const char *cidr, uint32_t *base, unsigned *prefix)
+int
+netns_parse_cidr(const char *cidr, uint32_t *base, unsigned *prefix)
 {
     char ip[64];
     struct in_addr a;
@@ -132,8 +98,8 @@ parse_cidr(const char *cidr, uint32_t *base, unsigned *prefix)
     return 0;
 }
 
-static void
-ip_text(uint32_t ip, char out[16])
+void
+netns_ip_text(uint32_t ip, char out[16])
 {
     struct in_addr a = {.s_addr = htonl(ip)};
 
@@ -175,7 +141,7 @@ netns_check_config(const json_t *config, struct slc_error *err)
         }
     }
     if (pool && (!json_is_string(pool) ||
-                 parse_cidr(json_string_value(pool), &base, &prefix) ||
+                 netns_parse_cidr(json_string_value(pool), &base, &prefix) ||
                  prefix > 24)) {
         return slc_error_set(err, SLC_EINVALID,
                              "config.subnet_pool: '%s' is not an IPv4 "
@@ -203,8 +169,8 @@ netns_check_config(const json_t *config, struct slc_error *err)
 
 /* ---- the resource list ---- */
 
-static int
-save(struct netns *n, struct slc_error *err)
+int
+netns_save(struct netns *n, struct slc_error *err)
 {
     char path[4200], tmp[4300];
 
@@ -216,8 +182,8 @@ save(struct netns *n, struct slc_error *err)
     return 0;
 }
 
-static void
-index_tag(struct netns *n, enum slc_vim_kind kind, const char *tag,
+void
+netns_index_tag(struct netns *n, enum slc_vim_kind kind, const char *tag,
           const char *vim_id)
 {
     char key[1024];
@@ -230,21 +196,21 @@ index_tag(struct netns *n, enum slc_vim_kind kind, const char *tag,
     }
 }
 
-static void
-forget(struct netns *n, enum slc_vim_kind kind, const char *vim_id)
+void
+netns_forget(struct netns *n, enum slc_vim_kind kind, const char *vim_id)
 {
-    json_t *r = json_object_get(table(n, kind), vim_id);
+    json_t *r = json_object_get(netns_table(n, kind), vim_id);
 
     if (r) {
-        index_tag(n, kind, str(r, "tag"), NULL);
-        json_object_del(table(n, kind), vim_id);
+        netns_index_tag(n, kind, netns_str(r, "tag"), NULL);
+        json_object_del(netns_table(n, kind), vim_id);
     }
 }
 
 /* ---- results ---- */
 
-static void
-pending_free(struct pending *p)
+void
+netns_pending_free(struct pending *p)
 {
     if (p->ev) {
         event_free(p->ev);
@@ -256,8 +222,8 @@ pending_free(struct pending *p)
     free(p);
 }
 
-static void
-pending_unlink(struct pending *p)
+void
+netns_pending_unlink(struct pending *p)
 {
     if (p->prev) {
         p->prev->next = p->next;
@@ -282,26 +248,25 @@ deliver(struct pending *p)
         .info = p->info,
     };
 
-    pending_unlink(p);
+    netns_pending_unlink(p);
     vim->done(vim->owner, &r);
-    pending_free(p);
+    netns_pending_free(p);
 }
 
-static void check_started(struct pending *p);
 
-static void
-on_deliver(evutil_socket_t fd, short what, void *arg)
+void
+netns_on_deliver(evutil_socket_t fd, short what, void *arg)
 {
     struct pending *p = arg;
 
     if (p->check_ns) {
-        check_started(p);
+        netns_check_started(p);
     }
     deliver(p);
 }
 
-static struct pending *
-pending_new(struct netns *n, uint64_t token, const char *vim_id,
+struct pending *
+netns_pending_new(struct netns *n, uint64_t token, const char *vim_id,
             json_t *info)
 {
     struct pending *p = calloc(1, sizeof *p);
@@ -322,16 +287,16 @@ pending_new(struct netns *n, uint64_t token, const char *vim_id,
 
 /* Delivers a result from the loop (never from inside the call).  Takes
  * 'info'. */
-static int
-reply(struct netns *n, uint64_t token, int rc, const char *msg,
+int
+netns_reply(struct netns *n, uint64_t token, int rc, const char *msg,
       const char *vim_id, json_t *info, struct slc_error *err)
 {
-    struct pending *p = pending_new(n, token, vim_id, info);
+    struct pending *p = netns_pending_new(n, token, vim_id, info);
 
-    if (!p || !(p->ev = event_new(n->up.base, -1, 0, on_deliver, p))) {
+    if (!p || !(p->ev = event_new(n->up.base, -1, 0, netns_on_deliver, p))) {
         if (p) {
-            pending_unlink(p);
-            pending_free(p);
+            netns_pending_unlink(p);
+            netns_pending_free(p);
         }
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
@@ -520,7 +485,7 @@ ensure_bridges(struct netns *n, struct slc_error *err)
                        row)
     {
         for (int b = 0; b < 2; b++) {
-            have[b] |= !strcmp(str(row, "name") ?: "", brs[b]);
+            have[b] |= !strcmp(netns_str(row, "name") ?: "", brs[b]);
         }
     }
     json_decref(res);
@@ -590,7 +555,6 @@ ensure_bridges(struct netns *n, struct slc_error *err)
 
 /* ---- open / close ---- */
 
-static void on_sigchld(evutil_socket_t fd, short what, void *arg);
 
 static int
 find_helper(struct netns *n, const char *helper_dir, struct slc_error *err)
@@ -628,8 +592,8 @@ load_resources(struct netns *n)
 
         json_object_foreach(t, id, item)
         {
-            json_object_set(table(n, (enum slc_vim_kind)k), id, item);
-            index_tag(n, (enum slc_vim_kind)k, str(item, "tag"), id);
+            json_object_set(netns_table(n, (enum slc_vim_kind)k), id, item);
+            netns_index_tag(n, (enum slc_vim_kind)k, netns_str(item, "tag"), id);
         }
     }
     json_decref(r);
@@ -642,8 +606,8 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
            struct slc_error *err)
 {
     struct netns *n = calloc(1, sizeof *n);
-    const char *ovs = str(p->config, "ovs") ?: "managed";
-    const char *pool = str(p->config, "subnet_pool") ?: DEFAULT_POOL;
+    const char *ovs = netns_str(p->config, "ovs") ?: "managed";
+    const char *pool = netns_str(p->config, "subnet_pool") ?: DEFAULT_POOL;
     char buf[4200];
     int rc;
 
@@ -659,13 +623,13 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
     snprintf(buf, sizeof buf, "%s/netns-%s", p->state_dir ?: ".",
              p->account_id);
     n->dir = strdup(buf);
-    n->netns_dir = strdup(str(p->config, "netns_dir") ?: "/run/netns");
+    n->netns_dir = strdup(netns_str(p->config, "netns_dir") ?: "/run/netns");
     n->br_int = strdup("br-int");
     n->br_fabric = strdup("br-fabric");
     n->images = json_deep_copy(json_object_get(p->config, "images")) ?: json_object();
     n->res = json_pack("{s{} s{} s{}}", "networks", "ports", "computes");
     n->by_tag = json_object();
-    parse_cidr(pool, &n->pool_base, &n->pool_prefix);
+    netns_parse_cidr(pool, &n->pool_base, &n->pool_prefix);
     if (!rc && (!n->dir || !n->netns_dir || !n->br_int || !n->br_fabric ||
                 !n->images || !n->res || !n->by_tag)) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
@@ -683,7 +647,7 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
     rc = rc ? rc : ensure_bridges(n, err);
     if (!rc) {
         load_resources(n);
-        n->sigchld = evsignal_new(p->base, SIGCHLD, on_sigchld, n);
+        n->sigchld = evsignal_new(p->base, SIGCHLD, netns_on_sigchld, n);
         n->flush = event_new(p->base, -1, 0, on_flush, n);
         if (!n->sigchld || !n->flush || event_add(n->sigchld, NULL)) {
             rc = slc_error_set(err, SLC_ENOMEM, "cannot watch SIGCHLD");
@@ -703,7 +667,7 @@ n_resources(struct netns *n)
     size_t count = 0;
 
     for (int k = 0; k < SLC_VIM_N_KINDS; k++) {
-        count += json_object_size(table(n, (enum slc_vim_kind)k));
+        count += json_object_size(netns_table(n, (enum slc_vim_kind)k));
     }
     return count;
 }
@@ -716,8 +680,8 @@ netns_close(struct slc_vim *vim)
     while (n->pending) {
         struct pending *p = n->pending;
 
-        pending_unlink(p);
-        pending_free(p);
+        netns_pending_unlink(p);
+        netns_pending_free(p);
     }
     if (n->sigchld) {
         event_free(n->sigchld);
@@ -765,18 +729,18 @@ pool_subnet(struct netns *n, char cidr[32])
         bool used = false;
         char ip[16];
 
-        json_object_foreach(table(n, SLC_VIM_NETWORK), id, r)
+        json_object_foreach(netns_table(n, SLC_VIM_NETWORK), id, r)
         {
             uint32_t b;
             unsigned pfx;
 
-            if (!parse_cidr(str(r, "cidr"), &b, &pfx) && pfx <= 32 &&
+            if (!netns_parse_cidr(netns_str(r, "cidr"), &b, &pfx) && pfx <= 32 &&
                 ((b ^ base) & ~(0xffffffffu >> (pfx < 24 ? pfx : 24))) == 0) {
                 used = true;
             }
         }
         if (!used) {
-            ip_text(base, ip);
+            netns_ip_text(base, ip);
             snprintf(cidr, 32, "%s/24", ip);
             return 0;
         }
@@ -792,7 +756,7 @@ free_vlan(struct netns *n)
         json_t *r;
         bool used = false;
 
-        json_object_foreach(table(n, SLC_VIM_NETWORK), id, r)
+        json_object_foreach(netns_table(n, SLC_VIM_NETWORK), id, r)
         {
             used |= json_integer_value(json_object_get(r, "vlan")) == v;
         }
@@ -803,8 +767,8 @@ free_vlan(struct netns *n)
     return 0;
 }
 
-static int
-new_id(const char *prefix, char *out, size_t size, char hex[9],
+int
+netns_new_id(const char *prefix, char *out, size_t size, char hex[9],
        struct slc_error *err)
 {
     if (slc_random_hex(hex, 4)) {
@@ -826,7 +790,7 @@ on_gateway_port(void *arg, int rc, const json_t *result, const char *msg)
 {
     struct net_done *d = arg;
     struct netns *n = d->n;
-    json_t *r = json_object_get(table(n, SLC_VIM_NETWORK), d->vim_id);
+    json_t *r = json_object_get(netns_table(n, SLC_VIM_NETWORK), d->vim_id);
     struct slc_error err = {0};
     char addr[64];
 
@@ -834,24 +798,24 @@ on_gateway_port(void *arg, int rc, const json_t *result, const char *msg)
         uint32_t base;
         unsigned prefix;
 
-        parse_cidr(str(r, "cidr"), &base, &prefix);
-        snprintf(addr, sizeof addr, "%s/%u", str(r, "gateway"), prefix);
-        rc = slc_link_add_addr(-1, str(r, "gw_port"), addr, &err);
+        netns_parse_cidr(netns_str(r, "cidr"), &base, &prefix);
+        snprintf(addr, sizeof addr, "%s/%u", netns_str(r, "gateway"), prefix);
+        rc = slc_link_add_addr(-1, netns_str(r, "gw_port"), addr, &err);
         msg = err.msg;
     }
     if (rc || !r) {
         if (r) {
-            forget(n, SLC_VIM_NETWORK, d->vim_id);
-            save(n, &err);
+            netns_forget(n, SLC_VIM_NETWORK, d->vim_id);
+            netns_save(n, &err);
         }
-        reply(n, d->token, rc ? rc : SLC_ENOTFOUND,
+        netns_reply(n, d->token, rc ? rc : SLC_ENOTFOUND,
               msg ? msg : "network vanished", NULL, NULL, &err);
     } else {
         json_object_set(r, "ovs_uuid",
                         json_object_get(json_array_get(result, 1), "uuid"));
         json_object_set_new(r, "state", json_string("ACTIVE"));
-        save(n, &err);
-        reply(n, d->token, 0, NULL, d->vim_id, json_deep_copy(r), &err);
+        netns_save(n, &err);
+        netns_reply(n, d->token, 0, NULL, d->vim_id, json_deep_copy(r), &err);
     }
     free(d);
 }
@@ -869,37 +833,37 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
     int rc;
 
     if (spec->cidr) {
-        if (parse_cidr(spec->cidr, &base, &prefix) || prefix > 30) {
-            return reply(n, token, SLC_EINVALID,
+        if (netns_parse_cidr(spec->cidr, &base, &prefix) || prefix > 30) {
+            return netns_reply(n, token, SLC_EINVALID,
                          "network: subnet is not an IPv4 CIDR of /30 or "
                          "wider (the netns VIM does IPv4 only)",
                          NULL, NULL, err);
         }
-        ip_text(base, gw);
+        netns_ip_text(base, gw);
         snprintf(cidr, sizeof cidr, "%s/%u", gw, prefix);
     } else if (pool_subnet(n, cidr)) {
-        return reply(n, token, SLC_EBUSY, "network: subnet pool exhausted",
+        return netns_reply(n, token, SLC_EBUSY, "network: subnet pool exhausted",
                      NULL, NULL, err);
     }
-    parse_cidr(cidr, &base, &prefix);
+    netns_parse_cidr(cidr, &base, &prefix);
     if (spec->gateway) {
         struct in_addr a;
 
         if (inet_pton(AF_INET, spec->gateway, &a) != 1 ||
             ((ntohl(a.s_addr) ^ base) & ~(0xffffffffu >> prefix))) {
-            return reply(n, token, SLC_EINVALID,
+            return netns_reply(n, token, SLC_EINVALID,
                          "network: gateway is not an address of the subnet",
                          NULL, NULL, err);
         }
         snprintf(gw, sizeof gw, "%s", spec->gateway);
     } else {
-        ip_text(base + 1, gw);
+        netns_ip_text(base + 1, gw);
     }
     if (!vlan) {
-        return reply(n, token, SLC_EBUSY, "network: no free local VLAN",
+        return netns_reply(n, token, SLC_EBUSY, "network: no free local VLAN",
                      NULL, NULL, err);
     }
-    rc = new_id("net-", vim_id, sizeof vim_id, hex, err);
+    rc = netns_new_id("net-", vim_id, sizeof vim_id, hex, err);
     if (rc) {
         return rc;
     }
@@ -912,9 +876,9 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
     if (spec->mgmt) {
         json_object_set_new(r, "gw_port", json_string(gw_port));
     }
-    json_object_set_new(table(n, SLC_VIM_NETWORK), vim_id, r);
-    index_tag(n, SLC_VIM_NETWORK, spec->tag, vim_id);
-    rc = save(n, err);
+    json_object_set_new(netns_table(n, SLC_VIM_NETWORK), vim_id, r);
+    netns_index_tag(n, SLC_VIM_NETWORK, spec->tag, vim_id);
+    rc = netns_save(n, err);
     if (!rc && spec->mgmt) {
         struct net_done *d = calloc(1, sizeof *d);
 
@@ -937,11 +901,11 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
         }
     }
     if (rc) {
-        forget(n, SLC_VIM_NETWORK, vim_id);
-        save(n, &(struct slc_error){0});
+        netns_forget(n, SLC_VIM_NETWORK, vim_id);
+        netns_save(n, &(struct slc_error){0});
         return rc;
     }
-    return reply(n, token, 0, NULL, vim_id, json_deep_copy(r), err);
+    return netns_reply(n, token, 0, NULL, vim_id, json_deep_copy(r), err);
 }
 
 /* ---- ports ---- */
@@ -953,13 +917,13 @@ ip_used(struct netns *n, const char *net_id, const json_t *net,
     const char *id;
     json_t *p;
 
-    if (!strcmp(str(net, "gateway") ?: "", ip)) {
+    if (!strcmp(netns_str(net, "gateway") ?: "", ip)) {
         return true;
     }
-    json_object_foreach(table(n, SLC_VIM_PORT), id, p)
+    json_object_foreach(netns_table(n, SLC_VIM_PORT), id, p)
     {
-        if (!strcmp(str(p, "network") ?: "", net_id) &&
-            !strcmp(str(p, "ip") ?: "", ip)) {
+        if (!strcmp(netns_str(p, "network") ?: "", net_id) &&
+            !strcmp(netns_str(p, "ip") ?: "", ip)) {
             return true;
         }
     }
@@ -975,7 +939,7 @@ choose_ip(struct netns *n, const char *net_id, const json_t *net,
     uint32_t base = 0, last;
     unsigned prefix = 24;
 
-    parse_cidr(str(net, "cidr"), &base, &prefix);
+    netns_parse_cidr(netns_str(net, "cidr"), &base, &prefix);
     last = prefix >= 31 ? base + 1 : (base | (0xffffffffu >> prefix)) - 1;
     if (fixed) {
         struct in_addr a;
@@ -990,24 +954,24 @@ choose_ip(struct netns *n, const char *net_id, const json_t *net,
             return slc_error_set(err, SLC_EINVALID,
                                  "ip address '%s' is not a host address "
                                  "of subnet %s",
-                                 fixed, str(net, "cidr"));
+                                 fixed, netns_str(net, "cidr"));
         }
         if (ip_used(n, net_id, net, fixed)) {
             return slc_error_set(err, SLC_ECONFLICT,
                                  "ip address '%s' of subnet %s is in use",
-                                 fixed, str(net, "cidr"));
+                                 fixed, netns_str(net, "cidr"));
         }
         snprintf(ip, 16, "%s", fixed);
         return 0;
     }
     for (uint32_t h = base + 1; h <= last; h++) {
-        ip_text(h, ip);
+        netns_ip_text(h, ip);
         if (!ip_used(n, net_id, net, ip)) {
             return 0;
         }
     }
     return slc_error_set(err, SLC_EBUSY, "subnet %s has no free address",
-                         str(net, "cidr"));
+                         netns_str(net, "cidr"));
 }
 
 static json_t *
@@ -1037,23 +1001,23 @@ on_port_plugged(void *arg, int rc, const json_t *result, const char *msg)
 {
     struct port_done *d = arg;
     struct netns *n = d->n;
-    json_t *p = json_object_get(table(n, SLC_VIM_PORT), d->vim_id);
+    json_t *p = json_object_get(netns_table(n, SLC_VIM_PORT), d->vim_id);
     struct slc_error err = {0};
 
     if (rc || !p) {
         if (p) {
-            slc_link_del(-1, str(p, "host_if"), &err);
-            forget(n, SLC_VIM_PORT, d->vim_id);
-            save(n, &err);
+            slc_link_del(-1, netns_str(p, "host_if"), &err);
+            netns_forget(n, SLC_VIM_PORT, d->vim_id);
+            netns_save(n, &err);
         }
-        reply(n, d->token, rc ? rc : SLC_ENOTFOUND,
+        netns_reply(n, d->token, rc ? rc : SLC_ENOTFOUND,
               rc ? msg : "port vanished", NULL, NULL, &err);
     } else {
         json_object_set(p, "ovs_uuid",
                         json_object_get(json_array_get(result, 1), "uuid"));
         json_object_set_new(p, "state", json_string("ACTIVE"));
-        save(n, &err);
-        reply(n, d->token, 0, NULL, d->vim_id, port_info(p), &err);
+        netns_save(n, &err);
+        netns_reply(n, d->token, 0, NULL, d->vim_id, port_info(p), &err);
     }
     free(d);
 }
@@ -1063,7 +1027,7 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
                   const struct slc_vim_port_spec *spec, struct slc_error *err)
 {
     struct netns *n = netns_of(vim);
-    json_t *net = json_object_get(table(n, SLC_VIM_NETWORK), spec->network_id);
+    json_t *net = json_object_get(netns_table(n, SLC_VIM_NETWORK), spec->network_id);
     char vim_id[32], hex[9], host_if[16], peer_if[16], ip[16], mac[18];
     unsigned char rnd[3];
     const char *bridge = n->br_int;
@@ -1077,13 +1041,13 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
     int rc;
 
     if (!net) {
-        return reply(n, token, SLC_ENOTFOUND, "port: network not found",
+        return netns_reply(n, token, SLC_ENOTFOUND, "port: network not found",
                      NULL, NULL, err);
     }
     vlan = (unsigned)json_integer_value(json_object_get(net, "vlan"));
     if (spec->vnic_type != SLC_VNIC_NORMAL) {
         if (!spec->device) {
-            return reply(n, token, SLC_EINVALID,
+            return netns_reply(n, token, SLC_EINVALID,
                          "port: an SR-IOV or passthrough interface needs a "
                          "device chosen by placement",
                          NULL, NULL, err);
@@ -1095,9 +1059,9 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
                                                             "vlan"));
     }
     if (choose_ip(n, spec->network_id, net, spec->ip, ip, &e)) {
-        return reply(n, token, e.code, e.msg, NULL, NULL, err);
+        return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);
     }
-    rc = new_id("port-", vim_id, sizeof vim_id, hex, err);
+    rc = netns_new_id("port-", vim_id, sizeof vim_id, hex, err);
     if (rc) {
         return rc;
     }
@@ -1110,7 +1074,7 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
         snprintf(mac, sizeof mac, "fa:16:3e:%02x:%02x:%02x", rnd[0], rnd[1],
                  rnd[2]);
     }
-    parse_cidr(str(net, "cidr"), &base, &prefix);
+    netns_parse_cidr(netns_str(net, "cidr"), &base, &prefix);
     p = json_pack("{ss ss ss ss si ss ss ss ss ss ss si ss}", "tag",
                   spec->tag, "name", spec->name, "network", spec->network_id,
                   "ip", ip, "prefix", (int)prefix, "mac", mac, "host_if",
@@ -1121,13 +1085,13 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
     if (spec->device) {
         json_object_set(p, "device", (json_t *)spec->device);
     }
-    json_object_set_new(table(n, SLC_VIM_PORT), vim_id, p);
-    index_tag(n, SLC_VIM_PORT, spec->tag, vim_id);
-    rc = save(n, err);
+    json_object_set_new(netns_table(n, SLC_VIM_PORT), vim_id, p);
+    netns_index_tag(n, SLC_VIM_PORT, spec->tag, vim_id);
+    rc = netns_save(n, err);
     if (!rc && slc_link_veth_add(host_if, peer_if, mac, &e)) {
-        forget(n, SLC_VIM_PORT, vim_id);
-        save(n, err);
-        return reply(n, token, e.code, e.msg, NULL, NULL, err);
+        netns_forget(n, SLC_VIM_PORT, vim_id);
+        netns_save(n, err);
+        return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);
     }
     d = rc ? NULL : calloc(1, sizeof *d);
     if (d) {
@@ -1149,506 +1113,9 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     slc_link_del(-1, host_if, &e);
-    forget(n, SLC_VIM_PORT, vim_id);
-    save(n, &e);
+    netns_forget(n, SLC_VIM_PORT, vim_id);
+    netns_save(n, &e);
     return rc;
-}
-
-/* ---- computes ---- */
-
-/* The start time of process 'pid' (field 22 of /proc/pid/stat), 0 when it
- * is gone: a pid is only ours while its start time is the one we saw. */
-static unsigned long long
-proc_start(pid_t pid)
-{
-    char path[64], buf[1024], *p;
-    unsigned long long start = 0;
-    FILE *f;
-
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
-    f = fopen(path, "r");
-    if (!f) {
-        return 0;
-    }
-    if (fgets(buf, sizeof buf, f) && (p = strrchr(buf, ')'))) {
-        /* after "pid (comm)": state is field 3, starttime field 22 */
-        if (sscanf(p + 2,
-                   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
-                   "%*d %*d %*d %*d %*d %*d %llu",
-                   &start) != 1) {
-            start = 0;
-        }
-    }
-    fclose(f);
-    return start;
-}
-
-/* Kills the process group of compute 'c' if its leader is still the
- * process we started. */
-static void
-kill_compute(json_t *c)
-{
-    pid_t pid = (pid_t)json_integer_value(json_object_get(c, "pid"));
-    unsigned long long start =
-        (unsigned long long)json_integer_value(json_object_get(c, "start"));
-
-    if (pid > 1 && start && proc_start(pid) == start) {
-        kill(-pid, SIGKILL);
-        waitpid(pid, NULL, WNOHANG);
-    }
-    json_object_del(c, "pid");
-}
-
-static void
-on_sigchld(evutil_socket_t fd, short what, void *arg)
-{
-    struct netns *n = arg;
-    const char *id;
-    json_t *c;
-    bool changed = false;
-
-    json_object_foreach(table(n, SLC_VIM_COMPUTE), id, c)
-    {
-        pid_t pid = (pid_t)json_integer_value(json_object_get(c, "pid"));
-        int status;
-
-        if (pid > 1 && waitpid(pid, &status, WNOHANG) == pid) {
-            char why[128];
-
-            snprintf(why, sizeof why, "process %ld %s %d", (long)pid,
-                     WIFEXITED(status) ? "exited with" : "killed by signal",
-                     WIFEXITED(status) ? WEXITSTATUS(status)
-                                       : WTERMSIG(status));
-            SLC_WARN("vim '%s': compute %s: %s", n->up.name, id, why);
-            json_object_set_new(c, "exit", json_string(why));
-            json_object_del(c, "pid");
-            changed = true;
-        }
-    }
-    if (changed) {
-        save(n, &(struct slc_error){0});
-    }
-}
-
-/* The command an image runs (NULL: nothing), or an error. */
-static int
-image_command(struct netns *n, const char *image, const char *ns,
-              const char *argv[6], char **role, struct slc_error *err)
-{
-    static const char *const roles[] = {"host", "router", "bridge"};
-    const char *cmd;
-
-    *role = NULL;
-    argv[0] = NULL;
-    if (!image || !*image || !strcmp(image, "netns:none")) {
-        return 0;
-    }
-    for (size_t i = 0; i < 3; i++) {
-        if (!strncmp(image, "netns:", 6) && !strcmp(image + 6, roles[i])) {
-            *role = (char *)roles[i];
-            argv[0] = n->helper;
-            argv[1] = roles[i];
-            argv[2] = ns;
-            argv[3] = NULL;
-            return 0;
-        }
-    }
-    cmd = str(n->images, image);
-    if (!cmd) {
-        return slc_error_set(err, SLC_ENOTFOUND,
-                             "image '%s' is not a netns role (netns:host, "
-                             "netns:router, netns:bridge, netns:none) nor in "
-                             "the image catalogue of vim account '%s'",
-                             image, n->up.name);
-    }
-    if (*cmd) {
-        argv[0] = "/bin/sh";
-        argv[1] = "-c";
-        argv[2] = cmd;
-        argv[3] = NULL;
-    }
-    return 0;
-}
-
-/* Maps the inventory's hardware threads onto this machine's CPUs. */
-static void
-cpu_set_of(const json_t *threads, cpu_set_t *set)
-{
-    cpu_set_t allowed;
-    int cpus[CPU_SETSIZE], n_cpus = 0;
-    const json_t *t;
-    size_t i;
-
-    CPU_ZERO(set);
-    if (sched_getaffinity(0, sizeof allowed, &allowed)) {
-        return;
-    }
-    for (int c = 0; c < CPU_SETSIZE; c++) {
-        if (CPU_ISSET(c, &allowed)) {
-            cpus[n_cpus++] = c;
-        }
-    }
-    json_array_foreach(threads, i, t)
-    {
-        if (n_cpus) {
-            CPU_SET(cpus[json_integer_value(t) % n_cpus], set);
-        }
-    }
-}
-
-/* Starts 'argv' inside namespace 'fd', as the leader of a new process
- * group, pinned to 'cpus' when it has any.  Returns the pid or an error. */
-static pid_t
-spawn(struct netns *n, int fd, const char *const argv[], const char *ns,
-      bool forward, const cpu_set_t *cpus, struct slc_error *err)
-{
-    char log[4200];
-    int pfd[2], child_errno = 0;
-    pid_t pid;
-    ssize_t got;
-
-    snprintf(log, sizeof log, "%s/%s.log", n->dir, ns);
-    if (pipe2(pfd, O_CLOEXEC)) {
-        return slc_error_set(err, SLC_EIO, "pipe: %s", strerror(errno));
-    }
-    pid = fork();
-    if (pid < 0) {
-        close(pfd[0]);
-        close(pfd[1]);
-        return slc_error_set(err, SLC_EIO, "fork: %s", strerror(errno));
-    }
-    if (pid == 0) {
-        int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        int null = open("/dev/null", O_RDONLY);
-        sigset_t none;
-
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        signal(SIGPIPE, SIG_DFL);
-        setpgid(0, 0);
-        if (setns(fd, CLONE_NEWNET) ||
-            (CPU_COUNT(cpus) && sched_setaffinity(0, sizeof *cpus, cpus))) {
-            child_errno = errno;
-        }
-        if (!child_errno && forward) {
-            int f = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY);
-
-            if (f < 0 || write(f, "1\n", 2) != 2) {
-                child_errno = errno;
-            }
-            if (f >= 0) {
-                close(f);
-            }
-        }
-        if (!child_errno) {
-            dup2(null, 0);
-            dup2(out, 1);
-            dup2(out, 2);
-            execvp(argv[0], (char *const *)argv);
-            child_errno = errno;
-        }
-        if (write(pfd[1], &child_errno, sizeof child_errno) < 0) {
-            _exit(126);
-        }
-        _exit(127);
-    }
-    close(pfd[1]);
-    do {
-        got = read(pfd[0], &child_errno, sizeof child_errno);
-    } while (got < 0 && errno == EINTR);
-    close(pfd[0]);
-    if (got > 0) {
-        waitpid(pid, NULL, 0);
-        return slc_error_set(err, SLC_EIO, "cannot start '%s' in netns '%s': %s",
-                             argv[0], ns, strerror(child_errno));
-    }
-    return pid;
-}
-
-static bool
-valid_ifname(const char *s)
-{
-    size_t len = s ? strlen(s) : 0;
-
-    if (!len || len >= 16 || !strcmp(s, "lo") || !strcmp(s, ".") ||
-        !strcmp(s, "..")) {
-        return false;
-    }
-    for (; *s; s++) {
-        if (*s == '/' || *s == ':' || *s <= ' ' || *s == 127) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static void
-namespace_name(const char *name, const char *hex, char out[64])
-{
-    size_t k = 0;
-
-    for (const char *s = name; *s && k < 44; s++) {
-        char ch = *s;
-
-        out[k++] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                           (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
-                           ch == '.'
-                       ? ch
-                       : '-';
-    }
-    snprintf(out + k, 64 - k, "-%s", hex);
-}
-
-/* Takes a compute down: its process, its ports back to the host under
- * their waiting names, its namespace.  Whatever is already gone is
- * skipped. */
-static void
-teardown_compute(struct netns *n, json_t *c)
-{
-    const char *ns = str(c, "ns");
-    int fd = slc_netns_open(n->netns_dir, ns, &(struct slc_error){0});
-    int host = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    const json_t *pid;
-    size_t i;
-
-    kill_compute(c);
-    json_array_foreach(json_object_get(c, "ports"), i, pid)
-    {
-        json_t *p = json_object_get(table(n, SLC_VIM_PORT),
-                                    json_string_value(pid));
-
-        if (!p || !str(p, "in_ns")) {
-            continue;
-        }
-        if (fd >= 0 && host >= 0) {
-            slc_link_move(fd, str(p, "in_ns"), host, str(p, "peer_if"),
-                          &(struct slc_error){0});
-        }
-        json_object_del(p, "in_ns");
-        json_object_del(p, "compute");
-    }
-    if (host >= 0) {
-        close(host);
-    }
-    if (fd >= 0) {
-        close(fd);
-    }
-    slc_netns_del(n->netns_dir, ns, &(struct slc_error){0});
-}
-
-static int
-build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spec,
-              struct slc_error *err)
-{
-    const char *ns = str(c, "ns");
-    const char *argv[6];
-    const char *bridged[16];
-    size_t n_bridged = 0;
-    char *role;
-    cpu_set_t cpus;
-    int fd, rc;
-
-    rc = image_command(n, spec->image, ns, argv, &role, err);
-    rc = rc ? rc : slc_netns_add(n->netns_dir, ns, err);
-    if (rc) {
-        return rc;
-    }
-    fd = slc_netns_open(n->netns_dir, ns, err);
-    if (fd < 0) {
-        return fd;
-    }
-    for (size_t i = 0; !rc && i < spec->n_ports; i++) {
-        json_t *p = json_object_get(table(n, SLC_VIM_PORT), spec->port_ids[i]);
-        const char *want = p ? str(p, "ifname") : NULL;
-        char ifname[16], addr[40];
-        bool taken = false;
-
-        if (!p || str(p, "compute")) {
-            rc = slc_error_set(err, p ? SLC_ECONFLICT : SLC_ENOTFOUND,
-                               "port %s %s", spec->port_ids[i],
-                               p ? "belongs to another compute"
-                                 : "not found");
-            break;
-        }
-        for (size_t j = 0; j < i && valid_ifname(want); j++) {
-            json_t *q = json_object_get(table(n, SLC_VIM_PORT),
-                                        spec->port_ids[j]);
-
-            taken |= !strcmp(str(q, "in_ns") ?: "", want);
-        }
-        if (valid_ifname(want) && !taken) {
-            snprintf(ifname, sizeof ifname, "%s", want);
-        } else {
-            snprintf(ifname, sizeof ifname, "eth%zu", i);
-        }
-        rc = slc_link_move(-1, str(p, "peer_if"), fd, ifname, err);
-        if (rc) {
-            break;
-        }
-        json_object_set_new(p, "compute", json_string(ns));
-        json_object_set_new(p, "in_ns", json_string(ifname));
-        snprintf(addr, sizeof addr, "%s/%d", str(p, "ip"),
-                 (int)json_integer_value(json_object_get(p, "prefix")));
-        if (role && !strcmp(role, "bridge") && i > 0) {
-            /* the bridge's arms carry no address of their own */
-            rc = slc_link_setup(fd, ifname, NULL, err);
-            if (n_bridged < 16) {
-                bridged[n_bridged++] = str(p, "in_ns");
-            }
-        } else {
-            rc = slc_link_setup(fd, ifname, addr, err);
-        }
-    }
-    if (!rc && n_bridged) {
-        rc = slc_link_bridge(fd, "br0", bridged, n_bridged, err);
-    }
-    cpu_set_of(json_object_get(spec->placement, "threads"), &cpus);
-    if (!rc && argv[0]) {
-        pid_t pid = spawn(n, fd, argv, ns, role && !strcmp(role, "router"),
-                          &cpus, err);
-
-        if (pid < 0) {
-            rc = (int)pid;
-        } else {
-            json_object_set_new(c, "pid", json_integer(pid));
-            json_object_set_new(c, "start",
-                                json_integer((json_int_t)proc_start(pid)));
-        }
-    }
-    if (CPU_COUNT(&cpus)) {
-        json_t *list = json_array();
-
-        for (int k = 0; k < CPU_SETSIZE; k++) {
-            if (CPU_ISSET(k, &cpus)) {
-                json_array_append_new(list, json_integer(k));
-            }
-        }
-        json_object_set_new(c, "cpus", list);
-    }
-    close(fd);
-    return rc;
-}
-
-static json_t *
-compute_info(struct netns *n, const json_t *c)
-{
-    json_t *info = json_pack("{sO sO sO* sO* sO*}", "netns",
-                             json_object_get(c, "ns"), "host",
-                             json_object_get(c, "host"), "pid",
-                             json_object_get(c, "pid"), "cpus",
-                             json_object_get(c, "cpus"), "role",
-                             json_object_get(c, "role"));
-
-    return info;
-}
-
-static int
-netns_create_compute(struct slc_vim *vim, uint64_t token,
-                     const struct slc_vim_compute_spec *spec,
-                     struct slc_error *err)
-{
-    struct netns *n = netns_of(vim);
-    char hex[9], ns[64], dummy[32];
-    struct slc_error e = {0};
-    struct pending *p;
-    json_t *c, *ports = json_array();
-    int rc = new_id("", dummy, sizeof dummy, hex, err);
-
-    if (rc) {
-        json_decref(ports);
-        return rc;
-    }
-    namespace_name(spec->name, hex, ns);
-    for (size_t i = 0; i < spec->n_ports; i++) {
-        json_array_append_new(ports, json_string(spec->port_ids[i]));
-    }
-    c = json_pack("{ss ss ss ss* ss so ss}", "tag", spec->tag, "name",
-                  spec->name, "ns", ns, "image", spec->image, "host",
-                  spec->host ? spec->host : "localhost", "ports", ports,
-                  "state", "BUILD");
-    json_object_set_new(table(n, SLC_VIM_COMPUTE), ns, c);
-    index_tag(n, SLC_VIM_COMPUTE, spec->tag, ns);
-    rc = save(n, err);
-    if (rc) {
-        forget(n, SLC_VIM_COMPUTE, ns);
-        return rc;
-    }
-    if (build_compute(n, c, spec, &e)) {
-        teardown_compute(n, c);
-        forget(n, SLC_VIM_COMPUTE, ns);
-        save(n, err);
-        return reply(n, token, e.code, e.msg, NULL, NULL, err);
-    }
-    if (spec->image && !strncmp(spec->image, "netns:", 6)) {
-        json_object_set_new(c, "role", json_string(spec->image + 6));
-    }
-    json_object_set_new(c, "state", json_string("ACTIVE"));
-    save(n, err);
-    if (!json_object_get(c, "pid")) {
-        return reply(n, token, 0, NULL, ns, compute_info(n, c), err);
-    }
-    /* like a VM that must boot: the compute is reported once its process
-     * has survived its first moments, else as failed */
-    p = pending_new(n, token, ns, compute_info(n, c));
-    if (!p || !(p->check_ns = strdup(ns)) ||
-        !(p->ev = event_new(n->up.base, -1, 0, on_deliver, p)) ||
-        event_add(p->ev, &(struct timeval){.tv_usec = BOOT_GRACE_US})) {
-        if (p) {
-            pending_unlink(p);
-            pending_free(p);
-        }
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    return 0;
-}
-
-/* The last line a compute's process wrote to its log. */
-static void
-log_tail(struct netns *n, const char *ns, char *out, size_t size)
-{
-    char path[4200], line[512];
-    FILE *f;
-
-    out[0] = '\0';
-    snprintf(path, sizeof path, "%s/%s.log", n->dir, ns);
-    f = fopen(path, "r");
-    while (f && fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = '\0';
-        if (line[0]) {
-            snprintf(out, size, "%s", line);
-        }
-    }
-    if (f) {
-        fclose(f);
-    }
-}
-
-static void
-check_started(struct pending *p)
-{
-    struct netns *n = p->n;
-    json_t *c = json_object_get(table(n, SLC_VIM_COMPUTE), p->check_ns);
-    char why[700], tail[512];
-
-    if (!c) {
-        p->rc = SLC_ENOTFOUND;
-        p->msg = strdup("compute vanished while starting");
-        return;
-    }
-    on_sigchld(-1, 0, n); /* reap it now if it is gone */
-    if (!str(c, "exit")) {
-        return;
-    }
-    log_tail(n, p->check_ns, tail, sizeof tail);
-    snprintf(why, sizeof why, "compute '%s': %s%s%s", str(c, "name"),
-             str(c, "exit"), tail[0] ? ": " : "", tail);
-    teardown_compute(n, c);
-    forget(n, SLC_VIM_COMPUTE, p->check_ns);
-    save(n, &(struct slc_error){0});
-    p->rc = SLC_EIO;
-    p->msg = strdup(why);
-    json_decref(p->info);
-    p->info = NULL;
 }
 
 /* ---- delete, status, find ---- */
@@ -1674,20 +1141,20 @@ on_unplugged(void *arg, int rc, const json_t *result, const char *msg)
 {
     struct del_done *d = arg;
     struct netns *n = d->n;
-    json_t *r = json_object_get(table(n, d->kind), d->vim_id);
+    json_t *r = json_object_get(netns_table(n, d->kind), d->vim_id);
     struct slc_error err = {0};
 
     if (rc) {
-        reply(n, d->token, rc, msg, NULL, NULL, &err);
+        netns_reply(n, d->token, rc, msg, NULL, NULL, &err);
         free(d);
         return;
     }
     if (r && d->kind == SLC_VIM_PORT) {
-        slc_link_del(-1, str(r, "host_if"), &err);
+        slc_link_del(-1, netns_str(r, "host_if"), &err);
     }
-    forget(n, d->kind, d->vim_id);
-    save(n, &err);
-    reply(n, d->token, 0, NULL, d->vim_id, NULL, &err);
+    netns_forget(n, d->kind, d->vim_id);
+    netns_save(n, &err);
+    netns_reply(n, d->token, 0, NULL, d->vim_id, NULL, &err);
     free(d);
 }
 
@@ -1696,28 +1163,28 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
              const char *vim_id, struct slc_error *err)
 {
     struct netns *n = netns_of(vim);
-    json_t *r = json_object_get(table(n, kind), vim_id ? vim_id : "");
+    json_t *r = json_object_get(netns_table(n, kind), vim_id ? vim_id : "");
     const json_t *uuid;
     struct del_done *d;
     int rc;
 
     if (!r) {
-        return reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
+        return netns_reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
     }
     if (kind == SLC_VIM_COMPUTE) {
-        teardown_compute(n, r);
-        forget(n, kind, vim_id);
-        save(n, err);
-        return reply(n, token, 0, NULL, vim_id, NULL, err);
+        netns_teardown_compute(n, r);
+        netns_forget(n, kind, vim_id);
+        netns_save(n, err);
+        return netns_reply(n, token, 0, NULL, vim_id, NULL, err);
     }
     if (kind == SLC_VIM_NETWORK) {
         const char *id;
         json_t *p;
 
-        json_object_foreach(table(n, SLC_VIM_PORT), id, p)
+        json_object_foreach(netns_table(n, SLC_VIM_PORT), id, p)
         {
-            if (!strcmp(str(p, "network") ?: "", vim_id)) {
-                return reply(n, token, SLC_EBUSY,
+            if (!strcmp(netns_str(p, "network") ?: "", vim_id)) {
+                return netns_reply(n, token, SLC_EBUSY,
                              "network has ports: delete them first", NULL,
                              NULL, err);
             }
@@ -1728,11 +1195,11 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
         /* nothing on the switch: a plain network, or a port whose plug
          * never completed */
         if (kind == SLC_VIM_PORT) {
-            slc_link_del(-1, str(r, "host_if"), &(struct slc_error){0});
+            slc_link_del(-1, netns_str(r, "host_if"), &(struct slc_error){0});
         }
-        forget(n, kind, vim_id);
-        save(n, err);
-        return reply(n, token, 0, NULL, vim_id, NULL, err);
+        netns_forget(n, kind, vim_id);
+        netns_save(n, err);
+        return netns_reply(n, token, 0, NULL, vim_id, NULL, err);
     }
     d = calloc(1, sizeof *d);
     if (!d) {
@@ -1754,15 +1221,15 @@ vanished(struct netns *n, enum slc_vim_kind kind, const json_t *r)
     char path[4200];
 
     if (kind == SLC_VIM_COMPUTE) {
-        snprintf(path, sizeof path, "%s/%s", n->netns_dir, str(r, "ns"));
+        snprintf(path, sizeof path, "%s/%s", n->netns_dir, netns_str(r, "ns"));
         if (access(path, F_OK)) {
             return "its network namespace is gone";
         }
-        if (str(r, "exit")) {
-            return str(r, "exit");
+        if (netns_str(r, "exit")) {
+            return netns_str(r, "exit");
         }
     } else if (kind == SLC_VIM_PORT) {
-        if (!slc_link_exists(-1, str(r, "host_if"))) {
+        if (!slc_link_exists(-1, netns_str(r, "host_if"))) {
             return "its veth is gone";
         }
     }
@@ -1773,7 +1240,7 @@ static json_t *
 info_of(struct netns *n, enum slc_vim_kind kind, const json_t *r)
 {
     return kind == SLC_VIM_PORT      ? port_info(r)
-           : kind == SLC_VIM_COMPUTE ? compute_info(n, r)
+           : kind == SLC_VIM_COMPUTE ? netns_compute_info(n, r)
                                      : json_deep_copy(r);
 }
 
@@ -1782,21 +1249,21 @@ netns_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
              const char *vim_id, struct slc_error *err)
 {
     struct netns *n = netns_of(vim);
-    json_t *r = json_object_get(table(n, kind), vim_id ? vim_id : "");
+    json_t *r = json_object_get(netns_table(n, kind), vim_id ? vim_id : "");
     struct pending *p;
     const char *why;
 
     if (!r) {
-        return reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
+        return netns_reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
     }
     why = vanished(n, kind, r);
     if (!why) {
-        return reply(n, token, 0, NULL, vim_id, info_of(n, kind, r), err);
+        return netns_reply(n, token, 0, NULL, vim_id, info_of(n, kind, r), err);
     }
     /* found, but broken: status ERROR with the reason */
-    p = pending_new(n, token, vim_id,
+    p = netns_pending_new(n, token, vim_id,
                     json_pack("{ss}", "error", why));
-    if (!p || !(p->ev = event_new(n->up.base, -1, 0, on_deliver, p))) {
+    if (!p || !(p->ev = event_new(n->up.base, -1, 0, netns_on_deliver, p))) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     p->broken = true;
@@ -1815,10 +1282,10 @@ netns_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     snprintf(key, sizeof key, "%s/%s", slc_vim_kind_name(kind), tag);
     id = json_string_value(json_object_get(n->by_tag, key));
     if (!id) {
-        return reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
+        return netns_reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
     }
-    return reply(n, token, 0, NULL, id,
-                 info_of(n, kind, json_object_get(table(n, kind), id)), err);
+    return netns_reply(n, token, 0, NULL, id,
+                 info_of(n, kind, json_object_get(netns_table(n, kind), id)), err);
 }
 
 /* ---- reconcile, describe ---- */
@@ -1827,13 +1294,13 @@ netns_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
 static void
 remove_now(struct netns *n, enum slc_vim_kind kind, const char *id)
 {
-    json_t *r = json_object_get(table(n, kind), id);
+    json_t *r = json_object_get(netns_table(n, kind), id);
     struct slc_error err = {0};
 
     SLC_INFO("vim '%s': removing %s %s (%s): not in the store", n->up.name,
-             slc_vim_kind_name(kind), id, str(r, "tag"));
+             slc_vim_kind_name(kind), id, netns_str(r, "tag"));
     if (kind == SLC_VIM_COMPUTE) {
-        teardown_compute(n, r);
+        netns_teardown_compute(n, r);
     } else {
         if (json_object_get(r, "ovs_uuid") &&
             slc_ovsdb_transact_sync(n->db,
@@ -1842,10 +1309,10 @@ remove_now(struct netns *n, enum slc_vim_kind kind, const char *id)
             SLC_WARN("vim '%s': %s", n->up.name, err.msg);
         }
         if (kind == SLC_VIM_PORT) {
-            slc_link_del(-1, str(r, "host_if"), &err);
+            slc_link_del(-1, netns_str(r, "host_if"), &err);
         }
     }
-    forget(n, kind, id);
+    netns_forget(n, kind, id);
 }
 
 /* Ports on the switch that carry this account's mark but that the list
@@ -1870,22 +1337,22 @@ remove_stray_ports(struct netns *n)
                        row)
     {
         json_t *ids = slc_ovsdb_map_get(json_object_get(row, "external_ids"));
-        const char *kind = str(ids, "slicer-kind");
-        const char *id = str(ids, "slicer-id");
+        const char *kind = netns_str(ids, "slicer-kind");
+        const char *id = netns_str(ids, "slicer-id");
 
-        if (!strcmp(str(ids, "slicer-account") ?: "", n->up.account_id) &&
+        if (!strcmp(netns_str(ids, "slicer-account") ?: "", n->up.account_id) &&
             kind && id &&
-            !json_object_get(table(n, !strcmp(kind, "network")
+            !json_object_get(netns_table(n, !strcmp(kind, "network")
                                           ? SLC_VIM_NETWORK
                                           : SLC_VIM_PORT),
                              id)) {
             SLC_INFO("vim '%s': removing stray switch port %s", n->up.name,
-                     str(row, "name"));
+                     netns_str(row, "name"));
             slc_ovsdb_transact_sync(n->db,
                                     unplug_ops(json_object_get(row, "_uuid")),
                                     false, OVSDB_TIMEOUT, NULL, &err);
             if (!strcmp(kind, "port")) {
-                slc_link_del(-1, str(row, "name"), &err);
+                slc_link_del(-1, netns_str(row, "name"), &err);
             }
         }
         json_decref(ids);
@@ -1903,17 +1370,17 @@ netns_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
 
     json_array_foreach(known, i, item)
     {
-        int kind = slc_vim_kind_from_name(str(item, "kind"));
+        int kind = slc_vim_kind_from_name(netns_str(item, "kind"));
         json_t *r;
         char key[200];
 
-        if (kind < 0 || !str(item, "vim_id")) {
+        if (kind < 0 || !netns_str(item, "vim_id")) {
             continue;
         }
-        snprintf(key, sizeof key, "%d/%s", kind, str(item, "vim_id"));
+        snprintf(key, sizeof key, "%d/%s", kind, netns_str(item, "vim_id"));
         json_object_set_new(keep, key, json_true());
-        r = json_object_get(table(n, (enum slc_vim_kind)kind),
-                            str(item, "vim_id"));
+        r = json_object_get(netns_table(n, (enum slc_vim_kind)kind),
+                            netns_str(item, "vim_id"));
         if (!json_is_true(json_object_get(item, "uncertain")) &&
             (!r || vanished(n, (enum slc_vim_kind)kind, r))) {
             json_object_set_new(item, "missing", json_true());
@@ -1924,7 +1391,7 @@ netns_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
     }
     /* computes first: their ports come back to the host before going */
     for (int k = SLC_VIM_N_KINDS - 1; k >= 0; k--) {
-        json_t *t = table(n, (enum slc_vim_kind)k);
+        json_t *t = netns_table(n, (enum slc_vim_kind)k);
         const char *id;
         json_t *r;
         void *tmp;
@@ -1941,7 +1408,7 @@ netns_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
     }
     json_decref(keep);
     remove_stray_ports(n);
-    return save(n, err);
+    return netns_save(n, err);
 }
 
 static json_t *
@@ -1954,7 +1421,7 @@ netns_describe(struct slc_vim *vim)
         const char *id;
         json_t *r;
 
-        json_object_foreach(table(n, (enum slc_vim_kind)k), id, r)
+        json_object_foreach(netns_table(n, (enum slc_vim_kind)k), id, r)
         {
             json_t *d = json_deep_copy(r);
 

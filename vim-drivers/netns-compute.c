@@ -1,0 +1,523 @@
+/* The computes of the netns VIM (see vim-netns.c): a network namespace
+ * per VDU instance, its ports moved in under their interface names, and
+ * the process its image names, started as the leader of a process group,
+ * pinned to the CPUs placement chose, supervised and killed by pid. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "netns-internal.h"
+#include "netns-kernel.h"
+#include "slc-log.h"
+
+SLC_LOG_MODULE(vim_netns);
+
+#define BOOT_GRACE_US 30000 /* a process alive after this has started */
+
+static struct netns *
+netns_of(struct slc_vim *vim)
+{
+    return (struct netns *)vim;
+}
+
+/* The start time of process 'pid' (field 22 of /proc/pid/stat), 0 when it
+ * is gone: a pid is only ours while its start time is the one we saw. */
+static unsigned long long
+proc_start(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    unsigned long long start = 0;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    f = fopen(path, "r");
+    if (!f) {
+        return 0;
+    }
+    if (fgets(buf, sizeof buf, f) && (p = strrchr(buf, ')'))) {
+        /* after "pid (comm)": state is field 3, starttime field 22 */
+        if (sscanf(p + 2,
+                   "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u "
+                   "%*d %*d %*d %*d %*d %*d %llu",
+                   &start) != 1) {
+            start = 0;
+        }
+    }
+    fclose(f);
+    return start;
+}
+
+/* Kills the process group of compute 'c' if its leader is still the
+ * process we started. */
+static void
+kill_compute(json_t *c)
+{
+    pid_t pid = (pid_t)json_integer_value(json_object_get(c, "pid"));
+    unsigned long long start =
+        (unsigned long long)json_integer_value(json_object_get(c, "start"));
+
+    if (pid > 1 && start && proc_start(pid) == start) {
+        kill(-pid, SIGKILL);
+        waitpid(pid, NULL, WNOHANG);
+    }
+    json_object_del(c, "pid");
+}
+
+void
+netns_on_sigchld(evutil_socket_t fd, short what, void *arg)
+{
+    struct netns *n = arg;
+    const char *id;
+    json_t *c;
+    bool changed = false;
+
+    json_object_foreach(netns_table(n, SLC_VIM_COMPUTE), id, c)
+    {
+        pid_t pid = (pid_t)json_integer_value(json_object_get(c, "pid"));
+        int status;
+
+        if (pid > 1 && waitpid(pid, &status, WNOHANG) == pid) {
+            char why[128];
+
+            snprintf(why, sizeof why, "process %ld %s %d", (long)pid,
+                     WIFEXITED(status) ? "exited with" : "killed by signal",
+                     WIFEXITED(status) ? WEXITSTATUS(status)
+                                       : WTERMSIG(status));
+            SLC_WARN("vim '%s': compute %s: %s", n->up.name, id, why);
+            json_object_set_new(c, "exit", json_string(why));
+            json_object_del(c, "pid");
+            changed = true;
+        }
+    }
+    if (changed) {
+        netns_save(n, &(struct slc_error){0});
+    }
+}
+
+/* The command an image runs (NULL: nothing), or an error. */
+static int
+image_command(struct netns *n, const char *image, const char *ns,
+              const char *argv[6], char **role, struct slc_error *err)
+{
+    static const char *const roles[] = {"host", "router", "bridge"};
+    const char *cmd;
+
+    *role = NULL;
+    argv[0] = NULL;
+    if (!image || !*image || !strcmp(image, "netns:none")) {
+        return 0;
+    }
+    for (size_t i = 0; i < 3; i++) {
+        if (!strncmp(image, "netns:", 6) && !strcmp(image + 6, roles[i])) {
+            *role = (char *)roles[i];
+            argv[0] = n->helper;
+            argv[1] = roles[i];
+            argv[2] = ns;
+            argv[3] = NULL;
+            return 0;
+        }
+    }
+    cmd = netns_str(n->images, image);
+    if (!cmd) {
+        return slc_error_set(err, SLC_ENOTFOUND,
+                             "image '%s' is not a netns role (netns:host, "
+                             "netns:router, netns:bridge, netns:none) nor in "
+                             "the image catalogue of vim account '%s'",
+                             image, n->up.name);
+    }
+    if (*cmd) {
+        argv[0] = "/bin/sh";
+        argv[1] = "-c";
+        argv[2] = cmd;
+        argv[3] = NULL;
+    }
+    return 0;
+}
+
+/* Maps the inventory's hardware threads onto this machine's CPUs. */
+static void
+cpu_set_of(const json_t *threads, cpu_set_t *set)
+{
+    cpu_set_t allowed;
+    int cpus[CPU_SETSIZE], n_cpus = 0;
+    const json_t *t;
+    size_t i;
+
+    CPU_ZERO(set);
+    if (sched_getaffinity(0, sizeof allowed, &allowed)) {
+        return;
+    }
+    for (int c = 0; c < CPU_SETSIZE; c++) {
+        if (CPU_ISSET(c, &allowed)) {
+            cpus[n_cpus++] = c;
+        }
+    }
+    json_array_foreach(threads, i, t)
+    {
+        if (n_cpus) {
+            CPU_SET(cpus[json_integer_value(t) % n_cpus], set);
+        }
+    }
+}
+
+/* Starts 'argv' inside namespace 'fd', as the leader of a new process
+ * group, pinned to 'cpus' when it has any.  Returns the pid or an error. */
+static pid_t
+spawn(struct netns *n, int fd, const char *const argv[], const char *ns,
+      bool forward, const cpu_set_t *cpus, struct slc_error *err)
+{
+    char log[4200];
+    int pfd[2], child_errno = 0;
+    pid_t pid;
+    ssize_t got;
+
+    snprintf(log, sizeof log, "%s/%s.log", n->dir, ns);
+    if (pipe2(pfd, O_CLOEXEC)) {
+        return slc_error_set(err, SLC_EIO, "pipe: %s", strerror(errno));
+    }
+    pid = fork();
+    if (pid < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        return slc_error_set(err, SLC_EIO, "fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        int null = open("/dev/null", O_RDONLY);
+        sigset_t none;
+
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        signal(SIGPIPE, SIG_DFL);
+        setpgid(0, 0);
+        if (setns(fd, CLONE_NEWNET) ||
+            (CPU_COUNT(cpus) && sched_setaffinity(0, sizeof *cpus, cpus))) {
+            child_errno = errno;
+        }
+        if (!child_errno && forward) {
+            int f = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY);
+
+            if (f < 0 || write(f, "1\n", 2) != 2) {
+                child_errno = errno;
+            }
+            if (f >= 0) {
+                close(f);
+            }
+        }
+        if (!child_errno) {
+            dup2(null, 0);
+            dup2(out, 1);
+            dup2(out, 2);
+            execvp(argv[0], (char *const *)argv);
+            child_errno = errno;
+        }
+        if (write(pfd[1], &child_errno, sizeof child_errno) < 0) {
+            _exit(126);
+        }
+        _exit(127);
+    }
+    close(pfd[1]);
+    do {
+        got = read(pfd[0], &child_errno, sizeof child_errno);
+    } while (got < 0 && errno == EINTR);
+    close(pfd[0]);
+    if (got > 0) {
+        waitpid(pid, NULL, 0);
+        return slc_error_set(err, SLC_EIO, "cannot start '%s' in netns '%s': %s",
+                             argv[0], ns, strerror(child_errno));
+    }
+    return pid;
+}
+
+static bool
+valid_ifname(const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+
+    if (!len || len >= 16 || !strcmp(s, "lo") || !strcmp(s, ".") ||
+        !strcmp(s, "..")) {
+        return false;
+    }
+    for (; *s; s++) {
+        if (*s == '/' || *s == ':' || *s <= ' ' || *s == 127) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void
+namespace_name(const char *name, const char *hex, char out[64])
+{
+    size_t k = 0;
+
+    for (const char *s = name; *s && k < 44; s++) {
+        char ch = *s;
+
+        out[k++] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                           (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+                           ch == '.'
+                       ? ch
+                       : '-';
+    }
+    snprintf(out + k, 64 - k, "-%s", hex);
+}
+
+/* Takes a compute down: its process, its ports back to the host under
+ * their waiting names, its namespace.  Whatever is already gone is
+ * skipped. */
+void
+netns_teardown_compute(struct netns *n, json_t *c)
+{
+    const char *ns = netns_str(c, "ns");
+    int fd = slc_netns_open(n->netns_dir, ns, &(struct slc_error){0});
+    int host = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    const json_t *pid;
+    size_t i;
+
+    kill_compute(c);
+    json_array_foreach(json_object_get(c, "ports"), i, pid)
+    {
+        json_t *p = json_object_get(netns_table(n, SLC_VIM_PORT),
+                                    json_string_value(pid));
+
+        if (!p || !netns_str(p, "in_ns")) {
+            continue;
+        }
+        if (fd >= 0 && host >= 0) {
+            slc_link_move(fd, netns_str(p, "in_ns"), host, netns_str(p, "peer_if"),
+                          &(struct slc_error){0});
+        }
+        json_object_del(p, "in_ns");
+        json_object_del(p, "compute");
+    }
+    if (host >= 0) {
+        close(host);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    slc_netns_del(n->netns_dir, ns, &(struct slc_error){0});
+}
+
+static int
+build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spec,
+              struct slc_error *err)
+{
+    const char *ns = netns_str(c, "ns");
+    const char *argv[6];
+    const char *bridged[16];
+    size_t n_bridged = 0;
+    char *role;
+    cpu_set_t cpus;
+    int fd, rc;
+
+    rc = image_command(n, spec->image, ns, argv, &role, err);
+    rc = rc ? rc : slc_netns_add(n->netns_dir, ns, err);
+    if (rc) {
+        return rc;
+    }
+    fd = slc_netns_open(n->netns_dir, ns, err);
+    if (fd < 0) {
+        return fd;
+    }
+    for (size_t i = 0; !rc && i < spec->n_ports; i++) {
+        json_t *p = json_object_get(netns_table(n, SLC_VIM_PORT), spec->port_ids[i]);
+        const char *want = p ? netns_str(p, "ifname") : NULL;
+        char ifname[16], addr[40];
+        bool taken = false;
+
+        if (!p || netns_str(p, "compute")) {
+            rc = slc_error_set(err, p ? SLC_ECONFLICT : SLC_ENOTFOUND,
+                               "port %s %s", spec->port_ids[i],
+                               p ? "belongs to another compute"
+                                 : "not found");
+            break;
+        }
+        for (size_t j = 0; j < i && valid_ifname(want); j++) {
+            json_t *q = json_object_get(netns_table(n, SLC_VIM_PORT),
+                                        spec->port_ids[j]);
+
+            taken |= !strcmp(netns_str(q, "in_ns") ?: "", want);
+        }
+        if (valid_ifname(want) && !taken) {
+            snprintf(ifname, sizeof ifname, "%s", want);
+        } else {
+            snprintf(ifname, sizeof ifname, "eth%zu", i);
+        }
+        rc = slc_link_move(-1, netns_str(p, "peer_if"), fd, ifname, err);
+        if (rc) {
+            break;
+        }
+        json_object_set_new(p, "compute", json_string(ns));
+        json_object_set_new(p, "in_ns", json_string(ifname));
+        snprintf(addr, sizeof addr, "%s/%d", netns_str(p, "ip"),
+                 (int)json_integer_value(json_object_get(p, "prefix")));
+        if (role && !strcmp(role, "bridge") && i > 0) {
+            /* the bridge's arms carry no address of their own */
+            rc = slc_link_setup(fd, ifname, NULL, err);
+            if (n_bridged < 16) {
+                bridged[n_bridged++] = netns_str(p, "in_ns");
+            }
+        } else {
+            rc = slc_link_setup(fd, ifname, addr, err);
+        }
+    }
+    if (!rc && n_bridged) {
+        rc = slc_link_bridge(fd, "br0", bridged, n_bridged, err);
+    }
+    cpu_set_of(json_object_get(spec->placement, "threads"), &cpus);
+    if (!rc && argv[0]) {
+        pid_t pid = spawn(n, fd, argv, ns, role && !strcmp(role, "router"),
+                          &cpus, err);
+
+        if (pid < 0) {
+            rc = (int)pid;
+        } else {
+            json_object_set_new(c, "pid", json_integer(pid));
+            json_object_set_new(c, "start",
+                                json_integer((json_int_t)proc_start(pid)));
+        }
+    }
+    if (CPU_COUNT(&cpus)) {
+        json_t *list = json_array();
+
+        for (int k = 0; k < CPU_SETSIZE; k++) {
+            if (CPU_ISSET(k, &cpus)) {
+                json_array_append_new(list, json_integer(k));
+            }
+        }
+        json_object_set_new(c, "cpus", list);
+    }
+    close(fd);
+    return rc;
+}
+
+json_t *
+netns_compute_info(struct netns *n, const json_t *c)
+{
+    json_t *info = json_pack("{sO sO sO* sO* sO*}", "netns",
+                             json_object_get(c, "ns"), "host",
+                             json_object_get(c, "host"), "pid",
+                             json_object_get(c, "pid"), "cpus",
+                             json_object_get(c, "cpus"), "role",
+                             json_object_get(c, "role"));
+
+    return info;
+}
+
+int
+netns_create_compute(struct slc_vim *vim, uint64_t token,
+                     const struct slc_vim_compute_spec *spec,
+                     struct slc_error *err)
+{
+    struct netns *n = netns_of(vim);
+    char hex[9], ns[64], dummy[32];
+    struct slc_error e = {0};
+    struct pending *p;
+    json_t *c, *ports = json_array();
+    int rc = netns_new_id("", dummy, sizeof dummy, hex, err);
+
+    if (rc) {
+        json_decref(ports);
+        return rc;
+    }
+    namespace_name(spec->name, hex, ns);
+    for (size_t i = 0; i < spec->n_ports; i++) {
+        json_array_append_new(ports, json_string(spec->port_ids[i]));
+    }
+    c = json_pack("{ss ss ss ss* ss so ss}", "tag", spec->tag, "name",
+                  spec->name, "ns", ns, "image", spec->image, "host",
+                  spec->host ? spec->host : "localhost", "ports", ports,
+                  "state", "BUILD");
+    json_object_set_new(netns_table(n, SLC_VIM_COMPUTE), ns, c);
+    netns_index_tag(n, SLC_VIM_COMPUTE, spec->tag, ns);
+    rc = netns_save(n, err);
+    if (rc) {
+        netns_forget(n, SLC_VIM_COMPUTE, ns);
+        return rc;
+    }
+    if (build_compute(n, c, spec, &e)) {
+        netns_teardown_compute(n, c);
+        netns_forget(n, SLC_VIM_COMPUTE, ns);
+        netns_save(n, err);
+        return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);
+    }
+    if (spec->image && !strncmp(spec->image, "netns:", 6)) {
+        json_object_set_new(c, "role", json_string(spec->image + 6));
+    }
+    json_object_set_new(c, "state", json_string("ACTIVE"));
+    netns_save(n, err);
+    if (!json_object_get(c, "pid")) {
+        return netns_reply(n, token, 0, NULL, ns, netns_compute_info(n, c), err);
+    }
+    /* like a VM that must boot: the compute is reported once its process
+     * has survived its first moments, else as failed */
+    p = netns_pending_new(n, token, ns, netns_compute_info(n, c));
+    if (!p || !(p->check_ns = strdup(ns)) ||
+        !(p->ev = event_new(n->up.base, -1, 0, netns_on_deliver, p)) ||
+        event_add(p->ev, &(struct timeval){.tv_usec = BOOT_GRACE_US})) {
+        if (p) {
+            netns_pending_unlink(p);
+            netns_pending_free(p);
+        }
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
+/* The last line a compute's process wrote to its log. */
+static void
+log_tail(struct netns *n, const char *ns, char *out, size_t size)
+{
+    char path[4200], line[512];
+    FILE *f;
+
+    out[0] = '\0';
+    snprintf(path, sizeof path, "%s/%s.log", n->dir, ns);
+    f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0]) {
+            snprintf(out, size, "%s", line);
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
+}
+
+void
+netns_check_started(struct pending *p)
+{
+    struct netns *n = p->n;
+    json_t *c = json_object_get(netns_table(n, SLC_VIM_COMPUTE), p->check_ns);
+    char why[700], tail[512];
+
+    if (!c) {
+        p->rc = SLC_ENOTFOUND;
+        p->msg = strdup("compute vanished while starting");
+        return;
+    }
+    netns_on_sigchld(-1, 0, n); /* reap it now if it is gone */
+    if (!netns_str(c, "exit")) {
+        return;
+    }
+    log_tail(n, p->check_ns, tail, sizeof tail);
+    snprintf(why, sizeof why, "compute '%s': %s%s%s", netns_str(c, "name"),
+             netns_str(c, "exit"), tail[0] ? ": " : "", tail);
+    netns_teardown_compute(n, c);
+    netns_forget(n, SLC_VIM_COMPUTE, p->check_ns);
+    netns_save(n, &(struct slc_error){0});
+    p->rc = SLC_EIO;
+    p->msg = strdup(why);
+    json_decref(p->info);
+    p->info = NULL;
+}
+

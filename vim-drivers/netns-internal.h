@@ -1,0 +1,96 @@
+/* What the files of the netns VIM driver share (vim-netns.c: the driver,
+ * networks, ports, the switch; netns-compute.c: computes and their
+ * processes).  Not for use outside vim-drivers/. */
+#ifndef SLC_NETNS_INTERNAL_H
+#define SLC_NETNS_INTERNAL_H
+
+#include <event2/event.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ovs-switch.h"
+#include "ovsdb.h"
+#include "vim.h"
+
+struct batch_item;
+struct pending;
+
+struct netns {
+    struct slc_vim up;            /* first: the core's part */
+    char *dir;                    /* <state_dir>/netns-<account> */
+    char *netns_dir;              /* where namespaces are bound */
+    char *helper;                 /* the role helper program */
+    char *br_int, *br_fabric;
+    json_t *images;               /* the account's image catalogue */
+    uint32_t pool_base;           /* subnets for networks without one */
+    unsigned pool_prefix;
+    struct slc_ovs_switch *sw;    /* managed switch, or NULL */
+    struct slc_ovsdb *db;
+    json_t *res;                  /* {networks, ports, computes}: id -> r */
+    json_t *by_tag;               /* "kind/tag" -> vim_id */
+    struct event *sigchld;
+    struct event *flush;          /* sends the queued switch changes */
+    struct batch_item *queue;
+    struct pending *pending;
+};
+
+/* A result waiting to be delivered from the loop. */
+struct pending {
+    struct netns *n;
+    struct event *ev;
+    uint64_t token;
+    int rc;
+    char *msg;
+    char *vim_id;
+    json_t *info;
+    /* undo when the switch refuses a port: */
+    bool broken;          /* found, but status ERROR */
+    char *check_ns;       /* a new compute whose process must survive */
+    struct pending *prev, *next;
+};
+
+/* The string member 'key' of 'o', or NULL. */
+const char *netns_str(const json_t *o, const char *key);
+/* The driver's table of resources of 'kind': vim_id -> record. */
+json_t *netns_table(struct netns *n, enum slc_vim_kind kind);
+/* An IPv4 CIDR: its network address and prefix; -1 when it is not one. */
+int netns_parse_cidr(const char *cidr, uint32_t *base, unsigned *prefix);
+void netns_ip_text(uint32_t ip, char out[16]);
+/* Writes the resource list (<dir>/resources.json). */
+int netns_save(struct netns *n, struct slc_error *err);
+/* Indexes resource 'vim_id' by kind and tag (NULL: drops the entry). */
+void netns_index_tag(struct netns *n, enum slc_vim_kind kind,
+                     const char *tag, const char *vim_id);
+/* Drops resource 'vim_id' from the tables. */
+void netns_forget(struct netns *n, enum slc_vim_kind kind,
+                  const char *vim_id);
+/* A random id "<prefix><8 hex>" into 'out', the hex part into 'hex'. */
+int netns_new_id(const char *prefix, char *out, size_t size, char hex[9],
+                 struct slc_error *err);
+
+/* Results: queued, then delivered from the loop (never from inside the
+ * call). */
+struct pending *netns_pending_new(struct netns *n, uint64_t token,
+                                  const char *vim_id, json_t *info);
+void netns_pending_unlink(struct pending *p);
+void netns_pending_free(struct pending *p);
+void netns_on_deliver(evutil_socket_t fd, short what, void *arg);
+int netns_reply(struct netns *n, uint64_t token, int rc, const char *msg,
+                const char *vim_id, json_t *info, struct slc_error *err);
+
+/* netns-compute.c */
+int netns_create_compute(struct slc_vim *vim, uint64_t token,
+                         const struct slc_vim_compute_spec *spec,
+                         struct slc_error *err);
+/* Takes a compute down: its process, its ports back to the host, its
+ * namespace; what is already gone is skipped. */
+void netns_teardown_compute(struct netns *n, json_t *c);
+json_t *netns_compute_info(struct netns *n, const json_t *c);
+/* Reaps the computes' processes that exited. */
+void netns_on_sigchld(evutil_socket_t fd, short what, void *arg);
+/* Turns the result of a compute whose process died at start into an
+ * error (and takes the compute down). */
+void netns_check_started(struct pending *p);
+
+#endif
