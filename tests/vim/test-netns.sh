@@ -221,6 +221,10 @@ epa1=$ns
 check "placed on numa 0 (best fit)" eq "$(vdur "$epa1" dp '.placement.numa')" 0
 check "4 dedicated threads" eq "$(vdur "$epa1" dp '.placement.threads | length')" 4
 check "1GB pages" eq "$(vdur "$epa1" dp '.placement.page_size')" 1GB
+epa_pid=$(vdur "$epa1" dp '."vim-info".pid')
+epa_cpus=$(vdur "$epa1" dp '."vim-info".cpus | map(tostring) | join(",")')
+check "the VDU's process is pinned to the CPUs its threads map to" \
+    eq "$(taskset -cp "$epa_pid" | sed 's/.*: //')" "$epa_cpus"
 sriov=$(vdur "$epa1" dp '.interfaces[] | select(.type == "SR-IOV")')
 check "SR-IOV interface reports PCI, VLAN, switch port, node" \
     eq "$(echo "$sriov" | jq -c '[.pci, .vlan, .switch_port, .compute_node]')" \
@@ -248,6 +252,69 @@ check "after a terminate its cores are free again" eq "$state" COMPLETED
 check "... on numa 0" eq "$(vdur "$ns" dp '.placement.numa')" 0
 ns_down "$ns"
 ns_down "$epa2"
+# one pinned vCPU: its process must run on exactly the CPU its thread maps to
+cat >"$tmp/pinned.yaml" <<'YAML'
+vnfd:
+  id: pinned-vnf
+  product-name: pinned-vnf
+  version: "1.0"
+  mgmt-cp: p-mgmt-ext
+  sw-image-desc:
+    - {id: h, name: h, image: "netns:host"}
+  virtual-compute-desc:
+    - id: c
+      virtual-cpu: {num-virtual-cpu: 1, pinning: {policy: static}}
+      virtual-memory: {size: 0.5}
+  vdu:
+    - id: p
+      name: p
+      sw-image-desc: h
+      virtual-compute-desc: c
+      int-cpd:
+        - id: p-mgmt
+          virtual-network-interface-requirement:
+            - {name: eth0, position: 1}
+  ext-cpd:
+    - id: p-mgmt-ext
+      int-cpd: {vdu-id: p, cpd: p-mgmt}
+  df:
+    - id: default-df
+      vdu-profile:
+        - {id: p, min-number-of-instances: 1}
+      instantiation-level:
+        - id: default-instantiation-level
+          vdu-level:
+            - {vdu-id: p, number-of-instances: 1}
+YAML
+cat >"$tmp/pinned_nsd.yaml" <<'YAML'
+nsd:
+  nsd:
+    - id: pinned-ns
+      name: pinned-ns
+      version: "1.0"
+      vnfd-id: [pinned-vnf]
+      virtual-link-desc:
+        - {id: mgmt, mgmt-network: true}
+      df:
+        - id: default-df
+          vnf-profile:
+            - id: p1
+              vnfd-id: pinned-vnf
+              virtual-link-connectivity:
+                - virtual-link-profile-id: mgmt
+                  constituent-cpd-id:
+                    - {constituent-base-element-id: p1, constituent-cpd-id: p-mgmt-ext}
+YAML
+req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$tmp/pinned.yaml"
+req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$tmp/pinned_nsd.yaml"
+ns_up pinned pinned-ns "$vim"
+check "pinned NS instantiated" eq "$state" COMPLETED
+pin_pid=$(vdur "$ns" p1 '."vim-info".pid')
+pin_cpus=$(vdur "$ns" p1 '."vim-info".cpus | map(tostring) | join(",")')
+check "one CPU chosen for one pinned vCPU" eq "$(echo "$pin_cpus" | tr ',' '\n' | wc -l)" 1
+check "its process runs on that CPU only" \
+    eq "$(taskset -cp "$pin_pid" | sed 's/.*: //')" "$pin_cpus"
+ns_down "$ns"
 check "no namespace left after EPA" eq "$(n_netns)" 0
 
 # --- failure mid-instantiate: full rollback
