@@ -523,8 +523,7 @@ describe(const struct slc_epa_req *req, const struct fit *f, char *buf,
                  (unsigned long long)(f ? f->free_mem : req->memory_mb));
         break;
     case SLC_MEMPAGE_2MB:
-        snprintf(text[n], sizeof text[n],
-                 f ? "%llu x 2MB pages" : "%llu x 2MB pages",
+        snprintf(text[n], sizeof text[n], "%llu x 2MB pages",
                  (unsigned long long)(f ? f->free_p2
                                         : (req->memory_mb + 1) / 2));
         break;

@@ -20,12 +20,6 @@ SLC_LOG_MODULE(vim_netns);
 
 #define BOOT_GRACE_US 30000 /* a process alive after this has started */
 
-static struct netns *
-netns_of(struct slc_vim *vim)
-{
-    return (struct netns *)vim;
-}
-
 /* The start time of process 'pid' (field 22 of /proc/pid/stat), 0 when it
  * is gone: a pid is only ours while its start time is the one we saw. */
 static unsigned long long

@@ -50,6 +50,13 @@ struct pending {
     struct pending *prev, *next;
 };
 
+/* The driver instance behind the core's part. */
+static inline struct netns *
+netns_of(struct slc_vim *vim)
+{
+    return (struct netns *)vim;
+}
+
 /* The string member 'key' of 'o', or NULL. */
 const char *netns_str(const json_t *o, const char *key);
 /* The driver's table of resources of 'kind': vim_id -> record. */

@@ -35,13 +35,11 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <arpa/inet.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "host-inventory.h"
@@ -58,12 +56,6 @@ SLC_LOG_MODULE(vim_netns);
 #define OVSDB_TIMEOUT 10.0
 #define DEFAULT_POOL "10.100.0.0/16"
 #define ROLE_HELPER "slicer-netns-role"
-
-static struct netns *
-netns_of(struct slc_vim *vim)
-{
-    return (struct netns *)vim;
-}
 
 const char *
 netns_str(const json_t *o, const char *key)

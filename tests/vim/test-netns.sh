@@ -88,18 +88,22 @@ vdur() { # ns id, member, jq path under the first vdur
     field "[.[] | select(.\"member-vnf-index-ref\" == \"$2\")][0].vdur[0]$3"
 }
 n_netns() { ip netns list | wc -l; }
+onboard() { # vnfd|nsd FILE
+    case $1 in
+    vnfd) req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$2" ;;
+    nsd) req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$2" ;;
+    esac
+}
 pings() { ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
 no_ping() { ! pings "$@"; }
 
 start
 login
 for f in host_vnfd core_vnfd epa_dataplane_vnfd; do
-    req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' \
-        --data-binary "@$tpl/vnfd/$f.yaml"
+    onboard vnfd "$tpl/vnfd/$f.yaml"
 done
 for f in netns_demo_nsd core_nsd epa_dataplane_nsd; do
-    req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' \
-        --data-binary "@$tpl/nsd/$f.yaml"
+    onboard nsd "$tpl/nsd/$f.yaml"
 done
 check "descriptors onboarded" eq "$code" 201
 
@@ -305,8 +309,8 @@ nsd:
                   constituent-cpd-id:
                     - {constituent-base-element-id: p1, constituent-cpd-id: p-mgmt-ext}
 YAML
-req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$tmp/pinned.yaml"
-req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$tmp/pinned_nsd.yaml"
+onboard vnfd "$tmp/pinned.yaml"
+onboard nsd "$tmp/pinned_nsd.yaml"
 ns_up pinned pinned-ns "$vim"
 check "pinned NS instantiated" eq "$state" COMPLETED
 pin_pid=$(vdur "$ns" p1 '."vim-info".pid')
@@ -371,8 +375,8 @@ nsd:
                   constituent-cpd-id:
                     - {constituent-base-element-id: bad, constituent-cpd-id: b-mgmt-ext}
 YAML
-req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$tmp/broken.yaml"
-req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$tmp/broken_nsd.yaml"
+onboard vnfd "$tmp/broken.yaml"
+onboard nsd "$tmp/broken_nsd.yaml"
 check "broken NSD onboarded" eq "$code" 201
 ns_up broken slicer-broken-ns "$vim"
 check "a VDU whose program cannot start rolls the NS back" eq "$state" ROLLED_BACK
