@@ -18,8 +18,6 @@
 
 SLC_LOG_MODULE(vim_netns);
 
-#define BOOT_GRACE_US 30000 /* a process alive after this has started */
-
 /* The start time of process 'pid' (field 22 of /proc/pid/stat), 0 when it
  * is gone: a pid is only ours while its start time is the one we saw. */
 static unsigned long long
@@ -456,7 +454,9 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
     p = netns_pending_new(n, token, ns, netns_compute_info(n, c));
     if (!p || !(p->check_ns = strdup(ns)) ||
         !(p->ev = event_new(n->up.base, -1, 0, netns_on_deliver, p)) ||
-        event_add(p->ev, &(struct timeval){.tv_usec = BOOT_GRACE_US})) {
+        event_add(p->ev, &(struct timeval){
+                                .tv_sec = n->start_check_ms / 1000,
+                                .tv_usec = n->start_check_ms % 1000 * 1000})) {
         if (p) {
             netns_pending_unlink(p);
             netns_pending_free(p);

@@ -25,6 +25,7 @@ struct netns {
     json_t *images;               /* the account's image catalogue */
     uint32_t pool_base;           /* subnets for networks without one */
     unsigned pool_prefix;
+    unsigned start_check_ms;      /* a process alive after this started */
     struct slc_ovs_switch *sw;    /* managed switch, or NULL */
     struct slc_ovsdb *db;
     json_t *res;                  /* {networks, ports, computes}: id -> r */

@@ -25,6 +25,9 @@
  * reconcile() deletes what the store does not know and reports what
  * vanished.
  *
+ * A VDU whose process exits within "start_check_ms" (default 30) fails,
+ * as a VM that does not boot.
+ *
  * Images: "netns:host" (answers ping, and HTTP on port 80 through the
  * role helper), "netns:router" (IPv4 forwarding on), "netns:bridge" (a
  * Linux bridge of every interface but the first, transparent), "netns:none"
@@ -55,6 +58,7 @@ SLC_LOG_MODULE(vim_netns);
 
 #define OVSDB_TIMEOUT 10.0
 #define DEFAULT_POOL "10.100.0.0/16"
+#define DEFAULT_START_CHECK_MS 30
 #define ROLE_HELPER "slicer-netns-role"
 
 const char *
@@ -105,6 +109,7 @@ netns_check_config(const json_t *config, struct slc_error *err)
     const json_t *images = json_object_get(config, "images");
     const json_t *pool = json_object_get(config, "subnet_pool");
     const json_t *dir = json_object_get(config, "netns_dir");
+    const json_t *check = json_object_get(config, "start_check_ms");
     const char *k;
     const json_t *v;
     uint32_t base;
@@ -140,6 +145,12 @@ netns_check_config(const json_t *config, struct slc_error *err)
                              "CIDR of /24 or wider",
                              json_is_string(pool) ? json_string_value(pool)
                                                   : "(not a string)");
+    }
+    if (check && (!json_is_integer(check) || json_integer_value(check) < 0 ||
+                  json_integer_value(check) > 10000)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "config.start_check_ms: expected milliseconds "
+                             "from 0 to 10000");
     }
     if (dir && (!json_is_string(dir) || json_string_value(dir)[0] != '/')) {
         return slc_error_set(err, SLC_EINVALID,
@@ -622,6 +633,11 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
     n->res = json_pack("{s{} s{} s{}}", "networks", "ports", "computes");
     n->by_tag = json_object();
     netns_parse_cidr(pool, &n->pool_base, &n->pool_prefix);
+    n->start_check_ms =
+        json_is_integer(json_object_get(p->config, "start_check_ms"))
+            ? (unsigned)json_integer_value(
+                  json_object_get(p->config, "start_check_ms"))
+            : DEFAULT_START_CHECK_MS;
     if (!rc && (!n->dir || !n->netns_dir || !n->br_int || !n->br_fabric ||
                 !n->images || !n->res || !n->by_tag)) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");

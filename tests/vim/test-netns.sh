@@ -156,10 +156,12 @@ YAML
 # --- account checks
 jreq POST /admin/v1/vim_accounts '{"name":"bad","vim_type":"netns","vim_url":"netns://","config":{"ovs":"somewhere"}}'
 check "bad ovs target: 422" eq "$code" 422
+jreq POST /admin/v1/vim_accounts '{"name":"bad","vim_type":"netns","vim_url":"netns://","config":{"start_check_ms":-1}}'
+check "bad start check: 422 naming it" grep -q start_check_ms "$tmp/body"
 jreq POST /admin/v1/vim_accounts '{"name":"bad","vim_type":"netns","vim_url":"netns://","config":{"hosts":"/nonexistent/hosts.yaml"}}'
 check "missing inventory: 422" eq "$code" 422
 check "422 names the inventory" grep -q "nonexistent/hosts.yaml" "$tmp/body"
-jreq POST /admin/v1/vim_accounts "{\"name\":\"local\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"ovs\":\"managed\",\"hosts\":\"$tmp/hosts.yaml\",\"images\":{\"broken\":\"exec /nonexistent/program\"}}}"
+jreq POST /admin/v1/vim_accounts "{\"name\":\"local\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"ovs\":\"managed\",\"hosts\":\"$tmp/hosts.yaml\",\"images\":{\"broken\":\"exec /nonexistent/program\"},\"start_check_ms\":500}}"
 check "netns account: 201" eq "$code" 201
 vim=$(field .id)
 ovsdir=$tmp/state/netns-$vim/ovs
