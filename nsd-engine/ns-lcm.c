@@ -10,6 +10,7 @@
 #include "engine.h"
 #include "ns-lcm-internal.h"
 #include "ns-lcm.h"
+#include "pdu.h"
 #include "placement.h"
 #include "slc-id.h"
 #include "slc-log.h"
@@ -53,6 +54,52 @@ vnic_of(const char *iface_type)
     return "normal";
 }
 
+/* The steps attaching the interfaces of a VDU that is a PDU (bound at
+ * instantiation, pdu.h) to its VLs: one "baremetal" port each (Neutron's
+ * vnic_type for a physical port that the VIM binds at a switch port), and
+ * no compute. */
+static void
+plan_pdu(struct plan *pl, const json_t *vnfr, const json_t *vdur,
+         const char *base, const json_t *ns_nets, const json_t *vnf_nets)
+{
+    const json_t *iface;
+    char tag[700], name[700];
+    size_t i;
+
+    json_array_foreach(json_object_get(vdur, "interfaces"), i, iface)
+    {
+        const json_t *net =
+            slc_ns_str(iface, "ns-vld-id")
+                ? json_object_get(ns_nets, slc_ns_str(iface, "ns-vld-id"))
+                : json_object_get(vnf_nets,
+                                  slc_ns_str(iface, "vnf-vld-id") ?: "");
+
+        if (!net) {
+            continue;
+        }
+        snprintf(tag, sizeof tag, "%s:if:%s", base, slc_ns_str(iface, "name"));
+        snprintf(name, sizeof name, "%s-%s-%s-%s", pl->ns_name,
+                 slc_ns_str(vnfr, "member-vnf-index-ref"),
+                 slc_ns_str(vdur, "vdu-id-ref"), slc_ns_str(iface, "name"));
+        add_step(pl, "create", "port", slc_ns_str(vnfr, "vim-account-id"),
+                 tag, name,
+                 json_pack("{so ss ss ss* ss* s{sO sO sO}}", "network",
+                           json_is_integer(net)
+                               ? json_pack("{sO}", "step", net)
+                               : json_incref((json_t *)net),
+                           "vnic_type", "baremetal", "ifname",
+                           slc_ns_str(iface, "name"), "ip",
+                           slc_ns_str(iface, "ip-address"), "mac",
+                           slc_ns_str(iface, "mac-address"), "device", "host",
+                           json_object_get(iface, "compute_node"), "pdu",
+                           json_object_get(vdur, "pdu-id"), "fabric_port",
+                           json_object_get(iface, "switch_port")),
+                 json_is_integer(net) ? json_pack("[O]", net) : NULL,
+                 json_pack("{ss ss sI}", "what", "interface", "vdur",
+                           slc_ns_str(vdur, "_id"), "index", (json_int_t)i));
+    }
+}
+
 /* The steps creating one VDU instance (its ports, then its compute) on
  * networks given by 'nets' (VL id -> step index or VIM id). */
 static void
@@ -73,6 +120,12 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
     snprintf(base, sizeof base, "nsr:%s:vnf:%s:vdu:%s:%" JSON_INTEGER_FORMAT,
              pl->nsr_id, member, slc_ns_str(vdur, "vdu-id-ref"),
              json_integer_value(json_object_get(vdur, "count-index")));
+    if (slc_ns_str(vdur, "pdu-type")) {
+        plan_pdu(pl, vnfr, vdur, base, ns_nets, vnf_nets);
+        json_decref(ports);
+        json_decref(deps);
+        return;
+    }
     json_array_foreach(json_object_get(vdur, "interfaces"), i, iface)
     {
         const json_t *net =
@@ -374,6 +427,14 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
         if (rc || !vdu) {
             continue;
         }
+        if (slc_ns_str(vdu, "pdu-type")) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "scale: vdu '%s' of vnf '%s' is a physical "
+                               "device (pdu-type '%s'): it cannot scale",
+                               slc_ns_str(vdu, "id"), member,
+                               slc_ns_str(vdu, "pdu-type"));
+            continue;
+        }
         for (json_int_t k = 0; k < (n > 0 ? n : 1); k++) {
             const json_t *v, *last = NULL;
             json_int_t top = -1;
@@ -636,6 +697,9 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
     rc = rc ? rc : slc_ns_load_vnfrs(st, nsr->id, &vnfrs, err);
     if (!rc && !strcmp(type, "instantiate")) {
         rc = check_instantiate(nsr->doc, vnfrs, params, err);
+        rc = rc ? rc
+                : slc_pdu_bind(st, slc_ns_str(nsr->doc, "datacenter"),
+                               nsr->id, vnfrs, err);
     }
     if (!rc && slc_uuid4(op_id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
@@ -823,6 +887,9 @@ apply_created(json_t *nsr, json_t *vnfrs, const json_t *s)
         if (json_is_true(json_object_get(iface, "mgmt-vnf"))) {
             json_object_set(vnfr, "ip-address",
                             json_object_get(iface, "ip-address"));
+        }
+        if (slc_ns_str(vdur, "pdu-id")) {
+            json_object_set_new(vdur, "status", json_string("ACTIVE"));
         }
     }
 }
@@ -1059,6 +1126,10 @@ finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
     if (!strcmp(type, "instantiate")) {
         bool left = json_array_size(resources) > 0;
 
+        if (!ok && !left) {
+            rc = slc_pdu_release(st, nsr->id, vnfrs, err);
+        }
+
         json_object_set_new(nsr->doc, "nsState",
                             json_string(ok     ? "READY"
                                         : left ? "BROKEN"
@@ -1080,6 +1151,7 @@ finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
         json_object_set_new(nsr->doc, "config-status",
                             json_string(ok ? "terminated" : "failed"));
         if (ok) {
+            rc = slc_pdu_release(st, nsr->id, vnfrs, err);
             json_object_set_new(nadmin, "nsState",
                                 json_string("NOT_INSTANTIATED"));
             set_vnfrs_state(vnfrs, "NOT_INSTANTIATED");
@@ -1097,7 +1169,7 @@ finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
     json_object_set_new(nsr->doc, "currentOperationID", json_null());
     json_object_set_new(nadmin, "nslcmop", json_null());
     json_object_set_new(nadmin, "modified", json_real(now));
-    return store_outcome(st, nsr, vnfrs, remove, err);
+    return rc ? rc : store_outcome(st, nsr, vnfrs, remove, err);
 }
 
 int

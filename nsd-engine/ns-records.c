@@ -8,6 +8,8 @@
 
 #include "ns-lcm-internal.h"
 #include "ns-lcm.h"
+#include "pdu.h"
+#include "placement.h"
 #include "slc-id.h"
 #include "slc-log.h"
 
@@ -234,13 +236,15 @@ slc_ns_make_vdur(const json_t *cp_vl, const json_t *vnfd, const json_t *vdu,
             json_array_append_new(ifaces, iface);
         }
     }
-    return json_pack("{ss ss ss ss sI sn sn sn ss ss so}", "_id", id, "id", id,
-                     "vdu-id-ref", slc_ns_str(vdu, "id"), "vdu-name",
+    return json_pack("{ss ss ss ss sI sn sn sn ss? ss? ss* so}", "_id", id,
+                     "id", id, "vdu-id-ref", slc_ns_str(vdu, "id"),
+                     "vdu-name",
                      slc_ns_str(vdu, "name") ? slc_ns_str(vdu, "name")
                                              : slc_ns_str(vdu, "id"),
                      "count-index", count_index, "ip-address", "status",
                      "vim-id", "ns-flavor-id", flavor_id, "ns-image-id",
-                     image_id, "interfaces", ifaces);
+                     image_id, "pdu-type", slc_ns_str(vdu, "pdu-type"),
+                     "interfaces", ifaces);
 }
 
 static int
@@ -299,6 +303,14 @@ build_vnfr(struct build *b, const json_t *profile, const char *nsr_id,
                                         "id", slc_ns_str(x, "sw-image-desc"));
         char image_id[24];
 
+        if (slc_ns_str(x, "pdu-type")) {
+            /* a physical device: no flavor, no image, one instance */
+            json_decref(flavor);
+            json_array_append_new(vdurs, slc_ns_make_vdur(b->cp_vl, vnfd, x,
+                                                          member, 0, NULL,
+                                                          NULL));
+            continue;
+        }
         snprintf(image_id, sizeof image_id, "%zu", json_array_size(images));
         json_array_append_new(
             images, json_pack("{ss ss ss*}", "id", image_id, "image",
@@ -334,13 +346,101 @@ build_vnfr(struct build *b, const json_t *profile, const char *nsr_id,
     return 0;
 }
 
-/* Fills the NSR's VLs and the CP -> VL map from the vnf-profiles. */
+static const char *const profile_lists[] = {"vnf-profile", "pnf-profile",
+                                            NULL};
+
+static void connect_profiles(struct build *b, const json_t *df, json_t *vlds,
+                             const json_t *profiles);
+
+/* The VNF record of a PNF (pnf-profile 'profile'): OSM has no PNF
+ * records, so a PNF is shown as OSM shows a PNF made of a VNFD with a
+ * pdu-type VDU: one VDU record whose pdu-type is the PNFD id and whose
+ * interfaces are the PNFD's external CPs.  Binding it to a PDU of that
+ * type happens at instantiation (pdu.h). */
+static int
+build_pnfr(struct build *b, const json_t *profile, const char *nsr_id,
+           const char *vim, const char *project, double now)
+{
+    const char *member = slc_ns_str(profile, "id");
+    struct slc_record pnfd_rec;
+    json_t *cps, *ifaces, *vdur, *vnfr;
+    const json_t *x;
+    char id[SLC_UUID_STR_SIZE], vdur_id[SLC_UUID_STR_SIZE], key[512];
+    size_t i;
+    int rc = slc_store_find(b->st, "pnfds", slc_ns_str(profile, "pnfd-id"),
+                            &pnfd_rec, b->err);
+
+    if (rc) {
+        return rc == SLC_ENOTFOUND
+                   ? slc_error_set(b->err, SLC_ECONFLICT,
+                                   "pnfd '%s' (pnf-profile '%s') is not "
+                                   "onboarded",
+                                   slc_ns_str(profile, "pnfd-id"), member)
+                   : rc;
+    }
+    if (slc_uuid4(id) || slc_uuid4(vdur_id)) {
+        slc_record_clear(&pnfd_rec);
+        return slc_error_set(b->err, SLC_EIO, "no random source");
+    }
+    cps = json_array();
+    ifaces = json_array();
+    json_array_foreach(json_object_get(pnfd_rec.doc, "ext-cpd"), i, x)
+    {
+        const char *vl;
+
+        snprintf(key, sizeof key, "%s/%s", member, slc_ns_str(x, "id"));
+        vl = json_string_value(json_object_get(b->cp_vl, key));
+        json_array_append_new(
+            cps, json_pack("{ss ss ss ss}", "name", slc_ns_str(x, "id"), "id",
+                           slc_ns_str(x, "id"), "connection-point-id",
+                           slc_ns_str(x, "id"), "connection-point-vdu-id",
+                           pnfd_rec.name));
+        json_array_append_new(
+            ifaces, json_pack("{ss sI sn sn ss ss*}", "name",
+                              slc_ns_str(x, "id"), "position", (json_int_t)i,
+                              "mac-address",
+                              "ip-address", "external-connection-point-ref",
+                              slc_ns_str(x, "id"), "ns-vld-id", vl));
+    }
+    vdur = json_pack("{ss ss ss ss si sn sn sn ss so}", "_id", vdur_id, "id",
+                     vdur_id, "vdu-id-ref", pnfd_rec.name, "vdu-name",
+                     slc_ns_str(pnfd_rec.doc, "name") ?: pnfd_rec.name,
+                     "count-index", 0, "ip-address", "status", "vim-id",
+                     "pdu-type", pnfd_rec.name, "interfaces", ifaces);
+    vnfr = json_pack(
+        "{ss ss ss ss ss sn ss ss sn so s[] s[o] sf s{ss s[s] s[s] s[]}}",
+        "_id", id, "id", id, "nsr-id-ref", nsr_id, "member-vnf-index-ref",
+        member, "vnfd-ref", pnfd_rec.name, "vnfd-id", "pnfd-id", pnfd_rec.id,
+        "vim-account-id", vim, "ip-address", "connection-point", cps, "vld",
+        "vdur", vdur, "created-time", now, "_admin", "nsState",
+        "NOT_INSTANTIATED", "projects_read", project, "projects_write",
+        project, "scaling-group");
+    json_array_append_new(b->vnfrs, vnfr);
+    json_array_append_new(json_object_get(b->nsr, "constituent-vnfr-ref"),
+                          json_string(id));
+    json_array_foreach(b->links, i, x)
+    {
+        if (!strcmp(json_string_value(json_array_get(x, 0)), "pnfds") &&
+            !strcmp(json_string_value(json_array_get(x, 1)), pnfd_rec.name)) {
+            break;
+        }
+    }
+    if (i == json_array_size(b->links)) {
+        json_array_append_new(b->links,
+                              json_pack("[ss]", "pnfds", pnfd_rec.name));
+    }
+    slc_record_clear(&pnfd_rec);
+    return 0;
+}
+
+/* Fills the NSR's VLs and the CP -> VL map from the vnf- and
+ * pnf-profiles. */
 static void
 map_connectivity(struct build *b, const json_t *nsd, const json_t *df)
 {
     json_t *vlds = json_object_get(b->nsr, "vld");
-    const json_t *vl, *p;
-    size_t i, j, k;
+    const json_t *vl;
+    size_t i;
 
     json_array_foreach(json_object_get(nsd, "virtual-link-desc"), i, vl)
     {
@@ -374,7 +474,21 @@ map_connectivity(struct build *b, const json_t *nsd, const json_t *df)
         json_object_set_new(copy, "status", json_null());
         json_array_append_new(vlds, copy);
     }
-    json_array_foreach(json_object_get(df, "vnf-profile"), i, p)
+    for (const char *const *list = profile_lists; *list; list++) {
+        connect_profiles(b, df, vlds, json_object_get(df, *list));
+    }
+}
+
+/* Adds the connection points of the vnf- or pnf-profiles 'profiles' to the
+ * NSR's VLs and to the CP -> VL map. */
+static void
+connect_profiles(struct build *b, const json_t *df, json_t *vlds,
+                 const json_t *profiles)
+{
+    const json_t *p;
+    size_t i, j, k;
+
+    json_array_foreach(profiles, i, p)
     {
         const json_t *vlc;
 
@@ -401,7 +515,9 @@ map_connectivity(struct build *b, const json_t *nsd, const json_t *df)
                     json_pack("{ss ss ss ss*}", "member-vnf-index-ref",
                               slc_ns_str(p, "id"), "vnfd-connection-point-ref",
                               slc_ns_str(cc, "constituent-cpd-id"),
-                              "vnfd-id-ref", slc_ns_str(p, "vnfd-id"),
+                              "vnfd-id-ref",
+                              slc_ns_str(p, "vnfd-id")
+                                  ?: slc_ns_str(p, "pnfd-id"),
                               "ip-address", slc_ns_str(cc, "ip-address")));
                 snprintf(key, sizeof key, "%s/%s", slc_ns_str(p, "id"),
                          slc_ns_str(cc, "constituent-cpd-id"));
@@ -562,6 +678,10 @@ slc_ns_create(struct slc_store *st, const json_t *req, const char *project,
     {
         rc = rc ? rc : build_vnfr(&b, p, nsr_id, vim_rec.id, project, now);
     }
+    json_array_foreach(json_object_get(df, "pnf-profile"), i, p)
+    {
+        rc = rc ? rc : build_pnfr(&b, p, nsr_id, vim_rec.id, project, now);
+    }
     {
         const json_t *fg;
         size_t k;
@@ -646,6 +766,11 @@ slc_ns_delete(struct slc_store *st, const char *nsr_id, bool force,
                                nsr.name);
         }
     }
+    /* a FORCE delete gives back what the NS held */
+    rc = rc ? rc : slc_pdu_release(st, nsr.id, NULL, err);
+    rc = rc ? rc
+            : slc_place_release(st, slc_ns_str(nsr.doc, "datacenter"), nsr.id,
+                                NULL, NULL, err);
     rc = rc ? rc : slc_store_list(st, "vnfrs", nsr.id, collect_ids, ids, err);
     json_array_foreach(ids, i, id)
     {

@@ -826,6 +826,8 @@ static const struct slc_body_field pdu_interface_fields[] = {
     {"mac-address", SLC_BT_STR, false},
     {"vim-network-name", SLC_BT_STR, false},
     {"vim-network-id", SLC_BT_STR, false},
+    /* ours: the fabric switch port (OpenFlow port number) it is wired to */
+    {"switch-port", SLC_BT_INT, false},
     {NULL},
 };
 
@@ -881,6 +883,16 @@ check_pdu_interface(struct slc_call *c, const char *pdu, size_t k,
         return slc_rest_fail(c, 422, SLC_EINVALID,
                              "%s: type '%s' must be overlay or underlay",
                              what, type);
+    }
+    if (json_object_get(iface, "switch-port") &&
+        (json_integer_value(json_object_get(iface, "switch-port")) < 1 ||
+         json_integer_value(json_object_get(iface, "switch-port")) > 65279)) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "%s: switch-port %" JSON_INTEGER_FORMAT
+                             " is not an OpenFlow port number (1-65279)",
+                             what,
+                             json_integer_value(
+                                 json_object_get(iface, "switch-port")));
     }
     if (mac && !is_mac(mac)) {
         return slc_rest_fail(c, 422, SLC_EINVALID,

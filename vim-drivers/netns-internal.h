@@ -23,6 +23,7 @@ struct netns {
     char *helper;                 /* the role helper program */
     char *br_int, *br_fabric;
     json_t *images;               /* the account's image catalogue */
+    json_t *cables;               /* fabric port -> link of a PDU */
     uint32_t pool_base;           /* subnets for networks without one */
     unsigned pool_prefix;
     unsigned start_check_ms;      /* a process alive after this started */

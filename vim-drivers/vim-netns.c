@@ -34,9 +34,11 @@
  * or "" (nothing runs), or a name of the account's image catalogue
  * ("images: {name: shell command}"); any other name fails, as a VIM
  * without that image would. */
+#include <ctype.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
@@ -110,6 +112,7 @@ netns_check_config(const json_t *config, struct slc_error *err)
     const json_t *pool = json_object_get(config, "subnet_pool");
     const json_t *dir = json_object_get(config, "netns_dir");
     const json_t *check = json_object_get(config, "start_check_ms");
+    const json_t *cables = json_object_get(config, "cables");
     const char *k;
     const json_t *v;
     uint32_t base;
@@ -151,6 +154,30 @@ netns_check_config(const json_t *config, struct slc_error *err)
         return slc_error_set(err, SLC_EINVALID,
                              "config.start_check_ms: expected milliseconds "
                              "from 0 to 10000");
+    }
+    if (cables && !json_is_object(cables)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "config.cables: expected a mapping of fabric "
+                             "switch port to link name");
+    }
+    json_object_foreach((json_t *)cables, k, v)
+    {
+        char *end;
+        long port = strtol(k, &end, 10);
+
+        if (*end || port < 1 || port > 65279) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "config.cables: '%s' is not a switch port "
+                                 "number (1-65279)",
+                                 k);
+        }
+        if (!json_is_string(v) || !*json_string_value(v) ||
+            strlen(json_string_value(v)) >= IFNAMSIZ) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "config.cables.%s: expected a link name of "
+                                 "1 to %d characters",
+                                 k, IFNAMSIZ - 1);
+        }
     }
     if (dir && (!json_is_string(dir) || json_string_value(dir)[0] != '/')) {
         return slc_error_set(err, SLC_EINVALID,
@@ -335,6 +362,13 @@ add_port_ops(struct netns *n, const char *bridge, const char *name,
 
     snprintf(iname, sizeof iname, "i_%s", name);
     snprintf(pname, sizeof pname, "p_%s", name);
+    /* a uuid-name is an identifier: [a-zA-Z_][a-zA-Z0-9_]* (RFC 7047) */
+    for (char *c = iname; *c; c++) {
+        *c = isalnum((unsigned char)*c) ? *c : '_';
+    }
+    for (char *c = pname; *c; c++) {
+        *c = isalnum((unsigned char)*c) ? *c : '_';
+    }
     port = json_pack("{ss s[ss]}", "name", name, "interfaces", "named-uuid",
                      iname);
     if (ofport > 0) {
@@ -630,6 +664,7 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
     n->br_int = strdup("br-int");
     n->br_fabric = strdup("br-fabric");
     n->images = json_deep_copy(json_object_get(p->config, "images")) ?: json_object();
+    n->cables = json_deep_copy(json_object_get(p->config, "cables")) ?: json_object();
     n->res = json_pack("{s{} s{} s{}}", "networks", "ports", "computes");
     n->by_tag = json_object();
     netns_parse_cidr(pool, &n->pool_base, &n->pool_prefix);
@@ -639,7 +674,7 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
                   json_object_get(p->config, "start_check_ms"))
             : DEFAULT_START_CHECK_MS;
     if (!rc && (!n->dir || !n->netns_dir || !n->br_int || !n->br_fabric ||
-                !n->images || !n->res || !n->by_tag)) {
+                !n->images || !n->cables || !n->res || !n->by_tag)) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     if (!rc && mkdir(n->dir, 0700) && errno != EEXIST) {
@@ -716,6 +751,7 @@ netns_close(struct slc_vim *vim)
     free(n->br_int);
     free(n->br_fabric);
     json_decref(n->images);
+    json_decref(n->cables);
     json_decref(n->res);
     json_decref(n->by_tag);
     slc_vim_base_fini(&n->up);
@@ -918,6 +954,23 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
 
 /* ---- ports ---- */
 
+/* Deletes the host end 'name' of a port, unless it is a cable: the link
+ * of a PDU belongs to the device, not to slicer. */
+static void
+drop_host_link(struct netns *n, const char *name)
+{
+    const char *port;
+    json_t *link;
+
+    json_object_foreach(n->cables, port, link)
+    {
+        if (!strcmp(json_string_value(link), name ? name : "")) {
+            return;
+        }
+    }
+    slc_link_del(-1, name, &(struct slc_error){0});
+}
+
 static bool
 ip_used(struct netns *n, const char *net_id, const json_t *net,
         const char *ip)
@@ -985,7 +1038,7 @@ choose_ip(struct netns *n, const char *net_id, const json_t *net,
 static json_t *
 port_info(const json_t *p)
 {
-    json_t *info = json_pack("{sO sO sO sO sO}", "mac_address",
+    json_t *info = json_pack("{sO* sO* sO sO sO}", "mac_address",
                              json_object_get(p, "mac"), "ip_address",
                              json_object_get(p, "ip"), "vlan",
                              json_object_get(p, "vlan"), "bridge",
@@ -1014,7 +1067,7 @@ on_port_plugged(void *arg, int rc, const json_t *result, const char *msg)
 
     if (rc || !p) {
         if (p) {
-            slc_link_del(-1, netns_str(p, "host_if"), &err);
+            drop_host_link(n, netns_str(p, "host_if"));
             netns_forget(n, SLC_VIM_PORT, d->vim_id);
             netns_save(n, &err);
         }
@@ -1028,6 +1081,88 @@ on_port_plugged(void *arg, int rc, const json_t *result, const char *msg)
         netns_reply(n, d->token, 0, NULL, d->vim_id, port_info(p), &err);
     }
     free(d);
+}
+
+/* A PDU's interface: the cable that the account's config.cables says is
+ * wired to the fabric switch port its PDU declares, plugged into
+ * br-fabric at that port and not connected any further (like an SR-IOV
+ * port: only SDN assist can connect it).  The link is the device's: it
+ * is unplugged, never deleted. */
+static int
+create_cable_port(struct netns *n, uint64_t token,
+                  const struct slc_vim_port_spec *spec, struct slc_error *err)
+{
+    json_int_t port = json_integer_value(json_object_get(spec->device,
+                                                         "fabric_port"));
+    const char *pdu = netns_str(spec->device, "host") ?: "?";
+    const char *ifname = spec->ifname ? spec->ifname : "?";
+    char key[24], vim_id[32], hex[9], msg[512];
+    const char *link, *id;
+    struct port_done *d;
+    json_t *p;
+    int rc;
+
+    snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, port);
+    link = netns_str(n->cables, key);
+    if (port < 1) {
+        snprintf(msg, sizeof msg,
+                 "port '%s': pdu '%s' interface '%s' has no switch-port, so "
+                 "its cable cannot be found",
+                 spec->name, pdu, ifname);
+    } else if (!link) {
+        snprintf(msg, sizeof msg,
+                 "port '%s': pdu '%s' interface '%s' is wired to fabric "
+                 "port %s, but config.cables has no cable there",
+                 spec->name, pdu, ifname, key);
+    } else if (!slc_link_exists(-1, link)) {
+        snprintf(msg, sizeof msg,
+                 "port '%s': pdu '%s' interface '%s': cable '%s' (fabric "
+                 "port %s) does not exist",
+                 spec->name, pdu, ifname, link, key);
+    } else {
+        msg[0] = '\0';
+    }
+    json_object_foreach(netns_table(n, SLC_VIM_PORT), id, p)
+    {
+        if (!msg[0] && !strcmp(netns_str(p, "host_if") ?: "", link)) {
+            snprintf(msg, sizeof msg,
+                     "port '%s': fabric port %s (cable '%s') is in use by "
+                     "port '%s'",
+                     spec->name, key, link, netns_str(p, "name"));
+        }
+    }
+    if (msg[0]) {
+        return netns_reply(n, token, SLC_EINVALID, msg, NULL, NULL, err);
+    }
+    if ((rc = netns_new_id("port-", vim_id, sizeof vim_id, hex, err))) {
+        return rc;
+    }
+    p = json_pack("{ss ss ss ss* ss* ss ss ss ss si ss sO}", "tag", spec->tag,
+                  "name", spec->name, "network", spec->network_id, "ip",
+                  spec->ip, "mac", spec->mac, "host_if", link, "ifname",
+                  ifname, "vnic", "baremetal", "bridge", n->br_fabric,
+                  "vlan", 0, "state", "BUILD", "device", spec->device);
+    json_object_set_new(netns_table(n, SLC_VIM_PORT), vim_id, p);
+    netns_index_tag(n, SLC_VIM_PORT, spec->tag, vim_id);
+    rc = netns_save(n, err);
+    d = rc ? NULL : calloc(1, sizeof *d);
+    if (d) {
+        *d = (struct port_done){.n = n, .token = token};
+        snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
+        rc = batch_transact(n,
+                            add_port_ops(n, n->br_fabric, link, "", 0, port,
+                                         SLC_VIM_PORT, spec->tag, vim_id),
+                            on_port_plugged, d, err);
+        if (!rc) {
+            return 0;
+        }
+        free(d);
+    } else if (!rc) {
+        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    netns_forget(n, SLC_VIM_PORT, vim_id);
+    netns_save(n, &(struct slc_error){0});
+    return rc;
 }
 
 static int
@@ -1051,6 +1186,9 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
     if (!net) {
         return netns_reply(n, token, SLC_ENOTFOUND, "port: network not found",
                      NULL, NULL, err);
+    }
+    if (spec->vnic_type == SLC_VNIC_BAREMETAL) {
+        return create_cable_port(n, token, spec, err);
     }
     vlan = (unsigned)json_integer_value(json_object_get(net, "vlan"));
     if (spec->vnic_type != SLC_VNIC_NORMAL) {
@@ -1158,7 +1296,7 @@ on_unplugged(void *arg, int rc, const json_t *result, const char *msg)
         return;
     }
     if (r && d->kind == SLC_VIM_PORT) {
-        slc_link_del(-1, netns_str(r, "host_if"), &err);
+        drop_host_link(n, netns_str(r, "host_if"));
     }
     netns_forget(n, d->kind, d->vim_id);
     netns_save(n, &err);
@@ -1203,7 +1341,7 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
         /* nothing on the switch: a plain network, or a port whose plug
          * never completed */
         if (kind == SLC_VIM_PORT) {
-            slc_link_del(-1, netns_str(r, "host_if"), &(struct slc_error){0});
+            drop_host_link(n, netns_str(r, "host_if"));
         }
         netns_forget(n, kind, vim_id);
         netns_save(n, err);
@@ -1317,7 +1455,7 @@ remove_now(struct netns *n, enum slc_vim_kind kind, const char *id)
             SLC_WARN("vim '%s': %s", n->up.name, err.msg);
         }
         if (kind == SLC_VIM_PORT) {
-            slc_link_del(-1, netns_str(r, "host_if"), &err);
+            drop_host_link(n, netns_str(r, "host_if"));
         }
     }
     netns_forget(n, kind, id);
@@ -1360,7 +1498,7 @@ remove_stray_ports(struct netns *n)
                                     unplug_ops(json_object_get(row, "_uuid")),
                                     false, OVSDB_TIMEOUT, NULL, &err);
             if (!strcmp(kind, "port")) {
-                slc_link_del(-1, netns_str(row, "name"), &err);
+                drop_host_link(n, netns_str(row, "name"));
             }
         }
         json_decref(ids);

@@ -454,13 +454,24 @@ next_ip(json_t *net)
     return json_string(ip);
 }
 
+/* Whether port record 'r' holds a VF (SR-IOV) or a NIC (passthrough). */
+static bool
+uses_vf(const json_t *r)
+{
+    const char *vnic = json_string_value(json_object_get(r, "vnic_type"));
+
+    return vnic && (!strcmp(vnic, "direct") ||
+                    !strcmp(vnic, "direct-physical"));
+}
+
 static int
 sim_create_port(struct slc_vim *vim, uint64_t token,
                 const struct slc_vim_port_spec *spec, struct slc_error *err)
 {
     struct sim *s = sim_of(vim);
     json_t *net = json_object_get(s->res, spec->network_id);
-    bool vf = spec->vnic_type != SLC_VNIC_NORMAL;
+    bool vf = spec->vnic_type == SLC_VNIC_DIRECT ||
+              spec->vnic_type == SLC_VNIC_DIRECT_PHYSICAL;
     char id[64], mac[18], msg[256];
     json_t *r, *ip;
 
@@ -579,8 +590,7 @@ remove_resource(struct sim *s, const char *id, json_t *r)
         json_t *net = json_object_get(
             s->res, json_string_value(json_object_get(r, "network_id")));
 
-        if (strcmp(json_string_value(json_object_get(r, "vnic_type")),
-                   "normal")) {
+        if (uses_vf(r)) {
             s->used[CAP_VFS]--;
         }
         json_object_del(json_object_get(net, "ports"), id);
@@ -723,9 +733,7 @@ recount(struct sim *s)
 
             json_object_set_new(json_object_get(net, "ports"), id,
                                 json_true());
-            s->used[CAP_VFS] += strcmp(
-                json_string_value(json_object_get(r, "vnic_type")) ?: "normal",
-                "normal") != 0;
+            s->used[CAP_VFS] += uses_vf(r);
         } else if (!strcmp(kind, "compute")) {
             size_t i;
             json_t *port;

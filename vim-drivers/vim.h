@@ -47,7 +47,8 @@ int slc_vim_kind_from_name(const char *name);
 #define SLC_VNIC_TYPES(X)                                                    \
     X(NORMAL, "normal")                                                      \
     X(DIRECT, "direct")                                                      \
-    X(DIRECT_PHYSICAL, "direct-physical")
+    X(DIRECT_PHYSICAL, "direct-physical")                                    \
+    X(BAREMETAL, "baremetal")
 
 enum slc_vnic_type {
 #define SLC_VNIC_ENUM(name, text) SLC_VNIC_##name,
@@ -80,7 +81,8 @@ struct slc_vim_port_spec {
     const char *host;         /* host the port's VM is placed on, may be NULL */
     const char *ifname;       /* interface name inside the VM, may be NULL */
     /* SR-IOV / passthrough: the VF or NIC placement chose (borrowed;
-     * {host, numa, nic, pci, vlan, fabric_port}), else NULL */
+     * {host, numa, nic, pci, vlan, fabric_port}); baremetal (an interface
+     * of a PDU): {host (the PDU's name), pdu, fabric_port}; else NULL */
     const json_t *device;
 };
 

@@ -7,7 +7,8 @@
 # multi-VDU VNFs and scaling, EPA placement (fits, second NUMA node, a
 # precise refusal, released after terminate), SR-IOV and passthrough
 # interfaces on the fabric bridge at their switch port and not connected,
-# a failure mid-instantiate rolled back, kill -9 of slicerd with leaks
+# a PNF bound to a PDU (a namespace cabled to the fabric), a failure
+# mid-instantiate rolled back, kill -9 of slicerd with leaks
 # removed and a vanished namespace reported as degraded, and nothing left.
 #
 # It must run as root in network, mount and pid namespaces of its own
@@ -161,7 +162,7 @@ check "bad start check: 422 naming it" grep -q start_check_ms "$tmp/body"
 jreq POST /admin/v1/vim_accounts '{"name":"bad","vim_type":"netns","vim_url":"netns://","config":{"hosts":"/nonexistent/hosts.yaml"}}'
 check "missing inventory: 422" eq "$code" 422
 check "422 names the inventory" grep -q "nonexistent/hosts.yaml" "$tmp/body"
-jreq POST /admin/v1/vim_accounts "{\"name\":\"local\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"ovs\":\"managed\",\"hosts\":\"$tmp/hosts.yaml\",\"images\":{\"broken\":\"exec /nonexistent/program\"},\"start_check_ms\":500}}"
+jreq POST /admin/v1/vim_accounts "{\"name\":\"local\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"ovs\":\"managed\",\"hosts\":\"$tmp/hosts.yaml\",\"images\":{\"broken\":\"exec /nonexistent/program\"},\"start_check_ms\":500,\"cables\":{\"11\":\"ru1-fh\",\"12\":\"ru1-mgmt\"}}}"
 check "netns account: 201" eq "$code" 201
 vim=$(field .id)
 ovsdir=$tmp/state/netns-$vim/ovs
@@ -386,6 +387,89 @@ check "the error says why" grep -q "cannot start '/bin/sh'\|exited\|nonexistent"
 check "nothing left after the rollback: namespaces" eq "$(n_netns)" 0
 check "nothing left after the rollback: ports" eq "$(vsctl list-ports br-int)" int-to-fabric
 req DELETE "/nslcm/v1/ns_instances/$ns"
+
+# --- PNF: a radio unit, a namespace of its own cabled to br-fabric, bound
+# to a registered PDU; wired at its switch ports, connected only when a
+# flow (SDN assist's job) says so
+ip netns add pdu-ru1
+ip link add ru1-fh type veth peer name ru-fronthaul netns pdu-ru1
+ip link add ru1-mgmt type veth peer name ru-mgmt netns pdu-ru1
+ip link set ru1-fh up
+ip link set ru1-mgmt up
+ip -n pdu-ru1 link set ru-fronthaul up
+ip -n pdu-ru1 link set ru-mgmt up
+ip -n pdu-ru1 addr add 10.30.0.50/24 dev ru-fronthaul
+ru_mac=$(ip -n pdu-ru1 -br link show ru-fronthaul | awk '{print $3}')
+onboard vnfd "$tpl/vnfd/gnb_vnfd.yaml"
+onboard vnfd "$tpl/pnfd/radio_unit_pnfd.yaml"
+onboard nsd "$tpl/nsd/ran_with_ru_nsd.yaml"
+check "RAN site NSD with a PNF onboarded" eq "$code" 201
+ru_pdu="{\"name\":\"ru-1\",\"type\":\"slicer-radio-unit\",\"vim_accounts\":[\"local\"],\"interfaces\":[{\"name\":\"ru-fronthaul\",\"mgmt\":false,\"ip-address\":\"10.30.0.50\",\"mac-address\":\"$ru_mac\",\"switch-port\":11},{\"name\":\"ru-mgmt\",\"mgmt\":true,\"ip-address\":\"10.99.0.51\",\"switch-port\":12}]}"
+jreq POST /pdu/v1/pdu_descriptors '{"name":"ru-x","type":"t","interfaces":[{"name":"a","mgmt":true,"ip-address":"10.0.0.1","switch-port":0}]}'
+check "a PDU with switch port 0: 422 naming it" grep -q "switch-port 0" "$tmp/body"
+jreq POST /pdu/v1/pdu_descriptors "$ru_pdu"
+check "radio unit registered as a PDU" eq "$code" 201
+ru=$(field .id)
+fh='{"vld":[{"name":"fronthaul","ip-profile":{"subnet-address":"10.30.0.0/24"}}]}'
+n0=$(n_netns)
+ns_up ran1 slicer-ran-site-ns "$vim" "$fh"
+check "NS with a PNF instantiated" eq "$state" COMPLETED
+ran1=$ns
+req GET "/pdu/v1/pdu_descriptors/$ru"
+check "the PDU is IN_USE by the NS" \
+    eq "$(field '._admin.usageState + " " + ._admin.usage.nsr_id')" "IN_USE $ran1"
+check "the PNF's VDU record is bound to the PDU" eq "$(vdur "$ran1" ru '."pdu-id"')" "$ru"
+check "... ACTIVE, with the PDU's addresses and switch ports" \
+    eq "$(vdur "$ran1" ru ' | [.status, (.interfaces[] | ."ip-address", ."mac-address", .switch_port, .compute_node)] | map(tostring) | join(" ")')" \
+    "ACTIVE 10.30.0.50 $ru_mac 11 ru-1 10.99.0.51 null 12 ru-1"
+check "only the gNB got a namespace" eq "$(n_netns)" $((n0 + 1))
+check "the cables are on br-fabric at switch ports 11 and 12" \
+    eq "$(vsctl get Interface ru1-fh ofport) $(vsctl get Interface ru1-mgmt ofport)" "11 12"
+gnb=$(netns_of "$ran1" gnb)
+check "the gNB's fronthaul address is in the subnet asked for" \
+    eq "$(ip -n "$gnb" -br addr show n3 | awk '{print $3}')" 10.30.0.2/24
+check "the radio unit is not connected: br-fabric has no flows" \
+    no_ping "$gnb" 10.30.0.50
+# play SDN assist: the VL's segment on the trunk <-> the cable's port
+fh_port=$(vdur "$ran1" gnb '.interfaces[] | select(.name == "n3") | ."vim-interface-id"')
+fh_vlan=$(vsctl --bare --columns=tag find Port "external_ids:slicer-id=$fh_port")
+trunk=$(vsctl get Interface fabric-to-int ofport)
+OVS_RUNDIR=$ovsdir ovs-ofctl add-flow br-fabric "in_port=11,actions=mod_vlan_vid:$fh_vlan,output:$trunk"
+OVS_RUNDIR=$ovsdir ovs-ofctl add-flow br-fabric "in_port=$trunk,dl_vlan=$fh_vlan,actions=strip_vlan,output:11"
+check "with two flows on its switch port the radio unit answers the gNB" \
+    pings "$gnb" 10.30.0.50
+OVS_RUNDIR=$ovsdir ovs-ofctl del-flows br-fabric
+req DELETE "/pdu/v1/pdu_descriptors/$ru"
+check "a PDU in use cannot be deleted: 409" eq "$code" 409
+jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"ran2\",\"nsdId\":\"slicer-ran-site-ns\",\"vimAccountId\":\"$vim\"}"
+ran2=$(field .id)
+jreq POST "/nslcm/v1/ns_instances/$ran2/instantiate" "$fh"
+check "a second NS finds no free radio unit: 409" eq "$code" 409
+check "... with OSM's message" grep -q "No PDU of type=slicer-radio-unit at vim_account=$vim found for member_vnf_index=ru" "$tmp/body"
+req GET "/nslcm/v1/ns_instances/$ran2"
+check "... and the NS stays NOT_INSTANTIATED" eq "$(field .nsState)" NOT_INSTANTIATED
+ns_down "$ran1"
+check "NS with a PNF terminated" eq "$state" COMPLETED
+req GET "/pdu/v1/pdu_descriptors/$ru"
+check "the PDU is free again" eq "$(field '._admin.usageState')" NOT_IN_USE
+check "its cables are unplugged from br-fabric" eq "$(vsctl list-ports br-fabric | grep -c ru1-)" 0
+check "... but not deleted: they are the device's" ip link show ru1-fh
+check "the radio unit keeps its address" ip -n pdu-ru1 -br addr show ru-fronthaul
+# a PDU wired where no cable is: the instantiation rolls back, PDU freed
+jreq PATCH "/pdu/v1/pdu_descriptors/$ru" '{"interfaces":[{"name":"ru-fronthaul","mgmt":false,"ip-address":"10.30.0.50","switch-port":13},{"name":"ru-mgmt","mgmt":true,"ip-address":"10.99.0.51","switch-port":12}]}'
+check "PDU rewired to switch port 13" eq "$code" 204
+jreq POST "/nslcm/v1/ns_instances/$ran2/instantiate" "$fh"
+wait_op "$(field .id)"
+check "a PDU whose switch port has no cable fails the NS" eq "$state" ROLLED_BACK
+check "... naming the port" grep -q "fabric port 13, but config.cables has no cable there" "$tmp/body"
+req GET "/pdu/v1/pdu_descriptors/$ru"
+check "... and the PDU is free again" eq "$(field '._admin.usageState')" NOT_IN_USE
+check "... and no namespace is left" eq "$(n_netns)" "$n0"
+check "... nor a cable on br-fabric" eq "$(vsctl list-ports br-fabric | grep -c ru1-)" 0
+req DELETE "/nslcm/v1/ns_instances/$ran2"
+req DELETE "/pdu/v1/pdu_descriptors/$ru"
+check "a free PDU can be deleted" eq "$code" 204
+ip netns del pdu-ru1
 
 # --- kill -9, leaks and vanished namespaces
 ns_up demo2 slicer-netns-demo-ns "$vim"
