@@ -324,6 +324,93 @@ req GET "/nslcm/v1/ns_instances/$ns2"
 check "autoremove deleted the ns" eq "$code" 404
 check "nothing left in the VIM" eq "$(resources "$vim")" 0
 
+# --- HNF: a VNF with a VDU that is a PDU; bound, then given back
+cat >"$tmp/hnf.yaml" <<'YAML'
+vnfd:
+  id: hnf-gw
+  product-name: hnf-gw
+  version: "1.0"
+  mgmt-cp: cp-mgmt-ext
+  sw-image-desc:
+    - {id: img, name: img, image: ubuntu}
+  vdu:
+    - id: cp
+      name: control plane
+      sw-image-desc: img
+      int-cpd:
+        - id: cp-mgmt
+          virtual-network-interface-requirement:
+            - {name: eth0, position: 1}
+    - id: asic
+      name: switch ASIC
+      pdu-type: switch-asic
+      int-cpd:
+        - id: asic-data
+          virtual-network-interface-requirement:
+            - {name: p0, position: 1}
+  ext-cpd:
+    - id: cp-mgmt-ext
+      int-cpd: {vdu-id: cp, cpd: cp-mgmt}
+    - id: asic-data-ext
+      int-cpd: {vdu-id: asic, cpd: asic-data}
+  df:
+    - id: default-df
+      vdu-profile:
+        - {id: cp, min-number-of-instances: 1}
+        - {id: asic, min-number-of-instances: 1}
+YAML
+cat >"$tmp/hnf_nsd.yaml" <<'YAML'
+nsd:
+  nsd:
+    - id: hnf-ns
+      name: hnf-ns
+      version: "1.0"
+      vnfd-id: [hnf-gw]
+      virtual-link-desc:
+        - {id: mgmt, mgmt-network: true}
+        - {id: data}
+      df:
+        - id: default-df
+          vnf-profile:
+            - id: gw
+              vnfd-id: hnf-gw
+              virtual-link-connectivity:
+                - virtual-link-profile-id: mgmt
+                  constituent-cpd-id:
+                    - {constituent-base-element-id: gw, constituent-cpd-id: cp-mgmt-ext}
+                - virtual-link-profile-id: data
+                  constituent-cpd-id:
+                    - {constituent-base-element-id: gw, constituent-cpd-id: asic-data-ext}
+YAML
+req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$tmp/hnf.yaml"
+req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$tmp/hnf_nsd.yaml"
+check "HNF NSD onboarded" eq "$code" 201
+jreq POST /pdu/v1/pdu_descriptors '{"name":"asic-1","type":"switch-asic","vim_accounts":["sim-a"],"interfaces":[{"name":"p0","mgmt":false,"ip-address":"10.9.0.9","mac-address":"02:00:00:00:09:09","switch-port":7}]}'
+asic=$(field .id)
+jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"hnf1\",\"nsdId\":\"hnf-ns\",\"vimAccountId\":\"$vim\"}"
+hnf=$(field .id)
+jreq POST "/nslcm/v1/ns_instances/$hnf/instantiate" '{}'
+wait_op "$(field .id)"
+check "HNF instantiated" eq "$state" COMPLETED
+req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$hnf"
+check "its VM VDU is a compute, its PDU VDU is bound to the PDU" \
+    eq "$(field '.[0].vdur | map(."vim-id" != null, ."pdu-id") | map(tostring) | join(" ")')" "true null false $asic"
+check "the PDU VDU has the PDU's address and switch port" \
+    eq "$(field '.[0].vdur[1] | [.status, .interfaces[0]."ip-address", .interfaces[0].switch_port, .interfaces[0].compute_node] | map(tostring) | join(" ")')" "ACTIVE 10.9.0.9 7 asic-1"
+check "... and no flavor or image" eq "$(field '.[0].vdur[1]."ns-flavor-id"')" null
+req GET "/pdu/v1/pdu_descriptors/$asic"
+check "the PDU is IN_USE" eq "$(field '._admin.usageState')" IN_USE
+req DELETE "/pdu/v1/pdu_descriptors/$asic"
+check "deleting a PDU in use: 409" eq "$code" 409
+jreq POST "/nslcm/v1/ns_instances/$hnf/scale" "{\"scaleType\":\"SCALE_VNF\",\"scaleVnfData\":{\"scaleVnfType\":\"SCALE_OUT\",\"scaleByStepData\":{\"scaling-group-descriptor\":\"none\",\"member-vnf-index\":\"gw\"}}}"
+check "scaling an aspect the VNFD lacks: 422" eq "$code" 422
+req DELETE "/nslcm/v1/ns_instances/$hnf?FORCE=true"
+check "FORCE delete of the instantiated HNF" eq "$code" 204
+req GET "/pdu/v1/pdu_descriptors/$asic"
+check "... gives the PDU back" eq "$(field '._admin.usageState')" NOT_IN_USE
+req DELETE "/pdu/v1/pdu_descriptors/$asic"
+check "... which can then be deleted" eq "$code" 204
+
 # --- failure injection: the 2nd compute fails; everything rolls back
 jreq POST /admin/v1/vim_accounts '{"name":"sim-fail","vim_type":"sim","vim_url":"u","config":{"sim":{"fail":[{"call":"create_compute","nth":2}]}}}'
 vimf=$(field .id)
