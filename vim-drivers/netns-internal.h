@@ -88,6 +88,29 @@ void netns_on_deliver(evutil_socket_t fd, short what, void *arg);
 int netns_reply(struct netns *n, uint64_t token, int rc, const char *msg,
                 const char *vim_id, json_t *info, struct slc_error *err);
 
+/* Operations adding port 'name' (Interface + Port) to 'bridge', as an
+ * access port of VLAN 'tag' (0: none) at OpenFlow port 'ofport' (0: any),
+ * marked with the account and 'slicer_tag' (NULL: unmarked). */
+json_t *netns_add_port_ops(struct netns *n, const char *bridge,
+                           const char *name, const char *type, unsigned tag,
+                           int64_t ofport, enum slc_vim_kind kind,
+                           const char *slicer_tag, const char *vim_id);
+/* Queues switch operations 'ops' (taken) for the transaction of this turn
+ * of the loop; 'cb' gets their outcome. */
+int netns_batch_transact(struct netns *n, json_t *ops,
+                         slc_ovsdb_reply_fn cb, void *arg,
+                         struct slc_error *err);
+/* Deletes the host end 'name' of a port, unless it is a cable: the link
+ * of a PDU belongs to the device, not to slicer. */
+void netns_drop_host_link(struct netns *n, const char *name);
+
+/* netns-port.c */
+/* What a port's result says of it (mac_address, ip_address, ...). */
+json_t *netns_port_info(const json_t *p);
+int netns_create_port(struct slc_vim *vim, uint64_t token,
+                      const struct slc_vim_port_spec *spec,
+                      struct slc_error *err);
+
 /* netns-compute.c */
 int netns_create_compute(struct slc_vim *vim, uint64_t token,
                          const struct slc_vim_compute_spec *spec,

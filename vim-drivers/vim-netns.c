@@ -350,8 +350,8 @@ ext_ids(struct netns *n, const char *kind, const char *tag,
 /* Operations adding port 'name' (Interface + Port) to 'bridge'; their
  * row names derive from 'name', so that several can share a
  * transaction. */
-static json_t *
-add_port_ops(struct netns *n, const char *bridge, const char *name,
+json_t *
+netns_add_port_ops(struct netns *n, const char *bridge, const char *name,
              const char *type, unsigned tag, int64_t ofport,
              enum slc_vim_kind kind, const char *slicer_tag,
              const char *vim_id)
@@ -481,8 +481,8 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 }
 
 /* Queues 'ops' (stolen) for the next batch; 'cb' gets their results. */
-static int
-batch_transact(struct netns *n, json_t *ops, slc_ovsdb_reply_fn cb,
+int
+netns_batch_transact(struct netns *n, json_t *ops, slc_ovsdb_reply_fn cb,
                void *arg, struct slc_error *err)
 {
     struct batch_item *it = calloc(1, sizeof *it), **tail = &n->queue;
@@ -931,9 +931,9 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
         } else {
             *d = (struct net_done){.n = n, .token = token};
             snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
-            rc = batch_transact(
+            rc = netns_batch_transact(
                 n,
-                add_port_ops(n, n->br_int, gw_port, "internal", vlan, 0,
+                netns_add_port_ops(n, n->br_int, gw_port, "internal", vlan, 0,
                              SLC_VIM_NETWORK, spec->tag, vim_id),
                 on_gateway_port, d, err);
             if (rc) {
@@ -952,12 +952,10 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
     return netns_reply(n, token, 0, NULL, vim_id, json_deep_copy(r), err);
 }
 
-/* ---- ports ---- */
-
 /* Deletes the host end 'name' of a port, unless it is a cable: the link
  * of a PDU belongs to the device, not to slicer. */
-static void
-drop_host_link(struct netns *n, const char *name)
+void
+netns_drop_host_link(struct netns *n, const char *name)
 {
     const char *port;
     json_t *link;
@@ -969,299 +967,6 @@ drop_host_link(struct netns *n, const char *name)
         }
     }
     slc_link_del(-1, name, &(struct slc_error){0});
-}
-
-static bool
-ip_used(struct netns *n, const char *net_id, const json_t *net,
-        const char *ip)
-{
-    const char *id;
-    json_t *p;
-
-    if (!strcmp(netns_str(net, "gateway") ?: "", ip)) {
-        return true;
-    }
-    json_object_foreach(netns_table(n, SLC_VIM_PORT), id, p)
-    {
-        if (!strcmp(netns_str(p, "network") ?: "", net_id) &&
-            !strcmp(netns_str(p, "ip") ?: "", ip)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The port's address: the fixed one if it is free and in the subnet, else
- * the lowest free one. */
-static int
-choose_ip(struct netns *n, const char *net_id, const json_t *net,
-          const char *fixed, char ip[16], struct slc_error *err)
-{
-    uint32_t base = 0, last;
-    unsigned prefix = 24;
-
-    netns_parse_cidr(netns_str(net, "cidr"), &base, &prefix);
-    last = prefix >= 31 ? base + 1 : (base | (0xffffffffu >> prefix)) - 1;
-    if (fixed) {
-        struct in_addr a;
-        uint32_t h;
-
-        if (inet_pton(AF_INET, fixed, &a) != 1) {
-            return slc_error_set(err, SLC_EINVALID,
-                                 "ip address '%s' is not IPv4", fixed);
-        }
-        h = ntohl(a.s_addr);
-        if (h <= base || h > last) {
-            return slc_error_set(err, SLC_EINVALID,
-                                 "ip address '%s' is not a host address "
-                                 "of subnet %s",
-                                 fixed, netns_str(net, "cidr"));
-        }
-        if (ip_used(n, net_id, net, fixed)) {
-            return slc_error_set(err, SLC_ECONFLICT,
-                                 "ip address '%s' of subnet %s is in use",
-                                 fixed, netns_str(net, "cidr"));
-        }
-        snprintf(ip, 16, "%s", fixed);
-        return 0;
-    }
-    for (uint32_t h = base + 1; h <= last; h++) {
-        netns_ip_text(h, ip);
-        if (!ip_used(n, net_id, net, ip)) {
-            return 0;
-        }
-    }
-    return slc_error_set(err, SLC_EBUSY, "subnet %s has no free address",
-                         netns_str(net, "cidr"));
-}
-
-static json_t *
-port_info(const json_t *p)
-{
-    json_t *info = json_pack("{sO* sO* sO sO sO}", "mac_address",
-                             json_object_get(p, "mac"), "ip_address",
-                             json_object_get(p, "ip"), "vlan",
-                             json_object_get(p, "vlan"), "bridge",
-                             json_object_get(p, "bridge"), "switch_port",
-                             json_object_get(p, "host_if"));
-
-    if (json_object_get(p, "device")) {
-        json_object_update(info, json_object_get(p, "device"));
-    }
-    return info;
-}
-
-struct port_done {
-    struct netns *n;
-    uint64_t token;
-    char vim_id[32];
-};
-
-static void
-on_port_plugged(void *arg, int rc, const json_t *result, const char *msg)
-{
-    struct port_done *d = arg;
-    struct netns *n = d->n;
-    json_t *p = json_object_get(netns_table(n, SLC_VIM_PORT), d->vim_id);
-    struct slc_error err = {0};
-
-    if (rc || !p) {
-        if (p) {
-            drop_host_link(n, netns_str(p, "host_if"));
-            netns_forget(n, SLC_VIM_PORT, d->vim_id);
-            netns_save(n, &err);
-        }
-        netns_reply(n, d->token, rc ? rc : SLC_ENOTFOUND,
-              rc ? msg : "port vanished", NULL, NULL, &err);
-    } else {
-        json_object_set(p, "ovs_uuid",
-                        json_object_get(json_array_get(result, 1), "uuid"));
-        json_object_set_new(p, "state", json_string("ACTIVE"));
-        netns_save(n, &err);
-        netns_reply(n, d->token, 0, NULL, d->vim_id, port_info(p), &err);
-    }
-    free(d);
-}
-
-/* A PDU's interface: the cable that the account's config.cables says is
- * wired to the fabric switch port its PDU declares, plugged into
- * br-fabric at that port and not connected any further (like an SR-IOV
- * port: only SDN assist can connect it).  The link is the device's: it
- * is unplugged, never deleted. */
-static int
-create_cable_port(struct netns *n, uint64_t token,
-                  const struct slc_vim_port_spec *spec, struct slc_error *err)
-{
-    json_int_t port = json_integer_value(json_object_get(spec->device,
-                                                         "fabric_port"));
-    const char *pdu = netns_str(spec->device, "host") ?: "?";
-    const char *ifname = spec->ifname ? spec->ifname : "?";
-    char key[24], vim_id[32], hex[9], msg[512];
-    const char *link, *id;
-    struct port_done *d;
-    json_t *p;
-    int rc;
-
-    snprintf(key, sizeof key, "%" JSON_INTEGER_FORMAT, port);
-    link = netns_str(n->cables, key);
-    if (port < 1) {
-        snprintf(msg, sizeof msg,
-                 "port '%s': pdu '%s' interface '%s' has no switch-port, so "
-                 "its cable cannot be found",
-                 spec->name, pdu, ifname);
-    } else if (!link) {
-        snprintf(msg, sizeof msg,
-                 "port '%s': pdu '%s' interface '%s' is wired to fabric "
-                 "port %s, but config.cables has no cable there",
-                 spec->name, pdu, ifname, key);
-    } else if (!slc_link_exists(-1, link)) {
-        snprintf(msg, sizeof msg,
-                 "port '%s': pdu '%s' interface '%s': cable '%s' (fabric "
-                 "port %s) does not exist",
-                 spec->name, pdu, ifname, link, key);
-    } else {
-        msg[0] = '\0';
-    }
-    json_object_foreach(netns_table(n, SLC_VIM_PORT), id, p)
-    {
-        if (!msg[0] && !strcmp(netns_str(p, "host_if") ?: "", link)) {
-            snprintf(msg, sizeof msg,
-                     "port '%s': fabric port %s (cable '%s') is in use by "
-                     "port '%s'",
-                     spec->name, key, link, netns_str(p, "name"));
-        }
-    }
-    if (msg[0]) {
-        return netns_reply(n, token, SLC_EINVALID, msg, NULL, NULL, err);
-    }
-    if ((rc = netns_new_id("port-", vim_id, sizeof vim_id, hex, err))) {
-        return rc;
-    }
-    p = json_pack("{ss ss ss ss* ss* ss ss ss ss si ss sO}", "tag", spec->tag,
-                  "name", spec->name, "network", spec->network_id, "ip",
-                  spec->ip, "mac", spec->mac, "host_if", link, "ifname",
-                  ifname, "vnic", "baremetal", "bridge", n->br_fabric,
-                  "vlan", 0, "state", "BUILD", "device", spec->device);
-    json_object_set_new(netns_table(n, SLC_VIM_PORT), vim_id, p);
-    netns_index_tag(n, SLC_VIM_PORT, spec->tag, vim_id);
-    rc = netns_save(n, err);
-    d = rc ? NULL : calloc(1, sizeof *d);
-    if (d) {
-        *d = (struct port_done){.n = n, .token = token};
-        snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
-        rc = batch_transact(n,
-                            add_port_ops(n, n->br_fabric, link, "", 0, port,
-                                         SLC_VIM_PORT, spec->tag, vim_id),
-                            on_port_plugged, d, err);
-        if (!rc) {
-            return 0;
-        }
-        free(d);
-    } else if (!rc) {
-        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    netns_forget(n, SLC_VIM_PORT, vim_id);
-    netns_save(n, &(struct slc_error){0});
-    return rc;
-}
-
-static int
-netns_create_port(struct slc_vim *vim, uint64_t token,
-                  const struct slc_vim_port_spec *spec, struct slc_error *err)
-{
-    struct netns *n = netns_of(vim);
-    json_t *net = json_object_get(netns_table(n, SLC_VIM_NETWORK), spec->network_id);
-    char vim_id[32], hex[9], host_if[16], peer_if[16], ip[16], mac[18];
-    unsigned char rnd[3];
-    const char *bridge = n->br_int;
-    unsigned vlan;
-    int64_t ofport = 0;
-    uint32_t base;
-    unsigned prefix;
-    struct port_done *d;
-    struct slc_error e = {0};
-    json_t *p;
-    int rc;
-
-    if (!net) {
-        return netns_reply(n, token, SLC_ENOTFOUND, "port: network not found",
-                     NULL, NULL, err);
-    }
-    if (spec->vnic_type == SLC_VNIC_BAREMETAL) {
-        return create_cable_port(n, token, spec, err);
-    }
-    vlan = (unsigned)json_integer_value(json_object_get(net, "vlan"));
-    if (spec->vnic_type != SLC_VNIC_NORMAL) {
-        if (!spec->device) {
-            return netns_reply(n, token, SLC_EINVALID,
-                         "port: an SR-IOV or passthrough interface needs a "
-                         "device chosen by placement",
-                         NULL, NULL, err);
-        }
-        bridge = n->br_fabric;
-        ofport = json_integer_value(json_object_get(spec->device,
-                                                    "fabric_port"));
-        vlan = (unsigned)json_integer_value(json_object_get(spec->device,
-                                                            "vlan"));
-    }
-    if (choose_ip(n, spec->network_id, net, spec->ip, ip, &e)) {
-        return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);
-    }
-    rc = netns_new_id("port-", vim_id, sizeof vim_id, hex, err);
-    if (rc) {
-        return rc;
-    }
-    snprintf(host_if, sizeof host_if, "sv%s", hex);
-    snprintf(peer_if, sizeof peer_if, "sp%s", hex);
-    if (spec->mac) {
-        snprintf(mac, sizeof mac, "%s", spec->mac);
-    } else {
-        slc_random_bytes(rnd, sizeof rnd);
-        snprintf(mac, sizeof mac, "fa:16:3e:%02x:%02x:%02x", rnd[0], rnd[1],
-                 rnd[2]);
-    }
-    netns_parse_cidr(netns_str(net, "cidr"), &base, &prefix);
-    p = json_pack("{ss ss ss ss si ss ss ss ss ss ss si ss}", "tag",
-                  spec->tag, "name", spec->name, "network", spec->network_id,
-                  "ip", ip, "prefix", (int)prefix, "mac", mac, "host_if",
-                  host_if, "peer_if", peer_if, "ifname",
-                  spec->ifname ? spec->ifname : "", "vnic",
-                  slc_vnic_type_name(spec->vnic_type), "bridge", bridge,
-                  "vlan", (int)vlan, "state", "BUILD");
-    if (spec->device) {
-        json_object_set(p, "device", (json_t *)spec->device);
-    }
-    json_object_set_new(netns_table(n, SLC_VIM_PORT), vim_id, p);
-    netns_index_tag(n, SLC_VIM_PORT, spec->tag, vim_id);
-    rc = netns_save(n, err);
-    if (!rc && slc_link_veth_add(host_if, peer_if, mac, &e)) {
-        netns_forget(n, SLC_VIM_PORT, vim_id);
-        netns_save(n, err);
-        return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);
-    }
-    d = rc ? NULL : calloc(1, sizeof *d);
-    if (d) {
-        *d = (struct port_done){.n = n, .token = token};
-        snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
-        /* a VF is an access port in its VLAN; a whole NIC a trunk */
-        rc = batch_transact(
-            n,
-            add_port_ops(n, bridge, host_if, "",
-                         spec->vnic_type == SLC_VNIC_DIRECT_PHYSICAL ? 0
-                                                                     : vlan,
-                         ofport, SLC_VIM_PORT, spec->tag, vim_id),
-            on_port_plugged, d, err);
-        if (!rc) {
-            return 0;
-        }
-        free(d);
-    } else if (!rc) {
-        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    slc_link_del(-1, host_if, &e);
-    netns_forget(n, SLC_VIM_PORT, vim_id);
-    netns_save(n, &e);
-    return rc;
 }
 
 /* ---- delete, status, find ---- */
@@ -1296,7 +1001,7 @@ on_unplugged(void *arg, int rc, const json_t *result, const char *msg)
         return;
     }
     if (r && d->kind == SLC_VIM_PORT) {
-        drop_host_link(n, netns_str(r, "host_if"));
+        netns_drop_host_link(n, netns_str(r, "host_if"));
     }
     netns_forget(n, d->kind, d->vim_id);
     netns_save(n, &err);
@@ -1341,7 +1046,7 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
         /* nothing on the switch: a plain network, or a port whose plug
          * never completed */
         if (kind == SLC_VIM_PORT) {
-            drop_host_link(n, netns_str(r, "host_if"));
+            netns_drop_host_link(n, netns_str(r, "host_if"));
         }
         netns_forget(n, kind, vim_id);
         netns_save(n, err);
@@ -1353,7 +1058,7 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     }
     *d = (struct del_done){.n = n, .token = token, .kind = kind};
     snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
-    rc = batch_transact(n, unplug_ops(uuid), on_unplugged, d, err);
+    rc = netns_batch_transact(n, unplug_ops(uuid), on_unplugged, d, err);
     if (rc) {
         free(d);
     }
@@ -1385,7 +1090,7 @@ vanished(struct netns *n, enum slc_vim_kind kind, const json_t *r)
 static json_t *
 info_of(struct netns *n, enum slc_vim_kind kind, const json_t *r)
 {
-    return kind == SLC_VIM_PORT      ? port_info(r)
+    return kind == SLC_VIM_PORT      ? netns_port_info(r)
            : kind == SLC_VIM_COMPUTE ? netns_compute_info(n, r)
                                      : json_deep_copy(r);
 }
@@ -1455,7 +1160,7 @@ remove_now(struct netns *n, enum slc_vim_kind kind, const char *id)
             SLC_WARN("vim '%s': %s", n->up.name, err.msg);
         }
         if (kind == SLC_VIM_PORT) {
-            drop_host_link(n, netns_str(r, "host_if"));
+            netns_drop_host_link(n, netns_str(r, "host_if"));
         }
     }
     netns_forget(n, kind, id);
@@ -1498,7 +1203,7 @@ remove_stray_ports(struct netns *n)
                                     unplug_ops(json_object_get(row, "_uuid")),
                                     false, OVSDB_TIMEOUT, NULL, &err);
             if (!strcmp(kind, "port")) {
-                drop_host_link(n, netns_str(row, "name"));
+                netns_drop_host_link(n, netns_str(row, "name"));
             }
         }
         json_decref(ids);
