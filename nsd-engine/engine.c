@@ -535,6 +535,8 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
             .ip = sget(spec, "ip"),
             .host = sget(spec, "host"),
             .ifname = sget(spec, "ifname"),
+            .owner = sget(spec, "owner"),
+            .owner_name = sget(spec, "owner_name"),
             .device = json_object_get(spec, "device"),
         };
 

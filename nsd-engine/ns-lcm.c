@@ -113,12 +113,15 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
     const json_t *image = slc_ns_find(json_object_get(nsr, "image"), "id",
                                       slc_ns_str(vdur, "ns-image-id"));
     json_t *ports = json_array(), *deps = json_array();
-    char base[512], tag[700], name[700];
+    char base[512], tag[700], name[700], cname[600];
     const json_t *iface;
     size_t i;
 
     snprintf(base, sizeof base, "nsr:%s:vnf:%s:vdu:%s:%" JSON_INTEGER_FORMAT,
              pl->nsr_id, member, slc_ns_str(vdur, "vdu-id-ref"),
+             json_integer_value(json_object_get(vdur, "count-index")));
+    snprintf(cname, sizeof cname, "%s-%s-%s-%" JSON_INTEGER_FORMAT,
+             pl->ns_name, member, slc_ns_str(vdur, "vdu-id-ref"),
              json_integer_value(json_object_get(vdur, "count-index")));
     if (slc_ns_str(vdur, "pdu-type")) {
         plan_pdu(pl, vnfr, vdur, base, ns_nets, vnf_nets);
@@ -164,10 +167,11 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
                  json_integer_value(json_object_get(vdur, "count-index")),
                  slc_ns_str(iface, "name"));
         k = add_step(pl, "create", "port", vim, tag, name,
-                     json_pack("{so ss ss* ss*}", "network", netref,
+                     json_pack("{so ss ss* ss* ss ss}", "network", netref,
                                "vnic_type",
                                vnic_of(slc_ns_str(iface, "type")), "ifname",
-                               slc_ns_str(iface, "name"), "ip", fixed),
+                               slc_ns_str(iface, "name"), "ip", fixed,
+                               "owner", base, "owner_name", cname),
                      json_is_integer(net) ? json_pack("[O]", net) : NULL,
                      json_pack("{ss ss sI}", "what", "interface", "vdur",
                                slc_ns_str(vdur, "_id"), "index",
@@ -175,10 +179,7 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
         json_array_append_new(ports, json_pack("{sI}", "step", (json_int_t)k));
         json_array_append_new(deps, json_integer((json_int_t)k));
     }
-    snprintf(name, sizeof name, "%s-%s-%s-%" JSON_INTEGER_FORMAT, pl->ns_name,
-             member, slc_ns_str(vdur, "vdu-id-ref"),
-             json_integer_value(json_object_get(vdur, "count-index")));
-    add_step(pl, "create", "compute", vim, base, name,
+    add_step(pl, "create", "compute", vim, base, cname,
              json_pack("{ss sO sO sO so sO*}", "image",
                        slc_ns_str(image, "image") ?: "", "vcpus",
                        json_object_get(flavor, "vcpu-count"), "memory_mb",

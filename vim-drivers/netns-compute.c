@@ -92,6 +92,10 @@ netns_on_sigchld(evutil_socket_t fd, short what, void *arg)
     }
 }
 
+/* The fd on which a built-in role says it is ready (a newline, as in
+ * s6's readiness notification). */
+#define READY_FD "3"
+
 /* The command an image runs (NULL: nothing), or an error. */
 static int
 image_command(struct netns *n, const char *image, const char *ns,
@@ -111,7 +115,9 @@ image_command(struct netns *n, const char *image, const char *ns,
             argv[0] = n->helper;
             argv[1] = roles[i];
             argv[2] = ns;
-            argv[3] = NULL;
+            argv[3] = "80";
+            argv[4] = READY_FD;
+            argv[5] = NULL;
             return 0;
         }
     }
@@ -159,10 +165,11 @@ cpu_set_of(const json_t *threads, cpu_set_t *set)
 }
 
 /* Starts 'argv' inside namespace 'fd', as the leader of a new process
- * group, pinned to 'cpus' when it has any.  Returns the pid or an error. */
+ * group, pinned to 'cpus' when it has any, with the write end of pipe
+ * 'ready' (unless -1) as its fd READY_FD.  Returns the pid or an error. */
 static pid_t
 spawn(struct netns *n, int fd, const char *const argv[], const char *ns,
-      bool forward, const cpu_set_t *cpus, struct slc_error *err)
+      bool forward, const cpu_set_t *cpus, int ready, struct slc_error *err)
 {
     char log[4200];
     int pfd[2], child_errno = 0;
@@ -184,11 +191,18 @@ spawn(struct netns *n, int fd, const char *const argv[], const char *ns,
         int null = open("/dev/null", O_RDONLY);
         sigset_t none;
 
+        /* the status pipe out of the way of READY_FD */
+        pfd[1] = fcntl(pfd[1], F_DUPFD_CLOEXEC, 10);
+        if (ready >= 0 && (ready == atoi(READY_FD)
+                               ? fcntl(ready, F_SETFD, 0)
+                               : dup2(ready, atoi(READY_FD))) < 0) {
+            child_errno = errno;
+        }
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         signal(SIGPIPE, SIG_DFL);
         setpgid(0, 0);
-        if (setns(fd, CLONE_NEWNET) ||
+        if (child_errno || setns(fd, CLONE_NEWNET) ||
             (CPU_COUNT(cpus) && sched_setaffinity(0, sizeof *cpus, cpus))) {
             child_errno = errno;
         }
@@ -227,8 +241,8 @@ spawn(struct netns *n, int fd, const char *const argv[], const char *ns,
     return pid;
 }
 
-static bool
-valid_ifname(const char *s)
+bool
+netns_valid_ifname(const char *s)
 {
     size_t len = s ? strlen(s) : 0;
 
@@ -244,8 +258,8 @@ valid_ifname(const char *s)
     return true;
 }
 
-static void
-namespace_name(const char *name, const char *hex, char out[64])
+void
+netns_namespace_name(const char *name, const char *hex, char out[64])
 {
     size_t k = 0;
 
@@ -279,8 +293,8 @@ netns_teardown_compute(struct netns *n, json_t *c)
         json_t *p = json_object_get(netns_table(n, SLC_VIM_PORT),
                                     json_string_value(pid));
 
-        if (!p || !netns_str(p, "in_ns")) {
-            continue;
+        if (!p || !netns_str(p, "in_ns") || netns_str(p, "netns")) {
+            continue; /* made inside: it goes with the namespace */
         }
         if (fd >= 0 && host >= 0) {
             slc_link_move(fd, netns_str(p, "in_ns"), host, netns_str(p, "peer_if"),
@@ -298,9 +312,34 @@ netns_teardown_compute(struct netns *n, json_t *c)
     slc_netns_del(n->netns_dir, ns, &(struct slc_error){0});
 }
 
+/* Moves the host end of port 'i' of 'spec' into namespace 'fd' under its
+ * interface name (else eth<i>), written to 'ifname'. */
+static int
+move_in(struct netns *n, const struct slc_vim_compute_spec *spec, size_t i,
+        int fd, char ifname[16], struct slc_error *err)
+{
+    json_t *p = json_object_get(netns_table(n, SLC_VIM_PORT),
+                                spec->port_ids[i]);
+    const char *want = netns_str(p, "ifname");
+    bool taken = false;
+
+    for (size_t j = 0; j < i && netns_valid_ifname(want); j++) {
+        json_t *q = json_object_get(netns_table(n, SLC_VIM_PORT),
+                                    spec->port_ids[j]);
+
+        taken |= !strcmp(netns_str(q, "in_ns") ?: "", want);
+    }
+    if (netns_valid_ifname(want) && !taken) {
+        snprintf(ifname, 16, "%s", want);
+    } else {
+        snprintf(ifname, 16, "eth%zu", i);
+    }
+    return slc_link_move(-1, netns_str(p, "peer_if"), fd, ifname, err);
+}
+
 static int
 build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spec,
-              struct slc_error *err)
+              int *ready_out, struct slc_error *err)
 {
     const char *ns = netns_str(c, "ns");
     const char *argv[6];
@@ -311,7 +350,9 @@ build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spe
     int fd, rc;
 
     rc = image_command(n, spec->image, ns, argv, &role, err);
-    rc = rc ? rc : slc_netns_add(n->netns_dir, ns, err);
+    if (!rc && !json_is_true(json_object_get(c, "adopted"))) {
+        rc = slc_netns_add(n->netns_dir, ns, err);
+    }
     if (rc) {
         return rc;
     }
@@ -321,30 +362,20 @@ build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spe
     }
     for (size_t i = 0; !rc && i < spec->n_ports; i++) {
         json_t *p = json_object_get(netns_table(n, SLC_VIM_PORT), spec->port_ids[i]);
-        const char *want = p ? netns_str(p, "ifname") : NULL;
         char ifname[16], addr[40];
-        bool taken = false;
 
-        if (!p || netns_str(p, "compute")) {
+        if (!p || netns_str(p, "compute") ||
+            (netns_str(p, "netns") && strcmp(netns_str(p, "netns"), ns))) {
             rc = slc_error_set(err, p ? SLC_ECONFLICT : SLC_ENOTFOUND,
                                "port %s %s", spec->port_ids[i],
                                p ? "belongs to another compute"
                                  : "not found");
             break;
         }
-        for (size_t j = 0; j < i && valid_ifname(want); j++) {
-            json_t *q = json_object_get(netns_table(n, SLC_VIM_PORT),
-                                        spec->port_ids[j]);
-
-            taken |= !strcmp(netns_str(q, "in_ns") ?: "", want);
-        }
-        if (valid_ifname(want) && !taken) {
-            snprintf(ifname, sizeof ifname, "%s", want);
-        } else {
-            snprintf(ifname, sizeof ifname, "eth%zu", i);
-        }
-        rc = slc_link_move(-1, netns_str(p, "peer_if"), fd, ifname, err);
-        if (rc) {
+        if (netns_str(p, "netns")) {
+            /* made here by the port: only to configure */
+            snprintf(ifname, sizeof ifname, "%s", netns_str(p, "in_ns"));
+        } else if ((rc = move_in(n, spec, i, fd, ifname, err))) {
             break;
         }
         json_object_set_new(p, "compute", json_string(ns));
@@ -366,9 +397,22 @@ build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spe
     }
     cpu_set_of(json_object_get(spec->placement, "threads"), &cpus);
     if (!rc && argv[0]) {
-        pid_t pid = spawn(n, fd, argv, ns, role && !strcmp(role, "router"),
-                          &cpus, err);
+        int ready[2] = {-1, -1};
+        pid_t pid;
 
+        if (role && pipe2(ready, O_CLOEXEC | O_NONBLOCK)) {
+            ready[0] = ready[1] = -1; /* the start check alone then */
+        }
+        pid = spawn(n, fd, argv, ns, role && !strcmp(role, "router"), &cpus,
+                    ready[1], err);
+        if (ready[1] >= 0) {
+            close(ready[1]);
+        }
+        if (pid < 0 && ready[0] >= 0) {
+            close(ready[0]);
+        } else {
+            *ready_out = ready[0];
+        }
         if (pid < 0) {
             rc = (int)pid;
         } else {
@@ -404,6 +448,25 @@ netns_compute_info(struct netns *n, const json_t *c)
     return info;
 }
 
+/* A built-in role wrote to its readiness pipe: a newline is "ready", and
+ * the compute is reported now; end of file (it exited) leaves the start
+ * check to tell. */
+static void
+on_ready(evutil_socket_t fd, short what, void *arg)
+{
+    struct pending *p = arg;
+    char buf[16];
+    ssize_t got = read(fd, buf, sizeof buf);
+
+    if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return;
+    }
+    event_del(p->ready);
+    if (got > 0 && memchr(buf, '\n', (size_t)got)) {
+        event_active(p->ev, EV_TIMEOUT, 0);
+    }
+}
+
 int
 netns_create_compute(struct slc_vim *vim, uint64_t token,
                      const struct slc_vim_compute_spec *spec,
@@ -414,20 +477,34 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
     struct slc_error e = {0};
     struct pending *p;
     json_t *c, *ports = json_array();
+    bool adopted = false;
+    int ready = -1;
     int rc = netns_new_id("", dummy, sizeof dummy, hex, err);
 
     if (rc) {
         json_decref(ports);
         return rc;
     }
-    namespace_name(spec->name, hex, ns);
+    netns_namespace_name(spec->name, hex, ns);
     for (size_t i = 0; i < spec->n_ports; i++) {
+        json_t *q = json_object_get(netns_table(n, SLC_VIM_PORT),
+                                    spec->port_ids[i]);
+
         json_array_append_new(ports, json_string(spec->port_ids[i]));
+        if (!adopted && netns_str(q, "netns") &&
+            !strcmp(netns_str(q, "owner") ?: "", spec->tag)) {
+            /* its ports made its namespace: the compute takes it */
+            snprintf(ns, sizeof ns, "%s", netns_str(q, "netns"));
+            adopted = true;
+        }
     }
     c = json_pack("{ss ss ss ss* ss so ss}", "tag", spec->tag, "name",
                   spec->name, "ns", ns, "image", spec->image, "host",
                   spec->host ? spec->host : "localhost", "ports", ports,
                   "state", "BUILD");
+    if (adopted) {
+        json_object_set_new(c, "adopted", json_true());
+    }
     json_object_set_new(netns_table(n, SLC_VIM_COMPUTE), ns, c);
     netns_index_tag(n, SLC_VIM_COMPUTE, spec->tag, ns);
     rc = netns_save(n, err);
@@ -435,7 +512,7 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
         netns_forget(n, SLC_VIM_COMPUTE, ns);
         return rc;
     }
-    if (build_compute(n, c, spec, &e)) {
+    if (build_compute(n, c, spec, &ready, &e)) {
         netns_teardown_compute(n, c);
         netns_forget(n, SLC_VIM_COMPUTE, ns);
         netns_save(n, err);
@@ -450,13 +527,25 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
         return netns_reply(n, token, 0, NULL, ns, netns_compute_info(n, c), err);
     }
     /* like a VM that must boot: the compute is reported once its process
-     * has survived its first moments, else as failed */
+     * has survived its first moments, or said it is ready (a built-in
+     * role, once it serves), else as failed */
     p = netns_pending_new(n, token, ns, netns_compute_info(n, c));
+    if (p) {
+        p->ready_fd = ready;
+        ready = -1;
+    }
     if (!p || !(p->check_ns = strdup(ns)) ||
         !(p->ev = event_new(n->up.base, -1, 0, netns_on_deliver, p)) ||
         event_add(p->ev, &(struct timeval){
                                 .tv_sec = n->start_check_ms / 1000,
-                                .tv_usec = n->start_check_ms % 1000 * 1000})) {
+                                .tv_usec = n->start_check_ms % 1000 * 1000}) ||
+        (p->ready_fd >= 0 &&
+         (!(p->ready = event_new(n->up.base, p->ready_fd, EV_READ | EV_PERSIST,
+                                 on_ready, p)) ||
+          event_add(p->ready, NULL)))) {
+        if (ready >= 0) {
+            close(ready);
+        }
         if (p) {
             netns_pending_unlink(p);
             netns_pending_free(p);

@@ -49,6 +49,8 @@ struct pending {
     /* undo when the switch refuses a port: */
     bool broken;          /* found, but status ERROR */
     char *check_ns;       /* a new compute whose process must survive */
+    struct event *ready;  /* its readiness pipe (built-in roles) */
+    int ready_fd;
     struct pending *prev, *next;
 };
 
@@ -112,6 +114,11 @@ int netns_create_port(struct slc_vim *vim, uint64_t token,
                       struct slc_error *err);
 
 /* netns-compute.c */
+/* Whether 's' can name an interface inside a namespace. */
+bool netns_valid_ifname(const char *s);
+/* The namespace name of compute 'name': its sanitised first 44
+ * characters, '-', 'hex'. */
+void netns_namespace_name(const char *name, const char *hex, char out[64]);
 int netns_create_compute(struct slc_vim *vim, uint64_t token,
                          const struct slc_vim_compute_spec *spec,
                          struct slc_error *err);

@@ -202,7 +202,7 @@ parse_mac(const char *mac, struct nl_addr **out, struct slc_error *err)
 
 int
 slc_link_veth_add(const char *host, const char *peer, const char *mac,
-                  struct slc_error *err)
+                  int peer_ns, struct slc_error *err)
 {
     struct nl_sock *sk = nl_open(-1, err);
     struct rtnl_link *link, *p;
@@ -221,6 +221,9 @@ slc_link_veth_add(const char *host, const char *peer, const char *mac,
     rtnl_link_set_name(link, host);
     rtnl_link_set_flags(link, IFF_UP);
     rtnl_link_set_name(p, peer);
+    if (peer_ns >= 0) {
+        rtnl_link_set_ns_fd(p, peer_ns);
+    }
     rc = mac ? parse_mac(mac, &addr, err) : 0;
     if (addr) {
         rtnl_link_set_addr(p, addr);

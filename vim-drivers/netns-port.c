@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "netns-internal.h"
 #include "netns-kernel.h"
@@ -206,6 +207,81 @@ create_cable_port(struct netns *n, uint64_t token,
     return rc;
 }
 
+/* Whether a port made for compute 'owner' already has 'ifname'. */
+static bool
+ifname_taken(struct netns *n, const char *owner, const char *ifname)
+{
+    const char *id;
+    json_t *q;
+
+    json_object_foreach(netns_table(n, SLC_VIM_PORT), id, q)
+    {
+        if (!strcmp(netns_str(q, "owner") ?: "", owner) &&
+            !strcmp(netns_str(q, "in_ns") ?: "", ifname)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Makes the veth of port 'p'.  A port made for a compute gets its other
+ * end directly in that compute's namespace, under its interface name: the
+ * first port of a compute makes the namespace, the compute adopts it, and
+ * nothing has to move (a move costs the kernel about 20 ms). */
+static int
+make_veth(struct netns *n, json_t *p, const struct slc_vim_port_spec *spec,
+          const char *host_if, const char *peer_if, const char *mac,
+          struct slc_error *err)
+{
+    const char *ns = NULL, *id;
+    char name[64], hex[9], dummy[32], ifname[16];
+    json_t *q;
+    int fd, rc = 0;
+
+    if (!spec->owner || !spec->owner_name) {
+        return slc_link_veth_add(host_if, peer_if, mac, -1, err);
+    }
+    json_object_foreach(netns_table(n, SLC_VIM_PORT), id, q)
+    {
+        if (q != p && !ns &&
+            !strcmp(netns_str(q, "owner") ?: "", spec->owner)) {
+            ns = netns_str(q, "netns");
+        }
+    }
+    if (netns_valid_ifname(spec->ifname) &&
+        !ifname_taken(n, spec->owner, spec->ifname)) {
+        snprintf(ifname, sizeof ifname, "%s", spec->ifname);
+    } else {
+        for (unsigned k = 0;; k++) {
+            snprintf(ifname, sizeof ifname, "eth%u", k);
+            if (!ifname_taken(n, spec->owner, ifname)) {
+                break;
+            }
+        }
+    }
+    if (!ns) {
+        rc = netns_new_id("", dummy, sizeof dummy, hex, err);
+        netns_namespace_name(spec->owner_name, hex, name);
+    } else {
+        snprintf(name, sizeof name, "%s", ns);
+    }
+    json_object_set_new(p, "owner", json_string(spec->owner));
+    json_object_set_new(p, "netns", json_string(name));
+    json_object_set_new(p, "in_ns", json_string(ifname));
+    rc = rc ? rc : netns_save(n, err); /* the namespace is ours: intent */
+    if (!rc && !ns) {
+        rc = slc_netns_add(n->netns_dir, name, err);
+    }
+    fd = rc ? -1 : slc_netns_open(n->netns_dir, name, err);
+    if (fd >= 0) {
+        rc = slc_link_veth_add(host_if, ifname, mac, fd, err);
+        close(fd);
+    } else if (!rc) {
+        rc = fd;
+    }
+    return rc;
+}
+
 int
 netns_create_port(struct slc_vim *vim, uint64_t token,
                   const struct slc_vim_port_spec *spec, struct slc_error *err)
@@ -275,7 +351,7 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
     json_object_set_new(netns_table(n, SLC_VIM_PORT), vim_id, p);
     netns_index_tag(n, SLC_VIM_PORT, spec->tag, vim_id);
     rc = netns_save(n, err);
-    if (!rc && slc_link_veth_add(host_if, peer_if, mac, &e)) {
+    if (!rc && make_veth(n, p, spec, host_if, peer_if, mac, &e)) {
         netns_forget(n, SLC_VIM_PORT, vim_id);
         netns_save(n, err);
         return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);

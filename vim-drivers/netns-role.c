@@ -4,7 +4,11 @@
  * the VDU's process (forwarding and bridging are the kernel's, set up by
  * the driver) so that the VDU has a pid to supervise, pin and kill.
  *
- *   slicer-netns-role host|router|bridge NAMESPACE [PORT] */
+ * When READY_FD is given, a newline is written to it once the role serves
+ * (s6's readiness notification), so that the VDU is reported without
+ * waiting out the driver's start check.
+ *
+ *   slicer-netns-role host|router|bridge NAMESPACE [PORT [READY_FD]] */
 #include <microhttpd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -59,6 +63,14 @@ main(int argc, char **argv)
         }
     }
     fprintf(stderr, "%s %s: running in %s\n", argv[0], argv[1], argv[2]);
+    if (argc > 4) {
+        int fd = atoi(argv[4]);
+
+        if (write(fd, "\n", 1) != 1) {
+            perror("readiness notification");
+        }
+        close(fd);
+    }
     sigwait(&set, &sig);
     if (d) {
         MHD_stop_daemon(d);

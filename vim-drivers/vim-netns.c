@@ -8,11 +8,17 @@
  *   the network's VLAN (SR-IOV and passthrough ports instead go to the
  *   fabric bridge, br-fabric, at the switch port of the VF or NIC that
  *   placement chose, and are not connected further: only SDN assist can).
- *   Its other end waits in the host namespace until a compute takes it.
- * - A compute is a network namespace: its ports' ends move in under their
- *   interface names, with MAC and IP address, and its image selects what
- *   runs inside (see images below), started and killed by pid, pinned to
- *   the CPUs placement gave it.
+ *   A port made for a compute (the spec's owner) has its other end made
+ *   directly in that compute's namespace under its interface name: the
+ *   compute's first port makes the namespace, and the compute adopts it
+ *   (moving a link between namespaces costs the kernel about 20 ms).  A
+ *   port without an owner waits in the host namespace until a compute
+ *   takes it.  A PDU's interface is the cable the account's
+ *   "cables: {switch port: link}" names, plugged into br-fabric.
+ * - A compute is a network namespace: its ports' ends get their MAC and
+ *   IP address, and its image selects what runs inside (see images
+ *   below), started and killed by pid, pinned to the CPUs placement gave
+ *   it.
  *
  * Open vSwitch is a private switch that the driver starts in its
  * directory ("ovs: managed", the default) or an existing one
@@ -26,7 +32,8 @@
  * vanished.
  *
  * A VDU whose process exits within "start_check_ms" (default 30) fails,
- * as a VM that does not boot.
+ * as a VM that does not boot; a built-in role that says it is ready
+ * (a newline on its readiness pipe) is reported at once.
  *
  * Images: "netns:host" (answers ping, and HTTP on port 80 through the
  * role helper), "netns:router" (IPv4 forwarding on), "netns:bridge" (a
@@ -226,14 +233,39 @@ netns_index_tag(struct netns *n, enum slc_vim_kind kind, const char *tag,
     }
 }
 
+/* Whether a port or a compute still uses namespace 'ns'. */
+static bool
+ns_used(struct netns *n, const char *ns)
+{
+    const char *id;
+    json_t *r;
+
+    json_object_foreach(netns_table(n, SLC_VIM_PORT), id, r)
+    {
+        if (!strcmp(netns_str(r, "netns") ?: "", ns)) {
+            return true;
+        }
+    }
+    return json_object_get(netns_table(n, SLC_VIM_COMPUTE), ns) != NULL;
+}
+
 void
 netns_forget(struct netns *n, enum slc_vim_kind kind, const char *vim_id)
 {
     json_t *r = json_object_get(netns_table(n, kind), vim_id);
+    char ns[64] = "";
 
     if (r) {
+        /* a namespace made for ports whose compute never came goes with
+         * the last of them */
+        if (kind == SLC_VIM_PORT && netns_str(r, "netns")) {
+            snprintf(ns, sizeof ns, "%s", netns_str(r, "netns"));
+        }
         netns_index_tag(n, kind, netns_str(r, "tag"), NULL);
         json_object_del(netns_table(n, kind), vim_id);
+    }
+    if (ns[0] && !ns_used(n, ns)) {
+        slc_netns_del(n->netns_dir, ns, &(struct slc_error){0});
     }
 }
 
@@ -244,6 +276,12 @@ netns_pending_free(struct pending *p)
 {
     if (p->ev) {
         event_free(p->ev);
+    }
+    if (p->ready) {
+        event_free(p->ready);
+    }
+    if (p->ready_fd >= 0) {
+        close(p->ready_fd);
     }
     free(p->msg);
     free(p->vim_id);
@@ -307,7 +345,7 @@ netns_pending_new(struct netns *n, uint64_t token, const char *vim_id,
     }
     *p = (struct pending){.n = n, .token = token, .info = info,
                           .vim_id = vim_id ? strdup(vim_id) : NULL,
-                          .next = n->pending};
+                          .ready_fd = -1, .next = n->pending};
     if (n->pending) {
         n->pending->prev = p;
     }

@@ -80,6 +80,11 @@ struct slc_vim_port_spec {
     const char *ip;           /* may be NULL */
     const char *host;         /* host the port's VM is placed on, may be NULL */
     const char *ifname;       /* interface name inside the VM, may be NULL */
+    /* the compute the port is made for (Neutron's device_id): its tag and
+     * name; may be NULL.  A VIM may prepare the port where that compute
+     * will be. */
+    const char *owner;
+    const char *owner_name;
     /* SR-IOV / passthrough: the VF or NIC placement chose (borrowed;
      * {host, numa, nic, pci, vlan, fabric_port}); baremetal (an interface
      * of a PDU): {host (the PDU's name), pdu, fabric_port}; else NULL */
