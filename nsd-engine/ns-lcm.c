@@ -3,6 +3,7 @@
  * ns-records.c).  Plans are lists of engine steps ("_admin.steps" of
  * the operation); each step says which record part it serves ("for"), so
  * that slc_ns_op_finish() can write VIM ids, addresses and states back. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ struct plan {
     const char *nsr_id;
     const char *vim;
     const char *ns_name;
+    const json_t *params; /* the instantiation's, or NULL */
 };
 
 /* Appends a step and returns its index. */
@@ -100,6 +102,26 @@ plan_pdu(struct plan *pl, const json_t *vnfr, const json_t *vdur,
     }
 }
 
+/* The ip-address that 'vl' (an NSR VL, or a VL of the instantiation
+ * request) fixes for connection point 'cp' of VNF 'member', or NULL. */
+static const char *
+fixed_ip(const json_t *vl, const char *member, const char *cp)
+{
+    const json_t *ref;
+    size_t r;
+
+    json_array_foreach(json_object_get(vl, "vnfd-connection-point-ref"), r,
+                       ref)
+    {
+        if (!strcmp(slc_ns_str(ref, "member-vnf-index-ref") ?: "", member) &&
+            !strcmp(slc_ns_str(ref, "vnfd-connection-point-ref") ?: "",
+                    cp ? cp : "")) {
+            return slc_ns_str(ref, "ip-address");
+        }
+    }
+    return NULL;
+}
+
 /* The steps creating one VDU instance (its ports, then its compute) on
  * networks given by 'nets' (VL id -> step index or VIM id). */
 static void
@@ -146,21 +168,14 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
                                       : json_incref((json_t *)net);
         const json_t *vl = slc_ns_find(json_object_get(nsr, "vld"), "id",
                                        slc_ns_str(iface, "ns-vld-id") ?: "");
-        const char *fixed = NULL;
-        const json_t *ref;
-        size_t r;
+        const json_t *asked = slc_ns_find(
+            json_object_get(pl->params, "vld"), "name",
+            slc_ns_str(iface, "ns-vld-id") ?: "");
+        const char *cp = slc_ns_str(iface, "external-connection-point-ref");
+        const char *fixed = fixed_ip(vl, member, cp);
 
-        json_array_foreach(json_object_get(vl, "vnfd-connection-point-ref"),
-                           r, ref)
-        {
-            if (!strcmp(slc_ns_str(ref, "member-vnf-index-ref") ?: "",
-                        member) &&
-                !strcmp(slc_ns_str(ref, "vnfd-connection-point-ref") ?: "",
-                        slc_ns_str(iface, "external-connection-point-ref")
-                            ?: "")) {
-                fixed = slc_ns_str(ref, "ip-address");
-            }
-        }
+        /* the request's address over the descriptor's */
+        fixed = fixed_ip(asked, member, cp) ?: fixed;
         snprintf(tag, sizeof tag, "%s:if:%s", base, slc_ns_str(iface, "name"));
         snprintf(name, sizeof name, "%s-%s-%s-%" JSON_INTEGER_FORMAT "-%s",
                  pl->ns_name, member, slc_ns_str(vdur, "vdu-id-ref"),
@@ -585,6 +600,62 @@ check_item(const json_t *item, const char *list, size_t i, const char *key,
     return 0;
 }
 
+/* The request's vld[i].vnfd-connection-point-ref[] (fixed addresses):
+ * each a connection point that NSR VL 'vl' has, with an IPv4 address. */
+static int
+check_cp_refs(const json_t *vl, const json_t *v, size_t i,
+              struct slc_error *err)
+{
+    const json_t *refs = json_object_get(v, "vnfd-connection-point-ref");
+    const json_t *ref;
+    size_t k;
+
+    if (refs && !json_is_array(refs)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "vld[%zu] '%s': vnfd-connection-point-ref must "
+                             "be a list",
+                             i, slc_ns_str(v, "name"));
+    }
+    json_array_foreach(refs, k, ref)
+    {
+        const char *member = slc_ns_str(ref, "member-vnf-index-ref");
+        const char *cp = slc_ns_str(ref, "vnfd-connection-point-ref");
+        const char *ip = slc_ns_str(ref, "ip-address");
+        struct in_addr a;
+        const json_t *have;
+        size_t h;
+        bool found = false;
+
+        json_array_foreach(json_object_get(vl, "vnfd-connection-point-ref"), h,
+                           have)
+        {
+            found |= member && cp &&
+                     !strcmp(slc_ns_str(have, "member-vnf-index-ref") ?: "",
+                             member) &&
+                     !strcmp(slc_ns_str(have, "vnfd-connection-point-ref")
+                                 ?: "",
+                             cp);
+        }
+        if (!found) {
+            return slc_error_set(
+                err, SLC_EINVALID,
+                "vld[%zu] '%s': vnfd-connection-point-ref[%zu]: VL '%s' has "
+                "no connection point '%s' of member-vnf-index '%s'",
+                i, slc_ns_str(v, "name"), k, slc_ns_str(v, "name"),
+                cp ? cp : "", member ? member : "");
+        }
+        if (!ip || inet_pton(AF_INET, ip, &a) != 1) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "vld[%zu] '%s': vnfd-connection-point-ref"
+                                 "[%zu]: ip-address '%s' is not an IPv4 "
+                                 "address",
+                                 i, slc_ns_str(v, "name"), k,
+                                 ip ? ip : "");
+        }
+    }
+    return 0;
+}
+
 /* The instantiate request's vld[] must name VLs of the NSD and its vnf[]
  * members of it; what they ask must be something slicer does. */
 static int
@@ -592,6 +663,7 @@ check_instantiate(const json_t *nsr, const json_t *vnfrs,
                   const json_t *params, struct slc_error *err)
 {
     static const char *const vld_known[] = {"name", "ip-profile", "ns-net",
+                                            "vnfd-connection-point-ref",
                                             NULL};
     static const char *const vnf_known[] = {"member-vnf-index",
                                             "vimAccountId", NULL};
@@ -609,6 +681,10 @@ check_instantiate(const json_t *nsr, const json_t *vnfrs,
                                "vld[%zu]: ns '%s' has no VL '%s'", i,
                                slc_ns_str(nsr, "name"), slc_ns_str(v, "name"));
         }
+        rc = rc ? rc
+                : check_cp_refs(slc_ns_find(json_object_get(nsr, "vld"), "id",
+                                            slc_ns_str(v, "name")),
+                                v, i, err);
     }
     json_array_foreach(json_object_get(params, "vnf"), i, v)
     {
@@ -719,6 +795,7 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
                                       "projects_write"),
                       "new_vdur", "removed_vdur", "deadline", now + timeout);
         if (!strcmp(type, "instantiate")) {
+            pl.params = params;
             plan_instantiate(&pl, nsr->doc, vnfrs, params);
         } else if (!strcmp(type, "terminate")) {
             plan_deletes(

@@ -472,8 +472,16 @@ check "a free PDU can be deleted" eq "$code" 204
 ip netns del pdu-ru1
 
 # --- kill -9, leaks and vanished namespaces
-ns_up demo2 slicer-netns-demo-ns "$vim"
-demo2=$ns
+jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"demo2\",\"nsdId\":\"slicer-netns-demo-ns\",\"vimAccountId\":\"$vim\"}"
+demo2=$(field .id)
+jreq POST "/nslcm/v1/ns_instances/$demo2/instantiate" '{"vld":[{"name":"data-a","vnfd-connection-point-ref":[{"member-vnf-index-ref":"nobody","vnfd-connection-point-ref":"host-data-ext","ip-address":"10.20.0.99"}]}]}'
+check "a fixed address for a CP the VL lacks: 422 naming it" \
+    grep -q "no connection point 'host-data-ext' of member-vnf-index 'nobody'" "$tmp/body"
+jreq POST "/nslcm/v1/ns_instances/$demo2/instantiate" '{"vld":[{"name":"data-a","vnfd-connection-point-ref":[{"member-vnf-index-ref":"client","vnfd-connection-point-ref":"host-data-ext","ip-address":"10.20.0.99"}]}]}'
+wait_op "$(field .id)"
+check "instantiated with a fixed address from the request" eq "$state" COMPLETED
+check "the request's address wins over the descriptor's" \
+    eq "$(ip -n "$(netns_of "$demo2" client)" -br addr show data | awk '{print $3}')" 10.20.0.99/24
 kill -9 "$pid"
 wait "$pid" 2>/dev/null
 pid=
