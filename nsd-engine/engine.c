@@ -857,6 +857,10 @@ on_vim_done(void *owner, const struct slc_vim_result *r)
     if (call == CALL_VERIFY) {
         if (!r->rc) {
             json_object_set_new(s->json, "vim_id", json_string(r->vim_id));
+            if (r->info) {
+                json_object_set_new(s->json, "info",
+                                    json_deep_copy(r->info));
+            }
             set_step(op, i, SLC_STEP_DONE);
         } else if (r->rc == SLC_ENOTFOUND) {
             set_step(op, i, SLC_STEP_PENDING);
@@ -1022,7 +1026,20 @@ collect_op(const char *coll, const struct slc_record *rec, void *arg)
         const char *st = sget(s, "state");
         bool create = !strcmp(sget(s, "action") ?: "", "create");
 
-        if (!sget(s, "vim_id") || !st) {
+        if (!st) {
+            continue;
+        }
+        if (!sget(s, "vim_id")) {
+            /* a create in flight at the crash: what the VIM made under
+             * its tag is not a leak, the resumed step will find it */
+            if (create && !strcmp(st, "RUNNING")) {
+                add_known(rv, sget(s, "vim"),
+                          json_pack("{sO sO sO* sb}", "kind",
+                                    json_object_get(s, "kind"), "tag",
+                                    json_object_get(s, "tag"), "name",
+                                    json_object_get(s, "name"), "uncertain",
+                                    1));
+            }
             continue;
         }
         if (create && (!strcmp(st, "DONE") || !strcmp(st, "UNDOING") ||

@@ -1261,8 +1261,20 @@ netns_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
     {
         int kind = slc_vim_kind_from_name(netns_str(item, "kind"));
         json_t *r;
-        char key[200];
+        char key[1100];
 
+        if (kind >= 0 && !netns_str(item, "vim_id") &&
+            netns_str(item, "tag")) {
+            /* in flight at a crash: kept by tag, for the resumed step */
+            snprintf(key, sizeof key, "%s/%s", slc_vim_kind_name(kind),
+                     netns_str(item, "tag"));
+            if (json_object_get(n->by_tag, key)) {
+                snprintf(key, sizeof key, "%d/%s", kind,
+                         json_string_value(json_object_get(n->by_tag, key)));
+                json_object_set_new(keep, key, json_true());
+            }
+            continue;
+        }
         if (kind < 0 || !netns_str(item, "vim_id")) {
             continue;
         }

@@ -184,7 +184,9 @@ struct slc_vim_class {
                 const char *tag, struct slc_error *err);
     /* Brings the VIM in line with what the store says exists, once at start
      * before any call: 'known' is an array of {kind, vim_id, tag, name,
-     * spec, uncertain}.  Resources carrying a slicer tag that are not known
+     * spec, uncertain}; an item without vim_id is a create that was in
+     * flight at a crash (uncertain: what the VIM made under its tag is
+     * kept).  Resources carrying a slicer tag that are not known
      * are deleted (leaks); known ones missing from a VIM that forgets
      * (sim) are restored; a driver that cannot restore them (netns: a
      * namespace that vanished) sets "missing": true on their item, and the

@@ -8,7 +8,8 @@
 # precise refusal, released after terminate), SR-IOV and passthrough
 # interfaces on the fabric bridge at their switch port and not connected,
 # a PNF bound to a PDU (a namespace cabled to the fabric), a failure
-# mid-instantiate rolled back, kill -9 of slicerd with leaks
+# mid-instantiate rolled back, kill -9 of slicerd (between operations and
+# in the middle of one) with leaks
 # removed and a vanished namespace reported as degraded, and nothing left.
 #
 # It must run as root in network, mount and pid namespaces of its own
@@ -162,7 +163,7 @@ check "bad start check: 422 naming it" grep -q start_check_ms "$tmp/body"
 jreq POST /admin/v1/vim_accounts '{"name":"bad","vim_type":"netns","vim_url":"netns://","config":{"hosts":"/nonexistent/hosts.yaml"}}'
 check "missing inventory: 422" eq "$code" 422
 check "422 names the inventory" grep -q "nonexistent/hosts.yaml" "$tmp/body"
-jreq POST /admin/v1/vim_accounts "{\"name\":\"local\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"ovs\":\"managed\",\"hosts\":\"$tmp/hosts.yaml\",\"images\":{\"broken\":\"exec /nonexistent/program\"},\"start_check_ms\":500,\"cables\":{\"11\":\"ru1-fh\",\"12\":\"ru1-mgmt\"}}}"
+jreq POST /admin/v1/vim_accounts "{\"name\":\"local\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"ovs\":\"managed\",\"hosts\":\"$tmp/hosts.yaml\",\"images\":{\"broken\":\"exec /nonexistent/program\",\"sleeper\":\"exec sleep 1000\"},\"start_check_ms\":500,\"cables\":{\"11\":\"ru1-fh\",\"12\":\"ru1-mgmt\"}}}"
 check "netns account: 201" eq "$code" 201
 vim=$(field .id)
 ovsdir=$tmp/state/netns-$vim/ovs
@@ -500,6 +501,80 @@ ns_down "$demo2"
 check "a degraded NS terminates" eq "$state" COMPLETED
 ip netns del slicer-unrelated
 check "no namespace left at the end" eq "$(n_netns)" 0
+
+# --- kill -9 in the middle of an instantiation: resumed after the restart
+# (the "sleeper" image has no readiness: its VDUs wait out the 500 ms start
+# check, so the kill most likely lands while they are being made; the
+# outcome must be the same wherever it lands)
+cat >"$tmp/slow.yaml" <<'YAML'
+vnfd:
+  id: slow-vnf
+  product-name: slow-vnf
+  version: "1.0"
+  mgmt-cp: s-mgmt-ext
+  sw-image-desc:
+    - {id: sleeper, name: sleeper, image: sleeper}
+  vdu:
+    - id: s
+      name: s
+      sw-image-desc: sleeper
+      int-cpd:
+        - id: s-mgmt
+          virtual-network-interface-requirement:
+            - {name: eth0, position: 1}
+  ext-cpd:
+    - id: s-mgmt-ext
+      int-cpd: {vdu-id: s, cpd: s-mgmt}
+  df:
+    - id: default-df
+      vdu-profile:
+        - {id: s, min-number-of-instances: 1}
+YAML
+cat >"$tmp/slow_nsd.yaml" <<'YAML'
+nsd:
+  nsd:
+    - id: slow-ns
+      name: slow-ns
+      version: "1.0"
+      vnfd-id: [slow-vnf]
+      virtual-link-desc:
+        - {id: mgmt, mgmt-network: true}
+      df:
+        - id: default-df
+          vnf-profile:
+            - id: s1
+              vnfd-id: slow-vnf
+              virtual-link-connectivity:
+                - virtual-link-profile-id: mgmt
+                  constituent-cpd-id:
+                    - {constituent-base-element-id: s1, constituent-cpd-id: s-mgmt-ext}
+            - id: s2
+              vnfd-id: slow-vnf
+              virtual-link-connectivity:
+                - virtual-link-profile-id: mgmt
+                  constituent-cpd-id:
+                    - {constituent-base-element-id: s2, constituent-cpd-id: s-mgmt-ext}
+YAML
+onboard vnfd "$tmp/slow.yaml"
+onboard nsd "$tmp/slow_nsd.yaml"
+jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"slow\",\"nsdId\":\"slow-ns\",\"vimAccountId\":\"$vim\"}"
+slow=$(field .id)
+jreq POST "/nslcm/v1/ns_instances/$slow/instantiate" '{}'
+slow_op=$(field .id)
+sleep 0.25
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+pid=
+start
+login
+wait_op "$slow_op"
+check "an instantiation cut by kill -9 completes after the restart" eq "$state" COMPLETED
+check "... with one namespace per VDU" eq "$(n_netns)" 2
+s1_pid=$(vdur "$slow" s1 '."vim-info".pid')
+check "... each VDU's process running" kill -0 "$s1_pid"
+check "... and reachable from the host" ping -c 1 -W 1 "$(vdur "$slow" s2 '."ip-address"')"
+ns_down "$slow"
+check "... and it terminates leaving nothing" eq "$(n_netns)/$(vsctl list-ports br-int)" 0/int-to-fabric
 
 # --- clean stop: the managed switch goes with the last resource
 ovs_pids="$(cat "$ovsdir/ovsdb-server.pid" "$ovsdir/ovs-vswitchd.pid")"
