@@ -56,6 +56,18 @@ vnic_of(const char *iface_type)
     return "normal";
 }
 
+/* The network of interface 'iface': its NS VL's in 'ns_nets', or its VNF
+ * VL's in 'vnf_nets' (VL id -> step index or VIM id); NULL when it is on
+ * none. */
+static const json_t *
+net_of(const json_t *iface, const json_t *ns_nets, const json_t *vnf_nets)
+{
+    return slc_ns_str(iface, "ns-vld-id")
+               ? json_object_get(ns_nets, slc_ns_str(iface, "ns-vld-id"))
+               : json_object_get(vnf_nets,
+                                 slc_ns_str(iface, "vnf-vld-id") ?: "");
+}
+
 /* The steps attaching the interfaces of a VDU that is a PDU (bound at
  * instantiation, pdu.h) to its VLs: one "baremetal" port each (Neutron's
  * vnic_type for a physical port that the VIM binds at a switch port), and
@@ -70,11 +82,7 @@ plan_pdu(struct plan *pl, const json_t *vnfr, const json_t *vdur,
 
     json_array_foreach(json_object_get(vdur, "interfaces"), i, iface)
     {
-        const json_t *net =
-            slc_ns_str(iface, "ns-vld-id")
-                ? json_object_get(ns_nets, slc_ns_str(iface, "ns-vld-id"))
-                : json_object_get(vnf_nets,
-                                  slc_ns_str(iface, "vnf-vld-id") ?: "");
+        const json_t *net = net_of(iface, ns_nets, vnf_nets);
 
         if (!net) {
             continue;
@@ -153,11 +161,7 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
     }
     json_array_foreach(json_object_get(vdur, "interfaces"), i, iface)
     {
-        const json_t *net =
-            slc_ns_str(iface, "ns-vld-id")
-                ? json_object_get(ns_nets, slc_ns_str(iface, "ns-vld-id"))
-                : json_object_get(vnf_nets,
-                                  slc_ns_str(iface, "vnf-vld-id") ?: "");
+        const json_t *net = net_of(iface, ns_nets, vnf_nets);
         json_t *netref;
         size_t k;
 

@@ -13,24 +13,30 @@
 #include "slc-id.h"
 #include "slc-log.h"
 
-static bool
-ip_used(struct netns *n, const char *net_id, const json_t *net,
-        const char *ip)
+/* The port whose members 'k1' and 'k2' are 'v1' and 'v2', or NULL. */
+static json_t *
+port_with(struct netns *n, const char *k1, const char *v1, const char *k2,
+          const char *v2)
 {
     const char *id;
     json_t *p;
 
-    if (!strcmp(netns_str(net, "gateway") ?: "", ip)) {
-        return true;
-    }
     json_object_foreach(netns_table(n, SLC_VIM_PORT), id, p)
     {
-        if (!strcmp(netns_str(p, "network") ?: "", net_id) &&
-            !strcmp(netns_str(p, "ip") ?: "", ip)) {
-            return true;
+        if (!strcmp(netns_str(p, k1) ?: "", v1) &&
+            !strcmp(netns_str(p, k2) ?: "", v2)) {
+            return p;
         }
     }
-    return false;
+    return NULL;
+}
+
+static bool
+ip_used(struct netns *n, const char *net_id, const json_t *net,
+        const char *ip)
+{
+    return !strcmp(netns_str(net, "gateway") ?: "", ip) ||
+           port_with(n, "network", net_id, "ip", ip);
 }
 
 /* The port's address: the fixed one if it is free and in the subnet, else
@@ -125,6 +131,28 @@ on_port_plugged(void *arg, int rc, const json_t *result, const char *msg)
     free(d);
 }
 
+/* Sends switch operations 'ops' (taken) plugging port 'vim_id'; the
+ * port's result is delivered once the switch has it. */
+static int
+plug(struct netns *n, uint64_t token, const char *vim_id, json_t *ops,
+     struct slc_error *err)
+{
+    struct port_done *d = calloc(1, sizeof *d);
+    int rc;
+
+    if (!d) {
+        json_decref(ops);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    *d = (struct port_done){.n = n, .token = token};
+    snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
+    rc = netns_batch_transact(n, ops, on_port_plugged, d, err);
+    if (rc) {
+        free(d);
+    }
+    return rc;
+}
+
 /* A PDU's interface: the cable that the account's config.cables says is
  * wired to the fabric switch port its PDU declares, plugged into
  * br-fabric at that port and not connected any further (like an SR-IOV
@@ -140,7 +168,6 @@ create_cable_port(struct netns *n, uint64_t token,
     const char *ifname = spec->ifname ? spec->ifname : "?";
     char key[24], vim_id[32], hex[9], msg[512];
     const char *link, *id;
-    struct port_done *d;
     json_t *p;
     int rc;
 
@@ -187,41 +214,17 @@ create_cable_port(struct netns *n, uint64_t token,
     json_object_set_new(netns_table(n, SLC_VIM_PORT), vim_id, p);
     netns_index_tag(n, SLC_VIM_PORT, spec->tag, vim_id);
     rc = netns_save(n, err);
-    d = rc ? NULL : calloc(1, sizeof *d);
-    if (d) {
-        *d = (struct port_done){.n = n, .token = token};
-        snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
-        rc = netns_batch_transact(n,
-                            netns_add_port_ops(n, n->br_fabric, link, "", 0, port,
-                                         SLC_VIM_PORT, spec->tag, vim_id),
-                            on_port_plugged, d, err);
-        if (!rc) {
-            return 0;
-        }
-        free(d);
-    } else if (!rc) {
-        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    rc = rc ? rc
+            : plug(n, token, vim_id,
+                   netns_add_port_ops(n, n->br_fabric, link, "", 0, port,
+                                      SLC_VIM_PORT, spec->tag, vim_id),
+                   err);
+    if (!rc) {
+        return 0;
     }
     netns_forget(n, SLC_VIM_PORT, vim_id);
     netns_save(n, &(struct slc_error){0});
     return rc;
-}
-
-/* Whether a port made for compute 'owner' already has 'ifname'. */
-static bool
-ifname_taken(struct netns *n, const char *owner, const char *ifname)
-{
-    const char *id;
-    json_t *q;
-
-    json_object_foreach(netns_table(n, SLC_VIM_PORT), id, q)
-    {
-        if (!strcmp(netns_str(q, "owner") ?: "", owner) &&
-            !strcmp(netns_str(q, "in_ns") ?: "", ifname)) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* Makes the veth of port 'p'.  A port made for a compute gets its other
@@ -249,12 +252,12 @@ make_veth(struct netns *n, json_t *p, const struct slc_vim_port_spec *spec,
         }
     }
     if (netns_valid_ifname(spec->ifname) &&
-        !ifname_taken(n, spec->owner, spec->ifname)) {
+        !port_with(n, "owner", spec->owner, "in_ns", spec->ifname)) {
         snprintf(ifname, sizeof ifname, "%s", spec->ifname);
     } else {
         for (unsigned k = 0;; k++) {
             snprintf(ifname, sizeof ifname, "eth%u", k);
-            if (!ifname_taken(n, spec->owner, ifname)) {
+            if (!port_with(n, "owner", spec->owner, "in_ns", ifname)) {
                 break;
             }
         }
@@ -295,7 +298,6 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
     int64_t ofport = 0;
     uint32_t base;
     unsigned prefix;
-    struct port_done *d;
     struct slc_error e = {0};
     json_t *p;
     int rc;
@@ -356,24 +358,16 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
         netns_save(n, err);
         return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);
     }
-    d = rc ? NULL : calloc(1, sizeof *d);
-    if (d) {
-        *d = (struct port_done){.n = n, .token = token};
-        snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
-        /* a VF is an access port in its VLAN; a whole NIC a trunk */
-        rc = netns_batch_transact(
-            n,
-            netns_add_port_ops(n, bridge, host_if, "",
-                         spec->vnic_type == SLC_VNIC_DIRECT_PHYSICAL ? 0
-                                                                     : vlan,
-                         ofport, SLC_VIM_PORT, spec->tag, vim_id),
-            on_port_plugged, d, err);
-        if (!rc) {
-            return 0;
-        }
-        free(d);
-    } else if (!rc) {
-        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    /* a VF is an access port in its VLAN; a whole NIC a trunk */
+    rc = rc ? rc
+            : plug(n, token, vim_id,
+                   netns_add_port_ops(
+                       n, bridge, host_if, "",
+                       spec->vnic_type == SLC_VNIC_DIRECT_PHYSICAL ? 0 : vlan,
+                       ofport, SLC_VIM_PORT, spec->tag, vim_id),
+                   err);
+    if (!rc) {
+        return 0;
     }
     slc_link_del(-1, host_if, &e);
     netns_forget(n, SLC_VIM_PORT, vim_id);

@@ -506,30 +506,8 @@ check "no namespace left at the end" eq "$(n_netns)" 0
 # (the "sleeper" image has no readiness: its VDUs wait out the 500 ms start
 # check, so the kill most likely lands while they are being made; the
 # outcome must be the same wherever it lands)
-cat >"$tmp/slow.yaml" <<'YAML'
-vnfd:
-  id: slow-vnf
-  product-name: slow-vnf
-  version: "1.0"
-  mgmt-cp: s-mgmt-ext
-  sw-image-desc:
-    - {id: sleeper, name: sleeper, image: sleeper}
-  vdu:
-    - id: s
-      name: s
-      sw-image-desc: sleeper
-      int-cpd:
-        - id: s-mgmt
-          virtual-network-interface-requirement:
-            - {name: eth0, position: 1}
-  ext-cpd:
-    - id: s-mgmt-ext
-      int-cpd: {vdu-id: s, cpd: s-mgmt}
-  df:
-    - id: default-df
-      vdu-profile:
-        - {id: s, min-number-of-instances: 1}
-YAML
+sed -e 's/broken-vnf/slow-vnf/; s/image: broken/image: sleeper/' \
+    "$tmp/broken.yaml" >"$tmp/slow.yaml"
 cat >"$tmp/slow_nsd.yaml" <<'YAML'
 nsd:
   nsd:
@@ -547,13 +525,13 @@ nsd:
               virtual-link-connectivity:
                 - virtual-link-profile-id: mgmt
                   constituent-cpd-id:
-                    - {constituent-base-element-id: s1, constituent-cpd-id: s-mgmt-ext}
+                    - {constituent-base-element-id: s1, constituent-cpd-id: b-mgmt-ext}
             - id: s2
               vnfd-id: slow-vnf
               virtual-link-connectivity:
                 - virtual-link-profile-id: mgmt
                   constituent-cpd-id:
-                    - {constituent-base-element-id: s2, constituent-cpd-id: s-mgmt-ext}
+                    - {constituent-base-element-id: s2, constituent-cpd-id: b-mgmt-ext}
 YAML
 onboard vnfd "$tmp/slow.yaml"
 onboard nsd "$tmp/slow_nsd.yaml"
