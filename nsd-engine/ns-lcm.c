@@ -93,7 +93,7 @@ plan_pdu(struct plan *pl, const json_t *vnfr, const json_t *vdur,
                  slc_ns_str(vdur, "vdu-id-ref"), slc_ns_str(iface, "name"));
         add_step(pl, "create", "port", slc_ns_str(vnfr, "vim-account-id"),
                  tag, name,
-                 json_pack("{so ss ss ss* ss* s{sO sO sO}}", "network",
+                 json_pack("{so ss ss ss* ss* s{sO* sO* sO*}}", "network",
                            json_is_integer(net)
                                ? json_pack("{sO}", "step", net)
                                : json_incref((json_t *)net),
