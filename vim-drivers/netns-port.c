@@ -268,6 +268,7 @@ make_veth(struct netns *n, json_t *p, const struct slc_vim_port_spec *spec,
     } else {
         snprintf(name, sizeof name, "%s", ns);
     }
+    json_object_del(p, "peer_if"); /* the peer is made as 'in_ns' */
     json_object_set_new(p, "owner", json_string(spec->owner));
     json_object_set_new(p, "netns", json_string(name));
     json_object_set_new(p, "in_ns", json_string(ifname));
