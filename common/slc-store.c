@@ -82,18 +82,45 @@ slc_store_close(struct slc_store *st)
 int
 slc_store_begin(struct slc_store *st, struct slc_error *err)
 {
-    return st->class->begin(st, err);
+    int rc = st->depth ? 0 : st->class->begin(st, err);
+
+    if (!rc) {
+        st->depth++;
+    }
+    return rc;
 }
 
 int
 slc_store_commit(struct slc_store *st, struct slc_error *err)
 {
+    if (st->depth > 1) {
+        st->depth--;
+        return 0;
+    }
+    if (!st->depth) {
+        return st->class->commit(st, err); /* the backend's error */
+    }
+    st->depth = 0;
+    if (st->doomed) {
+        st->doomed = false;
+        st->class->rollback(st);
+        return slc_error_set(err, SLC_ECONFLICT,
+                             "the transaction was abandoned by a part of "
+                             "it that failed");
+    }
     return st->class->commit(st, err);
 }
 
 void
 slc_store_rollback(struct slc_store *st)
 {
+    if (st->depth > 1) {
+        st->depth--;
+        st->doomed = true;
+        return;
+    }
+    st->depth = 0;
+    st->doomed = false;
     st->class->rollback(st);
 }
 

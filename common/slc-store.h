@@ -17,6 +17,7 @@
 #define SLC_STORE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "slc-error.h"
@@ -110,9 +111,12 @@ struct slc_store_class {
                      void *arg, struct slc_error *err);
 };
 
-/* Every store handle starts with this. */
+/* Every store handle starts with this (zeroed by the backend's open). */
 struct slc_store {
     const struct slc_store_class *class;
+    unsigned depth; /* open begin() calls; only the outermost reaches the
+                       backend */
+    bool doomed;    /* an inner transaction rolled back */
 };
 
 /* The SQLite backend. */
@@ -126,7 +130,12 @@ int slc_store_open(const char *location, struct slc_store **out,
 /* Closes 'st'.  Accepts NULL. */
 void slc_store_close(struct slc_store *st);
 
-/* Thin wrappers over the class, for readable call sites. */
+/* Transactions nest: a begin() inside an open transaction joins it, and
+ * only the outermost commit() writes.  An inner rollback() cannot undo
+ * the inner part alone, so it dooms the whole: the outermost commit()
+ * then rolls back and fails with SLC_ECONFLICT.  This lets a function
+ * that is one transaction on its own (creating an NS) be part of a larger
+ * one (creating a slice of NSs). */
 int slc_store_begin(struct slc_store *st, struct slc_error *err);
 int slc_store_commit(struct slc_store *st, struct slc_error *err);
 void slc_store_rollback(struct slc_store *st);

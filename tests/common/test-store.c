@@ -216,7 +216,6 @@ test_transaction_rollback_leaves_nothing(void **state)
     struct slc_error err;
 
     assert_int_equal(slc_store_begin(f->st, &err), 0);
-    assert_int_equal(slc_store_begin(f->st, &err), SLC_EBUSY);
     assert_int_equal(put(f->st, "a", "a", json_pack("{}"), SLC_REV_NEW, NULL),
                      0);
     assert_int_equal(put(f->st, "b", "b", json_pack("{}"), SLC_REV_NEW, NULL),
@@ -232,6 +231,52 @@ test_transaction_rollback_leaves_nothing(void **state)
     assert_int_equal(slc_store_begin(f->st, &err), 0);
     assert_int_equal(put(f->st, "a", "a", json_pack("{}"), SLC_REV_NEW, NULL),
                      0);
+    assert_int_equal(slc_store_commit(f->st, &err), 0);
+    assert_int_equal(slc_store_list(f->st, "things", NULL, count, names, &err),
+                     0);
+    assert_int_equal(json_array_size(names), 1);
+    json_decref(names);
+}
+
+/* An inner transaction joins the outer one: its commit writes nothing on
+ * its own, and its rollback fails the outer commit. */
+static void
+test_nested_transactions(void **state)
+{
+    struct fixture *f = *state;
+    json_t *names = json_array();
+    struct slc_error err;
+
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(put(f->st, "a", "a", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(put(f->st, "b", "b", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_commit(f->st, &err), 0);
+    slc_store_rollback(f->st);
+    assert_int_equal(slc_store_list(f->st, "things", NULL, count, names, &err),
+                     0);
+    assert_int_equal(json_array_size(names), 0);
+
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(put(f->st, "a", "a", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(put(f->st, "b", "b", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    slc_store_rollback(f->st);
+    assert_int_equal(slc_store_commit(f->st, &err), SLC_ECONFLICT);
+    assert_non_null(strstr(err.msg, "abandoned"));
+    assert_int_equal(slc_store_list(f->st, "things", NULL, count, names, &err),
+                     0);
+    assert_int_equal(json_array_size(names), 0);
+
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(put(f->st, "c", "c", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_commit(f->st, &err), 0);
     assert_int_equal(slc_store_commit(f->st, &err), 0);
     assert_int_equal(slc_store_list(f->st, "things", NULL, count, names, &err),
                      0);
@@ -446,6 +491,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_transaction_rollback_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nested_transactions, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_reopen_keeps_everything_in_order,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_is_refused, setup,
