@@ -59,6 +59,7 @@ enum phase { PHASE_FORWARD, PHASE_ROLLBACK, PHASE_DONE };
 struct op {
     struct slc_engine *e;
     char id[40];
+    char coll[40];
     uint64_t serial;
     json_t *doc;              /* owned */
     int64_t rev;
@@ -68,6 +69,7 @@ struct op {
     enum phase phase;
     unsigned inflight;
     bool failed, undo_failed, dirty;
+    bool state_news;          /* a new operationState to tell once stored */
     char fail_msg[512];
     double deadline;
     struct event *kick;       /* deferred advance */
@@ -87,6 +89,12 @@ struct slc_engine {
     struct vim_slot *vims;
     uint64_t next_serial;
 };
+
+static const char *
+sget(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
 
 static void on_vim_done(void *owner, const struct slc_vim_result *r);
 static void advance(struct op *op);
@@ -248,6 +256,54 @@ slc_engine_vim_describe(struct slc_engine *e, const char *account_id,
 
 /* ---- operations ---- */
 
+const char *
+slc_engine_op_collection(const json_t *op)
+{
+    return sget(json_object_get(op, "_admin"), "collection") ?: "nslcmops";
+}
+
+void
+slc_engine_update_resources(json_t *resources, const json_t *steps)
+{
+    const json_t *s;
+    size_t i;
+
+    json_array_foreach(steps, i, s)
+    {
+        const char *state = sget(s, "state") ?: "";
+        const char *vim_id = sget(s, "vim_id");
+        bool create = !strcmp(sget(s, "action") ?: "", "create");
+
+        if (!vim_id) {
+            continue;
+        }
+        if (create &&
+            (!strcmp(state, "DONE") ||
+             (!strcmp(state, "FAILED") && json_object_get(s, "vim_id")))) {
+            json_array_append_new(
+                resources, json_pack("{sO sO sO sO sO sO* sO*}", "kind",
+                                     json_object_get(s, "kind"), "vim",
+                                     json_object_get(s, "vim"), "vim_id",
+                                     json_object_get(s, "vim_id"), "tag",
+                                     json_object_get(s, "tag"), "name",
+                                     json_object_get(s, "name"), "spec",
+                                     json_object_get(s, "spec"), "for",
+                                     json_object_get(s, "for")));
+        } else if (!create && !strcmp(state, "DONE")) {
+            size_t j;
+            json_t *r;
+
+            json_array_foreach(resources, j, r)
+            {
+                if (!strcmp(sget(r, "vim_id") ?: "", vim_id)) {
+                    json_array_remove(resources, j);
+                    break;
+                }
+            }
+        }
+    }
+}
+
 static double
 now_of(const struct slc_engine *e)
 {
@@ -387,6 +443,8 @@ adopt_op(struct slc_engine *e, struct slc_record *rec, struct op **out,
     }
     op->e = e;
     snprintf(op->id, sizeof op->id, "%s", rec->id);
+    snprintf(op->coll, sizeof op->coll, "%s",
+             slc_engine_op_collection(rec->doc));
     op->serial = ++e->next_serial;
     op->doc = rec->doc;
     op->rev = rec->rev;
@@ -449,10 +507,10 @@ persist(struct op *op)
     struct slc_record rec = {.id = op->id, .doc = op->doc};
     int rc;
 
-    rec.name = (char *)json_string_value(
-        json_object_get(op->doc, "nsInstanceId"));
-    rc = slc_store_put(op->e->p.st, "nslcmops", &rec, NULL, op->rev,
-                       &op->rev, &err);
+    rec.name = (char *)(sget(op->doc, "nsInstanceId")
+                            ?: sget(op->doc, "netsliceInstanceId"));
+    rc = slc_store_put(op->e->p.st, op->coll, &rec, NULL, op->rev, &op->rev,
+                       &err);
     if (rc) {
         SLC_ERR("operation %s: cannot store its progress: %s", op->id,
                 err.msg);
@@ -478,12 +536,6 @@ resolve_ref(const struct op *op, const json_t *ref)
         }
     }
     return NULL;
-}
-
-static const char *
-sget(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
 }
 
 /* Issues the VIM call of step i.  Returns 0, or an error (the step is then
@@ -626,6 +678,14 @@ undoable(const struct op *op, size_t i)
 
 static void finish(struct op *op);
 
+static void
+tell_state(const struct op *op)
+{
+    if (op->e->p.state_changed) {
+        op->e->p.state_changed(op->e->p.state_arg, op->doc);
+    }
+}
+
 /* Chooses the steps to start, persists, then starts them. */
 static void
 advance(struct op *op)
@@ -645,6 +705,7 @@ advance(struct op *op)
         json_object_set_new(op->doc, "errorMessage",
                             json_string(op->fail_msg));
         op->dirty = true;
+        op->state_news = true;
     }
     for (size_t i = 0; i < op->n_steps; i++) {
         struct step *s = &op->steps[i];
@@ -702,6 +763,10 @@ advance(struct op *op)
             op_free(op);
         }
         return;
+    }
+    if (op->state_news) {
+        op->state_news = false;
+        tell_state(op);
     }
     for (size_t k = 0; k < n_launch; k++) {
         struct slc_error err = {0};
@@ -763,22 +828,27 @@ finish(struct op *op)
         SLC_ERR("operation %s: cannot store its end (%s): %s", op->id, state,
                 err.msg);
     } else {
-        SLC_INFO("operation %s (%s of ns %s): %s", op->id,
+        SLC_INFO("operation %s (%s of %s): %s", op->id,
                  sget(op->doc, "lcmOperationType"),
-                 sget(op->doc, "nsInstanceId"), state);
+                 sget(op->doc, "nsInstanceId")
+                     ?: sget(op->doc, "netsliceInstanceId"),
+                 state);
     }
     op->phase = PHASE_DONE;
     unlink_op(op);
+    if (!rc) {
+        tell_state(op);
+    }
     op_free(op);
 }
 
 /* Loads operation 'op_id' into memory. */
 static int
-load_op(struct slc_engine *e, const char *op_id, struct op **out,
-        struct slc_error *err)
+load_op(struct slc_engine *e, const char *coll, const char *op_id,
+        struct op **out, struct slc_error *err)
 {
     struct slc_record rec;
-    int rc = slc_store_get(e->p.st, "nslcmops", op_id, &rec, err);
+    int rc = slc_store_get(e->p.st, coll, op_id, &rec, err);
 
     if (!rc) {
         rc = adopt_op(e, &rec, out, err);
@@ -796,6 +866,7 @@ slc_engine_start(struct slc_engine *e, struct slc_record *op_rec,
 
     if (!rc) {
         op->context = context;
+        tell_state(op);
         kick(op);
     } else {
         json_decref(context);
@@ -918,7 +989,7 @@ add_known(struct recovery *rv, const char *account, const json_t *res)
 }
 
 static int
-collect_nsr(const char *coll, const struct slc_record *rec, void *arg)
+collect_resources(const char *coll, const struct slc_record *rec, void *arg)
 {
     struct recovery *rv = arg;
     const json_t *res;
@@ -1018,7 +1089,7 @@ collect_op(const char *coll, const struct slc_record *rec, void *arg)
                    strcmp(state, "ROLLING_BACK"))) {
         return 0;
     }
-    json_array_append_new(rv->ops, json_string(rec->id));
+    json_array_append_new(rv->ops, json_pack("[ss]", coll, rec->id));
     json_array_foreach(json_object_get(json_object_get(rec->doc, "_admin"),
                                        "steps"),
                        i, s)
@@ -1060,6 +1131,10 @@ collect_op(const char *coll, const struct slc_record *rec, void *arg)
 int
 slc_engine_recover(struct slc_engine *e, struct slc_error *err)
 {
+    static const char *const default_ops[] = {"nslcmops", NULL};
+    static const char *const default_res[] = {"nsrs", NULL};
+    const char *const *op_colls = e->p.op_collections ?: default_ops;
+    const char *const *res_colls = e->p.resource_collections ?: default_res;
     struct recovery rv = {.e = e, .known = json_object(), .ops = json_array()};
     const char *account;
     json_t *list, *id;
@@ -1069,10 +1144,13 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
     if (!rv.known || !rv.ops) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
-    rc = rc ? rc : slc_store_list(e->p.st, "nsrs", NULL, collect_nsr, &rv,
-                                  err);
-    rc = rc ? rc : slc_store_list(e->p.st, "nslcmops", NULL, collect_op, &rv,
-                                  err);
+    for (size_t k = 0; !rc && res_colls[k]; k++) {
+        rc = slc_store_list(e->p.st, res_colls[k], NULL, collect_resources,
+                            &rv, err);
+    }
+    for (size_t k = 0; !rc && op_colls[k]; k++) {
+        rc = slc_store_list(e->p.st, op_colls[k], NULL, collect_op, &rv, err);
+    }
     rc = rc ? rc : slc_store_list(e->p.st, "vim_accounts", NULL,
                                   collect_account, &rv, err);
     json_object_foreach(rv.known, account, list)
@@ -1103,9 +1181,11 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
         if (rc) {
             break;
         }
-        if (load_op(e, json_string_value(id), &op, &oerr)) {
-            SLC_ERR("recovery: operation %s: %s", json_string_value(id),
-                    oerr.msg);
+        const char *coll = json_string_value(json_array_get(id, 0));
+        const char *op_id = json_string_value(json_array_get(id, 1));
+
+        if (load_op(e, coll, op_id, &op, &oerr)) {
+            SLC_ERR("recovery: operation %s: %s", op_id, oerr.msg);
             continue;
         }
         SLC_INFO("recovery: resuming operation %s (%s)", op->id,

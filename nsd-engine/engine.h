@@ -38,6 +38,13 @@ typedef int (*slc_engine_finish_fn)(struct slc_store *st, json_t *op,
                                     json_t *context, double now,
                                     struct slc_error *err);
 
+/* Told, after it is stored, that an operation's operationState changed:
+ * when it starts (not when it is resumed after a restart), when it starts
+ * rolling back, and when it ends.  'op' is borrowed for the call.  Used
+ * to drive what waits on operations (slices) and to notify subscribers,
+ * without polling. */
+typedef void (*slc_engine_state_fn)(void *arg, const json_t *op);
+
 struct slc_engine_params {
     struct slc_store *st;
     struct event_base *base;
@@ -48,7 +55,25 @@ struct slc_engine_params {
     double call_timeout;      /* seconds a VIM call may take */
     unsigned max_parallel;    /* steps in flight per operation */
     slc_engine_finish_fn finish;
+    slc_engine_state_fn state_changed; /* may be NULL */
+    void *state_arg;
+    /* Collections whose unfinished operations recovery resumes (NULL:
+     * "nslcmops" only), and whose records list what exists on the VIMs
+     * in "_admin.deployed.resources" (NULL: "nsrs" only).  NULL-ended. */
+    const char *const *op_collections;
+    const char *const *resource_collections;
 };
+
+/* An operation document names its collection in "_admin.collection"
+ * ("nslcmops" when absent), and its owner, which is the record name, in
+ * "nsInstanceId" or, for an operation of a slice, "netsliceInstanceId". */
+const char *slc_engine_op_collection(const json_t *op);
+
+/* Applies a finished operation's steps to a list of resources (the
+ * "_admin.deployed.resources" of its owner): creates that exist are added
+ * (even after a failed undo: they must be deleted later), deletes that
+ * happened are removed. */
+void slc_engine_update_resources(json_t *resources, const json_t *steps);
 
 int slc_engine_new(const struct slc_engine_params *p,
                    struct slc_engine **out, struct slc_error *err);
