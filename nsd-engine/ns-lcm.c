@@ -230,11 +230,45 @@ network_spec(const json_t *params, const json_t *vl)
         "mgmt", json_is_true(json_object_get(vl, "mgmt-network")));
 }
 
+/* The existing VIM network that the request's vld item 'v' puts its VL
+ * on (vim-network-id: an id, or {vimAccountId: id}), or NULL.  Such a
+ * network is not the NS's: it is neither created nor deleted with it (a
+ * slice's networks are given so). */
+static const char *
+given_network(const json_t *nsr, const json_t *v)
+{
+    const json_t *id = json_object_get(v, "vim-network-id");
+
+    if (json_is_object(id)) {
+        id = json_object_get(id, slc_ns_str(nsr, "datacenter"));
+    }
+    return json_string_value(id);
+}
+
+/* VL id -> VIM id of the networks given by the request (given_network). */
+static json_t *
+given_networks(const json_t *nsr, const json_t *params)
+{
+    json_t *nets = json_object();
+    const json_t *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(params, "vld"), i, v)
+    {
+        const char *id = given_network(nsr, v);
+
+        if (id) {
+            json_object_set_new(nets, slc_ns_str(v, "name"), json_string(id));
+        }
+    }
+    return nets;
+}
+
 static void
 plan_instantiate(struct plan *pl, const json_t *nsr, const json_t *vnfrs,
                  const json_t *params)
 {
-    json_t *ns_nets = json_object();
+    json_t *ns_nets = given_networks(nsr, params);
     const json_t *vl, *vnfr;
     char tag[512], name[512];
     size_t i;
@@ -243,6 +277,9 @@ plan_instantiate(struct plan *pl, const json_t *nsr, const json_t *vnfrs,
     {
         size_t k;
 
+        if (json_object_get(ns_nets, slc_ns_str(vl, "id"))) {
+            continue; /* given */
+        }
         snprintf(tag, sizeof tag, "nsr:%s:vld:%s", pl->nsr_id,
                  slc_ns_str(vl, "id"));
         snprintf(name, sizeof name, "%s-%s", pl->ns_name,
@@ -343,7 +380,12 @@ plan_deletes(struct plan *pl, const json_t *resources, const char *prefix)
 static json_t *
 deployed_nets(const json_t *nsr, const char *vnfr_id)
 {
-    json_t *nets = json_object();
+    json_t *nets = vnfr_id ? json_object()
+                           : json_deep_copy(json_object_get(
+                                 json_object_get(json_object_get(nsr, "_admin"),
+                                                 "deployed"),
+                                 "given-networks"))
+                                 ?: json_object();
     const json_t *r;
     size_t i;
 
@@ -561,8 +603,7 @@ check_state(const json_t *nsr, const char *type, struct slc_error *err)
 /* Members of the request's vld[] and vnf[] items that slicer does not
  * honour yet: refused, so that a request is never half-applied. */
 static const char *const vld_later[] = {
-    "vim-network-name", "vim-network-id", "provider-network",
-    "wimAccountId", NULL,
+    "vim-network-name", "provider-network", "wimAccountId", NULL,
 };
 static const char *const vnf_later[] = {"vdu", "internal-vld", NULL};
 
@@ -668,7 +709,7 @@ check_instantiate(const json_t *nsr, const json_t *vnfrs,
 {
     static const char *const vld_known[] = {"name", "ip-profile", "ns-net",
                                             "vnfd-connection-point-ref",
-                                            NULL};
+                                            "vim-network-id", NULL};
     static const char *const vnf_known[] = {"member-vnf-index",
                                             "vimAccountId", NULL};
     const json_t *v;
@@ -689,6 +730,15 @@ check_instantiate(const json_t *nsr, const json_t *vnfrs,
                 : check_cp_refs(slc_ns_find(json_object_get(nsr, "vld"), "id",
                                             slc_ns_str(v, "name")),
                                 v, i, err);
+        if (!rc && json_object_get(v, "vim-network-id") &&
+            !given_network(nsr, v)) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "vld[%zu] '%s': vim-network-id must be a "
+                               "string, or an object with one for VIM "
+                               "account '%s'",
+                               i, slc_ns_str(v, "name"),
+                               slc_ns_str(nsr, "datacenter"));
+        }
     }
     json_array_foreach(json_object_get(params, "vnf"), i, v)
     {
@@ -801,6 +851,10 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
         if (!strcmp(type, "instantiate")) {
             pl.params = params;
             plan_instantiate(&pl, nsr->doc, vnfrs, params);
+            json_object_set_new(
+                json_object_get(json_object_get(nsr->doc, "_admin"),
+                                "deployed"),
+                "given-networks", given_networks(nsr->doc, params));
         } else if (!strcmp(type, "terminate")) {
             plan_deletes(
                 &pl,
@@ -998,51 +1052,6 @@ apply_deleted(json_t *nsr, json_t *vnfrs, const json_t *s)
     }
 }
 
-/* Updates the resource list of the NS from the steps: creates that exist
- * are added (even after a failed undo: they must be deleted later),
- * deletes that happened are removed. */
-static void
-update_resources(json_t *resources, const json_t *steps)
-{
-    const json_t *s;
-    size_t i;
-
-    json_array_foreach(steps, i, s)
-    {
-        const char *state = slc_ns_str(s, "state");
-        const char *vim_id = slc_ns_str(s, "vim_id");
-        bool create = !strcmp(slc_ns_str(s, "action"), "create");
-
-        if (!vim_id) {
-            continue;
-        }
-        if (create &&
-            (!strcmp(state, "DONE") ||
-             (!strcmp(state, "FAILED") && json_object_get(s, "vim_id")))) {
-            json_array_append_new(
-                resources, json_pack("{sO sO sO sO sO sO* sO*}", "kind",
-                                     json_object_get(s, "kind"), "vim",
-                                     json_object_get(s, "vim"), "vim_id",
-                                     json_object_get(s, "vim_id"), "tag",
-                                     json_object_get(s, "tag"), "name",
-                                     json_object_get(s, "name"), "spec",
-                                     json_object_get(s, "spec"), "for",
-                                     json_object_get(s, "for")));
-        } else if (!create && !strcmp(state, "DONE")) {
-            size_t j;
-            json_t *r;
-
-            json_array_foreach(resources, j, r)
-            {
-                if (!strcmp(slc_ns_str(r, "vim_id") ?: "", vim_id)) {
-                    json_array_remove(resources, j);
-                    break;
-                }
-            }
-        }
-    }
-}
-
 static void
 set_vnfrs_state(json_t *vnfrs, const char *state)
 {
@@ -1184,7 +1193,7 @@ finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
             json_array_append(json_object_get(vnfr, "vdur"), (json_t *)s);
         }
     }
-    update_resources(resources, steps);
+    slc_engine_update_resources(resources, steps);
     json_array_foreach(steps, i, s)
     {
         if (ok && !strcmp(slc_ns_str(s, "action"), "create")) {

@@ -19,6 +19,23 @@
  * vimAccountId, ...; owned by 'project'.  The NSR id goes to 'nsr_id'.
  * SLC_ENOTFOUND naming the NSD or VIM account; SLC_ECONFLICT when the NSD
  * is DISABLED. */
+/* Helpers on records, for the slice manager too. */
+/* The string member 'key' of 'o', or NULL (borrowed). */
+const char *slc_ns_str(const json_t *o, const char *key);
+/* The item of 'list' whose string member 'key' equals 'value' (borrowed),
+ * or NULL. */
+json_t *slc_ns_find(const json_t *list, const char *key, const char *value);
+/* True when 'list' holds the string 'value'. */
+bool slc_ns_has(const json_t *list, const char *value);
+/* Reads record 'key' of 'coll' by _id, else by name; SLC_ENOTFOUND names
+ * 'what' and the key. */
+int slc_ns_get_record(struct slc_store *st, const char *coll,
+                      const char *what, const char *key,
+                      struct slc_record *out, struct slc_error *err);
+/* The VNF records of NS 'nsr_id' as a new array. */
+int slc_ns_load_vnfrs(struct slc_store *st, const char *nsr_id,
+                      json_t **out, struct slc_error *err);
+
 int slc_ns_create(struct slc_store *st, const json_t *req,
                   const char *project, double now, char nsr_id[40],
                   struct slc_error *err);
