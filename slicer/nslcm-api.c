@@ -16,7 +16,7 @@ SLC_LOG_MODULE(nslcm_api);
 #define NSC "/osm/nslcm/v1/ns_instances_content"
 #define OPS "/osm/nslcm/v1/ns_lcm_op_occs"
 
-static const struct slc_body_field instantiate_fields[] = {
+const struct slc_body_field slc_ns_instantiate_fields[] = {
     {"nsName", SLC_BT_STR, true},
     {"nsdId", SLC_BT_STR, true},
     {"vimAccountId", SLC_BT_STR, true},
@@ -69,6 +69,25 @@ check_ns_name(struct slc_call *c, const json_t *body)
                              "ns: nsName '%.64s' must have 1 to 255 "
                              "characters and none of , ; ( ) ' \"",
                              name);
+    }
+    return 0;
+}
+
+/* An NS that slices use is run by their operations: 409 for 'what'. */
+static int
+check_not_sliced(struct slc_call *c, const struct slc_record *nsr,
+                 const char *what)
+{
+    const json_t *users = json_object_get(json_object_get(nsr->doc, "_admin"),
+                                          "netslice-users");
+
+    if (json_array_size(users) && !slc_rest_flag(c, "FORCE")) {
+        return slc_rest_fail(c, 409, SLC_ECONFLICT,
+                             "ns '%s' is a subnet of netslice instance %s: "
+                             "%s it through the slice",
+                             nsr->name,
+                             json_string_value(json_array_get(users, 0)),
+                             what);
     }
     return 0;
 }
@@ -144,7 +163,7 @@ parse_create(struct slc_call *c, json_t **body)
     int rc = slc_rest_body(c, body);
 
     rc = rc ? rc : slc_rest_check_body(c, *body, "ns instantiate request",
-                                       instantiate_fields);
+                                       slc_ns_instantiate_fields);
     rc = rc ? rc : check_ns_name(c, *body);
     return rc;
 }
@@ -237,6 +256,9 @@ ns_operation(struct slc_call *c, const char *type,
         rc = slc_rest_fail(c, 403, SLC_EDENIED,
                            "ns '%s' belongs to another project", rec.name);
     }
+    if (!rc && strcmp(type, "scale")) {
+        rc = check_not_sliced(c, &rec, type);
+    }
     if (!rc && c->req->body_size) {
         rc = slc_rest_body(c, &body);
     } else if (!rc) {
@@ -285,7 +307,7 @@ ns_operation(struct slc_call *c, const char *type,
 static int
 ns_instantiate(struct slc_call *c)
 {
-    return ns_operation(c, "instantiate", instantiate_fields, false,
+    return ns_operation(c, "instantiate", slc_ns_instantiate_fields, false,
                         "timeout_ns_deploy");
 }
 
@@ -313,6 +335,7 @@ ns_delete(struct slc_call *c)
         rc = slc_rest_fail(c, 403, SLC_EDENIED,
                            "ns '%s' belongs to another project", rec.name);
     }
+    rc = rc ? rc : check_not_sliced(c, &rec, "delete");
     rc = rc ? rc : lcm_error(c, slc_ns_delete(c->d->st, rec.id,
                                               slc_rest_flag(c, "FORCE"),
                                               &c->err));
@@ -344,7 +367,9 @@ ns_content_delete(struct slc_call *c)
         return ns_delete(c);
     }
     params = json_pack("{sb}", "autoremove", 1);
-    rc = slc_auth_can_write(&c->who, rec.doc)
+    rc = check_not_sliced(c, &rec, "delete");
+    rc = rc                                ? rc
+         : slc_auth_can_write(&c->who, rec.doc)
              ? start_op(c, &rec, "terminate", params,
                         "timeout_ns_terminate", op_id)
              : slc_rest_fail(c, 403, SLC_EDENIED,

@@ -552,6 +552,7 @@ static const struct slc_route *const route_tables[] = {
     slc_admin_routes,
     slc_catalogue_routes,
     slc_nslcm_routes,
+    slc_nsilcm_routes,
 };
 
 static const char *const main_topics[] = {

@@ -117,9 +117,14 @@ int slc_rest_check_members(struct slc_call *c, const json_t *body,
                            const char *what,
                            const struct slc_body_field *fields);
 
+/* The members of an ns_instantiate request (nslcm-api.c), which a slice's
+ * netslice-subnet[] items have too. */
+extern const struct slc_body_field slc_ns_instantiate_fields[];
+
 /* The route tables of each API module, ending with {NULL}. */
 extern const struct slc_route slc_admin_routes[];
 extern const struct slc_route slc_catalogue_routes[];
 extern const struct slc_route slc_nslcm_routes[];
+extern const struct slc_route slc_nsilcm_routes[];
 
 #endif

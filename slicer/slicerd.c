@@ -21,6 +21,7 @@
 #include "rest.h"
 #include "slc-file.h"
 #include "slc-log.h"
+#include "slice.h"
 #include "slicerd.h"
 
 SLC_LOG_MODULE(slicerd);
@@ -191,9 +192,24 @@ write_port_file(const char *path, unsigned port, struct slc_error *err)
     return 0;
 }
 
+/* The engine tells of every operation state change: slices wait on
+ * them. */
+static void
+on_op_state(void *arg, const json_t *op)
+{
+    struct slc_daemon *d = arg;
+
+    if (d->slicer) {
+        slc_slicer_op_state(d->slicer, op);
+    }
+}
+
 static int
 run(struct slc_daemon *d)
 {
+    static const char *const op_colls[] = {"nslcmops", "slice_net_ops",
+                                           NULL};
+    static const char *const res_colls[] = {"nsrs", "slice_networks", NULL};
     struct slc_error err = {0};
     struct event *sigterm = NULL, *sigint = NULL;
     char *generated = NULL, *cert = NULL, *key = NULL;
@@ -244,11 +260,27 @@ run(struct slc_daemon *d)
             .helper_dir = helper_dir,
             .now = d->now,
             .call_timeout = (double)d->cfg.call_timeout,
-            .finish = slc_ns_op_finish,
+            .finish = slc_slicer_finish,
+            .state_changed = on_op_state,
+            .state_arg = d,
+            .op_collections = op_colls,
+            .resource_collections = res_colls,
         };
         rc = slc_engine_new(&ep, &d->engine, &err);
     }
+    if (!rc) {
+        struct slc_slicer_params sp = {
+            .st = d->st,
+            .engine = d->engine,
+            .base = d->base,
+            .now = d->now,
+            .op_timeout = (double)d->cfg.op_timeout,
+        };
+
+        rc = slc_slicer_new(&sp, &d->slicer, &err);
+    }
     rc = rc ? rc : slc_engine_recover(d->engine, &err);
+    rc = rc ? rc : slc_slicer_recover(d->slicer, &err);
     rc = rc ? rc : read_tls(&d->cfg, &cert, &key, &err);
     if (!rc) {
         struct slc_http_server_params hp = {
@@ -297,6 +329,7 @@ run(struct slc_daemon *d)
     }
     slc_http_server_stop(d->http);
     slc_engine_free(d->engine);
+    slc_slicer_free(d->slicer);
     slc_http_client_free(d->http_out);
     if (d->base) {
         event_base_free(d->base);

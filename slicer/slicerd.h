@@ -13,6 +13,7 @@ struct slc_http_server;
 struct slc_engine;
 struct slc_auth_cache;
 struct slc_http_client;
+struct slc_slicer;
 
 struct slc_daemon {
     struct slc_config cfg;
@@ -23,6 +24,7 @@ struct slc_daemon {
     struct slc_vim_registry vim_classes;
     struct slc_sdn_registry sdn_classes;
     struct slc_engine *engine;
+    struct slc_slicer *slicer; /* the slice manager */
     struct slc_auth_cache *tokens; /* tokens already checked */
     double (*now)(void);      /* wall clock, injectable */
 };

@@ -1,0 +1,374 @@
+/* /osm/nsilcm/v1: network slice instances (create, instantiate,
+ * terminate, delete) and their operation occurrences, as OSM's NBI
+ * serves them (osm-nbi.md §2.6).  Operations are answered 202 at once;
+ * the slice manager (slice.h) runs them on the loop. */
+#include <stdio.h>
+#include <string.h>
+
+#include "rest.h"
+#include "slice.h"
+
+#define NSI "/osm/nsilcm/v1/netslice_instances"
+#define NSIC "/osm/nsilcm/v1/netslice_instances_content"
+#define OPS "/osm/nsilcm/v1/nsi_lcm_op_occs"
+
+static const struct slc_body_field nsi_fields[] = {
+    {"nsiName", SLC_BT_STR, true},
+    {"nstId", SLC_BT_STR, true},
+    {"vimAccountId", SLC_BT_STR, true},
+    {"nsiDescription", SLC_BT_STR | SLC_BT_NULL, false},
+    {"timeout_nsi_deploy", SLC_BT_INT, false},
+    {"ssh_keys", SLC_BT_ARR, false},
+    {"additionalParamsForNsi", SLC_BT_OBJ | SLC_BT_NULL, false},
+    {"lcmOperationType", SLC_BT_STR, false},
+    {"netsliceInstanceId", SLC_BT_STR, false},
+    {"nsi_id", SLC_BT_STR, false},
+    {"netslice-subnet", SLC_BT_ARR, false},
+    {"netslice-vld", SLC_BT_ARR, false},
+    {NULL},
+};
+
+static const struct slc_body_field vld_fields[] = {
+    {"name", SLC_BT_STR, true},
+    {"vim-network-name", SLC_BT_STR | SLC_BT_OBJ, false},
+    {"vim-network-id", SLC_BT_STR | SLC_BT_OBJ, false},
+    {"ip-profile", SLC_BT_OBJ, false},
+    {NULL},
+};
+
+/* Maps slice manager errors onto statuses: a missing NST or VIM named by
+ * a valid request is 404, BUSY and CONFLICT 409, bad parameters 422. */
+static int
+lcm_error(struct slc_call *c, int rc)
+{
+    c->status = rc == SLC_EBUSY || rc == SLC_ECONFLICT ? 409
+                : rc == SLC_ENOTFOUND                  ? 404
+                : rc == SLC_EINVALID                   ? 422
+                                                       : 0;
+    return rc;
+}
+
+/* A netslice-subnet[] item: the ns_instantiate members plus its id, none
+ * required. */
+static int
+check_subnet_item(struct slc_call *c, const json_t *item, size_t i)
+{
+    char what[64];
+    json_t *rest;
+    int rc;
+
+    snprintf(what, sizeof what, "nsi: netslice-subnet[%zu]", i);
+    if (!json_is_object(item) ||
+        !json_is_string(json_object_get(item, "id"))) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "%s must be an object with a string 'id'",
+                             what);
+    }
+    rest = json_deep_copy(item);
+    json_object_del(rest, "id");
+    rc = slc_rest_check_members(c, rest, what, slc_ns_instantiate_fields);
+    json_decref(rest);
+    return rc;
+}
+
+/* The shape of an nsi_instantiate body; 'require' for a create. */
+static int
+check_nsi_body(struct slc_call *c, const json_t *body, bool require)
+{
+    const char *name = json_string_value(json_object_get(body, "nsiName"));
+    const json_t *item;
+    size_t i;
+    int rc = require ? slc_rest_check_body(c, body, "nsi", nsi_fields)
+                     : slc_rest_check_members(c, body, "nsi", nsi_fields);
+
+    if (!rc && name &&
+        (!*name || strlen(name) > 255 || strpbrk(name, ",;()'\""))) {
+        rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                           "nsi: nsiName '%.64s' must have 1 to 255 "
+                           "characters and none of , ; ( ) ' \"",
+                           name);
+    }
+    json_array_foreach(json_object_get(body, "netslice-subnet"), i, item)
+    {
+        rc = rc ? rc : check_subnet_item(c, item, i);
+    }
+    json_array_foreach(json_object_get(body, "netslice-vld"), i, item)
+    {
+        char what[64];
+
+        snprintf(what, sizeof what, "nsi: netslice-vld[%zu]", i);
+        if (!rc && !json_is_object(item)) {
+            rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                               "%s must be an object", what);
+        }
+        rc = rc ? rc : slc_rest_check_body(c, item, what, vld_fields);
+    }
+    return rc;
+}
+
+static int
+get_nsi(struct slc_call *c, const char *id, struct slc_record *rec,
+        bool write)
+{
+    int rc = slc_rest_get_visible(c, "nsis", "nsi", id, rec);
+
+    if (!rc && write && !slc_auth_can_write(&c->who, rec->doc)) {
+        rc = slc_rest_fail(c, 403, SLC_EDENIED,
+                           "nsi '%s' belongs to another project", rec->name);
+        slc_record_clear(rec);
+    }
+    return rc;
+}
+
+static void
+reply_op(struct slc_call *c, const char *op_id)
+{
+    snprintf(c->resp->location, sizeof c->resp->location, OPS "/%s", op_id);
+    slc_rest_reply(c, 202, json_pack("{ss ss}", "id", op_id, "_id", op_id));
+}
+
+static int
+nsi_create(struct slc_call *c)
+{
+    json_t *body = NULL;
+    char id[40];
+    int rc = slc_rest_body(c, &body);
+
+    rc = rc ? rc : check_nsi_body(c, body, true);
+    rc = rc ? rc
+            : lcm_error(c, slc_nsi_create(c->d->slicer, body,
+                                          c->who.project_id, id, &c->err));
+    if (!rc) {
+        slc_rest_created(c, NSI, id, NULL);
+    }
+    json_decref(body);
+    return rc;
+}
+
+/* POST netslice_instances_content: create and instantiate in one call. */
+static int
+nsi_content_create(struct slc_call *c)
+{
+    json_t *body = NULL;
+    char id[40], op_id[40];
+    int rc = slc_rest_body(c, &body);
+
+    rc = rc ? rc : check_nsi_body(c, body, true);
+    rc = rc ? rc
+            : lcm_error(c, slc_nsi_create(c->d->slicer, body,
+                                          c->who.project_id, id, &c->err));
+    if (!rc) {
+        rc = lcm_error(c, slc_nsi_op_start(c->d->slicer, id, "instantiate",
+                                           body, op_id, &c->err));
+        if (rc) {
+            /* nothing was started: no half-made slice */
+            slc_nsi_delete(c->d->slicer, id, true, NULL);
+        }
+    }
+    if (!rc) {
+        slc_rest_created(c, NSIC, id,
+                         json_pack("{ss}", "nsilcmop_id", op_id));
+    }
+    json_decref(body);
+    return rc;
+}
+
+static int
+nsi_list(struct slc_call *c)
+{
+    json_t *out;
+    int rc = slc_rest_list(c, "nsis", NULL, &out);
+
+    if (!rc) {
+        slc_rest_reply(c, 200, out);
+    }
+    return rc;
+}
+
+static int
+nsi_show(struct slc_call *c)
+{
+    return slc_rest_show_stored(c, "nsis", "nsi", c->params[0]);
+}
+
+/* POST .../instantiate: OSM clients resend the create body; what it names
+ * must be the record's. */
+static int
+nsi_instantiate(struct slc_call *c)
+{
+    struct slc_record rec;
+    json_t *body = NULL;
+    char op_id[40];
+    int rc = get_nsi(c, c->params[0], &rec, true);
+
+    if (rc) {
+        return rc;
+    }
+    rc = c->req->body_size ? slc_rest_body(c, &body)
+                           : ((body = json_object()) ? 0 : SLC_ENOMEM);
+    rc = rc ? rc : check_nsi_body(c, body, false);
+    if (!rc) {
+        static const char *const keys[][2] = {
+            {"nsiName", "name"}, {"nstId", NULL}, {"vimAccountId", NULL}};
+        const json_t *admin = json_object_get(rec.doc, "_admin");
+
+        for (size_t k = 0; k < 3 && !rc; k++) {
+            const char *v = json_string_value(json_object_get(body,
+                                                              keys[k][0]));
+            bool same =
+                !v || (keys[k][1] &&
+                       !strcmp(v, json_string_value(json_object_get(
+                                      rec.doc, keys[k][1])))) ||
+                (k == 1 &&
+                 (!strcmp(v, json_string_value(json_object_get(
+                                 admin, "nst-id")) ?: "") ||
+                  !strcmp(v, json_string_value(json_object_get(
+                                 rec.doc, "nst-ref")) ?: ""))) ||
+                (k == 2 &&
+                 !strcmp(v, json_string_value(json_object_get(
+                                rec.doc, "datacenter")) ?: ""));
+
+            if (!same) {
+                rc = slc_rest_fail(c, 409, SLC_ECONFLICT,
+                                   "instantiate: %s '%s' differs from that "
+                                   "of nsi '%s'",
+                                   keys[k][0], v, rec.name);
+            }
+        }
+    }
+    rc = rc ? rc
+            : lcm_error(c, slc_nsi_op_start(c->d->slicer, rec.id,
+                                            "instantiate", body, op_id,
+                                            &c->err));
+    if (!rc) {
+        reply_op(c, op_id);
+    }
+    json_decref(body);
+    slc_record_clear(&rec);
+    return rc;
+}
+
+static int
+terminate(struct slc_call *c, const struct slc_record *rec, json_t *body)
+{
+    char op_id[40];
+    int rc = 0;
+
+    if (json_object_get(body, "autoremove") &&
+        !json_is_boolean(json_object_get(body, "autoremove"))) {
+        rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                           "terminate: autoremove must be true or false");
+    }
+    rc = rc ? rc
+            : lcm_error(c, slc_nsi_op_start(c->d->slicer, rec->id,
+                                            "terminate", body, op_id,
+                                            &c->err));
+    if (!rc) {
+        reply_op(c, op_id);
+    }
+    return rc;
+}
+
+static int
+nsi_terminate(struct slc_call *c)
+{
+    struct slc_record rec;
+    json_t *body = NULL;
+    int rc = get_nsi(c, c->params[0], &rec, true);
+
+    if (rc) {
+        return rc;
+    }
+    rc = c->req->body_size ? slc_rest_body(c, &body)
+                           : ((body = json_object()) ? 0 : SLC_ENOMEM);
+    if (!rc && !json_is_object(body)) {
+        rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                           "terminate: the body must be an object");
+    }
+    rc = rc ? rc : terminate(c, &rec, body);
+    json_decref(body);
+    slc_record_clear(&rec);
+    return rc;
+}
+
+/* DELETE netslice_instances/{id}: 204, or 409 while instantiated (unless
+ * FORCE). */
+static int
+nsi_delete(struct slc_call *c)
+{
+    struct slc_record rec;
+    int rc = get_nsi(c, c->params[0], &rec, true);
+
+    rc = rc ? rc
+            : lcm_error(c, slc_nsi_delete(c->d->slicer, rec.id,
+                                          slc_rest_flag(c, "FORCE"),
+                                          &c->err));
+    if (!rc) {
+        slc_rest_reply(c, 204, NULL);
+    }
+    slc_record_clear(&rec);
+    return rc;
+}
+
+/* DELETE netslice_instances_content/{id}: an instantiated slice is
+ * terminated with autoremove (202), another is deleted (204). */
+static int
+nsi_content_delete(struct slc_call *c)
+{
+    struct slc_record rec;
+    json_t *body;
+    int rc = get_nsi(c, c->params[0], &rec, true);
+
+    if (rc) {
+        return rc;
+    }
+    if (slc_rest_flag(c, "FORCE") ||
+        strcmp(json_string_value(json_object_get(
+                   json_object_get(rec.doc, "_admin"), "nsiState")) ?: "",
+               "INSTANTIATED")) {
+        slc_record_clear(&rec);
+        return nsi_delete(c);
+    }
+    body = json_pack("{sb}", "autoremove", 1);
+    rc = terminate(c, &rec, body);
+    json_decref(body);
+    slc_record_clear(&rec);
+    return rc;
+}
+
+static int
+op_list(struct slc_call *c)
+{
+    json_t *out;
+    int rc = slc_rest_list(c, "nsilcmops", NULL, &out);
+
+    if (!rc) {
+        slc_rest_reply(c, 200, out);
+    }
+    return rc;
+}
+
+static int
+op_show(struct slc_call *c)
+{
+    return slc_rest_show_stored(c, "nsilcmops", "nsi operation",
+                                c->params[0]);
+}
+
+#define W SLC_ROUTE_WRITE
+
+const struct slc_route slc_nsilcm_routes[] = {
+    {"POST", NSI, nsi_create, W},
+    {"GET", NSI, nsi_list, 0},
+    {"GET", NSI "/{id}", nsi_show, 0},
+    {"DELETE", NSI "/{id}", nsi_delete, W},
+    {"POST", NSI "/{id}/instantiate", nsi_instantiate, W},
+    {"POST", NSI "/{id}/terminate", nsi_terminate, W},
+    {"POST", NSIC, nsi_content_create, W},
+    {"GET", NSIC, nsi_list, 0},
+    {"GET", NSIC "/{id}", nsi_show, 0},
+    {"DELETE", NSIC "/{id}", nsi_content_delete, W},
+    {"GET", OPS, op_list, 0},
+    {"GET", OPS "/{id}", op_show, 0},
+    {NULL},
+};

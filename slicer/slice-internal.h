@@ -1,0 +1,46 @@
+/* What slice.c (records: create, delete) and slice-op.c (operations)
+ * share.  Not for use outside them. */
+#ifndef SLC_SLICE_INTERNAL_H
+#define SLC_SLICE_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "slice.h"
+
+struct event;
+
+struct slc_slicer {
+    struct slc_slicer_params p;
+    json_t *waiting;     /* engine operation id -> [slice operation ids] */
+    json_t *kicks;       /* slice operations to advance */
+    struct event *kick;
+};
+
+/* The _admin object of a record (borrowed; NULL when absent). */
+json_t *slc_slice_admin(const json_t *doc);
+
+/* True when slice 'nsi' counts as a user of what it shares: it is
+ * instantiated and not terminating, or being instantiated. */
+bool slc_nsi_live(const json_t *nsi);
+
+/* Whether a slice other than 'self' among 'users' (NSI ids) is live. */
+int slc_slice_other_live(struct slc_store *st, const json_t *users,
+                         const char *self, bool *out, struct slc_error *err);
+
+/* Removes 'nsi_id' from 'users' (an array of strings). */
+void slc_slice_drop_user(json_t *users, const char *nsi_id);
+
+/* Deletes slice 'nsi' (just read) inside the caller's transaction: its
+ * operations but 'keep_op', then its NSs and slice networks that no other
+ * slice uses; the NST goes NOT_IN_USE with its last slice. */
+int slc_slice_remove(struct slc_slicer *s, struct slc_record *nsi,
+                     bool force, const char *keep_op, struct slc_error *err);
+
+/* Advances slice operation 'op_id' as far as it can go now (slice-op.c). */
+void slc_slice_advance(struct slc_slicer *s, const char *op_id);
+
+/* Queues slice operation 'op_id' to be advanced from the loop. */
+void slc_slice_kick(struct slc_slicer *s, const char *op_id);
+
+#endif

@@ -1,0 +1,1047 @@
+/* Slice operations (see slice.h): instantiate and terminate as stored
+ * state machines that create child operations (NS operations, and engine
+ * operations on slice networks), wait for them to end without polling,
+ * and aggregate their outcome.
+ *
+ * A slice operation's "_admin" holds its progress:
+ *   phase        what to do once nothing is awaited any more:
+ *                instantiate: networks -> subnets -> complete, or on
+ *                failure rollback-subnets -> rollback-networks -> rolled-back;
+ *                terminate: subnets -> networks -> done;
+ *   awaiting     [collection, id] of the child operations still running;
+ *   error        the first failure; rollback_failed when undoing failed;
+ *   instantiated the NSs this operation instantiated (to roll back);
+ *   created_networks the slice networks it created (to roll back).
+ * Every advance is one store transaction; child operations start only
+ * once it is committed. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "ns-lcm.h"
+#include "slc-id.h"
+#include "slc-log.h"
+#include "slice-internal.h"
+
+SLC_LOG_MODULE(slice_op);
+
+#define NSILCMOPS "/osm/nsilcm/v1/nsi_lcm_op_occs"
+#define NSIS "/osm/nsilcm/v1/netslice_instances"
+
+static const char *
+str(const json_t *o, const char *key)
+{
+    return slc_ns_str(o, key);
+}
+
+static bool
+op_final(const char *state)
+{
+    static const char *const finals[] = {"COMPLETED", "PARTIALLY_COMPLETED",
+                                         "FAILED", "FAILED_TEMP",
+                                         "ROLLED_BACK", NULL};
+
+    for (size_t i = 0; state && finals[i]; i++) {
+        if (!strcmp(state, finals[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* PARTIALLY_COMPLETED children count as success, as in OSM. */
+static bool
+op_ok(const char *state)
+{
+    return state && (!strcmp(state, "COMPLETED") ||
+                     !strcmp(state, "PARTIALLY_COMPLETED"));
+}
+
+/* An engine operation created during an advance, started once the advance
+ * is committed. */
+struct start {
+    struct slc_record rec;
+    json_t *context;
+};
+
+struct run {
+    struct slc_slicer *s;
+    struct slc_store *st;
+    struct slc_record op, nsi;
+    json_t *oadmin, *nadmin;
+    bool nsi_gone;
+    struct start *starts;
+    size_t n_starts;
+    double now;
+    struct slc_error *err;
+};
+
+static int
+add_start(struct run *r, struct slc_record *rec, json_t *context)
+{
+    struct start *n = realloc(r->starts, (r->n_starts + 1) * sizeof *n);
+
+    if (!n) {
+        slc_record_clear(rec);
+        json_decref(context);
+        return slc_error_set(r->err, SLC_ENOMEM, "out of memory");
+    }
+    r->starts = n;
+    r->starts[r->n_starts].rec = *rec;
+    r->starts[r->n_starts].context = context;
+    r->n_starts++;
+    memset(rec, 0, sizeof *rec);
+    return 0;
+}
+
+static void
+free_starts(struct run *r)
+{
+    for (size_t i = 0; i < r->n_starts; i++) {
+        slc_record_clear(&r->starts[i].rec);
+        json_decref(r->starts[i].context);
+    }
+    free(r->starts);
+    r->starts = NULL;
+    r->n_starts = 0;
+}
+
+static void note_error(struct run *r, const char *fmt, ...) SLC_PRINTF(2, 3);
+
+/* Records a child's failure: the first one is the operation's error; one
+ * while rolling back marks the rollback failed. */
+static void
+note_error(struct run *r, const char *fmt, ...)
+{
+    const char *phase = str(r->oadmin, "phase") ?: "";
+    char msg[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!strncmp(phase, "rollback", 8) || !strcmp(phase, "rolled-back")) {
+        json_object_set_new(r->oadmin, "rollback_failed", json_true());
+        SLC_WARN("nsi operation %s: rollback: %s", r->op.id, msg);
+    }
+    if (!json_object_get(r->oadmin, "error")) {
+        json_object_set_new(r->oadmin, "error", json_string(msg));
+        SLC_INFO("nsi operation %s: %s", r->op.id, msg);
+    }
+}
+
+static void
+await(struct run *r, const char *coll, const char *id)
+{
+    json_array_append_new(json_object_get(r->oadmin, "awaiting"),
+                          json_pack("[ss]", coll, id));
+}
+
+/* Tells the slice manager to advance this operation when 'id' ends. */
+static void
+wait_for(struct slc_slicer *s, const char *id, const char *op_id)
+{
+    json_t *list = json_object_get(s->waiting, id);
+
+    if (!list) {
+        list = json_array();
+        json_object_set_new(s->waiting, id, list);
+    }
+    if (!slc_ns_has(list, op_id)) {
+        json_array_append_new(list, json_string(op_id));
+    }
+}
+
+/* What an ended NS operation says about its subnet. */
+static void
+note_child(struct run *r, const json_t *child)
+{
+    const char *state = str(child, "operationState");
+    const char *type = str(child, "lcmOperationType") ?: "";
+    json_t *e = slc_ns_find(json_object_get(r->nadmin, "nsrs-detailed-list"),
+                            "nsrId", str(child, "nsInstanceId") ?: "");
+
+    if (!e) {
+        return;
+    }
+    json_object_set_new(e, "status", json_string(state));
+    json_object_set(e, "detailed-status",
+                    json_object_get(child, "detailed-status"));
+    if (!strcmp(type, "instantiate")) {
+        json_object_set_new(e, "instantiated", json_boolean(op_ok(state)));
+    } else if (!strcmp(type, "terminate") && op_ok(state)) {
+        json_object_set_new(e, "instantiated", json_false());
+    }
+}
+
+/* Drops the awaited operations that ended, noting failures; '*left' gets
+ * how many still run. */
+static int
+check_awaiting(struct run *r, size_t *left)
+{
+    json_t *aw = json_object_get(r->oadmin, "awaiting");
+
+    *left = 0;
+    for (size_t i = json_array_size(aw); i-- > 0;) {
+        const json_t *item = json_array_get(aw, i);
+        const char *coll = json_string_value(json_array_get(item, 0));
+        const char *id = json_string_value(json_array_get(item, 1));
+        struct slc_record child;
+        const char *state;
+        int rc = slc_store_get(r->st, coll, id, &child, r->err);
+
+        if (rc == SLC_ENOTFOUND) {
+            note_error(r, "operation %s is gone", id);
+            json_array_remove(aw, i);
+            continue;
+        }
+        if (rc) {
+            return rc;
+        }
+        state = str(child.doc, "operationState");
+        if (!op_final(state)) {
+            wait_for(r->s, id, r->op.id);
+            (*left)++;
+        } else {
+            if (!op_ok(state)) {
+                note_error(r, "%s %s of %s: %s: %s", coll, id,
+                           str(child.doc, "nsInstanceId")
+                               ?: str(child.doc, "netsliceInstanceId"),
+                           state,
+                           str(child.doc, "errorMessage")
+                               ?: str(child.doc, "detailed-status") ?: "");
+            }
+            if (!strcmp(coll, "nslcmops")) {
+                note_child(r, child.doc);
+            }
+            json_array_remove(aw, i);
+        }
+        slc_record_clear(&child);
+    }
+    return 0;
+}
+
+static double
+deadline_left(const struct run *r)
+{
+    double left = json_number_value(json_object_get(r->oadmin, "deadline")) -
+                  r->now;
+
+    return left > 1 ? left : 1;
+}
+
+/* Creates a child NS operation on 'nsr' with 'params' (borrowed) and
+ * awaits it. */
+static int
+ns_child(struct run *r, struct slc_record *nsr, const char *type,
+         json_t *params)
+{
+    struct slc_record child = {0};
+    json_t *context = NULL;
+    int rc;
+
+    json_object_set_new(params, "netsliceInstanceId", json_string(r->nsi.id));
+    rc = slc_ns_op_create(r->st, nsr, type, params, r->now, deadline_left(r),
+                          &child, &context, r->err);
+    if (rc) {
+        return slc_error_prefix(r->err, "ns '%s'", nsr->name);
+    }
+    await(r, "nslcmops", child.id);
+    json_array_append_new(
+        json_object_get(json_object_get(r->op.doc, "operationParams"),
+                        "nslcmops_ids"),
+        json_string(child.id));
+    if (!strcmp(type, "instantiate")) {
+        json_array_append_new(json_object_get(r->oadmin, "instantiated"),
+                              json_string(nsr->id));
+        json_object_set_new(
+            slc_ns_find(json_object_get(r->nadmin, "nsrs-detailed-list"),
+                        "nsrId", nsr->id),
+            "nslcmop_instantiate", json_string(child.id));
+    }
+    return add_start(r, &child, context);
+}
+
+/* ---- slice networks ---- */
+
+static json_t *
+net_step(const char *action, const json_t *net, const char *nsi_name)
+{
+    const json_t *ip = json_object_get(net, "ip-profile");
+    json_t *step = json_pack(
+        "{ss ss ss ss+ so ss s{ss sb ss* ss*} s[] s{ss ss}}", "action",
+        action, "kind", "network", "vim", str(net, "vim"), "tag",
+        "slicenet:", str(net, "_id"), "name",
+        json_sprintf("%s-%s", nsi_name, str(net, "vld")), "state", "PENDING",
+        "spec", "type", str(net, "type") ?: "ELAN", "mgmt",
+        json_is_true(json_object_get(net, "mgmt")), "cidr",
+        str(ip, "subnet-address"), "gateway", str(ip, "gateway-address"),
+        "deps", "for", "what", "netslice-vld", "network", str(net, "_id"));
+
+    if (!strcmp(action, "delete")) {
+        json_object_set(step, "vim_id", json_object_get(net, "vim_id"));
+    }
+    return step;
+}
+
+/* Stores and awaits an engine operation on slice networks. */
+static int
+net_op(struct run *r, const char *type, json_t *steps, const char *net_op_id)
+{
+    json_t *doc = json_pack(
+        "{ss ss ss ss ss sf sf sn s{ss sO ss sf}}", "_id", net_op_id, "id",
+        net_op_id, "operationState", "PROCESSING", "lcmOperationType", type,
+        "netsliceInstanceId", r->nsi.id, "startTime", r->now,
+        "statusEnteredTime", r->now, "errorMessage", "_admin", "collection",
+        "slice_net_ops", "steps", steps, "nsilcmop", r->op.id, "deadline",
+        r->now + deadline_left(r));
+    struct slc_record rec = {.id = strdup(net_op_id),
+                             .name = strdup(r->nsi.id), .doc = doc};
+    int rc = rec.id && rec.name && doc
+                 ? slc_store_put(r->st, "slice_net_ops", &rec, NULL,
+                                 SLC_REV_NEW, &rec.rev, r->err)
+                 : slc_error_set(r->err, SLC_ENOMEM, "out of memory");
+
+    if (rc) {
+        slc_record_clear(&rec);
+        return rc;
+    }
+    await(r, "slice_net_ops", net_op_id);
+    return add_start(r, &rec, NULL);
+}
+
+/* Creates the slice's networks that do not exist yet (or awaits the
+ * operation of another slice creating one). */
+static int
+create_networks(struct run *r)
+{
+    json_t *steps = json_array();
+    char op_id[40];
+    const json_t *v;
+    size_t i;
+    int rc = slc_uuid4(op_id) ? slc_error_set(r->err, SLC_EIO,
+                                              "no random source")
+                              : 0;
+
+    json_array_foreach(json_object_get(r->nadmin, "netslice-vld"), i, v)
+    {
+        struct slc_record net = {0};
+
+        rc = rc ? rc
+                : slc_store_get(r->st, "slice_networks", str(v, "network"),
+                                &net, r->err);
+        if (!rc && str(net.doc, "busy_op")) {
+            await(r, "slice_net_ops", str(net.doc, "busy_op"));
+        } else if (!rc && !str(net.doc, "vim_id")) {
+            json_array_append_new(steps,
+                                  net_step("create", net.doc, r->nsi.name));
+            json_array_append_new(
+                json_object_get(r->oadmin, "created_networks"),
+                json_string(net.id));
+            json_object_set_new(net.doc, "busy_op", json_string(op_id));
+            rc = slc_store_put(r->st, "slice_networks", &net, NULL, net.rev,
+                               NULL, r->err);
+        }
+        slc_record_clear(&net);
+    }
+    if (!rc && json_array_size(steps)) {
+        rc = net_op(r, "create-networks", steps, op_id);
+    }
+    json_decref(steps);
+    return rc;
+}
+
+/* Deletes the slice networks in 'ids' (all of the slice's when NULL) that
+ * exist and that no other live slice uses. */
+static int
+delete_networks(struct run *r, const json_t *ids)
+{
+    json_t *all = NULL, *steps = json_array();
+    char op_id[40];
+    const json_t *v;
+    size_t i;
+    int rc = slc_uuid4(op_id) ? slc_error_set(r->err, SLC_EIO,
+                                              "no random source")
+                              : 0;
+
+    if (!ids) {
+        all = json_array();
+        json_array_foreach(json_object_get(r->nadmin, "netslice-vld"), i, v)
+        {
+            json_array_append(all, json_object_get(v, "network"));
+        }
+        ids = all;
+    }
+    json_array_foreach(ids, i, v)
+    {
+        struct slc_record net = {0};
+        bool other = false;
+        int grc = slc_store_get(r->st, "slice_networks", json_string_value(v),
+                                &net, r->err);
+
+        rc = rc ? rc : grc == SLC_ENOTFOUND ? 0 : grc;
+        if (rc || grc) {
+            continue;
+        }
+        rc = slc_slice_other_live(r->st, json_object_get(net.doc, "users"),
+                                  r->nsi.id, &other, r->err);
+        if (!rc && str(net.doc, "busy_op")) {
+            await(r, "slice_net_ops", str(net.doc, "busy_op"));
+        } else if (!rc && other) {
+            SLC_INFO("nsi '%s': slice network '%s' stays for another slice",
+                     r->nsi.name, str(net.doc, "vld"));
+        } else if (!rc && str(net.doc, "vim_id")) {
+            json_array_append_new(steps,
+                                  net_step("delete", net.doc, r->nsi.name));
+            json_object_set_new(net.doc, "busy_op", json_string(op_id));
+            rc = slc_store_put(r->st, "slice_networks", &net, NULL, net.rev,
+                               NULL, r->err);
+        }
+        slc_record_clear(&net);
+    }
+    if (!rc && json_array_size(steps)) {
+        rc = net_op(r, "delete-networks", steps, op_id);
+    }
+    json_decref(steps);
+    json_decref(all);
+    return rc;
+}
+
+/* ---- subnets ---- */
+
+/* The instantiation parameters of the NS of subnet entry 'e': its own,
+ * with each VL that a netslice-vld reaches put on that slice network. */
+static int
+ns_params(struct run *r, const json_t *nsr, const json_t *e, json_t **out)
+{
+    json_t *params = json_deep_copy(json_object_get(nsr, "instantiate_params"))
+                         ?: json_object();
+    json_t *vld = json_object_get(params, "vld");
+    const char *vl;
+    json_t *name;
+
+    if (!json_is_array(vld)) {
+        vld = json_array();
+        json_object_set_new(params, "vld", vld);
+    }
+    json_object_foreach(json_object_get(e, "vld-map"), vl, name)
+    {
+        const json_t *v = slc_ns_find(
+            json_object_get(r->nadmin, "netslice-vld"), "name",
+            json_string_value(name));
+        struct slc_record net;
+        json_t *item;
+        int rc = slc_store_get(r->st, "slice_networks", str(v, "network"),
+                               &net, r->err);
+
+        if (!rc && !str(net.doc, "vim_id")) {
+            rc = slc_error_set(r->err, SLC_ECONFLICT,
+                               "slice network '%s' was not created",
+                               json_string_value(name));
+            slc_record_clear(&net);
+        }
+        if (rc) {
+            json_decref(params);
+            return rc;
+        }
+        item = slc_ns_find(vld, "name", vl);
+        if (!item) {
+            item = json_pack("{ss}", "name", vl);
+            json_array_append_new(vld, item);
+        }
+        json_object_set(item, "vim-network-id",
+                        json_object_get(net.doc, "vim_id"));
+        slc_record_clear(&net);
+    }
+    *out = params;
+    return 0;
+}
+
+static int
+instantiate_subnets(struct run *r)
+{
+    const json_t *e;
+    size_t i;
+    int rc = 0;
+
+    json_object_set_new(r->nsi.doc, "detailed-status",
+                        json_string("Instantiating netslice subnets"));
+    json_array_foreach(json_object_get(r->nadmin, "nsrs-detailed-list"), i, e)
+    {
+        struct slc_record nsr = {0};
+        const json_t *a;
+        json_t *params = NULL;
+
+        rc = rc ? rc
+                : slc_store_get(r->st, "nsrs", str(e, "nsrId"), &nsr, r->err);
+        a = slc_slice_admin(nsr.doc);
+        if (!rc && str(a, "nslcmop")) {
+            /* a shared NS another slice is instantiating */
+            await(r, "nslcmops", str(a, "nslcmop"));
+            json_object_set_new((json_t *)e, "nslcmop_instantiate",
+                                json_string(str(a, "nslcmop")));
+        } else if (!rc &&
+                   !strcmp(str(a, "nsState") ?: "", "INSTANTIATED")) {
+            json_object_set_new((json_t *)e, "instantiated", json_true());
+        } else if (!rc) {
+            rc = ns_params(r, nsr.doc, e, &params);
+            rc = rc ? rc : ns_child(r, &nsr, "instantiate", params);
+        }
+        json_decref(params);
+        slc_record_clear(&nsr);
+    }
+    return rc;
+}
+
+/* Terminates the NSs in 'ids' that are instantiated and that no other
+ * live slice uses; '*again' when one was busy and must be looked at once
+ * its operation ends. */
+static int
+terminate_subnets(struct run *r, const json_t *ids, bool *again)
+{
+    const json_t *v;
+    size_t i;
+    int rc = 0;
+
+    *again = false;
+    json_array_foreach(ids, i, v)
+    {
+        struct slc_record nsr = {0};
+        const json_t *a;
+        bool other = false;
+        int grc = slc_store_get(r->st, "nsrs", json_string_value(v), &nsr,
+                                r->err);
+
+        rc = rc ? rc : grc == SLC_ENOTFOUND ? 0 : grc;
+        if (rc || grc) {
+            continue;
+        }
+        a = slc_slice_admin(nsr.doc);
+        rc = slc_slice_other_live(r->st, json_object_get(a, "netslice-users"),
+                                  r->nsi.id, &other, r->err);
+        if (!rc && other) {
+            SLC_INFO("nsi '%s': ns '%s' stays for another slice", r->nsi.name,
+                     nsr.name);
+        } else if (!rc && str(a, "nslcmop")) {
+            await(r, "nslcmops", str(a, "nslcmop"));
+            *again = true;
+        } else if (!rc && !strcmp(str(a, "nsState") ?: "", "INSTANTIATED")) {
+            json_t *params = json_object();
+
+            rc = ns_child(r, &nsr, "terminate", params);
+            json_decref(params);
+        }
+        slc_record_clear(&nsr);
+    }
+    return rc;
+}
+
+/* ---- ends ---- */
+
+static void
+end_op(struct run *r, const char *state, const char *detail)
+{
+    json_object_set_new(r->op.doc, "operationState", json_string(state));
+    json_object_set_new(r->op.doc, "statusEnteredTime", json_real(r->now));
+    json_object_set_new(r->op.doc, "detailed-status", json_string(detail));
+    json_object_set_new(r->op.doc, "detailedStatus", json_string(detail));
+    if (json_object_get(r->oadmin, "error")) {
+        json_object_set(r->op.doc, "errorMessage",
+                        json_object_get(r->oadmin, "error"));
+    }
+    json_object_set_new(r->oadmin, "phase", json_string("done"));
+    json_object_set_new(r->oadmin, "modified", json_real(r->now));
+    if (!r->nsi_gone) {
+        json_object_set_new(r->nadmin, "nsilcmop", json_null());
+        json_object_set_new(r->nsi.doc, "currentOperation",
+                            json_string("IDLE"));
+        json_object_set_new(r->nadmin, "modified", json_real(r->now));
+    }
+    SLC_INFO("nsi '%s': %s operation %s: %s", r->nsi.name ?: "",
+             str(r->op.doc, "lcmOperationType"), r->op.id, state);
+}
+
+static void
+set_nsi(struct run *r, const char *opstatus, const char *config,
+        const char *detail, const char *state)
+{
+    json_object_set_new(r->nsi.doc, "operational-status",
+                        json_string(opstatus));
+    json_object_set_new(r->nsi.doc, "config-status", json_string(config));
+    json_object_set_new(r->nsi.doc, "detailed-status", json_string(detail));
+    json_object_set_new(r->nadmin, "nsiState", json_string(state));
+}
+
+/* The NSs on each netslice-vld, as OSM lists them. */
+static void
+fill_shared_lists(struct run *r)
+{
+    const json_t *v, *e;
+    size_t i, k;
+
+    json_array_foreach(json_object_get(r->nadmin, "netslice-vld"), i, v)
+    {
+        json_t *list = json_array();
+
+        json_array_foreach(json_object_get(r->nadmin, "nsrs-detailed-list"),
+                           k, e)
+        {
+            const char *vl;
+            json_t *name;
+
+            json_object_foreach(json_object_get(e, "vld-map"), vl, name)
+            {
+                if (!strcmp(json_string_value(name), str(v, "name")) &&
+                    !slc_ns_has(list, str(e, "nsrId"))) {
+                    json_array_append_new(list, json_string(str(e, "nsrId")));
+                }
+            }
+        }
+        json_object_set_new((json_t *)v, "shared-nsrs-list", list);
+    }
+}
+
+static int
+end_instantiate(struct run *r)
+{
+    const char *error = str(r->oadmin, "error");
+    bool undo_failed = json_is_true(json_object_get(r->oadmin,
+                                                    "rollback_failed"));
+    char detail[600];
+
+    if (!error) {
+        fill_shared_lists(r);
+        set_nsi(r, "running", "configured", "done", "INSTANTIATED");
+        end_op(r, "COMPLETED", "done");
+        return 0;
+    }
+    snprintf(detail, sizeof detail, "ERROR %s", error);
+    set_nsi(r, "failed", "failed", detail,
+            undo_failed ? "INSTANTIATED" : "NOT_INSTANTIATED");
+    end_op(r, undo_failed ? "FAILED" : "ROLLED_BACK", detail);
+    return 0;
+}
+
+static int
+end_terminate(struct run *r)
+{
+    const char *error = str(r->oadmin, "error");
+    char detail[600];
+
+    if (error) {
+        snprintf(detail, sizeof detail, "Deletion errors: %s", error);
+        set_nsi(r, "failed", "failed", detail, "INSTANTIATED");
+        end_op(r, "FAILED", detail);
+        return 0;
+    }
+    set_nsi(r, "terminated", "terminated", "done", "NOT_INSTANTIATED");
+    end_op(r, "COMPLETED", "done");
+    if (json_is_true(json_object_get(
+            json_object_get(r->op.doc, "operationParams"), "autoremove"))) {
+        int rc = slc_slice_remove(r->s, &r->nsi, false, r->op.id, r->err);
+
+        r->nsi_gone = !rc;
+        return rc;
+    }
+    return 0;
+}
+
+/* ---- the state machine ---- */
+
+static void
+set_phase(struct run *r, const char *phase)
+{
+    json_object_set_new(r->oadmin, "phase", json_string(phase));
+}
+
+static bool
+is(const char *a, const char *b)
+{
+    return !strcmp(a, b);
+}
+
+/* Runs phases until the operation waits for a child or ends. */
+static int
+run_phases(struct run *r)
+{
+    bool inst = is(str(r->op.doc, "lcmOperationType") ?: "", "instantiate");
+
+    for (;;) {
+        const char *phase = str(r->oadmin, "phase") ?: "done";
+        bool failed, again = false;
+        size_t left;
+        int rc = check_awaiting(r, &left);
+
+        if (rc || left || is(phase, "done")) {
+            return rc;
+        }
+        failed = json_object_get(r->oadmin, "error") != NULL;
+        if (inst && failed &&
+            (is(phase, "subnets") || is(phase, "complete"))) {
+            set_phase(r, "rollback-subnets");
+            json_object_set_new(r->nsi.doc, "detailed-status",
+                                json_string("rolling back"));
+            continue;
+        }
+        if (inst && is(phase, "networks")) {
+            set_phase(r, "subnets");
+            rc = create_networks(r);
+        } else if (inst && is(phase, "subnets")) {
+            set_phase(r, "complete");
+            rc = instantiate_subnets(r);
+        } else if (inst && is(phase, "complete")) {
+            return end_instantiate(r);
+        } else if (inst && is(phase, "rollback-subnets")) {
+            rc = terminate_subnets(
+                r, json_object_get(r->oadmin, "instantiated"), &again);
+            set_phase(r, again ? "rollback-subnets" : "rollback-networks");
+        } else if (inst && is(phase, "rollback-networks")) {
+            set_phase(r, "rolled-back");
+            rc = delete_networks(
+                r, json_object_get(r->oadmin, "created_networks"));
+        } else if (inst) {
+            return end_instantiate(r);
+        } else if (is(phase, "subnets")) {
+            json_t *ids = json_array();
+            const json_t *e;
+            size_t i;
+
+            json_array_foreach(
+                json_object_get(r->nadmin, "nsrs-detailed-list"), i, e)
+            {
+                json_array_append_new(ids, json_string(str(e, "nsrId")));
+                json_object_set_new((json_t *)e, "nslcmop_instantiate",
+                                    json_null());
+            }
+            rc = terminate_subnets(r, ids, &again);
+            json_decref(ids);
+            set_phase(r, again ? "subnets" : "networks");
+        } else if (is(phase, "networks") && !failed) {
+            set_phase(r, "terminated");
+            rc = delete_networks(r, NULL);
+        } else {
+            return end_terminate(r);
+        }
+        if (rc) {
+            return rc;
+        }
+    }
+}
+
+/* After an advance failed (and was rolled back): records the reason in a
+ * transaction of its own and moves the operation to where it can end. */
+static void
+fail_advance(struct slc_slicer *s, const char *op_id, const char *why)
+{
+    struct slc_store *st = s->p.st;
+    struct slc_error err = {0};
+    struct slc_record op = {0};
+    int rc = slc_store_begin(st, &err);
+
+    rc = rc ? rc : slc_store_get(st, "nsilcmops", op_id, &op, &err);
+    if (!rc) {
+        json_t *admin = slc_slice_admin(op.doc);
+        const char *phase = str(admin, "phase") ?: "";
+        bool inst = is(str(op.doc, "lcmOperationType") ?: "", "instantiate");
+
+        if (!json_object_get(admin, "error")) {
+            json_object_set_new(admin, "error", json_string(why));
+        }
+        if (inst && !strncmp(phase, "rollback", 8)) {
+            json_object_set_new(admin, "rollback_failed", json_true());
+            json_object_set_new(admin, "phase",
+                                json_string(is(phase, "rollback-subnets")
+                                                ? "rollback-networks"
+                                                : "rolled-back"));
+        } else if (inst) {
+            json_object_set_new(admin, "phase",
+                                json_string(is(phase, "rolled-back")
+                                                ? "rolled-back"
+                                                : "rollback-subnets"));
+        } else {
+            json_object_set_new(admin, "phase", json_string("terminated"));
+        }
+        rc = slc_store_put(st, "nsilcmops", &op, NULL, op.rev, NULL, &err);
+    }
+    rc = rc ? rc : slc_store_commit(st, &err);
+    if (rc) {
+        slc_store_rollback(st);
+        SLC_ERR("nsi operation %s: cannot record its failure (%s): %s",
+                op_id, why, err.msg);
+    } else {
+        slc_slice_kick(s, op_id);
+    }
+    slc_record_clear(&op);
+}
+
+void
+slc_slice_advance(struct slc_slicer *s, const char *op_id)
+{
+    struct slc_error err = {0};
+    struct run r = {.s = s, .st = s->p.st, .now = s->p.now(), .err = &err};
+    bool final = false;
+    int rc = slc_store_begin(r.st, &err);
+
+    rc = rc ? rc : slc_store_get(r.st, "nsilcmops", op_id, &r.op, &err);
+    if (!rc && op_final(str(r.op.doc, "operationState"))) {
+        slc_store_rollback(r.st);
+        slc_record_clear(&r.op);
+        return;
+    }
+    if (!rc) {
+        r.oadmin = slc_slice_admin(r.op.doc);
+        rc = slc_store_get(r.st, "nsis",
+                           str(r.op.doc, "netsliceInstanceId"), &r.nsi, &err);
+        if (rc == SLC_ENOTFOUND) {
+            /* deleted with FORCE while it ran */
+            r.nsi_gone = true;
+            note_error(&r, "the netslice instance was deleted");
+            end_op(&r, "FAILED", "the netslice instance was deleted");
+            rc = 0;
+        } else if (!rc) {
+            r.nadmin = slc_slice_admin(r.nsi.doc);
+            rc = run_phases(&r);
+        }
+    }
+    final = !rc && op_final(str(r.op.doc, "operationState"));
+    rc = rc ? rc
+            : slc_store_put(r.st, "nsilcmops", &r.op, NULL, r.op.rev, NULL,
+                            &err);
+    if (!rc && !r.nsi_gone) {
+        rc = slc_store_put(r.st, "nsis", &r.nsi, NULL, r.nsi.rev, NULL, &err);
+    }
+    rc = rc ? rc : slc_store_commit(r.st, &err);
+    if (rc) {
+        slc_store_rollback(r.st);
+        free_starts(&r);
+        SLC_WARN("nsi operation %s: %s", op_id, err.msg);
+        if (r.op.doc) {
+            fail_advance(s, op_id, err.msg);
+        }
+    }
+    for (size_t i = 0; i < r.n_starts; i++) {
+        struct slc_error serr = {0};
+
+        if (slc_engine_start(s->p.engine, &r.starts[i].rec,
+                             r.starts[i].context, &serr)) {
+            SLC_ERR("nsi operation %s: cannot start child %s: %s", op_id,
+                    r.starts[i].rec.id, serr.msg);
+        }
+        r.starts[i].context = NULL;
+    }
+    free_starts(&r);
+    if (final) {
+        slc_slicer_op_state(s, r.op.doc);
+    }
+    slc_record_clear(&r.op);
+    slc_record_clear(&r.nsi);
+}
+
+/* ---- starting ---- */
+
+static const struct {
+    const char *type, *current, *opstatus, *detail, *phase;
+} marks[] = {
+    {"instantiate", "INSTANTIATING", "init",
+     "Instantiating netslice VLDs before NS instantiation", "networks"},
+    {"terminate", "TERMINATING", "terminating",
+     "Terminating Netslice subnets", "subnets"},
+};
+
+int
+slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id, const char *type,
+                 const json_t *params, char op_id[40], struct slc_error *err)
+{
+    struct slc_store *st = s->p.st;
+    struct slc_record nsi = {0};
+    double now = s->p.now();
+    size_t m = is(type, "instantiate") ? 0 : 1;
+    json_t *admin = NULL, *op = NULL, *op_params;
+    bool inst;
+    int rc = slc_store_begin(st, err);
+
+    rc = rc ? rc : slc_store_get(st, "nsis", nsi_id, &nsi, err);
+    if (rc == SLC_ENOTFOUND) {
+        slc_error_set(err, rc, "nsi '%s' not found", nsi_id);
+    }
+    if (!rc) {
+        admin = slc_slice_admin(nsi.doc);
+        inst = is(str(admin, "nsiState") ?: "", "INSTANTIATED");
+        if (str(admin, "nsilcmop")) {
+            rc = slc_error_set(err, SLC_EBUSY,
+                               "nsi '%s' has operation %s in progress",
+                               nsi.name, str(admin, "nsilcmop"));
+        } else if (m == 0 && inst) {
+            rc = slc_error_set(err, SLC_ECONFLICT,
+                               "nsi '%s' is already instantiated", nsi.name);
+        } else if (m == 1 && !inst) {
+            rc = slc_error_set(err, SLC_ECONFLICT,
+                               "nsi '%s' is not instantiated: cannot "
+                               "terminate it",
+                               nsi.name);
+        }
+    }
+    if (!rc && slc_uuid4(op_id)) {
+        rc = slc_error_set(err, SLC_EIO, "no random source");
+    }
+    if (!rc) {
+        json_int_t t = json_integer_value(
+            json_object_get(params, "timeout_nsi_deploy"));
+        struct slc_record rec = {.id = op_id, .name = (char *)nsi_id};
+
+        op_params = json_deep_copy(params);
+        json_object_set_new(op_params, "lcmOperationType", json_string(type));
+        json_object_set_new(op_params, "netsliceInstanceId",
+                            json_string(nsi_id));
+        json_object_set_new(op_params, "nslcmops_ids", json_array());
+        op = json_pack(
+            "{ss ss ss si ss sn sn sf ss ss sf sb so sb s{so so} ss"
+            " s{sf sf sO sO ss s[] s[] s[] sf}}",
+            "_id", op_id, "id", op_id, "operationState", "PROCESSING",
+            "queuePosition", 0, "stage", "", "errorMessage", "detailedStatus",
+            "statusEnteredTime", now, "netsliceInstanceId", nsi_id,
+            "lcmOperationType", type, "startTime", now,
+            "isAutomaticInvocation", 0, "operationParams", op_params,
+            "isCancelPending", 0, "links", "self",
+            json_sprintf(NSILCMOPS "/%s", op_id), "netsliceInstanceId",
+            json_sprintf(NSIS "/%s", nsi_id), "detailed-status",
+            "processing", "_admin", "created", now, "modified", now,
+            "projects_read", json_object_get(admin, "projects_read"),
+            "projects_write", json_object_get(admin, "projects_write"),
+            "phase", marks[m].phase, "awaiting", "instantiated",
+            "created_networks", "deadline",
+            now + (t > 0 ? (double)t : s->p.op_timeout));
+        rec.doc = op;
+        json_object_set_new(admin, "nsilcmop", json_string(op_id));
+        json_object_set_new(admin, "modified", json_real(now));
+        json_object_set_new(nsi.doc, "currentOperation",
+                            json_string(marks[m].current));
+        json_object_set_new(nsi.doc, "operational-status",
+                            json_string(marks[m].opstatus));
+        json_object_set_new(nsi.doc, "config-status",
+                            json_string(m ? "terminating" : "init"));
+        json_object_set_new(nsi.doc, "detailed-status",
+                            json_string(marks[m].detail));
+        rc = slc_store_put(st, "nsilcmops", &rec, NULL, SLC_REV_NEW, NULL,
+                           err);
+        rc = rc ? rc
+                : slc_store_put(st, "nsis", &nsi, NULL, nsi.rev, NULL, err);
+    }
+    rc = rc ? rc : slc_store_commit(st, err);
+    if (rc) {
+        slc_store_rollback(st);
+    } else {
+        SLC_INFO("nsi '%s': %s operation %s", nsi.name, type, op_id);
+        slc_slice_kick(s, op_id);
+    }
+    json_decref(op);
+    slc_record_clear(&nsi);
+    return rc;
+}
+
+/* ---- engine hooks ---- */
+
+/* Applies an ended slice network operation to its slice networks. */
+static int
+finish_net_op(struct slc_store *st, const json_t *op, struct slc_error *err)
+{
+    const json_t *s;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(slc_slice_admin(op), "steps"), i, s)
+    {
+        const char *net_id = str(json_object_get(s, "for"), "network");
+        struct slc_record net;
+        json_t *one, *res;
+        int grc;
+
+        if (rc || !net_id) {
+            continue;
+        }
+        grc = slc_store_get(st, "slice_networks", net_id, &net, err);
+        if (grc == SLC_ENOTFOUND) {
+            SLC_WARN("slice network %s went away during its operation",
+                     net_id);
+            continue;
+        }
+        if ((rc = grc)) {
+            continue;
+        }
+        one = json_pack("[O]", s);
+        res = json_object_get(
+            json_object_get(slc_slice_admin(net.doc), "deployed"),
+            "resources");
+        slc_engine_update_resources(res, one);
+        json_decref(one);
+        json_object_set_new(net.doc, "vim_id",
+                            json_array_size(res)
+                                ? json_incref(json_object_get(
+                                      json_array_get(res, 0), "vim_id"))
+                                : json_null());
+        json_object_set_new(net.doc, "busy_op", json_null());
+        rc = slc_store_put(st, "slice_networks", &net, NULL, net.rev, NULL,
+                           err);
+        slc_record_clear(&net);
+    }
+    return rc;
+}
+
+int
+slc_slicer_finish(struct slc_store *st, json_t *op, json_t *context,
+                  double now, struct slc_error *err)
+{
+    if (!strcmp(slc_engine_op_collection(op), "slice_net_ops")) {
+        return finish_net_op(st, op, err);
+    }
+    return slc_ns_op_finish(st, op, context, now, err);
+}
+
+void
+slc_slicer_op_state(void *arg, const json_t *op)
+{
+    struct slc_slicer *s = arg;
+    const char *id = str(op, "_id");
+    json_t *list = id ? json_object_get(s->waiting, id) : NULL;
+    const json_t *w;
+    size_t i;
+
+    if (!list || !op_final(str(op, "operationState"))) {
+        return;
+    }
+    json_array_foreach(list, i, w)
+    {
+        slc_slice_kick(s, json_string_value(w));
+    }
+    json_object_del(s->waiting, id);
+}
+
+static int
+collect_unfinished(const char *coll, const struct slc_record *rec, void *arg)
+{
+    if (!op_final(str(rec->doc, "operationState"))) {
+        json_array_append_new(arg, json_string(rec->id));
+    }
+    return 0;
+}
+
+int
+slc_slicer_recover(struct slc_slicer *s, struct slc_error *err)
+{
+    json_t *ids = json_array();
+    const json_t *id;
+    size_t i;
+    int rc = slc_store_list(s->p.st, "nsilcmops", NULL, collect_unfinished,
+                            ids, err);
+
+    json_array_foreach(ids, i, id)
+    {
+        SLC_INFO("recovery: resuming nsi operation %s",
+                 json_string_value(id));
+        slc_slice_kick(s, json_string_value(id));
+    }
+    json_decref(ids);
+    return rc;
+}

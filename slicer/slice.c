@@ -1,0 +1,776 @@
+/* Slice records (see slice.h): creating a slice instance from its NST,
+ * with its NSs (new, or shared with another slice) and its slice
+ * networks, and deleting it.  The operations are in slice-op.c. */
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "ns-lcm.h"
+#include "slc-id.h"
+#include "slc-log.h"
+#include "slice-internal.h"
+
+SLC_LOG_MODULE(slice);
+
+static const char *
+str(const json_t *o, const char *key)
+{
+    return slc_ns_str(o, key);
+}
+
+json_t *
+slc_slice_admin(const json_t *doc)
+{
+    return json_object_get(doc, "_admin");
+}
+
+/* OSM NSTs write booleans as strings too ('true'). */
+static bool
+truthy(const json_t *v)
+{
+    return json_is_true(v) ||
+           (json_is_string(v) && !strcmp(json_string_value(v), "true"));
+}
+
+bool
+slc_nsi_live(const json_t *nsi)
+{
+    const char *cur = str(nsi, "currentOperation") ?: "IDLE";
+
+    if (!strcmp(cur, "INSTANTIATING")) {
+        return true;
+    }
+    return strcmp(cur, "TERMINATING") &&
+           !strcmp(str(slc_slice_admin(nsi), "nsiState") ?: "",
+                   "INSTANTIATED");
+}
+
+int
+slc_slice_other_live(struct slc_store *st, const json_t *users,
+                     const char *self, bool *out, struct slc_error *err)
+{
+    const json_t *u;
+    size_t i;
+
+    *out = false;
+    json_array_foreach(users, i, u)
+    {
+        struct slc_record rec;
+        int rc;
+
+        if (!strcmp(json_string_value(u) ?: "", self)) {
+            continue;
+        }
+        rc = slc_store_get(st, "nsis", json_string_value(u), &rec, err);
+        if (rc == SLC_ENOTFOUND) {
+            continue;
+        }
+        if (rc) {
+            return rc;
+        }
+        *out |= slc_nsi_live(rec.doc);
+        slc_record_clear(&rec);
+        if (*out) {
+            break;
+        }
+    }
+    return 0;
+}
+
+void
+slc_slice_drop_user(json_t *users, const char *nsi_id)
+{
+    for (size_t i = json_array_size(users); i-- > 0;) {
+        if (!strcmp(json_string_value(json_array_get(users, i)) ?: "",
+                    nsi_id)) {
+            json_array_remove(users, i);
+        }
+    }
+}
+
+/* Reads 'id' of 'coll', changes nothing, writes it back: the callers below
+ * pass what to change. */
+static int
+update(struct slc_store *st, const char *coll, const char *id,
+       void (*change)(json_t *doc, const void *arg), const void *arg,
+       struct slc_error *err)
+{
+    struct slc_record rec;
+    int rc = slc_store_get(st, coll, id, &rec, err);
+
+    if (!rc) {
+        change(rec.doc, arg);
+        rc = slc_store_put(st, coll, &rec, NULL, rec.rev, NULL, err);
+        slc_record_clear(&rec);
+    }
+    return rc;
+}
+
+static void
+add_ns_user(json_t *nsr, const void *nsi_id)
+{
+    json_t *admin = slc_slice_admin(nsr);
+    json_t *users = json_object_get(admin, "netslice-users");
+
+    if (!users) {
+        users = json_array();
+        json_object_set_new(admin, "netslice-users", users);
+    }
+    if (!slc_ns_has(users, nsi_id)) {
+        json_array_append_new(users, json_string(nsi_id));
+    }
+}
+
+static void
+add_net_user(json_t *net, const void *nsi_id)
+{
+    json_t *users = json_object_get(net, "users");
+
+    if (!slc_ns_has(users, nsi_id)) {
+        json_array_append_new(users, json_string(nsi_id));
+    }
+}
+
+static void
+set_usage(json_t *nst, const void *state)
+{
+    json_object_set_new(slc_slice_admin(nst), "usageState",
+                        json_string(state));
+}
+
+/* ---- creation ---- */
+
+struct build {
+    struct slc_slicer *s;
+    struct slc_store *st;
+    const json_t *req;
+    const char *project;
+    const char *nsi_id;
+    json_t *nsi;
+    json_t *subnet_nsr;  /* subnet id -> NSR document */
+    json_t *reused_from; /* subnet id -> NSI id the shared NS came from */
+    double now;
+    struct slc_error *err;
+};
+
+struct shared_find {
+    const char *self, *nsd_ref, *subnet;
+    json_t *found; /* the NSI document */
+};
+
+static int
+find_shared(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct shared_find *f = arg;
+    const json_t *e;
+    size_t i;
+
+    if (f->found || !strcmp(rec->id, f->self)) {
+        return 0;
+    }
+    json_array_foreach(
+        json_object_get(slc_slice_admin(rec->doc), "nsrs-detailed-list"), i,
+        e)
+    {
+        if (json_is_true(json_object_get(e, "shared")) &&
+            !strcmp(str(e, "nsd-id") ?: "", f->nsd_ref) &&
+            !strcmp(str(e, "nss-id") ?: "", f->subnet)) {
+            f->found = json_incref(rec->doc);
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* The NS create request of subnet 'sub' (osm-nbi.md §5.1): the NST's
+ * instantiation-parameters, under the slice's name, NSD and VIM account
+ * (the NST may name its own), overlaid by the request's item of the same
+ * subnet id. */
+static json_t *
+subnet_request(const struct build *b, const json_t *sub)
+{
+    const json_t *ip = json_object_get(sub, "instantiation-parameters");
+    const json_t *over = slc_ns_find(json_object_get(b->req, "netslice-subnet"),
+                                     "id", str(sub, "id"));
+    json_t *r = json_is_object(ip) ? json_deep_copy(ip) : json_object();
+    const char *k;
+    json_t *v;
+
+    json_object_set_new(r, "nsName", json_sprintf("%s.%s",
+                                                  str(b->req, "nsiName"),
+                                                  str(sub, "id")));
+    json_object_set_new(r, "nsdId", json_string(str(sub, "nsd-ref")));
+    if (!str(r, "vimAccountId")) {
+        json_object_set_new(r, "vimAccountId",
+                            json_string(str(b->req, "vimAccountId")));
+    }
+    json_object_set_new(r, "nsDescription",
+                        str(sub, "description")
+                            ? json_string(str(sub, "description"))
+                            : json_null());
+    if (json_object_get(b->req, "ssh_keys")) {
+        json_object_set(r, "ssh_keys", json_object_get(b->req, "ssh_keys"));
+    }
+    json_object_foreach((json_t *)over, k, v)
+    {
+        if (strcmp(k, "id")) {
+            json_object_set(r, k, v);
+        }
+    }
+    json_object_set_new(r, "netsliceInstanceId", json_string(b->nsi_id));
+    return r;
+}
+
+static int
+add_subnet(struct build *b, const json_t *sub)
+{
+    const char *id = str(sub, "id"), *nsd_ref = str(sub, "nsd-ref");
+    bool shared = truthy(json_object_get(sub, "is-shared-nss"));
+    json_t *admin = slc_slice_admin(b->nsi);
+    struct shared_find f = {.self = b->nsi_id, .nsd_ref = nsd_ref ?: "",
+                            .subnet = id ?: ""};
+    struct slc_record nsr = {0};
+    char nsr_id[40] = "";
+    json_t *params = NULL;
+    int rc = 0;
+
+    if (!id || !nsd_ref) {
+        return slc_error_set(b->err, SLC_EINVALID,
+                             "nst: a netslice-subnet lacks its id or "
+                             "nsd-ref");
+    }
+    if (shared) {
+        rc = slc_store_list(b->st, "nsis", NULL, find_shared, &f, b->err);
+    }
+    if (!rc && f.found) {
+        const json_t *e = slc_ns_find(
+            json_object_get(slc_slice_admin(f.found), "nsrs-detailed-list"),
+            "nss-id", id);
+
+        snprintf(nsr_id, sizeof nsr_id, "%s", str(e, "nsrId") ?: "");
+        params = json_deep_copy(slc_ns_find(
+            json_object_get(slc_slice_admin(f.found), "netslice-subnet"),
+            "nss-id", id));
+        json_object_set_new(b->reused_from, id,
+                            json_string(str(f.found, "_id")));
+        SLC_INFO("nsi '%s': subnet '%s' shares ns %s of nsi '%s'",
+                 str(b->req, "nsiName"), id, nsr_id, str(f.found, "name"));
+    } else if (!rc) {
+        params = subnet_request(b, sub);
+        rc = slc_ns_create(b->st, params, b->project, b->now, nsr_id,
+                           b->err);
+        if (rc) {
+            slc_error_prefix(b->err, "netslice-subnet '%s'", id);
+        }
+        json_object_set_new(params, "nss-id", json_string(id));
+    }
+    json_decref(f.found);
+    rc = rc ? rc : update(b->st, "nsrs", nsr_id, add_ns_user, b->nsi_id,
+                          b->err);
+    rc = rc ? rc : slc_store_get(b->st, "nsrs", nsr_id, &nsr, b->err);
+    if (!rc) {
+        json_object_set(b->subnet_nsr, id, nsr.doc);
+        json_array_append_new(json_object_get(admin, "netslice-subnet"),
+                              json_incref(params));
+        json_array_append_new(
+            json_object_get(admin, "nsrs-detailed-list"),
+            json_pack("{ss sb ss ss sn sn sn sb s{}}", "nsrId", nsr_id,
+                      "shared", shared, "nsd-id", nsd_ref, "nss-id", id,
+                      "nslcmop_instantiate", "status", "detailed-status",
+                      "instantiated", 0, "vld-map"));
+        json_array_append_new(json_object_get(b->nsi, "nsr-ref-list"),
+                              json_pack("{ss}", "nsr-ref", nsr_id));
+    }
+    json_decref(params);
+    slc_record_clear(&nsr);
+    return rc;
+}
+
+/* The NS VL that connection point 'cp' (a sapd id; old IM: a
+ * connection-point name, converted to a sapd at onboarding) of NSD 'nsd'
+ * is on, or NULL. */
+static const char *
+sapd_vl(const json_t *nsd, const char *cp)
+{
+    return str(slc_ns_find(json_object_get(nsd, "sapd"), "id", cp),
+               "virtual-link-desc");
+}
+
+/* The network of netslice-vld 'vld' that slice 'from' has, or NULL. */
+static int
+network_of(struct slc_store *st, const char *from, const char *vld,
+           char net_id[40], struct slc_error *err)
+{
+    struct slc_record rec;
+    int rc = slc_store_get(st, "nsis", from, &rec, err);
+
+    if (!rc) {
+        const json_t *v = slc_ns_find(
+            json_object_get(slc_slice_admin(rec.doc), "netslice-vld"), "name",
+            vld);
+
+        snprintf(net_id, 40, "%s", str(v, "network") ?: "");
+        slc_record_clear(&rec);
+    }
+    return rc == SLC_ENOTFOUND ? 0 : rc;
+}
+
+static int
+add_network(struct build *b, const json_t *vld)
+{
+    const char *name = str(vld, "name") ?: str(vld, "id");
+    const json_t *refs = json_object_get(vld, "nss-connection-point-ref");
+    const json_t *asked = slc_ns_find(json_object_get(b->req, "netslice-vld"),
+                                      "name", name ?: "");
+    json_t *admin = slc_slice_admin(b->nsi), *item;
+    const char *vim = NULL, *reuse_from = NULL;
+    const json_t *vl_ip = NULL; /* the first mapped VL's ip-profile */
+    char net_id[40] = "";
+    const json_t *ref;
+    size_t i;
+    int rc = 0;
+
+    if (!name) {
+        return slc_error_set(b->err, SLC_EINVALID,
+                             "nst: a netslice-vld lacks its name");
+    }
+    json_array_foreach(refs, i, ref)
+    {
+        const char *sub = str(ref, "nss-ref") ?: "";
+        const char *cp = str(ref, "nsd-connection-point-ref") ?: "";
+        const json_t *nsr = json_object_get(b->subnet_nsr, sub);
+        const char *v = str(nsr, "datacenter");
+        const char *vl = sapd_vl(json_object_get(nsr, "nsd"), cp);
+        json_t *entry;
+
+        if (!nsr) {
+            return slc_error_set(b->err, SLC_EINVALID,
+                                 "netslice-vld '%s': nss-ref '%s' is not a "
+                                 "netslice-subnet of the nst",
+                                 name, sub);
+        }
+        if (!vl) {
+            return slc_error_set(b->err, SLC_EINVALID,
+                                 "netslice-vld '%s': nsd '%s' of subnet "
+                                 "'%s' has no sapd '%s' with a "
+                                 "virtual-link-desc",
+                                 name, str(json_object_get(nsr, "nsd"), "id"),
+                                 sub, cp);
+        }
+        if (vim && strcmp(vim, v)) {
+            return slc_error_set(b->err, SLC_EINVALID,
+                                 "netslice-vld '%s' joins subnets on VIM "
+                                 "accounts %s and %s: one network cannot "
+                                 "span two VIMs (that needs a WIM)",
+                                 name, vim, v);
+        }
+        vim = v;
+        reuse_from = reuse_from ?: str(b->reused_from, sub);
+        vl_ip = vl_ip ?: json_object_get(
+                             slc_ns_find(json_object_get(nsr, "vld"), "id",
+                                         vl),
+                             "ip-profile");
+        entry = slc_ns_find(json_object_get(admin, "nsrs-detailed-list"),
+                            "nss-id", sub);
+        json_object_set_new(json_object_get(entry, "vld-map"), vl,
+                            json_string(name));
+    }
+    vim = vim ?: str(b->nsi, "datacenter");
+    if (reuse_from) {
+        rc = network_of(b->st, reuse_from, name, net_id, b->err);
+    }
+    if (!rc && *net_id) {
+        rc = update(b->st, "slice_networks", net_id, add_net_user, b->nsi_id,
+                    b->err);
+    } else if (!rc) {
+        const json_t *ip = json_object_get(asked, "ip-profile") ?: vl_ip;
+        json_t *doc;
+        struct slc_record rec = {.id = net_id, .name = (char *)b->nsi_id};
+
+        if (slc_uuid4(net_id)) {
+            return slc_error_set(b->err, SLC_EIO, "no random source");
+        }
+        doc = json_pack("{ss ss ss ss sb ss sn sn s[s] ss s{s{s[]} sf}}", "_id",
+                        net_id, "vld", name, "nsi-name",
+                        str(b->req, "nsiName"), "type",
+                        str(vld, "type") ?: "ELAN", "mgmt",
+                        truthy(json_object_get(vld, "mgmt-network")), "vim",
+                        vim, "vim_id", "busy_op", "users", b->nsi_id, "nsi",
+                        b->nsi_id, "_admin", "deployed", "resources",
+                        "created", b->now);
+        if (ip) {
+            json_object_set(doc, "ip-profile", (json_t *)ip);
+        }
+        rec.doc = doc;
+        rc = slc_store_put(b->st, "slice_networks", &rec, NULL, SLC_REV_NEW,
+                           NULL, b->err);
+        json_decref(doc);
+    }
+    if (rc) {
+        return rc;
+    }
+    item = json_deep_copy(vld);
+    json_object_set_new(item, "shared-nsrs-list", json_array());
+    json_object_set_new(item, "vimAccountId", json_string(vim));
+    json_object_set_new(item, "network", json_string(net_id));
+    json_array_append_new(json_object_get(admin, "netslice-vld"), item);
+    json_array_append_new(
+        json_object_get(json_object_get(admin, "deployed"), "RO"),
+        json_pack("{ss so}", "vld_id", name, "netslice_scenario_id",
+                  json_sprintf("nsir:%s:vld.%s", b->nsi_id, name)));
+    return 0;
+}
+
+/* The request's subnet ids and netslice-vld names must be the NST's. */
+static int
+check_request(const json_t *nst, const json_t *req, struct slc_error *err)
+{
+    const json_t *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(req, "netslice-subnet"), i, v)
+    {
+        if (!slc_ns_find(json_object_get(nst, "netslice-subnet"), "id",
+                         str(v, "id") ?: "")) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "netslice-subnet[%zu]: id '%s' is not a "
+                                 "netslice-subnet of nst '%s'",
+                                 i, str(v, "id") ?: "", str(nst, "id"));
+        }
+    }
+    json_array_foreach(json_object_get(req, "netslice-vld"), i, v)
+    {
+        if (!slc_ns_find(json_object_get(nst, "netslice-vld"), "name",
+                         str(v, "name") ?: "") &&
+            !slc_ns_find(json_object_get(nst, "netslice-vld"), "id",
+                         str(v, "name") ?: "")) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "netslice-vld[%zu]: name '%s' is not a "
+                                 "netslice-vld of nst '%s'",
+                                 i, str(v, "name") ?: "", str(nst, "id"));
+        }
+    }
+    return 0;
+}
+
+static json_t *
+new_nsi(const json_t *req, const char *id, const struct slc_record *nst,
+        const char *vim_id, const char *project, double now)
+{
+    json_t *copy = json_deep_copy(nst->doc);
+
+    json_object_del(copy, "_admin");
+    json_object_del(copy, "_id");
+    return json_pack(
+        "{ss ss sO sO* ss ss sO so s[] s[] sO* ss ss ss ss"
+        " s{ss ss s[] s[] s[] s{s[]} sn s[s] s[s] sf sf}}",
+        "_id", id, "id", id, "name", json_object_get(req, "nsiName"),
+        "description", json_object_get(req, "nsiDescription"), "datacenter",
+        vim_id, "nst-ref", slc_ns_str(nst->doc, "id"),
+        "instantiation_parameters", req, "network-slice-template", copy,
+        "nsr-ref-list", "vlr-list", "additionalParamsForNsi",
+        json_object_get(req, "additionalParamsForNsi"), "operational-status",
+        "init", "config-status", "init", "detailed-status", "created",
+        "currentOperation", "IDLE", "_admin", "nsiState", "NOT_INSTANTIATED",
+        "nst-id", nst->id, "netslice-subnet", "netslice-vld",
+        "nsrs-detailed-list", "deployed", "RO", "nsilcmop", "projects_read",
+        project, "projects_write", project, "created", now, "modified", now);
+}
+
+int
+slc_nsi_create(struct slc_slicer *s, const json_t *req, const char *project,
+               char nsi_id[40], struct slc_error *err)
+{
+    struct slc_store *st = s->p.st;
+    struct slc_record nst = {0}, vim = {0};
+    struct build b = {.s = s, .st = st, .req = req, .project = project,
+                      .nsi_id = nsi_id, .now = s->p.now(), .err = err,
+                      .subnet_nsr = json_object(),
+                      .reused_from = json_object()};
+    const json_t *v;
+    size_t i;
+    int rc = slc_store_begin(st, err);
+
+    rc = rc ? rc
+            : slc_ns_get_record(st, "nsts", "nst", str(req, "nstId"), &nst,
+                                err);
+    if (!rc && !strcmp(str(slc_slice_admin(nst.doc), "operationalState") ?: "",
+                       "DISABLED")) {
+        rc = slc_error_set(err, SLC_ECONFLICT, "nst '%s' is DISABLED",
+                           nst.name);
+    }
+    rc = rc ? rc
+            : slc_ns_get_record(st, "vim_accounts", "vim account",
+                                str(req, "vimAccountId"), &vim, err);
+    rc = rc ? rc : check_request(nst.doc, req, err);
+    if (!rc && slc_uuid4(nsi_id)) {
+        rc = slc_error_set(err, SLC_EIO, "no random source");
+    }
+    if (!rc) {
+        b.nsi = new_nsi(req, nsi_id, &nst, vim.id, project, b.now);
+    }
+    json_array_foreach(json_object_get(nst.doc, "netslice-subnet"), i, v)
+    {
+        rc = rc ? rc : add_subnet(&b, v);
+    }
+    json_array_foreach(json_object_get(nst.doc, "netslice-vld"), i, v)
+    {
+        rc = rc ? rc : add_network(&b, v);
+    }
+    if (!rc) {
+        struct slc_record rec = {.id = nsi_id,
+                                 .name = (char *)str(req, "nsiName"),
+                                 .doc = b.nsi};
+        json_t *links = json_pack("[[ss]]", "nsts", nst.name);
+
+        set_usage(nst.doc, "IN_USE");
+        rc = slc_store_put(st, "nsts", &nst, NULL, nst.rev, NULL, err);
+        rc = rc ? rc
+                : slc_store_put(st, "nsis", &rec, links, SLC_REV_NEW, NULL,
+                                err);
+        json_decref(links);
+    }
+    rc = rc ? rc : slc_store_commit(st, err);
+    if (rc) {
+        slc_store_rollback(st);
+    } else {
+        SLC_INFO("nsi '%s' (%s): created from nst '%s' with %zu subnets",
+                 str(req, "nsiName"), nsi_id, nst.name,
+                 json_array_size(json_object_get(nst.doc, "netslice-subnet")));
+    }
+    json_decref(b.nsi);
+    json_decref(b.subnet_nsr);
+    json_decref(b.reused_from);
+    slc_record_clear(&nst);
+    slc_record_clear(&vim);
+    return rc;
+}
+
+/* ---- deletion ---- */
+
+struct ids {
+    json_t *list;
+    const char *except;
+};
+
+static int
+collect_id(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct ids *ids = arg;
+
+    if (!ids->except || strcmp(rec->id, ids->except)) {
+        json_array_append_new(ids->list, json_string(rec->id));
+    }
+    return 0;
+}
+
+struct nst_users {
+    const char *nst_id, *self;
+    size_t count;
+};
+
+static int
+count_nst_user(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct nst_users *u = arg;
+
+    u->count += strcmp(rec->id, u->self) &&
+                !strcmp(str(slc_slice_admin(rec->doc), "nst-id") ?: "",
+                        u->nst_id);
+    return 0;
+}
+
+/* Drops slice 'nsi_id' from the users of NS 'nsr_id'; deletes the NS when
+ * it was the last. */
+static int
+release_ns(struct slc_store *st, const char *nsr_id, const char *nsi_id,
+           bool force, struct slc_error *err)
+{
+    struct slc_record nsr;
+    json_t *users;
+    int rc = slc_store_get(st, "nsrs", nsr_id, &nsr, err);
+
+    if (rc == SLC_ENOTFOUND) {
+        return 0;
+    }
+    users = json_object_get(slc_slice_admin(nsr.doc), "netslice-users");
+    slc_slice_drop_user(users, nsi_id);
+    if (json_array_size(users)) {
+        rc = slc_store_put(st, "nsrs", &nsr, NULL, nsr.rev, NULL, err);
+    } else {
+        rc = slc_ns_delete(st, nsr_id, force, err);
+    }
+    slc_record_clear(&nsr);
+    return rc;
+}
+
+static int
+release_network(struct slc_store *st, const char *net_id, const char *nsi_id,
+                bool force, struct slc_error *err)
+{
+    struct slc_record net;
+    json_t *users;
+    int rc = slc_store_get(st, "slice_networks", net_id, &net, err);
+
+    if (rc == SLC_ENOTFOUND) {
+        return 0;
+    }
+    users = json_object_get(net.doc, "users");
+    slc_slice_drop_user(users, nsi_id);
+    if (json_array_size(users)) {
+        rc = slc_store_put(st, "slice_networks", &net, NULL, net.rev, NULL,
+                           err);
+    } else if (str(net.doc, "vim_id") && !force) {
+        rc = slc_error_set(err, SLC_ECONFLICT,
+                           "slice network '%s' still exists on the VIM",
+                           str(net.doc, "vld"));
+    } else {
+        if (str(net.doc, "vim_id")) {
+            SLC_WARN("slice network '%s' (%s): forgotten while it exists "
+                     "on the VIM (FORCE); the next recovery deletes it",
+                     str(net.doc, "vld"), str(net.doc, "vim_id"));
+        }
+        rc = slc_store_del(st, "slice_networks", net_id, net.rev, err);
+    }
+    slc_record_clear(&net);
+    return rc;
+}
+
+int
+slc_slice_remove(struct slc_slicer *s, struct slc_record *nsi, bool force,
+                 const char *keep_op, struct slc_error *err)
+{
+    struct slc_store *st = s->p.st;
+    json_t *admin = slc_slice_admin(nsi->doc);
+    struct ids ops = {.list = json_array(), .except = keep_op};
+    struct nst_users u = {.nst_id = str(admin, "nst-id") ?: "",
+                          .self = nsi->id};
+    const json_t *v;
+    size_t i;
+    int rc = 0;
+
+    if (!force && str(admin, "nsilcmop") &&
+        (!keep_op || strcmp(str(admin, "nsilcmop"), keep_op))) {
+        rc = slc_error_set(err, SLC_EBUSY,
+                           "nsi '%s' has operation %s in progress", nsi->name,
+                           str(admin, "nsilcmop"));
+    }
+    if (!rc && !force &&
+        !strcmp(str(admin, "nsiState") ?: "", "INSTANTIATED")) {
+        rc = slc_error_set(err, SLC_ECONFLICT,
+                           "nsi '%s' is instantiated: terminate it first",
+                           nsi->name);
+    }
+    json_array_foreach(json_object_get(admin, "nsrs-detailed-list"), i, v)
+    {
+        rc = rc ? rc : release_ns(st, str(v, "nsrId"), nsi->id, force, err);
+    }
+    json_array_foreach(json_object_get(admin, "netslice-vld"), i, v)
+    {
+        rc = rc ? rc
+                : release_network(st, str(v, "network"), nsi->id, force, err);
+    }
+    rc = rc ? rc
+            : slc_store_list(st, "nsilcmops", nsi->id, collect_id, &ops, err);
+    json_array_foreach(ops.list, i, v)
+    {
+        rc = rc ? rc
+                : slc_store_del(st, "nsilcmops", json_string_value(v),
+                                SLC_REV_ANY, err);
+    }
+    rc = rc ? rc : slc_store_del(st, "nsis", nsi->id, SLC_REV_ANY, err);
+    rc = rc ? rc : slc_store_list(st, "nsis", NULL, count_nst_user, &u, err);
+    if (!rc && !u.count) {
+        rc = update(st, "nsts", u.nst_id, set_usage, "NOT_IN_USE", err);
+        rc = rc == SLC_ENOTFOUND ? 0 : rc;
+    }
+    json_decref(ops.list);
+    return rc;
+}
+
+int
+slc_nsi_delete(struct slc_slicer *s, const char *nsi_id, bool force,
+               struct slc_error *err)
+{
+    struct slc_record nsi = {0};
+    int rc = slc_store_begin(s->p.st, err);
+
+    rc = rc ? rc : slc_store_get(s->p.st, "nsis", nsi_id, &nsi, err);
+    if (rc == SLC_ENOTFOUND) {
+        slc_error_set(err, rc, "nsi '%s' not found", nsi_id);
+    }
+    rc = rc ? rc : slc_slice_remove(s, &nsi, force, NULL, err);
+    rc = rc ? rc : slc_store_commit(s->p.st, err);
+    if (rc) {
+        slc_store_rollback(s->p.st);
+    } else {
+        SLC_INFO("nsi '%s' (%s): deleted%s", nsi.name, nsi_id,
+                 force ? " (FORCE)" : "");
+    }
+    slc_record_clear(&nsi);
+    return rc;
+}
+
+/* ---- the slice manager ---- */
+
+static void
+on_kick(evutil_socket_t fd, short what, void *arg);
+
+int
+slc_slicer_new(const struct slc_slicer_params *p, struct slc_slicer **out,
+               struct slc_error *err)
+{
+    struct slc_slicer *s = calloc(1, sizeof *s);
+
+    if (s) {
+        s->p = *p;
+        s->waiting = json_object();
+        s->kicks = json_array();
+        s->kick = event_new(p->base, -1, 0, on_kick, s);
+    }
+    if (!s || !s->waiting || !s->kicks || !s->kick) {
+        slc_slicer_free(s);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    if (s->p.op_timeout <= 0) {
+        s->p.op_timeout = 7200; /* OSM's timeout_nsi_deploy */
+    }
+    *out = s;
+    return 0;
+}
+
+void
+slc_slicer_free(struct slc_slicer *s)
+{
+    if (!s) {
+        return;
+    }
+    if (s->kick) {
+        event_free(s->kick);
+    }
+    json_decref(s->waiting);
+    json_decref(s->kicks);
+    free(s);
+}
+
+void
+slc_slice_kick(struct slc_slicer *s, const char *op_id)
+{
+    json_array_append_new(s->kicks, json_string(op_id));
+    event_active(s->kick, 0, 0);
+}
+
+static void
+on_kick(evutil_socket_t fd, short what, void *arg)
+{
+    struct slc_slicer *s = arg;
+    json_t *kicks = s->kicks;
+
+    s->kicks = json_array();
+    for (size_t i = 0; i < json_array_size(kicks); i++) {
+        slc_slice_advance(s, json_string_value(json_array_get(kicks, i)));
+    }
+    json_decref(kicks);
+}

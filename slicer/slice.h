@@ -1,0 +1,83 @@
+/* The slice manager: network slice instances (NSI) made of network
+ * services, as OSM decomposes a Network Slice Template (osm-nbi.md §5).
+ *
+ * Creating an NSI creates one NS per netslice-subnet, named
+ * "<nsiName>.<subnet id>", or reuses the NS that another slice made for
+ * the same shared subnet (is-shared-nss).  Each netslice-vld becomes one
+ * slice network that the NS virtual links reached through the subnets'
+ * sapds are put on (vim-network-id of their instantiation).
+ *
+ * Instantiating and terminating are slice operations (collection
+ * "nsilcmops") that run child NS operations in parallel and wait for them
+ * without polling: the engine tells the slice manager when an operation
+ * ends (slc_slicer_op_state).  A slice operation's progress is stored at
+ * each step, so a restarted daemon resumes it (slc_slicer_recover).
+ *
+ * Reference counts that survive restarts: an NS records the slices that
+ * use it ("_admin.netslice-users"), a slice network too ("users").  A
+ * shared NS or network is terminated or deleted only when no other live
+ * slice (instantiated, or being instantiated) uses it.
+ *
+ * Collections: "nsis" (name = nsiName), "nsilcmops" (name = NSI id),
+ * "slice_networks" (name = NSI id that made it), "slice_net_ops" (engine
+ * operations creating and deleting slice networks; name = NSI id). */
+#ifndef SLC_SLICE_H
+#define SLC_SLICE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "slc-error.h"
+#include "slc-store.h"
+
+struct event_base;
+struct slc_engine;
+struct slc_slicer;
+
+struct slc_slicer_params {
+    struct slc_store *st;
+    struct slc_engine *engine;
+    struct event_base *base;
+    double (*now)(void);
+    double op_timeout;        /* default seconds of a slice operation */
+};
+
+int slc_slicer_new(const struct slc_slicer_params *p,
+                   struct slc_slicer **out, struct slc_error *err);
+void slc_slicer_free(struct slc_slicer *s);
+
+/* The engine's hooks, to be passed to it with the slice manager as
+ * argument: the finish hook of every engine operation (NS operations go
+ * to slc_ns_op_finish, slice network operations are applied to their
+ * slice networks) and the state hook. */
+int slc_slicer_finish(struct slc_store *st, json_t *op, json_t *context,
+                      double now, struct slc_error *err);
+void slc_slicer_op_state(void *arg, const json_t *op);
+
+/* After the engine's recovery: resumes every unfinished slice
+ * operation. */
+int slc_slicer_recover(struct slc_slicer *s, struct slc_error *err);
+
+/* Creates NSI, its NSs and its slice networks (NOT_INSTANTIATED) for an
+ * nsi_instantiate request (shape already checked), owned by 'project'.
+ * SLC_ENOTFOUND naming the NST or VIM account; SLC_ECONFLICT when the NST
+ * is DISABLED; SLC_EINVALID naming a bad subnet or netslice-vld. */
+int slc_nsi_create(struct slc_slicer *s, const json_t *req,
+                   const char *project, char nsi_id[40],
+                   struct slc_error *err);
+
+/* Starts slice operation 'type' ("instantiate", "terminate") on NSI
+ * 'nsi_id' with the request 'params'; its id goes to 'op_id'.
+ * SLC_EBUSY while another operation runs, SLC_ECONFLICT when the NSI's
+ * state forbids it. */
+int slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id,
+                     const char *type, const json_t *params,
+                     char op_id[40], struct slc_error *err);
+
+/* Deletes NSI 'nsi_id' with its operations, its NSs and slice networks
+ * that no other slice uses; the NST goes NOT_IN_USE with its last NSI.
+ * SLC_ECONFLICT while it is instantiated or busy, unless 'force'. */
+int slc_nsi_delete(struct slc_slicer *s, const char *nsi_id, bool force,
+                   struct slc_error *err);
+
+#endif
