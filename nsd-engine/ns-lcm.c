@@ -1277,9 +1277,10 @@ slc_ns_op_finish(struct slc_store *st, json_t *op, json_t *context,
          * when the NS moved on since, they are read again). */
         nsr.id = strdup(nsr_id);
         nsr.doc = json_incref(json_object_get(context, "nsr"));
+        nsr.name = strdup(slc_ns_str(nsr.doc, "name") ?: "");
         nsr.rev = json_integer_value(json_object_get(context, "nsr_rev"));
         vnfrs = json_incref(json_object_get(context, "vnfrs"));
-        rc = nsr.id && nsr.doc && vnfrs
+        rc = nsr.id && nsr.name && nsr.doc && vnfrs
                  ? finish_records(st, op, &nsr, vnfrs, now, err)
                  : slc_error_set(err, SLC_ENOMEM, "out of memory");
         json_decref(vnfrs);

@@ -8,7 +8,9 @@
  * The account's config carries the options under "sim":
  *   sim: {latency_ms: 5, capacity: {vcpus: 64, ram_mb: 65536, vfs: 8},
  *         fail: [{call: create_compute, nth: 2}, {call: create_port,
- *                 percent: 10}], seed: 7}
+ *                 percent: 10}, {call: create_compute, name: edge}],
+ *         seed: 7}
+ * (name: every call of that kind on a resource whose name contains it).
  * Unknown keys are errors.  The effect of a call happens when it is
  * submitted, its result is delivered after the latency: like a real VIM
  * that creates a server and answers later. */
@@ -50,6 +52,7 @@ struct sim_fail {
     int call;
     uint64_t nth;     /* fail the nth call of that kind (1-based), 0 = off */
     uint64_t percent; /* fail that share of the calls, 0 = off */
+    const char *name; /* fail calls on names containing it, NULL = off */
 };
 
 struct sim_capacity {
@@ -71,6 +74,7 @@ static const struct slc_field fail_fields[] = {
      .off = offsetof(struct sim_fail, call), .enums = call_names},
     F_UINT(struct sim_fail, "nth", nth, 1, 0),
     F_UINT(struct sim_fail, "percent", percent, 1, 100),
+    F_STR(struct sim_fail, "name", name),
 };
 static const struct slc_schema fail_schema =
     SLC_SCHEMA(struct sim_fail, "fail", fail_fields);
@@ -166,10 +170,12 @@ parse_config(const json_t *config, struct slc_arena *arena,
         rc = slc_diags_to_error(&diags, SLC_EINVALID, err);
     }
     for (size_t i = 0; !rc && i < out->n_fail; i++) {
-        if (!out->fail[i].nth == !out->fail[i].percent) {
+        if (!!out->fail[i].nth + !!out->fail[i].percent +
+                !!out->fail[i].name !=
+            1) {
             rc = slc_error_set(err, SLC_EINVALID,
                                "config.sim.fail[%zu]: give exactly one of "
-                               "'nth' and 'percent'",
+                               "'nth', 'percent' and 'name'",
                                i);
         }
     }
@@ -216,6 +222,12 @@ sim_open(const struct slc_vim_params *p, struct slc_vim **out,
     if (rc) {
         sim_close(&s->up);
         return rc;
+    }
+    for (size_t i = 0; i < c.n_fail; i++) {
+        /* parsed strings borrow the account's JSON, which goes */
+        if (c.fail[i].name) {
+            c.fail[i].name = slc_arena_strdup(&s->arena, c.fail[i].name);
+        }
     }
     s->latency_ms = c.latency_ms;
     s->cap[CAP_VCPUS] = c.capacity && c.capacity->vcpus ? c.capacity->vcpus
@@ -345,7 +357,7 @@ next_random(struct sim *s)
 
 /* Counts a call and says whether an injected failure hits it. */
 static bool
-injected(struct sim *s, enum sim_call call)
+injected(struct sim *s, enum sim_call call, const char *name)
 {
     uint64_t n = ++s->calls[call];
 
@@ -359,6 +371,9 @@ injected(struct sim *s, enum sim_call call)
             return true;
         }
         if (f->percent && next_random(s) % 100 < f->percent) {
+            return true;
+        }
+        if (f->name && name && strstr(name, f->name)) {
             return true;
         }
     }
@@ -415,7 +430,7 @@ sim_create_network(struct slc_vim *vim, uint64_t token,
     char id[64];
     json_t *r;
 
-    if (injected(s, SIM_CREATE_NETWORK)) {
+    if (injected(s, SIM_CREATE_NETWORK, spec->name)) {
         return reply_injected(s, token, SIM_CREATE_NETWORK, err);
     }
     r = json_pack("{ss ss ss* ss* sI s{}}", "name", spec->name, "type",
@@ -475,7 +490,7 @@ sim_create_port(struct slc_vim *vim, uint64_t token,
     char id[64], mac[18], msg[256];
     json_t *r, *ip;
 
-    if (injected(s, SIM_CREATE_PORT)) {
+    if (injected(s, SIM_CREATE_PORT, spec->name)) {
         return reply_injected(s, token, SIM_CREATE_PORT, err);
     }
     if (!net || strcmp(json_string_value(json_object_get(net, "kind")),
@@ -520,7 +535,7 @@ sim_create_compute(struct slc_vim *vim, uint64_t token,
     char id[64], msg[256];
     json_t *r, *ports;
 
-    if (injected(s, SIM_CREATE_COMPUTE)) {
+    if (injected(s, SIM_CREATE_COMPUTE, spec->name)) {
         return reply_injected(s, token, SIM_CREATE_COMPUTE, err);
     }
     if (s->used[CAP_VCPUS] + spec->vcpus > s->cap[CAP_VCPUS] ||
@@ -609,7 +624,7 @@ sim_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     json_t *r = json_object_get(s->res, vim_id);
     char msg[256];
 
-    if (injected(s, SIM_DELETE)) {
+    if (injected(s, SIM_DELETE, NULL)) {
         return reply_injected(s, token, SIM_DELETE, err);
     }
     if (!r || strcmp(json_string_value(json_object_get(r, "kind")),
@@ -643,7 +658,7 @@ sim_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     json_t *r = json_object_get(s->res, vim_id);
     char msg[256];
 
-    if (injected(s, SIM_STATUS)) {
+    if (injected(s, SIM_STATUS, NULL)) {
         return reply_injected(s, token, SIM_STATUS, err);
     }
     if (!r) {
@@ -664,7 +679,7 @@ sim_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     char key[512], msg[600];
     const char *id;
 
-    if (injected(s, SIM_FIND)) {
+    if (injected(s, SIM_FIND, NULL)) {
         return reply_injected(s, token, SIM_FIND, err);
     }
     id = json_string_value(
