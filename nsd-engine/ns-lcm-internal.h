@@ -9,8 +9,6 @@
 
 #include "ns-lcm.h"
 
-/* A number that OSM files may also write as a string; 0 otherwise. */
-double slc_ns_number(const json_t *v);
 /* A new VDU record (new reference) for instance 'count_index' of 'vdu' of
  * VNF 'member'; 'cp_vl' maps "<member>/<ext-cpd>" to NS VL ids. */
 json_t *slc_ns_make_vdur(const json_t *cp_vl, const json_t *vnfd,

@@ -32,6 +32,8 @@ bool slc_ns_has(const json_t *list, const char *value);
 int slc_ns_get_record(struct slc_store *st, const char *coll,
                       const char *what, const char *key,
                       struct slc_record *out, struct slc_error *err);
+/* A number that OSM files may also write as a string; 0 otherwise. */
+double slc_ns_number(const json_t *v);
 /* The VNF records of NS 'nsr_id' as a new array. */
 int slc_ns_load_vnfrs(struct slc_store *st, const char *nsr_id,
                       json_t **out, struct slc_error *err);

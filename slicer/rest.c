@@ -553,6 +553,7 @@ static const struct slc_route *const route_tables[] = {
     slc_catalogue_routes,
     slc_nslcm_routes,
     slc_nsilcm_routes,
+    slc_nsmf_routes,
 };
 
 static const char *const main_topics[] = {

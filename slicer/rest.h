@@ -126,5 +126,6 @@ extern const struct slc_route slc_admin_routes[];
 extern const struct slc_route slc_catalogue_routes[];
 extern const struct slc_route slc_nslcm_routes[];
 extern const struct slc_route slc_nsilcm_routes[];
+extern const struct slc_route slc_nsmf_routes[];
 
 #endif

@@ -156,7 +156,7 @@ struct build {
 };
 
 struct shared_find {
-    const char *self, *nsd_ref, *subnet;
+    const char *self, *nsd_ref, *subnet, *vim;
     json_t *found; /* the NSI document */
 };
 
@@ -167,8 +167,9 @@ find_shared(const char *coll, const struct slc_record *rec, void *arg)
     const json_t *e;
     size_t i;
 
-    if (f->found || !strcmp(rec->id, f->self)) {
-        return 0;
+    if (f->found || !strcmp(rec->id, f->self) ||
+        strcmp(str(rec->doc, "datacenter") ?: "", f->vim)) {
+        return 0; /* shared within one VIM account only */
     }
     json_array_foreach(
         json_object_get(slc_slice_admin(rec->doc), "nsrs-detailed-list"), i,
@@ -230,7 +231,8 @@ add_subnet(struct build *b, const json_t *sub)
     bool shared = truthy(json_object_get(sub, "is-shared-nss"));
     json_t *admin = slc_slice_admin(b->nsi);
     struct shared_find f = {.self = b->nsi_id, .nsd_ref = nsd_ref ?: "",
-                            .subnet = id ?: ""};
+                            .subnet = id ?: "",
+                            .vim = str(b->nsi, "datacenter") ?: ""};
     struct slc_record nsr = {0};
     char nsr_id[40] = "";
     json_t *params = NULL;

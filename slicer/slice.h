@@ -80,4 +80,20 @@ int slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id,
 int slc_nsi_delete(struct slc_slicer *s, const char *nsi_id, bool force,
                    struct slc_error *err);
 
+/* A 5G slice request by service profile (slice-request.c): body
+ * {name?, vimAccountId, serviceProfile}.  Chooses the NST, admits the
+ * slice (or reuses a shareable one with the same S-NSSAI), creates and
+ * instantiates it; the stored request record goes to '*out'.
+ * SLC_EINVALID naming a bad profile field; SLC_ECONFLICT when no NST
+ * serves the profile, when the S-NSSAI is held by a slice that cannot be
+ * shared, or when the slice does not fit (each with the reasons). */
+int slc_slice_request(struct slc_slicer *s, const json_t *body,
+                      const char *project, json_t **out,
+                      struct slc_error *err);
+
+/* Deallocates request 'id': its slice is terminated and removed when no
+ * other request uses it ('op_id' gets that operation, "" when none). */
+int slc_slice_request_delete(struct slc_slicer *s, const char *id,
+                             char op_id[40], struct slc_error *err);
+
 #endif

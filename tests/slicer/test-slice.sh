@@ -320,5 +320,63 @@ req DELETE "/nsilcm/v1/netslice_instances_content/$nsi_k"
 wait_nsiop "$(field .id)"
 check "after recovery, terminate leaves nothing" eq "$state/$(n_resources "$vim_s")" COMPLETED/0
 
+# --- 5G slice requests by service profile
+sreq() { req POST /nsmf/v1/slice_requests -H 'Content-Type: application/json' --data-binary "$1"; }
+base_nsmf=${base%/osm}
+nsmf() { local m=$1 p=$2; shift 2; code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" -H 'Accept: application/json' -H "Authorization: Bearer $tok" "$@" "$base_nsmf$p"); }
+sreq() { nsmf POST /nsmf/v1/slice_requests -H 'Content-Type: application/json' --data-binary "$1"; }
+n_nsi=$(count /nsilcm/v1/netslice_instances)
+sreq "{\"name\":\"embb-1\",\"vimAccountId\":\"$vim\",\"serviceProfile\":{\"sNSSAIList\":[{\"sst\":1,\"sd\":\"000001\"}],\"latency\":400,\"dLThptPerSlice\":500,\"maxNumberofUEs\":1000,\"resourceSharingLevel\":\"shared\"}}"
+check "eMBB request: 202" eq "$code" 202
+check "eMBB request: the eMBB template is chosen" eq "$(field '.decision."selected-nst"')" slicer-embb-slice
+check "the trail ranks the other eMBB NSTs below it" eq "$(field '[.decision.candidates[] | select(.accepted)] | map(.nst) | join(",")')" slicer-embb-slice,cirros_2net_nst_basic,cirros_nst,slice_hackfest_nstd
+check "the trail says why URLLC was rejected" eq "$(field '.decision.candidates[] | select(.nst == "slicer-urllc-slice") | .reason')" "slice-service-type URLLC is SST 2, not 1"
+check "a new slice was created" eq "$(field .decision.action)" created
+r1=$(field ._id)
+nsi_r=$(field .nsiId)
+wait_nsiop "$(jq -r .nsilcmopId <<<"$(nsmf GET "/nsmf/v1/slice_requests/$r1"; cat "$tmp/body")")"
+check "the requested slice is instantiated" eq "$state" COMPLETED
+nsmf GET "/nsmf/v1/slice_requests/$r1"
+check "the request shows its slice running" eq "$(field .nsi.nsiState)/$(field '.nsi."operational-status"')" INSTANTIATED/running
+sreq "{\"name\":\"embb-2\",\"vimAccountId\":\"$vim\",\"serviceProfile\":{\"sST\":1,\"sNSSAIList\":[{\"sst\":1,\"sd\":\"000001\"}],\"latency\":300,\"resourceSharingLevel\":\"shared\"}}"
+check "a second shareable request reuses the slice" eq "$code/$(field .decision.action)/$(field .nsiId)" "202/reused/$nsi_r"
+r2=$(field ._id)
+sreq "{\"vimAccountId\":\"$vim\",\"serviceProfile\":{\"sNSSAIList\":[{\"sst\":1,\"sd\":\"000001\"}],\"latency\":300}}"
+check "the same S-NSSAI, not shared: 409" test "$code" = 409 -a -n "$(field .detail | grep -o 'is allocated to request')"
+sreq "{\"vimAccountId\":\"$vim\",\"serviceProfile\":{\"sST\":2,\"latency\":5}}"
+check "URLLC within 5 ms: no NST, 409 with the reason" test "$code" = 409 -a -n "$(field .detail | grep -o 'packet-delay-budget 10 ms exceeds the latency bound 5 ms')"
+jreq POST /admin/v1/vim_accounts '{"name":"sim-tiny","vim_type":"sim","vim_url":"u","config":{"sim":{"latency_ms":1,"capacity":{"vcpus":1}}}}'
+sreq "{\"vimAccountId\":\"sim-tiny\",\"serviceProfile\":{\"sST\":2,\"sNSSAIList\":[{\"sst\":2,\"sd\":\"000002\"}],\"latency\":20}}"
+check "a slice that does not fit: 409 naming the shortfall" test "$code" = 409 -a -n "$(field .detail | grep -o 'not admitted: the slice needs')"
+check "admission refusals made nothing" eq "$(count /nsilcm/v1/netslice_instances)" "$((n_nsi + 1))"
+sreq "{\"vimAccountId\":\"$vim\",\"serviceProfile\":{\"sST\":0}}"
+check "bad sST: 422" eq "$code" 422
+sreq "{\"vimAccountId\":\"$vim\",\"serviceProfile\":{\"sNSSAIList\":[{\"sst\":1,\"sd\":\"xyz\"}]}}"
+check "bad sd: 422 naming it" test "$code" = 422 -a -n "$(field .detail | grep -o "sd 'xyz'")"
+sreq "{\"vimAccountId\":\"$vim\",\"serviceProfile\":{\"sST\":1,\"speed\":3}}"
+check "unknown profile member: 422 naming it" test "$code" = 422 -a -n "$(field .detail | grep -o speed)"
+sreq "{\"vimAccountId\":\"$vim\",\"serviceProfile\":{\"sST\":2,\"sNSSAIList\":[{\"sst\":2,\"sd\":\"000002\"}],\"latency\":20}}"
+check "URLLC within 20 ms: 202" eq "$code/$(field '.decision."selected-nst"')" 202/slicer-urllc-slice
+r3=$(field ._id)
+nsi_u=$(field .nsiId)
+wait_nsiop "$(field .nsilcmopId)"
+check "the URLLC slice is instantiated" eq "$state" COMPLETED
+req GET "/nsilcm/v1/netslice_instances/$nsi_u"
+check "it shares the eMBB slice's core" eq "$(field '._admin."nsrs-detailed-list"[] | select(."nss-id" == "core") | .nsrId')" "$(ns_id embb-1.core)"
+nsmf DELETE "/nsmf/v1/slice_requests/$r1"
+check "deallocating a shared request: 204, the slice stays" eq "$code/$(count /nsilcm/v1/netslice_instances?name=embb-1)" 204/1
+nsmf DELETE "/nsmf/v1/slice_requests/$r3"
+check "deallocating the URLLC request: 202" eq "$code" 202
+wait_nsiop "$(field .id)"
+req GET "/nsilcm/v1/netslice_instances/$nsi_u"
+check "the URLLC slice is terminated and removed" eq "$state/$code" COMPLETED/404
+req GET "/nslcm/v1/ns_instances/$(ns_id embb-1.core)"
+check "the eMBB core stays for the eMBB slice" eq "$(field .nsState)" READY
+nsmf DELETE "/nsmf/v1/slice_requests/$r2"
+wait_nsiop "$(field .id)"
+check "the last eMBB request takes its slice with it" eq "$state/$(count /nsilcm/v1/netslice_instances?name=embb-1)" COMPLETED/0
+nsmf GET /nsmf/v1/slice_requests
+check "no request left" eq "$(field length)" 0
+
 check "no error logged" eq "$(grep -c ' error ' "$tmp/log")" 0
 summary

@@ -1,0 +1,150 @@
+/* /nsmf/v1/slice_requests: 5G slice requests by service profile (our API,
+ * slice-request.c).  A request is answered 202 with the slice instance
+ * and the operation that instantiates it; GET shows the request with its
+ * slice's state, read at the time. */
+#include <stdio.h>
+#include <string.h>
+
+#include "rest.h"
+#include "slice.h"
+
+#define REQS "/nsmf/v1/slice_requests"
+
+static const struct slc_body_field request_fields[] = {
+    {"name", SLC_BT_STR, false},
+    {"vimAccountId", SLC_BT_STR, true},
+    {"serviceProfile", SLC_BT_OBJ, true},
+    {NULL},
+};
+
+/* The request with its slice's state now. */
+static json_t *
+request_view(struct slc_call *c, const json_t *doc)
+{
+    json_t *v = json_deep_copy(doc);
+    struct slc_record nsi;
+    struct slc_error err = {0};
+
+    if (!slc_store_get(c->d->st, "nsis",
+                       json_string_value(json_object_get(doc, "nsiId")),
+                       &nsi, &err)) {
+        json_object_set_new(
+            v, "nsi",
+            json_pack("{sO* sO* sO*}", "operational-status",
+                      json_object_get(nsi.doc, "operational-status"),
+                      "nsiState",
+                      json_object_get(json_object_get(nsi.doc, "_admin"),
+                                      "nsiState"),
+                      "detailed-status",
+                      json_object_get(nsi.doc, "detailed-status")));
+        slc_record_clear(&nsi);
+    }
+    return v;
+}
+
+static int
+request_create(struct slc_call *c)
+{
+    json_t *body = NULL, *rec = NULL;
+    const char *name;
+    int rc = slc_rest_body(c, &body);
+
+    rc = rc ? rc
+            : slc_rest_check_body(c, body, "slice request", request_fields);
+    name = json_string_value(json_object_get(body, "name"));
+    if (!rc && name &&
+        (!*name || strlen(name) > 63 || strpbrk(name, ",;()'\" /"))) {
+        rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                           "slice request: name '%.64s' must have 1 to 63 "
+                           "characters and none of , ; ( ) ' \" / or space",
+                           name);
+    }
+    if (!rc) {
+        rc = slc_slice_request(c->d->slicer, body, c->who.project_id, &rec,
+                               &c->err);
+        c->status = rc == SLC_ECONFLICT || rc == SLC_EBUSY ? 409
+                    : rc == SLC_ENOTFOUND                  ? 404
+                    : rc == SLC_EINVALID                   ? 422
+                                                           : 0;
+    }
+    if (!rc) {
+        snprintf(c->resp->location, sizeof c->resp->location, REQS "/%s",
+                 json_string_value(json_object_get(rec, "_id")));
+        slc_rest_reply(c, 202, rec);
+    }
+    json_decref(body);
+    return rc;
+}
+
+static json_t *plain(const json_t *doc) { return json_deep_copy(doc); }
+
+static int
+request_list(struct slc_call *c)
+{
+    json_t *out;
+    int rc = slc_rest_list(c, "slice_requests", plain, &out);
+
+    if (!rc) {
+        for (size_t i = 0; i < json_array_size(out); i++) {
+            json_array_set_new(out, i,
+                               request_view(c, json_array_get(out, i)));
+        }
+        slc_rest_reply(c, 200, out);
+    }
+    return rc;
+}
+
+static int
+request_show(struct slc_call *c)
+{
+    struct slc_record rec;
+    int rc = slc_rest_get_visible(c, "slice_requests", "slice request",
+                                  c->params[0], &rec);
+
+    if (!rc) {
+        slc_rest_reply(c, 200, request_view(c, rec.doc));
+        slc_record_clear(&rec);
+    }
+    return rc;
+}
+
+/* DELETE: 202 with the terminate operation of the slice when this was its
+ * last request, 204 otherwise. */
+static int
+request_delete(struct slc_call *c)
+{
+    struct slc_record rec;
+    char op_id[40];
+    int rc = slc_rest_get_visible(c, "slice_requests", "slice request",
+                                  c->params[0], &rec);
+
+    if (!rc && !slc_auth_can_write(&c->who, rec.doc)) {
+        rc = slc_rest_fail(c, 403, SLC_EDENIED,
+                           "slice request '%s' belongs to another project",
+                           rec.name);
+    }
+    if (!rc) {
+        rc = slc_slice_request_delete(c->d->slicer, rec.id, op_id, &c->err);
+        c->status = rc == SLC_ECONFLICT || rc == SLC_EBUSY ? 409 : 0;
+    }
+    if (!rc && *op_id) {
+        snprintf(c->resp->location, sizeof c->resp->location,
+                 "/osm/nsilcm/v1/nsi_lcm_op_occs/%s", op_id);
+        slc_rest_reply(c, 202, json_pack("{ss ss}", "id", op_id, "_id",
+                                         op_id));
+    } else if (!rc) {
+        slc_rest_reply(c, 204, NULL);
+    }
+    slc_record_clear(&rec);
+    return rc;
+}
+
+#define W SLC_ROUTE_WRITE
+
+const struct slc_route slc_nsmf_routes[] = {
+    {"POST", REQS, request_create, W},
+    {"GET", REQS, request_list, 0},
+    {"GET", REQS "/{id}", request_show, 0},
+    {"DELETE", REQS "/{id}", request_delete, W},
+    {NULL},
+};
