@@ -36,17 +36,6 @@ static const struct slc_body_field vld_fields[] = {
     {NULL},
 };
 
-/* Maps slice manager errors onto statuses: a missing NST or VIM named by
- * a valid request is 404, BUSY and CONFLICT 409, bad parameters 422. */
-static int
-lcm_error(struct slc_call *c, int rc)
-{
-    c->status = rc == SLC_EBUSY || rc == SLC_ECONFLICT ? 409
-                : rc == SLC_ENOTFOUND                  ? 404
-                : rc == SLC_EINVALID                   ? 422
-                                                       : 0;
-    return rc;
-}
 
 /* A netslice-subnet[] item: the ns_instantiate members plus its id, none
  * required. */
@@ -136,7 +125,7 @@ nsi_create(struct slc_call *c)
 
     rc = rc ? rc : check_nsi_body(c, body, true);
     rc = rc ? rc
-            : lcm_error(c, slc_nsi_create(c->d->slicer, body,
+            : slc_rest_lcm_error(c, slc_nsi_create(c->d->slicer, body,
                                           c->who.project_id, id, &c->err));
     if (!rc) {
         slc_rest_created(c, NSI, id, NULL);
@@ -155,10 +144,10 @@ nsi_content_create(struct slc_call *c)
 
     rc = rc ? rc : check_nsi_body(c, body, true);
     rc = rc ? rc
-            : lcm_error(c, slc_nsi_create(c->d->slicer, body,
+            : slc_rest_lcm_error(c, slc_nsi_create(c->d->slicer, body,
                                           c->who.project_id, id, &c->err));
     if (!rc) {
-        rc = lcm_error(c, slc_nsi_op_start(c->d->slicer, id, "instantiate",
+        rc = slc_rest_lcm_error(c, slc_nsi_op_start(c->d->slicer, id, "instantiate",
                                            body, op_id, &c->err));
         if (rc) {
             /* nothing was started: no half-made slice */
@@ -237,7 +226,7 @@ nsi_instantiate(struct slc_call *c)
         }
     }
     rc = rc ? rc
-            : lcm_error(c, slc_nsi_op_start(c->d->slicer, rec.id,
+            : slc_rest_lcm_error(c, slc_nsi_op_start(c->d->slicer, rec.id,
                                             "instantiate", body, op_id,
                                             &c->err));
     if (!rc) {
@@ -260,7 +249,7 @@ terminate(struct slc_call *c, const struct slc_record *rec, json_t *body)
                            "terminate: autoremove must be true or false");
     }
     rc = rc ? rc
-            : lcm_error(c, slc_nsi_op_start(c->d->slicer, rec->id,
+            : slc_rest_lcm_error(c, slc_nsi_op_start(c->d->slicer, rec->id,
                                             "terminate", body, op_id,
                                             &c->err));
     if (!rc) {
@@ -300,7 +289,7 @@ nsi_delete(struct slc_call *c)
     int rc = get_nsi(c, c->params[0], &rec, true);
 
     rc = rc ? rc
-            : lcm_error(c, slc_nsi_delete(c->d->slicer, rec.id,
+            : slc_rest_lcm_error(c, slc_nsi_delete(c->d->slicer, rec.id,
                                           slc_rest_flag(c, "FORCE"),
                                           &c->err));
     if (!rc) {

@@ -99,18 +99,6 @@ get_ns(struct slc_call *c, const char *id, struct slc_record *rec)
     return slc_rest_get_visible(c, "nsrs", "ns", id, rec);
 }
 
-/* Maps engine errors onto OSM's statuses: NOTFOUND of a referenced
- * object inside a valid request is a 404 naming it, BUSY and CONFLICT are
- * 409, bad parameters 422. */
-static int
-lcm_error(struct slc_call *c, int rc)
-{
-    c->status = rc == SLC_EBUSY || rc == SLC_ECONFLICT ? 409
-                : rc == SLC_ENOTFOUND                  ? 404
-                : rc == SLC_EINVALID                   ? 422
-                                                       : 0;
-    return rc;
-}
 
 static double
 op_timeout(struct slc_call *c, const json_t *body, const char *key)
@@ -134,7 +122,7 @@ start_op(struct slc_call *c, struct slc_record *nsr, const char *type,
                               &context, &c->err);
 
     if (rc) {
-        return lcm_error(c, rc);
+        return slc_rest_lcm_error(c, rc);
     }
     snprintf(op_id, 40, "%s", op.id);
     rc = slc_engine_start(c->d->engine, &op, context, &c->err);
@@ -176,7 +164,7 @@ ns_create(struct slc_call *c)
     int rc = parse_create(c, &body);
 
     if (!rc) {
-        rc = lcm_error(c, slc_ns_create(c->d->st, body, c->who.project_id,
+        rc = slc_rest_lcm_error(c, slc_ns_create(c->d->st, body, c->who.project_id,
                                         slc_rest_now(c), id, &c->err));
     }
     if (!rc) {
@@ -195,7 +183,7 @@ ns_content_create(struct slc_call *c)
     int rc = parse_create(c, &body);
 
     if (!rc) {
-        rc = lcm_error(c, slc_ns_create(c->d->st, body, c->who.project_id,
+        rc = slc_rest_lcm_error(c, slc_ns_create(c->d->st, body, c->who.project_id,
                                         slc_rest_now(c), id, &c->err));
     }
     if (!rc) {
@@ -336,7 +324,7 @@ ns_delete(struct slc_call *c)
                            "ns '%s' belongs to another project", rec.name);
     }
     rc = rc ? rc : check_not_sliced(c, &rec, "delete");
-    rc = rc ? rc : lcm_error(c, slc_ns_delete(c->d->st, rec.id,
+    rc = rc ? rc : slc_rest_lcm_error(c, slc_ns_delete(c->d->st, rec.id,
                                               slc_rest_flag(c, "FORCE"),
                                               &c->err));
     if (!rc) {

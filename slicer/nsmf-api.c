@@ -60,12 +60,9 @@ request_create(struct slc_call *c)
                            name);
     }
     if (!rc) {
-        rc = slc_slice_request(c->d->slicer, body, c->who.project_id, &rec,
-                               &c->err);
-        c->status = rc == SLC_ECONFLICT || rc == SLC_EBUSY ? 409
-                    : rc == SLC_ENOTFOUND                  ? 404
-                    : rc == SLC_EINVALID                   ? 422
-                                                           : 0;
+        rc = slc_rest_lcm_error(c, slc_slice_request(c->d->slicer, body,
+                                                     c->who.project_id, &rec,
+                                                     &c->err));
     }
     if (!rc) {
         snprintf(c->resp->location, sizeof c->resp->location, REQS "/%s",
@@ -124,8 +121,8 @@ request_delete(struct slc_call *c)
                            rec.name);
     }
     if (!rc) {
-        rc = slc_slice_request_delete(c->d->slicer, rec.id, op_id, &c->err);
-        c->status = rc == SLC_ECONFLICT || rc == SLC_EBUSY ? 409 : 0;
+        rc = slc_rest_lcm_error(c, slc_slice_request_delete(
+                                       c->d->slicer, rec.id, op_id, &c->err));
     }
     if (!rc && *op_id) {
         snprintf(c->resp->location, sizeof c->resp->location,

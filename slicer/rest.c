@@ -663,3 +663,13 @@ slc_rest_handle(void *ctx, const struct slc_http_request *req,
         slc_http_error(resp, status, c.err.msg);
     }
 }
+
+int
+slc_rest_lcm_error(struct slc_call *c, int rc)
+{
+    c->status = rc == SLC_EBUSY || rc == SLC_ECONFLICT ? 409
+                : rc == SLC_ENOTFOUND                  ? 404
+                : rc == SLC_EINVALID                   ? 422
+                                                       : 0;
+    return rc;
+}

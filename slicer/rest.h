@@ -88,6 +88,10 @@ int slc_rest_list(struct slc_call *c, const char *coll,
 /* The same for records that belong to no project (projects themselves):
  * every caller sees all of them. */
 int slc_rest_list_all(struct slc_call *c, const char *coll, json_t **out);
+/* Maps an error of the lifecycle layers onto OSM's statuses: NOTFOUND
+ * of an object a valid request names is 404, BUSY and CONFLICT are 409,
+ * bad parameters 422 (others by the error table).  Returns 'rc'. */
+int slc_rest_lcm_error(struct slc_call *c, int rc);
 /* Seconds since the epoch, from the daemon's clock. */
 double slc_rest_now(const struct slc_call *c);
 

@@ -33,3 +33,28 @@ summary() {
     echo "$passed passed, $failed failed"
     [ "$failed" -eq 0 ]
 }
+
+# The daemon and its REST API, for the tests that start slicerd
+# ($slicerd) on "$tmp/slicerd.yaml", which writes its port to
+# "$tmp/port": start sets pid, port and base.
+start() {
+    rm -f "$tmp/port"
+    "$slicerd" -c "$tmp/slicerd.yaml" >>"$tmp/log" 2>&1 &
+    pid=$!
+    for _ in $(seq 200); do
+        [ -s "$tmp/port" ] && break
+        sleep 0.05
+    done
+    port=$(cat "$tmp/port")
+    base=http://127.0.0.1:$port/osm
+}
+tok=
+req() { # METHOD PATH [curl args...]: status in $code, body in $tmp/body
+    local m=$1 p=$2
+    shift 2
+    code=$(curl -s -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' \
+        -X "$m" -H 'Accept: application/json' \
+        ${tok:+-H "Authorization: Bearer $tok"} "$@" "$base$p")
+}
+jreq() { req "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"; }
+field() { jq -r "$1" "$tmp/body"; }

@@ -17,17 +17,6 @@ name=nbi
 # shellcheck source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
-start() {
-    rm -f "$tmp/port"
-    "$slicerd" -c "$tmp/slicerd.yaml" >>"$tmp/log" 2>&1 &
-    pid=$!
-    for _ in $(seq 100); do
-        [ -s "$tmp/port" ] && break
-        sleep 0.05
-    done
-    port=$(cat "$tmp/port")
-    base=http://127.0.0.1:$port/osm
-}
 
 cat >"$tmp/slicerd.yaml" <<CFG
 port: 0
@@ -39,19 +28,6 @@ log_level: info
 CFG
 start
 
-# req METHOD PATH [curl args...]: status in $code, body in $tmp/body
-tok=
-req() {
-    local m=$1 p=$2
-    shift 2
-    code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" \
-        -H 'Accept: application/json' ${tok:+-H "Authorization: Bearer $tok"} \
-        "$@" "$base$p")
-}
-jreq() { # METHOD PATH JSON
-    req "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"
-}
-field() { jq -r "$1" "$tmp/body"; }
 login() { # user password [project]
     jreq POST /admin/v1/tokens "{\"username\":\"$1\",\"password\":\"$2\"${3:+,\"project_id\":\"$3\"}}"
     tok=$(field .id)

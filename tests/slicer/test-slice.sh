@@ -18,17 +18,6 @@ name=slice
 # shellcheck source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
-start() {
-    rm -f "$tmp/port"
-    "$slicerd" -c "$tmp/slicerd.yaml" >>"$tmp/log" 2>&1 &
-    pid=$!
-    for _ in $(seq 100); do
-        [ -s "$tmp/port" ] && break
-        sleep 0.05
-    done
-    port=$(cat "$tmp/port")
-    base=http://127.0.0.1:$port/osm
-}
 
 cat >"$tmp/slicerd.yaml" <<CFG
 port: 0
@@ -39,17 +28,7 @@ log_level: info
 CFG
 start
 
-tok=
-req() { # METHOD PATH [curl args...]: status in $code, body in $tmp/body
-    local m=$1 p=$2
-    shift 2
-    code=$(curl -s -o "$tmp/body" -D "$tmp/headers" -w '%{http_code}' -X "$m" \
-        -H 'Accept: application/json' ${tok:+-H "Authorization: Bearer $tok"} \
-        "$@" "$base$p")
-}
-jreq() { req "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"; }
 yreq() { req POST "$1" -H 'Content-Type: application/yaml' --data-binary "@$2"; }
-field() { jq -r "$1" "$tmp/body"; }
 wait_nsiop() { # op id -> final operationState in $state
     for _ in $(seq 300); do
         req GET "/nsilcm/v1/nsi_lcm_op_occs/$1"

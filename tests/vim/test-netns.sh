@@ -40,26 +40,6 @@ admin_password: test-secret
 log_level: info
 CFG
 
-start() {
-    rm -f "$tmp/port"
-    "$slicerd" -c "$tmp/slicerd.yaml" >>"$tmp/log" 2>&1 &
-    pid=$!
-    for _ in $(seq 200); do
-        [ -s "$tmp/port" ] && break
-        sleep 0.05
-    done
-    base=http://127.0.0.1:$(cat "$tmp/port")/osm
-}
-tok=
-req() {
-    local m=$1 p=$2
-    shift 2
-    code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X "$m" \
-        -H 'Accept: application/json' ${tok:+-H "Authorization: Bearer $tok"} \
-        "$@" "$base$p")
-}
-jreq() { req "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"; }
-field() { jq -r "$1" "$tmp/body"; }
 login() {
     jreq POST /admin/v1/tokens '{"username":"admin","password":"test-secret"}'
     tok=$(field .id)
