@@ -165,13 +165,7 @@ nsi_content_create(struct slc_call *c)
 static int
 nsi_list(struct slc_call *c)
 {
-    json_t *out;
-    int rc = slc_rest_list(c, "nsis", NULL, &out);
-
-    if (!rc) {
-        slc_rest_reply(c, 200, out);
-    }
-    return rc;
+    return slc_rest_reply_list(c, "nsis", NULL);
 }
 
 static int
@@ -328,13 +322,7 @@ nsi_content_delete(struct slc_call *c)
 static int
 op_list(struct slc_call *c)
 {
-    json_t *out;
-    int rc = slc_rest_list(c, "nsilcmops", NULL, &out);
-
-    if (!rc) {
-        slc_rest_reply(c, 200, out);
-    }
-    return rc;
+    return slc_rest_reply_list(c, "nsilcmops", NULL);
 }
 
 static int

@@ -212,13 +212,7 @@ ns_content_create(struct slc_call *c)
 static int
 ns_list(struct slc_call *c)
 {
-    json_t *out;
-    int rc = slc_rest_list(c, "nsrs", NULL, &out);
-
-    if (!rc) {
-        slc_rest_reply(c, 200, out);
-    }
-    return rc;
+    return slc_rest_reply_list(c, "nsrs", NULL);
 }
 
 static int
@@ -396,13 +390,7 @@ op_view(const json_t *doc)
 static int
 op_list(struct slc_call *c)
 {
-    json_t *out;
-    int rc = slc_rest_list(c, "nslcmops", op_view, &out);
-
-    if (!rc) {
-        slc_rest_reply(c, 200, out);
-    }
-    return rc;
+    return slc_rest_reply_list(c, "nslcmops", op_view);
 }
 
 static int
@@ -422,13 +410,7 @@ op_show(struct slc_call *c)
 static int
 vnf_list(struct slc_call *c)
 {
-    json_t *out;
-    int rc = slc_rest_list(c, "vnfrs", NULL, &out);
-
-    if (!rc) {
-        slc_rest_reply(c, 200, out);
-    }
-    return rc;
+    return slc_rest_reply_list(c, "vnfrs", NULL);
 }
 
 static int

@@ -73,13 +73,11 @@ request_create(struct slc_call *c)
     return rc;
 }
 
-static json_t *plain(const json_t *doc) { return json_deep_copy(doc); }
-
 static int
 request_list(struct slc_call *c)
 {
     json_t *out;
-    int rc = slc_rest_list(c, "slice_requests", plain, &out);
+    int rc = slc_rest_list(c, "slice_requests", NULL, &out);
 
     if (!rc) {
         for (size_t i = 0; i < json_array_size(out); i++) {

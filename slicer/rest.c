@@ -489,6 +489,19 @@ slc_rest_list(struct slc_call *c, const char *coll,
 }
 
 int
+slc_rest_reply_list(struct slc_call *c, const char *coll,
+                    json_t *(*project)(const json_t *doc))
+{
+    json_t *out;
+    int rc = slc_rest_list(c, coll, project, &out);
+
+    if (!rc) {
+        slc_rest_reply(c, 200, out);
+    }
+    return rc;
+}
+
+int
 slc_rest_list_all(struct slc_call *c, const char *coll, json_t **out)
 {
     struct list_walk w = {.c = c, .out = json_array()};

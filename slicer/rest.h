@@ -85,6 +85,9 @@ int slc_rest_show_stored(struct slc_call *c, const char *coll,
  * as is; returns a new reference or NULL to skip). */
 int slc_rest_list(struct slc_call *c, const char *coll,
                   json_t *(*project)(const json_t *doc), json_t **out);
+/* slc_rest_list() replied 200 (the handler of a plain list URL). */
+int slc_rest_reply_list(struct slc_call *c, const char *coll,
+                        json_t *(*project)(const json_t *doc));
 /* The same for records that belong to no project (projects themselves):
  * every caller sees all of them. */
 int slc_rest_list_all(struct slc_call *c, const char *coll, json_t **out);

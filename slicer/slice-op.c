@@ -781,7 +781,6 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
 {
     struct slc_error err = {0};
     struct run r = {.s = s, .st = s->p.st, .now = s->p.now(), .err = &err};
-    bool final = false;
     int rc = slc_store_begin(r.st, &err);
 
     rc = rc ? rc : slc_store_get(r.st, "nsilcmops", op_id, &r.op, &err);
@@ -805,7 +804,6 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
             rc = run_phases(&r);
         }
     }
-    final = !rc && op_final(str(r.op.doc, "operationState"));
     rc = rc ? rc
             : slc_store_put(r.st, "nsilcmops", &r.op, NULL, r.op.rev, NULL,
                             &err);
@@ -832,9 +830,6 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
         r.starts[i].context = NULL;
     }
     free_starts(&r);
-    if (final) {
-        slc_slicer_op_state(s, r.op.doc);
-    }
     slc_record_clear(&r.op);
     slc_record_clear(&r.nsi);
 }

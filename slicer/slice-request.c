@@ -154,18 +154,16 @@ check_profile(const json_t *p, struct profile *out, struct slc_error *err)
                              "a positive number of milliseconds");
     }
     out->latency = json_number_value(v);
-    for (size_t i = 0; known[i]; i++) {
-        static const char *const numbers[] = {"maxNumberofUEs", "availability",
-                                              "activityFactor", NULL};
-
-        for (size_t n = 0; numbers[n]; n++) {
-            v = json_object_get(p, numbers[n]);
-            if (!strcmp(known[i], numbers[n]) && v && !is_number(v)) {
-                return slc_error_set(err, SLC_EINVALID,
-                                     "slice request: serviceProfile.%s must "
-                                     "be a number >= 0",
-                                     numbers[n]);
-            }
+    for (const char *const *n = (const char *const[]){"maxNumberofUEs",
+                                                      "availability",
+                                                      "activityFactor", NULL};
+         *n; n++) {
+        v = json_object_get(p, *n);
+        if (v && !is_number(v)) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "slice request: serviceProfile.%s must be "
+                                 "a number >= 0",
+                                 *n);
         }
     }
     for (const char *const *t = (const char *const[]){"dLThptPerSlice",

@@ -90,8 +90,7 @@ slc_slice_drop_user(json_t *users, const char *nsi_id)
     }
 }
 
-/* Reads 'id' of 'coll', changes nothing, writes it back: the callers below
- * pass what to change. */
+/* Reads 'id' of 'coll', applies 'change' to it and writes it back. */
 static int
 update(struct slc_store *st, const char *coll, const char *id,
        void (*change)(json_t *doc, const void *arg), const void *arg,
@@ -143,7 +142,6 @@ set_usage(json_t *nst, const void *state)
 /* ---- creation ---- */
 
 struct build {
-    struct slc_slicer *s;
     struct slc_store *st;
     const json_t *req;
     const char *project;
@@ -487,7 +485,7 @@ slc_nsi_create(struct slc_slicer *s, const json_t *req, const char *project,
 {
     struct slc_store *st = s->p.st;
     struct slc_record nst = {0}, vim = {0};
-    struct build b = {.s = s, .st = st, .req = req, .project = project,
+    struct build b = {.st = st, .req = req, .project = project,
                       .nsi_id = nsi_id, .now = s->p.now(), .err = err,
                       .subnet_nsr = json_object(),
                       .reused_from = json_object()};
