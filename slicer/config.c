@@ -27,6 +27,9 @@ static const struct slc_field config_fields[] = {
     F_U("body_limit", body_limit, 1024, 1ull << 30),
     F_U("op_timeout", op_timeout, 1, 7 * 86400),
     F_U("call_timeout", call_timeout, 1, 86400),
+    F_U("notify_retry_ms", notify_retry_ms, 10, 3600000),
+    F_U("notify_retry_max_ms", notify_retry_max_ms, 10, 86400000),
+    F_U("notify_attempts", notify_attempts, 1, 1000),
     F_S("port_file", port_file),
 };
 
@@ -45,6 +48,9 @@ slc_config_defaults(struct slc_config *cfg)
         .body_limit = 32u << 20,
         .op_timeout = 3600,
         .call_timeout = 300,
+        .notify_retry_ms = 1000,
+        .notify_retry_max_ms = 300000,
+        .notify_attempts = 10,
         .arena = SLC_ARENA_INIT,
     };
 }

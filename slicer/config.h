@@ -25,6 +25,10 @@ struct slc_config {
     uint64_t body_limit;       /* bytes */
     uint64_t op_timeout;       /* seconds, default per operation */
     uint64_t call_timeout;     /* seconds, per VIM/SDN call */
+    uint64_t notify_retry_ms;  /* first wait before a notification is
+                                  sent again; doubles each time */
+    uint64_t notify_retry_max_ms; /* the longest of those waits */
+    uint64_t notify_attempts;  /* tries of one notification at most */
     const char *port_file;     /* where to write the bound port, or NULL */
     struct slc_arena arena;    /* strings the config owns */
     struct slc_yaml_doc *doc;

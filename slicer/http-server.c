@@ -30,13 +30,21 @@ struct slc_http_server {
     size_t body_limit;
     slc_http_handler_fn handler;
     void *ctx;
+    struct slc_http_deferred *suspended; /* deferred, not answered yet */
+    size_t resumed;            /* answered, not sent yet */
 };
 
-/* Per-connection request state between MHD's calls. */
-struct pending_req {
+/* Per-request state between MHD's calls; the handle of a deferred
+ * request too. */
+struct slc_http_deferred {
     char *body;
     size_t size, cap;
     bool too_big;
+    struct slc_http_server *srv;
+    struct MHD_Connection *conn;
+    bool deferred, replied, sent;
+    struct slc_http_response reply;
+    struct slc_http_deferred *prev, *next; /* in srv->suspended */
 };
 
 static const struct {
@@ -47,6 +55,7 @@ static const struct {
     {201, "CREATED"},
     {202, "ACCEPTED"},
     {204, "NO_CONTENT"},
+    {303, "SEE_OTHER"},
     {400, "BAD_REQUEST"},
     {401, "UNAUTHORIZED"},
     {403, "FORBIDDEN"},
@@ -211,7 +220,7 @@ reject(struct MHD_Connection *conn, unsigned status, const char *detail)
 }
 
 static bool
-append_body(struct pending_req *p, const char *data, size_t size,
+append_body(struct slc_http_deferred *p, const char *data, size_t size,
             size_t limit)
 {
     if (p->too_big || p->size + size > limit) {
@@ -267,7 +276,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
            size_t *upload_data_size, void **con_cls)
 {
     struct slc_http_server *srv = cls;
-    struct pending_req *p = *con_cls;
+    struct slc_http_deferred *p = *con_cls;
     struct slc_http_response resp = {.status = 200};
     char host[INET6_ADDRSTRLEN];
     enum MHD_Result ret;
@@ -289,8 +298,26 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
         if (!p) {
             return MHD_NO;
         }
+        p->srv = srv;
+        p->conn = conn;
         *con_cls = p;
         return MHD_YES;
+    }
+    if (p->deferred) {
+        if (!p->replied) {
+            return MHD_YES; /* not resumed by us: nothing to send yet */
+        }
+        srv->resumed--;
+        p->sent = true;
+        ret = send_response(conn,
+                            MHD_lookup_connection_value(
+                                conn, MHD_HEADER_KIND,
+                                MHD_HTTP_HEADER_ACCEPT),
+                            &p->reply);
+        SLC_DEBUG("%s %s -> %u (deferred)", method, url, p->reply.status);
+        response_clear(&p->reply);
+        p->reply = (struct slc_http_response){0};
+        return ret;
     }
     if (*upload_data_size) {
         if (!append_body(p, upload_data, *upload_data_size,
@@ -323,6 +350,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
             .body_size = p->size,
             .remote_host = host,
             .conn = conn,
+            .pending = p,
         };
 
         remote_of(conn, host, &req.remote_port);
@@ -332,21 +360,72 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_query,
                                   req.query);
         srv->handler(srv->ctx, &req, &resp);
-        ret = send_response(conn, req.accept, &resp);
-        SLC_DEBUG("%s %s -> %u", method, url, resp.status);
+        if (p->deferred) {
+            MHD_suspend_connection(conn);
+            ret = MHD_YES;
+        } else {
+            ret = send_response(conn, req.accept, &resp);
+            SLC_DEBUG("%s %s -> %u", method, url, resp.status);
+        }
         json_decref(req.query);
     }
     response_clear(&resp);
     return ret;
 }
 
+struct slc_http_deferred *
+slc_http_defer(const struct slc_http_request *req,
+               struct slc_http_response *resp)
+{
+    struct slc_http_deferred *p = req->pending;
+    struct slc_http_server *srv = p->srv;
+
+    response_clear(resp);
+    *resp = (struct slc_http_response){.status = 200};
+    p->deferred = true;
+    p->next = srv->suspended;
+    if (srv->suspended) {
+        srv->suspended->prev = p;
+    }
+    srv->suspended = p;
+    return p;
+}
+
+void
+slc_http_deferred_reply(struct slc_http_deferred *p,
+                        struct slc_http_response *resp)
+{
+    struct slc_http_server *srv = p->srv;
+
+    if (p->prev) {
+        p->prev->next = p->next;
+    } else {
+        srv->suspended = p->next;
+    }
+    if (p->next) {
+        p->next->prev = p->prev;
+    }
+    p->prev = p->next = NULL;
+    p->reply = *resp;
+    *resp = (struct slc_http_response){0};
+    p->replied = true;
+    srv->resumed++;
+    MHD_resume_connection(p->conn);
+    /* MHD hears of the resume through its own pipe; run it soon anyway */
+    event_active(srv->timer, EV_TIMEOUT, 0);
+}
+
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
              enum MHD_RequestTerminationCode toe)
 {
-    struct pending_req *p = *con_cls;
+    struct slc_http_deferred *p = *con_cls;
 
     if (p) {
+        if (p->replied && !p->sent) {
+            p->srv->resumed--; /* the client went away first */
+        }
+        response_clear(&p->reply);
         free(p->body);
         free(p);
         *con_cls = NULL;
@@ -441,7 +520,8 @@ slc_http_server_start(const struct slc_http_server_params *p,
 {
     struct slc_http_server *srv = calloc(1, sizeof *srv);
     const union MHD_DaemonInfo *info;
-    unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     bool tls = p->tls_cert_pem && p->tls_key_pem;
     int rc;
 
@@ -504,6 +584,20 @@ slc_http_server_stop(struct slc_http_server *srv)
 {
     if (!srv) {
         return;
+    }
+    while (srv->suspended) {
+        struct slc_http_response resp = {0};
+
+        slc_http_error(&resp, 503, "slicerd is stopping");
+        slc_http_deferred_reply(srv->suspended, &resp);
+    }
+    /* Deferred replies just given are sent by MHD's next runs: give them
+     * a moment (MHD may not stop with a connection still suspended). */
+    for (int i = 0; i < 20 && srv->resumed; i++) {
+        MHD_run(srv->mhd);
+        if (srv->resumed) {
+            usleep(5000);
+        }
     }
     if (srv->io) {
         event_free(srv->io);

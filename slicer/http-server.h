@@ -30,6 +30,7 @@ struct slc_http_request {
     const char *remote_host;
     unsigned remote_port;
     struct MHD_Connection *conn;
+    struct slc_http_deferred *pending; /* the server's; for slc_http_defer */
 };
 
 /* Looks up a request header ('name' is case-insensitive); NULL if absent. */
@@ -49,6 +50,23 @@ struct slc_http_response {
     char location[512];         /* Location header when not empty */
     bool force_json;            /* ignore Accept: YAML is not wanted */
 };
+
+/* A reply that comes later, for a handler that must wait for something
+ * (a subscription's callback probe).  The handler calls slc_http_defer()
+ * and returns; the connection is suspended (the loop goes on), and the
+ * reply goes out when slc_http_deferred_reply() is called, from the loop,
+ * later.  Every deferred request must be answered before the server
+ * stops; one that is not gets 503 and its handle dies with the server. */
+struct slc_http_deferred;
+
+/* Called from a handler: what it put in 'resp' is dropped, and the
+ * returned handle answers the request later. */
+struct slc_http_deferred *slc_http_defer(const struct slc_http_request *req,
+                                         struct slc_http_response *resp);
+/* Sends 'resp' (its contents are taken and it is zeroed) as the reply of
+ * deferred request 'd'; 'd' is then gone. */
+void slc_http_deferred_reply(struct slc_http_deferred *d,
+                             struct slc_http_response *resp);
 
 typedef void (*slc_http_handler_fn)(void *ctx,
                                     const struct slc_http_request *req,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "notify.h"
 #include "rest.h"
 #include "slice.h"
 
@@ -128,6 +129,7 @@ nsi_create(struct slc_call *c)
             : slc_rest_lcm_error(c, slc_nsi_create(c->d->slicer, body,
                                           c->who.project_id, id, &c->err));
     if (!rc) {
+        slc_rest_tell_identifier(c, "nsis", id, true);
         slc_rest_created(c, NSI, id, NULL);
     }
     json_decref(body);
@@ -147,10 +149,12 @@ nsi_content_create(struct slc_call *c)
             : slc_rest_lcm_error(c, slc_nsi_create(c->d->slicer, body,
                                           c->who.project_id, id, &c->err));
     if (!rc) {
+        slc_rest_tell_identifier(c, "nsis", id, true);
         rc = slc_rest_lcm_error(c, slc_nsi_op_start(c->d->slicer, id, "instantiate",
                                            body, op_id, &c->err));
         if (rc) {
             /* nothing was started: no half-made slice */
+            slc_rest_tell_identifier(c, "nsis", id, false);
             slc_nsi_delete(c->d->slicer, id, true, NULL);
         }
     }
@@ -287,6 +291,8 @@ nsi_delete(struct slc_call *c)
                                           slc_rest_flag(c, "FORCE"),
                                           &c->err));
     if (!rc) {
+        slc_notify_identifier(c->d->notifier, SLC_NOTIFY_NSILCM, false,
+                              rec.doc);
         slc_rest_reply(c, 204, NULL);
     }
     slc_record_clear(&rec);

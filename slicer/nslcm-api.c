@@ -7,6 +7,7 @@
 
 #include "engine.h"
 #include "ns-lcm.h"
+#include "notify.h"
 #include "rest.h"
 #include "slc-log.h"
 
@@ -168,6 +169,7 @@ ns_create(struct slc_call *c)
                                         slc_rest_now(c), id, &c->err));
     }
     if (!rc) {
+        slc_rest_tell_identifier(c, "nsrs", id, true);
         slc_rest_created(c, NS, id, NULL);
     }
     json_decref(body);
@@ -189,6 +191,7 @@ ns_content_create(struct slc_call *c)
     if (!rc) {
         struct slc_record nsr;
 
+        slc_rest_tell_identifier(c, "nsrs", id, true);
         rc = get_ns(c, id, &nsr);
         rc = rc ? rc
                 : start_op(c, &nsr, "instantiate", body,
@@ -196,6 +199,7 @@ ns_content_create(struct slc_call *c)
         slc_record_clear(&nsr);
         if (rc) {
             /* Nothing was started: do not leave a half-made NS. */
+            slc_rest_tell_identifier(c, "nsrs", id, false);
             slc_ns_delete(c->d->st, id, true, NULL);
         }
     }
@@ -322,6 +326,8 @@ ns_delete(struct slc_call *c)
                                               slc_rest_flag(c, "FORCE"),
                                               &c->err));
     if (!rc) {
+        slc_notify_identifier(c->d->notifier, SLC_NOTIFY_NSLCM, false,
+                              rec.doc);
         slc_rest_reply(c, 204, NULL);
     }
     slc_record_clear(&rec);

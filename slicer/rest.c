@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notify.h"
 #include "rest.h"
 #include "slc-diag.h"
 #include "slc-id.h"
@@ -567,6 +568,7 @@ static const struct slc_route *const route_tables[] = {
     slc_nslcm_routes,
     slc_nsilcm_routes,
     slc_nsmf_routes,
+    slc_subscription_routes,
 };
 
 static const char *const main_topics[] = {
@@ -675,6 +677,22 @@ slc_rest_handle(void *ctx, const struct slc_http_request *req,
         }
         slc_http_error(resp, status, c.err.msg);
     }
+}
+
+void
+slc_rest_tell_identifier(struct slc_call *c, const char *coll,
+                         const char *id, bool created)
+{
+    struct slc_record rec = {0};
+    struct slc_error err = {0};
+
+    if (!slc_store_get(c->d->st, coll, id, &rec, &err)) {
+        slc_notify_identifier(c->d->notifier,
+                              strcmp(coll, "nsis") ? SLC_NOTIFY_NSLCM
+                                                   : SLC_NOTIFY_NSILCM,
+                              created, rec.doc);
+    }
+    slc_record_clear(&rec);
 }
 
 int

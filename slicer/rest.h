@@ -95,6 +95,10 @@ int slc_rest_list_all(struct slc_call *c, const char *coll, json_t **out);
  * of an object a valid request names is 404, BUSY and CONFLICT are 409,
  * bad parameters 422 (others by the error table).  Returns 'rc'. */
 int slc_rest_lcm_error(struct slc_call *c, int rc);
+/* Tells subscribers (notify.h) that instance 'id' of collection 'coll'
+ * ("nsrs" or "nsis") was created, or is about to be deleted. */
+void slc_rest_tell_identifier(struct slc_call *c, const char *coll,
+                              const char *id, bool created);
 /* Seconds since the epoch, from the daemon's clock. */
 double slc_rest_now(const struct slc_call *c);
 
@@ -134,5 +138,6 @@ extern const struct slc_route slc_catalogue_routes[];
 extern const struct slc_route slc_nslcm_routes[];
 extern const struct slc_route slc_nsilcm_routes[];
 extern const struct slc_route slc_nsmf_routes[];
+extern const struct slc_route slc_subscription_routes[];
 
 #endif

@@ -681,6 +681,8 @@ run_phases(struct run *r)
         if (inst && failed &&
             (is(phase, "subnets") || is(phase, "complete"))) {
             set_phase(r, "rollback-subnets");
+            json_object_set_new(r->op.doc, "operationState",
+                                json_string("ROLLING_BACK"));
             json_object_set_new(r->nsi.doc, "detailed-status",
                                 json_string("rolling back"));
             continue;
@@ -730,6 +732,15 @@ run_phases(struct run *r)
     }
 }
 
+/* Tells the daemon of a slice operation's new state, once stored. */
+static void
+tell_state(struct slc_slicer *s, const json_t *op)
+{
+    if (s->p.state_changed) {
+        s->p.state_changed(s->p.state_arg, op);
+    }
+}
+
 /* After an advance failed (and was rolled back): records the reason in a
  * transaction of its own and moves the operation to where it can end. */
 static void
@@ -738,6 +749,7 @@ fail_advance(struct slc_slicer *s, const char *op_id, const char *why)
     struct slc_store *st = s->p.st;
     struct slc_error err = {0};
     struct slc_record op = {0};
+    bool now_rolling = false;
     int rc = slc_store_begin(st, &err);
 
     rc = rc ? rc : slc_store_get(st, "nsilcmops", op_id, &op, &err);
@@ -760,6 +772,10 @@ fail_advance(struct slc_slicer *s, const char *op_id, const char *why)
                                 json_string(is(phase, "rolled-back")
                                                 ? "rolled-back"
                                                 : "rollback-subnets"));
+            now_rolling = !is(str(op.doc, "operationState") ?: "",
+                              "ROLLING_BACK");
+            json_object_set_new(op.doc, "operationState",
+                                json_string("ROLLING_BACK"));
         } else {
             json_object_set_new(admin, "phase", json_string("terminated"));
         }
@@ -771,6 +787,9 @@ fail_advance(struct slc_slicer *s, const char *op_id, const char *why)
         SLC_ERR("nsi operation %s: cannot record its failure (%s): %s",
                 op_id, why, err.msg);
     } else {
+        if (now_rolling) {
+            tell_state(s, op.doc);
+        }
         slc_slice_kick(s, op_id);
     }
     slc_record_clear(&op);
@@ -781,6 +800,7 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
 {
     struct slc_error err = {0};
     struct run r = {.s = s, .st = s->p.st, .now = s->p.now(), .err = &err};
+    char was[32] = "";
     int rc = slc_store_begin(r.st, &err);
 
     rc = rc ? rc : slc_store_get(r.st, "nsilcmops", op_id, &r.op, &err);
@@ -788,6 +808,9 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
         slc_store_rollback(r.st);
         slc_record_clear(&r.op);
         return;
+    }
+    if (!rc) {
+        snprintf(was, sizeof was, "%s", str(r.op.doc, "operationState"));
     }
     if (!rc) {
         r.oadmin = slc_slice_admin(r.op.doc);
@@ -818,6 +841,8 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
         if (r.op.doc) {
             fail_advance(s, op_id, err.msg);
         }
+    } else if (strcmp(was, str(r.op.doc, "operationState") ?: "")) {
+        tell_state(s, r.op.doc);
     }
     for (size_t i = 0; i < r.n_starts; i++) {
         struct slc_error serr = {0};
@@ -893,7 +918,7 @@ slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id, const char *type,
         json_object_set_new(op_params, "nslcmops_ids", json_array());
         op = json_pack(
             "{ss ss ss si ss sn sn sf ss ss sf sb so sb s{so so} ss"
-            " s{sf sf sO sO ss s[] s[] s[] sf}}",
+            " s{sf sf sO sO ss ss s[] s[] s[] sf}}",
             "_id", op_id, "id", op_id, "operationState", "PROCESSING",
             "queuePosition", 0, "stage", "", "errorMessage", "detailedStatus",
             "statusEnteredTime", now, "netsliceInstanceId", nsi_id,
@@ -905,7 +930,8 @@ slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id, const char *type,
             "processing", "_admin", "created", now, "modified", now,
             "projects_read", json_object_get(admin, "projects_read"),
             "projects_write", json_object_get(admin, "projects_write"),
-            "phase", marks[m].phase, "awaiting", "instantiated",
+            "collection", "nsilcmops", "phase", marks[m].phase, "awaiting",
+            "instantiated",
             "created_networks", "deadline",
             now + (t > 0 ? (double)t : s->p.op_timeout));
         rec.doc = op;
@@ -929,6 +955,7 @@ slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id, const char *type,
         slc_store_rollback(st);
     } else {
         SLC_INFO("nsi '%s': %s operation %s", nsi.name, type, op_id);
+        tell_state(s, op);
         slc_slice_kick(s, op_id);
     }
     json_decref(op);

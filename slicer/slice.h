@@ -40,6 +40,10 @@ struct slc_slicer_params {
     struct event_base *base;
     double (*now)(void);
     double op_timeout;        /* default seconds of a slice operation */
+    /* Called once a slice operation's new state is stored (may be
+     * NULL). */
+    void (*state_changed)(void *arg, const json_t *op);
+    void *state_arg;
 };
 
 int slc_slicer_new(const struct slc_slicer_params *p,

@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "http-client.h"
 #include "http-server.h"
+#include "notify.h"
 #include "ns-lcm.h"
 #include "rest.h"
 #include "slc-file.h"
@@ -43,7 +44,9 @@ usage(FILE *out)
           "                        tls_cert, tls_key, admin_password, "
           "token_ttl,\n"
           "                        body_limit, op_timeout, call_timeout, "
-          "port_file\n"
+          "port_file,\n"
+          "                        notify_retry_ms, notify_retry_max_ms, "
+          "notify_attempts\n"
           "  -l, --listen ADDR     address to listen on (127.0.0.1)\n"
           "  -p, --port N          port (9999; 0 = any free port)\n"
           "  -s, --state-dir DIR   where the store lives (/var/lib/slicer)\n"
@@ -192,8 +195,8 @@ write_port_file(const char *path, unsigned port, struct slc_error *err)
     return 0;
 }
 
-/* The engine tells of every operation state change: slices wait on
- * them. */
+/* The engine and the slice manager tell of every operation state change:
+ * slices wait on them, subscribers hear of them. */
 static void
 on_op_state(void *arg, const json_t *op)
 {
@@ -202,6 +205,7 @@ on_op_state(void *arg, const json_t *op)
     if (d->slicer) {
         slc_slicer_op_state(d->slicer, op);
     }
+    slc_notify_op(d->notifier, op);
 }
 
 static int
@@ -275,9 +279,26 @@ run(struct slc_daemon *d)
             .base = d->base,
             .now = d->now,
             .op_timeout = (double)d->cfg.op_timeout,
+            .state_changed = on_op_state,
+            .state_arg = d,
         };
 
         rc = slc_slicer_new(&sp, &d->slicer, &err);
+    }
+    if (!rc) {
+        struct slc_notifier_params np = {
+            .st = d->st,
+            .base = d->base,
+            .http = d->http_out,
+            .now = d->now,
+            .retry_initial = (double)d->cfg.notify_retry_ms / 1000.0,
+            .retry_max = (double)d->cfg.notify_retry_max_ms / 1000.0,
+            .max_attempts = (unsigned)d->cfg.notify_attempts,
+            .probe_timeout_ms = 10000,
+            .post_timeout_ms = 30000,
+        };
+
+        rc = slc_notifier_new(&np, &d->notifier, &err);
     }
     rc = rc ? rc : slc_engine_recover(d->engine, &err);
     rc = rc ? rc : slc_slicer_recover(d->slicer, &err);
@@ -327,6 +348,7 @@ run(struct slc_daemon *d)
     if (sigint) {
         event_free(sigint);
     }
+    slc_notifier_free(d->notifier); /* answers its deferred requests */
     slc_http_server_stop(d->http);
     slc_engine_free(d->engine);
     slc_slicer_free(d->slicer);

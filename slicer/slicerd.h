@@ -14,6 +14,7 @@ struct slc_engine;
 struct slc_auth_cache;
 struct slc_http_client;
 struct slc_slicer;
+struct slc_notifier;
 
 struct slc_daemon {
     struct slc_config cfg;
@@ -25,6 +26,7 @@ struct slc_daemon {
     struct slc_sdn_registry sdn_classes;
     struct slc_engine *engine;
     struct slc_slicer *slicer; /* the slice manager */
+    struct slc_notifier *notifier; /* subscriptions, notifications */
     struct slc_auth_cache *tokens; /* tokens already checked */
     double (*now)(void);      /* wall clock, injectable */
 };

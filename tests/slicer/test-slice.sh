@@ -33,7 +33,7 @@ wait_nsiop() { # op id -> final operationState in $state
     for _ in $(seq 300); do
         req GET "/nsilcm/v1/nsi_lcm_op_occs/$1"
         state=$(field .operationState)
-        [ "$state" = PROCESSING ] || return
+        case $state in PROCESSING | ROLLING_BACK) ;; *) return ;; esac
         sleep 0.05
     done
 }

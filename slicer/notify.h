@@ -1,0 +1,101 @@
+/* Subscriptions to lifecycle notifications, and their delivery, in the
+ * style of ETSI SOL005 (osm-nbi.md §3.4, §3.5; §6 for slices).
+ *
+ * Two APIs share the machinery: "nslcm" (NS operation occurrences, NS
+ * identifier creation and deletion) and "nsilcm" (the same for network
+ * slice instances; OSM has no slice notifications).
+ *
+ * A subscription is stored (collection "nslcm_subscriptions" or
+ * "nsilcm_subscriptions") only after its callback answered a GET with
+ * 204.  Its credentials for
+ * the callback live apart ("subscription_secrets"), so that no reply
+ * ever shows them.
+ *
+ * Every notification that matches a subscription is stored (collection
+ * "notifications", name = the subscription id) before it is sent, so a
+ * restarted daemon sends again what was not delivered.  One notification
+ * per subscription is in flight at a time and the next waits for it:
+ * order is kept per subscription.  A POST that fails (no answer, or a
+ * status other than 2xx) is tried again after 'retry_initial' seconds,
+ * doubling up to 'retry_max', at most 'max_attempts' times in all; then
+ * it is given up, counted and its error kept, and the next one goes.
+ * Delivery state is in the subscription's "_admin.delivery".
+ *
+ * Sending never blocks the loop: libcurl's multi interface
+ * (http-client.h). */
+#ifndef SLC_NOTIFY_H
+#define SLC_NOTIFY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "slc-error.h"
+#include "slc-store.h"
+
+struct event_base;
+struct slc_http_client;
+struct slc_notifier;
+
+enum slc_notify_api {
+    SLC_NOTIFY_NSLCM,  /* NS instances, collection "nslcmops" */
+    SLC_NOTIFY_NSILCM, /* slice instances, collection "nsilcmops" */
+};
+
+struct slc_notifier_params {
+    struct slc_store *st;
+    struct event_base *base;
+    struct slc_http_client *http;
+    double (*now)(void);
+    double retry_initial;   /* seconds before the first retry */
+    double retry_max;       /* the longest wait between two tries */
+    unsigned max_attempts;  /* POSTs of one notification at most */
+    long probe_timeout_ms;  /* the callback test GET */
+    long post_timeout_ms;   /* one notification POST */
+};
+
+/* The collection of the subscriptions of 'api'. */
+const char *slc_notify_collection(enum slc_notify_api api);
+
+/* Loads the subscriptions and their undelivered notifications, and
+ * starts sending these. */
+int slc_notifier_new(const struct slc_notifier_params *p,
+                     struct slc_notifier **out, struct slc_error *err);
+/* Answers the callback tests still running with 503 (through their
+ * 'done') and frees the notifier.  Accepts NULL. */
+void slc_notifier_free(struct slc_notifier *n);
+
+/* The outcome of a subscription request: rc 0 with the stored record
+ * (borrowed), or an error with the HTTP status to answer. */
+typedef void (*slc_subscribe_done_fn)(void *arg, int rc, unsigned status,
+                                      const json_t *record,
+                                      const struct slc_error *err);
+
+/* Checks subscription request 'body' of 'api' for 'project'.  A bad body
+ * fails at once (SLC_EINVALID naming the member and the value).  The same
+ * callback and filter already subscribed by the project is SLC_EEXISTS
+ * with its id in 'existing' (SOL005 answers 303).  Otherwise the callback
+ * is tested and 'done' gets the outcome later, from the loop: a callback
+ * that does not answer 204 is 422. */
+int slc_subscribe(struct slc_notifier *n, enum slc_notify_api api,
+                  const json_t *body, const char *project,
+                  slc_subscribe_done_fn done, void *arg, char existing[40],
+                  struct slc_error *err);
+
+/* Deletes subscription 'id' with what it had not delivered yet. */
+int slc_unsubscribe(struct slc_notifier *n, const char *id,
+                    struct slc_error *err);
+
+/* Adds the live part of the delivery state of subscription record 'doc'
+ * (notifications waiting, one in flight) to its "_admin.delivery". */
+void slc_notifier_show(const struct slc_notifier *n, json_t *doc);
+
+/* An operation of collection "nslcmops" or "nsilcmops" changed state
+ * (others are ignored): notifies the matching subscriptions. */
+void slc_notify_op(struct slc_notifier *n, const json_t *op);
+
+/* Instance 'instance' (an NSR or an NSI record) of 'api' was created
+ * ('created') or deleted: notifies the matching subscriptions. */
+void slc_notify_identifier(struct slc_notifier *n, enum slc_notify_api api,
+                           bool created, const json_t *instance);
+
+#endif
