@@ -5,8 +5,12 @@
 # netns VIM account (slicerd starts its own userspace Open vSwitch),
 # instantiate a real NS of namespaces and veths, show its records, prove
 # connectivity over a VL and isolation between VLs, terminate it and show
-# that nothing is left; then the same lifecycle on a sim VIM, with an
-# injected failure rolled back.
+# that nothing is left; request an eMBB slice by its 5G service profile
+# (slicer picks the template, admits and instantiates it: RAN edge,
+# transport and core as three NSs on real namespaces), prove connectivity
+# across its slice networks, request a URLLC slice that shares the core,
+# terminate both and show that nothing is left; then the NS lifecycle on
+# a sim VIM, with an injected failure rolled back.
 #
 # It runs as root in network, mount and pid namespaces of its own
 # (unshare), so the switch, namespaces and processes it makes can never
@@ -108,6 +112,56 @@ ctl ns-delete "$demo" --wait
 echo "namespaces: $(ip netns list | wc -l)"
 echo "ports on br-int: $(OVS_RUNDIR=$state/netns-$netns/ovs ovs-vsctl list-ports br-int | tr '\n' ' ')"
 echo "veths: $(ip -br link | grep -c '^s[vp]' || true)"
+
+step "request an eMBB slice by service profile: S-NSSAI 1-000001, 400 ms, shareable"
+ctl slice-request --name embb-1 --sst eMBB --sd 000001 --latency 400 \
+    --shared --vim "$netns" --wait
+embb_req=$(ctl slice-request-list | awk '$2 == "embb-1" {print $1}')
+ctl nsi-list
+ctl nsi-show "$(ctl nsi-list | awk '$2 == "embb-1" {print $1}')"
+ctl ns-list
+
+# vdu NS_NAME VDU IFNAME: "namespace address" of that VDU interface
+vdu() {
+    id=$(ctl ns-list | awk -v n="$1" '$2 == n {print $1}')
+    ctl --json vnf-list "$id" | jq -r --arg v "$2" --arg i "$3" \
+        '[.[].vdur[] | select(."vdu-id-ref" == $v)][0] |
+         "\(."vim-id") \(.interfaces[] | select(.name == $i) | ."ip-address" | sub("/.*"; ""))"'
+}
+set -- $(vdu embb-1.ran-edge gnb n3); gnb=$1
+set -- $(vdu embb-1.transport router west); tn=$1; tn_west=$2
+set -- $(vdu embb-1.core upf n3); upf_n3=$2
+set -- $(vdu embb-1.core amf eth0); amf_mgmt=$2
+step "connectivity inside the slice: gNB -> transport over n3-access ($tn_west)"
+ip netns exec "$gnb" ping -c 2 -i 0.2 "$tn_west"
+step "transport -> core UPF over n3-core ($upf_n3); gNB -> core AMF over slice-mgmt ($amf_mgmt)"
+ip netns exec "$tn" ping -c 2 -i 0.2 "$upf_n3"
+ip netns exec "$gnb" ping -c 2 -i 0.2 "$amf_mgmt"
+step "isolation: the gNB sends to the core's N3 straight on its own N3 segment: no reply"
+ip netns exec "$gnb" ip route add "$upf_n3/32" dev n3
+if ip netns exec "$gnb" ping -c 2 -i 0.2 -W 1 "$upf_n3"; then
+    echo "demo: unexpected: n3-core is reachable from n3-access" >&2
+    exit 1
+fi
+echo "(no reply: n3-access and n3-core are separate segments)"
+
+step "request a URLLC slice: S-NSSAI 2-000002, 20 ms; it shares the eMBB core"
+ctl slice-request --name urllc-1 --sst URLLC --sd 000002 --latency 20 \
+    --vim "$netns" --wait
+urllc_req=$(ctl slice-request-list | awk '$2 == "urllc-1" {print $1}')
+ctl nsi-show "$(ctl nsi-list | awk '$2 == "urllc-1" {print $1}')"
+set -- $(vdu urllc-1.urllc-edge gnb n3); ugnb=$1
+step "the URLLC gNB reaches the shared core's UPF over n3-core"
+ip netns exec "$ugnb" ping -c 2 -i 0.2 "$upf_n3"
+
+step "terminate both slices: eMBB first (the core stays for URLLC), then URLLC"
+ctl slice-request-delete "$embb_req" --wait
+echo "namespaces left while URLLC runs: $(ip netns list | wc -l) (its gNB and the core's two VDUs)"
+ctl slice-request-delete "$urllc_req" --wait
+ctl nsi-list
+ctl ns-list
+echo "namespaces: $(ip netns list | wc -l)"
+echo "ports on br-int: $(OVS_RUNDIR=$state/netns-$netns/ovs ovs-vsctl list-ports br-int | tr '\n' ' ')"
 
 step "a sim VIM (2 ms per call, 32 vCPUs) and one that fails its 2nd server"
 vim=$(ctl vim-create --name sim-dc1 --type sim \

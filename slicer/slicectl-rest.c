@@ -415,10 +415,10 @@ cmd_vim_list(struct remote *r, int argc, char **argv)
     return 0;
 }
 
-/* Polls operation 'op' until it is final, with a progress line on stderr.
- * Returns 0 when COMPLETED, 2 otherwise. */
+/* Polls the operation at 'ops'/'op' until it is final, with a progress
+ * line on stderr.  Returns 0 when COMPLETED, 2 otherwise. */
 static int
-wait_op(struct remote *r, const char *op)
+wait_op_at(struct remote *r, const char *ops, const char *op)
 {
     char path[256];
     json_t *d = NULL;
@@ -426,7 +426,7 @@ wait_op(struct remote *r, const char *op)
     const char *state = "?";
     int rc;
 
-    snprintf(path, sizeof path, "/nslcm/v1/ns_lcm_op_occs/%s", op);
+    snprintf(path, sizeof path, "%s/%s", ops, op);
     for (;;) {
         json_decref(d);
         if (call(r, "GET", path, NULL, NULL, 0, &d)) {
@@ -448,6 +448,13 @@ wait_op(struct remote *r, const char *op)
     }
     json_decref(d);
     return rc;
+}
+
+/* An NS operation. */
+static int
+wait_op(struct remote *r, const char *op)
+{
+    return wait_op_at(r, "/nslcm/v1/ns_lcm_op_occs", op);
 }
 
 static int
@@ -643,6 +650,368 @@ cmd_op_show(struct remote *r, int argc, char **argv)
     return rc;
 }
 
+/* ---- slices ---- */
+
+#define NSI_OPS "/nsilcm/v1/nsi_lcm_op_occs"
+
+/* A call to the 5G slice request API, which lives beside /osm. */
+static int
+call_nsmf(struct remote *r, const char *method, const char *path,
+          json_t *body, json_t **out)
+{
+    const char *base = r->client.base;
+    size_t len = strlen(base);
+    char root[1024];
+    int rc;
+
+    if (len >= 4 && !strcmp(base + len - 4, "/osm")) {
+        len -= 4;
+    }
+    snprintf(root, sizeof root, "%.*s", (int)len, base);
+    r->client.base = root;
+    rc = body ? call_json(r, method, path, body, out)
+              : call(r, method, path, NULL, NULL, 0, out);
+    r->client.base = base;
+    return rc;
+}
+
+static int
+parse_sst(const char *text, int *sst)
+{
+    static const char *const names[] = {"eMBB", "URLLC", "mMTC", "V2X"};
+    char *end;
+    long v;
+
+    for (int i = 0; i < 4; i++) {
+        if (!strcasecmp(text, names[i])) {
+            *sst = i + 1;
+            return 0;
+        }
+    }
+    v = strtol(text, &end, 10);
+    if (*end || v < 1 || v > 255) {
+        fprintf(stderr,
+                "slicectl: --sst '%s' is not eMBB, URLLC, mMTC, V2X or a "
+                "number 1..255\n",
+                text);
+        return 1;
+    }
+    *sst = (int)v;
+    return 0;
+}
+
+/* slice-request: a 5G slice by service profile. */
+static int
+cmd_slice_request(struct remote *r, int argc, char **argv)
+{
+    const char *name = NULL, *vim = NULL, *sd = NULL, *file = NULL;
+    double latency = 0;
+    bool shared = false, wait = false;
+    json_t *profile = NULL, *reply, *c;
+    int sst = 0, choice = 0, rc, opt;
+    size_t i;
+    static const struct option opts[] = {
+        {"name", required_argument, NULL, 'n'},
+        {"vim", required_argument, NULL, 'v'},
+        {"sst", required_argument, NULL, 't'},
+        {"sd", required_argument, NULL, 'd'},
+        {"latency", required_argument, NULL, 'l'},
+        {"shared", no_argument, NULL, 's'},
+        {"profile", required_argument, NULL, 'p'},
+        {"wait", no_argument, NULL, 'w'},
+        {NULL, 0, NULL, 0},
+    };
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "n:v:t:d:l:sp:w", opts, NULL)) !=
+           -1) {
+        switch (opt) {
+        case 'n': name = optarg; break;
+        case 'v': vim = optarg; break;
+        case 't':
+            if (parse_sst(optarg, &sst)) {
+                return 1;
+            }
+            break;
+        case 'd': sd = optarg; break;
+        case 'l': latency = atof(optarg); break;
+        case 's': shared = true; break;
+        case 'p': file = optarg; break;
+        case 'w': wait = true; break;
+        default: return 1;
+        }
+    }
+    if (!vim || (!sst && !file)) {
+        fprintf(stderr, "slicectl: slice-request needs --vim and --sst (or "
+                        "--profile FILE)\n");
+        return 1;
+    }
+    if (file) {
+        json_error_t jerr;
+
+        profile = json_load_file(file, 0, &jerr);
+        if (!json_is_object(profile)) {
+            fprintf(stderr, "slicectl: %s:%d:%d: %s\n", file, jerr.line,
+                    jerr.column,
+                    profile ? "a service profile is a JSON object"
+                            : jerr.text);
+            json_decref(profile);
+            return 1;
+        }
+    } else {
+        profile = json_object();
+    }
+    if (sst) {
+        json_object_set_new(profile, "sNSSAIList",
+                            json_pack("[{si ss*}]", "sst", sst, "sd", sd));
+    }
+    if (latency > 0) {
+        json_object_set_new(profile, "latency", json_real(latency));
+    }
+    if (shared) {
+        json_object_set_new(profile, "resourceSharingLevel",
+                            json_string("shared"));
+    }
+    rc = call_nsmf(r, "POST", "/nsmf/v1/slice_requests",
+                   json_pack("{ss* ss so}", "name", name, "vimAccountId", vim,
+                             "serviceProfile", profile),
+                   &reply);
+    if (rc) {
+        return rc;
+    }
+    if (r->o->json) {
+        print_json(reply);
+    } else {
+        const json_t *d = json_object_get(reply, "decision");
+
+        printf("slice request %s (%s): NST %s, NSI %s %s, operation %s\n",
+               str(reply, "id"), str(reply, "name"), str(d, "selected-nst"),
+               str(reply, "nsiId"), str(d, "action"),
+               str(reply, "nsilcmopId"));
+        json_array_foreach(json_object_get(d, "candidates"), i, c)
+        {
+            if (json_is_true(json_object_get(c, "accepted"))) {
+                printf("  %-24s accepted, choice %d\n", str(c, "nst"),
+                       ++choice);
+            } else {
+                printf("  %-24s rejected: %s\n", str(c, "nst"),
+                       str(c, "reason"));
+            }
+        }
+    }
+    if (wait && json_is_string(json_object_get(reply, "nsilcmopId"))) {
+        rc = wait_op_at(r, NSI_OPS, str(reply, "nsilcmopId"));
+    }
+    json_decref(reply);
+    return rc;
+}
+
+static int
+cmd_slice_request_list(struct remote *r, int argc, char **argv)
+{
+    json_t *list, *v;
+    size_t i;
+    int rc = call_nsmf(r, "GET", "/nsmf/v1/slice_requests", NULL, &list);
+
+    if (rc) {
+        return rc;
+    }
+    if (r->o->json) {
+        print_json(list);
+    } else {
+        json_array_foreach(list, i, v)
+        {
+            const json_t *sn = json_object_get(v, "s-nssai");
+
+            printf("%-36s %-16s %3" JSON_INTEGER_FORMAT "-%-6s %-22s %s\n",
+                   str(v, "_id"), str(v, "name"),
+                   json_integer_value(json_object_get(sn, "sst")),
+                   str(sn, "sd"),
+                   str(json_object_get(v, "decision"), "selected-nst"),
+                   str(v, "nsiId"));
+        }
+    }
+    json_decref(list);
+    return 0;
+}
+
+/* Prints "terminating, operation X" and waits for it when asked. */
+static int
+report_nsi_op(struct remote *r, const json_t *reply, bool wait,
+              const char *gone)
+{
+    const char *op = json_string_value(json_object_get(reply, "id"));
+
+    if (!op) {
+        op = json_string_value(json_object_get(reply, "nsilcmopId"));
+    }
+    if (!op) {
+        printf("%s\n", gone);
+        return 0;
+    }
+    printf("terminating, operation %s\n", op);
+    return wait ? wait_op_at(r, NSI_OPS, op) : 0;
+}
+
+static int
+cmd_slice_request_delete(struct remote *r, int argc, char **argv)
+{
+    bool wait = argc == 3 && !strcmp(argv[2], "--wait");
+    char path[512];
+    json_t *d;
+    int rc;
+
+    if (argc < 2 || argc > 3 || (argc == 3 && !wait)) {
+        fprintf(stderr, "slicectl: usage: slice-request-delete ID [--wait]\n");
+        return 1;
+    }
+    snprintf(path, sizeof path, "/nsmf/v1/slice_requests/%s", argv[1]);
+    rc = call_nsmf(r, "DELETE", path, NULL, &d);
+    if (!rc) {
+        rc = report_nsi_op(r, d, wait,
+                           "deallocated (the slice stays for its other "
+                           "requests)");
+    }
+    json_decref(d);
+    return rc;
+}
+
+static int
+cmd_nsi_create(struct remote *r, int argc, char **argv)
+{
+    const char *name = NULL, *nst = NULL, *vim = NULL;
+    bool wait = false;
+    json_t *reply;
+    int rc, opt;
+    static const struct option opts[] = {
+        {"name", required_argument, NULL, 'n'},
+        {"nst", required_argument, NULL, 't'},
+        {"vim", required_argument, NULL, 'v'},
+        {"wait", no_argument, NULL, 'w'},
+        {NULL, 0, NULL, 0},
+    };
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "n:t:v:w", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'n': name = optarg; break;
+        case 't': nst = optarg; break;
+        case 'v': vim = optarg; break;
+        case 'w': wait = true; break;
+        default: return 1;
+        }
+    }
+    if (!name || !nst || !vim) {
+        fprintf(stderr, "slicectl: nsi-create needs --name, --nst, --vim\n");
+        return 1;
+    }
+    rc = call_json(r, "POST", "/nsilcm/v1/netslice_instances_content",
+                   json_pack("{ss ss ss}", "nsiName", name, "nstId", nst,
+                             "vimAccountId", vim),
+                   &reply);
+    if (!rc) {
+        printf("nsi %s, operation %s\n", str(reply, "id"),
+               str(reply, "nsilcmop_id"));
+        if (wait) {
+            rc = wait_op_at(r, NSI_OPS, str(reply, "nsilcmop_id"));
+        }
+    }
+    json_decref(reply);
+    return rc;
+}
+
+static int
+cmd_nsi_list(struct remote *r, int argc, char **argv)
+{
+    json_t *list, *v;
+    size_t i;
+    int rc = call(r, "GET", "/nsilcm/v1/netslice_instances", NULL, NULL, 0,
+                  &list);
+
+    if (rc) {
+        return rc;
+    }
+    if (r->o->json) {
+        print_json(list);
+    } else {
+        json_array_foreach(list, i, v)
+        {
+            printf("%-36s %-16s %-22s %-17s %-10s %zu NSs\n", str(v, "_id"),
+                   str(v, "name"), str(v, "nst-ref"),
+                   str(json_object_get(v, "_admin"), "nsiState"),
+                   str(v, "operational-status"),
+                   json_array_size(json_object_get(v, "nsr-ref-list")));
+        }
+    }
+    json_decref(list);
+    return 0;
+}
+
+static int
+cmd_nsi_show(struct remote *r, int argc, char **argv)
+{
+    char path[512];
+    json_t *d, *e;
+    size_t i;
+    int rc;
+
+    if (argc != 2) {
+        fprintf(stderr, "slicectl: usage: nsi-show ID\n");
+        return 1;
+    }
+    snprintf(path, sizeof path, "/nsilcm/v1/netslice_instances/%s", argv[1]);
+    rc = call(r, "GET", path, NULL, NULL, 0, &d);
+    if (rc) {
+        return rc;
+    }
+    if (r->o->json) {
+        print_json(d);
+    } else {
+        const json_t *admin = json_object_get(d, "_admin");
+
+        printf("nsi %s (%s): NST %s, %s, %s\n", str(d, "_id"),
+               str(d, "name"), str(d, "nst-ref"), str(admin, "nsiState"),
+               str(d, "operational-status"));
+        json_array_foreach(json_object_get(admin, "nsrs-detailed-list"), i, e)
+        {
+            printf("  subnet %-14s NS %s%s\n", str(e, "nss-id"),
+                   str(e, "nsrId"),
+                   json_is_true(json_object_get(e, "shared")) ? " (shared)"
+                                                              : "");
+        }
+        json_array_foreach(json_object_get(admin, "netslice-vld"), i, e)
+        {
+            printf("  netslice-vld %-14s %-5s slice network %s, %zu NSs\n",
+                   str(e, "name"), str(e, "type"), str(e, "network"),
+                   json_array_size(json_object_get(e, "shared-nsrs-list")));
+        }
+    }
+    json_decref(d);
+    return 0;
+}
+
+static int
+cmd_nsi_delete(struct remote *r, int argc, char **argv)
+{
+    bool wait = argc == 3 && !strcmp(argv[2], "--wait");
+    char path[512];
+    json_t *d;
+    int rc;
+
+    if (argc < 2 || argc > 3 || (argc == 3 && !wait)) {
+        fprintf(stderr, "slicectl: usage: nsi-delete ID [--wait]\n");
+        return 1;
+    }
+    snprintf(path, sizeof path, "/nsilcm/v1/netslice_instances_content/%s",
+             argv[1]);
+    rc = call(r, "DELETE", path, NULL, NULL, 0, &d);
+    if (!rc) {
+        rc = report_nsi_op(r, d, wait, "deleted");
+    }
+    json_decref(d);
+    return rc;
+}
+
 static const struct {
     const char *name;
     int (*run)(struct remote *r, int argc, char **argv);
@@ -663,6 +1032,18 @@ static const struct {
     {"vnf-list", cmd_vnf_list, "vnf-list NS_ID"},
     {"ns-delete", cmd_ns_delete, "ns-delete ID [--wait]"},
     {"op-show", cmd_op_show, "op-show ID [--wait]"},
+    {"slice-request", cmd_slice_request,
+     "slice-request --sst eMBB|URLLC|mMTC|N --vim VIM [--sd HEX]\n"
+     "                [--latency MS] [--shared] [--name N] [--profile FILE]"
+     " [--wait]"},
+    {"slice-request-list", cmd_slice_request_list, "slice-request-list"},
+    {"slice-request-delete", cmd_slice_request_delete,
+     "slice-request-delete ID [--wait]"},
+    {"nsi-create", cmd_nsi_create,
+     "nsi-create --name N --nst NST --vim VIM [--wait]"},
+    {"nsi-list", cmd_nsi_list, "nsi-list"},
+    {"nsi-show", cmd_nsi_show, "nsi-show ID"},
+    {"nsi-delete", cmd_nsi_delete, "nsi-delete ID [--wait]"},
 };
 
 void

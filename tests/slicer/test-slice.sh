@@ -9,10 +9,11 @@
 # whose rollback spares the shared NS, and kill -9 in the middle of a
 # slice operation.
 # Everything it starts is stopped by pid; its files are removed.
-# usage: test-slice.sh SLICERD SOURCE_DIR
+# usage: test-slice.sh SLICERD SOURCE_DIR [SLICECTL]
 set -u
 slicerd=$1
 src=$2
+slicectl=${3:-}
 examples=$src/../shared/osm-examples
 name=slice
 # shellcheck source=harness.sh
@@ -356,6 +357,27 @@ wait_nsiop "$(field .id)"
 check "the last eMBB request takes its slice with it" eq "$state/$(count /nsilcm/v1/netslice_instances?name=embb-1)" COMPLETED/0
 nsmf GET /nsmf/v1/slice_requests
 check "no request left" eq "$(field length)" 0
+
+# --- the same through slicectl
+if [ -n "$slicectl" ]; then
+    ctl() { SLICER_URL=$base SLICER_TOKEN=$tok "$slicectl" "$@" >"$tmp/out" 2>"$tmp/err"; }
+    ctl slice-request --name cli-embb --sst eMBB --latency 400 --vim "$vim" --wait
+    check "slicectl slice-request --wait: exit 0" eq "$?" 0
+    check "it names the NST and the rejected one" test -n "$(grep -o 'NST slicer-embb-slice' "$tmp/out")" -a -n "$(grep -o 'slicer-urllc-slice *rejected: slice-service-type URLLC is SST 2, not 1' "$tmp/out")"
+    ctl nsi-list
+    check "slicectl nsi-list shows the slice instantiated" grep -q 'cli-embb .*slicer-embb-slice .*INSTANTIATED .*3 NSs' "$tmp/out"
+    ctl nsi-show "$(nsi_of cli-embb)"
+    check "slicectl nsi-show lists subnets and slice networks" test "$(grep -c '^  subnet ' "$tmp/out")/$(grep -c '^  netslice-vld ' "$tmp/out")" = 3/3
+    ctl slice-request --sst URLLC --latency 5 --vim "$vim"
+    check "no NST within 5 ms: exit 2 with the reason" test "$?" = 2 -a -n "$(grep -o '409.*packet-delay-budget' "$tmp/err")"
+    ctl slice-request --sst fast --vim "$vim"
+    check "a bad --sst: exit 1 naming it" test "$?" = 1 -a -n "$(grep -o "sst 'fast'" "$tmp/err")"
+    ctl slice-request-list
+    cli_req=$(awk '$2 == "cli-embb" {print $1}' "$tmp/out")
+    ctl slice-request-delete "$cli_req" --wait
+    check "slicectl slice-request-delete --wait: exit 0" eq "$?" 0
+    check "the slice is gone" eq "$(count /nsilcm/v1/netslice_instances?name=cli-embb)" 0
+fi
 
 check "no error logged" eq "$(grep -c ' error ' "$tmp/log")" 0
 summary
