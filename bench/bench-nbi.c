@@ -20,105 +20,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "slc-file.h"
+#include "bench-util.h"
 
-static char base[256];
-static char auth[200];
+static struct bench_daemon dmn; /* the daemon under test */
 
-static double
-now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-struct buf {
-    char *data;
-    size_t len;
-};
-
-static size_t
-on_data(char *p, size_t size, size_t n, void *arg)
-{
-    struct buf *b = arg;
-    char *nd = realloc(b->data, b->len + size * n + 1);
-
-    if (!nd) {
-        return 0;
-    }
-    b->data = nd;
-    memcpy(b->data + b->len, p, size * n);
-    b->len += size * n;
-    b->data[b->len] = '\0';
-    return size * n;
-}
-
-/* One synchronous request; returns the JSON reply (or NULL). */
+/* One synchronous request to the NBI; returns the JSON reply (or
+ * NULL). */
 static json_t *
 request(const char *method, const char *path, const char *type,
         const char *body, long *status)
 {
-    CURL *h = curl_easy_init();
-    struct curl_slist *hd = NULL;
-    struct buf b = {0};
-    char url[512], ct[128];
-    json_t *out = NULL;
-
-    snprintf(url, sizeof url, "%s%s", base, path);
-    hd = curl_slist_append(hd, "Accept: application/json");
-    if (auth[0]) {
-        hd = curl_slist_append(hd, auth);
-    }
-    if (body) {
-        snprintf(ct, sizeof ct, "Content-Type: %s", type);
-        hd = curl_slist_append(hd, ct);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    }
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-    if (curl_easy_perform(h) == CURLE_OK) {
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-        out = b.data ? json_loads(b.data, 0, NULL) : NULL;
-    }
-    free(b.data);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-    return out;
-}
-
-/* A whole file, or exit. */
-static char *
-slurp(const char *path)
-{
-    struct slc_error err;
-    char *buf;
-    size_t size;
-
-    if (slc_read_file(path, 16u << 20, &buf, &size, &err)) {
-        fprintf(stderr, "bench-nbi: %s\n", err.msg);
-        exit(1);
-    }
-    return buf;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double
-pct(double *v, size_t n, double p)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return v[(size_t)(p * (double)(n - 1))];
+    return bench_request(&dmn, dmn.base, method, path, type, body, status);
 }
 
 /* 'total' GETs of random NS records over 'conns' keep-alive connections.
@@ -128,24 +40,24 @@ get_round(json_t *ids, size_t total, int conns, double *p50, double *p99)
 {
     CURLM *m = curl_multi_init();
     CURL **hs = calloc((size_t)conns, sizeof *hs);
-    struct buf *bufs = calloc((size_t)conns, sizeof *bufs);
+    struct bench_buf *bufs = calloc((size_t)conns, sizeof *bufs);
     double *lat = calloc(total, sizeof *lat);
     struct curl_slist *hd = NULL;
     size_t started = 0, done = 0;
-    double t0 = now_s();
+    double t0 = bench_now();
     char url[512];
     int running;
 
     hd = curl_slist_append(hd, "Accept: application/json");
-    hd = curl_slist_append(hd, auth);
+    hd = curl_slist_append(hd, dmn.auth);
     for (int i = 0; i < conns && started < total; i++, started++) {
         hs[i] = curl_easy_init();
-        snprintf(url, sizeof url, "%s/nslcm/v1/ns_instances/%s", base,
+        snprintf(url, sizeof url, "%s/nslcm/v1/ns_instances/%s", dmn.base,
                  json_string_value(json_array_get(
                      ids, (size_t)rand() % json_array_size(ids))));
         curl_easy_setopt(hs[i], CURLOPT_URL, url);
         curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, hd);
-        curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, on_data);
+        curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, bench_on_data);
         curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &bufs[i]);
         curl_easy_setopt(hs[i], CURLOPT_PRIVATE, (char *)&bufs[i]);
         curl_multi_add_handle(m, hs[i]);
@@ -175,7 +87,7 @@ get_round(json_t *ids, size_t total, int conns, double *p50, double *p99)
             }
             if (started < total) {
                 snprintf(url, sizeof url, "%s/nslcm/v1/ns_instances/%s",
-                         base,
+                         dmn.base,
                          json_string_value(json_array_get(
                              ids, (size_t)rand() % json_array_size(ids))));
                 curl_easy_setopt(h, CURLOPT_URL, url);
@@ -188,10 +100,10 @@ get_round(json_t *ids, size_t total, int conns, double *p50, double *p99)
         }
     }
     {
-        double secs = now_s() - t0;
+        double secs = bench_now() - t0;
 
-        *p50 = pct(lat, total, 0.50);
-        *p99 = pct(lat, total, 0.99);
+        *p50 = bench_pct(lat, total, 0.50);
+        *p99 = bench_pct(lat, total, 0.99);
         for (int i = 0; i < conns; i++) {
             if (hs[i]) {
                 curl_easy_cleanup(hs[i]);
@@ -263,35 +175,14 @@ wait_op(char *op_id, unsigned first_us)
     }
 }
 
-static long
-status_kb(pid_t pid, const char *key)
-{
-    char path[64], line[256];
-    long kb = -1;
-    FILE *f;
-
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    f = fopen(path, "r");
-    while (f && fgets(line, sizeof line, f)) {
-        if (!strncmp(line, key, strlen(key))) {
-            kb = strtol(line + strlen(key) + 1, NULL, 10);
-        }
-    }
-    if (f) {
-        fclose(f);
-    }
-    return kb;
-}
-
 int
 main(int argc, char **argv)
 {
     size_t records = argc > 3 ? strtoul(argv[3], NULL, 10) : 10000;
     int conns = argc > 4 ? atoi(argv[4]) : 8;
-    char dir[] = "/tmp/bench-nbi-XXXXXX", path[512], cfg[1024];
+    char path[512];
     json_t *ids = json_array(), *r;
     long status = 0;
-    pid_t pid;
     double t0;
 
     if (argc < 3) {
@@ -299,47 +190,14 @@ main(int argc, char **argv)
                         "[connections]\n");
         return 2;
     }
-    if (!mkdtemp(dir)) {
-        return 1;
-    }
-    snprintf(path, sizeof path, "%s/slicerd.yaml", dir);
-    snprintf(cfg, sizeof cfg,
-             "port: 0\nport_file: %s/port\nstate_dir: %s/state\n"
-             "admin_password: bench\nlog_level: warn\n",
-             dir, dir);
-    {
-        FILE *f = fopen(path, "w");
-
-        fputs(cfg, f);
-        fclose(f);
-    }
-    pid = fork();
-    if (pid == 0) {
-        execl(argv[1], argv[1], "-c", path, (char *)NULL);
-        _exit(127);
-    }
-    snprintf(path, sizeof path, "%s/port", dir);
-    for (int i = 0; i < 200 && access(path, R_OK); i++) {
-        usleep(20000);
-    }
-    {
-        char *port = slurp(path);
-
-        snprintf(base, sizeof base, "http://127.0.0.1:%d/osm", atoi(port));
-        free(port);
-    }
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    r = request("POST", "/admin/v1/tokens", "application/json",
-                "{\"username\":\"admin\",\"password\":\"bench\"}", &status);
-    snprintf(auth, sizeof auth, "Authorization: Bearer %s",
-             json_string_value(json_object_get(r, "id")));
-    json_decref(r);
+    bench_start(&dmn, argv[1], NULL);
     for (int k = 0; k < 2; k++) {
         char *text;
 
         snprintf(path, sizeof path, "%s/%s", argv[2],
                  k ? "nsd/transport_nsd.yaml" : "vnfd/router_vnfd.yaml");
-        text = slurp(path);
+        text = bench_slurp(path);
         json_decref(request("POST",
                             k ? "/nsd/v1/ns_descriptors_content"
                               : "/vnfpkgm/v1/vnf_packages_content",
@@ -355,7 +213,7 @@ main(int argc, char **argv)
         char body[512];
         const char *vim = json_string_value(json_object_get(r, "id"));
 
-        t0 = now_s();
+        t0 = bench_now();
         for (size_t i = 0; i < records; i++) {
             json_t *ns;
 
@@ -373,7 +231,7 @@ main(int argc, char **argv)
             json_decref(ns);
         }
         printf("stored %zu NS records in %.1f s (%.0f creates/s)\n", records,
-               now_s() - t0, (double)records / (now_s() - t0));
+               bench_now() - t0, (double)records / (bench_now() - t0));
     }
     json_decref(r);
     {
@@ -388,10 +246,10 @@ main(int argc, char **argv)
         }
         printf("GET median of 5 rounds: %.0f req/s, p50 %.2f ms, p99 %.2f "
                "ms\n",
-               pct(rates, 5, 0.5), pct(p50s, 5, 0.5), pct(p99s, 5, 0.5));
+               bench_pct(rates, 5, 0.5), bench_pct(p50s, 5, 0.5), bench_pct(p99s, 5, 0.5));
     }
     printf("slicerd memory with %zu records: VmRSS %ld kB, VmHWM %ld kB\n",
-           records, status_kb(pid, "VmRSS"), status_kb(pid, "VmHWM"));
+           records, bench_status_kb(dmn.pid, "VmRSS"), bench_status_kb(dmn.pid, "VmHWM"));
     {
         size_t n = records < 300 ? records : 300;
         double *d = calloc(n, sizeof *d);
@@ -407,17 +265,17 @@ main(int argc, char **argv)
                     instantiate(json_string_value(json_array_get(ids, k))),
                     5000);
             }
-            medians[round] = pct(d, n / 3, 0.5);
+            medians[round] = bench_pct(d, n / 3, 0.5);
             printf("instantiate on sim (0 ms latency), %zu NS of 7 steps "
                    "one after another, round %d: operation duration median "
                    "%.3f ms, p90 %.3f ms\n",
-                   n / 3, round + 1, medians[round], pct(d, n / 3, 0.9));
+                   n / 3, round + 1, medians[round], bench_pct(d, n / 3, 0.9));
         }
         printf("instantiate one after another: median of 3 rounds %.3f "
                "ms\n",
-               pct(medians, 3, 0.5));
+               bench_pct(medians, 3, 0.5));
         /* All at once: the daemon's time per NS when they share it. */
-        t0 = now_s();
+        t0 = bench_now();
         for (size_t i = 0; i < n && n + i < records; i++) {
             ops[i] = instantiate(
                 json_string_value(json_array_get(ids, n + i)));
@@ -425,7 +283,7 @@ main(int argc, char **argv)
         for (size_t i = 0; i < n && n + i < records; i++) {
             wait_op(ops[i], 0);
         }
-        batch = now_s() - t0;
+        batch = bench_now() - t0;
         printf("instantiate on sim, %zu NS at once: %.3f ms per NS "
                "(wall time / NS, requests and polling included)\n",
                n, batch * 1000 / (double)n);
@@ -433,18 +291,9 @@ main(int argc, char **argv)
         free(d);
     }
     printf("slicerd memory at the end: VmRSS %ld kB, VmHWM %ld kB\n",
-           status_kb(pid, "VmRSS"), status_kb(pid, "VmHWM"));
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
+           bench_status_kb(dmn.pid, "VmRSS"), bench_status_kb(dmn.pid, "VmHWM"));
+    bench_stop(&dmn);
     json_decref(ids);
     curl_global_cleanup();
-    {
-        char cmd[600];
-
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        if (system(cmd)) {
-            fprintf(stderr, "bench-nbi: could not remove %s\n", dir);
-        }
-    }
     return 0;
 }

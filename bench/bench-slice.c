@@ -1,0 +1,344 @@
+/* bench-slice: figures of the slice manager.
+ *
+ * Starts a slicerd of its own (bench-util.h) with a sim VIM of zero
+ * latency and a 3-subnet NST: three transport NSs chained by two ELINE
+ * slice networks, with a management ELAN over all three; nothing shared,
+ * so every slice makes three NSs and three networks.  Then:
+ *   - slice instantiate overhead: slices instantiated one at a time, each
+ *     slice operation's own duration as the daemon records it
+ *     (statusEnteredTime - startTime); three rounds, medians; beside it
+ *     the same for one NS of the same NSD, for the ratio;
+ *   - concurrent slice requests: R requests (POST /nsmf/v1/slice_requests,
+ *     each its own S-NSSAI, so each admits and makes its own slice) sent
+ *     over C connections at once; the total time until every slice
+ *     operation completed, how many did, and the daemon's peak resident
+ *     memory.
+ * Figures only: nothing here passes or fails.
+ * usage: bench-slice SLICERD TEMPLATES_DIR [slices per round]
+ *                    [requests] [connections] */
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench-util.h"
+
+static const char nst_yaml[] =
+    "nst:\n"
+    "  - id: bench-3-subnets\n"
+    "    name: bench-3-subnets\n"
+    "    SNSSAI-identifier: {slice-service-type: eMBB}\n"
+    "    quality-of-service: {id: 9, resource-type: non-GBR,\n"
+    "                         priority-level: 90, packet-delay-budget: 300}\n"
+    "    netslice-subnet:\n"
+    "      - {id: a, is-shared-nss: false, nsd-ref: slicer-transport-ns}\n"
+    "      - {id: b, is-shared-nss: false, nsd-ref: slicer-transport-ns}\n"
+    "      - {id: c, is-shared-nss: false, nsd-ref: slicer-transport-ns}\n"
+    "    netslice-vld:\n"
+    "      - id: mgmt\n"
+    "        name: mgmt\n"
+    "        type: ELAN\n"
+    "        mgmt-network: true\n"
+    "        nss-connection-point-ref:\n"
+    "          - {nss-ref: a, nsd-connection-point-ref: tn-mgmt}\n"
+    "          - {nss-ref: b, nsd-connection-point-ref: tn-mgmt}\n"
+    "          - {nss-ref: c, nsd-connection-point-ref: tn-mgmt}\n"
+    "      - id: ab\n"
+    "        name: ab\n"
+    "        type: ELINE\n"
+    "        nss-connection-point-ref:\n"
+    "          - {nss-ref: a, nsd-connection-point-ref: tn-east}\n"
+    "          - {nss-ref: b, nsd-connection-point-ref: tn-west}\n"
+    "      - id: bc\n"
+    "        name: bc\n"
+    "        type: ELINE\n"
+    "        nss-connection-point-ref:\n"
+    "          - {nss-ref: b, nsd-connection-point-ref: tn-east}\n"
+    "          - {nss-ref: c, nsd-connection-point-ref: tn-west}\n";
+
+static struct bench_daemon dmn;
+
+static json_t *
+osm(const char *method, const char *path, const char *type,
+    const char *body, long *status)
+{
+    return bench_request(&dmn, dmn.base, method, path, type, body, status);
+}
+
+/* Waits for operation 'path' to end, first after 'first_us' (so that
+ * polls do not land in the middle of a short operation), then every
+ * millisecond.  Returns its duration in ms as the daemon recorded it
+ * ('end_key' - startTime); -1 when it did not complete. */
+static double
+wait_op(const char *path, unsigned first_us, const char *end_key)
+{
+    usleep(first_us);
+    for (;;) {
+        long status = 0;
+        json_t *op = osm("GET", path, NULL, NULL, &status);
+        const char *st =
+            json_string_value(json_object_get(op, "operationState"));
+
+        if (st && strcmp(st, "PROCESSING") && strcmp(st, "ROLLING_BACK")) {
+            double ms =
+                (json_number_value(json_object_get(op, end_key)) -
+                 json_number_value(json_object_get(op, "startTime"))) *
+                1000;
+
+            if (strcmp(st, "COMPLETED")) {
+                fprintf(stderr, "bench-slice: %s ended %s: %s\n", path, st,
+                        json_string_value(
+                            json_object_get(op, "detailed-status")));
+                ms = -1;
+            }
+            json_decref(op);
+            return ms;
+        }
+        json_decref(op);
+        usleep(1000);
+    }
+}
+
+static void
+onboard(const char *templates, const char *file, const char *url)
+{
+    char path[512];
+    char *text;
+    long status;
+
+    snprintf(path, sizeof path, "%s/%s", templates, file);
+    text = bench_slurp(path);
+    json_decref(osm("POST", url, "application/yaml", text, &status));
+    free(text);
+    if (status != 201) {
+        fprintf(stderr, "bench-slice: onboarding %s answered %ld\n", file,
+                status);
+        exit(1);
+    }
+}
+
+/* Slices (or NSs) instantiated one at a time: the median duration in ms
+ * of 'n' of them. */
+static double
+one_at_a_time(const char *vim, int round, size_t n, bool slice)
+{
+    double *d = calloc(n, sizeof *d), median;
+
+    for (size_t i = 0; i < n; i++) {
+        char body[512], path[256];
+        long status;
+        json_t *r;
+
+        if (slice) {
+            snprintf(body, sizeof body,
+                     "{\"nsiName\":\"s%d-%zu\",\"nstId\":\"bench-3-subnets\","
+                     "\"vimAccountId\":\"%s\"}",
+                     round, i, vim);
+            r = osm("POST", "/nsilcm/v1/netslice_instances_content",
+                    "application/json", body, &status);
+            snprintf(path, sizeof path, "/nsilcm/v1/nsi_lcm_op_occs/%s",
+                     json_string_value(json_object_get(r, "nsilcmop_id")));
+        } else {
+            snprintf(body, sizeof body,
+                     "{\"nsName\":\"n%d-%zu\",\"nsdId\":"
+                     "\"slicer-transport-ns\",\"vimAccountId\":\"%s\"}",
+                     round, i, vim);
+            r = osm("POST", "/nslcm/v1/ns_instances_content",
+                    "application/json", body, &status);
+            snprintf(path, sizeof path, "/nslcm/v1/ns_lcm_op_occs/%s",
+                     json_string_value(json_object_get(r, "nslcmop_id")));
+        }
+        if (status != 201) {
+            fprintf(stderr, "bench-slice: create answered %ld\n", status);
+            exit(1);
+        }
+        json_decref(r);
+        d[i] = wait_op(path, slice ? 20000 : 5000,
+                       slice ? "statusEnteredTime" : "endTime");
+    }
+    median = bench_pct(d, n, 0.5);
+    free(d);
+    return median;
+}
+
+/* 'total' slice requests over 'conns' connections at once; their
+ * operation ids go to 'ops'.  Returns how many were accepted (202). */
+static size_t
+request_all(const char *vim, size_t total, int conns, json_t *ops)
+{
+    CURLM *m = curl_multi_init();
+    CURL **hs = calloc((size_t)conns, sizeof *hs);
+    struct bench_buf *bufs = calloc((size_t)conns, sizeof *bufs);
+    char **bodies = calloc((size_t)conns, sizeof *bodies);
+    struct curl_slist *hd = NULL;
+    size_t started = 0, done = 0, accepted = 0, refused = 0;
+    char url[512];
+    int running;
+
+    snprintf(url, sizeof url, "%s/nsmf/v1/slice_requests", dmn.root);
+    hd = curl_slist_append(hd, "Accept: application/json");
+    hd = curl_slist_append(hd, "Content-Type: application/json");
+    hd = curl_slist_append(hd, dmn.auth);
+    for (int i = 0; i < conns; i++) {
+        hs[i] = curl_easy_init();
+        curl_easy_setopt(hs[i], CURLOPT_URL, url);
+        curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, hd);
+        curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, bench_on_data);
+        curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &bufs[i]);
+    }
+    for (;;) {
+        CURLMsg *msg;
+        int left;
+
+        for (int i = 0; i < conns && started < total; i++) {
+            if (bodies[i]) {
+                continue;
+            }
+            {
+                char name[32], sd[16];
+                json_t *body;
+
+                snprintf(name, sizeof name, "r%zu", started);
+                snprintf(sd, sizeof sd, "%06zx", started + 16);
+                body = json_pack("{ss ss s{s[{si ss}] si}}", "name", name,
+                                 "vimAccountId", vim, "serviceProfile",
+                                 "sNSSAIList", "sst", 1, "sd", sd,
+                                 "latency", 1000);
+                bodies[i] = json_dumps(body, JSON_COMPACT);
+                json_decref(body);
+            }
+            curl_easy_setopt(hs[i], CURLOPT_POSTFIELDS, bodies[i]);
+            bufs[i].len = 0;
+            curl_multi_add_handle(m, hs[i]);
+            started++;
+        }
+        if (done == total) {
+            break;
+        }
+        curl_multi_perform(m, &running);
+        while ((msg = curl_multi_info_read(m, &left))) {
+            long status = 0;
+            int i = 0;
+
+            while (hs[i] != msg->easy_handle) {
+                i++;
+            }
+            curl_easy_getinfo(hs[i], CURLINFO_RESPONSE_CODE, &status);
+            if (status == 202) {
+                json_t *r = json_loads(bufs[i].data, 0, NULL);
+
+                json_array_append(ops, json_object_get(r, "nsilcmopId"));
+                json_decref(r);
+                accepted++;
+            } else if (!refused++) {
+                fprintf(stderr, "bench-slice: a request answered %ld: %s\n",
+                        status, bufs[i].data ? bufs[i].data : "");
+            }
+            curl_multi_remove_handle(m, hs[i]);
+            free(bodies[i]);
+            bodies[i] = NULL;
+            done++;
+        }
+        if (done < total) {
+            curl_multi_poll(m, NULL, 0, 100, NULL);
+        }
+    }
+    for (int i = 0; i < conns; i++) {
+        curl_easy_cleanup(hs[i]);
+        free(bufs[i].data);
+    }
+    curl_multi_cleanup(m);
+    curl_slist_free_all(hd);
+    free(hs);
+    free(bufs);
+    free(bodies);
+    return accepted;
+}
+
+int
+main(int argc, char **argv)
+{
+    size_t n = argc > 3 ? strtoul(argv[3], NULL, 10) : 30;
+    size_t total = argc > 4 ? strtoul(argv[4], NULL, 10) : 1000;
+    int conns = argc > 5 ? atoi(argv[5]) : 32;
+    double slice_ms[3], ns_ms[3], t0, secs;
+    json_t *r, *ops = json_array();
+    const json_t *op;
+    char vim[64];
+    size_t i, completed = 0;
+    long status;
+
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench-slice SLICERD TEMPLATES [slices per "
+                        "round] [requests] [connections]\n");
+        return 2;
+    }
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    bench_start(&dmn, argv[1], NULL);
+    onboard(argv[2], "vnfd/router_vnfd.yaml",
+            "/vnfpkgm/v1/vnf_packages_content");
+    onboard(argv[2], "nsd/transport_nsd.yaml",
+            "/nsd/v1/ns_descriptors_content");
+    json_decref(osm("POST", "/nst/v1/netslice_templates_content",
+                    "application/yaml", nst_yaml, &status));
+    if (status != 201) {
+        fprintf(stderr, "bench-slice: onboarding the NST answered %ld\n",
+                status);
+        return 1;
+    }
+    r = osm("POST", "/admin/v1/vim_accounts", "application/json",
+            "{\"name\":\"sim0\",\"vim_type\":\"sim\",\"vim_url\":\"x\","
+            "\"config\":{\"sim\":{\"capacity\":{\"vcpus\":10000000,"
+            "\"ram_mb\":10000000000}}}}",
+            &status);
+    snprintf(vim, sizeof vim, "%s",
+             json_string_value(json_object_get(r, "id")));
+    json_decref(r);
+
+    for (int round = 0; round < 3; round++) {
+        slice_ms[round] = one_at_a_time(vim, round, n, true);
+        ns_ms[round] = one_at_a_time(vim, round, n, false);
+        printf("round %d, one at a time on sim (0 ms latency): slice of 3 "
+               "subnets %.3f ms, one NS %.3f ms (medians of %zu)\n",
+               round + 1, slice_ms[round], ns_ms[round], n);
+    }
+    {
+        double s = bench_pct(slice_ms, 3, 0.5), one = bench_pct(ns_ms, 3, 0.5);
+
+        printf("slice instantiate (3 subnets, 3 slice networks), median of "
+               "3 rounds: %.3f ms; one NS %.3f ms; slice / 3 NSs = %.2f\n",
+               s, one, s / (3 * one));
+    }
+    printf("slicerd memory after %zu slices: VmRSS %ld kB, VmHWM %ld kB\n",
+           3 * n, bench_status_kb(dmn.pid, "VmRSS"),
+           bench_status_kb(dmn.pid, "VmHWM"));
+
+    t0 = bench_now();
+    i = request_all(vim, total, conns, ops);
+    printf("%zu concurrent slice requests over %d connections: %zu "
+           "accepted (202) in %.2f s\n",
+           total, conns, i, bench_now() - t0);
+    json_array_foreach(ops, i, op)
+    {
+        char path[256];
+
+        snprintf(path, sizeof path, "/nsilcm/v1/nsi_lcm_op_occs/%s",
+                 json_string_value(op));
+        completed += wait_op(path, 0, "statusEnteredTime") >= 0;
+    }
+    secs = bench_now() - t0;
+    printf("%zu concurrent slice requests: %zu slices COMPLETED (%zu NSs) "
+           "in %.2f s from the first request to the last completion "
+           "(%.1f slices/s)\n",
+           total, completed, 3 * completed, secs, (double)completed / secs);
+    printf("slicerd memory: VmRSS %ld kB, peak (VmHWM) %ld kB\n",
+           bench_status_kb(dmn.pid, "VmRSS"),
+           bench_status_kb(dmn.pid, "VmHWM"));
+    bench_stop(&dmn);
+    json_decref(ops);
+    curl_global_cleanup();
+    return 0;
+}

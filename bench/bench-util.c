@@ -1,0 +1,191 @@
+/* What the benchmarks share.  See bench-util.h. */
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench-util.h"
+#include "slc-file.h"
+
+double
+bench_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+size_t
+bench_on_data(char *p, size_t size, size_t n, void *arg)
+{
+    struct bench_buf *b = arg;
+    char *nd = realloc(b->data, b->len + size * n + 1);
+
+    if (!nd) {
+        return 0;
+    }
+    b->data = nd;
+    memcpy(b->data + b->len, p, size * n);
+    b->len += size * n;
+    b->data[b->len] = '\0';
+    return size * n;
+}
+
+json_t *
+bench_request(const struct bench_daemon *d, const char *prefix,
+              const char *method, const char *path, const char *type,
+              const char *body, long *status)
+{
+    CURL *h = curl_easy_init();
+    struct curl_slist *hd = NULL;
+    struct bench_buf b = {0};
+    char url[768], ct[128];
+    json_t *out = NULL;
+
+    *status = 0;
+    snprintf(url, sizeof url, "%s%s", prefix, path);
+    hd = curl_slist_append(hd, "Accept: application/json");
+    if (d->auth[0]) {
+        hd = curl_slist_append(hd, d->auth);
+    }
+    if (body) {
+        snprintf(ct, sizeof ct, "Content-Type: %s", type);
+        hd = curl_slist_append(hd, ct);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    }
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, bench_on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    if (curl_easy_perform(h) == CURLE_OK) {
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+        out = b.data ? json_loads(b.data, 0, NULL) : NULL;
+    }
+    free(b.data);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(h);
+    return out;
+}
+
+char *
+bench_slurp(const char *path)
+{
+    struct slc_error err;
+    char *buf;
+    size_t size;
+
+    if (slc_read_file(path, 16u << 20, &buf, &size, &err)) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        exit(1);
+    }
+    return buf;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+double
+bench_pct(double *v, size_t n, double p)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return v[(size_t)(p * (double)(n - 1))];
+}
+
+long
+bench_status_kb(pid_t pid, const char *key)
+{
+    char path[64], line[256];
+    long kb = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f)) {
+        if (!strncmp(line, key, strlen(key))) {
+            kb = strtol(line + strlen(key) + 1, NULL, 10);
+        }
+    }
+    if (f) {
+        fclose(f);
+    }
+    return kb;
+}
+
+void
+bench_start(struct bench_daemon *d, const char *slicerd,
+            const char *extra_cfg)
+{
+    char path[512];
+    json_t *r;
+    long status;
+    FILE *f;
+
+    *d = (struct bench_daemon){0};
+    snprintf(d->dir, sizeof d->dir, "/tmp/bench-slicer-XXXXXX");
+    if (!mkdtemp(d->dir)) {
+        perror("bench: mkdtemp");
+        exit(1);
+    }
+    snprintf(path, sizeof path, "%s/slicerd.yaml", d->dir);
+    f = fopen(path, "w");
+    if (!f) {
+        perror("bench: config");
+        exit(1);
+    }
+    fprintf(f,
+            "port: 0\nport_file: %s/port\nstate_dir: %s/state\n"
+            "admin_password: bench\nlog_level: warn\n%s",
+            d->dir, d->dir, extra_cfg ? extra_cfg : "");
+    fclose(f);
+    d->pid = fork();
+    if (d->pid == 0) {
+        execl(slicerd, slicerd, "-c", path, (char *)NULL);
+        _exit(127);
+    }
+    snprintf(path, sizeof path, "%s/port", d->dir);
+    for (int i = 0; i < 250 && access(path, R_OK); i++) {
+        usleep(20000);
+    }
+    {
+        char *port = bench_slurp(path);
+
+        snprintf(d->root, sizeof d->root, "http://127.0.0.1:%d", atoi(port));
+        snprintf(d->base, sizeof d->base, "%s/osm", d->root);
+        free(port);
+    }
+    r = bench_request(d, d->base, "POST", "/admin/v1/tokens",
+                      "application/json",
+                      "{\"username\":\"admin\",\"password\":\"bench\"}",
+                      &status);
+    if (status != 200 && status != 201) {
+        fprintf(stderr, "bench: login answered %ld\n", status);
+        exit(1);
+    }
+    snprintf(d->auth, sizeof d->auth, "Authorization: Bearer %s",
+             json_string_value(json_object_get(r, "id")));
+    json_decref(r);
+}
+
+void
+bench_stop(struct bench_daemon *d)
+{
+    char cmd[200];
+
+    kill(d->pid, SIGTERM);
+    waitpid(d->pid, NULL, 0);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", d->dir);
+    if (system(cmd)) {
+        fprintf(stderr, "bench: could not remove %s\n", d->dir);
+    }
+}

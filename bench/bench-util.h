@@ -1,0 +1,53 @@
+/* What the benchmarks share: a slicerd of their own on a free loopback
+ * port with a fresh state directory, synchronous REST calls to it,
+ * medians and percentiles, and the daemon's memory from /proc. */
+#ifndef SLC_BENCH_UTIL_H
+#define SLC_BENCH_UTIL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct bench_daemon {
+    pid_t pid;
+    char dir[64];       /* its state and configuration; removed at stop */
+    char base[256];     /* "http://127.0.0.1:PORT/osm" */
+    char root[256];     /* "http://127.0.0.1:PORT" */
+    char auth[200];     /* "Authorization: Bearer ..." once logged in */
+};
+
+/* A growing reply body for curl's write callback (bench_on_data). */
+struct bench_buf {
+    char *data;
+    size_t len;
+};
+
+size_t bench_on_data(char *p, size_t size, size_t n, void *arg);
+
+/* Monotonic seconds. */
+double bench_now(void);
+
+/* Starts 'slicerd' with 'extra_cfg' (YAML lines, may be NULL) appended to
+ * the benchmark's configuration, waits for its port and logs in as
+ * admin.  Exits on failure. */
+void bench_start(struct bench_daemon *d, const char *slicerd,
+                 const char *extra_cfg);
+/* Stops the daemon (SIGTERM) and removes its directory. */
+void bench_stop(struct bench_daemon *d);
+
+/* One synchronous request to 'prefix' + 'path' ('prefix' is d->base or
+ * d->root); returns the JSON reply (or NULL) and the status. */
+json_t *bench_request(const struct bench_daemon *d, const char *prefix,
+                      const char *method, const char *path,
+                      const char *type, const char *body, long *status);
+
+/* A whole file, or exit. */
+char *bench_slurp(const char *path);
+
+/* The 'p' quantile (0..1) of 'v' (sorted in place). */
+double bench_pct(double *v, size_t n, double p);
+
+/* A "Vm...:" figure of /proc/PID/status in kB, -1 when unknown. */
+long bench_status_kb(pid_t pid, const char *key);
+
+#endif
