@@ -254,6 +254,28 @@ slc_engine_vim_describe(struct slc_engine *e, const char *account_id,
     return *out ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
 }
 
+int
+slc_engine_vim_capacity(struct slc_engine *e, const char *account_id,
+                        json_t **out, struct slc_error *err)
+{
+    struct slc_vim *vim;
+    int rc = slc_engine_vim(e, account_id, &vim, err);
+    json_t *desc;
+
+    if (rc) {
+        return rc;
+    }
+    if (vim->class->capacity) {
+        *out = vim->class->capacity(vim);
+    } else {
+        desc = vim->class->describe ? vim->class->describe(vim) : NULL;
+        *out = json_incref(json_object_get(desc, "capacity"));
+        *out = *out ? *out : json_object();
+        json_decref(desc);
+    }
+    return *out ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
+}
+
 /* ---- operations ---- */
 
 const char *

@@ -103,6 +103,11 @@ void slc_engine_forget_vim(struct slc_engine *e, const char *account_id);
 int slc_engine_vim_describe(struct slc_engine *e, const char *account_id,
                             json_t **out, struct slc_error *err);
 
+/* The capacity of the VIM account ({vcpus: {total, used}, ...}; new
+ * JSON object, empty when the driver does not know it). */
+int slc_engine_vim_capacity(struct slc_engine *e, const char *account_id,
+                            json_t **out, struct slc_error *err);
+
 /* Step states, defined once. */
 #define SLC_STEP_STATES(X)                                                   \
     X(PENDING, "PENDING")                                                    \

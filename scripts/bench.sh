@@ -7,7 +7,8 @@ build=$top/build-bench
 if [ ! -d "$build" ]; then
     meson setup "$build" "$top" --buildtype=release -Dtests=disabled
 fi
-ninja -C "$build" bench/bench-parse bench/bench-nbi slicer/slicerd \
+ninja -C "$build" bench/bench-parse bench/bench-nbi bench/bench-slice \
+    slicer/slicerd \
     vim-drivers/slicer-netns-role
 files="$top/templates/vnfd/*.yaml $top/templates/nsd/*.yaml
        $top/templates/nst/*.yaml $top/templates/pnfd/*.yaml"
@@ -20,6 +21,10 @@ echo
 # NBI: GET throughput with 10,000 NS records, orchestration overhead on the
 # sim VIM, the daemon's memory.
 "$build/bench/bench-nbi" "$build/slicer/slicerd" "$top/templates" 10000 8
+echo
+# slices: instantiate overhead of a 3-subnet NST on the sim VIM, and
+# 1,000 concurrent slice requests (total time, peak memory)
+"$build/bench/bench-slice" "$build/slicer/slicerd" "$top/templates" 30 1000 32
 echo
 # netns VIM: instantiate time of N VDUs against an ip/ovs-vsctl script
 ninja -C "$build" vim-drivers/slicer-netns-role >/dev/null

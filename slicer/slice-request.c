@@ -409,11 +409,11 @@ dry_run(struct slc_slicer *s, const json_t *nsi_req, const char *project,
         json_t *desc = NULL;
         struct slc_error derr = {0};
 
-        if (!slc_engine_vim_describe(s->p.engine,
+        if (!slc_engine_vim_capacity(s->p.engine,
                                      json_string_value(json_object_get(
                                          nsi.doc, "datacenter")),
                                      &desc, &derr)) {
-            const json_t *cap = json_object_get(desc, "capacity");
+            const json_t *cap = desc;
             json_int_t fv = json_integer_value(json_object_get(
                                 json_object_get(cap, "vcpus"), "total")) -
                             json_integer_value(json_object_get(

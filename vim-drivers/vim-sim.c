@@ -825,12 +825,26 @@ sim_reconcile(struct slc_vim *vim, json_t *known,
 }
 
 static json_t *
+sim_capacity(struct slc_vim *vim)
+{
+    struct sim *s = sim_of(vim);
+    json_t *capacity = json_object();
+
+    for (size_t i = 0; capacity && i < SLC_ARRAY_LEN(cap_names); i++) {
+        json_object_set_new(capacity, cap_names[i],
+                            json_pack("{sIsI}", "total", (json_int_t)s->cap[i],
+                                      "used", (json_int_t)s->used[i]));
+    }
+    return capacity;
+}
+
+static json_t *
 sim_describe(struct slc_vim *vim)
 {
     struct sim *s = sim_of(vim);
     json_t *out = json_object();
     json_t *resources = json_array();
-    json_t *capacity = json_object();
+    json_t *capacity = sim_capacity(vim);
     json_t *calls = json_object();
     const char *id;
     json_t *r;
@@ -848,11 +862,6 @@ sim_describe(struct slc_vim *vim)
 
         json_object_del(copy, "next_host");
         json_array_append_new(resources, copy);
-    }
-    for (size_t i = 0; i < SLC_ARRAY_LEN(cap_names); i++) {
-        json_object_set_new(capacity, cap_names[i],
-                            json_pack("{sIsI}", "total", (json_int_t)s->cap[i],
-                                      "used", (json_int_t)s->used[i]));
     }
     for (size_t i = 0; i < SIM_N_CALLS; i++) {
         json_object_set_new(calls, call_names[i].name,
@@ -878,4 +887,5 @@ const struct slc_vim_class slc_vim_sim_class = {
     .find = sim_find,
     .reconcile = sim_reconcile,
     .describe = sim_describe,
+    .capacity = sim_capacity,
 };

@@ -198,6 +198,10 @@ struct slc_vim_class {
      * for operators and tests ({resources: [...], capacity: {...}}).  Must
      * not block; may be NULL. */
     json_t *(*describe)(struct slc_vim *vim);
+    /* The capacity alone, as describe's "capacity" member ({vcpus:
+     * {total, used}, ...}): what admission control asks for every slice,
+     * so it must be cheap.  May be NULL (describe's is used). */
+    json_t *(*capacity)(struct slc_vim *vim);
 };
 
 /* The drivers a daemon knows, by type.  Not global: each daemon (and each
