@@ -457,16 +457,34 @@ wait_op(struct remote *r, const char *op)
     return wait_op_at(r, "/nslcm/v1/ns_lcm_op_occs", op);
 }
 
+/* What ns-create and nsi-create differ in. */
+struct create_kind {
+    const char *cmd, *desc_flag;  /* "ns-create", "nsd" */
+    const char *url, *name_key, *desc_key, *op_key, *ops, *what;
+};
+
+static const struct create_kind ns_kind = {
+    "ns-create", "nsd", "/nslcm/v1/ns_instances_content", "nsName",
+    "nsdId", "nslcmop_id", "/nslcm/v1/ns_lcm_op_occs", "ns",
+};
+
+static const struct create_kind nsi_kind = {
+    "nsi-create", "nst", "/nsilcm/v1/netslice_instances_content", "nsiName",
+    "nstId", "nsilcmop_id", "/nsilcm/v1/nsi_lcm_op_occs", "nsi",
+};
+
+/* ns-create and nsi-create: --name N --nsd|--nst D --vim V [--wait]. */
 static int
-cmd_ns_create(struct remote *r, int argc, char **argv)
+create_instance(struct remote *r, const struct create_kind *k, int argc,
+                char **argv)
 {
-    const char *name = NULL, *nsd = NULL, *vim = NULL;
+    const char *name = NULL, *desc = NULL, *vim = NULL;
     bool wait = false;
     json_t *reply;
     int rc, opt;
-    static const struct option opts[] = {
+    const struct option opts[] = {
         {"name", required_argument, NULL, 'n'},
-        {"nsd", required_argument, NULL, 'd'},
+        {k->desc_flag, required_argument, NULL, 'd'},
         {"vim", required_argument, NULL, 'v'},
         {"wait", no_argument, NULL, 'w'},
         {NULL, 0, NULL, 0},
@@ -476,29 +494,36 @@ cmd_ns_create(struct remote *r, int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "n:d:v:w", opts, NULL)) != -1) {
         switch (opt) {
         case 'n': name = optarg; break;
-        case 'd': nsd = optarg; break;
+        case 'd': desc = optarg; break;
         case 'v': vim = optarg; break;
         case 'w': wait = true; break;
         default: return 1;
         }
     }
-    if (!name || !nsd || !vim) {
-        fprintf(stderr, "slicectl: ns-create needs --name, --nsd, --vim\n");
+    if (!name || !desc || !vim) {
+        fprintf(stderr, "slicectl: %s needs --name, --%s, --vim\n", k->cmd,
+                k->desc_flag);
         return 1;
     }
-    rc = call_json(r, "POST", "/nslcm/v1/ns_instances_content",
-                   json_pack("{ss ss ss}", "nsName", name, "nsdId", nsd,
-                             "vimAccountId", vim),
+    rc = call_json(r, "POST", k->url,
+                   json_pack("{ss ss ss}", k->name_key, name, k->desc_key,
+                             desc, "vimAccountId", vim),
                    &reply);
     if (!rc) {
-        printf("ns %s, operation %s\n", str(reply, "id"),
-               str(reply, "nslcmop_id"));
+        printf("%s %s, operation %s\n", k->what, str(reply, "id"),
+               str(reply, k->op_key));
         if (wait) {
-            rc = wait_op(r, str(reply, "nslcmop_id"));
+            rc = wait_op_at(r, k->ops, str(reply, k->op_key));
         }
     }
     json_decref(reply);
     return rc;
+}
+
+static int
+cmd_ns_create(struct remote *r, int argc, char **argv)
+{
+    return create_instance(r, &ns_kind, argc, argv);
 }
 
 static int
@@ -594,32 +619,58 @@ cmd_vnf_list(struct remote *r, int argc, char **argv)
     return 0;
 }
 
-/* ns-delete ID [--wait]: an instantiated NS is terminated and removed. */
+/* What ns-delete, nsi-delete and slice-request-delete differ in. */
+struct delete_kind {
+    const char *cmd, *url, *ops, *gone;
+    bool nsmf;                 /* beside /osm, not under it */
+};
+
+static int call_nsmf(struct remote *r, const char *method, const char *path,
+                     json_t *body, json_t **out);
+
+/* CMD ID [--wait]: DELETE; when that starts a terminate operation (202),
+ * says so and waits for it if asked. */
 static int
-cmd_ns_delete(struct remote *r, int argc, char **argv)
+delete_instance(struct remote *r, const struct delete_kind *k, int argc,
+                char **argv)
 {
     bool wait = argc == 3 && !strcmp(argv[2], "--wait");
     char path[512];
+    const char *op;
     json_t *d;
     int rc;
 
     if (argc < 2 || argc > 3 || (argc == 3 && !wait)) {
-        fprintf(stderr, "slicectl: usage: ns-delete ID [--wait]\n");
+        fprintf(stderr, "slicectl: usage: %s ID [--wait]\n", k->cmd);
         return 1;
     }
-    snprintf(path, sizeof path, "/nslcm/v1/ns_instances_content/%s",
-             argv[1]);
-    rc = call(r, "DELETE", path, NULL, NULL, 0, &d);
-    if (!rc && d) {
-        printf("terminating, operation %s\n", str(d, "id"));
-        if (wait) {
-            rc = wait_op(r, str(d, "id"));
-        }
-    } else if (!rc) {
-        printf("deleted ns %s\n", argv[1]);
+    snprintf(path, sizeof path, "%s/%s", k->url, argv[1]);
+    rc = k->nsmf ? call_nsmf(r, "DELETE", path, NULL, &d)
+                 : call(r, "DELETE", path, NULL, NULL, 0, &d);
+    if (rc) {
+        return rc;
+    }
+    op = json_string_value(json_object_get(d, "id"));
+    if (op) {
+        printf("terminating, operation %s\n", op);
+        rc = wait ? wait_op_at(r, k->ops, op) : 0;
+    } else {
+        printf("%s %s\n", k->gone, argv[1]);
     }
     json_decref(d);
     return rc;
+}
+
+/* ns-delete ID [--wait]: an instantiated NS is terminated and removed. */
+static int
+cmd_ns_delete(struct remote *r, int argc, char **argv)
+{
+    static const struct delete_kind k = {
+        "ns-delete", "/nslcm/v1/ns_instances_content",
+        "/nslcm/v1/ns_lcm_op_occs", "deleted ns", false,
+    };
+
+    return delete_instance(r, &k, argc, argv);
 }
 
 static int
@@ -835,89 +886,22 @@ cmd_slice_request_list(struct remote *r, int argc, char **argv)
     return 0;
 }
 
-/* Prints "terminating, operation X" and waits for it when asked. */
-static int
-report_nsi_op(struct remote *r, const json_t *reply, bool wait,
-              const char *gone)
-{
-    const char *op = json_string_value(json_object_get(reply, "id"));
-
-    if (!op) {
-        op = json_string_value(json_object_get(reply, "nsilcmopId"));
-    }
-    if (!op) {
-        printf("%s\n", gone);
-        return 0;
-    }
-    printf("terminating, operation %s\n", op);
-    return wait ? wait_op_at(r, NSI_OPS, op) : 0;
-}
 
 static int
 cmd_slice_request_delete(struct remote *r, int argc, char **argv)
 {
-    bool wait = argc == 3 && !strcmp(argv[2], "--wait");
-    char path[512];
-    json_t *d;
-    int rc;
+    static const struct delete_kind k = {
+        "slice-request-delete", "/nsmf/v1/slice_requests", NSI_OPS,
+        "deallocated (its slice stays for its other requests):", true,
+    };
 
-    if (argc < 2 || argc > 3 || (argc == 3 && !wait)) {
-        fprintf(stderr, "slicectl: usage: slice-request-delete ID [--wait]\n");
-        return 1;
-    }
-    snprintf(path, sizeof path, "/nsmf/v1/slice_requests/%s", argv[1]);
-    rc = call_nsmf(r, "DELETE", path, NULL, &d);
-    if (!rc) {
-        rc = report_nsi_op(r, d, wait,
-                           "deallocated (the slice stays for its other "
-                           "requests)");
-    }
-    json_decref(d);
-    return rc;
+    return delete_instance(r, &k, argc, argv);
 }
 
 static int
 cmd_nsi_create(struct remote *r, int argc, char **argv)
 {
-    const char *name = NULL, *nst = NULL, *vim = NULL;
-    bool wait = false;
-    json_t *reply;
-    int rc, opt;
-    static const struct option opts[] = {
-        {"name", required_argument, NULL, 'n'},
-        {"nst", required_argument, NULL, 't'},
-        {"vim", required_argument, NULL, 'v'},
-        {"wait", no_argument, NULL, 'w'},
-        {NULL, 0, NULL, 0},
-    };
-
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "n:t:v:w", opts, NULL)) != -1) {
-        switch (opt) {
-        case 'n': name = optarg; break;
-        case 't': nst = optarg; break;
-        case 'v': vim = optarg; break;
-        case 'w': wait = true; break;
-        default: return 1;
-        }
-    }
-    if (!name || !nst || !vim) {
-        fprintf(stderr, "slicectl: nsi-create needs --name, --nst, --vim\n");
-        return 1;
-    }
-    rc = call_json(r, "POST", "/nsilcm/v1/netslice_instances_content",
-                   json_pack("{ss ss ss}", "nsiName", name, "nstId", nst,
-                             "vimAccountId", vim),
-                   &reply);
-    if (!rc) {
-        printf("nsi %s, operation %s\n", str(reply, "id"),
-               str(reply, "nsilcmop_id"));
-        if (wait) {
-            rc = wait_op_at(r, NSI_OPS, str(reply, "nsilcmop_id"));
-        }
-    }
-    json_decref(reply);
-    return rc;
+    return create_instance(r, &nsi_kind, argc, argv);
 }
 
 static int
@@ -993,23 +977,12 @@ cmd_nsi_show(struct remote *r, int argc, char **argv)
 static int
 cmd_nsi_delete(struct remote *r, int argc, char **argv)
 {
-    bool wait = argc == 3 && !strcmp(argv[2], "--wait");
-    char path[512];
-    json_t *d;
-    int rc;
+    static const struct delete_kind k = {
+        "nsi-delete", "/nsilcm/v1/netslice_instances_content", NSI_OPS,
+        "deleted nsi", false,
+    };
 
-    if (argc < 2 || argc > 3 || (argc == 3 && !wait)) {
-        fprintf(stderr, "slicectl: usage: nsi-delete ID [--wait]\n");
-        return 1;
-    }
-    snprintf(path, sizeof path, "/nsilcm/v1/netslice_instances_content/%s",
-             argv[1]);
-    rc = call(r, "DELETE", path, NULL, NULL, 0, &d);
-    if (!rc) {
-        rc = report_nsi_op(r, d, wait, "deleted");
-    }
-    json_decref(d);
-    return rc;
+    return delete_instance(r, &k, argc, argv);
 }
 
 static const struct {

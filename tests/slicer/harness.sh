@@ -34,6 +34,32 @@ summary() {
     [ "$failed" -eq 0 ]
 }
 
+# config [YAML LINES]: the tests' slicerd.yaml (free loopback port, state
+# in $tmp, admin password test-secret), with extra lines.
+config() {
+    cat >"$tmp/slicerd.yaml" <<CFG
+port: 0
+port_file: $tmp/port
+state_dir: $tmp/state
+admin_password: test-secret
+log_level: info
+${1:-}
+CFG
+}
+
+# own_namespaces NAME: the netns tests run as root in network, mount and
+# pid namespaces of their own (unshare -n -m -p -f --mount-proc), with a
+# private /run/netns.
+own_namespaces() {
+    if [ "$(id -u)" -ne 0 ] || [ "$$" -ne 1 ]; then
+        echo "$1: needs root in its own namespaces (unshare -n -m -p -f --mount-proc)" >&2
+        exit 1
+    fi
+    mkdir -p /run/netns
+    mount -t tmpfs tmpfs /run/netns
+    ip link set lo up
+}
+
 # The daemon and its REST API, for the tests that start slicerd
 # ($slicerd) on "$tmp/slicerd.yaml", which writes its port to
 # "$tmp/port": start sets pid, port and base.
@@ -58,3 +84,15 @@ req() { # METHOD PATH [curl args...]: status in $code, body in $tmp/body
 }
 jreq() { req "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"; }
 field() { jq -r "$1" "$tmp/body"; }
+login() {
+    jreq POST /admin/v1/tokens '{"username":"admin","password":"test-secret"}'
+    tok=$(field .id)
+}
+yreq() { req POST "$1" -H 'Content-Type: application/yaml' --data-binary "@$2"; }
+wait_nsiop() { # slice operation id -> its final operationState in $state
+    for _ in $(seq 600); do
+        req GET "/nsilcm/v1/nsi_lcm_op_occs/$1"
+        state=$(field .operationState)
+        case $state in PROCESSING | ROLLING_BACK) sleep 0.05 ;; *) return ;; esac
+    done
+}

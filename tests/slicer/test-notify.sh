@@ -26,16 +26,9 @@ stop_receivers() {
 }
 trap 'stop_receivers; cleanup' EXIT INT TERM
 
-cat >"$tmp/slicerd.yaml" <<CFG
-port: 0
-port_file: $tmp/port
-state_dir: $tmp/state
-admin_password: test-secret
-log_level: info
-notify_retry_ms: 100
+config "notify_retry_ms: 100
 notify_retry_max_ms: 400
-notify_attempts: 10
-CFG
+notify_attempts: 10"
 start
 
 # receiver NAME [PORT]: starts receiver NAME; its pid in rpid_NAME, its
@@ -80,9 +73,7 @@ wait_op() { # URL of an operation -> final operationState in $state
     done
 }
 
-jreq POST /admin/v1/tokens '{"username":"admin","password":"test-secret"}'
-tok=$(field .id)
-yreq() { req POST "$1" -H 'Content-Type: application/yaml' --data-binary "@$2"; }
+login
 for f in "$src"/templates/vnfd/*.yaml "$src"/templates/pnfd/*.yaml; do
     yreq /vnfpkgm/v1/vnf_packages_content "$f"
 done
@@ -194,8 +185,7 @@ kill -9 "$pid"
 wait "$pid" 2>/dev/null
 receiver a "$port_a"
 start
-jreq POST /admin/v1/tokens '{"username":"admin","password":"test-secret"}'
-tok=$(field .id)
+login
 wait_posts a 6
 check "the deletion sent after the restart" eq "$(seen a | tail -n 1)" NsIdentifierDeletionNotification
 check "nothing sent twice" eq "$(posts a | jq -r .id | sort | uniq -d | wc -l)" 0

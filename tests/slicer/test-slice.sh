@@ -20,24 +20,9 @@ name=slice
 . "$(dirname "$0")/harness.sh"
 
 
-cat >"$tmp/slicerd.yaml" <<CFG
-port: 0
-port_file: $tmp/port
-state_dir: $tmp/state
-admin_password: test-secret
-log_level: info
-CFG
+config
 start
 
-yreq() { req POST "$1" -H 'Content-Type: application/yaml' --data-binary "@$2"; }
-wait_nsiop() { # op id -> final operationState in $state
-    for _ in $(seq 300); do
-        req GET "/nsilcm/v1/nsi_lcm_op_occs/$1"
-        state=$(field .operationState)
-        case $state in PROCESSING | ROLLING_BACK) ;; *) return ;; esac
-        sleep 0.05
-    done
-}
 nsi_of() { req GET "/nsilcm/v1/netslice_instances?name=$1"; field '.[0]._id'; }
 ns_id() { req GET "/nslcm/v1/ns_instances?name=$1"; field '.[0]._id'; }
 count() { req GET "$1"; field 'length'; }

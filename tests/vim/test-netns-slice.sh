@@ -20,29 +20,10 @@ name=netns-slice
 # shellcheck source=../slicer/harness.sh
 . "$(dirname "$0")/../slicer/harness.sh"
 
-if [ "$(id -u)" -ne 0 ] || [ "$$" -ne 1 ]; then
-    echo "test-netns-slice: needs root in its own namespaces (unshare -n -m -p -f --mount-proc)" >&2
-    exit 1
-fi
-mkdir -p /run/netns
-mount -t tmpfs tmpfs /run/netns
-ip link set lo up
 
-cat >"$tmp/slicerd.yaml" <<CFG
-port: 0
-port_file: $tmp/port
-state_dir: $tmp/state
-admin_password: test-secret
-log_level: info
-CFG
+own_namespaces test-netns-slice
+config
 
-wait_nsiop() { # op id -> final operationState in $state
-    for _ in $(seq 600); do
-        req GET "/nsilcm/v1/nsi_lcm_op_occs/$1"
-        state=$(field .operationState)
-        case $state in PROCESSING | ROLLING_BACK) sleep 0.05 ;; *) return ;; esac
-    done
-}
 ns_id() { req GET "/nslcm/v1/ns_instances?name=$1"; field '.[0]._id'; }
 # ifc NS VDU IFNAME: "namespace address" of that interface of the NS's VDU
 ifc() {
@@ -51,11 +32,9 @@ ifc() {
 }
 pings() { ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
 no_ping() { ! pings "$@"; }
-yreq() { req POST "$1" -H 'Content-Type: application/yaml' --data-binary "@$2"; }
 
 start
-jreq POST /admin/v1/tokens '{"username":"admin","password":"test-secret"}'
-tok=$(field .id)
+login
 for f in gnb_vnfd router_vnfd core_vnfd; do
     yreq /vnfpkgm/v1/vnf_packages_content "$tpl/vnfd/$f.yaml"
     check "onboard $f" eq "$code" 201

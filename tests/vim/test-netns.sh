@@ -24,26 +24,10 @@ name=netns
 # shellcheck source=../slicer/harness.sh
 . "$(dirname "$0")/../slicer/harness.sh"
 
-if [ "$(id -u)" -ne 0 ] || [ "$$" -ne 1 ]; then
-    echo "test-netns: needs root in its own namespaces (unshare -n -m -p -f --mount-proc)" >&2
-    exit 1
-fi
-mkdir -p /run/netns
-mount -t tmpfs tmpfs /run/netns
-ip link set lo up
 
-cat >"$tmp/slicerd.yaml" <<CFG
-port: 0
-port_file: $tmp/port
-state_dir: $tmp/state
-admin_password: test-secret
-log_level: info
-CFG
+own_namespaces test-netns
+config
 
-login() {
-    jreq POST /admin/v1/tokens '{"username":"admin","password":"test-secret"}'
-    tok=$(field .id)
-}
 wait_op() { # op id -> final operationState in $state
     for _ in $(seq 600); do
         req GET "/nslcm/v1/ns_lcm_op_occs/$1"
