@@ -26,6 +26,9 @@ static const struct api_info {
     const char *name;          /* "nslcm" */
     const char *subs;          /* the subscriptions' collection */
     const char *op_coll;       /* the operations' collection */
+    const char *inst_coll;     /* the instances' collection */
+    const char *op_inst_key;   /* an operation's member naming its
+                                  instance */
     const char *base;          /* URL prefix of the API */
     const char *instances;     /* "ns_instances" */
     const char *ops;           /* "ns_lcm_op_occs" */
@@ -44,6 +47,8 @@ static const struct api_info {
             .name = "nslcm",
             .subs = "nslcm_subscriptions",
             .op_coll = "nslcmops",
+            .inst_coll = "nsrs",
+            .op_inst_key = "nsInstanceId",
             .base = "/osm/nslcm/v1",
             .instances = "ns_instances",
             .ops = "ns_lcm_op_occs",
@@ -69,6 +74,8 @@ static const struct api_info {
             .name = "nsilcm",
             .subs = "nsilcm_subscriptions",
             .op_coll = "nsilcmops",
+            .inst_coll = "nsis",
+            .op_inst_key = "netsliceInstanceId",
             .base = "/osm/nsilcm/v1",
             .instances = "netslice_instances",
             .ops = "nsi_lcm_op_occs",
@@ -214,11 +221,12 @@ sub_find(const struct slc_notifier *n, const char *id)
 
 static void send_next(struct sub *s);
 
-/* Records a delivery outcome in the subscription's "_admin.delivery";
- * when 'done_id' is set, that notification leaves the store in the same
- * transaction. */
+/* Records a delivery outcome of head notification 'e' in one
+ * transaction: the subscription's "_admin.delivery", and the notification
+ * itself, deleted when it is 'done' (delivered or given up) or else with
+ * its attempt count. */
 static void
-record_outcome(struct sub *s, const char *done_id, bool ok,
+record_outcome(struct sub *s, const struct note *e, bool done, bool ok,
                const char *error)
 {
     struct slc_store *st = s->n->p.st;
@@ -245,10 +253,9 @@ record_outcome(struct sub *s, const char *done_id, bool ok,
             json_object_set_new(dl, "lastError", json_string(error));
             json_object_set_new(dl, "lastErrorTime", json_real(now));
             json_object_set_new(dl, "state",
-                                json_string(done_id ? "gave-up"
-                                                    : "retrying"));
+                                json_string(done ? "gave-up" : "retrying"));
         }
-        if (done_id) {
+        if (done) {
             json_object_set_new(
                 dl, count,
                 json_integer(json_integer_value(json_object_get(dl, count)) +
@@ -257,34 +264,25 @@ record_outcome(struct sub *s, const char *done_id, bool ok,
         rc = slc_store_put(st, apis[s->api].subs, &rec, NULL, rec.rev, NULL,
                            &err);
     }
-    if (!rc && done_id) {
-        rc = slc_store_del(st, NOTES, done_id, SLC_REV_ANY, &err);
+    if (!rc && done) {
+        rc = slc_store_del(st, NOTES, e->id, SLC_REV_ANY, &err);
         rc = rc == SLC_ENOTFOUND ? 0 : rc;
+    } else if (!rc) {
+        struct slc_record note = {0};
+
+        rc = slc_store_get(st, NOTES, e->id, &note, &err);
+        if (!rc) {
+            json_object_set_new(note.doc, "attempts",
+                                json_integer(e->attempts));
+            rc = slc_store_put(st, NOTES, &note, NULL, note.rev, NULL, &err);
+        }
+        slc_record_clear(&note);
     }
     rc = rc ? rc : slc_store_commit(st, &err);
     if (rc) {
         slc_store_rollback(st);
         SLC_WARN("subscription %s: cannot record a delivery: %s", s->id,
                  err.msg);
-    }
-    slc_record_clear(&rec);
-}
-
-/* Stores the new attempt count of the head notification. */
-static void
-record_attempts(struct sub *s, const struct note *e)
-{
-    struct slc_error err = {0};
-    struct slc_record rec = {0};
-    int rc = slc_store_get(s->n->p.st, NOTES, e->id, &rec, &err);
-
-    if (!rc) {
-        json_object_set_new(rec.doc, "attempts", json_integer(e->attempts));
-        rc = slc_store_put(s->n->p.st, NOTES, &rec, NULL, rec.rev, NULL,
-                           &err);
-    }
-    if (rc && rc != SLC_ENOTFOUND) {
-        SLC_WARN("notification %s: %s", e->id, err.msg);
     }
     slc_record_clear(&rec);
 }
@@ -325,7 +323,7 @@ on_posted(void *arg, const struct slc_http_reply *r)
     if (r->status >= 200 && r->status < 300) {
         SLC_DEBUG("subscription %s: notification %s delivered", s->id,
                   e->id);
-        record_outcome(s, e->id, true, NULL);
+        record_outcome(s, e, true, true, NULL);
         pop_head(s);
         send_next(s);
         return;
@@ -341,7 +339,7 @@ on_posted(void *arg, const struct slc_http_reply *r)
         SLC_WARN("subscription %s: notification %s given up after %u "
                  "attempts: %s",
                  s->id, e->id, e->attempts, why);
-        record_outcome(s, e->id, false, why);
+        record_outcome(s, e, true, false, why);
         pop_head(s);
         send_next(s);
         return;
@@ -359,8 +357,7 @@ on_posted(void *arg, const struct slc_http_reply *r)
         tv.tv_usec = (suseconds_t)((wait - (double)tv.tv_sec) * 1e6);
         SLC_INFO("subscription %s: %s; retry %u in %.1f s", s->id, why,
                  e->attempts, wait);
-        record_attempts(s, e);
-        record_outcome(s, NULL, false, why);
+        record_outcome(s, e, false, false, why);
         event_add(s->retry, &tv);
     }
 }
@@ -554,22 +551,23 @@ passes(enum slc_notify_api api, const json_t *f, const char *type,
     return true;
 }
 
-/* Whether a subscription of 'api' (any) asks for the instance's record. */
+/* Whether a subscription of 'api' filters on more than the instance id:
+ * then matching needs the instance's record. */
 static bool
 needs_record(const struct slc_notifier *n, enum slc_notify_api api)
 {
-    for (const struct sub *s = n->subs; s; s = s->next) {
-        const json_t *inst =
-            json_object_get(s->filter, apis[api].instance_filter);
+    const struct api_info *a = &apis[api];
 
-        if (!s->gone && s->api == api && inst &&
-            json_object_size(inst) >
-                (json_object_get(inst, api == SLC_NOTIFY_NSLCM
-                                           ? "nsInstanceIds"
-                                           : "nsiInstanceIds")
-                     ? 1u
-                     : 0u)) {
-            return true;
+    for (const struct sub *s = n->subs; s; s = s->next) {
+        const json_t *inst = json_object_get(s->filter, a->instance_filter);
+
+        for (size_t i = 0; !s->gone && s->api == api && inst && i < 6 &&
+                           a->members[i].key;
+             i++) {
+            if (strcmp(a->members[i].attr, "id") &&
+                json_object_get(inst, a->members[i].key)) {
+                return true;
+            }
         }
     }
     return false;
@@ -631,8 +629,7 @@ slc_notify_op(struct slc_notifier *n, const json_t *op)
         !state) {
         return;
     }
-    inst_id = str(op, api == SLC_NOTIFY_NSLCM ? "nsInstanceId"
-                                              : "netsliceInstanceId");
+    inst_id = str(op, a->op_inst_key);
     final = strcmp(state, "PROCESSING") && strcmp(state, "ROLLING_BACK");
     attrs = json_incref(json_object_get(n->attrs, op_id));
     if (!attrs) {
@@ -640,9 +637,7 @@ slc_notify_op(struct slc_notifier *n, const json_t *op)
         struct slc_error err = {0};
 
         if (needs_record(n, api) && inst_id) {
-            slc_store_get(n->p.st,
-                          api == SLC_NOTIFY_NSLCM ? "nsrs" : "nsis",
-                          inst_id, &inst, &err);
+            slc_store_get(n->p.st, a->inst_coll, inst_id, &inst, &err);
         }
         attrs = attrs_of(api, inst_id ? inst_id : "", inst.doc);
         slc_record_clear(&inst);
