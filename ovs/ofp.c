@@ -426,6 +426,13 @@ sf_eth_src(struct slc_ofp_buf *b, const struct slc_of_action *a)
 }
 
 static void
+sf_in_port(struct slc_ofp_buf *b, const struct slc_of_action *a)
+{
+    /* Open vSwitch writes in_port as NXM_OF_IN_PORT (class 0, 16 bits) */
+    oxm16(b, 0x00000002u, (uint16_t)a->u.port);
+}
+
+static void
 sf_spi(struct slc_ofp_buf *b, const struct slc_of_action *a)
 {
     oxm_nsh(b, NSH_SPI, a->u.spi, 4);
@@ -476,6 +483,9 @@ put_action(struct slc_ofp_buf *b, const struct slc_of_action *a)
         break;
     case SLC_OFA_SET_ETH_SRC:
         act_set_field(b, sf_eth_src, a);
+        break;
+    case SLC_OFA_SET_IN_PORT:
+        act_set_field(b, sf_in_port, a);
         break;
     case SLC_OFA_SET_NSH_SPI:
         act_set_field(b, sf_spi, a);
@@ -625,27 +635,34 @@ slc_ofp_bundle_control(struct slc_ofp_buf *b, uint32_t xid,
 }
 
 void
+slc_ofp_copy(struct slc_ofp_buf *b, uint32_t xid, const uint8_t *msg,
+             size_t len)
+{
+    uint8_t *p = put(b, len);
+
+    if (p) {
+        memcpy(p, msg, len);
+        if (len >= 8) {
+            p[4] = (uint8_t)(xid >> 24);
+            p[5] = (uint8_t)(xid >> 16);
+            p[6] = (uint8_t)(xid >> 8);
+            p[7] = (uint8_t)xid;
+        }
+    }
+}
+
+void
 slc_ofp_bundle_add(struct slc_ofp_buf *b, uint32_t xid, uint32_t bundle_id,
                    uint16_t flags, const uint8_t *msg, size_t len)
 {
     size_t at = begin_msg(b, SLC_OFPT_EXPERIMENTER, xid);
-    uint8_t *inner;
 
     put32(b, ONF_VENDOR);
     put32(b, ONF_BUNDLE_ADD);
     put32(b, bundle_id);
     put16(b, 0);
     put16(b, flags);
-    inner = put(b, len);
-    if (inner) {
-        memcpy(inner, msg, len);
-        if (len >= 8) {
-            inner[4] = (uint8_t)(xid >> 24);
-            inner[5] = (uint8_t)(xid >> 16);
-            inner[6] = (uint8_t)(xid >> 8);
-            inner[7] = (uint8_t)xid;
-        }
-    }
+    slc_ofp_copy(b, xid, msg, len);
     end_msg(b, at);
 }
 

@@ -141,6 +141,7 @@ enum slc_of_action_type {
     SLC_OFA_SET_NSH_SPI,      /* spi */
     SLC_OFA_SET_NSH_SI,       /* si */
     SLC_OFA_DEC_NSH_TTL,      /* Nicira dec_nsh_ttl */
+    SLC_OFA_SET_IN_PORT,      /* port: as if received there (OVS) */
 };
 
 struct slc_of_action {
@@ -176,6 +177,9 @@ void slc_ofp_simple(struct slc_ofp_buf *b, enum slc_ofp_type type,
 /* ECHO_REPLY to the ECHO_REQUEST 'req' (its xid and payload). */
 void slc_ofp_echo_reply(struct slc_ofp_buf *b, const uint8_t *req,
                         size_t len);
+/* A copy of message 'msg' with its xid set to 'xid'. */
+void slc_ofp_copy(struct slc_ofp_buf *b, uint32_t xid, const uint8_t *msg,
+                  size_t len);
 /* FLOW_MOD ADD / MODIFY* / DELETE_STRICT of 'f'. */
 void slc_ofp_flow_mod(struct slc_ofp_buf *b, uint32_t xid,
                       enum slc_ofp_flow_cmd cmd, const struct slc_of_flow *f);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "ovsdb.h"
+#include "stream.h"
 #include "slc-log.h"
 
 SLC_LOG_MODULE(ovsdb);
@@ -128,62 +129,6 @@ static void on_readable(evutil_socket_t fd, short what, void *arg);
 static void on_writable(evutil_socket_t fd, short what, void *arg);
 static void on_later(evutil_socket_t fd, short what, void *arg);
 
-static int
-open_socket(const char *target, struct slc_error *err)
-{
-    int fd = -1;
-
-    if (!strncmp(target, "unix:", 5)) {
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
-
-        if (strlen(target + 5) >= sizeof sa.sun_path) {
-            return slc_error_set(err, SLC_EINVALID,
-                                 "ovsdb target '%s': path too long", target);
-        }
-        strcpy(sa.sun_path, target + 5);
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
-            int e = errno;
-
-            close(fd);
-            return slc_error_set(err, SLC_EIO, "ovsdb '%s': %s", target,
-                                 strerror(e));
-        }
-    } else if (!strncmp(target, "tcp:", 4)) {
-        struct sockaddr_in sa = {.sin_family = AF_INET};
-        char host[64];
-        unsigned port;
-
-        if (sscanf(target + 4, "%63[^:]:%u", host, &port) != 2 ||
-            port == 0 || port > 65535 ||
-            inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
-            return slc_error_set(err, SLC_EINVALID,
-                                 "ovsdb target '%s': expected tcp:IP:PORT",
-                                 target);
-        }
-        sa.sin_port = htons((uint16_t)port);
-        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
-            int e = errno;
-
-            close(fd);
-            return slc_error_set(err, SLC_EIO, "ovsdb '%s': %s", target,
-                                 strerror(e));
-        }
-    } else {
-        return slc_error_set(err, SLC_EINVALID,
-                             "ovsdb target '%s': expected unix:PATH or "
-                             "tcp:IP:PORT",
-                             target);
-    }
-    if (fd < 0) {
-        return slc_error_set(err, SLC_EIO, "ovsdb '%s': socket: %s", target,
-                             strerror(errno));
-    }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    return fd;
-}
-
 int
 slc_ovsdb_connect(struct event_base *base, const char *target,
                   struct slc_ovsdb **out, struct slc_error *err)
@@ -196,7 +141,7 @@ slc_ovsdb_connect(struct event_base *base, const char *target,
         free(db);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
-    fd = open_socket(target, err);
+    fd = slc_stream_socket(target, err);
     if (fd < 0) {
         free(db->target);
         free(db);

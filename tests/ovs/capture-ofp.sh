@@ -73,6 +73,8 @@ cap group-flow add-flow "$P" \
     "cookie=0x5c0000010009,priority=200,in_port=1,icmp actions=group:7"
 cap drop-flow add-flow "$P" \
     "cookie=0x5c000001000a,priority=100,in_port=3,ipv6,ipv6_dst=2001:db8::/32 actions=drop"
+cap reenter add-flow "$P" \
+    "cookie=0x5c000001000b,priority=210,in_port=4,dl_vlan=100 actions=pop_vlan,set_field:1->in_port,NORMAL"
 cap dump-cookie dump-flows "$P" "cookie=0x5c0000010000/0xffffffff0000"
 cap del-cookie del-flows "$P" "cookie=0x5c0000010000/0xffffffff0000"
 printf '%s\n' \

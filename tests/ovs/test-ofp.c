@@ -153,6 +153,11 @@ static const struct slc_of_action nsh_last_a[] = {
     {.type = SLC_OFA_DECAP},
     {.type = SLC_OFA_OUTPUT, .u.port = 3},
 };
+static const struct slc_of_action reenter_a[] = {
+    {.type = SLC_OFA_POP_VLAN},
+    {.type = SLC_OFA_SET_IN_PORT, .u.port = 1},
+    {.type = SLC_OFA_OUTPUT, .u.port = SLC_OFPP_NORMAL},
+};
 static const struct slc_of_action group_a[] = {
     {.type = SLC_OFA_GROUP, .u.group = 7},
 };
@@ -161,7 +166,7 @@ static const struct slc_of_action group_a[] = {
 #define C(n) (0x5c0000010000ull + (n))
 
 static void
-flows(struct slc_of_flow f[10])
+flows(struct slc_of_flow f[11])
 {
     struct slc_of_match m;
 
@@ -210,20 +215,24 @@ flows(struct slc_of_flow f[10])
         .in_port = 3, .eth_type = 0x86dd, .ipv6_dst_len = 32};
     assert_int_equal(inet_pton(AF_INET6, "2001:db8::", &m.ipv6_dst), 1);
     f[9] = (struct slc_of_flow){C(10), 0, 100, m, NULL, 0};
+    m = (struct slc_of_match){.fields = SLC_OFM_IN_PORT | SLC_OFM_VLAN_VID,
+                              .in_port = 4, .vlan_vid = 100};
+    f[10] = (struct slc_of_flow){C(11), 0, 210, m, reenter_a, N(reenter_a)};
 }
 
-static const char *const flow_captures[10] = {
+static const char *const flow_captures[11] = {
     "vlan-classifier", "vlan-hop", "vlan-next", "mpls-push", "mpls-pop",
     "nsh-classifier", "nsh-hop", "nsh-last", "group-flow", "drop-flow",
+    "reenter",
 };
 
 static void
 test_flow_mods(void **state)
 {
-    struct slc_of_flow f[10];
+    struct slc_of_flow f[11];
 
     flows(f);
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 11; i++) {
         struct capture c;
         struct slc_ofp_buf b = {0};
         size_t k;
@@ -282,7 +291,7 @@ test_session_messages(void **state)
 static void
 test_flow_stats(void **state)
 {
-    struct slc_of_flow f[10];
+    struct slc_of_flow f[11];
     struct slc_ofp_flow_stats st;
     struct capture c;
     size_t k, pos = 0;
@@ -294,9 +303,9 @@ test_flow_stats(void **state)
     k = find(&c, 's', SLC_OFPT_MULTIPART_REPLY, 0);
     while ((rc = slc_ofp_flow_stats_next(c.msg[k], c.len[k], &pos, &st,
                                          &more)) == 1) {
-        assert_true(n < 10);
+        assert_true(n < 11);
         /* the switch lists them in its own order: find by cookie */
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 11; i++) {
             if (f[i].cookie == st.cookie) {
                 assert_true(slc_ofp_match_equal(&st.match, &f[i].match));
                 assert_int_equal(st.priority, f[i].priority);
@@ -306,7 +315,7 @@ test_flow_stats(void **state)
         assert_int_equal(st.packets, 0);
     }
     assert_int_equal(rc, 0);
-    assert_int_equal(n, 10);
+    assert_int_equal(n, 11);
     assert_false(more);
     /* a cut reply is malformed, not read past its end */
     pos = 0;
