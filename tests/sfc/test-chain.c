@@ -1,0 +1,248 @@
+/* Unit tests of chain rendering: each chain's forwarding program, as
+ * text in ovs-ofctl's syntax, must equal its golden file in
+ * tests/sfc/golden/.  SLC_UPDATE_GOLDEN=1 rewrites the files instead (then
+ * read the diff before committing). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sfc-chain.h"
+
+#define GOLDEN SLC_SOURCE_DIR "/tests/sfc/golden/"
+
+/* The program as lines "path from->to: rule", then the groups. */
+static char *
+program_text(const json_t *prog)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    const json_t *r, *g;
+    size_t i;
+
+    json_array_foreach(json_object_get(prog, "rules"), i, r)
+    {
+        char *t = slc_sfc_rule_text(r);
+
+        fprintf(f, "%s %s->%s: %s\n",
+                json_string_value(json_object_get(r, "path")),
+                json_string_value(json_object_get(r, "from")),
+                json_string_value(json_object_get(r, "to")), t);
+        free(t);
+    }
+    json_array_foreach(json_object_get(prog, "groups"), i, g)
+    {
+        char *ports = json_dumps(json_object_get(g, "ports"), JSON_COMPACT);
+
+        fprintf(f, "group %lld select %s\n",
+                (long long)json_integer_value(json_object_get(g, "id")), ports);
+        free(ports);
+    }
+    fclose(f);
+    return out;
+}
+
+static void
+check_golden(const char *name, const struct slc_sfc_chain *c)
+{
+    char path[512], *text, *want;
+    struct slc_error err = {0};
+    json_t *prog = slc_sfc_render(c, &err);
+    FILE *f;
+    long n;
+
+    if (!prog) {
+        fail_msg("%s: %s", name, err.msg);
+    }
+    text = program_text(prog);
+    json_decref(prog);
+    snprintf(path, sizeof path, GOLDEN "%s.txt", name);
+    if (getenv("SLC_UPDATE_GOLDEN")) {
+        f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(text, f);
+        fclose(f);
+    }
+    f = fopen(path, "r");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    want = calloc(1, (size_t)n + 1);
+    assert_int_equal(fread(want, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    if (strcmp(text, want)) {
+        fprintf(stderr, "%s differs from %s:\n%s", name, path, text);
+    }
+    assert_string_equal(text, want);
+    free(text);
+    free(want);
+}
+
+/* The SFC demo: client -> firewall -> monitor -> server, TCP to port 80. */
+static const struct slc_sfc_sfi fw = {"fw-in", "fw-out"};
+static const struct slc_sfc_sfi mon = {"mon-in", "mon-out"};
+static const struct slc_sfc_sfi mon2 = {"mon2-in", "mon2-out"};
+static const struct slc_sfc_hop demo_hops[] = {
+    {"firewall-hop", &fw, 1},
+    {"monitor-hop", &mon, 1},
+};
+static const struct slc_sfc_match web = {"tcp-80", 6, "10.10.0.10",
+                                         "10.10.0.20", 0, 80};
+
+static struct slc_sfc_chain
+demo(enum slc_sfc_encap encap)
+{
+    return (struct slc_sfc_chain){
+        .id = "web-path", .encap = encap, .path_id = 100, .tag_base = 100,
+        .source = "client", .destination = "server", .matches = &web,
+        .n_matches = 1, .hops = demo_hops, .n_hops = 2};
+}
+
+static void
+test_vlan(void **state)
+{
+    struct slc_sfc_chain c = demo(SLC_SFC_VLAN);
+
+    check_golden("vlan-two-hops", &c);
+}
+
+static void
+test_mpls(void **state)
+{
+    struct slc_sfc_chain c = demo(SLC_SFC_MPLS);
+
+    check_golden("mpls-two-hops", &c);
+}
+
+static void
+test_nsh(void **state)
+{
+    struct slc_sfc_chain c = demo(SLC_SFC_NSH);
+
+    check_golden("nsh-two-hops", &c);
+}
+
+static void
+test_symmetric(void **state)
+{
+    struct slc_sfc_chain c = demo(SLC_SFC_VLAN);
+
+    c.symmetric = true;
+    check_golden("vlan-symmetric", &c);
+    c.encap = SLC_SFC_NSH;
+    check_golden("nsh-symmetric", &c);
+}
+
+static void
+test_load_balanced(void **state)
+{
+    const struct slc_sfc_sfi mons[] = {mon, mon2};
+    const struct slc_sfc_hop hops[] = {{"firewall-hop", &fw, 1},
+                                       {"monitor-hop", mons, 2}};
+    struct slc_sfc_chain c = demo(SLC_SFC_VLAN);
+
+    c.hops = hops;
+    check_golden("vlan-load-balanced", &c);
+}
+
+static void
+test_prefixes_and_normal(void **state)
+{
+    /* two matches, a destination prefix naming no single port: delivered
+     * back onto the link as from the source; a single-armed SF */
+    const struct slc_sfc_match ms[] = {
+        {"udp-dns", 17, NULL, "10.10.0.0/24", 0, 53},
+        {"icmp", 1, "10.10.0.10", NULL, 0, 0},
+    };
+    const struct slc_sfc_sfi one = {"mon-in", "mon-in"};
+    const struct slc_sfc_hop hop = {"monitor-hop", &one, 1};
+    struct slc_sfc_chain c = {.id = "any", .encap = SLC_SFC_VLAN,
+                              .tag_base = 7, .source = "client",
+                              .matches = ms, .n_matches = 2, .hops = &hop,
+                              .n_hops = 1};
+
+    check_golden("vlan-normal-delivery", &c);
+    c.n_matches = 0;
+    check_golden("vlan-all-ip", &c);
+}
+
+static void
+test_ipv6(void **state)
+{
+    const struct slc_sfc_match m = {"v6", 17, "2001:db8::10", "2001:db8::/64",
+                                    0, 53};
+    struct slc_sfc_chain c = demo(SLC_SFC_MPLS);
+
+    c.matches = &m;
+    check_golden("mpls-ipv6", &c);
+}
+
+static void
+expect_error(const struct slc_sfc_chain *c, const char *text)
+{
+    struct slc_error err = {0};
+    json_t *prog = slc_sfc_render(c, &err);
+
+    assert_null(prog);
+    assert_int_equal(err.code, SLC_EINVALID);
+    if (!strstr(err.msg, text)) {
+        fail_msg("error '%s' does not say '%s'", err.msg, text);
+    }
+}
+
+static void
+test_errors(void **state)
+{
+    const struct slc_sfc_match bad_ports = {"m", 1, NULL, NULL, 0, 80};
+    const struct slc_sfc_match bad_prefix = {"m", 6, "10.0.0.1/24", NULL, 0,
+                                             0};
+    const struct slc_sfc_match mixed = {"m", 6, "10.0.0.1", "2001:db8::1", 0,
+                                        0};
+    const struct slc_sfc_hop empty = {"empty-hop", NULL, 0};
+    struct slc_sfc_chain c = demo(SLC_SFC_VLAN);
+
+    c.matches = &bad_ports;
+    expect_error(&c, "match 'm' has ports but ip-proto 1");
+    c.matches = &bad_prefix;
+    expect_error(&c, "chain 'web-path': source address");
+    c.matches = &mixed;
+    expect_error(&c, "mixes IPv4 and IPv6");
+    c = demo(SLC_SFC_VLAN);
+    c.n_hops = 0;
+    expect_error(&c, "chain 'web-path' has no hop");
+    c.hops = &empty;
+    c.n_hops = 1;
+    expect_error(&c, "hop 'empty-hop' has no service function instance");
+    c = demo(SLC_SFC_VLAN);
+    c.tag_base = 4094;
+    expect_error(&c, "tags 4094..4095 out of range 1..4094");
+    c = demo(SLC_SFC_VLAN);
+    c.symmetric = true;
+    c.destination = NULL;
+    expect_error(&c, "symmetric but has no destination");
+    assert_int_equal(slc_sfc_encap_parse("nsh"), SLC_SFC_NSH);
+    assert_int_equal(slc_sfc_encap_parse("vxlan"), -1);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_vlan),
+        cmocka_unit_test(test_mpls),
+        cmocka_unit_test(test_nsh),
+        cmocka_unit_test(test_symmetric),
+        cmocka_unit_test(test_load_balanced),
+        cmocka_unit_test(test_prefixes_and_normal),
+        cmocka_unit_test(test_ipv6),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests_name("sfc-chain", tests, NULL, NULL);
+}
