@@ -3,9 +3,12 @@
  * Each request owns a range of xids [first, last]; its last message is a
  * barrier (apply) or the multipart request (dump).  Open vSwitch answers
  * in order, so errors for a request arrive before the reply to its last
- * message, which completes it.  Bundled messages fail at commit: the
- * switch sends the failing message's error, then the commit's
- * ONFBFC_MSG_FAILED; the first is the one reported. */
+ * message, which completes it.  Open vSwitch checks a bundled message
+ * when it is added (a bad action fails then, and the bundle would commit
+ * without it) or at commit (a missing group: the failing message's error,
+ * then the commit's ONFBFC_MSG_FAILED): an atomic apply therefore ends
+ * its adds with a barrier and commits only when none failed.  The first
+ * error is the one reported. */
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,9 @@ enum req_kind { REQ_APPLY, REQ_DUMP };
 struct req {
     enum req_kind kind;
     uint32_t first, last;
+    uint32_t first2, last2;   /* an atomic apply's commit (0 = not yet) */
+    bool bundle;              /* an atomic apply, before its commit */
+    uint32_t bundle_id;
     slc_ofconn_done_fn done;
     slc_ofconn_flows_fn flows_done;
     void *arg;
@@ -221,7 +227,10 @@ static struct req *
 find_req(struct slc_ofconn *c, uint32_t xid, struct req ***link)
 {
     for (struct req **rp = &c->reqs; *rp; rp = &(*rp)->next) {
-        if (xid - (*rp)->first <= (*rp)->last - (*rp)->first) {
+        const struct req *r = *rp;
+
+        if (xid - r->first <= r->last - r->first ||
+            (r->first2 && xid - r->first2 <= r->last2 - r->first2)) {
             *link = rp;
             return *rp;
         }
@@ -259,7 +268,7 @@ on_error(struct slc_ofconn *c, const uint8_t *msg, size_t len, uint32_t xid)
     if (!r->error[0]) {
         snprintf(r->error, sizeof r->error, "%s", text);
     }
-    if (xid == r->last) {
+    if (xid == (r->first2 ? r->last2 : r->last) && !r->bundle) {
         unlink_req(c, link);
         finish(c, r, 0, NULL);
     }
@@ -302,6 +311,25 @@ on_flow_stats(struct slc_ofconn *c, const uint8_t *msg, size_t len,
     }
 }
 
+/* Every message of an atomic apply was added to its bundle (Open vSwitch
+ * checks each when it is added, and leaves out one that fails): commit
+ * only if none failed, else discard, so that nothing is half-applied. */
+static void
+commit(struct slc_ofconn *c, struct req *r)
+{
+    const uint16_t flags = SLC_OFPBF_ATOMIC | SLC_OFPBF_ORDERED;
+
+    r->bundle = false;
+    r->first2 = c->next_xid;
+    slc_ofp_bundle_control(&c->out, c->next_xid++, r->bundle_id,
+                           r->error[0] ? SLC_OFPBCT_DISCARD_REQUEST
+                                       : SLC_OFPBCT_COMMIT_REQUEST,
+                           flags);
+    slc_ofp_simple(&c->out, SLC_OFPT_BARRIER_REQUEST, c->next_xid++);
+    r->last2 = c->next_xid - 1;
+    send_out(c);
+}
+
 static void
 handle(struct slc_ofconn *c, const uint8_t *msg, size_t len,
        const struct slc_ofp_header *h)
@@ -342,7 +370,10 @@ handle(struct slc_ofconn *c, const uint8_t *msg, size_t len,
         break;
     case SLC_OFPT_BARRIER_REPLY:
         r = find_req(c, h->xid, &link);
-        if (r && r->kind == REQ_APPLY && h->xid == r->last) {
+        if (r && r->kind == REQ_APPLY && r->bundle && h->xid == r->last) {
+            commit(c, r);
+        } else if (r && r->kind == REQ_APPLY &&
+                   h->xid == (r->first2 ? r->last2 : r->last)) {
             unlink_req(c, link);
             finish(c, r, 0, NULL);
         }
@@ -454,10 +485,9 @@ slc_ofconn_apply(struct slc_ofconn *c, const uint8_t *msgs, size_t len,
         }
         pos += h.length;
     }
-    if (atomic) {
-        slc_ofp_bundle_control(&c->out, c->next_xid++, bundle,
-                               SLC_OFPBCT_COMMIT_REQUEST, flags);
-    }
+    /* an atomic apply commits once this barrier says every add took */
+    r->bundle = atomic;
+    r->bundle_id = bundle;
     slc_ofp_simple(&c->out, SLC_OFPT_BARRIER_REQUEST, c->next_xid++);
     return submit(c, r, err);
 }

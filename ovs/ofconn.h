@@ -6,7 +6,8 @@
  * two kinds of request:
  *
  * - apply: a batch of FLOW_MODs / GROUP_MODs, either atomically in one
- *   ONF bundle (open, add each, commit: all or nothing) or one by one,
+ *   ONF bundle (open, add each, barrier; then commit, or discard when the
+ *   switch refused an add, and a barrier: all or nothing) or one by one,
  *   followed by a barrier.  The first error the switch returns for any of
  *   them fails the batch with its decoded text;
  * - dump: the flow statistics of the flows under a cookie and mask.

@@ -14,6 +14,7 @@ struct dummy {
     struct slc_sdn up;        /* first: the core's part */
     json_t *calls;            /* [{call, service_id?, spec?}] */
     json_t *services;         /* service_id -> spec */
+    json_t *programs;         /* program id (decimal) -> program */
     uint64_t next_id;
     struct dpending *pending;
 };
@@ -107,7 +108,8 @@ dummy_open(const struct slc_sdn_params *params, struct slc_sdn **out,
     }
     d->calls = json_array();
     d->services = json_object();
-    if (!d->calls || !d->services) {
+    d->programs = json_object();
+    if (!d->calls || !d->services || !d->programs) {
         dummy_close(&d->up);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
@@ -125,6 +127,7 @@ dummy_close(struct slc_sdn *sdn)
     }
     json_decref(d->calls);
     json_decref(d->services);
+    json_decref(d->programs);
     slc_sdn_base_fini(&d->up);
     free(d);
 }
@@ -215,7 +218,38 @@ dummy_describe(struct slc_sdn *sdn)
 {
     struct dummy *d = (struct dummy *)sdn;
 
-    return json_pack("{sO sO}", "calls", d->calls, "services", d->services);
+    return json_pack("{sO sO sO}", "calls", d->calls, "services",
+                     d->services, "programs", d->programs);
+}
+
+static int
+dummy_install(struct slc_sdn *sdn, uint64_t token, uint32_t id,
+              const json_t *program, struct slc_error *err)
+{
+    struct dummy *d = (struct dummy *)sdn;
+    char key[16];
+
+    snprintf(key, sizeof key, "%u", id);
+    json_object_set_new(d->programs, key, json_deep_copy(program));
+    json_array_append_new(d->calls, json_pack("{ss si}", "call",
+                                              "install_program", "program",
+                                              (json_int_t)id));
+    return dummy_reply(d, token, 0, NULL, NULL, err);
+}
+
+static int
+dummy_remove(struct slc_sdn *sdn, uint64_t token, uint32_t id,
+             struct slc_error *err)
+{
+    struct dummy *d = (struct dummy *)sdn;
+    char key[16];
+
+    snprintf(key, sizeof key, "%u", id);
+    json_object_del(d->programs, key);
+    json_array_append_new(d->calls, json_pack("{ss si}", "call",
+                                              "remove_program", "program",
+                                              (json_int_t)id));
+    return dummy_reply(d, token, 0, NULL, NULL, err);
 }
 
 const struct slc_sdn_class slc_sdn_dummy_class = {
@@ -228,4 +262,6 @@ const struct slc_sdn_class slc_sdn_dummy_class = {
     .delete_service = dummy_delete,
     .service_status = dummy_status,
     .describe = dummy_describe,
+    .install_program = dummy_install,
+    .remove_program = dummy_remove,
 };

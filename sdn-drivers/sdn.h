@@ -40,6 +40,7 @@ struct slc_sdn_result {
     const char *msg;          /* when rc != 0 */
     const char *service_id;   /* created service, else NULL */
     const char *status;       /* "ACTIVE", "ERROR", ... or NULL */
+    const json_t *data;       /* a call's result document, or NULL */
 };
 
 typedef void (*slc_sdn_done_fn)(void *owner, const struct slc_sdn_result *r);
@@ -92,7 +93,28 @@ struct slc_sdn_class {
                           const char *service_id, struct slc_error *err);
     /* What the driver holds, as a new JSON object.  May be NULL. */
     json_t *(*describe)(struct slc_sdn *sdn);
+
+    /* Forwarding programs (service function chains; the format is in
+     * sfc/sfc-chain.h).  All three may be NULL: a driver without them
+     * cannot chain.  'program_id' (1..SLC_SDN_PROGRAM_MAX; drivers keep
+     * the ids above for their own use) is chosen by the caller,
+     * unique per switch; a program is installed all-or-nothing and
+     * replaces the one of the same id, and the driver keeps what it
+     * installed there (re-installing it after the switch lost it). */
+    int (*install_program)(struct slc_sdn *sdn, uint64_t token,
+                           uint32_t program_id, const json_t *program,
+                           struct slc_error *err);
+    /* Removes a program; an unknown id completes with rc 0. */
+    int (*remove_program)(struct slc_sdn *sdn, uint64_t token,
+                          uint32_t program_id, struct slc_error *err);
+    /* The packet counters of a program's rules, read from the switch:
+     * data = {"rules": [{"packets": N, "bytes": N} | null (missing on
+     * the switch), ...]} in the program's rule order. */
+    int (*program_counters)(struct slc_sdn *sdn, uint64_t token,
+                            uint32_t program_id, struct slc_error *err);
 };
+
+#define SLC_SDN_PROGRAM_MAX 0x7fffffu
 
 #define SLC_SDN_REGISTRY_MAX 16
 
@@ -120,5 +142,7 @@ void slc_sdn_close(struct slc_sdn *sdn);
 
 /* The dummy driver (sdn-dummy.c): records every call, completes at once. */
 extern const struct slc_sdn_class slc_sdn_dummy_class;
+/* The ovs driver (sdn-ovs.c): OVSDB + OpenFlow 1.3 to one bridge. */
+extern const struct slc_sdn_class slc_sdn_ovs_class;
 
 #endif

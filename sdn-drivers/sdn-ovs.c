@@ -1,0 +1,1181 @@
+/* The ovs SDN driver: programs one Open vSwitch bridge directly, the way
+ * Open vSwitch itself is layered (ovs/): OVSDB (RFC 7047) to find the
+ * OpenFlow port numbers of the port names a program uses, and an OpenFlow
+ * 1.3 session (ofconn.h) to install flows and groups in atomic bundles.
+ *
+ * Controller record: url = the switch's OVSDB ("unix:/run/ovs/db.sock" or
+ * "tcp:IP:PORT"); config = {bridge (required), openflow (default
+ * "unix:<the db socket's directory>/<bridge>.mgmt"), audit_interval_ms
+ * (default 5000, 0 = none), connect_timeout_ms (default 5000)}.
+ *
+ * Every flow carries cookie 0x51ce | program id (32 bits) | rule index
+ * (16 bits), so that a program is removed or dumped by cookie and each
+ * rule's counters are found; a program's select groups are numbered
+ * program id << 8 | n.  Installing replaces the program in one bundle:
+ * delete its flows and groups, add the new ones; a failure anywhere
+ * leaves the switch as it was.
+ *
+ * Reconciliation: the driver keeps every program it installed.  When the
+ * OpenFlow session comes back after a loss (a switch restart) it
+ * re-installs them all; every audit interval it dumps the flows under the
+ * slicer cookie and re-installs a program whose rules are not all there
+ * (removed by hand).  A program that stays wrong after three re-installs
+ * (another program overwrote a flow of the same match) is reported as in
+ * conflict, not fought over.
+ *
+ * Connectivity services (SDN assist, OSM's ELINE/ELAN) are programs too,
+ * built from the endpoints as OSM's openflow connectors do
+ * (sdn-sfc-ovs.md section 1.4), with ids in the upper half of the id
+ * space: 0x800000 | a hash of the service's tag. */
+#include <event2/event.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include "ofconn.h"
+#include "ofp.h"
+#include "ovsdb.h"
+#include "sdn.h"
+#include "sfc-match.h"
+#include "slc-log.h"
+
+SLC_LOG_MODULE(sdn_ovs);
+
+#define COOKIE_TAG (0x51ceull << 48)
+#define COOKIE_ALL (0xffffull << 48)
+#define COOKIE_PROGRAM (~0xffffull)
+#define SERVICE_IDS 0x800000u
+#define MAX_REINSTALLS 3
+#define TICK_MS 250
+
+struct program {
+    uint32_t id;
+    json_t *prog;
+    size_t n_rules, n_groups;
+    struct slc_of_match *matches;   /* as installed, for audits */
+    uint16_t *priorities;
+    unsigned reinstalls;            /* by audits, in a row */
+    bool conflict;
+    struct program *next;
+};
+
+enum op_kind { OP_INSTALL, OP_REMOVE, OP_COUNTERS };
+
+struct op {
+    struct ovs *o;
+    enum op_kind kind;
+    bool internal;            /* the driver's own (re-installs): no reply */
+    uint64_t token;
+    uint32_t id;
+    json_t *prog;             /* OP_INSTALL */
+    char *service_id;         /* a connectivity service's call */
+    struct timeval deadline;  /* while waiting for the session */
+    struct slc_of_match *matches;
+    uint16_t *priorities;
+    size_t n_rules, n_groups;
+    struct op *next;
+};
+
+struct ovs {
+    struct slc_sdn up;        /* first: the core's part */
+    char *bridge, *db_target, *of_target;
+    struct slc_ovsdb *db;
+    struct slc_ofconn *of;
+    struct program *programs;
+    struct op *waiting;       /* submitted before the session was ready */
+    struct event *tick;
+    unsigned audit_ms, connect_timeout_ms;
+    struct timeval next_audit;
+    bool auditing;
+    unsigned reinstalled, audits;
+    char last_event[300];
+};
+
+static void start(struct op *op);
+
+/* ---- helpers ---- */
+
+static struct ovs *
+ovs_of(struct slc_sdn *sdn)
+{
+    return (struct ovs *)sdn;
+}
+
+static struct program *
+find_program(struct ovs *o, uint32_t id, struct program ***link)
+{
+    struct program **pp = &o->programs;
+
+    for (; *pp; pp = &(*pp)->next) {
+        if ((*pp)->id == id) {
+            break;
+        }
+    }
+    if (link) {
+        *link = pp;
+    }
+    return *pp;
+}
+
+static void
+free_op(struct op *op)
+{
+    json_decref(op->prog);
+    free(op->service_id);
+    free(op->matches);
+    free(op->priorities);
+    free(op);
+}
+
+static void
+note(struct ovs *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+note(struct ovs *o, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(o->last_event, sizeof o->last_event, fmt, ap);
+    va_end(ap);
+    SLC_INFO("%s: %s", o->up.name, o->last_event);
+}
+
+/* Completes a caller's op (internal re-installs have no caller). */
+static void
+reply(struct op *op, int rc, const char *msg, const json_t *data)
+{
+    struct ovs *o = op->o;
+
+    if (!op->internal) {
+        struct slc_sdn_result r = {
+            .token = op->token, .rc = rc, .msg = msg,
+            .service_id = op->service_id,
+            .status = rc ? "ERROR" : "ACTIVE", .data = data};
+
+        o->up.done(o->up.owner, &r);
+    } else if (rc) {
+        note(o, "re-installing program %u failed: %s", op->id, msg ? msg : "");
+    }
+    free_op(op);
+}
+
+/* ---- encoding a program ---- */
+
+static int
+parse_mac(const char *s, uint8_t mac[6])
+{
+    unsigned v[6];
+    char extra;
+
+    if (!s || sscanf(s, "%x:%x:%x:%x:%x:%x%c", &v[0], &v[1], &v[2], &v[3],
+                     &v[4], &v[5], &extra) != 6) {
+        return -1;
+    }
+    for (int i = 0; i < 6; i++) {
+        if (v[i] > 255) {
+            return -1;
+        }
+        mac[i] = (uint8_t)v[i];
+    }
+    return 0;
+}
+
+struct encoder {
+    uint32_t id;
+    const json_t *ports;      /* name -> ofport */
+    char error[300];
+};
+
+static int
+port_no(struct encoder *e, const json_t *name, uint32_t *out)
+{
+    const char *s = json_string_value(name);
+    json_int_t n;
+
+    if (s && !strcmp(s, "NORMAL")) {
+        *out = SLC_OFPP_NORMAL;
+        return 0;
+    }
+    n = json_integer_value(json_object_get(e->ports, s ? s : ""));
+    if (!s || n <= 0 || n >= 0xff00) {
+        snprintf(e->error, sizeof e->error,
+                 "program %u: port '%s' is not on the switch", e->id,
+                 s ? s : "(not a name)");
+        return -1;
+    }
+    *out = (uint32_t)n;
+    return 0;
+}
+
+static int
+prefix_of(struct encoder *e, const char *text, struct slc_of_match *m,
+          bool src)
+{
+    struct slc_ip_prefix p;
+    struct slc_error err = {0};
+
+    if (slc_ip_prefix_parse(text, &p, &err)) {
+        snprintf(e->error, sizeof e->error, "program %u: %s", e->id, err.msg);
+        return -1;
+    }
+    if (p.family == AF_INET) {
+        m->fields |= src ? SLC_OFM_IPV4_SRC : SLC_OFM_IPV4_DST;
+        *(src ? &m->ipv4_src : &m->ipv4_dst) = p.addr.v4;
+        *(src ? &m->ipv4_src_len : &m->ipv4_dst_len) = p.len;
+    } else {
+        m->fields |= src ? SLC_OFM_IPV6_SRC : SLC_OFM_IPV6_DST;
+        *(src ? &m->ipv6_src : &m->ipv6_dst) = p.addr.v6;
+        *(src ? &m->ipv6_src_len : &m->ipv6_dst_len) = p.len;
+    }
+    return 0;
+}
+
+static int
+encode_match(struct encoder *e, const json_t *j, struct slc_of_match *m)
+{
+    const json_t *v;
+
+    *m = (struct slc_of_match){0};
+    if ((v = json_object_get(j, "in_port"))) {
+        m->fields |= SLC_OFM_IN_PORT;
+        if (port_no(e, v, &m->in_port)) {
+            return -1;
+        }
+    }
+#define INT_FIELD(key, bit, field)                                          \
+    if ((v = json_object_get(j, key))) {                                    \
+        m->fields |= bit;                                                   \
+        m->field = (__typeof__(m->field))json_integer_value(v);             \
+    }
+    INT_FIELD("eth_type", SLC_OFM_ETH_TYPE, eth_type)
+    INT_FIELD("vlan", SLC_OFM_VLAN_VID, vlan_vid)
+    INT_FIELD("mpls_label", SLC_OFM_MPLS_LABEL, mpls_label)
+    INT_FIELD("ip_proto", SLC_OFM_IP_PROTO, ip_proto)
+    INT_FIELD("tp_src", SLC_OFM_TP_SRC, tp_src)
+    INT_FIELD("tp_dst", SLC_OFM_TP_DST, tp_dst)
+    INT_FIELD("nsh_spi", SLC_OFM_NSH_SPI, nsh_spi)
+    INT_FIELD("nsh_si", SLC_OFM_NSH_SI, nsh_si)
+#undef INT_FIELD
+    if ((v = json_object_get(j, "eth_dst"))) {
+        m->fields |= SLC_OFM_ETH_DST;
+        if (parse_mac(json_string_value(v), m->eth_dst)) {
+            snprintf(e->error, sizeof e->error, "program %u: bad eth_dst",
+                     e->id);
+            return -1;
+        }
+    }
+    if ((v = json_object_get(j, "nw_src")) &&
+        prefix_of(e, json_string_value(v) ?: "", m, true)) {
+        return -1;
+    }
+    if ((v = json_object_get(j, "nw_dst")) &&
+        prefix_of(e, json_string_value(v) ?: "", m, false)) {
+        return -1;
+    }
+    return 0;
+}
+
+static int
+encode_action(struct encoder *e, const char *op, const json_t *v,
+              struct slc_of_action *a, size_t *n)
+{
+    uint32_t num = (uint32_t)json_integer_value(v);
+
+#define ONE(t, f, val)                                                      \
+    a[(*n)++] = (struct slc_of_action){.type = t, .u.f = val}
+    if (!strcmp(op, "output") || !strcmp(op, "set_in_port")) {
+        uint32_t port;
+
+        if (port_no(e, v, &port)) {
+            return -1;
+        }
+        ONE(op[0] == 'o' ? SLC_OFA_OUTPUT : SLC_OFA_SET_IN_PORT, port, port);
+    } else if (!strcmp(op, "group")) {
+        ONE(SLC_OFA_GROUP, group, e->id << 8 | (num & 0xff));
+    } else if (!strcmp(op, "push_vlan")) {
+        ONE(SLC_OFA_PUSH_VLAN, ethertype, 0x8100);
+        ONE(SLC_OFA_SET_VLAN_VID, vid, (uint16_t)num);
+    } else if (!strcmp(op, "set_vlan")) {
+        ONE(SLC_OFA_SET_VLAN_VID, vid, (uint16_t)num);
+    } else if (!strcmp(op, "pop_vlan")) {
+        ONE(SLC_OFA_POP_VLAN, port, 0);
+    } else if (!strcmp(op, "push_mpls")) {
+        ONE(SLC_OFA_PUSH_MPLS, ethertype, 0x8847);
+        ONE(SLC_OFA_SET_MPLS_LABEL, label, num);
+    } else if (!strcmp(op, "set_mpls")) {
+        ONE(SLC_OFA_SET_MPLS_LABEL, label, num);
+    } else if (!strcmp(op, "pop_mpls")) {
+        ONE(SLC_OFA_POP_MPLS, ethertype, (uint16_t)num);
+    } else if (!strcmp(op, "encap_nsh")) {
+        ONE(SLC_OFA_ENCAP_NSH, port, 0);
+    } else if (!strcmp(op, "encap_eth")) {
+        ONE(SLC_OFA_ENCAP_ETHERNET, port, 0);
+    } else if (!strcmp(op, "decap")) {
+        ONE(SLC_OFA_DECAP, port, 0);
+    } else if (!strcmp(op, "dec_nsh_ttl")) {
+        ONE(SLC_OFA_DEC_NSH_TTL, port, 0);
+    } else if (!strcmp(op, "set_nsh_spi")) {
+        ONE(SLC_OFA_SET_NSH_SPI, spi, num);
+    } else if (!strcmp(op, "set_nsh_si")) {
+        ONE(SLC_OFA_SET_NSH_SI, si, (uint8_t)num);
+    } else if (!strcmp(op, "set_eth_src") || !strcmp(op, "set_eth_dst")) {
+        a[*n] = (struct slc_of_action){.type = op[4] == 'e' && op[8] == 's'
+                                                   ? SLC_OFA_SET_ETH_SRC
+                                                   : SLC_OFA_SET_ETH_DST};
+        if (parse_mac(json_string_value(v), a[*n].u.mac)) {
+            snprintf(e->error, sizeof e->error, "program %u: bad %s", e->id,
+                     op);
+            return -1;
+        }
+        (*n)++;
+    } else {
+        snprintf(e->error, sizeof e->error, "program %u: unknown action '%s'",
+                 e->id, op);
+        return -1;
+    }
+#undef ONE
+    return 0;
+}
+
+/* Appends the messages that replace program 'id' by 'prog' (NULL: only
+ * remove), deleting 'old_groups' groups first. */
+static int
+encode_program(struct encoder *e, const json_t *prog, size_t old_groups,
+               struct slc_ofp_buf *b, struct op *op)
+{
+    uint64_t cookie = COOKIE_TAG | (uint64_t)e->id << 16;
+    const json_t *rules = json_object_get(prog, "rules");
+    const json_t *groups = json_object_get(prog, "groups");
+    const json_t *r, *g;
+    size_t i;
+
+    slc_ofp_flow_delete_cookie(b, 0, cookie, COOKIE_PROGRAM);
+    for (size_t k = 1; k <= old_groups; k++) {
+        slc_ofp_group_mod(b, 0, 2, e->id << 8 | (uint32_t)k, NULL, 0);
+    }
+    if (!prog) {
+        return 0;
+    }
+    if (json_array_size(rules) > 0xffff || json_array_size(groups) > 0xff) {
+        snprintf(e->error, sizeof e->error,
+                 "program %u: too many rules or groups", e->id);
+        return -1;
+    }
+    op->n_rules = json_array_size(rules);
+    op->n_groups = json_array_size(groups);
+    op->matches = calloc(op->n_rules + 1, sizeof *op->matches);
+    op->priorities = calloc(op->n_rules + 1, sizeof *op->priorities);
+    if (!op->matches || !op->priorities) {
+        snprintf(e->error, sizeof e->error, "out of memory");
+        return -1;
+    }
+    json_array_foreach(groups, i, g)
+    {
+        const json_t *ports = json_object_get(g, "ports"), *p;
+        uint32_t nums[64];
+        size_t k;
+
+        if (json_array_size(ports) > 64 || !json_array_size(ports)) {
+            snprintf(e->error, sizeof e->error,
+                     "program %u: group %zu has no port or too many", e->id,
+                     i + 1);
+            return -1;
+        }
+        json_array_foreach(ports, k, p)
+        {
+            if (port_no(e, p, &nums[k])) {
+                return -1;
+            }
+        }
+        slc_ofp_group_mod(b, 0, 0,
+                          e->id << 8 | (uint32_t)json_integer_value(
+                                           json_object_get(g, "id")),
+                          nums, json_array_size(ports));
+    }
+    json_array_foreach(rules, i, r)
+    {
+        struct slc_of_action acts[64];
+        size_t n = 0, k;
+        const json_t *a;
+        struct slc_of_flow f = {
+            .cookie = cookie | i,
+            .priority = (uint16_t)json_integer_value(
+                json_object_get(r, "priority")),
+            .actions = acts};
+
+        if (encode_match(e, json_object_get(r, "match"), &f.match)) {
+            return -1;
+        }
+        json_array_foreach(json_object_get(r, "actions"), k, a)
+        {
+            const char *key =
+                json_object_iter_key(json_object_iter((json_t *)a));
+
+            if (n + 2 > 64 || !key ||
+                encode_action(e, key, json_object_get(a, key), acts, &n)) {
+                if (!e->error[0]) {
+                    snprintf(e->error, sizeof e->error,
+                             "program %u: rule %zu: bad action", e->id, i);
+                }
+                return -1;
+            }
+        }
+        f.n_actions = n;
+        op->matches[i] = f.match;
+        op->priorities[i] = f.priority;
+        slc_ofp_flow_mod(b, 0, SLC_OFPFC_ADD, &f);
+    }
+    return 0;
+}
+
+/* ---- running ops ---- */
+
+static int
+ensure_db(struct ovs *o, struct slc_error *err)
+{
+    if (o->db && slc_ovsdb_connected(o->db)) {
+        return 0;
+    }
+    slc_ovsdb_close(o->db);
+    o->db = NULL;
+    return slc_ovsdb_connect(o->up.base, o->db_target, &o->db, err);
+}
+
+static void
+on_applied(void *arg, int rc, const char *msg)
+{
+    struct op *op = arg;
+    struct ovs *o = op->o;
+    struct program **link, *p = find_program(o, op->id, &link);
+
+    if (rc) {
+        reply(op, rc, msg, NULL);
+        return;
+    }
+    if (op->kind == OP_REMOVE) {
+        if (p) {
+            *link = p->next;
+            json_decref(p->prog);
+            free(p->matches);
+            free(p->priorities);
+            free(p);
+        }
+        reply(op, 0, NULL, NULL);
+        return;
+    }
+    if (!p && op->internal) {
+        /* removed while this re-install was on its way: undo it */
+        op->kind = OP_REMOVE;
+        json_decref(op->prog);
+        op->prog = NULL;
+        start(op);
+        return;
+    }
+    if (!p) {
+        p = calloc(1, sizeof *p);
+        if (!p) {
+            reply(op, SLC_ENOMEM, "out of memory", NULL);
+            return;
+        }
+        p->id = op->id;
+        p->next = o->programs;
+        o->programs = p;
+    }
+    if (!op->internal) {
+        p->reinstalls = 0;
+        p->conflict = false;
+    }
+    json_decref(p->prog);
+    free(p->matches);
+    free(p->priorities);
+    p->prog = json_incref(op->prog);
+    p->matches = op->matches;
+    p->priorities = op->priorities;
+    p->n_rules = op->n_rules;
+    p->n_groups = op->n_groups;
+    op->matches = NULL;
+    op->priorities = NULL;
+    reply(op, 0, NULL, NULL);
+}
+
+/* OVSDB answered with every Interface's name and ofport: encode, apply. */
+static void
+on_ports(void *arg, int rc, const json_t *result, const char *msg)
+{
+    struct op *op = arg;
+    struct ovs *o = op->o;
+    struct program *p = find_program(o, op->id, NULL);
+    struct encoder e = {.id = op->id};
+    struct slc_ofp_buf b = {0};
+    struct slc_error err = {0};
+    const json_t *row;
+    json_t *ports;
+    size_t i;
+
+    if (rc) {
+        char text[400];
+
+        snprintf(text, sizeof text, "OVSDB: %s", msg);
+        reply(op, rc, text, NULL);
+        return;
+    }
+    ports = json_object();
+    json_array_foreach(json_object_get(json_array_get(result, 0), "rows"), i,
+                       row)
+    {
+        const json_t *no = json_object_get(row, "ofport");
+
+        if (json_is_integer(no) && json_string_value(json_object_get(row, "name"))) {
+            json_object_set(ports,
+                            json_string_value(json_object_get(row, "name")),
+                            (json_t *)no);
+        }
+    }
+    e.ports = ports;
+    rc = encode_program(&e, op->kind == OP_REMOVE ? NULL : op->prog,
+                        p ? p->n_groups : 0, &b, op);
+    json_decref(ports);
+    if (rc || b.oom) {
+        slc_ofp_buf_free(&b);
+        reply(op, SLC_EINVALID, e.error[0] ? e.error : "out of memory", NULL);
+        return;
+    }
+    rc = slc_ofconn_apply(o->of, b.data, b.len, true, on_applied, op, &err);
+    slc_ofp_buf_free(&b);
+    if (rc) {
+        reply(op, rc, err.msg, NULL);
+    }
+}
+
+static void
+on_counters(void *arg, int rc, const char *msg,
+            const struct slc_ofp_flow_stats *flows, size_t n)
+{
+    struct op *op = arg;
+    struct program *p = find_program(op->o, op->id, NULL);
+    size_t n_rules = p ? p->n_rules : 0;
+    json_t *rules, *data;
+
+    if (!rc && op->service_id && !n) {
+        rc = SLC_ENOTFOUND;
+        msg = "no such service: none of its flows is on the switch";
+    }
+    if (rc) {
+        reply(op, rc, msg, NULL);
+        return;
+    }
+    rules = json_array();
+    for (size_t i = 0; i < n_rules; i++) {
+        json_array_append_new(rules, json_null());
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t i = flows[k].cookie & 0xffff;
+
+        if (i < n_rules) {
+            json_array_set_new(rules, i,
+                               json_pack("{sI sI}", "packets",
+                                         (json_int_t)flows[k].packets, "bytes",
+                                         (json_int_t)flows[k].bytes));
+        }
+    }
+    data = json_pack("{so si}", "rules", rules, "flows_on_switch", (int)n);
+    reply(op, 0, NULL, data);
+    json_decref(data);
+}
+
+static void
+start(struct op *op)
+{
+    struct ovs *o = op->o;
+    struct slc_error err = {0};
+    int rc;
+
+    if (op->kind == OP_COUNTERS) {
+        rc = slc_ofconn_dump_flows(o->of, COOKIE_TAG | (uint64_t)op->id << 16,
+                                   COOKIE_PROGRAM, on_counters, op, &err);
+    } else {
+        rc = ensure_db(o, &err);
+        rc = rc ? rc
+                : slc_ovsdb_transact(
+                      o->db,
+                      json_pack("[{ss ss s[] s[ss]}]", "op", "select", "table",
+                                "Interface", "where", "columns", "name",
+                                "ofport"),
+                      false, on_ports, op, &err);
+    }
+    if (rc) {
+        reply(op, rc, err.msg, NULL);
+    }
+}
+
+/* Runs 'op' now, or once the OpenFlow session is ready. */
+static void
+submit(struct ovs *o, struct op *op)
+{
+    if (slc_ofconn_ready(o->of)) {
+        start(op);
+        return;
+    }
+    evutil_gettimeofday(&op->deadline, NULL);
+    op->deadline.tv_sec += o->connect_timeout_ms / 1000;
+    op->deadline.tv_usec += (o->connect_timeout_ms % 1000) * 1000;
+    if (op->deadline.tv_usec >= 1000000) {
+        op->deadline.tv_sec++;
+        op->deadline.tv_usec -= 1000000;
+    }
+    op->next = o->waiting;
+    o->waiting = op;
+}
+
+static int
+new_op(struct ovs *o, enum op_kind kind, uint64_t token, uint32_t id,
+       const json_t *prog, struct slc_error *err)
+{
+    struct op *op = calloc(1, sizeof *op);
+
+    if (!op) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    *op = (struct op){.o = o, .kind = kind, .token = token, .id = id,
+                      .prog = prog ? json_deep_copy(prog) : NULL};
+    submit(o, op);
+    return 0;
+}
+
+/* The driver's own re-install of a program it holds. */
+static void
+reinstall(struct ovs *o, const struct program *p)
+{
+    struct op *op = calloc(1, sizeof *op);
+
+    if (op) {
+        *op = (struct op){.o = o, .kind = OP_INSTALL, .internal = true,
+                          .id = p->id, .prog = json_incref(p->prog)};
+        submit(o, op);
+    }
+}
+
+/* ---- reconciliation ---- */
+
+static void
+on_audit(void *arg, int rc, const char *msg,
+         const struct slc_ofp_flow_stats *flows, size_t n)
+{
+    struct ovs *o = arg;
+
+    o->auditing = false;
+    if (rc) {
+        return;
+    }
+    o->audits++;
+    for (struct program *p = o->programs; p; p = p->next) {
+        size_t found = 0, extra = 0;
+        unsigned char *seen = calloc(p->n_rules + 1, 1);
+
+        for (size_t k = 0; seen && k < n; k++) {
+            size_t i = flows[k].cookie & 0xffff;
+
+            if ((uint32_t)(flows[k].cookie >> 16) != p->id) {
+                continue;
+            }
+            if (i < p->n_rules && !seen[i] &&
+                flows[k].priority == p->priorities[i] &&
+                slc_ofp_match_equal(&flows[k].match, &p->matches[i])) {
+                seen[i] = 1;
+                found++;
+            } else {
+                extra++;
+            }
+        }
+        free(seen);
+        if (found == p->n_rules && !extra) {
+            p->reinstalls = 0;
+            p->conflict = false;
+            continue;
+        }
+        if (p->reinstalls >= MAX_REINSTALLS) {
+            if (!p->conflict) {
+                note(o, "program %u: still %zu of %zu rules after %u "
+                     "re-installs; another program overwrites them",
+                     p->id, found, p->n_rules, p->reinstalls);
+            }
+            p->conflict = true;
+            continue;
+        }
+        p->reinstalls++;
+        o->reinstalled++;
+        note(o, "program %u: %zu of %zu rules on the switch, re-installing",
+             p->id, found, p->n_rules);
+        reinstall(o, p);
+    }
+}
+
+static bool
+due(const struct timeval *now, const struct timeval *at)
+{
+    return now->tv_sec > at->tv_sec ||
+           (now->tv_sec == at->tv_sec && now->tv_usec >= at->tv_usec);
+}
+
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+    struct ovs *o = arg;
+    struct op **opp = &o->waiting, *ready = NULL;
+    struct timeval now;
+
+    evutil_gettimeofday(&now, NULL);
+    while (*opp) {
+        struct op *op = *opp;
+
+        if (slc_ofconn_ready(o->of) || due(&now, &op->deadline)) {
+            *opp = op->next;
+            op->next = ready;
+            ready = op;
+        } else {
+            opp = &op->next;
+        }
+    }
+    while (ready) {
+        struct op *op = ready;
+
+        ready = op->next;
+        if (slc_ofconn_ready(o->of)) {
+            start(op);
+        } else {
+            char msg[400];
+
+            snprintf(msg, sizeof msg, "bridge '%s': OpenFlow session not "
+                     "ready: %s", o->bridge, slc_ofconn_error(o->of));
+            reply(op, SLC_EIO, msg, NULL);
+        }
+    }
+    if (o->audit_ms && !o->auditing && slc_ofconn_ready(o->of) &&
+        o->programs && due(&now, &o->next_audit)) {
+        o->next_audit = now;
+        o->next_audit.tv_sec += o->audit_ms / 1000;
+        o->next_audit.tv_usec += (o->audit_ms % 1000) * 1000;
+        if (o->next_audit.tv_usec >= 1000000) {
+            o->next_audit.tv_sec++;
+            o->next_audit.tv_usec -= 1000000;
+        }
+        o->auditing = !slc_ofconn_dump_flows(o->of, COOKIE_TAG, COOKIE_ALL,
+                                             on_audit, o,
+                                             &(struct slc_error){0});
+    }
+}
+
+static void
+on_of_ready(void *arg, uint64_t dpid, unsigned connects)
+{
+    struct ovs *o = arg;
+
+    if (connects > 1) {
+        size_t n = 0;
+
+        for (struct program *p = o->programs; p; p = p->next, n++) {
+            reinstall(o, p);
+        }
+        o->reinstalled += (unsigned)n;
+        note(o, "OpenFlow session to '%s' back; re-installing %zu programs",
+             o->bridge, n);
+    }
+    event_active(o->tick, 0, 0);
+}
+
+static void
+on_of_lost(void *arg, const char *why)
+{
+    note(arg, "OpenFlow session lost: %s", why);
+}
+
+static const struct slc_ofconn_ops of_ops = {
+    .ready = on_of_ready,
+    .lost = on_of_lost,
+};
+
+/* ---- the class ---- */
+
+static int
+ovs_check_config(const json_t *config, struct slc_error *err)
+{
+    const json_t *v;
+
+    if (!json_is_string(json_object_get(config, "bridge"))) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "sdn controller of type ovs: config.bridge (the "
+                             "bridge's name) is required");
+    }
+    v = json_object_get(config, "openflow");
+    if (v && (!json_is_string(v) ||
+              (strncmp(json_string_value(v), "unix:", 5) &&
+               strncmp(json_string_value(v), "tcp:", 4)))) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "sdn controller of type ovs: config.openflow "
+                             "must be unix:PATH or tcp:IP:PORT");
+    }
+    for (const char *const *k = (const char *const[]){"audit_interval_ms",
+                                                      "connect_timeout_ms",
+                                                      NULL};
+         *k; k++) {
+        v = json_object_get(config, *k);
+        if (v && (!json_is_integer(v) || json_integer_value(v) < 0)) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "sdn controller of type ovs: config.%s must "
+                                 "be a number of milliseconds",
+                                 *k);
+        }
+    }
+    return 0;
+}
+
+static void ovs_close(struct slc_sdn *sdn);
+
+static int
+ovs_open(const struct slc_sdn_params *p, struct slc_sdn **out,
+         struct slc_error *err)
+{
+    struct ovs *o = calloc(1, sizeof *o);
+    const json_t *of = json_object_get(p->config, "openflow");
+    const json_t *audit = json_object_get(p->config, "audit_interval_ms");
+    const json_t *timeout = json_object_get(p->config, "connect_timeout_ms");
+    struct timeval tick = {0, TICK_MS * 1000};
+    char target[600];
+    int rc;
+
+    if (!o) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    rc = ovs_check_config(p->config, err);
+    if (!rc && (!p->url || (strncmp(p->url, "unix:", 5) &&
+                            strncmp(p->url, "tcp:", 4)))) {
+        rc = slc_error_set(err, SLC_EINVALID,
+                           "sdn controller of type ovs: url must be the "
+                           "switch's OVSDB, unix:PATH or tcp:IP:PORT");
+    }
+    rc = rc ? rc : slc_sdn_base_init(&o->up, &slc_sdn_ovs_class, p, err);
+    if (rc) {
+        free(o);
+        return rc;
+    }
+    o->bridge = strdup(json_string_value(json_object_get(p->config, "bridge")));
+    o->db_target = strdup(p->url);
+    if (of) {
+        snprintf(target, sizeof target, "%s", json_string_value(of));
+    } else if (!strncmp(p->url, "unix:", 5)) {
+        const char *slash = strrchr(p->url, '/');
+
+        snprintf(target, sizeof target, "%.*s/%s.mgmt",
+                 slash ? (int)(slash - p->url) : 5, p->url, o->bridge);
+    } else {
+        ovs_close(&o->up);
+        return slc_error_set(err, SLC_EINVALID,
+                             "sdn controller of type ovs: config.openflow is "
+                             "required with a tcp OVSDB url");
+    }
+    o->of_target = strdup(target);
+    o->audit_ms = audit ? (unsigned)json_integer_value(audit) : 5000;
+    o->connect_timeout_ms =
+        timeout ? (unsigned)json_integer_value(timeout) : 5000;
+    o->tick = event_new(p->base, -1, EV_PERSIST, on_tick, o);
+    if (!o->bridge || !o->db_target || !o->of_target || !o->tick) {
+        ovs_close(&o->up);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    rc = slc_ofconn_open(&(struct slc_ofconn_params){.base = p->base,
+                                                     .target = o->of_target,
+                                                     .ops = &of_ops,
+                                                     .arg = o},
+                         &o->of, err);
+    if (rc) {
+        ovs_close(&o->up);
+        return rc;
+    }
+    event_add(o->tick, &tick);
+    *out = &o->up;
+    return 0;
+}
+
+static void
+ovs_close(struct slc_sdn *sdn)
+{
+    struct ovs *o = ovs_of(sdn);
+
+    slc_ofconn_close(o->of);
+    slc_ovsdb_close(o->db);
+    while (o->waiting) {
+        struct op *op = o->waiting;
+
+        o->waiting = op->next;
+        free_op(op);
+    }
+    while (o->programs) {
+        struct program *p = o->programs;
+
+        o->programs = p->next;
+        json_decref(p->prog);
+        free(p->matches);
+        free(p->priorities);
+        free(p);
+    }
+    if (o->tick) {
+        event_free(o->tick);
+    }
+    free(o->bridge);
+    free(o->db_target);
+    free(o->of_target);
+    slc_sdn_base_fini(&o->up);
+    free(o);
+}
+
+static int
+check_id(uint32_t id, struct slc_error *err)
+{
+    return id && id <= SLC_SDN_PROGRAM_MAX
+               ? 0
+               : slc_error_set(err, SLC_EINVALID,
+                               "program id %u out of range 1..%u", id,
+                               SLC_SDN_PROGRAM_MAX);
+}
+
+static int
+ovs_install(struct slc_sdn *sdn, uint64_t token, uint32_t id,
+            const json_t *program, struct slc_error *err)
+{
+    return check_id(id, err) ? err->code
+                             : new_op(ovs_of(sdn), OP_INSTALL, token, id,
+                                      program, err);
+}
+
+static int
+ovs_remove(struct slc_sdn *sdn, uint64_t token, uint32_t id,
+           struct slc_error *err)
+{
+    return check_id(id, err) ? err->code
+                             : new_op(ovs_of(sdn), OP_REMOVE, token, id, NULL,
+                                      err);
+}
+
+static int
+ovs_counters(struct slc_sdn *sdn, uint64_t token, uint32_t id,
+             struct slc_error *err)
+{
+    return check_id(id, err) ? err->code
+                             : new_op(ovs_of(sdn), OP_COUNTERS, token, id,
+                                      NULL, err);
+}
+
+/* ---- connectivity services (SDN assist) ---- */
+
+/* Rules joining the endpoints, after OSM's openflow connectors: each
+ * point floods to the others (the only rule of an E-LINE), and with more
+ * than two points unicast by destination MAC where known. */
+static json_t *
+service_program(const struct slc_sdn_service_spec *spec)
+{
+    json_t *rules = json_array();
+
+    for (size_t s = 0; s < spec->n_ports; s++) {
+        const struct slc_sdn_endpoint *src = &spec->ports[s];
+        json_t *flood = json_array();
+        bool tagged = src->vlan != 0;
+
+        for (size_t d = 0; d < spec->n_ports; d++) {
+            const struct slc_sdn_endpoint *dst = &spec->ports[d];
+            json_t *m, *a;
+
+            if (d == s || (!strcmp(dst->switch_port, src->switch_port) &&
+                           dst->vlan == src->vlan)) {
+                continue;
+            }
+            if (dst->vlan) {
+                json_array_append_new(flood, json_pack("{si}", tagged
+                                                       ? "set_vlan"
+                                                       : "push_vlan",
+                                                       (int)dst->vlan));
+            } else if (tagged) {
+                json_array_append_new(flood, json_pack("{sn}", "pop_vlan"));
+            }
+            tagged = dst->vlan != 0;
+            json_array_append_new(flood, json_pack("{ss}", "output",
+                                                   dst->switch_port));
+            if (spec->n_ports <= 2 || !dst->mac) {
+                continue;
+            }
+            m = json_pack("{ss ss}", "in_port", src->switch_port, "eth_dst",
+                          dst->mac);
+            a = json_array();
+            if (src->vlan) {
+                json_object_set_new(m, "vlan", json_integer(src->vlan));
+            }
+            if (dst->vlan) {
+                json_array_append_new(a, json_pack("{si}", src->vlan
+                                                   ? "set_vlan"
+                                                   : "push_vlan",
+                                                   (int)dst->vlan));
+            } else if (src->vlan) {
+                json_array_append_new(a, json_pack("{sn}", "pop_vlan"));
+            }
+            json_array_append_new(a, json_pack("{ss}", "output",
+                                               dst->switch_port));
+            json_array_append_new(rules,
+                                  json_pack("{si so so}", "priority", 1000,
+                                            "match", m, "actions", a));
+        }
+        {
+            json_t *m = json_pack("{ss}", "in_port", src->switch_port);
+
+            if (src->vlan) {
+                json_object_set_new(m, "vlan", json_integer(src->vlan));
+            }
+            json_array_append_new(rules,
+                                  json_pack("{si so so}", "priority", 995,
+                                            "match", m, "actions", flood));
+        }
+    }
+    return json_pack("{so s[]}", "rules", rules, "groups");
+}
+
+static uint32_t
+service_id_of(const struct slc_sdn_service_spec *spec)
+{
+    const char *t = spec->tag ? spec->tag : spec->name;
+    uint32_t h = 2166136261u;
+
+    for (; t && *t; t++) {
+        h = (h ^ (unsigned char)*t) * 16777619u;
+    }
+    return SERVICE_IDS | (h & (SERVICE_IDS - 1));
+}
+
+static int
+parse_service(const char *service_id, uint32_t *id, struct slc_error *err)
+{
+    unsigned v;
+    char extra;
+
+    if (!service_id || sscanf(service_id, "ovs-%x%c", &v, &extra) != 1 ||
+        !(v & SERVICE_IDS) || v > 0xffffff) {
+        return slc_error_set(err, SLC_ENOTFOUND, "no such service '%s'",
+                             service_id ? service_id : "");
+    }
+    *id = v;
+    return 0;
+}
+
+static int
+service_op(struct ovs *o, enum op_kind kind, uint64_t token, uint32_t id,
+           const struct slc_sdn_service_spec *spec, struct slc_error *err)
+{
+    struct op *op = calloc(1, sizeof *op);
+    char sid[32];
+
+    if (spec && (strcmp(spec->type, "ELINE") && strcmp(spec->type, "ELAN"))) {
+        free(op);
+        return slc_error_set(err, SLC_EUNSUPPORTED,
+                             "service type '%s': the ovs driver joins ELINE "
+                             "and ELAN only",
+                             spec->type);
+    }
+    if (spec && !strcmp(spec->type, "ELINE") && spec->n_ports != 2) {
+        free(op);
+        return slc_error_set(err, SLC_EINVALID,
+                             "an ELINE joins exactly 2 points, not %zu",
+                             spec->n_ports);
+    }
+    snprintf(sid, sizeof sid, "ovs-%06x", id);
+    if (!op || !(op->service_id = strdup(sid))) {
+        free(op);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    op->o = o;
+    op->kind = kind;
+    op->token = token;
+    op->id = id;
+    op->prog = spec ? service_program(spec) : NULL;
+    submit(o, op);
+    return 0;
+}
+
+static int
+ovs_create_service(struct slc_sdn *sdn, uint64_t token,
+                   const struct slc_sdn_service_spec *spec,
+                   struct slc_error *err)
+{
+    return service_op(ovs_of(sdn), OP_INSTALL, token, service_id_of(spec),
+                      spec, err);
+}
+
+static int
+ovs_edit_service(struct slc_sdn *sdn, uint64_t token, const char *service_id,
+                 const struct slc_sdn_service_spec *spec,
+                 struct slc_error *err)
+{
+    uint32_t id;
+
+    return parse_service(service_id, &id, err)
+               ? err->code
+               : service_op(ovs_of(sdn), OP_INSTALL, token, id, spec, err);
+}
+
+static int
+ovs_delete_service(struct slc_sdn *sdn, uint64_t token,
+                   const char *service_id, struct slc_error *err)
+{
+    uint32_t id;
+
+    return parse_service(service_id, &id, err)
+               ? err->code
+               : service_op(ovs_of(sdn), OP_REMOVE, token, id, NULL, err);
+}
+
+static int
+ovs_service_status(struct slc_sdn *sdn, uint64_t token,
+                   const char *service_id, struct slc_error *err)
+{
+    uint32_t id;
+
+    return parse_service(service_id, &id, err)
+               ? err->code
+               : service_op(ovs_of(sdn), OP_COUNTERS, token, id, NULL, err);
+}
+
+static json_t *
+ovs_describe(struct slc_sdn *sdn)
+{
+    struct ovs *o = ovs_of(sdn);
+    json_t *progs = json_array();
+
+    for (struct program *p = o->programs; p; p = p->next) {
+        json_array_append_new(progs,
+                              json_pack("{si si si sb}", "id", (int)p->id,
+                                        "rules", (int)p->n_rules, "groups",
+                                        (int)p->n_groups, "conflict",
+                                        p->conflict));
+    }
+    return json_pack("{ss ss ss sb so si si ss}", "bridge", o->bridge,
+                     "ovsdb", o->db_target, "openflow", o->of_target,
+                     "connected", slc_ofconn_ready(o->of), "programs", progs,
+                     "audits", (int)o->audits, "reinstalled",
+                     (int)o->reinstalled, "last_event", o->last_event);
+}
+
+const struct slc_sdn_class slc_sdn_ovs_class = {
+    .version = SLC_SDN_CLASS_VERSION,
+    .type = "ovs",
+    .check_config = ovs_check_config,
+    .open = ovs_open,
+    .close = ovs_close,
+    .create_service = ovs_create_service,
+    .edit_service = ovs_edit_service,
+    .delete_service = ovs_delete_service,
+    .service_status = ovs_service_status,
+    .describe = ovs_describe,
+    .install_program = ovs_install,
+    .remove_program = ovs_remove,
+    .program_counters = ovs_counters,
+};
