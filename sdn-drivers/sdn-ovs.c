@@ -1115,7 +1115,7 @@ ovs_edit_service(struct slc_sdn *sdn, uint64_t token, const char *service_id,
                  const struct slc_sdn_service_spec *spec,
                  struct slc_error *err)
 {
-    uint32_t id;
+    uint32_t id = 0;
 
     return parse_service(service_id, &id, err)
                ? err->code
@@ -1126,7 +1126,7 @@ static int
 ovs_delete_service(struct slc_sdn *sdn, uint64_t token,
                    const char *service_id, struct slc_error *err)
 {
-    uint32_t id;
+    uint32_t id = 0;
 
     return parse_service(service_id, &id, err)
                ? err->code
@@ -1137,7 +1137,7 @@ static int
 ovs_service_status(struct slc_sdn *sdn, uint64_t token,
                    const char *service_id, struct slc_error *err)
 {
-    uint32_t id;
+    uint32_t id = 0;
 
     return parse_service(service_id, &id, err)
                ? err->code
