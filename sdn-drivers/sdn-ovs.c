@@ -121,6 +121,25 @@ find_program(struct ovs *o, uint32_t id, struct program ***link)
 }
 
 static void
+free_program(struct program *p)
+{
+    json_decref(p->prog);
+    free(p->matches);
+    free(p->priorities);
+    free(p);
+}
+
+/* 'now' + 'ms' into 'at'. */
+static void
+after_ms(struct timeval *at, unsigned ms)
+{
+    struct timeval now, d = {ms / 1000, (ms % 1000) * 1000};
+
+    evutil_gettimeofday(&now, NULL);
+    evutil_timeradd(&now, &d, at);
+}
+
+static void
 free_op(struct op *op)
 {
     json_decref(op->prog);
@@ -459,10 +478,7 @@ on_applied(void *arg, int rc, const char *msg)
     if (op->kind == OP_REMOVE) {
         if (p) {
             *link = p->next;
-            json_decref(p->prog);
-            free(p->matches);
-            free(p->priorities);
-            free(p);
+            free_program(p);
         }
         reply(op, 0, NULL, NULL);
         return;
@@ -620,13 +636,7 @@ submit(struct ovs *o, struct op *op)
         start(op);
         return;
     }
-    evutil_gettimeofday(&op->deadline, NULL);
-    op->deadline.tv_sec += o->connect_timeout_ms / 1000;
-    op->deadline.tv_usec += (o->connect_timeout_ms % 1000) * 1000;
-    if (op->deadline.tv_usec >= 1000000) {
-        op->deadline.tv_sec++;
-        op->deadline.tv_usec -= 1000000;
-    }
+    after_ms(&op->deadline, o->connect_timeout_ms);
     op->next = o->waiting;
     o->waiting = op;
 }
@@ -717,8 +727,7 @@ on_audit(void *arg, int rc, const char *msg,
 static bool
 due(const struct timeval *now, const struct timeval *at)
 {
-    return now->tv_sec > at->tv_sec ||
-           (now->tv_sec == at->tv_sec && now->tv_usec >= at->tv_usec);
+    return !evutil_timercmp(now, at, <);
 }
 
 static void
@@ -756,13 +765,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
     }
     if (o->audit_ms && !o->auditing && slc_ofconn_ready(o->of) &&
         o->programs && due(&now, &o->next_audit)) {
-        o->next_audit = now;
-        o->next_audit.tv_sec += o->audit_ms / 1000;
-        o->next_audit.tv_usec += (o->audit_ms % 1000) * 1000;
-        if (o->next_audit.tv_usec >= 1000000) {
-            o->next_audit.tv_sec++;
-            o->next_audit.tv_usec -= 1000000;
-        }
+        after_ms(&o->next_audit, o->audit_ms);
         o->auditing = !slc_ofconn_dump_flows(o->of, COOKIE_TAG, COOKIE_ALL,
                                              on_audit, o,
                                              &(struct slc_error){0});
@@ -917,10 +920,7 @@ ovs_close(struct slc_sdn *sdn)
         struct program *p = o->programs;
 
         o->programs = p->next;
-        json_decref(p->prog);
-        free(p->matches);
-        free(p->priorities);
-        free(p);
+        free_program(p);
     }
     if (o->tick) {
         event_free(o->tick);
