@@ -598,3 +598,104 @@ slc_sfc_rule_text(const json_t *rule)
     }
     return t.buf;
 }
+
+/* ---- chains as JSON ---- */
+
+static const char *
+json_port(slc_sfc_port_fn port, void *arg, const json_t *v)
+{
+    return v && !json_is_null(v) ? port(arg, v) : NULL;
+}
+
+json_t *
+slc_sfc_render_json(const json_t *chain, slc_sfc_port_fn port, void *arg,
+                    struct slc_error *err)
+{
+    const json_t *matches = json_object_get(chain, "matches");
+    const json_t *hops = json_object_get(chain, "hops");
+    size_t n_matches = json_array_size(matches), n_hops = json_array_size(hops);
+    size_t n_sfis = 0, used = 0;
+    const char *id = sval(chain, "id") ?: "?";
+    int encap = slc_sfc_encap_parse(sval(chain, "encapsulation") ?: "vlan");
+    struct slc_sfc_match *m = calloc(n_matches + 1, sizeof *m);
+    struct slc_sfc_hop *h = calloc(n_hops + 1, sizeof *h);
+    struct slc_sfc_sfi *sfis;
+    const json_t *v;
+    json_t *prog = NULL;
+    size_t i;
+
+    json_array_foreach(hops, i, v)
+    {
+        n_sfis += json_array_size(json_object_get(v, "sfis"));
+    }
+    sfis = calloc(n_sfis + 1, sizeof *sfis);
+    if (!m || !h || !sfis) {
+        slc_error_set(err, SLC_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (encap < 0) {
+        slc_error_set(err, SLC_EINVALID,
+                      "chain '%s': encapsulation '%s' is not vlan, mpls or "
+                      "nsh",
+                      id, sval(chain, "encapsulation"));
+        goto out;
+    }
+    json_array_foreach(matches, i, v)
+    {
+        m[i] = (struct slc_sfc_match){
+            .id = sval(v, "id"),
+            .ip_proto = (unsigned)ival(v, "ip_proto"),
+            .src = sval(v, "src"),
+            .dst = sval(v, "dst"),
+            .src_port = (unsigned)ival(v, "src_port"),
+            .dst_port = (unsigned)ival(v, "dst_port"),
+        };
+    }
+    json_array_foreach(hops, i, v)
+    {
+        const json_t *sfi;
+        size_t k;
+
+        h[i] = (struct slc_sfc_hop){.id = sval(v, "id") ?: "?",
+                                    .sfis = sfis + used};
+        json_array_foreach(json_object_get(v, "sfis"), k, sfi)
+        {
+            sfis[used++] = (struct slc_sfc_sfi){
+                .ingress = json_port(port, arg, json_object_get(sfi,
+                                                                "ingress")),
+                .egress = json_port(port, arg, json_object_get(sfi,
+                                                               "egress")),
+            };
+            h[i].n_sfis++;
+        }
+    }
+    {
+        const json_t *dest = json_object_get(chain, "destination");
+        struct slc_sfc_chain c = {
+            .id = id,
+            .encap = (enum slc_sfc_encap)encap,
+            .symmetric = json_is_true(json_object_get(chain, "symmetric")),
+            .path_id = (uint32_t)ival(chain, "path_id"),
+            .tag_base = (uint32_t)ival(chain, "tag_base"),
+            .source = json_port(port, arg, json_object_get(chain, "source")),
+            .destination = json_port(port, arg, dest),
+            .matches = m,
+            .n_matches = n_matches,
+            .hops = h,
+            .n_hops = n_hops,
+        };
+
+        if (dest && !json_is_null(dest) && !c.destination) {
+            slc_error_set(err, SLC_EINVALID,
+                          "chain '%s': its destination has no switch port",
+                          id);
+        } else {
+            prog = slc_sfc_render(&c, err);
+        }
+    }
+out:
+    free(m);
+    free(h);
+    free(sfis);
+    return prog;
+}

@@ -98,6 +98,20 @@ unsigned slc_sfc_tags_needed(size_t n_hops, bool symmetric);
  * a tag out of range, a symmetric chain without a destination). */
 json_t *slc_sfc_render(const struct slc_sfc_chain *c, struct slc_error *err);
 
+/* A chain as a JSON document (how the NS engine stores it in a step):
+ *   {"id": S, "encapsulation": "vlan"|"mpls"|"nsh", "symmetric": B,
+ *    "path_id": N, "tag_base": N, "source": PORT, "destination": PORT|null,
+ *    "matches": [{"id": S, "ip_proto": N, "src": PREFIX, "dst": PREFIX,
+ *                 "src_port": N, "dst_port": N}, ...],
+ *    "hops": [{"id": S, "sfis": [{"ingress": PORT, "egress": PORT}, ...]},
+ *             ...]}
+ * where PORT is whatever 'port' turns into a switch port name (NULL when it
+ * cannot: the render then fails naming the chain).  Renders it as
+ * slc_sfc_render() does. */
+typedef const char *(*slc_sfc_port_fn)(void *arg, const json_t *port);
+json_t *slc_sfc_render_json(const json_t *chain, slc_sfc_port_fn port,
+                            void *arg, struct slc_error *err);
+
 /* "vlan", "mpls", "nsh" <-> enum; -1 for an unknown name. */
 const char *slc_sfc_encap_name(enum slc_sfc_encap e);
 int slc_sfc_encap_parse(const char *name);

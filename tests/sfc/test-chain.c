@@ -184,6 +184,61 @@ test_ipv6(void **state)
     check_golden("mpls-ipv6", &c);
 }
 
+/* Port references resolved by a table: {"ref": "x"} -> "x-port". */
+static const char *
+port_of(void *arg, const json_t *ref)
+{
+    return json_string_value(json_object_get(arg, json_string_value(
+                                                      json_object_get(ref,
+                                                                      "ref"))));
+}
+
+/* The JSON form the engine stores renders as the struct form does, and a
+ * port that does not resolve is an error naming the chain. */
+static void
+test_json_form(void **state)
+{
+    json_t *ports = json_pack("{ss ss ss ss ss ss ss ss}", "c", "client", "s",
+                              "server", "fi", "fw-in", "fo", "fw-out", "mi",
+                              "mon-in", "mo", "mon-out", "m2i", "mon2-in",
+                              "m2o", "mon2-out");
+    json_t *chain = json_pack(
+        "{ss ss sb si si s{ss} s{ss} s[{ss si ss ss si}] s[{ss s[{s{ss} "
+        "s{ss}}]} {ss s[{s{ss} s{ss}} {s{ss} s{ss}}]}]}",
+        "id", "web-path", "encapsulation", "vlan", "symmetric", 0, "path_id",
+        100, "tag_base", 100, "source", "ref", "c", "destination", "ref", "s",
+        "matches", "id", "tcp-80", "ip_proto", 6, "src", "10.10.0.10", "dst",
+        "10.10.0.20", "dst_port", 80, "hops", "id", "firewall-hop", "sfis",
+        "ingress", "ref", "fi", "egress", "ref", "fo", "id", "monitor-hop",
+        "sfis", "ingress", "ref", "mi", "egress", "ref", "mo", "ingress",
+        "ref", "m2i", "egress", "ref", "m2o");
+    const struct slc_sfc_sfi mons[] = {mon, mon2};
+    const struct slc_sfc_hop hops[] = {{"firewall-hop", &fw, 1},
+                                       {"monitor-hop", mons, 2}};
+    struct slc_sfc_chain c = demo(SLC_SFC_VLAN);
+    struct slc_error err = {0};
+    json_t *a, *b;
+
+    c.hops = hops;
+    assert_non_null(chain);
+    a = slc_sfc_render_json(chain, port_of, ports, &err);
+    b = slc_sfc_render(&c, &err);
+    assert_non_null(a);
+    assert_true(json_equal(a, b));
+    json_decref(a);
+    json_decref(b);
+    json_object_del(ports, "fo");
+    assert_null(slc_sfc_render_json(chain, port_of, ports, &err));
+    assert_non_null(strstr(err.msg, "hop 'firewall-hop' has an instance "
+                                    "without a switch port"));
+    json_object_set_new(chain, "encapsulation", json_string("vxlan"));
+    assert_null(slc_sfc_render_json(chain, port_of, ports, &err));
+    assert_string_equal(err.msg, "chain 'web-path': encapsulation 'vxlan' is "
+                                 "not vlan, mpls or nsh");
+    json_decref(chain);
+    json_decref(ports);
+}
+
 static void
 expect_error(const struct slc_sfc_chain *c, const char *text)
 {
@@ -243,6 +298,7 @@ main(void)
         cmocka_unit_test(test_prefixes_and_normal),
         cmocka_unit_test(test_ipv6),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_json_form),
     };
     return cmocka_run_group_tests_name("sfc-chain", tests, NULL, NULL);
 }
