@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "sfc-chain.h"
 #include "slc-log.h"
 
 SLC_LOG_MODULE(engine);
@@ -48,6 +49,8 @@ enum call_kind { CALL_DO, CALL_UNDO, CALL_VERIFY };
 struct step {
     json_t *json;             /* the step in the op document (borrowed) */
     bool create;              /* else delete */
+    bool chain;               /* a forwarding program on the VIM's switch
+                                 (kind "chain"), not a VIM resource */
     enum slc_vim_kind kind;
     enum slc_step_state state;
     uint64_t token;           /* the call in flight, 0 = none */
@@ -83,11 +86,30 @@ struct vim_slot {
     struct vim_slot *next;
 };
 
+/* The SDN driver that chains on a VIM account's switch. */
+struct sdn_slot {
+    char account_id[40];
+    struct slc_sdn *sdn;
+    struct sdn_slot *next;
+};
+
+/* A counters read in flight (token SDN_READ | serial). */
+struct read {
+    uint64_t token;
+    slc_engine_counters_fn done;
+    void *arg;
+    struct read *next;
+};
+
+#define SDN_READ (UINT64_C(1) << 63)
+
 struct slc_engine {
     struct slc_engine_params p;
     struct op *ops;
     struct vim_slot *vims;
-    uint64_t next_serial;
+    struct sdn_slot *sdns;
+    struct read *reads;
+    uint64_t next_serial, next_read;
 };
 
 static const char *
@@ -97,6 +119,7 @@ sget(const json_t *o, const char *key)
 }
 
 static void on_vim_done(void *owner, const struct slc_vim_result *r);
+static void on_sdn_done(void *owner, const struct slc_sdn_result *r);
 static void advance(struct op *op);
 
 int
@@ -145,6 +168,19 @@ slc_engine_free(struct slc_engine *e)
 
         e->ops = op->next;
         op_free(op);
+    }
+    while (e->reads) {
+        struct read *r = e->reads;
+
+        e->reads = r->next;
+        free(r);
+    }
+    while (e->sdns) {
+        struct sdn_slot *s = e->sdns;
+
+        e->sdns = s->next;
+        slc_sdn_close(s->sdn);
+        free(s);
     }
     while (e->vims) {
         struct vim_slot *s = e->vims;
@@ -216,6 +252,16 @@ slc_engine_vim(struct slc_engine *e, const char *account_id,
 void
 slc_engine_forget_vim(struct slc_engine *e, const char *account_id)
 {
+    for (struct sdn_slot **sp = &e->sdns; *sp; sp = &(*sp)->next) {
+        if (!strcmp((*sp)->account_id, account_id)) {
+            struct sdn_slot *s = *sp;
+
+            *sp = s->next;
+            slc_sdn_close(s->sdn);
+            free(s);
+            break;
+        }
+    }
     for (struct vim_slot **sp = &e->vims; *sp; sp = &(*sp)->next) {
         struct vim_slot *s = *sp;
 
@@ -274,6 +320,141 @@ slc_engine_vim_capacity(struct slc_engine *e, const char *account_id,
         json_decref(desc);
     }
     return *out ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
+}
+
+/* ---- SDN instances: what chains a VIM's ports ---- */
+
+/* The switch a VIM account's driver says it manages ({ovsdb,
+ * integration_bridge}), as an ovs SDN driver's url and config; else the
+ * account's sdn-controller.  Chains go on the VIM's own switch first: an
+ * sdn-controller is for SDN assist on the fabric. */
+static int
+open_sdn(struct slc_engine *e, const char *account_id,
+         struct slc_sdn **out, struct slc_error *err)
+{
+    struct slc_record acc = {0}, ctl = {0};
+    struct slc_vim *vim;
+    json_t *desc = NULL, *config = NULL;
+    const json_t *sw;
+    const struct slc_sdn_class *class = NULL;
+    const char *url = NULL, *ctl_id;
+    int rc = slc_engine_vim(e, account_id, &vim, err);
+
+    rc = rc ? rc : slc_store_get(e->p.st, "vim_accounts", account_id, &acc,
+                                 err);
+    if (rc) {
+        return rc;
+    }
+    desc = vim->class->describe ? vim->class->describe(vim) : NULL;
+    sw = json_object_get(desc, "switch");
+    ctl_id = sget(json_object_get(acc.doc, "config"), "sdn-controller");
+    if (sget(sw, "ovsdb") && sget(sw, "integration_bridge") && e->p.sdns) {
+        class = slc_sdn_registry_find(e->p.sdns, "ovs");
+        url = sget(sw, "ovsdb");
+        config = json_pack("{sO}", "bridge",
+                           json_object_get(sw, "integration_bridge"));
+    } else if (ctl_id && e->p.sdns &&
+               !(rc = slc_store_get(e->p.st, "sdns", ctl_id, &ctl, err))) {
+        class = slc_sdn_registry_find(e->p.sdns, sget(ctl.doc, "type") ?: "");
+        url = sget(ctl.doc, "url");
+        config = json_incref(json_object_get(ctl.doc, "config"));
+    }
+    if (!rc && (!class || !class->install_program)) {
+        rc = slc_error_set(err, SLC_EUNSUPPORTED,
+                           "vim account '%s' cannot chain: its driver manages "
+                           "no switch and it names no sdn-controller that "
+                           "installs forwarding programs",
+                           acc.name);
+    }
+    if (!rc) {
+        struct slc_sdn_params sp = {
+            .id = account_id,
+            .name = acc.name,
+            .url = url,
+            .config = config,
+            .base = e->p.base,
+            .done = on_sdn_done,
+            .owner = e,
+        };
+
+        rc = class->open(&sp, out, err);
+        if (rc) {
+            slc_error_prefix(err, "vim account '%s': switch", acc.name);
+        }
+    }
+    json_decref(config);
+    json_decref(desc);
+    slc_record_clear(&ctl);
+    slc_record_clear(&acc);
+    return rc;
+}
+
+int
+slc_engine_sdn(struct slc_engine *e, const char *account_id,
+               struct slc_sdn **out, struct slc_error *err)
+{
+    struct sdn_slot *s;
+    int rc;
+
+    for (s = e->sdns; s; s = s->next) {
+        if (!strcmp(s->account_id, account_id)) {
+            *out = s->sdn;
+            return 0;
+        }
+    }
+    s = calloc(1, sizeof *s);
+    if (!s) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    snprintf(s->account_id, sizeof s->account_id, "%s", account_id);
+    if ((rc = open_sdn(e, account_id, &s->sdn, err))) {
+        free(s);
+        return rc;
+    }
+    s->next = e->sdns;
+    e->sdns = s;
+    *out = s->sdn;
+    return 0;
+}
+
+int
+slc_engine_chain_counters(struct slc_engine *e, const char *account_id,
+                          uint32_t program_id, slc_engine_counters_fn done,
+                          void *arg, struct slc_error *err)
+{
+    struct slc_sdn *sdn;
+    struct read *r;
+    int rc = slc_engine_sdn(e, account_id, &sdn, err);
+
+    if (rc) {
+        return rc;
+    }
+    if (!sdn->class->program_counters) {
+        return slc_error_set(err, SLC_EUNSUPPORTED,
+                             "the switch's driver reads no counters");
+    }
+    if (!(r = calloc(1, sizeof *r))) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    *r = (struct read){.token = SDN_READ | ++e->next_read, .done = done,
+                       .arg = arg, .next = e->reads};
+    rc = sdn->class->program_counters(sdn, r->token, program_id, err);
+    if (rc) {
+        free(r);
+        return rc;
+    }
+    e->reads = r;
+    return 0;
+}
+
+void
+slc_engine_cancel_counters(struct slc_engine *e, void *arg)
+{
+    for (struct read *r = e->reads; r; r = r->next) {
+        if (r->arg == arg) {
+            r->done = NULL;
+        }
+    }
 }
 
 /* ---- operations ---- */
@@ -437,7 +618,8 @@ parse_steps(struct op *op, struct slc_error *err)
         action = json_string_value(json_object_get(s->json, "action"));
         kind = json_string_value(json_object_get(s->json, "kind"));
         state = json_string_value(json_object_get(s->json, "state"));
-        if (!action || slc_vim_kind_from_name(kind) < 0 ||
+        s->chain = kind && !strcmp(kind, "chain");
+        if (!action || (!s->chain && slc_vim_kind_from_name(kind) < 0) ||
             slc_step_state_from_name(state) < 0 ||
             !json_string_value(json_object_get(s->json, "vim"))) {
             return slc_error_set(err, SLC_EINVALID,
@@ -445,7 +627,8 @@ parse_steps(struct op *op, struct slc_error *err)
                                  op->id, i);
         }
         s->create = !strcmp(action, "create");
-        s->kind = (enum slc_vim_kind)slc_vim_kind_from_name(kind);
+        s->kind = s->chain ? SLC_VIM_N_KINDS
+                           : (enum slc_vim_kind)slc_vim_kind_from_name(kind);
         s->state = (enum slc_step_state)slc_step_state_from_name(state);
     }
     return 0;
@@ -560,6 +743,97 @@ resolve_ref(const struct op *op, const json_t *ref)
     return NULL;
 }
 
+
+/* The switch port a chain's port reference designates: {"step": k} (a
+ * port step of this operation: the port its VIM made) or a literal. */
+static const char *
+chain_port(void *arg, const json_t *ref)
+{
+    const struct op *op = arg;
+
+    if (json_is_object(ref)) {
+        size_t k = (size_t)json_integer_value(json_object_get(ref, "step"));
+
+        return k < op->n_steps
+                   ? sget(json_object_get(op->steps[k].json, "info"),
+                          "switch_port")
+                   : NULL;
+    }
+    return json_string_value(ref);
+}
+
+/* Replaces the port references of 'chain' by the ports' names. */
+static void
+name_ports(const struct op *op, json_t *chain)
+{
+    static const char *const ends[] = {"ingress", "egress"};
+    const json_t *hop;
+    json_t *sfi;
+    size_t i, k;
+
+    for (int d = 0; d < 2; d++) {
+        const char *key = d ? "destination" : "source";
+        const char *name = chain_port((void *)op, json_object_get(chain, key));
+
+        if (name) {
+            json_object_set_new(chain, key, json_string(name));
+        }
+    }
+    json_array_foreach(json_object_get(chain, "hops"), i, hop)
+    {
+        json_array_foreach(json_object_get(hop, "sfis"), k, sfi)
+        {
+            for (int d = 0; d < 2; d++) {
+                const char *name =
+                    chain_port((void *)op, json_object_get(sfi, ends[d]));
+
+                if (name) {
+                    json_object_set_new(sfi, ends[d], json_string(name));
+                }
+            }
+        }
+    }
+}
+
+/* Issues the SDN call of chain step i: renders its chain (ports resolved
+ * now that they exist) and installs it, or removes it. */
+static int
+launch_chain(struct op *op, size_t i, uint64_t token, bool remove,
+             struct slc_error *err)
+{
+    struct step *s = &op->steps[i];
+    json_t *spec = json_object_get(s->json, "spec");
+    uint32_t id = (uint32_t)json_integer_value(json_object_get(spec,
+                                                               "program_id"));
+    struct slc_sdn *sdn;
+    json_t *prog;
+    int rc = slc_engine_sdn(op->e, sget(s->json, "vim"), &sdn, err);
+
+    if (rc) {
+        return rc;
+    }
+    if (remove) {
+        return sdn->class->remove_program(sdn, token, id, err);
+    }
+    prog = slc_sfc_render_json(json_object_get(spec, "chain"), chain_port, op,
+                               err);
+    if (!prog) {
+        return err->code;
+    }
+    rc = sdn->class->install_program(sdn, token, id, prog, err);
+    if (!rc) {
+        /* what was installed, and the chain with its ports named: what a
+         * restart re-installs, what counters are matched against, what a
+         * later change of the chain starts from */
+        json_object_set_new(spec, "program", prog);
+        name_ports(op, json_object_get(spec, "chain"));
+        op->dirty = true;
+    } else {
+        json_decref(prog);
+    }
+    return rc;
+}
+
 /* Issues the VIM call of step i.  Returns 0, or an error (the step is then
  * failed by the caller). */
 static int
@@ -571,7 +845,21 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
     const char *name = sget(s->json, "name");
     uint64_t token = op->serial << 24 | (uint64_t)i << 2 | call;
     struct slc_vim *vim;
-    int rc = slc_engine_vim(op->e, sget(s->json, "vim"), &vim, err);
+    int rc;
+
+    if (s->chain) {
+        s->token = token;
+        s->started = now_of(op->e);
+        op->inflight++;
+        rc = launch_chain(op, i, token, call == CALL_UNDO || !s->create,
+                          err);
+        if (rc) {
+            s->token = 0;
+            op->inflight--;
+        }
+        return rc;
+    }
+    rc = slc_engine_vim(op->e, sget(s->json, "vim"), &vim, err);
 
     if (rc) {
         return rc;
@@ -986,20 +1274,103 @@ on_vim_done(void *owner, const struct slc_vim_result *r)
     kick(op);
 }
 
+/* A chain step's SDN call (or a counters read, or a fire-and-forget
+ * re-install at recovery) finished. */
+static void
+on_sdn_done(void *owner, const struct slc_sdn_result *r)
+{
+    struct slc_engine *e = owner;
+    struct op *op;
+    size_t i = (size_t)(r->token >> 2 & 0x3fffff);
+    enum call_kind call = (enum call_kind)(r->token & 3);
+    struct step *s;
+
+    if (r->token & SDN_READ) {
+        for (struct read **rp = &e->reads; *rp; rp = &(*rp)->next) {
+            struct read *rd = *rp;
+
+            if (rd->token == r->token) {
+                *rp = rd->next;
+                if (rd->done) {
+                    rd->done(rd->arg, r->rc, r->rc ? r->msg : NULL, r->data);
+                }
+                free(rd);
+                return;
+            }
+        }
+        return;
+    }
+    if (!r->token) {
+        if (r->rc) {
+            SLC_ERR("re-installing a chain: %s", r->msg);
+        }
+        return;
+    }
+    op = find_op(e, r->token >> 24);
+    if (!op || i >= op->n_steps || op->steps[i].token != r->token) {
+        SLC_WARN_RL("dropping a switch result for a finished or abandoned "
+                    "step (%s)",
+                    r->rc ? r->msg : "success");
+        return;
+    }
+    s = &op->steps[i];
+    s->token = 0;
+    op->inflight--;
+    if (call == CALL_UNDO) {
+        if (r->rc) {
+            json_object_set_new(s->json, "error", json_string(r->msg));
+            op->undo_failed = true;
+        }
+        set_step(op, i, r->rc ? SLC_STEP_FAILED : SLC_STEP_UNDONE);
+    } else if (!r->rc) {
+        if (s->create) {
+            json_object_set_new(
+                s->json, "vim_id",
+                json_sprintf("program-%" JSON_INTEGER_FORMAT,
+                             json_integer_value(json_object_get(
+                                 json_object_get(s->json, "spec"),
+                                 "program_id"))));
+        }
+        set_step(op, i, SLC_STEP_DONE);
+    } else {
+        json_object_set_new(s->json, "error", json_string(r->msg));
+        set_step(op, i, SLC_STEP_FAILED);
+        fail_op(op, "%s: %s", sget(s->json, "name"), r->msg);
+    }
+    kick(op);
+}
+
 /* ---- recovery ---- */
 
 struct recovery {
     struct slc_engine *e;
     json_t *known;            /* account id -> [resources] */
+    json_t *chains;           /* [[account id, program id, program]] */
     json_t *ops;              /* [op ids] */
 };
 
+/* 'res' (taken) is known to exist on VIM account 'account'.  A chain is
+ * not the VIM's: its program is re-installed on the switch instead. */
 static void
 add_known(struct recovery *rv, const char *account, const json_t *res)
 {
     json_t *list;
 
     if (!account) {
+        json_decref((json_t *)res);
+        return;
+    }
+    if (!strcmp(sget(res, "kind") ?: "", "chain")) {
+        const json_t *spec = json_object_get(res, "spec");
+
+        if (json_object_get(spec, "program")) {
+            json_array_append_new(
+                rv->chains,
+                json_pack("[sOO]", account,
+                          json_object_get(spec, "program_id"),
+                          json_object_get(spec, "program")));
+        }
+        json_decref((json_t *)res);
         return;
     }
     list = json_object_get(rv->known, account);
@@ -1157,13 +1528,14 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
     static const char *const default_res[] = {"nsrs", NULL};
     const char *const *op_colls = e->p.op_collections ?: default_ops;
     const char *const *res_colls = e->p.resource_collections ?: default_res;
-    struct recovery rv = {.e = e, .known = json_object(), .ops = json_array()};
+    struct recovery rv = {.e = e, .known = json_object(),
+                          .chains = json_array(), .ops = json_array()};
     const char *account;
     json_t *list, *id;
     size_t i;
     int rc = 0;
 
-    if (!rv.known || !rv.ops) {
+    if (!rv.known || !rv.chains || !rv.ops) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     for (size_t k = 0; !rc && res_colls[k]; k++) {
@@ -1195,6 +1567,25 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
             mark_degraded(e, vim->name, list);
         }
     }
+    json_array_foreach(rv.chains, i, id)
+    {
+        /* the switch may have kept them, but its driver is new: it must
+         * know them to keep them there */
+        const char *acc = json_string_value(json_array_get(id, 0));
+        uint32_t program_id =
+            (uint32_t)json_integer_value(json_array_get(id, 1));
+        struct slc_sdn *sdn;
+        struct slc_error serr = {0};
+
+        if (rc) {
+            break;
+        }
+        if (slc_engine_sdn(e, acc, &sdn, &serr) ||
+            sdn->class->install_program(sdn, 0, program_id,
+                                        json_array_get(id, 2), &serr)) {
+            SLC_ERR("recovery: chain program %u: %s", program_id, serr.msg);
+        }
+    }
     json_array_foreach(rv.ops, i, id)
     {
         struct op *op;
@@ -1215,6 +1606,7 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
         kick(op);
     }
     json_decref(rv.known);
+    json_decref(rv.chains);
     json_decref(rv.ops);
     return rc;
 }

@@ -49,6 +49,8 @@ struct slc_engine_params {
     struct slc_store *st;
     struct event_base *base;
     const struct slc_vim_registry *vims;
+    /* The SDN drivers chains may use (NULL: none can chain). */
+    const struct slc_sdn_registry *sdns;
     const char *state_dir;    /* given to VIM drivers (may be NULL) */
     const char *helper_dir;   /* where helper programs are (may be NULL) */
     double (*now)(void);
@@ -107,6 +109,35 @@ int slc_engine_vim_describe(struct slc_engine *e, const char *account_id,
  * JSON object, empty when the driver does not know it). */
 int slc_engine_vim_capacity(struct slc_engine *e, const char *account_id,
                             json_t **out, struct slc_error *err);
+
+/* The SDN driver instance that chains on VIM account 'account_id''s
+ * switch, opened on first use (borrowed; valid until
+ * slc_engine_forget_vim()): an "ovs" driver on the switch the VIM's driver
+ * describes ("switch": {ovsdb, integration_bridge}), else the driver of
+ * the account's sdn-controller.  SLC_EUNSUPPORTED when neither can
+ * install forwarding programs.
+ *
+ * A step of kind "chain" installs (create) or removes (delete) forwarding
+ * program spec.program_id on that switch; spec.chain is a chain in
+ * sfc-chain.h's JSON form whose ports are {"step": k} (the switch port of
+ * the port step k made) or switch port names.  Once installed, the
+ * rendered program is kept in spec.program, and recovery re-installs the
+ * programs of every stored chain resource. */
+int slc_engine_sdn(struct slc_engine *e, const char *account_id,
+                   struct slc_sdn **out, struct slc_error *err);
+
+/* Receives a program's counters (sdn.h's program_counters data) or an
+ * error. */
+typedef void (*slc_engine_counters_fn)(void *arg, int rc, const char *msg,
+                                       const json_t *data);
+/* Reads the counters of program 'program_id' on the switch of VIM account
+ * 'account_id'; 'done' is called later from the loop. */
+int slc_engine_chain_counters(struct slc_engine *e, const char *account_id,
+                              uint32_t program_id,
+                              slc_engine_counters_fn done, void *arg,
+                              struct slc_error *err);
+/* Drops the callbacks of reads started with 'arg'. */
+void slc_engine_cancel_counters(struct slc_engine *e, void *arg);
 
 /* Step states, defined once. */
 #define SLC_STEP_STATES(X)                                                   \

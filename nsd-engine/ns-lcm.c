@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "ns-chains.h"
 #include "ns-lcm-internal.h"
 #include "ns-lcm.h"
 #include "pdu.h"
@@ -335,22 +336,33 @@ tag_under(const char *tag, const char *prefix)
     return !strncmp(tag, prefix, n) && (tag[n] == '\0' || tag[n] == ':');
 }
 
+#define N_RANKS 4
+
 static int
 kind_rank(const char *kind)
 {
-    return !strcmp(kind, "compute") ? 0 : !strcmp(kind, "port") ? 1 : 2;
+    static const char *const order[N_RANKS - 1] = {"chain", "compute",
+                                                   "port"};
+    int rank = 0;
+
+    while (rank < N_RANKS - 1 && strcmp(kind, order[rank])) {
+        rank++;
+    }
+    return rank;
 }
 
 /* Deletes of 'resources' (those of one VDU instance when 'prefix' is not
- * NULL): computes first, then their ports, then networks. */
+ * NULL): chains first (they steer into ports), then computes, their
+ * ports, then networks. */
 static void
 plan_deletes(struct plan *pl, const json_t *resources, const char *prefix)
 {
-    json_t *by_rank[3] = {json_array(), json_array(), json_array()};
+    json_t *by_rank[N_RANKS] = {json_array(), json_array(), json_array(),
+                                json_array()};
     const json_t *r;
     size_t i;
 
-    for (int rank = 0; rank < 3; rank++) {
+    for (int rank = 0; rank < N_RANKS; rank++) {
         json_array_foreach(resources, i, r)
         {
             size_t k;
@@ -370,7 +382,7 @@ plan_deletes(struct plan *pl, const json_t *resources, const char *prefix)
             json_array_append_new(by_rank[rank], json_integer((json_int_t)k));
         }
     }
-    for (int rank = 0; rank < 3; rank++) {
+    for (int rank = 0; rank < N_RANKS; rank++) {
         json_decref(by_rank[rank]);
     }
 }
@@ -763,7 +775,7 @@ check_instantiate(const json_t *nsr, const json_t *vnfrs,
                                i, slc_ns_str(v, "member-vnf-index"), vim);
         }
     }
-    return rc;
+    return rc ? rc : slc_ns_check_chains(nsr, params, err);
 }
 
 /* Places the plan's VDUs (placement.h).  When they do not fit, the
@@ -851,6 +863,8 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
         if (!strcmp(type, "instantiate")) {
             pl.params = params;
             plan_instantiate(&pl, nsr->doc, vnfrs, params);
+            rc = slc_ns_plan_chains(st, nsr->doc, vnfrs, params, pl.steps,
+                                    err);
             json_object_set_new(
                 json_object_get(json_object_get(nsr->doc, "_admin"),
                                 "deployed"),
@@ -969,7 +983,9 @@ apply_created(json_t *nsr, json_t *vnfrs, const json_t *s)
     json_t *vnfr = NULL, *vdur;
     json_t *placement, *device;
 
-    if (!strcmp(what, "vld")) {
+    if (!strcmp(what, "chain")) {
+        slc_ns_chain_created(nsr, s);
+    } else if (!strcmp(what, "vld")) {
         json_t *vl = slc_ns_find(json_object_get(nsr, "vld"), "id",
                                  slc_ns_str(f, "vld"));
 
@@ -1005,6 +1021,11 @@ apply_created(json_t *nsr, json_t *vnfrs, const json_t *s)
                         json_object_get(info, "mac_address") ?: json_null());
         json_object_set(iface, "ip-address",
                         json_object_get(info, "ip_address") ?: json_null());
+        if (json_is_string(json_object_get(info, "switch_port"))) {
+            /* the port's name on the VIM's switch, for chains */
+            json_object_set(iface, "vim-switch-port",
+                            json_object_get(info, "switch_port"));
+        }
         device = json_object_get(json_object_get(s, "spec"), "device");
         if (device) {
             /* what SDN assist needs, named as OSM's RO reports it */
@@ -1038,7 +1059,9 @@ apply_deleted(json_t *nsr, json_t *vnfrs, const json_t *s)
     const char *what = slc_ns_str(f, "what") ?: "";
     json_t *vnfr = NULL, *vdur;
 
-    if (!strcmp(what, "vld")) {
+    if (!strcmp(what, "chain")) {
+        slc_ns_chain_deleted(nsr, s);
+    } else if (!strcmp(what, "vld")) {
         json_t *vl = slc_ns_find(json_object_get(nsr, "vld"), "id",
                                  slc_ns_str(f, "vld"));
 
@@ -1194,6 +1217,10 @@ finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
         }
     }
     slc_engine_update_resources(resources, steps);
+    rc = slc_ns_release_chains(st, nsr->id, resources, err);
+    if (rc) {
+        return rc;
+    }
     json_array_foreach(steps, i, s)
     {
         if (ok && !strcmp(slc_ns_str(s, "action"), "create")) {

@@ -9,7 +9,7 @@ packages="
   libcurl4-openssl-dev libmicrohttpd-dev libevent-dev libarchive-dev
   libcrypt-dev libssl-dev curl jq ca-certificates openssl python3
   openvswitch-switch iproute2 iputils-ping ethtool nftables
-  libnl-3-dev libnl-route-3-dev util-linux
+  libnl-3-dev libnl-route-3-dev util-linux libnftables-dev tcpdump
 "
 missing=""
 for p in $packages; do

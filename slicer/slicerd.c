@@ -263,6 +263,7 @@ run(struct slc_daemon *d)
             .st = d->st,
             .base = d->base,
             .vims = &d->vim_classes,
+            .sdns = &d->sdn_classes,
             .state_dir = d->cfg.state_dir,
             .helper_dir = helper_dir,
             .now = d->now,

@@ -18,6 +18,12 @@
 
 SLC_LOG_MODULE(vim_netns);
 
+/* A bridge waiting for its arms to be isolated. */
+struct arms {
+    struct netns *n;
+    char ns[64];
+};
+
 /* The start time of process 'pid' (field 22 of /proc/pid/stat), 0 when it
  * is gone: a pid is only ours while its start time is the one we saw. */
 static unsigned long long
@@ -101,7 +107,8 @@ static int
 image_command(struct netns *n, const char *image, const char *ns,
               const char *argv[6], char **role, struct slc_error *err)
 {
-    static const char *const roles[] = {"host", "router", "bridge"};
+    static const char *const roles[] = {"host", "router", "bridge",
+                                        "firewall", "monitor"};
     const char *cmd;
 
     *role = NULL;
@@ -109,7 +116,7 @@ image_command(struct netns *n, const char *image, const char *ns,
     if (!image || !*image || !strcmp(image, "netns:none")) {
         return 0;
     }
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
         if (!strncmp(image, "netns:", 6) && !strcmp(image + 6, roles[i])) {
             *role = (char *)roles[i];
             argv[0] = n->helper;
@@ -125,7 +132,8 @@ image_command(struct netns *n, const char *image, const char *ns,
     if (!cmd) {
         return slc_error_set(err, SLC_ENOTFOUND,
                              "image '%s' is not a netns role (netns:host, "
-                             "netns:router, netns:bridge, netns:none) nor in "
+                             "netns:router, netns:bridge, netns:firewall, "
+                             "netns:monitor, netns:none) nor in "
                              "the image catalogue of vim account '%s'",
                              image, n->up.name);
     }
@@ -337,6 +345,69 @@ move_in(struct netns *n, const struct slc_vim_compute_spec *spec, size_t i,
     return slc_link_move(-1, netns_str(p, "peer_if"), fd, ifname, err);
 }
 
+/* True for the roles that bridge every interface but the first. */
+static bool
+bridging(const char *role)
+{
+    return role && (!strcmp(role, "bridge") || !strcmp(role, "firewall") ||
+                    !strcmp(role, "monitor"));
+}
+
+/* The switch put the arms of bridge 'ns' in VLANs of their own: the bridge
+ * may come up without looping the network's segment through itself. */
+static void
+on_arms_isolated(void *arg, int rc, const json_t *result, const char *msg)
+{
+    struct arms *a = arg;
+    struct slc_error err = {0};
+    int fd;
+
+    if (rc) {
+        SLC_ERR("compute %s: cannot isolate its bridge's arms (%s): the "
+                "bridge stays down", a->ns, msg);
+    } else if (json_object_get(netns_table(a->n, SLC_VIM_COMPUTE), a->ns)) {
+        fd = slc_netns_open(a->n->netns_dir, a->ns, &err);
+        if (fd < 0 || slc_link_setup(fd, "br0", NULL, &err)) {
+            SLC_ERR("compute %s: bridge up: %s", a->ns, err.msg);
+        }
+        if (fd >= 0) {
+            close(fd);
+        }
+    }
+    free(a);
+}
+
+/* Each arm of a bridging VDU gets a VLAN of its own on br-int: plain
+ * switching never crosses the bridge, only chains steer into it.  Its
+ * bridge comes up once the switch has done it. */
+static int
+isolate_arms(struct netns *n, const char *ns, json_t *const *arms,
+             size_t n_arms, struct slc_error *err)
+{
+    struct arms *a = calloc(1, sizeof *a);
+    json_t *ops = json_array();
+
+    if (!a || !ops) {
+        free(a);
+        json_decref(ops);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    a->n = n;
+    snprintf(a->ns, sizeof a->ns, "%s", ns);
+    for (size_t i = 0; i < n_arms; i++) {
+        unsigned vlan = netns_free_vlan(n);
+
+        json_object_set_new(arms[i], "arm_vlan", json_integer(vlan));
+        json_array_append_new(
+            ops, json_pack("{ss ss s[[sss]] s{si}}", "op", "update", "table",
+                           "Port", "where", "name", "==",
+                           netns_str(arms[i], "host_if"), "row", "tag",
+                           (int)vlan));
+    }
+    netns_save(n, err);
+    return netns_batch_transact(n, ops, on_arms_isolated, a, err);
+}
+
 static int
 build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spec,
               int *ready_out, struct slc_error *err)
@@ -344,6 +415,7 @@ build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spe
     const char *ns = netns_str(c, "ns");
     const char *argv[6];
     const char *bridged[16];
+    json_t *arms[16];
     size_t n_bridged = 0;
     char *role;
     cpu_set_t cpus;
@@ -382,10 +454,11 @@ build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spe
         json_object_set_new(p, "in_ns", json_string(ifname));
         snprintf(addr, sizeof addr, "%s/%d", netns_str(p, "ip"),
                  (int)json_integer_value(json_object_get(p, "prefix")));
-        if (role && !strcmp(role, "bridge") && i > 0) {
+        if (bridging(role) && i > 0) {
             /* the bridge's arms carry no address of their own */
             rc = slc_link_setup(fd, ifname, NULL, err);
             if (n_bridged < 16) {
+                arms[n_bridged] = p;
                 bridged[n_bridged++] = netns_str(p, "in_ns");
             }
         } else {
@@ -393,7 +466,8 @@ build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spe
         }
     }
     if (!rc && n_bridged) {
-        rc = slc_link_bridge(fd, "br0", bridged, n_bridged, err);
+        rc = slc_link_bridge(fd, "br0", bridged, n_bridged, false, err);
+        rc = rc ? rc : isolate_arms(n, ns, arms, n_bridged, err);
     }
     cpu_set_of(json_object_get(spec->placement, "threads"), &cpus);
     if (!rc && argv[0]) {

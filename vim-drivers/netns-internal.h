@@ -29,6 +29,7 @@ struct netns {
     unsigned start_check_ms;      /* a process alive after this started */
     struct slc_ovs_switch *sw;    /* managed switch, or NULL */
     struct slc_ovsdb *db;
+    char *ovsdb_target;           /* the switch's OVSDB, for SDN drivers */
     json_t *res;                  /* {networks, ports, computes}: id -> r */
     json_t *by_tag;               /* "kind/tag" -> vim_id */
     struct event *sigchld;
@@ -68,6 +69,8 @@ json_t *netns_table(struct netns *n, enum slc_vim_kind kind);
 /* An IPv4 CIDR: its network address and prefix; -1 when it is not one. */
 int netns_parse_cidr(const char *cidr, uint32_t *base, unsigned *prefix);
 void netns_ip_text(uint32_t ip, char out[16]);
+/* A VLAN of br-int that no network and no bridge arm uses, or 0. */
+unsigned netns_free_vlan(struct netns *n);
 /* Writes the resource list (<dir>/resources.json). */
 int netns_save(struct netns *n, struct slc_error *err);
 /* Indexes resource 'vim_id' by kind and tag (NULL: drops the entry). */

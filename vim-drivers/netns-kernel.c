@@ -404,7 +404,7 @@ slc_link_setup(int ns, const char *name, const char *cidr,
 
 int
 slc_link_bridge(int ns, const char *name, const char *const *ports,
-                size_t n_ports, struct slc_error *err)
+                size_t n_ports, bool up, struct slc_error *err)
 {
     struct nl_sock *sk = nl_open(ns, err);
     struct rtnl_link *br = NULL;
@@ -435,7 +435,7 @@ slc_link_bridge(int ns, const char *name, const char *const *ports,
     if (br) {
         rtnl_link_put(br);
     }
-    rc = rc ? rc : link_up(sk, name, err);
+    rc = rc || !up ? rc : link_up(sk, name, err);
     nl_socket_free(sk);
     return rc;
 }

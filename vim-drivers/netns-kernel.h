@@ -55,9 +55,10 @@ int slc_link_setup(int ns, const char *name, const char *cidr,
 int slc_link_add_addr(int ns, const char *name, const char *cidr,
                       struct slc_error *err);
 /* Inside namespace 'ns': creates Linux bridge 'name' with the links
- * 'ports' as its ports (a transparent "bump in the wire"), all up. */
+ * 'ports' as its ports (a transparent "bump in the wire"), up when 'up'
+ * (else slc_link_setup() brings it up later). */
 int slc_link_bridge(int ns, const char *name, const char *const *ports,
-                    size_t n_ports, struct slc_error *err);
+                    size_t n_ports, bool up, struct slc_error *err);
 /* The MAC address of link 'name' in namespace 'ns' into 'mac' (18 bytes). */
 int slc_link_mac(int ns, const char *name, char mac[18],
                  struct slc_error *err);

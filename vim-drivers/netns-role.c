@@ -3,14 +3,25 @@
  * with a line naming the namespace; "router" and "bridge" only stand for
  * the VDU's process (forwarding and bridging are the kernel's, set up by
  * the driver) so that the VDU has a pid to supervise, pin and kill.
+ * "firewall" and "monitor" are transparent bridges too (the service
+ * functions of the SFC demo), with nftables rules on what the bridge
+ * forwards, in table "bridge slicer", chain "forward":
+ *   firewall: TCP to port 23 counted and dropped ("telnet"), TCP to port
+ *             80 counted ("http"), everything else counted ("other");
+ *   monitor:  TCP to port 80 counted ("http"), every packet counted
+ *             ("all").
+ * The rules are removed with the namespace.
  *
  * When READY_FD is given, a newline is written to it once the role serves
  * (s6's readiness notification), so that the VDU is reported without
  * waiting out the driver's start check.
  *
- *   slicer-netns-role host|router|bridge NAMESPACE [PORT [READY_FD]] */
+ *   slicer-netns-role host|router|bridge|firewall|monitor NAMESPACE
+ *                     [PORT [READY_FD]] */
 #include <microhttpd.h>
+#include <nftables/libnftables.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +43,58 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
     return ret;
 }
 
+static const char firewall_rules[] =
+    "table bridge slicer {\n"
+    "  chain forward {\n"
+    "    type filter hook forward priority 0; policy accept;\n"
+    "    tcp dport 23 counter drop comment \"telnet\"\n"
+    "    tcp dport 80 counter accept comment \"http\"\n"
+    "    counter comment \"other\"\n"
+    "  }\n"
+    "}\n";
+
+static const char monitor_rules[] =
+    "table bridge slicer {\n"
+    "  chain forward {\n"
+    "    type filter hook forward priority 0; policy accept;\n"
+    "    counter comment \"all\"\n"
+    "    tcp dport 80 counter comment \"http\"\n"
+    "  }\n"
+    "}\n";
+
+/* Loads the rules of a filtering role through libnftables. */
+static int
+load_rules(const char *prog, const char *rules)
+{
+    struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+    int rc;
+
+    if (!nft) {
+        fprintf(stderr, "%s: cannot start nftables\n", prog);
+        return -1;
+    }
+    rc = nft_run_cmd_from_buffer(nft, rules);
+    if (rc) {
+        fprintf(stderr, "%s: nftables refused the role's rules\n", prog);
+    }
+    nft_ctx_free(nft);
+    return rc;
+}
+
+static bool
+known_role(const char *r)
+{
+    static const char *const roles[] = {"host", "router", "bridge",
+                                        "firewall", "monitor"};
+
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+        if (!strcmp(r, roles[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -40,11 +103,16 @@ main(int argc, char **argv)
     sigset_t set;
     int sig;
 
-    if (argc < 3 || (strcmp(argv[1], "host") && strcmp(argv[1], "router") &&
-                     strcmp(argv[1], "bridge"))) {
-        fprintf(stderr, "usage: %s host|router|bridge NAMESPACE [PORT]\n",
+    if (argc < 3 || !known_role(argv[1])) {
+        fprintf(stderr,
+                "usage: %s host|router|bridge|firewall|monitor NAMESPACE "
+                "[PORT [READY_FD]]\n",
                 argv[0]);
         return 2;
+    }
+    if ((!strcmp(argv[1], "firewall") && load_rules(argv[0], firewall_rules)) ||
+        (!strcmp(argv[1], "monitor") && load_rules(argv[0], monitor_rules))) {
+        return 1;
     }
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);

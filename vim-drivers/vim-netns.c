@@ -724,6 +724,9 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
         rc = slc_ovs_switch_start(buf, &n->sw, err);
         ovs = n->sw ? n->sw->db_target : ovs;
     }
+    if (!rc && !(n->ovsdb_target = strdup(ovs))) {
+        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
     rc = rc ? rc : slc_ovsdb_connect(p->base, ovs, &n->db, err);
     rc = rc ? rc : ensure_bridges(n, err);
     if (!rc) {
@@ -787,6 +790,7 @@ netns_close(struct slc_vim *vim)
     free(n->netns_dir);
     free(n->helper);
     free(n->br_int);
+    free(n->ovsdb_target);
     free(n->br_fabric);
     json_decref(n->images);
     json_decref(n->cables);
@@ -830,8 +834,8 @@ pool_subnet(struct netns *n, char cidr[32])
     return -1;
 }
 
-static unsigned
-free_vlan(struct netns *n)
+unsigned
+netns_free_vlan(struct netns *n)
 {
     for (unsigned v = 1; v < 4095; v++) {
         const char *id;
@@ -841,6 +845,10 @@ free_vlan(struct netns *n)
         json_object_foreach(netns_table(n, SLC_VIM_NETWORK), id, r)
         {
             used |= json_integer_value(json_object_get(r, "vlan")) == v;
+        }
+        json_object_foreach(netns_table(n, SLC_VIM_PORT), id, r)
+        {
+            used |= json_integer_value(json_object_get(r, "arm_vlan")) == v;
         }
         if (!used) {
             return v;
@@ -910,7 +918,7 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
     struct netns *n = netns_of(vim);
     char vim_id[32], hex[9], cidr[32], gw[16], gw_port[16];
     uint32_t base = 0;
-    unsigned prefix = 24, vlan = free_vlan(n);
+    unsigned prefix = 24, vlan = netns_free_vlan(n);
     json_t *r;
     int rc;
 
@@ -1333,7 +1341,8 @@ netns_describe(struct slc_vim *vim)
             json_array_append_new(list, d);
         }
     }
-    return json_pack("{so s{ss ss ss* sI sI}}", "resources", list, "switch",
+    return json_pack("{so s{ss ss ss ss* sI sI}}", "resources", list,
+                     "switch", "ovsdb", n->ovsdb_target,
                      "integration_bridge", n->br_int, "fabric_bridge",
                      n->br_fabric, "dir", n->sw ? n->sw->dir : NULL,
                      "ovsdb_server_pid",

@@ -1,0 +1,634 @@
+/* Service function chains of an NS (see ns-chains.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ns-chains.h"
+#include "ns-lcm.h"
+#include "sdn.h"
+#include "sfc-chain.h"
+#include "sfc-match.h"
+#include "slc-log.h"
+
+SLC_LOG_MODULE(ns_chains);
+
+#define TAG_FIRST 100u
+#define TAG_LAST 4094u
+#define PATHS "sfc_paths"
+
+/* ---- parameters ---- */
+
+/* The encapsulation and symmetry of nfpd 'nfpd' (see ns-chains.h). */
+static int
+chain_options(const json_t *params, const char *nfpd, const char **encap,
+              bool *symmetric, struct slc_error *err)
+{
+    const json_t *sfc = json_object_get(
+        json_object_get(params, "additionalParamsForNs"), "sfc");
+    const json_t *path = json_object_get(json_object_get(sfc, "paths"), nfpd);
+    const json_t *levels[2] = {sfc, path};
+
+    *encap = "vlan";
+    *symmetric = false;
+    for (int k = 0; k < 2; k++) {
+        const json_t *e = json_object_get(levels[k], "encapsulation");
+        const json_t *s = json_object_get(levels[k], "symmetric");
+        const char *where = k ? "additionalParamsForNs.sfc.paths." :
+                                "additionalParamsForNs.sfc";
+
+        if (e && (!json_is_string(e) ||
+                  slc_sfc_encap_parse(json_string_value(e)) < 0)) {
+            char *text = json_dumps(e, JSON_ENCODE_ANY);
+            int rc = slc_error_set(err, SLC_EINVALID,
+                                   "ns instance: %s%s.encapsulation: %s is "
+                                   "not \"vlan\", \"mpls\" or \"nsh\"",
+                                   where, k ? nfpd : "", text ? text : "?");
+
+            free(text);
+            return rc;
+        }
+        if (s && !json_is_boolean(s)) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "ns instance: %s%s.symmetric must be true or "
+                                 "false",
+                                 where, k ? nfpd : "");
+        }
+        *encap = e ? json_string_value(e) : *encap;
+        *symmetric = s ? json_is_true(s) : *symmetric;
+    }
+    return 0;
+}
+
+/* Calls 'fn' for every position-desc of every nfpd of the NS. */
+typedef int (*position_fn)(void *arg, const json_t *fg, const json_t *nfpd,
+                           const json_t *pos, struct slc_error *err);
+
+static int
+each_position(const json_t *nsr, position_fn fn, void *arg,
+              struct slc_error *err)
+{
+    const json_t *fg, *fp, *pos;
+    size_t i, j, k;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(json_object_get(nsr, "nsd"), "vnffgd"),
+                       i, fg)
+    {
+        json_array_foreach(json_object_get(fg, "nfpd"), j, fp)
+        {
+            json_array_foreach(json_object_get(fp, "position-desc-id"), k,
+                               pos)
+            {
+                if ((rc = fn(arg, fg, fp, pos, err))) {
+                    return rc;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* The classifier source of a position: "member/cpd" of its first match. */
+static void
+source_of(const json_t *pos, char *out, size_t size)
+{
+    const json_t *m = json_array_get(json_object_get(pos, "match-attributes"),
+                                     0);
+
+    snprintf(out, size, "%s/%s",
+             slc_ns_str(m, "constituent-base-element-id") ?: "",
+             slc_ns_str(m, "constituent-cpd-id") ?: "");
+}
+
+/* A match as a comparable key: what a classifier rule selects. */
+static json_t *
+match_key(const char *source, const json_t *m)
+{
+    return json_pack("[s I s s I I]", source,
+                     (json_int_t)slc_ns_number(json_object_get(m, "ip-proto")),
+                     slc_ns_str(m, "source-ip-address") ?: "",
+                     slc_ns_str(m, "destination-ip-address") ?: "",
+                     (json_int_t)slc_ns_number(json_object_get(m,
+                                                               "source-port")),
+                     (json_int_t)slc_ns_number(
+                         json_object_get(m, "destination-port")));
+}
+
+struct check {
+    const json_t *params;
+    json_t *seen; /* [[key, nfpd id]] */
+};
+
+static int
+check_position(void *arg, const json_t *fg, const json_t *nfpd,
+               const json_t *pos, struct slc_error *err)
+{
+    struct check *c = arg;
+    const char *id = slc_ns_str(nfpd, "id") ?: "?";
+    const char *encap;
+    bool symmetric;
+    char source[512];
+    const json_t *m, *seen;
+    size_t i, k;
+    int rc = chain_options(c->params, id, &encap, &symmetric, err);
+
+    source_of(pos, source, sizeof source);
+    json_array_foreach(json_object_get(pos, "match-attributes"), i, m)
+    {
+        json_t *key = match_key(source, m);
+
+        json_array_foreach(c->seen, k, seen)
+        {
+            if (!rc && json_equal(json_array_get(seen, 0), key) &&
+                strcmp(json_string_value(json_array_get(seen, 1)), id)) {
+                rc = slc_error_set(
+                    err, SLC_EINVALID,
+                    "ns instance: nfpd '%s' and nfpd '%s' classify the same "
+                    "traffic (match-attributes '%s') at connection point %s: "
+                    "a packet can take only one of them",
+                    json_string_value(json_array_get(seen, 1)), id,
+                    slc_ns_str(m, "id") ?: "?", source);
+            }
+        }
+        json_array_append_new(c->seen, json_pack("[os]", key, id));
+    }
+    return rc;
+}
+
+int
+slc_ns_check_chains(const json_t *nsr, const json_t *params,
+                    struct slc_error *err)
+{
+    struct check c = {.params = params, .seen = json_array()};
+    int rc = each_position(nsr, check_position, &c, err);
+
+    json_decref(c.seen);
+    return rc;
+}
+
+/* ---- numbering ---- */
+
+struct used {
+    json_t *ids;  /* [program id] */
+    json_t *tags; /* [[base, count]] */
+};
+
+static int
+collect_used(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct used *u = arg;
+
+    json_array_append(u->ids, json_object_get(rec->doc, "program-id"));
+    json_array_append_new(u->tags,
+                          json_pack("[OO]", json_object_get(rec->doc,
+                                                            "tag-base"),
+                                    json_object_get(rec->doc, "tags")));
+    return 0;
+}
+
+static bool
+id_used(const json_t *ids, json_int_t id)
+{
+    const json_t *v;
+    size_t i;
+
+    json_array_foreach(ids, i, v)
+    {
+        if (json_integer_value(v) == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The first tag from which 'n' tags are free, or 0. */
+static unsigned
+free_tags(const json_t *tags, unsigned n)
+{
+    unsigned base = TAG_FIRST;
+    bool moved = true;
+
+    while (moved && base + n - 1 <= TAG_LAST) {
+        const json_t *t;
+        size_t i;
+
+        moved = false;
+        json_array_foreach(tags, i, t)
+        {
+            unsigned b = (unsigned)json_integer_value(json_array_get(t, 0));
+            unsigned c = (unsigned)json_integer_value(json_array_get(t, 1));
+
+            if (base < b + c && b < base + n) {
+                base = b + c;
+                moved = true;
+            }
+        }
+    }
+    return base + n - 1 <= TAG_LAST ? base : 0;
+}
+
+/* Takes a program id and 'n_tags' tags on VIM account 'vim' for chain
+ * 'nfpd' of NS 'nsr_id'. */
+static int
+allocate(struct slc_store *st, const char *vim, const char *nsr_id,
+         const char *nfpd, unsigned n_tags, uint32_t *id, uint32_t *tag_base,
+         struct slc_error *err)
+{
+    struct used u = {json_array(), json_array()};
+    char rec_id[128];
+    json_int_t next = 1;
+    int rc = slc_store_list(st, PATHS, vim, collect_used, &u, err);
+
+    while (!rc && id_used(u.ids, next)) {
+        next++;
+    }
+    *tag_base = rc ? 0 : free_tags(u.tags, n_tags);
+    if (!rc && (!*tag_base || next > SLC_SDN_PROGRAM_MAX)) {
+        rc = slc_error_set(err, SLC_EINVALID,
+                           "nfpd '%s': the switch of vim account %s has no "
+                           "%u free tags (%u..%u) or path ids left",
+                           nfpd, vim, n_tags, TAG_FIRST, TAG_LAST);
+    }
+    if (!rc) {
+        struct slc_record rec = {
+            .id = rec_id,
+            .name = (char *)vim,
+            .doc = json_pack("{ss sI sI si ss ss}", "vim-account-id", vim,
+                             "program-id", next, "tag-base",
+                             (json_int_t)*tag_base, "tags", (int)n_tags,
+                             "nsr-id", nsr_id, "nfpd-id", nfpd),
+        };
+
+        snprintf(rec_id, sizeof rec_id, "%s:%" JSON_INTEGER_FORMAT, vim, next);
+        rc = slc_store_put(st, PATHS, &rec, NULL, SLC_REV_NEW, NULL, err);
+        json_decref(rec.doc);
+        *id = (uint32_t)next;
+    }
+    json_decref(u.ids);
+    json_decref(u.tags);
+    return rc;
+}
+
+struct release {
+    const char *nsr_id;
+    const json_t *resources;
+    json_t *gone; /* [[id, rev]] */
+};
+
+static int
+collect_gone(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct release *r = arg;
+    const json_t *res;
+    size_t i;
+
+    if (strcmp(slc_ns_str(rec->doc, "nsr-id") ?: "", r->nsr_id)) {
+        return 0;
+    }
+    json_array_foreach(r->resources, i, res)
+    {
+        const json_t *spec = json_object_get(res, "spec");
+
+        if (!strcmp(slc_ns_str(res, "kind") ?: "", "chain") &&
+            json_equal(json_object_get(spec, "program_id"),
+                       json_object_get(rec->doc, "program-id")) &&
+            !strcmp(slc_ns_str(res, "vim") ?: "",
+                    slc_ns_str(rec->doc, "vim-account-id") ?: "")) {
+            return 0;
+        }
+    }
+    json_array_append_new(r->gone, json_pack("[sI]", rec->id,
+                                             (json_int_t)rec->rev));
+    return 0;
+}
+
+int
+slc_ns_release_chains(struct slc_store *st, const char *nsr_id,
+                      const json_t *resources, struct slc_error *err)
+{
+    struct release r = {nsr_id, resources, json_array()};
+    const json_t *g;
+    size_t i;
+    int rc = slc_store_list(st, PATHS, NULL, collect_gone, &r, err);
+
+    json_array_foreach(r.gone, i, g)
+    {
+        rc = rc ? rc
+                : slc_store_del(st, PATHS,
+                                json_string_value(json_array_get(g, 0)),
+                                json_integer_value(json_array_get(g, 1)),
+                                err);
+    }
+    json_decref(r.gone);
+    return rc;
+}
+
+/* ---- plans ---- */
+
+struct plan {
+    struct slc_store *st;
+    json_t *nsr;
+    const json_t *vnfrs, *params;
+    json_t *steps;
+    json_t *deps; /* of the chain being planned */
+};
+
+/* Appends to 'out' the switch port of connection point 'cpd' of every VDU
+ * instance of VNF 'member': {"step": k} for a port this plan makes, the
+ * name for one that exists.  Returns how many. */
+static size_t
+cp_ports(struct plan *pl, const char *member, const char *cpd, json_t *out)
+{
+    const json_t *vnfr = slc_ns_find(pl->vnfrs, "member-vnf-index-ref",
+                                     member);
+    const json_t *vdur, *iface, *s;
+    size_t n = 0, i, j, k;
+
+    json_array_foreach(json_object_get(vnfr, "vdur"), i, vdur)
+    {
+        json_array_foreach(json_object_get(vdur, "interfaces"), j, iface)
+        {
+            json_t *ref = NULL;
+
+            if (strcmp(slc_ns_str(iface, "external-connection-point-ref")
+                           ?: "",
+                       cpd)) {
+                continue;
+            }
+            json_array_foreach(pl->steps, k, s)
+            {
+                const json_t *f = json_object_get(s, "for");
+
+                if (!ref && !strcmp(slc_ns_str(s, "kind"), "port") &&
+                    !strcmp(slc_ns_str(f, "what") ?: "", "interface") &&
+                    !strcmp(slc_ns_str(f, "vdur") ?: "",
+                            slc_ns_str(vdur, "_id") ?: "") &&
+                    json_integer_value(json_object_get(f, "index")) ==
+                        (json_int_t)j) {
+                    ref = json_pack("{sI}", "step", (json_int_t)k);
+                    json_array_append_new(pl->deps,
+                                          json_integer((json_int_t)k));
+                }
+            }
+            if (!ref && slc_ns_str(iface, "vim-switch-port")) {
+                ref = json_string(slc_ns_str(iface, "vim-switch-port"));
+            }
+            if (ref) {
+                json_array_append_new(out, ref);
+                n++;
+            }
+        }
+    }
+    return n;
+}
+
+/* The connection point whose fixed address is 'ip': "member"/"cpd". */
+static bool
+cp_with_ip(const struct plan *pl, const char *ip, const char **member,
+           const char **cpd)
+{
+    const json_t *lists[2] = {json_object_get(pl->nsr, "vld"),
+                              json_object_get(pl->params, "vld")};
+
+    for (int l = 0; l < 2; l++) {
+        const json_t *vl, *ref;
+        size_t i, k;
+
+        json_array_foreach(lists[l], i, vl)
+        {
+            json_array_foreach(json_object_get(vl,
+                                               "vnfd-connection-point-ref"),
+                               k, ref)
+            {
+                if (!strcmp(slc_ns_str(ref, "ip-address") ?: "", ip)) {
+                    *member = slc_ns_str(ref, "member-vnf-index-ref");
+                    *cpd = slc_ns_str(ref, "vnfd-connection-point-ref");
+                    return *member && *cpd;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+/* The destination port of a chain whose matches all go to one host
+ * address that a connection point of the NS has; else JSON null. */
+static json_t *
+destination(struct plan *pl, const json_t *matches)
+{
+    const char *dst = NULL, *member, *cpd;
+    struct slc_ip_prefix pfx;
+    const json_t *m;
+    json_t *ports;
+    size_t i;
+
+    json_array_foreach(matches, i, m)
+    {
+        const char *d = slc_ns_str(m, "destination-ip-address");
+
+        if (!d || (dst && strcmp(dst, d))) {
+            return json_null();
+        }
+        dst = d;
+    }
+    if (!dst ||
+        slc_ip_prefix_parse(dst, &pfx, &(struct slc_error){0}) ||
+        pfx.len != (pfx.family == AF_INET ? 32u : 128u) ||
+        !cp_with_ip(pl, dst, &member, &cpd)) {
+        return json_null();
+    }
+    ports = json_array();
+    cp_ports(pl, member, cpd, ports);
+    {
+        json_t *first = json_incref(json_array_get(ports, 0));
+
+        json_decref(ports);
+        return first ? first : json_null();
+    }
+}
+
+/* The hops of a position: its cp-profiles in the order of their elements,
+ * each element's instances as the hop's SFIs. */
+static int
+hops_of(struct plan *pl, const char *nfpd, const json_t *pos, json_t *hops,
+        struct slc_error *err)
+{
+    const json_t *prof, *el;
+    json_t *order = json_array();
+    size_t i, k;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(pos, "cp-profile-id"), i, prof)
+    {
+        json_t *sfis = json_array();
+        double first = 1e18;
+
+        json_array_foreach(json_object_get(prof, "constituent-profile-elements"),
+                           k, el)
+        {
+            const char *member = slc_ns_str(el, "constituent-base-element-id");
+            const char *in = slc_ns_str(el, "ingress-constituent-cpd-id");
+            const char *out = slc_ns_str(el, "egress-constituent-cpd-id");
+            json_t *ins = json_array(), *outs = json_array();
+            size_t n_in = cp_ports(pl, member ?: "", in ?: "", ins);
+            size_t n_out = cp_ports(pl, member ?: "", out ?: "", outs);
+            double o = slc_ns_number(json_object_get(el, "order"));
+
+            first = o < first ? o : first;
+            if (!rc && (!n_in || n_in != n_out)) {
+                rc = slc_error_set(err, SLC_EINVALID,
+                                   "nfpd '%s': cp-profile '%s': element '%s' "
+                                   "(vnf %s, ingress %s, egress %s) has no "
+                                   "port on the switch",
+                                   nfpd, slc_ns_str(prof, "id") ?: "?",
+                                   slc_ns_str(el, "id") ?: "?", member ?: "?",
+                                   in ?: "?", out ?: "?");
+            }
+            for (size_t s = 0; s < n_in && s < n_out; s++) {
+                json_array_append_new(
+                    sfis, json_pack("{sO sO}", "ingress",
+                                    json_array_get(ins, s), "egress",
+                                    json_array_get(outs, s)));
+            }
+            json_decref(ins);
+            json_decref(outs);
+        }
+        /* insertion by order: stable for equal orders */
+        for (k = 0; k < json_array_size(order) &&
+                    json_real_value(json_array_get(order, k)) <= first;
+             k++) {
+        }
+        json_array_insert_new(order, k, json_real(first));
+        json_array_insert_new(hops, k,
+                              json_pack("{sO so}", "id",
+                                        json_object_get(prof, "id"), "sfis",
+                                        sfis));
+    }
+    json_decref(order);
+    return rc;
+}
+
+static int
+plan_position(void *arg, const json_t *fg, const json_t *nfpd,
+              const json_t *pos, struct slc_error *err)
+{
+    struct plan *pl = arg;
+    const char *id = slc_ns_str(nfpd, "id") ?: "?";
+    const char *vim = slc_ns_str(pl->nsr, "datacenter");
+    const json_t *ms = json_object_get(pos, "match-attributes");
+    const json_t *m0 = json_array_get(ms, 0), *m;
+    json_t *matches = json_array(), *hops = json_array(), *src = json_array();
+    json_t *chain = NULL, *spec, *step;
+    const char *encap;
+    bool symmetric;
+    uint32_t program_id = 0, tag_base = 0;
+    char tag[512], name[512];
+    size_t i;
+    int rc = chain_options(pl->params, id, &encap, &symmetric, err);
+
+    pl->deps = json_array();
+    json_array_foreach(ms, i, m)
+    {
+        json_array_append_new(
+            matches,
+            json_pack("{sO* sI ss* ss* sI sI}", "id", json_object_get(m, "id"),
+                      "ip_proto",
+                      (json_int_t)slc_ns_number(json_object_get(m, "ip-proto")),
+                      "src", slc_ns_str(m, "source-ip-address"), "dst",
+                      slc_ns_str(m, "destination-ip-address"), "src_port",
+                      (json_int_t)slc_ns_number(json_object_get(m,
+                                                                "source-port")),
+                      "dst_port",
+                      (json_int_t)slc_ns_number(
+                          json_object_get(m, "destination-port"))));
+    }
+    if (!rc && !cp_ports(pl, slc_ns_str(m0, "constituent-base-element-id") ?: "",
+                         slc_ns_str(m0, "constituent-cpd-id") ?: "", src)) {
+        rc = slc_error_set(err, SLC_EINVALID,
+                           "nfpd '%s': the classifier's connection point %s "
+                           "of vnf %s has no port on the switch",
+                           id, slc_ns_str(m0, "constituent-cpd-id") ?: "?",
+                           slc_ns_str(m0, "constituent-base-element-id")
+                               ?: "?");
+    }
+    rc = rc ? rc : hops_of(pl, id, pos, hops, err);
+    rc = rc ? rc
+            : allocate(pl->st, vim, slc_ns_str(pl->nsr, "_id"), id,
+                       slc_sfc_tags_needed(json_array_size(hops), symmetric),
+                       &program_id, &tag_base, err);
+    if (!rc) {
+        chain = json_pack("{ss ss sb sI sI sO so so so}", "id", id,
+                          "encapsulation", encap, "symmetric", symmetric,
+                          "path_id", (json_int_t)program_id * 2, "tag_base",
+                          (json_int_t)tag_base, "source",
+                          json_array_get(src, 0), "destination",
+                          destination(pl, ms), "matches",
+                          json_incref(matches), "hops", json_incref(hops));
+        spec = json_pack("{sI so}", "program_id", (json_int_t)program_id,
+                         "chain", chain);
+        snprintf(tag, sizeof tag, "nsr:%s:chain:%s",
+                 slc_ns_str(pl->nsr, "_id"), id);
+        snprintf(name, sizeof name, "%s-%s", slc_ns_str(pl->nsr, "name"), id);
+        step = json_pack("{ss ss ss ss ss ss so sO s{ss ss}}", "action",
+                         "create", "kind", "chain", "vim", vim, "tag", tag,
+                         "name", name, "state", "PENDING", "spec", spec,
+                         "deps", pl->deps, "for", "what", "chain", "nfpd", id);
+        json_array_append_new(pl->steps, step);
+        json_array_append_new(
+            json_object_get(pl->nsr, "vnffgr"),
+            json_pack("{ss sO ss sI sb sI sI so so ss}", "id", id,
+                      "vnffgd-id-ref", json_object_get(fg, "id"),
+                      "encapsulation", encap, "program-id",
+                      (json_int_t)program_id, "symmetric", symmetric,
+                      "path-id", (json_int_t)program_id * 2, "tag-base",
+                      (json_int_t)tag_base, "matches", json_incref(matches),
+                      "hops", json_incref(hops), "status", "BUILD"));
+        SLC_DEBUG("ns %s: chain %s: program %u, tags from %u",
+                  slc_ns_str(pl->nsr, "name"), id, program_id, tag_base);
+    }
+    json_decref(pl->deps);
+    json_decref(matches);
+    json_decref(hops);
+    json_decref(src);
+    return rc;
+}
+
+int
+slc_ns_plan_chains(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
+                   const json_t *params, json_t *steps, struct slc_error *err)
+{
+    struct plan pl = {st, nsr, vnfrs, params, steps, NULL};
+
+    json_object_set_new(nsr, "vnffgr", json_array());
+    return each_position(nsr, plan_position, &pl, err);
+}
+
+/* ---- records ---- */
+
+static json_t *
+vnffgr_of(json_t *nsr, const json_t *step)
+{
+    return slc_ns_find(json_object_get(nsr, "vnffgr"), "id",
+                       slc_ns_str(json_object_get(step, "for"), "nfpd") ?: "");
+}
+
+void
+slc_ns_chain_created(json_t *nsr, const json_t *step)
+{
+    json_t *r = vnffgr_of(nsr, step);
+    const json_t *chain = json_object_get(json_object_get(step, "spec"),
+                                          "chain");
+
+    json_object_set_new(r, "status", json_string("ACTIVE"));
+    /* the switch ports, now that they are known */
+    json_object_set(r, "hops", json_object_get(chain, "hops"));
+    json_object_set(r, "source", json_object_get(chain, "source"));
+    json_object_set(r, "destination", json_object_get(chain, "destination"));
+}
+
+void
+slc_ns_chain_deleted(json_t *nsr, const json_t *step)
+{
+    json_object_set_new(vnffgr_of(nsr, step), "status",
+                        json_string("TERMINATED"));
+}

@@ -1,0 +1,59 @@
+/* Service function chains of an NS: the NSD's VNFFGs (vnffgd/nfpd, in
+ * OSM's dialect) planned as engine steps of kind "chain" (engine.h), one
+ * per nfpd, installed on the switch of the NS's VIM after the ports they
+ * name exist and removed before them; their records in the NSR
+ * ("vnffgr"); and the per-switch numbering they need.
+ *
+ * - Classifier: the match-attributes of an nfpd's position, at the switch
+ *   port of the connection point they name (the first VDU instance's);
+ *   several match-attributes are several classifier rules of one chain.
+ * - Hops: the cp-profiles, ordered by their elements' "order"; each
+ *   element's VNF instances (every VDU instance with the ingress and
+ *   egress connection points) share its hop by flow hash.
+ * - Destination: the connection point whose ip-address is the classifier's
+ *   destination address (a host address); else the packet goes back onto
+ *   the virtual link after the last hop.
+ * - Encapsulation and symmetry: OSM's nfpd has no field for them.  They
+ *   come from the instantiation's additionalParamsForNs:
+ *     {"sfc": {"encapsulation": "vlan"|"mpls"|"nsh", "symmetric": B,
+ *              "paths": {NFPD-ID: {"encapsulation": ..., "symmetric": B}}}}
+ *   (default vlan, not symmetric; the paths' entries win).
+ *
+ * Numbering: program ids (NSH path ids are twice that, the reverse path
+ * one more) and tags (VLAN ids or MPLS labels 100..4094) are unique per
+ * VIM account (one switch), recorded in collection "sfc_paths" (name =
+ * VIM account id) in the operation's transaction and given back when the
+ * chain's resource is gone. */
+#ifndef SLC_NS_CHAINS_H
+#define SLC_NS_CHAINS_H
+
+#include <jansson.h>
+
+#include "slc-error.h"
+#include "slc-store.h"
+
+/* Checks the chain parameters of an instantiation (bad encapsulation:
+ * SLC_EINVALID naming the field and value) and that no two nfpds classify
+ * the same traffic at the same port (SLC_EINVALID naming both). */
+int slc_ns_check_chains(const json_t *nsr, const json_t *params,
+                        struct slc_error *err);
+
+/* Appends to 'steps' (which already holds the port steps of the plan) one
+ * chain step per nfpd of NS 'nsr' (updated: its "vnffgr" list), depending
+ * on the port steps it names; numbers are taken from the store.
+ * SLC_EINVALID when an nfpd names a connection point without a port, or
+ * the switch has no tags left. */
+int slc_ns_plan_chains(struct slc_store *st, json_t *nsr,
+                       const json_t *vnfrs, const json_t *params,
+                       json_t *steps, struct slc_error *err);
+
+/* A chain step ended (create DONE, or delete DONE): its NSR record. */
+void slc_ns_chain_created(json_t *nsr, const json_t *step);
+void slc_ns_chain_deleted(json_t *nsr, const json_t *step);
+
+/* Gives back the numbers of NS 'nsr_id''s chains that have no resource in
+ * 'resources' any more. */
+int slc_ns_release_chains(struct slc_store *st, const char *nsr_id,
+                          const json_t *resources, struct slc_error *err);
+
+#endif
