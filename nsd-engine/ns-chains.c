@@ -632,3 +632,105 @@ slc_ns_chain_deleted(json_t *nsr, const json_t *step)
     json_object_set_new(vnffgr_of(nsr, step), "status",
                         json_string("TERMINATED"));
 }
+
+const json_t *
+slc_ns_chain_program(const json_t *nsr, const json_t *vnffgr,
+                     const char **vim, uint32_t *program_id)
+{
+    const json_t *r;
+    size_t i;
+
+    json_array_foreach(
+        json_object_get(json_object_get(json_object_get(nsr, "_admin"),
+                                        "deployed"),
+                        "resources"),
+        i, r)
+    {
+        const json_t *spec = json_object_get(r, "spec");
+
+        if (!strcmp(slc_ns_str(r, "kind") ?: "", "chain") &&
+            !strcmp(slc_ns_str(json_object_get(r, "for"), "nfpd") ?: "",
+                    slc_ns_str(vnffgr, "id") ?: "") &&
+            json_object_get(spec, "program")) {
+            *vim = slc_ns_str(r, "vim");
+            *program_id = (uint32_t)json_integer_value(
+                json_object_get(spec, "program_id"));
+            return json_object_get(spec, "program");
+        }
+    }
+    return NULL;
+}
+
+/* Adds rule counters 'c' into sums[to][path] of 'report'. */
+static void
+add_counts(json_t *sums, const char *to, const char *path, const json_t *c)
+{
+    json_t *hop = json_object_get(sums, to), *p;
+
+    if (!hop) {
+        hop = json_object();
+        json_object_set_new(sums, to, hop);
+    }
+    p = json_object_get(hop, path);
+    if (!p) {
+        p = json_pack("{sI sI}", "packets", (json_int_t)0, "bytes",
+                      (json_int_t)0);
+        json_object_set_new(hop, path, p);
+    }
+    for (int k = 0; k < 2; k++) {
+        const char *key = k ? "bytes" : "packets";
+
+        json_object_set_new(
+            p, key,
+            json_integer(json_integer_value(json_object_get(p, key)) +
+                         json_integer_value(json_object_get(c, key))));
+    }
+}
+
+json_t *
+slc_ns_chain_report(const json_t *vnffgr, const json_t *program,
+                    const json_t *counters, const char *error)
+{
+    json_t *out = json_deep_copy(vnffgr), *sums = json_object(), *hop;
+    const json_t *rule;
+    size_t i, missing = 0;
+
+    if (!out || !sums) {
+        json_decref(out);
+        json_decref(sums);
+        return NULL;
+    }
+    if (error) {
+        json_object_set_new(out, "counters-error", json_string(error));
+    }
+    json_array_foreach(json_object_get(program, "rules"), i, rule)
+    {
+        const json_t *c = json_array_get(json_object_get(counters, "rules"),
+                                         i);
+
+        if (!counters) {
+            break;
+        }
+        if (!json_is_object(c)) {
+            missing++; /* not on the switch */
+            continue;
+        }
+        add_counts(sums, slc_ns_str(rule, "to") ?: "?",
+                   slc_ns_str(rule, "path") ?: "forward", c);
+    }
+    if (counters) {
+        json_array_foreach(json_object_get(out, "hops"), i, hop)
+        {
+            json_object_update(hop, json_object_get(sums,
+                                                    slc_ns_str(hop, "id")
+                                                        ?: ""));
+        }
+        json_object_set(out, "delivered",
+                        json_object_get(sums, "destination")
+                            ?: json_object());
+        json_object_set_new(out, "rules-missing",
+                            json_integer((json_int_t)missing));
+    }
+    json_decref(sums);
+    return out;
+}

@@ -28,6 +28,7 @@
 #define SLC_NS_CHAINS_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "slc-error.h"
 #include "slc-store.h"
@@ -50,6 +51,21 @@ int slc_ns_plan_chains(struct slc_store *st, json_t *nsr,
 /* A chain step ended (create DONE, or delete DONE): its NSR record. */
 void slc_ns_chain_created(json_t *nsr, const json_t *step);
 void slc_ns_chain_deleted(json_t *nsr, const json_t *step);
+
+/* The program a chain of NS 'nsr' installed (its resource's
+ * spec.program, borrowed), with its VIM account and program id; NULL when
+ * chain 'vnffgr' is not installed. */
+const json_t *slc_ns_chain_program(const json_t *nsr, const json_t *vnffgr,
+                                   const char **vim, uint32_t *program_id);
+
+/* What "GET .../ns_instances/{id}/chains" shows of chain 'vnffgr': its
+ * record with, per hop, the packets and bytes the switch steered into it
+ * ({"forward": {packets, bytes}} and, when symmetric, "reverse"), and in
+ * "delivered" the same for what left the last hop, summed from 'counters'
+ * (the program's rules' counters, sdn.h) by the rules' "to".  A new object; 'counters' may be NULL
+ * (then only the record, with "counters-error" when 'error' is set). */
+json_t *slc_ns_chain_report(const json_t *vnffgr, const json_t *program,
+                            const json_t *counters, const char *error);
 
 /* Gives back the numbers of NS 'nsr_id''s chains that have no resource in
  * 'resources' any more. */

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "engine.h"
+#include "http-server.h"
+#include "ns-chains.h"
 #include "ns-lcm.h"
 #include "notify.h"
 #include "rest.h"
@@ -425,12 +427,116 @@ vnf_show(struct slc_call *c)
     return slc_rest_show_stored(c, "vnfrs", "vnf instance", c->params[0]);
 }
 
+/* ---- chains and their counters (a slicer extension) ---- */
+
+/* A chains request waiting for the switch's counters. */
+struct chains_read {
+    struct slc_http_deferred *reply;
+    json_t *nsr;     /* the record the request read */
+    json_t *out;     /* [reports], filled in as counters arrive */
+    size_t waiting;
+};
+
+static void
+chains_answer(struct chains_read *r)
+{
+    struct slc_http_response resp = {.status = 200, .body = r->out};
+
+    slc_http_deferred_reply(r->reply, &resp);
+    json_decref(r->nsr);
+    free(r);
+}
+
+/* The slot of the report of chain 'index' learns its counters. */
+struct chains_slot {
+    struct chains_read *r;
+    size_t index;
+};
+
+static void
+on_chain_counters(void *arg, int rc, const char *msg, const json_t *data)
+{
+    struct chains_slot *slot = arg;
+    struct chains_read *r = slot->r;
+    const json_t *g = json_array_get(json_object_get(r->nsr, "vnffgr"),
+                                     slot->index);
+    const char *vim;
+    uint32_t id;
+    const json_t *prog = slc_ns_chain_program(r->nsr, g, &vim, &id);
+
+    json_array_set_new(r->out, slot->index,
+                       slc_ns_chain_report(g, prog, rc ? NULL : data,
+                                           rc ? msg : NULL));
+    free(slot);
+    if (--r->waiting == 0) {
+        chains_answer(r);
+    }
+}
+
+/* GET .../ns_instances/{id}/chains: the NS's chains (its "vnffgr") with
+ * per-hop packet counters read from the switch now. */
+static int
+ns_chains(struct slc_call *c)
+{
+    struct slc_record rec;
+    struct chains_read *r;
+    const json_t *g;
+    size_t i;
+    int rc = get_ns(c, c->params[0], &rec);
+
+    if (rc) {
+        return rc;
+    }
+    r = calloc(1, sizeof *r);
+    if (!r || !(r->out = json_array())) {
+        free(r);
+        slc_record_clear(&rec);
+        return slc_rest_fail(c, 500, SLC_ENOMEM, "out of memory");
+    }
+    r->nsr = json_incref(rec.doc);
+    slc_record_clear(&rec);
+    r->waiting = 1; /* this call's own, dropped below */
+    json_array_foreach(json_object_get(r->nsr, "vnffgr"), i, g)
+    {
+        const char *vim;
+        uint32_t id;
+        const json_t *prog = slc_ns_chain_program(r->nsr, g, &vim, &id);
+        struct chains_slot *slot = calloc(1, sizeof *slot);
+        struct slc_error err = {0};
+
+        json_array_append_new(r->out, slc_ns_chain_report(g, prog, NULL,
+                                                          NULL));
+        if (!prog || !slot) {
+            free(slot);
+            continue;
+        }
+        *slot = (struct chains_slot){.r = r, .index = i};
+        r->waiting++;
+        if (slc_engine_chain_counters(c->d->engine, vim, id,
+                                      on_chain_counters, slot, &err)) {
+            r->waiting--;
+            free(slot);
+            json_array_set_new(r->out, i,
+                               slc_ns_chain_report(g, prog, NULL, err.msg));
+        }
+    }
+    if (--r->waiting == 0) {
+        slc_rest_reply(c, 200, r->out);
+        json_decref(r->nsr);
+        free(r);
+        return 0;
+    }
+    r->reply = slc_http_defer(c->req, c->resp);
+    return 0;
+}
+
 #define W SLC_ROUTE_WRITE
 
 const struct slc_route slc_nslcm_routes[] = {
     {"POST", NS, ns_create, W},
     {"GET", NS, ns_list, 0},
     {"GET", NS "/{id}", ns_show, 0},
+    {"GET", NS "/{id}/chains", ns_chains, 0},
     {"DELETE", NS "/{id}", ns_delete, W},
     {"POST", NS "/{id}/instantiate", ns_instantiate, W},
     {"POST", NS "/{id}/terminate", ns_terminate, W},

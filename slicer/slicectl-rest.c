@@ -550,11 +550,88 @@ cmd_ns_list(struct remote *r, int argc, char **argv)
     return 0;
 }
 
+/* "P pkts B bytes" of a counters object, or "-" when it has none. */
+static void
+counts(const json_t *c, char *out, size_t size)
+{
+    if (!json_is_object(c)) {
+        snprintf(out, size, "-");
+        return;
+    }
+    snprintf(out, size, "%" JSON_INTEGER_FORMAT " pkts %" JSON_INTEGER_FORMAT
+             " bytes",
+             json_integer_value(json_object_get(c, "packets")),
+             json_integer_value(json_object_get(c, "bytes")));
+}
+
+/* One chain of "ns-show": its classifier, its hops in order with their
+ * instances' switch ports and the packets the switch steered into each,
+ * and what was delivered after the last hop. */
+static void
+print_chain(const json_t *g)
+{
+    const json_t *m, *hop, *sfi;
+    char fwd[64], rev[64];
+    size_t i, k;
+
+    printf("  chain %s (%s%s, path %" JSON_INTEGER_FORMAT "): %s\n",
+           str(g, "id"), str(g, "encapsulation"),
+           json_is_true(json_object_get(g, "symmetric")) ? ", symmetric" : "",
+           json_integer_value(json_object_get(g, "path-id")),
+           str(g, "status"));
+    json_array_foreach(json_object_get(g, "matches"), i, m)
+    {
+        printf("    match %-12s proto %" JSON_INTEGER_FORMAT " %s -> %s",
+               str(m, "id"), json_integer_value(json_object_get(m, "ip_proto")),
+               json_string_value(json_object_get(m, "src")) ?: "any",
+               json_string_value(json_object_get(m, "dst")) ?: "any");
+        if (json_integer_value(json_object_get(m, "dst_port"))) {
+            printf(" port %" JSON_INTEGER_FORMAT,
+                   json_integer_value(json_object_get(m, "dst_port")));
+        }
+        printf(" (at %s)\n", str(g, "source"));
+    }
+    json_array_foreach(json_object_get(g, "hops"), i, hop)
+    {
+        counts(json_object_get(hop, "forward"), fwd, sizeof fwd);
+        printf("    hop %zu %-16s %s", i + 1, str(hop, "id"), fwd);
+        if (json_object_get(hop, "reverse")) {
+            counts(json_object_get(hop, "reverse"), rev, sizeof rev);
+            printf(", reverse %s", rev);
+        }
+        printf("\n");
+        json_array_foreach(json_object_get(hop, "sfis"), k, sfi)
+        {
+            printf("      instance %s -> %s\n", str(sfi, "ingress"),
+                   str(sfi, "egress"));
+        }
+    }
+    counts(json_object_get(json_object_get(g, "delivered"), "forward"), fwd,
+           sizeof fwd);
+    printf("    delivered to %s: %s",
+           json_is_string(json_object_get(g, "destination"))
+               ? str(g, "destination")
+               : "the link",
+           fwd);
+    if (json_object_get(json_object_get(g, "delivered"), "reverse")) {
+        counts(json_object_get(json_object_get(g, "delivered"), "reverse"),
+               rev, sizeof rev);
+        printf(", reverse to %s: %s", str(g, "source"), rev);
+    }
+    printf("\n");
+    if (json_object_get(g, "counters-error")) {
+        printf("    counters: %s\n", str(g, "counters-error"));
+    }
+}
+
+/* ns-show ID: the NS record (--json: as stored) in a summary, with its
+ * chains and their counters read from the switch now. */
 static int
 cmd_ns_show(struct remote *r, int argc, char **argv)
 {
     char path[512];
-    json_t *d;
+    json_t *d, *chains = NULL, *g;
+    size_t i;
     int rc;
 
     if (argc != 2) {
@@ -563,8 +640,24 @@ cmd_ns_show(struct remote *r, int argc, char **argv)
     }
     snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s", argv[1]);
     rc = call(r, "GET", path, NULL, NULL, 0, &d);
-    if (!rc) {
+    if (!rc && r->o->json) {
         print_json(d);
+    } else if (!rc) {
+        printf("%s %s: %s, %s (%s)\n", str(d, "_id"), str(d, "name"),
+               str(d, "nsState"), str(d, "operational-status"),
+               str(d, "detailed-status"));
+        printf("  nsd %s on vim %s\n", str(d, "nsd-ref"),
+               str(d, "datacenter"));
+        if (json_array_size(json_object_get(d, "vnffgr"))) {
+            snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s/chains",
+                     argv[1]);
+            rc = call(r, "GET", path, NULL, NULL, 0, &chains);
+        }
+        json_array_foreach(chains, i, g)
+        {
+            print_chain(g);
+        }
+        json_decref(chains);
     }
     json_decref(d);
     return rc;

@@ -402,6 +402,21 @@ slc_link_setup(int ns, const char *name, const char *cidr,
     return rc;
 }
 
+void
+slc_link_no_ipv6(const char *name)
+{
+    char path[128];
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/disable_ipv6",
+             name);
+    f = fopen(path, "w");
+    if (f) {
+        fputs("1\n", f);
+        fclose(f);
+    }
+}
+
 int
 slc_link_bridge(int ns, const char *name, const char *const *ports,
                 size_t n_ports, bool up, struct slc_error *err)

@@ -54,6 +54,11 @@ int slc_link_setup(int ns, const char *name, const char *cidr,
 /* Adds address 'cidr' to link 'name' of namespace 'ns' and brings it up. */
 int slc_link_add_addr(int ns, const char *name, const char *cidr,
                       struct slc_error *err);
+/* Turns IPv6 off on link 'name' of the caller's namespace (a switch
+ * port's host end needs no address of its own, and would otherwise send
+ * neighbour discovery into the VDU); best effort, for kernels without
+ * IPv6. */
+void slc_link_no_ipv6(const char *name);
 /* Inside namespace 'ns': creates Linux bridge 'name' with the links
  * 'ports' as its ports (a transparent "bump in the wire"), up when 'up'
  * (else slc_link_setup() brings it up later). */

@@ -359,6 +359,7 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
         netns_save(n, err);
         return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);
     }
+    slc_link_no_ipv6(host_if);
     /* a VF is an access port in its VLAN; a whole NIC a trunk */
     rc = rc ? rc
             : plug(n, token, vim_id,
