@@ -486,9 +486,10 @@ hops_of(struct plan *pl, const char *nfpd, const json_t *pos, json_t *hops,
             }
             for (size_t s = 0; s < n_in && s < n_out; s++) {
                 json_array_append_new(
-                    sfis, json_pack("{sO sO}", "ingress",
+                    sfis, json_pack("{sO sO ss ss ss}", "ingress",
                                     json_array_get(ins, s), "egress",
-                                    json_array_get(outs, s)));
+                                    json_array_get(outs, s), "vnf", member,
+                                    "ingress-cp", in, "egress-cp", out));
             }
             json_decref(ins);
             json_decref(outs);
@@ -576,13 +577,16 @@ plan_position(void *arg, const json_t *fg, const json_t *nfpd,
         json_array_append_new(pl->steps, step);
         json_array_append_new(
             json_object_get(pl->nsr, "vnffgr"),
-            json_pack("{ss sO ss sI sb sI sI so so ss}", "id", id,
+            json_pack("{ss sO ss sI sb sI sI so so ss ss ss}", "id", id,
                       "vnffgd-id-ref", json_object_get(fg, "id"),
                       "encapsulation", encap, "program-id",
                       (json_int_t)program_id, "symmetric", symmetric,
                       "path-id", (json_int_t)program_id * 2, "tag-base",
                       (json_int_t)tag_base, "matches", json_incref(matches),
-                      "hops", json_incref(hops), "status", "BUILD"));
+                      "hops", json_incref(hops), "status", "BUILD",
+                      "source-vnf",
+                      slc_ns_str(m0, "constituent-base-element-id"),
+                      "source-cp", slc_ns_str(m0, "constituent-cpd-id")));
         SLC_DEBUG("ns %s: chain %s: program %u, tags from %u",
                   slc_ns_str(pl->nsr, "name"), id, program_id, tag_base);
     }

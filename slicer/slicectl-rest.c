@@ -589,7 +589,8 @@ print_chain(const json_t *g)
             printf(" port %" JSON_INTEGER_FORMAT,
                    json_integer_value(json_object_get(m, "dst_port")));
         }
-        printf(" (at %s)\n", str(g, "source"));
+        printf(" (at %s %s, port %s)\n", str(g, "source-vnf"),
+               str(g, "source-cp"), str(g, "source"));
     }
     json_array_foreach(json_object_get(g, "hops"), i, hop)
     {
@@ -602,7 +603,9 @@ print_chain(const json_t *g)
         printf("\n");
         json_array_foreach(json_object_get(hop, "sfis"), k, sfi)
         {
-            printf("      instance %s -> %s\n", str(sfi, "ingress"),
+            printf("      %s: %s (port %s) -> %s (port %s)\n",
+                   str(sfi, "vnf"), str(sfi, "ingress-cp"),
+                   str(sfi, "ingress"), str(sfi, "egress-cp"),
                    str(sfi, "egress"));
         }
     }

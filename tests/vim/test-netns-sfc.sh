@@ -1,0 +1,186 @@
+#!/bin/bash
+# Integration test of service function chains through slicerd, on the
+# netns VIM (real namespaces, a private userspace Open vSwitch) with the
+# ovs SDN driver on its br-int:
+# - the SFC demo NS: TCP 80 passes firewall then monitor (counted by both
+#   SFs' nftables and by the switch per hop), TCP 23 is dropped at the
+#   firewall, ICMP bypasses the chain;
+# - two chains sharing one SF (the monitor);
+# - the chains' flows are re-installed from the store when slicerd starts
+#   again after they were removed by hand;
+# - NSH and a symmetric reverse path: tcpdump on the firewall's ingress
+#   sees NSH with the chain's SPI, the reverse path's hops count packets;
+# - bad chain parameters and colliding classifiers are refused (422) with
+#   nothing created;
+# - terminating leaves no flow, namespace or port.
+#
+# It must run as root in network, mount and pid namespaces of its own
+# (meson runs it under "unshare -n -m -p -f --mount-proc").
+# usage: test-netns-sfc.sh SLICERD SOURCE_DIR
+set -u
+slicerd=$1
+src=$2
+tpl=$src/templates
+here=$(cd "$(dirname "$0")" && pwd)
+name=netns-sfc
+# shellcheck source=../slicer/harness.sh
+. "$here/../slicer/harness.sh"
+
+own_namespaces test-netns-sfc
+config
+
+wait_op() { # op id -> final operationState in $state
+    for _ in $(seq 600); do
+        req GET "/nslcm/v1/ns_lcm_op_occs/$1"
+        state=$(field .operationState)
+        case $state in PROCESSING|ROLLING_BACK) sleep 0.05 ;; *) return ;; esac
+    done
+}
+ns_new() { # name nsd -> $ns
+    jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"$1\",\"nsdId\":\"$2\",\"vimAccountId\":\"$vim\"}"
+    ns=$(field .id)
+}
+ns_up() { # name nsd [instantiate body] -> $ns, $state
+    ns_new "$1" "$2"
+    jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "${3:-{\}}"
+    wait_op "$(field .id)"
+}
+ns_down() { # ns id -> $state; the record is removed
+    jreq POST "/nslcm/v1/ns_instances/$1/terminate" '{"autoremove":true}'
+    wait_op "$(field .id)"
+}
+netns_of() { # ns id, member -> namespace of its first VDU
+    req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$1"
+    field "[.[] | select(.\"member-vnf-index-ref\" == \"$2\")][0].vdur[0].\"vim-id\""
+}
+ofctl() { ovs-ofctl -O OpenFlow13 "$@"; }
+slicer_flows() { # (no switch yet before the first NS: none)
+    ofctl dump-flows br-int 2>/dev/null | grep -c 'cookie=0x51ce'
+}
+settle() { ovs-appctl -t "$OVS_RUNDIR/ovs-vswitchd.ctl" revalidator/wait; }
+sfcount() { # namespace, rule comment -> packets its nftables rule counted
+    ip netns exec "$1" nft list chain bridge slicer forward |
+        sed -n "s/.*counter packets \([0-9]*\) .*comment \"$2\".*/\1/p"
+}
+hop() { # ns id, chain, hop, path -> packets the switch steered into it
+    req GET "/nslcm/v1/ns_instances/$1/chains"
+    field "[.[] | select(.id == \"$2\")][0].hops[] | select(.id == \"$3\") | .$4.packets // 0"
+}
+http() { ip netns exec "$1" curl -s -m 3 -o /dev/null -w '%{http_code}' "$2"; }
+pings() { ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
+
+start
+login
+for f in host_vnfd firewall_vnfd monitor_vnfd; do
+    yreq /vnfpkgm/v1/vnf_packages_content "$tpl/vnfd/$f.yaml"
+    check "onboard $f" eq "$code" 201
+done
+for f in "$tpl/nsd/sfc_demo_nsd.yaml" "$here/sfc-two-paths-nsd.yaml" \
+    "$here/sfc-colliding-nsd.yaml"; do
+    yreq /nsd/v1/ns_descriptors_content "$f"
+    check "onboard $(basename "$f")" eq "$code" 201
+done
+jreq POST /admin/v1/vim_accounts '{"name":"local","vim_type":"netns","vim_url":"netns://localhost","config":{"ovs":"managed"}}'
+vim=$(field .id)
+check "netns account" eq "$code" 201
+export OVS_RUNDIR=$tmp/state/netns-$vim/ovs
+
+# --- refused before anything is made
+ns_new bad slicer-sfc-demo-ns
+jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{"additionalParamsForNs":{"sfc":{"paths":{"web-path":{"encapsulation":"vxlan"}}}}}'
+check "unknown encapsulation: 422" eq "$code" 422
+check "the error names the field and the value" eq "$(field .detail)" 'ns instance: additionalParamsForNs.sfc.paths.web-path.encapsulation: "vxlan" is not "vlan", "mpls" or "nsh"'
+req DELETE "/nslcm/v1/ns_instances/$ns"
+ns_new clash sfc-colliding-ns
+jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{}'
+check "colliding classifiers: 422" eq "$code" 422
+check "the error names both chains" eq "$(field .detail)" "ns instance: nfpd 'web-path' and nfpd 'alt-path' classify the same traffic (match-attributes 'tcp-80-again') at connection point client/host-data-ext: a packet can take only one of them"
+req DELETE "/nslcm/v1/ns_instances/$ns"
+check "nothing was made" eq "$(ip netns list | wc -l) $(slicer_flows)" "0 0"
+
+# --- the SFC demo: VLAN port steering through firewall then monitor
+ns_up web slicer-sfc-demo-ns
+web=$ns
+check "SFC demo NS instantiated" eq "$state" COMPLETED
+req GET "/nslcm/v1/ns_instances/$web"
+check "its chain is ACTIVE in the NS record" eq "$(field '.vnffgr[0].id + " " + .vnffgr[0].status')" "web-path ACTIVE"
+check "four flows of the chain on br-int" eq "$(slicer_flows)" 4
+client=$(netns_of "$web" client)
+fw=$(netns_of "$web" firewall)
+mon=$(netns_of "$web" monitor)
+check "HTTP from the client reaches the server" eq "$(http "$client" http://10.10.0.20/)" 200
+check "the firewall counted it" test "$(sfcount "$fw" http)" -gt 0
+check "the monitor counted the same packets" eq "$(sfcount "$mon" http)" "$(sfcount "$fw" http)"
+check "telnet port: no connection" eq "$(http "$client" telnet://10.10.0.20:23 </dev/null)" 000
+check "the firewall dropped it" test "$(sfcount "$fw" telnet)" -gt 0
+check "the monitor saw only HTTP" eq "$(sfcount "$mon" all)" "$(sfcount "$mon" http)"
+before="$(sfcount "$fw" http) $(sfcount "$fw" telnet) $(sfcount "$fw" other) $(sfcount "$mon" all)"
+check "ICMP reaches the server" pings "$client" 10.10.0.20
+check "ICMP bypasses the chain: the SFs counted nothing more" eq "$(sfcount "$fw" http) $(sfcount "$fw" telnet) $(sfcount "$fw" other) $(sfcount "$mon" all)" "$before"
+settle
+check "the switch counts HTTP and telnet into the firewall hop" eq "$(hop "$web" web-path firewall-hop forward)" $(($(sfcount "$fw" http) + $(sfcount "$fw" telnet)))
+check "and only HTTP into the monitor hop" eq "$(hop "$web" web-path monitor-hop forward)" "$(sfcount "$mon" http)"
+
+# --- the chains come back from the store after a restart
+kill "$pid"
+wait "$pid"
+pid=
+ofctl del-flows br-int 'cookie=0x51ce000000000000/0xffff000000000000'
+check "flows removed by hand while slicerd is down" eq "$(slicer_flows)" 0
+start
+for _ in $(seq 100); do
+    [ "$(slicer_flows)" -eq 4 ] && break
+    sleep 0.05
+done
+check "slicerd re-installed them at start" eq "$(slicer_flows)" 4
+check "HTTP passes the chain again" eq "$(http "$client" http://10.10.0.20/)" 200
+
+ns_down "$web"
+check "terminated" eq "$state" COMPLETED
+check "no flow of the chain is left" eq "$(slicer_flows)" 0
+
+# --- two chains sharing the monitor
+ns_up two sfc-two-paths-ns
+two=$ns
+check "two-chain NS instantiated" eq "$state" COMPLETED
+check "4 + 2 flows" eq "$(slicer_flows)" 6
+client=$(netns_of "$two" client)
+fw=$(netns_of "$two" firewall)
+mon=$(netns_of "$two" monitor)
+check "HTTP passes web-path" eq "$(http "$client" http://10.10.0.20/)" 200
+web_pkts=$(sfcount "$mon" http)
+http "$client" http://10.10.0.20:8080/ >/dev/null
+check "port 8080 (refused by the server) went through the monitor" test "$(sfcount "$mon" all)" -gt "$web_pkts"
+check "but not through the firewall" eq "$(sfcount "$fw" other)" 0
+settle
+check "the switch counts alt-path into the monitor" test "$(hop "$two" alt-path monitor-only-hop forward)" -gt 0
+ns_down "$two"
+check "terminated" eq "$state" COMPLETED
+
+# --- NSH, symmetric: the reverse path goes monitor then firewall
+ns_up nsh slicer-sfc-demo-ns '{"additionalParamsForNs":{"sfc":{"encapsulation":"nsh","symmetric":true}}}'
+nsh=$ns
+check "NSH NS instantiated" eq "$state" COMPLETED
+req GET "/nslcm/v1/ns_instances/$nsh"
+spi=$(field '.vnffgr[0]."path-id"')
+check "its chain is NSH, symmetric" eq "$(field '.vnffgr[0].encapsulation + " " + (.vnffgr[0].symmetric | tostring)')" "nsh true"
+client=$(netns_of "$nsh" client)
+fw=$(netns_of "$nsh" firewall)
+ip netns exec "$fw" timeout 10 tcpdump -l -n -c 1 -i in 'ether proto 0x894f' >"$tmp/nsh.txt" 2>"$tmp/tcpdump.err" &
+dump=$!
+sleep 1
+check "HTTP passes the NSH chain" eq "$(http "$client" http://10.10.0.20/)" 200
+wait "$dump"
+check "the firewall's ingress sees NSH with the chain's SPI, SI 255" grep -q "NSH, flags \[none\], service-path-id $(printf 0x%06x "$spi"), service-index 0xff" "$tmp/nsh.txt"
+settle
+check "the reverse path steered the server's answers into the monitor" test "$(hop "$nsh" web-path monitor-hop reverse)" -gt 0
+check "and then into the firewall" test "$(hop "$nsh" web-path firewall-hop reverse)" -gt 0
+ns_down "$nsh"
+check "terminated" eq "$state" COMPLETED
+
+check "no flow left" eq "$(slicer_flows)" 0
+check "no namespace left" eq "$(ip netns list | wc -l)" 0
+check "only the bridge trunk left on br-int" eq "$(ovs-vsctl list-ports br-int)" int-to-fabric
+req GET /nslcm/v1/ns_instances
+check "no NS record left" eq "$(field length)" 0
+summary
