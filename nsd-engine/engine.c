@@ -13,8 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "sfc-chain.h"
+#include "engine-internal.h"
 #include "slc-log.h"
 
 SLC_LOG_MODULE(engine);
@@ -44,82 +43,7 @@ slc_step_state_from_name(const char *name)
     return -1;
 }
 
-enum call_kind { CALL_DO, CALL_UNDO, CALL_VERIFY };
-
-struct step {
-    json_t *json;             /* the step in the op document (borrowed) */
-    bool create;              /* else delete */
-    bool chain;               /* a forwarding program on the VIM's switch
-                                 (kind "chain"), not a VIM resource */
-    enum slc_vim_kind kind;
-    enum slc_step_state state;
-    uint64_t token;           /* the call in flight, 0 = none */
-    double started;
-};
-
-enum phase { PHASE_FORWARD, PHASE_ROLLBACK, PHASE_DONE };
-
-struct op {
-    struct slc_engine *e;
-    char id[40];
-    char coll[40];
-    uint64_t serial;
-    json_t *doc;              /* owned */
-    int64_t rev;
-    json_t *context;          /* owned; for the finish hook, may be NULL */
-    struct step *steps;
-    size_t n_steps;
-    enum phase phase;
-    unsigned inflight;
-    bool failed, undo_failed, dirty;
-    bool state_news;          /* a new operationState to tell once stored */
-    char fail_msg[512];
-    double deadline;
-    struct event *kick;       /* deferred advance */
-    struct event *tick;       /* deadline and call timeouts */
-    struct op *next;
-};
-
-struct vim_slot {
-    char account_id[40];
-    struct slc_vim *vim;
-    struct vim_slot *next;
-};
-
-/* The SDN driver that chains on a VIM account's switch. */
-struct sdn_slot {
-    char account_id[40];
-    struct slc_sdn *sdn;
-    struct sdn_slot *next;
-};
-
-/* A counters read in flight (token SDN_READ | serial). */
-struct read {
-    uint64_t token;
-    slc_engine_counters_fn done;
-    void *arg;
-    struct read *next;
-};
-
-#define SDN_READ (UINT64_C(1) << 63)
-
-struct slc_engine {
-    struct slc_engine_params p;
-    struct op *ops;
-    struct vim_slot *vims;
-    struct sdn_slot *sdns;
-    struct read *reads;
-    uint64_t next_serial, next_read;
-};
-
-static const char *
-sget(const json_t *o, const char *key)
-{
-    return json_string_value(json_object_get(o, key));
-}
-
 static void on_vim_done(void *owner, const struct slc_vim_result *r);
-static void on_sdn_done(void *owner, const struct slc_sdn_result *r);
 static void advance(struct op *op);
 
 int
@@ -322,141 +246,6 @@ slc_engine_vim_capacity(struct slc_engine *e, const char *account_id,
     return *out ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
 }
 
-/* ---- SDN instances: what chains a VIM's ports ---- */
-
-/* The switch a VIM account's driver says it manages ({ovsdb,
- * integration_bridge}), as an ovs SDN driver's url and config; else the
- * account's sdn-controller.  Chains go on the VIM's own switch first: an
- * sdn-controller is for SDN assist on the fabric. */
-static int
-open_sdn(struct slc_engine *e, const char *account_id,
-         struct slc_sdn **out, struct slc_error *err)
-{
-    struct slc_record acc = {0}, ctl = {0};
-    struct slc_vim *vim;
-    json_t *desc = NULL, *config = NULL;
-    const json_t *sw;
-    const struct slc_sdn_class *class = NULL;
-    const char *url = NULL, *ctl_id;
-    int rc = slc_engine_vim(e, account_id, &vim, err);
-
-    rc = rc ? rc : slc_store_get(e->p.st, "vim_accounts", account_id, &acc,
-                                 err);
-    if (rc) {
-        return rc;
-    }
-    desc = vim->class->describe ? vim->class->describe(vim) : NULL;
-    sw = json_object_get(desc, "switch");
-    ctl_id = sget(json_object_get(acc.doc, "config"), "sdn-controller");
-    if (sget(sw, "ovsdb") && sget(sw, "integration_bridge") && e->p.sdns) {
-        class = slc_sdn_registry_find(e->p.sdns, "ovs");
-        url = sget(sw, "ovsdb");
-        config = json_pack("{sO}", "bridge",
-                           json_object_get(sw, "integration_bridge"));
-    } else if (ctl_id && e->p.sdns &&
-               !(rc = slc_store_get(e->p.st, "sdns", ctl_id, &ctl, err))) {
-        class = slc_sdn_registry_find(e->p.sdns, sget(ctl.doc, "type") ?: "");
-        url = sget(ctl.doc, "url");
-        config = json_incref(json_object_get(ctl.doc, "config"));
-    }
-    if (!rc && (!class || !class->install_program)) {
-        rc = slc_error_set(err, SLC_EUNSUPPORTED,
-                           "vim account '%s' cannot chain: its driver manages "
-                           "no switch and it names no sdn-controller that "
-                           "installs forwarding programs",
-                           acc.name);
-    }
-    if (!rc) {
-        struct slc_sdn_params sp = {
-            .id = account_id,
-            .name = acc.name,
-            .url = url,
-            .config = config,
-            .base = e->p.base,
-            .done = on_sdn_done,
-            .owner = e,
-        };
-
-        rc = class->open(&sp, out, err);
-        if (rc) {
-            slc_error_prefix(err, "vim account '%s': switch", acc.name);
-        }
-    }
-    json_decref(config);
-    json_decref(desc);
-    slc_record_clear(&ctl);
-    slc_record_clear(&acc);
-    return rc;
-}
-
-int
-slc_engine_sdn(struct slc_engine *e, const char *account_id,
-               struct slc_sdn **out, struct slc_error *err)
-{
-    struct sdn_slot *s;
-    int rc;
-
-    for (s = e->sdns; s; s = s->next) {
-        if (!strcmp(s->account_id, account_id)) {
-            *out = s->sdn;
-            return 0;
-        }
-    }
-    s = calloc(1, sizeof *s);
-    if (!s) {
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    snprintf(s->account_id, sizeof s->account_id, "%s", account_id);
-    if ((rc = open_sdn(e, account_id, &s->sdn, err))) {
-        free(s);
-        return rc;
-    }
-    s->next = e->sdns;
-    e->sdns = s;
-    *out = s->sdn;
-    return 0;
-}
-
-int
-slc_engine_chain_counters(struct slc_engine *e, const char *account_id,
-                          uint32_t program_id, slc_engine_counters_fn done,
-                          void *arg, struct slc_error *err)
-{
-    struct slc_sdn *sdn;
-    struct read *r;
-    int rc = slc_engine_sdn(e, account_id, &sdn, err);
-
-    if (rc) {
-        return rc;
-    }
-    if (!sdn->class->program_counters) {
-        return slc_error_set(err, SLC_EUNSUPPORTED,
-                             "the switch's driver reads no counters");
-    }
-    if (!(r = calloc(1, sizeof *r))) {
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    *r = (struct read){.token = SDN_READ | ++e->next_read, .done = done,
-                       .arg = arg, .next = e->reads};
-    rc = sdn->class->program_counters(sdn, r->token, program_id, err);
-    if (rc) {
-        free(r);
-        return rc;
-    }
-    e->reads = r;
-    return 0;
-}
-
-void
-slc_engine_cancel_counters(struct slc_engine *e, void *arg)
-{
-    for (struct read *r = e->reads; r; r = r->next) {
-        if (r->arg == arg) {
-            r->done = NULL;
-        }
-    }
-}
-
 /* ---- operations ---- */
 
 const char *
@@ -507,14 +296,14 @@ slc_engine_update_resources(json_t *resources, const json_t *steps)
     }
 }
 
-static double
-now_of(const struct slc_engine *e)
+double
+eng_now_of(const struct slc_engine *e)
 {
     return e->p.now();
 }
 
-static struct op *
-find_op(struct slc_engine *e, uint64_t serial)
+struct op *
+eng_find_op(struct slc_engine *e, uint64_t serial)
 {
     for (struct op *op = e->ops; op; op = op->next) {
         if (op->serial == serial) {
@@ -524,8 +313,8 @@ find_op(struct slc_engine *e, uint64_t serial)
     return NULL;
 }
 
-static void
-set_step(struct op *op, size_t i, enum slc_step_state state)
+void
+eng_set_step(struct op *op, size_t i, enum slc_step_state state)
 {
     op->steps[i].state = state;
     json_object_set_new(op->steps[i].json, "state",
@@ -533,11 +322,9 @@ set_step(struct op *op, size_t i, enum slc_step_state state)
     op->dirty = true;
 }
 
-static void fail_op(struct op *op, const char *fmt, ...) SLC_PRINTF(2, 3);
-
 /* Marks the operation failed with the first reason given. */
-static void
-fail_op(struct op *op, const char *fmt, ...)
+void
+eng_fail_op(struct op *op, const char *fmt, ...)
 {
     va_list ap;
 
@@ -550,8 +337,8 @@ fail_op(struct op *op, const char *fmt, ...)
     }
 }
 
-static void
-kick(struct op *op)
+void
+eng_kick(struct op *op)
 {
     event_active(op->kick, 0, 0);
 }
@@ -566,7 +353,7 @@ static void
 on_tick(evutil_socket_t fd, short what, void *arg)
 {
     struct op *op = arg;
-    double now = now_of(op->e);
+    double now = eng_now_of(op->e);
 
     if (op->phase == PHASE_FORWARD && op->deadline > 0 &&
         now > op->deadline && !op->failed) {
@@ -575,7 +362,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
         snprintf(secs, sizeof secs, "%.0f",
                  op->deadline - json_number_value(json_object_get(
                                     op->doc, "startTime")));
-        fail_op(op, "timed out after %s s", secs);
+        eng_fail_op(op, "timed out after %s s", secs);
     }
     for (size_t i = 0; i < op->n_steps; i++) {
         struct step *s = &op->steps[i];
@@ -590,12 +377,12 @@ on_tick(evutil_socket_t fd, short what, void *arg)
             if (s->state == SLC_STEP_UNDOING) {
                 op->undo_failed = true;
             }
-            set_step(op, i, SLC_STEP_FAILED);
-            fail_op(op, "step '%s': VIM call timed out",
+            eng_set_step(op, i, SLC_STEP_FAILED);
+            eng_fail_op(op, "step '%s': VIM call timed out",
                     json_string_value(json_object_get(s->json, "name")));
         }
     }
-    kick(op);
+    eng_kick(op);
 }
 
 static int
@@ -669,7 +456,7 @@ adopt_op(struct slc_engine *e, struct slc_record *rec, struct op **out,
         json_object_get(op->doc, "_admin"), "refused"));
     if (refused) {
         /* refused before any step (placement): fails with nothing to undo */
-        fail_op(op, "%s", refused);
+        eng_fail_op(op, "%s", refused);
     }
     rc = parse_steps(op, err);
     op->kick = event_new(e->p.base, -1, 0, on_kick, op);
@@ -744,96 +531,6 @@ resolve_ref(const struct op *op, const json_t *ref)
 }
 
 
-/* The switch port a chain's port reference designates: {"step": k} (a
- * port step of this operation: the port its VIM made) or a literal. */
-static const char *
-chain_port(void *arg, const json_t *ref)
-{
-    const struct op *op = arg;
-
-    if (json_is_object(ref)) {
-        size_t k = (size_t)json_integer_value(json_object_get(ref, "step"));
-
-        return k < op->n_steps
-                   ? sget(json_object_get(op->steps[k].json, "info"),
-                          "switch_port")
-                   : NULL;
-    }
-    return json_string_value(ref);
-}
-
-/* Replaces the port references of 'chain' by the ports' names. */
-static void
-name_ports(const struct op *op, json_t *chain)
-{
-    static const char *const ends[] = {"ingress", "egress"};
-    const json_t *hop;
-    json_t *sfi;
-    size_t i, k;
-
-    for (int d = 0; d < 2; d++) {
-        const char *key = d ? "destination" : "source";
-        const char *name = chain_port((void *)op, json_object_get(chain, key));
-
-        if (name) {
-            json_object_set_new(chain, key, json_string(name));
-        }
-    }
-    json_array_foreach(json_object_get(chain, "hops"), i, hop)
-    {
-        json_array_foreach(json_object_get(hop, "sfis"), k, sfi)
-        {
-            for (int d = 0; d < 2; d++) {
-                const char *name =
-                    chain_port((void *)op, json_object_get(sfi, ends[d]));
-
-                if (name) {
-                    json_object_set_new(sfi, ends[d], json_string(name));
-                }
-            }
-        }
-    }
-}
-
-/* Issues the SDN call of chain step i: renders its chain (ports resolved
- * now that they exist) and installs it, or removes it. */
-static int
-launch_chain(struct op *op, size_t i, uint64_t token, bool remove,
-             struct slc_error *err)
-{
-    struct step *s = &op->steps[i];
-    json_t *spec = json_object_get(s->json, "spec");
-    uint32_t id = (uint32_t)json_integer_value(json_object_get(spec,
-                                                               "program_id"));
-    struct slc_sdn *sdn;
-    json_t *prog;
-    int rc = slc_engine_sdn(op->e, sget(s->json, "vim"), &sdn, err);
-
-    if (rc) {
-        return rc;
-    }
-    if (remove) {
-        return sdn->class->remove_program(sdn, token, id, err);
-    }
-    prog = slc_sfc_render_json(json_object_get(spec, "chain"), chain_port, op,
-                               err);
-    if (!prog) {
-        return err->code;
-    }
-    rc = sdn->class->install_program(sdn, token, id, prog, err);
-    if (!rc) {
-        /* what was installed, and the chain with its ports named: what a
-         * restart re-installs, what counters are matched against, what a
-         * later change of the chain starts from */
-        json_object_set_new(spec, "program", prog);
-        name_ports(op, json_object_get(spec, "chain"));
-        op->dirty = true;
-    } else {
-        json_decref(prog);
-    }
-    return rc;
-}
-
 /* Issues the VIM call of step i.  Returns 0, or an error (the step is then
  * failed by the caller). */
 static int
@@ -849,9 +546,9 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
 
     if (s->chain) {
         s->token = token;
-        s->started = now_of(op->e);
+        s->started = eng_now_of(op->e);
         op->inflight++;
-        rc = launch_chain(op, i, token, call == CALL_UNDO || !s->create,
+        rc = eng_launch_chain(op, i, token, call == CALL_UNDO || !s->create,
                           err);
         if (rc) {
             s->token = 0;
@@ -865,7 +562,7 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
         return rc;
     }
     s->token = token;
-    s->started = now_of(op->e);
+    s->started = eng_now_of(op->e);
     op->inflight++;
     if (call == CALL_VERIFY) {
         rc = vim->class->find(vim, token, s->kind, tag, err);
@@ -1029,7 +726,7 @@ advance(struct op *op)
                 launch_list[n_launch++] = i;
             } else if (s->state == SLC_STEP_PENDING && deps_done(op, i) &&
                        n_launch < 64 && op->inflight + n_launch < max) {
-                set_step(op, i, SLC_STEP_RUNNING);
+                eng_set_step(op, i, SLC_STEP_RUNNING);
                 kinds[n_launch] = CALL_DO;
                 launch_list[n_launch++] = i;
             }
@@ -1042,7 +739,7 @@ advance(struct op *op)
             } else if (s->create && s->state == SLC_STEP_DONE &&
                        undoable(op, i) && n_launch < 64 &&
                        op->inflight + n_launch < max) {
-                set_step(op, i, SLC_STEP_UNDOING);
+                eng_set_step(op, i, SLC_STEP_UNDOING);
                 kinds[n_launch] = CALL_UNDO;
                 launch_list[n_launch++] = i;
                 busy = true;
@@ -1064,7 +761,7 @@ advance(struct op *op)
                 op->steps[launch_list[k]].state = SLC_STEP_PENDING;
             }
         }
-        fail_op(op, "cannot store the operation's progress");
+        eng_fail_op(op, "cannot store the operation's progress");
         if (!op->inflight) {
             op->phase = PHASE_DONE;
             json_object_set_new(op->doc, "operationState",
@@ -1088,9 +785,9 @@ advance(struct op *op)
             if (kinds[k] == CALL_UNDO) {
                 op->undo_failed = true;
             }
-            set_step(op, i, SLC_STEP_FAILED);
-            fail_op(op, "%s: %s", sget(op->steps[i].json, "name"), err.msg);
-            kick(op);
+            eng_set_step(op, i, SLC_STEP_FAILED);
+            eng_fail_op(op, "%s: %s", sget(op->steps[i].json, "name"), err.msg);
+            eng_kick(op);
         }
     }
 }
@@ -1102,7 +799,7 @@ finish(struct op *op)
     struct slc_engine *e = op->e;
     struct slc_error err = {0};
     const char *state;
-    double now = now_of(e);
+    double now = eng_now_of(e);
     bool had_creates = false;
     int rc;
 
@@ -1177,7 +874,7 @@ slc_engine_start(struct slc_engine *e, struct slc_record *op_rec,
     if (!rc) {
         op->context = context;
         tell_state(op);
-        kick(op);
+        eng_kick(op);
     } else {
         json_decref(context);
     }
@@ -1213,7 +910,7 @@ static void
 on_vim_done(void *owner, const struct slc_vim_result *r)
 {
     struct slc_engine *e = owner;
-    struct op *op = r->token ? find_op(e, r->token >> 24) : NULL;
+    struct op *op = r->token ? eng_find_op(e, r->token >> 24) : NULL;
     size_t i = (size_t)(r->token >> 2 & 0x3fffff);
     enum call_kind call = (enum call_kind)(r->token & 3);
     struct step *s;
@@ -1242,21 +939,21 @@ on_vim_done(void *owner, const struct slc_vim_result *r)
                 json_object_set_new(s->json, "info",
                                     json_deep_copy(r->info));
             }
-            set_step(op, i, SLC_STEP_DONE);
+            eng_set_step(op, i, SLC_STEP_DONE);
         } else if (r->rc == SLC_ENOTFOUND) {
-            set_step(op, i, SLC_STEP_PENDING);
+            eng_set_step(op, i, SLC_STEP_PENDING);
         } else {
             json_object_set_new(s->json, "error", json_string(r->msg));
-            set_step(op, i, SLC_STEP_FAILED);
-            fail_op(op, "%s: %s", sget(s->json, "name"), r->msg);
+            eng_set_step(op, i, SLC_STEP_FAILED);
+            eng_fail_op(op, "%s: %s", sget(s->json, "name"), r->msg);
         }
     } else if (call == CALL_UNDO) {
         if (!r->rc || r->rc == SLC_ENOTFOUND) {
-            set_step(op, i, SLC_STEP_UNDONE);
+            eng_set_step(op, i, SLC_STEP_UNDONE);
         } else {
             json_object_set_new(s->json, "error", json_string(r->msg));
             op->undo_failed = true;
-            set_step(op, i, SLC_STEP_FAILED);
+            eng_set_step(op, i, SLC_STEP_FAILED);
         }
     } else if (!r->rc || (!s->create && r->rc == SLC_ENOTFOUND)) {
         if (s->create) {
@@ -1265,79 +962,13 @@ on_vim_done(void *owner, const struct slc_vim_result *r)
         if (r->info) {
             json_object_set_new(s->json, "info", json_deep_copy(r->info));
         }
-        set_step(op, i, SLC_STEP_DONE);
+        eng_set_step(op, i, SLC_STEP_DONE);
     } else {
         json_object_set_new(s->json, "error", json_string(r->msg));
-        set_step(op, i, SLC_STEP_FAILED);
-        fail_op(op, "%s: %s", sget(s->json, "name"), r->msg);
+        eng_set_step(op, i, SLC_STEP_FAILED);
+        eng_fail_op(op, "%s: %s", sget(s->json, "name"), r->msg);
     }
-    kick(op);
-}
-
-/* A chain step's SDN call (or a counters read, or a fire-and-forget
- * re-install at recovery) finished. */
-static void
-on_sdn_done(void *owner, const struct slc_sdn_result *r)
-{
-    struct slc_engine *e = owner;
-    struct op *op;
-    size_t i = (size_t)(r->token >> 2 & 0x3fffff);
-    enum call_kind call = (enum call_kind)(r->token & 3);
-    struct step *s;
-
-    if (r->token & SDN_READ) {
-        for (struct read **rp = &e->reads; *rp; rp = &(*rp)->next) {
-            struct read *rd = *rp;
-
-            if (rd->token == r->token) {
-                *rp = rd->next;
-                if (rd->done) {
-                    rd->done(rd->arg, r->rc, r->rc ? r->msg : NULL, r->data);
-                }
-                free(rd);
-                return;
-            }
-        }
-        return;
-    }
-    if (!r->token) {
-        if (r->rc) {
-            SLC_ERR("re-installing a chain: %s", r->msg);
-        }
-        return;
-    }
-    op = find_op(e, r->token >> 24);
-    if (!op || i >= op->n_steps || op->steps[i].token != r->token) {
-        SLC_WARN_RL("dropping a switch result for a finished or abandoned "
-                    "step (%s)",
-                    r->rc ? r->msg : "success");
-        return;
-    }
-    s = &op->steps[i];
-    s->token = 0;
-    op->inflight--;
-    if (call == CALL_UNDO) {
-        if (r->rc) {
-            json_object_set_new(s->json, "error", json_string(r->msg));
-            op->undo_failed = true;
-        }
-        set_step(op, i, r->rc ? SLC_STEP_FAILED : SLC_STEP_UNDONE);
-    } else if (!r->rc) {
-        if (s->create) {
-            json_object_set_new(
-                s->json, "vim_id",
-                json_sprintf("program-%" JSON_INTEGER_FORMAT,
-                             json_integer_value(json_object_get(
-                                 json_object_get(s->json, "spec"),
-                                 "program_id"))));
-        }
-        set_step(op, i, SLC_STEP_DONE);
-    } else {
-        json_object_set_new(s->json, "error", json_string(r->msg));
-        set_step(op, i, SLC_STEP_FAILED);
-        fail_op(op, "%s: %s", sget(s->json, "name"), r->msg);
-    }
-    kick(op);
+    eng_kick(op);
 }
 
 /* ---- recovery ---- */
@@ -1603,7 +1234,7 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
         }
         SLC_INFO("recovery: resuming operation %s (%s)", op->id,
                  sget(op->doc, "operationState"));
-        kick(op);
+        eng_kick(op);
     }
     json_decref(rv.known);
     json_decref(rv.chains);

@@ -1,0 +1,100 @@
+/* What engine.c and engine-sdn.c share: the in-memory operations and
+ * driver instances of the engine, and the helpers both use.  Not for use
+ * outside nsd-engine/engine*.c. */
+#ifndef SLC_ENGINE_INTERNAL_H
+#define SLC_ENGINE_INTERNAL_H
+
+#include <event2/event.h>
+#include <stdbool.h>
+
+#include "engine.h"
+#include "slc-log.h"
+
+enum call_kind { CALL_DO, CALL_UNDO, CALL_VERIFY };
+
+struct step {
+    json_t *json;             /* the step in the op document (borrowed) */
+    bool create;              /* else delete */
+    bool chain;               /* a forwarding program on the VIM's switch
+                                 (kind "chain"), not a VIM resource */
+    enum slc_vim_kind kind;
+    enum slc_step_state state;
+    uint64_t token;           /* the call in flight, 0 = none */
+    double started;
+};
+
+enum phase { PHASE_FORWARD, PHASE_ROLLBACK, PHASE_DONE };
+
+struct op {
+    struct slc_engine *e;
+    char id[40];
+    char coll[40];
+    uint64_t serial;
+    json_t *doc;              /* owned */
+    int64_t rev;
+    json_t *context;          /* owned; for the finish hook, may be NULL */
+    struct step *steps;
+    size_t n_steps;
+    enum phase phase;
+    unsigned inflight;
+    bool failed, undo_failed, dirty;
+    bool state_news;          /* a new operationState to tell once stored */
+    char fail_msg[512];
+    double deadline;
+    struct event *kick;       /* deferred advance */
+    struct event *tick;       /* deadline and call timeouts */
+    struct op *next;
+};
+
+struct vim_slot {
+    char account_id[40];
+    struct slc_vim *vim;
+    struct vim_slot *next;
+};
+
+/* The SDN driver that chains on a VIM account's switch. */
+struct sdn_slot {
+    char account_id[40];
+    struct slc_sdn *sdn;
+    struct sdn_slot *next;
+};
+
+/* A counters read in flight (token SDN_READ | serial). */
+struct read {
+    uint64_t token;
+    slc_engine_counters_fn done;
+    void *arg;
+    struct read *next;
+};
+
+#define SDN_READ (UINT64_C(1) << 63)
+
+struct slc_engine {
+    struct slc_engine_params p;
+    struct op *ops;
+    struct vim_slot *vims;
+    struct sdn_slot *sdns;
+    struct read *reads;
+    uint64_t next_serial, next_read;
+};
+
+static inline const char *
+sget(const json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+double eng_now_of(const struct slc_engine *e);
+struct op *eng_find_op(struct slc_engine *e, uint64_t serial);
+void eng_set_step(struct op *op, size_t i, enum slc_step_state state);
+void eng_fail_op(struct op *op, const char *fmt, ...) SLC_PRINTF(2, 3);
+/* Runs advance() on the operation from the loop. */
+void eng_kick(struct op *op);
+
+/* engine-sdn.c: issues the SDN call of chain step i (install, or remove
+ * when 'remove'); the result comes to eng_on_sdn_done(). */
+int eng_launch_chain(struct op *op, size_t i, uint64_t token, bool remove,
+                     struct slc_error *err);
+void eng_on_sdn_done(void *owner, const struct slc_sdn_result *r);
+
+#endif
