@@ -200,7 +200,7 @@ name_ports(const struct op *op, json_t *chain)
  * now that they exist) and installs it, or removes it. */
 int
 eng_launch_chain(struct op *op, size_t i, uint64_t token, bool remove,
-             struct slc_error *err)
+                 struct slc_error *err)
 {
     struct step *s = &op->steps[i];
     json_t *spec = json_object_get(s->json, "spec");
@@ -208,21 +208,27 @@ eng_launch_chain(struct op *op, size_t i, uint64_t token, bool remove,
                                                                "program_id"));
     struct slc_sdn *sdn;
     json_t *prog;
+    bool restore;
     int rc = slc_engine_sdn(op->e, sget(s->json, "vim"), &sdn, err);
 
     if (rc) {
         return rc;
     }
-    if (remove) {
+    /* a chain changed by a scale is undone by installing it as it was */
+    restore = remove && s->create && json_object_get(spec, "previous");
+    if (remove && !restore) {
         return sdn->class->remove_program(sdn, token, id, err);
     }
-    prog = slc_sfc_render_json(json_object_get(spec, "chain"), chain_port, op,
-                               err);
+    prog = slc_sfc_render_json(json_object_get(spec, restore ? "previous"
+                                                             : "chain"),
+                               chain_port, op, err);
     if (!prog) {
         return err->code;
     }
     rc = sdn->class->install_program(sdn, token, id, prog, err);
-    if (!rc) {
+    if (!rc && remove) {
+        json_decref(prog);
+    } else if (!rc) {
         /* what was installed, and the chain with its ports named: what a
          * restart re-installs, what counters are matched against, what a
          * later change of the chain starts from */

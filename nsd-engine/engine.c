@@ -272,6 +272,19 @@ slc_engine_update_resources(json_t *resources, const json_t *steps)
         if (create &&
             (!strcmp(state, "DONE") ||
              (!strcmp(state, "FAILED") && json_object_get(s, "vim_id")))) {
+            size_t j;
+            json_t *r;
+
+            /* a create of what exists (a chain installed again) replaces
+             * it */
+            json_array_foreach(resources, j, r)
+            {
+                if (!strcmp(sget(r, "vim_id") ?: "", vim_id) &&
+                    !strcmp(sget(r, "vim") ?: "", sget(s, "vim") ?: "")) {
+                    json_array_remove(resources, j);
+                    break;
+                }
+            }
             json_array_append_new(
                 resources, json_pack("{sO sO sO sO sO sO* sO*}", "kind",
                                      json_object_get(s, "kind"), "vim",

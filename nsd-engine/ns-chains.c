@@ -330,7 +330,8 @@ struct plan {
     json_t *nsr;
     const json_t *vnfrs, *params;
     json_t *steps;
-    json_t *deps; /* of the chain being planned */
+    json_t *deps;    /* of the chain being planned */
+    json_t *changed; /* replan: indices of the chain steps added */
 };
 
 /* Appends to 'out' the switch port of connection point 'cpd' of every VDU
@@ -601,10 +602,82 @@ int
 slc_ns_plan_chains(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
                    const json_t *params, json_t *steps, struct slc_error *err)
 {
-    struct plan pl = {st, nsr, vnfrs, params, steps, NULL};
+    struct plan pl = {st, nsr, vnfrs, params, steps, NULL, NULL};
 
     json_object_set_new(nsr, "vnffgr", json_array());
     return each_position(nsr, plan_position, &pl, err);
+}
+
+/* A chain of the NS changes with a scale of one of its VNFs: the same
+ * program is installed again with the hops it has now. */
+static int
+replan_position(void *arg, const json_t *fg, const json_t *nfpd,
+                const json_t *pos, struct slc_error *err)
+{
+    struct plan *pl = arg;
+    const char *id = slc_ns_str(nfpd, "id") ?: "?";
+    const json_t *g = slc_ns_find(json_object_get(pl->nsr, "vnffgr"), "id",
+                                  id);
+    const char *vim;
+    uint32_t program_id;
+    const json_t *prog = slc_ns_chain_program(pl->nsr, g, &vim, &program_id);
+    const json_t *r = NULL, *res;
+    json_t *hops = json_array(), *chain, *step;
+    char tag[512];
+    size_t i;
+    int rc;
+
+    json_array_foreach(
+        json_object_get(json_object_get(json_object_get(pl->nsr, "_admin"),
+                                        "deployed"),
+                        "resources"),
+        i, res)
+    {
+        if (!strcmp(slc_ns_str(res, "kind") ?: "", "chain") &&
+            !strcmp(slc_ns_str(json_object_get(res, "for"), "nfpd") ?: "",
+                    id)) {
+            r = res;
+        }
+    }
+    if (!prog || !r) {
+        json_decref(hops);
+        return 0; /* not installed: nothing to change */
+    }
+    pl->deps = json_array();
+    rc = hops_of(pl, id, pos, hops, err);
+    chain = json_deep_copy(json_object_get(json_object_get(r, "spec"),
+                                           "chain"));
+    if (!rc && !json_equal(json_object_get(chain, "hops"), hops)) {
+        json_t *previous = json_deep_copy(chain);
+
+        json_object_set(chain, "hops", hops);
+        snprintf(tag, sizeof tag, "%s", slc_ns_str(r, "tag"));
+        step = json_pack("{ss ss ss ss sO ss s{sI so so} sO sO}", "action",
+                         "create", "kind", "chain", "vim", vim, "tag", tag,
+                         "name", json_object_get(r, "name"), "state",
+                         "PENDING", "spec", "program_id",
+                         (json_int_t)program_id, "chain", json_incref(chain),
+                         "previous", previous, "deps", pl->deps, "for",
+                         json_object_get(r, "for"));
+        json_array_append_new(pl->steps, step);
+        json_array_append_new(pl->changed,
+                              json_integer((json_int_t)json_array_size(
+                                               pl->steps) -
+                                           1));
+    }
+    json_decref(chain);
+    json_decref(pl->deps);
+    json_decref(hops);
+    return rc;
+}
+
+int
+slc_ns_replan_chains(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
+                     json_t *steps, json_t *changed, struct slc_error *err)
+{
+    struct plan pl = {st, nsr, vnfrs, NULL, steps, NULL, changed};
+
+    return each_position(nsr, replan_position, &pl, err);
 }
 
 /* ---- records ---- */

@@ -48,6 +48,15 @@ int slc_ns_plan_chains(struct slc_store *st, json_t *nsr,
                        const json_t *vnfrs, const json_t *params,
                        json_t *steps, struct slc_error *err);
 
+/* After a scale of NS 'nsr' whose VNF instances are now 'vnfrs' (the
+ * VDUs added by the plan in 'steps' included, those it removes left
+ * out): appends a step installing again, with the instances it has now,
+ * every chain whose hops change, its index to 'changed'.  Undoing such a
+ * step installs the chain as it was ("previous" in its spec). */
+int slc_ns_replan_chains(struct slc_store *st, json_t *nsr,
+                         const json_t *vnfrs, json_t *steps, json_t *changed,
+                         struct slc_error *err);
+
 /* A chain step ended (create DONE, or delete DONE): its NSR record. */
 void slc_ns_chain_created(json_t *nsr, const json_t *step);
 void slc_ns_chain_deleted(json_t *nsr, const json_t *step);

@@ -586,6 +586,44 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
     return rc;
 }
 
+/* The chains through the scaled VNF follow its instances: installed
+ * again once the new ones have ports, or before the removed ones lose
+ * theirs. */
+static int
+plan_scale_chains(struct slc_store *st, struct plan *pl, json_t *nsr,
+                  const json_t *vnfrs, const json_t *op_admin,
+                  struct slc_error *err)
+{
+    json_t *now = json_deep_copy(vnfrs), *changed = json_array(), *s;
+    json_t *vnfr = slc_ns_find(now, "_id",
+                               slc_ns_str(json_object_get(op_admin, "scale"),
+                                          "vnfr"));
+    json_t *vdurs = json_object_get(vnfr, "vdur");
+    const json_t *gone = json_object_get(op_admin, "removed_vdur");
+    size_t i, k;
+    int rc;
+
+    for (i = json_array_size(vdurs); i-- > 0;) {
+        if (slc_ns_has(gone, slc_ns_str(json_array_get(vdurs, i), "_id"))) {
+            json_array_remove(vdurs, i);
+        }
+    }
+    json_array_extend(vdurs, json_object_get(op_admin, "new_vdur"));
+    rc = slc_ns_replan_chains(st, nsr, now, pl->steps, changed, err);
+    json_array_foreach(pl->steps, i, s)
+    {
+        if (!rc && !strcmp(slc_ns_str(s, "action"), "delete")) {
+            json_array_foreach(changed, k, vdurs)
+            {
+                json_array_append(json_object_get(s, "deps"), vdurs);
+            }
+        }
+    }
+    json_decref(changed);
+    json_decref(now);
+    return rc;
+}
+
 static int
 check_state(const json_t *nsr, const char *type, struct slc_error *err)
 {
@@ -879,6 +917,8 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
                 NULL);
         } else {
             rc = plan_scale(st, &pl, nsr->doc, vnfrs, params, admin, err);
+            rc = rc ? rc : plan_scale_chains(st, &pl, nsr->doc, vnfrs, admin,
+                                             err);
         }
         if (!rc && strcmp(type, "terminate")) {
             rc = place(st, &pl, op_id, admin, err);

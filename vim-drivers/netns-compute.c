@@ -98,6 +98,10 @@ netns_on_sigchld(evutil_socket_t fd, short what, void *arg)
     }
 }
 
+/* How long a built-in role may take to say it is ready (after that, a
+ * role still running is taken as started). */
+#define ROLE_READY_MS 10000
+
 /* The fd on which a built-in role says it is ready (a newline, as in
  * s6's readiness notification). */
 #define READY_FD "3"
@@ -538,6 +542,9 @@ on_ready(evutil_socket_t fd, short what, void *arg)
     event_del(p->ready);
     if (got > 0 && memchr(buf, '\n', (size_t)got)) {
         event_active(p->ev, EV_TIMEOUT, 0);
+    } else {
+        /* closed without a word: it exited; look again once reaped */
+        event_add(p->ev, &(struct timeval){.tv_usec = 50000});
     }
 }
 
@@ -553,6 +560,7 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
     json_t *c, *ports = json_array();
     bool adopted = false;
     int ready = -1;
+    unsigned wait_ms = n->start_check_ms;
     int rc = netns_new_id("", dummy, sizeof dummy, hex, err);
 
     if (rc) {
@@ -607,12 +615,15 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
     if (p) {
         p->ready_fd = ready;
         ready = -1;
+        /* a role that will say it is ready is waited for: a filtering
+         * role must not be reported before its rules are in place */
+        wait_ms = p->ready_fd >= 0 ? ROLE_READY_MS : n->start_check_ms;
     }
     if (!p || !(p->check_ns = strdup(ns)) ||
         !(p->ev = event_new(n->up.base, -1, 0, netns_on_deliver, p)) ||
         event_add(p->ev, &(struct timeval){
-                                .tv_sec = n->start_check_ms / 1000,
-                                .tv_usec = n->start_check_ms % 1000 * 1000}) ||
+                                .tv_sec = wait_ms / 1000,
+                                .tv_usec = wait_ms % 1000 * 1000}) ||
         (p->ready_fd >= 0 &&
          (!(p->ready = event_new(n->up.base, p->ready_fd, EV_READ | EV_PERSIST,
                                  on_ready, p)) ||

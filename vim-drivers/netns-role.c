@@ -18,6 +18,7 @@
  *
  *   slicer-netns-role host|router|bridge|firewall|monitor NAMESPACE
  *                     [PORT [READY_FD]] */
+#include <errno.h>
 #include <microhttpd.h>
 #include <nftables/libnftables.h>
 #include <signal.h>
@@ -114,6 +115,9 @@ main(int argc, char **argv)
         (!strcmp(argv[1], "monitor") && load_rules(argv[0], monitor_rules))) {
         return 1;
     }
+    /* the driver may have stopped listening for readiness: a write to
+     * the closed pipe must fail, not kill the role */
+    signal(SIGPIPE, SIG_IGN);
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
@@ -134,7 +138,7 @@ main(int argc, char **argv)
     if (argc > 4) {
         int fd = atoi(argv[4]);
 
-        if (write(fd, "\n", 1) != 1) {
+        if (write(fd, "\n", 1) != 1 && errno != EPIPE) {
             perror("readiness notification");
         }
         close(fd);

@@ -5,7 +5,8 @@
 # - the SFC demo NS: TCP 80 passes firewall then monitor (counted by both
 #   SFs' nftables and by the switch per hop), TCP 23 is dropped at the
 #   firewall, ICMP bypasses the chain;
-# - two chains sharing one SF (the monitor);
+# - two chains sharing one SF (the monitor), which scales out (both
+#   chains load-balance over its two instances) and back in;
 # - the chains' flows are re-installed from the store when slicerd starts
 #   again after they were removed by hand;
 # - NSH and a symmetric reverse path: tcpdump on the firewall's ingress
@@ -154,6 +155,41 @@ check "port 8080 (refused by the server) went through the monitor" test "$(sfcou
 check "but not through the firewall" eq "$(sfcount "$fw" other)" 0
 settle
 check "the switch counts alt-path into the monitor" test "$(hop "$two" alt-path monitor-only-hop forward)" -gt 0
+
+# --- scale the shared monitor out: both chains load-balance over two
+# instances (select groups); scale in: back to one
+sfis() { # ns id, chain, hop -> number of instances in the hop
+    req GET "/nslcm/v1/ns_instances/$1"
+    field "[.vnffgr[] | select(.id == \"$2\")][0].hops[] | select(.id == \"$3\") | .sfis | length"
+}
+mon_http_all() { # HTTP packets counted by every monitor instance
+    local total=0 n
+    req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$two"
+    for n in $(field '.[] | select(."member-vnf-index-ref" == "monitor") | .vdur[]."vim-id"'); do
+        total=$((total + $(sfcount "$n" http)))
+    done
+    echo "$total"
+}
+scale='{"scaleType":"SCALE_VNF","scaleVnfData":{"scaleVnfType":"SCALE_OUT","scaleByStepData":{"scaling-group-descriptor":"monitor-scale","member-vnf-index":"monitor"}}}'
+jreq POST "/nslcm/v1/ns_instances/$two/scale" "$scale"
+wait_op "$(field .id)"
+check "scale out COMPLETED" eq "$state" COMPLETED
+check "web-path's monitor hop has two instances" eq "$(sfis "$two" web-path monitor-hop)" 2
+check "so has alt-path's" eq "$(sfis "$two" alt-path monitor-only-hop)" 2
+check "two select groups on br-int, one per chain" eq "$(ofctl dump-groups br-int | grep -c 'type=select')" 2
+before=$(mon_http_all)
+ok=0
+for _ in 1 2 3 4 5 6; do
+    [ "$(http "$client" http://10.10.0.20/)" = 200 ] && ok=$((ok + 1))
+done
+check "HTTP passes the load-balanced chain" eq "$ok" 6
+check "the monitors together counted every request" test "$(mon_http_all)" -ge $((before + 6 * 5))
+jreq POST "/nslcm/v1/ns_instances/$two/scale" "${scale/SCALE_OUT/SCALE_IN}"
+wait_op "$(field .id)"
+check "scale in COMPLETED" eq "$state" COMPLETED
+check "one monitor instance again" eq "$(sfis "$two" web-path monitor-hop)" 1
+check "no group left" eq "$(ofctl dump-groups br-int | grep -c 'type=select')" 0
+check "HTTP still passes" eq "$(http "$client" http://10.10.0.20/)" 200
 ns_down "$two"
 check "terminated" eq "$state" COMPLETED
 
