@@ -88,6 +88,7 @@ double eng_now_of(const struct slc_engine *e);
 struct op *eng_find_op(struct slc_engine *e, uint64_t serial);
 void eng_set_step(struct op *op, size_t i, enum slc_step_state state);
 void eng_fail_op(struct op *op, const char *fmt, ...) SLC_PRINTF(2, 3);
+void eng_step_failed(struct op *op, size_t i, const char *msg);
 /* Runs advance() on the operation from the loop. */
 void eng_kick(struct op *op);
 

@@ -300,9 +300,7 @@ eng_on_sdn_done(void *owner, const struct slc_sdn_result *r)
         }
         eng_set_step(op, i, SLC_STEP_DONE);
     } else {
-        json_object_set_new(s->json, "error", json_string(r->msg));
-        eng_set_step(op, i, SLC_STEP_FAILED);
-        eng_fail_op(op, "%s: %s", sget(s->json, "name"), r->msg);
+        eng_step_failed(op, i, r->msg);
     }
     eng_kick(op);
 }

@@ -335,6 +335,15 @@ eng_set_step(struct op *op, size_t i, enum slc_step_state state)
     op->dirty = true;
 }
 
+/* Step i failed forward with 'msg', and with it the operation. */
+void
+eng_step_failed(struct op *op, size_t i, const char *msg)
+{
+    json_object_set_new(op->steps[i].json, "error", json_string(msg));
+    eng_set_step(op, i, SLC_STEP_FAILED);
+    eng_fail_op(op, "%s: %s", sget(op->steps[i].json, "name"), msg);
+}
+
 /* Marks the operation failed with the first reason given. */
 void
 eng_fail_op(struct op *op, const char *fmt, ...)
@@ -956,9 +965,7 @@ on_vim_done(void *owner, const struct slc_vim_result *r)
         } else if (r->rc == SLC_ENOTFOUND) {
             eng_set_step(op, i, SLC_STEP_PENDING);
         } else {
-            json_object_set_new(s->json, "error", json_string(r->msg));
-            eng_set_step(op, i, SLC_STEP_FAILED);
-            eng_fail_op(op, "%s: %s", sget(s->json, "name"), r->msg);
+            eng_step_failed(op, i, r->msg);
         }
     } else if (call == CALL_UNDO) {
         if (!r->rc || r->rc == SLC_ENOTFOUND) {
@@ -977,9 +984,7 @@ on_vim_done(void *owner, const struct slc_vim_result *r)
         }
         eng_set_step(op, i, SLC_STEP_DONE);
     } else {
-        json_object_set_new(s->json, "error", json_string(r->msg));
-        eng_set_step(op, i, SLC_STEP_FAILED);
-        eng_fail_op(op, "%s: %s", sget(s->json, "name"), r->msg);
+        eng_step_failed(op, i, r->msg);
     }
     eng_kick(op);
 }

@@ -96,3 +96,20 @@ wait_nsiop() { # slice operation id -> its final operationState in $state
         case $state in PROCESSING | ROLLING_BACK) sleep 0.05 ;; *) return ;; esac
     done
 }
+
+# NS helpers of the tests that run NS operations.
+wait_op() { # op id -> final operationState in $state
+    for _ in $(seq 600); do
+        req GET "/nslcm/v1/ns_lcm_op_occs/$1"
+        state=$(field .operationState)
+        case $state in PROCESSING|ROLLING_BACK) sleep 0.05 ;; *) return ;; esac
+    done
+}
+ns_down() { # ns id -> $state; the record is removed
+    jreq POST "/nslcm/v1/ns_instances/$1/terminate" '{"autoremove":true}'
+    wait_op "$(field .id)"
+}
+netns_of() { # ns id, member -> namespace (netns VIM) of its first VDU
+    req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$1"
+    field "[.[] | select(.\"member-vnf-index-ref\" == \"$2\")][0].vdur[0].\"vim-id\""
+}

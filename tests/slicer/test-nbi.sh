@@ -202,13 +202,6 @@ req GET "/pdu/v1/pdu_descriptors/$pdu_id"
 check "deleted pdu: 404" eq "$code" 404
 
 # --- NS lifecycle
-wait_op() { # op id -> final operationState in $state
-    for _ in $(seq 200); do
-        req GET "/nslcm/v1/ns_lcm_op_occs/$1"
-        state=$(field .operationState)
-        case $state in PROCESSING|ROLLING_BACK) sleep 0.05 ;; *) return ;; esac
-    done
-}
 resources() { req GET "/admin/v1/vim_accounts/$1/resources"; field '.resources | length'; }
 
 jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"core1\",\"nsdId\":\"slicer-core-ns\",\"vimAccountId\":\"$vim\"}"

@@ -30,13 +30,6 @@ name=netns-sfc
 own_namespaces test-netns-sfc
 config
 
-wait_op() { # op id -> final operationState in $state
-    for _ in $(seq 600); do
-        req GET "/nslcm/v1/ns_lcm_op_occs/$1"
-        state=$(field .operationState)
-        case $state in PROCESSING|ROLLING_BACK) sleep 0.05 ;; *) return ;; esac
-    done
-}
 ns_new() { # name nsd -> $ns
     jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"$1\",\"nsdId\":\"$2\",\"vimAccountId\":\"$vim\"}"
     ns=$(field .id)
@@ -45,14 +38,6 @@ ns_up() { # name nsd [instantiate body] -> $ns, $state
     ns_new "$1" "$2"
     jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "${3:-{\}}"
     wait_op "$(field .id)"
-}
-ns_down() { # ns id -> $state; the record is removed
-    jreq POST "/nslcm/v1/ns_instances/$1/terminate" '{"autoremove":true}'
-    wait_op "$(field .id)"
-}
-netns_of() { # ns id, member -> namespace of its first VDU
-    req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$1"
-    field "[.[] | select(.\"member-vnf-index-ref\" == \"$2\")][0].vdur[0].\"vim-id\""
 }
 ofctl() { ovs-ofctl -O OpenFlow13 "$@"; }
 slicer_flows() { # (no switch yet before the first NS: none)
