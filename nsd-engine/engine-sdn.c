@@ -135,16 +135,6 @@ slc_engine_chain_counters(struct slc_engine *e, const char *account_id,
     return 0;
 }
 
-void
-slc_engine_cancel_counters(struct slc_engine *e, void *arg)
-{
-    for (struct read *r = e->reads; r; r = r->next) {
-        if (r->arg == arg) {
-            r->done = NULL;
-        }
-    }
-}
-
 /* The switch port a chain's port reference designates: {"step": k} (a
  * port step of this operation: the port its VIM made) or a literal. */
 static const char *

@@ -136,8 +136,6 @@ int slc_engine_chain_counters(struct slc_engine *e, const char *account_id,
                               uint32_t program_id,
                               slc_engine_counters_fn done, void *arg,
                               struct slc_error *err);
-/* Drops the callbacks of reads started with 'arg'. */
-void slc_engine_cancel_counters(struct slc_engine *e, void *arg);
 
 /* Step states, defined once. */
 #define SLC_STEP_STATES(X)                                                   \

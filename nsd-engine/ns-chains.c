@@ -623,7 +623,6 @@ replan_position(void *arg, const json_t *fg, const json_t *nfpd,
     const json_t *prog = slc_ns_chain_program(pl->nsr, g, &vim, &program_id);
     const json_t *r = NULL, *res;
     json_t *hops = json_array(), *chain, *step;
-    char tag[512];
     size_t i;
     int rc;
 
@@ -651,9 +650,9 @@ replan_position(void *arg, const json_t *fg, const json_t *nfpd,
         json_t *previous = json_deep_copy(chain);
 
         json_object_set(chain, "hops", hops);
-        snprintf(tag, sizeof tag, "%s", slc_ns_str(r, "tag"));
-        step = json_pack("{ss ss ss ss sO ss s{sI so so} sO sO}", "action",
-                         "create", "kind", "chain", "vim", vim, "tag", tag,
+        step = json_pack("{ss ss ss sO sO ss s{sI so so} sO sO}", "action",
+                         "create", "kind", "chain", "vim", vim, "tag",
+                         json_object_get(r, "tag"),
                          "name", json_object_get(r, "name"), "state",
                          "PENDING", "spec", "program_id",
                          (json_int_t)program_id, "chain", json_incref(chain),
