@@ -18,10 +18,83 @@ SLC_LOG_MODULE(ns_chains);
 
 /* ---- parameters ---- */
 
-/* The encapsulation and symmetry of nfpd 'nfpd' (see ns-chains.h). */
 static int
-chain_options(const json_t *params, const char *nfpd, const char **encap,
-              bool *symmetric, struct slc_error *err)
+bad_encap(const json_t *e, const char *where, struct slc_error *err)
+{
+    char *text = json_dumps(e, JSON_ENCODE_ANY);
+    int rc = slc_error_set(err, SLC_EINVALID,
+                           "ns instance: %s.encapsulation: %s is not "
+                           "\"vlan\", \"mpls\" or \"nsh\"",
+                           where, text ? text : "?");
+
+    free(text);
+    return rc;
+}
+
+/* The encapsulation that the SF VNFs of position 'pos' ask for through
+ * additionalParamsForVnf[].additionalParams.sfc.encapsulation, into
+ * '*encap' (unchanged when none asks); SLC_EINVALID for a bad value or two
+ * VNFs asking for different ones. */
+static int
+vnf_encap(const json_t *params, const char *nfpd, const json_t *pos,
+          const char **encap, struct slc_error *err)
+{
+    const char *asked = NULL, *by = NULL;
+    const json_t *prof, *el, *v;
+    size_t i, k, j;
+
+    json_array_foreach(json_object_get(pos, "cp-profile-id"), i, prof)
+    {
+        json_array_foreach(json_object_get(prof, "constituent-profile-elements"),
+                           k, el)
+        {
+            const char *member = slc_ns_str(el, "constituent-base-element-id");
+
+            json_array_foreach(json_object_get(params, "additionalParamsForVnf"),
+                               j, v)
+            {
+                const json_t *e = json_object_get(
+                    json_object_get(json_object_get(v, "additionalParams"),
+                                    "sfc"),
+                    "encapsulation");
+                char where[300];
+
+                if (!e || !member ||
+                    strcmp(slc_ns_str(v, "member-vnf-index") ?: "", member)) {
+                    continue;
+                }
+                snprintf(where, sizeof where,
+                         "additionalParamsForVnf[%zu].additionalParams.sfc",
+                         j);
+                if (!json_is_string(e) ||
+                    slc_sfc_encap_parse(json_string_value(e)) < 0) {
+                    return bad_encap(e, where, err);
+                }
+                if (asked && strcmp(asked, json_string_value(e))) {
+                    return slc_error_set(
+                        err, SLC_EINVALID,
+                        "ns instance: nfpd '%s': vnf %s asks for "
+                        "encapsulation \"%s\" and vnf %s for \"%s\" "
+                        "(additionalParamsForVnf[].additionalParams.sfc."
+                        "encapsulation); one path has one encapsulation: set "
+                        "additionalParamsForNs.sfc.paths.%s.encapsulation",
+                        nfpd, by, asked, member, json_string_value(e), nfpd);
+                }
+                asked = json_string_value(e);
+                by = member;
+            }
+        }
+    }
+    *encap = asked ? asked : *encap;
+    return 0;
+}
+
+/* The encapsulation and symmetry of nfpd 'nfpd' at position 'pos' (see
+ * ns-chains.h): the path's entry, else its SF VNFs', else the NS's, else
+ * vlan and not symmetric. */
+static int
+chain_options(const json_t *params, const char *nfpd, const json_t *pos,
+              const char **encap, bool *symmetric, struct slc_error *err)
 {
     const json_t *sfc = json_object_get(
         json_object_get(params, "additionalParamsForNs"), "sfc");
@@ -33,25 +106,23 @@ chain_options(const json_t *params, const char *nfpd, const char **encap,
     for (int k = 0; k < 2; k++) {
         const json_t *e = json_object_get(levels[k], "encapsulation");
         const json_t *s = json_object_get(levels[k], "symmetric");
-        const char *where = k ? "additionalParamsForNs.sfc.paths." :
-                                "additionalParamsForNs.sfc";
+        char where[300];
+        int rc;
 
+        snprintf(where, sizeof where, "additionalParamsForNs.sfc%s%s",
+                 k ? ".paths." : "", k ? nfpd : "");
         if (e && (!json_is_string(e) ||
                   slc_sfc_encap_parse(json_string_value(e)) < 0)) {
-            char *text = json_dumps(e, JSON_ENCODE_ANY);
-            int rc = slc_error_set(err, SLC_EINVALID,
-                                   "ns instance: %s%s.encapsulation: %s is "
-                                   "not \"vlan\", \"mpls\" or \"nsh\"",
-                                   where, k ? nfpd : "", text ? text : "?");
-
-            free(text);
-            return rc;
+            return bad_encap(e, where, err);
         }
         if (s && !json_is_boolean(s)) {
             return slc_error_set(err, SLC_EINVALID,
-                                 "ns instance: %s%s.symmetric must be true or "
+                                 "ns instance: %s.symmetric must be true or "
                                  "false",
-                                 where, k ? nfpd : "");
+                                 where);
+        }
+        if (k == 1 && !e && (rc = vnf_encap(params, nfpd, pos, encap, err))) {
+            return rc;
         }
         *encap = e ? json_string_value(e) : *encap;
         *symmetric = s ? json_is_true(s) : *symmetric;
@@ -130,7 +201,7 @@ check_position(void *arg, const json_t *fg, const json_t *nfpd,
     char source[512];
     const json_t *m, *seen;
     size_t i, k;
-    int rc = chain_options(c->params, id, &encap, &symmetric, err);
+    int rc = chain_options(c->params, id, pos, &encap, &symmetric, err);
 
     source_of(pos, source, sizeof source);
     json_array_foreach(json_object_get(pos, "match-attributes"), i, m)
@@ -526,7 +597,7 @@ plan_position(void *arg, const json_t *fg, const json_t *nfpd,
     uint32_t program_id = 0, tag_base = 0;
     char tag[512], name[512];
     size_t i;
-    int rc = chain_options(pl->params, id, &encap, &symmetric, err);
+    int rc = chain_options(pl->params, id, pos, &encap, &symmetric, err);
 
     pl->deps = json_array();
     json_array_foreach(ms, i, m)

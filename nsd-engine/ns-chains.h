@@ -17,7 +17,12 @@
  *   come from the instantiation's additionalParamsForNs:
  *     {"sfc": {"encapsulation": "vlan"|"mpls"|"nsh", "symmetric": B,
  *              "paths": {NFPD-ID: {"encapsulation": ..., "symmetric": B}}}}
- *   (default vlan, not symmetric; the paths' entries win).
+ *   An SF VNF may ask for an encapsulation (an NSH-aware one for nsh)
+ *   through additionalParamsForVnf[{"member-vnf-index": M,
+ *   "additionalParams": {"sfc": {"encapsulation": ...}}}]; the chains
+ *   through it take it unless their path entry says otherwise, and SF
+ *   VNFs of one path asking for different ones are refused.
+ *   Precedence: path entry, SF VNFs, NS; default vlan, not symmetric.
  *
  * Numbering: program ids (NSH path ids are twice that, the reverse path
  * one more) and tags (VLAN ids or MPLS labels 100..4094) are unique per
@@ -34,7 +39,8 @@
 #include "slc-store.h"
 
 /* Checks the chain parameters of an instantiation (bad encapsulation:
- * SLC_EINVALID naming the field and value) and that no two nfpds classify
+ * SLC_EINVALID naming the field and value; SF VNFs of one path asking for
+ * different encapsulations: SLC_EINVALID naming both) and that no two nfpds classify
  * the same traffic at the same port (SLC_EINVALID naming both). */
 int slc_ns_check_chains(const json_t *nsr, const json_t *params,
                         struct slc_error *err);

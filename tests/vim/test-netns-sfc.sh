@@ -77,6 +77,11 @@ jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{"additionalParamsForNs":{"s
 check "unknown encapsulation: 422" eq "$code" 422
 check "the error names the field and the value" eq "$(field .detail)" 'ns instance: additionalParamsForNs.sfc.paths.web-path.encapsulation: "vxlan" is not "vlan", "mpls" or "nsh"'
 req DELETE "/nslcm/v1/ns_instances/$ns"
+ns_new mixed slicer-sfc-demo-ns
+jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{"additionalParamsForVnf":[{"member-vnf-index":"firewall","additionalParams":{"sfc":{"encapsulation":"nsh"}}},{"member-vnf-index":"monitor","additionalParams":{"sfc":{"encapsulation":"mpls"}}}]}'
+check "SF VNFs of one path asking for different encapsulations: 422" eq "$code" 422
+check "the error names both VNFs and their choices" eq "$(field .detail)" "ns instance: nfpd 'web-path': vnf firewall asks for encapsulation \"nsh\" and vnf monitor for \"mpls\" (additionalParamsForVnf[].additionalParams.sfc.encapsulation); one path has one encapsulation: set additionalParamsForNs.sfc.paths.web-path.encapsulation"
+req DELETE "/nslcm/v1/ns_instances/$ns"
 ns_new clash sfc-colliding-ns
 jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{}'
 check "colliding classifiers: 422" eq "$code" 422
@@ -178,8 +183,9 @@ check "HTTP still passes" eq "$(http "$client" http://10.10.0.20/)" 200
 ns_down "$two"
 check "terminated" eq "$state" COMPLETED
 
-# --- NSH, symmetric: the reverse path goes monitor then firewall
-ns_up nsh slicer-sfc-demo-ns '{"additionalParamsForNs":{"sfc":{"encapsulation":"nsh","symmetric":true}}}'
+# --- NSH, chosen by the SF VNFs, symmetric: the reverse path goes monitor
+# then firewall
+ns_up nsh slicer-sfc-demo-ns '{"additionalParamsForNs":{"sfc":{"symmetric":true}},"additionalParamsForVnf":[{"member-vnf-index":"firewall","additionalParams":{"sfc":{"encapsulation":"nsh"}}},{"member-vnf-index":"monitor","additionalParams":{"sfc":{"encapsulation":"nsh"}}}]}'
 nsh=$ns
 check "NSH NS instantiated" eq "$state" COMPLETED
 req GET "/nslcm/v1/ns_instances/$nsh"
