@@ -2,10 +2,13 @@
  *
  * The socket is non-blocking.  Outgoing messages are queued in 'out' and
  * written when the socket takes them; incoming bytes collect in 'in' and
- * are cut into messages by a scanner that follows JSON strings and
- * nesting (the protocol has no framing), then parsed by jansson.  The
- * scanner keeps its state between reads, so a long reply arriving in many
- * pieces is scanned once. */
+ * are cut into messages by ovsdb-proto.c, then parsed by jansson.
+ *
+ * Monitors are kept for the session's life and sent again after every
+ * reconnect; following Open_vSwitch.cur_cfg (for transactions that wait
+ * until ovs-vswitchd applied them) is one of them, made on first need.
+ * Every callback to a caller runs from the loop: a failure detected inside
+ * a call is queued and delivered by the 'later' event. */
 #include <errno.h>
 #include <event2/event.h>
 #include <netinet/in.h>
@@ -22,18 +25,29 @@
 #include <unistd.h>
 
 #include "ovsdb.h"
+#include "ovsdb-proto.h"
 #include "stream.h"
 #include "slc-log.h"
 
 SLC_LOG_MODULE(ovsdb);
 
 #define MAX_MESSAGE (64u << 20) /* a whole-database reply stays far below */
+#define BACKOFF_MIN_MS 100u
+#define BACKOFF_MAX_MS 8000u
 
 enum call_kind {
     CALL_PLAIN,
     CALL_TRANSACT,  /* check per-operation errors */
     CALL_APPLIED,   /* ... then wait for cur_cfg */
-    CALL_MONITOR,   /* internal: follows cur_cfg */
+    CALL_MONITOR,   /* a monitor's initial rows */
+};
+
+struct monitor {
+    unsigned id;          /* the monitor id is "slicer-<id>" */
+    json_t *tables;       /* {TABLE: [COLUMN, ...]} */
+    struct slc_ovsdb_monitor_ops ops;
+    void *arg;
+    struct monitor *next;
 };
 
 struct call {
@@ -44,6 +58,7 @@ struct call {
     size_t n_ops;         /* the caller's operations in a transaction */
     int64_t cfg;          /* CALL_APPLIED: the next_cfg to wait for */
     json_t *result;       /* CALL_APPLIED: kept until applied */
+    struct monitor *mon;  /* CALL_MONITOR */
     struct call *next;
 };
 
@@ -51,20 +66,22 @@ struct slc_ovsdb {
     struct event_base *base;
     char *target;
     int fd;
-    struct event *rd, *wr, *later;
+    struct event *rd, *wr, *later, *retry;
     char *in;
     size_t in_len, in_cap;
-    size_t scan, start;   /* scanner position and message start */
-    int depth;
-    bool in_str, esc;
+    struct slc_jsonrpc_scan scan;
     char *out;
     size_t out_len, out_cap;
     uint64_t next_id;
     struct call *calls;   /* sent, reply not yet received */
     struct call *waiting; /* transactions waiting for cur_cfg */
     struct call *failed;  /* to be failed from the loop */
+    struct monitor *monitors;
+    unsigned next_monitor;
     int64_t cur_cfg;
-    bool monitoring;
+    bool following_cfg;   /* the cur_cfg monitor exists */
+    bool reset_pending;   /* monitors to be told of a loss, from the loop */
+    unsigned backoff_ms, connects;
     char lost[200];       /* why the connection went away, "" while up */
 };
 
@@ -128,6 +145,47 @@ slc_ovsdb_set_get(const json_t *set)
 static void on_readable(evutil_socket_t fd, short what, void *arg);
 static void on_writable(evutil_socket_t fd, short what, void *arg);
 static void on_later(evutil_socket_t fd, short what, void *arg);
+static void on_retry(evutil_socket_t fd, short what, void *arg);
+static int send_monitor(struct slc_ovsdb *db, struct monitor *m,
+                        struct slc_error *err);
+
+/* Takes connected socket 'fd' into use. */
+static int
+attach(struct slc_ovsdb *db, int fd)
+{
+    db->fd = fd;
+    db->connects++;
+    db->lost[0] = '\0';
+    db->in_len = db->out_len = 0;
+    db->scan = (struct slc_jsonrpc_scan){0};
+    if (!db->base) {
+        return 0;
+    }
+    db->rd = event_new(db->base, fd, EV_READ | EV_PERSIST, on_readable, db);
+    db->wr = event_new(db->base, fd, EV_WRITE, on_writable, db);
+    if (!db->rd || !db->wr) {
+        return SLC_ENOMEM;
+    }
+    event_add(db->rd, NULL);
+    return 0;
+}
+
+static void
+detach(struct slc_ovsdb *db)
+{
+    if (db->rd) {
+        event_free(db->rd);
+        db->rd = NULL;
+    }
+    if (db->wr) {
+        event_free(db->wr);
+        db->wr = NULL;
+    }
+    if (db->fd >= 0) {
+        close(db->fd);
+        db->fd = -1;
+    }
+}
 
 int
 slc_ovsdb_connect(struct event_base *base, const char *target,
@@ -141,24 +199,23 @@ slc_ovsdb_connect(struct event_base *base, const char *target,
         free(db);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
+    db->fd = -1;
+    db->base = base;
+    db->cur_cfg = -1;
+    db->backoff_ms = BACKOFF_MIN_MS;
     fd = slc_stream_socket(target, err);
     if (fd < 0) {
         free(db->target);
         free(db);
         return fd;
     }
-    db->fd = fd;
-    db->base = base;
-    db->cur_cfg = -1;
     if (base) {
-        db->rd = event_new(base, fd, EV_READ | EV_PERSIST, on_readable, db);
-        db->wr = event_new(base, fd, EV_WRITE, on_writable, db);
         db->later = event_new(base, -1, 0, on_later, db);
-        if (!db->rd || !db->wr || !db->later) {
-            slc_ovsdb_close(db);
-            return slc_error_set(err, SLC_ENOMEM, "out of memory");
-        }
-        event_add(db->rd, NULL);
+        db->retry = evtimer_new(base, on_retry, db);
+    }
+    if (attach(db, fd) || (base && (!db->later || !db->retry))) {
+        slc_ovsdb_close(db);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     *out = db;
     return 0;
@@ -182,21 +239,23 @@ slc_ovsdb_close(struct slc_ovsdb *db)
     if (!db) {
         return;
     }
-    if (db->rd) {
-        event_free(db->rd);
-    }
-    if (db->wr) {
-        event_free(db->wr);
-    }
+    detach(db);
     if (db->later) {
         event_free(db->later);
     }
-    if (db->fd >= 0) {
-        close(db->fd);
+    if (db->retry) {
+        event_free(db->retry);
     }
     free_calls(db->calls);
     free_calls(db->waiting);
     free_calls(db->failed);
+    while (db->monitors) {
+        struct monitor *m = db->monitors;
+
+        db->monitors = m->next;
+        json_decref(m->tables);
+        free(m);
+    }
     free(db->in);
     free(db->out);
     free(db->target);
@@ -209,7 +268,14 @@ slc_ovsdb_connected(const struct slc_ovsdb *db)
     return db && !db->lost[0];
 }
 
-/* The connection is gone: every call in flight fails, from the loop. */
+unsigned
+slc_ovsdb_connects(const struct slc_ovsdb *db)
+{
+    return db->connects;
+}
+
+/* The connection is gone: every call in flight fails and the monitors
+ * are reset, from the loop; with a loop, a reconnect is scheduled. */
 static void
 lose(struct slc_ovsdb *db, const char *why)
 {
@@ -219,10 +285,13 @@ lose(struct slc_ovsdb *db, const char *why)
         return;
     }
     snprintf(db->lost, sizeof db->lost, "ovsdb '%s': %s", db->target, why);
-    SLC_WARN("%s", db->lost);
-    if (db->rd) {
-        event_del(db->rd);
-        event_del(db->wr);
+    SLC_WARN("%s%s", db->lost, db->base ? ", reconnecting" : "");
+    if (db->base) {
+        struct timeval tv = {db->backoff_ms / 1000,
+                             (db->backoff_ms % 1000) * 1000};
+
+        detach(db);
+        evtimer_add(db->retry, &tv);
     }
     while (*tail) {
         tail = &(*tail)->next;
@@ -234,7 +303,7 @@ lose(struct slc_ovsdb *db, const char *why)
     }
     *tail = db->waiting;
     db->calls = db->waiting = NULL;
-    db->monitoring = false;
+    db->reset_pending = db->monitors != NULL;
     if (db->later) {
         event_active(db->later, 0, 0);
     }
@@ -253,6 +322,42 @@ on_later(evutil_socket_t fd, short what, void *arg)
         }
         json_decref(c->result);
         free(c);
+    }
+    if (db->reset_pending) {
+        db->reset_pending = false;
+        for (struct monitor *m = db->monitors; m; m = m->next) {
+            if (m->ops.reset) {
+                m->ops.reset(m->arg, db->lost);
+            }
+        }
+    }
+}
+
+static void
+on_retry(evutil_socket_t fd, short what, void *arg)
+{
+    struct slc_ovsdb *db = arg;
+    struct slc_error err = {0};
+    int sock = slc_stream_socket(db->target, &err);
+
+    if (sock < 0 || attach(db, sock)) {
+        struct timeval tv;
+
+        if (sock >= 0) {
+            detach(db);
+        }
+        db->backoff_ms = db->backoff_ms * 2 > BACKOFF_MAX_MS
+                             ? BACKOFF_MAX_MS
+                             : db->backoff_ms * 2;
+        tv = (struct timeval){db->backoff_ms / 1000,
+                              (db->backoff_ms % 1000) * 1000};
+        evtimer_add(db->retry, &tv);
+        return;
+    }
+    db->backoff_ms = BACKOFF_MIN_MS;
+    SLC_INFO("ovsdb '%s': connected again", db->target);
+    for (struct monitor *m = db->monitors; m && !db->lost[0]; m = m->next) {
+        send_monitor(db, m, &err);
     }
 }
 
@@ -355,53 +460,53 @@ release_applied(struct slc_ovsdb *db)
     }
 }
 
-/* Follows Open_vSwitch.cur_cfg in a monitor reply or update. */
+/* The cur_cfg monitor's rows. */
 static void
-track_cfg(struct slc_ovsdb *db, const json_t *updates)
+on_cfg_row(void *arg, const char *table, const char *uuid, const json_t *old,
+           const json_t *new)
 {
-    const json_t *rows = json_object_get(updates, "Open_vSwitch");
-    const char *uuid;
-    const json_t *row;
+    struct slc_ovsdb *db = arg;
+    const json_t *cfg = json_object_get(new, "cur_cfg");
 
-    json_object_foreach((json_t *)rows, uuid, row)
-    {
-        const json_t *cfg =
-            json_object_get(json_object_get(row, "new"), "cur_cfg");
-
-        if (json_is_integer(cfg)) {
-            db->cur_cfg = json_integer_value(cfg);
-        }
+    if (json_is_integer(cfg)) {
+        db->cur_cfg = json_integer_value(cfg);
     }
-    release_applied(db);
 }
 
-/* The first failed operation of a transaction's result, as text. */
-static bool
-transact_error(const json_t *result, size_t n_ops, char *msg, size_t size)
+static void
+on_cfg_synced(void *arg)
 {
-    const json_t *r;
-    size_t i;
+    release_applied(arg);
+}
 
-    if (!json_is_array(result)) {
-        snprintf(msg, size, "transaction result is not an array");
-        return true;
+static struct monitor *
+find_monitor(struct slc_ovsdb *db, const json_t *id)
+{
+    const char *text = json_string_value(id);
+    unsigned n;
+    char extra;
+
+    if (!text || sscanf(text, "slicer-%u%c", &n, &extra) != 1) {
+        return NULL;
     }
-    json_array_foreach(result, i, r)
-    {
-        const char *e = json_string_value(json_object_get(r, "error"));
-        const char *d = json_string_value(json_object_get(r, "details"));
-
-        if (e) {
-            if (i < n_ops) {
-                snprintf(msg, size, "operation %zu: %s%s%s", i, e,
-                         d ? ": " : "", d ? d : "");
-            } else {
-                snprintf(msg, size, "%s%s%s", e, d ? ": " : "", d ? d : "");
-            }
-            return true;
+    for (struct monitor *m = db->monitors; m; m = m->next) {
+        if (m->id == n) {
+            return m;
         }
     }
-    return false;
+    return NULL;
+}
+
+/* Rows of monitor 'm' from a reply or an update notification. */
+static void
+monitor_rows(struct monitor *m, const json_t *updates)
+{
+    char why[300];
+
+    if (slc_ovsdb_updates_foreach(updates, m->ops.row, m->arg, why,
+                                  sizeof why) < 0) {
+        SLC_WARN("ovsdb monitor slicer-%u: %s", m->id, why);
+    }
 }
 
 static void
@@ -410,23 +515,22 @@ complete(struct slc_ovsdb *db, struct call *c, const json_t *result,
 {
     char msg[600];
 
-    if (!json_is_null(error) && error) {
-        const char *e = json_string_value(error);
-        const char *d =
-            json_string_value(json_object_get(error, "details"));
-        char *dump = e ? NULL : json_dumps(error, JSON_COMPACT);
-
-        snprintf(msg, sizeof msg, "%s%s%s", e ? e : dump ? dump : "error",
-                 d ? ": " : "", d ? d : "");
-        free(dump);
-        if (c->cb) {
+    if (error) {
+        slc_jsonrpc_error_text(error, msg, sizeof msg);
+        if (c->kind == CALL_MONITOR) {
+            SLC_WARN("ovsdb '%s': monitor slicer-%u refused: %s", db->target,
+                     c->mon->id, msg);
+            if (c->mon->ops.reset) {
+                c->mon->ops.reset(c->mon->arg, msg);
+            }
+        } else if (c->cb) {
             c->cb(c->arg, SLC_EIO, NULL, msg);
         }
     } else if (c->kind == CALL_MONITOR) {
-        db->monitoring = true;
-        track_cfg(db, result);
+        monitor_rows(c->mon, result);
+        c->mon->ops.synced(c->mon->arg);
     } else if (c->kind != CALL_PLAIN &&
-               transact_error(result, c->n_ops, msg, sizeof msg)) {
+               slc_ovsdb_result_error(result, c->n_ops, msg, sizeof msg)) {
         if (c->cb) {
             c->cb(c->arg, SLC_EINVALID, NULL, msg);
         }
@@ -450,31 +554,46 @@ complete(struct slc_ovsdb *db, struct call *c, const json_t *result,
     free(c);
 }
 
-static void
-handle(struct slc_ovsdb *db, json_t *msg)
-{
-    const json_t *id = json_object_get(msg, "id");
-    const char *method = json_string_value(json_object_get(msg, "method"));
+static int send_json(struct slc_ovsdb *db, json_t *msg,
+                     struct slc_error *err);
 
-    if (method) {
-        if (!strcmp(method, "echo") && id && !json_is_null(id)) {
-            send_json(db,
-                      json_pack("{sO sn sO}", "result",
-                                json_object_get(msg, "params"), "error",
-                                "id", id),
-                      &(struct slc_error){0});
-        } else if (!strcmp(method, "update")) {
-            track_cfg(db, json_array_get(json_object_get(msg, "params"), 1));
-        }
+static void
+handle(struct slc_ovsdb *db, const json_t *msg)
+{
+    struct slc_jsonrpc_msg m;
+    char why[200];
+    struct call *c;
+
+    if (slc_jsonrpc_decode(msg, &m, why, sizeof why)) {
+        SLC_WARN("ovsdb '%s': %s; ignored", db->target, why);
         return;
     }
-    if (json_is_integer(id)) {
-        struct call *c = take_call(&db->calls, (uint64_t)json_integer_value(id));
-
-        if (c) {
-            complete(db, c, json_object_get(msg, "result"),
-                     json_object_get(msg, "error"));
+    switch (m.kind) {
+    case SLC_JSONRPC_REQUEST:
+        if (!strcmp(m.method, "echo")) {
+            send_json(db, slc_jsonrpc_reply(json_deep_copy(m.params), m.id),
+                      &(struct slc_error){0});
         }
+        break;
+    case SLC_JSONRPC_NOTIFY:
+        if (!strcmp(m.method, "update")) {
+            struct monitor *mon = find_monitor(db, json_array_get(m.params, 0));
+
+            if (mon) {
+                monitor_rows(mon, json_array_get(m.params, 1));
+                if (mon->ops.row == on_cfg_row) {
+                    release_applied(db);
+                }
+            }
+        }
+        break;
+    case SLC_JSONRPC_REPLY:
+    case SLC_JSONRPC_ERROR:
+        if (json_is_integer(m.id) &&
+            (c = take_call(&db->calls, (uint64_t)json_integer_value(m.id)))) {
+            complete(db, c, m.result, m.error);
+        }
+        break;
     }
 }
 
@@ -482,43 +601,27 @@ handle(struct slc_ovsdb *db, json_t *msg)
 static void
 parse_input(struct slc_ovsdb *db)
 {
-    while (db->scan < db->in_len) {
-        char ch = db->in[db->scan++];
+    size_t start, end;
 
-        if (db->in_str) {
-            if (db->esc) {
-                db->esc = false;
-            } else if (ch == '\\') {
-                db->esc = true;
-            } else if (ch == '"') {
-                db->in_str = false;
-            }
-            continue;
+    while ((end = slc_jsonrpc_cut(&db->scan, db->in, db->in_len, &start))) {
+        json_error_t je;
+        json_t *msg;
+
+        if (end == (size_t)-1) {
+            lose(db, "bytes outside a JSON-RPC message");
+            return;
         }
-        if (ch == '"') {
-            db->in_str = true;
-        } else if (ch == '{' || ch == '[') {
-            if (db->depth++ == 0) {
-                db->start = db->scan - 1;
-            }
-        } else if ((ch == '}' || ch == ']') && db->depth > 0 &&
-                   --db->depth == 0) {
-            json_error_t je;
-            json_t *msg = json_loadb(db->in + db->start,
-                                     db->scan - db->start, 0, &je);
-
-            if (!msg) {
-                lose(db, je.text);
-                return;
-            }
-            memmove(db->in, db->in + db->scan, db->in_len - db->scan);
-            db->in_len -= db->scan;
-            db->scan = 0;
-            handle(db, msg);
-            json_decref(msg);
-            if (db->lost[0]) {
-                return;
-            }
+        msg = json_loadb(db->in + start, end - start, 0, &je);
+        if (!msg) {
+            lose(db, je.text);
+            return;
+        }
+        memmove(db->in, db->in + end, db->in_len - end);
+        db->in_len -= end;
+        handle(db, msg);
+        json_decref(msg);
+        if (db->lost[0]) {
+            return;
         }
     }
 }
@@ -527,7 +630,7 @@ parse_input(struct slc_ovsdb *db)
 static int
 read_input(struct slc_ovsdb *db)
 {
-    for (;;) {
+    while (!db->lost[0]) {
         ssize_t n;
 
         if (db->in_cap - db->in_len < 4096) {
@@ -536,34 +639,28 @@ read_input(struct slc_ovsdb *db)
 
             if (cap > MAX_MESSAGE) {
                 lose(db, "message too long");
-                return SLC_EIO;
+                break;
             }
             p = realloc(db->in, cap);
             if (!p) {
                 lose(db, "out of memory");
-                return SLC_EIO;
+                break;
             }
             db->in = p;
             db->in_cap = cap;
         }
         n = recv(db->fd, db->in + db->in_len, db->in_cap - db->in_len, 0);
-        if (n == 0) {
-            lose(db, "connection closed");
-            return SLC_EIO;
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+            return 0;
         }
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR) {
-                return 0;
-            }
-            lose(db, strerror(errno));
-            return SLC_EIO;
+        if (n <= 0) {
+            lose(db, n ? strerror(errno) : "connection closed");
+            break;
         }
         db->in_len += (size_t)n;
         parse_input(db);
-        if (db->lost[0]) {
-            return SLC_EIO;
-        }
     }
+    return SLC_EIO;
 }
 
 static void
@@ -580,6 +677,7 @@ send_call(struct slc_ovsdb *db, const char *method, json_t *params,
           void *arg, uint64_t *id, struct slc_error *err)
 {
     struct call *c;
+    json_t *jid;
     int rc;
 
     if (db->lost[0]) {
@@ -593,11 +691,9 @@ send_call(struct slc_ovsdb *db, const char *method, json_t *params,
     }
     *c = (struct call){.id = ++db->next_id, .kind = kind, .cb = cb,
                        .arg = arg, .n_ops = n_ops};
-    rc = send_json(db,
-                   json_pack("{ss so sI}", "method", method, "params",
-                             params ? params : json_array(), "id",
-                             (json_int_t)c->id),
-                   err);
+    jid = json_integer((json_int_t)c->id);
+    rc = send_json(db, slc_jsonrpc_request(method, params, jid), err);
+    json_decref(jid);
     if (rc) {
         free(c);
         return rc;
@@ -617,6 +713,61 @@ slc_ovsdb_call(struct slc_ovsdb *db, const char *method, json_t *params,
     return send_call(db, method, params, CALL_PLAIN, 0, cb, arg, NULL, err);
 }
 
+/* Sends monitor 'm' (again). */
+static int
+send_monitor(struct slc_ovsdb *db, struct monitor *m, struct slc_error *err)
+{
+    char id[32];
+    json_t *jid;
+    struct call *c;
+    int rc;
+
+    snprintf(id, sizeof id, "slicer-%u", m->id);
+    jid = json_string(id);
+    rc = send_call(db, "monitor",
+                   slc_ovsdb_monitor_params("Open_vSwitch", jid,
+                                            json_deep_copy(m->tables)),
+                   CALL_MONITOR, 0, NULL, NULL, NULL, err);
+    json_decref(jid);
+    if (!rc) {
+        c = db->calls; /* send_call puts the new call first */
+        c->mon = m;
+    }
+    return rc;
+}
+
+int
+slc_ovsdb_monitor(struct slc_ovsdb *db, json_t *tables,
+                  const struct slc_ovsdb_monitor_ops *ops, void *arg,
+                  struct slc_error *err)
+{
+    struct monitor *m;
+    int rc;
+
+    if (!db->base || !json_is_object(tables)) {
+        json_decref(tables);
+        return slc_error_set(err, SLC_EINVALID,
+                             "ovsdb: a monitor needs an event loop and "
+                             "{TABLE: [COLUMN, ...]}");
+    }
+    m = calloc(1, sizeof *m);
+    if (!m) {
+        json_decref(tables);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    *m = (struct monitor){.id = ++db->next_monitor, .tables = tables,
+                          .ops = *ops, .arg = arg, .next = db->monitors};
+    db->monitors = m;
+    /* down now: sent on reconnect */
+    rc = db->lost[0] ? 0 : send_monitor(db, m, err);
+    if (rc) {
+        db->monitors = m->next;
+        json_decref(m->tables);
+        free(m);
+    }
+    return rc;
+}
+
 /* Wraps 'ops' into transact params, with the next_cfg bump when the
  * caller waits for ovs-vswitchd; starts following cur_cfg first. */
 static int
@@ -629,13 +780,26 @@ prepare_transact(struct slc_ovsdb *db, json_t *ops, bool applied,
         json_decref(ops);
         return slc_error_set(err, SLC_EINVALID, "ovsdb: ops not an array");
     }
-    if (applied && !db->monitoring) {
-        rc = send_call(
-            db, "monitor",
-            json_pack("[ss {s{s[s]}}]", "Open_vSwitch", "slicer-cfg",
-                      "Open_vSwitch", "columns", "cur_cfg"),
-            CALL_MONITOR, 0, NULL, NULL, NULL, err);
-        db->monitoring = !rc;
+    if (applied && !db->following_cfg) {
+        static const struct slc_ovsdb_monitor_ops cfg_ops = {
+            .row = on_cfg_row, .synced = on_cfg_synced};
+        struct monitor *m = calloc(1, sizeof *m);
+
+        if (!m || db->lost[0]) {
+            free(m);
+            json_decref(ops);
+            return m ? slc_error_set(err, SLC_EIO, "%s", db->lost)
+                     : slc_error_set(err, SLC_ENOMEM, "out of memory");
+        }
+        /* not slc_ovsdb_monitor: synchronous sessions need it too */
+        *m = (struct monitor){.id = ++db->next_monitor,
+                              .tables = json_pack("{s[s]}", "Open_vSwitch",
+                                                  "cur_cfg"),
+                              .ops = cfg_ops, .arg = db,
+                              .next = db->monitors};
+        db->monitors = m;
+        rc = send_monitor(db, m, err);
+        db->following_cfg = !rc;
     }
     if (rc) {
         json_decref(ops);
@@ -650,9 +814,7 @@ prepare_transact(struct slc_ovsdb *db, json_t *ops, bool applied,
             ops, json_pack("{ss ss s[] s[s]}", "op", "select", "table",
                            "Open_vSwitch", "where", "columns", "next_cfg"));
     }
-    *params = json_pack("[s]", "Open_vSwitch");
-    json_array_extend(*params, ops);
-    json_decref(ops);
+    *params = slc_ovsdb_transact_params("Open_vSwitch", ops);
     return 0;
 }
 

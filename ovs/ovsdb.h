@@ -10,8 +10,9 @@
  * runs later, from the loop) or synchronously, blocking up to a timeout,
  * for start-up and shutdown when nothing asynchronous is pending.
  *
- * Neighbours: ovs-switch.c (starts private switches), the netns VIM
- * driver and the ovs SDN driver (users). */
+ * Neighbours: ovsdb-proto.h (the messages, without I/O), ovs-switch.c
+ * (starts private switches), the netns VIM driver and the ovs SDN driver
+ * (users). */
 #ifndef SLC_OVSDB_H
 #define SLC_OVSDB_H
 
@@ -29,8 +30,11 @@ struct slc_ovsdb;
 typedef void (*slc_ovsdb_reply_fn)(void *arg, int rc, const json_t *result,
                                    const char *msg);
 
-/* Connects to 'target': "unix:/path" or "tcp:IP:PORT".  'base' may be
- * NULL for a session used only synchronously. */
+/* Connects to 'target': "unix:/path" or "tcp:IP:PORT"; the first
+ * connection must succeed now.  'base' may be NULL for a session used
+ * only synchronously.  With a loop, a lost connection is made again with
+ * a doubling back-off (0.1 s to 8 s) and the monitors are sent again;
+ * calls made while it is down fail with SLC_EIO. */
 int slc_ovsdb_connect(struct event_base *base, const char *target,
                       struct slc_ovsdb **out, struct slc_error *err);
 /* Closes the session; pending callbacks are dropped.  Accepts NULL. */
@@ -61,6 +65,30 @@ int slc_ovsdb_transact_sync(struct slc_ovsdb *db, json_t *ops, bool applied,
 
 /* True while the connection is up. */
 bool slc_ovsdb_connected(const struct slc_ovsdb *db);
+
+/* What a monitor tells its owner, always from the loop. */
+struct slc_ovsdb_monitor_ops {
+    /* A row changed (ovsdb-proto.h); the initial rows come as new. */
+    void (*row)(void *arg, const char *table, const char *uuid,
+                const json_t *old, const json_t *new);
+    /* The initial rows are all in, after the first connect and after
+     * every reconnect: from now on the owner's copy is whole. */
+    void (*synced)(void *arg);
+    /* The connection was lost, or the server refused the monitor: forget
+     * the rows; after a reconnect they come again as new ones.  May be
+     * NULL. */
+    void (*reset)(void *arg, const char *why);
+};
+
+/* Monitors the columns of tables 'tables' ({TABLE: [COLUMN, ...]},
+ * stolen) of database Open_vSwitch for the session's life, and again
+ * after every reconnect.  Needs an event loop. */
+int slc_ovsdb_monitor(struct slc_ovsdb *db, json_t *tables,
+                      const struct slc_ovsdb_monitor_ops *ops, void *arg,
+                      struct slc_error *err);
+
+/* Connections made so far (1 after the first; more after reconnects). */
+unsigned slc_ovsdb_connects(const struct slc_ovsdb *db);
 
 /* OVSDB value notation helpers (new references). */
 json_t *slc_ovsdb_map(json_t *object);           /* {k: v} -> ["map", ...] */

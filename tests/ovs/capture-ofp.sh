@@ -1,7 +1,7 @@
 #!/bin/sh
 # Makes the byte captures of tests/ovs/captures/ from a real Open vSwitch:
 # a private ovsdb-server + ovs-vswitchd (dummy datapath) in a scratch
-# directory, ovs-ofctl talking to bridge br0 through ofp-proxy.py, which
+# directory, ovs-ofctl talking to bridge br0 through capture-proxy.py, which
 # writes every message both ways.  Run as root from the repository:
 #     sh tests/ovs/capture-ofp.sh
 # It stops what it started by pid and removes the scratch directory.
@@ -36,7 +36,7 @@ cap() { # NAME ovs-ofctl-arguments...: one capture file per ovs-ofctl call
     name=$1
     shift
     : >"$out/$name.hex.tmp"
-    python3 "$here/ofp-proxy.py" "$D/proxy.sock" "$D/br0.mgmt" \
+    python3 "$here/capture-proxy.py" ofp "$D/proxy.sock" "$D/br0.mgmt" \
         "$out/$name.hex.tmp" &
     proxy=$!
     while [ ! -S "$D/proxy.sock" ]; do sleep 0.05; done

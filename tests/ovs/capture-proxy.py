@@ -1,21 +1,24 @@
 #!/usr/bin/env python3
-"""Records the OpenFlow messages between a client (ovs-ofctl) and a bridge's
-management socket, for the byte captures the OpenFlow codec is tested
-against (tests/ovs/captures/).  Listens on unix socket LISTEN, relays each
-connection to unix socket TARGET, and appends one line per message to OUT:
-"<direction> <hex>", direction "c" (client -> switch) or "s".  The
-table-features and port-description multiparts ovs-ofctl asks for are
-left out: long, and not what the codec speaks.
+"""Records the messages between a client (ovs-ofctl, ovsdb-client) and an
+Open vSwitch daemon, for the byte captures the OpenFlow and OVSDB codecs
+are tested against (tests/ovs/captures/).  Listens on unix socket LISTEN,
+relays each connection to TARGET (a unix socket path, or tcp:IP:PORT), and
+appends one line per message to OUT: "<direction> <hex>", direction "c"
+(client -> daemon) or "s".  MODE "ofp" cuts OpenFlow messages by their
+length field and leaves out the table-features and port-description
+multiparts ovs-ofctl asks for (long, and not what the codec speaks);
+MODE "json" cuts the JSON-RPC objects that OVSDB sends back to back.
 
-    ofp-proxy.py LISTEN TARGET OUT
+    capture-proxy.py MODE LISTEN TARGET OUT
 """
+import json
 import os
 import selectors
 import socket
 import sys
 
 
-def split(buf):
+def split_ofp(buf):
     msgs = []
     while len(buf) >= 8:
         n = int.from_bytes(buf[2:4], "big")
@@ -23,11 +26,40 @@ def split(buf):
             break
         msgs.append(buf[:n])
         buf = buf[n:]
+    msgs = [m for m in msgs
+            if not (m[1] in (18, 19) and m[8:10] in (b"\x00\x0c", b"\x00\x0d"))]
     return msgs, buf
 
 
+def split_json(buf):
+    msgs = []
+    dec = json.JSONDecoder()
+    while buf.strip():
+        lead = len(buf) - len(buf.lstrip())
+        try:
+            text = buf[lead:].decode()
+            _, end = dec.raw_decode(text)
+        except (UnicodeDecodeError, ValueError):
+            break
+        n = lead + len(text[:end].encode())
+        msgs.append(buf[lead:n])
+        buf = buf[n:]
+    return msgs, buf
+
+
+def connect(target):
+    if target.startswith("tcp:"):
+        host, port = target[4:].rsplit(":", 1)
+        t = socket.create_connection((host, int(port)))
+    else:
+        t = socket.socket(socket.AF_UNIX)
+        t.connect(target)
+    return t
+
+
 def main():
-    listen, target, out = sys.argv[1:4]
+    mode, listen, target, out = sys.argv[1:5]
+    split = split_json if mode == "json" else split_ofp
     if os.path.exists(listen):
         os.unlink(listen)
     srv = socket.socket(socket.AF_UNIX)
@@ -43,8 +75,7 @@ def main():
             s = key.fileobj
             if s is srv:
                 c, _ = srv.accept()
-                t = socket.socket(socket.AF_UNIX)
-                t.connect(target)
+                t = connect(target)
                 peers[c] = (t, "c")
                 peers[t] = (c, "s")
                 bufs[c] = bufs[t] = b""
@@ -62,8 +93,6 @@ def main():
             other.sendall(data)
             msgs, bufs[s] = split(bufs[s] + data)
             for m in msgs:
-                if m[1] in (18, 19) and m[8:10] in (b"\x00\x0c", b"\x00\x0d"):
-                    continue  # table features, port descriptions: long, unused
                 log.write("%s %s\n" % (d, m.hex()))
 
 
