@@ -1,7 +1,8 @@
 /* The ovs SDN driver: programs one Open vSwitch bridge directly, the way
- * Open vSwitch itself is layered (ovs/): OVSDB (RFC 7047) to find the
- * OpenFlow port numbers of the port names a program uses, and an OpenFlow
- * 1.3 session (ofconn.h) to install flows and groups in atomic bundles.
+ * Open vSwitch itself is layered (ovs/): an OVSDB (RFC 7047) monitor of
+ * Interface {name, ofport} keeps the OpenFlow port numbers of the port
+ * names a program uses, and an OpenFlow 1.3 session (ofconn.h) installs
+ * flows and groups in atomic bundles.
  *
  * Controller record: url = the switch's OVSDB ("unix:/run/ovs/db.sock" or
  * "tcp:IP:PORT"); config = {bridge (required), openflow (default
@@ -17,9 +18,10 @@
  *
  * Reconciliation: the driver keeps every program it installed.  When the
  * OpenFlow session comes back after a loss (a switch restart) it
- * re-installs them all; every audit interval it dumps the flows under the
- * slicer cookie and re-installs a program whose rules are not all there
- * (removed by hand).  A program that stays wrong after three re-installs
+ * re-installs them all; when a port a program uses gets another OpenFlow
+ * number (the port was re-created) it re-installs that program; every
+ * audit interval it dumps the flows under the slicer cookie and
+ * re-installs a program whose rules are not all there (removed by hand).  A program that stays wrong after three re-installs
  * (another program overwrote a flow of the same match) is reported as in
  * conflict, not fought over.
  *
@@ -57,8 +59,10 @@ struct program {
     size_t n_rules, n_groups;
     struct slc_of_match *matches;   /* as installed, for audits */
     uint16_t *priorities;
+    json_t *ports;                  /* name -> ofport it was encoded with */
     unsigned reinstalls;            /* by audits, in a row */
     bool conflict;
+    bool moved;                     /* a port of it has another number */
     struct program *next;
 };
 
@@ -75,6 +79,7 @@ struct op {
     struct timeval deadline;  /* while waiting for the session */
     struct slc_of_match *matches;
     uint16_t *priorities;
+    json_t *ports;            /* the port numbers it was encoded with */
     size_t n_rules, n_groups;
     struct op *next;
 };
@@ -85,7 +90,11 @@ struct ovs {
     struct slc_ovsdb *db;
     struct slc_ofconn *of;
     struct program *programs;
-    struct op *waiting;       /* submitted before the session was ready */
+    struct op *waiting;       /* submitted before the sessions were ready */
+    json_t *ifaces;           /* Interface rows by uuid: {name, ofport} */
+    bool ports_synced;        /* 'ifaces' is whole */
+    bool check_ports;         /* 'ifaces' changed: look for moved ports */
+    char db_error[300];
     struct event *tick;
     unsigned audit_ms, connect_timeout_ms;
     struct timeval next_audit;
@@ -95,6 +104,7 @@ struct ovs {
 };
 
 static void start(struct op *op);
+static void reinstall(struct ovs *o, const struct program *p);
 
 /* ---- helpers ---- */
 
@@ -124,6 +134,7 @@ static void
 free_program(struct program *p)
 {
     json_decref(p->prog);
+    json_decref(p->ports);
     free(p->matches);
     free(p->priorities);
     free(p);
@@ -143,6 +154,7 @@ static void
 free_op(struct op *op)
 {
     json_decref(op->prog);
+    json_decref(op->ports);
     free(op->service_id);
     free(op->matches);
     free(op->priorities);
@@ -206,6 +218,7 @@ parse_mac(const char *s, uint8_t mac[6])
 struct encoder {
     uint32_t id;
     const json_t *ports;      /* name -> ofport */
+    json_t *used;             /* the names it looked up, with their number */
     char error[300];
 };
 
@@ -226,6 +239,7 @@ port_no(struct encoder *e, const json_t *name, uint32_t *out)
                  s ? s : "(not a name)");
         return -1;
     }
+    json_object_set_new(e->used, s, json_integer(n));
     *out = (uint32_t)n;
     return 0;
 }
@@ -453,15 +467,126 @@ encode_program(struct encoder *e, const json_t *prog, size_t old_groups,
 
 /* ---- running ops ---- */
 
-static int
-ensure_db(struct ovs *o, struct slc_error *err)
+/* ---- the port table (an OVSDB monitor of Interface) ---- */
+
+/* name -> ofport of the interfaces that have one (a new object). */
+static json_t *
+port_numbers(const struct ovs *o)
 {
-    if (o->db && slc_ovsdb_connected(o->db)) {
-        return 0;
+    json_t *ports = json_object();
+    const char *uuid;
+    const json_t *row;
+
+    json_object_foreach(o->ifaces, uuid, row)
+    {
+        const char *name = json_string_value(json_object_get(row, "name"));
+        const json_t *no = json_object_get(row, "ofport");
+
+        if (name && json_is_integer(no)) {
+            json_object_set(ports, name, (json_t *)no);
+        }
     }
-    slc_ovsdb_close(o->db);
-    o->db = NULL;
-    return slc_ovsdb_connect(o->up.base, o->db_target, &o->db, err);
+    return ports;
+}
+
+static void
+on_iface_row(void *arg, const char *table, const char *uuid,
+             const json_t *old, const json_t *new)
+{
+    struct ovs *o = arg;
+
+    if (new) {
+        json_object_set(o->ifaces, uuid, (json_t *)new);
+    } else {
+        json_object_del(o->ifaces, uuid);
+    }
+    if (o->ports_synced) {
+        o->check_ports = true;
+        event_active(o->tick, 0, 0);
+    }
+}
+
+static void
+on_iface_synced(void *arg)
+{
+    struct ovs *o = arg;
+
+    o->ports_synced = true;
+    o->check_ports = true;
+    o->db_error[0] = '\0';
+    if (slc_ovsdb_connects(o->db) > 1) {
+        note(o, "OVSDB session back: %zu interfaces",
+             json_object_size(o->ifaces));
+    }
+    event_active(o->tick, 0, 0);
+}
+
+static void
+on_iface_reset(void *arg, const char *why)
+{
+    struct ovs *o = arg;
+
+    o->ports_synced = false;
+    json_object_clear(o->ifaces);
+    snprintf(o->db_error, sizeof o->db_error, "%s", why);
+    note(o, "OVSDB lost: %s", why);
+}
+
+static const struct slc_ovsdb_monitor_ops iface_ops = {
+    .row = on_iface_row,
+    .synced = on_iface_synced,
+    .reset = on_iface_reset,
+};
+
+/* Connects to OVSDB and monitors the ports, unless done; a switch not up
+ * yet is tried again on the next tick (then the session reconnects by
+ * itself). */
+static void
+connect_db(struct ovs *o)
+{
+    struct slc_error err = {0};
+
+    if (o->db) {
+        return;
+    }
+    if (slc_ovsdb_connect(o->up.base, o->db_target, &o->db, &err) ||
+        slc_ovsdb_monitor(o->db, json_pack("{s[ss]}", "Interface", "name",
+                                           "ofport"),
+                          &iface_ops, o, &err)) {
+        slc_ovsdb_close(o->db);
+        o->db = NULL;
+        snprintf(o->db_error, sizeof o->db_error, "%s", err.msg);
+    }
+}
+
+/* Re-installs the programs encoded with another number for a port than
+ * the switch has now (the port was re-created).  A port that is gone
+ * leaves its programs alone until it is back. */
+static void
+reinstall_moved(struct ovs *o)
+{
+    json_t *ports = port_numbers(o);
+
+    o->check_ports = false;
+    for (struct program *p = o->programs; p; p = p->next) {
+        const char *name;
+        const json_t *no, *now;
+
+        json_object_foreach(p->ports, name, no)
+        {
+            now = json_object_get(ports, name);
+            if (now && !json_equal(now, no)) {
+                note(o, "port '%s' is OpenFlow port %lld now (was %lld); "
+                     "re-installing program %u",
+                     name, (long long)json_integer_value(now),
+                     (long long)json_integer_value(no), p->id);
+                o->reinstalled++;
+                reinstall(o, p);
+                break;
+            }
+        }
+    }
+    json_decref(ports);
 }
 
 static void
@@ -509,6 +634,9 @@ on_applied(void *arg, int rc, const char *msg)
     free(p->matches);
     free(p->priorities);
     p->prog = json_incref(op->prog);
+    json_decref(p->ports);
+    p->ports = op->ports;
+    op->ports = NULL;
     p->matches = op->matches;
     p->priorities = op->priorities;
     p->n_rules = op->n_rules;
@@ -518,43 +646,21 @@ on_applied(void *arg, int rc, const char *msg)
     reply(op, 0, NULL, NULL);
 }
 
-/* OVSDB answered with every Interface's name and ofport: encode, apply. */
+/* Encodes 'op' with the switch's port numbers now, and applies it. */
 static void
-on_ports(void *arg, int rc, const json_t *result, const char *msg)
+apply_op(struct op *op)
 {
-    struct op *op = arg;
     struct ovs *o = op->o;
     struct program *p = find_program(o, op->id, NULL);
-    struct encoder e = {.id = op->id};
+    json_t *ports = port_numbers(o);
+    struct encoder e = {.id = op->id, .ports = ports, .used = json_object()};
     struct slc_ofp_buf b = {0};
     struct slc_error err = {0};
-    const json_t *row;
-    json_t *ports;
-    size_t i;
+    int rc = encode_program(&e, op->kind == OP_REMOVE ? NULL : op->prog,
+                            p ? p->n_groups : 0, &b, op);
 
-    if (rc) {
-        char text[400];
-
-        snprintf(text, sizeof text, "OVSDB: %s", msg);
-        reply(op, rc, text, NULL);
-        return;
-    }
-    ports = json_object();
-    json_array_foreach(json_object_get(json_array_get(result, 0), "rows"), i,
-                       row)
-    {
-        const json_t *no = json_object_get(row, "ofport");
-
-        if (json_is_integer(no) && json_string_value(json_object_get(row, "name"))) {
-            json_object_set(ports,
-                            json_string_value(json_object_get(row, "name")),
-                            (json_t *)no);
-        }
-    }
-    e.ports = ports;
-    rc = encode_program(&e, op->kind == OP_REMOVE ? NULL : op->prog,
-                        p ? p->n_groups : 0, &b, op);
     json_decref(ports);
+    op->ports = e.used;
     if (rc || b.oom) {
         slc_ofp_buf_free(&b);
         reply(op, SLC_EINVALID, e.error[0] ? e.error : "out of memory", NULL);
@@ -610,35 +716,35 @@ start(struct op *op)
     struct slc_error err = {0};
     int rc;
 
-    if (op->kind == OP_COUNTERS) {
-        rc = slc_ofconn_dump_flows(o->of, COOKIE_TAG | (uint64_t)op->id << 16,
-                                   COOKIE_PROGRAM, on_counters, op, &err);
-    } else {
-        rc = ensure_db(o, &err);
-        rc = rc ? rc
-                : slc_ovsdb_transact(
-                      o->db,
-                      json_pack("[{ss ss s[] s[ss]}]", "op", "select", "table",
-                                "Interface", "where", "columns", "name",
-                                "ofport"),
-                      false, on_ports, op, &err);
+    if (op->kind != OP_COUNTERS) {
+        apply_op(op);
+        return;
     }
+    rc = slc_ofconn_dump_flows(o->of, COOKIE_TAG | (uint64_t)op->id << 16,
+                               COOKIE_PROGRAM, on_counters, op, &err);
     if (rc) {
         reply(op, rc, err.msg, NULL);
     }
 }
 
-/* Runs 'op' now, or once the OpenFlow session is ready. */
+/* Whether 'op' can run: the OpenFlow session is up and, to install, the
+ * port numbers are known. */
+static bool
+op_ready(const struct ovs *o, const struct op *op)
+{
+    return slc_ofconn_ready(o->of) &&
+           (op->kind != OP_INSTALL || o->ports_synced);
+}
+
+/* Runs 'op' from the loop (so that its reply never comes from inside
+ * the caller's call), once the sessions are ready. */
 static void
 submit(struct ovs *o, struct op *op)
 {
-    if (slc_ofconn_ready(o->of)) {
-        start(op);
-        return;
-    }
     after_ms(&op->deadline, o->connect_timeout_ms);
     op->next = o->waiting;
     o->waiting = op;
+    event_active(o->tick, 0, 0);
 }
 
 static int
@@ -737,11 +843,15 @@ on_tick(evutil_socket_t fd, short what, void *arg)
     struct op **opp = &o->waiting, *ready = NULL;
     struct timeval now;
 
+    connect_db(o);
+    if (o->check_ports && o->ports_synced) {
+        reinstall_moved(o);
+    }
     evutil_gettimeofday(&now, NULL);
     while (*opp) {
         struct op *op = *opp;
 
-        if (slc_ofconn_ready(o->of) || due(&now, &op->deadline)) {
+        if (op_ready(o, op) || due(&now, &op->deadline)) {
             *opp = op->next;
             op->next = ready;
             ready = op;
@@ -753,13 +863,20 @@ on_tick(evutil_socket_t fd, short what, void *arg)
         struct op *op = ready;
 
         ready = op->next;
-        if (slc_ofconn_ready(o->of)) {
+        if (op_ready(o, op)) {
             start(op);
-        } else {
+        } else if (!slc_ofconn_ready(o->of)) {
             char msg[400];
 
             snprintf(msg, sizeof msg, "bridge '%s': OpenFlow session not "
                      "ready: %s", o->bridge, slc_ofconn_error(o->of));
+            reply(op, SLC_EIO, msg, NULL);
+        } else {
+            char msg[600];
+
+            snprintf(msg, sizeof msg, "bridge '%s': the switch's ports are "
+                     "not known: OVSDB '%s': %s", o->bridge, o->db_target,
+                     o->db_error[0] ? o->db_error : "no answer yet");
             reply(op, SLC_EIO, msg, NULL);
         }
     }
@@ -885,7 +1002,9 @@ ovs_open(const struct slc_sdn_params *p, struct slc_sdn **out,
     o->connect_timeout_ms =
         timeout ? (unsigned)json_integer_value(timeout) : 5000;
     o->tick = event_new(p->base, -1, EV_PERSIST, on_tick, o);
-    if (!o->bridge || !o->db_target || !o->of_target || !o->tick) {
+    o->ifaces = json_object();
+    if (!o->bridge || !o->db_target || !o->of_target || !o->tick ||
+        !o->ifaces) {
         ovs_close(&o->up);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
@@ -899,6 +1018,7 @@ ovs_open(const struct slc_sdn_params *p, struct slc_sdn **out,
         return rc;
     }
     event_add(o->tick, &tick);
+    connect_db(o);
     *out = &o->up;
     return 0;
 }
@@ -925,6 +1045,7 @@ ovs_close(struct slc_sdn *sdn)
     if (o->tick) {
         event_free(o->tick);
     }
+    json_decref(o->ifaces);
     free(o->bridge);
     free(o->db_target);
     free(o->of_target);

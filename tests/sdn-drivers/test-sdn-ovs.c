@@ -11,8 +11,12 @@
  * the switch's decoded error and leaves no flow of it while the other
  * program stays whole; a rule removed by hand is re-installed by the
  * audit; after ovs-vswitchd is killed and restarted the driver reconnects
- * and re-installs everything; an ELINE service joins two ports; removing
- * the programs leaves no slicer flow and plain switching still works.
+ * and re-installs everything; a port re-created with another OpenFlow
+ * number makes the driver (through its OVSDB monitor) re-install the
+ * program that uses it; after ovsdb-server is killed and restarted the
+ * driver's OVSDB session reconnects and installs work again; an ELINE
+ * service joins two ports; removing the programs leaves no slicer flow
+ * and plain switching still works.
  *
  * Run as root in namespaces of its own (meson: unshare --net --mount
  * --pid); it makes its namespaces and switch in a scratch directory and
@@ -366,6 +370,41 @@ main(int argc, char **argv)
     run_loop_ms(2500);
     check(program_flows(7) == 2, "flows re-installed after the restart");
     check(ping(), "pings pass through the chain again");
+
+    /* the server's port is re-created with another OpenFlow number */
+    n = sh_num("ovs-vsctl get interface vserver ofport");
+    sh("ovs-vsctl del-port br0 vserver && ovs-vsctl add-port br0 vserver "
+       "tag=10 -- set interface vserver ofport_request=40");
+    run_loop_ms(1000);
+    check(sh_num(OFCTL "--no-names dump-flows br0 "
+                 "cookie=0x51ce000000070000/0xffffffffffff0000 | "
+                 "grep -c 'output:40'") == 1,
+          "the program delivers to the port's new number 40 (was %ld)", n);
+    check(ping(), "pings pass through the chain to the re-created port");
+
+    /* ovsdb-server goes away and comes back */
+    old_vs = sw->db_pid;
+    kill(old_vs, SIGKILL);
+    while (waitpid(old_vs, NULL, 0) < 0 && errno == EINTR) {
+    }
+    while (kill(old_vs, 0) == 0) {
+        usleep(20000);
+    }
+    run_loop_ms(300);
+    slc_ovs_switch_free(sw);
+    sw = NULL;
+    check(!slc_ovs_switch_start(dir, &sw, &err), "ovsdb-server restarted %s",
+          err.msg);
+    run_loop_ms(1500);
+    {
+        json_t *d = sdn->class->describe(sdn);
+
+        check(strstr(json_string_value(json_object_get(d, "last_event")),
+                     "OVSDB session back") != NULL,
+              "the driver's OVSDB session is back (%s)",
+              json_string_value(json_object_get(d, "last_event")));
+        json_decref(d);
+    }
 
     /* NSH through the same (transparent) SF */
     json_decref(prog);
