@@ -135,6 +135,18 @@ slc_engine_chain_counters(struct slc_engine *e, const char *account_id,
     return 0;
 }
 
+void
+slc_engine_cancel_reads(struct slc_engine *e, const char *why)
+{
+    while (e->reads) {
+        struct read *r = e->reads;
+
+        e->reads = r->next;
+        r->done(r->arg, SLC_EIO, why, NULL);
+        free(r);
+    }
+}
+
 /* The switch port a chain's port reference designates: {"step": k} (a
  * port step of this operation: the port its VIM made) or a literal. */
 static const char *

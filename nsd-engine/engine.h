@@ -136,6 +136,9 @@ int slc_engine_chain_counters(struct slc_engine *e, const char *account_id,
                               uint32_t program_id,
                               slc_engine_counters_fn done, void *arg,
                               struct slc_error *err);
+/* Ends the counters reads in flight: their 'done' gets SLC_EIO and 'why'
+ * now (at shutdown, before the HTTP server that waits on them stops). */
+void slc_engine_cancel_reads(struct slc_engine *e, const char *why);
 
 /* Step states, defined once. */
 #define SLC_STEP_STATES(X)                                                   \

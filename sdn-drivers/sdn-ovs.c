@@ -91,6 +91,7 @@ struct ovs {
     struct slc_ofconn *of;
     struct program *programs;
     struct op *waiting;       /* submitted before the sessions were ready */
+    struct op *running;       /* started, waiting for the switch */
     json_t *ifaces;           /* Interface rows by uuid: {name, ofport} */
     bool ports_synced;        /* 'ifaces' is whole */
     bool check_ports;         /* 'ifaces' changed: look for moved ports */
@@ -180,6 +181,13 @@ static void
 reply(struct op *op, int rc, const char *msg, const json_t *data)
 {
     struct ovs *o = op->o;
+
+    for (struct op **opp = &o->running; *opp; opp = &(*opp)->next) {
+        if (*opp == op) {
+            *opp = op->next;
+            break;
+        }
+    }
 
     if (!op->internal) {
         struct slc_sdn_result r = {
@@ -864,6 +872,8 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
         ready = op->next;
         if (op_ready(o, op)) {
+            op->next = o->running;
+            o->running = op;
             start(op);
         } else if (!slc_ofconn_ready(o->of)) {
             char msg[400];
@@ -1034,6 +1044,12 @@ ovs_close(struct slc_sdn *sdn)
         struct op *op = o->waiting;
 
         o->waiting = op->next;
+        free_op(op);
+    }
+    while (o->running) { /* the OpenFlow session dropped their callbacks */
+        struct op *op = o->running;
+
+        o->running = op->next;
         free_op(op);
     }
     while (o->programs) {
