@@ -267,6 +267,22 @@ chain(enum slc_sfc_encap encap, uint32_t path)
     return p;
 }
 
+/* Kills daemon 'pid' of the switch, waits until it is gone, and forgets
+ * the switch (a start adopts the other daemon and starts this one). */
+static void
+kill_daemon(pid_t pid)
+{
+    kill(pid, SIGKILL);
+    /* reaped here when this test is the pid namespace's init */
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    while (kill(pid, 0) == 0) {
+        usleep(20000);
+    }
+    slc_ovs_switch_free(sw);
+    sw = NULL;
+}
+
 /* Packets counted by rule 'i' of program 'id' (-1 if unknown). */
 static long
 rule_packets(struct slc_sdn *sdn, uint32_t id, size_t i)
@@ -290,7 +306,6 @@ main(int argc, char **argv)
     struct slc_error err = {0};
     json_t *config, *prog, *bad;
     char url[128];
-    pid_t old_vs;
     long n;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -355,16 +370,7 @@ main(int argc, char **argv)
     check(program_flows(7) == 2, "the audit re-installed it");
 
     /* the switch restarts: flows are gone until the driver reconnects */
-    old_vs = sw->vs_pid;
-    kill(old_vs, SIGKILL);
-    /* reaped here when this test is the pid namespace's init */
-    while (waitpid(old_vs, NULL, 0) < 0 && errno == EINTR) {
-    }
-    while (kill(old_vs, 0) == 0) {
-        usleep(20000);
-    }
-    slc_ovs_switch_free(sw);
-    sw = NULL;
+    kill_daemon(sw->vs_pid);
     check(!slc_ovs_switch_start(dir, &sw, &err), "ovs-vswitchd restarted %s",
           err.msg);
     run_loop_ms(2500);
@@ -383,16 +389,8 @@ main(int argc, char **argv)
     check(ping(), "pings pass through the chain to the re-created port");
 
     /* ovsdb-server goes away and comes back */
-    old_vs = sw->db_pid;
-    kill(old_vs, SIGKILL);
-    while (waitpid(old_vs, NULL, 0) < 0 && errno == EINTR) {
-    }
-    while (kill(old_vs, 0) == 0) {
-        usleep(20000);
-    }
+    kill_daemon(sw->db_pid);
     run_loop_ms(300);
-    slc_ovs_switch_free(sw);
-    sw = NULL;
     check(!slc_ovs_switch_start(dir, &sw, &err), "ovsdb-server restarted %s",
           err.msg);
     run_loop_ms(1500);
