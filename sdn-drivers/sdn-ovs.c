@@ -176,18 +176,30 @@ note(struct ovs *o, const char *fmt, ...)
     SLC_INFO("%s: %s", o->up.name, o->last_event);
 }
 
-/* Completes a caller's op (internal re-installs have no caller). */
 static void
-reply(struct op *op, int rc, const char *msg, const json_t *data)
+unlink_running(struct ovs *o, struct op *op)
 {
-    struct ovs *o = op->o;
-
     for (struct op **opp = &o->running; *opp; opp = &(*opp)->next) {
         if (*opp == op) {
             *opp = op->next;
             break;
         }
     }
+}
+
+static bool
+due(const struct timeval *now, const struct timeval *at)
+{
+    return !evutil_timercmp(now, at, <);
+}
+
+/* Completes a caller's op (internal re-installs have no caller). */
+static void
+reply(struct op *op, int rc, const char *msg, const json_t *data)
+{
+    struct ovs *o = op->o;
+
+    unlink_running(o, op);
 
     if (!op->internal) {
         struct slc_sdn_result r = {
@@ -227,6 +239,7 @@ struct encoder {
     uint32_t id;
     const json_t *ports;      /* name -> ofport */
     json_t *used;             /* the names it looked up, with their number */
+    bool missing_port;        /* a name the switch has no number for */
     char error[300];
 };
 
@@ -242,6 +255,7 @@ port_no(struct encoder *e, const json_t *name, uint32_t *out)
     }
     n = json_integer_value(json_object_get(e->ports, s ? s : ""));
     if (!s || n <= 0 || n >= 0xff00) {
+        e->missing_port = true;
         snprintf(e->error, sizeof e->error,
                  "program %u: port '%s' is not on the switch", e->id,
                  s ? s : "(not a name)");
@@ -408,6 +422,8 @@ encode_program(struct encoder *e, const json_t *prog, size_t old_groups,
     }
     op->n_rules = json_array_size(rules);
     op->n_groups = json_array_size(groups);
+    free(op->matches); /* encoded before, when a port was missing */
+    free(op->priorities);
     op->matches = calloc(op->n_rules + 1, sizeof *op->matches);
     op->priorities = calloc(op->n_rules + 1, sizeof *op->priorities);
     if (!op->matches || !op->priorities) {
@@ -664,11 +680,22 @@ apply_op(struct op *op)
     struct encoder e = {.id = op->id, .ports = ports, .used = json_object()};
     struct slc_ofp_buf b = {0};
     struct slc_error err = {0};
+    struct timeval now;
     int rc = encode_program(&e, op->kind == OP_REMOVE ? NULL : op->prog,
                             p ? p->n_groups : 0, &b, op);
 
     json_decref(ports);
+    json_decref(op->ports);
     op->ports = e.used;
+    evutil_gettimeofday(&now, NULL);
+    if (rc && e.missing_port && !due(&now, &op->deadline)) {
+        /* a port just made: the monitor has not told of it yet */
+        slc_ofp_buf_free(&b);
+        unlink_running(o, op);
+        op->next = o->waiting;
+        o->waiting = op;
+        return;
+    }
     if (rc || b.oom) {
         slc_ofp_buf_free(&b);
         reply(op, SLC_EINVALID, e.error[0] ? e.error : "out of memory", NULL);
@@ -836,12 +863,6 @@ on_audit(void *arg, int rc, const char *msg,
              p->id, found, p->n_rules);
         reinstall(o, p);
     }
-}
-
-static bool
-due(const struct timeval *now, const struct timeval *at)
-{
-    return !evutil_timercmp(now, at, <);
 }
 
 static void

@@ -7,11 +7,17 @@
 #   firewall, ICMP bypasses the chain;
 # - two chains sharing one SF (the monitor), which scales out (both
 #   chains load-balance over its two instances) and back in;
+# - a counters read waiting on a frozen switch is answered when slicerd
+#   stops, and nothing leaks;
 # - the chains' flows are re-installed from the store when slicerd starts
 #   again after they were removed by hand;
-# - NSH and a symmetric reverse path: tcpdump on the firewall's ingress
-#   sees NSH with the chain's SPI, the reverse path's hops count packets;
-# - bad chain parameters and colliding classifiers are refused (422) with
+# - a chain the switch refuses (its flow table full) rolls its NS back:
+#   no namespace or flow of it is left, the other NS's chain still works;
+# - NSH chosen by the SF VNFs and a symmetric reverse path: tcpdump on the
+#   firewall's ingress sees NSH with the chain's SPI, the reverse path's
+#   hops count packets;
+# - bad chain parameters (an unknown encapsulation, SF VNFs asking for
+#   different ones) and colliding classifiers are refused (422) with
 #   nothing created;
 # - terminating leaves no flow, namespace or port.
 #
@@ -138,6 +144,24 @@ for _ in $(seq 100); do
 done
 check "slicerd re-installed them at start" eq "$(slicer_flows)" 4
 check "HTTP passes the chain again" eq "$(http "$client" http://10.10.0.20/)" 200
+
+# --- a chain the switch refuses (its flow table is full) rolls the whole
+# NS back, and leaves the other NS's chain alone
+nflows=$(ofctl dump-flows br-int | grep -c 'cookie=')
+ovs-vsctl -- --id=@ft create Flow_Table flow_limit=$((nflows + 1)) \
+    overflow_policy=refuse -- set Bridge br-int flow_tables:0=@ft
+netns_before=$(ip netns list | wc -l)
+ns_up full slicer-sfc-demo-ns
+full=$ns
+check "an NS whose chain the switch refuses: rolled back" eq "$state" ROLLED_BACK
+check "the operation says why, in the switch's words" grep -q OFPFMFC_TABLE_FULL "$tmp/body"
+check "its namespaces are gone" eq "$(ip netns list | wc -l)" "$netns_before"
+check "no flow of it is on the switch" eq "$(ofctl dump-flows br-int | grep -c 'cookie=')" "$nflows"
+req GET "/nslcm/v1/ns_instances/$full"
+check "the NS is not instantiated" eq "$(field .nsState)" NOT_INSTANTIATED
+ovs-vsctl clear Bridge br-int flow_tables
+req DELETE "/nslcm/v1/ns_instances/$full"
+check "the other NS's chain still passes HTTP" eq "$(http "$client" http://10.10.0.20/)" 200
 
 ns_down "$web"
 check "terminated" eq "$state" COMPLETED
