@@ -8,24 +8,8 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/captures
-D=$(mktemp -d)
-export OVS_RUNDIR=$D OVS_DBDIR=$D OVS_LOGDIR=$D OVS_SYSCONFDIR=$D \
-    OVS_PKGDATADIR=/usr/share/openvswitch
-proxy=
-cleanup() {
-    [ -n "$proxy" ] && kill "$proxy" 2>/dev/null || true
-    for p in ovs-vswitchd ovsdb-server; do
-        [ -f "$D/$p.pid" ] && kill "$(cat "$D/$p.pid")" 2>/dev/null || true
-    done
-    sleep 0.3
-    rm -rf "$D"
-}
-trap cleanup EXIT INT TERM
-ovsdb-tool create "$D/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-ovsdb-server --detach --no-chdir --pidfile --log-file \
-    --remote="punix:$D/db.sock" "$D/conf.db"
-ovs-vsctl --no-wait init
-ovs-vswitchd --enable-dummy=override --detach --no-chdir --pidfile --log-file
+. "$here/capture-switch.sh"
+start_switch
 ovs-vsctl add-br br0 -- set bridge br0 datapath_type=dummy \
     protocols=OpenFlow13 fail_mode=secure
 for i in 1 2 3 4 5; do

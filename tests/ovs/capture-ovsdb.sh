@@ -11,25 +11,8 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/captures
 port=${1:-16641}
-D=$(mktemp -d)
-export OVS_RUNDIR=$D OVS_DBDIR=$D OVS_LOGDIR=$D OVS_SYSCONFDIR=$D \
-    OVS_PKGDATADIR=/usr/share/openvswitch
-proxy=
-client=
-cleanup() {
-    for p in $client $proxy; do kill "$p" 2>/dev/null || true; done
-    for p in ovs-vswitchd ovsdb-server; do
-        [ -f "$D/$p.pid" ] && kill "$(cat "$D/$p.pid")" 2>/dev/null || true
-    done
-    sleep 0.3
-    rm -rf "$D"
-}
-trap cleanup EXIT INT TERM
-ovsdb-tool create "$D/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-ovsdb-server --detach --no-chdir --pidfile --log-file \
-    --remote="punix:$D/db.sock" --remote="ptcp:$port:127.0.0.1" "$D/conf.db"
-ovs-vsctl --no-wait init
-ovs-vswitchd --enable-dummy=override --detach --no-chdir --pidfile --log-file
+. "$here/capture-switch.sh"
+start_switch --remote="ptcp:$port:127.0.0.1"
 ovs-vsctl add-br br0 -- set bridge br0 datapath_type=dummy
 ovs-vsctl add-port br0 p1 -- set interface p1 type=dummy ofport_request=1
 mkdir -p "$out"
