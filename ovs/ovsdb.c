@@ -154,19 +154,19 @@ static int
 attach(struct slc_ovsdb *db, int fd)
 {
     db->fd = fd;
-    db->connects++;
-    db->lost[0] = '\0';
     db->in_len = db->out_len = 0;
     db->scan = (struct slc_jsonrpc_scan){0};
-    if (!db->base) {
-        return 0;
+    if (db->base) {
+        db->rd = event_new(db->base, fd, EV_READ | EV_PERSIST, on_readable,
+                           db);
+        db->wr = event_new(db->base, fd, EV_WRITE, on_writable, db);
+        if (!db->rd || !db->wr) {
+            return SLC_ENOMEM;
+        }
+        event_add(db->rd, NULL);
     }
-    db->rd = event_new(db->base, fd, EV_READ | EV_PERSIST, on_readable, db);
-    db->wr = event_new(db->base, fd, EV_WRITE, on_writable, db);
-    if (!db->rd || !db->wr) {
-        return SLC_ENOMEM;
-    }
-    event_add(db->rd, NULL);
+    db->connects++;
+    db->lost[0] = '\0';
     return 0;
 }
 
