@@ -460,7 +460,7 @@ release_applied(struct slc_ovsdb *db)
     }
 }
 
-/* The cur_cfg monitor's rows. */
+/* The cur_cfg monitor's rows: transactions it has caught up with end. */
 static void
 on_cfg_row(void *arg, const char *table, const char *uuid, const json_t *old,
            const json_t *new)
@@ -470,13 +470,8 @@ on_cfg_row(void *arg, const char *table, const char *uuid, const json_t *old,
 
     if (json_is_integer(cfg)) {
         db->cur_cfg = json_integer_value(cfg);
+        release_applied(db);
     }
-}
-
-static void
-on_cfg_synced(void *arg)
-{
-    release_applied(arg);
 }
 
 static struct monitor *
@@ -528,7 +523,9 @@ complete(struct slc_ovsdb *db, struct call *c, const json_t *result,
         }
     } else if (c->kind == CALL_MONITOR) {
         monitor_rows(c->mon, result);
-        c->mon->ops.synced(c->mon->arg);
+        if (c->mon->ops.synced) {
+            c->mon->ops.synced(c->mon->arg);
+        }
     } else if (c->kind != CALL_PLAIN &&
                slc_ovsdb_result_error(result, c->n_ops, msg, sizeof msg)) {
         if (c->cb) {
@@ -581,9 +578,6 @@ handle(struct slc_ovsdb *db, const json_t *msg)
 
             if (mon) {
                 monitor_rows(mon, json_array_get(m.params, 1));
-                if (mon->ops.row == on_cfg_row) {
-                    release_applied(db);
-                }
             }
         }
         break;
@@ -782,7 +776,7 @@ prepare_transact(struct slc_ovsdb *db, json_t *ops, bool applied,
     }
     if (applied && !db->following_cfg) {
         static const struct slc_ovsdb_monitor_ops cfg_ops = {
-            .row = on_cfg_row, .synced = on_cfg_synced};
+            .row = on_cfg_row};
         struct monitor *m = calloc(1, sizeof *m);
 
         if (!m || db->lost[0]) {

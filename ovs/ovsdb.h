@@ -72,7 +72,8 @@ struct slc_ovsdb_monitor_ops {
     void (*row)(void *arg, const char *table, const char *uuid,
                 const json_t *old, const json_t *new);
     /* The initial rows are all in, after the first connect and after
-     * every reconnect: from now on the owner's copy is whole. */
+     * every reconnect: from now on the owner's copy is whole.  May be
+     * NULL. */
     void (*synced)(void *arg);
     /* The connection was lost, or the server refused the monitor: forget
      * the rows; after a reconnect they come again as new ones.  May be
