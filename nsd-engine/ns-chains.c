@@ -31,17 +31,49 @@ bad_encap(const json_t *e, const char *where, struct slc_error *err)
     return rc;
 }
 
-/* The encapsulation that the SF VNFs of position 'pos' ask for through
- * additionalParamsForVnf[].additionalParams.sfc.encapsulation, into
+/* The encapsulation VNF 'member' asks for through
+ * additionalParamsForVnf[].additionalParams.sfc.encapsulation into
+ * '*asked' (NULL when it asks none); SLC_EINVALID for a bad value. */
+static int
+member_encap(const json_t *params, const char *member, const char **asked,
+             struct slc_error *err)
+{
+    const json_t *v;
+    size_t j;
+
+    *asked = NULL;
+    json_array_foreach(json_object_get(params, "additionalParamsForVnf"), j, v)
+    {
+        const json_t *e = json_object_get(
+            json_object_get(json_object_get(v, "additionalParams"), "sfc"),
+            "encapsulation");
+        char where[300];
+
+        if (!e || strcmp(slc_ns_str(v, "member-vnf-index") ?: "", member)) {
+            continue;
+        }
+        snprintf(where, sizeof where,
+                 "additionalParamsForVnf[%zu].additionalParams.sfc", j);
+        if (!json_is_string(e) ||
+            slc_sfc_encap_parse(json_string_value(e)) < 0) {
+            return bad_encap(e, where, err);
+        }
+        *asked = json_string_value(e);
+    }
+    return 0;
+}
+
+/* The encapsulation that the SF VNFs of position 'pos' ask for, into
  * '*encap' (unchanged when none asks); SLC_EINVALID for a bad value or two
  * VNFs asking for different ones. */
 static int
 vnf_encap(const json_t *params, const char *nfpd, const json_t *pos,
           const char **encap, struct slc_error *err)
 {
-    const char *asked = NULL, *by = NULL;
-    const json_t *prof, *el, *v;
-    size_t i, k, j;
+    const char *asked = NULL, *by = NULL, *mine;
+    const json_t *prof, *el;
+    size_t i, k;
+    int rc;
 
     json_array_foreach(json_object_get(pos, "cp-profile-id"), i, prof)
     {
@@ -50,37 +82,24 @@ vnf_encap(const json_t *params, const char *nfpd, const json_t *pos,
         {
             const char *member = slc_ns_str(el, "constituent-base-element-id");
 
-            json_array_foreach(json_object_get(params, "additionalParamsForVnf"),
-                               j, v)
-            {
-                const json_t *e = json_object_get(
-                    json_object_get(json_object_get(v, "additionalParams"),
-                                    "sfc"),
-                    "encapsulation");
-                char where[300];
-
-                if (!e || !member ||
-                    strcmp(slc_ns_str(v, "member-vnf-index") ?: "", member)) {
-                    continue;
-                }
-                snprintf(where, sizeof where,
-                         "additionalParamsForVnf[%zu].additionalParams.sfc",
-                         j);
-                if (!json_is_string(e) ||
-                    slc_sfc_encap_parse(json_string_value(e)) < 0) {
-                    return bad_encap(e, where, err);
-                }
-                if (asked && strcmp(asked, json_string_value(e))) {
-                    return slc_error_set(
-                        err, SLC_EINVALID,
-                        "ns instance: nfpd '%s': vnf %s asks for "
-                        "encapsulation \"%s\" and vnf %s for \"%s\" "
-                        "(additionalParamsForVnf[].additionalParams.sfc."
-                        "encapsulation); one path has one encapsulation: set "
-                        "additionalParamsForNs.sfc.paths.%s.encapsulation",
-                        nfpd, by, asked, member, json_string_value(e), nfpd);
-                }
-                asked = json_string_value(e);
+            if (!member) {
+                continue;
+            }
+            if ((rc = member_encap(params, member, &mine, err))) {
+                return rc;
+            }
+            if (mine && asked && strcmp(asked, mine)) {
+                return slc_error_set(
+                    err, SLC_EINVALID,
+                    "ns instance: nfpd '%s': vnf %s asks for encapsulation "
+                    "\"%s\" and vnf %s for \"%s\" (additionalParamsForVnf[]."
+                    "additionalParams.sfc.encapsulation); one path has one "
+                    "encapsulation: set "
+                    "additionalParamsForNs.sfc.paths.%s.encapsulation",
+                    nfpd, by, asked, member, mine, nfpd);
+            }
+            if (mine) {
+                asked = mine;
                 by = member;
             }
         }
