@@ -918,11 +918,11 @@ delete_orphan(struct slc_engine *e, const char *account, int kind,
         }
         SLC_WARN("vim '%s': %s '%s' finished after its step was abandoned: "
                  "deleting it",
-                 vim->name, slc_vim_kind_name((enum slc_vim_kind)kind),
+                 vim->drv.name, slc_vim_kind_name((enum slc_vim_kind)kind),
                  vim_id);
         if (vim->class->delete(vim, 0, (enum slc_vim_kind)kind, vim_id,
                                &err)) {
-            SLC_ERR("vim '%s': delete %s: %s", vim->name, vim_id, err.msg);
+            SLC_ERR("vim '%s': delete %s: %s", vim->drv.name, vim_id, err.msg);
         }
         return;
     }
@@ -1210,10 +1210,10 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
         }
         if (vim->class->reconcile && vim->class->reconcile(vim, list,
                                                            &verr)) {
-            SLC_ERR("recovery: vim '%s': reconcile: %s", vim->name,
+            SLC_ERR("recovery: vim '%s': reconcile: %s", vim->drv.name,
                     verr.msg);
         } else {
-            mark_degraded(e, vim->name, list);
+            mark_degraded(e, vim->drv.name, list);
         }
     }
     json_array_foreach(rv.chains, i, id)

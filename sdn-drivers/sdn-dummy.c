@@ -16,77 +16,15 @@ struct dummy {
     json_t *services;         /* service_id -> spec */
     json_t *programs;         /* program id (decimal) -> program */
     uint64_t next_id;
-    struct dpending *pending;
 };
 
-struct dpending {
-    struct dummy *d;
-    struct event *ev;
-    struct slc_sdn_result r;
-    char *service_id, *msg;
-    struct dpending *prev, *next;
-};
-
-static void
-dpending_free(struct dpending *p)
-{
-    if (p->prev) {
-        p->prev->next = p->next;
-    } else {
-        p->d->pending = p->next;
-    }
-    if (p->next) {
-        p->next->prev = p->prev;
-    }
-    if (p->ev) {
-        event_free(p->ev);
-    }
-    free(p->service_id);
-    free(p->msg);
-    free(p);
-}
-
-static void
-dummy_deliver(evutil_socket_t fd, short what, void *arg)
-{
-    struct dpending *p = arg;
-    struct slc_sdn *sdn = &p->d->up;
-
-    p->r.service_id = p->service_id;
-    p->r.msg = p->msg;
-    sdn->done(sdn->owner, &p->r);
-    dpending_free(p);
-}
-
+/* Completes a call on the next turn of the loop. */
 static int
 dummy_reply(struct dummy *d, uint64_t token, int rc, const char *service_id,
             const char *msg, struct slc_error *err)
 {
-    struct dpending *p = calloc(1, sizeof *p);
-    struct timeval now = {0, 0};
-
-    if (!p) {
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    p->d = d;
-    p->r = (struct slc_sdn_result){
-        .token = token,
-        .rc = rc,
-        .status = rc ? "ERROR" : "ACTIVE",
-    };
-    p->service_id = service_id ? strdup(service_id) : NULL;
-    p->msg = msg ? strdup(msg) : NULL;
-    p->next = d->pending;
-    if (d->pending) {
-        d->pending->prev = p;
-    }
-    d->pending = p;
-    p->ev = event_new(d->up.base, -1, 0, dummy_deliver, p);
-    if (!p->ev || event_add(p->ev, &now)) {
-        dpending_free(p);
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    return 0;
+    return slc_sdn_reply(&d->up, token, rc, msg, service_id, NULL,
+                         &(struct timeval){0, 0}, err);
 }
 
 static void dummy_close(struct slc_sdn *sdn);
@@ -122,9 +60,6 @@ dummy_close(struct slc_sdn *sdn)
 {
     struct dummy *d = (struct dummy *)sdn;
 
-    while (d->pending) {
-        dpending_free(d->pending);
-    }
     json_decref(d->calls);
     json_decref(d->services);
     json_decref(d->programs);

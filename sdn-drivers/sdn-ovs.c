@@ -173,7 +173,7 @@ note(struct ovs *o, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(o->last_event, sizeof o->last_event, fmt, ap);
     va_end(ap);
-    SLC_INFO("%s: %s", o->up.name, o->last_event);
+    SLC_INFO("%s: %s", o->up.drv.name, o->last_event);
 }
 
 static void
@@ -207,7 +207,7 @@ reply(struct op *op, int rc, const char *msg, const json_t *data)
             .service_id = op->service_id,
             .status = rc ? "ERROR" : "ACTIVE", .data = data};
 
-        o->up.done(o->up.owner, &r);
+        o->up.done(o->up.drv.owner, &r);
     } else if (rc) {
         note(o, "re-installing program %u failed: %s", op->id, msg ? msg : "");
     }
@@ -573,7 +573,7 @@ connect_db(struct ovs *o)
     if (o->db) {
         return;
     }
-    if (slc_ovsdb_connect(o->up.base, o->db_target, &o->db, &err) ||
+    if (slc_ovsdb_connect(o->up.drv.base, o->db_target, &o->db, &err) ||
         slc_ovsdb_monitor(o->db, json_pack("{s[ss]}", "Interface", "name",
                                            "ofport"),
                           &iface_ops, o, &err)) {

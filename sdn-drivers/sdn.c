@@ -1,90 +1,71 @@
-/* The SDN driver registry and shared helpers; the contract is in sdn.h. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+/* The SDN driver registry and shared helpers, on the driver core of
+ * common/slc-driver.h; the contract is in sdn.h. */
+#include <stdbool.h>
 
 #include "sdn.h"
+
+static const struct slc_driver_kind sdn_kind = {
+    .name = "sdn driver",
+    .type_key = "type",
+    .version = SLC_SDN_CLASS_VERSION,
+};
 
 int
 slc_sdn_registry_add(struct slc_sdn_registry *reg,
                      const struct slc_sdn_class *class,
                      struct slc_error *err)
 {
-    if (class->version != SLC_SDN_CLASS_VERSION) {
-        return slc_error_set(err, SLC_EUNSUPPORTED,
-                             "sdn driver '%s': ABI version %u, expected %u",
-                             class->type, class->version,
-                             SLC_SDN_CLASS_VERSION);
-    }
-    if (!class->type || !class->open || !class->close ||
-        !class->create_service || !class->edit_service ||
-        !class->delete_service || !class->service_status) {
-        return slc_error_set(err, SLC_EUNSUPPORTED,
-                             "sdn driver '%s': a mandatory operation is "
-                             "missing",
-                             class->type ? class->type : "?");
-    }
-    if (slc_sdn_registry_find(reg, class->type)) {
-        return slc_error_set(err, SLC_EEXISTS,
-                             "sdn driver '%s' is already registered",
-                             class->type);
-    }
-    if (reg->len == SLC_SDN_REGISTRY_MAX) {
-        return slc_error_set(err, SLC_ETOOBIG, "too many sdn drivers");
-    }
-    reg->classes[reg->len++] = class;
-    return 0;
+    bool complete = class->open && class->close && class->create_service &&
+                    class->edit_service && class->delete_service &&
+                    class->service_status;
+
+    return slc_driver_registry_add(&reg->drivers, &sdn_kind, class->type,
+                                   class->version, complete, class, err);
 }
 
 const struct slc_sdn_class *
 slc_sdn_registry_find(const struct slc_sdn_registry *reg, const char *type)
 {
-    for (size_t i = 0; type && i < reg->len; i++) {
-        if (!strcmp(reg->classes[i]->type, type)) {
-            return reg->classes[i];
-        }
-    }
-    return NULL;
+    return slc_driver_registry_find(&reg->drivers, type);
 }
 
-void
-slc_sdn_registry_names(const struct slc_sdn_registry *reg, char *buf,
-                       size_t size)
+const struct slc_sdn_class *
+slc_sdn_registry_lookup(const struct slc_sdn_registry *reg, const char *type,
+                        struct slc_error *err)
 {
-    size_t len = 0;
+    return slc_driver_registry_lookup(&reg->drivers, &sdn_kind, type, err);
+}
 
-    buf[0] = '\0';
-    for (size_t i = 0; i < reg->len && len < size; i++) {
-        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
-                                reg->classes[i]->type);
-    }
+/* A result of the queue, as the engine reads it. */
+static void
+deliver(struct slc_driver *drv, const struct slc_result *r)
+{
+    struct slc_sdn *sdn = (struct slc_sdn *)drv; /* drv is its first member */
+    struct slc_sdn_result sr = {
+        .token = r->token,
+        .rc = r->rc,
+        .msg = r->msg,
+        .service_id = r->id,
+        .status = r->status,
+        .data = r->data,
+    };
+
+    sdn->done(drv->owner, &sr);
 }
 
 int
 slc_sdn_base_init(struct slc_sdn *sdn, const struct slc_sdn_class *class,
                   const struct slc_sdn_params *p, struct slc_error *err)
 {
-    *sdn = (struct slc_sdn){
-        .class = class,
-        .id = strdup(p->id ? p->id : ""),
-        .name = strdup(p->name ? p->name : ""),
-        .base = p->base,
-        .done = p->done,
-        .owner = p->owner,
-    };
-    if (!sdn->id || !sdn->name) {
-        slc_sdn_base_fini(sdn);
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    return 0;
+    *sdn = (struct slc_sdn){.class = class, .done = p->done};
+    return slc_driver_init(&sdn->drv, p->id, p->name, p->base, p->owner,
+                           deliver, err);
 }
 
 void
 slc_sdn_base_fini(struct slc_sdn *sdn)
 {
-    free(sdn->id);
-    free(sdn->name);
-    sdn->id = sdn->name = NULL;
+    slc_driver_fini(&sdn->drv);
 }
 
 void
@@ -93,4 +74,13 @@ slc_sdn_close(struct slc_sdn *sdn)
     if (sdn) {
         sdn->class->close(sdn);
     }
+}
+
+int
+slc_sdn_reply(struct slc_sdn *sdn, uint64_t token, int rc, const char *msg,
+              const char *service_id, json_t *data,
+              const struct timeval *delay, struct slc_error *err)
+{
+    return slc_driver_post(&sdn->drv, token, rc, msg, service_id,
+                           rc ? "ERROR" : "ACTIVE", data, delay, err);
 }

@@ -14,9 +14,11 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "slc-driver.h"
 #include "slc-error.h"
 
 struct event_base;
+struct timeval;
 
 /* One end of a connectivity service: a port of a physical switch. */
 struct slc_sdn_endpoint {
@@ -47,12 +49,11 @@ typedef void (*slc_sdn_done_fn)(void *owner, const struct slc_sdn_result *r);
 
 /* The core's part of every instance; drivers embed it first. */
 struct slc_sdn {
+    struct slc_driver drv;    /* first: id (the SDN controller record's
+                                 _id), name, the loop, the results not
+                                 delivered yet */
     const struct slc_sdn_class *class;
-    char *id;                 /* the SDN controller record's _id */
-    char *name;
-    struct event_base *base;
     slc_sdn_done_fn done;
-    void *owner;
 };
 
 struct slc_sdn_params {
@@ -116,11 +117,10 @@ struct slc_sdn_class {
 
 #define SLC_SDN_PROGRAM_MAX 0x7fffffu
 
-#define SLC_SDN_REGISTRY_MAX 16
-
+/* The SDN drivers a daemon knows, by type (a registry of
+ * common/slc-driver.h); zeroed, it is empty. */
 struct slc_sdn_registry {
-    const struct slc_sdn_class *classes[SLC_SDN_REGISTRY_MAX];
-    size_t len;
+    struct slc_driver_registry drivers;
 };
 
 /* Adds 'class'; SLC_EEXISTS for a known type, SLC_EUNSUPPORTED for another
@@ -128,17 +128,33 @@ struct slc_sdn_registry {
 int slc_sdn_registry_add(struct slc_sdn_registry *reg,
                          const struct slc_sdn_class *class,
                          struct slc_error *err);
+/* The class of 'type', or NULL. */
 const struct slc_sdn_class *
 slc_sdn_registry_find(const struct slc_sdn_registry *reg, const char *type);
-/* Names of the registered types, ", "-separated, into 'buf'. */
-void slc_sdn_registry_names(const struct slc_sdn_registry *reg, char *buf,
-                            size_t size);
+/* The class of 'type', or NULL with SLC_EUNSUPPORTED in 'err' naming the
+ * type and the known ones. */
+const struct slc_sdn_class *
+slc_sdn_registry_lookup(const struct slc_sdn_registry *reg, const char *type,
+                        struct slc_error *err);
 
+/* Fills the base part of a driver instance from 'p' (copies the strings).
+ * Returns SLC_ENOMEM on failure. */
 int slc_sdn_base_init(struct slc_sdn *sdn, const struct slc_sdn_class *class,
                       const struct slc_sdn_params *p, struct slc_error *err);
+/* Drops the results not delivered yet and frees what slc_sdn_base_init()
+ * allocated. */
 void slc_sdn_base_fini(struct slc_sdn *sdn);
 /* Closes 'sdn'.  Accepts NULL. */
 void slc_sdn_close(struct slc_sdn *sdn);
+
+/* Delivers a result through the instance's 'done' callback from the loop,
+ * 'delay' from now (on this turn when NULL), never from inside the call;
+ * its status is "ERROR" when 'rc' is not 0, else "ACTIVE".  Copies the
+ * strings and takes 'data' (even on failure).  SLC_ENOMEM when it cannot
+ * be queued. */
+int slc_sdn_reply(struct slc_sdn *sdn, uint64_t token, int rc,
+                  const char *msg, const char *service_id, json_t *data,
+                  const struct timeval *delay, struct slc_error *err);
 
 /* The dummy driver (sdn-dummy.c): records every call, completes at once. */
 extern const struct slc_sdn_class slc_sdn_dummy_class;

@@ -13,19 +13,38 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "api.h"
 #include "auth.h"
+#include "config.h"
 #include "engine.h"
-#include "http-client.h"
 #include "http-server.h"
 #include "notify.h"
 #include "ns-lcm.h"
-#include "rest.h"
+#include "sdn.h"
 #include "slc-file.h"
+#include "slc-http-client.h"
 #include "slc-log.h"
+#include "slc-store.h"
 #include "slice.h"
-#include "slicerd.h"
+#include "vim.h"
 
 SLC_LOG_MODULE(slicerd);
+
+/* The daemon: everything it made, which it alone frees. */
+struct slc_daemon {
+    struct slc_config cfg;
+    struct slc_store *st;
+    struct event_base *base;
+    struct slc_http_server *http;
+    struct slc_http_client *http_out; /* outbound HTTP on the loop */
+    struct slc_vim_registry vim_classes;
+    struct slc_sdn_registry sdn_classes;
+    struct slc_engine *engine;
+    struct slc_slicer *slicer; /* the slice manager */
+    struct slc_notifier *notifier; /* subscriptions, notifications */
+    struct slc_api api;        /* what the REST layer serves from */
+    double (*now)(void);       /* wall clock, injectable */
+};
 
 #ifndef SLICER_VERSION
 #define SLICER_VERSION "unknown"
@@ -250,8 +269,8 @@ run(struct slc_daemon *d)
         free(generated);
     }
     d->base = rc ? NULL : event_base_new();
-    d->tokens = rc ? NULL : calloc(1, sizeof *d->tokens);
-    if (!rc && (!d->base || !d->tokens)) {
+    d->api.tokens = rc ? NULL : calloc(1, sizeof *d->api.tokens);
+    if (!rc && (!d->base || !d->api.tokens)) {
         rc = slc_error_set(&err, SLC_ENOMEM, "cannot create the event loop");
     }
     rc = rc ? rc
@@ -308,6 +327,20 @@ run(struct slc_daemon *d)
     rc = rc ? rc : slc_slicer_recover(d->slicer, &err);
     rc = rc ? rc : read_tls(&d->cfg, &cert, &key, &err);
     if (!rc) {
+        d->api = (struct slc_api){
+            .st = d->st,
+            .engine = d->engine,
+            .slicer = d->slicer,
+            .notifier = d->notifier,
+            .tokens = d->api.tokens,
+            .vim_classes = &d->vim_classes,
+            .sdn_classes = &d->sdn_classes,
+            .token_ttl = d->cfg.token_ttl,
+            .op_timeout = d->cfg.op_timeout,
+            .now = d->now,
+        };
+    }
+    if (!rc) {
         struct slc_http_server_params hp = {
             .address = d->cfg.listen,
             .port = (unsigned)d->cfg.port,
@@ -316,7 +349,7 @@ run(struct slc_daemon *d)
             .body_limit = (size_t)d->cfg.body_limit,
             .base = d->base,
             .handler = slc_rest_handle,
-            .ctx = d,
+            .ctx = &d->api,
         };
 
         rc = slc_http_server_start(&hp, &d->http, &err);
@@ -363,7 +396,7 @@ run(struct slc_daemon *d)
         event_base_free(d->base);
     }
     slc_store_close(d->st);
-    free(d->tokens);
+    free(d->api.tokens);
     return rc ? 1 : 0;
 }
 

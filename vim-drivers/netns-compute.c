@@ -87,7 +87,7 @@ netns_on_sigchld(evutil_socket_t fd, short what, void *arg)
                      WIFEXITED(status) ? "exited with" : "killed by signal",
                      WIFEXITED(status) ? WEXITSTATUS(status)
                                        : WTERMSIG(status));
-            SLC_WARN("vim '%s': compute %s: %s", n->up.name, id, why);
+            SLC_WARN("vim '%s': compute %s: %s", n->up.drv.name, id, why);
             json_object_set_new(c, "exit", json_string(why));
             json_object_del(c, "pid");
             changed = true;
@@ -139,7 +139,7 @@ image_command(struct netns *n, const char *image, const char *ns,
                              "netns:router, netns:bridge, netns:firewall, "
                              "netns:monitor, netns:none) nor in "
                              "the image catalogue of vim account '%s'",
-                             image, n->up.name);
+                             image, n->up.drv.name);
     }
     if (*cmd) {
         argv[0] = "/bin/sh";
@@ -526,26 +526,98 @@ netns_compute_info(struct netns *n, const json_t *c)
     return info;
 }
 
+/* A compute whose process is running: it is reported once the process
+ * has survived its first moments, or said it is ready (a built-in role,
+ * once it serves), else as failed. */
+struct start_check {
+    struct netns *n;
+    char *ns;                  /* the compute's vim_id */
+    int ready_fd;              /* its readiness pipe (built-in roles) */
+    struct event *ready;
+    struct slc_pending *result;
+};
+
+static void
+start_check_free(void *ctx)
+{
+    struct start_check *sc = ctx;
+
+    if (sc->ready) {
+        event_free(sc->ready);
+    }
+    if (sc->ready_fd >= 0) {
+        close(sc->ready_fd);
+    }
+    free(sc->ns);
+    free(sc);
+}
+
 /* A built-in role wrote to its readiness pipe: a newline is "ready", and
  * the compute is reported now; end of file (it exited) leaves the start
  * check to tell. */
 static void
 on_ready(evutil_socket_t fd, short what, void *arg)
 {
-    struct pending *p = arg;
+    struct start_check *sc = arg;
     char buf[16];
     ssize_t got = read(fd, buf, sizeof buf);
 
     if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
         return;
     }
-    event_del(p->ready);
+    event_del(sc->ready);
     if (got > 0 && memchr(buf, '\n', (size_t)got)) {
-        event_active(p->ev, EV_TIMEOUT, 0);
+        slc_driver_release(sc->result, NULL);
     } else {
         /* closed without a word: it exited; look again once reaped */
-        event_add(p->ev, &(struct timeval){.tv_usec = 50000});
+        slc_driver_release(sc->result, &(struct timeval){.tv_usec = 50000});
     }
+}
+
+static void check_started(struct slc_driver *drv, void *ctx,
+                          struct slc_result *r);
+
+/* Holds the result of compute 'ns' (its 'info' taken) for its start
+ * check; 'ready' is its readiness pipe or -1 (taken). */
+static int
+hold_for_start(struct netns *n, uint64_t token, const char *ns, json_t *info,
+               int ready, struct slc_error *err)
+{
+    struct start_check *sc = calloc(1, sizeof *sc);
+    /* a role that will say it is ready is waited for: a filtering role
+     * must not be reported before its rules are in place */
+    unsigned wait_ms = ready >= 0 ? ROLE_READY_MS : n->start_check_ms;
+    struct timeval deadline = {.tv_sec = wait_ms / 1000,
+                               .tv_usec = wait_ms % 1000 * 1000};
+
+    if (!sc || !(sc->ns = strdup(ns)) ||
+        (ready >= 0 &&
+         !(sc->ready = event_new(n->up.drv.base, ready, EV_READ | EV_PERSIST,
+                                 on_ready, sc)))) {
+        if (ready >= 0) {
+            close(ready);
+        }
+        if (sc) {
+            free(sc->ns);
+            free(sc);
+        }
+        json_decref(info);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    sc->n = n;
+    sc->ready_fd = ready;
+    sc->result = slc_driver_hold(&n->up.drv, token, ns, "ACTIVE", info,
+                                 &deadline, check_started, sc,
+                                 start_check_free, err);
+    if (!sc->result) {
+        return err ? err->code : SLC_ENOMEM;
+    }
+    if (sc->ready && event_add(sc->ready, NULL)) {
+        /* no word from it then: the deadline reports it */
+        SLC_WARN("vim '%s': compute %s: cannot watch its readiness",
+                 n->up.drv.name, ns);
+    }
+    return 0;
 }
 
 int
@@ -556,11 +628,9 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
     struct netns *n = netns_of(vim);
     char hex[9], ns[64], dummy[32];
     struct slc_error e = {0};
-    struct pending *p;
     json_t *c, *ports = json_array();
     bool adopted = false;
     int ready = -1;
-    unsigned wait_ms = n->start_check_ms;
     int rc = netns_new_id("", dummy, sizeof dummy, hex, err);
 
     if (rc) {
@@ -609,35 +679,21 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
         return netns_reply(n, token, 0, NULL, ns, netns_compute_info(n, c), err);
     }
     /* like a VM that must boot: the compute is reported once its process
-     * has survived its first moments, or said it is ready (a built-in
-     * role, once it serves), else as failed */
-    p = netns_pending_new(n, token, ns, netns_compute_info(n, c));
-    if (p) {
-        p->ready_fd = ready;
-        ready = -1;
-        /* a role that will say it is ready is waited for: a filtering
-         * role must not be reported before its rules are in place */
-        wait_ms = p->ready_fd >= 0 ? ROLE_READY_MS : n->start_check_ms;
-    }
-    if (!p || !(p->check_ns = strdup(ns)) ||
-        !(p->ev = event_new(n->up.base, -1, 0, netns_on_deliver, p)) ||
-        event_add(p->ev, &(struct timeval){
-                                .tv_sec = wait_ms / 1000,
-                                .tv_usec = wait_ms % 1000 * 1000}) ||
-        (p->ready_fd >= 0 &&
-         (!(p->ready = event_new(n->up.base, p->ready_fd, EV_READ | EV_PERSIST,
-                                 on_ready, p)) ||
-          event_add(p->ready, NULL)))) {
-        if (ready >= 0) {
-            close(ready);
-        }
-        if (p) {
-            netns_pending_unlink(p);
-            netns_pending_free(p);
-        }
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    return 0;
+     * has survived its first moments, or said it is ready */
+    return hold_for_start(n, token, ns, netns_compute_info(n, c), ready, err);
+}
+
+/* Makes 'r' the failure 'rc', 'msg'. */
+static void
+fail_start(struct slc_result *r, int rc, const char *msg)
+{
+    r->rc = rc;
+    free(r->msg);
+    r->msg = strdup(msg);
+    free(r->status);
+    r->status = strdup("ERROR");
+    json_decref(r->data);
+    r->data = NULL;
 }
 
 /* The last line a compute's process wrote to its log. */
@@ -661,31 +717,30 @@ log_tail(struct netns *n, const char *ns, char *out, size_t size)
     }
 }
 
-void
-netns_check_started(struct pending *p)
+/* Turns the result of a compute whose process died at start into an
+ * error (and takes the compute down). */
+static void
+check_started(struct slc_driver *drv, void *ctx, struct slc_result *r)
 {
-    struct netns *n = p->n;
-    json_t *c = json_object_get(netns_table(n, SLC_VIM_COMPUTE), p->check_ns);
+    struct start_check *sc = ctx;
+    struct netns *n = sc->n;
+    json_t *c = json_object_get(netns_table(n, SLC_VIM_COMPUTE), sc->ns);
     char why[700], tail[512];
 
     if (!c) {
-        p->rc = SLC_ENOTFOUND;
-        p->msg = strdup("compute vanished while starting");
+        fail_start(r, SLC_ENOTFOUND, "compute vanished while starting");
         return;
     }
     netns_on_sigchld(-1, 0, n); /* reap it now if it is gone */
     if (!netns_str(c, "exit")) {
         return;
     }
-    log_tail(n, p->check_ns, tail, sizeof tail);
+    log_tail(n, sc->ns, tail, sizeof tail);
     snprintf(why, sizeof why, "compute '%s': %s%s%s", netns_str(c, "name"),
              netns_str(c, "exit"), tail[0] ? ": " : "", tail);
     netns_teardown_compute(n, c);
-    netns_forget(n, SLC_VIM_COMPUTE, p->check_ns);
+    netns_forget(n, SLC_VIM_COMPUTE, sc->ns);
     netns_save(n, &(struct slc_error){0});
-    p->rc = SLC_EIO;
-    p->msg = strdup(why);
-    json_decref(p->info);
-    p->info = NULL;
+    fail_start(r, SLC_EIO, why);
 }
 

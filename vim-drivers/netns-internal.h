@@ -14,7 +14,6 @@
 #include "vim.h"
 
 struct batch_item;
-struct pending;
 
 struct netns {
     struct slc_vim up;            /* first: the core's part */
@@ -35,24 +34,6 @@ struct netns {
     struct event *sigchld;
     struct event *flush;          /* sends the queued switch changes */
     struct batch_item *queue;
-    struct pending *pending;
-};
-
-/* A result waiting to be delivered from the loop. */
-struct pending {
-    struct netns *n;
-    struct event *ev;
-    uint64_t token;
-    int rc;
-    char *msg;
-    char *vim_id;
-    json_t *info;
-    /* undo when the switch refuses a port: */
-    bool broken;          /* found, but status ERROR */
-    char *check_ns;       /* a new compute whose process must survive */
-    struct event *ready;  /* its readiness pipe (built-in roles) */
-    int ready_fd;
-    struct pending *prev, *next;
 };
 
 /* The driver instance behind the core's part. */
@@ -83,13 +64,8 @@ void netns_forget(struct netns *n, enum slc_vim_kind kind,
 int netns_new_id(const char *prefix, char *out, size_t size, char hex[9],
                  struct slc_error *err);
 
-/* Results: queued, then delivered from the loop (never from inside the
- * call). */
-struct pending *netns_pending_new(struct netns *n, uint64_t token,
-                                  const char *vim_id, json_t *info);
-void netns_pending_unlink(struct pending *p);
-void netns_pending_free(struct pending *p);
-void netns_on_deliver(evutil_socket_t fd, short what, void *arg);
+/* Delivers a result from the loop (never from inside the call), with the
+ * status "ERROR" when 'rc' is not 0, else "ACTIVE".  Takes 'info'. */
 int netns_reply(struct netns *n, uint64_t token, int rc, const char *msg,
                 const char *vim_id, json_t *info, struct slc_error *err);
 
@@ -131,8 +107,5 @@ void netns_teardown_compute(struct netns *n, json_t *c);
 json_t *netns_compute_info(struct netns *n, const json_t *c);
 /* Reaps the computes' processes that exited. */
 void netns_on_sigchld(evutil_socket_t fd, short what, void *arg);
-/* Turns the result of a compute whose process died at start into an
- * error (and takes the compute down). */
-void netns_check_started(struct pending *p);
 
 #endif

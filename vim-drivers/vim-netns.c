@@ -271,107 +271,12 @@ netns_forget(struct netns *n, enum slc_vim_kind kind, const char *vim_id)
 
 /* ---- results ---- */
 
-void
-netns_pending_free(struct pending *p)
-{
-    if (p->ev) {
-        event_free(p->ev);
-    }
-    if (p->ready) {
-        event_free(p->ready);
-    }
-    if (p->ready_fd >= 0) {
-        close(p->ready_fd);
-    }
-    free(p->msg);
-    free(p->vim_id);
-    free(p->check_ns);
-    json_decref(p->info);
-    free(p);
-}
-
-void
-netns_pending_unlink(struct pending *p)
-{
-    if (p->prev) {
-        p->prev->next = p->next;
-    } else {
-        p->n->pending = p->next;
-    }
-    if (p->next) {
-        p->next->prev = p->prev;
-    }
-}
-
-static void
-deliver(struct pending *p)
-{
-    struct slc_vim *vim = &p->n->up;
-    struct slc_vim_result r = {
-        .token = p->token,
-        .rc = p->rc,
-        .msg = p->msg,
-        .vim_id = p->rc ? NULL : p->vim_id,
-        .status = p->rc || p->broken ? "ERROR" : "ACTIVE",
-        .info = p->info,
-    };
-
-    netns_pending_unlink(p);
-    vim->done(vim->owner, &r);
-    netns_pending_free(p);
-}
-
-
-void
-netns_on_deliver(evutil_socket_t fd, short what, void *arg)
-{
-    struct pending *p = arg;
-
-    if (p->check_ns) {
-        netns_check_started(p);
-    }
-    deliver(p);
-}
-
-struct pending *
-netns_pending_new(struct netns *n, uint64_t token, const char *vim_id,
-            json_t *info)
-{
-    struct pending *p = calloc(1, sizeof *p);
-
-    if (!p) {
-        json_decref(info);
-        return NULL;
-    }
-    *p = (struct pending){.n = n, .token = token, .info = info,
-                          .vim_id = vim_id ? strdup(vim_id) : NULL,
-                          .ready_fd = -1, .next = n->pending};
-    if (n->pending) {
-        n->pending->prev = p;
-    }
-    n->pending = p;
-    return p;
-}
-
-/* Delivers a result from the loop (never from inside the call).  Takes
- * 'info'. */
 int
 netns_reply(struct netns *n, uint64_t token, int rc, const char *msg,
-      const char *vim_id, json_t *info, struct slc_error *err)
+            const char *vim_id, json_t *info, struct slc_error *err)
 {
-    struct pending *p = netns_pending_new(n, token, vim_id, info);
-
-    if (!p || !(p->ev = event_new(n->up.base, -1, 0, netns_on_deliver, p))) {
-        if (p) {
-            netns_pending_unlink(p);
-            netns_pending_free(p);
-        }
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    p->rc = rc;
-    p->msg = msg ? strdup(msg) : NULL;
-    event_active(p->ev, 0, 0);
-    return 0;
+    return slc_vim_reply(&n->up, token, rc, msg, vim_id,
+                         rc ? "ERROR" : "ACTIVE", info, NULL, err);
 }
 
 /* ---- switch ---- */
@@ -381,7 +286,7 @@ ext_ids(struct netns *n, const char *kind, const char *tag,
         const char *vim_id)
 {
     return slc_ovsdb_map(json_pack("{ss ss ss ss}", "slicer-account",
-                                   n->up.account_id, "slicer-kind", kind,
+                                   n->up.drv.id, "slicer-kind", kind,
                                    "slicer-tag", tag, "slicer-id", vim_id));
 }
 
@@ -613,7 +518,7 @@ ensure_bridges(struct netns *n, struct slc_error *err)
                       "named-uuid", pname, "named-uuid", iname,
                       "external_ids",
                       slc_ovsdb_map(json_pack("{ss}", "slicer-account",
-                                              n->up.account_id)),
+                                              n->up.drv.id)),
                       "uuid-name", bname));
         json_array_append_new(
             ops, json_pack("{ss ss s[] s[[ss[ss]]]}", "op", "mutate",
@@ -761,12 +666,6 @@ netns_close(struct slc_vim *vim)
 {
     struct netns *n = netns_of(vim);
 
-    while (n->pending) {
-        struct pending *p = n->pending;
-
-        netns_pending_unlink(p);
-        netns_pending_free(p);
-    }
     if (n->sigchld) {
         event_free(n->sigchld);
     }
@@ -781,7 +680,7 @@ netns_close(struct slc_vim *vim)
         struct slc_error err = {0};
 
         if (slc_ovs_switch_stop(n->sw, &err)) {
-            SLC_WARN("vim '%s': %s", vim->name, err.msg);
+            SLC_WARN("vim '%s': %s", vim->drv.name, err.msg);
         }
     } else {
         slc_ovs_switch_free(n->sw);
@@ -1147,7 +1046,6 @@ netns_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
 {
     struct netns *n = netns_of(vim);
     json_t *r = json_object_get(netns_table(n, kind), vim_id ? vim_id : "");
-    struct pending *p;
     const char *why;
 
     if (!r) {
@@ -1158,14 +1056,8 @@ netns_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
         return netns_reply(n, token, 0, NULL, vim_id, info_of(n, kind, r), err);
     }
     /* found, but broken: status ERROR with the reason */
-    p = netns_pending_new(n, token, vim_id,
-                    json_pack("{ss}", "error", why));
-    if (!p || !(p->ev = event_new(n->up.base, -1, 0, netns_on_deliver, p))) {
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    p->broken = true;
-    event_active(p->ev, 0, 0);
-    return 0;
+    return slc_vim_reply(vim, token, 0, NULL, vim_id, "ERROR",
+                         json_pack("{ss}", "error", why), NULL, err);
 }
 
 static int
@@ -1194,7 +1086,7 @@ remove_now(struct netns *n, enum slc_vim_kind kind, const char *id)
     json_t *r = json_object_get(netns_table(n, kind), id);
     struct slc_error err = {0};
 
-    SLC_INFO("vim '%s': removing %s %s (%s): not in the store", n->up.name,
+    SLC_INFO("vim '%s': removing %s %s (%s): not in the store", n->up.drv.name,
              slc_vim_kind_name(kind), id, netns_str(r, "tag"));
     if (kind == SLC_VIM_COMPUTE) {
         netns_teardown_compute(n, r);
@@ -1203,7 +1095,7 @@ remove_now(struct netns *n, enum slc_vim_kind kind, const char *id)
             slc_ovsdb_transact_sync(n->db,
                                     unplug_ops(json_object_get(r, "ovs_uuid")),
                                     false, OVSDB_TIMEOUT, NULL, &err)) {
-            SLC_WARN("vim '%s': %s", n->up.name, err.msg);
+            SLC_WARN("vim '%s': %s", n->up.drv.name, err.msg);
         }
         if (kind == SLC_VIM_PORT) {
             netns_drop_host_link(n, netns_str(r, "host_if"));
@@ -1227,7 +1119,7 @@ remove_stray_ports(struct netns *n)
             json_pack("[{ss ss s[] s[sss]}]", "op", "select", "table", "Port",
                       "where", "columns", "_uuid", "name", "external_ids"),
             false, OVSDB_TIMEOUT, &res, &err)) {
-        SLC_WARN("vim '%s': %s", n->up.name, err.msg);
+        SLC_WARN("vim '%s': %s", n->up.drv.name, err.msg);
         return;
     }
     json_array_foreach(json_object_get(json_array_get(res, 0), "rows"), i,
@@ -1237,13 +1129,13 @@ remove_stray_ports(struct netns *n)
         const char *kind = netns_str(ids, "slicer-kind");
         const char *id = netns_str(ids, "slicer-id");
 
-        if (!strcmp(netns_str(ids, "slicer-account") ?: "", n->up.account_id) &&
+        if (!strcmp(netns_str(ids, "slicer-account") ?: "", n->up.drv.id) &&
             kind && id &&
             !json_object_get(netns_table(n, !strcmp(kind, "network")
                                           ? SLC_VIM_NETWORK
                                           : SLC_VIM_PORT),
                              id)) {
-            SLC_INFO("vim '%s': removing stray switch port %s", n->up.name,
+            SLC_INFO("vim '%s': removing stray switch port %s", n->up.drv.name,
                      netns_str(row, "name"));
             slc_ovsdb_transact_sync(n->db,
                                     unplug_ops(json_object_get(row, "_uuid")),

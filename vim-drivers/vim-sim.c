@@ -101,20 +101,6 @@ static const struct slc_schema config_schema =
 #define SIM_DEFAULT_RAM_MB (4096ull * 1024)
 #define SIM_DEFAULT_VFS 256
 
-struct sim;
-
-struct pending {
-    struct sim *sim;
-    struct event *ev;
-    uint64_t token;
-    int rc;
-    char *msg;
-    char *vim_id;
-    char *status;
-    json_t *info;
-    struct pending *prev, *next;
-};
-
 struct sim {
     struct slc_vim up;            /* first: the core's part */
     uint64_t latency_ms;
@@ -126,7 +112,6 @@ struct sim {
     uint64_t next_id;
     json_t *res;                  /* vim_id -> resource */
     json_t *by_tag;               /* "kind/tag" -> vim_id */
-    struct pending *pending;      /* calls whose result is not delivered */
     struct slc_arena arena;       /* the parsed config */
 };
 
@@ -244,66 +229,15 @@ sim_open(const struct slc_vim_params *p, struct slc_vim **out,
 }
 
 static void
-pending_free(struct pending *p)
-{
-    if (p->ev) {
-        event_free(p->ev);
-    }
-    free(p->msg);
-    free(p->vim_id);
-    free(p->status);
-    json_decref(p->info);
-    free(p);
-}
-
-static void
-pending_unlink(struct pending *p)
-{
-    if (p->prev) {
-        p->prev->next = p->next;
-    } else {
-        p->sim->pending = p->next;
-    }
-    if (p->next) {
-        p->next->prev = p->prev;
-    }
-}
-
-static void
 sim_close(struct slc_vim *vim)
 {
     struct sim *s = sim_of(vim);
 
-    while (s->pending) {
-        struct pending *p = s->pending;
-
-        pending_unlink(p);
-        pending_free(p);
-    }
     json_decref(s->res);
     json_decref(s->by_tag);
     slc_arena_free(&s->arena);
     slc_vim_base_fini(&s->up);
     free(s);
-}
-
-static void
-deliver(evutil_socket_t fd, short what, void *arg)
-{
-    struct pending *p = arg;
-    struct slc_vim *vim = &p->sim->up;
-    struct slc_vim_result r = {
-        .token = p->token,
-        .rc = p->rc,
-        .msg = p->msg,
-        .vim_id = p->vim_id,
-        .status = p->status,
-        .info = p->info,
-    };
-
-    pending_unlink(p);
-    vim->done(vim->owner, &r);
-    pending_free(p);
 }
 
 /* Queues the result of a call; it is delivered after the latency, from the
@@ -313,36 +247,13 @@ reply(struct sim *s, uint64_t token, int rc, const char *msg,
       const char *vim_id, const char *status, json_t *info,
       struct slc_error *err)
 {
-    struct pending *p = calloc(1, sizeof *p);
     struct timeval tv = {
         .tv_sec = (time_t)(s->latency_ms / 1000),
         .tv_usec = (suseconds_t)(s->latency_ms % 1000) * 1000,
     };
 
-    if (!p) {
-        json_decref(info);
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    *p = (struct pending){
-        .sim = s,
-        .token = token,
-        .rc = rc,
-        .msg = msg ? strdup(msg) : NULL,
-        .vim_id = vim_id ? strdup(vim_id) : NULL,
-        .status = status ? strdup(status) : NULL,
-        .info = info,
-        .next = s->pending,
-    };
-    p->ev = event_new(s->up.base, -1, 0, deliver, p);
-    if (!p->ev || event_add(p->ev, &tv)) {
-        pending_free(p);
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    if (s->pending) {
-        s->pending->prev = p;
-    }
-    s->pending = p;
-    return 0;
+    return slc_vim_reply(&s->up, token, rc, msg, vim_id, status, info, &tv,
+                         err);
 }
 
 /* xorshift64*: the same seed gives the same failures. */
@@ -387,7 +298,7 @@ reply_injected(struct sim *s, uint64_t token, enum sim_call call,
     char msg[128];
 
     snprintf(msg, sizeof msg, "vim '%s': %s: injected failure (call %llu)",
-             s->up.name, slc_enum_to_name(call_names, (int)call),
+             s->up.drv.name, slc_enum_to_name(call_names, (int)call),
              (unsigned long long)s->calls[call]);
     SLC_INFO("%s", msg);
     return reply(s, token, SLC_EIO, msg, NULL, NULL, NULL, err);
@@ -496,12 +407,12 @@ sim_create_port(struct slc_vim *vim, uint64_t token,
     if (!net || strcmp(json_string_value(json_object_get(net, "kind")),
                        "network")) {
         snprintf(msg, sizeof msg, "vim '%s': create port '%s': network '%s' "
-                 "does not exist", vim->name, spec->name, spec->network_id);
+                 "does not exist", vim->drv.name, spec->name, spec->network_id);
         return reply(s, token, SLC_ENOTFOUND, msg, NULL, NULL, NULL, err);
     }
     if (vf && s->used[CAP_VFS] + 1 > s->cap[CAP_VFS]) {
         snprintf(msg, sizeof msg, "vim '%s': create port '%s': no SR-IOV VF "
-                 "left (%llu in use)", vim->name, spec->name,
+                 "left (%llu in use)", vim->drv.name, spec->name,
                  (unsigned long long)s->used[CAP_VFS]);
         return reply(s, token, SLC_EBUSY, msg, NULL, NULL, NULL, err);
     }
@@ -542,7 +453,7 @@ sim_create_compute(struct slc_vim *vim, uint64_t token,
         s->used[CAP_RAM] + spec->memory_mb > s->cap[CAP_RAM]) {
         snprintf(msg, sizeof msg, "vim '%s': create compute '%s': not enough "
                  "capacity for %u vCPU and %llu MB (in use %llu/%llu vCPU, "
-                 "%llu/%llu MB)", vim->name, spec->name, spec->vcpus,
+                 "%llu/%llu MB)", vim->drv.name, spec->name, spec->vcpus,
                  (unsigned long long)spec->memory_mb,
                  (unsigned long long)s->used[CAP_VCPUS],
                  (unsigned long long)s->cap[CAP_VCPUS],
@@ -555,7 +466,7 @@ sim_create_compute(struct slc_vim *vim, uint64_t token,
 
         if (!port || json_object_get(port, "device_id")) {
             snprintf(msg, sizeof msg, "vim '%s': create compute '%s': port "
-                     "'%s' %s", vim->name, spec->name, spec->port_ids[i],
+                     "'%s' %s", vim->drv.name, spec->name, spec->port_ids[i],
                      port ? "is already attached" : "does not exist");
             return reply(s, token, port ? SLC_ECONFLICT : SLC_ENOTFOUND, msg,
                          NULL, NULL, NULL, err);
@@ -630,19 +541,19 @@ sim_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     if (!r || strcmp(json_string_value(json_object_get(r, "kind")),
                      slc_vim_kind_name(kind))) {
         snprintf(msg, sizeof msg, "vim '%s': %s '%s' does not exist",
-                 vim->name, slc_vim_kind_name(kind), vim_id);
+                 vim->drv.name, slc_vim_kind_name(kind), vim_id);
         return reply(s, token, SLC_ENOTFOUND, msg, NULL, NULL, NULL, err);
     }
     if (kind == SLC_VIM_PORT && json_object_get(r, "device_id")) {
         snprintf(msg, sizeof msg, "vim '%s': port '%s' is attached to '%s'",
-                 vim->name, vim_id,
+                 vim->drv.name, vim_id,
                  json_string_value(json_object_get(r, "device_id")));
         return reply(s, token, SLC_ECONFLICT, msg, NULL, NULL, NULL, err);
     }
     if (kind == SLC_VIM_NETWORK &&
         json_object_size(json_object_get(r, "ports"))) {
         snprintf(msg, sizeof msg, "vim '%s': network '%s' still has %zu "
-                 "ports", vim->name, vim_id,
+                 "ports", vim->drv.name, vim_id,
                  json_object_size(json_object_get(r, "ports")));
         return reply(s, token, SLC_ECONFLICT, msg, NULL, NULL, NULL, err);
     }
@@ -663,7 +574,7 @@ sim_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     }
     if (!r) {
         snprintf(msg, sizeof msg, "vim '%s': %s '%s' does not exist",
-                 vim->name, slc_vim_kind_name(kind), vim_id);
+                 vim->drv.name, slc_vim_kind_name(kind), vim_id);
         return reply(s, token, SLC_ENOTFOUND, msg, NULL, NULL, NULL, err);
     }
     return reply(s, token, 0, NULL, vim_id,
@@ -685,7 +596,7 @@ sim_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     id = json_string_value(
         json_object_get(s->by_tag, tag_key(key, sizeof key, kind, tag)));
     if (!id) {
-        snprintf(msg, sizeof msg, "vim '%s': no %s tagged '%s'", vim->name,
+        snprintf(msg, sizeof msg, "vim '%s': no %s tagged '%s'", vim->drv.name,
                  slc_vim_kind_name(kind), tag);
         return reply(s, token, SLC_ENOTFOUND, msg, NULL, NULL, NULL, err);
     }
@@ -809,7 +720,7 @@ sim_reconcile(struct slc_vim *vim, json_t *known,
                      json_string_value(json_object_get(r, "tag")));
             SLC_INFO("vim '%s': %s '%s' (%s) is not known to the store: "
                      "deleted",
-                     vim->name, json_string_value(json_object_get(r, "kind")),
+                     vim->drv.name, json_string_value(json_object_get(r, "kind")),
                      id, json_string_value(json_object_get(r, "tag")));
             json_object_del(s->by_tag, key);
             json_object_del(s->res, id);
@@ -820,7 +731,7 @@ sim_reconcile(struct slc_vim *vim, json_t *known,
     recount(s);
     SLC_INFO("vim '%s': reconciled: %zu resources restored, %zu removed, "
              "%zu held",
-             vim->name, restored, removed, json_object_size(s->res));
+             vim->drv.name, restored, removed, json_object_size(s->res));
     return 0;
 }
 

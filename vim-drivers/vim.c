@@ -56,60 +56,36 @@ slc_vnic_type_from_name(const char *name)
     return index_of(vnic_names, SLC_ARRAY_LEN(vnic_names), name);
 }
 
+static const struct slc_driver_kind vim_kind = {
+    .name = "vim driver",
+    .type_key = "vim_type",
+    .version = SLC_VIM_CLASS_VERSION,
+};
+
 int
 slc_vim_registry_add(struct slc_vim_registry *reg,
                      const struct slc_vim_class *class,
                      struct slc_error *err)
 {
-    if (class->version != SLC_VIM_CLASS_VERSION) {
-        return slc_error_set(err, SLC_EUNSUPPORTED,
-                             "vim driver '%s': ABI version %u, expected %u",
-                             class->type, class->version,
-                             SLC_VIM_CLASS_VERSION);
-    }
-    if (!class->type || !class->open || !class->close ||
-        !class->create_network || !class->create_port ||
-        !class->create_compute || !class->delete || !class->status ||
-        !class->find) {
-        return slc_error_set(err, SLC_EUNSUPPORTED,
-                             "vim driver '%s': a mandatory operation is "
-                             "missing",
-                             class->type ? class->type : "?");
-    }
-    if (slc_vim_registry_find(reg, class->type)) {
-        return slc_error_set(err, SLC_EEXISTS,
-                             "vim driver '%s' is already registered",
-                             class->type);
-    }
-    if (reg->len == SLC_VIM_REGISTRY_MAX) {
-        return slc_error_set(err, SLC_ETOOBIG, "too many vim drivers");
-    }
-    reg->classes[reg->len++] = class;
-    return 0;
+    bool complete = class->open && class->close && class->create_network &&
+                    class->create_port && class->create_compute &&
+                    class->delete && class->status && class->find;
+
+    return slc_driver_registry_add(&reg->drivers, &vim_kind, class->type,
+                                   class->version, complete, class, err);
 }
 
 const struct slc_vim_class *
 slc_vim_registry_find(const struct slc_vim_registry *reg, const char *type)
 {
-    for (size_t i = 0; type && i < reg->len; i++) {
-        if (!strcmp(reg->classes[i]->type, type)) {
-            return reg->classes[i];
-        }
-    }
-    return NULL;
+    return slc_driver_registry_find(&reg->drivers, type);
 }
 
-void
-slc_vim_registry_names(const struct slc_vim_registry *reg, char *buf,
-                       size_t size)
+const struct slc_vim_class *
+slc_vim_registry_lookup(const struct slc_vim_registry *reg, const char *type,
+                        struct slc_error *err)
 {
-    size_t len = 0;
-
-    buf[0] = '\0';
-    for (size_t i = 0; i < reg->len && len < size; i++) {
-        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
-                                reg->classes[i]->type);
-    }
+    return slc_driver_registry_lookup(&reg->drivers, &vim_kind, type, err);
 }
 
 int
@@ -117,16 +93,10 @@ slc_vim_open(const struct slc_vim_registry *reg, const char *type,
              const struct slc_vim_params *p, struct slc_vim **out,
              struct slc_error *err)
 {
-    const struct slc_vim_class *class = slc_vim_registry_find(reg, type);
-    char known[256];
+    const struct slc_vim_class *class =
+        slc_vim_registry_lookup(reg, type, err);
 
-    if (class) {
-        return class->open(p, out, err);
-    }
-    slc_vim_registry_names(reg, known, sizeof known);
-    return slc_error_set(err, SLC_EUNSUPPORTED,
-                         "vim_type '%s' is not supported (known: %s)",
-                         type ? type : "", known);
+    return class ? class->open(p, out, err) : SLC_EUNSUPPORTED;
 }
 
 void
@@ -137,29 +107,43 @@ slc_vim_close(struct slc_vim *vim)
     }
 }
 
+/* A result of the queue, as the engine reads it. */
+static void
+deliver(struct slc_driver *drv, const struct slc_result *r)
+{
+    struct slc_vim *vim = (struct slc_vim *)drv; /* drv is its first member */
+    struct slc_vim_result vr = {
+        .token = r->token,
+        .rc = r->rc,
+        .msg = r->msg,
+        .vim_id = r->rc ? NULL : r->id,
+        .status = r->status,
+        .info = r->data,
+    };
+
+    vim->done(drv->owner, &vr);
+}
+
 int
 slc_vim_base_init(struct slc_vim *vim, const struct slc_vim_class *class,
                   const struct slc_vim_params *p, struct slc_error *err)
 {
-    *vim = (struct slc_vim){
-        .class = class,
-        .account_id = strdup(p->account_id ? p->account_id : ""),
-        .name = strdup(p->name ? p->name : ""),
-        .base = p->base,
-        .done = p->done,
-        .owner = p->owner,
-    };
-    if (!vim->account_id || !vim->name) {
-        slc_vim_base_fini(vim);
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    return 0;
+    *vim = (struct slc_vim){.class = class, .done = p->done};
+    return slc_driver_init(&vim->drv, p->account_id, p->name, p->base,
+                           p->owner, deliver, err);
 }
 
 void
 slc_vim_base_fini(struct slc_vim *vim)
 {
-    free(vim->account_id);
-    free(vim->name);
-    vim->account_id = vim->name = NULL;
+    slc_driver_fini(&vim->drv);
+}
+
+int
+slc_vim_reply(struct slc_vim *vim, uint64_t token, int rc, const char *msg,
+              const char *vim_id, const char *status, json_t *info,
+              const struct timeval *delay, struct slc_error *err)
+{
+    return slc_driver_post(&vim->drv, token, rc, msg, vim_id, status, info,
+                           delay, err);
 }

@@ -22,9 +22,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "slc-driver.h"
 #include "slc-error.h"
 
 struct event_base;
+struct timeval;
 
 #define SLC_VIM_KINDS(X)                                                     \
     X(NETWORK, "network")                                                    \
@@ -123,12 +125,11 @@ typedef void (*slc_vim_done_fn)(void *owner, const struct slc_vim_result *r);
 /* The part of every driver instance the core owns; drivers embed it first
  * in their own struct. */
 struct slc_vim {
+    struct slc_driver drv;    /* first: id (the VIM account's _id), name
+                                 (for messages), the loop, the results
+                                 not delivered yet */
     const struct slc_vim_class *class;
-    char *account_id;         /* the VIM account's _id */
-    char *name;               /* the VIM account's name, for messages */
-    struct event_base *base;  /* the loop that completions run on */
     slc_vim_done_fn done;
-    void *owner;
 };
 
 /* What a driver is opened with; everything is copied or borrowed only for
@@ -204,13 +205,11 @@ struct slc_vim_class {
     json_t *(*capacity)(struct slc_vim *vim);
 };
 
-/* The drivers a daemon knows, by type.  Not global: each daemon (and each
- * test) builds its own. */
-#define SLC_VIM_REGISTRY_MAX 16
-
+/* The drivers a daemon knows, by type (a registry of common/slc-driver.h).
+ * Not global: each daemon (and each test) builds its own; zeroed, it is
+ * empty. */
 struct slc_vim_registry {
-    const struct slc_vim_class *classes[SLC_VIM_REGISTRY_MAX];
-    size_t len;
+    struct slc_driver_registry drivers;
 };
 
 /* Adds 'class'.  SLC_EEXISTS for a type already there, SLC_EUNSUPPORTED
@@ -218,12 +217,14 @@ struct slc_vim_registry {
 int slc_vim_registry_add(struct slc_vim_registry *reg,
                          const struct slc_vim_class *class,
                          struct slc_error *err);
-/* Names of the registered types, ", "-separated, into 'buf'. */
-void slc_vim_registry_names(const struct slc_vim_registry *reg, char *buf,
-                            size_t size);
 /* The class of 'type', or NULL. */
 const struct slc_vim_class *
 slc_vim_registry_find(const struct slc_vim_registry *reg, const char *type);
+/* The class of 'type', or NULL with SLC_EUNSUPPORTED in 'err' naming the
+ * type and the known ones. */
+const struct slc_vim_class *
+slc_vim_registry_lookup(const struct slc_vim_registry *reg, const char *type,
+                        struct slc_error *err);
 
 /* Opens an instance of the class registered for 'type'.  SLC_EUNSUPPORTED
  * naming the type (and the known ones) when there is none. */
@@ -237,8 +238,18 @@ void slc_vim_close(struct slc_vim *vim);
  * Returns SLC_ENOMEM on failure. */
 int slc_vim_base_init(struct slc_vim *vim, const struct slc_vim_class *class,
                       const struct slc_vim_params *p, struct slc_error *err);
-/* Frees what slc_vim_base_init() allocated. */
+/* Drops the results not delivered yet and frees what slc_vim_base_init()
+ * allocated. */
 void slc_vim_base_fini(struct slc_vim *vim);
+
+/* Delivers a result of a call through the instance's 'done' callback from
+ * the loop, 'delay' from now (on this turn of the loop when NULL), never
+ * from inside the call.  Copies the strings and takes 'info' (even on
+ * failure).  SLC_ENOMEM when it cannot be queued. */
+int slc_vim_reply(struct slc_vim *vim, uint64_t token, int rc,
+                  const char *msg, const char *vim_id, const char *status,
+                  json_t *info, const struct timeval *delay,
+                  struct slc_error *err);
 
 /* The sim driver (vim-sim.c). */
 extern const struct slc_vim_class slc_vim_sim_class;

@@ -1,14 +1,14 @@
 /* Dispatch of REST requests: route matching (404 for unknown paths, 405 for
  * a known path with another method or a version other than v1), the token
  * and role checks, the error table, and helpers shared by the API modules.
- * See rest.h. */
+ * See rest-internal.h. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "notify.h"
-#include "rest.h"
+#include "rest-internal.h"
 #include "slc-diag.h"
 #include "slc-id.h"
 #include "slc-log.h"
@@ -60,7 +60,7 @@ slc_rest_fail(struct slc_call *c, unsigned status, int code,
 double
 slc_rest_now(const struct slc_call *c)
 {
-    return c->d->now();
+    return c->api->now();
 }
 
 static bool
@@ -397,7 +397,7 @@ int
 slc_rest_get_visible(struct slc_call *c, const char *coll, const char *what,
                      const char *id, struct slc_record *out)
 {
-    int rc = slc_store_get(c->d->st, coll, id, out, &c->err);
+    int rc = slc_store_get(c->api->st, coll, id, out, &c->err);
 
     if (!rc && !slc_auth_can_read(&c->who, out->doc)) {
         slc_record_clear(out);
@@ -414,7 +414,7 @@ slc_rest_show_stored(struct slc_call *c, const char *coll, const char *what,
                      const char *id)
 {
     struct slc_record_text rt;
-    int rc = slc_store_get_text(c->d->st, coll, id, "_admin.projects_read",
+    int rc = slc_store_get_text(c->api->st, coll, id, "_admin.projects_read",
                                 &rt, &c->err);
 
     if (!rc && !slc_auth_in_projects(&c->who, rt.part)) {
@@ -469,7 +469,7 @@ list_walk(struct list_walk *w, const char *coll, json_t **out)
     if (!w->out) {
         return slc_error_set(&c->err, SLC_ENOMEM, "out of memory");
     }
-    rc = slc_store_list(c->d->st, coll, NULL, list_visit, w, &c->err);
+    rc = slc_store_list(c->api->st, coll, NULL, list_visit, w, &c->err);
     if (rc) {
         json_decref(w->out);
         return rc;
@@ -563,7 +563,8 @@ route_matches(const char *pattern, const char *const *segs, size_t n,
 }
 
 static const struct slc_route *const route_tables[] = {
-    slc_admin_routes,
+    slc_identity_routes,
+    slc_infra_routes,
     slc_catalogue_routes,
     slc_nslcm_routes,
     slc_nsilcm_routes,
@@ -630,7 +631,7 @@ authorize(struct slc_call *c, const struct slc_route *r)
     if (r->flags & SLC_ROUTE_PUBLIC) {
         return 0;
     }
-    rc = slc_auth_check(c->d->st, c->d->tokens, c->req->authorization,
+    rc = slc_auth_check(c->api->st, c->api->tokens, c->req->authorization,
                         slc_rest_now(c), &c->who, &c->err);
     if (rc) {
         return rc;
@@ -656,7 +657,7 @@ void
 slc_rest_handle(void *ctx, const struct slc_http_request *req,
                 struct slc_http_response *resp)
 {
-    struct slc_call c = {.d = ctx, .req = req, .resp = resp};
+    struct slc_call c = {.api = ctx, .req = req, .resp = resp};
     const json_t *override = json_object_get(req->query, "METHOD");
     const char *method = json_string_value(override) ? json_string_value(
                                                            override)
@@ -686,8 +687,8 @@ slc_rest_tell_identifier(struct slc_call *c, const char *coll,
     struct slc_record rec = {0};
     struct slc_error err = {0};
 
-    if (!slc_store_get(c->d->st, coll, id, &rec, &err)) {
-        slc_notify_identifier(c->d->notifier,
+    if (!slc_store_get(c->api->st, coll, id, &rec, &err)) {
+        slc_notify_identifier(c->api->notifier,
                               strcmp(coll, "nsis") ? SLC_NOTIFY_NSLCM
                                                    : SLC_NOTIFY_NSILCM,
                               created, rec.doc);
@@ -702,5 +703,80 @@ slc_rest_lcm_error(struct slc_call *c, int rc)
                 : rc == SLC_ENOTFOUND                  ? 404
                 : rc == SLC_EINVALID                   ? 422
                                                        : 0;
+    return rc;
+}
+
+/* ---- records of the admin APIs (identity-api.c, infra-api.c) ---- */
+
+json_t *
+slc_rest_stamp(const struct slc_call *c)
+{
+    double now = slc_rest_now(c);
+
+    return json_pack("{sfsf}", "created", now, "modified", now);
+}
+
+void
+slc_rest_touch(const struct slc_call *c, json_t *doc)
+{
+    json_object_set_new(json_object_get(doc, "_admin"), "modified",
+                        json_real(slc_rest_now(c)));
+}
+
+int
+slc_rest_check_name(struct slc_call *c, const char *what, const char *name)
+{
+    if (!name || !*name || strlen(name) > 255 || strpbrk(name, ",;()'\"")) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "%s: name '%.64s' must have 1 to 255 characters "
+                             "and none of , ; ( ) ' \"",
+                             what, name ? name : "");
+    }
+    return 0;
+}
+
+int
+slc_rest_create_named(struct slc_call *c, const char *coll, const char *what,
+             const char *name, json_t *doc, char id[SLC_UUID_STR_SIZE])
+{
+    struct slc_record rec = {.id = id, .name = (char *)name, .doc = doc};
+    struct slc_record old;
+    int rc;
+
+    if (slc_uuid4(id)) {
+        return slc_error_set(&c->err, SLC_EIO, "no random source");
+    }
+    json_object_set_new(doc, "_id", json_string(id));
+    if ((rc = slc_store_begin(c->api->st, &c->err))) {
+        return rc;
+    }
+    rc = slc_store_find(c->api->st, coll, name, &old, &c->err);
+    if (!rc) {
+        slc_record_clear(&old);
+        rc = slc_rest_fail(c, 409, SLC_EEXISTS,
+                           "%s '%s' already exists", what, name);
+    } else if (rc == SLC_ENOTFOUND) {
+        rc = slc_store_put(c->api->st, coll, &rec, NULL, SLC_REV_NEW, NULL,
+                           &c->err);
+    }
+    rc = rc ? rc : slc_store_commit(c->api->st, &c->err);
+    if (rc) {
+        slc_store_rollback(c->api->st);
+    }
+    return rc;
+}
+
+int
+slc_rest_get_by_key(struct slc_call *c, const char *coll, const char *what,
+           const char *key, struct slc_record *out)
+{
+    int rc = slc_store_get(c->api->st, coll, key, out, &c->err);
+
+    if (rc == SLC_ENOTFOUND) {
+        rc = slc_store_find(c->api->st, coll, key, out, &c->err);
+    }
+    if (rc == SLC_ENOTFOUND) {
+        return slc_rest_fail(c, 404, rc, "%s '%s' not found", what, key);
+    }
     return rc;
 }

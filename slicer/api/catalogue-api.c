@@ -11,7 +11,7 @@
 
 #include "catalogue.h"
 #include "package.h"
-#include "rest.h"
+#include "rest-internal.h"
 #include "slc-id.h"
 #include "slc-log.h"
 #include "slc-yaml.h"
@@ -210,7 +210,7 @@ onboard(struct slc_call *c, const struct family *f, const char *uuid,
     int rc = upload_text(c, &text, &size, &owned, name);
 
     if (!rc) {
-        rc = slc_catalogue_onboard(c->d->st, text, size, name, &opts,
+        rc = slc_catalogue_onboard(c->api->st, text, size, name, &opts,
                                    &created, &diags, &c->err);
         rc = invalid(c, rc, &diags);
     }
@@ -232,11 +232,11 @@ get_desc_kind(struct slc_call *c, const struct family *f, const char *key,
               struct slc_record *rec, enum slc_desc_kind *kind)
 {
     enum slc_desc_kind k = f->kind;
-    int rc = slc_catalogue_get(c->d->st, k, key, rec, &c->err);
+    int rc = slc_catalogue_get(c->api->st, k, key, rec, &c->err);
 
     if (rc == SLC_ENOTFOUND && f->kind == SLC_DESC_VNFD) {
         k = SLC_DESC_PNFD;
-        rc = slc_catalogue_get(c->d->st, k, key, rec, &c->err);
+        rc = slc_catalogue_get(c->api->st, k, key, rec, &c->err);
     }
     if (kind) {
         *kind = k;
@@ -334,15 +334,15 @@ list_family(struct slc_call *c, const struct family *f, bool sol005)
 {
     struct desc_list l = {.c = c, .f = f, .sol005 = sol005,
                           .out = json_array()};
-    int rc = slc_store_list(c->d->st, slc_desc_collection(f->kind), NULL,
+    int rc = slc_store_list(c->api->st, slc_desc_collection(f->kind), NULL,
                             desc_visit, &l, &c->err);
 
     if (!rc && f->kind == SLC_DESC_VNFD) {
-        rc = slc_store_list(c->d->st, slc_desc_collection(SLC_DESC_PNFD),
+        rc = slc_store_list(c->api->st, slc_desc_collection(SLC_DESC_PNFD),
                             NULL, desc_visit, &l, &c->err);
     }
     if (!rc && sol005) {
-        rc = slc_store_list(c->d->st, f->drafts, NULL, desc_visit, &l,
+        rc = slc_store_list(c->api->st, f->drafts, NULL, desc_visit, &l,
                             &c->err);
     }
     if (rc) {
@@ -386,7 +386,7 @@ update(struct slc_call *c, const struct family *f, const char *key)
     rc = rc ? rc : check_write(c, rec.doc, slc_desc_kind_name(f->kind), key);
     rc = rc ? rc : upload_text(c, &text, &size, &owned, name);
     if (!rc) {
-        rc = slc_catalogue_update(c->d->st, kind, rec.id, text, size, name,
+        rc = slc_catalogue_update(c->api->st, kind, rec.id, text, size, name,
                                   &diags, &c->err);
         rc = invalid(c, rc, &diags);
     }
@@ -409,11 +409,11 @@ static int
 delete_desc(struct slc_call *c, const struct family *f)
 {
     struct slc_record rec;
-    int rc = slc_store_get(c->d->st, f->drafts, c->params[0], &rec, &c->err);
+    int rc = slc_store_get(c->api->st, f->drafts, c->params[0], &rec, &c->err);
 
     if (!rc) { /* an empty SOL005 package */
         rc = check_write(c, rec.doc, slc_desc_kind_name(f->kind), rec.id);
-        rc = rc ? rc : slc_store_del(c->d->st, f->drafts, rec.id, rec.rev,
+        rc = rc ? rc : slc_store_del(c->api->st, f->drafts, rec.id, rec.rev,
                                      &c->err);
     } else if (rc == SLC_ENOTFOUND) {
         enum slc_desc_kind kind;
@@ -421,7 +421,7 @@ delete_desc(struct slc_call *c, const struct family *f)
         rc = get_desc_kind(c, f, c->params[0], &rec, &kind);
         rc = rc ? rc : check_write(c, rec.doc, slc_desc_kind_name(kind),
                                    c->params[0]);
-        rc = rc ? rc : slc_catalogue_delete(c->d->st, kind, rec.id, &c->err);
+        rc = rc ? rc : slc_catalogue_delete(c->api->st, kind, rec.id, &c->err);
     }
     if (!rc) {
         slc_rest_reply(c, 204, NULL);
@@ -467,7 +467,7 @@ info_create(struct slc_call *c, const struct family *f)
     {
         struct slc_record rec = {.id = id, .doc = doc};
 
-        rc = slc_store_put(c->d->st, f->drafts, &rec, NULL, SLC_REV_NEW,
+        rc = slc_store_put(c->api->st, f->drafts, &rec, NULL, SLC_REV_NEW,
                            NULL, &c->err);
     }
     json_decref(doc);
@@ -607,7 +607,7 @@ info_patch(struct slc_call *c, const struct family *f)
         json_object_set_new(admin, "modified",
                             json_real(slc_rest_now(c)));
         /* Only _admin changes: NULL links keep the references. */
-        rc = slc_store_put(c->d->st, slc_desc_collection(kind), &rec, NULL,
+        rc = slc_store_put(c->api->st, slc_desc_collection(kind), &rec, NULL,
                            rec.rev, NULL, &c->err);
     }
     if (!rc) {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "notify.h"
-#include "rest.h"
+#include "rest-internal.h"
 #include "slice.h"
 
 #define NSI "/osm/nsilcm/v1/netslice_instances"
@@ -126,7 +126,7 @@ nsi_create(struct slc_call *c)
 
     rc = rc ? rc : check_nsi_body(c, body, true);
     rc = rc ? rc
-            : slc_rest_lcm_error(c, slc_nsi_create(c->d->slicer, body,
+            : slc_rest_lcm_error(c, slc_nsi_create(c->api->slicer, body,
                                           c->who.project_id, id, &c->err));
     if (!rc) {
         slc_rest_tell_identifier(c, "nsis", id, true);
@@ -146,16 +146,16 @@ nsi_content_create(struct slc_call *c)
 
     rc = rc ? rc : check_nsi_body(c, body, true);
     rc = rc ? rc
-            : slc_rest_lcm_error(c, slc_nsi_create(c->d->slicer, body,
+            : slc_rest_lcm_error(c, slc_nsi_create(c->api->slicer, body,
                                           c->who.project_id, id, &c->err));
     if (!rc) {
         slc_rest_tell_identifier(c, "nsis", id, true);
-        rc = slc_rest_lcm_error(c, slc_nsi_op_start(c->d->slicer, id, "instantiate",
+        rc = slc_rest_lcm_error(c, slc_nsi_op_start(c->api->slicer, id, "instantiate",
                                            body, op_id, &c->err));
         if (rc) {
             /* nothing was started: no half-made slice */
             slc_rest_tell_identifier(c, "nsis", id, false);
-            slc_nsi_delete(c->d->slicer, id, true, NULL);
+            slc_nsi_delete(c->api->slicer, id, true, NULL);
         }
     }
     if (!rc) {
@@ -224,7 +224,7 @@ nsi_instantiate(struct slc_call *c)
         }
     }
     rc = rc ? rc
-            : slc_rest_lcm_error(c, slc_nsi_op_start(c->d->slicer, rec.id,
+            : slc_rest_lcm_error(c, slc_nsi_op_start(c->api->slicer, rec.id,
                                             "instantiate", body, op_id,
                                             &c->err));
     if (!rc) {
@@ -247,7 +247,7 @@ terminate(struct slc_call *c, const struct slc_record *rec, json_t *body)
                            "terminate: autoremove must be true or false");
     }
     rc = rc ? rc
-            : slc_rest_lcm_error(c, slc_nsi_op_start(c->d->slicer, rec->id,
+            : slc_rest_lcm_error(c, slc_nsi_op_start(c->api->slicer, rec->id,
                                             "terminate", body, op_id,
                                             &c->err));
     if (!rc) {
@@ -287,11 +287,11 @@ nsi_delete(struct slc_call *c)
     int rc = get_nsi(c, c->params[0], &rec, true);
 
     rc = rc ? rc
-            : slc_rest_lcm_error(c, slc_nsi_delete(c->d->slicer, rec.id,
+            : slc_rest_lcm_error(c, slc_nsi_delete(c->api->slicer, rec.id,
                                           slc_rest_flag(c, "FORCE"),
                                           &c->err));
     if (!rc) {
-        slc_notify_identifier(c->d->notifier, SLC_NOTIFY_NSILCM, false,
+        slc_notify_identifier(c->api->notifier, SLC_NOTIFY_NSILCM, false,
                               rec.doc);
         slc_rest_reply(c, 204, NULL);
     }

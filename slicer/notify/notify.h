@@ -22,7 +22,7 @@
  * Delivery state is in the subscription's "_admin.delivery".
  *
  * Sending never blocks the loop: libcurl's multi interface
- * (http-client.h). */
+ * (common/slc-http-client.h). */
 #ifndef SLC_NOTIFY_H
 #define SLC_NOTIFY_H
 

@@ -1,22 +1,27 @@
 /* The REST layer: the route table of OSM's NBI paths, authentication and
  * role checks, body parsing, the error table (SLC_E* -> HTTP status) and the
  * helpers every *-api.c uses.  rest.c dispatches; handlers live in
- * admin-api.c, catalogue-api.c, nslcm-api.c. */
-#ifndef SLC_REST_H
-#define SLC_REST_H
+ * identity-api.c, infra-api.c, catalogue-api.c, nslcm-api.c, nsilcm-api.c,
+ * nsmf-api.c and subscriptions-api.c.  Private to slicer/api/. */
+#ifndef SLC_REST_INTERNAL_H
+#define SLC_REST_INTERNAL_H
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
+#include "api.h"
 #include "auth.h"
 #include "http-server.h"
-#include "slicerd.h"
+#include "slc-id.h"
+#include "slc-store.h"
 
 #define SLC_REST_MAX_PARAMS 4
 
+
 /* One request being handled. */
 struct slc_call {
-    struct slc_daemon *d;
+    struct slc_api *api;
     const struct slc_http_request *req;
     struct slc_http_response *resp;
     struct slc_principal who;
@@ -43,9 +48,6 @@ struct slc_route {
     unsigned flags;
 };
 
-/* The HTTP entry point (an slc_http_handler_fn); 'ctx' is the daemon. */
-void slc_rest_handle(void *ctx, const struct slc_http_request *req,
-                     struct slc_http_response *resp);
 
 /* Sets c->status and a formatted message; returns 'code'. */
 int slc_rest_fail(struct slc_call *c, unsigned status, int code,
@@ -132,8 +134,30 @@ int slc_rest_check_members(struct slc_call *c, const json_t *body,
  * netslice-subnet[] items have too. */
 extern const struct slc_body_field slc_ns_instantiate_fields[];
 
+/* Records of the admin APIs. */
+
+/* {created, modified} of a new record's _admin, both now (new object). */
+json_t *slc_rest_stamp(const struct slc_call *c);
+/* Sets doc's _admin.modified to now. */
+void slc_rest_touch(const struct slc_call *c, json_t *doc);
+/* Checks a user-chosen name: 1..255 characters, none of , ; ( ) ' ".
+ * 422 naming 'what' and the name otherwise. */
+int slc_rest_check_name(struct slc_call *c, const char *what,
+                        const char *name);
+/* Stores 'doc' (borrowed; its _id is set to the new 'id') as record 'name'
+ * of 'coll' unless one of that name exists (409 naming 'what'). */
+int slc_rest_create_named(struct slc_call *c, const char *coll,
+                          const char *what, const char *name, json_t *doc,
+                          char id[SLC_UUID_STR_SIZE]);
+/* Reads record 'key' (its _id or its name) of 'coll' into 'out'; 404
+ * naming 'what' when there is none. */
+int slc_rest_get_by_key(struct slc_call *c, const char *coll,
+                        const char *what, const char *key,
+                        struct slc_record *out);
+
 /* The route tables of each API module, ending with {NULL}. */
-extern const struct slc_route slc_admin_routes[];
+extern const struct slc_route slc_identity_routes[];
+extern const struct slc_route slc_infra_routes[];
 extern const struct slc_route slc_catalogue_routes[];
 extern const struct slc_route slc_nslcm_routes[];
 extern const struct slc_route slc_nsilcm_routes[];

@@ -1,6 +1,9 @@
-/* /osm/admin/v1: tokens, users, projects, roles, VIM accounts and SDN
- * controllers.  Secrets (passwords) are stored but never returned by GET
- * and never logged. */
+/* The infrastructure records: VIM accounts and SDN controllers
+ * (/osm/admin/v1) and PDUs (/osm/pdu/v1): their checks (each driver checks
+ * its own config; SDN assist's keys are checked here), what uses them, and
+ * their secrets, stored but never returned by GET and never logged.
+ * Neighbours: identity-api.c, rest.c; the drivers through the registries
+ * of vim.h and sdn.h. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -9,639 +12,15 @@
 
 #include "engine.h"
 #include "port-mapping.h"
-#include "rest.h"
+#include "rest-internal.h"
 #include "slc-id.h"
 #include "slc-log.h"
 
-SLC_LOG_MODULE(admin_api);
+SLC_LOG_MODULE(infra_api);
 
-#define TOKENS "/osm/admin/v1/tokens"
-#define USERS "/osm/admin/v1/users"
-#define PROJECTS "/osm/admin/v1/projects"
 #define VIMS "/osm/admin/v1/vim_accounts"
 #define SDNS "/osm/admin/v1/sdns"
 #define PDUS "/osm/pdu/v1/pdu_descriptors"
-
-static json_t *
-stamp(const struct slc_call *c)
-{
-    double now = slc_rest_now(c);
-
-    return json_pack("{sfsf}", "created", now, "modified", now);
-}
-
-static void
-touch(const struct slc_call *c, json_t *doc)
-{
-    json_object_set_new(json_object_get(doc, "_admin"), "modified",
-                        json_real(slc_rest_now(c)));
-}
-
-/* ---- tokens ---- */
-
-static const struct slc_body_field token_fields[] = {
-    {"username", SLC_BT_STR, true},
-    {"password", SLC_BT_STR, true},
-    {"project_id", SLC_BT_STR | SLC_BT_NULL, false},
-    {"project_name", SLC_BT_STR | SLC_BT_NULL, false},
-    {"project", SLC_BT_STR | SLC_BT_NULL, false},
-    {"user_domain_name", SLC_BT_STR | SLC_BT_NULL, false},
-    {"project_domain_name", SLC_BT_STR | SLC_BT_NULL, false},
-    {NULL},
-};
-
-static int
-token_create(struct slc_call *c)
-{
-    json_t *body, *token;
-    const char *project;
-    int rc = slc_rest_body(c, &body);
-
-    if (rc || (rc = slc_rest_check_body(c, body, "token request",
-                                        token_fields))) {
-        json_decref(body);
-        return rc;
-    }
-    project = json_string_value(json_object_get(body, "project_id"));
-    if (!project) {
-        project = json_string_value(json_object_get(body, "project_name"));
-    }
-    if (!project) {
-        project = json_string_value(json_object_get(body, "project"));
-    }
-    rc = slc_auth_login(
-        c->d->st, json_string_value(json_object_get(body, "username")),
-        json_string_value(json_object_get(body, "password")), project,
-        slc_rest_now(c), (unsigned)c->d->cfg.token_ttl, c->req->remote_host,
-        c->req->remote_port, &token, &c->err);
-    json_decref(body);
-    if (rc) {
-        return rc;
-    }
-    snprintf(c->resp->location, sizeof c->resp->location, "%s/%s", TOKENS,
-             json_string_value(json_object_get(token, "_id")));
-    slc_rest_reply(c, 200, token);
-    return 0;
-}
-
-struct token_filter {
-    struct slc_call *c;
-    json_t *out;
-};
-
-static int
-token_visit(const char *coll, const struct slc_record *rec, void *arg)
-{
-    struct token_filter *f = arg;
-
-    if (f->c->who.admin ||
-        !strcmp(json_string_value(json_object_get(rec->doc, "user_id")),
-                f->c->who.user_id)) {
-        json_array_append(f->out, rec->doc);
-    }
-    return 0;
-}
-
-static int
-token_list(struct slc_call *c)
-{
-    struct token_filter f = {.c = c, .out = json_array()};
-    int rc = slc_store_list(c->d->st, "tokens", NULL, token_visit, &f,
-                            &c->err);
-
-    if (rc) {
-        json_decref(f.out);
-        return rc;
-    }
-    slc_rest_reply(c, 200, f.out);
-    return 0;
-}
-
-struct revoke {
-    const char *field;        /* "user_id" or "project_id" */
-    const char *value;
-    const char *keep;         /* a token id to leave, or NULL */
-    json_t *ids;
-};
-
-static int
-revoke_visit(const char *coll, const struct slc_record *rec, void *arg)
-{
-    struct revoke *r = arg;
-    const char *v = json_string_value(json_object_get(rec->doc, r->field));
-
-    if (v && !strcmp(v, r->value) && (!r->keep || strcmp(rec->id, r->keep))) {
-        json_array_append_new(r->ids, json_string(rec->id));
-    }
-    return 0;
-}
-
-/* Deletes the tokens whose 'field' is 'value' (but 'keep'), as part of
- * the caller's transaction, and empties the token cache. */
-static int
-revoke_tokens(struct slc_call *c, const char *field, const char *value,
-              const char *keep)
-{
-    struct revoke r = {field, value, keep, json_array()};
-    const json_t *id;
-    size_t i;
-    int rc = slc_store_list(c->d->st, "tokens", NULL, revoke_visit, &r,
-                            &c->err);
-
-    json_array_foreach(r.ids, i, id)
-    {
-        if (!rc) {
-            rc = slc_store_del(c->d->st, "tokens", json_string_value(id),
-                               SLC_REV_ANY, &c->err);
-        }
-    }
-    json_decref(r.ids);
-    slc_auth_forget(c->d->tokens, NULL);
-    return rc;
-}
-
-/* Deletes record 'rec' of 'coll' and revokes the tokens whose 'field' is
- * its id, in one transaction. */
-static int
-delete_with_tokens(struct slc_call *c, const char *coll,
-                   const struct slc_record *rec, const char *field)
-{
-    int rc = slc_store_begin(c->d->st, &c->err);
-
-    if (rc) {
-        return rc;
-    }
-    rc = slc_store_del(c->d->st, coll, rec->id, rec->rev, &c->err);
-    rc = rc ? rc : revoke_tokens(c, field, rec->id, NULL);
-    rc = rc ? rc : slc_store_commit(c->d->st, &c->err);
-    if (rc) {
-        slc_store_rollback(c->d->st);
-    }
-    return rc;
-}
-
-static int
-own_token(struct slc_call *c, const char *id, struct slc_record *rec)
-{
-    int rc = slc_store_get(c->d->st, "tokens", id, rec, &c->err);
-
-    if (!rc && !c->who.admin &&
-        strcmp(json_string_value(json_object_get(rec->doc, "user_id")),
-               c->who.user_id)) {
-        slc_record_clear(rec);
-        rc = SLC_ENOTFOUND;
-    }
-    if (rc == SLC_ENOTFOUND) {
-        return slc_rest_fail(c, 404, rc, "token '%s' not found", id);
-    }
-    return rc;
-}
-
-static int
-token_show(struct slc_call *c)
-{
-    struct slc_record rec;
-    int rc = own_token(c, c->params[0], &rec);
-
-    if (!rc) {
-        slc_rest_reply(c, 200, json_incref(rec.doc));
-        slc_record_clear(&rec);
-    }
-    return rc;
-}
-
-static int
-token_delete_id(struct slc_call *c, const char *id)
-{
-    struct slc_record rec;
-    int rc = own_token(c, id, &rec);
-
-    if (!rc) {
-        rc = slc_store_del(c->d->st, "tokens", id, SLC_REV_ANY, &c->err);
-        slc_auth_forget(c->d->tokens, id);
-        slc_record_clear(&rec);
-    }
-    if (!rc) {
-        slc_rest_reply(c, 204, NULL);
-    }
-    return rc;
-}
-
-static int
-token_delete(struct slc_call *c)
-{
-    return token_delete_id(c, c->params[0]);
-}
-
-static int
-token_logout(struct slc_call *c)
-{
-    return token_delete_id(c, c->who.token_id);
-}
-
-/* ---- projects ---- */
-
-static const struct slc_body_field project_fields[] = {
-    {"name", SLC_BT_STR, true},
-    {"quotas", SLC_BT_OBJ, false},
-    {"domain_name", SLC_BT_STR, false},
-    {NULL},
-};
-
-/* Checks a user-chosen name: 1..255 characters, none of , ; ( ) ' ". */
-static int
-check_name(struct slc_call *c, const char *what, const char *name)
-{
-    if (!name || !*name || strlen(name) > 255 || strpbrk(name, ",;()'\"")) {
-        return slc_rest_fail(c, 422, SLC_EINVALID,
-                             "%s: name '%.64s' must have 1 to 255 characters "
-                             "and none of , ; ( ) ' \"",
-                             what, name ? name : "");
-    }
-    return 0;
-}
-
-/* Creates a record named 'name' in 'coll' unless one exists (409). */
-static int
-create_named(struct slc_call *c, const char *coll, const char *what,
-             const char *name, json_t *doc, char id[SLC_UUID_STR_SIZE])
-{
-    struct slc_record rec = {.id = id, .name = (char *)name, .doc = doc};
-    struct slc_record old;
-    int rc;
-
-    if (slc_uuid4(id)) {
-        return slc_error_set(&c->err, SLC_EIO, "no random source");
-    }
-    json_object_set_new(doc, "_id", json_string(id));
-    if ((rc = slc_store_begin(c->d->st, &c->err))) {
-        return rc;
-    }
-    rc = slc_store_find(c->d->st, coll, name, &old, &c->err);
-    if (!rc) {
-        slc_record_clear(&old);
-        rc = slc_rest_fail(c, 409, SLC_EEXISTS,
-                           "%s '%s' already exists", what, name);
-    } else if (rc == SLC_ENOTFOUND) {
-        rc = slc_store_put(c->d->st, coll, &rec, NULL, SLC_REV_NEW, NULL,
-                           &c->err);
-    }
-    rc = rc ? rc : slc_store_commit(c->d->st, &c->err);
-    if (rc) {
-        slc_store_rollback(c->d->st);
-    }
-    return rc;
-}
-
-static int
-project_create(struct slc_call *c)
-{
-    json_t *body;
-    char id[SLC_UUID_STR_SIZE];
-    int rc = slc_rest_body(c, &body);
-
-    if (!rc) {
-        rc = slc_rest_check_body(c, body, "project", project_fields);
-    }
-    if (!rc) {
-        rc = check_name(c, "project",
-                        json_string_value(json_object_get(body, "name")));
-    }
-    if (!rc) {
-        json_object_set_new(body, "_admin", stamp(c));
-        rc = create_named(c, "projects", "project",
-                          json_string_value(json_object_get(body, "name")),
-                          body, id);
-    }
-    if (!rc) {
-        SLC_INFO("project '%s' created (%s)",
-                 json_string_value(json_object_get(body, "name")), id);
-        slc_rest_created(c, PROJECTS, id, NULL);
-    }
-    json_decref(body);
-    return rc;
-}
-
-/* Finds a record by _id or by name. */
-static int
-get_by_key(struct slc_call *c, const char *coll, const char *what,
-           const char *key, struct slc_record *out)
-{
-    int rc = slc_store_get(c->d->st, coll, key, out, &c->err);
-
-    if (rc == SLC_ENOTFOUND) {
-        rc = slc_store_find(c->d->st, coll, key, out, &c->err);
-    }
-    if (rc == SLC_ENOTFOUND) {
-        return slc_rest_fail(c, 404, rc, "%s '%s' not found", what, key);
-    }
-    return rc;
-}
-
-static int
-project_list(struct slc_call *c)
-{
-    json_t *out;
-    int rc = slc_rest_list_all(c, "projects", &out);
-    if (!rc) {
-        slc_rest_reply(c, 200, out);
-    }
-    return rc;
-}
-
-static int
-project_show(struct slc_call *c)
-{
-    struct slc_record rec;
-    int rc = get_by_key(c, "projects", "project", c->params[0], &rec);
-
-    if (!rc) {
-        slc_rest_reply(c, 200, json_incref(rec.doc));
-        slc_record_clear(&rec);
-    }
-    return rc;
-}
-
-struct mapping_users {
-    const char *project_id;
-    char names[256];
-    size_t count;
-};
-
-static int
-mapping_visit(const char *coll, const struct slc_record *rec, void *arg)
-{
-    struct mapping_users *m = arg;
-    const json_t *map;
-    size_t i;
-
-    json_array_foreach(json_object_get(rec->doc, "project_role_mappings"), i,
-                       map)
-    {
-        const char *p = json_string_value(json_object_get(map, "project"));
-
-        if (p && !strcmp(p, m->project_id)) {
-            size_t len = strlen(m->names);
-
-            snprintf(m->names + len, sizeof m->names - len, "%s'%s'",
-                     m->count++ ? ", " : "", rec->name);
-            break;
-        }
-    }
-    return 0;
-}
-
-static int
-project_delete(struct slc_call *c)
-{
-    struct slc_record rec;
-    struct mapping_users m = {.count = 0};
-    int rc = get_by_key(c, "projects", "project", c->params[0], &rec);
-
-    if (rc) {
-        return rc;
-    }
-    m.project_id = rec.id;
-    rc = slc_store_list(c->d->st, "users", NULL, mapping_visit, &m, &c->err);
-    if (!rc && m.count) {
-        rc = slc_rest_fail(c, 409, SLC_ECONFLICT,
-                           "project '%s' is used by user(s) %s", rec.name,
-                           m.names);
-    }
-    if (!rc) {
-        rc = delete_with_tokens(c, "projects", &rec, "project_id");
-    }
-    if (!rc) {
-        slc_rest_reply(c, 204, NULL);
-    }
-    slc_record_clear(&rec);
-    return rc;
-}
-
-/* ---- users ---- */
-
-static const struct slc_body_field user_fields[] = {
-    {"username", SLC_BT_STR, true},
-    {"password", SLC_BT_STR, true},
-    {"projects", SLC_BT_ARR, false},
-    {"project_role_mappings", SLC_BT_ARR, false},
-    {"domain_name", SLC_BT_STR, false},
-    {NULL},
-};
-
-static json_t *
-user_view(const json_t *doc)
-{
-    json_t *v = json_deep_copy(doc);
-
-    json_object_del(v, "password");
-    return v;
-}
-
-/* Resolves [{project: name-or-id, role}] (or a list of project names, role
- * member) into stored mappings of project _ids. */
-static int
-resolve_mappings(struct slc_call *c, const json_t *body, json_t **out)
-{
-    const json_t *maps = json_object_get(body, "project_role_mappings");
-    const json_t *names = json_object_get(body, "projects");
-    json_t *res = json_array();
-    const json_t *m;
-    size_t i;
-    int rc = 0;
-
-    json_array_foreach(maps ? maps : names, i, m)
-    {
-        const char *project = maps ? json_string_value(
-                                         json_object_get(m, "project"))
-                                   : json_string_value(m);
-        const char *role = maps ? json_string_value(
-                                      json_object_get(m, "role"))
-                                : "member";
-        struct slc_record p;
-
-        if (!project || slc_role_from_name(role) < 0) {
-            rc = slc_rest_fail(c, 422, SLC_EINVALID,
-                               "user: project_role_mappings[%zu] needs a "
-                               "project and a role (admin, member or "
-                               "reader), got role '%s'",
-                               i, role ? role : "");
-            break;
-        }
-        if ((rc = get_by_key(c, "projects", "project", project, &p))) {
-            c->status = 422;
-            break;
-        }
-        json_array_append_new(res, json_pack("{ssss}", "project", p.id,
-                                             "role", role));
-        slc_record_clear(&p);
-    }
-    if (!rc && !json_array_size(res)) {
-        rc = slc_rest_fail(c, 422, SLC_EINVALID,
-                           "user: give 'projects' or "
-                           "'project_role_mappings'");
-    }
-    if (rc) {
-        json_decref(res);
-        return rc;
-    }
-    *out = res;
-    return 0;
-}
-
-static int
-user_create(struct slc_call *c)
-{
-    json_t *body, *maps = NULL, *doc = NULL;
-    char id[SLC_UUID_STR_SIZE], *hash = NULL;
-    const char *name;
-    int rc = slc_rest_body(c, &body);
-
-    if (!rc) {
-        rc = slc_rest_check_body(c, body, "user", user_fields);
-    }
-    name = json_string_value(json_object_get(body, "username"));
-    if (!rc) {
-        rc = check_name(c, "user", name);
-    }
-    if (!rc) {
-        rc = resolve_mappings(c, body, &maps);
-    }
-    if (!rc) {
-        rc = slc_auth_hash(json_string_value(json_object_get(body,
-                                                             "password")),
-                           &hash, &c->err);
-    }
-    if (!rc) {
-        doc = json_pack("{ss ss so so}", "username", name, "password", hash,
-                        "project_role_mappings", maps, "_admin", stamp(c));
-        maps = NULL;
-        rc = create_named(c, "users", "user", name, doc, id);
-    }
-    if (!rc) {
-        SLC_INFO("user '%s' created (%s)", name, id);
-        slc_rest_created(c, USERS, id, NULL);
-    }
-    free(hash);
-    json_decref(maps);
-    json_decref(doc);
-    json_decref(body);
-    return rc;
-}
-
-static int
-user_list(struct slc_call *c)
-{
-    json_t *out;
-    int rc = slc_rest_list(c, "users", user_view, &out);
-
-    if (!rc) {
-        slc_rest_reply(c, 200, out);
-    }
-    return rc;
-}
-
-static int
-user_show(struct slc_call *c)
-{
-    struct slc_record rec;
-    int rc = get_by_key(c, "users", "user", c->params[0], &rec);
-
-    if (!rc) {
-        slc_rest_reply(c, 200, user_view(rec.doc));
-        slc_record_clear(&rec);
-    }
-    return rc;
-}
-
-static const struct slc_body_field user_patch_fields[] = {
-    {"password", SLC_BT_STR, false},
-    {"projects", SLC_BT_ARR, false},
-    {"project_role_mappings", SLC_BT_ARR, false},
-    {NULL},
-};
-
-static int
-user_patch(struct slc_call *c)
-{
-    struct slc_record rec = {0};
-    json_t *body = NULL, *maps = NULL;
-    char *hash = NULL;
-    int rc = get_by_key(c, "users", "user", c->params[0], &rec);
-
-    rc = rc ? rc : slc_rest_body(c, &body);
-    rc = rc ? rc : slc_rest_check_body(c, body, "user", user_patch_fields);
-    if (!rc && (json_object_get(body, "projects") ||
-                json_object_get(body, "project_role_mappings"))) {
-        rc = resolve_mappings(c, body, &maps);
-        if (!rc) {
-            json_object_set_new(rec.doc, "project_role_mappings", maps);
-        }
-    }
-    if (!rc && json_object_get(body, "password")) {
-        rc = slc_auth_hash(
-            json_string_value(json_object_get(body, "password")), &hash,
-            &c->err);
-        if (!rc) {
-            json_object_set_new(rec.doc, "password", json_string(hash));
-        }
-    }
-    if (!rc) {
-        /* New roles or a new password: the user's other sessions end. */
-        touch(c, rec.doc);
-        rc = slc_store_begin(c->d->st, &c->err);
-        rc = rc ? rc
-                : slc_store_put(c->d->st, "users", &rec, NULL, rec.rev, NULL,
-                                &c->err);
-        rc = rc ? rc : revoke_tokens(c, "user_id", rec.id, c->who.token_id);
-        rc = rc ? rc : slc_store_commit(c->d->st, &c->err);
-        if (rc) {
-            slc_store_rollback(c->d->st);
-        }
-    }
-    if (!rc) {
-        slc_rest_reply(c, 204, NULL);
-    }
-    free(hash);
-    json_decref(body);
-    slc_record_clear(&rec);
-    return rc;
-}
-
-static int
-user_delete(struct slc_call *c)
-{
-    struct slc_record rec;
-    int rc = get_by_key(c, "users", "user", c->params[0], &rec);
-
-    if (!rc && !strcmp(rec.id, c->who.user_id)) {
-        rc = slc_rest_fail(c, 409, SLC_ECONFLICT,
-                           "user '%s' cannot delete itself", rec.name);
-    }
-    if (!rc) {
-        rc = delete_with_tokens(c, "users", &rec, "user_id");
-    }
-    if (!rc) {
-        slc_rest_reply(c, 204, NULL);
-    }
-    slc_record_clear(&rec);
-    return rc;
-}
-
-static int
-role_list(struct slc_call *c)
-{
-    json_t *out = json_array();
-
-    for (int r = SLC_ROLE_ADMIN; r <= SLC_ROLE_READER; r++) {
-        const char *name = slc_role_name((enum slc_role)r);
-
-        json_array_append_new(out, json_pack("{ssssss}", "_id", name, "id",
-                                             name, "name", name));
-    }
-    slc_rest_reply(c, 200, out);
-    return 0;
-}
 
 /* ---- VIM accounts and SDN controllers ---- */
 
@@ -712,7 +91,7 @@ check_sdn_assist(struct slc_call *c, json_t *config)
                                  "vim account: config.sdn-controller must "
                                  "be the name or _id of an SDN controller");
         }
-        rc = get_by_key(c, "sdns", "sdn controller", json_string_value(ctl),
+        rc = slc_rest_get_by_key(c, "sdns", "sdn controller", json_string_value(ctl),
                         &rec);
         if (rc) {
             c->status = 422;
@@ -746,23 +125,18 @@ static int
 check_vim(struct slc_call *c, json_t *body)
 {
     const char *type = json_string_value(json_object_get(body, "vim_type"));
-    const struct slc_vim_class *class =
-        slc_vim_registry_find(&c->d->vim_classes, type);
     json_t *config = json_object_get(body, "config");
-    int rc = check_name(c, "vim account",
+    const struct slc_vim_class *class;
+    int rc = slc_rest_check_name(c, "vim account",
                         json_string_value(json_object_get(body, "name")));
 
     if (rc) {
         return rc;
     }
+    class = slc_vim_registry_lookup(c->api->vim_classes, type, &c->err);
     if (!class) {
-        char known[256];
-
-        slc_vim_registry_names(&c->d->vim_classes, known, sizeof known);
-        return slc_rest_fail(c, 422, SLC_EINVALID,
-                             "vim account: vim_type '%s' is not supported "
-                             "(known: %s)",
-                             type, known);
+        c->status = 422;
+        return slc_error_prefix(&c->err, "vim account");
     }
     if (class->check_config && (rc = class->check_config(config, &c->err))) {
         c->status = 422;
@@ -777,22 +151,17 @@ static int
 check_sdn(struct slc_call *c, json_t *body)
 {
     const char *type = json_string_value(json_object_get(body, "type"));
-    const struct slc_sdn_class *class =
-        slc_sdn_registry_find(&c->d->sdn_classes, type);
-    int rc = check_name(c, "sdn controller",
+    const struct slc_sdn_class *class;
+    int rc = slc_rest_check_name(c, "sdn controller",
                         json_string_value(json_object_get(body, "name")));
 
     if (rc) {
         return rc;
     }
+    class = slc_sdn_registry_lookup(c->api->sdn_classes, type, &c->err);
     if (!class) {
-        char known[256];
-
-        slc_sdn_registry_names(&c->d->sdn_classes, known, sizeof known);
-        return slc_rest_fail(c, 422, SLC_EINVALID,
-                             "sdn controller: type '%s' is not supported "
-                             "(known: %s)",
-                             type, known);
+        c->status = 422;
+        return slc_error_prefix(&c->err, "sdn controller");
     }
     if (class->check_config &&
         (rc = class->check_config(json_object_get(body, "config"),
@@ -913,7 +282,7 @@ check_pdu(struct slc_call *c, json_t *body)
     json_t *vims = json_object_get(body, "vim_accounts");
     const json_t *v;
     size_t i;
-    int rc = check_name(c, "pdu", name);
+    int rc = slc_rest_check_name(c, "pdu", name);
 
     if (!rc && !*json_string_value(json_object_get(body, "type"))) {
         rc = slc_rest_fail(c, 422, SLC_EINVALID, "pdu '%s': empty type",
@@ -949,7 +318,7 @@ check_pdu(struct slc_call *c, json_t *body)
                                "pdu '%s': vim_accounts[%zu] must be the name "
                                "or _id of a VIM account",
                                name, i);
-        } else if (!(rc = get_by_key(c, "vim_accounts", "vim account",
+        } else if (!(rc = slc_rest_get_by_key(c, "vim_accounts", "vim account",
                                      json_string_value(v), &vim))) {
             json_array_set_new(vims, i, json_string(vim.id));
             slc_record_clear(&vim);
@@ -1001,7 +370,7 @@ vim_users(struct slc_call *c, const struct slc_record *rec,
           struct user_scan *u)
 {
     u->key = "datacenter";
-    return slc_store_list(c->d->st, "nsrs", NULL, user_scan_visit, u,
+    return slc_store_list(c->api->st, "nsrs", NULL, user_scan_visit, u,
                           &c->err);
 }
 
@@ -1012,7 +381,7 @@ sdn_users(struct slc_call *c, const struct slc_record *rec,
 {
     u->key = "config";
     u->sub = "sdn-controller";
-    return slc_store_list(c->d->st, "vim_accounts", NULL, user_scan_visit,
+    return slc_store_list(c->api->st, "vim_accounts", NULL, user_scan_visit,
                           u, &c->err);
 }
 
@@ -1040,7 +409,7 @@ static int
 pdu_users(struct slc_call *c, const struct slc_record *rec,
           struct user_scan *u)
 {
-    return slc_store_list(c->d->st, "vnfrs", NULL, pdu_scan_visit, u,
+    return slc_store_list(c->api->st, "vnfrs", NULL, pdu_scan_visit, u,
                           &c->err);
 }
 
@@ -1083,7 +452,7 @@ infra_create(struct slc_call *c, const struct infra_kind *k)
     rc = rc ? rc : slc_rest_check_body(c, body, k->what, k->fields);
     rc = rc ? rc : k->check(c, body);
     if (!rc) {
-        json_t *admin = stamp(c);
+        json_t *admin = slc_rest_stamp(c);
 
         for (size_t i = 0; k->initial[i]; i += 2) {
             json_object_set_new(admin, k->initial[i],
@@ -1091,7 +460,7 @@ infra_create(struct slc_call *c, const struct infra_kind *k)
         }
         json_object_set_new(body, "_admin", admin);
         slc_auth_set_owner(&c->who, body);
-        rc = create_named(c, k->coll, k->what,
+        rc = slc_rest_create_named(c, k->coll, k->what,
                           json_string_value(json_object_get(body, "name")),
                           body, id);
     }
@@ -1121,7 +490,7 @@ static int
 infra_get(struct slc_call *c, const struct infra_kind *k,
           struct slc_record *rec)
 {
-    int rc = get_by_key(c, k->coll, k->what, c->params[0], rec);
+    int rc = slc_rest_get_by_key(c, k->coll, k->what, c->params[0], rec);
 
     if (!rc && !slc_auth_can_read(&c->who, rec->doc)) {
         slc_record_clear(rec);
@@ -1166,11 +535,11 @@ infra_delete(struct slc_call *c, const struct infra_kind *k)
                            u.names);
     }
     if (!rc) {
-        rc = slc_store_del(c->d->st, k->coll, rec.id, rec.rev, &c->err);
+        rc = slc_store_del(c->api->st, k->coll, rec.id, rec.rev, &c->err);
     }
     if (!rc) {
         if (k == &vim_kind) {
-            slc_engine_forget_vim(c->d->engine, rec.id);
+            slc_engine_forget_vim(c->api->engine, rec.id);
         }
         SLC_INFO("%s '%s' deleted", k->what, rec.name);
         slc_rest_reply(c, 204, NULL);
@@ -1206,7 +575,7 @@ infra_patch(struct slc_call *c, const struct infra_kind *k)
                                     json_object_get(merged, "name")))) {
         struct slc_record other;
 
-        rc = slc_store_find(c->d->st, k->coll,
+        rc = slc_store_find(c->api->st, k->coll,
                             json_string_value(json_object_get(merged,
                                                               "name")),
                             &other, &c->err);
@@ -1227,13 +596,13 @@ infra_patch(struct slc_call *c, const struct infra_kind *k)
             .doc = merged,
         };
 
-        touch(c, merged);
-        rc = slc_store_put(c->d->st, k->coll, &next, NULL, rec.rev, NULL,
+        slc_rest_touch(c, merged);
+        rc = slc_store_put(c->api->st, k->coll, &next, NULL, rec.rev, NULL,
                            &c->err);
     }
     if (!rc) {
         if (k == &vim_kind) {
-            slc_engine_forget_vim(c->d->engine, rec.id);
+            slc_engine_forget_vim(c->api->engine, rec.id);
         }
         slc_rest_reply(c, 204, NULL);
     }
@@ -1269,7 +638,7 @@ vim_resources(struct slc_call *c)
     int rc = infra_get(c, &vim_kind, &rec);
 
     if (!rc) {
-        rc = slc_engine_vim_describe(c->d->engine, rec.id, &out, &c->err);
+        rc = slc_engine_vim_describe(c->api->engine, rec.id, &out, &c->err);
         slc_record_clear(&rec);
     }
     if (!rc) {
@@ -1279,24 +648,8 @@ vim_resources(struct slc_call *c)
 }
 
 #define W SLC_ROUTE_WRITE
-#define A SLC_ROUTE_ADMIN
 
-const struct slc_route slc_admin_routes[] = {
-    {"POST", TOKENS, token_create, SLC_ROUTE_PUBLIC},
-    {"GET", TOKENS, token_list, 0},
-    {"DELETE", TOKENS, token_logout, 0},
-    {"GET", TOKENS "/{id}", token_show, 0},
-    {"DELETE", TOKENS "/{id}", token_delete, 0},
-    {"GET", PROJECTS, project_list, 0},
-    {"POST", PROJECTS, project_create, A},
-    {"GET", PROJECTS "/{id}", project_show, 0},
-    {"DELETE", PROJECTS "/{id}", project_delete, A},
-    {"GET", USERS, user_list, A},
-    {"POST", USERS, user_create, A},
-    {"GET", USERS "/{id}", user_show, A},
-    {"PATCH", USERS "/{id}", user_patch, A},
-    {"DELETE", USERS "/{id}", user_delete, A},
-    {"GET", "/osm/admin/v1/roles", role_list, 0},
+const struct slc_route slc_infra_routes[] = {
     {"GET", VIMS, vim_list, 0},
     {"POST", VIMS, vim_create, W},
     {"GET", VIMS "/{id}", vim_show, 0},

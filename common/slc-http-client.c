@@ -4,7 +4,7 @@
  * needs a call (on_timer); both become libevent events whose callbacks
  * hand control back to curl_multi_socket_action and then collect the
  * finished transfers.  Nothing here blocks. */
-#include "http-client.h"
+#include "slc-http-client.h"
 
 #include <curl/curl.h>
 #include <event2/event.h>

@@ -1,7 +1,7 @@
-/* Outbound HTTP for slicerd: libcurl's multi interface driven by the
- * daemon's libevent loop (curl's sockets become events, its timeout a
- * timer), so that notifications to subscribers and REST calls to SDN
- * controllers never block a handler or each other.
+/* Outbound HTTP: libcurl's multi interface driven by the daemon's
+ * libevent loop (curl's sockets become events, its timeout a timer), so
+ * that notifications to subscribers and the REST calls of drivers (SDN
+ * controllers, VIMs) never block a handler or each other.
  *
  * A request is started and returns at once; its outcome comes back through
  * a callback, always later from the loop, never from inside the call that

@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "http-client.h"
+#include "slc-http-client.h"
 #include "http-server.h"
 
 struct fixture {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "notify.h"
-#include "rest.h"
+#include "rest-internal.h"
 
 #define NSLCM_SUBS "/osm/nslcm/v1/subscriptions"
 #define NSILCM_SUBS "/osm/nsilcm/v1/subscriptions"
@@ -53,7 +53,7 @@ create(struct slc_call *c, enum slc_notify_api api, const char *base)
                : slc_rest_fail(c, 500, SLC_ENOMEM, "out of memory");
 
     rc = rc ? rc
-            : slc_subscribe(c->d->notifier, api, body, c->who.project_id,
+            : slc_subscribe(c->api->notifier, api, body, c->who.project_id,
                             on_subscribed, w, existing, &c->err);
     json_decref(body);
     if (rc == SLC_EEXISTS) {
@@ -84,7 +84,7 @@ list(struct slc_call *c, enum slc_notify_api api)
     if (!rc) {
         json_array_foreach(out, i, item)
         {
-            slc_notifier_show(c->d->notifier, item);
+            slc_notifier_show(c->api->notifier, item);
         }
         slc_rest_reply(c, 200, out);
     }
@@ -99,7 +99,7 @@ show(struct slc_call *c, enum slc_notify_api api)
                                   "subscription", c->params[0], &rec);
 
     if (!rc) {
-        slc_notifier_show(c->d->notifier, rec.doc);
+        slc_notifier_show(c->api->notifier, rec.doc);
         slc_rest_reply(c, 200, json_incref(rec.doc));
         slc_record_clear(&rec);
     }
@@ -118,7 +118,7 @@ unsubscribe(struct slc_call *c, enum slc_notify_api api)
                            "subscription '%s' belongs to another project",
                            rec.id);
     }
-    rc = rc ? rc : slc_unsubscribe(c->d->notifier, rec.id, &c->err);
+    rc = rc ? rc : slc_unsubscribe(c->api->notifier, rec.id, &c->err);
     if (!rc) {
         slc_rest_reply(c, 204, NULL);
     }

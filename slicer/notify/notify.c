@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http-client.h"
+#include "slc-http-client.h"
 #include "notify.h"
 #include "slc-id.h"
 #include "slc-log.h"

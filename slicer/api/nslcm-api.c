@@ -10,7 +10,7 @@
 #include "ns-chains.h"
 #include "ns-lcm.h"
 #include "notify.h"
-#include "rest.h"
+#include "rest-internal.h"
 #include "slc-log.h"
 
 SLC_LOG_MODULE(nslcm_api);
@@ -108,7 +108,7 @@ op_timeout(struct slc_call *c, const json_t *body, const char *key)
 {
     json_int_t t = json_integer_value(json_object_get(body, key));
 
-    return t > 0 ? (double)t : (double)c->d->cfg.op_timeout;
+    return t > 0 ? (double)t : (double)c->api->op_timeout;
 }
 
 /* Creates and starts an operation on NS 'nsr' (just read); fills
@@ -119,7 +119,7 @@ start_op(struct slc_call *c, struct slc_record *nsr, const char *type,
 {
     struct slc_record op;
     json_t *context;
-    int rc = slc_ns_op_create(c->d->st, nsr, type, params,
+    int rc = slc_ns_op_create(c->api->st, nsr, type, params,
                               slc_rest_now(c),
                               op_timeout(c, params, timeout_key), &op,
                               &context, &c->err);
@@ -128,7 +128,7 @@ start_op(struct slc_call *c, struct slc_record *nsr, const char *type,
         return slc_rest_lcm_error(c, rc);
     }
     snprintf(op_id, 40, "%s", op.id);
-    rc = slc_engine_start(c->d->engine, &op, context, &c->err);
+    rc = slc_engine_start(c->api->engine, &op, context, &c->err);
     if (rc) {
         SLC_ERR("operation %s: cannot start: %s", op_id, c->err.msg);
     }
@@ -167,7 +167,7 @@ ns_create(struct slc_call *c)
     int rc = parse_create(c, &body);
 
     if (!rc) {
-        rc = slc_rest_lcm_error(c, slc_ns_create(c->d->st, body, c->who.project_id,
+        rc = slc_rest_lcm_error(c, slc_ns_create(c->api->st, body, c->who.project_id,
                                         slc_rest_now(c), id, &c->err));
     }
     if (!rc) {
@@ -187,7 +187,7 @@ ns_content_create(struct slc_call *c)
     int rc = parse_create(c, &body);
 
     if (!rc) {
-        rc = slc_rest_lcm_error(c, slc_ns_create(c->d->st, body, c->who.project_id,
+        rc = slc_rest_lcm_error(c, slc_ns_create(c->api->st, body, c->who.project_id,
                                         slc_rest_now(c), id, &c->err));
     }
     if (!rc) {
@@ -202,7 +202,7 @@ ns_content_create(struct slc_call *c)
         if (rc) {
             /* Nothing was started: do not leave a half-made NS. */
             slc_rest_tell_identifier(c, "nsrs", id, false);
-            slc_ns_delete(c->d->st, id, true, NULL);
+            slc_ns_delete(c->api->st, id, true, NULL);
         }
     }
     if (!rc) {
@@ -324,11 +324,11 @@ ns_delete(struct slc_call *c)
                            "ns '%s' belongs to another project", rec.name);
     }
     rc = rc ? rc : check_not_sliced(c, &rec, "delete");
-    rc = rc ? rc : slc_rest_lcm_error(c, slc_ns_delete(c->d->st, rec.id,
+    rc = rc ? rc : slc_rest_lcm_error(c, slc_ns_delete(c->api->st, rec.id,
                                               slc_rest_flag(c, "FORCE"),
                                               &c->err));
     if (!rc) {
-        slc_notify_identifier(c->d->notifier, SLC_NOTIFY_NSLCM, false,
+        slc_notify_identifier(c->api->notifier, SLC_NOTIFY_NSLCM, false,
                               rec.doc);
         slc_rest_reply(c, 204, NULL);
     }
@@ -512,7 +512,7 @@ ns_chains(struct slc_call *c)
         }
         *slot = (struct chains_slot){.r = r, .index = i};
         r->waiting++;
-        if (slc_engine_chain_counters(c->d->engine, vim, id,
+        if (slc_engine_chain_counters(c->api->engine, vim, id,
                                       on_chain_counters, slot, &err)) {
             r->waiting--;
             free(slot);

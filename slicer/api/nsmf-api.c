@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "rest.h"
+#include "rest-internal.h"
 #include "slice.h"
 
 #define REQS "/nsmf/v1/slice_requests"
@@ -25,7 +25,7 @@ request_view(struct slc_call *c, const json_t *doc)
     struct slc_record nsi;
     struct slc_error err = {0};
 
-    if (!slc_store_get(c->d->st, "nsis",
+    if (!slc_store_get(c->api->st, "nsis",
                        json_string_value(json_object_get(doc, "nsiId")),
                        &nsi, &err)) {
         json_object_set_new(
@@ -60,7 +60,7 @@ request_create(struct slc_call *c)
                            name);
     }
     if (!rc) {
-        rc = slc_rest_lcm_error(c, slc_slice_request(c->d->slicer, body,
+        rc = slc_rest_lcm_error(c, slc_slice_request(c->api->slicer, body,
                                                      c->who.project_id, &rec,
                                                      &c->err));
     }
@@ -120,7 +120,7 @@ request_delete(struct slc_call *c)
     }
     if (!rc) {
         rc = slc_rest_lcm_error(c, slc_slice_request_delete(
-                                       c->d->slicer, rec.id, op_id, &c->err));
+                                       c->api->slicer, rec.id, op_id, &c->err));
     }
     if (!rc && *op_id) {
         snprintf(c->resp->location, sizeof c->resp->location,

@@ -1,0 +1,41 @@
+/* The REST edge of slicerd, as the daemon sees it: the context its
+ * handlers serve from and the entry point the HTTP server calls.  The
+ * other public headers of slicer/api/ are http-server.h (the server on the
+ * loop) and auth.h (users, tokens, the admin created on first start);
+ * rest-internal.h is the handlers' own toolkit. */
+#ifndef SLC_API_H
+#define SLC_API_H
+
+#include <stdint.h>
+
+struct slc_auth_cache;
+struct slc_engine;
+struct slc_http_request;
+struct slc_http_response;
+struct slc_notifier;
+struct slc_sdn_registry;
+struct slc_slicer;
+struct slc_store;
+struct slc_vim_registry;
+
+/* What the REST layer serves from: the daemon's parts that handlers reach,
+ * made and owned by slicerd.c, passed explicitly (no globals). */
+struct slc_api {
+    struct slc_store *st;
+    struct slc_engine *engine;
+    struct slc_slicer *slicer;       /* the slice manager */
+    struct slc_notifier *notifier;   /* subscriptions, notifications */
+    struct slc_auth_cache *tokens;   /* tokens already checked */
+    const struct slc_vim_registry *vim_classes;
+    const struct slc_sdn_registry *sdn_classes;
+    uint64_t token_ttl;              /* seconds a new token lives */
+    uint64_t op_timeout;             /* seconds, default per operation */
+    double (*now)(void);             /* wall clock, injectable */
+};
+
+/* The HTTP entry point (an slc_http_handler_fn); 'ctx' is the struct
+ * slc_api to serve from. */
+void slc_rest_handle(void *ctx, const struct slc_http_request *req,
+                     struct slc_http_response *resp);
+
+#endif
