@@ -267,40 +267,6 @@ cmd_onboard(struct remote *r, int argc, char **argv)
 }
 
 static int
-cmd_list(struct remote *r, int argc, char **argv)
-{
-    int worst = 0;
-
-    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
-        json_t *list, *d;
-        size_t k;
-        int rc;
-
-        if ((argc > 1 && strcmp(argv[1], endpoints[i].kind)) ||
-            !strcmp(endpoints[i].kind, "pnfd")) {
-            continue;
-        }
-        rc = call(r, "GET", endpoints[i].content, NULL, NULL, 0, &list);
-        if (rc) {
-            worst = rc;
-            continue;
-        }
-        if (r->o->json) {
-            print_json(list);
-        } else {
-            json_array_foreach(list, k, d)
-            {
-                printf("%-5s %-36s %-32s %s\n", endpoints[i].label,
-                       str(d, "_id"), str(d, "id"),
-                       str(json_object_get(d, "_admin"), "usageState"));
-            }
-        }
-        json_decref(list);
-    }
-    return worst;
-}
-
-static int
 cmd_show_delete(struct remote *r, int argc, char **argv, bool del)
 {
     const char *ep = argc == 3 ? endpoint_of(argv[1]) : NULL;
@@ -389,30 +355,6 @@ cmd_vim_create(struct remote *r, int argc, char **argv)
     }
     json_decref(reply);
     return rc;
-}
-
-static int
-cmd_vim_list(struct remote *r, int argc, char **argv)
-{
-    json_t *list, *v;
-    size_t i;
-    int rc = call(r, "GET", "/admin/v1/vim_accounts", NULL, NULL, 0, &list);
-
-    if (rc) {
-        return rc;
-    }
-    if (r->o->json) {
-        print_json(list);
-    } else {
-        json_array_foreach(list, i, v)
-        {
-            printf("%-36s %-20s %-8s %s\n", str(v, "_id"), str(v, "name"),
-                   str(v, "vim_type"),
-                   str(json_object_get(v, "_admin"), "operationalState"));
-        }
-    }
-    json_decref(list);
-    return 0;
 }
 
 /* Polls the operation at 'ops'/'op' until it is final, with a progress
@@ -524,30 +466,6 @@ static int
 cmd_ns_create(struct remote *r, int argc, char **argv)
 {
     return create_instance(r, &ns_kind, argc, argv);
-}
-
-static int
-cmd_ns_list(struct remote *r, int argc, char **argv)
-{
-    json_t *list, *v;
-    size_t i;
-    int rc = call(r, "GET", "/nslcm/v1/ns_instances", NULL, NULL, 0, &list);
-
-    if (rc) {
-        return rc;
-    }
-    if (r->o->json) {
-        print_json(list);
-    } else {
-        json_array_foreach(list, i, v)
-        {
-            printf("%-36s %-20s %-16s %-12s %s\n", str(v, "_id"),
-                   str(v, "name"), str(v, "nsState"),
-                   str(v, "operational-status"), str(v, "detailed-status"));
-        }
-    }
-    json_decref(list);
-    return 0;
 }
 
 /* "P pkts B bytes" of a counters object, or "-" when it has none. */
@@ -666,55 +584,6 @@ cmd_ns_show(struct remote *r, int argc, char **argv)
     return rc;
 }
 
-/* vnf-list NS_ID: one line per VDU instance of the NS: where it runs
- * (VIM id: on netns, its namespace; the host placement chose) and each
- * interface's address and VL. */
-static int
-cmd_vnf_list(struct remote *r, int argc, char **argv)
-{
-    char path[512];
-    json_t *list, *vnfr, *vdur, *iface;
-    size_t i, j, k;
-    int rc;
-
-    if (argc != 2) {
-        fprintf(stderr, "slicectl: usage: vnf-list NS_ID\n");
-        return 1;
-    }
-    snprintf(path, sizeof path, "/nslcm/v1/vnf_instances?nsr-id-ref=%s",
-             argv[1]);
-    rc = call(r, "GET", path, NULL, NULL, 0, &list);
-    if (rc) {
-        return rc;
-    }
-    if (r->o->json) {
-        print_json(list);
-        json_decref(list);
-        return 0;
-    }
-    json_array_foreach(list, i, vnfr)
-    {
-        json_array_foreach(json_object_get(vnfr, "vdur"), j, vdur)
-        {
-            printf("%-10s %-10s %-8s %-34s %s\n",
-                   str(vnfr, "member-vnf-index-ref"),
-                   str(vdur, "vdu-id-ref"), str(vdur, "status"),
-                   str(vdur, "vim-id"),
-                   str(vdur, "vim-compute-node") ?: "");
-            json_array_foreach(json_object_get(vdur, "interfaces"), k, iface)
-            {
-                printf("    %-8s %-16s %-18s %s\n", str(iface, "name"),
-                       str(iface, "ip-address") ?: "-",
-                       str(iface, "mac-address") ?: "-",
-                       str(iface, "ns-vld-id") ?: str(iface, "vnf-vld-id")
-                           ?: "-");
-            }
-        }
-    }
-    json_decref(list);
-    return 0;
-}
-
 /* What ns-delete, nsi-delete and slice-request-delete differ in. */
 struct delete_kind {
     const char *cmd, *url, *ops, *gone;
@@ -821,6 +690,226 @@ call_nsmf(struct remote *r, const char *method, const char *path,
     r->client.base = base;
     return rc;
 }
+
+/* ---- lists: one table-driven printer ---- */
+
+/* One column of a list line: a string member of the row (a dotted path,
+ * "_admin.nsiState"; "a|b": a, else b), or what 'format' makes of the
+ * row; "-" when it has none. */
+struct column {
+    const char *path;
+    int width;                 /* printf's: negative left-aligns, 0 none */
+    bool of_item;              /* read from the listed item, not the row */
+    void (*format)(const json_t *row, char *out, size_t size);
+};
+
+/* What a list command GETs and how it prints it: one line per row, where
+ * the rows are the listed items or an array in each ('rows'); each row
+ * may be followed by indented lines of its own array 'sub_rows'. */
+struct listing {
+    const char *url;
+    bool nsmf;                 /* beside /osm, not under it */
+    const char *label;         /* a first column, 5 wide; may be NULL */
+    const struct column *columns; /* ending with {0} */
+    const char *rows;
+    const char *sub_rows;
+    const struct column *sub_columns;
+    const char *arg;           /* the one argument the URL ends with, for
+                                  usage ("NS_ID"); NULL: none */
+};
+
+/* The string at dotted 'path' of 'o', trying each '|' alternative. */
+static const char *
+str_at(const json_t *o, const char *path)
+{
+    char alt[128], *save = NULL;
+
+    snprintf(alt, sizeof alt, "%s", path);
+    for (char *a = strtok_r(alt, "|", &save); a;
+         a = strtok_r(NULL, "|", &save)) {
+        const json_t *v = o;
+        char *dot, *key = a;
+
+        while (v && (dot = strchr(key, '.'))) {
+            *dot = '\0';
+            v = json_object_get(v, key);
+            key = dot + 1;
+        }
+        if (json_string_value(json_object_get(v, key))) {
+            return json_string_value(json_object_get(v, key));
+        }
+    }
+    return "-";
+}
+
+static void
+print_columns(const struct column *cols, const json_t *item,
+              const json_t *row)
+{
+    for (const struct column *c = cols; c->path || c->format; c++) {
+        char cell[256];
+        const char *text = cell;
+
+        if (c->format) {
+            c->format(row, cell, sizeof cell);
+        } else {
+            text = str_at(c->of_item ? item : row, c->path);
+        }
+        printf("%s%*s", c == cols ? "" : " ", c->width, text);
+    }
+    putchar('\n');
+}
+
+static void
+print_listing(const struct listing *l, const json_t *list)
+{
+    const json_t *item, *row, *sub;
+    size_t i, j, k;
+
+    json_array_foreach(list, i, item)
+    {
+        const json_t *rows = l->rows ? json_object_get(item, l->rows) : NULL;
+        size_t n = l->rows ? json_array_size(rows) : 1;
+
+        for (j = 0; j < n; j++) {
+            row = l->rows ? json_array_get(rows, j) : item;
+            if (l->label) {
+                printf("%-5s ", l->label);
+            }
+            print_columns(l->columns, item, row);
+            json_array_foreach(json_object_get(row, l->sub_rows ?: ""), k,
+                               sub)
+            {
+                printf("    ");
+                print_columns(l->sub_columns, row, sub);
+            }
+        }
+    }
+}
+
+/* CMD [ARG]: GETs the listing's URL (followed by ARG when it takes one)
+ * and prints the list, or the JSON as it came with --json. */
+static int
+run_listing(struct remote *r, const struct listing *l, int argc,
+            char **argv)
+{
+    char url[512];
+    json_t *list;
+    int rc;
+
+    if (argc != (l->arg ? 2 : 1)) {
+        fprintf(stderr, "slicectl: usage: %s%s%s\n", argv[0],
+                l->arg ? " " : "", l->arg ? l->arg : "");
+        return 1;
+    }
+    snprintf(url, sizeof url, "%s%s", l->url, l->arg ? argv[1] : "");
+    rc = l->nsmf ? call_nsmf(r, "GET", url, NULL, &list)
+                 : call(r, "GET", url, NULL, NULL, 0, &list);
+    if (rc) {
+        return rc;
+    }
+    if (r->o->json) {
+        print_json(list);
+    } else {
+        print_listing(l, list);
+    }
+    json_decref(list);
+    return 0;
+}
+
+static const struct column descriptor_columns[] = {
+    {"_id", -36}, {"id", -32}, {"_admin.usageState"}, {0},
+};
+
+/* list [vnfd|nsd|nst]: the descriptors of each kind (PNFDs are listed
+ * with the VNF packages). */
+static int
+cmd_list(struct remote *r, int argc, char **argv)
+{
+    int worst = 0;
+
+    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
+        const struct listing l = {
+            .url = endpoints[i].content,
+            .label = endpoints[i].label,
+            .columns = descriptor_columns,
+        };
+        int rc;
+
+        if ((argc > 1 && strcmp(argv[1], endpoints[i].kind)) ||
+            !strcmp(endpoints[i].kind, "pnfd")) {
+            continue;
+        }
+        rc = run_listing(r, &l, 1, argv);
+        worst = rc ? rc : worst;
+    }
+    return worst;
+}
+
+/* "SST-SD" of a slice request's S-NSSAI. */
+static void
+format_snssai(const json_t *row, char *out, size_t size)
+{
+    const json_t *sn = json_object_get(row, "s-nssai");
+
+    snprintf(out, size, "%3" JSON_INTEGER_FORMAT "-%-6s",
+             json_integer_value(json_object_get(sn, "sst")), str(sn, "sd"));
+}
+
+/* "N NSs" of a slice instance. */
+static void
+format_nss(const json_t *row, char *out, size_t size)
+{
+    snprintf(out, size, "%zu NSs",
+             json_array_size(json_object_get(row, "nsr-ref-list")));
+}
+
+static const struct listing vim_listing = {
+    .url = "/admin/v1/vim_accounts",
+    .columns = (const struct column[]){
+        {"_id", -36}, {"name", -20}, {"vim_type", -8},
+        {"_admin.operationalState"}, {0}},
+};
+
+static const struct listing ns_listing = {
+    .url = "/nslcm/v1/ns_instances",
+    .columns = (const struct column[]){
+        {"_id", -36}, {"name", -20}, {"nsState", -16},
+        {"operational-status", -12}, {"detailed-status"}, {0}},
+};
+
+/* vnf-list NS_ID: one line per VDU instance of the NS: where it runs
+ * (VIM id: on netns, its namespace; the host placement chose) and each
+ * interface's address and VL. */
+static const struct listing vnf_listing = {
+    .url = "/nslcm/v1/vnf_instances?nsr-id-ref=", /* + the NS id */
+    .rows = "vdur",
+    .columns = (const struct column[]){
+        {"member-vnf-index-ref", -10, .of_item = true},
+        {"vdu-id-ref", -10}, {"status", -8}, {"vim-id", -34},
+        {"vim-compute-node"}, {0}},
+    .sub_rows = "interfaces",
+    .sub_columns = (const struct column[]){
+        {"name", -8}, {"ip-address", -16}, {"mac-address", -18},
+        {"ns-vld-id|vnf-vld-id"}, {0}},
+    .arg = "NS_ID",
+};
+
+static const struct listing slice_request_listing = {
+    .url = "/nsmf/v1/slice_requests",
+    .nsmf = true,
+    .columns = (const struct column[]){
+        {"_id", -36}, {"name", -16}, {.format = format_snssai},
+        {"decision.selected-nst", -22}, {"nsiId"}, {0}},
+};
+
+static const struct listing nsi_listing = {
+    .url = "/nsilcm/v1/netslice_instances",
+    .columns = (const struct column[]){
+        {"_id", -36}, {"name", -16}, {"nst-ref", -22},
+        {"_admin.nsiState", -17}, {"operational-status", -10},
+        {.format = format_nss}, {0}},
+};
 
 static int
 parse_sst(const char *text, int *sst)
@@ -954,36 +1043,6 @@ cmd_slice_request(struct remote *r, int argc, char **argv)
 }
 
 static int
-cmd_slice_request_list(struct remote *r, int argc, char **argv)
-{
-    json_t *list, *v;
-    size_t i;
-    int rc = call_nsmf(r, "GET", "/nsmf/v1/slice_requests", NULL, &list);
-
-    if (rc) {
-        return rc;
-    }
-    if (r->o->json) {
-        print_json(list);
-    } else {
-        json_array_foreach(list, i, v)
-        {
-            const json_t *sn = json_object_get(v, "s-nssai");
-
-            printf("%-36s %-16s %3" JSON_INTEGER_FORMAT "-%-6s %-22s %s\n",
-                   str(v, "_id"), str(v, "name"),
-                   json_integer_value(json_object_get(sn, "sst")),
-                   str(sn, "sd"),
-                   str(json_object_get(v, "decision"), "selected-nst"),
-                   str(v, "nsiId"));
-        }
-    }
-    json_decref(list);
-    return 0;
-}
-
-
-static int
 cmd_slice_request_delete(struct remote *r, int argc, char **argv)
 {
     static const struct delete_kind k = {
@@ -998,33 +1057,6 @@ static int
 cmd_nsi_create(struct remote *r, int argc, char **argv)
 {
     return create_instance(r, &nsi_kind, argc, argv);
-}
-
-static int
-cmd_nsi_list(struct remote *r, int argc, char **argv)
-{
-    json_t *list, *v;
-    size_t i;
-    int rc = call(r, "GET", "/nsilcm/v1/netslice_instances", NULL, NULL, 0,
-                  &list);
-
-    if (rc) {
-        return rc;
-    }
-    if (r->o->json) {
-        print_json(list);
-    } else {
-        json_array_foreach(list, i, v)
-        {
-            printf("%-36s %-16s %-22s %-17s %-10s %zu NSs\n", str(v, "_id"),
-                   str(v, "name"), str(v, "nst-ref"),
-                   str(json_object_get(v, "_admin"), "nsiState"),
-                   str(v, "operational-status"),
-                   json_array_size(json_object_get(v, "nsr-ref-list")));
-        }
-    }
-    json_decref(list);
-    return 0;
 }
 
 static int
@@ -1081,10 +1113,12 @@ cmd_nsi_delete(struct remote *r, int argc, char **argv)
     return delete_instance(r, &k, argc, argv);
 }
 
+/* The commands: each runs a function or prints a listing. */
 static const struct {
     const char *name;
     int (*run)(struct remote *r, int argc, char **argv);
     const char *usage;
+    const struct listing *list;
 } commands[] = {
     {"login", cmd_login, "login [-u USER] [-p PASSWORD] [--project P]"},
     {"onboard", cmd_onboard, "onboard FILE...      (descriptor or package)"},
@@ -1093,24 +1127,25 @@ static const struct {
     {"delete", cmd_delete, "delete KIND ID"},
     {"vim-create", cmd_vim_create,
      "vim-create --name N [--type sim|netns] [--url U] [--config JSON]"},
-    {"vim-list", cmd_vim_list, "vim-list"},
+    {"vim-list", NULL, "vim-list", &vim_listing},
     {"ns-create", cmd_ns_create,
      "ns-create --name N --nsd NSD --vim VIM [--wait]"},
-    {"ns-list", cmd_ns_list, "ns-list"},
+    {"ns-list", NULL, "ns-list", &ns_listing},
     {"ns-show", cmd_ns_show, "ns-show ID"},
-    {"vnf-list", cmd_vnf_list, "vnf-list NS_ID"},
+    {"vnf-list", NULL, "vnf-list NS_ID", &vnf_listing},
     {"ns-delete", cmd_ns_delete, "ns-delete ID [--wait]"},
     {"op-show", cmd_op_show, "op-show ID [--wait]"},
     {"slice-request", cmd_slice_request,
      "slice-request --sst eMBB|URLLC|mMTC|N --vim VIM [--sd HEX]\n"
      "                [--latency MS] [--shared] [--name N] [--profile FILE]"
      " [--wait]"},
-    {"slice-request-list", cmd_slice_request_list, "slice-request-list"},
+    {"slice-request-list", NULL, "slice-request-list",
+     &slice_request_listing},
     {"slice-request-delete", cmd_slice_request_delete,
      "slice-request-delete ID [--wait]"},
     {"nsi-create", cmd_nsi_create,
      "nsi-create --name N --nst NST --vim VIM [--wait]"},
-    {"nsi-list", cmd_nsi_list, "nsi-list"},
+    {"nsi-list", NULL, "nsi-list", &nsi_listing},
     {"nsi-show", cmd_nsi_show, "nsi-show ID"},
     {"nsi-delete", cmd_nsi_delete, "nsi-delete ID [--wait]"},
 };
@@ -1141,7 +1176,8 @@ slc_remote_command(const struct slc_remote_opts *o, const char *name,
             fprintf(stderr, "slicectl: %s\n", err.msg);
             return 1;
         }
-        rc = commands[i].run(&r, argc, argv);
+        rc = commands[i].list ? run_listing(&r, commands[i].list, argc, argv)
+                              : commands[i].run(&r, argc, argv);
         slc_client_fini(&r.client);
         break;
     }

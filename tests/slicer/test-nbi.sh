@@ -472,6 +472,14 @@ check "slicectl lists it" sh -c "'$slicectl' list vnfd | grep -q ctl-host"
 check "slicectl ns-create --wait: exit 0" eq $? 0
 check "the NS is READY" sh -c "'$slicectl' ns-list | grep ctl-ns | grep -q READY"
 ctl_ns=$("$slicectl" ns-list | awk '$2 == "ctl-ns" {print $1}')
+"$slicectl" vnf-list "$ctl_ns" >"$tmp/out"
+check "slicectl vnf-list: a line per VDU with its state and VIM id" \
+    test "$(awk '$0 !~ /^ / && NF == 5 && $3 == "ACTIVE"' "$tmp/out" | wc -l)" -ge 1
+check "slicectl vnf-list: each interface under its VDU names its VL" \
+    test -z "$(awk '/^    / && $4 == "-"' "$tmp/out")" -a -n "$(grep '^    ' "$tmp/out")"
+"$slicectl" vnf-list >/dev/null 2>"$tmp/err"
+check "slicectl vnf-list without an NS: usage, exit 1" eq $? 1
+check "the usage names the argument" grep -q "usage: vnf-list NS_ID" "$tmp/err"
 "$slicectl" ns-delete "$ctl_ns" --wait >/dev/null 2>&1
 check "slicectl ns-delete --wait removes it" test -z "$("$slicectl" ns-list | grep ctl-ns)"
 "$slicectl" delete nsd slicer-core-ns 2>"$tmp/err"
