@@ -298,7 +298,7 @@ onboard_all(struct slc_store *st, struct slc_model_file *f,
     struct resolver r = {0};
     int rc = 0;
 
-    if (opts && opts->uuid && f->n_descs != 1) {
+    if (opts && (opts->uuid || opts->single) && f->n_descs != 1) {
         return slc_error_set(err, SLC_EINVALID,
                              "%s: expected exactly one descriptor, the input "
                              "holds %zu",

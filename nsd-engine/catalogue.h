@@ -14,6 +14,7 @@
 #define SLC_CATALOGUE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "model.h"
 #include "slc-diag.h"
@@ -27,6 +28,8 @@ struct slc_onboard_opts {
     const char *uuid;      /* _id to use (exactly one descriptor) */
     const char *draft_coll;/* a record 'uuid' there is deleted with it */
     const json_t *user_data; /* SOL005 userDefinedData, borrowed */
+    bool single;           /* exactly one descriptor (a REST upload: one
+                              record per request, one id in the reply) */
 };
 
 /* Onboards every descriptor of the YAML/JSON input 'buf' named 'name'.

@@ -656,6 +656,11 @@ static const char *const vld_later[] = {
     "vim-network-name", "provider-network", "wimAccountId", NULL,
 };
 static const char *const vnf_later[] = {"vdu", "internal-vld", NULL};
+static const char *const params_vnf_known[] = {
+    "member-vnf-index", "additionalParams", "additionalParamsForVdu",
+    "additionalParamsForKdu", NULL,
+};
+static const char *const none[] = {NULL};
 
 static int
 check_item(const json_t *item, const char *list, size_t i, const char *key,
@@ -811,6 +816,27 @@ check_instantiate(const json_t *nsr, const json_t *vnfrs,
                                "from the ns's; placing VNFs on several "
                                "VIMs is not supported yet",
                                i, slc_ns_str(v, "member-vnf-index"), vim);
+        }
+    }
+    json_array_foreach(json_object_get(params, "additionalParamsForVnf"), i, v)
+    {
+        rc = rc ? rc
+                : check_item(v, "additionalParamsForVnf", i,
+                             "member-vnf-index", params_vnf_known, none, err);
+        if (!rc && !slc_ns_find(vnfrs, "member-vnf-index-ref",
+                                slc_ns_str(v, "member-vnf-index"))) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "additionalParamsForVnf[%zu]: ns '%s' has no "
+                               "member-vnf-index '%s'",
+                               i, slc_ns_str(nsr, "name"),
+                               slc_ns_str(v, "member-vnf-index"));
+        }
+        if (!rc && json_object_get(v, "additionalParams") &&
+            !json_is_object(json_object_get(v, "additionalParams"))) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "additionalParamsForVnf[%zu] '%s': "
+                               "additionalParams must be an object",
+                               i, slc_ns_str(v, "member-vnf-index"));
         }
     }
     return rc ? rc : slc_ns_check_chains(nsr, params, err);

@@ -184,7 +184,7 @@ upload_text(struct slc_call *c, const char **text, size_t *size,
 static int
 invalid(struct slc_call *c, int rc, const struct slc_diags *diags)
 {
-    if (rc == SLC_EINVALID && diags->len) {
+    if (rc == SLC_EINVALID && slc_diags_has_errors(diags)) {
         slc_diags_to_error(diags, SLC_EINVALID, &c->err);
         c->status = 422;
     }
@@ -202,6 +202,7 @@ onboard(struct slc_call *c, const struct family *f, const char *uuid,
         .uuid = uuid,
         .draft_coll = draft_coll,
         .user_data = user_data,
+        .single = true,
     };
     const char *text;
     size_t size;

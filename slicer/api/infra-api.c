@@ -47,7 +47,7 @@ static const struct slc_body_field sdn_fields[] = {
     {"type", SLC_BT_STR, true},
     {"url", SLC_BT_STR | SLC_BT_NULL, false},
     {"ip", SLC_BT_STR | SLC_BT_NULL, false},
-    {"port", SLC_BT_INT | SLC_BT_NULL, false},
+    {"port", SLC_BT_INT | SLC_BT_NULL, false, .min = 1, .max = 65535},
     {"dpid", SLC_BT_STR | SLC_BT_NULL, false},
     {"user", SLC_BT_STR | SLC_BT_NULL, false},
     {"password", SLC_BT_STR | SLC_BT_NULL, false},
@@ -196,7 +196,7 @@ static const struct slc_body_field pdu_interface_fields[] = {
     {"vim-network-name", SLC_BT_STR, false},
     {"vim-network-id", SLC_BT_STR, false},
     /* ours: the fabric switch port (OpenFlow port number) it is wired to */
-    {"switch-port", SLC_BT_INT, false},
+    {"switch-port", SLC_BT_INT, false, .min = 1, .max = 0xffffff00},
     {NULL},
 };
 

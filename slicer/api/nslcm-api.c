@@ -34,7 +34,8 @@ const struct slc_body_field slc_ns_instantiate_fields[] = {
     {"additionalParamsForNs", SLC_BT_OBJ | SLC_BT_NULL, false},
     {"additionalParamsForVnf", SLC_BT_ARR, false},
     {"ssh_keys", SLC_BT_ARR, false},
-    {"timeout_ns_deploy", SLC_BT_INT, false},
+    {"timeout_ns_deploy", SLC_BT_INT, false, .min = 1,
+     .max = SLC_REST_MAX_TIMEOUT},
     {"nsConfigTemplateId", SLC_BT_STR, false},
     {"vduImage", SLC_BT_STR, false},
     {"vnf", SLC_BT_ARR, false},
@@ -46,21 +47,54 @@ static const struct slc_body_field terminate_fields[] = {
     {"lcmOperationType", SLC_BT_STR, false},
     {"nsInstanceId", SLC_BT_STR, false},
     {"autoremove", SLC_BT_BOOL, false},
-    {"timeout_ns_terminate", SLC_BT_INT, false},
+    {"timeout_ns_terminate", SLC_BT_INT, false, .min = 1,
+     .max = SLC_REST_MAX_TIMEOUT},
     {"skip_terminate_primitives", SLC_BT_BOOL, false},
     {"netsliceInstanceId", SLC_BT_STR, false},
     {NULL},
 };
 
+static const char *const scale_types[] = {"SCALE_VNF", NULL};
+static const char *const scale_vnf_types[] = {"SCALE_OUT", "SCALE_IN", NULL};
+
 static const struct slc_body_field scale_fields[] = {
-    {"scaleType", SLC_BT_STR, true},
+    {"scaleType", SLC_BT_STR, true, .values = scale_types},
     {"scaleVnfData", SLC_BT_OBJ, true},
-    {"timeout_ns_scale", SLC_BT_INT, false},
+    {"timeout_ns_scale", SLC_BT_INT, false, .min = 1,
+     .max = SLC_REST_MAX_TIMEOUT},
     {"scaleTime", SLC_BT_STR, false},
     {"lcmOperationType", SLC_BT_STR, false},
     {"nsInstanceId", SLC_BT_STR, false},
     {NULL},
 };
+
+static const struct slc_body_field scale_vnf_fields[] = {
+    {"scaleVnfType", SLC_BT_STR, true, .values = scale_vnf_types},
+    {"scaleByStepData", SLC_BT_OBJ, true},
+    {NULL},
+};
+
+static const struct slc_body_field scale_step_fields[] = {
+    {"scaling-group-descriptor", SLC_BT_STR, true},
+    {"member-vnf-index", SLC_BT_STR, true},
+    {"scaling-policy", SLC_BT_STR, false},
+    {NULL},
+};
+
+/* What a scale request asks for, beyond its top-level fields. */
+static int
+check_scale(struct slc_call *c, const json_t *body)
+{
+    const json_t *data = json_object_get(body, "scaleVnfData");
+    int rc = slc_rest_check_body(c, data, "scale: scaleVnfData",
+                                 scale_vnf_fields);
+
+    return rc ? rc
+              : slc_rest_check_body(c,
+                                    json_object_get(data, "scaleByStepData"),
+                                    "scale: scaleVnfData.scaleByStepData",
+                                    scale_step_fields);
+}
 
 static int
 check_ns_name(struct slc_call *c, const json_t *body)
@@ -256,14 +290,8 @@ ns_operation(struct slc_call *c, const char *type,
         rc = require ? slc_rest_check_body(c, body, type, fields)
                      : slc_rest_check_members(c, body, type, fields);
     }
-    if (!rc && !strcmp(type, "scale") &&
-        strcmp(json_string_value(json_object_get(body, "scaleType")),
-               "SCALE_VNF")) {
-        rc = slc_rest_fail(c, 422, SLC_EINVALID,
-                           "scale: scaleType '%s' is not supported (only "
-                           "SCALE_VNF)",
-                           json_string_value(json_object_get(body,
-                                                             "scaleType")));
+    if (!rc && !strcmp(type, "scale")) {
+        rc = check_scale(c, body);
     }
     if (!rc && !strcmp(type, "instantiate")) {
         /* OSM clients resend the create body; it must match the record. */

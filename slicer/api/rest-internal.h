@@ -109,7 +109,14 @@ struct slc_body_field {
     const char *key;
     unsigned types;            /* mask of 1 << json_type */
     bool required;
+    /* an integer's inclusive bounds, checked when max > min */
+    int64_t min, max;
+    /* a string's allowed values (NULL-ended), or NULL for any */
+    const char *const *values;
 };
+
+/* The longest timeout_* a request may ask for, in seconds (a week). */
+#define SLC_REST_MAX_TIMEOUT (7 * 24 * 3600)
 
 #define SLC_BT(t) (1u << (t))
 #define SLC_BT_STR SLC_BT(JSON_STRING)

@@ -2,6 +2,7 @@
  * a known path with another method or a version other than v1), the token
  * and role checks, the error table, and helpers shared by the API modules.
  * See rest-internal.h. */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +147,39 @@ type_name(json_type t)
     return names[t];
 }
 
+/* The bounds and allowed values of field 'f' (422 naming the value). */
+static int
+check_value(struct slc_call *c, const char *what,
+            const struct slc_body_field *f, const json_t *v)
+{
+    const char *s = json_string_value(v);
+    char allowed[256] = "";
+    size_t len = 0;
+
+    if (json_is_integer(v) && f->max > f->min &&
+        (json_integer_value(v) < f->min || json_integer_value(v) > f->max)) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "%s: field '%s' is %" JSON_INTEGER_FORMAT
+                             ", out of range %" PRId64 "..%" PRId64,
+                             what, f->key, json_integer_value(v), f->min,
+                             f->max);
+    }
+    if (!s || !f->values) {
+        return 0;
+    }
+    for (const char *const *a = f->values; *a; a++) {
+        if (!strcmp(*a, s)) {
+            return 0;
+        }
+        len += (size_t)snprintf(allowed + len, sizeof allowed - len, "%s%s",
+                                a == f->values ? "" : ", ", *a);
+        len = len < sizeof allowed ? len : sizeof allowed - 1;
+    }
+    return slc_rest_fail(c, 422, SLC_EINVALID,
+                         "%s: field '%s' is '%.64s', expected one of: %s",
+                         what, f->key, s, allowed);
+}
+
 int
 slc_rest_check_members(struct slc_call *c, const json_t *body,
                        const char *what, const struct slc_body_field *fields)
@@ -173,6 +207,9 @@ slc_rest_check_members(struct slc_call *c, const json_t *body,
                                  what, key, type_name(json_typeof(v)),
                                  text ? " ('" : "", text ? text : "",
                                  text ? "')" : "");
+        }
+        if (check_value(c, what, f, v)) {
+            return c->err.code;
         }
     }
     return 0;
