@@ -567,6 +567,7 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
     }
     json_decref(rec);
     json_decref(decision);
+    json_decref(list);
     json_decref(h.found);
     json_decref(sel.candidates);
     return rc;

@@ -124,6 +124,14 @@ nst=$(curl -s -H "Authorization: Bearer $tok" -H 'Accept: application/json' \
 jreq POST /nsilcm/v1/netslice_instances_content "{\"nsiName\":\"s1\",\"nstId\":\"$nst\",\"vimAccountId\":\"$vim\",\"timeout_nsi_deploy\":-1}"
 refused "negative timeout_nsi_deploy" 422 "'timeout_nsi_deploy'" "-1"
 check "no slice stored" eq "$(count /nsilcm/v1/netslice_instances)" 0
+# a slice request no NST serves: refused (and freed: LeakSanitizer below)
+nsmf_base=${base%/osm}
+code=$(curl -s -o "$tmp/body" -w '%{http_code}' -X POST -H 'Accept: application/json' \
+    -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+    --data-binary "{\"vimAccountId\":\"$vim\",\"serviceProfile\":{\"sNSSAIList\":[{\"sst\":200}]}}" \
+    "$nsmf_base/nsmf/v1/slice_requests")
+refused "a slice request no NST serves" 409 "SST 200"
+check "no slice stored for it" eq "$(count /nsilcm/v1/netslice_instances)" 0
 
 ns_down "$ns"
 check "terminate: COMPLETED" eq "$state" COMPLETED
