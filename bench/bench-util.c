@@ -1,6 +1,7 @@
 /* What the benchmarks share.  See bench-util.h. */
 #include <curl/curl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,87 @@ bench_request(const struct bench_daemon *d, const char *prefix,
     curl_slist_free_all(hd);
     curl_easy_cleanup(h);
     return out;
+}
+
+void
+bench_parallel(const struct bench_daemon *d, struct bench_call *calls,
+               size_t n, int conns)
+{
+    CURLM *m = curl_multi_init();
+    CURL **hs = calloc((size_t)conns, sizeof *hs);
+    struct bench_buf *bufs = calloc((size_t)conns, sizeof *bufs);
+    size_t *which = calloc((size_t)conns, sizeof *which);
+    struct curl_slist *hd = NULL;
+    size_t next = 0, done = 0;
+    char url[768];
+    int running;
+
+    hd = curl_slist_append(hd, "Accept: application/json");
+    hd = curl_slist_append(hd, "Content-Type: application/json");
+    hd = curl_slist_append(hd, d->auth);
+    for (int i = 0; i < conns; i++) {
+        hs[i] = curl_easy_init();
+        curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, hd);
+        curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, bench_on_data);
+        curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &bufs[i]);
+        which[i] = SIZE_MAX;
+    }
+    while (done < n) {
+        CURLMsg *msg;
+        int left;
+
+        for (int i = 0; i < conns && next < n; i++) {
+            if (which[i] != SIZE_MAX) {
+                continue;
+            }
+            which[i] = next;
+            snprintf(url, sizeof url, "%s%s", d->base, calls[next].path);
+            curl_easy_setopt(hs[i], CURLOPT_URL, url);
+            curl_easy_setopt(hs[i], CURLOPT_CUSTOMREQUEST,
+                             calls[next].method);
+            if (calls[next].body) {
+                curl_easy_setopt(hs[i], CURLOPT_POSTFIELDS, calls[next].body);
+            } else {
+                curl_easy_setopt(hs[i], CURLOPT_POSTFIELDS, NULL);
+                curl_easy_setopt(hs[i], CURLOPT_HTTPGET, 1L);
+                curl_easy_setopt(hs[i], CURLOPT_CUSTOMREQUEST,
+                                 calls[next].method);
+            }
+            bufs[i].len = 0;
+            curl_multi_add_handle(m, hs[i]);
+            next++;
+        }
+        curl_multi_perform(m, &running);
+        while ((msg = curl_multi_info_read(m, &left))) {
+            int i = 0;
+            struct bench_call *c;
+
+            while (hs[i] != msg->easy_handle) {
+                i++;
+            }
+            c = &calls[which[i]];
+            c->status = 0;
+            if (msg->data.result == CURLE_OK) {
+                curl_easy_getinfo(hs[i], CURLINFO_RESPONSE_CODE, &c->status);
+            }
+            c->reply = bufs[i].len ? json_loads(bufs[i].data, 0, NULL) : NULL;
+            curl_multi_remove_handle(m, hs[i]);
+            which[i] = SIZE_MAX;
+            done++;
+        }
+        if (done < n) {
+            curl_multi_poll(m, NULL, 0, 100, NULL);
+        }
+    }
+    for (int i = 0; i < conns; i++) {
+        curl_easy_cleanup(hs[i]);
+        free(bufs[i].data);
+    }
+    curl_multi_cleanup(m);
+    curl_slist_free_all(hd);
+    free(hs);
+    free(bufs);
+    free(which);
 }
 
 char *

@@ -41,6 +41,21 @@ json_t *bench_request(const struct bench_daemon *d, const char *prefix,
                       const char *method, const char *path,
                       const char *type, const char *body, long *status);
 
+/* One request of a batch that bench_parallel() sends. */
+struct bench_call {
+    const char *method;
+    char path[256];            /* under d->base */
+    const char *body;          /* JSON, may be NULL */
+    long status;               /* out: the HTTP status, 0 on failure */
+    json_t *reply;             /* out: the JSON reply or NULL (caller
+                                  decrefs) */
+};
+
+/* Sends the 'n' calls over 'conns' keep-alive connections at once, as
+ * many clients would, and waits for every reply. */
+void bench_parallel(const struct bench_daemon *d, struct bench_call *calls,
+                    size_t n, int conns);
+
 /* A whole file, or exit. */
 char *bench_slurp(const char *path);
 
