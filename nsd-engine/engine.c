@@ -173,6 +173,25 @@ slc_engine_vim(struct slc_engine *e, const char *account_id,
     return 0;
 }
 
+int
+slc_engine_vim_probe(struct slc_engine *e, const json_t *account,
+                     struct slc_error *err)
+{
+    const struct slc_vim_class *class = slc_vim_registry_find(
+        e->p.vims,
+        json_string_value(json_object_get(account, "vim_type")));
+    struct slc_vim_params vp = {
+        .account_id = json_string_value(json_object_get(account, "_id")),
+        .name = json_string_value(json_object_get(account, "name")),
+        .url = json_string_value(json_object_get(account, "vim_url")),
+        .config = json_object_get(account, "config"),
+        .state_dir = e->p.state_dir,
+        .helper_dir = e->p.helper_dir,
+    };
+
+    return class && class->probe ? class->probe(&vp, err) : 0;
+}
+
 void
 slc_engine_forget_vim(struct slc_engine *e, const char *account_id)
 {

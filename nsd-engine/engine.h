@@ -99,6 +99,11 @@ int slc_engine_recover(struct slc_engine *e, struct slc_error *err);
  * (borrowed; valid until slc_engine_forget_vim()). */
 int slc_engine_vim(struct slc_engine *e, const char *account_id,
                    struct slc_vim **out, struct slc_error *err);
+/* Asks the driver of 'account' (a VIM account document, borrowed; its _id
+ * may be absent for one being created) whether it can run on this host
+ * now (the class's probe).  0 when it can or its driver does not say. */
+int slc_engine_vim_probe(struct slc_engine *e, const json_t *account,
+                         struct slc_error *err);
 /* Drops the driver instance of an account that changed or went away. */
 void slc_engine_forget_vim(struct slc_engine *e, const char *account_id);
 /* What the VIM account's driver holds (new JSON object). */

@@ -579,6 +579,35 @@ load_resources(struct netns *n)
     json_decref(r);
 }
 
+/* A managed switch cannot share its network namespace: the userspace
+ * datapath's own device is always named "ovs-netdev", so a second
+ * ovs-vswitchd there (another slicerd, or another account of this one)
+ * cannot open its datapath.  Refused with the way out, unless the device
+ * is this account's own switch (its ovs-vswitchd is alive). */
+static int
+netns_probe(const struct slc_vim_params *p, struct slc_error *err)
+{
+    const char *ovs = netns_str(p->config, "ovs") ?: "managed";
+    char pidfile[4200];
+
+    if (strcmp(ovs, "managed") || !if_nametoindex("ovs-netdev")) {
+        return 0;
+    }
+    snprintf(pidfile, sizeof pidfile, "%s/netns-%s/ovs/ovs-vswitchd.pid",
+             p->state_dir ?: ".", p->account_id ?: "");
+    if (p->account_id && slc_ovs_pidfile_alive(pidfile)) {
+        return 0;
+    }
+    return slc_error_set(err, SLC_ECONFLICT,
+                         "config.ovs 'managed': this network namespace "
+                         "already runs an Open vSwitch userspace datapath "
+                         "(device 'ovs-netdev': another slicerd, or another "
+                         "netns VIM account), and a second one cannot open "
+                         "its own; give that switch's socket (ovs: "
+                         "unix:PATH/db.sock) or run this slicerd in a "
+                         "network namespace of its own");
+}
+
 static void netns_close(struct slc_vim *vim);
 
 static int
@@ -624,6 +653,7 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
         rc = slc_error_set(err, SLC_EIO, "%s: %s", n->dir, strerror(errno));
     }
     rc = rc ? rc : find_helper(n, p->helper_dir, err);
+    rc = rc ? rc : netns_probe(p, err);
     if (!rc && !strcmp(ovs, "managed")) {
         snprintf(buf, sizeof buf, "%s/ovs", n->dir);
         rc = slc_ovs_switch_start(buf, &n->sw, err);
@@ -1247,6 +1277,7 @@ const struct slc_vim_class slc_vim_netns_class = {
     .version = SLC_VIM_CLASS_VERSION,
     .type = "netns",
     .check_config = netns_check_config,
+    .probe = netns_probe,
     .open = netns_open,
     .close = netns_close,
     .create_network = netns_create_network,

@@ -157,6 +157,12 @@ struct slc_vim_class {
     /* Checks an account's "config" before the account is stored, naming the
      * bad key and value.  May be NULL (any config accepted). */
     int (*check_config)(const json_t *config, struct slc_error *err);
+    /* Checks that an account with this config can run on this host now,
+     * beyond the config's shape: what another process or account already
+     * holds.  Called when an account is created (account_id NULL) or
+     * changed; 'p' has no loop and no callback.  Must not block for
+     * long.  May be NULL. */
+    int (*probe)(const struct slc_vim_params *p, struct slc_error *err);
     /* Creates an instance for one VIM account in '*out'. */
     int (*open)(const struct slc_vim_params *p, struct slc_vim **out,
                 struct slc_error *err);

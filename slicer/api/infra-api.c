@@ -138,7 +138,9 @@ check_vim(struct slc_call *c, json_t *body)
         c->status = 422;
         return slc_error_prefix(&c->err, "vim account");
     }
-    if (class->check_config && (rc = class->check_config(config, &c->err))) {
+    if ((class->check_config &&
+         (rc = class->check_config(config, &c->err))) ||
+        (rc = slc_engine_vim_probe(c->api->engine, body, &c->err))) {
         c->status = 422;
         return slc_error_prefix(&c->err, "vim account '%s'",
                                 json_string_value(
@@ -196,7 +198,7 @@ static const struct slc_body_field pdu_interface_fields[] = {
     {"vim-network-name", SLC_BT_STR, false},
     {"vim-network-id", SLC_BT_STR, false},
     /* ours: the fabric switch port (OpenFlow port number) it is wired to */
-    {"switch-port", SLC_BT_INT, false, .min = 1, .max = 0xffffff00},
+    {"switch-port", SLC_BT_INT, false},
     {NULL},
 };
 
@@ -567,9 +569,10 @@ infra_patch(struct slc_call *c, const struct infra_kind *k)
         json_object_del(merged, "_id");
         json_object_update(merged, body);
         rc = slc_rest_check_body(c, merged, k->what, k->fields);
+        /* the checks may ask what this record already holds */
+        json_object_set_new(merged, "_id", json_string(rec.id));
         rc = rc ? rc : k->check(c, merged);
         json_object_set_new(merged, "_admin", admin);
-        json_object_set_new(merged, "_id", json_string(rec.id));
     }
     if (!rc && strcmp(rec.name, json_string_value(
                                     json_object_get(merged, "name")))) {

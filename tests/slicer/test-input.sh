@@ -40,7 +40,7 @@ check "sdn port 6653: 201" eq "$code" 201
 
 # --- a PDU interface's switch port
 jreq POST /pdu/v1/pdu_descriptors '{"name":"p1","type":"gw","shared":false,"vim_accounts":[],"interfaces":[{"name":"eth0","mgmt":true,"ip-address":"10.0.0.1","switch-port":0}]}'
-refused "pdu switch-port 0" 422 "'switch-port'" "0"
+refused "pdu switch-port 0" 422 "switch-port 0"
 check "no pdu stored" eq "$(count /pdu/v1/pdu_descriptors)" 0
 
 # --- the catalogue: one descriptor per upload
