@@ -351,6 +351,32 @@ slc_host_numa_usable_cores(const struct slc_host_numa *numa)
 
 /* ---- lists of inventories ---- */
 
+/* What went wrong with inventory file 'path', naming the key, the file,
+ * the line and the column, never what the file holds: a path may name any
+ * file the daemon can read, and a diagnostic quotes what it found. */
+static void
+inventory_error(const char *path, const struct slc_diags *diags, int rc,
+                struct slc_error *err)
+{
+    const struct slc_diag *d = NULL;
+
+    for (size_t i = 0; i < diags->len && !d; i++) {
+        if (diags->items[i].severity == SLC_DIAG_ERROR) {
+            d = &diags->items[i];
+        }
+    }
+    if (!d || (!d->pos.line && !d->path && !d->subject)) {
+        /* the file itself: missing, unreadable, too big (no content) */
+        slc_error_set(err, rc, "config.hosts: '%s': %s", path,
+                      d ? d->msg : slc_strerror(rc));
+        return;
+    }
+    slc_error_set(err, rc,
+                  "config.hosts: '%s' line %u column %u: not a valid host "
+                  "inventory (templates/README.md has the format)",
+                  path, d->pos.line, d->pos.col);
+}
+
 int
 slc_inventory_load_list(const json_t *hosts, struct slc_inventory ***out,
                         size_t *n, struct slc_error *err)
@@ -390,8 +416,7 @@ slc_inventory_load_list(const json_t *hosts, struct slc_inventory ***out,
         }
         rc = slc_inventory_load_file(json_string_value(p), &invs[i], &diags);
         if (rc) {
-            slc_diags_to_error(&diags, rc, err);
-            slc_error_prefix(err, "config.hosts");
+            inventory_error(json_string_value(p), &diags, rc, err);
             slc_diags_clear(&diags);
             break;
         }

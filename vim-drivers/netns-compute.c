@@ -109,7 +109,7 @@ netns_on_sigchld(evutil_socket_t fd, short what, void *arg)
 /* The command an image runs (NULL: nothing), or an error. */
 static int
 image_command(struct netns *n, const char *image, const char *ns,
-              const char *argv[6], char **role, struct slc_error *err)
+              const char *argv[7], char **role, struct slc_error *err)
 {
     static const char *const roles[] = {"host", "router", "bridge",
                                         "firewall", "monitor"};
@@ -128,7 +128,8 @@ image_command(struct netns *n, const char *image, const char *ns,
             argv[2] = ns;
             argv[3] = "80";
             argv[4] = READY_FD;
-            argv[5] = NULL;
+            argv[5] = n->run_ids; /* it drops to them once set up */
+            argv[6] = NULL;
             return 0;
         }
     }
@@ -178,10 +179,29 @@ cpu_set_of(const json_t *threads, cpu_set_t *set)
 
 /* Starts 'argv' inside namespace 'fd', as the leader of a new process
  * group, pinned to 'cpus' when it has any, with the write end of pipe
- * 'ready' (unless -1) as its fd READY_FD.  Returns the pid or an error. */
+ * 'ready' (unless -1) as its fd READY_FD, as the account's user (run_as)
+ * with no capability, unless it is a built-in 'role', which drops to that
+ * user itself once set up.  Returns the pid or an error. */
+/* Writes 'value' to sysctl file 'path' (in the caller's namespace);
+ * errno or 0. */
+static int
+write_sysctl(const char *path, const char *value)
+{
+    int f = open(path, O_WRONLY | O_CLOEXEC);
+    int e = f < 0 || write(f, value, strlen(value)) != (ssize_t)strlen(value)
+                ? errno
+                : 0;
+
+    if (f >= 0) {
+        close(f);
+    }
+    return e;
+}
+
 static pid_t
 spawn(struct netns *n, int fd, const char *const argv[], const char *ns,
-      bool forward, const cpu_set_t *cpus, int ready, struct slc_error *err)
+      bool forward, bool role, const cpu_set_t *cpus, int ready,
+      struct slc_error *err)
 {
     char log[4200];
     int pfd[2], child_errno = 0;
@@ -219,14 +239,19 @@ spawn(struct netns *n, int fd, const char *const argv[], const char *ns,
             child_errno = errno;
         }
         if (!child_errno && forward) {
-            int f = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY);
-
-            if (f < 0 || write(f, "1\n", 2) != 2) {
-                child_errno = errno;
-            }
-            if (f >= 0) {
-                close(f);
-            }
+            child_errno = write_sysctl("/proc/sys/net/ipv4/ip_forward", "1\n");
+        }
+        /* ping without privileges, as the VDU's user (its namespace's
+         * own setting) */
+        if (!child_errno) {
+            child_errno = write_sysctl("/proc/sys/net/ipv4/ping_group_range",
+                                       "0 2147483647\n");
+        }
+        /* a built-in role sets itself up first, then drops to the same
+         * user (slicer-netns-role); anything else runs as it from the
+         * start */
+        if (!child_errno && !role) {
+            child_errno = slc_netns_become(n->run_uid, n->run_gid);
         }
         if (!child_errno) {
             dup2(null, 0);
@@ -417,7 +442,7 @@ build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spe
               int *ready_out, struct slc_error *err)
 {
     const char *ns = netns_str(c, "ns");
-    const char *argv[6];
+    const char *argv[7];
     const char *bridged[16];
     json_t *arms[16];
     size_t n_bridged = 0;
@@ -481,8 +506,8 @@ build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spe
         if (role && pipe2(ready, O_CLOEXEC | O_NONBLOCK)) {
             ready[0] = ready[1] = -1; /* the start check alone then */
         }
-        pid = spawn(n, fd, argv, ns, role && !strcmp(role, "router"), &cpus,
-                    ready[1], err);
+        pid = spawn(n, fd, argv, ns, role && !strcmp(role, "router"),
+                    role != NULL, &cpus, ready[1], err);
         if (ready[1] >= 0) {
             close(ready[1]);
         }

@@ -8,8 +8,10 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "ovs-switch.h"
+#include "netns-user.h"
 #include "ovsdb.h"
 #include "vim.h"
 
@@ -26,6 +28,9 @@ struct netns {
     uint32_t pool_base;           /* subnets for networks without one */
     unsigned pool_prefix;
     unsigned start_check_ms;      /* a process alive after this started */
+    uid_t run_uid;                /* who VDU processes run as (run_as) */
+    gid_t run_gid;
+    char run_ids[32];             /* "uid:gid", for the role helper */
     struct slc_ovs_switch *sw;    /* managed switch, or NULL */
     struct slc_ovsdb *db;
     char *ovsdb_target;           /* the switch's OVSDB, for SDN drivers */

@@ -16,8 +16,13 @@
  * (s6's readiness notification), so that the VDU is reported without
  * waiting out the driver's start check.
  *
+ * It starts as root (rules need CAP_NET_ADMIN, port 80 needs
+ * CAP_NET_BIND_SERVICE) and, once its rules are loaded and its port bound,
+ * becomes UID:GID (the account's run_as user) with no capability left:
+ * nothing it does afterwards needs one.
+ *
  *   slicer-netns-role host|router|bridge|firewall|monitor NAMESPACE
- *                     [PORT [READY_FD]] */
+ *                     [PORT [READY_FD [UID:GID]]] */
 #include <errno.h>
 #include <microhttpd.h>
 #include <nftables/libnftables.h>
@@ -27,6 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "netns-user.h"
 
 static enum MHD_Result
 answer(void *cls, struct MHD_Connection *conn, const char *url,
@@ -134,7 +141,20 @@ main(int argc, char **argv)
             return 1;
         }
     }
-    fprintf(stderr, "%s %s: running in %s\n", argv[0], argv[1], argv[2]);
+    if (argc > 5) {
+        uid_t uid;
+        gid_t gid;
+        int e = slc_netns_parse_ids(argv[5], &uid, &gid) ? EINVAL
+                                                         : slc_netns_become(uid, gid);
+
+        if (e) {
+            fprintf(stderr, "%s: cannot become %s: %s\n", argv[0], argv[5],
+                    strerror(e));
+            return 1;
+        }
+    }
+    fprintf(stderr, "%s %s: running in %s as uid %lu\n", argv[0], argv[1],
+            argv[2], (unsigned long)getuid());
     if (argc > 4) {
         int fd = atoi(argv[4]);
 

@@ -46,6 +46,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <pwd.h>
 #include <arpa/inet.h>
 #include <signal.h>
 #include <stdio.h>
@@ -190,17 +191,38 @@ netns_check_config(const json_t *config, struct slc_error *err)
         return slc_error_set(err, SLC_EINVALID,
                              "config.netns_dir: expected an absolute path");
     }
-    if (json_object_get(config, "hosts")) {
-        struct slc_inventory **invs;
-        size_t n;
-        int rc = slc_inventory_load_list(json_object_get(config, "hosts"),
-                                         &invs, &n, err);
-
-        if (rc) {
-            return rc;
-        }
-        slc_inventory_free_list(invs, n);
+    if (json_object_get(config, "run_as") &&
+        (!json_is_string(json_object_get(config, "run_as")) ||
+         !getpwnam(json_string_value(json_object_get(config, "run_as"))))) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "config.run_as: '%.64s' is not a user of this "
+                             "host",
+                             json_is_string(json_object_get(config, "run_as"))
+                                 ? json_string_value(
+                                       json_object_get(config, "run_as"))
+                                 : "(not a string)");
     }
+    /* config.hosts is placement's, checked by the core for every type */
+    return 0;
+}
+
+/* Who the account's VDU processes run as: config.run_as, "nobody" unless
+ * an admin's account says otherwise. */
+static int
+resolve_run_as(struct netns *n, const json_t *config, struct slc_error *err)
+{
+    const char *user = netns_str(config, "run_as") ?: "nobody";
+    const struct passwd *pw = getpwnam(user);
+
+    if (!pw) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "config.run_as: '%s' is not a user of this host",
+                             user);
+    }
+    n->run_uid = pw->pw_uid;
+    n->run_gid = pw->pw_gid;
+    snprintf(n->run_ids, sizeof n->run_ids, "%lu:%lu",
+             (unsigned long)pw->pw_uid, (unsigned long)pw->pw_gid);
     return 0;
 }
 
@@ -653,6 +675,7 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
         rc = slc_error_set(err, SLC_EIO, "%s: %s", n->dir, strerror(errno));
     }
     rc = rc ? rc : find_helper(n, p->helper_dir, err);
+    rc = rc ? rc : resolve_run_as(n, p->config, err);
     rc = rc ? rc : netns_probe(p, err);
     if (!rc && !strcmp(ovs, "managed")) {
         snprintf(buf, sizeof buf, "%s/ovs", n->dir);
@@ -1273,9 +1296,17 @@ netns_describe(struct slc_vim *vim)
                      (json_int_t)(n->sw ? n->sw->vs_pid : 0));
 }
 
+/* What an account's config may name of this host: files, commands run
+ * as root or as 'run_as', the switch's socket, host links, where
+ * namespaces are bound. */
+static const char *const netns_host_keys[] = {
+    "hosts", "images", "ovs", "cables", "netns_dir", "run_as", NULL,
+};
+
 const struct slc_vim_class slc_vim_netns_class = {
     .version = SLC_VIM_CLASS_VERSION,
     .type = "netns",
+    .host_keys = netns_host_keys,
     .check_config = netns_check_config,
     .probe = netns_probe,
     .open = netns_open,

@@ -154,6 +154,11 @@ struct slc_vim_params {
 struct slc_vim_class {
     unsigned version;         /* SLC_VIM_CLASS_VERSION */
     const char *type;         /* a VIM account's vim_type */
+    /* The keys of an account's "config" that touch the daemon's host
+     * (files it reads, commands it runs, sockets, links, directories):
+     * only a system admin sets them.  NULL-ended; may be NULL.  "hosts"
+     * (placement's inventories, for every VIM type) is always one. */
+    const char *const *host_keys;
     /* Checks an account's "config" before the account is stored, naming the
      * bad key and value.  May be NULL (any config accepted). */
     int (*check_config)(const json_t *config, struct slc_error *err);

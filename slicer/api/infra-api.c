@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "host-inventory.h"
 #include "port-mapping.h"
 #include "rest-internal.h"
 #include "slc-id.h"
@@ -121,6 +122,85 @@ check_sdn_assist(struct slc_call *c, json_t *config)
     return rc;
 }
 
+/* Whether 'key' of the account's config is one a driver of 'class' (or
+ * placement, for "hosts") reads from or runs on the daemon's host. */
+static bool
+is_host_key(const struct slc_vim_class *class, const char *key)
+{
+    if (!strcmp(key, "hosts")) {
+        return true;
+    }
+    for (size_t i = 0; class->host_keys && class->host_keys[i]; i++) {
+        if (!strcmp(class->host_keys[i], key)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Configuration that touches the daemon's host is a system admin's: a
+ * member may create accounts without it and change the rest of an
+ * account an admin configured, never those keys (403). */
+static int
+check_host_keys(struct slc_call *c, const struct slc_vim_class *class,
+                const json_t *body)
+{
+    const json_t *config = json_object_get(body, "config");
+    const char *id = json_string_value(json_object_get(body, "_id"));
+    struct slc_record old = {0};
+    const char *key;
+    const json_t *v;
+    int rc = 0;
+
+    if (c->who.admin || !json_is_object(config)) {
+        return 0;
+    }
+    if (id && slc_store_get(c->api->st, "vim_accounts", id, &old, &c->err)) {
+        return c->err.code;
+    }
+    json_object_foreach((json_t *)config, key, v)
+    {
+        const json_t *was = json_object_get(
+            json_object_get(old.doc, "config"), key);
+
+        if (is_host_key(class, key) && !(was && json_equal(was, v))) {
+            rc = slc_rest_fail(c, 403, SLC_EDENIED,
+                               "vim account '%s': config.%s names what "
+                               "slicerd reads or runs on its host; only a "
+                               "system admin sets it (user '%s' is %s)",
+                               json_string_value(
+                                   json_object_get(body, "name")),
+                               key, c->who.username,
+                               slc_role_name(c->who.role));
+            break;
+        }
+    }
+    slc_record_clear(&old);
+    return rc;
+}
+
+/* config.hosts, which placement reads for every VIM type: loaded now, so
+ * that a missing, unreadable or malformed file is a 422 naming the key
+ * and the path, never a failure at instantiation. */
+static int
+check_hosts(struct slc_call *c, const json_t *config)
+{
+    struct slc_inventory **invs = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (!json_object_get(config, "hosts")) {
+        return 0;
+    }
+    rc = slc_inventory_load_list(json_object_get(config, "hosts"), &invs, &n,
+                                 &c->err);
+    slc_inventory_free_list(invs, n);
+    if (rc) {
+        c->status = 422;
+    }
+    return rc;
+}
+
 static int
 check_vim(struct slc_call *c, json_t *body)
 {
@@ -138,7 +218,11 @@ check_vim(struct slc_call *c, json_t *body)
         c->status = 422;
         return slc_error_prefix(&c->err, "vim account");
     }
-    if ((class->check_config &&
+    if ((rc = check_host_keys(c, class, body))) {
+        return rc;
+    }
+    if ((rc = check_hosts(c, config)) ||
+        (class->check_config &&
          (rc = class->check_config(config, &c->err))) ||
         (rc = slc_engine_vim_probe(c->api->engine, body, &c->err))) {
         c->status = 422;

@@ -140,6 +140,11 @@ check "HTTP from the host role" eq \
     "$(ip netns exec "$cli" curl -s -m 3 http://10.20.0.20/)" \
     "slicer netns host $srv_a"
 check "its process is supervised" test -n "$(vdur "$demo" server-a '."vim-info".pid')"
+srv_pid=$(vdur "$demo" server-a '."vim-info".pid')
+check "the host role runs as nobody (the account's default run_as)" \
+    eq "$(ps -o user= -p "$srv_pid" | tr -d ' ')" nobody
+check "with no capability left once it serves" \
+    eq "$(awk '/^CapEff/ {print $2}' "/proc/$srv_pid/status")" 0000000000000000
 check "8 ports on br-int (6 VDU ports, gateway, trunk) and the bridge" \
     eq "$(vsctl list-ports br-int | wc -l)" 8
 ns_down "$demo"
@@ -499,9 +504,26 @@ check "an instantiation cut by kill -9 completes after the restart" eq "$state" 
 check "... with one namespace per VDU" eq "$(n_netns)" 2
 s1_pid=$(vdur "$slow" s1 '."vim-info".pid')
 check "... each VDU's process running" kill -0 "$s1_pid"
+check "... as nobody (an image's command from the catalogue)" \
+    eq "$(ps -o user= -p "$s1_pid" | tr -d ' ')" nobody
+check "... with no capability and no way to gain one" \
+    eq "$(awk '/^CapEff|^NoNewPrivs/ {printf "%s ", $2}' "/proc/$s1_pid/status")" \
+    "0000000000000000 1 "
 check "... and reachable from the host" ping -c 1 -W 1 "$(vdur "$slow" s2 '."ip-address"')"
 ns_down "$slow"
 check "... and it terminates leaving nothing" eq "$(n_netns)/$(vsctl list-ports br-int)" 0/int-to-fabric
+# an admin may let an account's commands run as root (run_as)
+jreq PATCH "/admin/v1/vim_accounts/$vim" "{\"config\":$(jq -c '.config + {run_as: "root"}' <<<"$(req GET "/admin/v1/vim_accounts/$vim"; cat "$tmp/body")")}"
+check "admin: run_as root accepted" eq "$code" 204
+jreq POST /admin/v1/vim_accounts '{"name":"x","vim_type":"netns","vim_url":"netns://localhost","config":{"run_as":"no-such-user"}}'
+check "run_as naming no user: 422" eq "$code" 422
+check "... naming the key and the user" grep -q "config.run_as: 'no-such-user'" "$tmp/body"
+ns_up slow2 slow-ns "$vim"
+check "an NS after the change instantiated" eq "$state" COMPLETED
+check "its commands run as root" \
+    eq "$(ps -o user= -p "$(vdur "$ns" s1 '."vim-info".pid')" | tr -d ' ')" root
+ns_down "$ns"
+check "... and it terminates" eq "$state" COMPLETED
 
 # --- clean stop: the managed switch goes with the last resource
 ovs_pids="$(cat "$ovsdir/ovsdb-server.pid" "$ovsdir/ovs-vswitchd.pid")"

@@ -1,0 +1,81 @@
+#!/bin/bash
+# Privileged configuration (issue 19, section 2): what a VIM account's
+# config names of the daemon's host (files it reads, commands it runs,
+# sockets, links, directories) is set only by a system admin; a file it
+# names is checked when the account is created (a 422 naming the key and
+# the path, never a failure at instantiation), and no error quotes what
+# the file holds.  A real daemon on a free loopback port, sim VIM.
+# usage: test-privileged.sh SLICERD SOURCE_DIR
+set -u
+slicerd=$1
+src=$2
+name=privileged
+# shellcheck source=harness.sh
+. "$(dirname "$0")/harness.sh"
+
+config
+start
+login
+admin_tok=$tok
+jreq POST /admin/v1/projects '{"name":"blue"}'
+jreq POST /admin/v1/users '{"username":"bob","password":"bob-pw","project_role_mappings":[{"project":"blue","role":"member"}]}'
+check "member bob created" eq "$code" 201
+jreq POST /admin/v1/tokens '{"username":"bob","password":"bob-pw"}'
+bob_tok=$(field .id)
+check "bob logged in" test -n "$bob_tok"
+count() { req GET /admin/v1/vim_accounts; field length; }
+
+# a file only root may read, whose content must never come back
+secret="$tmp/secret.txt"
+echo "top-secret-value-4711" >"$secret"
+chmod 600 "$secret"
+hosts=$src/templates/infra/hosts/compute-1.yaml
+
+# --- a member: nothing that touches the host
+tok=$bob_tok
+jreq POST /admin/v1/vim_accounts "{\"name\":\"b1\",\"vim_type\":\"sim\",\"vim_url\":\"sim://\",\"config\":{\"hosts\":\"$hosts\"}}"
+check "member: sim account with config.hosts: 403" eq "$code" 403
+check "... naming the key" grep -q "config.hosts" "$tmp/body"
+jreq POST /admin/v1/vim_accounts "{\"name\":\"b1\",\"vim_type\":\"sim\",\"vim_url\":\"sim://\",\"config\":{\"hosts\":\"$secret\"}}"
+check "member: config.hosts naming a root-only file: 403" eq "$code" 403
+check "... and nothing of the file in the reply" test -z "$(grep -o top-secret "$tmp/body")"
+jreq POST /admin/v1/vim_accounts '{"name":"b2","vim_type":"netns","vim_url":"netns://x","config":{"images":{"x":"id"}}}'
+check "member: netns account with an image command: 403" eq "$code" 403
+check "... naming config.images" grep -q "config.images" "$tmp/body"
+for key in '"ovs":"unix:/run/x.sock"' '"cables":{"11":"eth0"}' '"netns_dir":"/tmp"' '"run_as":"root"'; do
+    jreq POST /admin/v1/vim_accounts "{\"name\":\"b3\",\"vim_type\":\"netns\",\"vim_url\":\"netns://x\",\"config\":{$key}}"
+    check "member: netns config {$key}: 403" eq "$code" 403
+done
+tok=$admin_tok
+check "none of them stored" eq "$(count)" 0
+tok=$bob_tok
+jreq POST /admin/v1/vim_accounts '{"name":"b1","vim_type":"sim","vim_url":"sim://","config":{"sim":{"latency_ms":0}}}'
+check "member: a sim account without host keys: 201" eq "$code" 201
+b1=$(field .id)
+jreq PATCH "/admin/v1/vim_accounts/$b1" "{\"config\":{\"hosts\":\"$hosts\"}}"
+check "member: adding config.hosts by PATCH: 403" eq "$code" 403
+jreq PATCH "/admin/v1/vim_accounts/$b1" '{"description":"mine"}'
+check "member: other changes to the account: 204" eq "$code" 204
+
+# --- an admin: files checked now, their content never quoted
+tok=$admin_tok
+jreq POST /admin/v1/vim_accounts "{\"name\":\"a1\",\"vim_type\":\"sim\",\"vim_url\":\"sim://\",\"config\":{\"hosts\":\"$tmp/missing.yaml\"}}"
+check "admin: config.hosts naming a missing file: 422 at creation" eq "$code" 422
+check "... naming the key and the path" grep -q "config.hosts: '$tmp/missing.yaml'" "$tmp/body"
+jreq POST /admin/v1/vim_accounts "{\"name\":\"a1\",\"vim_type\":\"sim\",\"vim_url\":\"sim://\",\"config\":{\"hosts\":\"$secret\"}}"
+check "admin: config.hosts naming a file that is no inventory: 422" eq "$code" 422
+check "... naming the key, the path, the line and the column" \
+    grep -q "config.hosts: '$secret' line 1 column 1" "$tmp/body"
+check "... and never what the file holds" test -z "$(grep -o top-secret "$tmp/body")"
+check "none stored" eq "$(count)" 1
+jreq POST /admin/v1/vim_accounts "{\"name\":\"a1\",\"vim_type\":\"sim\",\"vim_url\":\"sim://\",\"config\":{\"hosts\":\"$hosts\"}}"
+check "admin: a real inventory: 201" eq "$code" 201
+check "the daemon's log never quotes the file either" \
+    test -z "$(grep -o top-secret "$tmp/log")"
+
+kill -TERM "$pid"
+wait "$pid"
+check "SIGTERM: exit 0" eq $? 0
+pid=
+check "no sanitizer report" test "$(grep -c -E 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/log")" = 0
+summary
