@@ -242,3 +242,130 @@ slc_store_find(struct slc_store *st, const char *coll, const char *name,
     slc_record_clear(out);
     return rc == SLC_ENOMEM ? slc_error_set(err, rc, "out of memory") : rc;
 }
+
+/* ---- scopes ---- */
+
+static bool
+lists(const json_t *doc, const char *project, bool any)
+{
+    const json_t *v;
+    size_t i;
+
+    json_array_foreach(
+        json_object_get(json_object_get(doc, "_admin"), "projects_read"), i,
+        v)
+    {
+        const char *p = json_string_value(v);
+
+        if (p && ((project && !strcmp(p, project)) ||
+                  (any && !strcmp(p, "ANY")))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+struct slc_scope
+slc_scope_of(const json_t *doc)
+{
+    const json_t *p;
+    size_t i;
+
+    json_array_foreach(
+        json_object_get(json_object_get(doc, "_admin"), "projects_read"), i,
+        p)
+    {
+        if (json_is_string(p) && strcmp(json_string_value(p), "ANY")) {
+            return (struct slc_scope){.project = json_string_value(p)};
+        }
+    }
+    return (struct slc_scope){0};
+}
+
+bool
+slc_scope_reads(const struct slc_scope *sc, const json_t *doc)
+{
+    return !sc || !sc->project || sc->all || lists(doc, sc->project, true);
+}
+
+bool
+slc_scope_home(const struct slc_scope *sc, const json_t *doc)
+{
+    return sc && sc->project && lists(doc, sc->project, false);
+}
+
+/* The best record named as searched: at home first, else readable. */
+struct pick {
+    const struct slc_scope *sc;
+    bool home_only;
+    struct slc_record *out;
+    bool home;
+};
+
+static int
+pick_visit(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct pick *p = arg;
+    bool home = slc_scope_home(p->sc, rec->doc) ||
+                (p->home_only && (!p->sc || !p->sc->project));
+
+    if (p->home_only ? !home : (!slc_scope_reads(p->sc, rec->doc) ||
+                                (p->out->id && (p->home || !home)))) {
+        return 0;
+    }
+    slc_record_clear(p->out);
+    if (take_first(coll, rec, p->out) != 1) {
+        return SLC_ENOMEM;
+    }
+    p->home = home;
+    return home ? 1 : 0; /* nothing beats a record at home */
+}
+
+static int
+find_picked(struct slc_store *st, const char *coll, const char *name,
+            struct pick *p, struct slc_error *err)
+{
+    int rc;
+
+    memset(p->out, 0, sizeof *p->out);
+    rc = slc_store_list(st, coll, name, pick_visit, p, err);
+    if (rc < 0) {
+        slc_record_clear(p->out);
+        return rc == SLC_ENOMEM ? slc_error_set(err, rc, "out of memory")
+                                : rc;
+    }
+    if (!p->out->id) {
+        return slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found", coll,
+                             name);
+    }
+    return 0;
+}
+
+int
+slc_store_find_in(struct slc_store *st, const char *coll, const char *key,
+                  const struct slc_scope *sc, struct slc_record *out,
+                  struct slc_error *err)
+{
+    struct pick p = {.sc = sc, .out = out};
+    int rc = slc_store_get(st, coll, key, out, err);
+
+    if (!rc && slc_scope_reads(sc, out->doc)) {
+        return 0;
+    }
+    if (!rc) {
+        slc_record_clear(out);
+    } else if (rc != SLC_ENOTFOUND) {
+        return rc;
+    }
+    return find_picked(st, coll, key, &p, err);
+}
+
+int
+slc_store_find_home(struct slc_store *st, const char *coll, const char *name,
+                    const struct slc_scope *sc, struct slc_record *out,
+                    struct slc_error *err)
+{
+    struct pick p = {.sc = sc, .home_only = true, .out = out};
+
+    return find_picked(st, coll, name, &p, err);
+}

@@ -157,6 +157,43 @@ int slc_store_referrers(struct slc_store *st, const char *to_coll,
                         const char *to_name, slc_store_visit_fn visit,
                         void *arg, struct slc_error *err);
 
+/* Which records a request may name, as OSM shares them between projects:
+ * a record's _admin.projects_read lists the projects that may read it
+ * ("ANY": every one).  A scope is the project a request acts for; 'all'
+ * (a system admin) reads every project's records but prefers its own
+ * project's when a name is in several.  A NULL scope, or one without a
+ * project, is the daemon itself: it reads everything.  Names are unique
+ * within a project, not across projects. */
+struct slc_scope {
+    const char *project;      /* a project's _id, or NULL */
+    bool all;
+};
+
+/* The scope a stored record lives in: the first project (not "ANY") that
+ * reads 'doc' (borrowed from it), seeing only that project's records and
+ * those shared with it.  No project (everything) when it names none. */
+struct slc_scope slc_scope_of(const json_t *doc);
+/* Whether scope 'sc' may read record document 'doc'. */
+bool slc_scope_reads(const struct slc_scope *sc, const json_t *doc);
+/* Whether 'doc' is at home in the scope's project: its projects_read
+ * names that project itself (not only "ANY").  False without a project. */
+bool slc_scope_home(const struct slc_scope *sc, const json_t *doc);
+
+/* Reads the record of 'coll' that 'key' names for scope 'sc': the one
+ * whose _id it is, or among those named 'key', the first at home in the
+ * scope's project, else the first the scope reads.  A record the scope
+ * may not read is SLC_ENOTFOUND, as if it did not exist ('err' names
+ * 'coll' and 'key'). */
+int slc_store_find_in(struct slc_store *st, const char *coll,
+                      const char *key, const struct slc_scope *sc,
+                      struct slc_record *out, struct slc_error *err);
+/* Reads the record of 'coll' named 'name' that is at home in the scope's
+ * project (a name taken there), or SLC_ENOTFOUND.  Without a project in
+ * the scope, any record of that name. */
+int slc_store_find_home(struct slc_store *st, const char *coll,
+                        const char *name, const struct slc_scope *sc,
+                        struct slc_record *out, struct slc_error *err);
+
 /* Reads the first record (in creation order) of 'coll' named 'name'. */
 int slc_store_find(struct slc_store *st, const char *coll, const char *name,
                    struct slc_record *out, struct slc_error *err);

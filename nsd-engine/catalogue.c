@@ -77,7 +77,8 @@ resolver_add_doc(struct resolver *r, enum slc_desc_kind kind, json_t *doc,
  * store has. */
 static int
 resolver_load_refs(struct resolver *r, struct slc_store *st,
-                   const struct slc_descriptor *d, struct slc_error *err)
+                   const struct slc_descriptor *d, const struct slc_scope *sc,
+                   struct slc_error *err)
 {
     json_t *links = slc_descriptor_links(d), *link;
     size_t i;
@@ -97,7 +98,7 @@ resolver_load_refs(struct resolver *r, struct slc_store *st,
             slc_model_set_find(&r->set, (enum slc_desc_kind)kind, id)) {
             continue;
         }
-        rc = slc_store_find(st, coll, id, &rec, err);
+        rc = slc_store_find_in(st, coll, id, sc, &rec, err);
         if (rc == SLC_ENOTFOUND) {
             rc = 0;
             continue; /* reported as missing by the reference check */
@@ -115,11 +116,14 @@ resolver_load_refs(struct resolver *r, struct slc_store *st,
     return rc;
 }
 
-/* Checks the references of 'd' against the store; missing descriptors
- * are SLC_ECONFLICT listing them, bad references SLC_EINVALID. */
+/* Checks the references of 'd' against what scope 'sc' sees in the store
+ * (its project's descriptors and those shared with it); missing
+ * descriptors are SLC_ECONFLICT listing them, bad references
+ * SLC_EINVALID. */
 static int
 check_refs(struct slc_store *st, const struct slc_descriptor *d,
-           struct resolver *r, struct slc_diags *diags, struct slc_error *err)
+           const struct slc_scope *sc, struct resolver *r,
+           struct slc_diags *diags, struct slc_error *err)
 {
     json_t *missing = json_array(), *m;
     char list[600] = "";
@@ -129,7 +133,7 @@ check_refs(struct slc_store *st, const struct slc_descriptor *d,
     if (!missing) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
-    rc = resolver_load_refs(r, st, d, err);
+    rc = resolver_load_refs(r, st, d, sc, err);
     if (!rc) {
         slc_model_check_refs(d, &r->set, missing, diags);
     }
@@ -244,15 +248,17 @@ store_descriptor(struct slc_store *st, const struct slc_descriptor *d,
     return rc;
 }
 
-/* SLC_EEXISTS when a descriptor of that kind and id is stored (other than
- * record 'except', which may be NULL). */
+/* SLC_EEXISTS when a descriptor of that kind and id is stored in the
+ * scope's project (other than record 'except', which may be NULL): ids
+ * are unique per project, as OSM's. */
 static int
 check_unique(struct slc_store *st, const struct slc_descriptor *d,
-             const char *except, struct slc_error *err)
+             const struct slc_scope *sc, const char *except,
+             struct slc_error *err)
 {
     struct slc_record rec;
-    int rc = slc_store_find(st, slc_desc_collection(d->kind), d->id, &rec,
-                            err);
+    int rc = slc_store_find_home(st, slc_desc_collection(d->kind), d->id, sc,
+                                 &rec, err);
 
     if (rc == SLC_ENOTFOUND) {
         return 0;
@@ -295,6 +301,7 @@ onboard_all(struct slc_store *st, struct slc_model_file *f,
             const struct slc_onboard_opts *opts, json_t *created,
             struct slc_diags *diags, struct slc_error *err)
 {
+    struct slc_scope sc = {.project = opts ? opts->project : NULL};
     struct resolver r = {0};
     int rc = 0;
 
@@ -324,7 +331,7 @@ onboard_all(struct slc_store *st, struct slc_model_file *f,
         const struct slc_descriptor *d = &f->descs[i];
         char uuid[SLC_UUID_STR_SIZE];
 
-        rc = check_unique(st, d, NULL, err);
+        rc = check_unique(st, d, &sc, NULL, err);
         for (size_t j = 0; !rc && j < i; j++) {
             if (!strcmp(f->descs[j].id, d->id)) {
                 rc = slc_error_set(err, SLC_EEXISTS,
@@ -333,7 +340,7 @@ onboard_all(struct slc_store *st, struct slc_model_file *f,
             }
         }
         if (!rc) {
-            rc = check_refs(st, d, &r, diags, err);
+            rc = check_refs(st, d, &sc, &r, diags, err);
         }
         if (!rc && opts && opts->uuid) {
             snprintf(uuid, sizeof uuid, "%s", opts->uuid);
@@ -454,18 +461,12 @@ slc_catalogue_list(struct slc_store *st, enum slc_desc_kind kind,
 
 int
 slc_catalogue_get(struct slc_store *st, enum slc_desc_kind kind,
-                  const char *key, struct slc_record *out,
-                  struct slc_error *err)
+                  const char *key, const struct slc_scope *sc,
+                  struct slc_record *out, struct slc_error *err)
 {
     const char *coll = slc_desc_collection(kind);
-    int rc = SLC_ENOTFOUND;
+    int rc = slc_store_find_in(st, coll, key, sc, out, err);
 
-    if (slc_uuid_is_valid(key)) {
-        rc = slc_store_get(st, coll, key, out, err);
-    }
-    if (rc == SLC_ENOTFOUND) {
-        rc = slc_store_find(st, coll, key, out, err);
-    }
     if (rc == SLC_ENOTFOUND) {
         rc = slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found",
                            slc_desc_kind_name(kind), key);
@@ -473,17 +474,43 @@ slc_catalogue_get(struct slc_store *st, enum slc_desc_kind kind,
     return rc;
 }
 
-/* Collects "nsd 'x' (_id)" names of referrers into a string. */
+/* Collects "nsd 'x' (_id)" names of referrers into a string: those whose
+ * reference by name means record 'target' of 'target_coll' (the same name
+ * in another project is another descriptor). */
 struct users {
+    struct slc_store *st;
+    const char *target_coll, *target_name, *target;
     char text[600];
     size_t len, count;
 };
+
+/* Whether referrer 'rec' names record 'target' of 'coll' by 'name'. */
+static bool
+refers_to(struct slc_store *st, const struct slc_record *rec,
+          const char *coll, const char *name, const char *target)
+{
+    struct slc_scope sc = slc_scope_of(rec->doc);
+    struct slc_record found;
+    struct slc_error err = {0};
+    bool same = false;
+
+    if (!slc_store_find_in(st, coll, name, &sc, &found, &err)) {
+        same = !strcmp(found.id, target);
+        slc_record_clear(&found);
+    }
+    return same;
+}
 
 static int
 collect_user(const char *coll, const struct slc_record *rec, void *arg)
 {
     struct users *u = arg;
     int kind = kind_of_collection(coll);
+
+    if (u->st && !refers_to(u->st, rec, u->target_coll, u->target_name,
+                            u->target)) {
+        return 0;
+    }
 
     if (u->len < sizeof u->text) {
         u->len += (size_t)snprintf(
@@ -500,15 +527,17 @@ int
 slc_catalogue_delete(struct slc_store *st, enum slc_desc_kind kind,
                      const char *key, struct slc_error *err)
 {
-    struct users users = {.len = 0};
+    struct users users = {.st = st, .target_coll = slc_desc_collection(kind)};
     struct slc_record rec;
     int rc;
 
     if ((rc = slc_store_begin(st, err))) {
         return rc;
     }
-    rc = slc_catalogue_get(st, kind, key, &rec, err);
+    rc = slc_catalogue_get(st, kind, key, NULL, &rec, err);
     if (!rc) {
+        users.target_name = rec.name;
+        users.target = rec.id;
         rc = slc_store_referrers(st, slc_desc_collection(kind), rec.name,
                                  collect_user, &users, err);
     }
@@ -538,6 +567,7 @@ slc_catalogue_delete(struct slc_store *st, enum slc_desc_kind kind,
 struct recheck {
     struct slc_store *st;
     const struct slc_descriptor *updated;
+    const char *target;       /* the updated record's _id */
     struct slc_error *err;
     int rc;
 };
@@ -551,7 +581,9 @@ recheck_user(const char *coll, const struct slc_record *rec, void *arg)
     int kind = kind_of_collection(coll);
     int rc;
 
-    if (kind < 0) {
+    if (kind < 0 || !refers_to(c->st, rec, slc_desc_collection(
+                                              c->updated->kind),
+                               c->updated->id, c->target)) {
         return 0;
     }
     rc = slc_model_set_add(&r.set, c->updated);
@@ -563,7 +595,9 @@ recheck_user(const char *coll, const struct slc_record *rec, void *arg)
         /* The user is the last entry; resolve the rest from the store. */
         const struct slc_descriptor *user = r.set.items[r.set.len - 1];
 
-        rc = check_refs(c->st, user, &r, &diags, c->err);
+        struct slc_scope sc = slc_scope_of(rec->doc);
+
+        rc = check_refs(c->st, user, &sc, &r, &diags, c->err);
         if (rc == SLC_EINVALID || rc == SLC_ECONFLICT) {
             rc = slc_error_prefix(c->err,
                                   "the change would break %s (_id %s)",
@@ -582,12 +616,16 @@ update_one(struct slc_store *st, const struct slc_record *old,
            const struct slc_descriptor *d, struct slc_diags *diags,
            struct slc_error *err)
 {
-    struct recheck recheck = {.st = st, .updated = d, .err = err};
-    struct users users = {.len = 0};
+    struct recheck recheck = {.st = st, .updated = d, .target = old->id,
+                              .err = err};
+    struct users users = {.st = st,
+                          .target_coll = slc_desc_collection(d->kind),
+                          .target_name = old->name, .target = old->id};
+    struct slc_scope sc = slc_scope_of(old->doc);
     struct resolver r = {0};
     int rc;
 
-    rc = check_unique(st, d, old->id, err);
+    rc = check_unique(st, d, &sc, old->id, err);
     if (!rc && strcmp(old->name, d->id)) {
         rc = slc_store_referrers(st, slc_desc_collection(d->kind), old->name,
                                  collect_user, &users, err);
@@ -602,7 +640,7 @@ update_one(struct slc_store *st, const struct slc_record *old,
         rc = slc_model_set_add(&r.set, d);
     }
     if (!rc) {
-        rc = check_refs(st, d, &r, diags, err);
+        rc = check_refs(st, d, &sc, &r, diags, err);
     }
     if (!rc) {
         rc = slc_store_referrers(st, slc_desc_collection(d->kind), d->id,
@@ -634,7 +672,7 @@ slc_catalogue_update(struct slc_store *st, enum slc_desc_kind kind,
                            slc_desc_kind_name(f->descs[0].kind));
     }
     if (!rc && !(rc = slc_store_begin(st, err))) {
-        rc = slc_catalogue_get(st, kind, key, &old, err);
+        rc = slc_catalogue_get(st, kind, key, NULL, &old, err);
         if (!rc) {
             rc = update_one(st, &old, &f->descs[0], diags, err);
         }

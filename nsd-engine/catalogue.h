@@ -32,7 +32,9 @@ struct slc_onboard_opts {
                               record per request, one id in the reply) */
 };
 
-/* Onboards every descriptor of the YAML/JSON input 'buf' named 'name'.
+/* Onboards every descriptor of the YAML/JSON input 'buf' named 'name'
+ * into project opts->project (ids are unique per project, and references
+ * resolve to the project's descriptors or those shared with it).
  * 'opts' may be NULL.
  * On success returns 0 and '*created' (new reference, may be NULL) an
  * array of {"kind", "id", "_id"}.  Fails with SLC_EINVALID (validation:
@@ -51,13 +53,15 @@ int slc_catalogue_list(struct slc_store *st, enum slc_desc_kind kind,
                        json_t **out, struct slc_error *err);
 
 /* Reads a descriptor by UUID or by descriptor id into 'out' (caller
- * clears it).  SLC_ENOTFOUND when neither matches. */
+ * clears it), as scope 'sc' sees them (NULL: all; an id in several
+ * projects is the scope's own).  SLC_ENOTFOUND when neither matches. */
 int slc_catalogue_get(struct slc_store *st, enum slc_desc_kind kind,
-                      const char *key, struct slc_record *out,
-                      struct slc_error *err);
+                      const char *key, const struct slc_scope *sc,
+                      struct slc_record *out, struct slc_error *err);
 
-/* Replaces the descriptor 'key' with the single descriptor in 'buf'.  The
- * same checks as onboarding apply, and the change must not break any
+/* Replaces the descriptor 'key' (its _id, or an id unique in the store)
+ * with the single descriptor in 'buf'.  The same checks as onboarding
+ * apply in the descriptor's project, and the change must not break any
  * descriptor that references it (SLC_ECONFLICT naming it). */
 int slc_catalogue_update(struct slc_store *st, enum slc_desc_kind kind,
                          const char *key, const char *buf, size_t size,

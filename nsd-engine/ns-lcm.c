@@ -436,6 +436,7 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
     const json_t *vnfr = slc_ns_find(vnfrs, "member-vnf-index-ref", member);
     const json_t *aspect, *sg, *delta;
     struct slc_record vnfd = {0};
+    struct slc_scope sc;
     json_int_t nb, max;
     bool out = type && !strcmp(type, "SCALE_OUT");
     size_t i;
@@ -447,7 +448,9 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
                              "ns '%s'",
                              member ? member : "", pl->ns_name);
     }
-    rc = slc_store_find(st, "vnfds", slc_ns_str(vnfr, "vnfd-ref"), &vnfd, err);
+    sc = slc_scope_of(nsr);
+    rc = slc_store_find_in(st, "vnfds", slc_ns_str(vnfr, "vnfd-ref"), &sc,
+                           &vnfd, err);
     if (rc) {
         return slc_error_prefix(err, "scale: vnfd '%s'",
                                 slc_ns_str(vnfr, "vnfd-ref"));
@@ -903,9 +906,11 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
     rc = check_state(nsr->doc, type, err);
     rc = rc ? rc : slc_ns_load_vnfrs(st, nsr->id, &vnfrs, err);
     if (!rc && !strcmp(type, "instantiate")) {
+        struct slc_scope sc = slc_scope_of(nsr->doc);
+
         rc = check_instantiate(nsr->doc, vnfrs, params, err);
         rc = rc ? rc
-                : slc_pdu_bind(st, slc_ns_str(nsr->doc, "datacenter"),
+                : slc_pdu_bind(st, &sc, slc_ns_str(nsr->doc, "datacenter"),
                                nsr->id, vnfrs, err);
     }
     if (!rc && slc_uuid4(op_id)) {

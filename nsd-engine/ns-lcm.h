@@ -27,19 +27,23 @@ const char *slc_ns_str(const json_t *o, const char *key);
 json_t *slc_ns_find(const json_t *list, const char *key, const char *value);
 /* True when 'list' holds the string 'value'. */
 bool slc_ns_has(const json_t *list, const char *value);
-/* Reads record 'key' of 'coll' by _id, else by name; SLC_ENOTFOUND names
- * 'what' and the key. */
+/* Reads record 'key' of 'coll' by _id, else by name, as scope 'sc' sees
+ * them (NULL: everything); SLC_ENOTFOUND names 'what' and the key. */
 int slc_ns_get_record(struct slc_store *st, const char *coll,
                       const char *what, const char *key,
-                      struct slc_record *out, struct slc_error *err);
+                      const struct slc_scope *sc, struct slc_record *out,
+                      struct slc_error *err);
 /* A number that OSM files may also write as a string; 0 otherwise. */
 double slc_ns_number(const json_t *v);
 /* The VNF records of NS 'nsr_id' as a new array. */
 int slc_ns_load_vnfrs(struct slc_store *st, const char *nsr_id,
                       json_t **out, struct slc_error *err);
 
+/* Creates the records of NS request 'req' (nsdId, vimAccountId, ...) in
+ * the project of scope 'sc', whose NSDs, VNFDs and VIM accounts (its own
+ * and those shared with it) are the only ones it may name. */
 int slc_ns_create(struct slc_store *st, const json_t *req,
-                  const char *project, double now, char nsr_id[40],
+                  const struct slc_scope *sc, double now, char nsr_id[40],
                   struct slc_error *err);
 
 /* Creates operation 'type' (instantiate, terminate, scale) on the NS whose

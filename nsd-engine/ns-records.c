@@ -53,17 +53,13 @@ slc_ns_has(const json_t *list, const char *value)
     return false;
 }
 
-/* Reads a record by _id, or by name when 'by_name' and no _id matches. */
 int
 slc_ns_get_record(struct slc_store *st, const char *coll, const char *what,
-                  const char *key, struct slc_record *out,
-                  struct slc_error *err)
+                  const char *key, const struct slc_scope *sc,
+                  struct slc_record *out, struct slc_error *err)
 {
-    int rc = slc_store_get(st, coll, key, out, err);
+    int rc = slc_store_find_in(st, coll, key, sc, out, err);
 
-    if (rc == SLC_ENOTFOUND) {
-        rc = slc_store_find(st, coll, key, out, err);
-    }
     if (rc == SLC_ENOTFOUND) {
         return slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found", what,
                              key);
@@ -75,6 +71,7 @@ slc_ns_get_record(struct slc_store *st, const char *coll, const char *what,
 
 struct build {
     struct slc_store *st;
+    const struct slc_scope *sc; /* what the request may name */
     const json_t *req;
     json_t *nsr;
     json_t *vnfrs; /* [VNFR docs] */
@@ -259,8 +256,9 @@ build_vnfr(struct build *b, const json_t *profile, const char *nsr_id,
     const json_t *x;
     char id[SLC_UUID_STR_SIZE];
     size_t i;
-    int rc = slc_store_find(b->st, "vnfds", slc_ns_str(profile, "vnfd-id"),
-                            &vnfd_rec, b->err);
+    int rc = slc_store_find_in(b->st, "vnfds",
+                               slc_ns_str(profile, "vnfd-id"), b->sc,
+                               &vnfd_rec, b->err);
 
     if (rc) {
         return rc == SLC_ENOTFOUND
@@ -367,8 +365,9 @@ build_pnfr(struct build *b, const json_t *profile, const char *nsr_id,
     const json_t *x;
     char id[SLC_UUID_STR_SIZE], vdur_id[SLC_UUID_STR_SIZE], key[512];
     size_t i;
-    int rc = slc_store_find(b->st, "pnfds", slc_ns_str(profile, "pnfd-id"),
-                            &pnfd_rec, b->err);
+    int rc = slc_store_find_in(b->st, "pnfds",
+                               slc_ns_str(profile, "pnfd-id"), b->sc,
+                               &pnfd_rec, b->err);
 
     if (rc) {
         return rc == SLC_ENOTFOUND
@@ -626,11 +625,13 @@ new_nsr(const json_t *req, const char *id, json_t *nsd, const char *nsd_id,
 }
 
 int
-slc_ns_create(struct slc_store *st, const json_t *req, const char *project,
-              double now, char nsr_id[40], struct slc_error *err)
+slc_ns_create(struct slc_store *st, const json_t *req,
+              const struct slc_scope *sc, double now, char nsr_id[40],
+              struct slc_error *err)
 {
     struct slc_record nsd_rec = {0}, vim_rec = {0};
-    struct build b = {.st = st, .req = req, .err = err};
+    struct build b = {.st = st, .sc = sc, .req = req, .err = err};
+    const char *project = sc ? sc->project : NULL;
     const json_t *df, *p;
     json_t *nsd;
     size_t i;
@@ -639,7 +640,7 @@ slc_ns_create(struct slc_store *st, const json_t *req, const char *project,
     if ((rc = slc_store_begin(st, err))) {
         return rc;
     }
-    rc = slc_ns_get_record(st, "nsds", "nsd", slc_ns_str(req, "nsdId"),
+    rc = slc_ns_get_record(st, "nsds", "nsd", slc_ns_str(req, "nsdId"), sc,
                            &nsd_rec, err);
     if (!rc && !strcmp(slc_ns_str(json_object_get(nsd_rec.doc, "_admin"),
                                   "operationalState")
@@ -651,7 +652,8 @@ slc_ns_create(struct slc_store *st, const json_t *req, const char *project,
     rc =
         rc ? rc
            : slc_ns_get_record(st, "vim_accounts", "vim account",
-                               slc_ns_str(req, "vimAccountId"), &vim_rec, err);
+                               slc_ns_str(req, "vimAccountId"), sc, &vim_rec,
+                               err);
     if (!rc && slc_uuid4(nsr_id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
     }
@@ -751,7 +753,8 @@ slc_ns_delete(struct slc_store *st, const char *nsr_id, bool force,
     size_t i;
     int rc = slc_store_begin(st, err);
 
-    rc = rc ? rc : slc_ns_get_record(st, "nsrs", "ns", nsr_id, &nsr, err);
+    rc = rc ? rc
+            : slc_ns_get_record(st, "nsrs", "ns", nsr_id, NULL, &nsr, err);
     if (!rc && !force) {
         const json_t *admin = json_object_get(nsr.doc, "_admin");
 

@@ -79,13 +79,15 @@ load_pdus(struct slc_store *st, struct pdus *p, struct slc_error *err)
  * (OSM's filter: vim_accounts, type, ENABLED, NOT_IN_USE; then every
  * interface name of the VDU among the PDU's). */
 static bool
-fits(const json_t *doc, const json_t *vdur, const char *vim_id)
+fits(const struct slc_scope *sc, const json_t *doc, const json_t *vdur,
+     const char *vim_id)
 {
     const json_t *admin = json_object_get(doc, "_admin");
     const json_t *iface;
     size_t i;
 
-    if (strcmp(slc_ns_str(doc, "type") ?: "", slc_ns_str(vdur, "pdu-type")) ||
+    if (!slc_scope_reads(sc, doc) ||
+        strcmp(slc_ns_str(doc, "type") ?: "", slc_ns_str(vdur, "pdu-type")) ||
         !slc_ns_has(json_object_get(doc, "vim_accounts"), vim_id) ||
         strcmp(slc_ns_str(admin, "operationalState") ?: "", "ENABLED") ||
         strcmp(slc_ns_str(admin, "usageState") ?: "", "NOT_IN_USE")) {
@@ -164,8 +166,9 @@ put_vnfrs(struct slc_store *st, const char *nsr_id, json_t *vnfrs,
 }
 
 int
-slc_pdu_bind(struct slc_store *st, const char *vim_id, const char *nsr_id,
-             json_t *vnfrs, struct slc_error *err)
+slc_pdu_bind(struct slc_store *st, const struct slc_scope *sc,
+             const char *vim_id, const char *nsr_id, json_t *vnfrs,
+             struct slc_error *err)
 {
     struct pdus p = {0};
     size_t *chosen = NULL, n_chosen = 0, n_pdu_vdus = 0;
@@ -206,7 +209,7 @@ slc_pdu_bind(struct slc_store *st, const char *vim_id, const char *nsr_id,
                 for (size_t c = 0; c < n_chosen && !taken; c++) {
                     taken = chosen[c] == k;
                 }
-                if (!taken && fits(p.recs[k].doc, vdur, vim_id)) {
+                if (!taken && fits(sc, p.recs[k].doc, vdur, vim_id)) {
                     break;
                 }
             }

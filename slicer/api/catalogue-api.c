@@ -233,18 +233,15 @@ get_desc_kind(struct slc_call *c, const struct family *f, const char *key,
               struct slc_record *rec, enum slc_desc_kind *kind)
 {
     enum slc_desc_kind k = f->kind;
-    int rc = slc_catalogue_get(c->api->st, k, key, rec, &c->err);
+    struct slc_scope sc = slc_rest_scope(c);
+    int rc = slc_catalogue_get(c->api->st, k, key, &sc, rec, &c->err);
 
     if (rc == SLC_ENOTFOUND && f->kind == SLC_DESC_VNFD) {
         k = SLC_DESC_PNFD;
-        rc = slc_catalogue_get(c->api->st, k, key, rec, &c->err);
+        rc = slc_catalogue_get(c->api->st, k, key, &sc, rec, &c->err);
     }
     if (kind) {
         *kind = k;
-    }
-    if (!rc && !slc_auth_can_read(&c->who, rec->doc)) {
-        slc_record_clear(rec);
-        rc = SLC_ENOTFOUND;
     }
     if (rc == SLC_ENOTFOUND) {
         return slc_rest_fail(c, 404, rc, "%s '%s' not found",

@@ -257,27 +257,71 @@ project_create(struct slc_call *c)
     return rc;
 }
 
+/* Whether the caller may see project 'doc': an admin sees every one, a
+ * user those it has a role in. */
+static bool
+sees_project(struct slc_call *c, const json_t *user, const json_t *doc)
+{
+    const json_t *m;
+    size_t i;
+
+    if (c->who.admin) {
+        return true;
+    }
+    json_array_foreach(json_object_get(user, "project_role_mappings"), i, m)
+    {
+        if (!strcmp(json_string_value(json_object_get(m, "project")) ?: "",
+                    json_string_value(json_object_get(doc, "_id")) ?: "")) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int
 project_list(struct slc_call *c)
 {
-    json_t *out;
-    int rc = slc_rest_list_all(c, "projects", &out);
+    struct slc_record user = {0};
+    json_t *all, *out = json_array(), *p;
+    size_t i;
+    int rc = slc_rest_list_all(c, "projects", &all);
+
+    rc = rc ? rc
+            : slc_store_get(c->api->st, "users", c->who.user_id, &user,
+                            &c->err);
+    json_array_foreach(rc ? NULL : all, i, p)
+    {
+        if (sees_project(c, user.doc, p)) {
+            json_array_append(out, p);
+        }
+    }
     if (!rc) {
         slc_rest_reply(c, 200, out);
+        out = NULL;
     }
+    json_decref(out);
+    json_decref(rc ? NULL : all);
+    slc_record_clear(&user);
     return rc;
 }
 
 static int
 project_show(struct slc_call *c)
 {
-    struct slc_record rec;
+    struct slc_record rec = {0}, user = {0};
     int rc = slc_rest_get_by_key(c, "projects", "project", c->params[0], &rec);
 
-    if (!rc) {
+    rc = rc ? rc
+            : slc_store_get(c->api->st, "users", c->who.user_id, &user,
+                            &c->err);
+    if (!rc && !sees_project(c, user.doc, rec.doc)) {
+        rc = slc_rest_fail(c, 404, SLC_ENOTFOUND, "project '%s' not found",
+                           c->params[0]);
+    } else if (!rc) {
         slc_rest_reply(c, 200, json_incref(rec.doc));
-        slc_record_clear(&rec);
     }
+    slc_record_clear(&rec);
+    slc_record_clear(&user);
     return rc;
 }
 

@@ -92,8 +92,8 @@ check_sdn_assist(struct slc_call *c, json_t *config)
                                  "vim account: config.sdn-controller must "
                                  "be the name or _id of an SDN controller");
         }
-        rc = slc_rest_get_by_key(c, "sdns", "sdn controller", json_string_value(ctl),
-                        &rec);
+        rc = slc_rest_get_in_scope(c, "sdns", "sdn controller",
+                                   json_string_value(ctl), &rec);
         if (rc) {
             c->status = 422;
             return slc_error_prefix(&c->err,
@@ -404,8 +404,10 @@ check_pdu(struct slc_call *c, json_t *body)
                                "pdu '%s': vim_accounts[%zu] must be the name "
                                "or _id of a VIM account",
                                name, i);
-        } else if (!(rc = slc_rest_get_by_key(c, "vim_accounts", "vim account",
-                                     json_string_value(v), &vim))) {
+        } else if (!(rc = slc_rest_get_in_scope(c, "vim_accounts",
+                                                "vim account",
+                                                json_string_value(v),
+                                                &vim))) {
             json_array_set_new(vims, i, json_string(vim.id));
             slc_record_clear(&vim);
         } else if (rc == SLC_ENOTFOUND) {
@@ -576,14 +578,7 @@ static int
 infra_get(struct slc_call *c, const struct infra_kind *k,
           struct slc_record *rec)
 {
-    int rc = slc_rest_get_by_key(c, k->coll, k->what, c->params[0], rec);
-
-    if (!rc && !slc_auth_can_read(&c->who, rec->doc)) {
-        slc_record_clear(rec);
-        rc = slc_rest_fail(c, 404, SLC_ENOTFOUND, "%s '%s' not found",
-                           k->what, c->params[0]);
-    }
-    return rc;
+    return slc_rest_get_in_scope(c, k->coll, k->what, c->params[0], rec);
 }
 
 static int
@@ -661,11 +656,12 @@ infra_patch(struct slc_call *c, const struct infra_kind *k)
     if (!rc && strcmp(rec.name, json_string_value(
                                     json_object_get(merged, "name")))) {
         struct slc_record other;
+        struct slc_scope home = slc_scope_of(rec.doc);
 
-        rc = slc_store_find(c->api->st, k->coll,
-                            json_string_value(json_object_get(merged,
-                                                              "name")),
-                            &other, &c->err);
+        rc = slc_store_find_home(c->api->st, k->coll,
+                                 json_string_value(json_object_get(merged,
+                                                                   "name")),
+                                 &home, &other, &c->err);
         if (!rc) {
             slc_record_clear(&other);
             rc = slc_rest_fail(c, 409, SLC_EEXISTS, "%s '%s' already exists",

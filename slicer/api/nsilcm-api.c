@@ -123,12 +123,13 @@ nsi_create(struct slc_call *c)
 {
     json_t *body = NULL;
     char id[40];
+    struct slc_scope sc = slc_rest_scope(c);
     int rc = slc_rest_body(c, &body);
 
     rc = rc ? rc : check_nsi_body(c, body, true);
     rc = rc ? rc
-            : slc_rest_lcm_error(c, slc_nsi_create(c->api->slicer, body,
-                                          c->who.project_id, id, &c->err));
+            : slc_rest_lcm_error(c, slc_nsi_create(c->api->slicer, body, &sc,
+                                                   id, &c->err));
     if (!rc) {
         slc_rest_tell_identifier(c, "nsis", id, true);
         slc_rest_created(c, NSI, id, NULL);
@@ -143,12 +144,13 @@ nsi_content_create(struct slc_call *c)
 {
     json_t *body = NULL;
     char id[40], op_id[40];
+    struct slc_scope sc = slc_rest_scope(c);
     int rc = slc_rest_body(c, &body);
 
     rc = rc ? rc : check_nsi_body(c, body, true);
     rc = rc ? rc
-            : slc_rest_lcm_error(c, slc_nsi_create(c->api->slicer, body,
-                                          c->who.project_id, id, &c->err));
+            : slc_rest_lcm_error(c, slc_nsi_create(c->api->slicer, body, &sc,
+                                                   id, &c->err));
     if (!rc) {
         slc_rest_tell_identifier(c, "nsis", id, true);
         rc = slc_rest_lcm_error(c, slc_nsi_op_start(c->api->slicer, id, "instantiate",

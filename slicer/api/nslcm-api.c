@@ -198,11 +198,13 @@ ns_create(struct slc_call *c)
 {
     json_t *body = NULL;
     char id[40];
+    struct slc_scope sc = slc_rest_scope(c);
     int rc = parse_create(c, &body);
 
     if (!rc) {
-        rc = slc_rest_lcm_error(c, slc_ns_create(c->api->st, body, c->who.project_id,
-                                        slc_rest_now(c), id, &c->err));
+        rc = slc_rest_lcm_error(c, slc_ns_create(c->api->st, body, &sc,
+                                                 slc_rest_now(c), id,
+                                                 &c->err));
     }
     if (!rc) {
         slc_rest_tell_identifier(c, "nsrs", id, true);
@@ -218,11 +220,13 @@ ns_content_create(struct slc_call *c)
 {
     json_t *body = NULL;
     char id[40], op_id[40];
+    struct slc_scope sc = slc_rest_scope(c);
     int rc = parse_create(c, &body);
 
     if (!rc) {
-        rc = slc_rest_lcm_error(c, slc_ns_create(c->api->st, body, c->who.project_id,
-                                        slc_rest_now(c), id, &c->err));
+        rc = slc_rest_lcm_error(c, slc_ns_create(c->api->st, body, &sc,
+                                                 slc_rest_now(c), id,
+                                                 &c->err));
     }
     if (!rc) {
         struct slc_record nsr;

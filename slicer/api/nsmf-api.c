@@ -46,6 +46,7 @@ static int
 request_create(struct slc_call *c)
 {
     json_t *body = NULL, *rec = NULL;
+    struct slc_scope sc = slc_rest_scope(c);
     const char *name;
     int rc = slc_rest_body(c, &body);
 
@@ -61,7 +62,7 @@ request_create(struct slc_call *c)
     }
     if (!rc) {
         rc = slc_rest_lcm_error(c, slc_slice_request(c->api->slicer, body,
-                                                     c->who.project_id, &rec,
+                                                     &sc, &rec,
                                                      &c->err));
     }
     if (!rc) {

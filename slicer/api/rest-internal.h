@@ -152,12 +152,24 @@ void slc_rest_touch(const struct slc_call *c, json_t *doc);
 int slc_rest_check_name(struct slc_call *c, const char *what,
                         const char *name);
 /* Stores 'doc' (borrowed; its _id is set to the new 'id') as record 'name'
- * of 'coll' unless one of that name exists (409 naming 'what'). */
+ * of 'coll' unless one of that name exists in the project that owns 'doc'
+ * (its _admin.projects_read; everywhere when it names none): 409 naming
+ * 'what'. */
 int slc_rest_create_named(struct slc_call *c, const char *coll,
                           const char *what, const char *name, json_t *doc,
                           char id[SLC_UUID_STR_SIZE]);
-/* Reads record 'key' (its _id or its name) of 'coll' into 'out'; 404
- * naming 'what' when there is none. */
+/* The scope of the caller: its token's project, all projects for a system
+ * admin (preferring its own where a name is in several). */
+struct slc_scope slc_rest_scope(const struct slc_call *c);
+/* Reads the record of 'coll' that 'key' (its _id or its name) names for
+ * the caller: its project's, or one shared with it.  404 naming 'what'
+ * otherwise, also for another project's record. */
+int slc_rest_get_in_scope(struct slc_call *c, const char *coll,
+                          const char *what, const char *key,
+                          struct slc_record *out);
+/* Reads record 'key' (its _id or its name) of 'coll' into 'out', for
+ * collections that belong to no project (users, projects); 404 naming
+ * 'what' when there is none. */
 int slc_rest_get_by_key(struct slc_call *c, const char *coll,
                         const char *what, const char *key,
                         struct slc_record *out);

@@ -787,7 +787,14 @@ slc_rest_create_named(struct slc_call *c, const char *coll, const char *what,
     if ((rc = slc_store_begin(c->api->st, &c->err))) {
         return rc;
     }
-    rc = slc_store_find(c->api->st, coll, name, &old, &c->err);
+    {
+        /* names are unique within the project that owns the record (all
+         * records of a collection without projects: users, projects) */
+        struct slc_scope home = slc_scope_of(doc);
+
+        rc = slc_store_find_home(c->api->st, coll, name, &home, &old,
+                                 &c->err);
+    }
     if (!rc) {
         slc_record_clear(&old);
         rc = slc_rest_fail(c, 409, SLC_EEXISTS,
@@ -799,6 +806,26 @@ slc_rest_create_named(struct slc_call *c, const char *coll, const char *what,
     rc = rc ? rc : slc_store_commit(c->api->st, &c->err);
     if (rc) {
         slc_store_rollback(c->api->st);
+    }
+    return rc;
+}
+
+struct slc_scope
+slc_rest_scope(const struct slc_call *c)
+{
+    return (struct slc_scope){.project = c->who.project_id,
+                              .all = c->who.admin};
+}
+
+int
+slc_rest_get_in_scope(struct slc_call *c, const char *coll, const char *what,
+                      const char *key, struct slc_record *out)
+{
+    struct slc_scope sc = slc_rest_scope(c);
+    int rc = slc_store_find_in(c->api->st, coll, key, &sc, out, &c->err);
+
+    if (rc == SLC_ENOTFOUND) {
+        return slc_rest_fail(c, 404, rc, "%s '%s' not found", what, key);
     }
     return rc;
 }

@@ -249,7 +249,7 @@ cmd_show(const struct cli *cli, int argc, char **argv)
     if (parse_kind(argv[0], &kind) || open_store(cli, &st)) {
         return 1;
     }
-    if (slc_catalogue_get(st, kind, argv[1], &rec, &err)) {
+    if (slc_catalogue_get(st, kind, argv[1], NULL, &rec, &err)) {
         fprintf(stderr, "slicectl: show: %s\n", err.msg);
         status = 2;
     } else {

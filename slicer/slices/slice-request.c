@@ -194,7 +194,7 @@ check_profile(const json_t *p, struct profile *out, struct slc_error *err)
 
 struct select {
     const struct profile *want;
-    const char *project;
+    const struct slc_scope *sc;
     json_t *candidates; /* [{nst, _id, accepted, reason, rank}] */
 };
 
@@ -213,12 +213,7 @@ judge_nst(const char *coll, const struct slc_record *rec, void *arg)
     if (!pdb) {
         pdb = pdb_of_5qi(json_integer_value(json_object_get(qos, "id")));
     }
-    if (!slc_ns_has(json_object_get(json_object_get(rec->doc, "_admin"),
-                                    "projects_read"),
-                    sel->project) &&
-        !slc_ns_has(json_object_get(json_object_get(rec->doc, "_admin"),
-                                    "projects_read"),
-                    "ANY")) {
+    if (!slc_scope_reads(sel->sc, rec->doc)) {
         return 0; /* not visible to the requester */
     }
     if (sst_of_type(type) != sel->want->sst) {
@@ -354,8 +349,9 @@ add_demand(const json_t *op, json_int_t *vcpus, json_int_t *ram)
  * its NSs and each instantiation's plan (placement, PDU binding).  A
  * reason goes to 'why' when it does not fit. */
 static int
-dry_run(struct slc_slicer *s, const json_t *nsi_req, const char *project,
-        char *why, size_t why_size, struct slc_error *err)
+dry_run(struct slc_slicer *s, const json_t *nsi_req,
+        const struct slc_scope *sc, char *why, size_t why_size,
+        struct slc_error *err)
 {
     struct slc_store *st = s->p.st;
     char nsi_id[40];
@@ -366,7 +362,7 @@ dry_run(struct slc_slicer *s, const json_t *nsi_req, const char *project,
     int rc = slc_store_begin(st, err);
 
     *why = '\0';
-    rc = rc ? rc : slc_nsi_create(s, nsi_req, project, nsi_id, err);
+    rc = rc ? rc : slc_nsi_create(s, nsi_req, sc, nsi_id, err);
     rc = rc ? rc : slc_store_get(st, "nsis", nsi_id, &nsi, err);
     json_array_foreach(json_object_get(json_object_get(nsi.doc, "_admin"),
                                        "nsrs-detailed-list"),
@@ -455,12 +451,14 @@ new_request(const char *id, const char *name, const json_t *body,
 
 int
 slc_slice_request(struct slc_slicer *s, const json_t *body,
-                  const char *project, json_t **out, struct slc_error *err)
+                  const struct slc_scope *sc, json_t **out,
+                  struct slc_error *err)
 {
     struct slc_store *st = s->p.st;
     const json_t *profile = json_object_get(body, "serviceProfile");
     struct profile want;
-    struct select sel = {.want = &want, .project = project,
+    const char *project = sc ? sc->project : NULL;
+    struct select sel = {.want = &want, .sc = sc,
                          .candidates = json_array()};
     struct holder h = {.want = &want};
     json_t *list = NULL, *rec = NULL, *decision;
@@ -503,7 +501,15 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
                                 "selected-nst") ?: "",
                             str(best, "nst"));
 
-        if (!fits) {
+        if (!fits && !slc_scope_reads(sc, h.found)) {
+            /* the network has one slice per S-NSSAI, whoever owns it; the
+             * owner's records stay out of the answer */
+            rc = slc_error_set(err, SLC_ECONFLICT,
+                               "slice request: S-NSSAI %d%s%s is allocated "
+                               "to a slice of another project",
+                               want.sst, want.sd ? "-" : "",
+                               want.sd ? want.sd : "");
+        } else if (!fits) {
             rc = slc_error_set(
                 err, SLC_ECONFLICT,
                 "slice request: S-NSSAI %d%s%s is allocated to request '%s' "
@@ -529,12 +535,12 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
             "vimAccountId", json_object_get(body, "vimAccountId"),
             "nsiDescription", "allocated by a slice request");
 
-        rc = dry_run(s, nsi_req, project, why, sizeof why, err);
+        rc = dry_run(s, nsi_req, sc, why, sizeof why, err);
         if (!rc && *why) {
             rc = slc_error_set(err, SLC_ECONFLICT,
                                "slice request: not admitted: %s", why);
         }
-        rc = rc ? rc : slc_nsi_create(s, nsi_req, project, nsi_id, err);
+        rc = rc ? rc : slc_nsi_create(s, nsi_req, sc, nsi_id, err);
         rc = rc ? rc
                 : slc_nsi_op_start(s, nsi_id, "instantiate", nsi_req, op_id,
                                    err);

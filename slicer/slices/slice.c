@@ -144,7 +144,8 @@ set_usage(json_t *nst, const void *state)
 struct build {
     struct slc_store *st;
     const json_t *req;
-    const char *project;
+    const struct slc_scope *sc; /* what the request may name */
+    const char *project;        /* sc's: the slice's owner */
     const char *nsi_id;
     json_t *nsi;
     json_t *subnet_nsr;  /* subnet id -> NSR document */
@@ -154,6 +155,7 @@ struct build {
 };
 
 struct shared_find {
+    const struct slc_scope *sc;
     const char *self, *nsd_ref, *subnet, *vim;
     json_t *found; /* the NSI document */
 };
@@ -166,8 +168,9 @@ find_shared(const char *coll, const struct slc_record *rec, void *arg)
     size_t i;
 
     if (f->found || !strcmp(rec->id, f->self) ||
-        strcmp(str(rec->doc, "datacenter") ?: "", f->vim)) {
-        return 0; /* shared within one VIM account only */
+        strcmp(str(rec->doc, "datacenter") ?: "", f->vim) ||
+        (f->sc && f->sc->project && !slc_scope_home(f->sc, rec->doc))) {
+        return 0; /* shared within one VIM account and project only */
     }
     json_array_foreach(
         json_object_get(slc_slice_admin(rec->doc), "nsrs-detailed-list"), i,
@@ -228,7 +231,8 @@ add_subnet(struct build *b, const json_t *sub)
     const char *id = str(sub, "id"), *nsd_ref = str(sub, "nsd-ref");
     bool shared = truthy(json_object_get(sub, "is-shared-nss"));
     json_t *admin = slc_slice_admin(b->nsi);
-    struct shared_find f = {.self = b->nsi_id, .nsd_ref = nsd_ref ?: "",
+    struct shared_find f = {.sc = b->sc, .self = b->nsi_id,
+                            .nsd_ref = nsd_ref ?: "",
                             .subnet = id ?: "",
                             .vim = str(b->nsi, "datacenter") ?: ""};
     struct slc_record nsr = {0};
@@ -259,8 +263,7 @@ add_subnet(struct build *b, const json_t *sub)
                  str(b->req, "nsiName"), id, nsr_id, str(f.found, "name"));
     } else if (!rc) {
         params = subnet_request(b, sub);
-        rc = slc_ns_create(b->st, params, b->project, b->now, nsr_id,
-                           b->err);
+        rc = slc_ns_create(b->st, params, b->sc, b->now, nsr_id, b->err);
         if (rc) {
             slc_error_prefix(b->err, "netslice-subnet '%s'", id);
         }
@@ -480,12 +483,14 @@ new_nsi(const json_t *req, const char *id, const struct slc_record *nst,
 }
 
 int
-slc_nsi_create(struct slc_slicer *s, const json_t *req, const char *project,
-               char nsi_id[40], struct slc_error *err)
+slc_nsi_create(struct slc_slicer *s, const json_t *req,
+               const struct slc_scope *sc, char nsi_id[40],
+               struct slc_error *err)
 {
     struct slc_store *st = s->p.st;
     struct slc_record nst = {0}, vim = {0};
-    struct build b = {.st = st, .req = req, .project = project,
+    const char *project = sc ? sc->project : NULL;
+    struct build b = {.st = st, .req = req, .sc = sc, .project = project,
                       .nsi_id = nsi_id, .now = s->p.now(), .err = err,
                       .subnet_nsr = json_object(),
                       .reused_from = json_object()};
@@ -494,8 +499,8 @@ slc_nsi_create(struct slc_slicer *s, const json_t *req, const char *project,
     int rc = slc_store_begin(st, err);
 
     rc = rc ? rc
-            : slc_ns_get_record(st, "nsts", "nst", str(req, "nstId"), &nst,
-                                err);
+            : slc_ns_get_record(st, "nsts", "nst", str(req, "nstId"), sc,
+                                &nst, err);
     if (!rc && !strcmp(str(slc_slice_admin(nst.doc), "operationalState") ?: "",
                        "DISABLED")) {
         rc = slc_error_set(err, SLC_ECONFLICT, "nst '%s' is DISABLED",
@@ -503,7 +508,7 @@ slc_nsi_create(struct slc_slicer *s, const json_t *req, const char *project,
     }
     rc = rc ? rc
             : slc_ns_get_record(st, "vim_accounts", "vim account",
-                                str(req, "vimAccountId"), &vim, err);
+                                str(req, "vimAccountId"), sc, &vim, err);
     rc = rc ? rc : check_request(nst.doc, req, err);
     if (!rc && slc_uuid4(nsi_id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");

@@ -63,11 +63,13 @@ void slc_slicer_op_state(void *arg, const json_t *op);
 int slc_slicer_recover(struct slc_slicer *s, struct slc_error *err);
 
 /* Creates NSI, its NSs and its slice networks (NOT_INSTANTIATED) for an
- * nsi_instantiate request (shape already checked), owned by 'project'.
+ * nsi_instantiate request (shape already checked) in the project of scope
+ * 'sc', whose NST, NSDs and VIM accounts are the only ones it may name;
+ * a shared subnet reuses only an NS of that project's slices.
  * SLC_ENOTFOUND naming the NST or VIM account; SLC_ECONFLICT when the NST
  * is DISABLED; SLC_EINVALID naming a bad subnet or netslice-vld. */
 int slc_nsi_create(struct slc_slicer *s, const json_t *req,
-                   const char *project, char nsi_id[40],
+                   const struct slc_scope *sc, char nsi_id[40],
                    struct slc_error *err);
 
 /* Starts slice operation 'type' ("instantiate", "terminate") on NSI
@@ -85,14 +87,16 @@ int slc_nsi_delete(struct slc_slicer *s, const char *nsi_id, bool force,
                    struct slc_error *err);
 
 /* A 5G slice request by service profile (slice-request.c): body
- * {name?, vimAccountId, serviceProfile}.  Chooses the NST, admits the
+ * {name?, vimAccountId, serviceProfile}, for scope 'sc' (the NSTs and
+ * VIM accounts it may name; the slice is its project's).  Chooses the NST,
+ * admits the
  * slice (or reuses a shareable one with the same S-NSSAI), creates and
  * instantiates it; the stored request record goes to '*out'.
  * SLC_EINVALID naming a bad profile field; SLC_ECONFLICT when no NST
  * serves the profile, when the S-NSSAI is held by a slice that cannot be
  * shared, or when the slice does not fit (each with the reasons). */
 int slc_slice_request(struct slc_slicer *s, const json_t *body,
-                      const char *project, json_t **out,
+                      const struct slc_scope *sc, json_t **out,
                       struct slc_error *err);
 
 /* Deallocates request 'id': its slice is terminated and removed when no

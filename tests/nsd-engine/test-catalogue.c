@@ -136,7 +136,7 @@ test_onboard_show_list(void **state)
     assert_int_equal(count(f, SLC_DESC_VNFD), 1);
     assert_int_equal(count(f, SLC_DESC_NSD), 1);
     assert_int_equal(slc_catalogue_get(f->st, SLC_DESC_VNFD,
-                                       "hackfest_basic-vnf", &rec, &f->err),
+                                       "hackfest_basic-vnf", NULL, &rec, &f->err),
                      0);
     assert_true(slc_uuid_is_valid(rec.id));
     assert_string_equal(
@@ -151,11 +151,11 @@ test_onboard_show_list(void **state)
     snprintf(uuid, sizeof uuid, "%s", rec.id);
     slc_record_clear(&rec);
     assert_int_equal(
-        slc_catalogue_get(f->st, SLC_DESC_VNFD, uuid, &rec, &f->err), 0);
+        slc_catalogue_get(f->st, SLC_DESC_VNFD, uuid, NULL, &rec, &f->err), 0);
     assert_string_equal(rec.name, "hackfest_basic-vnf");
     slc_record_clear(&rec);
     assert_int_equal(
-        slc_catalogue_get(f->st, SLC_DESC_NSD, "nope", &rec, &f->err),
+        slc_catalogue_get(f->st, SLC_DESC_NSD, "nope", NULL, &rec, &f->err),
         SLC_ENOTFOUND);
     assert_string_equal(f->err.msg, "nsd 'nope' not found");
 }
@@ -279,7 +279,7 @@ test_update_must_not_break_users(void **state)
     char *text, *broken, *at;
 
     onboard_templates(f);
-    assert_int_equal(slc_catalogue_get(f->st, SLC_DESC_VNFD, "slicer-host",
+    assert_int_equal(slc_catalogue_get(f->st, SLC_DESC_VNFD, "slicer-host", NULL,
                                        &before, &f->err),
                      0);
     snprintf(path, sizeof path, "%s/vnfd/host_vnfd.yaml", TPL);
@@ -299,7 +299,7 @@ test_update_must_not_break_users(void **state)
     assert_non_null(at);
     memcpy(at, "END", 3);
     assert_int_equal(update_text(f, SLC_DESC_VNFD, before.id, text), 0);
-    assert_int_equal(slc_catalogue_get(f->st, SLC_DESC_VNFD, "slicer-host",
+    assert_int_equal(slc_catalogue_get(f->st, SLC_DESC_VNFD, "slicer-host", NULL,
                                        &after, &f->err),
                      0);
     assert_string_equal(after.id, before.id);
@@ -327,7 +327,7 @@ test_old_im_is_stored_as_sol006(void **state)
     assert_int_equal(onboard(f, EX, "hackfest_epasriov_vnfd_im.yaml"), 0);
     assert_true(f->diags.n_warnings >= 1);
     assert_int_equal(slc_catalogue_get(f->st, SLC_DESC_VNFD,
-                                       "hackfest_epasriov-vnf", &rec,
+                                       "hackfest_epasriov-vnf", NULL, &rec,
                                        &f->err),
                      0);
     assert_string_equal(json_string_value(json_object_get(

@@ -74,6 +74,15 @@ start() {
     port=$(cat "$tmp/port")
     base=http://127.0.0.1:$port/osm
 }
+# stop_clean: SIGTERM to the daemon, which must exit 0 with no sanitizer
+# report in its log.
+stop_clean() {
+    kill -TERM "$pid"
+    wait "$pid"
+    check "SIGTERM: exit 0" eq $? 0
+    pid=
+    check "no sanitizer report" test "$(grep -c -E 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/log")" = 0
+}
 tok=
 req() { # METHOD PATH [curl args...]: status in $code, body in $tmp/body
     local m=$1 p=$2

@@ -135,9 +135,5 @@ check "no slice stored for it" eq "$(count /nsilcm/v1/netslice_instances)" 0
 
 ns_down "$ns"
 check "terminate: COMPLETED" eq "$state" COMPLETED
-kill -TERM "$pid"
-wait "$pid"
-check "SIGTERM: exit 0" eq $? 0
-pid=
-check "no sanitizer report" test "$(grep -c -E 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/log")" = 0
+stop_clean
 summary

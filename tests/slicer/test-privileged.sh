@@ -73,9 +73,5 @@ check "admin: a real inventory: 201" eq "$code" 201
 check "the daemon's log never quotes the file either" \
     test -z "$(grep -o top-secret "$tmp/log")"
 
-kill -TERM "$pid"
-wait "$pid"
-check "SIGTERM: exit 0" eq $? 0
-pid=
-check "no sanitizer report" test "$(grep -c -E 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/log")" = 0
+stop_clean
 summary
