@@ -14,6 +14,7 @@
 
 #include "netns-internal.h"
 #include "netns-kernel.h"
+#include "slc-crash.h"
 #include "slc-log.h"
 
 SLC_LOG_MODULE(vim_netns);
@@ -53,6 +54,16 @@ proc_start(pid_t pid)
 
 /* Kills the process group of compute 'c' if its leader is still the
  * process we started. */
+bool
+netns_compute_alive(const json_t *c)
+{
+    pid_t pid = (pid_t)json_integer_value(json_object_get(c, "pid"));
+    unsigned long long start =
+        (unsigned long long)json_integer_value(json_object_get(c, "start"));
+
+    return pid <= 1 || proc_start(pid) == start;
+}
+
 static void
 kill_compute(json_t *c)
 {
@@ -325,6 +336,11 @@ netns_teardown_compute(struct netns *n, json_t *c)
     size_t i;
 
     kill_compute(c);
+    /* and whatever else runs there: a process a crash left unrecorded */
+    if (slc_netns_kill_all(n->netns_dir, ns, 1000)) {
+        SLC_INFO("vim '%s': compute %s: killed the processes left in it",
+                 n->up.drv.name, ns);
+    }
     json_array_foreach(json_object_get(c, "ports"), i, pid)
     {
         json_t *p = json_object_get(netns_table(n, SLC_VIM_PORT),
@@ -454,6 +470,7 @@ build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spe
     if (!rc && !json_is_true(json_object_get(c, "adopted"))) {
         rc = slc_netns_add(n->netns_dir, ns, err);
     }
+    slc_crash_point("vim"); /* a namespace, its ports not in it */
     if (rc) {
         return rc;
     }
@@ -499,6 +516,7 @@ build_compute(struct netns *n, json_t *c, const struct slc_vim_compute_spec *spe
         rc = rc ? rc : isolate_arms(n, ns, arms, n_bridged, err);
     }
     cpu_set_of(json_object_get(spec->placement, "threads"), &cpus);
+    slc_crash_point("vim"); /* its ports in it, no process */
     if (!rc && argv[0]) {
         int ready[2] = {-1, -1};
         pid_t pid;
@@ -698,6 +716,7 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
     if (spec->image && !strncmp(spec->image, "netns:", 6)) {
         json_object_set_new(c, "role", json_string(spec->image + 6));
     }
+    slc_crash_point("vim"); /* its process runs, unrecorded */
     json_object_set_new(c, "state", json_string("ACTIVE"));
     netns_save(n, err);
     if (!json_object_get(c, "pid")) {

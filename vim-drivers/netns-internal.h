@@ -110,6 +110,9 @@ int netns_create_compute(struct slc_vim *vim, uint64_t token,
  * namespace; what is already gone is skipped. */
 void netns_teardown_compute(struct netns *n, json_t *c);
 json_t *netns_compute_info(struct netns *n, const json_t *c);
+/* False when compute 'c' recorded a process that no longer runs (by pid
+ * and start time: a pid used again is not it). */
+bool netns_compute_alive(const json_t *c);
 /* Reaps the computes' processes that exited. */
 void netns_on_sigchld(evutil_socket_t fd, short what, void *arg);
 

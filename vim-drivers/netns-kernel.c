@@ -1,4 +1,6 @@
 /* Namespaces and links for the netns VIM (see netns-kernel.h). */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ethtool.h>
@@ -10,12 +12,15 @@
 #include <netlink/route/link/bridge.h>
 #include <netlink/route/link/veth.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "netns-kernel.h"
@@ -133,6 +138,58 @@ slc_netns_del(const char *dir, const char *name, struct slc_error *err)
                              strerror(errno));
     }
     return 0;
+}
+
+/* Signals every process in the namespace of identity 'ns' ('sig' 0:
+ * none); returns how many there are. */
+static int
+signal_in(const struct stat *ns, int sig)
+{
+    DIR *proc = opendir("/proc");
+    struct dirent *e;
+    int count = 0;
+
+    while (proc && (e = readdir(proc))) {
+        char path[300];
+        struct stat st;
+
+        if (!isdigit((unsigned char)e->d_name[0])) {
+            continue;
+        }
+        snprintf(path, sizeof path, "/proc/%s/ns/net", e->d_name);
+        if (!stat(path, &st) && st.st_dev == ns->st_dev &&
+            st.st_ino == ns->st_ino) {
+            count++;
+            if (sig) {
+                kill((pid_t)atol(e->d_name), sig);
+            }
+        }
+    }
+    if (proc) {
+        closedir(proc);
+    }
+    return count;
+}
+
+int
+slc_netns_kill_all(const char *dir, const char *name, unsigned wait_ms)
+{
+    char path[4200];
+    struct stat ns;
+    int killed;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (stat(path, &ns)) {
+        return 0;
+    }
+    killed = signal_in(&ns, SIGKILL);
+    for (unsigned waited = 0; killed && waited < wait_ms; waited += 10) {
+        if (!signal_in(&ns, 0)) {
+            break;
+        }
+        nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);
+    }
+    return killed;
 }
 
 int

@@ -24,6 +24,11 @@ int slc_netns_add(const char *dir, const char *name, struct slc_error *err);
 int slc_netns_del(const char *dir, const char *name, struct slc_error *err);
 /* An fd of namespace 'name' (close it), or an SLC_E* code. */
 int slc_netns_open(const char *dir, const char *name, struct slc_error *err);
+/* Kills (SIGKILL) every process whose network namespace is 'name' under
+ * 'dir' (found by the namespace's identity in /proc, not by name): a
+ * VDU's own and any a crash left there unrecorded.  Waits up to 'wait_ms'
+ * for them to be gone; returns how many were killed. */
+int slc_netns_kill_all(const char *dir, const char *name, unsigned wait_ms);
 /* Enters namespace 'fd' for the calling thread; '*saved' gets an fd to
  * come back with slc_netns_leave(). */
 int slc_netns_enter(int fd, int *saved, struct slc_error *err);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "netns-internal.h"
+#include "slc-crash.h"
 #include "netns-kernel.h"
 #include "slc-id.h"
 #include "slc-log.h"
@@ -122,6 +123,7 @@ on_port_plugged(void *arg, int rc, const json_t *result, const char *msg)
         netns_reply(n, d->token, rc ? rc : SLC_ENOTFOUND,
               rc ? msg : "port vanished", NULL, NULL, &err);
     } else {
+        slc_crash_point("vim"); /* on the switch, not recorded whole */
         json_object_set(p, "ovs_uuid",
                         json_object_get(json_array_get(result, 1), "uuid"));
         json_object_set_new(p, "state", json_string("ACTIVE"));
@@ -354,11 +356,13 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
     json_object_set_new(netns_table(n, SLC_VIM_PORT), vim_id, p);
     netns_index_tag(n, SLC_VIM_PORT, spec->tag, vim_id);
     rc = netns_save(n, err);
+    slc_crash_point("vim"); /* recorded, no veth yet */
     if (!rc && make_veth(n, p, spec, host_if, peer_if, mac, &e)) {
         netns_forget(n, SLC_VIM_PORT, vim_id);
         netns_save(n, err);
         return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);
     }
+    slc_crash_point("vim"); /* a veth, not on the switch */
     slc_link_no_ipv6(host_if);
     /* a VF is an access port in its VLAN; a whole NIC a trunk */
     rc = rc ? rc

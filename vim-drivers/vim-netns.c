@@ -59,6 +59,7 @@
 #include "netns-kernel.h"
 #include "ovs-switch.h"
 #include "ovsdb.h"
+#include "slc-crash.h"
 #include "slc-id.h"
 #include "slc-log.h"
 #include "vim.h"
@@ -853,6 +854,7 @@ on_gateway_port(void *arg, int rc, const json_t *result, const char *msg)
         netns_reply(n, d->token, rc ? rc : SLC_ENOTFOUND,
               msg ? msg : "network vanished", NULL, NULL, &err);
     } else {
+        slc_crash_point("vim"); /* on the switch, not recorded whole */
         json_object_set(r, "ovs_uuid",
                         json_object_get(json_array_get(result, 1), "uuid"));
         json_object_set_new(r, "state", json_string("ACTIVE"));
@@ -921,6 +923,7 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
     json_object_set_new(netns_table(n, SLC_VIM_NETWORK), vim_id, r);
     netns_index_tag(n, SLC_VIM_NETWORK, spec->tag, vim_id);
     rc = netns_save(n, err);
+    slc_crash_point("vim"); /* recorded, not on the switch yet */
     if (!rc && spec->mgmt) {
         struct net_done *d = calloc(1, sizeof *d);
 
@@ -1022,6 +1025,7 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     }
     if (kind == SLC_VIM_COMPUTE) {
         netns_teardown_compute(n, r);
+        slc_crash_point("vim"); /* gone, still recorded */
         netns_forget(n, kind, vim_id);
         netns_save(n, err);
         return netns_reply(n, token, 0, NULL, vim_id, NULL, err);
@@ -1076,6 +1080,9 @@ vanished(struct netns *n, enum slc_vim_kind kind, const json_t *r)
         }
         if (netns_str(r, "exit")) {
             return netns_str(r, "exit");
+        }
+        if (!netns_compute_alive(r)) {
+            return "its process is gone";
         }
     } else if (kind == SLC_VIM_PORT) {
         if (!slc_link_exists(-1, netns_str(r, "host_if"))) {
@@ -1218,13 +1225,26 @@ netns_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
 
         if (kind >= 0 && !netns_str(item, "vim_id") &&
             netns_str(item, "tag")) {
-            /* in flight at a crash: kept by tag, for the resumed step */
+            /* in flight at a crash: kept by tag for the resumed step when
+             * it was made whole; one caught half-made (a port not yet on
+             * the switch, a compute whose process is not recorded) goes,
+             * and the resumed step makes it again */
+            const char *id;
+
             snprintf(key, sizeof key, "%s/%s", slc_vim_kind_name(kind),
                      netns_str(item, "tag"));
-            if (json_object_get(n->by_tag, key)) {
-                snprintf(key, sizeof key, "%d/%s", kind,
-                         json_string_value(json_object_get(n->by_tag, key)));
+            id = json_string_value(json_object_get(n->by_tag, key));
+            r = id ? json_object_get(netns_table(n, (enum slc_vim_kind)kind),
+                                     id)
+                   : NULL;
+            if (r && !strcmp(netns_str(r, "state") ?: "", "ACTIVE") &&
+                !vanished(n, (enum slc_vim_kind)kind, r)) {
+                snprintf(key, sizeof key, "%d/%s", kind, id);
                 json_object_set_new(keep, key, json_true());
+            } else if (r) {
+                SLC_INFO("vim '%s': %s %s was half-made at a crash: made "
+                         "again", n->up.drv.name, slc_vim_kind_name(kind),
+                         id);
             }
             continue;
         }
