@@ -1010,6 +1010,8 @@ on_unplugged(void *arg, int rc, const json_t *result, const char *msg)
     free(d);
 }
 
+static void remove_stray_ports(struct netns *n);
+
 static int
 netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
              const char *vim_id, struct slc_error *err)
@@ -1045,13 +1047,19 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     }
     uuid = json_object_get(r, "ovs_uuid");
     if (!uuid) {
-        /* nothing on the switch: a plain network, or a port whose plug
-         * never completed */
+        /* nothing recorded on the switch: a plain network, or a port or
+         * gateway whose plug never completed (or was not recorded before
+         * a crash: what the switch holds under its mark goes too) */
+        bool half = strcmp(netns_str(r, "state") ?: "", "ACTIVE");
+
         if (kind == SLC_VIM_PORT) {
             netns_drop_host_link(n, netns_str(r, "host_if"));
         }
         netns_forget(n, kind, vim_id);
         netns_save(n, err);
+        if (half) {
+            remove_stray_ports(n);
+        }
         return netns_reply(n, token, 0, NULL, vim_id, NULL, err);
     }
     d = calloc(1, sizeof *d);
