@@ -45,6 +45,13 @@ slc_auth_hash(const char *password, char **hash, struct slc_error *err)
     const char *out = NULL;
 
     *hash = NULL;
+    if (!password || !*password ||
+        strlen(password) >= CRYPT_MAX_PASSPHRASE_SIZE) {
+        free(cd);
+        return slc_error_set(err, SLC_EINVALID,
+                             "password: must have 1 to %d characters",
+                             CRYPT_MAX_PASSPHRASE_SIZE - 1);
+    }
     if (!cd) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }

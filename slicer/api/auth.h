@@ -79,7 +79,8 @@ int slc_auth_check(struct slc_store *st, struct slc_auth_cache *cache,
                    const char *authorization, double now,
                    struct slc_principal *who, struct slc_error *err);
 
-/* Hashes 'password' with yescrypt into a new string (caller frees). */
+/* Hashes 'password' with yescrypt into a new string (caller frees).
+ * SLC_EINVALID for an empty one or one over libxcrypt's limit. */
 int slc_auth_hash(const char *password, char **hash, struct slc_error *err);
 /* True when 'password' matches 'hash'. */
 bool slc_auth_verify(const char *password, const char *hash);

@@ -43,6 +43,15 @@ jreq POST /pdu/v1/pdu_descriptors '{"name":"p1","type":"gw","shared":false,"vim_
 refused "pdu switch-port 0" 422 "switch-port 0"
 check "no pdu stored" eq "$(count /pdu/v1/pdu_descriptors)" 0
 
+# --- a user's password: within what yescrypt takes
+long=$(head -c 5000 /dev/zero | tr '\0' x)
+jreq POST /admin/v1/users "{\"username\":\"u1\",\"password\":\"$long\",\"projects\":[\"admin\"]}"
+refused "a 5000-character password" 422 "password: must have 1 to 511 characters"
+jreq POST /admin/v1/users '{"username":"u1","password":"","projects":["admin"]}'
+refused "an empty password" 422 "password: must have"
+req GET /admin/v1/users
+check "no user stored" eq "$(field length)" 1
+
 # --- the catalogue: one descriptor per upload
 for f in "$src"/templates/vnfd/*.yaml "$src"/templates/pnfd/*.yaml; do
     req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$f"
