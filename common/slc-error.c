@@ -66,3 +66,39 @@ slc_errname(int code)
     }
     return "UNKNOWN";
 }
+
+/* The length of the valid UTF-8 sequence at 's' (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+    size_t len = s[0] < 0x80 ? 1 : s[0] < 0xc2 ? 0 : s[0] < 0xe0 ? 2
+               : s[0] < 0xf0 ? 3 : s[0] < 0xf5 ? 4 : 0;
+
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    if ((len == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) ||
+                      (s[0] == 0xed && s[1] >= 0xa0))) ||
+        (len == 4 && ((s[0] == 0xf0 && s[1] < 0x90) ||
+                      (s[0] == 0xf4 && s[1] >= 0x90)))) {
+        return 0;
+    }
+    return len;
+}
+
+void
+slc_utf8_scrub(char *s)
+{
+    while (s && *s) {
+        size_t len = utf8_len((const unsigned char *)s);
+
+        if (len) {
+            s += len;
+        } else {
+            *s++ = '?';
+        }
+    }
+}

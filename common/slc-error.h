@@ -50,6 +50,11 @@ int slc_error_set(struct slc_error *err, int code, const char *fmt, ...)
 int slc_error_prefix(struct slc_error *err, const char *fmt, ...)
     SLC_PRINTF(2, 3);
 
+/* Replaces each byte of 's' that is not part of a valid UTF-8 sequence
+ * with '?', in place: a message quoting what a client sent (a path, an
+ * id) must still go into a JSON string. */
+void slc_utf8_scrub(char *s);
+
 /* Short text of a code ("not found"); "unknown error" for others. */
 const char *slc_strerror(int code);
 

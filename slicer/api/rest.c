@@ -713,6 +713,7 @@ slc_rest_handle(void *ctx, const struct slc_http_request *req,
         } else {
             SLC_DEBUG("%s %s: %u %s", method, req->path, status, c.err.msg);
         }
+        slc_utf8_scrub(c.err.msg); /* it may quote the client's bytes */
         slc_http_error(resp, status, c.err.msg);
     }
 }

@@ -121,6 +121,29 @@ test_log_levels_and_rate_limit(void **state)
     free(text);
 }
 
+/* Bytes that are not UTF-8 become '?'; valid text stays as it is. */
+static void
+test_utf8_scrub(void **state)
+{
+    char plain[] = "nsd 'x' not found", accents[] = "caf\xc3\xa9 \xe2\x82\xac";
+    char bad[] = "/ns/\xff\xfe/\xc3", overlong[] = "\xc0\xaf\xe0\x80\xaf";
+    char surrogate[] = "\xed\xa0\x80!", big[] = "\xf4\x90\x80\x80";
+
+    slc_utf8_scrub(plain);
+    assert_string_equal(plain, "nsd 'x' not found");
+    slc_utf8_scrub(accents);
+    assert_string_equal(accents, "caf\xc3\xa9 \xe2\x82\xac");
+    slc_utf8_scrub(bad);
+    assert_string_equal(bad, "/ns/?" "?/?"); /* split: no trigraph */
+    slc_utf8_scrub(overlong);
+    assert_string_equal(overlong, "?????");
+    slc_utf8_scrub(surrogate);
+    assert_string_equal(surrogate, "??" "?!");
+    slc_utf8_scrub(big);
+    assert_string_equal(big, "????");
+    slc_utf8_scrub(NULL);
+}
+
 int
 main(void)
 {
@@ -130,6 +153,7 @@ main(void)
         cmocka_unit_test(test_diagnostics_format_and_cap),
         cmocka_unit_test(test_arena_aligns_and_grows),
         cmocka_unit_test(test_log_levels_and_rate_limit),
+        cmocka_unit_test(test_utf8_scrub),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -43,6 +43,11 @@ jreq POST /pdu/v1/pdu_descriptors '{"name":"p1","type":"gw","shared":false,"vim_
 refused "pdu switch-port 0" 422 "switch-port 0"
 check "no pdu stored" eq "$(count /pdu/v1/pdu_descriptors)" 0
 
+# --- a path that is not UTF-8: still a JSON error
+req GET "/nslcm/v1/ns_instances/%ff%fe"
+check "a path of bytes that are not UTF-8: 404" eq "$code" 404
+check "... with a JSON body" eq "$(field .status)" 404
+
 # --- a user's password: within what yescrypt takes
 long=$(head -c 5000 /dev/zero | tr '\0' x)
 jreq POST /admin/v1/users "{\"username\":\"u1\",\"password\":\"$long\",\"projects\":[\"admin\"]}"
