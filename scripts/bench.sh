@@ -8,6 +8,7 @@ if [ ! -d "$build" ]; then
     meson setup "$build" "$top" --buildtype=release -Dtests=disabled
 fi
 ninja -C "$build" bench/bench-parse bench/bench-nbi bench/bench-slice bench/bench-sfc \
+    bench/bench-edge \
     slicer/slicerd \
     vim-drivers/slicer-netns-role
 files="$top/templates/vnfd/*.yaml $top/templates/nsd/*.yaml
@@ -25,6 +26,11 @@ echo
 # slices: instantiate overhead of a 3-subnet NST on the sim VIM, and
 # 1,000 concurrent slice requests (total time, peak memory)
 "$build/bench/bench-slice" "$build/slicer/slicerd" "$top/templates" 30 1000 32
+echo
+# HTTP edge: latency of normal GETs (new connection each) before and
+# while 2,000 slow clients from 4 loopback addresses hold partial requests
+# for 10 s
+"$build/bench/bench-edge" "$build/slicer/slicerd" 2000 4 10
 echo
 # SFC: 1,000 chains of 4 hops installed by the ovs SDN driver against
 # ovs-ofctl add-flow one flow at a time (a network namespace of its own)

@@ -23,6 +23,13 @@ struct slc_config {
     const char *admin_password;/* for the admin created on first start */
     uint64_t token_ttl;        /* seconds */
     uint64_t body_limit;       /* bytes */
+    /* The HTTP edge (http-server.h): how many connections in all and
+     * from one client address (0 = no per-client limit), and how long a
+     * connection may stay silent and take to send a whole request. */
+    uint64_t max_connections;  /* default 512 */
+    uint64_t max_connections_per_client; /* default 64 */
+    uint64_t idle_timeout;     /* seconds, default 30 */
+    uint64_t request_timeout;  /* seconds, default 60 */
     uint64_t op_timeout;       /* seconds, default per operation */
     uint64_t call_timeout;     /* seconds, per VIM/SDN call */
     uint64_t notify_retry_ms;  /* first wait before a notification is

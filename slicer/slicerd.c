@@ -65,7 +65,10 @@ usage(FILE *out)
           "                        body_limit, op_timeout, call_timeout, "
           "port_file,\n"
           "                        notify_retry_ms, notify_retry_max_ms, "
-          "notify_attempts\n"
+          "notify_attempts,\n"
+          "                        max_connections, "
+          "max_connections_per_client,\n"
+          "                        idle_timeout, request_timeout\n"
           "  -l, --listen ADDR     address to listen on (127.0.0.1)\n"
           "  -p, --port N          port (9999; 0 = any free port)\n"
           "  -s, --state-dir DIR   where the store lives (/var/lib/slicer)\n"
@@ -347,6 +350,11 @@ run(struct slc_daemon *d)
             .tls_cert_pem = cert,
             .tls_key_pem = key,
             .body_limit = (size_t)d->cfg.body_limit,
+            .max_connections = (unsigned)d->cfg.max_connections,
+            .max_connections_per_client =
+                (unsigned)d->cfg.max_connections_per_client,
+            .idle_timeout = (unsigned)d->cfg.idle_timeout,
+            .request_timeout = (unsigned)d->cfg.request_timeout,
             .base = d->base,
             .handler = slc_rest_handle,
             .ctx = &d->api,

@@ -3,16 +3,31 @@
  * MHD runs in "external epoll" mode: its epoll descriptor is watched by a
  * libevent event and MHD_run() is called when it is readable or when MHD's
  * own timeout expires, so every request is handled on the loop thread and
- * handlers can touch the store and the engine without locks. */
+ * handlers can touch the store and the engine without locks.
+ *
+ * The edge: MHD bounds connections (in all, per client address) and
+ * inactivity; this file adds a deadline for a whole request (a libevent
+ * timer over the connections still sending one, which shuts a late one's
+ * socket down so that MHD closes it), and refuses at the first call of a
+ * request what a proxy in front could read differently from MHD: a NUL
+ * in the request line (seen by where MHD's strings end), %00, repeated
+ * Content-Length, Transfer-Encoding.  Those answers are JSON and close
+ * the connection.  What MHD answers by itself (a malformed request line,
+ * headers too large, a bad Content-Length value) stays MHD's: see
+ * http-server.h. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http-server.h"
@@ -21,27 +36,52 @@
 
 SLC_LOG_MODULE(http);
 
+/* Descriptors kept for the rest of slicerd (store, log, outbound HTTP,
+ * drivers' pipes) when the connection limit is fitted to RLIMIT_NOFILE. */
+#define FD_RESERVE 128u
+
+struct slc_http_conn;
+
 struct slc_http_server {
     struct MHD_Daemon *mhd;
-    struct event *io, *timer;
+    struct event *io, *timer, *sweep;
     struct event_base *base;
     int fd;
     unsigned port;
     size_t body_limit;
+    unsigned request_timeout;  /* seconds; 0 = none */
     slc_http_handler_fn handler;
     void *ctx;
     struct slc_http_deferred *suspended; /* deferred, not answered yet */
     size_t resumed;            /* answered, not sent yet */
+    /* connections sending a request, earliest deadline first */
+    struct slc_http_conn *waiting_head, *waiting_tail;
 };
 
-/* Per-request state between MHD's calls; the handle of a deferred
- * request too. */
+/* One client connection, from accept to close (MHD's socket context). */
+struct slc_http_conn {
+    struct slc_http_server *srv;
+    struct MHD_Connection *conn;
+    int fd;
+    double deadline;           /* monotonic seconds: whole request by then */
+    bool waiting;              /* in srv's waiting list */
+    struct slc_http_deferred *request; /* its request's state, until MHD
+                                          completes it */
+    struct slc_http_conn *prev, *next;
+};
+
+/* Per-request state between MHD's calls, made when MHD has read the
+ * request line; the handle of a deferred request too. */
 struct slc_http_deferred {
     char *body;
     size_t size, cap;
     bool too_big;
     struct slc_http_server *srv;
     struct MHD_Connection *conn;
+    const char *uri;           /* the request target as received (MHD's) */
+    size_t uri_len;            /* up to its first NUL */
+    const char *refusal;       /* what is wrong with it, or NULL */
+    bool started;              /* the access handler has seen it */
     bool deferred, replied, sent;
     struct slc_http_response reply;
     struct slc_http_deferred *prev, *next; /* in srv->suspended */
@@ -63,6 +103,7 @@ static const struct {
     {405, "METHOD_NOT_ALLOWED"},
     {406, "NOT_ACCEPTABLE"},
     {409, "CONFLICT"},
+    {411, "LENGTH_REQUIRED"},
     {413, "REQUEST_ENTITY_TOO_LARGE"},
     {415, "UNSUPPORTED_MEDIA_TYPE"},
     {416, "REQUESTED_RANGE_NOT_SATISFIABLE"},
@@ -132,9 +173,11 @@ negotiate(const char *accept)
     return 0;
 }
 
+/* Queues 'resp' in the representation 'accept' asks for; 'close' ends
+ * the connection after it. */
 static enum MHD_Result
 send_response(struct MHD_Connection *conn, const char *accept,
-              struct slc_http_response *resp)
+              struct slc_http_response *resp, bool close)
 {
     struct MHD_Response *r;
     const char *type = NULL;
@@ -194,6 +237,9 @@ send_response(struct MHD_Connection *conn, const char *accept,
     if (resp->location[0]) {
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
     }
+    if (close) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    }
     ret = MHD_queue_response(conn, resp->status, r);
     MHD_destroy_response(r);
     return ret;
@@ -207,6 +253,9 @@ response_clear(struct slc_http_response *resp)
     free(resp->json_text);
 }
 
+/* Answers a request the edge refuses: JSON whatever the Accept header,
+ * and the connection is closed after it (what follows the request on
+ * the connection cannot be trusted to be the next request). */
 static enum MHD_Result
 reject(struct MHD_Connection *conn, unsigned status, const char *detail)
 {
@@ -214,7 +263,7 @@ reject(struct MHD_Connection *conn, unsigned status, const char *detail)
     enum MHD_Result ret;
 
     slc_http_error(&resp, status, detail);
-    ret = send_response(conn, NULL, &resp);
+    ret = send_response(conn, NULL, &resp, true);
     response_clear(&resp);
     return ret;
 }
@@ -270,6 +319,431 @@ remote_of(struct MHD_Connection *conn, char host[INET6_ADDRSTRLEN],
     }
 }
 
+/* Monotonic seconds, for deadlines. */
+static double
+now_mono(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Copies at most 'size' - 1 characters of client text for a message,
+ * non-printable and non-ASCII bytes as '?' (details must be UTF-8). */
+static void
+printable(char *dst, size_t size, const char *src)
+{
+    size_t i;
+
+    for (i = 0; src[i] && i + 1 < size; i++) {
+        unsigned char c = (unsigned char)src[i];
+
+        dst[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    dst[i] = '\0';
+}
+
+/* --- request deadlines */
+
+/* The record of the connection a request came on; NULL if it could not
+ * be made. */
+static struct slc_http_conn *
+conn_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+    return ci ? ci->socket_context : NULL;
+}
+
+/* Arms the sweep for the earliest deadline, unless it is armed already
+ * (then for an earlier or the same one: the list is in deadline order
+ * and only ever loses its head early). */
+static void
+sweep_arm(struct slc_http_server *srv)
+{
+    double left;
+    struct timeval tv;
+
+    if (!srv->waiting_head || !srv->sweep ||
+        event_pending(srv->sweep, EV_TIMEOUT, NULL)) {
+        return;
+    }
+    left = srv->waiting_head->deadline - now_mono();
+    if (left < 0) {
+        left = 0;
+    }
+    tv.tv_sec = (time_t)left;
+    tv.tv_usec = (suseconds_t)((left - (double)tv.tv_sec) * 1e6);
+    event_add(srv->sweep, &tv);
+}
+
+/* Takes 'c' off the waiting list, if it is on it. */
+static void
+waiting_remove(struct slc_http_conn *c)
+{
+    struct slc_http_server *srv = c->srv;
+
+    if (!c->waiting) {
+        return;
+    }
+    if (c->prev) {
+        c->prev->next = c->next;
+    } else {
+        srv->waiting_head = c->next;
+    }
+    if (c->next) {
+        c->next->prev = c->prev;
+    } else {
+        srv->waiting_tail = c->prev;
+    }
+    c->prev = c->next = NULL;
+    c->waiting = false;
+}
+
+/* The connection is ready for a request (just accepted, or its last reply
+ * is done): the whole request must be in within the request timeout. */
+static void
+waiting_add(struct slc_http_conn *c)
+{
+    struct slc_http_server *srv = c->srv;
+
+    if (!srv->request_timeout) {
+        return;
+    }
+    waiting_remove(c);
+    c->deadline = now_mono() + srv->request_timeout;
+    c->prev = srv->waiting_tail;
+    if (srv->waiting_tail) {
+        srv->waiting_tail->next = c;
+    } else {
+        srv->waiting_head = c;
+    }
+    srv->waiting_tail = c;
+    c->waiting = true;
+    sweep_arm(srv);
+}
+
+/* The request on 'conn' is whole (or refused): no deadline until the
+ * reply is done. */
+static void
+request_in(struct MHD_Connection *conn)
+{
+    struct slc_http_conn *c = conn_of(conn);
+
+    if (c) {
+        waiting_remove(c);
+    }
+}
+
+/* Closes the connections past their deadline.  MHD owns the sockets, so
+ * they are shut down, not closed: MHD reads the end and closes them. */
+static void
+on_sweep(evutil_socket_t fd, short what, void *arg)
+{
+    struct slc_http_server *srv = arg;
+    double now = now_mono() + 0.001;
+    struct slc_http_conn *c;
+
+    while ((c = srv->waiting_head) && c->deadline <= now) {
+        char host[INET6_ADDRSTRLEN];
+        unsigned port;
+
+        waiting_remove(c);
+        remote_of(c->conn, host, &port);
+        SLC_INFO_RL("client %s port %u: no whole request within %u s: "
+                    "closing the connection",
+                    host, port, srv->request_timeout);
+        shutdown(c->fd, SHUT_RDWR);
+    }
+    sweep_arm(srv);
+}
+
+/* MHD accepted a connection (its deadline starts) or is done with one. */
+/* Frees a request's state (a deferred reply not sent yet is no longer
+ * awaited). */
+static void
+request_free(struct slc_http_deferred *p)
+{
+    if (p->replied && !p->sent) {
+        p->srv->resumed--; /* the client went away first */
+    }
+    response_clear(&p->reply);
+    free(p->body);
+    free(p);
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+              enum MHD_ConnectionNotificationCode code)
+{
+    struct slc_http_server *srv = cls;
+    struct slc_http_conn *c = *socket_context;
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+        c = calloc(1, sizeof *c);
+        if (!c) {
+            /* no deadline could be kept: do not serve it */
+            if (ci) {
+                shutdown(ci->connect_fd, SHUT_RDWR);
+            }
+            return;
+        }
+        *c = (struct slc_http_conn){
+            .srv = srv,
+            .conn = conn,
+            .fd = ci ? ci->connect_fd : -1,
+        };
+        *socket_context = c;
+        waiting_add(c);
+    } else if (c) {
+        waiting_remove(c);
+        if (c->request) {
+            /* a request MHD gave up on without completing it (its
+             * arguments did not fit its memory, ...) */
+            request_free(c->request);
+        }
+        free(c);
+        *socket_context = NULL;
+    }
+}
+
+/* --- what the edge refuses */
+
+/* MHD has the request line: the target is still as the client sent it
+ * (not unescaped, the query string not cut off).  What this returns
+ * becomes the request's state (*con_cls); NULL when out of memory. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* The most query parameters a request may have: OSM's filters use a
+ * handful. */
+#define MAX_QUERY_ARGS 256
+
+/* A request target with more query parameters than MAX_QUERY_ARGS is
+ * refused, and MHD must not parse them: each takes a record from its
+ * per-connection memory, and when that runs out MHD 0.9.75 queues a 431
+ * but goes on with the request and never answers (the client hangs until
+ * the request timeout).  This callback runs after MHD found the '?' and
+ * before it parses what follows, in its own read buffer: cutting the
+ * string right after the '?' leaves it nothing to parse. */
+static void
+refuse_many_args(struct slc_http_deferred *p, const char *uri)
+{
+    char *q = uri ? strchr(uri, '?') : NULL;
+    size_t n = q && q[1] ? 1 : 0;
+
+    for (const char *a = q; a && *a; a++) {
+        n += *a == '&';
+    }
+    if (n > MAX_QUERY_ARGS) {
+        q[1] = '\0';
+        p->refusal = "the request target has more than "
+                     STR(MAX_QUERY_ARGS) " query parameters";
+    }
+}
+
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct slc_http_deferred *p = calloc(1, sizeof *p);
+
+    if (!p) {
+        return NULL;
+    }
+    p->srv = cls;
+    p->conn = conn;
+    if (conn_of(conn)) {
+        conn_of(conn)->request = p;
+    }
+    p->uri = uri ? uri : "";
+    p->uri_len = strlen(p->uri);
+    refuse_many_args(p, uri);
+    for (size_t i = 0; i < p->uri_len && !p->refusal; i++) {
+        unsigned char c = (unsigned char)p->uri[i];
+
+        if (c <= 0x20 || c == 0x7f) {
+            p->refusal = "the request target has a space or a control "
+                         "character";
+        } else if (!strncmp(p->uri + i, "%00", 3)) {
+            p->refusal = "the request target has %00 (NUL)";
+        }
+    }
+    return p;
+}
+
+/* Whether the request line had a raw NUL.  MHD cuts the line into
+ * NUL-terminated strings in place, by length: the method ends at the
+ * first space (more spaces may follow), the target at the space before
+ * the version.  A NUL that the client sent ends a string early, so the
+ * next string does not start where the previous one's end says. */
+static const char *
+line_refusal(const struct slc_http_deferred *p, const char *method,
+             const char *url, const char *version)
+{
+    const char *s = method + strlen(method) + 1;
+
+    if (p->refusal) {
+        return p->refusal;
+    }
+    if (url != p->uri || version != p->uri + p->uri_len + 1) {
+        return "the request target has a NUL byte";
+    }
+    while (s != url && *s == ' ') {
+        s++;
+    }
+    return s == url ? NULL : "the method has a NUL byte";
+}
+
+/* What the request's headers say about its framing. */
+struct header_scan {
+    unsigned content_length, transfer_encoding;
+    const char *bad_name;
+};
+
+static enum MHD_Result
+scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
+            const char *value)
+{
+    struct header_scan *scan = cls;
+
+    if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
+        scan->content_length++;
+    } else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
+        scan->transfer_encoding++;
+    }
+    /* "Content-Length : 1" is no Content-Length to MHD, but may be one to
+     * a proxy */
+    if (!scan->bad_name && (!*key || strpbrk(key, " \t"))) {
+        scan->bad_name = key;
+    }
+    return MHD_YES;
+}
+
+/* The status (0 = none) and detail of what the edge refuses in a request
+ * whose line and headers are in. */
+static unsigned
+refusal_of(const struct slc_http_deferred *p, const char *method,
+           const char *url, const char *version, char *detail, size_t size)
+{
+    struct header_scan scan = {0};
+    const char *why = line_refusal(p, method, url, version);
+    const char *len;
+    char name[48];
+
+    if (why) {
+        snprintf(detail, size, "%s", why);
+        return 400;
+    }
+    MHD_get_connection_values(p->conn, MHD_HEADER_KIND, scan_header, &scan);
+    if (scan.bad_name) {
+        printable(name, sizeof name, scan.bad_name);
+        snprintf(detail, size,
+                 "header name '%s' has white space (none is allowed "
+                 "before the colon)",
+                 name);
+        return 400;
+    }
+    if (scan.content_length && scan.transfer_encoding) {
+        snprintf(detail, size,
+                 "Content-Length and Transfer-Encoding together: the "
+                 "body's length is ambiguous");
+        return 400;
+    }
+    if (scan.content_length > 1) {
+        snprintf(detail, size,
+                 "%u Content-Length headers: the body's length is "
+                 "ambiguous",
+                 scan.content_length);
+        return 400;
+    }
+    if (scan.transfer_encoding) {
+        snprintf(detail, size,
+                 "Transfer-Encoding is not accepted: send the body with a "
+                 "Content-Length");
+        return 411;
+    }
+    len = MHD_lookup_connection_value(p->conn, MHD_HEADER_KIND,
+                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (len && strtoull(len, NULL, 10) > p->srv->body_limit) {
+        snprintf(detail, size,
+                 "request body of %s bytes is larger than the limit of "
+                 "%zu bytes",
+                 len, p->srv->body_limit);
+        return 413;
+    }
+    return 0;
+}
+
+/* The first call of a request: its line and headers are in.  Refuses
+ * it, or lets MHD go on to the body. */
+static enum MHD_Result
+first_call(struct slc_http_deferred *p, const char *method, const char *url,
+           const char *version)
+{
+    char detail[200], host[INET6_ADDRSTRLEN], what[48];
+    unsigned status, port;
+
+    status = refusal_of(p, method, url, version, detail, sizeof detail);
+    if (!status) {
+        return MHD_YES;
+    }
+    request_in(p->conn);
+    remote_of(p->conn, host, &port);
+    printable(what, sizeof what, method);
+    SLC_INFO_RL("client %s port %u: %s: %u: %s", host, port, what, status,
+                detail);
+    return reject(p->conn, status, detail);
+}
+
+/* A whole request: to the handler, and its reply (or its deferral). */
+static enum MHD_Result
+serve(struct slc_http_server *srv, struct slc_http_deferred *p,
+      const char *method, const char *url)
+{
+    struct slc_http_response resp = {.status = 200};
+    char host[INET6_ADDRSTRLEN];
+    enum MHD_Result ret;
+    struct slc_http_request req = {
+        .method = method,
+        .path = url,
+        .query = json_object(),
+        .content_type = MHD_lookup_connection_value(
+            p->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+        .accept = MHD_lookup_connection_value(p->conn, MHD_HEADER_KIND,
+                                              MHD_HTTP_HEADER_ACCEPT),
+        .authorization = MHD_lookup_connection_value(
+            p->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+        .body = p->body,
+        .body_size = p->size,
+        .remote_host = host,
+        .conn = p->conn,
+        .pending = p,
+    };
+
+    remote_of(p->conn, host, &req.remote_port);
+    if (!req.query) {
+        return MHD_NO;
+    }
+    MHD_get_connection_values(p->conn, MHD_GET_ARGUMENT_KIND, add_query,
+                              req.query);
+    srv->handler(srv->ctx, &req, &resp);
+    if (p->deferred) {
+        MHD_suspend_connection(p->conn);
+        ret = MHD_YES;
+    } else {
+        ret = send_response(p->conn, req.accept, &resp, false);
+        SLC_DEBUG("%s %s -> %u", method, url, resp.status);
+    }
+    json_decref(req.query);
+    response_clear(&resp);
+    return ret;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
            const char *method, const char *version, const char *upload_data,
@@ -277,31 +751,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
     struct slc_http_server *srv = cls;
     struct slc_http_deferred *p = *con_cls;
-    struct slc_http_response resp = {.status = 200};
-    char host[INET6_ADDRSTRLEN];
     enum MHD_Result ret;
 
     if (!p) {
-        const char *len = MHD_lookup_connection_value(
-            conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-
-        if (len && strtoull(len, NULL, 10) > srv->body_limit) {
-            char detail[160];
-
-            snprintf(detail, sizeof detail,
-                     "request body of %s bytes is larger than the limit of "
-                     "%zu bytes",
-                     len, srv->body_limit);
-            return reject(conn, 413, detail);
-        }
-        p = calloc(1, sizeof *p);
-        if (!p) {
-            return MHD_NO;
-        }
-        p->srv = srv;
-        p->conn = conn;
-        *con_cls = p;
-        return MHD_YES;
+        return MHD_NO; /* out of memory when the request line came */
+    }
+    if (!p->started) {
+        p->started = true;
+        return first_call(p, method, url, version);
     }
     if (p->deferred) {
         if (!p->replied) {
@@ -313,7 +770,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
                             MHD_lookup_connection_value(
                                 conn, MHD_HEADER_KIND,
                                 MHD_HTTP_HEADER_ACCEPT),
-                            &p->reply);
+                            &p->reply, false);
         SLC_DEBUG("%s %s -> %u (deferred)", method, url, p->reply.status);
         response_clear(&p->reply);
         p->reply = (struct slc_http_response){0};
@@ -327,6 +784,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
         *upload_data_size = 0;
         return MHD_YES;
     }
+    request_in(conn);
     if (p->too_big) {
         char detail[160];
 
@@ -335,42 +793,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
                  srv->body_limit);
         return reject(conn, 413, detail);
     }
-    {
-        struct slc_http_request req = {
-            .method = method,
-            .path = url,
-            .query = json_object(),
-            .content_type = MHD_lookup_connection_value(
-                conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
-            .accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                  MHD_HTTP_HEADER_ACCEPT),
-            .authorization = MHD_lookup_connection_value(
-                conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
-            .body = p->body,
-            .body_size = p->size,
-            .remote_host = host,
-            .conn = conn,
-            .pending = p,
-        };
-
-        remote_of(conn, host, &req.remote_port);
-        if (!req.query) {
-            return MHD_NO;
-        }
-        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_query,
-                                  req.query);
-        srv->handler(srv->ctx, &req, &resp);
-        if (p->deferred) {
-            MHD_suspend_connection(conn);
-            ret = MHD_YES;
-        } else {
-            ret = send_response(conn, req.accept, &resp);
-            SLC_DEBUG("%s %s -> %u", method, url, resp.status);
-        }
-        json_decref(req.query);
-    }
-    response_clear(&resp);
-    return ret;
+    return serve(srv, p, method, url);
 }
 
 struct slc_http_deferred *
@@ -420,14 +843,16 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
              enum MHD_RequestTerminationCode toe)
 {
     struct slc_http_deferred *p = *con_cls;
+    struct slc_http_conn *c = conn_of(conn);
 
+    if (c && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+        waiting_add(c); /* kept alive: the next request's deadline */
+    }
     if (p) {
-        if (p->replied && !p->sent) {
-            p->srv->resumed--; /* the client went away first */
+        if (c && c->request == p) {
+            c->request = NULL;
         }
-        response_clear(&p->reply);
-        free(p->body);
-        free(p);
+        request_free(p);
         *con_cls = NULL;
     }
 }
@@ -440,13 +865,31 @@ on_io(evutil_socket_t fd, short what, void *arg)
     run_mhd(arg);
 }
 
+/* How many connections MHD holds (it cleans up closed ones first). */
+static unsigned
+connections_of(struct slc_http_server *srv)
+{
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+    return info ? info->num_connections : 0;
+}
+
 /* Runs MHD and re-arms the timer with MHD's next deadline. */
 static void
 run_mhd(struct slc_http_server *srv)
 {
     MHD_UNSIGNED_LONG_LONG ms;
+    unsigned before = connections_of(srv);
 
     MHD_run(srv->mhd);
+    /* At the connection limit MHD takes its listening socket out of its
+     * epoll set, and puts it back only at the start of a run: run again
+     * when connections closed, or clients waiting in the listen queue
+     * would wait for some other event. */
+    if (connections_of(srv) < before) {
+        MHD_run(srv->mhd);
+    }
     event_del(srv->timer);
     if (MHD_get_timeout(srv->mhd, &ms) == MHD_YES) {
         struct timeval tv = {
@@ -514,6 +957,55 @@ listen_on(const char *address, unsigned port, int *fd_out, unsigned *bound,
     return 0;
 }
 
+/* MHD's own messages (errors it answered by itself, connections it
+ * refused), through slicerd's log and its rate limit. */
+SLC_PRINTF(2, 0)
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char text[400];
+    size_t len;
+
+    vsnprintf(text, sizeof text, fmt, ap);
+    len = strlen(text);
+    while (len && (text[len - 1] == '\n' || text[len - 1] == '\r')) {
+        text[--len] = '\0';
+    }
+    SLC_INFO_RL("libmicrohttpd: %s", text);
+}
+
+/* The connection limit: 'wanted' (0 = as many as fit), at most what the
+ * descriptor limit leaves after FD_RESERVE. */
+static unsigned
+connection_limit(unsigned wanted)
+{
+    struct rlimit rl;
+    rlim_t fit;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY) {
+        return wanted ? wanted : 65536;
+    }
+    fit = rl.rlim_cur > 2 * FD_RESERVE ? rl.rlim_cur - FD_RESERVE
+                                       : rl.rlim_cur / 2;
+    if (fit < 1) {
+        fit = 1;
+    }
+    if (fit > 65536) {
+        fit = 65536;
+    }
+    if (!wanted) {
+        return (unsigned)fit;
+    }
+    if (wanted > fit) {
+        SLC_WARN("max_connections %u does not fit the descriptor limit of "
+                 "%llu (%u kept for the rest of slicerd): %u at most",
+                 wanted, (unsigned long long)rl.rlim_cur, FD_RESERVE,
+                 (unsigned)fit);
+        return (unsigned)fit;
+    }
+    return wanted;
+}
+
 int
 slc_http_server_start(const struct slc_http_server_params *p,
                       struct slc_http_server **out, struct slc_error *err)
@@ -532,11 +1024,18 @@ slc_http_server_start(const struct slc_http_server_params *p,
         .base = p->base,
         .fd = -1,
         .body_limit = p->body_limit,
+        .request_timeout = p->request_timeout,
         .handler = p->handler,
         .ctx = p->ctx,
     };
+    srv->sweep = event_new(p->base, -1, 0, on_sweep, srv);
+    if (!srv->sweep) {
+        free(srv);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
     rc = listen_on(p->address, p->port, &srv->fd, &srv->port, err);
     if (rc) {
+        event_free(srv->sweep);
         free(srv);
         return rc;
     }
@@ -544,14 +1043,19 @@ slc_http_server_start(const struct slc_http_server_params *p,
         flags |= MHD_USE_TLS;
     }
     srv->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET,
-        srv->fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, srv, MHD_OPTION_LISTEN_SOCKET, srv->fd,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+        MHD_OPTION_CONNECTION_TIMEOUT, p->idle_timeout,
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit(p->max_connections),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, p->max_connections_per_client,
         tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, p->tls_cert_pem,
         MHD_OPTION_HTTPS_MEM_KEY, p->tls_key_pem, MHD_OPTION_END);
     if (!srv->mhd) {
         close(srv->fd);
+        event_free(srv->sweep);
         free(srv);
         return slc_error_set(err, SLC_EIO,
                              "cannot start the HTTP server on %s port %u%s",
@@ -606,7 +1110,10 @@ slc_http_server_stop(struct slc_http_server *srv)
         event_free(srv->timer);
     }
     if (srv->mhd) {
-        MHD_stop_daemon(srv->mhd);
+        MHD_stop_daemon(srv->mhd); /* frees every connection's record */
+    }
+    if (srv->sweep) {
+        event_free(srv->sweep);
     }
     if (srv->fd >= 0) {
         close(srv->fd);

@@ -5,7 +5,25 @@
  *
  * It knows nothing of routes or records: every complete request goes to
  * one handler (rest.c), which fills a response.  Handlers run on the loop
- * and must not block. */
+ * and must not block.
+ *
+ * The edge, before any handler: connections are bounded in all and per
+ * client address (one over the limit is closed when accepted, or waits
+ * in the listen queue at the global limit); a connection without traffic
+ * for the idle timeout is closed, and so is one that has not sent a whole
+ * request within the request timeout of being ready for it (accepted, or
+ * its previous reply done).  Requests a proxy could frame differently are
+ * refused with a JSON error {code, status, detail} and the connection
+ * closed: a NUL byte (raw or %00), a space or control character in the
+ * target, white space in a header name, repeated Content-Length or
+ * Content-Length with Transfer-Encoding (400), Transfer-Encoding (411).
+ *
+ * libmicrohttpd 0.9.75 answers some errors by itself, with its own HTML
+ * body, before any callback of ours can see the request: a request line
+ * it cannot parse (400, or no answer without a space), an HTTP version
+ * other than 1.x (505), a request line or headers larger than its
+ * per-connection memory (414, 431), a header line without a colon (400),
+ * a Content-Length that is not a number (400) or over 2^64 (413). */
 #ifndef SLC_HTTP_SERVER_H
 #define SLC_HTTP_SERVER_H
 
@@ -78,6 +96,11 @@ struct slc_http_server_params {
     const char *tls_cert_pem;   /* both or neither; borrowed for the call */
     const char *tls_key_pem;
     size_t body_limit;          /* bytes */
+    unsigned max_connections;   /* in all; 0 = as many as descriptors
+                                   allow; fitted to RLIMIT_NOFILE */
+    unsigned max_connections_per_client; /* per address; 0 = no limit */
+    unsigned idle_timeout;      /* seconds without traffic; 0 = none */
+    unsigned request_timeout;   /* seconds for a whole request; 0 = none */
     struct event_base *base;
     slc_http_handler_fn handler;
     void *ctx;

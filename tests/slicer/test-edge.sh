@@ -1,0 +1,322 @@
+#!/bin/bash
+# The HTTP edge of slicerd (issue 19, section 3): requests a proxy could
+# frame differently are refused with a JSON error and the connection
+# closed (a NUL byte raw or as %00, repeated Content-Length, Content-Length
+# with Transfer-Encoding, white space in a header name, Transfer-Encoding),
+# and slow clients cannot starve others: connections are limited per
+# client address and in all, a silent connection is closed after the idle
+# timeout and one that trickles a request after the request timeout.
+# Raw requests go over python3 sockets; the slow clients bind other
+# loopback addresses (127.0.0.2 and up) than the normal client (127.0.0.1)
+# so that the per-client limit tells them apart.  The daemon runs with a
+# 1,024-descriptor limit, under which 1,100 slow connections starved it.
+# Everything it starts is stopped by pid; its files are removed.
+# usage: test-edge.sh SLICERD
+set -u
+slicerd=$1
+name=edge
+# shellcheck source=harness.sh
+. "$(dirname "$0")/harness.sh"
+slow_pid=
+edge_cleanup() {
+    if [ -n "$slow_pid" ]; then
+        kill "$slow_pid" 2>/dev/null
+        wait "$slow_pid" 2>/dev/null
+    fi
+    cleanup
+}
+trap edge_cleanup EXIT INT TERM
+
+idle=3      # idle_timeout
+deadline=6  # request_timeout
+config "max_connections: 16
+max_connections_per_client: 4
+idle_timeout: $idle
+request_timeout: $deadline"
+# start, but with the descriptor limit that made 1,100 connections enough
+rm -f "$tmp/port"
+(ulimit -n 1024 && exec "$slicerd" -c "$tmp/slicerd.yaml") >>"$tmp/log" 2>&1 &
+pid=$!
+for _ in $(seq 200); do
+    [ -s "$tmp/port" ] && break
+    sleep 0.05
+done
+port=$(cat "$tmp/port")
+base=http://127.0.0.1:$port/osm
+login
+check "login" eq "$code" 200
+
+# The client side, in python3: 'raw OUT' sends stdin as it is and reads
+# the reply until the server closes (OUT.status, .type, .body, .count:
+# how many replies came back); 'slow OUT SECONDS SPEC...' opens partial
+# requests (SPEC is ADDRESS:COUNT:trickle|idle|alive) and reports.
+cat >"$tmp/edge.py" <<'PY'
+import json, os, resource, select, socket, sys, time
+
+port = int(sys.argv[1])
+cmd = sys.argv[2]
+out = sys.argv[3]
+
+def raw():
+    data = sys.stdin.buffer.read()
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(data)
+    reply = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            reply += b
+    except OSError:
+        pass
+    s.close()
+    head, _, body = reply.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = lines[0].split(" ")[1] if lines and " " in lines[0] else "none"
+    ctype = "none"
+    for l in lines[1:]:
+        k, _, v = l.partition(":")
+        if k.strip().lower() == "content-type":
+            ctype = v.strip()
+    open(out + ".status", "w").write(status + "\n")
+    open(out + ".type", "w").write(ctype + "\n")
+    open(out + ".body", "wb").write(body)
+    open(out + ".count", "w").write("%d\n" % reply.count(b"HTTP/1.1 "))
+
+PARTIAL = b"GET /osm/admin/v1/users HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+WHOLE = b"GET /osm/x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+class Conn:
+    def __init__(self, addr, kind):
+        self.kind = kind
+        self.opened = time.monotonic()
+        self.closed = None  # seconds after 'opened'
+        self.replies = 0
+        self.sock = socket.socket()
+        self.sock.settimeout(5)
+        self.sock.bind((addr, 0))
+        try:
+            self.sock.connect(("127.0.0.1", port))
+            self.send(WHOLE if kind == "alive" else PARTIAL)
+        except OSError:
+            self.closed = 0.0
+
+    def send(self, data):
+        try:
+            self.sock.sendall(data)
+        except OSError:
+            self.closed = time.monotonic() - self.opened
+
+    def read(self):
+        try:
+            b = self.sock.recv(65536)
+        except OSError:
+            b = b""
+        if not b:
+            self.closed = time.monotonic() - self.opened
+        self.replies += b.count(b"HTTP/1.1 ")
+
+def slow(seconds, specs):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 4096 if hard == resource.RLIM_INFINITY else min(hard, 4096)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, want), hard))
+    t0 = time.monotonic()
+    conns = []
+    for spec in specs:
+        addr, count, kind = spec.split(":")
+        conns += [Conn(addr, kind) for _ in range(int(count))]
+    ready_at = time.monotonic() + 1.5
+    ready = False
+    tick = time.monotonic()
+    while time.monotonic() - t0 < seconds:
+        live = [c for c in conns if c.closed is None]
+        if not live:
+            break
+        poll = select.poll()
+        for c in live:
+            poll.register(c.sock, select.POLLIN)
+        r = {fd for fd, _ in poll.poll(200)}
+        for c in live:
+            if c.sock.fileno() in r:
+                c.read()
+        if not ready and time.monotonic() >= ready_at:
+            ready = True
+            n = sum(1 for c in conns if c.closed is None)
+            open(out + ".ready", "w").write("%d\n" % n)
+        if time.monotonic() - tick >= 1.0:
+            tick = time.monotonic()
+            for c in conns:
+                if c.closed is None and c.kind == "trickle":
+                    c.send(b"X-Slow: 1\r\n")
+                elif c.closed is None and c.kind == "alive":
+                    c.send(WHOLE)
+    if not ready:
+        n = sum(1 for c in conns if c.closed is None)
+        open(out + ".ready", "w").write("%d\n" % n)
+    report = {}
+    for kind in ("trickle", "idle", "alive"):
+        cs = [c for c in conns if c.kind == kind]
+        report[kind] = {
+            "count": len(cs),
+            "open": sum(1 for c in cs if c.closed is None),
+            # closed more than a second after it opened: not refused
+            "late": sorted(round(c.closed, 1) for c in cs
+                           if c.closed is not None and c.closed > 1.0),
+            "replies": sum(c.replies for c in cs),
+        }
+    for c in conns:
+        c.sock.close()
+    json.dump(report, open(out + ".json", "w"))
+
+if cmd == "raw":
+    raw()
+else:
+    slow(float(sys.argv[4]), sys.argv[5:])
+PY
+edge() { python3 "$tmp/edge.py" "$port" "$@"; }
+
+# refused NAME STATUS CODE WORD: the reply to raw request NAME is a JSON
+# error with that status, code, and WORD in its detail
+refused() {
+    local r=$tmp/$1
+    check "$1: status $2" eq "$(cat "$r.status")" "$2"
+    check "$1: JSON" eq "$(cat "$r.type")" application/json
+    check "$1: code $3" eq "$(jq -r .code "$r.body" 2>/dev/null)" "$3"
+    check "$1: status in the body" eq "$(jq -r .status "$r.body" 2>/dev/null)" "$2"
+    check "$1: the detail says '$4'" grep -q -- "$4" "$r.body"
+}
+auth="Authorization: Bearer $tok"
+users=/osm/admin/v1/users
+login_body='{"username":"admin","password":"test-secret"}'
+
+# --- a NUL in the request line: MHD's strings end there, the list of
+# users came back for "users\0/../x"
+printf 'GET %s\000/../x HTTP/1.1\r\nHost: a\r\n%s\r\nConnection: close\r\n\r\n' \
+    "$users" "$auth" | edge raw "$tmp/nul"
+refused nul 400 BAD_REQUEST NUL
+printf 'GET %s%%00/../x HTTP/1.1\r\nHost: a\r\n%s\r\nConnection: close\r\n\r\n' \
+    "$users" "$auth" | edge raw "$tmp/pct00"
+refused pct00 400 BAD_REQUEST %00
+printf 'GET %s?a=1\000b HTTP/1.1\r\nHost: a\r\n%s\r\nConnection: close\r\n\r\n' \
+    "$users" "$auth" | edge raw "$tmp/nulquery"
+refused nulquery 400 BAD_REQUEST NUL
+printf 'GE\000T %s HTTP/1.1\r\nHost: a\r\n%s\r\nConnection: close\r\n\r\n' \
+    "$users" "$auth" | edge raw "$tmp/nulmethod"
+refused nulmethod 400 BAD_REQUEST NUL
+printf 'GET %s x HTTP/1.1\r\nHost: a\r\n%s\r\nConnection: close\r\n\r\n' \
+    "$users" "$auth" | edge raw "$tmp/spacetarget"
+refused spacetarget 400 BAD_REQUEST space
+printf 'GET %s HTTP/1.1\r\nHost: a\r\n%s\r\nConnection: close\r\n\r\n' \
+    "$users" "$auth" | edge raw "$tmp/plain"
+check "the same request without the NUL: 200" eq "$(cat "$tmp/plain.status")" 200
+
+# --- many query parameters: each takes MHD memory, and when it ran out
+# MHD never answered (the client hung until the request timeout)
+many=$(python3 -c "print('&'.join('a%d=b' % i for i in range(480)))")
+printf 'GET %s?%s HTTP/1.1\r\nHost: a\r\n%s\r\nConnection: close\r\n\r\n' \
+    "$users" "$many" "$auth" | edge raw "$tmp/manyargs"
+refused manyargs 400 BAD_REQUEST "more than 256 query parameters"
+many=$(python3 -c "print('&'.join('a%d=b' % i for i in range(256)))")
+printf 'GET %s?%s HTTP/1.1\r\nHost: a\r\n%s\r\nConnection: close\r\n\r\n' \
+    "$users" "$many" "$auth" | edge raw "$tmp/args256"
+check "256 query parameters: 200" eq "$(cat "$tmp/args256.status")" 200
+
+# --- the body's length as a proxy could read it differently
+post() { # extra header lines, body (both with \r\n escapes)
+    printf 'POST /osm/admin/v1/tokens HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n%b\r\n%b' "$1" "$2"
+}
+post "Content-Length: ${#login_body}\r\nContent-Length: 2\r\n" "$login_body" |
+    edge raw "$tmp/twolen"
+refused twolen 400 BAD_REQUEST Content-Length
+# what follows a refused request is not read as the next one
+post "Content-Length: 0\r\nContent-Length: 70\r\n" \
+    "GET $users HTTP/1.1\r\nHost: a\r\n$auth\r\n\r\n" | edge raw "$tmp/smuggle"
+refused smuggle 400 BAD_REQUEST Content-Length
+check "smuggle: one reply, the connection closed" eq "$(cat "$tmp/smuggle.count")" 1
+post "Content-Length: ${#login_body}\r\nTransfer-Encoding: chunked\r\n" \
+    "$(printf '%x' ${#login_body})\r\n$login_body\r\n0\r\n\r\n" | edge raw "$tmp/clte"
+refused clte 400 BAD_REQUEST Transfer-Encoding
+post "Content-Length : ${#login_body}\r\n" "$login_body" | edge raw "$tmp/space"
+refused space 400 BAD_REQUEST "white space"
+# chunked bodies are refused before MHD parses a chunk (its error is HTML)
+post "Transfer-Encoding: chunked\r\n" "zz\r\n$login_body\r\n0\r\n\r\n" |
+    edge raw "$tmp/badchunk"
+refused badchunk 411 LENGTH_REQUIRED Content-Length
+post "Content-Length: ${#login_body}\r\nConnection: close\r\n" "$login_body" |
+    edge raw "$tmp/good"
+check "one Content-Length: 200" eq "$(cat "$tmp/good.status")" 200
+
+# --- slow clients.  1,100 partial requests from one address, trickling
+# a header line a second; a silent one from another; a client that keeps
+# its connection alive with a request a second from a third.
+edge slow "$tmp/flood" $((deadline + 6)) 127.0.0.2:1100:trickle \
+    127.0.0.3:1:idle 127.0.0.4:1:alive &
+slow_pid=$!
+for _ in $(seq 300); do
+    [ -s "$tmp/flood.ready" ] && break
+    sleep 0.1
+done
+check "all but 4 (the per-client limit) refused at once" \
+    eq "$(cat "$tmp/flood.ready" 2>/dev/null)" 6
+t=$(curl -s -o "$tmp/body" -w '%{http_code} %{time_total}' --max-time 10 \
+    -H 'Accept: application/json' -H "$auth" "$base/admin/v1/users")
+check "a normal GET during the flood: 200" eq "${t% *}" 200
+check "... within 3 s (took ${t#* } s)" awk -v t="${t#* }" 'BEGIN { exit !(t < 3) }'
+wait "$slow_pid"
+slow_pid=
+flood() { jq -r "$1" "$tmp/flood.json" 2>/dev/null; }
+check "the trickling ones were closed" eq "$(flood .trickle.open)" 0
+check "... after the request timeout ($(flood -c .trickle.late))" \
+    eq "$(flood "[.trickle.late[] | select(. >= $deadline - 1 and . <= $deadline + 3)] | length")" 4
+check "the silent one was closed after the idle timeout ($(flood -c .idle.late))" \
+    eq "$(flood "[.idle.late[] | select(. >= $idle - 1 and . <= $idle + 3)] | length")" 1
+check "a kept-alive client was not cut off" eq "$(flood .alive.open)" 1
+check "... and had each of its requests answered" \
+    test "$(flood .alive.replies)" -ge $((deadline + 3))
+
+# --- the global limit: 16 trickling connections from four addresses fill
+# it; a new client waits in the listen queue (it is not refused) and is
+# served once the request timeout has closed them.
+edge slow "$tmp/fill" $((deadline + 6)) 127.0.0.5:4:trickle \
+    127.0.0.6:4:trickle 127.0.0.7:4:trickle 127.0.0.8:4:trickle &
+slow_pid=$!
+for _ in $(seq 100); do
+    [ -s "$tmp/fill.ready" ] && break
+    sleep 0.1
+done
+check "16 connections open" eq "$(cat "$tmp/fill.ready" 2>/dev/null)" 16
+t=$(curl -s -o "$tmp/body" -w '%{http_code} %{time_total}' --max-time 30 \
+    -H 'Accept: application/json' -H "$auth" "$base/admin/v1/users")
+check "a GET at the global limit is served: 200" eq "${t% *}" 200
+check "... once a slot was free (took ${t#* } s)" \
+    awk -v t="${t#* }" -v d="$deadline" 'BEGIN { exit !(t >= 2 && t < d + 5) }'
+wait "$slow_pid"
+slow_pid=
+check "the 16 were closed after the request timeout" \
+    eq "$(jq "[.trickle.late[] | select(. >= $deadline - 1)] | length" "$tmp/fill.json")" 16
+
+# --- the daemon: alive, its log through its own logger, bounds checked
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "$auth" \
+    "$base/admin/v1/users")
+check "still serving" eq "$code" 200
+check "MHD's messages go through slicerd's log" \
+    grep -q "http: libmicrohttpd: " "$tmp/log"
+check "no MHD message raw on stderr" \
+    test "$(grep -c -v '^[0-9-]*T[0-9:.]*Z ' "$tmp/log")" = 0
+check "no sanitizer report" \
+    test "$(grep -c -E 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/log")" = 0
+kill "$pid"
+wait "$pid"
+check "clean shutdown" eq "$?" 0
+pid=
+for bad in "idle_timeout: 0" "request_timeout: 0" "max_connections: 0" \
+    "max_connections_per_client: 70000"; do
+    config "$bad"
+    "$slicerd" -c "$tmp/slicerd.yaml" >"$tmp/bad.log" 2>&1
+    check "'$bad': exit 2" eq "$?" 2
+    check "'$bad': the error names the key and the range" \
+        grep -q "${bad%%:*}: value .* is out of range" "$tmp/bad.log"
+done
+
+summary
