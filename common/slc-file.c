@@ -2,6 +2,8 @@
 #include "slc-file.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,5 +67,59 @@ slc_read_file(const char *path, size_t max_size, char **buf, size_t *size,
     data[len] = '\0';
     *buf = data;
     *size = len;
+    return 0;
+}
+
+/* Whether 'path' has a ".." component. */
+static bool
+has_dotdot(const char *path)
+{
+    for (const char *p = path; (p = strstr(p, "..")); p += 2) {
+        if ((p == path || p[-1] == '/') && (p[2] == '/' || !p[2])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int
+slc_path_confine(const char *root, const char *path, const char *key,
+                 char *out, size_t size, struct slc_error *err)
+{
+    char joined[PATH_MAX], real[PATH_MAX], real_root[PATH_MAX];
+    size_t len;
+
+    if (!path || !*path || has_dotdot(path)) {
+        return slc_error_set(err, SLC_EDENIED,
+                             "%s: '%s' may not contain '..'", key,
+                             path ? path : "");
+    }
+    snprintf(joined, sizeof joined, "%s%s%s",
+             path[0] == '/' || !root ? "" : root,
+             path[0] == '/' || !root ? "" : "/", path);
+    if (!realpath(joined, real)) {
+        return slc_error_set(err, SLC_EINVALID, "%s: '%s': %s", key, path,
+                             strerror(errno));
+    }
+    if (root) {
+        if (!realpath(root, real_root)) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "%s: the files directory '%s': %s", key,
+                                 root, strerror(errno));
+        }
+        len = strlen(real_root);
+        if (strncmp(real, real_root, len) ||
+            (real[len] != '/' && strcmp(real_root, "/"))) {
+            return slc_error_set(err, SLC_EDENIED,
+                                 "%s: '%s' is outside the files directory "
+                                 "'%s' (files_dir)",
+                                 key, path, root);
+        }
+    }
+    if (strlen(real) >= size) {
+        return slc_error_set(err, SLC_ETOOBIG, "%s: '%s': path too long",
+                             key, path);
+    }
+    memcpy(out, real, strlen(real) + 1);
     return 0;
 }

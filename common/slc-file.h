@@ -1,4 +1,5 @@
-/* Reading whole files into memory, with a size limit. */
+/* Reading whole files into memory, with a size limit, and keeping file
+ * names a request gives inside one directory. */
 #ifndef SLC_FILE_H
 #define SLC_FILE_H
 
@@ -12,5 +13,14 @@
  * larger than 'max_size' bytes, or SLC_ENOMEM; then '*buf' is NULL. */
 int slc_read_file(const char *path, size_t max_size, char **buf,
                   size_t *size, struct slc_error *err);
+
+/* Resolves 'path' (relative to 'root', or absolute) to the real path of
+ * an existing file under 'root' into 'out': a path with a ".." component,
+ * or one that leaves 'root' through a symbolic link, is SLC_EDENIED naming
+ * 'key', the path and the root; a missing or unreadable one SLC_EINVALID
+ * naming the system's reason.  A NULL 'root' confines nothing (the path
+ * must still exist). */
+int slc_path_confine(const char *root, const char *path, const char *key,
+                     char *out, size_t size, struct slc_error *err);
 
 #endif

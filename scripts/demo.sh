@@ -56,7 +56,7 @@ trap stop EXIT INT TERM
 
 step "start slicerd (state in $state, log in $state/slicerd.log)"
 "$bin/slicerd" --state-dir "$state" --port 0 --port-file "$state/port" \
-    >"$state/slicerd.log" 2>&1 &
+    --files-dir "$tpl" >"$state/slicerd.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do
     [ -s "$state/port" ] && break

@@ -36,6 +36,7 @@ static const struct slc_field config_fields[] = {
     F_U("notify_retry_max_ms", notify_retry_max_ms, 10, 86400000),
     F_U("notify_attempts", notify_attempts, 1, 1000),
     F_S("port_file", port_file),
+    F_S("files_dir", files_dir),
 };
 
 static const struct slc_schema config_schema =
@@ -48,6 +49,7 @@ slc_config_defaults(struct slc_config *cfg)
         .listen = "127.0.0.1",
         .port = 9999,
         .state_dir = "/var/lib/slicer",
+        .files_dir = "/etc/slicer",
         .log_level = "info",
         .token_ttl = 3600,
         .body_limit = 32u << 20,

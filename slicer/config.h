@@ -37,6 +37,9 @@ struct slc_config {
     uint64_t notify_retry_max_ms; /* the longest of those waits */
     uint64_t notify_attempts;  /* tries of one notification at most */
     const char *port_file;     /* where to write the bound port, or NULL */
+    const char *files_dir;     /* the files a record may name (a VIM
+                                  account's config.hosts) are under it;
+                                  default /etc/slicer */
     struct slc_arena arena;    /* strings the config owns */
     struct slc_yaml_doc *doc;
 };

@@ -68,12 +68,14 @@ usage(FILE *out)
           "notify_attempts,\n"
           "                        max_connections, "
           "max_connections_per_client,\n"
-          "                        idle_timeout, request_timeout\n"
+          "                        idle_timeout, request_timeout, files_dir\n"
           "  -l, --listen ADDR     address to listen on (127.0.0.1)\n"
           "  -p, --port N          port (9999; 0 = any free port)\n"
           "  -s, --state-dir DIR   where the store lives (/var/lib/slicer)\n"
           "  -L, --log-level L     error, warn, info, debug (info)\n"
           "      --port-file FILE  write the bound port there\n"
+          "      --files-dir DIR   files a VIM account may name are under it\n"
+          "                        (/etc/slicer)\n"
           "  -h, --help            this text\n"
           "  -V, --version         the version\n",
           out);
@@ -107,6 +109,7 @@ parse_args(int argc, char **argv, struct slc_config *cfg)
         {"state-dir", required_argument, NULL, 's'},
         {"log-level", required_argument, NULL, 'L'},
         {"port-file", required_argument, NULL, 'P'},
+        {"files-dir", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -118,7 +121,7 @@ parse_args(int argc, char **argv, struct slc_config *cfg)
     } flags[] = {
         {'l', "listen", NULL},       {'p', "port", NULL},
         {'s', "state_dir", NULL},    {'L', "log_level", NULL},
-        {'P', "port_file", NULL},
+        {'P', "port_file", NULL},   {'F', "files_dir", NULL},
     };
     const char *config = NULL;
     struct slc_error err = {0};
@@ -340,6 +343,7 @@ run(struct slc_daemon *d)
             .sdn_classes = &d->sdn_classes,
             .token_ttl = d->cfg.token_ttl,
             .op_timeout = d->cfg.op_timeout,
+            .files_dir = d->cfg.files_dir,
             .now = d->now,
         };
     }

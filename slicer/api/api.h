@@ -30,6 +30,8 @@ struct slc_api {
     const struct slc_sdn_registry *sdn_classes;
     uint64_t token_ttl;              /* seconds a new token lives */
     uint64_t op_timeout;             /* seconds, default per operation */
+    const char *files_dir;           /* where files a record names must
+                                        be (files_dir); NULL: anywhere */
     double (*now)(void);             /* wall clock, injectable */
 };
 

@@ -13,6 +13,7 @@
 #include "engine.h"
 #include "host-inventory.h"
 #include "port-mapping.h"
+#include "slc-file.h"
 #include "rest-internal.h"
 #include "slc-id.h"
 #include "slc-log.h"
@@ -179,21 +180,47 @@ check_host_keys(struct slc_call *c, const struct slc_vim_class *class,
     return rc;
 }
 
-/* config.hosts, which placement reads for every VIM type: loaded now, so
- * that a missing, unreadable or malformed file is a 422 naming the key
- * and the path, never a failure at instantiation. */
+/* config.hosts, which placement reads for every VIM type: each path must
+ * be a file under files_dir (no "..", no symbolic link out of it), and is
+ * stored as its real path; the files are loaded now, so that a missing,
+ * unreadable or malformed one is a 422 naming the key and the path, never
+ * a failure at instantiation. */
 static int
-check_hosts(struct slc_call *c, const json_t *config)
+check_hosts(struct slc_call *c, json_t *config)
 {
+    json_t *hosts = json_object_get(config, "hosts"), *p;
     struct slc_inventory **invs = NULL;
-    size_t n = 0;
-    int rc;
+    size_t n = 0, i;
+    int rc = 0;
 
-    if (!json_object_get(config, "hosts")) {
-        return 0;
+    json_array_foreach(json_is_array(hosts) ? hosts : NULL, i, p)
+    {
+        char real[4096];
+
+        rc = json_is_string(p)
+                 ? slc_path_confine(c->api->files_dir, json_string_value(p),
+                                    "config.hosts", real, sizeof real,
+                                    &c->err)
+                 : 0;
+        if (rc) {
+            break;
+        }
+        if (json_is_string(p)) {
+            json_array_set_new(hosts, i, json_string(real));
+        }
     }
-    rc = slc_inventory_load_list(json_object_get(config, "hosts"), &invs, &n,
-                                 &c->err);
+    if (!rc && json_is_string(hosts)) {
+        char real[4096];
+
+        rc = slc_path_confine(c->api->files_dir, json_string_value(hosts),
+                              "config.hosts", real, sizeof real, &c->err);
+        if (!rc) {
+            json_object_set_new(config, "hosts", json_string(real));
+        }
+    }
+    rc = rc ? rc
+            : slc_inventory_load_list(json_object_get(config, "hosts"), &invs,
+                                      &n, &c->err);
     slc_inventory_free_list(invs, n);
     if (rc) {
         c->status = 422;

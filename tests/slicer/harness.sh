@@ -35,7 +35,9 @@ summary() {
 }
 
 # config [YAML LINES]: the tests' slicerd.yaml (free loopback port, state
-# in $tmp, admin password test-secret), with extra lines.
+# in $tmp, admin password test-secret, host files from anywhere: the
+# tests name files in their own directory and in templates/), with extra
+# lines.
 config() {
     cat >"$tmp/slicerd.yaml" <<CFG
 port: 0
@@ -43,6 +45,7 @@ port_file: $tmp/port
 state_dir: $tmp/state
 admin_password: test-secret
 log_level: info
+$(case ${1:-} in *files_dir:*) ;; *) echo "files_dir: /" ;; esac)
 ${1:-}
 CFG
 }

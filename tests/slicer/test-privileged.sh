@@ -13,7 +13,12 @@ name=privileged
 # shellcheck source=harness.sh
 . "$(dirname "$0")/harness.sh"
 
-config
+# host files only from $tmp/files (files_dir)
+mkdir -p "$tmp/files/hosts" "$tmp/outside"
+cp "$src/templates/infra/hosts/compute-1.yaml" "$tmp/files/hosts/"
+cp "$src/templates/infra/hosts/compute-1.yaml" "$tmp/outside/"
+ln -s "$tmp/outside/compute-1.yaml" "$tmp/files/hosts/escape.yaml"
+config "files_dir: $tmp/files"
 start
 login
 admin_tok=$tok
@@ -26,10 +31,10 @@ check "bob logged in" test -n "$bob_tok"
 count() { req GET /admin/v1/vim_accounts; field length; }
 
 # a file only root may read, whose content must never come back
-secret="$tmp/secret.txt"
+secret="$tmp/files/secret.txt"
 echo "top-secret-value-4711" >"$secret"
 chmod 600 "$secret"
-hosts=$src/templates/infra/hosts/compute-1.yaml
+hosts=$tmp/files/hosts/compute-1.yaml
 
 # --- a member: nothing that touches the host
 tok=$bob_tok
@@ -68,8 +73,23 @@ check "... naming the key, the path, the line and the column" \
     grep -q "config.hosts: '$secret' line 1 column 1" "$tmp/body"
 check "... and never what the file holds" test -z "$(grep -o top-secret "$tmp/body")"
 check "none stored" eq "$(count)" 1
+jreq POST /admin/v1/vim_accounts "{\"name\":\"a1\",\"vim_type\":\"sim\",\"vim_url\":\"sim://\",\"config\":{\"hosts\":\"/nonexistent/../etc/shadow\"}}"
+check "admin: a path with '..': 422" eq "$code" 422
+for bad in "$tmp/outside/compute-1.yaml" "$tmp/files/../outside/compute-1.yaml" \
+    "hosts/../../outside/compute-1.yaml" "$tmp/files/hosts/escape.yaml" /etc/passwd; do
+    jreq POST /admin/v1/vim_accounts "{\"name\":\"a1\",\"vim_type\":\"sim\",\"vim_url\":\"sim://\",\"config\":{\"hosts\":\"$bad\"}}"
+    check "admin: config.hosts '$bad' (not under files_dir): 422" eq "$code" 422
+    check "... naming the key and the path" grep -qF "config.hosts: '$bad'" "$tmp/body"
+done
+check "... none stored" eq "$(count)" 1
+jreq POST /admin/v1/vim_accounts "{\"name\":\"a1\",\"vim_type\":\"sim\",\"vim_url\":\"sim://\",\"config\":{\"hosts\":[\"$hosts\", \"$tmp/outside/compute-1.yaml\"]}}"
+check "admin: a list with one file outside: 422" eq "$code" 422
 jreq POST /admin/v1/vim_accounts "{\"name\":\"a1\",\"vim_type\":\"sim\",\"vim_url\":\"sim://\",\"config\":{\"hosts\":\"$hosts\"}}"
-check "admin: a real inventory: 201" eq "$code" 201
+check "admin: a real inventory under files_dir: 201" eq "$code" 201
+jreq POST /admin/v1/vim_accounts '{"name":"a2","vim_type":"sim","vim_url":"sim://","config":{"hosts":"hosts/compute-1.yaml"}}'
+check "admin: a path relative to files_dir: 201" eq "$code" 201
+req GET "/admin/v1/vim_accounts/a2"
+check "... stored as its real path" eq "$(field .config.hosts)" "$hosts"
 check "the daemon's log never quotes the file either" \
     test -z "$(grep -o top-secret "$tmp/log")"
 
