@@ -8,7 +8,7 @@ if [ ! -d "$build" ]; then
     meson setup "$build" "$top" --buildtype=release -Dtests=disabled
 fi
 ninja -C "$build" bench/bench-parse bench/bench-nbi bench/bench-slice bench/bench-sfc \
-    bench/bench-edge \
+    bench/bench-edge bench/bench-waves \
     slicer/slicerd \
     vim-drivers/slicer-netns-role
 files="$top/templates/vnfd/*.yaml $top/templates/nsd/*.yaml
@@ -26,6 +26,10 @@ echo
 # slices: instantiate overhead of a 3-subnet NST on the sim VIM, and
 # 1,000 concurrent slice requests (total time, peak memory)
 "$build/bench/bench-slice" "$build/slicer/slicerd" "$top/templates" 30 1000 32
+echo
+# memory: 10 waves of 200 NSs created, instantiated, terminated and
+# deleted by 32 clients at once; RSS after each (goal: last / first <= 1.2)
+"$build/bench/bench-waves" "$build/slicer/slicerd" "$top/templates" 10 200
 echo
 # HTTP edge: latency of normal GETs (new connection each) before and
 # while 2,000 slow clients from 4 loopback addresses hold partial requests
