@@ -180,7 +180,6 @@ main(int argc, char **argv)
 {
     size_t records = argc > 3 ? strtoul(argv[3], NULL, 10) : 10000;
     int conns = argc > 4 ? atoi(argv[4]) : 8;
-    char path[512];
     json_t *ids = json_array(), *r;
     long status = 0;
     double t0;
@@ -192,18 +191,10 @@ main(int argc, char **argv)
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     bench_start(&dmn, argv[1], NULL);
-    for (int k = 0; k < 2; k++) {
-        char *text;
-
-        snprintf(path, sizeof path, "%s/%s", argv[2],
-                 k ? "nsd/transport_nsd.yaml" : "vnfd/router_vnfd.yaml");
-        text = bench_slurp(path);
-        json_decref(request("POST",
-                            k ? "/nsd/v1/ns_descriptors_content"
-                              : "/vnfpkgm/v1/vnf_packages_content",
-                            "application/yaml", text, &status));
-        free(text);
-    }
+    bench_onboard(&dmn, argv[2], "vnfd/router_vnfd.yaml",
+                  "/vnfpkgm/v1/vnf_packages_content");
+    bench_onboard(&dmn, argv[2], "nsd/transport_nsd.yaml",
+                  "/nsd/v1/ns_descriptors_content");
     r = request("POST", "/admin/v1/vim_accounts", "application/json",
                 "{\"name\":\"sim0\",\"vim_type\":\"sim\",\"vim_url\":\"x\","
                 "\"config\":{\"sim\":{\"capacity\":{\"vcpus\":100000,"

@@ -102,24 +102,6 @@ wait_op(const char *path, unsigned first_us, const char *end_key)
     }
 }
 
-static void
-onboard(const char *templates, const char *file, const char *url)
-{
-    char path[512];
-    char *text;
-    long status;
-
-    snprintf(path, sizeof path, "%s/%s", templates, file);
-    text = bench_slurp(path);
-    json_decref(osm("POST", url, "application/yaml", text, &status));
-    free(text);
-    if (status != 201) {
-        fprintf(stderr, "bench-slice: onboarding %s answered %ld\n", file,
-                status);
-        exit(1);
-    }
-}
-
 /* Slices (or NSs) instantiated one at a time: the median duration in ms
  * of 'n' of them. */
 static double
@@ -169,91 +151,42 @@ one_at_a_time(const char *vim, int round, size_t n, bool slice)
 static size_t
 request_all(const char *vim, size_t total, int conns, json_t *ops)
 {
-    CURLM *m = curl_multi_init();
-    CURL **hs = calloc((size_t)conns, sizeof *hs);
-    struct bench_buf *bufs = calloc((size_t)conns, sizeof *bufs);
-    char **bodies = calloc((size_t)conns, sizeof *bodies);
-    struct curl_slist *hd = NULL;
-    size_t started = 0, done = 0, accepted = 0, refused = 0;
-    char url[512];
-    int running;
+    struct bench_call *calls = calloc(total, sizeof *calls);
+    char **bodies = calloc(total, sizeof *bodies);
+    size_t accepted = 0, refused = 0;
 
-    snprintf(url, sizeof url, "%s/nsmf/v1/slice_requests", dmn.root);
-    hd = curl_slist_append(hd, "Accept: application/json");
-    hd = curl_slist_append(hd, "Content-Type: application/json");
-    hd = curl_slist_append(hd, dmn.auth);
-    for (int i = 0; i < conns; i++) {
-        hs[i] = curl_easy_init();
-        curl_easy_setopt(hs[i], CURLOPT_URL, url);
-        curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, hd);
-        curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, bench_on_data);
-        curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &bufs[i]);
+    for (size_t i = 0; i < total; i++) {
+        char name[32], sd[16];
+        json_t *body;
+
+        snprintf(name, sizeof name, "r%zu", i);
+        snprintf(sd, sizeof sd, "%06zx", i + 16);
+        body = json_pack("{ss ss s{s[{si ss}] si}}", "name", name,
+                         "vimAccountId", vim, "serviceProfile", "sNSSAIList",
+                         "sst", 1, "sd", sd, "latency", 1000);
+        bodies[i] = json_dumps(body, JSON_COMPACT);
+        json_decref(body);
+        calls[i] = (struct bench_call){.method = "POST", .body = bodies[i]};
+        snprintf(calls[i].path, sizeof calls[i].path,
+                 "/nsmf/v1/slice_requests");
     }
-    for (;;) {
-        CURLMsg *msg;
-        int left;
+    bench_parallel(&dmn, dmn.root, calls, total, conns);
+    for (size_t i = 0; i < total; i++) {
+        if (calls[i].status == 202) {
+            json_array_append(ops,
+                              json_object_get(calls[i].reply, "nsilcmopId"));
+            accepted++;
+        } else if (!refused++) {
+            char *text = json_dumps(calls[i].reply, JSON_COMPACT);
 
-        for (int i = 0; i < conns && started < total; i++) {
-            if (bodies[i]) {
-                continue;
-            }
-            {
-                char name[32], sd[16];
-                json_t *body;
-
-                snprintf(name, sizeof name, "r%zu", started);
-                snprintf(sd, sizeof sd, "%06zx", started + 16);
-                body = json_pack("{ss ss s{s[{si ss}] si}}", "name", name,
-                                 "vimAccountId", vim, "serviceProfile",
-                                 "sNSSAIList", "sst", 1, "sd", sd,
-                                 "latency", 1000);
-                bodies[i] = json_dumps(body, JSON_COMPACT);
-                json_decref(body);
-            }
-            curl_easy_setopt(hs[i], CURLOPT_POSTFIELDS, bodies[i]);
-            bufs[i].len = 0;
-            curl_multi_add_handle(m, hs[i]);
-            started++;
+            fprintf(stderr, "bench-slice: a request answered %ld: %s\n",
+                    calls[i].status, text ? text : "");
+            free(text);
         }
-        if (done == total) {
-            break;
-        }
-        curl_multi_perform(m, &running);
-        while ((msg = curl_multi_info_read(m, &left))) {
-            long status = 0;
-            int i = 0;
-
-            while (hs[i] != msg->easy_handle) {
-                i++;
-            }
-            curl_easy_getinfo(hs[i], CURLINFO_RESPONSE_CODE, &status);
-            if (status == 202) {
-                json_t *r = json_loads(bufs[i].data, 0, NULL);
-
-                json_array_append(ops, json_object_get(r, "nsilcmopId"));
-                json_decref(r);
-                accepted++;
-            } else if (!refused++) {
-                fprintf(stderr, "bench-slice: a request answered %ld: %s\n",
-                        status, bufs[i].data ? bufs[i].data : "");
-            }
-            curl_multi_remove_handle(m, hs[i]);
-            free(bodies[i]);
-            bodies[i] = NULL;
-            done++;
-        }
-        if (done < total) {
-            curl_multi_poll(m, NULL, 0, 100, NULL);
-        }
+        json_decref(calls[i].reply);
+        free(bodies[i]);
     }
-    for (int i = 0; i < conns; i++) {
-        curl_easy_cleanup(hs[i]);
-        free(bufs[i].data);
-    }
-    curl_multi_cleanup(m);
-    curl_slist_free_all(hd);
-    free(hs);
-    free(bufs);
+    free(calls);
     free(bodies);
     return accepted;
 }
@@ -278,10 +211,10 @@ main(int argc, char **argv)
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     bench_start(&dmn, argv[1], NULL);
-    onboard(argv[2], "vnfd/router_vnfd.yaml",
-            "/vnfpkgm/v1/vnf_packages_content");
-    onboard(argv[2], "nsd/transport_nsd.yaml",
-            "/nsd/v1/ns_descriptors_content");
+    bench_onboard(&dmn, argv[2], "vnfd/router_vnfd.yaml",
+                  "/vnfpkgm/v1/vnf_packages_content");
+    bench_onboard(&dmn, argv[2], "nsd/transport_nsd.yaml",
+                  "/nsd/v1/ns_descriptors_content");
     json_decref(osm("POST", "/nst/v1/netslice_templates_content",
                     "application/yaml", nst_yaml, &status));
     if (status != 201) {

@@ -75,8 +75,8 @@ bench_request(const struct bench_daemon *d, const char *prefix,
 }
 
 void
-bench_parallel(const struct bench_daemon *d, struct bench_call *calls,
-               size_t n, int conns)
+bench_parallel(const struct bench_daemon *d, const char *prefix,
+               struct bench_call *calls, size_t n, int conns)
 {
     CURLM *m = curl_multi_init();
     CURL **hs = calloc((size_t)conns, sizeof *hs);
@@ -106,7 +106,7 @@ bench_parallel(const struct bench_daemon *d, struct bench_call *calls,
                 continue;
             }
             which[i] = next;
-            snprintf(url, sizeof url, "%s%s", d->base, calls[next].path);
+            snprintf(url, sizeof url, "%s%s", prefix, calls[next].path);
             curl_easy_setopt(hs[i], CURLOPT_URL, url);
             curl_easy_setopt(hs[i], CURLOPT_CUSTOMREQUEST,
                              calls[next].method);
@@ -153,6 +153,25 @@ bench_parallel(const struct bench_daemon *d, struct bench_call *calls,
     free(hs);
     free(bufs);
     free(which);
+}
+
+void
+bench_onboard(const struct bench_daemon *d, const char *templates,
+              const char *file, const char *url)
+{
+    char path[512];
+    char *text;
+    long status;
+
+    snprintf(path, sizeof path, "%s/%s", templates, file);
+    text = bench_slurp(path);
+    json_decref(bench_request(d, d->base, "POST", url, "application/yaml",
+                              text, &status));
+    free(text);
+    if (status != 201) {
+        fprintf(stderr, "bench: onboarding %s answered %ld\n", file, status);
+        exit(1);
+    }
 }
 
 char *

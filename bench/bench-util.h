@@ -44,17 +44,23 @@ json_t *bench_request(const struct bench_daemon *d, const char *prefix,
 /* One request of a batch that bench_parallel() sends. */
 struct bench_call {
     const char *method;
-    char path[256];            /* under d->base */
+    char path[256];            /* under the batch's prefix */
     const char *body;          /* JSON, may be NULL */
     long status;               /* out: the HTTP status, 0 on failure */
     json_t *reply;             /* out: the JSON reply or NULL (caller
                                   decrefs) */
 };
 
-/* Sends the 'n' calls over 'conns' keep-alive connections at once, as
- * many clients would, and waits for every reply. */
-void bench_parallel(const struct bench_daemon *d, struct bench_call *calls,
-                    size_t n, int conns);
+/* Sends the 'n' calls to 'prefix' + path ('prefix' is d->base or
+ * d->root) over 'conns' keep-alive connections at once, as many clients
+ * would, and waits for every reply. */
+void bench_parallel(const struct bench_daemon *d, const char *prefix,
+                    struct bench_call *calls, size_t n, int conns);
+
+/* Onboards descriptor file 'file' (under 'templates') at endpoint 'url'
+ * (under d->base), or exits. */
+void bench_onboard(const struct bench_daemon *d, const char *templates,
+                   const char *file, const char *url);
 
 /* A whole file, or exit. */
 char *bench_slurp(const char *path);

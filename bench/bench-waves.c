@@ -53,7 +53,7 @@ static void
 batch(struct bench_call *calls, size_t n, long want, const char *key,
       char **ids)
 {
-    bench_parallel(&dmn, calls, n, CONNS);
+    bench_parallel(&dmn, dmn.base, calls, n, CONNS);
     for (size_t i = 0; i < n; i++) {
         const char *id = json_string_value(json_object_get(calls[i].reply,
                                                            key ? key : ""));
@@ -89,7 +89,7 @@ wait_all(struct bench_call *calls, char **ops, size_t n)
                          "/nslcm/v1/ns_lcm_op_occs/%s", ops[i]);
             }
         }
-        bench_parallel(&dmn, calls, k, CONNS);
+        bench_parallel(&dmn, dmn.base, calls, k, CONNS);
         for (size_t i = 0, j = 0; i < n; i++) {
             const char *st;
 
@@ -151,13 +151,15 @@ wave(const char *vim, size_t n, int k)
     batch(calls, n, 204, NULL, NULL);
     /* what an operator's tools read after a wave: every operation so far
      * (OSM keeps them after their NS is gone) and the NS list */
-    for (size_t i = 0; i < 2 * CONNS; i++) {
+    size_t lists = n < 2 * CONNS ? n : 2 * CONNS;
+
+    for (size_t i = 0; i < lists; i++) {
         calls[i] = (struct bench_call){.method = "GET"};
         snprintf(calls[i].path, sizeof calls[i].path, "%s",
                  i % 2 ? "/nslcm/v1/ns_instances"
                        : "/nslcm/v1/ns_lcm_op_occs");
     }
-    batch(calls, n < 2 * CONNS ? n : 2 * CONNS, 200, NULL, NULL);
+    batch(calls, lists, 200, NULL, NULL);
     free(calls);
     free(ns);
     free(ops);
@@ -169,8 +171,8 @@ main(int argc, char **argv)
 {
     int waves = argc > 3 ? atoi(argv[3]) : 10;
     size_t n = argc > 4 ? strtoul(argv[4], NULL, 10) : 200;
-    long rss[64] = {0}, status = 0;
-    char path[512], *vim;
+    long rss[64] = {0};
+    char *vim;
 
     if (argc < 3 || waves < 1 || waves > 64 || !n) {
         fprintf(stderr, "usage: bench-waves SLICERD TEMPLATES [waves (1-64)] "
@@ -179,18 +181,10 @@ main(int argc, char **argv)
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     bench_start(&dmn, argv[1], NULL);
-    for (int k = 0; k < 2; k++) {
-        char *text;
-
-        snprintf(path, sizeof path, "%s/%s", argv[2],
-                 k ? "nsd/core_nsd.yaml" : "vnfd/core_vnfd.yaml");
-        text = bench_slurp(path);
-        json_decref(bench_request(&dmn, dmn.base, "POST",
-                                  k ? "/nsd/v1/ns_descriptors_content"
-                                    : "/vnfpkgm/v1/vnf_packages_content",
-                                  "application/yaml", text, &status));
-        free(text);
-    }
+    bench_onboard(&dmn, argv[2], "vnfd/core_vnfd.yaml",
+                  "/vnfpkgm/v1/vnf_packages_content");
+    bench_onboard(&dmn, argv[2], "nsd/core_nsd.yaml",
+                  "/nsd/v1/ns_descriptors_content");
     vim = post_id("/admin/v1/vim_accounts",
                   "{\"name\":\"sim0\",\"vim_type\":\"sim\",\"vim_url\":\"x\","
                   "\"config\":{\"sim\":{\"capacity\":{\"vcpus\":100000,"

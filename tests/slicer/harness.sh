@@ -65,10 +65,12 @@ own_namespaces() {
 
 # The daemon and its REST API, for the tests that start slicerd
 # ($slicerd) on "$tmp/slicerd.yaml", which writes its port to
-# "$tmp/port": start sets pid, port and base.
+# "$tmp/port": start [PREFIX...] sets pid, port and base.  A prefix is a
+# command that execs the rest (env VAR=..., prlimit ... --), so that pid
+# is the daemon's.
 start() {
     rm -f "$tmp/port"
-    "$slicerd" -c "$tmp/slicerd.yaml" >>"$tmp/log" 2>&1 &
+    "$@" "$slicerd" -c "$tmp/slicerd.yaml" >>"$tmp/log" 2>&1 &
     pid=$!
     for _ in $(seq 200); do
         [ -s "$tmp/port" ] && break

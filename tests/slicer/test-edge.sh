@@ -33,16 +33,8 @@ config "max_connections: 16
 max_connections_per_client: 4
 idle_timeout: $idle
 request_timeout: $deadline"
-# start, but with the descriptor limit that made 1,100 connections enough
-rm -f "$tmp/port"
-(ulimit -n 1024 && exec "$slicerd" -c "$tmp/slicerd.yaml") >>"$tmp/log" 2>&1 &
-pid=$!
-for _ in $(seq 200); do
-    [ -s "$tmp/port" ] && break
-    sleep 0.05
-done
-port=$(cat "$tmp/port")
-base=http://127.0.0.1:$port/osm
+# with the descriptor limit that made 1,100 connections enough
+start prlimit --nofile=1024 --
 login
 check "login" eq "$code" 200
 

@@ -49,15 +49,7 @@ ovsdir=$tmp/state/netns-$vim/ovs
 
 # restart [ENV...]: a new slicerd on the same state
 restart() {
-    rm -f "$tmp/port"
-    env "$@" "$slicerd" -c "$tmp/slicerd.yaml" >>"$tmp/log" 2>&1 &
-    pid=$!
-    for _ in $(seq 200); do
-        [ -s "$tmp/port" ] && break
-        sleep 0.05
-    done
-    port=$(cat "$tmp/port")
-    base=http://127.0.0.1:$port/osm
+    start env "$@"
     login
 }
 killed() { # kill -9 the daemon (already dead when it killed itself)
