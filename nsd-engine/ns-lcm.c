@@ -703,6 +703,26 @@ check_item(const json_t *item, const char *list, size_t i, const char *key,
     return 0;
 }
 
+/* check_item() for an item of list 'list' that names a VNF of the NS by
+ * its member-vnf-index, which must be one. */
+static int
+check_member(const json_t *nsr, const json_t *vnfrs, const json_t *item,
+             const char *list, size_t i, const char *const *known,
+             const char *const *later, struct slc_error *err)
+{
+    int rc = check_item(item, list, i, "member-vnf-index", known, later,
+                        err);
+
+    if (!rc && !slc_ns_find(vnfrs, "member-vnf-index-ref",
+                            slc_ns_str(item, "member-vnf-index"))) {
+        rc = slc_error_set(err, SLC_EINVALID,
+                           "%s[%zu]: ns '%s' has no member-vnf-index '%s'",
+                           list, i, slc_ns_str(nsr, "name"),
+                           slc_ns_str(item, "member-vnf-index"));
+    }
+    return rc;
+}
+
 /* The request's vld[i].vnfd-connection-point-ref[] (fixed addresses):
  * each a connection point that NSR VL 'vl' has, with an IPv4 address. */
 static int
@@ -803,16 +823,8 @@ check_instantiate(const json_t *nsr, const json_t *vnfrs,
         const char *vim = slc_ns_str(v, "vimAccountId");
 
         rc = rc ? rc
-                : check_item(v, "vnf", i, "member-vnf-index", vnf_known,
-                             vnf_later, err);
-        if (!rc && !slc_ns_find(vnfrs, "member-vnf-index-ref",
-                                slc_ns_str(v, "member-vnf-index"))) {
-            rc = slc_error_set(err, SLC_EINVALID,
-                               "vnf[%zu]: ns '%s' has no member-vnf-index "
-                               "'%s'",
-                               i, slc_ns_str(nsr, "name"),
-                               slc_ns_str(v, "member-vnf-index"));
-        }
+                : check_member(nsr, vnfrs, v, "vnf", i, vnf_known,
+                               vnf_later, err);
         if (!rc && vim && strcmp(vim, slc_ns_str(nsr, "datacenter"))) {
             rc = slc_error_set(err, SLC_EINVALID,
                                "vnf[%zu] '%s': vimAccountId '%s' differs "
@@ -824,16 +836,8 @@ check_instantiate(const json_t *nsr, const json_t *vnfrs,
     json_array_foreach(json_object_get(params, "additionalParamsForVnf"), i, v)
     {
         rc = rc ? rc
-                : check_item(v, "additionalParamsForVnf", i,
-                             "member-vnf-index", params_vnf_known, none, err);
-        if (!rc && !slc_ns_find(vnfrs, "member-vnf-index-ref",
-                                slc_ns_str(v, "member-vnf-index"))) {
-            rc = slc_error_set(err, SLC_EINVALID,
-                               "additionalParamsForVnf[%zu]: ns '%s' has no "
-                               "member-vnf-index '%s'",
-                               i, slc_ns_str(nsr, "name"),
-                               slc_ns_str(v, "member-vnf-index"));
-        }
+                : check_member(nsr, vnfrs, v, "additionalParamsForVnf", i,
+                               params_vnf_known, none, err);
         if (!rc && json_object_get(v, "additionalParams") &&
             !json_is_object(json_object_get(v, "additionalParams"))) {
             rc = slc_error_set(err, SLC_EINVALID,

@@ -1324,11 +1324,11 @@ netns_describe(struct slc_vim *vim)
                      (json_int_t)(n->sw ? n->sw->vs_pid : 0));
 }
 
-/* What an account's config may name of this host: files, commands run
- * as root or as 'run_as', the switch's socket, host links, where
- * namespaces are bound. */
+/* What an account's config may name of this host (besides "hosts", the
+ * core's): commands it runs, who runs them, the switch's socket, host
+ * links, where namespaces are bound. */
 static const char *const netns_host_keys[] = {
-    "hosts", "images", "ovs", "cables", "netns_dir", "run_as", NULL,
+    "images", "ovs", "cables", "netns_dir", "run_as", NULL,
 };
 
 const struct slc_vim_class slc_vim_netns_class = {

@@ -784,12 +784,9 @@ sim_describe(struct slc_vim *vim)
     return out;
 }
 
-static const char *const sim_host_keys[] = {"hosts", NULL};
-
 const struct slc_vim_class slc_vim_sim_class = {
     .version = SLC_VIM_CLASS_VERSION,
     .type = "sim",
-    .host_keys = sim_host_keys,
     .check_config = sim_check_config,
     .open = sim_open,
     .close = sim_close,

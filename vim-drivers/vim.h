@@ -157,7 +157,8 @@ struct slc_vim_class {
     /* The keys of an account's "config" that touch the daemon's host
      * (files it reads, commands it runs, sockets, links, directories):
      * only a system admin sets them.  NULL-ended; may be NULL.  "hosts"
-     * (placement's inventories, for every VIM type) is always one. */
+     * (placement's inventories, read by the core for every VIM type) is
+     * one without being listed. */
     const char *const *host_keys;
     /* Checks an account's "config" before the account is stored, naming the
      * bad key and value.  May be NULL (any config accepted). */

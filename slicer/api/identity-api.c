@@ -282,7 +282,7 @@ static int
 project_list(struct slc_call *c)
 {
     struct slc_record user = {0};
-    json_t *all, *out = json_array(), *p;
+    json_t *all = NULL, *out = json_array(), *p;
     size_t i;
     int rc = slc_rest_list_all(c, "projects", &all);
 
@@ -300,7 +300,7 @@ project_list(struct slc_call *c)
         out = NULL;
     }
     json_decref(out);
-    json_decref(rc ? NULL : all);
+    json_decref(all);
     slc_record_clear(&user);
     return rc;
 }

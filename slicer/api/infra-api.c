@@ -188,36 +188,33 @@ check_host_keys(struct slc_call *c, const struct slc_vim_class *class,
 static int
 check_hosts(struct slc_call *c, json_t *config)
 {
-    json_t *hosts = json_object_get(config, "hosts"), *p;
+    json_t *hosts = json_object_get(config, "hosts");
+    /* one path or a list of them: the same walk over a list */
+    json_t *list = json_is_string(hosts) ? json_pack("[O]", hosts)
+                                         : json_incref(hosts);
     struct slc_inventory **invs = NULL;
     size_t n = 0, i;
+    json_t *p;
     int rc = 0;
 
-    json_array_foreach(json_is_array(hosts) ? hosts : NULL, i, p)
+    json_array_foreach(json_is_array(list) ? list : NULL, i, p)
     {
         char real[4096];
 
-        rc = json_is_string(p)
-                 ? slc_path_confine(c->api->files_dir, json_string_value(p),
-                                    "config.hosts", real, sizeof real,
-                                    &c->err)
-                 : 0;
+        if (!json_is_string(p)) {
+            continue; /* slc_inventory_load_list() names it */
+        }
+        rc = slc_path_confine(c->api->files_dir, json_string_value(p),
+                              "config.hosts", real, sizeof real, &c->err);
         if (rc) {
             break;
         }
-        if (json_is_string(p)) {
-            json_array_set_new(hosts, i, json_string(real));
-        }
+        json_array_set_new(list, i, json_string(real));
     }
     if (!rc && json_is_string(hosts)) {
-        char real[4096];
-
-        rc = slc_path_confine(c->api->files_dir, json_string_value(hosts),
-                              "config.hosts", real, sizeof real, &c->err);
-        if (!rc) {
-            json_object_set_new(config, "hosts", json_string(real));
-        }
+        json_object_set(config, "hosts", json_array_get(list, 0));
     }
+    json_decref(list);
     rc = rc ? rc
             : slc_inventory_load_list(json_object_get(config, "hosts"), &invs,
                                       &n, &c->err);
