@@ -507,7 +507,7 @@ collect_user(const char *coll, const struct slc_record *rec, void *arg)
     struct users *u = arg;
     int kind = kind_of_collection(coll);
 
-    if (u->st && !refers_to(u->st, rec, u->target_coll, u->target_name,
+    if (!refers_to(u->st, rec, u->target_coll, u->target_name,
                             u->target)) {
         return 0;
     }

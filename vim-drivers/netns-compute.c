@@ -335,12 +335,10 @@ netns_teardown_compute(struct netns *n, json_t *c)
     const json_t *pid;
     size_t i;
 
+    /* everything that runs there, its recorded process and any a crash
+     * left unrecorded; then the recorded one is reaped */
+    slc_netns_kill_all(n->netns_dir, ns, 1000);
     kill_compute(c);
-    /* and whatever else runs there: a process a crash left unrecorded */
-    if (slc_netns_kill_all(n->netns_dir, ns, 1000)) {
-        SLC_INFO("vim '%s': compute %s: killed the processes left in it",
-                 n->up.drv.name, ns);
-    }
     json_array_foreach(json_object_get(c, "ports"), i, pid)
     {
         json_t *p = json_object_get(netns_table(n, SLC_VIM_PORT),

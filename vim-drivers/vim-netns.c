@@ -113,6 +113,24 @@ netns_ip_text(uint32_t ip, char out[16])
     inet_ntop(AF_INET, &a, out, 16);
 }
 
+/* The user config.run_as names ("nobody" when none) in '*out'. */
+static int
+run_as_user(const json_t *config, const struct passwd **out,
+            struct slc_error *err)
+{
+    const json_t *v = json_object_get(config, "run_as");
+    const char *user = v ? json_string_value(v) : "nobody";
+
+    *out = user ? getpwnam(user) : NULL;
+    if (!*out) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "config.run_as: '%.64s' is not a user of this "
+                             "host",
+                             user ? user : "(not a string)");
+    }
+    return 0;
+}
+
 static int
 netns_check_config(const json_t *config, struct slc_error *err)
 {
@@ -192,19 +210,8 @@ netns_check_config(const json_t *config, struct slc_error *err)
         return slc_error_set(err, SLC_EINVALID,
                              "config.netns_dir: expected an absolute path");
     }
-    if (json_object_get(config, "run_as") &&
-        (!json_is_string(json_object_get(config, "run_as")) ||
-         !getpwnam(json_string_value(json_object_get(config, "run_as"))))) {
-        return slc_error_set(err, SLC_EINVALID,
-                             "config.run_as: '%.64s' is not a user of this "
-                             "host",
-                             json_is_string(json_object_get(config, "run_as"))
-                                 ? json_string_value(
-                                       json_object_get(config, "run_as"))
-                                 : "(not a string)");
-    }
     /* config.hosts is placement's, checked by the core for every type */
-    return 0;
+    return run_as_user(config, &(const struct passwd *){NULL}, err);
 }
 
 /* Who the account's VDU processes run as: config.run_as, "nobody" unless
@@ -212,21 +219,17 @@ netns_check_config(const json_t *config, struct slc_error *err)
 static int
 resolve_run_as(struct netns *n, const json_t *config, struct slc_error *err)
 {
-    const char *user = netns_str(config, "run_as") ?: "nobody";
-    const struct passwd *pw = getpwnam(user);
+    const struct passwd *pw;
+    int rc = run_as_user(config, &pw, err);
 
-    if (!pw) {
-        return slc_error_set(err, SLC_EINVALID,
-                             "config.run_as: '%s' is not a user of this host",
-                             user);
+    if (!rc) {
+        n->run_uid = pw->pw_uid;
+        n->run_gid = pw->pw_gid;
+        snprintf(n->run_ids, sizeof n->run_ids, "%lu:%lu",
+                 (unsigned long)pw->pw_uid, (unsigned long)pw->pw_gid);
     }
-    n->run_uid = pw->pw_uid;
-    n->run_gid = pw->pw_gid;
-    snprintf(n->run_ids, sizeof n->run_ids, "%lu:%lu",
-             (unsigned long)pw->pw_uid, (unsigned long)pw->pw_gid);
-    return 0;
+    return rc;
 }
-
 /* ---- the resource list ---- */
 
 int
