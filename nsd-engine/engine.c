@@ -274,6 +274,61 @@ slc_engine_op_collection(const json_t *op)
     return sget(json_object_get(op, "_admin"), "collection") ?: "nslcmops";
 }
 
+/* A copy of VIM resource spec 'v' with its references to other steps
+ * ({"step": k}: a port's network, a compute's ports) replaced by their
+ * VIM ids: what a driver is told of a resource long after its operation
+ * (a restore after a restart) must stand alone.  A reference to a step
+ * without one stays as it is. */
+static json_t *
+resolved(const json_t *steps, const json_t *v)
+{
+    const json_t *k = json_object_get(v, "step");
+    const char *key;
+    const json_t *x;
+    json_t *out;
+    size_t i;
+
+    if (json_is_integer(k) && json_object_size(v) == 1) {
+        const char *id = sget(
+            json_array_get(steps, (size_t)json_integer_value(k)), "vim_id");
+
+        return id ? json_string(id) : json_deep_copy(v);
+    }
+    if (json_is_array(v)) {
+        out = json_array();
+        json_array_foreach(v, i, x)
+        {
+            json_array_append_new(out, resolved(steps, x));
+        }
+        return out;
+    }
+    if (json_is_object(v)) {
+        out = json_object();
+        json_object_foreach((json_t *)v, key, x)
+        {
+            json_object_set_new(out, key, resolved(steps, x));
+        }
+        return out;
+    }
+    return json_incref((json_t *)v);
+}
+
+/* The spec of step 's' to keep with its resource: a VIM resource's with
+ * its references resolved; a chain's as it is (its references name
+ * switch ports, and a re-render compares them as they were made). */
+static json_t *
+kept_spec(const json_t *steps, const json_t *s)
+{
+    const json_t *spec = json_object_get(s, "spec");
+
+    if (!spec) {
+        return NULL;
+    }
+    return strcmp(sget(s, "kind") ?: "", "chain")
+               ? resolved(steps, spec)
+               : json_incref((json_t *)spec);
+}
+
 void
 slc_engine_update_resources(json_t *resources, const json_t *steps)
 {
@@ -306,13 +361,13 @@ slc_engine_update_resources(json_t *resources, const json_t *steps)
                 }
             }
             json_array_append_new(
-                resources, json_pack("{sO sO sO sO sO sO* sO*}", "kind",
+                resources, json_pack("{sO sO sO sO sO so* sO*}", "kind",
                                      json_object_get(s, "kind"), "vim",
                                      json_object_get(s, "vim"), "vim_id",
                                      json_object_get(s, "vim_id"), "tag",
                                      json_object_get(s, "tag"), "name",
                                      json_object_get(s, "name"), "spec",
-                                     json_object_get(s, "spec"), "for",
+                                     kept_spec(steps, s), "for",
                                      json_object_get(s, "for")));
         } else if (!create && !strcmp(state, "DONE")) {
             size_t j;
@@ -1148,6 +1203,8 @@ collect_op(const char *coll, const struct slc_record *rec, void *arg)
 {
     struct recovery *rv = arg;
     const char *state = sget(rec->doc, "operationState");
+    const json_t *steps =
+        json_object_get(json_object_get(rec->doc, "_admin"), "steps");
     const json_t *s;
     size_t i;
 
@@ -1156,9 +1213,7 @@ collect_op(const char *coll, const struct slc_record *rec, void *arg)
         return 0;
     }
     json_array_append_new(rv->ops, json_pack("[ss]", coll, rec->id));
-    json_array_foreach(json_object_get(json_object_get(rec->doc, "_admin"),
-                                       "steps"),
-                       i, s)
+    json_array_foreach(steps, i, s)
     {
         const char *st = sget(s, "state");
         bool create = !strcmp(sget(s, "action") ?: "", "create");
@@ -1182,12 +1237,12 @@ collect_op(const char *coll, const struct slc_record *rec, void *arg)
         if (create && (!strcmp(st, "DONE") || !strcmp(st, "UNDOING") ||
                        !strcmp(st, "FAILED"))) {
             add_known(rv, sget(s, "vim"),
-                      json_pack("{sO sO sO sO sO* sb}", "kind",
+                      json_pack("{sO sO sO sO so* sb}", "kind",
                                 json_object_get(s, "kind"), "vim_id",
                                 json_object_get(s, "vim_id"), "tag",
                                 json_object_get(s, "tag"), "name",
                                 json_object_get(s, "name"), "spec",
-                                json_object_get(s, "spec"), "uncertain",
+                                kept_spec(steps, s), "uncertain",
                                 strcmp(st, "DONE") != 0));
         }
     }

@@ -625,6 +625,10 @@ restore(struct sim *s, const json_t *k)
     json_object_set_new(r, "name", json_incref(json_object_get(k, "name")));
     if (!strcmp(kind, "network")) {
         json_object_set_new(r, "ports", json_object());
+    } else if (!strcmp(kind, "port")) {
+        /* the spec names its network as the engine gave it (a VIM id
+         * once resolved); recount() links it by network_id */
+        json_object_set(r, "network_id", json_object_get(r, "network"));
     }
     if (json_object_set_new(s->res, id, r) ||
         json_object_set_new(s->by_tag,
