@@ -245,15 +245,14 @@ slc_store_find(struct slc_store *st, const char *coll, const char *name,
 
 /* ---- scopes ---- */
 
+/* Whether project list 'list' names 'project', or "ANY" when 'any'. */
 static bool
-lists(const json_t *doc, const char *project, bool any)
+lists(const json_t *list, const char *project, bool any)
 {
     const json_t *v;
     size_t i;
 
-    json_array_foreach(
-        json_object_get(json_object_get(doc, "_admin"), "projects_read"), i,
-        v)
+    json_array_foreach(list, i, v)
     {
         const char *p = json_string_value(v);
 
@@ -265,15 +264,19 @@ lists(const json_t *doc, const char *project, bool any)
     return false;
 }
 
+static const json_t *
+readers(const json_t *doc)
+{
+    return json_object_get(json_object_get(doc, "_admin"), "projects_read");
+}
+
 struct slc_scope
 slc_scope_of(const json_t *doc)
 {
     const json_t *p;
     size_t i;
 
-    json_array_foreach(
-        json_object_get(json_object_get(doc, "_admin"), "projects_read"), i,
-        p)
+    json_array_foreach(readers(doc), i, p)
     {
         if (json_is_string(p) && strcmp(json_string_value(p), "ANY")) {
             return (struct slc_scope){.project = json_string_value(p)};
@@ -281,17 +284,22 @@ slc_scope_of(const json_t *doc)
     }
     return (struct slc_scope){0};
 }
+bool
+slc_scope_in(const struct slc_scope *sc, const json_t *list)
+{
+    return !sc || !sc->project || sc->all || lists(list, sc->project, true);
+}
 
 bool
 slc_scope_reads(const struct slc_scope *sc, const json_t *doc)
 {
-    return !sc || !sc->project || sc->all || lists(doc, sc->project, true);
+    return slc_scope_in(sc, readers(doc));
 }
 
 bool
 slc_scope_home(const struct slc_scope *sc, const json_t *doc)
 {
-    return sc && sc->project && lists(doc, sc->project, false);
+    return sc && sc->project && lists(readers(doc), sc->project, false);
 }
 
 /* The best record named as searched: at home first, else readable. */

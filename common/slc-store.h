@@ -173,6 +173,9 @@ struct slc_scope {
  * reads 'doc' (borrowed from it), seeing only that project's records and
  * those shared with it.  No project (everything) when it names none. */
 struct slc_scope slc_scope_of(const json_t *doc);
+/* Whether a project list (a record's _admin.projects_read or
+ * projects_write) admits scope 'sc'. */
+bool slc_scope_in(const struct slc_scope *sc, const json_t *list);
 /* Whether scope 'sc' may read record document 'doc'. */
 bool slc_scope_reads(const struct slc_scope *sc, const json_t *doc);
 /* Whether 'doc' is at home in the scope's project: its projects_read

@@ -378,21 +378,9 @@ slc_auth_check(struct slc_store *st, struct slc_auth_cache *cache,
 bool
 slc_auth_in_projects(const struct slc_principal *who, const json_t *list)
 {
-    const json_t *p;
-    size_t i;
+    struct slc_scope sc = {.project = who->project_id, .all = who->admin};
 
-    if (who->admin) {
-        return true;
-    }
-    json_array_foreach(list, i, p)
-    {
-        const char *s = json_string_value(p);
-
-        if (s && (!strcmp(s, who->project_id) || !strcmp(s, "ANY"))) {
-            return true;
-        }
-    }
-    return false;
+    return slc_scope_in(&sc, list);
 }
 
 static bool
