@@ -1,25 +1,32 @@
-/* libmicrohttpd on the daemon's libevent loop.  See http-server.h.
+/* slicerd's HTTP/1.1 server on the daemon's libevent loop.  See
+ * http-server.h.
  *
- * MHD runs in "external epoll" mode: its epoll descriptor is watched by a
- * libevent event and MHD_run() is called when it is readable or when MHD's
- * own timeout expires, so every request is handled on the loop thread and
- * handlers can touch the store and the engine without locks.
+ * A connection is a libevent bufferevent (an OpenSSL one under TLS); its
+ * bytes go through http-parser (the parser Node.js used for years,
+ * Debian's libhttp-parser), whose callbacks gather the request.  This file
+ * keeps what is slicerd's own: the limits and timeouts, what the edge
+ * refuses, and that every reply, errors included, is the API's JSON.
  *
- * The edge: MHD bounds connections (in all, per client address) and
- * inactivity; this file adds a deadline for a whole request (a libevent
- * timer over the connections still sending one, which shuts a late one's
- * socket down so that MHD closes it), and refuses at the first call of a
- * request what a proxy in front could read differently from MHD: a NUL
- * in the request line (seen by where MHD's strings end), %00, repeated
- * Content-Length, Transfer-Encoding.  Those answers are JSON and close
- * the connection.  What MHD answers by itself (a malformed request line,
- * headers too large, a bad Content-Length value) stays MHD's: see
- * http-server.h. */
+ * A connection goes READING (a request is being parsed; the request
+ * timeout runs) -> HANDLING (the handler has it; reading stops, so a
+ * pipelined request waits in the input buffer) -> WRITING (the reply is
+ * queued) -> READING again, or LINGERING when it is to be closed: the
+ * write side is shut and what the client still sends is read and dropped
+ * for a moment, so that the kernel does not reset the connection (and
+ * the reply with it) for unread input. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
-#include <microhttpd.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+#include <http_parser.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,90 +47,144 @@ SLC_LOG_MODULE(http);
  * drivers' pipes) when the connection limit is fitted to RLIMIT_NOFILE. */
 #define FD_RESERVE 128u
 
+/* The most a request line's target may have, in bytes (414 beyond). */
+#define MAX_TARGET 8192
+/* The most header lines, and bytes in their names and values (431). */
+#define MAX_HEADERS 100
+#define MAX_HEADER_BYTES 32768
+/* The most query parameters a request may have: OSM's filters use a
+ * handful. */
+#define MAX_QUERY_ARGS 256
+/* How long a connection being closed reads and drops what comes. */
+#define LINGER_SECONDS 1
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 struct slc_http_conn;
 
 struct slc_http_server {
-    struct MHD_Daemon *mhd;
-    struct event *io, *timer, *sweep;
     struct event_base *base;
-    int fd;
+    struct evconnlistener *listener;
+    SSL_CTX *tls;              /* NULL: plain HTTP */
     unsigned port;
     size_t body_limit;
-    unsigned request_timeout;  /* seconds; 0 = none */
+    unsigned max_connections, max_per_client;
+    unsigned idle_timeout, request_timeout; /* seconds; 0 = none */
     slc_http_handler_fn handler;
     void *ctx;
+    struct slc_http_conn *conns; /* every open connection */
+    unsigned n_conns;
+    bool accepting;            /* the listener is enabled */
     struct slc_http_deferred *suspended; /* deferred, not answered yet */
-    size_t resumed;            /* answered, not sent yet */
-    /* connections sending a request, earliest deadline first */
-    struct slc_http_conn *waiting_head, *waiting_tail;
 };
 
-/* One client connection, from accept to close (MHD's socket context). */
-struct slc_http_conn {
-    struct slc_http_server *srv;
-    struct MHD_Connection *conn;
-    int fd;
-    double deadline;           /* monotonic seconds: whole request by then */
-    bool waiting;              /* in srv's waiting list */
-    struct slc_http_deferred *request; /* its request's state, until MHD
-                                          completes it */
-    struct slc_http_conn *prev, *next;
+struct header {
+    char *name, *value;
+    size_t name_len, value_len;
 };
 
-/* Per-request state between MHD's calls, made when MHD has read the
- * request line; the handle of a deferred request too. */
+/* One request, from its first byte to its reply; the handle of a
+ * deferred request too. */
 struct slc_http_deferred {
+    struct slc_http_server *srv;
+    struct slc_http_conn *conn; /* NULL once the connection is gone */
+    char *target;
+    size_t target_len;
+    struct header *headers;
+    size_t n_headers, header_bytes;
+    bool in_value;             /* the last header text was a value */
+    unsigned content_lengths, transfer_encodings;
     char *body;
     size_t size, cap;
-    bool too_big;
-    struct slc_http_server *srv;
-    struct MHD_Connection *conn;
-    const char *uri;           /* the request target as received (MHD's) */
-    size_t uri_len;            /* up to its first NUL */
-    const char *refusal;       /* what is wrong with it, or NULL */
-    bool started;              /* the access handler has seen it */
-    bool deferred, replied, sent;
-    struct slc_http_response reply;
+    bool head, keep_alive, http10;
+    bool must_close;           /* answered, then the connection closed */
+    bool deferred, replied;
     struct slc_http_deferred *prev, *next; /* in srv->suspended */
+};
+
+enum conn_state { READING, HANDLING, WRITING, LINGERING };
+
+struct slc_http_conn {
+    struct slc_http_server *srv;
+    struct bufferevent *bev;
+    evutil_socket_t fd;
+    struct sockaddr_storage addr;
+    char host[INET6_ADDRSTRLEN];
+    unsigned port;
+    http_parser parser;
+    enum conn_state state;
+    struct slc_http_deferred *req; /* being read or answered */
+    struct event *deadline;    /* the request timeout, or the linger's */
+    struct event *written;     /* write_now emptied the output */
+    bool close_after;          /* close once the reply is out */
+    unsigned refusal;          /* status a callback refused the request with */
+    char refusal_detail[200];
+    struct slc_http_conn *prev, *next;
 };
 
 static const struct {
     unsigned status;
-    const char *name;
-} status_names[] = {
-    {200, "OK"},
-    {201, "CREATED"},
-    {202, "ACCEPTED"},
-    {204, "NO_CONTENT"},
-    {303, "SEE_OTHER"},
-    {400, "BAD_REQUEST"},
-    {401, "UNAUTHORIZED"},
-    {403, "FORBIDDEN"},
-    {404, "NOT_FOUND"},
-    {405, "METHOD_NOT_ALLOWED"},
-    {406, "NOT_ACCEPTABLE"},
-    {409, "CONFLICT"},
-    {411, "LENGTH_REQUIRED"},
-    {413, "REQUEST_ENTITY_TOO_LARGE"},
-    {415, "UNSUPPORTED_MEDIA_TYPE"},
-    {416, "REQUESTED_RANGE_NOT_SATISFIABLE"},
-    {422, "UNPROCESSABLE_ENTITY"},
-    {500, "INTERNAL_SERVER_ERROR"},
-    {501, "NOT_IMPLEMENTED"},
-    {503, "SERVICE_UNAVAILABLE"},
-    {504, "GATEWAY_TIMEOUT"},
+    const char *name;          /* as OSM writes it */
+    const char *reason;        /* the status line's */
+} statuses[] = {
+    {100, "CONTINUE", "Continue"},
+    {200, "OK", "OK"},
+    {201, "CREATED", "Created"},
+    {202, "ACCEPTED", "Accepted"},
+    {204, "NO_CONTENT", "No Content"},
+    {206, "PARTIAL_CONTENT", "Partial Content"},
+    {303, "SEE_OTHER", "See Other"},
+    {304, "NOT_MODIFIED", "Not Modified"},
+    {400, "BAD_REQUEST", "Bad Request"},
+    {401, "UNAUTHORIZED", "Unauthorized"},
+    {403, "FORBIDDEN", "Forbidden"},
+    {404, "NOT_FOUND", "Not Found"},
+    {405, "METHOD_NOT_ALLOWED", "Method Not Allowed"},
+    {406, "NOT_ACCEPTABLE", "Not Acceptable"},
+    {408, "REQUEST_TIMEOUT", "Request Timeout"},
+    {409, "CONFLICT", "Conflict"},
+    {411, "LENGTH_REQUIRED", "Length Required"},
+    {413, "REQUEST_ENTITY_TOO_LARGE", "Content Too Large"},
+    {414, "URI_TOO_LONG", "URI Too Long"},
+    {415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported Media Type"},
+    {416, "REQUESTED_RANGE_NOT_SATISFIABLE", "Range Not Satisfiable"},
+    {417, "EXPECTATION_FAILED", "Expectation Failed"},
+    {422, "UNPROCESSABLE_ENTITY", "Unprocessable Entity"},
+    {431, "REQUEST_HEADER_FIELDS_TOO_LARGE",
+     "Request Header Fields Too Large"},
+    {500, "INTERNAL_SERVER_ERROR", "Internal Server Error"},
+    {501, "NOT_IMPLEMENTED", "Not Implemented"},
+    {503, "SERVICE_UNAVAILABLE", "Service Unavailable"},
+    {504, "GATEWAY_TIMEOUT", "Gateway Timeout"},
+    {505, "HTTP_VERSION_NOT_SUPPORTED", "HTTP Version Not Supported"},
 };
+
+static size_t
+status_index(unsigned status)
+{
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+        if (statuses[i].status == status) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
 
 const char *
 slc_http_status_name(unsigned status)
 {
-    for (size_t i = 0; i < sizeof status_names / sizeof status_names[0];
-         i++) {
-        if (status_names[i].status == status) {
-            return status_names[i].name;
-        }
-    }
-    return "ERROR";
+    size_t i = status_index(status);
+
+    return i == SIZE_MAX ? "ERROR" : statuses[i].name;
+}
+
+static const char *
+reason_of(unsigned status)
+{
+    size_t i = status_index(status);
+
+    return i == SIZE_MAX ? "Unknown" : statuses[i].reason;
 }
 
 void
@@ -140,18 +201,22 @@ slc_http_error(struct slc_http_response *resp, unsigned status,
                            "status", (int)status, "detail", detail);
 }
 
+/* The value of header 'name' of request 'p', or NULL. */
+static const char *
+header_of(const struct slc_http_deferred *p, const char *name)
+{
+    for (size_t i = 0; i < p->n_headers; i++) {
+        if (!strcasecmp(p->headers[i].name, name)) {
+            return p->headers[i].value;
+        }
+    }
+    return NULL;
+}
+
 const char *
 slc_http_header(const struct slc_http_request *req, const char *name)
 {
-    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
-}
-
-static enum MHD_Result
-add_query(void *cls, enum MHD_ValueKind kind, const char *key,
-          const char *value)
-{
-    json_object_set_new(cls, key, value ? json_string(value) : json_null());
-    return MHD_YES;
+    return header_of(req->pending, name);
 }
 
 /* Which representation the client accepts: 'j' JSON, 'y' YAML, 0 none. */
@@ -173,19 +238,25 @@ negotiate(const char *accept)
     return 0;
 }
 
-/* Queues 'resp' in the representation 'accept' asks for; 'close' ends
- * the connection after it. */
-static enum MHD_Result
-send_response(struct MHD_Connection *conn, const char *accept,
-              struct slc_http_response *resp, bool close)
+static void
+response_clear(struct slc_http_response *resp)
 {
-    struct MHD_Response *r;
-    const char *type = NULL;
+    json_decref(resp->body);
+    free(resp->raw);
+    free(resp->json_text);
+}
+
+/* The reply's body in the representation 'accept' asks for: its text
+ * (malloc'd, or NULL for none), size and Content-Type. */
+static char *
+render(struct slc_http_response *resp, const char *accept, size_t *size,
+       const char **type)
+{
     char *text = NULL;
-    size_t size = 0;
-    enum MHD_Result ret;
     int fmt = resp->force_json ? 'j' : negotiate(accept);
 
+    *size = 0;
+    *type = NULL;
     if (resp->json_text && fmt != 'j') {
         /* YAML (or nothing acceptable) from a stored JSON document */
         json_decref(resp->body);
@@ -204,129 +275,497 @@ send_response(struct MHD_Connection *conn, const char *accept,
     }
     if (resp->raw) {
         text = resp->raw;
-        size = resp->raw_size;
+        *size = resp->raw_size;
         resp->raw = NULL;
-        type = resp->raw_type ? resp->raw_type : "application/octet-stream";
+        *type = resp->raw_type ? resp->raw_type : "application/octet-stream";
     } else if (resp->json_text) {
         text = resp->json_text;
-        size = resp->json_len;
+        *size = resp->json_len;
         resp->json_text = NULL;
-        type = "application/json";
+        *type = "application/json";
     } else if (resp->body && fmt == 'j') {
         /* compact, like the stored documents sent as they are */
         text = json_dumps(resp->body, JSON_COMPACT);
-        size = text ? strlen(text) : 0;
-        type = "application/json";
+        *size = text ? strlen(text) : 0;
+        *type = "application/json";
     } else if (resp->body) {
-        text = slc_yaml_dump(resp->body, &size);
-        type = "application/yaml";
+        text = slc_yaml_dump(resp->body, size);
+        *type = "application/yaml";
     }
     if (resp->body && !text) {
         resp->status = 500;
+        *type = NULL;
     }
-    r = MHD_create_response_from_buffer(size, text ? text : (char *)"",
-                                        text ? MHD_RESPMEM_MUST_FREE
-                                             : MHD_RESPMEM_PERSISTENT);
-    if (!r) {
-        free(text);
-        return MHD_NO;
-    }
-    if (type) {
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-    }
-    if (resp->location[0]) {
-        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
-    }
-    if (close) {
-        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
-    }
-    ret = MHD_queue_response(conn, resp->status, r);
-    MHD_destroy_response(r);
-    return ret;
+    return text;
 }
 
 static void
-response_clear(struct slc_http_response *resp)
+free_text(const void *data, size_t len, void *arg)
 {
-    json_decref(resp->body);
-    free(resp->raw);
-    free(resp->json_text);
+    free((void *)data);
 }
 
-/* Answers a request the edge refuses: JSON whatever the Accept header,
- * and the connection is closed after it (what follows the request on
- * the connection cannot be trusted to be the next request). */
-static enum MHD_Result
-reject(struct MHD_Connection *conn, unsigned status, const char *detail)
+/* --- connections */
+
+static void conn_free(struct slc_http_conn *c);
+static void feed(struct slc_http_conn *c);
+
+/* Monotonic deadline timer of 'c': 'seconds' from now, or none for 0. */
+static void
+deadline_arm(struct slc_http_conn *c, unsigned seconds)
+{
+    struct timeval tv = {.tv_sec = (time_t)seconds};
+
+    event_del(c->deadline);
+    if (seconds) {
+        event_add(c->deadline, &tv);
+    }
+}
+
+static void
+request_free(struct slc_http_deferred *p)
+{
+    if (!p) {
+        return;
+    }
+    for (size_t i = 0; i < p->n_headers; i++) {
+        free(p->headers[i].name);
+        free(p->headers[i].value);
+    }
+    free(p->headers);
+    free(p->target);
+    free(p->body);
+    free(p);
+}
+
+/* Writes what 'c' has queued now, rather than when the loop next polls
+ * the socket: the reply leaves before whatever the handler started runs
+ * (an operation's first step, which may take a while or, in the crash
+ * tests, kill the daemon).  Plain HTTP only: a TLS record is written by
+ * its bufferevent.  The bufferevent holds its output buffer frozen at the
+ * front and unfreezes it to write, as here; when this empties it, the
+ * bufferevent's own write event finds nothing to do and does not call
+ * on_write: 'written' makes that call from the loop (never from inside
+ * the handler). */
+static void
+write_now(struct slc_http_conn *c)
+{
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+
+    if (c->srv->tls || !evbuffer_get_length(out)) {
+        return;
+    }
+    evbuffer_unfreeze(out, 1);
+    evbuffer_write(out, c->fd);
+    evbuffer_freeze(out, 1);
+    if (!evbuffer_get_length(out)) {
+        event_active(c->written, EV_TIMEOUT, 0);
+    }
+}
+
+/* Queues 'resp' (its contents are taken) as the reply on 'c', then
+ * closes the connection if 'close' or the request asks for it. */
+static void
+respond(struct slc_http_conn *c, struct slc_http_response *resp,
+        const char *accept, bool close)
+{
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    struct slc_http_deferred *p = c->req;
+    const char *type;
+    size_t size;
+    char *text = render(resp, accept, &size, &type);
+    char date[64];
+    struct tm tm;
+    time_t now = time(NULL);
+    bool bodyless = resp->status == 204 || resp->status == 304;
+
+    close = close || !p || !p->keep_alive;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    evbuffer_add_printf(out, "HTTP/1.1 %u %s\r\nDate: %s\r\n", resp->status,
+                        reason_of(resp->status), date);
+    if (!bodyless) {
+        evbuffer_add_printf(out, "Content-Length: %zu\r\n", size);
+    }
+    if (type && !bodyless) {
+        evbuffer_add_printf(out, "Content-Type: %s\r\n", type);
+    }
+    if (resp->location[0]) {
+        evbuffer_add_printf(out, "Location: %s\r\n", resp->location);
+    }
+    if (close) {
+        evbuffer_add_printf(out, "Connection: close\r\n");
+    } else if (p->http10) {
+        evbuffer_add_printf(out, "Connection: keep-alive\r\n");
+    }
+    evbuffer_add(out, "\r\n", 2);
+    if (text && size && !bodyless && !(p && p->head)) {
+        evbuffer_add_reference(out, text, size, free_text, NULL);
+    } else {
+        free(text);
+    }
+    response_clear(resp);
+    *resp = (struct slc_http_response){0};
+    c->state = WRITING;
+    c->close_after = close;
+    bufferevent_disable(c->bev, EV_READ);
+    bufferevent_enable(c->bev, EV_WRITE);
+    write_now(c);
+}
+
+/* Refuses what came on 'c' with a JSON error, whatever the Accept header,
+ * and closes the connection after it (what follows cannot be trusted to
+ * be the next request). */
+static void
+refuse(struct slc_http_conn *c, unsigned status, const char *detail)
 {
     struct slc_http_response resp = {.force_json = true};
-    enum MHD_Result ret;
 
+    SLC_INFO_RL("client %s port %u: %u: %s", c->host, c->port, status,
+                detail);
+    event_del(c->deadline);
     slc_http_error(&resp, status, detail);
-    ret = send_response(conn, NULL, &resp, true);
-    response_clear(&resp);
-    return ret;
+    respond(c, &resp, NULL, true);
+}
+
+/* The reply is out and the connection is to be closed: shut the write
+ * side, and read and drop what still comes for a moment. */
+static void
+linger(struct slc_http_conn *c)
+{
+    struct timeval tv = {.tv_sec = LINGER_SECONDS};
+
+    c->state = LINGERING;
+    if (c->fd >= 0) {
+        shutdown(c->fd, SHUT_WR);
+    }
+    evbuffer_drain(bufferevent_get_input(c->bev),
+                   evbuffer_get_length(bufferevent_get_input(c->bev)));
+    bufferevent_set_timeouts(c->bev, &tv, NULL);
+    bufferevent_enable(c->bev, EV_READ);
+    deadline_arm(c, LINGER_SECONDS);
+}
+
+static void
+on_read(struct bufferevent *bev, void *arg)
+{
+    struct slc_http_conn *c = arg;
+
+    if (c->state == LINGERING) {
+        struct evbuffer *in = bufferevent_get_input(bev);
+
+        evbuffer_drain(in, evbuffer_get_length(in));
+    } else if (c->state == READING) {
+        feed(c);
+    }
+}
+
+/* The connection is ready for its next request. */
+static void
+ready(struct slc_http_conn *c)
+{
+    struct timeval idle = {.tv_sec = (time_t)c->srv->idle_timeout};
+
+    request_free(c->req);
+    c->req = NULL;
+    c->state = READING;
+    c->refusal = 0;
+    http_parser_pause(&c->parser, 0);
+    deadline_arm(c, c->srv->request_timeout);
+    bufferevent_set_timeouts(c->bev, idle.tv_sec ? &idle : NULL,
+                             idle.tv_sec ? &idle : NULL);
+    bufferevent_enable(c->bev, EV_READ);
+}
+
+static void
+on_write(struct bufferevent *bev, void *arg)
+{
+    struct slc_http_conn *c = arg;
+
+    if (c->state != WRITING ||
+        evbuffer_get_length(bufferevent_get_output(bev))) {
+        return;
+    }
+    if (c->close_after) {
+        linger(c);
+        return;
+    }
+    ready(c);
+    feed(c); /* a request pipelined behind the last one */
+}
+
+static void
+on_written(evutil_socket_t fd, short what, void *arg)
+{
+    struct slc_http_conn *c = arg;
+
+    on_write(c->bev, c);
+}
+
+/* What the TLS library says went wrong, for the log. */
+static const char *
+tls_error(char *buf, size_t size)
+{
+    unsigned long e = ERR_get_error();
+
+    ERR_clear_error();
+    if (!e) {
+        return "the connection ended";
+    }
+    ERR_error_string_n(e, buf, size);
+    return buf;
+}
+
+static void
+on_event(struct bufferevent *bev, short what, void *arg)
+{
+    struct slc_http_conn *c = arg;
+
+    if (what == BEV_EVENT_CONNECTED) {
+        return; /* the TLS handshake is done */
+    }
+
+    if (c->state == LINGERING) {
+        conn_free(c);
+        return;
+    }
+    if ((what & BEV_EVENT_TIMEOUT) && c->state == READING && c->req) {
+        char detail[120];
+
+        snprintf(detail, sizeof detail,
+                 "no byte of the request for %u s (idle_timeout)",
+                 c->srv->idle_timeout);
+        refuse(c, 408, detail);
+        return;
+    }
+    if ((what & BEV_EVENT_ERROR) && c->srv->tls) {
+        char buf[160];
+
+        SLC_INFO_RL("client %s port %u: TLS: %s", c->host, c->port,
+                    tls_error(buf, sizeof buf));
+    }
+    conn_free(c);
+}
+
+/* The request timeout (or the linger's end) of 'c'. */
+static void
+on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+    struct slc_http_conn *c = arg;
+    char detail[120];
+
+    if (c->state != READING || !c->req) {
+        if (c->state == READING) {
+            SLC_INFO_RL("client %s port %u: no request within %u s: "
+                        "closing the connection",
+                        c->host, c->port, c->srv->request_timeout);
+        }
+        conn_free(c);
+        return;
+    }
+    snprintf(detail, sizeof detail,
+             "no whole request within %u s (request_timeout)",
+             c->srv->request_timeout);
+    refuse(c, 408, detail);
+}
+
+/* The listener stops at the global limit (clients wait in its queue)
+ * and starts again below it. */
+static void
+accepting(struct slc_http_server *srv)
+{
+    bool want = srv->n_conns < srv->max_connections;
+
+    if (!srv->listener || want == srv->accepting) {
+        return;
+    }
+    if (want) {
+        evconnlistener_enable(srv->listener);
+    } else {
+        evconnlistener_disable(srv->listener);
+    }
+    srv->accepting = want;
+}
+
+static void
+conn_free(struct slc_http_conn *c)
+{
+    struct slc_http_server *srv = c->srv;
+
+    if (c->prev) {
+        c->prev->next = c->next;
+    } else {
+        srv->conns = c->next;
+    }
+    if (c->next) {
+        c->next->prev = c->prev;
+    }
+    srv->n_conns--;
+    if (c->req && c->req->deferred && !c->req->replied) {
+        c->req->conn = NULL; /* its handle lives until it is answered */
+    } else {
+        request_free(c->req);
+    }
+    event_free(c->deadline);
+    event_free(c->written);
+    bufferevent_free(c->bev);
+    free(c);
+    accepting(srv);
 }
 
 static bool
-append_body(struct slc_http_deferred *p, const char *data, size_t size,
-            size_t limit)
+same_address(const struct sockaddr_storage *a,
+             const struct sockaddr_storage *b)
 {
-    if (p->too_big || p->size + size > limit) {
-        p->too_big = true;
-        return true;
+    if (a->ss_family != b->ss_family) {
+        return false;
     }
-    if (p->size + size + 1 > p->cap) {
-        size_t cap = p->cap ? p->cap : 8192;
-        char *nb;
-
-        while (cap < p->size + size + 1) {
-            cap *= 2;
-        }
-        nb = realloc(p->body, cap);
-        if (!nb) {
-            return false;
-        }
-        p->body = nb;
-        p->cap = cap;
+    if (a->ss_family == AF_INET) {
+        return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+               ((const struct sockaddr_in *)b)->sin_addr.s_addr;
     }
-    memcpy(p->body + p->size, data, size);
-    p->size += size;
-    p->body[p->size] = '\0';
-    return true;
+    if (a->ss_family == AF_INET6) {
+        return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+                       &((const struct sockaddr_in6 *)b)->sin6_addr,
+                       sizeof(struct in6_addr));
+    }
+    return false;
 }
 
 static void
-remote_of(struct MHD_Connection *conn, char host[INET6_ADDRSTRLEN],
-          unsigned *port)
+describe_address(const struct sockaddr_storage *ss, char *host,
+                 unsigned *port)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-
     strcpy(host, "?");
     *port = 0;
-    if (sa && sa->sa_family == AF_INET) {
-        const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
 
         inet_ntop(AF_INET, &in->sin_addr, host, INET6_ADDRSTRLEN);
         *port = ntohs(in->sin_port);
-    } else if (sa && sa->sa_family == AF_INET6) {
-        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+    } else if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
 
         inet_ntop(AF_INET6, &in6->sin6_addr, host, INET6_ADDRSTRLEN);
         *port = ntohs(in6->sin6_port);
     }
 }
 
-/* Monotonic seconds, for deadlines. */
-static double
-now_mono(void)
+/* A connection over the per-client limit: a JSON 503 if the socket takes
+ * it at once, and closed. */
+static void
+turn_away(evutil_socket_t fd, const char *host, unsigned limit)
 {
-    struct timespec ts;
+    char body[200], msg[400];
+    int n;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    snprintf(body, sizeof body,
+             "{\"code\":\"SERVICE_UNAVAILABLE\",\"status\":503,\"detail\":"
+             "\"more than %u connections from %s "
+             "(max_connections_per_client)\"}",
+             limit, host);
+    n = snprintf(msg, sizeof msg,
+                 "HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
+                 "application/json\r\nContent-Length: %zu\r\nConnection: "
+                 "close\r\n\r\n%s",
+                 strlen(body), body);
+    if (send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+        /* the client is gone already: nothing to tell it */
+    }
+    shutdown(fd, SHUT_WR);
+    close(fd);
+}
+
+static void
+on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+          int len, void *arg)
+{
+    struct slc_http_server *srv = arg;
+    struct slc_http_conn *c;
+    unsigned same = 0;
+    struct sockaddr_storage ss = {0};
+    char host[INET6_ADDRSTRLEN];
+    unsigned port;
+
+    memcpy(&ss, sa, (size_t)len < sizeof ss ? (size_t)len : sizeof ss);
+    describe_address(&ss, host, &port);
+    for (c = srv->conns; c && srv->max_per_client; c = c->next) {
+        same += same_address(&c->addr, &ss);
+    }
+    if (srv->max_per_client && same >= srv->max_per_client) {
+        SLC_INFO_RL("client %s port %u: more than %u connections from it: "
+                    "turned away",
+                    host, port, srv->max_per_client);
+        turn_away(fd, host, srv->max_per_client);
+        return;
+    }
+    c = calloc(1, sizeof *c);
+    if (c) {
+        *c = (struct slc_http_conn){.srv = srv, .fd = fd, .addr = ss,
+                                    .port = port};
+        strcpy(c->host, host);
+        c->deadline = event_new(srv->base, -1, 0, on_deadline, c);
+        c->written = event_new(srv->base, -1, 0, on_written, c);
+        if (srv->tls) {
+            SSL *ssl = SSL_new(srv->tls);
+
+            c->bev = ssl ? bufferevent_openssl_socket_new(
+                               srv->base, fd, ssl, BUFFEREVENT_SSL_ACCEPTING,
+                               BEV_OPT_CLOSE_ON_FREE)
+                         : NULL;
+            if (!c->bev && ssl) {
+                SSL_free(ssl);
+            }
+            if (c->bev) {
+                bufferevent_openssl_set_allow_dirty_shutdown(c->bev, 1);
+            }
+        } else {
+            c->bev = bufferevent_socket_new(srv->base, fd,
+                                            BEV_OPT_CLOSE_ON_FREE);
+        }
+    }
+    if (!c || !c->deadline || !c->written || !c->bev) {
+        SLC_WARN_RL("client %s port %u: out of memory: closed", host, port);
+        if (c && c->deadline) {
+            event_free(c->deadline);
+        }
+        if (c && c->written) {
+            event_free(c->written);
+        }
+        if (c && c->bev) {
+            bufferevent_free(c->bev);
+        } else {
+            close(fd);
+        }
+        free(c);
+        return;
+    }
+    http_parser_init(&c->parser, HTTP_REQUEST);
+    c->parser.data = c;
+    c->next = srv->conns;
+    if (srv->conns) {
+        srv->conns->prev = c;
+    }
+    srv->conns = c;
+    srv->n_conns++;
+    bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+    ready(c);
+    accepting(srv);
+}
+
+/* --- parsing */
+
+/* 'byte' as a message shows it. */
+static void
+show_byte(char *buf, size_t size, unsigned char byte)
+{
+    if (byte == 0) {
+        snprintf(buf, size, "NUL");
+    } else if (byte > 0x20 && byte < 0x7f) {
+        snprintf(buf, size, "'%c'", byte);
+    } else {
+        snprintf(buf, size, "0x%02x", byte);
+    }
 }
 
 /* Copies at most 'size' - 1 characters of client text for a message,
@@ -344,456 +783,538 @@ printable(char *dst, size_t size, const char *src)
     dst[i] = '\0';
 }
 
-/* --- request deadlines */
 
-/* The record of the connection a request came on; NULL if it could not
- * be made. */
-static struct slc_http_conn *
-conn_of(struct MHD_Connection *conn)
+/* The request being parsed on 'hp' (made at its first byte). */
+static struct slc_http_deferred *
+req_of(http_parser *hp)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-
-    return ci ? ci->socket_context : NULL;
+    return ((struct slc_http_conn *)hp->data)->req;
 }
 
-/* Arms the sweep for the earliest deadline, unless it is armed already
- * (then for an earlier or the same one: the list is in deadline order
- * and only ever loses its head early). */
-static void
-sweep_arm(struct slc_http_server *srv)
+/* Refuses the request from inside a parser callback: the callback
+ * returns what this does, which stops the parser. */
+SLC_PRINTF(3, 4)
+static int
+refuse_in(http_parser *hp, unsigned status, const char *fmt, ...)
 {
-    double left;
-    struct timeval tv;
+    struct slc_http_conn *c = hp->data;
+    va_list ap;
 
-    if (!srv->waiting_head || !srv->sweep ||
-        event_pending(srv->sweep, EV_TIMEOUT, NULL)) {
-        return;
-    }
-    left = srv->waiting_head->deadline - now_mono();
-    if (left < 0) {
-        left = 0;
-    }
-    tv.tv_sec = (time_t)left;
-    tv.tv_usec = (suseconds_t)((left - (double)tv.tv_sec) * 1e6);
-    event_add(srv->sweep, &tv);
+    va_start(ap, fmt);
+    vsnprintf(c->refusal_detail, sizeof c->refusal_detail, fmt, ap);
+    va_end(ap);
+    c->refusal = status;
+    return -1;
 }
 
-/* Takes 'c' off the waiting list, if it is on it. */
-static void
-waiting_remove(struct slc_http_conn *c)
+static bool
+append(char **s, size_t *len, const char *at, size_t n)
 {
-    struct slc_http_server *srv = c->srv;
+    char *ns = realloc(*s, *len + n + 1);
 
-    if (!c->waiting) {
-        return;
+    if (!ns) {
+        return false;
     }
-    if (c->prev) {
-        c->prev->next = c->next;
-    } else {
-        srv->waiting_head = c->next;
-    }
-    if (c->next) {
-        c->next->prev = c->prev;
-    } else {
-        srv->waiting_tail = c->prev;
-    }
-    c->prev = c->next = NULL;
-    c->waiting = false;
+    memcpy(ns + *len, at, n);
+    *len += n;
+    ns[*len] = '\0';
+    *s = ns;
+    return true;
 }
 
-/* The connection is ready for a request (just accepted, or its last reply
- * is done): the whole request must be in within the request timeout. */
-static void
-waiting_add(struct slc_http_conn *c)
+static int
+on_message_begin(http_parser *hp)
 {
-    struct slc_http_server *srv = c->srv;
+    struct slc_http_conn *c = hp->data;
 
-    if (!srv->request_timeout) {
-        return;
+    c->req = calloc(1, sizeof *c->req);
+    if (!c->req) {
+        return refuse_in(hp, 503, "out of memory");
     }
-    waiting_remove(c);
-    c->deadline = now_mono() + srv->request_timeout;
-    c->prev = srv->waiting_tail;
-    if (srv->waiting_tail) {
-        srv->waiting_tail->next = c;
-    } else {
-        srv->waiting_head = c;
-    }
-    srv->waiting_tail = c;
-    c->waiting = true;
-    sweep_arm(srv);
+    c->req->srv = c->srv;
+    c->req->conn = c;
+    return 0;
 }
 
-/* The request on 'conn' is whole (or refused): no deadline until the
- * reply is done. */
-static void
-request_in(struct MHD_Connection *conn)
+static int
+on_url(http_parser *hp, const char *at, size_t n)
 {
-    struct slc_http_conn *c = conn_of(conn);
+    struct slc_http_deferred *p = req_of(hp);
 
-    if (c) {
-        waiting_remove(c);
+    if (p->target_len + n > MAX_TARGET) {
+        return refuse_in(hp, 414,
+                         "the request target is longer than "
+                         STR(MAX_TARGET) " bytes");
     }
+    return append(&p->target, &p->target_len, at, n)
+               ? 0
+               : refuse_in(hp, 503, "out of memory");
 }
 
-/* Closes the connections past their deadline.  MHD owns the sockets, so
- * they are shut down, not closed: MHD reads the end and closes them. */
-static void
-on_sweep(evutil_socket_t fd, short what, void *arg)
+static int
+header_bytes(http_parser *hp, size_t n)
 {
-    struct slc_http_server *srv = arg;
-    double now = now_mono() + 0.001;
-    struct slc_http_conn *c;
+    struct slc_http_deferred *p = req_of(hp);
 
-    while ((c = srv->waiting_head) && c->deadline <= now) {
-        char host[INET6_ADDRSTRLEN];
-        unsigned port;
-
-        waiting_remove(c);
-        remote_of(c->conn, host, &port);
-        SLC_INFO_RL("client %s port %u: no whole request within %u s: "
-                    "closing the connection",
-                    host, port, srv->request_timeout);
-        shutdown(c->fd, SHUT_RDWR);
-    }
-    sweep_arm(srv);
-}
-
-/* MHD accepted a connection (its deadline starts) or is done with one. */
-/* Frees a request's state (a deferred reply not sent yet is no longer
- * awaited). */
-static void
-request_free(struct slc_http_deferred *p)
-{
-    if (p->replied && !p->sent) {
-        p->srv->resumed--; /* the client went away first */
-    }
-    response_clear(&p->reply);
-    free(p->body);
-    free(p);
-}
-
-static void
-on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
-              enum MHD_ConnectionNotificationCode code)
-{
-    struct slc_http_server *srv = cls;
-    struct slc_http_conn *c = *socket_context;
-
-    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-
-        c = calloc(1, sizeof *c);
-        if (!c) {
-            /* no deadline could be kept: do not serve it */
-            if (ci) {
-                shutdown(ci->connect_fd, SHUT_RDWR);
-            }
-            return;
-        }
-        *c = (struct slc_http_conn){
-            .srv = srv,
-            .conn = conn,
-            .fd = ci ? ci->connect_fd : -1,
-        };
-        *socket_context = c;
-        waiting_add(c);
-    } else if (c) {
-        waiting_remove(c);
-        if (c->request) {
-            /* a request MHD gave up on without completing it (its
-             * arguments did not fit its memory, ...) */
-            request_free(c->request);
-        }
-        free(c);
-        *socket_context = NULL;
-    }
-}
-
-/* --- what the edge refuses */
-
-/* MHD has the request line: the target is still as the client sent it
- * (not unescaped, the query string not cut off).  What this returns
- * becomes the request's state (*con_cls); NULL when out of memory. */
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
-/* The most query parameters a request may have: OSM's filters use a
- * handful. */
-#define MAX_QUERY_ARGS 256
-
-/* A request target with more query parameters than MAX_QUERY_ARGS is
- * refused, and MHD must not parse them: each takes a record from its
- * per-connection memory, and when that runs out MHD 0.9.75 queues a 431
- * but goes on with the request and never answers (the client hangs until
- * the request timeout).  This callback runs after MHD found the '?' and
- * before it parses what follows, in its own read buffer: cutting the
- * string right after the '?' leaves it nothing to parse. */
-static void
-refuse_many_args(struct slc_http_deferred *p, const char *uri)
-{
-    char *q = uri ? strchr(uri, '?') : NULL;
-    size_t n = q && q[1] ? 1 : 0;
-
-    for (const char *a = q; a && *a; a++) {
-        n += *a == '&';
-    }
-    if (n > MAX_QUERY_ARGS) {
-        q[1] = '\0';
-        p->refusal = "the request target has more than "
-                     STR(MAX_QUERY_ARGS) " query parameters";
-    }
-}
-
-static void *
-on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
-{
-    struct slc_http_deferred *p = calloc(1, sizeof *p);
-
-    if (!p) {
-        return NULL;
-    }
-    p->srv = cls;
-    p->conn = conn;
-    if (conn_of(conn)) {
-        conn_of(conn)->request = p;
-    }
-    p->uri = uri ? uri : "";
-    p->uri_len = strlen(p->uri);
-    refuse_many_args(p, uri);
-    for (size_t i = 0; i < p->uri_len && !p->refusal; i++) {
-        unsigned char c = (unsigned char)p->uri[i];
-
-        if (c <= 0x20 || c == 0x7f) {
-            p->refusal = "the request target has a space or a control "
-                         "character";
-        } else if (!strncmp(p->uri + i, "%00", 3)) {
-            p->refusal = "the request target has %00 (NUL)";
-        }
-    }
-    return p;
-}
-
-/* Whether the request line had a raw NUL.  MHD cuts the line into
- * NUL-terminated strings in place, by length: the method ends at the
- * first space (more spaces may follow), the target at the space before
- * the version.  A NUL that the client sent ends a string early, so the
- * next string does not start where the previous one's end says. */
-static const char *
-line_refusal(const struct slc_http_deferred *p, const char *method,
-             const char *url, const char *version)
-{
-    const char *s = method + strlen(method) + 1;
-
-    if (p->refusal) {
-        return p->refusal;
-    }
-    if (url != p->uri || version != p->uri + p->uri_len + 1) {
-        return "the request target has a NUL byte";
-    }
-    while (s != url && *s == ' ') {
-        s++;
-    }
-    return s == url ? NULL : "the method has a NUL byte";
-}
-
-/* What the request's headers say about its framing. */
-struct header_scan {
-    unsigned content_length, transfer_encoding;
-    const char *bad_name;
-};
-
-static enum MHD_Result
-scan_header(void *cls, enum MHD_ValueKind kind, const char *key,
-            const char *value)
-{
-    struct header_scan *scan = cls;
-
-    if (!strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH)) {
-        scan->content_length++;
-    } else if (!strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING)) {
-        scan->transfer_encoding++;
-    }
-    /* "Content-Length : 1" is no Content-Length to MHD, but may be one to
-     * a proxy */
-    if (!scan->bad_name && (!*key || strpbrk(key, " \t"))) {
-        scan->bad_name = key;
-    }
-    return MHD_YES;
-}
-
-/* The status (0 = none) and detail of what the edge refuses in a request
- * whose line and headers are in. */
-static unsigned
-refusal_of(const struct slc_http_deferred *p, const char *method,
-           const char *url, const char *version, char *detail, size_t size)
-{
-    struct header_scan scan = {0};
-    const char *why = line_refusal(p, method, url, version);
-    const char *len;
-    char name[48];
-
-    if (why) {
-        snprintf(detail, size, "%s", why);
-        return 400;
-    }
-    MHD_get_connection_values(p->conn, MHD_HEADER_KIND, scan_header, &scan);
-    if (scan.bad_name) {
-        printable(name, sizeof name, scan.bad_name);
-        snprintf(detail, size,
-                 "header name '%s' has white space (none is allowed "
-                 "before the colon)",
-                 name);
-        return 400;
-    }
-    if (scan.content_length && scan.transfer_encoding) {
-        snprintf(detail, size,
-                 "Content-Length and Transfer-Encoding together: the "
-                 "body's length is ambiguous");
-        return 400;
-    }
-    if (scan.content_length > 1) {
-        snprintf(detail, size,
-                 "%u Content-Length headers: the body's length is "
-                 "ambiguous",
-                 scan.content_length);
-        return 400;
-    }
-    if (scan.transfer_encoding) {
-        snprintf(detail, size,
-                 "Transfer-Encoding is not accepted: send the body with a "
-                 "Content-Length");
-        return 411;
-    }
-    len = MHD_lookup_connection_value(p->conn, MHD_HEADER_KIND,
-                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (len && strtoull(len, NULL, 10) > p->srv->body_limit) {
-        snprintf(detail, size,
-                 "request body of %s bytes is larger than the limit of "
-                 "%zu bytes",
-                 len, p->srv->body_limit);
-        return 413;
+    p->header_bytes += n;
+    if (p->header_bytes > MAX_HEADER_BYTES) {
+        return refuse_in(hp, 431,
+                         "the header lines have more than "
+                         STR(MAX_HEADER_BYTES) " bytes");
     }
     return 0;
 }
 
-/* The first call of a request: its line and headers are in.  Refuses
- * it, or lets MHD go on to the body. */
-static enum MHD_Result
-first_call(struct slc_http_deferred *p, const char *method, const char *url,
-           const char *version)
+static int
+on_header_field(http_parser *hp, const char *at, size_t n)
 {
-    char detail[200], host[INET6_ADDRSTRLEN], what[48];
-    unsigned status, port;
+    struct slc_http_deferred *p = req_of(hp);
+    struct header *h;
 
-    status = refusal_of(p, method, url, version, detail, sizeof detail);
-    if (!status) {
-        return MHD_YES;
+    if (header_bytes(hp, n)) {
+        return -1;
     }
-    request_in(p->conn);
-    remote_of(p->conn, host, &port);
-    printable(what, sizeof what, method);
-    SLC_INFO_RL("client %s port %u: %s: %u: %s", host, port, what, status,
-                detail);
-    return reject(p->conn, status, detail);
+    if (p->in_value || !p->n_headers) {
+        struct header *nh;
+
+        if (p->n_headers == MAX_HEADERS) {
+            return refuse_in(hp, 431,
+                             "the request has more than " STR(MAX_HEADERS)
+                             " header lines");
+        }
+        nh = realloc(p->headers, (p->n_headers + 1) * sizeof *nh);
+        if (!nh) {
+            return refuse_in(hp, 503, "out of memory");
+        }
+        p->headers = nh;
+        p->headers[p->n_headers++] = (struct header){0};
+        p->in_value = false;
+    }
+    h = &p->headers[p->n_headers - 1];
+    if (!append(&h->name, &h->name_len, at, n)) {
+        return refuse_in(hp, 503, "out of memory");
+    }
+    return 0;
+}
+
+static int
+on_header_value(http_parser *hp, const char *at, size_t n)
+{
+    struct slc_http_deferred *p = req_of(hp);
+    struct header *h = &p->headers[p->n_headers - 1];
+
+    if (header_bytes(hp, n)) {
+        return -1;
+    }
+    if (!p->in_value) {
+        /* the name is whole: count what frames the body */
+        p->in_value = true;
+        p->content_lengths += !strcasecmp(h->name, "Content-Length");
+        p->transfer_encodings += !strcasecmp(h->name, "Transfer-Encoding");
+    }
+    if (!append(&h->value, &h->value_len, at, n)) {
+        return refuse_in(hp, 503, "out of memory");
+    }
+    return 0;
+}
+
+/* A header with an empty value gets no value callback. */
+static void
+finish_headers(struct slc_http_deferred *p)
+{
+    for (size_t i = 0; i < p->n_headers; i++) {
+        if (!p->headers[i].value) {
+            p->headers[i].value = strdup("");
+            p->content_lengths +=
+                !strcasecmp(p->headers[i].name, "Content-Length");
+            p->transfer_encodings +=
+                !strcasecmp(p->headers[i].name, "Transfer-Encoding");
+        }
+    }
+}
+
+/* The first byte of header name 'name' that is not a token character
+ * (RFC 9110 5.6.2), or NULL.  http-parser lets spaces through, and
+ * "Content-Length : 1" is a Content-Length to it but may not be one to a
+ * proxy in front. */
+static const char *
+bad_name_byte(const char *name)
+{
+    static const char extra[] = "!#$%&'*+-.^_`|~";
+
+    for (const char *n = name; *n; n++) {
+        unsigned char ch = (unsigned char)*n;
+
+        if (!(ch >= '0' && ch <= '9') && !(ch >= 'a' && ch <= 'z') &&
+            !(ch >= 'A' && ch <= 'Z') && !strchr(extra, ch)) {
+            return n;
+        }
+    }
+    return *name ? NULL : name;
+}
+
+/* Why the edge refuses a target (NULL: it does not). */
+static const char *
+target_refusal(const struct slc_http_deferred *p)
+{
+    size_t args = 0;
+    const char *q = strchr(p->target, '?');
+
+    if (strstr(p->target, "%00")) {
+        return "the request target has %00 (NUL)";
+    }
+    if (q && q[1]) {
+        args = 1;
+        for (const char *a = q; *a; a++) {
+            args += *a == '&';
+        }
+    }
+    if (args > MAX_QUERY_ARGS) {
+        return "the request target has more than " STR(MAX_QUERY_ARGS)
+               " query parameters";
+    }
+    return NULL;
+}
+
+static int
+on_headers_complete(http_parser *hp)
+{
+    struct slc_http_conn *c = hp->data;
+    struct slc_http_deferred *p = c->req;
+    const char *why, *expect;
+
+    finish_headers(p);
+    for (size_t i = 0; i < p->n_headers; i++) {
+        const char *bad = bad_name_byte(p->headers[i].name);
+        char name[48], shown[16];
+
+        if (bad) {
+            printable(name, sizeof name, p->headers[i].name);
+            show_byte(shown, sizeof shown, (unsigned char)*bad);
+            return refuse_in(hp, 400,
+                             *bad == ' ' || *bad == '\t'
+                                 ? "header name '%s' has white space (none "
+                                   "is allowed before the colon)"
+                                 : "header name '%s' has byte %s, not "
+                                   "allowed in a name",
+                             name, shown);
+        }
+    }
+    if (hp->http_major == 0) {
+        return refuse_in(hp, 400,
+                         "the request line has no HTTP version "
+                         "(HTTP/0.9 is not served)");
+    }
+    if (hp->http_major != 1) {
+        return refuse_in(hp, 505,
+                         "HTTP/%u.%u is not served: send HTTP/1.1",
+                         hp->http_major, hp->http_minor);
+    }
+    why = p->target ? target_refusal(p) : "the request has no target";
+    if (why) {
+        return refuse_in(hp, 400, "%s", why);
+    }
+    if (p->content_lengths && p->transfer_encodings) {
+        return refuse_in(hp, 400,
+                         "Content-Length and Transfer-Encoding together: "
+                         "the body's length is ambiguous");
+    }
+    if (p->content_lengths > 1) {
+        return refuse_in(hp, 400,
+                         "%u Content-Length headers: the body's length is "
+                         "ambiguous",
+                         p->content_lengths);
+    }
+    if (p->transfer_encodings) {
+        return refuse_in(hp, 411,
+                         "Transfer-Encoding is not accepted: send the body "
+                         "with a Content-Length");
+    }
+    if (hp->http_minor >= 1 && !header_of(p, "Host")) {
+        return refuse_in(hp, 400, "an HTTP/1.1 request without a Host "
+                                  "header");
+    }
+    if (p->content_lengths && hp->content_length > c->srv->body_limit) {
+        return refuse_in(hp, 413,
+                         "request body of %llu bytes is larger than the "
+                         "limit of %zu bytes",
+                         (unsigned long long)hp->content_length,
+                         c->srv->body_limit);
+    }
+    if (hp->upgrade && hp->method != HTTP_CONNECT) {
+        /* the protocol is not switched: the request is answered as a
+         * plain one, and the connection closed after it */
+        hp->upgrade = 0;
+        p->must_close = true;
+    }
+    expect = header_of(p, "Expect");
+    if (expect && strcasecmp(expect, "100-continue")) {
+        return refuse_in(hp, 417, "Expect '%.60s' is not supported",
+                         expect);
+    }
+    if (expect && hp->http_minor >= 1 && p->content_lengths &&
+        hp->content_length) {
+        evbuffer_add_printf(bufferevent_get_output(c->bev),
+                            "HTTP/1.1 100 Continue\r\n\r\n");
+    }
+    if (p->content_lengths && hp->content_length) {
+        p->cap = (size_t)hp->content_length + 1;
+        p->body = malloc(p->cap);
+        if (!p->body) {
+            return refuse_in(hp, 503, "out of memory");
+        }
+    }
+    p->head = hp->method == HTTP_HEAD;
+    p->http10 = hp->http_minor == 0;
+    return 0;
+}
+
+static int
+on_body(http_parser *hp, const char *at, size_t n)
+{
+    struct slc_http_deferred *p = req_of(hp);
+
+    /* the length was checked against the limit and the buffer made for
+     * it; http-parser gives no more than Content-Length */
+    if (!p->body || p->size + n >= p->cap) {
+        return refuse_in(hp, 400, "the body is longer than its "
+                                  "Content-Length");
+    }
+    memcpy(p->body + p->size, at, n);
+    p->size += n;
+    p->body[p->size] = '\0';
+    return 0;
+}
+
+static int
+on_message_complete(http_parser *hp)
+{
+    struct slc_http_deferred *p = req_of(hp);
+
+    p->keep_alive = !p->must_close && !hp->upgrade &&
+                    http_should_keep_alive(hp);
+    /* one request at a time: the rest waits in the input buffer */
+    http_parser_pause(hp, 1);
+    return 0;
+}
+
+static const http_parser_settings parser_settings = {
+    .on_message_begin = on_message_begin,
+    .on_url = on_url,
+    .on_header_field = on_header_field,
+    .on_header_value = on_header_value,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+/* The status and detail for a request http-parser stopped at, 'bad'
+ * pointing at the byte it stopped at (NULL when unknown). */
+static unsigned
+parse_error(const struct slc_http_conn *c, enum http_errno e,
+            const unsigned char *bad, char *detail, size_t size)
+{
+    const struct slc_http_deferred *p = c->req;
+    const char *what;
+    unsigned status = 400;
+    char shown[16];
+
+    switch (e) {
+    case HPE_INVALID_METHOD:
+        what = "the request line does not start with a known method";
+        break;
+    case HPE_INVALID_URL:
+        what = "the request target has a byte not allowed in a URL";
+        break;
+    case HPE_INVALID_CONSTANT:
+    case HPE_INVALID_VERSION:
+        what = "the request line is not METHOD TARGET HTTP/1.1 (a space "
+               "in the target, or a bad version)";
+        break;
+    case HPE_INVALID_HEADER_TOKEN:
+        what = "a header line is not NAME: VALUE (no colon, or white space "
+               "or a control character in the name)";
+        break;
+    case HPE_LF_EXPECTED:
+        what = "a line of the request does not end in CRLF";
+        break;
+    case HPE_INVALID_CONTENT_LENGTH:
+        what = "Content-Length is not a number of bytes (digits, less "
+               "than 2^64)";
+        break;
+    case HPE_UNEXPECTED_CONTENT_LENGTH:
+        if (p && p->transfer_encodings) {
+            what = "Content-Length and Transfer-Encoding together: the "
+                   "body's length is ambiguous";
+        } else {
+            what = "several Content-Length headers: the body's length "
+                   "is ambiguous";
+        }
+        bad = NULL;
+        break;
+    case HPE_HEADER_OVERFLOW:
+        status = 431;
+        what = "the request line and headers are too large";
+        bad = NULL;
+        break;
+    default:
+        what = http_errno_description(e);
+        break;
+    }
+    if (bad) {
+        show_byte(shown, sizeof shown, *bad);
+        snprintf(detail, size, "%s: byte %s", what, shown);
+    } else {
+        snprintf(detail, size, "%s", what);
+    }
+    return status;
+}
+
+/* Runs the parser over what 'c' has received, until a request is whole
+ * (then to the handler), the input is used up, or the request is
+ * refused. */
+static void dispatch(struct slc_http_conn *c);
+
+static void
+feed(struct slc_http_conn *c)
+{
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+
+    while (c->state == READING && evbuffer_get_length(in)) {
+        struct evbuffer_iovec v;
+        size_t done;
+        enum http_errno e;
+
+        if (evbuffer_peek(in, -1, NULL, &v, 1) < 1 || !v.iov_len) {
+            break;
+        }
+        done = http_parser_execute(&c->parser, &parser_settings,
+                                   v.iov_base, v.iov_len);
+        e = HTTP_PARSER_ERRNO(&c->parser);
+        if (e == HPE_PAUSED) {
+            evbuffer_drain(in, done);
+            dispatch(c);
+            return;
+        }
+        if (e != HPE_OK) {
+            char detail[300];
+            unsigned status;
+
+            if (c->refusal) {
+                refuse(c, c->refusal, c->refusal_detail);
+                return;
+            }
+            status = parse_error(
+                c, e,
+                done < v.iov_len ? (unsigned char *)v.iov_base + done : NULL,
+                detail, sizeof detail);
+            refuse(c, status, detail);
+            return;
+        }
+        if (done < v.iov_len) {
+            /* http-parser stops without an error only at a protocol
+             * switch (CONNECT): none is served */
+            refuse(c, 405, "CONNECT is not served");
+            return;
+        }
+        evbuffer_drain(in, done);
+    }
+}
+
+/* The query string of a target as the handler wants it: key -> decoded
+ * string, or null for a bare key; NULL when out of memory. */
+static json_t *
+query_of(const char *q)
+{
+    json_t *query = json_object();
+
+    while (query && q && *q) {
+        size_t len = strcspn(q, "&");
+        char *pair = strndup(q, len);
+        char *eq = pair ? strchr(pair, '=') : NULL;
+        char *key, *value = NULL;
+
+        if (!pair) {
+            json_decref(query);
+            return NULL;
+        }
+        if (eq) {
+            *eq = '\0';
+            value = evhttp_uridecode(eq + 1, 1, NULL);
+        }
+        key = evhttp_uridecode(pair, 1, NULL);
+        if (key && *key) {
+            json_object_set_new(query, key,
+                                value ? json_string(value) : json_null());
+        }
+        free(key);
+        free(value);
+        free(pair);
+        q += len + (q[len] == '&');
+    }
+    return query;
 }
 
 /* A whole request: to the handler, and its reply (or its deferral). */
-static enum MHD_Result
-serve(struct slc_http_server *srv, struct slc_http_deferred *p,
-      const char *method, const char *url)
+static void
+dispatch(struct slc_http_conn *c)
 {
+    struct slc_http_server *srv = c->srv;
+    struct slc_http_deferred *p = c->req;
     struct slc_http_response resp = {.status = 200};
-    char host[INET6_ADDRSTRLEN];
-    enum MHD_Result ret;
+    struct http_parser_url u;
+    char *raw_path = NULL, *path = NULL;
+    size_t path_len = 0;
     struct slc_http_request req = {
-        .method = method,
-        .path = url,
-        .query = json_object(),
-        .content_type = MHD_lookup_connection_value(
-            p->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
-        .accept = MHD_lookup_connection_value(p->conn, MHD_HEADER_KIND,
-                                              MHD_HTTP_HEADER_ACCEPT),
-        .authorization = MHD_lookup_connection_value(
-            p->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+        .method = http_method_str((enum http_method)c->parser.method),
+        .content_type = header_of(p, "Content-Type"),
+        .accept = header_of(p, "Accept"),
+        .authorization = header_of(p, "Authorization"),
         .body = p->body,
         .body_size = p->size,
-        .remote_host = host,
-        .conn = p->conn,
+        .remote_host = c->host,
+        .remote_port = c->port,
         .pending = p,
     };
 
-    remote_of(p->conn, host, &req.remote_port);
-    if (!req.query) {
-        return MHD_NO;
+    event_del(c->deadline);
+    c->state = HANDLING;
+    bufferevent_disable(c->bev, EV_READ);
+    http_parser_url_init(&u);
+    if (http_parser_parse_url(p->target, p->target_len, 0, &u) ||
+        !(u.field_set & (1 << UF_PATH))) {
+        refuse(c, 400, "the request target is not a path");
+        return;
     }
-    MHD_get_connection_values(p->conn, MHD_GET_ARGUMENT_KIND, add_query,
-                              req.query);
+    raw_path = strndup(p->target + u.field_data[UF_PATH].off,
+                       u.field_data[UF_PATH].len);
+    path = raw_path ? evhttp_uridecode(raw_path, 0, &path_len) : NULL;
+    if (u.field_set & (1 << UF_QUERY)) {
+        char *q = strndup(p->target + u.field_data[UF_QUERY].off,
+                          u.field_data[UF_QUERY].len);
+
+        req.query = q ? query_of(q) : NULL;
+        free(q);
+    } else {
+        req.query = json_object();
+    }
+    free(raw_path);
+    if (!path || !req.query) {
+        free(path);
+        json_decref(req.query);
+        refuse(c, 503, "out of memory");
+        return;
+    }
+    req.path = path;
     srv->handler(srv->ctx, &req, &resp);
     if (p->deferred) {
-        MHD_suspend_connection(p->conn);
-        ret = MHD_YES;
+        response_clear(&resp);
     } else {
-        ret = send_response(p->conn, req.accept, &resp, false);
-        SLC_DEBUG("%s %s -> %u", method, url, resp.status);
+        SLC_DEBUG("%s %s -> %u", req.method, path, resp.status);
+        respond(c, &resp, req.accept, false);
     }
     json_decref(req.query);
-    response_clear(&resp);
-    return ret;
-}
-
-static enum MHD_Result
-on_request(void *cls, struct MHD_Connection *conn, const char *url,
-           const char *method, const char *version, const char *upload_data,
-           size_t *upload_data_size, void **con_cls)
-{
-    struct slc_http_server *srv = cls;
-    struct slc_http_deferred *p = *con_cls;
-    enum MHD_Result ret;
-
-    if (!p) {
-        return MHD_NO; /* out of memory when the request line came */
-    }
-    if (!p->started) {
-        p->started = true;
-        return first_call(p, method, url, version);
-    }
-    if (p->deferred) {
-        if (!p->replied) {
-            return MHD_YES; /* not resumed by us: nothing to send yet */
-        }
-        srv->resumed--;
-        p->sent = true;
-        ret = send_response(conn,
-                            MHD_lookup_connection_value(
-                                conn, MHD_HEADER_KIND,
-                                MHD_HTTP_HEADER_ACCEPT),
-                            &p->reply, false);
-        SLC_DEBUG("%s %s -> %u (deferred)", method, url, p->reply.status);
-        response_clear(&p->reply);
-        p->reply = (struct slc_http_response){0};
-        return ret;
-    }
-    if (*upload_data_size) {
-        if (!append_body(p, upload_data, *upload_data_size,
-                         srv->body_limit)) {
-            return MHD_NO;
-        }
-        *upload_data_size = 0;
-        return MHD_YES;
-    }
-    request_in(conn);
-    if (p->too_big) {
-        char detail[160];
-
-        snprintf(detail, sizeof detail,
-                 "request body is larger than the limit of %zu bytes",
-                 srv->body_limit);
-        return reject(conn, 413, detail);
-    }
-    return serve(srv, p, method, url);
+    free(path);
 }
 
 struct slc_http_deferred *
@@ -829,77 +1350,19 @@ slc_http_deferred_reply(struct slc_http_deferred *p,
         p->next->prev = p->prev;
     }
     p->prev = p->next = NULL;
-    p->reply = *resp;
-    *resp = (struct slc_http_response){0};
-    p->replied = true;
-    srv->resumed++;
-    MHD_resume_connection(p->conn);
-    /* MHD hears of the resume through its own pipe; run it soon anyway */
-    event_active(srv->timer, EV_TIMEOUT, 0);
-}
-
-static void
-on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-             enum MHD_RequestTerminationCode toe)
-{
-    struct slc_http_deferred *p = *con_cls;
-    struct slc_http_conn *c = conn_of(conn);
-
-    if (c && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
-        waiting_add(c); /* kept alive: the next request's deadline */
-    }
-    if (p) {
-        if (c && c->request == p) {
-            c->request = NULL;
-        }
+    p->replied = true; /* perhaps inside the handler that deferred it */
+    if (!p->conn) {
+        /* the client went away first */
+        response_clear(resp);
+        *resp = (struct slc_http_response){0};
         request_free(p);
-        *con_cls = NULL;
+        return;
     }
+    SLC_DEBUG("deferred reply -> %u", resp->status);
+    respond(p->conn, resp, header_of(p, "Accept"), false);
 }
 
-static void run_mhd(struct slc_http_server *srv);
-
-static void
-on_io(evutil_socket_t fd, short what, void *arg)
-{
-    run_mhd(arg);
-}
-
-/* How many connections MHD holds (it cleans up closed ones first). */
-static unsigned
-connections_of(struct slc_http_server *srv)
-{
-    const union MHD_DaemonInfo *info =
-        MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-
-    return info ? info->num_connections : 0;
-}
-
-/* Runs MHD and re-arms the timer with MHD's next deadline. */
-static void
-run_mhd(struct slc_http_server *srv)
-{
-    MHD_UNSIGNED_LONG_LONG ms;
-    unsigned before = connections_of(srv);
-
-    MHD_run(srv->mhd);
-    /* At the connection limit MHD takes its listening socket out of its
-     * epoll set, and puts it back only at the start of a run: run again
-     * when connections closed, or clients waiting in the listen queue
-     * would wait for some other event. */
-    if (connections_of(srv) < before) {
-        MHD_run(srv->mhd);
-    }
-    event_del(srv->timer);
-    if (MHD_get_timeout(srv->mhd, &ms) == MHD_YES) {
-        struct timeval tv = {
-            .tv_sec = (time_t)(ms / 1000),
-            .tv_usec = (suseconds_t)(ms % 1000) * 1000,
-        };
-
-        event_add(srv->timer, &tv);
-    }
-}
+/* --- the server */
 
 /* Creates the listening socket ourselves, so that the error names the
  * address and port 0 works. */
@@ -957,23 +1420,6 @@ listen_on(const char *address, unsigned port, int *fd_out, unsigned *bound,
     return 0;
 }
 
-/* MHD's own messages (errors it answered by itself, connections it
- * refused), through slicerd's log and its rate limit. */
-SLC_PRINTF(2, 0)
-static void
-on_mhd_log(void *cls, const char *fmt, va_list ap)
-{
-    char text[400];
-    size_t len;
-
-    vsnprintf(text, sizeof text, fmt, ap);
-    len = strlen(text);
-    while (len && (text[len - 1] == '\n' || text[len - 1] == '\r')) {
-        text[--len] = '\0';
-    }
-    SLC_INFO_RL("libmicrohttpd: %s", text);
-}
-
 /* The connection limit: 'wanted' (0 = as many as fit), at most what the
  * descriptor limit leaves after FD_RESERVE. */
 static unsigned
@@ -1006,73 +1452,105 @@ connection_limit(unsigned wanted)
     return wanted;
 }
 
+/* The TLS context from the PEM texts: the certificate (and the chain
+ * after it) and its key. */
+static SSL_CTX *
+tls_context(const char *cert_pem, const char *key_pem, struct slc_error *err)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+    BIO *cb = BIO_new_mem_buf(cert_pem, -1);
+    BIO *kb = BIO_new_mem_buf(key_pem, -1);
+    X509 *cert = cb ? PEM_read_bio_X509(cb, NULL, NULL, NULL) : NULL;
+    EVP_PKEY *key = kb ? PEM_read_bio_PrivateKey(kb, NULL, NULL, NULL) : NULL;
+    const char *why = NULL;
+    X509 *extra;
+    char buf[160];
+
+    if (!ctx) {
+        why = "no TLS context";
+    } else if (!cert) {
+        why = "the certificate is not a PEM certificate";
+    } else if (!key) {
+        why = "the key is not a PEM private key";
+    } else if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+               SSL_CTX_use_certificate(ctx, cert) != 1 ||
+               SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
+               SSL_CTX_check_private_key(ctx) != 1) {
+        why = "the key does not go with the certificate";
+    }
+    while (!why && (extra = PEM_read_bio_X509(cb, NULL, NULL, NULL))) {
+        if (SSL_CTX_add_extra_chain_cert(ctx, extra) != 1) {
+            X509_free(extra);
+            why = "the certificate chain cannot be used";
+        }
+    }
+    if (why) {
+        unsigned long e = ERR_peek_error();
+
+        if (e) {
+            ERR_error_string_n(e, buf, sizeof buf);
+        }
+        slc_error_set(err, SLC_EINVALID, "TLS: %s%s%s", why,
+                      e ? ": " : "", e ? buf : "");
+        SSL_CTX_free(ctx);
+        ctx = NULL;
+    }
+    ERR_clear_error();
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    BIO_free(cb);
+    BIO_free(kb);
+    return ctx;
+}
+
 int
 slc_http_server_start(const struct slc_http_server_params *p,
                       struct slc_http_server **out, struct slc_error *err)
 {
     struct slc_http_server *srv = calloc(1, sizeof *srv);
-    const union MHD_DaemonInfo *info;
-    unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-                     MHD_ALLOW_SUSPEND_RESUME;
-    bool tls = p->tls_cert_pem && p->tls_key_pem;
-    int rc;
+    int fd = -1, rc;
 
     if (!srv) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     *srv = (struct slc_http_server){
         .base = p->base,
-        .fd = -1,
         .body_limit = p->body_limit,
+        .max_connections = connection_limit(p->max_connections),
+        .max_per_client = p->max_connections_per_client,
+        .idle_timeout = p->idle_timeout,
         .request_timeout = p->request_timeout,
         .handler = p->handler,
         .ctx = p->ctx,
     };
-    srv->sweep = event_new(p->base, -1, 0, on_sweep, srv);
-    if (!srv->sweep) {
-        free(srv);
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    /* names and values are bounded by MAX_HEADER_BYTES, the target by
+     * MAX_TARGET: the parser's own bound is only a backstop */
+    http_parser_set_max_header_size(2 * (MAX_TARGET + MAX_HEADER_BYTES));
+    if (p->tls_cert_pem && p->tls_key_pem) {
+        srv->tls = tls_context(p->tls_cert_pem, p->tls_key_pem, err);
+        if (!srv->tls) {
+            free(srv);
+            return SLC_EINVALID;
+        }
     }
-    rc = listen_on(p->address, p->port, &srv->fd, &srv->port, err);
+    rc = listen_on(p->address, p->port, &fd, &srv->port, err);
     if (rc) {
-        event_free(srv->sweep);
+        SSL_CTX_free(srv->tls);
         free(srv);
         return rc;
     }
-    if (tls) {
-        flags |= MHD_USE_TLS;
-    }
-    srv->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_log, srv, MHD_OPTION_LISTEN_SOCKET, srv->fd,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-        MHD_OPTION_CONNECTION_TIMEOUT, p->idle_timeout,
-        MHD_OPTION_CONNECTION_LIMIT, connection_limit(p->max_connections),
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, p->max_connections_per_client,
-        tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, p->tls_cert_pem,
-        MHD_OPTION_HTTPS_MEM_KEY, p->tls_key_pem, MHD_OPTION_END);
-    if (!srv->mhd) {
-        close(srv->fd);
-        event_free(srv->sweep);
+    srv->listener = evconnlistener_new(p->base, on_accept, srv,
+                                       LEV_OPT_CLOSE_ON_FREE |
+                                           LEV_OPT_CLOSE_ON_EXEC,
+                                       -1, fd);
+    if (!srv->listener) {
+        close(fd);
+        SSL_CTX_free(srv->tls);
         free(srv);
-        return slc_error_set(err, SLC_EIO,
-                             "cannot start the HTTP server on %s port %u%s",
-                             p->address, p->port,
-                             tls ? " (check the TLS certificate and key)"
-                                 : "");
+        return slc_error_set(err, SLC_EIO, "cannot watch %s port %u",
+                             p->address, p->port);
     }
-    srv->fd = -1; /* MHD owns and closes the listening socket now */
-    info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_EPOLL_FD);
-    srv->io = event_new(p->base, info ? info->epoll_fd : -1,
-                        EV_READ | EV_PERSIST, on_io, srv);
-    srv->timer = event_new(p->base, -1, 0, on_io, srv);
-    if (!info || !srv->io || !srv->timer || event_add(srv->io, NULL)) {
-        slc_http_server_stop(srv);
-        return slc_error_set(err, SLC_EIO, "cannot watch the HTTP server");
-    }
-    run_mhd(srv);
+    srv->accepting = true;
     *out = srv;
     return 0;
 }
@@ -1089,34 +1567,24 @@ slc_http_server_stop(struct slc_http_server *srv)
     if (!srv) {
         return;
     }
+    if (srv->listener) {
+        evconnlistener_free(srv->listener);
+        srv->listener = NULL;
+    }
     while (srv->suspended) {
         struct slc_http_response resp = {0};
 
         slc_http_error(&resp, 503, "slicerd is stopping");
         slc_http_deferred_reply(srv->suspended, &resp);
     }
-    /* Deferred replies just given are sent by MHD's next runs: give them
-     * a moment (MHD may not stop with a connection still suspended). */
-    for (int i = 0; i < 20 && srv->resumed; i++) {
-        MHD_run(srv->mhd);
-        if (srv->resumed) {
-            usleep(5000);
-        }
+    /* what is queued goes out if the socket takes it now (plain HTTP;
+     * a TLS record cannot be written around its bufferevent) */
+    for (struct slc_http_conn *c = srv->conns; c; c = c->next) {
+        write_now(c);
     }
-    if (srv->io) {
-        event_free(srv->io);
+    while (srv->conns) {
+        conn_free(srv->conns);
     }
-    if (srv->timer) {
-        event_free(srv->timer);
-    }
-    if (srv->mhd) {
-        MHD_stop_daemon(srv->mhd); /* frees every connection's record */
-    }
-    if (srv->sweep) {
-        event_free(srv->sweep);
-    }
-    if (srv->fd >= 0) {
-        close(srv->fd);
-    }
+    SSL_CTX_free(srv->tls);
     free(srv);
 }

@@ -1,29 +1,27 @@
-/* The HTTP server of slicerd: libmicrohttpd driven by the daemon's libevent
- * loop (one epoll descriptor and a timer; no thread of its own), request
- * bodies gathered up to a size limit (413 beyond it), JSON or YAML replies
- * chosen by the Accept header, optional TLS.
+/* The HTTP/1.1 server of slicerd, on the daemon's libevent loop (no thread
+ * of its own): requests parsed by http-parser, bodies gathered up to a
+ * size limit, JSON or YAML replies chosen by the Accept header, optional
+ * TLS (OpenSSL).
  *
  * It knows nothing of routes or records: every complete request goes to
  * one handler (rest.c), which fills a response.  Handlers run on the loop
  * and must not block.
  *
  * The edge, before any handler: connections are bounded in all and per
- * client address (one over the limit is closed when accepted, or waits
- * in the listen queue at the global limit); a connection without traffic
- * for the idle timeout is closed, and so is one that has not sent a whole
- * request within the request timeout of being ready for it (accepted, or
- * its previous reply done).  Requests a proxy could frame differently are
- * refused with a JSON error {code, status, detail} and the connection
- * closed: a NUL byte (raw or %00), a space or control character in the
- * target, white space in a header name, repeated Content-Length or
- * Content-Length with Transfer-Encoding (400), Transfer-Encoding (411).
- *
- * libmicrohttpd 0.9.75 answers some errors by itself, with its own HTML
- * body, before any callback of ours can see the request: a request line
- * it cannot parse (400, or no answer without a space), an HTTP version
- * other than 1.x (505), a request line or headers larger than its
- * per-connection memory (414, 431), a header line without a colon (400),
- * a Content-Length that is not a number (400) or over 2^64 (413). */
+ * client address (one over the per-client limit gets a 503 and is closed
+ * when accepted; at the global limit new ones wait in the listen queue);
+ * a connection without traffic for the idle timeout is closed, and so is
+ * one that has not sent a whole request within the request timeout of
+ * being ready for it (accepted, or its previous reply done): 408 when
+ * part of a request came.  Every answer the edge gives is JSON
+ * {code, status, detail}, and closes the connection: a request that is
+ * not HTTP/1.x (400; 505 for another version), a target of more than 8
+ * KiB (414) or with more than 256 query parameters, header lines over 100
+ * or 32 KiB (431), a NUL byte (raw or %00), a space or control character
+ * in the target, a header line that is not NAME: VALUE, a bad, repeated
+ * or ambiguous Content-Length (with Transfer-Encoding) (400),
+ * Transfer-Encoding (411), a body over the limit (413), an Expect other
+ * than 100-continue (417). */
 #ifndef SLC_HTTP_SERVER_H
 #define SLC_HTTP_SERVER_H
 
@@ -34,7 +32,6 @@
 #include "slc-error.h"
 
 struct event_base;
-struct MHD_Connection;
 
 struct slc_http_request {
     const char *method;
@@ -47,7 +44,6 @@ struct slc_http_request {
     size_t body_size;
     const char *remote_host;
     unsigned remote_port;
-    struct MHD_Connection *conn;
     struct slc_http_deferred *pending; /* the server's; for slc_http_defer */
 };
 

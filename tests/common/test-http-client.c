@@ -1,5 +1,5 @@
 /* Unit tests of the outbound HTTP client (libcurl multi on libevent)
- * against slicerd's own HTTP server (libmicrohttpd) on the same loop, on
+ * against slicerd's own HTTP server (slicer/api) on the same loop, on
  * loopback: replies, bodies both ways, many requests at once, errors
  * (refused, timeout, reply too big), and results that never arrive inside
  * the call that started them. */

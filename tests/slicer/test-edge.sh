@@ -2,8 +2,12 @@
 # The HTTP edge of slicerd (issue 19, section 3): requests a proxy could
 # frame differently are refused with a JSON error and the connection
 # closed (a NUL byte raw or as %00, repeated Content-Length, Content-Length
-# with Transfer-Encoding, white space in a header name, Transfer-Encoding),
-# and slow clients cannot starve others: connections are limited per
+# with Transfer-Encoding, white space in a header name, Transfer-Encoding);
+# so is every request that is not HTTP/1.x or breaks a limit (no version,
+# HTTP/2.0, a long target, many or large headers, a header line without a
+# colon, a Content-Length that is not a number, an unknown Expect), each
+# with a JSON body; pipelined requests are answered in order; and slow
+# clients cannot starve others: connections are limited per
 # client address and in all, a silent connection is closed after the idle
 # timeout and one that trickles a request after the request timeout.
 # Raw requests go over python3 sockets; the slow clients bind other
@@ -156,6 +160,12 @@ def slow(seconds, specs):
             "late": sorted(round(c.closed, 1) for c in cs
                            if c.closed is not None and c.closed > 1.0),
             "replies": sum(c.replies for c in cs),
+            # the replies of those closed late (408s), and of the others
+            # (503s of the per-client limit)
+            "late_replies": sum(c.replies for c in cs if c.closed is not None
+                                and c.closed > 1.0),
+            "early_replies": sum(c.replies for c in cs if c.closed is not None
+                                 and c.closed <= 1.0),
         }
     for c in conns:
         c.sock.close()
@@ -182,8 +192,8 @@ auth="Authorization: Bearer $tok"
 users=/osm/admin/v1/users
 login_body='{"username":"admin","password":"test-secret"}'
 
-# --- a NUL in the request line: MHD's strings end there, the list of
-# users came back for "users\0/../x"
+# --- a NUL in the request line: libmicrohttpd's strings ended there, and
+# the list of users came back for "users\0/../x"
 printf 'GET %s\000/../x HTTP/1.1\r\nHost: a\r\n%s\r\nConnection: close\r\n\r\n' \
     "$users" "$auth" | edge raw "$tmp/nul"
 refused nul 400 BAD_REQUEST NUL
@@ -203,8 +213,8 @@ printf 'GET %s HTTP/1.1\r\nHost: a\r\n%s\r\nConnection: close\r\n\r\n' \
     "$users" "$auth" | edge raw "$tmp/plain"
 check "the same request without the NUL: 200" eq "$(cat "$tmp/plain.status")" 200
 
-# --- many query parameters: each takes MHD memory, and when it ran out
-# MHD never answered (the client hung until the request timeout)
+# --- many query parameters: each took libmicrohttpd's memory, and when
+# it ran out it never answered (the client hung until the request timeout)
 many=$(python3 -c "print('&'.join('a%d=b' % i for i in range(480)))")
 printf 'GET %s?%s HTTP/1.1\r\nHost: a\r\n%s\r\nConnection: close\r\n\r\n' \
     "$users" "$many" "$auth" | edge raw "$tmp/manyargs"
@@ -231,13 +241,70 @@ post "Content-Length: ${#login_body}\r\nTransfer-Encoding: chunked\r\n" \
 refused clte 400 BAD_REQUEST Transfer-Encoding
 post "Content-Length : ${#login_body}\r\n" "$login_body" | edge raw "$tmp/space"
 refused space 400 BAD_REQUEST "white space"
-# chunked bodies are refused before MHD parses a chunk (its error is HTML)
+# chunked bodies are refused before a chunk is parsed
 post "Transfer-Encoding: chunked\r\n" "zz\r\n$login_body\r\n0\r\n\r\n" |
     edge raw "$tmp/badchunk"
 refused badchunk 411 LENGTH_REQUIRED Content-Length
 post "Content-Length: ${#login_body}\r\nConnection: close\r\n" "$login_body" |
     edge raw "$tmp/good"
 check "one Content-Length: 200" eq "$(cat "$tmp/good.status")" 200
+
+# --- what libmicrohttpd answered by itself in HTML: now JSON, all of it
+get() { # request line, extra header lines (with \r\n escapes)
+    printf '%s\r\nHost: a\r\n%b\r\n' "$1" "$2"
+}
+printf 'hello there\r\n\r\n' | edge raw "$tmp/noline"
+refused noline 400 BAD_REQUEST "known method"
+printf 'GET /osm/version\r\n\r\n' | edge raw "$tmp/http09"
+refused http09 400 BAD_REQUEST "HTTP/0.9"
+get "GET $users HTTP/2.0" "$auth\r\n" | edge raw "$tmp/http2"
+refused http2 505 HTTP_VERSION_NOT_SUPPORTED "HTTP/2.0 is not served"
+get "GET $users HTTP/1.1x" "$auth\r\n" | edge raw "$tmp/badversion"
+refused badversion 400 BAD_REQUEST "HTTP/1.1"
+get "GET /osm/$(head -c 9000 /dev/zero | tr '\0' a) HTTP/1.1" "" |
+    edge raw "$tmp/longtarget"
+refused longtarget 414 URI_TOO_LONG "8192 bytes"
+get "GET $users HTTP/1.1" "$auth\r\n$(for i in $(seq 101); do printf 'X-H%d: 1\\r\\n' "$i"; done)" |
+    edge raw "$tmp/manyheaders"
+refused manyheaders 431 REQUEST_HEADER_FIELDS_TOO_LARGE "100 header lines"
+get "GET $users HTTP/1.1" "X-Big: $(head -c 40000 /dev/zero | tr '\0' b)\r\n" |
+    edge raw "$tmp/bigheader"
+refused bigheader 431 REQUEST_HEADER_FIELDS_TOO_LARGE "32768 bytes"
+get "GET $users HTTP/1.1" "$auth\r\nNo-Colon\r\n" | edge raw "$tmp/nocolon"
+refused nocolon 400 BAD_REQUEST "NAME: VALUE"
+get "GET $users HTTP/1.1" "X\001Y: 1\r\n" | edge raw "$tmp/ctlname"
+refused ctlname 400 BAD_REQUEST "header"
+for len in -1 12x 99999999999999999999999; do
+    post "Content-Length: $len\r\n" "$login_body" | edge raw "$tmp/len$len"
+    refused "len$len" 400 BAD_REQUEST "Content-Length is not a number"
+done
+post "Content-Length: 40000000\r\n" "" | edge raw "$tmp/toolong"
+refused toolong 413 REQUEST_ENTITY_TOO_LARGE "larger than the limit"
+post "Content-Length: ${#login_body}\r\nExpect: magic\r\n" "$login_body" |
+    edge raw "$tmp/expect"
+refused expect 417 EXPECTATION_FAILED "magic"
+printf 'GET %s HTTP/1.1\r\n%s\r\n\r\n' "$users" "$auth" | edge raw "$tmp/nohost"
+refused nohost 400 BAD_REQUEST "Host"
+# JSON whatever the Accept header asks for
+get "GET $users HTTP/2.0" "Accept: application/yaml\r\n" | edge raw "$tmp/yaml"
+refused yaml 505 HTTP_VERSION_NOT_SUPPORTED "HTTP/2.0"
+
+# --- three pipelined requests in one write: three replies, in order (the
+# last closes the connection)
+{ get "GET /osm/nope HTTP/1.1" "$auth\r\n"; get "GET $users HTTP/1.1" "$auth\r\nAccept: application/json\r\n"
+  get "GET /osm/nope2 HTTP/1.1" "$auth\r\nConnection: close\r\n"; } | edge raw "$tmp/pipe"
+check "pipelined: three replies" eq "$(cat "$tmp/pipe.count")" 3
+check "... the first one's status first" eq "$(cat "$tmp/pipe.status")" 404
+# HTTP/1.0 closes after its reply unless it asks for keep-alive
+printf 'GET %s HTTP/1.0\r\n%s\r\nAccept: application/json\r\n\r\n' "$users" "$auth" |
+    edge raw "$tmp/http10"
+check "HTTP/1.0: 200, and closed" eq "$(cat "$tmp/http10.status")" 200
+# a body sent after "100 Continue" (curl asks for it above 1 MiB)
+big=$(python3 -c "print('{\"username\":\"admin\",\"password\":\"test-secret\",\"x\":\"' + 'y' * 1100000 + '\"}')")
+code=$(printf '%s' "$big" | curl -s -o "$tmp/body" -w '%{http_code}' -H 'Expect: 100-continue' \
+    -H 'Content-Type: application/json' -H 'Accept: application/json' \
+    --data-binary @- "$base/admin/v1/tokens")
+check "Expect: 100-continue, then the body: answered ($code)" test "$code" = 422 -o "$code" = 200
 
 # --- slow clients.  1,100 partial requests from one address, trickling
 # a header line a second; a silent one from another; a client that keeps
@@ -259,6 +326,8 @@ wait "$slow_pid"
 slow_pid=
 flood() { jq -r "$1" "$tmp/flood.json" 2>/dev/null; }
 check "the trickling ones were closed" eq "$(flood .trickle.open)" 0
+check "... each with a 408 reply" eq "$(flood .trickle.late_replies)" 4
+check "the refused ones each had a 503 reply" eq "$(flood .trickle.early_replies)" 1096
 check "... after the request timeout ($(flood -c .trickle.late))" \
     eq "$(flood "[.trickle.late[] | select(. >= $deadline - 1 and . <= $deadline + 3)] | length")" 4
 check "the silent one was closed after the idle timeout ($(flood -c .idle.late))" \
@@ -292,9 +361,9 @@ check "the 16 were closed after the request timeout" \
 code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "$auth" \
     "$base/admin/v1/users")
 check "still serving" eq "$code" 200
-check "MHD's messages go through slicerd's log" \
-    grep -q "http: libmicrohttpd: " "$tmp/log"
-check "no MHD message raw on stderr" \
+check "refusals go through slicerd's log" \
+    grep -q "http: client 127.0.0.1 port [0-9]*: 505: " "$tmp/log"
+check "nothing raw on stderr" \
     test "$(grep -c -v '^[0-9-]*T[0-9:.]*Z ' "$tmp/log")" = 0
 check "no sanitizer report" \
     test "$(grep -c -E 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/log")" = 0

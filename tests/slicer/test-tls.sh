@@ -59,6 +59,12 @@ echo "not a key" >"$tmp/bad.pem"
 sed "s|$tmp/key.pem|$tmp/bad.pem|" "$tmp/slicerd.yaml" >"$tmp/bad.yaml"
 "$slicerd" -c "$tmp/bad.yaml" >"$tmp/bad.log" 2>&1
 check "a bad key: slicerd fails to start" test "$?" -ne 0
-check "the error points at the certificate and key" grep -q "TLS certificate and key" "$tmp/bad.log"
+check "the error says the key is not a key" grep -q "TLS: the key is not a PEM private key" "$tmp/bad.log"
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other \
+    -keyout "$tmp/other.pem" -out "$tmp/other-cert.pem" 2>>"$tmp/openssl.log"
+sed "s|$tmp/key.pem|$tmp/other.pem|" "$tmp/slicerd.yaml" >"$tmp/other.yaml"
+"$slicerd" -c "$tmp/other.yaml" >"$tmp/other.log" 2>&1
+check "another certificate's key: slicerd fails to start" test "$?" -ne 0
+check "the error says they do not go together" grep -q "TLS: the key does not go with the certificate" "$tmp/other.log"
 
 summary
