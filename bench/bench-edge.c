@@ -137,8 +137,10 @@ slow_open(const char *addr, unsigned port)
     return fd;
 }
 
-/* Closes and forgets the slow connections the server has closed;
- * returns how many are still open. */
+/* Closes and forgets the slow connections the server has closed or
+ * answered (a partial request is only ever answered with a refusal, 503
+ * or 408, and the close that follows it); returns how many are still
+ * open. */
 static unsigned
 slow_reap(int *fds, unsigned n)
 {
@@ -152,7 +154,7 @@ slow_reap(int *fds, unsigned n)
             continue;
         }
         got = recv(fds[i], buf, sizeof buf, MSG_DONTWAIT);
-        if (got == 0 || (got < 0 && errno != EAGAIN)) {
+        if (got >= 0 || errno != EAGAIN) {
             close(fds[i]);
             fds[i] = -1;
         } else {

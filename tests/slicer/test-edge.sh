@@ -171,8 +171,100 @@ def slow(seconds, specs):
         c.sock.close()
     json.dump(report, open(out + ".json", "w"))
 
+def mutate(count, seed, auth):
+    """Sends 'count' requests made from valid ones by random edits, each
+    on a connection of its own that is shut for writing after it; every
+    reply that comes must be a status line, and every error
+    {code, status, detail} with the status of its status line: JSON, or
+    YAML from a handler when the Accept header did not ask for JSON."""
+    import random
+    rnd = random.Random(seed)
+    valid = [
+        b"GET /osm/admin/v1/users HTTP/1.1\r\nHost: a\r\n" + auth +
+        b"\r\nAccept: application/json\r\n\r\n",
+        b"POST /osm/admin/v1/tokens HTTP/1.1\r\nHost: a\r\nContent-Type: "
+        b"application/json\r\nContent-Length: 46\r\n\r\n"
+        b'{"username":"admin","password":"test-secret"}',
+        b"GET /osm/nslcm/v1/ns_instances?name=x&a%20b=c+d HTTP/1.0\r\n"
+        + auth + b"\r\n\r\n",
+        b"DELETE /osm/admin/v1/users/nobody HTTP/1.1\r\nHost: a\r\n"
+        + auth + b"\r\nConnection: close\r\n\r\n",
+    ]
+    junk = [b"\0", b"\r", b"\n", b" ", b"\t", b":", b"%00", b"%", b"\xff",
+            b"\r\n", b"Content-Length: 5\r\n", b"Transfer-Encoding: x\r\n",
+            b"HTTP/9.9", b"?", b"&", b"=", b"\x7f", b"Expect: 100-continue\r\n"]
+    bad = []
+    replies = 0
+    for i in range(count):
+        req = bytearray(rnd.choice(valid))
+        for _ in range(rnd.randint(1, 4)):
+            at = rnd.randrange(len(req) + 1)
+            op = rnd.randrange(4)
+            if op == 0:
+                req[at:at] = rnd.choice(junk)
+            elif op == 1 and at < len(req):
+                req[at] = rnd.randrange(256)
+            elif op == 2:
+                del req[at:at + rnd.randint(1, 8)]
+            else:
+                req[at:at] = req[max(0, at - 20):at]
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        try:
+            s.sendall(bytes(req))
+            s.shutdown(socket.SHUT_WR)
+            reply = b""
+            while True:
+                b = s.recv(65536)
+                if not b:
+                    break
+                reply += b
+        except OSError as e:
+            reply = b"ERROR " + str(e).encode()
+        s.close()
+        while reply.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"):
+            reply = reply[25:]
+        if not reply:
+            continue  # an incomplete request, closed at its end
+        replies += 1
+        head, _, body = reply.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ")
+        why = None
+        if len(parts) < 3 or parts[0] != "HTTP/1.1" or not parts[1].isdigit():
+            why = "no status line"
+        else:
+            status = int(parts[1])
+            hdrs = {l.partition(":")[0].strip().lower(): l.partition(":")[2].strip()
+                    for l in lines[1:]}
+            length = int(hdrs.get("content-length", "0"))
+            body = body[:length]
+            ctype = hdrs.get("content-type")
+            if status >= 400 and ctype == "application/yaml":
+                # a handler's error, in YAML as the Accept header let it
+                text = body.decode("utf-8", "replace")
+                if ("\nstatus: %d\n" % status not in "\n" + text
+                        or not text.startswith("code: ")
+                        or "\ndetail: " not in text):
+                    why = "error not {code, status, detail} YAML"
+            elif status >= 400:
+                try:
+                    doc = json.loads(body)
+                    if (ctype != "application/json"
+                            or doc.get("status") != status
+                            or not doc.get("code") or not doc.get("detail")):
+                        why = "error not {code, status, detail} JSON"
+                except ValueError:
+                    why = "error body not JSON"
+        if why:
+            bad.append({"request": req.decode("latin-1"),
+                        "reply": reply[:300].decode("latin-1"), "why": why})
+    json.dump({"replies": replies, "bad": bad[:5], "nbad": len(bad)},
+              open(out + ".json", "w"))
+
 if cmd == "raw":
     raw()
+elif cmd == "mutate":
+    mutate(int(sys.argv[4]), int(sys.argv[5]), sys.argv[6].encode())
 else:
     slow(float(sys.argv[4]), sys.argv[5:])
 PY
@@ -288,6 +380,18 @@ refused nohost 400 BAD_REQUEST "Host"
 # JSON whatever the Accept header asks for
 get "GET $users HTTP/2.0" "Accept: application/yaml\r\n" | edge raw "$tmp/yaml"
 refused yaml 505 HTTP_VERSION_NOT_SUPPORTED "HTTP/2.0"
+
+# --- 1,500 requests made from valid ones by random edits (seed printed):
+# whatever comes back is HTTP/1.1, every error {code, status, detail}
+# (the edge's in JSON, a handler's as Accept asks), and slicerd lives
+seed=${EDGE_SEED:-$RANDOM}
+edge mutate "$tmp/mutate" 1500 "$seed" "$auth"
+check "random edits (seed $seed): most got a reply ($(jq .replies "$tmp/mutate.json"))" \
+    test "$(jq .replies "$tmp/mutate.json")" -gt 1000
+check "... every one HTTP/1.1, every error {code, status, detail} ($(jq -c .bad "$tmp/mutate.json"))" \
+    eq "$(jq .nbad "$tmp/mutate.json")" 0
+check "... and slicerd still serves" eq "$(curl -s -o /dev/null -w '%{http_code}' \
+    -H "$auth" "$base/admin/v1/users")" 200
 
 # --- three pipelined requests in one write: three replies, in order (the
 # last closes the connection)
