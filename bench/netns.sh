@@ -55,6 +55,7 @@ port_file: $tmp/port
 state_dir: $tmp/state
 admin_password: bench
 log_level: warn
+tls: off
 CFG
 "$slicerd" -c "$tmp/slicerd.yaml" >"$tmp/log" 2>&1 &
 pid=$!

@@ -64,8 +64,11 @@ for _ in $(seq 100); do
 done
 port=$(cat "$state/port")
 password=$(sed -n "s/.*with password \([0-9a-f]*\).*/\1/p" "$state/slicerd.log")
-echo "listening on 127.0.0.1:$port; admin password printed once in the log"
-export SLICER_URL=http://127.0.0.1:$port/osm
+echo "listening on https://127.0.0.1:$port; admin password printed once in the log"
+grep "self-signed certificate" "$state/slicerd.log" | sed 's/.*info slicerd: //'
+# slicectl trusts a local slicerd's own certificate, found in its state
+# directory (the default one needs no variable)
+export SLICER_URL=https://127.0.0.1:$port/osm SLICER_STATE_DIR=$state
 export SLICER_TOKEN_FILE=$state/token
 ctl() { "$bin/slicectl" "$@"; }
 

@@ -20,6 +20,7 @@ static const struct slc_field config_fields[] = {
     F_S("state_dir", state_dir),
     F_S("store", store),
     F_S("log_level", log_level),
+    F_S("tls", tls),
     F_S("tls_cert", tls_cert),
     F_S("tls_key", tls_key),
     F_S("admin_password", admin_password),
@@ -51,6 +52,7 @@ slc_config_defaults(struct slc_config *cfg)
         .state_dir = "/var/lib/slicer",
         .files_dir = "/etc/slicer",
         .log_level = "info",
+        .tls = "auto",
         .token_ttl = 3600,
         .body_limit = 32u << 20,
         .max_connections = 512,
@@ -170,6 +172,18 @@ slc_config_finish(struct slc_config *cfg, struct slc_error *err)
                              "log_level: '%s' is not one of error, warn, "
                              "info, debug",
                              cfg->log_level);
+    }
+    if (strcmp(cfg->tls, "auto") && strcmp(cfg->tls, "off")) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "tls: '%s' is not one of auto (HTTPS, with "
+                             "tls_cert and tls_key or a self-signed "
+                             "certificate) or off (plain HTTP)",
+                             cfg->tls);
+    }
+    if (!strcmp(cfg->tls, "off") && (cfg->tls_cert || cfg->tls_key)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "tls: off serves plain HTTP, but %s is set",
+                             cfg->tls_cert ? "tls_cert" : "tls_key");
     }
     if (!cfg->tls_cert != !cfg->tls_key) {
         return slc_error_set(err, SLC_EINVALID,

@@ -18,6 +18,10 @@ struct slc_config {
     const char *state_dir;     /* default /var/lib/slicer */
     const char *store;         /* default sqlite:<state_dir>/slicer.db */
     const char *log_level;     /* error, warn, info, debug */
+    const char *tls;           /* "auto" (default): HTTPS, with tls_cert
+                                  and tls_key, or else a self-signed
+                                  certificate made in <state_dir>/tls;
+                                  "off": plain HTTP */
     const char *tls_cert;      /* PEM files; both or neither */
     const char *tls_key;
     const char *admin_password;/* for the admin created on first start */

@@ -21,6 +21,7 @@
 #include "notify.h"
 #include "ns-lcm.h"
 #include "sdn.h"
+#include "slc-cert.h"
 #include "slc-file.h"
 #include "slc-http-client.h"
 #include "slc-log.h"
@@ -60,7 +61,7 @@ usage(FILE *out)
           "  -c, --config FILE     configuration file (YAML); keys:\n"
           "                        listen, port, state_dir, store, "
           "log_level,\n"
-          "                        tls_cert, tls_key, admin_password, "
+          "                        tls, tls_cert, tls_key, admin_password, "
           "token_ttl,\n"
           "                        body_limit, op_timeout, call_timeout, "
           "port_file,\n"
@@ -76,6 +77,9 @@ usage(FILE *out)
           "      --port-file FILE  write the bound port there\n"
           "      --files-dir DIR   files a VIM account may name are under it\n"
           "                        (/etc/slicer)\n"
+          "      --tls auto|off    HTTPS (auto: tls_cert and tls_key, or a\n"
+          "                        self-signed certificate made in\n"
+          "                        STATE_DIR/tls) or plain HTTP (off)\n"
           "  -h, --help            this text\n"
           "  -V, --version         the version\n",
           out);
@@ -110,6 +114,7 @@ parse_args(int argc, char **argv, struct slc_config *cfg)
         {"log-level", required_argument, NULL, 'L'},
         {"port-file", required_argument, NULL, 'P'},
         {"files-dir", required_argument, NULL, 'F'},
+        {"tls", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -122,6 +127,7 @@ parse_args(int argc, char **argv, struct slc_config *cfg)
         {'l', "listen", NULL},       {'p', "port", NULL},
         {'s', "state_dir", NULL},    {'L', "log_level", NULL},
         {'P', "port_file", NULL},   {'F', "files_dir", NULL},
+        {'T', "tls", NULL},
     };
     const char *config = NULL;
     struct slc_error err = {0};
@@ -188,21 +194,43 @@ register_drivers(struct slc_daemon *d, struct slc_error *err)
                                      err);
 }
 
-/* Reads the TLS files (NULL when TLS is off). */
+/* The TLS certificate and key (NULL when TLS is off): the configured
+ * files, or the self-signed pair in <state_dir>/tls, made on the first
+ * start.  Its fingerprint is logged, for clients to check. */
 static int
 read_tls(const struct slc_config *cfg, char **cert, char **key,
          struct slc_error *err)
 {
+    char dir[4096], fp[SLC_CERT_FINGERPRINT_LEN];
+    bool created;
     size_t size;
     int rc = 0;
 
     *cert = *key = NULL;
-    if (!cfg->tls_cert) {
+    if (!strcmp(cfg->tls, "off")) {
         return 0;
     }
-    rc = slc_read_file(cfg->tls_cert, 1 << 20, cert, &size, err);
+    if (cfg->tls_cert) {
+        rc = slc_read_file(cfg->tls_cert, 1 << 20, cert, &size, err);
+        if (!rc) {
+            rc = slc_read_file(cfg->tls_key, 1 << 20, key, &size, err);
+        }
+        if (!rc && !slc_cert_fingerprint(*cert, fp, err)) {
+            SLC_INFO("TLS: certificate %s, SHA-256 fingerprint %s",
+                     cfg->tls_cert, fp);
+        }
+        return rc;
+    }
+    if ((size_t)snprintf(dir, sizeof dir, "%s/tls", cfg->state_dir) >=
+        sizeof dir) {
+        return slc_error_set(err, SLC_EINVALID, "state_dir is too long");
+    }
+    rc = slc_cert_self_signed(dir, cfg->listen, cert, key, fp, &created,
+                              err);
     if (!rc) {
-        rc = slc_read_file(cfg->tls_key, 1 << 20, key, &size, err);
+        SLC_INFO("TLS: %s self-signed certificate %s/cert.pem, SHA-256 "
+                 "fingerprint %s",
+                 created ? "made a" : "the", dir, fp);
     }
     return rc;
 }
@@ -385,7 +413,7 @@ run(struct slc_daemon *d)
     }
     if (!rc) {
         SLC_INFO("listening on %s%s port %u (store %s)",
-                 d->cfg.tls_cert ? "https " : "", d->cfg.listen,
+                 strcmp(d->cfg.tls, "off") ? "https " : "", d->cfg.listen,
                  slc_http_server_port(d->http), d->cfg.store);
         event_base_dispatch(d->base);
     } else {

@@ -23,10 +23,13 @@
 #include <event2/http.h>
 #include <event2/listener.h>
 #include <http_parser.h>
+#include <limits.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -740,6 +743,10 @@ on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
         free(c);
         return;
     }
+    /* replies and TLS handshake records go out whole, at once: without
+     * this, Nagle's algorithm holds a small record back for the peer's
+     * delayed ACK (40 ms a handshake) */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
     http_parser_init(&c->parser, HTTP_REQUEST);
     c->parser.data = c;
     c->next = srv->conns;
@@ -1561,9 +1568,61 @@ slc_http_server_port(const struct slc_http_server *srv)
     return srv->port;
 }
 
+/* Monotonic milliseconds. */
+static long long
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* When the server stops, the loop does not run again: the reply queued
+ * on a TLS connection (a deferred request's 503) is written here, through
+ * the connection's SSL object, waiting for the socket until 'deadline'
+ * (monotonic ms).  The bufferevent is freed right after, so nothing else
+ * writes on that SSL object again. */
+static void
+flush_tls(struct slc_http_conn *c, long long deadline)
+{
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    SSL *ssl = bufferevent_openssl_get_ssl(c->bev);
+    size_t len = evbuffer_get_length(out);
+    const unsigned char *data;
+
+    if (!ssl || !len || !SSL_is_init_finished(ssl)) {
+        return;
+    }
+    data = evbuffer_pullup(out, -1);
+    while (data && len) {
+        int n = SSL_write(ssl, data, len > INT_MAX ? INT_MAX : (int)len);
+        int e = n > 0 ? SSL_ERROR_NONE : SSL_get_error(ssl, n);
+        struct pollfd pfd = {.fd = c->fd};
+        long long left = deadline - now_ms();
+
+        if (n > 0) {
+            data += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if ((e != SSL_ERROR_WANT_WRITE && e != SSL_ERROR_WANT_READ) ||
+            left <= 0) {
+            break;
+        }
+        pfd.events = e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN;
+        if (poll(&pfd, 1, (int)left) <= 0) {
+            break;
+        }
+    }
+    ERR_clear_error();
+}
+
 void
 slc_http_server_stop(struct slc_http_server *srv)
 {
+    long long deadline = now_ms() + 500;
+
     if (!srv) {
         return;
     }
@@ -1577,10 +1636,13 @@ slc_http_server_stop(struct slc_http_server *srv)
         slc_http_error(&resp, 503, "slicerd is stopping");
         slc_http_deferred_reply(srv->suspended, &resp);
     }
-    /* what is queued goes out if the socket takes it now (plain HTTP;
-     * a TLS record cannot be written around its bufferevent) */
+    /* what is queued goes out if the socket takes it now */
     for (struct slc_http_conn *c = srv->conns; c; c = c->next) {
-        write_now(c);
+        if (srv->tls) {
+            flush_tls(c, deadline);
+        } else {
+            write_now(c);
+        }
     }
     while (srv->conns) {
         conn_free(srv->conns);

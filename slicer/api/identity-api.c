@@ -606,7 +606,18 @@ role_list(struct slc_call *c)
     return 0;
 }
 
+/* GET /osm/version, without a token, as OSM's NBI: {version, date}. */
+static int
+version_show(struct slc_call *c)
+{
+    slc_rest_reply(c, 200,
+                   json_pack("{ssss}", "version", SLICER_VERSION, "date",
+                             SLICER_VERSION_DATE));
+    return 0;
+}
+
 const struct slc_route slc_identity_routes[] = {
+    {"GET", "/osm/version", version_show, SLC_ROUTE_PUBLIC},
     {"POST", TOKENS, token_create, SLC_ROUTE_PUBLIC},
     {"GET", TOKENS, token_list, 0},
     {"DELETE", TOKENS, token_logout, 0},

@@ -82,8 +82,23 @@ slc_client_request(struct slc_client *c, const char *method,
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
+    if (c->cacert) {
+        curl_easy_setopt(h, CURLOPT_CAINFO, c->cacert);
+    }
     cc = curl_easy_perform(h);
     curl_slist_free_all(headers);
+    if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE) {
+        free(b.data);
+        return slc_error_set(err, SLC_EIO,
+                             "%s %s: %s: slicerd's certificate is not "
+                             "trusted%s%s (give its certificate with "
+                             "--cacert FILE or $SLICER_CACERT; a local "
+                             "slicerd's is STATE_DIR/tls/cert.pem, found "
+                             "through $SLICER_STATE_DIR)",
+                             method, url, curl_easy_strerror(cc),
+                             c->cacert ? " by " : "",
+                             c->cacert ? c->cacert : "");
+    }
     if (cc != CURLE_OK) {
         free(b.data);
         return slc_error_set(err, SLC_EIO, "%s %s: %s", method, url,

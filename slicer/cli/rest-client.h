@@ -8,8 +8,10 @@
 #include "slc-error.h"
 
 struct slc_client {
-    const char *base;         /* "http://127.0.0.1:9999/osm" */
+    const char *base;         /* "https://127.0.0.1:9999/osm" */
     const char *token;        /* may be NULL */
+    const char *cacert;       /* PEM file of the certificates to trust
+                                 for HTTPS, or NULL: the system's */
     void *curl;               /* CURL *, reused between requests */
 };
 

@@ -1176,6 +1176,7 @@ slc_remote_command(const struct slc_remote_opts *o, const char *name,
             fprintf(stderr, "slicectl: %s\n", err.msg);
             return 1;
         }
+        r.client.cacert = o->cacert;
         rc = commands[i].list ? run_listing(&r, commands[i].list, argc, argv)
                               : commands[i].run(&r, argc, argv);
         slc_client_fini(&r.client);

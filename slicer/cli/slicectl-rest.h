@@ -7,6 +7,8 @@
 
 struct slc_remote_opts {
     const char *url;          /* base URL ending in /osm */
+    const char *cacert;       /* certificates to trust for HTTPS, or NULL:
+                                 a local slicerd's own, else the system's */
     bool json;
 };
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalogue.h"
 #include "slc-file.h"
@@ -15,7 +16,8 @@
 #include "slicectl-rest.h"
 #include "validate.h"
 
-#define DEFAULT_URL "http://127.0.0.1:9999/osm"
+#define DEFAULT_URL "https://127.0.0.1:9999/osm"
+#define DEFAULT_STATE_DIR "/var/lib/slicer"
 
 struct cli {
     const char *store_path;
@@ -44,6 +46,13 @@ usage(FILE *out)
             "%s)\n"
             "  -s, --store PATH   work on a local store file (or "
             "$SLICER_STORE)\n"
+            "      --cacert FILE  trust the certificate(s) in FILE for "
+            "HTTPS (or\n"
+            "                     $SLICER_CACERT); a local slicerd's own is "
+            "trusted\n"
+            "                     without it: "
+            "$SLICER_STATE_DIR/tls/cert.pem (default\n"
+            "                     " DEFAULT_STATE_DIR "/tls/cert.pem)\n"
             "  -j, --json         print lists as JSON\n"
             "  -v, --verbose      log more\n"
             "  -h, --help         this text\n"
@@ -342,12 +351,38 @@ static const struct {
     {"update", cmd_update},     {"delete", cmd_delete},
 };
 
+/* For an HTTPS URL on this host (localhost, 127.0.0.1, ::1), the
+ * certificate of the local slicerd ($SLICER_STATE_DIR, else the default
+ * state directory) when it is readable: slicerd made it self-signed on
+ * its first start, and trusting it is trusting that file's owner. */
+static bool
+local_cert_of(const char *url, char *out, size_t size)
+{
+    static const char *const local[] = {
+        "https://localhost:", "https://localhost/", "https://127.0.0.1:",
+        "https://127.0.0.1/", "https://[::1]:", "https://[::1]/",
+    };
+    const char *dir = getenv("SLICER_STATE_DIR");
+    bool is_local = false;
+
+    for (size_t i = 0; i < sizeof local / sizeof local[0]; i++) {
+        is_local = is_local || !strncmp(url, local[i], strlen(local[i]));
+    }
+    if (!is_local) {
+        return false;
+    }
+    snprintf(out, size, "%s/tls/cert.pem",
+             dir && *dir ? dir : DEFAULT_STATE_DIR);
+    return !access(out, R_OK);
+}
+
 int
 main(int argc, char **argv)
 {
     static const struct option options[] = {
         {"store", required_argument, NULL, 's'},
         {"url", required_argument, NULL, 'u'},
+        {"cacert", required_argument, NULL, 'C'},
         {"json", no_argument, NULL, 'j'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -357,7 +392,9 @@ main(int argc, char **argv)
     struct cli cli = {.store_path = getenv("SLICER_STORE")};
     struct slc_remote_opts remote = {
         .url = getenv("SLICER_URL") ? getenv("SLICER_URL") : DEFAULT_URL,
+        .cacert = getenv("SLICER_CACERT"),
     };
+    char local_cert[4096];
     int opt, rc;
 
     slc_log_set_level(SLC_LOG_WARN);
@@ -368,6 +405,9 @@ main(int argc, char **argv)
             break;
         case 'u':
             remote.url = optarg;
+            break;
+        case 'C':
+            remote.cacert = optarg;
             break;
         case 'j':
             cli.json = true;
@@ -390,6 +430,10 @@ main(int argc, char **argv)
     if (optind >= argc) {
         usage(stderr);
         return 1;
+    }
+    if (!remote.cacert &&
+        local_cert_of(remote.url, local_cert, sizeof local_cert)) {
+        remote.cacert = local_cert;
     }
     if (!cli.store_path && strcmp(argv[optind], "validate")) {
         rc = slc_remote_command(&remote, argv[optind], argc - optind,

@@ -65,7 +65,8 @@ own_namespaces() {
 
 # The daemon and its REST API, for the tests that start slicerd
 # ($slicerd) on "$tmp/slicerd.yaml", which writes its port to
-# "$tmp/port": start [PREFIX...] sets pid, port and base.  A prefix is a
+# "$tmp/port": start [PREFIX...] sets pid, port and base (https, unless
+# the config says "tls: off").  A prefix is a
 # command that execs the rest (env VAR=..., prlimit ... --), so that pid
 # is the daemon's.
 start() {
@@ -77,7 +78,15 @@ start() {
         sleep 0.05
     done
     port=$(cat "$tmp/port")
-    base=http://127.0.0.1:$port/osm
+    if grep -q '^tls: off' "$tmp/slicerd.yaml"; then
+        base=http://127.0.0.1:$port/osm
+    else
+        # HTTPS, slicerd's default, with the certificate it made on its
+        # first start: curl and slicectl trust it (and nothing else)
+        base=https://127.0.0.1:$port/osm
+        export CURL_CA_BUNDLE=$tmp/state/tls/cert.pem
+        export SLICER_STATE_DIR=$tmp/state
+    fi
 }
 # stop_clean: SIGTERM to the daemon, which must exit 0 with no sanitizer
 # report in its log.

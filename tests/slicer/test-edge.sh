@@ -33,7 +33,9 @@ trap edge_cleanup EXIT INT TERM
 
 idle=3      # idle_timeout
 deadline=6  # request_timeout
-config "max_connections: 16
+# plain HTTP: the requests are raw bytes on python sockets
+config "tls: off
+max_connections: 16
 max_connections_per_client: 4
 idle_timeout: $idle
 request_timeout: $deadline"

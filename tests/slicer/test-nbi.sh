@@ -42,6 +42,11 @@ check "bad password: 401" eq "$code" 401
 jreq POST /admin/v1/tokens '{"username":"admin","password":"x","colour":"red"}'
 check "unknown token field: 422" eq "$code" 422
 check "422 names the field" grep -q "colour" "$tmp/body"
+# GET /osm/version needs no token (osmclient's "osm version")
+req GET /version
+check "version: 200 without a token" eq "$code" 200
+check "... {version, date} as OSM's NBI" eq "$(field '[.version, .date] | map(type) | join(",")')" "string,string"
+
 login admin test-secret
 check "login: 200" eq "$code" 200
 check "token is admin" eq "$(field .admin)" true

@@ -1,11 +1,16 @@
 #!/bin/bash
 # TLS on slicerd's NBI: a self-signed certificate made with openssl, a
 # daemon on a free loopback port serving HTTPS with it, a client that
-# trusts it (and one that does not), and a config that is refused.
+# trusts it (and one that does not), and a config that is refused.  Then
+# HTTPS by default: with no certificate configured, slicerd makes one in
+# its state directory on its first start (logging its fingerprint) and
+# keeps it; slicectl trusts a local slicerd's own without flags; "tls:
+# off" serves plain HTTP.
 # Everything it starts is stopped by pid; its files are removed.
-# usage: test-tls.sh SLICERD
+# usage: test-tls.sh SLICERD SLICECTL
 set -u
 slicerd=$1
+slicectl=$2
 name=tls
 # shellcheck source=harness.sh
 . "$(dirname "$0")/harness.sh"
@@ -66,5 +71,96 @@ sed "s|$tmp/key.pem|$tmp/other.pem|" "$tmp/slicerd.yaml" >"$tmp/other.yaml"
 "$slicerd" -c "$tmp/other.yaml" >"$tmp/other.log" 2>&1
 check "another certificate's key: slicerd fails to start" test "$?" -ne 0
 check "the error says they do not go together" grep -q "TLS: the key does not go with the certificate" "$tmp/other.log"
+
+# --- HTTPS by default: a self-signed certificate made on the first start
+cat >"$tmp/default.yaml" <<CFG
+port: 0
+port_file: $tmp/port
+state_dir: $tmp/dstate
+admin_password: tls-secret
+CFG
+start_default() {
+    rm -f "$tmp/port"
+    "$slicerd" -c "$tmp/default.yaml" >>"$tmp/dlog" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do
+        [ -s "$tmp/port" ] && break
+        sleep 0.05
+    done
+    port=$(cat "$tmp/port")
+}
+start_default
+cert=$tmp/dstate/tls/cert.pem
+check "a certificate was made in the state directory" test -s "$cert"
+check "... its key readable by the daemon's user only" \
+    eq "$(stat -c %a "$tmp/dstate/tls/key.pem")" 600
+fp=$(openssl x509 -in "$cert" -noout -fingerprint -sha256 | sed 's/.*=//')
+check "the log gives its SHA-256 fingerprint" \
+    grep -q "made a self-signed certificate $cert, SHA-256 fingerprint $fp" "$tmp/dlog"
+check "it names 127.0.0.1, ::1 and localhost" sh -c \
+    "openssl x509 -in '$cert' -noout -ext subjectAltName | grep -q 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1'"
+code=$(curl -s -o "$tmp/body" -w '%{http_code}' --cacert "$cert" \
+    -H 'Accept: application/json' -H 'Content-Type: application/json' \
+    -d "$login" "https://127.0.0.1:$port/osm/admin/v1/tokens")
+check "login over HTTPS with the made certificate: 200" eq "$code" 200
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$cert" "https://localhost:$port/osm/version")
+check "... by the name localhost too (the certificate verifies)" test "$code" != 000
+# slicectl: a local slicerd's certificate is found through its state
+# directory, without a flag
+export SLICER_URL=https://127.0.0.1:$port/osm SLICER_TOKEN_FILE=$tmp/token
+SLICER_STATE_DIR=$tmp/dstate "$slicectl" login --user admin --password tls-secret >"$tmp/ctl.out" 2>&1
+check "slicectl logs in over HTTPS with no flag" eq "$?" 0
+SLICER_STATE_DIR=$tmp/dstate "$slicectl" list vnfd >"$tmp/ctl.out" 2>&1
+check "... and lists" eq "$?" 0
+SLICER_STATE_DIR=$tmp/nowhere "$slicectl" list vnfd >"$tmp/ctl.out" 2>&1
+check "slicectl without the certificate fails" test "$?" -ne 0
+check "... saying how to trust it" grep -q "not trusted.*--cacert FILE" "$tmp/ctl.out"
+SLICER_STATE_DIR=$tmp/nowhere "$slicectl" --cacert "$cert" list vnfd >"$tmp/ctl.out" 2>&1
+check "slicectl --cacert FILE" eq "$?" 0
+SLICER_STATE_DIR=$tmp/nowhere SLICER_CACERT=$tmp/cert.pem "$slicectl" list vnfd >"$tmp/ctl.out" 2>&1
+check "slicectl with another certificate is refused" test "$?" -ne 0
+unset SLICER_URL SLICER_TOKEN_FILE
+kill "$pid"
+wait "$pid"
+check "clean shutdown" eq "$?" 0
+pid=
+start_default
+check "a restart keeps the certificate" \
+    eq "$(openssl x509 -in "$cert" -noout -fingerprint -sha256 | sed 's/.*=//')" "$fp"
+check "... and says so" grep -q "the self-signed certificate $cert, SHA-256 fingerprint $fp" "$tmp/dlog"
+kill "$pid"
+wait "$pid"
+pid=
+
+# a certificate without its key is not replaced behind the operator's back
+mv "$tmp/dstate/tls/key.pem" "$tmp/key.saved"
+"$slicerd" -c "$tmp/default.yaml" >"$tmp/half2.log" 2>&1
+check "a certificate without its key: slicerd fails to start" test "$?" -ne 0
+check "... naming both files" grep -q "cert.pem' is there without '.*key.pem'" "$tmp/half2.log"
+cp "$tmp/key.pem" "$tmp/dstate/tls/key.pem"
+"$slicerd" -c "$tmp/default.yaml" >"$tmp/half3.log" 2>&1
+check "another certificate's key: slicerd fails to start" test "$?" -ne 0
+check "... saying so" grep -q "is not the key of" "$tmp/half3.log"
+mv "$tmp/key.saved" "$tmp/dstate/tls/key.pem"
+
+# --- tls: off serves plain HTTP; its misuses are refused
+echo "tls: off" >>"$tmp/default.yaml"
+start_default
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    -d "$login" "http://127.0.0.1:$port/osm/admin/v1/tokens")
+check "tls: off: plain HTTP login 200" eq "$code" 200
+check "... and the log says http" grep -q "listening on 127.0.0.1 port $port" "$tmp/dlog"
+kill "$pid"
+wait "$pid"
+pid=
+for bad in "tls: maybe" "tls: off
+tls_cert: $tmp/cert.pem
+tls_key: $tmp/key.pem"; do
+    printf 'port: 0\nstate_dir: %s/dstate\n%s\n' "$tmp" "$bad" >"$tmp/bad.yaml"
+    "$slicerd" -c "$tmp/bad.yaml" >"$tmp/bad.log" 2>&1
+    check "'${bad%%
+*}': exit 2" eq "$?" 2
+    check "... the error names tls" grep -q "tls: .*" "$tmp/bad.log"
+done
 
 summary

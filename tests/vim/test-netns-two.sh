@@ -50,7 +50,7 @@ check "first daemon: NS instantiated" eq "$state" COMPLETED
 check "its switch's datapath device exists" ip link show ovs-netdev >/dev/null
 
 # --- the second daemon in the same network namespace
-a_tmp=$tmp a_pid=$pid a_base=$base a_tok=$tok
+a_tmp=$tmp a_pid=$pid a_base=$base a_tok=$tok a_ca=$CURL_CA_BUNDLE
 tmp=$tmp2
 config
 start
@@ -72,6 +72,7 @@ check "second daemon: SIGTERM, exit 0" eq $? 0
 pid2=
 check "second daemon: no sanitizer report" test "$(grep -c -E 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/log")" = 0
 tmp=$a_tmp pid=$a_pid base=$a_base tok=$a_tok
+export CURL_CA_BUNDLE=$a_ca SLICER_STATE_DIR=$a_tmp/state
 
 # --- the first daemon still works, then goes away cleanly
 jreq POST /admin/v1/vim_accounts '{"name":"a2","vim_type":"netns","vim_url":"netns://localhost"}'
