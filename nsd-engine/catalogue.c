@@ -158,15 +158,31 @@ check_refs(struct slc_store *st, const struct slc_descriptor *d,
     return rc;
 }
 
-static void
-now_iso(char buf[32])
+/* Epoch seconds, as OSM writes every time in a record. */
+static double
+now_epoch(void)
 {
     struct timespec ts;
-    struct tm tm;
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A creation time kept from an older document: a number as it is, an ISO
+ * string (what slicer wrote before) as epoch seconds; NULL if neither. */
+static json_t *
+kept_time(const json_t *t)
+{
+    struct tm tm = {0};
+    const char *end;
+
+    if (json_is_number(t)) {
+        return json_real(json_number_value(t));
+    }
+    end = json_is_string(t) ? strptime(json_string_value(t),
+                                       "%Y-%m-%dT%H:%M:%SZ", &tm)
+                            : NULL;
+    return end && !*end ? json_real((double)timegm(&tm)) : NULL;
 }
 
 /* The stored document: the SOL006 descriptor, "_id" and "_admin".  'old'
@@ -176,20 +192,26 @@ make_doc(const struct slc_descriptor *d, const char *uuid, const json_t *old,
          const struct slc_onboard_opts *opts)
 {
     json_t *doc = json_deep_copy(d->json);
-    const json_t *created =
-        json_object_get(json_object_get(old, "_admin"), "created");
-    char now[32];
+    json_t *created =
+        kept_time(json_object_get(json_object_get(old, "_admin"), "created"));
+    double now = now_epoch();
 
     if (!doc) {
+        json_decref(created);
         return NULL;
     }
-    now_iso(now);
     json_object_del(doc, "_admin");
     json_object_set_new(doc, "_id", json_string(uuid));
+    /* OSM's clients name a VNF package by "name": a SOL006 VNFD has only
+     * "product-name" (an old-IM one's "name" went there when converted) */
+    if (!json_object_get(doc, "name") &&
+        json_is_string(json_object_get(doc, "product-name"))) {
+        json_object_set(doc, "name", json_object_get(doc, "product-name"));
+    }
     json_object_set_new(
         doc, "_admin",
-        json_pack("{sosssssssssssb}", "created",
-                  created ? json_incref((json_t *)created) : json_string(now),
+        json_pack("{sosfsssssssssb}", "created",
+                  created ? created : json_real(now),
                   "modified", now, "onboardingState", "ONBOARDED",
                   "operationalState", "ENABLED", "usageState", "NOT_IN_USE",
                   "format", d->format, "converted",

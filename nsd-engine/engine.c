@@ -907,12 +907,26 @@ finish(struct op *op)
     for (size_t i = 0; i < op->n_steps; i++) {
         had_creates |= op->steps[i].create;
     }
-    if (!op->failed) {
-        state = "COMPLETED";
-    } else if (op->undo_failed || !had_creates) {
-        state = "FAILED";
-    } else {
-        state = "ROLLED_BACK";
+    /* OSM's operation states: a failed operation is FAILED whether its
+     * rollback undid everything or not; the rollback's outcome is kept
+     * beside it */
+    state = op->failed ? "FAILED" : "COMPLETED";
+    if (op->failed) {
+        json_t *undone = json_array();
+
+        for (size_t i = 0; i < op->n_steps; i++) {
+            if (op->steps[i].state == SLC_STEP_UNDONE) {
+                json_array_append(undone,
+                                  json_object_get(op->steps[i].json, "name"));
+            }
+        }
+        json_object_set_new(
+            op->doc, "rollback",
+            json_pack("{ss so}", "state",
+                      !had_creates      ? "NOT_NEEDED"
+                      : op->undo_failed ? "FAILED"
+                                        : "COMPLETED",
+                      "undone", undone));
     }
     json_object_set_new(op->doc, "operationState", json_string(state));
     json_object_set_new(op->doc, "statusEnteredTime", json_real(now));

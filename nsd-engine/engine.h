@@ -8,7 +8,9 @@
  * done run in parallel; every step is persisted as RUNNING before its VIM
  * call and as DONE (with the VIM's id) after it.  When a step fails, the
  * steps already done are undone in reverse dependency order and the
- * operation ends ROLLED_BACK (or FAILED when an undo fails too).  After a
+ * operation ends FAILED, as in OSM, with "rollback": {state: COMPLETED
+ * (everything undone), FAILED (an undo failed too) or NOT_NEEDED, undone:
+ * the names of the steps undone}.  After a
  * crash, slc_engine_recover() reconciles every VIM with what the store
  * says exists and resumes every unfinished operation from its last
  * persisted step.

@@ -872,6 +872,31 @@ place(struct slc_store *st, struct plan *pl, const char *op_id,
     return rc;
 }
 
+/* An instantiate occurrence's operationParams name the NS as OSM's do
+ * (the create request's nsName, nsDescription, nsdId, plus nsr_id), also
+ * when the instantiate request itself gave none of them: osmclient's
+ * "ns-op-list --long" reads every one. */
+static void
+fill_instantiate_params(json_t *params, const struct slc_record *nsr)
+{
+    static const char *const from[][2] = {
+        {"nsName", "name"},
+        {"nsDescription", "description"},
+        {"nsdId", "nsd-id"},
+        {"vimAccountId", "datacenter"},
+    };
+
+    for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
+        const json_t *v = json_object_get(nsr->doc, from[i][1]);
+
+        if (!json_object_get(params, from[i][0])) {
+            json_object_set_new(params, from[i][0],
+                                v ? json_deep_copy(v) : json_null());
+        }
+    }
+    json_object_set_new(params, "nsr_id", json_string(nsr->id));
+}
+
 static const struct {
     const char *type, *current, *opstatus, *nsstate;
 } op_marks[] = {
@@ -962,6 +987,9 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
         op_params = json_deep_copy(params);
         json_object_set_new(op_params, "lcmOperationType", json_string(type));
         json_object_set_new(op_params, "nsInstanceId", json_string(nsr->id));
+        if (!strcmp(type, "instantiate")) {
+            fill_instantiate_params(op_params, nsr);
+        }
         op = json_pack(
             "{ss ss ss si ss sn sn sf ss ss sf sb so sb s{ss ss} ss so}",
             "_id", op_id, "id", op_id, "operationState", "PROCESSING",

@@ -244,6 +244,17 @@ slc_ns_make_vdur(const json_t *cp_vl, const json_t *vnfd, const json_t *vdu,
                      "interfaces", ifaces);
 }
 
+/* A VNF record's _admin.created and .modified, epoch seconds as in every
+ * OSM record (osmclient's "vnf-list --long" reads both). */
+static void
+stamp(json_t *vnfr, double now)
+{
+    json_t *admin = json_object_get(vnfr, "_admin");
+
+    json_object_set_new(admin, "created", json_real(now));
+    json_object_set_new(admin, "modified", json_real(now));
+}
+
 static int
 build_vnfr(struct build *b, const json_t *profile, const char *nsr_id,
            const char *vim, const char *project, double now)
@@ -331,6 +342,7 @@ build_vnfr(struct build *b, const json_t *profile, const char *nsr_id,
         vlds, "vdur", vdurs, "created-time", now, "_admin", "nsState",
         "NOT_INSTANTIATED", "projects_read", project, "projects_write",
         project, "scaling-group");
+    stamp(vnfr, now);
     json_array_append_new(b->vnfrs, vnfr);
     json_array_append_new(json_object_get(b->nsr, "constituent-vnfr-ref"),
                           json_string(id));
@@ -414,6 +426,7 @@ build_pnfr(struct build *b, const json_t *profile, const char *nsr_id,
         "vdur", vdur, "created-time", now, "_admin", "nsState",
         "NOT_INSTANTIATED", "projects_read", project, "projects_write",
         project, "scaling-group");
+    stamp(vnfr, now);
     json_array_append_new(b->vnfrs, vnfr);
     json_array_append_new(json_object_get(b->nsr, "constituent-vnfr-ref"),
                           json_string(id));

@@ -40,8 +40,7 @@ static bool
 op_final(const char *state)
 {
     static const char *const finals[] = {"COMPLETED", "PARTIALLY_COMPLETED",
-                                         "FAILED", "FAILED_TEMP",
-                                         "ROLLED_BACK", NULL};
+                                         "FAILED", "FAILED_TEMP", NULL};
 
     for (size_t i = 0; state && finals[i]; i++) {
         if (!strcmp(state, finals[i])) {
@@ -620,7 +619,13 @@ end_instantiate(struct run *r)
     snprintf(detail, sizeof detail, "ERROR %s", error);
     set_nsi(r, "failed", "failed", detail,
             undo_failed ? "INSTANTIATED" : "NOT_INSTANTIATED");
-    end_op(r, undo_failed ? "FAILED" : "ROLLED_BACK", detail);
+    /* FAILED, as OSM ends it; whether the rollback undid everything (the
+     * subnets' NSs, the slice's networks) is kept beside it, as an NS
+     * operation's is */
+    json_object_set_new(r->op.doc, "rollback",
+                        json_pack("{ss}", "state",
+                                  undo_failed ? "FAILED" : "COMPLETED"));
+    end_op(r, "FAILED", detail);
     return 0;
 }
 

@@ -113,6 +113,15 @@ for f in "$examples"/*vnfd*.yaml; do
     [ "$code" = 201 ] && n_ok=$((n_ok + 1))
 done
 check "OSM example VNFDs onboard" test "$n_ok" -ge 5
+# what osmclient's vnfd-list/vnfd-show read: every package has a name (an
+# old-IM one's, converted to SOL006, is kept; a SOL006 one's is its
+# product-name), and times are epoch numbers as everywhere in OSM
+req GET /vnfpkgm/v1/vnf_packages
+check "every VNF package has a name" eq "$(field '[.[] | select(.name == null)] | length')" 0
+check "the converted old-IM VNFD keeps its name" \
+    eq "$(field '[.[] | select(.id == "ubuntu_epa_virtio_vnf") | .name] | join(",")')" ubuntu_epa_virtio_vnf
+check "_admin.created and .modified are numbers" \
+    eq "$(field '[.[]._admin | (.created, .modified) | type] | unique | join(",")')" number
 # a package (tar.gz) of the router VNFD under another id
 mkdir -p "$tmp/pkg/router_pkg"
 sed 's/slicer-transport-router/pkg-router/' "$src/templates/vnfd/router_vnfd.yaml" >"$tmp/pkg/router_pkg/router_vnfd.yaml"
@@ -244,6 +253,8 @@ check "YAML reply of a stored record (the default)" grep -q "^nsState: READY" "$
 check "every VL has a VIM network" eq "$(field '[.vld[] | select(."vim-id" == null)] | length')" 0
 req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$ns"
 check "every VDU is ACTIVE" eq "$(field '[.[].vdur[] | select(.status != "ACTIVE")] | length')" 0
+check "VNF records' _admin.created/modified are numbers (osmclient vnf-list --long)" \
+    eq "$(field '[.[]._admin | (.created, .modified) | type] | unique | join(",")')" number
 n_res=$(resources "$vim")
 check "the VIM holds the resources" test "$n_res" -gt 0
 req DELETE "/nslcm/v1/ns_instances/$ns"
@@ -391,8 +402,12 @@ vimf=$(field .id)
 jreq POST /nslcm/v1/ns_instances_content "{\"nsName\":\"fails\",\"nsdId\":\"slicer-core-ns\",\"vimAccountId\":\"$vimf\"}"
 nsf=$(field .id)
 wait_op "$(field .nslcmop_id)"
-check "injected failure: ROLLED_BACK" eq "$state" ROLLED_BACK
+check "injected failure: FAILED, as OSM ends it" eq "$state" FAILED
 check "the error names the call" grep -q "injected failure" "$tmp/body"
+check "... and the rollback undid everything" eq "$(field .rollback.state)" COMPLETED
+check "... naming what it undid" test "$(field '.rollback.undone | length')" -gt 0
+check "operationParams name the NS as OSM's do (nsr_id ...)" \
+    eq "$(field '.operationParams | [.nsr_id == .nsInstanceId, .nsName, .nsdId] | map(tostring) | join(",")')" "true,fails,slicer-core-ns"
 check "rollback left nothing in the VIM" eq "$(resources "$vimf")" 0
 req GET "/nslcm/v1/ns_instances/$nsf"
 check "ns failed, not instantiated" eq "$(field '."operational-status"')/$(field '."_admin".nsState')" failed/NOT_INSTANTIATED

@@ -245,7 +245,8 @@ res_before=$(n_resources "$vim_f")
 jreq POST /nsilcm/v1/netslice_instances_content "{\"nsiName\":\"bad\",\"nstId\":\"slicer-urllc-slice\",\"vimAccountId\":\"$vim_f\"}"
 nsi_bad=$(field .id)
 wait_nsiop "$(field .nsilcmop_id)"
-check "URLLC slice whose edge fails: ROLLED_BACK" eq "$state" ROLLED_BACK
+check "URLLC slice whose edge fails: FAILED" eq "$state" FAILED
+check "... its rollback complete" eq "$(field .rollback.state)" COMPLETED
 check "the error names the failed child" test -n "$(field .errorMessage | grep -o 'injected failure')"
 req GET "/nsilcm/v1/netslice_instances/$nsi_bad"
 check "NSI failed, NOT_INSTANTIATED" eq "$(field '."operational-status"')/$(field '."config-status"')/$(field ._admin.nsiState)" failed/failed/NOT_INSTANTIATED

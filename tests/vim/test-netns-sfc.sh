@@ -153,7 +153,8 @@ ovs-vsctl -- --id=@ft create Flow_Table flow_limit=$((nflows + 1)) \
 netns_before=$(ip netns list | wc -l)
 ns_up full slicer-sfc-demo-ns
 full=$ns
-check "an NS whose chain the switch refuses: rolled back" eq "$state" ROLLED_BACK
+check "an NS whose chain the switch refuses: FAILED" eq "$state" FAILED
+check "... rolled back" eq "$(field .rollback.state)" COMPLETED
 check "the operation says why, in the switch's words" grep -q OFPFMFC_TABLE_FULL "$tmp/body"
 check "its namespaces are gone" eq "$(ip netns list | wc -l)" "$netns_before"
 check "no flow of it is on the switch" eq "$(ofctl dump-flows br-int | grep -c 'cookie=')" "$nflows"

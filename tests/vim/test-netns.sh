@@ -337,7 +337,8 @@ onboard vnfd "$tmp/broken.yaml"
 onboard nsd "$tmp/broken_nsd.yaml"
 check "broken NSD onboarded" eq "$code" 201
 ns_up broken slicer-broken-ns "$vim"
-check "a VDU whose program cannot start rolls the NS back" eq "$state" ROLLED_BACK
+check "a VDU whose program cannot start fails the NS" eq "$state" FAILED
+check "... rolled back" eq "$(field .rollback.state)" COMPLETED
 check "the error says why" grep -q "cannot start '/bin/sh'\|exited\|nonexistent" "$tmp/body"
 check "nothing left after the rollback: namespaces" eq "$(n_netns)" 0
 check "nothing left after the rollback: ports" eq "$(vsctl list-ports br-int)" int-to-fabric
@@ -415,7 +416,7 @@ jreq PATCH "/pdu/v1/pdu_descriptors/$ru" '{"interfaces":[{"name":"ru-fronthaul",
 check "PDU rewired to switch port 13" eq "$code" 204
 jreq POST "/nslcm/v1/ns_instances/$ran2/instantiate" "$fh"
 wait_op "$(field .id)"
-check "a PDU whose switch port has no cable fails the NS" eq "$state" ROLLED_BACK
+check "a PDU whose switch port has no cable fails the NS" eq "$state" FAILED
 check "... naming the port" grep -q "fabric port 13, but config.cables has no cable there" "$tmp/body"
 req GET "/pdu/v1/pdu_descriptors/$ru"
 check "... and the PDU is free again" eq "$(field '._admin.usageState')" NOT_IN_USE
