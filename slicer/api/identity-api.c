@@ -257,6 +257,73 @@ project_create(struct slc_call *c)
     return rc;
 }
 
+static const struct slc_body_field project_patch_fields[] = {
+    {"name", SLC_BT_STR, false},
+    {"quotas", SLC_BT_OBJ, false},
+    {NULL},
+};
+
+/* PATCH /osm/admin/v1/projects/{id}: a new name (unique, as at creation)
+ * and quotas, as osmclient's project-update sends them.  Records and
+ * tokens name a project by its _id, so a rename changes nothing else. */
+static int
+project_patch(struct slc_call *c)
+{
+    struct slc_record rec = {0}, other = {0};
+    json_t *body = NULL;
+    const char *name;
+    int rc = slc_rest_body(c, &body);
+
+    rc = rc ? rc
+            : slc_rest_check_body(c, body, "project", project_patch_fields);
+    name = json_string_value(json_object_get(body, "name"));
+    rc = rc || !name ? rc : slc_rest_check_name(c, "project", name);
+    rc = rc ? rc : slc_store_begin(c->api->st, &c->err);
+    if (rc) {
+        json_decref(body);
+        return rc;
+    }
+    rc = slc_rest_get_by_key(c, "projects", "project", c->params[0], &rec);
+    if (!rc && name && strcmp(name, rec.name)) {
+        struct slc_scope home = slc_scope_of(rec.doc);
+        int found = slc_store_find_home(c->api->st, "projects", name, &home,
+                                        &other, &c->err);
+
+        if (!found) {
+            slc_record_clear(&other);
+            rc = slc_rest_fail(c, 409, SLC_EEXISTS,
+                               "project '%s' already exists", name);
+        } else if (found != SLC_ENOTFOUND) {
+            rc = found;
+        }
+    }
+    if (!rc) {
+        if (name) {
+            free(rec.name);
+            rec.name = strdup(name);
+            json_object_set(rec.doc, "name", json_object_get(body, "name"));
+        }
+        if (json_object_get(body, "quotas")) {
+            json_object_set(rec.doc, "quotas",
+                            json_object_get(body, "quotas"));
+        }
+        slc_rest_touch(c, rec.doc);
+        rc = rec.name ? slc_store_put(c->api->st, "projects", &rec, NULL,
+                                      rec.rev, NULL, &c->err)
+                      : slc_error_set(&c->err, SLC_ENOMEM, "out of memory");
+    }
+    rc = rc ? rc : slc_store_commit(c->api->st, &c->err);
+    if (rc) {
+        slc_store_rollback(c->api->st);
+    } else {
+        SLC_INFO("project '%s' (%s) changed", rec.name, rec.id);
+        slc_rest_reply(c, 204, NULL);
+    }
+    slc_record_clear(&rec);
+    json_decref(body);
+    return rc;
+}
+
 /* Whether the caller may see project 'doc': an admin sees every one, a
  * user those it has a role in. */
 static bool
@@ -626,6 +693,7 @@ const struct slc_route slc_identity_routes[] = {
     {"GET", PROJECTS, project_list, 0},
     {"POST", PROJECTS, project_create, A},
     {"GET", PROJECTS "/{id}", project_show, 0},
+    {"PATCH", PROJECTS "/{id}", project_patch, A},
     {"DELETE", PROJECTS "/{id}", project_delete, A},
     {"GET", USERS, user_list, A},
     {"POST", USERS, user_create, A},

@@ -65,6 +65,23 @@ jreq POST /admin/v1/projects '{"name":"blue"}'
 check "project created" eq "$code" 201
 jreq POST /admin/v1/projects '{"name":"blue"}'
 check "duplicate project: 409" eq "$code" 409
+# osmclient's project-update: PATCH with a new name and quotas
+jreq POST /admin/v1/projects '{"name":"green"}'
+green=$(field .id)
+jreq PATCH "/admin/v1/projects/green" '{"name":"blue"}'
+check "renaming a project to a taken name: 409" eq "$code" 409
+jreq PATCH "/admin/v1/projects/green" '{"name":"teal","quotas":{"vnfds":5}}'
+check "project renamed: 204" eq "$code" 204
+req GET "/admin/v1/projects/$green"
+check "... its new name and quotas kept" eq "$(field '"\(.name) \(.quotas.vnfds)"')" "teal 5"
+req GET /admin/v1/projects/green
+check "... the old name is gone" eq "$code" 404
+jreq PATCH "/admin/v1/projects/teal" '{"name":"bad;name"}'
+check "a bad name: 422" eq "$code" 422
+jreq PATCH "/admin/v1/projects/teal" '{"colour":"x"}'
+check "an unknown field: 422" eq "$code" 422
+req DELETE "/admin/v1/projects/teal"
+check "... then deleted" eq "$code" 204
 jreq POST /admin/v1/users '{"username":"bob","password":"bob-pw","project_role_mappings":[{"project":"blue","role":"member"}]}'
 check "member user created" eq "$code" 201
 jreq POST /admin/v1/users '{"username":"rita","password":"rita-pw","project_role_mappings":[{"project":"blue","role":"reader"}]}'
