@@ -19,6 +19,18 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 \
     -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>"$tmp/openssl.log" ||
     { cat "$tmp/openssl.log"; exit 1; }
+# start_with CONFIG LOG: slicerd on CONFIG, its log appended to LOG;
+# sets pid and port
+start_with() {
+    rm -f "$tmp/port"
+    "$slicerd" -c "$1" >>"$2" 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do
+        [ -s "$tmp/port" ] && break
+        sleep 0.05
+    done
+    port=$(cat "$tmp/port")
+}
 cat >"$tmp/slicerd.yaml" <<CFG
 port: 0
 port_file: $tmp/port
@@ -27,13 +39,7 @@ admin_password: tls-secret
 tls_cert: $tmp/cert.pem
 tls_key: $tmp/key.pem
 CFG
-"$slicerd" -c "$tmp/slicerd.yaml" >"$tmp/log" 2>&1 &
-pid=$!
-for _ in $(seq 100); do
-    [ -s "$tmp/port" ] && break
-    sleep 0.05
-done
-port=$(cat "$tmp/port")
+start_with "$tmp/slicerd.yaml" "$tmp/log"
 login='{"username":"admin","password":"tls-secret"}'
 
 code=$(curl -s -o "$tmp/body" -w '%{http_code}' --cacert "$tmp/cert.pem" \
@@ -79,16 +85,7 @@ port_file: $tmp/port
 state_dir: $tmp/dstate
 admin_password: tls-secret
 CFG
-start_default() {
-    rm -f "$tmp/port"
-    "$slicerd" -c "$tmp/default.yaml" >>"$tmp/dlog" 2>&1 &
-    pid=$!
-    for _ in $(seq 100); do
-        [ -s "$tmp/port" ] && break
-        sleep 0.05
-    done
-    port=$(cat "$tmp/port")
-}
+start_default() { start_with "$tmp/default.yaml" "$tmp/dlog"; }
 start_default
 cert=$tmp/dstate/tls/cert.pem
 check "a certificate was made in the state directory" test -s "$cert"
