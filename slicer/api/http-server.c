@@ -676,6 +676,11 @@ turn_away(evutil_socket_t fd, const char *host, unsigned limit)
         /* the client is gone already: nothing to tell it */
     }
     shutdown(fd, SHUT_WR);
+    /* what the client sent so far is read, so that the close is a FIN
+     * after the reply rather than a reset that may discard it; what comes
+     * later still resets (no lingering for connections turned away) */
+    while (recv(fd, body, sizeof body, MSG_DONTWAIT) > 0) {
+    }
     close(fd);
 }
 
