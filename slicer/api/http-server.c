@@ -40,7 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http-server.h"
+#include "http-server-internal.h"
 #include "slc-log.h"
 #include "slc-yaml.h"
 
@@ -48,83 +48,6 @@ SLC_LOG_MODULE(http);
 
 /* Descriptors kept for the rest of slicerd (store, log, outbound HTTP,
  * drivers' pipes) when the connection limit is fitted to RLIMIT_NOFILE. */
-#define FD_RESERVE 128u
-
-/* The most a request line's target may have, in bytes (414 beyond). */
-#define MAX_TARGET 8192
-/* The most header lines, and bytes in their names and values (431). */
-#define MAX_HEADERS 100
-#define MAX_HEADER_BYTES 32768
-/* The most query parameters a request may have: OSM's filters use a
- * handful. */
-#define MAX_QUERY_ARGS 256
-/* How long a connection being closed reads and drops what comes. */
-#define LINGER_SECONDS 1
-
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
-struct slc_http_conn;
-
-struct slc_http_server {
-    struct event_base *base;
-    struct evconnlistener *listener;
-    SSL_CTX *tls;              /* NULL: plain HTTP */
-    unsigned port;
-    size_t body_limit;
-    unsigned max_connections, max_per_client;
-    unsigned idle_timeout, request_timeout; /* seconds; 0 = none */
-    slc_http_handler_fn handler;
-    void *ctx;
-    struct slc_http_conn *conns; /* every open connection */
-    unsigned n_conns;
-    bool accepting;            /* the listener is enabled */
-    struct slc_http_deferred *suspended; /* deferred, not answered yet */
-};
-
-struct header {
-    char *name, *value;
-    size_t name_len, value_len;
-};
-
-/* One request, from its first byte to its reply; the handle of a
- * deferred request too. */
-struct slc_http_deferred {
-    struct slc_http_server *srv;
-    struct slc_http_conn *conn; /* NULL once the connection is gone */
-    char *target;
-    size_t target_len;
-    struct header *headers;
-    size_t n_headers, header_bytes;
-    bool in_value;             /* the last header text was a value */
-    unsigned content_lengths, transfer_encodings;
-    char *body;
-    size_t size, cap;
-    bool head, keep_alive, http10;
-    bool must_close;           /* answered, then the connection closed */
-    bool deferred, replied;
-    struct slc_http_deferred *prev, *next; /* in srv->suspended */
-};
-
-enum conn_state { READING, HANDLING, WRITING, LINGERING };
-
-struct slc_http_conn {
-    struct slc_http_server *srv;
-    struct bufferevent *bev;
-    evutil_socket_t fd;
-    struct sockaddr_storage addr;
-    char host[INET6_ADDRSTRLEN];
-    unsigned port;
-    http_parser parser;
-    enum conn_state state;
-    struct slc_http_deferred *req; /* being read or answered */
-    struct event *deadline;    /* the request timeout, or the linger's */
-    struct event *written;     /* write_now emptied the output */
-    bool close_after;          /* close once the reply is out */
-    unsigned refusal;          /* status a callback refused the request with */
-    char refusal_detail[200];
-    struct slc_http_conn *prev, *next;
-};
 
 static const struct {
     unsigned status;
@@ -205,8 +128,8 @@ slc_http_error(struct slc_http_response *resp, unsigned status,
 }
 
 /* The value of header 'name' of request 'p', or NULL. */
-static const char *
-header_of(const struct slc_http_deferred *p, const char *name)
+const char *
+slc_http_header_of(const struct slc_http_deferred *p, const char *name)
 {
     for (size_t i = 0; i < p->n_headers; i++) {
         if (!strcasecmp(p->headers[i].name, name)) {
@@ -219,7 +142,7 @@ header_of(const struct slc_http_deferred *p, const char *name)
 const char *
 slc_http_header(const struct slc_http_request *req, const char *name)
 {
-    return header_of(req->pending, name);
+    return slc_http_header_of(req->pending, name);
 }
 
 /* Which representation the client accepts: 'j' JSON, 'y' YAML, 0 none. */
@@ -311,7 +234,6 @@ free_text(const void *data, size_t len, void *arg)
 /* --- connections */
 
 static void conn_free(struct slc_http_conn *c);
-static void feed(struct slc_http_conn *c);
 
 /* Monotonic deadline timer of 'c': 'seconds' from now, or none for 0. */
 static void
@@ -419,8 +341,8 @@ respond(struct slc_http_conn *c, struct slc_http_response *resp,
 /* Refuses what came on 'c' with a JSON error, whatever the Accept header,
  * and closes the connection after it (what follows cannot be trusted to
  * be the next request). */
-static void
-refuse(struct slc_http_conn *c, unsigned status, const char *detail)
+void
+slc_http_refuse(struct slc_http_conn *c, unsigned status, const char *detail)
 {
     struct slc_http_response resp = {.force_json = true};
 
@@ -459,7 +381,7 @@ on_read(struct bufferevent *bev, void *arg)
 
         evbuffer_drain(in, evbuffer_get_length(in));
     } else if (c->state == READING) {
-        feed(c);
+        slc_http_feed(c);
     }
 }
 
@@ -494,7 +416,7 @@ on_write(struct bufferevent *bev, void *arg)
         return;
     }
     ready(c);
-    feed(c); /* a request pipelined behind the last one */
+    slc_http_feed(c); /* a request pipelined behind the last one */
 }
 
 static void
@@ -538,7 +460,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
         snprintf(detail, sizeof detail,
                  "no byte of the request for %u s (idle_timeout)",
                  c->srv->idle_timeout);
-        refuse(c, 408, detail);
+        slc_http_refuse(c, 408, detail);
         return;
     }
     if ((what & BEV_EVENT_ERROR) && c->srv->tls) {
@@ -569,7 +491,7 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
     snprintf(detail, sizeof detail,
              "no whole request within %u s (request_timeout)",
              c->srv->request_timeout);
-    refuse(c, 408, detail);
+    slc_http_refuse(c, 408, detail);
 }
 
 /* The listener stops at the global limit (clients wait in its queue)
@@ -765,474 +687,6 @@ on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     accepting(srv);
 }
 
-/* --- parsing */
-
-/* 'byte' as a message shows it. */
-static void
-show_byte(char *buf, size_t size, unsigned char byte)
-{
-    if (byte == 0) {
-        snprintf(buf, size, "NUL");
-    } else if (byte > 0x20 && byte < 0x7f) {
-        snprintf(buf, size, "'%c'", byte);
-    } else {
-        snprintf(buf, size, "0x%02x", byte);
-    }
-}
-
-/* Copies at most 'size' - 1 characters of client text for a message,
- * non-printable and non-ASCII bytes as '?' (details must be UTF-8). */
-static void
-printable(char *dst, size_t size, const char *src)
-{
-    size_t i;
-
-    for (i = 0; src[i] && i + 1 < size; i++) {
-        unsigned char c = (unsigned char)src[i];
-
-        dst[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-    }
-    dst[i] = '\0';
-}
-
-
-/* The request being parsed on 'hp' (made at its first byte). */
-static struct slc_http_deferred *
-req_of(http_parser *hp)
-{
-    return ((struct slc_http_conn *)hp->data)->req;
-}
-
-/* Refuses the request from inside a parser callback: the callback
- * returns what this does, which stops the parser. */
-SLC_PRINTF(3, 4)
-static int
-refuse_in(http_parser *hp, unsigned status, const char *fmt, ...)
-{
-    struct slc_http_conn *c = hp->data;
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(c->refusal_detail, sizeof c->refusal_detail, fmt, ap);
-    va_end(ap);
-    c->refusal = status;
-    return -1;
-}
-
-static bool
-append(char **s, size_t *len, const char *at, size_t n)
-{
-    char *ns = realloc(*s, *len + n + 1);
-
-    if (!ns) {
-        return false;
-    }
-    memcpy(ns + *len, at, n);
-    *len += n;
-    ns[*len] = '\0';
-    *s = ns;
-    return true;
-}
-
-static int
-on_message_begin(http_parser *hp)
-{
-    struct slc_http_conn *c = hp->data;
-
-    c->req = calloc(1, sizeof *c->req);
-    if (!c->req) {
-        return refuse_in(hp, 503, "out of memory");
-    }
-    c->req->srv = c->srv;
-    c->req->conn = c;
-    return 0;
-}
-
-static int
-on_url(http_parser *hp, const char *at, size_t n)
-{
-    struct slc_http_deferred *p = req_of(hp);
-
-    if (p->target_len + n > MAX_TARGET) {
-        return refuse_in(hp, 414,
-                         "the request target is longer than "
-                         STR(MAX_TARGET) " bytes");
-    }
-    return append(&p->target, &p->target_len, at, n)
-               ? 0
-               : refuse_in(hp, 503, "out of memory");
-}
-
-static int
-header_bytes(http_parser *hp, size_t n)
-{
-    struct slc_http_deferred *p = req_of(hp);
-
-    p->header_bytes += n;
-    if (p->header_bytes > MAX_HEADER_BYTES) {
-        return refuse_in(hp, 431,
-                         "the header lines have more than "
-                         STR(MAX_HEADER_BYTES) " bytes");
-    }
-    return 0;
-}
-
-static int
-on_header_field(http_parser *hp, const char *at, size_t n)
-{
-    struct slc_http_deferred *p = req_of(hp);
-    struct header *h;
-
-    if (header_bytes(hp, n)) {
-        return -1;
-    }
-    if (p->in_value || !p->n_headers) {
-        struct header *nh;
-
-        if (p->n_headers == MAX_HEADERS) {
-            return refuse_in(hp, 431,
-                             "the request has more than " STR(MAX_HEADERS)
-                             " header lines");
-        }
-        nh = realloc(p->headers, (p->n_headers + 1) * sizeof *nh);
-        if (!nh) {
-            return refuse_in(hp, 503, "out of memory");
-        }
-        p->headers = nh;
-        p->headers[p->n_headers++] = (struct header){0};
-        p->in_value = false;
-    }
-    h = &p->headers[p->n_headers - 1];
-    if (!append(&h->name, &h->name_len, at, n)) {
-        return refuse_in(hp, 503, "out of memory");
-    }
-    return 0;
-}
-
-static int
-on_header_value(http_parser *hp, const char *at, size_t n)
-{
-    struct slc_http_deferred *p = req_of(hp);
-    struct header *h = &p->headers[p->n_headers - 1];
-
-    if (header_bytes(hp, n)) {
-        return -1;
-    }
-    if (!p->in_value) {
-        /* the name is whole: count what frames the body */
-        p->in_value = true;
-        p->content_lengths += !strcasecmp(h->name, "Content-Length");
-        p->transfer_encodings += !strcasecmp(h->name, "Transfer-Encoding");
-    }
-    if (!append(&h->value, &h->value_len, at, n)) {
-        return refuse_in(hp, 503, "out of memory");
-    }
-    return 0;
-}
-
-/* A header with an empty value gets no value callback. */
-static void
-finish_headers(struct slc_http_deferred *p)
-{
-    for (size_t i = 0; i < p->n_headers; i++) {
-        if (!p->headers[i].value) {
-            p->headers[i].value = strdup("");
-            p->content_lengths +=
-                !strcasecmp(p->headers[i].name, "Content-Length");
-            p->transfer_encodings +=
-                !strcasecmp(p->headers[i].name, "Transfer-Encoding");
-        }
-    }
-}
-
-/* The first byte of header name 'name' that is not a token character
- * (RFC 9110 5.6.2), or NULL.  http-parser lets spaces through, and
- * "Content-Length : 1" is a Content-Length to it but may not be one to a
- * proxy in front. */
-static const char *
-bad_name_byte(const char *name)
-{
-    static const char extra[] = "!#$%&'*+-.^_`|~";
-
-    for (const char *n = name; *n; n++) {
-        unsigned char ch = (unsigned char)*n;
-
-        if (!(ch >= '0' && ch <= '9') && !(ch >= 'a' && ch <= 'z') &&
-            !(ch >= 'A' && ch <= 'Z') && !strchr(extra, ch)) {
-            return n;
-        }
-    }
-    return *name ? NULL : name;
-}
-
-/* Why the edge refuses a target (NULL: it does not). */
-static const char *
-target_refusal(const struct slc_http_deferred *p)
-{
-    size_t args = 0;
-    const char *q = strchr(p->target, '?');
-
-    if (strstr(p->target, "%00")) {
-        return "the request target has %00 (NUL)";
-    }
-    if (q && q[1]) {
-        args = 1;
-        for (const char *a = q; *a; a++) {
-            args += *a == '&';
-        }
-    }
-    if (args > MAX_QUERY_ARGS) {
-        return "the request target has more than " STR(MAX_QUERY_ARGS)
-               " query parameters";
-    }
-    return NULL;
-}
-
-static int
-on_headers_complete(http_parser *hp)
-{
-    struct slc_http_conn *c = hp->data;
-    struct slc_http_deferred *p = c->req;
-    const char *why, *expect;
-
-    finish_headers(p);
-    for (size_t i = 0; i < p->n_headers; i++) {
-        const char *bad = bad_name_byte(p->headers[i].name);
-        char name[48], shown[16];
-
-        if (bad) {
-            printable(name, sizeof name, p->headers[i].name);
-            show_byte(shown, sizeof shown, (unsigned char)*bad);
-            return refuse_in(hp, 400,
-                             *bad == ' ' || *bad == '\t'
-                                 ? "header name '%s' has white space (none "
-                                   "is allowed before the colon)"
-                                 : "header name '%s' has byte %s, not "
-                                   "allowed in a name",
-                             name, shown);
-        }
-    }
-    if (hp->http_major == 0) {
-        return refuse_in(hp, 400,
-                         "the request line has no HTTP version "
-                         "(HTTP/0.9 is not served)");
-    }
-    if (hp->http_major != 1) {
-        return refuse_in(hp, 505,
-                         "HTTP/%u.%u is not served: send HTTP/1.1",
-                         hp->http_major, hp->http_minor);
-    }
-    why = p->target ? target_refusal(p) : "the request has no target";
-    if (why) {
-        return refuse_in(hp, 400, "%s", why);
-    }
-    if (p->content_lengths && p->transfer_encodings) {
-        return refuse_in(hp, 400,
-                         "Content-Length and Transfer-Encoding together: "
-                         "the body's length is ambiguous");
-    }
-    if (p->content_lengths > 1) {
-        return refuse_in(hp, 400,
-                         "%u Content-Length headers: the body's length is "
-                         "ambiguous",
-                         p->content_lengths);
-    }
-    if (p->transfer_encodings) {
-        return refuse_in(hp, 411,
-                         "Transfer-Encoding is not accepted: send the body "
-                         "with a Content-Length");
-    }
-    if (hp->http_minor >= 1 && !header_of(p, "Host")) {
-        return refuse_in(hp, 400, "an HTTP/1.1 request without a Host "
-                                  "header");
-    }
-    if (p->content_lengths && hp->content_length > c->srv->body_limit) {
-        return refuse_in(hp, 413,
-                         "request body of %llu bytes is larger than the "
-                         "limit of %zu bytes",
-                         (unsigned long long)hp->content_length,
-                         c->srv->body_limit);
-    }
-    if (hp->upgrade && hp->method != HTTP_CONNECT) {
-        /* the protocol is not switched: the request is answered as a
-         * plain one, and the connection closed after it */
-        hp->upgrade = 0;
-        p->must_close = true;
-    }
-    expect = header_of(p, "Expect");
-    if (expect && strcasecmp(expect, "100-continue")) {
-        return refuse_in(hp, 417, "Expect '%.60s' is not supported",
-                         expect);
-    }
-    if (expect && hp->http_minor >= 1 && p->content_lengths &&
-        hp->content_length) {
-        evbuffer_add_printf(bufferevent_get_output(c->bev),
-                            "HTTP/1.1 100 Continue\r\n\r\n");
-    }
-    if (p->content_lengths && hp->content_length) {
-        p->cap = (size_t)hp->content_length + 1;
-        p->body = malloc(p->cap);
-        if (!p->body) {
-            return refuse_in(hp, 503, "out of memory");
-        }
-    }
-    p->head = hp->method == HTTP_HEAD;
-    p->http10 = hp->http_minor == 0;
-    return 0;
-}
-
-static int
-on_body(http_parser *hp, const char *at, size_t n)
-{
-    struct slc_http_deferred *p = req_of(hp);
-
-    /* the length was checked against the limit and the buffer made for
-     * it; http-parser gives no more than Content-Length */
-    if (!p->body || p->size + n >= p->cap) {
-        return refuse_in(hp, 400, "the body is longer than its "
-                                  "Content-Length");
-    }
-    memcpy(p->body + p->size, at, n);
-    p->size += n;
-    p->body[p->size] = '\0';
-    return 0;
-}
-
-static int
-on_message_complete(http_parser *hp)
-{
-    struct slc_http_deferred *p = req_of(hp);
-
-    p->keep_alive = !p->must_close && !hp->upgrade &&
-                    http_should_keep_alive(hp);
-    /* one request at a time: the rest waits in the input buffer */
-    http_parser_pause(hp, 1);
-    return 0;
-}
-
-static const http_parser_settings parser_settings = {
-    .on_message_begin = on_message_begin,
-    .on_url = on_url,
-    .on_header_field = on_header_field,
-    .on_header_value = on_header_value,
-    .on_headers_complete = on_headers_complete,
-    .on_body = on_body,
-    .on_message_complete = on_message_complete,
-};
-
-/* The status and detail for a request http-parser stopped at, 'bad'
- * pointing at the byte it stopped at (NULL when unknown). */
-static unsigned
-parse_error(const struct slc_http_conn *c, enum http_errno e,
-            const unsigned char *bad, char *detail, size_t size)
-{
-    const struct slc_http_deferred *p = c->req;
-    const char *what;
-    unsigned status = 400;
-    char shown[16];
-
-    switch (e) {
-    case HPE_INVALID_METHOD:
-        what = "the request line does not start with a known method";
-        break;
-    case HPE_INVALID_URL:
-        what = "the request target has a byte not allowed in a URL";
-        break;
-    case HPE_INVALID_CONSTANT:
-    case HPE_INVALID_VERSION:
-        what = "the request line is not METHOD TARGET HTTP/1.1 (a space "
-               "in the target, or a bad version)";
-        break;
-    case HPE_INVALID_HEADER_TOKEN:
-        what = "a header line is not NAME: VALUE (no colon, or white space "
-               "or a control character in the name)";
-        break;
-    case HPE_LF_EXPECTED:
-        what = "a line of the request does not end in CRLF";
-        break;
-    case HPE_INVALID_CONTENT_LENGTH:
-        what = "Content-Length is not a number of bytes (digits, less "
-               "than 2^64)";
-        break;
-    case HPE_UNEXPECTED_CONTENT_LENGTH:
-        if (p && p->transfer_encodings) {
-            what = "Content-Length and Transfer-Encoding together: the "
-                   "body's length is ambiguous";
-        } else {
-            what = "several Content-Length headers: the body's length "
-                   "is ambiguous";
-        }
-        bad = NULL;
-        break;
-    case HPE_HEADER_OVERFLOW:
-        status = 431;
-        what = "the request line and headers are too large";
-        bad = NULL;
-        break;
-    default:
-        what = http_errno_description(e);
-        break;
-    }
-    if (bad) {
-        show_byte(shown, sizeof shown, *bad);
-        snprintf(detail, size, "%s: byte %s", what, shown);
-    } else {
-        snprintf(detail, size, "%s", what);
-    }
-    return status;
-}
-
-/* Runs the parser over what 'c' has received, until a request is whole
- * (then to the handler), the input is used up, or the request is
- * refused. */
-static void dispatch(struct slc_http_conn *c);
-
-static void
-feed(struct slc_http_conn *c)
-{
-    struct evbuffer *in = bufferevent_get_input(c->bev);
-
-    while (c->state == READING && evbuffer_get_length(in)) {
-        struct evbuffer_iovec v;
-        size_t done;
-        enum http_errno e;
-
-        if (evbuffer_peek(in, -1, NULL, &v, 1) < 1 || !v.iov_len) {
-            break;
-        }
-        done = http_parser_execute(&c->parser, &parser_settings,
-                                   v.iov_base, v.iov_len);
-        e = HTTP_PARSER_ERRNO(&c->parser);
-        if (e == HPE_PAUSED) {
-            evbuffer_drain(in, done);
-            dispatch(c);
-            return;
-        }
-        if (e != HPE_OK) {
-            char detail[300];
-            unsigned status;
-
-            if (c->refusal) {
-                refuse(c, c->refusal, c->refusal_detail);
-                return;
-            }
-            status = parse_error(
-                c, e,
-                done < v.iov_len ? (unsigned char *)v.iov_base + done : NULL,
-                detail, sizeof detail);
-            refuse(c, status, detail);
-            return;
-        }
-        if (done < v.iov_len) {
-            /* http-parser stops without an error only at a protocol
-             * switch (CONNECT): none is served */
-            refuse(c, 405, "CONNECT is not served");
-            return;
-        }
-        evbuffer_drain(in, done);
-    }
-}
-
 /* The query string of a target as the handler wants it: key -> decoded
  * string, or null for a bare key; NULL when out of memory. */
 static json_t *
@@ -1268,8 +722,8 @@ query_of(const char *q)
 }
 
 /* A whole request: to the handler, and its reply (or its deferral). */
-static void
-dispatch(struct slc_http_conn *c)
+void
+slc_http_dispatch(struct slc_http_conn *c)
 {
     struct slc_http_server *srv = c->srv;
     struct slc_http_deferred *p = c->req;
@@ -1279,9 +733,9 @@ dispatch(struct slc_http_conn *c)
     size_t path_len = 0;
     struct slc_http_request req = {
         .method = http_method_str((enum http_method)c->parser.method),
-        .content_type = header_of(p, "Content-Type"),
-        .accept = header_of(p, "Accept"),
-        .authorization = header_of(p, "Authorization"),
+        .content_type = slc_http_header_of(p, "Content-Type"),
+        .accept = slc_http_header_of(p, "Accept"),
+        .authorization = slc_http_header_of(p, "Authorization"),
         .body = p->body,
         .body_size = p->size,
         .remote_host = c->host,
@@ -1295,7 +749,7 @@ dispatch(struct slc_http_conn *c)
     http_parser_url_init(&u);
     if (http_parser_parse_url(p->target, p->target_len, 0, &u) ||
         !(u.field_set & (1 << UF_PATH))) {
-        refuse(c, 400, "the request target is not a path");
+        slc_http_refuse(c, 400, "the request target is not a path");
         return;
     }
     raw_path = strndup(p->target + u.field_data[UF_PATH].off,
@@ -1314,7 +768,7 @@ dispatch(struct slc_http_conn *c)
     if (!path || !req.query) {
         free(path);
         json_decref(req.query);
-        refuse(c, 503, "out of memory");
+        slc_http_refuse(c, 503, "out of memory");
         return;
     }
     req.path = path;
@@ -1371,7 +825,7 @@ slc_http_deferred_reply(struct slc_http_deferred *p,
         return;
     }
     SLC_DEBUG("deferred reply -> %u", resp->status);
-    respond(p->conn, resp, header_of(p, "Accept"), false);
+    respond(p->conn, resp, slc_http_header_of(p, "Accept"), false);
 }
 
 /* --- the server */
