@@ -292,9 +292,13 @@ run(struct slc_daemon *d)
         return 1;
     }
     rc = slc_store_open(d->cfg.store, &d->st, &err);
-    rc = rc ? rc
-            : slc_auth_bootstrap(d->st, d->cfg.admin_password, &generated,
-                                 &err);
+    if (!rc) {
+        json_t *read_only = slc_rest_read_only_permissions();
+
+        rc = slc_auth_bootstrap(d->st, d->cfg.admin_password, read_only,
+                                &generated, &err);
+        json_decref(read_only);
+    }
     if (!rc && generated) {
         printf("slicerd: created user 'admin' (project 'admin') with "
                "password %s -- it is shown only once\n",
@@ -307,6 +311,7 @@ run(struct slc_daemon *d)
     if (!rc && (!d->base || !d->api.tokens)) {
         rc = slc_error_set(&err, SLC_ENOMEM, "cannot create the event loop");
     }
+    rc = rc ? rc : slc_auth_load_roles(d->st, d->api.tokens, &err);
     rc = rc ? rc
             : slc_http_client_new(d->base, 30000, 16u << 20, &d->http_out,
                                   &err);
@@ -436,6 +441,9 @@ run(struct slc_daemon *d)
         event_base_free(d->base);
     }
     slc_store_close(d->st);
+    if (d->api.tokens) {
+        slc_auth_cache_clear(d->api.tokens);
+    }
     free(d->api.tokens);
     return rc ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #ifndef SLC_API_H
 #define SLC_API_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 struct slc_auth_cache;
@@ -39,5 +40,10 @@ struct slc_api {
  * slc_api to serve from. */
 void slc_rest_handle(void *ctx, const struct slc_http_request *req,
                      struct slc_http_response *resp);
+
+/* The permissions of slicer's read-only role, project_reader (auth.h):
+ * the operation of every GET route, and tokens (to log out); new
+ * reference. */
+json_t *slc_rest_read_only_permissions(void);
 
 #endif

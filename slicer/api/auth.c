@@ -11,30 +11,149 @@
 
 SLC_LOG_MODULE(auth);
 
-static const char *const role_names[] = {
-#define SLC_ROLE_NAME(name, text) text,
-    SLC_ROLES(SLC_ROLE_NAME)
-#undef SLC_ROLE_NAME
+/* OSM's stock roles (its roles_to_operations.yml), then slicer's
+ * read-only role, whose permissions the REST layer lists. */
+static const struct {
+    const char *name;
+    const char *permissions;   /* JSON; NULL: the caller's read_only */
+    const char *was;           /* the role of older stores it replaces */
+} stock_roles[] = {
+    {"system_admin", "{\"default\": true, \"admin\": true}", "admin"},
+    {"account_manager",
+     "{\"default\": false, \"admin\": false, \"tokens\": true, "
+     "\"users\": true, \"projects\": true, \"roles\": true}",
+     NULL},
+    {"project_admin",
+     "{\"default\": true, \"admin\": false, \"users:post\": false, "
+     "\"users:id:post\": false, \"users:id:delete\": false, "
+     "\"users:id:put\": false, \"projects\": false, \"roles\": false}",
+     "member"},
+    {"project_user",
+     "{\"default\": true, \"admin\": false, "
+     "\"ns_instances\": false, \"ns_instances:get\": true, "
+     "\"vnf_instances\": false, "
+     "\"users\": false, \"users:id:get\": true, \"users:id:put\": true, "
+     "\"users:id:patch\": true, \"projects\": false, "
+     "\"vims\": false, \"vims:get\": true, \"vims:id:get\": true, "
+     "\"vim_accounts\": false, \"vim_accounts:get\": true, "
+     "\"vim_accounts:id:get\": true, "
+     "\"sdn_controllers\": false, \"sdn_controllers:get\": true, "
+     "\"sdn_controllers:id:get\": true, "
+     "\"wims\": false, \"wims:get\": true, \"wims:id:get\": true, "
+     "\"wim_accounts\": false, \"wim_accounts:get\": true, "
+     "\"wim_accounts:id:get\": true}",
+     NULL},
+    {"project_reader", NULL, "reader"},
 };
 
-const char *
-slc_role_name(enum slc_role role)
+static int collect(struct slc_store *st, const char *coll, json_t **out,
+                   struct slc_error *err);
+
+/* The role of 'roles' (by _id) whose _id or name is 'key', or NULL. */
+static const json_t *
+role_in(const json_t *roles, const char *key)
 {
-    return (unsigned)role < sizeof role_names / sizeof role_names[0]
-               ? role_names[role]
-               : "?";
+    const json_t *r = key ? json_object_get(roles, key) : NULL;
+    const char *id;
+    json_t *doc;
+
+    json_object_foreach(r || !key ? NULL : (json_t *)roles, id, doc)
+    {
+        if (!strcmp(json_string_value(json_object_get(doc, "name")) ?: "",
+                    key)) {
+            return doc;
+        }
+    }
+    return r;
+}
+
+static const char *migrated_role(const json_t *roles, const char *role);
+
+const json_t *
+slc_auth_role(const struct slc_auth_cache *cache, const char *key)
+{
+    return json_object_get(cache->roles, migrated_role(cache->roles, key)
+                                              ?: "");
+}
+
+bool
+slc_auth_role_allows(const json_t *role, const char *operation)
+{
+    const json_t *perms = json_object_get(role, "permissions");
+    char key[256];
+    size_t len = strlen(operation);
+
+    if (len >= sizeof key) {
+        return false;
+    }
+    memcpy(key, operation, len + 1);
+    for (;;) {
+        const json_t *v = json_object_get(perms, key);
+        char *colon;
+
+        if (json_is_boolean(v)) {
+            return json_is_true(v);
+        }
+        colon = strrchr(key, ':');
+        if (!colon) {
+            break;
+        }
+        *colon = '\0';
+    }
+    return json_is_true(json_object_get(perms, "default"));
+}
+
+bool
+slc_auth_allows(const struct slc_auth_cache *cache,
+                const struct slc_principal *who, const char *operation)
+{
+    for (unsigned i = 0; i < who->n_roles; i++) {
+        if (slc_auth_role_allows(json_object_get(cache->roles,
+                                                 who->roles[i]),
+                                 operation)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *
+slc_auth_role_names(const struct slc_auth_cache *cache,
+                    const struct slc_principal *who, char *buf, size_t size)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (unsigned i = 0; i < who->n_roles && len < size; i++) {
+        const char *name = json_string_value(json_object_get(
+            json_object_get(cache->roles, who->roles[i]), "name"));
+
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+                                name ? name : who->roles[i]);
+    }
+    return buf;
 }
 
 int
-slc_role_from_name(const char *name)
+slc_auth_load_roles(struct slc_store *st, struct slc_auth_cache *cache,
+                    struct slc_error *err)
 {
-    for (size_t i = 0; name && i < sizeof role_names / sizeof role_names[0];
-         i++) {
-        if (!strcmp(role_names[i], name)) {
-            return (int)i;
-        }
+    json_t *roles;
+    int rc = collect(st, "roles", &roles, err);
+
+    if (!rc) {
+        json_decref(cache->roles);
+        cache->roles = roles;
+        slc_auth_forget(cache, NULL);
     }
-    return -1;
+    return rc;
+}
+
+void
+slc_auth_cache_clear(struct slc_auth_cache *cache)
+{
+    json_decref(cache->roles);
+    memset(cache, 0, sizeof *cache);
 }
 
 int
@@ -110,29 +229,160 @@ admin_stamp(double now)
     return json_pack("{sfsf}", "created", now, "modified", now);
 }
 
-int
-slc_auth_bootstrap(struct slc_store *st, const char *password,
-                   char **generated, struct slc_error *err)
+static int
+collect_visit(const char *coll, const struct slc_record *rec, void *arg)
 {
-    char pid[SLC_UUID_STR_SIZE], uid[SLC_UUID_STR_SIZE], pw[33];
-    struct slc_record prec = {.id = pid, .name = "admin"};
-    struct slc_record urec = {.id = uid, .name = "admin"};
-    size_t users = 0;
-    char *hash = NULL;
-    double now = (double)time(NULL);
+    json_object_set((json_t *)arg, rec->id, rec->doc);
+    return 0;
+}
+
+/* Every record of 'coll' into '*out' (an object by _id; new reference). */
+static int
+collect(struct slc_store *st, const char *coll, json_t **out,
+        struct slc_error *err)
+{
     int rc;
 
-    *generated = NULL;
-    rc = slc_store_list(st, "users", NULL, count_visit, &users, err);
-    if (rc < 0 || users) {
-        return rc < 0 ? rc : 0;
+    *out = json_object();
+    rc = slc_store_list(st, coll, NULL, collect_visit, *out, err);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
     }
-    if (!password) {
-        if (slc_random_hex(pw, 16)) {
+    return rc;
+}
+
+/* Creates the stock roles missing from 'roles' (by _id, updated). */
+static int
+create_stock_roles(struct slc_store *st, const json_t *read_only,
+                   json_t *roles, double now, struct slc_error *err)
+{
+    for (size_t i = 0; i < sizeof stock_roles / sizeof stock_roles[0]; i++) {
+        char id[SLC_UUID_STR_SIZE];
+        struct slc_record rec = {.id = id, .name = (char *)stock_roles[i].name};
+        json_t *perms;
+        int rc;
+
+        if (role_in(roles, stock_roles[i].name)) {
+            continue;
+        }
+        perms = stock_roles[i].permissions
+                    ? json_loads(stock_roles[i].permissions, 0, NULL)
+                    : json_deep_copy(read_only);
+        if (slc_uuid4(id)) {
+            json_decref(perms);
             return slc_error_set(err, SLC_EIO, "no random source");
         }
-        password = pw;
+        rec.doc = json_pack("{ss ss so* so}", "_id", id, "name",
+                            stock_roles[i].name, "permissions", perms,
+                            "_admin", admin_stamp(now));
+        rc = rec.doc && perms
+                 ? slc_store_put(st, "roles", &rec, NULL, SLC_REV_NEW, NULL,
+                                 err)
+                 : slc_error_set(err, SLC_ENOMEM, "out of memory");
+        if (!rc) {
+            json_object_set(roles, id, rec.doc);
+            SLC_INFO("created role '%s'", stock_roles[i].name);
+        }
+        json_decref(rec.doc);
+        if (rc) {
+            return rc;
+        }
     }
+    return 0;
+}
+
+/* The _id of the role a mapping of an older store names: a role's _id or
+ * name, or one of the fixed roles of before (admin, member, reader). */
+static const char *
+migrated_role(const json_t *roles, const char *role)
+{
+    const json_t *r = role_in(roles, role);
+
+    for (size_t i = 0; !r && role &&
+                       i < sizeof stock_roles / sizeof stock_roles[0];
+         i++) {
+        if (stock_roles[i].was && !strcmp(stock_roles[i].was, role)) {
+            r = role_in(roles, stock_roles[i].name);
+        }
+    }
+    return r ? json_string_value(json_object_get(r, "_id")) : NULL;
+}
+
+/* Moves users whose mappings name roles by their old names onto role
+ * _ids, and deletes tokens issued for such roles (their holders log in
+ * again). */
+static int
+migrate_users(struct slc_store *st, const json_t *roles,
+              struct slc_error *err)
+{
+    json_t *users = NULL, *tokens = NULL, *doc;
+    const char *id;
+    int rc = collect(st, "users", &users, err);
+
+    rc = rc ? rc : collect(st, "tokens", &tokens, err);
+    json_object_foreach(rc ? NULL : users, id, doc)
+    {
+        json_t *m;
+        size_t i;
+        bool changed = false;
+
+        json_array_foreach(json_object_get(doc, "project_role_mappings"), i,
+                           m)
+        {
+            const char *role =
+                json_string_value(json_object_get(m, "role"));
+            const char *to = migrated_role(roles, role);
+
+            if (to && role && strcmp(to, role)) {
+                json_object_set_new(m, "role", json_string(to));
+                changed = true;
+            }
+        }
+        if (changed) {
+            struct slc_record rec = {
+                .id = (char *)id,
+                .name = (char *)json_string_value(
+                    json_object_get(doc, "username")),
+                .doc = doc,
+            };
+
+            rc = slc_store_put(st, "users", &rec, NULL, SLC_REV_ANY, NULL,
+                               err);
+            if (rc) {
+                break;
+            }
+            SLC_INFO("user '%s': roles moved onto role records", rec.name);
+        }
+    }
+    json_object_foreach(rc ? NULL : tokens, id, doc)
+    {
+        const char *role = json_string_value(json_object_get(
+            json_array_get(json_object_get(doc, "roles"), 0), "id"));
+
+        if (!role || !json_object_get(roles, role)) {
+            rc = slc_store_del(st, "tokens", id, SLC_REV_ANY, err);
+            if (rc) {
+                break;
+            }
+        }
+    }
+    json_decref(users);
+    json_decref(tokens);
+    return rc;
+}
+
+static int
+create_admin(struct slc_store *st, const json_t *roles, const char *password,
+             double now, struct slc_error *err)
+{
+    char pid[SLC_UUID_STR_SIZE], uid[SLC_UUID_STR_SIZE];
+    struct slc_record prec = {.id = pid, .name = "admin"};
+    struct slc_record urec = {.id = uid, .name = "admin"};
+    const char *role = migrated_role(roles, "system_admin");
+    char *hash = NULL;
+    int rc;
+
     if (slc_uuid4(pid) || slc_uuid4(uid)) {
         return slc_error_set(err, SLC_EIO, "no random source");
     }
@@ -144,30 +394,64 @@ slc_auth_bootstrap(struct slc_store *st, const char *password,
     urec.doc = json_pack(
         "{ss ss ss s[{ss ss}] so}", "_id", uid, "username", "admin",
         "password", hash, "project_role_mappings", "project", pid, "role",
-        "admin", "_admin", admin_stamp(now));
+        role ? role : "", "_admin", admin_stamp(now));
     free(hash);
     if (!prec.doc || !urec.doc) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
-    } else if (!(rc = slc_store_begin(st, err))) {
+    } else {
         rc = slc_store_put(st, "projects", &prec, NULL, SLC_REV_NEW, NULL,
                            err);
-        if (!rc) {
-            rc = slc_store_put(st, "users", &urec, NULL, SLC_REV_NEW, NULL,
-                               err);
-        }
-        rc = rc ? rc : slc_store_commit(st, err);
-        if (rc) {
-            slc_store_rollback(st);
-        }
+        rc = rc ? rc
+                : slc_store_put(st, "users", &urec, NULL, SLC_REV_NEW, NULL,
+                                err);
     }
     json_decref(prec.doc);
     json_decref(urec.doc);
-    if (!rc && password == pw) {
-        *generated = strdup(pw);
+    return rc;
+}
+
+int
+slc_auth_bootstrap(struct slc_store *st, const char *password,
+                   const json_t *read_only, char **generated,
+                   struct slc_error *err)
+{
+    char pw[33];
+    size_t users = 0;
+    json_t *roles = NULL;
+    double now = (double)time(NULL);
+    int rc;
+
+    *generated = NULL;
+    rc = slc_store_list(st, "users", NULL, count_visit, &users, err);
+    if (rc < 0) {
+        return rc;
     }
-    if (!rc) {
+    if (!users && !password) {
+        if (slc_random_hex(pw, 16)) {
+            return slc_error_set(err, SLC_EIO, "no random source");
+        }
+        password = pw;
+    }
+    rc = slc_store_begin(st, err);
+    if (rc) {
+        return rc;
+    }
+    rc = collect(st, "roles", &roles, err);
+    rc = rc ? rc : create_stock_roles(st, read_only, roles, now, err);
+    rc = rc ? rc : migrate_users(st, roles, err);
+    rc = rc || users ? rc : create_admin(st, roles, password, now, err);
+    rc = rc ? rc : slc_store_commit(st, err);
+    if (rc) {
+        slc_store_rollback(st);
+    }
+    json_decref(roles);
+    if (!rc && !users) {
         SLC_INFO("created user 'admin' in project 'admin'");
+        if (password == pw) {
+            *generated = strdup(pw);
+        }
     }
+    explicit_bzero(pw, sizeof pw);
     return rc;
 }
 
@@ -186,14 +470,47 @@ find_project(struct slc_store *st, const char *key, struct slc_record *out,
     return rc;
 }
 
+/* The roles [{id, name}] user 'user' holds in project 'pid', and whether
+ * one of them is an admin role. */
+static json_t *
+roles_in_project(const struct slc_auth_cache *cache, const json_t *user,
+                 const char *pid, bool *admin)
+{
+    json_t *out = json_array();
+    const json_t *m;
+    size_t i;
+
+    *admin = false;
+    json_array_foreach(json_object_get(user, "project_role_mappings"), i, m)
+    {
+        const char *p = json_string_value(json_object_get(m, "project"));
+        const json_t *role = role_in(
+            cache->roles, json_string_value(json_object_get(m, "role")));
+
+        if (p && role && !strcmp(p, pid) &&
+            json_array_size(out) < SLC_AUTH_MAX_ROLES) {
+            json_array_append_new(
+                out, json_pack("{sOsO}", "id", json_object_get(role, "_id"),
+                               "name", json_object_get(role, "name")));
+            *admin |= json_is_true(json_object_get(
+                json_object_get(role, "permissions"), "admin"));
+        }
+    }
+    return out;
+}
+
 int
-slc_auth_login(struct slc_store *st, const char *username,
-               const char *password, const char *project, double now,
-               unsigned ttl, const char *remote_host, unsigned remote_port,
+slc_auth_login(struct slc_store *st, const struct slc_auth_cache *cache,
+               const char *username, const char *password,
+               const char *project, double now, unsigned ttl,
+               const char *remote_host, unsigned remote_port,
                json_t **token, struct slc_error *err)
 {
     struct slc_record user = {0}, proj = {0};
-    const json_t *mapping = NULL, *m;
+    const char *pid = NULL;
+    json_t *roles = NULL;
+    const json_t *m;
+    bool admin = false;
     char id[65];
     size_t i;
     int rc;
@@ -219,42 +536,38 @@ slc_auth_login(struct slc_store *st, const char *username,
                                    "project '%s' not found", project)
                    : rc;
     }
+    /* no project asked: the project of the user's first role */
     json_array_foreach(json_object_get(user.doc, "project_role_mappings"), i,
                        m)
     {
         const char *p = json_string_value(json_object_get(m, "project"));
 
-        if (!mapping && p && (!project || !strcmp(p, proj.id))) {
-            mapping = m;
+        if (!pid && p && (!project || !strcmp(p, proj.id))) {
+            pid = p;
         }
     }
-    if (!mapping) {
+    roles = pid ? roles_in_project(cache, user.doc, pid, &admin) : NULL;
+    if (!json_array_size(roles)) {
         rc = slc_error_set(err, SLC_EUNAUTHENTICATED,
                            "user '%s' has no role in %s%s%s", username,
                            project ? "project '" : "any project",
                            project ? project : "", project ? "'" : "");
-    } else if (!project &&
-               (rc = slc_store_get(st, "projects",
-                                   json_string_value(json_object_get(
-                                       mapping, "project")),
-                                   &proj, err))) {
+    } else if (!project && (rc = slc_store_get(st, "projects", pid, &proj,
+                                               err))) {
         rc = slc_error_prefix(err, "user '%s'", username);
     } else if (slc_random_hex(id, 32)) {
         rc = slc_error_set(err, SLC_EIO, "no random source for tokens");
     }
     if (!rc) {
-        const char *role =
-            json_string_value(json_object_get(mapping, "role"));
         struct slc_record rec = {.id = id, .name = (char *)username};
 
         rec.doc = json_pack(
-            "{ss ss sf sf ss ss ss ss sb s[{ssss}] ss si}", "_id", id, "id",
-            id, "issued_at", now, "expires", now + ttl, "username", username,
+            "{ss ss sf sf ss ss ss ss sb sO ss si}", "_id", id, "id", id,
+            "issued_at", now, "expires", now + ttl, "username", username,
             "user_id", user.id, "project_id", proj.id, "project_name",
             json_string_value(json_object_get(proj.doc, "name")), "admin",
-            role && !strcmp(role, "admin"), "roles", "id", role, "name", role,
-            "remote_host", remote_host ? remote_host : "", "remote_port",
-            (int)remote_port);
+            admin, "roles", roles, "remote_host",
+            remote_host ? remote_host : "", "remote_port", (int)remote_port);
         rc = rec.doc ? slc_store_put(st, "tokens", &rec, NULL, SLC_REV_NEW,
                                      NULL, err)
                      : slc_error_set(err, SLC_ENOMEM, "out of memory");
@@ -266,6 +579,7 @@ slc_auth_login(struct slc_store *st, const char *username,
             json_decref(rec.doc);
         }
     }
+    json_decref(roles);
     slc_record_clear(&user);
     slc_record_clear(&proj);
     return rc;
@@ -295,7 +609,7 @@ slc_auth_forget(struct slc_auth_cache *cache, const char *token_id)
         return;
     }
     if (!token_id) {
-        memset(cache, 0, sizeof *cache);
+        memset(cache->slot, 0, sizeof cache->slot);
     } else if (is_token_id(token_id)) {
         struct slc_auth_cached *c = cache_slot(cache, token_id);
 
@@ -312,7 +626,9 @@ slc_auth_check(struct slc_store *st, struct slc_auth_cache *cache,
 {
     struct slc_record tok = {0};
     struct slc_auth_cached *hit = NULL;
+    const json_t *role;
     const char *id;
+    size_t i;
     int rc;
 
     memset(who, 0, sizeof *who);
@@ -363,10 +679,19 @@ slc_auth_check(struct slc_store *st, struct slc_auth_cache *cache,
              json_string_value(json_object_get(tok.doc, "project_id")));
     snprintf(who->project_name, sizeof who->project_name, "%s",
              json_string_value(json_object_get(tok.doc, "project_name")));
-    who->role = (enum slc_role)slc_role_from_name(json_string_value(
-        json_object_get(json_array_get(json_object_get(tok.doc, "roles"), 0),
-                        "id")));
-    who->admin = who->role == SLC_ROLE_ADMIN;
+    json_array_foreach(json_object_get(tok.doc, "roles"), i, role)
+    {
+        const char *rid = json_string_value(json_object_get(role, "id"));
+        const json_t *doc = cache ? json_object_get(cache->roles, rid ?: "")
+                                  : NULL;
+
+        if (doc && who->n_roles < SLC_AUTH_MAX_ROLES) {
+            snprintf(who->roles[who->n_roles++], sizeof who->roles[0], "%s",
+                     rid);
+            who->admin |= json_is_true(json_object_get(
+                json_object_get(doc, "permissions"), "admin"));
+        }
+    }
     if (hit) {
         hit->who = *who;
         hit->expires = json_real_value(json_object_get(tok.doc, "expires"));
@@ -400,8 +725,7 @@ slc_auth_can_read(const struct slc_principal *who, const json_t *doc)
 bool
 slc_auth_can_write(const struct slc_principal *who, const json_t *doc)
 {
-    return who->role != SLC_ROLE_READER &&
-           in_projects(who, doc, "projects_write");
+    return in_projects(who, doc, "projects_write");
 }
 
 void

@@ -674,34 +674,45 @@ FAMILY_HANDLERS(vnf, vnf_family)
 FAMILY_HANDLERS(ns, ns_family)
 FAMILY_HANDLERS(nst, nst_family)
 
-#define W SLC_ROUTE_WRITE
-#define FAMILY_ROUTES(fam, content, info, citem, fitem)                      \
-    {"POST", content, fam##_content_create, W},                              \
-    {"GET", content, fam##_content_list, 0},                                 \
-    {"GET", content "/{id}", fam##_content_show, 0},                         \
-    {"PUT", content "/{id}", fam##_content_put, W},                          \
-    {"DELETE", content "/{id}", fam##_delete, W},                            \
-    {"POST", info, fam##_info_create, W},                                    \
-    {"GET", info, fam##_info_list, 0},                                       \
-    {"GET", info "/{id}", fam##_info_show, 0},                               \
-    {"PATCH", info "/{id}", fam##_info_patch, W},                            \
-    {"DELETE", info "/{id}", fam##_delete, W},                               \
-    {"PUT", info "/{id}/" citem, fam##_info_content_put, W},                 \
-    {"GET", info "/{id}/" citem, fam##_info_content_get, 0},                 \
-    {"GET", info "/{id}/" fitem, fam##_info_content_get, 0}
+/* 'perm' is the family's node of OSM's permission tree (nsd_content is
+ * "nsds:id:content:", nsd "nsds:id:nsd:"). */
+#define FAMILY_ROUTES(fam, content, info, citem, fitem, perm)                \
+    {"POST", content, fam##_content_create, perm ":content:"},              \
+    {"GET", content, fam##_content_list, perm ":"},                          \
+    {"GET", content "/{id}", fam##_content_show, perm ":id:"},               \
+    {"PUT", content "/{id}", fam##_content_put, perm ":id:"},                \
+    {"DELETE", content "/{id}", fam##_delete, perm ":id:"},                  \
+    {"POST", info, fam##_info_create, perm ":"},                             \
+    {"GET", info, fam##_info_list, perm ":"},                                \
+    {"GET", info "/{id}", fam##_info_show, perm ":id:"},                     \
+    {"PATCH", info "/{id}", fam##_info_patch, perm ":id:"},                  \
+    {"DELETE", info "/{id}", fam##_delete, perm ":id:"},                     \
+    {"PUT", info "/{id}/" citem, fam##_info_content_put,                     \
+     perm ":id:content:"},                                                   \
+    {"GET", info "/{id}/" citem, fam##_info_content_get,                     \
+     perm ":id:content:"},                                                   \
+    {"GET", info "/{id}/" fitem, fam##_info_content_get,                     \
+     perm ":id:" fitem ":"}
 
 const struct slc_route slc_catalogue_routes[] = {
     FAMILY_ROUTES(vnf, "/osm/vnfpkgm/v1/vnf_packages_content",
-                  "/osm/vnfpkgm/v1/vnf_packages", "package_content", "vnfd"),
+                  "/osm/vnfpkgm/v1/vnf_packages", "package_content", "vnfd",
+                  "vnfds"),
     FAMILY_ROUTES(ns, "/osm/nsd/v1/ns_descriptors_content",
-                  "/osm/nsd/v1/ns_descriptors", "nsd_content", "nsd"),
+                  "/osm/nsd/v1/ns_descriptors", "nsd_content", "nsd",
+                  "nsds"),
     FAMILY_ROUTES(nst, "/osm/nst/v1/netslice_templates_content",
-                  "/osm/nst/v1/netslice_templates", "nst_content", "nst"),
-    {"GET", "/osm/nsd/v1/pnf_descriptors", not_implemented, 0},
-    {"POST", "/osm/nsd/v1/pnf_descriptors", not_implemented, 0},
-    {"GET", "/osm/nsd/v1/subscriptions", not_implemented, 0},
-    {"POST", "/osm/nsd/v1/subscriptions", not_implemented, 0},
-    {"GET", "/osm/nst/v1/subscriptions", not_implemented, 0},
-    {"POST", "/osm/nst/v1/subscriptions", not_implemented, 0},
+                  "/osm/nst/v1/netslice_templates", "nst_content", "nst",
+                  "slice_templates"),
+    {"GET", "/osm/nsd/v1/pnf_descriptors", not_implemented, "pnfds:"},
+    {"POST", "/osm/nsd/v1/pnf_descriptors", not_implemented, "pnfds:"},
+    {"GET", "/osm/nsd/v1/subscriptions", not_implemented,
+     "nsd_subscriptions:"},
+    {"POST", "/osm/nsd/v1/subscriptions", not_implemented,
+     "nsd_subscriptions:"},
+    {"GET", "/osm/nst/v1/subscriptions", not_implemented,
+     "nst_subscriptions:"},
+    {"POST", "/osm/nst/v1/subscriptions", not_implemented,
+     "nst_subscriptions:"},
     {NULL},
 };

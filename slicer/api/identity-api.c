@@ -15,7 +15,7 @@ SLC_LOG_MODULE(identity_api);
 #define TOKENS "/osm/admin/v1/tokens"
 #define USERS "/osm/admin/v1/users"
 #define PROJECTS "/osm/admin/v1/projects"
-#define A SLC_ROUTE_ADMIN
+#define ROLES "/osm/admin/v1/roles"
 
 /* ---- tokens ---- */
 
@@ -50,7 +50,8 @@ token_create(struct slc_call *c)
         project = json_string_value(json_object_get(body, "project"));
     }
     rc = slc_auth_login(
-        c->api->st, json_string_value(json_object_get(body, "username")),
+        c->api->st, c->api->tokens,
+        json_string_value(json_object_get(body, "username")),
         json_string_value(json_object_get(body, "password")), project,
         slc_rest_now(c), (unsigned)c->api->token_ttl, c->req->remote_host,
         c->req->remote_port, &token, &c->err);
@@ -324,15 +325,23 @@ project_patch(struct slc_call *c)
     return rc;
 }
 
-/* Whether the caller may see project 'doc': an admin sees every one, a
- * user those it has a role in. */
+/* Whether the caller manages accounts: an admin role, or one that may
+ * create 'what' ("users:post", "projects:post": account_manager). */
+static bool
+manages(const struct slc_call *c, const char *what)
+{
+    return c->who.admin || slc_rest_may(c, what);
+}
+
+/* Whether the caller may see project 'doc': one who manages projects sees
+ * every one, others those they have a role in. */
 static bool
 sees_project(struct slc_call *c, const json_t *user, const json_t *doc)
 {
     const json_t *m;
     size_t i;
 
-    if (c->who.admin) {
+    if (manages(c, "projects:post")) {
         return true;
     }
     json_array_foreach(json_object_get(user, "project_role_mappings"), i, m)
@@ -459,53 +468,159 @@ static const struct slc_body_field user_fields[] = {
     {NULL},
 };
 
+/* A user as shown: no password; each mapping with the names of its
+ * project and role, as OSM shows them. */
 static json_t *
-user_view(const json_t *doc)
+user_view(struct slc_call *c, const json_t *doc)
 {
-    json_t *v = json_deep_copy(doc);
+    json_t *v = json_deep_copy(doc), *m;
+    size_t i;
 
     json_object_del(v, "password");
+    json_array_foreach(json_object_get(v, "project_role_mappings"), i, m)
+    {
+        struct slc_record p = {0};
+        struct slc_error err;
+        const json_t *role = slc_auth_role(
+            c->api->tokens, json_string_value(json_object_get(m, "role")));
+
+        if (!slc_store_get(c->api->st, "projects",
+                           json_string_value(json_object_get(m, "project")),
+                           &p, &err)) {
+            json_object_set(m, "project_name",
+                            json_object_get(p.doc, "name"));
+        }
+        slc_record_clear(&p);
+        if (role) {
+            json_object_set(m, "role_name", json_object_get(role, "name"));
+        }
+    }
     return v;
 }
 
-/* Resolves [{project: name-or-id, role}] (or a list of project names, role
- * member) into stored mappings of project _ids. */
-static int
-resolve_mappings(struct slc_call *c, const json_t *body, json_t **out)
+/* Whether user 'doc' has a role in project 'pid'. */
+static bool
+in_project(const json_t *doc, const char *pid)
 {
-    const json_t *maps = json_object_get(body, "project_role_mappings");
-    const json_t *names = json_object_get(body, "projects");
-    json_t *res = json_array();
+    const json_t *m;
+    size_t i;
+
+    json_array_foreach(json_object_get(doc, "project_role_mappings"), i, m)
+    {
+        if (!strcmp(json_string_value(json_object_get(m, "project")) ?: "",
+                    pid)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether the caller may see user 'doc': one who manages users sees every
+ * one, others themselves and the users of their token's project. */
+static bool
+sees_user(const struct slc_call *c, const json_t *doc)
+{
+    return manages(c, "users:post") ||
+           !strcmp(json_string_value(json_object_get(doc, "_id")) ?: "",
+                   c->who.user_id) ||
+           in_project(doc, c->who.project_id);
+}
+
+/* The role a mapping names (its _id or name), checked: it exists, and a
+ * role with "admin" is granted only by a caller who has one. */
+static int
+mapping_role(struct slc_call *c, const char *what, size_t i,
+             const char *key, const json_t **role)
+{
+    *role = slc_auth_role(c->api->tokens, key);
+    if (!*role) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "user: %s[%zu]: role '%s' does not exist "
+                             "(GET /osm/admin/v1/roles lists them)",
+                             what, i, key ? key : "");
+    }
+    if (!c->who.admin && json_is_true(json_object_get(
+                             json_object_get(*role, "permissions"), "admin"))) {
+        return slc_rest_fail(c, 403, SLC_EDENIED,
+                             "user: %s[%zu]: role '%s' is an admin role; "
+                             "only a user with an admin role grants it",
+                             what, i, key);
+    }
+    return 0;
+}
+
+/* Appends to 'res' the mappings of 'list' ([{project, role}], project and
+ * role by name or _id; or, for 'projects', project names with role
+ * project_admin, as OSM), resolved to _ids, without duplicates.  A
+ * mapping without a role (remove_project_role_mappings) matches every
+ * role of its project. */
+static int
+resolve_list(struct slc_call *c, const json_t *list, const char *what,
+             bool names_only, bool role_needed, json_t *res)
+{
     const json_t *m;
     size_t i;
     int rc = 0;
 
-    json_array_foreach(maps ? maps : names, i, m)
+    json_array_foreach(list, i, m)
     {
-        const char *project = maps ? json_string_value(
-                                         json_object_get(m, "project"))
-                                   : json_string_value(m);
-        const char *role = maps ? json_string_value(
-                                      json_object_get(m, "role"))
-                                : "member";
+        const char *project = names_only ? json_string_value(m)
+                                         : json_string_value(
+                                               json_object_get(m, "project"));
+        const char *rname = names_only ? "project_admin"
+                                       : json_string_value(
+                                             json_object_get(m, "role"));
+        const json_t *role = NULL, *e;
         struct slc_record p;
+        bool dup = false;
+        size_t j;
 
-        if (!project || slc_role_from_name(role) < 0) {
+        if (!project || (role_needed && !rname)) {
             rc = slc_rest_fail(c, 422, SLC_EINVALID,
-                               "user: project_role_mappings[%zu] needs a "
-                               "project and a role (admin, member or "
-                               "reader), got role '%s'",
-                               i, role ? role : "");
+                               "user: %s[%zu] needs a project%s", what, i,
+                               role_needed ? " and a role" : "");
             break;
         }
-        if ((rc = slc_rest_get_by_key(c, "projects", "project", project, &p))) {
+        if (rname && (rc = mapping_role(c, what, i, rname, &role))) {
+            break;
+        }
+        if ((rc = slc_rest_get_by_key(c, "projects", "project", project,
+                                      &p))) {
             c->status = 422;
             break;
         }
-        json_array_append_new(res, json_pack("{ssss}", "project", p.id,
-                                             "role", role));
+        json_array_foreach(res, j, e)
+        {
+            dup |= !strcmp(json_string_value(json_object_get(e, "project")),
+                           p.id) &&
+                   json_equal(json_object_get(e, "role"),
+                              json_object_get(role, "_id"));
+        }
+        if (!dup) {
+            json_t *entry = json_pack("{ss}", "project", p.id);
+
+            if (role) {
+                json_object_set(entry, "role", json_object_get(role, "_id"));
+            }
+            json_array_append_new(res, entry);
+        }
         slc_record_clear(&p);
     }
+    return rc;
+}
+
+/* The mappings of a create or replace: project_role_mappings, plus
+ * projects (role project_admin). */
+static int
+resolve_mappings(struct slc_call *c, const json_t *body, json_t **out)
+{
+    json_t *res = json_array();
+    int rc = resolve_list(c, json_object_get(body, "project_role_mappings"),
+                          "project_role_mappings", false, true, res);
+
+    rc = rc ? rc
+            : resolve_list(c, json_object_get(body, "projects"), "projects",
+                           true, true, res);
     if (!rc && !json_array_size(res)) {
         rc = slc_rest_fail(c, 422, SLC_EINVALID,
                            "user: give 'projects' or "
@@ -544,7 +659,8 @@ user_create(struct slc_call *c)
     }
     if (!rc) {
         doc = json_pack("{ss ss so so}", "username", name, "password", hash,
-                        "project_role_mappings", maps, "_admin", slc_rest_stamp(c));
+                        "project_role_mappings", maps, "_admin",
+                        slc_rest_stamp(c));
         maps = NULL;
         rc = slc_rest_create_named(c, "users", "user", name, doc, id);
     }
@@ -562,11 +678,35 @@ user_create(struct slc_call *c)
 static int
 user_list(struct slc_call *c)
 {
-    json_t *out;
-    int rc = slc_rest_list(c, "users", user_view, &out);
+    json_t *all = NULL, *out = json_array(), *u;
+    size_t i;
+    int rc = slc_rest_list_all(c, "users", &all);
 
+    json_array_foreach(rc ? NULL : all, i, u)
+    {
+        if (sees_user(c, u)) {
+            json_array_append_new(out, user_view(c, u));
+        }
+    }
     if (!rc) {
         slc_rest_reply(c, 200, out);
+        out = NULL;
+    }
+    json_decref(out);
+    json_decref(all);
+    return rc;
+}
+
+/* Reads user 'key' if the caller may see it (404 otherwise). */
+static int
+get_user(struct slc_call *c, const char *key, struct slc_record *rec)
+{
+    int rc = slc_rest_get_by_key(c, "users", "user", key, rec);
+
+    if (!rc && !sees_user(c, rec->doc)) {
+        slc_record_clear(rec);
+        rc = slc_rest_fail(c, 404, SLC_ENOTFOUND, "user '%s' not found",
+                           key);
     }
     return rc;
 }
@@ -575,39 +715,132 @@ static int
 user_show(struct slc_call *c)
 {
     struct slc_record rec;
-    int rc = slc_rest_get_by_key(c, "users", "user", c->params[0], &rec);
+    int rc = get_user(c, c->params[0], &rec);
 
     if (!rc) {
-        slc_rest_reply(c, 200, user_view(rec.doc));
+        slc_rest_reply(c, 200, user_view(c, rec.doc));
         slc_record_clear(&rec);
     }
     return rc;
 }
 
 static const struct slc_body_field user_patch_fields[] = {
+    {"username", SLC_BT_STR, false},
     {"password", SLC_BT_STR, false},
     {"projects", SLC_BT_ARR, false},
     {"project_role_mappings", SLC_BT_ARR, false},
+    {"add_project_role_mappings", SLC_BT_ARR, false},
+    {"remove_project_role_mappings", SLC_BT_ARR, false},
     {NULL},
 };
 
+/* Removes from 'maps' the mappings that 'remove' names (a mapping
+ * without a role: every role of its project). */
+static void
+remove_mappings(json_t *maps, const json_t *remove)
+{
+    const json_t *r;
+    size_t i;
+
+    json_array_foreach(remove, i, r)
+    {
+        for (size_t j = json_array_size(maps); j-- > 0;) {
+            const json_t *m = json_array_get(maps, j);
+
+            if (json_equal(json_object_get(m, "project"),
+                           json_object_get(r, "project")) &&
+                (!json_object_get(r, "role") ||
+                 json_equal(json_object_get(m, "role"),
+                            json_object_get(r, "role")))) {
+                json_array_remove(maps, j);
+            }
+        }
+    }
+}
+
+/* The user's mappings after a PATCH: replaced (projects,
+ * project_role_mappings), then edited (remove_..., add_...), as OSM. */
+static int
+patched_mappings(struct slc_call *c, const json_t *body, json_t *doc)
+{
+    json_t *maps = NULL, *add = json_array(), *rm = json_array(), *m;
+    size_t i;
+    int rc = 0;
+
+    if (json_object_get(body, "projects") ||
+        json_object_get(body, "project_role_mappings")) {
+        rc = resolve_mappings(c, body, &maps);
+    } else {
+        maps = json_deep_copy(json_object_get(doc, "project_role_mappings"));
+    }
+    rc = rc ? rc
+            : resolve_list(c,
+                           json_object_get(body,
+                                           "remove_project_role_mappings"),
+                           "remove_project_role_mappings", false, false, rm);
+    rc = rc ? rc
+            : resolve_list(c,
+                           json_object_get(body, "add_project_role_mappings"),
+                           "add_project_role_mappings", false, true, add);
+    if (!rc) {
+        remove_mappings(maps, rm);
+        json_array_foreach(add, i, m)
+        {
+            json_t *one = json_pack("[O]", m);
+
+            remove_mappings(maps, one); /* no duplicate */
+            json_decref(one);
+            json_array_append(maps, m);
+        }
+        json_object_set(doc, "project_role_mappings", maps);
+    }
+    json_decref(maps);
+    json_decref(add);
+    json_decref(rm);
+    return rc;
+}
+/* PATCH /osm/admin/v1/users/{id}.  One who manages users changes any
+ * user; others change only their own password (OSM's project_user has
+ * users:id:patch for that), never roles.  New roles or a new password end
+ * the user's other sessions. */
 static int
 user_patch(struct slc_call *c)
 {
-    struct slc_record rec = {0};
-    json_t *body = NULL, *maps = NULL;
+    struct slc_record rec = {0}, other = {0};
+    json_t *body = NULL;
+    const char *name;
     char *hash = NULL;
-    int rc = slc_rest_get_by_key(c, "users", "user", c->params[0], &rec);
+    int rc = get_user(c, c->params[0], &rec);
 
     rc = rc ? rc : slc_rest_body(c, &body);
     rc = rc ? rc : slc_rest_check_body(c, body, "user", user_patch_fields);
-    if (!rc && (json_object_get(body, "projects") ||
-                json_object_get(body, "project_role_mappings"))) {
-        rc = resolve_mappings(c, body, &maps);
+    if (!rc && !manages(c, "users:post") &&
+        (strcmp(rec.id, c->who.user_id) || json_object_size(body) !=
+                                                !!json_object_get(body,
+                                                                  "password"))) {
+        rc = slc_rest_fail(c, 403, SLC_EDENIED,
+                           "user '%s' may change only its own password "
+                           "(changing user '%s' or its roles needs a role "
+                           "that manages users)",
+                           c->who.username, rec.name);
+    }
+    name = json_string_value(json_object_get(body, "username"));
+    if (!rc && name && strcmp(name, rec.name)) {
+        rc = slc_rest_check_name(c, "user", name);
+        if (!rc && !slc_store_find(c->api->st, "users", name, &other,
+                                   &c->err)) {
+            slc_record_clear(&other);
+            rc = slc_rest_fail(c, 409, SLC_EEXISTS,
+                               "user '%s' already exists", name);
+        }
         if (!rc) {
-            json_object_set_new(rec.doc, "project_role_mappings", maps);
+            free(rec.name);
+            rec.name = strdup(name);
+            json_object_set(rec.doc, "username",
+                            json_object_get(body, "username"));
         }
     }
+    rc = rc ? rc : patched_mappings(c, body, rec.doc);
     if (!rc && json_object_get(body, "password")) {
         rc = slc_auth_hash(
             json_string_value(json_object_get(body, "password")), &hash,
@@ -617,7 +850,6 @@ user_patch(struct slc_call *c)
         }
     }
     if (!rc) {
-        /* New roles or a new password: the user's other sessions end. */
         slc_rest_touch(c, rec.doc);
         rc = slc_store_begin(c->api->st, &c->err);
         rc = rc ? rc
@@ -630,6 +862,7 @@ user_patch(struct slc_call *c)
         }
     }
     if (!rc) {
+        SLC_INFO("user '%s' (%s) changed", rec.name, rec.id);
         slc_rest_reply(c, 204, NULL);
     }
     free(hash);
@@ -642,35 +875,295 @@ static int
 user_delete(struct slc_call *c)
 {
     struct slc_record rec;
-    int rc = slc_rest_get_by_key(c, "users", "user", c->params[0], &rec);
+    int rc = get_user(c, c->params[0], &rec);
 
-    if (!rc && !strcmp(rec.id, c->who.user_id)) {
+    if (rc) {
+        return rc;
+    }
+    if (!strcmp(rec.id, c->who.user_id)) {
         rc = slc_rest_fail(c, 409, SLC_ECONFLICT,
                            "user '%s' cannot delete itself", rec.name);
+    } else if (!manages(c, "users:post")) {
+        rc = slc_rest_fail(c, 403, SLC_EDENIED,
+                           "user '%s' may not delete user '%s': that needs "
+                           "a role that manages users",
+                           c->who.username, rec.name);
     }
     if (!rc) {
         rc = delete_with_tokens(c, "users", &rec, "user_id");
     }
     if (!rc) {
+        SLC_INFO("user '%s' (%s) deleted", rec.name, rec.id);
         slc_rest_reply(c, 204, NULL);
     }
     slc_record_clear(&rec);
     return rc;
 }
 
+/* ---- roles ---- */
+
+/* Checks a role's permissions: an object of known keys (operations and
+ * their nodes, "default", "admin"), each true or false, or null when
+ * 'removing' (PATCH).  Only a caller with an admin role gives "admin". */
+static int
+check_permissions(struct slc_call *c, const char *role, const json_t *perms,
+                  bool removing)
+{
+    const char *key;
+    const json_t *v;
+
+    if (!json_is_object(perms)) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "role '%s': permissions must be an object of "
+                             "operation: true|false",
+                             role);
+    }
+    json_object_foreach((json_t *)perms, key, v)
+    {
+        if (!slc_rest_known_permission(key)) {
+            return slc_rest_fail(c, 422, SLC_EINVALID,
+                                 "role '%s': permissions: '%.128s' is no "
+                                 "operation (examples: default, admin, "
+                                 "nsds, nsds:id:get, "
+                                 "ns_instances:id:action:post)",
+                                 role, key);
+        }
+        if (!json_is_boolean(v) && !(removing && json_is_null(v))) {
+            return slc_rest_fail(c, 422, SLC_EINVALID,
+                                 "role '%s': permissions.%s must be true or "
+                                 "false%s",
+                                 role, key, removing ? " (null removes it)"
+                                                     : "");
+        }
+        if (!strcmp(key, "admin") && json_is_true(v) && !c->who.admin) {
+            return slc_rest_fail(c, 403, SLC_EDENIED,
+                                 "role '%s': only a user with an admin role "
+                                 "makes an admin role",
+                                 role);
+        }
+    }
+    return 0;
+}
+
+static const struct slc_body_field role_fields[] = {
+    {"name", SLC_BT_STR, true},
+    {"permissions", SLC_BT_OBJ, false},
+    {NULL},
+};
+
+/* Commits the caller's transaction and re-reads the roles (the token
+ * cache follows); rolls back when 'rc' or the commit fails. */
+static int
+commit_roles(struct slc_call *c, int rc)
+{
+    rc = rc ? rc : slc_store_commit(c->api->st, &c->err);
+    if (rc) {
+        slc_store_rollback(c->api->st);
+        return rc;
+    }
+    return slc_auth_load_roles(c->api->st, c->api->tokens, &c->err);
+}
+
+static int
+role_create(struct slc_call *c)
+{
+    json_t *body;
+    char id[SLC_UUID_STR_SIZE];
+    const char *name;
+    int rc = slc_rest_body(c, &body);
+
+    rc = rc ? rc : slc_rest_check_body(c, body, "role", role_fields);
+    name = json_string_value(json_object_get(body, "name"));
+    rc = rc ? rc : slc_rest_check_name(c, "role", name);
+    if (!rc && !json_object_get(body, "permissions")) {
+        json_object_set_new(body, "permissions", json_object());
+    }
+    rc = rc ? rc
+            : check_permissions(c, name, json_object_get(body, "permissions"),
+                                false);
+    if (!rc) {
+        json_object_set_new(body, "_admin", slc_rest_stamp(c));
+        rc = slc_rest_create_named(c, "roles", "role", name, body, id);
+        rc = rc ? rc
+                : slc_auth_load_roles(c->api->st, c->api->tokens, &c->err);
+    }
+    if (!rc) {
+        SLC_INFO("role '%s' created (%s)", name, id);
+        slc_rest_created(c, ROLES, id, NULL);
+    }
+    json_decref(body);
+    return rc;
+}
+
 static int
 role_list(struct slc_call *c)
 {
-    json_t *out = json_array();
+    json_t *out;
+    int rc = slc_rest_list_all(c, "roles", &out);
 
-    for (int r = SLC_ROLE_ADMIN; r <= SLC_ROLE_READER; r++) {
-        const char *name = slc_role_name((enum slc_role)r);
-
-        json_array_append_new(out, json_pack("{ssssss}", "_id", name, "id",
-                                             name, "name", name));
+    if (!rc) {
+        slc_rest_reply(c, 200, out);
     }
-    slc_rest_reply(c, 200, out);
+    return rc;
+}
+
+static int
+role_show(struct slc_call *c)
+{
+    struct slc_record rec;
+    int rc = slc_rest_get_by_key(c, "roles", "role", c->params[0], &rec);
+
+    if (!rc) {
+        slc_rest_reply(c, 200, json_incref(rec.doc));
+        slc_record_clear(&rec);
+    }
+    return rc;
+}
+
+static const struct slc_body_field role_patch_fields[] = {
+    {"name", SLC_BT_STR, false},
+    {"permissions", SLC_BT_OBJ, false},
+    {NULL},
+};
+
+/* PATCH: a new name, and permissions to set (true/false) or remove
+ * (null), as osmclient's role-update sends them. */
+static int
+role_patch(struct slc_call *c)
+{
+    struct slc_record rec = {0}, other = {0};
+    json_t *body = NULL, *perms;
+    const char *name, *key;
+    json_t *v;
+    int rc = slc_rest_body(c, &body);
+
+    rc = rc ? rc : slc_rest_check_body(c, body, "role", role_patch_fields);
+    rc = rc ? rc : slc_store_begin(c->api->st, &c->err);
+    if (rc) {
+        json_decref(body);
+        return rc;
+    }
+    rc = slc_rest_get_by_key(c, "roles", "role", c->params[0], &rec);
+    name = json_string_value(json_object_get(body, "name"));
+    perms = json_object_get(body, "permissions");
+    rc = rc || !perms ? rc : check_permissions(c, rec.name, perms, true);
+    if (!rc && !c->who.admin &&
+        json_is_true(json_object_get(json_object_get(rec.doc, "permissions"),
+                                     "admin"))) {
+        rc = slc_rest_fail(c, 403, SLC_EDENIED,
+                           "role '%s' is an admin role: only a user with an "
+                           "admin role changes it",
+                           rec.name);
+    }
+    if (!rc && name && strcmp(name, rec.name)) {
+        rc = slc_rest_check_name(c, "role", name);
+        if (!rc && !slc_store_find(c->api->st, "roles", name, &other,
+                                   &c->err)) {
+            slc_record_clear(&other);
+            rc = slc_rest_fail(c, 409, SLC_EEXISTS,
+                               "role '%s' already exists", name);
+        }
+        if (!rc) {
+            free(rec.name);
+            rec.name = strdup(name);
+            json_object_set(rec.doc, "name", json_object_get(body, "name"));
+        }
+    }
+    json_object_foreach(rc ? NULL : perms, key, v)
+    {
+        json_t *mine = json_object_get(rec.doc, "permissions");
+
+        if (!json_is_object(mine)) {
+            mine = json_object();
+            json_object_set_new(rec.doc, "permissions", mine);
+        }
+        if (json_is_null(v)) {
+            json_object_del(mine, key);
+        } else {
+            json_object_set(mine, key, v);
+        }
+    }
+    if (!rc) {
+        slc_rest_touch(c, rec.doc);
+        rc = rec.name ? slc_store_put(c->api->st, "roles", &rec, NULL,
+                                      rec.rev, NULL, &c->err)
+                      : slc_error_set(&c->err, SLC_ENOMEM, "out of memory");
+    }
+    rc = commit_roles(c, rc);
+    if (!rc) {
+        SLC_INFO("role '%s' (%s) changed", rec.name, rec.id);
+        slc_rest_reply(c, 204, NULL);
+    }
+    slc_record_clear(&rec);
+    json_decref(body);
+    return rc;
+}
+
+struct role_users {
+    const char *role_id;
+    char names[256];
+    size_t count;
+};
+
+static int
+role_user_visit(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct role_users *r = arg;
+    const json_t *m;
+    size_t i;
+
+    json_array_foreach(json_object_get(rec->doc, "project_role_mappings"), i,
+                       m)
+    {
+        if (!strcmp(json_string_value(json_object_get(m, "role")) ?: "",
+                    r->role_id)) {
+            size_t len = strlen(r->names);
+
+            snprintf(r->names + len, sizeof r->names - len, "%s'%s'",
+                     r->count++ ? ", " : "", rec->name);
+            break;
+        }
+    }
     return 0;
+}
+
+/* DELETE: refused while a user holds the role, and for an admin role
+ * unless the caller has one. */
+static int
+role_delete(struct slc_call *c)
+{
+    struct slc_record rec = {0};
+    struct role_users r = {.count = 0};
+    int rc = slc_store_begin(c->api->st, &c->err);
+
+    rc = rc ? rc
+            : slc_rest_get_by_key(c, "roles", "role", c->params[0], &rec);
+    r.role_id = rec.id;
+    rc = rc ? rc
+            : slc_store_list(c->api->st, "users", NULL, role_user_visit, &r,
+                             &c->err);
+    if (!rc && r.count) {
+        rc = slc_rest_fail(c, 409, SLC_ECONFLICT,
+                           "role '%s' is held by user(s) %s", rec.name,
+                           r.names);
+    }
+    if (!rc && !c->who.admin &&
+        json_is_true(json_object_get(json_object_get(rec.doc, "permissions"),
+                                     "admin"))) {
+        rc = slc_rest_fail(c, 403, SLC_EDENIED,
+                           "role '%s' is an admin role: only a user with an "
+                           "admin role deletes it",
+                           rec.name);
+    }
+    rc = rc ? rc
+            : slc_store_del(c->api->st, "roles", rec.id, rec.rev, &c->err);
+    rc = commit_roles(c, rc);
+    if (!rc) {
+        SLC_INFO("role '%s' (%s) deleted", rec.name, rec.id);
+        slc_rest_reply(c, 204, NULL);
+    }
+    slc_record_clear(&rec);
+    return rc;
 }
 
 /* GET /osm/version, without a token, as OSM's NBI: {version, date}. */
@@ -686,20 +1179,24 @@ version_show(struct slc_call *c)
 const struct slc_route slc_identity_routes[] = {
     {"GET", "/osm/version", version_show, SLC_ROUTE_PUBLIC},
     {"POST", TOKENS, token_create, SLC_ROUTE_PUBLIC},
-    {"GET", TOKENS, token_list, 0},
-    {"DELETE", TOKENS, token_logout, 0},
-    {"GET", TOKENS "/{id}", token_show, 0},
-    {"DELETE", TOKENS "/{id}", token_delete, 0},
-    {"GET", PROJECTS, project_list, 0},
-    {"POST", PROJECTS, project_create, A},
-    {"GET", PROJECTS "/{id}", project_show, 0},
-    {"PATCH", PROJECTS "/{id}", project_patch, A},
-    {"DELETE", PROJECTS "/{id}", project_delete, A},
-    {"GET", USERS, user_list, A},
-    {"POST", USERS, user_create, A},
-    {"GET", USERS "/{id}", user_show, A},
-    {"PATCH", USERS "/{id}", user_patch, A},
-    {"DELETE", USERS "/{id}", user_delete, A},
-    {"GET", "/osm/admin/v1/roles", role_list, 0},
+    {"GET", TOKENS, token_list, "tokens:"},
+    {"DELETE", TOKENS, token_logout, "tokens:"},
+    {"GET", TOKENS "/{id}", token_show, "tokens:id:"},
+    {"DELETE", TOKENS "/{id}", token_delete, "tokens:id:"},
+    {"GET", PROJECTS, project_list, "projects:"},
+    {"POST", PROJECTS, project_create, "projects:"},
+    {"GET", PROJECTS "/{id}", project_show, "projects:id:"},
+    {"PATCH", PROJECTS "/{id}", project_patch, "projects:id:"},
+    {"DELETE", PROJECTS "/{id}", project_delete, "projects:id:"},
+    {"GET", USERS, user_list, "users:"},
+    {"POST", USERS, user_create, "users:"},
+    {"GET", USERS "/{id}", user_show, "users:id:"},
+    {"PATCH", USERS "/{id}", user_patch, "users:id:"},
+    {"DELETE", USERS "/{id}", user_delete, "users:id:"},
+    {"GET", ROLES, role_list, "roles:"},
+    {"POST", ROLES, role_create, "roles:"},
+    {"GET", ROLES "/{id}", role_show, "roles:id:"},
+    {"PATCH", ROLES "/{id}", role_patch, "roles:id:"},
+    {"DELETE", ROLES "/{id}", role_delete, "roles:id:"},
     {NULL},
 };

@@ -165,14 +165,18 @@ check_host_keys(struct slc_call *c, const struct slc_vim_class *class,
             json_object_get(old.doc, "config"), key);
 
         if (is_host_key(class, key) && !(was && json_equal(was, v))) {
+            char names[256];
+
             rc = slc_rest_fail(c, 403, SLC_EDENIED,
                                "vim account '%s': config.%s names what "
                                "slicerd reads or runs on its host; only a "
-                               "system admin sets it (user '%s' is %s)",
+                               "user with an admin role sets it (user '%s' "
+                               "has %s)",
                                json_string_value(
                                    json_object_get(body, "name")),
                                key, c->who.username,
-                               slc_role_name(c->who.role));
+                               slc_auth_role_names(c->api->tokens, &c->who,
+                                                   names, sizeof names));
             break;
         }
     }
@@ -754,28 +758,28 @@ vim_resources(struct slc_call *c)
     return rc;
 }
 
-#define W SLC_ROUTE_WRITE
 
 const struct slc_route slc_infra_routes[] = {
-    {"GET", VIMS, vim_list, 0},
-    {"POST", VIMS, vim_create, W},
-    {"GET", VIMS "/{id}", vim_show, 0},
-    {"PATCH", VIMS "/{id}", vim_patch, W},
-    {"DELETE", VIMS "/{id}", vim_delete, W},
-    {"GET", VIMS "/{id}/resources", vim_resources, 0},
-    {"GET", "/osm/admin/v1/vims", vim_list, 0},
-    {"POST", "/osm/admin/v1/vims", vim_create, W},
-    {"GET", "/osm/admin/v1/vims/{id}", vim_show, 0},
-    {"DELETE", "/osm/admin/v1/vims/{id}", vim_delete, W},
-    {"GET", SDNS, sdn_list, 0},
-    {"POST", SDNS, sdn_create, W},
-    {"GET", SDNS "/{id}", sdn_show, 0},
-    {"PATCH", SDNS "/{id}", sdn_patch, W},
-    {"DELETE", SDNS "/{id}", sdn_delete, W},
-    {"GET", PDUS, pdu_list, 0},
-    {"POST", PDUS, pdu_create, W},
-    {"GET", PDUS "/{id}", pdu_show, 0},
-    {"PATCH", PDUS "/{id}", pdu_patch, W},
-    {"DELETE", PDUS "/{id}", pdu_delete, W},
+    {"GET", VIMS, vim_list, "vim_accounts:"},
+    {"POST", VIMS, vim_create, "vim_accounts:"},
+    {"GET", VIMS "/{id}", vim_show, "vim_accounts:id:"},
+    {"PATCH", VIMS "/{id}", vim_patch, "vim_accounts:id:"},
+    {"DELETE", VIMS "/{id}", vim_delete, "vim_accounts:id:"},
+    {"GET", VIMS "/{id}/resources", vim_resources,
+     "vim_accounts:id:resources:"},
+    {"GET", "/osm/admin/v1/vims", vim_list, "vims:"},
+    {"POST", "/osm/admin/v1/vims", vim_create, "vims:"},
+    {"GET", "/osm/admin/v1/vims/{id}", vim_show, "vims:id:"},
+    {"DELETE", "/osm/admin/v1/vims/{id}", vim_delete, "vims:id:"},
+    {"GET", SDNS, sdn_list, "sdn_controllers:"},
+    {"POST", SDNS, sdn_create, "sdn_controllers:"},
+    {"GET", SDNS "/{id}", sdn_show, "sdn_controllers:id:"},
+    {"PATCH", SDNS "/{id}", sdn_patch, "sdn_controllers:id:"},
+    {"DELETE", SDNS "/{id}", sdn_delete, "sdn_controllers:id:"},
+    {"GET", PDUS, pdu_list, "pduds:"},
+    {"POST", PDUS, pdu_create, "pduds:"},
+    {"GET", PDUS "/{id}", pdu_show, "pduds:id:"},
+    {"PATCH", PDUS "/{id}", pdu_patch, "pduds:id:"},
+    {"DELETE", PDUS "/{id}", pdu_delete, "pduds:id:"},
     {NULL},
 };

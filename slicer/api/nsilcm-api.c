@@ -341,20 +341,21 @@ op_show(struct slc_call *c)
                                 c->params[0]);
 }
 
-#define W SLC_ROUTE_WRITE
 
 const struct slc_route slc_nsilcm_routes[] = {
-    {"POST", NSI, nsi_create, W},
-    {"GET", NSI, nsi_list, 0},
-    {"GET", NSI "/{id}", nsi_show, 0},
-    {"DELETE", NSI "/{id}", nsi_delete, W},
-    {"POST", NSI "/{id}/instantiate", nsi_instantiate, W},
-    {"POST", NSI "/{id}/terminate", nsi_terminate, W},
-    {"POST", NSIC, nsi_content_create, W},
-    {"GET", NSIC, nsi_list, 0},
-    {"GET", NSIC "/{id}", nsi_show, 0},
-    {"DELETE", NSIC "/{id}", nsi_content_delete, W},
-    {"GET", OPS, op_list, 0},
-    {"GET", OPS "/{id}", op_show, 0},
+    {"POST", NSI, nsi_create, "slice_instances:"},
+    {"GET", NSI, nsi_list, "slice_instances:"},
+    {"GET", NSI "/{id}", nsi_show, "slice_instances:id:"},
+    {"DELETE", NSI "/{id}", nsi_delete, "slice_instances:id:"},
+    {"POST", NSI "/{id}/instantiate", nsi_instantiate,
+     "slice_instances:id:instantiate:"},
+    {"POST", NSI "/{id}/terminate", nsi_terminate,
+     "slice_instances:id:terminate:"},
+    {"POST", NSIC, nsi_content_create, "slice_instances:content:"},
+    {"GET", NSIC, nsi_list, "slice_instances:"},
+    {"GET", NSIC "/{id}", nsi_show, "slice_instances:id:"},
+    {"DELETE", NSIC "/{id}", nsi_content_delete, "slice_instances:id:"},
+    {"GET", OPS, op_list, "slice_instances:opps:"},
+    {"GET", OPS "/{id}", op_show, "slice_instances:opps:id:"},
     {NULL},
 };

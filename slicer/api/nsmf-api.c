@@ -135,12 +135,11 @@ request_delete(struct slc_call *c)
     return rc;
 }
 
-#define W SLC_ROUTE_WRITE
 
 const struct slc_route slc_nsmf_routes[] = {
-    {"POST", REQS, request_create, W},
-    {"GET", REQS, request_list, 0},
-    {"GET", REQS "/{id}", request_show, 0},
-    {"DELETE", REQS "/{id}", request_delete, W},
+    {"POST", REQS, request_create, "slice_requests:"},
+    {"GET", REQS, request_list, "slice_requests:"},
+    {"GET", REQS "/{id}", request_show, "slice_requests:id:"},
+    {"DELETE", REQS "/{id}", request_delete, "slice_requests:id:"},
     {NULL},
 };

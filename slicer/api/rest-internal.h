@@ -36,19 +36,24 @@ struct slc_call {
  * c->err (and optionally c->status) set. */
 typedef int (*slc_rest_handler_fn)(struct slc_call *c);
 
-/* Route flags. */
-#define SLC_ROUTE_PUBLIC 1u   /* no token needed */
-#define SLC_ROUTE_WRITE 2u    /* readers may not */
-#define SLC_ROUTE_ADMIN 4u    /* admins only */
+/* A route: its method and path, its handler, and the node of OSM's
+ * permission tree it is checked against ("nsds:id:"; the method is
+ * appended: "nsds:id:get"), or SLC_ROUTE_PUBLIC for no token at all. */
+#define SLC_ROUTE_PUBLIC NULL
 
 struct slc_route {
     const char *method;
     const char *pattern;       /* "/osm/nsd/v1/ns_descriptors/{id}" */
     slc_rest_handler_fn handler;
-    unsigned flags;
+    const char *permission;    /* "nsds:id:" */
 };
 
-
+/* Whether the caller's roles allow 'operation' ("users:post"). */
+bool slc_rest_may(const struct slc_call *c, const char *operation);
+/* Whether 'key' is a key a role's permissions may have: "default",
+ * "admin", an operation of a route or a node above one ("nsds",
+ * "nsds:id"). */
+bool slc_rest_known_permission(const char *key);
 /* Sets c->status and a formatted message; returns 'code'. */
 int slc_rest_fail(struct slc_call *c, unsigned status, int code,
                   const char *fmt, ...) SLC_PRINTF(4, 5);

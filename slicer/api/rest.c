@@ -660,12 +660,33 @@ find_route(struct slc_call *c, const char *method, const char *path)
     return NULL;
 }
 
+/* The operation of 'r' for 'method' into 'buf': "nsds:id:" + "get". */
+static const char *
+operation_of(const struct slc_route *r, const char *method, char *buf,
+             size_t size)
+{
+    size_t n = (size_t)snprintf(buf, size, "%s", r->permission);
+
+    for (const char *m = method; *m && n + 1 < size; m++) {
+        buf[n++] = (char)(*m >= 'A' && *m <= 'Z' ? *m - 'A' + 'a' : *m);
+    }
+    buf[n < size ? n : size - 1] = '\0';
+    return buf;
+}
+
+bool
+slc_rest_may(const struct slc_call *c, const char *operation)
+{
+    return slc_auth_allows(c->api->tokens, &c->who, operation);
+}
+
 static int
 authorize(struct slc_call *c, const struct slc_route *r)
 {
+    char op[128], names[256];
     int rc;
 
-    if (r->flags & SLC_ROUTE_PUBLIC) {
+    if (r->permission == SLC_ROUTE_PUBLIC) {
         return 0;
     }
     rc = slc_auth_check(c->api->st, c->api->tokens, c->req->authorization,
@@ -673,21 +694,67 @@ authorize(struct slc_call *c, const struct slc_route *r)
     if (rc) {
         return rc;
     }
-    if ((r->flags & SLC_ROUTE_ADMIN) && !c->who.admin) {
-        return slc_rest_fail(c, 403, SLC_EDENIED,
-                             "user '%s' (role %s) may not use %s %s: admin "
-                             "role needed",
-                             c->who.username, slc_role_name(c->who.role),
-                             r->method, c->req->path);
-    }
-    if ((r->flags & SLC_ROUTE_WRITE) && c->who.role == SLC_ROLE_READER) {
-        return slc_rest_fail(c, 403, SLC_EDENIED,
-                             "user '%s' has the reader role in project '%s' "
-                             "and may not %s %s",
-                             c->who.username, c->who.project_name, r->method,
-                             c->req->path);
+    operation_of(r, r->method, op, sizeof op);
+    if (!slc_rest_may(c, op)) {
+        return slc_rest_fail(
+            c, 403, SLC_EDENIED,
+            "user '%s' (role %s in project '%s') may not %s %s: no role "
+            "allows '%s'",
+            c->who.username,
+            slc_auth_role_names(c->api->tokens, &c->who, names,
+                                sizeof names),
+            c->who.project_name, r->method, c->req->path, op);
     }
     return 0;
+}
+
+/* Whether 'key' is 'op' or one of its nodes ("nsds", "nsds:id"). */
+static bool
+is_node_of(const char *key, const char *op)
+{
+    size_t n = strlen(key);
+
+    return !strncmp(key, op, n) && (op[n] == '\0' || op[n] == ':');
+}
+
+bool
+slc_rest_known_permission(const char *key)
+{
+    char op[128];
+
+    if (!strcmp(key, "default") || !strcmp(key, "admin")) {
+        return true;
+    }
+    for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0];
+         t++) {
+        for (const struct slc_route *r = route_tables[t]; r->method; r++) {
+            if (r->permission &&
+                is_node_of(key, operation_of(r, r->method, op, sizeof op))) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+json_t *
+slc_rest_read_only_permissions(void)
+{
+    json_t *perms = json_pack("{sbsbsb}", "default", 0, "admin", 0,
+                              "tokens", 1);
+    char op[128];
+
+    for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0];
+         t++) {
+        for (const struct slc_route *r = route_tables[t]; r->method; r++) {
+            if (r->permission && !strcmp(r->method, "GET")) {
+                json_object_set_new(
+                    perms, operation_of(r, r->method, op, sizeof op),
+                    json_true());
+            }
+        }
+    }
+    return perms;
 }
 
 void

@@ -174,16 +174,15 @@ nsi_delete(struct slc_call *c)
     return unsubscribe(c, SLC_NOTIFY_NSILCM);
 }
 
-#define W SLC_ROUTE_WRITE
 
 const struct slc_route slc_subscription_routes[] = {
-    {"POST", NSLCM_SUBS, ns_create, W},
-    {"GET", NSLCM_SUBS, ns_list, 0},
-    {"GET", NSLCM_SUBS "/{id}", ns_show, 0},
-    {"DELETE", NSLCM_SUBS "/{id}", ns_delete, W},
-    {"POST", NSILCM_SUBS, nsi_create, W},
-    {"GET", NSILCM_SUBS, nsi_list, 0},
-    {"GET", NSILCM_SUBS "/{id}", nsi_show, 0},
-    {"DELETE", NSILCM_SUBS "/{id}", nsi_delete, W},
+    {"POST", NSLCM_SUBS, ns_create, "ns_subscriptions:"},
+    {"GET", NSLCM_SUBS, ns_list, "ns_subscriptions:"},
+    {"GET", NSLCM_SUBS "/{id}", ns_show, "ns_subscriptions:id:"},
+    {"DELETE", NSLCM_SUBS "/{id}", ns_delete, "ns_subscriptions:id:"},
+    {"POST", NSILCM_SUBS, nsi_create, "nsi_subscriptions:"},
+    {"GET", NSILCM_SUBS, nsi_list, "nsi_subscriptions:"},
+    {"GET", NSILCM_SUBS "/{id}", nsi_show, "nsi_subscriptions:id:"},
+    {"DELETE", NSILCM_SUBS "/{id}", nsi_delete, "nsi_subscriptions:id:"},
     {NULL},
 };

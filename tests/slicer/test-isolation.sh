@@ -6,7 +6,7 @@
 # "not found"; names and descriptor ids are unique per project, not
 # across projects, so one project learns nothing of another through a
 # 409; a descriptor's references resolve to its own project's
-# descriptors; a member sees only its own projects.
+# descriptors; a user whose roles let it read projects sees only its own.
 # usage: test-isolation.sh SLICERD SOURCE_DIR
 set -u
 slicerd=$1
@@ -23,8 +23,11 @@ admin_tok=$tok
 for p in red blue; do
     jreq POST /admin/v1/projects "{\"name\":\"$p\"}"
 done
-jreq POST /admin/v1/users '{"username":"alice","password":"alice-pw","project_role_mappings":[{"project":"red","role":"member"}]}'
-jreq POST /admin/v1/users '{"username":"bob","password":"bob-pw","project_role_mappings":[{"project":"blue","role":"member"}]}'
+# project_admin may not read projects (OSM's "projects: false"); a role of
+# our own adds that, and bob holds both
+jreq POST /admin/v1/roles '{"name":"project-viewer","permissions":{"projects:get":true,"projects:id:get":true}}'
+jreq POST /admin/v1/users '{"username":"alice","password":"alice-pw","project_role_mappings":[{"project":"red","role":"project_admin"}]}'
+jreq POST /admin/v1/users '{"username":"bob","password":"bob-pw","project_role_mappings":[{"project":"blue","role":"project_admin"},{"project":"blue","role":"project-viewer"}]}'
 as() { # user: log in as them
     jreq POST /admin/v1/tokens "{\"username\":\"$1\",\"password\":\"$1-pw\"}"
     tok=$(field .id)

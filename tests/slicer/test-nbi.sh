@@ -437,7 +437,9 @@ check "member sees no admin-project ns" eq "$(field length)" 0
 req GET "/nslcm/v1/ns_instances/$nsf"
 check "other project's ns: 404" eq "$code" 404
 req GET /admin/v1/users
-check "member cannot list users: 403" eq "$code" 403
+check "project_admin lists only its project's users" eq "$(field '[.[].username] | sort | join(",")')" "bob,rita"
+jreq POST /admin/v1/users '{"username":"x","password":"x","projects":["blue"]}'
+check "... and creates none: 403" eq "$code" 403
 jreq POST /admin/v1/vim_accounts '{"name":"blue-sim","vim_type":"sim","vim_url":"u"}'
 check "member creates a vim in its project" eq "$code" 201
 login rita rita-pw
