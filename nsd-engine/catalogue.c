@@ -222,7 +222,8 @@ make_doc(const struct slc_descriptor *d, const char *uuid, const json_t *old,
         const json_t *old_admin = json_object_get(old, "_admin");
         static const char *const kept[] = {"projects_read", "projects_write",
                                            "userDefinedData",
-                                           "operationalState", NULL};
+                                           "operationalState", "scripts",
+                                           NULL};
 
         for (size_t i = 0; kept[i]; i++) {
             json_t *v = json_object_get(old_admin, kept[i]);
@@ -236,6 +237,9 @@ make_doc(const struct slc_descriptor *d, const char *uuid, const json_t *old,
                                 json_pack("[s]", opts->project));
             json_object_set_new(admin, "projects_write",
                                 json_pack("[s]", opts->project));
+        }
+        if (opts && json_object_size(opts->scripts)) {
+            json_object_set(admin, "scripts", (json_t *)opts->scripts);
         }
         if (opts && opts->user_data) {
             json_object_set(admin, "userDefinedData",
@@ -296,6 +300,18 @@ check_unique(struct slc_store *st, const struct slc_descriptor *d,
         slc_record_clear(&rec);
     }
     return rc;
+}
+
+/* The script execution environments of 'd' against the files of its
+ * package's scripts/ folder. */
+static int
+check_scripts(const struct slc_descriptor *d, const json_t *scripts,
+              struct slc_diags *diags, struct slc_error *err)
+{
+    slc_model_check_scripts(d, scripts, diags);
+    return slc_diags_has_errors(diags)
+               ? slc_diags_to_error(diags, SLC_EINVALID, err)
+               : 0;
 }
 
 /* Loads and validates input that must be good to store. */
@@ -363,6 +379,9 @@ onboard_all(struct slc_store *st, struct slc_model_file *f,
         }
         if (!rc) {
             rc = check_refs(st, d, &sc, &r, diags, err);
+        }
+        if (!rc) {
+            rc = check_scripts(d, opts ? opts->scripts : NULL, diags, err);
         }
         if (!rc && opts && opts->uuid) {
             snprintf(uuid, sizeof uuid, "%s", opts->uuid);
@@ -663,6 +682,14 @@ update_one(struct slc_store *st, const struct slc_record *old,
     }
     if (!rc) {
         rc = check_refs(st, d, &sc, &r, diags, err);
+    }
+    if (!rc) {
+        /* an update is a descriptor: it keeps the package's scripts */
+        rc = check_scripts(d,
+                           json_object_get(json_object_get(old->doc,
+                                                           "_admin"),
+                                           "scripts"),
+                           diags, err);
     }
     if (!rc) {
         rc = slc_store_referrers(st, slc_desc_collection(d->kind), d->id,

@@ -28,6 +28,9 @@ struct slc_onboard_opts {
     const char *uuid;      /* _id to use (exactly one descriptor) */
     const char *draft_coll;/* a record 'uuid' there is deleted with it */
     const json_t *user_data; /* SOL005 userDefinedData, borrowed */
+    /* the package's scripts/ folder, {name: text} (borrowed; NULL: the
+     * input is a bare descriptor), kept in the VNFD's _admin.scripts */
+    const json_t *scripts;
     bool single;           /* exactly one descriptor (a REST upload: one
                               record per request, one id in the reply) */
 };

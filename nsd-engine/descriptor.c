@@ -576,6 +576,17 @@ slc_model_check_refs(const struct slc_descriptor *d,
     }
 }
 
+void
+slc_model_check_scripts(const struct slc_descriptor *d,
+                        const json_t *scripts, struct slc_diags *diags)
+{
+    struct slc_parse p = parse_ctx(d->file, diags, d->subject);
+
+    if (d->kind == SLC_DESC_VNFD) {
+        slc_vnfd_check_scripts(&p, d->u.vnfd, scripts);
+    }
+}
+
 static void
 add_link(json_t *links, enum slc_desc_kind kind, const char *id)
 {

@@ -17,6 +17,9 @@ struct step {
     bool create;              /* else delete */
     bool chain;               /* a forwarding program on the VIM's switch
                                  (kind "chain"), not a VIM resource */
+    bool primitive;           /* a primitive run in a compute (kind
+                                 "primitive", action "run"): nothing to
+                                 undo, run again when resumed */
     enum slc_vim_kind kind;
     enum slc_step_state state;
     uint64_t token;           /* the call in flight, 0 = none */

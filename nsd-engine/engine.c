@@ -446,6 +446,20 @@ on_kick(evutil_socket_t fd, short what, void *arg)
     advance(arg);
 }
 
+/* How long the call of step 's' may take: a primitive its own timeout
+ * (the VIM kills it then), with a margin. */
+static double
+call_limit(const struct op *op, const struct step *s)
+{
+    double t = s->primitive
+                   ? (double)json_integer_value(json_object_get(
+                         json_object_get(s->json, "spec"), "timeout")) +
+                         30
+                   : 0;
+
+    return t > op->e->p.call_timeout ? t : op->e->p.call_timeout;
+}
+
 static void
 on_tick(evutil_socket_t fd, short what, void *arg)
 {
@@ -464,7 +478,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
     for (size_t i = 0; i < op->n_steps; i++) {
         struct step *s = &op->steps[i];
 
-        if (s->token && now - s->started > op->e->p.call_timeout) {
+        if (s->token && now - s->started > call_limit(op, s)) {
             /* Abandon the call; a late result is dropped (and a late
              * create undone) by on_vim_done. */
             s->token = 0;
@@ -503,7 +517,9 @@ parse_steps(struct op *op, struct slc_error *err)
         kind = json_string_value(json_object_get(s->json, "kind"));
         state = json_string_value(json_object_get(s->json, "state"));
         s->chain = kind && !strcmp(kind, "chain");
-        if (!action || (!s->chain && slc_vim_kind_from_name(kind) < 0) ||
+        s->primitive = kind && !strcmp(kind, "primitive");
+        if (!action || (!s->chain && !s->primitive &&
+                        slc_vim_kind_from_name(kind) < 0) ||
             slc_step_state_from_name(state) < 0 ||
             !json_string_value(json_object_get(s->json, "vim"))) {
             return slc_error_set(err, SLC_EINVALID,
@@ -511,8 +527,10 @@ parse_steps(struct op *op, struct slc_error *err)
                                  op->id, i);
         }
         s->create = !strcmp(action, "create");
-        s->kind = s->chain ? SLC_VIM_N_KINDS
-                           : (enum slc_vim_kind)slc_vim_kind_from_name(kind);
+        s->kind = s->chain       ? SLC_VIM_N_KINDS
+                  : s->primitive ? SLC_VIM_COMPUTE
+                                 : (enum slc_vim_kind)slc_vim_kind_from_name(
+                                       kind);
         s->state = (enum slc_step_state)slc_step_state_from_name(state);
     }
     return 0;
@@ -628,6 +646,95 @@ resolve_ref(const struct op *op, const json_t *ref)
 }
 
 
+/* What a primitive's argument or environment value {step: k, info: key}
+ * names: member 'key' of what step k's VIM call reported ("" if none). */
+static const char *
+step_info(const struct op *op, const json_t *ref)
+{
+    size_t k = (size_t)json_integer_value(json_object_get(ref, "step"));
+
+    if (!json_is_object(ref) || k >= op->n_steps) {
+        return "";
+    }
+    return json_string_value(json_object_get(
+               json_object_get(op->steps[k].json, "info"),
+               sget(ref, "info") ?: "ip_address"))
+               ?: "";
+}
+
+/* Runs the primitive of a step: spec {compute (a step reference or a VIM
+ * id), primitive, script, args [], env {}, timeout}. */
+static int
+launch_primitive(struct op *op, struct slc_vim *vim, uint64_t token,
+                 const json_t *spec, struct slc_error *err)
+{
+    const json_t *args = json_object_get(spec, "args");
+    const json_t *env = json_object_get(spec, "env");
+    size_t n_args = json_array_size(args), n_env = json_object_size(env), k;
+    const char **argv = calloc(n_args + 1, sizeof *argv);
+    char **arg_text = calloc(n_args + 1, sizeof *arg_text);
+    char **envp = calloc(n_env + 1, sizeof *envp);
+    struct slc_vim_exec_spec es = {
+        .name = sget(spec, "primitive"),
+        .compute_id = resolve_ref(op, json_object_get(spec, "compute")),
+        .script = sget(spec, "script"),
+        .timeout_s = (unsigned)json_integer_value(json_object_get(spec,
+                                                                  "timeout")),
+    };
+    const char *key;
+    const json_t *v;
+    int rc = 0;
+
+    if (!argv || !arg_text || !envp) {
+        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    } else if (!vim->class->exec) {
+        rc = slc_error_set(err, SLC_EUNSUPPORTED,
+                           "vim '%s' (type %s) runs no primitive",
+                           vim->drv.name, vim->class->type);
+    } else if (!es.compute_id || !es.script || !es.name) {
+        rc = slc_error_set(err, SLC_EINVALID,
+                           "primitive '%s': its VDU or script is unknown",
+                           es.name ? es.name : "?");
+    }
+    json_array_foreach(rc ? NULL : args, k, v)
+    {
+        /* a value a step of this plan found: {step, info, prefix} */
+        if (asprintf(&arg_text[k], "%s%s", sget(v, "prefix") ?: "",
+                     json_string_value(v) ?: step_info(op, v)) < 0) {
+            arg_text[k] = NULL;
+            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+            break;
+        }
+        argv[k] = arg_text[k];
+    }
+    k = 0;
+    json_object_foreach(rc ? NULL : (json_t *)env, key, v)
+    {
+        if (asprintf(&envp[k], "%s=%s", key,
+                     json_string_value(v) ?: step_info(op, v)) < 0) {
+            envp[k] = NULL;
+            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+            break;
+        }
+        k++;
+    }
+    if (!rc) {
+        es.argv = argv;
+        es.env = (const char *const *)envp;
+        rc = vim->class->exec(vim, token, &es, err);
+    }
+    for (size_t i = 0; envp && i < n_env; i++) {
+        free(envp[i]);
+    }
+    for (size_t i = 0; arg_text && i < n_args; i++) {
+        free(arg_text[i]);
+    }
+    free(envp);
+    free(arg_text);
+    free(argv);
+    return rc;
+}
+
 /* Issues the VIM call of step i.  Returns 0, or an error (the step is then
  * failed by the caller). */
 static int
@@ -661,7 +768,9 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
     s->token = token;
     s->started = eng_now_of(op->e);
     op->inflight++;
-    if (call == CALL_VERIFY) {
+    if (s->primitive) {
+        rc = launch_primitive(op, vim, token, spec, err);
+    } else if (call == CALL_VERIFY) {
         rc = vim->class->find(vim, token, s->kind, tag, err);
     } else if (call == CALL_UNDO || !s->create) {
         rc = vim->class->delete(vim, token, s->kind, sget(s->json, "vim_id"),
@@ -766,8 +875,11 @@ undoable(const struct op *op, size_t i)
         const json_t *d;
         size_t k;
 
-        if (op->steps[j].state != SLC_STEP_DONE &&
-            op->steps[j].state != SLC_STEP_UNDOING) {
+        /* a step that made nothing (a primitive, a delete) holds
+         * nothing up */
+        if ((op->steps[j].state != SLC_STEP_DONE &&
+             op->steps[j].state != SLC_STEP_UNDOING) ||
+            !op->steps[j].create) {
             continue;
         }
         json_array_foreach(json_object_get(op->steps[j].json, "deps"), k, d)
@@ -1068,7 +1180,8 @@ on_vim_done(void *owner, const struct slc_vim_result *r)
             op->undo_failed = true;
             eng_set_step(op, i, SLC_STEP_FAILED);
         }
-    } else if (!r->rc || (!s->create && r->rc == SLC_ENOTFOUND)) {
+    } else if (!r->rc ||
+               (!s->create && !s->primitive && r->rc == SLC_ENOTFOUND)) {
         if (s->create) {
             json_object_set_new(s->json, "vim_id", json_string(r->vim_id));
         }
@@ -1077,6 +1190,10 @@ on_vim_done(void *owner, const struct slc_vim_result *r)
         }
         eng_set_step(op, i, SLC_STEP_DONE);
     } else {
+        if (r->info && s->primitive) {
+            /* what a failed primitive printed */
+            json_object_set_new(s->json, "info", json_deep_copy(r->info));
+        }
         eng_step_failed(op, i, r->msg);
     }
     eng_kick(op);

@@ -43,6 +43,12 @@ void slc_nsd_validate(struct slc_parse *p, const struct slc_nsd *n);
 void slc_pnfd_validate(struct slc_parse *p, const struct slc_pnfd *d);
 void slc_nst_validate(struct slc_parse *p, const struct slc_nst *t);
 
+/* Checks that every script execution environment of 'v' names a file of
+ * 'scripts' (the package's scripts/, {name: text}): an error for a
+ * package, a warning for a bare descriptor ('scripts' NULL). */
+void slc_vnfd_check_scripts(struct slc_parse *p, const struct slc_vnfd *v,
+                            const json_t *scripts);
+
 /* Checks of references to other descriptors (see slc_model_check_refs). */
 void slc_nsd_check_refs(struct slc_parse *p, const struct slc_nsd *n,
                         const struct slc_model_set *set, json_t *missing);

@@ -326,6 +326,77 @@ struct slc_scaling_aspect {
     struct slc_delta_details *details;
 };
 
+/* Day-1 and day-2 configuration: SOL006
+ * df[].lcm-operations-configuration.operate-vnf-op-config.day1-2[], as
+ * OSM has it.  A primitive runs in an execution environment: a Juju charm
+ * or Helm chart (OSM's; recognised, not run here) or "script" (slicer's):
+ * a file of the package's scripts/ folder run inside the VDU. */
+#define SLC_PRIM_TYPES(X)                                                    \
+    X(STRING, "STRING")                                                      \
+    X(INTEGER, "INTEGER")                                                    \
+    X(BOOLEAN, "BOOLEAN")
+
+enum slc_prim_type {
+#define SLC_PRIM_TYPE_ENUM(e, s) SLC_PRIM_##e,
+    SLC_PRIM_TYPES(SLC_PRIM_TYPE_ENUM)
+#undef SLC_PRIM_TYPE_ENUM
+};
+
+struct slc_prim_param {
+    struct slc_node node;
+    const char *name;
+    int data_type;               /* enum slc_prim_type */
+    const json_t *value;         /* initial/terminate primitives */
+    const json_t *default_value; /* config primitives */
+    bool mandatory;
+};
+
+struct slc_primitive {
+    struct slc_node node;
+    const char *name;
+    uint64_t seq;
+    struct slc_prim_param *params;
+    size_t n_params;
+    const char *ee_ref;          /* execution-environment-ref */
+    const char *ee_primitive;    /* execution-environment-primitive */
+};
+
+struct slc_script_ee {
+    struct slc_node node;
+    const char *file;            /* in the package's scripts/ */
+};
+
+struct slc_exec_env {
+    struct slc_node node;
+    const char *id;
+    const json_t *juju, *helm_chart;
+    struct slc_script_ee *script;
+};
+
+struct slc_day12 {
+    struct slc_node node;
+    const char *id;              /* the VNFD's id (VNF level) or a VDU's */
+    struct slc_exec_env *ees;
+    size_t n_ees;
+    struct slc_primitive *initial;   /* initial-config-primitive */
+    size_t n_initial;
+    struct slc_primitive *config;    /* config-primitive (day 2) */
+    size_t n_config;
+    struct slc_primitive *terminate; /* terminate-config-primitive */
+    size_t n_terminate;
+};
+
+struct slc_op_config {
+    struct slc_node node;
+    struct slc_day12 *day12;
+    size_t n_day12;
+};
+
+struct slc_lcm_config {
+    struct slc_node node;
+    struct slc_op_config *operate;   /* operate-vnf-op-config */
+};
+
 struct slc_vnf_df {
     struct slc_node node;
     const char *id, *description;
@@ -338,6 +409,7 @@ struct slc_vnf_df {
     size_t n_vl_profiles;
     struct slc_scaling_aspect *scaling;
     size_t n_scaling;
+    struct slc_lcm_config *lcm;      /* lcm-operations-configuration */
 };
 
 struct slc_vnfd {
@@ -360,6 +432,11 @@ struct slc_vnfd {
     size_t n_dfs;
     json_t *kdus;
 };
+
+/* The execution environment primitive 'pr' of 'd' runs in: its
+ * execution-environment-ref, else the only one there is; NULL if none. */
+const struct slc_exec_env *slc_day12_find_ee(const struct slc_day12 *d,
+                                             const struct slc_primitive *pr);
 
 /* Lookups by id; NULL when absent or when 'id' is NULL. */
 const struct slc_vdu *slc_vnfd_find_vdu(const struct slc_vnfd *v,
@@ -715,6 +792,13 @@ const struct slc_descriptor *slc_model_set_find(
 void slc_model_check_refs(const struct slc_descriptor *d,
                           const struct slc_model_set *set, json_t *missing,
                           struct slc_diags *diags);
+
+/* Checks that the script execution environments of VNFD 'd' name files
+ * of 'scripts' (its package's scripts/ folder as {name: text}): errors
+ * for a package, warnings when the descriptor came without one ('scripts'
+ * NULL: it is onboarded, its primitives cannot run). */
+void slc_model_check_scripts(const struct slc_descriptor *d,
+                             const json_t *scripts, struct slc_diags *diags);
 
 /* The descriptors 'd' references, as [collection, id] pairs for the
  * store's links (a new reference). */

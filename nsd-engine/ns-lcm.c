@@ -27,6 +27,7 @@ struct plan {
     const char *vim;
     const char *ns_name;
     const json_t *params; /* the instantiation's, or NULL */
+    json_t *placed;       /* VDU record _id -> {compute, ip}: its steps */
 };
 
 /* Appends a step and returns its index. */
@@ -35,13 +36,8 @@ add_step(struct plan *pl, const char *action, const char *kind,
          const char *vim, const char *tag, const char *name, json_t *spec,
          json_t *deps, json_t *for_)
 {
-    json_array_append_new(pl->steps,
-                          json_pack("{ss ss ss ss ss ss so so so}", "action",
-                                    action, "kind", kind, "vim", vim, "tag",
-                                    tag, "name", name, "state", "PENDING",
-                                    "spec", spec ? spec : json_object(),
-                                    "deps", deps ? deps : json_array(), "for",
-                                    for_ ? for_ : json_object()));
+    json_array_append_new(pl->steps, slc_ns_new_step(action, kind, vim, tag,
+                                                     name, spec, deps, for_));
     return json_array_size(pl->steps) - 1;
 }
 
@@ -146,7 +142,7 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
     json_t *ports = json_array(), *deps = json_array();
     char base[512], tag[700], name[700], cname[600];
     const json_t *iface;
-    size_t i;
+    size_t i, compute, ip_port = SIZE_MAX;
 
     snprintf(base, sizeof base, "nsr:%s:vnf:%s:vdu:%s:%" JSON_INTEGER_FORMAT,
              pl->nsr_id, member, slc_ns_str(vdur, "vdu-id-ref"),
@@ -198,8 +194,12 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
                                (json_int_t)i));
         json_array_append_new(ports, json_pack("{sI}", "step", (json_int_t)k));
         json_array_append_new(deps, json_integer((json_int_t)k));
+        if (ip_port == SIZE_MAX ||
+            json_is_true(json_object_get(iface, "mgmt-interface"))) {
+            ip_port = k; /* the address ip-address will have */
+        }
     }
-    add_step(pl, "create", "compute", vim, base, cname,
+    compute = add_step(pl, "create", "compute", vim, base, cname,
              json_pack("{ss sO sO sO so sO*}", "image",
                        slc_ns_str(image, "image") ?: "", "vcpus",
                        json_object_get(flavor, "vcpu-count"), "memory_mb",
@@ -210,6 +210,14 @@ plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
              json_pack("{ss ss ss}", "what", "vdur", "vnfr",
                        slc_ns_str(vnfr, "_id"), "vdur",
                        slc_ns_str(vdur, "_id")));
+    if (pl->placed) {
+        json_t *p = json_pack("{sI}", "compute", (json_int_t)compute);
+
+        if (ip_port != SIZE_MAX) {
+            json_object_set_new(p, "ip", json_integer((json_int_t)ip_port));
+        }
+        json_object_set_new(pl->placed, slc_ns_str(vdur, "_id"), p);
+    }
 }
 
 /* The network of NS VL 'vl' as a step spec: the request's ip-profile
@@ -897,13 +905,49 @@ fill_instantiate_params(json_t *params, const struct slc_record *nsr)
     json_object_set_new(params, "nsr_id", json_string(nsr->id));
 }
 
+/* A terminate: the terminate-config-primitives first (unless the request
+ * says skip_terminate_primitives), then every resource deleted once they
+ * have run. */
+static int
+plan_terminate(struct plan *pl, const json_t *vnfds, const json_t *nsr,
+               const json_t *vnfrs, const json_t *params,
+               struct slc_error *err)
+{
+    json_t *runs = json_array(), *s;
+    size_t first, i;
+    int rc = 0;
+
+    if (!json_is_true(json_object_get(params, "skip_terminate_primitives"))) {
+        rc = slc_ns_plan_terminate_primitives(vnfds, nsr, vnfrs, pl->steps,
+                                              runs, err);
+    }
+    first = json_array_size(pl->steps);
+    if (!rc) {
+        plan_deletes(pl,
+                     json_object_get(json_object_get(json_object_get(
+                                                         nsr, "_admin"),
+                                                     "deployed"),
+                                     "resources"),
+                     NULL);
+    }
+    for (i = first; !rc && i < json_array_size(pl->steps); i++) {
+        s = json_array_get(pl->steps, i);
+        json_array_extend(json_object_get(s, "deps"), runs);
+    }
+    json_decref(runs);
+    return rc;
+}
+
 static const struct {
     const char *type, *current, *opstatus, *nsstate;
 } op_marks[] = {
     {"instantiate", "INSTANTIATING", "init", "BUILDING"},
     {"terminate", "TERMINATING", "terminating", "TERMINATING"},
     {"scale", "SCALING", "scaling", NULL},
+    {"action", "ACTION", "running", NULL},
 };
+
+#define N_OP_MARKS (sizeof op_marks / sizeof op_marks[0])
 
 int
 slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
@@ -913,27 +957,31 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
 {
     char op_id[40];
     int64_t op_rev = 0;
-    json_t *vnfrs = NULL, *op = NULL, *admin, *op_params;
-    struct plan pl = {.nsr_id = nsr->id, .steps = json_array()};
+    json_t *vnfrs = NULL, *vnfds = NULL, *op = NULL, *admin, *op_params;
+    struct plan pl = {.nsr_id = nsr->id, .steps = json_array(),
+                      .placed = json_object()};
     size_t m = 0;
     int rc;
 
     memset(op_out, 0, sizeof *op_out);
     *context = NULL;
-    while (m < 3 && strcmp(op_marks[m].type, type)) {
+    while (m < N_OP_MARKS && strcmp(op_marks[m].type, type)) {
         m++;
     }
-    if (m == 3) {
+    if (m == N_OP_MARKS) {
         json_decref(pl.steps);
+        json_decref(pl.placed);
         return slc_error_set(err, SLC_EINVALID, "unknown operation '%s'",
                              type);
     }
     if ((rc = slc_store_begin(st, err))) {
         json_decref(pl.steps);
+        json_decref(pl.placed);
         return rc;
     }
     rc = check_state(nsr->doc, type, err);
     rc = rc ? rc : slc_ns_load_vnfrs(st, nsr->id, &vnfrs, err);
+    rc = rc ? rc : slc_ns_load_vnfds(st, vnfrs, &vnfds, err);
     if (!rc && !strcmp(type, "instantiate")) {
         struct slc_scope sc = slc_scope_of(nsr->doc);
 
@@ -963,24 +1011,24 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
             plan_instantiate(&pl, nsr->doc, vnfrs, params);
             rc = slc_ns_plan_chains(st, nsr->doc, vnfrs, params, pl.steps,
                                     err);
+            rc = rc ? rc
+                    : slc_ns_plan_day1(vnfds, nsr->doc, vnfrs, params,
+                                       pl.placed, pl.steps, err);
             json_object_set_new(
                 json_object_get(json_object_get(nsr->doc, "_admin"),
                                 "deployed"),
                 "given-networks", given_networks(nsr->doc, params));
         } else if (!strcmp(type, "terminate")) {
-            plan_deletes(
-                &pl,
-                json_object_get(
-                    json_object_get(json_object_get(nsr->doc, "_admin"),
-                                    "deployed"),
-                    "resources"),
-                NULL);
+            rc = plan_terminate(&pl, vnfds, nsr->doc, vnfrs, params, err);
+        } else if (!strcmp(type, "action")) {
+            rc = slc_ns_plan_action(vnfds, json_object_get(nsr->doc, "nsd"),
+                                    nsr->doc, vnfrs, params, pl.steps, err);
         } else {
             rc = plan_scale(st, &pl, nsr->doc, vnfrs, params, admin, err);
             rc = rc ? rc : plan_scale_chains(st, &pl, nsr->doc, vnfrs, admin,
                                              err);
         }
-        if (!rc && strcmp(type, "terminate")) {
+        if (!rc && strcmp(type, "terminate") && strcmp(type, "action")) {
             rc = place(st, &pl, op_id, admin, err);
         }
         json_object_set(admin, "steps", pl.steps);
@@ -1052,7 +1100,9 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
     }
     json_decref(op);
     json_decref(vnfrs);
+    json_decref(vnfds);
     json_decref(pl.steps);
+    json_decref(pl.placed);
     return rc;
 }
 
@@ -1288,6 +1338,61 @@ release_placements(struct slc_store *st, const struct slc_record *nsr,
     return rc;
 }
 
+/* Writes what the primitives of an operation did into its occurrence:
+ * "primitives": [{member_vnf_index, vdu_id, vdu_count_index, primitive,
+ * kind, state, exit_status, stdout, stderr}], and for a completed action
+ * the last one's output as its detailed-status, as OSM shows it. */
+static void
+primitives_outcome(json_t *op, const json_t *steps, bool action_ok)
+{
+    json_t *out = json_array();
+    const json_t *s, *last = NULL;
+    size_t i;
+
+    json_array_foreach(steps, i, s)
+    {
+        const json_t *f = json_object_get(s, "for");
+        const json_t *info = json_object_get(s, "info");
+
+        if (strcmp(slc_ns_str(s, "kind") ?: "", "primitive")) {
+            continue;
+        }
+        json_array_append_new(
+            out,
+            json_pack("{sO sO sO sO sO sO sO* sO* sO* sO*}",
+                      "member_vnf_index",
+                      json_object_get(f, "member_vnf_index") ?: json_null(),
+                      "vdu_id",
+                      json_object_get(json_object_get(json_object_get(
+                                                          s, "spec"),
+                                                      "env"),
+                                      "SLICER_VDU_ID")
+                          ?: json_null(),
+                      "vdu_count_index",
+                      json_object_get(f, "vdu_count_index") ?: json_null(),
+                      "primitive",
+                      json_object_get(f, "primitive") ?: json_null(), "kind",
+                      json_object_get(json_object_get(s, "spec"), "kind")
+                          ?: json_null(),
+                      "state", json_object_get(s, "state"), "exit_status",
+                      json_object_get(info, "exit_status"), "stdout",
+                      json_object_get(info, "stdout"), "stderr",
+                      json_object_get(info, "stderr"), "error",
+                      json_object_get(s, "error")));
+        last = info;
+    }
+    if (json_array_size(out)) {
+        json_object_set(op, "primitives", out);
+    }
+    if (action_ok && last) {
+        json_object_set(op, "detailed-status",
+                        json_object_get(last, "stdout"));
+        json_object_set(op, "detailedStatus",
+                        json_object_get(last, "stdout"));
+    }
+    json_decref(out);
+}
+
 static int
 finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
                json_t *vnfrs, double now, struct slc_error *err)
@@ -1336,6 +1441,7 @@ finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
     if (!strcmp(type, "scale")) {
         finish_scale(nsr->doc, vnfrs, op_admin, ok);
     }
+    primitives_outcome(op, steps, !strcmp(type, "action") && ok);
     json_object_set_new(nsr->doc, "detailed-status",
                         json_string(ok ? "done" : slc_ns_str(op, "errorMessage")
                                                       ?: state));
@@ -1379,12 +1485,19 @@ finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
             remove = json_is_true(json_object_get(
                 json_object_get(op, "operationParams"), "autoremove"));
         }
-    } else {
+    } else if (!strcmp(type, "scale")) {
         json_object_set_new(
             nsr->doc, "nsState",
             json_string(!strcmp(state, "FAILED") ? "DEGRADED" : "READY"));
         json_object_set_new(nsr->doc, "operational-status",
                             json_string("running"));
+    } else {
+        /* an action leaves the NS as it was; its outcome is the
+         * occurrence's */
+        json_object_set_new(nsr->doc, "operational-status",
+                            json_string("running"));
+        json_object_set_new(nsr->doc, "detailed-status",
+                            json_string(ok ? "done" : "action failed"));
     }
     json_object_set_new(nsr->doc, "currentOperation", json_string("IDLE"));
     json_object_set_new(nsr->doc, "currentOperationID", json_null());

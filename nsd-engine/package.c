@@ -140,3 +140,97 @@ slc_package_descriptor(const char *buf, size_t size, size_t max_entry,
     archive_read_free(a);
     return rc;
 }
+
+/* The NAME of "scripts/NAME" or "TOP/scripts/NAME", else NULL. */
+static const char *
+script_name(const char *path)
+{
+    const char *p = strncmp(path, "./", 2) ? path : path + 2;
+    const char *slash = strchr(p, '/');
+
+    if (slash && strncmp(p, "scripts/", 8)) {
+        p = slash + 1; /* the package's top folder */
+    }
+    if (strncmp(p, "scripts/", 8) || !p[8] || strchr(p + 8, '/')) {
+        return NULL;
+    }
+    return p + 8;
+}
+
+int
+slc_package_scripts(const char *buf, size_t size, json_t **out,
+                    struct slc_error *err)
+{
+    struct archive *a = archive_read_new();
+    struct archive_entry *e;
+    size_t total = 0;
+    int rc = 0, r;
+
+    *out = json_object();
+    if (!a || !*out) {
+        archive_read_free(a);
+        json_decref(*out);
+        *out = NULL;
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    archive_read_support_filter_all(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_zip(a);
+    if (archive_read_open_memory(a, buf, size) != ARCHIVE_OK) {
+        rc = slc_error_set(err, SLC_EINVALID,
+                           "package: not a tar.gz or zip archive (%s)",
+                           archive_error_string(a));
+    }
+    while (!rc && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+        const char *path = archive_entry_pathname(e);
+        const char *name = path ? script_name(path) : NULL;
+        la_int64_t esize = archive_entry_size(e);
+        char *text;
+
+        if (!name || archive_entry_filetype(e) != AE_IFREG) {
+            continue;
+        }
+        if (esize < 0 || (size_t)esize > SLC_PACKAGE_SCRIPT_MAX ||
+            total + (size_t)esize > SLC_PACKAGE_SCRIPTS_MAX) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "package: %s is over the limit of a script "
+                               "(%u KiB each, %u KiB in all)",
+                               path, SLC_PACKAGE_SCRIPT_MAX >> 10,
+                               SLC_PACKAGE_SCRIPTS_MAX >> 10);
+            break;
+        }
+        text = malloc((size_t)esize + 1);
+        if (!text) {
+            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+            break;
+        }
+        if (archive_read_data(a, text, (size_t)esize) != esize) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "package: cannot read '%s' (%s)", path,
+                               archive_error_string(a));
+        } else {
+            json_t *v;
+
+            text[esize] = '\0';
+            v = strlen(text) == (size_t)esize
+                    ? json_stringn(text, (size_t)esize)
+                    : NULL;
+            if (!v) {
+                rc = slc_error_set(err, SLC_EINVALID,
+                                   "package: %s is not a text file (UTF-8, "
+                                   "no NUL)",
+                                   path);
+            } else {
+                json_object_set_new(*out, name, v);
+                total += (size_t)esize;
+            }
+        }
+        free(text);
+    }
+    archive_read_free(a);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}

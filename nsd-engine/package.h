@@ -4,6 +4,7 @@
 #ifndef SLC_PACKAGE_H
 #define SLC_PACKAGE_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #include "slc-error.h"
@@ -18,5 +19,15 @@
 int slc_package_descriptor(const char *buf, size_t size, size_t max_entry,
                            char **out, size_t *out_size, char **path,
                            struct slc_error *err);
+
+/* The files of the package's scripts/ folder ("scripts/NAME" or
+ * "TOP/scripts/NAME"), as a new object {NAME: text}: each at most
+ * SLC_PACKAGE_SCRIPT_MAX bytes of text without NUL, SLC_PACKAGE_SCRIPTS_MAX
+ * in all; SLC_EINVALID naming the file otherwise.  An archive without
+ * that folder gives an empty object. */
+#define SLC_PACKAGE_SCRIPT_MAX (64u << 10)
+#define SLC_PACKAGE_SCRIPTS_MAX (1u << 20)
+int slc_package_scripts(const char *buf, size_t size, json_t **out,
+                        struct slc_error *err);
 
 #endif

@@ -497,6 +497,107 @@ static const struct slc_schema scaling_schema =
     SLC_SCHEMA(T, "scaling-aspect", scaling_fields);
 #undef T
 
+static const struct slc_enum_name prim_types[] = {
+#define SLC_PRIM_TYPE_NAME(e, s) {s, SLC_PRIM_##e},
+    SLC_PRIM_TYPES(SLC_PRIM_TYPE_NAME)
+#undef SLC_PRIM_TYPE_NAME
+    {NULL, 0},
+};
+
+#define T struct slc_prim_param
+static const struct slc_field prim_param_fields[] = {
+    F_STR_REQ(T, "name", name),
+    F_ENUM(T, "data-type", data_type, prim_types, SLC_PRIM_STRING),
+    F_JSON(T, "value", value),
+    F_JSON(T, "default-value", default_value),
+    F_BOOL(T, "mandatory", mandatory),
+    F_IGNORE("read-only"),
+};
+static const struct slc_schema prim_param_schema =
+    SLC_SCHEMA(T, "parameter", prim_param_fields);
+#undef T
+
+#define T struct slc_primitive
+static const struct slc_field primitive_fields[] = {
+    F_STR_REQ(T, "name", name),
+    F_UINT(T, "seq", seq, 0, 0),
+    F_LIST(T, "parameter", params, prim_param_schema, "name"),
+    F_STR(T, "execution-environment-ref", ee_ref),
+    F_STR(T, "execution-environment-primitive", ee_primitive),
+    F_IGNORE("user-defined-script"),
+};
+static const struct slc_schema primitive_schema =
+    SLC_SCHEMA(T, "primitive", primitive_fields);
+#undef T
+
+#define T struct slc_script_ee
+static const struct slc_field script_ee_fields[] = {
+    F_STR_REQ(T, "file", file),
+};
+static const struct slc_schema script_ee_schema =
+    SLC_SCHEMA(T, "script", script_ee_fields);
+#undef T
+
+#define T struct slc_exec_env
+static const struct slc_field exec_env_fields[] = {
+    F_STR_REQ(T, "id", id),
+    F_JSON(T, "juju", juju),
+    F_JSON(T, "helm-chart", helm_chart),
+    F_STRUCT(T, "script", script, script_ee_schema),
+    F_IGNORE("external-connection-point-ref"),
+    F_IGNORE("connection-point-ref"),
+    F_IGNORE("helm-version"),
+    F_IGNORE("metric-service"),
+};
+static const struct slc_schema exec_env_schema =
+    SLC_SCHEMA(T, "execution-environment-list", exec_env_fields);
+#undef T
+
+#define T struct slc_day12
+static const struct slc_field day12_fields[] = {
+    F_STR_REQ(T, "id", id),
+    F_LIST(T, "execution-environment-list", ees, exec_env_schema, "id"),
+    F_LIST(T, "initial-config-primitive", initial, primitive_schema, "name"),
+    F_LIST(T, "config-primitive", config, primitive_schema, "name"),
+    F_LIST(T, "terminate-config-primitive", terminate, primitive_schema,
+           "name"),
+    F_IGNORE("config-access"),
+    F_IGNORE("relation"),
+    F_IGNORE("metrics"),
+    F_IGNORE("config-template"),
+    F_IGNORE("juju"),
+};
+static const struct slc_schema day12_schema =
+    SLC_SCHEMA(T, "day1-2", day12_fields);
+#undef T
+
+#define T struct slc_op_config
+static const struct slc_field op_config_fields[] = {
+    F_LIST(T, "day1-2", day12, day12_schema, "id"),
+    F_IGNORE("scale-vnf-to-level-op-config"),
+    F_IGNORE("heal-vnf-op-config"),
+    F_IGNORE("terminate-vnf-op-config"),
+    F_IGNORE("operate-vnf-op-config"),
+};
+static const struct slc_schema op_config_schema =
+    SLC_SCHEMA(T, "operate-vnf-op-config", op_config_fields);
+#undef T
+
+#define T struct slc_lcm_config
+static const struct slc_field lcm_config_fields[] = {
+    F_STRUCT(T, "operate-vnf-op-config", operate, op_config_schema),
+    F_IGNORE("instantiate-vnf-op-config"),
+    F_IGNORE("scale-vnf-op-config"),
+    F_IGNORE("scale-vnf-to-level-op-config"),
+    F_IGNORE("change-vnf-flavour-op-config"),
+    F_IGNORE("heal-vnf-op-config"),
+    F_IGNORE("terminate-vnf-op-config"),
+    F_IGNORE("change-ext-vnf-connectivity-op-config"),
+};
+static const struct slc_schema lcm_config_schema =
+    SLC_SCHEMA(T, "lcm-operations-configuration", lcm_config_fields);
+#undef T
+
 #define T struct slc_vnf_df
 static const struct slc_field vnf_df_fields[] = {
     F_STR_REQ(T, "id", id),
@@ -506,7 +607,7 @@ static const struct slc_field vnf_df_fields[] = {
     F_STR(T, "default-instantiation-level", default_inst_level),
     F_LIST(T, "virtual-link-profile", vl_profiles, vl_profile_schema, "id"),
     F_LIST(T, "scaling-aspect", scaling, scaling_schema, "id"),
-    F_IGNORE("lcm-operations-configuration"),
+    F_STRUCT(T, "lcm-operations-configuration", lcm, lcm_config_schema),
     F_IGNORE("affinity-or-anti-affinity-group"),
     F_IGNORE("supported-operation"),
     F_IGNORE("indicator"),
@@ -873,11 +974,154 @@ check_ext_cpd(struct slc_parse *p, const struct slc_vnfd *v,
     }
 }
 
+/* Whether JSON value 'v' fits a parameter of 'type' (OSM files write
+ * numbers and booleans as strings too). */
+static bool
+fits_type(const json_t *v, int type)
+{
+    const char *s = json_string_value(v);
+
+    switch (type) {
+    case SLC_PRIM_INTEGER:
+        return json_is_integer(v) ||
+               (s && *s && strspn(s + (*s == '-'), "0123456789") ==
+                               strlen(s + (*s == '-')) && s[*s == '-']);
+    case SLC_PRIM_BOOLEAN:
+        return json_is_boolean(v) ||
+               (s && (!strcmp(s, "true") || !strcmp(s, "false")));
+    default:
+        return json_is_string(v) || json_is_number(v) || json_is_boolean(v);
+    }
+}
+
+const struct slc_exec_env *
+slc_day12_find_ee(const struct slc_day12 *d, const struct slc_primitive *pr)
+{
+    if (!pr->ee_ref) {
+        return d->n_ees == 1 ? &d->ees[0] : NULL;
+    }
+    return SLC_FIND_BY_ID(d->ees, d->n_ees, pr->ee_ref);
+}
+
+static void
+check_primitives(struct slc_parse *p, const struct slc_day12 *d,
+                 const struct slc_primitive *prims, size_t n, bool day2)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct slc_primitive *pr = &prims[i];
+
+        if (!slc_day12_find_ee(d, pr)) {
+            if (pr->ee_ref) {
+                slc_parse_error(p, &pr->node, "execution-environment-ref",
+                                "'%s' names no execution-environment-list "
+                                "item of day1-2 '%s'",
+                                pr->ee_ref, d->id);
+            } else {
+                slc_parse_error(p, &pr->node, "name",
+                                "primitive '%s' needs an "
+                                "execution-environment-ref (day1-2 '%s' has "
+                                "%zu execution environments)",
+                                pr->name, d->id, d->n_ees);
+            }
+        }
+        for (size_t j = 0; j < pr->n_params; j++) {
+            const struct slc_prim_param *pa = &pr->params[j];
+            const json_t *v = day2 ? pa->default_value : pa->value;
+            const char *text = json_string_value(v);
+
+            /* "<rw_mgmt_ip>", "<name>": filled in when it runs */
+            if (v && !(text && text[0] == '<') &&
+                !fits_type(v, pa->data_type)) {
+                slc_parse_error(p, &pa->node,
+                                day2 ? "default-value" : "value",
+                                "not of data-type %s",
+                                prim_types[pa->data_type].name);
+            }
+        }
+    }
+}
+
+static void
+check_day12(struct slc_parse *p, const struct slc_vnfd *v,
+            const struct slc_day12 *d)
+{
+    if (d->id && strcmp(d->id, v->id ? v->id : "") &&
+        !slc_vnfd_find_vdu(v, d->id)) {
+        slc_parse_error(p, &d->node, "id",
+                        "'%s' is neither this VNFD's id nor one of its VDUs'",
+                        d->id);
+    }
+    for (size_t i = 0; i < d->n_ees; i++) {
+        const struct slc_exec_env *ee = &d->ees[i];
+        int kinds = !!ee->juju + !!ee->helm_chart + !!ee->script;
+        const char *f = ee->script ? ee->script->file : NULL;
+
+        if (kinds != 1) {
+            slc_parse_error(p, &ee->node, "id",
+                            "execution environment '%s' needs exactly one "
+                            "of juju, helm-chart and script (it has %d)",
+                            ee->id, kinds);
+        }
+        if (f && (!*f || strchr(f, '/') || !strcmp(f, ".") ||
+                  !strcmp(f, ".."))) {
+            slc_parse_error(p, &ee->script->node, "file",
+                            "'%s' must be the name of a file in the "
+                            "package's scripts/ folder",
+                            f);
+        }
+    }
+    check_primitives(p, d, d->initial, d->n_initial, false);
+    check_primitives(p, d, d->config, d->n_config, true);
+    check_primitives(p, d, d->terminate, d->n_terminate, false);
+}
+
+void
+slc_vnfd_check_scripts(struct slc_parse *p, const struct slc_vnfd *v,
+                       const json_t *scripts)
+{
+    for (size_t i = 0; i < v->n_dfs; i++) {
+        const struct slc_op_config *op =
+            v->dfs[i].lcm ? v->dfs[i].lcm->operate : NULL;
+
+        for (size_t j = 0; op && j < op->n_day12; j++) {
+            const struct slc_day12 *d = &op->day12[j];
+
+            for (size_t k = 0; k < d->n_ees; k++) {
+                const struct slc_script_ee *sc = d->ees[k].script;
+
+                if (!sc || !sc->file || json_object_get(scripts, sc->file)) {
+                    continue;
+                }
+                if (scripts) {
+                    slc_parse_error(p, &sc->node, "file",
+                                    "'%s' is not in the package's scripts/ "
+                                    "folder",
+                                    sc->file);
+                } else {
+                    /* a bare descriptor: usable, but not its primitives */
+                    slc_parse_warning(p, &sc->node, "file",
+                                      "'%s' comes with the VNF package: "
+                                      "onboarded without it, the "
+                                      "primitives of execution environment "
+                                      "'%s' cannot run",
+                                      sc->file, d->ees[k].id);
+                }
+            }
+        }
+    }
+}
+
 static void
 check_df(struct slc_parse *p, const struct slc_vnfd *v,
          const struct slc_vnf_df *df)
 {
     bool has_default = !df->default_inst_level;
+
+    for (size_t i = 0; df->lcm && df->lcm->operate &&
+                       i < df->lcm->operate->n_day12;
+         i++) {
+        check_day12(p, v, &df->lcm->operate->day12[i]);
+    }
 
     for (size_t i = 0; i < df->n_vdu_profiles; i++) {
         const struct slc_vdu_profile *vp = &df->vdu_profiles[i];

@@ -107,6 +107,7 @@ netns_on_sigchld(evutil_socket_t fd, short what, void *arg)
     if (changed) {
         netns_save(n, &(struct slc_error){0});
     }
+    netns_reap_execs(n);
 }
 
 /* How long a built-in role may take to say it is ready (after that, a

@@ -16,6 +16,7 @@
 #include "vim.h"
 
 struct batch_item;
+struct netns_exec;
 
 struct netns {
     struct slc_vim up;            /* first: the core's part */
@@ -39,6 +40,7 @@ struct netns {
     struct event *sigchld;
     struct event *flush;          /* sends the queued switch changes */
     struct batch_item *queue;
+    struct netns_exec *execs;     /* primitives running */
 };
 
 /* The driver instance behind the core's part. */
@@ -113,7 +115,15 @@ json_t *netns_compute_info(struct netns *n, const json_t *c);
 /* False when compute 'c' recorded a process that no longer runs (by pid
  * and start time: a pid used again is not it). */
 bool netns_compute_alive(const json_t *c);
-/* Reaps the computes' processes that exited. */
+/* Reaps the computes' processes that exited (and the primitives'). */
 void netns_on_sigchld(evutil_socket_t fd, short what, void *arg);
+
+/* netns-exec.c */
+int netns_exec(struct slc_vim *vim, uint64_t token,
+               const struct slc_vim_exec_spec *spec, struct slc_error *err);
+/* Reaps the primitives that exited and delivers their results. */
+void netns_reap_execs(struct netns *n);
+/* Kills the primitives still running, without their results (close). */
+void netns_stop_execs(struct netns *n);
 
 #endif

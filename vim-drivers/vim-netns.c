@@ -723,6 +723,7 @@ netns_close(struct slc_vim *vim)
 {
     struct netns *n = netns_of(vim);
 
+    netns_stop_execs(n);
     if (n->sigchld) {
         event_free(n->sigchld);
     }
@@ -1345,6 +1346,7 @@ const struct slc_vim_class slc_vim_netns_class = {
     .create_network = netns_create_network,
     .create_port = netns_create_port,
     .create_compute = netns_create_compute,
+    .exec = netns_exec,
     .delete = netns_delete,
     .status = netns_status,
     .find = netns_find,

@@ -9,8 +9,12 @@
  *   sim: {latency_ms: 5, capacity: {vcpus: 64, ram_mb: 65536, vfs: 8},
  *         fail: [{call: create_compute, nth: 2}, {call: create_port,
  *                 percent: 10}, {call: create_compute, name: edge}],
- *         seed: 7}
- * (name: every call of that kind on a resource whose name contains it).
+ *         seed: 7, exec_ms: 200}
+ * (name: every call of that kind on a resource whose name contains it; for
+ * exec, a primitive whose name contains it).  Primitives (exec) succeed
+ * after latency_ms + exec_ms, printing what they were asked to run, unless
+ * a failure is injected (exit status 1) or exec_ms exceeds their timeout
+ * (killed).
  * Unknown keys are errors.  The effect of a call happens when it is
  * submitted, its result is delivered after the latency: like a real VIM
  * that creates a server and answers later. */
@@ -31,7 +35,8 @@ SLC_LOG_MODULE(vim_sim);
     X(CREATE_COMPUTE, "create_compute")                                      \
     X(DELETE, "delete")                                                      \
     X(STATUS, "status")                                                      \
-    X(FIND, "find")
+    X(FIND, "find")                                                          \
+    X(EXEC, "exec")
 
 enum sim_call {
 #define SIM_CALL_ENUM(name, text) SIM_##name,
@@ -67,6 +72,7 @@ struct sim_config {
     struct sim_fail *fail;
     size_t n_fail;
     uint64_t seed;
+    uint64_t exec_ms;
 };
 
 static const struct slc_field fail_fields[] = {
@@ -92,6 +98,7 @@ static const struct slc_field config_fields[] = {
     F_STRUCT(struct sim_config, "capacity", capacity, capacity_schema),
     F_LIST(struct sim_config, "fail", fail, fail_schema, NULL),
     F_UINT(struct sim_config, "seed", seed, 0, 0),
+    F_UINT(struct sim_config, "exec_ms", exec_ms, 0, 3600000),
 };
 static const struct slc_schema config_schema =
     SLC_SCHEMA(struct sim_config, "sim", config_fields);
@@ -104,6 +111,7 @@ static const struct slc_schema config_schema =
 struct sim {
     struct slc_vim up;            /* first: the core's part */
     uint64_t latency_ms;
+    uint64_t exec_ms;             /* what a primitive takes on top */
     uint64_t cap[3], used[3];     /* vcpus, ram_mb, vfs */
     struct sim_fail *fails;
     size_t n_fails;
@@ -215,6 +223,7 @@ sim_open(const struct slc_vim_params *p, struct slc_vim **out,
         }
     }
     s->latency_ms = c.latency_ms;
+    s->exec_ms = c.exec_ms;
     s->cap[CAP_VCPUS] = c.capacity && c.capacity->vcpus ? c.capacity->vcpus
                                                         : SIM_DEFAULT_VCPUS;
     s->cap[CAP_RAM] = c.capacity && c.capacity->ram_mb ? c.capacity->ram_mb
@@ -561,6 +570,53 @@ sim_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     return reply(s, token, 0, NULL, vim_id, "DELETED", NULL, err);
 }
 
+/* A primitive: nothing runs; its output says what would have. */
+static int
+sim_exec(struct slc_vim *vim, uint64_t token,
+         const struct slc_vim_exec_spec *spec, struct slc_error *err)
+{
+    struct sim *s = sim_of(vim);
+    const json_t *r = json_object_get(s->res, spec->compute_id);
+    uint64_t ms = s->latency_ms + s->exec_ms;
+    unsigned timeout = spec->timeout_s ? spec->timeout_s : 300;
+    char out[1024], msg[300];
+    struct timeval tv;
+    size_t len;
+    int rc = 0;
+    bool fails = injected(s, SIM_EXEC, spec->name);
+
+    if (!r || strcmp(json_string_value(json_object_get(r, "kind")),
+                     "compute")) {
+        snprintf(msg, sizeof msg, "vim '%s': compute '%s' does not exist",
+                 vim->drv.name, spec->compute_id);
+        return reply(s, token, SLC_ENOTFOUND, msg, NULL, NULL, NULL, err);
+    }
+    len = (size_t)snprintf(out, sizeof out, "sim: %s", spec->name);
+    for (size_t i = 0; spec->argv && spec->argv[i] && len < sizeof out; i++) {
+        len += (size_t)snprintf(out + len, sizeof out - len, " %s",
+                                spec->argv[i]);
+    }
+    if (ms > (uint64_t)timeout * 1000) {
+        ms = (uint64_t)timeout * 1000;
+        rc = SLC_ETIMEOUT;
+        snprintf(msg, sizeof msg, "primitive '%s' in %s was killed at its "
+                 "timeout", spec->name, spec->compute_id);
+    } else if (fails) {
+        rc = SLC_EIO;
+        snprintf(msg, sizeof msg, "primitive '%s' in %s exited with status "
+                 "1: injected failure", spec->name, spec->compute_id);
+    }
+    tv = (struct timeval){.tv_sec = (time_t)(ms / 1000),
+                          .tv_usec = (suseconds_t)(ms % 1000) * 1000};
+    return slc_vim_reply(
+        &s->up, token, rc, rc ? msg : NULL, spec->compute_id, NULL,
+        json_pack("{si ss ss sb sf}", "exit_status",
+                  rc == SLC_ETIMEOUT ? 137 : rc ? 1 : 0, "stdout", out,
+                  "stderr", rc == SLC_EIO ? "injected failure" : "",
+                  "truncated", 0, "seconds", (double)ms / 1000.0),
+        &tv, err);
+}
+
 static int
 sim_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
            const char *vim_id, struct slc_error *err)
@@ -797,6 +853,7 @@ const struct slc_vim_class slc_vim_sim_class = {
     .create_network = sim_create_network,
     .create_port = sim_create_port,
     .create_compute = sim_create_compute,
+    .exec = sim_exec,
     .delete = sim_delete,
     .status = sim_status,
     .find = sim_find,

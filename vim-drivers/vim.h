@@ -109,6 +109,21 @@ struct slc_vim_compute_spec {
     const json_t *placement;
 };
 
+/* A primitive to run inside a compute (a VDU): day-1 and day-2
+ * configuration.  The program is the text of a script from the VNF
+ * package: a "#!" line picks its interpreter, else /bin/sh runs it. */
+struct slc_vim_exec_spec {
+    const char *name;         /* the primitive, for messages */
+    const char *compute_id;   /* VIM id of the compute */
+    const char *script;       /* the program's text */
+    const char *const *argv;  /* its arguments, NULL-ended */
+    const char *const *env;   /* "NAME=value", NULL-ended */
+    unsigned timeout_s;       /* killed after this (0: 300) */
+};
+
+/* What a primitive's output may hold in a result, per stream. */
+#define SLC_VIM_EXEC_OUTPUT_MAX 16384
+
 /* What a finished call reports.  Everything is borrowed for the duration of
  * the callback. */
 struct slc_vim_result {
@@ -188,6 +203,15 @@ struct slc_vim_class {
      * SLC_ENOTFOUND, which callers treat as already deleted. */
     int (*delete)(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
                   const char *vim_id, struct slc_error *err);
+    /* Runs a primitive inside a compute.  The result's info is
+     * {exit_status, stdout, stderr, truncated, seconds} (each stream at
+     * most SLC_VIM_EXEC_OUTPUT_MAX bytes); rc is 0 when it exited 0,
+     * SLC_EIO when it exited otherwise (the message has the status and
+     * the last line of stderr), SLC_ETIMEOUT when it was killed at its
+     * timeout, SLC_ENOTFOUND when the compute is gone.  May be NULL: the
+     * VIM runs no primitive. */
+    int (*exec)(struct slc_vim *vim, uint64_t token,
+                const struct slc_vim_exec_spec *spec, struct slc_error *err);
     /* Reports a resource's status (and info). */
     int (*status)(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
                   const char *vim_id, struct slc_error *err);

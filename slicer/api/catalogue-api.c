@@ -131,16 +131,21 @@ check_md5(struct slc_call *c)
 }
 
 /* The descriptor text of the request: the body itself, or the descriptor
- * file of a package.  '*owned' is set when the text must be freed. */
+ * file of a package (whose scripts/ go to '*scripts', a new reference;
+ * NULL for a bare descriptor).  '*owned' is set when the text must be
+ * freed. */
 static int
 upload_text(struct slc_call *c, const char **text, size_t *size,
-            char **owned, char name[256])
+            char **owned, char name[256], json_t **scripts)
 {
     const char *type = c->req->content_type;
     const char *fname = slc_http_header(c->req, "Content-Filename");
     int rc;
 
     *owned = NULL;
+    if (scripts) {
+        *scripts = NULL;
+    }
     snprintf(name, 256, "%s", fname ? fname : "request body");
     if (!c->req->body || !c->req->body_size) {
         return slc_rest_fail(c, 400, SLC_EINVALID,
@@ -158,6 +163,15 @@ upload_text(struct slc_call *c, const char **text, size_t *size,
                                         SLC_YAML_MAX_SIZE_DEFAULT, owned,
                                         size, &path, &c->err);
 
+        if (!rc && scripts) {
+            rc = slc_package_scripts(c->req->body, c->req->body_size,
+                                     scripts, &c->err);
+            if (rc) {
+                free(path);
+                free(*owned);
+                *owned = NULL;
+            }
+        }
         if (rc) {
             c->status = rc == SLC_EINVALID ? 422 : 0;
             return rc;
@@ -207,9 +221,10 @@ onboard(struct slc_call *c, const struct family *f, const char *uuid,
     const char *text;
     size_t size;
     char *owned, name[256];
-    json_t *created = NULL;
-    int rc = upload_text(c, &text, &size, &owned, name);
+    json_t *created = NULL, *scripts = NULL;
+    int rc = upload_text(c, &text, &size, &owned, name, &scripts);
 
+    opts.scripts = scripts;
     if (!rc) {
         rc = slc_catalogue_onboard(c->api->st, text, size, name, &opts,
                                    &created, &diags, &c->err);
@@ -221,6 +236,7 @@ onboard(struct slc_call *c, const struct family *f, const char *uuid,
                      json_array_get(created, 0), "_id")));
     }
     json_decref(created);
+    json_decref(scripts);
     slc_diags_clear(&diags);
     free(owned);
     return rc;
@@ -382,7 +398,7 @@ update(struct slc_call *c, const struct family *f, const char *key)
     int rc = get_desc_kind(c, f, key, &rec, &kind);
 
     rc = rc ? rc : check_write(c, rec.doc, slc_desc_kind_name(f->kind), key);
-    rc = rc ? rc : upload_text(c, &text, &size, &owned, name);
+    rc = rc ? rc : upload_text(c, &text, &size, &owned, name, NULL);
     if (!rc) {
         rc = slc_catalogue_update(c->api->st, kind, rec.id, text, size, name,
                                   &diags, &c->err);

@@ -54,6 +54,23 @@ static const struct slc_body_field terminate_fields[] = {
     {NULL},
 };
 
+/* OSM's ns_action (vnf_member_index is its legacy spelling). */
+static const struct slc_body_field action_fields[] = {
+    {"primitive", SLC_BT_STR, true},
+    {"primitive_params", SLC_BT_OBJ | SLC_BT_NULL, false},
+    {"member_vnf_index", SLC_BT_STR, false},
+    {"vnf_member_index", SLC_BT_STR, false},
+    {"vdu_id", SLC_BT_STR | SLC_BT_NULL, false},
+    {"vdu_count_index", SLC_BT_INT | SLC_BT_STR | SLC_BT_NULL, false},
+    {"kdu_name", SLC_BT_STR | SLC_BT_NULL, false},
+    {"timeout_ns_action", SLC_BT_INT, false, .min = 1,
+     .max = SLC_REST_MAX_TIMEOUT},
+    {"lcmOperationType", SLC_BT_STR, false},
+    {"nsInstanceId", SLC_BT_STR, false},
+    {"netsliceInstanceId", SLC_BT_STR, false},
+    {NULL},
+};
+
 static const char *const scale_types[] = {"SCALE_VNF", NULL};
 static const char *const scale_vnf_types[] = {"SCALE_OUT", "SCALE_IN", NULL};
 
@@ -142,6 +159,11 @@ op_timeout(struct slc_call *c, const json_t *body, const char *key)
 {
     json_int_t t = json_integer_value(json_object_get(body, key));
 
+    /* timeout_ns_action bounds each primitive, which the VIM kills then:
+     * the operation outlives it long enough to say so */
+    if (t > 0 && !strcmp(key, "timeout_ns_action")) {
+        return (double)t + 30;
+    }
     return t > 0 ? (double)t : (double)c->api->op_timeout;
 }
 
@@ -265,6 +287,51 @@ ns_show(struct slc_call *c)
     return slc_rest_show_stored(c, "nsrs", "ns", c->params[0]);
 }
 
+/* Normalises an ns_action body: the legacy vnf_member_index, a
+ * vdu_count_index given as text; KDUs are not slicer's. */
+static int
+check_action(struct slc_call *c, json_t *body)
+{
+    json_t *idx = json_object_get(body, "vdu_count_index");
+    const char *legacy = json_string_value(json_object_get(body,
+                                                           "vnf_member_index"));
+
+    if (json_string_value(json_object_get(body, "kdu_name"))) {
+        return slc_rest_fail(c, 422, SLC_EUNSUPPORTED,
+                             "action: kdu_name '%s': slicer runs no KDU "
+                             "primitive",
+                             json_string_value(json_object_get(body,
+                                                               "kdu_name")));
+    }
+    if (legacy && !json_object_get(body, "member_vnf_index")) {
+        json_object_set_new(body, "member_vnf_index", json_string(legacy));
+    }
+    if (json_is_string(idx)) {
+        const char *t = json_string_value(idx);
+        char *end;
+        long v = strtol(t, &end, 10);
+
+        if (!*t || *end || v < 0 || v > 65535) {
+            return slc_rest_fail(c, 422, SLC_EINVALID,
+                                 "action: vdu_count_index '%.32s' is not a "
+                                 "count index",
+                                 t);
+        }
+        json_object_set_new(body, "vdu_count_index", json_integer(v));
+    } else if (json_is_integer(idx) &&
+               (json_integer_value(idx) < 0 ||
+                json_integer_value(idx) > 65535)) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "action: vdu_count_index %" JSON_INTEGER_FORMAT
+                             " is not a count index",
+                             json_integer_value(idx));
+    }
+    if (json_is_null(json_object_get(body, "primitive_params"))) {
+        json_object_del(body, "primitive_params");
+    }
+    return 0;
+}
+
 /* Runs operation 'type' on the NS of the path.  'fields' checks the body;
  * 'require' says whether its required fields must be there (instantiate
  * takes the create request again, all of it optional). */
@@ -282,7 +349,7 @@ ns_operation(struct slc_call *c, const char *type,
         rc = slc_rest_fail(c, 403, SLC_EDENIED,
                            "ns '%s' belongs to another project", rec.name);
     }
-    if (!rc && strcmp(type, "scale")) {
+    if (!rc && strcmp(type, "scale") && strcmp(type, "action")) {
         rc = check_not_sliced(c, &rec, type);
     }
     if (!rc && c->req->body_size) {
@@ -296,6 +363,9 @@ ns_operation(struct slc_call *c, const char *type,
     }
     if (!rc && !strcmp(type, "scale")) {
         rc = check_scale(c, body);
+    }
+    if (!rc && !strcmp(type, "action")) {
+        rc = check_action(c, body);
     }
     if (!rc && !strcmp(type, "instantiate")) {
         /* OSM clients resend the create body; it must match the record. */
@@ -342,6 +412,13 @@ static int
 ns_scale(struct slc_call *c)
 {
     return ns_operation(c, "scale", scale_fields, true, "timeout_ns_scale");
+}
+
+static int
+ns_action(struct slc_call *c)
+{
+    return ns_operation(c, "action", action_fields, true,
+                        "timeout_ns_action");
 }
 
 /* DELETE ns_instances/{id}: 204, or 409 while instantiated. */
@@ -574,6 +651,7 @@ const struct slc_route slc_nslcm_routes[] = {
     {"POST", NS "/{id}/terminate", ns_terminate,
      "ns_instances:id:terminate:"},
     {"POST", NS "/{id}/scale", ns_scale, "ns_instances:id:scale:"},
+    {"POST", NS "/{id}/action", ns_action, "ns_instances:id:action:"},
     {"POST", NSC, ns_content_create, "ns_instances:content:"},
     {"GET", NSC, ns_list, "ns_instances:"},
     {"GET", NSC "/{id}", ns_show, "ns_instances:id:"},
