@@ -7,7 +7,8 @@
 # connectivity over a VL and isolation between VLs, terminate it and show
 # that nothing is left; chain TCP from a client through a firewall and a
 # monitor (service function chaining on Open vSwitch) and show where the
-# packets went; request an eMBB slice by its 5G service profile
+# packets went, the firewall labelled by its day-1 primitive and a port
+# blocked by a day-2 one; request an eMBB slice by its 5G service profile
 # (slicer picks the template, admits and instantiates it: RAN edge,
 # transport and core as three NSs on real namespaces), prove connectivity
 # across its slice networks, request a URLLC slice that shares the core,
@@ -77,7 +78,12 @@ ctl login --user admin --password "$password"
 
 step "validate and onboard the templates"
 ctl validate "$tpl"/*/*.yaml >/dev/null && echo "all templates valid"
-ctl onboard "$tpl"/vnfd/*.yaml "$tpl"/pnfd/*.yaml
+# the firewall comes as its package: the descriptor and the script of its
+# primitives (templates/vnfd/scripts/firewall.sh)
+tar -C "$tpl/vnfd" -czf "$state/firewall.tar.gz" firewall_vnfd.yaml \
+    scripts/firewall.sh
+ctl onboard $(ls "$tpl"/vnfd/*.yaml | grep -v /firewall_vnfd.yaml) \
+    "$state/firewall.tar.gz" "$tpl"/pnfd/*.yaml
 ctl onboard "$tpl"/nsd/*.yaml
 ctl onboard "$tpl"/nst/*.yaml
 ctl list
@@ -157,6 +163,20 @@ ip netns exec "$client" ping -c 3 -i 0.2 10.10.0.20
 after="$(sfcount "$fw" other) $(sfcount "$mon" all)"
 echo "firewall 'other' and monitor 'all' before: $before, after: $after"
 [ "$before" = "$after" ]
+
+step "day 1 labelled the firewall: its control API, reachable only inside its VDU, says so"
+ip netns exec "$fw" curl -s -m 3 http://127.0.0.1:8080/
+
+step "day 2: block TCP port 80 at the firewall (primitive block-port, run inside its VDU)"
+ctl ns-action "$sfc" --vnf firewall --action block-port --params '{port: 80}' --wait
+
+step "HTTP (port 80) is dropped by the firewall from now on"
+if ip netns exec "$client" curl -s -m 2 http://10.10.0.20/; then
+    echo "demo: unexpected: port 80 got through after block-port" >&2
+    exit 1
+fi
+echo "(no answer) the firewall's 'blocked' rule dropped $(sfcount "$fw" blocked) packets"
+[ "$(sfcount "$fw" blocked)" -gt 0 ]
 
 step "slicectl ns-show: the chain, its hops in order, the packets the switch steered into each"
 settle

@@ -14,7 +14,9 @@
 #include "model.h"
 #include "package.h"
 #include "rest-client.h"
+#include "slc-diag.h"
 #include "slc-file.h"
+#include "slc-yaml.h"
 #include "slicectl-rest.h"
 
 struct remote {
@@ -666,6 +668,140 @@ cmd_op_show(struct remote *r, int argc, char **argv)
     return rc;
 }
 
+/* The parameters of --params: a JSON or YAML mapping ("{port: 80}"). */
+static int
+parse_params(const char *text, json_t **out)
+{
+    struct slc_diags diags = SLC_DIAGS_INIT;
+    struct slc_yaml_doc *doc = NULL;
+    int rc = slc_yaml_load(text, strlen(text), "--params", NULL, &doc,
+                           &diags);
+
+    *out = rc ? NULL : json_incref(slc_yaml_root(doc));
+    if (!rc && !json_is_object(*out)) {
+        fprintf(stderr, "slicectl: --params: give a mapping, e.g. "
+                        "'{port: 80}'\n");
+        rc = 1;
+    } else if (rc) {
+        char msg[512] = "not YAML";
+
+        if (diags.len) {
+            slc_diag_format(&diags.items[0], msg, sizeof msg);
+        }
+        fprintf(stderr, "slicectl: %s\n", msg);
+    }
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    slc_yaml_free(doc);
+    slc_diags_clear(&diags);
+    return rc ? 1 : 0;
+}
+
+/* Prints what the primitives of operation 'op' (at 'ops') printed. */
+static int
+print_outputs(struct remote *r, const char *ops, const char *op)
+{
+    char path[256];
+    const json_t *p;
+    json_t *d;
+    size_t i;
+
+    snprintf(path, sizeof path, "%s/%s", ops, op);
+    if (call(r, "GET", path, NULL, NULL, 0, &d)) {
+        return 1;
+    }
+    json_array_foreach(json_object_get(d, "primitives"), i, p)
+    {
+        const char *out = json_string_value(json_object_get(p, "stdout"));
+
+        printf("%s %s/%s: %s (exit %" JSON_INTEGER_FORMAT ")\n%s",
+               str(p, "primitive"), str(p, "member_vnf_index"),
+               str(p, "vdu_id"), str(p, "state"),
+               json_integer_value(json_object_get(p, "exit_status")),
+               out ? out : "");
+        if (out && *out && out[strlen(out) - 1] != '\n') {
+            printf("\n");
+        }
+    }
+    json_decref(d);
+    return 0;
+}
+
+/* ns-action ID --action P [--vnf MEMBER [--vdu V [--count N]]]
+ * [--params YAML] [--timeout S] [--wait]: OSM's ns_action. */
+static int
+cmd_ns_action(struct remote *r, int argc, char **argv)
+{
+    const char *action = NULL, *vnf = NULL, *vdu = NULL, *params = NULL;
+    long count = -1, timeout = 0;
+    bool wait = false;
+    json_t *body, *reply = NULL, *p = NULL;
+    char path[512];
+    int rc, opt;
+    const struct option opts[] = {
+        {"action", required_argument, NULL, 'a'},
+        {"vnf", required_argument, NULL, 'v'},
+        {"vdu", required_argument, NULL, 'd'},
+        {"count", required_argument, NULL, 'c'},
+        {"params", required_argument, NULL, 'p'},
+        {"timeout", required_argument, NULL, 't'},
+        {"wait", no_argument, NULL, 'w'},
+        {NULL, 0, NULL, 0},
+    };
+
+    optind = 0; /* a fresh scan that takes the ID among the options */
+    while ((opt = getopt_long(argc, argv, "a:v:d:c:p:t:w", opts, NULL)) !=
+           -1) {
+        switch (opt) {
+        case 'a': action = optarg; break;
+        case 'v': vnf = optarg; break;
+        case 'd': vdu = optarg; break;
+        case 'c': count = atol(optarg); break;
+        case 'p': params = optarg; break;
+        case 't': timeout = atol(optarg); break;
+        case 'w': wait = true; break;
+        default: return 1;
+        }
+    }
+    if (optind != argc - 1 || !action) {
+        fprintf(stderr, "slicectl: usage: ns-action ID --action PRIMITIVE "
+                        "[--vnf MEMBER [--vdu VDU [--count N]]] "
+                        "[--params YAML] [--timeout S] [--wait]\n");
+        return 1;
+    }
+    if (params && parse_params(params, &p)) {
+        return 1;
+    }
+    body = json_pack("{ss so}", "primitive", action, "primitive_params",
+                     p ? p : json_object());
+    if (vnf) {
+        json_object_set_new(body, "member_vnf_index", json_string(vnf));
+    }
+    if (vdu) {
+        json_object_set_new(body, "vdu_id", json_string(vdu));
+    }
+    if (count >= 0) {
+        json_object_set_new(body, "vdu_count_index", json_integer(count));
+    }
+    if (timeout > 0) {
+        json_object_set_new(body, "timeout_ns_action", json_integer(timeout));
+    }
+    snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s/action",
+             argv[optind]);
+    rc = call_json(r, "POST", path, body, &reply);
+    if (!rc) {
+        printf("action %s, operation %s\n", action, str(reply, "id"));
+        if (wait) {
+            rc = wait_op(r, str(reply, "id"));
+            print_outputs(r, "/nslcm/v1/ns_lcm_op_occs", str(reply, "id"));
+        }
+    }
+    json_decref(reply);
+    return rc;
+}
+
 /* ---- slices ---- */
 
 #define NSI_OPS "/nsilcm/v1/nsi_lcm_op_occs"
@@ -1135,6 +1271,9 @@ static const struct {
     {"vnf-list", NULL, "vnf-list NS_ID", &vnf_listing},
     {"ns-delete", cmd_ns_delete, "ns-delete ID [--wait]"},
     {"op-show", cmd_op_show, "op-show ID [--wait]"},
+    {"ns-action", cmd_ns_action,
+     "ns-action ID --action PRIMITIVE [--vnf MEMBER [--vdu VDU [--count N]]]\n"
+     "                [--params YAML] [--timeout S] [--wait]"},
     {"slice-request", cmd_slice_request,
      "slice-request --sst eMBB|URLLC|mMTC|N --vim VIM [--sd HEX]\n"
      "                [--latency MS] [--shared] [--name N] [--profile FILE]"

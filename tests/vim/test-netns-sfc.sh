@@ -63,10 +63,14 @@ pings() { ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
 
 start
 login
-for f in host_vnfd firewall_vnfd monitor_vnfd; do
+for f in host_vnfd monitor_vnfd; do
     yreq /vnfpkgm/v1/vnf_packages_content "$tpl/vnfd/$f.yaml"
     check "onboard $f" eq "$code" 201
 done
+# the firewall as its package: the descriptor and its primitives' script
+tar -C "$tpl/vnfd" -czf "$tmp/firewall.tar.gz" firewall_vnfd.yaml scripts/firewall.sh
+req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/gzip' --data-binary "@$tmp/firewall.tar.gz"
+check "onboard the firewall package" eq "$code" 201
 for f in "$tpl/nsd/sfc_demo_nsd.yaml" "$here/sfc-two-paths-nsd.yaml" \
     "$here/sfc-colliding-nsd.yaml"; do
     yreq /nsd/v1/ns_descriptors_content "$f"
@@ -163,6 +167,28 @@ check "the NS is not instantiated" eq "$(field .nsState)" NOT_INSTANTIATED
 ovs-vsctl clear Bridge br-int flow_tables
 req DELETE "/nslcm/v1/ns_instances/$full"
 check "the other NS's chain still passes HTTP" eq "$(http "$client" http://10.10.0.20/)" 200
+
+# --- the firewall's primitives: its day-1 label, a day-2 port block
+fwapi() { ip netns exec "$fw" curl -s -m 3 http://127.0.0.1:8080/; }
+check "day 1 labelled the firewall (its control API says so)" \
+    grep -q "^label: chain firewall, configured on day 1$" <(fwapi)
+req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$web"
+fwip=$(field '[.[] | select(."member-vnf-index-ref" == "firewall")][0]."ip-address"')
+check "its API is not on its management address" \
+    eq "$(ip netns exec "$client" curl -s -m 2 -o /dev/null -w '%{http_code}' "http://$fwip:8080/")" 000
+jreq POST "/nslcm/v1/ns_instances/$web/action" '{"member_vnf_index":"firewall","primitive":"block-port","primitive_params":{"port":80}}'
+check "day 2: block-port 80 accepted: 202" eq "$code" 202
+wait_op "$(field .id)"
+check "... COMPLETED, with the firewall's answer as its output" eq "$state/$(field '."detailed-status"')" "COMPLETED/blocked 80"
+check "HTTP through the chain is dropped from then on" eq "$(http "$client" http://10.10.0.20/)" 000
+check "... by the firewall's 'blocked' rule" test "$(sfcount "$fw" blocked)" -gt 0
+check "... which lists port 80" grep -q "^blocked: 80$" <(fwapi)
+jreq POST "/nslcm/v1/ns_instances/$web/action" '{"member_vnf_index":"firewall","primitive":"block-port","primitive_params":{"port":70000}}'
+wait_op "$(field .id)"
+check "block-port 70000: the script fails, the action is FAILED" eq "$state" FAILED
+check "... with the API's refusal" grep -q "exited with status 1" <(field .errorMessage)
+check "... in its output" grep -q "PORT is 1 to 65535" <(field '.primitives[0].stdout')
+
 
 ns_down "$web"
 check "terminated" eq "$state" COMPLETED
