@@ -1106,6 +1106,24 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
     return rc;
 }
 
+int
+slc_ns_check_action(struct slc_store *st, const struct slc_record *nsr,
+                    const json_t *req, struct slc_error *err)
+{
+    json_t *vnfrs = NULL, *vnfds = NULL, *steps = json_array();
+    int rc = check_state(nsr->doc, "action", err);
+
+    rc = rc ? rc : slc_ns_load_vnfrs(st, nsr->id, &vnfrs, err);
+    rc = rc ? rc : slc_ns_load_vnfds(st, vnfrs, &vnfds, err);
+    rc = rc ? rc
+            : slc_ns_plan_action(vnfds, json_object_get(nsr->doc, "nsd"),
+                                 nsr->doc, vnfrs, req, steps, err);
+    json_decref(vnfrs);
+    json_decref(vnfds);
+    json_decref(steps);
+    return rc;
+}
+
 /* ---- outcomes ---- */
 
 static json_t *

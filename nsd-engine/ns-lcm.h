@@ -61,6 +61,12 @@ int slc_ns_op_create(struct slc_store *st, struct slc_record *nsr,
                      double timeout, struct slc_record *op,
                      json_t **context, struct slc_error *err);
 
+/* Whether NS 'nsr' (just read) could run day-2 action 'req' (OSM's
+ * ns_action body) now: its state, and the action planned without storing
+ * anything.  The errors slc_ns_op_create() would give. */
+int slc_ns_check_action(struct slc_store *st, const struct slc_record *nsr,
+                        const json_t *req, struct slc_error *err);
+
 /* The engine's finish hook: writes an operation's outcome to its NSR and
  * VNFRs (and deletes them after a terminate with autoremove).  It starts
  * from the records in 'context' when they are still the stored ones (the

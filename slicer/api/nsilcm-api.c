@@ -238,6 +238,54 @@ nsi_instantiate(struct slc_call *c)
     return rc;
 }
 
+/* A slice action: OSM's ns_action members, run on the subnets named in
+ * netslice-subnet (nss-ids or NS ids), else on every subnet the slice
+ * does not share whose NS has the primitive. */
+static const struct slc_body_field nsi_action_fields[] = {
+    {"primitive", SLC_BT_STR, true},
+    {"primitive_params", SLC_BT_OBJ | SLC_BT_NULL, false},
+    {"member_vnf_index", SLC_BT_STR, false},
+    {"vdu_id", SLC_BT_STR | SLC_BT_NULL, false},
+    {"vdu_count_index", SLC_BT_INT, false, .min = 0, .max = 65535},
+    {"netslice-subnet", SLC_BT_ARR, false},
+    {"timeout_ns_action", SLC_BT_INT, false, .min = 1,
+     .max = SLC_REST_MAX_TIMEOUT},
+    {"timeout_nsi_deploy", SLC_BT_INT, false, .min = 1,
+     .max = SLC_REST_MAX_TIMEOUT},
+    {"lcmOperationType", SLC_BT_STR, false},
+    {"netsliceInstanceId", SLC_BT_STR, false},
+    {NULL},
+};
+
+static int
+nsi_action(struct slc_call *c)
+{
+    struct slc_record rec;
+    json_t *body = NULL;
+    char op_id[40];
+    int rc = get_nsi(c, c->params[0], &rec, true);
+
+    if (rc) {
+        return rc;
+    }
+    rc = slc_rest_body(c, &body);
+    rc = rc ? rc
+            : slc_rest_check_body(c, body, "nsi action", nsi_action_fields);
+    if (!rc && json_is_null(json_object_get(body, "primitive_params"))) {
+        json_object_del(body, "primitive_params");
+    }
+    rc = rc ? rc
+            : slc_rest_lcm_error(c, slc_nsi_op_start(c->api->slicer, rec.id,
+                                            "action", body, op_id,
+                                            &c->err));
+    if (!rc) {
+        reply_op(c, op_id);
+    }
+    json_decref(body);
+    slc_record_clear(&rec);
+    return rc;
+}
+
 static int
 terminate(struct slc_call *c, const struct slc_record *rec, json_t *body)
 {
@@ -351,6 +399,7 @@ const struct slc_route slc_nsilcm_routes[] = {
      "slice_instances:id:instantiate:"},
     {"POST", NSI "/{id}/terminate", nsi_terminate,
      "slice_instances:id:terminate:"},
+    {"POST", NSI "/{id}/action", nsi_action, "slice_instances:id:action:"},
     {"POST", NSIC, nsi_content_create, "slice_instances:content:"},
     {"GET", NSIC, nsi_list, "slice_instances:"},
     {"GET", NSIC "/{id}", nsi_show, "slice_instances:id:"},

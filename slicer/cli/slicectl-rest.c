@@ -668,6 +668,8 @@ cmd_op_show(struct remote *r, int argc, char **argv)
     return rc;
 }
 
+#define NSI_OPS "/nsilcm/v1/nsi_lcm_op_occs"
+
 /* The parameters of --params: a JSON or YAML mapping ("{port: 80}"). */
 static int
 parse_params(const char *text, json_t **out)
@@ -729,11 +731,39 @@ print_outputs(struct remote *r, const char *ops, const char *op)
     return 0;
 }
 
-/* ns-action ID --action P [--vnf MEMBER [--vdu V [--count N]]]
- * [--params YAML] [--timeout S] [--wait]: OSM's ns_action. */
-static int
-cmd_ns_action(struct remote *r, int argc, char **argv)
+/* Prints the outputs of the NS actions a slice action ran. */
+static void
+print_child_outputs(struct remote *r, const char *op)
 {
+    char path[256];
+    const json_t *id;
+    json_t *d;
+    size_t i;
+
+    snprintf(path, sizeof path, "%s/%s", NSI_OPS, op);
+    if (call(r, "GET", path, NULL, NULL, 0, &d)) {
+        return;
+    }
+    json_array_foreach(json_object_get(json_object_get(d, "operationParams"),
+                                       "nslcmops_ids"),
+                       i, id)
+    {
+        print_outputs(r, "/nslcm/v1/ns_lcm_op_occs", json_string_value(id));
+    }
+    json_decref(d);
+}
+
+/* ns-action ID --action P [--vnf MEMBER [--vdu V [--count N]]]
+ * [--params YAML] [--timeout S] [--wait]: OSM's ns_action; nsi-action
+ * takes the same, and --subnet NSS (repeated) to choose subnets. */
+static int
+run_action(struct remote *r, bool nsi, int argc, char **argv)
+{
+    const char *cmd = nsi ? "nsi-action" : "ns-action";
+    const char *base = nsi ? "/nsilcm/v1/netslice_instances"
+                           : "/nslcm/v1/ns_instances";
+    const char *ops = nsi ? NSI_OPS : "/nslcm/v1/ns_lcm_op_occs";
+    json_t *subnets = json_array();
     const char *action = NULL, *vnf = NULL, *vdu = NULL, *params = NULL;
     long count = -1, timeout = 0;
     bool wait = false;
@@ -747,14 +777,18 @@ cmd_ns_action(struct remote *r, int argc, char **argv)
         {"count", required_argument, NULL, 'c'},
         {"params", required_argument, NULL, 'p'},
         {"timeout", required_argument, NULL, 't'},
+        {"subnet", required_argument, NULL, 's'},
         {"wait", no_argument, NULL, 'w'},
         {NULL, 0, NULL, 0},
     };
 
     optind = 0; /* a fresh scan that takes the ID among the options */
-    while ((opt = getopt_long(argc, argv, "a:v:d:c:p:t:w", opts, NULL)) !=
+    while ((opt = getopt_long(argc, argv, "a:v:d:c:p:t:s:w", opts, NULL)) !=
            -1) {
         switch (opt) {
+        case 's':
+            json_array_append_new(subnets, json_string(optarg));
+            break;
         case 'a': action = optarg; break;
         case 'v': vnf = optarg; break;
         case 'd': vdu = optarg; break;
@@ -762,16 +796,19 @@ cmd_ns_action(struct remote *r, int argc, char **argv)
         case 'p': params = optarg; break;
         case 't': timeout = atol(optarg); break;
         case 'w': wait = true; break;
-        default: return 1;
+        default: json_decref(subnets); return 1;
         }
     }
-    if (optind != argc - 1 || !action) {
-        fprintf(stderr, "slicectl: usage: ns-action ID --action PRIMITIVE "
+    if (optind != argc - 1 || !action || (!nsi && json_array_size(subnets))) {
+        fprintf(stderr, "slicectl: usage: %s ID --action PRIMITIVE "
                         "[--vnf MEMBER [--vdu VDU [--count N]]] "
-                        "[--params YAML] [--timeout S] [--wait]\n");
+                        "[--params YAML] [--timeout S]%s [--wait]\n",
+                cmd, nsi ? " [--subnet NSS]..." : "");
+        json_decref(subnets);
         return 1;
     }
     if (params && parse_params(params, &p)) {
+        json_decref(subnets);
         return 1;
     }
     body = json_pack("{ss so}", "primitive", action, "primitive_params",
@@ -788,23 +825,38 @@ cmd_ns_action(struct remote *r, int argc, char **argv)
     if (timeout > 0) {
         json_object_set_new(body, "timeout_ns_action", json_integer(timeout));
     }
-    snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s/action",
-             argv[optind]);
+    if (json_array_size(subnets)) {
+        json_object_set(body, "netslice-subnet", subnets);
+    }
+    json_decref(subnets);
+    snprintf(path, sizeof path, "%s/%s/action", base, argv[optind]);
     rc = call_json(r, "POST", path, body, &reply);
     if (!rc) {
         printf("action %s, operation %s\n", action, str(reply, "id"));
         if (wait) {
-            rc = wait_op(r, str(reply, "id"));
-            print_outputs(r, "/nslcm/v1/ns_lcm_op_occs", str(reply, "id"));
+            rc = wait_op_at(r, ops, str(reply, "id"));
+            nsi ? print_child_outputs(r, str(reply, "id"))
+                : print_outputs(r, ops, str(reply, "id"));
         }
     }
     json_decref(reply);
     return rc;
 }
 
+static int
+cmd_ns_action(struct remote *r, int argc, char **argv)
+{
+    return run_action(r, false, argc, argv);
+}
+
+static int
+cmd_nsi_action(struct remote *r, int argc, char **argv)
+{
+    return run_action(r, true, argc, argv);
+}
+
 /* ---- slices ---- */
 
-#define NSI_OPS "/nsilcm/v1/nsi_lcm_op_occs"
 
 /* A call to the 5G slice request API, which lives beside /osm. */
 static int
@@ -1287,6 +1339,9 @@ static const struct {
     {"nsi-list", NULL, "nsi-list", &nsi_listing},
     {"nsi-show", cmd_nsi_show, "nsi-show ID"},
     {"nsi-delete", cmd_nsi_delete, "nsi-delete ID [--wait]"},
+    {"nsi-action", cmd_nsi_action,
+     "nsi-action ID --action PRIMITIVE [--subnet NSS]... [--vnf MEMBER]\n"
+     "                [--params YAML] [--timeout S] [--wait]"},
 };
 
 void

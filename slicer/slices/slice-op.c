@@ -653,6 +653,159 @@ end_terminate(struct run *r)
     return 0;
 }
 
+/* ---- actions ---- */
+
+/* The ns_action members a slice action passes to each subnet's NS. */
+static const char *const action_keys[] = {
+    "primitive", "primitive_params", "member_vnf_index", "vdu_id",
+    "vdu_count_index", "timeout_ns_action", NULL,
+};
+
+static json_t *
+ns_action_params(const json_t *params)
+{
+    json_t *out = json_object();
+
+    for (size_t i = 0; action_keys[i]; i++) {
+        json_t *v = json_object_get(params, action_keys[i]);
+
+        if (v) {
+            json_object_set(out, action_keys[i], v);
+        }
+    }
+    return out;
+}
+
+/* Whether NS 'nsr' can run action 'params' now (nothing stored). */
+static int
+plan_on(struct slc_store *st, const struct slc_record *nsr,
+        const json_t *params, struct slc_error *err)
+{
+    json_t *req = ns_action_params(params);
+    int rc = slc_ns_check_action(st, nsr, req, err);
+
+    json_decref(req);
+    return rc;
+}
+
+/* The subnets a slice action runs on ('*out': their NS ids): those
+ * "netslice-subnet" names (nss-id or NS id), each of which must be able
+ * to run it, else every subnet the slice does not share whose NS has the
+ * primitive.  SLC_EINVALID when none has it. */
+static int
+action_targets(struct slc_store *st, const struct slc_record *nsi,
+               const json_t *params, json_t **out, struct slc_error *err)
+{
+    const json_t *chosen = json_object_get(params, "netslice-subnet");
+    const json_t *e, *c;
+    size_t i, k;
+    int rc = 0;
+
+    *out = json_array();
+    json_array_foreach(chosen, k, c)
+    {
+        if (!slc_ns_find(json_object_get(slc_slice_admin(nsi->doc),
+                                         "nsrs-detailed-list"),
+                         "nss-id", json_string_value(c) ?: "") &&
+            !slc_ns_find(json_object_get(slc_slice_admin(nsi->doc),
+                                         "nsrs-detailed-list"),
+                         "nsrId", json_string_value(c) ?: "")) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "nsi '%s' has no netslice-subnet '%s'",
+                               nsi->name, json_string_value(c) ?: "?");
+        }
+    }
+    json_array_foreach(rc ? NULL
+                          : json_object_get(slc_slice_admin(nsi->doc),
+                                            "nsrs-detailed-list"),
+                       i, e)
+    {
+        struct slc_record nsr = {0};
+        bool named = chosen && (slc_ns_has(chosen, str(e, "nss-id") ?: "") ||
+                                slc_ns_has(chosen, str(e, "nsrId") ?: ""));
+        int prc;
+
+        if (chosen ? !named : json_is_true(json_object_get(e, "shared"))) {
+            continue;
+        }
+        rc = slc_store_get(st, "nsrs", str(e, "nsrId"), &nsr, err);
+        if (rc) {
+            break;
+        }
+        prc = plan_on(st, &nsr, params, err);
+        if (!prc) {
+            json_array_append_new(*out, json_string(nsr.id));
+        } else if (named || prc == SLC_EBUSY || prc == SLC_EUNSUPPORTED) {
+            rc = slc_error_prefix(err, "netslice-subnet '%s'",
+                                  str(e, "nss-id") ?: nsr.name);
+        }
+        slc_record_clear(&nsr);
+        if (rc) {
+            break;
+        }
+    }
+    if (!rc && !json_array_size(*out)) {
+        rc = slc_error_set(err, SLC_EINVALID,
+                           "no subnet of nsi '%s' has primitive '%s'%s%s%s",
+                           nsi->name, str(params, "primitive") ?: "",
+                           str(params, "member_vnf_index") ? " in vnf '" : "",
+                           str(params, "member_vnf_index") ?: "",
+                           str(params, "member_vnf_index") ? "'" : "");
+    }
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* Starts the child NS actions on the operation's targets. */
+static int
+run_actions(struct run *r)
+{
+    json_t *params = ns_action_params(json_object_get(r->op.doc,
+                                                      "operationParams"));
+    const json_t *id;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(r->oadmin, "targets"), i, id)
+    {
+        struct slc_record nsr = {0};
+        json_t *one = json_deep_copy(params);
+
+        rc = slc_store_get(r->st, "nsrs", json_string_value(id), &nsr, r->err);
+        rc = rc ? rc : ns_child(r, &nsr, "action", one);
+        json_decref(one);
+        slc_record_clear(&nsr);
+        if (rc) {
+            break;
+        }
+    }
+    json_decref(params);
+    return rc;
+}
+
+static int
+end_action(struct run *r)
+{
+    const char *error = str(r->oadmin, "error");
+    char detail[600];
+
+    json_object_set_new(r->nsi.doc, "operational-status",
+                        json_string("running"));
+    if (error) {
+        snprintf(detail, sizeof detail, "ERROR %s", error);
+        json_object_set_new(r->nsi.doc, "detailed-status",
+                            json_string("action failed"));
+        end_op(r, "FAILED", detail);
+        return 0;
+    }
+    json_object_set_new(r->nsi.doc, "detailed-status", json_string("done"));
+    end_op(r, "COMPLETED", "done");
+    return 0;
+}
+
 /* ---- the state machine ---- */
 
 static void
@@ -672,6 +825,7 @@ static int
 run_phases(struct run *r)
 {
     bool inst = is(str(r->op.doc, "lcmOperationType") ?: "", "instantiate");
+    bool action = is(str(r->op.doc, "lcmOperationType") ?: "", "action");
 
     for (;;) {
         const char *phase = str(r->oadmin, "phase") ?: "done";
@@ -683,6 +837,18 @@ run_phases(struct run *r)
             return rc;
         }
         failed = json_object_get(r->oadmin, "error") != NULL;
+        if (action) {
+            /* actions undo nothing: they run, then the outcome is told */
+            if (is(phase, "actions") && !failed) {
+                set_phase(r, "complete");
+                rc = run_actions(r);
+                if (rc) {
+                    return rc;
+                }
+                continue;
+            }
+            return end_action(r);
+        }
         if (inst && failed &&
             (is(phase, "subnets") || is(phase, "complete"))) {
             set_phase(r, "rollback-subnets");
@@ -873,6 +1039,8 @@ static const struct {
      "Instantiating netslice VLDs before NS instantiation", "networks"},
     {"terminate", "TERMINATING", "terminating",
      "Terminating Netslice subnets", "subnets"},
+    {"action", "ACTION", "running", "Running an action on netslice subnets",
+     "actions"},
 };
 
 int
@@ -882,8 +1050,8 @@ slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id, const char *type,
     struct slc_store *st = s->p.st;
     struct slc_record nsi = {0};
     double now = s->p.now();
-    size_t m = is(type, "instantiate") ? 0 : 1;
-    json_t *admin = NULL, *op = NULL, *op_params;
+    size_t m = is(type, "instantiate") ? 0 : is(type, "terminate") ? 1 : 2;
+    json_t *admin = NULL, *op = NULL, *op_params, *targets = NULL;
     bool inst;
     int rc = slc_store_begin(st, err);
 
@@ -901,12 +1069,15 @@ slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id, const char *type,
         } else if (m == 0 && inst) {
             rc = slc_error_set(err, SLC_ECONFLICT,
                                "nsi '%s' is already instantiated", nsi.name);
-        } else if (m == 1 && !inst) {
+        } else if (m != 0 && !inst) {
             rc = slc_error_set(err, SLC_ECONFLICT,
                                "nsi '%s' is not instantiated: cannot "
-                               "terminate it",
-                               nsi.name);
+                               "%s it",
+                               nsi.name, m == 1 ? "terminate" : "act on");
         }
+    }
+    if (!rc && m == 2) {
+        rc = action_targets(st, &nsi, params, &targets, err);
     }
     if (!rc && slc_uuid4(op_id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
@@ -939,6 +1110,9 @@ slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id, const char *type,
             "instantiated",
             "created_networks", "deadline",
             now + (t > 0 ? (double)t : s->p.op_timeout));
+        if (targets) {
+            json_object_set(slc_slice_admin(op), "targets", targets);
+        }
         rec.doc = op;
         json_object_set_new(admin, "nsilcmop", json_string(op_id));
         json_object_set_new(admin, "modified", json_real(now));
@@ -964,6 +1138,7 @@ slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id, const char *type,
         slc_slice_kick(s, op_id);
     }
     json_decref(op);
+    json_decref(targets);
     slc_record_clear(&nsi);
     return rc;
 }

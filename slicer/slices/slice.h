@@ -72,10 +72,14 @@ int slc_nsi_create(struct slc_slicer *s, const json_t *req,
                    const struct slc_scope *sc, char nsi_id[40],
                    struct slc_error *err);
 
-/* Starts slice operation 'type' ("instantiate", "terminate") on NSI
- * 'nsi_id' with the request 'params'; its id goes to 'op_id'.
- * SLC_EBUSY while another operation runs, SLC_ECONFLICT when the NSI's
- * state forbids it. */
+/* Starts slice operation 'type' ("instantiate", "terminate", "action")
+ * on NSI 'nsi_id' with the request 'params'; its id goes to 'op_id'.
+ * SLC_EBUSY while another operation runs (on the slice, or on a subnet an
+ * action needs), SLC_ECONFLICT when the NSI's state forbids it.  An
+ * action fans out as one NS action per subnet: those params'
+ * "netslice-subnet" names, else each unshared subnet whose NS has the
+ * primitive; SLC_EINVALID (no subnet has it, or a named one cannot run
+ * it, with the NS's reason) before anything starts. */
 int slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id,
                      const char *type, const json_t *params,
                      char op_id[40], struct slc_error *err);

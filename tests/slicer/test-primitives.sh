@@ -150,6 +150,14 @@ check "an NS-level primitive runs its VNF primitives" eq "$state" COMPLETED
 check "... in order, with its parameters" \
     eq "$(field '[.primitives[] | "\(.member_vnf_index) \(.stdout)"] | join("|")')" \
     "1 sim: touch touch filename=/tmp/y count=1|2 sim: touch touch filename=/tmp/y count=1"
+ctl() { SLICER_URL=$base SLICER_TOKEN_FILE=$tmp/token "$(dirname "$slicerd")/slicectl" "$@"; }
+ctl login --user admin --password test-secret >/dev/null
+out=$(ctl ns-action "$ns" --vnf 1 --action touch --params '{filename: /tmp/c, count: 2}' --wait 2>/dev/null)
+check "slicectl ns-action --wait prints the primitive's output" grep -q "^sim: touch touch filename=/tmp/c count=2" <<<"$out"
+out=$(ctl ns-action "$ns" --vnf 1 --action touch --params '{count: 2}' 2>&1)
+rc=$?
+check "slicectl ns-action refused: it fails" test "$rc" -ne 0
+check "... with the reason" grep -q "parameter 'filename' is mandatory" <<<"$out"
 act_done "$ns" '{"member_vnf_index":"1","primitive":"sleep","timeout_ns_action":1}'
 check "a primitive past its timeout: FAILED" eq "$state" FAILED
 check "... killed at its timeout" grep -q "primitive 'sleep' in .* was killed at its timeout" <(field .errorMessage)
@@ -163,6 +171,39 @@ check "terminate: COMPLETED" eq "$state" COMPLETED
 check "... after the terminate primitives of both VNFs" \
     eq "$(field '[.primitives[] | "\(.member_vnf_index):\(.primitive):\(.state)"] | join(",")')" "1:goodbye:DONE,2:goodbye:DONE"
 check "... nothing left on the VIM" eq "$(resources "$sim")" 0
+
+# --- a slice action fans out to its subnets' NSs
+yreq /nst/v1/netslice_templates_content "$pkgdir/prim_nst.yaml"
+check "the slice template is onboarded" eq "$code" 201
+sub() { echo "{\"id\":\"$1\",$params}"; }
+jreq POST /nsilcm/v1/netslice_instances_content "{\"nsiName\":\"s1\",\"nstId\":\"prim-slice\",\"vimAccountId\":\"$sim\",\"netslice-subnet\":[$(sub sub-a),$(sub sub-b)]}"
+check "a slice of two prim-ns subnets: 201" eq "$code" 201
+nsi=$(field .id)
+wait_nsiop "$(field .nsilcmop_id)"
+check "... instantiated (day-1 ran in both)" eq "$state" COMPLETED
+jreq POST "/nsilcm/v1/netslice_instances/$nsi/action" '{"primitive":"touch","member_vnf_index":"2","primitive_params":{"filename":"/tmp/s"}}'
+check "nsi-action: 202" eq "$code" 202
+wait_nsiop "$(field .id)"
+check "... COMPLETED" eq "$state" COMPLETED
+check "... on the unshared subnet only: one NS action" eq "$(field '.operationParams.nslcmops_ids | length')" 1
+req GET "/nslcm/v1/ns_lcm_op_occs/$(field '.operationParams.nslcmops_ids[0]')"
+check "... which ran the primitive in vnf 2" eq "$(field '.primitives[0] | "\(.member_vnf_index) \(.stdout)"')" "2 sim: touch touch filename=/tmp/s count=1"
+jreq POST "/nsilcm/v1/netslice_instances/$nsi/action" '{"primitive":"touch-all","netslice-subnet":["sub-a","sub-b"],"primitive_params":{"filename":"/tmp/t"}}'
+wait_nsiop "$(field .id)"
+check "nsi-action on named subnets, the shared one too: two NS actions" eq "$state/$(field '.operationParams.nslcmops_ids | length')" COMPLETED/2
+out=$(ctl nsi-action "$nsi" --action touch --vnf 1 --subnet sub-b --params '{filename: /tmp/n}' --wait 2>/dev/null)
+check "slicectl nsi-action --subnet --wait prints the NS actions' output" grep -q "^sim: touch touch filename=/tmp/n count=1" <<<"$out"
+jreq POST "/nsilcm/v1/netslice_instances/$nsi/action" '{"primitive":"nope"}'
+check "nsi-action of a primitive no subnet has: 422" eq "$code" 422
+check "... saying so" grep -q "no subnet of nsi 's1' has primitive 'nope'" <(field .detail)
+jreq POST "/nsilcm/v1/netslice_instances/$nsi/action" '{"primitive":"touch","netslice-subnet":["sub-z"]}'
+check "nsi-action on a subnet that does not exist: 422" eq "$code" 422
+jreq POST "/nsilcm/v1/netslice_instances/$nsi/action" '{"primitive":"touch","member_vnf_index":"1","netslice-subnet":["sub-a"]}'
+check "nsi-action whose NS action is bad: 422 with the NS's reason" eq "$code" 422
+check "... named by subnet" grep -q "netslice-subnet 'sub-a': primitive 'touch': parameter 'filename' is mandatory" <(field .detail)
+jreq POST "/nsilcm/v1/netslice_instances/$nsi/terminate" '{"autoremove":true}'
+wait_nsiop "$(field .id)"
+check "the slice is terminated" eq "$state" COMPLETED
 
 yreq /nsd/v1/ns_descriptors_content <(sed 's/prim-ns/bare-ns/; s/prim-vnf/bare-vnf/g' "$pkgdir/prim_nsd.yaml")
 jreq POST /nslcm/v1/ns_instances_content "{\"nsName\":\"bare\",\"nsdId\":\"bare-ns\",\"vimAccountId\":\"$sim\",$params}"
