@@ -451,6 +451,7 @@ cp_ports(struct plan *pl, const char *member, const char *cpd, json_t *out)
                 const json_t *f = json_object_get(s, "for");
 
                 if (!ref && !strcmp(slc_ns_str(s, "kind"), "port") &&
+                    !strcmp(slc_ns_str(s, "action") ?: "", "create") &&
                     !strcmp(slc_ns_str(f, "what") ?: "", "interface") &&
                     !strcmp(slc_ns_str(f, "vdur") ?: "",
                             slc_ns_str(vdur, "_id") ?: "") &&

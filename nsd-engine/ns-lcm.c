@@ -597,6 +597,230 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
     return rc;
 }
 
+/* The deployed resource of 'kind' whose tag is 'tag', or NULL. */
+static const json_t *
+deployed_of(const json_t *nsr, const char *kind, const char *tag)
+{
+    const json_t *r;
+    size_t i;
+
+    json_array_foreach(
+        json_object_get(
+            json_object_get(json_object_get(nsr, "_admin"), "deployed"),
+            "resources"),
+        i, r)
+    {
+        if (!strcmp(slc_ns_str(r, "kind") ?: "", kind) &&
+            !strcmp(slc_ns_str(r, "tag") ?: "", tag)) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/* The VDU instances a heal request names: OSM's body, vnf[] with
+ * vnfInstanceId and additionalParams {run-day1, vdu[] {vdu-id,
+ * count-index, run-day1}} (no vdu: every VDU of the VNF).  '*out' gets
+ * [{vnfr, vdur, day1}] (borrowed records).  SLC_EINVALID naming what
+ * does not exist or cannot be healed. */
+static int
+heal_targets(const json_t *nsr, const json_t *vnfrs, const json_t *params,
+             json_t *out, struct slc_error *err)
+{
+    const json_t *v, *want, *vdur;
+    size_t i, j, k;
+
+    json_array_foreach(json_object_get(params, "vnf"), i, v)
+    {
+        const char *id = slc_ns_str(v, "vnfInstanceId");
+        const json_t *vnfr = slc_ns_find(vnfrs, "_id", id ? id : "");
+        const json_t *ap = json_object_get(v, "additionalParams");
+        const json_t *vdus = json_object_get(ap, "vdu");
+        bool day1 = json_is_true(json_object_get(ap, "run-day1"));
+
+        if (!vnfr) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "heal: vnf[%zu].vnfInstanceId '%s' is not a "
+                                 "vnf of ns '%s'",
+                                 i, id ? id : "", slc_ns_str(nsr, "name"));
+        }
+        json_array_foreach(json_object_get(vnfr, "vdur"), j, vdur)
+        {
+            const json_t *asked = NULL;
+
+            json_array_foreach(vdus, k, want)
+            {
+                if (!strcmp(slc_ns_str(want, "vdu-id") ?: "",
+                            slc_ns_str(vdur, "vdu-id-ref") ?: "") &&
+                    (int64_t)slc_ns_number(json_object_get(want,
+                                                           "count-index")) ==
+                        json_integer_value(json_object_get(vdur,
+                                                           "count-index"))) {
+                    asked = want;
+                }
+            }
+            if (vdus && !asked) {
+                continue;
+            }
+            if (slc_ns_str(vdur, "pdu-type")) {
+                return slc_error_set(err, SLC_EINVALID,
+                                     "heal: vdu '%s' of vnf '%s' is a "
+                                     "physical device: it cannot be "
+                                     "recreated",
+                                     slc_ns_str(vdur, "vdu-id-ref"),
+                                     slc_ns_str(vnfr,
+                                                "member-vnf-index-ref"));
+            }
+            json_array_append_new(
+                out, json_pack("{sO sO sb}", "vnfr", vnfr, "vdur", vdur,
+                               "day1",
+                               asked && json_object_get(asked, "run-day1")
+                                   ? json_is_true(json_object_get(
+                                         asked, "run-day1"))
+                                   : day1));
+        }
+        json_array_foreach(vdus, k, want)
+        {
+            bool found = false;
+
+            json_array_foreach(json_object_get(vnfr, "vdur"), j, vdur)
+            {
+                found |= !strcmp(slc_ns_str(want, "vdu-id") ?: "",
+                                 slc_ns_str(vdur, "vdu-id-ref") ?: "") &&
+                         (int64_t)slc_ns_number(json_object_get(
+                             want, "count-index")) ==
+                             json_integer_value(
+                                 json_object_get(vdur, "count-index"));
+            }
+            if (!found) {
+                return slc_error_set(
+                    err, SLC_EINVALID,
+                    "heal: vnf '%s' has no instance %lld of vdu '%s'",
+                    slc_ns_str(vnfr, "member-vnf-index-ref"),
+                    (long long)slc_ns_number(json_object_get(want,
+                                                             "count-index")),
+                    slc_ns_str(want, "vdu-id") ?: "");
+            }
+        }
+    }
+    if (!json_array_size(out)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "heal: the request names no VDU to heal (give "
+                             "vnf[].vnfInstanceId)");
+    }
+    return 0;
+}
+
+/* A heal: each VDU instance named is deleted (what is left of it: a
+ * namespace that vanished is already gone) and made again with its
+ * ports, addresses and placement as they were; the chains through it are
+ * installed again on its new ports; its day-1 primitives run again when
+ * asked. */
+static int
+plan_heal(struct plan *pl, struct slc_store *st, json_t *nsr,
+          const json_t *vnfrs, const json_t *vnfds, const json_t *params,
+          json_t *op_admin, struct slc_error *err)
+{
+    json_t *targets = json_array(), *day1 = json_object(), *changed;
+    const json_t *t, *resources = json_object_get(
+                        json_object_get(json_object_get(nsr, "_admin"),
+                                        "deployed"),
+                        "resources");
+    size_t i;
+    int rc = heal_targets(nsr, vnfrs, params, targets, err);
+
+    pl->params = json_object_get(nsr, "instantiate_params");
+    json_array_foreach(rc ? NULL : targets, i, t)
+    {
+        const json_t *vnfr = json_object_get(t, "vnfr");
+        const json_t *vdur = json_object_get(t, "vdur");
+        json_t *ns_nets = deployed_nets(nsr, NULL);
+        json_t *vnf_nets = deployed_nets(nsr, slc_ns_str(vnfr, "_id"));
+        json_t *deletes = json_array();
+        char prefix[512];
+        size_t first = json_array_size(pl->steps), mid, k;
+
+        snprintf(prefix, sizeof prefix,
+                 "nsr:%s:vnf:%s:vdu:%s:%" JSON_INTEGER_FORMAT, pl->nsr_id,
+                 slc_ns_str(vnfr, "member-vnf-index-ref"),
+                 slc_ns_str(vdur, "vdu-id-ref"),
+                 json_integer_value(json_object_get(vdur, "count-index")));
+        plan_deletes(pl, resources, prefix);
+        mid = json_array_size(pl->steps);
+        for (k = first; k < mid; k++) {
+            json_array_append_new(deletes, json_integer((json_int_t)k));
+        }
+        plan_vdur(pl, nsr, vnfr, vdur, ns_nets, vnf_nets);
+        for (k = mid; k < json_array_size(pl->steps); k++) {
+            json_t *s = json_array_get(pl->steps, k);
+            json_t *spec = json_object_get(s, "spec");
+            const json_t *was = deployed_of(nsr, slc_ns_str(s, "kind"),
+                                            slc_ns_str(s, "tag"));
+            static const char *const kept[] = {"host", "placement", "device",
+                                               NULL};
+
+            /* where it was, as it was: its placement, its device */
+            for (size_t q = 0; kept[q]; q++) {
+                const json_t *v = json_object_get(
+                    json_object_get(was, "spec"), kept[q]);
+
+                if (v && !json_object_get(spec, kept[q])) {
+                    json_object_set(spec, kept[q], (json_t *)v);
+                }
+            }
+            if (!strcmp(slc_ns_str(s, "kind") ?: "", "port")) {
+                /* the addresses it had */
+                const json_t *iface = json_array_get(
+                    json_object_get(vdur, "interfaces"),
+                    (size_t)json_integer_value(json_object_get(
+                        json_object_get(s, "for"), "index")));
+
+                if (!json_is_string(json_object_get(spec, "ip")) &&
+                    json_is_string(json_object_get(iface, "ip-address"))) {
+                    json_object_set(spec, "ip",
+                                    json_object_get(iface, "ip-address"));
+                }
+                if (!json_is_string(json_object_get(spec, "mac")) &&
+                    json_is_string(json_object_get(iface, "mac-address"))) {
+                    json_object_set(spec, "mac",
+                                    json_object_get(iface, "mac-address"));
+                }
+            }
+            json_array_extend(json_object_get(s, "deps"), deletes);
+        }
+        if (json_is_true(json_object_get(t, "day1"))) {
+            json_object_set(day1, slc_ns_str(vdur, "_id"),
+                            json_object_get(pl->placed,
+                                            slc_ns_str(vdur, "_id")));
+        }
+        json_decref(deletes);
+        json_decref(ns_nets);
+        json_decref(vnf_nets);
+    }
+    changed = json_array();
+    rc = rc ? rc : slc_ns_replan_chains(st, nsr, vnfrs, pl->steps, changed,
+                                        err);
+    rc = rc || !json_object_size(day1)
+             ? rc
+             : slc_ns_plan_day1(vnfds, nsr, vnfrs, pl->params, day1,
+                                pl->steps, err);
+    if (!rc) {
+        json_t *healed = json_array();
+
+        json_array_foreach(targets, i, t)
+        {
+            json_array_append(healed, json_object_get(json_object_get(t,
+                                                                      "vdur"),
+                                                      "_id"));
+        }
+        json_object_set_new(op_admin, "healed_vdur", healed);
+    }
+    json_decref(changed);
+    json_decref(day1);
+    json_decref(targets);
+    return rc;
+}
+
 /* The chains through the scaled VNF follow its instances: installed
  * again once the new ones have ports, or before the removed ones lose
  * theirs. */
@@ -945,6 +1169,7 @@ static const struct {
     {"terminate", "TERMINATING", "terminating", "TERMINATING"},
     {"scale", "SCALING", "scaling", NULL},
     {"action", "ACTION", "running", NULL},
+    {"heal", "HEALING", "healing", NULL},
 };
 
 #define N_OP_MARKS (sizeof op_marks / sizeof op_marks[0])
@@ -1023,12 +1248,17 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
         } else if (!strcmp(type, "action")) {
             rc = slc_ns_plan_action(vnfds, json_object_get(nsr->doc, "nsd"),
                                     nsr->doc, vnfrs, params, pl.steps, err);
+        } else if (!strcmp(type, "heal")) {
+            rc = plan_heal(&pl, st, nsr->doc, vnfrs, vnfds, params, admin,
+                           err);
         } else {
             rc = plan_scale(st, &pl, nsr->doc, vnfrs, params, admin, err);
             rc = rc ? rc : plan_scale_chains(st, &pl, nsr->doc, vnfrs, admin,
                                              err);
         }
-        if (!rc && strcmp(type, "terminate") && strcmp(type, "action")) {
+        /* a heal keeps the placement its VDUs had */
+        if (!rc && strcmp(type, "terminate") && strcmp(type, "action") &&
+            strcmp(type, "heal")) {
             rc = place(st, &pl, op_id, admin, err);
         }
         json_object_set(admin, "steps", pl.steps);
@@ -1342,8 +1572,19 @@ release_placements(struct slc_store *st, const struct slc_record *nsr,
     {
         bool del = !strcmp(slc_ns_str(s, "action") ?: "", "delete");
         bool done = !strcmp(slc_ns_str(s, "state") ?: "", "DONE");
+        const json_t *o;
+        size_t j;
+        bool again = false;
 
-        if (!strcmp(slc_ns_str(s, "kind") ?: "", "compute") &&
+        /* a heal made it again where it was: its placement stays */
+        json_array_foreach(del && ok ? steps : NULL, j, o)
+        {
+            again |= !strcmp(slc_ns_str(o, "action") ?: "", "create") &&
+                     !strcmp(slc_ns_str(o, "state") ?: "", "DONE") &&
+                     !strcmp(slc_ns_str(o, "tag") ?: "",
+                             slc_ns_str(s, "tag") ?: "");
+        }
+        if (!strcmp(slc_ns_str(s, "kind") ?: "", "compute") && !again &&
             (del ? done : !ok && !done)) {
             json_array_append_new(tags, json_string(slc_ns_str(s, "tag")));
         }
@@ -1409,6 +1650,35 @@ primitives_outcome(json_t *op, const json_t *steps, bool action_ok)
                         json_object_get(last, "stdout"));
     }
     json_decref(out);
+}
+
+/* After a heal: what the VIM had lost and the heal made again is no
+ * longer missing; an NS with nothing missing runs again. */
+static void
+heal_outcome(json_t *nsr, const json_t *steps)
+{
+    json_t *admin = json_object_get(nsr, "_admin");
+    json_t *lost = json_object_get(admin, "degraded");
+    const json_t *s;
+    size_t i;
+
+    json_array_foreach(steps, i, s)
+    {
+        if (strcmp(slc_ns_str(s, "action") ?: "", "delete")) {
+            continue;
+        }
+        for (size_t j = json_array_size(lost); j-- > 0;) {
+            if (!strcmp(slc_ns_str(json_array_get(lost, j), "vim_id") ?: "",
+                        slc_ns_str(s, "vim_id") ?: "")) {
+                json_array_remove(lost, j);
+            }
+        }
+    }
+    if (!json_array_size(lost)) {
+        json_object_del(admin, "degraded");
+        json_object_set_new(nsr, "operational-status",
+                            json_string("running"));
+    }
 }
 
 static int
@@ -1503,7 +1773,10 @@ finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
             remove = json_is_true(json_object_get(
                 json_object_get(op, "operationParams"), "autoremove"));
         }
-    } else if (!strcmp(type, "scale")) {
+    } else if (!strcmp(type, "heal") && ok) {
+        heal_outcome(nsr->doc, steps);
+        json_object_set_new(nsr->doc, "nsState", json_string("READY"));
+    } else if (!strcmp(type, "scale") || !strcmp(type, "heal")) {
         json_object_set_new(
             nsr->doc, "nsState",
             json_string(!strcmp(state, "FAILED") ? "DEGRADED" : "READY"));

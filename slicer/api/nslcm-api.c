@@ -71,6 +71,37 @@ static const struct slc_body_field action_fields[] = {
     {NULL},
 };
 
+/* OSM's heal: vnf[] {vnfInstanceId, cause, additionalParams {run-day1,
+ * vdu[] {vdu-id, count-index, run-day1}}}. */
+static const struct slc_body_field heal_fields[] = {
+    {"vnf", SLC_BT_ARR, true},
+    {"timeout_ns_heal", SLC_BT_INT, false, .min = 1,
+     .max = SLC_REST_MAX_TIMEOUT},
+    {"lcmOperationType", SLC_BT_STR, false},
+    {"nsInstanceId", SLC_BT_STR, false},
+    {NULL},
+};
+
+static const struct slc_body_field heal_vnf_fields[] = {
+    {"vnfInstanceId", SLC_BT_STR, true},
+    {"cause", SLC_BT_STR, false},
+    {"additionalParams", SLC_BT_OBJ, false},
+    {NULL},
+};
+
+static const struct slc_body_field heal_params_fields[] = {
+    {"run-day1", SLC_BT_BOOL, false},
+    {"vdu", SLC_BT_ARR, false},
+    {NULL},
+};
+
+static const struct slc_body_field heal_vdu_fields[] = {
+    {"vdu-id", SLC_BT_STR, true},
+    {"count-index", SLC_BT_INT, false, .min = 0, .max = 65535},
+    {"run-day1", SLC_BT_BOOL, false},
+    {NULL},
+};
+
 static const char *const scale_types[] = {"SCALE_VNF", NULL};
 static const char *const scale_vnf_types[] = {"SCALE_OUT", "SCALE_IN", NULL};
 
@@ -287,6 +318,46 @@ ns_show(struct slc_call *c)
     return slc_rest_show_stored(c, "nsrs", "ns", c->params[0]);
 }
 
+/* The items of a heal body, each checked as OSM's. */
+static int
+check_heal(struct slc_call *c, const json_t *body)
+{
+    const json_t *v, *d;
+    char what[64];
+    size_t i, k;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(body, "vnf"), i, v)
+    {
+        const json_t *ap = json_object_get(v, "additionalParams");
+
+        snprintf(what, sizeof what, "heal: vnf[%zu]", i);
+        rc = json_is_object(v)
+                 ? slc_rest_check_body(c, v, what, heal_vnf_fields)
+                 : slc_rest_fail(c, 422, SLC_EINVALID, "%s must be an object",
+                                 what);
+        snprintf(what, sizeof what, "heal: vnf[%zu].additionalParams", i);
+        rc = rc || !ap ? rc
+                       : slc_rest_check_body(c, ap, what, heal_params_fields);
+        json_array_foreach(rc ? NULL : json_object_get(ap, "vdu"), k, d)
+        {
+            snprintf(what, sizeof what,
+                     "heal: vnf[%zu].additionalParams.vdu[%zu]", i, k);
+            rc = json_is_object(d)
+                     ? slc_rest_check_body(c, d, what, heal_vdu_fields)
+                     : slc_rest_fail(c, 422, SLC_EINVALID,
+                                     "%s must be an object", what);
+            if (rc) {
+                break;
+            }
+        }
+        if (rc) {
+            break;
+        }
+    }
+    return rc;
+}
+
 /* Normalises an ns_action body: the legacy vnf_member_index, a
  * vdu_count_index given as text; KDUs are not slicer's. */
 static int
@@ -349,7 +420,8 @@ ns_operation(struct slc_call *c, const char *type,
         rc = slc_rest_fail(c, 403, SLC_EDENIED,
                            "ns '%s' belongs to another project", rec.name);
     }
-    if (!rc && strcmp(type, "scale") && strcmp(type, "action")) {
+    if (!rc && strcmp(type, "scale") && strcmp(type, "action") &&
+        strcmp(type, "heal")) {
         rc = check_not_sliced(c, &rec, type);
     }
     if (!rc && c->req->body_size) {
@@ -366,6 +438,9 @@ ns_operation(struct slc_call *c, const char *type,
     }
     if (!rc && !strcmp(type, "action")) {
         rc = check_action(c, body);
+    }
+    if (!rc && !strcmp(type, "heal")) {
+        rc = check_heal(c, body);
     }
     if (!rc && !strcmp(type, "instantiate")) {
         /* OSM clients resend the create body; it must match the record. */
@@ -412,6 +487,12 @@ static int
 ns_scale(struct slc_call *c)
 {
     return ns_operation(c, "scale", scale_fields, true, "timeout_ns_scale");
+}
+
+static int
+ns_heal(struct slc_call *c)
+{
+    return ns_operation(c, "heal", heal_fields, true, "timeout_ns_heal");
 }
 
 static int
@@ -652,6 +733,7 @@ const struct slc_route slc_nslcm_routes[] = {
      "ns_instances:id:terminate:"},
     {"POST", NS "/{id}/scale", ns_scale, "ns_instances:id:scale:"},
     {"POST", NS "/{id}/action", ns_action, "ns_instances:id:action:"},
+    {"POST", NS "/{id}/heal", ns_heal, "ns_instances:id:heal:"},
     {"POST", NSC, ns_content_create, "ns_instances:content:"},
     {"GET", NSC, ns_list, "ns_instances:"},
     {"GET", NSC "/{id}", ns_show, "ns_instances:id:"},

@@ -18,7 +18,9 @@
 #   primitives in order; exit status, timeout and an injected failure end
 #   FAILED with the reason;
 # - terminate runs terminate-config-primitives unless
-#   skip_terminate_primitives.
+#   skip_terminate_primitives;
+# - heal (OSM's body) recreates a VDU whose process and namespace are gone,
+#   with its address and MAC, and runs its day-1 again; bad requests 422.
 #
 # It must run as root in network, mount and pid namespaces of its own
 # (meson runs it under "unshare -n -m -p -f --mount-proc").
@@ -38,9 +40,6 @@ config
 start
 login
 
-op_of() { # op id -> its document in $tmp/body, state in $state
-    wait_op "$1"
-}
 action() { # ns, body -> $code, $act (the occurrence id)
     jreq POST "/nslcm/v1/ns_instances/$1/action" "$2"
     act=$(field .id)
@@ -234,6 +233,42 @@ check "... its output kept" eq "$(field '.primitives[0].exit_status')" 7
 act_done "$ns" '{"member_vnf_index":"1","primitive":"sleep","primitive_params":{"seconds":60},"timeout_ns_action":1}'
 check "netns: a script past its timeout is killed: FAILED" eq "$state" FAILED
 check "... no process of it is left" test "$(pgrep -c -x sleep || true)" = 0
+# --- heal: member 1's VDU loses its process and its namespace
+req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$ns"
+vnfr1=$(field '[.[] | select(."member-vnf-index-ref" == "1")][0]._id')
+vdu1=$(field '[.[] | select(."member-vnf-index-ref" == "1")][0].vdur[0]."vim-id"')
+mac1=$(field '[.[] | select(."member-vnf-index-ref" == "1")][0].vdur[0].interfaces[0]."mac-address"')
+ip2=$(field '[.[] | select(."member-vnf-index-ref" == "2")][0].vdur[0]."ip-address"')
+ns2=$(field '[.[] | select(."member-vnf-index-ref" == "2")][0].vdur[0]."vim-id"')
+check "before: vnf 2 reaches vnf 1" ip netns exec "$ns2" ping -c 1 -W 1 "$ip1"
+for p in $(ip netns pids "$vdu1"); do kill -9 "$p"; done
+ip netns del "$vdu1"
+check "the VDU's namespace is gone" eq "$(ip netns list | grep -c "^$vdu1" || true)" 0
+heal() { jreq POST "/nslcm/v1/ns_instances/$ns/heal" "$1"; }
+heal '{"vnf":[{"vnfInstanceId":"nope"}]}'
+check "heal of a VNF that is not the NS's: 422" eq "$code" 422
+check "... naming it" grep -q "vnfInstanceId 'nope' is not a vnf of ns 'n1'" <(field .detail)
+heal "{\"vnf\":[{\"vnfInstanceId\":\"$vnfr1\",\"additionalParams\":{\"vdu\":[{\"vdu-id\":\"app\",\"count-index\":4}]}}]}"
+check "heal of a VDU instance that does not exist: 422" eq "$code" 422
+check "... naming it" grep -q "vnf '1' has no instance 4 of vdu 'app'" <(field .detail)
+heal '{"vnf":{"vnfInstanceId":"x"}}'
+check "heal with vnf not a list: 422" eq "$code" 422
+heal "{\"vnf\":[{\"vnfInstanceId\":\"$vnfr1\",\"additionalParams\":{\"run-day1\":true,\"vdu\":[{\"vdu-id\":\"app\",\"count-index\":0}]}}]}"
+check "heal: 202" eq "$code" 202
+wait_op "$(field .id)"
+check "... COMPLETED" eq "$state" COMPLETED
+check "... an occurrence of type heal" eq "$(field .lcmOperationType)" heal
+check "... day-1 ran again in the new VDU, with its address" \
+    eq "$(field '[.primitives[] | .primitive] | join(",")')" "record-ip,greet"
+req GET "/nslcm/v1/vnf_instances/$vnfr1"
+vdu1b=$(field '.vdur[0]."vim-id"')
+check "a new namespace" test "$vdu1b" != "$vdu1"
+check "... which exists" grep -qx "$vdu1b" <(ip netns list | cut -d' ' -f1)
+check "... with the address and MAC it had" eq "$(field '.vdur[0]."ip-address"') $(field '.vdur[0].interfaces[0]."mac-address"')" "$ip1 $mac1"
+check "vnf 2 reaches it again" ip netns exec "$ns2" ping -c 1 -W 2 "$ip1"
+req GET "/nslcm/v1/ns_instances/$ns"
+check "the NS is ready and idle" eq "$(field .nsState)/$(field .currentOperation)" READY/IDLE
+
 ns_down "$ns"
 check "netns: terminated after its terminate primitives" eq "$state" COMPLETED
 check "... no namespace left" eq "$(ip netns list | wc -l)" 0
