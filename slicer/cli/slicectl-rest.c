@@ -849,6 +849,95 @@ cmd_ns_action(struct remote *r, int argc, char **argv)
     return run_action(r, false, argc, argv);
 }
 
+/* ns-heal ID --vnf MEMBER [--vdu VDU [--count N]]... [--run-day1]
+ * [--wait]: OSM's heal of the VDU instances named (every VDU of the VNF
+ * without --vdu). */
+static int
+cmd_ns_heal(struct remote *r, int argc, char **argv)
+{
+    const char *member = NULL;
+    bool wait = false, day1 = false;
+    json_t *vdus = json_array(), *reply = NULL, *vnfrs = NULL, *body;
+    const json_t *v;
+    const char *vnfr_id = NULL;
+    char path[512];
+    size_t i;
+    int rc, opt;
+    const struct option opts[] = {
+        {"vnf", required_argument, NULL, 'v'},
+        {"vdu", required_argument, NULL, 'd'},
+        {"count", required_argument, NULL, 'c'},
+        {"run-day1", no_argument, NULL, 'r'},
+        {"wait", no_argument, NULL, 'w'},
+        {NULL, 0, NULL, 0},
+    };
+
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "v:d:c:rw", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'v': member = optarg; break;
+        case 'd':
+            json_array_append_new(vdus, json_pack("{ss si}", "vdu-id", optarg,
+                                                  "count-index", 0));
+            break;
+        case 'c':
+            json_object_set_new(json_array_get(vdus,
+                                               json_array_size(vdus) - 1),
+                                "count-index", json_integer(atol(optarg)));
+            break;
+        case 'r': day1 = true; break;
+        case 'w': wait = true; break;
+        default: json_decref(vdus); return 1;
+        }
+    }
+    if (optind != argc - 1 || !member) {
+        fprintf(stderr, "slicectl: usage: ns-heal ID --vnf MEMBER [--vdu VDU "
+                        "[--count N]]... [--run-day1] [--wait]\n");
+        json_decref(vdus);
+        return 1;
+    }
+    /* OSM names the VNF by its record's id */
+    snprintf(path, sizeof path, "/nslcm/v1/vnf_instances?nsr-id-ref=%s",
+             argv[optind]);
+    rc = call(r, "GET", path, NULL, NULL, 0, &vnfrs);
+    json_array_foreach(rc ? NULL : vnfrs, i, v)
+    {
+        if (!strcmp(str(v, "member-vnf-index-ref"), member)) {
+            vnfr_id = str(v, "_id");
+        }
+    }
+    if (!rc && !vnfr_id) {
+        fprintf(stderr, "slicectl: ns %s has no vnf '%s'\n", argv[optind],
+                member);
+        rc = 1;
+    }
+    if (rc) {
+        json_decref(vdus);
+        json_decref(vnfrs);
+        return rc;
+    }
+    body = json_pack("{s[{ss s{sb}}]}", "vnf", "vnfInstanceId", vnfr_id,
+                     "additionalParams", "run-day1", day1);
+    if (json_array_size(vdus)) {
+        json_object_set(json_object_get(json_array_get(json_object_get(body,
+                                                                       "vnf"),
+                                                       0),
+                                        "additionalParams"),
+                        "vdu", vdus);
+    }
+    json_decref(vdus);
+    json_decref(vnfrs);
+    snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s/heal",
+             argv[optind]);
+    rc = call_json(r, "POST", path, body, &reply);
+    if (!rc) {
+        printf("healing, operation %s\n", str(reply, "id"));
+        rc = wait ? wait_op(r, str(reply, "id")) : 0;
+    }
+    json_decref(reply);
+    return rc;
+}
+
 static int
 cmd_nsi_action(struct remote *r, int argc, char **argv)
 {
@@ -1323,6 +1412,9 @@ static const struct {
     {"vnf-list", NULL, "vnf-list NS_ID", &vnf_listing},
     {"ns-delete", cmd_ns_delete, "ns-delete ID [--wait]"},
     {"op-show", cmd_op_show, "op-show ID [--wait]"},
+    {"ns-heal", cmd_ns_heal,
+     "ns-heal ID --vnf MEMBER [--vdu VDU [--count N]]... [--run-day1]"
+     " [--wait]"},
     {"ns-action", cmd_ns_action,
      "ns-action ID --action PRIMITIVE [--vnf MEMBER [--vdu VDU [--count N]]]\n"
      "                [--params YAML] [--timeout S] [--wait]"},

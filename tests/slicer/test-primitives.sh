@@ -266,6 +266,13 @@ check "a new namespace" test "$vdu1b" != "$vdu1"
 check "... which exists" grep -qx "$vdu1b" <(ip netns list | cut -d' ' -f1)
 check "... with the address and MAC it had" eq "$(field '.vdur[0]."ip-address"') $(field '.vdur[0].interfaces[0]."mac-address"')" "$ip1 $mac1"
 check "vnf 2 reaches it again" ip netns exec "$ns2" ping -c 1 -W 2 "$ip1"
+ctl ns-heal "$ns" --vnf 2 --vdu app --count 0 --wait >/dev/null 2>&1
+check "slicectl ns-heal --wait of a healthy VDU: exit 0" eq "$?" 0
+req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$ns"
+ns2b=$(field '[.[] | select(."member-vnf-index-ref" == "2")][0].vdur[0]."vim-id"')
+check "... it was made again (a new namespace) with its address" \
+    eq "$(test "$ns2b" != "$ns2" && echo new) $(field '[.[] | select(."member-vnf-index-ref" == "2")][0].vdur[0]."ip-address"')" "new $ip2"
+check "... and reaches vnf 1" ip netns exec "$ns2b" ping -c 1 -W 2 "$ip1"
 req GET "/nslcm/v1/ns_instances/$ns"
 check "the NS is ready and idle" eq "$(field .nsState)/$(field .currentOperation)" READY/IDLE
 
