@@ -45,6 +45,9 @@ slc_step_state_from_name(const char *name)
 }
 
 static void on_vim_done(void *owner, const struct slc_vim_result *r);
+static void on_vim_lost(void *owner, const char *account_id,
+                        enum slc_vim_kind kind, const char *vim_id,
+                        const char *tag, const char *why);
 static void advance(struct op *op);
 
 int
@@ -153,6 +156,7 @@ slc_engine_vim(struct slc_engine *e, const char *account_id,
             .helper_dir = e->p.helper_dir,
             .base = e->p.base,
             .done = on_vim_done,
+            .lost = on_vim_lost,
             .owner = e,
         };
 
@@ -1292,7 +1296,7 @@ mark_degraded(struct slc_engine *e, const char *vim_name, const json_t *list)
             sscanf(tag, "nsr:%63[^:]", nsr_id) != 1) {
             continue;
         }
-        SLC_WARN("recovery: vim '%s': %s %s of ns %s: %s", vim_name,
+        SLC_WARN("vim '%s': %s %s of ns %s: %s", vim_name,
                  sget(item, "kind"), sget(item, "vim_id"), nsr_id,
                  sget(item, "why"));
         rc = slc_store_begin(e->p.st, &err);
@@ -1305,7 +1309,7 @@ mark_degraded(struct slc_engine *e, const char *vim_name, const json_t *list)
                 json_object_set_new(admin, "degraded", lost);
             }
             json_array_append_new(
-                lost, json_pack("{sO sO sO sO*}", "kind",
+                lost, json_pack("{sO sO sO* sO*}", "kind",
                                 json_object_get(item, "kind"), "vim_id",
                                 json_object_get(item, "vim_id"), "name",
                                 json_object_get(item, "name"), "why",
@@ -1326,6 +1330,24 @@ mark_degraded(struct slc_engine *e, const char *vim_name, const json_t *list)
             SLC_ERR("recovery: ns %s: %s", nsr_id, err.msg);
         }
         slc_record_clear(&nsr);
+    }
+}
+
+/* A driver saw a resource go while the daemon ran: its NS is degraded,
+ * and whoever heals is told. */
+static void
+on_vim_lost(void *owner, const char *account_id, enum slc_vim_kind kind,
+            const char *vim_id, const char *tag, const char *why)
+{
+    struct slc_engine *e = owner;
+    json_t *list = json_pack("[{sb ss* ss ss ss}]", "missing", 1, "tag", tag,
+                             "kind", slc_vim_kind_name(kind), "vim_id",
+                             vim_id, "why", why);
+
+    mark_degraded(e, account_id, list);
+    json_decref(list);
+    if (e->p.lost && tag) {
+        e->p.lost(e->p.state_arg, account_id, tag, why);
     }
 }
 

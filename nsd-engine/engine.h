@@ -47,6 +47,12 @@ typedef int (*slc_engine_finish_fn)(struct slc_store *st, json_t *op,
  * without polling. */
 typedef void (*slc_engine_state_fn)(void *arg, const json_t *op);
 
+/* Told that a VIM lost a resource of an NS while the daemon ran (its NS
+ * is marked degraded first): the VIM account, the resource's tag, how.
+ * What automatic heal hangs on. */
+typedef void (*slc_engine_lost_fn)(void *arg, const char *account_id,
+                                   const char *tag, const char *why);
+
 struct slc_engine_params {
     struct slc_store *st;
     struct event_base *base;
@@ -60,7 +66,8 @@ struct slc_engine_params {
     unsigned max_parallel;    /* steps in flight per operation */
     slc_engine_finish_fn finish;
     slc_engine_state_fn state_changed; /* may be NULL */
-    void *state_arg;
+    slc_engine_lost_fn lost;           /* may be NULL */
+    void *state_arg;                   /* for both */
     /* Collections whose unfinished operations recovery resumes (NULL:
      * "nslcmops" only), and whose records list what exists on the VIMs
      * in "_admin.deployed.resources" (NULL: "nsrs" only).  NULL-ended. */

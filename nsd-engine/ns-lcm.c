@@ -1274,7 +1274,9 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
             "queuePosition", 0, "stage", "", "errorMessage", "detailedStatus",
             "statusEnteredTime", now, "nsInstanceId", nsr->id,
             "lcmOperationType", type, "startTime", now,
-            "isAutomaticInvocation", 0, "operationParams", op_params,
+            "isAutomaticInvocation",
+            json_is_true(json_object_get(params, "isAutomaticInvocation")),
+            "operationParams", op_params,
             "isCancelPending", 0, "links", "self", "", "nsInstance", "",
             "detailed-status", "processing", "_admin", admin);
     }
@@ -1351,6 +1353,88 @@ slc_ns_check_action(struct slc_store *st, const struct slc_record *nsr,
     json_decref(vnfrs);
     json_decref(vnfds);
     json_decref(steps);
+    return rc;
+}
+
+/* How many heals an account with auto_heal may start an hour, unless its
+ * config says. */
+#define AUTO_HEAL_PER_HOUR 3
+
+int
+slc_ns_auto_heal(struct slc_store *st, struct slc_engine *e,
+                 json_t *history, const char *account_id, const char *tag,
+                 const char *why, double now, char op_id[40],
+                 struct slc_error *err)
+{
+    char nsr_id[64], member[256], vdu[256];
+    long long count;
+    struct slc_record account = {0}, nsr = {0}, op = {0};
+    const json_t *ah, *vnfr;
+    json_t *times, *vnfrs = NULL, *params = NULL, *context = NULL;
+    json_int_t limit;
+    size_t i;
+    int rc;
+
+    op_id[0] = '\0';
+    if (sscanf(tag, "nsr:%63[^:]:vnf:%255[^:]:vdu:%255[^:]:%lld", nsr_id,
+               member, vdu, &count) != 4) {
+        return 0; /* not a VDU's compute */
+    }
+    rc = slc_store_get(st, "vim_accounts", account_id, &account, err);
+    ah = json_object_get(json_object_get(account.doc, "config"), "auto_heal");
+    if (rc || !(json_is_true(ah) || json_is_object(ah))) {
+        slc_record_clear(&account);
+        return rc;
+    }
+    limit = json_is_object(ah) ? json_integer_value(json_object_get(
+                                     ah, "max_per_hour"))
+                               : 0;
+    limit = limit > 0 ? limit : AUTO_HEAL_PER_HOUR;
+    times = json_object_get(history, account_id);
+    if (!times) {
+        times = json_array();
+        json_object_set_new(history, account_id, times);
+    }
+    for (i = json_array_size(times); i-- > 0;) {
+        if (json_real_value(json_array_get(times, i)) < now - 3600) {
+            json_array_remove(times, i);
+        }
+    }
+    if ((json_int_t)json_array_size(times) >= limit) {
+        SLC_WARN("auto-heal: vim '%s' healed %zu VDUs in the last hour, "
+                 "its limit: vdu %s-%s-%lld of ns %s stays down (%s)",
+                 account.name, json_array_size(times), member, vdu, count,
+                 nsr_id, why);
+        slc_record_clear(&account);
+        return 0;
+    }
+    rc = slc_store_get(st, "nsrs", nsr_id, &nsr, err);
+    rc = rc ? rc : slc_ns_load_vnfrs(st, nsr_id, &vnfrs, err);
+    vnfr = rc ? NULL : slc_ns_find(vnfrs, "member-vnf-index-ref", member);
+    if (!rc && vnfr) {
+        params = json_pack(
+            "{s[{ss s{sb s[{ss sI}]}}] sb}", "vnf", "vnfInstanceId",
+            slc_ns_str(vnfr, "_id"), "additionalParams", "run-day1", 1,
+            "vdu", "vdu-id", vdu, "count-index", (json_int_t)count,
+            "isAutomaticInvocation", 1);
+        rc = slc_ns_op_create(st, &nsr, "heal", params, now, 600, &op,
+                              &context, err);
+    }
+    if (rc == SLC_EBUSY || rc == SLC_ECONFLICT) {
+        SLC_WARN("auto-heal: ns '%s' not healed: %s", nsr.name, err->msg);
+        rc = 0;
+    } else if (!rc && params) {
+        json_array_append_new(times, json_real(now));
+        snprintf(op_id, 40, "%s", op.id);
+        SLC_INFO("auto-heal: ns '%s' vdu %s-%s-%lld (%s): heal operation %s",
+                 nsr.name, member, vdu, count, why, op.id);
+        rc = slc_engine_start(e, &op, context, err);
+    }
+    json_decref(params);
+    json_decref(vnfrs);
+    slc_record_clear(&op);
+    slc_record_clear(&nsr);
+    slc_record_clear(&account);
     return rc;
 }
 

@@ -67,6 +67,19 @@ int slc_ns_op_create(struct slc_store *st, struct slc_record *nsr,
 int slc_ns_check_action(struct slc_store *st, const struct slc_record *nsr,
                         const json_t *req, struct slc_error *err);
 
+/* Automatic heal, when a VIM lost the compute tagged 'tag' (an NS's VDU)
+ * and VIM account 'account_id' asks for it (config.auto_heal: true, or
+ * {max_per_hour: N}; 3 an hour by default): starts a heal of that VDU
+ * on engine 'e', with day-1 run again, unless the NS is busy or the
+ * account had its share of heals in the last hour ('history': account ->
+ * [times], kept by the caller).  0 with 'op_id' set when one started,
+ * with op_id "" when none was due (the reason is logged). */
+struct slc_engine;
+int slc_ns_auto_heal(struct slc_store *st, struct slc_engine *e,
+                     json_t *history, const char *account_id,
+                     const char *tag, const char *why, double now,
+                     char op_id[40], struct slc_error *err);
+
 /* The engine's finish hook: writes an operation's outcome to its NSR and
  * VNFRs (and deletes them after a terminate with autoremove).  It starts
  * from the records in 'context' when they are still the stored ones (the

@@ -44,6 +44,7 @@ struct slc_daemon {
     struct slc_slicer *slicer; /* the slice manager */
     struct slc_notifier *notifier; /* subscriptions, notifications */
     struct slc_api api;        /* what the REST layer serves from */
+    json_t *heals;             /* auto-heal: account -> [times] */
     double (*now)(void);       /* wall clock, injectable */
 };
 
@@ -264,6 +265,24 @@ on_op_state(void *arg, const json_t *op)
     slc_notify_op(d->notifier, op);
 }
 
+/* A VIM lost a VDU while the daemon ran: its account may ask for it to
+ * be healed at once (config.auto_heal). */
+static void
+on_lost(void *arg, const char *account_id, const char *tag, const char *why)
+{
+    struct slc_daemon *d = arg;
+    struct slc_error err = {0};
+    char op_id[40];
+
+    if (!d->heals) {
+        d->heals = json_object();
+    }
+    if (slc_ns_auto_heal(d->st, d->engine, d->heals, account_id, tag, why,
+                         d->now(), op_id, &err)) {
+        SLC_ERR("auto-heal of %s: %s", tag, err.msg);
+    }
+}
+
 static int
 run(struct slc_daemon *d)
 {
@@ -328,6 +347,7 @@ run(struct slc_daemon *d)
             .call_timeout = (double)d->cfg.call_timeout,
             .finish = slc_slicer_finish,
             .state_changed = on_op_state,
+            .lost = on_lost,
             .state_arg = d,
             .op_collections = op_colls,
             .resource_collections = res_colls,
@@ -441,6 +461,7 @@ run(struct slc_daemon *d)
         event_base_free(d->base);
     }
     slc_store_close(d->st);
+    json_decref(d->heals);
     if (d->api.tokens) {
         slc_auth_cache_clear(d->api.tokens);
     }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -102,6 +103,7 @@ netns_on_sigchld(evutil_socket_t fd, short what, void *arg)
             json_object_set_new(c, "exit", json_string(why));
             json_object_del(c, "pid");
             changed = true;
+            netns_lost(n, id, c, why);
         }
     }
     if (changed) {
@@ -648,6 +650,10 @@ hold_for_start(struct netns *n, uint64_t token, const char *ns, json_t *info,
     }
     sc->n = n;
     sc->ready_fd = ready;
+    /* not lost while its start is checked: a failed start is the create's
+     * failure */
+    json_object_set_new(json_object_get(netns_table(n, SLC_VIM_COMPUTE), ns),
+                        "starting", json_true());
     sc->result = slc_driver_hold(&n->up.drv, token, ns, "ACTIVE", info,
                                  &deadline, check_started, sc,
                                  start_check_free, err);
@@ -774,6 +780,7 @@ check_started(struct slc_driver *drv, void *ctx, struct slc_result *r)
         fail_start(r, SLC_ENOTFOUND, "compute vanished while starting");
         return;
     }
+    json_object_del(c, "starting");
     netns_on_sigchld(-1, 0, n); /* reap it now if it is gone */
     if (!netns_str(c, "exit")) {
         return;
@@ -787,3 +794,40 @@ check_started(struct slc_driver *drv, void *ctx, struct slc_result *r)
     fail_start(r, SLC_EIO, why);
 }
 
+
+void
+netns_lost(struct netns *n, const char *id, json_t *c, const char *why)
+{
+    if (json_is_true(json_object_get(c, "starting")) ||
+        json_object_get(c, "lost")) {
+        return;
+    }
+    json_object_set_new(c, "lost", json_string(why));
+    slc_vim_report_lost(&n->up, SLC_VIM_COMPUTE, id, netns_str(c, "tag"),
+                        why);
+}
+
+void
+netns_on_namespaces(evutil_socket_t fd, short what, void *arg)
+{
+    struct netns *n = arg;
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    ssize_t got;
+
+    while ((got = read(fd, buf, sizeof buf)) > 0) {
+        for (char *p = buf; p < buf + got;) {
+            const struct inotify_event *ev = (const struct inotify_event *)p;
+            json_t *c = ev->len ? json_object_get(netns_table(n,
+                                                              SLC_VIM_COMPUTE),
+                                                  ev->name)
+                                : NULL;
+
+            if (c && (ev->mask & IN_DELETE)) {
+                SLC_WARN("vim '%s': compute %s: its namespace vanished",
+                         n->up.drv.name, ev->name);
+                netns_lost(n, ev->name, c, "its namespace vanished");
+            }
+            p += sizeof *ev + ev->len;
+        }
+    }
+}

@@ -41,6 +41,8 @@ struct netns {
     struct event *flush;          /* sends the queued switch changes */
     struct batch_item *queue;
     struct netns_exec *execs;     /* primitives running */
+    int inotify;                  /* the namespaces directory, watched */
+    struct event *namespaces;
 };
 
 /* The driver instance behind the core's part. */
@@ -117,6 +119,13 @@ json_t *netns_compute_info(struct netns *n, const json_t *c);
 bool netns_compute_alive(const json_t *c);
 /* Reaps the computes' processes that exited (and the primitives'). */
 void netns_on_sigchld(evutil_socket_t fd, short what, void *arg);
+
+/* Reports compute 'id' ('c') lost, once, unless its start is still
+ * being checked. */
+void netns_lost(struct netns *n, const char *id, json_t *c, const char *why);
+/* Reads the namespaces directory's events: a compute's namespace that
+ * vanished is lost. */
+void netns_on_namespaces(evutil_socket_t fd, short what, void *arg);
 
 /* netns-exec.c */
 int netns_exec(struct slc_vim *vim, uint64_t token,

@@ -55,6 +55,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sys/inotify.h>
 #include "host-inventory.h"
 #include "netns-kernel.h"
 #include "ovs-switch.h"
@@ -641,6 +642,10 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
            struct slc_error *err)
 {
     struct netns *n = calloc(1, sizeof *n);
+
+    if (n) {
+        n->inotify = -1;
+    }
     const char *ovs = netns_str(p->config, "ovs") ?: "managed";
     const char *pool = netns_str(p->config, "subnet_pool") ?: DEFAULT_POOL;
     char buf[4200];
@@ -699,6 +704,20 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
             rc = slc_error_set(err, SLC_ENOMEM, "cannot watch SIGCHLD");
         }
     }
+    if (!rc && p->lost) {
+        /* a namespace removed behind slicer's back is a lost VDU */
+        n->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        if (n->inotify < 0 ||
+            inotify_add_watch(n->inotify, n->netns_dir, IN_DELETE) < 0 ||
+            !(n->namespaces = event_new(p->base, n->inotify,
+                                        EV_READ | EV_PERSIST,
+                                        netns_on_namespaces, n)) ||
+            event_add(n->namespaces, NULL)) {
+            SLC_WARN("vim '%s': cannot watch %s (%s): a vanished namespace "
+                     "is seen at the next start only",
+                     n->up.drv.name, n->netns_dir, strerror(errno));
+        }
+    }
     if (rc) {
         netns_close(&n->up);
         return rc;
@@ -724,6 +743,12 @@ netns_close(struct slc_vim *vim)
     struct netns *n = netns_of(vim);
 
     netns_stop_execs(n);
+    if (n->namespaces) {
+        event_free(n->namespaces);
+    }
+    if (n->inotify >= 0) {
+        close(n->inotify);
+    }
     if (n->sigchld) {
         event_free(n->sigchld);
     }

@@ -128,7 +128,8 @@ int
 slc_vim_base_init(struct slc_vim *vim, const struct slc_vim_class *class,
                   const struct slc_vim_params *p, struct slc_error *err)
 {
-    *vim = (struct slc_vim){.class = class, .done = p->done};
+    *vim = (struct slc_vim){.class = class, .done = p->done,
+                            .lost = p->lost};
     return slc_driver_init(&vim->drv, p->account_id, p->name, p->base,
                            p->owner, deliver, err);
 }
@@ -146,4 +147,13 @@ slc_vim_reply(struct slc_vim *vim, uint64_t token, int rc, const char *msg,
 {
     return slc_driver_post(&vim->drv, token, rc, msg, vim_id, status, info,
                            delay, err);
+}
+
+void
+slc_vim_report_lost(struct slc_vim *vim, enum slc_vim_kind kind,
+                    const char *vim_id, const char *tag, const char *why)
+{
+    if (vim->lost) {
+        vim->lost(vim->drv.owner, vim->drv.id, kind, vim_id, tag, why);
+    }
 }

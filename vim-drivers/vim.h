@@ -137,6 +137,13 @@ struct slc_vim_result {
 
 typedef void (*slc_vim_done_fn)(void *owner, const struct slc_vim_result *r);
 
+/* Told, from the loop, that a resource the driver made was lost behind
+ * its back while it ran (a compute's process died, its namespace
+ * vanished): its kind, VIM id, tag and how. */
+typedef void (*slc_vim_lost_fn)(void *owner, const char *account_id,
+                                enum slc_vim_kind kind, const char *vim_id,
+                                const char *tag, const char *why);
+
 /* The part of every driver instance the core owns; drivers embed it first
  * in their own struct. */
 struct slc_vim {
@@ -145,6 +152,7 @@ struct slc_vim {
                                  not delivered yet */
     const struct slc_vim_class *class;
     slc_vim_done_fn done;
+    slc_vim_lost_fn lost;     /* may be NULL */
 };
 
 /* What a driver is opened with; everything is copied or borrowed only for
@@ -158,6 +166,7 @@ struct slc_vim_params {
     const char *helper_dir;   /* where slicer's helper programs are */
     struct event_base *base;
     slc_vim_done_fn done;
+    slc_vim_lost_fn lost;     /* may be NULL: nobody listens */
     void *owner;
 };
 
@@ -269,6 +278,12 @@ int slc_vim_open(const struct slc_vim_registry *reg, const char *type,
                  struct slc_error *err);
 /* Closes 'vim'.  Accepts NULL. */
 void slc_vim_close(struct slc_vim *vim);
+
+/* Tells the instance's owner that resource 'vim_id' ('tag') of 'kind'
+ * was lost, 'why' (a driver calls it from the loop, once per loss). */
+void slc_vim_report_lost(struct slc_vim *vim, enum slc_vim_kind kind,
+                         const char *vim_id, const char *tag,
+                         const char *why);
 
 /* Fills the base part of a driver instance from 'p' (copies the strings).
  * Returns SLC_ENOMEM on failure. */

@@ -229,6 +229,25 @@ check_hosts(struct slc_call *c, json_t *config)
     return rc;
 }
 
+/* config.auto_heal, which the core reads for every VIM type: true,
+ * false, or {max_per_hour: 1..3600}. */
+static int
+check_auto_heal(struct slc_call *c, const json_t *config)
+{
+    const json_t *ah = json_object_get(config, "auto_heal");
+    const json_t *max = json_object_get(ah, "max_per_hour");
+
+    if (!ah || json_is_boolean(ah) ||
+        (json_is_object(ah) && json_object_size(ah) == (max ? 1u : 0u) &&
+         (!max || (json_is_integer(max) && json_integer_value(max) >= 1 &&
+                   json_integer_value(max) <= 3600)))) {
+        return 0;
+    }
+    return slc_rest_fail(c, 422, SLC_EINVALID,
+                         "vim account: config.auto_heal: expected true, "
+                         "false or {max_per_hour: 1 to 3600}");
+}
+
 static int
 check_vim(struct slc_call *c, json_t *body)
 {
@@ -246,7 +265,8 @@ check_vim(struct slc_call *c, json_t *body)
         c->status = 422;
         return slc_error_prefix(&c->err, "vim account");
     }
-    if ((rc = check_host_keys(c, class, body))) {
+    if ((rc = check_host_keys(c, class, body)) ||
+        (rc = check_auto_heal(c, config))) {
         return rc;
     }
     if ((rc = check_hosts(c, config)) ||

@@ -20,7 +20,10 @@
 # - terminate runs terminate-config-primitives unless
 #   skip_terminate_primitives;
 # - heal (OSM's body) recreates a VDU whose process and namespace are gone,
-#   with its address and MAC, and runs its day-1 again; bad requests 422.
+#   with its address and MAC, and runs its day-1 again; bad requests 422;
+#   with config.auto_heal the account heals a VDU whose process dies by
+#   itself, within its hourly limit; a vanished namespace degrades the NS
+#   at once.
 #
 # It must run as root in network, mount and pid namespaces of its own
 # (meson runs it under "unshare -n -m -p -f --mount-proc").
@@ -275,6 +278,45 @@ check "... it was made again (a new namespace) with its address" \
 check "... and reaches vnf 1" ip netns exec "$ns2b" ping -c 1 -W 2 "$ip1"
 req GET "/nslcm/v1/ns_instances/$ns"
 check "the NS is ready and idle" eq "$(field .nsState)/$(field .currentOperation)" READY/IDLE
+
+# --- automatic heal, asked for by the VIM account, once an hour here
+jreq PATCH "/admin/v1/vim_accounts/$nn" '{"config":{"auto_heal":{"max_per_hour":1}}}'
+check "auto_heal set on the account: 204" eq "$code" 204
+jreq PATCH "/admin/v1/vim_accounts/$nn" '{"config":{"auto_heal":{"max_per_hour":0}}}'
+check "auto_heal with a bad limit: 422" eq "$code" 422
+act_done "$ns" '{"member_vnf_index":"1","vdu_id":"app","primitive":"whoami"}'
+check "the VIM runs again for the NS" eq "$state" COMPLETED
+heals() { req GET "/nslcm/v1/ns_lcm_op_occs?nsInstanceId=$ns&lcmOperationType=heal&isAutomaticInvocation=true"; field length; }
+req GET "/nslcm/v1/vnf_instances/$vnfr1"
+vdu1=$(field '.vdur[0]."vim-id"')
+for p in $(ip netns pids "$vdu1"); do kill -9 "$p"; done
+for _ in $(seq 100); do [ "$(heals)" = 1 ] && break; sleep 0.1; done
+check "the VDU's process died: slicerd heals it by itself" eq "$(heals)" 1
+wait_op "$(field '.[0]._id')"
+check "... COMPLETED, day-1 run again" eq "$state/$(field '[.primitives[].primitive] | join(",")')" "COMPLETED/record-ip,greet"
+req GET "/nslcm/v1/vnf_instances/$vnfr1"
+check "... in a new namespace" test "$(field '.vdur[0]."vim-id"')" != "$vdu1"
+check "... that vnf 2 reaches" ip netns exec "$ns2b" ping -c 1 -W 2 "$ip1"
+req GET "/nslcm/v1/ns_instances/$ns"
+check "... and the NS is running, not degraded" eq "$(field '."operational-status"')/$(field '._admin.degraded // "none"')" running/none
+req GET "/nslcm/v1/vnf_instances/$vnfr1"
+vdu1=$(field '.vdur[0]."vim-id"')
+for p in $(ip netns pids "$vdu1"); do kill -9 "$p"; done
+ip netns del "$vdu1"
+for _ in $(seq 50); do
+    req GET "/nslcm/v1/ns_instances/$ns"
+    [ "$(field '."operational-status"')" = degraded ] && break
+    sleep 0.1
+done
+check "its namespace vanishes too: the NS is degraded at once" eq "$(field '."operational-status"')" degraded
+check "... naming what was lost" grep -q "killed by signal 9\|its namespace vanished" <(field '._admin.degraded[].why')
+sleep 1
+check "... but the hour's heal is spent: no second one" eq "$(heals)" 1
+heal "{\"vnf\":[{\"vnfInstanceId\":\"$vnfr1\"}]}"
+wait_op "$(field .id)"
+check "a heal by hand still works: COMPLETED" eq "$state" COMPLETED
+req GET "/nslcm/v1/ns_instances/$ns"
+check "... the NS runs again" eq "$(field '."operational-status"')/$(field '._admin.degraded // "none"')" running/none
 
 ns_down "$ns"
 check "netns: terminated after its terminate primitives" eq "$state" COMPLETED
