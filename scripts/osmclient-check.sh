@@ -86,7 +86,14 @@ done
 run ok nsd-list
 run ok nsd-list --long
 run ok nsd-show hackfest_basic-ns
-for f in "$tpl"/vnfd/*.yaml "$tpl"/pnfd/*.yaml; do run ok vnfd-create "$f"; done
+for f in "$tpl"/vnfd/*.yaml "$tpl"/pnfd/*.yaml; do
+    case $f in */firewall_vnfd.yaml) continue ;; esac
+    run ok vnfd-create "$f"
+done
+# the firewall as its package, with the script of its primitives
+tar -C "$tpl/vnfd" -czf "$tmp/firewall.tar.gz" firewall_vnfd.yaml \
+    scripts/firewall.sh
+run ok vnfd-create "$tmp/firewall.tar.gz"
 for f in "$tpl"/nsd/*.yaml; do run ok nsd-create "$f"; done
 for f in "$tpl"/nst/*.yaml; do run ok nst-create "$f"; done
 run ok nst-list
@@ -111,9 +118,34 @@ run ok vnf-list --long
 run ok vnf-list --ns ns1
 vnf=$("$osm" vnf-list 2>/dev/null | awk -F'|' 'NR == 4 { gsub(/ /, "", $2); print $2 }')
 run ok vnf-show "$vnf"
-run ok ns-action ns1 --vnf_name vnf --action_name touch \
-    --params '{filename: /tmp/x}'
 run ok ns-delete ns1 --wait
+# an NS of the firewall alone (the SFC demo needs a switch, sim has none)
+cat >"$tmp/fw_nsd.yaml" <<'NSD'
+nsd:
+  nsd:
+    - id: fw-ns
+      name: fw-ns
+      version: "1.0"
+      vnfd-id: [slicer-firewall-sf]
+      virtual-link-desc:
+        - id: mgmt
+          mgmt-network: true
+      df:
+        - id: default-df
+          vnf-profile:
+            - id: firewall
+              vnfd-id: slicer-firewall-sf
+              virtual-link-connectivity:
+                - virtual-link-profile-id: mgmt
+                  constituent-cpd-id:
+                    - constituent-base-element-id: firewall
+                      constituent-cpd-id: fw-mgmt-ext
+NSD
+run ok nsd-create "$tmp/fw_nsd.yaml"
+run ok ns-create --ns_name fw1 --nsd_name fw-ns --vim_account sim1 --wait
+run ok ns-action fw1 --vnf_name firewall --action_name block-port \
+    --params '{port: 80}' --wait
+run ok ns-delete fw1 --wait
 run ok nsi-create --nsi_name s1 --nst_name slicer-embb-slice \
     --vim_account sim1 --wait
 run ok nsi-list
