@@ -859,6 +859,32 @@ plan_scale_chains(struct slc_store *st, struct plan *pl, json_t *nsr,
     return rc;
 }
 
+/* The VDU instances a scale-out adds run their VDU's day-1 primitives
+ * once they are up (the VNF's own ran when it was instantiated). */
+static int
+plan_scale_day1(struct plan *pl, const json_t *vnfds, const json_t *nsr,
+                const json_t *vnfrs, const json_t *op_admin,
+                struct slc_error *err)
+{
+    json_t *now = json_deep_copy(vnfrs), *params;
+    json_t *vnfr = slc_ns_find(now, "_id",
+                               slc_ns_str(json_object_get(op_admin, "scale"),
+                                          "vnfr"));
+    int rc;
+
+    if (!json_array_size(json_object_get(op_admin, "new_vdur")) || !vnfr) {
+        json_decref(now);
+        return 0;
+    }
+    json_array_extend(json_object_get(vnfr, "vdur"),
+                      json_object_get(op_admin, "new_vdur"));
+    params = json_object_get(nsr, "instantiate_params");
+    rc = slc_ns_plan_day1(vnfds, nsr, now, params, pl->placed, pl->steps,
+                          err);
+    json_decref(now);
+    return rc;
+}
+
 static int
 check_state(const json_t *nsr, const char *type, struct slc_error *err)
 {
@@ -1255,6 +1281,8 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
             rc = plan_scale(st, &pl, nsr->doc, vnfrs, params, admin, err);
             rc = rc ? rc : plan_scale_chains(st, &pl, nsr->doc, vnfrs, admin,
                                              err);
+            rc = rc ? rc : plan_scale_day1(&pl, vnfds, nsr->doc, vnfrs,
+                                           admin, err);
         }
         /* a heal keeps the placement its VDUs had */
         if (!rc && strcmp(type, "terminate") && strcmp(type, "action") &&

@@ -112,9 +112,9 @@ jreq POST /nslcm/v1/ns_instances_content "{\"nsName\":\"p1\",\"nsdId\":\"prim-ns
 ns=$(field .id)
 wait_op "$(field .nslcmop_id)"
 check "instantiated with its day-1 primitives" eq "$state" COMPLETED
-check "... in seq order, per VNF, with the substitutions" \
+check "... in seq order, the VDU's then the VNF's, with the substitutions" \
     eq "$(field '[.primitives[] | "\(.member_vnf_index):\(.primitive):\(.stdout)"] | join("|")')" \
-    "1:record-ip:sim: record-ip record-ip ip= fixed=42|1:greet:sim: greet greet greeting=hello|2:record-ip:sim: record-ip record-ip ip= fixed=42|2:greet:sim: greet greet greeting=hi"
+    "1:vdu-ready:sim: vdu-ready vdu-ready|1:record-ip:sim: record-ip record-ip ip= fixed=42|1:greet:sim: greet greet greeting=hello|2:vdu-ready:sim: vdu-ready vdu-ready|2:record-ip:sim: record-ip record-ip ip= fixed=42|2:greet:sim: greet greet greeting=hi"
 
 act_done "$ns" '{"member_vnf_index":"1","primitive":"touch","primitive_params":{"filename":"/tmp/x","verbose":true}}'
 check "ns-action: 202, then COMPLETED" eq "$state" COMPLETED
@@ -160,6 +160,13 @@ out=$(ctl ns-action "$ns" --vnf 1 --action touch --params '{count: 2}' 2>&1)
 rc=$?
 check "slicectl ns-action refused: it fails" test "$rc" -ne 0
 check "... with the reason" grep -q "parameter 'filename' is mandatory" <<<"$out"
+jreq POST "/nslcm/v1/ns_instances/$ns/scale" '{"scaleType":"SCALE_VNF","scaleVnfData":{"scaleVnfType":"SCALE_OUT","scaleByStepData":{"scaling-group-descriptor":"app-scale","member-vnf-index":"1"}}}'
+wait_op "$(field .id)"
+check "scale out: COMPLETED" eq "$state" COMPLETED
+check "... the new VDU instance ran its VDU's day-1, not the VNF's again" \
+    eq "$(field '[.primitives[] | "\(.vdu_id)/\(.vdu_count_index):\(.primitive)"] | join(",")')" "app/1:vdu-ready"
+act_done "$ns" '{"member_vnf_index":"1","vdu_id":"app","vdu_count_index":1,"primitive":"whoami"}'
+check "... and runs day-2 primitives: COMPLETED" eq "$state" COMPLETED
 act_done "$ns" '{"member_vnf_index":"1","primitive":"sleep","timeout_ns_action":1}'
 check "a primitive past its timeout: FAILED" eq "$state" FAILED
 check "... killed at its timeout" grep -q "primitive 'sleep' in .* was killed at its timeout" <(field .errorMessage)
@@ -221,7 +228,7 @@ ns=$(field .id)
 inst=$(field .nslcmop_id)
 wait_op "$inst"
 check "netns: instantiated with day-1" eq "$state" COMPLETED
-day1=$(field '.primitives[0].stdout')
+day1=$(field '[.primitives[] | select(.primitive == "record-ip")][0].stdout')
 req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$ns"
 ip1=$(field '[.[] | select(."member-vnf-index-ref" == "1")][0].vdur[0]."ip-address"')
 check "netns: record-ip got the VDU's address (<rw_mgmt_ip>), ran as nobody" \
@@ -262,7 +269,7 @@ wait_op "$(field .id)"
 check "... COMPLETED" eq "$state" COMPLETED
 check "... an occurrence of type heal" eq "$(field .lcmOperationType)" heal
 check "... day-1 ran again in the new VDU, with its address" \
-    eq "$(field '[.primitives[] | .primitive] | join(",")')" "record-ip,greet"
+    eq "$(field '[.primitives[] | .primitive] | join(",")')" "vdu-ready,record-ip,greet"
 req GET "/nslcm/v1/vnf_instances/$vnfr1"
 vdu1b=$(field '.vdur[0]."vim-id"')
 check "a new namespace" test "$vdu1b" != "$vdu1"
@@ -293,7 +300,7 @@ for p in $(ip netns pids "$vdu1"); do kill -9 "$p"; done
 for _ in $(seq 100); do [ "$(heals)" = 1 ] && break; sleep 0.1; done
 check "the VDU's process died: slicerd heals it by itself" eq "$(heals)" 1
 wait_op "$(field '.[0]._id')"
-check "... COMPLETED, day-1 run again" eq "$state/$(field '[.primitives[].primitive] | join(",")')" "COMPLETED/record-ip,greet"
+check "... COMPLETED, day-1 run again" eq "$state/$(field '[.primitives[].primitive] | join(",")')" "COMPLETED/vdu-ready,record-ip,greet"
 req GET "/nslcm/v1/vnf_instances/$vnfr1"
 check "... in a new namespace" test "$(field '.vdur[0]."vim-id"')" != "$vdu1"
 check "... that vnf 2 reaches" ip netns exec "$ns2b" ping -c 1 -W 2 "$ip1"
