@@ -174,6 +174,18 @@ check "... nothing to roll back" eq "$(field .rollback.state)" NOT_NEEDED
 req GET "/nslcm/v1/ns_instances/$ns"
 check "... the NS is still ready" eq "$(field .nsState)" READY
 
+# kill -9 while a primitive runs: the next start runs it again
+action "$ns" '{"member_vnf_index":"2","primitive":"touch","primitive_params":{"filename":"/tmp/k"}}'
+crashed=$act
+sleep 0.3
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+pid=
+start
+wait_op "$crashed"
+check "an action cut by kill -9 completes after the restart" eq "$state" COMPLETED
+check "... its primitive run again to the end" eq "$(field '."detailed-status"')" "sim: touch touch filename=/tmp/k count=1"
+
 jreq POST "/nslcm/v1/ns_instances/$ns/terminate" '{"autoremove":true}'
 wait_op "$(field .id)"
 check "terminate: COMPLETED" eq "$state" COMPLETED

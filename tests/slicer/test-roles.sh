@@ -80,6 +80,8 @@ check "project_user may not create an NS: 403" eq "$code" 403
 check "... the error names the operation and the role" \
     grep -q "role project_user in project 'blue'.*'ns_instances:post'" "$tmp/body"
 check "... as a JSON error body" eq "$(field '"\(.code) \(.status)"')" "FORBIDDEN 403"
+jreq POST /nslcm/v1/ns_instances/any/action '{"primitive":"p"}'
+check "... nor run a primitive (ns_instances:id:action:post)" eq "$code" 403
 req GET /nslcm/v1/vnf_instances
 check "project_user may not read VNF instances (vnf_instances: false)" eq "$code" 403
 jreq POST /admin/v1/vim_accounts '{"name":"v","vim_type":"sim","vim_url":"sim://"}'
