@@ -238,6 +238,24 @@ check "slice-a terminated again" eq "$state" COMPLETED
 sleep 0.3
 check "no notification after the delete" eq "$(n_posts b)" "$before"
 
+# --- actions are notified as any operation
+tar -C "$src/tests/slicer/primitives" -czf "$tmp/prim.tar.gz" prim_vnfd.yaml scripts/conf.sh
+req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/gzip' --data-binary "@$tmp/prim.tar.gz"
+yreq /nsd/v1/ns_descriptors_content "$src/tests/slicer/primitives/prim_nsd.yaml"
+receiver c
+jreq POST /nslcm/v1/subscriptions "{\"callbackUri\":\"$url_c\",\"filter\":{\"notificationTypes\":[\"NsLcmOperationOccurrenceNotification\"],\"operationTypes\":[\"ACTION\"]}}"
+check "a subscription to actions: 201" eq "$code" 201
+jreq POST /nslcm/v1/ns_instances_content "{\"nsName\":\"p1\",\"nsdId\":\"prim-ns\",\"vimAccountId\":\"$vim\",\"additionalParamsForNs\":{\"greeting\":\"hi\"}}"
+prim_ns=$(field .id)
+wait_op "/nslcm/v1/ns_lcm_op_occs/$(field .nslcmop_id)"
+check "an NS with primitives instantiated" eq "$state" COMPLETED
+jreq POST "/nslcm/v1/ns_instances/$prim_ns/action" '{"member_vnf_index":"1","primitive":"touch","primitive_params":{"filename":"/tmp/z"}}'
+act=$(field .id)
+wait_op "/nslcm/v1/ns_lcm_op_occs/$act"
+wait_posts c 2
+check "the action's start and result are notified, nothing else" eq "$(seen c | tr '\n' ,)" "NsLcmOperationOccurrenceNotification ACTION PROCESSING,NsLcmOperationOccurrenceNotification ACTION COMPLETED,"
+check "... naming the occurrence" eq "$(posts c | jq -r .nsLcmOpOccId | sort -u)" "$act"
+
 # --- a subscription still being tested when slicerd stops gets 503
 echo 3 >"$tmp/a.log.get-delay"
 curl -s -o "$tmp/late" -w '%{http_code}' -X POST -H "Authorization: Bearer $tok" \
