@@ -597,6 +597,15 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
     return rc;
 }
 
+/* The resources an NS has on its VIMs ("_admin.deployed.resources"). */
+static const json_t *
+deployed_resources(const json_t *nsr)
+{
+    return json_object_get(
+        json_object_get(json_object_get(nsr, "_admin"), "deployed"),
+        "resources");
+}
+
 /* The deployed resource of 'kind' whose tag is 'tag', or NULL. */
 static const json_t *
 deployed_of(const json_t *nsr, const char *kind, const char *tag)
@@ -604,11 +613,7 @@ deployed_of(const json_t *nsr, const char *kind, const char *tag)
     const json_t *r;
     size_t i;
 
-    json_array_foreach(
-        json_object_get(
-            json_object_get(json_object_get(nsr, "_admin"), "deployed"),
-            "resources"),
-        i, r)
+    json_array_foreach(deployed_resources(nsr), i, r)
     {
         if (!strcmp(slc_ns_str(r, "kind") ?: "", kind) &&
             !strcmp(slc_ns_str(r, "tag") ?: "", tag)) {
@@ -722,10 +727,7 @@ plan_heal(struct plan *pl, struct slc_store *st, json_t *nsr,
           json_t *op_admin, struct slc_error *err)
 {
     json_t *targets = json_array(), *day1 = json_object(), *changed;
-    const json_t *t, *resources = json_object_get(
-                        json_object_get(json_object_get(nsr, "_admin"),
-                                        "deployed"),
-                        "resources");
+    const json_t *t, *resources = deployed_resources(nsr);
     size_t i;
     int rc = heal_targets(nsr, vnfrs, params, targets, err);
 
@@ -1173,12 +1175,7 @@ plan_terminate(struct plan *pl, const json_t *vnfds, const json_t *nsr,
     }
     first = json_array_size(pl->steps);
     if (!rc) {
-        plan_deletes(pl,
-                     json_object_get(json_object_get(json_object_get(
-                                                         nsr, "_admin"),
-                                                     "deployed"),
-                                     "resources"),
-                     NULL);
+        plan_deletes(pl, deployed_resources(nsr), NULL);
     }
     for (i = first; !rc && i < json_array_size(pl->steps); i++) {
         s = json_array_get(pl->steps, i);

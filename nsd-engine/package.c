@@ -56,19 +56,16 @@ looks_like_descriptor(const char *text, size_t size)
     return yes;
 }
 
-int
-slc_package_descriptor(const char *buf, size_t size, size_t max_entry,
-                       char **out, size_t *out_size, char **path,
-                       struct slc_error *err)
+/* A libarchive reader of the tar(.gz) or zip in 'buf' into '*out';
+ * SLC_EINVALID when it is neither. */
+static int
+open_archive(const char *buf, size_t size, struct archive **out,
+             struct slc_error *err)
 {
     struct archive *a = archive_read_new();
-    struct archive_entry *e;
-    int rc = SLC_EINVALID, r = ARCHIVE_OK;
-    bool reported = false;
-    size_t entries = 0;
+    int rc;
 
     *out = NULL;
-    *path = NULL;
     if (!a) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
@@ -82,6 +79,27 @@ slc_package_descriptor(const char *buf, size_t size, size_t max_entry,
         archive_read_free(a);
         return rc;
     }
+    *out = a;
+    return 0;
+}
+
+int
+slc_package_descriptor(const char *buf, size_t size, size_t max_entry,
+                       char **out, size_t *out_size, char **path,
+                       struct slc_error *err)
+{
+    struct archive *a;
+    struct archive_entry *e;
+    int rc = SLC_EINVALID, r = ARCHIVE_OK;
+    bool reported = false;
+    size_t entries = 0;
+
+    *out = NULL;
+    *path = NULL;
+    if ((rc = open_archive(buf, size, &a, err))) {
+        return rc;
+    }
+    rc = SLC_EINVALID;
     while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
         const char *name = archive_entry_pathname(e);
         la_int64_t esize = archive_entry_size(e);
@@ -161,25 +179,14 @@ int
 slc_package_scripts(const char *buf, size_t size, json_t **out,
                     struct slc_error *err)
 {
-    struct archive *a = archive_read_new();
+    struct archive *a;
     struct archive_entry *e;
     size_t total = 0;
-    int rc = 0, r;
+    int rc = open_archive(buf, size, &a, err), r;
 
-    *out = json_object();
-    if (!a || !*out) {
-        archive_read_free(a);
-        json_decref(*out);
-        *out = NULL;
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    archive_read_support_filter_all(a);
-    archive_read_support_format_tar(a);
-    archive_read_support_format_zip(a);
-    if (archive_read_open_memory(a, buf, size) != ARCHIVE_OK) {
-        rc = slc_error_set(err, SLC_EINVALID,
-                           "package: not a tar.gz or zip archive (%s)",
-                           archive_error_string(a));
+    *out = rc ? NULL : json_object();
+    if (rc) {
+        return rc;
     }
     while (!rc && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
         const char *path = archive_entry_pathname(e);

@@ -51,20 +51,26 @@
 
 #include "netns-user.h"
 
+/* A reply of 'status' with 'text' (copied). */
+static enum MHD_Result
+reply(struct MHD_Connection *conn, unsigned status, const char *text)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result ret;
+
+    MHD_add_response_header(r, "Content-Type", "text/plain");
+    ret = MHD_queue_response(conn, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 static enum MHD_Result
 answer(void *cls, struct MHD_Connection *conn, const char *url,
        const char *method, const char *version, const char *data,
        size_t *size, void **state)
 {
-    const char *text = cls;
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
-    enum MHD_Result ret;
-
-    MHD_add_response_header(r, "Content-Type", "text/plain");
-    ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
-    return ret;
+    return reply(conn, MHD_HTTP_OK, cls);
 }
 
 static const char firewall_rules[] =
@@ -146,20 +152,6 @@ keeper(int fd)
         nft_ctx_free(nft);
     }
     _exit(0);
-}
-
-/* A reply of 'status' with 'text' (copied). */
-static enum MHD_Result
-reply(struct MHD_Connection *conn, unsigned status, const char *text)
-{
-    struct MHD_Response *r = MHD_create_response_from_buffer(
-        strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
-    enum MHD_Result ret;
-
-    MHD_add_response_header(r, "Content-Type", "text/plain");
-    ret = MHD_queue_response(conn, status, r);
-    MHD_destroy_response(r);
-    return ret;
 }
 
 static enum MHD_Result
