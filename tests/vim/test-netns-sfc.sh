@@ -210,6 +210,21 @@ check "but not through the firewall" eq "$(sfcount "$fw" other)" 0
 settle
 check "the switch counts alt-path into the monitor" test "$(hop "$two" alt-path monitor-only-hop forward)" -gt 0
 
+# --- heal the firewall: a new VDU, and the chain follows it onto its
+# new ports
+req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$two"
+fwr=$(field '[.[] | select(."member-vnf-index-ref" == "firewall")][0]._id')
+jreq POST "/nslcm/v1/ns_instances/$two/heal" "{\"vnf\":[{\"vnfInstanceId\":\"$fwr\"}]}"
+wait_op "$(field .id)"
+check "heal of the firewall SF: COMPLETED" eq "$state" COMPLETED
+check "... its chain installed again" grep -q '"kind": *"chain"' <(jq '._admin.steps[] | select(.state == "DONE")' "$tmp/body")
+fw_old=$fw
+fw=$(netns_of "$two" firewall)
+check "a new firewall namespace" test "$fw" != "$fw_old"
+check "HTTP passes web-path through the new firewall" eq "$(http "$client" http://10.10.0.20/)" 200
+check "... which counted it" test "$(sfcount "$fw" http)" -gt 0
+check "the chains' flows: still 6" eq "$(slicer_flows)" 6
+
 # --- scale the shared monitor out: both chains load-balance over two
 # instances (select groups); scale in: back to one
 sfis() { # ns id, chain, hop -> number of instances in the hop
