@@ -441,6 +441,30 @@ tls_error(char *buf, size_t size)
     return buf;
 }
 
+/* A client that spoke plain HTTP to the HTTPS port gets a plain HTTP
+ * answer saying so (rather than a reset), written on the socket itself:
+ * there is no TLS session to write it through. */
+static void
+answer_plain(struct slc_http_conn *c)
+{
+    static const char body[] =
+        "{\"code\":\"BAD_REQUEST\",\"status\":400,\"detail\":\"this "
+        "port speaks HTTPS: use https:// (a local slicerd's certificate is "
+        "STATE_DIR/tls/cert.pem)\"}";
+    char reply[512];
+    int n = snprintf(reply, sizeof reply,
+                     "HTTP/1.1 400 Bad Request\r\n"
+                     "Content-Type: application/json\r\n"
+                     "Content-Length: %zu\r\n"
+                     "Connection: close\r\n\r\n%s",
+                     sizeof body - 1, body);
+
+    if (n > 0 && send(c->fd, reply, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) ==
+                     n) {
+        shutdown(c->fd, SHUT_WR);
+    }
+}
+
 static void
 on_event(struct bufferevent *bev, short what, void *arg)
 {
@@ -465,9 +489,21 @@ on_event(struct bufferevent *bev, short what, void *arg)
     }
     if ((what & BEV_EVENT_ERROR) && c->srv->tls) {
         char buf[160];
+        unsigned long e;
+        bool plain = false;
 
-        SLC_INFO_RL("client %s port %u: TLS: %s", c->host, c->port,
-                    tls_error(buf, sizeof buf));
+        while ((e = bufferevent_get_openssl_error(bev))) {
+            plain |= ERR_GET_REASON(e) == SSL_R_HTTP_REQUEST;
+        }
+        if (plain) {
+            /* OpenSSL saw "GET ", "POST"...: plain HTTP on the TLS port */
+            SLC_INFO_RL("client %s port %u: plain HTTP on the HTTPS port",
+                        c->host, c->port);
+            answer_plain(c);
+        } else {
+            SLC_INFO_RL("client %s port %u: TLS: %s", c->host, c->port,
+                        tls_error(buf, sizeof buf));
+        }
     }
     conn_free(c);
 }

@@ -52,9 +52,12 @@ curl -s -o /dev/null --cacert "$tmp/cert.pem" -w '%{ssl_verify_result}' \
 check "the certificate verifies" eq "$(cat "$tmp/verify")" 0
 curl -s -o /dev/null "https://127.0.0.1:$port/osm/admin/v1/tokens"
 check "a client that does not trust it fails (curl 60)" eq "$?" 60
-code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+code=$(curl -s -o "$tmp/plain" -w '%{http_code}' -H 'Content-Type: application/json' \
     -d "$login" "http://127.0.0.1:$port/osm/admin/v1/tokens")
-check "plain HTTP gets no API answer" test "$code" != 200
+check "plain HTTP on the HTTPS port: 400, not an API answer" eq "$code" 400
+check "... a JSON error that says to use https" \
+    eq "$(jq -r '"\(.code) \(.status)"' "$tmp/plain") $(jq -r .detail "$tmp/plain" | cut -c1-36)" \
+    "BAD_REQUEST 400 this port speaks HTTPS: use https://"
 check "the log says https" grep -q "listening on https" "$tmp/log"
 kill "$pid"
 wait "$pid"
