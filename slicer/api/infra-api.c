@@ -123,6 +123,117 @@ check_sdn_assist(struct slc_call *c, json_t *config)
     return rc;
 }
 
+/* Port 'j' of mapping entry 'i' against host 'h' of the inventories: its
+ * PCI pattern must match a NIC or a VF of the host, and where the switch
+ * port is a number, it must be the fabric port the inventory cables that
+ * NIC to. */
+static int
+check_mapped_port(struct slc_call *c, size_t i, size_t j,
+                  const struct slc_sdn_port *port, const struct slc_host *h)
+{
+    const char *sp = port->switch_port;
+    bool numeric = sp && *sp && strspn(sp, "0123456789") == strlen(sp);
+    bool matched = false;
+
+    for (size_t n = 0; n < h->n_numas; n++) {
+        for (size_t k = 0; k < h->numas[n].n_nics; k++) {
+            const struct slc_host_nic *nic = &h->numas[n].nics[k];
+            const char *hit = nic->pci && slc_pci_pattern_match(port->pci,
+                                                                nic->pci)
+                                  ? nic->pci
+                                  : NULL;
+
+            for (size_t v = 0; !hit && v < nic->n_vfs; v++) {
+                if (nic->vfs[v].pci &&
+                    slc_pci_pattern_match(port->pci, nic->vfs[v].pci)) {
+                    hit = nic->vfs[v].pci;
+                }
+            }
+            if (!hit) {
+                continue;
+            }
+            matched = true;
+            if (numeric && nic->fabric_port &&
+                strtoull(sp, NULL, 10) != nic->fabric_port) {
+                return slc_rest_fail(
+                    c, 422, SLC_EINVALID,
+                    "vim account: config.sdn-port-mapping[%zu].ports[%zu]: "
+                    "%s (%s NIC %s on %s) is cabled to fabric port %llu, "
+                    "not '%s' (config.hosts)",
+                    i, j, hit, strcmp(hit, nic->pci) ? "a VF of" : "the",
+                    nic->name ? nic->name : "?", h->name,
+                    (unsigned long long)nic->fabric_port, sp);
+            }
+        }
+    }
+    if (!matched) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "vim account: config.sdn-port-mapping[%zu]."
+                             "ports[%zu]: pci '%s' matches no NIC or VF of "
+                             "host '%s' (config.hosts)",
+                             i, j, port->pci, h->name);
+    }
+    return 0;
+}
+
+/* The port mapping against the host inventories, when the account has
+ * both: every compute_node is a host of them, every port pattern names
+ * its devices, and numbered switch ports are where they are cabled. */
+static int
+check_mapping_hosts(struct slc_call *c, const json_t *config)
+{
+    json_t *map = json_object_get(config, "sdn-port-mapping");
+    struct slc_diags diags = SLC_DIAGS_INIT;
+    struct slc_port_mapping *m = NULL;
+    struct slc_inventory **invs = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (!map || !json_object_get(config, "hosts")) {
+        return 0;
+    }
+    if (slc_inventory_load_list(json_object_get(config, "hosts"), &invs, &n,
+                                &c->err) ||
+        slc_port_mapping_from_json(map, "config.sdn-port-mapping", &m,
+                                   &diags)) {
+        rc = SLC_EINVALID; /* both were checked just before */
+        c->status = 422;
+    }
+    for (size_t i = 0; !rc && i < m->n_computes; i++) {
+        const struct slc_sdn_compute *cn = &m->computes[i];
+        const struct slc_host *h = NULL;
+        char names[256] = "";
+        size_t len = 0;
+
+        for (size_t k = 0; k < n && !h; k++) {
+            h = slc_inventory_find_host(invs[k], cn->compute_node);
+        }
+        for (size_t k = 0; !h && k < n; k++) {
+            for (size_t q = 0; q < invs[k]->n_hosts && len < sizeof names;
+                 q++) {
+                len += (size_t)snprintf(names + len, sizeof names - len,
+                                        "%s%s", len ? ", " : "",
+                                        invs[k]->hosts[q].name);
+            }
+        }
+        if (!h) {
+            rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                               "vim account: config.sdn-port-mapping[%zu]."
+                               "compute_node '%s' is not a host of "
+                               "config.hosts (%s)",
+                               i, cn->compute_node ? cn->compute_node : "",
+                               names);
+        }
+        for (size_t j = 0; !rc && j < cn->n_ports; j++) {
+            rc = check_mapped_port(c, i, j, &cn->ports[j], h);
+        }
+    }
+    slc_port_mapping_free(m);
+    slc_diags_clear(&diags);
+    slc_inventory_free_list(invs, n);
+    return rc;
+}
+
 /* Whether 'key' of the account's config is one a driver of 'class' (or
  * placement, for "hosts") reads from or runs on the daemon's host. */
 static bool
@@ -278,7 +389,17 @@ check_vim(struct slc_call *c, json_t *body)
                                 json_string_value(
                                     json_object_get(body, "name")));
     }
-    return json_is_object(config) ? check_sdn_assist(c, config) : 0;
+    if (json_is_object(config) && (rc = check_sdn_assist(c, config))) {
+        return rc;
+    }
+    if (json_is_object(config) &&
+        json_object_get(config, "mapping_not_needed") &&
+        !json_is_boolean(json_object_get(config, "mapping_not_needed"))) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "vim account: config.mapping_not_needed must "
+                             "be true or false");
+    }
+    return json_is_object(config) ? check_mapping_hosts(c, config) : 0;
 }
 
 static int

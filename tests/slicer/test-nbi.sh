@@ -25,6 +25,7 @@ state_dir: $tmp/state
 admin_password: test-secret
 body_limit: 1048576
 log_level: info
+files_dir: $src/templates
 CFG
 start
 
@@ -190,6 +191,26 @@ jreq POST /admin/v1/vim_accounts '{"name":"sim-sdn","vim_type":"sim","vim_url":"
 check "vim with SDN assist: 201" eq "$code" 201
 req DELETE "/admin/v1/sdns/ctl"
 check "sdn in use by a vim: 409" eq "$code" 409
+# the port mapping against the account's host inventories
+hosts="[\"$src/templates/infra/hosts/compute-1.yaml\",\"$src/templates/infra/hosts/edge-1.yaml\"]"
+mapped() { # NAME MAPPING: a sim account with both
+    jreq POST /admin/v1/vim_accounts "{\"name\":\"$1\",\"vim_type\":\"sim\",\"vim_url\":\"u\",\"config\":{\"hosts\":$hosts,\"sdn-controller\":\"ctl\",\"sdn-port-mapping\":$2}}"
+}
+mapped sim-map '[{"compute_node":"compute-1","ports":[{"pci":"0000:3b:00.0","switch_id":"br-fabric","switch_port":"1"},{"pci":"0000:3b:0[23].[0-7]","switch_id":"br-fabric","switch_port":"1"},{"pci":"0000:3b:00.1","switch_id":"br-fabric","switch_port":"2"},{"pci":"0000:af:0[0-2].[0-7]","switch_id":"br-fabric","switch_port":"3"}]},{"compute_node":"edge-1","ports":[{"pci":"0000:01:0[0-2].[0-7]","switch_id":"br-fabric","switch_port":"11"}]}]'
+check "the template port mapping over the template hosts: 201" eq "$code" 201
+mapped bad-map '[{"compute_node":"compute-9","ports":[{"pci":"0000:3b:00.0","switch_id":"s","switch_port":"1"}]}]'
+check "a mapping for a host the inventories lack: 422" eq "$code" 422
+check "... naming the entry and the hosts there are" eq "$(field .detail)" "vim account: config.sdn-port-mapping[0].compute_node 'compute-9' is not a host of config.hosts (compute-1, edge-1)"
+mapped bad-map '[{"compute_node":"compute-1","ports":[{"pci":"0000:3b:00.0","switch_id":"s","switch_port":"1"},{"pci":"0000:5e:00.[0-7]","switch_id":"s","switch_port":"1"}]}]'
+check "a PCI pattern that matches no device of the host: 422" eq "$code" 422
+check "... naming the port" eq "$(field .detail)" "vim account: config.sdn-port-mapping[0].ports[1]: pci '0000:5e:00.[0-7]' matches no NIC or VF of host 'compute-1' (config.hosts)"
+mapped bad-map '[{"compute_node":"compute-1","ports":[{"pci":"0000:3b:02.[0-7]","switch_id":"s","switch_port":"3"}]}]'
+check "VFs mapped to a port their NIC is not cabled to: 422" eq "$code" 422
+check "... saying where they are cabled" eq "$(field .detail)" "vim account: config.sdn-port-mapping[0].ports[0]: 0000:3b:02.0 (a VF of NIC ens1f0 on compute-1) is cabled to fabric port 1, not '3' (config.hosts)"
+jreq POST /admin/v1/vim_accounts '{"name":"bad-map","vim_type":"sim","vim_url":"u","config":{"mapping_not_needed":"yes"}}'
+check "mapping_not_needed that is not a boolean: 422" eq "$code" 422
+req GET /admin/v1/vim_accounts/bad-map
+check "none of them was stored" eq "$code" 404
 
 # --- PDUs (physical deployment units)
 pdu='{"name":"ran-du-1","type":"gnb-du","shared":false,"vim_accounts":["sim-a"],"interfaces":[{"name":"mgmt","mgmt":true,"ip-address":"10.0.0.10"},{"name":"f1","mgmt":false,"ip-address":"fd00::10","type":"underlay","mac-address":"02:00:00:00:00:10","vim-network-name":"f1-net"}]}'
