@@ -264,6 +264,11 @@ spawn(struct netns *n, int fd, const char *const argv[], const char *ns,
         /* a built-in role sets itself up first, then drops to the same
          * user (slicer-netns-role); anything else runs as it from the
          * start */
+        /* none of the daemon's files or sockets go with it */
+        if (!child_errno) {
+            child_errno = slc_netns_close_inherited(
+                ready >= 0 ? atoi(READY_FD) : -1);
+        }
         if (!child_errno && !role) {
             child_errno = slc_netns_become(n->run_uid, n->run_gid);
         }

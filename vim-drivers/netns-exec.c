@@ -262,6 +262,7 @@ child(struct netns *n, int ns_fd, int prog, int out, int err_fd,
     if (setns(ns_fd, CLONE_NEWNET)) {
         e = errno;
     }
+    e = e ? e : slc_netns_close_inherited(prog);
     e = e ? e : slc_netns_become(n->run_uid, n->run_gid);
     /* readable /proc/self/fd for the interpreter, after the setuid that
      * cleared it */

@@ -1,5 +1,6 @@
 /* Dropping to a VDU's user; see netns-user.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -18,6 +19,21 @@ slc_netns_become(uid_t uid, gid_t gid)
         return errno ? errno : EPERM;
     }
     return 0;
+}
+
+int
+slc_netns_close_inherited(int keep)
+{
+    unsigned int lo = 3;
+
+    if (keep >= 3) {
+        if (keep > 3 && close_range(lo, (unsigned)keep - 1,
+                                    CLOSE_RANGE_CLOEXEC)) {
+            return errno;
+        }
+        lo = (unsigned)keep + 1;
+    }
+    return close_range(lo, ~0u, CLOSE_RANGE_CLOEXEC) ? errno : 0;
 }
 
 int

@@ -248,6 +248,10 @@ check "netns: record-ip got the VDU's address (<rw_mgmt_ip>), ran as nobody" \
 act_done "$ns" '{"member_vnf_index":"1","vdu_id":"app","vdu_count_index":0,"primitive":"whoami"}'
 check "netns: a VDU primitive runs" eq "$state" COMPLETED
 check "... inside the VDU's namespace (its eth0 address)" eq "$(field '.primitives[0].stdout' | grep -v '^$' | tail -1 | cut -d/ -f1)" "$ip1"
+act_done "$ns" '{"member_vnf_index":"1","primitive":"fds"}'
+check "netns: a primitive inherits none of slicerd's files or sockets" \
+    eq "$(field '.primitives[0].stdout' | grep '^fd ' | grep -v ': /memfd:slicer-primitive' | grep -c -e socket: -e slicer -e /tmp/ -e pipe: -e anon_inode || true)" 0
+check "... (it sees its own script)" grep -q "^fd [0-9]*: /memfd:slicer-primitive" <(field '.primitives[0].stdout')
 act_done "$ns" '{"member_vnf_index":"2","primitive":"fail-me","primitive_params":{"code":7}}'
 check "netns: a script that exits 7: FAILED" eq "$state" FAILED
 check "... with its status and its last stderr line" grep -q "exited with status 7: failing on purpose with 7" <(field .errorMessage)

@@ -14,4 +14,7 @@ sleep)
     sleep "$SLICER_PARAM_SECONDS" ;;
 whoami)
     ip -o -4 addr show eth0 | awk '{print $4}' ;;
+fds)
+    # what this shell has open beyond stdin, stdout and stderr
+    ls -l "/proc/$$/fd" | awk '$9 > 2 {print "fd " $9 ": " $11}' ;;
 esac
