@@ -1184,6 +1184,14 @@ on_vim_done(void *owner, const struct slc_vim_result *r)
             op->undo_failed = true;
             eng_set_step(op, i, SLC_STEP_FAILED);
         }
+    } else if (r->rc == SLC_ENOTFOUND && s->primitive &&
+               !strcmp(sget(json_object_get(s->json, "spec"), "kind") ?: "",
+                       "terminate")) {
+        /* the VDU a terminate primitive would run in is gone: nothing
+         * to say goodbye to, and nothing must keep the NS from going */
+        json_object_set_new(s->json, "info",
+                            json_pack("{ss}", "skipped", r->msg ?: "gone"));
+        eng_set_step(op, i, SLC_STEP_DONE);
     } else if (!r->rc ||
                (!s->create && !s->primitive && r->rc == SLC_ENOTFOUND)) {
         if (s->create) {

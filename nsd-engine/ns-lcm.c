@@ -623,6 +623,22 @@ deployed_of(const json_t *nsr, const char *kind, const char *tag)
     return NULL;
 }
 
+/* Whether heal target list 'out' has VDU record 'vdur' already. */
+static bool
+named_twice(const json_t *out, const json_t *vdur)
+{
+    const json_t *t;
+    size_t i;
+
+    json_array_foreach(out, i, t)
+    {
+        if (json_object_get(t, "vdur") == vdur) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The VDU instances a heal request names: OSM's body, vnf[] with
  * vnfInstanceId and additionalParams {run-day1, vdu[] {vdu-id,
  * count-index, run-day1}} (no vdu: every VDU of the VNF).  '*out' gets
@@ -666,6 +682,9 @@ heal_targets(const json_t *nsr, const json_t *vnfrs, const json_t *params,
             }
             if (vdus && !asked) {
                 continue;
+            }
+            if (named_twice(out, vdur)) {
+                continue; /* once is enough */
             }
             if (slc_ns_str(vdur, "pdu-type")) {
                 return slc_error_set(err, SLC_EINVALID,
@@ -1269,8 +1288,19 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
         } else if (!strcmp(type, "terminate")) {
             rc = plan_terminate(&pl, vnfds, nsr->doc, vnfrs, params, err);
         } else if (!strcmp(type, "action")) {
+            json_int_t t = json_integer_value(
+                json_object_get(params, "timeout_ns_action"));
+
             rc = slc_ns_plan_action(vnfds, json_object_get(nsr->doc, "nsd"),
                                     nsr->doc, vnfrs, params, pl.steps, err);
+            if (!rc && t > 0) {
+                /* each primitive has that long, one after the other */
+                json_object_set_new(
+                    admin, "deadline",
+                    json_real(now + (double)t * (double)json_array_size(
+                                                    pl.steps) +
+                              30));
+            }
         } else if (!strcmp(type, "heal")) {
             rc = plan_heal(&pl, st, nsr->doc, vnfrs, vnfds, params, admin,
                            err);

@@ -645,7 +645,7 @@ slc_ns_plan_terminate_primitives(const json_t *vnfds, const json_t *nsr,
     {
         const json_t *vnfd = json_object_get(vnfds,
                                              slc_ns_str(vnfr, "vnfd-id") ?: "");
-        size_t j, last;
+        size_t j, last = SIZE_MAX, prev = SIZE_MAX;
 
         if (!vnfd) {
             continue;
@@ -666,13 +666,17 @@ slc_ns_plan_terminate_primitives(const json_t *vnfds, const json_t *nsr,
                 continue;
             }
             locate(&x, NULL);
-            last = SIZE_MAX;
             rc = add_sequence(&x, d,
                               json_object_get(d,
                                               "terminate-config-primitive"),
-                              NULL, 0, NULL, steps, &last, err);
-            if (last != SIZE_MAX) {
+                              NULL, 0,
+                              prev == SIZE_MAX
+                                  ? NULL
+                                  : json_pack("[I]", (json_int_t)prev),
+                              steps, &last, err);
+            if (last != SIZE_MAX && last != prev) {
                 json_array_append_new(runs, json_integer((json_int_t)last));
+                prev = last; /* the next sequence after this one */
             }
             release(&x);
         }

@@ -261,21 +261,23 @@ spawn(struct netns *n, int fd, const char *const argv[], const char *ns,
             child_errno = write_sysctl("/proc/sys/net/ipv4/ping_group_range",
                                        "0 2147483647\n");
         }
+        /* its stdio, then none of the daemon's files or sockets go with
+         * it */
+        if (!child_errno &&
+            (dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)) {
+            child_errno = errno;
+        }
+        if (!child_errno) {
+            child_errno = slc_netns_close_inherited(
+                ready >= 0 ? atoi(READY_FD) : -1, pfd[1]);
+        }
         /* a built-in role sets itself up first, then drops to the same
          * user (slicer-netns-role); anything else runs as it from the
          * start */
-        /* none of the daemon's files or sockets go with it */
-        if (!child_errno) {
-            child_errno = slc_netns_close_inherited(
-                ready >= 0 ? atoi(READY_FD) : -1);
-        }
         if (!child_errno && !role) {
             child_errno = slc_netns_become(n->run_uid, n->run_gid);
         }
         if (!child_errno) {
-            dup2(null, 0);
-            dup2(out, 1);
-            dup2(out, 2);
             execvp(argv[0], (char *const *)argv);
             child_errno = errno;
         }
@@ -663,6 +665,8 @@ hold_for_start(struct netns *n, uint64_t token, const char *ns, json_t *info,
                                  &deadline, check_started, sc,
                                  start_check_free, err);
     if (!sc->result) {
+        json_object_del(json_object_get(netns_table(n, SLC_VIM_COMPUTE), ns),
+                        "starting");
         return err ? err->code : SLC_ENOMEM;
     }
     if (sc->ready && event_add(sc->ready, NULL)) {

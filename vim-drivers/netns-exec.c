@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "netns-internal.h"
+#include "slc-error.h"
 #include "slc-log.h"
 
 SLC_LOG_MODULE(vim_netns);
@@ -136,6 +136,9 @@ complete(struct netns_exec *x)
      * open: it is not waited for) */
     drain(x, x->out_fd, &x->out, &x->out_len);
     drain(x, x->err_fd, &x->err, &x->err_len);
+    /* binary output, or a multi-byte character cut at the limit */
+    slc_utf8_scrub(x->out);
+    slc_utf8_scrub(x->err);
     clock_gettime(CLOCK_MONOTONIC, &now);
     info = json_pack(
         "{si ss ss sb sf}", "exit_status",
@@ -258,17 +261,16 @@ child(struct netns *n, int ns_fd, int prog, int out, int err_fd,
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGPIPE, SIG_DFL);
     setpgid(0, 0);
+    /* its stdio first: every other descriptor is closed below */
+    if (dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err_fd, 2) < 0) {
+        e = errno;
+    }
     snprintf(path, sizeof path, "/proc/self/fd/%d", prog);
-    if (setns(ns_fd, CLONE_NEWNET)) {
+    if (!e && setns(ns_fd, CLONE_NEWNET)) {
         e = errno;
     }
-    e = e ? e : slc_netns_close_inherited(prog);
+    e = e ? e : slc_netns_close_inherited(prog, status_fd);
     e = e ? e : slc_netns_become(n->run_uid, n->run_gid);
-    /* readable /proc/self/fd for the interpreter, after the setuid that
-     * cleared it */
-    if (!e && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)) {
-        e = errno;
-    }
     if (!e) {
         bool shebang = !strncmp(spec->script, "#!", 2);
 
@@ -280,9 +282,6 @@ child(struct netns *n, int ns_fd, int prog, int out, int err_fd,
             argv[k++] = spec->argv[i];
         }
         argv[k] = NULL;
-        dup2(null, 0);
-        dup2(out, 1);
-        dup2(err_fd, 2);
         if (chdir("/")) {
             /* stays where it is */
         }

@@ -1,6 +1,5 @@
 /* Dropping to a VDU's user; see netns-user.h. */
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -22,18 +21,22 @@ slc_netns_become(uid_t uid, gid_t gid)
 }
 
 int
-slc_netns_close_inherited(int keep)
+slc_netns_close_inherited(int keep, int keep2)
 {
+    int a = keep < keep2 ? keep : keep2, b = keep < keep2 ? keep2 : keep;
+    int cuts[3] = {a, b, -1};
     unsigned int lo = 3;
 
-    if (keep >= 3) {
-        if (keep > 3 && close_range(lo, (unsigned)keep - 1,
-                                    CLOSE_RANGE_CLOEXEC)) {
+    for (int i = 0; i < 2; i++) {
+        if (cuts[i] < (int)lo) {
+            continue;
+        }
+        if (cuts[i] > (int)lo && close_range(lo, (unsigned)cuts[i] - 1, 0)) {
             return errno;
         }
-        lo = (unsigned)keep + 1;
+        lo = (unsigned)cuts[i] + 1;
     }
-    return close_range(lo, ~0u, CLOSE_RANGE_CLOEXEC) ? errno : 0;
+    return close_range(lo, ~0u, 0) ? errno : 0;
 }
 
 int

@@ -13,11 +13,12 @@
  * Async-signal-safe (for a child after fork).  0 or an errno. */
 int slc_netns_become(uid_t uid, gid_t gid);
 
-/* Marks every descriptor from 3 up but 'keep' (-1: none) close-on-exec,
- * so that what a VDU or a primitive runs inherits none of the daemon's
- * files and sockets (its store, its listening socket, its switch's
- * sessions).  For a child after fork; 0 or an errno. */
-int slc_netns_close_inherited(int keep);
+/* Closes every descriptor from 3 up but 'keep' and 'keep2' (-1: none),
+ * so that what a VDU or a primitive runs has none of the daemon's files
+ * and sockets (its store, its listening socket, its switch's sessions),
+ * not even in the moment between dropping to its user and exec.  For a
+ * child after fork, before it drops privileges; 0 or an errno. */
+int slc_netns_close_inherited(int keep, int keep2);
 
 /* Parses "UID:GID" (as the driver hands it to the role helper).  0, or -1
  * when 'text' is not that. */

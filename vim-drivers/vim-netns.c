@@ -599,6 +599,8 @@ load_resources(struct netns *n)
 
         json_object_foreach(t, id, item)
         {
+            /* a start check does not outlive the daemon that ran it */
+            json_object_del(item, "starting");
             json_object_set(netns_table(n, (enum slc_vim_kind)k), id, item);
             netns_index_tag(n, (enum slc_vim_kind)k, netns_str(item, "tag"), id);
         }

@@ -799,6 +799,26 @@ patched_mappings(struct slc_call *c, const json_t *body, json_t *doc)
     json_decref(rm);
     return rc;
 }
+/* Whether user 'doc' holds a role with "admin" in some project. */
+static bool
+holds_admin(const struct slc_call *c, const json_t *doc)
+{
+    const json_t *m;
+    size_t i;
+
+    json_array_foreach(json_object_get(doc, "project_role_mappings"), i, m)
+    {
+        const json_t *role = slc_auth_role(
+            c->api->tokens, json_string_value(json_object_get(m, "role")));
+
+        if (json_is_true(json_object_get(json_object_get(role, "permissions"),
+                                         "admin"))) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* PATCH /osm/admin/v1/users/{id}.  One who manages users changes any
  * user; others change only their own password (OSM's project_user has
  * users:id:patch for that), never roles.  New roles or a new password end
@@ -823,6 +843,13 @@ user_patch(struct slc_call *c)
                            "(changing user '%s' or its roles needs a role "
                            "that manages users)",
                            c->who.username, rec.name);
+    }
+    if (!rc && !c->who.admin && strcmp(rec.id, c->who.user_id) &&
+        holds_admin(c, rec.doc)) {
+        rc = slc_rest_fail(c, 403, SLC_EDENIED,
+                           "user '%s' holds an admin role: only a user with "
+                           "an admin role changes it",
+                           rec.name);
     }
     name = json_string_value(json_object_get(body, "username"));
     if (!rc && name && strcmp(name, rec.name)) {
@@ -888,6 +915,11 @@ user_delete(struct slc_call *c)
                            "user '%s' may not delete user '%s': that needs "
                            "a role that manages users",
                            c->who.username, rec.name);
+    } else if (!c->who.admin && holds_admin(c, rec.doc)) {
+        rc = slc_rest_fail(c, 403, SLC_EDENIED,
+                           "user '%s' holds an admin role: only a user with "
+                           "an admin role deletes it",
+                           rec.name);
     }
     if (!rc) {
         rc = delete_with_tokens(c, "users", &rec, "user_id");

@@ -263,8 +263,17 @@ nsi_action(struct slc_call *c)
     struct slc_record rec;
     json_t *body = NULL;
     char op_id[40];
-    int rc = get_nsi(c, c->params[0], &rec, true);
+    int rc;
 
+    /* it runs NS actions: the caller's roles must allow those too */
+    if (!slc_rest_may(c, "ns_instances:id:action:post")) {
+        return slc_rest_fail(c, 403, SLC_EDENIED,
+                             "user '%s' may not run primitives: a slice "
+                             "action runs NS actions, and no role of it "
+                             "allows 'ns_instances:id:action:post'",
+                             c->who.username);
+    }
+    rc = get_nsi(c, c->params[0], &rec, true);
     if (rc) {
         return rc;
     }

@@ -174,6 +174,14 @@ check "... nothing to roll back" eq "$(field .rollback.state)" NOT_NEEDED
 req GET "/nslcm/v1/ns_instances/$ns"
 check "... the NS is still ready" eq "$(field .nsState)" READY
 
+# a heal that names one VNF twice heals its VDU once
+req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$ns"
+v2=$(field '[.[] | select(."member-vnf-index-ref" == "2")][0]._id')
+jreq POST "/nslcm/v1/ns_instances/$ns/heal" "{\"vnf\":[{\"vnfInstanceId\":\"$v2\"},{\"vnfInstanceId\":\"$v2\"}]}"
+wait_op "$(field .id)"
+check "a heal naming a VNF twice: COMPLETED" eq "$state" COMPLETED
+check "... one compute made again" eq "$(field '[._admin.steps[] | select(.kind == "compute" and .action == "create")] | length')" 1
+
 # kill -9 while a primitive runs: the next start runs it again
 action "$ns" '{"member_vnf_index":"2","primitive":"touch","primitive_params":{"filename":"/tmp/k"}}'
 crashed=$act
@@ -341,8 +349,17 @@ check "a heal by hand still works: COMPLETED" eq "$state" COMPLETED
 req GET "/nslcm/v1/ns_instances/$ns"
 check "... the NS runs again" eq "$(field '."operational-status"')/$(field '._admin.degraded // "none"')" running/none
 
+# a VDU that is gone does not keep its NS from terminating (the hour's
+# auto-heal is spent): its terminate primitive is skipped
+req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$ns"
+vdu2=$(field '[.[] | select(."member-vnf-index-ref" == "2")][0].vdur[0]."vim-id"')
+for p in $(ip netns pids "$vdu2"); do kill -9 "$p"; done
+ip netns del "$vdu2"
+sleep 0.5
 ns_down "$ns"
 check "netns: terminated after its terminate primitives" eq "$state" COMPLETED
+check "... vnf 1 said goodbye, vnf 2's was skipped (its VDU is gone)" \
+    eq "$(field '[.primitives[] | "\(.member_vnf_index):\(.state):\(.exit_status // "skipped")"] | join(",")')" "1:DONE:0,2:DONE:skipped"
 check "... no namespace left" eq "$(ip netns list | wc -l)" 0
 
 stop_clean

@@ -82,6 +82,8 @@ check "... the error names the operation and the role" \
 check "... as a JSON error body" eq "$(field '"\(.code) \(.status)"')" "FORBIDDEN 403"
 jreq POST /nslcm/v1/ns_instances/any/action '{"primitive":"p"}'
 check "... nor run a primitive (ns_instances:id:action:post)" eq "$code" 403
+jreq POST /nsilcm/v1/netslice_instances/any/action '{"primitive":"p"}'
+check "... not even through a slice action" eq "$code" 403
 req GET /nslcm/v1/vnf_instances
 check "project_user may not read VNF instances (vnf_instances: false)" eq "$code" 403
 jreq POST /admin/v1/vim_accounts '{"name":"v","vim_type":"sim","vim_url":"sim://"}'
@@ -138,6 +140,10 @@ jreq POST /admin/v1/roles '{"name":"boss","permissions":{"default":true,"admin":
 check "... and makes no admin role" eq "$code" 403
 req PATCH /admin/v1/roles/system_admin -H 'Content-Type: application/json' --data-binary '{"permissions":{"tokens":true}}'
 check "... nor edits one" eq "$code" 403
+jreq PATCH /admin/v1/users/admin '{"password":"taken-over"}'
+check "... nor changes a user who holds an admin role" eq "$code" 403
+req DELETE /admin/v1/users/admin
+check "... nor deletes one" eq "$code" 403
 # osmclient's user-update: add and remove mappings, rename
 jreq PATCH /admin/v1/users/sam '{"add_project_role_mappings":[{"project":"blue","role":"project_reader"},{"project":"red","role":"project_admin"}],"remove_project_role_mappings":[{"project":"red","role":"project_user"}],"username":"samuel"}'
 check "user-update --add-project-role --remove-project-role --set-username: 204" eq "$code" 204
