@@ -101,4 +101,14 @@ int eng_launch_chain(struct op *op, size_t i, uint64_t token, bool remove,
                      struct slc_error *err);
 void eng_on_sdn_done(void *owner, const struct slc_sdn_result *r);
 
+/* The VIM id a step spec reference designates: {"step": k} (what step k
+ * made) or a literal; NULL when not known yet. */
+const char *eng_resolve_ref(const struct op *op, const json_t *ref);
+
+/* engine-primitive.c: runs the primitive of a step on 'vim': spec
+ * {compute, primitive, script, args [], env {}, timeout}; the result
+ * comes through the VIM's done callback with 'token'. */
+int eng_launch_primitive(struct op *op, struct slc_vim *vim, uint64_t token,
+                         const json_t *spec, struct slc_error *err);
+
 #endif

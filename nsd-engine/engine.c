@@ -632,8 +632,8 @@ persist(struct op *op)
 }
 
 /* The VIM id a spec reference designates: {"step": k} or a literal. */
-static const char *
-resolve_ref(const struct op *op, const json_t *ref)
+const char *
+eng_resolve_ref(const struct op *op, const json_t *ref)
 {
     if (json_is_string(ref)) {
         return json_string_value(ref);
@@ -649,95 +649,6 @@ resolve_ref(const struct op *op, const json_t *ref)
     return NULL;
 }
 
-
-/* What a primitive's argument or environment value {step: k, info: key}
- * names: member 'key' of what step k's VIM call reported ("" if none). */
-static const char *
-step_info(const struct op *op, const json_t *ref)
-{
-    size_t k = (size_t)json_integer_value(json_object_get(ref, "step"));
-
-    if (!json_is_object(ref) || k >= op->n_steps) {
-        return "";
-    }
-    return json_string_value(json_object_get(
-               json_object_get(op->steps[k].json, "info"),
-               sget(ref, "info") ?: "ip_address"))
-               ?: "";
-}
-
-/* Runs the primitive of a step: spec {compute (a step reference or a VIM
- * id), primitive, script, args [], env {}, timeout}. */
-static int
-launch_primitive(struct op *op, struct slc_vim *vim, uint64_t token,
-                 const json_t *spec, struct slc_error *err)
-{
-    const json_t *args = json_object_get(spec, "args");
-    const json_t *env = json_object_get(spec, "env");
-    size_t n_args = json_array_size(args), n_env = json_object_size(env), k;
-    const char **argv = calloc(n_args + 1, sizeof *argv);
-    char **arg_text = calloc(n_args + 1, sizeof *arg_text);
-    char **envp = calloc(n_env + 1, sizeof *envp);
-    struct slc_vim_exec_spec es = {
-        .name = sget(spec, "primitive"),
-        .compute_id = resolve_ref(op, json_object_get(spec, "compute")),
-        .script = sget(spec, "script"),
-        .timeout_s = (unsigned)json_integer_value(json_object_get(spec,
-                                                                  "timeout")),
-    };
-    const char *key;
-    const json_t *v;
-    int rc = 0;
-
-    if (!argv || !arg_text || !envp) {
-        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
-    } else if (!vim->class->exec) {
-        rc = slc_error_set(err, SLC_EUNSUPPORTED,
-                           "vim '%s' (type %s) runs no primitive",
-                           vim->drv.name, vim->class->type);
-    } else if (!es.compute_id || !es.script || !es.name) {
-        rc = slc_error_set(err, SLC_EINVALID,
-                           "primitive '%s': its VDU or script is unknown",
-                           es.name ? es.name : "?");
-    }
-    json_array_foreach(rc ? NULL : args, k, v)
-    {
-        /* a value a step of this plan found: {step, info, prefix} */
-        if (asprintf(&arg_text[k], "%s%s", sget(v, "prefix") ?: "",
-                     json_string_value(v) ?: step_info(op, v)) < 0) {
-            arg_text[k] = NULL;
-            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
-            break;
-        }
-        argv[k] = arg_text[k];
-    }
-    k = 0;
-    json_object_foreach(rc ? NULL : (json_t *)env, key, v)
-    {
-        if (asprintf(&envp[k], "%s=%s", key,
-                     json_string_value(v) ?: step_info(op, v)) < 0) {
-            envp[k] = NULL;
-            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
-            break;
-        }
-        k++;
-    }
-    if (!rc) {
-        es.argv = argv;
-        es.env = (const char *const *)envp;
-        rc = vim->class->exec(vim, token, &es, err);
-    }
-    for (size_t i = 0; envp && i < n_env; i++) {
-        free(envp[i]);
-    }
-    for (size_t i = 0; arg_text && i < n_args; i++) {
-        free(arg_text[i]);
-    }
-    free(envp);
-    free(arg_text);
-    free(argv);
-    return rc;
-}
 
 /* Issues the VIM call of step i.  Returns 0, or an error (the step is then
  * failed by the caller). */
@@ -773,7 +684,7 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
     s->started = eng_now_of(op->e);
     op->inflight++;
     if (s->primitive) {
-        rc = launch_primitive(op, vim, token, spec, err);
+        rc = eng_launch_primitive(op, vim, token, spec, err);
     } else if (call == CALL_VERIFY) {
         rc = vim->class->find(vim, token, s->kind, tag, err);
     } else if (call == CALL_UNDO || !s->create) {
@@ -798,7 +709,7 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
         struct slc_vim_port_spec ps = {
             .name = name,
             .tag = tag,
-            .network_id = resolve_ref(op, json_object_get(spec, "network")),
+            .network_id = eng_resolve_ref(op, json_object_get(spec, "network")),
             .vnic_type = vnic < 0 ? SLC_VNIC_NORMAL : (enum slc_vnic_type)vnic,
             .mac = sget(spec, "mac"),
             .ip = sget(spec, "ip"),
@@ -836,7 +747,7 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
 
         rc = ids ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
         for (size_t k = 0; !rc && k < n; k++) {
-            ids[k] = resolve_ref(op, json_array_get(ports, k));
+            ids[k] = eng_resolve_ref(op, json_array_get(ports, k));
             if (!ids[k]) {
                 rc = slc_error_set(err, SLC_EINVALID,
                                    "compute '%s': port %zu unknown", name, k);

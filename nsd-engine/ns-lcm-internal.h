@@ -16,6 +16,41 @@ json_t *slc_ns_make_vdur(const json_t *cp_vl, const json_t *vnfd,
                          json_int_t count_index, const char *flavor_id,
                          const char *image_id);
 
+/* ---- plans (ns-lcm.c, ns-heal.c) ---- */
+
+/* A plan being made: the steps of an operation (engine.h). */
+struct ns_plan {
+    json_t *steps;
+    const char *nsr_id;
+    const char *vim;
+    const char *ns_name;
+    const json_t *params; /* the instantiation's, or NULL */
+    json_t *placed;       /* VDU record _id -> {compute, ip}: its steps */
+};
+
+/* Appends the port and compute steps of VDU instance 'vdur' of 'vnfr'
+ * (a PDU's binding for a physical one); 'ns_nets' and 'vnf_nets' map VL
+ * ids to a network step index or VIM id.  Records what it planned in
+ * pl->placed. */
+void slc_ns_plan_vdur(struct ns_plan *pl, const json_t *nsr,
+                      const json_t *vnfr, const json_t *vdur,
+                      const json_t *ns_nets, const json_t *vnf_nets);
+/* Deletes of 'resources' (those of one VDU instance when 'prefix' is not
+ * NULL): chains first, then computes, their ports, then networks. */
+void slc_ns_plan_deletes(struct ns_plan *pl, const json_t *resources,
+                         const char *prefix);
+/* The networks already deployed: VL id -> VIM id, for the NS ('vnfr_id'
+ * NULL) or for one VNF's internal VLs (new object). */
+json_t *slc_ns_deployed_nets(const json_t *nsr, const char *vnfr_id);
+/* The resources an NS has on its VIMs ("_admin.deployed.resources"). */
+const json_t *slc_ns_deployed_resources(const json_t *nsr);
+/* The heal of the VDU instances OSM's heal body 'params' names
+ * (ns-heal.c); what it heals goes to op_admin.healed_vdur. */
+int slc_ns_plan_heal(struct ns_plan *pl, struct slc_store *st, json_t *nsr,
+                     const json_t *vnfrs, const json_t *vnfds,
+                     const json_t *params, json_t *op_admin,
+                     struct slc_error *err);
+
 /* A plan step (engine.h) as a new JSON object, PENDING; 'spec', 'deps'
  * and 'for_' are stolen (NULL: empty). */
 json_t *slc_ns_new_step(const char *action, const char *kind,

@@ -1,7 +1,8 @@
-/* NS lifecycle operations (see ns-lcm.h): their plans, their creation and
- * how their outcome is written back to the records (built in
- * ns-records.c).  Plans are lists of engine steps ("_admin.steps" of
- * the operation); each step says which record part it serves ("for"), so
+/* NS lifecycle operations (see ns-lcm.h): their plans and their creation
+ * (the records are built in ns-records.c, heal plans in ns-heal.c,
+ * primitives in ns-primitives.c; outcomes are written back in
+ * ns-outcome.c).  Plans are lists of engine steps ("_admin.steps" of the
+ * operation); each step says which record part it serves ("for"), so
  * that slc_ns_op_finish() can write VIM ids, addresses and states back. */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -21,18 +22,10 @@ SLC_LOG_MODULE(ns_lcm);
 
 /* ---- plans ---- */
 
-struct plan {
-    json_t *steps;
-    const char *nsr_id;
-    const char *vim;
-    const char *ns_name;
-    const json_t *params; /* the instantiation's, or NULL */
-    json_t *placed;       /* VDU record _id -> {compute, ip}: its steps */
-};
 
 /* Appends a step and returns its index. */
 static size_t
-add_step(struct plan *pl, const char *action, const char *kind,
+add_step(struct ns_plan *pl, const char *action, const char *kind,
          const char *vim, const char *tag, const char *name, json_t *spec,
          json_t *deps, json_t *for_)
 {
@@ -70,7 +63,7 @@ net_of(const json_t *iface, const json_t *ns_nets, const json_t *vnf_nets)
  * vnic_type for a physical port that the VIM binds at a switch port), and
  * no compute. */
 static void
-plan_pdu(struct plan *pl, const json_t *vnfr, const json_t *vdur,
+plan_pdu(struct ns_plan *pl, const json_t *vnfr, const json_t *vdur,
          const char *base, const json_t *ns_nets, const json_t *vnf_nets)
 {
     const json_t *iface;
@@ -128,10 +121,12 @@ fixed_ip(const json_t *vl, const char *member, const char *cp)
 }
 
 /* The steps creating one VDU instance (its ports, then its compute) on
- * networks given by 'nets' (VL id -> step index or VIM id). */
-static void
-plan_vdur(struct plan *pl, const json_t *nsr, const json_t *vnfr,
-          const json_t *vdur, const json_t *ns_nets, const json_t *vnf_nets)
+ * networks given by 'nets' (VL id -> step index or VIM id); see
+ * ns-lcm-internal.h. */
+void
+slc_ns_plan_vdur(struct ns_plan *pl, const json_t *nsr, const json_t *vnfr,
+                 const json_t *vdur, const json_t *ns_nets,
+                 const json_t *vnf_nets)
 {
     const char *member = slc_ns_str(vnfr, "member-vnf-index-ref");
     const char *vim = slc_ns_str(vnfr, "vim-account-id");
@@ -274,7 +269,7 @@ given_networks(const json_t *nsr, const json_t *params)
 }
 
 static void
-plan_instantiate(struct plan *pl, const json_t *nsr, const json_t *vnfrs,
+plan_instantiate(struct ns_plan *pl, const json_t *nsr, const json_t *vnfrs,
                  const json_t *params)
 {
     json_t *ns_nets = given_networks(nsr, params);
@@ -328,7 +323,7 @@ plan_instantiate(struct plan *pl, const json_t *nsr, const json_t *vnfrs,
         }
         json_array_foreach(json_object_get(vnfr, "vdur"), j, vdur)
         {
-            plan_vdur(pl, nsr, vnfr, vdur, ns_nets, vnf_nets);
+            slc_ns_plan_vdur(pl, nsr, vnfr, vdur, ns_nets, vnf_nets);
         }
         json_decref(vnf_nets);
     }
@@ -362,8 +357,9 @@ kind_rank(const char *kind)
 /* Deletes of 'resources' (those of one VDU instance when 'prefix' is not
  * NULL): chains first (they steer into ports), then computes, their
  * ports, then networks. */
-static void
-plan_deletes(struct plan *pl, const json_t *resources, const char *prefix)
+void
+slc_ns_plan_deletes(struct ns_plan *pl, const json_t *resources,
+                    const char *prefix)
 {
     json_t *by_rank[N_RANKS] = {json_array(), json_array(), json_array(),
                                 json_array()};
@@ -397,8 +393,8 @@ plan_deletes(struct plan *pl, const json_t *resources, const char *prefix)
 
 /* The networks already deployed: VL id -> VIM id, for the NS or for one
  * VNF's internal VLs. */
-static json_t *
-deployed_nets(const json_t *nsr, const char *vnfr_id)
+json_t *
+slc_ns_deployed_nets(const json_t *nsr, const char *vnfr_id)
 {
     json_t *nets = vnfr_id ? json_object()
                            : json_deep_copy(json_object_get(
@@ -409,11 +405,7 @@ deployed_nets(const json_t *nsr, const char *vnfr_id)
     const json_t *r;
     size_t i;
 
-    json_array_foreach(
-        json_object_get(
-            json_object_get(json_object_get(nsr, "_admin"), "deployed"),
-            "resources"),
-        i, r)
+    json_array_foreach(slc_ns_deployed_resources(nsr), i, r)
     {
         const json_t *f = json_object_get(r, "for");
         const char *what = slc_ns_str(f, "what");
@@ -432,7 +424,7 @@ deployed_nets(const json_t *nsr, const char *vnfr_id)
 }
 
 static int
-plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
+plan_scale(struct slc_store *st, struct ns_plan *pl, const json_t *nsr,
            const json_t *vnfrs, const json_t *params, json_t *op_admin,
            struct slc_error *err)
 {
@@ -541,8 +533,8 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
             }
             if (out) {
                 json_t *cp_vl = json_object();
-                json_t *ns_nets = deployed_nets(nsr, NULL);
-                json_t *vnf_nets = deployed_nets(nsr, slc_ns_str(vnfr, "_id"));
+                json_t *ns_nets = slc_ns_deployed_nets(nsr, NULL);
+                json_t *vnf_nets = slc_ns_deployed_nets(nsr, slc_ns_str(vnfr, "_id"));
                 json_t *added = json_object_get(op_admin, "new_vdur");
                 json_int_t next = top + 1 + (json_int_t)json_array_size(added);
                 const json_t *vl, *cp;
@@ -568,7 +560,7 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
                     cp_vl, vnfd.doc, vdu, member, next,
                     last ? slc_ns_str(last, "ns-flavor-id") : "0",
                     last ? slc_ns_str(last, "ns-image-id") : "0");
-                plan_vdur(pl, nsr, vnfr, nv, ns_nets, vnf_nets);
+                slc_ns_plan_vdur(pl, nsr, vnfr, nv, ns_nets, vnf_nets);
                 json_array_append_new(added, nv);
                 json_decref(ns_nets);
                 json_decref(vnf_nets);
@@ -580,13 +572,8 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
                          "nsr:%s:vnf:%s:vdu:%s:%" JSON_INTEGER_FORMAT,
                          pl->nsr_id, member, slc_ns_str(last, "vdu-id-ref"),
                          top);
-                plan_deletes(
-                    pl,
-                    json_object_get(
-                        json_object_get(json_object_get(nsr, "_admin"),
-                                        "deployed"),
-                        "resources"),
-                    prefix);
+                slc_ns_plan_deletes(pl, slc_ns_deployed_resources(nsr),
+                                    prefix);
                 json_array_append_new(
                     json_object_get(op_admin, "removed_vdur"),
                     json_string(slc_ns_str(last, "_id")));
@@ -598,255 +585,19 @@ plan_scale(struct slc_store *st, struct plan *pl, const json_t *nsr,
 }
 
 /* The resources an NS has on its VIMs ("_admin.deployed.resources"). */
-static const json_t *
-deployed_resources(const json_t *nsr)
+const json_t *
+slc_ns_deployed_resources(const json_t *nsr)
 {
     return json_object_get(
         json_object_get(json_object_get(nsr, "_admin"), "deployed"),
         "resources");
 }
 
-/* The deployed resource of 'kind' whose tag is 'tag', or NULL. */
-static const json_t *
-deployed_of(const json_t *nsr, const char *kind, const char *tag)
-{
-    const json_t *r;
-    size_t i;
-
-    json_array_foreach(deployed_resources(nsr), i, r)
-    {
-        if (!strcmp(slc_ns_str(r, "kind") ?: "", kind) &&
-            !strcmp(slc_ns_str(r, "tag") ?: "", tag)) {
-            return r;
-        }
-    }
-    return NULL;
-}
-
-/* Whether heal target list 'out' has VDU record 'vdur' already. */
-static bool
-named_twice(const json_t *out, const json_t *vdur)
-{
-    const json_t *t;
-    size_t i;
-
-    json_array_foreach(out, i, t)
-    {
-        if (json_object_get(t, "vdur") == vdur) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The VDU instances a heal request names: OSM's body, vnf[] with
- * vnfInstanceId and additionalParams {run-day1, vdu[] {vdu-id,
- * count-index, run-day1}} (no vdu: every VDU of the VNF).  '*out' gets
- * [{vnfr, vdur, day1}] (borrowed records).  SLC_EINVALID naming what
- * does not exist or cannot be healed. */
-static int
-heal_targets(const json_t *nsr, const json_t *vnfrs, const json_t *params,
-             json_t *out, struct slc_error *err)
-{
-    const json_t *v, *want, *vdur;
-    size_t i, j, k;
-
-    json_array_foreach(json_object_get(params, "vnf"), i, v)
-    {
-        const char *id = slc_ns_str(v, "vnfInstanceId");
-        const json_t *vnfr = slc_ns_find(vnfrs, "_id", id ? id : "");
-        const json_t *ap = json_object_get(v, "additionalParams");
-        const json_t *vdus = json_object_get(ap, "vdu");
-        bool day1 = json_is_true(json_object_get(ap, "run-day1"));
-
-        if (!vnfr) {
-            return slc_error_set(err, SLC_EINVALID,
-                                 "heal: vnf[%zu].vnfInstanceId '%s' is not a "
-                                 "vnf of ns '%s'",
-                                 i, id ? id : "", slc_ns_str(nsr, "name"));
-        }
-        json_array_foreach(json_object_get(vnfr, "vdur"), j, vdur)
-        {
-            const json_t *asked = NULL;
-
-            json_array_foreach(vdus, k, want)
-            {
-                if (!strcmp(slc_ns_str(want, "vdu-id") ?: "",
-                            slc_ns_str(vdur, "vdu-id-ref") ?: "") &&
-                    (int64_t)slc_ns_number(json_object_get(want,
-                                                           "count-index")) ==
-                        json_integer_value(json_object_get(vdur,
-                                                           "count-index"))) {
-                    asked = want;
-                }
-            }
-            if (vdus && !asked) {
-                continue;
-            }
-            if (named_twice(out, vdur)) {
-                continue; /* once is enough */
-            }
-            if (slc_ns_str(vdur, "pdu-type")) {
-                return slc_error_set(err, SLC_EINVALID,
-                                     "heal: vdu '%s' of vnf '%s' is a "
-                                     "physical device: it cannot be "
-                                     "recreated",
-                                     slc_ns_str(vdur, "vdu-id-ref"),
-                                     slc_ns_str(vnfr,
-                                                "member-vnf-index-ref"));
-            }
-            json_array_append_new(
-                out, json_pack("{sO sO sb}", "vnfr", vnfr, "vdur", vdur,
-                               "day1",
-                               asked && json_object_get(asked, "run-day1")
-                                   ? json_is_true(json_object_get(
-                                         asked, "run-day1"))
-                                   : day1));
-        }
-        json_array_foreach(vdus, k, want)
-        {
-            bool found = false;
-
-            json_array_foreach(json_object_get(vnfr, "vdur"), j, vdur)
-            {
-                found |= !strcmp(slc_ns_str(want, "vdu-id") ?: "",
-                                 slc_ns_str(vdur, "vdu-id-ref") ?: "") &&
-                         (int64_t)slc_ns_number(json_object_get(
-                             want, "count-index")) ==
-                             json_integer_value(
-                                 json_object_get(vdur, "count-index"));
-            }
-            if (!found) {
-                return slc_error_set(
-                    err, SLC_EINVALID,
-                    "heal: vnf '%s' has no instance %lld of vdu '%s'",
-                    slc_ns_str(vnfr, "member-vnf-index-ref"),
-                    (long long)slc_ns_number(json_object_get(want,
-                                                             "count-index")),
-                    slc_ns_str(want, "vdu-id") ?: "");
-            }
-        }
-    }
-    if (!json_array_size(out)) {
-        return slc_error_set(err, SLC_EINVALID,
-                             "heal: the request names no VDU to heal (give "
-                             "vnf[].vnfInstanceId)");
-    }
-    return 0;
-}
-
-/* A heal: each VDU instance named is deleted (what is left of it: a
- * namespace that vanished is already gone) and made again with its
- * ports, addresses and placement as they were; the chains through it are
- * installed again on its new ports; its day-1 primitives run again when
- * asked. */
-static int
-plan_heal(struct plan *pl, struct slc_store *st, json_t *nsr,
-          const json_t *vnfrs, const json_t *vnfds, const json_t *params,
-          json_t *op_admin, struct slc_error *err)
-{
-    json_t *targets = json_array(), *day1 = json_object(), *changed;
-    const json_t *t, *resources = deployed_resources(nsr);
-    size_t i;
-    int rc = heal_targets(nsr, vnfrs, params, targets, err);
-
-    pl->params = json_object_get(nsr, "instantiate_params");
-    json_array_foreach(rc ? NULL : targets, i, t)
-    {
-        const json_t *vnfr = json_object_get(t, "vnfr");
-        const json_t *vdur = json_object_get(t, "vdur");
-        json_t *ns_nets = deployed_nets(nsr, NULL);
-        json_t *vnf_nets = deployed_nets(nsr, slc_ns_str(vnfr, "_id"));
-        json_t *deletes = json_array();
-        char prefix[512];
-        size_t first = json_array_size(pl->steps), mid, k;
-
-        snprintf(prefix, sizeof prefix,
-                 "nsr:%s:vnf:%s:vdu:%s:%" JSON_INTEGER_FORMAT, pl->nsr_id,
-                 slc_ns_str(vnfr, "member-vnf-index-ref"),
-                 slc_ns_str(vdur, "vdu-id-ref"),
-                 json_integer_value(json_object_get(vdur, "count-index")));
-        plan_deletes(pl, resources, prefix);
-        mid = json_array_size(pl->steps);
-        for (k = first; k < mid; k++) {
-            json_array_append_new(deletes, json_integer((json_int_t)k));
-        }
-        plan_vdur(pl, nsr, vnfr, vdur, ns_nets, vnf_nets);
-        for (k = mid; k < json_array_size(pl->steps); k++) {
-            json_t *s = json_array_get(pl->steps, k);
-            json_t *spec = json_object_get(s, "spec");
-            const json_t *was = deployed_of(nsr, slc_ns_str(s, "kind"),
-                                            slc_ns_str(s, "tag"));
-            static const char *const kept[] = {"host", "placement", "device",
-                                               NULL};
-
-            /* where it was, as it was: its placement, its device */
-            for (size_t q = 0; kept[q]; q++) {
-                const json_t *v = json_object_get(
-                    json_object_get(was, "spec"), kept[q]);
-
-                if (v && !json_object_get(spec, kept[q])) {
-                    json_object_set(spec, kept[q], (json_t *)v);
-                }
-            }
-            if (!strcmp(slc_ns_str(s, "kind") ?: "", "port")) {
-                /* the addresses it had */
-                const json_t *iface = json_array_get(
-                    json_object_get(vdur, "interfaces"),
-                    (size_t)json_integer_value(json_object_get(
-                        json_object_get(s, "for"), "index")));
-
-                if (!json_is_string(json_object_get(spec, "ip")) &&
-                    json_is_string(json_object_get(iface, "ip-address"))) {
-                    json_object_set(spec, "ip",
-                                    json_object_get(iface, "ip-address"));
-                }
-                if (!json_is_string(json_object_get(spec, "mac")) &&
-                    json_is_string(json_object_get(iface, "mac-address"))) {
-                    json_object_set(spec, "mac",
-                                    json_object_get(iface, "mac-address"));
-                }
-            }
-            json_array_extend(json_object_get(s, "deps"), deletes);
-        }
-        if (json_is_true(json_object_get(t, "day1"))) {
-            json_object_set(day1, slc_ns_str(vdur, "_id"),
-                            json_object_get(pl->placed,
-                                            slc_ns_str(vdur, "_id")));
-        }
-        json_decref(deletes);
-        json_decref(ns_nets);
-        json_decref(vnf_nets);
-    }
-    changed = json_array();
-    rc = rc ? rc : slc_ns_replan_chains(st, nsr, vnfrs, pl->steps, changed,
-                                        err);
-    rc = rc || !json_object_size(day1)
-             ? rc
-             : slc_ns_plan_day1(vnfds, nsr, vnfrs, pl->params, day1,
-                                pl->steps, err);
-    if (!rc) {
-        json_t *healed = json_array();
-
-        json_array_foreach(targets, i, t)
-        {
-            json_array_append(healed, json_object_get(json_object_get(t,
-                                                                      "vdur"),
-                                                      "_id"));
-        }
-        json_object_set_new(op_admin, "healed_vdur", healed);
-    }
-    json_decref(changed);
-    json_decref(day1);
-    json_decref(targets);
-    return rc;
-}
-
 /* The chains through the scaled VNF follow its instances: installed
  * again once the new ones have ports, or before the removed ones lose
  * theirs. */
 static int
-plan_scale_chains(struct slc_store *st, struct plan *pl, json_t *nsr,
+plan_scale_chains(struct slc_store *st, struct ns_plan *pl, json_t *nsr,
                   const json_t *vnfrs, const json_t *op_admin,
                   struct slc_error *err)
 {
@@ -883,7 +634,7 @@ plan_scale_chains(struct slc_store *st, struct plan *pl, json_t *nsr,
 /* The VDU instances a scale-out adds run their VDU's day-1 primitives
  * once they are up (the VNF's own ran when it was instantiated). */
 static int
-plan_scale_day1(struct plan *pl, const json_t *vnfds, const json_t *nsr,
+plan_scale_day1(struct ns_plan *pl, const json_t *vnfds, const json_t *nsr,
                 const json_t *vnfrs, const json_t *op_admin,
                 struct slc_error *err)
 {
@@ -1132,7 +883,7 @@ check_instantiate(const json_t *nsr, const json_t *vnfrs,
  * operation is still created, refused: it fails at once with the reason
  * and nothing allocated, as an operator expects of an accepted request. */
 static int
-place(struct slc_store *st, struct plan *pl, const char *op_id,
+place(struct slc_store *st, struct ns_plan *pl, const char *op_id,
       json_t *admin, struct slc_error *err)
 {
     struct slc_record account = {0};
@@ -1180,7 +931,7 @@ fill_instantiate_params(json_t *params, const struct slc_record *nsr)
  * says skip_terminate_primitives), then every resource deleted once they
  * have run. */
 static int
-plan_terminate(struct plan *pl, const json_t *vnfds, const json_t *nsr,
+plan_terminate(struct ns_plan *pl, const json_t *vnfds, const json_t *nsr,
                const json_t *vnfrs, const json_t *params,
                struct slc_error *err)
 {
@@ -1194,7 +945,7 @@ plan_terminate(struct plan *pl, const json_t *vnfds, const json_t *nsr,
     }
     first = json_array_size(pl->steps);
     if (!rc) {
-        plan_deletes(pl, deployed_resources(nsr), NULL);
+        slc_ns_plan_deletes(pl, slc_ns_deployed_resources(nsr), NULL);
     }
     for (i = first; !rc && i < json_array_size(pl->steps); i++) {
         s = json_array_get(pl->steps, i);
@@ -1225,7 +976,7 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
     char op_id[40];
     int64_t op_rev = 0;
     json_t *vnfrs = NULL, *vnfds = NULL, *op = NULL, *admin, *op_params;
-    struct plan pl = {.nsr_id = nsr->id, .steps = json_array(),
+    struct ns_plan pl = {.nsr_id = nsr->id, .steps = json_array(),
                       .placed = json_object()};
     size_t m = 0;
     int rc;
@@ -1302,7 +1053,7 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
                               30));
             }
         } else if (!strcmp(type, "heal")) {
-            rc = plan_heal(&pl, st, nsr->doc, vnfrs, vnfds, params, admin,
+            rc = slc_ns_plan_heal(&pl, st, nsr->doc, vnfrs, vnfds, params, admin,
                            err);
         } else {
             rc = plan_scale(st, &pl, nsr->doc, vnfrs, params, admin, err);
@@ -1408,567 +1159,5 @@ slc_ns_check_action(struct slc_store *st, const struct slc_record *nsr,
     json_decref(vnfrs);
     json_decref(vnfds);
     json_decref(steps);
-    return rc;
-}
-
-/* How many heals an account with auto_heal may start an hour, unless its
- * config says. */
-#define AUTO_HEAL_PER_HOUR 3
-
-int
-slc_ns_auto_heal(struct slc_store *st, struct slc_engine *e,
-                 json_t *history, const char *account_id, const char *tag,
-                 const char *why, double now, char op_id[40],
-                 struct slc_error *err)
-{
-    char nsr_id[64], member[256], vdu[256];
-    long long count;
-    struct slc_record account = {0}, nsr = {0}, op = {0};
-    const json_t *ah, *vnfr;
-    json_t *times, *vnfrs = NULL, *params = NULL, *context = NULL;
-    json_int_t limit;
-    size_t i;
-    int rc;
-
-    op_id[0] = '\0';
-    if (sscanf(tag, "nsr:%63[^:]:vnf:%255[^:]:vdu:%255[^:]:%lld", nsr_id,
-               member, vdu, &count) != 4) {
-        return 0; /* not a VDU's compute */
-    }
-    rc = slc_store_get(st, "vim_accounts", account_id, &account, err);
-    ah = json_object_get(json_object_get(account.doc, "config"), "auto_heal");
-    if (rc || !(json_is_true(ah) || json_is_object(ah))) {
-        slc_record_clear(&account);
-        return rc;
-    }
-    limit = json_is_object(ah) ? json_integer_value(json_object_get(
-                                     ah, "max_per_hour"))
-                               : 0;
-    limit = limit > 0 ? limit : AUTO_HEAL_PER_HOUR;
-    times = json_object_get(history, account_id);
-    if (!times) {
-        times = json_array();
-        json_object_set_new(history, account_id, times);
-    }
-    for (i = json_array_size(times); i-- > 0;) {
-        if (json_real_value(json_array_get(times, i)) < now - 3600) {
-            json_array_remove(times, i);
-        }
-    }
-    if ((json_int_t)json_array_size(times) >= limit) {
-        SLC_WARN("auto-heal: vim '%s' healed %zu VDUs in the last hour, "
-                 "its limit: vdu %s-%s-%lld of ns %s stays down (%s)",
-                 account.name, json_array_size(times), member, vdu, count,
-                 nsr_id, why);
-        slc_record_clear(&account);
-        return 0;
-    }
-    rc = slc_store_get(st, "nsrs", nsr_id, &nsr, err);
-    rc = rc ? rc : slc_ns_load_vnfrs(st, nsr_id, &vnfrs, err);
-    vnfr = rc ? NULL : slc_ns_find(vnfrs, "member-vnf-index-ref", member);
-    if (!rc && vnfr) {
-        params = json_pack(
-            "{s[{ss s{sb s[{ss sI}]}}] sb}", "vnf", "vnfInstanceId",
-            slc_ns_str(vnfr, "_id"), "additionalParams", "run-day1", 1,
-            "vdu", "vdu-id", vdu, "count-index", (json_int_t)count,
-            "isAutomaticInvocation", 1);
-        rc = slc_ns_op_create(st, &nsr, "heal", params, now, 600, &op,
-                              &context, err);
-    }
-    if (rc == SLC_EBUSY || rc == SLC_ECONFLICT) {
-        SLC_WARN("auto-heal: ns '%s' not healed: %s", nsr.name, err->msg);
-        rc = 0;
-    } else if (!rc && params) {
-        json_array_append_new(times, json_real(now));
-        snprintf(op_id, 40, "%s", op.id);
-        SLC_INFO("auto-heal: ns '%s' vdu %s-%s-%lld (%s): heal operation %s",
-                 nsr.name, member, vdu, count, why, op.id);
-        rc = slc_engine_start(e, &op, context, err);
-    }
-    json_decref(params);
-    json_decref(vnfrs);
-    slc_record_clear(&op);
-    slc_record_clear(&nsr);
-    slc_record_clear(&account);
-    return rc;
-}
-
-/* ---- outcomes ---- */
-
-static json_t *
-find_vdur(json_t *vnfrs, const char *vdur_id, json_t **vnfr_out)
-{
-    size_t i;
-    json_t *vnfr;
-
-    json_array_foreach(vnfrs, i, vnfr)
-    {
-        json_t *v = slc_ns_find(json_object_get(vnfr, "vdur"), "_id", vdur_id);
-
-        if (v) {
-            *vnfr_out = vnfr;
-            return v;
-        }
-    }
-    return NULL;
-}
-
-/* Writes what a DONE create step made into the records. */
-static void
-apply_created(json_t *nsr, json_t *vnfrs, const json_t *s)
-{
-    const json_t *f = json_object_get(s, "for");
-    const char *what = slc_ns_str(f, "what") ?: "";
-    const char *vim_id = slc_ns_str(s, "vim_id");
-    json_t *vnfr = NULL, *vdur;
-    json_t *placement, *device;
-
-    if (!strcmp(what, "chain")) {
-        slc_ns_chain_created(nsr, s);
-    } else if (!strcmp(what, "vld")) {
-        json_t *vl = slc_ns_find(json_object_get(nsr, "vld"), "id",
-                                 slc_ns_str(f, "vld"));
-
-        json_object_set_new(vl, "vim-id", json_string(vim_id));
-        json_object_set_new(vl, "status", json_string("ACTIVE"));
-    } else if (!strcmp(what, "vnf-vld")) {
-        vnfr = slc_ns_find(vnfrs, "_id", slc_ns_str(f, "vnfr"));
-        json_object_set_new(slc_ns_find(json_object_get(vnfr, "vld"), "id",
-                                        slc_ns_str(f, "vld")),
-                            "vim-id", json_string(vim_id));
-    } else if (!strcmp(what, "vdur")) {
-        vdur = find_vdur(vnfrs, slc_ns_str(f, "vdur"), &vnfr);
-        json_object_set_new(vdur, "vim-id", json_string(vim_id));
-        json_object_set_new(vdur, "status", json_string("ACTIVE"));
-        json_object_set_new(vdur, "vim-info",
-                            json_incref(json_object_get(s, "info")));
-        placement = json_object_get(json_object_get(s, "spec"), "placement");
-        if (placement) {
-            json_object_set(vdur, "placement", placement);
-            json_object_set(vdur, "vim-compute-node",
-                            json_object_get(placement, "host"));
-        }
-    } else if (!strcmp(what, "interface")) {
-        const json_t *info = json_object_get(s, "info");
-        json_t *iface;
-
-        vdur = find_vdur(vnfrs, slc_ns_str(f, "vdur"), &vnfr);
-        iface = json_array_get(
-            json_object_get(vdur, "interfaces"),
-            (size_t)json_integer_value(json_object_get(f, "index")));
-        json_object_set_new(iface, "vim-interface-id", json_string(vim_id));
-        json_object_set(iface, "mac-address",
-                        json_object_get(info, "mac_address") ?: json_null());
-        json_object_set(iface, "ip-address",
-                        json_object_get(info, "ip_address") ?: json_null());
-        if (json_is_string(json_object_get(info, "switch_port"))) {
-            /* the port's name on the VIM's switch, for chains */
-            json_object_set(iface, "vim-switch-port",
-                            json_object_get(info, "switch_port"));
-        }
-        device = json_object_get(json_object_get(s, "spec"), "device");
-        if (device) {
-            /* what SDN assist needs, named as OSM's RO reports it */
-            json_object_set(iface, "compute_node",
-                            json_object_get(device, "host"));
-            json_object_set(iface, "pci", json_object_get(device, "pci"));
-            json_object_set(iface, "vlan", json_object_get(device, "vlan"));
-            json_object_set(iface, "switch_port",
-                            json_object_get(device, "fabric_port"));
-        }
-        if (json_is_true(json_object_get(iface, "mgmt-interface")) ||
-            !json_is_string(json_object_get(vdur, "ip-address"))) {
-            json_object_set(vdur, "ip-address",
-                            json_object_get(iface, "ip-address"));
-        }
-        if (json_is_true(json_object_get(iface, "mgmt-vnf"))) {
-            json_object_set(vnfr, "ip-address",
-                            json_object_get(iface, "ip-address"));
-        }
-        if (slc_ns_str(vdur, "pdu-id")) {
-            json_object_set_new(vdur, "status", json_string("ACTIVE"));
-        }
-    }
-}
-
-/* Clears what a DONE delete step removed from the records. */
-static void
-apply_deleted(json_t *nsr, json_t *vnfrs, const json_t *s)
-{
-    const json_t *f = json_object_get(s, "for");
-    const char *what = slc_ns_str(f, "what") ?: "";
-    json_t *vnfr = NULL, *vdur;
-
-    if (!strcmp(what, "chain")) {
-        slc_ns_chain_deleted(nsr, s);
-    } else if (!strcmp(what, "vld")) {
-        json_t *vl = slc_ns_find(json_object_get(nsr, "vld"), "id",
-                                 slc_ns_str(f, "vld"));
-
-        json_object_set_new(vl, "vim-id", json_null());
-        json_object_set_new(vl, "status", json_null());
-    } else if (!strcmp(what, "vdur")) {
-        vdur = find_vdur(vnfrs, slc_ns_str(f, "vdur"), &vnfr);
-        json_object_set_new(vdur, "vim-id", json_null());
-        json_object_set_new(vdur, "status", json_null());
-        json_object_del(vdur, "vim-info");
-    }
-}
-
-static void
-set_vnfrs_state(json_t *vnfrs, const char *state)
-{
-    size_t i;
-    json_t *v;
-
-    json_array_foreach(vnfrs, i, v)
-    {
-        json_object_set_new(json_object_get(v, "_admin"), "nsState",
-                            json_string(state));
-    }
-}
-
-static void
-finish_scale(json_t *nsr, json_t *vnfrs, const json_t *op_admin, bool ok)
-{
-    const json_t *sc = json_object_get(op_admin, "scale");
-    json_t *vnfr = slc_ns_find(vnfrs, "_id", slc_ns_str(sc, "vnfr"));
-    json_t *groups =
-        json_object_get(json_object_get(vnfr, "_admin"), "scaling-group");
-    json_t *g = slc_ns_find(groups, "name", slc_ns_str(sc, "aspect"));
-    bool out = json_is_true(json_object_get(sc, "out"));
-    const json_t *x;
-    size_t i;
-
-    if (!ok || !vnfr) {
-        return;
-    }
-    if (!g) {
-        g = json_pack("{ss si}", "name", slc_ns_str(sc, "aspect"),
-                      "nb-scale-op", 0);
-        json_array_append_new(groups, g);
-    }
-    json_object_set_new(
-        g, "nb-scale-op",
-        json_integer(json_integer_value(json_object_get(g, "nb-scale-op")) +
-                     (out ? 1 : -1)));
-    json_array_foreach(json_object_get(op_admin, "removed_vdur"), i, x)
-    {
-        size_t j;
-        json_t *v;
-
-        json_array_foreach(json_object_get(vnfr, "vdur"), j, v)
-        {
-            if (!strcmp(slc_ns_str(v, "_id"), json_string_value(x))) {
-                json_array_remove(json_object_get(vnfr, "vdur"), j);
-                break;
-            }
-        }
-    }
-}
-
-static int
-store_outcome(struct slc_store *st, struct slc_record *nsr, json_t *vnfrs,
-              bool remove, struct slc_error *err)
-{
-    json_t *v;
-    size_t i;
-    int rc = remove
-                 ? slc_store_del(st, "nsrs", nsr->id, nsr->rev, err)
-                 : slc_store_put(st, "nsrs", nsr, NULL, nsr->rev, NULL, err);
-
-    json_array_foreach(vnfrs, i, v)
-    {
-        struct slc_record vr = {
-            .id = (char *)slc_ns_str(v, "_id"),
-            .name = nsr->id,
-            .doc = v,
-        };
-
-        if (rc) {
-            break;
-        }
-        rc = remove ? slc_store_del(st, "vnfrs", vr.id, SLC_REV_ANY, err)
-                    : slc_store_put(st, "vnfrs", &vr, NULL, SLC_REV_ANY, NULL,
-                                    err);
-    }
-    return rc;
-}
-
-/* Applies operation 'op' to 'nsr' and 'vnfrs' and stores them. */
-/* Gives back the cores, pages and devices of the VDUs that went away:
- * deleted, or never made by an operation that failed. */
-static int
-release_placements(struct slc_store *st, const struct slc_record *nsr,
-                   const json_t *steps, bool ok, struct slc_error *err)
-{
-    json_t *tags = json_array();
-    const json_t *s;
-    size_t i;
-    int rc = 0;
-
-    json_array_foreach(steps, i, s)
-    {
-        bool del = !strcmp(slc_ns_str(s, "action") ?: "", "delete");
-        bool done = !strcmp(slc_ns_str(s, "state") ?: "", "DONE");
-        const json_t *o;
-        size_t j;
-        bool again = false;
-
-        /* a heal made it again where it was: its placement stays */
-        json_array_foreach(del && ok ? steps : NULL, j, o)
-        {
-            again |= !strcmp(slc_ns_str(o, "action") ?: "", "create") &&
-                     !strcmp(slc_ns_str(o, "state") ?: "", "DONE") &&
-                     !strcmp(slc_ns_str(o, "tag") ?: "",
-                             slc_ns_str(s, "tag") ?: "");
-        }
-        if (!strcmp(slc_ns_str(s, "kind") ?: "", "compute") && !again &&
-            (del ? done : !ok && !done)) {
-            json_array_append_new(tags, json_string(slc_ns_str(s, "tag")));
-        }
-    }
-    if (json_array_size(tags)) {
-        rc = slc_place_release(st, slc_ns_str(nsr->doc, "datacenter"),
-                               nsr->id, NULL, tags, err);
-    }
-    json_decref(tags);
-    return rc;
-}
-
-/* Writes what the primitives of an operation did into its occurrence:
- * "primitives": [{member_vnf_index, vdu_id, vdu_count_index, primitive,
- * kind, state, exit_status, stdout, stderr}], and for a completed action
- * the last one's output as its detailed-status, as OSM shows it. */
-static void
-primitives_outcome(json_t *op, const json_t *steps, bool action_ok)
-{
-    json_t *out = json_array();
-    const json_t *s, *last = NULL;
-    size_t i;
-
-    json_array_foreach(steps, i, s)
-    {
-        const json_t *f = json_object_get(s, "for");
-        const json_t *info = json_object_get(s, "info");
-
-        if (strcmp(slc_ns_str(s, "kind") ?: "", "primitive")) {
-            continue;
-        }
-        json_array_append_new(
-            out,
-            json_pack("{sO sO sO sO sO sO sO* sO* sO* sO*}",
-                      "member_vnf_index",
-                      json_object_get(f, "member_vnf_index") ?: json_null(),
-                      "vdu_id",
-                      json_object_get(json_object_get(json_object_get(
-                                                          s, "spec"),
-                                                      "env"),
-                                      "SLICER_VDU_ID")
-                          ?: json_null(),
-                      "vdu_count_index",
-                      json_object_get(f, "vdu_count_index") ?: json_null(),
-                      "primitive",
-                      json_object_get(f, "primitive") ?: json_null(), "kind",
-                      json_object_get(json_object_get(s, "spec"), "kind")
-                          ?: json_null(),
-                      "state", json_object_get(s, "state"), "exit_status",
-                      json_object_get(info, "exit_status"), "stdout",
-                      json_object_get(info, "stdout"), "stderr",
-                      json_object_get(info, "stderr"), "error",
-                      json_object_get(s, "error")));
-        last = info;
-    }
-    if (json_array_size(out)) {
-        json_object_set(op, "primitives", out);
-    }
-    if (action_ok && last) {
-        json_object_set(op, "detailed-status",
-                        json_object_get(last, "stdout"));
-        json_object_set(op, "detailedStatus",
-                        json_object_get(last, "stdout"));
-    }
-    json_decref(out);
-}
-
-/* After a heal: what the VIM had lost and the heal made again is no
- * longer missing; an NS with nothing missing runs again. */
-static void
-heal_outcome(json_t *nsr, const json_t *steps)
-{
-    json_t *admin = json_object_get(nsr, "_admin");
-    json_t *lost = json_object_get(admin, "degraded");
-    const json_t *s;
-    size_t i;
-
-    json_array_foreach(steps, i, s)
-    {
-        if (strcmp(slc_ns_str(s, "action") ?: "", "delete")) {
-            continue;
-        }
-        for (size_t j = json_array_size(lost); j-- > 0;) {
-            if (!strcmp(slc_ns_str(json_array_get(lost, j), "vim_id") ?: "",
-                        slc_ns_str(s, "vim_id") ?: "")) {
-                json_array_remove(lost, j);
-            }
-        }
-    }
-    if (!json_array_size(lost)) {
-        json_object_del(admin, "degraded");
-        json_object_set_new(nsr, "operational-status",
-                            json_string("running"));
-    }
-}
-
-static int
-finish_records(struct slc_store *st, json_t *op, struct slc_record *nsr,
-               json_t *vnfrs, double now, struct slc_error *err)
-{
-    const char *type = slc_ns_str(op, "lcmOperationType");
-    const char *state = slc_ns_str(op, "operationState");
-    json_t *op_admin = json_object_get(op, "_admin");
-    const json_t *steps = json_object_get(op_admin, "steps");
-    bool ok = !strcmp(state, "COMPLETED");
-    bool remove = false;
-    json_t *nadmin, *resources;
-    const json_t *s;
-    size_t i;
-
-    int rc = release_placements(st, nsr, steps, ok, err);
-
-    if (rc) {
-        return rc;
-    }
-    nadmin = json_object_get(nsr->doc, "_admin");
-    resources =
-        json_object_get(json_object_get(nadmin, "deployed"), "resources");
-    if (!strcmp(type, "scale") && ok) {
-        const json_t *sc = json_object_get(op_admin, "scale");
-        json_t *vnfr = slc_ns_find(vnfrs, "_id", slc_ns_str(sc, "vnfr"));
-
-        json_array_foreach(json_object_get(op_admin, "new_vdur"), i, s)
-        {
-            json_array_append(json_object_get(vnfr, "vdur"), (json_t *)s);
-        }
-    }
-    slc_engine_update_resources(resources, steps);
-    rc = slc_ns_release_chains(st, nsr->id, resources, err);
-    if (rc) {
-        return rc;
-    }
-    json_array_foreach(steps, i, s)
-    {
-        if (ok && !strcmp(slc_ns_str(s, "action"), "create")) {
-            apply_created(nsr->doc, vnfrs, s);
-        } else if (!strcmp(slc_ns_str(s, "action"), "delete") &&
-                   !strcmp(slc_ns_str(s, "state"), "DONE")) {
-            apply_deleted(nsr->doc, vnfrs, s);
-        }
-    }
-    if (!strcmp(type, "scale")) {
-        finish_scale(nsr->doc, vnfrs, op_admin, ok);
-    }
-    primitives_outcome(op, steps, !strcmp(type, "action") && ok);
-    json_object_set_new(nsr->doc, "detailed-status",
-                        json_string(ok ? "done" : slc_ns_str(op, "errorMessage")
-                                                      ?: state));
-    json_object_set_new(nsr->doc, "errorDescription",
-                        ok ? json_null()
-                           : json_sprintf("%s: %s", type, state));
-    json_object_set(nsr->doc, "errorDetail",
-                    ok ? json_null() : json_object_get(op, "errorMessage"));
-    if (!strcmp(type, "instantiate")) {
-        bool left = json_array_size(resources) > 0;
-
-        if (!ok && !left) {
-            rc = slc_pdu_release(st, nsr->id, vnfrs, err);
-        }
-
-        json_object_set_new(nsr->doc, "nsState",
-                            json_string(ok     ? "READY"
-                                        : left ? "BROKEN"
-                                               : "NOT_INSTANTIATED"));
-        json_object_set_new(nsr->doc, "operational-status",
-                            json_string(ok ? "running" : "failed"));
-        json_object_set_new(nsr->doc, "config-status",
-                            json_string(ok ? "configured" : "failed"));
-        json_object_set_new(
-            nadmin, "nsState",
-            json_string(ok || left ? "INSTANTIATED" : "NOT_INSTANTIATED"));
-        set_vnfrs_state(vnfrs,
-                        ok || left ? "INSTANTIATED" : "NOT_INSTANTIATED");
-    } else if (!strcmp(type, "terminate")) {
-        json_object_set_new(nsr->doc, "nsState",
-                            json_string(ok ? "NOT_INSTANTIATED" : "BROKEN"));
-        json_object_set_new(nsr->doc, "operational-status",
-                            json_string(ok ? "terminated" : "failed"));
-        json_object_set_new(nsr->doc, "config-status",
-                            json_string(ok ? "terminated" : "failed"));
-        if (ok) {
-            rc = slc_pdu_release(st, nsr->id, vnfrs, err);
-            json_object_set_new(nadmin, "nsState",
-                                json_string("NOT_INSTANTIATED"));
-            set_vnfrs_state(vnfrs, "NOT_INSTANTIATED");
-            remove = json_is_true(json_object_get(
-                json_object_get(op, "operationParams"), "autoremove"));
-        }
-    } else if (!strcmp(type, "heal") && ok) {
-        heal_outcome(nsr->doc, steps);
-        json_object_set_new(nsr->doc, "nsState", json_string("READY"));
-    } else if (!strcmp(type, "scale") || !strcmp(type, "heal")) {
-        json_object_set_new(
-            nsr->doc, "nsState",
-            json_string(!strcmp(state, "FAILED") ? "DEGRADED" : "READY"));
-        json_object_set_new(nsr->doc, "operational-status",
-                            json_string("running"));
-    } else {
-        /* an action leaves the NS as it was; its outcome is the
-         * occurrence's */
-        json_object_set_new(nsr->doc, "operational-status",
-                            json_string("running"));
-        json_object_set_new(nsr->doc, "detailed-status",
-                            json_string(ok ? "done" : "action failed"));
-    }
-    json_object_set_new(nsr->doc, "currentOperation", json_string("IDLE"));
-    json_object_set_new(nsr->doc, "currentOperationID", json_null());
-    json_object_set_new(nadmin, "nslcmop", json_null());
-    json_object_set_new(nadmin, "modified", json_real(now));
-    return rc ? rc : store_outcome(st, nsr, vnfrs, remove, err);
-}
-
-int
-slc_ns_op_finish(struct slc_store *st, json_t *op, json_t *context,
-                 double now, struct slc_error *err)
-{
-    const char *nsr_id = slc_ns_str(op, "nsInstanceId");
-    struct slc_record nsr = {0};
-    json_t *vnfrs = NULL;
-    int rc = SLC_ECONFLICT;
-
-    if (context) {
-        /* The records as the operation stored them (it is their only use:
-         * when the NS moved on since, they are read again). */
-        nsr.id = strdup(nsr_id);
-        nsr.doc = json_incref(json_object_get(context, "nsr"));
-        nsr.name = strdup(slc_ns_str(nsr.doc, "name") ?: "");
-        nsr.rev = json_integer_value(json_object_get(context, "nsr_rev"));
-        vnfrs = json_incref(json_object_get(context, "vnfrs"));
-        rc = nsr.id && nsr.name && nsr.doc && vnfrs
-                 ? finish_records(st, op, &nsr, vnfrs, now, err)
-                 : slc_error_set(err, SLC_ENOMEM, "out of memory");
-        json_decref(vnfrs);
-        slc_record_clear(&nsr);
-    }
-    if (rc == SLC_ECONFLICT || rc == SLC_ENOTFOUND) {
-        rc = slc_store_get(st, "nsrs", nsr_id, &nsr, err);
-        rc = rc ? rc : slc_ns_load_vnfrs(st, nsr.id, &vnfrs, err);
-        if (!rc) {
-            rc = finish_records(st, op, &nsr, vnfrs, now, err);
-        } else if (rc == SLC_ENOTFOUND) {
-            rc = 0; /* the NS went away (FORCE) */
-        }
-        json_decref(vnfrs);
-        slc_record_clear(&nsr);
-    }
     return rc;
 }
