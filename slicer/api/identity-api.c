@@ -401,8 +401,11 @@ project_show(struct slc_call *c)
     return rc;
 }
 
+/* The users one of whose mappings has member 'key' ("project", "role")
+ * equal to 'value': their names, quoted, for a 409. */
 struct mapping_users {
-    const char *project_id;
+    const char *key;
+    const char *value;
     char names[256];
     size_t count;
 };
@@ -417,9 +420,9 @@ mapping_visit(const char *coll, const struct slc_record *rec, void *arg)
     json_array_foreach(json_object_get(rec->doc, "project_role_mappings"), i,
                        map)
     {
-        const char *p = json_string_value(json_object_get(map, "project"));
+        const char *v = json_string_value(json_object_get(map, m->key));
 
-        if (p && !strcmp(p, m->project_id)) {
+        if (v && !strcmp(v, m->value)) {
             size_t len = strlen(m->names);
 
             snprintf(m->names + len, sizeof m->names - len, "%s'%s'",
@@ -434,13 +437,13 @@ static int
 project_delete(struct slc_call *c)
 {
     struct slc_record rec;
-    struct mapping_users m = {.count = 0};
+    struct mapping_users m = {.key = "project"};
     int rc = slc_rest_get_by_key(c, "projects", "project", c->params[0], &rec);
 
     if (rc) {
         return rc;
     }
-    m.project_id = rec.id;
+    m.value = rec.id;
     rc = slc_store_list(c->api->st, "users", NULL, mapping_visit, &m, &c->err);
     if (!rc && m.count) {
         rc = slc_rest_fail(c, 409, SLC_ECONFLICT,
@@ -1131,48 +1134,20 @@ role_patch(struct slc_call *c)
     return rc;
 }
 
-struct role_users {
-    const char *role_id;
-    char names[256];
-    size_t count;
-};
-
-static int
-role_user_visit(const char *coll, const struct slc_record *rec, void *arg)
-{
-    struct role_users *r = arg;
-    const json_t *m;
-    size_t i;
-
-    json_array_foreach(json_object_get(rec->doc, "project_role_mappings"), i,
-                       m)
-    {
-        if (!strcmp(json_string_value(json_object_get(m, "role")) ?: "",
-                    r->role_id)) {
-            size_t len = strlen(r->names);
-
-            snprintf(r->names + len, sizeof r->names - len, "%s'%s'",
-                     r->count++ ? ", " : "", rec->name);
-            break;
-        }
-    }
-    return 0;
-}
-
 /* DELETE: refused while a user holds the role, and for an admin role
  * unless the caller has one. */
 static int
 role_delete(struct slc_call *c)
 {
     struct slc_record rec = {0};
-    struct role_users r = {.count = 0};
+    struct mapping_users r = {.key = "role"};
     int rc = slc_store_begin(c->api->st, &c->err);
 
     rc = rc ? rc
             : slc_rest_get_by_key(c, "roles", "role", c->params[0], &rec);
-    r.role_id = rec.id;
+    r.value = rec.id;
     rc = rc ? rc
-            : slc_store_list(c->api->st, "users", NULL, role_user_visit, &r,
+            : slc_store_list(c->api->st, "users", NULL, mapping_visit, &r,
                              &c->err);
     if (!rc && r.count) {
         rc = slc_rest_fail(c, 409, SLC_ECONFLICT,

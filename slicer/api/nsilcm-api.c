@@ -111,11 +111,24 @@ get_nsi(struct slc_call *c, const char *id, struct slc_record *rec,
     return rc;
 }
 
-static void
-reply_op(struct slc_call *c, const char *op_id)
+/* Starts slice operation 'type' on 'rec' with 'body' and replies 202
+ * with its id. */
+static int
+start_op(struct slc_call *c, const struct slc_record *rec, const char *type,
+         const json_t *body)
 {
-    snprintf(c->resp->location, sizeof c->resp->location, OPS "/%s", op_id);
-    slc_rest_reply(c, 202, json_pack("{ss ss}", "id", op_id, "_id", op_id));
+    char op_id[40];
+    int rc = slc_rest_lcm_error(c, slc_nsi_op_start(c->api->slicer, rec->id,
+                                                    type, body, op_id,
+                                                    &c->err));
+
+    if (!rc) {
+        snprintf(c->resp->location, sizeof c->resp->location, OPS "/%s",
+                 op_id);
+        slc_rest_reply(c, 202,
+                       json_pack("{ss ss}", "id", op_id, "_id", op_id));
+    }
+    return rc;
 }
 
 static int
@@ -188,7 +201,6 @@ nsi_instantiate(struct slc_call *c)
 {
     struct slc_record rec;
     json_t *body = NULL;
-    char op_id[40];
     int rc = get_nsi(c, c->params[0], &rec, true);
 
     if (rc) {
@@ -226,13 +238,7 @@ nsi_instantiate(struct slc_call *c)
             }
         }
     }
-    rc = rc ? rc
-            : slc_rest_lcm_error(c, slc_nsi_op_start(c->api->slicer, rec.id,
-                                            "instantiate", body, op_id,
-                                            &c->err));
-    if (!rc) {
-        reply_op(c, op_id);
-    }
+    rc = rc ? rc : start_op(c, &rec, "instantiate", body);
     json_decref(body);
     slc_record_clear(&rec);
     return rc;
@@ -262,7 +268,6 @@ nsi_action(struct slc_call *c)
 {
     struct slc_record rec;
     json_t *body = NULL;
-    char op_id[40];
     int rc;
 
     /* it runs NS actions: the caller's roles must allow those too */
@@ -283,13 +288,7 @@ nsi_action(struct slc_call *c)
     if (!rc && json_is_null(json_object_get(body, "primitive_params"))) {
         json_object_del(body, "primitive_params");
     }
-    rc = rc ? rc
-            : slc_rest_lcm_error(c, slc_nsi_op_start(c->api->slicer, rec.id,
-                                            "action", body, op_id,
-                                            &c->err));
-    if (!rc) {
-        reply_op(c, op_id);
-    }
+    rc = rc ? rc : start_op(c, &rec, "action", body);
     json_decref(body);
     slc_record_clear(&rec);
     return rc;
@@ -298,22 +297,12 @@ nsi_action(struct slc_call *c)
 static int
 terminate(struct slc_call *c, const struct slc_record *rec, json_t *body)
 {
-    char op_id[40];
-    int rc = 0;
-
     if (json_object_get(body, "autoremove") &&
         !json_is_boolean(json_object_get(body, "autoremove"))) {
-        rc = slc_rest_fail(c, 422, SLC_EINVALID,
-                           "terminate: autoremove must be true or false");
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "terminate: autoremove must be true or false");
     }
-    rc = rc ? rc
-            : slc_rest_lcm_error(c, slc_nsi_op_start(c->api->slicer, rec->id,
-                                            "terminate", body, op_id,
-                                            &c->err));
-    if (!rc) {
-        reply_op(c, op_id);
-    }
-    return rc;
+    return start_op(c, rec, "terminate", body);
 }
 
 static int
