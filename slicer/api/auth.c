@@ -419,6 +419,7 @@ slc_auth_bootstrap(struct slc_store *st, const char *password,
     size_t users = 0;
     json_t *roles = NULL;
     double now = (double)time(NULL);
+    size_t had = 0;
     int rc;
 
     *generated = NULL;
@@ -437,8 +438,11 @@ slc_auth_bootstrap(struct slc_store *st, const char *password,
         return rc;
     }
     rc = collect(st, "roles", &roles, err);
+    had = json_object_size(roles);
     rc = rc ? rc : create_stock_roles(st, read_only, roles, now, err);
-    rc = rc ? rc : migrate_users(st, roles, err);
+    /* a store made before roles were records has none: its users and
+     * tokens move onto them once, not at every start */
+    rc = rc || had ? rc : migrate_users(st, roles, err);
     rc = rc || users ? rc : create_admin(st, roles, password, now, err);
     rc = rc ? rc : slc_store_commit(st, err);
     if (rc) {
