@@ -41,6 +41,7 @@ struct netns {
     struct event *flush;          /* sends the queued switch changes */
     struct batch_item *queue;
     struct netns_exec *execs;     /* primitives running */
+    bool nic_unplugged;           /* a VF left its NIC bridge: sweep */
     int inotify;                  /* the namespaces directory, watched */
     struct event *namespaces;
 };
@@ -100,6 +101,35 @@ json_t *netns_port_info(const json_t *p);
 int netns_create_port(struct slc_vim *vim, uint64_t token,
                       const struct slc_vim_port_spec *spec,
                       struct slc_error *err);
+
+/* netns-fabric.c */
+/* The OpenFlow port of br-fabric where br-int's trunk arrives (the host's
+ * uplink); inventories number their NICs' fabric ports below it. */
+#define NETNS_UPLINK_OFPORT 65000
+/* The name of the NIC bridge at fabric port 'fabric_port': "nic<N>". */
+void netns_nic_bridge_name(int64_t fabric_port, char out[16]);
+/* Makes sure the NIC bridge of the NIC at 'fabric_port' exists, patched
+ * to br-fabric at that OpenFlow port; its name in 'name'.  Blocks
+ * briefly (OVSDB); only from driver calls.  'what' names the port asking
+ * in errors. */
+int netns_ensure_nic_bridge(struct netns *n, const char *what,
+                            int64_t fabric_port, char name[16],
+                            struct slc_error *err);
+/* Fails with SLC_ECONFLICT naming the holder when an interface of
+ * br-fabric has OpenFlow port 'fabric_port' (an unused NIC bridge there is
+ * removed first).  Blocks briefly; only from driver calls. */
+int netns_claim_fabric_port(struct netns *n, const char *what,
+                            int64_t fabric_port, struct slc_error *err);
+/* Fails with SLC_ECONFLICT unless interface 'iface' got OpenFlow port
+ * 'fabric_port'.  Blocks briefly; only from driver calls. */
+int netns_check_fabric_port(struct netns *n, const char *what,
+                            const char *iface, int64_t fabric_port,
+                            struct slc_error *err);
+/* Removes the NIC bridges no port uses (only the one at 'only_port' when
+ * it is > 0).  Blocks briefly; only from driver calls. */
+void netns_sweep_nic_bridges(struct netns *n, int64_t only_port);
+/* The VIM call network_uplink (vim.h). */
+json_t *netns_network_uplink(struct slc_vim *vim, const char *network_id);
 
 /* netns-compute.c */
 /* Whether 's' can name an interface inside a namespace. */

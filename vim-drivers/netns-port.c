@@ -95,7 +95,10 @@ netns_port_info(const json_t *p)
                              json_object_get(p, "host_if"));
 
     if (json_object_get(p, "device")) {
+        /* where it landed, in OSM's words too (compute_node, pci, vlan) */
         json_object_update(info, json_object_get(p, "device"));
+        json_object_set(info, "compute_node",
+                        json_object_get(json_object_get(p, "device"), "host"));
     }
     return info;
 }
@@ -169,6 +172,7 @@ create_cable_port(struct netns *n, uint64_t token,
     const char *pdu = netns_str(spec->device, "host") ?: "?";
     const char *ifname = spec->ifname ? spec->ifname : "?";
     char key[24], vim_id[32], hex[9], msg[512];
+    struct slc_error e = {0};
     const char *link, *id;
     json_t *p;
     int rc;
@@ -204,6 +208,10 @@ create_cable_port(struct netns *n, uint64_t token,
     }
     if (msg[0]) {
         return netns_reply(n, token, SLC_EINVALID, msg, NULL, NULL, err);
+    }
+    snprintf(msg, sizeof msg, "port '%s'", spec->name);
+    if (netns_claim_fabric_port(n, msg, port, &e)) {
+        return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);
     }
     if ((rc = netns_new_id("port-", vim_id, sizeof vim_id, hex, err))) {
         return rc;
@@ -293,8 +301,9 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
                   const struct slc_vim_port_spec *spec, struct slc_error *err)
 {
     struct netns *n = netns_of(vim);
-    json_t *net = json_object_get(netns_table(n, SLC_VIM_NETWORK), spec->network_id);
+    json_t *net;
     char vim_id[32], hex[9], host_if[16], peer_if[16], ip[16], mac[18];
+    char what[300], nic[16];
     unsigned char rnd[3];
     const char *bridge = n->br_int;
     unsigned vlan;
@@ -305,26 +314,45 @@ netns_create_port(struct slc_vim *vim, uint64_t token,
     json_t *p;
     int rc;
 
-    if (!net) {
+    if (!json_object_get(netns_table(n, SLC_VIM_NETWORK), spec->network_id)) {
         return netns_reply(n, token, SLC_ENOTFOUND, "port: network not found",
                      NULL, NULL, err);
     }
     if (spec->vnic_type == SLC_VNIC_BAREMETAL) {
         return create_cable_port(n, token, spec, err);
     }
-    vlan = (unsigned)json_integer_value(json_object_get(net, "vlan"));
-    if (spec->vnic_type != SLC_VNIC_NORMAL) {
-        if (!spec->device) {
-            return netns_reply(n, token, SLC_EINVALID,
-                         "port: an SR-IOV or passthrough interface needs a "
-                         "device chosen by placement",
-                         NULL, NULL, err);
+    if (spec->vnic_type != SLC_VNIC_NORMAL && !spec->device) {
+        return netns_reply(n, token, SLC_EINVALID,
+                           "port: an SR-IOV or passthrough interface needs a "
+                           "device chosen by placement",
+                           NULL, NULL, err);
+    }
+    /* the fabric side first: it blocks on the switch, and may let other
+     * replies run */
+    snprintf(what, sizeof what, "port '%s'", spec->name);
+    ofport = json_integer_value(json_object_get(spec->device, "fabric_port"));
+    if (spec->vnic_type == SLC_VNIC_DIRECT) {
+        /* a VF: an access port of its NIC's embedded switch */
+        if (netns_ensure_nic_bridge(n, what, ofport, nic, &e)) {
+            return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);
+        }
+        bridge = nic;
+        ofport = 0;
+    } else if (spec->vnic_type != SLC_VNIC_NORMAL) {
+        /* a whole NIC: straight on br-fabric at its port */
+        if (netns_claim_fabric_port(n, what, ofport, &e)) {
+            return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);
         }
         bridge = n->br_fabric;
-        ofport = json_integer_value(json_object_get(spec->device,
-                                                    "fabric_port"));
-        vlan = (unsigned)json_integer_value(json_object_get(spec->device,
-                                                            "vlan"));
+    }
+    net = json_object_get(netns_table(n, SLC_VIM_NETWORK), spec->network_id);
+    vlan = spec->vnic_type == SLC_VNIC_NORMAL
+               ? (unsigned)json_integer_value(json_object_get(net, "vlan"))
+               : (unsigned)json_integer_value(
+                     json_object_get(spec->device, "vlan"));
+    if (!net) {
+        return netns_reply(n, token, SLC_ENOTFOUND, "port: network not found",
+                           NULL, NULL, err);
     }
     if (choose_ip(n, spec->network_id, net, spec->ip, ip, &e)) {
         return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);

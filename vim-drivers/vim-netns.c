@@ -7,7 +7,9 @@
  * - A port is a veth pair.  Its host end is an access port of br-int in
  *   the network's VLAN (SR-IOV and passthrough ports instead go to the
  *   fabric bridge, br-fabric, at the switch port of the VF or NIC that
- *   placement chose, and are not connected further: only SDN assist can).
+ *   placement chose, a VF through its NIC's embedded switch with its VLAN
+ *   (netns-fabric.c), and are not connected further: only SDN assist
+ *   can).
  *   A port made for a compute (the spec's owner) has its other end made
  *   directly in that compute's namespace under its interface name: the
  *   compute's first port makes the namespace, and the compute adopts it
@@ -288,6 +290,10 @@ netns_forget(struct netns *n, enum slc_vim_kind kind, const char *vim_id)
         if (kind == SLC_VIM_PORT && netns_str(r, "netns")) {
             snprintf(ns, sizeof ns, "%s", netns_str(r, "netns"));
         }
+        if (kind == SLC_VIM_PORT &&
+            !strncmp(netns_str(r, "bridge") ?: "", "nic", 3)) {
+            n->nic_unplugged = true;
+        }
         netns_index_tag(n, kind, netns_str(r, "tag"), NULL);
         json_object_del(netns_table(n, kind), vim_id);
     }
@@ -520,6 +526,12 @@ ensure_bridges(struct netns *n, struct slc_error *err)
             "type", "patch", "options",
             slc_ovsdb_map(json_pack("{ss}", "peer",
                                     b ? "int-to-fabric" : "fabric-to-int")));
+        if (b) {
+            /* the host's uplink: a port number no inventory uses, so
+             * that fabric ports follow the inventory */
+            json_object_set_new(patch_if, "ofport_request",
+                                json_integer(NETNS_UPLINK_OFPORT));
+        }
         snprintf(iname, sizeof iname, "ti%d", b);
         json_array_append_new(ops,
                               json_pack("{ss ss so ss}", "op", "insert",
@@ -758,6 +770,9 @@ netns_close(struct slc_vim *vim)
         event_free(n->flush);
     }
     free_items(n->queue);
+    if (n->db && n->res && n->nic_unplugged) {
+        netns_sweep_nic_bridges(n, 0);
+    }
     slc_ovsdb_close(n->db);
     /* a managed switch that carries nothing of ours is stopped; one that
      * does keeps the data plane up until the next start adopts it */
@@ -1048,11 +1063,17 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
              const char *vim_id, struct slc_error *err)
 {
     struct netns *n = netns_of(vim);
-    json_t *r = json_object_get(netns_table(n, kind), vim_id ? vim_id : "");
+    json_t *r;
     const json_t *uuid;
     struct del_done *d;
     int rc;
 
+    if (n->nic_unplugged) {
+        /* NIC bridges are removed from calls only (netns-fabric.c) */
+        n->nic_unplugged = false;
+        netns_sweep_nic_bridges(n, 0);
+    }
+    r = json_object_get(netns_table(n, kind), vim_id ? vim_id : "");
     if (!r) {
         return netns_reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
     }
@@ -1321,6 +1342,7 @@ netns_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
     }
     json_decref(keep);
     remove_stray_ports(n);
+    netns_sweep_nic_bridges(n, 0);
     return netns_save(n, err);
 }
 
@@ -1378,5 +1400,6 @@ const struct slc_vim_class slc_vim_netns_class = {
     .status = netns_status,
     .find = netns_find,
     .reconcile = netns_reconcile,
+    .network_uplink = netns_network_uplink,
     .describe = netns_describe,
 };

@@ -408,7 +408,7 @@ sim_create_port(struct slc_vim *vim, uint64_t token,
     bool vf = spec->vnic_type == SLC_VNIC_DIRECT ||
               spec->vnic_type == SLC_VNIC_DIRECT_PHYSICAL;
     char id[64], mac[18], msg[256];
-    json_t *r, *ip;
+    json_t *r, *ip, *info;
 
     if (injected(s, SIM_CREATE_PORT, spec->name)) {
         return reply_injected(s, token, SIM_CREATE_PORT, err);
@@ -439,11 +439,17 @@ sim_create_port(struct slc_vim *vim, uint64_t token,
     }
     s->used[CAP_VFS] += vf;
     json_object_set_new(json_object_get(net, "ports"), id, json_true());
-    return reply(s, token, 0, NULL, id, "ACTIVE",
-                 json_pack("{sO sO*}", "mac_address",
-                           json_object_get(r, "mac_address"), "ip_address",
-                           json_object_get(r, "ip_address")),
-                 err);
+    info = json_pack("{sO sO*}", "mac_address",
+                     json_object_get(r, "mac_address"), "ip_address",
+                     json_object_get(r, "ip_address"));
+    if (spec->device) {
+        /* where the device placement chose is, as a real VIM's binding
+         * says (compute node, PCI, VLAN) */
+        json_object_update(info, (json_t *)spec->device);
+        json_object_set(info, "compute_node",
+                        json_object_get(spec->device, "host"));
+    }
+    return reply(s, token, 0, NULL, id, "ACTIVE", info, err);
 }
 
 static int

@@ -240,6 +240,14 @@ struct slc_vim_class {
      * are.  May block briefly.  May be NULL. */
     int (*reconcile)(struct slc_vim *vim, json_t *known,
                      struct slc_error *err);
+    /* Where VIM network 'network_id' reaches the fabric switch that the
+     * host inventories' NICs are cabled to, for SDN assist to join the
+     * network's ordinary (virtio) ports with SR-IOV, passthrough and PDU
+     * ones: a new object {switch_port (a port name of that switch),
+     * switch_id (may be absent), vlan (the network's VLAN on that port;
+     * absent: untagged)}, or NULL when the network has no uplink.  Must
+     * not block.  May be NULL (no network of the VIM has one). */
+    json_t *(*network_uplink)(struct slc_vim *vim, const char *network_id);
     /* Describes what the VIM holds and its capacity as a new JSON object,
      * for operators and tests ({resources: [...], capacity: {...}}).  Must
      * not block; may be NULL. */

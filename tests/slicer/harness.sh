@@ -136,3 +136,21 @@ netns_of() { # ns id, member -> namespace (netns VIM) of its first VDU
     req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$1"
     field "[.[] | select(.\"member-vnf-index-ref\" == \"$2\")][0].vdur[0].\"vim-id\""
 }
+ns_up() { # name nsd vim [instantiate body] -> $ns, $state
+    jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"$1\",\"nsdId\":\"$2\",\"vimAccountId\":\"$3\"}"
+    ns=$(field .id)
+    jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "${4:-{\}}"
+    wait_op "$(field .id)"
+}
+vdur() { # ns id, member, jq path under the first vdur
+    req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$1"
+    field "[.[] | select(.\"member-vnf-index-ref\" == \"$2\")][0].vdur[0]$3"
+}
+onboard() { # vnfd|nsd FILE
+    case $1 in
+    vnfd) req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$2" ;;
+    nsd) req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$2" ;;
+    esac
+}
+pings() { ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
+no_ping() { ! pings "$@"; }

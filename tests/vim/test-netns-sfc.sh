@@ -59,7 +59,6 @@ hop() { # ns id, chain, hop, path -> packets the switch steered into it
     field "[.[] | select(.id == \"$2\")][0].hops[] | select(.id == \"$3\") | .$4.packets // 0"
 }
 http() { ip netns exec "$1" curl -s -m 3 -o /dev/null -w '%{http_code}' "$2"; }
-pings() { ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
 
 start
 login

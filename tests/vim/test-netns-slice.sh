@@ -30,8 +30,6 @@ ifc() {
     req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$(ns_id "$1")"
     field "[.[].vdur[] | select(.\"vdu-id-ref\" == \"$2\")][0] | \"\\(.\"vim-id\") \\((.interfaces[] | select(.name == \"$3\") | .\"ip-address\") // \"\" | sub(\"/.*\"; \"\"))\""
 }
-pings() { ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
-no_ping() { ! pings "$@"; }
 
 start
 login

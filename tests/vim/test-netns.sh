@@ -28,25 +28,7 @@ name=netns
 own_namespaces test-netns
 config
 
-ns_up() { # name nsd vim [instantiate body] -> $ns, $state
-    jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"$1\",\"nsdId\":\"$2\",\"vimAccountId\":\"$3\"}"
-    ns=$(field .id)
-    jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "${4:-{\}}"
-    wait_op "$(field .id)"
-}
-vdur() { # ns id, member, jq path under the first vdur
-    req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$1"
-    field "[.[] | select(.\"member-vnf-index-ref\" == \"$2\")][0].vdur[0]$3"
-}
 n_netns() { ip netns list | wc -l; }
-onboard() { # vnfd|nsd FILE
-    case $1 in
-    vnfd) req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$2" ;;
-    nsd) req POST /nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$2" ;;
-    esac
-}
-pings() { ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
-no_ping() { ! pings "$@"; }
 
 start
 login
@@ -61,48 +43,7 @@ check "descriptors onboarded" eq "$code" 201
 # Two NUMA nodes, each with a NIC giving VFs and a NIC to pass through:
 # the EPA VNF (4 isolated cores, 4 x 1GB pages, a VF, a NIC) fits once on
 # each node.
-cat >"$tmp/hosts.yaml" <<'YAML'
-hosts:
-  - name: compute-1
-    numa-nodes:
-      - id: 0
-        memory-mb: 16384
-        hugepages: [{size: 1GB, count: 8}]
-        cores:
-          - {id: 0, threads: [0, 16], reserved: true}
-          - {id: 1, threads: [1, 17]}
-          - {id: 2, threads: [2, 18]}
-          - {id: 3, threads: [3, 19]}
-          - {id: 4, threads: [4, 20]}
-          - {id: 5, threads: [5, 21]}
-        nics:
-          - name: ens1f0
-            pci: "0000:3b:00.0"
-            mac: "3c:fd:fe:00:3b:00"
-            fabric-port: 1
-            vfs:
-              - {pci: "0000:3b:02.0", vlan: 101}
-              - {pci: "0000:3b:02.1", vlan: 102}
-          - {name: ens1f1, pci: "0000:3b:00.1", mac: "3c:fd:fe:00:3b:01", fabric-port: 2}
-      - id: 1
-        memory-mb: 16384
-        hugepages: [{size: 1GB, count: 4}]
-        cores:
-          - {id: 8, threads: [8, 24]}
-          - {id: 9, threads: [9, 25]}
-          - {id: 10, threads: [10, 26]}
-          - {id: 11, threads: [11, 27]}
-          - {id: 12, threads: [12, 28]}
-          - {id: 13, threads: [13, 29]}
-        nics:
-          - name: ens2f0
-            pci: "0000:af:00.0"
-            mac: "3c:fd:fe:00:af:00"
-            fabric-port: 3
-            vfs:
-              - {pci: "0000:af:02.0", vlan: 201}
-          - {name: ens2f1, pci: "0000:af:00.1", mac: "3c:fd:fe:00:af:01", fabric-port: 4}
-YAML
+cp "$(dirname "$0")/hosts-two-numa.yaml" "$tmp/hosts.yaml"
 
 # --- account checks
 jreq POST /admin/v1/vim_accounts '{"name":"bad","vim_type":"netns","vim_url":"netns://","config":{"ovs":"somewhere"}}'
@@ -194,10 +135,14 @@ check "SR-IOV interface reports PCI, VLAN, switch port, node" \
 pt=$(vdur "$epa1" dp '.interfaces[] | select(.type == "PCI-PASSTHROUGH")')
 check "passthrough interface on the NIC's switch port" \
     eq "$(echo "$pt" | jq -c '[.pci, .switch_port]')" '["0000:3b:00.1",2]'
-check "the VF lands on br-fabric at switch port 1" \
-    eq "$(vsctl --bare --columns=ofport find Interface "name=$(vsctl --bare --columns=name find Port tag=101)")" 1
+vf_port=$(vsctl --bare --columns=name find Port tag=101)
+check "the VF is an access port (VLAN 101) of its NIC's embedded switch" \
+    eq "$(vsctl port-to-br "$vf_port")" nic1
+check "the NIC bridge is cabled to br-fabric at the NIC's switch port 1" \
+    eq "$(vsctl get Interface fp1 ofport)" 1
+pt_port=$(vsctl --bare --columns=name find Port "external_ids:slicer-id=$(echo "$pt" | jq -r '."vim-interface-id"')")
 check "the NIC lands on br-fabric at switch port 2" \
-    eq "$(vsctl --bare --columns=name find Interface ofport=2 | grep -c '^sv')" 1
+    eq "$(vsctl port-to-br "$pt_port") $(vsctl get Interface "$pt_port" ofport)" "br-fabric 2"
 check "br-fabric has no flows: nothing connects them" \
     eq "$(OVS_RUNDIR=$ovsdir ovs-ofctl dump-flows br-fabric | grep -vc 'NXST_FLOW\|OFPST_FLOW')" 0
 ns_up epa2 slicer-epa-dataplane-ns "$vim"
@@ -214,6 +159,21 @@ check "after a terminate its cores are free again" eq "$state" COMPLETED
 check "... on numa 0" eq "$(vdur "$ns" dp '.placement.numa')" 0
 ns_down "$ns"
 ns_down "$epa2"
+check "no NIC bridge left once no VF uses it" \
+    eq "$(vsctl list-br | tr '\n' ' ')" "br-fabric br-int "
+# fabric ports follow the inventory: a port squatting on switch port 2
+# (the passthrough NIC's) makes that NIC unusable, and says so
+vsctl add-port br-fabric squat -- set Interface squat type=internal \
+    ofport_request=2
+ns_up squat slicer-epa-dataplane-ns "$vim"
+check "a NIC whose fabric port is taken fails" eq "$state" FAILED
+check "... naming the port and its holder" \
+    grep -q "fabric port 2 is taken by 'squat'" "$tmp/body"
+check "... and rolls back its VF and NIC bridge" \
+    eq "$(vsctl list-br | tr '\n' ' ')" "br-fabric br-int "
+vsctl del-port br-fabric squat
+jreq POST "/nslcm/v1/ns_instances/$ns/terminate" '{"autoremove":true}'
+wait_op "$(field .id)"
 # one pinned vCPU: its process must run on exactly the CPU its thread maps to
 cat >"$tmp/pinned.yaml" <<'YAML'
 vnfd:
