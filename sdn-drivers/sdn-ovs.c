@@ -7,14 +7,17 @@
  * Controller record: url = the switch's OVSDB ("unix:/run/ovs/db.sock" or
  * "tcp:IP:PORT"); config = {bridge (required), openflow (default
  * "unix:<the db socket's directory>/<bridge>.mgmt"), audit_interval_ms
- * (default 5000, 0 = none), connect_timeout_ms (default 5000)}.
+ * (default 5000, 0 = none), connect_timeout_ms (default 5000),
+ * of_controller_nets_with_same_vlan (default false)}.
  *
- * Every flow carries cookie 0x51ce | program id (32 bits) | rule index
- * (16 bits), so that a program is removed or dumped by cookie and each
- * rule's counters are found; a program's select groups are numbered
- * program id << 8 | n.  Installing replaces the program in one bundle:
- * delete its flows and groups, add the new ones; a failure anywhere
- * leaves the switch as it was.
+ * Programs name ports by name, "NORMAL", "IN_PORT", or by a number a port
+ * of the bridge has (a name wins).  Every flow carries cookie 0x51ce (16
+ * bits) | program id (32) | rule index (16), so that a program is removed
+ * or dumped by cookie and each rule's counters are found; a program's
+ * select groups are numbered program id << 8 | n, so only programs
+ * 1..SLC_SDN_PROGRAM_MAX (chains) may have groups.  Installing replaces
+ * the program in one bundle: delete its flows and groups, add the new
+ * ones; a failure anywhere leaves the switch as it was.
  *
  * Reconciliation: the driver keeps every program it installed.  When the
  * OpenFlow session comes back after a loss (a switch restart) it
@@ -26,9 +29,15 @@
  * conflict, not fought over.
  *
  * Connectivity services (SDN assist, OSM's ELINE/ELAN) are programs too,
- * built from the endpoints as OSM's openflow connectors do
- * (sdn-sfc-ovs.md section 1.4), with ids in the upper half of the id
- * space: 0x800000 | a hash of the service's tag. */
+ * built from the endpoints by of-rules.h as OSM's openflow connectors do
+ * (sdn-sfc-ovs.md section 1.4), with program ids in the upper half of the
+ * 32-bit space, disjoint from the chains': 0x80000000 | FNV-1a(tag)
+ * & 0x7fffffff, service id "ovs-%08x" of it; so a create is idempotent by
+ * tag and an edit re-installs the whole program.  conn_info = {program,
+ * rules (their number)}.  A point's switch_dpid must be NULL, the
+ * bridge's name or its datapath id (16 hex digits, colons allowed).
+ * Status reads the flows: all there is ACTIVE, none is SLC_ENOTFOUND,
+ * some is ERROR. */
 #include <event2/event.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,6 +46,7 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
+#include "of-rules.h"
 #include "ofconn.h"
 #include "ofp.h"
 #include "ovsdb.h"
@@ -49,7 +59,7 @@ SLC_LOG_MODULE(sdn_ovs);
 #define COOKIE_TAG (0x51ceull << 48)
 #define COOKIE_ALL (0xffffull << 48)
 #define COOKIE_PROGRAM (~0xffffull)
-#define SERVICE_IDS 0x800000u
+#define SERVICE_IDS 0x80000000u
 #define MAX_REINSTALLS 3
 #define TICK_MS 250
 
@@ -66,7 +76,7 @@ struct program {
     struct program *next;
 };
 
-enum op_kind { OP_INSTALL, OP_REMOVE, OP_COUNTERS };
+enum op_kind { OP_INSTALL, OP_REMOVE, OP_COUNTERS, OP_CHECK };
 
 struct op {
     struct ovs *o;
@@ -76,6 +86,11 @@ struct op {
     uint32_t id;
     json_t *prog;             /* OP_INSTALL */
     char *service_id;         /* a connectivity service's call */
+    size_t expected;          /* status: the rules conn_info counts */
+    bool probed, absent;      /* delete: dumped its flows; none there */
+    bool check_dpid;          /* the points name datapath 'dpid' */
+    uint64_t dpid;
+    char *switch_error;       /* ... else this is the error */
     struct timeval deadline;  /* while waiting for the session */
     struct slc_of_match *matches;
     uint16_t *priorities;
@@ -87,6 +102,8 @@ struct op {
 struct ovs {
     struct slc_sdn up;        /* first: the core's part */
     char *bridge, *db_target, *of_target;
+    uint64_t dpid;            /* the bridge's, from the OpenFlow session */
+    bool same_vlan_only;      /* of_controller_nets_with_same_vlan */
     struct slc_ovsdb *db;
     struct slc_ofconn *of;
     struct program *programs;
@@ -157,6 +174,7 @@ free_op(struct op *op)
     json_decref(op->prog);
     json_decref(op->ports);
     free(op->service_id);
+    free(op->switch_error);
     free(op->matches);
     free(op->priorities);
     free(op);
@@ -195,7 +213,8 @@ due(const struct timeval *now, const struct timeval *at)
 
 /* Completes a caller's op (internal re-installs have no caller). */
 static void
-reply(struct op *op, int rc, const char *msg, const json_t *data)
+reply_status(struct op *op, int rc, const char *status, const char *msg,
+             const json_t *data)
 {
     struct ovs *o = op->o;
 
@@ -204,14 +223,19 @@ reply(struct op *op, int rc, const char *msg, const json_t *data)
     if (!op->internal) {
         struct slc_sdn_result r = {
             .token = op->token, .rc = rc, .msg = msg,
-            .service_id = op->service_id,
-            .status = rc ? "ERROR" : "ACTIVE", .data = data};
+            .service_id = op->service_id, .status = status, .data = data};
 
         o->up.done(o->up.drv.owner, &r);
     } else if (rc) {
         note(o, "re-installing program %u failed: %s", op->id, msg ? msg : "");
     }
     free_op(op);
+}
+
+static void
+reply(struct op *op, int rc, const char *msg, const json_t *data)
+{
+    reply_status(op, rc, rc ? "ERROR" : "ACTIVE", msg, data);
 }
 
 /* ---- encoding a program ---- */
@@ -237,12 +261,32 @@ parse_mac(const char *s, uint8_t mac[6])
 
 struct encoder {
     uint32_t id;
+    char what[40];            /* "program N" or "service ovs-..." */
     const json_t *ports;      /* name -> ofport */
     json_t *used;             /* the names it looked up, with their number */
     bool missing_port;        /* a name the switch has no number for */
     char error[300];
 };
 
+/* 's' as an OpenFlow port number that a port of the switch has, else 0. */
+static uint32_t
+port_number(const json_t *ports, const char *s)
+{
+    uint32_t n = slc_of_port_number(s);
+    const char *name;
+    const json_t *no;
+
+    json_object_foreach((json_t *)ports, name, no)
+    {
+        if (n && json_integer_value(no) == (json_int_t)n) {
+            return n;
+        }
+    }
+    return 0;
+}
+
+/* The OpenFlow number of a program's port: "NORMAL", "IN_PORT", a port
+ * name of the switch, or else a port number the switch has. */
 static int
 port_no(struct encoder *e, const json_t *name, uint32_t *out)
 {
@@ -253,11 +297,18 @@ port_no(struct encoder *e, const json_t *name, uint32_t *out)
         *out = SLC_OFPP_NORMAL;
         return 0;
     }
+    if (s && !strcmp(s, "IN_PORT")) {
+        *out = SLC_OFPP_IN_PORT;
+        return 0;
+    }
     n = json_integer_value(json_object_get(e->ports, s ? s : ""));
+    if (s && (n <= 0 || n >= 0xff00) && (*out = port_number(e->ports, s))) {
+        return 0;
+    }
     if (!s || n <= 0 || n >= 0xff00) {
         e->missing_port = true;
         snprintf(e->error, sizeof e->error,
-                 "program %u: port '%s' is not on the switch", e->id,
+                 "%s: port '%s' is not on the switch", e->what,
                  s ? s : "(not a name)");
         return -1;
     }
@@ -274,7 +325,7 @@ prefix_of(struct encoder *e, const char *text, struct slc_of_match *m,
     struct slc_error err = {0};
 
     if (slc_ip_prefix_parse(text, &p, &err)) {
-        snprintf(e->error, sizeof e->error, "program %u: %s", e->id, err.msg);
+        snprintf(e->error, sizeof e->error, "%s: %s", e->what, err.msg);
         return -1;
     }
     if (p.family == AF_INET) {
@@ -318,8 +369,8 @@ encode_match(struct encoder *e, const json_t *j, struct slc_of_match *m)
     if ((v = json_object_get(j, "eth_dst"))) {
         m->fields |= SLC_OFM_ETH_DST;
         if (parse_mac(json_string_value(v), m->eth_dst)) {
-            snprintf(e->error, sizeof e->error, "program %u: bad eth_dst",
-                     e->id);
+            snprintf(e->error, sizeof e->error, "%s: bad eth_dst",
+                     e->what);
             return -1;
         }
     }
@@ -382,14 +433,14 @@ encode_action(struct encoder *e, const char *op, const json_t *v,
                                                    ? SLC_OFA_SET_ETH_SRC
                                                    : SLC_OFA_SET_ETH_DST};
         if (parse_mac(json_string_value(v), a[*n].u.mac)) {
-            snprintf(e->error, sizeof e->error, "program %u: bad %s", e->id,
+            snprintf(e->error, sizeof e->error, "%s: bad %s", e->what,
                      op);
             return -1;
         }
         (*n)++;
     } else {
-        snprintf(e->error, sizeof e->error, "program %u: unknown action '%s'",
-                 e->id, op);
+        snprintf(e->error, sizeof e->error, "%s: unknown action '%s'",
+                 e->what, op);
         return -1;
     }
 #undef ONE
@@ -417,7 +468,12 @@ encode_program(struct encoder *e, const json_t *prog, size_t old_groups,
     }
     if (json_array_size(rules) > 0xffff || json_array_size(groups) > 0xff) {
         snprintf(e->error, sizeof e->error,
-                 "program %u: too many rules or groups", e->id);
+                 "%s: too many rules or groups", e->what);
+        return -1;
+    }
+    if (json_array_size(groups) && e->id > SLC_SDN_PROGRAM_MAX) {
+        snprintf(e->error, sizeof e->error, "%s: groups are for programs "
+                 "1..%u only", e->what, SLC_SDN_PROGRAM_MAX);
         return -1;
     }
     op->n_rules = json_array_size(rules);
@@ -438,7 +494,7 @@ encode_program(struct encoder *e, const json_t *prog, size_t old_groups,
 
         if (json_array_size(ports) > 64 || !json_array_size(ports)) {
             snprintf(e->error, sizeof e->error,
-                     "program %u: group %zu has no port or too many", e->id,
+                     "%s: group %zu has no port or too many", e->what,
                      i + 1);
             return -1;
         }
@@ -476,7 +532,7 @@ encode_program(struct encoder *e, const json_t *prog, size_t old_groups,
                 encode_action(e, key, json_object_get(a, key), acts, &n)) {
                 if (!e->error[0]) {
                     snprintf(e->error, sizeof e->error,
-                             "program %u: rule %zu: bad action", e->id, i);
+                             "%s: rule %zu: bad action", e->what, i);
                 }
                 return -1;
             }
@@ -629,7 +685,11 @@ on_applied(void *arg, int rc, const char *msg)
             *link = p->next;
             free_program(p);
         }
-        reply(op, 0, NULL, NULL);
+        reply(op, op->absent ? SLC_ENOTFOUND : 0,
+              op->absent ? "no such service: none of its flows is on the "
+                           "switch"
+                         : NULL,
+              NULL);
         return;
     }
     if (!p && op->internal) {
@@ -667,6 +727,15 @@ on_applied(void *arg, int rc, const char *msg)
     p->n_groups = op->n_groups;
     op->matches = NULL;
     op->priorities = NULL;
+    if (op->service_id) {
+        json_t *conn_info = json_pack("{sI sI}", "program",
+                                      (json_int_t)op->id, "rules",
+                                      (json_int_t)p->n_rules);
+
+        reply(op, 0, NULL, conn_info);
+        json_decref(conn_info);
+        return;
+    }
     reply(op, 0, NULL, NULL);
 }
 
@@ -681,8 +750,15 @@ apply_op(struct op *op)
     struct slc_ofp_buf b = {0};
     struct slc_error err = {0};
     struct timeval now;
-    int rc = encode_program(&e, op->kind == OP_REMOVE ? NULL : op->prog,
-                            p ? p->n_groups : 0, &b, op);
+    int rc;
+
+    if (op->service_id) {
+        snprintf(e.what, sizeof e.what, "service %s", op->service_id);
+    } else {
+        snprintf(e.what, sizeof e.what, "program %u", op->id);
+    }
+    rc = encode_program(&e, op->kind == OP_REMOVE ? NULL : op->prog,
+                        p ? p->n_groups : 0, &b, op);
 
     json_decref(ports);
     json_decref(op->ports);
@@ -714,9 +790,19 @@ on_counters(void *arg, int rc, const char *msg,
 {
     struct op *op = arg;
     struct program *p = find_program(op->o, op->id, NULL);
-    size_t n_rules = p ? p->n_rules : 0;
+    /* a service the driver does not hold (slicerd restarted): its
+     * conn_info tells how many rules it has */
+    size_t n_rules = p ? p->n_rules : op->expected, found = 0;
     json_t *rules, *data;
+    char text[100] = "";
 
+    if (!rc && op->kind == OP_REMOVE) {
+        /* a service the driver does not hold: its flows on the switch
+         * tell "deleted" from "not found" */
+        op->absent = n == 0;
+        apply_op(op);
+        return;
+    }
     if (!rc && op->service_id && !n) {
         rc = SLC_ENOTFOUND;
         msg = "no such service: none of its flows is on the switch";
@@ -732,7 +818,8 @@ on_counters(void *arg, int rc, const char *msg,
     for (size_t k = 0; k < n; k++) {
         size_t i = flows[k].cookie & 0xffff;
 
-        if (i < n_rules) {
+        if (i < n_rules && json_is_null(json_array_get(rules, i))) {
+            found++;
             json_array_set_new(rules, i,
                                json_pack("{sI sI}", "packets",
                                          (json_int_t)flows[k].packets, "bytes",
@@ -740,7 +827,12 @@ on_counters(void *arg, int rc, const char *msg,
         }
     }
     data = json_pack("{so si}", "rules", rules, "flows_on_switch", (int)n);
-    reply(op, 0, NULL, data);
+    if (op->service_id && found < n_rules) {
+        snprintf(text, sizeof text, "%zu of %zu rules on the switch", found,
+                 n_rules);
+    }
+    reply_status(op, 0, text[0] ? "ERROR" : "ACTIVE", text[0] ? text : NULL,
+                 data);
     json_decref(data);
 }
 
@@ -749,14 +841,22 @@ start(struct op *op)
 {
     struct ovs *o = op->o;
     struct slc_error err = {0};
-    int rc;
+    uint64_t cookie = COOKIE_TAG | (uint64_t)op->id << 16;
+    int rc = 0;
 
-    if (op->kind != OP_COUNTERS) {
+    if (op->kind == OP_CHECK) {
+        reply(op, 0, NULL, NULL);
+    } else if (op->check_dpid && op->dpid != o->dpid) {
+        reply(op, SLC_EINVALID, op->switch_error, NULL);
+    } else if (op->kind == OP_COUNTERS ||
+               (op->kind == OP_REMOVE && op->service_id && !op->probed &&
+                !find_program(o, op->id, NULL))) {
+        op->probed = true;
+        rc = slc_ofconn_dump_flows(o->of, cookie, COOKIE_PROGRAM, on_counters,
+                                   op, &err);
+    } else {
         apply_op(op);
-        return;
     }
-    rc = slc_ofconn_dump_flows(o->of, COOKIE_TAG | (uint64_t)op->id << 16,
-                               COOKIE_PROGRAM, on_counters, op, &err);
     if (rc) {
         reply(op, rc, err.msg, NULL);
     }
@@ -768,7 +868,8 @@ static bool
 op_ready(const struct ovs *o, const struct op *op)
 {
     return slc_ofconn_ready(o->of) &&
-           (op->kind != OP_INSTALL || o->ports_synced);
+           ((op->kind != OP_INSTALL && op->kind != OP_CHECK) ||
+            o->ports_synced);
 }
 
 /* Runs 'op' from the loop (so that its reply never comes from inside
@@ -925,6 +1026,7 @@ on_of_ready(void *arg, uint64_t dpid, unsigned connects)
 {
     struct ovs *o = arg;
 
+    o->dpid = dpid;
     if (connects > 1) {
         size_t n = 0;
 
@@ -968,6 +1070,13 @@ ovs_check_config(const json_t *config, struct slc_error *err)
         return slc_error_set(err, SLC_EINVALID,
                              "sdn controller of type ovs: config.openflow "
                              "must be unix:PATH or tcp:IP:PORT");
+    }
+    v = json_object_get(config, "of_controller_nets_with_same_vlan");
+    if (v && !json_is_boolean(v)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "sdn controller of type ovs: config."
+                             "of_controller_nets_with_same_vlan must be true "
+                             "or false");
     }
     for (const char *const *k = (const char *const[]){"audit_interval_ms",
                                                       "connect_timeout_ms",
@@ -1032,6 +1141,8 @@ ovs_open(const struct slc_sdn_params *p, struct slc_sdn **out,
     o->audit_ms = audit ? (unsigned)json_integer_value(audit) : 5000;
     o->connect_timeout_ms =
         timeout ? (unsigned)json_integer_value(timeout) : 5000;
+    o->same_vlan_only = json_is_true(
+        json_object_get(p->config, "of_controller_nets_with_same_vlan"));
     o->tick = event_new(p->base, -1, EV_PERSIST, on_tick, o);
     o->ifaces = json_object();
     if (!o->bridge || !o->db_target || !o->of_target || !o->tick ||
@@ -1129,75 +1240,6 @@ ovs_counters(struct slc_sdn *sdn, uint64_t token, uint32_t id,
 
 /* ---- connectivity services (SDN assist) ---- */
 
-/* Rules joining the endpoints, after OSM's openflow connectors: each
- * point floods to the others (the only rule of an E-LINE), and with more
- * than two points unicast by destination MAC where known. */
-static json_t *
-service_program(const struct slc_sdn_service_spec *spec)
-{
-    json_t *rules = json_array();
-
-    for (size_t s = 0; s < spec->n_ports; s++) {
-        const struct slc_sdn_endpoint *src = &spec->ports[s];
-        json_t *flood = json_array();
-        bool tagged = src->vlan != 0;
-
-        for (size_t d = 0; d < spec->n_ports; d++) {
-            const struct slc_sdn_endpoint *dst = &spec->ports[d];
-            json_t *m, *a;
-
-            if (d == s || (!strcmp(dst->switch_port, src->switch_port) &&
-                           dst->vlan == src->vlan)) {
-                continue;
-            }
-            if (dst->vlan) {
-                json_array_append_new(flood, json_pack("{si}", tagged
-                                                       ? "set_vlan"
-                                                       : "push_vlan",
-                                                       (int)dst->vlan));
-            } else if (tagged) {
-                json_array_append_new(flood, json_pack("{sn}", "pop_vlan"));
-            }
-            tagged = dst->vlan != 0;
-            json_array_append_new(flood, json_pack("{ss}", "output",
-                                                   dst->switch_port));
-            if (spec->n_ports <= 2 || !dst->mac) {
-                continue;
-            }
-            m = json_pack("{ss ss}", "in_port", src->switch_port, "eth_dst",
-                          dst->mac);
-            a = json_array();
-            if (src->vlan) {
-                json_object_set_new(m, "vlan", json_integer(src->vlan));
-            }
-            if (dst->vlan) {
-                json_array_append_new(a, json_pack("{si}", src->vlan
-                                                   ? "set_vlan"
-                                                   : "push_vlan",
-                                                   (int)dst->vlan));
-            } else if (src->vlan) {
-                json_array_append_new(a, json_pack("{sn}", "pop_vlan"));
-            }
-            json_array_append_new(a, json_pack("{ss}", "output",
-                                               dst->switch_port));
-            json_array_append_new(rules,
-                                  json_pack("{si so so}", "priority", 1000,
-                                            "match", m, "actions", a));
-        }
-        {
-            json_t *m = json_pack("{ss}", "in_port", src->switch_port);
-
-            if (src->vlan) {
-                json_object_set_new(m, "vlan", json_integer(src->vlan));
-            }
-            json_array_append_new(rules,
-                                  json_pack("{si so so}", "priority", 995,
-                                            "match", m, "actions", flood));
-        }
-    }
-    return json_pack("{so s[]}", "rules", rules, "groups");
-}
-
 static uint32_t
 service_id_of(const struct slc_sdn_service_spec *spec)
 {
@@ -1216,8 +1258,9 @@ parse_service(const char *service_id, uint32_t *id, struct slc_error *err)
     unsigned v;
     char extra;
 
-    if (!service_id || sscanf(service_id, "ovs-%x%c", &v, &extra) != 1 ||
-        !(v & SERVICE_IDS) || v > 0xffffff) {
+    if (!service_id || strlen(service_id) != 12 ||
+        sscanf(service_id, "ovs-%8x%c", &v, &extra) != 1 ||
+        !(v & SERVICE_IDS)) {
         return slc_error_set(err, SLC_ENOTFOUND, "no such service '%s'",
                              service_id ? service_id : "");
     }
@@ -1225,36 +1268,65 @@ parse_service(const char *service_id, uint32_t *id, struct slc_error *err)
     return 0;
 }
 
+/* Refuses a point on another switch than the bridge; a datapath id is
+ * compared when the op starts (the OpenFlow session tells the bridge's). */
+static int
+check_switch(struct ovs *o, const struct slc_sdn_service_spec *spec,
+             struct op *op, struct slc_error *err)
+{
+    for (size_t i = 0; i < spec->n_ports; i++) {
+        const struct slc_sdn_endpoint *p = &spec->ports[i];
+        const char *x = p->switch_dpid;
+        char msg[400], num[16];
+        uint64_t dpid;
+
+        if (!x || !strcmp(x, o->bridge)) {
+            continue;
+        }
+        snprintf(num, sizeof num, "#%zu", i + 1);
+        snprintf(msg, sizeof msg, "point %s: switch '%s': this driver "
+                 "programs bridge '%s'", p->id ? p->id : num, x, o->bridge);
+        if (slc_of_dpid_parse(x, &dpid) ||
+            (op->check_dpid && dpid != op->dpid)) {
+            return slc_error_set(err, SLC_EINVALID, "%s", msg);
+        }
+        if (!op->check_dpid && !(op->switch_error = strdup(msg))) {
+            return slc_error_set(err, SLC_ENOMEM, "out of memory");
+        }
+        op->check_dpid = true;
+        op->dpid = dpid;
+    }
+    return 0;
+}
+
+/* Submits a service's call: an install of its rules (spec), a removal
+ * or a read of its counters. */
 static int
 service_op(struct ovs *o, enum op_kind kind, uint64_t token, uint32_t id,
-           const struct slc_sdn_service_spec *spec, struct slc_error *err)
+           const struct slc_sdn_service_spec *spec, const json_t *conn_info,
+           struct slc_error *err)
 {
     struct op *op = calloc(1, sizeof *op);
     char sid[32];
+    int rc;
 
-    if (spec && (strcmp(spec->type, "ELINE") && strcmp(spec->type, "ELAN"))) {
-        free(op);
-        return slc_error_set(err, SLC_EUNSUPPORTED,
-                             "service type '%s': the ovs driver joins ELINE "
-                             "and ELAN only",
-                             spec->type);
-    }
-    if (spec && !strcmp(spec->type, "ELINE") && spec->n_ports != 2) {
-        free(op);
-        return slc_error_set(err, SLC_EINVALID,
-                             "an ELINE joins exactly 2 points, not %zu",
-                             spec->n_ports);
-    }
-    snprintf(sid, sizeof sid, "ovs-%06x", id);
-    if (!op || !(op->service_id = strdup(sid))) {
-        free(op);
+    if (!op) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
-    op->o = o;
-    op->kind = kind;
-    op->token = token;
-    op->id = id;
-    op->prog = spec ? service_program(spec) : NULL;
+    snprintf(sid, sizeof sid, "ovs-%08x", id);
+    *op = (struct op){.o = o, .kind = kind, .token = token, .id = id,
+                      .service_id = strdup(sid),
+                      .expected = (size_t)json_integer_value(
+                          json_object_get(conn_info, "rules"))};
+    rc = op->service_id ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
+    if (!rc && spec && !(rc = check_switch(o, spec, op, err))) {
+        rc = slc_of_rules(sid, spec->type, spec->ports, spec->n_ports,
+                          o->same_vlan_only, &op->prog, err);
+    }
+    if (rc) {
+        free_op(op);
+        return rc;
+    }
     submit(o, op);
     return 0;
 }
@@ -1265,7 +1337,21 @@ ovs_create_service(struct slc_sdn *sdn, uint64_t token,
                    struct slc_error *err)
 {
     return service_op(ovs_of(sdn), OP_INSTALL, token, service_id_of(spec),
-                      spec, err);
+                      spec, NULL, err);
+}
+
+/* A call about an existing service. */
+static int
+service_call(struct slc_sdn *sdn, enum op_kind kind, uint64_t token,
+             const char *service_id, const struct slc_sdn_service_spec *spec,
+             const json_t *conn_info, struct slc_error *err)
+{
+    uint32_t id = 0;
+
+    return parse_service(service_id, &id, err)
+               ? err->code
+               : service_op(ovs_of(sdn), kind, token, id, spec, conn_info,
+                            err);
 }
 
 static int
@@ -1273,33 +1359,33 @@ ovs_edit_service(struct slc_sdn *sdn, uint64_t token, const char *service_id,
                  const struct slc_sdn_service_spec *spec,
                  struct slc_error *err)
 {
-    uint32_t id = 0;
-
-    return parse_service(service_id, &id, err)
-               ? err->code
-               : service_op(ovs_of(sdn), OP_INSTALL, token, id, spec, err);
+    return service_call(sdn, OP_INSTALL, token, service_id, spec, NULL, err);
 }
 
 static int
 ovs_delete_service(struct slc_sdn *sdn, uint64_t token,
-                   const char *service_id, struct slc_error *err)
+                   const char *service_id, const json_t *conn_info,
+                   struct slc_error *err)
 {
-    uint32_t id = 0;
-
-    return parse_service(service_id, &id, err)
-               ? err->code
-               : service_op(ovs_of(sdn), OP_REMOVE, token, id, NULL, err);
+    return service_call(sdn, OP_REMOVE, token, service_id, NULL, conn_info,
+                        err);
 }
 
 static int
 ovs_service_status(struct slc_sdn *sdn, uint64_t token,
-                   const char *service_id, struct slc_error *err)
+                   const char *service_id, const json_t *conn_info,
+                   struct slc_error *err)
 {
-    uint32_t id = 0;
+    return service_call(sdn, OP_COUNTERS, token, service_id, NULL, conn_info,
+                        err);
+}
 
-    return parse_service(service_id, &id, err)
-               ? err->code
-               : service_op(ovs_of(sdn), OP_COUNTERS, token, id, NULL, err);
+/* Completes once both sessions are ready (connect_timeout_ms at most). */
+static int
+ovs_check_credentials(struct slc_sdn *sdn, uint64_t token,
+                      struct slc_error *err)
+{
+    return new_op(ovs_of(sdn), OP_CHECK, token, 0, NULL, err);
 }
 
 static json_t *
@@ -1307,19 +1393,23 @@ ovs_describe(struct slc_sdn *sdn)
 {
     struct ovs *o = ovs_of(sdn);
     json_t *progs = json_array();
+    char dpid[20];
 
     for (struct program *p = o->programs; p; p = p->next) {
         json_array_append_new(progs,
-                              json_pack("{si si si sb}", "id", (int)p->id,
+                              json_pack("{sI si si sb}", "id",
+                                        (json_int_t)p->id,
                                         "rules", (int)p->n_rules, "groups",
                                         (int)p->n_groups, "conflict",
                                         p->conflict));
     }
-    return json_pack("{ss ss ss sb so si si ss}", "bridge", o->bridge,
-                     "ovsdb", o->db_target, "openflow", o->of_target,
-                     "connected", slc_ofconn_ready(o->of), "programs", progs,
-                     "audits", (int)o->audits, "reinstalled",
-                     (int)o->reinstalled, "last_event", o->last_event);
+    snprintf(dpid, sizeof dpid, "%016llx", (unsigned long long)o->dpid);
+    return json_pack("{ss ss ss ss sb so si si ss}", "bridge", o->bridge,
+                     "datapath_id", dpid, "ovsdb", o->db_target, "openflow",
+                     o->of_target, "connected", slc_ofconn_ready(o->of),
+                     "programs", progs, "audits", (int)o->audits,
+                     "reinstalled", (int)o->reinstalled, "last_event",
+                     o->last_event);
 }
 
 const struct slc_sdn_class slc_sdn_ovs_class = {
@@ -1328,6 +1418,7 @@ const struct slc_sdn_class slc_sdn_ovs_class = {
     .check_config = ovs_check_config,
     .open = ovs_open,
     .close = ovs_close,
+    .check_credentials = ovs_check_credentials,
     .create_service = ovs_create_service,
     .edit_service = ovs_edit_service,
     .delete_service = ovs_delete_service,

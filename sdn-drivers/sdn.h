@@ -7,7 +7,8 @@
  * Like VIM drivers (vim-drivers/vim.h), calls submit work and return at
  * once; results come through the instance's 'done' callback, never from
  * inside the call, carrying the caller's token.  Neighbours: port-mapping.h
- * (how VIM interfaces map to switch ports), sdn-dummy.c. */
+ * (how VIM interfaces map to switch ports), of-rules.h (the rules OSM's
+ * openflow connectors compute for a service), sdn-dummy.c. */
 #ifndef SLC_SDN_H
 #define SLC_SDN_H
 
@@ -20,29 +21,44 @@
 struct event_base;
 struct timeval;
 
-/* One end of a connectivity service: a port of a physical switch. */
+/* One end of a connectivity service: OSM's connection point
+ * (sdn-sfc-ovs.md 1.2).  A point is tagged when 'vlan' is not 0. */
 struct slc_sdn_endpoint {
-    const char *switch_dpid;
-    const char *switch_port;
+    const char *id;           /* service_endpoint_id */
+    const char *encapsulation;    /* "dot1q", or NULL: untagged */
     unsigned vlan;            /* 0 = untagged */
     const char *mac;          /* may be NULL */
+    const char *device_id, *device_interface_id;  /* may be NULL */
+    const char *switch_dpid;  /* may be NULL: the controller's default
+                                 switch */
+    const char *switch_port;  /* a port name, or a decimal OpenFlow port
+                                 number */
+    const json_t *service_mapping_info;   /* may be NULL, borrowed */
 };
 
 struct slc_sdn_service_spec {
     const char *name;
     const char *tag;          /* idempotency key, as for VIM resources */
-    const char *type;         /* "ELINE" or "ELAN" */
+    const char *type;         /* "ELINE" | "ELAN" (| "ETREE" | "L3": the
+                                 openflow drivers refuse them) */
     const struct slc_sdn_endpoint *ports;
     size_t n_ports;
+    const json_t *conn_info;  /* edit: the service's conn_info as stored;
+                                 else NULL.  Borrowed. */
 };
 
 struct slc_sdn_result {
     uint64_t token;
     int rc;
-    const char *msg;          /* when rc != 0 */
-    const char *service_id;   /* created service, else NULL */
-    const char *status;       /* "ACTIVE", "ERROR", ... or NULL */
-    const json_t *data;       /* a call's result document, or NULL */
+    const char *msg;          /* the error when rc != 0; else details of
+                                 the status, or NULL */
+    const char *service_id;   /* the service a call was about, else NULL */
+    const char *status;       /* ACTIVE | INACTIVE | DOWN | ERROR | BUILD,
+                                 or NULL */
+    const json_t *data;       /* create/edit: the service's new conn_info
+                                 (NULL = unchanged); other calls: their
+                                 result document, or NULL.  Borrowed for
+                                 the callback's duration. */
 };
 
 typedef void (*slc_sdn_done_fn)(void *owner, const struct slc_sdn_result *r);
@@ -61,15 +77,33 @@ struct slc_sdn_params {
     const char *name;
     const char *url;          /* may be NULL */
     const json_t *config;     /* may be NULL */
+    /* Secrets, may be NULL: never logged nor put in a message.
+     * slc_sdn_base_init() does not copy them; a driver that needs them
+     * copies them. */
+    const char *user, *password;
     struct event_base *base;
     slc_sdn_done_fn done;
     void *owner;
 };
 
-#define SLC_SDN_CLASS_VERSION 1
+#define SLC_SDN_CLASS_VERSION 2
 
 /* An SDN driver.  Submitting calls return 0 when accepted, or an SLC_E*
- * code with 'err' set (then no callback follows).  None may block. */
+ * code with 'err' set (then no callback follows).  None may block.
+ *
+ * Connectivity services follow OSM's connector contract (sdn-sfc-ovs.md
+ * 1.1), made strict so that recovery and audits can repeat any call:
+ * - every driver is idempotent by tag: a create whose tag names a service
+ *   that exists replaces that service, and returns the same service_id
+ *   for the same tag;
+ * - edit means "make it so": it re-applies everything even when nothing
+ *   changed;
+ * - delete of an unknown service completes with SLC_ENOTFOUND, which
+ *   callers take as "gone";
+ * - a create or an edit completes with 'data' = the service's new
+ *   conn_info (NULL = unchanged), which the caller stores and passes back
+ *   to every later call of that service; 'status' is one of ACTIVE,
+ *   INACTIVE, DOWN, ERROR or BUILD. */
 struct slc_sdn_class {
     unsigned version;         /* SLC_SDN_CLASS_VERSION */
     const char *type;         /* an SDN controller's "type" */
@@ -79,19 +113,30 @@ struct slc_sdn_class {
                 struct slc_error *err);
     /* Destroys an instance; pending calls are dropped without callback. */
     void (*close)(struct slc_sdn *sdn);
+    /* Whether the controller answers and accepts the credentials (OSM's
+     * check_credentials): rc 0, or the controller's refusal.  May be
+     * NULL: nothing to check. */
+    int (*check_credentials)(struct slc_sdn *sdn, uint64_t token,
+                             struct slc_error *err);
     int (*create_service)(struct slc_sdn *sdn, uint64_t token,
                           const struct slc_sdn_service_spec *spec,
                           struct slc_error *err);
-    /* Replaces the ports of service 'service_id'. */
+    /* Makes service 'service_id' join spec's points (spec->conn_info is
+     * the stored one). */
     int (*edit_service)(struct slc_sdn *sdn, uint64_t token,
                         const char *service_id,
                         const struct slc_sdn_service_spec *spec,
                         struct slc_error *err);
-    /* Deletes a service; an unknown one completes with SLC_ENOTFOUND. */
+    /* Deletes a service; an unknown one completes with SLC_ENOTFOUND.
+     * 'conn_info' (borrowed, may be NULL) is the stored one. */
     int (*delete_service)(struct slc_sdn *sdn, uint64_t token,
-                          const char *service_id, struct slc_error *err);
+                          const char *service_id, const json_t *conn_info,
+                          struct slc_error *err);
+    /* The service's status; an unknown one completes with SLC_ENOTFOUND.
+     * 'conn_info' (borrowed, may be NULL) is the stored one. */
     int (*service_status)(struct slc_sdn *sdn, uint64_t token,
-                          const char *service_id, struct slc_error *err);
+                          const char *service_id, const json_t *conn_info,
+                          struct slc_error *err);
     /* What the driver holds, as a new JSON object.  May be NULL. */
     json_t *(*describe)(struct slc_sdn *sdn);
 
@@ -156,7 +201,8 @@ int slc_sdn_reply(struct slc_sdn *sdn, uint64_t token, int rc,
                   const char *msg, const char *service_id, json_t *data,
                   const struct timeval *delay, struct slc_error *err);
 
-/* The dummy driver (sdn-dummy.c): records every call, completes at once. */
+/* The dummy driver (sdn-dummy.c): records every call, completes on a later
+ * turn of the loop; config can inject failures and delays. */
 extern const struct slc_sdn_class slc_sdn_dummy_class;
 /* The ovs driver (sdn-ovs.c): OVSDB + OpenFlow 1.3 to one bridge. */
 extern const struct slc_sdn_class slc_sdn_ovs_class;

@@ -44,7 +44,8 @@
  *                           {"set_in_port": PORT} | {"output": PORT} |
  *                           {"group": N}, ...]}, ...],
  *    "groups": [{"id": N, "ports": [PORT, ...]}, ...]}
- *   where PORT is a switch port name or "NORMAL". */
+ *   where PORT is a switch port name, "NORMAL", "IN_PORT" or a decimal
+ *   OpenFlow port number; a rule may carry a "name" (ignored). */
 #ifndef SLC_SFC_CHAIN_H
 #define SLC_SFC_CHAIN_H
 

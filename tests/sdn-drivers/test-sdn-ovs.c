@@ -14,9 +14,18 @@
  * and re-installs everything; a port re-created with another OpenFlow
  * number makes the driver (through its OVSDB monitor) re-install the
  * program that uses it; after ovsdb-server is killed and restarted the
- * driver's OVSDB session reconnects and installs work again; an ELINE
- * service joins two ports; removing the programs leaves no slicer flow
- * and plain switching still works.
+ * driver's OVSDB session reconnects and installs work again; removing the
+ * programs leaves no slicer flow and plain switching still works.
+ *
+ * Connectivity services (SDN assist) join namespaces a, b and c, each on
+ * an access port of a VLAN of its own so that NORMAL switching never
+ * joins them: an ELINE carries pings while it exists and not after its
+ * delete, a second create with the same tag gives the same service and
+ * flows, an ELAN joins all three; a hand-made "NIC bridge" nic1 (access
+ * ports tagged 101 and 102 for two VFs, patched to br0's OpenFlow port 1)
+ * joins a VF, as OSM's dot1q point (switch_port "1", vlan 101), with an
+ * untagged port, and two VFs of the NIC with each other (out IN_PORT);
+ * points on another switch or on a port the switch lacks are refused.
  *
  * Run as root in namespaces of its own (meson: unshare --net --mount
  * --pid); it makes its namespaces and switch in a scratch directory and
@@ -39,7 +48,8 @@ static struct event_base *base;
 static struct slc_ovs_switch *sw;
 static char dir[64];
 static int failures, checks;
-static char ns[3][32];
+enum { CLIENT, SERVER, FW, NS_A, NS_B, NS_C, NS_VF1, NS_VF2, N_NS };
+static char ns[N_NS][32];
 
 struct outcome {
     bool done;
@@ -47,6 +57,7 @@ struct outcome {
     char msg[600];
     json_t *data;
     char service[64];
+    char status[16];
 };
 static struct outcome out;
 
@@ -109,6 +120,8 @@ on_done(void *owner, const struct slc_sdn_result *r)
     snprintf(out.msg, sizeof out.msg, "%s", r->msg ? r->msg : "");
     snprintf(out.service, sizeof out.service, "%s",
              r->service_id ? r->service_id : "");
+    snprintf(out.status, sizeof out.status, "%s",
+             r->status ? r->status : "");
     json_decref(out.data);
     out.data = r->data ? json_deep_copy(r->data) : NULL;
 }
@@ -166,7 +179,7 @@ ping(void)
 static void
 cleanup(void)
 {
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < N_NS; i++) {
         if (ns[i][0]) {
             sh("ip netns del %s 2>/dev/null", ns[i]);
         }
@@ -187,19 +200,19 @@ on_signal(int sig)
     _exit(128 + sig);
 }
 
-/* veth VETH (host end on br0 with access tag TAG) into namespace NS. */
+/* veth VETH (host end on BRIDGE with access tag TAG) into namespace NS. */
 static int
-plug(const char *nsname, const char *veth, const char *ifname, int tag,
-     const char *ip)
+plug_into(const char *bridge, const char *nsname, const char *veth,
+          const char *ifname, int tag, const char *ip)
 {
     int rc = sh("ip link add %s type veth peer name %s-p && "
                 "ip link set %s-p netns %s && "
                 "ip -n %s link set %s-p name %s && "
                 "ip -n %s link set %s up && ip link set %s up && "
                 "ip netns exec %s ethtool -K %s tx off >/dev/null && "
-                "ovs-vsctl add-port br0 %s tag=%d",
+                "ovs-vsctl add-port %s %s tag=%d",
                 veth, veth, veth, nsname, nsname, veth, ifname, nsname,
-                ifname, veth, nsname, ifname, veth, tag);
+                ifname, veth, nsname, ifname, bridge, veth, tag);
 
     if (!rc && ip) {
         rc = sh("ip -n %s addr add %s/24 dev %s", nsname, ip, ifname);
@@ -208,10 +221,31 @@ plug(const char *nsname, const char *veth, const char *ifname, int tag,
 }
 
 static int
+plug(const char *nsname, const char *veth, const char *ifname, int tag,
+     const char *ip)
+{
+    return plug_into("br0", nsname, veth, ifname, tag, ip);
+}
+
+/* A namespace of the services' segment 10.20.0.0/24, eth0 with MAC
+ * 02:00:00:00:20:<n> and address 10.20.0.<n>, on an access port. */
+static int
+plug_point(int i, const char *bridge, const char *veth, int tag, int n)
+{
+    char ip[32];
+
+    snprintf(ip, sizeof ip, "10.20.0.%d", n);
+    return plug_into(bridge, ns[i], veth, "eth0", tag, ip) ||
+           sh("ip -n %s link set eth0 address 02:00:00:00:20:%02d", ns[i],
+              n);
+}
+
+static int
 setup(void)
 {
     struct slc_error err = {0};
-    const char *names[3] = {"client", "server", "fw"};
+    const char *names[N_NS] = {"client", "server", "fw", "a",
+                               "b", "c", "vf1", "vf2"};
 
     snprintf(dir, sizeof dir, "/tmp/slicer-sdn-ovs-XXXXXX");
     if (!mkdtemp(dir)) {
@@ -225,16 +259,22 @@ setup(void)
     setenv("OVS_RUNDIR", dir, 1);
     setenv("OVS_DBDIR", dir, 1);
     setenv("OVS_LOGDIR", dir, 1);
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < N_NS; i++) {
         snprintf(ns[i], sizeof ns[i], "slct-%d-%s", (int)getpid(), names[i]);
         if (sh("ip netns add %s && ip -n %s link set lo up", ns[i], ns[i])) {
             ns[i][0] = '\0';
             return -1;
         }
     }
-    /* standalone: NORMAL switching for what no chain takes */
+    /* standalone: NORMAL switching for what no chain takes.  nic1 is a
+     * NIC's embedded switch (its VFs are access ports), patched to br0
+     * at OpenFlow port 1 by a trunk, as vim-netns builds it. */
     return sh("ip link set lo up && ovs-vsctl add-br br0 -- set bridge br0 "
               "datapath_type=netdev protocols=OpenFlow13") ||
+           sh("ovs-vsctl add-br nic1 -- set bridge nic1 datapath_type=netdev "
+              "-- add-port nic1 nic1-up -- set interface nic1-up type=patch "
+              "options:peer=fp1 -- add-port br0 fp1 -- set interface fp1 "
+              "type=patch options:peer=nic1-up ofport_request=1") ||
            plug(ns[0], "vclient", "eth0", 10, "10.10.0.10") ||
            plug(ns[1], "vserver", "eth0", 10, "10.10.0.20") ||
            plug(ns[2], "vfwin", "in", 11, NULL) ||
@@ -242,7 +282,12 @@ setup(void)
            sh("ip -n %s link add sfbr type bridge && "
               "ip -n %s link set in master sfbr && "
               "ip -n %s link set out master sfbr && ip -n %s link set sfbr up",
-              ns[2], ns[2], ns[2], ns[2]);
+              ns[2], ns[2], ns[2], ns[2]) ||
+           plug_point(NS_A, "br0", "va", 21, 1) ||
+           plug_point(NS_B, "br0", "vb", 22, 2) ||
+           plug_point(NS_C, "br0", "vc", 23, 3) ||
+           plug_point(NS_VF1, "nic1", "vf1", 101, 4) ||
+           plug_point(NS_VF2, "nic1", "vf2", 102, 5);
 }
 
 static const struct slc_sfc_sfi fw = {"vfwin", "vfwout"};
@@ -297,6 +342,217 @@ rule_packets(struct slc_sdn *sdn, uint32_t id, size_t i)
     }
     r = json_array_get(json_object_get(out.data, "rules"), i);
     return r ? (long)json_integer_value(json_object_get(r, "packets")) : -1;
+}
+
+/* Namespace 'i' pings 10.20.0.<n>. */
+static bool
+ping_point(int i, int n)
+{
+    return sh("ip netns exec %s ping -c 3 -i 0.2 -W 1 10.20.0.%d "
+              ">/dev/null 2>&1", ns[i], n) == 0;
+}
+
+/* The outcome of a submitted call: its refusal, or its reply. */
+static int
+outcome(int rc, const struct slc_error *err)
+{
+    if (rc) {
+        snprintf(out.msg, sizeof out.msg, "%s", err->msg);
+        return rc;
+    }
+    return wait_done();
+}
+
+static int
+create(struct slc_sdn *sdn, const char *tag, const char *type,
+       const struct slc_sdn_endpoint *pts, size_t n)
+{
+    struct slc_sdn_service_spec spec = {.name = tag, .tag = tag,
+                                        .type = type, .ports = pts,
+                                        .n_ports = n};
+    struct slc_error err = {0};
+
+    return outcome(sdn->class->create_service(sdn, 10, &spec, &err), &err);
+}
+
+static int
+delete_service(struct slc_sdn *sdn, const char *service_id,
+               const json_t *conn_info)
+{
+    struct slc_error err = {0};
+
+    return outcome(sdn->class->delete_service(sdn, 11, service_id, conn_info,
+                                              &err),
+                   &err);
+}
+
+/* The program id of service "ovs-XXXXXXXX". */
+static unsigned
+program_of(const char *service_id)
+{
+    return (unsigned)strtoul(service_id + 4, NULL, 16);
+}
+
+/* The bridge's datapath id as OVSDB has it, with colons. */
+static void
+datapath_id(char *buf, size_t size)
+{
+    char hex[64] = "";
+    FILE *f = popen("ovs-vsctl get bridge br0 datapath_id | tr -d '\"'",
+                    "r");
+
+    if (f && !fgets(hex, sizeof hex, f)) {
+        hex[0] = '\0';
+    }
+    if (f) {
+        pclose(f);
+    }
+    buf[0] = '\0';
+    for (int i = 0; i < 16 && hex[i] && hex[i] != '\n'; i += 2) {
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%.2s",
+                 i ? ":" : "", hex + i);
+    }
+}
+
+static void
+eline_and_elan(struct slc_sdn *sdn)
+{
+    const struct slc_sdn_endpoint pts[3] = {
+        {.id = "a", .mac = "02:00:00:00:20:01", .switch_port = "va"},
+        {.id = "b", .mac = "02:00:00:00:20:02", .switch_dpid = "br0",
+         .switch_port = "vb"},
+        {.id = "c", .mac = "02:00:00:00:20:03", .switch_port = "vc"},
+    };
+    char id[64];
+    json_t *conn_info;
+    long n;
+
+    check(!ping_point(NS_A, 2), "a and b are in other VLANs: NORMAL does "
+          "not join them");
+    check(!create(sdn, "eline-ab", "ELINE", pts, 2), "ELINE a-b created as "
+          "%s (%s)", out.service, out.msg);
+    snprintf(id, sizeof id, "%s", out.service);
+    conn_info = json_incref(out.data);
+    check(strlen(id) == 12 && program_of(id) >= 0x80000000u &&
+              json_integer_value(json_object_get(conn_info, "program")) ==
+                  (json_int_t)program_of(id) &&
+              json_integer_value(json_object_get(conn_info, "rules")) == 2,
+          "its id is ovs-<32 bits>, its conn_info says program and 2 rules");
+    check(program_flows(program_of(id)) == 2, "2 flows on the switch");
+    check(ping_point(NS_A, 2), "a pings b through the ELINE");
+    check(!create(sdn, "eline-ab", "ELINE", pts, 2) &&
+              !strcmp(out.service, id) &&
+              program_flows(program_of(id)) == 2,
+          "created again with the same tag: the same service %s and still "
+          "2 flows", out.service);
+    {
+        struct slc_error err = {0};
+
+        check(!outcome(sdn->class->service_status(sdn, 12, id, conn_info,
+                                                  &err),
+                       &err) &&
+                  !strcmp(out.status, "ACTIVE"),
+              "its status is ACTIVE (%s)", out.status);
+    }
+    check(!delete_service(sdn, id, conn_info), "ELINE deleted (%s)", out.msg);
+    check(program_flows(program_of(id)) == 0, "none of its flows is left");
+    check(!ping_point(NS_A, 2), "a no longer reaches b");
+    check(delete_service(sdn, id, conn_info) == SLC_ENOTFOUND,
+          "deleting it again: not found (%s)", out.msg);
+    json_decref(conn_info);
+
+    check(!create(sdn, "elan-abc", "ELAN", pts, 3), "ELAN a-b-c created (%s)",
+          out.msg);
+    snprintf(id, sizeof id, "%s", out.service);
+    n = program_flows(program_of(id));
+    check(n == 9, "6 unicast and 3 broadcast flows (%ld)", n);
+    check(ping_point(NS_A, 2) && ping_point(NS_A, 3) && ping_point(NS_B, 3),
+          "a, b and c ping each other");
+    check(!delete_service(sdn, id, NULL) && program_flows(program_of(id)) == 0,
+          "ELAN deleted");
+}
+
+/* OSM's dot1q point of a VF: NIC bridge nic1 tags it 101 onto br0's
+ * port 1. */
+static void
+tagged_points(struct slc_sdn *sdn)
+{
+    char dpid[64];
+    struct slc_sdn_endpoint pts[2] = {
+        {.id = "compute-1:0000:3b:02.0", .encapsulation = "dot1q",
+         .vlan = 101, .mac = "02:00:00:00:20:04", .switch_port = "1"},
+        {.id = "c", .mac = "02:00:00:00:20:03", .switch_port = "vc"},
+    };
+    const struct slc_sdn_endpoint vfs[2] = {
+        pts[0],
+        {.id = "compute-1:0000:3b:02.1", .encapsulation = "dot1q",
+         .vlan = 102, .mac = "02:00:00:00:20:05", .switch_port = "1"},
+    };
+    char id[64];
+
+    datapath_id(dpid, sizeof dpid);
+    pts[0].switch_dpid = dpid;
+    check(!ping_point(NS_VF1, 3), "the VF does not reach c by itself");
+    check(!create(sdn, "eline-vf-c", "ELINE", pts, 2),
+          "ELINE of the VF (switch %s, port \"1\", vlan 101) and c created "
+          "(%s)", dpid, out.msg);
+    snprintf(id, sizeof id, "%s", out.service);
+    check(program_flows(program_of(id)) == 2, "2 flows");
+    check(ping_point(NS_VF1, 3), "the VF pings c across the VLAN");
+    check(!delete_service(sdn, id, NULL), "deleted");
+
+    check(!ping_point(NS_VF1, 5), "two VFs of the NIC do not meet by "
+          "themselves");
+    check(!create(sdn, "eline-vfs", "ELINE", vfs, 2), "ELINE of two VFs of "
+          "the NIC created (%s)", out.msg);
+    snprintf(id, sizeof id, "%s", out.service);
+    check(sh_num(OFCTL "--no-names dump-flows br0 cookie=0x51ce%s0000/"
+                 "0xffffffffffff0000 | grep -c 'IN_PORT'", id + 4) == 2,
+          "both rules send back through the NIC's port (IN_PORT)");
+    check(ping_point(NS_VF1, 5), "the VFs ping each other");
+    check(!delete_service(sdn, id, NULL), "deleted");
+}
+
+static void
+refusals(struct slc_sdn *sdn)
+{
+    struct slc_sdn_endpoint pts[2] = {
+        {.id = "a", .switch_port = "va"},
+        {.id = "b", .switch_dpid = "other", .switch_port = "vb"},
+    };
+    struct slc_error err = {0};
+    int rc;
+
+    check(!outcome(sdn->class->check_credentials(sdn, 13, &err), &err),
+          "check_credentials: the sessions are ready (%s)", out.msg);
+    rc = create(sdn, "refused", "ELINE", pts, 2);
+    check(rc == SLC_EINVALID && !strcmp(out.msg, "point b: switch 'other': "
+                                        "this driver programs bridge 'br0'"),
+          "a point on switch 'other' is refused: %s", out.msg);
+    pts[1].switch_dpid = "00:00:00:00:00:00:00:99";
+    rc = create(sdn, "refused", "ELINE", pts, 2);
+    check(rc == SLC_EINVALID && strstr(out.msg, "this driver programs"),
+          "a point on another datapath id is refused: %s", out.msg);
+    pts[1].switch_dpid = NULL;
+    pts[1].switch_port = "99";
+    rc = create(sdn, "refused", "ELINE", pts, 2);
+    check(rc == SLC_EINVALID && strstr(out.msg, "port '99' is not on the "
+                                       "switch"),
+          "a point on port 99, which the switch lacks, is refused: %s",
+          out.msg);
+    rc = create(sdn, "refused", "ETREE", pts, 2);
+    check(rc == SLC_EUNSUPPORTED, "an ETREE is refused: %s", out.msg);
+    check(sh_num(OFCTL "dump-flows br0 cookie=0x51ce800000000000/"
+                 "0xffff800000000000 | grep -c cookie") == 0,
+          "no service flow is on the switch");
+}
+
+static void
+services(struct slc_sdn *sdn)
+{
+    eline_and_elan(sdn);
+    tagged_points(sdn);
+    refusals(sdn);
 }
 
 int
@@ -416,25 +672,7 @@ main(int argc, char **argv)
               rule_packets(sdn, 7, 1) + rule_packets(sdn, 7, 2) >= 2,
           "NSH classifier and return rules counted the pings");
 
-    /* an ELINE between two ports */
-    {
-        struct slc_sdn_endpoint eps[2] = {
-            {.switch_dpid = "any", .switch_port = "vclient"},
-            {.switch_dpid = "any", .switch_port = "vserver", .vlan = 0}};
-        struct slc_sdn_service_spec spec = {.name = "eline", .tag = "t1",
-                                            .type = "ELINE", .ports = eps,
-                                            .n_ports = 2};
-
-        check(!sdn->class->create_service(sdn, 4, &spec, &err) &&
-                  !wait_done(),
-              "ELINE service %s created (%s)", out.service, out.msg);
-        check(!sdn->class->service_status(sdn, 5, out.service, &err) &&
-                  !wait_done(),
-              "its status is ACTIVE");
-        check(!sdn->class->delete_service(sdn, 6, out.service, &err) &&
-                  !wait_done(),
-              "deleted");
-    }
+    services(sdn);
 
     check(!sdn->class->remove_program(sdn, 7, 7, &err) && !wait_done(),
           "program removed");
