@@ -17,6 +17,8 @@ struct step {
     bool create;              /* else delete */
     bool chain;               /* a forwarding program on the VIM's switch
                                  (kind "chain"), not a VIM resource */
+    bool service;             /* a connectivity service of SDN assist
+                                 (kind "sdn", engine-assist.c) */
     bool primitive;           /* a primitive run in a compute (kind
                                  "primitive", action "run"): nothing to
                                  undo, run again when resumed */
@@ -62,6 +64,18 @@ struct sdn_slot {
     struct sdn_slot *next;
 };
 
+/* The SDN controller a VIM account names, for SDN assist, with the
+ * account's port mapping. */
+struct assist_slot {
+    char account_id[40];
+    char sdn_id[40];
+    char what[700];           /* "sdn controller 'x' (type url)" */
+    struct slc_sdn *sdn;
+    struct slc_port_mapping *map;   /* may be NULL */
+    bool mapping_not_needed;
+    struct assist_slot *next;
+};
+
 /* A counters read in flight (token SDN_READ | serial). */
 struct read {
     uint64_t token;
@@ -77,6 +91,7 @@ struct slc_engine {
     struct op *ops;
     struct vim_slot *vims;
     struct sdn_slot *sdns;
+    struct assist_slot *assists;
     struct read *reads;
     uint64_t next_serial, next_read;
 };
@@ -100,6 +115,24 @@ void eng_kick(struct op *op);
 int eng_launch_chain(struct op *op, size_t i, uint64_t token, bool remove,
                      struct slc_error *err);
 void eng_on_sdn_done(void *owner, const struct slc_sdn_result *r);
+
+/* engine-assist.c: the SDN assist of VIM account 'account_id' (opened
+ * on first use); issues the SDN call of service step i; takes its
+ * result from eng_on_sdn_done(). */
+int eng_assist(struct slc_engine *e, const char *account_id,
+               struct assist_slot **out, struct slc_error *err);
+int eng_launch_service(struct op *op, size_t i, uint64_t token,
+                       enum call_kind call, struct slc_error *err);
+void eng_service_done(struct op *op, size_t i, enum call_kind call,
+                      const struct slc_sdn_result *r);
+/* Closes the assists of 'account_id' and/or of controller 'sdn_id'
+ * (NULL: any) that no call in flight uses. */
+void eng_forget_assist(struct slc_engine *e, const char *account_id,
+                       const char *sdn_id);
+void eng_free_assists(struct slc_engine *e);
+/* Makes every service of 'services' ([[account, resource], ...]) so again
+ * (recovery), without waiting for the outcome. */
+void eng_restore_services(struct slc_engine *e, const json_t *services);
 
 /* The VIM id a step spec reference designates: {"step": k} (what step k
  * made) or a literal; NULL when not known yet. */

@@ -271,7 +271,7 @@ eng_on_sdn_done(void *owner, const struct slc_sdn_result *r)
     }
     if (!r->token) {
         if (r->rc) {
-            SLC_ERR("re-installing a chain: %s", r->msg);
+            SLC_ERR("re-installing a chain or a service: %s", r->msg);
         }
         return;
     }
@@ -285,7 +285,9 @@ eng_on_sdn_done(void *owner, const struct slc_sdn_result *r)
     s = &op->steps[i];
     s->token = 0;
     op->inflight--;
-    if (call == CALL_UNDO) {
+    if (s->service) {
+        eng_service_done(op, i, call, r);
+    } else if (call == CALL_UNDO) {
         if (r->rc) {
             json_object_set_new(s->json, "error", json_string(r->msg));
             op->undo_failed = true;

@@ -110,6 +110,7 @@ slc_engine_free(struct slc_engine *e)
         slc_sdn_close(s->sdn);
         free(s);
     }
+    eng_free_assists(e);
     while (e->vims) {
         struct vim_slot *s = e->vims;
 
@@ -198,8 +199,15 @@ slc_engine_vim_probe(struct slc_engine *e, const json_t *account,
 }
 
 void
+slc_engine_forget_sdn(struct slc_engine *e, const char *sdn_id)
+{
+    eng_forget_assist(e, NULL, sdn_id);
+}
+
+void
 slc_engine_forget_vim(struct slc_engine *e, const char *account_id)
 {
+    eng_forget_assist(e, account_id, NULL);
     for (struct sdn_slot **sp = &e->sdns; *sp; sp = &(*sp)->next) {
         if (!strcmp((*sp)->account_id, account_id)) {
             struct sdn_slot *s = *sp;
@@ -327,6 +335,14 @@ kept_spec(const json_t *steps, const json_t *s)
 
     if (!spec) {
         return NULL;
+    }
+    if (!strcmp(sget(s, "kind") ?: "", "sdn")) {
+        /* a service's as the controller was given it; what it was
+         * before an edit is no longer needed */
+        json_t *kept = json_deep_copy(spec);
+
+        json_object_del(kept, "previous");
+        return kept;
     }
     return strcmp(sget(s, "kind") ?: "", "chain")
                ? resolved(steps, spec)
@@ -521,8 +537,9 @@ parse_steps(struct op *op, struct slc_error *err)
         kind = json_string_value(json_object_get(s->json, "kind"));
         state = json_string_value(json_object_get(s->json, "state"));
         s->chain = kind && !strcmp(kind, "chain");
+        s->service = kind && !strcmp(kind, "sdn");
         s->primitive = kind && !strcmp(kind, "primitive");
-        if (!action || (!s->chain && !s->primitive &&
+        if (!action || (!s->chain && !s->service && !s->primitive &&
                         slc_vim_kind_from_name(kind) < 0) ||
             slc_step_state_from_name(state) < 0 ||
             !json_string_value(json_object_get(s->json, "vim"))) {
@@ -531,7 +548,7 @@ parse_steps(struct op *op, struct slc_error *err)
                                  op->id, i);
         }
         s->create = !strcmp(action, "create");
-        s->kind = s->chain       ? SLC_VIM_N_KINDS
+        s->kind = s->chain || s->service ? SLC_VIM_N_KINDS
                   : s->primitive ? SLC_VIM_COMPUTE
                                  : (enum slc_vim_kind)slc_vim_kind_from_name(
                                        kind);
@@ -663,12 +680,14 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
     struct slc_vim *vim;
     int rc;
 
-    if (s->chain) {
+    if (s->chain || s->service) {
         s->token = token;
         s->started = eng_now_of(op->e);
         op->inflight++;
-        rc = eng_launch_chain(op, i, token, call == CALL_UNDO || !s->create,
-                          err);
+        rc = s->service
+                 ? eng_launch_service(op, i, token, call, err)
+                 : eng_launch_chain(op, i, token,
+                                    call == CALL_UNDO || !s->create, err);
         if (rc) {
             s->token = 0;
             op->inflight--;
@@ -1128,6 +1147,7 @@ struct recovery {
     struct slc_engine *e;
     json_t *known;            /* account id -> [resources] */
     json_t *chains;           /* [[account id, program id, program]] */
+    json_t *services;         /* [[account id, resource]] (SDN assist) */
     json_t *ops;              /* [op ids] */
 };
 
@@ -1151,6 +1171,18 @@ add_known(struct recovery *rv, const char *account, const json_t *res)
                 json_pack("[sOO]", account,
                           json_object_get(spec, "program_id"),
                           json_object_get(spec, "program")));
+        }
+        json_decref((json_t *)res);
+        return;
+    }
+    if (!strcmp(sget(res, "kind") ?: "", "sdn")) {
+        /* nor is a service: it is made so again on its controller (one
+         * in flight is made by its resumed step) */
+        if (sget(res, "vim_id") &&
+            json_object_get(json_object_get(res, "spec"),
+                            "connection_points")) {
+            json_array_append_new(rv->services,
+                                  json_pack("[sO]", account, res));
         }
         json_decref((json_t *)res);
         return;
@@ -1329,13 +1361,14 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
     const char *const *op_colls = e->p.op_collections ?: default_ops;
     const char *const *res_colls = e->p.resource_collections ?: default_res;
     struct recovery rv = {.e = e, .known = json_object(),
-                          .chains = json_array(), .ops = json_array()};
+                          .chains = json_array(),
+                          .services = json_array(), .ops = json_array()};
     const char *account;
     json_t *list, *id;
     size_t i;
     int rc = 0;
 
-    if (!rv.known || !rv.chains || !rv.ops) {
+    if (!rv.known || !rv.chains || !rv.services || !rv.ops) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     for (size_t k = 0; !rc && res_colls[k]; k++) {
@@ -1386,6 +1419,9 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
             SLC_ERR("recovery: chain program %u: %s", program_id, serr.msg);
         }
     }
+    if (!rc) {
+        eng_restore_services(e, rv.services);
+    }
     json_array_foreach(rv.ops, i, id)
     {
         struct op *op;
@@ -1407,6 +1443,7 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
     }
     json_decref(rv.known);
     json_decref(rv.chains);
+    json_decref(rv.services);
     json_decref(rv.ops);
     return rc;
 }

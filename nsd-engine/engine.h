@@ -113,8 +113,17 @@ int slc_engine_vim(struct slc_engine *e, const char *account_id,
  * now (the class's probe).  0 when it can or its driver does not say. */
 int slc_engine_vim_probe(struct slc_engine *e, const json_t *account,
                          struct slc_error *err);
-/* Drops the driver instance of an account that changed or went away. */
+/* Drops the driver instance of an account that changed or went away
+ * (and its SDN assist). */
 void slc_engine_forget_vim(struct slc_engine *e, const char *account_id);
+/* Drops the SDN assist instances of SDN controller record 'sdn_id' (it
+ * changed or went away); they open again on next use. */
+void slc_engine_forget_sdn(struct slc_engine *e, const char *sdn_id);
+/* What the SDN assist of VIM account 'account_id' holds (its driver's
+ * describe(), a new JSON object). */
+int slc_engine_sdn_assist_describe(struct slc_engine *e,
+                                   const char *account_id, json_t **out,
+                                   struct slc_error *err);
 /* What the VIM account's driver holds (new JSON object). */
 int slc_engine_vim_describe(struct slc_engine *e, const char *account_id,
                             json_t **out, struct slc_error *err);
@@ -136,7 +145,21 @@ int slc_engine_vim_capacity(struct slc_engine *e, const char *account_id,
  * sfc-chain.h's JSON form whose ports are {"step": k} (the switch port of
  * the port step k made) or switch port names.  Once installed, the
  * rendered program is kept in spec.program, and recovery re-installs the
- * programs of every stored chain resource. */
+ * programs of every stored chain resource.
+ *
+ * A step of kind "sdn" (SDN assist, engine-assist.c) creates, edits or
+ * deletes a connectivity service on the SDN controller that the step's
+ * VIM account names (config "sdn-controller").  spec = {type ("ELINE" |
+ * "ELAN"), points: [{id, kind: "SR-IOV" | "PCI-PASSTHROUGH" | "PDU" |
+ * "UPLINK" | "EXTERNAL", port: {"step": k} | vim id, known: {what the VIM
+ * reported of an earlier port}, network: {"step": k} | vim id (UPLINK),
+ * endpoint: {...} (EXTERNAL: a provider-network sdn-ports item)}],
+ * service_id + previous (an edit, undone by making 'previous' again)}.
+ * At launch the points become OSM's connection points
+ * (spec.connection_points), from where the VIM says each port landed and
+ * the account's sdn-port-mapping; the controller's conn_info is kept in
+ * spec.conn_info, the service id in the step's vim_id.  Recovery makes
+ * every stored service so again. */
 int slc_engine_sdn(struct slc_engine *e, const char *account_id,
                    struct slc_sdn **out, struct slc_error *err);
 

@@ -11,6 +11,7 @@
 
 #include "engine.h"
 #include "ns-chains.h"
+#include "ns-sdn.h"
 #include "ns-lcm-internal.h"
 #include "ns-lcm.h"
 #include "pdu.h"
@@ -348,6 +349,9 @@ kind_rank(const char *kind)
                                                    "port"};
     int rank = 0;
 
+    if (!strcmp(kind, "sdn")) {
+        return 0; /* services go first, as chains: they join ports */
+    }
     while (rank < N_RANKS - 1 && strcmp(kind, order[rank])) {
         rank++;
     }
@@ -593,9 +597,25 @@ slc_ns_deployed_resources(const json_t *nsr)
         "resources");
 }
 
-/* The chains through the scaled VNF follow its instances: installed
- * again once the new ones have ports, or before the removed ones lose
- * theirs. */
+/* Whether 'list' holds the integer 'i'. */
+static bool
+has_index(const json_t *list, size_t i)
+{
+    const json_t *v;
+    size_t k;
+
+    json_array_foreach(list, k, v)
+    {
+        if (json_integer_value(v) == (json_int_t)i) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The chains and SDN-assist services through the scaled VNF follow its
+ * instances: made again once the new ones have ports, or before the
+ * removed ones lose theirs. */
 static int
 plan_scale_chains(struct slc_store *st, struct ns_plan *pl, json_t *nsr,
                   const json_t *vnfrs, const json_t *op_admin,
@@ -617,9 +637,11 @@ plan_scale_chains(struct slc_store *st, struct ns_plan *pl, json_t *nsr,
     }
     json_array_extend(vdurs, json_object_get(op_admin, "new_vdur"));
     rc = slc_ns_replan_chains(st, nsr, now, pl->steps, changed, err);
+    rc = rc ? rc : slc_ns_replan_sdn(st, nsr, now, pl->steps, changed, err);
     json_array_foreach(pl->steps, i, s)
     {
-        if (!rc && !strcmp(slc_ns_str(s, "action"), "delete")) {
+        if (!rc && !strcmp(slc_ns_str(s, "action"), "delete") &&
+            !has_index(changed, i)) {
             json_array_foreach(changed, k, vdurs)
             {
                 json_array_append(json_object_get(s, "deps"), vdurs);
@@ -1027,11 +1049,15 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
         if (!strcmp(type, "instantiate")) {
             pl.params = params;
             plan_instantiate(&pl, nsr->doc, vnfrs, params);
-            rc = slc_ns_plan_chains(st, nsr->doc, vnfrs, params, pl.steps,
-                                    err);
+            rc = slc_ns_plan_sdn(st, nsr->doc, vnfrs, params, pl.steps,
+                                 err);
+            rc = rc ? rc
+                    : slc_ns_plan_chains(st, nsr->doc, vnfrs, params,
+                                         pl.steps, err);
             rc = rc ? rc
                     : slc_ns_plan_day1(vnfds, nsr->doc, vnfrs, params,
                                        pl.placed, pl.steps, err);
+            slc_ns_sdn_gate(pl.steps);
             json_object_set_new(
                 json_object_get(json_object_get(nsr->doc, "_admin"),
                                 "deployed"),

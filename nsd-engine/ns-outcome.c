@@ -8,6 +8,7 @@
 
 #include "engine.h"
 #include "ns-chains.h"
+#include "ns-sdn.h"
 #include "ns-lcm-internal.h"
 #include "ns-lcm.h"
 #include "pdu.h"
@@ -43,6 +44,8 @@ apply_created(json_t *nsr, json_t *vnfrs, const json_t *s)
 
     if (!strcmp(what, "chain")) {
         slc_ns_chain_created(nsr, s);
+    } else if (!strcmp(what, "sdn")) {
+        slc_ns_sdn_created(nsr, vnfrs, s);
     } else if (!strcmp(what, "vld")) {
         json_t *vl = slc_ns_find(json_object_get(nsr, "vld"), "id",
                                  slc_ns_str(f, "vld"));
@@ -86,11 +89,17 @@ apply_created(json_t *nsr, json_t *vnfrs, const json_t *s)
         }
         device = json_object_get(json_object_get(s, "spec"), "device");
         if (device) {
-            /* what SDN assist needs, named as OSM's RO reports it */
+            /* what SDN assist needs, named as OSM's RO reports it: where
+             * the VIM says it landed, else where placement put it */
             json_object_set(iface, "compute_node",
-                            json_object_get(device, "host"));
-            json_object_set(iface, "pci", json_object_get(device, "pci"));
-            json_object_set(iface, "vlan", json_object_get(device, "vlan"));
+                            json_object_get(info, "compute_node")
+                                ?: json_object_get(device, "host"));
+            json_object_set(iface, "pci",
+                            json_object_get(info, "pci")
+                                ?: json_object_get(device, "pci"));
+            json_object_set(iface, "vlan",
+                            json_object_get(info, "vlan")
+                                ?: json_object_get(device, "vlan"));
             json_object_set(iface, "switch_port",
                             json_object_get(device, "fabric_port"));
         }
@@ -119,6 +128,8 @@ apply_deleted(json_t *nsr, json_t *vnfrs, const json_t *s)
 
     if (!strcmp(what, "chain")) {
         slc_ns_chain_deleted(nsr, s);
+    } else if (!strcmp(what, "sdn")) {
+        slc_ns_sdn_deleted(nsr, vnfrs, s);
     } else if (!strcmp(what, "vld")) {
         json_t *vl = slc_ns_find(json_object_get(nsr, "vld"), "id",
                                  slc_ns_str(f, "vld"));

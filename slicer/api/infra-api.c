@@ -790,6 +790,9 @@ infra_delete(struct slc_call *c, const struct infra_kind *k)
     if (!rc) {
         if (k == &vim_kind) {
             slc_engine_forget_vim(c->api->engine, rec.id);
+        } else if (k == &sdn_kind) {
+            /* its assists open again with what it says now */
+            slc_engine_forget_sdn(c->api->engine, rec.id);
         }
         SLC_INFO("%s '%s' deleted", k->what, rec.name);
         slc_rest_reply(c, 204, NULL);
@@ -855,6 +858,9 @@ infra_patch(struct slc_call *c, const struct infra_kind *k)
     if (!rc) {
         if (k == &vim_kind) {
             slc_engine_forget_vim(c->api->engine, rec.id);
+        } else if (k == &sdn_kind) {
+            /* its assists open again with what it says now */
+            slc_engine_forget_sdn(c->api->engine, rec.id);
         }
         slc_rest_reply(c, 204, NULL);
     }
@@ -899,6 +905,26 @@ vim_resources(struct slc_call *c)
     return rc;
 }
 
+/* GET .../vim_accounts/{id}/sdn: what the account's SDN assist holds, as
+ * its SDN driver describes it (a slicer extension, for operators and
+ * tests). */
+static int
+vim_sdn(struct slc_call *c)
+{
+    struct slc_record rec;
+    json_t *out = NULL;
+    int rc = infra_get(c, &vim_kind, &rec);
+
+    if (!rc) {
+        rc = slc_engine_sdn_assist_describe(c->api->engine, rec.id, &out,
+                                            &c->err);
+        slc_record_clear(&rec);
+    }
+    if (!rc) {
+        slc_rest_reply(c, 200, out);
+    }
+    return rc;
+}
 
 const struct slc_route slc_infra_routes[] = {
     {"GET", VIMS, vim_list, "vim_accounts:"},
@@ -908,6 +934,7 @@ const struct slc_route slc_infra_routes[] = {
     {"DELETE", VIMS "/{id}", vim_delete, "vim_accounts:id:"},
     {"GET", VIMS "/{id}/resources", vim_resources,
      "vim_accounts:id:resources:"},
+    {"GET", VIMS "/{id}/sdn", vim_sdn, "vim_accounts:id:sdn:"},
     {"GET", "/osm/admin/v1/vims", vim_list, "vims:"},
     {"POST", "/osm/admin/v1/vims", vim_create, "vims:"},
     {"GET", "/osm/admin/v1/vims/{id}", vim_show, "vims:id:"},

@@ -1,0 +1,307 @@
+#!/bin/bash
+# Integration test of SDN assist on the netns VIM with the embedded "ovs"
+# SDN driver: slicerd's netns account on a private userspace Open vSwitch,
+# two EPA data-plane VNFs whose SR-IOV VF and passthrough NIC sit on the
+# fabric switch (br-fabric), a radio-unit PNF cabled to it.  Asserted:
+# without an sdn-controller nothing joins them (no flow, no ping); with
+# one, each VL is an E-LINE/E-LAN on the fabric (OSM's rules, the flows on
+# the switch, the records OSM shows) and the VNFs ping each other across
+# a VF and a NIC, a VL mixing VFs, a NIC, a PDU and virtio ports reaches
+# everyone, a switch that refuses the rules fails the NS with its words
+# and leaves nothing, a restart of slicerd re-installs flows removed
+# meanwhile, and terminate leaves no flow and no NIC bridge.
+#
+# Runs as root in network, mount and pid namespaces of its own (meson:
+# "unshare -n -m -p -f --mount-proc").
+# usage: test-netns-sdn.sh SLICERD SOURCE_DIR
+set -u
+slicerd=$1
+src=$2
+tpl=$src/templates
+name=netns-sdn
+# shellcheck source=../slicer/harness.sh
+. "$(dirname "$0")/../slicer/harness.sh"
+
+own_namespaces test-netns-sdn
+config
+
+n_netns() { ip netns list | wc -l; }
+ofctl() { OVS_RUNDIR=$ovsdir ovs-ofctl -O OpenFlow13 "$@"; }
+vsctl() { OVS_RUNDIR=$ovsdir ovs-vsctl "$@"; }
+slicer_flows() { # the fabric's flows that SDN assist made, normalised
+    ofctl dump-flows br-fabric "cookie=0x51ce000000000000/0xffff000000000000" |
+        grep -o 'priority=.*' | sort
+}
+iface_ip() { # ns id, member, interface name -> its address
+    vdur "$1" "$2" ".interfaces[] | select(.name == \"$3\") | .\"ip-address\""
+}
+
+start
+login
+for f in host_vnfd epa_dataplane_vnfd gnb_vnfd; do
+    onboard vnfd "$tpl/vnfd/$f.yaml"
+done
+onboard vnfd "$tpl/pnfd/radio_unit_pnfd.yaml"
+for f in epa_pair_nsd ran_with_ru_nsd; do
+    onboard nsd "$tpl/nsd/$f.yaml"
+done
+check "descriptors onboarded" eq "$code" 201
+
+cp "$(dirname "$0")/hosts-two-numa.yaml" "$tmp/hosts.yaml"
+jreq POST /admin/v1/vim_accounts "{\"name\":\"local\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"hosts\":\"$tmp/hosts.yaml\",\"cables\":{\"11\":\"ru1-fh\",\"12\":\"ru1-mgmt\"}}}"
+check "netns account without an sdn-controller: 201" eq "$code" 201
+vim=$(field .id)
+ovsdir=$tmp/state/netns-$vim/ovs
+
+# --- before: nothing joins a VF and a NIC
+ns_up before slicer-epa-pair-ns "$vim"
+check "EPA pair instantiated without SDN assist" eq "$state" COMPLETED
+dp1=$(netns_of "$ns" dp1)
+check "dp1's VF cannot reach dp2's NIC" \
+    no_ping "$dp1" "$(iface_ip "$ns" dp2 xe1)"
+check "br-fabric has no flows" eq "$(ofctl dump-flows br-fabric | grep -c priority)" 0
+ns_down "$ns"
+
+# --- the controller: the embedded ovs driver on the VIM's fabric switch
+jreq POST /admin/v1/sdns '{"name":"fabric","type":"ovs","config":{"bridge":"br-fabric","audit_interval_ms":500}}'
+check "SDN controller of type ovs without url: 201" eq "$code" 201
+sdn=$(field .id)
+mapping='[{"compute_node":"compute-1","ports":[
+  {"pci":"0000:3b:00.0","switch_id":"br-fabric","switch_port":"1"},
+  {"pci":"0000:3b:02.[0-7]","switch_id":"br-fabric","switch_port":"1"},
+  {"pci":"0000:3b:00.1","switch_id":"br-fabric","switch_port":"2"},
+  {"pci":"0000:af:00.0","switch_id":"br-fabric","switch_port":"3"},
+  {"pci":"0000:af:02.[0-7]","switch_id":"br-fabric","switch_port":"3"},
+  {"pci":"0000:af:00.1","switch_id":"br-fabric","switch_port":"4"}]}]'
+jreq PATCH "/admin/v1/vim_accounts/$vim" "{\"config\":{\"hosts\":\"$tmp/hosts.yaml\",\"cables\":{\"11\":\"ru1-fh\",\"12\":\"ru1-mgmt\"},\"sdn-controller\":\"fabric\",\"sdn-port-mapping\":$mapping}}"
+check "the account now names the controller and maps its ports: 204" eq "$code" 204
+
+# --- after: each data-plane VL an E-LINE between a VF and a NIC
+ns_up pair slicer-epa-pair-ns "$vim"
+check "EPA pair instantiated with SDN assist" eq "$state" COMPLETED
+pair=$ns
+dp1=$(netns_of "$pair" dp1)
+dp2=$(netns_of "$pair" dp2)
+check "dp1's VF pings dp2's NIC (dataplane-x)" \
+    pings "$dp1" "$(iface_ip "$pair" dp2 xe1)"
+check "dp2's VF pings dp1's NIC (dataplane-y)" \
+    pings "$dp2" "$(iface_ip "$pair" dp1 xe1)"
+check "... and back" pings "$dp1" "$(iface_ip "$pair" dp2 xe0)"
+vid() { echo $((4096 + $1)); }
+cat >"$tmp/want.flows" <<EOF
+priority=995,in_port=1,dl_vlan=101 actions=pop_vlan,output:4
+priority=995,in_port=2 actions=push_vlan:0x8100,set_field:$(vid 201)->vlan_vid,output:3
+priority=995,in_port=3,dl_vlan=201 actions=pop_vlan,output:2
+priority=995,in_port=4 actions=push_vlan:0x8100,set_field:$(vid 101)->vlan_vid,output:1
+EOF
+slicer_flows >"$tmp/got.flows"
+check "the fabric holds OSM's E-LINE rules, a VLAN popped and pushed each way" \
+    diff -u "$tmp/want.flows" "$tmp/got.flows"
+req GET "/nslcm/v1/ns_instances/$pair"
+x=".vld[] | select(.id == \"dataplane-x\")"
+check "the VL is marked pci-interfaces, as OSM does" eq "$(field "$x.\"pci-interfaces\"")" true
+check "its vim_info of the controller: ACTIVE ELINE of 2 points" \
+    eq "$(field "$x.vim_info[\"sdn:$sdn\"] | [.vim_status, .type, (.connected_ports | length), .created] | map(tostring) | join(\" \")")" \
+    "ACTIVE ELINE 2 true"
+check "... with the service id the driver gave" \
+    grep -qE '^ovs-[0-9a-f]{8}$' <(field "$x.vim_info[\"sdn:$sdn\"].vim_id")
+check "the mgmt VL (virtio only) needs no service" \
+    eq "$(field '.vld[] | select(.id == "mgmt") | .vim_info // {} | length')" 0
+check "the VF reports where it landed, in OSM's words" \
+    eq "$(vdur "$pair" dp1 '.interfaces[] | select(.type == "SR-IOV") | [.compute_node, .pci, .vlan] | map(tostring) | join(" ")')" \
+    "compute-1 0000:3b:02.0 101"
+req GET "/admin/v1/vim_accounts/$vim/sdn"
+check "the account's SDN assist holds two services" \
+    eq "$(field '[.programs[] | select(.id >= 2147483648)] | length')" 2
+
+# --- the driver's audit puts back a flow removed by hand
+ofctl --strict del-flows br-fabric "priority=995,in_port=1,dl_vlan=101"
+for _ in $(seq 40); do
+    [ "$(slicer_flows | wc -l)" = 4 ] && break
+    sleep 0.1
+done
+check "a flow removed by hand is back within the audit interval" \
+    diff -u "$tmp/want.flows" <(slicer_flows)
+
+# --- a restart of slicerd: flows lost meanwhile are made again
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+pid=
+ofctl del-flows br-fabric "cookie=0x51ce000000000000/0xffff000000000000"
+check "while slicerd is down the fabric lost its flows" eq "$(slicer_flows | wc -l)" 0
+start
+for _ in $(seq 50); do
+    [ "$(slicer_flows | wc -l)" = 4 ] && break
+    sleep 0.1
+done
+check "after the restart the services are made again" \
+    diff -u "$tmp/want.flows" <(slicer_flows)
+check "... and carry traffic" pings "$dp1" "$(iface_ip "$pair" dp2 xe1)"
+
+# --- a VL mixing a VF, a NIC, a PDU and virtio ports: an E-LAN through
+# the VIM network's uplink
+ip netns add pdu-ru1
+ip link add ru1-fh type veth peer name ru-fronthaul netns pdu-ru1
+ip link add ru1-mgmt type veth peer name ru-mgmt netns pdu-ru1
+ip link set ru1-fh up
+ip link set ru1-mgmt up
+ip -n pdu-ru1 link set ru-fronthaul up
+ip -n pdu-ru1 link set ru-mgmt up
+ip -n pdu-ru1 addr add 10.30.0.50/24 dev ru-fronthaul
+ru_mac=$(ip -n pdu-ru1 -br link show ru-fronthaul | awk '{print $3}')
+jreq POST /pdu/v1/pdu_descriptors "{\"name\":\"ru-1\",\"type\":\"slicer-radio-unit\",\"vim_accounts\":[\"local\"],\"interfaces\":[{\"name\":\"ru-fronthaul\",\"mgmt\":false,\"ip-address\":\"10.30.0.50\",\"mac-address\":\"$ru_mac\",\"switch-port\":11},{\"name\":\"ru-mgmt\",\"mgmt\":true,\"ip-address\":\"10.99.0.51\",\"switch-port\":12}]}"
+check "radio unit registered as a PDU" eq "$code" 201
+ns_up ran slicer-ran-site-ns "$vim" '{"vld":[{"name":"fronthaul","ip-profile":{"subnet-address":"10.30.0.0/24"}}]}'
+check "RAN site with the PNF instantiated with SDN assist" eq "$state" COMPLETED
+ran=$ns
+gnb=$(netns_of "$ran" gnb)
+check "the gNB (virtio) reaches the radio unit (PDU) with no hand-made flow" \
+    pings "$gnb" 10.30.0.50
+trunk=$(vsctl get Interface fabric-to-int ofport)
+check "the radio unit's cable is joined to the VL's uplink" \
+    grep -q "in_port=11 actions=push_vlan:0x8100,set_field:[0-9]*->vlan_vid,output:$trunk" <(slicer_flows)
+req GET "/nslcm/v1/ns_instances/$ran"
+check "the fronthaul VL's service joins the PDU and the uplink" \
+    eq "$(field ".vld[] | select(.id == \"fronthaul\") | .vim_info[\"sdn:$sdn\"].connected_ports | map(split(\":\")[0]) | sort | join(\" \")")" \
+    "uplink vnfrs"
+ns_down "$ran"
+check "RAN site terminated" eq "$state" COMPLETED
+check "no flow of its services is left" eq "$(slicer_flows | grep -c 'in_port=1[12]')" 0
+
+ns_down "$pair"
+check "EPA pair terminated" eq "$state" COMPLETED
+check "terminate leaves no flow on the fabric" eq "$(slicer_flows | wc -l)" 0
+check "... and no NIC bridge" eq "$(vsctl list-br | tr '\n' ' ')" "br-fabric br-int "
+
+# --- one VL mixing a VF, a NIC and a virtio port: an E-LAN through the
+# VIM network's uplink; scaling the VF's VDU edits it
+cat >"$tmp/mix.yaml" <<'YAML'
+vnfd:
+  id: vf-host
+  product-name: vf-host
+  version: "1.0"
+  mgmt-cp: m-ext
+  sw-image-desc: [{id: h, name: h, image: "netns:host"}]
+  virtual-compute-desc: [{id: c, virtual-cpu: {num-virtual-cpu: 1}, virtual-memory: {size: 0.5}}]
+  vdu:
+    - id: vfh
+      name: vfh
+      sw-image-desc: h
+      virtual-compute-desc: c
+      int-cpd:
+        - {id: m, virtual-network-interface-requirement: [{name: eth0, position: 1}]}
+        - id: d
+          virtual-network-interface-requirement:
+            - {name: xe0, position: 2, virtual-interface: {type: SR-IOV}}
+  ext-cpd:
+    - {id: m-ext, int-cpd: {vdu-id: vfh, cpd: m}}
+    - {id: d-ext, int-cpd: {vdu-id: vfh, cpd: d}}
+  df:
+    - id: default-df
+      vdu-profile: [{id: vfh, min-number-of-instances: 1, max-number-of-instances: 2}]
+      instantiation-level:
+        - {id: default-instantiation-level, vdu-level: [{vdu-id: vfh, number-of-instances: 1}]}
+      scaling-aspect:
+        - id: vf-scale
+          name: vf-scale
+          max-scale-level: 1
+          aspect-delta-details:
+            deltas: [{id: vf-delta, vdu-delta: [{id: vfh, number-of-instances: 1}]}]
+YAML
+sed -e 's/vf-host/pt-host/g; s/vfh/pth/g; s/xe0/xe1/; s/SR-IOV/PCI-PASSTHROUGH/' \
+    -e '/max-number-of-instances/s/, max-number-of-instances: 2//' \
+    -e '/scaling-aspect/,$d' "$tmp/mix.yaml" >"$tmp/pt.yaml"
+cat >"$tmp/mix_nsd.yaml" <<'YAML'
+nsd:
+  nsd:
+    - id: mix-ns
+      name: mix-ns
+      version: "1.0"
+      vnfd-id: [vf-host, pt-host, slicer-host]
+      virtual-link-desc: [{id: mgmt, mgmt-network: true}, {id: mix}]
+      df:
+        - id: default-df
+          virtual-link-profile:
+            - id: mix
+              virtual-link-desc-id: mix
+              virtual-link-protocol-data: {l3-protocol-data: {ip-version: ipv4, cidr: 10.50.0.0/24}}
+          vnf-profile:
+            - id: vf
+              vnfd-id: vf-host
+              virtual-link-connectivity:
+                - {virtual-link-profile-id: mgmt, constituent-cpd-id: [{constituent-base-element-id: vf, constituent-cpd-id: m-ext}]}
+                - {virtual-link-profile-id: mix, constituent-cpd-id: [{constituent-base-element-id: vf, constituent-cpd-id: d-ext}]}
+            - id: pt
+              vnfd-id: pt-host
+              virtual-link-connectivity:
+                - {virtual-link-profile-id: mgmt, constituent-cpd-id: [{constituent-base-element-id: pt, constituent-cpd-id: m-ext}]}
+                - {virtual-link-profile-id: mix, constituent-cpd-id: [{constituent-base-element-id: pt, constituent-cpd-id: d-ext}]}
+            - id: host
+              vnfd-id: slicer-host
+              virtual-link-connectivity:
+                - {virtual-link-profile-id: mgmt, constituent-cpd-id: [{constituent-base-element-id: host, constituent-cpd-id: host-mgmt-ext}]}
+                - {virtual-link-profile-id: mix, constituent-cpd-id: [{constituent-base-element-id: host, constituent-cpd-id: host-data-ext}]}
+YAML
+onboard vnfd "$tmp/mix.yaml"
+onboard vnfd "$tmp/pt.yaml"
+onboard nsd "$tmp/mix_nsd.yaml"
+check "mixed-VL descriptors onboarded" eq "$code" 201
+ns_up mix mix-ns "$vim"
+check "NS with a VF, a NIC and a virtio port on one VL instantiated" eq "$state" COMPLETED
+mix=$ns
+vfns=$(netns_of "$mix" vf)
+ptns=$(netns_of "$mix" pt)
+hostns=$(netns_of "$mix" host)
+vf_ip=$(iface_ip "$mix" vf xe0)
+pt_ip=$(iface_ip "$mix" pt xe1)
+host_ip=$(iface_ip "$mix" host data)
+check "the VF pings the NIC" pings "$vfns" "$pt_ip"
+check "the NIC pings the virtio host (through the uplink)" pings "$ptns" "$host_ip"
+check "the virtio host pings the VF" pings "$hostns" "$vf_ip"
+mixinfo() {
+    req GET "/nslcm/v1/ns_instances/$mix"
+    field ".vld[] | select(.id == \"mix\") | .vim_info[\"sdn:$sdn\"] | $1"
+}
+check "the VL's service is an ELAN of VF, NIC and uplink" \
+    eq "$(mixinfo '[.type, (.connected_ports | length)] | map(tostring) | join(" ")')" "ELAN 3"
+svc=$(mixinfo .vim_id)
+check "with MACs known, unicast rules per destination and a broadcast rule" \
+    test "$(slicer_flows | grep -c 'priority=1000,dl_dst=ff:ff:ff:ff:ff:ff\|priority=1000,.*dl_dst=ff:ff:ff:ff:ff:ff')" -ge 3
+scale='{"scaleType":"SCALE_VNF","scaleVnfData":{"scaleVnfType":"SCALE_OUT","scaleByStepData":{"scaling-group-descriptor":"vf-scale","member-vnf-index":"vf"}}}'
+jreq POST "/nslcm/v1/ns_instances/$mix/scale" "$scale"
+wait_op "$(field .id)"
+check "scale out of the VF's VDU COMPLETED" eq "$state" COMPLETED
+check "the service now joins 4 points, the same service edited" \
+    eq "$(mixinfo '[.type, (.connected_ports | length), .vim_id] | map(tostring) | join(" ")')" "ELAN 4 $svc"
+req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$mix"
+vf2_ip=$(field '[.[] | select(."member-vnf-index-ref" == "vf")][0].vdur[-1].interfaces[] | select(.name == "xe0") | ."ip-address"')
+check "the new VF pings the first VF" pings "$vfns" "$vf2_ip"
+check "... and the NIC" pings "$ptns" "$vf2_ip"
+jreq POST "/nslcm/v1/ns_instances/$mix/scale" "${scale/SCALE_OUT/SCALE_IN}"
+wait_op "$(field .id)"
+check "scale in COMPLETED" eq "$state" COMPLETED
+check "the service is back to 3 points" \
+    eq "$(mixinfo '[(.connected_ports | length), .vim_id] | map(tostring) | join(" ")')" "3 $svc"
+check "the removed VF's address answers no more" no_ping "$vfns" "$vf2_ip"
+check "the first VF still pings the NIC" pings "$vfns" "$pt_ip"
+ns_down "$mix"
+check "mixed NS terminated" eq "$state" COMPLETED
+
+# --- a switch that refuses the rules: the NS fails with its words and
+# leaves nothing
+vsctl -- --id=@ft create Flow_Table flow_limit=1 overflow_policy=refuse \
+    -- set Bridge br-fabric flow_tables:0=@ft
+n0=$(n_netns)
+ns_up full slicer-epa-pair-ns "$vim"
+check "a switch that refuses the rules fails the NS" eq "$state" FAILED
+check "... rolled back" eq "$(field .rollback.state)" COMPLETED
+check "... with the switch's words, naming the controller" \
+    grep -q "sdn controller 'fabric' (ovs unix:.*OFPFMFC_TABLE_FULL" "$tmp/body"
+check "... leaving no flow" eq "$(slicer_flows | wc -l)" 0
+check "... no namespace" eq "$(n_netns)" "$n0"
+check "... and no NIC bridge" eq "$(vsctl list-br | tr '\n' ' ')" "br-fabric br-int "
+vsctl clear Bridge br-fabric flow_tables
+req DELETE "/nslcm/v1/ns_instances/$ns"
+
+stop_clean
+summary
