@@ -11,6 +11,7 @@
  * which switch port that is.  The connection points are kept in the
  * step's spec, so that an undo, a delete and a restart work from what
  * the controller was given. */
+#include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -625,4 +626,132 @@ slc_engine_sdn_assist_describe(struct slc_engine *e, const char *account_id,
     *out = a->sdn->class->describe ? a->sdn->class->describe(a->sdn)
                                    : json_object();
     return *out ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
+}
+
+/* ---- checking a controller record before it is stored ---- */
+
+struct sdn_check {
+    struct slc_engine *e;
+    struct slc_sdn *sdn;
+    slc_engine_check_fn done;
+    void *arg;
+    struct event *close;      /* the instance goes from the loop, never
+                                 from inside its own callback */
+    struct sdn_check *next;
+};
+
+static void
+unlink_check(struct sdn_check *ck)
+{
+    for (struct sdn_check **p = &ck->e->checks; *p; p = &(*p)->next) {
+        if (*p == ck) {
+            *p = ck->next;
+            break;
+        }
+    }
+}
+
+static void
+free_check(struct sdn_check *ck)
+{
+    if (ck->sdn) {
+        slc_sdn_close(ck->sdn);
+    }
+    if (ck->close) {
+        event_free(ck->close);
+    }
+    free(ck);
+}
+
+static void
+on_check_close(evutil_socket_t fd, short what, void *arg)
+{
+    struct sdn_check *ck = arg;
+
+    unlink_check(ck);
+    free_check(ck);
+}
+
+static void
+on_check_done(void *owner, const struct slc_sdn_result *r)
+{
+    struct sdn_check *ck = owner;
+
+    if (ck->done) {
+        ck->done(ck->arg, r->rc, r->rc ? r->msg : NULL);
+        ck->done = NULL;
+    }
+    event_active(ck->close, 0, 0);
+}
+
+int
+slc_engine_sdn_check(struct slc_engine *e, const json_t *record,
+                     slc_engine_check_fn done, void *arg, bool *started,
+                     struct slc_error *err)
+{
+    const struct slc_sdn_class *class =
+        e->p.sdns ? slc_sdn_registry_find(e->p.sdns, sget(record, "type") ?: "")
+                  : NULL;
+    struct sdn_check *ck;
+    json_t *config;
+    int rc;
+
+    *started = false;
+    /* an ovs record without url is the fabric switch of the VIM that
+     * will name it: nothing to reach yet */
+    if (!class || !class->check_credentials || !sget(record, "url")) {
+        return 0;
+    }
+    if (!(ck = calloc(1, sizeof *ck)) ||
+        !(ck->close = event_new(e->p.base, -1, 0, on_check_close, ck))) {
+        free(ck);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    *ck = (struct sdn_check){.e = e, .done = done, .arg = arg,
+                             .close = ck->close};
+    config = json_deep_copy(json_object_get(record, "config"));
+    config = config ? config : json_object();
+    for (const char *const *k = (const char *const[]){"dpid", "switch_id",
+                                                      NULL};
+         *k; k++) {
+        if (json_object_get(record, *k) && !json_object_get(config, *k)) {
+            json_object_set(config, *k, json_object_get(record, *k));
+        }
+    }
+    {
+        struct slc_sdn_params sp = {
+            .id = sget(record, "_id") ?: "new",
+            .name = sget(record, "name") ?: "new",
+            .url = sget(record, "url"),
+            .config = config,
+            .user = sget(record, "user"),
+            .password = sget(record, "password"),
+            .base = e->p.base,
+            .done = on_check_done,
+            .owner = ck,
+        };
+
+        rc = class->open(&sp, &ck->sdn, err);
+    }
+    json_decref(config);
+    rc = rc ? rc : class->check_credentials(ck->sdn, 1, err);
+    if (rc) {
+        free_check(ck);
+        return rc;
+    }
+    ck->next = e->checks;
+    e->checks = ck;
+    *started = true;
+    return 0;
+}
+
+void
+eng_free_checks(struct slc_engine *e)
+{
+    while (e->checks) {
+        struct sdn_check *ck = e->checks;
+
+        e->checks = ck->next;
+        free_check(ck);
+    }
 }

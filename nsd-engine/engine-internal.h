@@ -51,6 +51,8 @@ struct op {
     struct op *next;
 };
 
+struct sdn_check;
+
 struct vim_slot {
     char account_id[40];
     struct slc_vim *vim;
@@ -92,6 +94,7 @@ struct slc_engine {
     struct vim_slot *vims;
     struct sdn_slot *sdns;
     struct assist_slot *assists;
+    struct sdn_check *checks;     /* controller records being checked */
     struct read *reads;
     uint64_t next_serial, next_read;
 };
@@ -130,6 +133,8 @@ void eng_service_done(struct op *op, size_t i, enum call_kind call,
 void eng_forget_assist(struct slc_engine *e, const char *account_id,
                        const char *sdn_id);
 void eng_free_assists(struct slc_engine *e);
+/* Drops the controller checks in flight (their callbacks not called). */
+void eng_free_checks(struct slc_engine *e);
 /* Makes every service of 'services' ([[account, resource], ...]) so again
  * (recovery), without waiting for the outcome. */
 void eng_restore_services(struct slc_engine *e, const json_t *services);

@@ -111,6 +111,7 @@ slc_engine_free(struct slc_engine *e)
         free(s);
     }
     eng_free_assists(e);
+    eng_free_checks(e);
     while (e->vims) {
         struct vim_slot *s = e->vims;
 
@@ -1148,6 +1149,9 @@ struct recovery {
     json_t *known;            /* account id -> [resources] */
     json_t *chains;           /* [[account id, program id, program]] */
     json_t *services;         /* [[account id, resource]] (SDN assist) */
+    json_t *moving;           /* tags of services an operation in flight
+                                 makes, edits or deletes: its resumed
+                                 steps decide what they become */
     json_t *ops;              /* [op ids] */
 };
 
@@ -1319,6 +1323,9 @@ collect_op(const char *coll, const struct slc_record *rec, void *arg)
     json_array_append_new(rv->ops, json_pack("[ss]", coll, rec->id));
     json_array_foreach(steps, i, s)
     {
+        if (!strcmp(sget(s, "kind") ?: "", "sdn") && sget(s, "tag")) {
+            json_object_set_new(rv->moving, sget(s, "tag"), json_true());
+        }
         const char *st = sget(s, "state");
         bool create = !strcmp(sget(s, "action") ?: "", "create");
 
@@ -1362,13 +1369,14 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
     const char *const *res_colls = e->p.resource_collections ?: default_res;
     struct recovery rv = {.e = e, .known = json_object(),
                           .chains = json_array(),
-                          .services = json_array(), .ops = json_array()};
+                          .services = json_array(),
+                          .moving = json_object(), .ops = json_array()};
     const char *account;
     json_t *list, *id;
     size_t i;
     int rc = 0;
 
-    if (!rv.known || !rv.chains || !rv.services || !rv.ops) {
+    if (!rv.known || !rv.chains || !rv.services || !rv.moving || !rv.ops) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     for (size_t k = 0; !rc && res_colls[k]; k++) {
@@ -1419,6 +1427,13 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
             SLC_ERR("recovery: chain program %u: %s", program_id, serr.msg);
         }
     }
+    for (i = json_array_size(rv.services); i-- > 0;) {
+        const json_t *r = json_array_get(json_array_get(rv.services, i), 1);
+
+        if (json_object_get(rv.moving, sget(r, "tag") ?: "")) {
+            json_array_remove(rv.services, i);
+        }
+    }
     if (!rc) {
         eng_restore_services(e, rv.services);
     }
@@ -1444,6 +1459,7 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
     json_decref(rv.known);
     json_decref(rv.chains);
     json_decref(rv.services);
+    json_decref(rv.moving);
     json_decref(rv.ops);
     return rc;
 }

@@ -21,6 +21,7 @@
 #define SLC_ENGINE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "sdn.h"
 #include "slc-error.h"
@@ -119,6 +120,18 @@ void slc_engine_forget_vim(struct slc_engine *e, const char *account_id);
 /* Drops the SDN assist instances of SDN controller record 'sdn_id' (it
  * changed or went away); they open again on next use. */
 void slc_engine_forget_sdn(struct slc_engine *e, const char *sdn_id);
+/* The outcome of a check: rc 0, or an SLC_E* code and the controller's
+ * words. */
+typedef void (*slc_engine_check_fn)(void *arg, int rc, const char *msg);
+/* Checks that the controller SDN controller record 'record' describes
+ * answers and takes its credentials (the driver's check_credentials),
+ * before the record is stored; 'done' gets the outcome later, from the
+ * loop.  '*started' is false when there is nothing to check (a driver
+ * without the check, an ovs record without url): then 'done' is not
+ * called. */
+int slc_engine_sdn_check(struct slc_engine *e, const json_t *record,
+                         slc_engine_check_fn done, void *arg, bool *started,
+                         struct slc_error *err);
 /* What the SDN assist of VIM account 'account_id' holds (its driver's
  * describe(), a new JSON object). */
 int slc_engine_sdn_assist_describe(struct slc_engine *e,

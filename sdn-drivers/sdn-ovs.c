@@ -52,6 +52,7 @@
 #include "ovsdb.h"
 #include "sdn.h"
 #include "sfc-match.h"
+#include "slc-crash.h"
 #include "slc-log.h"
 
 SLC_LOG_MODULE(sdn_ovs);
@@ -219,7 +220,10 @@ reply_status(struct op *op, int rc, const char *status, const char *msg,
     struct ovs *o = op->o;
 
     unlink_running(o, op);
-
+    if (!op->internal && op->token && op->service_id &&
+        op->kind != OP_COUNTERS && !rc) {
+        slc_crash_point("sdn"); /* on the switch, the caller not told */
+    }
     if (!op->internal) {
         struct slc_sdn_result r = {
             .token = op->token, .rc = rc, .msg = msg,

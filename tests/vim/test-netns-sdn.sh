@@ -287,6 +287,77 @@ check "the first VF still pings the NIC" pings "$vfns" "$pt_ip"
 ns_down "$mix"
 check "mixed NS terminated" eq "$state" COMPLETED
 
+# --- kill -9 at each moment a service has been made or removed on the
+# switch and slicerd not yet told: the operation resumes to its end, or
+# rolls back leaving nothing
+killed() {
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    pid=
+} 2>/dev/null
+crashes() { grep -c '^crash point sdn:' "$tmp/log"; }
+until_final() { # op, crashes before it: waits for its end or the daemon's
+    local before=$2 # death ($crashed)
+    for _ in $(seq 300); do
+        req GET "/nslcm/v1/ns_lcm_op_occs/$1"
+        case $(field .operationState) in PROCESSING | ROLLING_BACK) sleep 0.05 ;; *) break ;; esac
+    done
+    crashed=
+    [ "$(grep -c '^crash point sdn:' "$tmp/log")" = "$before" ] || crashed=1
+}
+for phase in instantiate terminate; do
+    k=0
+    while [ "$k" -lt 8 ]; do
+        what="$phase, killed at service point $k"
+        jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"c$k\",\"nsdId\":\"slicer-epa-pair-ns\",\"vimAccountId\":\"$vim\"}"
+        ns=$(field .id)
+        if [ "$phase" = terminate ]; then
+            jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{}'
+            wait_op "$(field .id)"
+        fi
+        killed
+        start env SLC_CRASH_AT="sdn:$k"
+        login
+        mark=$(crashes)
+        if [ "$phase" = instantiate ]; then
+            jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{}'
+        else
+            jreq POST "/nslcm/v1/ns_instances/$ns/terminate" '{}'
+        fi
+        op=$(field .id)
+        until_final "$op" "$mark"
+        killed
+        start
+        login
+        wait_op "$op"
+        if [ "$phase" = terminate ]; then
+            check "$what: terminate COMPLETED after the restart" eq "$state" COMPLETED
+            check "$what: no flow left" eq "$(slicer_flows | wc -l)" 0
+        elif [ "$state" = COMPLETED ]; then
+            for _ in $(seq 50); do
+                [ "$(slicer_flows | wc -l)" = 4 ] && break
+                sleep 0.1
+            done
+            check "$what: COMPLETED with both services on the switch" \
+                diff -u "$tmp/want.flows" <(slicer_flows)
+            check "$what: ... carrying traffic" \
+                pings "$(netns_of "$ns" dp1)" "$(iface_ip "$ns" dp2 xe1)"
+        else
+            check "$what: or FAILED and rolled back" eq "$state/$(field .rollback.state)" FAILED/COMPLETED
+            check "$what: ... leaving no flow" eq "$(slicer_flows | wc -l)" 0
+        fi
+        req GET "/nslcm/v1/ns_instances/$ns"
+        [ "$(field .nsState)" = NOT_INSTANTIATED ] || ns_down "$ns"
+        req DELETE "/nslcm/v1/ns_instances/$ns"
+        check "$what: then nothing on the fabric" \
+            eq "$(slicer_flows | wc -l) $(vsctl list-br | tr '\n' ' ')" "0 br-fabric br-int "
+        [ -n "$crashed" ] || break
+        k=$((k + 1))
+    done
+    echo "$phase: killed at $k service points, then passed them"
+    check "$phase passed $k service points (2 services: at least 2)" test "$k" -ge 2
+done
+
 # --- a switch that refuses the rules: the NS fails with its words and
 # leaves nothing
 vsctl -- --id=@ft create Flow_Table flow_limit=1 overflow_policy=refuse \
