@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "http-server.h"
 #include "host-inventory.h"
 #include "port-mapping.h"
 #include "slc-file.h"
@@ -699,33 +700,110 @@ static const struct infra_kind pdu_kind = {
     "pdus", "pdu", PDUS, pdu_fields, check_pdu, pdu_users, pdu_initial,
 };
 
+/* Stores new record 'body' (checked) and fills the 201 reply. */
 static int
-infra_create(struct slc_call *c, const struct infra_kind *k)
+store_new(struct slc_call *c, const struct infra_kind *k, json_t *body)
 {
-    json_t *body;
     char id[SLC_UUID_STR_SIZE];
-    int rc = slc_rest_body(c, &body);
+    json_t *admin = slc_rest_stamp(c);
+    int rc;
 
-    rc = rc ? rc : slc_rest_check_body(c, body, k->what, k->fields);
-    rc = rc ? rc : k->check(c, body);
-    if (!rc) {
-        json_t *admin = slc_rest_stamp(c);
-
-        for (size_t i = 0; k->initial[i]; i += 2) {
-            json_object_set_new(admin, k->initial[i],
-                                json_string(k->initial[i + 1]));
-        }
-        json_object_set_new(body, "_admin", admin);
-        slc_auth_set_owner(&c->who, body);
-        rc = slc_rest_create_named(c, k->coll, k->what,
-                          json_string_value(json_object_get(body, "name")),
-                          body, id);
+    for (size_t i = 0; k->initial[i]; i += 2) {
+        json_object_set_new(admin, k->initial[i],
+                            json_string(k->initial[i + 1]));
     }
+    json_object_set_new(body, "_admin", admin);
+    slc_auth_set_owner(&c->who, body);
+    rc = slc_rest_create_named(c, k->coll, k->what,
+                               json_string_value(json_object_get(body,
+                                                                 "name")),
+                               body, id);
     if (!rc) {
         SLC_INFO("%s '%s' created (%s)", k->what,
                  json_string_value(json_object_get(body, "name")), id);
         slc_rest_created(c, k->base, id, NULL);
     }
+    return rc;
+}
+
+/* An SDN controller record waiting for its controller's answer: the
+ * call (its caller and the daemon; not its request, which is the
+ * server's) and the record to store once the controller said yes. */
+struct checking {
+    struct slc_call c;
+    const struct infra_kind *k;
+    json_t *body;
+    struct slc_http_deferred *reply;
+};
+
+static void
+on_checked(void *arg, int rc, const char *msg)
+{
+    struct checking *ck = arg;
+    struct slc_http_response resp = {0};
+
+    ck->c.resp = &resp;
+    ck->c.req = NULL;
+    if (rc) {
+        /* the controller's words; nothing is stored */
+        slc_rest_fail(&ck->c, 422, SLC_EINVALID,
+                      "sdn controller '%s': check credentials: %s",
+                      json_string_value(json_object_get(ck->body, "name")),
+                      msg ? msg : "refused");
+        rc = SLC_EINVALID;
+    } else {
+        rc = store_new(&ck->c, ck->k, ck->body);
+    }
+    if (rc) {
+        json_decref(resp.body);
+        resp.body = NULL;
+        slc_http_error(&resp, ck->c.status ? ck->c.status : 422,
+                       ck->c.err.msg);
+    }
+    slc_http_deferred_reply(ck->reply, &resp);
+    json_decref(ck->body);
+    free(ck);
+}
+
+static int
+infra_create(struct slc_call *c, const struct infra_kind *k)
+{
+    json_t *body;
+    struct checking *ck = NULL;
+    bool started = false;
+    int rc = slc_rest_body(c, &body);
+
+    rc = rc ? rc : slc_rest_check_body(c, body, k->what, k->fields);
+    rc = rc ? rc : k->check(c, body);
+    if (!rc && k == &sdn_kind) {
+        /* the controller must answer and take the credentials first */
+        if (!(ck = calloc(1, sizeof *ck))) {
+            rc = slc_rest_fail(c, 500, SLC_ENOMEM, "out of memory");
+        } else {
+            ck->c = *c;
+            ck->k = k;
+            ck->body = json_incref(body);
+            rc = slc_engine_sdn_check(c->api->engine, body, on_checked, ck,
+                                      &started, &c->err);
+            if (rc) {
+                slc_rest_fail(c, 422, rc, "sdn controller '%s': check "
+                              "credentials: %s",
+                              json_string_value(json_object_get(body,
+                                                                "name")),
+                              c->err.msg);
+            }
+        }
+        if (started) {
+            ck->reply = slc_http_defer(c->req, c->resp);
+            json_decref(body);
+            return 0;
+        }
+        if (ck) {
+            json_decref(ck->body);
+            free(ck);
+        }
+    }
+    rc = rc ? rc : store_new(c, k, body);
     json_decref(body);
     return rc;
 }

@@ -191,6 +191,17 @@ jreq POST /admin/v1/vim_accounts '{"name":"sim-sdn","vim_type":"sim","vim_url":"
 check "vim with SDN assist: 201" eq "$code" 201
 req DELETE "/admin/v1/sdns/ctl"
 check "sdn in use by a vim: 409" eq "$code" 409
+# a controller record is stored only once its controller takes it
+jreq POST /admin/v1/sdns '{"name":"ctl2","type":"dummy","url":"http://127.0.0.1:9","user":"u","password":"sdn-secret2","config":{"fail_check":"401 Unauthorized"}}'
+check "a controller that refuses the credentials: 422" eq "$code" 422
+check "... in its words" eq "$(field .detail)" "sdn controller 'ctl2': check credentials: 401 Unauthorized"
+req GET /admin/v1/sdns/ctl2
+check "... and nothing is stored" eq "$code" 404
+jreq POST /admin/v1/sdns '{"name":"ctl3","type":"dummy","url":"http://127.0.0.1:9","user":"u","password":"sdn-secret3"}'
+check "a controller that takes them: 201" eq "$code" 201
+req GET /admin/v1/sdns/ctl3
+check "... stored, its password never returned" eq "$(field .password)" '********'
+check "SDN passwords never logged" test "$(grep -c sdn-secret "$tmp/log")" = 0
 # the port mapping against the account's host inventories
 hosts="[\"$src/templates/infra/hosts/compute-1.yaml\",\"$src/templates/infra/hosts/edge-1.yaml\"]"
 mapped() { # NAME MAPPING: a sim account with both
