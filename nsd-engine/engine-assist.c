@@ -366,7 +366,8 @@ uplink_point(const struct op *op, const struct assist_slot *a,
 }
 
 /* A point outside the NS (vld[].provider-network.sdn-ports[]), with
- * OSM's defaults: dot1q, in the VLAN the VIM's ports use. */
+ * OSM's defaults: dot1q, in the VLAN the VIM's ports use (a VF's, else
+ * the network's on the uplink). */
 static json_t *
 external_point(const json_t *point, unsigned vlan_used)
 {
@@ -420,6 +421,11 @@ connection_points(const struct op *op, const struct assist_slot *a,
             cp = pdu_point(p, facts, err);
         } else if (!strcmp(kind, "UPLINK")) {
             cp = uplink_point(op, a, p, err);
+            if (cp && !vlan_used) {
+                vlan_used = (unsigned)json_integer_value(json_object_get(
+                    json_object_get(cp, "service_endpoint_encapsulation_info"),
+                    "vlan"));
+            }
         } else if (strcmp(kind, "EXTERNAL")) {
             slc_error_set(err, SLC_EINVALID, "point %s: unknown kind '%s'",
                           sget(p, "id"), kind);

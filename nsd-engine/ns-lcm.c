@@ -227,12 +227,17 @@ network_spec(const json_t *params, const json_t *vl)
     const json_t *have = json_object_get(vl, "ip-profile");
     const char *cidr = slc_ns_str(want, "subnet-address");
 
+    const json_t *pn = json_object_get(v, "provider-network");
+
+    /* a provider network: on its physical network, in its VLAN */
     return json_pack(
-        "{ss ss* ss* sb}", "type", "ELAN", "cidr",
+        "{ss ss* ss* sb sO* sO*}", "type", "ELAN", "cidr",
         cidr ? cidr : slc_ns_str(have, "subnet-address"), "gateway",
         cidr ? slc_ns_str(want, "gateway-address")
              : slc_ns_str(have, "gateway-address"),
-        "mgmt", json_is_true(json_object_get(vl, "mgmt-network")));
+        "mgmt", json_is_true(json_object_get(vl, "mgmt-network")), "physnet",
+        json_object_get(pn, "physical-network"), "vlan",
+        json_object_get(pn, "segmentation-id"));
 }
 
 /* The existing VIM network that the request's vld item 'v' puts its VL
@@ -248,6 +253,75 @@ given_network(const json_t *nsr, const json_t *v)
         id = json_object_get(id, slc_ns_str(nsr, "datacenter"));
     }
     return json_string_value(id);
+}
+
+/* A network of another NS of the same project on the same VIM account,
+ * by its VIM name, for vld[].vim-network-name. */
+struct named_net {
+    const char *vim, *name, *project;
+    char id[128];
+};
+
+static int
+find_named_net(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct named_net *nn = arg;
+    const json_t *r;
+    size_t i;
+
+    if (!slc_ns_has(json_object_get(json_object_get(rec->doc, "_admin"),
+                                    "projects_read"),
+                    nn->project)) {
+        return 0;
+    }
+    json_array_foreach(slc_ns_deployed_resources(rec->doc), i, r)
+    {
+        if (!strcmp(slc_ns_str(r, "kind") ?: "", "network") &&
+            !strcmp(slc_ns_str(r, "vim") ?: "", nn->vim) &&
+            !strcmp(slc_ns_str(r, "name") ?: "", nn->name) && !nn->id[0]) {
+            snprintf(nn->id, sizeof nn->id, "%s", slc_ns_str(r, "vim_id"));
+        }
+    }
+    return 0;
+}
+
+/* Puts each vld[] item of 'params' naming a VIM network by name
+ * (vim-network-name) on that network (vim-network-id): one an NS of the
+ * project made on the NS's VIM account. */
+static int
+resolve_network_names(struct slc_store *st, const json_t *nsr,
+                      json_t *params, struct slc_error *err)
+{
+    json_t *v;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(params, "vld"), i, v)
+    {
+        struct named_net nn = {
+            .vim = slc_ns_str(nsr, "datacenter") ?: "",
+            .name = slc_ns_str(v, "vim-network-name"),
+            .project = json_string_value(json_array_get(
+                json_object_get(json_object_get(nsr, "_admin"),
+                                "projects_read"),
+                0)) ?: "",
+        };
+
+        if (rc || !nn.name) {
+            continue;
+        }
+        rc = slc_store_list(st, "nsrs", NULL, find_named_net, &nn, err);
+        if (!rc && !nn.id[0]) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "vld[%zu] '%s': vim-network-name '%s': no "
+                               "network of that name on vim account '%s'",
+                               i, slc_ns_str(v, "name"), nn.name, nn.vim);
+        }
+        if (!rc) {
+            json_object_set_new(v, "vim-network-id", json_string(nn.id));
+        }
+    }
+    return rc;
 }
 
 /* VL id -> VIM id of the networks given by the request (given_network). */
@@ -707,9 +781,7 @@ check_state(const json_t *nsr, const char *type, struct slc_error *err)
 
 /* Members of the request's vld[] and vnf[] items that slicer does not
  * honour yet: refused, so that a request is never half-applied. */
-static const char *const vld_later[] = {
-    "vim-network-name", "provider-network", "wimAccountId", NULL,
-};
+static const char *const vld_later[] = {"wimAccountId", NULL};
 static const char *const vnf_later[] = {"vdu", "internal-vld", NULL};
 static const char *const params_vnf_known[] = {
     "member-vnf-index", "additionalParams", "additionalParamsForVdu",
@@ -839,7 +911,9 @@ check_instantiate(const json_t *nsr, const json_t *vnfrs,
 {
     static const char *const vld_known[] = {"name", "ip-profile", "ns-net",
                                             "vnfd-connection-point-ref",
-                                            "vim-network-id", NULL};
+                                            "vim-network-id",
+                                            "vim-network-name",
+                                            "provider-network", NULL};
     static const char *const vnf_known[] = {"member-vnf-index",
                                             "vimAccountId", NULL};
     const json_t *v;
@@ -860,6 +934,15 @@ check_instantiate(const json_t *nsr, const json_t *vnfrs,
                 : check_cp_refs(slc_ns_find(json_object_get(nsr, "vld"), "id",
                                             slc_ns_str(v, "name")),
                                 v, i, err);
+        rc = rc ? rc : slc_ns_check_provider_network(v, i, err);
+        if (!rc && json_object_get(v, "vim-network-name") &&
+            (!json_is_string(json_object_get(v, "vim-network-name")) ||
+             json_object_get(v, "vim-network-id"))) {
+            rc = slc_error_set(err, SLC_EINVALID,
+                               "vld[%zu] '%s': vim-network-name must be a "
+                               "text, and not given with vim-network-id",
+                               i, slc_ns_str(v, "name"));
+        }
         if (!rc && json_object_get(v, "vim-network-id") &&
             !given_network(nsr, v)) {
             rc = slc_error_set(err, SLC_EINVALID,
@@ -998,6 +1081,7 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
     char op_id[40];
     int64_t op_rev = 0;
     json_t *vnfrs = NULL, *vnfds = NULL, *op = NULL, *admin, *op_params;
+    json_t *own_params = NULL;
     struct ns_plan pl = {.nsr_id = nsr->id, .steps = json_array(),
                       .placed = json_object()};
     size_t m = 0;
@@ -1026,6 +1110,11 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
         struct slc_scope sc = slc_scope_of(nsr->doc);
 
         rc = check_instantiate(nsr->doc, vnfrs, params, err);
+        if (!rc && (own_params = json_deep_copy(params))) {
+            /* from here on, networks named by name are networks given */
+            params = own_params;
+            rc = resolve_network_names(st, nsr->doc, own_params, err);
+        }
         rc = rc ? rc
                 : slc_pdu_bind(st, &sc, slc_ns_str(nsr->doc, "datacenter"),
                                nsr->id, vnfrs, err);
@@ -1167,6 +1256,7 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
     json_decref(vnfds);
     json_decref(pl.steps);
     json_decref(pl.placed);
+    json_decref(own_params);
     return rc;
 }
 

@@ -1,5 +1,6 @@
 /* SDN assist of an NS: the service steps of its VLs and their records
  * (ns-sdn.h). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -643,4 +644,128 @@ slc_ns_sdn_deleted(json_t *nsr, json_t *vnfrs, const json_t *s)
     set_all(info, json_pack("{sn ss sb ss}", "vim_id", "vim_status",
                             "DELETED", "created", 0, "vim_details",
                             "DELETED"));
+}
+
+/* Whether 'v' is an integer within lo..hi. */
+static bool
+int_in(const json_t *v, json_int_t lo, json_int_t hi)
+{
+    return json_is_integer(v) && json_integer_value(v) >= lo &&
+           json_integer_value(v) <= hi;
+}
+
+int
+slc_ns_check_provider_network(const json_t *v, size_t i,
+                              struct slc_error *err)
+{
+    static const char *const known[] = {"physical-network", "network-type",
+                                        "segmentation-id", "sdn-ports",
+                                        NULL};
+    static const char *const port_known[] = {
+        "service_endpoint_id", "service_endpoint_encapsulation_type", "vlan",
+        "mac_address", "switch_dpid", "switch_id", "switch_port", NULL};
+    const json_t *pn = json_object_get(v, "provider-network");
+    const char *name = slc_ns_str(v, "name") ?: "?";
+    const json_t *x, *port;
+    const char *k;
+    size_t j;
+
+    if (!pn) {
+        return 0;
+    }
+    if (!json_is_object(pn)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "vld[%zu] '%s': provider-network must be an "
+                             "object",
+                             i, name);
+    }
+    json_object_foreach((json_t *)pn, k, x)
+    {
+        bool ok = false;
+
+        for (size_t m = 0; known[m]; m++) {
+            ok |= !strcmp(k, known[m]);
+        }
+        if (!ok) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "vld[%zu] '%s': provider-network: unknown "
+                                 "member '%s'",
+                                 i, name, k);
+        }
+    }
+    x = json_object_get(pn, "network-type");
+    if (x && (!json_is_string(x) || strcmp(json_string_value(x), "vlan"))) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "vld[%zu] '%s': provider-network.network-type "
+                             "must be \"vlan\"",
+                             i, name);
+    }
+    x = json_object_get(pn, "physical-network");
+    if (x && !json_is_string(x)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "vld[%zu] '%s': provider-network."
+                             "physical-network must be a text",
+                             i, name);
+    }
+    x = json_object_get(pn, "segmentation-id");
+    if (x && !int_in(x, 1, 4094)) {
+        char *text = json_dumps(x, JSON_ENCODE_ANY);
+        int rc = slc_error_set(err, SLC_EINVALID,
+                               "vld[%zu] '%s': provider-network."
+                               "segmentation-id %s is not a VLAN id "
+                               "(1..4094)",
+                               i, name, text ? text : "?");
+
+        free(text);
+        return rc;
+    }
+    x = json_object_get(pn, "sdn-ports");
+    if (x && !json_is_array(x)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "vld[%zu] '%s': provider-network.sdn-ports "
+                             "must be a list",
+                             i, name);
+    }
+    json_array_foreach(x, j, port)
+    {
+        const json_t *encap =
+            json_object_get(port, "service_endpoint_encapsulation_type");
+        const char *why = NULL;
+        const json_t *y;
+
+        if (!json_is_object(port)) {
+            why = "must be an object";
+        } else if (!json_is_string(json_object_get(port, "switch_port"))) {
+            why = "needs a switch_port (a port name or number, as text)";
+        } else if (encap && !json_is_null(encap) &&
+                   (!json_is_string(encap) ||
+                    strcmp(json_string_value(encap), "dot1q"))) {
+            why = "service_endpoint_encapsulation_type must be \"dot1q\" "
+                  "or null";
+        } else if (json_object_get(port, "vlan") &&
+                   !int_in(json_object_get(port, "vlan"), 1, 4094)) {
+            why = "vlan must be 1..4094";
+        }
+        json_object_foreach((json_t *)port, k, y)
+        {
+            bool ok = false;
+
+            for (size_t m = 0; port_known[m]; m++) {
+                ok |= !strcmp(k, port_known[m]);
+            }
+            if (!ok && !why) {
+                return slc_error_set(err, SLC_EINVALID,
+                                     "vld[%zu] '%s': provider-network."
+                                     "sdn-ports[%zu]: unknown member '%s'",
+                                     i, name, j, k);
+            }
+        }
+        if (why) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "vld[%zu] '%s': provider-network."
+                                 "sdn-ports[%zu] %s",
+                                 i, name, j, why);
+        }
+    }
+    return 0;
 }

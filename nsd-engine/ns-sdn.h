@@ -23,6 +23,7 @@
 #define SLC_NS_SDN_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 #include "slc-error.h"
 #include "slc-store.h"
@@ -41,6 +42,12 @@ int slc_ns_plan_sdn(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
  * their indices to 'changed' (what the plan's deletes must wait for). */
 int slc_ns_replan_sdn(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
                       json_t *steps, json_t *changed, struct slc_error *err);
+/* Checks item i of an instantiation's vld[] for its provider-network
+ * (OSM: physical-network, network-type "vlan", segmentation-id 1..4094,
+ * sdn-ports[] of connection points with a switch_port): SLC_EINVALID
+ * naming the VL, the member and the bad value. */
+int slc_ns_check_provider_network(const json_t *v, size_t i,
+                                  struct slc_error *err);
 /* Makes each primitive step of 'steps' that waits for a compute also wait
  * for the services joining that compute's ports: day-1 runs on a
  * connected data plane. */

@@ -949,6 +949,33 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
     } else {
         netns_ip_text(base + 1, gw);
     }
+    if (spec->vlan) {
+        /* a provider network: its segmentation id is its VLAN, on br-int
+         * and on the trunk to the fabric */
+        const char *id;
+        json_t *other;
+
+        json_object_foreach(netns_table(n, SLC_VIM_NETWORK), id, other)
+        {
+            if (json_integer_value(json_object_get(other, "vlan")) ==
+                (json_int_t)spec->vlan) {
+                char msg[600];
+
+                snprintf(msg, sizeof msg,
+                         "network: segmentation id %u is used by network "
+                         "'%s'",
+                         spec->vlan, netns_str(other, "name"));
+                return netns_reply(n, token, SLC_ECONFLICT, msg, NULL, NULL,
+                                   err);
+            }
+        }
+        if (spec->vlan > 4094) {
+            return netns_reply(n, token, SLC_EINVALID,
+                               "network: segmentation id must be 1..4094",
+                               NULL, NULL, err);
+        }
+        vlan = spec->vlan;
+    }
     if (!vlan) {
         return netns_reply(n, token, SLC_EBUSY, "network: no free local VLAN",
                      NULL, NULL, err);

@@ -278,7 +278,9 @@ req GET "/nslcm/v1/ns_instances/$ns"
 vl0=$(field '.vld[0].id')
 m0=$(field '.nsd.df[0]."vnf-profile"[0].id')
 jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "{\"vld\":[{\"name\":\"$vl0\",\"vim-network-name\":\"existing\"}]}"
-check "vim-network-name: 422, not silently ignored" test "$code" = 422 -a -n "$(grep -o "vim-network-name is not supported yet" "$tmp/body")"
+check "a vim-network-name no network has: 422 naming it" test "$code" = 422 -a -n "$(grep -o "vim-network-name 'existing': no network of that name" "$tmp/body")"
+jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "{\"vld\":[{\"name\":\"$vl0\",\"wimAccountId\":\"w\"}]}"
+check "wimAccountId: 422, not silently ignored" test "$code" = 422 -a -n "$(grep -o "wimAccountId is not supported yet" "$tmp/body")"
 jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{"vld":[{"name":"no-such-vl"}]}'
 check "unknown VL in the request: 422 naming it" test "$code" = 422 -a -n "$(grep -o "no VL 'no-such-vl'" "$tmp/body")"
 jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "{\"vnf\":[{\"member-vnf-index\":\"$m0\",\"vimAccountId\":\"another-vim\"}]}"

@@ -287,6 +287,80 @@ check "the first VF still pings the NIC" pings "$vfns" "$pt_ip"
 ns_down "$mix"
 check "mixed NS terminated" eq "$state" COMPLETED
 
+# --- provider networks: a VL in the VLAN the request gives, joined to a
+# port outside the NS (the operator's cable on fabric port 13)
+ip netns add ext
+ip link add ext-1 type veth peer name ext-in netns ext
+ip link set ext-1 up
+ip -n ext link set ext-in up
+ip -n ext addr add 10.40.0.200/24 dev ext-in
+vsctl add-port br-fabric ext-1 -- set Interface ext-1 ofport_request=13
+try_pn() { # provider-network JSON -> 422 detail in $tmp/body
+    jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"pn\",\"nsdId\":\"slicer-epa-pair-ns\",\"vimAccountId\":\"$vim\"}"
+    local id
+    id=$(field .id)
+    jreq POST "/nslcm/v1/ns_instances/$id/instantiate" "{\"vld\":[{\"name\":\"dataplane-x\",\"provider-network\":$1}]}"
+    cp "$tmp/body" "$tmp/pn-body"
+    req DELETE "/nslcm/v1/ns_instances/$id"
+    cp "$tmp/pn-body" "$tmp/body"
+}
+try_pn '{"segmentation-id":5000}'
+check "a segmentation id out of range: 422 naming it" \
+    eq "$(field .detail)" "vld[0] 'dataplane-x': provider-network.segmentation-id 5000 is not a VLAN id (1..4094)"
+try_pn '{"sdn-ports":[{"vlan":7}]}'
+check "an sdn-port without switch_port: 422 naming it" \
+    eq "$(field .detail)" "vld[0] 'dataplane-x': provider-network.sdn-ports[0] needs a switch_port (a port name or number, as text)"
+ns_up pn slicer-epa-pair-ns "$vim" '{"vld":[{"name":"dataplane-x","provider-network":{"segmentation-id":300,"sdn-ports":[{"switch_port":"13","service_endpoint_encapsulation_type":null}]}}]}'
+check "EPA pair with a provider network and an external point: COMPLETED" eq "$state" COMPLETED
+pn=$ns
+check "the external port pings dp1's VF through the service" \
+    pings ext "$(iface_ip "$pn" dp1 xe0)"
+req GET "/nslcm/v1/ns_instances/$pn"
+check "the service joins VF, NIC and the external point" \
+    eq "$(field ".vld[] | select(.id == \"dataplane-x\") | .vim_info[\"sdn:$sdn\"] | [.type, (.connected_ports | sort | join(\",\")), (.\"sdn-ports\" | length)] | map(tostring) | join(\" \")" | sed 's/vnfrs:[^, ]*/vf/g')" \
+    "ELAN external-0,vf,vf 1"
+check "the VL's network is in VLAN 300" \
+    eq "$(jq -r '.[] | select(.kind == "network" and (.name | endswith("-dataplane-x"))) | .vlan' <(req GET "/admin/v1/vim_accounts/$vim/resources"; field .resources))" 300
+cat >"$tmp/one_nsd.yaml" <<'YAML'
+nsd:
+  nsd:
+    - id: one-host-ns
+      name: one-host-ns
+      version: "1.0"
+      vnfd-id: [slicer-host]
+      virtual-link-desc: [{id: mgmt, mgmt-network: true}, {id: data}]
+      df:
+        - id: default-df
+          vnf-profile:
+            - id: h
+              vnfd-id: slicer-host
+              virtual-link-connectivity:
+                - {virtual-link-profile-id: mgmt, constituent-cpd-id: [{constituent-base-element-id: h, constituent-cpd-id: host-mgmt-ext}]}
+                - {virtual-link-profile-id: data, constituent-cpd-id: [{constituent-base-element-id: h, constituent-cpd-id: host-data-ext}]}
+YAML
+onboard nsd "$tmp/one_nsd.yaml"
+ns_up taken one-host-ns "$vim" '{"vld":[{"name":"data","provider-network":{"segmentation-id":300}}]}'
+check "a second network asking for segmentation id 300 fails" eq "$state" FAILED
+check "... naming the network that has it" grep -q "segmentation id 300 is used by network 'pn-dataplane-x'" "$tmp/body"
+req DELETE "/nslcm/v1/ns_instances/$ns"
+ns_up named one-host-ns "$vim" '{"vld":[{"name":"data","vim-network-name":"pn-dataplane-x"}]}'
+check "a VL put on another NS's network by its name: COMPLETED" eq "$state" COMPLETED
+named=$ns
+port=$(vdur "$named" h '.interfaces[] | select(.name == "data") | ."vim-interface-id"')
+check "... its port is in that network's VLAN" \
+    eq "$(vsctl get Port "$(vsctl --bare --columns=name find Port "external_ids:slicer-id=$port")" tag)" 300
+ns_down "$named"
+jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"nn\",\"nsdId\":\"one-host-ns\",\"vimAccountId\":\"$vim\"}"
+nn=$(field .id)
+jreq POST "/nslcm/v1/ns_instances/$nn/instantiate" '{"vld":[{"name":"data","vim-network-name":"nowhere"}]}'
+check "an unknown vim-network-name: 422 naming it" \
+    eq "$code $(field .detail)" "422 vld[0] 'data': vim-network-name 'nowhere': no network of that name on vim account '$vim'"
+req DELETE "/nslcm/v1/ns_instances/$nn"
+ns_down "$pn"
+check "provider-network NS terminated, no flow left" eq "$state $(slicer_flows | wc -l)" "COMPLETED 0"
+vsctl del-port br-fabric ext-1
+ip netns del ext
+
 # --- kill -9 at each moment a service has been made or removed on the
 # switch and slicerd not yet told: the operation resumes to its end, or
 # rolls back leaving nothing
