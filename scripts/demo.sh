@@ -8,7 +8,9 @@
 # that nothing is left; chain TCP from a client through a firewall and a
 # monitor (service function chaining on Open vSwitch) and show where the
 # packets went, the firewall labelled by its day-1 primitive and a port
-# blocked by a day-2 one; request an eMBB slice by its 5G service profile
+# blocked by a day-2 one; join two EPA VNFs' SR-IOV VF and passthrough
+# NIC on the fabric switch through SDN assist (the embedded ovs SDN
+# driver); request an eMBB slice by its 5G service profile
 # (slicer picks the template, admits and instantiates it: RAN edge,
 # transport and core as three NSs on real namespaces), prove connectivity
 # across its slice networks, request a URLLC slice that shares the core,
@@ -90,7 +92,7 @@ ctl list
 
 step "a netns VIM: namespaces on a private userspace Open vSwitch, hosts from templates/infra"
 netns=$(ctl vim-create --name local --type netns --url netns://localhost \
-    --config "{\"ovs\": \"managed\", \"hosts\": \"$tpl/infra/hosts/compute-1.yaml\"}")
+    --config "{\"ovs\": \"managed\", \"hosts\": [\"$tpl/infra/hosts/compute-1.yaml\", \"$tpl/infra/hosts/edge-1.yaml\"]}")
 ctl vim-list
 
 step "instantiate the netns demo NS: client, server-a on data-a, server-b alone on data-b"
@@ -186,6 +188,55 @@ step "terminate the SFC NS: no flow of its chain is left on the switch"
 ctl ns-delete "$sfc" --wait
 echo "slicer flows on br-int: $(ovs-ofctl -O OpenFlow13 dump-flows br-int | grep -c cookie=0x51ce || true)"
 unset OVS_RUNDIR
+
+# member NS_ID MEMBER IFNAME: "namespace address" of that VNF's interface
+member() {
+    ctl --json vnf-list "$1" | jq -r --arg m "$2" --arg i "$3" \
+        '[.[] | select(."member-vnf-index-ref" == $m)][0].vdur[0] |
+         "\(."vim-id") \(.interfaces[] | select(.name == $i) | ."ip-address" | sub("/.*"; ""))"'
+}
+fabric_flows() {
+    OVS_RUNDIR=$state/netns-$netns/ovs ovs-ofctl -O OpenFlow13 dump-flows \
+        br-fabric cookie=0x51ce000000000000/0xffff000000000000 |
+        grep -o 'priority=.*' || true
+}
+step "SDN assist: two EPA VNFs on two data-plane VLs, each joining the SR-IOV VF of one to the passthrough NIC of the other"
+ctl ns-create --name pair --nsd slicer-epa-pair-ns --vim "$netns" --wait
+pair=$(ctl ns-list | awk '$2 == "pair" {print $1}')
+ctl vnf-list "$pair"
+set -- $(member "$pair" dp1 xe0); dp1=$1
+set -- $(member "$pair" dp2 xe1); dp2_nic=$2
+step "without an SDN controller the VF of dp1 cannot reach the NIC of dp2 ($dp2_nic): the VIM cannot wire them"
+if ip netns exec "$dp1" ping -c 2 -i 0.2 -W 1 "$dp2_nic"; then
+    echo "demo: unexpected: a VF reaches a NIC with no SDN assist" >&2
+    exit 1
+fi
+echo "(no reply) flows on br-fabric: $(fabric_flows | wc -l)"
+ctl ns-delete "$pair" --wait
+
+step "an SDN controller for the fabric switch (the embedded ovs driver), named by the VIM account with its port mapping"
+ctl sdnc-create --name fabric --type ovs --config '{bridge: br-fabric}'
+ctl sdnc-list
+ctl vim-update "$netns" --sdn-controller fabric \
+    --sdn-port-mapping "$tpl/infra/sdn/port-mapping.yaml"
+ctl ns-create --name pair --nsd slicer-epa-pair-ns --vim "$netns" --wait
+pair=$(ctl ns-list | awk '$2 == "pair" {print $1}')
+set -- $(member "$pair" dp1 xe0); dp1=$1
+set -- $(member "$pair" dp2 xe1); dp2_nic=$2
+set -- $(member "$pair" dp2 xe0); dp2=$1
+set -- $(member "$pair" dp1 xe1); dp1_nic=$2
+step "each data-plane VL is now an E-LINE on br-fabric: a VLAN popped one way, pushed the other"
+fabric_flows
+ctl --json ns-show "$pair" | jq -c '.vld[] | select(.vim_info) |
+    {vl: .id, service: (.vim_info | to_entries[0].value |
+     {vim_id, vim_status, type, connected_ports: (.connected_ports | length)})}'
+step "dp1's VF reaches dp2's NIC, dp2's VF reaches dp1's NIC"
+ip netns exec "$dp1" ping -c 2 -i 0.2 "$dp2_nic"
+ip netns exec "$dp2" ping -c 2 -i 0.2 "$dp1_nic"
+step "terminate: no flow of SDN assist is left on br-fabric"
+ctl ns-delete "$pair" --wait
+echo "slicer flows on br-fabric: $(fabric_flows | wc -l)"
+[ "$(fabric_flows | wc -l)" -eq 0 ]
 
 step "request an eMBB slice by service profile: S-NSSAI 1-000001, 400 ms, shareable"
 ctl slice-request --name embb-1 --sst eMBB --sd 000001 --latency 400 \

@@ -129,8 +129,9 @@ check_sdn_assist(struct slc_call *c, json_t *config)
  * port is a number, it must be the fabric port the inventory cables that
  * NIC to. */
 static int
-check_mapped_port(struct slc_call *c, size_t i, size_t j,
-                  const struct slc_sdn_port *port, const struct slc_host *h)
+check_mapped_port(struct slc_call *c, const struct slc_port_mapping *m,
+                  size_t i, size_t j, const struct slc_sdn_port *port,
+                  const struct slc_host *h)
 {
     const char *sp = port->switch_port;
     bool numeric = sp && *sp && strspn(sp, "0123456789") == strlen(sp);
@@ -154,6 +155,9 @@ check_mapped_port(struct slc_call *c, size_t i, size_t j,
                 continue;
             }
             matched = true;
+            if (slc_port_mapping_lookup(m, h->name, hit) != port) {
+                continue; /* an earlier entry maps it: the first wins */
+            }
             if (numeric && nic->fabric_port &&
                 strtoull(sp, NULL, 10) != nic->fabric_port) {
                 return slc_rest_fail(
@@ -226,7 +230,7 @@ check_mapping_hosts(struct slc_call *c, const json_t *config)
                                names);
         }
         for (size_t j = 0; !rc && j < cn->n_ports; j++) {
-            rc = check_mapped_port(c, i, j, &cn->ports[j], h);
+            rc = check_mapped_port(c, m, i, j, &cn->ports[j], h);
         }
     }
     slc_port_mapping_free(m);

@@ -359,6 +359,144 @@ cmd_vim_create(struct remote *r, int argc, char **argv)
     return rc;
 }
 
+static int parse_params(const char *text, json_t **out);
+
+/* A YAML or JSON file as a JSON value (new), or NULL with the problem
+ * printed (its file:line:column). */
+static json_t *
+load_yaml_file(const char *path)
+{
+    struct slc_diags diags = SLC_DIAGS_INIT;
+    struct slc_yaml_doc *doc = NULL;
+    json_t *v = NULL;
+
+    if (!slc_yaml_load_file(path, NULL, &doc, &diags)) {
+        v = json_incref(slc_yaml_root(doc));
+    } else {
+        char msg[512] = "cannot read it";
+
+        if (diags.len) {
+            slc_diag_format(&diags.items[0], msg, sizeof msg);
+        }
+        fprintf(stderr, "slicectl: %s: %s\n", path, msg);
+    }
+    slc_yaml_free(doc);
+    slc_diags_clear(&diags);
+    return v;
+}
+
+/* sdnc-create: an SDN controller record (OSM's sdnc-create). */
+static int
+cmd_sdnc_create(struct remote *r, int argc, char **argv)
+{
+    const char *name = NULL, *type = NULL, *url = NULL, *user = NULL,
+               *password = NULL, *config = NULL;
+    json_t *body, *reply = NULL, *cfg = NULL;
+    int rc, opt;
+    static const struct option opts[] = {
+        {"name", required_argument, NULL, 'n'},
+        {"type", required_argument, NULL, 't'},
+        {"url", required_argument, NULL, 'u'},
+        {"user", required_argument, NULL, 'U'},
+        {"password", required_argument, NULL, 'p'},
+        {"config", required_argument, NULL, 'c'},
+        {NULL, 0, NULL, 0},
+    };
+
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "n:t:u:U:p:c:", opts, NULL)) !=
+           -1) {
+        switch (opt) {
+        case 'n': name = optarg; break;
+        case 't': type = optarg; break;
+        case 'u': url = optarg; break;
+        case 'U': user = optarg; break;
+        case 'p': password = optarg; break;
+        case 'c': config = optarg; break;
+        default: return 1;
+        }
+    }
+    if (!name || !type) {
+        fprintf(stderr, "slicectl: sdnc-create needs --name and --type\n");
+        return 1;
+    }
+    if (config && parse_params(config, &cfg)) {
+        return 1;
+    }
+    body = json_pack("{ss ss ss* ss* ss* so*}", "name", name, "type", type,
+                     "url", url, "user", user, "password", password,
+                     "config", cfg);
+    rc = call_json(r, "POST", "/admin/v1/sdns", body, &reply);
+    if (!rc) {
+        printf("%s\n", str(reply, "id"));
+    }
+    json_decref(reply);
+    return rc;
+}
+
+/* vim-update ID: changes a VIM account's config, key by key (OSM's
+ * vim-update --sdn_controller --sdn_port_mapping). */
+static int
+cmd_vim_update(struct remote *r, int argc, char **argv)
+{
+    const char *config = NULL, *sdn = NULL, *mapping = NULL;
+    json_t *cur = NULL, *cfg, *more = NULL, *reply = NULL;
+    char path[512];
+    int rc, opt;
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"sdn-controller", required_argument, NULL, 's'},
+        {"sdn-port-mapping", required_argument, NULL, 'm'},
+        {NULL, 0, NULL, 0},
+    };
+
+    optind = 0; /* a fresh scan: the ID may come before the options */
+    while ((opt = getopt_long(argc, argv, "c:s:m:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': config = optarg; break;
+        case 's': sdn = optarg; break;
+        case 'm': mapping = optarg; break;
+        default: return 1;
+        }
+    }
+    if (optind != argc - 1) {
+        fprintf(stderr, "slicectl: usage: vim-update ID [--config YAML] "
+                        "[--sdn-controller SDN] [--sdn-port-mapping FILE]\n");
+        return 1;
+    }
+    if (config && parse_params(config, &more)) {
+        return 1;
+    }
+    snprintf(path, sizeof path, "/admin/v1/vim_accounts/%s", argv[optind]);
+    rc = call_json(r, "GET", path, NULL, &cur);
+    cfg = rc ? NULL : json_deep_copy(json_object_get(cur, "config"));
+    cfg = cfg ? cfg : json_object();
+    if (more) {
+        json_object_update(cfg, more);
+    }
+    if (!rc && sdn) {
+        json_object_set_new(cfg, "sdn-controller", json_string(sdn));
+    }
+    if (!rc && mapping) {
+        json_t *m = load_yaml_file(mapping);
+
+        if (!m) {
+            rc = 1;
+        }
+        json_object_set_new(cfg, "sdn-port-mapping", m);
+    }
+    if (!rc) {
+        rc = call_json(r, "PATCH", path, json_pack("{so}", "config", cfg),
+                       &reply);
+    } else {
+        json_decref(cfg);
+    }
+    json_decref(more);
+    json_decref(cur);
+    json_decref(reply);
+    return rc;
+}
+
 /* Polls the operation at 'ops'/'op' until it is final, with a progress
  * line on stderr.  Returns 0 when COMPLETED, 2 otherwise. */
 static int
@@ -1148,6 +1286,12 @@ static const struct listing vim_listing = {
         {"_admin.operationalState"}, {0}},
 };
 
+static const struct listing sdnc_listing = {
+    .url = "/admin/v1/sdns",
+    .columns = (const struct column[]){
+        {"_id", -36}, {"name", -20}, {"type", -12}, {"url"}, {0}},
+};
+
 static const struct listing ns_listing = {
     .url = "/nslcm/v1/ns_instances",
     .columns = (const struct column[]){
@@ -1405,6 +1549,13 @@ static const struct {
     {"vim-create", cmd_vim_create,
      "vim-create --name N [--type sim|netns] [--url U] [--config JSON]"},
     {"vim-list", NULL, "vim-list", &vim_listing},
+    {"vim-update", cmd_vim_update,
+     "vim-update ID [--config YAML] [--sdn-controller SDN]\n"
+     "                [--sdn-port-mapping FILE]"},
+    {"sdnc-create", cmd_sdnc_create,
+     "sdnc-create --name N --type ovs|osken|dummy [--url U] [--user U]\n"
+     "                [--password P] [--config YAML]"},
+    {"sdnc-list", NULL, "sdnc-list", &sdnc_listing},
     {"ns-create", cmd_ns_create,
      "ns-create --name N --nsd NSD --vim VIM [--wait]"},
     {"ns-list", NULL, "ns-list", &ns_listing},

@@ -116,7 +116,7 @@ test_template_mapping_matches_inventories(void **state)
         slc_inventory_free(inv);
         slc_diags_clear(&diags);
     }
-    assert_int_equal(checked, (1 + 8) + 1 + (1 + 4) + (1 + 4));
+    assert_int_equal(checked, (1 + 8) + 1 + (1 + 4) + 1 + (1 + 4));
     slc_port_mapping_free(m);
 }
 

@@ -207,7 +207,7 @@ hosts="[\"$src/templates/infra/hosts/compute-1.yaml\",\"$src/templates/infra/hos
 mapped() { # NAME MAPPING: a sim account with both
     jreq POST /admin/v1/vim_accounts "{\"name\":\"$1\",\"vim_type\":\"sim\",\"vim_url\":\"u\",\"config\":{\"hosts\":$hosts,\"sdn-controller\":\"ctl\",\"sdn-port-mapping\":$2}}"
 }
-mapped sim-map '[{"compute_node":"compute-1","ports":[{"pci":"0000:3b:00.0","switch_id":"br-fabric","switch_port":"1"},{"pci":"0000:3b:0[23].[0-7]","switch_id":"br-fabric","switch_port":"1"},{"pci":"0000:3b:00.1","switch_id":"br-fabric","switch_port":"2"},{"pci":"0000:af:0[0-2].[0-7]","switch_id":"br-fabric","switch_port":"3"}]},{"compute_node":"edge-1","ports":[{"pci":"0000:01:0[0-2].[0-7]","switch_id":"br-fabric","switch_port":"11"}]}]'
+mapped sim-map '[{"compute_node":"compute-1","ports":[{"pci":"0000:3b:00.0","switch_id":"br-fabric","switch_port":"1"},{"pci":"0000:3b:0[23].[0-7]","switch_id":"br-fabric","switch_port":"1"},{"pci":"0000:3b:00.1","switch_id":"br-fabric","switch_port":"2"},{"pci":"0000:af:00.1","switch_id":"br-fabric","switch_port":"4"},{"pci":"0000:af:0[0-2].[0-7]","switch_id":"br-fabric","switch_port":"3"}]},{"compute_node":"edge-1","ports":[{"pci":"0000:01:0[0-2].[0-7]","switch_id":"br-fabric","switch_port":"11"}]}]'
 check "the template port mapping over the template hosts: 201" eq "$code" 201
 mapped bad-map '[{"compute_node":"compute-9","ports":[{"pci":"0000:3b:00.0","switch_id":"s","switch_port":"1"}]}]'
 check "a mapping for a host the inventories lack: 422" eq "$code" 422
@@ -555,6 +555,20 @@ check "slicectl vnf-list without an NS: usage, exit 1" eq $? 1
 check "the usage names the argument" grep -q "usage: vnf-list NS_ID" "$tmp/err"
 "$slicectl" ns-delete "$ctl_ns" --wait >/dev/null 2>&1
 check "slicectl ns-delete --wait removes it" test -z "$("$slicectl" ns-list | grep ctl-ns)"
+"$slicectl" sdnc-create --name ctl-sdn --type dummy --config '{delay_ms: 1}' >"$tmp/out"
+check "slicectl sdnc-create prints the controller's id" grep -qE '^[0-9a-f-]{36}$' "$tmp/out"
+check "slicectl sdnc-list lists it with its type" sh -c "'$slicectl' sdnc-list | grep -q 'ctl-sdn  *dummy'"
+printf '%s\n' '- compute_node: c1' '  ports: [{pci: "0000:81:00.0", switch_port: "7"}]' >"$tmp/map.yaml"
+ctl_vim=$("$slicectl" vim-create --name ctl-vim --type sim --config '{"sim": {}}')
+"$slicectl" vim-update "$ctl_vim" --sdn-controller ctl-sdn --sdn-port-mapping "$tmp/map.yaml"
+check "slicectl vim-update: exit 0" eq $? 0
+req GET "/admin/v1/vim_accounts/$ctl_vim"
+check "... the account names the controller (by _id) and has the mapping" \
+    eq "$(field '[(.config."sdn-controller" | length), .config."sdn-port-mapping"[0].ports[0].switch_port] | map(tostring) | join(" ")')" "36 7"
+check "... and kept the rest of its config" eq "$(field '.config | keys | join(" ")')" "sdn-controller sdn-port-mapping sim"
+"$slicectl" vim-update "$ctl_vim" --sdn-port-mapping /nonexistent.yaml 2>"$tmp/err"
+check "a mapping file that cannot be read: exit 1 naming it" \
+    sh -c "test $? = 1 && grep -q nonexistent.yaml '$tmp/err'"
 "$slicectl" delete nsd slicer-core-ns 2>"$tmp/err"
 check "a refused delete: exit 2 with the detail" eq $? 2
 check "the detail names the users" grep -q "in use by" "$tmp/err"
