@@ -206,5 +206,7 @@ int slc_sdn_reply(struct slc_sdn *sdn, uint64_t token, int rc,
 extern const struct slc_sdn_class slc_sdn_dummy_class;
 /* The ovs driver (sdn-ovs.c): OVSDB + OpenFlow 1.3 to one bridge. */
 extern const struct slc_sdn_class slc_sdn_ovs_class;
+/* The osken driver (sdn-osken.c): a Ryu-style ofctl_rest controller. */
+extern const struct slc_sdn_class slc_sdn_osken_class;
 
 #endif

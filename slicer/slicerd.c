@@ -190,8 +190,10 @@ register_drivers(struct slc_daemon *d, struct slc_error *err)
     rc = rc ? rc
             : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_dummy_class,
                                    err);
+    rc = rc ? rc
+            : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_ovs_class, err);
     return rc ? rc
-              : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_ovs_class,
+              : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_osken_class,
                                      err);
 }
 

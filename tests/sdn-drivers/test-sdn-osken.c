@@ -1,0 +1,903 @@
+/* The osken SDN driver against os-ken running our ofctl_rest app
+ * (sdn-drivers/osken-app/slicer_ofctl_rest.py) as the controller of a
+ * real private Open vSwitch (userspace datapath, bridge br0 in secure
+ * fail mode, OpenFlow 1.3 only), with namespaces a, b and c on ports 2,
+ * 3 and 4 and a hand-made "NIC bridge" nic1 (standalone, an access port
+ * tagged 101 for namespace vf, patched to br0's port 1 by a trunk).  In
+ * secure fail mode nothing passes br0 but the driver's flows.
+ *
+ * Checked: sdn-rest.h against a stub HTTP server (a url with credentials
+ * refused, Basic credentials sent, 401, a 503's body quoted on one line
+ * and cut at 200 bytes, a timeout); a bad config.dpid and a url without
+ * a port are refused;
+ * check_credentials with the default switch and with config.dpid (a
+ * wrong one names the connected switches); an ELINE carries pings and
+ * its flows carry its cookie, a second create with the same tag gives the
+ * same service and flows, its status is ACTIVE, an edit makes it join
+ * other points ("make it so"), a flow removed by hand comes back by the
+ * audit, its delete stops the pings and leaves no flow, a second delete
+ * is SLC_ENOTFOUND; a service missing a rule has status ERROR (a driver
+ * without audits); OSM's dot1q point of a VF (port "1", vlan 101) joins
+ * an untagged port; a port the switch lacks and another datapath are
+ * refused; a create the switch refuses halfway (table 0 limited to 3
+ * flows) fails with the switch's error and leaves none of its flows; an
+ * ELAN with MACs joins three namespaces; with the controller
+ * killed a create fails with curl's connect error (older curl says
+ * "Connection refused", Debian 12's 7.88 "Couldn't connect to server");
+ * with the controller back, the audit re-installs the ELAN's flows that
+ * a switch flush removed; a driver closed with calls in flight calls
+ * nobody back.
+ *
+ * Run as root in namespaces of its own (meson: unshare --net --mount
+ * --pid --fork --mount-proc).  Exit 77 (skip) without osken-manager.  The
+ * switch, osken-manager and the namespaces are made in a scratch
+ * directory and removed, by pid and by the names made, even on failure. */
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ovs-switch.h"
+#include "sdn-rest.h"
+#include "sdn.h"
+
+#define APP SLC_SOURCE_DIR "/sdn-drivers/osken-app/slicer_ofctl_rest.py"
+#define DPID_HEX "000000000000b0c1"
+#define DPID_COLONS "00:00:00:00:00:00:b0:c1"
+#define OFCTL "ovs-ofctl -O OpenFlow13 "
+
+static struct event_base *base;
+static struct slc_ovs_switch *sw;
+static char dir[64];
+static int failures, checks;
+static pid_t osken_pid;
+static int rest_port, of_port;
+enum { NS_A, NS_B, NS_C, NS_VF, N_NS };
+static char ns[N_NS][32];
+
+struct outcome {
+    bool done;
+    int rc;
+    char msg[1200];
+    json_t *data;
+    char service[64];
+    char status[16];
+};
+static struct outcome out;
+
+static void
+check(bool ok, const char *fmt, ...)
+{
+    va_list ap;
+
+    checks++;
+    va_start(ap, fmt);
+    printf("%s: ", ok ? "ok" : "FAIL");
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    fflush(stdout);
+    failures += !ok;
+}
+
+static int
+sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    int st;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The output of a command, first line, as a number (-1 if none). */
+static long
+sh_num(const char *fmt, ...)
+{
+    char cmd[2048], line[256] = "";
+    va_list ap;
+    FILE *f;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    f = popen(cmd, "r");
+    if (!f) {
+        return -1;
+    }
+    if (!fgets(line, sizeof line, f)) {
+        line[0] = '\0';
+    }
+    pclose(f);
+    return line[0] ? strtol(line, NULL, 10) : -1;
+}
+
+static void
+on_done(void *owner, const struct slc_sdn_result *r)
+{
+    out.done = true;
+    out.rc = r->rc;
+    snprintf(out.msg, sizeof out.msg, "%s", r->msg ? r->msg : "");
+    snprintf(out.service, sizeof out.service, "%s",
+             r->service_id ? r->service_id : "");
+    snprintf(out.status, sizeof out.status, "%s",
+             r->status ? r->status : "");
+    json_decref(out.data);
+    out.data = r->data ? json_deep_copy(r->data) : NULL;
+}
+
+static void
+run_loop_ms(int ms)
+{
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+
+    event_base_loopexit(base, &tv);
+    event_base_dispatch(base);
+}
+
+/* Runs the loop until the pending call completes (20 s at most). */
+static int
+wait_done(void)
+{
+    for (int i = 0; i < 2000 && !out.done; i++) {
+        run_loop_ms(10);
+    }
+    if (!out.done) {
+        snprintf(out.msg, sizeof out.msg, "no reply within 20 s");
+        return SLC_ETIMEOUT;
+    }
+    out.done = false;
+    return out.rc;
+}
+
+/* The outcome of a submitted call: its refusal, or its reply. */
+static int
+outcome(int rc, const struct slc_error *err)
+{
+    if (rc) {
+        snprintf(out.msg, sizeof out.msg, "%s", err->msg);
+        return rc;
+    }
+    return wait_done();
+}
+
+static int
+check_credentials(struct slc_sdn *sdn)
+{
+    struct slc_error err = {0};
+
+    return outcome(sdn->class->check_credentials(sdn, 1, &err), &err);
+}
+
+static int
+create(struct slc_sdn *sdn, const char *tag, const char *type,
+       const struct slc_sdn_endpoint *pts, size_t n)
+{
+    struct slc_sdn_service_spec spec = {.name = tag, .tag = tag,
+                                        .type = type, .ports = pts,
+                                        .n_ports = n};
+    struct slc_error err = {0};
+
+    return outcome(sdn->class->create_service(sdn, 2, &spec, &err), &err);
+}
+
+static int
+status(struct slc_sdn *sdn, const char *service_id, const json_t *conn_info)
+{
+    struct slc_error err = {0};
+
+    return outcome(sdn->class->service_status(sdn, 3, service_id, conn_info,
+                                              &err),
+                   &err);
+}
+
+static int
+delete_service(struct slc_sdn *sdn, const char *service_id,
+               const json_t *conn_info)
+{
+    struct slc_error err = {0};
+
+    return outcome(sdn->class->delete_service(sdn, 4, service_id, conn_info,
+                                              &err),
+                   &err);
+}
+
+/* br0's flows under the cookie of the service whose conn_info is 'ci'. */
+static long
+service_flows(const json_t *ci)
+{
+    uint64_t cookie = (uint64_t)json_integer_value(
+        json_object_get(ci, "cookie"));
+
+    return sh_num(OFCTL "dump-flows br0 cookie=0x%" PRIx64
+                  "/0xffffffffffff0000 | grep -c cookie=", cookie);
+}
+
+static long
+slicer_flows(void)
+{
+    return sh_num(OFCTL "dump-flows br0 cookie=0x51ce000000000000/"
+                  "0xffff000000000000 | grep -c cookie=");
+}
+
+/* Namespace 'i' pings 10.30.0.<n>. */
+static bool
+ping(int i, int n)
+{
+    return sh("ip netns exec %s ping -c 3 -i 0.2 -W 1 10.30.0.%d "
+              ">/dev/null 2>&1", ns[i], n) == 0;
+}
+
+static bool
+no_ping(int i, int n)
+{
+    return sh("ip netns exec %s ping -c 1 -W 1 10.30.0.%d >/dev/null 2>&1",
+              ns[i], n) != 0;
+}
+
+/* ---- osken-manager ---- */
+
+static void
+stop_osken(void)
+{
+    if (osken_pid <= 0) {
+        return;
+    }
+    kill(osken_pid, SIGTERM);
+    for (int i = 0; i < 50; i++) {
+        if (waitpid(osken_pid, NULL, WNOHANG) == osken_pid) {
+            osken_pid = 0;
+            return;
+        }
+        usleep(100000);
+    }
+    kill(osken_pid, SIGKILL);
+    while (waitpid(osken_pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    osken_pid = 0;
+}
+
+static int
+start_osken(void)
+{
+    char listen[64], ofp[16], log[128];
+    pid_t pid;
+
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", rest_port);
+    snprintf(ofp, sizeof ofp, "%d", of_port);
+    snprintf(log, sizeof log, "%s/osken.log", dir);
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        setenv("SLICER_OFCTL_LISTEN", listen, 1);
+        setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
+        execlp("osken-manager", "osken-manager", "--ofp-listen-host",
+               "127.0.0.1", "--ofp-tcp-listen-port", ofp, APP, (char *)NULL);
+        _exit(127);
+    }
+    osken_pid = pid;
+    return pid > 0 ? 0 : -1;
+}
+
+/* Until the controller lists the switch (20 s at most). */
+static bool
+wait_switch(struct slc_sdn *checker)
+{
+    for (int i = 0; i < 100; i++) {
+        if (!check_credentials(checker)) {
+            return true;
+        }
+        run_loop_ms(200);
+    }
+    return false;
+}
+
+/* A TCP port of 127.0.0.1 nothing listens on. */
+static int
+free_port(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+    if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof a) &&
+        !getsockname(fd, (struct sockaddr *)&a, &len)) {
+        port = ntohs(a.sin_port);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    return port;
+}
+
+/* ---- the switch and the namespaces ---- */
+
+static void
+cleanup(void)
+{
+    stop_osken();
+    for (int i = 0; i < N_NS; i++) {
+        if (ns[i][0]) {
+            sh("ip netns del %s 2>/dev/null", ns[i]);
+        }
+    }
+    if (sw) {
+        slc_ovs_switch_stop(sw, &(struct slc_error){0});
+        sw = NULL;
+    }
+    if (dir[0] && !getenv("KEEP_TMP")) {
+        sh("rm -rf %s", dir);
+    } else if (dir[0]) {
+        printf("kept %s\n", dir);
+    }
+}
+
+static void
+on_signal(int sig)
+{
+    cleanup();
+    _exit(128 + sig);
+}
+
+/* Namespace 'i': eth0 with MAC 02:00:00:00:30:<n> and 10.30.0.<n>, its
+ * veth 'veth' on 'bridge' (access port 'tag' when not 0, OpenFlow port
+ * 'ofport' when not 0). */
+static int
+plug(int i, const char *bridge, const char *veth, int tag, int ofport,
+     int n)
+{
+    char extra[64] = "";
+
+    if (tag) {
+        snprintf(extra, sizeof extra, " tag=%d", tag);
+    } else if (ofport) {
+        snprintf(extra, sizeof extra, " -- set interface %s "
+                 "ofport_request=%d", veth, ofport);
+    }
+    return sh("ip link add %s type veth peer name %s-p && "
+              "ip link set %s-p netns %s && "
+              "ip -n %s link set %s-p name eth0 && "
+              "ip -n %s link set eth0 address 02:00:00:00:30:%02d && "
+              "ip -n %s addr add 10.30.0.%d/24 dev eth0 && "
+              "ip -n %s link set eth0 up && ip link set %s up && "
+              "ip netns exec %s ethtool -K eth0 tx off >/dev/null && "
+              "ovs-vsctl add-port %s %s%s",
+              veth, veth, veth, ns[i], ns[i], veth, ns[i], n, ns[i], n,
+              ns[i], veth, ns[i], bridge, veth, extra);
+}
+
+static int
+setup(void)
+{
+    struct slc_error err = {0};
+    const char *names[N_NS] = {"a", "b", "c", "vf"};
+
+    snprintf(dir, sizeof dir, "/tmp/slicer-sdn-osken-XXXXXX");
+    if (!mkdtemp(dir)) {
+        dir[0] = '\0';
+        return -1;
+    }
+    /* namespaces named in this mount namespace only */
+    if (sh("mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns") ||
+        sh("ip link set lo up")) {
+        return -1;
+    }
+    if (slc_ovs_switch_start(dir, &sw, &err)) {
+        fprintf(stderr, "switch: %s\n", err.msg);
+        return -1;
+    }
+    setenv("OVS_RUNDIR", dir, 1);
+    setenv("OVS_DBDIR", dir, 1);
+    setenv("OVS_LOGDIR", dir, 1);
+    for (int i = 0; i < N_NS; i++) {
+        snprintf(ns[i], sizeof ns[i], "slco-%s", names[i]);
+        if (sh("ip netns add %s && ip -n %s link set lo up", ns[i], ns[i])) {
+            ns[i][0] = '\0';
+            return -1;
+        }
+    }
+    rest_port = free_port();
+    of_port = free_port();
+    return rest_port <= 0 || of_port <= 0 || of_port == rest_port ||
+           sh("ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev "
+              "protocols=OpenFlow13 fail_mode=secure "
+              "other_config:datapath-id=" DPID_HEX) ||
+           sh("ovs-vsctl add-br nic1 -- set bridge nic1 datapath_type=netdev "
+              "-- add-port nic1 nic1-up -- set interface nic1-up type=patch "
+              "options:peer=fp1 -- add-port br0 fp1 -- set interface fp1 "
+              "type=patch options:peer=nic1-up ofport_request=1") ||
+           plug(NS_A, "br0", "va", 0, 2, 1) ||
+           plug(NS_B, "br0", "vb", 0, 3, 2) ||
+           plug(NS_C, "br0", "vc", 0, 4, 3) ||
+           plug(NS_VF, "nic1", "vf1", 101, 0, 4) ||
+           start_osken() ||
+           sh("ovs-vsctl set-controller br0 tcp:127.0.0.1:%d -- set "
+              "controller br0 max_backoff=1000 connection_mode=out-of-band",
+              of_port);
+}
+
+static struct slc_sdn *
+open_driver(const char *name, json_t *config)
+{
+    struct slc_sdn *sdn = NULL;
+    struct slc_error err = {0};
+    char url[64];
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", rest_port);
+    if (slc_sdn_osken_class.open(
+            &(struct slc_sdn_params){.id = name, .name = name, .url = url,
+                                     .config = config, .base = base,
+                                     .done = on_done},
+            &sdn, &err)) {
+        printf("FAIL: open %s: %s\n", name, err.msg);
+        failures++;
+    }
+    json_decref(config);
+    return sdn;
+}
+
+/* ---- the checks ---- */
+
+static const struct slc_sdn_endpoint pts[3] = {
+    {.id = "a", .mac = "02:00:00:00:30:01", .switch_port = "va"},
+    {.id = "b", .mac = "02:00:00:00:30:02", .switch_dpid = "br0",
+     .switch_port = "3"},
+    {.id = "c", .mac = "02:00:00:00:30:03", .switch_port = "vc"},
+};
+
+static void
+credentials(struct slc_sdn *sdn)
+{
+    struct slc_sdn *wrong = open_driver(
+        "wrong", json_pack("{ss}", "dpid", "0000000000000bad"));
+    struct slc_sdn *bad = NULL;
+    struct slc_error err = {0};
+    json_t *config = json_pack("{ss}", "dpid", "br0");
+
+    check(slc_sdn_osken_class.check_config(config, &err) == SLC_EINVALID &&
+              strstr(err.msg, "config.dpid"),
+          "config.dpid \"br0\" is refused: %s", err.msg);
+    json_decref(config);
+    check(slc_sdn_osken_class.open(
+              &(struct slc_sdn_params){.id = "bad", .name = "bad",
+                                       .url = "http://127.0.0.1/",
+                                       .base = base, .done = on_done},
+              &bad, &err) == SLC_EINVALID &&
+              strstr(err.msg, "url 'http://127.0.0.1/' is not "
+                              "http://HOST:PORT"),
+          "a url without a port is refused: %s", err.msg);
+
+    check(!check_credentials(sdn), "check_credentials with the default "
+          "switch (%s)", out.msg);
+    check(wrong && check_credentials(wrong) == SLC_EINVALID &&
+              strstr(out.msg, "dpid 0x0000000000000bad is not connected to "
+                              "the controller (switches: "
+                              "[0x" DPID_HEX "])"),
+          "a wrong dpid is not connected: %s", out.msg);
+    slc_sdn_close(wrong);
+}
+
+static void
+eline(struct slc_sdn *sdn)
+{
+    char id[64];
+    json_t *ci;
+    long n;
+
+    check(no_ping(NS_A, 2), "a and b do not meet without flows");
+    check(!create(sdn, "eline-ab", "ELINE", pts, 2) &&
+              !strcmp(out.status, "ACTIVE"),
+          "ELINE a-b created as %s (%s)", out.service, out.msg);
+    snprintf(id, sizeof id, "%s", out.service);
+    ci = json_incref(out.data);
+    check(strlen(id) == 14 && !strncmp(id, "osken-", 6) &&
+              json_integer_value(json_object_get(ci, "rules")) == 2 &&
+              json_integer_value(json_object_get(ci, "dpid")) == 0xb0c1 &&
+              json_integer_value(json_object_get(ci, "cookie")) ==
+                  (json_int_t)(0x51ceull << 48 |
+                               strtoull(id + 6, NULL, 16) << 16),
+          "conn_info gives the dpid, the service's cookie and 2 rules");
+    check(service_flows(ci) == 2, "2 flows on br0 carry its cookie");
+    check(ping(NS_A, 2), "a pings b through the ELINE");
+    check(!create(sdn, "eline-ab", "ELINE", pts, 2) &&
+              !strcmp(out.service, id) && service_flows(ci) == 2,
+          "created again with the same tag: the same service %s, still 2 "
+          "flows", out.service);
+    check(!status(sdn, id, ci) && !strcmp(out.status, "ACTIVE"),
+          "its status is ACTIVE (%s %s)", out.status, out.msg);
+
+    {
+        struct slc_sdn_service_spec spec = {.name = "eline-ab",
+                                            .type = "ELINE", .ports = pts,
+                                            .n_ports = 2, .conn_info = ci};
+        const struct slc_sdn_endpoint ac[2] = {pts[0], pts[2]};
+        struct slc_error err = {0};
+
+        spec.ports = ac;
+        check(!outcome(sdn->class->edit_service(sdn, 5, id, &spec, &err),
+                       &err) &&
+                  !strcmp(out.service, id) && service_flows(ci) == 2 &&
+                  ping(NS_A, 3) && no_ping(NS_A, 2),
+              "edited to join a and c: a pings c, not b (%s)", out.msg);
+        spec.ports = pts;
+        check(!outcome(sdn->class->edit_service(sdn, 5, id, &spec, &err),
+                       &err) &&
+                  ping(NS_A, 2) && no_ping(NS_A, 3),
+              "edited back to a and b (%s)", out.msg);
+    }
+
+    sh(OFCTL "--strict del-flows br0 priority=995,in_port=2");
+    n = service_flows(ci);
+    check(n == 1, "a flow removed by hand (%ld left)", n);
+    run_loop_ms(1000);
+    n = service_flows(ci);
+    check(n == 2, "the audit put it back (%ld)", n);
+    {
+        json_t *d = sdn->class->describe(sdn);
+
+        check(json_integer_value(json_object_get(d, "reinstalled")) >= 1 &&
+                  json_array_size(json_object_get(d, "services")) == 1,
+              "describe counts the re-install and holds 1 service (%s)",
+              json_string_value(json_object_get(d, "last_event")));
+        json_decref(d);
+    }
+    check(ping(NS_A, 2), "a pings b again");
+
+    check(!delete_service(sdn, id, ci), "ELINE deleted (%s)", out.msg);
+    check(no_ping(NS_A, 2), "a no longer reaches b");
+    check(service_flows(ci) == 0, "no flow of its cookie is left");
+    check(delete_service(sdn, id, ci) == SLC_ENOTFOUND,
+          "deleting it again: not found (%s)", out.msg);
+    json_decref(ci);
+}
+
+/* A driver without audits sees a service missing a rule as ERROR. */
+static void
+partial(struct slc_sdn *checker)
+{
+    char id[64];
+    json_t *ci;
+
+    check(!create(checker, "eline-partial", "ELINE", pts, 2),
+          "ELINE a-b created by a driver without audits (%s)", out.msg);
+    snprintf(id, sizeof id, "%s", out.service);
+    ci = json_incref(out.data);
+    sh(OFCTL "--strict del-flows br0 priority=995,in_port=3");
+    check(!status(checker, id, ci) && !strcmp(out.status, "ERROR") &&
+              !strcmp(out.msg, "1 of 2 rules on the switch"),
+          "a rule removed by hand: status %s, %s", out.status, out.msg);
+    check(service_flows(ci) == 1, "and nothing put it back");
+    check(!delete_service(checker, id, NULL) && service_flows(ci) == 0,
+          "deleted without conn_info (%s)", out.msg);
+    json_decref(ci);
+}
+
+/* OSM's dot1q point of a VF: nic1 tags it 101 onto br0's port 1. */
+static void
+vlan_point(struct slc_sdn *sdn)
+{
+    const struct slc_sdn_endpoint vf[2] = {
+        {.id = "compute-1:0000:3b:02.0", .encapsulation = "dot1q",
+         .vlan = 101, .mac = "02:00:00:00:30:04", .switch_dpid = DPID_COLONS,
+         .switch_port = "1"},
+        pts[2],
+    };
+
+    check(no_ping(NS_VF, 3), "the VF does not reach c by itself");
+    check(!create(sdn, "eline-vf-c", "ELINE", vf, 2),
+          "ELINE of the VF (port \"1\", vlan 101) and c created (%s)",
+          out.msg);
+#define HAS_FLOW OFCTL "--no-names dump-flows br0 | grep -q "
+    check(service_flows(out.data) == 2 &&
+              sh(HAS_FLOW "'dl_vlan=101 actions=pop_vlan,output:4'") == 0 &&
+              sh(HAS_FLOW "'in_port=4 actions=push_vlan:0x8100,"
+                 "set_field:4197->vlan_vid,output:1'") == 0,
+          "2 flows: pop VLAN 101 to c, push it back to the NIC");
+    check(ping(NS_VF, 3), "the VF pings c across the VLAN");
+    check(!delete_service(sdn, out.service, out.data) && no_ping(NS_VF, 3),
+          "deleted (%s)", out.msg);
+}
+
+static void
+refusals(struct slc_sdn *sdn)
+{
+    struct slc_sdn_endpoint bad[2] = {pts[0], pts[1]};
+    int rc;
+
+    bad[1].switch_port = "99";
+    rc = create(sdn, "refused", "ELINE", bad, 2);
+    check(rc == SLC_EINVALID &&
+              !strcmp(out.msg, "point b: switch 0x" DPID_HEX " has no port "
+                               "'99'"),
+          "a point on port 99, which the switch lacks: %s", out.msg);
+    bad[1].switch_port = "vb";
+    bad[1].switch_dpid = "00:00:00:00:00:00:00:99";
+    rc = create(sdn, "refused", "ELINE", bad, 2);
+    check(rc == SLC_EINVALID && strstr(out.msg, "point b: switch "
+                                       "0x0000000000000099 is not"),
+          "a point on another datapath: %s", out.msg);
+    sh("ovs-vsctl -- --id=@ft create Flow_Table flow_limit=3 "
+       "overflow_policy=refuse -- set bridge br0 flow_tables:0=@ft");
+    rc = create(sdn, "refused", "ELAN", pts, 3);
+    check(rc == SLC_EINVALID && strstr(out.msg, "POST /stats/flowentry/add: "
+                                       "400 ") &&
+              strstr(out.msg, "OFPFMFC_TABLE_FULL"),
+          "an ELAN on a table of 3 flows fails with the switch's error: %s",
+          out.msg);
+    sh("ovs-vsctl clear bridge br0 flow_tables");
+    check(slicer_flows() == 0, "no slicer flow is on the switch");
+}
+
+static void
+elan_and_restart(struct slc_sdn *sdn, struct slc_sdn *checker)
+{
+    char id[64];
+    json_t *ci;
+    long n = -1;
+    int rc;
+
+    check(!create(sdn, "elan-abc", "ELAN", pts, 3), "ELAN a-b-c created "
+          "(%s)", out.msg);
+    snprintf(id, sizeof id, "%s", out.service);
+    ci = json_incref(out.data);
+    n = service_flows(ci);
+    check(n == 9 && json_integer_value(json_object_get(ci, "rules")) == 9,
+          "6 unicast and 3 broadcast flows (%ld)", n);
+    check(ping(NS_A, 2) && ping(NS_A, 3) && ping(NS_B, 3),
+          "a, b and c ping each other");
+
+    stop_osken();
+    rc = create(sdn, "eline-down", "ELINE", pts, 2);
+    check(rc == SLC_EIO && strstr(out.msg, "http://127.0.0.1:") &&
+              (strstr(out.msg, "Connection refused") ||
+               strstr(out.msg, "Couldn't connect to server")),
+          "with the controller killed a create fails: %s", out.msg);
+
+    sh(OFCTL "del-flows br0");
+    check(service_flows(ci) == 0, "the switch flushed: no flow left");
+    check(!start_osken() && wait_switch(checker), "the controller is back "
+          "and lists the switch (%s)", out.msg);
+    for (int i = 0; i < 50 && (n = service_flows(ci)) != 9; i++) {
+        run_loop_ms(200);
+    }
+    check(n == 9, "the audit re-installed the ELAN's 9 flows (%ld)", n);
+    check(ping(NS_A, 3) && ping(NS_C, 2), "a, b and c ping each other "
+          "again");
+    check(!delete_service(sdn, id, ci) && service_flows(ci) == 0,
+          "ELAN deleted (%s)", out.msg);
+    json_decref(ci);
+}
+
+/* ---- sdn-rest.h against a stub server ---- */
+
+struct rest_outcome {
+    bool done;
+    int rc;
+    char msg[600];
+    long status;
+    bool ok_body;
+};
+
+static char stub_auth[128];
+
+/* /slow never answers, /denied is a 401, /long a 503 with a long body of
+ * many lines, anything else a 200 {"ok": true}. */
+static void
+on_stub(struct evhttp_request *req, void *arg)
+{
+    const char *uri = evhttp_request_get_uri(req);
+    const char *auth = evhttp_find_header(
+        evhttp_request_get_input_headers(req), "Authorization");
+    struct evbuffer *b = evbuffer_new();
+
+    snprintf(stub_auth, sizeof stub_auth, "%s", auth ? auth : "");
+    if (!strcmp(uri, "/denied")) {
+        evhttp_send_reply(req, 401, "Unauthorized", NULL);
+    } else if (!strcmp(uri, "/long")) {
+        for (int i = 0; i < 30; i++) {
+            evbuffer_add_printf(b, "line %02d of a long error\n", i);
+        }
+        evhttp_send_reply(req, 503, "Unavailable", b);
+    } else if (strcmp(uri, "/slow")) {
+        evbuffer_add_printf(b, "{\"ok\": true}");
+        evhttp_send_reply(req, 200, "OK", b);
+    }
+    evbuffer_free(b);
+}
+
+static void
+on_rest(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct rest_outcome *o = arg;
+
+    *o = (struct rest_outcome){.done = true, .rc = rc, .status = status,
+                               .ok_body = json_is_true(
+                                   json_object_get(body, "ok"))};
+    snprintf(o->msg, sizeof o->msg, "%s", msg ? msg : "");
+}
+
+static struct rest_outcome
+rest(struct slc_sdn_rest *r, const char *method, const char *path)
+{
+    struct rest_outcome o = {0};
+    struct slc_error err = {0};
+
+    if (slc_sdn_rest_call(r, method, path,
+                          strcmp(method, "GET") ? json_pack("{si}", "x", 1)
+                                                : NULL,
+                          on_rest, &o, &err)) {
+        snprintf(o.msg, sizeof o.msg, "%s", err.msg);
+        return o;
+    }
+    for (int i = 0; i < 500 && !o.done; i++) {
+        run_loop_ms(10);
+    }
+    return o;
+}
+
+static void
+rest_checks(void)
+{
+    struct evhttp *http = evhttp_new(base);
+    struct evhttp_bound_socket *sock;
+    struct slc_sdn_rest *r = NULL;
+    struct slc_error err = {0};
+    struct rest_outcome o;
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    char url[64];
+
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+    a = (struct sockaddr_in){.sin_family = AF_INET,
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    sock = NULL;
+    if (http && fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof a) &&
+        !listen(fd, 16) && !getsockname(fd, (struct sockaddr *)&a, &len)) {
+        sock = evhttp_accept_socket_with_handle(http, fd);
+    }
+    if (sock) {
+        snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+        evhttp_set_gencb(http, on_stub, NULL);
+    } else if (fd >= 0) {
+        close(fd);
+    }
+    check(slc_sdn_rest_new(&(struct slc_sdn_rest_params){
+                               .base = base, .url = "http://u:pw@h:1"},
+                           &r, &err) == SLC_EINVALID &&
+              !strstr(err.msg, "pw"),
+          "a url with credentials is refused without showing them: %s",
+          err.msg);
+    if (!sock || slc_sdn_rest_new(&(struct slc_sdn_rest_params){
+                                      .base = base, .url = url,
+                                      .user = "user", .password = "s3cret",
+                                      .timeout_ms = 500},
+                                  &r, &err)) {
+        check(false, "stub server and REST client (%s)",
+              sock ? err.msg : "cannot listen");
+        if (http) {
+            evhttp_free(http);
+        }
+        return;
+    }
+    o = rest(r, "GET", "/fine");
+    check(!o.rc && o.status == 200 && o.ok_body && !o.msg[0] &&
+              !strcmp(stub_auth, "Basic dXNlcjpzM2NyZXQ="),
+          "200: rc 0, the JSON body, Basic credentials sent (%s)", o.msg);
+    o = rest(r, "GET", "/denied");
+    check(o.rc == SLC_EDENIED && !strcmp(o.msg, "GET /denied: 401"),
+          "401: SLC_EDENIED, %s", o.msg);
+    o = rest(r, "POST", "/long");
+    check(o.rc == SLC_EIO && o.status == 503 &&
+              !strncmp(o.msg, "POST /long: 503 line 00 of a long error line "
+                              "01", 44) &&
+              strlen(o.msg) > strlen("POST /long: 503 ") + 190 &&
+              strlen(o.msg) <= strlen("POST /long: 503 ") + 200 &&
+              !strchr(o.msg, '\n') && !strstr(o.msg, "s3cret") &&
+              !strstr(o.msg, "Basic"),
+          "503: SLC_EIO with 200 bytes of the body on one line: %s", o.msg);
+    o = rest(r, "GET", "/slow");
+    check(o.rc == SLC_ETIMEOUT && !strncmp(o.msg, "GET http://127.0.0.1:",
+                                           21) &&
+              strstr(o.msg, "/slow: ") && strstr(o.msg, "timed out"),
+          "no answer in 500 ms: SLC_ETIMEOUT, %s", o.msg);
+    slc_sdn_rest_free(r);
+    evhttp_free(http);
+}
+
+/* close() drops queued and running calls: no callback comes after it,
+ * and AddressSanitizer finds nothing freed twice nor leaked. */
+static void
+close_in_flight(void)
+{
+    struct slc_sdn *d = open_driver("closer", json_pack("{si}",
+                                                        "audit_interval_ms",
+                                                        20));
+    struct slc_sdn_service_spec spec = {.name = "elan-closed",
+                                        .tag = "elan-closed", .type = "ELAN",
+                                        .ports = pts, .n_ports = 3};
+    struct slc_error err = {0};
+
+    out.done = false;
+    check(d && !d->class->create_service(d, 6, &spec, &err) &&
+              !d->class->service_status(d, 7, "osken-80000001", NULL, &err),
+          "a create and a status submitted (%s)", err.msg);
+    run_loop_ms(30);
+    slc_sdn_close(d);
+    run_loop_ms(200);
+    check(!out.done, "closed while they ran: no callback came after");
+}
+
+int
+main(int argc, char **argv)
+{
+    struct slc_sdn *sdn, *checker;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (sh("command -v osken-manager >/dev/null 2>&1")) {
+        printf("SKIP: osken-manager is not installed\n");
+        return 77;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    base = event_base_new();
+    if (setup()) {
+        printf("FAIL: setup\n");
+        cleanup();
+        return 1;
+    }
+    sdn = open_driver("osken-test", json_pack("{si si}", "audit_interval_ms",
+                                              300, "timeout_ms", 5000));
+    checker = open_driver("osken-checker",
+                          json_pack("{ss si}", "dpid", DPID_COLONS,
+                                    "audit_interval_ms", 0));
+    if (!sdn || !checker || !wait_switch(checker)) {
+        printf("FAIL: the controller does not list br0 (%s)\n", out.msg);
+        sh("tail -n 20 %s/osken.log", dir);
+        slc_sdn_close(sdn);
+        slc_sdn_close(checker);
+        cleanup();
+        return 1;
+    }
+    rest_checks();
+    credentials(sdn);
+    eline(sdn);
+    partial(checker);
+    vlan_point(sdn);
+    refusals(sdn);
+    elan_and_restart(sdn, checker);
+    close_in_flight();
+    check(sh_num("grep -c Traceback %s/osken.log", dir) == 0,
+          "no Python traceback in the osken-manager log");
+
+    json_decref(out.data);
+    slc_sdn_close(sdn);
+    slc_sdn_close(checker);
+    cleanup();
+    event_base_free(base);
+    printf("%d checks, %d failed\n", checks, failures);
+    return failures ? 1 : 0;
+}
