@@ -88,9 +88,18 @@ collect(struct slc_http_client *c)
                      c->max_reply);
             reply.error = error;
         } else if (msg->data.result != CURLE_OK) {
+            long os_errno = 0;
+
+            /* curl's words, and the system's when it has some ("Failed
+             * to connect ...: Connection refused") */
+            curl_easy_getinfo(r->easy, CURLINFO_OS_ERRNO, &os_errno);
             snprintf(error, sizeof error, "%s",
                      r->errbuf[0] ? r->errbuf
                                   : curl_easy_strerror(msg->data.result));
+            if (os_errno && !strstr(error, strerror((int)os_errno))) {
+                snprintf(error + strlen(error), sizeof error - strlen(error),
+                         ": %s", strerror((int)os_errno));
+            }
             reply.error = error;
         }
         if (r->body) {

@@ -9,7 +9,10 @@
 # a VF and a NIC, a VL mixing VFs, a NIC, a PDU and virtio ports reaches
 # everyone, a switch that refuses the rules fails the NS with its words
 # and leaves nothing, a restart of slicerd re-installs flows removed
-# meanwhile, and terminate leaves no flow and no NIC bridge.
+# meanwhile, and terminate leaves no flow and no NIC bridge; then the same
+# through os-ken (a real OpenFlow controller serving ofctl_rest), with a
+# controller and switch restart reconciled and a controller that is down
+# failing the NS cleanly.
 #
 # Runs as root in network, mount and pid namespaces of its own (meson:
 # "unshare -n -m -p -f --mount-proc").
@@ -447,6 +450,72 @@ check "... no namespace" eq "$(n_netns)" "$n0"
 check "... and no NIC bridge" eq "$(vsctl list-br | tr '\n' ' ')" "br-fabric br-int "
 vsctl clear Bridge br-fabric flow_tables
 req DELETE "/nslcm/v1/ns_instances/$ns"
+
+# --- the same with a real OpenFlow controller: os-ken serving ofctl_rest
+# (our app), controlling br-fabric
+osken_pid=
+osken_up() {
+    SLICER_OFCTL_LISTEN=127.0.0.1:8080 PYTHONDONTWRITEBYTECODE=1 \
+        osken-manager --ofp-listen-host 127.0.0.1 --ofp-tcp-listen-port 6655 \
+        "$src/sdn-drivers/osken-app/slicer_ofctl_rest.py" >>"$tmp/osken.log" 2>&1 &
+    osken_pid=$!
+    for _ in $(seq 100); do
+        [ "$(curl -s -m 1 http://127.0.0.1:8080/stats/switches | jq length 2>/dev/null)" = 1 ] && return
+        sleep 0.2
+    done
+}
+osken_down() { kill "$osken_pid" 2>/dev/null; wait "$osken_pid" 2>/dev/null; osken_pid=; }
+trap 'osken_down; cleanup' EXIT INT TERM
+vsctl set-controller br-fabric tcp:127.0.0.1:6655 \
+    -- set controller br-fabric max_backoff=1000 connection_mode=out-of-band
+osken_up
+dpid=$(curl -s http://127.0.0.1:8080/stats/switches | jq '.[0]')
+check "os-ken controls br-fabric" test -n "$dpid"
+jreq POST /admin/v1/sdns '{"name":"osken","type":"osken","url":"http://127.0.0.1:8080","config":{"dpid":"00:00:00:00:00:00:00:99"}}'
+check "a controller record whose dpid the controller lacks: 422" \
+    sh -c "test '$code' = 422 && grep -q 'is not connected to the controller' '$tmp/body'"
+jreq POST /admin/v1/sdns "{\"name\":\"osken\",\"type\":\"osken\",\"url\":\"http://127.0.0.1:8080\",\"config\":{\"dpid\":$dpid,\"audit_interval_ms\":500}}"
+check "the os-ken controller record: 201" eq "$code" 201
+osken=$(field .id)
+jreq PATCH "/admin/v1/vim_accounts/$vim" "{\"config\":{\"hosts\":\"$tmp/hosts.yaml\",\"cables\":{\"11\":\"ru1-fh\",\"12\":\"ru1-mgmt\"},\"sdn-controller\":\"osken\",\"sdn-port-mapping\":$mapping}}"
+check "the account now names os-ken" eq "$code" 204
+ns_up ko slicer-epa-pair-ns "$vim"
+check "EPA pair through os-ken: COMPLETED" eq "$state" COMPLETED
+ko=$ns
+check "dp1's VF pings dp2's NIC through os-ken's flows" \
+    pings "$(netns_of "$ko" dp1)" "$(iface_ip "$ko" dp2 xe1)"
+slicer_flows >"$tmp/got.flows"
+check "the same rules on the switch as the ovs driver made" \
+    diff -u "$tmp/want.flows" "$tmp/got.flows"
+req GET "/nslcm/v1/ns_instances/$ko"
+check "the VL's service is os-ken's" \
+    grep -qE '^osken-[0-9a-f]{8} ACTIVE$' <(field ".vld[] | select(.id == \"dataplane-x\") | .vim_info[\"sdn:$osken\"] | \"\(.vim_id) \(.vim_status)\"")
+# a controller and switch restart: os-ken comes back, the switch lost its
+# flows; the driver's audit puts them back
+osken_down
+ofctl del-flows br-fabric "cookie=0x51ce000000000000/0xffff000000000000"
+osken_up
+for _ in $(seq 60); do
+    [ "$(slicer_flows | wc -l)" = 4 ] && break
+    sleep 0.2
+done
+check "after a controller and switch restart the services are made again" \
+    diff -u "$tmp/want.flows" <(slicer_flows)
+check "... and carry traffic" pings "$(netns_of "$ko" dp1)" "$(iface_ip "$ko" dp2 xe1)"
+ns_down "$ko"
+check "terminated through os-ken: no flow left" eq "$state $(slicer_flows | wc -l)" "COMPLETED 0"
+# a controller that is down: the NS fails with its words and leaves nothing
+osken_down
+n0=$(n_netns)
+ns_up down slicer-epa-pair-ns "$vim"
+check "with the controller down the NS fails" eq "$state" FAILED
+check "... rolled back" eq "$(field .rollback.state)" COMPLETED
+check "... saying so, naming the controller" \
+    grep -q "sdn controller 'osken' (osken http://127.0.0.1:8080).*Connection refused" "$tmp/body"
+check "... leaving no namespace, no flow, no NIC bridge" \
+    eq "$(n_netns) $(slicer_flows | wc -l) $(vsctl list-br | tr '\n' ' ')" "$n0 0 br-fabric br-int "
+req DELETE "/nslcm/v1/ns_instances/$ns"
+vsctl del-controller br-fabric
 
 stop_clean
 summary
