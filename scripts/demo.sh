@@ -10,7 +10,7 @@
 # packets went, the firewall labelled by its day-1 primitive and a port
 # blocked by a day-2 one; join two EPA VNFs' SR-IOV VF and passthrough
 # NIC on the fabric switch through SDN assist (the embedded ovs SDN
-# driver); request an eMBB slice by its 5G service profile
+# driver, then os-ken, a real OpenFlow controller); request an eMBB slice by its 5G service profile
 # (slicer picks the template, admits and instantiates it: RAN edge,
 # transport and core as three NSs on real namespaces), prove connectivity
 # across its slice networks, request a URLLC slice that shares the core,
@@ -237,6 +237,36 @@ step "terminate: no flow of SDN assist is left on br-fabric"
 ctl ns-delete "$pair" --wait
 echo "slicer flows on br-fabric: $(fabric_flows | wc -l)"
 [ "$(fabric_flows | wc -l)" -eq 0 ]
+
+step "the same through a real OpenFlow controller: os-ken (our ofctl_rest app) controlling br-fabric"
+SLICER_OFCTL_LISTEN=127.0.0.1:8080 PYTHONDONTWRITEBYTECODE=1 \
+    osken-manager --ofp-listen-host 127.0.0.1 --ofp-tcp-listen-port 6655 \
+    "$top/sdn-drivers/osken-app/slicer_ofctl_rest.py" >"$state/osken.log" 2>&1 &
+osken=$!
+OVS_RUNDIR=$state/netns-$netns/ovs ovs-vsctl set-controller br-fabric \
+    tcp:127.0.0.1:6655 -- set controller br-fabric connection_mode=out-of-band
+for _ in $(seq 100); do
+    [ "$(curl -s -m 1 http://127.0.0.1:8080/stats/switches)" != "[]" ] &&
+        [ -n "$(curl -s -m 1 http://127.0.0.1:8080/stats/switches)" ] && break
+    sleep 0.2
+done
+echo "os-ken's switches: $(curl -s http://127.0.0.1:8080/stats/switches)"
+ctl sdnc-create --name osken --type osken --url http://127.0.0.1:8080
+ctl vim-update "$netns" --sdn-controller osken
+ctl ns-create --name pair --nsd slicer-epa-pair-ns --vim "$netns" --wait
+pair=$(ctl ns-list | awk '$2 == "pair" {print $1}')
+set -- $(member "$pair" dp1 xe0); dp1=$1
+set -- $(member "$pair" dp2 xe1); dp2_nic=$2
+echo "the rules os-ken installed (GET /stats/flow):"
+curl -s "http://127.0.0.1:8080/stats/flow/$(curl -s http://127.0.0.1:8080/stats/switches | jq '.[0]')" |
+    jq -c '.[][] | {priority, match, actions}'
+ip netns exec "$dp1" ping -c 2 -i 0.2 "$dp2_nic"
+ctl ns-delete "$pair" --wait
+echo "slicer flows on br-fabric: $(fabric_flows | wc -l)"
+[ "$(fabric_flows | wc -l)" -eq 0 ]
+kill "$osken"
+wait "$osken" 2>/dev/null || true
+OVS_RUNDIR=$state/netns-$netns/ovs ovs-vsctl del-controller br-fabric
 
 step "request an eMBB slice by service profile: S-NSSAI 1-000001, 400 ms, shareable"
 ctl slice-request --name embb-1 --sst eMBB --sd 000001 --latency 400 \
