@@ -63,11 +63,19 @@ controller_target(struct slc_engine *e, const char *account_id,
                              "from",
                              sget(ctl, "name"));
     }
-    *url = strdup(sget(sw, "ovsdb"));
-    if (!json_object_get(*config, "bridge")) {
-        json_object_set(*config, "bridge",
-                        json_object_get(sw, "fabric_bridge"));
+    if (sget(*config, "bridge") &&
+        strcmp(sget(*config, "bridge"), sget(sw, "fabric_bridge"))) {
+        /* not the VIM's own switches: those are the VIM's to wire */
+        rc = slc_error_set(err, SLC_EINVALID,
+                           "sdn controller '%s' (ovs) without url programs "
+                           "the VIM's fabric bridge '%s', not '%s'",
+                           sget(ctl, "name"), sget(sw, "fabric_bridge"),
+                           sget(*config, "bridge"));
+        json_decref(desc);
+        return rc;
     }
+    *url = strdup(sget(sw, "ovsdb"));
+    json_object_set(*config, "bridge", json_object_get(sw, "fabric_bridge"));
     json_decref(desc);
     return 0;
 }
@@ -152,6 +160,65 @@ close_assist(struct assist_slot *a)
     free(a);
 }
 
+static int make_so(struct assist_slot *a, uint64_t token,
+                   const char *service_id, const char *name, const char *tag,
+                   const json_t *spec, struct slc_error *err);
+
+/* Whether an operation in memory decides what service 'tag' is
+ * (eng_service_decided). */
+bool
+eng_service_decided(const char *state, bool create)
+{
+    state = state ? state : "";
+    return !strcmp(state, "RUNNING") || !strcmp(state, "UNDOING") ||
+           (!create && !strcmp(state, "DONE")) ||
+           (create && !strcmp(state, "UNDONE"));
+}
+
+static bool
+service_moving(struct slc_engine *e, const char *tag)
+{
+    for (struct op *op = e->ops; op; op = op->next) {
+        for (size_t i = 0; i < op->n_steps; i++) {
+            if (op->steps[i].service &&
+                eng_service_decided(sget(op->steps[i].json, "state"),
+                                    op->steps[i].create) &&
+                !strcmp(sget(op->steps[i].json, "tag") ?: "", tag)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static int
+restore_account(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct assist_slot *a = ((void **)arg)[0];
+    struct slc_engine *e = ((void **)arg)[1];
+    const json_t *r;
+    size_t i;
+
+    json_array_foreach(json_object_get(json_object_get(json_object_get(
+                                           rec->doc, "_admin"),
+                                           "deployed"),
+                                       "resources"),
+                       i, r)
+    {
+        struct slc_error err = {0};
+
+        if (!strcmp(sget(r, "kind") ?: "", "sdn") &&
+            !strcmp(sget(r, "vim") ?: "", a->account_id) &&
+            sget(r, "vim_id") && !service_moving(e, sget(r, "tag") ?: "") &&
+            make_so(a, 0, sget(r, "vim_id"), sget(r, "name"), sget(r, "tag"),
+                    json_object_get(r, "spec"), &err)) {
+            SLC_ERR("restoring service %s (%s): %s", sget(r, "vim_id"),
+                    sget(r, "name"), err.msg);
+        }
+    }
+    return 0;
+}
+
 int
 eng_assist(struct slc_engine *e, const char *account_id,
            struct assist_slot **out, struct slc_error *err)
@@ -176,6 +243,18 @@ eng_assist(struct slc_engine *e, const char *account_id,
     a->next = e->assists;
     e->assists = a;
     *out = a;
+    if (e->recovered) {
+        /* opened again (its account or controller changed): its driver
+         * must hold the account's services to keep them on the switch */
+        const char *const *colls = e->p.resource_collections;
+        static const char *const nsrs[] = {"nsrs", NULL};
+        void *arg[2] = {a, e};
+
+        for (colls = colls ? colls : nsrs; *colls; colls++) {
+            slc_store_list(e->p.st, *colls, NULL, restore_account, arg,
+                           &(struct slc_error){0});
+        }
+    }
     return 0;
 }
 
@@ -431,6 +510,14 @@ connection_points(const struct op *op, const struct assist_slot *a,
                           sget(p, "id"), kind);
         }
         if (!cp && strcmp(kind, "EXTERNAL")) {
+            if (!err->code) {
+                /* a point that says too little to build (a mapping entry
+                 * without switch_port, a VIM port without fabric_port) */
+                slc_error_set(err, SLC_EINVALID,
+                              "point %s: no switch port is known for it "
+                              "(sdn-port-mapping or the VIM's report)",
+                              sget(p, "id"));
+            }
             json_decref(cps);
             return NULL;
         }
@@ -526,12 +613,25 @@ eng_launch_service(struct op *op, size_t i, uint64_t token,
     }
     if (!s->create || call == CALL_UNDO) {
         const json_t *previous = json_object_get(spec, "previous");
+        char by_tag[128];
 
         if (s->create && previous) {
             /* an edit is undone by making the service as it was */
             return make_so(a, token, sget(spec, "service_id"),
                            sget(s->json, "name"), sget(s->json, "tag"),
                            previous, err);
+        }
+        if (!vim_id && !sget(spec, "service_id")) {
+            /* a create that got no answer: what its tag would have made */
+            if (!a->sdn->class->service_id ||
+                a->sdn->class->service_id(a->sdn, sget(s->json, "tag") ?: "",
+                                          by_tag, sizeof by_tag)) {
+                return slc_error_set(err, SLC_EUNSUPPORTED,
+                                     "%s cannot tell what a create of tag "
+                                     "'%s' made",
+                                     a->what, sget(s->json, "tag"));
+            }
+            vim_id = by_tag;
         }
         return a->sdn->class->delete_service(
             a->sdn, token, vim_id ? vim_id : sget(spec, "service_id"),

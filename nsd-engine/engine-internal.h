@@ -95,6 +95,7 @@ struct slc_engine {
     struct sdn_slot *sdns;
     struct assist_slot *assists;
     struct sdn_check *checks;     /* controller records being checked */
+    bool recovered;               /* slc_engine_recover() has run */
     struct read *reads;
     uint64_t next_serial, next_read;
 };
@@ -135,6 +136,10 @@ void eng_forget_assist(struct slc_engine *e, const char *account_id,
 void eng_free_assists(struct slc_engine *e);
 /* Drops the controller checks in flight (their callbacks not called). */
 void eng_free_checks(struct slc_engine *e);
+/* Whether a service step in 'state' (a create or a delete) decides what
+ * its service is, so that its resource is not restored from the NS
+ * record: its call runs or resumes, or it deleted (or undid) it. */
+bool eng_service_decided(const char *state, bool create);
 /* Makes every service of 'services' ([[account, resource], ...]) so again
  * (recovery), without waiting for the outcome. */
 void eng_restore_services(struct slc_engine *e, const json_t *services);

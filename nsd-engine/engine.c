@@ -504,6 +504,10 @@ on_tick(evutil_socket_t fd, short what, void *arg)
              * create undone) by on_vim_done. */
             s->token = 0;
             op->inflight--;
+            if (s->service && s->create) {
+                /* the controller may still make it: undone by its tag */
+                json_object_set_new(s->json, "uncertain", json_true());
+            }
             json_object_set_new(s->json, "error",
                                 json_string("VIM call timed out"));
             if (s->state == SLC_STEP_UNDOING) {
@@ -865,6 +869,12 @@ advance(struct op *op)
             all_done &= s->state == SLC_STEP_DONE;
             if (s->state == SLC_STEP_RUNNING && !s->token &&
                 n_launch < 64 && op->inflight + n_launch < max) {
+                if (s->service && s->create) {
+                    /* made before the crash or not: a failure now must
+                     * still undo it */
+                    json_object_set_new(s->json, "uncertain", json_true());
+                    op->dirty = true;
+                }
                 /* recovered: verify creates, repeat deletes */
                 kinds[n_launch] = s->create ? CALL_VERIFY : CALL_DO;
                 launch_list[n_launch++] = i;
@@ -880,9 +890,16 @@ advance(struct op *op)
                 op->inflight + n_launch < max) {
                 kinds[n_launch] = CALL_UNDO; /* recovered */
                 launch_list[n_launch++] = i;
-            } else if (s->create && s->state == SLC_STEP_DONE &&
+            } else if (s->create &&
+                       (s->state == SLC_STEP_DONE ||
+                        (s->service && s->state == SLC_STEP_FAILED &&
+                         json_is_true(json_object_get(s->json,
+                                                      "uncertain")))) &&
                        undoable(op, i) && n_launch < 64 &&
                        op->inflight + n_launch < max) {
+                /* a service whose create failed without an answer (a
+                 * crash, a timeout) may exist: undone by its tag, once */
+                json_object_del(s->json, "uncertain");
                 eng_set_step(op, i, SLC_STEP_UNDOING);
                 kinds[n_launch] = CALL_UNDO;
                 launch_list[n_launch++] = i;
@@ -1323,7 +1340,9 @@ collect_op(const char *coll, const struct slc_record *rec, void *arg)
     json_array_append_new(rv->ops, json_pack("[ss]", coll, rec->id));
     json_array_foreach(steps, i, s)
     {
-        if (!strcmp(sget(s, "kind") ?: "", "sdn") && sget(s, "tag")) {
+        if (!strcmp(sget(s, "kind") ?: "", "sdn") && sget(s, "tag") &&
+            eng_service_decided(sget(s, "state"),
+                                !strcmp(sget(s, "action") ?: "", "create"))) {
             json_object_set_new(rv->moving, sget(s, "tag"), json_true());
         }
         const char *st = sget(s, "state");
@@ -1460,6 +1479,9 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
     json_decref(rv.chains);
     json_decref(rv.services);
     json_decref(rv.moving);
+    /* the SDN assists opened from now on look up their services
+     * themselves (those opened above got them from this recovery) */
+    e->recovered = true;
     json_decref(rv.ops);
     return rc;
 }

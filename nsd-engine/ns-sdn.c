@@ -380,6 +380,64 @@ plan_vim_info(const json_t *nsr, const char *ctl, const json_t *g,
                   n < 2 ? "fewer than 2 points: nothing to connect" : ""));
 }
 
+/* Whether the VIM account lets the request join its fabric at the
+ * switch ports its sdn-ports name: only at the ports the operator lists
+ * in the account's config "sdn-external-ports" (ours: the fabric is
+ * shared, and any other port is a host's NIC, the trunk of every
+ * project's networks or a PDU's cable). */
+static int
+check_external_ports(struct slc_store *st, const json_t *nsr,
+                     const json_t *params, struct slc_error *err)
+{
+    struct slc_record acc = {0};
+    const json_t *v, *ep, *allowed;
+    size_t i, j;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(params, "vld"), i, v)
+    {
+        json_array_foreach(json_object_get(json_object_get(v,
+                                                           "provider-network"),
+                                           "sdn-ports"),
+                           j, ep)
+        {
+            bool ok = false;
+            const json_t *a;
+            size_t k;
+
+            if (rc) {
+                break;
+            }
+            if (!acc.doc &&
+                (rc = slc_store_get(st, "vim_accounts",
+                                    slc_ns_str(nsr, "datacenter") ?: "",
+                                    &acc, err))) {
+                break;
+            }
+            allowed = json_object_get(json_object_get(acc.doc, "config"),
+                                      "sdn-external-ports");
+            json_array_foreach(allowed, k, a)
+            {
+                ok |= json_is_string(a) &&
+                      !strcmp(json_string_value(a),
+                              slc_ns_str(ep, "switch_port") ?: "");
+            }
+            if (!ok) {
+                rc = slc_error_set(err, SLC_EINVALID,
+                                   "vld[%zu] '%s': provider-network."
+                                   "sdn-ports[%zu]: switch port '%s' is not "
+                                   "one of vim account '%s''s "
+                                   "sdn-external-ports",
+                                   i, slc_ns_str(v, "name"), j,
+                                   slc_ns_str(ep, "switch_port") ?: "",
+                                   acc.name ? acc.name : "?");
+            }
+        }
+    }
+    slc_record_clear(&acc);
+    return rc;
+}
+
 int
 slc_ns_plan_sdn(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
                 const json_t *params, json_t *steps, struct slc_error *err)
@@ -389,6 +447,7 @@ slc_ns_plan_sdn(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
     const char *key;
     int rc = controller_of(st, nsr, ctl, err);
 
+    rc = rc ? rc : check_external_ports(st, nsr, params, err);
     if (rc || !ctl[0]) {
         return rc; /* no controller, no assist (OSM) */
     }
@@ -439,43 +498,65 @@ deployed_service(const json_t *nsr, const json_t *g)
     return NULL;
 }
 
-/* The ids of 'points', in order, as one string. */
-static void
-point_ids(const json_t *points, char *out, size_t size)
+/* The ids of 'points', in order (a new array). */
+static json_t *
+point_ids(const json_t *points)
 {
+    json_t *ids = json_array();
     const json_t *p;
-    size_t i, len = 0;
+    size_t i;
 
-    out[0] = '\0';
     json_array_foreach(points, i, p)
     {
-        int n = snprintf(out + len, size - len, "%s|",
-                         slc_ns_str(p, "id") ?: "");
-
-        len += n > 0 && (size_t)n < size - len ? (size_t)n : 0;
+        json_array_append(ids, json_object_get(p, "id"));
     }
+    return ids;
+}
+
+/* A delete step of service resource 'r'. */
+static json_t *
+delete_step(const json_t *r)
+{
+    json_t *step = slc_ns_new_step(
+        "delete", "sdn", slc_ns_str(r, "vim"), slc_ns_str(r, "tag"),
+        slc_ns_str(r, "name") ?: "",
+        json_deep_copy(json_object_get(r, "spec")), NULL,
+        json_deep_copy(json_object_get(r, "for")));
+
+    json_object_set(step, "vim_id", json_object_get(r, "vim_id"));
+    return step;
 }
 
 int
 slc_ns_replan_sdn(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
                   json_t *steps, json_t *changed, struct slc_error *err)
 {
-    char ctl[64], had[8192], now[8192];
-    json_t *groups, *g;
+    char ctl[64];
+    json_t *groups, *g, *seen = json_object();
+    const json_t *r;
     const char *key;
+    size_t k;
     int rc = controller_of(st, nsr, ctl, err);
 
     if (rc || !ctl[0]) {
+        json_decref(seen);
         return rc;
     }
     groups = groups_of(nsr, vnfrs, steps);
     json_object_foreach(groups, key, g)
     {
-        const json_t *r = deployed_service(nsr, g);
-        const json_t *rspec = json_object_get(r, "spec");
-        json_t *sdn_ports = json_array(), *step;
+        const json_t *rspec;
+        json_t *sdn_ports = json_array(), *step, *had, *now;
         const json_t *p;
         size_t i;
+        bool same;
+
+        r = deployed_service(nsr, g);
+        rspec = json_object_get(r, "spec");
+        if (r) {
+            json_object_set_new(seen, slc_ns_str(r, "tag") ?: "",
+                                json_true());
+        }
 
         /* the external points stay as instantiated */
         json_array_foreach(json_object_get(rspec, "points"), i, p)
@@ -491,9 +572,12 @@ slc_ns_replan_sdn(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
             json_array_clear(json_object_get(g, "points"));
         }
         json_decref(sdn_ports);
-        point_ids(json_object_get(rspec, "points"), had, sizeof had);
-        point_ids(json_object_get(g, "points"), now, sizeof now);
-        if (!strcmp(had, now)) {
+        had = point_ids(json_object_get(rspec, "points"));
+        now = point_ids(json_object_get(g, "points"));
+        same = json_equal(had, now);
+        json_decref(had);
+        json_decref(now);
+        if (same) {
             continue; /* its points are the same */
         }
         if (json_array_size(json_object_get(g, "points")) >= 2) {
@@ -519,12 +603,7 @@ slc_ns_replan_sdn(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
                                 json_object_get(rspec, "conn_info"));
             }
         } else if (r) {
-            step = slc_ns_new_step("delete", "sdn", slc_ns_str(r, "vim"),
-                                   slc_ns_str(r, "tag"),
-                                   slc_ns_str(r, "name") ?: "",
-                                   json_deep_copy(rspec), NULL,
-                                   json_deep_copy(json_object_get(r, "for")));
-            json_object_set(step, "vim_id", json_object_get(r, "vim_id"));
+            step = delete_step(r);
         } else {
             continue;
         }
@@ -533,6 +612,18 @@ slc_ns_replan_sdn(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
                               json_integer((json_int_t)json_array_size(steps) -
                                            1));
     }
+    /* a service whose VL has no port left at all */
+    json_array_foreach(slc_ns_deployed_resources(nsr), k, r)
+    {
+        if (!strcmp(slc_ns_str(r, "kind") ?: "", "sdn") &&
+            !json_object_get(seen, slc_ns_str(r, "tag") ?: "")) {
+            json_array_append_new(steps, delete_step(r));
+            json_array_append_new(
+                changed,
+                json_integer((json_int_t)json_array_size(steps) - 1));
+        }
+    }
+    json_decref(seen);
     json_decref(groups);
     return 0;
 }

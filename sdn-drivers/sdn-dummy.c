@@ -196,17 +196,24 @@ put_service(struct dummy *d, uint64_t token, const char *call,
 }
 
 static int
-dummy_create(struct slc_sdn *sdn, uint64_t token,
-             const struct slc_sdn_service_spec *spec, struct slc_error *err)
+dummy_service_id(struct slc_sdn *sdn, const char *t, char *out, size_t size)
 {
-    const char *t = spec->tag ? spec->tag : spec->name;
     uint32_t h = 2166136261u;
-    char id[32];
 
     for (; t && *t; t++) {
         h = (h ^ (unsigned char)*t) * 16777619u;
     }
-    snprintf(id, sizeof id, "dummy-%08x", h);
+    snprintf(out, size, "dummy-%08x", h);
+    return 0;
+}
+
+static int
+dummy_create(struct slc_sdn *sdn, uint64_t token,
+             const struct slc_sdn_service_spec *spec, struct slc_error *err)
+{
+    char id[32];
+
+    dummy_service_id(sdn, spec->tag ? spec->tag : spec->name, id, sizeof id);
     return put_service((struct dummy *)sdn, token, "create", id, spec, err);
 }
 
@@ -315,6 +322,7 @@ const struct slc_sdn_class slc_sdn_dummy_class = {
     .delete_service = dummy_delete,
     .service_status = dummy_status,
     .describe = dummy_describe,
+    .service_id = dummy_service_id,
     .install_program = dummy_install,
     .remove_program = dummy_remove,
 };

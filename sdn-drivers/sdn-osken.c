@@ -942,6 +942,14 @@ osken_describe(struct slc_sdn *sdn)
                      k->last_event);
 }
 
+static int
+osken_service_id(struct slc_sdn *sdn, const char *tag, char *out,
+                 size_t size)
+{
+    slc_sdn_rest_service_id("osken", tag, out, size);
+    return 0;
+}
+
 const struct slc_sdn_class slc_sdn_osken_class = {
     .version = SLC_SDN_CLASS_VERSION,
     .type = "osken",
@@ -954,4 +962,5 @@ const struct slc_sdn_class slc_sdn_osken_class = {
     .delete_service = osken_delete_service,
     .service_status = osken_service_status,
     .describe = osken_describe,
+    .service_id = osken_service_id,
 };

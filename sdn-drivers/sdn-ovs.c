@@ -1245,15 +1245,27 @@ ovs_counters(struct slc_sdn *sdn, uint64_t token, uint32_t id,
 /* ---- connectivity services (SDN assist) ---- */
 
 static uint32_t
-service_id_of(const struct slc_sdn_service_spec *spec)
+id_of_tag(const char *t)
 {
-    const char *t = spec->tag ? spec->tag : spec->name;
     uint32_t h = 2166136261u;
 
     for (; t && *t; t++) {
         h = (h ^ (unsigned char)*t) * 16777619u;
     }
     return SERVICE_IDS | (h & (SERVICE_IDS - 1));
+}
+
+static uint32_t
+service_id_of(const struct slc_sdn_service_spec *spec)
+{
+    return id_of_tag(spec->tag ? spec->tag : spec->name);
+}
+
+static int
+ovs_service_id(struct slc_sdn *sdn, const char *tag, char *out, size_t size)
+{
+    snprintf(out, size, "ovs-%08x", id_of_tag(tag));
+    return 0;
 }
 
 static int
@@ -1428,6 +1440,7 @@ const struct slc_sdn_class slc_sdn_ovs_class = {
     .delete_service = ovs_delete_service,
     .service_status = ovs_service_status,
     .describe = ovs_describe,
+    .service_id = ovs_service_id,
     .install_program = ovs_install,
     .remove_program = ovs_remove,
     .program_counters = ovs_counters,

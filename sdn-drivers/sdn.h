@@ -139,6 +139,12 @@ struct slc_sdn_class {
                           struct slc_error *err);
     /* What the driver holds, as a new JSON object.  May be NULL. */
     json_t *(*describe)(struct slc_sdn *sdn);
+    /* The id a create with 'tag' gives its service (drivers are
+     * idempotent by tag), written into 'out': how a caller that lost a
+     * create's reply (a crash, a timeout) deletes what it may have made.
+     * 0, or SLC_EUNSUPPORTED.  May be NULL. */
+    int (*service_id)(struct slc_sdn *sdn, const char *tag, char *out,
+                      size_t size);
 
     /* Forwarding programs (service function chains; the format is in
      * sfc/sfc-chain.h).  All three may be NULL: a driver without them

@@ -124,6 +124,75 @@ check_sdn_assist(struct slc_call *c, json_t *config)
     return rc;
 }
 
+/* NS records with SDN-assist services on VIM account 'vim'. */
+struct service_scan {
+    const char *vim;
+    char names[256];
+    size_t count;
+};
+
+static int
+scan_services(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct service_scan *sc = arg;
+    const json_t *r;
+    size_t i;
+
+    json_array_foreach(json_object_get(json_object_get(json_object_get(
+                                           rec->doc, "_admin"),
+                                           "deployed"),
+                                       "resources"),
+                       i, r)
+    {
+        if (!strcmp(json_string_value(json_object_get(r, "kind")) ?: "",
+                    "sdn") &&
+            !strcmp(json_string_value(json_object_get(r, "vim")) ?: "",
+                    sc->vim)) {
+            size_t len = strlen(sc->names);
+
+            snprintf(sc->names + len, sizeof sc->names - len, "%s'%s'",
+                     len ? ", " : "", rec->name ? rec->name : rec->id);
+            sc->count++;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* A VIM account's sdn-controller does not change while services made on
+ * it exist: they would be deleted and made again on the other one. */
+static int
+check_controller_kept(struct slc_call *c, const json_t *body)
+{
+    const char *id = json_string_value(json_object_get(body, "_id"));
+    const char *now = json_string_value(json_object_get(
+        json_object_get(body, "config"), "sdn-controller"));
+    struct service_scan sc = {.vim = id};
+    struct slc_record old = {0};
+    const char *was;
+    int rc;
+
+    if (!id || slc_store_get(c->api->st, "vim_accounts", id, &old,
+                             &(struct slc_error){0})) {
+        return 0;
+    }
+    was = json_string_value(json_object_get(
+        json_object_get(old.doc, "config"), "sdn-controller"));
+    rc = !was || (now && !strcmp(was, now))
+             ? 0
+             : slc_store_list(c->api->st, "nsrs", NULL, scan_services, &sc,
+                              &c->err);
+    if (!rc && sc.count) {
+        rc = slc_rest_fail(c, 409, SLC_ECONFLICT,
+                           "vim account '%s': config.sdn-controller cannot "
+                           "change while NS %s have SDN-assist services on "
+                           "it",
+                           old.name, sc.names);
+    }
+    slc_record_clear(&old);
+    return rc;
+}
+
 /* Port 'j' of mapping entry 'i' against host 'h' of the inventories: its
  * PCI pattern must match a NIC or a VF of the host, and where the switch
  * port is a number, it must be the fabric port the inventory cables that
@@ -244,7 +313,10 @@ check_mapping_hosts(struct slc_call *c, const json_t *config)
 static bool
 is_host_key(const struct slc_vim_class *class, const char *key)
 {
-    if (!strcmp(key, "hosts")) {
+    /* the hosts, and how they are cabled to the fabric that every
+     * project's services share (SDN assist programs what these name) */
+    if (!strcmp(key, "hosts") || !strcmp(key, "sdn-port-mapping") ||
+        !strcmp(key, "sdn-external-ports")) {
         return true;
     }
     for (size_t i = 0; class->host_keys && class->host_keys[i]; i++) {
@@ -397,12 +469,38 @@ check_vim(struct slc_call *c, json_t *body)
     if (json_is_object(config) && (rc = check_sdn_assist(c, config))) {
         return rc;
     }
+    if ((rc = check_controller_kept(c, body))) {
+        return rc;
+    }
     if (json_is_object(config) &&
         json_object_get(config, "mapping_not_needed") &&
         !json_is_boolean(json_object_get(config, "mapping_not_needed"))) {
         return slc_rest_fail(c, 422, SLC_EINVALID,
                              "vim account: config.mapping_not_needed must "
                              "be true or false");
+    }
+    if (json_is_object(config) &&
+        json_object_get(config, "sdn-external-ports")) {
+        const json_t *ports = json_object_get(config, "sdn-external-ports");
+        const json_t *p;
+        size_t i;
+
+        json_array_foreach(ports, i, p)
+        {
+            if (!json_is_string(p) || !*json_string_value(p)) {
+                return slc_rest_fail(c, 422, SLC_EINVALID,
+                                     "vim account: config."
+                                     "sdn-external-ports[%zu] must be a "
+                                     "switch port (a name or number, as "
+                                     "text)",
+                                     i);
+            }
+        }
+        if (!json_is_array(ports)) {
+            return slc_rest_fail(c, 422, SLC_EINVALID,
+                                 "vim account: config.sdn-external-ports "
+                                 "must be a list of switch ports");
+        }
     }
     return json_is_object(config) ? check_mapping_hosts(c, config) : 0;
 }
@@ -430,6 +528,25 @@ check_sdn(struct slc_call *c, json_t *body)
         return slc_error_prefix(&c->err, "sdn controller '%s'",
                                 json_string_value(
                                     json_object_get(body, "name")));
+    }
+    /* an ovs controller's url and openflow are sockets of the daemon's
+     * host (the switch's): an admin's, as a VIM account's "ovs" is */
+    if (!strcmp(type, "ovs") && !c->who.admin &&
+        (json_object_get(body, "url") ||
+         json_object_get(json_object_get(body, "config"), "openflow"))) {
+        char names[256];
+
+        return slc_rest_fail(c, 403, SLC_EDENIED,
+                             "sdn controller '%s': an ovs controller's url "
+                             "and config.openflow name sockets of slicerd's "
+                             "host; only a user with an admin role sets "
+                             "them (user '%s' has %s); without them it "
+                             "programs the fabric switch of the VIM account "
+                             "that names it",
+                             json_string_value(json_object_get(body, "name")),
+                             c->who.username,
+                             slc_auth_role_names(c->api->tokens, &c->who,
+                                                 names, sizeof names));
     }
     return 0;
 }
@@ -790,11 +907,14 @@ infra_create(struct slc_call *c, const struct infra_kind *k)
             rc = slc_engine_sdn_check(c->api->engine, body, on_checked, ck,
                                       &started, &c->err);
             if (rc) {
+                char why[sizeof c->err.msg];
+
+                snprintf(why, sizeof why, "%s", c->err.msg);
                 slc_rest_fail(c, 422, rc, "sdn controller '%s': check "
                               "credentials: %s",
                               json_string_value(json_object_get(body,
                                                                 "name")),
-                              c->err.msg);
+                              why);
             }
         }
         if (started) {

@@ -476,6 +476,16 @@ jreq POST /admin/v1/users '{"username":"x","password":"x","projects":["blue"]}'
 check "... and creates none: 403" eq "$code" 403
 jreq POST /admin/v1/vim_accounts '{"name":"blue-sim","vim_type":"sim","vim_url":"u"}'
 check "member creates a vim in its project" eq "$code" 201
+jreq PATCH /admin/v1/vim_accounts/blue-sim '{"config":{"sdn-port-mapping":[{"compute_node":"c1","ports":[{"pci":"0000:81:00.0","switch_port":"fabric-to-int"}]}]}}'
+check "a member cannot map hosts to fabric ports: 403 naming the key" \
+    sh -c "test '$code' = 403 && grep -q 'config.sdn-port-mapping names what' '$tmp/body'"
+jreq PATCH /admin/v1/vim_accounts/blue-sim '{"config":{"sdn-external-ports":["fabric-to-int"]}}'
+check "... nor declare external fabric ports: 403" eq "$code" 403
+jreq POST /admin/v1/sdns '{"name":"blue-ovs","type":"ovs","url":"unix:/run/openvswitch/db.sock","config":{"bridge":"br-int"}}'
+check "a member cannot point an ovs controller at a socket: 403" \
+    sh -c "test '$code' = 403 && grep -q 'only a user with an admin role' '$tmp/body'"
+jreq POST /admin/v1/sdns '{"name":"blue-ovs","type":"ovs","config":{"bridge":"br-fabric"}}'
+check "... but may name the VIM's fabric switch (no url): 201" eq "$code" 201
 login rita rita-pw
 req GET /admin/v1/vim_accounts
 check "reader sees its project's vim" eq "$(field '.[0].name')" blue-sim

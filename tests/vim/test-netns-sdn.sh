@@ -76,7 +76,7 @@ mapping='[{"compute_node":"compute-1","ports":[
   {"pci":"0000:af:00.0","switch_id":"br-fabric","switch_port":"3"},
   {"pci":"0000:af:02.[0-7]","switch_id":"br-fabric","switch_port":"3"},
   {"pci":"0000:af:00.1","switch_id":"br-fabric","switch_port":"4"}]}]'
-jreq PATCH "/admin/v1/vim_accounts/$vim" "{\"config\":{\"hosts\":\"$tmp/hosts.yaml\",\"cables\":{\"11\":\"ru1-fh\",\"12\":\"ru1-mgmt\"},\"sdn-controller\":\"fabric\",\"sdn-port-mapping\":$mapping}}"
+jreq PATCH "/admin/v1/vim_accounts/$vim" "{\"config\":{\"hosts\":\"$tmp/hosts.yaml\",\"cables\":{\"11\":\"ru1-fh\",\"12\":\"ru1-mgmt\"},\"sdn-controller\":\"fabric\",\"sdn-port-mapping\":$mapping,\"sdn-external-ports\":[\"13\"]}}"
 check "the account now names the controller and maps its ports: 204" eq "$code" 204
 
 # --- after: each data-plane VL an E-LINE between a VF and a NIC
@@ -140,6 +140,30 @@ done
 check "after the restart the services are made again" \
     diff -u "$tmp/want.flows" <(slicer_flows)
 check "... and carry traffic" pings "$dp1" "$(iface_ip "$pair" dp2 xe1)"
+
+# --- the account's controller stays while services live on it; a change
+# of the account reopens its assist, which takes its services back
+jreq POST /admin/v1/sdns '{"name":"other","type":"dummy"}'
+jreq PATCH "/admin/v1/vim_accounts/$vim" "{\"config\":{\"hosts\":\"$tmp/hosts.yaml\",\"sdn-controller\":\"other\",\"sdn-port-mapping\":$mapping}}"
+check "another controller while services live: 409 naming the NS" \
+    sh -c "test '$code' = 409 && grep -q \"NS 'pair' have SDN-assist services\" '$tmp/body'"
+jreq PATCH "/admin/v1/vim_accounts/$vim" "{\"config\":{\"hosts\":\"$tmp/hosts.yaml\",\"cables\":{\"11\":\"ru1-fh\",\"12\":\"ru1-mgmt\"},\"sdn-controller\":\"fabric\",\"sdn-port-mapping\":$mapping,\"sdn-external-ports\":[\"13\"]}}"
+check "the same controller: 204" eq "$code" 204
+held() {
+    req GET "/admin/v1/vim_accounts/$vim/sdn"
+    field '[.programs[] | select(.id >= 2147483648)] | length'
+}
+for _ in $(seq 40); do
+    [ "$(held)" = 2 ] && break
+    sleep 0.1
+done
+check "the reopened assist holds the NS's two services again" eq "$(held)" 2
+ofctl --strict del-flows br-fabric "priority=995,in_port=3,dl_vlan=201"
+for _ in $(seq 40); do
+    [ "$(slicer_flows | wc -l)" = 4 ] && break
+    sleep 0.1
+done
+check "... and keeps them on the switch" diff -u "$tmp/want.flows" <(slicer_flows)
 
 # --- a VL mixing a VF, a NIC, a PDU and virtio ports: an E-LAN through
 # the VIM network's uplink
@@ -313,6 +337,9 @@ check "a segmentation id out of range: 422 naming it" \
 try_pn '{"sdn-ports":[{"vlan":7}]}'
 check "an sdn-port without switch_port: 422 naming it" \
     eq "$(field .detail)" "vld[0] 'dataplane-x': provider-network.sdn-ports[0] needs a switch_port (a port name or number, as text)"
+try_pn '{"sdn-ports":[{"switch_port":"fabric-to-int","vlan":1}]}'
+check "an sdn-port on a port the operator did not declare external: 422" \
+    eq "$(field .detail)" "vld[0] 'dataplane-x': provider-network.sdn-ports[0]: switch port 'fabric-to-int' is not one of vim account 'local''s sdn-external-ports"
 ns_up pn slicer-epa-pair-ns "$vim" '{"vld":[{"name":"dataplane-x","provider-network":{"segmentation-id":300,"sdn-ports":[{"switch_port":"13","service_endpoint_encapsulation_type":null}]}}]}'
 check "EPA pair with a provider network and an external point: COMPLETED" eq "$state" COMPLETED
 pn=$ns
