@@ -743,8 +743,12 @@ struct sdn_check {
     void *arg;
     struct event *close;      /* the instance goes from the loop, never
                                  from inside its own callback */
+    struct event *limit;      /* a controller that does not answer */
     struct sdn_check *next;
 };
+
+/* How long a controller has to answer a check. */
+#define CHECK_LIMIT_S 15
 
 static void
 unlink_check(struct sdn_check *ck)
@@ -766,7 +770,24 @@ free_check(struct sdn_check *ck)
     if (ck->close) {
         event_free(ck->close);
     }
+    if (ck->limit) {
+        event_free(ck->limit);
+    }
     free(ck);
+}
+
+static void
+on_check_late(evutil_socket_t fd, short what, void *arg)
+{
+    struct sdn_check *ck = arg;
+    char msg[80];
+
+    snprintf(msg, sizeof msg, "no answer in %d s", CHECK_LIMIT_S);
+    if (ck->done) {
+        ck->done(ck->arg, SLC_ETIMEOUT, msg);
+        ck->done = NULL;
+    }
+    event_active(ck->close, 0, 0);
 }
 
 static void
@@ -809,12 +830,21 @@ slc_engine_sdn_check(struct slc_engine *e, const json_t *record,
         return 0;
     }
     if (!(ck = calloc(1, sizeof *ck)) ||
-        !(ck->close = event_new(e->p.base, -1, 0, on_check_close, ck))) {
+        !(ck->close = event_new(e->p.base, -1, 0, on_check_close, ck)) ||
+        !(ck->limit = evtimer_new(e->p.base, on_check_late, ck))) {
+        if (ck && ck->close) {
+            event_free(ck->close);
+        }
         free(ck);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     *ck = (struct sdn_check){.e = e, .done = done, .arg = arg,
-                             .close = ck->close};
+                             .close = ck->close, .limit = ck->limit};
+    {
+        struct timeval limit = {CHECK_LIMIT_S, 0};
+
+        evtimer_add(ck->limit, &limit);
+    }
     config = json_deep_copy(json_object_get(record, "config"));
     config = config ? config : json_object();
     for (const char *const *k = (const char *const[]){"dpid", "switch_id",
@@ -849,6 +879,20 @@ slc_engine_sdn_check(struct slc_engine *e, const json_t *record,
     e->checks = ck;
     *started = true;
     return 0;
+}
+
+void
+slc_engine_cancel_checks(struct slc_engine *e, const char *why)
+{
+    while (e->checks) {
+        struct sdn_check *ck = e->checks;
+
+        e->checks = ck->next;
+        if (ck->done) {
+            ck->done(ck->arg, SLC_EIO, why);
+        }
+        free_check(ck);
+    }
 }
 
 void

@@ -132,6 +132,9 @@ typedef void (*slc_engine_check_fn)(void *arg, int rc, const char *msg);
 int slc_engine_sdn_check(struct slc_engine *e, const json_t *record,
                          slc_engine_check_fn done, void *arg, bool *started,
                          struct slc_error *err);
+/* Ends the checks in flight, each with SLC_EIO and 'why' (the daemon
+ * stops: their callers still answer). */
+void slc_engine_cancel_checks(struct slc_engine *e, const char *why);
 /* What the SDN assist of VIM account 'account_id' holds (its driver's
  * describe(), a new JSON object). */
 int slc_engine_sdn_assist_describe(struct slc_engine *e,

@@ -93,6 +93,7 @@ struct op {
     uint64_t dpid;
     char *switch_error;       /* ... else this is the error */
     struct timeval deadline;  /* while waiting for the session */
+    uint64_t seq;             /* submission order */
     struct slc_of_match *matches;
     uint16_t *priorities;
     json_t *ports;            /* the port numbers it was encoded with */
@@ -112,6 +113,7 @@ struct ovs {
     struct op *running;       /* started, waiting for the switch */
     json_t *ifaces;           /* Interface rows by uuid: {name, ofport} */
     bool ports_synced;        /* 'ifaces' is whole */
+    uint64_t seq;             /* of the last op submitted */
     bool check_ports;         /* 'ifaces' changed: look for moved ports */
     char db_error[300];
     struct event *tick;
@@ -882,6 +884,7 @@ static void
 submit(struct ovs *o, struct op *op)
 {
     after_ms(&op->deadline, o->connect_timeout_ms);
+    op->seq = ++o->seq;
     op->next = o->waiting;
     o->waiting = op;
     event_active(o->tick, 0, 0);
@@ -970,6 +973,25 @@ on_audit(void *arg, int rc, const char *msg,
     }
 }
 
+/* Whether an op on the same program was submitted before 'op' and has
+ * not finished: ops on one program run in the order they came (a
+ * remove must not overtake the install before it). */
+static bool
+blocked(const struct ovs *o, const struct op *op)
+{
+    for (const struct op *x = o->running; x; x = x->next) {
+        if (x->id == op->id) {
+            return true;
+        }
+    }
+    for (const struct op *x = o->waiting; x; x = x->next) {
+        if (x != op && x->id == op->id && x->seq < op->seq) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void
 on_tick(evutil_socket_t fd, short what, void *arg)
 {
@@ -984,8 +1006,14 @@ on_tick(evutil_socket_t fd, short what, void *arg)
     evutil_gettimeofday(&now, NULL);
     while (*opp) {
         struct op *op = *opp;
+        /* a restore (token 0: "make it so" after a restart) waits for
+         * the switch as long as it takes */
+        bool may_expire = op->token || op->internal;
 
-        if (op_ready(o, op) || due(&now, &op->deadline)) {
+        if (blocked(o, op)) {
+            opp = &op->next;
+        } else if (op_ready(o, op) ||
+                   (may_expire && due(&now, &op->deadline))) {
             *opp = op->next;
             op->next = ready;
             ready = op;

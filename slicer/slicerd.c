@@ -455,6 +455,7 @@ run(struct slc_daemon *d)
     slc_notifier_free(d->notifier); /* answers its deferred requests */
     /* so do the switch reads: their callers hold deferred replies */
     slc_engine_cancel_reads(d->engine, "slicerd is stopping");
+    slc_engine_cancel_checks(d->engine, "slicerd is stopping");
     slc_http_server_stop(d->http);
     slc_engine_free(d->engine);
     slc_slicer_free(d->slicer);
