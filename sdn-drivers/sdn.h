@@ -214,5 +214,10 @@ extern const struct slc_sdn_class slc_sdn_dummy_class;
 extern const struct slc_sdn_class slc_sdn_ovs_class;
 /* The osken driver (sdn-osken.c): a Ryu-style ofctl_rest controller. */
 extern const struct slc_sdn_class slc_sdn_osken_class;
+/* The odlof driver (sdn-odlof.c): OpenDaylight RESTCONF inventory flows. */
+extern const struct slc_sdn_class slc_sdn_odlof_class;
+/* The floodlightof driver (sdn-floodlight.c): Floodlight's static flow
+ * pusher. */
+extern const struct slc_sdn_class slc_sdn_floodlightof_class;
 
 #endif

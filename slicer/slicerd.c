@@ -192,9 +192,15 @@ register_drivers(struct slc_daemon *d, struct slc_error *err)
                                    err);
     rc = rc ? rc
             : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_ovs_class, err);
+    rc = rc ? rc
+            : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_osken_class,
+                                   err);
+    rc = rc ? rc
+            : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_odlof_class,
+                                   err);
     return rc ? rc
-              : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_osken_class,
-                                     err);
+              : slc_sdn_registry_add(&d->sdn_classes,
+                                     &slc_sdn_floodlightof_class, err);
 }
 
 /* The TLS certificate and key (NULL when TLS is off): the configured
