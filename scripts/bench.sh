@@ -8,7 +8,7 @@ if [ ! -d "$build" ]; then
     meson setup "$build" "$top" --buildtype=release -Dtests=disabled
 fi
 ninja -C "$build" bench/bench-parse bench/bench-nbi bench/bench-slice bench/bench-sfc \
-    bench/bench-edge bench/bench-waves \
+    bench/bench-edge bench/bench-waves bench/bench-sdn \
     slicer/slicerd \
     vim-drivers/slicer-netns-role
 files="$top/templates/vnfd/*.yaml $top/templates/nsd/*.yaml
@@ -40,7 +40,15 @@ echo
 # ovs-ofctl add-flow one flow at a time (a network namespace of its own)
 unshare --net "$build/bench/bench-sfc" 1000 4 3
 echo
-# netns VIM: instantiate time of N VDUs against an ip/ovs-vsctl script
+# SDN assist: ELANs of 2, 10 and 50 points (one internal port each)
+# created by the ovs SDN driver, by the osken driver through osken-manager
+# (skipped without it), by one ovs-ofctl add-flow per flow and by one
+# ovs-ofctl --bundle add-flows; medians of 5 (namespaces of its own)
+unshare --net --mount --pid --fork --mount-proc "$build/bench/bench-sdn" 5 "2 10 50"
+echo
+# netns VIM: instantiate time of N VDUs against an ip/ovs-vsctl script,
+# then the SDN-assist overhead per NS (the EPA pair without and with an
+# sdn-controller)
 ninja -C "$build" vim-drivers/slicer-netns-role >/dev/null
 bash "$top/bench/netns.sh" "$build/slicer/slicerd" \
     "$build/vim-drivers/slicer-netns-role" "$top/templates" 3
