@@ -214,6 +214,11 @@ extern const struct slc_sdn_class slc_sdn_dummy_class;
 extern const struct slc_sdn_class slc_sdn_ovs_class;
 /* The osken driver (sdn-osken.c): a Ryu-style ofctl_rest controller. */
 extern const struct slc_sdn_class slc_sdn_osken_class;
+/* The onos_vpls driver (sdn-onos-vpls.c): VPLSs in ONOS's network
+ * configuration. */
+extern const struct slc_sdn_class slc_sdn_onos_vpls_class;
+/* The onosof driver (sdn-onosof.c): flow rules through ONOS's REST API. */
+extern const struct slc_sdn_class slc_sdn_onosof_class;
 /* The odlof driver (sdn-odlof.c): OpenDaylight RESTCONF inventory flows. */
 extern const struct slc_sdn_class slc_sdn_odlof_class;
 /* The floodlightof driver (sdn-floodlight.c): Floodlight's static flow

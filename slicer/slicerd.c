@@ -196,6 +196,12 @@ register_drivers(struct slc_daemon *d, struct slc_error *err)
             : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_osken_class,
                                    err);
     rc = rc ? rc
+            : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_onos_vpls_class,
+                                   err);
+    rc = rc ? rc
+            : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_onosof_class,
+                                   err);
+    rc = rc ? rc
             : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_odlof_class,
                                    err);
     return rc ? rc

@@ -1,0 +1,917 @@
+/* The onos_vpls and onosof SDN drivers against the ONOS stand-in
+ * (tests/sdn-drivers/standin/, --type onos), which answers ONOS's REST
+ * API and applies the result to a real private Open vSwitch (userspace
+ * datapath, bridge br0 in secure fail mode, OpenFlow 1.3 only): nothing
+ * passes br0 but the stand-in's flows.  Namespaces a, b and c sit on
+ * br0's ports 2, 3 and 4 (untagged); namespace vf behind an access port
+ * tagged 101 of a hand-made "NIC bridge" nic1, patched to br0's port 1,
+ * as an SR-IOV VF would be: its traffic reaches br0 tagged 101.
+ *
+ * Checked for each driver: a wrong password at check_credentials is
+ * SLC_EDENIED naming the 401 without the password; OSM's dot1q point of
+ * the VF (switch_port "1", vlan 101) and an untagged point given by port
+ * name make an ELINE that carries pings; a second create with the same
+ * tag gives the same service; an edit makes it join other points; its
+ * delete stops the pings and leaves no stand-in flow; a second delete is
+ * SLC_ENOTFOUND; an ELAN of three points carries pings among all; the
+ * stand-in killed and restarted (its state lost, its flows removed) gets
+ * the service again from the driver's audit and the pings pass.
+ * onos_vpls: the VPLS entry the driver posted is applied (the stand-in,
+ * as ONOS, ignores a vpls configuration posted with lastUpdateTime), and
+ * a stand-in failing the second POST (--fail-post 2) makes the create
+ * fail with the configuration as before (a port subject new to it stays
+ * with an empty interface list: a POST merges and cannot remove one).
+ * Two VPLSs cannot share an interface: the second is a conflict.
+ * onosof: a VLAN is pushed then set (push_vlan + set_field on br0); a
+ * create that the switch refuses halfway (table 0 limited to 3 flows)
+ * fails with its words and leaves no flow; a status sees a rule removed
+ * behind a driver without audits as ERROR.
+ *
+ * Usage: test-sdn-onos PATH/TO/STANDIN, as root in namespaces of its own
+ * (meson: unshare --net --mount --pid --fork --mount-proc).  Exit 77
+ * (skip) when a program it needs is missing.  The switch, the stand-in
+ * and the namespaces are made in a scratch directory and removed, by pid
+ * and by the names made, even on failure (KEEP_TMP=1 keeps the
+ * directory). */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ovs-switch.h"
+#include "sdn-rest.h"
+#include "sdn.h"
+
+
+#define DPID_HEX "000000000000b0d1"
+#define DEVICE "of:" DPID_HEX
+#define OFCTL "ovs-ofctl -O OpenFlow13 "
+/* The stand-in's flows (cookie 0x5d1c, personality 1 = ONOS). */
+#define STANDIN_COOKIE "cookie=0x5d1c010000000000/0xffffff0000000000"
+#define WRONG_PASSWORD "n0t-karaf"
+
+static struct event_base *base;
+static struct slc_ovs_switch *sw;
+static char dir[64];
+static const char *standin;
+static pid_t standin_pid;
+static int rest_port;
+static int failures, checks;
+enum { NS_A, NS_B, NS_C, NS_VF, N_NS };
+static char ns[N_NS][32];
+
+struct outcome {
+    bool done;
+    int rc;
+    char msg[1200];
+    json_t *data;
+    char service[64];
+    char status[16];
+};
+static struct outcome out;
+
+static void check(bool ok, const char *fmt, ...) SLC_PRINTF(2, 3);
+static int sh(const char *fmt, ...) SLC_PRINTF(1, 2);
+static long sh_num(const char *fmt, ...) SLC_PRINTF(1, 2);
+
+static void
+check(bool ok, const char *fmt, ...)
+{
+    va_list ap;
+
+    checks++;
+    va_start(ap, fmt);
+    printf("%s: ", ok ? "ok" : "FAIL");
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    fflush(stdout);
+    failures += !ok;
+}
+
+static int
+sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    int st;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* The output of a command, first line, as a number (-1 if none). */
+static long
+sh_num(const char *fmt, ...)
+{
+    char cmd[2048], line[256] = "";
+    va_list ap;
+    FILE *f;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    f = popen(cmd, "r");
+    if (!f) {
+        return -1;
+    }
+    if (!fgets(line, sizeof line, f)) {
+        line[0] = '\0';
+    }
+    pclose(f);
+    return line[0] ? strtol(line, NULL, 10) : -1;
+}
+
+static void
+run_loop_ms(int ms)
+{
+    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
+
+    event_base_loopexit(base, &tv);
+    event_base_dispatch(base);
+}
+
+/* ---- driver calls ---- */
+
+static void
+on_done(void *owner, const struct slc_sdn_result *r)
+{
+    (void)owner;
+    out.done = true;
+    out.rc = r->rc;
+    snprintf(out.msg, sizeof out.msg, "%s", r->msg ? r->msg : "");
+    snprintf(out.service, sizeof out.service, "%s",
+             r->service_id ? r->service_id : "");
+    snprintf(out.status, sizeof out.status, "%s",
+             r->status ? r->status : "");
+    json_decref(out.data);
+    out.data = r->data ? json_deep_copy(r->data) : NULL;
+}
+
+/* The outcome of a submitted call: its refusal, or its reply (20 s at
+ * most). */
+static int
+outcome(int rc, const struct slc_error *err)
+{
+    if (rc) {
+        snprintf(out.msg, sizeof out.msg, "%s", err->msg);
+        return rc;
+    }
+    for (int i = 0; i < 2000 && !out.done; i++) {
+        run_loop_ms(10);
+    }
+    if (!out.done) {
+        snprintf(out.msg, sizeof out.msg, "no reply within 20 s");
+        return SLC_ETIMEOUT;
+    }
+    out.done = false;
+    return out.rc;
+}
+
+static int
+check_credentials(struct slc_sdn *sdn)
+{
+    struct slc_error err = {0};
+
+    return outcome(sdn->class->check_credentials(sdn, 1, &err), &err);
+}
+
+static int
+create(struct slc_sdn *sdn, const char *tag, const char *type,
+       const struct slc_sdn_endpoint *pts, size_t n)
+{
+    struct slc_sdn_service_spec spec = {.name = tag, .tag = tag,
+                                        .type = type, .ports = pts,
+                                        .n_ports = n};
+    struct slc_error err = {0};
+
+    return outcome(sdn->class->create_service(sdn, 2, &spec, &err), &err);
+}
+
+static int
+edit(struct slc_sdn *sdn, const char *service_id, const json_t *conn_info,
+     const char *type, const struct slc_sdn_endpoint *pts, size_t n)
+{
+    struct slc_sdn_service_spec spec = {.name = service_id, .type = type,
+                                        .ports = pts, .n_ports = n,
+                                        .conn_info = conn_info};
+    struct slc_error err = {0};
+
+    return outcome(sdn->class->edit_service(sdn, 3, service_id, &spec,
+                                            &err),
+                   &err);
+}
+
+static int
+status(struct slc_sdn *sdn, const char *service_id, const json_t *conn_info)
+{
+    struct slc_error err = {0};
+
+    return outcome(sdn->class->service_status(sdn, 4, service_id, conn_info,
+                                              &err),
+                   &err);
+}
+
+static int
+delete_service(struct slc_sdn *sdn, const char *service_id,
+               const json_t *conn_info)
+{
+    struct slc_error err = {0};
+
+    return outcome(sdn->class->delete_service(sdn, 5, service_id, conn_info,
+                                              &err),
+                   &err);
+}
+
+/* ---- the stand-in ---- */
+
+static void
+stop_standin(int sig)
+{
+    if (standin_pid <= 0) {
+        return;
+    }
+    kill(standin_pid, sig);
+    for (int i = 0; i < 50; i++) {
+        if (waitpid(standin_pid, NULL, WNOHANG) == standin_pid) {
+            standin_pid = 0;
+            return;
+        }
+        usleep(100000);
+    }
+    kill(standin_pid, SIGKILL);
+    while (waitpid(standin_pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    standin_pid = 0;
+}
+
+/* Starts the stand-in on rest_port, with 'fail_post' (may be NULL) as
+ * its --fail-post; waits until it listens (10 s at most; a port just
+ * left by a killed stand-in may take a few tries). */
+static int
+start_standin(const char *fail_post)
+{
+    char listen[64], port_file[128], log[128];
+    struct stat st;
+
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", rest_port);
+    snprintf(port_file, sizeof port_file, "%s/standin.port", dir);
+    snprintf(log, sizeof log, "%s/standin.log", dir);
+    for (int attempt = 0; attempt < 5; attempt++) {
+        pid_t pid;
+
+        unlink(port_file);
+        fflush(NULL);
+        pid = fork();
+        if (pid == 0) {
+            int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+            if (fd >= 0) {
+                dup2(fd, 1);
+                dup2(fd, 2);
+            }
+            execl(standin, standin, "--type", "onos", "--listen", listen,
+                  "--port-file", port_file, "--user", "karaf",
+                  "--password", "karaf", "--ovs-rundir", dir, "--bridge",
+                  "br0", fail_post ? "--fail-post" : (char *)NULL,
+                  fail_post, (char *)NULL);
+            _exit(127);
+        }
+        if (pid < 0) {
+            return -1;
+        }
+        standin_pid = pid;
+        for (int i = 0; i < 100; i++) {
+            if (!stat(port_file, &st) && st.st_size > 0) {
+                return 0;
+            }
+            if (waitpid(pid, NULL, WNOHANG) == pid) {
+                standin_pid = 0;
+                break;        /* it could not listen: again */
+            }
+            usleep(100000);
+        }
+        stop_standin(SIGTERM);
+        sleep(1);
+    }
+    return -1;
+}
+
+/* A TCP port of 127.0.0.1 nothing listens on. */
+static int
+free_port(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+    if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof a) &&
+        !getsockname(fd, (struct sockaddr *)&a, &len)) {
+        port = ntohs(a.sin_port);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    return port;
+}
+
+/* The stand-in's flows on br0. */
+static long
+standin_flows(void)
+{
+    return sh_num(OFCTL "dump-flows br0 " STANDIN_COOKIE
+                  " | grep -c cookie=");
+}
+
+static bool
+has_flow(const char *text)
+{
+    return sh(OFCTL "--no-names dump-flows br0 " STANDIN_COOKIE
+              " | grep -q -- '%s'", text) == 0;
+}
+
+/* Lines of the stand-in's log that contain 'text'. */
+static long
+log_count(const char *text)
+{
+    return sh_num("grep -c -- '%s' %s/standin.log", text, dir);
+}
+
+struct rest_outcome {
+    bool done;
+    int rc;
+    json_t *body;
+};
+
+static void
+on_rest(void *arg, int rc, const char *msg, json_t *body, long st)
+{
+    struct rest_outcome *o = arg;
+
+    (void)msg;
+    (void)st;
+    o->done = true;
+    o->rc = rc;
+    o->body = json_incref(body);
+}
+
+/* The stand-in's answer to GET 'path' (a new reference), or NULL. */
+static json_t *
+standin_get(const char *path)
+{
+    struct slc_sdn_rest *r = NULL;
+    struct slc_error err = {0};
+    struct rest_outcome o = {0};
+    char url[64];
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", rest_port);
+    if (slc_sdn_rest_new(&(struct slc_sdn_rest_params){
+                             .base = base, .url = url, .user = "karaf",
+                             .password = "karaf"},
+                         &r, &err) ||
+        slc_sdn_rest_call(r, "GET", path, NULL, on_rest, &o, &err)) {
+        slc_sdn_rest_free(r);
+        return NULL;
+    }
+    for (int i = 0; i < 500 && !o.done; i++) {
+        run_loop_ms(10);
+    }
+    slc_sdn_rest_free(r);
+    if (o.rc) {
+        json_decref(o.body);
+        return NULL;
+    }
+    return o.body;
+}
+
+/* ---- the switch and the namespaces ---- */
+
+static void
+cleanup(void)
+{
+    stop_standin(SIGTERM);
+    for (int i = 0; i < N_NS; i++) {
+        if (ns[i][0]) {
+            sh("ip netns del %s 2>/dev/null", ns[i]);
+        }
+    }
+    if (sw) {
+        slc_ovs_switch_stop(sw, &(struct slc_error){0});
+        sw = NULL;
+    }
+    if (dir[0] && !getenv("KEEP_TMP")) {
+        sh("rm -rf %s", dir);
+    } else if (dir[0]) {
+        printf("kept %s\n", dir);
+    }
+}
+
+static void
+on_signal(int sig)
+{
+    cleanup();
+    _exit(128 + sig);
+}
+
+/* Namespace 'i': eth0 with MAC 02:00:00:00:31:<n> and 10.31.0.<n>, its
+ * veth 'veth' on 'bridge' (access port 'tag' when not 0, else OpenFlow
+ * port 'ofport'). */
+static int
+plug(int i, const char *bridge, const char *veth, int tag, int ofport,
+     int n)
+{
+    char extra[64];
+
+    if (tag) {
+        snprintf(extra, sizeof extra, " tag=%d", tag);
+    } else {
+        snprintf(extra, sizeof extra, " -- set interface %s "
+                 "ofport_request=%d", veth, ofport);
+    }
+    return sh("ip link add %s type veth peer name %s-p && "
+              "ip link set %s-p netns %s && "
+              "ip -n %s link set %s-p name eth0 && "
+              "ip -n %s link set eth0 address 02:00:00:00:31:%02d && "
+              "ip -n %s addr add 10.31.0.%d/24 dev eth0 && "
+              "ip -n %s link set eth0 up && ip link set %s up && "
+              "ovs-vsctl add-port %s %s%s",
+              veth, veth, veth, ns[i], ns[i], veth, ns[i], n, ns[i], n,
+              ns[i], veth, bridge, veth, extra);
+}
+
+static int
+setup(void)
+{
+    struct slc_error err = {0};
+    const char *names[N_NS] = {"a", "b", "c", "vf"};
+
+    snprintf(dir, sizeof dir, "/tmp/slicer-sdn-onos-XXXXXX");
+    if (!mkdtemp(dir)) {
+        dir[0] = '\0';
+        return -1;
+    }
+    /* namespaces named in this mount namespace only */
+    if (sh("mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns") ||
+        sh("ip link set lo up")) {
+        return -1;
+    }
+    if (slc_ovs_switch_start(dir, &sw, &err)) {
+        fprintf(stderr, "switch: %s\n", err.msg);
+        return -1;
+    }
+    setenv("OVS_RUNDIR", dir, 1);
+    setenv("OVS_DBDIR", dir, 1);
+    setenv("OVS_LOGDIR", dir, 1);
+    for (int i = 0; i < N_NS; i++) {
+        snprintf(ns[i], sizeof ns[i], "slcn-%s", names[i]);
+        if (sh("ip netns add %s && ip -n %s link set lo up", ns[i], ns[i])) {
+            ns[i][0] = '\0';
+            return -1;
+        }
+    }
+    rest_port = free_port();
+    return rest_port <= 0 ||
+           sh("ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev "
+              "protocols=OpenFlow13 fail_mode=secure "
+              "other_config:datapath-id=" DPID_HEX) ||
+           sh("ovs-vsctl add-br nic1 -- set bridge nic1 datapath_type=netdev "
+              "fail_mode=standalone -- add-port nic1 nic1-up -- set "
+              "interface nic1-up type=patch options:peer=fp1 -- add-port br0 "
+              "fp1 -- set interface fp1 type=patch options:peer=nic1-up "
+              "ofport_request=1") ||
+           plug(NS_A, "br0", "va", 0, 2, 1) ||
+           plug(NS_B, "br0", "vb", 0, 3, 2) ||
+           plug(NS_C, "br0", "vc", 0, 4, 3) ||
+           plug(NS_VF, "nic1", "vf1", 101, 0, 4) ||
+           sh_num("ovs-vsctl get interface va ofport") != 2 ||
+           sh_num("ovs-vsctl get interface fp1 ofport") != 1;
+}
+
+/* Namespace 'i' reaches 10.31.0.<n>. */
+static bool
+ping(int i, int n)
+{
+    return sh("ip netns exec %s ping -c 3 -i 0.2 -W 1 10.31.0.%d "
+              ">/dev/null 2>&1", ns[i], n) == 0;
+}
+
+static bool
+no_ping(int i, int n)
+{
+    return sh("ip netns exec %s ping -c 1 -W 1 10.31.0.%d >/dev/null 2>&1",
+              ns[i], n) != 0;
+}
+
+/* Until 'i' reaches 10.31.0.<n> (10 s at most), running the loop so that
+ * the driver's audits run. */
+static bool
+ping_soon(int i, int n)
+{
+    for (int k = 0; k < 20; k++) {
+        run_loop_ms(500);
+        if (sh("ip netns exec %s ping -c 1 -W 1 10.31.0.%d >/dev/null 2>&1",
+               ns[i], n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static struct slc_sdn *
+open_driver(const struct slc_sdn_class *class, const char *name,
+            const char *password, json_t *config)
+{
+    struct slc_sdn *sdn = NULL;
+    struct slc_error err = {0};
+    char url[64];
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", rest_port);
+    if (class->open(&(struct slc_sdn_params){.id = name, .name = name,
+                                             .url = url, .config = config,
+                                             .user = "karaf",
+                                             .password = password,
+                                             .base = base, .done = on_done},
+                    &sdn, &err)) {
+        printf("FAIL: open %s: %s\n", name, err.msg);
+        failures++;
+    }
+    json_decref(config);
+    return sdn;
+}
+
+/* ---- the checks ---- */
+
+/* OSM's dot1q point of the VF: nic1 tags it 101 onto br0's port 1. */
+static const struct slc_sdn_endpoint vf = {
+    .id = "compute-1:0000:3b:02.0", .encapsulation = "dot1q", .vlan = 101,
+    .mac = "02:00:00:00:31:04", .switch_dpid = "00:00:00:00:00:00:b0:d1",
+    .switch_port = "1"};
+static const struct slc_sdn_endpoint pa = {
+    .id = "a", .mac = "02:00:00:00:31:01", .switch_port = "va"};
+static const struct slc_sdn_endpoint pb = {
+    .id = "b", .mac = "02:00:00:00:31:02", .switch_port = "3"};
+
+static void
+credentials(const struct slc_sdn_class *class)
+{
+    struct slc_sdn *wrong = open_driver(class, "wrong", WRONG_PASSWORD,
+                                        json_pack("{si}",
+                                                  "audit_interval_ms", 0));
+    int rc = wrong ? check_credentials(wrong) : -1;
+
+    check(rc == SLC_EDENIED && strstr(out.msg, "401") &&
+              !strstr(out.msg, WRONG_PASSWORD),
+          "%s: a wrong password: SLC_EDENIED naming the 401, not the "
+          "password (%s)", class->type, out.msg);
+    slc_sdn_close(wrong);
+}
+
+/* The VPLS configuration shows VPLS 'name' (with lastUpdateTime, ONOS's
+ * write-back after applying it). */
+static bool
+vpls_listed(const char *name)
+{
+    json_t *cfg = standin_get("/onos/v1/network/configuration");
+    json_t *vpls = json_object_get(
+        json_object_get(json_object_get(cfg, "apps"),
+                        "org.onosproject.vpls"),
+        "vpls");
+    json_t *e;
+    size_t i;
+    bool found = false;
+
+    json_array_foreach(json_object_get(vpls, "vplsList"), i, e)
+    {
+        const char *n = json_string_value(json_object_get(e, "name"));
+
+        found = found || (n && !strcmp(n, name));
+    }
+    found = found && json_object_get(vpls, "lastUpdateTime");
+    json_decref(cfg);
+    return found;
+}
+
+/* The ELINE of the VF and a: pings, same tag, edit, delete. */
+static void
+eline(const struct slc_sdn_class *class, struct slc_sdn *sdn)
+{
+    const struct slc_sdn_endpoint two[2] = {vf, pa}, other[2] = {vf, pb};
+    const char *type = class->type;
+    bool vpls = class == &slc_sdn_onos_vpls_class;
+    char id[64];
+    json_t *ci;
+    long n;
+
+    check(no_ping(NS_VF, 1), "%s: the VF does not reach a by itself", type);
+    check(!create(sdn, "eline-vf-a", "ELINE", two, 2) &&
+              !strcmp(out.status, "ACTIVE"),
+          "%s: ELINE of the VF (port \"1\", vlan 101) and a (port \"va\") "
+          "created as %s (%s)", type, out.service, out.msg);
+    snprintf(id, sizeof id, "%s", out.service);
+    ci = json_incref(out.data);
+    check(ping(NS_VF, 1) && ping(NS_A, 4), "%s: the VF and a ping each "
+          "other across the VLAN", type);
+    if (vpls) {
+        check(!strncmp(id, "slicer-", 7) && strlen(id) == 15 &&
+                  json_array_size(json_object_get(ci, "interfaces")) == 2,
+              "%s: service id %s, conn_info names 2 interfaces", type, id);
+        check(vpls_listed(id) &&
+                  log_count("lastUpdateTime present") == 0,
+              "%s: the VPLS was posted without lastUpdateTime and applied",
+              type);
+    } else {
+        n = standin_flows();
+        check(!strncmp(id, "onosof-", 7) &&
+                  json_array_size(json_object_get(
+                      ci, "installed_rules_ids")) == 2 &&
+                  n == 2,
+              "%s: service id %s, conn_info has 2 rule ids, 2 flows on br0 "
+              "(%ld)", type, id, n);
+        check(has_flow("in_port=2 actions=push_vlan:0x8100,"
+                       "set_field:4197->vlan_vid,output:1") &&
+                  has_flow("in_port=1,dl_vlan=101 actions=pop_vlan,"
+                           "output:2"),
+              "%s: towards the VF the VLAN is pushed then set; from it, "
+              "popped", type);
+    }
+    check(!create(sdn, "eline-vf-a", "ELINE", two, 2) &&
+              !strcmp(out.service, id) && json_equal(out.data, ci),
+          "%s: created again with the same tag: the same service %s and "
+          "conn_info (%s)", type, out.service, out.msg);
+    check(!status(sdn, id, ci) && !strcmp(out.status, "ACTIVE"),
+          "%s: its status is ACTIVE (%s)", type, out.msg);
+    check(!edit(sdn, id, ci, "ELINE", other, 2) && !strcmp(out.service, id),
+          "%s: edited to join the VF and b (%s)", type, out.msg);
+    if (out.data) {
+        json_decref(ci);
+        ci = json_incref(out.data);
+    }
+    check(ping(NS_VF, 2) && no_ping(NS_VF, 1), "%s: the VF pings b, not a",
+          type);
+    check(!delete_service(sdn, id, ci), "%s: ELINE deleted (%s)", type,
+          out.msg);
+    n = standin_flows();
+    check(no_ping(NS_VF, 2) && n == 0, "%s: the VF no longer reaches b, no "
+          "stand-in flow is left (%ld)", type, n);
+    check(delete_service(sdn, id, ci) == SLC_ENOTFOUND,
+          "%s: deleting it again: SLC_ENOTFOUND (%s)", type, out.msg);
+    check(status(sdn, id, ci) == SLC_ENOTFOUND,
+          "%s: its status: SLC_ENOTFOUND (%s)", type, out.msg);
+    json_decref(ci);
+}
+
+/* An ELAN of the VF, a and b; the stand-in restarted under it. */
+static void
+elan_and_restart(const struct slc_sdn_class *class, struct slc_sdn *sdn)
+{
+    const struct slc_sdn_endpoint three[3] = {vf, pa, pb};
+    const char *type = class->type;
+    char id[64];
+    json_t *ci, *d;
+    long n;
+
+    check(!create(sdn, "elan-vf-a-b", "ELAN", three, 3),
+          "%s: ELAN of the VF, a and b created (%s)", type, out.msg);
+    snprintf(id, sizeof id, "%s", out.service);
+    ci = json_incref(out.data);
+    check(ping(NS_VF, 1) && ping(NS_VF, 2) && ping(NS_A, 2) &&
+              ping(NS_B, 4),
+          "%s: the VF, a and b ping each other", type);
+    check(no_ping(NS_C, 1), "%s: c is not in it", type);
+
+    stop_standin(SIGKILL);
+    check(!start_standin(NULL), "%s: the stand-in killed and restarted",
+          type);
+    check(ping_soon(NS_VF, 1) && ping(NS_A, 2) && ping(NS_B, 4),
+          "%s: the audit made the service again: the VF, a and b ping each "
+          "other", type);
+    d = sdn->class->describe(sdn);
+    check(json_integer_value(json_object_get(d, "remade")) +
+                  json_integer_value(json_object_get(d, "reinstalled")) >=
+              1,
+          "%s: describe counts it (%s)", type,
+          json_string_value(json_object_get(d, "last_event")));
+    json_decref(d);
+    check(!delete_service(sdn, id, ci), "%s: ELAN deleted (%s)", type,
+          out.msg);
+    n = standin_flows();
+    check(no_ping(NS_VF, 1) && n == 0, "%s: no ping, no stand-in flow "
+          "left (%ld)", type, n);
+    json_decref(ci);
+}
+
+/* A port subject whose only configuration is an empty interface list is
+ * none: a POST can add one, not remove it. */
+static void
+drop_empty_ports(json_t *cfg)
+{
+    json_t *ports = json_object_get(cfg, "ports"), *keep = json_object();
+    json_t *v;
+    const char *key;
+
+    json_object_foreach(ports, key, v)
+    {
+        json_t *ifaces = json_object_get(v, "interfaces");
+
+        if (!(json_object_size(v) == 1 && json_is_array(ifaces) &&
+              !json_array_size(ifaces))) {
+            json_object_set(keep, key, v);
+        }
+    }
+    json_object_set_new(cfg, "ports", keep);
+}
+
+/* --fail-post 2: the second POST of a create (the vplsList entry) is
+ * refused; the driver posts the original configuration back. */
+static void
+vpls_rollback(void)
+{
+    const struct slc_sdn_endpoint two[2] = {vf, pa};
+    struct slc_sdn *sdn;
+    json_t *before, *after;
+    int rc;
+
+    stop_standin(SIGTERM);
+    if (start_standin("2")) {
+        check(false, "onos_vpls: stand-in with --fail-post 2 started");
+        return;
+    }
+    sdn = open_driver(&slc_sdn_onos_vpls_class, "vpls-rollback", "karaf",
+                      json_pack("{si}", "audit_interval_ms", 0));
+    before = standin_get("/onos/v1/network/configuration");
+    rc = sdn ? create(sdn, "eline-rollback", "ELINE", two, 2) : -1;
+    check(rc == SLC_EIO && strstr(out.msg, "POST /onos/v1/network/"
+                                           "configuration: 500") &&
+              strstr(out.msg, "rolled back"),
+          "onos_vpls: the second POST failing, the create fails: %s",
+          out.msg);
+    after = standin_get("/onos/v1/network/configuration");
+    drop_empty_ports(after);
+    check(before && after && json_equal(before, after),
+          "onos_vpls: the network configuration is as before (but for "
+          "empty interface lists)");
+    check(standin_flows() == 0, "onos_vpls: no stand-in flow");
+    json_decref(before);
+    json_decref(after);
+    slc_sdn_close(sdn);
+}
+
+/* A driver without audits sees a rule removed behind it as ERROR. */
+static void
+onosof_partial(void)
+{
+    const struct slc_sdn_endpoint two[2] = {pa, pb};
+    struct slc_sdn *sdn = open_driver(&slc_sdn_onosof_class, "of-partial",
+                                      "karaf",
+                                      json_pack("{si ss}",
+                                                "audit_interval_ms", 0,
+                                                "dpid", DPID_HEX));
+    char id[64];
+    json_t *ci;
+
+    check(sdn && !create(sdn, "eline-partial", "ELINE", two, 2),
+          "onosof: ELINE a-b made by a driver without audits (%s)",
+          out.msg);
+    snprintf(id, sizeof id, "%s", out.service);
+    ci = json_incref(out.data);
+    sh("curl -s -u karaf:karaf -X DELETE "
+       "http://127.0.0.1:%d/onos/v1/flows/" DEVICE "/%s >/dev/null", rest_port,
+       json_string_value(json_array_get(
+           json_object_get(ci, "installed_rules_ids"), 0)));
+    check(sdn && !status(sdn, id, ci) && !strcmp(out.status, "ERROR") &&
+              !strcmp(out.msg, "1 of 2 rules on device " DEVICE),
+          "onosof: one flow removed by hand: status %s, %s", out.status,
+          out.msg);
+    check(sdn && !delete_service(sdn, id, NULL) && standin_flows() == 0,
+          "onosof: deleted without conn_info (%s)", out.msg);
+    json_decref(ci);
+    slc_sdn_close(sdn);
+}
+
+/* A rule the switch refuses halfway: the flows added are removed. */
+static void
+onosof_refused(struct slc_sdn *sdn)
+{
+    const struct slc_sdn_endpoint three[3] = {vf, pa, pb};
+    int rc;
+
+    sh("ovs-vsctl -- --id=@ft create Flow_Table flow_limit=3 "
+       "overflow_policy=refuse -- set bridge br0 flow_tables:0=@ft "
+       ">/dev/null");
+    rc = create(sdn, "elan-refused", "ELAN", three, 3);
+    check(rc == SLC_EINVALID && strstr(out.msg, "POST /onos/v1/flows/"
+                                       DEVICE ": 400 {\"code\":400,") &&
+              strstr(out.msg, "OFPT_FLOW_MOD"),
+          "onosof: an ELAN on a table of 3 flows fails with the switch's "
+          "refusal: %s", out.msg);
+    sh("ovs-vsctl clear bridge br0 flow_tables");
+    check(standin_flows() == 0, "onosof: the flows it added are removed");
+}
+
+/* Two services cannot share an interface (ONOS's VPLSs cannot). */
+static void
+vpls_conflict(struct slc_sdn *sdn)
+{
+    const struct slc_sdn_endpoint one[2] = {vf, pa}, two[2] = {pa, pb};
+    char id[64];
+    json_t *ci;
+    int rc;
+
+    check(!create(sdn, "eline-one", "ELINE", one, 2),
+          "onos_vpls: ELINE of the VF and a (%s)", out.msg);
+    snprintf(id, sizeof id, "%s", out.service);
+    ci = json_incref(out.data);
+    rc = create(sdn, "eline-two", "ELINE", two, 2);
+    check(rc == SLC_ECONFLICT && strstr(out.msg, "interface 'a' is in VPLS "
+                                                 "'slicer-"),
+          "onos_vpls: another ELINE of a is a conflict: %s", out.msg);
+    check(ping(NS_VF, 1), "onos_vpls: the first still carries pings");
+    check(!delete_service(sdn, id, ci) && standin_flows() == 0,
+          "onos_vpls: deleted (%s)", out.msg);
+    json_decref(ci);
+}
+
+static void
+driver_checks(const struct slc_sdn_class *class)
+{
+    struct slc_sdn *sdn;
+
+    printf("--- %s\n", class->type);
+    if (start_standin(NULL)) {
+        check(false, "%s: the stand-in starts", class->type);
+        return;
+    }
+    credentials(class);
+    sdn = open_driver(class, class->type, "karaf",
+                      json_pack("{si si}", "audit_interval_ms", 300,
+                                "timeout_ms", 5000));
+    check(sdn && !check_credentials(sdn), "%s: check_credentials (%s)",
+          class->type, out.msg);
+    if (sdn) {
+        eline(class, sdn);
+        if (class == &slc_sdn_onosof_class) {
+            onosof_refused(sdn);
+        } else {
+            vpls_conflict(sdn);
+        }
+        elan_and_restart(class, sdn);
+    }
+    slc_sdn_close(sdn);
+    if (class == &slc_sdn_onosof_class) {
+        onosof_partial();
+    } else {
+        vpls_rollback();
+    }
+    stop_standin(SIGTERM);
+}
+
+int
+main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc != 2) {
+        fprintf(stderr, "usage: test-sdn-onos PATH/TO/STANDIN\n");
+        return 1;
+    }
+    standin = argv[1];
+    if (access(standin, X_OK)) {
+        printf("SKIP: the stand-in %s is not there\n", standin);
+        return 77;
+    }
+    if (sh("for p in ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl ip ping "
+           "curl; do command -v $p >/dev/null 2>&1 || exit 1; done")) {
+        printf("SKIP: Open vSwitch, iproute2, ping or curl is missing\n");
+        return 77;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    base = event_base_new();
+    if (!base || setup()) {
+        printf("FAIL: setup\n");
+        cleanup();
+        return 1;
+    }
+    driver_checks(&slc_sdn_onos_vpls_class);
+    driver_checks(&slc_sdn_onosof_class);
+    check(log_count("runtime error") <= 0 && log_count("ERROR: Address") <= 0,
+          "no sanitizer report in the stand-in's log");
+
+    json_decref(out.data);
+    cleanup();
+    event_base_free(base);
+    printf("%d checks, %d failed\n", checks, failures);
+    return failures ? 1 : 0;
+}
