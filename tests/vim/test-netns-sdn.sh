@@ -245,6 +245,7 @@ nsd:
       name: mix-ns
       version: "1.0"
       vnfd-id: [vf-host, pt-host, slicer-host]
+      pnfd-id: [slicer-radio-unit]
       virtual-link-desc: [{id: mgmt, mgmt-network: true}, {id: mix}]
       df:
         - id: default-df
@@ -268,13 +269,20 @@ nsd:
               virtual-link-connectivity:
                 - {virtual-link-profile-id: mgmt, constituent-cpd-id: [{constituent-base-element-id: host, constituent-cpd-id: host-mgmt-ext}]}
                 - {virtual-link-profile-id: mix, constituent-cpd-id: [{constituent-base-element-id: host, constituent-cpd-id: host-data-ext}]}
+          pnf-profile:
+            - id: ru
+              pnfd-id: slicer-radio-unit
+              virtual-link-connectivity:
+                - {virtual-link-profile-id: mix, constituent-cpd-id: [{constituent-base-element-id: ru, constituent-cpd-id: ru-fronthaul}]}
+                - {virtual-link-profile-id: mgmt, constituent-cpd-id: [{constituent-base-element-id: ru, constituent-cpd-id: ru-mgmt}]}
 YAML
 onboard vnfd "$tmp/mix.yaml"
 onboard vnfd "$tmp/pt.yaml"
 onboard nsd "$tmp/mix_nsd.yaml"
 check "mixed-VL descriptors onboarded" eq "$code" 201
+ip -n pdu-ru1 addr add 10.50.0.50/24 dev ru-fronthaul
 ns_up mix mix-ns "$vim"
-check "NS with a VF, a NIC and a virtio port on one VL instantiated" eq "$state" COMPLETED
+check "NS with a VF, a NIC, a PDU and a virtio port on one VL instantiated" eq "$state" COMPLETED
 mix=$ns
 vfns=$(netns_of "$mix" vf)
 ptns=$(netns_of "$mix" pt)
@@ -285,12 +293,14 @@ host_ip=$(iface_ip "$mix" host data)
 check "the VF pings the NIC" pings "$vfns" "$pt_ip"
 check "the NIC pings the virtio host (through the uplink)" pings "$ptns" "$host_ip"
 check "the virtio host pings the VF" pings "$hostns" "$vf_ip"
+check "the radio unit (PDU) pings the VF" pings pdu-ru1 "$vf_ip"
+check "... and the virtio host" pings pdu-ru1 "$host_ip"
 mixinfo() {
     req GET "/nslcm/v1/ns_instances/$mix"
     field ".vld[] | select(.id == \"mix\") | .vim_info[\"sdn:$sdn\"] | $1"
 }
-check "the VL's service is an ELAN of VF, NIC and uplink" \
-    eq "$(mixinfo '[.type, (.connected_ports | length)] | map(tostring) | join(" ")')" "ELAN 3"
+check "the VL's service is an ELAN of VF, NIC, PDU and uplink" \
+    eq "$(mixinfo '[.type, (.connected_ports | length)] | map(tostring) | join(" ")')" "ELAN 4"
 svc=$(mixinfo .vim_id)
 check "with MACs known, unicast rules per destination and a broadcast rule" \
     test "$(slicer_flows | grep -c 'priority=1000,dl_dst=ff:ff:ff:ff:ff:ff\|priority=1000,.*dl_dst=ff:ff:ff:ff:ff:ff')" -ge 3
@@ -298,8 +308,8 @@ scale='{"scaleType":"SCALE_VNF","scaleVnfData":{"scaleVnfType":"SCALE_OUT","scal
 jreq POST "/nslcm/v1/ns_instances/$mix/scale" "$scale"
 wait_op "$(field .id)"
 check "scale out of the VF's VDU COMPLETED" eq "$state" COMPLETED
-check "the service now joins 4 points, the same service edited" \
-    eq "$(mixinfo '[.type, (.connected_ports | length), .vim_id] | map(tostring) | join(" ")')" "ELAN 4 $svc"
+check "the service now joins 5 points, the same service edited" \
+    eq "$(mixinfo '[.type, (.connected_ports | length), .vim_id] | map(tostring) | join(" ")')" "ELAN 5 $svc"
 req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$mix"
 vf2_ip=$(field '[.[] | select(."member-vnf-index-ref" == "vf")][0].vdur[-1].interfaces[] | select(.name == "xe0") | ."ip-address"')
 check "the new VF pings the first VF" pings "$vfns" "$vf2_ip"
@@ -307,8 +317,8 @@ check "... and the NIC" pings "$ptns" "$vf2_ip"
 jreq POST "/nslcm/v1/ns_instances/$mix/scale" "${scale/SCALE_OUT/SCALE_IN}"
 wait_op "$(field .id)"
 check "scale in COMPLETED" eq "$state" COMPLETED
-check "the service is back to 3 points" \
-    eq "$(mixinfo '[(.connected_ports | length), .vim_id] | map(tostring) | join(" ")')" "3 $svc"
+check "the service is back to 4 points" \
+    eq "$(mixinfo '[(.connected_ports | length), .vim_id] | map(tostring) | join(" ")')" "4 $svc"
 check "the removed VF's address answers no more" no_ping "$vfns" "$vf2_ip"
 check "the first VF still pings the NIC" pings "$vfns" "$pt_ip"
 ns_down "$mix"
