@@ -238,6 +238,37 @@ ctl ns-delete "$pair" --wait
 echo "slicer flows on br-fabric: $(fabric_flows | wc -l)"
 [ "$(fabric_flows | wc -l)" -eq 0 ]
 
+step "the RAN site: a gNB and a physical radio unit (a PDU: a namespace cabled to fabric ports 11 and 12)"
+ip netns add pdu-ru1
+ip link add ru1-fh type veth peer name ru-fronthaul netns pdu-ru1
+ip link add ru1-mgmt type veth peer name ru-mgmt netns pdu-ru1
+ip link set ru1-fh up
+ip link set ru1-mgmt up
+ip -n pdu-ru1 link set ru-fronthaul up
+ip -n pdu-ru1 link set ru-mgmt up
+ip -n pdu-ru1 addr add 10.30.0.50/24 dev ru-fronthaul
+ru_mac=$(ip -n pdu-ru1 -br link show ru-fronthaul | awk '{print $3}')
+ctl vim-update "$netns" --config '{cables: {"11": ru1-fh, "12": ru1-mgmt}}'
+# the PDU's record (OSM's /pdu/v1), with the token slicectl keeps
+curl -s -o /dev/null -w 'PDU ru-1 registered: HTTP %{http_code}\n' \
+    --cacert "$state/tls/cert.pem" -H "Authorization: Bearer $(cat "$SLICER_TOKEN_FILE")" \
+    -H 'Content-Type: application/json' "$SLICER_URL/pdu/v1/pdu_descriptors" \
+    --data "{\"name\": \"ru-1\", \"type\": \"slicer-radio-unit\", \"vim_accounts\": [\"$netns\"],
+             \"interfaces\": [{\"name\": \"ru-fronthaul\", \"mgmt\": false, \"ip-address\": \"10.30.0.50\",
+                              \"mac-address\": \"$ru_mac\", \"switch-port\": 11},
+                             {\"name\": \"ru-mgmt\", \"mgmt\": true, \"ip-address\": \"10.99.0.51\", \"switch-port\": 12}]}"
+ctl ns-create --name ran --nsd slicer-ran-site-ns --vim "$netns" --wait
+ran=$(ctl ns-list | awk '$2 == "ran" {print $1}')
+set -- $(member "$ran" gnb n3); gnb=$1
+# the radio unit takes an address in the subnet the fronthaul VL got
+ru_ip=${2%.*}.50
+ip -n pdu-ru1 addr add "$ru_ip/24" dev ru-fronthaul
+step "the gNB reaches the radio unit ($ru_ip) across the fabric: its cable joined to the fronthaul VL's uplink, no hand-made flow"
+fabric_flows
+ip netns exec "$gnb" ping -c 2 -i 0.2 "$ru_ip"
+ctl ns-delete "$ran" --wait
+echo "slicer flows on br-fabric: $(fabric_flows | wc -l)"
+
 step "the same through a real OpenFlow controller: os-ken (our ofctl_rest app) controlling br-fabric"
 SLICER_OFCTL_LISTEN=127.0.0.1:8080 PYTHONDONTWRITEBYTECODE=1 \
     osken-manager --ofp-listen-host 127.0.0.1 --ofp-tcp-listen-port 6655 \
