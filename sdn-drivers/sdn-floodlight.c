@@ -2,8 +2,9 @@
  * Floodlight's static flow pusher (sdn-sfc-ovs.md 2.4), as OSM's
  * floodlight_openflow connector programs them: one static entry per rule
  * of of-rules.h (1.4), which Floodlight pushes to the switch.  REST
- * plumbing is sdn-rest.h's; sdn-osken.c is the model, sdn-odlof.c the
- * sibling.
+ * plumbing is sdn-rest.h's; the operation queue, the kept services,
+ * audits, config and the list/put/remove engine of a service made of named
+ * entries sdn-rest-driver.h's, which sdn-odlof.c, the sibling, shares.
  *
  * Controller record: url "http://HOST:PORT" (required); Floodlight has no
  * HTTP authentication by default: HTTP Basic credentials go only when a
@@ -46,86 +47,50 @@
  * The driver keeps every service it installed; each audit interval it
  * reads the list and re-POSTs all the entries of a service missing some
  * (Floodlight restarted: its static entries live in memory only). */
-#include <event2/event.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "of-rules.h"
-#include "sdn-rest.h"
-#include "sdn.h"
-#include "slc-log.h"
-
-SLC_LOG_MODULE(sdn_floodlight);
+#include "sdn-rest-driver.h"
 
 #define SWITCHES "/wm/core/controller/switches/json"
 #define PUSHER "/wm/staticflowpusher/json"
-#define ID_SIZE 32
 #define DPID_SIZE 24
 
-enum op_kind { OP_CHECK, OP_PUT, OP_DELETE, OP_STATUS, OP_AUDIT };
-
-/* The steps of an operation, one HTTP call each. */
+/* The steps of an operation before those of sdn-rest-driver.h's engine,
+ * one HTTP call each. */
 enum step {
     S_SWITCHES,               /* GET the switches: the default dpid */
     S_PORTS,                  /* GET port-desc: port names */
-    S_LIST,                   /* GET the switch's static entries */
-    S_POST,                   /* POST entry 'next' */
-    S_REMOVE,                 /* DELETE entry 'next' of 'doomed' */
-    S_UNDO,                   /* an entry was refused: the same, then fail */
 };
 
+/* The engine's 'sw' is the switch's dpid as "xx:..:xx". */
 struct op {
-    struct fl *f;
-    enum op_kind kind;
+    struct slc_sdn_rest_entries_op up;    /* first: the shared part */
     enum step step;
-    bool started;
-    uint64_t token;
-    uint32_t id;              /* the service's (audit: the last checked) */
-    char service_id[ID_SIZE];
-    char dpid[DPID_SIZE];     /* "xx:..:xx"; "" until known */
-    json_t *prog;             /* OP_PUT: the rules (of-rules.h) */
-    json_t *port_points;      /* OP_PUT: switch_port -> a point's name */
-    json_t *named_dpids;      /* OP_PUT: point -> the dpid it names */
-    json_t *names;            /* the entries to push (status: to expect) */
-    json_t *flows;            /* the POST bodies, in the order of 'names' */
-    json_t *listed;           /* S_LIST: the service's entries there */
-    json_t *doomed;           /* S_REMOVE, S_UNDO: the entries to delete */
-    size_t next;
-    int error_rc;             /* S_UNDO: the refusal */
-    char *error;
-    struct op *next_op;
 };
 
+/* The services kept, for audits: service id -> {"dpid": D, "names":
+ * [entry names], "flows": [POST bodies]}. */
 struct fl {
-    struct slc_sdn up;        /* first: the core's part */
-    struct slc_sdn_rest *rest;
-    bool have_dpid;           /* config.dpid */
-    uint64_t dpid;
+    struct slc_sdn_rest_driver up;    /* first: the shared part */
     char last_dpid[DPID_SIZE];    /* the switch of the last operation */
-    bool same_vlan_only;
-    unsigned audit_ms;
-    /* The services installed, for audits: service id -> {"dpid": D,
-     * "names": [entry names], "flows": [POST bodies]}. */
-    json_t *services;
-    struct op *ops;           /* in order; the first runs */
-    bool audit_queued;
-    struct event *kick, *audit_timer;
-    unsigned audits, reinstalled;
-    char last_event[300];
 };
-
-static void call(struct op *op, const char *method, const char *path,
-                 json_t *body);
 
 /* ---- helpers ---- */
 
-static struct fl *
-fl_of(struct slc_sdn *sdn)
+static struct op *
+op_of(struct slc_sdn_rest_op *o)
 {
-    return (struct fl *)sdn;
+    return (struct op *)o;
+}
+
+static struct fl *
+fl_of(struct slc_sdn_rest_driver *drv)
+{
+    return (struct fl *)drv;
 }
 
 static void
@@ -138,180 +103,58 @@ dpid_text(uint64_t dpid, char *buf, size_t size)
              (unsigned)(dpid >> 8) & 0xff, (unsigned)dpid & 0xff);
 }
 
-static void note(struct fl *f, const char *fmt, ...) SLC_PRINTF(2, 3);
-
-/* Records an event for describe(); logs it when it is news (an audit
- * failing every interval while the controller is down logs once). */
-static void
-note(struct fl *f, const char *fmt, ...)
-{
-    char text[sizeof f->last_event];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    if (strcmp(text, f->last_event)) {
-        SLC_INFO("sdn '%s': %s", f->up.drv.name, text);
-        snprintf(f->last_event, sizeof f->last_event, "%s", text);
-    }
-}
-
-/* Drops what an operation learnt about one service (audits move on). */
-static void
-clear_service(struct op *op)
-{
-    json_decref(op->names);
-    json_decref(op->flows);
-    json_decref(op->listed);
-    json_decref(op->doomed);
-    op->names = op->flows = op->listed = op->doomed = NULL;
-    op->dpid[0] = '\0';
-}
-
-static void
-free_op(struct op *op)
-{
-    clear_service(op);
-    json_decref(op->prog);
-    json_decref(op->port_points);
-    json_decref(op->named_dpids);
-    free(op->error);
-    free(op);
-}
-
-/* Queues 'op'; operations start from the loop, one at a time. */
-static void
-submit(struct fl *f, struct op *op)
-{
-    struct op **opp = &f->ops;
-
-    while (*opp) {
-        opp = &(*opp)->next_op;
-    }
-    *opp = op;
-    event_active(f->kick, 0, 0);
-}
-
-/* Ends the running operation 'op' and delivers its result (an audit has
- * no caller: its failure is an event of the driver).  'data' is taken. */
-static void
-finish(struct op *op, int rc, const char *status, const char *msg,
-       json_t *data)
-{
-    struct fl *f = op->f;
-    struct slc_error err = {0};
-
-    f->ops = op->next_op;
-    if (op->kind == OP_AUDIT) {
-        json_decref(data);
-        f->audit_queued = false;
-    } else if (slc_driver_post(&f->up.drv, op->token, rc, msg,
-                               op->service_id[0] ? op->service_id : NULL,
-                               status ? status : rc ? "ERROR" : "ACTIVE",
-                               data, NULL, &err)) {
-        SLC_WARN("sdn '%s': result of %s lost: %s", f->up.drv.name,
-                 op->service_id, err.msg);
-    }
-    free_op(op);
-    event_active(f->kick, 0, 0);
-}
-
-static void failf(struct op *op, int rc, const char *fmt, ...)
-    SLC_PRINTF(3, 4);
-
-static void
-failf(struct op *op, int rc, const char *fmt, ...)
-{
-    char msg[SLC_ERROR_MSG_SIZE];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    finish(op, rc, NULL, msg, NULL);
-}
-
-static bool
-array_has(const json_t *array, const char *s)
-{
-    size_t i;
-    json_t *v;
-
-    json_array_foreach(array, i, v)
-    {
-        if (json_string_value(v) && !strcmp(json_string_value(v), s)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The strings of 'a' then those of 'b' not in 'a' (a new array). */
-static json_t *
-array_union(const json_t *a, const json_t *b)
-{
-    json_t *u = json_array(), *v;
-    size_t i;
-
-    json_array_extend(u, (json_t *)a);
-    json_array_foreach(b, i, v)
-    {
-        if (!array_has(u, json_string_value(v) ?: "")) {
-            json_array_append(u, v);
-        }
-    }
-    return u;
-}
-
-/* The strings of 'a' not in 'b' (a new array). */
-static json_t *
-array_minus(const json_t *a, const json_t *b)
-{
-    json_t *d = json_array(), *v;
-    size_t i;
-
-    json_array_foreach(a, i, v)
-    {
-        if (!array_has(b, json_string_value(v) ?: "")) {
-            json_array_append(d, v);
-        }
-    }
-    return d;
-}
-
 /* ---- the steps ---- */
 
+/* Starts the call of an engine step. */
 static void
-run(struct op *op)
+fl_call(struct slc_sdn_rest_entries_op *e)
 {
     char path[128];
 
-    switch (op->step) {
-    case S_SWITCHES:
-        call(op, "GET", SWITCHES, NULL);
-        break;
-    case S_PORTS:
-        snprintf(path, sizeof path, "/wm/core/switch/%s/port-desc/json",
-                 op->dpid);
-        call(op, "GET", path, NULL);
-        break;
-    case S_LIST:
+    switch (e->step) {
+    case SLC_SDN_REST_STEP_LIST:
         snprintf(path, sizeof path, "/wm/staticflowpusher/list/%s/json",
-                 op->dpid);
-        call(op, "GET", path, NULL);
+                 e->sw);
+        slc_sdn_rest_request(&e->op, "GET", path, NULL);
         break;
-    case S_POST:
-        call(op, "POST", PUSHER,
-             json_incref(json_array_get(op->flows, op->next)));
+    case SLC_SDN_REST_STEP_PUT:
+        slc_sdn_rest_request(&e->op, "POST", PUSHER,
+                             json_incref(json_array_get(e->flows, e->next)));
         break;
-    case S_REMOVE:
-    case S_UNDO:
-        call(op, "DELETE", PUSHER,
-             json_pack("{sO}", "name",
-                       json_array_get(op->doomed, op->next)));
+    case SLC_SDN_REST_STEP_REMOVE:
+    case SLC_SDN_REST_STEP_UNDO:
+        slc_sdn_rest_request(&e->op, "DELETE", PUSHER,
+                             json_pack("{sO}", "name",
+                                       json_array_get(e->doomed, e->next)));
+        break;
+    case SLC_SDN_REST_STEP_OWN:
         break;
     }
+}
+
+/* The text of a port's number: portNumber is text in 1.x ("1",
+ * "local"), a number before. */
+static void
+port_text(const json_t *port, char *buf, size_t size)
+{
+    const json_t *no = json_object_get(port, "portNumber");
+
+    if (json_is_integer(no)) {
+        snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(no));
+    } else {
+        snprintf(buf, size, "%s", json_string_value(no) ?: "");
+    }
+}
+
+static bool
+fl_port(const json_t *port, const char **name, uint32_t *number)
+{
+    char text[16];
+
+    port_text(port, text, sizeof text);
+    *name = json_string_value(json_object_get(port, "name"));
+    *number = slc_of_port_number(text);
+    return *number != 0;
 }
 
 /* The port of 's' in an entry: IN_PORT, a port name of the switch, or a
@@ -319,35 +162,17 @@ run(struct op *op)
 static json_t *
 port_of(const json_t *ports, const char *s)
 {
-    uint32_t n = slc_of_port_number(s);
-    json_t *found = NULL, *p;
-    size_t i;
+    const json_t *port;
+    char text[16];
 
     if (!strcmp(s, "IN_PORT")) {
         return json_string("in_port");
     }
-    json_array_foreach(ports, i, p)
-    {
-        const json_t *no = json_object_get(p, "portNumber");
-        const char *name = json_string_value(json_object_get(p, "name"));
-        char text[16];
-
-        /* portNumber is text in 1.x ("1", "local"), a number before */
-        if (json_is_integer(no)) {
-            snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT,
-                     json_integer_value(no));
-        } else {
-            snprintf(text, sizeof text, "%s", json_string_value(no) ?: "");
-        }
-        if (name && !strcmp(name, s) && slc_of_port_number(text)) {
-            json_decref(found);
-            return json_string(text);   /* a name wins */
-        }
-        if (n && !found && slc_of_port_number(text) == n) {
-            found = json_string(text);
-        }
+    if (!(port = slc_sdn_rest_find_port(ports, s, fl_port))) {
+        return NULL;
     }
-    return found;
+    port_text(port, text, sizeof text);
+    return json_string(text);
 }
 
 /* The "actions" text of a rule's of-rules.h actions; NULL with
@@ -398,9 +223,10 @@ entry_actions(const json_t *actions, const json_t *ports,
 /* The POST body of a rule; NULL with '*bad_port' set when the switch
  * lacks one of its ports. */
 static json_t *
-entry_of(const struct op *op, const json_t *rule, const json_t *ports,
-         const char **bad_port)
+entry_of(struct slc_sdn_rest_op *op, size_t n, const json_t *rule,
+         const json_t *ports, const char **bad_port)
 {
+    const char *sw = op_of(op)->up.sw;
     const json_t *m = json_object_get(rule, "match"), *v;
     const char *in = json_string_value(json_object_get(m, "in_port")) ?: "";
     json_t *in_no = port_of(ports, in), *actions, *entry;
@@ -411,7 +237,7 @@ entry_of(const struct op *op, const json_t *rule, const json_t *ports,
         json_decref(in_no);
         return NULL;
     }
-    entry = json_pack("{ss sO so so ss so}", "switch", op->dpid, "name",
+    entry = json_pack("{ss sO so so ss so}", "switch", sw, "name",
                       json_object_get(rule, "name"), "priority",
                       json_sprintf("%" JSON_INTEGER_FORMAT,
                                    json_integer_value(json_object_get(
@@ -440,38 +266,27 @@ entry_of(const struct op *op, const json_t *rule, const json_t *ports,
 static void
 got_ports(struct op *op, const json_t *body)
 {
+    struct slc_sdn_rest_entries_op *e = &op->up;
     const json_t *ports = json_object_get(body, "portDesc");
-    size_t i;
-    json_t *rule;
+    json_t *flows;
+    char where[DPID_SIZE + 8];
 
     if (!ports) {
         ports = json_object_get(body, "port_desc");
     }
     if (!json_is_array(ports)) {
-        failf(op, SLC_EIO, "GET /wm/core/switch/%s/port-desc/json: the "
-              "reply is not a port list", op->dpid);
+        slc_sdn_rest_fail(&e->op, SLC_EIO, "GET /wm/core/switch/%s/port-desc"
+                          "/json: the reply is not a port list", e->sw);
         return;
     }
-    op->names = json_array();
-    op->flows = json_array();
-    json_array_foreach(json_object_get(op->prog, "rules"), i, rule)
-    {
-        const char *bad = NULL;
-        json_t *entry = entry_of(op, rule, ports, &bad);
-
-        if (!entry) {
-            const char *point = json_string_value(
-                json_object_get(op->port_points, bad ? bad : ""));
-
-            failf(op, SLC_EINVALID, "point %s: switch %s has no port '%s'",
-                  point ? point : "?", op->dpid, bad ? bad : "?");
-            return;
-        }
-        json_array_append(op->names, json_object_get(rule, "name"));
-        json_array_append_new(op->flows, entry);
+    snprintf(where, sizeof where, "switch %s", e->sw);
+    e->names = json_array();
+    /* on failure 'op' is gone */
+    if ((flows = slc_sdn_rest_build_flows(&e->op, ports, entry_of, where,
+                                          e->names))) {
+        e->flows = flows;
+        slc_sdn_rest_entries_list(e);
     }
-    op->step = S_LIST;
-    run(op);
 }
 
 /* The next step once the switch is known (a check is done); refuses a
@@ -479,87 +294,80 @@ got_ports(struct op *op, const json_t *body)
 static void
 switch_known(struct op *op)
 {
+    struct slc_sdn_rest_entries_op *e = &op->up;
+    struct fl *f = fl_of(e->op.drv);
     uint64_t dpid = 0;
-    const char *point;
-    json_t *v;
+    char what[DPID_SIZE + 32], path[128];
 
-    snprintf(op->f->last_dpid, sizeof op->f->last_dpid, "%s", op->dpid);
-    slc_of_dpid_parse(op->dpid, &dpid);
-    if (op->kind == OP_CHECK) {
-        finish(op, 0, NULL, NULL, NULL);
+    snprintf(f->last_dpid, sizeof f->last_dpid, "%s", e->sw);
+    slc_of_dpid_parse(e->sw, &dpid);
+    if (e->op.kind == SLC_SDN_REST_CHECK) {
+        slc_sdn_rest_finish(&e->op, 0, NULL, NULL, NULL);
         return;
     }
-    json_object_foreach(op->named_dpids, point, v)
-    {
-        if ((uint64_t)json_integer_value(v) != dpid) {
-            failf(op, SLC_EINVALID, "point %s: switch 0x%016" PRIx64 " is "
-                  "not the controller's switch %s", point,
-                  (uint64_t)json_integer_value(v), op->dpid);
-            return;
-        }
+    snprintf(what, sizeof what, "the controller's switch %s", e->sw);
+    if (slc_sdn_rest_check_dpids(&e->op, dpid, what)) {
+        return;
     }
-    op->step = op->kind == OP_PUT ? S_PORTS : S_LIST;
-    run(op);
+    if (e->op.kind != SLC_SDN_REST_PUT) {
+        slc_sdn_rest_entries_list(e);
+        return;
+    }
+    op->step = S_PORTS;
+    snprintf(path, sizeof path, "/wm/core/switch/%s/port-desc/json", e->sw);
+    slc_sdn_rest_request(&e->op, "GET", path, NULL);
 }
 
 static void
 got_switches(struct op *op, const json_t *body)
 {
-    struct fl *f = op->f;
-    char list[400] = "", want[DPID_SIZE];
-    size_t i, n = 0, len = 0;
+    struct slc_sdn_rest_driver *drv = op->up.op.drv;
+    struct slc_sdn_rest_switches sw = {0};
+    char want[DPID_SIZE + 8], text[DPID_SIZE];
     uint64_t only = 0;
-    bool listed = false;
-    json_t *sw;
+    size_t i;
+    json_t *s;
 
     if (!json_is_array(body)) {
-        failf(op, SLC_EIO, "GET " SWITCHES ": the reply is not a list");
+        slc_sdn_rest_fail(&op->up.op, SLC_EIO, "GET " SWITCHES ": the reply "
+                          "is not a list");
         return;
     }
-    json_array_foreach(body, i, sw)
+    json_array_foreach(body, i, s)
     {
-        const char *text = json_string_value(json_object_get(sw,
+        const char *name = json_string_value(json_object_get(s,
                                                              "switchDPID"));
         uint64_t dpid;
 
-        if (!text) {
-            text = json_string_value(json_object_get(sw, "dpid"));
+        if (!name) {
+            name = json_string_value(json_object_get(s, "dpid"));
         }
-        if (!text || slc_of_dpid_parse(text, &dpid)) {
+        if (!name || slc_of_dpid_parse(name, &dpid)) {
             continue;
         }
-        n++;
         only = dpid;
-        listed = listed || dpid == f->dpid;
-        if (len < sizeof list) {
-            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
-                                    n > 1 ? ", " : "", text);
-        }
+        slc_sdn_rest_switches_add(&sw, name, dpid == drv->dpid);
     }
-    dpid_text(f->dpid, want, sizeof want);
-    if (f->have_dpid && !listed) {
-        failf(op, SLC_EINVALID, "switch %s is not connected to the "
-              "controller (switches: [%s])", want, list);
-    } else if (!f->have_dpid && n != 1) {
-        failf(op, SLC_EINVALID, "the controller has %zu switches ([%s]): "
-              "config.dpid must name %s", n, list,
-              n ? "one of them" : "a connected one");
-    } else {
-        dpid_text(f->have_dpid ? f->dpid : only, op->dpid, sizeof op->dpid);
-        switch_known(op);
+    dpid_text(drv->dpid, text, sizeof text);
+    snprintf(want, sizeof want, "switch %s", text);
+    if (slc_sdn_rest_switches_pick(&op->up.op, &sw, "switches",
+                                   drv->have_dpid ? want : NULL)) {
+        return;
     }
+    dpid_text(drv->have_dpid ? drv->dpid : only, text, sizeof text);
+    if (!(op->up.sw = strdup(text))) {
+        slc_sdn_rest_fail(&op->up.op, SLC_ENOMEM, "out of memory");
+        return;
+    }
+    switch_known(op);
 }
-
-static void audit_next(struct op *op);
-static void post_next(struct op *op);
-static void remove_next(struct op *op);
 
 /* The service's entries in a list reply: {DPID: [{NAME: {...}}, ...]}. */
 static json_t *
-service_entries(const struct op *op, const json_t *body)
+service_entries(const struct slc_sdn_rest_entries_op *e, const json_t *body)
 {
     json_t *names = json_array(), *list, *entry, *v;
-    size_t len = strlen(op->service_id), i;
+    size_t len = strlen(e->op.service_id), i;
     const char *key, *name;
 
     json_object_foreach((json_t *)body, key, list)
@@ -568,7 +376,7 @@ service_entries(const struct op *op, const json_t *body)
         {
             json_object_foreach(entry, name, v)
             {
-                if (!strncmp(name, op->service_id, len) &&
+                if (!strncmp(name, e->op.service_id, len) &&
                     name[len] == '.') {
                     json_array_append_new(names, json_string(name));
                 }
@@ -576,149 +384,6 @@ service_entries(const struct op *op, const json_t *body)
         }
     }
     return names;
-}
-
-/* A status: how many of the rules expected are there. */
-static void
-count(struct op *op)
-{
-    const json_t *expected = json_array_size(op->names) ? op->names
-                                                        : op->listed;
-    size_t n = json_array_size(expected), have = 0, i;
-    json_t *v;
-    char msg[100];
-
-    json_array_foreach(expected, i, v)
-    {
-        have += array_has(op->listed, json_string_value(v) ?: "");
-    }
-    if (!have) {
-        failf(op, SLC_ENOTFOUND, "service %s: no entry on switch %s",
-              op->service_id, op->dpid);
-    } else if (have < n) {
-        snprintf(msg, sizeof msg, "%zu of %zu rules on the controller",
-                 have, n);
-        finish(op, 0, "ERROR", msg, NULL);
-    } else {
-        finish(op, 0, "ACTIVE", NULL, NULL);
-    }
-}
-
-static void
-got_list(struct op *op, const json_t *body)
-{
-    json_decref(op->listed);
-    op->listed = service_entries(op, body);
-    op->next = 0;
-    switch (op->kind) {
-    case OP_PUT:
-        op->step = S_POST;
-        post_next(op);
-        break;
-    case OP_AUDIT:
-        json_decref(op->doomed);
-        op->doomed = array_minus(op->names, op->listed);
-        if (json_array_size(op->doomed)) {
-            op->step = S_POST;   /* "make it so": all of them again */
-            post_next(op);
-        } else {
-            audit_next(op);
-        }
-        break;
-    case OP_DELETE:
-        if (!json_array_size(op->listed)) {
-            failf(op, SLC_ENOTFOUND, "service %s: no entry on switch %s",
-                  op->service_id, op->dpid);
-            break;
-        }
-        op->doomed = json_incref(op->listed);
-        op->step = S_REMOVE;
-        remove_next(op);
-        break;
-    case OP_STATUS:
-        count(op);
-        break;
-    case OP_CHECK:
-        break;
-    }
-}
-
-/* POSTs the next entry, or goes on once all are there. */
-static void
-post_next(struct op *op)
-{
-    struct fl *f = op->f;
-
-    if (op->next < json_array_size(op->names)) {
-        run(op);
-    } else if (op->kind == OP_AUDIT) {
-        f->reinstalled++;
-        note(f, "service %s re-installed: %zu of its %zu entries were "
-             "missing", op->service_id, json_array_size(op->doomed),
-             json_array_size(op->names));
-        audit_next(op);
-    } else {
-        /* the entries of an earlier version beyond the new ones */
-        op->doomed = array_minus(op->listed, op->names);
-        op->next = 0;
-        op->step = S_REMOVE;
-        remove_next(op);
-    }
-}
-
-/* An entry was refused: an audit moves on, a create or an edit deletes
- * all the service's entries then fails with the refusal. */
-static void
-post_refused(struct op *op, int rc, const char *msg)
-{
-    struct fl *f = op->f;
-
-    if (op->kind == OP_AUDIT) {
-        note(f, "audit of %s failed: %s", op->service_id, msg);
-        audit_next(op);
-        return;
-    }
-    json_object_del(f->services, op->service_id);
-    op->error_rc = rc;
-    op->error = strdup(msg);
-    op->doomed = array_union(op->listed, op->names);
-    if (!op->error || !op->doomed) {
-        failf(op, rc, "%s", msg);
-        return;
-    }
-    op->next = 0;
-    op->step = S_UNDO;
-    run(op);
-}
-
-/* The service is as wanted: keeps it for audits and answers. */
-static void
-post_done(struct op *op)
-{
-    struct fl *f = op->f;
-
-    if (json_object_set_new(f->services, op->service_id,
-                            json_pack("{ss sO sO}", "dpid", op->dpid,
-                                      "names", op->names, "flows",
-                                      op->flows))) {
-        failf(op, SLC_ENOMEM, "out of memory");
-        return;
-    }
-    finish(op, 0, NULL, NULL,
-           json_pack("{ss sn sO}", "status", "ACTIVE", "error_msg",
-                     "installed_rules_ids", op->names));
-}
-
-static void
-remove_next(struct op *op)
-{
-    if (op->next < json_array_size(op->doomed)) {
-        run(op);
-    } else if (op->kind == OP_PUT) {
-        post_done(op);
-    } else {
-        finish(op, 0, NULL, NULL, NULL);
-    }
 }
 
 /* The static flow pusher's verdict on a POST or a DELETE: 0, or the
@@ -749,470 +414,123 @@ pusher_verdict(const char *method, const json_t *body, char *text,
 }
 
 static void
-on_http(void *arg, int rc, const char *msg, json_t *body, long status)
+fl_reply(struct slc_sdn_rest_op *o, int rc, const char *msg, json_t *body,
+         long status)
 {
-    struct op *op = arg;
+    struct op *op = op_of(o);
+    enum slc_sdn_rest_step step = op->up.step;
     char text[SLC_ERROR_MSG_SIZE];
 
-    (void)status;
     snprintf(text, sizeof text, "%s", msg ? msg : "");
-    if (!rc && (op->step == S_POST || op->step == S_REMOVE)) {
-        rc = pusher_verdict(op->step == S_POST ? "POST" : "DELETE", body,
-                            text, sizeof text);
+    if (!rc && (step == SLC_SDN_REST_STEP_PUT ||
+                step == SLC_SDN_REST_STEP_REMOVE)) {
+        rc = pusher_verdict(step == SLC_SDN_REST_STEP_PUT ? "POST"
+                                                          : "DELETE",
+                            body, text, sizeof text);
     }
-    switch (op->step) {
-    case S_SWITCHES:
-    case S_PORTS:
-        if (rc) {
-            failf(op, rc, "%s", text);
-        } else if (op->step == S_SWITCHES) {
-            got_switches(op, body);
-        } else {
-            got_ports(op, body);
-        }
-        break;
-    case S_LIST:
-        if (rc && op->kind == OP_AUDIT) {
-            note(op->f, "audit of %s failed: %s", op->service_id, text);
-            audit_next(op);
-        } else if (rc) {
-            failf(op, rc, "%s", text);
-        } else {
-            got_list(op, body);
-        }
-        break;
-    case S_POST:
-        if (rc) {
-            post_refused(op, rc, text);
-        } else {
-            op->next++;
-            post_next(op);
-        }
-        break;
-    case S_REMOVE:
-        if (rc) {
-            failf(op, rc, "%s", text);
-        } else {
-            op->next++;
-            remove_next(op);
-        }
-        break;
-    case S_UNDO:
-        if (rc) {
-            SLC_WARN("sdn '%s': %s: undo: %s", op->f->up.drv.name,
-                     op->service_id, text);
-        }
-        if (++op->next < json_array_size(op->doomed)) {
-            run(op);
-        } else {
-            failf(op, op->error_rc, "%s", op->error);
-        }
-        break;
-    }
-}
-
-/* Starts the HTTP call of the current step; 'body' is taken. */
-static void
-call(struct op *op, const char *method, const char *path, json_t *body)
-{
-    struct slc_error err = {0};
-
-    if (slc_sdn_rest_call(op->f->rest, method, path, body, on_http, op,
-                          &err)) {
-        failf(op, err.code, "%s", err.msg);
-    }
-}
-
-/* ---- audits ---- */
-
-/* Checks the kept service of the next id after op->id (by id, so that a
- * service deleted or added meanwhile is no trouble), or ends the audit. */
-static void
-audit_next(struct op *op)
-{
-    struct fl *f = op->f;
-    const char *id, *next = NULL;
-    json_t *s, *found = NULL;
-    char last[ID_SIZE];
-
-    snprintf(last, sizeof last, "floodlightof-%08x", op->id);
-    json_object_foreach(f->services, id, s)
-    {
-        /* ids are "floodlightof-%08x": text order is number order */
-        if (strcmp(id, last) > 0 && (!next || strcmp(id, next) < 0)) {
-            next = id;
-            found = s;
-        }
-    }
-    clear_service(op);
-    if (!found) {
-        f->audits++;
-        finish(op, 0, NULL, NULL, NULL);
-        return;
-    }
-    slc_sdn_rest_parse_service_id("floodlightof", next, &op->id, NULL);
-    snprintf(op->service_id, sizeof op->service_id, "%s", next);
-    snprintf(op->dpid, sizeof op->dpid, "%s",
-             json_string_value(json_object_get(found, "dpid")));
-    op->names = json_incref(json_object_get(found, "names"));
-    op->flows = json_incref(json_object_get(found, "flows"));
-    op->step = S_LIST;
-    run(op);
-}
-
-static void
-on_audit_timer(evutil_socket_t fd, short what, void *arg)
-{
-    struct fl *f = arg;
-    struct op *op;
-
-    (void)fd;
-    (void)what;
-    if (f->audit_queued || !json_object_size(f->services) ||
-        !(op = calloc(1, sizeof *op))) {
-        return;
-    }
-    *op = (struct op){.f = f, .kind = OP_AUDIT};
-    f->audit_queued = true;
-    submit(f, op);
-}
-
-/* Starts the first queued operation unless it runs already. */
-static void
-on_kick(evutil_socket_t fd, short what, void *arg)
-{
-    struct op *op = ((struct fl *)arg)->ops;
-
-    (void)fd;
-    (void)what;
-    if (!op || op->started) {
-        return;
-    }
-    op->started = true;
-    if (op->kind == OP_AUDIT) {
-        audit_next(op);
-    } else if (op->dpid[0]) {
-        switch_known(op);
+    if (step != SLC_SDN_REST_STEP_OWN) {
+        slc_sdn_rest_entries_reply(&op->up, rc, text, body);
+    } else if (rc) {
+        slc_sdn_rest_fail(o, rc, "%s", text);
+    } else if (op->step == S_SWITCHES) {
+        got_switches(op, body);
     } else {
-        op->step = S_SWITCHES;
-        run(op);
+        got_ports(op, body);
     }
 }
 
 /* ---- the class ---- */
 
-static const struct slc_sdn_rest_int int_keys[] = {
-    {"audit_interval_ms", 0, 86400000, "milliseconds"},
-    {"timeout_ms", 1, 600000, "milliseconds"},
-};
-
-/* config.dpid: an integer, or 16 hex digits (colons allowed). */
-static int
-parse_dpid(const json_t *v, uint64_t *dpid)
-{
-    if (json_is_integer(v) && json_integer_value(v) >= 0) {
-        *dpid = (uint64_t)json_integer_value(v);
-        return 0;
-    }
-    return !json_is_string(v) ||
-                   slc_of_dpid_parse(json_string_value(v), dpid)
-               ? SLC_EINVALID
-               : 0;
-}
-
-static int
-fl_check_config(const json_t *config, struct slc_error *err)
-{
-    const json_t *v = json_object_get(config, "dpid");
-    uint64_t dpid;
-
-    if (config && !json_is_object(config)) {
-        return slc_error_set(err, SLC_EINVALID, "sdn controller of type "
-                             "floodlightof: config must be an object");
-    }
-    if (v && parse_dpid(v, &dpid)) {
-        return slc_error_set(err, SLC_EINVALID, "sdn controller of type "
-                             "floodlightof: config.dpid must be a datapath "
-                             "id (an integer, or 16 hex digits, colons "
-                             "allowed)");
-    }
-    v = json_object_get(config, "of_controller_nets_with_same_vlan");
-    if (v && !json_is_boolean(v)) {
-        return slc_error_set(err, SLC_EINVALID, "sdn controller of type "
-                             "floodlightof: config."
-                             "of_controller_nets_with_same_vlan must be "
-                             "true or false");
-    }
-    return slc_sdn_rest_check_ints("floodlightof", config, int_keys,
-                                   sizeof int_keys / sizeof int_keys[0],
-                                   err);
-}
-
-static void fl_close(struct slc_sdn *sdn);
-
-static int
-fl_open(const struct slc_sdn_params *p, struct slc_sdn **out,
-        struct slc_error *err)
-{
-    const json_t *audit = json_object_get(p->config, "audit_interval_ms");
-    const json_t *timeout = json_object_get(p->config, "timeout_ms");
-    struct timeval tv;
-    struct fl *f;
-    char label[300];
-    int rc = fl_check_config(p->config, err);
-
-    if (rc || (rc = slc_sdn_rest_check_url("floodlightof", p->url, err))) {
-        return rc;
-    }
-    if (!(f = calloc(1, sizeof *f))) {
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    if ((rc = slc_sdn_base_init(&f->up, &slc_sdn_floodlightof_class, p,
-                                err))) {
-        free(f);
-        return rc;
-    }
-    f->have_dpid = !parse_dpid(json_object_get(p->config, "dpid"), &f->dpid);
-    f->same_vlan_only = json_is_true(
-        json_object_get(p->config, "of_controller_nets_with_same_vlan"));
-    f->audit_ms = audit ? (unsigned)json_integer_value(audit) : 5000;
-    snprintf(label, sizeof label, "sdn '%s'", f->up.drv.name);
-    /* Basic credentials only when a user is set (Floodlight has none) */
-    rc = slc_sdn_rest_new(
-        &(struct slc_sdn_rest_params){
-            .base = p->base, .url = p->url,
-            .user = p->user && p->user[0] ? p->user : NULL,
-            .password = p->password ? p->password : "", .label = label,
-            .timeout_ms = timeout ? (long)json_integer_value(timeout) : 5000},
-        &f->rest, err);
-    f->services = json_object();
-    f->kick = event_new(p->base, -1, 0, on_kick, f);
-    f->audit_timer = event_new(p->base, -1, EV_PERSIST, on_audit_timer, f);
-    if (!rc && (!f->services || !f->kick || !f->audit_timer)) {
-        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    if (rc) {
-        fl_close(&f->up);
-        return rc;
-    }
-    tv = (struct timeval){f->audit_ms / 1000, f->audit_ms % 1000 * 1000};
-    if (f->audit_ms) {
-        event_add(f->audit_timer, &tv);
-    }
-    *out = &f->up;
-    return 0;
-}
-
 static void
-fl_close(struct slc_sdn *sdn)
+fl_start(struct slc_sdn_rest_op *o)
 {
-    struct fl *f = fl_of(sdn);
+    struct op *op = op_of(o);
 
-    slc_sdn_rest_free(f->rest);   /* no HTTP callback runs after this */
-    while (f->ops) {
-        struct op *op = f->ops;
-
-        f->ops = op->next_op;
-        free_op(op);
+    if (o->kind == SLC_SDN_REST_AUDIT) {
+        slc_sdn_rest_entries_audit(&op->up);
+    } else if (op->up.sw) {
+        switch_known(op);
+    } else {
+        op->step = S_SWITCHES;
+        slc_sdn_rest_request(o, "GET", SWITCHES, NULL);
     }
-    json_decref(f->services);
-    if (f->kick) {
-        event_free(f->kick);
-    }
-    if (f->audit_timer) {
-        event_free(f->audit_timer);
-    }
-    slc_sdn_base_fini(&f->up);
-    free(f);
-}
-
-/* An operation about service 'id' (0: none), or NULL on failure. */
-static struct op *
-new_op(struct fl *f, enum op_kind kind, uint64_t token, uint32_t id,
-       struct slc_error *err)
-{
-    struct op *op = calloc(1, sizeof *op);
-
-    if (!op) {
-        slc_error_set(err, SLC_ENOMEM, "out of memory");
-        return NULL;
-    }
-    *op = (struct op){.f = f, .kind = kind, .token = token, .id = id};
-    if (id) {
-        snprintf(op->service_id, sizeof op->service_id,
-                 "floodlightof-%08x", id);
-    }
-    return op;
 }
 
 static int
-fl_check_credentials(struct slc_sdn *sdn, uint64_t token,
-                     struct slc_error *err)
+fl_take_spec(struct slc_sdn_rest_op *o,
+             const struct slc_sdn_service_spec *spec, struct slc_error *err)
 {
-    struct op *op = new_op(fl_of(sdn), OP_CHECK, token, 0, err);
-
-    if (op) {
-        submit(fl_of(sdn), op);
-    }
-    return op ? 0 : err->code;
-}
-
-/* What an install needs of the points once the call has returned: the
- * rules, which point each port is of, and the dpids points name. */
-static int
-take_points(struct fl *f, struct op *op,
-            const struct slc_sdn_service_spec *spec, struct slc_error *err)
-{
-    int rc = slc_of_rules(op->service_id, spec->type, spec->ports,
-                          spec->n_ports, f->same_vlan_only, &op->prog, err);
-
-    if (rc) {
-        return rc;
-    }
-    op->port_points = json_object();
-    op->named_dpids = json_object();
-    for (size_t i = 0; i < spec->n_ports; i++) {
-        const struct slc_sdn_endpoint *p = &spec->ports[i];
-        char num[24];
-        const char *name = p->id;
-        uint64_t dpid;
-
-        if (!name) {
-            snprintf(num, sizeof num, "#%zu", i + 1);
-            name = num;
-        }
-        if (!json_object_get(op->port_points, p->switch_port)) {
-            json_object_set_new(op->port_points, p->switch_port,
-                                json_string(name));
-        }
-        /* a switch_dpid that is no dpid (a name) is the switch */
-        if (p->switch_dpid && !slc_of_dpid_parse(p->switch_dpid, &dpid)) {
-            json_object_set_new(op->named_dpids, name,
-                                json_integer((json_int_t)dpid));
-        }
-    }
-    return 0;
-}
-
-static int
-put_service(struct fl *f, uint64_t token, uint32_t id,
-            const struct slc_sdn_service_spec *spec, struct slc_error *err)
-{
-    struct op *op = new_op(f, OP_PUT, token, id, err);
-    int rc = op ? take_points(f, op, spec, err) : err->code;
-
-    if (op && rc) {
-        free_op(op);
-    } else if (op) {
-        submit(f, op);
-    }
-    return rc;
-}
-
-static int
-fl_create_service(struct slc_sdn *sdn, uint64_t token,
-                  const struct slc_sdn_service_spec *spec,
-                  struct slc_error *err)
-{
-    char text[ID_SIZE];
-    uint32_t id = slc_sdn_rest_service_id(
-        "floodlightof", spec->tag ? spec->tag : spec->name, text,
-        sizeof text);
-
-    return put_service(fl_of(sdn), token, id, spec, err);
-}
-
-static int
-fl_edit_service(struct slc_sdn *sdn, uint64_t token, const char *service_id,
-                const struct slc_sdn_service_spec *spec,
-                struct slc_error *err)
-{
-    uint32_t id = 0;
-
-    return slc_sdn_rest_parse_service_id("floodlightof", service_id, &id,
-                                         err)
-               ? err->code
-               : put_service(fl_of(sdn), token, id, spec, err);
+    return slc_sdn_rest_take_rules(o, o->service_id, spec, 0, err);
 }
 
 /* A delete or a status: the switch the service was put on, else
  * config's, else the controller's only one; the entries expected from
  * what the driver keeps, else conn_info. */
 static int
-service_call(struct slc_sdn *sdn, enum op_kind kind, uint64_t token,
-             const char *service_id, const json_t *conn_info,
-             struct slc_error *err)
-{
-    struct fl *f = fl_of(sdn);
-    const json_t *kept, *names;
-    uint32_t id = 0;
-    struct op *op;
-
-    if (slc_sdn_rest_parse_service_id("floodlightof", service_id, &id,
-                                      err) ||
-        !(op = new_op(f, kind, token, id, err))) {
-        return err->code;
-    }
-    kept = json_object_get(f->services, op->service_id);
-    names = kept ? json_object_get(kept, "names")
-                 : json_object_get(conn_info, "installed_rules_ids");
-    op->names = json_is_array(names) ? json_incref((json_t *)names)
-                                     : json_array();
-    if (kept) {
-        snprintf(op->dpid, sizeof op->dpid, "%s",
-                 json_string_value(json_object_get(kept, "dpid")));
-    } else if (f->have_dpid) {
-        dpid_text(f->dpid, op->dpid, sizeof op->dpid);
-    }
-    if (kind == OP_DELETE) {
-        /* audits stop re-installing it now */
-        json_object_del(f->services, op->service_id);
-    }
-    submit(f, op);
-    return 0;
-}
-
-static int
-fl_delete_service(struct slc_sdn *sdn, uint64_t token,
-                  const char *service_id, const json_t *conn_info,
+fl_take_conn_info(struct slc_sdn_rest_op *o, const json_t *conn_info,
                   struct slc_error *err)
 {
-    return service_call(sdn, OP_DELETE, token, service_id, conn_info, err);
-}
-
-static int
-fl_service_status(struct slc_sdn *sdn, uint64_t token,
-                  const char *service_id, const json_t *conn_info,
-                  struct slc_error *err)
-{
-    return service_call(sdn, OP_STATUS, token, service_id, conn_info, err);
-}
-
-static json_t *
-fl_describe(struct slc_sdn *sdn)
-{
-    struct fl *f = fl_of(sdn);
-    json_t *services = json_array(), *s;
-    const char *id;
     char dpid[DPID_SIZE];
 
-    json_object_foreach(f->services, id, s)
-    {
-        json_array_append_new(
-            services,
-            json_pack("{ss sI}", "id", id, "rules",
-                      (json_int_t)json_array_size(
-                          json_object_get(s, "names"))));
-    }
-    dpid_text(f->dpid, dpid, sizeof dpid);
-    return json_pack("{ss ss? so si si ss}", "url",
-                     slc_sdn_rest_url(f->rest), "dpid",
-                     f->have_dpid ? dpid
-                     : f->last_dpid[0] ? f->last_dpid
-                                       : NULL,
-                     "services", services, "audits", (int)f->audits,
-                     "reinstalled", (int)f->reinstalled, "last_event",
-                     f->last_event);
+    dpid_text(o->drv->dpid, dpid, sizeof dpid);
+    return slc_sdn_rest_entries_take(&op_of(o)->up, conn_info,
+                                     o->drv->have_dpid ? dpid : NULL, err);
+}
+
+static const char *
+fl_switch_name(struct slc_sdn_rest_driver *drv, char *buf, size_t size)
+{
+    const char *last = fl_of(drv)->last_dpid;
+
+    dpid_text(drv->dpid, buf, size);
+    return drv->have_dpid ? buf : last[0] ? last : NULL;
+}
+
+static const struct slc_sdn_rest_entries_class fl_entries = {
+    .sw_key = "dpid",
+    .entry = "entry",
+    .entries = "entries",
+    .where = "on switch",
+    .call = fl_call,
+    .list = service_entries,
+};
+
+static const struct slc_sdn_rest_class fl_rest = {
+    .sdn = &slc_sdn_floodlightof_class,
+    .log_module = "sdn_floodlight",
+    .prefix = "floodlightof",
+    .size = sizeof(struct fl),
+    .op_size = sizeof(struct op),
+    .dpid = SLC_SDN_REST_DPID_ANY,
+    .same_vlan = true,
+    .switch_key = "dpid",
+    .reinstalled_key = "reinstalled",
+    .entries = &fl_entries,
+    .take_spec = fl_take_spec,
+    .take_conn_info = fl_take_conn_info,
+    .start = fl_start,
+    .reply = fl_reply,
+    .switch_name = fl_switch_name,
+    .describe_service = slc_sdn_rest_entries_describe,
+};
+
+/* config.dpid is an integer, or 16 hex digits (colons allowed). */
+static int
+fl_check_config(const json_t *config, struct slc_error *err)
+{
+    return slc_sdn_rest_driver_check_config(&fl_rest, config, err);
+}
+
+static int
+fl_open(const struct slc_sdn_params *p, struct slc_sdn **out,
+        struct slc_error *err)
+{
+    struct slc_sdn_params basic = *p;
+
+    /* Basic credentials only when a user is set (Floodlight has none) */
+    basic.user = p->user && p->user[0] ? p->user : NULL;
+    basic.password = p->password ? p->password : "";
+    return slc_sdn_rest_driver_open(&fl_rest, &basic, out, err);
 }
 
 const struct slc_sdn_class slc_sdn_floodlightof_class = {
@@ -1220,11 +538,5 @@ const struct slc_sdn_class slc_sdn_floodlightof_class = {
     .type = "floodlightof",
     .check_config = fl_check_config,
     .open = fl_open,
-    .close = fl_close,
-    .check_credentials = fl_check_credentials,
-    .create_service = fl_create_service,
-    .edit_service = fl_edit_service,
-    .delete_service = fl_delete_service,
-    .service_status = fl_service_status,
-    .describe = fl_describe,
+    SLC_SDN_REST_DRIVER_OPERATIONS,
 };

@@ -2,8 +2,9 @@
  * rules that ONOS installs on one OpenFlow switch, through ONOS's flows
  * REST API the way OSM's onos_openflow connector does (sdn-sfc-ovs.md
  * 2.2).  The rules are of-rules.h's, as OSM's openflow connectors compute
- * them (1.4); REST plumbing is sdn-rest.h's.  The sibling sdn-onos-vpls.c
- * makes VPLSs of the same controller instead.
+ * them (1.4); REST plumbing is sdn-rest.h's, the operation queue, the
+ * kept services, audits and config sdn-rest-driver.h's.  The sibling
+ * sdn-onos-vpls.c makes VPLSs of the same controller instead.
  *
  * Controller record: url "http(s)://HOST:PORT" (the calls go to
  * <url>/onos/v1/...), user and password as HTTP Basic credentials;
@@ -45,26 +46,17 @@
  * again the rules missing (the controller restarted without them, a flow
  * was removed) and takes their new ids. */
 #include <ctype.h>
-#include <event2/event.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "of-rules.h"
-#include "sdn-rest.h"
-#include "sdn.h"
-#include "slc-log.h"
-
-SLC_LOG_MODULE(sdn_onosof);
+#include "sdn-rest-driver.h"
 
 #define TYPE "onosof"
 #define APP_ID "slicer"
 #define MAX_RULES 4096
-
-
-enum op_kind { OP_CHECK, OP_PUT, OP_DELETE, OP_STATUS, OP_AUDIT };
 
 /* The steps of an operation, one HTTP call each (S_ADD, S_DEL and
  * S_UNDO_DEL once per flow). */
@@ -80,173 +72,47 @@ enum step {
 };
 
 struct op {
-    struct onosof *o;
-    enum op_kind kind;
+    struct slc_sdn_rest_op up;    /* first: the shared part */
     enum step step;
-    bool started;
-    uint64_t token;
-    char service_id[32];      /* or "" */
-    json_t *prog;             /* OP_PUT: the rules (of-rules.h) */
-    json_t *port_points;      /* OP_PUT: switch_port -> a point's name */
-    json_t *named_dpids;      /* OP_PUT: point -> the dpid it names */
-    json_t *flows;            /* OP_PUT: the service's flow bodies */
+    json_t *flows;            /* a put: the service's flow bodies */
     json_t *old_ids;          /* the flow ids the service had */
-    json_t *before;           /* OP_PUT: id -> true, the device's flows
-                                 before the adds; OP_AUDIT: service id ->
+    json_t *before;           /* a put: id -> true, the device's flows
+                                 before the adds; an audit: service id ->
                                  true, those missing rules */
     json_t *posts;            /* the flow bodies to POST */
     json_t *doomed;           /* the flow ids to DELETE */
-    json_t *ids;              /* OP_PUT: the ids of 'flows' */
+    json_t *ids;              /* a put: the ids of 'flows' */
     size_t next;
-    char *error;              /* S_UNDO_*: the refusal */
-    int error_rc;
-    struct op *next_op;
 };
 
+/* The services kept: service id -> {"flows": [bodies], "ids": [their
+ * flow ids]}. */
 struct onosof {
-    struct slc_sdn up;        /* first: the core's part */
-    struct slc_sdn_rest *rest;
-    bool have_dpid;           /* config.dpid, or the device found */
-    bool dpid_configured;
-    uint64_t dpid;
-    bool same_vlan_only;
-    unsigned audit_ms;
-    /* The services installed: service id -> {"flows": [bodies], "ids":
-     * [their flow ids]}. */
-    json_t *services;
-    struct op *ops;           /* in order; the first runs */
-    bool audit_queued;
-    struct event *kick, *audit_timer;
-    unsigned audits, reinstalled;
-    char last_event[300];
+    struct slc_sdn_rest_driver up;    /* first: the shared part */
+    char device[32];          /* "of:<dpid>" of config.dpid, or of the
+                                 controller's only device, found once and
+                                 kept in up.dpid; "" until known */
 };
-
-static void call(struct op *op, const char *method, const char *path,
-                 json_t *body);
 
 /* ---- helpers ---- */
 
+static struct op *
+op_of(struct slc_sdn_rest_op *o)
+{
+    return (struct op *)o;
+}
+
 static struct onosof *
-onosof_of(struct slc_sdn *sdn)
+onosof_of(struct slc_sdn_rest_driver *drv)
 {
-    return (struct onosof *)sdn;
+    return (struct onosof *)drv;
 }
 
-static void note(struct onosof *o, const char *fmt, ...) SLC_PRINTF(2, 3);
-
-/* Records an event for describe(); logs it when it is news. */
-static void
-note(struct onosof *o, const char *fmt, ...)
-{
-    char text[sizeof o->last_event];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    if (strcmp(text, o->last_event)) {
-        SLC_INFO("sdn '%s': %s", o->up.drv.name, text);
-        snprintf(o->last_event, sizeof o->last_event, "%s", text);
-    }
-}
-
-/* "of:<16 hex digits>" of the driver's switch. */
+/* The driver's switch, "of:<16 hex digits>"; "" until known. */
 static const char *
-device(const struct onosof *o, char *buf, size_t size)
+device(const struct op *op)
 {
-    snprintf(buf, size, "of:%016" PRIx64, o->dpid);
-    return buf;
-}
-
-static void
-free_op(struct op *op)
-{
-    json_decref(op->prog);
-    json_decref(op->port_points);
-    json_decref(op->named_dpids);
-    json_decref(op->flows);
-    json_decref(op->old_ids);
-    json_decref(op->before);
-    json_decref(op->posts);
-    json_decref(op->doomed);
-    json_decref(op->ids);
-    free(op->error);
-    free(op);
-}
-
-/* Queues 'op'; operations start from the loop, one at a time. */
-static void
-submit(struct onosof *o, struct op *op)
-{
-    struct op **opp = &o->ops;
-
-    while (*opp) {
-        opp = &(*opp)->next_op;
-    }
-    *opp = op;
-    event_active(o->kick, 0, 0);
-}
-
-/* Ends the running operation 'op' and delivers its result (an audit has
- * no caller: its failure is an event of the driver).  'data' is taken. */
-static void
-finish(struct op *op, int rc, const char *status, const char *msg,
-       json_t *data)
-{
-    struct onosof *o = op->o;
-    struct slc_error err = {0};
-
-    o->ops = op->next_op;
-    if (op->kind == OP_AUDIT) {
-        if (rc) {
-            note(o, "audit failed: %s", msg ? msg : "");
-        }
-        json_decref(data);
-        o->audit_queued = false;
-    } else if (slc_driver_post(&o->up.drv, op->token, rc, msg,
-                               op->service_id[0] ? op->service_id : NULL,
-                               status ? status : rc ? "ERROR" : "ACTIVE",
-                               data, NULL, &err)) {
-        SLC_WARN("sdn '%s': result of %s lost: %s", o->up.drv.name,
-                 op->service_id, err.msg);
-    }
-    free_op(op);
-    event_active(o->kick, 0, 0);
-}
-
-static void failf(struct op *op, int rc, const char *fmt, ...)
-    SLC_PRINTF(3, 4);
-
-/* Fails 'op' with a message prefixed by the service it is about. */
-static void
-failf(struct op *op, int rc, const char *fmt, ...)
-{
-    char msg[SLC_ERROR_MSG_SIZE];
-    int n = 0;
-    va_list ap;
-
-    if (op->service_id[0] && op->kind != OP_AUDIT) {
-        n = snprintf(msg, sizeof msg, "service %s: ", op->service_id);
-    }
-    va_start(ap, fmt);
-    vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
-    va_end(ap);
-    finish(op, rc, NULL, msg, NULL);
-}
-
-/* The controller's words for a failed call: sdn-rest's message, except
- * that a 401 (Jetty's HTML page in ONOS) is said in words. */
-static const char *
-refusal(const char *msg, long status, char *buf, size_t size)
-{
-    const char *at = msg ? strstr(msg, ": 401") : NULL;
-
-    if (status == 401 && at) {
-        snprintf(buf, size, "%.*s: 401 Unauthorized (the controller refused "
-                 "the user and password)", (int)(at - msg), msg);
-        return buf;
-    }
-    return msg ? msg : "";
+    return onosof_of(op->up.drv)->device;
 }
 
 /* ---- flows as ONOS encodes them ---- */
@@ -426,33 +292,34 @@ find_flow(const json_t *index, const json_t *flow, bool exact)
 static void
 run(struct op *op)
 {
-    char path[160], dev[32];
+    const char *dev = device(op);
+    char path[160];
 
-    device(op->o, dev, sizeof dev);
     switch (op->step) {
     case S_DEVICES:
-        call(op, "GET", "/onos/v1/devices", NULL);
+        slc_sdn_rest_request(&op->up, "GET", "/onos/v1/devices", NULL);
         break;
     case S_PORTS:
         snprintf(path, sizeof path, "/onos/v1/devices/%s/ports", dev);
-        call(op, "GET", path, NULL);
+        slc_sdn_rest_request(&op->up, "GET", path, NULL);
         break;
     case S_READ:
     case S_VERIFY:
     case S_UNDO_READ:
         snprintf(path, sizeof path, "/onos/v1/flows/%s", dev);
-        call(op, "GET", path, NULL);
+        slc_sdn_rest_request(&op->up, "GET", path, NULL);
         break;
     case S_ADD:
         snprintf(path, sizeof path, "/onos/v1/flows/%s", dev);
-        call(op, "POST", path,
-             json_incref(json_array_get(op->posts, op->next)));
+        slc_sdn_rest_request(&op->up, "POST", path,
+                             json_incref(json_array_get(op->posts,
+                                                        op->next)));
         break;
     case S_DEL:
     case S_UNDO_DEL:
         snprintf(path, sizeof path, "/onos/v1/flows/%s/%s", dev,
                  json_string_value(json_array_get(op->doomed, op->next)));
-        call(op, "DELETE", path, NULL);
+        slc_sdn_rest_request(&op->up, "DELETE", path, NULL);
         break;
     }
 }
@@ -462,103 +329,34 @@ run(struct op *op)
 static void
 device_known(struct op *op)
 {
-    const char *point;
-    json_t *v;
-    char dev[32];
+    char what[48];
 
-    if (op->kind == OP_CHECK) {
-        finish(op, 0, NULL, NULL, NULL);
+    if (op->up.kind == SLC_SDN_REST_CHECK) {
+        slc_sdn_rest_finish(&op->up, 0, NULL, NULL, NULL);
         return;
     }
-    json_object_foreach(op->named_dpids, point, v)
-    {
-        if ((uint64_t)json_integer_value(v) != op->o->dpid) {
-            failf(op, SLC_EINVALID, "point %s: switch 0x%016" PRIx64 " is "
-                  "not device %s", point, (uint64_t)json_integer_value(v),
-                  device(op->o, dev, sizeof dev));
-            return;
-        }
+    snprintf(what, sizeof what, "device %s", device(op));
+    if (slc_sdn_rest_check_dpids(&op->up, op->up.drv->dpid, what)) {
+        return;
     }
-    op->step = op->kind == OP_PUT ? S_PORTS : S_READ;
+    op->step = op->up.kind == SLC_SDN_REST_PUT ? S_PORTS : S_READ;
     run(op);
 }
 
 static void
 got_devices(struct op *op, json_t *body)
 {
-    struct onosof *o = op->o;
-    json_t *devices = json_object_get(body, "devices"), *d;
-    char list[400] = "", dev[32];
-    size_t i, len = 0, n = json_array_size(devices);
-    const char *id;
-    bool listed = false;
-    uint64_t dpid = 0;
+    struct slc_sdn_rest_driver *drv = op->up.drv;
+    struct onosof *o = onosof_of(drv);
 
-    device(o, dev, sizeof dev);
-    json_array_foreach(devices, i, d)
-    {
-        id = json_string_value(json_object_get(d, "id"));
-        listed = listed || (id && !strcmp(id, dev));
-        if (len < sizeof list) {
-            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
-                                    i ? ", " : "", id ? id : "?");
-        }
+    if (slc_sdn_rest_onos_pick(&op->up, body,
+                               drv->have_dpid ? &drv->dpid : NULL,
+                               &drv->dpid)) {
+        return;
     }
-    id = json_string_value(json_object_get(json_array_get(devices, 0), "id"));
-    if (!json_is_array(devices)) {
-        failf(op, SLC_EIO, "GET /onos/v1/devices: the reply has no device "
-              "list");
-    } else if (o->dpid_configured && !listed) {
-        failf(op, SLC_EINVALID, "device %s is not connected to the "
-              "controller (devices: [%s])", dev, list);
-    } else if (!o->dpid_configured && n != 1) {
-        failf(op, SLC_EINVALID, "the controller has %zu devices ([%s]): "
-              "config.dpid must name %s", n, list,
-              n ? "one of them" : "a connected one");
-    } else if (!o->dpid_configured &&
-               (!id || strncmp(id, "of:", 3) ||
-                slc_of_dpid_parse(id + 3, &dpid))) {
-        failf(op, SLC_EINVALID, "device '%s' is not an OpenFlow switch "
-              "(of:<dpid>)", id ? id : "?");
-    } else {
-        if (!o->dpid_configured) {
-            o->dpid = dpid;   /* kept: the driver's switch from now on */
-        }
-        o->have_dpid = true;
-        device_known(op);
-    }
-}
-
-/* ONOS's port of 's': "IN_PORT", a port name of the device, or a number
- * it has (text); else NULL. */
-static const char *
-port_of(const json_t *ports, const char *s)
-{
-    uint32_t n = slc_of_port_number(s);
-    const char *found = NULL;
-    size_t i;
-    json_t *p;
-
-    if (!strcmp(s, "IN_PORT")) {
-        return s;
-    }
-    json_array_foreach(ports, i, p)
-    {
-        const char *no = json_string_value(json_object_get(p, "port"));
-        const char *name = json_string_value(json_object_get(
-            json_object_get(p, "annotations"), "portName"));
-
-        if (!no || !strcmp(no, "local")) {
-            continue;
-        }
-        if (name && !strcmp(name, s)) {
-            return no;        /* a name wins */
-        }
-        if (n && strtoul(no, NULL, 10) == n) {
-            found = no;
-        }
-    }
-    return found;
+    /* the device found is the driver's switch from now on */
+    slc_sdn_rest_onos_device(drv->dpid, o->device, sizeof o->device);
+    device_known(op);
 }
 
 /* Appends ONOS's instructions of a rule's of-rules.h actions to 'out';
@@ -588,7 +386,9 @@ instructions(const json_t *actions, const json_t *ports, json_t *out,
                                                  "VLAN_POP"));
         } else if ((v = json_object_get(a, "output"))) {
             const char *port = json_string_value(v) ?: "";
-            const char *no = port_of(ports, port);
+            const char *no = strcmp(port, "IN_PORT")
+                                 ? slc_sdn_rest_onos_port(ports, port)
+                                 : port;
 
             if (!no) {
                 *bad_port = port;
@@ -604,11 +404,14 @@ instructions(const json_t *actions, const json_t *ports, json_t *out,
 /* The flows/<id> body of a rule; NULL with '*bad_port' set when the
  * device lacks one of its ports. */
 static json_t *
-flow_of(const json_t *rule, const json_t *ports, const char **bad_port)
+flow_of(struct slc_sdn_rest_op *op, size_t n, const json_t *rule,
+        const json_t *ports, const char **bad_port)
 {
     const json_t *m = json_object_get(rule, "match"), *v;
     const char *in = json_string_value(json_object_get(m, "in_port")) ?: "";
-    const char *in_no = strcmp(in, "IN_PORT") ? port_of(ports, in) : NULL;
+    const char *in_no = strcmp(in, "IN_PORT")
+                            ? slc_sdn_rest_onos_port(ports, in)
+                            : NULL;
     json_t *criteria = json_array(), *instr = json_array();
 
     *bad_port = in_no ? NULL : in;
@@ -644,62 +447,51 @@ static void
 got_ports(struct op *op, json_t *body)
 {
     const json_t *ports = json_object_get(body, "ports");
-    size_t i;
-    json_t *rule;
-    char dev[32];
+    json_t *flows;
+    char where[48];
 
     if (!json_is_array(ports)) {
-        failf(op, SLC_EIO, "GET devices/%s/ports: the reply has no port "
-              "list", device(op->o, dev, sizeof dev));
+        slc_sdn_rest_fail(&op->up, SLC_EIO, "GET devices/%s/ports: the "
+                          "reply has no port list", device(op));
         return;
     }
-    op->flows = json_array();
-    json_array_foreach(json_object_get(op->prog, "rules"), i, rule)
-    {
-        const char *bad = NULL;
-        json_t *flow = flow_of(rule, ports, &bad);
-
-        if (!flow) {
-            const char *point = json_string_value(
-                json_object_get(op->port_points, bad ? bad : ""));
-
-            failf(op, SLC_EINVALID, "point %s: device %s has no port '%s'",
-                  point ? point : "?", device(op->o, dev, sizeof dev),
-                  bad ? bad : "?");
-            return;
-        }
-        json_array_append_new(op->flows, flow);
+    snprintf(where, sizeof where, "device %s", device(op));
+    /* on failure 'op' is gone */
+    if ((flows = slc_sdn_rest_build_flows(&op->up, ports, flow_of, where,
+                                          NULL))) {
+        op->flows = flows;
+        op->step = S_READ;
+        run(op);
     }
-    op->step = S_READ;
-    run(op);
 }
 
 /* The next flow to DELETE, or the end of the operation. */
 static void
 next_delete(struct op *op)
 {
-    struct onosof *o = op->o;
+    struct slc_sdn_rest_driver *drv = op->up.drv;
 
     if (op->next < json_array_size(op->doomed)) {
         run(op);
     } else if (op->step == S_UNDO_DEL) {
-        failf(op, op->error_rc, "%s", op->error);
-    } else if (op->kind == OP_PUT) {
-        if (json_object_set_new(o->services, op->service_id,
+        slc_sdn_rest_fail(&op->up, op->up.error_rc, "%s", op->up.error);
+    } else if (op->up.kind == SLC_SDN_REST_PUT) {
+        if (json_object_set_new(drv->services, op->up.service_id,
                                 json_pack("{sO sO}", "flows", op->flows,
                                           "ids", op->ids))) {
-            failf(op, SLC_ENOMEM, "out of memory");
+            slc_sdn_rest_fail(&op->up, SLC_ENOMEM, "out of memory");
             return;
         }
-        finish(op, 0, NULL, NULL,
-               json_pack("{ss ss sO}", "status", "ACTIVE", "error_msg", "",
-                         "installed_rules_ids", op->ids));
+        slc_sdn_rest_finish(&op->up, 0, NULL, NULL,
+                            json_pack("{ss ss sO}", "status", "ACTIVE",
+                                      "error_msg", "", "installed_rules_ids",
+                                      op->ids));
     } else {
-        finish(op, 0, NULL, NULL, NULL);   /* OP_DELETE */
+        slc_sdn_rest_finish(&op->up, 0, NULL, NULL, NULL);   /* a delete */
     }
 }
 
-/* OP_PUT: the rules not on the device as they are are POSTed. */
+/* A put: the rules not on the device as they are are POSTed. */
 static void
 put_read(struct op *op, const json_t *index)
 {
@@ -718,13 +510,13 @@ put_read(struct op *op, const json_t *index)
     run(op);
 }
 
-/* OP_STATUS and OP_DELETE: the service's flows that are there. */
+/* A status or a delete: the service's flows that are there. */
 static void
 service_read(struct op *op, const json_t *present)
 {
     size_t i, n = json_array_size(op->old_ids), have;
     json_t *id;
-    char msg[160], dev[32];
+    char where[48];
 
     op->doomed = json_array();
     json_array_foreach(op->old_ids, i, id)
@@ -734,36 +526,32 @@ service_read(struct op *op, const json_t *present)
         }
     }
     have = json_array_size(op->doomed);
-    device(op->o, dev, sizeof dev);
     if (!have) {
-        failf(op, SLC_ENOTFOUND, "none of its %zu rules is on device %s", n,
-              dev);
-    } else if (op->kind == OP_DELETE) {
+        slc_sdn_rest_fail(&op->up, SLC_ENOTFOUND, "none of its %zu rules is "
+                          "on device %s", n, device(op));
+    } else if (op->up.kind == SLC_SDN_REST_DELETE) {
         op->next = 0;
         op->step = S_DEL;
         run(op);
-    } else if (have < n) {
-        snprintf(msg, sizeof msg, "%zu of %zu rules on device %s", have, n,
-                 dev);
-        finish(op, 0, "ERROR", msg, NULL);
     } else {
-        finish(op, 0, "ACTIVE", NULL, NULL);
+        snprintf(where, sizeof where, "device %s", device(op));
+        slc_sdn_rest_status(&op->up, have, n, where);
     }
 }
 
-/* OP_AUDIT: the rules of the kept services missing on the device are
+/* An audit: the rules of the kept services missing on the device are
  * POSTed again. */
 static void
 audit_read(struct op *op, const json_t *present)
 {
-    struct onosof *o = op->o;
+    struct slc_sdn_rest_driver *drv = op->up.drv;
     const char *sid;
     json_t *s, *f;
     size_t i;
 
     op->posts = json_array();
     op->before = json_object();
-    json_object_foreach(o->services, sid, s)
+    json_object_foreach(drv->services, sid, s)
     {
         const json_t *ids = json_object_get(s, "ids");
 
@@ -778,8 +566,8 @@ audit_read(struct op *op, const json_t *present)
         }
     }
     if (!json_array_size(op->posts)) {
-        o->audits++;
-        finish(op, 0, NULL, NULL, NULL);
+        drv->audits++;
+        slc_sdn_rest_finish(&op->up, 0, NULL, NULL, NULL);
         return;
     }
     op->next = 0;
@@ -787,14 +575,13 @@ audit_read(struct op *op, const json_t *present)
     run(op);
 }
 
-/* OP_PUT: every rule is there; the flows the service had and has no
+/* A put: every rule is there; the flows the service had and has no
  * more are DELETEd. */
 static void
 put_verify(struct op *op, const json_t *index, const json_t *present)
 {
     json_t *new_ids = json_object(), *f, *id;
     size_t i;
-    char dev[32];
 
     op->ids = json_array();
     json_array_foreach(op->flows, i, f)
@@ -803,9 +590,9 @@ put_verify(struct op *op, const json_t *index, const json_t *present)
 
         if (!fid) {
             json_decref(new_ids);
-            failf(op, SLC_EIO, "rule %zu of %zu is not on device %s as it "
-                  "was posted", i + 1, json_array_size(op->flows),
-                  device(op->o, dev, sizeof dev));
+            slc_sdn_rest_fail(&op->up, SLC_EIO, "rule %zu of %zu is not on "
+                              "device %s as it was posted", i + 1,
+                              json_array_size(op->flows), device(op));
             return;
         }
         json_array_append_new(op->ids, json_string(fid));
@@ -827,16 +614,16 @@ put_verify(struct op *op, const json_t *index, const json_t *present)
     next_delete(op);
 }
 
-/* OP_AUDIT: the kept services take the ids of their flows. */
+/* An audit: the kept services take the ids of their flows. */
 static void
 audit_verify(struct op *op, const json_t *index)
 {
-    struct onosof *o = op->o;
+    struct slc_sdn_rest_driver *drv = op->up.drv;
     const char *sid;
     json_t *s, *f;
     size_t i;
 
-    json_object_foreach(o->services, sid, s)
+    json_object_foreach(drv->services, sid, s)
     {
         json_t *ids = json_object_get(s, "ids");
 
@@ -849,13 +636,13 @@ audit_verify(struct op *op, const json_t *index)
             }
         }
         if (json_object_get(op->before, sid)) {
-            o->reinstalled++;
-            note(o, "service %s re-installed: rules of it had vanished",
-                 sid);
+            drv->reinstalled++;
+            slc_sdn_rest_note(drv, "service %s re-installed: rules of it "
+                              "had vanished", sid);
         }
     }
-    o->audits++;
-    finish(op, 0, NULL, NULL, NULL);
+    drv->audits++;
+    slc_sdn_rest_finish(&op->up, 0, NULL, NULL, NULL);
 }
 
 /* An add was refused: the flows this operation added anew are deleted. */
@@ -887,14 +674,14 @@ got_flows(struct op *op, const json_t *body)
 
     if (op->step == S_UNDO_READ) {
         undo_read(op, index);
-    } else if (op->step == S_VERIFY && op->kind == OP_AUDIT) {
+    } else if (op->step == S_VERIFY && op->up.kind == SLC_SDN_REST_AUDIT) {
         audit_verify(op, index);
     } else if (op->step == S_VERIFY) {
         put_verify(op, index, present);
-    } else if (op->kind == OP_PUT) {
+    } else if (op->up.kind == SLC_SDN_REST_PUT) {
         op->before = json_incref(present);
         put_read(op, index);
-    } else if (op->kind == OP_AUDIT) {
+    } else if (op->up.kind == SLC_SDN_REST_AUDIT) {
         audit_read(op, present);
     } else {
         service_read(op, present);
@@ -904,14 +691,15 @@ got_flows(struct op *op, const json_t *body)
 }
 
 static void
-on_http(void *arg, int rc, const char *msg, json_t *body, long status)
+onosof_reply(struct slc_sdn_rest_op *o, int rc, const char *msg,
+             json_t *body, long status)
 {
-    struct op *op = arg;
+    struct op *op = op_of(o);
     bool reading = op->step == S_READ || op->step == S_VERIFY ||
                    op->step == S_UNDO_READ;
     char text[SLC_ERROR_MSG_SIZE];
 
-    msg = rc ? refusal(msg, status, text, sizeof text) : NULL;
+    msg = rc ? slc_sdn_rest_refusal(msg, status, text, sizeof text) : NULL;
     if (reading && rc == SLC_ENOTFOUND) {
         rc = 0;               /* ONOS: "Device is not found" = no flow */
         body = NULL;
@@ -921,17 +709,17 @@ on_http(void *arg, int rc, const char *msg, json_t *body, long status)
         rc = 0;               /* already gone */
     }
     if (op->step == S_UNDO_READ && rc) {
-        failf(op, op->error_rc, "%s", op->error);
-    } else if (op->step == S_ADD && rc && op->kind == OP_PUT &&
-               (op->error = strdup(msg))) {
-        op->error_rc = rc;    /* delete what this call added, then fail */
+        slc_sdn_rest_fail(o, o->error_rc, "%s", o->error);
+    } else if (op->step == S_ADD && rc && o->kind == SLC_SDN_REST_PUT &&
+               (o->error = strdup(msg))) {
+        o->error_rc = rc;     /* delete what this call added, then fail */
         op->step = S_UNDO_READ;
         run(op);
     } else if (rc && op->step == S_UNDO_DEL) {
-        failf(op, op->error_rc, "%s; removing the rules added: %s",
-              op->error, msg);
+        slc_sdn_rest_fail(o, o->error_rc, "%s; removing the rules added: "
+                          "%s", o->error, msg);
     } else if (rc) {
-        failf(op, rc, "%s", msg);
+        slc_sdn_rest_fail(o, rc, "%s", msg);
     } else if (op->step == S_DEVICES) {
         got_devices(op, body);
     } else if (op->step == S_PORTS) {
@@ -948,54 +736,17 @@ on_http(void *arg, int rc, const char *msg, json_t *body, long status)
     }
 }
 
-/* Starts the HTTP call of the current step; 'body' is taken. */
-static void
-call(struct op *op, const char *method, const char *path, json_t *body)
-{
-    struct slc_error err = {0};
-
-    if (slc_sdn_rest_call(op->o->rest, method, path, body, on_http, op,
-                          &err)) {
-        failf(op, err.code, "%s", err.msg);
-    }
-}
-
-/* ---- audits ---- */
+/* ---- the class ---- */
 
 static void
-on_audit_timer(evutil_socket_t fd, short what, void *arg)
+onosof_start(struct slc_sdn_rest_op *o)
 {
-    struct onosof *o = arg;
-    struct op *op;
+    struct op *op = op_of(o);
 
-    (void)fd;
-    (void)what;
-    if (o->audit_queued || !o->have_dpid || !json_object_size(o->services) ||
-        !(op = calloc(1, sizeof *op))) {
-        return;
-    }
-    *op = (struct op){.o = o, .kind = OP_AUDIT};
-    o->audit_queued = true;
-    submit(o, op);
-}
-
-/* Starts the first queued operation unless it runs already. */
-static void
-on_kick(evutil_socket_t fd, short what, void *arg)
-{
-    struct onosof *o = arg;
-    struct op *op = o->ops;
-
-    (void)fd;
-    (void)what;
-    if (!op || op->started) {
-        return;
-    }
-    op->started = true;
-    if (op->kind == OP_AUDIT) {
+    if (o->kind == SLC_SDN_REST_AUDIT) {
         op->step = S_READ;
         run(op);
-    } else if (op->kind != OP_CHECK && o->have_dpid) {
+    } else if (o->kind != SLC_SDN_REST_CHECK && device(op)[0]) {
         device_known(op);
     } else {
         op->step = S_DEVICES;
@@ -1003,345 +754,135 @@ on_kick(evutil_socket_t fd, short what, void *arg)
     }
 }
 
-/* ---- the class ---- */
-
-static const struct slc_sdn_rest_int int_keys[] = {
-    {"audit_interval_ms", 0, 86400000, "milliseconds"},
-    {"timeout_ms", 1, 600000, "milliseconds"},
-};
-
+/* op->old_ids: the ids of 'kept' (may be NULL), then those of the
+ * installed_rules_ids of 'conn_info' (may be NULL), each once. */
 static int
-onosof_check_config(const json_t *config, struct slc_error *err)
+take_ids(struct op *op, const json_t *kept, const json_t *conn_info,
+         struct slc_error *err)
 {
-    const json_t *v = json_object_get(config, "dpid");
-    uint64_t dpid;
-
-    if (config && !json_is_object(config)) {
-        return slc_error_set(err, SLC_EINVALID, "sdn controller of type "
-                             TYPE ": config must be an object");
-    }
-    if (v && (!json_is_string(v) ||
-              slc_of_dpid_parse(json_string_value(v), &dpid))) {
-        return slc_error_set(err, SLC_EINVALID, "sdn controller of type "
-                             TYPE ": config.dpid must be a datapath id "
-                             "(16 hex digits, colons allowed)");
-    }
-    v = json_object_get(config, "of_controller_nets_with_same_vlan");
-    if (v && !json_is_boolean(v)) {
-        return slc_error_set(err, SLC_EINVALID, "sdn controller of type "
-                             TYPE ": config.of_controller_nets_with_same_"
-                             "vlan must be true or false");
-    }
-    return slc_sdn_rest_check_ints(TYPE, config, int_keys,
-                                   sizeof int_keys / sizeof int_keys[0],
-                                   err);
-}
-
-/* "http://HOST:PORT", or the same with https. */
-static int
-check_url(const char *url, struct slc_error *err)
-{
-    char plain[300];
-
-    if (url && !strncmp(url, "https://", 8) && !strchr(url, '@')) {
-        snprintf(plain, sizeof plain, "http://%s", url + 8);
-        if (!slc_sdn_rest_check_url(TYPE, plain, NULL)) {
-            return 0;
-        }
-    }
-    if (url && !strncmp(url, "http://", 7) &&
-        !slc_sdn_rest_check_url(TYPE, url, NULL)) {
-        return 0;
-    }
-    return slc_error_set(err, SLC_EINVALID, "sdn controller of type " TYPE
-                         ": url '%s' is not http(s)://HOST:PORT",
-                         !url ? "" : strchr(url, '@') ? "(with credentials)"
-                                                      : url);
-}
-
-static void onosof_close(struct slc_sdn *sdn);
-
-static int
-onosof_open(const struct slc_sdn_params *p, struct slc_sdn **out,
-            struct slc_error *err)
-{
-    const json_t *audit = json_object_get(p->config, "audit_interval_ms");
-    const json_t *timeout = json_object_get(p->config, "timeout_ms");
-    const char *dpid = json_string_value(json_object_get(p->config, "dpid"));
-    struct timeval tv;
-    struct onosof *o;
-    char label[300];
-    int rc = onosof_check_config(p->config, err);
-
-    if (rc || (rc = check_url(p->url, err))) {
-        return rc;
-    }
-    if (!(o = calloc(1, sizeof *o))) {
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    if ((rc = slc_sdn_base_init(&o->up, &slc_sdn_onosof_class, p, err))) {
-        free(o);
-        return rc;
-    }
-    o->dpid_configured = dpid && !slc_of_dpid_parse(dpid, &o->dpid);
-    o->have_dpid = o->dpid_configured;
-    o->same_vlan_only = json_is_true(
-        json_object_get(p->config, "of_controller_nets_with_same_vlan"));
-    o->audit_ms = audit ? (unsigned)json_integer_value(audit) : 5000;
-    snprintf(label, sizeof label, "sdn '%s'", o->up.drv.name);
-    rc = slc_sdn_rest_new(
-        &(struct slc_sdn_rest_params){
-            .base = p->base, .url = p->url, .user = p->user,
-            .password = p->password, .label = label,
-            .timeout_ms = timeout ? (long)json_integer_value(timeout) : 5000},
-        &o->rest, err);
-    o->services = json_object();
-    o->kick = event_new(p->base, -1, 0, on_kick, o);
-    o->audit_timer = event_new(p->base, -1, EV_PERSIST, on_audit_timer, o);
-    if (!rc && (!o->services || !o->kick || !o->audit_timer)) {
-        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    if (rc) {
-        onosof_close(&o->up);
-        return rc;
-    }
-    tv = (struct timeval){o->audit_ms / 1000, o->audit_ms % 1000 * 1000};
-    if (o->audit_ms) {
-        event_add(o->audit_timer, &tv);
-    }
-    *out = &o->up;
-    return 0;
-}
-
-static void
-onosof_close(struct slc_sdn *sdn)
-{
-    struct onosof *o = onosof_of(sdn);
-
-    slc_sdn_rest_free(o->rest);   /* no HTTP callback runs after this */
-    while (o->ops) {
-        struct op *op = o->ops;
-
-        o->ops = op->next_op;
-        free_op(op);
-    }
-    json_decref(o->services);
-    if (o->kick) {
-        event_free(o->kick);
-    }
-    if (o->audit_timer) {
-        event_free(o->audit_timer);
-    }
-    slc_sdn_base_fini(&o->up);
-    free(o);
-}
-
-/* An operation about service 'service_id' (may be NULL), or NULL on
- * failure. */
-static struct op *
-new_op(struct onosof *o, enum op_kind kind, uint64_t token,
-       const char *service_id, struct slc_error *err)
-{
-    struct op *op = calloc(1, sizeof *op);
-
-    if (op) {
-        *op = (struct op){.o = o, .kind = kind, .token = token,
-                          .old_ids = json_array()};
-    }
-    if (!op || !op->old_ids) {
-        free(op);
-        slc_error_set(err, SLC_ENOMEM, "out of memory");
-        return NULL;
-    }
-    snprintf(op->service_id, sizeof op->service_id, "%s",
-             service_id ? service_id : "");
-    return op;
-}
-
-static int
-onosof_check_credentials(struct slc_sdn *sdn, uint64_t token,
-                         struct slc_error *err)
-{
-    struct op *op = new_op(onosof_of(sdn), OP_CHECK, token, NULL, err);
-
-    if (op) {
-        submit(onosof_of(sdn), op);
-    }
-    return op ? 0 : err->code;
-}
-
-/* Appends to op->old_ids the ids of 'list' (an array, may be NULL) it
- * does not have yet. */
-static void
-add_ids(struct op *op, const json_t *list)
-{
+    const json_t *lists[] = {
+        kept, json_object_get(conn_info, "installed_rules_ids")};
     size_t i, j;
     json_t *id, *have;
 
-    json_array_foreach(list, i, id)
-    {
-        bool dup = !json_is_string(id);
-
-        json_array_foreach(op->old_ids, j, have)
+    if (!(op->old_ids = json_array())) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    for (size_t n = 0; n < sizeof lists / sizeof lists[0]; n++) {
+        json_array_foreach(lists[n], i, id)
         {
-            dup = dup || json_equal(have, id);
-        }
-        if (!dup) {
-            json_array_append(op->old_ids, id);
-        }
-    }
-}
+            bool dup = !json_is_string(id);
 
-/* What an install needs of the points once the call has returned: the
- * rules, which point each port is of, and the dpids points name. */
-static int
-take_points(struct onosof *o, struct op *op,
-            const struct slc_sdn_service_spec *spec, struct slc_error *err)
-{
-    int rc = slc_of_rules(spec->name ? spec->name : op->service_id,
-                          spec->type, spec->ports, spec->n_ports,
-                          o->same_vlan_only, &op->prog, err);
-
-    if (rc) {
-        return rc;
-    }
-    if (json_array_size(json_object_get(op->prog, "rules")) > MAX_RULES) {
-        return slc_error_set(err, SLC_EINVALID, "service %s: more than %d "
-                             "rules", op->service_id, MAX_RULES);
-    }
-    op->port_points = json_object();
-    op->named_dpids = json_object();
-    for (size_t i = 0; i < spec->n_ports; i++) {
-        const struct slc_sdn_endpoint *p = &spec->ports[i];
-        char num[24];
-        const char *name = p->id;
-        uint64_t dpid;
-
-        if (!name) {
-            snprintf(num, sizeof num, "#%zu", i + 1);
-            name = num;
-        }
-        if (!json_object_get(op->port_points, p->switch_port)) {
-            json_object_set_new(op->port_points, p->switch_port,
-                                json_string(name));
-        }
-        /* a switch_dpid that is no dpid (a name) is the switch */
-        if (p->switch_dpid && !slc_of_dpid_parse(p->switch_dpid, &dpid)) {
-            json_object_set_new(op->named_dpids, name,
-                                json_integer((json_int_t)dpid));
+            json_array_foreach(op->old_ids, j, have)
+            {
+                dup = dup || json_equal(have, id);
+            }
+            if (!dup) {
+                json_array_append(op->old_ids, id);
+            }
         }
     }
     return 0;
 }
 
+/* A put: the ids kept and those of the stored conn_info. */
 static int
-put_service(struct onosof *o, uint64_t token, const char *service_id,
-            const struct slc_sdn_service_spec *spec, struct slc_error *err)
+onosof_take_spec(struct slc_sdn_rest_op *o,
+                 const struct slc_sdn_service_spec *spec,
+                 struct slc_error *err)
 {
-    struct op *op = new_op(o, OP_PUT, token, service_id, err);
-    int rc = op ? take_points(o, op, spec, err) : err->code;
+    const json_t *kept = json_object_get(
+        json_object_get(o->drv->services, o->service_id), "ids");
+    const char *name = spec->name ? spec->name : o->service_id;
 
-    if (op && rc) {
-        free_op(op);
-    } else if (op) {
-        add_ids(op, json_object_get(json_object_get(o->services, service_id),
-                                    "ids"));
-        add_ids(op, json_object_get(spec->conn_info, "installed_rules_ids"));
-        submit(o, op);
-    }
-    return rc;
-}
-
-static int
-onosof_create_service(struct slc_sdn *sdn, uint64_t token,
-                      const struct slc_sdn_service_spec *spec,
-                      struct slc_error *err)
-{
-    char id[32];
-
-    slc_sdn_rest_service_id(TYPE, spec->tag ? spec->tag : spec->name, id,
-                            sizeof id);
-    return put_service(onosof_of(sdn), token, id, spec, err);
-}
-
-static int
-onosof_edit_service(struct slc_sdn *sdn, uint64_t token,
-                    const char *service_id,
-                    const struct slc_sdn_service_spec *spec,
-                    struct slc_error *err)
-{
-    uint32_t id;
-
-    return slc_sdn_rest_parse_service_id(TYPE, service_id, &id, err)
+    return slc_sdn_rest_take_rules(o, name, spec, MAX_RULES, err) ||
+                   take_ids(op_of(o), kept, spec->conn_info, err)
                ? err->code
-               : put_service(onosof_of(sdn), token, service_id, spec, err);
+               : 0;
 }
 
 /* A delete or a status: the ids kept (the audits keep them current),
  * else the stored conn_info's; a delete takes both. */
 static int
-service_call(struct slc_sdn *sdn, enum op_kind kind, uint64_t token,
-             const char *service_id, const json_t *conn_info,
-             struct slc_error *err)
-{
-    struct onosof *o = onosof_of(sdn);
-    const json_t *kept;
-    struct op *op;
-    uint32_t id;
-
-    if (slc_sdn_rest_parse_service_id(TYPE, service_id, &id, err) ||
-        !(op = new_op(o, kind, token, service_id, err))) {
-        return err->code;
-    }
-    kept = json_object_get(json_object_get(o->services, service_id), "ids");
-    add_ids(op, kept);
-    if (!kept || kind == OP_DELETE) {
-        add_ids(op, json_object_get(conn_info, "installed_rules_ids"));
-    }
-    if (kind == OP_DELETE) {
-        /* audits stop re-installing it now */
-        json_object_del(o->services, service_id);
-    }
-    submit(o, op);
-    return 0;
-}
-
-static int
-onosof_delete_service(struct slc_sdn *sdn, uint64_t token,
-                      const char *service_id, const json_t *conn_info,
+onosof_take_conn_info(struct slc_sdn_rest_op *o, const json_t *conn_info,
                       struct slc_error *err)
 {
-    return service_call(sdn, OP_DELETE, token, service_id, conn_info, err);
+    const json_t *kept = json_object_get(
+        json_object_get(o->drv->services, o->service_id), "ids");
+
+    return take_ids(op_of(o), kept,
+                    !kept || o->kind == SLC_SDN_REST_DELETE ? conn_info
+                                                            : NULL,
+                    err);
 }
 
-static int
-onosof_service_status(struct slc_sdn *sdn, uint64_t token,
-                      const char *service_id, const json_t *conn_info,
-                      struct slc_error *err)
+static void
+onosof_free_op(struct slc_sdn_rest_op *o)
 {
-    return service_call(sdn, OP_STATUS, token, service_id, conn_info, err);
+    struct op *op = op_of(o);
+
+    json_decref(op->flows);
+    json_decref(op->old_ids);
+    json_decref(op->before);
+    json_decref(op->posts);
+    json_decref(op->doomed);
+    json_decref(op->ids);
+}
+
+static const char *
+onosof_switch_name(struct slc_sdn_rest_driver *drv, char *buf, size_t size)
+{
+    const char *dev = onosof_of(drv)->device;
+
+    return dev[0] ? dev : NULL;
 }
 
 static json_t *
-onosof_describe(struct slc_sdn *sdn)
+onosof_describe_service(const char *id, const json_t *kept)
 {
-    struct onosof *o = onosof_of(sdn);
-    json_t *services = json_array(), *s;
-    const char *id;
-    char dev[32];
+    return json_pack("{ss sO}", "id", id, "installed_rules_ids",
+                     json_object_get(kept, "ids"));
+}
 
-    json_object_foreach(o->services, id, s)
-    {
-        json_array_append_new(
-            services, json_pack("{ss sO}", "id", id, "installed_rules_ids",
-                                json_object_get(s, "ids")));
+static const struct slc_sdn_rest_class onosof_rest = {
+    .sdn = &slc_sdn_onosof_class,
+    .log_module = "sdn_onosof",
+    .prefix = TYPE,
+    .size = sizeof(struct onosof),
+    .op_size = sizeof(struct op),
+    .dpid = SLC_SDN_REST_DPID_TEXT,
+    .same_vlan = true,
+    .https = true,
+    .service_in_errors = true,
+    .switch_key = "device",
+    .reinstalled_key = "reinstalled",
+    .take_spec = onosof_take_spec,
+    .take_conn_info = onosof_take_conn_info,
+    .start = onosof_start,
+    .reply = onosof_reply,
+    .free_op = onosof_free_op,
+    .switch_name = onosof_switch_name,
+    .describe_service = onosof_describe_service,
+};
+
+/* config.dpid is 16 hex digits (colons allowed). */
+static int
+onosof_check_config(const json_t *config, struct slc_error *err)
+{
+    return slc_sdn_rest_driver_check_config(&onosof_rest, config, err);
+}
+
+static int
+onosof_open(const struct slc_sdn_params *p, struct slc_sdn **out,
+            struct slc_error *err)
+{
+    int rc = slc_sdn_rest_driver_open(&onosof_rest, p, out, err);
+    struct onosof *o = rc ? NULL : (struct onosof *)*out;
+
+    if (o && o->up.have_dpid) {
+        slc_sdn_rest_onos_device(o->up.dpid, o->device, sizeof o->device);
     }
-    return json_pack("{ss ss? so si si ss}", "url",
-                     slc_sdn_rest_url(o->rest), "device",
-                     o->have_dpid ? device(o, dev, sizeof dev) : NULL,
-                     "services", services, "audits", (int)o->audits,
-                     "reinstalled", (int)o->reinstalled, "last_event",
-                     o->last_event);
+    return rc;
 }
 
 const struct slc_sdn_class slc_sdn_onosof_class = {
@@ -1349,11 +890,5 @@ const struct slc_sdn_class slc_sdn_onosof_class = {
     .type = TYPE,
     .check_config = onosof_check_config,
     .open = onosof_open,
-    .close = onosof_close,
-    .check_credentials = onosof_check_credentials,
-    .create_service = onosof_create_service,
-    .edit_service = onosof_edit_service,
-    .delete_service = onosof_delete_service,
-    .service_status = onosof_service_status,
-    .describe = onosof_describe,
+    SLC_SDN_REST_DRIVER_OPERATIONS,
 };

@@ -1,8 +1,10 @@
 /* What every SDN driver that speaks to its controller over REST shares
- * (osken now; onos, odl and floodlight later): an HTTP client of its own
- * on the daemon's loop (common/slc-http-client.h), the controller's base
- * URL, HTTP Basic credentials and one mapping of HTTP outcomes to SLC_E*
- * codes and messages, so that every driver reports a refusal alike.
+ * (osken, onos_vpls, onosof, odlof, floodlightof): an HTTP client of its
+ * own on the daemon's loop (common/slc-http-client.h), the controller's
+ * base URL, HTTP Basic credentials and one mapping of HTTP outcomes to
+ * SLC_E* codes and messages, so that every driver reports a refusal
+ * alike.  The machinery above the calls (operation queue, audits, config)
+ * is sdn-rest-driver.h's.
  *
  * Calls return at once; each outcome comes later from the loop, never
  * from inside the call.  Messages never carry a header or the password:
