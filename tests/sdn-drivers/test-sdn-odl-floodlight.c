@@ -31,23 +31,14 @@
  * iproute2, ping or ethtool.  The switch, the stand-in and the
  * namespaces are made in a scratch directory and removed, by pid and by
  * the names made, even on failure (KEEP_TMP=1 keeps the directory). */
-#include <errno.h>
-#include <event2/event.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "ovs-switch.h"
+#include "sdn-test-lib.h"
 #include "sdn.h"
-
 
 #define DPID_HEX "000000000000b0d1"
 #define DPID_COLONS "00:00:00:00:00:00:b0:d1"
@@ -71,179 +62,19 @@ static const struct personality personalities[] = {
 };
 
 static const char *standin;
-static struct event_base *base;
-static struct slc_ovs_switch *sw;
-static char dir[64];
-static int failures, checks;
-static pid_t standin_pid;
-static int rest_port;
 enum { NS_A, NS_B, NS_C, NS_VF, N_NS };
-static char ns[N_NS][32];
 
-struct outcome {
-    bool done;
-    int rc;
-    char msg[1200];
-    json_t *data;
-    char service[64];
-    char status[16];
-};
-static struct outcome out;
-
-static void
-check(bool ok, const char *fmt, ...)
-{
-    va_list ap;
-
-    checks++;
-    va_start(ap, fmt);
-    printf("%s: ", ok ? "ok" : "FAIL");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    fflush(stdout);
-    failures += !ok;
-}
-
+/* The ELAN of service 'service_id' edited to join 'pts'. */
 static int
-sh(const char *fmt, ...)
+edit_elan(struct slc_sdn *sdn, const char *service_id,
+          const json_t *conn_info, const struct slc_sdn_endpoint *pts,
+          size_t n)
 {
-    char cmd[2048];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* The output of a command, first line, as a number (-1 if none). */
-static long
-sh_num(const char *fmt, ...)
-{
-    char cmd[2048], line[256] = "";
-    va_list ap;
-    FILE *f;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    f = popen(cmd, "r");
-    if (!f) {
-        return -1;
-    }
-    if (!fgets(line, sizeof line, f)) {
-        line[0] = '\0';
-    }
-    pclose(f);
-    return line[0] ? strtol(line, NULL, 10) : -1;
-}
-
-static void
-on_done(void *owner, const struct slc_sdn_result *r)
-{
-    (void)owner;
-    out.done = true;
-    out.rc = r->rc;
-    snprintf(out.msg, sizeof out.msg, "%s", r->msg ? r->msg : "");
-    snprintf(out.service, sizeof out.service, "%s",
-             r->service_id ? r->service_id : "");
-    snprintf(out.status, sizeof out.status, "%s",
-             r->status ? r->status : "");
-    json_decref(out.data);
-    out.data = r->data ? json_deep_copy(r->data) : NULL;
-}
-
-static void
-run_loop_ms(int ms)
-{
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-
-    event_base_loopexit(base, &tv);
-    event_base_dispatch(base);
-}
-
-/* Runs the loop until the pending call completes (20 s at most). */
-static int
-wait_done(void)
-{
-    for (int i = 0; i < 2000 && !out.done; i++) {
-        run_loop_ms(10);
-    }
-    if (!out.done) {
-        snprintf(out.msg, sizeof out.msg, "no reply within 20 s");
-        return SLC_ETIMEOUT;
-    }
-    out.done = false;
-    return out.rc;
-}
-
-/* The outcome of a submitted call: its refusal, or its reply. */
-static int
-outcome(int rc, const struct slc_error *err)
-{
-    if (rc) {
-        snprintf(out.msg, sizeof out.msg, "%s", err->msg);
-        return rc;
-    }
-    return wait_done();
-}
-
-static int
-check_credentials(struct slc_sdn *sdn)
-{
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->check_credentials(sdn, 1, &err), &err);
-}
-
-static int
-create(struct slc_sdn *sdn, const char *tag, const char *type,
-       const struct slc_sdn_endpoint *pts, size_t n)
-{
-    struct slc_sdn_service_spec spec = {.name = tag, .tag = tag,
-                                        .type = type, .ports = pts,
-                                        .n_ports = n};
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->create_service(sdn, 2, &spec, &err), &err);
-}
-
-static int
-edit(struct slc_sdn *sdn, const char *service_id, const json_t *conn_info,
-     const struct slc_sdn_endpoint *pts, size_t n)
-{
-    struct slc_sdn_service_spec spec = {.name = "edited", .type = "ELAN",
-                                        .ports = pts, .n_ports = n,
-                                        .conn_info = conn_info};
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->edit_service(sdn, 5, service_id, &spec,
-                                            &err),
-                   &err);
-}
-
-static int
-status(struct slc_sdn *sdn, const char *service_id, const json_t *conn_info)
-{
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->service_status(sdn, 3, service_id, conn_info,
-                                              &err),
-                   &err);
-}
-
-static int
-delete_service(struct slc_sdn *sdn, const char *service_id,
-               const json_t *conn_info)
-{
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->delete_service(sdn, 4, service_id, conn_info,
-                                              &err),
-                   &err);
+    return edit(sdn, service_id,
+                &(struct slc_sdn_service_spec){.name = "edited",
+                                               .type = "ELAN", .ports = pts,
+                                               .n_ports = n,
+                                               .conn_info = conn_info});
 }
 
 /* br0's flows of the stand-in of personality 'p'. */
@@ -261,249 +92,19 @@ rules_of(const json_t *conn_info)
                                            "installed_rules_ids"));
 }
 
-/* Namespace 'i' pings 10.30.0.<n>. */
-static bool
-ping(int i, int n)
-{
-    return sh("ip netns exec %s ping -c 3 -i 0.2 -W 1 10.30.0.%d "
-              ">/dev/null 2>&1", ns[i], n) == 0;
-}
-
-static bool
-no_ping(int i, int n)
-{
-    return sh("ip netns exec %s ping -c 1 -W 1 10.30.0.%d >/dev/null 2>&1",
-              ns[i], n) != 0;
-}
-
-/* ---- the stand-in ---- */
-
-static void
-stop_standin(int sig)
-{
-    if (standin_pid <= 0) {
-        return;
-    }
-    kill(standin_pid, sig);
-    for (int i = 0; i < 50; i++) {
-        if (waitpid(standin_pid, NULL, WNOHANG) == standin_pid) {
-            standin_pid = 0;
-            return;
-        }
-        usleep(100000);
-    }
-    kill(standin_pid, SIGKILL);
-    while (waitpid(standin_pid, NULL, 0) < 0 && errno == EINTR) {
-    }
-    standin_pid = 0;
-}
-
-/* Starts the stand-in of 'p' on rest_port ('fail_post': its
- * --fail-post, or NULL) and waits until it listens (10 s at most). */
+/* Starts the stand-in of 'p' ('fail_post': its --fail-post, or NULL). */
 static bool
 start_standin(const struct personality *p, const char *fail_post)
 {
-    char listen[64], port_file[128], log[128];
-    const char *argv[20];
-    struct stat st;
-    size_t n = 0;
-    pid_t pid;
-
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", rest_port);
-    snprintf(port_file, sizeof port_file, "%s/port-%s", dir, p->type);
-    snprintf(log, sizeof log, "%s/standin-%s.log", dir, p->type);
-    unlink(port_file);
-    argv[n++] = standin;
-    argv[n++] = "--type";
-    argv[n++] = p->type;
-    argv[n++] = "--listen";
-    argv[n++] = listen;
-    argv[n++] = "--port-file";
-    argv[n++] = port_file;
-    argv[n++] = "--ovs-rundir";
-    argv[n++] = dir;
-    argv[n++] = "--bridge";
-    argv[n++] = "br0";
-    if (p->user) {
-        argv[n++] = "--user";
-        argv[n++] = p->user;
-        argv[n++] = "--password";
-        argv[n++] = p->password;
-    }
-    if (fail_post) {
-        argv[n++] = "--fail-post";
-        argv[n++] = fail_post;
-    }
-    argv[n] = NULL;
-    fflush(NULL);
-    pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        execv(standin, (char *const *)argv);
-        _exit(127);
-    }
-    if (pid < 0) {
-        return false;
-    }
-    standin_pid = pid;
-    for (int i = 0; i < 100; i++) {
-        if (!stat(port_file, &st) && st.st_size > 0) {
-            return true;
-        }
-        if (waitpid(pid, NULL, WNOHANG) == pid) {
-            standin_pid = 0;
-            return false;
-        }
-        usleep(100000);
-    }
-    return false;
-}
-
-/* A TCP port of 127.0.0.1 nothing listens on. */
-static int
-free_port(void)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-    if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof a) &&
-        !getsockname(fd, (struct sockaddr *)&a, &len)) {
-        port = ntohs(a.sin_port);
-    }
-    if (fd >= 0) {
-        close(fd);
-    }
-    return port;
-}
-
-/* ---- the switch and the namespaces ---- */
-
-static void
-cleanup(void)
-{
-    stop_standin(SIGTERM);
-    for (int i = 0; i < N_NS; i++) {
-        if (ns[i][0]) {
-            sh("ip netns del %s 2>/dev/null", ns[i]);
-        }
-    }
-    if (sw) {
-        slc_ovs_switch_stop(sw, &(struct slc_error){0});
-        sw = NULL;
-    }
-    if (dir[0] && !getenv("KEEP_TMP")) {
-        sh("rm -rf %s", dir);
-    } else if (dir[0]) {
-        printf("kept %s\n", dir);
-    }
-}
-
-static void
-on_signal(int sig)
-{
-    cleanup();
-    _exit(128 + sig);
-}
-
-/* Namespace 'i': eth0 with MAC 02:00:00:00:30:<n> and 10.30.0.<n>, its
- * veth 'veth' on 'bridge' (access port 'tag' when not 0, OpenFlow port
- * 'ofport' when not 0). */
-static int
-plug(int i, const char *bridge, const char *veth, int tag, int ofport,
-     int n)
-{
-    char extra[64] = "";
-
-    if (tag) {
-        snprintf(extra, sizeof extra, " tag=%d", tag);
-    } else if (ofport) {
-        snprintf(extra, sizeof extra, " -- set interface %s "
-                 "ofport_request=%d", veth, ofport);
-    }
-    return sh("ip link add %s type veth peer name %s-p && "
-              "ip link set %s-p netns %s && "
-              "ip -n %s link set %s-p name eth0 && "
-              "ip -n %s link set eth0 address 02:00:00:00:30:%02d && "
-              "ip -n %s addr add 10.30.0.%d/24 dev eth0 && "
-              "ip -n %s link set eth0 up && ip link set %s up && "
-              "ip netns exec %s ethtool -K eth0 tx off >/dev/null && "
-              "ovs-vsctl add-port %s %s%s",
-              veth, veth, veth, ns[i], ns[i], veth, ns[i], n, ns[i], n,
-              ns[i], veth, ns[i], bridge, veth, extra);
-}
-
-static int
-setup(void)
-{
-    struct slc_error err = {0};
-    const char *names[N_NS] = {"a", "b", "c", "vf"};
-
-    snprintf(dir, sizeof dir, "/tmp/slicer-sdn-odlfl-XXXXXX");
-    if (!mkdtemp(dir)) {
-        dir[0] = '\0';
-        return -1;
-    }
-    /* namespaces named in this mount namespace only */
-    if (sh("mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns") ||
-        sh("ip link set lo up")) {
-        return -1;
-    }
-    if (slc_ovs_switch_start(dir, &sw, &err)) {
-        fprintf(stderr, "switch: %s\n", err.msg);
-        return -1;
-    }
-    setenv("OVS_RUNDIR", dir, 1);
-    setenv("OVS_DBDIR", dir, 1);
-    setenv("OVS_LOGDIR", dir, 1);
-    for (int i = 0; i < N_NS; i++) {
-        snprintf(ns[i], sizeof ns[i], "slcd-%s", names[i]);
-        if (sh("ip netns add %s && ip -n %s link set lo up", ns[i], ns[i])) {
-            ns[i][0] = '\0';
-            return -1;
-        }
-    }
-    rest_port = free_port();
-    return rest_port <= 0 ||
-           sh("ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev "
-              "protocols=OpenFlow13 fail_mode=secure "
-              "other_config:datapath-id=" DPID_HEX) ||
-           sh("ovs-vsctl add-br nic1 -- set bridge nic1 datapath_type=netdev "
-              "-- add-port nic1 nic1-up -- set interface nic1-up type=patch "
-              "options:peer=fp1 -- add-port br0 fp1 -- set interface fp1 "
-              "type=patch options:peer=nic1-up ofport_request=1") ||
-           plug(NS_A, "br0", "va", 0, 2, 1) ||
-           plug(NS_B, "br0", "vb", 0, 3, 2) ||
-           plug(NS_C, "br0", "vc", 0, 4, 3) ||
-           plug(NS_VF, "nic1", "vf1", 101, 0, 4);
+    return !sdn_test_standin(standin, p->type, p->user, p->password,
+                             fail_post);
 }
 
 static struct slc_sdn *
 open_driver(const struct personality *p, const char *name,
             const char *password, json_t *config)
 {
-    struct slc_sdn *sdn = NULL;
-    struct slc_error err = {0};
-    char url[64];
-
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", rest_port);
-    if (p->class->open(
-            &(struct slc_sdn_params){.id = name, .name = name, .url = url,
-                                     .config = config, .base = base,
-                                     .user = p->user, .password = password,
-                                     .done = on_done},
-            &sdn, &err)) {
-        printf("FAIL: open %s: %s\n", name, err.msg);
-        failures++;
-    }
-    json_decref(config);
-    return sdn;
+    return sdn_test_open(p->class, name, p->user, password, config);
 }
 
 /* ---- the checks ---- */
@@ -628,18 +229,18 @@ elan_and_restart(const struct personality *p, struct slc_sdn *sdn)
           "flows (%ld)", p->type, n);
     check(elan_pings(), "%s: a, b and c ping each other", p->type);
 
-    ok = !edit(sdn, id, ci, pts, 2) && !strcmp(out.service, id) &&
+    ok = !edit_elan(sdn, id, ci, pts, 2) && !strcmp(out.service, id) &&
          rules_of(out.data) == 2;
     n = standin_flows(p);
     check(ok && n == 2 && ping(NS_A, 2) && no_ping(NS_A, 3),
           "%s: edited to join a and b: 2 flows (%ld), c is out (%s)",
           p->type, n, out.msg);
-    ok = !edit(sdn, id, out.data, pts, 3) && rules_of(out.data) == 9;
+    ok = !edit_elan(sdn, id, out.data, pts, 3) && rules_of(out.data) == 9;
     n = standin_flows(p);
     check(ok && n == 9, "%s: edited back to a, b and c: 9 flows (%ld) "
           "(%s)", p->type, n, out.msg);
 
-    stop_standin(SIGKILL);
+    sdn_test_stop(SIGKILL);
     check(start_standin(p, NULL), "%s: the stand-in killed and restarted",
           p->type);
     for (int i = 0; i < 50 && (n = standin_flows(p)) != 9; i++) {
@@ -695,7 +296,7 @@ refusals(const struct personality *p, struct slc_sdn *sdn)
     sh("ovs-vsctl clear bridge br0 flow_tables");
     check(standin_flows(p) == 0, "%s: and leaves no flow", p->type);
 
-    stop_standin(SIGTERM);
+    sdn_test_stop(SIGTERM);
     check(start_standin(p, "2"), "%s: the stand-in restarted with "
           "--fail-post 2", p->type);
     rc = create(sdn, "eline-failed", "ELINE", pts, 2);
@@ -739,7 +340,7 @@ run_personality(const struct personality *p)
     printf("--- %s\n", p->class->type);
     if (!start_standin(p, NULL)) {
         check(false, "%s: the stand-in starts (see %s/standin-%s.log)",
-              p->type, dir, p->type);
+              p->type, sdn_test.dir, p->type);
         return;
     }
     sdn = open_driver(p, p->class->type, p->password,
@@ -752,11 +353,11 @@ run_personality(const struct personality *p)
         refusals(p, sdn);
         slc_sdn_close(sdn);
     }
-    stop_standin(SIGTERM);
+    sdn_test_stop(SIGTERM);
     check(start_standin(p, NULL), "%s: the stand-in started again",
           p->type);
     close_in_flight(p);
-    stop_standin(SIGTERM);
+    sdn_test_stop(SIGTERM);
     sh(OFCTL "del-flows br0");
 }
 
@@ -782,12 +383,12 @@ main(int argc, char **argv)
         return 77;
     }
     standin = argv[1];
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    base = event_base_new();
-    if (setup()) {
+    if (sdn_test_setup(&(struct sdn_test_params){.name = "odlfl",
+                                                 .ns_prefix = "slcd",
+                                                 .subnet = 30}) ||
+        sdn_test_fabric(DPID_HEX)) {
         printf("FAIL: setup\n");
-        cleanup();
+        sdn_test_cleanup();
         return 1;
     }
     check(no_ping(NS_A, 2), "a and b do not meet without flows");
@@ -796,12 +397,9 @@ main(int argc, char **argv)
         run_personality(&personalities[i]);
     }
     check(sh_num("cat %s/standin-*.log | grep -cE 'ERROR: "
-                 "(Address|Leak)Sanitizer|runtime error:'", dir) == 0,
+                 "(Address|Leak)Sanitizer|runtime error:'",
+                 sdn_test.dir) == 0,
           "no sanitizer report in the stand-in logs");
 
-    json_decref(out.data);
-    cleanup();
-    event_base_free(base);
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    return sdn_test_finish();
 }

@@ -33,24 +33,15 @@
  * and the namespaces are made in a scratch directory and removed, by pid
  * and by the names made, even on failure (KEEP_TMP=1 keeps the
  * directory). */
-#include <errno.h>
-#include <event2/event.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "ovs-switch.h"
 #include "sdn-rest.h"
+#include "sdn-test-lib.h"
 #include "sdn.h"
-
 
 #define DPID_HEX "000000000000b0d1"
 #define DEVICE "of:" DPID_HEX
@@ -59,273 +50,17 @@
 #define STANDIN_COOKIE "cookie=0x5d1c010000000000/0xffffff0000000000"
 #define WRONG_PASSWORD "n0t-karaf"
 
-static struct event_base *base;
-static struct slc_ovs_switch *sw;
-static char dir[64];
 static const char *standin;
-static pid_t standin_pid;
-static int rest_port;
-static int failures, checks;
 enum { NS_A, NS_B, NS_C, NS_VF, N_NS };
-static char ns[N_NS][32];
-
-struct outcome {
-    bool done;
-    int rc;
-    char msg[1200];
-    json_t *data;
-    char service[64];
-    char status[16];
-};
-static struct outcome out;
-
-static void check(bool ok, const char *fmt, ...) SLC_PRINTF(2, 3);
-static int sh(const char *fmt, ...) SLC_PRINTF(1, 2);
-static long sh_num(const char *fmt, ...) SLC_PRINTF(1, 2);
-
-static void
-check(bool ok, const char *fmt, ...)
-{
-    va_list ap;
-
-    checks++;
-    va_start(ap, fmt);
-    printf("%s: ", ok ? "ok" : "FAIL");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    fflush(stdout);
-    failures += !ok;
-}
-
-static int
-sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* The output of a command, first line, as a number (-1 if none). */
-static long
-sh_num(const char *fmt, ...)
-{
-    char cmd[2048], line[256] = "";
-    va_list ap;
-    FILE *f;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    f = popen(cmd, "r");
-    if (!f) {
-        return -1;
-    }
-    if (!fgets(line, sizeof line, f)) {
-        line[0] = '\0';
-    }
-    pclose(f);
-    return line[0] ? strtol(line, NULL, 10) : -1;
-}
-
-static void
-run_loop_ms(int ms)
-{
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-
-    event_base_loopexit(base, &tv);
-    event_base_dispatch(base);
-}
-
-/* ---- driver calls ---- */
-
-static void
-on_done(void *owner, const struct slc_sdn_result *r)
-{
-    (void)owner;
-    out.done = true;
-    out.rc = r->rc;
-    snprintf(out.msg, sizeof out.msg, "%s", r->msg ? r->msg : "");
-    snprintf(out.service, sizeof out.service, "%s",
-             r->service_id ? r->service_id : "");
-    snprintf(out.status, sizeof out.status, "%s",
-             r->status ? r->status : "");
-    json_decref(out.data);
-    out.data = r->data ? json_deep_copy(r->data) : NULL;
-}
-
-/* The outcome of a submitted call: its refusal, or its reply (20 s at
- * most). */
-static int
-outcome(int rc, const struct slc_error *err)
-{
-    if (rc) {
-        snprintf(out.msg, sizeof out.msg, "%s", err->msg);
-        return rc;
-    }
-    for (int i = 0; i < 2000 && !out.done; i++) {
-        run_loop_ms(10);
-    }
-    if (!out.done) {
-        snprintf(out.msg, sizeof out.msg, "no reply within 20 s");
-        return SLC_ETIMEOUT;
-    }
-    out.done = false;
-    return out.rc;
-}
-
-static int
-check_credentials(struct slc_sdn *sdn)
-{
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->check_credentials(sdn, 1, &err), &err);
-}
-
-static int
-create(struct slc_sdn *sdn, const char *tag, const char *type,
-       const struct slc_sdn_endpoint *pts, size_t n)
-{
-    struct slc_sdn_service_spec spec = {.name = tag, .tag = tag,
-                                        .type = type, .ports = pts,
-                                        .n_ports = n};
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->create_service(sdn, 2, &spec, &err), &err);
-}
-
-static int
-edit(struct slc_sdn *sdn, const char *service_id, const json_t *conn_info,
-     const char *type, const struct slc_sdn_endpoint *pts, size_t n)
-{
-    struct slc_sdn_service_spec spec = {.name = service_id, .type = type,
-                                        .ports = pts, .n_ports = n,
-                                        .conn_info = conn_info};
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->edit_service(sdn, 3, service_id, &spec,
-                                            &err),
-                   &err);
-}
-
-static int
-status(struct slc_sdn *sdn, const char *service_id, const json_t *conn_info)
-{
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->service_status(sdn, 4, service_id, conn_info,
-                                              &err),
-                   &err);
-}
-
-static int
-delete_service(struct slc_sdn *sdn, const char *service_id,
-               const json_t *conn_info)
-{
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->delete_service(sdn, 5, service_id, conn_info,
-                                              &err),
-                   &err);
-}
 
 /* ---- the stand-in ---- */
 
-static void
-stop_standin(int sig)
-{
-    if (standin_pid <= 0) {
-        return;
-    }
-    kill(standin_pid, sig);
-    for (int i = 0; i < 50; i++) {
-        if (waitpid(standin_pid, NULL, WNOHANG) == standin_pid) {
-            standin_pid = 0;
-            return;
-        }
-        usleep(100000);
-    }
-    kill(standin_pid, SIGKILL);
-    while (waitpid(standin_pid, NULL, 0) < 0 && errno == EINTR) {
-    }
-    standin_pid = 0;
-}
-
-/* Starts the stand-in on rest_port, with 'fail_post' (may be NULL) as
- * its --fail-post; waits until it listens (10 s at most; a port just
- * left by a killed stand-in may take a few tries). */
+/* Starts the stand-in with 'fail_post' (may be NULL) as its
+ * --fail-post. */
 static int
 start_standin(const char *fail_post)
 {
-    char listen[64], port_file[128], log[128];
-    struct stat st;
-
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", rest_port);
-    snprintf(port_file, sizeof port_file, "%s/standin.port", dir);
-    snprintf(log, sizeof log, "%s/standin.log", dir);
-    for (int attempt = 0; attempt < 5; attempt++) {
-        pid_t pid;
-
-        unlink(port_file);
-        fflush(NULL);
-        pid = fork();
-        if (pid == 0) {
-            int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-
-            if (fd >= 0) {
-                dup2(fd, 1);
-                dup2(fd, 2);
-            }
-            execl(standin, standin, "--type", "onos", "--listen", listen,
-                  "--port-file", port_file, "--user", "karaf",
-                  "--password", "karaf", "--ovs-rundir", dir, "--bridge",
-                  "br0", fail_post ? "--fail-post" : (char *)NULL,
-                  fail_post, (char *)NULL);
-            _exit(127);
-        }
-        if (pid < 0) {
-            return -1;
-        }
-        standin_pid = pid;
-        for (int i = 0; i < 100; i++) {
-            if (!stat(port_file, &st) && st.st_size > 0) {
-                return 0;
-            }
-            if (waitpid(pid, NULL, WNOHANG) == pid) {
-                standin_pid = 0;
-                break;        /* it could not listen: again */
-            }
-            usleep(100000);
-        }
-        stop_standin(SIGTERM);
-        sleep(1);
-    }
-    return -1;
-}
-
-/* A TCP port of 127.0.0.1 nothing listens on. */
-static int
-free_port(void)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-    if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof a) &&
-        !getsockname(fd, (struct sockaddr *)&a, &len)) {
-        port = ntohs(a.sin_port);
-    }
-    if (fd >= 0) {
-        close(fd);
-    }
-    return port;
+    return sdn_test_standin(standin, "onos", "karaf", "karaf", fail_post);
 }
 
 /* The stand-in's flows on br0. */
@@ -347,7 +82,8 @@ has_flow(const char *text)
 static long
 log_count(const char *text)
 {
-    return sh_num("grep -c -- '%s' %s/standin.log", text, dir);
+    return sh_num("grep -c -- '%s' %s/standin-onos.log", text,
+                  sdn_test.dir);
 }
 
 struct rest_outcome {
@@ -377,10 +113,10 @@ standin_get(const char *path)
     struct rest_outcome o = {0};
     char url[64];
 
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", rest_port);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", sdn_test.rest_port);
     if (slc_sdn_rest_new(&(struct slc_sdn_rest_params){
-                             .base = base, .url = url, .user = "karaf",
-                             .password = "karaf"},
+                             .base = sdn_test.base, .url = url,
+                             .user = "karaf", .password = "karaf"},
                          &r, &err) ||
         slc_sdn_rest_call(r, "GET", path, NULL, on_rest, &o, &err)) {
         slc_sdn_rest_free(r);
@@ -397,133 +133,14 @@ standin_get(const char *path)
     return o.body;
 }
 
-/* ---- the switch and the namespaces ---- */
-
-static void
-cleanup(void)
-{
-    stop_standin(SIGTERM);
-    for (int i = 0; i < N_NS; i++) {
-        if (ns[i][0]) {
-            sh("ip netns del %s 2>/dev/null", ns[i]);
-        }
-    }
-    if (sw) {
-        slc_ovs_switch_stop(sw, &(struct slc_error){0});
-        sw = NULL;
-    }
-    if (dir[0] && !getenv("KEEP_TMP")) {
-        sh("rm -rf %s", dir);
-    } else if (dir[0]) {
-        printf("kept %s\n", dir);
-    }
-}
-
-static void
-on_signal(int sig)
-{
-    cleanup();
-    _exit(128 + sig);
-}
-
-/* Namespace 'i': eth0 with MAC 02:00:00:00:31:<n> and 10.31.0.<n>, its
- * veth 'veth' on 'bridge' (access port 'tag' when not 0, else OpenFlow
- * port 'ofport'). */
-static int
-plug(int i, const char *bridge, const char *veth, int tag, int ofport,
-     int n)
-{
-    char extra[64];
-
-    if (tag) {
-        snprintf(extra, sizeof extra, " tag=%d", tag);
-    } else {
-        snprintf(extra, sizeof extra, " -- set interface %s "
-                 "ofport_request=%d", veth, ofport);
-    }
-    return sh("ip link add %s type veth peer name %s-p && "
-              "ip link set %s-p netns %s && "
-              "ip -n %s link set %s-p name eth0 && "
-              "ip -n %s link set eth0 address 02:00:00:00:31:%02d && "
-              "ip -n %s addr add 10.31.0.%d/24 dev eth0 && "
-              "ip -n %s link set eth0 up && ip link set %s up && "
-              "ovs-vsctl add-port %s %s%s",
-              veth, veth, veth, ns[i], ns[i], veth, ns[i], n, ns[i], n,
-              ns[i], veth, bridge, veth, extra);
-}
-
-static int
-setup(void)
-{
-    struct slc_error err = {0};
-    const char *names[N_NS] = {"a", "b", "c", "vf"};
-
-    snprintf(dir, sizeof dir, "/tmp/slicer-sdn-onos-XXXXXX");
-    if (!mkdtemp(dir)) {
-        dir[0] = '\0';
-        return -1;
-    }
-    /* namespaces named in this mount namespace only */
-    if (sh("mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns") ||
-        sh("ip link set lo up")) {
-        return -1;
-    }
-    if (slc_ovs_switch_start(dir, &sw, &err)) {
-        fprintf(stderr, "switch: %s\n", err.msg);
-        return -1;
-    }
-    setenv("OVS_RUNDIR", dir, 1);
-    setenv("OVS_DBDIR", dir, 1);
-    setenv("OVS_LOGDIR", dir, 1);
-    for (int i = 0; i < N_NS; i++) {
-        snprintf(ns[i], sizeof ns[i], "slcn-%s", names[i]);
-        if (sh("ip netns add %s && ip -n %s link set lo up", ns[i], ns[i])) {
-            ns[i][0] = '\0';
-            return -1;
-        }
-    }
-    rest_port = free_port();
-    return rest_port <= 0 ||
-           sh("ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev "
-              "protocols=OpenFlow13 fail_mode=secure "
-              "other_config:datapath-id=" DPID_HEX) ||
-           sh("ovs-vsctl add-br nic1 -- set bridge nic1 datapath_type=netdev "
-              "fail_mode=standalone -- add-port nic1 nic1-up -- set "
-              "interface nic1-up type=patch options:peer=fp1 -- add-port br0 "
-              "fp1 -- set interface fp1 type=patch options:peer=nic1-up "
-              "ofport_request=1") ||
-           plug(NS_A, "br0", "va", 0, 2, 1) ||
-           plug(NS_B, "br0", "vb", 0, 3, 2) ||
-           plug(NS_C, "br0", "vc", 0, 4, 3) ||
-           plug(NS_VF, "nic1", "vf1", 101, 0, 4) ||
-           sh_num("ovs-vsctl get interface va ofport") != 2 ||
-           sh_num("ovs-vsctl get interface fp1 ofport") != 1;
-}
-
-/* Namespace 'i' reaches 10.31.0.<n>. */
-static bool
-ping(int i, int n)
-{
-    return sh("ip netns exec %s ping -c 3 -i 0.2 -W 1 10.31.0.%d "
-              ">/dev/null 2>&1", ns[i], n) == 0;
-}
-
-static bool
-no_ping(int i, int n)
-{
-    return sh("ip netns exec %s ping -c 1 -W 1 10.31.0.%d >/dev/null 2>&1",
-              ns[i], n) != 0;
-}
-
-/* Until 'i' reaches 10.31.0.<n> (10 s at most), running the loop so that
+/* Until 'i' reaches point <n> (10 s at most), running the loop so that
  * the driver's audits run. */
 static bool
 ping_soon(int i, int n)
 {
     for (int k = 0; k < 20; k++) {
         run_loop_ms(500);
-        if (sh("ip netns exec %s ping -c 1 -W 1 10.31.0.%d >/dev/null 2>&1",
-               ns[i], n) == 0) {
+        if (!no_ping(i, n)) {
             return true;
         }
     }
@@ -534,22 +151,7 @@ static struct slc_sdn *
 open_driver(const struct slc_sdn_class *class, const char *name,
             const char *password, json_t *config)
 {
-    struct slc_sdn *sdn = NULL;
-    struct slc_error err = {0};
-    char url[64];
-
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", rest_port);
-    if (class->open(&(struct slc_sdn_params){.id = name, .name = name,
-                                             .url = url, .config = config,
-                                             .user = "karaf",
-                                             .password = password,
-                                             .base = base, .done = on_done},
-                    &sdn, &err)) {
-        printf("FAIL: open %s: %s\n", name, err.msg);
-        failures++;
-    }
-    json_decref(config);
-    return sdn;
+    return sdn_test_open(class, name, "karaf", password, config);
 }
 
 /* ---- the checks ---- */
@@ -612,6 +214,8 @@ eline(const struct slc_sdn_class *class, struct slc_sdn *sdn)
     const char *type = class->type;
     bool vpls = class == &slc_sdn_onos_vpls_class;
     char id[64];
+    struct slc_sdn_service_spec spec = {.name = id, .type = "ELINE",
+                                        .ports = other, .n_ports = 2};
     json_t *ci;
     long n;
 
@@ -653,7 +257,8 @@ eline(const struct slc_sdn_class *class, struct slc_sdn *sdn)
           "conn_info (%s)", type, out.service, out.msg);
     check(!status(sdn, id, ci) && !strcmp(out.status, "ACTIVE"),
           "%s: its status is ACTIVE (%s)", type, out.msg);
-    check(!edit(sdn, id, ci, "ELINE", other, 2) && !strcmp(out.service, id),
+    spec.conn_info = ci;
+    check(!edit(sdn, id, &spec) && !strcmp(out.service, id),
           "%s: edited to join the VF and b (%s)", type, out.msg);
     if (out.data) {
         json_decref(ci);
@@ -692,7 +297,7 @@ elan_and_restart(const struct slc_sdn_class *class, struct slc_sdn *sdn)
           "%s: the VF, a and b ping each other", type);
     check(no_ping(NS_C, 1), "%s: c is not in it", type);
 
-    stop_standin(SIGKILL);
+    sdn_test_stop(SIGKILL);
     check(!start_standin(NULL), "%s: the stand-in killed and restarted",
           type);
     check(ping_soon(NS_VF, 1) && ping(NS_A, 2) && ping(NS_B, 4),
@@ -744,7 +349,7 @@ vpls_rollback(void)
     json_t *before, *after;
     int rc;
 
-    stop_standin(SIGTERM);
+    sdn_test_stop(SIGTERM);
     if (start_standin("2")) {
         check(false, "onos_vpls: stand-in with --fail-post 2 started");
         return;
@@ -788,7 +393,8 @@ onosof_partial(void)
     snprintf(id, sizeof id, "%s", out.service);
     ci = json_incref(out.data);
     sh("curl -s -u karaf:karaf -X DELETE "
-       "http://127.0.0.1:%d/onos/v1/flows/" DEVICE "/%s >/dev/null", rest_port,
+       "http://127.0.0.1:%d/onos/v1/flows/" DEVICE "/%s >/dev/null",
+       sdn_test.rest_port,
        json_string_value(json_array_get(
            json_object_get(ci, "installed_rules_ids"), 0)));
     check(sdn && !status(sdn, id, ci) && !strcmp(out.status, "ERROR") &&
@@ -875,7 +481,7 @@ driver_checks(const struct slc_sdn_class *class)
     } else {
         vpls_rollback();
     }
-    stop_standin(SIGTERM);
+    sdn_test_stop(SIGTERM);
 }
 
 int
@@ -892,16 +498,17 @@ main(int argc, char **argv)
         return 77;
     }
     if (sh("for p in ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl ip ping "
-           "curl; do command -v $p >/dev/null 2>&1 || exit 1; done")) {
-        printf("SKIP: Open vSwitch, iproute2, ping or curl is missing\n");
+           "curl ethtool; do command -v $p >/dev/null 2>&1 || exit 1; done")) {
+        printf("SKIP: Open vSwitch, iproute2, ping, curl or ethtool is "
+               "missing\n");
         return 77;
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    base = event_base_new();
-    if (!base || setup()) {
+    if (sdn_test_setup(&(struct sdn_test_params){.name = "onos",
+                                                 .ns_prefix = "slcn",
+                                                 .subnet = 31}) ||
+        sdn_test_fabric(DPID_HEX)) {
         printf("FAIL: setup\n");
-        cleanup();
+        sdn_test_cleanup();
         return 1;
     }
     driver_checks(&slc_sdn_onos_vpls_class);
@@ -909,9 +516,5 @@ main(int argc, char **argv)
     check(log_count("runtime error") <= 0 && log_count("ERROR: Address") <= 0,
           "no sanitizer report in the stand-in's log");
 
-    json_decref(out.data);
-    cleanup();
-    event_base_free(base);
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    return sdn_test_finish();
 }

@@ -32,25 +32,21 @@
  * --pid --fork --mount-proc).  Exit 77 (skip) without osken-manager.  The
  * switch, osken-manager and the namespaces are made in a scratch
  * directory and removed, by pid and by the names made, even on failure. */
-#include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "ovs-switch.h"
 #include "sdn-rest.h"
+#include "sdn-test-lib.h"
 #include "sdn.h"
 
 #define APP SLC_SOURCE_DIR "/sdn-drivers/osken-app/slicer_ofctl_rest.py"
@@ -58,165 +54,8 @@
 #define DPID_COLONS "00:00:00:00:00:00:b0:c1"
 #define OFCTL "ovs-ofctl -O OpenFlow13 "
 
-static struct event_base *base;
-static struct slc_ovs_switch *sw;
-static char dir[64];
-static int failures, checks;
-static pid_t osken_pid;
-static int rest_port, of_port;
+static int of_port;
 enum { NS_A, NS_B, NS_C, NS_VF, N_NS };
-static char ns[N_NS][32];
-
-struct outcome {
-    bool done;
-    int rc;
-    char msg[1200];
-    json_t *data;
-    char service[64];
-    char status[16];
-};
-static struct outcome out;
-
-static void
-check(bool ok, const char *fmt, ...)
-{
-    va_list ap;
-
-    checks++;
-    va_start(ap, fmt);
-    printf("%s: ", ok ? "ok" : "FAIL");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    fflush(stdout);
-    failures += !ok;
-}
-
-static int
-sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* The output of a command, first line, as a number (-1 if none). */
-static long
-sh_num(const char *fmt, ...)
-{
-    char cmd[2048], line[256] = "";
-    va_list ap;
-    FILE *f;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    f = popen(cmd, "r");
-    if (!f) {
-        return -1;
-    }
-    if (!fgets(line, sizeof line, f)) {
-        line[0] = '\0';
-    }
-    pclose(f);
-    return line[0] ? strtol(line, NULL, 10) : -1;
-}
-
-static void
-on_done(void *owner, const struct slc_sdn_result *r)
-{
-    out.done = true;
-    out.rc = r->rc;
-    snprintf(out.msg, sizeof out.msg, "%s", r->msg ? r->msg : "");
-    snprintf(out.service, sizeof out.service, "%s",
-             r->service_id ? r->service_id : "");
-    snprintf(out.status, sizeof out.status, "%s",
-             r->status ? r->status : "");
-    json_decref(out.data);
-    out.data = r->data ? json_deep_copy(r->data) : NULL;
-}
-
-static void
-run_loop_ms(int ms)
-{
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-
-    event_base_loopexit(base, &tv);
-    event_base_dispatch(base);
-}
-
-/* Runs the loop until the pending call completes (20 s at most). */
-static int
-wait_done(void)
-{
-    for (int i = 0; i < 2000 && !out.done; i++) {
-        run_loop_ms(10);
-    }
-    if (!out.done) {
-        snprintf(out.msg, sizeof out.msg, "no reply within 20 s");
-        return SLC_ETIMEOUT;
-    }
-    out.done = false;
-    return out.rc;
-}
-
-/* The outcome of a submitted call: its refusal, or its reply. */
-static int
-outcome(int rc, const struct slc_error *err)
-{
-    if (rc) {
-        snprintf(out.msg, sizeof out.msg, "%s", err->msg);
-        return rc;
-    }
-    return wait_done();
-}
-
-static int
-check_credentials(struct slc_sdn *sdn)
-{
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->check_credentials(sdn, 1, &err), &err);
-}
-
-static int
-create(struct slc_sdn *sdn, const char *tag, const char *type,
-       const struct slc_sdn_endpoint *pts, size_t n)
-{
-    struct slc_sdn_service_spec spec = {.name = tag, .tag = tag,
-                                        .type = type, .ports = pts,
-                                        .n_ports = n};
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->create_service(sdn, 2, &spec, &err), &err);
-}
-
-static int
-status(struct slc_sdn *sdn, const char *service_id, const json_t *conn_info)
-{
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->service_status(sdn, 3, service_id, conn_info,
-                                              &err),
-                   &err);
-}
-
-static int
-delete_service(struct slc_sdn *sdn, const char *service_id,
-               const json_t *conn_info)
-{
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->delete_service(sdn, 4, service_id, conn_info,
-                                              &err),
-                   &err);
-}
 
 /* br0's flows under the cookie of the service whose conn_info is 'ci'. */
 static long
@@ -236,69 +75,24 @@ slicer_flows(void)
                   "0xffff000000000000 | grep -c cookie=");
 }
 
-/* Namespace 'i' pings 10.30.0.<n>. */
-static bool
-ping(int i, int n)
-{
-    return sh("ip netns exec %s ping -c 3 -i 0.2 -W 1 10.30.0.%d "
-              ">/dev/null 2>&1", ns[i], n) == 0;
-}
-
-static bool
-no_ping(int i, int n)
-{
-    return sh("ip netns exec %s ping -c 1 -W 1 10.30.0.%d >/dev/null 2>&1",
-              ns[i], n) != 0;
-}
-
 /* ---- osken-manager ---- */
-
-static void
-stop_osken(void)
-{
-    if (osken_pid <= 0) {
-        return;
-    }
-    kill(osken_pid, SIGTERM);
-    for (int i = 0; i < 50; i++) {
-        if (waitpid(osken_pid, NULL, WNOHANG) == osken_pid) {
-            osken_pid = 0;
-            return;
-        }
-        usleep(100000);
-    }
-    kill(osken_pid, SIGKILL);
-    while (waitpid(osken_pid, NULL, 0) < 0 && errno == EINTR) {
-    }
-    osken_pid = 0;
-}
 
 static int
 start_osken(void)
 {
     char listen[64], ofp[16], log[128];
-    pid_t pid;
 
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", rest_port);
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", sdn_test.rest_port);
     snprintf(ofp, sizeof ofp, "%d", of_port);
-    snprintf(log, sizeof log, "%s/osken.log", dir);
-    fflush(NULL);
-    pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        setenv("SLICER_OFCTL_LISTEN", listen, 1);
-        setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
-        execlp("osken-manager", "osken-manager", "--ofp-listen-host",
-               "127.0.0.1", "--ofp-tcp-listen-port", ofp, APP, (char *)NULL);
-        _exit(127);
-    }
-    osken_pid = pid;
-    return pid > 0 ? 0 : -1;
+    snprintf(log, sizeof log, "%s/osken.log", sdn_test.dir);
+    setenv("SLICER_OFCTL_LISTEN", listen, 1);
+    setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
+    return sdn_test_spawn((const char *const[]){"osken-manager",
+                                                "--ofp-listen-host",
+                                                "127.0.0.1",
+                                                "--ofp-tcp-listen-port",
+                                                ofp, APP, NULL},
+                          log);
 }
 
 /* Until the controller lists the switch (20 s at most). */
@@ -314,126 +108,19 @@ wait_switch(struct slc_sdn *checker)
     return false;
 }
 
-/* A TCP port of 127.0.0.1 nothing listens on. */
-static int
-free_port(void)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-    if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof a) &&
-        !getsockname(fd, (struct sockaddr *)&a, &len)) {
-        port = ntohs(a.sin_port);
-    }
-    if (fd >= 0) {
-        close(fd);
-    }
-    return port;
-}
-
 /* ---- the switch and the namespaces ---- */
-
-static void
-cleanup(void)
-{
-    stop_osken();
-    for (int i = 0; i < N_NS; i++) {
-        if (ns[i][0]) {
-            sh("ip netns del %s 2>/dev/null", ns[i]);
-        }
-    }
-    if (sw) {
-        slc_ovs_switch_stop(sw, &(struct slc_error){0});
-        sw = NULL;
-    }
-    if (dir[0] && !getenv("KEEP_TMP")) {
-        sh("rm -rf %s", dir);
-    } else if (dir[0]) {
-        printf("kept %s\n", dir);
-    }
-}
-
-static void
-on_signal(int sig)
-{
-    cleanup();
-    _exit(128 + sig);
-}
-
-/* Namespace 'i': eth0 with MAC 02:00:00:00:30:<n> and 10.30.0.<n>, its
- * veth 'veth' on 'bridge' (access port 'tag' when not 0, OpenFlow port
- * 'ofport' when not 0). */
-static int
-plug(int i, const char *bridge, const char *veth, int tag, int ofport,
-     int n)
-{
-    char extra[64] = "";
-
-    if (tag) {
-        snprintf(extra, sizeof extra, " tag=%d", tag);
-    } else if (ofport) {
-        snprintf(extra, sizeof extra, " -- set interface %s "
-                 "ofport_request=%d", veth, ofport);
-    }
-    return sh("ip link add %s type veth peer name %s-p && "
-              "ip link set %s-p netns %s && "
-              "ip -n %s link set %s-p name eth0 && "
-              "ip -n %s link set eth0 address 02:00:00:00:30:%02d && "
-              "ip -n %s addr add 10.30.0.%d/24 dev eth0 && "
-              "ip -n %s link set eth0 up && ip link set %s up && "
-              "ip netns exec %s ethtool -K eth0 tx off >/dev/null && "
-              "ovs-vsctl add-port %s %s%s",
-              veth, veth, veth, ns[i], ns[i], veth, ns[i], n, ns[i], n,
-              ns[i], veth, ns[i], bridge, veth, extra);
-}
 
 static int
 setup(void)
 {
-    struct slc_error err = {0};
-    const char *names[N_NS] = {"a", "b", "c", "vf"};
-
-    snprintf(dir, sizeof dir, "/tmp/slicer-sdn-osken-XXXXXX");
-    if (!mkdtemp(dir)) {
-        dir[0] = '\0';
+    if (sdn_test_setup(&(struct sdn_test_params){.name = "osken",
+                                                 .ns_prefix = "slco",
+                                                 .subnet = 30})) {
         return -1;
     }
-    /* namespaces named in this mount namespace only */
-    if (sh("mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns") ||
-        sh("ip link set lo up")) {
-        return -1;
-    }
-    if (slc_ovs_switch_start(dir, &sw, &err)) {
-        fprintf(stderr, "switch: %s\n", err.msg);
-        return -1;
-    }
-    setenv("OVS_RUNDIR", dir, 1);
-    setenv("OVS_DBDIR", dir, 1);
-    setenv("OVS_LOGDIR", dir, 1);
-    for (int i = 0; i < N_NS; i++) {
-        snprintf(ns[i], sizeof ns[i], "slco-%s", names[i]);
-        if (sh("ip netns add %s && ip -n %s link set lo up", ns[i], ns[i])) {
-            ns[i][0] = '\0';
-            return -1;
-        }
-    }
-    rest_port = free_port();
-    of_port = free_port();
-    return rest_port <= 0 || of_port <= 0 || of_port == rest_port ||
-           sh("ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev "
-              "protocols=OpenFlow13 fail_mode=secure "
-              "other_config:datapath-id=" DPID_HEX) ||
-           sh("ovs-vsctl add-br nic1 -- set bridge nic1 datapath_type=netdev "
-              "-- add-port nic1 nic1-up -- set interface nic1-up type=patch "
-              "options:peer=fp1 -- add-port br0 fp1 -- set interface fp1 "
-              "type=patch options:peer=nic1-up ofport_request=1") ||
-           plug(NS_A, "br0", "va", 0, 2, 1) ||
-           plug(NS_B, "br0", "vb", 0, 3, 2) ||
-           plug(NS_C, "br0", "vc", 0, 4, 3) ||
-           plug(NS_VF, "nic1", "vf1", 101, 0, 4) ||
-           start_osken() ||
+    of_port = sdn_test_free_port();
+    return of_port <= 0 || of_port == sdn_test.rest_port ||
+           sdn_test_fabric(DPID_HEX) || start_osken() ||
            sh("ovs-vsctl set-controller br0 tcp:127.0.0.1:%d -- set "
               "controller br0 max_backoff=1000 connection_mode=out-of-band",
               of_port);
@@ -442,21 +129,7 @@ setup(void)
 static struct slc_sdn *
 open_driver(const char *name, json_t *config)
 {
-    struct slc_sdn *sdn = NULL;
-    struct slc_error err = {0};
-    char url[64];
-
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", rest_port);
-    if (slc_sdn_osken_class.open(
-            &(struct slc_sdn_params){.id = name, .name = name, .url = url,
-                                     .config = config, .base = base,
-                                     .done = on_done},
-            &sdn, &err)) {
-        printf("FAIL: open %s: %s\n", name, err.msg);
-        failures++;
-    }
-    json_decref(config);
-    return sdn;
+    return sdn_test_open(&slc_sdn_osken_class, name, NULL, NULL, config);
 }
 
 /* ---- the checks ---- */
@@ -484,7 +157,8 @@ credentials(struct slc_sdn *sdn)
     check(slc_sdn_osken_class.open(
               &(struct slc_sdn_params){.id = "bad", .name = "bad",
                                        .url = "http://127.0.0.1/",
-                                       .base = base, .done = on_done},
+                                       .base = sdn_test.base,
+                                       .done = sdn_test_done},
               &bad, &err) == SLC_EINVALID &&
               strstr(err.msg, "url 'http://127.0.0.1/' is not "
                               "http://HOST:PORT"),
@@ -534,18 +208,14 @@ eline(struct slc_sdn *sdn)
                                             .type = "ELINE", .ports = pts,
                                             .n_ports = 2, .conn_info = ci};
         const struct slc_sdn_endpoint ac[2] = {pts[0], pts[2]};
-        struct slc_error err = {0};
 
         spec.ports = ac;
-        check(!outcome(sdn->class->edit_service(sdn, 5, id, &spec, &err),
-                       &err) &&
-                  !strcmp(out.service, id) && service_flows(ci) == 2 &&
-                  ping(NS_A, 3) && no_ping(NS_A, 2),
+        check(!edit(sdn, id, &spec) && !strcmp(out.service, id) &&
+                  service_flows(ci) == 2 && ping(NS_A, 3) &&
+                  no_ping(NS_A, 2),
               "edited to join a and c: a pings c, not b (%s)", out.msg);
         spec.ports = pts;
-        check(!outcome(sdn->class->edit_service(sdn, 5, id, &spec, &err),
-                       &err) &&
-                  ping(NS_A, 2) && no_ping(NS_A, 3),
+        check(!edit(sdn, id, &spec) && ping(NS_A, 2) && no_ping(NS_A, 3),
               "edited back to a and b (%s)", out.msg);
     }
 
@@ -669,7 +339,7 @@ elan_and_restart(struct slc_sdn *sdn, struct slc_sdn *checker)
     check(ping(NS_A, 2) && ping(NS_A, 3) && ping(NS_B, 3),
           "a, b and c ping each other");
 
-    stop_osken();
+    sdn_test_stop(SIGTERM);
     rc = create(sdn, "eline-down", "ELINE", pts, 2);
     check(rc == SLC_EIO && strstr(out.msg, "http://127.0.0.1:") &&
               (strstr(out.msg, "Connection refused") ||
@@ -713,6 +383,7 @@ on_stub(struct evhttp_request *req, void *arg)
         evhttp_request_get_input_headers(req), "Authorization");
     struct evbuffer *b = evbuffer_new();
 
+    (void)arg;
     snprintf(stub_auth, sizeof stub_auth, "%s", auth ? auth : "");
     if (!strcmp(uri, "/denied")) {
         evhttp_send_reply(req, 401, "Unauthorized", NULL);
@@ -761,7 +432,7 @@ rest(struct slc_sdn_rest *r, const char *method, const char *path)
 static void
 rest_checks(void)
 {
-    struct evhttp *http = evhttp_new(base);
+    struct evhttp *http = evhttp_new(sdn_test.base);
     struct evhttp_bound_socket *sock;
     struct slc_sdn_rest *r = NULL;
     struct slc_error err = {0};
@@ -786,13 +457,14 @@ rest_checks(void)
         close(fd);
     }
     check(slc_sdn_rest_new(&(struct slc_sdn_rest_params){
-                               .base = base, .url = "http://u:pw@h:1"},
+                               .base = sdn_test.base,
+                               .url = "http://u:pw@h:1"},
                            &r, &err) == SLC_EINVALID &&
               !strstr(err.msg, "pw"),
           "a url with credentials is refused without showing them: %s",
           err.msg);
     if (!sock || slc_sdn_rest_new(&(struct slc_sdn_rest_params){
-                                      .base = base, .url = url,
+                                      .base = sdn_test.base, .url = url,
                                       .user = "user", .password = "s3cret",
                                       .timeout_ms = 500},
                                   &r, &err)) {
@@ -853,7 +525,7 @@ close_in_flight(void)
 }
 
 int
-main(int argc, char **argv)
+main(void)
 {
     struct slc_sdn *sdn, *checker;
 
@@ -862,12 +534,9 @@ main(int argc, char **argv)
         printf("SKIP: osken-manager is not installed\n");
         return 77;
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    base = event_base_new();
     if (setup()) {
         printf("FAIL: setup\n");
-        cleanup();
+        sdn_test_cleanup();
         return 1;
     }
     sdn = open_driver("osken-test", json_pack("{si si}", "audit_interval_ms",
@@ -877,10 +546,10 @@ main(int argc, char **argv)
                                     "audit_interval_ms", 0));
     if (!sdn || !checker || !wait_switch(checker)) {
         printf("FAIL: the controller does not list br0 (%s)\n", out.msg);
-        sh("tail -n 20 %s/osken.log", dir);
+        sh("tail -n 20 %s/osken.log", sdn_test.dir);
         slc_sdn_close(sdn);
         slc_sdn_close(checker);
-        cleanup();
+        sdn_test_cleanup();
         return 1;
     }
     rest_checks();
@@ -891,14 +560,10 @@ main(int argc, char **argv)
     refusals(sdn);
     elan_and_restart(sdn, checker);
     close_in_flight();
-    check(sh_num("grep -c Traceback %s/osken.log", dir) == 0,
+    check(sh_num("grep -c Traceback %s/osken.log", sdn_test.dir) == 0,
           "no Python traceback in the osken-manager log");
 
-    json_decref(out.data);
     slc_sdn_close(sdn);
     slc_sdn_close(checker);
-    cleanup();
-    event_base_free(base);
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    return sdn_test_finish();
 }

@@ -31,9 +31,7 @@
  * --pid); it makes its namespaces and switch in a scratch directory and
  * removes them, by pid and by the names it made, even on failure. */
 #include <errno.h>
-#include <event2/event.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,119 +39,13 @@
 #include <unistd.h>
 
 #include "ovs-switch.h"
+#include "sdn-test-lib.h"
 #include "sdn.h"
 #include "sfc-chain.h"
 
-static struct event_base *base;
-static struct slc_ovs_switch *sw;
-static char dir[64];
-static int failures, checks;
-enum { CLIENT, SERVER, FW, NS_A, NS_B, NS_C, NS_VF1, NS_VF2, N_NS };
-static char ns[N_NS][32];
-
-struct outcome {
-    bool done;
-    int rc;
-    char msg[600];
-    json_t *data;
-    char service[64];
-    char status[16];
-};
-static struct outcome out;
-
-static void
-check(bool ok, const char *fmt, ...)
-{
-    va_list ap;
-
-    checks++;
-    va_start(ap, fmt);
-    printf("%s: ", ok ? "ok" : "FAIL");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    fflush(stdout);
-    failures += !ok;
-}
-
-static int
-sh(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* The output of a command, first line, as a number (-1 if none). */
-static long
-sh_num(const char *fmt, ...)
-{
-    char cmd[2048], line[256] = "";
-    va_list ap;
-    FILE *f;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    f = popen(cmd, "r");
-    if (!f) {
-        return -1;
-    }
-    if (!fgets(line, sizeof line, f)) {
-        line[0] = '\0';
-    }
-    pclose(f);
-    return line[0] ? strtol(line, NULL, 10) : -1;
-}
-
-static void
-on_done(void *owner, const struct slc_sdn_result *r)
-{
-    out.done = true;
-    out.rc = r->rc;
-    snprintf(out.msg, sizeof out.msg, "%s", r->msg ? r->msg : "");
-    snprintf(out.service, sizeof out.service, "%s",
-             r->service_id ? r->service_id : "");
-    snprintf(out.status, sizeof out.status, "%s",
-             r->status ? r->status : "");
-    json_decref(out.data);
-    out.data = r->data ? json_deep_copy(r->data) : NULL;
-}
-
-/* Runs the loop until the pending call completes (10 s at most). */
-static int
-wait_done(void)
-{
-    for (int i = 0; i < 1000 && !out.done; i++) {
-        struct timeval tv = {0, 10000};
-
-        event_base_loopexit(base, &tv);
-        event_base_dispatch(base);
-    }
-    if (!out.done) {
-        snprintf(out.msg, sizeof out.msg, "no reply within 10 s");
-        return SLC_ETIMEOUT;
-    }
-    out.done = false;
-    return out.rc;
-}
-
-static void
-run_loop_ms(int ms)
-{
-    struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
-
-    event_base_loopexit(base, &tv);
-    event_base_dispatch(base);
-}
-
 #define OFCTL "ovs-ofctl -O OpenFlow13 "
+
+enum { CLIENT, SERVER, FW, NS_A, NS_B, NS_C, NS_VF1, NS_VF2, N_NS };
 
 static long
 slicer_flows(void)
@@ -169,50 +61,28 @@ program_flows(unsigned id)
                   "0xffffffffffff0000 | grep -c cookie", id);
 }
 
+/* The client pings the server (through the chain when there is one). */
 static bool
-ping(void)
+ping_server(void)
 {
     return sh("ip netns exec %s ping -c 3 -i 0.2 -W 1 10.10.0.20 "
-              ">/dev/null 2>&1", ns[0]) == 0;
+              ">/dev/null 2>&1", sdn_test.ns[CLIENT]) == 0;
 }
 
-static void
-cleanup(void)
-{
-    for (int i = 0; i < N_NS; i++) {
-        if (ns[i][0]) {
-            sh("ip netns del %s 2>/dev/null", ns[i]);
-        }
-    }
-    if (sw) {
-        slc_ovs_switch_stop(sw, &(struct slc_error){0});
-        sw = NULL;
-    }
-    if (dir[0]) {
-        sh("rm -rf %s", dir);
-    }
-}
-
-static void
-on_signal(int sig)
-{
-    cleanup();
-    _exit(128 + sig);
-}
-
-/* veth VETH (host end on BRIDGE with access tag TAG) into namespace NS. */
+/* veth VETH (host end on br0 with access tag TAG) into namespace NS as
+ * IFNAME, with address IP/24 unless IP is NULL. */
 static int
-plug_into(const char *bridge, const char *nsname, const char *veth,
-          const char *ifname, int tag, const char *ip)
+plug(const char *nsname, const char *veth, const char *ifname, int tag,
+     const char *ip)
 {
     int rc = sh("ip link add %s type veth peer name %s-p && "
                 "ip link set %s-p netns %s && "
                 "ip -n %s link set %s-p name %s && "
                 "ip -n %s link set %s up && ip link set %s up && "
                 "ip netns exec %s ethtool -K %s tx off >/dev/null && "
-                "ovs-vsctl add-port %s %s tag=%d",
+                "ovs-vsctl add-port br0 %s tag=%d",
                 veth, veth, veth, nsname, nsname, veth, ifname, nsname,
-                ifname, veth, nsname, ifname, bridge, veth, tag);
+                ifname, veth, nsname, ifname, veth, tag);
 
     if (!rc && ip) {
         rc = sh("ip -n %s addr add %s/24 dev %s", nsname, ip, ifname);
@@ -220,74 +90,45 @@ plug_into(const char *bridge, const char *nsname, const char *veth,
     return rc;
 }
 
-static int
-plug(const char *nsname, const char *veth, const char *ifname, int tag,
-     const char *ip)
-{
-    return plug_into("br0", nsname, veth, ifname, tag, ip);
-}
-
-/* A namespace of the services' segment 10.20.0.0/24, eth0 with MAC
- * 02:00:00:00:20:<n> and address 10.20.0.<n>, on an access port. */
-static int
-plug_point(int i, const char *bridge, const char *veth, int tag, int n)
-{
-    char ip[32];
-
-    snprintf(ip, sizeof ip, "10.20.0.%d", n);
-    return plug_into(bridge, ns[i], veth, "eth0", tag, ip) ||
-           sh("ip -n %s link set eth0 address 02:00:00:00:20:%02d", ns[i],
-              n);
-}
-
+/* The client, the server and the SF on br0; namespaces a, b and c of the
+ * services' segment 10.20.0.0/24 each on an access port of a VLAN of its
+ * own, and two VFs behind a NIC bridge. */
 static int
 setup(void)
 {
-    struct slc_error err = {0};
-    const char *names[N_NS] = {"client", "server", "fw", "a",
-                               "b", "c", "vf1", "vf2"};
+    static const char *const names[N_NS] = {"client", "server", "fw", "a",
+                                            "b", "c", "vf1", "vf2"};
+    const char *fw_ns = sdn_test.ns[FW];
 
-    snprintf(dir, sizeof dir, "/tmp/slicer-sdn-ovs-XXXXXX");
-    if (!mkdtemp(dir)) {
-        dir[0] = '\0';
+    if (sdn_test_setup(&(struct sdn_test_params){.name = "ovs",
+                                                 .ns_prefix = "slct",
+                                                 .ns_names = names,
+                                                 .n_ns = N_NS,
+                                                 .subnet = 20})) {
         return -1;
-    }
-    if (slc_ovs_switch_start(dir, &sw, &err)) {
-        fprintf(stderr, "switch: %s\n", err.msg);
-        return -1;
-    }
-    setenv("OVS_RUNDIR", dir, 1);
-    setenv("OVS_DBDIR", dir, 1);
-    setenv("OVS_LOGDIR", dir, 1);
-    for (int i = 0; i < N_NS; i++) {
-        snprintf(ns[i], sizeof ns[i], "slct-%d-%s", (int)getpid(), names[i]);
-        if (sh("ip netns add %s && ip -n %s link set lo up", ns[i], ns[i])) {
-            ns[i][0] = '\0';
-            return -1;
-        }
     }
     /* standalone: NORMAL switching for what no chain takes.  nic1 is a
      * NIC's embedded switch (its VFs are access ports), patched to br0
      * at OpenFlow port 1 by a trunk, as vim-netns builds it. */
-    return sh("ip link set lo up && ovs-vsctl add-br br0 -- set bridge br0 "
+    return sh("ovs-vsctl add-br br0 -- set bridge br0 "
               "datapath_type=netdev protocols=OpenFlow13") ||
            sh("ovs-vsctl add-br nic1 -- set bridge nic1 datapath_type=netdev "
               "-- add-port nic1 nic1-up -- set interface nic1-up type=patch "
               "options:peer=fp1 -- add-port br0 fp1 -- set interface fp1 "
               "type=patch options:peer=nic1-up ofport_request=1") ||
-           plug(ns[0], "vclient", "eth0", 10, "10.10.0.10") ||
-           plug(ns[1], "vserver", "eth0", 10, "10.10.0.20") ||
-           plug(ns[2], "vfwin", "in", 11, NULL) ||
-           plug(ns[2], "vfwout", "out", 12, NULL) ||
+           plug(sdn_test.ns[CLIENT], "vclient", "eth0", 10, "10.10.0.10") ||
+           plug(sdn_test.ns[SERVER], "vserver", "eth0", 10, "10.10.0.20") ||
+           plug(fw_ns, "vfwin", "in", 11, NULL) ||
+           plug(fw_ns, "vfwout", "out", 12, NULL) ||
            sh("ip -n %s link add sfbr type bridge && "
               "ip -n %s link set in master sfbr && "
               "ip -n %s link set out master sfbr && ip -n %s link set sfbr up",
-              ns[2], ns[2], ns[2], ns[2]) ||
-           plug_point(NS_A, "br0", "va", 21, 1) ||
-           plug_point(NS_B, "br0", "vb", 22, 2) ||
-           plug_point(NS_C, "br0", "vc", 23, 3) ||
-           plug_point(NS_VF1, "nic1", "vf1", 101, 4) ||
-           plug_point(NS_VF2, "nic1", "vf2", 102, 5);
+              fw_ns, fw_ns, fw_ns, fw_ns) ||
+           sdn_test_plug(NS_A, "br0", "va", 21, 0, 1) ||
+           sdn_test_plug(NS_B, "br0", "vb", 22, 0, 2) ||
+           sdn_test_plug(NS_C, "br0", "vc", 23, 0, 3) ||
+           sdn_test_plug(NS_VF1, "nic1", "vf1", 101, 0, 4) ||
+           sdn_test_plug(NS_VF2, "nic1", "vf2", 102, 0, 5);
 }
 
 static const struct slc_sfc_sfi fw = {"vfwin", "vfwout"};
@@ -324,8 +165,8 @@ kill_daemon(pid_t pid)
     while (kill(pid, 0) == 0) {
         usleep(20000);
     }
-    slc_ovs_switch_free(sw);
-    sw = NULL;
+    slc_ovs_switch_free(sdn_test.sw);
+    sdn_test.sw = NULL;
 }
 
 /* Packets counted by rule 'i' of program 'id' (-1 if unknown). */
@@ -336,54 +177,12 @@ rule_packets(struct slc_sdn *sdn, uint32_t id, size_t i)
     json_t *r;
 
     /* the datapath's counts reach the flow table each revalidation */
-    sh("ovs-appctl -t %s/ovs-vswitchd.ctl revalidator/wait", dir);
+    sh("ovs-appctl -t %s/ovs-vswitchd.ctl revalidator/wait", sdn_test.dir);
     if (sdn->class->program_counters(sdn, 1, id, &err) || wait_done()) {
         return -1;
     }
     r = json_array_get(json_object_get(out.data, "rules"), i);
     return r ? (long)json_integer_value(json_object_get(r, "packets")) : -1;
-}
-
-/* Namespace 'i' pings 10.20.0.<n>. */
-static bool
-ping_point(int i, int n)
-{
-    return sh("ip netns exec %s ping -c 3 -i 0.2 -W 1 10.20.0.%d "
-              ">/dev/null 2>&1", ns[i], n) == 0;
-}
-
-/* The outcome of a submitted call: its refusal, or its reply. */
-static int
-outcome(int rc, const struct slc_error *err)
-{
-    if (rc) {
-        snprintf(out.msg, sizeof out.msg, "%s", err->msg);
-        return rc;
-    }
-    return wait_done();
-}
-
-static int
-create(struct slc_sdn *sdn, const char *tag, const char *type,
-       const struct slc_sdn_endpoint *pts, size_t n)
-{
-    struct slc_sdn_service_spec spec = {.name = tag, .tag = tag,
-                                        .type = type, .ports = pts,
-                                        .n_ports = n};
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->create_service(sdn, 10, &spec, &err), &err);
-}
-
-static int
-delete_service(struct slc_sdn *sdn, const char *service_id,
-               const json_t *conn_info)
-{
-    struct slc_error err = {0};
-
-    return outcome(sdn->class->delete_service(sdn, 11, service_id, conn_info,
-                                              &err),
-                   &err);
 }
 
 /* The program id of service "ovs-XXXXXXXX". */
@@ -427,7 +226,7 @@ eline_and_elan(struct slc_sdn *sdn)
     json_t *conn_info;
     long n;
 
-    check(!ping_point(NS_A, 2), "a and b are in other VLANs: NORMAL does "
+    check(!ping(NS_A, 2), "a and b are in other VLANs: NORMAL does "
           "not join them");
     check(!create(sdn, "eline-ab", "ELINE", pts, 2), "ELINE a-b created as "
           "%s (%s)", out.service, out.msg);
@@ -439,24 +238,17 @@ eline_and_elan(struct slc_sdn *sdn)
               json_integer_value(json_object_get(conn_info, "rules")) == 2,
           "its id is ovs-<32 bits>, its conn_info says program and 2 rules");
     check(program_flows(program_of(id)) == 2, "2 flows on the switch");
-    check(ping_point(NS_A, 2), "a pings b through the ELINE");
+    check(ping(NS_A, 2), "a pings b through the ELINE");
     check(!create(sdn, "eline-ab", "ELINE", pts, 2) &&
               !strcmp(out.service, id) &&
               program_flows(program_of(id)) == 2,
           "created again with the same tag: the same service %s and still "
           "2 flows", out.service);
-    {
-        struct slc_error err = {0};
-
-        check(!outcome(sdn->class->service_status(sdn, 12, id, conn_info,
-                                                  &err),
-                       &err) &&
-                  !strcmp(out.status, "ACTIVE"),
-              "its status is ACTIVE (%s)", out.status);
-    }
+    check(!status(sdn, id, conn_info) && !strcmp(out.status, "ACTIVE"),
+          "its status is ACTIVE (%s)", out.status);
     check(!delete_service(sdn, id, conn_info), "ELINE deleted (%s)", out.msg);
     check(program_flows(program_of(id)) == 0, "none of its flows is left");
-    check(!ping_point(NS_A, 2), "a no longer reaches b");
+    check(!ping(NS_A, 2), "a no longer reaches b");
     check(delete_service(sdn, id, conn_info) == SLC_ENOTFOUND,
           "deleting it again: not found (%s)", out.msg);
     json_decref(conn_info);
@@ -466,7 +258,7 @@ eline_and_elan(struct slc_sdn *sdn)
     snprintf(id, sizeof id, "%s", out.service);
     n = program_flows(program_of(id));
     check(n == 9, "6 unicast and 3 broadcast flows (%ld)", n);
-    check(ping_point(NS_A, 2) && ping_point(NS_A, 3) && ping_point(NS_B, 3),
+    check(ping(NS_A, 2) && ping(NS_A, 3) && ping(NS_B, 3),
           "a, b and c ping each other");
     check(!delete_service(sdn, id, NULL) && program_flows(program_of(id)) == 0,
           "ELAN deleted");
@@ -492,16 +284,16 @@ tagged_points(struct slc_sdn *sdn)
 
     datapath_id(dpid, sizeof dpid);
     pts[0].switch_dpid = dpid;
-    check(!ping_point(NS_VF1, 3), "the VF does not reach c by itself");
+    check(!ping(NS_VF1, 3), "the VF does not reach c by itself");
     check(!create(sdn, "eline-vf-c", "ELINE", pts, 2),
           "ELINE of the VF (switch %s, port \"1\", vlan 101) and c created "
           "(%s)", dpid, out.msg);
     snprintf(id, sizeof id, "%s", out.service);
     check(program_flows(program_of(id)) == 2, "2 flows");
-    check(ping_point(NS_VF1, 3), "the VF pings c across the VLAN");
+    check(ping(NS_VF1, 3), "the VF pings c across the VLAN");
     check(!delete_service(sdn, id, NULL), "deleted");
 
-    check(!ping_point(NS_VF1, 5), "two VFs of the NIC do not meet by "
+    check(!ping(NS_VF1, 5), "two VFs of the NIC do not meet by "
           "themselves");
     check(!create(sdn, "eline-vfs", "ELINE", vfs, 2), "ELINE of two VFs of "
           "the NIC created (%s)", out.msg);
@@ -509,7 +301,7 @@ tagged_points(struct slc_sdn *sdn)
     check(sh_num(OFCTL "--no-names dump-flows br0 cookie=0x51ce%s0000/"
                  "0xffffffffffff0000 | grep -c 'IN_PORT'", id + 4) == 2,
           "both rules send back through the NIC's port (IN_PORT)");
-    check(ping_point(NS_VF1, 5), "the VFs ping each other");
+    check(ping(NS_VF1, 5), "the VFs ping each other");
     check(!delete_service(sdn, id, NULL), "deleted");
 }
 
@@ -520,10 +312,9 @@ refusals(struct slc_sdn *sdn)
         {.id = "a", .switch_port = "va"},
         {.id = "b", .switch_dpid = "other", .switch_port = "vb"},
     };
-    struct slc_error err = {0};
     int rc;
 
-    check(!outcome(sdn->class->check_credentials(sdn, 13, &err), &err),
+    check(!check_credentials(sdn),
           "check_credentials: the sessions are ready (%s)", out.msg);
     rc = create(sdn, "refused", "ELINE", pts, 2);
     check(rc == SLC_EINVALID && !strcmp(out.msg, "point b: switch 'other': "
@@ -556,7 +347,7 @@ services(struct slc_sdn *sdn)
 }
 
 int
-main(int argc, char **argv)
+main(void)
 {
     struct slc_sdn *sdn = NULL;
     struct slc_error err = {0};
@@ -565,26 +356,24 @@ main(int argc, char **argv)
     long n;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    base = event_base_new();
     if (setup()) {
         printf("FAIL: setup\n");
-        cleanup();
+        sdn_test_cleanup();
         return 1;
     }
-    check(ping(), "client pings server by plain switching");
+    check(ping_server(), "client pings server by plain switching");
 
-    snprintf(url, sizeof url, "unix:%s/db.sock", dir);
+    snprintf(url, sizeof url, "unix:%s/db.sock", sdn_test.dir);
     config = json_pack("{ss si si}", "bridge", "br0", "audit_interval_ms",
                        300, "connect_timeout_ms", 5000);
     if (slc_sdn_ovs_class.open(
             &(struct slc_sdn_params){.id = "sdn-1", .name = "ovs-test",
                                      .url = url, .config = config,
-                                     .base = base, .done = on_done},
+                                     .base = sdn_test.base,
+                                     .done = sdn_test_done},
             &sdn, &err)) {
         printf("FAIL: open: %s\n", err.msg);
-        cleanup();
+        sdn_test_cleanup();
         return 1;
     }
 
@@ -594,7 +383,7 @@ main(int argc, char **argv)
               !wait_done(),
           "VLAN chain installed (%s)", out.msg);
     check(program_flows(7) == 2, "2 flows under the program's cookie");
-    check(ping(), "client pings server through the chain");
+    check(ping_server(), "client pings server through the chain");
     n = rule_packets(sdn, 7, 0);
     check(n >= 2, "classifier counted the pings (%ld)", n);
     n = rule_packets(sdn, 7, 1);
@@ -626,12 +415,12 @@ main(int argc, char **argv)
     check(program_flows(7) == 2, "the audit re-installed it");
 
     /* the switch restarts: flows are gone until the driver reconnects */
-    kill_daemon(sw->vs_pid);
-    check(!slc_ovs_switch_start(dir, &sw, &err), "ovs-vswitchd restarted %s",
-          err.msg);
+    kill_daemon(sdn_test.sw->vs_pid);
+    check(!slc_ovs_switch_start(sdn_test.dir, &sdn_test.sw, &err),
+          "ovs-vswitchd restarted %s", err.msg);
     run_loop_ms(2500);
     check(program_flows(7) == 2, "flows re-installed after the restart");
-    check(ping(), "pings pass through the chain again");
+    check(ping_server(), "pings pass through the chain again");
 
     /* the server's port is re-created with another OpenFlow number */
     n = sh_num("ovs-vsctl get interface vserver ofport");
@@ -642,13 +431,14 @@ main(int argc, char **argv)
                  "cookie=0x51ce000000070000/0xffffffffffff0000 | "
                  "grep -c 'output:40'") == 1,
           "the program delivers to the port's new number 40 (was %ld)", n);
-    check(ping(), "pings pass through the chain to the re-created port");
+    check(ping_server(),
+          "pings pass through the chain to the re-created port");
 
     /* ovsdb-server goes away and comes back */
-    kill_daemon(sw->db_pid);
+    kill_daemon(sdn_test.sw->db_pid);
     run_loop_ms(300);
-    check(!slc_ovs_switch_start(dir, &sw, &err), "ovsdb-server restarted %s",
-          err.msg);
+    check(!slc_ovs_switch_start(sdn_test.dir, &sdn_test.sw, &err),
+          "ovsdb-server restarted %s", err.msg);
     run_loop_ms(1500);
     {
         json_t *d = sdn->class->describe(sdn);
@@ -667,7 +457,7 @@ main(int argc, char **argv)
               !wait_done(),
           "the program replaced by an NSH chain (%s)", out.msg);
     check(program_flows(7) == 3, "3 NSH flows");
-    check(ping(), "client pings server through the NSH chain");
+    check(ping_server(), "client pings server through the NSH chain");
     check(rule_packets(sdn, 7, 0) >= 2 &&
               rule_packets(sdn, 7, 1) + rule_packets(sdn, 7, 2) >= 2,
           "NSH classifier and return rules counted the pings");
@@ -677,15 +467,11 @@ main(int argc, char **argv)
     check(!sdn->class->remove_program(sdn, 7, 7, &err) && !wait_done(),
           "program removed");
     check(slicer_flows() == 0, "no slicer flow left on the switch");
-    check(ping(), "plain switching still works");
+    check(ping_server(), "plain switching still works");
 
     json_decref(prog);
     json_decref(bad);
     json_decref(config);
-    json_decref(out.data);
     slc_sdn_ovs_class.close(sdn);
-    cleanup();
-    event_base_free(base);
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    return sdn_test_finish();
 }
