@@ -12,14 +12,16 @@
 # meanwhile, and terminate leaves no flow and no NIC bridge; then the same
 # through os-ken (a real OpenFlow controller serving ofctl_rest), with a
 # controller and switch restart reconciled and a controller that is down
-# failing the NS cleanly.
+# failing the NS cleanly; then through ONOS (VPLS and flows),
+# OpenDaylight and Floodlight, played by their stand-ins on br-fabric.
 #
 # Runs as root in network, mount and pid namespaces of its own (meson:
 # "unshare -n -m -p -f --mount-proc").
-# usage: test-netns-sdn.sh SLICERD SOURCE_DIR
+# usage: test-netns-sdn.sh SLICERD SOURCE_DIR STANDIN
 set -u
 slicerd=$1
 src=$2
+standin=$3
 tpl=$src/templates
 name=netns-sdn
 # shellcheck source=../slicer/harness.sh
@@ -553,6 +555,41 @@ check "... leaving no namespace, no flow, no NIC bridge" \
     eq "$(n_netns) $(slicer_flows | wc -l) $(vsctl list-br | tr '\n' ' ')" "$n0 0 br-fabric br-int "
 req DELETE "/nslcm/v1/ns_instances/$ns"
 vsctl del-controller br-fabric
+
+# --- ONOS (VPLS and flows), OpenDaylight and Floodlight cannot run here:
+# their stand-ins (tests/sdn-drivers/standin/) serve each one's REST API
+# and apply what they are told to br-fabric, so the pings prove each
+# driver end to end through slicerd
+standin_pid=
+standin_down() { kill "$standin_pid" 2>/dev/null; wait "$standin_pid" 2>/dev/null; standin_pid=; }
+trap 'standin_down; osken_down; cleanup' EXIT INT TERM
+for t in onos_vpls:onos onosof:onos odlof:odl floodlightof:floodlight; do
+    type=${t%%:*}
+    rm -f "$tmp/standin.port"
+    "$standin" --type "${t#*:}" --listen 127.0.0.1:0 --port-file "$tmp/standin.port" \
+        --user karaf --password karaf --ovs-rundir "$ovsdir" --bridge br-fabric \
+        >>"$tmp/standin.log" 2>&1 &
+    standin_pid=$!
+    for _ in $(seq 100); do
+        [ -s "$tmp/standin.port" ] && break
+        sleep 0.05
+    done
+    jreq POST /admin/v1/sdns "{\"name\":\"$type\",\"type\":\"$type\",\"url\":\"http://127.0.0.1:$(cat "$tmp/standin.port")\",\"user\":\"karaf\",\"password\":\"karaf\"}"
+    check "$type: the controller takes the credentials: 201" eq "$code" 201
+    jreq PATCH "/admin/v1/vim_accounts/$vim" "{\"config\":{\"hosts\":\"$tmp/hosts.yaml\",\"sdn-controller\":\"$type\",\"sdn-port-mapping\":$mapping}}"
+    check "$type: the account names it" eq "$code" 204
+    ns_up "p-$type" slicer-epa-pair-ns "$vim"
+    check "$type: EPA pair COMPLETED" eq "$state" COMPLETED
+    check "$type: dp1's VF pings dp2's NIC" \
+        pings "$(netns_of "$ns" dp1)" "$(iface_ip "$ns" dp2 xe1)"
+    check "$type: dp2's VF pings dp1's NIC" \
+        pings "$(netns_of "$ns" dp2)" "$(iface_ip "$ns" dp1 xe1)"
+    ns_down "$ns"
+    check "$type: terminated, no flow left on br-fabric" \
+        eq "$state $(ofctl dump-flows br-fabric | grep -c priority)" "COMPLETED 0"
+    standin_down
+done
+check "SDN passwords never logged" test "$(grep -c karaf "$tmp/log")" = 0
 
 stop_clean
 summary
