@@ -158,8 +158,13 @@ run ok pdu-create --name pdu1 --pdu_type gnb \
 run ok pdu-list
 run ok pdu-show pdu1
 run ok pdu-delete pdu1
-run ok sdnc-create --name sdn1 --type ovs --url unix:/tmp/none.sock \
+# a controller record is stored only once its controller answers: one
+# on a socket nothing listens on is refused in its words
+run fail sdnc-create --name sdn0 --type ovs --url unix:/tmp/none.sock \
     --config '{bridge: br-fabric}' --wait
+# without url, an ovs controller is the fabric switch of the VIM account
+# that will name it: nothing to reach yet
+run ok sdnc-create --name sdn1 --type ovs --config '{bridge: br-fabric}' --wait
 run ok sdnc-list
 run ok sdnc-show sdn1
 run ok sdnc-update sdn1 --description x
