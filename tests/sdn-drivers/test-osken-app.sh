@@ -40,9 +40,9 @@ for prog in osken-manager ovsdb-server ovs-vswitchd curl jq ping; do
     fi
 done
 
-D=$(mktemp -d /tmp/slicer-osken-XXXXXX)
-export OVS_RUNDIR=$D OVS_DBDIR=$D OVS_LOGDIR=$D OVS_SYSCONFDIR=$D
-export OVS_PKGDATADIR=/usr/share/openvswitch
+NAME=osken
+# shellcheck source=ovs-test-lib.sh
+. "$(dirname "$0")/ovs-test-lib.sh"
 of_port=16653
 rest_port=18080
 base=http://127.0.0.1:$rest_port
@@ -53,72 +53,23 @@ osken_pid=
 
 unlisted() { ! listed; }
 rest_down() { ! curl -s -o /dev/null -m 2 "$base/stats/switches"; }
-wait_for() { # TENTHS COMMAND...: until the command succeeds
-    local n=$1
-    shift
-    while [ "$n" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    false
-}
 stop_osken() {
     if [ -n "$osken_pid" ]; then
         kill "$osken_pid" 2>/dev/null
         wait "$osken_pid" 2>/dev/null
-        all_ones=18446744073709551615 # cookie_mask: every bit
-osken_pid=
+        osken_pid=
     fi
-}
-gone() { # PID: exited (a zombie counts: detached daemons are reparented to
-    # this script, pid 1 of the namespace, which does not reap them)
-    local state
-    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0
-    case $state in '' | Z*) ;; *) false ;; esac
-}
-stop_ovs() { # NAME [--cleanup]: ask the OVS daemon to exit, then SIGTERM,
-    # SIGKILL, by the pid in its pid file
-    local pid
-    pid=$(cat "$D/$1.pid" 2>/dev/null) || return 0
-    ovs-appctl --timeout=5 -t "$D/$1.ctl" exit "${@:2}" 2>/dev/null ||
-        kill "$pid" 2>/dev/null
-    wait_for 50 gone "$pid" || kill -KILL "$pid" 2>/dev/null
 }
 cleanup() {
     stop_osken
-    stop_ovs ovs-vswitchd --cleanup
-    stop_ovs ovsdb-server
     for i in 1 2; do
         ip link del "v$i" 2>/dev/null
         ip netns del "osk$i" 2>/dev/null
     done
-    if [ -n "${KEEP_TMP:-}" ]; then
-        echo "kept $D"
-    else
-        rm -rf "$D"
-    fi
+    ovs_test_stop
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-passed=0
-failed=0
-check() { # description, then a command that must succeed
-    local what=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-        echo "ok: $what"
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $what"
-    fi
-}
-eq() { [ "$1" = "$2" ] || { echo "  got '$1', expected '$2'" >&2; false; }; }
-contains() { # TEXT PATTERN
-    case $1 in *"$2"*) ;; *) echo "  '$2' not in '$1'" >&2; false ;; esac
-}
 
 req() { # METHOD PATH [BODY]: status in $code, body in $D/body
     local data=()
@@ -160,20 +111,7 @@ start_osken() {
 }
 
 # --- the switch and the namespaces
-mount -t tmpfs tmpfs /run/netns 2>/dev/null ||
-    { mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns; }
-ip link set lo up
-ovsdb-tool create "$D/conf.db" "$OVS_PKGDATADIR/vswitch.ovsschema"
-ovsdb-server "$D/conf.db" --remote="punix:$D/db.sock" \
-    --pidfile="$D/ovsdb-server.pid" --unixctl="$D/ovsdb-server.ctl" \
-    --detach --no-chdir --log-file="$D/ovsdb-server.log" 2>>"$D/setup.log"
-ovs-vsctl --no-wait init
-ovs-vswitchd "unix:$D/db.sock" --pidfile="$D/ovs-vswitchd.pid" \
-    --unixctl="$D/ovs-vswitchd.ctl" --detach --no-chdir \
-    --log-file="$D/ovs-vswitchd.log" --disable-system-route 2>>"$D/setup.log"
-ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev \
-    protocols=OpenFlow13 fail_mode=secure \
-    other_config:datapath-id=$dpid_hex
+ovs_test_start
 for i in 1 2; do
     ip netns add "osk$i"
     ip link add "v$i" type veth peer name "v${i}p"
@@ -375,5 +313,4 @@ check "no other warning in the ovs-vswitchd log" eq "$(grep -E \
     -e 'ofp_actions\|WARN\|bad action at offset [0-9]+ \(OFPBAC_BAD_SET_ARG' \
     -e "rconn\|WARN\|br0<->tcp:127.0.0.1:$of_port: connection failed")" 0
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+ovs_test_summary

@@ -40,9 +40,9 @@ for prog in ovsdb-server ovs-vswitchd ovs-vsctl ovs-ofctl curl jq ping ip; do
     fi
 done
 
-D=$(mktemp -d /tmp/slicer-standin-XXXXXX)
-export OVS_RUNDIR=$D OVS_DBDIR=$D OVS_LOGDIR=$D OVS_SYSCONFDIR=$D
-export OVS_PKGDATADIR=/usr/share/openvswitch
+NAME=standin
+# shellcheck source=ovs-test-lib.sh
+. "$(dirname "$0")/ovs-test-lib.sh"
 dpid_hex=000000000000b0b0
 dpid_dec=$((16#$dpid_hex))
 onos_dev=of:$dpid_hex
@@ -52,22 +52,6 @@ standin_pid=
 base=
 auth=()
 
-wait_for() { # TENTHS COMMAND...: until the command succeeds
-    local n=$1
-    shift
-    while [ "$n" -gt 0 ]; do
-        "$@" && return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    false
-}
-gone() { # PID: exited (a zombie counts: this script is pid 1 and does not
-    # reap detached daemons)
-    local state
-    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0
-    case $state in '' | Z*) ;; *) false ;; esac
-}
 stop_standin() { # [SIGNAL]
     if [ -n "$standin_pid" ]; then
         kill "-${1:-TERM}" "$standin_pid" 2>/dev/null
@@ -75,47 +59,16 @@ stop_standin() { # [SIGNAL]
         standin_pid=
     fi
 }
-stop_ovs() { # NAME [--cleanup]
-    local pid
-    pid=$(cat "$D/$1.pid" 2>/dev/null) || return 0
-    ovs-appctl --timeout=5 -t "$D/$1.ctl" exit "${@:2}" 2>/dev/null ||
-        kill "$pid" 2>/dev/null
-    wait_for 50 gone "$pid" || kill -KILL "$pid" 2>/dev/null
-}
 cleanup() {
     stop_standin
-    stop_ovs ovs-vswitchd --cleanup
-    stop_ovs ovsdb-server
     for i in 1 2 3; do
         ip link del "v$i" 2>/dev/null
         ip netns del "ns$i" 2>/dev/null
     done
-    if [ -n "${KEEP_TMP:-}" ]; then
-        echo "kept $D"
-    else
-        rm -rf "$D"
-    fi
+    ovs_test_stop
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-
-passed=0
-failed=0
-check() { # description, then a command that must succeed
-    local what=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-        echo "ok: $what"
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $what"
-    fi
-}
-eq() { [ "$1" = "$2" ] || { echo "  got '$1', expected '$2'" >&2; false; }; }
-contains() { # TEXT PATTERN
-    case $1 in *"$2"*) ;; *) echo "  '$2' not in '$1'" >&2; false ;; esac
-}
 
 req() { # METHOD PATH [BODY]: status in $code, body in $D/body, headers in
     # $D/headers; credentials from $auth
@@ -161,20 +114,7 @@ start_standin() { # TYPE [OPTIONS...]: runs the stand-in, sets $base
 }
 
 # --- the switch, the NIC bridge and the namespaces
-mount -t tmpfs tmpfs /run/netns 2>/dev/null ||
-    { mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns; }
-ip link set lo up
-ovsdb-tool create "$D/conf.db" "$OVS_PKGDATADIR/vswitch.ovsschema"
-ovsdb-server "$D/conf.db" --remote="punix:$D/db.sock" \
-    --pidfile="$D/ovsdb-server.pid" --unixctl="$D/ovsdb-server.ctl" \
-    --detach --no-chdir --log-file="$D/ovsdb-server.log" 2>>"$D/setup.log"
-ovs-vsctl --no-wait init
-ovs-vswitchd "unix:$D/db.sock" --pidfile="$D/ovs-vswitchd.pid" \
-    --unixctl="$D/ovs-vswitchd.ctl" --detach --no-chdir \
-    --log-file="$D/ovs-vswitchd.log" --disable-system-route 2>>"$D/setup.log"
-ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev \
-    protocols=OpenFlow13 fail_mode=secure \
-    other_config:datapath-id=$dpid_hex
+ovs_test_start
 ovs-vsctl add-br nic0 -- set bridge nic0 datapath_type=netdev \
     fail_mode=standalone
 ovs-vsctl add-port br0 p1 -- set interface p1 type=patch \
@@ -595,5 +535,4 @@ stop_standin
 check "no sanitizer report in the stand-in logs" eq "$(cat "$D"/standin-*.log |
     grep -cE 'ERROR: (Address|Leak)Sanitizer|runtime error:')" 0
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+ovs_test_summary
