@@ -1,5 +1,6 @@
-/* slicectl's REST commands: login, descriptors, VIM accounts, NS
- * instances and operations, over slicerd's OSM NBI.  The token of 'login'
+/* slicectl's REST commands: login, descriptors, NS instances and
+ * operations, slices, over slicerd's OSM NBI (VIM accounts and SDN
+ * controllers: slicectl-infra.c).  The token of 'login'
  * is kept in $SLICER_TOKEN_FILE (default ~/.slicer-token, mode 0600);
  * $SLICER_TOKEN overrides it.  Exit codes: 0 success, 1 usage or
  * transport error, 2 refused by the server (its detail is printed). */
@@ -17,13 +18,9 @@
 #include "slc-diag.h"
 #include "slc-file.h"
 #include "slc-yaml.h"
+#include "slicectl-internal.h"
 #include "slicectl-rest.h"
 
-struct remote {
-    const struct slc_remote_opts *o;
-    struct slc_client client;
-    char token[128];
-};
 
 static void
 token_path(char *buf, size_t size)
@@ -94,9 +91,9 @@ call(struct remote *r, const char *method, const char *path,
     return 0;
 }
 
-static int
-call_json(struct remote *r, const char *method, const char *path,
-          json_t *body, json_t **out)
+int
+slc_ctl_call_json(struct remote *r, const char *method, const char *path,
+                  json_t *body, json_t **out)
 {
     char *text = json_dumps(body, JSON_COMPACT);
     int rc = call(r, method, path, "application/json", text,
@@ -118,8 +115,8 @@ print_json(const json_t *v)
     }
 }
 
-static const char *
-str(const json_t *o, const char *key)
+const char *
+slc_ctl_str(const json_t *o, const char *key)
 {
     const char *s = json_string_value(json_object_get(o, key));
 
@@ -164,7 +161,7 @@ cmd_login(struct remote *r, int argc, char **argv)
                         "$SLICER_USER and $SLICER_PASSWORD)\n");
         return 1;
     }
-    rc = call_json(r, "POST", "/admin/v1/tokens",
+    rc = slc_ctl_call_json(r, "POST", "/admin/v1/tokens",
                    json_pack("{ss ss ss*}", "username", user, "password",
                              password, "project_id", project),
                    &reply);
@@ -174,13 +171,14 @@ cmd_login(struct remote *r, int argc, char **argv)
     token_path(path, sizeof path);
     umask(077);
     f = fopen(path, "w");
-    if (!f || fprintf(f, "%s\n", str(reply, "id")) < 0 || fclose(f)) {
+    if (!f || fprintf(f, "%s\n", slc_ctl_str(reply, "id")) < 0 || fclose(f)) {
         fprintf(stderr, "slicectl: cannot write the token to %s\n", path);
         json_decref(reply);
         return 1;
     }
     printf("logged in as %s to project %s (token in %s)\n",
-           str(reply, "username"), str(reply, "project_name"), path);
+           slc_ctl_str(reply, "username"), slc_ctl_str(reply, "project_name"),
+           path);
     json_decref(reply);
     return 0;
 }
@@ -260,7 +258,7 @@ cmd_onboard(struct remote *r, int argc, char **argv)
         rc = call(r, "POST", endpoint_of(kind), type, buf, size, &reply);
         free(buf);
         if (!rc) {
-            printf("%s %s: %s\n", kind, argv[i], str(reply, "id"));
+            printf("%s %s: %s\n", kind, argv[i], slc_ctl_str(reply, "id"));
         }
         json_decref(reply);
         worst = rc > worst ? rc : worst;
@@ -303,200 +301,6 @@ cmd_delete(struct remote *r, int argc, char **argv)
     return cmd_show_delete(r, argc, argv, true);
 }
 
-static int
-cmd_vim_create(struct remote *r, int argc, char **argv)
-{
-    const char *name = NULL, *type = "sim", *url = "http://localhost",
-               *user = NULL, *password = NULL, *config = NULL;
-    json_t *body, *reply, *cfg = NULL;
-    int rc, opt;
-    static const struct option opts[] = {
-        {"name", required_argument, NULL, 'n'},
-        {"type", required_argument, NULL, 't'},
-        {"url", required_argument, NULL, 'u'},
-        {"user", required_argument, NULL, 'U'},
-        {"password", required_argument, NULL, 'p'},
-        {"config", required_argument, NULL, 'c'},
-        {NULL, 0, NULL, 0},
-    };
-
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "n:t:u:U:p:c:", opts, NULL)) !=
-           -1) {
-        switch (opt) {
-        case 'n': name = optarg; break;
-        case 't': type = optarg; break;
-        case 'u': url = optarg; break;
-        case 'U': user = optarg; break;
-        case 'p': password = optarg; break;
-        case 'c': config = optarg; break;
-        default: return 1;
-        }
-    }
-    if (!name) {
-        fprintf(stderr, "slicectl: vim-create needs --name\n");
-        return 1;
-    }
-    if (config) {
-        json_error_t jerr;
-
-        cfg = json_loads(config, 0, &jerr);
-        if (!json_is_object(cfg)) {
-            fprintf(stderr, "slicectl: --config: not a JSON object: %s\n",
-                    jerr.text);
-            json_decref(cfg);
-            return 1;
-        }
-    }
-    body = json_pack("{ss ss ss ss* ss* so*}", "name", name, "vim_type",
-                     type, "vim_url", url, "vim_user", user, "vim_password",
-                     password, "config", cfg);
-    rc = call_json(r, "POST", "/admin/v1/vim_accounts", body, &reply);
-    if (!rc) {
-        printf("%s\n", str(reply, "id"));
-    }
-    json_decref(reply);
-    return rc;
-}
-
-static int parse_params(const char *text, json_t **out);
-
-/* A YAML or JSON file as a JSON value (new), or NULL with the problem
- * printed (its file:line:column). */
-static json_t *
-load_yaml_file(const char *path)
-{
-    struct slc_diags diags = SLC_DIAGS_INIT;
-    struct slc_yaml_doc *doc = NULL;
-    json_t *v = NULL;
-
-    if (!slc_yaml_load_file(path, NULL, &doc, &diags)) {
-        v = json_incref(slc_yaml_root(doc));
-    } else {
-        char msg[512] = "cannot read it";
-
-        if (diags.len) {
-            slc_diag_format(&diags.items[0], msg, sizeof msg);
-        }
-        fprintf(stderr, "slicectl: %s: %s\n", path, msg);
-    }
-    slc_yaml_free(doc);
-    slc_diags_clear(&diags);
-    return v;
-}
-
-/* sdnc-create: an SDN controller record (OSM's sdnc-create). */
-static int
-cmd_sdnc_create(struct remote *r, int argc, char **argv)
-{
-    const char *name = NULL, *type = NULL, *url = NULL, *user = NULL,
-               *password = NULL, *config = NULL;
-    json_t *body, *reply = NULL, *cfg = NULL;
-    int rc, opt;
-    static const struct option opts[] = {
-        {"name", required_argument, NULL, 'n'},
-        {"type", required_argument, NULL, 't'},
-        {"url", required_argument, NULL, 'u'},
-        {"user", required_argument, NULL, 'U'},
-        {"password", required_argument, NULL, 'p'},
-        {"config", required_argument, NULL, 'c'},
-        {NULL, 0, NULL, 0},
-    };
-
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "n:t:u:U:p:c:", opts, NULL)) !=
-           -1) {
-        switch (opt) {
-        case 'n': name = optarg; break;
-        case 't': type = optarg; break;
-        case 'u': url = optarg; break;
-        case 'U': user = optarg; break;
-        case 'p': password = optarg; break;
-        case 'c': config = optarg; break;
-        default: return 1;
-        }
-    }
-    if (!name || !type) {
-        fprintf(stderr, "slicectl: sdnc-create needs --name and --type\n");
-        return 1;
-    }
-    if (config && parse_params(config, &cfg)) {
-        return 1;
-    }
-    body = json_pack("{ss ss ss* ss* ss* so*}", "name", name, "type", type,
-                     "url", url, "user", user, "password", password,
-                     "config", cfg);
-    rc = call_json(r, "POST", "/admin/v1/sdns", body, &reply);
-    if (!rc) {
-        printf("%s\n", str(reply, "id"));
-    }
-    json_decref(reply);
-    return rc;
-}
-
-/* vim-update ID: changes a VIM account's config, key by key (OSM's
- * vim-update --sdn_controller --sdn_port_mapping). */
-static int
-cmd_vim_update(struct remote *r, int argc, char **argv)
-{
-    const char *config = NULL, *sdn = NULL, *mapping = NULL;
-    json_t *cur = NULL, *cfg, *more = NULL, *reply = NULL;
-    char path[512];
-    int rc, opt;
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'},
-        {"sdn-controller", required_argument, NULL, 's'},
-        {"sdn-port-mapping", required_argument, NULL, 'm'},
-        {NULL, 0, NULL, 0},
-    };
-
-    optind = 0; /* a fresh scan: the ID may come before the options */
-    while ((opt = getopt_long(argc, argv, "c:s:m:", opts, NULL)) != -1) {
-        switch (opt) {
-        case 'c': config = optarg; break;
-        case 's': sdn = optarg; break;
-        case 'm': mapping = optarg; break;
-        default: return 1;
-        }
-    }
-    if (optind != argc - 1) {
-        fprintf(stderr, "slicectl: usage: vim-update ID [--config YAML] "
-                        "[--sdn-controller SDN] [--sdn-port-mapping FILE]\n");
-        return 1;
-    }
-    if (config && parse_params(config, &more)) {
-        return 1;
-    }
-    snprintf(path, sizeof path, "/admin/v1/vim_accounts/%s", argv[optind]);
-    rc = call_json(r, "GET", path, NULL, &cur);
-    cfg = rc ? NULL : json_deep_copy(json_object_get(cur, "config"));
-    cfg = cfg ? cfg : json_object();
-    if (more) {
-        json_object_update(cfg, more);
-    }
-    if (!rc && sdn) {
-        json_object_set_new(cfg, "sdn-controller", json_string(sdn));
-    }
-    if (!rc && mapping) {
-        json_t *m = load_yaml_file(mapping);
-
-        if (!m) {
-            rc = 1;
-        }
-        json_object_set_new(cfg, "sdn-port-mapping", m);
-    }
-    if (!rc) {
-        rc = call_json(r, "PATCH", path, json_pack("{so}", "config", cfg),
-                       &reply);
-    } else {
-        json_decref(cfg);
-    }
-    json_decref(more);
-    json_decref(cur);
-    json_decref(reply);
-    return rc;
-}
-
 /* Polls the operation at 'ops'/'op' until it is final, with a progress
  * line on stderr.  Returns 0 when COMPLETED, 2 otherwise. */
 static int
@@ -514,9 +318,10 @@ wait_op_at(struct remote *r, const char *ops, const char *op)
         if (call(r, "GET", path, NULL, NULL, 0, &d)) {
             return 1;
         }
-        state = str(d, "operationState");
-        fprintf(stderr, "\r%s %s %-12s %s   ", op, str(d, "lcmOperationType"),
-                state, str(d, "stage"));
+        state = slc_ctl_str(d, "operationState");
+        fprintf(stderr, "\r%s %s %-12s %s   ", op,
+                slc_ctl_str(d, "lcmOperationType"), state,
+                slc_ctl_str(d, "stage"));
         if (strcmp(state, "PROCESSING") && strcmp(state, "ROLLING_BACK")) {
             break;
         }
@@ -526,7 +331,7 @@ wait_op_at(struct remote *r, const char *ops, const char *op)
     rc = strcmp(state, "COMPLETED") ? 2 : 0;
     if (rc) {
         fprintf(stderr, "slicectl: operation %s: %s: %s\n", op, state,
-                str(d, "detailed-status"));
+                slc_ctl_str(d, "detailed-status"));
     }
     json_decref(d);
     return rc;
@@ -587,15 +392,15 @@ create_instance(struct remote *r, const struct create_kind *k, int argc,
                 k->desc_flag);
         return 1;
     }
-    rc = call_json(r, "POST", k->url,
+    rc = slc_ctl_call_json(r, "POST", k->url,
                    json_pack("{ss ss ss}", k->name_key, name, k->desc_key,
                              desc, "vimAccountId", vim),
                    &reply);
     if (!rc) {
-        printf("%s %s, operation %s\n", k->what, str(reply, "id"),
-               str(reply, k->op_key));
+        printf("%s %s, operation %s\n", k->what, slc_ctl_str(reply, "id"),
+               slc_ctl_str(reply, k->op_key));
         if (wait) {
-            rc = wait_op_at(r, k->ops, str(reply, k->op_key));
+            rc = wait_op_at(r, k->ops, slc_ctl_str(reply, k->op_key));
         }
     }
     json_decref(reply);
@@ -633,27 +438,28 @@ print_chain(const json_t *g)
     size_t i, k;
 
     printf("  chain %s (%s%s, path %" JSON_INTEGER_FORMAT "): %s\n",
-           str(g, "id"), str(g, "encapsulation"),
+           slc_ctl_str(g, "id"), slc_ctl_str(g, "encapsulation"),
            json_is_true(json_object_get(g, "symmetric")) ? ", symmetric" : "",
            json_integer_value(json_object_get(g, "path-id")),
-           str(g, "status"));
+           slc_ctl_str(g, "status"));
     json_array_foreach(json_object_get(g, "matches"), i, m)
     {
         printf("    match %-12s proto %" JSON_INTEGER_FORMAT " %s -> %s",
-               str(m, "id"), json_integer_value(json_object_get(m, "ip_proto")),
+               slc_ctl_str(m, "id"),
+               json_integer_value(json_object_get(m, "ip_proto")),
                json_string_value(json_object_get(m, "src")) ?: "any",
                json_string_value(json_object_get(m, "dst")) ?: "any");
         if (json_integer_value(json_object_get(m, "dst_port"))) {
             printf(" port %" JSON_INTEGER_FORMAT,
                    json_integer_value(json_object_get(m, "dst_port")));
         }
-        printf(" (at %s %s, port %s)\n", str(g, "source-vnf"),
-               str(g, "source-cp"), str(g, "source"));
+        printf(" (at %s %s, port %s)\n", slc_ctl_str(g, "source-vnf"),
+               slc_ctl_str(g, "source-cp"), slc_ctl_str(g, "source"));
     }
     json_array_foreach(json_object_get(g, "hops"), i, hop)
     {
         counts(json_object_get(hop, "forward"), fwd, sizeof fwd);
-        printf("    hop %zu %-16s %s", i + 1, str(hop, "id"), fwd);
+        printf("    hop %zu %-16s %s", i + 1, slc_ctl_str(hop, "id"), fwd);
         if (json_object_get(hop, "reverse")) {
             counts(json_object_get(hop, "reverse"), rev, sizeof rev);
             printf(", reverse %s", rev);
@@ -662,26 +468,26 @@ print_chain(const json_t *g)
         json_array_foreach(json_object_get(hop, "sfis"), k, sfi)
         {
             printf("      %s: %s (port %s) -> %s (port %s)\n",
-                   str(sfi, "vnf"), str(sfi, "ingress-cp"),
-                   str(sfi, "ingress"), str(sfi, "egress-cp"),
-                   str(sfi, "egress"));
+                   slc_ctl_str(sfi, "vnf"), slc_ctl_str(sfi, "ingress-cp"),
+                   slc_ctl_str(sfi, "ingress"), slc_ctl_str(sfi, "egress-cp"),
+                   slc_ctl_str(sfi, "egress"));
         }
     }
     counts(json_object_get(json_object_get(g, "delivered"), "forward"), fwd,
            sizeof fwd);
     printf("    delivered to %s: %s",
            json_is_string(json_object_get(g, "destination"))
-               ? str(g, "destination")
+               ? slc_ctl_str(g, "destination")
                : "the link",
            fwd);
     if (json_object_get(json_object_get(g, "delivered"), "reverse")) {
         counts(json_object_get(json_object_get(g, "delivered"), "reverse"),
                rev, sizeof rev);
-        printf(", reverse to %s: %s", str(g, "source"), rev);
+        printf(", reverse to %s: %s", slc_ctl_str(g, "source"), rev);
     }
     printf("\n");
     if (json_object_get(g, "counters-error")) {
-        printf("    counters: %s\n", str(g, "counters-error"));
+        printf("    counters: %s\n", slc_ctl_str(g, "counters-error"));
     }
 }
 
@@ -704,11 +510,12 @@ cmd_ns_show(struct remote *r, int argc, char **argv)
     if (!rc && r->o->json) {
         print_json(d);
     } else if (!rc) {
-        printf("%s %s: %s, %s (%s)\n", str(d, "_id"), str(d, "name"),
-               str(d, "nsState"), str(d, "operational-status"),
-               str(d, "detailed-status"));
-        printf("  nsd %s on vim %s\n", str(d, "nsd-ref"),
-               str(d, "datacenter"));
+        printf("%s %s: %s, %s (%s)\n", slc_ctl_str(d, "_id"),
+               slc_ctl_str(d, "name"), slc_ctl_str(d, "nsState"),
+               slc_ctl_str(d, "operational-status"),
+               slc_ctl_str(d, "detailed-status"));
+        printf("  nsd %s on vim %s\n", slc_ctl_str(d, "nsd-ref"),
+               slc_ctl_str(d, "datacenter"));
         if (json_array_size(json_object_get(d, "vnffgr"))) {
             snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s/chains",
                      argv[1]);
@@ -798,9 +605,10 @@ cmd_op_show(struct remote *r, int argc, char **argv)
     if (!rc && r->o->json) {
         print_json(d);
     } else if (!rc) {
-        printf("%s %s %s %s: %s\n", str(d, "_id"), str(d, "lcmOperationType"),
-               str(d, "operationState"), str(d, "stage"),
-               str(d, "detailed-status"));
+        printf("%s %s %s %s: %s\n", slc_ctl_str(d, "_id"),
+               slc_ctl_str(d, "lcmOperationType"),
+               slc_ctl_str(d, "operationState"), slc_ctl_str(d, "stage"),
+               slc_ctl_str(d, "detailed-status"));
     }
     json_decref(d);
     return rc;
@@ -808,19 +616,17 @@ cmd_op_show(struct remote *r, int argc, char **argv)
 
 #define NSI_OPS "/nsilcm/v1/nsi_lcm_op_occs"
 
-/* The parameters of --params: a JSON or YAML mapping ("{port: 80}"). */
-static int
-parse_params(const char *text, json_t **out)
+int
+slc_ctl_parse_params(const char *option, const char *text, json_t **out)
 {
     struct slc_diags diags = SLC_DIAGS_INIT;
     struct slc_yaml_doc *doc = NULL;
-    int rc = slc_yaml_load(text, strlen(text), "--params", NULL, &doc,
-                           &diags);
+    int rc = slc_yaml_load(text, strlen(text), option, NULL, &doc, &diags);
 
     *out = rc ? NULL : json_incref(slc_yaml_root(doc));
     if (!rc && !json_is_object(*out)) {
-        fprintf(stderr, "slicectl: --params: give a mapping, e.g. "
-                        "'{port: 80}'\n");
+        fprintf(stderr, "slicectl: %s: give a mapping, e.g. '{port: 80}'\n",
+                option);
         rc = 1;
     } else if (rc) {
         char msg[512] = "not YAML";
@@ -857,8 +663,8 @@ print_outputs(struct remote *r, const char *ops, const char *op)
         const char *out = json_string_value(json_object_get(p, "stdout"));
 
         printf("%s %s/%s: %s (exit %" JSON_INTEGER_FORMAT ")\n%s",
-               str(p, "primitive"), str(p, "member_vnf_index"),
-               str(p, "vdu_id"), str(p, "state"),
+               slc_ctl_str(p, "primitive"), slc_ctl_str(p, "member_vnf_index"),
+               slc_ctl_str(p, "vdu_id"), slc_ctl_str(p, "state"),
                json_integer_value(json_object_get(p, "exit_status")),
                out ? out : "");
         if (out && *out && out[strlen(out) - 1] != '\n') {
@@ -945,7 +751,7 @@ run_action(struct remote *r, bool nsi, int argc, char **argv)
         json_decref(subnets);
         return 1;
     }
-    if (params && parse_params(params, &p)) {
+    if (params && slc_ctl_parse_params("--params", params, &p)) {
         json_decref(subnets);
         return 1;
     }
@@ -968,13 +774,13 @@ run_action(struct remote *r, bool nsi, int argc, char **argv)
     }
     json_decref(subnets);
     snprintf(path, sizeof path, "%s/%s/action", base, argv[optind]);
-    rc = call_json(r, "POST", path, body, &reply);
+    rc = slc_ctl_call_json(r, "POST", path, body, &reply);
     if (!rc) {
-        printf("action %s, operation %s\n", action, str(reply, "id"));
+        printf("action %s, operation %s\n", action, slc_ctl_str(reply, "id"));
         if (wait) {
-            rc = wait_op_at(r, ops, str(reply, "id"));
-            nsi ? print_child_outputs(r, str(reply, "id"))
-                : print_outputs(r, ops, str(reply, "id"));
+            rc = wait_op_at(r, ops, slc_ctl_str(reply, "id"));
+            nsi ? print_child_outputs(r, slc_ctl_str(reply, "id"))
+                : print_outputs(r, ops, slc_ctl_str(reply, "id"));
         }
     }
     json_decref(reply);
@@ -1040,8 +846,8 @@ cmd_ns_heal(struct remote *r, int argc, char **argv)
     rc = call(r, "GET", path, NULL, NULL, 0, &vnfrs);
     json_array_foreach(rc ? NULL : vnfrs, i, v)
     {
-        if (!strcmp(str(v, "member-vnf-index-ref"), member)) {
-            vnfr_id = str(v, "_id");
+        if (!strcmp(slc_ctl_str(v, "member-vnf-index-ref"), member)) {
+            vnfr_id = slc_ctl_str(v, "_id");
         }
     }
     if (!rc && !vnfr_id) {
@@ -1067,10 +873,10 @@ cmd_ns_heal(struct remote *r, int argc, char **argv)
     json_decref(vnfrs);
     snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s/heal",
              argv[optind]);
-    rc = call_json(r, "POST", path, body, &reply);
+    rc = slc_ctl_call_json(r, "POST", path, body, &reply);
     if (!rc) {
-        printf("healing, operation %s\n", str(reply, "id"));
-        rc = wait ? wait_op(r, str(reply, "id")) : 0;
+        printf("healing, operation %s\n", slc_ctl_str(reply, "id"));
+        rc = wait ? wait_op(r, slc_ctl_str(reply, "id")) : 0;
     }
     json_decref(reply);
     return rc;
@@ -1100,7 +906,7 @@ call_nsmf(struct remote *r, const char *method, const char *path,
     }
     snprintf(root, sizeof root, "%.*s", (int)len, base);
     r->client.base = root;
-    rc = body ? call_json(r, method, path, body, out)
+    rc = body ? slc_ctl_call_json(r, method, path, body, out)
               : call(r, method, path, NULL, NULL, 0, out);
     r->client.base = base;
     return rc;
@@ -1268,7 +1074,8 @@ format_snssai(const json_t *row, char *out, size_t size)
     const json_t *sn = json_object_get(row, "s-nssai");
 
     snprintf(out, size, "%3" JSON_INTEGER_FORMAT "-%-6s",
-             json_integer_value(json_object_get(sn, "sst")), str(sn, "sd"));
+             json_integer_value(json_object_get(sn, "sst")),
+             slc_ctl_str(sn, "sd"));
 }
 
 /* "N NSs" of a slice instance. */
@@ -1442,22 +1249,22 @@ cmd_slice_request(struct remote *r, int argc, char **argv)
         const json_t *d = json_object_get(reply, "decision");
 
         printf("slice request %s (%s): NST %s, NSI %s %s, operation %s\n",
-               str(reply, "id"), str(reply, "name"), str(d, "selected-nst"),
-               str(reply, "nsiId"), str(d, "action"),
-               str(reply, "nsilcmopId"));
+               slc_ctl_str(reply, "id"), slc_ctl_str(reply, "name"),
+               slc_ctl_str(d, "selected-nst"), slc_ctl_str(reply, "nsiId"),
+               slc_ctl_str(d, "action"), slc_ctl_str(reply, "nsilcmopId"));
         json_array_foreach(json_object_get(d, "candidates"), i, c)
         {
             if (json_is_true(json_object_get(c, "accepted"))) {
-                printf("  %-24s accepted, choice %d\n", str(c, "nst"),
+                printf("  %-24s accepted, choice %d\n", slc_ctl_str(c, "nst"),
                        ++choice);
             } else {
-                printf("  %-24s rejected: %s\n", str(c, "nst"),
-                       str(c, "reason"));
+                printf("  %-24s rejected: %s\n", slc_ctl_str(c, "nst"),
+                       slc_ctl_str(c, "reason"));
             }
         }
     }
     if (wait && json_is_string(json_object_get(reply, "nsilcmopId"))) {
-        rc = wait_op_at(r, NSI_OPS, str(reply, "nsilcmopId"));
+        rc = wait_op_at(r, NSI_OPS, slc_ctl_str(reply, "nsilcmopId"));
     }
     json_decref(reply);
     return rc;
@@ -1502,20 +1309,22 @@ cmd_nsi_show(struct remote *r, int argc, char **argv)
     } else {
         const json_t *admin = json_object_get(d, "_admin");
 
-        printf("nsi %s (%s): NST %s, %s, %s\n", str(d, "_id"),
-               str(d, "name"), str(d, "nst-ref"), str(admin, "nsiState"),
-               str(d, "operational-status"));
+        printf("nsi %s (%s): NST %s, %s, %s\n", slc_ctl_str(d, "_id"),
+               slc_ctl_str(d, "name"), slc_ctl_str(d, "nst-ref"),
+               slc_ctl_str(admin, "nsiState"),
+               slc_ctl_str(d, "operational-status"));
         json_array_foreach(json_object_get(admin, "nsrs-detailed-list"), i, e)
         {
-            printf("  subnet %-14s NS %s%s\n", str(e, "nss-id"),
-                   str(e, "nsrId"),
+            printf("  subnet %-14s NS %s%s\n", slc_ctl_str(e, "nss-id"),
+                   slc_ctl_str(e, "nsrId"),
                    json_is_true(json_object_get(e, "shared")) ? " (shared)"
                                                               : "");
         }
         json_array_foreach(json_object_get(admin, "netslice-vld"), i, e)
         {
             printf("  netslice-vld %-14s %-5s slice network %s, %zu NSs\n",
-                   str(e, "name"), str(e, "type"), str(e, "network"),
+                   slc_ctl_str(e, "name"), slc_ctl_str(e, "type"),
+                   slc_ctl_str(e, "network"),
                    json_array_size(json_object_get(e, "shared-nsrs-list")));
         }
     }
@@ -1546,13 +1355,13 @@ static const struct {
     {"list", cmd_list, "list [vnfd|nsd|nst]"},
     {"show", cmd_show, "show KIND ID"},
     {"delete", cmd_delete, "delete KIND ID"},
-    {"vim-create", cmd_vim_create,
+    {"vim-create", slc_ctl_vim_create,
      "vim-create --name N [--type sim|netns] [--url U] [--config JSON]"},
     {"vim-list", NULL, "vim-list", &vim_listing},
-    {"vim-update", cmd_vim_update,
+    {"vim-update", slc_ctl_vim_update,
      "vim-update ID [--config YAML] [--sdn-controller SDN]\n"
      "                [--sdn-port-mapping FILE]"},
-    {"sdnc-create", cmd_sdnc_create,
+    {"sdnc-create", slc_ctl_sdnc_create,
      "sdnc-create --name N --type ovs|osken|dummy [--url U] [--user U]\n"
      "                [--password P] [--config YAML]"},
     {"sdnc-list", NULL, "sdnc-list", &sdnc_listing},
