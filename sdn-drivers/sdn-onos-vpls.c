@@ -50,6 +50,7 @@
 #include <string.h>
 
 #include "of-rules.h"
+#include "sdn-onos.h"
 #include "sdn-rest-driver.h"
 
 #define TYPE "onos_vpls"
@@ -446,7 +447,7 @@ run(struct op *op)
 {
     char path[128], dev[32];
 
-    slc_sdn_rest_onos_device(op->dpid, dev, sizeof dev);
+    slc_sdn_onos_device(op->dpid, dev, sizeof dev);
     switch (op->step) {
     case S_DEVICES:
         slc_sdn_rest_request(&op->up, "GET", "/onos/v1/devices", NULL);
@@ -487,7 +488,7 @@ rollback(struct op *op, int rc, const char *msg)
 static void
 got_devices(struct op *op, json_t *body)
 {
-    if (!slc_sdn_rest_onos_pick(&op->up, body, NULL, &op->dpid)) {
+    if (!slc_sdn_onos_pick(&op->up, body, NULL, &op->dpid)) {
         op->step = S_PORTS;
         run(op);
     }
@@ -503,7 +504,7 @@ got_ports(struct op *op, json_t *body)
     char dev[32], key[64], vlan[8];
     size_t i;
 
-    slc_sdn_rest_onos_device(op->dpid, dev, sizeof dev);
+    slc_sdn_onos_device(op->dpid, dev, sizeof dev);
     if (!json_is_array(ports)) {
         json_decref(ifaces);
         slc_sdn_rest_fail(&op->up, SLC_EIO, "GET devices/%s/ports: the "
@@ -516,7 +517,7 @@ got_ports(struct op *op, json_t *body)
         const char *port = json_string_value(json_object_get(p, "port"));
         const char *dpid = json_string_value(json_object_get(p, "dpid"));
         json_int_t tag = json_integer_value(json_object_get(p, "vlan"));
-        const char *no = slc_sdn_rest_onos_port(ports, port);
+        const char *no = slc_sdn_onos_port(ports, port);
         uint64_t named;
         json_t *f;
 
@@ -812,7 +813,7 @@ vpls_free_op(struct slc_sdn_rest_op *o)
 static const char *
 vpls_switch_name(struct slc_sdn_rest_driver *drv, char *buf, size_t size)
 {
-    return drv->have_dpid ? slc_sdn_rest_onos_device(drv->dpid, buf, size)
+    return drv->have_dpid ? slc_sdn_onos_device(drv->dpid, buf, size)
                           : NULL;
 }
 

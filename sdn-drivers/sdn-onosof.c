@@ -52,6 +52,7 @@
 #include <string.h>
 
 #include "of-rules.h"
+#include "sdn-onos.h"
 #include "sdn-rest-driver.h"
 
 #define TYPE "onosof"
@@ -349,13 +350,13 @@ got_devices(struct op *op, json_t *body)
     struct slc_sdn_rest_driver *drv = op->up.drv;
     struct onosof *o = onosof_of(drv);
 
-    if (slc_sdn_rest_onos_pick(&op->up, body,
+    if (slc_sdn_onos_pick(&op->up, body,
                                drv->have_dpid ? &drv->dpid : NULL,
                                &drv->dpid)) {
         return;
     }
     /* the device found is the driver's switch from now on */
-    slc_sdn_rest_onos_device(drv->dpid, o->device, sizeof o->device);
+    slc_sdn_onos_device(drv->dpid, o->device, sizeof o->device);
     device_known(op);
 }
 
@@ -387,7 +388,7 @@ instructions(const json_t *actions, const json_t *ports, json_t *out,
         } else if ((v = json_object_get(a, "output"))) {
             const char *port = json_string_value(v) ?: "";
             const char *no = strcmp(port, "IN_PORT")
-                                 ? slc_sdn_rest_onos_port(ports, port)
+                                 ? slc_sdn_onos_port(ports, port)
                                  : port;
 
             if (!no) {
@@ -410,7 +411,7 @@ flow_of(struct slc_sdn_rest_op *op, size_t n, const json_t *rule,
     const json_t *m = json_object_get(rule, "match"), *v;
     const char *in = json_string_value(json_object_get(m, "in_port")) ?: "";
     const char *in_no = strcmp(in, "IN_PORT")
-                            ? slc_sdn_rest_onos_port(ports, in)
+                            ? slc_sdn_onos_port(ports, in)
                             : NULL;
     json_t *criteria = json_array(), *instr = json_array();
 
@@ -880,7 +881,7 @@ onosof_open(const struct slc_sdn_params *p, struct slc_sdn **out,
     struct onosof *o = rc ? NULL : (struct onosof *)*out;
 
     if (o && o->up.have_dpid) {
-        slc_sdn_rest_onos_device(o->up.dpid, o->device, sizeof o->device);
+        slc_sdn_onos_device(o->up.dpid, o->device, sizeof o->device);
     }
     return rc;
 }
