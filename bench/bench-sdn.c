@@ -23,18 +23,16 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-switch.h"
 #include "of-rules.h"
 #include "ovs-switch.h"
 #include "sdn.h"
@@ -77,55 +75,6 @@ now(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-sh(const char *fmt, ...)
-{
-    char cmd[1024];
-    va_list ap;
-    int st;
-
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* br0's flows, or -1 when they cannot be counted. */
-static long
-count_flows(void)
-{
-    FILE *f = popen(OFCTL "dump-aggregate br0 "
-                    "| sed -n 's/.*flow_count=\\([0-9]*\\).*/\\1/p'", "r");
-    long n = -1;
-
-    if (f) {
-        if (fscanf(f, "%ld", &n) != 1) {
-            n = -1;
-        }
-        pclose(f);
-    }
-    return n;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-/* The median of 'v' (sorted in place). */
-static double
-median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return v[n / 2];
 }
 
 /* ---- driver calls ---- */
@@ -215,25 +164,6 @@ stop_osken(struct bench *b)
     b->osken_pid = 0;
 }
 
-/* A TCP port of 127.0.0.1 nothing listens on, or -1. */
-static int
-free_port(void)
-{
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-    if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof a) &&
-        !getsockname(fd, (struct sockaddr *)&a, &len)) {
-        port = ntohs(a.sin_port);
-    }
-    if (fd >= 0) {
-        close(fd);
-    }
-    return port;
-}
-
 /* Starts osken-manager with our app (its log in the scratch directory)
  * and makes it br0's controller. */
 static int
@@ -242,8 +172,8 @@ start_osken(struct bench *b)
     char listen[64], ofp[16], log[128];
     pid_t pid;
 
-    b->rest_port = free_port();
-    b->of_port = free_port();
+    b->rest_port = bench_free_port();
+    b->of_port = bench_free_port();
     if (b->rest_port <= 0 || b->of_port <= 0 || b->rest_port == b->of_port) {
         return -1;
     }
@@ -270,7 +200,7 @@ start_osken(struct bench *b)
         return -1;
     }
     b->osken_pid = pid;
-    return sh("ovs-vsctl set-controller br0 tcp:127.0.0.1:%d -- set "
+    return bench_sh("ovs-vsctl set-controller br0 tcp:127.0.0.1:%d -- set "
               "controller br0 max_backoff=1000 connection_mode=out-of-band",
               b->of_port);
 }
@@ -289,7 +219,7 @@ cleanup(struct bench *b)
         b->sw = NULL;
     }
     if (b->dir[0]) {
-        sh("rm -rf %s", b->dir);
+        bench_sh("rm -rf %s", b->dir);
         b->dir[0] = '\0';
     }
 }
@@ -303,7 +233,7 @@ on_signal(int sig)
             slc_ovs_switch_stop(running->sw, &(struct slc_error){0});
         }
         if (running->dir[0]) {
-            sh("rm -rf %s", running->dir);
+            bench_sh("rm -rf %s", running->dir);
         }
     }
     _exit(128 + sig);
@@ -327,8 +257,8 @@ setup_switch(struct bench *b, size_t n)
     setenv("OVS_RUNDIR", b->dir, 1);
     setenv("OVS_DBDIR", b->dir, 1);
     setenv("OVS_LOGDIR", b->dir, 1);
-    if (sh("ip link set lo up") ||
-        sh("ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev "
+    if (bench_sh("ip link set lo up") ||
+        bench_sh("ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev "
            "protocols=OpenFlow13 fail_mode=secure "
            "other_config:datapath-id=" DPID_HEX)) {
         return -1;
@@ -484,7 +414,7 @@ write_flows(const struct bench *b, const json_t *prog)
 static int
 expect_flows(const char *what, long want)
 {
-    long n = count_flows();
+    long n = bench_count_flows();
 
     if (n != want) {
         fprintf(stderr, "bench-sdn: %s: %ld flows on br0, expected %ld\n",
@@ -530,14 +460,14 @@ static int
 run_ofctl(const char *what, const char *cmd, long rules, double *ms)
 {
     double t = now();
-    int rc = sh("%s", cmd);
+    int rc = bench_sh("%s", cmd);
 
     *ms = (now() - t) * 1e3;
     if (rc) {
         fprintf(stderr, "bench-sdn: %s failed (%d)\n", what, rc);
         return -1;
     }
-    return expect_flows(what, rules) || sh(OFCTL "del-flows br0") ||
+    return expect_flows(what, rules) || bench_sh(OFCTL "del-flows br0") ||
                    expect_flows("del-flows", 0)
                ? -1
                : 0;
@@ -604,7 +534,7 @@ bench_size(struct bench *b, size_t n, int rounds)
     rc = !t[0] || !t[1] || !t[2] || !t[3] ? -1
          : measure(b, pts, n, rules, rounds, t);
     for (int k = 0; k < 4; k++) {
-        med[k] = rc ? 0 : median(t[k], rounds);
+        med[k] = rc ? 0 : bench_median(t[k], rounds);
         free(t[k]);
     }
     if (rc) {
@@ -656,7 +586,7 @@ main(int argc, char **argv)
     static struct bench b;
     size_t sizes[MAX_SIZES] = {2, 10, 50}, n_sizes = 3, max = 50;
     int rounds = argc > 1 ? atoi(argv[1]) : 5;
-    bool osken = !sh("command -v osken-manager >/dev/null 2>&1");
+    bool osken = !bench_sh("command -v osken-manager >/dev/null 2>&1");
     struct timeval tick = {0, 100000};
     int rc = 0;
 

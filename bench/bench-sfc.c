@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-switch.h"
 #include "ovs-switch.h"
 #include "sdn.h"
 #include "sfc-chain.h"
@@ -43,38 +44,6 @@ on_done(void *owner, const struct slc_sdn_result *r)
     }
 }
 
-static int
-sh(const char *cmd)
-{
-    int st = system(cmd);
-
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static long
-count_flows(void)
-{
-    FILE *f = popen("ovs-ofctl -O OpenFlow13 dump-aggregate br0 "
-                    "| sed -n 's/.*flow_count=\\([0-9]*\\).*/\\1/p'", "r");
-    long n = -1;
-
-    if (f) {
-        if (fscanf(f, "%ld", &n) != 1) {
-            n = -1;
-        }
-        pclose(f);
-    }
-    return n;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -90,7 +59,7 @@ main(int argc, char **argv)
     struct slc_sfc_hop *hop = calloc(hops, sizeof *hop);
     json_t **progs = calloc(n, sizeof *progs);
     double *driver = calloc((size_t)rounds, sizeof *driver);
-    double t, ofctl;
+    double t, ofctl, median;
     long flows = 0;
     FILE *script;
 
@@ -104,8 +73,8 @@ main(int argc, char **argv)
     snprintf(cmd, sizeof cmd,
              "ovs-vsctl add-br br0 -- set bridge br0 datapath_type=netdev "
              "protocols=OpenFlow13 fail_mode=secure");
-    sh("ip link set lo up");
-    if (sh(cmd)) {
+    bench_sh("ip link set lo up");
+    if (bench_sh("%s", cmd)) {
         return 1;
     }
     /* a source, a destination, and an ingress/egress pair per hop */
@@ -114,7 +83,7 @@ main(int argc, char **argv)
                  "ovs-vsctl add-port br0 bp%zu -- set interface bp%zu "
                  "type=internal",
                  i, i);
-        if (sh(cmd)) {
+        if (bench_sh("%s", cmd)) {
             return 1;
         }
     }
@@ -182,7 +151,7 @@ main(int argc, char **argv)
         driver[r] = now() - t;
         printf("  driver round %d: %.3f s, %zu failed%s%s, %ld flows on "
                "the switch\n", r + 1, driver[r], failed,
-               failed ? ": " : "", first_error, count_flows());
+               failed ? ": " : "", first_error, bench_count_flows());
         done = 0;
         for (size_t i = 0; i < n; i++) {
             sdn->class->remove_program(sdn, i, (uint32_t)(i + 1), &err);
@@ -191,7 +160,7 @@ main(int argc, char **argv)
             event_base_loop(base, EVLOOP_ONCE);
         }
     }
-    qsort(driver, (size_t)rounds, sizeof *driver, cmp_double);
+    median = bench_median(driver, rounds);
     /* the baseline: the same flows, one ovs-ofctl process each */
     snprintf(cmd, sizeof cmd, "%s/flows.sh", dir);
     script = fopen(cmd, "w");
@@ -211,19 +180,19 @@ main(int argc, char **argv)
     fclose(script);
     t = now();
     snprintf(cmd, sizeof cmd, "sh -e %s/flows.sh", dir);
-    if (sh(cmd)) {
+    if (bench_sh("%s", cmd)) {
         fprintf(stderr, "ovs-ofctl baseline failed\n");
     }
     ofctl = now() - t;
     printf("  ovs-ofctl add-flow, one at a time: %.3f s, %ld flows on the "
-           "switch\n", ofctl, count_flows());
+           "switch\n", ofctl, bench_count_flows());
     printf("sfc install, median of %d rounds: driver %.3f s (goal <= 1 s), "
            "ovs-ofctl %.3f s, ratio %.1fx (goal >= 10x)\n",
-           rounds, driver[rounds / 2], ofctl, ofctl / driver[rounds / 2]);
+           rounds, median, ofctl, ofctl / median);
     sdn->class->close(sdn);
     slc_ovs_switch_stop(sw, &err);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    sh(cmd);
+    bench_sh("%s", cmd);
     for (size_t i = 0; i < n; i++) {
         json_decref(progs[i]);
     }
