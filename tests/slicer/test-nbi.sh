@@ -207,7 +207,8 @@ hosts="[\"$src/templates/infra/hosts/compute-1.yaml\",\"$src/templates/infra/hos
 mapped() { # NAME MAPPING: a sim account with both
     jreq POST /admin/v1/vim_accounts "{\"name\":\"$1\",\"vim_type\":\"sim\",\"vim_url\":\"u\",\"config\":{\"hosts\":$hosts,\"sdn-controller\":\"ctl\",\"sdn-port-mapping\":$2}}"
 }
-mapped sim-map '[{"compute_node":"compute-1","ports":[{"pci":"0000:3b:00.0","switch_id":"br-fabric","switch_port":"1"},{"pci":"0000:3b:0[23].[0-7]","switch_id":"br-fabric","switch_port":"1"},{"pci":"0000:3b:00.1","switch_id":"br-fabric","switch_port":"2"},{"pci":"0000:af:00.1","switch_id":"br-fabric","switch_port":"4"},{"pci":"0000:af:0[0-2].[0-7]","switch_id":"br-fabric","switch_port":"3"}]},{"compute_node":"edge-1","ports":[{"pci":"0000:01:0[0-2].[0-7]","switch_id":"br-fabric","switch_port":"11"}]}]'
+tmap='[{"compute_node":"compute-1","ports":[{"pci":"0000:3b:00.0","switch_id":"br-fabric","switch_port":"1"},{"pci":"0000:3b:0[23].[0-7]","switch_id":"br-fabric","switch_port":"1"},{"pci":"0000:3b:00.1","switch_id":"br-fabric","switch_port":"2"},{"pci":"0000:af:00.1","switch_id":"br-fabric","switch_port":"4"},{"pci":"0000:af:0[0-2].[0-7]","switch_id":"br-fabric","switch_port":"3"}]},{"compute_node":"edge-1","ports":[{"pci":"0000:01:0[0-2].[0-7]","switch_id":"br-fabric","switch_port":"11"}]}]'
+mapped sim-map "$tmap"
 check "the template port mapping over the template hosts: 201" eq "$code" 201
 mapped bad-map '[{"compute_node":"compute-9","ports":[{"pci":"0000:3b:00.0","switch_id":"s","switch_port":"1"}]}]'
 check "a mapping for a host the inventories lack: 422" eq "$code" 422
@@ -222,6 +223,42 @@ jreq POST /admin/v1/vim_accounts '{"name":"bad-map","vim_type":"sim","vim_url":"
 check "mapping_not_needed that is not a boolean: 422" eq "$code" 422
 req GET /admin/v1/vim_accounts/bad-map
 check "none of them was stored" eq "$code" 404
+
+# --- SDN assist on the sim VIM, through the dummy controller: what the
+# controller is asked, and a controller that refuses
+sdn_ns() { # NAME VIM -> $ns, $state: an EPA pair instantiated there
+    jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"$1\",\"nsdId\":\"slicer-epa-pair-ns\",\"vimAccountId\":\"$2\"}"
+    ns=$(field .id)
+    jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{}'
+    wait_op "$(field .id)"
+}
+calls() { # VIM, jq on the dummy's calls
+    req GET "/admin/v1/vim_accounts/$1/sdn"
+    field ".calls | $2"
+}
+sdn_ns pair-sim sim-map
+check "an EPA pair on a sim account with SDN assist: COMPLETED" eq "$state" COMPLETED
+check "the controller was asked for one service per data-plane VL" \
+    eq "$(calls sim-map 'map(.call) | join(" ")')" "create_service create_service"
+check "... each an ELINE of a VF (dot1q, its VLAN, its NIC's port) and a NIC (untagged)" \
+    eq "$(calls sim-map '[.[].spec | [.type, (.ports | map("\(.switch_port)/\(.vlan)/\(.encapsulation // "-")") | sort | join(","))] | join(" ")] | sort | join(" ")')" \
+    "ELINE 1/101/dot1q,4/0/- ELINE 2/0/-,3/201/dot1q"
+req GET "/nslcm/v1/ns_instances/$ns"
+ctl_id=$(field '.vld[] | select(.id == "dataplane-x") | .vim_info | keys[0]')
+check "the VL's vim_info names the controller, ACTIVE, 2 points" \
+    eq "$(field ".vld[] | select(.id == \"dataplane-x\") | .vim_info[\"$ctl_id\"] | [.vim_status, .type, (.connected_ports | length)] | map(tostring) | join(\" \")")" "ACTIVE ELINE 2"
+ns_down "$ns"
+check "terminate deletes both services" \
+    eq "$(calls sim-map '.[-2:] | map(.call) | join(" ")')" "delete_service delete_service"
+jreq POST /admin/v1/sdns '{"name":"ctl-no","type":"dummy","config":{"fail":{"create":"the controller says no"}}}'
+check "a controller told to refuse creates: 201" eq "$code" 201
+jreq POST /admin/v1/vim_accounts "{\"name\":\"sim-no\",\"vim_type\":\"sim\",\"vim_url\":\"u\",\"config\":{\"hosts\":$hosts,\"sdn-controller\":\"ctl-no\",\"sdn-port-mapping\":$tmap}}"
+check "an account naming it: 201" eq "$code" 201
+sdn_ns pair-no sim-no
+check "its refusal fails the NS" eq "$state" FAILED
+check "... in the controller's words" grep -q "the controller says no" "$tmp/body"
+check "... rolled back" eq "$(field .rollback.state)" COMPLETED
+req DELETE "/nslcm/v1/ns_instances/$ns"
 
 # --- PDUs (physical deployment units)
 pdu='{"name":"ran-du-1","type":"gnb-du","shared":false,"vim_accounts":["sim-a"],"interfaces":[{"name":"mgmt","mgmt":true,"ip-address":"10.0.0.10"},{"name":"f1","mgmt":false,"ip-address":"fd00::10","type":"underlay","mac-address":"02:00:00:00:00:10","vim-network-name":"f1-net"}]}'

@@ -509,7 +509,8 @@ vsctl set-controller br-fabric tcp:127.0.0.1:6655 \
     -- set controller br-fabric max_backoff=1000 connection_mode=out-of-band
 osken_up
 dpid=$(curl -s http://127.0.0.1:8080/stats/switches | jq '.[0]')
-check "os-ken controls br-fabric" test -n "$dpid"
+check "os-ken controls br-fabric (its datapath id listed)" \
+    grep -qE '^[0-9]+$' <<<"$dpid"
 jreq POST /admin/v1/sdns '{"name":"osken","type":"osken","url":"http://127.0.0.1:8080","config":{"dpid":"00:00:00:00:00:00:00:99"}}'
 check "a controller record whose dpid the controller lacks: 422" \
     sh -c "test '$code' = 422 && grep -q 'is not connected to the controller' '$tmp/body'"
