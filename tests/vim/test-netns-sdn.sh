@@ -37,6 +37,12 @@ slicer_flows() { # the fabric's flows that SDN assist made, normalised
     ofctl dump-flows br-fabric "cookie=0x51ce000000000000/0xffff000000000000" |
         grep -o 'priority=.*' | sort
 }
+flows_back() { # TENTHS: until the fabric holds SDN assist's 4 flows again
+    for _ in $(seq "$1"); do
+        [ "$(slicer_flows | wc -l)" = 4 ] && return
+        sleep 0.1
+    done
+}
 iface_ip() { # ns id, member, interface name -> its address
     vdur "$1" "$2" ".interfaces[] | select(.name == \"$3\") | .\"ip-address\""
 }
@@ -121,10 +127,7 @@ check "the account's SDN assist holds two services" \
 
 # --- the driver's audit puts back a flow removed by hand
 ofctl --strict del-flows br-fabric "priority=995,in_port=1,dl_vlan=101"
-for _ in $(seq 40); do
-    [ "$(slicer_flows | wc -l)" = 4 ] && break
-    sleep 0.1
-done
+flows_back 40
 check "a flow removed by hand is back within the audit interval" \
     diff -u "$tmp/want.flows" <(slicer_flows)
 
@@ -135,10 +138,7 @@ pid=
 ofctl del-flows br-fabric "cookie=0x51ce000000000000/0xffff000000000000"
 check "while slicerd is down the fabric lost its flows" eq "$(slicer_flows | wc -l)" 0
 start
-for _ in $(seq 50); do
-    [ "$(slicer_flows | wc -l)" = 4 ] && break
-    sleep 0.1
-done
+flows_back 50
 check "after the restart the services are made again" \
     diff -u "$tmp/want.flows" <(slicer_flows)
 check "... and carry traffic" pings "$dp1" "$(iface_ip "$pair" dp2 xe1)"
@@ -161,10 +161,7 @@ for _ in $(seq 40); do
 done
 check "the reopened assist holds the NS's two services again" eq "$(held)" 2
 ofctl --strict del-flows br-fabric "priority=995,in_port=3,dl_vlan=201"
-for _ in $(seq 40); do
-    [ "$(slicer_flows | wc -l)" = 4 ] && break
-    sleep 0.1
-done
+flows_back 40
 check "... and keeps them on the switch" diff -u "$tmp/want.flows" <(slicer_flows)
 
 # --- a VL mixing a VF, a NIC, a PDU and virtio ports: an E-LAN through
@@ -450,10 +447,7 @@ for phase in instantiate terminate; do
             check "$what: terminate COMPLETED after the restart" eq "$state" COMPLETED
             check "$what: no flow left" eq "$(slicer_flows | wc -l)" 0
         elif [ "$state" = COMPLETED ]; then
-            for _ in $(seq 50); do
-                [ "$(slicer_flows | wc -l)" = 4 ] && break
-                sleep 0.1
-            done
+            flows_back 50
             check "$what: COMPLETED with both services on the switch" \
                 diff -u "$tmp/want.flows" <(slicer_flows)
             check "$what: ... carrying traffic" \
@@ -535,10 +529,7 @@ check "the VL's service is os-ken's" \
 osken_down
 ofctl del-flows br-fabric "cookie=0x51ce000000000000/0xffff000000000000"
 osken_up
-for _ in $(seq 60); do
-    [ "$(slicer_flows | wc -l)" = 4 ] && break
-    sleep 0.2
-done
+flows_back 120
 check "after a controller and switch restart the services are made again" \
     diff -u "$tmp/want.flows" <(slicer_flows)
 check "... and carry traffic" pings "$(netns_of "$ko" dp1)" "$(iface_ip "$ko" dp2 xe1)"
