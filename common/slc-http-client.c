@@ -102,6 +102,7 @@ collect(struct slc_http_client *c)
             }
             reply.error = error;
         }
+        reply.handle = r->easy;
         if (r->body) {
             reply.body = r->body;
             reply.body_size = r->len;
@@ -298,6 +299,12 @@ slc_http_client_start(struct slc_http_client *c,
     curl_easy_setopt(r->easy, CURLOPT_WRITEDATA, r);
     curl_easy_setopt(r->easy, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(r->easy, CURLOPT_PRIVATE, (char *)r);
+    if (call->insecure) {
+        curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(r->easy, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (call->ca_file) {
+        curl_easy_setopt(r->easy, CURLOPT_CAINFO, call->ca_file);
+    }
     if (call->body) {
         curl_easy_setopt(r->easy, CURLOPT_POSTFIELDSIZE_LARGE,
                          (curl_off_t)call->body_size);
@@ -320,6 +327,19 @@ slc_http_client_start(struct slc_http_client *c,
     c->pending++;
     SLC_DEBUG("%s %s started", call->method, call->url);
     return 0;
+}
+
+const char *
+slc_http_reply_header(const struct slc_http_reply *r, const char *name)
+{
+    struct curl_header *h = NULL;
+
+    if (!r->handle ||
+        curl_easy_header(r->handle, name, 0, CURLH_HEADER, -1, &h) !=
+            CURLHE_OK) {
+        return NULL;
+    }
+    return h->value;
 }
 
 size_t

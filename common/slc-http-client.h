@@ -24,6 +24,11 @@ struct slc_http_call {
     const char *body;          /* may be NULL; copied */
     size_t body_size;
     long timeout_ms;           /* whole request; 0 = the client's default */
+    /* TLS: skip checking the server's certificate and name (an operator's
+     * explicit choice, as OSM's "insecure"); or trust the CA certificates
+     * of this PEM file instead of the system's (may be NULL). */
+    int insecure;
+    const char *ca_file;
 };
 
 /* The outcome of a request.  Borrowed for the callback. */
@@ -33,7 +38,13 @@ struct slc_http_reply {
     size_t body_size;
     const char *error;         /* transport error (refused, timeout, too
                                   big), NULL when a reply came */
+    void *handle;              /* the client's, for slc_http_reply_header() */
 };
+
+/* The value of response header 'name' (case-insensitive; the first
+ * when it came several times), or NULL.  Borrowed for the callback. */
+const char *slc_http_reply_header(const struct slc_http_reply *r,
+                                  const char *name);
 
 typedef void (*slc_http_done_fn)(void *arg, const struct slc_http_reply *r);
 

@@ -734,11 +734,13 @@ slc_engine_sdn_assist_describe(struct slc_engine *e, const char *account_id,
     return *out ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
 }
 
-/* ---- checking a controller record before it is stored ---- */
+/* ---- checking a controller or VIM account record before it is stored
+ * ---- */
 
 struct sdn_check {
     struct slc_engine *e;
-    struct slc_sdn *sdn;
+    struct slc_sdn *sdn;      /* a controller's check, or */
+    struct slc_vim *vim;      /* a VIM account's */
     slc_engine_check_fn done;
     void *arg;
     struct event *close;      /* the instance goes from the loop, never
@@ -766,6 +768,9 @@ free_check(struct sdn_check *ck)
 {
     if (ck->sdn) {
         slc_sdn_close(ck->sdn);
+    }
+    if (ck->vim) {
+        slc_vim_close(ck->vim);
     }
     if (ck->close) {
         event_free(ck->close);
@@ -811,6 +816,87 @@ on_check_done(void *owner, const struct slc_sdn_result *r)
     event_active(ck->close, 0, 0);
 }
 
+static void
+on_vim_check_done(void *owner, const struct slc_vim_result *r)
+{
+    struct sdn_check *ck = owner;
+
+    if (ck->done) {
+        ck->done(ck->arg, r->rc, r->rc ? r->msg : NULL);
+        ck->done = NULL;
+    }
+    event_active(ck->close, 0, 0);
+}
+
+/* A check with its time limit, or NULL. */
+static struct sdn_check *
+new_check(struct slc_engine *e, slc_engine_check_fn done, void *arg)
+{
+    struct sdn_check *ck = calloc(1, sizeof *ck);
+    struct timeval limit = {CHECK_LIMIT_S, 0};
+
+    if (!ck || !(ck->close = event_new(e->p.base, -1, 0, on_check_close, ck)) ||
+        !(ck->limit = evtimer_new(e->p.base, on_check_late, ck))) {
+        if (ck && ck->close) {
+            event_free(ck->close);
+        }
+        free(ck);
+        return NULL;
+    }
+    ck->e = e;
+    ck->done = done;
+    ck->arg = arg;
+    evtimer_add(ck->limit, &limit);
+    return ck;
+}
+
+int
+slc_engine_vim_check(struct slc_engine *e, const json_t *record,
+                     slc_engine_check_fn done, void *arg, bool *started,
+                     struct slc_error *err)
+{
+    const struct slc_vim_class *class = slc_vim_registry_find(
+        e->p.vims, sget(record, "vim_type") ?: "");
+    struct sdn_check *ck;
+    int rc;
+
+    *started = false;
+    if (!class || !class->check) {
+        return 0;
+    }
+    if (!(ck = new_check(e, done, arg))) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    {
+        struct slc_vim_params vp = {
+            .account_id = sget(record, "_id") ?: "new",
+            .name = sget(record, "name") ?: "new",
+            .url = sget(record, "vim_url"),
+            .user = sget(record, "vim_user"),
+            .password = sget(record, "vim_password"),
+            .tenant_name = sget(record, "vim_tenant_name"),
+            .tenant_id = sget(record, "vim_tenant_id"),
+            .config = json_object_get(record, "config"),
+            .state_dir = e->p.state_dir,
+            .helper_dir = e->p.helper_dir,
+            .base = e->p.base,
+            .done = on_vim_check_done,
+            .owner = ck,
+        };
+
+        rc = slc_vim_open(e->p.vims, class->type, &vp, &ck->vim, err);
+    }
+    rc = rc ? rc : class->check(ck->vim, 1, err);
+    if (rc) {
+        free_check(ck);
+        return rc;
+    }
+    ck->next = e->checks;
+    e->checks = ck;
+    *started = true;
+    return 0;
+}
+
 int
 slc_engine_sdn_check(struct slc_engine *e, const json_t *record,
                      slc_engine_check_fn done, void *arg, bool *started,
@@ -829,21 +915,8 @@ slc_engine_sdn_check(struct slc_engine *e, const json_t *record,
     if (!class || !class->check_credentials || !sget(record, "url")) {
         return 0;
     }
-    if (!(ck = calloc(1, sizeof *ck)) ||
-        !(ck->close = event_new(e->p.base, -1, 0, on_check_close, ck)) ||
-        !(ck->limit = evtimer_new(e->p.base, on_check_late, ck))) {
-        if (ck && ck->close) {
-            event_free(ck->close);
-        }
-        free(ck);
+    if (!(ck = new_check(e, done, arg))) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    *ck = (struct sdn_check){.e = e, .done = done, .arg = arg,
-                             .close = ck->close, .limit = ck->limit};
-    {
-        struct timeval limit = {CHECK_LIMIT_S, 0};
-
-        evtimer_add(ck->limit, &limit);
     }
     config = json_deep_copy(json_object_get(record, "config"));
     config = config ? config : json_object();

@@ -153,6 +153,13 @@ slc_engine_vim(struct slc_engine *e, const char *account_id,
             .account_id = account_id,
             .name = rec.name,
             .url = json_string_value(json_object_get(rec.doc, "vim_url")),
+            .user = json_string_value(json_object_get(rec.doc, "vim_user")),
+            .password =
+                json_string_value(json_object_get(rec.doc, "vim_password")),
+            .tenant_name = json_string_value(
+                json_object_get(rec.doc, "vim_tenant_name")),
+            .tenant_id =
+                json_string_value(json_object_get(rec.doc, "vim_tenant_id")),
             .config = json_object_get(rec.doc, "config"),
             .state_dir = e->p.state_dir,
             .helper_dir = e->p.helper_dir,
@@ -191,6 +198,13 @@ slc_engine_vim_probe(struct slc_engine *e, const json_t *account,
         .account_id = json_string_value(json_object_get(account, "_id")),
         .name = json_string_value(json_object_get(account, "name")),
         .url = json_string_value(json_object_get(account, "vim_url")),
+        .user = json_string_value(json_object_get(account, "vim_user")),
+        .password =
+            json_string_value(json_object_get(account, "vim_password")),
+        .tenant_name =
+            json_string_value(json_object_get(account, "vim_tenant_name")),
+        .tenant_id =
+            json_string_value(json_object_get(account, "vim_tenant_id")),
         .config = json_object_get(account, "config"),
         .state_dir = e->p.state_dir,
         .helper_dir = e->p.helper_dir,
@@ -725,6 +739,7 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
                                                                  "vlan")),
             .gateway = sget(spec, "gateway"),
             .mgmt = json_is_true(json_object_get(spec, "mgmt")),
+            .dataplane = json_is_true(json_object_get(spec, "dataplane")),
         };
 
         rc = vim->class->create_network(vim, token, &ns, err);
@@ -767,6 +782,7 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
             .n_ports = n,
             .epa = json_object_get(spec, "epa"),
             .placement = json_object_get(spec, "placement"),
+            .user_data = sget(spec, "user_data"),
         };
 
         rc = ids ? 0 : slc_error_set(err, SLC_ENOMEM, "out of memory");
@@ -1060,6 +1076,36 @@ slc_engine_start(struct slc_engine *e, struct slc_record *op_rec,
     return rc;
 }
 
+/* A VIM that binds ports when their compute starts (OpenStack: Nova
+ * picks the VF) reports where they landed with the compute ("ports":
+ * [{id, compute_node, pci, vlan, ...}]): the port steps that made them
+ * learn it, for SDN assist and the records. */
+static void
+learn_port_facts(struct op *op, const json_t *info)
+{
+    const json_t *f;
+    size_t k;
+
+    json_array_foreach(json_object_get(info, "ports"), k, f)
+    {
+        for (size_t i = 0; i < op->n_steps; i++) {
+            json_t *st = op->steps[i].json;
+            json_t *have;
+
+            if (op->steps[i].kind != SLC_VIM_PORT || !op->steps[i].create ||
+                strcmp(sget(st, "vim_id") ?: "", sget(f, "id") ?: "-")) {
+                continue;
+            }
+            have = json_object_get(st, "info");
+            if (!json_is_object(have)) {
+                json_object_set_new(st, "info", json_deep_copy(f));
+            } else {
+                json_object_update(have, (json_t *)f);
+            }
+        }
+    }
+}
+
 /* Deletes what a create that nobody waits for any more has made. */
 static void
 delete_orphan(struct slc_engine *e, const char *account, int kind,
@@ -1117,6 +1163,7 @@ on_vim_done(void *owner, const struct slc_vim_result *r)
             if (r->info) {
                 json_object_set_new(s->json, "info",
                                     json_deep_copy(r->info));
+                learn_port_facts(op, r->info);
             }
             eng_set_step(op, i, SLC_STEP_DONE);
         } else if (r->rc == SLC_ENOTFOUND) {
@@ -1147,6 +1194,9 @@ on_vim_done(void *owner, const struct slc_vim_result *r)
         }
         if (r->info) {
             json_object_set_new(s->json, "info", json_deep_copy(r->info));
+            if (s->create && s->kind == SLC_VIM_COMPUTE) {
+                learn_port_facts(op, r->info);
+            }
         }
         eng_set_step(op, i, SLC_STEP_DONE);
     } else {

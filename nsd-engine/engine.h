@@ -132,6 +132,13 @@ typedef void (*slc_engine_check_fn)(void *arg, int rc, const char *msg);
 int slc_engine_sdn_check(struct slc_engine *e, const json_t *record,
                          slc_engine_check_fn done, void *arg, bool *started,
                          struct slc_error *err);
+/* Checks that the VIM of VIM account record 'record' answers and takes
+ * its credentials (the driver's check), before the record is stored, as
+ * slc_engine_sdn_check() does for controllers.  '*started' is false when
+ * the VIM type has no check. */
+int slc_engine_vim_check(struct slc_engine *e, const json_t *record,
+                         slc_engine_check_fn done, void *arg, bool *started,
+                         struct slc_error *err);
 /* Ends the checks in flight, each with SLC_EIO and 'why' (the daemon
  * stops: their callers still answer). */
 void slc_engine_cancel_checks(struct slc_engine *e, const char *why);

@@ -216,6 +216,41 @@ slc_ns_plan_vdur(struct ns_plan *pl, const json_t *nsr, const json_t *vnfr,
     }
 }
 
+/* Whether an SR-IOV or passthrough interface joins VL 'vl': an NS VL
+ * when 'vnfr' is NULL (interfaces of every VNF in 'vnfrs'), else a VL of
+ * 'vnfr'.  A VIM that binds such ports only on provider networks makes
+ * the VL one (vim.h's "dataplane"). */
+static bool
+dataplane_vl(const json_t *vnfrs, const json_t *vnfr, const char *vl)
+{
+    const json_t *r, *vdur, *iface;
+    size_t i, j, k;
+
+    json_array_foreach(vnfrs, i, r)
+    {
+        if (vnfr && r != vnfr) {
+            continue;
+        }
+        json_array_foreach(json_object_get(r, "vdur"), j, vdur)
+        {
+            json_array_foreach(json_object_get(vdur, "interfaces"), k, iface)
+            {
+                const char *type = slc_ns_str(iface, "type") ?: "";
+
+                if (!strcmp(slc_ns_str(iface, vnfr ? "vnf-vld-id"
+                                                   : "ns-vld-id")
+                                ?: "",
+                            vl) &&
+                    (!strcmp(type, "SR-IOV") ||
+                     !strcmp(type, "PCI-PASSTHROUGH"))) {
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
 /* The network of NS VL 'vl' as a step spec: the request's ip-profile
  * (instantiation parameters) over the NSD's. */
 static json_t *
@@ -354,6 +389,7 @@ plan_instantiate(struct ns_plan *pl, const json_t *nsr, const json_t *vnfrs,
 
     json_array_foreach(json_object_get(nsr, "vld"), i, vl)
     {
+        json_t *spec;
         size_t k;
 
         if (json_object_get(ns_nets, slc_ns_str(vl, "id"))) {
@@ -363,9 +399,12 @@ plan_instantiate(struct ns_plan *pl, const json_t *nsr, const json_t *vnfrs,
                  slc_ns_str(vl, "id"));
         snprintf(name, sizeof name, "%s-%s", pl->ns_name,
                  slc_ns_str(vl, "id"));
+        spec = network_spec(params, vl);
+        if (dataplane_vl(vnfrs, NULL, slc_ns_str(vl, "id") ?: "")) {
+            json_object_set_new(spec, "dataplane", json_true());
+        }
         k = add_step(
-            pl, "create", "network", pl->vim, tag, name,
-            network_spec(params, vl),
+            pl, "create", "network", pl->vim, tag, name, spec,
             NULL,
             json_pack("{ss ss}", "what", "vld", "vld", slc_ns_str(vl, "id")));
         json_object_set_new(ns_nets, slc_ns_str(vl, "id"),
@@ -389,7 +428,12 @@ plan_instantiate(struct ns_plan *pl, const json_t *nsr, const json_t *vnfrs,
                      slc_ns_str(ivl, "id"));
             k = add_step(pl, "create", "network",
                          slc_ns_str(vnfr, "vim-account-id"), tag, name,
-                         json_pack("{ss}", "type", "ELAN"), NULL,
+                         dataplane_vl(vnfrs, vnfr,
+                                      slc_ns_str(ivl, "id") ?: "")
+                             ? json_pack("{ss sb}", "type", "ELAN",
+                                         "dataplane", 1)
+                             : json_pack("{ss}", "type", "ELAN"),
+                         NULL,
                          json_pack("{ss ss ss}", "what", "vnf-vld", "vnfr",
                                    slc_ns_str(vnfr, "_id"), "vld",
                                    slc_ns_str(ivl, "id")));

@@ -88,7 +88,7 @@ apply_created(json_t *nsr, json_t *vnfrs, const json_t *s)
                             json_object_get(info, "switch_port"));
         }
         device = json_object_get(json_object_get(s, "spec"), "device");
-        if (device) {
+        if (device || json_object_get(info, "pci")) {
             /* what SDN assist needs, named as OSM's RO reports it: where
              * the VIM says it landed, else where placement put it */
             json_object_set(iface, "compute_node",

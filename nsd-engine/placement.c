@@ -775,8 +775,18 @@ slc_place_plan(struct slc_store *st, const json_t *account,
     struct collect c = {.usage = json_object()};
     json_t *placed = json_array();
     json_t *step;
-    int rc = slc_inventory_load_list(json_object_get(json_object_get(account, "config"), "hosts"),
-                                        &invs, &n_invs, err);
+    int rc;
+
+    if (!strcmp(sget(json_object_get(account, "_admin"), "scheduler") ?: "",
+                "vim")) {
+        /* the VIM places its computes (Nova): EPA goes to it as asked */
+        json_decref(placed);
+        json_decref(c.usage);
+        return 0;
+    }
+    rc = slc_inventory_load_list(
+        json_object_get(json_object_get(account, "config"), "hosts"), &invs,
+        &n_invs, err);
 
     if (!rc && n_invs) {
         rc = slc_store_list(st, "placements", account_id, collect_placement,

@@ -88,7 +88,9 @@ void slc_place_account(json_t *usage, const json_t *alloc);
  * and "placement" and its SR-IOV/passthrough port steps' spec "device",
  * and stores the assignments for operation 'op_id' of NS 'nsr_id'.  A
  * no-op for accounts without "hosts" unless a VDU asks for EPA (then
- * SLC_EBUSY: nowhere to place it). */
+ * SLC_EBUSY: nowhere to place it), and for accounts whose VIM schedules
+ * ("_admin.scheduler": "vim", as the REST layer stamps it from the VIM
+ * class). */
 int slc_place_plan(struct slc_store *st, const json_t *account,
                    const char *account_id, json_t *steps, const char *op_id,
                    const char *nsr_id, struct slc_error *err);

@@ -188,6 +188,9 @@ register_drivers(struct slc_daemon *d, struct slc_error *err)
             : slc_vim_registry_add(&d->vim_classes, &slc_vim_netns_class,
                                    err);
     rc = rc ? rc
+            : slc_vim_registry_add(&d->vim_classes, &slc_vim_openstack_class,
+                                   err);
+    rc = rc ? rc
             : slc_sdn_registry_add(&d->sdn_classes, &slc_sdn_dummy_class,
                                    err);
     rc = rc ? rc

@@ -71,6 +71,9 @@ struct slc_vim_network_spec {
     const char *gateway;      /* the subnet's gateway address, may be NULL */
     bool mgmt;                /* management network: reachable from the
                                  host running the VIM */
+    bool dataplane;           /* SR-IOV or passthrough ports join it: a VIM
+                                 that binds them only on provider networks
+                                 (OpenStack) makes it one */
 };
 
 struct slc_vim_port_spec {
@@ -107,6 +110,7 @@ struct slc_vim_compute_spec {
     /* what placement assigned (borrowed; {host, numa, cores, threads,
      * pages, ...}), may be NULL */
     const json_t *placement;
+    const char *user_data;    /* cloud-init user data, may be NULL */
 };
 
 /* A primitive to run inside a compute (a VDU): day-1 and day-2
@@ -161,6 +165,10 @@ struct slc_vim_params {
     const char *account_id;
     const char *name;
     const char *url;
+    /* The account's credentials (OSM's vim_user, vim_password,
+     * vim_tenant_name, vim_tenant_id), each may be NULL.  A driver keeps
+     * the password only as long as it needs it and never logs it. */
+    const char *user, *password, *tenant_name, *tenant_id;
     const json_t *config;     /* the account's "config" object, may be NULL */
     const char *state_dir;    /* where a driver may keep files, may be NULL */
     const char *helper_dir;   /* where slicer's helper programs are */
@@ -178,6 +186,10 @@ struct slc_vim_params {
 struct slc_vim_class {
     unsigned version;         /* SLC_VIM_CLASS_VERSION */
     const char *type;         /* a VIM account's vim_type */
+    /* The VIM places computes itself (a scheduler: OpenStack's Nova): the
+     * engine's EPA placement applies only when the account lists host
+     * inventories, and a compute's EPA goes to the driver as asked. */
+    bool schedules;
     /* The keys of an account's "config" that touch the daemon's host
      * (files it reads, commands it runs, sockets, links, directories):
      * only a system admin sets them.  NULL-ended; may be NULL.  "hosts"
@@ -193,6 +205,11 @@ struct slc_vim_class {
      * changed; 'p' has no loop and no callback.  Must not block for
      * long.  May be NULL. */
     int (*probe)(const struct slc_vim_params *p, struct slc_error *err);
+    /* Checks that the VIM answers and takes the account's credentials,
+     * before the account is stored: the result (token 'token', rc 0 or
+     * the VIM's refusal in msg) comes through 'done'.  May be NULL
+     * (nothing to check). */
+    int (*check)(struct slc_vim *vim, uint64_t token, struct slc_error *err);
     /* Creates an instance for one VIM account in '*out'. */
     int (*open)(const struct slc_vim_params *p, struct slc_vim **out,
                 struct slc_error *err);
@@ -314,5 +331,7 @@ int slc_vim_reply(struct slc_vim *vim, uint64_t token, int rc,
 extern const struct slc_vim_class slc_vim_sim_class;
 /* The netns driver (vim-netns.c). */
 extern const struct slc_vim_class slc_vim_netns_class;
+/* The OpenStack driver (vim-openstack.c). */
+extern const struct slc_vim_class slc_vim_openstack_class;
 
 #endif

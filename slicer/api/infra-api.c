@@ -821,6 +821,21 @@ static const struct infra_kind pdu_kind = {
     "pdus", "pdu", PDUS, pdu_fields, check_pdu, pdu_users, pdu_initial,
 };
 
+/* Stamps on VIM account 'doc' who places its computes: "vim" when its
+ * driver schedules (OpenStack's Nova), else "slicer" (placement.h reads
+ * it from the stored record). */
+static void
+stamp_scheduler(struct slc_call *c, json_t *doc)
+{
+    const struct slc_vim_class *class = slc_vim_registry_find(
+        c->api->vim_classes,
+        json_string_value(json_object_get(doc, "vim_type")));
+
+    json_object_set_new(json_object_get(doc, "_admin"), "scheduler",
+                        json_string(class && class->schedules ? "vim"
+                                                              : "slicer"));
+}
+
 /* Stores new record 'body' (checked) and fills the 201 reply. */
 static int
 store_new(struct slc_call *c, const struct infra_kind *k, json_t *body)
@@ -834,6 +849,9 @@ store_new(struct slc_call *c, const struct infra_kind *k, json_t *body)
                             json_string(k->initial[i + 1]));
     }
     json_object_set_new(body, "_admin", admin);
+    if (k == &vim_kind) {
+        stamp_scheduler(c, body);
+    }
     slc_auth_set_owner(&c->who, body);
     rc = slc_rest_create_named(c, k->coll, k->what,
                                json_string_value(json_object_get(body,
@@ -868,7 +886,7 @@ on_checked(void *arg, int rc, const char *msg)
     if (rc) {
         /* the controller's words; nothing is stored */
         slc_rest_fail(&ck->c, 422, SLC_EINVALID,
-                      "sdn controller '%s': check credentials: %s",
+                      "%s '%s': check credentials: %s", ck->k->what,
                       json_string_value(json_object_get(ck->body, "name")),
                       msg ? msg : "refused");
         rc = SLC_EINVALID;
@@ -896,22 +914,26 @@ infra_create(struct slc_call *c, const struct infra_kind *k)
 
     rc = rc ? rc : slc_rest_check_body(c, body, k->what, k->fields);
     rc = rc ? rc : k->check(c, body);
-    if (!rc && k == &sdn_kind) {
-        /* the controller must answer and take the credentials first */
+    if (!rc && (k == &sdn_kind || k == &vim_kind)) {
+        /* the controller or the VIM must answer and take the credentials
+         * first */
         if (!(ck = calloc(1, sizeof *ck))) {
             rc = slc_rest_fail(c, 500, SLC_ENOMEM, "out of memory");
         } else {
             ck->c = *c;
             ck->k = k;
             ck->body = json_incref(body);
-            rc = slc_engine_sdn_check(c->api->engine, body, on_checked, ck,
-                                      &started, &c->err);
+            rc = k == &sdn_kind
+                     ? slc_engine_sdn_check(c->api->engine, body, on_checked,
+                                            ck, &started, &c->err)
+                     : slc_engine_vim_check(c->api->engine, body, on_checked,
+                                            ck, &started, &c->err);
             if (rc) {
                 char why[sizeof c->err.msg];
 
                 snprintf(why, sizeof why, "%s", c->err.msg);
-                slc_rest_fail(c, 422, rc, "sdn controller '%s': check "
-                              "credentials: %s",
+                slc_rest_fail(c, 422, rc, "%s '%s': check credentials: %s",
+                              k->what,
                               json_string_value(json_object_get(body,
                                                                 "name")),
                               why);
@@ -1026,6 +1048,9 @@ infra_patch(struct slc_call *c, const struct infra_kind *k)
         json_object_set_new(merged, "_id", json_string(rec.id));
         rc = rc ? rc : k->check(c, merged);
         json_object_set_new(merged, "_admin", admin);
+        if (!rc && k == &vim_kind) {
+            stamp_scheduler(c, merged);
+        }
     }
     if (!rc && strcmp(rec.name, json_string_value(
                                     json_object_get(merged, "name")))) {

@@ -1,0 +1,1899 @@
+/* The OpenStack VIM driver: networks and subnets in Neutron (tenant
+ * networks, and provider networks on the data-plane physical network for
+ * VLs that SR-IOV or passthrough ports join), ports with their
+ * binding:vnic_type, servers in Nova on flavors found or made by their
+ * EPA extra specs (openstack-flavor.h) and images found in Glance by
+ * name.  Placement is Nova's: the class says it schedules.
+ *
+ * Every call is a job: a short chain of REST calls on the session
+ * (openstack-api.h), each step started from the previous one's callback,
+ * with timers for the polls of a server's status.  A job ends with one
+ * result through slc_vim_reply().
+ *
+ * Resources carry the engine's tag so that they can be found after a
+ * crash: Neutron's in their description ("slicer:<account>:<tag>",
+ * filterable; this Neutron takes no tags at creation), Nova's servers as
+ * a tag (a hash of account and tag: Nova tags are at most 60 characters
+ * without '/' or ',') plus the account's own tag for sweeps, and the
+ * full tag in their metadata.  Flavors slicer makes are named
+ * "slicer-..." and deleted with the last server of slicer's using them.
+ *
+ * What reconcile() cannot do without blocking it does afterwards: a sweep
+ * lists what carries this account's marks, deletes what the store does
+ * not know (leaks), and reports known resources that are gone as lost.
+ *
+ * Neighbours: vim.h (the contract), openstack-api.h (the session),
+ * openstack-flavor.h (EPA -> extra specs), vim-netns.c (the same
+ * contract on namespaces). */
+#include <event2/event.h>
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "openstack-api.h"
+#include "openstack-flavor.h"
+#include "slc-log.h"
+#include "vim.h"
+
+SLC_LOG_MODULE(vim_openstack);
+
+/* How often a server in BUILD or DELETING is looked at again. */
+#define POLL_MS 700
+/* How long a network whose ports are still going may refuse its delete. */
+#define NET_DELETE_RETRY_S 60
+
+struct os_config {
+    const char *physnet;      /* dataplane_physical_net */
+    const char *net_type;     /* dataplane_network_type: vlan or flat */
+    const char *zone;         /* availability_zone */
+    bool port_security;       /* port_security_enabled for normal ports */
+    long server_timeout_s;    /* BUILD -> ACTIVE, DELETING -> gone */
+    uint32_t pool_base;       /* subnet_pool: where networks without an */
+    unsigned pool_prefix;     /* ip-profile get their /24 */
+};
+
+struct os_vim {
+    struct slc_vim base;      /* first */
+    struct slc_os_session *os;
+    struct os_config cfg;
+    json_t *config;           /* the account's config (a copy) */
+    char account_tag[40];     /* Nova tag on every server of the account */
+    json_t *images;           /* image name -> Glance id */
+    json_t *networks;         /* network id -> {physnet, vlan} */
+    json_t *flavors_busy;     /* flavor name -> creates using it */
+    json_t *uplinks;          /* config dataplane_uplinks, may be NULL */
+    struct job *jobs;
+};
+
+enum job_type {
+    JOB_NETWORK,
+    JOB_PORT,
+    JOB_COMPUTE,
+    JOB_DELETE,
+    JOB_STATUS,
+    JOB_FIND,
+    JOB_CHECK,
+    JOB_SWEEP,
+};
+
+struct job {
+    struct os_vim *v;
+    enum job_type type;
+    enum slc_vim_kind kind;
+    uint64_t token;
+    json_t *spec;             /* what the job needs (a copy) */
+    char *id;                 /* the resource it made or handles */
+    char *name;               /* for messages */
+    char *flavor;             /* a compute's flavor name */
+    json_t *info;             /* what the result will report */
+    struct event *timer;
+    time_t deadline;
+    bool busy_flavor;         /* counted in v->flavors_busy */
+    unsigned tries;
+    void (*later)(struct job *j); /* what the timer runs */
+    struct job *next;
+};
+
+typedef void (*job_step_fn)(struct job *j);
+
+/* ---- jobs ---- */
+
+static void
+job_free(struct job *j)
+{
+    struct os_vim *v = j->v;
+
+    for (struct job **p = &v->jobs; *p; p = &(*p)->next) {
+        if (*p == j) {
+            *p = j->next;
+            break;
+        }
+    }
+    if (j->busy_flavor) {
+        json_t *n = json_object_get(v->flavors_busy, j->flavor);
+        json_int_t left = json_integer_value(n) - 1;
+
+        if (left > 0) {
+            json_object_set_new(v->flavors_busy, j->flavor,
+                                json_integer(left));
+        } else {
+            json_object_del(v->flavors_busy, j->flavor);
+        }
+    }
+    if (j->timer) {
+        event_free(j->timer);
+    }
+    json_decref(j->spec);
+    json_decref(j->info);
+    free(j->id);
+    free(j->name);
+    free(j->flavor);
+    free(j);
+}
+
+static struct job *
+job_new(struct os_vim *v, enum job_type type, enum slc_vim_kind kind,
+        uint64_t token, const char *name, struct slc_error *err)
+{
+    struct job *j = calloc(1, sizeof *j);
+
+    if (!j || !(j->name = strdup(name ? name : "")) ||
+        !(j->info = json_object())) {
+        if (j) {
+            free(j->name);
+        }
+        free(j);
+        slc_error_set(err, SLC_ENOMEM, "out of memory");
+        return NULL;
+    }
+    j->v = v;
+    j->type = type;
+    j->kind = kind;
+    j->token = token;
+    j->next = v->jobs;
+    v->jobs = j;
+    return j;
+}
+
+/* Ends 'j' with its result (info: the job's, taken). */
+static void
+job_done(struct job *j, int rc, const char *msg, const char *status)
+{
+    struct slc_error err = {0};
+
+    if (rc) {
+        SLC_WARN_RL("vim '%s': %s '%s': %s", j->v->base.drv.name,
+                    slc_vim_kind_name(j->kind), j->name, msg ? msg : "");
+    }
+    if (j->type != JOB_SWEEP &&
+        slc_vim_reply(&j->v->base, j->token, rc, msg, rc ? NULL : j->id,
+                      status, rc ? NULL : json_incref(j->info), NULL,
+                      &err)) {
+        SLC_ERR("vim '%s': %s", j->v->base.drv.name, err.msg);
+    }
+    job_free(j);
+}
+
+static void job_fail(struct job *j, int rc, const char *fmt, ...)
+    SLC_PRINTF(3, 4);
+
+static void
+job_fail(struct job *j, int rc, const char *fmt, ...)
+{
+    char msg[1300];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    job_done(j, rc, msg, NULL);
+}
+
+/* Starts a call for job 'j'; a call that cannot start ends the job. */
+static void
+job_call(struct job *j, enum slc_os_service svc, const char *method,
+         const char *path, json_t *body, slc_os_fn done)
+{
+    struct slc_error err = {0};
+
+    if (slc_os_call(j->v->os, svc, method, path, body, done, j, &err)) {
+        job_done(j, err.code, err.msg, NULL);
+    }
+}
+
+static void
+on_timer(evutil_socket_t fd, short what, void *arg)
+{
+    struct job *j = arg;
+
+    (void)fd;
+    (void)what;
+    j->later(j);
+}
+
+/* Runs 'step' of 'j' again in 'ms' milliseconds. */
+static void
+job_later(struct job *j, job_step_fn step, long ms)
+{
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+
+    j->later = step;
+    if (!j->timer &&
+        !(j->timer = evtimer_new(j->v->base.drv.base, on_timer, j))) {
+        job_done(j, SLC_ENOMEM, "out of memory", NULL);
+        return;
+    }
+    evtimer_add(j->timer, &tv);
+}
+
+/* ---- marks ---- */
+
+static uint64_t
+fnv1a64(const char *a, const char *b)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (const char *s = a; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    h = (h ^ ':') * 1099511628211ULL;
+    for (const char *s = b; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    return h;
+}
+
+/* The description of a Neutron resource of tag 'tag'. */
+static void
+neutron_mark(const struct os_vim *v, const char *tag, char *buf, size_t size)
+{
+    int n = snprintf(buf, size, "slicer:%s:%s", v->base.drv.id, tag);
+
+    if (n < 0 || (size_t)n >= size || n > 255) {
+        snprintf(buf, size, "slicer:%s:#%016" PRIx64, v->base.drv.id,
+                 fnv1a64(v->base.drv.id, tag));
+    }
+}
+
+/* The Nova tag of a server of tag 'tag'. */
+static void
+nova_tag(const struct os_vim *v, const char *tag, char *buf, size_t size)
+{
+    snprintf(buf, size, "slicer-%016" PRIx64, fnv1a64(v->base.drv.id, tag));
+}
+
+/* The engine tag a Neutron description carries for this account, or
+ * NULL (another account's, or not slicer's). */
+static const char *
+tag_of_mark(const struct os_vim *v, const char *desc)
+{
+    size_t n = strlen(v->base.drv.id);
+
+    if (!desc || strncmp(desc, "slicer:", 7) ||
+        strncmp(desc + 7, v->base.drv.id, n) || desc[7 + n] != ':') {
+        return NULL;
+    }
+    return desc + 8 + n;
+}
+
+static const char *
+jstr(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static struct os_vim *
+os_of(struct slc_vim *vim)
+{
+    return (struct os_vim *)vim;
+}
+
+/* ---- networks ---- */
+
+static void net_subnet_made(void *arg, int rc, const char *msg, json_t *body,
+                            long status);
+
+/* Remembers where network 'id' is (for its ports' VLAN and its uplink). */
+static void
+remember_network(struct os_vim *v, const char *id, const json_t *net)
+{
+    json_t *seg = json_object_get(net, "provider:segmentation_id");
+
+    json_object_set_new(
+        v->networks, id,
+        json_pack("{sO* sO* sO*}", "physnet",
+                  json_object_get(net, "provider:physical_network"), "vlan",
+                  json_is_integer(seg) ? seg : NULL, "type",
+                  json_object_get(net, "provider:network_type")));
+}
+
+static void
+net_made(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    const json_t *net = json_object_get(body, "network");
+    const char *cidr = jstr(j->spec, "cidr");
+    char mark[300], pick[32];
+    json_t *sub;
+
+    (void)status;
+    if (rc) {
+        job_done(j, rc, msg, NULL);
+        return;
+    }
+    if (!jstr(net, "id") || !(j->id = strdup(jstr(net, "id")))) {
+        job_done(j, SLC_EIO, "Neutron answered a network without id", NULL);
+        return;
+    }
+    remember_network(j->v, j->id, net);
+    json_object_set(j->info, "network_type",
+                    json_object_get(net, "provider:network_type"));
+    json_object_set(j->info, "physical_network",
+                    json_object_get(net, "provider:physical_network"));
+    json_object_set(j->info, "segmentation_id",
+                    json_object_get(net, "provider:segmentation_id"));
+    json_object_set(j->info, "mtu", json_object_get(net, "mtu"));
+    neutron_mark(j->v, jstr(j->spec, "tag"), mark, sizeof mark);
+    if (!cidr) {
+        /* Nova boots no port without an address, so every network gets
+         * a subnet; without an ip-profile, a /24 of the account's pool
+         * picked by the tag (as OSM's RO picks one of 192.168.0.0/16) */
+        uint64_t h = fnv1a64(j->v->base.drv.id, jstr(j->spec, "tag"));
+        uint32_t span = 1u << (24 - j->v->cfg.pool_prefix);
+        uint32_t at = j->v->cfg.pool_base + (uint32_t)(h % span) * 256;
+
+        snprintf(pick, sizeof pick, "%u.%u.%u.0/24", at >> 24,
+                 at >> 16 & 255, at >> 8 & 255);
+        cidr = pick;
+    }
+    sub = json_pack("{s{ss ss ss si ss sb}}", "subnet", "network_id", j->id,
+                    "name", j->name, "description", mark, "ip_version",
+                    strchr(cidr, ':') ? 6 : 4, "cidr", cidr, "enable_dhcp",
+                    !json_is_true(json_object_get(j->spec, "dataplane")));
+    if (jstr(j->spec, "gateway")) {
+        json_object_set(json_object_get(sub, "subnet"), "gateway_ip",
+                        json_object_get(j->spec, "gateway"));
+    }
+    job_call(j, SLC_OS_NETWORK, "POST", "/subnets", sub, net_subnet_made);
+}
+
+/* After a failed subnet: the network goes too, then the job fails with
+ * the subnet's error (kept in info). */
+static void
+net_undone(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+
+    (void)body;
+    (void)status;
+    if (rc && rc != SLC_ENOTFOUND) {
+        SLC_WARN("vim '%s': network '%s' (%s) stays after its subnet "
+                 "failed: %s",
+                 j->v->base.drv.name, j->name, j->id, msg);
+    }
+    job_done(j, (int)json_integer_value(json_object_get(j->info, "rc")),
+             jstr(j->info, "msg"), NULL);
+}
+
+static void
+net_subnet_made(void *arg, int rc, const char *msg, json_t *body,
+                long status)
+{
+    struct job *j = arg;
+    char path[200];
+
+    (void)status;
+    if (rc) {
+        json_object_set_new(j->info, "rc", json_integer(rc));
+        json_object_set_new(j->info, "msg", json_string(msg));
+        snprintf(path, sizeof path, "/networks/%s", j->id);
+        job_call(j, SLC_OS_NETWORK, "DELETE", path, NULL, net_undone);
+        return;
+    }
+    json_object_set(j->info, "subnet_id",
+                    json_object_get(json_object_get(body, "subnet"), "id"));
+    job_done(j, 0, NULL, "ACTIVE");
+}
+
+static int
+os_create_network(struct slc_vim *vim, uint64_t token,
+                  const struct slc_vim_network_spec *spec,
+                  struct slc_error *err)
+{
+    struct os_vim *v = os_of(vim);
+    const char *physnet = spec->physnet ? spec->physnet : v->cfg.physnet;
+    bool provider = spec->physnet || spec->vlan || spec->dataplane;
+    char mark[300];
+    json_t *net;
+    struct job *j;
+
+    if (provider && !physnet) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "network '%s' carries SR-IOV or passthrough "
+                             "ports, so it must be a provider network, but "
+                             "the account names no physical network "
+                             "(config.dataplane_physical_net)",
+                             spec->name);
+    }
+    if (!(j = job_new(v, JOB_NETWORK, SLC_VIM_NETWORK, token, spec->name,
+                      err))) {
+        return err->code;
+    }
+    j->spec = json_pack("{ss ss* ss* sb}", "tag", spec->tag, "cidr",
+                        spec->cidr, "gateway", spec->gateway, "dataplane",
+                        provider);
+    neutron_mark(v, spec->tag, mark, sizeof mark);
+    net = json_pack("{s{ss ss sb}}", "network", "name", spec->name,
+                    "description", mark, "admin_state_up", 1);
+    if (provider) {
+        json_t *n = json_object_get(net, "network");
+
+        json_object_set_new(n, "provider:network_type",
+                            json_string(v->cfg.net_type));
+        json_object_set_new(n, "provider:physical_network",
+                            json_string(physnet));
+        if (spec->vlan) {
+            json_object_set_new(n, "provider:segmentation_id",
+                                json_integer(spec->vlan));
+        }
+        /* security groups do not apply to VFs and whole NICs */
+        json_object_set_new(n, "port_security_enabled", json_false());
+    }
+    if (!j->spec || !net) {
+        json_decref(net);
+        job_free(j);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    job_call(j, SLC_OS_NETWORK, "POST", "/networks", net, net_made);
+    return 0;
+}
+
+/* ---- ports ---- */
+
+static bool
+vnic_is_device(const char *vnic)
+{
+    return vnic && (!strcmp(vnic, "direct") ||
+                    !strcmp(vnic, "direct-physical") ||
+                    !strcmp(vnic, "baremetal"));
+}
+
+/* What the driver reports of Neutron port 'p': address, and for a bound
+ * SR-IOV or passthrough port where it landed, as OSM's RO reads it. */
+static json_t *
+port_facts(const struct os_vim *v, const json_t *p)
+{
+    const json_t *ips = json_object_get(p, "fixed_ips");
+    const json_t *prof = json_object_get(p, "binding:profile");
+    const json_t *details = json_object_get(p, "binding:vif_details");
+    const char *host = jstr(p, "binding:host_id");
+    const char *vlan_s = jstr(details, "vlan");
+    json_int_t vlan = vlan_s ? strtoll(vlan_s, NULL, 10) : 0;
+    json_t *f;
+
+    if (!vlan) {
+        vlan = json_integer_value(json_object_get(
+            json_object_get(v->networks, jstr(p, "network_id")), "vlan"));
+    }
+    f = json_pack("{sO* sO* sO* sO* sO*}", "id", json_object_get(p, "id"),
+                  "mac_address", json_object_get(p, "mac_address"),
+                  "ip_address",
+                  json_object_get(json_array_get(ips, 0), "ip_address"),
+                  "vnic_type", json_object_get(p, "binding:vnic_type"),
+                  "vif_type", json_object_get(p, "binding:vif_type"));
+    if (host && *host) {
+        json_object_set_new(f, "compute_node", json_string(host));
+    }
+    if (jstr(prof, "pci_slot")) {
+        json_object_set(f, "pci", json_object_get(prof, "pci_slot"));
+        json_object_set(f, "physical_network",
+                        json_object_get(prof, "physical_network"));
+    }
+    if (vlan && vnic_is_device(jstr(p, "binding:vnic_type"))) {
+        json_object_set_new(f, "vlan", json_integer(vlan));
+    }
+    return f;
+}
+
+static void
+port_made(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    const json_t *p = json_object_get(body, "port");
+
+    (void)status;
+    if (rc) {
+        job_done(j, rc, msg, NULL);
+        return;
+    }
+    if (!jstr(p, "id") || !(j->id = strdup(jstr(p, "id")))) {
+        job_done(j, SLC_EIO, "Neutron answered a port without id", NULL);
+        return;
+    }
+    json_decref(j->info);
+    j->info = port_facts(j->v, p);
+    job_done(j, 0, NULL, jstr(p, "status") ?: "DOWN");
+}
+
+static int
+os_create_port(struct slc_vim *vim, uint64_t token,
+               const struct slc_vim_port_spec *spec, struct slc_error *err)
+{
+    struct os_vim *v = os_of(vim);
+    const char *vnic = slc_vnic_type_name(spec->vnic_type);
+    char mark[300];
+    json_t *port, *p;
+    struct job *j = job_new(v, JOB_PORT, SLC_VIM_PORT, token, spec->name,
+                            err);
+
+    if (!j) {
+        return err->code;
+    }
+    neutron_mark(v, spec->tag, mark, sizeof mark);
+    port = json_pack("{s{ss ss ss ss}}", "port", "network_id",
+                     spec->network_id, "name", spec->name, "description",
+                     mark, "binding:vnic_type", vnic ? vnic : "normal");
+    p = json_object_get(port, "port");
+    if (spec->mac) {
+        json_object_set_new(p, "mac_address", json_string(spec->mac));
+    }
+    if (spec->ip) {
+        json_object_set_new(p, "fixed_ips",
+                            json_pack("[{ss}]", "ip_address", spec->ip));
+    }
+    if (vnic_is_device(vnic) || !v->cfg.port_security) {
+        /* OSM turns port security off on data-plane ports (and where the
+         * account says so): a VF or a NIC has no security group */
+        json_object_set_new(p, "port_security_enabled", json_false());
+    }
+    json_object_set_new(p, "admin_state_up", json_true());
+    job_call(j, SLC_OS_NETWORK, "POST", "/ports", port, port_made);
+    return 0;
+}
+
+/* ---- computes ---- */
+
+static void compute_flavor(struct job *j);
+static void compute_poll(struct job *j);
+static void compute_failed_server(struct job *j, int rc, const char *msg);
+
+static void
+image_found(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    const json_t *img = json_object_get(body, "images")
+                            ? json_array_get(json_object_get(body, "images"),
+                                             0)
+                            : body;
+    const char *want = jstr(j->spec, "image");
+
+    (void)status;
+    if (rc == SLC_ENOTFOUND || (!rc && !jstr(img, "id"))) {
+        job_fail(j, SLC_ENOTFOUND, "image '%s' is not in Glance", want);
+        return;
+    }
+    if (rc) {
+        job_done(j, rc, msg, NULL);
+        return;
+    }
+    json_object_set(j->v->images, want, json_object_get(img, "id"));
+    json_object_set(j->spec, "image_id", json_object_get(img, "id"));
+    compute_flavor(j);
+}
+
+/* True for a UUID as Glance writes them. */
+static bool
+is_uuid(const char *s)
+{
+    size_t n = strlen(s);
+
+    return n == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' &&
+           s[23] == '-' && strspn(s, "0123456789abcdefABCDEF-") == n;
+}
+
+static void
+compute_image(struct job *j)
+{
+    const char *want = jstr(j->spec, "image");
+    const json_t *known = json_object_get(j->v->images, want);
+    char path[600];
+
+    if (known) {
+        json_object_set(j->spec, "image_id", (json_t *)known);
+        compute_flavor(j);
+        return;
+    }
+    if (is_uuid(want)) {
+        snprintf(path, sizeof path, "/images/%s", want);
+    } else if (!slc_os_path(path, sizeof path, "/images?name=", want)) {
+        job_fail(j, SLC_EINVALID, "image name '%.200s' is too long", want);
+        return;
+    }
+    job_call(j, SLC_OS_IMAGE, "GET", path, NULL, image_found);
+}
+
+static void compute_server(struct job *j);
+
+static void
+flavor_specs_set(void *arg, int rc, const char *msg, json_t *body,
+                 long status)
+{
+    struct job *j = arg;
+
+    (void)body;
+    (void)status;
+    if (rc) {
+        job_done(j, rc, msg, NULL);
+        return;
+    }
+    compute_server(j);
+}
+
+/* Gives flavor 'id' the wanted extra specs (a flavor slicer made just
+ * now, or one a crash left without them), then goes on. */
+static void
+flavor_set_specs(struct job *j, const char *id)
+{
+    const json_t *specs =
+        json_object_get(json_object_get(j->spec, "flavor"), "extra_specs");
+    char path[300];
+
+    json_object_set_new(j->spec, "flavor_id", json_string(id));
+    if (!json_object_size(specs)) {
+        compute_server(j);
+        return;
+    }
+    snprintf(path, sizeof path, "/flavors/%s/os-extra_specs", id);
+    job_call(j, SLC_OS_COMPUTE, "POST", path,
+             json_pack("{sO}", "extra_specs", specs), flavor_specs_set);
+}
+
+static void flavor_made(void *arg, int rc, const char *msg, json_t *body,
+                        long status);
+
+static void
+flavors_listed(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    const json_t *want = json_object_get(j->spec, "flavor");
+    const json_t *f, *named = NULL;
+    size_t i;
+
+    (void)status;
+    if (rc) {
+        job_done(j, rc, msg, NULL);
+        return;
+    }
+    json_array_foreach(json_object_get(body, "flavors"), i, f)
+    {
+        if (slc_os_flavor_matches(f, want) && jstr(f, "id")) {
+            /* one with exactly these specs: the operator's or ours */
+            json_object_set(j->spec, "flavor_id", json_object_get(f, "id"));
+            compute_server(j);
+            return;
+        }
+        if (!strcmp(jstr(f, "name") ?: "", j->flavor)) {
+            named = f;
+        }
+    }
+    if (named) {
+        /* ours, made before a crash or by a create racing this one, and
+         * its specs not all set yet */
+        flavor_set_specs(j, jstr(named, "id"));
+        return;
+    }
+    if (json_is_true(json_object_get(j->spec, "flavor_tried"))) {
+        job_fail(j, SLC_EIO, "flavor '%s' was refused as existing but is "
+                 "not listed", j->flavor);
+        return;
+    }
+    json_object_set_new(j->spec, "flavor_tried", json_true());
+    job_call(j, SLC_OS_COMPUTE, "POST", "/flavors",
+             json_pack("{s{ss sO sO sO}}", "flavor", "name", j->flavor,
+                       "vcpus", json_object_get(want, "vcpus"), "ram",
+                       json_object_get(want, "ram"), "disk",
+                       json_object_get(want, "disk")),
+             flavor_made);
+}
+
+static void
+flavor_made(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    const char *id = jstr(json_object_get(body, "flavor"), "id");
+
+    (void)status;
+    if (rc == SLC_ECONFLICT) {
+        /* another create made it first: take it from the list */
+        job_call(j, SLC_OS_COMPUTE, "GET", "/flavors/detail?is_public=None",
+                 NULL, flavors_listed);
+        return;
+    }
+    if (rc || !id) {
+        job_done(j, rc ? rc : SLC_EIO, rc ? msg : "flavor without id",
+                 NULL);
+        return;
+    }
+    SLC_INFO("vim '%s': flavor '%s' created (%s)", j->v->base.drv.name,
+             j->flavor, id);
+    flavor_set_specs(j, id);
+}
+
+static void
+compute_flavor(struct job *j)
+{
+    struct os_vim *v = j->v;
+    const json_t *want = json_object_get(j->spec, "flavor");
+    char name[80];
+    json_int_t busy;
+
+    slc_os_flavor_name(want, name, sizeof name);
+    if (!(j->flavor = strdup(name))) {
+        job_done(j, SLC_ENOMEM, "out of memory", NULL);
+        return;
+    }
+    /* a delete of the last server on it must not take it from under us */
+    busy = json_integer_value(json_object_get(v->flavors_busy, name));
+    json_object_set_new(v->flavors_busy, name, json_integer(busy + 1));
+    j->busy_flavor = true;
+    job_call(j, SLC_OS_COMPUTE, "GET", "/flavors/detail?is_public=None", NULL,
+             flavors_listed);
+}
+
+static void
+server_made(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    const char *id = jstr(json_object_get(body, "server"), "id");
+
+    (void)status;
+    if (rc || !id) {
+        job_done(j, rc ? rc : SLC_EIO, rc ? msg : "server without id",
+                 NULL);
+        return;
+    }
+    if (!(j->id = strdup(id))) {
+        job_done(j, SLC_ENOMEM, "out of memory", NULL);
+        return;
+    }
+    SLC_INFO("vim '%s': server '%s' (%s) building", j->v->base.drv.name,
+             j->name, id);
+    j->deadline = time(NULL) + j->v->cfg.server_timeout_s;
+    job_later(j, compute_poll, POLL_MS);
+}
+
+static void
+compute_server(struct job *j)
+{
+    struct os_vim *v = j->v;
+    const char *tag = jstr(j->spec, "tag");
+    char ntag[40];
+    json_t *server, *s;
+
+    nova_tag(v, tag, ntag, sizeof ntag);
+    server = json_pack(
+        "{s{ss sO sO so s[ss] s{ss ss}}}", "server", "name", j->name,
+        "imageRef", json_object_get(j->spec, "image_id"), "flavorRef",
+        json_object_get(j->spec, "flavor_id"), "networks",
+        json_array_size(json_object_get(j->spec, "ports"))
+            ? json_incref(json_object_get(j->spec, "ports"))
+            : json_string("none"),
+        "tags", ntag, v->account_tag, "metadata", "slicer_account",
+        v->base.drv.id, "slicer_tag", strlen(tag) <= 255 ? tag : ntag);
+    if (!server) {
+        job_done(j, SLC_ENOMEM, "out of memory", NULL);
+        return;
+    }
+    s = json_object_get(server, "server");
+    if (jstr(j->spec, "zone")) {
+        json_object_set(s, "availability_zone",
+                        json_object_get(j->spec, "zone"));
+    }
+    if (jstr(j->spec, "user_data")) {
+        json_object_set(s, "user_data", json_object_get(j->spec, "user_data"));
+    }
+    job_call(j, SLC_OS_COMPUTE, "POST", "/servers", server, server_made);
+}
+
+static void
+compute_ports_listed(void *arg, int rc, const char *msg, json_t *body,
+                     long status)
+{
+    struct job *j = arg;
+    json_t *facts = json_array();
+    const json_t *p;
+    size_t i;
+
+    (void)status;
+    if (rc) {
+        json_decref(facts);
+        job_done(j, rc, msg, NULL);
+        return;
+    }
+    json_array_foreach(json_object_get(body, "ports"), i, p)
+    {
+        json_array_append_new(facts, port_facts(j->v, p));
+    }
+    /* the engine updates its port steps with where they landed */
+    json_object_set_new(j->info, "ports", facts);
+    job_done(j, 0, NULL, "ACTIVE");
+}
+
+/* What a server's record says, into the job's info. */
+static void
+server_facts(struct job *j, const json_t *srv)
+{
+    json_object_set(j->info, "compute_node",
+                    json_object_get(srv, "OS-EXT-SRV-ATTR:host"));
+    json_object_set(j->info, "host",
+                    json_object_get(srv, "OS-EXT-SRV-ATTR:host"));
+    json_object_set(j->info, "hypervisor_hostname",
+                    json_object_get(srv, "OS-EXT-SRV-ATTR:hypervisor_hostname"));
+    json_object_set(j->info, "availability_zone",
+                    json_object_get(srv, "OS-EXT-AZ:availability_zone"));
+    json_object_set(j->info, "vim_status", json_object_get(srv, "status"));
+    json_object_set(j->info, "flavor",
+                    json_object_get(json_object_get(srv, "flavor"),
+                                    "original_name"));
+}
+
+static void
+compute_active(struct job *j)
+{
+    char path[300];
+
+    snprintf(path, sizeof path, "/ports?device_id=%s", j->id);
+    job_call(j, SLC_OS_NETWORK, "GET", path, NULL, compute_ports_listed);
+}
+
+static void
+server_polled(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    const json_t *srv = json_object_get(body, "server");
+    const char *st = jstr(srv, "status") ?: "";
+
+    (void)status;
+    if (rc == SLC_ENOTFOUND) {
+        job_fail(j, SLC_EIO, "server '%s' vanished while it was built",
+                 j->name);
+        return;
+    }
+    if (rc) {
+        /* a flaky answer is not the server's fault: ask again */
+        SLC_WARN_RL("vim '%s': server '%s': %s", j->v->base.drv.name,
+                    j->name, msg);
+    } else if (!strcmp(st, "ACTIVE")) {
+        server_facts(j, srv);
+        compute_active(j);
+        return;
+    } else if (!strcmp(st, "ERROR")) {
+        const char *fault = jstr(json_object_get(srv, "fault"), "message");
+        char why[1100];
+
+        /* Nova's words: "No valid host was found." when nothing fits */
+        snprintf(why, sizeof why, "server '%s' failed in Nova: %s", j->name,
+                 fault ? fault : "status ERROR without a fault");
+        compute_failed_server(j,
+                              fault && strstr(fault, "No valid host")
+                                  ? SLC_EBUSY
+                                  : SLC_EIO,
+                              why);
+        return;
+    }
+    if (time(NULL) > j->deadline) {
+        char why[400];
+
+        snprintf(why, sizeof why, "server '%s' still %s after %ld s",
+                 j->name, st, j->v->cfg.server_timeout_s);
+        compute_failed_server(j, SLC_ETIMEOUT, why);
+        return;
+    }
+    job_later(j, compute_poll, POLL_MS);
+}
+
+static void
+compute_poll(struct job *j)
+{
+    char path[300];
+
+    snprintf(path, sizeof path, "/servers/%s", j->id);
+    job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, server_polled);
+}
+
+static void
+failed_server_deleted(void *arg, int rc, const char *msg, json_t *body,
+                      long status)
+{
+    struct job *j = arg;
+
+    (void)body;
+    (void)status;
+    if (rc && rc != SLC_ENOTFOUND) {
+        SLC_WARN("vim '%s': server '%s' (%s) failed and could not be "
+                 "deleted: %s",
+                 j->v->base.drv.name, j->name, j->id, msg);
+    }
+    job_done(j, (int)json_integer_value(json_object_get(j->info, "rc")),
+             jstr(j->info, "msg"), NULL);
+}
+
+/* A server that will not come up is deleted before the job fails, so that
+ * the failed create leaves nothing behind (its ports are the engine's). */
+static void
+compute_failed_server(struct job *j, int rc, const char *msg)
+{
+    char path[300];
+
+    json_object_set_new(j->info, "rc", json_integer(rc));
+    json_object_set_new(j->info, "msg", json_string(msg));
+    snprintf(path, sizeof path, "/servers/%s", j->id);
+    job_call(j, SLC_OS_COMPUTE, "DELETE", path, NULL, failed_server_deleted);
+}
+
+/* cloud-init user data as Nova takes it: base64. */
+static char *
+base64(const char *text)
+{
+    size_t n = strlen(text);
+    unsigned char *out = malloc(4 * ((n + 2) / 3) + 1);
+
+    if (out) {
+        EVP_EncodeBlock(out, (const unsigned char *)text, (int)n);
+    }
+    return (char *)out;
+}
+
+static int
+os_create_compute(struct slc_vim *vim, uint64_t token,
+                  const struct slc_vim_compute_spec *spec,
+                  struct slc_error *err)
+{
+    struct os_vim *v = os_of(vim);
+    struct slc_os_flavor_req req = {
+        .vdu = spec->name,
+        .vcpus = spec->vcpus,
+        .memory_mb = spec->memory_mb,
+        .disk_gb = spec->disk_gb,
+        .epa = spec->epa,
+    };
+    json_t *flavor = NULL, *ports = json_array();
+    struct job *j;
+    int rc = slc_os_flavor_build(&req, &flavor, err);
+
+    if (rc) {
+        json_decref(ports);
+        return rc;
+    }
+    if (!spec->image || !*spec->image) {
+        json_decref(ports);
+        json_decref(flavor);
+        return slc_error_set(err, SLC_EINVALID,
+                             "compute '%s' names no image", spec->name);
+    }
+    for (size_t i = 0; i < spec->n_ports; i++) {
+        json_array_append_new(ports,
+                              json_pack("{ss}", "port", spec->port_ids[i]));
+    }
+    if (!(j = job_new(v, JOB_COMPUTE, SLC_VIM_COMPUTE, token, spec->name,
+                      err))) {
+        json_decref(ports);
+        json_decref(flavor);
+        return err->code;
+    }
+    j->spec = json_pack("{ss ss so so ss*}", "tag", spec->tag, "image",
+                        spec->image, "flavor", flavor, "ports", ports, "zone",
+                        v->cfg.zone);
+    if (j->spec && spec->user_data) {
+        char *b = base64(spec->user_data);
+
+        json_object_set_new(j->spec, "user_data", b ? json_string(b) : NULL);
+        free(b);
+    }
+    if (!j->spec) {
+        job_free(j);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    compute_image(j);
+    return 0;
+}
+
+/* ---- deletes ---- */
+
+static void delete_compute_poll(struct job *j);
+static void delete_network(struct job *j);
+
+static void
+flavor_deleted(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+
+    (void)body;
+    (void)status;
+    if (rc && rc != SLC_ENOTFOUND) {
+        SLC_WARN("vim '%s': flavor '%s' stays: %s", j->v->base.drv.name,
+                 j->flavor, msg);
+    } else if (!rc) {
+        SLC_INFO("vim '%s': flavor '%s' deleted with its last server",
+                 j->v->base.drv.name, j->flavor);
+    }
+    job_done(j, 0, NULL, "DELETED");
+}
+
+static void
+flavor_users(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    char path[300];
+
+    (void)status;
+    if (rc || json_array_size(json_object_get(body, "servers")) ||
+        json_object_get(j->v->flavors_busy, j->flavor)) {
+        if (rc) {
+            SLC_WARN("vim '%s': flavor '%s' kept: %s", j->v->base.drv.name,
+                     j->flavor, msg);
+        }
+        job_done(j, 0, NULL, "DELETED");
+        return;
+    }
+    snprintf(path, sizeof path, "/flavors/%s", jstr(j->spec, "flavor_id"));
+    job_call(j, SLC_OS_COMPUTE, "DELETE", path, NULL, flavor_deleted);
+}
+
+static void
+flavors_for_gc(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    const json_t *f;
+    size_t i;
+    char path[300];
+
+    (void)status;
+    json_array_foreach(json_object_get(body, "flavors"), i, f)
+    {
+        if (!rc && !strcmp(jstr(f, "name") ?: "", j->flavor) &&
+            jstr(f, "id")) {
+            json_object_set(j->spec, "flavor_id", json_object_get(f, "id"));
+            snprintf(path, sizeof path,
+                     "/servers/detail?all_tenants=1&flavor=%s",
+                     jstr(f, "id"));
+            job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, flavor_users);
+            return;
+        }
+    }
+    if (rc) {
+        SLC_WARN("vim '%s': flavor '%s' kept: %s", j->v->base.drv.name,
+                 j->flavor, msg);
+    }
+    job_done(j, 0, NULL, "DELETED");
+}
+
+/* After a server is gone: the flavor slicer made for it goes too when no
+ * server (of any project) and no create in flight uses it any more. */
+static void
+delete_compute_gone(struct job *j)
+{
+    if (!j->flavor || strncmp(j->flavor, "slicer-", 7)) {
+        job_done(j, 0, NULL, "DELETED");
+        return;
+    }
+    job_call(j, SLC_OS_COMPUTE, "GET", "/flavors/detail?is_public=None",
+             NULL, flavors_for_gc);
+}
+
+static void
+delete_compute_polled(void *arg, int rc, const char *msg, json_t *body,
+                      long status)
+{
+    struct job *j = arg;
+
+    (void)body;
+    (void)status;
+    if (rc == SLC_ENOTFOUND) {
+        delete_compute_gone(j);
+        return;
+    }
+    if (rc) {
+        SLC_WARN_RL("vim '%s': server %s: %s", j->v->base.drv.name, j->id,
+                    msg);
+    }
+    if (time(NULL) > j->deadline) {
+        job_fail(j, SLC_ETIMEOUT, "server %s is still there after its "
+                 "delete", j->id);
+        return;
+    }
+    job_later(j, delete_compute_poll, POLL_MS);
+}
+
+static void
+delete_compute_poll(struct job *j)
+{
+    char path[300];
+
+    snprintf(path, sizeof path, "/servers/%s", j->id);
+    job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, delete_compute_polled);
+}
+
+static void
+server_delete_sent(void *arg, int rc, const char *msg, json_t *body,
+                   long status)
+{
+    struct job *j = arg;
+
+    (void)body;
+    (void)status;
+    if (rc) {
+        job_done(j, rc, msg, NULL);
+        return;
+    }
+    /* its ports are free (and its network deletable) only once it is
+     * gone */
+    j->deadline = time(NULL) + j->v->cfg.server_timeout_s;
+    job_later(j, delete_compute_poll, POLL_MS);
+}
+
+static void
+server_before_delete(void *arg, int rc, const char *msg, json_t *body,
+                     long status)
+{
+    struct job *j = arg;
+    const char *flavor = jstr(json_object_get(json_object_get(body, "server"),
+                                              "flavor"),
+                              "original_name");
+    char path[300];
+
+    (void)status;
+    if (rc) {
+        job_done(j, rc, msg, NULL);
+        return;
+    }
+    if (flavor && !(j->flavor = strdup(flavor))) {
+        job_done(j, SLC_ENOMEM, "out of memory", NULL);
+        return;
+    }
+    snprintf(path, sizeof path, "/servers/%s", j->id);
+    job_call(j, SLC_OS_COMPUTE, "DELETE", path, NULL, server_delete_sent);
+}
+
+static void
+network_delete_sent(void *arg, int rc, const char *msg, json_t *body,
+                    long status)
+{
+    struct job *j = arg;
+
+    (void)body;
+    (void)status;
+    if (rc == SLC_ECONFLICT && time(NULL) < j->deadline) {
+        /* ports of a server being deleted are still on it */
+        job_later(j, delete_network, 1000);
+        return;
+    }
+    if (!rc) {
+        json_object_del(j->v->networks, j->id);
+    }
+    job_done(j, rc, msg, rc ? NULL : "DELETED");
+}
+
+static void
+delete_network(struct job *j)
+{
+    char path[300];
+
+    snprintf(path, sizeof path, "/networks/%s", j->id);
+    job_call(j, SLC_OS_NETWORK, "DELETE", path, NULL, network_delete_sent);
+}
+
+static void
+port_delete_sent(void *arg, int rc, const char *msg, json_t *body,
+                 long status)
+{
+    struct job *j = arg;
+
+    (void)body;
+    (void)status;
+    job_done(j, rc, msg, rc ? NULL : "DELETED");
+}
+
+static int
+os_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+          const char *vim_id, struct slc_error *err)
+{
+    struct os_vim *v = os_of(vim);
+    struct job *j = job_new(v, JOB_DELETE, kind, token, vim_id, err);
+    char path[300];
+
+    if (!j) {
+        return err->code;
+    }
+    if (!(j->id = strdup(vim_id))) {
+        job_free(j);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    switch (kind) {
+    case SLC_VIM_NETWORK:
+        j->deadline = time(NULL) + NET_DELETE_RETRY_S;
+        delete_network(j);
+        break;
+    case SLC_VIM_PORT:
+        snprintf(path, sizeof path, "/ports/%s", vim_id);
+        job_call(j, SLC_OS_NETWORK, "DELETE", path, NULL, port_delete_sent);
+        break;
+    default:
+        snprintf(path, sizeof path, "/servers/%s", vim_id);
+        job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, server_before_delete);
+        break;
+    }
+    return 0;
+}
+
+/* ---- status and find ---- */
+
+static void
+status_got(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    const json_t *r = json_object_get(body, j->kind == SLC_VIM_NETWORK
+                                                ? "network"
+                                            : j->kind == SLC_VIM_PORT
+                                                ? "port"
+                                                : "server");
+
+    (void)status;
+    if (rc) {
+        job_done(j, rc, msg, NULL);
+        return;
+    }
+    if (j->kind == SLC_VIM_PORT) {
+        json_decref(j->info);
+        j->info = port_facts(j->v, r);
+    } else if (j->kind == SLC_VIM_COMPUTE) {
+        server_facts(j, r);
+    }
+    job_done(j, 0, NULL, jstr(r, "status") ?: "UNKNOWN");
+}
+
+static const char *
+collection_of(enum slc_vim_kind kind)
+{
+    return kind == SLC_VIM_NETWORK ? "networks"
+           : kind == SLC_VIM_PORT  ? "ports"
+                                   : "servers";
+}
+
+static int
+os_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+          const char *vim_id, struct slc_error *err)
+{
+    struct job *j = job_new(os_of(vim), JOB_STATUS, kind, token, vim_id, err);
+    char path[300];
+
+    if (!j) {
+        return err->code;
+    }
+    if (!(j->id = strdup(vim_id))) {
+        job_free(j);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    snprintf(path, sizeof path, "/%s/%s", collection_of(kind), vim_id);
+    job_call(j, kind == SLC_VIM_COMPUTE ? SLC_OS_COMPUTE : SLC_OS_NETWORK,
+             "GET", path, NULL, status_got);
+    return 0;
+}
+
+static void
+found_server(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    const char *tag = jstr(j->spec, "tag");
+    const json_t *srv;
+    size_t i;
+
+    (void)status;
+    if (rc) {
+        job_done(j, rc, msg, NULL);
+        return;
+    }
+    json_array_foreach(json_object_get(body, "servers"), i, srv)
+    {
+        const json_t *md = json_object_get(srv, "metadata");
+
+        if (strcmp(jstr(md, "slicer_account") ?: "", j->v->base.drv.id) ||
+            (strlen(tag) <= 255 && strcmp(jstr(md, "slicer_tag") ?: "", tag))) {
+            continue;
+        }
+        if (!(j->id = strdup(jstr(srv, "id") ?: ""))) {
+            break;
+        }
+        if (!strcmp(jstr(srv, "status") ?: "", "ERROR")) {
+            /* made before a crash and failed: gone, so that it is made
+             * again */
+            compute_failed_server(j, SLC_ENOTFOUND,
+                                  "the server made before was in ERROR");
+            return;
+        }
+        /* found: reported as a create would, once it is up */
+        j->deadline = time(NULL) + j->v->cfg.server_timeout_s;
+        compute_poll(j);
+        return;
+    }
+    job_fail(j, SLC_ENOTFOUND, "no server is tagged '%s'", tag);
+}
+
+static void
+found_neutron(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    const json_t *list = json_object_get(body, collection_of(j->kind));
+    const json_t *r = json_array_get(list, 0);
+
+    (void)status;
+    if (rc) {
+        job_done(j, rc, msg, NULL);
+        return;
+    }
+    if (!jstr(r, "id")) {
+        job_fail(j, SLC_ENOTFOUND, "nothing is tagged '%s'",
+                 jstr(j->spec, "tag"));
+        return;
+    }
+    if (!(j->id = strdup(jstr(r, "id")))) {
+        job_done(j, SLC_ENOMEM, "out of memory", NULL);
+        return;
+    }
+    if (j->kind == SLC_VIM_NETWORK) {
+        remember_network(j->v, j->id, r);
+    } else {
+        json_decref(j->info);
+        j->info = port_facts(j->v, r);
+    }
+    job_done(j, 0, NULL, jstr(r, "status") ?: "ACTIVE");
+}
+
+static int
+os_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+        const char *tag, struct slc_error *err)
+{
+    struct os_vim *v = os_of(vim);
+    struct job *j = job_new(v, JOB_FIND, kind, token, tag, err);
+    char mark[300], prefix[40], path[1200];
+
+    if (!j) {
+        return err->code;
+    }
+    if (!(j->spec = json_pack("{ss}", "tag", tag))) {
+        job_free(j);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    if (kind == SLC_VIM_COMPUTE) {
+        nova_tag(v, tag, mark, sizeof mark);
+        snprintf(path, sizeof path, "/servers/detail?tags=%s", mark);
+        job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, found_server);
+        return 0;
+    }
+    neutron_mark(v, tag, mark, sizeof mark);
+    snprintf(prefix, sizeof prefix, "/%s?description=", collection_of(kind));
+    if (!slc_os_path(path, sizeof path, prefix, mark)) {
+        job_free(j);
+        return slc_error_set(err, SLC_EINVALID, "tag '%s' is too long", tag);
+    }
+    job_call(j, SLC_OS_NETWORK, "GET", path, NULL, found_neutron);
+    return 0;
+}
+
+/* ---- after a restart: leaks and losses ---- */
+
+static void sweep_ports(struct job *j);
+static void sweep_networks(struct job *j);
+
+/* Whether what carries 'tag' with id 'id' is one the store knows; marks
+ * it seen. */
+static bool
+sweep_known(struct job *j, const char *id, const char *tag)
+{
+    json_t *ids = json_object_get(j->spec, "ids");
+    bool known = (id && json_object_get(ids, id)) ||
+                 (tag && json_object_get(json_object_get(j->spec, "tags"),
+                                         tag));
+
+    if (id && json_object_get(ids, id)) {
+        json_object_set_new(ids, id, json_true());
+    }
+    return known;
+}
+
+static void
+sweep_leak(struct job *j, enum slc_vim_kind kind, const char *id,
+           const char *tag)
+{
+    struct slc_error err = {0};
+
+    SLC_WARN("vim '%s': %s %s ('%s') is slicer's but no record knows it: "
+             "deleting it",
+             j->v->base.drv.name, slc_vim_kind_name(kind), id,
+             tag ? tag : "?");
+    if (os_delete(&j->v->base, 0, kind, id, &err)) {
+        SLC_ERR("vim '%s': delete %s: %s", j->v->base.drv.name, id, err.msg);
+    }
+}
+
+static void
+sweep_servers_listed(void *arg, int rc, const char *msg, json_t *body,
+                     long status)
+{
+    struct job *j = arg;
+    const json_t *srv;
+    size_t i;
+
+    (void)status;
+    if (rc) {
+        job_fail(j, rc, "sweep: %s", msg);
+        return;
+    }
+    json_array_foreach(json_object_get(body, "servers"), i, srv)
+    {
+        const json_t *md = json_object_get(srv, "metadata");
+
+        if (strcmp(jstr(md, "slicer_account") ?: "", j->v->base.drv.id)) {
+            continue;
+        }
+        if (!sweep_known(j, jstr(srv, "id"), jstr(md, "slicer_tag"))) {
+            sweep_leak(j, SLC_VIM_COMPUTE, jstr(srv, "id"),
+                       jstr(md, "slicer_tag"));
+        }
+    }
+    sweep_ports(j);
+}
+
+static void
+sweep_neutron_listed(void *arg, int rc, const char *msg, json_t *body,
+                     long status)
+{
+    struct job *j = arg;
+    bool nets = json_object_get(body, "networks") != NULL;
+    const json_t *r;
+    size_t i;
+
+    (void)status;
+    if (rc) {
+        job_fail(j, rc, "sweep: %s", msg);
+        return;
+    }
+    json_array_foreach(json_object_get(body, nets ? "networks" : "ports"), i,
+                       r)
+    {
+        const char *tag = tag_of_mark(j->v, jstr(r, "description"));
+
+        if (!tag) {
+            continue;
+        }
+        if (nets) {
+            remember_network(j->v, jstr(r, "id"), r);
+        }
+        if (!sweep_known(j, jstr(r, "id"), tag)) {
+            sweep_leak(j, nets ? SLC_VIM_NETWORK : SLC_VIM_PORT,
+                       jstr(r, "id"), tag);
+        }
+    }
+    if (!nets) {
+        sweep_networks(j);
+        return;
+    }
+    /* what the store knows and OpenStack no longer has */
+    json_array_foreach(json_object_get(j->spec, "known"), i, r)
+    {
+        const char *id = jstr(r, "vim_id");
+
+        if (id && !json_is_true(json_object_get(
+                      json_object_get(j->spec, "ids"), id))) {
+            slc_vim_report_lost(&j->v->base,
+                                (enum slc_vim_kind)slc_vim_kind_from_name(
+                                    jstr(r, "kind") ?: ""),
+                                id, jstr(r, "tag"), "gone from OpenStack");
+        }
+    }
+    SLC_INFO("vim '%s': swept after restart", j->v->base.drv.name);
+    job_done(j, 0, NULL, NULL);
+}
+
+static void
+sweep_ports(struct job *j)
+{
+    job_call(j, SLC_OS_NETWORK, "GET", "/ports", NULL, sweep_neutron_listed);
+}
+
+static void
+sweep_networks(struct job *j)
+{
+    job_call(j, SLC_OS_NETWORK, "GET", "/networks", NULL,
+             sweep_neutron_listed);
+}
+
+/* Reconcile's work that needs OpenStack's answers: done after it returns,
+ * on the loop, never blocking the start. */
+static int
+os_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
+{
+    struct os_vim *v = os_of(vim);
+    struct job *j = job_new(v, JOB_SWEEP, SLC_VIM_COMPUTE, 0, "sweep", err);
+    json_t *ids = json_object(), *tags = json_object(), *certain =
+                                                            json_array();
+    const json_t *k;
+    size_t i;
+    char path[200];
+
+    if (!j) {
+        json_decref(ids);
+        json_decref(tags);
+        json_decref(certain);
+        return err->code;
+    }
+    json_array_foreach(known, i, k)
+    {
+        if (jstr(k, "vim_id")) {
+            json_object_set_new(ids, jstr(k, "vim_id"), json_false());
+            if (!json_is_true(json_object_get(k, "uncertain"))) {
+                json_array_append(certain, (json_t *)k);
+            }
+        }
+        if (jstr(k, "tag")) {
+            json_object_set_new(tags, jstr(k, "tag"), json_true());
+        }
+    }
+    j->spec = json_pack("{so so so}", "ids", ids, "tags", tags, "known",
+                        certain);
+    if (!j->spec) {
+        job_free(j);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    snprintf(path, sizeof path, "/servers/detail?tags=%s", v->account_tag);
+    job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, sweep_servers_listed);
+    return 0;
+}
+
+/* ---- credentials ---- */
+
+static void
+checked(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+
+    (void)body;
+    (void)status;
+    job_done(j, rc, msg, rc ? NULL : "ACTIVE");
+}
+
+static int
+os_check(struct slc_vim *vim, uint64_t token, struct slc_error *err)
+{
+    struct os_vim *v = os_of(vim);
+    struct job *j = job_new(v, JOB_CHECK, SLC_VIM_NETWORK, token, "account",
+                            err);
+
+    if (!j) {
+        return err->code;
+    }
+    if (slc_os_authenticate(v->os, checked, j, err)) {
+        job_free(j);
+        return err->code;
+    }
+    return 0;
+}
+
+/* ---- what the account holds ---- */
+
+static json_t *
+os_network_uplink(struct slc_vim *vim, const char *network_id)
+{
+    struct os_vim *v = os_of(vim);
+    const json_t *net = json_object_get(v->networks, network_id);
+    const json_t *up = json_object_get(v->uplinks, jstr(net, "physnet") ?: "");
+    const json_t *port = json_object_get(up, "switch_port");
+
+    if (!up || !port) {
+        return NULL;
+    }
+    return json_pack("{so sO* sO*}", "switch_port",
+                     json_is_integer(port)
+                         ? json_sprintf("%" JSON_INTEGER_FORMAT,
+                                        json_integer_value(port))
+                         : json_incref((json_t *)port),
+                     "switch_id", json_object_get(up, "switch_id"), "vlan",
+                     strcmp(jstr(net, "type") ?: "", "flat")
+                         ? json_object_get(net, "vlan")
+                         : NULL);
+}
+
+static json_t *
+os_describe(struct slc_vim *vim)
+{
+    struct os_vim *v = os_of(vim);
+    size_t n = 0;
+
+    for (struct job *j = v->jobs; j; j = j->next) {
+        n++;
+    }
+    return json_pack("{s[] s{} sb sI so so}", "resources", "capacity",
+                     "authenticated", slc_os_session_authenticated(v->os),
+                     "calls_in_flight", (json_int_t)n, "networks",
+                     json_deep_copy(v->networks), "flavors_in_use",
+                     json_deep_copy(v->flavors_busy));
+}
+
+/* ---- accounts ---- */
+
+enum key_type { KEY_STR, KEY_BOOL, KEY_INT, KEY_OBJ };
+
+/* The keys of an account's config that this driver reads (OSM's names);
+ * others are left to the core (hosts, sdn-controller, ...) or ignored, as
+ * OSM's RO ignores what it does not know. */
+static const struct os_key {
+    const char *key;
+    enum key_type type;
+    const char *const *values; /* allowed strings, NULL-ended; may be NULL */
+    long min, max;             /* KEY_INT */
+} os_keys[] = {
+    {"region_name", KEY_STR},
+    {"endpoint_type", KEY_STR,
+     (const char *const[]){"publicURL", "internalURL", "adminURL", "public",
+                           "internal", "admin", NULL}},
+    {"project_domain_name", KEY_STR},
+    {"project_domain_id", KEY_STR},
+    {"user_domain_name", KEY_STR},
+    {"user_domain_id", KEY_STR},
+    {"insecure", KEY_BOOL},
+    {"ca_cert", KEY_STR},
+    {"availability_zone", KEY_STR},
+    {"dataplane_physical_net", KEY_STR},
+    {"dataplane_network_type", KEY_STR,
+     (const char *const[]){"vlan", "flat", NULL}},
+    {"port_security_enabled", KEY_BOOL},
+    {"server_timeout_s", KEY_INT, NULL, 10, 3600},
+    {"request_timeout_ms", KEY_INT, NULL, 100, 600000},
+    {"dataplane_uplinks", KEY_OBJ},
+    {"subnet_pool", KEY_STR},
+};
+
+static int
+check_uplinks(const json_t *ups, struct slc_error *err)
+{
+    const char *physnet;
+    const json_t *u;
+
+    json_object_foreach((json_t *)ups, physnet, u)
+    {
+        const json_t *port = json_object_get(u, "switch_port");
+
+        if (!json_is_object(u) || (!json_is_string(port) &&
+                                   !json_is_integer(port))) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "config.dataplane_uplinks.%s: expected "
+                                 "{switch_port, switch_id}: where that "
+                                 "physical network meets the fabric switch",
+                                 physnet);
+        }
+    }
+    return 0;
+}
+
+/* "A.B.C.D/P" with 8 <= P <= 24 into base and prefix (either may be
+ * NULL); -1 when it is not one. */
+static int
+parse_pool(const char *cidr, uint32_t *base, unsigned *prefix)
+{
+    unsigned a, b, c, d, p;
+    char end;
+
+    if (sscanf(cidr, "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &p, &end) != 5 ||
+        a > 255 || b > 255 || c > 255 || d > 255 || p < 8 || p > 24) {
+        return -1;
+    }
+    if (base) {
+        *base = (a << 24 | b << 16 | c << 8 | d) &
+                (uint32_t)(0xffffffffu << (32 - p));
+    }
+    if (prefix) {
+        *prefix = p;
+    }
+    return 0;
+}
+
+static int
+os_check_config(const json_t *config, struct slc_error *err)
+{
+    for (size_t i = 0; i < sizeof os_keys / sizeof os_keys[0]; i++) {
+        const struct os_key *k = &os_keys[i];
+        const json_t *v = json_object_get(config, k->key);
+        bool ok;
+
+        if (!v || json_is_null(v)) {
+            continue;
+        }
+        ok = k->type == KEY_STR    ? json_is_string(v)
+             : k->type == KEY_BOOL ? json_is_boolean(v)
+             : k->type == KEY_OBJ  ? json_is_object(v)
+                                   : json_is_integer(v) &&
+                                        json_integer_value(v) >= k->min &&
+                                        json_integer_value(v) <= k->max;
+        if (ok && k->values) {
+            ok = false;
+            for (size_t n = 0; k->values[n]; n++) {
+                ok |= !strcmp(json_string_value(v), k->values[n]);
+            }
+        }
+        if (!ok) {
+            char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+
+            slc_error_set(err, SLC_EINVALID,
+                          "config.%s: %s is not %s", k->key,
+                          text ? text : "the value",
+                          k->type == KEY_STR    ? "an accepted string"
+                          : k->type == KEY_BOOL ? "true or false"
+                          : k->type == KEY_OBJ  ? "an object"
+                                                : "an integer in range");
+            free(text);
+            return err->code;
+        }
+    }
+    if (json_is_string(json_object_get(config, "subnet_pool")) &&
+        parse_pool(jstr(config, "subnet_pool"), NULL, NULL)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "config.subnet_pool: '%s' is not an IPv4 CIDR "
+                             "from /8 to /24",
+                             jstr(config, "subnet_pool"));
+    }
+    return check_uplinks(json_object_get(config, "dataplane_uplinks"), err);
+}
+
+static const char *
+cstr(const json_t *config, const char *key, const char *def)
+{
+    return json_string_value(json_object_get(config, key)) ?: def;
+}
+
+static void
+os_close(struct slc_vim *vim)
+{
+    struct os_vim *v = os_of(vim);
+
+    if (!v) {
+        return;
+    }
+    /* no callback runs after this: the jobs go without their results */
+    slc_os_session_free(v->os);
+    while (v->jobs) {
+        job_free(v->jobs);
+    }
+    json_decref(v->images);
+    json_decref(v->networks);
+    json_decref(v->flavors_busy);
+    json_decref(v->config);
+    slc_vim_base_fini(&v->base);
+    free(v);
+}
+
+static int
+os_open(const struct slc_vim_params *p, struct slc_vim **out,
+        struct slc_error *err)
+{
+    struct os_vim *v;
+    const json_t *c = p->config;
+    const char *iface = cstr(c, "endpoint_type", "public");
+    char label[300];
+    int rc = os_check_config(c, err);
+
+    *out = NULL;
+    if (rc) {
+        return rc;
+    }
+    if (!(v = calloc(1, sizeof *v))) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    rc = slc_vim_base_init(&v->base, &slc_vim_openstack_class, p, err);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    v->config = c ? json_deep_copy(c) : json_object();
+    v->images = json_object();
+    v->networks = json_object();
+    v->flavors_busy = json_object();
+    if (!v->config || !v->images || !v->networks || !v->flavors_busy) {
+        os_close(&v->base);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    v->uplinks = json_object_get(v->config, "dataplane_uplinks");
+    v->cfg = (struct os_config){
+        .physnet = cstr(v->config, "dataplane_physical_net", NULL),
+        .net_type = cstr(v->config, "dataplane_network_type", "vlan"),
+        .zone = cstr(v->config, "availability_zone", NULL),
+        .port_security = !json_is_false(
+            json_object_get(v->config, "port_security_enabled")),
+        .server_timeout_s =
+            json_integer_value(json_object_get(v->config,
+                                               "server_timeout_s"))
+                ?: 600,
+    };
+    parse_pool(cstr(v->config, "subnet_pool", "192.168.0.0/16"),
+               &v->cfg.pool_base, &v->cfg.pool_prefix);
+    snprintf(v->account_tag, sizeof v->account_tag, "slicer-acct-%08" PRIx32,
+             (uint32_t)fnv1a64(v->base.drv.id, "account"));
+    snprintf(label, sizeof label, "vim '%s'", v->base.drv.name);
+    {
+        struct slc_os_params op = {
+            .base = p->base,
+            .auth_url = p->url,
+            .user = p->user,
+            .password = p->password,
+            .user_domain = cstr(c, "user_domain_name", NULL),
+            .user_domain_id = cstr(c, "user_domain_id", NULL),
+            .project = p->tenant_name,
+            .project_id = p->tenant_id,
+            .project_domain = cstr(c, "project_domain_name", NULL),
+            .project_domain_id = cstr(c, "project_domain_id", NULL),
+            .region = cstr(c, "region_name", NULL),
+            /* OSM writes publicURL, Keystone v3 says public */
+            .interface = !strncmp(iface, "internal", 8) ? "internal"
+                         : !strncmp(iface, "admin", 5)  ? "admin"
+                                                        : "public",
+            .insecure = json_is_true(json_object_get(c, "insecure")),
+            .ca_file = cstr(c, "ca_cert", NULL),
+            .timeout_ms =
+                json_integer_value(json_object_get(c, "request_timeout_ms")),
+            .label = label,
+        };
+
+        rc = slc_os_session_new(&op, &v->os, err);
+    }
+    if (rc) {
+        os_close(&v->base);
+        return rc;
+    }
+    *out = &v->base;
+    return 0;
+}
+
+/* A probe opens nothing: the credentials are check()'s, asynchronously. */
+static int
+os_probe(const struct slc_vim_params *p, struct slc_error *err)
+{
+    if (!p->user || !p->password || (!p->tenant_name && !p->tenant_id)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "an OpenStack account needs vim_user, "
+                             "vim_password and vim_tenant_name (or "
+                             "vim_tenant_id)");
+    }
+    if (!p->url || (strncmp(p->url, "http://", 7) &&
+                    strncmp(p->url, "https://", 8))) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "vim_url '%s': expected Keystone's "
+                             "http(s)://HOST:PORT/v3",
+                             p->url ? p->url : "");
+    }
+    return 0;
+}
+
+const struct slc_vim_class slc_vim_openstack_class = {
+    .version = SLC_VIM_CLASS_VERSION,
+    .type = "openstack",
+    .schedules = true,
+    /* a CA file is read from the daemon's host */
+    .host_keys = (const char *const[]){"ca_cert", NULL},
+    .check_config = os_check_config,
+    .probe = os_probe,
+    .check = os_check,
+    .open = os_open,
+    .close = os_close,
+    .create_network = os_create_network,
+    .create_port = os_create_port,
+    .create_compute = os_create_compute,
+    .delete = os_delete,
+    .status = os_status,
+    .find = os_find,
+    .reconcile = os_reconcile,
+    .network_uplink = os_network_uplink,
+    .describe = os_describe,
+};
