@@ -8,6 +8,15 @@ build=$top/build-test
 log=$(mktemp /tmp/slicer-test-XXXXXX)
 trap 'rm -f "$log"' EXIT INT TERM
 
+# The OpenStack testbed that the openstack VIM driver's test runs against
+# (../shared/testbeds/openstack: Keystone, Nova, Neutron, Glance and
+# Placement from Debian's packages, RabbitMQ, MariaDB; about 300 packages,
+# which only this test needs), when it is beside the repository.
+testbed=$top/../shared/testbeds/openstack/install.sh
+if [ -x "$testbed" ] && [ "$(id -u)" -eq 0 ]; then
+    "$testbed" || exit 1
+fi
+
 if [ ! -d "$build" ]; then
     meson setup "$build" "$top" -Db_sanitize=address,undefined \
         -Db_lundef=false --buildtype=debugoptimized -Dtests=enabled || exit 1

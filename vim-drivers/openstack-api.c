@@ -463,7 +463,7 @@ auth_done(struct slc_os_session *s, struct call *c,
         char text[600];
 
         error_text(r->body, body, text, sizeof text);
-        snprintf(msg, sizeof msg, "Keystone POST %s: %ld %s",
+        snprintf(msg, sizeof msg, "Keystone POST %s/auth/tokens: %ld %s",
                  path_of(s->auth_url), r->status, text);
         rc = code_of(r->status);
         rc = rc == SLC_ENOTFOUND ? SLC_EINVALID : rc;

@@ -102,6 +102,26 @@ typedef void (*job_step_fn)(struct job *j);
 
 /* ---- jobs ---- */
 
+/* A create no longer needs its flavor (a delete may take it). */
+static void
+release_flavor(struct job *j)
+{
+    struct os_vim *v = j->v;
+    json_int_t left;
+
+    if (!j->busy_flavor) {
+        return;
+    }
+    j->busy_flavor = false;
+    left = json_integer_value(json_object_get(v->flavors_busy, j->flavor)) -
+           1;
+    if (left > 0) {
+        json_object_set_new(v->flavors_busy, j->flavor, json_integer(left));
+    } else {
+        json_object_del(v->flavors_busy, j->flavor);
+    }
+}
+
 static void
 job_free(struct job *j)
 {
@@ -113,17 +133,7 @@ job_free(struct job *j)
             break;
         }
     }
-    if (j->busy_flavor) {
-        json_t *n = json_object_get(v->flavors_busy, j->flavor);
-        json_int_t left = json_integer_value(n) - 1;
-
-        if (left > 0) {
-            json_object_set_new(v->flavors_busy, j->flavor,
-                                json_integer(left));
-        } else {
-            json_object_del(v->flavors_busy, j->flavor);
-        }
-    }
+    release_flavor(j);
     if (j->timer) {
         event_free(j->timer);
     }
@@ -165,9 +175,17 @@ job_done(struct job *j, int rc, const char *msg, const char *status)
 {
     struct slc_error err = {0};
 
-    if (rc) {
-        SLC_WARN_RL("vim '%s': %s '%s': %s", j->v->base.drv.name,
-                    slc_vim_kind_name(j->kind), j->name, msg ? msg : "");
+    if (rc && j->type != JOB_CHECK) {
+        /* a check's refusal is its caller's answer, and the session's
+         * warning */
+        if (j->type == JOB_SWEEP) {
+            SLC_WARN_RL("vim '%s': the sweep after a restart failed: %s",
+                        j->v->base.drv.name, msg ? msg : "");
+        } else {
+            SLC_WARN_RL("vim '%s': %s '%s': %s", j->v->base.drv.name,
+                        slc_vim_kind_name(j->kind), j->name,
+                        msg ? msg : "");
+        }
     }
     if (j->type != JOB_SWEEP &&
         slc_vim_reply(&j->v->base, j->token, rc, msg, rc ? NULL : j->id,
@@ -595,12 +613,22 @@ is_uuid(const char *s)
            s[23] == '-' && strspn(s, "0123456789abcdefABCDEF-") == n;
 }
 
+/* 'name' as one value of Glance's "in:" filter: quoted, so that a name
+ * with ':' or ',' (netns:router) is not read as an operator or a list. */
+static bool
+quote_name(char *buf, size_t size, const char *name)
+{
+    int n = snprintf(buf, size, "\"%s\"", name);
+
+    return n > 0 && (size_t)n < size && !strchr(name, '"');
+}
+
 static void
 compute_image(struct job *j)
 {
     const char *want = jstr(j->spec, "image");
     const json_t *known = json_object_get(j->v->images, want);
-    char path[600];
+    char path[1600], quoted[520];
 
     if (known) {
         json_object_set(j->spec, "image_id", (json_t *)known);
@@ -609,7 +637,8 @@ compute_image(struct job *j)
     }
     if (is_uuid(want)) {
         snprintf(path, sizeof path, "/images/%s", want);
-    } else if (!slc_os_path(path, sizeof path, "/images?name=", want)) {
+    } else if (!quote_name(quoted, sizeof quoted, want) ||
+               !slc_os_path(path, sizeof path, "/images?name=in:", quoted)) {
         job_fail(j, SLC_EINVALID, "image name '%.200s' is too long", want);
         return;
     }
@@ -905,25 +934,12 @@ compute_poll(struct job *j)
     job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, server_polled);
 }
 
-static void
-failed_server_deleted(void *arg, int rc, const char *msg, json_t *body,
-                      long status)
-{
-    struct job *j = arg;
+static void server_delete_sent(void *arg, int rc, const char *msg,
+                               json_t *body, long status);
 
-    (void)body;
-    (void)status;
-    if (rc && rc != SLC_ENOTFOUND) {
-        SLC_WARN("vim '%s': server '%s' (%s) failed and could not be "
-                 "deleted: %s",
-                 j->v->base.drv.name, j->name, j->id, msg);
-    }
-    job_done(j, (int)json_integer_value(json_object_get(j->info, "rc")),
-             jstr(j->info, "msg"), NULL);
-}
-
-/* A server that will not come up is deleted before the job fails, so that
- * the failed create leaves nothing behind (its ports are the engine's). */
+/* A server that will not come up is deleted (and its flavor when slicer
+ * made it for it alone) before the job fails with 'rc' and 'msg', so that
+ * the failed create leaves nothing behind; its ports are the engine's. */
 static void
 compute_failed_server(struct job *j, int rc, const char *msg)
 {
@@ -931,8 +947,9 @@ compute_failed_server(struct job *j, int rc, const char *msg)
 
     json_object_set_new(j->info, "rc", json_integer(rc));
     json_object_set_new(j->info, "msg", json_string(msg));
+    release_flavor(j);
     snprintf(path, sizeof path, "/servers/%s", j->id);
-    job_call(j, SLC_OS_COMPUTE, "DELETE", path, NULL, failed_server_deleted);
+    job_call(j, SLC_OS_COMPUTE, "DELETE", path, NULL, server_delete_sent);
 }
 
 /* cloud-init user data as Nova takes it: base64. */
@@ -1004,6 +1021,24 @@ os_create_compute(struct slc_vim *vim, uint64_t token,
 
 /* ---- deletes ---- */
 
+/* The end of a server's delete: DELETED, or the failure of the create
+ * that deleted it (in info). */
+static void
+deleted(struct job *j)
+{
+    int rc = (int)json_integer_value(json_object_get(j->info, "rc"));
+
+    if (rc) {
+        json_t *msg = json_incref(json_object_get(j->info, "msg"));
+
+        json_object_clear(j->info);
+        job_done(j, rc, json_string_value(msg), NULL);
+        json_decref(msg);
+        return;
+    }
+    job_done(j, 0, NULL, "DELETED");
+}
+
 static void delete_compute_poll(struct job *j);
 static void delete_network(struct job *j);
 
@@ -1021,7 +1056,7 @@ flavor_deleted(void *arg, int rc, const char *msg, json_t *body, long status)
         SLC_INFO("vim '%s': flavor '%s' deleted with its last server",
                  j->v->base.drv.name, j->flavor);
     }
-    job_done(j, 0, NULL, "DELETED");
+    deleted(j);
 }
 
 static void
@@ -1036,8 +1071,14 @@ flavor_users(void *arg, int rc, const char *msg, json_t *body, long status)
         if (rc) {
             SLC_WARN("vim '%s': flavor '%s' kept: %s", j->v->base.drv.name,
                      j->flavor, msg);
+        } else {
+            SLC_INFO("vim '%s': flavor '%s' kept: %zu servers, %" JSON_INTEGER_FORMAT " creates use it",
+                      j->v->base.drv.name, j->flavor,
+                      json_array_size(json_object_get(body, "servers")),
+                      json_integer_value(json_object_get(j->v->flavors_busy,
+                                                         j->flavor)));
         }
-        job_done(j, 0, NULL, "DELETED");
+        deleted(j);
         return;
     }
     snprintf(path, sizeof path, "/flavors/%s", jstr(j->spec, "flavor_id"));
@@ -1069,7 +1110,7 @@ flavors_for_gc(void *arg, int rc, const char *msg, json_t *body, long status)
         SLC_WARN("vim '%s': flavor '%s' kept: %s", j->v->base.drv.name,
                  j->flavor, msg);
     }
-    job_done(j, 0, NULL, "DELETED");
+    deleted(j);
 }
 
 /* After a server is gone: the flavor slicer made for it goes too when no
@@ -1077,8 +1118,10 @@ flavors_for_gc(void *arg, int rc, const char *msg, json_t *body, long status)
 static void
 delete_compute_gone(struct job *j)
 {
+    SLC_INFO("vim '%s': server %s deleted (flavor '%s')", j->v->base.drv.name,
+             j->id, j->flavor ? j->flavor : "?");
     if (!j->flavor || strncmp(j->flavor, "slicer-", 7)) {
-        job_done(j, 0, NULL, "DELETED");
+        deleted(j);
         return;
     }
     job_call(j, SLC_OS_COMPUTE, "GET", "/flavors/detail?is_public=None",
@@ -1209,7 +1252,7 @@ os_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     if (!j) {
         return err->code;
     }
-    if (!(j->id = strdup(vim_id))) {
+    if (!(j->id = strdup(vim_id)) || !(j->spec = json_object())) {
         job_free(j);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
@@ -1430,7 +1473,7 @@ sweep_servers_listed(void *arg, int rc, const char *msg, json_t *body,
 
     (void)status;
     if (rc) {
-        job_fail(j, rc, "sweep: %s", msg);
+        job_done(j, rc, msg, NULL);
         return;
     }
     json_array_foreach(json_object_get(body, "servers"), i, srv)
@@ -1459,7 +1502,7 @@ sweep_neutron_listed(void *arg, int rc, const char *msg, json_t *body,
 
     (void)status;
     if (rc) {
-        job_fail(j, rc, "sweep: %s", msg);
+        job_done(j, rc, msg, NULL);
         return;
     }
     json_array_foreach(json_object_get(body, nets ? "networks" : "ports"), i,
