@@ -233,15 +233,19 @@ slc_ns_make_vdur(const json_t *cp_vl, const json_t *vnfd, const json_t *vdu,
             json_array_append_new(ifaces, iface);
         }
     }
-    return json_pack("{ss ss ss ss sI sn sn sn ss? ss? ss* so}", "_id", id,
-                     "id", id, "vdu-id-ref", slc_ns_str(vdu, "id"),
+    /* the VDU's inline cloud-init: what a VIM that boots images passes
+     * to its instances as user data (cloud-init-file is not kept: a
+     * package keeps only its scripts/ folder) */
+    return json_pack("{ss ss ss ss sI sn sn sn ss? ss? ss* so ss*}", "_id",
+                     id, "id", id, "vdu-id-ref", slc_ns_str(vdu, "id"),
                      "vdu-name",
                      slc_ns_str(vdu, "name") ? slc_ns_str(vdu, "name")
                                              : slc_ns_str(vdu, "id"),
                      "count-index", count_index, "ip-address", "status",
                      "vim-id", "ns-flavor-id", flavor_id, "ns-image-id",
                      image_id, "pdu-type", slc_ns_str(vdu, "pdu-type"),
-                     "interfaces", ifaces);
+                     "interfaces", ifaces, "cloud-init",
+                     slc_ns_str(vdu, "cloud-init"));
 }
 
 /* A VNF record's _admin.created and .modified, epoch seconds as in every

@@ -30,6 +30,7 @@ struct call {
     void *arg;
     bool retried;             /* sent again after a 401 once already */
     bool auth;                /* the authentication itself */
+    unsigned gen;             /* the token it was sent with */
     struct call *next;        /* in the queue waiting for a token */
     struct call *sent_next;   /* in the session's calls in flight */
 };
@@ -41,6 +42,7 @@ struct slc_os_session {
     bool insecure;
     long timeout_ms;
     char *token;
+    unsigned gen;             /* counts the tokens taken */
     time_t expires;
     char *endpoints[SLC_OS_N_SERVICES];
     bool authenticating;
@@ -191,7 +193,9 @@ slc_os_session_free(struct slc_os_session *s)
 
 /* The "message" of an OpenStack error body: Nova's {"badRequest":
  * {"message"}}, Neutron's {"NeutronError": {"message"}}, Keystone's
- * {"error": {"message"}}; else the start of the body on one line. */
+ * {"error": {"message"}}.  Anything else is not quoted: the URL is the
+ * account's, and what some other server at it says is not for the
+ * caller to read. */
 static void
 error_text(const char *raw, const json_t *body, char *buf, size_t size)
 {
@@ -211,7 +215,8 @@ error_text(const char *raw, const json_t *body, char *buf, size_t size)
         snprintf(buf, size, "%s",
                  json_string_value(json_object_get(body, "message")));
     } else {
-        snprintf(buf, size, "%.200s", raw ? raw : "");
+        snprintf(buf, size, "(a reply of %zu bytes that is not an "
+                 "OpenStack error)", raw ? strlen(raw) : 0);
     }
 trim:
     for (char *p = buf; *p; p++) {
@@ -276,6 +281,7 @@ send_call(struct call *c, struct slc_error *err)
     if (!c->auth) {
         snprintf(auth, sizeof auth, "X-Auth-Token: %s", s->token);
         headers[n++] = auth;
+        c->gen = s->gen;
     }
     if (c->svc == SLC_OS_COMPUTE) {
         headers[n++] = "OpenStack-API-Version: compute "
@@ -396,6 +402,7 @@ take_token(struct slc_os_session *s, const struct slc_http_reply *r,
         return SLC_EIO;
     }
     s->token = strdup(token);
+    s->gen++;
     s->expires = parse_time(
         json_string_value(json_object_get(t, "expires_at")));
     s->endpoints[SLC_OS_IDENTITY] = strdup(s->auth_url);
@@ -505,10 +512,19 @@ on_reply(void *arg, const struct slc_http_reply *r)
     if (r->status == 401 && !r->error && !c->retried) {
         struct slc_error err = {0};
 
-        /* the token went stale: fetch another and send this again */
+        /* the token went stale: fetch another (unless a call that came
+         * back before this one did already) and send this again */
         c->retried = true;
-        if (s->token) {
+        if (s->token && c->gen == s->gen) {
             forget_token(s);
+        }
+        if (s->token) {
+            if (send_call(c, &err)) {
+                c->done(c->arg, err.code, err.msg, NULL, 0);
+                call_free(c);
+            }
+            json_decref(body);
+            return;
         }
         *s->waiting_tail = c;
         s->waiting_tail = &c->next;

@@ -168,6 +168,10 @@ req GET "/nslcm/v1/ns_instances/$epa"
 check "both data-plane VLs have their service" eq \
     "$(field '[.vld[] | .vim_info // {} | to_entries[] | select(.key | startswith("sdn:")) | .value.vim_status] | join(" ")')" "ACTIVE ACTIVE"
 
+web=$(vdur "$epa" web '["vim-id"]')
+check "the web VDU got its cloud-init as user data" eq \
+    "$(os GET "$NOVA/servers/$web" | jq -r '.server["OS-EXT-SRV-ATTR:user_data"]' | base64 -d | head -2 | tail -1)" "hostname: web"
+
 # ---- scale the web VNF out and in ----
 scale='{"scaleType":"SCALE_VNF","scaleVnfData":{"scaleVnfType":"SCALE_OUT","scaleByStepData":{"scaling-group-descriptor":"web-scale","member-vnf-index":"web"}}}'
 jreq POST "/nslcm/v1/ns_instances/$epa/scale" "$scale"

@@ -1,0 +1,118 @@
+#!/bin/bash
+# bench/openstack: time to instantiate OSM's hackfest multi-VDU NS (3
+# networks with subnets, 4 ports, a flavor, 2 servers) through slicer on
+# the real OpenStack testbed (../shared/testbeds/openstack), against the
+# same REST calls made one by one with curl, each waited for before the
+# next (a server polled until ACTIVE every 0.7 s, slicer's own interval).
+#
+# slicer's figure is the wall time from the instantiate request to the
+# operation seen COMPLETED (polled every 50 ms); the script's, its calls
+# from the image look-up to the second server ACTIVE with its ports read.
+# Both start without the flavor (each round deletes it with its servers)
+# and with the image known.  Medians of ROUNDS; the ratio is slicer /
+# script.  Brings the testbed up itself, in namespaces of its own.
+# usage: bench/openstack.sh SLICERD SOURCE_DIR [ROUNDS]
+set -u
+slicerd=$1
+src=$(cd "$2" && pwd)
+rounds=${3:-5}
+if [ -z "${OS_AUTH_URL:-}" ]; then
+    OSTB_STATE=$(mktemp -d /tmp/slicer-ostb-XXXXXX)
+    export OSTB_STATE
+    "$src/../shared/testbeds/openstack/testbed.sh" bash "$0" "$slicerd" "$src" "$rounds"
+    rc=$?
+    rm -rf "$OSTB_STATE"
+    exit $rc
+fi
+name=bench-openstack
+. "$src/tests/slicer/harness.sh"
+
+OST=$(curl -si "$OS_AUTH_URL/auth/tokens" -H 'Content-Type: application/json' \
+    -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"'"$OS_USERNAME"'","domain":{"name":"Default"},"password":"'"$OS_PASSWORD"'"}}},"scope":{"project":{"name":"'"$OS_PROJECT_NAME"'","domain":{"name":"Default"}}}}}' |
+    awk -F': ' 'tolower($1)=="x-subject-token"{print $2}' | tr -d '\r')
+os() { # METHOD URL [BODY]: the reply on stdout
+    curl -s -X "$1" "$2" -H "X-Auth-Token: $OST" -H 'Content-Type: application/json' \
+        -H 'OpenStack-API-Version: compute 2.61' ${3:+-d "$3"}
+}
+NOVA=http://127.0.0.1:8774/v2.1
+NEUTRON=http://127.0.0.1:9696/v2.0
+GLANCE=http://127.0.0.1:9292/v2
+img=$(os POST "$GLANCE/images" '{"name":"ubuntu20.04","disk_format":"raw","container_format":"bare","visibility":"public"}' | jq -r .id)
+head -c 4096 /dev/zero | curl -s -X PUT "$GLANCE/images/$img/file" \
+    -H "X-Auth-Token: $OST" -H 'Content-Type: application/octet-stream' --data-binary @-
+now() { date +%s.%N; }
+median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+# ---- the script: the same calls, one at a time ----
+script_round() {
+    local t0 id net sub ports=() servers=() nets=() n i
+    t0=$(now)
+    os GET "$GLANCE/images?name=in:%22ubuntu20.04%22" >/dev/null
+    os GET "$NOVA/flavors/detail?is_public=None" >/dev/null
+    fl=$(os POST "$NOVA/flavors" '{"flavor":{"name":"bench-flavor","vcpus":1,"ram":1024,"disk":10}}' | jq -r .flavor.id)
+    for n in mgmtnet datanet internal; do
+        net=$(os POST "$NEUTRON/networks" '{"network":{"name":"bench-'$n'","description":"bench"}}' | jq -r .network.id)
+        os POST "$NEUTRON/subnets" '{"subnet":{"network_id":"'"$net"'","ip_version":4,"cidr":"172.21.18.0/24"}}' >/dev/null
+        nets+=("$net")
+    done
+    # mgmtVM: mgmtnet + internal; dataVM: datanet + internal
+    for i in 0 2 1 2; do
+        ports+=("$(os POST "$NEUTRON/ports" '{"port":{"network_id":"'"${nets[$i]}"'","binding:vnic_type":"normal"}}' | jq -r .port.id)")
+    done
+    for i in 0 2; do
+        id=$(os POST "$NOVA/servers" '{"server":{"name":"bench-'$i'","imageRef":"'"$img"'","flavorRef":"'"$fl"'","networks":[{"port":"'"${ports[$i]}"'"},{"port":"'"${ports[$((i + 1))]}"'"}]}}' | jq -r .server.id)
+        servers+=("$id")
+        while [ "$(os GET "$NOVA/servers/$id" | jq -r .server.status)" = BUILD ]; do
+            sleep 0.7
+        done
+        os GET "$NEUTRON/ports?device_id=$id" >/dev/null
+    done
+    awk -v a="$t0" -v b="$(now)" 'BEGIN {printf "%.2f\n", b - a}'
+    # not timed: everything goes
+    for id in "${servers[@]}"; do os DELETE "$NOVA/servers/$id"; done
+    for id in "${servers[@]}"; do
+        while [ "$(os GET "$NOVA/servers/$id" | jq -r '.server.status // "gone"')" != gone ]; do sleep 0.3; done
+    done
+    for id in "${ports[@]}"; do os DELETE "$NEUTRON/ports/$id"; done
+    for id in "${nets[@]}"; do os DELETE "$NEUTRON/networks/$id"; done
+    os DELETE "$NOVA/flavors/$fl"
+}
+
+# ---- slicer ----
+config "tls: off"
+start
+login
+jreq POST /admin/v1/vim_accounts "{\"name\":\"os\",\"vim_type\":\"openstack\",\"vim_url\":\"$OS_AUTH_URL\",\"vim_user\":\"$OS_USERNAME\",\"vim_password\":\"$OS_PASSWORD\",\"vim_tenant_name\":\"$OS_PROJECT_NAME\"}"
+vim=$(field .id)
+onboard vnfd "$src/../shared/osm-examples/hackfest_multivdu_vnfd.yaml"
+onboard nsd "$src/../shared/osm-examples/hackfest_multivdu_nsd.yaml"
+params='{"vld":[{"name":"mgmtnet","ip-profile":{"ip-version":"ipv4","subnet-address":"172.21.18.0/24"}},{"name":"datanet","ip-profile":{"ip-version":"ipv4","subnet-address":"172.21.18.0/24"}}]}'
+slicer_round() {
+    local t0 op
+    jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"b\",\"nsdId\":\"hackfest_multivdu-ns\",\"vimAccountId\":\"$vim\"}"
+    ns=$(field .id)
+    t0=$(now)
+    jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "$params"
+    op=$(field .id)
+    while req GET "/nslcm/v1/ns_lcm_op_occs/$op" && [ "$(field .operationState)" = PROCESSING ]; do
+        sleep 0.05
+    done
+    [ "$(field .operationState)" = COMPLETED ] || { echo "instantiate $(field .operationState): $(field .errorMessage)" >&2; exit 1; }
+    awk -v a="$t0" -v b="$(now)" 'BEGIN {printf "%.2f\n", b - a}'
+    ns_down "$ns" # not timed
+}
+
+# one of each first, not counted (caches, first token)
+slicer_round >/dev/null
+script_round >/dev/null
+s_times=() c_times=()
+for ((r = 0; r < rounds; r++)); do
+    s_times+=("$(slicer_round)")
+    c_times+=("$(script_round)")
+done
+s=$(printf '%s\n' "${s_times[@]}" | median)
+c=$(printf '%s\n' "${c_times[@]}" | median)
+echo "openstack: hackfest multi-VDU NS instantiate (3 networks, 4 ports, 2 servers), medians of $rounds"
+echo "  slicer:           ${s} s   (rounds: ${s_times[*]})"
+echo "  curl one by one:  ${c} s   (rounds: ${c_times[*]})"
+awk -v s="$s" -v c="$c" 'BEGIN {printf "  ratio slicer / script: %.2f\n", s / c}'
