@@ -27,19 +27,9 @@ fi
 name=bench-openstack
 . "$src/tests/slicer/harness.sh"
 
-OST=$(curl -si "$OS_AUTH_URL/auth/tokens" -H 'Content-Type: application/json' \
-    -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"'"$OS_USERNAME"'","domain":{"name":"Default"},"password":"'"$OS_PASSWORD"'"}}},"scope":{"project":{"name":"'"$OS_PROJECT_NAME"'","domain":{"name":"Default"}}}}}' |
-    awk -F': ' 'tolower($1)=="x-subject-token"{print $2}' | tr -d '\r')
-os() { # METHOD URL [BODY]: the reply on stdout
-    curl -s -X "$1" "$2" -H "X-Auth-Token: $OST" -H 'Content-Type: application/json' \
-        -H 'OpenStack-API-Version: compute 2.61' ${3:+-d "$3"}
-}
-NOVA=http://127.0.0.1:8774/v2.1
-NEUTRON=http://127.0.0.1:9696/v2.0
-GLANCE=http://127.0.0.1:9292/v2
-img=$(os POST "$GLANCE/images" '{"name":"ubuntu20.04","disk_format":"raw","container_format":"bare","visibility":"public"}' | jq -r .id)
-head -c 4096 /dev/zero | curl -s -X PUT "$GLANCE/images/$img/file" \
-    -H "X-Auth-Token: $OST" -H 'Content-Type: application/octet-stream' --data-binary @-
+. "$src/tests/vim/openstack-lib.sh"
+os_token
+image ubuntu20.04
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 

@@ -804,28 +804,27 @@ on_check_close(evutil_socket_t fd, short what, void *arg)
     free_check(ck);
 }
 
+/* A check's answer, to its caller; the instance goes from the loop. */
 static void
-on_check_done(void *owner, const struct slc_sdn_result *r)
+check_answered(struct sdn_check *ck, int rc, const char *msg)
 {
-    struct sdn_check *ck = owner;
-
     if (ck->done) {
-        ck->done(ck->arg, r->rc, r->rc ? r->msg : NULL);
+        ck->done(ck->arg, rc, rc ? msg : NULL);
         ck->done = NULL;
     }
     event_active(ck->close, 0, 0);
 }
 
 static void
+on_check_done(void *owner, const struct slc_sdn_result *r)
+{
+    check_answered(owner, r->rc, r->msg);
+}
+
+static void
 on_vim_check_done(void *owner, const struct slc_vim_result *r)
 {
-    struct sdn_check *ck = owner;
-
-    if (ck->done) {
-        ck->done(ck->arg, r->rc, r->rc ? r->msg : NULL);
-        ck->done = NULL;
-    }
-    event_active(ck->close, 0, 0);
+    check_answered(owner, r->rc, r->msg);
 }
 
 /* A check with its time limit, or NULL. */

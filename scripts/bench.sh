@@ -52,3 +52,10 @@ echo
 ninja -C "$build" vim-drivers/slicer-netns-role >/dev/null
 bash "$top/bench/netns.sh" "$build/slicer/slicerd" \
     "$build/vim-drivers/slicer-netns-role" "$top/templates" 3
+echo
+# OpenStack VIM: OSM's hackfest multi-VDU NS instantiated through slicer on
+# the real OpenStack testbed against the same REST calls made one by one
+# with curl; medians of 5 (the testbed in namespaces of its own)
+if [ -x "$top/../shared/testbeds/openstack/testbed.sh" ]; then
+    bash "$top/bench/openstack.sh" "$build/slicer/slicerd" "$top" 5
+fi

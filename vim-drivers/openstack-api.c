@@ -28,11 +28,11 @@ struct call {
     char *method, *path, *body;
     slc_os_fn done;
     void *arg;
-    bool retried;             /* sent again after a 401 once already */
-    bool auth;                /* the authentication itself */
-    unsigned gen;             /* the token it was sent with */
-    struct call *next;        /* in the queue waiting for a token */
-    struct call *sent_next;   /* in the session's calls in flight */
+    bool retried;           /* sent again after a 401 once already */
+    bool auth;              /* the authentication itself */
+    unsigned gen;           /* the token it was sent with */
+    struct call *next;      /* in the queue waiting for a token */
+    struct call *sent_next; /* in the session's calls in flight */
 };
 
 struct slc_os_session {
@@ -42,12 +42,12 @@ struct slc_os_session {
     bool insecure;
     long timeout_ms;
     char *token;
-    unsigned gen;             /* counts the tokens taken */
+    unsigned gen; /* counts the tokens taken */
     time_t expires;
     char *endpoints[SLC_OS_N_SERVICES];
     bool authenticating;
     struct call *waiting, **waiting_tail;
-    struct call *sent;        /* in flight: freed with the session */
+    struct call *sent; /* in flight: freed with the session */
 };
 
 static const char *const service_names[] = {
@@ -109,16 +109,16 @@ slc_os_session_new(const struct slc_os_params *p, struct slc_os_session **out,
     s->waiting_tail = &s->waiting;
     s->timeout_ms = p->timeout_ms > 0 ? p->timeout_ms : 30000;
     s->insecure = p->insecure;
-    scope = p->project_id
-                ? json_pack("{s{ss}}", "project", "id", p->project_id)
-                : json_pack("{s{ss so}}", "project", "name", p->project,
-                            "domain",
-                            domain(p->project_domain, p->project_domain_id));
-    body = json_pack("{s{s{s[s] s{s{ss so ss}}} so}}", "auth", "identity",
-                     "methods", "password", "password", "user", "name",
-                     p->user, "domain",
-                     domain(p->user_domain, p->user_domain_id), "password",
-                     p->password, "scope", scope);
+    scope =
+        p->project_id
+            ? json_pack("{s{ss}}", "project", "id", p->project_id)
+            : json_pack("{s{ss so}}", "project", "name", p->project, "domain",
+                        domain(p->project_domain, p->project_domain_id));
+    body =
+        json_pack("{s{s{s[s] s{s{ss so ss}}} so}}", "auth", "identity",
+                  "methods", "password", "password", "user", "name", p->user,
+                  "domain", domain(p->user_domain, p->user_domain_id),
+                  "password", p->password, "scope", scope);
     s->auth_body = body ? json_dumps(body, JSON_COMPACT) : NULL;
     json_decref(body);
     s->auth_url = strdup(p->auth_url);
@@ -136,8 +136,7 @@ slc_os_session_new(const struct slc_os_params *p, struct slc_os_session **out,
         slc_os_session_free(s);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
-    rc = slc_http_client_new(p->base, s->timeout_ms, 64u << 20, &s->http,
-                             err);
+    rc = slc_http_client_new(p->base, s->timeout_ms, 64u << 20, &s->http, err);
     if (rc) {
         slc_os_session_free(s);
         return rc;
@@ -215,8 +214,10 @@ error_text(const char *raw, const json_t *body, char *buf, size_t size)
         snprintf(buf, size, "%s",
                  json_string_value(json_object_get(body, "message")));
     } else {
-        snprintf(buf, size, "(a reply of %zu bytes that is not an "
-                 "OpenStack error)", raw ? strlen(raw) : 0);
+        snprintf(buf, size,
+                 "(a reply of %zu bytes that is not an "
+                 "OpenStack error)",
+                 raw ? strlen(raw) : 0);
     }
 trim:
     for (char *p = buf; *p; p++) {
@@ -259,7 +260,8 @@ path_of(const char *url)
 }
 
 static void on_reply(void *arg, const struct slc_http_reply *r);
-static int start_auth(struct slc_os_session *s, struct slc_error *err);
+static int start_auth(struct slc_os_session *s, slc_os_fn done, void *arg,
+                      struct slc_error *err);
 
 /* Sends 'c' now (the session has a token, or 'c' is the authentication).
  * On failure 'c' is not freed. */
@@ -284,8 +286,8 @@ send_call(struct call *c, struct slc_error *err)
         c->gen = s->gen;
     }
     if (c->svc == SLC_OS_COMPUTE) {
-        headers[n++] = "OpenStack-API-Version: compute "
-                       SLC_OS_COMPUTE_MICROVERSION;
+        headers[n++] =
+            "OpenStack-API-Version: compute " SLC_OS_COMPUTE_MICROVERSION;
     }
     headers[n] = NULL;
     {
@@ -356,8 +358,8 @@ with_suffix(char *url, const char *suffix)
     while (n > 8 && url[n - 1] == '/') {
         url[--n] = '\0';
     }
-    if (!suffix || (n >= strlen(suffix) &&
-                    !strcmp(url + n - strlen(suffix), suffix))) {
+    if (!suffix ||
+        (n >= strlen(suffix) && !strcmp(url + n - strlen(suffix), suffix))) {
         return url;
     }
     out = malloc(n + strlen(suffix) + 1);
@@ -403,8 +405,8 @@ take_token(struct slc_os_session *s, const struct slc_http_reply *r,
     }
     s->token = strdup(token);
     s->gen++;
-    s->expires = parse_time(
-        json_string_value(json_object_get(t, "expires_at")));
+    s->expires =
+        parse_time(json_string_value(json_object_get(t, "expires_at")));
     s->endpoints[SLC_OS_IDENTITY] = strdup(s->auth_url);
     for (int i = SLC_OS_COMPUTE; i < SLC_OS_N_SERVICES; i++) {
         char *url = endpoint_of(s, catalog, service_names[i]);
@@ -528,7 +530,7 @@ on_reply(void *arg, const struct slc_http_reply *r)
         }
         *s->waiting_tail = c;
         s->waiting_tail = &c->next;
-        if (!s->authenticating && start_auth(s, &err)) {
+        if (!s->authenticating && start_auth(s, NULL, NULL, &err)) {
             flush_waiting(s, err.code, err.msg);
         }
         json_decref(body);
@@ -550,9 +552,8 @@ on_reply(void *arg, const struct slc_http_reply *r)
 }
 
 static struct call *
-new_call(struct slc_os_session *s, enum slc_os_service svc,
-         const char *method, const char *path, json_t *body,
-         slc_os_fn done, void *arg)
+new_call(struct slc_os_session *s, enum slc_os_service svc, const char *method,
+         const char *path, json_t *body, slc_os_fn done, void *arg)
 {
     struct call *c = calloc(1, sizeof *c);
 
@@ -572,12 +573,14 @@ new_call(struct slc_os_session *s, enum slc_os_service svc,
     return c;
 }
 
-/* Starts the password authentication. */
+/* Starts the password authentication; 'done' (may be NULL) gets its
+ * outcome. */
 static int
-start_auth(struct slc_os_session *s, struct slc_error *err)
+start_auth(struct slc_os_session *s, slc_os_fn done, void *arg,
+           struct slc_error *err)
 {
-    struct call *c = new_call(s, SLC_OS_IDENTITY, "POST", "/auth/tokens",
-                              NULL, NULL, NULL);
+    struct call *c =
+        new_call(s, SLC_OS_IDENTITY, "POST", "/auth/tokens", NULL, done, arg);
     int rc;
 
     if (!c || !(c->body = strdup(s->auth_body))) {
@@ -598,40 +601,25 @@ int
 slc_os_authenticate(struct slc_os_session *s, slc_os_fn done, void *arg,
                     struct slc_error *err)
 {
-    struct call *c;
-    int rc;
-
     if (s->authenticating) {
         return slc_error_set(err, SLC_EBUSY, "%s: already authenticating",
                              s->label);
     }
-    c = new_call(s, SLC_OS_IDENTITY, "POST", "/auth/tokens", NULL, done,
-                 arg);
-    if (!c || !(c->body = strdup(s->auth_body))) {
-        call_free(c);
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    c->auth = true;
-    rc = send_call(c, err);
-    if (rc) {
-        call_free(c);
-        return rc;
-    }
-    s->authenticating = true;
-    return 0;
+    return start_auth(s, done, arg, err);
 }
 
 int
 slc_os_call(struct slc_os_session *s, enum slc_os_service svc,
-            const char *method, const char *path, json_t *body,
-            slc_os_fn done, void *arg, struct slc_error *err)
+            const char *method, const char *path, json_t *body, slc_os_fn done,
+            void *arg, struct slc_error *err)
 {
     struct call *c = new_call(s, svc, method, path, body, done, arg);
 
     if (!c) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
-    if (s->token && (!s->expires || time(NULL) < s->expires - RENEW_MARGIN_S)) {
+    if (s->token &&
+        (!s->expires || time(NULL) < s->expires - RENEW_MARGIN_S)) {
         int rc = send_call(c, err);
 
         if (rc) {
@@ -642,7 +630,7 @@ slc_os_call(struct slc_os_session *s, enum slc_os_service svc,
     *s->waiting_tail = c;
     s->waiting_tail = &c->next;
     if (!s->authenticating) {
-        int rc = start_auth(s, err);
+        int rc = start_auth(s, NULL, NULL, err);
 
         if (rc) {
             /* take it back: this call fails here, not later */

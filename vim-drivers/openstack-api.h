@@ -23,17 +23,17 @@ struct event_base;
 struct slc_os_session;
 
 /* The catalog services the driver uses. */
-#define SLC_OS_SERVICES(X)                                                   \
-    X(IDENTITY, "identity")                                                  \
-    X(COMPUTE, "compute")                                                    \
-    X(NETWORK, "network")                                                    \
+#define SLC_OS_SERVICES(X)                                                    \
+    X(IDENTITY, "identity")                                                   \
+    X(COMPUTE, "compute")                                                     \
+    X(NETWORK, "network")                                                     \
     X(IMAGE, "image")
 
 enum slc_os_service {
 #define SLC_OS_SERVICE_ENUM(name, text) SLC_OS_##name,
     SLC_OS_SERVICES(SLC_OS_SERVICE_ENUM)
 #undef SLC_OS_SERVICE_ENUM
-    SLC_OS_N_SERVICES
+        SLC_OS_N_SERVICES
 };
 
 /* The Nova microversion every compute call asks for: 2.61 shows a
@@ -44,19 +44,19 @@ enum slc_os_service {
 
 struct slc_os_params {
     struct event_base *base;
-    const char *auth_url;     /* Keystone v3, "http(s)://HOST:PORT/v3" */
+    const char *auth_url; /* Keystone v3, "http(s)://HOST:PORT/v3" */
     const char *user, *password;
     /* The user's and the project's domains, by name or id (a NULL name
      * and id mean "Default"). */
     const char *user_domain, *user_domain_id;
     const char *project, *project_id; /* one of them */
     const char *project_domain, *project_domain_id;
-    const char *region;       /* the catalog's region; NULL: any */
-    const char *interface;    /* "public" (NULL), "internal" or "admin" */
-    bool insecure;            /* TLS without certificate checks */
-    const char *ca_file;      /* PEM CA bundle, may be NULL */
-    long timeout_ms;          /* each request; 0: 30000 */
-    const char *label;        /* for messages: "vim 'os-1'" */
+    const char *region;    /* the catalog's region; NULL: any */
+    const char *interface; /* "public" (NULL), "internal" or "admin" */
+    bool insecure;         /* TLS without certificate checks */
+    const char *ca_file;   /* PEM CA bundle, may be NULL */
+    long timeout_ms;       /* each request; 0: 30000 */
+    const char *label;     /* for messages: "vim 'os-1'" */
 };
 
 /* The outcome of a call: 'rc' 0 for a 2xx status, else SLC_EINVALID
@@ -98,7 +98,6 @@ bool slc_os_session_authenticated(const struct slc_os_session *s);
 
 /* 'path' with 'value' appended percent-encoded (for query values and
  * path segments), into 'buf'.  False when it does not fit. */
-bool slc_os_path(char *buf, size_t size, const char *path,
-                 const char *value);
+bool slc_os_path(char *buf, size_t size, const char *path, const char *value);
 
 #endif

@@ -47,25 +47,25 @@ SLC_LOG_MODULE(vim_openstack);
 #define NET_DELETE_RETRY_S 60
 
 struct os_config {
-    const char *physnet;      /* dataplane_physical_net */
-    const char *net_type;     /* dataplane_network_type: vlan or flat */
-    const char *zone;         /* availability_zone */
-    bool port_security;       /* port_security_enabled for normal ports */
-    long server_timeout_s;    /* BUILD -> ACTIVE, DELETING -> gone */
-    uint32_t pool_base;       /* subnet_pool: where networks without an */
-    unsigned pool_prefix;     /* ip-profile get their /24 */
+    const char *physnet;   /* dataplane_physical_net */
+    const char *net_type;  /* dataplane_network_type: vlan or flat */
+    const char *zone;      /* availability_zone */
+    bool port_security;    /* port_security_enabled for normal ports */
+    long server_timeout_s; /* BUILD -> ACTIVE, DELETING -> gone */
+    uint32_t pool_base;    /* subnet_pool: where networks without an */
+    unsigned pool_prefix;  /* ip-profile get their /24 */
 };
 
 struct os_vim {
-    struct slc_vim base;      /* first */
+    struct slc_vim base; /* first */
     struct slc_os_session *os;
     struct os_config cfg;
-    json_t *config;           /* the account's config (a copy) */
-    char account_tag[40];     /* Nova tag on every server of the account */
-    json_t *images;           /* image name -> Glance id */
-    json_t *networks;         /* network id -> {physnet, vlan} */
-    json_t *flavors_busy;     /* flavor name -> creates using it */
-    json_t *uplinks;          /* config dataplane_uplinks, may be NULL */
+    json_t *config;       /* the account's config (a copy) */
+    char account_tag[40]; /* Nova tag on every server of the account */
+    json_t *images;       /* image name -> Glance id */
+    json_t *networks;     /* network id -> {physnet, vlan} */
+    json_t *flavors_busy; /* flavor name -> creates using it */
+    json_t *uplinks;      /* config dataplane_uplinks, may be NULL */
     struct job *jobs;
 };
 
@@ -85,14 +85,14 @@ struct job {
     enum job_type type;
     enum slc_vim_kind kind;
     uint64_t token;
-    json_t *spec;             /* what the job needs (a copy) */
-    char *id;                 /* the resource it made or handles */
-    char *name;               /* for messages */
-    char *flavor;             /* a compute's flavor name */
-    json_t *info;             /* what the result will report */
+    json_t *spec; /* what the job needs (a copy) */
+    char *id;     /* the resource it made or handles */
+    char *name;   /* for messages */
+    char *flavor; /* a compute's flavor name */
+    json_t *info; /* what the result will report */
     struct event *timer;
     time_t deadline;
-    bool busy_flavor;         /* counted in v->flavors_busy */
+    bool busy_flavor; /* counted in v->flavors_busy */
     unsigned tries;
     void (*later)(struct job *j); /* what the timer runs */
     struct job *next;
@@ -113,8 +113,7 @@ release_flavor(struct job *j)
         return;
     }
     j->busy_flavor = false;
-    left = json_integer_value(json_object_get(v->flavors_busy, j->flavor)) -
-           1;
+    left = json_integer_value(json_object_get(v->flavors_busy, j->flavor)) - 1;
     if (left > 0) {
         json_object_set_new(v->flavors_busy, j->flavor, json_integer(left));
     } else {
@@ -183,14 +182,12 @@ job_done(struct job *j, int rc, const char *msg, const char *status)
                         j->v->base.drv.name, msg ? msg : "");
         } else {
             SLC_WARN_RL("vim '%s': %s '%s': %s", j->v->base.drv.name,
-                        slc_vim_kind_name(j->kind), j->name,
-                        msg ? msg : "");
+                        slc_vim_kind_name(j->kind), j->name, msg ? msg : "");
         }
     }
     if (j->type != JOB_SWEEP &&
         slc_vim_reply(&j->v->base, j->token, rc, msg, rc ? NULL : j->id,
-                      status, rc ? NULL : json_incref(j->info), NULL,
-                      &err)) {
+                      status, rc ? NULL : json_incref(j->info), NULL, &err)) {
         SLC_ERR("vim '%s': %s", j->v->base.drv.name, err.msg);
     }
     job_free(j);
@@ -223,13 +220,22 @@ job_call(struct job *j, enum slc_os_service svc, const char *method,
     }
 }
 
+/* Starts 'method' on "/<coll>/<the job's resource>" for job 'j'. */
+static void
+job_call_on(struct job *j, enum slc_os_service svc, const char *method,
+            const char *coll, slc_os_fn done)
+{
+    char path[300];
+
+    snprintf(path, sizeof path, "/%s/%s", coll, j->id);
+    job_call(j, svc, method, path, NULL, done);
+}
+
 static void
 on_timer(evutil_socket_t fd, short what, void *arg)
 {
     struct job *j = arg;
 
-    (void)fd;
-    (void)what;
     j->later(j);
 }
 
@@ -338,7 +344,6 @@ net_made(void *arg, int rc, const char *msg, json_t *body, long status)
     char mark[300], pick[32];
     json_t *sub;
 
-    (void)status;
     if (rc) {
         job_done(j, rc, msg, NULL);
         return;
@@ -364,8 +369,8 @@ net_made(void *arg, int rc, const char *msg, json_t *body, long status)
         uint32_t span = 1u << (24 - j->v->cfg.pool_prefix);
         uint32_t at = j->v->cfg.pool_base + (uint32_t)(h % span) * 256;
 
-        snprintf(pick, sizeof pick, "%u.%u.%u.0/24", at >> 24,
-                 at >> 16 & 255, at >> 8 & 255);
+        snprintf(pick, sizeof pick, "%u.%u.%u.0/24", at >> 24, at >> 16 & 255,
+                 at >> 8 & 255);
         cidr = pick;
     }
     sub = json_pack("{s{ss ss ss si ss sb}}", "subnet", "network_id", j->id,
@@ -386,8 +391,6 @@ net_undone(void *arg, int rc, const char *msg, json_t *body, long status)
 {
     struct job *j = arg;
 
-    (void)body;
-    (void)status;
     if (rc && rc != SLC_ENOTFOUND) {
         SLC_WARN("vim '%s': network '%s' (%s) stays after its subnet "
                  "failed: %s",
@@ -398,18 +401,14 @@ net_undone(void *arg, int rc, const char *msg, json_t *body, long status)
 }
 
 static void
-net_subnet_made(void *arg, int rc, const char *msg, json_t *body,
-                long status)
+net_subnet_made(void *arg, int rc, const char *msg, json_t *body, long status)
 {
     struct job *j = arg;
-    char path[200];
 
-    (void)status;
     if (rc) {
         json_object_set_new(j->info, "rc", json_integer(rc));
         json_object_set_new(j->info, "msg", json_string(msg));
-        snprintf(path, sizeof path, "/networks/%s", j->id);
-        job_call(j, SLC_OS_NETWORK, "DELETE", path, NULL, net_undone);
+        job_call_on(j, SLC_OS_NETWORK, "DELETE", "networks", net_undone);
         return;
     }
     json_object_set(j->info, "subnet_id",
@@ -441,9 +440,9 @@ os_create_network(struct slc_vim *vim, uint64_t token,
                       err))) {
         return err->code;
     }
-    j->spec = json_pack("{ss ss* ss* sb}", "tag", spec->tag, "cidr",
-                        spec->cidr, "gateway", spec->gateway, "dataplane",
-                        provider);
+    j->spec =
+        json_pack("{ss ss* ss* sb}", "tag", spec->tag, "cidr", spec->cidr,
+                  "gateway", spec->gateway, "dataplane", provider);
     neutron_mark(v, spec->tag, mark, sizeof mark);
     net = json_pack("{s{ss ss sb}}", "network", "name", spec->name,
                     "description", mark, "admin_state_up", 1);
@@ -475,9 +474,9 @@ os_create_network(struct slc_vim *vim, uint64_t token,
 static bool
 vnic_is_device(const char *vnic)
 {
-    return vnic && (!strcmp(vnic, "direct") ||
-                    !strcmp(vnic, "direct-physical") ||
-                    !strcmp(vnic, "baremetal"));
+    return vnic &&
+           (!strcmp(vnic, "direct") || !strcmp(vnic, "direct-physical") ||
+            !strcmp(vnic, "baremetal"));
 }
 
 /* What the driver reports of Neutron port 'p': address, and for a bound
@@ -523,7 +522,6 @@ port_made(void *arg, int rc, const char *msg, json_t *body, long status)
     struct job *j = arg;
     const json_t *p = json_object_get(body, "port");
 
-    (void)status;
     if (rc) {
         job_done(j, rc, msg, NULL);
         return;
@@ -545,16 +543,15 @@ os_create_port(struct slc_vim *vim, uint64_t token,
     const char *vnic = slc_vnic_type_name(spec->vnic_type);
     char mark[300];
     json_t *port, *p;
-    struct job *j = job_new(v, JOB_PORT, SLC_VIM_PORT, token, spec->name,
-                            err);
+    struct job *j = job_new(v, JOB_PORT, SLC_VIM_PORT, token, spec->name, err);
 
     if (!j) {
         return err->code;
     }
     neutron_mark(v, spec->tag, mark, sizeof mark);
     port = json_pack("{s{ss ss ss ss}}", "port", "network_id",
-                     spec->network_id, "name", spec->name, "description",
-                     mark, "binding:vnic_type", vnic ? vnic : "normal");
+                     spec->network_id, "name", spec->name, "description", mark,
+                     "binding:vnic_type", vnic ? vnic : "normal");
     p = json_object_get(port, "port");
     if (spec->mac) {
         json_object_set_new(p, "mac_address", json_string(spec->mac));
@@ -583,13 +580,12 @@ static void
 image_found(void *arg, int rc, const char *msg, json_t *body, long status)
 {
     struct job *j = arg;
-    const json_t *img = json_object_get(body, "images")
-                            ? json_array_get(json_object_get(body, "images"),
-                                             0)
-                            : body;
+    const json_t *img =
+        json_object_get(body, "images")
+            ? json_array_get(json_object_get(body, "images"), 0)
+            : body;
     const char *want = jstr(j->spec, "image");
 
-    (void)status;
     if (rc == SLC_ENOTFOUND || (!rc && !jstr(img, "id"))) {
         job_fail(j, SLC_ENOTFOUND, "image '%s' is not in Glance", want);
         return;
@@ -648,13 +644,10 @@ compute_image(struct job *j)
 static void compute_server(struct job *j);
 
 static void
-flavor_specs_set(void *arg, int rc, const char *msg, json_t *body,
-                 long status)
+flavor_specs_set(void *arg, int rc, const char *msg, json_t *body, long status)
 {
     struct job *j = arg;
 
-    (void)body;
-    (void)status;
     if (rc) {
         job_done(j, rc, msg, NULL);
         return;
@@ -692,7 +685,6 @@ flavors_listed(void *arg, int rc, const char *msg, json_t *body, long status)
     const json_t *f, *named = NULL;
     size_t i;
 
-    (void)status;
     if (rc) {
         job_done(j, rc, msg, NULL);
         return;
@@ -716,8 +708,10 @@ flavors_listed(void *arg, int rc, const char *msg, json_t *body, long status)
         return;
     }
     if (json_is_true(json_object_get(j->spec, "flavor_tried"))) {
-        job_fail(j, SLC_EIO, "flavor '%s' was refused as existing but is "
-                 "not listed", j->flavor);
+        job_fail(j, SLC_EIO,
+                 "flavor '%s' was refused as existing but is "
+                 "not listed",
+                 j->flavor);
         return;
     }
     json_object_set_new(j->spec, "flavor_tried", json_true());
@@ -735,7 +729,6 @@ flavor_made(void *arg, int rc, const char *msg, json_t *body, long status)
     struct job *j = arg;
     const char *id = jstr(json_object_get(body, "flavor"), "id");
 
-    (void)status;
     if (rc == SLC_ECONFLICT) {
         /* another create made it first: take it from the list */
         job_call(j, SLC_OS_COMPUTE, "GET", "/flavors/detail?is_public=None",
@@ -743,8 +736,7 @@ flavor_made(void *arg, int rc, const char *msg, json_t *body, long status)
         return;
     }
     if (rc || !id) {
-        job_done(j, rc ? rc : SLC_EIO, rc ? msg : "flavor without id",
-                 NULL);
+        job_done(j, rc ? rc : SLC_EIO, rc ? msg : "flavor without id", NULL);
         return;
     }
     SLC_INFO("vim '%s': flavor '%s' created (%s)", j->v->base.drv.name,
@@ -779,10 +771,8 @@ server_made(void *arg, int rc, const char *msg, json_t *body, long status)
     struct job *j = arg;
     const char *id = jstr(json_object_get(body, "server"), "id");
 
-    (void)status;
     if (rc || !id) {
-        job_done(j, rc ? rc : SLC_EIO, rc ? msg : "server without id",
-                 NULL);
+        job_done(j, rc ? rc : SLC_EIO, rc ? msg : "server without id", NULL);
         return;
     }
     if (!(j->id = strdup(id))) {
@@ -837,7 +827,6 @@ compute_ports_listed(void *arg, int rc, const char *msg, json_t *body,
     const json_t *p;
     size_t i;
 
-    (void)status;
     if (rc) {
         json_decref(facts);
         job_done(j, rc, msg, NULL);
@@ -860,14 +849,15 @@ server_facts(struct job *j, const json_t *srv)
                     json_object_get(srv, "OS-EXT-SRV-ATTR:host"));
     json_object_set(j->info, "host",
                     json_object_get(srv, "OS-EXT-SRV-ATTR:host"));
-    json_object_set(j->info, "hypervisor_hostname",
-                    json_object_get(srv, "OS-EXT-SRV-ATTR:hypervisor_hostname"));
+    json_object_set(
+        j->info, "hypervisor_hostname",
+        json_object_get(srv, "OS-EXT-SRV-ATTR:hypervisor_hostname"));
     json_object_set(j->info, "availability_zone",
                     json_object_get(srv, "OS-EXT-AZ:availability_zone"));
     json_object_set(j->info, "vim_status", json_object_get(srv, "status"));
-    json_object_set(j->info, "flavor",
-                    json_object_get(json_object_get(srv, "flavor"),
-                                    "original_name"));
+    json_object_set(
+        j->info, "flavor",
+        json_object_get(json_object_get(srv, "flavor"), "original_name"));
 }
 
 static void
@@ -886,7 +876,6 @@ server_polled(void *arg, int rc, const char *msg, json_t *body, long status)
     const json_t *srv = json_object_get(body, "server");
     const char *st = jstr(srv, "status") ?: "";
 
-    (void)status;
     if (rc == SLC_ENOTFOUND) {
         job_fail(j, SLC_EIO, "server '%s' vanished while it was built",
                  j->name);
@@ -894,8 +883,8 @@ server_polled(void *arg, int rc, const char *msg, json_t *body, long status)
     }
     if (rc) {
         /* a flaky answer is not the server's fault: ask again */
-        SLC_WARN_RL("vim '%s': server '%s': %s", j->v->base.drv.name,
-                    j->name, msg);
+        SLC_WARN_RL("vim '%s': server '%s': %s", j->v->base.drv.name, j->name,
+                    msg);
     } else if (!strcmp(st, "ACTIVE")) {
         server_facts(j, srv);
         compute_active(j);
@@ -907,18 +896,16 @@ server_polled(void *arg, int rc, const char *msg, json_t *body, long status)
         /* Nova's words: "No valid host was found." when nothing fits */
         snprintf(why, sizeof why, "server '%s' failed in Nova: %s", j->name,
                  fault ? fault : "status ERROR without a fault");
-        compute_failed_server(j,
-                              fault && strstr(fault, "No valid host")
-                                  ? SLC_EBUSY
-                                  : SLC_EIO,
-                              why);
+        compute_failed_server(
+            j, fault && strstr(fault, "No valid host") ? SLC_EBUSY : SLC_EIO,
+            why);
         return;
     }
     if (time(NULL) > j->deadline) {
         char why[400];
 
-        snprintf(why, sizeof why, "server '%s' still %s after %ld s",
-                 j->name, st, j->v->cfg.server_timeout_s);
+        snprintf(why, sizeof why, "server '%s' still %s after %ld s", j->name,
+                 st, j->v->cfg.server_timeout_s);
         compute_failed_server(j, SLC_ETIMEOUT, why);
         return;
     }
@@ -928,10 +915,7 @@ server_polled(void *arg, int rc, const char *msg, json_t *body, long status)
 static void
 compute_poll(struct job *j)
 {
-    char path[300];
-
-    snprintf(path, sizeof path, "/servers/%s", j->id);
-    job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, server_polled);
+    job_call_on(j, SLC_OS_COMPUTE, "GET", "servers", server_polled);
 }
 
 static void server_delete_sent(void *arg, int rc, const char *msg,
@@ -943,13 +927,10 @@ static void server_delete_sent(void *arg, int rc, const char *msg,
 static void
 compute_failed_server(struct job *j, int rc, const char *msg)
 {
-    char path[300];
-
     json_object_set_new(j->info, "rc", json_integer(rc));
     json_object_set_new(j->info, "msg", json_string(msg));
     release_flavor(j);
-    snprintf(path, sizeof path, "/servers/%s", j->id);
-    job_call(j, SLC_OS_COMPUTE, "DELETE", path, NULL, server_delete_sent);
+    job_call_on(j, SLC_OS_COMPUTE, "DELETE", "servers", server_delete_sent);
 }
 
 /* cloud-init user data as Nova takes it: base64. */
@@ -989,8 +970,8 @@ os_create_compute(struct slc_vim *vim, uint64_t token,
     if (!spec->image || !*spec->image) {
         json_decref(ports);
         json_decref(flavor);
-        return slc_error_set(err, SLC_EINVALID,
-                             "compute '%s' names no image", spec->name);
+        return slc_error_set(err, SLC_EINVALID, "compute '%s' names no image",
+                             spec->name);
     }
     for (size_t i = 0; i < spec->n_ports; i++) {
         json_array_append_new(ports,
@@ -1002,9 +983,9 @@ os_create_compute(struct slc_vim *vim, uint64_t token,
         json_decref(flavor);
         return err->code;
     }
-    j->spec = json_pack("{ss ss so so ss*}", "tag", spec->tag, "image",
-                        spec->image, "flavor", flavor, "ports", ports, "zone",
-                        v->cfg.zone);
+    j->spec =
+        json_pack("{ss ss so so ss*}", "tag", spec->tag, "image", spec->image,
+                  "flavor", flavor, "ports", ports, "zone", v->cfg.zone);
     if (j->spec && spec->user_data) {
         char *b = base64(spec->user_data);
 
@@ -1047,8 +1028,6 @@ flavor_deleted(void *arg, int rc, const char *msg, json_t *body, long status)
 {
     struct job *j = arg;
 
-    (void)body;
-    (void)status;
     if (rc && rc != SLC_ENOTFOUND) {
         SLC_WARN("vim '%s': flavor '%s' stays: %s", j->v->base.drv.name,
                  j->flavor, msg);
@@ -1065,18 +1044,18 @@ flavor_users(void *arg, int rc, const char *msg, json_t *body, long status)
     struct job *j = arg;
     char path[300];
 
-    (void)status;
     if (rc || json_array_size(json_object_get(body, "servers")) ||
         json_object_get(j->v->flavors_busy, j->flavor)) {
         if (rc) {
             SLC_WARN("vim '%s': flavor '%s' kept: %s", j->v->base.drv.name,
                      j->flavor, msg);
         } else {
-            SLC_INFO("vim '%s': flavor '%s' kept: %zu servers, %" JSON_INTEGER_FORMAT " creates use it",
-                      j->v->base.drv.name, j->flavor,
-                      json_array_size(json_object_get(body, "servers")),
-                      json_integer_value(json_object_get(j->v->flavors_busy,
-                                                         j->flavor)));
+            SLC_INFO("vim '%s': flavor '%s' kept: %zu servers, "
+                     "%" JSON_INTEGER_FORMAT " creates use it",
+                     j->v->base.drv.name, j->flavor,
+                     json_array_size(json_object_get(body, "servers")),
+                     json_integer_value(
+                         json_object_get(j->v->flavors_busy, j->flavor)));
         }
         deleted(j);
         return;
@@ -1093,15 +1072,13 @@ flavors_for_gc(void *arg, int rc, const char *msg, json_t *body, long status)
     size_t i;
     char path[300];
 
-    (void)status;
     json_array_foreach(json_object_get(body, "flavors"), i, f)
     {
         if (!rc && !strcmp(jstr(f, "name") ?: "", j->flavor) &&
             jstr(f, "id")) {
             json_object_set(j->spec, "flavor_id", json_object_get(f, "id"));
             snprintf(path, sizeof path,
-                     "/servers/detail?all_tenants=1&flavor=%s",
-                     jstr(f, "id"));
+                     "/servers/detail?all_tenants=1&flavor=%s", jstr(f, "id"));
             job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, flavor_users);
             return;
         }
@@ -1124,8 +1101,8 @@ delete_compute_gone(struct job *j)
         deleted(j);
         return;
     }
-    job_call(j, SLC_OS_COMPUTE, "GET", "/flavors/detail?is_public=None",
-             NULL, flavors_for_gc);
+    job_call(j, SLC_OS_COMPUTE, "GET", "/flavors/detail?is_public=None", NULL,
+             flavors_for_gc);
 }
 
 static void
@@ -1134,8 +1111,6 @@ delete_compute_polled(void *arg, int rc, const char *msg, json_t *body,
 {
     struct job *j = arg;
 
-    (void)body;
-    (void)status;
     if (rc == SLC_ENOTFOUND) {
         delete_compute_gone(j);
         return;
@@ -1145,8 +1120,10 @@ delete_compute_polled(void *arg, int rc, const char *msg, json_t *body,
                     msg);
     }
     if (time(NULL) > j->deadline) {
-        job_fail(j, SLC_ETIMEOUT, "server %s is still there after its "
-                 "delete", j->id);
+        job_fail(j, SLC_ETIMEOUT,
+                 "server %s is still there after its "
+                 "delete",
+                 j->id);
         return;
     }
     job_later(j, delete_compute_poll, POLL_MS);
@@ -1155,10 +1132,7 @@ delete_compute_polled(void *arg, int rc, const char *msg, json_t *body,
 static void
 delete_compute_poll(struct job *j)
 {
-    char path[300];
-
-    snprintf(path, sizeof path, "/servers/%s", j->id);
-    job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, delete_compute_polled);
+    job_call_on(j, SLC_OS_COMPUTE, "GET", "servers", delete_compute_polled);
 }
 
 static void
@@ -1167,8 +1141,6 @@ server_delete_sent(void *arg, int rc, const char *msg, json_t *body,
 {
     struct job *j = arg;
 
-    (void)body;
-    (void)status;
     if (rc) {
         job_done(j, rc, msg, NULL);
         return;
@@ -1184,12 +1156,10 @@ server_before_delete(void *arg, int rc, const char *msg, json_t *body,
                      long status)
 {
     struct job *j = arg;
-    const char *flavor = jstr(json_object_get(json_object_get(body, "server"),
-                                              "flavor"),
-                              "original_name");
-    char path[300];
+    const char *flavor =
+        jstr(json_object_get(json_object_get(body, "server"), "flavor"),
+             "original_name");
 
-    (void)status;
     if (rc) {
         job_done(j, rc, msg, NULL);
         return;
@@ -1198,8 +1168,7 @@ server_before_delete(void *arg, int rc, const char *msg, json_t *body,
         job_done(j, SLC_ENOMEM, "out of memory", NULL);
         return;
     }
-    snprintf(path, sizeof path, "/servers/%s", j->id);
-    job_call(j, SLC_OS_COMPUTE, "DELETE", path, NULL, server_delete_sent);
+    job_call_on(j, SLC_OS_COMPUTE, "DELETE", "servers", server_delete_sent);
 }
 
 static void
@@ -1208,8 +1177,6 @@ network_delete_sent(void *arg, int rc, const char *msg, json_t *body,
 {
     struct job *j = arg;
 
-    (void)body;
-    (void)status;
     if (rc == SLC_ECONFLICT && time(NULL) < j->deadline) {
         /* ports of a server being deleted are still on it */
         job_later(j, delete_network, 1000);
@@ -1224,20 +1191,14 @@ network_delete_sent(void *arg, int rc, const char *msg, json_t *body,
 static void
 delete_network(struct job *j)
 {
-    char path[300];
-
-    snprintf(path, sizeof path, "/networks/%s", j->id);
-    job_call(j, SLC_OS_NETWORK, "DELETE", path, NULL, network_delete_sent);
+    job_call_on(j, SLC_OS_NETWORK, "DELETE", "networks", network_delete_sent);
 }
 
 static void
-port_delete_sent(void *arg, int rc, const char *msg, json_t *body,
-                 long status)
+port_delete_sent(void *arg, int rc, const char *msg, json_t *body, long status)
 {
     struct job *j = arg;
 
-    (void)body;
-    (void)status;
     job_done(j, rc, msg, rc ? NULL : "DELETED");
 }
 
@@ -1247,7 +1208,6 @@ os_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
 {
     struct os_vim *v = os_of(vim);
     struct job *j = job_new(v, JOB_DELETE, kind, token, vim_id, err);
-    char path[300];
 
     if (!j) {
         return err->code;
@@ -1262,12 +1222,10 @@ os_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
         delete_network(j);
         break;
     case SLC_VIM_PORT:
-        snprintf(path, sizeof path, "/ports/%s", vim_id);
-        job_call(j, SLC_OS_NETWORK, "DELETE", path, NULL, port_delete_sent);
+        job_call_on(j, SLC_OS_NETWORK, "DELETE", "ports", port_delete_sent);
         break;
     default:
-        snprintf(path, sizeof path, "/servers/%s", vim_id);
-        job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, server_before_delete);
+        job_call_on(j, SLC_OS_COMPUTE, "GET", "servers", server_before_delete);
         break;
     }
     return 0;
@@ -1279,13 +1237,11 @@ static void
 status_got(void *arg, int rc, const char *msg, json_t *body, long status)
 {
     struct job *j = arg;
-    const json_t *r = json_object_get(body, j->kind == SLC_VIM_NETWORK
-                                                ? "network"
-                                            : j->kind == SLC_VIM_PORT
-                                                ? "port"
-                                                : "server");
+    const json_t *r =
+        json_object_get(body, j->kind == SLC_VIM_NETWORK ? "network"
+                              : j->kind == SLC_VIM_PORT  ? "port"
+                                                         : "server");
 
-    (void)status;
     if (rc) {
         job_done(j, rc, msg, NULL);
         return;
@@ -1335,7 +1291,6 @@ found_server(void *arg, int rc, const char *msg, json_t *body, long status)
     const json_t *srv;
     size_t i;
 
-    (void)status;
     if (rc) {
         job_done(j, rc, msg, NULL);
         return;
@@ -1345,7 +1300,8 @@ found_server(void *arg, int rc, const char *msg, json_t *body, long status)
         const json_t *md = json_object_get(srv, "metadata");
 
         if (strcmp(jstr(md, "slicer_account") ?: "", j->v->base.drv.id) ||
-            (strlen(tag) <= 255 && strcmp(jstr(md, "slicer_tag") ?: "", tag))) {
+            (strlen(tag) <= 255 &&
+             strcmp(jstr(md, "slicer_tag") ?: "", tag))) {
             continue;
         }
         if (!(j->id = strdup(jstr(srv, "id") ?: ""))) {
@@ -1373,7 +1329,6 @@ found_neutron(void *arg, int rc, const char *msg, json_t *body, long status)
     const json_t *list = json_object_get(body, collection_of(j->kind));
     const json_t *r = json_array_get(list, 0);
 
-    (void)status;
     if (rc) {
         job_done(j, rc, msg, NULL);
         return;
@@ -1438,9 +1393,9 @@ static bool
 sweep_known(struct job *j, const char *id, const char *tag)
 {
     json_t *ids = json_object_get(j->spec, "ids");
-    bool known = (id && json_object_get(ids, id)) ||
-                 (tag && json_object_get(json_object_get(j->spec, "tags"),
-                                         tag));
+    bool known =
+        (id && json_object_get(ids, id)) ||
+        (tag && json_object_get(json_object_get(j->spec, "tags"), tag));
 
     if (id && json_object_get(ids, id)) {
         json_object_set_new(ids, id, json_true());
@@ -1471,7 +1426,6 @@ sweep_servers_listed(void *arg, int rc, const char *msg, json_t *body,
     const json_t *srv;
     size_t i;
 
-    (void)status;
     if (rc) {
         job_done(j, rc, msg, NULL);
         return;
@@ -1500,7 +1454,6 @@ sweep_neutron_listed(void *arg, int rc, const char *msg, json_t *body,
     const json_t *r;
     size_t i;
 
-    (void)status;
     if (rc) {
         job_done(j, rc, msg, NULL);
         return;
@@ -1517,8 +1470,8 @@ sweep_neutron_listed(void *arg, int rc, const char *msg, json_t *body,
             remember_network(j->v, jstr(r, "id"), r);
         }
         if (!sweep_known(j, jstr(r, "id"), tag)) {
-            sweep_leak(j, nets ? SLC_VIM_NETWORK : SLC_VIM_PORT,
-                       jstr(r, "id"), tag);
+            sweep_leak(j, nets ? SLC_VIM_NETWORK : SLC_VIM_PORT, jstr(r, "id"),
+                       tag);
         }
     }
     if (!nets) {
@@ -1530,8 +1483,8 @@ sweep_neutron_listed(void *arg, int rc, const char *msg, json_t *body,
     {
         const char *id = jstr(r, "vim_id");
 
-        if (id && !json_is_true(json_object_get(
-                      json_object_get(j->spec, "ids"), id))) {
+        if (id && !json_is_true(
+                      json_object_get(json_object_get(j->spec, "ids"), id))) {
             slc_vim_report_lost(&j->v->base,
                                 (enum slc_vim_kind)slc_vim_kind_from_name(
                                     jstr(r, "kind") ?: ""),
@@ -1562,8 +1515,8 @@ os_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
 {
     struct os_vim *v = os_of(vim);
     struct job *j = job_new(v, JOB_SWEEP, SLC_VIM_COMPUTE, 0, "sweep", err);
-    json_t *ids = json_object(), *tags = json_object(), *certain =
-                                                            json_array();
+    json_t *ids = json_object(), *tags = json_object(),
+           *certain = json_array();
     const json_t *k;
     size_t i;
     char path[200];
@@ -1586,8 +1539,8 @@ os_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
             json_object_set_new(tags, jstr(k, "tag"), json_true());
         }
     }
-    j->spec = json_pack("{so so so}", "ids", ids, "tags", tags, "known",
-                        certain);
+    j->spec =
+        json_pack("{so so so}", "ids", ids, "tags", tags, "known", certain);
     if (!j->spec) {
         job_free(j);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
@@ -1604,8 +1557,6 @@ checked(void *arg, int rc, const char *msg, json_t *body, long status)
 {
     struct job *j = arg;
 
-    (void)body;
-    (void)status;
     job_done(j, rc, msg, rc ? NULL : "ACTIVE");
 }
 
@@ -1613,8 +1564,8 @@ static int
 os_check(struct slc_vim *vim, uint64_t token, struct slc_error *err)
 {
     struct os_vim *v = os_of(vim);
-    struct job *j = job_new(v, JOB_CHECK, SLC_VIM_NETWORK, token, "account",
-                            err);
+    struct job *j =
+        job_new(v, JOB_CHECK, SLC_VIM_NETWORK, token, "account", err);
 
     if (!j) {
         return err->code;
@@ -1639,15 +1590,14 @@ os_network_uplink(struct slc_vim *vim, const char *network_id)
     if (!up || !port) {
         return NULL;
     }
-    return json_pack("{so sO* sO*}", "switch_port",
-                     json_is_integer(port)
-                         ? json_sprintf("%" JSON_INTEGER_FORMAT,
-                                        json_integer_value(port))
-                         : json_incref((json_t *)port),
-                     "switch_id", json_object_get(up, "switch_id"), "vlan",
-                     strcmp(jstr(net, "type") ?: "", "flat")
-                         ? json_object_get(net, "vlan")
-                         : NULL);
+    return json_pack(
+        "{so sO* sO*}", "switch_port",
+        json_is_integer(port)
+            ? json_sprintf("%" JSON_INTEGER_FORMAT, json_integer_value(port))
+            : json_incref((json_t *)port),
+        "switch_id", json_object_get(up, "switch_id"), "vlan",
+        strcmp(jstr(net, "type") ?: "", "flat") ? json_object_get(net, "vlan")
+                                                : NULL);
 }
 
 static json_t *
@@ -1710,8 +1660,8 @@ check_uplinks(const json_t *ups, struct slc_error *err)
     {
         const json_t *port = json_object_get(u, "switch_port");
 
-        if (!json_is_object(u) || (!json_is_string(port) &&
-                                   !json_is_integer(port))) {
+        if (!json_is_object(u) ||
+            (!json_is_string(port) && !json_is_integer(port))) {
             return slc_error_set(err, SLC_EINVALID,
                                  "config.dataplane_uplinks.%s: expected "
                                  "{switch_port, switch_id}: where that "
@@ -1757,10 +1707,10 @@ os_check_config(const json_t *config, struct slc_error *err)
         }
         ok = k->type == KEY_STR    ? json_is_string(v)
              : k->type == KEY_BOOL ? json_is_boolean(v)
-             : k->type == KEY_OBJ  ? json_is_object(v)
-                                   : json_is_integer(v) &&
-                                        json_integer_value(v) >= k->min &&
-                                        json_integer_value(v) <= k->max;
+             : k->type == KEY_OBJ
+                 ? json_is_object(v)
+                 : json_is_integer(v) && json_integer_value(v) >= k->min &&
+                       json_integer_value(v) <= k->max;
         if (ok && k->values) {
             ok = false;
             for (size_t n = 0; k->values[n]; n++) {
@@ -1770,8 +1720,7 @@ os_check_config(const json_t *config, struct slc_error *err)
         if (!ok) {
             char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 
-            slc_error_set(err, SLC_EINVALID,
-                          "config.%s: %s is not %s", k->key,
+            slc_error_set(err, SLC_EINVALID, "config.%s: %s is not %s", k->key,
                           text ? text : "the value",
                           k->type == KEY_STR    ? "an accepted string"
                           : k->type == KEY_BOOL ? "true or false"
@@ -1856,8 +1805,7 @@ os_open(const struct slc_vim_params *p, struct slc_vim **out,
         .port_security = !json_is_false(
             json_object_get(v->config, "port_security_enabled")),
         .server_timeout_s =
-            json_integer_value(json_object_get(v->config,
-                                               "server_timeout_s"))
+            json_integer_value(json_object_get(v->config, "server_timeout_s"))
                 ?: 600,
     };
     parse_pool(cstr(v->config, "subnet_pool", "192.168.0.0/16"),
@@ -1909,8 +1857,8 @@ os_probe(const struct slc_vim_params *p, struct slc_error *err)
                              "vim_password and vim_tenant_name (or "
                              "vim_tenant_id)");
     }
-    if (!p->url || (strncmp(p->url, "http://", 7) &&
-                    strncmp(p->url, "https://", 8))) {
+    if (!p->url ||
+        (strncmp(p->url, "http://", 7) && strncmp(p->url, "https://", 8))) {
         return slc_error_set(err, SLC_EINVALID,
                              "vim_url '%s': expected Keystone's "
                              "http(s)://HOST:PORT/v3",

@@ -39,27 +39,9 @@ cleanup() {
     ovs_test_stop
     [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"
 }
-: "${OS_AUTH_URL:?run through testbed.sh}"
 
 # ---- OpenStack as an operator sees it (curl) ----
-os_token() {
-    OST=$(curl -si "$OS_AUTH_URL/auth/tokens" -H 'Content-Type: application/json' \
-        -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"'"$OS_USERNAME"'","domain":{"name":"Default"},"password":"'"$OS_PASSWORD"'"}}},"scope":{"project":{"name":"'"$OS_PROJECT_NAME"'","domain":{"name":"Default"}}}}}' |
-        awk -F': ' 'tolower($1)=="x-subject-token"{print $2}' | tr -d '\r')
-}
-os() { # METHOD URL [BODY]: the reply on stdout
-    curl -s -X "$1" "$2" -H "X-Auth-Token: $OST" -H 'Content-Type: application/json' \
-        -H 'OpenStack-API-Version: compute 2.61' ${3:+-d "$3"}
-}
-NOVA=http://127.0.0.1:8774/v2.1
-NEUTRON=http://127.0.0.1:9696/v2.0
-GLANCE=http://127.0.0.1:9292/v2
-image() { # NAME: a tiny image under that name (the VNFDs name their images)
-    local id
-    id=$(os POST "$GLANCE/images" '{"name":"'"$1"'","disk_format":"raw","container_format":"bare","visibility":"public"}' | jq -r .id)
-    head -c 4096 /dev/zero | curl -s -X PUT "$GLANCE/images/$id/file" \
-        -H "X-Auth-Token: $OST" -H 'Content-Type: application/octet-stream' --data-binary @-
-}
+. "$src/tests/vim/openstack-lib.sh"
 servers() { os GET "$NOVA/servers/detail" | jq '.servers | length'; }
 slicer_ports() { os GET "$NEUTRON/ports" | jq '[.ports[] | select(.description | startswith("slicer:"))] | length'; }
 slicer_networks() { os GET "$NEUTRON/networks" | jq '[.networks[] | select(.description | startswith("slicer:"))] | length'; }
