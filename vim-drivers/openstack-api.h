@@ -10,7 +10,8 @@
  * the method, the URL path and what the service said (the "message" of
  * Nova's, Neutron's and Keystone's error bodies).
  *
- * Neighbours: vim-openstack.c (the only user), openstack-flavor.h. */
+ * Neighbours: vim-openstack.c, openstack-compute.c and openstack-sweep.c
+ * (its users), openstack-flavor.h. */
 #ifndef SLC_OPENSTACK_API_H
 #define SLC_OPENSTACK_API_H
 

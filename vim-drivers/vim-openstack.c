@@ -3,7 +3,8 @@
  * VLs that SR-IOV or passthrough ports join), ports with their
  * binding:vnic_type, servers in Nova on flavors found or made by their
  * EPA extra specs (openstack-flavor.h) and images found in Glance by
- * name.  Placement is Nova's: the class says it schedules.
+ * name (openstack-compute.c).  Placement is Nova's: the class says it
+ * schedules.
  *
  * Every call is a job: a short chain of REST calls on the session
  * (openstack-api.h), each step started from the previous one's callback,
@@ -19,92 +20,42 @@
  * "slicer-..." and deleted with the last server of slicer's using them.
  *
  * What reconcile() cannot do without blocking it does afterwards: a sweep
- * lists what carries this account's marks, deletes what the store does
- * not know (leaks), and reports known resources that are gone as lost.
+ * (openstack-sweep.c) lists what carries this account's marks, deletes
+ * what the store does not know (leaks), and reports known resources that
+ * are gone as lost.
  *
- * Neighbours: vim.h (the contract), openstack-api.h (the session),
- * openstack-flavor.h (EPA -> extra specs), vim-netns.c (the same
- * contract on namespaces). */
+ * This file holds the jobs and the marks, networks, ports, the deletes of
+ * networks and ports (a server's is openstack-compute.c's), status, find,
+ * the credentials check, uplinks, the account's config and the class.
+ *
+ * Neighbours: vim.h (the contract), openstack-internal.h (what the files
+ * of this driver share), openstack-compute.c (servers and their flavors),
+ * openstack-sweep.c (the sweep after a restart), openstack-api.h (the
+ * session), openstack-flavor.h (EPA -> extra specs), vim-netns.c (the
+ * same contract on namespaces). */
 #include <event2/event.h>
 #include <inttypes.h>
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "openstack-api.h"
+#include "openstack-internal.h"
 #include "openstack-flavor.h"
 #include "slc-log.h"
 #include "vim.h"
 
 SLC_LOG_MODULE(vim_openstack);
 
-/* How often a server in BUILD or DELETING is looked at again. */
-#define POLL_MS 700
 /* How long a network whose ports are still going may refuse its delete. */
 #define NET_DELETE_RETRY_S 60
-
-struct os_config {
-    const char *physnet;   /* dataplane_physical_net */
-    const char *net_type;  /* dataplane_network_type: vlan or flat */
-    const char *zone;      /* availability_zone */
-    bool port_security;    /* port_security_enabled for normal ports */
-    long server_timeout_s; /* BUILD -> ACTIVE, DELETING -> gone */
-    uint32_t pool_base;    /* subnet_pool: where networks without an */
-    unsigned pool_prefix;  /* ip-profile get their /24 */
-};
-
-struct os_vim {
-    struct slc_vim base; /* first */
-    struct slc_os_session *os;
-    struct os_config cfg;
-    json_t *config;       /* the account's config (a copy) */
-    char account_tag[40]; /* Nova tag on every server of the account */
-    json_t *images;       /* image name -> Glance id */
-    json_t *networks;     /* network id -> {physnet, vlan} */
-    json_t *flavors_busy; /* flavor name -> creates using it */
-    json_t *uplinks;      /* config dataplane_uplinks, may be NULL */
-    struct job *jobs;
-};
-
-enum job_type {
-    JOB_NETWORK,
-    JOB_PORT,
-    JOB_COMPUTE,
-    JOB_DELETE,
-    JOB_STATUS,
-    JOB_FIND,
-    JOB_CHECK,
-    JOB_SWEEP,
-};
-
-struct job {
-    struct os_vim *v;
-    enum job_type type;
-    enum slc_vim_kind kind;
-    uint64_t token;
-    json_t *spec; /* what the job needs (a copy) */
-    char *id;     /* the resource it made or handles */
-    char *name;   /* for messages */
-    char *flavor; /* a compute's flavor name */
-    json_t *info; /* what the result will report */
-    struct event *timer;
-    time_t deadline;
-    bool busy_flavor; /* counted in v->flavors_busy */
-    unsigned tries;
-    void (*later)(struct job *j); /* what the timer runs */
-    struct job *next;
-};
-
-typedef void (*job_step_fn)(struct job *j);
 
 /* ---- jobs ---- */
 
 /* A create no longer needs its flavor (a delete may take it). */
-static void
-release_flavor(struct job *j)
+void
+slc_osv_release_flavor(struct job *j)
 {
     struct os_vim *v = j->v;
     json_int_t left;
@@ -121,8 +72,8 @@ release_flavor(struct job *j)
     }
 }
 
-static void
-job_free(struct job *j)
+void
+slc_osv_job_free(struct job *j)
 {
     struct os_vim *v = j->v;
 
@@ -132,7 +83,7 @@ job_free(struct job *j)
             break;
         }
     }
-    release_flavor(j);
+    slc_osv_release_flavor(j);
     if (j->timer) {
         event_free(j->timer);
     }
@@ -144,9 +95,9 @@ job_free(struct job *j)
     free(j);
 }
 
-static struct job *
-job_new(struct os_vim *v, enum job_type type, enum slc_vim_kind kind,
-        uint64_t token, const char *name, struct slc_error *err)
+struct job *
+slc_osv_job_new(struct os_vim *v, enum job_type type, enum slc_vim_kind kind,
+                uint64_t token, const char *name, struct slc_error *err)
 {
     struct job *j = calloc(1, sizeof *j);
 
@@ -169,8 +120,8 @@ job_new(struct os_vim *v, enum job_type type, enum slc_vim_kind kind,
 }
 
 /* Ends 'j' with its result (info: the job's, taken). */
-static void
-job_done(struct job *j, int rc, const char *msg, const char *status)
+void
+slc_osv_job_done(struct job *j, int rc, const char *msg, const char *status)
 {
     struct slc_error err = {0};
 
@@ -190,14 +141,11 @@ job_done(struct job *j, int rc, const char *msg, const char *status)
                       status, rc ? NULL : json_incref(j->info), NULL, &err)) {
         SLC_ERR("vim '%s': %s", j->v->base.drv.name, err.msg);
     }
-    job_free(j);
+    slc_osv_job_free(j);
 }
 
-static void job_fail(struct job *j, int rc, const char *fmt, ...)
-    SLC_PRINTF(3, 4);
-
-static void
-job_fail(struct job *j, int rc, const char *fmt, ...)
+void
+slc_osv_job_fail(struct job *j, int rc, const char *fmt, ...)
 {
     char msg[1300];
     va_list ap;
@@ -205,30 +153,30 @@ job_fail(struct job *j, int rc, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    job_done(j, rc, msg, NULL);
+    slc_osv_job_done(j, rc, msg, NULL);
 }
 
 /* Starts a call for job 'j'; a call that cannot start ends the job. */
-static void
-job_call(struct job *j, enum slc_os_service svc, const char *method,
-         const char *path, json_t *body, slc_os_fn done)
+void
+slc_osv_job_call(struct job *j, enum slc_os_service svc, const char *method,
+                 const char *path, json_t *body, slc_os_fn done)
 {
     struct slc_error err = {0};
 
     if (slc_os_call(j->v->os, svc, method, path, body, done, j, &err)) {
-        job_done(j, err.code, err.msg, NULL);
+        slc_osv_job_done(j, err.code, err.msg, NULL);
     }
 }
 
 /* Starts 'method' on "/<coll>/<the job's resource>" for job 'j'. */
-static void
-job_call_on(struct job *j, enum slc_os_service svc, const char *method,
-            const char *coll, slc_os_fn done)
+void
+slc_osv_job_call_on(struct job *j, enum slc_os_service svc, const char *method,
+                    const char *coll, slc_os_fn done)
 {
     char path[300];
 
     snprintf(path, sizeof path, "/%s/%s", coll, j->id);
-    job_call(j, svc, method, path, NULL, done);
+    slc_osv_job_call(j, svc, method, path, NULL, done);
 }
 
 static void
@@ -240,15 +188,15 @@ on_timer(evutil_socket_t fd, short what, void *arg)
 }
 
 /* Runs 'step' of 'j' again in 'ms' milliseconds. */
-static void
-job_later(struct job *j, job_step_fn step, long ms)
+void
+slc_osv_job_later(struct job *j, job_step_fn step, long ms)
 {
     struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
 
     j->later = step;
     if (!j->timer &&
         !(j->timer = evtimer_new(j->v->base.drv.base, on_timer, j))) {
-        job_done(j, SLC_ENOMEM, "out of memory", NULL);
+        slc_osv_job_done(j, SLC_ENOMEM, "out of memory", NULL);
         return;
     }
     evtimer_add(j->timer, &tv);
@@ -284,16 +232,17 @@ neutron_mark(const struct os_vim *v, const char *tag, char *buf, size_t size)
 }
 
 /* The Nova tag of a server of tag 'tag'. */
-static void
-nova_tag(const struct os_vim *v, const char *tag, char *buf, size_t size)
+void
+slc_osv_nova_tag(const struct os_vim *v, const char *tag, char *buf,
+                 size_t size)
 {
     snprintf(buf, size, "slicer-%016" PRIx64, fnv1a64(v->base.drv.id, tag));
 }
 
 /* The engine tag a Neutron description carries for this account, or
  * NULL (another account's, or not slicer's). */
-static const char *
-tag_of_mark(const struct os_vim *v, const char *desc)
+const char *
+slc_osv_tag_of_mark(const struct os_vim *v, const char *desc)
 {
     size_t n = strlen(v->base.drv.id);
 
@@ -304,16 +253,10 @@ tag_of_mark(const struct os_vim *v, const char *desc)
     return desc + 8 + n;
 }
 
-static const char *
-jstr(const json_t *o, const char *k)
+const char *
+slc_osv_jstr(const json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
-}
-
-static struct os_vim *
-os_of(struct slc_vim *vim)
-{
-    return (struct os_vim *)vim;
 }
 
 /* ---- networks ---- */
@@ -322,8 +265,8 @@ static void net_subnet_made(void *arg, int rc, const char *msg, json_t *body,
                             long status);
 
 /* Remembers where network 'id' is (for its ports' VLAN and its uplink). */
-static void
-remember_network(struct os_vim *v, const char *id, const json_t *net)
+void
+slc_osv_remember_network(struct os_vim *v, const char *id, const json_t *net)
 {
     json_t *seg = json_object_get(net, "provider:segmentation_id");
 
@@ -340,19 +283,21 @@ net_made(void *arg, int rc, const char *msg, json_t *body, long status)
 {
     struct job *j = arg;
     const json_t *net = json_object_get(body, "network");
-    const char *cidr = jstr(j->spec, "cidr");
+    const char *cidr = slc_osv_jstr(j->spec, "cidr");
     char mark[300], pick[32];
     json_t *sub;
 
     if (rc) {
-        job_done(j, rc, msg, NULL);
+        slc_osv_job_done(j, rc, msg, NULL);
         return;
     }
-    if (!jstr(net, "id") || !(j->id = strdup(jstr(net, "id")))) {
-        job_done(j, SLC_EIO, "Neutron answered a network without id", NULL);
+    if (!slc_osv_jstr(net, "id") ||
+        !(j->id = strdup(slc_osv_jstr(net, "id")))) {
+        slc_osv_job_done(j, SLC_EIO, "Neutron answered a network without id",
+                         NULL);
         return;
     }
-    remember_network(j->v, j->id, net);
+    slc_osv_remember_network(j->v, j->id, net);
     json_object_set(j->info, "network_type",
                     json_object_get(net, "provider:network_type"));
     json_object_set(j->info, "physical_network",
@@ -360,12 +305,12 @@ net_made(void *arg, int rc, const char *msg, json_t *body, long status)
     json_object_set(j->info, "segmentation_id",
                     json_object_get(net, "provider:segmentation_id"));
     json_object_set(j->info, "mtu", json_object_get(net, "mtu"));
-    neutron_mark(j->v, jstr(j->spec, "tag"), mark, sizeof mark);
+    neutron_mark(j->v, slc_osv_jstr(j->spec, "tag"), mark, sizeof mark);
     if (!cidr) {
         /* Nova boots no port without an address, so every network gets
          * a subnet; without an ip-profile, a /24 of the account's pool
          * picked by the tag (as OSM's RO picks one of 192.168.0.0/16) */
-        uint64_t h = fnv1a64(j->v->base.drv.id, jstr(j->spec, "tag"));
+        uint64_t h = fnv1a64(j->v->base.drv.id, slc_osv_jstr(j->spec, "tag"));
         uint32_t span = 1u << (24 - j->v->cfg.pool_prefix);
         uint32_t at = j->v->cfg.pool_base + (uint32_t)(h % span) * 256;
 
@@ -377,11 +322,12 @@ net_made(void *arg, int rc, const char *msg, json_t *body, long status)
                     "name", j->name, "description", mark, "ip_version",
                     strchr(cidr, ':') ? 6 : 4, "cidr", cidr, "enable_dhcp",
                     !json_is_true(json_object_get(j->spec, "dataplane")));
-    if (jstr(j->spec, "gateway")) {
+    if (slc_osv_jstr(j->spec, "gateway")) {
         json_object_set(json_object_get(sub, "subnet"), "gateway_ip",
                         json_object_get(j->spec, "gateway"));
     }
-    job_call(j, SLC_OS_NETWORK, "POST", "/subnets", sub, net_subnet_made);
+    slc_osv_job_call(j, SLC_OS_NETWORK, "POST", "/subnets", sub,
+                     net_subnet_made);
 }
 
 /* After a failed subnet: the network goes too, then the job fails with
@@ -396,8 +342,9 @@ net_undone(void *arg, int rc, const char *msg, json_t *body, long status)
                  "failed: %s",
                  j->v->base.drv.name, j->name, j->id, msg);
     }
-    job_done(j, (int)json_integer_value(json_object_get(j->info, "rc")),
-             jstr(j->info, "msg"), NULL);
+    slc_osv_job_done(j,
+                     (int)json_integer_value(json_object_get(j->info, "rc")),
+                     slc_osv_jstr(j->info, "msg"), NULL);
 }
 
 static void
@@ -408,12 +355,13 @@ net_subnet_made(void *arg, int rc, const char *msg, json_t *body, long status)
     if (rc) {
         json_object_set_new(j->info, "rc", json_integer(rc));
         json_object_set_new(j->info, "msg", json_string(msg));
-        job_call_on(j, SLC_OS_NETWORK, "DELETE", "networks", net_undone);
+        slc_osv_job_call_on(j, SLC_OS_NETWORK, "DELETE", "networks",
+                            net_undone);
         return;
     }
     json_object_set(j->info, "subnet_id",
                     json_object_get(json_object_get(body, "subnet"), "id"));
-    job_done(j, 0, NULL, "ACTIVE");
+    slc_osv_job_done(j, 0, NULL, "ACTIVE");
 }
 
 static int
@@ -436,8 +384,8 @@ os_create_network(struct slc_vim *vim, uint64_t token,
                              "(config.dataplane_physical_net)",
                              spec->name);
     }
-    if (!(j = job_new(v, JOB_NETWORK, SLC_VIM_NETWORK, token, spec->name,
-                      err))) {
+    if (!(j = slc_osv_job_new(v, JOB_NETWORK, SLC_VIM_NETWORK, token,
+                              spec->name, err))) {
         return err->code;
     }
     j->spec =
@@ -462,10 +410,10 @@ os_create_network(struct slc_vim *vim, uint64_t token,
     }
     if (!j->spec || !net) {
         json_decref(net);
-        job_free(j);
+        slc_osv_job_free(j);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
-    job_call(j, SLC_OS_NETWORK, "POST", "/networks", net, net_made);
+    slc_osv_job_call(j, SLC_OS_NETWORK, "POST", "/networks", net, net_made);
     return 0;
 }
 
@@ -481,20 +429,21 @@ vnic_is_device(const char *vnic)
 
 /* What the driver reports of Neutron port 'p': address, and for a bound
  * SR-IOV or passthrough port where it landed, as OSM's RO reads it. */
-static json_t *
-port_facts(const struct os_vim *v, const json_t *p)
+json_t *
+slc_osv_port_facts(const struct os_vim *v, const json_t *p)
 {
     const json_t *ips = json_object_get(p, "fixed_ips");
     const json_t *prof = json_object_get(p, "binding:profile");
     const json_t *details = json_object_get(p, "binding:vif_details");
-    const char *host = jstr(p, "binding:host_id");
-    const char *vlan_s = jstr(details, "vlan");
+    const char *host = slc_osv_jstr(p, "binding:host_id");
+    const char *vlan_s = slc_osv_jstr(details, "vlan");
     json_int_t vlan = vlan_s ? strtoll(vlan_s, NULL, 10) : 0;
     json_t *f;
 
     if (!vlan) {
         vlan = json_integer_value(json_object_get(
-            json_object_get(v->networks, jstr(p, "network_id")), "vlan"));
+            json_object_get(v->networks, slc_osv_jstr(p, "network_id")),
+            "vlan"));
     }
     f = json_pack("{sO* sO* sO* sO* sO*}", "id", json_object_get(p, "id"),
                   "mac_address", json_object_get(p, "mac_address"),
@@ -505,12 +454,12 @@ port_facts(const struct os_vim *v, const json_t *p)
     if (host && *host) {
         json_object_set_new(f, "compute_node", json_string(host));
     }
-    if (jstr(prof, "pci_slot")) {
+    if (slc_osv_jstr(prof, "pci_slot")) {
         json_object_set(f, "pci", json_object_get(prof, "pci_slot"));
         json_object_set(f, "physical_network",
                         json_object_get(prof, "physical_network"));
     }
-    if (vlan && vnic_is_device(jstr(p, "binding:vnic_type"))) {
+    if (vlan && vnic_is_device(slc_osv_jstr(p, "binding:vnic_type"))) {
         json_object_set_new(f, "vlan", json_integer(vlan));
     }
     return f;
@@ -523,16 +472,17 @@ port_made(void *arg, int rc, const char *msg, json_t *body, long status)
     const json_t *p = json_object_get(body, "port");
 
     if (rc) {
-        job_done(j, rc, msg, NULL);
+        slc_osv_job_done(j, rc, msg, NULL);
         return;
     }
-    if (!jstr(p, "id") || !(j->id = strdup(jstr(p, "id")))) {
-        job_done(j, SLC_EIO, "Neutron answered a port without id", NULL);
+    if (!slc_osv_jstr(p, "id") || !(j->id = strdup(slc_osv_jstr(p, "id")))) {
+        slc_osv_job_done(j, SLC_EIO, "Neutron answered a port without id",
+                         NULL);
         return;
     }
     json_decref(j->info);
-    j->info = port_facts(j->v, p);
-    job_done(j, 0, NULL, jstr(p, "status") ?: "DOWN");
+    j->info = slc_osv_port_facts(j->v, p);
+    slc_osv_job_done(j, 0, NULL, slc_osv_jstr(p, "status") ?: "DOWN");
 }
 
 static int
@@ -543,7 +493,8 @@ os_create_port(struct slc_vim *vim, uint64_t token,
     const char *vnic = slc_vnic_type_name(spec->vnic_type);
     char mark[300];
     json_t *port, *p;
-    struct job *j = job_new(v, JOB_PORT, SLC_VIM_PORT, token, spec->name, err);
+    struct job *j =
+        slc_osv_job_new(v, JOB_PORT, SLC_VIM_PORT, token, spec->name, err);
 
     if (!j) {
         return err->code;
@@ -566,610 +517,13 @@ os_create_port(struct slc_vim *vim, uint64_t token,
         json_object_set_new(p, "port_security_enabled", json_false());
     }
     json_object_set_new(p, "admin_state_up", json_true());
-    job_call(j, SLC_OS_NETWORK, "POST", "/ports", port, port_made);
-    return 0;
-}
-
-/* ---- computes ---- */
-
-static void compute_flavor(struct job *j);
-static void compute_poll(struct job *j);
-static void compute_failed_server(struct job *j, int rc, const char *msg);
-
-static void
-image_found(void *arg, int rc, const char *msg, json_t *body, long status)
-{
-    struct job *j = arg;
-    const json_t *img =
-        json_object_get(body, "images")
-            ? json_array_get(json_object_get(body, "images"), 0)
-            : body;
-    const char *want = jstr(j->spec, "image");
-
-    if (rc == SLC_ENOTFOUND || (!rc && !jstr(img, "id"))) {
-        job_fail(j, SLC_ENOTFOUND, "image '%s' is not in Glance", want);
-        return;
-    }
-    if (rc) {
-        job_done(j, rc, msg, NULL);
-        return;
-    }
-    json_object_set(j->v->images, want, json_object_get(img, "id"));
-    json_object_set(j->spec, "image_id", json_object_get(img, "id"));
-    compute_flavor(j);
-}
-
-/* True for a UUID as Glance writes them. */
-static bool
-is_uuid(const char *s)
-{
-    size_t n = strlen(s);
-
-    return n == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' &&
-           s[23] == '-' && strspn(s, "0123456789abcdefABCDEF-") == n;
-}
-
-/* 'name' as one value of Glance's "in:" filter: quoted, so that a name
- * with ':' or ',' (netns:router) is not read as an operator or a list. */
-static bool
-quote_name(char *buf, size_t size, const char *name)
-{
-    int n = snprintf(buf, size, "\"%s\"", name);
-
-    return n > 0 && (size_t)n < size && !strchr(name, '"');
-}
-
-static void
-compute_image(struct job *j)
-{
-    const char *want = jstr(j->spec, "image");
-    const json_t *known = json_object_get(j->v->images, want);
-    char path[1600], quoted[520];
-
-    if (known) {
-        json_object_set(j->spec, "image_id", (json_t *)known);
-        compute_flavor(j);
-        return;
-    }
-    if (is_uuid(want)) {
-        snprintf(path, sizeof path, "/images/%s", want);
-    } else if (!quote_name(quoted, sizeof quoted, want) ||
-               !slc_os_path(path, sizeof path, "/images?name=in:", quoted)) {
-        job_fail(j, SLC_EINVALID, "image name '%.200s' is too long", want);
-        return;
-    }
-    job_call(j, SLC_OS_IMAGE, "GET", path, NULL, image_found);
-}
-
-static void compute_server(struct job *j);
-
-static void
-flavor_specs_set(void *arg, int rc, const char *msg, json_t *body, long status)
-{
-    struct job *j = arg;
-
-    if (rc) {
-        job_done(j, rc, msg, NULL);
-        return;
-    }
-    compute_server(j);
-}
-
-/* Gives flavor 'id' the wanted extra specs (a flavor slicer made just
- * now, or one a crash left without them), then goes on. */
-static void
-flavor_set_specs(struct job *j, const char *id)
-{
-    const json_t *specs =
-        json_object_get(json_object_get(j->spec, "flavor"), "extra_specs");
-    char path[300];
-
-    json_object_set_new(j->spec, "flavor_id", json_string(id));
-    if (!json_object_size(specs)) {
-        compute_server(j);
-        return;
-    }
-    snprintf(path, sizeof path, "/flavors/%s/os-extra_specs", id);
-    job_call(j, SLC_OS_COMPUTE, "POST", path,
-             json_pack("{sO}", "extra_specs", specs), flavor_specs_set);
-}
-
-static void flavor_made(void *arg, int rc, const char *msg, json_t *body,
-                        long status);
-
-static void
-flavors_listed(void *arg, int rc, const char *msg, json_t *body, long status)
-{
-    struct job *j = arg;
-    const json_t *want = json_object_get(j->spec, "flavor");
-    const json_t *f, *named = NULL;
-    size_t i;
-
-    if (rc) {
-        job_done(j, rc, msg, NULL);
-        return;
-    }
-    json_array_foreach(json_object_get(body, "flavors"), i, f)
-    {
-        if (slc_os_flavor_matches(f, want) && jstr(f, "id")) {
-            /* one with exactly these specs: the operator's or ours */
-            json_object_set(j->spec, "flavor_id", json_object_get(f, "id"));
-            compute_server(j);
-            return;
-        }
-        if (!strcmp(jstr(f, "name") ?: "", j->flavor)) {
-            named = f;
-        }
-    }
-    if (named) {
-        /* ours, made before a crash or by a create racing this one, and
-         * its specs not all set yet */
-        flavor_set_specs(j, jstr(named, "id"));
-        return;
-    }
-    if (json_is_true(json_object_get(j->spec, "flavor_tried"))) {
-        job_fail(j, SLC_EIO,
-                 "flavor '%s' was refused as existing but is "
-                 "not listed",
-                 j->flavor);
-        return;
-    }
-    json_object_set_new(j->spec, "flavor_tried", json_true());
-    job_call(j, SLC_OS_COMPUTE, "POST", "/flavors",
-             json_pack("{s{ss sO sO sO}}", "flavor", "name", j->flavor,
-                       "vcpus", json_object_get(want, "vcpus"), "ram",
-                       json_object_get(want, "ram"), "disk",
-                       json_object_get(want, "disk")),
-             flavor_made);
-}
-
-static void
-flavor_made(void *arg, int rc, const char *msg, json_t *body, long status)
-{
-    struct job *j = arg;
-    const char *id = jstr(json_object_get(body, "flavor"), "id");
-
-    if (rc == SLC_ECONFLICT) {
-        /* another create made it first: take it from the list */
-        job_call(j, SLC_OS_COMPUTE, "GET", "/flavors/detail?is_public=None",
-                 NULL, flavors_listed);
-        return;
-    }
-    if (rc || !id) {
-        job_done(j, rc ? rc : SLC_EIO, rc ? msg : "flavor without id", NULL);
-        return;
-    }
-    SLC_INFO("vim '%s': flavor '%s' created (%s)", j->v->base.drv.name,
-             j->flavor, id);
-    flavor_set_specs(j, id);
-}
-
-static void
-compute_flavor(struct job *j)
-{
-    struct os_vim *v = j->v;
-    const json_t *want = json_object_get(j->spec, "flavor");
-    char name[80];
-    json_int_t busy;
-
-    slc_os_flavor_name(want, name, sizeof name);
-    if (!(j->flavor = strdup(name))) {
-        job_done(j, SLC_ENOMEM, "out of memory", NULL);
-        return;
-    }
-    /* a delete of the last server on it must not take it from under us */
-    busy = json_integer_value(json_object_get(v->flavors_busy, name));
-    json_object_set_new(v->flavors_busy, name, json_integer(busy + 1));
-    j->busy_flavor = true;
-    job_call(j, SLC_OS_COMPUTE, "GET", "/flavors/detail?is_public=None", NULL,
-             flavors_listed);
-}
-
-static void
-server_made(void *arg, int rc, const char *msg, json_t *body, long status)
-{
-    struct job *j = arg;
-    const char *id = jstr(json_object_get(body, "server"), "id");
-
-    if (rc || !id) {
-        job_done(j, rc ? rc : SLC_EIO, rc ? msg : "server without id", NULL);
-        return;
-    }
-    if (!(j->id = strdup(id))) {
-        job_done(j, SLC_ENOMEM, "out of memory", NULL);
-        return;
-    }
-    SLC_INFO("vim '%s': server '%s' (%s) building", j->v->base.drv.name,
-             j->name, id);
-    j->deadline = time(NULL) + j->v->cfg.server_timeout_s;
-    job_later(j, compute_poll, POLL_MS);
-}
-
-static void
-compute_server(struct job *j)
-{
-    struct os_vim *v = j->v;
-    const char *tag = jstr(j->spec, "tag");
-    char ntag[40];
-    json_t *server, *s;
-
-    nova_tag(v, tag, ntag, sizeof ntag);
-    server = json_pack(
-        "{s{ss sO sO so s[ss] s{ss ss}}}", "server", "name", j->name,
-        "imageRef", json_object_get(j->spec, "image_id"), "flavorRef",
-        json_object_get(j->spec, "flavor_id"), "networks",
-        json_array_size(json_object_get(j->spec, "ports"))
-            ? json_incref(json_object_get(j->spec, "ports"))
-            : json_string("none"),
-        "tags", ntag, v->account_tag, "metadata", "slicer_account",
-        v->base.drv.id, "slicer_tag", strlen(tag) <= 255 ? tag : ntag);
-    if (!server) {
-        job_done(j, SLC_ENOMEM, "out of memory", NULL);
-        return;
-    }
-    s = json_object_get(server, "server");
-    if (jstr(j->spec, "zone")) {
-        json_object_set(s, "availability_zone",
-                        json_object_get(j->spec, "zone"));
-    }
-    if (jstr(j->spec, "user_data")) {
-        json_object_set(s, "user_data", json_object_get(j->spec, "user_data"));
-    }
-    job_call(j, SLC_OS_COMPUTE, "POST", "/servers", server, server_made);
-}
-
-static void
-compute_ports_listed(void *arg, int rc, const char *msg, json_t *body,
-                     long status)
-{
-    struct job *j = arg;
-    json_t *facts = json_array();
-    const json_t *p;
-    size_t i;
-
-    if (rc) {
-        json_decref(facts);
-        job_done(j, rc, msg, NULL);
-        return;
-    }
-    json_array_foreach(json_object_get(body, "ports"), i, p)
-    {
-        json_array_append_new(facts, port_facts(j->v, p));
-    }
-    /* the engine updates its port steps with where they landed */
-    json_object_set_new(j->info, "ports", facts);
-    job_done(j, 0, NULL, "ACTIVE");
-}
-
-/* What a server's record says, into the job's info. */
-static void
-server_facts(struct job *j, const json_t *srv)
-{
-    json_object_set(j->info, "compute_node",
-                    json_object_get(srv, "OS-EXT-SRV-ATTR:host"));
-    json_object_set(j->info, "host",
-                    json_object_get(srv, "OS-EXT-SRV-ATTR:host"));
-    json_object_set(
-        j->info, "hypervisor_hostname",
-        json_object_get(srv, "OS-EXT-SRV-ATTR:hypervisor_hostname"));
-    json_object_set(j->info, "availability_zone",
-                    json_object_get(srv, "OS-EXT-AZ:availability_zone"));
-    json_object_set(j->info, "vim_status", json_object_get(srv, "status"));
-    json_object_set(
-        j->info, "flavor",
-        json_object_get(json_object_get(srv, "flavor"), "original_name"));
-}
-
-static void
-compute_active(struct job *j)
-{
-    char path[300];
-
-    snprintf(path, sizeof path, "/ports?device_id=%s", j->id);
-    job_call(j, SLC_OS_NETWORK, "GET", path, NULL, compute_ports_listed);
-}
-
-static void
-server_polled(void *arg, int rc, const char *msg, json_t *body, long status)
-{
-    struct job *j = arg;
-    const json_t *srv = json_object_get(body, "server");
-    const char *st = jstr(srv, "status") ?: "";
-
-    if (rc == SLC_ENOTFOUND) {
-        job_fail(j, SLC_EIO, "server '%s' vanished while it was built",
-                 j->name);
-        return;
-    }
-    if (rc) {
-        /* a flaky answer is not the server's fault: ask again */
-        SLC_WARN_RL("vim '%s': server '%s': %s", j->v->base.drv.name, j->name,
-                    msg);
-    } else if (!strcmp(st, "ACTIVE")) {
-        server_facts(j, srv);
-        compute_active(j);
-        return;
-    } else if (!strcmp(st, "ERROR")) {
-        const char *fault = jstr(json_object_get(srv, "fault"), "message");
-        char why[1100];
-
-        /* Nova's words: "No valid host was found." when nothing fits */
-        snprintf(why, sizeof why, "server '%s' failed in Nova: %s", j->name,
-                 fault ? fault : "status ERROR without a fault");
-        compute_failed_server(
-            j, fault && strstr(fault, "No valid host") ? SLC_EBUSY : SLC_EIO,
-            why);
-        return;
-    }
-    if (time(NULL) > j->deadline) {
-        char why[400];
-
-        snprintf(why, sizeof why, "server '%s' still %s after %ld s", j->name,
-                 st, j->v->cfg.server_timeout_s);
-        compute_failed_server(j, SLC_ETIMEOUT, why);
-        return;
-    }
-    job_later(j, compute_poll, POLL_MS);
-}
-
-static void
-compute_poll(struct job *j)
-{
-    job_call_on(j, SLC_OS_COMPUTE, "GET", "servers", server_polled);
-}
-
-static void server_delete_sent(void *arg, int rc, const char *msg,
-                               json_t *body, long status);
-
-/* A server that will not come up is deleted (and its flavor when slicer
- * made it for it alone) before the job fails with 'rc' and 'msg', so that
- * the failed create leaves nothing behind; its ports are the engine's. */
-static void
-compute_failed_server(struct job *j, int rc, const char *msg)
-{
-    json_object_set_new(j->info, "rc", json_integer(rc));
-    json_object_set_new(j->info, "msg", json_string(msg));
-    release_flavor(j);
-    job_call_on(j, SLC_OS_COMPUTE, "DELETE", "servers", server_delete_sent);
-}
-
-/* cloud-init user data as Nova takes it: base64. */
-static char *
-base64(const char *text)
-{
-    size_t n = strlen(text);
-    unsigned char *out = malloc(4 * ((n + 2) / 3) + 1);
-
-    if (out) {
-        EVP_EncodeBlock(out, (const unsigned char *)text, (int)n);
-    }
-    return (char *)out;
-}
-
-static int
-os_create_compute(struct slc_vim *vim, uint64_t token,
-                  const struct slc_vim_compute_spec *spec,
-                  struct slc_error *err)
-{
-    struct os_vim *v = os_of(vim);
-    struct slc_os_flavor_req req = {
-        .vdu = spec->name,
-        .vcpus = spec->vcpus,
-        .memory_mb = spec->memory_mb,
-        .disk_gb = spec->disk_gb,
-        .epa = spec->epa,
-    };
-    json_t *flavor = NULL, *ports = json_array();
-    struct job *j;
-    int rc = slc_os_flavor_build(&req, &flavor, err);
-
-    if (rc) {
-        json_decref(ports);
-        return rc;
-    }
-    if (!spec->image || !*spec->image) {
-        json_decref(ports);
-        json_decref(flavor);
-        return slc_error_set(err, SLC_EINVALID, "compute '%s' names no image",
-                             spec->name);
-    }
-    for (size_t i = 0; i < spec->n_ports; i++) {
-        json_array_append_new(ports,
-                              json_pack("{ss}", "port", spec->port_ids[i]));
-    }
-    if (!(j = job_new(v, JOB_COMPUTE, SLC_VIM_COMPUTE, token, spec->name,
-                      err))) {
-        json_decref(ports);
-        json_decref(flavor);
-        return err->code;
-    }
-    j->spec =
-        json_pack("{ss ss so so ss*}", "tag", spec->tag, "image", spec->image,
-                  "flavor", flavor, "ports", ports, "zone", v->cfg.zone);
-    if (j->spec && spec->user_data) {
-        char *b = base64(spec->user_data);
-
-        json_object_set_new(j->spec, "user_data", b ? json_string(b) : NULL);
-        free(b);
-    }
-    if (!j->spec) {
-        job_free(j);
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    compute_image(j);
+    slc_osv_job_call(j, SLC_OS_NETWORK, "POST", "/ports", port, port_made);
     return 0;
 }
 
 /* ---- deletes ---- */
 
-/* The end of a server's delete: DELETED, or the failure of the create
- * that deleted it (in info). */
-static void
-deleted(struct job *j)
-{
-    int rc = (int)json_integer_value(json_object_get(j->info, "rc"));
-
-    if (rc) {
-        json_t *msg = json_incref(json_object_get(j->info, "msg"));
-
-        json_object_clear(j->info);
-        job_done(j, rc, json_string_value(msg), NULL);
-        json_decref(msg);
-        return;
-    }
-    job_done(j, 0, NULL, "DELETED");
-}
-
-static void delete_compute_poll(struct job *j);
 static void delete_network(struct job *j);
-
-static void
-flavor_deleted(void *arg, int rc, const char *msg, json_t *body, long status)
-{
-    struct job *j = arg;
-
-    if (rc && rc != SLC_ENOTFOUND) {
-        SLC_WARN("vim '%s': flavor '%s' stays: %s", j->v->base.drv.name,
-                 j->flavor, msg);
-    } else if (!rc) {
-        SLC_INFO("vim '%s': flavor '%s' deleted with its last server",
-                 j->v->base.drv.name, j->flavor);
-    }
-    deleted(j);
-}
-
-static void
-flavor_users(void *arg, int rc, const char *msg, json_t *body, long status)
-{
-    struct job *j = arg;
-    char path[300];
-
-    if (rc || json_array_size(json_object_get(body, "servers")) ||
-        json_object_get(j->v->flavors_busy, j->flavor)) {
-        if (rc) {
-            SLC_WARN("vim '%s': flavor '%s' kept: %s", j->v->base.drv.name,
-                     j->flavor, msg);
-        } else {
-            SLC_INFO("vim '%s': flavor '%s' kept: %zu servers, "
-                     "%" JSON_INTEGER_FORMAT " creates use it",
-                     j->v->base.drv.name, j->flavor,
-                     json_array_size(json_object_get(body, "servers")),
-                     json_integer_value(
-                         json_object_get(j->v->flavors_busy, j->flavor)));
-        }
-        deleted(j);
-        return;
-    }
-    snprintf(path, sizeof path, "/flavors/%s", jstr(j->spec, "flavor_id"));
-    job_call(j, SLC_OS_COMPUTE, "DELETE", path, NULL, flavor_deleted);
-}
-
-static void
-flavors_for_gc(void *arg, int rc, const char *msg, json_t *body, long status)
-{
-    struct job *j = arg;
-    const json_t *f;
-    size_t i;
-    char path[300];
-
-    json_array_foreach(json_object_get(body, "flavors"), i, f)
-    {
-        if (!rc && !strcmp(jstr(f, "name") ?: "", j->flavor) &&
-            jstr(f, "id")) {
-            json_object_set(j->spec, "flavor_id", json_object_get(f, "id"));
-            snprintf(path, sizeof path,
-                     "/servers/detail?all_tenants=1&flavor=%s", jstr(f, "id"));
-            job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, flavor_users);
-            return;
-        }
-    }
-    if (rc) {
-        SLC_WARN("vim '%s': flavor '%s' kept: %s", j->v->base.drv.name,
-                 j->flavor, msg);
-    }
-    deleted(j);
-}
-
-/* After a server is gone: the flavor slicer made for it goes too when no
- * server (of any project) and no create in flight uses it any more. */
-static void
-delete_compute_gone(struct job *j)
-{
-    SLC_INFO("vim '%s': server %s deleted (flavor '%s')", j->v->base.drv.name,
-             j->id, j->flavor ? j->flavor : "?");
-    if (!j->flavor || strncmp(j->flavor, "slicer-", 7)) {
-        deleted(j);
-        return;
-    }
-    job_call(j, SLC_OS_COMPUTE, "GET", "/flavors/detail?is_public=None", NULL,
-             flavors_for_gc);
-}
-
-static void
-delete_compute_polled(void *arg, int rc, const char *msg, json_t *body,
-                      long status)
-{
-    struct job *j = arg;
-
-    if (rc == SLC_ENOTFOUND) {
-        delete_compute_gone(j);
-        return;
-    }
-    if (rc) {
-        SLC_WARN_RL("vim '%s': server %s: %s", j->v->base.drv.name, j->id,
-                    msg);
-    }
-    if (time(NULL) > j->deadline) {
-        job_fail(j, SLC_ETIMEOUT,
-                 "server %s is still there after its "
-                 "delete",
-                 j->id);
-        return;
-    }
-    job_later(j, delete_compute_poll, POLL_MS);
-}
-
-static void
-delete_compute_poll(struct job *j)
-{
-    job_call_on(j, SLC_OS_COMPUTE, "GET", "servers", delete_compute_polled);
-}
-
-static void
-server_delete_sent(void *arg, int rc, const char *msg, json_t *body,
-                   long status)
-{
-    struct job *j = arg;
-
-    if (rc) {
-        job_done(j, rc, msg, NULL);
-        return;
-    }
-    /* its ports are free (and its network deletable) only once it is
-     * gone */
-    j->deadline = time(NULL) + j->v->cfg.server_timeout_s;
-    job_later(j, delete_compute_poll, POLL_MS);
-}
-
-static void
-server_before_delete(void *arg, int rc, const char *msg, json_t *body,
-                     long status)
-{
-    struct job *j = arg;
-    const char *flavor =
-        jstr(json_object_get(json_object_get(body, "server"), "flavor"),
-             "original_name");
-
-    if (rc) {
-        job_done(j, rc, msg, NULL);
-        return;
-    }
-    if (flavor && !(j->flavor = strdup(flavor))) {
-        job_done(j, SLC_ENOMEM, "out of memory", NULL);
-        return;
-    }
-    job_call_on(j, SLC_OS_COMPUTE, "DELETE", "servers", server_delete_sent);
-}
 
 static void
 network_delete_sent(void *arg, int rc, const char *msg, json_t *body,
@@ -1179,19 +533,20 @@ network_delete_sent(void *arg, int rc, const char *msg, json_t *body,
 
     if (rc == SLC_ECONFLICT && time(NULL) < j->deadline) {
         /* ports of a server being deleted are still on it */
-        job_later(j, delete_network, 1000);
+        slc_osv_job_later(j, delete_network, 1000);
         return;
     }
     if (!rc) {
         json_object_del(j->v->networks, j->id);
     }
-    job_done(j, rc, msg, rc ? NULL : "DELETED");
+    slc_osv_job_done(j, rc, msg, rc ? NULL : "DELETED");
 }
 
 static void
 delete_network(struct job *j)
 {
-    job_call_on(j, SLC_OS_NETWORK, "DELETE", "networks", network_delete_sent);
+    slc_osv_job_call_on(j, SLC_OS_NETWORK, "DELETE", "networks",
+                        network_delete_sent);
 }
 
 static void
@@ -1199,21 +554,21 @@ port_delete_sent(void *arg, int rc, const char *msg, json_t *body, long status)
 {
     struct job *j = arg;
 
-    job_done(j, rc, msg, rc ? NULL : "DELETED");
+    slc_osv_job_done(j, rc, msg, rc ? NULL : "DELETED");
 }
 
-static int
-os_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
-          const char *vim_id, struct slc_error *err)
+int
+slc_osv_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+               const char *vim_id, struct slc_error *err)
 {
     struct os_vim *v = os_of(vim);
-    struct job *j = job_new(v, JOB_DELETE, kind, token, vim_id, err);
+    struct job *j = slc_osv_job_new(v, JOB_DELETE, kind, token, vim_id, err);
 
     if (!j) {
         return err->code;
     }
     if (!(j->id = strdup(vim_id)) || !(j->spec = json_object())) {
-        job_free(j);
+        slc_osv_job_free(j);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     switch (kind) {
@@ -1222,10 +577,12 @@ os_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
         delete_network(j);
         break;
     case SLC_VIM_PORT:
-        job_call_on(j, SLC_OS_NETWORK, "DELETE", "ports", port_delete_sent);
+        slc_osv_job_call_on(j, SLC_OS_NETWORK, "DELETE", "ports",
+                            port_delete_sent);
         break;
     default:
-        job_call_on(j, SLC_OS_COMPUTE, "GET", "servers", server_before_delete);
+        slc_osv_job_call_on(j, SLC_OS_COMPUTE, "GET", "servers",
+                            slc_osv_server_before_delete);
         break;
     }
     return 0;
@@ -1243,16 +600,16 @@ status_got(void *arg, int rc, const char *msg, json_t *body, long status)
                                                          : "server");
 
     if (rc) {
-        job_done(j, rc, msg, NULL);
+        slc_osv_job_done(j, rc, msg, NULL);
         return;
     }
     if (j->kind == SLC_VIM_PORT) {
         json_decref(j->info);
-        j->info = port_facts(j->v, r);
+        j->info = slc_osv_port_facts(j->v, r);
     } else if (j->kind == SLC_VIM_COMPUTE) {
-        server_facts(j, r);
+        slc_osv_server_facts(j, r);
     }
-    job_done(j, 0, NULL, jstr(r, "status") ?: "UNKNOWN");
+    slc_osv_job_done(j, 0, NULL, slc_osv_jstr(r, "status") ?: "UNKNOWN");
 }
 
 static const char *
@@ -1267,19 +624,21 @@ static int
 os_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
           const char *vim_id, struct slc_error *err)
 {
-    struct job *j = job_new(os_of(vim), JOB_STATUS, kind, token, vim_id, err);
+    struct job *j =
+        slc_osv_job_new(os_of(vim), JOB_STATUS, kind, token, vim_id, err);
     char path[300];
 
     if (!j) {
         return err->code;
     }
     if (!(j->id = strdup(vim_id))) {
-        job_free(j);
+        slc_osv_job_free(j);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     snprintf(path, sizeof path, "/%s/%s", collection_of(kind), vim_id);
-    job_call(j, kind == SLC_VIM_COMPUTE ? SLC_OS_COMPUTE : SLC_OS_NETWORK,
-             "GET", path, NULL, status_got);
+    slc_osv_job_call(j,
+                     kind == SLC_VIM_COMPUTE ? SLC_OS_COMPUTE : SLC_OS_NETWORK,
+                     "GET", path, NULL, status_got);
     return 0;
 }
 
@@ -1287,39 +646,40 @@ static void
 found_server(void *arg, int rc, const char *msg, json_t *body, long status)
 {
     struct job *j = arg;
-    const char *tag = jstr(j->spec, "tag");
+    const char *tag = slc_osv_jstr(j->spec, "tag");
     const json_t *srv;
     size_t i;
 
     if (rc) {
-        job_done(j, rc, msg, NULL);
+        slc_osv_job_done(j, rc, msg, NULL);
         return;
     }
     json_array_foreach(json_object_get(body, "servers"), i, srv)
     {
         const json_t *md = json_object_get(srv, "metadata");
 
-        if (strcmp(jstr(md, "slicer_account") ?: "", j->v->base.drv.id) ||
+        if (strcmp(slc_osv_jstr(md, "slicer_account") ?: "",
+                   j->v->base.drv.id) ||
             (strlen(tag) <= 255 &&
-             strcmp(jstr(md, "slicer_tag") ?: "", tag))) {
+             strcmp(slc_osv_jstr(md, "slicer_tag") ?: "", tag))) {
             continue;
         }
-        if (!(j->id = strdup(jstr(srv, "id") ?: ""))) {
+        if (!(j->id = strdup(slc_osv_jstr(srv, "id") ?: ""))) {
             break;
         }
-        if (!strcmp(jstr(srv, "status") ?: "", "ERROR")) {
+        if (!strcmp(slc_osv_jstr(srv, "status") ?: "", "ERROR")) {
             /* made before a crash and failed: gone, so that it is made
              * again */
-            compute_failed_server(j, SLC_ENOTFOUND,
-                                  "the server made before was in ERROR");
+            slc_osv_compute_failed_server(
+                j, SLC_ENOTFOUND, "the server made before was in ERROR");
             return;
         }
         /* found: reported as a create would, once it is up */
         j->deadline = time(NULL) + j->v->cfg.server_timeout_s;
-        compute_poll(j);
+        slc_osv_compute_poll(j);
         return;
     }
-    job_fail(j, SLC_ENOTFOUND, "no server is tagged '%s'", tag);
+    slc_osv_job_fail(j, SLC_ENOTFOUND, "no server is tagged '%s'", tag);
 }
 
 static void
@@ -1330,25 +690,25 @@ found_neutron(void *arg, int rc, const char *msg, json_t *body, long status)
     const json_t *r = json_array_get(list, 0);
 
     if (rc) {
-        job_done(j, rc, msg, NULL);
+        slc_osv_job_done(j, rc, msg, NULL);
         return;
     }
-    if (!jstr(r, "id")) {
-        job_fail(j, SLC_ENOTFOUND, "nothing is tagged '%s'",
-                 jstr(j->spec, "tag"));
+    if (!slc_osv_jstr(r, "id")) {
+        slc_osv_job_fail(j, SLC_ENOTFOUND, "nothing is tagged '%s'",
+                         slc_osv_jstr(j->spec, "tag"));
         return;
     }
-    if (!(j->id = strdup(jstr(r, "id")))) {
-        job_done(j, SLC_ENOMEM, "out of memory", NULL);
+    if (!(j->id = strdup(slc_osv_jstr(r, "id")))) {
+        slc_osv_job_done(j, SLC_ENOMEM, "out of memory", NULL);
         return;
     }
     if (j->kind == SLC_VIM_NETWORK) {
-        remember_network(j->v, j->id, r);
+        slc_osv_remember_network(j->v, j->id, r);
     } else {
         json_decref(j->info);
-        j->info = port_facts(j->v, r);
+        j->info = slc_osv_port_facts(j->v, r);
     }
-    job_done(j, 0, NULL, jstr(r, "status") ?: "ACTIVE");
+    slc_osv_job_done(j, 0, NULL, slc_osv_jstr(r, "status") ?: "ACTIVE");
 }
 
 static int
@@ -1356,197 +716,29 @@ os_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
         const char *tag, struct slc_error *err)
 {
     struct os_vim *v = os_of(vim);
-    struct job *j = job_new(v, JOB_FIND, kind, token, tag, err);
+    struct job *j = slc_osv_job_new(v, JOB_FIND, kind, token, tag, err);
     char mark[300], prefix[40], path[1200];
 
     if (!j) {
         return err->code;
     }
     if (!(j->spec = json_pack("{ss}", "tag", tag))) {
-        job_free(j);
+        slc_osv_job_free(j);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     if (kind == SLC_VIM_COMPUTE) {
-        nova_tag(v, tag, mark, sizeof mark);
+        slc_osv_nova_tag(v, tag, mark, sizeof mark);
         snprintf(path, sizeof path, "/servers/detail?tags=%s", mark);
-        job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, found_server);
+        slc_osv_job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, found_server);
         return 0;
     }
     neutron_mark(v, tag, mark, sizeof mark);
     snprintf(prefix, sizeof prefix, "/%s?description=", collection_of(kind));
     if (!slc_os_path(path, sizeof path, prefix, mark)) {
-        job_free(j);
+        slc_osv_job_free(j);
         return slc_error_set(err, SLC_EINVALID, "tag '%s' is too long", tag);
     }
-    job_call(j, SLC_OS_NETWORK, "GET", path, NULL, found_neutron);
-    return 0;
-}
-
-/* ---- after a restart: leaks and losses ---- */
-
-static void sweep_ports(struct job *j);
-static void sweep_networks(struct job *j);
-
-/* Whether what carries 'tag' with id 'id' is one the store knows; marks
- * it seen. */
-static bool
-sweep_known(struct job *j, const char *id, const char *tag)
-{
-    json_t *ids = json_object_get(j->spec, "ids");
-    bool known =
-        (id && json_object_get(ids, id)) ||
-        (tag && json_object_get(json_object_get(j->spec, "tags"), tag));
-
-    if (id && json_object_get(ids, id)) {
-        json_object_set_new(ids, id, json_true());
-    }
-    return known;
-}
-
-static void
-sweep_leak(struct job *j, enum slc_vim_kind kind, const char *id,
-           const char *tag)
-{
-    struct slc_error err = {0};
-
-    SLC_WARN("vim '%s': %s %s ('%s') is slicer's but no record knows it: "
-             "deleting it",
-             j->v->base.drv.name, slc_vim_kind_name(kind), id,
-             tag ? tag : "?");
-    if (os_delete(&j->v->base, 0, kind, id, &err)) {
-        SLC_ERR("vim '%s': delete %s: %s", j->v->base.drv.name, id, err.msg);
-    }
-}
-
-static void
-sweep_servers_listed(void *arg, int rc, const char *msg, json_t *body,
-                     long status)
-{
-    struct job *j = arg;
-    const json_t *srv;
-    size_t i;
-
-    if (rc) {
-        job_done(j, rc, msg, NULL);
-        return;
-    }
-    json_array_foreach(json_object_get(body, "servers"), i, srv)
-    {
-        const json_t *md = json_object_get(srv, "metadata");
-
-        if (strcmp(jstr(md, "slicer_account") ?: "", j->v->base.drv.id)) {
-            continue;
-        }
-        if (!sweep_known(j, jstr(srv, "id"), jstr(md, "slicer_tag"))) {
-            sweep_leak(j, SLC_VIM_COMPUTE, jstr(srv, "id"),
-                       jstr(md, "slicer_tag"));
-        }
-    }
-    sweep_ports(j);
-}
-
-static void
-sweep_neutron_listed(void *arg, int rc, const char *msg, json_t *body,
-                     long status)
-{
-    struct job *j = arg;
-    bool nets = json_object_get(body, "networks") != NULL;
-    const json_t *r;
-    size_t i;
-
-    if (rc) {
-        job_done(j, rc, msg, NULL);
-        return;
-    }
-    json_array_foreach(json_object_get(body, nets ? "networks" : "ports"), i,
-                       r)
-    {
-        const char *tag = tag_of_mark(j->v, jstr(r, "description"));
-
-        if (!tag) {
-            continue;
-        }
-        if (nets) {
-            remember_network(j->v, jstr(r, "id"), r);
-        }
-        if (!sweep_known(j, jstr(r, "id"), tag)) {
-            sweep_leak(j, nets ? SLC_VIM_NETWORK : SLC_VIM_PORT, jstr(r, "id"),
-                       tag);
-        }
-    }
-    if (!nets) {
-        sweep_networks(j);
-        return;
-    }
-    /* what the store knows and OpenStack no longer has */
-    json_array_foreach(json_object_get(j->spec, "known"), i, r)
-    {
-        const char *id = jstr(r, "vim_id");
-
-        if (id && !json_is_true(
-                      json_object_get(json_object_get(j->spec, "ids"), id))) {
-            slc_vim_report_lost(&j->v->base,
-                                (enum slc_vim_kind)slc_vim_kind_from_name(
-                                    jstr(r, "kind") ?: ""),
-                                id, jstr(r, "tag"), "gone from OpenStack");
-        }
-    }
-    SLC_INFO("vim '%s': swept after restart", j->v->base.drv.name);
-    job_done(j, 0, NULL, NULL);
-}
-
-static void
-sweep_ports(struct job *j)
-{
-    job_call(j, SLC_OS_NETWORK, "GET", "/ports", NULL, sweep_neutron_listed);
-}
-
-static void
-sweep_networks(struct job *j)
-{
-    job_call(j, SLC_OS_NETWORK, "GET", "/networks", NULL,
-             sweep_neutron_listed);
-}
-
-/* Reconcile's work that needs OpenStack's answers: done after it returns,
- * on the loop, never blocking the start. */
-static int
-os_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
-{
-    struct os_vim *v = os_of(vim);
-    struct job *j = job_new(v, JOB_SWEEP, SLC_VIM_COMPUTE, 0, "sweep", err);
-    json_t *ids = json_object(), *tags = json_object(),
-           *certain = json_array();
-    const json_t *k;
-    size_t i;
-    char path[200];
-
-    if (!j) {
-        json_decref(ids);
-        json_decref(tags);
-        json_decref(certain);
-        return err->code;
-    }
-    json_array_foreach(known, i, k)
-    {
-        if (jstr(k, "vim_id")) {
-            json_object_set_new(ids, jstr(k, "vim_id"), json_false());
-            if (!json_is_true(json_object_get(k, "uncertain"))) {
-                json_array_append(certain, (json_t *)k);
-            }
-        }
-        if (jstr(k, "tag")) {
-            json_object_set_new(tags, jstr(k, "tag"), json_true());
-        }
-    }
-    j->spec =
-        json_pack("{so so so}", "ids", ids, "tags", tags, "known", certain);
-    if (!j->spec) {
-        job_free(j);
-        return slc_error_set(err, SLC_ENOMEM, "out of memory");
-    }
-    snprintf(path, sizeof path, "/servers/detail?tags=%s", v->account_tag);
-    job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, sweep_servers_listed);
+    slc_osv_job_call(j, SLC_OS_NETWORK, "GET", path, NULL, found_neutron);
     return 0;
 }
 
@@ -1557,7 +749,7 @@ checked(void *arg, int rc, const char *msg, json_t *body, long status)
 {
     struct job *j = arg;
 
-    job_done(j, rc, msg, rc ? NULL : "ACTIVE");
+    slc_osv_job_done(j, rc, msg, rc ? NULL : "ACTIVE");
 }
 
 static int
@@ -1565,13 +757,13 @@ os_check(struct slc_vim *vim, uint64_t token, struct slc_error *err)
 {
     struct os_vim *v = os_of(vim);
     struct job *j =
-        job_new(v, JOB_CHECK, SLC_VIM_NETWORK, token, "account", err);
+        slc_osv_job_new(v, JOB_CHECK, SLC_VIM_NETWORK, token, "account", err);
 
     if (!j) {
         return err->code;
     }
     if (slc_os_authenticate(v->os, checked, j, err)) {
-        job_free(j);
+        slc_osv_job_free(j);
         return err->code;
     }
     return 0;
@@ -1584,7 +776,8 @@ os_network_uplink(struct slc_vim *vim, const char *network_id)
 {
     struct os_vim *v = os_of(vim);
     const json_t *net = json_object_get(v->networks, network_id);
-    const json_t *up = json_object_get(v->uplinks, jstr(net, "physnet") ?: "");
+    const json_t *up =
+        json_object_get(v->uplinks, slc_osv_jstr(net, "physnet") ?: "");
     const json_t *port = json_object_get(up, "switch_port");
 
     if (!up || !port) {
@@ -1596,8 +789,9 @@ os_network_uplink(struct slc_vim *vim, const char *network_id)
             ? json_sprintf("%" JSON_INTEGER_FORMAT, json_integer_value(port))
             : json_incref((json_t *)port),
         "switch_id", json_object_get(up, "switch_id"), "vlan",
-        strcmp(jstr(net, "type") ?: "", "flat") ? json_object_get(net, "vlan")
-                                                : NULL);
+        strcmp(slc_osv_jstr(net, "type") ?: "", "flat")
+            ? json_object_get(net, "vlan")
+            : NULL);
 }
 
 static json_t *
@@ -1731,11 +925,11 @@ os_check_config(const json_t *config, struct slc_error *err)
         }
     }
     if (json_is_string(json_object_get(config, "subnet_pool")) &&
-        parse_pool(jstr(config, "subnet_pool"), NULL, NULL)) {
+        parse_pool(slc_osv_jstr(config, "subnet_pool"), NULL, NULL)) {
         return slc_error_set(err, SLC_EINVALID,
                              "config.subnet_pool: '%s' is not an IPv4 CIDR "
                              "from /8 to /24",
-                             jstr(config, "subnet_pool"));
+                             slc_osv_jstr(config, "subnet_pool"));
     }
     return check_uplinks(json_object_get(config, "dataplane_uplinks"), err);
 }
@@ -1757,7 +951,7 @@ os_close(struct slc_vim *vim)
     /* no callback runs after this: the jobs go without their results */
     slc_os_session_free(v->os);
     while (v->jobs) {
-        job_free(v->jobs);
+        slc_osv_job_free(v->jobs);
     }
     json_decref(v->images);
     json_decref(v->networks);
@@ -1880,11 +1074,11 @@ const struct slc_vim_class slc_vim_openstack_class = {
     .close = os_close,
     .create_network = os_create_network,
     .create_port = os_create_port,
-    .create_compute = os_create_compute,
-    .delete = os_delete,
+    .create_compute = slc_osv_create_compute,
+    .delete = slc_osv_delete,
     .status = os_status,
     .find = os_find,
-    .reconcile = os_reconcile,
+    .reconcile = slc_osv_reconcile,
     .network_uplink = os_network_uplink,
     .describe = os_describe,
 };
