@@ -740,6 +740,7 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
             .gateway = sget(spec, "gateway"),
             .mgmt = json_is_true(json_object_get(spec, "mgmt")),
             .dataplane = json_is_true(json_object_get(spec, "dataplane")),
+            .vim_name = sget(spec, "vim_name"),
         };
 
         rc = vim->class->create_network(vim, token, &ns, err);

@@ -265,15 +265,18 @@ network_spec(const json_t *params, const json_t *vl)
 
     const json_t *pn = json_object_get(v, "provider-network");
 
-    /* a provider network: on its physical network, in its VLAN */
+    /* a provider network: on its physical network, in its VLAN; the
+     * NSD's vim-network-name: the VIM's own network of that name, on VIMs
+     * that have named networks (vim.h) */
     return json_pack(
-        "{ss ss* ss* sb sO* sO*}", "type", "ELAN", "cidr",
+        "{ss ss* ss* sb sO* sO* ss*}", "type", "ELAN", "cidr",
         cidr ? cidr : slc_ns_str(have, "subnet-address"), "gateway",
         cidr ? slc_ns_str(want, "gateway-address")
              : slc_ns_str(have, "gateway-address"),
         "mgmt", json_is_true(json_object_get(vl, "mgmt-network")), "physnet",
         json_object_get(pn, "physical-network"), "vlan",
-        json_object_get(pn, "segmentation-id"));
+        json_object_get(pn, "segmentation-id"), "vim_name",
+        slc_ns_str(vl, "vim-network-name"));
 }
 
 /* The existing VIM network that the request's vld item 'v' puts its VL

@@ -95,14 +95,13 @@ sweep_neutron_listed(void *arg, int rc, const char *msg, json_t *body,
     {
         const char *tag =
             slc_osv_tag_of_mark(j->v, slc_osv_jstr(r, "description"));
+        bool known = sweep_known(j, slc_osv_jstr(r, "id"), tag);
 
-        if (!tag) {
-            continue;
-        }
-        if (nets) {
+        if (nets && (tag || known)) {
+            /* slicer's, or one an NS uses by its vim-network-name */
             slc_osv_remember_network(j->v, slc_osv_jstr(r, "id"), r);
         }
-        if (!sweep_known(j, slc_osv_jstr(r, "id"), tag)) {
+        if (tag && !known) {
             sweep_leak(j, nets ? SLC_VIM_NETWORK : SLC_VIM_PORT,
                        slc_osv_jstr(r, "id"), tag);
         }

@@ -364,6 +364,63 @@ net_subnet_made(void *arg, int rc, const char *msg, json_t *body, long status)
     slc_osv_job_done(j, 0, NULL, "ACTIVE");
 }
 
+static void
+named_network_found(void *arg, int rc, const char *msg, json_t *body,
+                    long status)
+{
+    struct job *j = arg;
+    const json_t *nets = json_object_get(body, "networks");
+    const json_t *net = json_array_get(nets, 0);
+
+    if (rc) {
+        slc_osv_job_done(j, rc, msg, NULL);
+        return;
+    }
+    if (json_array_size(nets) != 1) {
+        slc_osv_job_fail(j, SLC_EINVALID,
+                         "vim-network-name '%s': %s network of that name "
+                         "in Neutron",
+                         slc_osv_jstr(j->spec, "vim_name"),
+                         json_array_size(nets) ? "more than one" : "no");
+        return;
+    }
+    if (!(j->id = strdup(slc_osv_jstr(net, "id") ?: ""))) {
+        slc_osv_job_done(j, SLC_ENOMEM, "out of memory", NULL);
+        return;
+    }
+    slc_osv_remember_network(j->v, j->id, net);
+    /* used, not made: its delete keeps it (not slicer's mark) */
+    json_object_set_new(j->info, "existing", json_true());
+    json_object_set(j->info, "segmentation_id",
+                    json_object_get(net, "provider:segmentation_id"));
+    slc_osv_job_done(j, 0, NULL, slc_osv_jstr(net, "status") ?: "ACTIVE");
+}
+
+/* The network of OSM's vim-network-name: the VIM's own, by name. */
+static int
+use_named_network(struct os_vim *v, uint64_t token,
+                  const struct slc_vim_network_spec *spec,
+                  struct slc_error *err)
+{
+    struct job *j = slc_osv_job_new(v, JOB_NETWORK, SLC_VIM_NETWORK, token,
+                                    spec->name, err);
+    char path[600];
+
+    if (!j) {
+        return err->code;
+    }
+    if (!(j->spec = json_pack("{ss}", "vim_name", spec->vim_name)) ||
+        !slc_os_path(path, sizeof path, "/networks?name=", spec->vim_name)) {
+        slc_osv_job_free(j);
+        return slc_error_set(err, SLC_EINVALID,
+                             "vim-network-name '%.200s' is too long",
+                             spec->vim_name);
+    }
+    slc_osv_job_call(j, SLC_OS_NETWORK, "GET", path, NULL,
+                     named_network_found);
+    return 0;
+}
+
 static int
 os_create_network(struct slc_vim *vim, uint64_t token,
                   const struct slc_vim_network_spec *spec,
@@ -376,6 +433,9 @@ os_create_network(struct slc_vim *vim, uint64_t token,
     json_t *net;
     struct job *j;
 
+    if (spec->vim_name) {
+        return use_named_network(v, token, spec, err);
+    }
     if (provider && !physnet) {
         return slc_error_set(err, SLC_EINVALID,
                              "network '%s' carries SR-IOV or passthrough "
@@ -549,6 +609,29 @@ delete_network(struct job *j)
                         network_delete_sent);
 }
 
+/* Only what slicer made goes: a network the NS only used (its
+ * vim-network-name, the operator's) is left as it is. */
+static void
+network_before_delete(void *arg, int rc, const char *msg, json_t *body,
+                      long status)
+{
+    struct job *j = arg;
+    const json_t *net = json_object_get(body, "network");
+
+    if (rc) {
+        slc_osv_job_done(j, rc, msg, NULL);
+        return;
+    }
+    if (!slc_osv_tag_of_mark(j->v, slc_osv_jstr(net, "description"))) {
+        SLC_INFO("vim '%s': network '%s' (%s) is not slicer's: kept",
+                 j->v->base.drv.name, slc_osv_jstr(net, "name") ?: "",
+                 j->id);
+        slc_osv_job_done(j, 0, NULL, "KEPT");
+        return;
+    }
+    delete_network(j);
+}
+
 static void
 port_delete_sent(void *arg, int rc, const char *msg, json_t *body, long status)
 {
@@ -574,7 +657,8 @@ slc_osv_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     switch (kind) {
     case SLC_VIM_NETWORK:
         j->deadline = time(NULL) + NET_DELETE_RETRY_S;
-        delete_network(j);
+        slc_osv_job_call_on(j, SLC_OS_NETWORK, "GET", "networks",
+                            network_before_delete);
         break;
     case SLC_VIM_PORT:
         slc_osv_job_call_on(j, SLC_OS_NETWORK, "DELETE", "ports",

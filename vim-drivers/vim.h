@@ -71,6 +71,11 @@ struct slc_vim_network_spec {
     const char *gateway;      /* the subnet's gateway address, may be NULL */
     bool mgmt;                /* management network: reachable from the
                                  host running the VIM */
+    /* OSM's vim-network-name: the VIM's own network of that name, used
+     * and never deleted, instead of a new one.  A VIM without named
+     * networks of its own (netns, sim) makes one as for any VL.  May be
+     * NULL. */
+    const char *vim_name;
     bool dataplane;           /* SR-IOV or passthrough ports join it: a VIM
                                  that binds them only on provider networks
                                  (OpenStack) makes it one */

@@ -51,7 +51,19 @@ for key in '"ovs":"unix:/run/x.sock"' '"cables":{"11":"eth0"}' '"netns_dir":"/tm
     jreq POST /admin/v1/vim_accounts "{\"name\":\"b3\",\"vim_type\":\"netns\",\"vim_url\":\"netns://x\",\"config\":{$key}}"
     check "member: netns config {$key}: 403" eq "$code" 403
 done
+jreq POST /admin/v1/vim_accounts "{\"name\":\"b4\",\"vim_type\":\"openstack\",\"vim_url\":\"http://127.0.0.1:9/v3\",\"vim_user\":\"u\",\"vim_password\":\"p\",\"vim_tenant_name\":\"t\",\"config\":{\"ca_cert\":\"$secret\"}}"
+check "member: openstack account whose ca_cert is a file of the host: 403" eq "$code" 403
+check "... naming config.ca_cert" grep -q "config.ca_cert" "$tmp/body"
 tok=$admin_tok
+jreq POST /admin/v1/vim_accounts '{"name":"o1","vim_type":"openstack","vim_url":"http://127.0.0.1:9/v3","vim_user":"u","vim_password":"p","vim_tenant_name":"t","config":{"dataplane_network_type":"gre"}}'
+check "openstack config with a bad value: 422 naming key and value" eq \
+    "$code $(field .detail)" '422 vim account '"'o1'"': config.dataplane_network_type: "gre" is not an accepted string'
+jreq POST /admin/v1/vim_accounts '{"name":"o1","vim_type":"openstack","vim_url":"http://127.0.0.1:9/v3","vim_user":"u","vim_password":"p"}'
+check "openstack account without a project: 422 saying what it needs" eq \
+    "$code $(field .detail)" "422 vim account 'o1': an OpenStack account needs vim_user, vim_password and vim_tenant_name (or vim_tenant_id)"
+jreq POST /admin/v1/vim_accounts '{"name":"o1","vim_type":"openstack","vim_url":"http://127.0.0.1:9/v3","vim_user":"u","vim_password":"p","vim_tenant_name":"t"}'
+check "openstack account whose Keystone does not answer: 422 with why" eq \
+    "$code $(field .detail | sed 's/: Failed to connect.*//')" "422 vim account 'o1': check credentials: Keystone http://127.0.0.1:9/v3"
 check "none of them stored" eq "$(count)" 0
 tok=$bob_tok
 jreq POST /admin/v1/vim_accounts '{"name":"b1","vim_type":"sim","vim_url":"sim://","config":{"sim":{"latency_ms":0}}}'

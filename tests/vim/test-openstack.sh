@@ -98,10 +98,17 @@ onboard vnfd "$src/../shared/osm-examples/hackfest_multivdu_vnfd.yaml"
 check "hackfest multi-VDU VNFD onboarded" eq "$code" 201
 onboard nsd "$src/../shared/osm-examples/hackfest_multivdu_nsd.yaml"
 check "hackfest multi-VDU NSD onboarded" eq "$code" 201
-mv_params='{"vld":[{"name":"mgmtnet","ip-profile":{"ip-version":"ipv4","subnet-address":"172.21.18.0/24"}},{"name":"datanet","ip-profile":{"ip-version":"ipv4","subnet-address":"172.21.18.0/24"}}]}'
+# its VLs name the operator's network osm-ext (vim-network-name), made
+# here as an operator would, with the subnet of the NSD's fixed addresses
+ext=$(os POST "$NEUTRON/networks" '{"network":{"name":"osm-ext"}}' | jq -r .network.id)
+os POST "$NEUTRON/subnets" '{"subnet":{"network_id":"'"$ext"'","ip_version":4,"cidr":"172.21.18.0/24"}}' >/dev/null
+mv_params='{}'
 ns_up mv hackfest_multivdu-ns "$vim" "$mv_params"
 check "hackfest multi-VDU NS: COMPLETED" eq "$state" COMPLETED
 mv=$ns
+check "both of its VLs are on the operator's osm-ext" eq \
+    "$(os GET "$NEUTRON/ports?network_id=$ext" | jq -r '[.ports[].fixed_ips[0].ip_address] | sort | join(" ")')" \
+    "172.21.18.81 172.21.18.82"
 check "two servers ACTIVE in Nova" eq "$(os GET "$NOVA/servers/detail" | jq '[.servers[] | select(.status == "ACTIVE")] | length')" 2
 check "the mgmt VDU has its fixed IP (the NSD's)" eq "$(vdur "$mv" 1 '.interfaces[0]["ip-address"]')" 172.21.18.81
 check "the VDU record has its Nova server and host" eq "$(vdur "$mv" 1 '["vim-info"].compute_node')" fakehost
@@ -172,6 +179,8 @@ check "terminate: no flow left on the ToR" eq "$(tor_flows)" 0
 ns_down "$mv"
 check "multi-VDU NS terminated" eq "$state" COMPLETED
 nothing_left terminate
+check "terminate: the operator's osm-ext stays" eq \
+    "$(os GET "$NEUTRON/networks/$ext" | jq -r .network.name)" osm-ext
 
 # ---- a flavor no host can satisfy: Nova's words, and a rollback ----
 onboard vnfd "$src/templates/vnfd/epa_dataplane_vnfd.yaml"
