@@ -15,6 +15,7 @@
  * --name --type --url --user --password --config. */
 struct record_opts {
     const char *name, *type, *url, *user, *password;
+    const char *tenant;       /* vim-create: OSM's --tenant (the project) */
     json_t *config;           /* parsed --config, or NULL */
 };
 
@@ -30,6 +31,7 @@ parse_record(const char *command, int argc, char **argv,
         {"url", required_argument, NULL, 'u'},
         {"user", required_argument, NULL, 'U'},
         {"password", required_argument, NULL, 'p'},
+        {"tenant", required_argument, NULL, 'T'},
         {"config", required_argument, NULL, 'c'},
         {NULL, 0, NULL, 0},
     };
@@ -37,7 +39,7 @@ parse_record(const char *command, int argc, char **argv,
     int opt;
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "n:t:u:U:p:c:", opts, NULL)) !=
+    while ((opt = getopt_long(argc, argv, "n:t:u:U:p:T:c:", opts, NULL)) !=
            -1) {
         switch (opt) {
         case 'n': ro->name = optarg; break;
@@ -45,6 +47,7 @@ parse_record(const char *command, int argc, char **argv,
         case 'u': ro->url = optarg; break;
         case 'U': ro->user = optarg; break;
         case 'p': ro->password = optarg; break;
+        case 'T': ro->tenant = optarg; break;
         case 'c': config = optarg; break;
         default: return 1;
         }
@@ -81,10 +84,11 @@ slc_ctl_vim_create(struct remote *r, int argc, char **argv)
         return 1;
     }
     return create(r, "/admin/v1/vim_accounts",
-                  json_pack("{ss ss ss ss* ss* so*}", "name", ro.name,
+                  json_pack("{ss ss ss ss* ss* ss* so*}", "name", ro.name,
                             "vim_type", ro.type, "vim_url", ro.url,
                             "vim_user", ro.user, "vim_password",
-                            ro.password, "config", ro.config));
+                            ro.password, "vim_tenant_name", ro.tenant,
+                            "config", ro.config));
 }
 
 /* sdnc-create: an SDN controller record (OSM's sdnc-create). */

@@ -1356,7 +1356,8 @@ static const struct {
     {"show", cmd_show, "show KIND ID"},
     {"delete", cmd_delete, "delete KIND ID"},
     {"vim-create", slc_ctl_vim_create,
-     "vim-create --name N [--type sim|netns] [--url U] [--config JSON]"},
+     "vim-create --name N [--type sim|netns|openstack] [--url U] [--user U "
+     "--password P --tenant PROJECT] [--config JSON]"},
     {"vim-list", NULL, "vim-list", &vim_listing},
     {"vim-update", slc_ctl_vim_update,
      "vim-update ID [--config YAML] [--sdn-controller SDN]\n"

@@ -85,9 +85,14 @@ check "refused accounts are not stored" eq "$(field 'length')" 0
 jreq POST /admin/v1/sdns "{\"name\":\"tor\",\"type\":\"ovs\",\"url\":\"unix:$D/db.sock\",\"config\":{\"bridge\":\"tor\",\"audit_interval_ms\":500}}"
 check "the ToR switch as an ovs SDN controller: 201" eq "$code" 201
 mapping='[{"compute_node":"fakehost","ports":[{"pci":"0000:01:00.[0-7]","switch_port":"1"},{"pci":"0000:02:00.[0-7]","switch_port":"2"},{"pci":"0000:03:00.[0-7]","switch_port":"3"}]}]'
-account os1 "$OS_PASSWORD" "" "{\"dataplane_physical_net\":\"physnet2\",\"sdn-controller\":\"tor\",\"sdn-port-mapping\":$mapping,\"sdn-external-ports\":[\"100\",\"101\"]}"
-check "account with the right credentials: 201" eq "$code" 201
-vim=$(field .id)
+# as osmclient's vim-create takes it: --user, --password, --tenant
+export SLICER_URL=$base SLICER_TOKEN_FILE=$tmp/token
+slicectl=$(dirname "$slicerd")/slicectl
+"$slicectl" login --user admin --password test-secret >/dev/null
+vim=$("$slicectl" vim-create --name os1 --type openstack --url "$OS_AUTH_URL" \
+    --user "$OS_USERNAME" --password "$OS_PASSWORD" --tenant "$OS_PROJECT_NAME" \
+    --config "{\"dataplane_physical_net\":\"physnet2\",\"sdn-controller\":\"tor\",\"sdn-port-mapping\":$mapping,\"sdn-external-ports\":[\"100\",\"101\"]}")
+check "slicectl vim-create of an account with the right credentials: exit 0" eq $? 0
 req GET "/admin/v1/vim_accounts/$vim"
 check "Nova places the computes of the account" eq "$(field ._admin.scheduler)" vim
 check "the password is not returned" eq "$(field .vim_password)" "********"
