@@ -57,7 +57,7 @@ tor_flows() { ovs-ofctl -O OpenFlow13 dump-flows tor | grep -c 'cookie=0x51ce'; 
 ovs_test_start
 ovs-vsctl add-br tor -- set bridge tor datapath_type=netdev \
     protocols=OpenFlow13 fail_mode=secure other_config:datapath-id=00000000000000b1
-for p in 1 2 3 100 101; do
+for p in 1 2 3 100 101 102; do
     ovs-vsctl add-port tor "p$p" -- set interface "p$p" type=internal ofport_request=$p
 done
 os_token
@@ -91,7 +91,7 @@ slicectl=$(dirname "$slicerd")/slicectl
 "$slicectl" login --user admin --password test-secret >/dev/null
 vim=$("$slicectl" vim-create --name os1 --type openstack --url "$OS_AUTH_URL" \
     --user "$OS_USERNAME" --password "$OS_PASSWORD" --tenant "$OS_PROJECT_NAME" \
-    --config "{\"dataplane_physical_net\":\"physnet2\",\"sdn-controller\":\"tor\",\"sdn-port-mapping\":$mapping,\"sdn-external-ports\":[\"100\",\"101\"]}")
+    --config "{\"dataplane_physical_net\":\"physnet2\",\"dataplane_uplinks\":{\"physnet2\":{\"switch_port\":\"102\"}},\"sdn-controller\":\"tor\",\"sdn-port-mapping\":$mapping,\"sdn-external-ports\":[\"100\",\"101\"]}")
 check "slicectl vim-create of an account with the right credentials: exit 0" eq $? 0
 req GET "/admin/v1/vim_accounts/$vim"
 check "Nova places the computes of the account" eq "$(field ._admin.scheduler)" vim
@@ -154,8 +154,11 @@ vf_port=$(echo "$vf_pci" | cut -c7)
 pf_port=$(echo "$pf_pci" | cut -c7)
 flows=$(ovs-ofctl -O OpenFlow13 dump-flows tor)
 echo "$flows" >"$tmp/tor-flows"
-check "SDN assist: the VF's port on the ToR, in its VLAN, reaches external port 100" \
-    grep -q "in_port=$vf_port,dl_vlan=$vf_vlan actions=output:100" <<<"$flows"
+check "SDN assist: the VF's port on the ToR, in its VLAN, reaches external port 100 and physnet2's uplink 102 (the web VM's virtio port)" \
+    grep -q "in_port=$vf_port,dl_vlan=$vf_vlan actions=.*output:100.*" <<<"$(grep 'output:102' <<<"$flows")"
+vf_mac=$(vdur "$epa" dp '.interfaces[1]["mac-address"]')
+check "SDN assist: the uplink reaches the VF by its MAC in the VLAN (OSM's rules)" \
+    grep -q "in_port=102,dl_vlan=$vf_vlan,dl_dst=$vf_mac actions=output:$vf_port" <<<"$flows"
 check "SDN assist: the passthrough NIC's port reaches external port 101" \
     grep -q "in_port=$pf_port actions=output:101" <<<"$flows"
 req GET "/nslcm/v1/ns_instances/$epa"
