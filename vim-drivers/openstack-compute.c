@@ -294,6 +294,7 @@ compute_ports_listed(void *arg, int rc, const char *msg, json_t *body,
     }
     /* the engine updates its port steps with where they landed */
     json_object_set_new(j->info, "ports", facts);
+    slc_osv_watch_add(j->v, j->id, slc_osv_jstr(j->spec, "tag"));
     slc_osv_job_done(j, 0, NULL, "ACTIVE");
 }
 
@@ -387,6 +388,7 @@ slc_osv_compute_failed_server(struct job *j, int rc, const char *msg)
 {
     json_object_set_new(j->info, "rc", json_integer(rc));
     json_object_set_new(j->info, "msg", json_string(msg));
+    slc_osv_watch_deleting(j->v, j->id); /* slicer's delete, not a loss */
     slc_osv_release_flavor(j);
     slc_osv_job_call_on(j, SLC_OS_COMPUTE, "DELETE", "servers",
                         server_delete_sent);

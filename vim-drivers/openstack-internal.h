@@ -23,6 +23,7 @@ struct os_config {
     const char *zone;      /* availability_zone */
     bool port_security;    /* port_security_enabled for normal ports */
     long server_timeout_s; /* BUILD -> ACTIVE, DELETING -> gone */
+    long monitor_s;        /* how often servers are looked at, 0: never */
     uint32_t pool_base;    /* subnet_pool: where networks without an */
     unsigned pool_prefix;  /* ip-profile get their /24 */
 };
@@ -38,6 +39,12 @@ struct os_vim {
     json_t *flavors_busy; /* flavor name -> creates using it */
     json_t *uplinks;      /* config dataplane_uplinks, may be NULL */
     struct job *jobs;
+    json_t *servers;     /* server id -> tag: the ones the watch looks
+                            after (made, found or known at the start) */
+    struct event *watch; /* every config.monitor_interval_s */
+    bool watching;       /* a look at Nova in flight */
+    json_t *deleted;     /* server ids slicer is deleting, until a look
+                            finds them gone */
 };
 
 enum job_type {
@@ -49,6 +56,7 @@ enum job_type {
     JOB_FIND,
     JOB_CHECK,
     JOB_SWEEP,
+    JOB_WATCH,
 };
 
 struct job {
@@ -154,5 +162,15 @@ void slc_osv_server_before_delete(void *arg, int rc, const char *msg,
 /* The VIM call reconcile (vim.h): starts the sweep, on the loop. */
 int slc_osv_reconcile(struct slc_vim *vim, json_t *known,
                       struct slc_error *err);
+
+/* openstack-sweep.c: starts looking at the account's servers every
+ * cfg.monitor_s, reporting those gone from Nova or in ERROR as lost.
+ * 0, or SLC_ENOMEM. */
+int slc_osv_watch_start(struct os_vim *v, struct slc_error *err);
+/* A server to look after ('id' made or found with 'tag'). */
+void slc_osv_watch_add(struct os_vim *v, const char *id, const char *tag);
+/* Server 'id' is being deleted by slicer: not a loss, not to look after
+ * again. */
+void slc_osv_watch_deleting(struct os_vim *v, const char *id);
 
 #endif

@@ -1,9 +1,18 @@
 /* The sweep of the OpenStack VIM driver (see vim-openstack.c) after a
- * restart: lists the servers, ports and networks that carry this
+ * restart, and its watch of the servers between operations.
+ *
+ * The sweep lists the servers, ports and networks that carry this
  * account's marks, deletes those the store does not know (leaks) and
  * reports those it knows that are gone from OpenStack as lost.  It runs
  * as a job (openstack-internal.h) so that reconcile() never blocks the
- * start. */
+ * start.
+ *
+ * The watch lists the account's servers every config.monitor_interval_s
+ * (60 s; 0: never) and reports a server slicer made, found, knew or saw
+ * ACTIVE that is gone from Nova or in ERROR as lost, once (slicer's own
+ * deletes are not losses): the engine heals it
+ * (config.auto_heal) or marks its NS degraded, as the netns VIM does for
+ * a VDU whose process died. */
 #include <stdio.h>
 #include <string.h>
 
@@ -117,6 +126,7 @@ sweep_neutron_listed(void *arg, int rc, const char *msg, json_t *body,
 
         if (id && !json_is_true(
                       json_object_get(json_object_get(j->spec, "ids"), id))) {
+            json_object_del(j->v->servers, id); /* told once */
             slc_vim_report_lost(&j->v->base,
                                 (enum slc_vim_kind)slc_vim_kind_from_name(
                                     slc_osv_jstr(r, "kind") ?: ""),
@@ -164,6 +174,11 @@ slc_osv_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
     }
     json_array_foreach(known, i, k)
     {
+        if (slc_osv_jstr(k, "vim_id") &&
+            !strcmp(slc_osv_jstr(k, "kind") ?: "", "compute")) {
+            slc_osv_watch_add(v, slc_osv_jstr(k, "vim_id"),
+                              slc_osv_jstr(k, "tag"));
+        }
         if (slc_osv_jstr(k, "vim_id")) {
             json_object_set_new(ids, slc_osv_jstr(k, "vim_id"), json_false());
             if (!json_is_true(json_object_get(k, "uncertain"))) {
@@ -183,5 +198,133 @@ slc_osv_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
     snprintf(path, sizeof path, "/servers/detail?tags=%s", v->account_tag);
     slc_osv_job_call(j, SLC_OS_COMPUTE, "GET", path, NULL,
                      sweep_servers_listed);
+    return 0;
+}
+
+/* ---- the watch: servers gone or broken behind slicer's back ---- */
+
+void
+slc_osv_watch_deleting(struct os_vim *v, const char *id)
+{
+    json_object_del(v->servers, id);
+    json_object_set_new(v->deleted, id, json_true());
+}
+
+void
+slc_osv_watch_add(struct os_vim *v, const char *id, const char *tag)
+{
+    if (id && tag) {
+        json_object_set_new(v->servers, id, json_string(tag));
+    }
+}
+
+static void
+watch_listed(void *arg, int rc, const char *msg, json_t *body, long status)
+{
+    struct job *j = arg;
+    struct os_vim *v = j->v;
+    json_t *seen = json_object(), *lost = json_array();
+    const json_t *srv, *l;
+    const char *id;
+    json_t *tag, *tmp;
+    size_t i;
+
+    if (rc) {
+        json_decref(seen);
+        json_decref(lost);
+        slc_osv_job_done(j, rc, msg, NULL);
+        return;
+    }
+    json_array_foreach(json_object_get(body, "servers"), i, srv)
+    {
+        if (slc_osv_jstr(srv, "id")) {
+            json_object_set(seen, slc_osv_jstr(srv, "id"), (json_t *)srv);
+        }
+    }
+    json_object_foreach_safe(v->servers, tmp, id, tag)
+    {
+        const json_t *s = json_object_get(seen, id);
+        const char *fault =
+            slc_osv_jstr(json_object_get(s, "fault"), "message");
+        char why[600];
+
+        if (s && strcmp(slc_osv_jstr(s, "status") ?: "", "ERROR")) {
+            continue;
+        }
+        snprintf(why, sizeof why,
+                 s ? "server in ERROR in Nova: %s" : "server gone from Nova%s",
+                 s ? (fault ? fault : "no fault given") : "");
+        json_array_append_new(
+            lost, json_pack("{ss sO ss}", "id", id, "tag", tag, "why", why));
+        /* told once */
+        json_object_del(v->servers, id);
+    }
+    /* and those ACTIVE it did not know (made by a VIM instance of this
+     * account before it was opened again), not those slicer is deleting */
+    json_object_foreach_safe(v->deleted, tmp, id, tag)
+    {
+        if (!json_object_get(seen, id)) {
+            json_object_del(v->deleted, id); /* gone for good */
+        }
+    }
+    json_object_foreach(seen, id, tag)
+    {
+        const json_t *md = json_object_get(tag, "metadata");
+
+        if (!json_object_get(v->deleted, id) &&
+            !slc_osv_jstr(tag, "OS-EXT-STS:task_state") &&
+            !strcmp(slc_osv_jstr(tag, "status") ?: "", "ACTIVE") &&
+            !strcmp(slc_osv_jstr(md, "slicer_account") ?: "",
+                    v->base.drv.id) &&
+            !json_object_get(v->servers, id)) {
+            slc_osv_watch_add(v, id, slc_osv_jstr(md, "slicer_tag"));
+        }
+    }
+    json_decref(seen);
+    slc_osv_job_done(j, 0, NULL, NULL);
+    /* last: the engine may start a heal, which calls the driver again */
+    json_array_foreach(lost, i, l)
+    {
+        SLC_WARN("vim '%s': server %s ('%s'): %s", v->base.drv.name,
+                 slc_osv_jstr(l, "id"), slc_osv_jstr(l, "tag") ?: "",
+                 slc_osv_jstr(l, "why"));
+        slc_vim_report_lost(&v->base, SLC_VIM_COMPUTE, slc_osv_jstr(l, "id"),
+                            slc_osv_jstr(l, "tag"), slc_osv_jstr(l, "why"));
+    }
+    json_decref(lost);
+}
+
+static void
+on_watch(evutil_socket_t fd, short what, void *arg)
+{
+    struct os_vim *v = arg;
+    struct slc_error err = {0};
+    struct job *j;
+    char path[200];
+
+    if (v->watching) {
+        return;
+    }
+    if (!(j = slc_osv_job_new(v, JOB_WATCH, SLC_VIM_COMPUTE, 0, "watch",
+                              &err))) {
+        return;
+    }
+    v->watching = true;
+    snprintf(path, sizeof path, "/servers/detail?tags=%s", v->account_tag);
+    slc_osv_job_call(j, SLC_OS_COMPUTE, "GET", path, NULL, watch_listed);
+}
+
+int
+slc_osv_watch_start(struct os_vim *v, struct slc_error *err)
+{
+    struct timeval tv = {.tv_sec = v->cfg.monitor_s};
+
+    if (!v->cfg.monitor_s) {
+        return 0;
+    }
+    v->watch = event_new(v->base.drv.base, -1, EV_PERSIST, on_watch, v);
+    if (!v->watch || event_add(v->watch, &tv)) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
     return 0;
 }

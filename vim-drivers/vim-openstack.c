@@ -77,6 +77,9 @@ slc_osv_job_free(struct job *j)
 {
     struct os_vim *v = j->v;
 
+    if (j->type == JOB_WATCH) {
+        v->watching = false;
+    }
     for (struct job **p = &v->jobs; *p; p = &(*p)->next) {
         if (*p == j) {
             *p = j->next;
@@ -125,18 +128,23 @@ slc_osv_job_done(struct job *j, int rc, const char *msg, const char *status)
 {
     struct slc_error err = {0};
 
-    if (rc && j->type != JOB_CHECK) {
-        /* a check's refusal is its caller's answer, and the session's
-         * warning */
-        if (j->type == JOB_SWEEP) {
-            SLC_WARN_RL("vim '%s': the sweep after a restart failed: %s",
-                        j->v->base.drv.name, msg ? msg : "");
+    /* not warned of: a check's refusal (its caller's answer, and the
+     * session's warning), a delete of what is gone and a find of nothing
+     * (answers the engine expects) */
+    if (rc && j->type != JOB_CHECK &&
+        !(rc == SLC_ENOTFOUND &&
+          (j->type == JOB_DELETE || j->type == JOB_FIND))) {
+        if (j->type == JOB_SWEEP || j->type == JOB_WATCH) {
+            SLC_WARN_RL("vim '%s': %s failed: %s", j->v->base.drv.name,
+                        j->type == JOB_SWEEP ? "the sweep after a restart"
+                                             : "a look at its servers",
+                        msg ? msg : "");
         } else {
             SLC_WARN_RL("vim '%s': %s '%s': %s", j->v->base.drv.name,
                         slc_vim_kind_name(j->kind), j->name, msg ? msg : "");
         }
     }
-    if (j->type != JOB_SWEEP &&
+    if (j->type != JOB_SWEEP && j->type != JOB_WATCH &&
         slc_vim_reply(&j->v->base, j->token, rc, msg, rc ? NULL : j->id,
                       status, rc ? NULL : json_incref(j->info), NULL, &err)) {
         SLC_ERR("vim '%s': %s", j->v->base.drv.name, err.msg);
@@ -624,8 +632,7 @@ network_before_delete(void *arg, int rc, const char *msg, json_t *body,
     }
     if (!slc_osv_tag_of_mark(j->v, slc_osv_jstr(net, "description"))) {
         SLC_INFO("vim '%s': network '%s' (%s) is not slicer's: kept",
-                 j->v->base.drv.name, slc_osv_jstr(net, "name") ?: "",
-                 j->id);
+                 j->v->base.drv.name, slc_osv_jstr(net, "name") ?: "", j->id);
         slc_osv_job_done(j, 0, NULL, "KEPT");
         return;
     }
@@ -665,6 +672,8 @@ slc_osv_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
                             port_delete_sent);
         break;
     default:
+        /* slicer's own delete: not a loss */
+        slc_osv_watch_deleting(v, vim_id);
         slc_osv_job_call_on(j, SLC_OS_COMPUTE, "GET", "servers",
                             slc_osv_server_before_delete);
         break;
@@ -923,6 +932,7 @@ static const struct os_key {
      (const char *const[]){"vlan", "flat", NULL}},
     {"port_security_enabled", KEY_BOOL},
     {"server_timeout_s", KEY_INT, NULL, 10, 3600},
+    {"monitor_interval_s", KEY_INT, NULL, 0, 3600},
     {"request_timeout_ms", KEY_INT, NULL, 100, 600000},
     {"dataplane_uplinks", KEY_OBJ},
     {"subnet_pool", KEY_STR},
@@ -1040,6 +1050,11 @@ os_close(struct slc_vim *vim)
     json_decref(v->images);
     json_decref(v->networks);
     json_decref(v->flavors_busy);
+    json_decref(v->servers);
+    json_decref(v->deleted);
+    if (v->watch) {
+        event_free(v->watch);
+    }
     json_decref(v->config);
     slc_vim_base_fini(&v->base);
     free(v);
@@ -1071,7 +1086,10 @@ os_open(const struct slc_vim_params *p, struct slc_vim **out,
     v->images = json_object();
     v->networks = json_object();
     v->flavors_busy = json_object();
-    if (!v->config || !v->images || !v->networks || !v->flavors_busy) {
+    v->servers = json_object();
+    v->deleted = json_object();
+    if (!v->config || !v->images || !v->networks || !v->flavors_busy ||
+        !v->servers || !v->deleted) {
         os_close(&v->base);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
@@ -1085,6 +1103,10 @@ os_open(const struct slc_vim_params *p, struct slc_vim **out,
         .server_timeout_s =
             json_integer_value(json_object_get(v->config, "server_timeout_s"))
                 ?: 600,
+        .monitor_s = json_object_get(v->config, "monitor_interval_s")
+                         ? json_integer_value(json_object_get(
+                               v->config, "monitor_interval_s"))
+                         : 60,
     };
     parse_pool(cstr(v->config, "subnet_pool", "192.168.0.0/16"),
                &v->cfg.pool_base, &v->cfg.pool_prefix);
@@ -1117,6 +1139,8 @@ os_open(const struct slc_vim_params *p, struct slc_vim **out,
 
         rc = slc_os_session_new(&op, &v->os, err);
     }
+    /* servers gone behind slicer's back are told to whoever listens */
+    rc = rc ? rc : p->lost ? slc_osv_watch_start(v, err) : 0;
     if (rc) {
         os_close(&v->base);
         return rc;

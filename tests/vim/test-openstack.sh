@@ -91,7 +91,7 @@ slicectl=$(dirname "$slicerd")/slicectl
 "$slicectl" login --user admin --password test-secret >/dev/null
 vim=$("$slicectl" vim-create --name os1 --type openstack --url "$OS_AUTH_URL" \
     --user "$OS_USERNAME" --password "$OS_PASSWORD" --tenant "$OS_PROJECT_NAME" \
-    --config "{\"dataplane_physical_net\":\"physnet2\",\"dataplane_uplinks\":{\"physnet2\":{\"switch_port\":\"102\"}},\"sdn-controller\":\"tor\",\"sdn-port-mapping\":$mapping,\"sdn-external-ports\":[\"100\",\"101\"]}")
+    --config "{\"monitor_interval_s\":1,\"auto_heal\":{\"max_per_hour\":2},\"dataplane_physical_net\":\"physnet2\",\"dataplane_uplinks\":{\"physnet2\":{\"switch_port\":\"102\"}},\"sdn-controller\":\"tor\",\"sdn-port-mapping\":$mapping,\"sdn-external-ports\":[\"100\",\"101\"]}")
 check "slicectl vim-create of an account with the right credentials: exit 0" eq $? 0
 req GET "/admin/v1/vim_accounts/$vim"
 check "Nova places the computes of the account" eq "$(field ._admin.scheduler)" vim
@@ -180,6 +180,21 @@ wait_op "$(field .id)"
 check "scale in: COMPLETED" eq "$state" COMPLETED
 check "scale in: back to four servers" eq "$(servers)" 4
 
+# ---- a server deleted behind slicer's back: seen, and healed ----
+web=$(vdur "$epa" web '["vim-id"]')
+os DELETE "$NOVA/servers/$web" >/dev/null
+heals() { req GET "/nslcm/v1/ns_lcm_op_occs?nsInstanceId=$epa&lcmOperationType=heal&isAutomaticInvocation=true"; field length; }
+for _ in $(seq 150); do [ "$(heals)" = 1 ] && break; sleep 0.2; done
+check "a server deleted behind slicer's back: slicerd heals it by itself" eq "$(heals)" 1
+wait_op "$(field '.[0]._id')"
+check "... COMPLETED" eq "$state" COMPLETED
+web2=$(vdur "$epa" web '["vim-id"]')
+check "... on a new server, ACTIVE in Nova" eq \
+    "$([ "$web2" != "$web" ] && os GET "$NOVA/servers/$web2" | jq -r .server.status)" ACTIVE
+req GET "/nslcm/v1/ns_instances/$epa"
+check "... and the NS runs, not degraded" eq "$(field '."operational-status"')/$(field '._admin.degraded // "none"')" running/none
+check "... four servers again" eq "$(servers)" 4
+
 # ---- terminate: nothing of slicer's stays ----
 ns_down "$epa"
 check "EPA NS terminated" eq "$state" COMPLETED
@@ -236,5 +251,5 @@ check "Keystone down: the error names Keystone" grep -q "Keystone http://127.0.0
 
 stop_clean
 check "no unexpected warning in the daemon's log" test \
-    "$(grep ' warn ' "$tmp/log" | grep -v -c -e 'No valid host' -e 'authentication failed' -e 'Connection refused' -e 'check credentials' -e 'dropping a VIM result' -e 'abandoned')" = 0
+    "$(grep ' warn ' "$tmp/log" | grep -v -c -e 'No valid host' -e 'authentication failed' -e 'Connection refused' -e 'check credentials' -e 'dropping a VIM result' -e 'abandoned' -e 'gone from Nova' -e 'a look at its servers failed')" = 0
 summary
