@@ -77,3 +77,12 @@ slc_uuid_is_valid(const char *s)
     }
     return true;
 }
+
+uint64_t
+slc_fnv1a64(uint64_t hash, const char *s)
+{
+    for (; *s; s++) {
+        hash = (hash ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    return hash;
+}

@@ -12,8 +12,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "openstack-internal.h"
 #include "openstack-flavor.h"
+#include "openstack-internal.h"
+#include "slc-id.h"
 #include "slc-log.h"
 
 SLC_LOG_MODULE(vim_openstack);
@@ -49,16 +50,6 @@ image_found(void *arg, int rc, const char *msg, json_t *body, long status)
     compute_flavor(j);
 }
 
-/* True for a UUID as Glance writes them. */
-static bool
-is_uuid(const char *s)
-{
-    size_t n = strlen(s);
-
-    return n == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' &&
-           s[23] == '-' && strspn(s, "0123456789abcdefABCDEF-") == n;
-}
-
 /* 'name' as one value of Glance's "in:" filter: quoted, so that a name
  * with ':' or ',' (netns:router) is not read as an operator or a list. */
 static bool
@@ -81,7 +72,7 @@ compute_image(struct job *j)
         compute_flavor(j);
         return;
     }
-    if (is_uuid(want)) {
+    if (slc_uuid_is_valid(want)) {
         snprintf(path, sizeof path, "/images/%s", want);
     } else if (!quote_name(quoted, sizeof quoted, want) ||
                !slc_os_path(path, sizeof path, "/images?name=in:", quoted)) {

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slc-id.h"
+
 /* Nova keeps vCPUs, RAM and disk in signed 32-bit database columns. */
 #define NOVA_INT_MAX 2147483647u
 
@@ -836,22 +838,12 @@ spec_text(const json_t *v, char *buf, size_t size)
     return NULL;
 }
 
-static uint32_t
-fnv1a(uint32_t hash, const char *s)
-{
-    for (; *s; s++) {
-        hash ^= (unsigned char)*s;
-        hash *= 16777619u;
-    }
-    return hash;
-}
-
 void
 slc_os_flavor_name(const json_t *flavor, char *buf, size_t size)
 {
     const json_t *specs = json_object_get(flavor, "extra_specs");
     const char *prev = NULL;
-    uint32_t hash = 2166136261u;
+    uint64_t hash = SLC_FNV1A64_INIT;
 
     /* "key=value;" in key order.  Picking the next key by a scan keeps
      * this free of allocation, which could fail; a flavor has a few
@@ -872,10 +864,10 @@ slc_os_flavor_name(const json_t *flavor, char *buf, size_t size)
             break;
         }
         value = spec_text(json_object_get(specs, next), text, sizeof text);
-        hash = fnv1a(hash, next);
-        hash = fnv1a(hash, "=");
-        hash = fnv1a(hash, value ? value : "");
-        hash = fnv1a(hash, ";");
+        hash = slc_fnv1a64(hash, next);
+        hash = slc_fnv1a64(hash, "=");
+        hash = slc_fnv1a64(hash, value ? value : "");
+        hash = slc_fnv1a64(hash, ";");
         prev = next;
     }
     snprintf(buf, size,
@@ -883,7 +875,8 @@ slc_os_flavor_name(const json_t *flavor, char *buf, size_t size)
              "m%" JSON_INTEGER_FORMAT "g-%08" PRIx32,
              json_integer_value(json_object_get(flavor, "vcpus")),
              json_integer_value(json_object_get(flavor, "ram")),
-             json_integer_value(json_object_get(flavor, "disk")), hash);
+             json_integer_value(json_object_get(flavor, "disk")),
+             (uint32_t)(hash ^ hash >> 32));
 }
 
 /* True for an absent ephemeral or swap size, 0, or "" (Nova's swap of 0

@@ -41,8 +41,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "openstack-internal.h"
 #include "openstack-flavor.h"
+#include "openstack-internal.h"
+#include "slc-id.h"
 #include "slc-log.h"
 #include "vim.h"
 
@@ -212,19 +213,11 @@ slc_osv_job_later(struct job *j, job_step_fn step, long ms)
 
 /* ---- marks ---- */
 
+/* The hash of 'b' in the scope of 'a' (an account and a tag). */
 static uint64_t
 fnv1a64(const char *a, const char *b)
 {
-    uint64_t h = 1469598103934665603ULL;
-
-    for (const char *s = a; *s; s++) {
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    }
-    h = (h ^ ':') * 1099511628211ULL;
-    for (const char *s = b; *s; s++) {
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    }
-    return h;
+    return slc_fnv1a64(slc_fnv1a64(slc_fnv1a64(SLC_FNV1A64_INIT, a), ":"), b);
 }
 
 /* The description of a Neutron resource of tag 'tag'. */
