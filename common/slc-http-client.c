@@ -342,6 +342,29 @@ slc_http_reply_header(const struct slc_http_reply *r, const char *name)
     return h->value;
 }
 
+int
+slc_http_status_code(long status)
+{
+    switch (status) {
+    case 400:
+        return SLC_EINVALID;
+    case 401:
+    case 403:
+        return SLC_EDENIED;
+    case 404:
+        return SLC_ENOTFOUND;
+    case 408:
+        return SLC_ETIMEOUT;
+    case 409:
+        return SLC_ECONFLICT;
+    case 413:
+    case 429:
+        return SLC_EBUSY;
+    default:
+        return status >= 200 && status < 300 ? 0 : SLC_EIO;
+    }
+}
+
 size_t
 slc_http_client_pending(const struct slc_http_client *c)
 {

@@ -64,6 +64,12 @@ int slc_http_client_start(struct slc_http_client *c,
                           slc_http_done_fn done, void *arg,
                           struct slc_error *err);
 
+/* The SLC_E* code of an HTTP status, one mapping for every REST client:
+ * 0 for 2xx, SLC_EINVALID (400), SLC_EDENIED (401, 403), SLC_ENOTFOUND
+ * (404), SLC_ETIMEOUT (408), SLC_ECONFLICT (409), SLC_EBUSY (413, 429:
+ * over a quota or a rate), SLC_EIO otherwise. */
+int slc_http_status_code(long status);
+
 /* Requests in flight. */
 size_t slc_http_client_pending(const struct slc_http_client *c);
 

@@ -186,27 +186,6 @@ slc_sdn_rest_free(struct slc_sdn_rest *r)
     free(r);
 }
 
-/* The SLC_E* code of an HTTP status. */
-static int
-status_code(long status)
-{
-    switch (status) {
-    case 400:
-        return SLC_EINVALID;
-    case 401:
-    case 403:
-        return SLC_EDENIED;
-    case 404:
-        return SLC_ENOTFOUND;
-    case 408:
-        return SLC_ETIMEOUT;
-    case 409:
-        return SLC_ECONFLICT;
-    default:
-        return status >= 200 && status < 300 ? 0 : SLC_EIO;
-    }
-}
-
 /* The first BODY_QUOTE bytes of 'body' on one line (control characters
  * become spaces, trailing ones go), valid UTF-8. */
 static void
@@ -247,7 +226,7 @@ on_reply(void *arg, const struct slc_http_reply *reply)
         snprintf(msg, sizeof msg, "%s %s%s: %s", c->method, r->url, c->path,
                  reply->error);
     } else {
-        rc = status_code(reply->status);
+        rc = slc_http_status_code(reply->status);
         quote_body(reply->body, quote, sizeof quote);
         snprintf(msg, sizeof msg, "%s %s: %ld%s%s", c->method, c->path,
                  reply->status, quote[0] ? " " : "", quote);

@@ -32,10 +32,10 @@ struct slc_sdn_rest_params {
     const char *label;        /* for log lines: "sdn 'ctl-1'" */
 };
 
-/* The outcome of one call: 'rc' 0 for a 2xx status, else SLC_EINVALID
- * (400), SLC_EDENIED (401, 403), SLC_ENOTFOUND (404), SLC_ETIMEOUT (408
- * or no reply in time), SLC_ECONFLICT (409), SLC_EIO (5xx, another
- * status, a refused connection or another transport error).  'msg' is
+/* The outcome of one call: 'rc' 0 for a 2xx status, else the code
+ * slc_http_status_code() gives it (slc-http-client.h), SLC_ETIMEOUT when
+ * no reply came in time, SLC_EIO for a refused connection or another
+ * transport error.  'msg' is
  * NULL on success, else "<METHOD> <path>: <status> <first 200 bytes of
  * the body, on one line>" or "<METHOD> <url>: <transport error>".
  * 'body' is the reply parsed as JSON, or NULL (empty or not JSON).

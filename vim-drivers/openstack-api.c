@@ -228,27 +228,6 @@ trim:
     }
 }
 
-static int
-code_of(long status)
-{
-    switch (status) {
-    case 400:
-        return SLC_EINVALID;
-    case 401:
-    case 403:
-        return SLC_EDENIED;
-    case 404:
-        return SLC_ENOTFOUND;
-    case 409:
-        return SLC_ECONFLICT;
-    case 413:
-    case 429:
-        return SLC_EBUSY;
-    default:
-        return SLC_EIO;
-    }
-}
-
 /* The URL path of 'url' (what messages show of it). */
 static const char *
 path_of(const char *url)
@@ -474,7 +453,7 @@ auth_done(struct slc_os_session *s, struct call *c,
         error_text(r->body, body, text, sizeof text);
         snprintf(msg, sizeof msg, "Keystone POST %s/auth/tokens: %ld %s",
                  path_of(s->auth_url), r->status, text);
-        rc = code_of(r->status);
+        rc = slc_http_status_code(r->status);
         rc = rc == SLC_ENOTFOUND ? SLC_EINVALID : rc;
     } else {
         rc = take_token(s, r, body, msg, sizeof msg);
@@ -544,7 +523,7 @@ on_reply(void *arg, const struct slc_http_reply *r)
         error_text(r->body, body, text, sizeof text);
         snprintf(msg, sizeof msg, "%s %s %s: %ld %s", service_names[c->svc],
                  c->method, c->path, r->status, text);
-        rc = code_of(r->status);
+        rc = slc_http_status_code(r->status);
     }
     c->done(c->arg, rc, rc ? msg : NULL, body, r->status);
     json_decref(body);

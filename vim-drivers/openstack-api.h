@@ -60,10 +60,9 @@ struct slc_os_params {
     const char *label;     /* for messages: "vim 'os-1'" */
 };
 
-/* The outcome of a call: 'rc' 0 for a 2xx status, else SLC_EINVALID
- * (400), SLC_EDENIED (401, 403), SLC_ENOTFOUND (404), SLC_ECONFLICT (409),
- * SLC_EBUSY (413, 429: over quota or rate), SLC_ETIMEOUT (no reply in
- * time), SLC_EIO (5xx, anything else, a refused connection).  'msg' is
+/* The outcome of a call: 'rc' 0 for a 2xx status, else the code
+ * slc_http_status_code() gives it (slc-http-client.h), SLC_ETIMEOUT when
+ * no reply came in time, SLC_EIO for a refused connection.  'msg' is
  * NULL on success, else "<service> <METHOD> <path>: <status> <message>"
  * (or the transport error).  'body' is the reply as JSON, or NULL (empty
  * or not JSON); 'msg' and 'body' are borrowed for the callback. */
