@@ -144,6 +144,13 @@ bool eng_service_decided(const char *state, bool create);
  * (recovery), without waiting for the outcome. */
 void eng_restore_services(struct slc_engine *e, const json_t *services);
 
+/* engine.c: the results of VIM calls and the losses VIM instances report
+ * (engine-vims.c opens them with these). */
+void eng_on_vim_done(void *owner, const struct slc_vim_result *r);
+void eng_on_vim_lost(void *owner, const char *account_id,
+                     enum slc_vim_kind kind, const char *vim_id,
+                     const char *tag, const char *why);
+
 /* The VIM id a step spec reference designates: {"step": k} (what step k
  * made) or a literal; NULL when not known yet. */
 const char *eng_resolve_ref(const struct op *op, const json_t *ref);
