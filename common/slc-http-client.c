@@ -342,6 +342,17 @@ slc_http_reply_header(const struct slc_http_reply *r, const char *name)
     return h->value;
 }
 
+char *
+slc_http_escape(const char *s)
+{
+    /* curl's escaping, copied so that the caller frees it with free() */
+    char *e = curl_easy_escape(NULL, s, 0);
+    char *out = e ? strdup(e) : NULL;
+
+    curl_free(e);
+    return out;
+}
+
 int
 slc_http_status_code(long status)
 {

@@ -64,6 +64,11 @@ int slc_http_client_start(struct slc_http_client *c,
                           slc_http_done_fn done, void *arg,
                           struct slc_error *err);
 
+/* 's' percent-encoded for a URL's path segment or query value (RFC 3986
+ * unreserved characters kept), as a new string the caller frees; NULL
+ * when out of memory. */
+char *slc_http_escape(const char *s);
+
 /* The SLC_E* code of an HTTP status, one mapping for every REST client:
  * 0 for 2xx, SLC_EINVALID (400), SLC_EDENIED (401, 403), SLC_ENOTFOUND
  * (404), SLC_ETIMEOUT (408), SLC_ECONFLICT (409), SLC_EBUSY (413, 429:

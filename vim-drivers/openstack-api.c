@@ -638,21 +638,9 @@ slc_os_session_authenticated(const struct slc_os_session *s)
 bool
 slc_os_path(char *buf, size_t size, const char *path, const char *value)
 {
-    size_t n = (size_t)snprintf(buf, size, "%s", path);
+    char *escaped = slc_http_escape(value);
+    int n = escaped ? snprintf(buf, size, "%s%s", path, escaped) : -1;
 
-    for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-        if (n + 4 >= size) {
-            return false;
-        }
-        if (isalnum(*p) || strchr("-._~", *p)) {
-            buf[n++] = (char)*p;
-        } else {
-            n += (size_t)snprintf(buf + n, size - n, "%%%02X", *p);
-        }
-    }
-    if (n >= size) {
-        return false;
-    }
-    buf[n] = '\0';
-    return true;
+    free(escaped);
+    return n >= 0 && (size_t)n < size;
 }
