@@ -72,7 +72,6 @@ struct job {
     struct event *timer;
     time_t deadline;
     bool busy_flavor; /* counted in v->flavors_busy */
-    unsigned tries;
     void (*later)(struct job *j); /* what the timer runs */
     struct job *next;
 };
