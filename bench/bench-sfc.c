@@ -93,7 +93,7 @@ main(int argc, char **argv)
         snprintf(in, 16, "bp%zu", 2 + 2 * h);
         snprintf(out, 16, "bp%zu", 3 + 2 * h);
         snprintf(id, 16, "hop%zu", h);
-        sfis[h] = (struct slc_sfc_sfi){in, out};
+        sfis[h] = (struct slc_sfc_sfi){{in}, {out}};
         hop[h] = (struct slc_sfc_hop){id, &sfis[h], 1};
     }
     for (size_t i = 0; i < n; i++) {
@@ -102,10 +102,14 @@ main(int argc, char **argv)
         struct slc_sfc_chain c = {
             .id = "c", .encap = SLC_SFC_VLAN,
             .tag_base = (uint32_t)(1 + (i * hops) % (4094 - hops)),
-            .source = "bp0", .destination = "bp1", .matches = &m,
+            .sources = &(struct slc_sfc_port){"bp0"}, .n_sources = 1,
+            .destination = {"bp1"}, .matches = &m,
             .n_matches = 1, .hops = hop, .n_hops = hops};
 
-        progs[i] = slc_sfc_render(&c, &err);
+        json_t *parts = slc_sfc_render(&c, &err);
+
+        progs[i] = parts ? json_incref(json_object_get(parts, "vim")) : NULL;
+        json_decref(parts);
         if (!progs[i]) {
             fprintf(stderr, "render: %s\n", err.msg);
             return 1;

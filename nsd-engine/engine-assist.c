@@ -215,6 +215,20 @@ restore_account(const char *coll, const struct slc_record *rec, void *arg)
             SLC_ERR("restoring service %s (%s): %s", sget(r, "vim_id"),
                     sget(r, "name"), err.msg);
         }
+        /* a chain's part on the fabric, as the chains of the VIM's
+         * switch are at recovery */
+        if (!strcmp(sget(r, "kind") ?: "", "chain") &&
+            !strcmp(sget(r, "vim") ?: "", a->account_id) &&
+            json_object_get(json_object_get(r, "spec"), "fabric_program") &&
+            a->sdn->class->install_program(
+                a->sdn, 0,
+                (uint32_t)json_integer_value(json_object_get(
+                    json_object_get(r, "spec"), "program_id")),
+                json_object_get(json_object_get(r, "spec"), "fabric_program"),
+                &err)) {
+            SLC_ERR("restoring chain %s on the fabric: %s", sget(r, "name"),
+                    err.msg);
+        }
     }
     return 0;
 }
@@ -471,6 +485,49 @@ external_point(const json_t *point, unsigned vlan_used)
             ?: json_object_get(ep, "switch_id"),
         "switch_port", json_object_get(ep, "switch_port"),
         "service_mapping_info");
+}
+
+int
+eng_fabric_port(const struct op *op, const char *account_id,
+                const json_t *ref, json_t **out, struct slc_error *err)
+{
+    struct assist_slot *a;
+    json_t *point, *cp;
+    const json_t *info, *facts;
+    int rc = eng_assist(op->e, account_id, &a, err);
+
+    if (rc) {
+        return rc;
+    }
+    point = json_pack("{ss sO* sO*}", "id", "chain", "kind",
+                      json_object_get(ref, "kind"), "known",
+                      json_object_get(ref, "known"));
+    if (json_object_get(ref, "step")) {
+        json_object_set_new(point, "port",
+                            json_pack("{sO}", "step",
+                                      json_object_get(ref, "step")));
+    }
+    facts = port_facts(op, point);
+    cp = device_point(a, point, facts, err);
+    info = json_object_get(cp, "service_endpoint_encapsulation_info");
+    if (cp && !json_string_value(json_object_get(info, "switch_port"))) {
+        slc_error_set(err, SLC_EINVALID,
+                      "the port at %s %s has no switch port in the "
+                      "account's sdn-port-mapping",
+                      sget(info, "device_id") ?: "?",
+                      sget(info, "device_interface_id") ?: "?");
+    } else if (cp) {
+        *out = json_pack("{sO sI sb sO* sO*}", "name",
+                         json_object_get(info, "switch_port"), "vlan",
+                         json_integer_value(json_object_get(info, "vlan")),
+                         "fabric", 1, "compute_node",
+                         json_object_get(facts, "compute_node")
+                             ?: json_object_get(facts, "host"),
+                         "pci", json_object_get(facts, "pci"));
+    }
+    json_decref(cp);
+    json_decref(point);
+    return cp && *out ? 0 : err->code ? err->code : SLC_EINVALID;
 }
 
 /* OSM's connection points of service step i, from its points. */

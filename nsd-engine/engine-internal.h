@@ -25,6 +25,11 @@ struct step {
     enum slc_vim_kind kind;
     enum slc_step_state state;
     uint64_t token;           /* the call in flight, 0 = none */
+    json_t *calls;            /* chain: its calls on each switch, in order
+                                 ([{"switch", "program" | null}]), owned */
+    size_t call_at;           /* chain: the one in flight */
+    char *failure;            /* chain: why an install failed, while what
+                                 it installed on the other switch goes */
     double started;
 };
 
@@ -125,6 +130,13 @@ void eng_on_sdn_done(void *owner, const struct slc_sdn_result *r);
  * result from eng_on_sdn_done(). */
 int eng_assist(struct slc_engine *e, const char *account_id,
                struct assist_slot **out, struct slc_error *err);
+/* The fabric port of a chain's reference to a VF or a whole NIC
+ * ({"step": k, "kind": K}, or {"kind": K, "known": what the VIM
+ * reported}): where the VIM says it landed, through VIM account
+ * 'account_id''s sdn-port-mapping, as a new {"name": switch port, "vlan":
+ * the VF's VLAN or 0, "fabric": true, "compute_node", "pci"}. */
+int eng_fabric_port(const struct op *op, const char *account_id,
+                    const json_t *ref, json_t **out, struct slc_error *err);
 int eng_launch_service(struct op *op, size_t i, uint64_t token,
                        enum call_kind call, struct slc_error *err);
 void eng_service_done(struct op *op, size_t i, enum call_kind call,

@@ -107,16 +107,20 @@ slc_engine_sdn(struct slc_engine *e, const char *account_id,
 
 int
 slc_engine_chain_counters(struct slc_engine *e, const char *account_id,
-                          uint32_t program_id, slc_engine_counters_fn done,
-                          void *arg, struct slc_error *err)
+                          uint32_t program_id, bool fabric,
+                          slc_engine_counters_fn done, void *arg,
+                          struct slc_error *err)
 {
-    struct slc_sdn *sdn;
+    struct slc_sdn *sdn = NULL;
+    struct assist_slot *a;
     struct read *r;
-    int rc = slc_engine_sdn(e, account_id, &sdn, err);
+    int rc = fabric ? eng_assist(e, account_id, &a, err)
+                    : slc_engine_sdn(e, account_id, &sdn, err);
 
     if (rc) {
         return rc;
     }
+    sdn = sdn ? sdn : a->sdn;
     if (!sdn->class->program_counters) {
         return slc_error_set(err, SLC_EUNSUPPORTED,
                              "the switch's driver reads no counters");
@@ -147,101 +151,326 @@ slc_engine_cancel_reads(struct slc_engine *e, const char *why)
     }
 }
 
-/* The switch port a chain's port reference designates: {"step": k} (a
- * port step of this operation: the port its VIM made) or a literal. */
-static const char *
-chain_port(void *arg, const json_t *ref)
+/* ---- chain steps: a program on each switch the chain uses ---- */
+
+/* A chain's reference to a port, resolved into a new JSON port
+ * (sfc-chain.h): {"step": k} names the port its VIM made (virtio: on the
+ * VIM's switch), one with a "kind" is a VF or a NIC (on the fabric, where
+ * the account's port mapping says), anything else is kept. */
+static json_t *
+resolve_port(const struct op *op, const char *account, const json_t *ref,
+             struct slc_error *err)
 {
-    const struct op *op = arg;
+    json_t *out = NULL;
 
-    if (json_is_object(ref)) {
-        size_t k = (size_t)json_integer_value(json_object_get(ref, "step"));
-
-        return k < op->n_steps
-                   ? sget(json_object_get(op->steps[k].json, "info"),
-                          "switch_port")
-                   : NULL;
+    if (json_object_get(ref, "kind")) {
+        return eng_fabric_port(op, account, ref, &out, err) ? NULL : out;
     }
-    return json_string_value(ref);
+    if (json_is_object(ref) && json_object_get(ref, "step")) {
+        size_t k = (size_t)json_integer_value(json_object_get(ref, "step"));
+        const char *name =
+            k < op->n_steps
+                ? sget(json_object_get(op->steps[k].json, "info"),
+                       "switch_port")
+                : NULL;
+
+        if (!name) {
+            slc_error_set(err, SLC_EINVALID,
+                          "port step %zu has no port on the switch", k);
+            return NULL;
+        }
+        return json_string(name);
+    }
+    return json_incref((json_t *)ref);
 }
 
-/* Replaces the port references of 'chain' by the ports' names. */
-static void
-name_ports(const struct op *op, json_t *chain)
+/* 'chain' with its ports resolved and the VIM's trunk between its
+ * switches, as a new document; NULL with 'err' naming the chain. */
+static json_t *
+resolve_chain(const struct op *op, const char *account, const json_t *chain,
+              struct slc_error *err)
 {
     static const char *const ends[] = {"ingress", "egress"};
-    const json_t *hop;
-    json_t *sfi;
+    json_t *c = json_deep_copy(chain), *hop, *sfi, *v, *list;
     size_t i, k;
+    bool ok = c != NULL;
 
-    for (int d = 0; d < 2; d++) {
-        const char *key = d ? "destination" : "source";
-        const char *name = chain_port((void *)op, json_object_get(chain, key));
-
-        if (name) {
-            json_object_set_new(chain, key, json_string(name));
-        }
+    if (!c) {
+        slc_error_set(err, SLC_ENOMEM, "out of memory");
+        return NULL;
     }
-    json_array_foreach(json_object_get(chain, "hops"), i, hop)
+    if (json_object_get(c, "source")) {
+        json_object_set_new(c, "sources",
+                            json_pack("[O]", json_object_get(c, "source")));
+        json_object_del(c, "source");
+    }
+    list = json_object_get(c, "sources");
+    json_array_foreach(list, i, v)
+    {
+        json_t *p = ok ? resolve_port(op, account, v, err) : NULL;
+
+        ok = p && !json_array_set_new(list, i, p);
+    }
+    v = json_object_get(c, "destination");
+    if (ok && v && !json_is_null(v)) {
+        json_t *p = resolve_port(op, account, v, err);
+
+        ok = p && !json_object_set_new(c, "destination", p);
+    }
+    json_array_foreach(json_object_get(c, "hops"), i, hop)
     {
         json_array_foreach(json_object_get(hop, "sfis"), k, sfi)
         {
-            for (int d = 0; d < 2; d++) {
-                const char *name =
-                    chain_port((void *)op, json_object_get(sfi, ends[d]));
+            for (int d = 0; ok && d < 2; d++) {
+                json_t *p = resolve_port(op, account,
+                                         json_object_get(sfi, ends[d]), err);
 
-                if (name) {
-                    json_object_set_new(sfi, ends[d], json_string(name));
-                }
+                ok = p && !json_object_set_new(sfi, ends[d], p);
             }
         }
     }
+    if (ok && !json_object_get(c, "trunk")) {
+        struct slc_vim *vim;
+        json_t *desc;
+
+        if (!slc_engine_vim(op->e, account, &vim, err)) {
+            desc = vim->class->describe ? vim->class->describe(vim) : NULL;
+            json_object_set(c, "trunk",
+                            json_object_get(json_object_get(desc, "switch"),
+                                            "trunk"));
+            json_decref(desc);
+        }
+    }
+    if (!ok) {
+        slc_error_prefix(err, "chain '%s'", sget(chain, "id") ?: "?");
+        json_decref(c);
+        return NULL;
+    }
+    return c;
 }
 
-/* Issues the SDN call of chain step i: renders its chain (ports resolved
- * now that they exist) and installs it, or removes it. */
+static bool
+no_port(void *arg, const json_t *ref, struct slc_sfc_port *out)
+{
+    return false; /* resolve_chain() resolved them all */
+}
+
+/* Whether the forward classifier of a rendered or planned chain is on
+ * the fabric: the switch whose part is installed last and removed first,
+ * so that no packet is steered into a part that is not there. */
+static bool
+classifier_on_fabric(const json_t *chain)
+{
+    const json_t *src = json_array_get(json_object_get(chain, "sources"), 0);
+
+    src = src ? src : json_object_get(chain, "source");
+    return json_object_get(src, "kind") ||
+           json_is_true(json_object_get(src, "fabric"));
+}
+
+/* The driver of one switch of a chain step's account. */
+static int
+switch_driver(struct op *op, const char *account, const char *sw,
+              struct slc_sdn **out, struct slc_error *err)
+{
+    struct assist_slot *a;
+    int rc;
+
+    if (strcmp(sw, "fabric")) {
+        return slc_engine_sdn(op->e, account, out, err);
+    }
+    if ((rc = eng_assist(op->e, account, &a, err))) {
+        return rc;
+    }
+    if (!a->sdn->class->install_program) {
+        return slc_error_set(err, SLC_EUNSUPPORTED,
+                             "%s cannot chain: its driver installs no "
+                             "forwarding programs",
+                             a->what);
+    }
+    *out = a->sdn;
+    return 0;
+}
+
+/* Issues call 'call_at' of chain step i. */
+static int
+chain_call(struct op *op, size_t i, struct slc_error *err)
+{
+    struct step *s = &op->steps[i];
+    const json_t *call = json_array_get(s->calls, s->call_at);
+    const json_t *prog = json_object_get(call, "program");
+    uint32_t id = (uint32_t)json_integer_value(
+        json_object_get(json_object_get(s->json, "spec"), "program_id"));
+    struct slc_sdn *sdn;
+    int rc = switch_driver(op, sget(s->json, "vim"), sget(call, "switch"),
+                           &sdn, err);
+
+    s->started = eng_now_of(op->e);
+    if (rc) {
+        return rc;
+    }
+    return json_is_object(prog)
+               ? sdn->class->install_program(sdn, s->token, id, prog, err)
+               : sdn->class->remove_program(sdn, s->token, id, err);
+}
+
+/* Appends a call; 'prog' NULL removes the program from 'sw'. */
+static void
+add_call(json_t *calls, const char *sw, json_t *prog)
+{
+    json_array_append_new(calls, json_pack("{ss so}", "switch", sw, "program",
+                                           prog ? prog : json_null()));
+}
+
+/* Issues the SDN calls of chain step i: renders its chain (ports resolved
+ * now that they exist) and installs its part on each switch, the
+ * classifier's last; or removes them, the classifier's first. */
 int
 eng_launch_chain(struct op *op, size_t i, uint64_t token, bool remove,
                  struct slc_error *err)
 {
     struct step *s = &op->steps[i];
     json_t *spec = json_object_get(s->json, "spec");
-    uint32_t id = (uint32_t)json_integer_value(json_object_get(spec,
-                                                               "program_id"));
-    struct slc_sdn *sdn;
-    json_t *prog;
-    bool restore;
-    int rc = slc_engine_sdn(op->e, sget(s->json, "vim"), &sdn, err);
+    const char *account = sget(s->json, "vim");
+    const json_t *switches = json_object_get(spec, "switches");
+    json_t *calls = json_array(), *chain = NULL, *parts = NULL;
+    bool restore, last_fabric;
+    int rc = 0;
 
-    if (rc) {
-        return rc;
-    }
     /* a chain changed by a scale is undone by installing it as it was */
     restore = remove && s->create && json_object_get(spec, "previous");
+    chain = json_object_get(spec, restore ? "previous" : "chain");
+    last_fabric = classifier_on_fabric(chain);
+    if (!json_array_size(switches)) {
+        switches = NULL; /* a step planned before chains left br-int */
+    }
     if (remove && !restore) {
-        return sdn->class->remove_program(sdn, token, id, err);
-    }
-    prog = slc_sfc_render_json(json_object_get(spec, restore ? "previous"
-                                                             : "chain"),
-                               chain_port, op, err);
-    if (!prog) {
-        return err->code;
-    }
-    rc = sdn->class->install_program(sdn, token, id, prog, err);
-    if (!rc && remove) {
-        json_decref(prog);
-    } else if (!rc) {
-        /* what was installed, and the chain with its ports named: what a
-         * restart re-installs, what counters are matched against, what a
-         * later change of the chain starts from */
-        json_object_set_new(spec, "program", prog);
-        name_ports(op, json_object_get(spec, "chain"));
-        op->dirty = true;
+        for (int k = 0; k < 2; k++) {
+            bool fabric = k ? !last_fabric : last_fabric;
+            const char *sw = fabric ? "fabric" : "vim";
+            const json_t *w;
+            size_t j;
+            bool used = !switches && !fabric;
+
+            json_array_foreach(switches, j, w)
+            {
+                used |= !strcmp(json_string_value(w) ?: "", sw);
+            }
+            if (used) {
+                add_call(calls, sw, NULL);
+            }
+        }
     } else {
-        json_decref(prog);
+        json_t *resolved = resolve_chain(op, account, chain, err);
+
+        parts = resolved ? slc_sfc_render_json(resolved, no_port, NULL, err)
+                         : NULL;
+        rc = parts ? 0 : err->code;
+        for (int k = 0; !rc && k < 2; k++) {
+            bool fabric = k ? last_fabric : !last_fabric;
+            const char *sw = fabric ? "fabric" : "vim";
+            json_t *prog = json_object_get(parts, sw);
+            const json_t *w;
+            size_t j;
+            bool used = !switches && !fabric;
+
+            json_array_foreach(switches, j, w)
+            {
+                used |= !strcmp(json_string_value(w) ?: "", sw);
+            }
+            if (prog || used) {
+                add_call(calls, sw, json_incref(prog));
+            }
+        }
+        if (!rc && !remove) {
+            /* what is installed, and the chain with its ports named:
+             * what a restart re-installs, what counters are matched
+             * against, what a later change of the chain starts from */
+            json_object_set(spec, "program", json_object_get(parts, "vim"));
+            json_object_set(spec, "fabric_program",
+                            json_object_get(parts, "fabric"));
+            if (!json_object_get(parts, "vim")) {
+                json_object_del(spec, "program");
+            }
+            if (!json_object_get(parts, "fabric")) {
+                json_object_del(spec, "fabric_program");
+            }
+            json_object_set(spec, "chain", resolved);
+            op->dirty = true;
+        }
+        json_decref(resolved);
     }
-    return rc;
+    json_decref(parts);
+    json_decref(s->calls);
+    s->calls = calls;
+    s->call_at = 0;
+    free(s->failure);
+    s->failure = NULL;
+    if (!rc && !json_array_size(calls)) {
+        rc = slc_error_set(err, SLC_EINVALID,
+                           "chain step %zu names no switch", i);
+    }
+    return rc ? rc : chain_call(op, i, err);
 }
+
+/* A call of chain step i finished: the next one goes, or (an install
+ * failed after another switch's part went in) the parts installed are
+ * removed before the step fails.  True when the step is done with its
+ * calls (its result is then final, 'rc' and 'msg' updated). */
+static bool
+chain_call_done(struct op *op, size_t i, int *rc, const char **msg)
+{
+    struct step *s = &op->steps[i];
+    struct slc_error err = {0};
+
+    for (;;) {
+        if (*rc && !s->failure) {
+            json_t *undo = json_array();
+
+            /* remove what this sequence installed before, newest first */
+            for (size_t k = s->call_at; k-- > 0;) {
+                const json_t *c = json_array_get(s->calls, k);
+
+                if (json_is_object(json_object_get(c, "program"))) {
+                    add_call(undo, sget(c, "switch"), NULL);
+                }
+            }
+            s->failure = strdup(*msg ? *msg : "failed");
+            if (!json_array_size(undo)) {
+                json_decref(undo);
+                *msg = s->failure;
+                return true;
+            }
+            json_decref(s->calls);
+            s->calls = undo;
+            s->call_at = 0;
+        } else if (*rc) {
+            SLC_ERR("chain %s: removing its part from the %s switch after "
+                    "a failure: %s",
+                    sget(s->json, "name") ?: "?",
+                    sget(json_array_get(s->calls, s->call_at), "switch"),
+                    *msg ? *msg : "?");
+            s->call_at++;
+        } else {
+            s->call_at++;
+        }
+        if (s->call_at >= json_array_size(s->calls)) {
+            if (s->failure) {
+                *rc = SLC_EIO;
+                *msg = s->failure;
+            }
+            return true;
+        }
+        if (!chain_call(op, i, &err)) {
+            return false;
+        }
+        *rc = err.code ? err.code : SLC_EIO;
+        *msg = err.msg;
+    }
+}
+
+static void chain_step_done(struct op *op, size_t i, enum call_kind call,
+                            const struct slc_sdn_result *r);
 
 /* A chain step's SDN call (or a counters read, or a fire-and-forget
  * re-install at recovery) finished. */
@@ -283,6 +512,32 @@ eng_on_sdn_done(void *owner, const struct slc_sdn_result *r)
         return;
     }
     s = &op->steps[i];
+    if (!s->service && s->calls) {
+        int rc = r->rc;
+        const char *msg = r->msg;
+
+        if (!chain_call_done(op, i, &rc, &msg)) {
+            return; /* the next switch's call is in flight */
+        }
+        if (rc != r->rc || msg != r->msg) {
+            struct slc_sdn_result final = *r;
+
+            final.rc = rc;
+            final.msg = msg;
+            chain_step_done(op, i, call, &final);
+            return;
+        }
+    }
+    chain_step_done(op, i, call, r);
+}
+
+/* A chain or service step's calls are over with result 'r'. */
+static void
+chain_step_done(struct op *op, size_t i, enum call_kind call,
+                const struct slc_sdn_result *r)
+{
+    struct step *s = &op->steps[i];
+
     s->token = 0;
     op->inflight--;
     if (s->service) {

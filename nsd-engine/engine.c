@@ -75,6 +75,10 @@ op_free(struct op *op)
     if (op->tick) {
         event_free(op->tick);
     }
+    for (size_t i = 0; op->steps && i < op->n_steps; i++) {
+        json_decref(op->steps[i].calls);
+        free(op->steps[i].failure);
+    }
     free(op->steps);
     json_decref(op->doc);
     json_decref(op->context);
@@ -1048,6 +1052,15 @@ struct recovery {
     json_t *ops;              /* [op ids] */
 };
 
+/* o[key] (a new reference), else JSON null. */
+static json_t *
+json_copy_or_null(const json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+
+    return v ? json_incref(v) : json_null();
+}
+
 /* 'res' (taken) is known to exist on VIM account 'account'.  A chain is
  * not the VIM's: its program is re-installed on the switch instead. */
 static void
@@ -1062,12 +1075,14 @@ add_known(struct recovery *rv, const char *account, const json_t *res)
     if (!strcmp(sget(res, "kind") ?: "", "chain")) {
         const json_t *spec = json_object_get(res, "spec");
 
-        if (json_object_get(spec, "program")) {
+        if (json_object_get(spec, "program") ||
+            json_object_get(spec, "fabric_program")) {
             json_array_append_new(
                 rv->chains,
-                json_pack("[sOO]", account,
+                json_pack("[sOoo]", account,
                           json_object_get(spec, "program_id"),
-                          json_object_get(spec, "program")));
+                          json_copy_or_null(spec, "program"),
+                          json_copy_or_null(spec, "fabric_program")));
         }
         json_decref((json_t *)res);
         return;
@@ -1310,16 +1325,26 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
         const char *acc = json_string_value(json_array_get(id, 0));
         uint32_t program_id =
             (uint32_t)json_integer_value(json_array_get(id, 1));
+        const json_t *prog = json_array_get(id, 2);
+        const json_t *fabric = json_array_get(id, 3);
         struct slc_sdn *sdn;
+        struct assist_slot *a;
         struct slc_error serr = {0};
 
         if (rc) {
             break;
         }
-        if (slc_engine_sdn(e, acc, &sdn, &serr) ||
-            sdn->class->install_program(sdn, 0, program_id,
-                                        json_array_get(id, 2), &serr)) {
+        if (json_is_object(prog) &&
+            (slc_engine_sdn(e, acc, &sdn, &serr) ||
+             sdn->class->install_program(sdn, 0, program_id, prog, &serr))) {
             SLC_ERR("recovery: chain program %u: %s", program_id, serr.msg);
+        }
+        if (json_is_object(fabric) &&
+            (eng_assist(e, acc, &a, &serr) ||
+             a->sdn->class->install_program(a->sdn, 0, program_id, fabric,
+                                            &serr))) {
+            SLC_ERR("recovery: chain program %u on the fabric: %s",
+                    program_id, serr.msg);
         }
     }
     for (i = json_array_size(rv.services); i-- > 0;) {

@@ -191,9 +191,10 @@ int slc_engine_sdn(struct slc_engine *e, const char *account_id,
 typedef void (*slc_engine_counters_fn)(void *arg, int rc, const char *msg,
                                        const json_t *data);
 /* Reads the counters of program 'program_id' on the switch of VIM account
- * 'account_id'; 'done' is called later from the loop. */
+ * 'account_id' (its fabric, through its sdn-controller, when 'fabric');
+ * 'done' is called later from the loop. */
 int slc_engine_chain_counters(struct slc_engine *e, const char *account_id,
-                              uint32_t program_id,
+                              uint32_t program_id, bool fabric,
                               slc_engine_counters_fn done, void *arg,
                               struct slc_error *err);
 /* Ends the counters reads in flight: their 'done' gets SLC_EIO and 'why'

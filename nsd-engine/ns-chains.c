@@ -424,9 +424,50 @@ struct plan {
     json_t *changed; /* replan: indices of the chain steps added */
 };
 
+/* The compute step whose ports include port step k, or -1. */
+static json_int_t
+compute_of(const json_t *steps, size_t k)
+{
+    const json_t *s, *p;
+    size_t i, j;
+
+    json_array_foreach(steps, i, s)
+    {
+        if (strcmp(slc_ns_str(s, "kind") ?: "", "compute") ||
+            strcmp(slc_ns_str(s, "action") ?: "", "create")) {
+            continue;
+        }
+        json_array_foreach(json_object_get(json_object_get(s, "spec"),
+                                           "ports"),
+                           j, p)
+        {
+            if (json_integer_value(json_object_get(p, "step")) ==
+                (json_int_t)k) {
+                return (json_int_t)i;
+            }
+        }
+    }
+    return -1;
+}
+
+/* Whether an interface leaves its host on the fabric (a VF, a whole NIC):
+ * its type, or NULL for a virtio one (on the VIM's switch). */
+static const char *
+device_kind(const json_t *iface)
+{
+    const char *type = slc_ns_str(iface, "type") ?: "VIRTIO";
+
+    return !strcmp(type, "SR-IOV") || !strcmp(type, "PCI-PASSTHROUGH")
+               ? type
+               : NULL;
+}
+
 /* Appends to 'out' the switch port of connection point 'cpd' of every VDU
  * instance of VNF 'member': {"step": k} for a port this plan makes, the
- * name for one that exists.  Returns how many. */
+ * name for one that exists; a VF's or a NIC's also says its "kind", and
+ * for one that exists what the VIM reported ("known"), which the engine
+ * turns into its fabric port (the account's sdn-port-mapping) once it is
+ * known.  Returns how many. */
 static size_t
 cp_ports(struct plan *pl, const char *member, const char *cpd, json_t *out)
 {
@@ -439,6 +480,7 @@ cp_ports(struct plan *pl, const char *member, const char *cpd, json_t *out)
     {
         json_array_foreach(json_object_get(vdur, "interfaces"), j, iface)
         {
+            const char *kind = device_kind(iface);
             json_t *ref = NULL;
 
             if (strcmp(slc_ns_str(iface, "external-connection-point-ref")
@@ -449,6 +491,7 @@ cp_ports(struct plan *pl, const char *member, const char *cpd, json_t *out)
             json_array_foreach(pl->steps, k, s)
             {
                 const json_t *f = json_object_get(s, "for");
+                json_int_t compute;
 
                 if (!ref && !strcmp(slc_ns_str(s, "kind"), "port") &&
                     !strcmp(slc_ns_str(s, "action") ?: "", "create") &&
@@ -457,10 +500,28 @@ cp_ports(struct plan *pl, const char *member, const char *cpd, json_t *out)
                             slc_ns_str(vdur, "_id") ?: "") &&
                     json_integer_value(json_object_get(f, "index")) ==
                         (json_int_t)j) {
-                    ref = json_pack("{sI}", "step", (json_int_t)k);
+                    ref = json_pack("{sI ss*}", "step", (json_int_t)k,
+                                    "kind", kind);
                     json_array_append_new(pl->deps,
                                           json_integer((json_int_t)k));
+                    /* a VIM may tell where a VF landed only once its VM
+                     * is up */
+                    compute = kind ? compute_of(pl->steps, k) : -1;
+                    if (compute >= 0) {
+                        json_array_append_new(pl->deps,
+                                              json_integer(compute));
+                    }
                 }
+            }
+            if (!ref && kind && slc_ns_str(iface, "vim-interface-id")) {
+                ref = json_pack(
+                    "{ss s{sO* sO* sO* sO* sO* sO*}}", "kind", kind, "known",
+                    "compute_node", json_object_get(iface, "compute_node"),
+                    "host", json_object_get(iface, "compute_node"), "pci",
+                    json_object_get(iface, "pci"), "vlan",
+                    json_object_get(iface, "vlan"), "mac_address",
+                    json_object_get(iface, "mac-address"), "fabric_port",
+                    json_object_get(iface, "switch_port"));
             }
             if (!ref && slc_ns_str(iface, "vim-switch-port")) {
                 ref = json_string(slc_ns_str(iface, "vim-switch-port"));
@@ -472,6 +533,44 @@ cp_ports(struct plan *pl, const char *member, const char *cpd, json_t *out)
         }
     }
     return n;
+}
+
+/* The switches a chain's ports are on: "vim" (virtio), "fabric" (VFs,
+ * NICs), as a new array. */
+static json_t *
+switches_of(const json_t *chain)
+{
+    bool on[2] = {false, false};
+    const json_t *hop, *sfi, *src;
+    size_t i, k;
+
+#define SEE(ref) on[json_object_get(ref, "kind") != NULL] = true
+    json_array_foreach(json_object_get(chain, "sources"), i, src)
+    {
+        SEE(src);
+    }
+    if (!json_is_null(json_object_get(chain, "destination"))) {
+        SEE(json_object_get(chain, "destination"));
+    }
+    json_array_foreach(json_object_get(chain, "hops"), i, hop)
+    {
+        json_array_foreach(json_object_get(hop, "sfis"), k, sfi)
+        {
+            SEE(json_object_get(sfi, "ingress"));
+            SEE(json_object_get(sfi, "egress"));
+        }
+    }
+#undef SEE
+    {
+        json_t *out = json_array();
+
+        for (int w = 0; w < 2; w++) {
+            if (on[w]) {
+                json_array_append_new(out, json_string(w ? "fabric" : "vim"));
+            }
+        }
+        return out;
+    }
 }
 
 /* The connection point whose fixed address is 'ip': "member"/"cpd". */
@@ -653,12 +752,11 @@ plan_position(void *arg, const json_t *fg, const json_t *nfpd,
         chain = json_pack("{ss ss sb sI sI sO so so so}", "id", id,
                           "encapsulation", encap, "symmetric", symmetric,
                           "path_id", (json_int_t)program_id * 2, "tag_base",
-                          (json_int_t)tag_base, "source",
-                          json_array_get(src, 0), "destination",
-                          destination(pl, ms), "matches",
+                          (json_int_t)tag_base, "sources", src,
+                          "destination", destination(pl, ms), "matches",
                           json_incref(matches), "hops", json_incref(hops));
-        spec = json_pack("{sI so}", "program_id", (json_int_t)program_id,
-                         "chain", chain);
+        spec = json_pack("{sI so so}", "program_id", (json_int_t)program_id,
+                         "switches", switches_of(chain), "chain", chain);
         snprintf(tag, sizeof tag, "nsr:%s:chain:%s",
                  slc_ns_str(pl->nsr, "_id"), id);
         snprintf(name, sizeof name, "%s-%s", slc_ns_str(pl->nsr, "name"), id);
@@ -699,6 +797,76 @@ slc_ns_plan_chains(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
     return each_position(nsr, plan_position, &pl, err);
 }
 
+/* What a chain's port reference designates, as a comparable text: the
+ * port's name on the VIM's switch, a VF's or NIC's host and PCI address
+ * (resolved, or as the VIM reported it), or a port not made yet. */
+static void
+port_key(const json_t *ref, char *out, size_t size)
+{
+    const json_t *known = json_object_get(ref, "known");
+
+    if (json_is_string(ref)) {
+        snprintf(out, size, "vim:%s", json_string_value(ref));
+    } else if (known || json_object_get(ref, "fabric")) {
+        const json_t *f = known ? known : ref;
+
+        snprintf(out, size, "dev:%s:%s",
+                 slc_ns_str(f, "compute_node") ?: "",
+                 slc_ns_str(f, "pci") ?: "");
+    } else {
+        snprintf(out, size, "new:%" JSON_INTEGER_FORMAT,
+                 json_integer_value(json_object_get(ref, "step")));
+    }
+}
+
+/* Whether two lists of hops (or of sources) designate the same ports. */
+static bool
+same_ports(const json_t *a, const json_t *b)
+{
+    static const char *const ends[] = {"ingress", "egress"};
+    const json_t *x;
+    size_t i;
+
+    if (json_array_size(a) != json_array_size(b)) {
+        return false;
+    }
+    json_array_foreach(a, i, x)
+    {
+        const json_t *y = json_array_get(b, i);
+        char kx[600], ky[600];
+
+        if (json_is_object(x) && json_object_get(x, "sfis")) {
+            const json_t *sx = json_object_get(x, "sfis"), *fx;
+            const json_t *sy = json_object_get(y, "sfis");
+            size_t k;
+
+            if (!json_equal(json_object_get(x, "id"),
+                            json_object_get(y, "id")) ||
+                json_array_size(sx) != json_array_size(sy)) {
+                return false;
+            }
+            json_array_foreach(sx, k, fx)
+            {
+                for (int d = 0; d < 2; d++) {
+                    port_key(json_object_get(fx, ends[d]), kx, sizeof kx);
+                    port_key(json_object_get(json_array_get(sy, k), ends[d]),
+                             ky, sizeof ky);
+                    if (strcmp(kx, ky) || !strncmp(kx, "new:", 4)) {
+                        return false;
+                    }
+                }
+            }
+            continue;
+        }
+        port_key(x, kx, sizeof kx);
+        port_key(y, ky, sizeof ky);
+        if (strcmp(kx, ky) || !strncmp(kx, "new:", 4)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* A chain of the NS changes with a scale of one of its VNFs: the same
  * program is installed again with the hops it has now. */
 static int
@@ -713,7 +881,7 @@ replan_position(void *arg, const json_t *fg, const json_t *nfpd,
     uint32_t program_id;
     const json_t *prog = slc_ns_chain_program(pl->nsr, g, &vim, &program_id);
     const json_t *r = NULL, *res;
-    json_t *hops = json_array(), *chain, *step;
+    json_t *hops = json_array(), *sources, *chain, *step;
     size_t i;
     int rc;
 
@@ -733,21 +901,62 @@ replan_position(void *arg, const json_t *fg, const json_t *nfpd,
         json_decref(hops);
         return 0; /* not installed: nothing to change */
     }
+    sources = json_array();
     pl->deps = json_array();
     rc = hops_of(pl, id, pos, hops, err);
+    {
+        const json_t *m0 = json_array_get(
+            json_object_get(pos, "match-attributes"), 0);
+
+        cp_ports(pl, slc_ns_str(m0, "constituent-base-element-id") ?: "",
+                 slc_ns_str(m0, "constituent-cpd-id") ?: "", sources);
+    }
     chain = json_deep_copy(json_object_get(json_object_get(r, "spec"),
                                            "chain"));
-    if (!rc && !json_equal(json_object_get(chain, "hops"), hops)) {
+    if (!json_object_get(chain, "sources")) {
+        /* stored before chains had several sources */
+        json_object_set_new(chain, "sources",
+                            json_pack("[O]", json_object_get(chain,
+                                                             "source")));
+    }
+    if (!rc && json_array_size(sources) &&
+        (!same_ports(json_object_get(chain, "hops"), hops) ||
+         !same_ports(json_object_get(chain, "sources"), sources))) {
         json_t *previous = json_deep_copy(chain);
+        json_t *switches = json_deep_copy(json_object_get(
+            json_object_get(r, "spec"), "switches"));
+        json_t *now, *v;
+        size_t k;
 
         json_object_set(chain, "hops", hops);
-        step = json_pack("{ss ss ss sO sO ss s{sI so so} sO sO}", "action",
+        json_object_set(chain, "sources", sources);
+        json_object_del(chain, "source");
+        /* a switch it leaves is cleared by the install */
+        switches = switches ? switches : json_pack("[s]", "vim");
+        now = switches_of(chain);
+        json_array_foreach(now, k, v)
+        {
+            const json_t *w;
+            size_t j;
+            bool known = false;
+
+            json_array_foreach(switches, j, w)
+            {
+                known |= json_equal(w, v);
+            }
+            if (!known) {
+                json_array_append(switches, v);
+            }
+        }
+        json_decref(now);
+        step = json_pack("{ss ss ss sO sO ss s{sI so so so} sO sO}", "action",
                          "create", "kind", "chain", "vim", vim, "tag",
                          json_object_get(r, "tag"),
                          "name", json_object_get(r, "name"), "state",
                          "PENDING", "spec", "program_id",
-                         (json_int_t)program_id, "chain", json_incref(chain),
-                         "previous", previous, "deps", pl->deps, "for",
+                         (json_int_t)program_id, "switches", switches,
+                         "chain", json_incref(chain), "previous", previous,
+                         "deps", pl->deps, "for",
                          json_object_get(r, "for"));
         json_array_append_new(pl->steps, step);
         json_array_append_new(pl->changed,
@@ -755,6 +964,7 @@ replan_position(void *arg, const json_t *fg, const json_t *nfpd,
                                                pl->steps) -
                                            1));
     }
+    json_decref(sources);
     json_decref(chain);
     json_decref(pl->deps);
     json_decref(hops);
@@ -789,7 +999,7 @@ slc_ns_chain_created(json_t *nsr, const json_t *step)
     json_object_set_new(r, "status", json_string("ACTIVE"));
     /* the switch ports, now that they are known */
     json_object_set(r, "hops", json_object_get(chain, "hops"));
-    json_object_set(r, "source", json_object_get(chain, "source"));
+    json_object_set(r, "sources", json_object_get(chain, "sources"));
     json_object_set(r, "destination", json_object_get(chain, "destination"));
 }
 
@@ -804,9 +1014,21 @@ const json_t *
 slc_ns_chain_program(const json_t *nsr, const json_t *vnffgr,
                      const char **vim, uint32_t *program_id)
 {
+    const json_t *fabric;
+
+    return slc_ns_chain_programs(nsr, vnffgr, vim, program_id, &fabric)
+               ?: fabric;
+}
+
+const json_t *
+slc_ns_chain_programs(const json_t *nsr, const json_t *vnffgr,
+                      const char **vim, uint32_t *program_id,
+                      const json_t **fabric)
+{
     const json_t *r;
     size_t i;
 
+    *fabric = NULL;
     json_array_foreach(
         json_object_get(json_object_get(json_object_get(nsr, "_admin"),
                                         "deployed"),
@@ -818,10 +1040,12 @@ slc_ns_chain_program(const json_t *nsr, const json_t *vnffgr,
         if (!strcmp(slc_ns_str(r, "kind") ?: "", "chain") &&
             !strcmp(slc_ns_str(json_object_get(r, "for"), "nfpd") ?: "",
                     slc_ns_str(vnffgr, "id") ?: "") &&
-            json_object_get(spec, "program")) {
+            (json_object_get(spec, "program") ||
+             json_object_get(spec, "fabric_program"))) {
             *vim = slc_ns_str(r, "vim");
             *program_id = (uint32_t)json_integer_value(
                 json_object_get(spec, "program_id"));
+            *fabric = json_object_get(spec, "fabric_program");
             return json_object_get(spec, "program");
         }
     }
@@ -881,6 +1105,9 @@ slc_ns_chain_report(const json_t *vnffgr, const json_t *program,
         if (!json_is_object(c)) {
             missing++; /* not on the switch */
             continue;
+        }
+        if (slc_ns_str(rule, "leg")) {
+            continue; /* counted where it arrives */
         }
         add_counts(sums, slc_ns_str(rule, "to") ?: "?",
                    slc_ns_str(rule, "path") ?: "forward", c);

@@ -68,16 +68,25 @@ void slc_ns_chain_created(json_t *nsr, const json_t *step);
 void slc_ns_chain_deleted(json_t *nsr, const json_t *step);
 
 /* The program a chain of NS 'nsr' installed (its resource's
- * spec.program, borrowed), with its VIM account and program id; NULL when
- * chain 'vnffgr' is not installed. */
+ * spec.program, or its fabric_program when it has only that; borrowed),
+ * with its VIM account and program id; NULL when chain 'vnffgr' is not
+ * installed. */
 const json_t *slc_ns_chain_program(const json_t *nsr, const json_t *vnffgr,
                                    const char **vim, uint32_t *program_id);
 
+/* Both programs a chain installed: the VIM switch's (returned, NULL when
+ * it has none) and the fabric's (into '*fabric', NULL when none). */
+const json_t *slc_ns_chain_programs(const json_t *nsr, const json_t *vnffgr,
+                                    const char **vim, uint32_t *program_id,
+                                    const json_t **fabric);
 /* What "GET .../ns_instances/{id}/chains" shows of chain 'vnffgr': its
  * record with, per hop, the packets and bytes the switch steered into it
  * ({"forward": {packets, bytes}} and, when symmetric, "reverse"), and in
  * "delivered" the same for what left the last hop, summed from 'counters'
- * (the program's rules' counters, sdn.h) by the rules' "to".  A new object; 'counters' may be NULL
+ * (the program's rules' counters, sdn.h) by the rules' "to", leaving out
+ * the rules that only send onto the trunk (the other switch's rule counts
+ * those packets into the hop).  For a chain on both switches 'program'
+ * and 'counters' are the two joined.  A new object; 'counters' may be NULL
  * (then only the record, with "counters-error" when 'error' is set). */
 json_t *slc_ns_chain_report(const json_t *vnffgr, const json_t *program,
                             const json_t *counters, const char *error);

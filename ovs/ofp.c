@@ -323,7 +323,10 @@ put_oxms(struct slc_ofp_buf *b, const struct slc_of_match *m)
         oxm16(b, OXM(OXM_ETH_TYPE, 2), m->eth_type);
     }
     if (f & SLC_OFM_VLAN_VID) {
-        oxm16(b, OXM(OXM_VLAN_VID, 2), (uint16_t)(m->vlan_vid | OFPVID_PRESENT));
+        /* VID 0: no tag (OFPVID_NONE); priority-tagged frames are never
+         * matched */
+        oxm16(b, OXM(OXM_VLAN_VID, 2),
+              (uint16_t)(m->vlan_vid ? m->vlan_vid | OFPVID_PRESENT : 0));
     }
     if (f & SLC_OFM_MPLS_LABEL) {
         oxm32(b, OXM(OXM_MPLS_LABEL, 4), m->mpls_label);
@@ -594,6 +597,33 @@ slc_ofp_group_mod(struct slc_ofp_buf *b, uint32_t xid, unsigned cmd,
         put32(b, SLC_OFPG_ANY);    /* watch group */
         put(b, 4);
         put_action(b, &out);
+    }
+    end_msg(b, at);
+}
+
+void
+slc_ofp_group_mod_buckets(struct slc_ofp_buf *b, uint32_t xid, unsigned cmd,
+                          uint32_t group_id, const struct slc_of_bucket *bk,
+                          size_t n_buckets)
+{
+    size_t at = begin_msg(b, SLC_OFPT_GROUP_MOD, xid);
+
+    put16(b, (uint16_t)cmd);
+    put8(b, 1);                    /* OFPGT_SELECT */
+    put8(b, 0);
+    put32(b, group_id);
+    for (size_t i = 0; cmd != 2 && i < n_buckets; i++) {
+        size_t start = b->len;
+
+        put16(b, 0);               /* bucket length, below */
+        put16(b, 1);               /* weight */
+        put32(b, SLC_OFPP_ANY);    /* watch port */
+        put32(b, SLC_OFPG_ANY);    /* watch group */
+        put(b, 4);
+        for (size_t k = 0; k < bk[i].n_actions; k++) {
+            put_action(b, &bk[i].actions[k]);
+        }
+        set16(b, start, (uint16_t)(b->len - start));
     }
     end_msg(b, at);
 }
@@ -1018,7 +1048,7 @@ slc_ofp_match_decode(const uint8_t *p, size_t len, struct slc_of_match *m)
             m->eth_type = get16(v);
         } else if (h == OXM(OXM_VLAN_VID, 2)) {
             m->fields |= SLC_OFM_VLAN_VID;
-            m->vlan_vid = get16(v) & 0xfff;
+            m->vlan_vid = get16(v) & OFPVID_PRESENT ? get16(v) & 0xfff : 0;
         } else if (h == OXM(OXM_MPLS_LABEL, 4)) {
             m->fields |= SLC_OFM_MPLS_LABEL;
             m->mpls_label = get32(v);

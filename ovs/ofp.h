@@ -110,7 +110,8 @@ struct slc_of_match {
     uint32_t in_port;
     uint8_t eth_dst[6], eth_src[6];
     uint16_t eth_type;
-    uint16_t vlan_vid;        /* 0..4095, without OFPVID_PRESENT */
+    uint16_t vlan_vid;        /* 1..4095, without OFPVID_PRESENT; 0:
+                                 untagged frames only */
     uint32_t mpls_label;
     struct in_addr ipv4_src, ipv4_dst;
     unsigned ipv4_src_len, ipv4_dst_len;   /* prefix lengths, 1..32 */
@@ -192,6 +193,16 @@ void slc_ofp_flow_delete_cookie(struct slc_ofp_buf *b, uint32_t xid,
 void slc_ofp_group_mod(struct slc_ofp_buf *b, uint32_t xid, unsigned cmd,
                        uint32_t group_id, const uint32_t *ports,
                        size_t n_ports);
+/* One bucket of a group: its actions. */
+struct slc_of_bucket {
+    const struct slc_of_action *actions;
+    size_t n_actions;
+};
+/* GROUP_MOD of a select group whose buckets run their own actions. */
+void slc_ofp_group_mod_buckets(struct slc_ofp_buf *b, uint32_t xid,
+                               unsigned cmd, uint32_t group_id,
+                               const struct slc_of_bucket *buckets,
+                               size_t n_buckets);
 /* MULTIPART_REQUEST FLOW of every table, for flows whose cookie equals
  * 'cookie' under 'mask'. */
 void slc_ofp_flow_stats_request(struct slc_ofp_buf *b, uint32_t xid,

@@ -453,6 +453,73 @@ encode_action(struct encoder *e, const char *op, const json_t *v,
     return 0;
 }
 
+/* A list of program actions into 'acts' (room for 64). */
+static int
+encode_actions(struct encoder *e, const json_t *list, const char *where,
+               struct slc_of_action *acts, size_t *n)
+{
+    const json_t *a;
+    size_t k;
+
+    *n = 0;
+    json_array_foreach(list, k, a)
+    {
+        const char *key = json_object_iter_key(json_object_iter((json_t *)a));
+
+        if (*n + 2 > 64 || !key ||
+            encode_action(e, key, json_object_get(a, key), acts, n)) {
+            if (!e->error[0]) {
+                snprintf(e->error, sizeof e->error, "%s: %s: bad action",
+                         e->what, where);
+            }
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Group i of a program: a bucket per port, or per action list. */
+static int
+encode_group(struct encoder *e, const json_t *g, size_t i,
+             struct slc_ofp_buf *b)
+{
+    const json_t *ports = json_object_get(g, "ports");
+    const json_t *buckets = json_object_get(g, "buckets");
+    size_t n = json_array_size(ports ? ports : buckets), k;
+    uint32_t id = e->id << 8 |
+                  (uint32_t)(json_integer_value(json_object_get(g, "id")) &
+                             0xff);
+    struct slc_of_action (*acts)[64];
+    struct slc_of_bucket bk[64];
+    const json_t *p;
+
+    if (n > 64 || !n) {
+        snprintf(e->error, sizeof e->error,
+                 "%s: group %zu has no bucket or too many", e->what, i + 1);
+        return -1;
+    }
+    if (!(acts = calloc(n, sizeof *acts))) {
+        snprintf(e->error, sizeof e->error, "out of memory");
+        return -1;
+    }
+    json_array_foreach(ports ? ports : buckets, k, p)
+    {
+        char where[40];
+
+        snprintf(where, sizeof where, "group %zu", i + 1);
+        bk[k] = (struct slc_of_bucket){acts[k], 1};
+        acts[k][0].type = SLC_OFA_OUTPUT;
+        if (ports ? port_no(e, p, &acts[k][0].u.port)
+                  : encode_actions(e, p, where, acts[k], &bk[k].n_actions)) {
+            free(acts);
+            return -1;
+        }
+    }
+    slc_ofp_group_mod_buckets(b, 0, 0, id, bk, n);
+    free(acts);
+    return 0;
+}
+
 /* Appends the messages that replace program 'id' by 'prog' (NULL: only
  * remove), deleting 'old_groups' groups first. */
 static int
@@ -494,32 +561,15 @@ encode_program(struct encoder *e, const json_t *prog, size_t old_groups,
     }
     json_array_foreach(groups, i, g)
     {
-        const json_t *ports = json_object_get(g, "ports"), *p;
-        uint32_t nums[64];
-        size_t k;
-
-        if (json_array_size(ports) > 64 || !json_array_size(ports)) {
-            snprintf(e->error, sizeof e->error,
-                     "%s: group %zu has no port or too many", e->what,
-                     i + 1);
+        if (encode_group(e, g, i, b)) {
             return -1;
         }
-        json_array_foreach(ports, k, p)
-        {
-            if (port_no(e, p, &nums[k])) {
-                return -1;
-            }
-        }
-        slc_ofp_group_mod(b, 0, 0,
-                          e->id << 8 | (uint32_t)json_integer_value(
-                                           json_object_get(g, "id")),
-                          nums, json_array_size(ports));
     }
     json_array_foreach(rules, i, r)
     {
         struct slc_of_action acts[64];
-        size_t n = 0, k;
-        const json_t *a;
+        size_t n = 0;
+        char where[40];
         struct slc_of_flow f = {
             .cookie = cookie | i,
             .priority = (uint16_t)json_integer_value(
@@ -529,19 +579,10 @@ encode_program(struct encoder *e, const json_t *prog, size_t old_groups,
         if (encode_match(e, json_object_get(r, "match"), &f.match)) {
             return -1;
         }
-        json_array_foreach(json_object_get(r, "actions"), k, a)
-        {
-            const char *key =
-                json_object_iter_key(json_object_iter((json_t *)a));
-
-            if (n + 2 > 64 || !key ||
-                encode_action(e, key, json_object_get(a, key), acts, &n)) {
-                if (!e->error[0]) {
-                    snprintf(e->error, sizeof e->error,
-                             "%s: rule %zu: bad action", e->what, i);
-                }
-                return -1;
-            }
+        snprintf(where, sizeof where, "rule %zu", i);
+        if (encode_actions(e, json_object_get(r, "actions"), where, acts,
+                           &n)) {
+            return -1;
         }
         f.n_actions = n;
         op->matches[i] = f.match;

@@ -40,14 +40,23 @@ slc_sfc_encap_parse(const char *name)
     return -1;
 }
 
+/* One switch's part of the program being rendered. */
+struct part {
+    json_t *rules, *groups;
+    int prio;                 /* added to the base priorities */
+};
+
 /* What rendering one direction needs. */
 struct path {
     const struct slc_sfc_chain *c;
-    json_t *rules, *groups;
+    struct part *parts;       /* [2], by enum slc_sfc_switch */
     bool reverse;
     uint32_t spi;
     unsigned tag0;
     int *group_of;            /* per hop: its select group, or 0 */
+    bool *crossed;            /* per hop and "done" (n): the other switch
+                                 takes it from the trunk already */
+    int is_ipv6;
 };
 
 static const struct slc_sfc_hop *
@@ -56,17 +65,51 @@ hop_at(const struct path *p, size_t k)
     return &p->c->hops[p->reverse ? p->c->n_hops - 1 - k : k];
 }
 
-/* An SFI's entry and exit ports in this direction. */
-static const char *
-entry_port(const struct path *p, const struct slc_sfc_sfi *s)
+static enum slc_sfc_switch
+sw_of(const struct slc_sfc_port *port)
 {
-    return p->reverse ? s->egress : s->ingress;
+    return port->fabric ? SLC_SFC_FABRIC : SLC_SFC_VIM;
 }
 
-static const char *
+static enum slc_sfc_switch
+hop_sw(const struct path *p, size_t k)
+{
+    return sw_of(&hop_at(p, k)->sfis[0].ingress);
+}
+
+/* An SFI's entry and exit ports in this direction. */
+static const struct slc_sfc_port *
+entry_port(const struct path *p, const struct slc_sfc_sfi *s)
+{
+    return p->reverse ? &s->egress : &s->ingress;
+}
+
+static const struct slc_sfc_port *
 exit_port(const struct path *p, const struct slc_sfc_sfi *s)
 {
-    return p->reverse ? s->ingress : s->egress;
+    return p->reverse ? &s->ingress : &s->egress;
+}
+
+/* Where this direction ends: the destination, or back at the source(s);
+ * 'to' NULL for "onto the link" (NORMAL, as from 'as_from'). */
+static enum slc_sfc_switch
+delivery(const struct path *p, const struct slc_sfc_port **to,
+         const struct slc_sfc_port **as_from)
+{
+    const struct slc_sfc_chain *c = p->c;
+
+    *to = NULL;
+    *as_from = NULL;
+    if (!p->reverse && c->destination.name) {
+        *to = &c->destination;
+    } else if (!p->reverse) {
+        *as_from = &c->sources[0];
+    } else if (c->n_sources == 1) {
+        *to = &c->sources[0];
+    } else {
+        *as_from = &c->destination;
+    }
+    return sw_of(*to ? *to : *as_from);
 }
 
 static json_t *
@@ -75,54 +118,228 @@ act(const char *op, json_t *arg)
     return json_pack("{so}", op, arg ? arg : json_null());
 }
 
-/* Sends to hop k: its one SFI's entry port, or its select group. */
+static const char *
+op_of(const json_t *a)
+{
+    return json_object_iter_key(json_object_iter((json_t *)a));
+}
+
+/* Appends an action, folding VLAN operations into the one before:
+ * set after set or push keeps one, pop after set drops both's set, pop
+ * after push drops both. */
+static void
+emit(json_t *actions, const char *op, json_t *arg)
+{
+    size_t n = json_array_size(actions);
+    const char *last = n ? op_of(json_array_get(actions, n - 1)) : "";
+
+    if (!strcmp(op, "set_vlan") &&
+        (!strcmp(last, "set_vlan") || !strcmp(last, "push_vlan"))) {
+        json_object_set_new(json_array_get(actions, n - 1), last,
+                            arg ? arg : json_null());
+        return;
+    }
+    if (!strcmp(op, "pop_vlan") && !strcmp(last, "push_vlan")) {
+        json_array_remove(actions, n - 1);
+        json_decref(arg);
+        return;
+    }
+    if (!strcmp(op, "pop_vlan") && !strcmp(last, "set_vlan")) {
+        json_array_remove(actions, n - 1);
+    }
+    json_array_append_new(actions, act(op, arg));
+}
+
+static json_t *
+port_name(const struct slc_sfc_port *port)
+{
+    return json_string(port->name);
+}
+
+/* Sends a canonical packet (tagged for the hop) into one fabric port:
+ * the hop's tag traded for the VF's VLAN ("vlan") or the VF's VLAN on
+ * top of the label ("mpls", "nsh"). */
+static void
+into_fabric_port(const struct path *p, json_t *a,
+                 const struct slc_sfc_port *port)
+{
+    if (p->c->encap == SLC_SFC_VLAN) {
+        emit(a, port->vlan ? "set_vlan" : "pop_vlan",
+             port->vlan ? json_integer(port->vlan) : NULL);
+    } else if (port->vlan) {
+        emit(a, "push_vlan", json_integer(port->vlan));
+    }
+    emit(a, "output", port_name(port));
+}
+
+/* Sends to hop k (on this switch): its one SFI's entry port, or its
+ * select group. */
 static void
 enter(struct path *p, json_t *actions, size_t k)
 {
     const struct slc_sfc_hop *h = hop_at(p, k);
+    enum slc_sfc_switch sw = hop_sw(p, k);
+    struct part *part = &p->parts[sw];
 
     if (h->n_sfis == 1) {
-        json_array_append_new(actions, act("output",
-                                           json_string(entry_port(p, &h->sfis[0]))));
+        if (sw == SLC_SFC_FABRIC) {
+            into_fabric_port(p, actions, entry_port(p, &h->sfis[0]));
+        } else {
+            emit(actions, "output", port_name(entry_port(p, &h->sfis[0])));
+        }
         return;
     }
     if (!p->group_of[k]) {
-        json_t *ports = json_array();
+        json_t *group = json_pack("{si}", "id",
+                                  (int)json_array_size(part->groups) + 1);
+        json_t *list = json_array();
 
         for (size_t i = 0; i < h->n_sfis; i++) {
-            json_array_append_new(ports, json_string(entry_port(p, &h->sfis[i])));
+            const struct slc_sfc_port *in = entry_port(p, &h->sfis[i]);
+            json_t *bucket = json_array();
+
+            if (sw == SLC_SFC_FABRIC) {
+                into_fabric_port(p, bucket, in);
+                json_array_append_new(list, bucket);
+            } else {
+                json_decref(bucket);
+                json_array_append_new(list, port_name(in));
+            }
         }
-        p->group_of[k] = (int)json_array_size(p->groups) + 1;
-        json_array_append_new(p->groups, json_pack("{si so}", "id",
-                                                   p->group_of[k], "ports",
-                                                   ports));
+        json_object_set_new(group, sw == SLC_SFC_FABRIC ? "buckets" : "ports",
+                            list);
+        p->group_of[k] = (int)json_array_size(part->groups) + 1;
+        json_array_append_new(part->groups, group);
     }
-    json_array_append_new(actions, act("group", json_integer(p->group_of[k])));
+    emit(actions, "group", json_integer(p->group_of[k]));
 }
 
 static void
-deliver(struct path *p, json_t *actions)
+add_rule(struct path *p, enum slc_sfc_switch sw, int priority,
+         const char *from, const char *to, bool trunk_leg, json_t *match,
+         json_t *actions)
 {
-    const char *to = p->reverse ? p->c->source : p->c->destination;
+    json_t *r = json_pack("{si ss ss ss so so}", "priority",
+                          priority + p->parts[sw].prio, "path",
+                          p->reverse ? "reverse" : "forward", "from", from,
+                          "to", to, "match", match, "actions", actions);
 
+    if (trunk_leg) {
+        json_object_set_new(r, "leg", json_string("trunk"));
+    }
+    json_array_append_new(p->parts[sw].rules, r);
+}
+
+/* The tag of hop k in this direction. */
+static unsigned
+tag_of(const struct path *p, size_t k)
+{
+    return p->tag0 + (unsigned)k;
+}
+
+/* Strips the chain's encapsulation and hands the packet over where this
+ * direction ends (on this switch). */
+static void
+deliver(struct path *p, json_t *a)
+{
+    const struct slc_sfc_port *to, *as_from;
+
+    delivery(p, &to, &as_from);
+    switch (p->c->encap) {
+    case SLC_SFC_VLAN:
+        emit(a, "pop_vlan", NULL);
+        break;
+    case SLC_SFC_MPLS:
+        emit(a, "pop_mpls", json_integer(p->is_ipv6 ? 0x86dd : 0x0800));
+        break;
+    case SLC_SFC_NSH:
+        emit(a, "dec_nsh_ttl", NULL);
+        emit(a, "decap", NULL);
+        emit(a, "decap", NULL);
+        break;
+    }
+    if (to && to->fabric && to->vlan) {
+        emit(a, "push_vlan", json_integer(to->vlan));
+    }
     if (to) {
-        json_array_append_new(actions, act("output", json_string(to)));
+        emit(a, "output", port_name(to));
     } else {
-        json_array_append_new(actions, act("set_in_port",
-                                           json_string(p->c->source)));
-        json_array_append_new(actions, act("output", json_string("NORMAL")));
+        emit(a, "set_in_port", port_name(as_from));
+        emit(a, "output", json_string("NORMAL"));
     }
 }
 
-static void
-add_rule(struct path *p, int priority, const char *from, const char *to,
-         json_t *match, json_t *actions)
+/* The match of a packet on the trunk going to hop k (k == n: done). */
+static json_t *
+trunk_match(const struct path *p, enum slc_sfc_switch sw, size_t k)
 {
-    json_array_append_new(p->rules,
-                          json_pack("{si ss ss ss so so}", "priority", priority,
-                                    "path", p->reverse ? "reverse" : "forward",
-                                    "from", from, "to", to, "match", match,
-                                    "actions", actions));
+    size_t n = p->c->n_hops;
+    json_t *m = json_pack("{ss si}", "in_port", p->c->trunk[sw], "vlan", 0);
+
+    if (p->c->encap == SLC_SFC_NSH) {
+        json_object_set_new(m, "eth_type", json_integer(0x894f));
+        json_object_set_new(m, "nsh_spi", json_integer(p->spi));
+        json_object_set_new(m, "nsh_si", json_integer(255 - (int)k));
+    } else {
+        json_object_set_new(m, "eth_type", json_integer(0x8847));
+        json_object_set_new(m, "mpls_label",
+                            json_integer(tag_of(p, k < n ? k : n - 1)));
+    }
+    return m;
+}
+
+static const char *
+target_id(const struct path *p, size_t k)
+{
+    return k < p->c->n_hops ? hop_at(p, k)->id : "destination";
+}
+
+/* Moves a canonical packet on switch 'sw' (tagged for hop k; for k == n,
+ * done with the last hop, still tagged for it) to hop k, or to where
+ * this direction ends: into it on this switch, else onto the trunk, the
+ * other switch taking it from there. */
+static void
+advance(struct path *p, enum slc_sfc_switch sw, size_t k, json_t *a)
+{
+    size_t n = p->c->n_hops;
+    const struct slc_sfc_port *to, *as_from;
+    enum slc_sfc_switch there = k < n ? hop_sw(p, k)
+                                      : delivery(p, &to, &as_from);
+    enum slc_sfc_switch other = sw == SLC_SFC_VIM ? SLC_SFC_FABRIC
+                                                  : SLC_SFC_VIM;
+    json_t *b;
+
+    if (there == sw) {
+        if (k < n) {
+            enter(p, a, k);
+        } else {
+            deliver(p, a);
+        }
+        return;
+    }
+    if (p->c->encap == SLC_SFC_VLAN) {
+        emit(a, "pop_vlan", NULL);
+        emit(a, "push_mpls", json_integer(tag_of(p, k < n ? k : n - 1)));
+    } else if (p->c->encap == SLC_SFC_NSH && k == n) {
+        emit(a, "set_nsh_si", json_integer(255 - (int)n));
+    }
+    emit(a, "output", json_string(p->c->trunk[sw]));
+    if (p->crossed[k]) {
+        return;
+    }
+    p->crossed[k] = true;
+    b = json_array();
+    if (p->c->encap == SLC_SFC_VLAN) {
+        emit(b, "pop_mpls", json_integer(p->is_ipv6 ? 0x86dd : 0x0800));
+        emit(b, "push_vlan", json_integer(tag_of(p, k < n ? k : n - 1)));
+    }
+    if (k < n) {
+        enter(p, b, k);
+    } else {
+        deliver(p, b);
+    }
+    add_rule(p, other, PRIO_HOP, "trunk", target_id(p, k), false,
+             trunk_match(p, other, k), b);
 }
 
 static int
@@ -145,14 +362,12 @@ prefix(const char *chain, const char *what, const char *text, int *family,
     return 0;
 }
 
-/* The classifier match of 'm' in this direction (NULL m: all IP). */
-static json_t *
-classifier_match(const struct path *p, const struct slc_sfc_match *m,
-                 struct slc_error *err)
+/* The 5-tuple of 'm' in this direction (NULL m: all IP) into 'j'. */
+static int
+tuple_match(const struct path *p, const struct slc_sfc_match *m, json_t *j,
+            struct slc_error *err)
 {
     const char *id = p->c->id;
-    json_t *j = json_pack("{ss}", "in_port",
-                          p->reverse ? p->c->destination : p->c->source);
     const char *src = m ? (p->reverse ? m->dst : m->src) : NULL;
     const char *dst = m ? (p->reverse ? m->src : m->dst) : NULL;
     unsigned sport = m ? (p->reverse ? m->dst_port : m->src_port) : 0;
@@ -161,22 +376,19 @@ classifier_match(const struct path *p, const struct slc_sfc_match *m,
 
     if ((src && prefix(id, "source address", src, &family, err)) ||
         (dst && prefix(id, "destination address", dst, &family, err))) {
-        json_decref(j);
-        return NULL;
+        return -1;
     }
     if (m && m->ip_proto > 255) {
-        json_decref(j);
-        slc_error_set(err, SLC_EINVALID, "chain '%s': ip-proto %u is not an "
-                      "IP protocol number", id, m->ip_proto);
-        return NULL;
+        return slc_error_set(err, SLC_EINVALID,
+                             "chain '%s': ip-proto %u is not an IP protocol "
+                             "number",
+                             id, m->ip_proto);
     }
     if ((sport || dport) && !(m && slc_ip_proto_has_ports(m->ip_proto))) {
-        json_decref(j);
-        slc_error_set(err, SLC_EINVALID,
-                      "chain '%s': match '%s' has ports but ip-proto %u "
-                      "(ports need 6 tcp, 17 udp or 132 sctp)",
-                      id, m->id ? m->id : "?", m->ip_proto);
-        return NULL;
+        return slc_error_set(err, SLC_EINVALID,
+                             "chain '%s': match '%s' has ports but ip-proto "
+                             "%u (ports need 6 tcp, 17 udp or 132 sctp)",
+                             id, m->id ? m->id : "?", m->ip_proto);
     }
     json_object_set_new(j, "eth_type",
                         json_integer(family == AF_INET6 ? 0x86dd : 0x0800));
@@ -195,119 +407,262 @@ classifier_match(const struct path *p, const struct slc_sfc_match *m,
     if (dport) {
         json_object_set_new(j, "tp_dst", json_integer(dport));
     }
+    return 0;
+}
+
+/* A port as a match: its name, and on the fabric its VLAN (or none). */
+static json_t *
+at_port(const struct slc_sfc_port *port)
+{
+    json_t *j = json_pack("{ss}", "in_port", port->name);
+
+    if (port->fabric) {
+        json_object_set_new(j, "vlan", json_integer(port->vlan));
+    }
     return j;
 }
 
-/* The actions that put a classified packet on hop 0. */
-static json_t *
-classify_actions(struct path *p)
+/* A packet from 'port' (an untagged one, as its VLAN came off on the
+ * fabric) gets tag 'k' of the chain's encapsulation. */
+static void
+put_tag(const struct path *p, json_t *a, const struct slc_sfc_port *port,
+        size_t k)
 {
-    json_t *a = json_array();
+    bool tagged = port->fabric && port->vlan;
 
     switch (p->c->encap) {
     case SLC_SFC_VLAN:
-        json_array_append_new(a, act("push_vlan", json_integer(p->tag0)));
+        emit(a, tagged ? "set_vlan" : "push_vlan",
+             json_integer(tag_of(p, k)));
         break;
     case SLC_SFC_MPLS:
-        json_array_append_new(a, act("push_mpls", json_integer(p->tag0)));
+        if (tagged) {
+            emit(a, "pop_vlan", NULL);
+        }
+        emit(a, "push_mpls", json_integer(tag_of(p, k)));
         break;
     case SLC_SFC_NSH:
-        json_array_append_new(a, act("encap_nsh", NULL));
-        json_array_append_new(a, act("set_nsh_spi", json_integer(p->spi)));
-        json_array_append_new(a, act("set_nsh_si", json_integer(255)));
-        json_array_append_new(a, act("encap_eth", NULL));
-        json_array_append_new(a, act("set_eth_src", json_string(SFF_MAC_SRC)));
-        json_array_append_new(a, act("set_eth_dst", json_string(SFF_MAC_DST)));
+        if (tagged) {
+            emit(a, "pop_vlan", NULL);
+        }
+        emit(a, "encap_nsh", NULL);
+        emit(a, "set_nsh_spi", json_integer(p->spi));
+        emit(a, "set_nsh_si", json_integer(255));
+        emit(a, "encap_eth", NULL);
+        emit(a, "set_eth_src", json_string(SFF_MAC_SRC));
+        emit(a, "set_eth_dst", json_string(SFF_MAC_DST));
         break;
     }
-    enter(p, a, 0);
-    return a;
 }
 
-/* What arrives back from SFI 's' of hop k goes on (or is delivered). */
-static void
-hop_rules(struct path *p, size_t k, const struct slc_sfc_sfi *s,
-          int is_ipv6)
+/* The classifier's rules at one source port. */
+static int
+classifier_rules(struct path *p, const struct slc_sfc_port *src,
+                 struct slc_error *err)
 {
     const struct slc_sfc_chain *c = p->c;
-    bool last = k + 1 == c->n_hops;
-    const char *from = hop_at(p, k)->id;
-    const char *to = last ? "destination" : hop_at(p, k + 1)->id;
-    unsigned tag = p->tag0 + (unsigned)k;
-    json_t *m = json_pack("{ss}", "in_port", exit_port(p, s));
-    json_t *a = json_array();
+    size_t n = c->n_matches ? c->n_matches : 1;
 
+    for (size_t i = 0; i < n; i++) {
+        const struct slc_sfc_match *m = c->n_matches ? &c->matches[i] : NULL;
+        json_t *match = at_port(src), *a = json_array();
+        enum slc_sfc_switch sw = sw_of(src);
+
+        if (tuple_match(p, m, match, err)) {
+            json_decref(match);
+            json_decref(a);
+            return -1;
+        }
+        p->is_ipv6 = json_integer_value(json_object_get(match, "eth_type")) ==
+                     0x86dd;
+        put_tag(p, a, src, 0);
+        advance(p, sw, 0, a);
+        add_rule(p, sw, PRIO_CLASSIFIER, "classifier", hop_at(p, 0)->id,
+                 hop_sw(p, 0) != sw, match, a);
+    }
+    return 0;
+}
+
+/* What arrives back from SFI 's' of hop k goes on (or is delivered):
+ * 'm' is the return's match, 'a' what was done to it so far, the packet
+ * then tagged for hop k as the switch sent it ('si' for NSH: as sent or
+ * decremented). */
+static void
+go_on(struct path *p, size_t k, json_t *m, json_t *a, unsigned si)
+{
+    const struct slc_sfc_chain *c = p->c;
+    size_t n = c->n_hops;
+    bool last = k + 1 == n;
+    enum slc_sfc_switch sw = hop_sw(p, k);
+    enum slc_sfc_switch next = last ? SLC_SFC_VIM : hop_sw(p, k + 1);
+    const struct slc_sfc_port *to, *as_from;
+
+    if (last) {
+        next = delivery(p, &to, &as_from);
+    }
+    if (!last) {
+        switch (c->encap) {
+        case SLC_SFC_VLAN:
+            emit(a, "set_vlan", json_integer(tag_of(p, k + 1)));
+            break;
+        case SLC_SFC_MPLS:
+            emit(a, "set_mpls", json_integer(tag_of(p, k + 1)));
+            break;
+        case SLC_SFC_NSH:
+            if (si == 255 - (unsigned)k) {
+                emit(a, "set_nsh_si", json_integer(si - 1));
+            }
+            break;
+        }
+    }
+    advance(p, sw, last ? n : k + 1, a);
+    add_rule(p, sw, PRIO_HOP, hop_at(p, k)->id, target_id(p, k + 1),
+             next != sw, m, a);
+}
+
+static int
+hop_rules(struct path *p, size_t k, const struct slc_sfc_sfi *s,
+          struct slc_error *err)
+{
+    const struct slc_sfc_chain *c = p->c;
+    const struct slc_sfc_port *out = exit_port(p, s);
+    unsigned tag = tag_of(p, k);
+
+    if (out->fabric && c->encap == SLC_SFC_VLAN) {
+        /* the hop's tag stayed on the fabric: what comes back is known by
+         * the VF it comes from and the chain's 5-tuple */
+        size_t n = c->n_matches ? c->n_matches : 1;
+
+        for (size_t i = 0; i < n; i++) {
+            json_t *m = at_port(out), *a = json_array();
+
+            if (tuple_match(p, c->n_matches ? &c->matches[i] : NULL, m,
+                            err)) {
+                json_decref(m);
+                json_decref(a);
+                return -1;
+            }
+            if (!out->vlan) {
+                emit(a, "push_vlan", json_integer(tag));
+            } else {
+                emit(a, "set_vlan", json_integer(tag));
+            }
+            go_on(p, k, m, a, 0);
+        }
+        return 0;
+    }
     if (c->encap == SLC_SFC_NSH) {
         unsigned si = 255 - (unsigned)k;
 
         /* as sent (the SF left the index alone) and decremented */
-        for (int dec = 0; dec < 2; dec++) {
-            json_t *mm = json_deep_copy(m), *aa = json_array();
+        for (unsigned dec = 0; dec < 2; dec++) {
+            json_t *m = at_port(out), *a = json_array();
 
-            json_object_set_new(mm, "eth_type", json_integer(0x894f));
-            json_object_set_new(mm, "nsh_spi", json_integer(p->spi));
-            json_object_set_new(mm, "nsh_si", json_integer(si - (unsigned)dec));
-            if (last) {
-                json_array_append_new(aa, act("dec_nsh_ttl", NULL));
-                json_array_append_new(aa, act("decap", NULL));
-                json_array_append_new(aa, act("decap", NULL));
-                deliver(p, aa);
-            } else {
-                if (!dec) {
-                    json_array_append_new(aa, act("set_nsh_si",
-                                                  json_integer(si - 1)));
-                }
-                enter(p, aa, k + 1);
+            json_object_set_new(m, "eth_type", json_integer(0x894f));
+            json_object_set_new(m, "nsh_spi", json_integer(p->spi));
+            json_object_set_new(m, "nsh_si", json_integer(si - dec));
+            if (out->fabric && out->vlan) {
+                emit(a, "pop_vlan", NULL);
             }
-            add_rule(p, PRIO_HOP, from, to, mm, aa);
+            go_on(p, k, m, a, si - dec);
         }
-        json_decref(m);
-        json_decref(a);
-        return;
+        return 0;
     }
-    if (c->encap == SLC_SFC_VLAN) {
-        json_object_set_new(m, "vlan", json_integer(tag));
-        json_array_append_new(a, last ? act("pop_vlan", NULL)
-                                      : act("set_vlan", json_integer(tag + 1)));
-    } else {
-        json_object_set_new(m, "eth_type", json_integer(0x8847));
-        json_object_set_new(m, "mpls_label", json_integer(tag));
-        json_array_append_new(
-            a, last ? act("pop_mpls", json_integer(is_ipv6 ? 0x86dd : 0x0800))
-                    : act("set_mpls", json_integer(tag + 1)));
+    {
+        json_t *m = at_port(out), *a = json_array();
+
+        if (c->encap == SLC_SFC_VLAN) {
+            json_object_set_new(m, "vlan", json_integer(tag));
+        } else {
+            json_object_set_new(m, "eth_type", json_integer(0x8847));
+            json_object_set_new(m, "mpls_label", json_integer(tag));
+            if (out->fabric && out->vlan) {
+                emit(a, "pop_vlan", NULL);
+            }
+        }
+        go_on(p, k, m, a, 0);
     }
-    if (last) {
-        deliver(p, a);
-    } else {
-        enter(p, a, k + 1);
-    }
-    add_rule(p, PRIO_HOP, from, to, m, a);
+    return 0;
 }
 
 static int
 render_path(struct path *p, struct slc_error *err)
 {
     const struct slc_sfc_chain *c = p->c;
-    size_t n = c->n_matches ? c->n_matches : 1;
-    int is_ipv6 = 0;
 
-    for (size_t i = 0; i < n; i++) {
-        const struct slc_sfc_match *m = c->n_matches ? &c->matches[i] : NULL;
-        json_t *match = classifier_match(p, m, err);
-
-        if (!match) {
-            return err->code;
+    if (p->reverse) {
+        if (classifier_rules(p, &c->destination, err)) {
+            return -1;
         }
-        is_ipv6 = json_integer_value(json_object_get(match, "eth_type")) ==
-                  0x86dd;
-        add_rule(p, PRIO_CLASSIFIER, "classifier", hop_at(p, 0)->id, match,
-                 classify_actions(p));
+    } else {
+        for (size_t s = 0; s < c->n_sources; s++) {
+            if (classifier_rules(p, &c->sources[s], err)) {
+                return -1;
+            }
+        }
     }
     for (size_t k = 0; k < c->n_hops; k++) {
         const struct slc_sfc_hop *h = hop_at(p, k);
 
         for (size_t i = 0; i < h->n_sfis; i++) {
-            hop_rules(p, k, &h->sfis[i], is_ipv6);
+            if (hop_rules(p, k, &h->sfis[i], err)) {
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static bool
+on_fabric(const struct slc_sfc_chain *c, bool *vim)
+{
+    bool fabric = c->destination.name && c->destination.fabric;
+
+    *vim = c->destination.name && !c->destination.fabric;
+    for (size_t s = 0; s < c->n_sources; s++) {
+        fabric |= c->sources[s].fabric;
+        *vim |= !c->sources[s].fabric;
+    }
+    for (size_t k = 0; k < c->n_hops; k++) {
+        for (size_t i = 0; i < c->hops[k].n_sfis; i++) {
+            fabric |= c->hops[k].sfis[i].ingress.fabric;
+            *vim |= !c->hops[k].sfis[i].ingress.fabric;
+        }
+    }
+    return fabric;
+}
+
+static int
+check_hops(const struct slc_sfc_chain *c, struct slc_error *err)
+{
+    for (size_t k = 0; k < c->n_hops; k++) {
+        const struct slc_sfc_hop *h = &c->hops[k];
+
+        if (!h->n_sfis) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "chain '%s': hop '%s' has no service "
+                                 "function instance",
+                                 c->id, h->id);
+        }
+        for (size_t i = 0; i < h->n_sfis; i++) {
+            const struct slc_sfc_sfi *s = &h->sfis[i];
+
+            if (!s->ingress.name || !s->egress.name) {
+                return slc_error_set(err, SLC_EINVALID,
+                                     "chain '%s': hop '%s' has an instance "
+                                     "without a switch port",
+                                     c->id, h->id);
+            }
+            if (s->ingress.fabric != h->sfis[0].ingress.fabric ||
+                s->egress.fabric != s->ingress.fabric) {
+                return slc_error_set(
+                    err, SLC_EINVALID,
+                    "chain '%s': hop '%s' has connection points on the "
+                    "fabric (SR-IOV, passthrough) and on the VIM's switch "
+                    "(virtio): a hop's ingress and egress, in every "
+                    "instance, must be of one kind",
+                    c->id, h->id);
+            }
         }
     }
     return 0;
@@ -318,30 +673,26 @@ check_chain(const struct slc_sfc_chain *c, struct slc_error *err)
 {
     unsigned tags = slc_sfc_tags_needed(c->n_hops, c->symmetric);
     unsigned max = c->encap == SLC_SFC_VLAN ? MAX_VLAN : MAX_LABEL;
+    bool vim, fabric = on_fabric(c, &vim);
 
     if (!c->n_hops) {
         return slc_error_set(err, SLC_EINVALID, "chain '%s' has no hop",
                              c->id);
     }
-    if (!c->source) {
+    if (!c->n_sources) {
         return slc_error_set(err, SLC_EINVALID,
                              "chain '%s' has no source port", c->id);
     }
-    for (size_t k = 0; k < c->n_hops; k++) {
-        if (!c->hops[k].n_sfis) {
+    for (size_t s = 0; s < c->n_sources; s++) {
+        if (!c->sources[s].name) {
             return slc_error_set(err, SLC_EINVALID,
-                                 "chain '%s': hop '%s' has no service "
-                                 "function instance",
-                                 c->id, c->hops[k].id);
+                                 "chain '%s' has a source without a switch "
+                                 "port",
+                                 c->id);
         }
-        for (size_t i = 0; i < c->hops[k].n_sfis; i++) {
-            if (!c->hops[k].sfis[i].ingress || !c->hops[k].sfis[i].egress) {
-                return slc_error_set(err, SLC_EINVALID,
-                                     "chain '%s': hop '%s' has an instance "
-                                     "without a switch port",
-                                     c->id, c->hops[k].id);
-            }
-        }
+    }
+    if (check_hops(c, err)) {
+        return err->code;
     }
     if (c->encap != SLC_SFC_NSH &&
         (c->tag_base < 1 || c->tag_base + tags - 1 > max)) {
@@ -355,12 +706,70 @@ check_chain(const struct slc_sfc_chain *c, struct slc_error *err)
                              "chain '%s': path id %u out of range 1..%u",
                              c->id, c->path_id, 0xffffff);
     }
-    if (c->symmetric && !c->destination) {
+    if (c->symmetric && !c->destination.name) {
         return slc_error_set(err, SLC_EINVALID,
                              "chain '%s' is symmetric but has no destination "
                              "connection point (the classifier's destination "
                              "address names none)",
                              c->id);
+    }
+    if (fabric && vim && (!c->trunk[0] || !c->trunk[1])) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "chain '%s' spans the VIM's switch and the "
+                             "fabric, and no trunk joins them",
+                             c->id);
+    }
+    if (c->n_sources > 1 && !c->destination.name) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "chain '%s': its source has %zu instances and "
+                             "its classifier names no destination "
+                             "connection point: give its matches the "
+                             "destination address of one",
+                             c->id, c->n_sources);
+    }
+    if ((!c->destination.name && c->sources[0].fabric) ||
+        (c->symmetric && c->n_sources > 1 && c->destination.fabric)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "chain '%s': delivery back onto the link (no "
+                             "single port to deliver to) needs the VIM's "
+                             "switch, and that end is on the fabric",
+                             c->id);
+    }
+    return 0;
+}
+
+/* Two rules of one switch with the same priority and match: the switch
+ * would keep one, and a path would lose its packets to the other. */
+static int
+check_overlaps(const struct slc_sfc_chain *c, const json_t *rules,
+               struct slc_error *err)
+{
+    const json_t *a, *b;
+    size_t i, k;
+
+    json_array_foreach(rules, i, a)
+    {
+        for (k = i + 1; k < json_array_size(rules); k++) {
+            b = json_array_get(rules, k);
+            if (json_equal(json_object_get(a, "priority"),
+                           json_object_get(b, "priority")) &&
+                json_equal(json_object_get(a, "match"),
+                           json_object_get(b, "match")) &&
+                !json_equal(json_object_get(a, "actions"),
+                            json_object_get(b, "actions"))) {
+                return slc_error_set(
+                    err, SLC_EINVALID,
+                    "chain '%s': what returns from '%s' (%s) and from '%s' "
+                    "(%s) looks alike: on the fabric with \"vlan\" the SF "
+                    "sees no tag, so a VF's returns are told apart by the "
+                    "classifier's addresses and ports; give the matches "
+                    "addresses or use \"mpls\"",
+                    c->id, json_string_value(json_object_get(a, "from")),
+                    json_string_value(json_object_get(a, "path")),
+                    json_string_value(json_object_get(b, "from")),
+                    json_string_value(json_object_get(b, "path")));
+            }
+        }
     }
     return 0;
 }
@@ -368,40 +777,62 @@ check_chain(const struct slc_sfc_chain *c, struct slc_error *err)
 json_t *
 slc_sfc_render(const struct slc_sfc_chain *c, struct slc_error *err)
 {
-    json_t *prog;
-    int *groups;
-    int rc;
+    struct part parts[2] = {{json_array(), json_array(), 0},
+                            {json_array(), json_array(), 40000}};
+    size_t n = c->n_hops;
+    int *groups = NULL;
+    bool *crossed = NULL;
+    json_t *out = NULL;
+    bool vim;
+    int rc = check_chain(c, err) ? -1 : 0;
 
-    if (check_chain(c, err)) {
-        return NULL;
+    if (!rc) {
+        groups = calloc(2 * n, sizeof *groups);
+        crossed = calloc(2 * (n + 1), sizeof *crossed);
+        out = json_object();
+        if (!groups || !crossed || !out || !parts[0].rules ||
+            !parts[1].rules || !parts[0].groups || !parts[1].groups) {
+            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+        }
     }
-    groups = calloc(2 * c->n_hops, sizeof *groups);
-    prog = json_pack("{s[] s[]}", "rules", "groups");
-    if (!groups || !prog) {
-        free(groups);
-        json_decref(prog);
-        slc_error_set(err, SLC_ENOMEM, "out of memory");
-        return NULL;
-    }
-    {
-        struct path fwd = {c, json_object_get(prog, "rules"),
-                           json_object_get(prog, "groups"), false,
-                           c->path_id, c->tag_base, groups};
-        struct path rev = {c, fwd.rules, fwd.groups, true, c->path_id + 1,
-                           c->tag_base + (unsigned)c->n_hops,
-                           groups + c->n_hops};
+    if (!rc) {
+        struct path fwd = {c, parts, false, c->path_id, c->tag_base, groups,
+                           crossed, 0};
+        struct path rev = {c, parts, true, c->path_id + 1,
+                           c->tag_base + (unsigned)n, groups + n,
+                           crossed + n + 1, 0};
 
         rc = render_path(&fwd, err);
         if (!rc && c->symmetric) {
             rc = render_path(&rev, err);
         }
     }
+    for (int s = 0; !rc && s < 2; s++) {
+        rc = check_overlaps(c, parts[s].rules, err);
+    }
+    if (!rc) {
+        bool fabric = on_fabric(c, &vim);
+
+        for (int s = 0; s < 2; s++) {
+            if (s ? fabric : vim || !fabric) {
+                json_object_set_new(out, s ? "fabric" : "vim",
+                                    json_pack("{sOsO}", "rules",
+                                              parts[s].rules, "groups",
+                                              parts[s].groups));
+            }
+        }
+    }
+    for (int s = 0; s < 2; s++) {
+        json_decref(parts[s].rules);
+        json_decref(parts[s].groups);
+    }
     free(groups);
+    free(crossed);
     if (rc) {
-        json_decref(prog);
+        json_decref(out);
         return NULL;
     }
-    return prog;
+    return out;
 }
 
 /* ---- text ---- */
@@ -479,8 +910,10 @@ match_text(struct text *t, const json_t *m)
     if (sval(m, "in_port")) {
         tprintf(t, ",in_port=%s", sval(m, "in_port"));
     }
-    if (json_object_get(m, "vlan")) {
+    if (json_object_get(m, "vlan") && ival(m, "vlan")) {
         tprintf(t, ",dl_vlan=%lld", (long long)ival(m, "vlan"));
+    } else if (json_object_get(m, "vlan")) {
+        tprintf(t, ",vlan_tci=0x0000/0x1fff");
     }
     if (et) {
         const char *name = NULL;
@@ -601,10 +1034,38 @@ slc_sfc_rule_text(const json_t *rule)
 
 /* ---- chains as JSON ---- */
 
-static const char *
-json_port(slc_sfc_port_fn port, void *arg, const json_t *v)
+json_t *
+slc_sfc_port_json(const struct slc_sfc_port *p)
 {
-    return v && !json_is_null(v) ? port(arg, v) : NULL;
+    if (!p->name) {
+        return json_null();
+    }
+    return p->fabric ? json_pack("{ss si sb}", "name", p->name, "vlan",
+                                 (int)p->vlan, "fabric", 1)
+                     : json_string(p->name);
+}
+
+/* 'v' into 'out': a name (the VIM's switch), a fabric port object, or
+ * what 'port' makes of it; false when nothing names a port. */
+static bool
+json_port(slc_sfc_port_fn port, void *arg, const json_t *v,
+          struct slc_sfc_port *out)
+{
+    *out = (struct slc_sfc_port){0};
+    if (!v || json_is_null(v)) {
+        return false;
+    }
+    if (json_is_string(v)) {
+        out->name = json_string_value(v);
+        return true;
+    }
+    if (json_is_true(json_object_get(v, "fabric")) && sval(v, "name")) {
+        out->name = sval(v, "name");
+        out->vlan = (unsigned)ival(v, "vlan");
+        out->fabric = true;
+        return true;
+    }
+    return port(arg, v, out) && out->name;
 }
 
 json_t *
@@ -613,12 +1074,16 @@ slc_sfc_render_json(const json_t *chain, slc_sfc_port_fn port, void *arg,
 {
     const json_t *matches = json_object_get(chain, "matches");
     const json_t *hops = json_object_get(chain, "hops");
+    const json_t *srcs = json_object_get(chain, "sources");
+    const json_t *trunk = json_object_get(chain, "trunk");
     size_t n_matches = json_array_size(matches), n_hops = json_array_size(hops);
+    size_t n_srcs = srcs ? json_array_size(srcs) : 1;
     size_t n_sfis = 0, used = 0;
     const char *id = sval(chain, "id") ?: "?";
     int encap = slc_sfc_encap_parse(sval(chain, "encapsulation") ?: "vlan");
     struct slc_sfc_match *m = calloc(n_matches + 1, sizeof *m);
     struct slc_sfc_hop *h = calloc(n_hops + 1, sizeof *h);
+    struct slc_sfc_port *src = calloc(n_srcs + 1, sizeof *src);
     struct slc_sfc_sfi *sfis;
     const json_t *v;
     json_t *prog = NULL;
@@ -629,7 +1094,7 @@ slc_sfc_render_json(const json_t *chain, slc_sfc_port_fn port, void *arg,
         n_sfis += json_array_size(json_object_get(v, "sfis"));
     }
     sfis = calloc(n_sfis + 1, sizeof *sfis);
-    if (!m || !h || !sfis) {
+    if (!m || !h || !sfis || !src) {
         slc_error_set(err, SLC_ENOMEM, "out of memory");
         goto out;
     }
@@ -660,13 +1125,22 @@ slc_sfc_render_json(const json_t *chain, slc_sfc_port_fn port, void *arg,
                                     .sfis = sfis + used};
         json_array_foreach(json_object_get(v, "sfis"), k, sfi)
         {
-            sfis[used++] = (struct slc_sfc_sfi){
-                .ingress = json_port(port, arg, json_object_get(sfi,
-                                                                "ingress")),
-                .egress = json_port(port, arg, json_object_get(sfi,
-                                                               "egress")),
-            };
+            json_port(port, arg, json_object_get(sfi, "ingress"),
+                      &sfis[used].ingress);
+            json_port(port, arg, json_object_get(sfi, "egress"),
+                      &sfis[used].egress);
+            used++;
             h[i].n_sfis++;
+        }
+    }
+    for (i = 0; i < n_srcs; i++) {
+        if (!json_port(port, arg,
+                       srcs ? json_array_get(srcs, i)
+                            : json_object_get(chain, "source"),
+                       &src[i])) {
+            slc_error_set(err, SLC_EINVALID,
+                          "chain '%s': its source has no switch port", id);
+            goto out;
         }
     }
     {
@@ -677,15 +1151,17 @@ slc_sfc_render_json(const json_t *chain, slc_sfc_port_fn port, void *arg,
             .symmetric = json_is_true(json_object_get(chain, "symmetric")),
             .path_id = (uint32_t)ival(chain, "path_id"),
             .tag_base = (uint32_t)ival(chain, "tag_base"),
-            .source = json_port(port, arg, json_object_get(chain, "source")),
-            .destination = json_port(port, arg, dest),
+            .sources = src,
+            .n_sources = n_srcs,
+            .trunk = {sval(trunk, "vim"), sval(trunk, "fabric")},
             .matches = m,
             .n_matches = n_matches,
             .hops = h,
             .n_hops = n_hops,
         };
 
-        if (dest && !json_is_null(dest) && !c.destination) {
+        if (dest && !json_is_null(dest) &&
+            !json_port(port, arg, dest, &c.destination)) {
             slc_error_set(err, SLC_EINVALID,
                           "chain '%s': its destination has no switch port",
                           id);
@@ -697,5 +1173,6 @@ out:
     free(m);
     free(h);
     free(sfis);
+    free(src);
     return prog;
 }

@@ -30,7 +30,8 @@
  * Program format (what the SDN drivers read, sdn.h):
  *   {"rules": [{"priority": P, "path": "forward"|"reverse",
  *               "from": "classifier"|HOP, "to": HOP|"destination",
- *               "match": {"in_port": PORT, "eth_type": N, "vlan": N,
+ *               "match": {"in_port": PORT, "eth_type": N, "vlan": N (0:
+ *                         untagged frames only),
  *                         "mpls_label": N, "ip_proto": N, "nw_src": PREFIX,
  *                         "nw_dst": PREFIX, "tp_src": N, "tp_dst": N,
  *                         "nsh_spi": N, "nsh_si": N},
@@ -43,9 +44,16 @@
  *                           {"decap": null} | {"dec_nsh_ttl": null} |
  *                           {"set_in_port": PORT} | {"output": PORT} |
  *                           {"group": N}, ...]}, ...],
- *    "groups": [{"id": N, "ports": [PORT, ...]}, ...]}
+ *    "groups": [{"id": N, "ports": [PORT, ...]}
+ *               | {"id": N, "buckets": [[ACTION, ...], ...]}, ...]}
  *   where PORT is a switch port name, "NORMAL", "IN_PORT" or a decimal
- *   OpenFlow port number; a rule may carry a "name" (ignored). */
+ *   OpenFlow port number; a rule may carry a "name" (ignored) and "leg":
+ *   "trunk" (it only sends onto the trunk, slc_sfc_render()).  A group
+ *   is a select group (one bucket per instance, chosen by flow hash): with
+ *   "ports" each bucket outputs to one port, with "buckets" each bucket
+ *   runs its own actions (any above but "group"), e.g. set_vlan then
+ *   output: how a hop of SR-IOV instances, each behind its own VLAN on
+ *   the fabric, is entered.  Group ids are 1..255 within a program. */
 #ifndef SLC_SFC_CHAIN_H
 #define SLC_SFC_CHAIN_H
 
@@ -58,13 +66,28 @@
 
 enum slc_sfc_encap { SLC_SFC_VLAN, SLC_SFC_MPLS, SLC_SFC_NSH };
 
+/* The two switches a chain may span: the VIM's own (integration) switch,
+ * where virtio ports are, and the fabric, where SR-IOV VFs and
+ * passthrough NICs leave their hosts; a trunk joins them. */
+enum slc_sfc_switch { SLC_SFC_VIM, SLC_SFC_FABRIC };
+
+/* Where a connection point meets a switch. */
+struct slc_sfc_port {
+    const char *name;      /* a switch port name or a decimal OpenFlow
+                              port number; NULL: none */
+    unsigned vlan;         /* fabric: the VLAN its NIC tags a VF's frames
+                              with on that port (0: untagged, a whole NIC) */
+    bool fabric;           /* on the fabric, else on the VIM's switch */
+};
+
 struct slc_sfc_sfi {
-    const char *ingress, *egress;  /* switch port names */
+    struct slc_sfc_port ingress, egress;  /* equal for a single-armed SF;
+                                             both on one switch */
 };
 
 struct slc_sfc_hop {
     const char *id;
-    const struct slc_sfc_sfi *sfis;
+    const struct slc_sfc_sfi *sfis;   /* all on one switch */
     size_t n_sfis;
 };
 
@@ -83,8 +106,14 @@ struct slc_sfc_chain {
     uint32_t path_id;      /* NSH SPI; the reverse path uses path_id + 1 */
     uint32_t tag_base;     /* VLAN ids / MPLS labels tag_base.. (2n when
                             * symmetric) */
-    const char *source;    /* the classifier's source port */
-    const char *destination; /* NULL: back onto the link as from source */
+    const struct slc_sfc_port *sources; /* the classifier's ports: every
+                                           instance of the source VNF */
+    size_t n_sources;
+    struct slc_sfc_port destination;   /* name NULL: back onto the link as
+                                          from the source */
+    const char *trunk[2];  /* the trunk's port on each switch (by enum
+                              slc_sfc_switch); needed when the chain spans
+                              both */
     const struct slc_sfc_match *matches;
     size_t n_matches;      /* 0: all IP traffic from the source */
     const struct slc_sfc_hop *hops;
@@ -94,24 +123,52 @@ struct slc_sfc_chain {
 /* The tags a chain of 'n_hops' uses. */
 unsigned slc_sfc_tags_needed(size_t n_hops, bool symmetric);
 
-/* Renders 'c' into a new program.  NULL with SLC_EINVALID naming the
- * chain and the problem (no hop, a bad prefix, ports without TCP/UDP/SCTP,
- * a tag out of range, a symmetric chain without a destination). */
+/* Renders 'c' into one program per switch it uses:
+ *   {"vim": PROGRAM, "fabric": PROGRAM}   (a switch it does not use is
+ *                                          absent)
+ * NULL with SLC_EINVALID naming the chain and the problem (no hop, a bad
+ * prefix, ports without TCP/UDP/SCTP, a tag out of range, a symmetric
+ * chain without a destination, a hop across both switches, a chain across
+ * both without a trunk, two rules of one switch that match the same
+ * packets).
+ *
+ * Across the switches (DESIGN.md "SFC"): a hop of VFs or NICs is on the
+ * fabric, entered on its NIC's port in the VF's VLAN and recognised on
+ * return by the egress VF's VLAN.  With "vlan" the VF's VLAN replaces the
+ * hop's tag (the NIC strips it: the SF sees the packet as sent, so any
+ * SF can read it), and what returns is told apart by the classifier's
+ * 5-tuple (two chains, or two directions of a single-armed SF, whose
+ * returns look alike are refused); with "mpls" and "nsh" the VF's VLAN
+ * goes on top and the SF sees the label or header.  On the trunk the
+ * packet carries the label of the hop it goes to (MPLS, untagged: a VIM
+ * network's VLAN on the trunk is never mistaken for a chain), or its NSH
+ * header; a packet done with its last hop crosses with that hop's label
+ * (NSH: SI 255 - n) to be delivered.  Rules that only send a packet onto
+ * the trunk have "leg": "trunk": the rule on the other switch that takes
+ * it into the hop counts it.  Priorities: 300 / 310 on the VIM's switch,
+ * 40300 / 40310 on the fabric (above the connectivity services of SDN
+ * assist, which carry the same VFs' other traffic). */
 json_t *slc_sfc_render(const struct slc_sfc_chain *c, struct slc_error *err);
 
 /* A chain as a JSON document (how the NS engine stores it in a step):
  *   {"id": S, "encapsulation": "vlan"|"mpls"|"nsh", "symmetric": B,
- *    "path_id": N, "tag_base": N, "source": PORT, "destination": PORT|null,
+ *    "path_id": N, "tag_base": N, "sources": [PORT, ...] (or "source":
+ *    PORT), "destination": PORT|null, "trunk": {"vim": S, "fabric": S},
  *    "matches": [{"id": S, "ip_proto": N, "src": PREFIX, "dst": PREFIX,
  *                 "src_port": N, "dst_port": N}, ...],
  *    "hops": [{"id": S, "sfis": [{"ingress": PORT, "egress": PORT}, ...]},
  *             ...]}
- * where PORT is whatever 'port' turns into a switch port name (NULL when it
- * cannot: the render then fails naming the chain).  Renders it as
- * slc_sfc_render() does. */
-typedef const char *(*slc_sfc_port_fn)(void *arg, const json_t *port);
+ * where PORT is a port name on the VIM's switch, {"name": S, "vlan": N,
+ * "fabric": true} on the fabric, or anything else, which 'port' resolves
+ * into 'out' (returning false when it cannot: the render then fails
+ * naming the chain).  Renders it as slc_sfc_render() does. */
+typedef bool (*slc_sfc_port_fn)(void *arg, const json_t *ref,
+                                struct slc_sfc_port *out);
 json_t *slc_sfc_render_json(const json_t *chain, slc_sfc_port_fn port,
                             void *arg, struct slc_error *err);
+
+/* A resolved port as the JSON form above names it. */
+json_t *slc_sfc_port_json(const struct slc_sfc_port *p);
 
 /* "vlan", "mpls", "nsh" <-> enum; -1 for an unknown name. */
 const char *slc_sfc_encap_name(enum slc_sfc_encap e);

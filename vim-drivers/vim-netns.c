@@ -1394,10 +1394,11 @@ netns_describe(struct slc_vim *vim)
             json_array_append_new(list, d);
         }
     }
-    return json_pack("{so s{ss ss ss ss* sI sI}}", "resources", list,
-                     "switch", "ovsdb", n->ovsdb_target,
+    return json_pack("{so s{ss ss ss s{ss ss} ss* sI sI}}", "resources",
+                     list, "switch", "ovsdb", n->ovsdb_target,
                      "integration_bridge", n->br_int, "fabric_bridge",
-                     n->br_fabric, "dir", n->sw ? n->sw->dir : NULL,
+                     n->br_fabric, "trunk", "vim", "int-to-fabric", "fabric",
+                     "fabric-to-int", "dir", n->sw ? n->sw->dir : NULL,
                      "ovsdb_server_pid",
                      (json_int_t)(n->sw ? n->sw->db_pid : 0),
                      "ovs_vswitchd_pid",

@@ -271,8 +271,10 @@ struct slc_vim_class {
      * not block.  May be NULL (no network of the VIM has one). */
     json_t *(*network_uplink)(struct slc_vim *vim, const char *network_id);
     /* Describes what the VIM holds and its capacity as a new JSON object,
-     * for operators and tests ({resources: [...], capacity: {...}}).  Must
-     * not block; may be NULL. */
+     * for operators and tests ({resources: [...], capacity: {...}}); a VIM
+     * with a switch of its own adds "switch": {ovsdb, integration_bridge,
+     * fabric_bridge, trunk: {vim, fabric} (the port joining them on each:
+     * how chains cross, sfc-chain.h)}.  Must not block; may be NULL. */
     json_t *(*describe)(struct slc_vim *vim);
     /* The capacity alone, as describe's "capacity" member ({vcpus:
      * {total, used}, ...}): what admission control asks for every slice,

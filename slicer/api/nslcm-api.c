@@ -637,34 +637,101 @@ chains_answer(struct chains_read *r)
     free(r);
 }
 
-/* The slot of the report of chain 'index' learns its counters. */
+/* The report of chain 'index' learns its counters: one read per switch
+ * the chain is on (the VIM's, the fabric), joined in that order as its
+ * programs are. */
 struct chains_slot {
     struct chains_read *r;
     size_t index;
+    unsigned waiting;         /* reads of this chain in flight */
+    json_t *counters[2];      /* per switch, as read */
+    char error[512];          /* the first read's error */
 };
 
-static void
-on_chain_counters(void *arg, int rc, const char *msg, const json_t *data)
+/* The chain's programs (VIM switch, fabric) joined, and 'counters' the
+ * same way (NULL when one is missing). */
+static json_t *
+joined(const json_t *const progs[2], json_t *const counters[2],
+       json_t **counts)
 {
-    struct chains_slot *slot = arg;
-    struct chains_read *r = slot->r;
+    json_t *prog = json_pack("{s[]}", "rules");
+    json_t *rules = json_object_get(prog, "rules"), *c = json_array();
+    bool all = true;
+
+    for (int k = 0; k < 2; k++) {
+        const json_t *list = json_object_get(counters[k], "rules");
+
+        if (!progs[k]) {
+            continue;
+        }
+        json_array_extend(rules, json_object_get(progs[k], "rules"));
+        all &= json_is_array(list);
+        json_array_extend(c, (json_t *)list);
+    }
+    *counts = all ? json_pack("{so}", "rules", c) : (json_decref(c), NULL);
+    return prog;
+}
+
+static void
+chain_report(struct chains_read *r, struct chains_slot *slot)
+{
     const json_t *g = json_array_get(json_object_get(r->nsr, "vnffgr"),
                                      slot->index);
     const char *vim;
     uint32_t id;
-    const json_t *prog = slc_ns_chain_program(r->nsr, g, &vim, &id);
+    const json_t *progs[2];
+    json_t *counts, *prog;
 
+    progs[0] = slc_ns_chain_programs(r->nsr, g, &vim, &id, &progs[1]);
+    prog = joined(progs, slot->counters, &counts);
     json_array_set_new(r->out, slot->index,
-                       slc_ns_chain_report(g, prog, rc ? NULL : data,
-                                           rc ? msg : NULL));
+                       slc_ns_chain_report(g, prog,
+                                           slot->error[0] ? NULL : counts,
+                                           slot->error[0] ? slot->error
+                                                          : NULL));
+    json_decref(prog);
+    json_decref(counts);
+}
+
+static void
+on_chain_counters(void *arg, int rc, const char *msg, const json_t *data,
+                  int k)
+{
+    struct chains_slot *slot = arg;
+    struct chains_read *r = slot->r;
+
+    if (rc && !slot->error[0]) {
+        snprintf(slot->error, sizeof slot->error, "%s", msg ? msg : "failed");
+    }
+    if (k < 2) {
+        slot->counters[k] = json_incref((json_t *)data);
+    }
+    if (--slot->waiting) {
+        return;
+    }
+    chain_report(r, slot);
+    json_decref(slot->counters[0]);
+    json_decref(slot->counters[1]);
     free(slot);
     if (--r->waiting == 0) {
         chains_answer(r);
     }
 }
 
+static void
+on_vim_counters(void *arg, int rc, const char *msg, const json_t *data)
+{
+    on_chain_counters(arg, rc, msg, data, 0);
+}
+
+static void
+on_fabric_counters(void *arg, int rc, const char *msg, const json_t *data)
+{
+    on_chain_counters(arg, rc, msg, data, 1);
+}
+
 /* GET .../ns_instances/{id}/chains: the NS's chains (its "vnffgr") with
- * per-hop packet counters read from the switch now. */
+ * per-hop packet counters read from the switches now. */
 static int
 ns_chains(struct slc_call *c)
 {
@@ -688,27 +755,35 @@ ns_chains(struct slc_call *c)
     r->waiting = 1; /* this call's own, dropped below */
     json_array_foreach(json_object_get(r->nsr, "vnffgr"), i, g)
     {
-        const char *vim;
-        uint32_t id;
-        const json_t *prog = slc_ns_chain_program(r->nsr, g, &vim, &id);
+        const char *vim = NULL;
+        uint32_t id = 0;
+        const json_t *progs[2];
         struct chains_slot *slot = calloc(1, sizeof *slot);
-        struct slc_error err = {0};
 
-        json_array_append_new(r->out, slc_ns_chain_report(g, prog, NULL,
+        progs[0] = slc_ns_chain_programs(r->nsr, g, &vim, &id, &progs[1]);
+        json_array_append_new(r->out, slc_ns_chain_report(g, NULL, NULL,
                                                           NULL));
-        if (!prog || !slot) {
+        if ((!progs[0] && !progs[1]) || !slot) {
             free(slot);
             continue;
         }
-        *slot = (struct chains_slot){.r = r, .index = i};
+        *slot = (struct chains_slot){.r = r, .index = i, .waiting = 1};
         r->waiting++;
-        if (slc_engine_chain_counters(c->api->engine, vim, id,
-                                      on_chain_counters, slot, &err)) {
-            r->waiting--;
-            free(slot);
-            json_array_set_new(r->out, i,
-                               slc_ns_chain_report(g, prog, NULL, err.msg));
+        for (int k = 0; k < 2; k++) {
+            struct slc_error err = {0};
+
+            if (!progs[k]) {
+                continue;
+            }
+            slot->waiting++;
+            if (slc_engine_chain_counters(
+                    c->api->engine, vim, id, k == 1,
+                    k ? on_fabric_counters : on_vim_counters, slot, &err)) {
+                on_chain_counters(slot, err.code, err.msg, NULL, k);
+            }
         }
+        /* this loop's own hold on the slot */
+        on_chain_counters(slot, 0, NULL, NULL, 2);
     }
     if (--r->waiting == 0) {
         slc_rest_reply(c, 200, r->out);

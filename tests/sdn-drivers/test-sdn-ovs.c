@@ -131,7 +131,8 @@ setup(void)
            sdn_test_plug(NS_VF2, "nic1", "vf2", 102, 0, 5);
 }
 
-static const struct slc_sfc_sfi fw = {"vfwin", "vfwout"};
+static const struct slc_sfc_sfi fw = {{"vfwin"}, {"vfwout"}};
+static const struct slc_sfc_port client = {"vclient"};
 static const struct slc_sfc_hop hops[] = {{"firewall-hop", &fw, 1}};
 static const struct slc_sfc_match icmp = {"icmp", 1, "10.10.0.10",
                                           "10.10.0.20", 0, 0};
@@ -141,11 +142,14 @@ chain(enum slc_sfc_encap encap, uint32_t path)
 {
     struct slc_sfc_chain c = {
         .id = "icmp-path", .encap = encap, .path_id = path, .tag_base = 100,
-        .source = "vclient", .destination = "vserver", .matches = &icmp,
+        .sources = &client, .n_sources = 1, .destination = {"vserver"},
+        .matches = &icmp,
         .n_matches = 1, .hops = hops, .n_hops = 1};
     struct slc_error err = {0};
-    json_t *p = slc_sfc_render(&c, &err);
+    json_t *parts = slc_sfc_render(&c, &err);
+    json_t *p = parts ? json_incref(json_object_get(parts, "vim")) : NULL;
 
+    json_decref(parts);
     if (!p) {
         fprintf(stderr, "render: %s\n", err.msg);
         exit(1);

@@ -16,34 +16,58 @@
 
 #define GOLDEN SLC_SOURCE_DIR "/tests/sfc/golden/"
 
-/* The program as lines "path from->to: rule", then the groups. */
-static char *
-program_text(const json_t *prog)
+/* One switch's program as lines "[fabric ]path from->to: rule", then
+ * its groups. */
+static void
+part_text(FILE *f, const json_t *prog, const char *prefix)
 {
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    const json_t *r, *g;
-    size_t i;
+    const json_t *r, *g, *b;
+    size_t i, k;
 
     json_array_foreach(json_object_get(prog, "rules"), i, r)
     {
         char *t = slc_sfc_rule_text(r);
+        const char *leg = json_string_value(json_object_get(r, "leg"));
 
-        fprintf(f, "%s %s->%s: %s\n",
+        fprintf(f, "%s%s %s->%s%s%s: %s\n", prefix,
                 json_string_value(json_object_get(r, "path")),
                 json_string_value(json_object_get(r, "from")),
-                json_string_value(json_object_get(r, "to")), t);
+                json_string_value(json_object_get(r, "to")), leg ? " via " : "",
+                leg ? leg : "", t);
         free(t);
     }
     json_array_foreach(json_object_get(prog, "groups"), i, g)
     {
         char *ports = json_dumps(json_object_get(g, "ports"), JSON_COMPACT);
 
-        fprintf(f, "group %lld select %s\n",
-                (long long)json_integer_value(json_object_get(g, "id")), ports);
+        fprintf(f, "%sgroup %lld select %s\n", prefix,
+                (long long)json_integer_value(json_object_get(g, "id")),
+                ports ? ports : "");
         free(ports);
+        json_array_foreach(json_object_get(g, "buckets"), k, b)
+        {
+            json_t *rule = json_pack("{si s{} sO}", "priority", 0, "match",
+                                     "actions", b);
+            char *t = slc_sfc_rule_text(rule);
+
+            fprintf(f, "%s  bucket %s\n", prefix, strstr(t, "actions="));
+            free(t);
+            json_decref(rule);
+        }
     }
+}
+
+/* The programs of both switches: the VIM's as it always was, the
+ * fabric's lines prefixed "fabric ". */
+static char *
+program_text(const json_t *prog)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+
+    part_text(f, json_object_get(prog, "vim"), "");
+    part_text(f, json_object_get(prog, "fabric"), "fabric ");
     fclose(f);
     return out;
 }
@@ -86,9 +110,10 @@ check_golden(const char *name, const struct slc_sfc_chain *c)
 }
 
 /* The SFC demo: client -> firewall -> monitor -> server, TCP to port 80. */
-static const struct slc_sfc_sfi fw = {"fw-in", "fw-out"};
-static const struct slc_sfc_sfi mon = {"mon-in", "mon-out"};
-static const struct slc_sfc_sfi mon2 = {"mon2-in", "mon2-out"};
+static const struct slc_sfc_sfi fw = {{"fw-in"}, {"fw-out"}};
+static const struct slc_sfc_sfi mon = {{"mon-in"}, {"mon-out"}};
+static const struct slc_sfc_sfi mon2 = {{"mon2-in"}, {"mon2-out"}};
+static const struct slc_sfc_port client = {"client"};
 static const struct slc_sfc_hop demo_hops[] = {
     {"firewall-hop", &fw, 1},
     {"monitor-hop", &mon, 1},
@@ -101,7 +126,8 @@ demo(enum slc_sfc_encap encap)
 {
     return (struct slc_sfc_chain){
         .id = "web-path", .encap = encap, .path_id = 100, .tag_base = 100,
-        .source = "client", .destination = "server", .matches = &web,
+        .sources = &client, .n_sources = 1, .destination = {"server"},
+        .matches = &web,
         .n_matches = 1, .hops = demo_hops, .n_hops = 2};
 }
 
@@ -161,10 +187,11 @@ test_prefixes_and_normal(void **state)
         {"udp-dns", 17, NULL, "10.10.0.0/24", 0, 53},
         {"icmp", 1, "10.10.0.10", NULL, 0, 0},
     };
-    const struct slc_sfc_sfi one = {"mon-in", "mon-in"};
+    const struct slc_sfc_sfi one = {{"mon-in"}, {"mon-in"}};
     const struct slc_sfc_hop hop = {"monitor-hop", &one, 1};
     struct slc_sfc_chain c = {.id = "any", .encap = SLC_SFC_VLAN,
-                              .tag_base = 7, .source = "client",
+                              .tag_base = 7, .sources = &client,
+                              .n_sources = 1,
                               .matches = ms, .n_matches = 2, .hops = &hop,
                               .n_hops = 1};
 
@@ -184,13 +211,83 @@ test_ipv6(void **state)
     check_golden("mpls-ipv6", &c);
 }
 
-/* Port references resolved by a table: {"ref": "x"} -> "x-port". */
-static const char *
-port_of(void *arg, const json_t *ref)
+/* A chain across the switches: the firewall's ports are SR-IOV VFs on
+ * the fabric (NIC on fabric port 3, VFs in VLANs 101 and 102), the
+ * monitor virtio on the VIM's switch; the trunk joins them. */
+static const struct slc_sfc_sfi vf_fw = {{"3", 101, true}, {"3", 102, true}};
+static const struct slc_sfc_sfi vf_fw2 = {{"4", 201, true},
+                                          {"4", 202, true}};
+
+static struct slc_sfc_chain
+across(enum slc_sfc_encap encap, const struct slc_sfc_hop *hops)
 {
-    return json_string_value(json_object_get(arg, json_string_value(
-                                                      json_object_get(ref,
-                                                                      "ref"))));
+    struct slc_sfc_chain c = demo(encap);
+
+    c.hops = hops;
+    c.trunk[SLC_SFC_VIM] = "int-to-fabric";
+    c.trunk[SLC_SFC_FABRIC] = "fabric-to-int";
+    c.symmetric = true;
+    return c;
+}
+
+static void
+test_fabric(void **state)
+{
+    const struct slc_sfc_hop hops[] = {{"firewall-hop", &vf_fw, 1},
+                                       {"monitor-hop", &mon, 1}};
+    const struct slc_sfc_sfi fws[] = {vf_fw, vf_fw2};
+    const struct slc_sfc_hop two[] = {{"firewall-hop", fws, 2},
+                                      {"monitor-hop", &mon, 1}};
+    struct slc_sfc_chain c = across(SLC_SFC_VLAN, hops);
+
+    check_golden("fabric-vlan-mixed", &c);
+    c.encap = SLC_SFC_MPLS;
+    check_golden("fabric-mpls-mixed", &c);
+    c.encap = SLC_SFC_NSH;
+    check_golden("fabric-nsh-mixed", &c);
+    c = across(SLC_SFC_VLAN, two);
+    c.symmetric = false;
+    check_golden("fabric-vlan-two-instances", &c);
+}
+
+/* Everything on the fabric: a VF source, the hop, a NIC destination
+ * (untagged): one program, no trunk needed. */
+static void
+test_fabric_only(void **state)
+{
+    const struct slc_sfc_port ue = {"1", 300, true};
+    const struct slc_sfc_hop hop = {"firewall-hop", &vf_fw, 1};
+    struct slc_sfc_chain c = demo(SLC_SFC_VLAN);
+
+    c.sources = &ue;
+    c.destination = (struct slc_sfc_port){"5", 0, true};
+    c.hops = &hop;
+    c.n_hops = 1;
+    check_golden("fabric-only", &c);
+}
+
+/* A source VNF with two instances: classified at both; the reverse path
+ * back onto the link as from the destination, where learning finds the
+ * instance. */
+static void
+test_sources(void **state)
+{
+    const struct slc_sfc_port clients[] = {{"client"}, {"client2"}};
+    struct slc_sfc_chain c = demo(SLC_SFC_VLAN);
+
+    c.sources = clients;
+    c.n_sources = 2;
+    c.symmetric = true;
+    check_golden("vlan-two-sources", &c);
+}
+
+/* Port references resolved by a table: {"ref": "x"} -> "x-port". */
+static bool
+port_of(void *arg, const json_t *ref, struct slc_sfc_port *out)
+{
+    out->name = json_string_value(json_object_get(
+        arg, json_string_value(json_object_get(ref, "ref"))));
+    return out->name != NULL;
 }
 
 /* The JSON form the engine stores renders as the struct form does, and a
@@ -280,8 +377,40 @@ test_errors(void **state)
     expect_error(&c, "tags 4094..4095 out of range 1..4094");
     c = demo(SLC_SFC_VLAN);
     c.symmetric = true;
-    c.destination = NULL;
+    c.destination.name = NULL;
     expect_error(&c, "symmetric but has no destination");
+    {
+        const struct slc_sfc_sfi half = {{"3", 101, true}, {"fw-out"}};
+        const struct slc_sfc_hop hops[] = {{"firewall-hop", &half, 1}};
+        const struct slc_sfc_sfi one = {{"3", 101, true}, {"3", 101, true}};
+        const struct slc_sfc_hop single[] = {{"firewall-hop", &one, 1}};
+        const struct slc_sfc_hop fab[] = {{"firewall-hop", &vf_fw, 1}};
+        const struct slc_sfc_port clients[] = {{"client"}, {"client2"}};
+
+        c = across(SLC_SFC_VLAN, hops);
+        c.n_hops = 1;
+        expect_error(&c, "hop 'firewall-hop' has connection points on the "
+                         "fabric (SR-IOV, passthrough) and on the VIM's "
+                         "switch");
+        c = across(SLC_SFC_VLAN, fab);
+        c.n_hops = 1;
+        c.trunk[SLC_SFC_FABRIC] = NULL;
+        expect_error(&c, "spans the VIM's switch and the fabric, and no "
+                         "trunk joins them");
+        c = across(SLC_SFC_VLAN, single);
+        c.n_hops = 1;
+        c.n_matches = 0;
+        expect_error(&c, "what returns from 'firewall-hop' (forward) and "
+                         "from 'firewall-hop' (reverse) looks alike");
+        c.encap = SLC_SFC_MPLS;
+        json_decref(slc_sfc_render(&c, &(struct slc_error){0}));
+        c = demo(SLC_SFC_VLAN);
+        c.sources = clients;
+        c.n_sources = 2;
+        c.destination.name = NULL;
+        expect_error(&c, "its source has 2 instances and its classifier "
+                         "names no destination");
+    }
     assert_int_equal(slc_sfc_encap_parse("nsh"), SLC_SFC_NSH);
     assert_int_equal(slc_sfc_encap_parse("vxlan"), -1);
 }
@@ -299,6 +428,9 @@ main(void)
         cmocka_unit_test(test_ipv6),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_json_form),
+        cmocka_unit_test(test_fabric),
+        cmocka_unit_test(test_fabric_only),
+        cmocka_unit_test(test_sources),
     };
     return cmocka_run_group_tests_name("sfc-chain", tests, NULL, NULL);
 }
