@@ -124,9 +124,9 @@ op_of(const json_t *a)
     return json_object_iter_key(json_object_iter((json_t *)a));
 }
 
-/* Appends an action, folding VLAN operations into the one before:
- * set after set or push keeps one, pop after set drops both's set, pop
- * after push drops both. */
+/* Appends an action, folding VLAN operations into the one before: set
+ * after set or push keeps one, push after pop is a set, pop after set
+ * drops the set, pop after push drops both. */
 static void
 emit(json_t *actions, const char *op, json_t *arg)
 {
@@ -137,6 +137,17 @@ emit(json_t *actions, const char *op, json_t *arg)
         (!strcmp(last, "set_vlan") || !strcmp(last, "push_vlan"))) {
         json_object_set_new(json_array_get(actions, n - 1), last,
                             arg ? arg : json_null());
+        return;
+    }
+    if ((!strcmp(op, "set_mpls") &&
+         (!strcmp(last, "set_mpls") || !strcmp(last, "push_mpls"))) ||
+        (!strcmp(op, "set_nsh_si") && !strcmp(last, "set_nsh_si"))) {
+        json_object_set_new(json_array_get(actions, n - 1), last,
+                            arg ? arg : json_null());
+        return;
+    }
+    if (!strcmp(op, "push_vlan") && !strcmp(last, "pop_vlan")) {
+        json_array_set_new(actions, n - 1, act("set_vlan", arg));
         return;
     }
     if (!strcmp(op, "pop_vlan") && !strcmp(last, "push_vlan")) {
@@ -150,23 +161,102 @@ emit(json_t *actions, const char *op, json_t *arg)
     json_array_append_new(actions, act(op, arg));
 }
 
+/* Drops an encapsulation pushed and taken off again within 'actions'
+ * (a tag for a hop whose SF reads none): push_mpls .. pop_mpls,
+ * encap_nsh .. decap, decap. */
+static void
+simplify(json_t *actions)
+{
+    static const char *const nsh_fields[] = {
+        "set_nsh_spi", "set_nsh_si", "encap_eth", "set_eth_src",
+        "set_eth_dst", "dec_nsh_ttl", NULL};
+
+    size_t i = 0;
+
+    while (i < json_array_size(actions)) {
+        const char *op = op_of(json_array_get(actions, i));
+        bool mpls = !strcmp(op, "push_mpls"), nsh = !strcmp(op, "encap_nsh");
+        size_t j = i + 1, n = json_array_size(actions), drop = 0;
+
+        for (; (mpls || nsh) && j < n; j++) {
+            const char *o = op_of(json_array_get(actions, j));
+            bool field = false;
+
+            for (const char *const *f = nsh_fields; nsh && *f; f++) {
+                field |= !strcmp(o, *f);
+            }
+            if (!(mpls ? !strcmp(o, "set_mpls") : field)) {
+                break;
+            }
+        }
+        if (mpls && j < n &&
+            !strcmp(op_of(json_array_get(actions, j)), "pop_mpls")) {
+            drop = j - i + 1;
+        } else if (nsh && j + 1 < n &&
+                   !strcmp(op_of(json_array_get(actions, j)), "decap") &&
+                   !strcmp(op_of(json_array_get(actions, j + 1)), "decap")) {
+            drop = j - i + 2;
+        }
+        if (!drop) {
+            i++;
+        }
+        while (drop--) {
+            json_array_remove(actions, i);
+        }
+    }
+}
+
 static json_t *
 port_name(const struct slc_sfc_port *port)
 {
     return json_string(port->name);
 }
 
-/* Sends a canonical packet (tagged for the hop) into one fabric port:
- * the hop's tag traded for the VF's VLAN ("vlan") or the VF's VLAN on
- * top of the label ("mpls", "nsh"). */
-static void
-into_fabric_port(const struct path *p, json_t *a,
-                 const struct slc_sfc_port *port)
+/* Whether hop k's SF gets the packet as classified, without the chain's
+ * encapsulation: it reads none (the hop says so), or it is on the fabric
+ * with "vlan" (its VF's VLAN takes the tag's place). */
+static bool
+plain_hop(const struct path *p, size_t k)
 {
-    if (p->c->encap == SLC_SFC_VLAN) {
-        emit(a, port->vlan ? "set_vlan" : "pop_vlan",
-             port->vlan ? json_integer(port->vlan) : NULL);
-    } else if (port->vlan) {
+    const struct slc_sfc_hop *h = hop_at(p, k);
+
+    return h->plain ||
+           (h->sfis[0].ingress.fabric && p->c->encap == SLC_SFC_VLAN);
+}
+
+/* Takes the chain's encapsulation off a canonical packet ('last': where
+ * the path ends, which also counts the NSH hop). */
+static void
+strip(const struct path *p, json_t *a, bool last)
+{
+    switch (p->c->encap) {
+    case SLC_SFC_VLAN:
+        emit(a, "pop_vlan", NULL);
+        break;
+    case SLC_SFC_MPLS:
+        emit(a, "pop_mpls", json_integer(p->is_ipv6 ? 0x86dd : 0x0800));
+        break;
+    case SLC_SFC_NSH:
+        if (last) {
+            emit(a, "dec_nsh_ttl", NULL);
+        }
+        emit(a, "decap", NULL);
+        emit(a, "decap", NULL);
+        break;
+    }
+}
+
+/* Sends a canonical packet (tagged for hop k) into one of its ports:
+ * without the tag when the hop is plain; on the fabric in the VF's VLAN
+ * (on top of the label or header, or in the tag's place). */
+static void
+into_port(const struct path *p, size_t k, json_t *a,
+          const struct slc_sfc_port *port)
+{
+    if (plain_hop(p, k)) {
+        strip(p, a, false);
+    }
+    if (port->fabric && port->vlan) {
         emit(a, "push_vlan", json_integer(port->vlan));
     }
     emit(a, "output", port_name(port));
@@ -182,32 +272,41 @@ enter(struct path *p, json_t *actions, size_t k)
     struct part *part = &p->parts[sw];
 
     if (h->n_sfis == 1) {
-        if (sw == SLC_SFC_FABRIC) {
-            into_fabric_port(p, actions, entry_port(p, &h->sfis[0]));
-        } else {
-            emit(actions, "output", port_name(entry_port(p, &h->sfis[0])));
-        }
+        into_port(p, k, actions, entry_port(p, &h->sfis[0]));
         return;
     }
     if (!p->group_of[k]) {
         json_t *group = json_pack("{si}", "id",
                                   (int)json_array_size(part->groups) + 1);
         json_t *list = json_array();
+        bool buckets = false;
 
         for (size_t i = 0; i < h->n_sfis; i++) {
             const struct slc_sfc_port *in = entry_port(p, &h->sfis[i]);
             json_t *bucket = json_array();
 
-            if (sw == SLC_SFC_FABRIC) {
-                into_fabric_port(p, bucket, in);
+            into_port(p, k, bucket, in);
+            simplify(bucket);
+            if (json_array_size(bucket) > 1) {
                 json_array_append_new(list, bucket);
+                buckets = true;
             } else {
                 json_decref(bucket);
                 json_array_append_new(list, port_name(in));
             }
         }
-        json_object_set_new(group, sw == SLC_SFC_FABRIC ? "buckets" : "ports",
-                            list);
+        if (buckets) {
+            /* every bucket its actions (a port alone: output) */
+            for (size_t i = 0; i < json_array_size(list); i++) {
+                json_t *v = json_array_get(list, i);
+
+                if (json_is_string(v)) {
+                    json_array_set_new(list, i,
+                                       json_pack("[{sO}]", "output", v));
+                }
+            }
+        }
+        json_object_set_new(group, buckets ? "buckets" : "ports", list);
         p->group_of[k] = (int)json_array_size(part->groups) + 1;
         json_array_append_new(part->groups, group);
     }
@@ -219,7 +318,10 @@ add_rule(struct path *p, enum slc_sfc_switch sw, int priority,
          const char *from, const char *to, bool trunk_leg, json_t *match,
          json_t *actions)
 {
-    json_t *r = json_pack("{si ss ss ss so so}", "priority",
+    json_t *r;
+
+    simplify(actions);
+    r = json_pack("{si ss ss ss so so}", "priority",
                           priority + p->parts[sw].prio, "path",
                           p->reverse ? "reverse" : "forward", "from", from,
                           "to", to, "match", match, "actions", actions);
@@ -245,19 +347,7 @@ deliver(struct path *p, json_t *a)
     const struct slc_sfc_port *to, *as_from;
 
     delivery(p, &to, &as_from);
-    switch (p->c->encap) {
-    case SLC_SFC_VLAN:
-        emit(a, "pop_vlan", NULL);
-        break;
-    case SLC_SFC_MPLS:
-        emit(a, "pop_mpls", json_integer(p->is_ipv6 ? 0x86dd : 0x0800));
-        break;
-    case SLC_SFC_NSH:
-        emit(a, "dec_nsh_ttl", NULL);
-        emit(a, "decap", NULL);
-        emit(a, "decap", NULL);
-        break;
-    }
+    strip(p, a, true);
     if (to && to->fabric && to->vlan) {
         emit(a, "push_vlan", json_integer(to->vlan));
     }
@@ -447,7 +537,7 @@ put_tag(const struct path *p, json_t *a, const struct slc_sfc_port *port,
         }
         emit(a, "encap_nsh", NULL);
         emit(a, "set_nsh_spi", json_integer(p->spi));
-        emit(a, "set_nsh_si", json_integer(255));
+        emit(a, "set_nsh_si", json_integer(255 - (int)k));
         emit(a, "encap_eth", NULL);
         emit(a, "set_eth_src", json_string(SFF_MAC_SRC));
         emit(a, "set_eth_dst", json_string(SFF_MAC_DST));
@@ -528,9 +618,9 @@ hop_rules(struct path *p, size_t k, const struct slc_sfc_sfi *s,
     const struct slc_sfc_port *out = exit_port(p, s);
     unsigned tag = tag_of(p, k);
 
-    if (out->fabric && c->encap == SLC_SFC_VLAN) {
-        /* the hop's tag stayed on the fabric: what comes back is known by
-         * the VF it comes from and the chain's 5-tuple */
+    if (plain_hop(p, k)) {
+        /* the SF saw no tag: what comes back is known by the port (the
+         * VF) it comes from and the chain's 5-tuple, and tagged again */
         size_t n = c->n_matches ? c->n_matches : 1;
 
         for (size_t i = 0; i < n; i++) {
@@ -542,12 +632,8 @@ hop_rules(struct path *p, size_t k, const struct slc_sfc_sfi *s,
                 json_decref(a);
                 return -1;
             }
-            if (!out->vlan) {
-                emit(a, "push_vlan", json_integer(tag));
-            } else {
-                emit(a, "set_vlan", json_integer(tag));
-            }
-            go_on(p, k, m, a, 0);
+            put_tag(p, a, out, k);
+            go_on(p, k, m, a, 255 - (unsigned)k);
         }
         return 0;
     }
@@ -760,10 +846,11 @@ check_overlaps(const struct slc_sfc_chain *c, const json_t *rules,
                 return slc_error_set(
                     err, SLC_EINVALID,
                     "chain '%s': what returns from '%s' (%s) and from '%s' "
-                    "(%s) looks alike: on the fabric with \"vlan\" the SF "
-                    "sees no tag, so a VF's returns are told apart by the "
+                    "(%s) looks alike: an SF that gets no tag (on the "
+                    "fabric with \"vlan\", or reading none of the chain's "
+                    "encapsulation) returns packets told apart only by the "
                     "classifier's addresses and ports; give the matches "
-                    "addresses or use \"mpls\"",
+                    "addresses, or an encapsulation the SF reads",
                     c->id, json_string_value(json_object_get(a, "from")),
                     json_string_value(json_object_get(a, "path")),
                     json_string_value(json_object_get(b, "from")),
@@ -1122,7 +1209,9 @@ slc_sfc_render_json(const json_t *chain, slc_sfc_port_fn port, void *arg,
         size_t k;
 
         h[i] = (struct slc_sfc_hop){.id = sval(v, "id") ?: "?",
-                                    .sfis = sfis + used};
+                                    .sfis = sfis + used,
+                                    .plain = json_is_true(
+                                        json_object_get(v, "plain"))};
         json_array_foreach(json_object_get(v, "sfis"), k, sfi)
         {
             json_port(port, arg, json_object_get(sfi, "ingress"),

@@ -89,6 +89,12 @@ struct slc_sfc_hop {
     const char *id;
     const struct slc_sfc_sfi *sfis;   /* all on one switch */
     size_t n_sfis;
+    bool plain;            /* its SF reads none of the chain's
+                              encapsulation: the packet goes in as
+                              classified and is tagged again on return,
+                              told apart by its port and the classifier's
+                              5-tuple (what a VF hop with "vlan" always
+                              gets) */
 };
 
 /* One classifier rule; 0 / NULL fields match anything. */
@@ -156,8 +162,8 @@ json_t *slc_sfc_render(const struct slc_sfc_chain *c, struct slc_error *err);
  *    PORT), "destination": PORT|null, "trunk": {"vim": S, "fabric": S},
  *    "matches": [{"id": S, "ip_proto": N, "src": PREFIX, "dst": PREFIX,
  *                 "src_port": N, "dst_port": N}, ...],
- *    "hops": [{"id": S, "sfis": [{"ingress": PORT, "egress": PORT}, ...]},
- *             ...]}
+ *    "hops": [{"id": S, "plain": B, "sfis": [{"ingress": PORT,
+ *              "egress": PORT}, ...]}, ...]}
  * where PORT is a port name on the VIM's switch, {"name": S, "vlan": N,
  * "fabric": true} on the fabric, or anything else, which 'port' resolves
  * into 'out' (returning false when it cannot: the render then fails

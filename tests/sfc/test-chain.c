@@ -266,6 +266,24 @@ test_fabric_only(void **state)
     check_golden("fabric-only", &c);
 }
 
+/* A firewall that reads no label nor NSH header gets the packets as
+ * classified in an MPLS or NSH chain: the switch takes the encapsulation
+ * off before it and puts it back on what returns (known by its port and
+ * the 5-tuple); the monitor, which reads them, keeps them. */
+static void
+test_plain(void **state)
+{
+    const struct slc_sfc_hop hops[] = {{"firewall-hop", &fw, 1, true},
+                                       {"monitor-hop", &mon, 1}};
+    struct slc_sfc_chain c = demo(SLC_SFC_MPLS);
+
+    c.hops = hops;
+    check_golden("mpls-plain-firewall", &c);
+    c.encap = SLC_SFC_NSH;
+    c.symmetric = true;
+    check_golden("nsh-plain-firewall", &c);
+}
+
 /* A source VNF with two instances: classified at both; the reverse path
  * back onto the link as from the destination, where learning finds the
  * instance. */
@@ -431,6 +449,7 @@ main(void)
         cmocka_unit_test(test_fabric),
         cmocka_unit_test(test_fabric_only),
         cmocka_unit_test(test_sources),
+        cmocka_unit_test(test_plain),
     };
     return cmocka_run_group_tests_name("sfc-chain", tests, NULL, NULL);
 }
