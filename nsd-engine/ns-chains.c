@@ -418,7 +418,7 @@ slc_ns_release_chains(struct slc_store *st, const char *nsr_id,
 struct plan {
     struct slc_store *st;
     json_t *nsr;
-    const json_t *vnfrs, *params;
+    const json_t *vnfrs, *vnfds, *params;
     json_t *steps;
     json_t *deps;    /* of the chain being planned */
     json_t *changed; /* replan: indices of the chain steps added */
@@ -638,11 +638,98 @@ destination(struct plan *pl, const json_t *matches)
     }
 }
 
+#define PARSES_KEY "slicer.sfc.parses"
+
+/* What SF VNF 'member' says it reads of a packet (its VNFD's
+ * configurable-properties, additional-configurable-property
+ * "slicer.sfc.parses": a comma-separated list of "none" (plain packets),
+ * "vlan", "mpls", "nsh"), as bits 1 << enum slc_sfc_encap and 8 for
+ * "none"; everything when it says nothing.  -1 for a bad value. */
+static int
+parses_of(const struct plan *pl, const char *member, const char **vnfd_id,
+          struct slc_error *err)
+{
+    const json_t *vnfr = slc_ns_find(pl->vnfrs, "member-vnf-index-ref",
+                                     member);
+    const json_t *vnfd = json_object_get(pl->vnfds,
+                                         slc_ns_str(vnfr, "vnfd-id") ?: "");
+    const json_t *prop;
+    size_t i;
+
+    *vnfd_id = slc_ns_str(vnfd, "id") ?: slc_ns_str(vnfr, "vnfd-ref") ?: "?";
+    json_array_foreach(
+        json_object_get(json_object_get(vnfd, "configurable-properties"),
+                        "additional-configurable-property"),
+        i, prop)
+    {
+        const char *value = slc_ns_str(prop, "value") ?: "";
+        char buf[128], *save = NULL, *tok;
+        int bits = 0;
+
+        if (strcmp(slc_ns_str(prop, "key") ?: "", PARSES_KEY)) {
+            continue;
+        }
+        snprintf(buf, sizeof buf, "%s", value);
+        for (tok = strtok_r(buf, ", ", &save); tok;
+             tok = strtok_r(NULL, ", ", &save)) {
+            int e = slc_sfc_encap_parse(tok);
+
+            if (e < 0 && strcmp(tok, "none")) {
+                slc_error_set(err, SLC_EINVALID,
+                              "vnfd '%s': configurable-properties."
+                              "additional-configurable-property '%s': "
+                              "'%s' is not none, vlan, mpls or nsh",
+                              *vnfd_id, PARSES_KEY, tok);
+                return -1;
+            }
+            bits |= e < 0 ? 8 : 1 << e;
+        }
+        return bits;
+    }
+    return 15;
+}
+
+/* Whether hop element 'el' (VNF 'member', its ingress on the fabric or
+ * not) needs the packet plain (1), tagged (0) or either (2) in a chain
+ * of 'encap'; -1 with a 422 naming the SF and the encapsulation when it
+ * reads neither what the chain puts on the wire nor plain packets. */
+static int
+element_needs(const struct plan *pl, const char *nfpd, const char *member,
+              bool fabric, const char *encap, struct slc_error *err)
+{
+    const char *vnfd;
+    int bits = parses_of(pl, member, &vnfd, err);
+    int e = slc_sfc_encap_parse(encap);
+    bool tagged = e >= 0 && (bits & 1 << e), plain = bits & 8;
+
+    if (bits < 0) {
+        return -1;
+    }
+    if (fabric && e == SLC_SFC_VLAN) {
+        tagged = false; /* a VF's VLAN takes the tag's place */
+    }
+    if (!tagged && !plain) {
+        slc_error_set(err, SLC_EINVALID,
+                      "ns instance: nfpd '%s': vnf %s (vnfd '%s') cannot "
+                      "read %s%s: its VNFD says it reads only what %s "
+                      "lists; choose an encapsulation it reads "
+                      "(additionalParamsForNs.sfc.paths.%s.encapsulation)",
+                      nfpd, member, vnfd,
+                      fabric && e == SLC_SFC_VLAN ? "plain packets" : encap,
+                      fabric && e == SLC_SFC_VLAN
+                          ? " (vlan steering takes the tag off before a VF)"
+                          : "",
+                      PARSES_KEY, nfpd);
+        return -1;
+    }
+    return tagged && plain ? 2 : plain;
+}
+
 /* The hops of a position: its cp-profiles in the order of their elements,
  * each element's instances as the hop's SFIs. */
 static int
-hops_of(struct plan *pl, const char *nfpd, const json_t *pos, json_t *hops,
-        struct slc_error *err)
+hops_of(struct plan *pl, const char *nfpd, const char *encap,
+        const json_t *pos, json_t *hops, struct slc_error *err)
 {
     const json_t *prof, *el;
     json_t *order = json_array();
@@ -653,6 +740,7 @@ hops_of(struct plan *pl, const char *nfpd, const json_t *pos, json_t *hops,
     {
         json_t *sfis = json_array();
         double first = 1e18;
+        bool needs[3] = {false, false, false}; /* tagged, plain, either */
 
         json_array_foreach(json_object_get(prof, "constituent-profile-elements"),
                            k, el)
@@ -675,6 +763,24 @@ hops_of(struct plan *pl, const char *nfpd, const json_t *pos, json_t *hops,
                                    slc_ns_str(el, "id") ?: "?", member ?: "?",
                                    in ?: "?", out ?: "?");
             }
+            if (!rc && n_in) {
+                int need = element_needs(
+                    pl, nfpd, member ?: "",
+                    json_object_get(json_array_get(ins, 0), "kind") != NULL,
+                    encap, err);
+
+                rc = need < 0 ? err->code : 0;
+                needs[need < 0 ? 2 : need] = true;
+                if (!rc && needs[0] && needs[1]) {
+                    rc = slc_error_set(
+                        err, SLC_EINVALID,
+                        "ns instance: nfpd '%s': cp-profile '%s' mixes SFs "
+                        "that read only %s and SFs that read only plain "
+                        "packets (their VNFDs' %s)",
+                        nfpd, slc_ns_str(prof, "id") ?: "?", encap,
+                        PARSES_KEY);
+                }
+            }
             for (size_t s = 0; s < n_in && s < n_out; s++) {
                 json_array_append_new(
                     sfis, json_pack("{sO sO ss ss ss}", "ingress",
@@ -695,6 +801,10 @@ hops_of(struct plan *pl, const char *nfpd, const json_t *pos, json_t *hops,
                               json_pack("{sO so}", "id",
                                         json_object_get(prof, "id"), "sfis",
                                         sfis));
+        if (needs[1]) {
+            json_object_set_new(json_array_get(hops, k), "plain",
+                                json_true());
+        }
     }
     json_decref(order);
     return rc;
@@ -743,7 +853,7 @@ plan_position(void *arg, const json_t *fg, const json_t *nfpd,
                            slc_ns_str(m0, "constituent-base-element-id")
                                ?: "?");
     }
-    rc = rc ? rc : hops_of(pl, id, pos, hops, err);
+    rc = rc ? rc : hops_of(pl, id, encap, pos, hops, err);
     rc = rc ? rc
             : allocate(pl->st, vim, slc_ns_str(pl->nsr, "_id"), id,
                        slc_sfc_tags_needed(json_array_size(hops), symmetric),
@@ -789,9 +899,10 @@ plan_position(void *arg, const json_t *fg, const json_t *nfpd,
 
 int
 slc_ns_plan_chains(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
-                   const json_t *params, json_t *steps, struct slc_error *err)
+                   const json_t *vnfds, const json_t *params, json_t *steps,
+                   struct slc_error *err)
 {
-    struct plan pl = {st, nsr, vnfrs, params, steps, NULL, NULL};
+    struct plan pl = {st, nsr, vnfrs, vnfds, params, steps, NULL, NULL};
 
     json_object_set_new(nsr, "vnffgr", json_array());
     return each_position(nsr, plan_position, &pl, err);
@@ -903,7 +1014,11 @@ replan_position(void *arg, const json_t *fg, const json_t *nfpd,
     }
     sources = json_array();
     pl->deps = json_array();
-    rc = hops_of(pl, id, pos, hops, err);
+    rc = hops_of(pl, id,
+                 slc_ns_str(json_object_get(json_object_get(r, "spec"),
+                                            "chain"),
+                            "encapsulation") ?: "vlan",
+                 pos, hops, err);
     {
         const json_t *m0 = json_array_get(
             json_object_get(pos, "match-attributes"), 0);
@@ -973,9 +1088,10 @@ replan_position(void *arg, const json_t *fg, const json_t *nfpd,
 
 int
 slc_ns_replan_chains(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
-                     json_t *steps, json_t *changed, struct slc_error *err)
+                     const json_t *vnfds, json_t *steps, json_t *changed,
+                     struct slc_error *err)
 {
-    struct plan pl = {st, nsr, vnfrs, NULL, steps, NULL, changed};
+    struct plan pl = {st, nsr, vnfrs, vnfds, NULL, steps, NULL, changed};
 
     return each_position(nsr, replan_position, &pl, err);
 }

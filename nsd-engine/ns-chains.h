@@ -51,8 +51,9 @@ int slc_ns_check_chains(const json_t *nsr, const json_t *params,
  * SLC_EINVALID when an nfpd names a connection point without a port, or
  * the switch has no tags left. */
 int slc_ns_plan_chains(struct slc_store *st, json_t *nsr,
-                       const json_t *vnfrs, const json_t *params,
-                       json_t *steps, struct slc_error *err);
+                       const json_t *vnfrs, const json_t *vnfds,
+                       const json_t *params, json_t *steps,
+                       struct slc_error *err);
 
 /* After a scale of NS 'nsr' whose VNF instances are now 'vnfrs' (the
  * VDUs added by the plan in 'steps' included, those it removes left
@@ -60,7 +61,8 @@ int slc_ns_plan_chains(struct slc_store *st, json_t *nsr,
  * every chain whose hops change, its index to 'changed'.  Undoing such a
  * step installs the chain as it was ("previous" in its spec). */
 int slc_ns_replan_chains(struct slc_store *st, json_t *nsr,
-                         const json_t *vnfrs, json_t *steps, json_t *changed,
+                         const json_t *vnfrs, const json_t *vnfds,
+                         json_t *steps, json_t *changed,
                          struct slc_error *err);
 
 /* A chain step ended (create DONE, or delete DONE): its NSR record. */

@@ -226,8 +226,8 @@ slc_ns_plan_heal(struct ns_plan *pl, struct slc_store *st, json_t *nsr,
         json_decref(vnf_nets);
     }
     changed = json_array();
-    rc = rc ? rc : slc_ns_replan_chains(st, nsr, vnfrs, pl->steps, changed,
-                                        err);
+    rc = rc ? rc : slc_ns_replan_chains(st, nsr, vnfrs, vnfds, pl->steps,
+                                        changed, err);
     rc = rc || !json_object_size(day1)
              ? rc
              : slc_ns_plan_day1(vnfds, nsr, vnfrs, pl->params, day1,

@@ -740,8 +740,8 @@ has_index(const json_t *list, size_t i)
  * removed ones lose theirs. */
 static int
 plan_scale_chains(struct slc_store *st, struct ns_plan *pl, json_t *nsr,
-                  const json_t *vnfrs, const json_t *op_admin,
-                  struct slc_error *err)
+                  const json_t *vnfrs, const json_t *vnfds,
+                  const json_t *op_admin, struct slc_error *err)
 {
     json_t *now = json_deep_copy(vnfrs), *changed = json_array(), *s;
     json_t *vnfr = slc_ns_find(now, "_id",
@@ -758,7 +758,7 @@ plan_scale_chains(struct slc_store *st, struct ns_plan *pl, json_t *nsr,
         }
     }
     json_array_extend(vdurs, json_object_get(op_admin, "new_vdur"));
-    rc = slc_ns_replan_chains(st, nsr, now, pl->steps, changed, err);
+    rc = slc_ns_replan_chains(st, nsr, now, vnfds, pl->steps, changed, err);
     rc = rc ? rc : slc_ns_replan_sdn(st, nsr, now, pl->steps, changed, err);
     json_array_foreach(pl->steps, i, s)
     {
@@ -1189,7 +1189,7 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
             rc = slc_ns_plan_sdn(st, nsr->doc, vnfrs, params, pl.steps,
                                  err);
             rc = rc ? rc
-                    : slc_ns_plan_chains(st, nsr->doc, vnfrs, params,
+                    : slc_ns_plan_chains(st, nsr->doc, vnfrs, vnfds, params,
                                          pl.steps, err);
             rc = rc ? rc
                     : slc_ns_plan_day1(vnfds, nsr->doc, vnfrs, params,
@@ -1220,8 +1220,8 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
                            err);
         } else {
             rc = plan_scale(st, &pl, nsr->doc, vnfrs, params, admin, err);
-            rc = rc ? rc : plan_scale_chains(st, &pl, nsr->doc, vnfrs, admin,
-                                             err);
+            rc = rc ? rc : plan_scale_chains(st, &pl, nsr->doc, vnfrs, vnfds,
+                                             admin, err);
             rc = rc ? rc : plan_scale_day1(&pl, vnfds, nsr->doc, vnfrs,
                                            admin, err);
         }

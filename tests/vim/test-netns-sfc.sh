@@ -13,9 +13,10 @@
 #   again after they were removed by hand;
 # - a chain the switch refuses (its flow table full) rolls its NS back:
 #   no namespace or flow of it is left, the other NS's chain still works;
-# - NSH chosen by the SF VNFs and a symmetric reverse path: tcpdump on the
-#   firewall's ingress sees NSH with the chain's SPI, the reverse path's
-#   hops count packets;
+# - what an SF reads: an NSH-aware SF refuses a VLAN chain (422); with
+#   NSH, symmetric, tcpdump on its ingress sees NSH with the chain's SPI,
+#   the firewall (plain and VLAN only) gets plain TCP and drops telnet,
+#   the reverse path's hops count packets;
 # - bad chain parameters (an unknown encapsulation, SF VNFs asking for
 #   different ones) and colliding classifiers are refused (422) with
 #   nothing created;
@@ -62,16 +63,17 @@ http() { ip netns exec "$1" curl -s -m 3 -o /dev/null -w '%{http_code}' "$2"; }
 
 start
 login
-for f in host_vnfd monitor_vnfd; do
-    yreq /vnfpkgm/v1/vnf_packages_content "$tpl/vnfd/$f.yaml"
-    check "onboard $f" eq "$code" 201
+for f in "$tpl/vnfd/host_vnfd.yaml" "$tpl/vnfd/monitor_vnfd.yaml" \
+    "$here/sfc-nsh-sf-vnfd.yaml"; do
+    yreq /vnfpkgm/v1/vnf_packages_content "$f"
+    check "onboard $(basename "$f")" eq "$code" 201
 done
 # the firewall as its package: the descriptor and its primitives' script
 tar -C "$tpl/vnfd" -czf "$tmp/firewall.tar.gz" firewall_vnfd.yaml scripts/firewall.sh
 req POST /vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/gzip' --data-binary "@$tmp/firewall.tar.gz"
 check "onboard the firewall package" eq "$code" 201
 for f in "$tpl/nsd/sfc_demo_nsd.yaml" "$here/sfc-two-paths-nsd.yaml" \
-    "$here/sfc-colliding-nsd.yaml"; do
+    "$here/sfc-colliding-nsd.yaml" "$here/sfc-nsh-nsd.yaml"; do
     yreq /nsd/v1/ns_descriptors_content "$f"
     check "onboard $(basename "$f")" eq "$code" 201
 done
@@ -261,25 +263,44 @@ check "HTTP still passes" eq "$(http "$client" http://10.10.0.20/)" 200
 ns_down "$two"
 check "terminated" eq "$state" COMPLETED
 
-# --- NSH, chosen by the SF VNFs, symmetric: the reverse path goes monitor
-# then firewall
-ns_up nsh slicer-sfc-demo-ns '{"additionalParamsForNs":{"sfc":{"symmetric":true}},"additionalParamsForVnf":[{"member-vnf-index":"firewall","additionalParams":{"sfc":{"encapsulation":"nsh"}}},{"member-vnf-index":"monitor","additionalParams":{"sfc":{"encapsulation":"nsh"}}}]}'
+# --- what an SF reads (its VNFD's slicer.sfc.parses): an NSH-aware SF
+# refuses a VLAN chain (422, nothing made)
+ns_new vlan-nsh sfc-nsh-ns
+jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" '{}'
+check "a VLAN chain through an SF that reads only NSH: 422" eq "$code" 422
+check "the error names the SF, its VNFD and the encapsulation" eq "$(field .detail)" "ns instance: nfpd 'web-path': vnf nshsf (vnfd 'slicer-nsh-sf') cannot read vlan: its VNFD says it reads only what slicer.sfc.parses lists; choose an encapsulation it reads (additionalParamsForNs.sfc.paths.web-path.encapsulation)"
+req DELETE "/nslcm/v1/ns_instances/$ns"
+check "nothing was made" eq "$(ip netns list | wc -l) $(slicer_flows)" "0 0"
+
+# --- NSH, symmetric: the NSH-aware SF sees NSH; the firewall, which reads
+# plain and VLAN-tagged packets only, gets them as classified and still
+# drops telnet; the reverse path goes firewall then the NSH SF
+ns_up nsh sfc-nsh-ns '{"additionalParamsForNs":{"sfc":{"symmetric":true,"encapsulation":"nsh"}}}'
 nsh=$ns
 check "NSH NS instantiated" eq "$state" COMPLETED
 req GET "/nslcm/v1/ns_instances/$nsh"
 spi=$(field '.vnffgr[0]."path-id"')
 check "its chain is NSH, symmetric" eq "$(field '.vnffgr[0].encapsulation + " " + (.vnffgr[0].symmetric | tostring)')" "nsh true"
+check "the firewall's hop is plain in the record" eq "$(field '.vnffgr[0].hops[] | select(.id == "firewall-hop") | .plain')" true
 client=$(netns_of "$nsh" client)
+nsf=$(netns_of "$nsh" nshsf)
 fw=$(netns_of "$nsh" firewall)
-ip netns exec "$fw" timeout 10 tcpdump -l -n -c 1 -i in 'ether proto 0x894f' >"$tmp/nsh.txt" 2>"$tmp/tcpdump.err" &
+ip netns exec "$nsf" timeout 10 tcpdump -l -n -c 1 -i in 'ether proto 0x894f' >"$tmp/nsh.txt" 2>"$tmp/tcpdump.err" &
 dump=$!
+ip netns exec "$fw" timeout 10 tcpdump -l -n -c 1 -i in 'tcp port 80' >"$tmp/plain.txt" 2>"$tmp/tcpdump2.err" &
+dump2=$!
 sleep 1
 check "HTTP passes the NSH chain" eq "$(http "$client" http://10.10.0.20/)" 200
 wait "$dump"
-check "the firewall's ingress sees NSH with the chain's SPI, SI 255" grep -q "NSH, flags \[none\], service-path-id $(printf 0x%06x "$spi"), service-index 0xff" "$tmp/nsh.txt"
+wait "$dump2"
+check "the NSH SF's ingress sees NSH with the chain's SPI, SI 255" grep -q "NSH, flags \[none\], service-path-id $(printf 0x%06x "$spi"), service-index 0xff" "$tmp/nsh.txt"
+check "the firewall's ingress sees plain TCP to port 80" grep -q "10.10.0.10.* > 10.10.0.20.80: " "$tmp/plain.txt"
+check "the firewall counted HTTP" test "$(sfcount "$fw" http)" -gt 0
+check "telnet through the NSH chain: no connection" eq "$(http "$client" telnet://10.10.0.20:23 </dev/null)" 000
+check "the firewall dropped it: it could read the port" test "$(sfcount "$fw" telnet)" -gt 0
 settle
-check "the reverse path steered the server's answers into the monitor" test "$(hop "$nsh" web-path monitor-hop reverse)" -gt 0
-check "and then into the firewall" test "$(hop "$nsh" web-path firewall-hop reverse)" -gt 0
+check "the reverse path steered the server's answers into the firewall" test "$(hop "$nsh" web-path firewall-hop reverse)" -gt 0
+check "and then into the NSH SF" test "$(hop "$nsh" web-path nsh-hop reverse)" -gt 0
 ns_down "$nsh"
 check "terminated" eq "$state" COMPLETED
 
