@@ -24,9 +24,19 @@
  * re-installs them all; when a port a program uses gets another OpenFlow
  * number (the port was re-created) it re-installs that program; every
  * audit interval it dumps the flows under the slicer cookie and
- * re-installs a program whose rules are not all there (removed by hand).  A program that stays wrong after three re-installs
- * (another program overwrote a flow of the same match) is reported as in
- * conflict, not fought over.
+ * re-installs a program whose rules are not all there (removed by hand).
+ * A program that stays wrong after three re-installs (another program
+ * overwrote a flow of the same match) is reported as in conflict, not
+ * fought over.
+ *
+ * Counters survive re-installs: a re-install replaces the flows, and the
+ * switch starts their counters from zero, which would make anyone
+ * computing rates see traffic go backwards.  The driver keeps each rule's
+ * counters as last read (audits, counter reads) and, when the program is
+ * installed again with the same content, adds them to a per-rule base
+ * that every read adds to what the switch reports.  What a rule counted
+ * between the last read and its loss is lost (an audit reads every
+ * interval); new content (a scale) starts from zero.
  *
  * Connectivity services (SDN assist, OSM's ELINE/ELAN) are programs too,
  * built from the endpoints by of-rules.h as OSM's openflow connectors do
@@ -72,6 +82,9 @@ struct program {
     uint16_t *priorities;
     json_t *ports;                  /* name -> ofport it was encoded with */
     unsigned reinstalls;            /* by audits, in a row */
+    uint64_t *last, *base;          /* per rule: packets, bytes (2 each):
+                                       as last read; counted before the
+                                       last re-install */
     bool conflict;
     bool moved;                     /* a port of it has another number */
     struct program *next;
@@ -125,6 +138,7 @@ struct ovs {
 };
 
 static void start(struct op *op);
+static void carry_counters(struct program *p, const struct op *op);
 static void reinstall(struct ovs *o, const struct program *p);
 
 /* ---- helpers ---- */
@@ -154,6 +168,8 @@ find_program(struct ovs *o, uint32_t id, struct program ***link)
 static void
 free_program(struct program *p)
 {
+    free(p->last);
+    free(p->base);
     json_decref(p->prog);
     json_decref(p->ports);
     free(p->matches);
@@ -761,6 +777,7 @@ on_applied(void *arg, int rc, const char *msg)
         p->reinstalls = 0;
         p->conflict = false;
     }
+    carry_counters(p, op);
     json_decref(p->prog);
     free(p->matches);
     free(p->priorities);
@@ -784,6 +801,38 @@ on_applied(void *arg, int rc, const char *msg)
         return;
     }
     reply(op, 0, NULL, NULL);
+}
+
+/* Program 'p' is replaced by install 'op': with the same content its
+ * rules' counters as last read go into their base (the switch starts the
+ * new flows from zero); other content starts from zero. */
+static void
+carry_counters(struct program *p, const struct op *op)
+{
+    size_t n = 2 * op->n_rules;
+
+    if (p->prog && p->last && p->base && p->n_rules == op->n_rules &&
+        json_equal(p->prog, op->prog)) {
+        for (size_t i = 0; i < n; i++) {
+            p->base[i] += p->last[i];
+            p->last[i] = 0;
+        }
+        return;
+    }
+    free(p->last);
+    free(p->base);
+    p->last = calloc(n + 1, sizeof *p->last);
+    p->base = calloc(n + 1, sizeof *p->base);
+}
+
+/* Rule i of 'p' counted 'packets' and 'bytes' on the switch now. */
+static void
+saw_counters(struct program *p, size_t i, uint64_t packets, uint64_t bytes)
+{
+    if (p && p->last && i < p->n_rules) {
+        p->last[2 * i] = packets;
+        p->last[2 * i + 1] = bytes;
+    }
 }
 
 /* Encodes 'op' with the switch's port numbers now, and applies it. */
@@ -866,11 +915,16 @@ on_counters(void *arg, int rc, const char *msg,
         size_t i = flows[k].cookie & 0xffff;
 
         if (i < n_rules && json_is_null(json_array_get(rules, i))) {
+            uint64_t bp = p && p->base ? p->base[2 * i] : 0;
+            uint64_t bb = p && p->base ? p->base[2 * i + 1] : 0;
+
             found++;
+            saw_counters(p, i, flows[k].packets, flows[k].bytes);
             json_array_set_new(rules, i,
                                json_pack("{sI sI}", "packets",
-                                         (json_int_t)flows[k].packets, "bytes",
-                                         (json_int_t)flows[k].bytes));
+                                         (json_int_t)(flows[k].packets + bp),
+                                         "bytes",
+                                         (json_int_t)(flows[k].bytes + bb)));
         }
     }
     data = json_pack("{so si}", "rules", rules, "flows_on_switch", (int)n);
@@ -987,6 +1041,7 @@ on_audit(void *arg, int rc, const char *msg,
                 slc_ofp_match_equal(&flows[k].match, &p->matches[i])) {
                 seen[i] = 1;
                 found++;
+                saw_counters(p, i, flows[k].packets, flows[k].bytes);
             } else {
                 extra++;
             }

@@ -430,9 +430,9 @@ on_arms_isolated(void *arg, int rc, const json_t *result, const char *msg)
     free(a);
 }
 
-/* Each arm of a bridging VDU gets a VLAN of its own on br-int: plain
- * switching never crosses the bridge, only chains steer into it.  Its
- * bridge comes up once the switch has done it. */
+/* Each virtio arm of a bridging VDU gets a VLAN of its own on br-int:
+ * plain switching never crosses the bridge, only chains steer into it.
+ * Its bridge comes up once the switch has done it. */
 static int
 isolate_arms(struct netns *n, const char *ns, json_t *const *arms,
              size_t n_arms, struct slc_error *err)
@@ -448,8 +448,14 @@ isolate_arms(struct netns *n, const char *ns, json_t *const *arms,
     a->n = n;
     snprintf(a->ns, sizeof a->ns, "%s", ns);
     for (size_t i = 0; i < n_arms; i++) {
-        unsigned vlan = netns_free_vlan(n);
+        unsigned vlan;
 
+        if (json_object_get(arms[i], "device")) {
+            /* a VF or a NIC: its own VLAN on its NIC is how the fabric
+             * knows it, and no plain switching reaches it on br-int */
+            continue;
+        }
+        vlan = netns_free_vlan(n);
         json_object_set_new(arms[i], "arm_vlan", json_integer(vlan));
         json_array_append_new(
             ops, json_pack("{ss ss s[[sss]] s{si}}", "op", "update", "table",

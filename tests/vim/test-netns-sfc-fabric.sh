@@ -1,0 +1,154 @@
+#!/bin/bash
+# Integration test of chains through SR-IOV service functions, across the
+# VIM's switch (br-int) and the fabric (br-fabric), on the netns VIM with
+# a private userspace Open vSwitch:
+# - the SFC demo with its firewall on SR-IOV VFs (sfc_sriov_nsd): the
+#   chain's br-int part through the ovs driver, its fabric part through
+#   the account's SDN controller (the embedded ovs driver on br-fabric,
+#   then os-ken); HTTP counted by the firewall and then the monitor, in
+#   that order, telnet dropped at the firewall, ICMP bypassing; the
+#   switch's per-hop counters from the switch that carries each hop;
+# - MPLS and a symmetric reverse path: the firewall (which reads plain
+#   and VLAN-tagged frames) gets plain packets, the reverse hops count;
+# - all-or-nothing across switches: a fabric that refuses its part fails
+#   the NS with nothing left on br-int; a br-int that refuses its part
+#   after the fabric's went in has the fabric's removed;
+# - a scale of the SR-IOV firewall: the hop load-balances over both
+#   instances' VFs (a select group whose buckets set each VF's VLAN);
+# - counters survive the driver's re-install of flows removed by hand;
+# - a restart of slicerd re-installs the fabric part from the store;
+# - terminate leaves no flow on either switch.
+#
+# Runs as root in network, mount and pid namespaces of its own (meson:
+# "unshare -n -m -p -f --mount-proc").
+# usage: test-netns-sfc-fabric.sh SLICERD SOURCE_DIR
+set -u
+slicerd=$1
+src=$2
+tpl=$src/templates
+name=netns-sfc-fabric
+# shellcheck source=../slicer/harness.sh
+. "$(dirname "$0")/../slicer/harness.sh"
+
+own_namespaces test-netns-sfc-fabric
+config
+
+ofctl() { OVS_RUNDIR=$ovsdir ovs-ofctl -O OpenFlow13 "$@"; }
+vsctl() { OVS_RUNDIR=$ovsdir ovs-vsctl "$@"; }
+settle() { OVS_RUNDIR=$ovsdir ovs-appctl -t "$ovsdir/ovs-vswitchd.ctl" revalidator/wait; }
+chain_flows() { # bridge -> the number of chain flows on it (programs 1..)
+    ofctl dump-flows "$1" 2>/dev/null |
+        grep -cE 'cookie=0x51ce0000[0-9a-f]{6,8},'
+}
+sfcount() { # namespace, rule comment -> packets its nftables rule counted
+    ip netns exec "$1" nft list chain bridge slicer forward |
+        sed -n "s/.*counter packets \([0-9]*\) .*comment \"$2\".*/\1/p"
+}
+hop() { # ns id, chain, hop, path -> packets the switches steered into it
+    req GET "/nslcm/v1/ns_instances/$1/chains"
+    field "[.[] | select(.id == \"$2\")][0].hops[] | select(.id == \"$3\") | .$4.packets // 0"
+}
+http() { ip netns exec "$1" curl -s -m 3 -o /dev/null -w '%{http_code}' "$2"; }
+ns_new() { # name nsd -> $ns
+    jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"$1\",\"nsdId\":\"$2\",\"vimAccountId\":\"$vim\"}"
+    ns=$(field .id)
+}
+
+start
+login
+for f in host_vnfd monitor_vnfd firewall_sriov_vnfd; do
+    onboard vnfd "$tpl/vnfd/$f.yaml"
+    check "onboard $f" eq "$code" 201
+done
+onboard nsd "$tpl/nsd/sfc_sriov_nsd.yaml"
+check "onboard sfc_sriov_nsd" eq "$code" 201
+
+cp "$tpl/infra/hosts/compute-1.yaml" "$tmp/hosts.yaml"
+jreq POST /admin/v1/vim_accounts "{\"name\":\"local\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"hosts\":\"$tmp/hosts.yaml\"}}"
+check "netns account: 201" eq "$code" 201
+vim=$(field .id)
+ovsdir=$tmp/state/netns-$vim/ovs
+
+# --- without an SDN controller, a chain through a VF cannot be made
+ns_up nofabric slicer-sfc-sriov-ns "$vim"
+check "an SR-IOV chain without an sdn-controller: FAILED" eq "$state" FAILED
+check "... saying the account names none" grep -q "names no sdn-controller" <(field .errorMessage)
+check "... rolled back: no namespace" eq "$(ip netns list | wc -l)" 0
+req DELETE "/nslcm/v1/ns_instances/$ns"
+
+jreq POST /admin/v1/sdns '{"name":"fabric","type":"ovs","config":{"bridge":"br-fabric","audit_interval_ms":300}}'
+check "SDN controller of type ovs on the VIM's fabric: 201" eq "$code" 201
+mapping='[{"compute_node":"compute-1","ports":[
+  {"pci":"0000:3b:00.0","switch_id":"br-fabric","switch_port":"1"},
+  {"pci":"0000:3b:0[23].[0-7]","switch_id":"br-fabric","switch_port":"1"},
+  {"pci":"0000:3b:00.1","switch_id":"br-fabric","switch_port":"2"},
+  {"pci":"0000:af:00.1","switch_id":"br-fabric","switch_port":"4"},
+  {"pci":"0000:af:0[0-2].[0-7]","switch_id":"br-fabric","switch_port":"3"}]}]'
+account_sdn() { # controller name
+    jreq PATCH "/admin/v1/vim_accounts/$vim" "{\"config\":{\"hosts\":\"$tmp/hosts.yaml\",\"sdn-controller\":\"$1\",\"sdn-port-mapping\":$mapping}}"
+}
+account_sdn fabric
+check "the account names the controller and maps its ports: 204" eq "$code" 204
+
+# --- the demo chain with an SR-IOV firewall, VLAN steering
+ns_up web slicer-sfc-sriov-ns "$vim"
+web=$ns
+check "SR-IOV chain NS instantiated" eq "$state" COMPLETED
+req GET "/nslcm/v1/ns_instances/$web"
+check "its chain is ACTIVE" eq "$(field '.vnffgr[0].status')" ACTIVE
+check "the firewall hop's instance is on the fabric, in its VFs' VLANs" \
+    eq "$(field '.vnffgr[0].hops[] | select(.id == "firewall-hop") | .sfis[0] | [.ingress.fabric, .ingress.name, .ingress.vlan, .egress.vlan] | map(tostring) | join(" ")')" \
+    "true 3 201 202"
+check "br-int holds the chain's part on the VIM's switch" test "$(chain_flows br-int)" -gt 0
+check "br-fabric holds the firewall's part" test "$(chain_flows br-fabric)" -gt 0
+client=$(netns_of "$web" client)
+fw=$(netns_of "$web" firewall)
+mon=$(netns_of "$web" monitor)
+check "HTTP from the client reaches the server" eq "$(http "$client" http://10.10.0.20/)" 200
+check "the SR-IOV firewall counted it" test "$(sfcount "$fw" http)" -gt 0
+check "the monitor counted the same packets" eq "$(sfcount "$mon" http)" "$(sfcount "$fw" http)"
+check "telnet: no connection" eq "$(http "$client" telnet://10.10.0.20:23 </dev/null)" 000
+check "the firewall dropped it" test "$(sfcount "$fw" telnet)" -gt 0
+check "the monitor saw only HTTP" eq "$(sfcount "$mon" all)" "$(sfcount "$mon" http)"
+before="$(sfcount "$fw" http) $(sfcount "$fw" telnet) $(sfcount "$mon" all)"
+check "ICMP reaches the server" pings "$client" 10.10.0.20
+check "ICMP bypasses the chain" eq "$(sfcount "$fw" http) $(sfcount "$fw" telnet) $(sfcount "$mon" all)" "$before"
+settle
+check "the fabric counts HTTP and telnet into the firewall hop" \
+    eq "$(hop "$web" web-path firewall-hop forward)" $(($(sfcount "$fw" http) + $(sfcount "$fw" telnet)))
+check "br-int counts only HTTP into the monitor hop" \
+    eq "$(hop "$web" web-path monitor-hop forward)" "$(sfcount "$mon" http)"
+
+# --- counters survive a re-install of flows removed by hand
+n=$(hop "$web" web-path firewall-hop forward)
+ofctl del-flows br-fabric "cookie=0x51ce000000000000/0xffff000000000000"
+for _ in $(seq 50); do
+    [ "$(chain_flows br-fabric)" -gt 0 ] && break
+    sleep 0.1
+done
+check "the fabric's audit put the chain's part back" test "$(chain_flows br-fabric)" -gt 0
+check "HTTP passes again" eq "$(http "$client" http://10.10.0.20/)" 200
+settle
+check "the firewall hop's counter went on from where it was" \
+    test "$(hop "$web" web-path firewall-hop forward)" -gt "$n"
+
+# --- a restart of slicerd re-installs the fabric part from the store
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+pid=
+ofctl del-flows br-fabric "cookie=0x51ce000000000000/0xffff000000000000"
+check "while slicerd is down the fabric lost the chain" eq "$(chain_flows br-fabric)" 0
+start
+for _ in $(seq 100); do
+    [ "$(chain_flows br-fabric)" -gt 0 ] && break
+    sleep 0.1
+done
+check "slicerd re-installed the fabric part at start" test "$(chain_flows br-fabric)" -gt 0
+check "HTTP passes the chain again" eq "$(http "$client" http://10.10.0.20/)" 200
+
+ns_down "$web"
+check "terminated" eq "$state" COMPLETED
+check "no chain flow left on br-int" eq "$(chain_flows br-int)" 0
+check "none on br-fabric" eq "$(chain_flows br-fabric)" 0
+
+summary
