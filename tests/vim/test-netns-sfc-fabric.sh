@@ -26,6 +26,7 @@ set -u
 slicerd=$1
 src=$2
 tpl=$src/templates
+here=$(cd "$(dirname "$0")" && pwd)
 name=netns-sfc-fabric
 # shellcheck source=../slicer/harness.sh
 . "$(dirname "$0")/../slicer/harness.sh"
@@ -60,8 +61,12 @@ for f in host_vnfd monitor_vnfd firewall_sriov_vnfd; do
     onboard vnfd "$tpl/vnfd/$f.yaml"
     check "onboard $f" eq "$code" 201
 done
-onboard nsd "$tpl/nsd/sfc_sriov_nsd.yaml"
-check "onboard sfc_sriov_nsd" eq "$code" 201
+onboard vnfd "$here/sfc-host-pair-vnfd.yaml"
+check "onboard the two-instance host" eq "$code" 201
+for f in "$tpl/nsd/sfc_sriov_nsd.yaml" "$here/sfc-sources-nsd.yaml"; do
+    onboard nsd "$f"
+    check "onboard $(basename "$f")" eq "$code" 201
+done
 
 cp "$tpl/infra/hosts/compute-1.yaml" "$tmp/hosts.yaml"
 jreq POST /admin/v1/vim_accounts "{\"name\":\"local\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"hosts\":\"$tmp/hosts.yaml\"}}"
@@ -146,9 +151,101 @@ done
 check "slicerd re-installed the fabric part at start" test "$(chain_flows br-fabric)" -gt 0
 check "HTTP passes the chain again" eq "$(http "$client" http://10.10.0.20/)" 200
 
+# --- a scale of the SR-IOV firewall: the hop load-balances over both
+# instances' VFs, each entered in its own VLAN
+scale='{"scaleType":"SCALE_VNF","scaleVnfData":{"scaleVnfType":"SCALE_OUT","scaleByStepData":{"scaling-group-descriptor":"firewall-scale","member-vnf-index":"firewall"}}}'
+jreq POST "/nslcm/v1/ns_instances/$web/scale" "$scale"
+wait_op "$(field .id)"
+check "scale out of the SR-IOV firewall: COMPLETED" eq "$state" COMPLETED
+req GET "/nslcm/v1/ns_instances/$web"
+check "its hop has two instances, both on the fabric" \
+    eq "$(field '[.vnffgr[0].hops[] | select(.id == "firewall-hop") | .sfis[].ingress.fabric] | map(tostring) | join(" ")')" "true true"
+check "a select group on br-fabric sets each VF's VLAN" \
+    test "$(ofctl dump-groups br-fabric | grep -o 'set_field:[0-9]*->vlan_vid' | sort -u | wc -l)" -eq 2
+fw_http_all() { # HTTP packets counted by every firewall instance
+    local total=0 n
+    req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$web"
+    for n in $(field '.[] | select(."member-vnf-index-ref" == "firewall") | .vdur[]."vim-id"'); do
+        total=$((total + $(sfcount "$n" http)))
+    done
+    echo "$total"
+}
+before=$(fw_http_all)
+ok=0
+for _ in 1 2 3 4 5 6; do
+    [ "$(http "$client" http://10.10.0.20/)" = 200 ] && ok=$((ok + 1))
+done
+check "HTTP passes the load-balanced SR-IOV hop" eq "$ok" 6
+check "the firewalls together counted every request" test "$(fw_http_all)" -ge $((before + 6 * 5))
+jreq POST "/nslcm/v1/ns_instances/$web/scale" "${scale/SCALE_OUT/SCALE_IN}"
+wait_op "$(field .id)"
+check "scale in: COMPLETED" eq "$state" COMPLETED
+check "no group left on br-fabric" eq "$(ofctl dump-groups br-fabric | grep -c 'type=select')" 0
+check "HTTP still passes" eq "$(http "$client" http://10.10.0.20/)" 200
+
 ns_down "$web"
 check "terminated" eq "$state" COMPLETED
 check "no chain flow left on br-int" eq "$(chain_flows br-int)" 0
 check "none on br-fabric" eq "$(chain_flows br-fabric)" 0
+
+# --- MPLS, symmetric: the firewall reads plain and VLAN-tagged frames
+# only, so it gets the packets as classified (the label off before its VF)
+ns_up mpls slicer-sfc-sriov-ns "$vim" '{"additionalParamsForNs":{"sfc":{"encapsulation":"mpls","symmetric":true}}}'
+mpls=$ns
+check "MPLS symmetric SR-IOV chain: COMPLETED" eq "$state" COMPLETED
+client=$(netns_of "$mpls" client)
+fw=$(netns_of "$mpls" firewall)
+check "HTTP passes" eq "$(http "$client" http://10.10.0.20/)" 200
+check "the firewall read it (counted HTTP)" test "$(sfcount "$fw" http)" -gt 0
+check "telnet dropped by the firewall" eq "$(http "$client" telnet://10.10.0.20:23 </dev/null)" 000
+check "... which read the port" test "$(sfcount "$fw" telnet)" -gt 0
+settle
+check "the server's answers steered into the monitor" test "$(hop "$mpls" web-path monitor-hop reverse)" -gt 0
+check "and then into the SR-IOV firewall" test "$(hop "$mpls" web-path firewall-hop reverse)" -gt 0
+ns_down "$mpls"
+check "terminated, no chain flow left" eq "$(chain_flows br-int) $(chain_flows br-fabric)" "0 0"
+
+# --- a source VNF with two instances: both classified, answers back to
+# each
+ns_up sources sfc-sources-ns "$vim" '{"additionalParamsForNs":{"sfc":{"symmetric":true}}}'
+sources=$ns
+check "two-source SR-IOV chain: COMPLETED" eq "$state" COMPLETED
+req GET "/nslcm/v1/ns_instances/$sources"
+check "the chain's classifier is at both client instances" eq "$(field '.vnffgr[0].sources | length')" 2
+fw=$(netns_of "$sources" firewall)
+req GET "/nslcm/v1/vnf_instances?nsr-id-ref=$sources"
+clients=$(field '.[] | select(."member-vnf-index-ref" == "client") | .vdur[]."vim-id"')
+check "two client namespaces" eq "$(echo "$clients" | wc -w)" 2
+for c in $clients; do
+    before=$(sfcount "$fw" http)
+    check "HTTP from client $c reaches the server and comes back" eq "$(http "$c" http://10.10.0.20/)" 200
+    check "... through the firewall" test "$(sfcount "$fw" http)" -gt "$before"
+done
+ns_down "$sources"
+check "terminated" eq "$state" COMPLETED
+
+# --- all-or-nothing across the switches: a fabric that refuses its part
+# fails the NS, and nothing of the chain is on br-int
+nfab=$(ofctl dump-flows br-fabric | grep -c 'cookie=')
+vsctl -- --id=@ft create Flow_Table flow_limit=$((nfab + 1)) \
+    overflow_policy=refuse -- set Bridge br-fabric flow_tables:0=@ft
+ns_up full slicer-sfc-sriov-ns "$vim"
+check "a fabric that refuses the chain: FAILED" eq "$state" FAILED
+check "... in the switch's words" grep -q OFPFMFC_TABLE_FULL "$tmp/body"
+check "... rolled back" eq "$(field .rollback.state)" COMPLETED
+check "no namespace, no chain flow on either switch" eq "$(ip netns list | wc -l) $(chain_flows br-int) $(chain_flows br-fabric)" "0 0 0"
+req DELETE "/nslcm/v1/ns_instances/$ns"
+vsctl clear Bridge br-fabric flow_tables
+# br-int refuses its part after the fabric's went in: the fabric's goes
+nint=$(ofctl dump-flows br-int | grep -c 'cookie=')
+vsctl -- --id=@ft create Flow_Table flow_limit=$((nint + 1)) \
+    overflow_policy=refuse -- set Bridge br-int flow_tables:0=@ft
+ns_up full2 slicer-sfc-sriov-ns "$vim"
+check "a br-int that refuses the chain: FAILED" eq "$state" FAILED
+check "... in the switch's words" grep -q OFPFMFC_TABLE_FULL "$tmp/body"
+check "the fabric's part, installed first, was removed" eq "$(chain_flows br-fabric)" 0
+check "no namespace left" eq "$(ip netns list | wc -l)" 0
+req DELETE "/nslcm/v1/ns_instances/$ns"
+vsctl clear Bridge br-int flow_tables
 
 summary
