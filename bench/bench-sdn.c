@@ -58,8 +58,7 @@ struct bench {
     struct event *watchdog;   /* wakes the loop to check deadlines */
     char dir[64];
     struct slc_ovs_switch *sw;
-    pid_t osken_pid;
-    int rest_port, of_port;
+    struct bench_osken osken_mgr;
     struct slc_sdn *ovs, *osken;
     struct outcome out;
     char macs[MAX_POINTS][20], names[MAX_POINTS][16];
@@ -147,21 +146,7 @@ delete_service(struct bench *b, struct slc_sdn *sdn, const char *id,
 static void
 stop_osken(struct bench *b)
 {
-    if (b->osken_pid <= 0) {
-        return;
-    }
-    kill(b->osken_pid, SIGTERM);
-    for (int i = 0; i < 50; i++) {
-        if (waitpid(b->osken_pid, NULL, WNOHANG) == b->osken_pid) {
-            b->osken_pid = 0;
-            return;
-        }
-        usleep(100000);
-    }
-    kill(b->osken_pid, SIGKILL);
-    while (waitpid(b->osken_pid, NULL, 0) < 0 && errno == EINTR) {
-    }
-    b->osken_pid = 0;
+    bench_osken_stop(&b->osken_mgr);
 }
 
 /* Starts osken-manager with our app (its log in the scratch directory)
@@ -169,40 +154,7 @@ stop_osken(struct bench *b)
 static int
 start_osken(struct bench *b)
 {
-    char listen[64], ofp[16], log[128];
-    pid_t pid;
-
-    b->rest_port = bench_free_port();
-    b->of_port = bench_free_port();
-    if (b->rest_port <= 0 || b->of_port <= 0 || b->rest_port == b->of_port) {
-        return -1;
-    }
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", b->rest_port);
-    snprintf(ofp, sizeof ofp, "%d", b->of_port);
-    snprintf(log, sizeof log, "%s/osken.log", b->dir);
-    fflush(NULL);
-    pid = fork();
-    if (pid == 0) {
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        setenv("SLICER_OFCTL_LISTEN", listen, 1);
-        setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
-        execlp("osken-manager", "osken-manager", "--ofp-listen-host",
-               "127.0.0.1", "--ofp-tcp-listen-port", ofp, OSKEN_APP,
-               (char *)NULL);
-        _exit(127);
-    }
-    if (pid < 0) {
-        return -1;
-    }
-    b->osken_pid = pid;
-    return bench_sh("ovs-vsctl set-controller br0 tcp:127.0.0.1:%d -- set "
-              "controller br0 max_backoff=1000 connection_mode=out-of-band",
-              b->of_port);
+    return bench_osken_start(&b->osken_mgr, OSKEN_APP, b->dir, "br0");
 }
 
 /* ---- setup and cleanup ---- */
@@ -307,7 +259,7 @@ open_drivers(struct bench *b, bool osken)
     if (!osken) {
         return 0;
     }
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", b->rest_port);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", b->osken_mgr.rest_port);
     config = json_pack("{ss si si}", "dpid", DPID_HEX, "audit_interval_ms", 0,
                        "timeout_ms", 30000);
     rc = slc_sdn_osken_class.open(

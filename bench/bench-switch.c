@@ -1,9 +1,13 @@
 /* Helpers of the benchmarks on a private Open vSwitch (bench-switch.h). */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,4 +75,64 @@ bench_free_port(void)
         close(fd);
     }
     return port;
+}
+
+int
+bench_osken_start(struct bench_osken *k, const char *app, const char *dir,
+                  const char *bridge)
+{
+    char listen[64], ofp[16], log[512];
+    pid_t pid;
+
+    k->rest_port = bench_free_port();
+    k->of_port = bench_free_port();
+    if (k->rest_port <= 0 || k->of_port <= 0 || k->rest_port == k->of_port) {
+        return -1;
+    }
+    snprintf(listen, sizeof listen, "127.0.0.1:%d", k->rest_port);
+    snprintf(ofp, sizeof ofp, "%d", k->of_port);
+    snprintf(log, sizeof log, "%s/osken.log", dir);
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        setenv("SLICER_OFCTL_LISTEN", listen, 1);
+        setenv("PYTHONDONTWRITEBYTECODE", "1", 1);
+        execlp("osken-manager", "osken-manager", "--ofp-listen-host",
+               "127.0.0.1", "--ofp-tcp-listen-port", ofp, app, (char *)NULL);
+        _exit(127);
+    }
+    if (pid < 0) {
+        return -1;
+    }
+    k->pid = pid;
+    return bench_sh("ovs-vsctl set-controller %s tcp:127.0.0.1:%d -- set "
+                    "controller %s max_backoff=1000 "
+                    "connection_mode=out-of-band",
+                    bridge, k->of_port, bridge);
+}
+
+void
+bench_osken_stop(struct bench_osken *k)
+{
+    if (k->pid <= 0) {
+        return;
+    }
+    kill(k->pid, SIGTERM);
+    for (int i = 0; i < 50; i++) {
+        if (waitpid(k->pid, NULL, WNOHANG) == k->pid) {
+            k->pid = 0;
+            return;
+        }
+        usleep(100000);
+    }
+    kill(k->pid, SIGKILL);
+    while (waitpid(k->pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    k->pid = 0;
 }

@@ -8,6 +8,7 @@ if [ ! -d "$build" ]; then
     meson setup "$build" "$top" --buildtype=release -Dtests=disabled
 fi
 ninja -C "$build" bench/bench-parse bench/bench-nbi bench/bench-slice bench/bench-sfc \
+    bench/bench-sfc-fabric \
     bench/bench-edge bench/bench-waves bench/bench-sdn \
     slicer/slicerd \
     vim-drivers/slicer-netns-role
@@ -39,6 +40,13 @@ echo
 # SFC: 1,000 chains of 4 hops installed by the ovs SDN driver against
 # ovs-ofctl add-flow one flow at a time (a network namespace of its own)
 unshare --net "$build/bench/bench-sfc" 1000 4 3
+echo
+# SFC through SR-IOV: 1,000 chains of 4 hops, two of them on VFs, each a
+# program on br-int and one on the fabric: by the ovs driver on both, by
+# osken on the fabric (osken-manager, skipped without it), against one
+# ovs-ofctl add-flow per flow
+unshare --net --mount --pid --fork --mount-proc \
+    "$build/bench/bench-sfc-fabric" 1000 3
 echo
 # SDN assist: ELANs of 2, 10 and 50 points (one internal port each)
 # created by the ovs SDN driver, by the osken driver through osken-manager
