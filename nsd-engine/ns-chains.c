@@ -259,16 +259,30 @@ slc_ns_check_chains(const json_t *nsr, const json_t *params,
 /* ---- numbering ---- */
 
 struct used {
+    const char *vim, *sdn;
     json_t *ids;  /* [program id] */
     json_t *tags; /* [[base, count]] */
 };
 
+/* Program ids are unique per switch: among the chains of the VIM
+ * account, and of every account whose fabric is the same SDN controller.
+ * Tags are per VIM account (the fabric's rules match the account's own
+ * trunk and VFs). */
 static int
 collect_used(const char *coll, const struct slc_record *rec, void *arg)
 {
     struct used *u = arg;
+    bool same_vim = !strcmp(slc_ns_str(rec->doc, "vim-account-id") ?: "",
+                            u->vim);
 
+    if (!same_vim &&
+        (!u->sdn || strcmp(slc_ns_str(rec->doc, "sdn-id") ?: "", u->sdn))) {
+        return 0;
+    }
     json_array_append(u->ids, json_object_get(rec->doc, "program-id"));
+    if (!same_vim) {
+        return 0;
+    }
     json_array_append_new(u->tags,
                           json_pack("[OO]", json_object_get(rec->doc,
                                                             "tag-base"),
@@ -324,10 +338,15 @@ allocate(struct slc_store *st, const char *vim, const char *nsr_id,
          const char *nfpd, unsigned n_tags, uint32_t *id, uint32_t *tag_base,
          struct slc_error *err)
 {
-    struct used u = {json_array(), json_array()};
+    struct slc_record acc = {0};
+    struct used u = {vim, NULL, json_array(), json_array()};
     char rec_id[128];
     json_int_t next = 1;
-    int rc = slc_store_list(st, PATHS, vim, collect_used, &u, err);
+    int rc = slc_store_get(st, "vim_accounts", vim, &acc, err);
+
+    rc = rc == SLC_ENOTFOUND ? 0 : rc;
+    u.sdn = slc_ns_str(json_object_get(acc.doc, "config"), "sdn-controller");
+    rc = rc ? rc : slc_store_list(st, PATHS, NULL, collect_used, &u, err);
 
     while (!rc && id_used(u.ids, next)) {
         next++;
@@ -343,10 +362,11 @@ allocate(struct slc_store *st, const char *vim, const char *nsr_id,
         struct slc_record rec = {
             .id = rec_id,
             .name = (char *)vim,
-            .doc = json_pack("{ss sI sI si ss ss}", "vim-account-id", vim,
-                             "program-id", next, "tag-base",
+            .doc = json_pack("{ss sI sI si ss ss ss*}", "vim-account-id",
+                             vim, "program-id", next, "tag-base",
                              (json_int_t)*tag_base, "tags", (int)n_tags,
-                             "nsr-id", nsr_id, "nfpd-id", nfpd),
+                             "nsr-id", nsr_id, "nfpd-id", nfpd, "sdn-id",
+                             u.sdn),
         };
 
         snprintf(rec_id, sizeof rec_id, "%s:%" JSON_INTEGER_FORMAT, vim, next);
@@ -356,6 +376,7 @@ allocate(struct slc_store *st, const char *vim, const char *nsr_id,
     }
     json_decref(u.ids);
     json_decref(u.tags);
+    slc_record_clear(&acc);
     return rc;
 }
 

@@ -24,6 +24,10 @@
 #                                       "out_port", "match", ...})
 #   GET    /stats/portdesc/<dpid>       {"<dpid>": [{"port_no", "name",
 #                                       "hw_addr", ...}]}
+#   GET    /stats/groupdesc/<dpid>      {"<dpid>": [{"group_id", "type",
+#                                       "buckets": [{"weight",
+#                                       "watch_port", "watch_group",
+#                                       "actions": ["OUTPUT:2", ...]}]}]}
 #   POST   /stats/flowentry/<command>   command = add, modify,
 #                                       modify_strict, delete or
 #                                       delete_strict; body = {"dpid",
@@ -31,23 +35,33 @@
 #                                       "table_id", "priority", "match",
 #                                       "actions", ...} -> 200, empty body
 #   DELETE /stats/flowentry/clear/<dpid>  every flow of every table -> 200
-# The entries of the lists are what ofctl_v1_3.get_flow_stats and
-# get_port_desc return.  As in Ryu, a flowentry body without "table_id"
-# means table 0, also for delete: deleting in every table needs
-# "table_id": "ALL" (or 255).
+#   POST   /stats/groupentry/<command>  command = add, modify or delete;
+#                                       body = {"dpid", "group_id", "type"
+#                                       (ALL, SELECT, INDIRECT or FF;
+#                                       default ALL), "buckets":
+#                                       [{"weight", "watch_port",
+#                                       "watch_group", "actions": [...]}]}
+#                                       -> 200, empty body
+# The entries of the lists are what ofctl_v1_3.get_flow_stats,
+# get_port_desc and get_group_desc return; bucket actions are those of a
+# flowentry.  As in Ryu, a flowentry body without "table_id" means table
+# 0, also for delete: deleting in every table needs "table_id": "ALL" (or
+# 255).  A groupentry delete of a group the switch lacks is no error
+# (OpenFlow 1.3), one of group_id "ALL" deletes every group.
 #
 # Where it differs from Ryu's ofctl_rest:
-# - After a flow mod it sends a barrier request and waits for the reply
-#   (BARRIER_TIMEOUT).  If the switch sent an OFPErrorMsg for the flow mod
-#   the answer is 400 {"error": "switch <dpid>: flow mod refused:
-#   OFPET_BAD_ACTION(2) OFPBAC_BAD_OUT_GROUP(9)"}; Ryu answers 200 whatever
-#   the switch says.
+# - After a flow mod or a group mod it sends a barrier request and waits
+#   for the reply (BARRIER_TIMEOUT).  If the switch sent an OFPErrorMsg for
+#   the mod the answer is 400 {"error": "switch <dpid>: flow mod refused:
+#   OFPET_BAD_ACTION(2) OFPBAC_BAD_OUT_GROUP(9)"} ("group mod refused: ..."
+#   for a group); Ryu answers 200 whatever the switch says.
 # - Every error has a JSON body {"error": "..."} naming the object and the
 #   bad value: 400 bad JSON, body not an object, bad or missing dpid, a
-#   field ofctl_v1_3 cannot convert (ofctl only logs an unknown match field
-#   or action type and drops it, which would widen a match; here it is a
-#   400), a flow mod the switch refused; 404 unknown path, unknown
-#   flowentry command, switch not connected; 405 known path, other method;
+#   field ofctl_v1_3 cannot convert (ofctl only logs an unknown match field,
+#   action type or group type and drops it, which would widen a match; here
+#   it is a 400), a flow or group mod the switch refused; 404 unknown path,
+#   unknown flowentry or groupentry command, switch not connected; 405
+#   known path, other method;
 #   503 the switch disconnected during the request; 504 no barrier reply in
 #   time, or no complete stats reply within ofctl's own timeout
 #   (ofctl_utils.DEFAULT_TIMEOUT, 1 s per reply part; Ryu then silently
@@ -106,6 +120,12 @@ FLOW_COMMANDS = {
     'modify_strict': ofproto_v1_3.OFPFC_MODIFY_STRICT,
     'delete': ofproto_v1_3.OFPFC_DELETE,
     'delete_strict': ofproto_v1_3.OFPFC_DELETE_STRICT,
+}
+
+GROUP_COMMANDS = {
+    'add': ofproto_v1_3.OFPGC_ADD,
+    'modify': ofproto_v1_3.OFPGC_MODIFY,
+    'delete': ofproto_v1_3.OFPGC_DELETE,
 }
 
 # What ofctl_v1_3 raises on input it cannot convert or encode (a string
@@ -210,10 +230,11 @@ class ConversionLog(logging.Handler):
 
 
 class CapturingDatapath(object):
-    """Stands for a datapath while ofctl_v1_3.mod_flow_entry builds its
-    flow mod: the message is kept, not sent, so that the caller learns its
-    xid and can check the conversion before anything reaches the switch.
-    Everything else is the real datapath's (set_xid numbers the message)."""
+    """Stands for a datapath while ofctl_v1_3.mod_flow_entry or
+    mod_group_entry builds its message: the message is kept, not sent, so
+    that the caller learns its xid and can check the conversion before
+    anything reaches the switch.  Everything else is the real datapath's
+    (set_xid numbers the message)."""
 
     def __init__(self, dp):
         self._dp = dp
@@ -260,9 +281,10 @@ class StatsCall(object):
             self._table.pop(key, None)
 
 
-class FlowModWait(object):
-    """One flow mod in flight: the errors the switch sent for it and the
-    event set by the barrier reply that follows it (or by a disconnect)."""
+class ModWait(object):
+    """One flow or group mod in flight: the errors the switch sent for it
+    and the event set by the barrier reply that follows it (or by a
+    disconnect)."""
 
     def __init__(self, dp):
         self.dp = dp
@@ -310,16 +332,18 @@ class SlicerOfctlRest(app_manager.OSKenApp):
         ('GET', r'/stats/flow/(?P<dpid>[^/]+)', '_get_flows'),
         ('POST', r'/stats/flow/(?P<dpid>[^/]+)', '_get_flows'),
         ('GET', r'/stats/portdesc/(?P<dpid>[^/]+)', '_get_port_desc'),
+        ('GET', r'/stats/groupdesc/(?P<dpid>[^/]+)', '_get_group_desc'),
         ('POST', r'/stats/flowentry/(?P<command>[^/]+)', '_mod_flows'),
         ('DELETE', r'/stats/flowentry/clear/(?P<dpid>[^/]+)',
          '_clear_flows'),
+        ('POST', r'/stats/groupentry/(?P<command>[^/]+)', '_mod_groups'),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.switches = {}       # dpid -> connected Datapath
         self._stats = {}         # (dpid, xid) -> (Datapath, (event, msgs))
-        self._flow_mods = {}     # (dpid, xid) -> FlowModWait
+        self._mods = {}          # (dpid, xid) -> ModWait
         self._routes = [(method, re.compile(path), getattr(self, name))
                         for method, path, name in self.ROUTES]
         # Bind now, so that a bad address or a port in use stops
@@ -374,9 +398,9 @@ class SlicerOfctlRest(app_manager.OSKenApp):
             if owner is dp:
                 del self._stats[key]
                 lock.set()
-        for key, wait in list(self._flow_mods.items()):
+        for key, wait in list(self._mods.items()):
             if wait.dp is dp:
-                del self._flow_mods[key]
+                del self._mods[key]
                 wait.done.set()
 
     def _switch(self, dpid):
@@ -393,7 +417,8 @@ class SlicerOfctlRest(app_manager.OSKenApp):
     # --- replies from the switches
 
     @set_ev_cls([ofp_event.EventOFPFlowStatsReply,
-                 ofp_event.EventOFPPortDescStatsReply], MAIN_DISPATCHER)
+                 ofp_event.EventOFPPortDescStatsReply,
+                 ofp_event.EventOFPGroupDescStatsReply], MAIN_DISPATCHER)
     def _stats_reply(self, ev):
         msg = ev.msg
         dp = msg.datapath
@@ -412,7 +437,7 @@ class SlicerOfctlRest(app_manager.OSKenApp):
         msg = ev.msg
         dp = msg.datapath
         text = error_text(msg)
-        wait = self._flow_mods.get((dp.id, msg.xid))
+        wait = self._mods.get((dp.id, msg.xid))
         if wait is None or wait.dp is not dp:
             self.logger.warning('switch %d: error for xid 0x%x that no '
                                 'request waits for: %s', dp.id, msg.xid, text)
@@ -423,7 +448,7 @@ class SlicerOfctlRest(app_manager.OSKenApp):
     def _barrier_reply(self, ev):
         msg = ev.msg
         dp = msg.datapath
-        wait = self._flow_mods.get((dp.id, msg.xid))
+        wait = self._mods.get((dp.id, msg.xid))
         if wait is not None and wait.dp is dp:
             wait.done.set()
 
@@ -444,42 +469,43 @@ class SlicerOfctlRest(app_manager.OSKenApp):
                             % dp.id)
         return result
 
-    def _flow_mod(self, dp, flow, command):
-        """Converts flow with ofctl_v1_3.mod_flow_entry, sends it and a
-        barrier, and waits for the barrier reply.  HttpError 400 if the
-        conversion failed or the switch refused the flow mod."""
+    def _mod(self, dp, what, mod_entry, entry, command):
+        """Converts entry with ofctl_v1_3's mod_entry (mod_flow_entry or
+        mod_group_entry), sends it and a barrier, and waits for the barrier
+        reply.  HttpError 400 if the conversion failed or the switch
+        refused the mod; what ("flow", "group") names it."""
         capture = CapturingDatapath(dp)
 
         def build():
-            ofctl_v1_3.mod_flow_entry(capture, flow, command)
+            mod_entry(capture, entry, command)
             # Encode now: a value of the wrong type fails here, before
             # anything is sent.
             capture.sent[0].serialize()
 
-        converted(dp, 'bad flow entry', build)
-        flow_mod = capture.sent[0]
+        converted(dp, 'bad %s entry' % what, build)
+        mod = capture.sent[0]
         barrier = dp.ofproto_parser.OFPBarrierRequest(dp)
         dp.set_xid(barrier)
-        wait = FlowModWait(dp)
-        keys = [(dp.id, flow_mod.xid), (dp.id, barrier.xid)]
+        wait = ModWait(dp)
+        keys = [(dp.id, mod.xid), (dp.id, barrier.xid)]
         for key in keys:
-            self._flow_mods[key] = wait
+            self._mods[key] = wait
         try:
-            sent = dp.send_msg(flow_mod) and dp.send_msg(barrier)
+            sent = dp.send_msg(mod) and dp.send_msg(barrier)
             if sent and not wait.done.wait(timeout=BARRIER_TIMEOUT):
                 raise HttpError(504, 'switch %d: no barrier reply in %g s'
                                 % (dp.id, BARRIER_TIMEOUT))
         finally:
             for key in keys:
-                self._flow_mods.pop(key, None)
+                self._mods.pop(key, None)
         self._check_connected(dp)
         if not sent:
             raise HttpError(503, 'switch %d: connection closing' % dp.id)
         if wait.errors:
-            self.logger.info('switch %d: flow mod refused: %s', dp.id,
+            self.logger.info('switch %d: %s mod refused: %s', dp.id, what,
                              '; '.join(wait.errors))
-            raise HttpError(400, 'switch %d: flow mod refused: %s'
-                            % (dp.id, '; '.join(wait.errors)))
+            raise HttpError(400, 'switch %d: %s mod refused: %s'
+                            % (dp.id, what, '; '.join(wait.errors)))
 
     # --- REST handlers: each returns (status, JSON value or None)
 
@@ -495,21 +521,42 @@ class SlicerOfctlRest(app_manager.OSKenApp):
         dp = self._switch(parse_dpid(dpid, req.path))
         return 200, self._stats_request(dp, ofctl_v1_3.get_port_desc)
 
-    def _mod_flows(self, req, command):
-        if command not in FLOW_COMMANDS:
-            raise HttpError(404, 'unknown flowentry command "%s" (one of '
-                            '%s)' % (command, ', '.join(FLOW_COMMANDS)))
-        flow = json_body(req, required=True)
-        if 'dpid' not in flow:
+    def _get_group_desc(self, req, dpid):
+        dp = self._switch(parse_dpid(dpid, req.path))
+        return 200, self._stats_request(dp, ofctl_v1_3.get_group_desc)
+
+    def _entry_switch(self, req, commands, kind, command):
+        """The body and the switch of a flowentry or groupentry request;
+        HttpError 404 for an unknown command or switch, 400 for a bad
+        body."""
+        if command not in commands:
+            raise HttpError(404, 'unknown %s command "%s" (one of %s)'
+                            % (kind, command, ', '.join(commands)))
+        entry = json_body(req, required=True)
+        if 'dpid' not in entry:
             raise HttpError(400, '%s: "dpid" is missing' % req.path)
-        dp = self._switch(parse_dpid(flow['dpid'], req.path + ': "dpid"'))
-        self._flow_mod(dp, flow, FLOW_COMMANDS[command])
+        dp = self._switch(parse_dpid(entry['dpid'], req.path + ': "dpid"'))
+        return entry, dp
+
+    def _mod_flows(self, req, command):
+        flow, dp = self._entry_switch(req, FLOW_COMMANDS, 'flowentry',
+                                      command)
+        self._mod(dp, 'flow', ofctl_v1_3.mod_flow_entry, flow,
+                  FLOW_COMMANDS[command])
         return 200, None
 
     def _clear_flows(self, req, dpid):
         dp = self._switch(parse_dpid(dpid, req.path))
-        self._flow_mod(dp, {'table_id': dp.ofproto.OFPTT_ALL},
-                       dp.ofproto.OFPFC_DELETE)
+        self._mod(dp, 'flow', ofctl_v1_3.mod_flow_entry,
+                  {'table_id': dp.ofproto.OFPTT_ALL},
+                  dp.ofproto.OFPFC_DELETE)
+        return 200, None
+
+    def _mod_groups(self, req, command):
+        group, dp = self._entry_switch(req, GROUP_COMMANDS, 'groupentry',
+                                       command)
+        self._mod(dp, 'group', ofctl_v1_3.mod_group_entry, group,
+                  GROUP_COMMANDS[command])
         return 200, None
 
     # --- WSGI

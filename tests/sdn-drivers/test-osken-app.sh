@@ -8,8 +8,10 @@
 # delete by cookie, concurrent flow mods, a VLAN push with a dl_vlan match
 # (and a set_field without OFPVID_PRESENT, refused), flow mods the switch
 # refuses (400 with the decoded OpenFlow error), bad requests, port
-# descriptions, unknown dpid, clear, and the switch reconnecting to the app
-# and to a restarted osken-manager.
+# descriptions, unknown dpid, clear, select groups (groupentry add, modify
+# and delete, groupdesc, a duplicate add and a bad type refused, a flow to
+# a group), and the switch reconnecting to the app and to a restarted
+# osken-manager.
 #
 # It must run as root in network, mount and pid namespaces of its own:
 #   unshare --net --mount --pid --fork --mount-proc \
@@ -90,6 +92,15 @@ flows() { # the flows of br0 with COOKIE (0x...), statistics removed, sorted
 appctl() { ovs-appctl -t "$D/ovs-vswitchd.ctl" "$@"; }
 ofport() { ovs-vsctl get interface "$1" ofport; }
 n_flows() { ovs-ofctl -O OpenFlow13 dump-flows br0 | grep -c cookie=; }
+groups() { # br0's groups, one a line
+    ovs-ofctl -O OpenFlow13 --no-names dump-groups br0 | grep group_id |
+        sed 's/^ *//' | sort
+}
+group_mod() { # COMMAND, then the group_id and buckets of the body
+    req POST "/stats/groupentry/$1" \
+        "{\"dpid\": $dpid, \"type\": \"SELECT\", \"group_id\": $2,
+          \"buckets\": $3}"
+}
 pings() { ip netns exec osk1 ping -c 1 -W 2 10.9.0.2 >/dev/null 2>&1; }
 no_ping() { ! ip netns exec osk1 ping -c 1 -W 1 10.9.0.2 >/dev/null 2>&1; }
 listed() { # is br0 in /stats/switches?
@@ -281,6 +292,47 @@ check "flowentry for an unknown dpid: 404" eq "$code" 404
 req DELETE "/stats/flowentry/clear/$dpid"
 check "clear: 200" eq "$code" 200
 check "clear: no flow left" eq "$(n_flows)" 0
+
+# --- select groups
+two_buckets='[{"weight": 1, "actions": [{"type": "SET_FIELD",
+    "field": "vlan_vid", "value": 4197}, {"type": "OUTPUT", "port": 1}]},
+    {"weight": 1, "actions": [{"type": "OUTPUT", "port": 2}]}]'
+group_mod add 7 "$two_buckets"
+check "groupentry/add of select group 7: 200" eq "$code" 200
+group7="group_id=7,type=select"
+group7+=",bucket=actions=set_field:4197->vlan_vid,output:1"
+group7+=",bucket=actions=output:2"
+check "... on br0 with its two buckets" eq "$(groups)" "$group7"
+req GET "/stats/groupdesc/$dpid"
+check "groupdesc: 200" eq "$code" 200
+check "... lists group 7, SELECT, with its buckets' actions" eq \
+    "$(of_br0 '| map("\(.group_id) \(.type) \(.buckets | map(.weight,
+        (.actions | join(","))) | join(" "))") | join(";")')" \
+    "7 SELECT 1 SET_FIELD: {vlan_vid:4197},OUTPUT:1 1 OUTPUT:2"
+group_mod add 7 "$two_buckets"
+check "the same group added again: 400" eq "$code" 400
+check "... naming OFPGMFC_GROUP_EXISTS" contains "$(field .error)" \
+    "group mod refused: OFPET_GROUP_MOD_FAILED(6) OFPGMFC_GROUP_EXISTS(0)"
+flow_add '"cookie": 21845, "match": {"in_port": 1},
+    "actions": [{"type": "GROUP", "group_id": 7}]'
+check "a flow to group 7: 200" eq "$code" 200
+group_mod modify 7 '[{"weight": 1, "actions": [{"type": "OUTPUT",
+    "port": 2}]}]'
+check "groupentry/modify: 200, one bucket left" eq "$code $(groups)" \
+    "200 group_id=7,type=select,bucket=actions=output:2"
+req POST /stats/groupentry/add \
+    "{\"dpid\": $dpid, \"type\": \"NOPE\", \"group_id\": 8}"
+check "an unknown group type: 400 naming it" contains "$code $(field .error)" \
+    "400 switch $dpid: bad group entry: Unknown group type: NOPE"
+req POST /stats/groupentry/frobnicate "{\"dpid\": $dpid}"
+check "unknown groupentry command: 404" eq "$code" 404
+req POST /stats/groupentry/delete "{\"dpid\": $dpid, \"group_id\": 7}"
+check "groupentry/delete: 200, no group left" eq "$code $(groups)" "200 "
+check "... and the flow to it went with it" eq "$(n_flows)" 0
+req POST /stats/groupentry/delete "{\"dpid\": $dpid, \"group_id\": 99}"
+check "deleting a group br0 lacks: 200" eq "$code" 200
+req GET /stats/groupdesc/4242
+check "groupdesc of an unknown dpid: 404" eq "$code" 404
 
 # --- the switch disconnects and reconnects
 ovs-vsctl del-controller br0

@@ -25,7 +25,26 @@
  * killed a create fails with curl's connect error (older curl says
  * "Connection refused", Debian 12's 7.88 "Couldn't connect to server");
  * with the controller back, the audit re-installs the ELAN's flows that
- * a switch flush removed; a driver closed with calls in flight calls
+ * a switch flush removed.
+ *
+ * Forwarding programs: one with VLAN push, set (in a bucket) and pop,
+ * select groups of buckets and of ports, set_in_port, MPLS and a TCP
+ * classifier is on br0 as golden dumps of its flows (cookie: program id
+ * and rule index, table 0) and groups (program id << 8 | n), carries a's
+ * pings to the VF and c's to b, and program_counters counts them per
+ * rule; a flow removed by hand reads null, comes back by the audit, and
+ * the counters read afterwards are not lower than before; groups removed
+ * by hand (and the flows to them) come back too; a new program
+ * of the same id replaces flows and groups and counts from 0, the same
+ * program installed again counts on; a remove leaves no flow nor group,
+ * a second one is rc 0; NSH actions and match fields are refused up front
+ * (SLC_EUNSUPPORTED naming the program, the rule or bucket and the
+ * action), as a port the switch lacks is (SLC_EINVALID), with nothing
+ * installed; a flow to a group the program lacks fails with the switch's
+ * OFPBAC_BAD_OUT_GROUP and leaves no flow nor group, and when it was
+ * replacing a program, that program comes back.
+ *
+ * A driver closed with calls of services and programs in flight calls
  * nobody back.
  *
  * Run as root in namespaces of its own (meson: unshare --net --mount
@@ -361,6 +380,342 @@ elan_and_restart(struct slc_sdn *sdn, struct slc_sdn *checker)
     json_decref(ci);
 }
 
+/* ---- forwarding programs ---- */
+
+static int
+install(struct slc_sdn *sdn, uint32_t id, const char *text)
+{
+    struct slc_error err = {0};
+    json_t *prog = json_loads(text, 0, NULL);
+    int rc;
+
+    if (!prog) {
+        snprintf(out.msg, sizeof out.msg, "bad test program");
+        return SLC_EINVALID;
+    }
+    rc = outcome(sdn->class->install_program(sdn, 8, id, prog, &err), &err);
+    json_decref(prog);
+    return rc;
+}
+
+static int
+remove_program(struct slc_sdn *sdn, uint32_t id)
+{
+    struct slc_error err = {0};
+
+    return outcome(sdn->class->remove_program(sdn, 9, id, &err), &err);
+}
+
+/* Packets counted by rule 'i' of program 'id' (-1: null or a failure). */
+static long
+rule_packets(struct slc_sdn *sdn, uint32_t id, size_t i)
+{
+    struct slc_error err = {0};
+    json_t *r;
+
+    /* the datapath's counts reach the flow table each revalidation */
+    sh("ovs-appctl -t %s/ovs-vswitchd.ctl revalidator/wait", sdn_test.dir);
+    if (outcome(sdn->class->program_counters(sdn, 10, id, &err), &err)) {
+        return -1;
+    }
+    r = json_array_get(json_object_get(out.data, "rules"), i);
+    return json_is_object(r)
+               ? (long)json_integer_value(json_object_get(r, "packets"))
+               : -1;
+}
+
+static long
+program_flows(uint32_t id)
+{
+    return sh_num(OFCTL "dump-flows br0 cookie=0x51ce%08x0000/"
+                  "0xffffffffffff0000 | grep -c cookie=", id);
+}
+
+/* The groups of br0 numbered in program 'id''s range. */
+static long
+program_groups(uint32_t id)
+{
+    return sh_num(OFCTL "dump-groups br0 | sed -n "
+                  "'s/.*group_id=\\([0-9]*\\),.*/\\1/p' | "
+                  "awk '$1 >= %u && $1 < %u' | wc -l",
+                  id << 8, (id + 1) << 8);
+}
+
+/* What shell command 'cmd' prints (size - 1 bytes at most), into
+ * 'buf'. */
+static const char *
+dump(char *buf, size_t size, const char *cmd)
+{
+    FILE *f = popen(cmd, "r");
+    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+
+    buf[n] = '\0';
+    if (f) {
+        pclose(f);
+    }
+    return buf;
+}
+
+#define PROGRAM_FLOWS(id)                                                    \
+    OFCTL "--no-stats --no-names dump-flows br0 cookie=0x51ce" id            \
+          "0000/0xffffffffffff0000 | sed 's/^ *//' | sort"
+
+/* a (va, port 2) reaches the VF through nic1: VLAN 100 pushed, then set to
+ * 101 by a bucket of select group 1; the VF's replies come back tagged
+ * 101 on port 1 and are popped.  c (vc, 4) reaches b (vb, 3) through group
+ * 2 of ports; b's replies go back by set_in_port then IN_PORT.  An MPLS
+ * pair and a TCP classifier that no ping meets. */
+static const char program_v1[] =
+    "{\"rules\": ["
+    " {\"priority\": 100, \"match\": {\"in_port\": \"va\"},"
+    "  \"actions\": [{\"push_vlan\": 100}, {\"group\": 1}]},"
+    " {\"priority\": 100, \"match\": {\"in_port\": \"1\", \"vlan\": 101},"
+    "  \"actions\": [{\"pop_vlan\": null}, {\"output\": \"va\"}]},"
+    " {\"priority\": 100, \"match\": {\"in_port\": \"vc\"},"
+    "  \"actions\": [{\"group\": 2}]},"
+    " {\"priority\": 100, \"match\": {\"in_port\": \"vb\"},"
+    "  \"actions\": [{\"set_in_port\": \"vc\"}, {\"output\": \"IN_PORT\"}]},"
+    " {\"priority\": 200, \"match\": {\"in_port\": \"vc\", \"eth_type\": 2048,"
+    "   \"ip_proto\": 6, \"nw_dst\": \"10.30.0.2/32\", \"tp_dst\": 80},"
+    "  \"actions\": [{\"push_mpls\": 77}, {\"output\": \"vb\"}]},"
+    " {\"priority\": 200, \"match\": {\"in_port\": \"vb\","
+    "   \"eth_type\": 34887, \"mpls_label\": 77},"
+    "  \"actions\": [{\"pop_mpls\": 2048}, {\"output\": \"vc\"}]}],"
+    " \"groups\": ["
+    "  {\"id\": 1, \"buckets\": [[{\"set_vlan\": 101}, {\"output\": \"1\"}],"
+    "                          [{\"set_vlan\": 101}, {\"output\": \"fp1\"}]]},"
+    "  {\"id\": 2, \"ports\": [\"vb\"]}]}";
+
+/* Only a and the VF, through a group of one bucket. */
+static const char program_v2[] =
+    "{\"rules\": ["
+    " {\"priority\": 100, \"match\": {\"in_port\": \"va\"},"
+    "  \"actions\": [{\"push_vlan\": 100}, {\"group\": 1}]},"
+    " {\"priority\": 100, \"match\": {\"in_port\": \"1\", \"vlan\": 101},"
+    "  \"actions\": [{\"pop_vlan\": null}, {\"output\": \"va\"}]}],"
+    " \"groups\": ["
+    "  {\"id\": 1,"
+    "   \"buckets\": [[{\"set_vlan\": 101}, {\"output\": \"1\"}]]}]}";
+
+/* Group 1 is fine, the second rule names group 9, which the program
+ * lacks: the switch refuses that flow once the rest is there. */
+static const char program_bad_group[] =
+    "{\"rules\": ["
+    " {\"priority\": 100, \"match\": {\"in_port\": \"va\"},"
+    "  \"actions\": [{\"group\": 1}]},"
+    " {\"priority\": 100, \"match\": {\"in_port\": \"vb\"},"
+    "  \"actions\": [{\"group\": 9}]}],"
+    " \"groups\": [{\"id\": 1, \"ports\": [\"vb\"]}]}";
+
+static void
+program_install(struct slc_sdn *sdn)
+{
+    char buf[2048];
+    long n;
+
+    check(no_ping(NS_A, 4) && no_ping(NS_C, 2), "a does not reach the VF "
+          "nor c b without flows");
+    check(!install(sdn, 1, program_v1), "program 1 installed (%s)", out.msg);
+    check(!strcmp(dump(buf, sizeof buf, PROGRAM_FLOWS("00000001")),
+                  "cookie=0x51ce000000010000, priority=100,in_port=2 "
+                  "actions=push_vlan:0x8100,set_field:4196->vlan_vid,"
+                  "group:257\n"
+                  "cookie=0x51ce000000010001, priority=100,in_port=1,"
+                  "dl_vlan=101 actions=pop_vlan,output:2\n"
+                  "cookie=0x51ce000000010002, priority=100,in_port=4 "
+                  "actions=group:258\n"
+                  "cookie=0x51ce000000010003, priority=100,in_port=3 "
+                  "actions=load:0x4->NXM_OF_IN_PORT[],IN_PORT\n"
+                  "cookie=0x51ce000000010004, priority=200,tcp,in_port=4,"
+                  "nw_dst=10.30.0.2,tp_dst=80 actions=push_mpls:0x8847,"
+                  "set_field:77->mpls_label,output:3\n"
+                  "cookie=0x51ce000000010005, priority=200,mpls,in_port=3,"
+                  "mpls_label=77 actions=pop_mpls:0x0800,output:4\n"),
+          "its 6 flows on br0, in table 0 with the rule index in the "
+          "cookie:\n%s", buf);
+    check(!strcmp(dump(buf, sizeof buf,
+                       OFCTL "--no-names dump-groups br0 | grep group_id | "
+                       "sed 's/^ *//' | sort"),
+                  "group_id=257,type=select,"
+                  "bucket=actions=set_field:4197->vlan_vid,output:1,"
+                  "bucket=actions=set_field:4197->vlan_vid,output:1\n"
+                  "group_id=258,type=select,bucket=actions=output:3\n"),
+          "its 2 select groups on br0, numbered 1 << 8 | n:\n%s", buf);
+    check(ping(NS_A, 4), "a pings the VF: VLAN pushed, set by a bucket, "
+          "popped");
+    check(ping(NS_C, 2), "c pings b through a group of ports, b answers by "
+          "set_in_port and IN_PORT");
+    check(no_ping(NS_A, 2), "a does not reach b");
+    n = rule_packets(sdn, 1, 0);
+    check(n >= 3, "program_counters: rule 0 counted a's pings (%ld)", n);
+    check(json_array_size(json_object_get(out.data, "rules")) == 6 &&
+              rule_packets(sdn, 1, 1) >= 3 && rule_packets(sdn, 1, 2) >= 3 &&
+              rule_packets(sdn, 1, 3) >= 3 && rule_packets(sdn, 1, 4) == 0,
+          "6 rules, those the pings took counted them, the TCP one 0");
+}
+
+/* A flow removed by hand comes back by the audit; the counters reported
+ * afterwards are not lower than before. */
+static void
+program_audit(struct slc_sdn *sdn)
+{
+    long before0 = rule_packets(sdn, 1, 0), before1 = rule_packets(sdn, 1, 1);
+    long after0, after1, n;
+    bool done = false;
+    json_t *d;
+
+    sh(OFCTL "del-flows br0 cookie=0x51ce000000010000/-1");
+    n = program_flows(1);
+    check(n == 5 && rule_packets(sdn, 1, 0) == -1 &&
+              json_is_null(json_array_get(json_object_get(out.data, "rules"),
+                                          0)),
+          "rule 0 removed by hand: 5 flows (%ld), its counters null", n);
+    /* the re-install is done when it has read its flows back */
+    for (int i = 0; i < 20; i++) {
+        d = sdn->class->describe(sdn);
+        done = strstr(json_string_value(json_object_get(d, "last_event")),
+                      "program 1 re-installed") != NULL;
+        json_decref(d);
+        if (done) {
+            break;
+        }
+        run_loop_ms(100);
+    }
+    n = program_flows(1);
+    check(n == 6, "the audit re-installed it (%ld flows)", n);
+    d = sdn->class->describe(sdn);
+    check(done && json_array_size(json_object_get(d, "programs")) == 1,
+          "describe says so and holds the program (%s)",
+          json_string_value(json_object_get(d, "last_event")));
+    json_decref(d);
+    check(program_groups(1) == 2, "its groups are there");
+    after0 = rule_packets(sdn, 1, 0);
+    after1 = rule_packets(sdn, 1, 1);
+    check(after0 >= before0 && after1 >= before1,
+          "counters after the re-install not lower: rule 0 %ld (was %ld), "
+          "rule 1 %ld (was %ld)", after0, before0, after1, before1);
+    check(ping(NS_A, 4) && rule_packets(sdn, 1, 0) >= before0 + 3,
+          "a pings the VF again, counted on top (%ld)",
+          rule_packets(sdn, 1, 0));
+
+    sh(OFCTL "del-groups br0");
+    n = program_flows(1);
+    check(n == 4, "groups deleted by hand took the flows to them (%ld "
+          "left)", n);
+    for (int i = 0; i < 20 && (n = program_flows(1)) != 6; i++) {
+        run_loop_ms(100);
+    }
+    check(n == 6 && program_groups(1) == 2 && ping(NS_A, 4) &&
+              ping(NS_C, 2),
+          "the audit put groups and flows back (%ld flows): pings pass", n);
+}
+
+static void
+program_replace(struct slc_sdn *sdn)
+{
+    char buf[1024];
+    long before = rule_packets(sdn, 1, 0), n;
+
+    check(!install(sdn, 1, program_v2), "program 1 replaced by 2 rules and "
+          "a group of one bucket (%s)", out.msg);
+    n = program_flows(1);
+    check(n == 2 && program_groups(1) == 1, "2 flows (%ld), 1 group", n);
+    check(!strcmp(dump(buf, sizeof buf,
+                       OFCTL "--no-names dump-groups br0 | grep group_id | "
+                       "sed 's/^ *//'"),
+                  "group_id=257,type=select,"
+                  "bucket=actions=set_field:4197->vlan_vid,output:1\n"),
+          "group 257 has the new bucket:\n%s", buf);
+    n = rule_packets(sdn, 1, 0);
+    check(n >= 0 && n < before, "a new program counts from 0 (%ld, was "
+          "%ld)", n, before);
+    check(ping(NS_A, 4) && no_ping(NS_C, 2), "a pings the VF, c no longer "
+          "reaches b");
+    before = rule_packets(sdn, 1, 0);
+    check(!install(sdn, 1, program_v2) && program_flows(1) == 2,
+          "installed again unchanged (%s)", out.msg);
+    n = rule_packets(sdn, 1, 0);
+    check(n >= before, "the same program counts on (%ld, was %ld)", n,
+          before);
+
+    check(!remove_program(sdn, 1), "program 1 removed (%s)", out.msg);
+    check(program_flows(1) == 0 && program_groups(1) == 0,
+          "no flow and no group of it is left");
+    check(no_ping(NS_A, 4), "a no longer reaches the VF");
+    check(!remove_program(sdn, 1), "removing it again: rc 0 (%s)", out.msg);
+}
+
+static void
+program_refusals(struct slc_sdn *sdn)
+{
+    int rc;
+    long n;
+
+    rc = install(sdn, 2, "{\"rules\": [{\"priority\": 10, \"match\": "
+                 "{\"in_port\": \"va\"}, \"name\": \"classifier\", "
+                 "\"actions\": [{\"encap_nsh\": null}, {\"set_nsh_spi\": 7},"
+                 " {\"output\": \"vb\"}]}]}");
+    check(rc == SLC_EUNSUPPORTED &&
+              strstr(out.msg, "program 2: rule 0 (classifier): action "
+                              "'encap_nsh' "),
+          "an NSH program is refused up front: %s", out.msg);
+    rc = install(sdn, 2, "{\"rules\": [{\"priority\": 10, \"match\": "
+                 "{\"in_port\": \"va\", \"nsh_spi\": 7}, \"actions\": []}]}");
+    check(rc == SLC_EUNSUPPORTED && strstr(out.msg, "program 2: rule 0: "
+                                           "match field 'nsh_spi'"),
+          "an NSH match too: %s", out.msg);
+    rc = install(sdn, 2, "{\"rules\": [{\"priority\": 10, \"match\": {}, "
+                 "\"actions\": [{\"output\": \"vb\"}]}], \"groups\": [{\"id\":"
+                 " 1, \"buckets\": [[{\"decap\": null}, {\"output\": \"vc\"}]]"
+                 "}]}");
+    check(rc == SLC_EUNSUPPORTED && strstr(out.msg, "program 2: group 0: "
+                                           "bucket 0: action 'decap'"),
+          "and an NSH action in a bucket: %s", out.msg);
+    check(program_flows(2) == 0 && program_groups(2) == 0,
+          "nothing of them is on the switch");
+
+    rc = install(sdn, 3, "{\"rules\": [{\"priority\": 10, \"match\": "
+                 "{\"in_port\": \"va\"}, \"actions\": [{\"output\": \"99\"}]"
+                 "}]}");
+    check(rc == SLC_EINVALID &&
+              !strcmp(out.msg, "program 3: rule 0: switch 0x" DPID_HEX
+                      " has no port '99'"),
+          "a port the switch lacks: %s", out.msg);
+
+    rc = install(sdn, 4, program_bad_group);
+    check(rc == SLC_EINVALID &&
+              strstr(out.msg, "program 4: POST /stats/flowentry/add: 400 ") &&
+              strstr(out.msg, "OFPBAC_BAD_OUT_GROUP"),
+          "a flow to a group the program lacks fails with the switch's "
+          "words: %s", out.msg);
+    n = program_flows(4);
+    check(n == 0 && program_groups(4) == 0, "and leaves no flow (%ld) nor "
+          "group of it", n);
+
+    /* a replace that fails: the program it replaced comes back */
+    check(!install(sdn, 5, program_v2), "program 5 installed (%s)", out.msg);
+    rc = install(sdn, 5, program_bad_group);
+    check(rc == SLC_EINVALID && strstr(out.msg, "OFPBAC_BAD_OUT_GROUP"),
+          "replacing it by a bad one fails: %s", out.msg);
+    for (int i = 0; i < 20 && (n = program_flows(5)) != 2; i++) {
+        run_loop_ms(100);
+    }
+    check(n == 2 && program_groups(5) == 1 && ping(NS_A, 4),
+          "the old program is back (%ld flows): a pings the VF", n);
+    check(!remove_program(sdn, 5) && slicer_flows() == 0 &&
+              sh_num(OFCTL "dump-groups br0 | grep -c group_id") == 0,
+          "removed: no slicer flow nor group left (%s)", out.msg);
+}
+
+static void
+programs(struct slc_sdn *sdn)
+{
+    program_install(sdn);
+    program_audit(sdn);
+    program_replace(sdn);
+    program_refusals(sdn);
+}
+
 /* ---- sdn-rest.h against a stub server ---- */
 
 struct rest_outcome {
@@ -500,8 +855,9 @@ rest_checks(void)
     evhttp_free(http);
 }
 
-/* close() drops queued and running calls: no callback comes after it,
- * and AddressSanitizer finds nothing freed twice nor leaked. */
+/* close() drops queued and running calls, of services and of programs:
+ * no callback comes after it, and AddressSanitizer finds nothing freed
+ * twice nor leaked. */
 static void
 close_in_flight(void)
 {
@@ -512,11 +868,16 @@ close_in_flight(void)
                                         .tag = "elan-closed", .type = "ELAN",
                                         .ports = pts, .n_ports = 3};
     struct slc_error err = {0};
+    json_t *prog = json_loads(program_v1, 0, NULL);
 
     out.done = false;
     check(d && !d->class->create_service(d, 6, &spec, &err) &&
               !d->class->service_status(d, 7, "osken-80000001", NULL, &err),
           "a create and a status submitted (%s)", err.msg);
+    check(d && !d->class->install_program(d, 11, 6, prog, &err) &&
+              !d->class->program_counters(d, 12, 6, &err),
+          "an install and a counters' read submitted (%s)", err.msg);
+    json_decref(prog);
     run_loop_ms(30);
     out.done = false; /* what came before the close does not count */
     slc_sdn_close(d);
@@ -559,6 +920,7 @@ main(void)
     vlan_point(sdn);
     refusals(sdn);
     elan_and_restart(sdn, checker);
+    programs(sdn);
     close_in_flight();
     check(sh_num("grep -c Traceback %s/osken.log", sdn_test.dir) == 0,
           "no Python traceback in the osken-manager log");

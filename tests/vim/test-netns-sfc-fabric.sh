@@ -17,6 +17,8 @@
 #   instances' VFs (a select group whose buckets set each VF's VLAN);
 # - counters survive the driver's re-install of flows removed by hand;
 # - a restart of slicerd re-installs the fabric part from the store;
+# - the same chain with its fabric part through os-ken (a real OpenFlow
+#   controller serving ofctl_rest), symmetric;
 # - terminate leaves no flow on either switch.
 #
 # Runs as root in network, mount and pid namespaces of its own (meson:
@@ -247,5 +249,57 @@ check "the fabric's part, installed first, was removed" eq "$(chain_flows br-fab
 check "no namespace left" eq "$(ip netns list | wc -l)" 0
 req DELETE "/nslcm/v1/ns_instances/$ns"
 vsctl clear Bridge br-int flow_tables
+
+# --- the fabric through a real OpenFlow controller: os-ken serving
+# ofctl_rest (our app), controlling br-fabric
+osken_pid=
+osken_down() { [ -n "$osken_pid" ] && kill "$osken_pid" 2>/dev/null; wait "$osken_pid" 2>/dev/null; osken_pid=; }
+trap 'osken_down; cleanup' EXIT INT TERM
+SLICER_OFCTL_LISTEN=127.0.0.1:8080 PYTHONDONTWRITEBYTECODE=1 \
+    osken-manager --ofp-listen-host 127.0.0.1 --ofp-tcp-listen-port 6655 \
+    "$src/sdn-drivers/osken-app/slicer_ofctl_rest.py" >>"$tmp/osken.log" 2>&1 &
+osken_pid=$!
+vsctl set-controller br-fabric tcp:127.0.0.1:6655 \
+    -- set controller br-fabric max_backoff=1000 connection_mode=out-of-band
+for _ in $(seq 100); do
+    [ "$(curl -s -m 1 http://127.0.0.1:8080/stats/switches | jq length 2>/dev/null)" = 1 ] && break
+    sleep 0.2
+done
+dpid=$(curl -s http://127.0.0.1:8080/stats/switches | jq '.[0]')
+check "os-ken controls br-fabric" grep -qE '^[0-9]+$' <<<"$dpid"
+jreq POST /admin/v1/sdns "{\"name\":\"osken\",\"type\":\"osken\",\"url\":\"http://127.0.0.1:8080\",\"config\":{\"dpid\":$dpid,\"audit_interval_ms\":500}}"
+check "the os-ken controller record: 201" eq "$code" 201
+account_sdn osken
+check "the account names os-ken now: 204" eq "$code" 204
+
+ns_up kenweb slicer-sfc-sriov-ns "$vim" '{"additionalParamsForNs":{"sfc":{"symmetric":true}}}'
+kenweb=$ns
+check "SR-IOV chain through os-ken: COMPLETED" eq "$state" COMPLETED
+osken_flows() { # the chain rules os-ken holds on br-fabric
+    curl -s "http://127.0.0.1:8080/stats/flow/$dpid" |
+        jq '[.[][] | select(.priority >= 40000)] | length'
+}
+check "os-ken holds the fabric part (GET /stats/flow)" test "$(osken_flows)" -gt 0
+check "br-int holds the rest, through the ovs driver" test "$(chain_flows br-int)" -gt 0
+client=$(netns_of "$kenweb" client)
+fw=$(netns_of "$kenweb" firewall)
+mon=$(netns_of "$kenweb" monitor)
+check "HTTP through os-ken's part reaches the server" eq "$(http "$client" http://10.10.0.20/)" 200
+check "counted by the firewall" test "$(sfcount "$fw" http)" -gt 0
+check "and by the monitor, the same packets" eq "$(sfcount "$mon" http)" "$(sfcount "$fw" http)"
+check "telnet dropped at the firewall" eq "$(http "$client" telnet://10.10.0.20:23 </dev/null)" 000
+check "... which counted it" test "$(sfcount "$fw" telnet)" -gt 0
+before="$(sfcount "$fw" http) $(sfcount "$fw" telnet) $(sfcount "$mon" all)"
+check "ICMP bypasses" pings "$client" 10.10.0.20
+check "... the SFs counted nothing more" eq "$(sfcount "$fw" http) $(sfcount "$fw" telnet) $(sfcount "$mon" all)" "$before"
+settle
+check "os-ken's counters: HTTP and telnet into the firewall hop" \
+    eq "$(hop "$kenweb" web-path firewall-hop forward)" $(($(sfcount "$fw" http) + $(sfcount "$fw" telnet)))
+check "the reverse path's firewall hop counted the answers" \
+    test "$(hop "$kenweb" web-path firewall-hop reverse)" -gt 0
+ns_down "$kenweb"
+check "terminated" eq "$state" COMPLETED
+check "os-ken holds no chain rule, br-int none" eq "$(osken_flows) $(chain_flows br-int)" "0 0"
+check "no namespace left" eq "$(ip netns list | wc -l)" 0
 
 summary
