@@ -10,7 +10,9 @@
 # packets went, the firewall labelled by its day-1 primitive and a port
 # blocked by a day-2 one; join two EPA VNFs' SR-IOV VF and passthrough
 # NIC on the fabric switch through SDN assist (the embedded ovs SDN
-# driver, then os-ken, a real OpenFlow controller); request an eMBB slice by its 5G service profile
+# driver, then os-ken, a real OpenFlow controller); chain through a
+# firewall on SR-IOV VFs, its part on the fabric through os-ken; request
+# an eMBB slice by its 5G service profile
 # (slicer picks the template, admits and instantiates it: RAN edge,
 # transport and core as three NSs on real namespaces), prove connectivity
 # across its slice networks, request a URLLC slice that shares the core,
@@ -295,6 +297,37 @@ ip netns exec "$dp1" ping -c 2 -i 0.2 "$dp2_nic"
 ctl ns-delete "$pair" --wait
 echo "slicer flows on br-fabric: $(fabric_flows | wc -l)"
 [ "$(fabric_flows | wc -l)" -eq 0 ]
+
+step "SFC through SR-IOV: the SFC demo with its firewall on SR-IOV VFs; the chain's fabric part through os-ken, its br-int part through the ovs driver"
+ctl ns-create --name sriov-sfc --nsd slicer-sfc-sriov-ns --vim "$netns" --wait
+sfc=$(ctl ns-list | awk '$2 == "sriov-sfc" {print $1}')
+ctl vnf-list "$sfc"
+client=$(nsof client); fw=$(nsof firewall); mon=$(nsof monitor)
+dpid=$(curl -s http://127.0.0.1:8080/stats/switches | jq '.[0]')
+echo "the chain's rules os-ken installed on br-fabric (GET /stats/flow):"
+curl -s "http://127.0.0.1:8080/stats/flow/$dpid" |
+    jq -c '.[][] | select(.priority >= 40000) | {priority, match, actions}'
+echo "and its rules on br-int:"
+OVS_RUNDIR=$state/netns-$netns/ovs ovs-ofctl -O OpenFlow13 dump-flows br-int |
+    grep -E 'cookie=0x51ce0000[0-9a-f]{6,8},' | grep -o 'priority=.*'
+step "HTTP from the client: counted by the SR-IOV firewall, then by the monitor"
+ip netns exec "$client" curl -s -m 3 http://10.10.0.20/
+echo "firewall (SR-IOV): $(sfcount "$fw" http) HTTP packets; monitor: $(sfcount "$mon" http)"
+[ "$(sfcount "$fw" http)" -gt 0 ] && [ "$(sfcount "$fw" http)" -eq "$(sfcount "$mon" http)" ]
+step "telnet: dropped at the SR-IOV firewall; ICMP: bypasses the chain"
+ip netns exec "$client" curl -s -m 2 telnet://10.10.0.20:23 </dev/null || true
+echo "(no connection) the firewall dropped $(sfcount "$fw" telnet) packets to port 23"
+[ "$(sfcount "$fw" telnet)" -gt 0 ]
+before="$(sfcount "$fw" other) $(sfcount "$mon" all)"
+ip netns exec "$client" ping -c 2 -i 0.2 10.10.0.20
+[ "$before" = "$(sfcount "$fw" other) $(sfcount "$mon" all)" ]
+echo "the SFs counted none of it"
+step "the hops' counters, the firewall's from os-ken, the monitor's from br-int"
+ctl ns-show "$sfc"
+ctl ns-delete "$sfc" --wait
+left=$(curl -s "http://127.0.0.1:8080/stats/flow/$dpid" | jq '[.[][] | select(.priority >= 40000)] | length')
+echo "chain rules left: $left on br-fabric (os-ken), $(OVS_RUNDIR=$state/netns-$netns/ovs ovs-ofctl -O OpenFlow13 dump-flows br-int | grep -cE 'cookie=0x51ce0000[0-9a-f]{6,8},') on br-int"
+[ "$left" -eq 0 ]
 kill "$osken"
 wait "$osken" 2>/dev/null || true
 OVS_RUNDIR=$state/netns-$netns/ovs ovs-vsctl del-controller br-fabric

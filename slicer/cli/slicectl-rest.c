@@ -427,6 +427,36 @@ counts(const json_t *c, char *out, size_t size)
              json_integer_value(json_object_get(c, "bytes")));
 }
 
+/* Where a chain's port is: a port name of the VIM's switch, or "fabric
+ * port P vlan V" for a VF or NIC on the fabric. */
+static const char *
+port_text(const json_t *v, char *out, size_t size)
+{
+    if (json_is_true(json_object_get(v, "fabric"))) {
+        snprintf(out, size, "fabric port %s vlan %" JSON_INTEGER_FORMAT,
+                 slc_ctl_str(v, "name"),
+                 json_integer_value(json_object_get(v, "vlan")));
+    } else {
+        snprintf(out, size, "%s", json_string_value(v) ?: "-");
+    }
+    return out;
+}
+
+/* The classifier's ports: its one source, or how many. */
+static const char *
+sources_text(const json_t *g, char *out, size_t size)
+{
+    const json_t *srcs = json_object_get(g, "sources");
+
+    if (json_array_size(srcs) > 1) {
+        snprintf(out, size, "%zu instances", json_array_size(srcs));
+        return out;
+    }
+    return port_text(srcs ? json_array_get(srcs, 0)
+                          : json_object_get(g, "source"),
+                     out, size);
+}
+
 /* One chain of "ns-show": its classifier, its hops in order with their
  * instances' switch ports and the packets the switch steered into each,
  * and what was delivered after the last hop. */
@@ -434,7 +464,7 @@ static void
 print_chain(const json_t *g)
 {
     const json_t *m, *hop, *sfi;
-    char fwd[64], rev[64];
+    char fwd[64], rev[64], a[128], b[128];
     size_t i, k;
 
     printf("  chain %s (%s%s, path %" JSON_INTEGER_FORMAT "): %s\n",
@@ -454,7 +484,7 @@ print_chain(const json_t *g)
                    json_integer_value(json_object_get(m, "dst_port")));
         }
         printf(" (at %s %s, port %s)\n", slc_ctl_str(g, "source-vnf"),
-               slc_ctl_str(g, "source-cp"), slc_ctl_str(g, "source"));
+               slc_ctl_str(g, "source-cp"), sources_text(g, a, sizeof a));
     }
     json_array_foreach(json_object_get(g, "hops"), i, hop)
     {
@@ -467,23 +497,28 @@ print_chain(const json_t *g)
         printf("\n");
         json_array_foreach(json_object_get(hop, "sfis"), k, sfi)
         {
-            printf("      %s: %s (port %s) -> %s (port %s)\n",
+            printf("      %s: %s (port %s) -> %s (port %s)%s\n",
                    slc_ctl_str(sfi, "vnf"), slc_ctl_str(sfi, "ingress-cp"),
-                   slc_ctl_str(sfi, "ingress"), slc_ctl_str(sfi, "egress-cp"),
-                   slc_ctl_str(sfi, "egress"));
+                   port_text(json_object_get(sfi, "ingress"), a, sizeof a),
+                   slc_ctl_str(sfi, "egress-cp"),
+                   port_text(json_object_get(sfi, "egress"), b, sizeof b),
+                   json_is_true(json_object_get(hop, "plain"))
+                       ? ", gets plain packets"
+                       : "");
         }
     }
     counts(json_object_get(json_object_get(g, "delivered"), "forward"), fwd,
            sizeof fwd);
     printf("    delivered to %s: %s",
-           json_is_string(json_object_get(g, "destination"))
-               ? slc_ctl_str(g, "destination")
-               : "the link",
+           json_is_null(json_object_get(g, "destination")) ||
+                   !json_object_get(g, "destination")
+               ? "the link"
+               : port_text(json_object_get(g, "destination"), a, sizeof a),
            fwd);
     if (json_object_get(json_object_get(g, "delivered"), "reverse")) {
         counts(json_object_get(json_object_get(g, "delivered"), "reverse"),
                rev, sizeof rev);
-        printf(", reverse to %s: %s", slc_ctl_str(g, "source"), rev);
+        printf(", reverse to %s: %s", sources_text(g, b, sizeof b), rev);
     }
     printf("\n");
     if (json_object_get(g, "counters-error")) {
