@@ -6,6 +6,7 @@
  * of vim.h and sdn.h. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +125,8 @@ check_sdn_assist(struct slc_call *c, json_t *config)
     return rc;
 }
 
-/* NS records with SDN-assist services on VIM account 'vim'. */
+/* NS records with SDN-assist services, or chains with a part on the
+ * fabric, on VIM account 'vim'. */
 struct service_scan {
     const char *vim;
     char names[256];
@@ -144,8 +146,13 @@ scan_services(const char *coll, const struct slc_record *rec, void *arg)
                                        "resources"),
                        i, r)
     {
-        if (!strcmp(json_string_value(json_object_get(r, "kind")) ?: "",
-                    "sdn") &&
+        const char *kind = json_string_value(json_object_get(r, "kind"))
+                               ?: "";
+        bool on_fabric = !strcmp(kind, "chain") &&
+                         json_object_get(json_object_get(r, "spec"),
+                                         "fabric_program");
+
+        if ((!strcmp(kind, "sdn") || on_fabric) &&
             !strcmp(json_string_value(json_object_get(r, "vim")) ?: "",
                     sc->vim)) {
             size_t len = strlen(sc->names);
@@ -159,8 +166,8 @@ scan_services(const char *coll, const struct slc_record *rec, void *arg)
     return 0;
 }
 
-/* A VIM account's sdn-controller does not change while services made on
- * it exist: they would be deleted and made again on the other one. */
+/* A VIM account's sdn-controller does not change while services or chain
+ * parts made on it exist: they would be orphaned on the old one. */
 static int
 check_controller_kept(struct slc_call *c, const json_t *body)
 {
@@ -185,8 +192,8 @@ check_controller_kept(struct slc_call *c, const json_t *body)
     if (!rc && sc.count) {
         rc = slc_rest_fail(c, 409, SLC_ECONFLICT,
                            "vim account '%s': config.sdn-controller cannot "
-                           "change while NS %s have SDN-assist services on "
-                           "it",
+                           "change while NS %s have SDN-assist services or "
+                           "chains on it",
                            old.name, sc.names);
     }
     slc_record_clear(&old);

@@ -297,6 +297,9 @@ check "os-ken's counters: HTTP and telnet into the firewall hop" \
     eq "$(hop "$kenweb" web-path firewall-hop forward)" $(($(sfcount "$fw" http) + $(sfcount "$fw" telnet)))
 check "the reverse path's firewall hop counted the answers" \
     test "$(hop "$kenweb" web-path firewall-hop reverse)" -gt 0
+account_sdn fabric
+check "the account cannot leave os-ken while a chain has its part there: 409" eq "$code" 409
+check "... naming the NS" grep -q "NS 'kenweb' have SDN-assist services or chains on it" <(field .detail)
 ns_down "$kenweb"
 check "terminated" eq "$state" COMPLETED
 check "os-ken holds no chain rule, br-int none" eq "$(osken_flows) $(chain_flows br-int)" "0 0"
