@@ -40,8 +40,11 @@
  * switch's error.  A program's install reads the port numbers (a port the
  * switch lacks fails it, nothing changed), deletes the program's flows by
  * cookie, then its groups (those /stats/groupdesc lists in its range),
- * adds the new groups, then the flows, and reads the flows back: traffic
- * is never sent to a missing group.  A remove deletes the flows, then the
+ * adds the new groups, then the flows, last rule first, and reads the
+ * flows back: traffic is never sent to a missing group, nor into a hop
+ * before the rule that takes it out of the hop is there (a program lists
+ * a path's rules from its classifier on).  A replace leaves a window in
+ * which the program's traffic is not steered at all.  A remove deletes the flows, then the
  * groups.  An add that fails makes the install delete the flows and
  * groups it added and fail with the controller's words; one that was
  * replacing a program has that one re-installed at once.  Services run
@@ -1273,8 +1276,13 @@ prog_run(struct prog_op *op)
                      json_incref(json_array_get(op->groups, op->next)));
         break;
     case PS_ADD_FLOW:
+        /* last rule first: a program lists a path's rules from its
+         * classifier on, so what takes packets out of a hop is there
+         * before what steers packets into it */
         prog_request(op, "POST", "/stats/flowentry/add",
-                     json_incref(json_array_get(op->flows, op->next)));
+                     json_incref(json_array_get(
+                         op->flows, json_array_size(op->flows) - 1 -
+                                        op->next)));
         break;
     case PS_VERIFY:
     case PS_READ:
