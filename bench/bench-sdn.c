@@ -67,15 +67,6 @@ struct bench {
 /* For the signal handler only. */
 static struct bench *running;
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* ---- driver calls ---- */
 
 static void
@@ -83,7 +74,7 @@ on_done(void *owner, const struct slc_sdn_result *r)
 {
     struct outcome *o = &((struct bench *)owner)->out;
 
-    o->at = now();
+    o->at = bench_clock();
     o->done = true;
     o->rc = r->rc;
     snprintf(o->msg, sizeof o->msg, "%s", r->msg ? r->msg : "");
@@ -104,13 +95,13 @@ on_watchdog(evutil_socket_t fd, short what, void *arg)
 static int
 outcome(struct bench *b, int rc, const struct slc_error *err)
 {
-    double deadline = now() + REPLY_TIMEOUT_S;
+    double deadline = bench_clock() + REPLY_TIMEOUT_S;
 
     if (rc) {
         snprintf(b->out.msg, sizeof b->out.msg, "%s", err->msg);
         return rc;
     }
-    while (!b->out.done && now() < deadline) {
+    while (!b->out.done && bench_clock() < deadline) {
         event_base_loop(b->base, EVLOOP_ONCE);
     }
     if (!b->out.done) {
@@ -383,7 +374,7 @@ run_driver(struct bench *b, struct slc_sdn *sdn,
            const struct slc_sdn_service_spec *spec, long rules, double *ms)
 {
     struct slc_error err = {0};
-    double t = now();
+    double t = bench_clock();
     int rc = outcome(b, sdn->class->create_service(sdn, 2, spec, &err),
                      &err);
     char what[64];
@@ -411,10 +402,10 @@ run_driver(struct bench *b, struct slc_sdn *sdn,
 static int
 run_ofctl(const char *what, const char *cmd, long rules, double *ms)
 {
-    double t = now();
+    double t = bench_clock();
     int rc = bench_sh("%s", cmd);
 
-    *ms = (now() - t) * 1e3;
+    *ms = (bench_clock() - t) * 1e3;
     if (rc) {
         fprintf(stderr, "bench-sdn: %s failed (%d)\n", what, rc);
         return -1;

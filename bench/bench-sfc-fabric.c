@@ -43,15 +43,6 @@ struct bench {
     char error[400];
 };
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void
 on_done(void *owner, const struct slc_sdn_result *r)
 {
@@ -239,7 +230,7 @@ static double
 round_of(struct bench *b, struct slc_sdn *fabric, json_t **parts, size_t n)
 {
     struct slc_error err = {0};
-    double t = now();
+    double t = bench_clock();
 
     b->done = b->failed = 0;
     for (size_t i = 0; i < n; i++) {
@@ -260,7 +251,7 @@ round_of(struct bench *b, struct slc_sdn *fabric, json_t **parts, size_t n)
         }
     }
     wait_for(b, 2 * n);
-    t = now() - t;
+    t = bench_clock() - t;
     if (b->failed) {
         fprintf(stderr, "bench-sfc-fabric: %zu installs failed: %s\n",
                 b->failed, b->error);
@@ -309,12 +300,12 @@ ofctl_each(struct bench *b, json_t **parts, size_t n)
         }
     }
     fclose(f);
-    t = now();
+    t = bench_clock();
     if (bench_sh("sh -e %s", path)) {
         fprintf(stderr, "bench-sfc-fabric: ovs-ofctl baseline failed\n");
         return -1;
     }
-    t = now() - t;
+    t = bench_clock() - t;
     printf("  ovs-ofctl add-flow, one at a time: %.3f s; flows: br0 %ld, "
            "br1 %ld\n", t, flows_on("br0"), flows_on("br1"));
     return t;

@@ -24,15 +24,6 @@
 static size_t done, failed;
 static char first_error[400];
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void
 on_done(void *owner, const struct slc_sdn_result *r)
 {
@@ -141,7 +132,7 @@ main(int argc, char **argv)
            "bridge\n", n, hops, flows);
     for (int r = 0; r < rounds; r++) {
         done = failed = 0;
-        t = now();
+        t = bench_clock();
         for (size_t i = 0; i < n; i++) {
             if (sdn->class->install_program(sdn, i, (uint32_t)(i + 1),
                                             progs[i], &err)) {
@@ -152,7 +143,7 @@ main(int argc, char **argv)
         while (done < n) {
             event_base_loop(base, EVLOOP_ONCE);
         }
-        driver[r] = now() - t;
+        driver[r] = bench_clock() - t;
         printf("  driver round %d: %.3f s, %zu failed%s%s, %ld flows on "
                "the switch\n", r + 1, driver[r], failed,
                failed ? ": " : "", first_error, bench_count_flows());
@@ -182,12 +173,12 @@ main(int argc, char **argv)
         }
     }
     fclose(script);
-    t = now();
+    t = bench_clock();
     snprintf(cmd, sizeof cmd, "sh -e %s/flows.sh", dir);
     if (bench_sh("%s", cmd)) {
         fprintf(stderr, "ovs-ofctl baseline failed\n");
     }
-    ofctl = now() - t;
+    ofctl = bench_clock() - t;
     printf("  ovs-ofctl add-flow, one at a time: %.3f s, %ld flows on the "
            "switch\n", ofctl, bench_count_flows());
     printf("sfc install, median of %d rounds: driver %.3f s (goal <= 1 s), "

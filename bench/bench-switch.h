@@ -4,6 +4,8 @@
 #ifndef SLC_BENCH_SWITCH_H
 #define SLC_BENCH_SWITCH_H
 
+/* Seconds on the monotonic clock. */
+double bench_clock(void);
 /* Runs a shell command (printf-style); its exit status, -1 if killed. */
 int bench_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The flows of bridge br0, or -1 when they cannot be counted. */

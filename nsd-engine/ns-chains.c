@@ -5,6 +5,7 @@
 
 #include "ns-chains.h"
 #include "ns-lcm.h"
+#include "ns-sdn.h"
 #include "sdn.h"
 #include "sfc-chain.h"
 #include "sfc-match.h"
@@ -445,32 +446,6 @@ struct plan {
     json_t *changed; /* replan: indices of the chain steps added */
 };
 
-/* The compute step whose ports include port step k, or -1. */
-static json_int_t
-compute_of(const json_t *steps, size_t k)
-{
-    const json_t *s, *p;
-    size_t i, j;
-
-    json_array_foreach(steps, i, s)
-    {
-        if (strcmp(slc_ns_str(s, "kind") ?: "", "compute") ||
-            strcmp(slc_ns_str(s, "action") ?: "", "create")) {
-            continue;
-        }
-        json_array_foreach(json_object_get(json_object_get(s, "spec"),
-                                           "ports"),
-                           j, p)
-        {
-            if (json_integer_value(json_object_get(p, "step")) ==
-                (json_int_t)k) {
-                return (json_int_t)i;
-            }
-        }
-    }
-    return -1;
-}
-
 /* Whether an interface leaves its host on the fabric (a VF, a whole NIC):
  * its type, or NULL for a virtio one (on the VIM's switch). */
 static const char *
@@ -527,7 +502,7 @@ cp_ports(struct plan *pl, const char *member, const char *cpd, json_t *out)
                                           json_integer((json_int_t)k));
                     /* a VIM may tell where a VF landed only once its VM
                      * is up */
-                    compute = kind ? compute_of(pl->steps, k) : -1;
+                    compute = kind ? slc_ns_compute_of(pl->steps, k) : -1;
                     if (compute >= 0) {
                         json_array_append_new(pl->deps,
                                               json_integer(compute));

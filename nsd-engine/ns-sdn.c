@@ -29,9 +29,8 @@ vdur_of(const json_t *vnfrs, const char *vdur_id, const json_t **vnfr)
     return NULL;
 }
 
-/* The compute step whose ports include port step k, or -1. */
-static json_int_t
-compute_of(const json_t *steps, size_t k)
+json_int_t
+slc_ns_compute_of(const json_t *steps, size_t k)
 {
     const json_t *s, *p;
     size_t i, j;
@@ -97,7 +96,7 @@ add_port_point(json_t *g, const json_t *steps, size_t k, const json_t *vnfr,
     const char *type = slc_ns_str(iface, "type") ?: "VIRTIO";
     bool pdu = slc_ns_str(vdur, "pdu-type") != NULL;
     const json_t *spec = json_object_get(json_array_get(steps, k), "spec");
-    json_int_t compute = compute_of(steps, k);
+    json_int_t compute = slc_ns_compute_of(steps, k);
     char id[600];
 
     if (!pdu && strcmp(type, "SR-IOV") && strcmp(type, "PCI-PASSTHROUGH")) {

@@ -48,6 +48,9 @@ int slc_ns_replan_sdn(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
  * naming the VL, the member and the bad value. */
 int slc_ns_check_provider_network(const json_t *v, size_t i,
                                   struct slc_error *err);
+/* The compute step (its index in 'steps') whose ports include port step
+ * k, or -1. */
+json_int_t slc_ns_compute_of(const json_t *steps, size_t k);
 /* Makes each primitive step of 'steps' that waits for a compute also wait
  * for the services joining that compute's ports: day-1 runs on a
  * connected data plane. */

@@ -581,24 +581,16 @@ void
 slc_ofp_group_mod(struct slc_ofp_buf *b, uint32_t xid, unsigned cmd,
                   uint32_t group_id, const uint32_t *ports, size_t n_ports)
 {
-    size_t at = begin_msg(b, SLC_OFPT_GROUP_MOD, xid);
+    struct slc_of_action outs[64];
+    struct slc_of_bucket bk[64];
 
-    put16(b, (uint16_t)cmd);
-    put8(b, 1);                    /* OFPGT_SELECT */
-    put8(b, 0);
-    put32(b, group_id);
-    for (size_t i = 0; cmd != 2 && i < n_ports; i++) {
-        struct slc_of_action out = {.type = SLC_OFA_OUTPUT,
-                                    .u.port = ports[i]};
-
-        put16(b, 32);              /* bucket length */
-        put16(b, 1);               /* weight */
-        put32(b, SLC_OFPP_ANY);    /* watch port */
-        put32(b, SLC_OFPG_ANY);    /* watch group */
-        put(b, 4);
-        put_action(b, &out);
+    n_ports = n_ports > 64 ? 64 : n_ports;
+    for (size_t i = 0; i < n_ports; i++) {
+        outs[i] = (struct slc_of_action){.type = SLC_OFA_OUTPUT,
+                                         .u.port = ports[i]};
+        bk[i] = (struct slc_of_bucket){&outs[i], 1};
     }
-    end_msg(b, at);
+    slc_ofp_group_mod_buckets(b, xid, cmd, group_id, bk, n_ports);
 }
 
 void

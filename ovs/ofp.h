@@ -189,7 +189,8 @@ void slc_ofp_flow_mod(struct slc_ofp_buf *b, uint32_t xid,
 void slc_ofp_flow_delete_cookie(struct slc_ofp_buf *b, uint32_t xid,
                                 uint64_t cookie, uint64_t mask);
 /* GROUP_MOD of a select group with one bucket per port (load balancing
- * by the datapath's flow hash).  'cmd': 0 ADD, 1 MODIFY, 2 DELETE. */
+ * by the datapath's flow hash; 64 at most).  'cmd': 0 ADD, 1 MODIFY, 2
+ * DELETE. */
 void slc_ofp_group_mod(struct slc_ofp_buf *b, uint32_t xid, unsigned cmd,
                        uint32_t group_id, const uint32_t *ports,
                        size_t n_ports);

@@ -37,10 +37,6 @@ name=netns-sfc
 own_namespaces test-netns-sfc
 config
 
-ns_new() { # name nsd -> $ns
-    jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"$1\",\"nsdId\":\"$2\",\"vimAccountId\":\"$vim\"}"
-    ns=$(field .id)
-}
 ns_up() { # name nsd [instantiate body] -> $ns, $state
     ns_new "$1" "$2"
     jreq POST "/nslcm/v1/ns_instances/$ns/instantiate" "${3:-{\}}"
@@ -51,15 +47,8 @@ slicer_flows() { # (no switch yet before the first NS: none)
     ofctl dump-flows br-int 2>/dev/null | grep -c 'cookie=0x51ce'
 }
 settle() { ovs-appctl -t "$OVS_RUNDIR/ovs-vswitchd.ctl" revalidator/wait; }
-sfcount() { # namespace, rule comment -> packets its nftables rule counted
-    ip netns exec "$1" nft list chain bridge slicer forward |
-        sed -n "s/.*counter packets \([0-9]*\) .*comment \"$2\".*/\1/p"
-}
-hop() { # ns id, chain, hop, path -> packets the switch steered into it
-    req GET "/nslcm/v1/ns_instances/$1/chains"
-    field "[.[] | select(.id == \"$2\")][0].hops[] | select(.id == \"$3\") | .$4.packets // 0"
-}
-http() { ip netns exec "$1" curl -s -m 3 -o /dev/null -w '%{http_code}' "$2"; }
+# shellcheck source=sfc-lib.sh
+. "$here/sfc-lib.sh"
 
 start
 login
@@ -107,21 +96,7 @@ check "SFC demo NS instantiated" eq "$state" COMPLETED
 req GET "/nslcm/v1/ns_instances/$web"
 check "its chain is ACTIVE in the NS record" eq "$(field '.vnffgr[0].id + " " + .vnffgr[0].status')" "web-path ACTIVE"
 check "four flows of the chain on br-int" eq "$(slicer_flows)" 4
-client=$(netns_of "$web" client)
-fw=$(netns_of "$web" firewall)
-mon=$(netns_of "$web" monitor)
-check "HTTP from the client reaches the server" eq "$(http "$client" http://10.10.0.20/)" 200
-check "the firewall counted it" test "$(sfcount "$fw" http)" -gt 0
-check "the monitor counted the same packets" eq "$(sfcount "$mon" http)" "$(sfcount "$fw" http)"
-check "telnet port: no connection" eq "$(http "$client" telnet://10.10.0.20:23 </dev/null)" 000
-check "the firewall dropped it" test "$(sfcount "$fw" telnet)" -gt 0
-check "the monitor saw only HTTP" eq "$(sfcount "$mon" all)" "$(sfcount "$mon" http)"
-before="$(sfcount "$fw" http) $(sfcount "$fw" telnet) $(sfcount "$fw" other) $(sfcount "$mon" all)"
-check "ICMP reaches the server" pings "$client" 10.10.0.20
-check "ICMP bypasses the chain: the SFs counted nothing more" eq "$(sfcount "$fw" http) $(sfcount "$fw" telnet) $(sfcount "$fw" other) $(sfcount "$mon" all)" "$before"
-settle
-check "the switch counts HTTP and telnet into the firewall hop" eq "$(hop "$web" web-path firewall-hop forward)" $(($(sfcount "$fw" http) + $(sfcount "$fw" telnet)))
-check "and only HTTP into the monitor hop" eq "$(hop "$web" web-path monitor-hop forward)" "$(sfcount "$mon" http)"
+web_checks "$web" "br-int"
 
 # --- a counters read waiting on a frozen switch when slicerd stops is
 # answered, and nothing of it leaks (ASan fails the exit status)
