@@ -1,9 +1,11 @@
-/* The onosof SDN driver: connectivity services (SDN assist) as flow
- * rules that ONOS installs on one OpenFlow switch, through ONOS's flows
- * REST API the way OSM's onos_openflow connector does (sdn-sfc-ovs.md
- * 2.2).  The rules are of-rules.h's, as OSM's openflow connectors compute
- * them (1.4); REST plumbing is sdn-rest.h's, the operation queue, the
- * kept services, audits and config sdn-rest-driver.h's.  The sibling
+/* The onosof SDN driver: connectivity services (SDN assist) and forwarding
+ * programs (service function chains, sfc/sfc-chain.h) as flow rules and
+ * groups that ONOS installs on one OpenFlow switch, through ONOS's flows
+ * and groups REST API, the way OSM's onos_openflow connector does for
+ * services (sdn-sfc-ovs.md 2.2).  The rules of a service are of-rules.h's,
+ * as OSM's openflow connectors compute them (1.4); REST plumbing is
+ * sdn-rest.h's, the operation queue, the kept services and programs,
+ * audits, program checks and config sdn-rest-driver.h's.  The sibling
  * sdn-onos-vpls.c makes VPLSs of the same controller instead.
  *
  * Controller record: url "http(s)://HOST:PORT" (the calls go to
@@ -41,10 +43,47 @@
  * SLC_ENOTFOUND.  A status is ACTIVE with all of them there, ERROR "k of
  * n rules ..." with some, SLC_ENOTFOUND with none.
  *
+ * Programs: each rule a flow as above (criteria IN_PORT, ETH_TYPE,
+ * ETH_DST, VLAN_VID, MPLS_LABEL, IP_PROTO, IPV4/IPV6_SRC/DST,
+ * TCP/UDP/SCTP_SRC/DST; instructions OUTPUT (a port number, IN_PORT or
+ * NORMAL), GROUP, L2MODIFICATION VLAN_PUSH, VLAN_ID, VLAN_POP, MPLS_PUSH,
+ * MPLS_LABEL, MPLS_POP, ETH_SRC, ETH_DST); each group a SELECT group
+ * POSTed to groups/<device> with groupId program id << 8 | n and appCookie
+ * "0x51ce" + those 8 hex digits, one bucket (weight 1) per port or action
+ * list.  ONOS has no instruction for NSH (but through device-specific
+ * extensions) nor for rewriting in_port: a program using encap_nsh,
+ * set_nsh_spi, set_nsh_si, encap_eth, decap, dec_nsh_ttl, set_in_port or
+ * matching nsh_spi / nsh_si is refused with SLC_EUNSUPPORTED before
+ * anything is sent.  An install reads the ports (a port the device lacks
+ * fails it before any write), the flows and the groups, then: DELETEs the
+ * flows of the program of that id it holds and those sending to its
+ * groups, DELETEs its groups (ONOS keeps a group POSTed again under a
+ * known appCookie as it was: a replace is a delete and an add), POSTs the
+ * groups, POSTs the flows, and reads them back for their ids.  Traffic
+ * never meets a missing group: groups go before the flows that use them
+ * and after them.  A POST refused deletes the flows and groups this
+ * install added and fails with ONOS's words (the program is then not
+ * there at all).  A remove deletes the same as an install (flows, then
+ * groups); an unknown id is rc 0.  Flows carry no cookie through ONOS's
+ * REST API: the driver knows a program's flows by what it holds, and
+ * after a restart of slicerd by its groups (appCookie) and the flows
+ * sending to them only.
+ *
  * Operations run one at a time, in order.  The driver keeps every service
- * it installed; each audit interval it reads the device's flows, POSTs
- * again the rules missing (the controller restarted without them, a flow
- * was removed) and takes their new ids. */
+ * and program it installed; each audit interval it reads the device's
+ * flows (and groups, when a program has some) and POSTs again the rules
+ * missing or not ADDED (the controller restarted without them, a flow was
+ * removed from the switch: ONOS shows it PENDING_ADD), a group missing
+ * (or not ADDED: DELETEd first) with all the flows of its program, and
+ * takes their new ids.
+ *
+ * Counters (program_counters): ONOS's "packets" and "bytes" of each
+ * rule's flow, null for a flow not ADDED.  ONOS counts from 0 a flow made
+ * again, by an audit or by ONOS itself; the driver keeps per rule the
+ * last counters read (by audits and reads) and, when the audit POSTs the
+ * rule again or a read finds its counters went down, adds them to a
+ * baseline that every read adds (sdn-rest-driver.h); an install_program
+ * starts the baseline at 0. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -58,41 +97,54 @@
 #define TYPE "onosof"
 #define APP_ID "slicer"
 #define MAX_RULES 4096
+#define COOKIE_TAG "0x51ce"
 
-/* The steps of an operation, one HTTP call each (S_ADD, S_DEL and
- * S_UNDO_DEL once per flow). */
+/* The steps of an operation, one GET each; the writes (POSTs, DELETEs)
+ * run as scripts (sdn-rest-driver.h) between them. */
 enum step {
     S_DEVICES,                /* GET devices: the device */
     S_PORTS,                  /* GET devices/<id>/ports: port names */
     S_READ,                   /* GET flows/<id>: what is there */
-    S_ADD,                    /* POST flows/<id>: posts[next] */
+    S_GROUPS,                 /* GET groups/<id>: the groups there */
     S_VERIFY,                 /* GET flows/<id>: the ids of the posted */
-    S_DEL,                    /* DELETE flows/<id>/<doomed[next]> */
-    S_UNDO_READ,              /* an add was refused: GET flows/<id> */
-    S_UNDO_DEL,               /* ... and DELETE those it added */
+    S_UNDO_READ,              /* a POST was refused: GET flows/<id> */
 };
 
 struct op {
     struct slc_sdn_rest_op up;    /* first: the shared part */
     enum step step;
-    json_t *flows;            /* a put: the service's flow bodies */
+    json_t *flows;            /* a put, an install: the flow bodies */
+    json_t *groups;           /* an install: the group bodies */
     json_t *old_ids;          /* the flow ids the service had */
-    json_t *before;           /* a put: id -> true, the device's flows
-                                 before the adds; an audit: service id ->
-                                 true, those missing rules */
-    json_t *posts;            /* the flow bodies to POST */
-    json_t *doomed;           /* the flow ids to DELETE */
-    json_t *ids;              /* a put: the ids of 'flows' */
-    size_t next;
+    json_t *before;           /* a put, an install: id -> true, the
+                                 device's flows before the adds; an audit:
+                                 service or program id -> true, those it
+                                 made again */
+    json_t *listed;           /* a program's call, an audit: the GET
+                                 flows/<id> reply */
+    json_t *posts;            /* a put: the flow bodies POSTed */
+    json_t *ids;              /* a put: the ids of 'flows', once read */
+    size_t posted;            /* a refused put or install: the POSTs done
+                                 (an install's groups first) */
+    size_t n_deletes;         /* an install: the DELETEs its script starts
+                                 with */
+    bool undoing;             /* a refused put or install: its undo runs */
 };
 
 /* The services kept: service id -> {"flows": [bodies], "ids": [their
- * flow ids]}. */
+ * flow ids]}; the programs kept: sdn-rest-driver.h's and {"flows":
+ * [bodies], "ids": [flow ids], "groups": [group bodies]}. */
 struct onosof {
     struct slc_sdn_rest_driver up;    /* first: the shared part */
     char device[32];          /* "of:<dpid>" of config.dpid, or of the
                                  controller's only device, found once and
                                  kept in up.dpid; "" until known */
+};
+
+/* What ONOS's REST API cannot say. */
+static const char *const unsupported[] = {
+    "encap_nsh", "set_nsh_spi", "set_nsh_si", "encap_eth", "decap",
+    "dec_nsh_ttl", "set_in_port", "nsh_spi", "nsh_si", NULL,
 };
 
 /* ---- helpers ---- */
@@ -116,15 +168,46 @@ device(const struct op *op)
     return onosof_of(op->up.drv)->device;
 }
 
+static bool
+is_program(const struct slc_sdn_rest_op *o)
+{
+    return o->kind == SLC_SDN_REST_INSTALL ||
+           o->kind == SLC_SDN_REST_REMOVE ||
+           o->kind == SLC_SDN_REST_COUNTERS;
+}
+
+/* The appCookie of group 'gid' (even-length hex, as ONOS's GroupKey
+ * prints it back). */
+static void
+app_cookie(uint32_t gid, char *buf, size_t size)
+{
+    snprintf(buf, size, COOKIE_TAG "%08" PRIx32, gid);
+}
+
+/* The group id of one of the driver's appCookies, else 0. */
+static uint32_t
+cookie_group(const char *s)
+{
+    size_t tag = strlen(COOKIE_TAG);
+
+    return s && strlen(s) == tag + 8 && !strncasecmp(s, COOKIE_TAG, tag) &&
+                   strspn(s + tag, "0123456789abcdefABCDEF") == 8
+               ? (uint32_t)strtoul(s + tag, NULL, 16)
+               : 0;
+}
+
 /* ---- flows as ONOS encodes them ---- */
 
-/* An integer, or the number a text starts with (Jackson's asLong). */
+/* An integer, or the number a text starts with (Jackson's asLong; "0x"
+ * hex for an ethernet type). */
 static long long
 as_long(const json_t *v)
 {
-    return json_is_integer(v)  ? (long long)json_integer_value(v)
-           : json_is_string(v) ? strtoll(json_string_value(v), NULL, 10)
-                               : 0;
+    const char *s = json_string_value(v);
+
+    return json_is_integer(v) ? (long long)json_integer_value(v)
+           : s ? strtoll(s, NULL, strncasecmp(s, "0x", 2) ? 10 : 16)
+               : 0;
 }
 
 static int
@@ -133,35 +216,61 @@ text_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* One criterion as text: "IN_PORT=1", "ETH_DST=FA:16:..", "VLAN_VID=5",
- * else its type and JSON. */
+/* How ONOS writes the value of a criterion or an instruction. */
+enum value_kind { V_NUM, V_MAC, V_TEXT };
+
+static const struct {
+    const char *type, *member;
+    enum value_kind kind;
+} criterion_values[] = {
+    {"IN_PORT", "port", V_NUM},       {"VLAN_VID", "vlanId", V_NUM},
+    {"ETH_DST", "mac", V_MAC},        {"ETH_SRC", "mac", V_MAC},
+    {"ETH_TYPE", "ethType", V_NUM},   {"IP_PROTO", "protocol", V_NUM},
+    {"MPLS_LABEL", "label", V_NUM},   {"IPV4_SRC", "ip", V_TEXT},
+    {"IPV4_DST", "ip", V_TEXT},       {"IPV6_SRC", "ip", V_TEXT},
+    {"IPV6_DST", "ip", V_TEXT},       {"TCP_SRC", "tcpPort", V_NUM},
+    {"TCP_DST", "tcpPort", V_NUM},    {"UDP_SRC", "udpPort", V_NUM},
+    {"UDP_DST", "udpPort", V_NUM},    {"SCTP_SRC", "sctpPort", V_NUM},
+    {"SCTP_DST", "sctpPort", V_NUM},
+};
+
+/* "NAME=VALUE" of 'v' as 'kind' (a MAC in capitals, as ONOS prints it). */
+static char *
+value_text(const char *name, const json_t *v, enum value_kind kind)
+{
+    char *text = NULL;
+    int n = kind == V_NUM ? asprintf(&text, "%s=%lld", name, as_long(v))
+                          : asprintf(&text, "%s=%s", name,
+                                     json_string_value(v) ?: "");
+
+    for (char *p = text; n >= 0 && kind == V_MAC && *p; p++) {
+        *p = (char)toupper((unsigned char)*p);
+    }
+    return n < 0 ? NULL : text;
+}
+
+/* One criterion as text: "IN_PORT=1", "ETH_DST=FA:16:..", "ETH_TYPE=2048"
+ * (however ONOS writes the number), else its type and JSON. */
 static char *
 criterion_text(const json_t *c)
 {
-    const char *type = json_string_value(json_object_get(c, "type"));
+    const char *type = json_string_value(json_object_get(c, "type")) ?: "?";
     char *text = NULL, *dump;
-    int n;
 
-    type = type ? type : "?";
-    if (!strcmp(type, "IN_PORT")) {
-        n = asprintf(&text, "%s=%lld", type,
-                     as_long(json_object_get(c, "port")));
-    } else if (!strcmp(type, "VLAN_VID")) {
-        n = asprintf(&text, "%s=%lld", type,
-                     as_long(json_object_get(c, "vlanId")));
-    } else if (!strcmp(type, "ETH_DST")) {
-        const char *mac = json_string_value(json_object_get(c, "mac"));
-
-        n = asprintf(&text, "%s=%s", type, mac ? mac : "");
-        for (char *p = text; n >= 0 && *p; p++) {
-            *p = (char)toupper((unsigned char)*p);
+    for (size_t i = 0;
+         i < sizeof criterion_values / sizeof criterion_values[0]; i++) {
+        if (!strcmp(type, criterion_values[i].type)) {
+            return value_text(type,
+                              json_object_get(c, criterion_values[i].member),
+                              criterion_values[i].kind);
         }
-    } else {
-        dump = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
-        n = asprintf(&text, "%s", dump ? dump : "");
-        free(dump);
     }
-    return n < 0 ? NULL : text;
+    dump = json_dumps(c, JSON_COMPACT | JSON_SORT_KEYS);
+    if (asprintf(&text, "%s", dump ? dump : "") < 0) {
+        text = NULL;
+    }
+    free(dump);
+    return text;
 }
 
 /* Appends 's' and a separator to 'buf' (of 'size', with 'len' used). */
@@ -204,6 +313,41 @@ flow_key(const json_t *f, char *buf, size_t size)
     free(texts);
 }
 
+/* One instruction as text: "OUTPUT=2", "GROUP=1793", "VLAN_ID=5",
+ * "MPLS_LABEL=42", "ETH_DST=..", "MPLS_POP=2048", else its subtype or
+ * type. */
+static char *
+instruction_text(const json_t *ins)
+{
+    const char *type = json_string_value(json_object_get(ins, "type")) ?: "?";
+    const char *sub = json_string_value(json_object_get(ins, "subtype"));
+    const json_t *port = json_object_get(ins, "port");
+    static const struct {
+        const char *name, *member;
+        enum value_kind kind;
+    } with_value[] = {
+        {"GROUP", "groupId", V_NUM},      {"VLAN_ID", "vlanId", V_NUM},
+        {"MPLS_LABEL", "label", V_NUM},   {"MPLS_POP", "ethernetType", V_NUM},
+        {"ETH_SRC", "mac", V_MAC},        {"ETH_DST", "mac", V_MAC},
+    };
+
+    if (!strcmp(type, "OUTPUT")) {
+        return value_text(type, port, json_is_string(port) &&
+                                          !isdigit((unsigned char)*
+                                                   json_string_value(port))
+                                          ? V_TEXT
+                                          : V_NUM);
+    }
+    for (size_t i = 0; i < sizeof with_value / sizeof with_value[0]; i++) {
+        if (!strcmp(sub ? sub : type, with_value[i].name)) {
+            return value_text(with_value[i].name,
+                              json_object_get(ins, with_value[i].member),
+                              with_value[i].kind);
+        }
+    }
+    return strdup(sub ? sub : type);
+}
+
 /* What a flow does, in order: "OUTPUT=2;VLAN_POP;VLAN_ID=5;...". */
 static void
 flow_treatment(const json_t *f, char *buf, size_t size)
@@ -212,37 +356,22 @@ flow_treatment(const json_t *f, char *buf, size_t size)
                                          "instructions");
     size_t i, len = 0;
     const json_t *ins;
-    char text[64];
 
     buf[0] = '\0';
     json_array_foreach(list, i, ins)
     {
-        const char *type = json_string_value(json_object_get(ins, "type"));
-        const char *sub = json_string_value(json_object_get(ins, "subtype"));
-        const json_t *port = json_object_get(ins, "port");
+        char *text = instruction_text(ins);
 
-        if (type && !strcmp(type, "OUTPUT")) {
-            if (json_is_string(port)) {
-                snprintf(text, sizeof text, "OUTPUT=%s",
-                         json_string_value(port));
-            } else {
-                snprintf(text, sizeof text, "OUTPUT=%lld", as_long(port));
-            }
-        } else if (sub && !strcmp(sub, "VLAN_ID")) {
-            snprintf(text, sizeof text, "VLAN_ID=%lld",
-                     as_long(json_object_get(ins, "vlanId")));
-        } else {
-            snprintf(text, sizeof text, "%s", sub ? sub : type ? type : "?");
-        }
-        append(buf, size, &len, text);
+        append(buf, size, &len, text ? text : "?");
+        free(text);
     }
 }
 
 #define KEY_SIZE 512
 
 /* The flows of a GET flows/<id> reply (NULL: none) by key: key ->
- * {"id": ID, "treatment": T}; and their ids into 'ids' (an object, may be
- * NULL) as id -> true. */
+ * {"id": ID, "treatment": T}; and into 'ids' (an object, may be NULL) id
+ * -> {"state", "packets", "bytes"}. */
 static json_t *
 index_flows(const json_t *body, json_t *ids)
 {
@@ -262,10 +391,29 @@ index_flows(const json_t *body, json_t *ids)
         json_object_set_new(index, key, json_pack("{ss ss}", "id", id,
                                                   "treatment", treat));
         if (ids) {
-            json_object_set_new(ids, id, json_true());
+            json_object_set_new(
+                ids, id,
+                json_pack("{ss sI sI}", "state",
+                          json_string_value(json_object_get(f, "state"))
+                              ?: "ADDED",
+                          "packets",
+                          (json_int_t)as_long(json_object_get(f, "packets")),
+                          "bytes",
+                          (json_int_t)as_long(json_object_get(f, "bytes"))));
         }
     }
     return index;
+}
+
+/* Flow 'id' of 'ids' (as index_flows() fills it) is on the switch: ONOS
+ * says ADDED (PENDING_ADD: it is (re)installing it). */
+static bool
+flow_live(const json_t *ids, const char *id)
+{
+    const char *state = json_string_value(
+        json_object_get(json_object_get(ids, id ? id : ""), "state"));
+
+    return state && !strcmp(state, "ADDED");
 }
 
 /* The id of the flow of 'index' that is 'flow' (same key; same treatment
@@ -310,19 +458,25 @@ run(struct op *op)
         snprintf(path, sizeof path, "/onos/v1/flows/%s", dev);
         slc_sdn_rest_request(&op->up, "GET", path, NULL);
         break;
-    case S_ADD:
-        snprintf(path, sizeof path, "/onos/v1/flows/%s", dev);
-        slc_sdn_rest_request(&op->up, "POST", path,
-                             json_incref(json_array_get(op->posts,
-                                                        op->next)));
-        break;
-    case S_DEL:
-    case S_UNDO_DEL:
-        snprintf(path, sizeof path, "/onos/v1/flows/%s/%s", dev,
-                 json_string_value(json_array_get(op->doomed, op->next)));
-        slc_sdn_rest_request(&op->up, "DELETE", path, NULL);
+    case S_GROUPS:
+        snprintf(path, sizeof path, "/onos/v1/groups/%s", dev);
+        slc_sdn_rest_request(&op->up, "GET", path, NULL);
         break;
     }
+}
+
+static json_t *
+post_flow(const struct op *op, const json_t *body)
+{
+    return slc_sdn_rest_call_new("POST", json_incref((json_t *)body),
+                                 "/onos/v1/flows/%s", device(op));
+}
+
+static json_t *
+delete_flow(const struct op *op, const char *id)
+{
+    return slc_sdn_rest_call_new("DELETE", NULL, "/onos/v1/flows/%s/%s",
+                                 device(op), id);
 }
 
 /* The next step once the device is known (a check is done); refuses a
@@ -340,7 +494,10 @@ device_known(struct op *op)
     if (slc_sdn_rest_check_dpids(&op->up, op->up.drv->dpid, what)) {
         return;
     }
-    op->step = op->up.kind == SLC_SDN_REST_PUT ? S_PORTS : S_READ;
+    op->step = op->up.kind == SLC_SDN_REST_PUT ||
+                       op->up.kind == SLC_SDN_REST_INSTALL
+                   ? S_PORTS
+                   : S_READ;
     run(op);
 }
 
@@ -360,36 +517,77 @@ got_devices(struct op *op, json_t *body)
     device_known(op);
 }
 
-/* Appends ONOS's instructions of a rule's of-rules.h actions to 'out';
- * SLC_EINVALID with '*bad_port' set for a port the device lacks. */
+/* ---- rules and groups as ONOS's JSON ---- */
+
+static void
+add_l2(json_t *out, const char *sub, const char *key, json_t *v)
+{
+    json_t *ins = json_pack("{ss ss}", "type", "L2MODIFICATION", "subtype",
+                            sub);
+
+    if (key) {
+        json_object_set_new(ins, key, v);
+    }
+    json_array_append_new(out, ins);
+}
+
+/* The port of an OUTPUT: IN_PORT, NORMAL or the number of a port of the
+ * device; NULL when it has none such. */
+static const char *
+output_port(const json_t *ports, const char *port)
+{
+    return !strcmp(port, "IN_PORT") || !strcmp(port, "NORMAL")
+               ? port
+               : slc_sdn_onos_port(ports, port);
+}
+
+/* Appends ONOS's instructions of a list of actions (a service's, or a
+ * checked program's whose groups are numbered 'program' << 8 | n) to
+ * 'out'; SLC_EINVALID with '*bad_port' set for a port the device lacks. */
 static int
-instructions(const json_t *actions, const json_t *ports, json_t *out,
-             const char **bad_port)
+instructions(const json_t *actions, uint32_t program, const json_t *ports,
+             json_t *out, const char **bad_port)
 {
     size_t i;
     json_t *a, *v;
+    char hex[8];
 
     json_array_foreach(actions, i, a)
     {
-        if ((v = json_object_get(a, "push_vlan"))) {
-            json_array_append_new(out, json_pack("{ss ss}", "type",
-                                                 "L2MODIFICATION", "subtype",
-                                                 "VLAN_PUSH"));
-        }
-        if (v || (v = json_object_get(a, "set_vlan"))) {
+        const char *key = json_object_iter_key(json_object_iter(a));
+
+        v = json_object_get(a, key ? key : "");
+        if (!key) {
+            continue;
+        } else if (!strcmp(key, "push_vlan") || !strcmp(key, "set_vlan")) {
+            if (key[1] == 'u') {
+                add_l2(out, "VLAN_PUSH", NULL, NULL);
+            }
+            add_l2(out, "VLAN_ID", "vlanId", json_incref(v));
+        } else if (!strcmp(key, "pop_vlan")) {
+            add_l2(out, "VLAN_POP", NULL, NULL);
+        } else if (!strcmp(key, "push_mpls") || !strcmp(key, "set_mpls")) {
+            if (key[1] == 'u') {
+                add_l2(out, "MPLS_PUSH", "ethernetType",
+                       json_string("0x8847"));
+            }
+            add_l2(out, "MPLS_LABEL", "label", json_incref(v));
+        } else if (!strcmp(key, "pop_mpls")) {
+            snprintf(hex, sizeof hex, "0x%04x",
+                     (unsigned)json_integer_value(v) & 0xffff);
+            add_l2(out, "MPLS_POP", "ethernetType", json_string(hex));
+        } else if (!strcmp(key, "set_eth_src") ||
+                   !strcmp(key, "set_eth_dst")) {
+            add_l2(out, key[8] == 's' ? "ETH_SRC" : "ETH_DST", "mac",
+                   json_incref(v));
+        } else if (!strcmp(key, "group")) {
             json_array_append_new(
-                out, json_pack("{ss ss sI}", "type", "L2MODIFICATION",
-                               "subtype", "VLAN_ID", "vlanId",
-                               json_integer_value(v)));
-        } else if (json_object_get(a, "pop_vlan")) {
-            json_array_append_new(out, json_pack("{ss ss}", "type",
-                                                 "L2MODIFICATION", "subtype",
-                                                 "VLAN_POP"));
-        } else if ((v = json_object_get(a, "output"))) {
+                out, json_pack("{ss sI}", "type", "GROUP", "groupId",
+                               (json_int_t)(program << 8 |
+                                            (json_integer_value(v) & 0xff))));
+        } else if (!strcmp(key, "output")) {
             const char *port = json_string_value(v) ?: "";
-            const char *no = strcmp(port, "IN_PORT")
-                                 ? slc_sdn_onos_port(ports, port)
-                                 : port;
+            const char *no = output_port(ports, port);
 
             if (!no) {
                 *bad_port = port;
@@ -402,36 +600,101 @@ instructions(const json_t *actions, const json_t *ports, json_t *out,
     return 0;
 }
 
-/* The flows/<id> body of a rule; NULL with '*bad_port' set when the
- * device lacks one of its ports. */
-static json_t *
-flow_of(struct slc_sdn_rest_op *op, size_t n, const json_t *rule,
-        const json_t *ports, const char **bad_port)
+static void
+add_criterion(json_t *out, const char *type, const char *key, json_t *v)
 {
-    const json_t *m = json_object_get(rule, "match"), *v;
-    const char *in = json_string_value(json_object_get(m, "in_port")) ?: "";
-    const char *in_no = strcmp(in, "IN_PORT")
-                            ? slc_sdn_onos_port(ports, in)
-                            : NULL;
-    json_t *criteria = json_array(), *instr = json_array();
+    json_array_append_new(out, json_pack("{ss so}", "type", type, key, v));
+}
 
-    *bad_port = in_no ? NULL : in;
+/* The layer 3 and 4 criteria of a match. */
+static void
+l34_criteria(const json_t *m, json_t *out)
+{
+    static const char *const l4[][3] = {
+        {"TCP_SRC", "TCP_DST", "tcpPort"},
+        {"UDP_SRC", "UDP_DST", "udpPort"},
+        {"SCTP_SRC", "SCTP_DST", "sctpPort"},
+    };
+    json_int_t proto = json_integer_value(json_object_get(m, "ip_proto"));
+    int k = proto == 6 ? 0 : proto == 17 ? 1 : 2;
+    const json_t *v;
+    char prefix[64];
+
+    if ((v = json_object_get(m, "ip_proto"))) {
+        add_criterion(out, "IP_PROTO", "protocol", json_incref((json_t *)v));
+    }
+    for (int src = 1; src >= 0; src--) {
+        const char *s = json_string_value(
+            json_object_get(m, src ? "nw_src" : "nw_dst"));
+
+        if (s) {
+            add_criterion(out,
+                          strchr(s, ':') ? (src ? "IPV6_SRC" : "IPV6_DST")
+                                         : (src ? "IPV4_SRC" : "IPV4_DST"),
+                          "ip",
+                          json_string(slc_sdn_rest_prefix(s, prefix,
+                                                          sizeof prefix)));
+        }
+        if ((v = json_object_get(m, src ? "tp_src" : "tp_dst"))) {
+            add_criterion(out, l4[k][!src], l4[k][2],
+                          json_incref((json_t *)v));
+        }
+    }
+}
+
+/* ONOS's criteria of a match; NULL with '*bad_port' set when the device
+ * lacks its in_port. */
+static json_t *
+criteria_of(const json_t *m, const json_t *ports, const char **bad_port)
+{
+    const char *in = json_string_value(json_object_get(m, "in_port"));
+    const char *in_no = in ? slc_sdn_onos_port(ports, in) : NULL;
+    json_t *out = json_array();
+    const json_t *v;
+    char hex[8];
+
+    if (in && !in_no) {
+        *bad_port = in;
+        json_decref(out);
+        return NULL;
+    }
     if (in_no) {
-        json_array_append_new(criteria,
-                              json_pack("{ss sI}", "type", "IN_PORT", "port",
-                                        (json_int_t)strtoll(in_no, NULL,
-                                                            10)));
+        add_criterion(out, "IN_PORT", "port",
+                      json_integer(strtoll(in_no, NULL, 10)));
+    }
+    if ((v = json_object_get(m, "eth_type"))) {
+        snprintf(hex, sizeof hex, "0x%04x",
+                 (unsigned)json_integer_value(v) & 0xffff);
+        add_criterion(out, "ETH_TYPE", "ethType", json_string(hex));
     }
     if ((v = json_object_get(m, "eth_dst"))) {
-        json_array_append_new(criteria, json_pack("{ss sO}", "type",
-                                                  "ETH_DST", "mac", v));
+        add_criterion(out, "ETH_DST", "mac", json_incref((json_t *)v));
     }
     if ((v = json_object_get(m, "vlan"))) {
-        json_array_append_new(criteria, json_pack("{ss sO}", "type",
-                                                  "VLAN_VID", "vlanId", v));
+        /* 0: untagged only, ONOS's VlanId.NONE (-1 as a short) */
+        add_criterion(out, "VLAN_VID", "vlanId",
+                      json_integer_value(v) ? json_incref((json_t *)v)
+                                            : json_integer(-1));
     }
-    if (!in_no || instructions(json_object_get(rule, "actions"), ports,
-                               instr, bad_port)) {
+    if ((v = json_object_get(m, "mpls_label"))) {
+        add_criterion(out, "MPLS_LABEL", "label", json_incref((json_t *)v));
+    }
+    l34_criteria(m, out);
+    return out;
+}
+
+/* The flows/<id> body of a rule (of program 'program', or a service's:
+ * 0); NULL with '*bad_port' set when the device lacks one of its ports. */
+static json_t *
+rule_flow(const json_t *rule, uint32_t program, const json_t *ports,
+          const char **bad_port)
+{
+    json_t *criteria = criteria_of(json_object_get(rule, "match"), ports,
+                                   bad_port);
+    json_t *instr = json_array();
+
+    if (!criteria || instructions(json_object_get(rule, "actions"), program,
+                                  ports, instr, bad_port)) {
         json_decref(criteria);
         json_decref(instr);
         return NULL;
@@ -443,7 +706,98 @@ flow_of(struct slc_sdn_rest_op *op, size_t n, const json_t *rule,
                      "instructions", instr, "deferred");
 }
 
-/* The flow bodies of the service's rules, with the device's ports. */
+/* A service's rule: slc_sdn_rest_build_flows()'s flow_of. */
+static json_t *
+flow_of(struct slc_sdn_rest_op *op, size_t n, const json_t *rule,
+        const json_t *ports, const char **bad_port)
+{
+    const char *in = json_string_value(json_object_get(
+        json_object_get(rule, "match"), "in_port"));
+
+    if (!in || !strcmp(in, "IN_PORT")) {
+        *bad_port = in ? in : "";     /* a service's rule has its port */
+        return NULL;
+    }
+    return rule_flow(rule, 0, ports, bad_port);
+}
+
+/* The groups/<id> body of group 'g' of the checked program 'program';
+ * NULL with '*bad_port' set when the device lacks one of its ports. */
+static json_t *
+group_body(const json_t *g, uint32_t program, const json_t *ports,
+           const char **bad_port)
+{
+    uint32_t gid = program << 8 | (uint32_t)json_integer_value(
+                                      json_object_get(g, "id"));
+    json_t *buckets = slc_sdn_rest_group_buckets(g), *out = json_array();
+    const json_t *b;
+    char cookie[24];
+    size_t i;
+
+    json_array_foreach(buckets, i, b)
+    {
+        json_t *instr = json_array();
+
+        if (instructions(b, program, ports, instr, bad_port)) {
+            json_decref(instr);
+            json_decref(out);
+            json_decref(buckets);
+            return NULL;
+        }
+        json_array_append_new(out, json_pack("{si s{so s[]}}", "weight", 1,
+                                             "treatment", "instructions",
+                                             instr, "deferred"));
+    }
+    json_decref(buckets);
+    app_cookie(gid, cookie, sizeof cookie);
+    return json_pack("{ss ss sI sI so}", "type", "SELECT", "appCookie",
+                     cookie, "id", (json_int_t)gid, "groupId",
+                     (json_int_t)gid, "buckets", out);
+}
+
+/* An install: the bodies of the program's flows and groups with the
+ * device's ports; false when a port is missing (then 'op' failed). */
+static bool
+program_bodies(struct op *op, const json_t *ports)
+{
+    const json_t *prog = op->up.program, *r, *g;
+    uint32_t id = op->up.program_id;
+    const char *bad = NULL;
+    size_t i;
+
+    op->flows = json_array();
+    op->groups = json_array();
+    json_array_foreach(json_object_get(prog, "groups"), i, g)
+    {
+        json_t *body = group_body(g, id, ports, &bad);
+
+        if (!body) {
+            slc_sdn_rest_fail(&op->up, SLC_EINVALID, "program %u: group %"
+                              JSON_INTEGER_FORMAT ": device %s has no port "
+                              "'%s'", id,
+                              json_integer_value(json_object_get(g, "id")),
+                              device(op), bad ? bad : "?");
+            return false;
+        }
+        json_array_append_new(op->groups, body);
+    }
+    json_array_foreach(json_object_get(prog, "rules"), i, r)
+    {
+        json_t *body = rule_flow(r, id, ports, &bad);
+
+        if (!body) {
+            slc_sdn_rest_fail(&op->up, SLC_EINVALID, "program %u: rule %zu: "
+                              "device %s has no port '%s'", id, i,
+                              device(op), bad ? bad : "?");
+            return false;
+        }
+        json_array_append_new(op->flows, body);
+    }
+    return true;
+}
+
+/* The flow bodies of the service's rules (the program's flows and
+ * groups), with the device's ports. */
 static void
 got_ports(struct op *op, json_t *body)
 {
@@ -456,6 +810,13 @@ got_ports(struct op *op, json_t *body)
                           "reply has no port list", device(op));
         return;
     }
+    if (op->up.kind == SLC_SDN_REST_INSTALL) {
+        if (program_bodies(op, ports)) {
+            op->step = S_READ;
+            run(op);
+        }
+        return;
+    }
     snprintf(where, sizeof where, "device %s", device(op));
     /* on failure 'op' is gone */
     if ((flows = slc_sdn_rest_build_flows(&op->up, ports, flow_of, where,
@@ -466,114 +827,68 @@ got_ports(struct op *op, json_t *body)
     }
 }
 
-/* The next flow to DELETE, or the end of the operation. */
+/* A put is done: keeps the service and answers its conn_info. */
 static void
-next_delete(struct op *op)
+put_done(struct op *op)
 {
     struct slc_sdn_rest_driver *drv = op->up.drv;
 
-    if (op->next < json_array_size(op->doomed)) {
-        run(op);
-    } else if (op->step == S_UNDO_DEL) {
-        slc_sdn_rest_fail(&op->up, op->up.error_rc, "%s", op->up.error);
-    } else if (op->up.kind == SLC_SDN_REST_PUT) {
-        if (json_object_set_new(drv->services, op->up.service_id,
-                                json_pack("{sO sO}", "flows", op->flows,
-                                          "ids", op->ids))) {
-            slc_sdn_rest_fail(&op->up, SLC_ENOMEM, "out of memory");
-            return;
-        }
-        slc_sdn_rest_finish(&op->up, 0, NULL, NULL,
-                            json_pack("{ss ss sO}", "status", "ACTIVE",
-                                      "error_msg", "", "installed_rules_ids",
-                                      op->ids));
-    } else {
-        slc_sdn_rest_finish(&op->up, 0, NULL, NULL, NULL);   /* a delete */
+    if (json_object_set_new(drv->services, op->up.service_id,
+                            json_pack("{sO sO}", "flows", op->flows, "ids",
+                                      op->ids))) {
+        slc_sdn_rest_fail(&op->up, SLC_ENOMEM, "out of memory");
+        return;
     }
+    slc_sdn_rest_finish(&op->up, 0, NULL, NULL,
+                        json_pack("{ss ss sO}", "status", "ACTIVE",
+                                  "error_msg", "", "installed_rules_ids",
+                                  op->ids));
 }
 
 /* A put: the rules not on the device as they are are POSTed. */
 static void
 put_read(struct op *op, const json_t *index)
 {
+    json_t *calls = json_array(), *f;
     size_t i;
-    json_t *f;
 
     op->posts = json_array();
     json_array_foreach(op->flows, i, f)
     {
         if (!find_flow(index, f, true)) {
             json_array_append(op->posts, f);
+            json_array_append_new(calls, post_flow(op, f));
         }
     }
-    op->next = 0;
-    op->step = json_array_size(op->posts) ? S_ADD : S_VERIFY;
-    run(op);
+    slc_sdn_rest_script(&op->up, calls, false);
 }
 
 /* A status or a delete: the service's flows that are there. */
 static void
 service_read(struct op *op, const json_t *present)
 {
-    size_t i, n = json_array_size(op->old_ids), have;
-    json_t *id;
+    size_t i, n = json_array_size(op->old_ids);
+    json_t *calls = json_array(), *id;
     char where[48];
 
-    op->doomed = json_array();
     json_array_foreach(op->old_ids, i, id)
     {
         if (json_object_get(present, json_string_value(id))) {
-            json_array_append(op->doomed, id);
+            json_array_append_new(calls,
+                                  delete_flow(op, json_string_value(id)));
         }
     }
-    have = json_array_size(op->doomed);
-    if (!have) {
+    if (!json_array_size(calls)) {
         slc_sdn_rest_fail(&op->up, SLC_ENOTFOUND, "none of its %zu rules is "
                           "on device %s", n, device(op));
     } else if (op->up.kind == SLC_SDN_REST_DELETE) {
-        op->next = 0;
-        op->step = S_DEL;
-        run(op);
+        slc_sdn_rest_script(&op->up, calls, false);
+        return;
     } else {
         snprintf(where, sizeof where, "device %s", device(op));
-        slc_sdn_rest_status(&op->up, have, n, where);
+        slc_sdn_rest_status(&op->up, json_array_size(calls), n, where);
     }
-}
-
-/* An audit: the rules of the kept services missing on the device are
- * POSTed again. */
-static void
-audit_read(struct op *op, const json_t *present)
-{
-    struct slc_sdn_rest_driver *drv = op->up.drv;
-    const char *sid;
-    json_t *s, *f;
-    size_t i;
-
-    op->posts = json_array();
-    op->before = json_object();
-    json_object_foreach(drv->services, sid, s)
-    {
-        const json_t *ids = json_object_get(s, "ids");
-
-        json_array_foreach(json_object_get(s, "flows"), i, f)
-        {
-            const char *id = json_string_value(json_array_get(ids, i));
-
-            if (!id || !json_object_get(present, id)) {
-                json_array_append(op->posts, f);
-                json_object_set_new(op->before, sid, json_true());
-            }
-        }
-    }
-    if (!json_array_size(op->posts)) {
-        drv->audits++;
-        slc_sdn_rest_finish(&op->up, 0, NULL, NULL, NULL);
-        return;
-    }
-    op->next = 0;
-    op->step = S_ADD;
-    run(op);
+    json_decref(calls);
 }
 
 /* A put: every rule is there; the flows the service had and has no
@@ -581,7 +896,7 @@ audit_read(struct op *op, const json_t *present)
 static void
 put_verify(struct op *op, const json_t *index, const json_t *present)
 {
-    json_t *new_ids = json_object(), *f, *id;
+    json_t *new_ids = json_object(), *calls = json_array(), *f, *id;
     size_t i;
 
     op->ids = json_array();
@@ -591,6 +906,7 @@ put_verify(struct op *op, const json_t *index, const json_t *present)
 
         if (!fid) {
             json_decref(new_ids);
+            json_decref(calls);
             slc_sdn_rest_fail(&op->up, SLC_EIO, "rule %zu of %zu is not on "
                               "device %s as it was posted", i + 1,
                               json_array_size(op->flows), device(op));
@@ -599,25 +915,56 @@ put_verify(struct op *op, const json_t *index, const json_t *present)
         json_array_append_new(op->ids, json_string(fid));
         json_object_set_new(new_ids, fid, json_true());
     }
-    op->doomed = json_array();
     json_array_foreach(op->old_ids, i, id)
     {
         const char *old = json_string_value(id);
 
         if (old && !json_object_get(new_ids, old) &&
             json_object_get(present, old)) {
-            json_array_append(op->doomed, id);
+            json_array_append_new(calls, delete_flow(op, old));
         }
     }
     json_decref(new_ids);
-    op->next = 0;
-    op->step = S_DEL;
-    next_delete(op);
+    slc_sdn_rest_script(&op->up, calls, false);
 }
 
-/* An audit: the kept services take the ids of their flows. */
+/* A put or an install refused at its op->posted-th POST (an install's
+ * groups first), the flows read again: DELETEs the flows it added anew,
+ * then the groups it added; then it fails. */
 static void
-audit_verify(struct op *op, const json_t *index)
+undo_read(struct op *op, const json_t *index)
+{
+    const json_t *posts = op->up.kind == SLC_SDN_REST_INSTALL ? op->flows
+                                                              : op->posts;
+    size_t n_groups = json_array_size(op->groups), i;
+    json_t *calls = json_array();
+
+    for (i = n_groups; i < op->posted; i++) {
+        const char *id = find_flow(index, json_array_get(posts, i - n_groups),
+                                   false);
+
+        if (id && !json_object_get(op->before, id)) {
+            json_array_append_new(calls, delete_flow(op, id));
+        }
+    }
+    for (i = 0; i < op->posted && i < n_groups; i++) {
+        json_array_append_new(
+            calls,
+            slc_sdn_rest_call_new(
+                "DELETE", NULL, "/onos/v1/groups/%s/%s", device(op),
+                json_string_value(json_object_get(
+                    json_array_get(op->groups, i), "appCookie")) ?: ""));
+    }
+    op->undoing = true;
+    slc_sdn_rest_script(&op->up, calls, true);
+}
+
+/* ---- audits ---- */
+
+/* An audit: the flows of the kept services missing or not ADDED are
+ * POSTed again (calls appended to 'calls'). */
+static void
+audit_services(struct op *op, const json_t *present, json_t *calls)
 {
     struct slc_sdn_rest_driver *drv = op->up.drv;
     const char *sid;
@@ -626,64 +973,431 @@ audit_verify(struct op *op, const json_t *index)
 
     json_object_foreach(drv->services, sid, s)
     {
-        json_t *ids = json_object_get(s, "ids");
+        const json_t *ids = json_object_get(s, "ids");
 
         json_array_foreach(json_object_get(s, "flows"), i, f)
         {
-            const char *fid = find_flow(index, f, true);
-
-            if (fid) {        /* ONOS may give it another id */
-                json_array_set_new(ids, i, json_string(fid));
+            if (!flow_live(present,
+                           json_string_value(json_array_get(ids, i)))) {
+                json_array_append_new(calls, post_flow(op, f));
+                json_object_set_new(op->before, sid, json_true());
             }
         }
-        if (json_object_get(op->before, sid)) {
+    }
+}
+
+/* The state of the group of appCookie 'cookie' in a GET groups/<id>
+ * reply, or NULL when it is not there. */
+static const char *
+group_state(const json_t *groups, const char *cookie)
+{
+    uint32_t want = cookie_group(cookie);
+    const json_t *g;
+    size_t i;
+
+    json_array_foreach(json_object_get(groups, "groups"), i, g)
+    {
+        if (want && cookie_group(json_string_value(
+                        json_object_get(g, "appCookie"))) == want) {
+            return json_string_value(json_object_get(g, "state")) ?: "";
+        }
+    }
+    return NULL;
+}
+
+/* An audit of kept program 'pid': its groups missing or not ADDED are
+ * made again (into 'gcalls'; a group not ADDED is DELETEd first: ONOS
+ * keeps a known appCookie as it is) with all its flows, and its flows
+ * missing or not ADDED (into 'fcalls'); the counters of those there are
+ * seen, those of those made again go into the baseline. */
+static void
+audit_program(struct op *op, const char *pid, json_t *kept,
+              const json_t *present, const json_t *groups, json_t *gcalls,
+              json_t *fcalls)
+{
+    const json_t *ids = json_object_get(kept, "ids"), *g;
+    const char *dev = device(op);
+    bool regrouped = false, redo = false;
+    json_t *f;
+    size_t i;
+
+    json_array_foreach(json_object_get(kept, "groups"), i, g)
+    {
+        const char *cookie = json_string_value(json_object_get(g,
+                                                               "appCookie"));
+        const char *state = group_state(groups, cookie);
+
+        if (state && !strcmp(state, "ADDED")) {
+            continue;
+        }
+        if (state) {
+            json_array_append_new(
+                gcalls, slc_sdn_rest_call_new("DELETE", NULL,
+                                              "/onos/v1/groups/%s/%s", dev,
+                                              cookie));
+        }
+        json_array_append_new(
+            gcalls, slc_sdn_rest_call_new("POST", json_incref((json_t *)g),
+                                          "/onos/v1/groups/%s", dev));
+        regrouped = true;
+    }
+    json_array_foreach(json_object_get(kept, "flows"), i, f)
+    {
+        const char *id = json_string_value(json_array_get(ids, i));
+        const json_t *c = json_object_get(present, id ? id : "");
+        bool live = flow_live(present, id);
+
+        if (live) {
+            slc_sdn_rest_program_seen(
+                kept, i, json_integer_value(json_object_get(c, "packets")),
+                json_integer_value(json_object_get(c, "bytes")));
+        } else {
+            slc_sdn_rest_program_redone(kept, i);
+        }
+        if (!live || regrouped) {
+            json_array_append_new(fcalls, post_flow(op, f));
+            redo = true;
+        }
+    }
+    if (redo || regrouped) {
+        json_object_set_new(op->before, pid, json_true());
+    }
+}
+
+/* An audit, the flows (and the groups: 'groups', else NULL) read: what
+ * is missing is made again, groups first, by a script that goes on past
+ * a refusal. */
+static void
+audit_plan(struct op *op, const json_t *groups)
+{
+    struct slc_sdn_rest_driver *drv = op->up.drv;
+    json_t *present = json_object(), *index = index_flows(op->listed,
+                                                          present);
+    json_t *calls = json_array(), *fcalls = json_array(), *kept;
+    const char *pid;
+
+    op->before = json_object();
+    audit_services(op, present, fcalls);
+    json_object_foreach(drv->programs, pid, kept)
+    {
+        audit_program(op, pid, kept, present, groups, calls, fcalls);
+    }
+    json_array_extend(calls, fcalls);
+    json_decref(fcalls);
+    json_decref(index);
+    json_decref(present);
+    if (!json_array_size(calls)) {
+        json_decref(calls);
+        drv->audits++;
+        slc_sdn_rest_finish(&op->up, 0, NULL, NULL, NULL);
+        return;
+    }
+    slc_sdn_rest_script(&op->up, calls, true);
+}
+
+/* Updates the ids of the kept flows 'flows' ('ids' in their order) from
+ * 'index': ONOS may give a flow made again another id. */
+static void
+update_ids(const json_t *flows, json_t *ids, const json_t *index)
+{
+    const json_t *f;
+    size_t i;
+
+    json_array_foreach(flows, i, f)
+    {
+        const char *fid = find_flow(index, f, true);
+
+        if (fid) {
+            json_array_set_new(ids, i, json_string(fid));
+        }
+    }
+}
+
+/* An audit: the kept services and programs take the ids of their flows. */
+static void
+audit_verify(struct op *op, const json_t *index)
+{
+    struct slc_sdn_rest_driver *drv = op->up.drv;
+    const char *id;
+    json_t *s;
+
+    json_object_foreach(drv->services, id, s)
+    {
+        update_ids(json_object_get(s, "flows"), json_object_get(s, "ids"),
+                   index);
+        if (json_object_get(op->before, id)) {
             drv->reinstalled++;
             slc_sdn_rest_note(drv, "service %s re-installed: rules of it "
-                              "had vanished", sid);
+                              "had vanished", id);
+        }
+    }
+    json_object_foreach(drv->programs, id, s)
+    {
+        update_ids(json_object_get(s, "flows"), json_object_get(s, "ids"),
+                   index);
+        if (json_object_get(op->before, id)) {
+            drv->reinstalled++;
+            slc_sdn_rest_note(drv, "program %s re-installed: rules or "
+                              "groups of it had vanished", id);
         }
     }
     drv->audits++;
     slc_sdn_rest_finish(&op->up, 0, NULL, NULL, NULL);
 }
 
-/* An add was refused: the flows this operation added anew are deleted. */
-static void
-undo_read(struct op *op, const json_t *index)
+/* ---- programs ---- */
+
+static bool
+has_text(const json_t *array, const char *s)
 {
+    const json_t *v;
     size_t i;
 
-    op->doomed = json_array();
-    for (i = 0; i < op->next; i++) {
-        const char *id = find_flow(index, json_array_get(op->posts, i),
-                                   false);
-
-        if (id && !json_object_get(op->before, id)) {
-            json_array_append_new(op->doomed, json_string(id));
+    json_array_foreach(array, i, v)
+    {
+        if (json_string_value(v) && !strcmp(json_string_value(v), s)) {
+            return true;
         }
     }
-    op->next = 0;
-    op->step = S_UNDO_DEL;
-    next_delete(op);
+    return false;
+}
+
+/* Appends to 'doomed' the ids of the driver's flows in 'listed' (a GET
+ * flows/<id> reply) that send to a group of program 'pid'. */
+static void
+flows_to_groups(const json_t *listed, uint32_t pid, json_t *doomed)
+{
+    const json_t *f, *ins;
+    size_t i, k;
+
+    json_array_foreach(json_object_get(listed, "flows"), i, f)
+    {
+        const char *id = json_string_value(json_object_get(f, "id"));
+        const char *app = json_string_value(json_object_get(f, "appId"));
+
+        json_array_foreach(json_object_get(json_object_get(f, "treatment"),
+                                           "instructions"),
+                           k, ins)
+        {
+            const char *t = json_string_value(json_object_get(ins, "type"));
+            long long gid = as_long(json_object_get(ins, "groupId"));
+
+            if (id && app && !strcmp(app, APP_ID) && t &&
+                !strcmp(t, "GROUP") && gid >> 8 == pid &&
+                !has_text(doomed, id)) {
+                json_array_append_new(doomed, json_string(id));
+            }
+        }
+    }
+}
+
+/* An install or a remove, the flows and 'groups' there known: a script
+ * DELETEs the program's flows (those held, those sending to its groups),
+ * then its groups, then, for an install, POSTs the new groups, then the
+ * new flows. */
+static void
+program_plan(struct op *op, const json_t *groups)
+{
+    const char *dev = device(op);
+    uint32_t pid = op->up.program_id;
+    json_t *present = json_object(), *index = index_flows(op->listed,
+                                                          present);
+    json_t *calls = json_array(), *doomed = json_array(), *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(op->up.kept, "ids"), i, v)
+    {
+        const char *id = json_string_value(v);
+
+        if (id && json_object_get(present, id) && !has_text(doomed, id)) {
+            json_array_append(doomed, v);
+        }
+    }
+    flows_to_groups(op->listed, pid, doomed);
+    json_array_foreach(doomed, i, v)
+    {
+        json_array_append_new(calls,
+                              delete_flow(op, json_string_value(v)));
+        json_object_del(present, json_string_value(v));
+    }
+    json_array_foreach(json_object_get(groups, "groups"), i, v)
+    {
+        const char *cookie = json_string_value(json_object_get(v,
+                                                               "appCookie"));
+
+        if (cookie_group(cookie) >> 8 == pid) {
+            json_array_append_new(
+                calls, slc_sdn_rest_call_new("DELETE", NULL,
+                                             "/onos/v1/groups/%s/%s", dev,
+                                             cookie));
+        }
+    }
+    op->n_deletes = json_array_size(calls);
+    json_array_foreach(op->groups, i, v)
+    {
+        json_array_append_new(calls, slc_sdn_rest_call_new(
+                                         "POST", json_incref(v),
+                                         "/onos/v1/groups/%s", dev));
+    }
+    json_array_foreach(op->flows, i, v)
+    {
+        json_array_append_new(calls, post_flow(op, v));
+    }
+    op->before = present;     /* the flows there before the adds */
+    json_decref(index);
+    json_decref(doomed);
+    slc_sdn_rest_script(&op->up, calls, false);
+}
+
+/* An install: every flow is there as posted; keeps the program. */
+static void
+program_verify(struct op *op, const json_t *index)
+{
+    json_t *ids = json_array(), *kept, *f;
+    size_t i;
+
+    json_array_foreach(op->flows, i, f)
+    {
+        const char *fid = find_flow(index, f, true);
+
+        if (!fid) {
+            json_decref(ids);
+            slc_sdn_rest_fail(&op->up, SLC_EIO, "program %u: rule %zu is "
+                              "not on device %s as it was posted",
+                              op->up.program_id, i, device(op));
+            return;
+        }
+        json_array_append_new(ids, json_string(fid));
+    }
+    kept = slc_sdn_rest_program_new(&op->up);
+    if (kept) {
+        json_object_set(kept, "flows", op->flows);
+        json_object_set(kept, "groups", op->groups);
+        json_object_set(kept, "ids", ids);
+    }
+    json_decref(ids);
+    if (slc_sdn_rest_program_keep(&op->up, kept)) {
+        slc_sdn_rest_fail(&op->up, SLC_ENOMEM, "out of memory");
+        return;
+    }
+    slc_sdn_rest_finish(&op->up, 0, NULL, NULL, NULL);
+}
+
+/* A counters' read: ONOS's counters of the program's flows ADDED. */
+static void
+program_read(struct op *op, const json_t *present)
+{
+    json_t *raw = json_array(), *id;
+    size_t i;
+
+    json_array_foreach(json_object_get(op->up.kept, "ids"), i, id)
+    {
+        const char *fid = json_string_value(id);
+
+        json_array_append_new(raw, flow_live(present, fid)
+                                       ? json_incref(json_object_get(
+                                             present, fid))
+                                       : json_null());
+    }
+    slc_sdn_rest_program_counters(&op->up, raw);
+}
+
+/* The end of a script: after its POSTs, a put, an install or an audit
+ * reads the flows back (a put or an install refused undoes its POSTs,
+ * then fails); after its DELETEs, a put is done, so is a delete or a
+ * remove. */
+static void
+onosof_script_done(struct slc_sdn_rest_op *o, int rc, const char *msg)
+{
+    struct op *op = op_of(o);
+    bool install = o->kind == SLC_SDN_REST_INSTALL;
+    bool posting = install ? o->script_next >= op->n_deletes
+                           : o->kind == SLC_SDN_REST_PUT && !op->ids;
+
+    if (op->undoing) {
+        slc_sdn_rest_fail(o, o->error_rc, "%s", o->error);
+    } else if (o->kind == SLC_SDN_REST_AUDIT || (!rc && posting)) {
+        op->step = S_VERIFY;
+        run(op);
+    } else if (!rc && o->kind == SLC_SDN_REST_PUT) {
+        put_done(op);
+    } else if (!rc) {
+        slc_sdn_rest_finish(o, 0, NULL, NULL, NULL);
+    } else if (!posting && is_program(o)) {
+        slc_sdn_rest_fail(o, rc, "program %u: %s", o->program_id,
+                          msg ? msg : "");
+    } else if (!posting) {
+        slc_sdn_rest_fail(o, rc, "%s", msg ? msg : "");
+    } else if (!(o->error = is_program(o)
+                                ? slc_sdn_rest_program_error(o, msg)
+                                : strdup(msg ? msg : ""))) {
+        slc_sdn_rest_fail(o, SLC_ENOMEM, "out of memory");
+    } else {
+        o->error_rc = rc;     /* undo the POSTs done, then fail */
+        op->posted = o->script_next - (install ? op->n_deletes : 0);
+        op->step = S_UNDO_READ;
+        run(op);
+    }
+}
+
+/* A program's call or an audit, the flows read: next the groups (unless
+ * an audit without program groups), or a counters' read is done. */
+static void
+listed_flows(struct op *op, const json_t *body, const json_t *present)
+{
+    struct slc_sdn_rest_driver *drv = op->up.drv;
+    bool groups = op->up.kind != SLC_SDN_REST_AUDIT;
+    const char *pid;
+    json_t *kept;
+
+    if (op->up.kind == SLC_SDN_REST_COUNTERS) {
+        program_read(op, present);
+        return;
+    }
+    op->listed = body ? json_incref((json_t *)body) : json_object();
+    json_object_foreach(drv->programs, pid, kept)
+    {
+        groups = groups || json_array_size(json_object_get(kept, "groups"));
+    }
+    if (!groups) {
+        audit_plan(op, NULL);
+        return;
+    }
+    op->step = S_GROUPS;
+    run(op);
+}
+
+static void
+got_groups(struct op *op, const json_t *body)
+{
+    if (op->up.kind == SLC_SDN_REST_AUDIT) {
+        audit_plan(op, body);
+    } else {
+        program_plan(op, body);
+    }
 }
 
 /* A GET flows/<id> reply: what each step makes of it. */
 static void
 got_flows(struct op *op, const json_t *body)
 {
+    enum slc_sdn_rest_kind kind = op->up.kind;
     json_t *present = json_object();
     json_t *index = index_flows(body, present);
 
     if (op->step == S_UNDO_READ) {
         undo_read(op, index);
-    } else if (op->step == S_VERIFY && op->up.kind == SLC_SDN_REST_AUDIT) {
+    } else if (op->step == S_VERIFY && kind == SLC_SDN_REST_AUDIT) {
         audit_verify(op, index);
+    } else if (op->step == S_VERIFY && kind == SLC_SDN_REST_INSTALL) {
+        program_verify(op, index);
     } else if (op->step == S_VERIFY) {
         put_verify(op, index, present);
-    } else if (op->up.kind == SLC_SDN_REST_PUT) {
+    } else if (kind == SLC_SDN_REST_PUT) {
         op->before = json_incref(present);
         put_read(op, index);
-    } else if (op->up.kind == SLC_SDN_REST_AUDIT) {
-        audit_read(op, present);
+    } else if (kind == SLC_SDN_REST_AUDIT || is_program(&op->up)) {
+        listed_flows(op, body, present);
     } else {
         service_read(op, present);
     }
@@ -696,44 +1410,30 @@ onosof_reply(struct slc_sdn_rest_op *o, int rc, const char *msg,
              json_t *body, long status)
 {
     struct op *op = op_of(o);
-    bool reading = op->step == S_READ || op->step == S_VERIFY ||
-                   op->step == S_UNDO_READ;
+    bool reading = op->step != S_DEVICES && op->step != S_PORTS;
     char text[SLC_ERROR_MSG_SIZE];
 
     msg = rc ? slc_sdn_rest_refusal(msg, status, text, sizeof text) : NULL;
+    if (o->script) {
+        slc_sdn_rest_script_reply(o, rc, msg);
+        return;
+    }
     if (reading && rc == SLC_ENOTFOUND) {
         rc = 0;               /* ONOS: "Device is not found" = no flow */
         body = NULL;
     }
-    if ((op->step == S_DEL || op->step == S_UNDO_DEL) &&
-        rc == SLC_ENOTFOUND) {
-        rc = 0;               /* already gone */
-    }
     if (op->step == S_UNDO_READ && rc) {
         slc_sdn_rest_fail(o, o->error_rc, "%s", o->error);
-    } else if (op->step == S_ADD && rc && o->kind == SLC_SDN_REST_PUT &&
-               (o->error = strdup(msg))) {
-        o->error_rc = rc;     /* delete what this call added, then fail */
-        op->step = S_UNDO_READ;
-        run(op);
-    } else if (rc && op->step == S_UNDO_DEL) {
-        slc_sdn_rest_fail(o, o->error_rc, "%s; removing the rules added: "
-                          "%s", o->error, msg);
     } else if (rc) {
         slc_sdn_rest_fail(o, rc, "%s", msg);
     } else if (op->step == S_DEVICES) {
         got_devices(op, body);
     } else if (op->step == S_PORTS) {
         got_ports(op, body);
-    } else if (reading) {
-        got_flows(op, body);
-    } else if (op->step == S_ADD) {
-        op->next++;
-        op->step = op->next < json_array_size(op->posts) ? S_ADD : S_VERIFY;
-        run(op);
+    } else if (op->step == S_GROUPS) {
+        got_groups(op, body);
     } else {
-        op->next++;           /* S_DEL, S_UNDO_DEL */
-        next_delete(op);
+        got_flows(op, body);
     }
 }
 
@@ -744,7 +1444,10 @@ onosof_start(struct slc_sdn_rest_op *o)
 {
     struct op *op = op_of(o);
 
-    if (o->kind == SLC_SDN_REST_AUDIT) {
+    if (o->kind == SLC_SDN_REST_COUNTERS && !o->kept) {
+        slc_sdn_rest_fail(o, SLC_ENOTFOUND, "program %u: not installed by "
+                          "this driver", o->program_id);
+    } else if (o->kind == SLC_SDN_REST_AUDIT) {
         op->step = S_READ;
         run(op);
     } else if (o->kind != SLC_SDN_REST_CHECK && device(op)[0]) {
@@ -823,10 +1526,11 @@ onosof_free_op(struct slc_sdn_rest_op *o)
     struct op *op = op_of(o);
 
     json_decref(op->flows);
+    json_decref(op->groups);
+    json_decref(op->listed);
     json_decref(op->old_ids);
     json_decref(op->before);
     json_decref(op->posts);
-    json_decref(op->doomed);
     json_decref(op->ids);
 }
 
@@ -864,6 +1568,10 @@ static const struct slc_sdn_rest_class onosof_rest = {
     .free_op = onosof_free_op,
     .switch_name = onosof_switch_name,
     .describe_service = onosof_describe_service,
+    .unsupported = unsupported,
+    .unsupported_why = "ONOS's REST API has no instruction or criterion "
+                       "for it",
+    .script_done = onosof_script_done,
 };
 
 /* config.dpid is 16 hex digits (colons allowed). */
@@ -892,4 +1600,5 @@ const struct slc_sdn_class slc_sdn_onosof_class = {
     .check_config = onosof_check_config,
     .open = onosof_open,
     SLC_SDN_REST_DRIVER_OPERATIONS,
+    SLC_SDN_REST_DRIVER_PROGRAMS,
 };

@@ -1725,22 +1725,12 @@ on_prog_kick(evutil_socket_t fd, short what, void *arg)
 /* ---- programs: the class operations ---- */
 
 static int
-check_id(uint32_t id, struct slc_error *err)
-{
-    return id && id <= SLC_SDN_PROGRAM_MAX
-               ? 0
-               : slc_error_set(err, SLC_EINVALID,
-                               "program id %u out of range 1..%u", id,
-                               SLC_SDN_PROGRAM_MAX);
-}
-
-static int
 prog_call(struct slc_sdn *sdn, enum prog_kind kind, uint64_t token,
           uint32_t id, const json_t *program, struct slc_error *err)
 {
     struct prog_op *op;
 
-    if (check_id(id, err) ||
+    if (slc_sdn_check_program_id(id, err) ||
         (program && check_program(id, program, err)) ||
         !(op = new_prog_op(osken_of((struct slc_sdn_rest_driver *)sdn), kind,
                            token, id, err))) {

@@ -1330,20 +1330,10 @@ ovs_close(struct slc_sdn *sdn)
 }
 
 static int
-check_id(uint32_t id, struct slc_error *err)
-{
-    return id && id <= SLC_SDN_PROGRAM_MAX
-               ? 0
-               : slc_error_set(err, SLC_EINVALID,
-                               "program id %u out of range 1..%u", id,
-                               SLC_SDN_PROGRAM_MAX);
-}
-
-static int
 ovs_install(struct slc_sdn *sdn, uint64_t token, uint32_t id,
             const json_t *program, struct slc_error *err)
 {
-    return check_id(id, err) ? err->code
+    return slc_sdn_check_program_id(id, err) ? err->code
                              : new_op(ovs_of(sdn), OP_INSTALL, token, id,
                                       program, err);
 }
@@ -1352,7 +1342,7 @@ static int
 ovs_remove(struct slc_sdn *sdn, uint64_t token, uint32_t id,
            struct slc_error *err)
 {
-    return check_id(id, err) ? err->code
+    return slc_sdn_check_program_id(id, err) ? err->code
                              : new_op(ovs_of(sdn), OP_REMOVE, token, id, NULL,
                                       err);
 }
@@ -1361,7 +1351,7 @@ static int
 ovs_counters(struct slc_sdn *sdn, uint64_t token, uint32_t id,
              struct slc_error *err)
 {
-    return check_id(id, err) ? err->code
+    return slc_sdn_check_program_id(id, err) ? err->code
                              : new_op(ovs_of(sdn), OP_COUNTERS, token, id,
                                       NULL, err);
 }

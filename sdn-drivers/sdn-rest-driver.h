@@ -7,8 +7,11 @@
  * of_controller_nets_with_same_vlan), the choice of the switch (config's,
  * or the controller's only one), port name resolution, the of-rules.h
  * rules of a service's points, the engine of the drivers whose service is
- * a set of named entries on the controller (odlof, floodlightof), and the
- * reading of ONOS's devices, which its two drivers share.
+ * a set of named entries on the controller (odlof, floodlightof), the
+ * reading of ONOS's devices, which its two drivers share, and for the
+ * drivers that install forwarding programs (onosof, odlof): the checks of
+ * a program before anything is sent, the programs kept for audits with
+ * their counters, and scripts (a list of calls run in order).
  *
  * A driver describes itself in a struct slc_sdn_rest_class: its
  * slc_sdn_class, the prefix of its service ids, its config, and callbacks
@@ -42,6 +45,9 @@ enum slc_sdn_rest_kind {
     SLC_SDN_REST_DELETE,      /* delete_service */
     SLC_SDN_REST_STATUS,      /* service_status */
     SLC_SDN_REST_AUDIT,       /* the driver's own: no caller, no result */
+    SLC_SDN_REST_INSTALL,     /* install_program */
+    SLC_SDN_REST_REMOVE,      /* remove_program */
+    SLC_SDN_REST_COUNTERS,    /* program_counters */
 };
 
 /* The shared part of an operation, first in the driver's. */
@@ -60,6 +66,16 @@ struct slc_sdn_rest_op {
     /* A failure the operation reports once it has undone what it did. */
     int error_rc;
     char *error;
+    /* A program's call: the program's id; an install's program (a copy);
+     * what the driver kept of the program when the call started (see
+     * "forwarding programs" below), or NULL. */
+    uint32_t program_id;
+    json_t *program, *kept;
+    /* A script running (slc_sdn_rest_script()): its calls, the one
+     * running, whether a failed call stops it; else NULL. */
+    json_t *script;
+    size_t script_next;
+    bool script_keep_going;
     struct slc_sdn_rest_op *next;
 };
 
@@ -74,11 +90,15 @@ struct slc_sdn_rest_driver {
     unsigned audit_ms;        /* config.audit_interval_ms; 0: no audit */
     json_t *services;         /* service id -> what the driver keeps of
                                  it, for audits: those it made */
+    json_t *programs;         /* "<program id>" -> what the driver keeps
+                                 of a program it installed, for audits
+                                 and counters (slc_sdn_rest_program_keep()) */
     struct slc_sdn_rest_op *ops;  /* in order; the first runs */
     bool audit_queued;
     struct event *kick, *audit_timer;
     unsigned audits;          /* audits done */
-    unsigned reinstalled;     /* services an audit made again */
+    unsigned reinstalled;     /* services and programs an audit made
+                                 again */
     char last_event[300];
 };
 
@@ -137,6 +157,20 @@ struct slc_sdn_rest_class {
                                size_t size);
     /* describe(): a kept service as a new object. */
     json_t *(*describe_service)(const char *id, const json_t *kept);
+
+    /* Forwarding programs, for a class whose slc_sdn_class lists
+     * SLC_SDN_REST_DRIVER_PROGRAMS; else NULL.  The actions and match
+     * fields of sfc/sfc-chain.h the controller's API cannot express
+     * (NULL-terminated): a program using one is refused before anything
+     * is sent, with SLC_EUNSUPPORTED and 'unsupported_why'. */
+    const char *const *unsupported;
+    const char *unsupported_why;
+    /* A script of the driver's (slc_sdn_rest_script()) ended: 'rc' 0
+     * when every call was done (or, keeping going, tried), else the
+     * failed call's code and the controller's words; op->script_next is
+     * the index of the failed call (the number of calls done). */
+    void (*script_done)(struct slc_sdn_rest_op *op, int rc,
+                        const char *msg);
 };
 
 /* ---- the slc_sdn_class operations of a REST driver ---- */
@@ -178,7 +212,8 @@ int slc_sdn_rest_driver_service_status(struct slc_sdn *sdn, uint64_t token,
                                        const json_t *conn_info,
                                        struct slc_error *err);
 /* {url, <switch_key>: the switch or null, services: [...], audits,
- * <reinstalled_key>, last_event}, a new object. */
+ * <reinstalled_key>, last_event}, and for a driver of programs programs:
+ * [{id, rules, groups}], a new object. */
 json_t *slc_sdn_rest_driver_describe(struct slc_sdn *sdn);
 /* The id a create with 'tag' gives its service, into 'out'; 0. */
 int slc_sdn_rest_driver_service_id(struct slc_sdn *sdn, const char *tag,
@@ -206,6 +241,28 @@ int slc_sdn_rest_driver_service_id(struct slc_sdn *sdn, const char *tag,
     .delete_service = slc_sdn_rest_driver_delete_service,                    \
     .service_status = slc_sdn_rest_driver_service_status,                    \
     .describe = slc_sdn_rest_driver_describe
+
+/* Queues an install of 'program' (copied) as 'program_id' once
+ * slc_sdn_rest_program_check() accepts it. */
+int slc_sdn_rest_driver_install_program(struct slc_sdn *sdn, uint64_t token,
+                                        uint32_t program_id,
+                                        const json_t *program,
+                                        struct slc_error *err);
+/* Queues a remove; audits stop making the program again at once. */
+int slc_sdn_rest_driver_remove_program(struct slc_sdn *sdn, uint64_t token,
+                                       uint32_t program_id,
+                                       struct slc_error *err);
+/* Queues a read of a program's counters. */
+int slc_sdn_rest_driver_program_counters(struct slc_sdn *sdn, uint64_t token,
+                                         uint32_t program_id,
+                                         struct slc_error *err);
+
+/* The program operations, after SLC_SDN_REST_DRIVER_OPERATIONS, of a
+ * driver whose class has 'unsupported' and 'script_done'. */
+#define SLC_SDN_REST_DRIVER_PROGRAMS                                         \
+    .install_program = slc_sdn_rest_driver_install_program,                  \
+    .remove_program = slc_sdn_rest_driver_remove_program,                    \
+    .program_counters = slc_sdn_rest_driver_program_counters
 
 /* ---- operations ---- */
 
@@ -367,5 +424,75 @@ int slc_sdn_rest_entries_take(struct slc_sdn_rest_entries_op *op,
                               const char *configured, struct slc_error *err);
 /* describe()'s entry of a kept service: {id, rules}. */
 json_t *slc_sdn_rest_entries_describe(const char *id, const json_t *kept);
+
+/* ---- forwarding programs (sfc/sfc-chain.h) ----
+ *
+ * A program is checked whole when install_program is called, before it is
+ * queued (slc_sdn_rest_program_check()).  When an install or a remove
+ * starts, what the driver kept of the program of that id is taken out of
+ * drv->programs into op->kept (a counters' read gets a reference), so
+ * that audits, which run in the same queue, leave it alone.  An install
+ * that succeeds keeps the program again: drv->programs["<id>"] =
+ * {"program": P, "last": [[packets, bytes] per rule], "base": [...],
+ * and the driver's own keys}.
+ *
+ * Counters survive the driver's own re-installs: "last" holds, per rule,
+ * the counters last read from the switch (by an audit or a read); when an
+ * audit makes a rule again, or a read finds the counters went down (the
+ * controller made the rule again by itself), "last" is added to "base";
+ * a read reports the switch's counters plus "base".  An install by the
+ * caller starts both at 0. */
+
+/* 0 when 'program' is one of sfc/sfc-chain.h's, with id 1..
+ * SLC_SDN_PROGRAM_MAX, that 'class' can express; else SLC_EINVALID naming
+ * the program and what is wrong, or SLC_EUNSUPPORTED naming the program,
+ * the rule (by index) or the group and bucket, the action or match field,
+ * and class->unsupported_why. */
+int slc_sdn_rest_program_check(const struct slc_sdn_rest_class *class,
+                               uint32_t id, const json_t *program,
+                               struct slc_error *err);
+/* The buckets of group 'g' of a checked program as lists of actions (a
+ * port of "ports" makes [{"output": PORT}]): a new array. */
+json_t *slc_sdn_rest_group_buckets(const json_t *g);
+/* A program's nw_src or nw_dst as "ADDRESS/LEN" into 'buf' (a bare
+ * address gets /32, or /128 for IPv6); returns 'buf'. */
+const char *slc_sdn_rest_prefix(const char *s, char *buf, size_t size);
+/* The start of what an install keeps of op->program: {"program", "last",
+ * "base"} with counters at 0, a new object to which the driver adds its
+ * own keys before slc_sdn_rest_program_keep(). */
+json_t *slc_sdn_rest_program_new(const struct slc_sdn_rest_op *op);
+/* "program <id>: <msg>", a new string for op->error, or NULL. */
+char *slc_sdn_rest_program_error(const struct slc_sdn_rest_op *op,
+                                 const char *msg);
+/* Keeps 'kept' (taken) as program op->program_id: 0, or SLC_ENOMEM. */
+int slc_sdn_rest_program_keep(struct slc_sdn_rest_op *op, json_t *kept);
+/* Counters of rule 'i' of 'kept' read from the switch; when they went
+ * down, the last ones go into the baseline first. */
+void slc_sdn_rest_program_seen(json_t *kept, size_t i, json_int_t packets,
+                               json_int_t bytes);
+/* An audit makes rule 'i' of 'kept' again: its last counters go into its
+ * baseline. */
+void slc_sdn_rest_program_redone(json_t *kept, size_t i);
+/* Finishes a counters' read of op->kept with 'raw' (taken): per rule
+ * {"packets": N, "bytes": N} as the switch counts, or null (not there).
+ * The result's data is {"rules": [baseline + raw, or null, ...]}. */
+void slc_sdn_rest_program_counters(struct slc_sdn_rest_op *op, json_t *raw);
+
+/* ---- scripts: calls run one after the other ---- */
+
+/* A call {"method", "path", "body"} ('body' taken, may be NULL). */
+json_t *slc_sdn_rest_call_new(const char *method, json_t *body,
+                              const char *fmt, ...) SLC_PRINTF(3, 4);
+/* Runs 'calls' (taken, an array of slc_sdn_rest_call_new()'s) for 'op'
+ * in order; a DELETE answered "not found" is done.  Without 'keep_going'
+ * the first failure ends the script; with it, a failure is logged and the
+ * next call runs.  The end goes to the class's script_done(). */
+void slc_sdn_rest_script(struct slc_sdn_rest_op *op, json_t *calls,
+                         bool keep_going);
+/* The outcome of the running call of op's script, for the class's reply()
+ * while op->script is set: 0, or an SLC_E* code and the controller's
+ * words. */
+void slc_sdn_rest_script_reply(struct slc_sdn_rest_op *op, int rc,
+                               const char *msg);
 
 #endif

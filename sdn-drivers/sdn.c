@@ -84,3 +84,13 @@ slc_sdn_reply(struct slc_sdn *sdn, uint64_t token, int rc, const char *msg,
     return slc_driver_post(&sdn->drv, token, rc, msg, service_id,
                            rc ? "ERROR" : "ACTIVE", data, delay, err);
 }
+
+int
+slc_sdn_check_program_id(uint32_t id, struct slc_error *err)
+{
+    return id && id <= SLC_SDN_PROGRAM_MAX
+               ? 0
+               : slc_error_set(err, SLC_EINVALID,
+                               "program id %u out of range 1..%u", id,
+                               SLC_SDN_PROGRAM_MAX);
+}

@@ -168,6 +168,10 @@ struct slc_sdn_class {
 
 #define SLC_SDN_PROGRAM_MAX 0x7fffffu
 
+/* 0 for a program id a caller may use (1..SLC_SDN_PROGRAM_MAX), else
+ * SLC_EINVALID saying so. */
+int slc_sdn_check_program_id(uint32_t id, struct slc_error *err);
+
 /* The SDN drivers a daemon knows, by type (a registry of
  * common/slc-driver.h); zeroed, it is empty. */
 struct slc_sdn_registry {

@@ -12,7 +12,13 @@
 # towards ns1) checked with ping and against the bridge's flows, their
 # deletion, errors in the controller's shape, the ONOS VPLS lastUpdateTime
 # quirk, a restart (state lost, flows of the previous instance removed)
-# and an injected write failure (--fail-post).
+# and an injected write failure (--fail-post).  ONOS and OpenDaylight
+# also: a select group (ONOS groups API, ODL config groups) on the bridge,
+# a flow sending to it carrying pings, its counters read back from the
+# switch (ONOS flow packets, ODL operational flow-statistics), a flow
+# deleted behind the controller (ONOS PENDING_ADD, ODL absent from the
+# operational table), MPLS push/label/pop, a MAC rewrite and L3/L4
+# matches on the bridge.
 #
 # It must run as root in network, mount and pid namespaces of its own:
 #   unshare --net --mount --pid --fork --mount-proc \
@@ -243,6 +249,91 @@ check "DELETE on a device without flows: 404" eq "$code" 404
 req DELETE /onos/v1/hosts/FA:16:3E:00:00:01/101
 check "DELETE hosts/MAC/VLAN: 204 (as ONOS)" eq "$code" 204
 
+# --- groups, and the instructions of forwarding programs
+wait_packets() { # JQ PATH MIN: until GET PATH's counter JQ reaches MIN
+    # (3 s: the switch updates flow counters every half second or so)
+    local n=30
+    while [ "$n" -gt 0 ]; do
+        req GET "$2"
+        [ "$(field "$1")" -ge "$3" ] 2>/dev/null && return 0
+        sleep 0.1
+        n=$((n - 1))
+    done
+    false
+}
+groups() { ovs-ofctl -O OpenFlow13 dump-groups br0 | grep -o 'group_id=.*'; }
+set100='{"type": "L2MODIFICATION", "subtype": "VLAN_ID", "vlanId": 100}'
+req POST "/onos/v1/groups/$onos_dev" '{"type": "SELECT",
+    "appCookie": "0x51ce00000701", "groupId": 1793, "buckets": [{"weight": 1,
+    "treatment": {"instructions": ['"$set101, $(out 1)"']}}]}'
+check "POST a SELECT group: 201 with a Location" eq \
+    "$code $(header Location)" "201 $base/onos/v1/groups/$onos_dev/1793"
+check "... on br0: group 1793, its bucket's set_field and output" eq \
+    "$(groups)" \
+    "group_id=1793,type=select,bucket=actions=set_field:4197->vlan_vid,\
+output:1"
+req GET "/onos/v1/groups/$onos_dev/0x51CE00000701"
+check "GET groups/DEV/APPCOOKIE (any case): the group, ADDED" eq \
+    "$(field '.groups[0] | "\(.id) \(.state) \(.type) \(.appCookie) \(
+        .buckets[0].weight) \(.buckets[0].treatment.instructions[1].port)"')" \
+    "1793 ADDED SELECT 0x51ce00000701 1 1"
+req POST "/onos/v1/groups/$onos_dev" '{"type": "SELECT", "groupId": 5,
+    "buckets": []}'
+check "a group without appCookie: 400 naming it" eq \
+    "$code $(field .message)" "400 appCookie member is required in Group"
+to_group='{"type": "GROUP", "groupId": 1793}'
+req POST "/onos/v1/flows/$onos_dev" \
+    "$(onos_flow 2 - "$push, $set100, $to_group")"
+check "POST flow 2 -> VLAN_PUSH, VLAN_ID 100, GROUP 1793: 201" eq "$code" 201
+id_g=$(flow_id)
+req POST "/onos/v1/flows/$onos_dev" "$(onos_flow 1 101 "$pop, $(out 2)")"
+check "... on br0: push_vlan, set_field, group:1793" contains "$(flows 1)" \
+    "in_port=2 actions=push_vlan:0x8100,set_field:4196->vlan_vid,group:1793"
+check "ping ns2 -> ns1 through the group" pings 2 1
+check "GET flows: the switch's counters of the flow to the group" \
+    wait_packets ".flows[] | select(.id == \"$id_g\") | .packets" \
+    "/onos/v1/flows/$onos_dev" 2
+ovs-ofctl -O OpenFlow13 del-flows br0 "$(cookie_spec 1),in_port=2"
+req GET "/onos/v1/flows/$onos_dev"
+check "a flow deleted on br0 behind ONOS: PENDING_ADD, no counters" eq \
+    "$(field ".flows[] | select(.id == \"$id_g\")
+        | \"\(.state) \(.packets)\"")" "PENDING_ADD 0"
+req DELETE "/onos/v1/groups/$onos_dev/0x51ce00000701"
+check "DELETE groups/DEV/APPCOOKIE: 204, the group gone from br0" eq \
+    "$code $(groups | wc -l)" "204 0"
+req GET "/onos/v1/groups/$onos_dev/0x51ce00000701"
+check "GET it: 404 Group was not found" eq "$code $(field .message)" \
+    "404 Group was not found"
+req POST "/onos/v1/flows/$onos_dev" '{"priority": 7, "isPermanent": true,
+    "selector": {"criteria": [{"type": "IN_PORT", "port": 2},
+        {"type": "ETH_TYPE", "ethType": "0x0800"},
+        {"type": "IP_PROTO", "protocol": 6},
+        {"type": "IPV4_DST", "ip": "10.9.0.3/32"},
+        {"type": "TCP_DST", "tcpPort": 80}]},
+    "treatment": {"instructions": [
+        {"type": "L2MODIFICATION", "subtype": "MPLS_PUSH"},
+        {"type": "L2MODIFICATION", "subtype": "MPLS_LABEL", "label": 42},
+        {"type": "OUTPUT", "port": "3"}]}}'
+req POST "/onos/v1/flows/$onos_dev" '{"priority": 7, "isPermanent": true,
+    "selector": {"criteria": [{"type": "IN_PORT", "port": 3},
+        {"type": "ETH_TYPE", "ethType": "0x8847"},
+        {"type": "MPLS_LABEL", "label": 42}]},
+    "treatment": {"instructions": [{"type": "L2MODIFICATION",
+        "subtype": "MPLS_POP", "ethernetType": "0x0800"},
+        {"type": "L2MODIFICATION", "subtype": "ETH_DST",
+         "mac": "02:00:00:00:00:02"}, {"type": "OUTPUT", "port": "2"}]}}'
+check "MPLS push, label, pop, ETH_DST and L3/L4 criteria on br0" eq \
+    "$(flows 1 | grep priority=7)" \
+    "priority=7,mpls,in_port=3,mpls_label=42 actions=pop_mpls:0x0800,\
+set_field:02:00:00:00:00:02->eth_dst,output:2
+priority=7,tcp,in_port=2,nw_dst=10.9.0.3,tp_dst=80 actions=push_mpls:0x8847,\
+set_field:42->mpls_label,output:3"
+req GET "/onos/v1/flows/$onos_dev"
+for id in $(field '.flows[].id'); do
+    req DELETE "/onos/v1/flows/$onos_dev/$id"
+done
+check "all deleted: no flow of the onos cookie left" eq "$(n_flows 1)" 0
+
 # --- VPLS through the network configuration, as OSM's onos_vpls does it
 req GET /onos/v1/network/configuration
 check "GET network/configuration: 200 with ports and apps" eq \
@@ -409,10 +500,10 @@ check "GET config table 0: both flows" eq \
 req PUT "$conf/flow/net1.2" "$(odl_flow other 2 - "$(odl_out 0 3)")"
 check "PUT with an id other than the URL's: 400" eq "$code" 400
 req PUT "$conf/flow/net1.2" "$(odl_flow net1.2 2 - \
-    '{"order": 0, "group-action": {"group-id": 1}}')"
+    '{"order": 0, "copy-ttl-out": {}}')"
 check "PUT with an action the stand-in lacks: 400 naming it" contains \
     "$code $(field '.errors.error[0]."error-message"')" "400 action \
-'group-action'"
+'copy-ttl-out'"
 req DELETE "$conf/flow/net1.0"
 check "DELETE flow: 200" eq "$code" 200
 req DELETE "$conf/flow/net1.1"
@@ -431,6 +522,84 @@ req GET "$conf"
 check "GET table 0 after its delete: 404" eq "$code" 404
 req DELETE "$conf"
 check "DELETE table 0 again: 404 (OSM accepts it)" eq "$code" 404
+
+# --- groups, and the actions of forwarding programs
+node=/restconf/config/opendaylight-inventory:nodes/node/$odl_node
+req PUT "$node/group/1793" '{"flow-node-inventory:group": [{"group-id": 1793,
+    "group-type": "group-select", "barrier": false, "buckets": {"bucket": [
+    {"bucket-id": 0, "weight": 1, "action": ['"$setf, $(odl_out 1 1)"']}]}}]}'
+check "PUT a group-select group: 200" eq "$code" 200
+check "... on br0: group 1793, its bucket's set_field and output" eq \
+    "$(groups)" \
+    "group_id=1793,type=select,bucket=actions=set_field:4197->vlan_vid,\
+output:1"
+req PUT "$node/group/1794" '{"flow-node-inventory:group": [{"group-id": 1793,
+    "group-type": "group-select", "buckets": {"bucket": []}}]}'
+check "PUT with a group-id other than the URL's: 400" eq "$code" 400
+pushv='{"order": 0, "push-vlan-action": {"ethernet-type": 33024}}'
+set100='{"order": 1, "set-field": {"vlan-match": {"vlan-id":
+    {"vlan-id-present": true, "vlan-id": 100}}}}'
+req PUT "$conf/flow/net1.3" "$(odl_flow net1.3 2 - "$pushv, $set100,
+    {\"order\": 2, \"group-action\": {\"group-id\": 1793}}")"
+check "PUT flow 2 -> push-vlan, set-field 100, group-action 1793: 200" eq \
+    "$code" 200
+req PUT "$conf/flow/net1.4" "$(odl_flow net1.4 1 101 \
+    "{\"order\": 0, \"pop-vlan-action\": {}}, $(odl_out 1 2)")"
+check "... on br0: push_vlan, set_field, group:1793" contains "$(flows 2)" \
+    "in_port=2 actions=push_vlan:0x8100,set_field:4196->vlan_vid,group:1793"
+check "ping ns2 -> ns1 through the group" pings 2 1
+oper=/restconf/operational/opendaylight-inventory:nodes/node/$odl_node
+stats='.node[0]."flow-node-inventory:table"[] | select(.id == 0) | .flow[]
+    | select(.id == "net1.3")
+    | ."opendaylight-flow-statistics:flow-statistics"."packet-count"'
+check "GET operational node: the flow's flow-statistics from the switch" \
+    wait_packets "$stats" "$oper" 2
+req GET "$oper"
+check "... and the group with its group-statistics" eq \
+    "$(field '.node[0]."flow-node-inventory:group"[0] |
+        ."opendaylight-group-statistics:group-statistics"."group-id"')" 1793
+ovs-ofctl -O OpenFlow13 del-flows br0 "$(cookie_spec 2),in_port=2"
+req GET "$oper"
+check "a flow deleted on br0 behind ODL: not in the operational table" eq \
+    "$(field "[.node[0].\"flow-node-inventory:table\"[].flow[].id] |
+        index(\"net1.3\")")" null
+req GET "$conf/flow/net1.3"
+check "... still in the configuration" eq "$code" 200
+req GET "$node"
+check "GET the configuration node: its table 0 and its group" eq \
+    "$(field '.node[0] | "\([."flow-node-inventory:table"[0].flow[].id]
+        | sort | join(",")) \(."flow-node-inventory:group"[0]."group-id")"')" \
+    "net1.3,net1.4 1793"
+req DELETE "$node/group/1793"
+check "DELETE the group: 200, gone from br0" eq "$code $(groups | wc -l)" \
+    "200 0"
+req GET "$node/group/1793"
+check "GET it: 404" eq "$code" 404
+req PUT "$conf/flow/net1.5" '{"flow-node-inventory:flow": [{"id": "net1.5",
+    "table_id": 0, "priority": 7, "match": {"in-port": "'"$odl_node"':2",
+    "ethernet-match": {"ethernet-type": {"type": 2048}},
+    "ip-match": {"ip-protocol": 6}, "ipv4-destination": "10.9.0.3/32",
+    "tcp-destination-port": 80}, "instructions": {"instruction": [{"order": 0,
+    "apply-actions": {"action": [
+        {"order": 0, "push-mpls-action": {"ethernet-type": 34887}},
+        {"order": 1, "set-field": {"protocol-match-fields":
+            {"mpls-label": 42}}}, '"$(odl_out 2 3)"']}}]}}]}'
+req PUT "$conf/flow/net1.6" '{"flow-node-inventory:flow": [{"id": "net1.6",
+    "table_id": 0, "priority": 7, "match": {"in-port": "'"$odl_node"':3",
+    "ethernet-match": {"ethernet-type": {"type": 34887}},
+    "protocol-match-fields": {"mpls-label": 42}},
+    "instructions": {"instruction": [{"order": 0, "apply-actions": {"action": [
+        {"order": 0, "pop-mpls-action": {"ethernet-type": 2048}},
+        {"order": 1, "set-field": {"ethernet-match": {"ethernet-destination":
+            {"address": "02:00:00:00:00:02"}}}}, '"$(odl_out 2 2)"']}}]}}]}'
+check "MPLS push, label, pop, set-field ethernet and L3/L4 match on br0" eq \
+    "$(flows 2 | grep priority=7)" \
+    "priority=7,mpls,in_port=3,mpls_label=42 actions=pop_mpls:0x0800,\
+set_field:02:00:00:00:00:02->eth_dst,output:2
+priority=7,tcp,in_port=2,nw_dst=10.9.0.3,tp_dst=80 actions=push_mpls:0x8847,\
+set_field:42->mpls_label,output:3"
+req DELETE "$conf"
+check "DELETE table 0: no flow of the odl cookie left" eq "$(n_flows 2)" 0
 
 req PUT "$conf/flow/net1.0" "$(odl_flow net1.0 1 101 "$strip, \
 $(odl_out 1 2)")"

@@ -15,7 +15,10 @@
  * The server runs one thread (libmicrohttpd's internal polling thread),
  * so handlers never run concurrently and the state needs no lock.  At
  * start the flows that an earlier stand-in of the same type left on the
- * bridge (its cookie prefix) are deleted: a restart loses everything. */
+ * bridge (its cookie prefix) are deleted: a restart loses everything.
+ * Groups carry no cookie: those an earlier stand-in left stay on the
+ * switch until a group of the same id replaces them (a group is applied
+ * with mod-group --may-create). */
 #include "standin.h"
 
 #include <arpa/inet.h>

@@ -5,13 +5,23 @@
  *
  * Operational inventory: one node "openflow:<decimal dpid>" whose
  * node-connectors "openflow:N:P" carry flow-node-inventory:name and
- * port-number, read from the bridge on each request.
+ * port-number, read from the bridge on each request, with the tables and
+ * groups as openflowplugin's statistics show them: the configured flows
+ * and groups the switch has (a flow deleted behind the controller's back
+ * is not there), each with opendaylight-flow-statistics:flow-statistics
+ * or opendaylight-group-statistics:group-statistics (packet-count,
+ * byte-count) read from the switch.
  *
- * Configuration: flows by table and id.  PUT .../table/T/flow/ID creates
- * or replaces (200), GET answers 404 (data-missing) for a table or flow
- * never written, DELETE of a flow answers 404 when unknown, DELETE of a
- * table removes it and its flows.  As the config datastore does, a table
- * stays after its last flow is deleted (GET: the table without "flow").
+ * Configuration: flows by table and id, groups by id.  PUT
+ * .../table/T/flow/ID and .../group/ID create or replace (200), GET
+ * answers 404 (data-missing) for a table, flow or group never written,
+ * DELETE of a flow or a group answers 404 when unknown, DELETE of a table
+ * removes it and its flows; GET .../node/N answers its tables and groups.
+ * As the config datastore does, a table stays after its last flow is
+ * deleted (GET: the table without "flow"), and the flows sending to a
+ * group deleted stay there (the switch removed them).  Groups:
+ * group-select, group-all, group-indirect, buckets of weight and action
+ * lists (opendaylight-group-types).
  *
  * Actions get openflowplugin's OpenFlow 1.3 meaning: set-field vlan-match
  * is a set_field on the VLAN id (the switch refuses it on a flow that
@@ -19,7 +29,12 @@
  * OFPVID_PRESENT|0 (SalToOfStripVlanActionCase: the tag stays, VID 0),
  * pop-vlan-action and push-vlan-action are pop and push, and
  * set-vlan-id-action on a flow without a VLAN match becomes two flows
- * (untagged: push then set; tagged: set), as FlowConvertor does.
+ * (untagged: push then set; tagged: set), as FlowConvertor does;
+ * push-mpls-action, pop-mpls-action, set-field protocol-match-fields
+ * mpls-label and ethernet-match source or destination, and group-action
+ * are the switch's.  Match: in-port, ethernet-match, vlan-match,
+ * protocol-match-fields mpls-label, ip-match ip-protocol, ipv4/ipv6
+ * source and destination, tcp/udp/sctp ports.
  * ODL accepts a flow into its datastore and lets the switch refuse it
  * later; the stand-in answers 400 (invalid-value, with ovs-ofctl's
  * message) and keeps nothing. */
@@ -40,9 +55,16 @@ struct odl_flow {
     uint64_t cookie;
 };
 
+struct odl_group {
+    uint32_t id;
+    json_t *body; /* the group object as written */
+};
+
 struct standin_odl {
     struct odl_flow *flows;
     size_t n_flows;
+    struct odl_group *groups;
+    size_t n_groups;
     bool tables[MAX_TABLES]; /* written and not deleted */
 };
 
@@ -134,8 +156,85 @@ connector_json(const char *node, const struct standin_port *port)
         "flow-node-inventory:maximum-speed", 0);
 }
 
+/* The switch's view of the configuration, as openflowplugin's statistics
+ * put it in the operational datastore: the flows of table 'table' the
+ * switch has, with their flow-statistics ('counts' by cookie). */
 static json_t *
-node_json(const struct standin *s, const struct standin_inventory *inv)
+oper_flows(const struct standin *s, int table,
+           const struct standin_counts *counts, size_t n)
+{
+    json_t *flows = json_array();
+
+    for (size_t i = 0; i < s->odl->n_flows; i++) {
+        const struct odl_flow *f = &s->odl->flows[i];
+        const struct standin_counts *c =
+            standin_counts_find(counts, n, f->cookie);
+        json_t *o;
+
+        if (f->table != table || !c) {
+            continue;
+        }
+        o = json_deep_copy(f->body);
+        json_object_set_new(
+            o, "opendaylight-flow-statistics:flow-statistics",
+            json_pack("{s:I, s:I}", "packet-count", (json_int_t)c->packets,
+                      "byte-count", (json_int_t)c->bytes));
+        json_array_append_new(flows, o);
+    }
+    return flows;
+}
+
+/* The tables of the operational node: those with flows on the switch. */
+static json_t *
+oper_tables(const struct standin *s, const struct standin_counts *counts,
+            size_t n)
+{
+    json_t *tables = json_array();
+
+    for (int t = 0; t < MAX_TABLES; t++) {
+        json_t *flows = s->odl->tables[t] ? oper_flows(s, t, counts, n)
+                                          : NULL;
+
+        if (json_array_size(flows)) {
+            json_array_append_new(tables, json_pack("{s:i, s:O}", "id", t,
+                                                    "flow", flows));
+        }
+        json_decref(flows);
+    }
+    return tables;
+}
+
+/* The groups of the operational node: those the switch has, with their
+ * group-statistics ('counts' by group id). */
+static json_t *
+oper_groups(const struct standin *s, const struct standin_counts *counts,
+            size_t n)
+{
+    json_t *groups = json_array();
+
+    for (size_t i = 0; i < s->odl->n_groups; i++) {
+        const struct odl_group *g = &s->odl->groups[i];
+        const struct standin_counts *c = standin_counts_find(counts, n,
+                                                             g->id);
+        json_t *o;
+
+        if (!c) {
+            continue;
+        }
+        o = json_deep_copy(g->body);
+        json_object_set_new(
+            o, "opendaylight-group-statistics:group-statistics",
+            json_pack("{s:I, s:I, s:I}", "group-id", (json_int_t)g->id,
+                      "packet-count", (json_int_t)c->packets, "byte-count",
+                      (json_int_t)c->bytes));
+        json_array_append_new(groups, o);
+    }
+    return groups;
+}
+
+static json_t *
+node_json(const struct standin *s, const struct standin_inventory *inv,
+          json_t *tables, json_t *groups)
 {
     char id[40];
     json_t *connectors = json_array();
@@ -144,37 +243,53 @@ node_json(const struct standin *s, const struct standin_inventory *inv)
     for (size_t i = 0; i < inv->len; i++) {
         json_array_append_new(connectors, connector_json(id, &inv->ports[i]));
     }
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", id,
-                     "flow-node-inventory:ip-address", "127.0.0.1",
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}",
+                     "id", id, "flow-node-inventory:ip-address", "127.0.0.1",
                      "flow-node-inventory:manufacturer", inv->manufacturer,
                      "flow-node-inventory:hardware", inv->hardware,
                      "flow-node-inventory:software", inv->software,
                      "flow-node-inventory:serial-number", inv->serial,
                      "flow-node-inventory:description", "None",
-                     "node-connector", connectors);
+                     "node-connector", connectors,
+                     "flow-node-inventory:table", tables,
+                     "flow-node-inventory:group", groups);
 }
 
+/* GET operational nodes[/node/<id>]: the node, its ports, and the flows
+ * and groups of the configuration the switch has, with statistics. */
 static void
 get_nodes(struct standin *s, const struct standin_request *req,
           struct standin_response *resp)
 {
     struct standin_inventory inv;
+    struct standin_counts *flows = NULL, *groups = NULL;
+    size_t n_flows = 0, n_groups = 0;
     char err[256];
+    json_t *node;
 
-    if (standin_inventory_read(s, &inv, err, sizeof err) < 0) {
+    if (standin_inventory_read(s, &inv, err, sizeof err) < 0 ||
+        standin_counts_read(s, false, &flows, &n_flows, err, sizeof err) <
+            0 ||
+        standin_counts_read(s, true, &groups, &n_groups, err, sizeof err) <
+            0) {
+        free(flows);
+        standin_inventory_free(&inv);
         reply_error(resp, 500, err);
         return;
     }
+    node = node_json(s, &inv, oper_tables(s, flows, n_flows),
+                     oper_groups(s, groups, n_groups));
     if (req->args[0] && !is_node(s, req->args[0])) {
+        json_decref(node);
         reply_missing(resp);
     } else if (req->args[0]) {
-        standin_reply_json(resp, 200,
-                           json_pack("{s:[o]}", "node", node_json(s, &inv)));
+        standin_reply_json(resp, 200, json_pack("{s:[o]}", "node", node));
     } else {
-        standin_reply_json(resp, 200,
-                           json_pack("{s:{s:[o]}}", "nodes", "node",
-                                     node_json(s, &inv)));
+        standin_reply_json(resp, 200, json_pack("{s:{s:[o]}}", "nodes",
+                                                "node", node));
     }
+    free(flows);
+    free(groups);
     standin_inventory_free(&inv);
 }
 
@@ -261,6 +376,49 @@ decode_vlan_match(const json_t *vm)
     return (int)id;
 }
 
+/* The match fields of layers 3 and 4 and MPLS (opendaylight-match-types):
+ * ip-match ip-protocol, ipv4/ipv6-source/destination prefixes,
+ * tcp/udp/sctp-source/destination-port, protocol-match-fields
+ * mpls-label. */
+static int
+decode_l34_match(struct decode *d, const char *key, const json_t *v)
+{
+    static const char *const fields[][2] = {
+        {"ipv4-source", "nw_src"},         {"ipv4-destination", "nw_dst"},
+        {"ipv6-source", "ipv6_src"},       {"ipv6-destination", "ipv6_dst"},
+        {"tcp-source-port", "tcp_src"},    {"tcp-destination-port", "tcp_dst"},
+        {"udp-source-port", "udp_src"},    {"udp-destination-port", "udp_dst"},
+        {"sctp-source-port", "sctp_src"},
+        {"sctp-destination-port", "sctp_dst"},
+    };
+    const json_t *x;
+    int rc = 0;
+
+    if (!strcmp(key, "ip-match") &&
+        (x = json_object_get(v, "ip-protocol"))) {
+        rc = standin_flow_match(d->flow, "nw_proto=%lld",
+                                (long long)json_integer_value(x));
+    } else if (!strcmp(key, "protocol-match-fields") &&
+               (x = json_object_get(v, "mpls-label"))) {
+        rc = standin_flow_match(d->flow, "mpls_label=%lld",
+                                (long long)json_integer_value(x));
+    } else {
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+            if (!strcmp(key, fields[i][0])) {
+                return json_is_string(v)
+                           ? standin_flow_match(d->flow, "%s=%s",
+                                                fields[i][1],
+                                                json_string_value(v))
+                           : standin_flow_match(
+                                 d->flow, "%s=%lld", fields[i][1],
+                                 (long long)json_integer_value(v));
+            }
+        }
+        return unsupported(d, "match", key);
+    }
+    return rc;
+}
+
 static int
 decode_match(struct decode *d, const json_t *match)
 {
@@ -304,8 +462,8 @@ decode_match(struct decode *d, const json_t *match)
             }
         } else if (!strcmp(key, "vlan-match")) {
             d->flow->vlan = decode_vlan_match(v);
-        } else {
-            return unsupported(d, "match", key);
+        } else if (decode_l34_match(d, key, v) < 0) {
+            return -1;
         }
     }
     return 0;
@@ -355,6 +513,44 @@ first_key(const json_t *a)
     return "(none)";
 }
 
+/* set-field (one field per action, as openflowplugin converts it):
+ * vlan-match vlan-id, protocol-match-fields mpls-label, ethernet-match
+ * ethernet-source / ethernet-destination address. */
+static int
+decode_set_field(struct decode *d, const json_t *v)
+{
+    const json_t *vm = json_object_get(v, "vlan-match");
+    const json_t *pm = json_object_get(v, "protocol-match-fields");
+    const json_t *em = json_object_get(v, "ethernet-match");
+    const json_t *src = json_object_get(em, "ethernet-source");
+    const json_t *dst = json_object_get(em, "ethernet-destination");
+    const char *mac = json_string_value(
+        json_object_get(src ? src : dst, "address"));
+    int vlan = decode_vlan_match(vm);
+
+    if (json_object_size(v) != 1) {
+        return unsupported(d, "set-field", "(of several fields)");
+    }
+    if (vm && vlan >= 0) {
+        return standin_flow_action(d->flow, STANDIN_ACT_SET_VID, vlan, NULL);
+    }
+    if (json_is_integer(json_object_get(pm, "mpls-label"))) {
+        return standin_flow_action(
+            d->flow, STANDIN_ACT_SET_MPLS,
+            (long)json_integer_value(json_object_get(pm, "mpls-label")),
+            NULL);
+    }
+    if (mac && json_object_size(em) == 1 && strlen(mac) == 17) {
+        return standin_flow_action(d->flow,
+                                   src ? STANDIN_ACT_SET_ETH_SRC
+                                       : STANDIN_ACT_SET_ETH_DST,
+                                   0, mac);
+    }
+    return unsupported(d, "set-field",
+                       "(other than vlan-id, mpls-label, ethernet "
+                       "address)");
+}
+
 static int
 decode_action(struct decode *d, const json_t *a)
 {
@@ -370,13 +566,26 @@ decode_action(struct decode *d, const json_t *a)
         return standin_flow_action(d->flow, STANDIN_ACT_OUTPUT, 0, port);
     }
     if ((v = json_object_get(a, "set-field"))) {
-        const json_t *vm = json_object_get(v, "vlan-match");
-        int vlan = decode_vlan_match(vm);
+        return decode_set_field(d, v);
+    }
+    if ((v = json_object_get(a, "group-action"))) {
+        return standin_flow_action(
+            d->flow, STANDIN_ACT_GROUP,
+            (long)json_integer_value(json_object_get(v, "group-id")), NULL);
+    }
+    if ((v = json_object_get(a, "push-mpls-action")) ||
+        (v = json_object_get(a, "pop-mpls-action"))) {
+        json_int_t type =
+            json_integer_value(json_object_get(v, "ethernet-type"));
 
-        if (!vm || json_object_size(v) != 1 || vlan < 0) {
-            return unsupported(d, "set-field", "(other than vlan-id)");
+        if (!type) {
+            return unsupported(d, "mpls action", "(without ethernet-type)");
         }
-        return standin_flow_action(d->flow, STANDIN_ACT_SET_VID, vlan, NULL);
+        return standin_flow_action(d->flow,
+                                   json_object_get(a, "push-mpls-action")
+                                       ? STANDIN_ACT_PUSH_MPLS
+                                       : STANDIN_ACT_POP_MPLS,
+                                   (long)type, NULL);
     }
     if (json_object_get(a, "strip-vlan-action")) {
         return standin_flow_action(d->flow, STANDIN_ACT_SET_VID, 0, NULL);
@@ -665,6 +874,233 @@ put_flow(struct standin *s, const struct standin_request *req,
     standin_reply_text(resp, 200, NULL, NULL);
 }
 
+/* --- groups (opendaylight-group-types) */
+
+static struct odl_group *
+find_group(struct standin_odl *o, uint32_t id)
+{
+    for (size_t i = 0; i < o->n_groups; i++) {
+        if (o->groups[i].id == id) {
+            return &o->groups[i];
+        }
+    }
+    return NULL;
+}
+
+/* The group id of the URL (args[1]), or -1 after a 400/404 reply. */
+static long long
+url_group(const struct standin *s, const struct standin_request *req,
+          struct standin_response *resp)
+{
+    char *end;
+    unsigned long long id = strtoull(req->args[1], &end, 10);
+
+    if (*end || end == req->args[1] || id > 0xffffff00ULL) {
+        reply_error(resp, 400, "invalid group id");
+        return -1;
+    }
+    if (!is_node(s, req->args[0])) {
+        reply_missing(resp);
+        return -1;
+    }
+    return (long long)id;
+}
+
+/* The buckets of group 'g' into 'buckets' and 'weights' (of room for
+ * all), their actions in order. */
+static int
+decode_buckets(struct decode *d, const json_t *list,
+               struct standin_flow *buckets, int *weights)
+{
+    const json_t *b;
+    size_t i;
+
+    json_array_foreach(list, i, b)
+    {
+        const json_t *w = json_object_get(b, "weight");
+        size_t n;
+        json_t **acts = sorted(json_object_get(b, "action"), &n);
+        int rc = acts ? 0 : -1;
+
+        d->flow = &buckets[i];
+        weights[i] = w ? (int)json_integer_value(w) : 1;
+        for (size_t k = 0; rc == 0 && k < n; k++) {
+            rc = decode_action(d, acts[k]);
+        }
+        free(acts);
+        if (rc < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Checks a group PUT body against the URL, decodes it and applies it to
+ * the switch; the group object (borrowed from body), or NULL with a
+ * message in d->err ('*refused': the switch's). */
+static const json_t *
+apply_group(struct decode *d, const json_t *body, uint32_t id,
+            bool *refused)
+{
+    static const char *const types[][2] = {
+        {"group-select", "select"}, {"group-all", "all"},
+        {"group-indirect", "indirect"}};
+    const json_t *list = json_object_get(body, "flow-node-inventory:group");
+    const json_t *g = json_array_get(list ? list : json_object_get(body,
+                                                                   "group"),
+                                     0);
+    const json_t *buckets = json_object_get(json_object_get(g, "buckets"),
+                                            "bucket");
+    const char *type = json_string_value(json_object_get(g, "group-type"));
+    const char *ovs_type = NULL;
+    size_t n = json_array_size(buckets);
+    struct standin_flow *flows = calloc(n + 1, sizeof *flows);
+    int *weights = calloc(n + 1, sizeof *weights);
+    bool ok = false;
+
+    for (size_t i = 0; type && i < sizeof types / sizeof types[0]; i++) {
+        ovs_type = !strcmp(type, types[i][0]) ? types[i][1] : ovs_type;
+    }
+    if (!json_is_object(g) ||
+        json_integer_value(json_object_get(g, "group-id")) != id) {
+        snprintf(d->err, d->errsize,
+                 "Keys in URI and payload are not equal (group-id)");
+    } else if (!ovs_type) {
+        unsupported(d, "group-type", type ? type : "(none)");
+    } else if (flows && weights &&
+               decode_buckets(d, buckets, flows, weights) == 0) {
+        ok = standin_group_apply(d->s, &(struct standin_group){
+                                           .id = id,
+                                           .type = ovs_type,
+                                           .buckets = flows,
+                                           .weights = weights,
+                                           .n_buckets = n},
+                                 d->err, d->errsize) == 0;
+        *refused = !ok;
+    }
+    free(flows);
+    free(weights);
+    return ok ? g : NULL;
+}
+
+static void
+put_group(struct standin *s, const struct standin_request *req,
+          struct standin_response *resp)
+{
+    char err[512];
+    struct decode d = {s, NULL, err, sizeof err};
+    long long id = url_group(s, req, resp);
+    struct odl_group *g, *grown;
+    bool refused = false;
+    json_t *body;
+    const json_t *obj = NULL;
+
+    if (id < 0) {
+        return;
+    }
+    body = standin_parse_body(req, err, sizeof err);
+    if (json_is_object(body)) {
+        obj = apply_group(&d, body, (uint32_t)id, &refused);
+    }
+    if (!obj) {
+        /* as for flows: a switch's refusal is invalid-value */
+        reply_restconf(resp, 400, refused ? "application" : "protocol",
+                       refused ? "invalid-value" : "malformed-message",
+                       body && !json_is_object(body)
+                           ? "Error parsing input: not an object"
+                           : err);
+    } else if ((g = find_group(s->odl, (uint32_t)id))) {
+        json_decref(g->body);
+        g->body = json_deep_copy(obj);
+        standin_reply_text(resp, 200, NULL, NULL);
+    } else if ((grown = realloc(s->odl->groups, (s->odl->n_groups + 1) *
+                                                    sizeof *grown))) {
+        s->odl->groups = grown;
+        grown[s->odl->n_groups++] = (struct odl_group){
+            (uint32_t)id, json_deep_copy(obj)};
+        standin_reply_text(resp, 200, NULL, NULL);
+    } else {
+        standin_group_remove(s, (uint32_t)id);
+        reply_error(resp, 500, "out of memory");
+    }
+    json_decref(body);
+}
+
+static void
+get_group(struct standin *s, const struct standin_request *req,
+          struct standin_response *resp)
+{
+    long long id = url_group(s, req, resp);
+    struct odl_group *g = id < 0 ? NULL : find_group(s->odl, (uint32_t)id);
+
+    if (id >= 0 && !g) {
+        reply_missing(resp);
+    } else if (g) {
+        standin_reply_json(resp, 200,
+                           json_pack("{s:[O]}", "flow-node-inventory:group",
+                                     g->body));
+    }
+}
+
+/* DELETE of a group: the switch removes the flows that send to it (the
+ * configuration keeps them, as ODL's datastore does). */
+static void
+delete_group(struct standin *s, const struct standin_request *req,
+             struct standin_response *resp)
+{
+    long long id = url_group(s, req, resp);
+    struct odl_group *g = id < 0 ? NULL : find_group(s->odl, (uint32_t)id);
+
+    if (id >= 0 && !g) {
+        reply_missing(resp);
+    } else if (g) {
+        standin_group_remove(s, g->id);
+        json_decref(g->body);
+        *g = s->odl->groups[--s->odl->n_groups];
+        standin_reply_text(resp, 200, NULL, NULL);
+    }
+}
+
+/* GET of the node's configuration: its tables and groups (404 when
+ * nothing was written under it). */
+static void
+get_config_node(struct standin *s, const struct standin_request *req,
+                struct standin_response *resp)
+{
+    json_t *tables = json_array(), *groups = json_array(), *node;
+    char id[40];
+
+    for (int t = 0; is_node(s, req->args[0]) && t < MAX_TABLES; t++) {
+        json_t *flows = json_array();
+
+        for (size_t i = 0; s->odl->tables[t] && i < s->odl->n_flows; i++) {
+            if (s->odl->flows[i].table == t) {
+                json_array_append(flows, s->odl->flows[i].body);
+            }
+        }
+        if (s->odl->tables[t]) {
+            json_array_append_new(tables, json_pack("{s:i, s:o}", "id", t,
+                                                    "flow", flows));
+        } else {
+            json_decref(flows);
+        }
+    }
+    for (size_t i = 0; is_node(s, req->args[0]) && i < s->odl->n_groups;
+         i++) {
+        json_array_append(groups, s->odl->groups[i].body);
+    }
+    if (!json_array_size(tables) && !json_array_size(groups)) {
+        json_decref(tables);
+        json_decref(groups);
+        reply_missing(resp);
+        return;
+    }
+    node_id(s, id, sizeof id);
+    node = json_pack("{s:s, s:o, s:o}", "id", id, "flow-node-inventory:table",
+                     tables, "flow-node-inventory:group", groups);
+    standin_reply_json(resp, 200, json_pack("{s:[o]}", "node", node));
+}
+
 /* --- personality */
 
 static int
@@ -685,6 +1121,10 @@ odl_fini(struct standin *s)
         json_decref(s->odl->flows[i].body);
     }
     free(s->odl->flows);
+    for (size_t i = 0; i < s->odl->n_groups; i++) {
+        json_decref(s->odl->groups[i].body);
+    }
+    free(s->odl->groups);
     free(s->odl);
     s->odl = NULL;
 }
@@ -697,6 +1137,10 @@ static const struct standin_route routes[] = {
     {"GET", NODES_CONF "/node/*/table/*/flow/*", get_flow},
     {"PUT", NODES_CONF "/node/*/table/*/flow/*", put_flow},
     {"DELETE", NODES_CONF "/node/*/table/*/flow/*", delete_flow},
+    {"GET", NODES_CONF "/node/*", get_config_node},
+    {"GET", NODES_CONF "/node/*/group/*", get_group},
+    {"PUT", NODES_CONF "/node/*/group/*", put_group},
+    {"DELETE", NODES_CONF "/node/*/group/*", delete_group},
 };
 
 const struct standin_personality standin_odl_personality = {

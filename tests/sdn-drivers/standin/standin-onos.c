@@ -11,7 +11,27 @@
  * 201 with a Location.  Unlike ONOS, which accepts the rule and lets the
  * switch refuse it later, a rule the switch refuses is answered 400 with
  * ovs-ofctl's message.  GET flows/<device> is 404 "Device is not found"
- * while the device has no flow (ONOS's own behaviour).
+ * while the device has no flow (ONOS's own behaviour).  A flow's
+ * "packets" and "bytes" are the switch's; a rule the switch lacks (a
+ * flow deleted behind the controller's back, or removed with its group)
+ * is shown PENDING_ADD with no counters.  ONOS would send it again on its
+ * next statistics round; the stand-in leaves that to its client.
+ * Criteria: IN_PORT, ETH_DST/SRC, VLAN_VID, ETH_TYPE, IP_PROTO,
+ * IPV4/IPV6_SRC/DST, TCP/UDP/SCTP_SRC/DST, MPLS_LABEL; instructions:
+ * OUTPUT, GROUP, NOACTION and L2MODIFICATION VLAN_ID, VLAN_POP,
+ * VLAN_PUSH, MPLS_PUSH, MPLS_LABEL, MPLS_POP, ETH_SRC, ETH_DST.
+ *
+ * Groups (GroupsWebResource, GroupCodec, GroupBucketCodec): POST
+ * groups/<device> takes {id or groupId, appCookie "0x..", type SELECT |
+ * ALL | INDIRECT, buckets [{weight (SELECT), treatment}]}, answers 201
+ * with a Location and applies the group to the switch under its id (400
+ * with ovs-ofctl's words when the switch refuses it); a group whose
+ * appCookie is known is kept as it is, as ONOS's GroupManager does.  GET
+ * groups[/<device>[/<appCookie>]] answers {"groups": [...]} (404 "Group
+ * was not found" for an unknown appCookie) with the switch's counters,
+ * ADDED, or PENDING_ADD when the switch lacks the group; DELETE
+ * groups/<device>/<appCookie> answers 204 and removes it (the switch
+ * removes the flows that send to it).
  *
  * VPLS: the network configuration is kept whole; a POST merges it per
  * subject and configuration key as ONOS does.  When the POST carries
@@ -29,6 +49,7 @@
  * one switch encapsulation VLAN and NONE give the same flows. */
 #include "standin.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +73,14 @@ struct onos_flow {
     long long added_ms;
 };
 
+struct onos_group {
+    uint32_t id;
+    char *cookie;      /* appCookie, lower-case, "0x..." */
+    char *type;        /* SELECT, ALL, INDIRECT */
+    json_t *buckets;   /* as GroupBucketCodec writes them, no counters */
+    long long added_ms;
+};
+
 struct onos_iface {
     char name[128];
     long port;
@@ -71,6 +100,8 @@ struct standin_onos {
     json_t *netcfg;
     struct onos_flow *flows;
     size_t n_flows;
+    struct onos_group *groups;
+    size_t n_groups;
     char **apps; /* registered application names; short id = index + 1 */
     size_t n_apps;
     struct onos_vpls *vplss;
@@ -326,6 +357,55 @@ vlan_from(short v, int *vlan, struct decode *d)
     return 0;
 }
 
+/* The criteria of layer 3 and 4 and MPLS_LABEL, as
+ * DecodeCriterionCodecHelper reads them: IP_PROTO protocol, IPV4_SRC ..
+ * IPV6_DST ip (a prefix), TCP_SRC .. SCTP_DST tcpPort, udpPort,
+ * sctpPort, MPLS_LABEL label. */
+static int
+decode_l34_criterion(const json_t *c, const char *t, struct decode *d,
+                     json_t *out)
+{
+    static const char *const fields[][3] = {
+        {"IP_PROTO", "protocol", "nw_proto"},
+        {"MPLS_LABEL", "label", "mpls_label"},
+        {"IPV4_SRC", "ip", "nw_src"},     {"IPV4_DST", "ip", "nw_dst"},
+        {"IPV6_SRC", "ip", "ipv6_src"},   {"IPV6_DST", "ip", "ipv6_dst"},
+        {"TCP_SRC", "tcpPort", "tcp_src"}, {"TCP_DST", "tcpPort", "tcp_dst"},
+        {"UDP_SRC", "udpPort", "udp_src"}, {"UDP_DST", "udpPort", "udp_dst"},
+        {"SCTP_SRC", "sctpPort", "sctp_src"},
+        {"SCTP_DST", "sctpPort", "sctp_dst"},
+    };
+    char buf[64];
+
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const json_t *v = json_object_get(c, fields[i][1]);
+        bool ip = !strcmp(fields[i][1], "ip");
+
+        if (strcmp(t, fields[i][0])) {
+            continue;
+        }
+        if (!v) {
+            return fail(d, "%s member is required in Criterion",
+                        fields[i][1]);
+        }
+        if (ip && !strchr(as_text(v, buf, sizeof buf), '/')) {
+            return fail(d, "Invalid IP prefix string: %s", buf);
+        }
+        json_array_append_new(out,
+                              ip ? json_pack("{s:s, s:s}", "type", t, "ip",
+                                             as_text(v, buf, sizeof buf))
+                                 : json_pack("{s:s, s:I}", "type", t,
+                                             fields[i][1],
+                                             (json_int_t)as_long(v)));
+        return ip ? standin_flow_match(d->flow, "%s=%s", fields[i][2],
+                                       as_text(v, buf, sizeof buf))
+                  : standin_flow_match(d->flow, "%s=%lld", fields[i][2],
+                                       as_long(v));
+    }
+    return fail(d, "Type %s is unknown (or not supported by the stand-in)",
+                t);
+}
+
 static int
 decode_criterion(const json_t *c, struct decode *d, json_t *out)
 {
@@ -398,8 +478,7 @@ decode_criterion(const json_t *c, struct decode *d, json_t *out)
                                              "ethType", buf));
         return standin_flow_match(d->flow, "dl_type=0x%04lx", v);
     }
-    return fail(d, "Type %s is unknown (or not supported by the stand-in)",
-                t);
+    return decode_l34_criterion(c, t, d, out);
 }
 
 /* PortNumber.fromString, into ovs-ofctl's port text and ONOS's own. */
@@ -446,6 +525,74 @@ decode_port(const json_t *p, char *ovs, size_t size, char *onos,
     return fail(d,
                 "No enum constant org.onosproject.net.PortNumber.Logical.%s",
                 text);
+}
+
+/* The MPLS and MAC subtypes of decodeL2: MPLS_PUSH (always 0x8847, as
+ * Instructions.pushMpls()), MPLS_LABEL label, MPLS_POP (ethernetType,
+ * default IPv4), ETH_SRC and ETH_DST mac. */
+static int
+decode_l2_more(const json_t *i, const char *st, struct decode *d,
+               json_t *out)
+{
+    const json_t *v;
+    char buf[32], mac[18];
+    long type = 0x0800;
+
+    if (!strcmp(st, "MPLS_PUSH")) {
+        json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "type",
+                                             "L2MODIFICATION", "subtype", st,
+                                             "ethernetType", "0x8847"));
+        return standin_flow_action(d->flow, STANDIN_ACT_PUSH_MPLS, 0x8847,
+                                   NULL);
+    }
+    if (!strcmp(st, "MPLS_LABEL")) {
+        if (!(v = json_object_get(i, "label"))) {
+            return fail(d, "label member is required in Instruction");
+        }
+        json_array_append_new(out, json_pack("{s:s, s:s, s:I}", "type",
+                                             "L2MODIFICATION", "subtype", st,
+                                             "label",
+                                             (json_int_t)as_long(v)));
+        return standin_flow_action(d->flow, STANDIN_ACT_SET_MPLS,
+                                   (long)as_long(v), NULL);
+    }
+    if (!strcmp(st, "MPLS_POP")) {
+        if ((v = json_object_get(i, "ethernetType"))) {
+            const char *text = as_text(v, buf, sizeof buf);
+
+            if (strlen(text) != 6 || strncmp(text, "0x", 2) ||
+                strspn(text + 2, "0123456789abcdefABCDEF") != 4) {
+                return fail(d, "ETHERNET_TYPE must be a four digit hex "
+                               "string starting with 0x");
+            }
+            type = strtol(text + 2, NULL, 16);
+        }
+        snprintf(buf, sizeof buf, "0x%04lx", type);
+        json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "type",
+                                             "L2MODIFICATION", "subtype", st,
+                                             "ethernetType", buf));
+        return standin_flow_action(d->flow, STANDIN_ACT_POP_MPLS, type, NULL);
+    }
+    if (!strcmp(st, "ETH_SRC") || !strcmp(st, "ETH_DST")) {
+        if (!(v = json_object_get(i, "mac"))) {
+            return fail(d, "mac member is required in Instruction");
+        }
+        if (parse_mac(as_text(v, buf, sizeof buf), mac) < 0) {
+            return fail(d, "Specified MAC Address must contain 12 hex "
+                           "digits separated pairwise by :'s.");
+        }
+        json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "type",
+                                             "L2MODIFICATION", "subtype", st,
+                                             "mac", mac));
+        return standin_flow_action(d->flow,
+                                   st[4] == 'S' ? STANDIN_ACT_SET_ETH_SRC
+                                                : STANDIN_ACT_SET_ETH_DST,
+                                   0, mac);
+    }
+    return fail(d,
+                "L2 Instruction subtype %s is not supported (by the "
+                "stand-in)",
+                st);
 }
 
 static int
@@ -505,10 +652,7 @@ decode_l2(const json_t *i, struct decode *d, json_t *out)
         return standin_flow_action(d->flow, STANDIN_ACT_PUSH_VLAN, tpid,
                                    NULL);
     }
-    return fail(d,
-                "L2 Instruction subtype %s is not supported (by the "
-                "stand-in)",
-                st);
+    return decode_l2_more(i, st, d, out);
 }
 
 static int
@@ -538,6 +682,19 @@ decode_instruction(const json_t *i, struct decode *d, json_t *out)
     }
     if (!strcmp(t, "L2MODIFICATION")) {
         return decode_l2(i, d, out);
+    }
+    if (!strcmp(t, "GROUP")) {
+        const json_t *g = json_object_get(i, "groupId");
+
+        if (!g) {
+            return fail(d, "groupId member is required in Instruction");
+        }
+        json_array_append_new(out, json_pack("{s:s, s:I}", "type", t,
+                                             "groupId",
+                                             (json_int_t)(as_long(g) &
+                                                          0xffffffffLL)));
+        return standin_flow_action(d->flow, STANDIN_ACT_GROUP,
+                                   (long)(as_long(g) & 0xffffffffLL), NULL);
     }
     if (!strcmp(t, "NOACTION")) {
         json_array_append_new(out, json_pack("{s:s}", "type", t));
@@ -743,8 +900,12 @@ add_flow(struct standin *s, const char *app, const json_t *body,
                       errsize);
 }
 
+/* A flow as FlowEntryCodec writes it; 'c' its counters on the switch,
+ * NULL when the switch lacks it (ONOS shows such a rule PENDING_ADD while
+ * it installs it again; the stand-in leaves that to its client). */
 static json_t *
-flow_json(const struct standin *s, const struct onos_flow *f)
+flow_json(const struct standin *s, const struct onos_flow *f,
+          const struct standin_counts *c)
 {
     char id[24], dev[32], table[16];
     long long now = standin_now_ms();
@@ -753,15 +914,17 @@ flow_json(const struct standin *s, const struct onos_flow *f)
     snprintf(table, sizeof table, "%d", f->table);
     device_id(s, dev, sizeof dev);
     return json_pack("{s:s, s:i, s:s, s:i, s:i, s:i, s:b, s:s, s:s, s:s,"
-                     " s:I, s:i, s:i, s:s, s:I, s:O, s:O}",
+                     " s:I, s:I, s:I, s:s, s:I, s:O, s:O}",
                      "id", id, "tableId", f->table, "appId", f->app,
                      "groupId", 0, "priority", f->priority, "timeout",
                      f->timeout, "isPermanent", f->permanent, "deviceId", dev,
-                     "tableName", table, "state", "ADDED", "life",
-                     (json_int_t)((now - f->added_ms) / 1000), "packets", 0,
-                     "bytes", 0, "liveType", "UNKNOWN", "lastSeen",
-                     (json_int_t)now, "treatment", f->treatment, "selector",
-                     f->selector);
+                     "tableName", table, "state",
+                     c ? "ADDED" : "PENDING_ADD", "life",
+                     (json_int_t)((now - f->added_ms) / 1000), "packets",
+                     (json_int_t)(c ? c->packets : 0), "bytes",
+                     (json_int_t)(c ? c->bytes : 0), "liveType", "UNKNOWN",
+                     "lastSeen", (json_int_t)now, "treatment", f->treatment,
+                     "selector", f->selector);
 }
 
 static void
@@ -769,12 +932,25 @@ reply_flows(struct standin *s, struct standin_response *resp,
             bool one, uint64_t id)
 {
     json_t *flows = json_array();
+    struct standin_counts *counts;
+    size_t n;
+    char err[256];
 
+    if (standin_counts_read(s, false, &counts, &n, err, sizeof err) < 0) {
+        json_decref(flows);
+        reply_error(resp, 500, err);
+        return;
+    }
     for (size_t i = 0; i < s->onos->n_flows; i++) {
-        if (!one || s->onos->flows[i].id == id) {
-            json_array_append_new(flows, flow_json(s, &s->onos->flows[i]));
+        const struct onos_flow *f = &s->onos->flows[i];
+
+        if (!one || f->id == id) {
+            json_array_append_new(
+                flows, flow_json(s, f, standin_counts_find(counts, n,
+                                                           f->cookie)));
         }
     }
+    free(counts);
     standin_reply_json(resp, 200, json_pack("{s:o}", "flows", flows));
 }
 
@@ -858,6 +1034,290 @@ delete_flow(struct standin *s, const struct standin_request *req,
         return;
     }
     remove_flow(s, strtoull(req->args[1], NULL, 10));
+    standin_reply_text(resp, 204, NULL, NULL);
+}
+
+/* --- groups, as GroupsWebResource and GroupCodec */
+
+static void
+group_clear(struct onos_group *g)
+{
+    free(g->cookie);
+    free(g->type);
+    json_decref(g->buckets);
+}
+
+/* The group of appCookie 'cookie' (any case), or NULL. */
+static struct onos_group *
+find_group(struct standin_onos *o, const char *cookie)
+{
+    for (size_t i = 0; i < o->n_groups; i++) {
+        if (!strcasecmp(o->groups[i].cookie, cookie)) {
+            return &o->groups[i];
+        }
+    }
+    return NULL;
+}
+
+/* The flows of the store that send to group 'id'. */
+static int
+group_references(const struct standin_onos *o, uint32_t id)
+{
+    int n = 0;
+
+    for (size_t i = 0; i < o->n_flows; i++) {
+        const json_t *ins;
+        size_t k;
+
+        json_array_foreach(json_object_get(o->flows[i].treatment,
+                                           "instructions"),
+                           k, ins)
+        {
+            n += json_integer_value(json_object_get(ins, "groupId")) == id &&
+                 !strcmp(json_string_value(json_object_get(ins, "type"))
+                             ?: "",
+                         "GROUP");
+        }
+    }
+    return n;
+}
+
+static json_t *
+group_json(const struct standin *s, const struct onos_group *g,
+           const struct standin_counts *c)
+{
+    char dev[32];
+
+    device_id(s, dev, sizeof dev);
+    return json_pack("{s:I, s:s, s:I, s:I, s:I, s:i, s:s, s:s, s:s, s:s,"
+                     " s:I, s:O}",
+                     "id", (json_int_t)g->id, "state",
+                     c ? "ADDED" : "PENDING_ADD", "life",
+                     (json_int_t)((standin_now_ms() - g->added_ms) / 1000),
+                     "packets", (json_int_t)(c ? c->packets : 0), "bytes",
+                     (json_int_t)(c ? c->bytes : 0), "referenceCount",
+                     group_references(s->onos, g->id), "type", g->type,
+                     "deviceId", dev, "appId", "org.onosproject.rest",
+                     "appCookie", g->cookie, "givenGroupId",
+                     (json_int_t)g->id, "buckets", g->buckets);
+}
+
+/* GET groups, groups/<device>, groups/<device>/<appCookie>. */
+static void
+get_groups(struct standin *s, const struct standin_request *req,
+           struct standin_response *resp)
+{
+    const char *dev = req->args[0], *cookie = req->args[1];
+    json_t *groups = json_array();
+    struct standin_counts *counts;
+    size_t n;
+    char err[256];
+
+    if (cookie && strncmp(cookie, "0x", 2)) {
+        json_decref(groups);
+        reply_error(resp, 400, "APP_COOKIE must be a hex string starts with "
+                               "0x");
+        return;
+    }
+    if (standin_counts_read(s, true, &counts, &n, err, sizeof err) < 0) {
+        json_decref(groups);
+        reply_error(resp, 500, err);
+        return;
+    }
+    for (size_t i = 0; (!dev || is_device(s, dev)) && i < s->onos->n_groups;
+         i++) {
+        const struct onos_group *g = &s->onos->groups[i];
+
+        if (!cookie || !strcasecmp(cookie, g->cookie)) {
+            json_array_append_new(
+                groups, group_json(s, g, standin_counts_find(counts, n,
+                                                             g->id)));
+        }
+    }
+    free(counts);
+    if (cookie && !json_array_size(groups)) {
+        json_decref(groups);
+        reply_error(resp, 404, "Group was not found");
+        return;
+    }
+    standin_reply_json(resp, 200, json_pack("{s:o}", "groups", groups));
+}
+
+/* The buckets of a POSTed group of 'type' into 'buckets' (the switch's)
+ * and 'out' (ONOS's encoding), as GroupBucketCodec decodes them. */
+static int
+decode_buckets(const json_t *list, const char *type,
+               struct standin_flow *buckets, int *weights, json_t *out,
+               struct decode *d)
+{
+    const json_t *b, *v;
+    size_t i, k;
+
+    json_array_foreach(list, i, b)
+    {
+        const json_t *instrs = json_object_get(
+            json_object_get(b, "treatment"), "instructions");
+        json_t *encoded = json_array();
+
+        d->flow = &buckets[i];
+        weights[i] = 1;
+        if (!strcmp(type, "SELECT")) {
+            if (!(v = json_object_get(b, "weight"))) {
+                json_decref(encoded);
+                return fail(d, "weight member is required in Group");
+            }
+            weights[i] = (int)as_long(v);
+        }
+        json_array_foreach(instrs, k, v)
+        {
+            if (decode_instruction(v, d, encoded) < 0) {
+                json_decref(encoded);
+                return -1;
+            }
+        }
+        json_array_append_new(
+            out, json_pack("{s:s, s:i, s:i, s:i, s:{s:o, s:[]}}", "type",
+                           type, "weight", weights[i], "packets", 0, "bytes",
+                           0, "treatment", "instructions", encoded,
+                           "deferred"));
+    }
+    return 0;
+}
+
+/* Decodes a POSTed group (GroupCodec.decode) into 'g' and applies it to
+ * the switch; 0, or -1 with the message in 'err'. */
+static int
+add_group(struct standin *s, const json_t *body, struct onos_group *g,
+          char *err, size_t errsize)
+{
+    static const char *const types[][2] = {
+        {"SELECT", "select"}, {"ALL", "all"}, {"INDIRECT", "indirect"}};
+    const json_t *id = json_object_get(body, "id");
+    const json_t *given = json_object_get(body, "givenGroupId");
+    const json_t *list = json_object_get(body, "buckets");
+    const char *cookie = json_string_value(json_object_get(body,
+                                                           "appCookie"));
+    const char *type = json_string_value(json_object_get(body, "type"));
+    const char *ovs_type = NULL;
+    size_t n = json_array_size(list);
+    struct standin_flow *buckets = calloc(n + 1, sizeof *buckets);
+    int *weights = calloc(n + 1, sizeof *weights);
+    struct decode d = {NULL, err, errsize};
+    int rc = -1;
+
+    id = id ? id : json_object_get(body, "groupId");
+    for (size_t i = 0; type && i < sizeof types / sizeof types[0]; i++) {
+        ovs_type = !strcmp(type, types[i][0]) ? types[i][1] : ovs_type;
+    }
+    if (!buckets || !weights) {
+        snprintf(err, errsize, "out of memory");
+    } else if (!id) {
+        snprintf(err, errsize, "id member is required in Group");
+    } else if (given && as_long(given) != as_long(id)) {
+        snprintf(err, errsize, "givenGroupId must be same with id");
+    } else if (!cookie) {
+        snprintf(err, errsize, "appCookie member is required in Group");
+    } else if (strncmp(cookie, "0x", 2)) {
+        snprintf(err, errsize, "APP_COOKIE must be a hex string starts "
+                               "with 0x");
+    } else if (!ovs_type) {
+        snprintf(err, errsize, "The requested group type %s is not valid "
+                               "(or not supported by the stand-in)",
+                 type ? type : "(none)");
+    } else if (!json_is_array(list)) {
+        snprintf(err, errsize, "buckets member is required in Group");
+    } else {
+        *g = (struct onos_group){.id = (uint32_t)as_long(id),
+                                 .cookie = strdup(cookie),
+                                 .type = strdup(type),
+                                 .buckets = json_array(),
+                                 .added_ms = standin_now_ms()};
+        for (char *p = g->cookie; p && *p; p++) {
+            *p = (char)tolower((unsigned char)*p);
+        }
+        rc = decode_buckets(list, type, buckets, weights, g->buckets, &d);
+        rc = rc ? rc
+                : standin_group_apply(s, &(struct standin_group){
+                                             .id = g->id,
+                                             .type = ovs_type,
+                                             .buckets = buckets,
+                                             .weights = weights,
+                                             .n_buckets = n},
+                                      err, errsize);
+        if (rc) {
+            group_clear(g);
+        }
+    }
+    free(buckets);
+    free(weights);
+    return rc;
+}
+
+/* POST groups/<device>: 201 with a Location.  As ONOS, a group whose
+ * appCookie is known already is kept as it is (GroupManager ignores the
+ * add); unlike ONOS, which answers first and lets the switch refuse
+ * later, a group the switch refuses is answered 400. */
+static void
+post_group(struct standin *s, const struct standin_request *req,
+           struct standin_response *resp)
+{
+    char err[512], location[512];
+    json_t *body = standin_parse_body(req, err, sizeof err);
+    const json_t *dev = json_object_get(body, "deviceId");
+    const char *cookie = json_string_value(json_object_get(body,
+                                                           "appCookie"));
+    struct standin_onos *o = s->onos;
+    struct onos_group g, *grown;
+
+    if (!json_is_object(body)) {
+        reply_error(resp, 400, body ? "Expected a JSON object" : err);
+    } else if (dev && (!json_is_string(dev) ||
+                       strcmp(json_string_value(dev), req->args[0]))) {
+        reply_error(resp, 400, "Invalid deviceId in group creation request");
+    } else if (!is_device(s, req->args[0])) {
+        reply_error(resp, 404, "Device is not found");
+    } else if (cookie && find_group(o, cookie)) {
+        standin_log(s, "group %s exists: kept as it is", cookie);
+        standin_reply_text(resp, 201, NULL, NULL);
+    } else if (add_group(s, body, &g, err, sizeof err) < 0) {
+        reply_error(resp, 400, err);
+    } else if (!(grown = realloc(o->groups,
+                                 (o->n_groups + 1) * sizeof *grown))) {
+        standin_group_remove(s, g.id);
+        group_clear(&g);
+        reply_error(resp, 500, "out of memory");
+    } else {
+        o->groups = grown;
+        o->groups[o->n_groups++] = g;
+        snprintf(location, sizeof location,
+                 "http://%s/onos/v1/groups/%s/%u",
+                 *req->host ? req->host : "127.0.0.1", req->args[0],
+                 (unsigned)g.id);
+        resp->location = strdup(location);
+        standin_reply_text(resp, 201, NULL, NULL);
+    }
+    json_decref(body);
+}
+
+/* DELETE groups/<device>/<appCookie>: 204, known or not (ONOS's
+ * removeGroup answers nothing). */
+static void
+delete_group(struct standin *s, const struct standin_request *req,
+             struct standin_response *resp)
+{
+    struct standin_onos *o = s->onos;
+    struct onos_group *g;
+
+    if (strncmp(req->args[1], "0x", 2)) {
+        reply_error(resp, 400, "APP_COOKIE must be a hex string starts with "
+                               "0x");
+        return;
+    }
+    if (is_device(s, req->args[0]) && (g = find_group(o, req->args[1]))) {
+        standin_group_remove(s, g->id);
+        group_clear(g);
+        *g = o->groups[--o->n_groups];
+    }
     standin_reply_text(resp, 204, NULL, NULL);
 }
 
@@ -1354,6 +1814,10 @@ onos_fini(struct standin *s)
         flow_clear(&o->flows[i]);
     }
     free(o->flows);
+    for (size_t i = 0; i < o->n_groups; i++) {
+        group_clear(&o->groups[i]);
+    }
+    free(o->groups);
     for (size_t i = 0; i < o->n_apps; i++) {
         free(o->apps[i]);
     }
@@ -1372,6 +1836,11 @@ static const struct standin_route routes[] = {
     {"POST", "/onos/v1/flows/*", post_flow},
     {"GET", "/onos/v1/flows/*/*", get_flow},
     {"DELETE", "/onos/v1/flows/*/*", delete_flow},
+    {"GET", "/onos/v1/groups", get_groups},
+    {"GET", "/onos/v1/groups/*", get_groups},
+    {"POST", "/onos/v1/groups/*", post_group},
+    {"GET", "/onos/v1/groups/*/*", get_groups},
+    {"DELETE", "/onos/v1/groups/*/*", delete_group},
     {"GET", "/onos/v1/network/configuration", get_netcfg},
     {"POST", "/onos/v1/network/configuration", post_netcfg},
     {"GET", "/onos/v1/hosts", get_hosts},

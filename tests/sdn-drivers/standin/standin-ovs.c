@@ -3,8 +3,9 @@
  * --bridge in the Open vSwitch of OVS_RUNDIR, reads its ports, and
  * installs and deletes flows under the cookie of each controller rule.
  * The personalities (standin-onos.c, standin-odl.c, standin-floodlight.c)
- * translate their REST bodies into struct standin_flow; this file turns
- * those into ovs-ofctl syntax. */
+ * translate their REST bodies into struct standin_flow (and groups into
+ * struct standin_group); this file turns those into ovs-ofctl syntax and
+ * reads the counters back (dump-flows, dump-group-stats). */
 #include "standin.h"
 
 #include <errno.h>
@@ -480,8 +481,7 @@ needs_split(const struct standin_flow *flow)
             }
             state = TAG_PRESENT;
             break;
-        case STANDIN_ACT_SET_VID:
-        case STANDIN_ACT_OUTPUT:
+        default:
             break;
         }
     }
@@ -506,38 +506,19 @@ append(char *buf, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Renders flow into ovs-ofctl syntax, with vlan as its VLAN match. */
+/* Appends the actions acts[0..n) to buf in ovs-ofctl syntax, the tag
+ * state before them being 'state' ("drop" for none). */
 static void
-render(const struct standin_flow *flow, uint64_t cookie, int vlan,
-       char *buf, size_t size)
+render_actions(const struct standin_action *acts, size_t n,
+               enum tag_state state, char *buf, size_t size)
 {
-    enum tag_state state = vlan == STANDIN_VLAN_ANY
-                               ? TAG_UNKNOWN
-                               : (vlan == STANDIN_VLAN_NONE ? TAG_ABSENT
-                                                            : TAG_PRESENT);
     const char *sep = "";
 
-    snprintf(buf, size, "cookie=0x%016llx,table=%d,priority=%d",
-             (unsigned long long)cookie, flow->table, flow->priority);
-    if (flow->idle_timeout > 0) {
-        append(buf, size, ",idle_timeout=%d", flow->idle_timeout);
-    }
-    if (flow->match[0]) {
-        append(buf, size, ",%s", flow->match);
-    }
-    if (vlan == STANDIN_VLAN_NONE) {
-        append(buf, size, ",vlan_tci=0x0000/0x1fff");
-    } else if (vlan == STANDIN_VLAN_PRESENT) {
-        append(buf, size, ",vlan_tci=0x1000/0x1000");
-    } else if (vlan >= 0) {
-        append(buf, size, ",dl_vlan=%d", vlan);
-    }
-    append(buf, size, " actions=");
-    if (flow->n_actions == 0) {
+    if (n == 0) {
         append(buf, size, "drop");
     }
-    for (size_t i = 0; i < flow->n_actions; i++, sep = ",") {
-        const struct standin_action *a = &flow->actions[i];
+    for (size_t i = 0; i < n; i++, sep = ",") {
+        const struct standin_action *a = &acts[i];
 
         switch (a->kind) {
         case STANDIN_ACT_OUTPUT:
@@ -564,8 +545,54 @@ render(const struct standin_flow *flow, uint64_t cookie, int vlan,
                    a->value | 0x1000);
             state = TAG_PRESENT;
             break;
+        case STANDIN_ACT_PUSH_MPLS:
+            append(buf, size, "%spush_mpls:0x%04lx", sep, a->value);
+            break;
+        case STANDIN_ACT_SET_MPLS:
+            append(buf, size, "%sset_field:%ld->mpls_label", sep, a->value);
+            break;
+        case STANDIN_ACT_POP_MPLS:
+            append(buf, size, "%spop_mpls:0x%04lx", sep, a->value);
+            break;
+        case STANDIN_ACT_SET_ETH_SRC:
+        case STANDIN_ACT_SET_ETH_DST:
+            append(buf, size, "%sset_field:%s->eth_%s", sep, a->port,
+                   a->kind == STANDIN_ACT_SET_ETH_SRC ? "src" : "dst");
+            break;
+        case STANDIN_ACT_GROUP:
+            append(buf, size, "%sgroup:%ld", sep, a->value);
+            break;
         }
     }
+}
+
+/* Renders flow into ovs-ofctl syntax, with vlan as its VLAN match. */
+static void
+render(const struct standin_flow *flow, uint64_t cookie, int vlan,
+       char *buf, size_t size)
+{
+    enum tag_state state = vlan == STANDIN_VLAN_ANY
+                               ? TAG_UNKNOWN
+                               : (vlan == STANDIN_VLAN_NONE ? TAG_ABSENT
+                                                            : TAG_PRESENT);
+
+    snprintf(buf, size, "cookie=0x%016llx,table=%d,priority=%d",
+             (unsigned long long)cookie, flow->table, flow->priority);
+    if (flow->idle_timeout > 0) {
+        append(buf, size, ",idle_timeout=%d", flow->idle_timeout);
+    }
+    if (flow->match[0]) {
+        append(buf, size, ",%s", flow->match);
+    }
+    if (vlan == STANDIN_VLAN_NONE) {
+        append(buf, size, ",vlan_tci=0x0000/0x1fff");
+    } else if (vlan == STANDIN_VLAN_PRESENT) {
+        append(buf, size, ",vlan_tci=0x1000/0x1000");
+    } else if (vlan >= 0) {
+        append(buf, size, ",dl_vlan=%d", vlan);
+    }
+    append(buf, size, " actions=");
+    render_actions(flow->actions, flow->n_actions, state, buf, size);
 }
 
 static int
@@ -614,4 +641,152 @@ standin_flows_apply(const struct standin *s, uint64_t cookie,
         }
     }
     return 0;
+}
+
+/* ---- groups ---- */
+
+int
+standin_group_apply(const struct standin *s, const struct standin_group *g,
+                    char *err, size_t errsize)
+{
+    size_t size = 256 + g->n_buckets * 1024;
+    char *text = malloc(size);
+    const char *argv[] = {s->ofctl, "-O", "OpenFlow13", "--may-create",
+                          "mod-group", s->bridge, text, NULL};
+    char *errout = NULL;
+    int rc;
+
+    if (!text) {
+        snprintf(err, errsize, "out of memory");
+        return -1;
+    }
+    snprintf(text, size, "group_id=%u,type=%s", (unsigned)g->id, g->type);
+    for (size_t i = 0; i < g->n_buckets; i++) {
+        append(text, size, ",bucket=");
+        if (!strcmp(g->type, "select")) {
+            append(text, size, "weight=%d,",
+                   g->weights ? g->weights[i] : 1);
+        }
+        append(text, size, "actions=");
+        render_actions(g->buckets[i].actions, g->buckets[i].n_actions,
+                       TAG_UNKNOWN, text, size);
+    }
+    rc = standin_run(argv, NULL, &errout);
+    if (rc != 0) {
+        last_line(errout ? errout : "ovs-ofctl did not run", err, errsize);
+        standin_log(s, "bridge %s: mod-group \"%s\": %s", s->bridge, text,
+                    err);
+    }
+    free(errout);
+    free(text);
+    return rc == 0 ? 0 : -1;
+}
+
+void
+standin_group_remove(const struct standin *s, uint32_t id)
+{
+    char spec[32];
+    const char *argv[] = {s->ofctl, "-O", "OpenFlow13", "del-groups",
+                          s->bridge, spec, NULL};
+    char *err = NULL;
+
+    snprintf(spec, sizeof spec, "group_id=%u", (unsigned)id);
+    if (standin_run(argv, NULL, &err) != 0) {
+        char msg[256];
+
+        last_line(err ? err : "", msg, sizeof msg);
+        standin_log(s, "bridge %s: del-groups %s: %s", s->bridge, spec, msg);
+    }
+    free(err);
+}
+
+/* ---- counters ---- */
+
+/* The number after "<name>=" in 'line', or 0. */
+static uint64_t
+field_of(const char *line, const char *name)
+{
+    const char *p = strstr(line, name);
+
+    return p ? strtoull(p + strlen(name), NULL, 0) : 0;
+}
+
+/* Adds the counts of one line of dump-flows or dump-group-stats. */
+static int
+count_line(const char *line, bool groups, struct standin_counts **out,
+           size_t *n, size_t *size)
+{
+    const char *key = strstr(line, groups ? "group_id=" : "cookie=");
+    uint64_t k = key ? field_of(key, groups ? "group_id=" : "cookie=") : 0;
+    struct standin_counts *c;
+
+    if (!key) {
+        return 0;
+    }
+    c = (struct standin_counts *)standin_counts_find(*out, *n, k);
+    if (!c) {
+        if (*n == *size) {
+            size_t more = *size ? *size * 2 : 16;
+            struct standin_counts *grown = realloc(*out, more * sizeof **out);
+
+            if (!grown) {
+                return -1;
+            }
+            *out = grown;
+            *size = more;
+        }
+        c = &(*out)[(*n)++];
+        *c = (struct standin_counts){.key = k};
+    }
+    c->packets += field_of(line, groups ? "packet_count=" : "n_packets=");
+    c->bytes += field_of(line, groups ? "byte_count=" : "n_bytes=");
+    return 0;
+}
+
+int
+standin_counts_read(const struct standin *s, bool groups,
+                    struct standin_counts **out, size_t *n, char *err,
+                    size_t errsize)
+{
+    char spec[80];
+    const char *flows_argv[] = {s->ofctl, "-O", "OpenFlow13", "dump-flows",
+                                s->bridge, spec, NULL};
+    const char *groups_argv[] = {s->ofctl, "-O", "OpenFlow13",
+                                 "dump-group-stats", s->bridge, NULL};
+    char *text = NULL, *errout = NULL, *save = NULL;
+    size_t size = 0;
+    int rc;
+
+    snprintf(spec, sizeof spec, "cookie=0x%016llx/0x%016llx",
+             (unsigned long long)((STANDIN_COOKIE_MAGIC << 48) |
+                                  ((uint64_t)s->type << 40)),
+             (unsigned long long)STANDIN_COOKIE_MASK);
+    *out = NULL;
+    *n = 0;
+    rc = standin_run(groups ? groups_argv : flows_argv, &text, &errout);
+    if (rc != 0) {
+        last_line(errout ? errout : "ovs-ofctl did not run", err, errsize);
+    }
+    for (char *line = rc ? NULL : strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (count_line(line, groups, out, n, &size) < 0) {
+            snprintf(err, errsize, "out of memory");
+            rc = -1;
+            break;
+        }
+    }
+    free(text);
+    free(errout);
+    return rc == 0 ? 0 : -1;
+}
+
+const struct standin_counts *
+standin_counts_find(const struct standin_counts *c, size_t n, uint64_t key)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].key == key) {
+            return &c[i];
+        }
+    }
+    return NULL;
 }

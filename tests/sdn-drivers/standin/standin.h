@@ -10,10 +10,12 @@
  *   standin-main.c        options, HTTP server (libmicrohttpd), Basic
  *                         auth, route tables, --fail-post;
  *   standin-ovs.c         the switch: ovs-ofctl/ovs-vsctl by fork/exec,
- *                         port inventory, flows under a cookie each;
- *   standin-onos.c        ONOS: devices, flows, network configuration
- *                         and the VPLS application;
- *   standin-odl.c         OpenDaylight: RESTCONF inventory and flows;
+ *                         port inventory, flows under a cookie each,
+ *                         groups, counters;
+ *   standin-onos.c        ONOS: devices, flows, groups, network
+ *                         configuration and the VPLS application;
+ *   standin-odl.c         OpenDaylight: RESTCONF inventory (with flow and
+ *                         group statistics), flows and groups;
  *   standin-floodlight.c  Floodlight v1.2: switches, port-desc, static
  *                         flow pusher. */
 #ifndef STANDIN_H
@@ -192,12 +194,18 @@ enum standin_action_kind {
     STANDIN_ACT_PUSH_VLAN, /* value: the TPID */
     STANDIN_ACT_SET_VID,   /* OF1.3 set_field: needs a tag (switch checks) */
     STANDIN_ACT_MOD_VID,   /* OF1.0 set_vlan_vid: pushes a tag if none */
+    STANDIN_ACT_PUSH_MPLS, /* value: the ethertype */
+    STANDIN_ACT_SET_MPLS,  /* value: the label */
+    STANDIN_ACT_POP_MPLS,  /* value: the ethertype after */
+    STANDIN_ACT_SET_ETH_SRC, /* port: the MAC */
+    STANDIN_ACT_SET_ETH_DST, /* port: the MAC */
+    STANDIN_ACT_GROUP,     /* value: the group id */
 };
 
 struct standin_action {
     enum standin_action_kind kind;
     long value;
-    char port[24];
+    char port[24];         /* a port, or a MAC */
 };
 
 /* One controller flow, in the switch's terms, before it is rendered to
@@ -228,6 +236,43 @@ int standin_flow_action(struct standin_flow *flow,
 int standin_flows_apply(const struct standin *s, uint64_t cookie,
                         const struct standin_flow *flows, size_t n,
                         char *err, size_t errsize);
+
+/* A group: one bucket per action list (the actions of a struct
+ * standin_flow used as a list; its match is not). */
+struct standin_group {
+    uint32_t id;
+    const char *type;      /* ovs-ofctl's: select, all, indirect, ff */
+    const struct standin_flow *buckets;
+    const int *weights;    /* per bucket, for select; may be NULL: 1 */
+    size_t n_buckets;
+};
+
+/* Adds or replaces group g on the bridge (mod-group --may-create: a group
+ * of that id is replaced, also one left by an earlier stand-in: groups
+ * carry no cookie).  0, or -1 with ovs-ofctl's message in err. */
+int standin_group_apply(const struct standin *s,
+                        const struct standin_group *g, char *err,
+                        size_t errsize);
+/* Deletes group 'id' of the bridge (and with it, the switch's flows that
+ * send to it). */
+void standin_group_remove(const struct standin *s, uint32_t id);
+
+/* Counters as the switch has them: of a flow cookie (the flows of a
+ * cookie summed) or of a group id. */
+struct standin_counts {
+    uint64_t key;
+    uint64_t packets, bytes;
+};
+
+/* The flows of this stand-in on the bridge by cookie, or its groups by id
+ * ('groups'), with their counters: a new array in *out (free() it), its
+ * length in *n.  0, or -1 with a message in err. */
+int standin_counts_read(const struct standin *s, bool groups,
+                        struct standin_counts **out, size_t *n, char *err,
+                        size_t errsize);
+/* The counts of 'key' in c[0..n), or NULL (not on the switch). */
+const struct standin_counts *standin_counts_find(
+    const struct standin_counts *c, size_t n, uint64_t key);
 
 /* Runs argv (argv[0] an absolute path) without a shell; stdout and stderr
  * are collected into *out and *err when not NULL (owned by the caller).
