@@ -710,12 +710,12 @@ got_program_list(struct op *op, const json_t *node)
                                              op->gids, i)),
                                          json_incref(v)));
     }
-    json_array_foreach(e->flows, i, v)
-    {
+    /* last rule first (see sdn-onosof.c) */
+    for (i = json_array_size(e->flows); i-- > 0;) {
         json_array_append_new(
             calls, flow_call(op, "PUT",
                              json_string_value(json_array_get(e->names, i)),
-                             json_incref(v)));
+                             json_incref(json_array_get(e->flows, i))));
     }
     op->n_puts = json_array_size(calls);
     delete_calls(op, e->listed, op->had_groups, e->names, op->gids, calls);

@@ -1239,9 +1239,12 @@ program_plan(struct op *op, const json_t *groups)
                                          "POST", json_incref(v),
                                          "/onos/v1/groups/%s", dev));
     }
-    json_array_foreach(op->flows, i, v)
-    {
-        json_array_append_new(calls, post_flow(op, v));
+    /* last rule first: a program lists a path's rules from its classifier
+     * on, so what takes packets out of a hop is there before what steers
+     * packets into it */
+    for (i = json_array_size(op->flows); i-- > 0;) {
+        json_array_append_new(calls,
+                              post_flow(op, json_array_get(op->flows, i)));
     }
     op->before = present;     /* the flows there before the adds */
     json_decref(index);
