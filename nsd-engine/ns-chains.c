@@ -904,6 +904,33 @@ slc_ns_plan_chains(struct slc_store *st, json_t *nsr, const json_t *vnfrs,
     return each_position(nsr, plan_position, &pl, err);
 }
 
+/* The switches of a chain that was on 'before' (NULL: br-int alone) and
+ * is 'chain' now: both, so that an install clears a switch it leaves. */
+static json_t *
+switches_since(const json_t *before, const json_t *chain)
+{
+    json_t *all = before ? json_deep_copy(before) : json_pack("[s]", "vim");
+    json_t *now = switches_of(chain), *v;
+    size_t k;
+
+    json_array_foreach(now, k, v)
+    {
+        const json_t *w;
+        size_t j;
+        bool known = false;
+
+        json_array_foreach(all, j, w)
+        {
+            known |= json_equal(w, v);
+        }
+        if (!known) {
+            json_array_append(all, v);
+        }
+    }
+    json_decref(now);
+    return all;
+}
+
 /* What a chain's port reference designates, as a comparable text: the
  * port's name on the VIM's switch, a VF's or NIC's host and PCI address
  * (resolved, or as the VIM reported it), or a port not made yet. */
@@ -1033,33 +1060,13 @@ replan_position(void *arg, const json_t *fg, const json_t *nfpd,
     if (!rc && json_array_size(sources) &&
         (!same_ports(json_object_get(chain, "hops"), hops) ||
          !same_ports(json_object_get(chain, "sources"), sources))) {
-        json_t *previous = json_deep_copy(chain);
-        json_t *switches = json_deep_copy(json_object_get(
-            json_object_get(r, "spec"), "switches"));
-        json_t *now, *v;
-        size_t k;
+        json_t *previous = json_deep_copy(chain), *switches;
 
         json_object_set(chain, "hops", hops);
         json_object_set(chain, "sources", sources);
         json_object_del(chain, "source");
-        /* a switch it leaves is cleared by the install */
-        switches = switches ? switches : json_pack("[s]", "vim");
-        now = switches_of(chain);
-        json_array_foreach(now, k, v)
-        {
-            const json_t *w;
-            size_t j;
-            bool known = false;
-
-            json_array_foreach(switches, j, w)
-            {
-                known |= json_equal(w, v);
-            }
-            if (!known) {
-                json_array_append(switches, v);
-            }
-        }
-        json_decref(now);
+        switches = switches_since(
+            json_object_get(json_object_get(r, "spec"), "switches"), chain);
         step = json_pack("{ss ss ss sO sO ss s{sI so so so} sO sO}", "action",
                          "create", "kind", "chain", "vim", vim, "tag",
                          json_object_get(r, "tag"),

@@ -1155,6 +1155,29 @@ json_port(slc_sfc_port_fn port, void *arg, const json_t *v,
     return port(arg, v, out) && out->name;
 }
 
+/* Hop 'v' into 'h', its instances into 'sfis' (room for all); returns
+ * how many. */
+static size_t
+hop_json(const json_t *v, slc_sfc_port_fn port, void *arg,
+         struct slc_sfc_hop *h, struct slc_sfc_sfi *sfis)
+{
+    const json_t *sfi;
+    size_t k;
+
+    *h = (struct slc_sfc_hop){.id = sval(v, "id") ?: "?",
+                              .sfis = sfis,
+                              .plain = json_is_true(json_object_get(v,
+                                                                    "plain"))};
+    json_array_foreach(json_object_get(v, "sfis"), k, sfi)
+    {
+        json_port(port, arg, json_object_get(sfi, "ingress"),
+                  &sfis[k].ingress);
+        json_port(port, arg, json_object_get(sfi, "egress"), &sfis[k].egress);
+        h->n_sfis++;
+    }
+    return h->n_sfis;
+}
+
 json_t *
 slc_sfc_render_json(const json_t *chain, slc_sfc_port_fn port, void *arg,
                     struct slc_error *err)
@@ -1205,22 +1228,7 @@ slc_sfc_render_json(const json_t *chain, slc_sfc_port_fn port, void *arg,
     }
     json_array_foreach(hops, i, v)
     {
-        const json_t *sfi;
-        size_t k;
-
-        h[i] = (struct slc_sfc_hop){.id = sval(v, "id") ?: "?",
-                                    .sfis = sfis + used,
-                                    .plain = json_is_true(
-                                        json_object_get(v, "plain"))};
-        json_array_foreach(json_object_get(v, "sfis"), k, sfi)
-        {
-            json_port(port, arg, json_object_get(sfi, "ingress"),
-                      &sfis[used].ingress);
-            json_port(port, arg, json_object_get(sfi, "egress"),
-                      &sfis[used].egress);
-            used++;
-            h[i].n_sfis++;
-        }
+        used += hop_json(v, port, arg, &h[i], sfis + used);
     }
     for (i = 0; i < n_srcs; i++) {
         if (!json_port(port, arg,
