@@ -476,3 +476,61 @@ sdn_test_finish(void)
     printf("%d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;
 }
+
+/* ---- forwarding programs ---- */
+
+int
+sdn_test_program(struct slc_sdn *sdn, const char *what, uint32_t id,
+                 const char *text)
+{
+    struct slc_error err = {0};
+    json_t *prog = text ? json_loads(text, 0, NULL) : NULL;
+    int rc = !strcmp(what, "install")
+                 ? sdn->class->install_program(sdn, 8, id, prog, &err)
+             : !strcmp(what, "remove")
+                 ? sdn->class->remove_program(sdn, 9, id, &err)
+                 : sdn->class->program_counters(sdn, 10, id, &err);
+
+    json_decref(prog);
+    return outcome(rc, &err);
+}
+
+long long
+sdn_test_packets(size_t i)
+{
+    const json_t *r = json_array_get(json_object_get(out.data, "rules"), i);
+
+    return r && !json_is_null(r)
+               ? (long long)json_integer_value(json_object_get(r, "packets"))
+               : -1;
+}
+
+bool
+sdn_test_counters_reach(struct slc_sdn *sdn, uint32_t id, size_t i,
+                        long long min)
+{
+    bool ok = false;
+
+    for (int k = 0; k < 30; k++) {
+        ok = !sdn_test_program(sdn, "counters", id, NULL);
+        if (!ok || sdn_test_packets(i) >= min) {
+            break;
+        }
+        run_loop_ms(100);
+    }
+    return ok;
+}
+
+long
+sdn_test_groups(void)
+{
+    return sh_num("ovs-ofctl -O OpenFlow13 dump-groups br0 | grep -c "
+                  "group_id=");
+}
+
+bool
+sdn_test_has_group(const char *text)
+{
+    return sh("ovs-ofctl -O OpenFlow13 dump-groups br0 | grep -q -- '%s'",
+              text) == 0;
+}

@@ -146,6 +146,23 @@ int status(struct slc_sdn *sdn, const char *service_id,
 int delete_service(struct slc_sdn *sdn, const char *service_id,
                    const json_t *conn_info);
 
+/* ---- forwarding programs ---- */
+
+/* Program call 'what' ("install" 'text', "remove", else "counters") of
+ * program 'id', run to its reply (see outcome()). */
+int sdn_test_program(struct slc_sdn *sdn, const char *what, uint32_t id,
+                     const char *text);
+/* Rule 'i''s packets in the last counters read (-1: none). */
+long long sdn_test_packets(size_t i);
+/* Reads program 'id''s counters until rule 'i' counts 'min' packets (3 s
+ * at most: the switch updates a flow's counters from its datapath's every
+ * half second or so); whether the last read succeeded. */
+bool sdn_test_counters_reach(struct slc_sdn *sdn, uint32_t id, size_t i,
+                             long long min);
+/* The groups on br0, and whether one of them shows 'text'. */
+long sdn_test_groups(void);
+bool sdn_test_has_group(const char *text);
+
 /* ---- the end ---- */
 
 /* Stops the controller, deletes the namespaces, stops the switch and

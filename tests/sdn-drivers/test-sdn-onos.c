@@ -468,63 +468,6 @@ onosof_refused(struct slc_sdn *sdn)
     "\"eth_type\": 2048}, \"actions\": [{\"encap_nsh\": null}, "             \
     "{\"set_nsh_spi\": 100}, {\"encap_eth\": null}, {\"output\": \"vb\"}]}]}"
 
-static int
-program_call(struct slc_sdn *sdn, const char *what, uint32_t id,
-             const char *text)
-{
-    struct slc_error err = {0};
-    json_t *prog = text ? json_loads(text, 0, NULL) : NULL;
-    int rc = !strcmp(what, "install")
-                 ? sdn->class->install_program(sdn, 8, id, prog, &err)
-             : !strcmp(what, "remove")
-                 ? sdn->class->remove_program(sdn, 9, id, &err)
-                 : sdn->class->program_counters(sdn, 10, id, &err);
-
-    json_decref(prog);
-    return outcome(rc, &err);
-}
-
-/* Rule 'i''s packets in the last counters read (-1: none). */
-static long long
-packets_of(size_t i)
-{
-    const json_t *r = json_array_get(json_object_get(out.data, "rules"), i);
-
-    return r && !json_is_null(r)
-               ? (long long)json_integer_value(json_object_get(r, "packets"))
-               : -1;
-}
-
-/* Reads program 'id''s counters until rule 'i' counts 'min' packets (3 s
- * at most: the switch updates a flow's counters from its datapath's every
- * half second or so); whether the last read succeeded. */
-static bool
-counters_reach(struct slc_sdn *sdn, uint32_t id, size_t i, long long min)
-{
-    bool ok = false;
-
-    for (int k = 0; k < 30; k++) {
-        ok = !program_call(sdn, "counters", id, NULL);
-        if (!ok || packets_of(i) >= min) {
-            break;
-        }
-        run_loop_ms(100);
-    }
-    return ok;
-}
-
-static long
-groups_on_br0(void)
-{
-    return sh_num(OFCTL "dump-groups br0 | grep -c group_id=");
-}
-
-static bool
-has_group(const char *text)
-{
-    return sh(OFCTL "dump-groups br0 | grep -q -- '%s'", text) == 0;
-}
-
 /* Counters kept through the audit's re-install of a flow deleted behind
  * the controller's back; the program made again after a restart of the
  * controller. */
@@ -536,12 +479,12 @@ program_audit(struct slc_sdn *sdn)
     json_t *d;
     int i;
 
-    ok = counters_reach(sdn, 7, 2, 3) && counters_reach(sdn, 7, 1, 3);
-    before = packets_of(2);
+    ok = sdn_test_counters_reach(sdn, 7, 2, 3) && sdn_test_counters_reach(sdn, 7, 1, 3);
+    before = sdn_test_packets(2);
     check(ok && json_array_size(json_object_get(out.data, "rules")) == 3 &&
-              before >= 3 && packets_of(1) >= 3,
+              before >= 3 && sdn_test_packets(1) >= 3,
           "onosof: program_counters after pings: 3 rules, the ICMP rule "
-          "%lld packets, the return %lld (%s)", before, packets_of(1),
+          "%lld packets, the return %lld (%s)", before, sdn_test_packets(1),
           out.msg);
     sh(OFCTL "del-flows br0 '" STANDIN_COOKIE ",icmp,in_port=2'");
     check(!has_flow("group:1793"), "onosof: the ICMP rule deleted on br0 "
@@ -550,13 +493,13 @@ program_audit(struct slc_sdn *sdn)
         run_loop_ms(200);
     }
     check(has_flow("group:1793"), "onosof: the audit put it back");
-    ok = !program_call(sdn, "counters", 7, NULL);
-    check(ok && packets_of(2) >= before,
+    ok = !sdn_test_program(sdn, "counters", 7, NULL);
+    check(ok && sdn_test_packets(2) >= before,
           "onosof: its counters are not lower than before (%lld >= %lld)",
-          packets_of(2), before);
-    ok = ping(NS_A, 4) && counters_reach(sdn, 7, 2, before + 3);
-    check(ok && packets_of(2) >= before + 3,
-          "onosof: pings go on counting from there (%lld)", packets_of(2));
+          sdn_test_packets(2), before);
+    ok = ping(NS_A, 4) && sdn_test_counters_reach(sdn, 7, 2, before + 3);
+    check(ok && sdn_test_packets(2) >= before + 3,
+          "onosof: pings go on counting from there (%lld)", sdn_test_packets(2));
     d = sdn->class->describe(sdn);
     check(json_integer_value(json_object_get(d, "reinstalled")) >= 1 &&
               json_array_size(json_object_get(d, "programs")) == 1,
@@ -569,7 +512,7 @@ program_audit(struct slc_sdn *sdn)
         run_loop_ms(200);
     }
     check(standin_flows() == 3 && has_flow("group:1793") &&
-              groups_on_br0() == 1 && ping(NS_A, 4),
+              sdn_test_groups() == 1 && ping(NS_A, 4),
           "onosof: the audit made the program again, its group then its "
           "flows: a pings the VF");
 }
@@ -583,7 +526,7 @@ onosof_programs(struct slc_sdn *sdn)
     bool ok;
     int rc;
 
-    check(!program_call(sdn, "install", 7, PROGRAM_VLAN),
+    check(!sdn_test_program(sdn, "install", 7, PROGRAM_VLAN),
           "onosof: program 7 (VLAN push/set/pop, a select group with "
           "buckets) installed (%s)", out.msg);
     check(standin_flows() == 3 &&
@@ -595,44 +538,44 @@ onosof_programs(struct slc_sdn *sdn)
                        "actions=push_vlan:0x8100,set_field:4196->vlan_vid,"
                        "group:1793"),
           "onosof: its 3 flows on br0, the ICMP one to group 7 << 8 | 1");
-    check(groups_on_br0() == 1 &&
-              has_group("group_id=1793,type=select,bucket=actions="
+    check(sdn_test_groups() == 1 &&
+              sdn_test_has_group("group_id=1793,type=select,bucket=actions="
                         "set_field:4197->vlan_vid,output:1,bucket=actions="
                         "set_field:4197->vlan_vid,output:1"),
           "onosof: group 1793 on br0, select, a bucket per action list");
     check(ping(NS_A, 4), "onosof: a pings the VF through the program");
     program_audit(sdn);
-    check(!program_call(sdn, "install", 7, PROGRAM_PORTS) &&
-              standin_flows() == 3 && groups_on_br0() == 1 &&
-              has_group("group_id=1794,type=select,bucket=actions=output:1") &&
+    check(!sdn_test_program(sdn, "install", 7, PROGRAM_PORTS) &&
+              standin_flows() == 3 && sdn_test_groups() == 1 &&
+              sdn_test_has_group("group_id=1794,type=select,bucket=actions=output:1") &&
               has_flow("group:1794") && !has_flow("group:1793"),
           "onosof: program 7 replaced: its old flows and group gone, the "
           "new group of ports there (%s)", out.msg);
-    ok = ping(NS_A, 4) && counters_reach(sdn, 7, 2, 3);
-    check(ok && packets_of(2) >= 3 && packets_of(2) < 20,
-          "onosof: the new program counts from 0 (%lld)", packets_of(2));
-    check(!program_call(sdn, "remove", 7, NULL) && standin_flows() == 0 &&
-              groups_on_br0() == 0 && no_ping(NS_A, 4),
+    ok = ping(NS_A, 4) && sdn_test_counters_reach(sdn, 7, 2, 3);
+    check(ok && sdn_test_packets(2) >= 3 && sdn_test_packets(2) < 20,
+          "onosof: the new program counts from 0 (%lld)", sdn_test_packets(2));
+    check(!sdn_test_program(sdn, "remove", 7, NULL) && standin_flows() == 0 &&
+              sdn_test_groups() == 0 && no_ping(NS_A, 4),
           "onosof: program 7 removed: no flow, no group, no ping (%s)",
           out.msg);
-    check(!program_call(sdn, "remove", 7, NULL) &&
-              program_call(sdn, "counters", 7, NULL) == SLC_ENOTFOUND,
+    check(!sdn_test_program(sdn, "remove", 7, NULL) &&
+              sdn_test_program(sdn, "counters", 7, NULL) == SLC_ENOTFOUND,
           "onosof: removed again: rc 0; its counters: not found (%s)",
           out.msg);
-    rc = program_call(sdn, "install", 8, PROGRAM_NSH);
+    rc = sdn_test_program(sdn, "install", 8, PROGRAM_NSH);
     check(rc == SLC_EUNSUPPORTED && strstr(out.msg, "program 8: rule 0: "
                                            "action encap_nsh") &&
-              standin_flows() == 0 && groups_on_br0() == 0,
+              standin_flows() == 0 && sdn_test_groups() == 0,
           "onosof: an NSH program refused up front, nothing installed: %s",
           out.msg);
     sh("ovs-vsctl -- --id=@ft create Flow_Table flow_limit=2 "
        "overflow_policy=refuse -- set bridge br0 flow_tables:0=@ft "
        ">/dev/null");
-    rc = program_call(sdn, "install", 9, PROGRAM_VLAN);
+    rc = sdn_test_program(sdn, "install", 9, PROGRAM_VLAN);
     sh("ovs-vsctl clear bridge br0 flow_tables");
     check(rc == SLC_EINVALID && strstr(out.msg, "program 9: ") &&
               strstr(out.msg, "OFPT_FLOW_MOD") && standin_flows() == 0 &&
-              groups_on_br0() == 0,
+              sdn_test_groups() == 0,
           "onosof: an install refused at its third flow fails with the "
           "switch's words and leaves no flow, no group: %s", out.msg);
 }
