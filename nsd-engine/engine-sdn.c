@@ -314,6 +314,37 @@ chain_call(struct op *op, size_t i, struct slc_error *err)
                : sdn->class->remove_program(sdn, s->token, id, err);
 }
 
+/* Whether a chain step planned on 'switches' (NULL: before chains left
+ * br-int, so br-int alone) uses switch 'sw'. */
+static bool
+uses_switch(const json_t *switches, const char *sw)
+{
+    const json_t *w;
+    size_t j;
+
+    if (!json_array_size(switches)) {
+        return !strcmp(sw, "vim");
+    }
+    json_array_foreach(switches, j, w)
+    {
+        if (!strcmp(json_string_value(w) ?: "", sw)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* spec[key] = v, or no key when v is NULL. */
+static void
+set_or_del(json_t *spec, const char *key, json_t *v)
+{
+    if (v) {
+        json_object_set(spec, key, v);
+    } else {
+        json_object_del(spec, key);
+    }
+}
+
 /* Appends a call; 'prog' NULL removes the program from 'sw'. */
 static void
 add_call(json_t *calls, const char *sw, json_t *prog)
@@ -341,22 +372,13 @@ eng_launch_chain(struct op *op, size_t i, uint64_t token, bool remove,
     restore = remove && s->create && json_object_get(spec, "previous");
     chain = json_object_get(spec, restore ? "previous" : "chain");
     last_fabric = classifier_on_fabric(chain);
-    if (!json_array_size(switches)) {
-        switches = NULL; /* a step planned before chains left br-int */
-    }
     if (remove && !restore) {
+        /* the classifier's switch first */
         for (int k = 0; k < 2; k++) {
-            bool fabric = k ? !last_fabric : last_fabric;
-            const char *sw = fabric ? "fabric" : "vim";
-            const json_t *w;
-            size_t j;
-            bool used = !switches && !fabric;
+            const char *sw = (k ? !last_fabric : last_fabric) ? "fabric"
+                                                              : "vim";
 
-            json_array_foreach(switches, j, w)
-            {
-                used |= !strcmp(json_string_value(w) ?: "", sw);
-            }
-            if (used) {
+            if (uses_switch(switches, sw)) {
                 add_call(calls, sw, NULL);
             }
         }
@@ -366,19 +388,14 @@ eng_launch_chain(struct op *op, size_t i, uint64_t token, bool remove,
         parts = resolved ? slc_sfc_render_json(resolved, no_port, NULL, err)
                          : NULL;
         rc = parts ? 0 : err->code;
+        /* the classifier's switch last; a switch the chain left is
+         * cleared */
         for (int k = 0; !rc && k < 2; k++) {
-            bool fabric = k ? last_fabric : !last_fabric;
-            const char *sw = fabric ? "fabric" : "vim";
+            const char *sw = (k ? last_fabric : !last_fabric) ? "fabric"
+                                                              : "vim";
             json_t *prog = json_object_get(parts, sw);
-            const json_t *w;
-            size_t j;
-            bool used = !switches && !fabric;
 
-            json_array_foreach(switches, j, w)
-            {
-                used |= !strcmp(json_string_value(w) ?: "", sw);
-            }
-            if (prog || used) {
+            if (prog || uses_switch(switches, sw)) {
                 add_call(calls, sw, json_incref(prog));
             }
         }
@@ -386,15 +403,9 @@ eng_launch_chain(struct op *op, size_t i, uint64_t token, bool remove,
             /* what is installed, and the chain with its ports named:
              * what a restart re-installs, what counters are matched
              * against, what a later change of the chain starts from */
-            json_object_set(spec, "program", json_object_get(parts, "vim"));
-            json_object_set(spec, "fabric_program",
-                            json_object_get(parts, "fabric"));
-            if (!json_object_get(parts, "vim")) {
-                json_object_del(spec, "program");
-            }
-            if (!json_object_get(parts, "fabric")) {
-                json_object_del(spec, "fabric_program");
-            }
+            set_or_del(spec, "program", json_object_get(parts, "vim"));
+            set_or_del(spec, "fabric_program",
+                       json_object_get(parts, "fabric"));
             json_object_set(spec, "chain", resolved);
             op->dirty = true;
         }

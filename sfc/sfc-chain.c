@@ -378,6 +378,15 @@ trunk_match(const struct path *p, enum slc_sfc_switch sw, size_t k)
     return m;
 }
 
+/* The switch of hop k, or (k == n) of where this direction ends. */
+static enum slc_sfc_switch
+target_sw(const struct path *p, size_t k)
+{
+    const struct slc_sfc_port *to, *as_from;
+
+    return k < p->c->n_hops ? hop_sw(p, k) : delivery(p, &to, &as_from);
+}
+
 static const char *
 target_id(const struct path *p, size_t k)
 {
@@ -392,9 +401,7 @@ static void
 advance(struct path *p, enum slc_sfc_switch sw, size_t k, json_t *a)
 {
     size_t n = p->c->n_hops;
-    const struct slc_sfc_port *to, *as_from;
-    enum slc_sfc_switch there = k < n ? hop_sw(p, k)
-                                      : delivery(p, &to, &as_from);
+    enum slc_sfc_switch there = target_sw(p, k);
     enum slc_sfc_switch other = sw == SLC_SFC_VIM ? SLC_SFC_FABRIC
                                                   : SLC_SFC_VIM;
     json_t *b;
@@ -584,12 +591,7 @@ go_on(struct path *p, size_t k, json_t *m, json_t *a, unsigned si)
     size_t n = c->n_hops;
     bool last = k + 1 == n;
     enum slc_sfc_switch sw = hop_sw(p, k);
-    enum slc_sfc_switch next = last ? SLC_SFC_VIM : hop_sw(p, k + 1);
-    const struct slc_sfc_port *to, *as_from;
 
-    if (last) {
-        next = delivery(p, &to, &as_from);
-    }
     if (!last) {
         switch (c->encap) {
         case SLC_SFC_VLAN:
@@ -607,7 +609,7 @@ go_on(struct path *p, size_t k, json_t *m, json_t *a, unsigned si)
     }
     advance(p, sw, last ? n : k + 1, a);
     add_rule(p, sw, PRIO_HOP, hop_at(p, k)->id, target_id(p, k + 1),
-             next != sw, m, a);
+             target_sw(p, k + 1) != sw, m, a);
 }
 
 static int

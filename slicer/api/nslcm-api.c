@@ -693,19 +693,12 @@ chain_report(struct chains_read *r, struct chains_slot *slot)
     json_decref(counts);
 }
 
+/* Drops a hold on 'slot': the last one writes the chain's report. */
 static void
-on_chain_counters(void *arg, int rc, const char *msg, const json_t *data,
-                  int k)
+release_slot(struct chains_slot *slot)
 {
-    struct chains_slot *slot = arg;
     struct chains_read *r = slot->r;
 
-    if (rc && !slot->error[0]) {
-        snprintf(slot->error, sizeof slot->error, "%s", msg ? msg : "failed");
-    }
-    if (k < 2) {
-        slot->counters[k] = json_incref((json_t *)data);
-    }
     if (--slot->waiting) {
         return;
     }
@@ -716,6 +709,20 @@ on_chain_counters(void *arg, int rc, const char *msg, const json_t *data,
     if (--r->waiting == 0) {
         chains_answer(r);
     }
+}
+
+/* Switch k's counters (0 the VIM's, 1 the fabric's) or its error. */
+static void
+on_chain_counters(void *arg, int rc, const char *msg, const json_t *data,
+                  int k)
+{
+    struct chains_slot *slot = arg;
+
+    if (rc && !slot->error[0]) {
+        snprintf(slot->error, sizeof slot->error, "%s", msg ? msg : "failed");
+    }
+    slot->counters[k] = json_incref((json_t *)data);
+    release_slot(slot);
 }
 
 static void
@@ -782,8 +789,7 @@ ns_chains(struct slc_call *c)
                 on_chain_counters(slot, err.code, err.msg, NULL, k);
             }
         }
-        /* this loop's own hold on the slot */
-        on_chain_counters(slot, 0, NULL, NULL, 2);
+        release_slot(slot); /* this loop's own hold */
     }
     if (--r->waiting == 0) {
         slc_rest_reply(c, 200, r->out);
