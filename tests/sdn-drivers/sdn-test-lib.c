@@ -534,3 +534,53 @@ sdn_test_has_group(const char *text)
     return sh("ovs-ofctl -O OpenFlow13 dump-groups br0 | grep -q -- '%s'",
               text) == 0;
 }
+
+/* Whether br0 has a flow under dump-flows filter 'cookie' showing
+ * 'text'. */
+static bool
+has_flow_under(const char *cookie, const char *text)
+{
+    return sh("ovs-ofctl -O OpenFlow13 --no-names dump-flows br0 %s | "
+              "grep -q -- '%s'", cookie, text) == 0;
+}
+
+void
+sdn_test_audit_keeps_counters(struct slc_sdn *sdn, const char *who,
+                              const char *cookie, int ns)
+{
+    long long before;
+    bool ok;
+    json_t *d;
+    int i;
+
+    ok = sdn_test_counters_reach(sdn, 7, 2, 3) &&
+         sdn_test_counters_reach(sdn, 7, 1, 3);
+    before = sdn_test_packets(2);
+    check(ok && json_array_size(json_object_get(out.data, "rules")) == 3 &&
+              before >= 3 && sdn_test_packets(1) >= 3,
+          "%s: program_counters after pings: 3 rules, the ICMP rule %lld "
+          "packets, the return %lld (%s)", who, before, sdn_test_packets(1),
+          out.msg);
+    sh("ovs-ofctl -O OpenFlow13 del-flows br0 '%s,icmp,in_port=2'", cookie);
+    check(!has_flow_under(cookie, "group:1793"), "%s: the ICMP rule "
+          "deleted on br0 behind the controller's back", who);
+    for (i = 0; i < 50 && !has_flow_under(cookie, "group:1793"); i++) {
+        run_loop_ms(200);
+    }
+    check(has_flow_under(cookie, "group:1793"), "%s: the audit put it back",
+          who);
+    ok = !sdn_test_program(sdn, "counters", 7, NULL);
+    check(ok && sdn_test_packets(2) >= before,
+          "%s: its counters are not lower than before (%lld >= %lld)", who,
+          sdn_test_packets(2), before);
+    ok = ping(ns, 4) && sdn_test_counters_reach(sdn, 7, 2, before + 3);
+    check(ok && sdn_test_packets(2) >= before + 3,
+          "%s: pings go on counting from there (%lld)", who,
+          sdn_test_packets(2));
+    d = sdn->class->describe(sdn);
+    check(json_integer_value(json_object_get(d, "reinstalled")) >= 1 &&
+              json_array_size(json_object_get(d, "programs")) == 1,
+          "%s: describe counts the re-install, holds 1 program (%s)", who,
+          json_string_value(json_object_get(d, "last_event")));
+    json_decref(d);
+}

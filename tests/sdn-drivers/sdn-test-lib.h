@@ -162,6 +162,14 @@ bool sdn_test_counters_reach(struct slc_sdn *sdn, uint32_t id, size_t i,
 /* The groups on br0, and whether one of them shows 'text'. */
 long sdn_test_groups(void);
 bool sdn_test_has_group(const char *text);
+/* Program 7 has carried pings from namespace 'ns' to its point 4 (rule 2:
+ * the ICMP rule into group 1793, rule 1: the return): its ICMP flow is
+ * deleted on br0 behind the controller's back (flows under dump-flows
+ * filter 'cookie'); the driver's audit must put it back, its counters
+ * not lower than before and counting on, and describe must count the
+ * re-install.  'who' starts the checks' lines. */
+void sdn_test_audit_keeps_counters(struct slc_sdn *sdn, const char *who,
+                                   const char *cookie, int ns);
 
 /* ---- the end ---- */
 

@@ -388,37 +388,9 @@ has_flow(const char *text)
 static void
 program_audit(const struct personality *p, struct slc_sdn *sdn)
 {
-    long long before;
-    bool ok;
-    json_t *d;
     int i;
 
-    ok = sdn_test_counters_reach(sdn, 7, 2, 3) && sdn_test_counters_reach(sdn, 7, 1, 3);
-    before = sdn_test_packets(2);
-    check(ok && json_array_size(json_object_get(out.data, "rules")) == 3 &&
-              before >= 3 && sdn_test_packets(1) >= 3,
-          "odl: program_counters after pings: 3 rules, the ICMP rule %lld "
-          "packets, the return %lld (%s)", before, sdn_test_packets(1), out.msg);
-    sh(OFCTL "del-flows br0 '" ODL_COOKIE ",icmp,in_port=2'");
-    check(!has_flow("group:1793"), "odl: the ICMP rule deleted on br0 "
-          "behind the controller's back");
-    for (i = 0; i < 50 && !has_flow("group:1793"); i++) {
-        run_loop_ms(200);
-    }
-    check(has_flow("group:1793"), "odl: the audit put it back");
-    ok = !sdn_test_program(sdn, "counters", 7, NULL);
-    check(ok && sdn_test_packets(2) >= before,
-          "odl: its counters are not lower than before (%lld >= %lld)",
-          sdn_test_packets(2), before);
-    ok = ping(NS_A, 4) && sdn_test_counters_reach(sdn, 7, 2, before + 3);
-    check(ok && sdn_test_packets(2) >= before + 3,
-          "odl: pings go on counting from there (%lld)", sdn_test_packets(2));
-    d = sdn->class->describe(sdn);
-    check(json_integer_value(json_object_get(d, "reinstalled")) >= 1 &&
-              json_array_size(json_object_get(d, "programs")) == 1,
-          "odl: describe counts the re-install, holds 1 program (%s)",
-          json_string_value(json_object_get(d, "last_event")));
-    json_decref(d);
+    sdn_test_audit_keeps_counters(sdn, "odl", ODL_COOKIE, NS_A);
     sdn_test_stop(SIGKILL);
     check(start_standin(p, NULL), "odl: the stand-in killed and restarted");
     for (i = 0; i < 50 && standin_flows(p) != 3; i++) {

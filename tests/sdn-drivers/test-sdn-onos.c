@@ -474,38 +474,9 @@ onosof_refused(struct slc_sdn *sdn)
 static void
 program_audit(struct slc_sdn *sdn)
 {
-    long long before;
-    bool ok;
-    json_t *d;
     int i;
 
-    ok = sdn_test_counters_reach(sdn, 7, 2, 3) && sdn_test_counters_reach(sdn, 7, 1, 3);
-    before = sdn_test_packets(2);
-    check(ok && json_array_size(json_object_get(out.data, "rules")) == 3 &&
-              before >= 3 && sdn_test_packets(1) >= 3,
-          "onosof: program_counters after pings: 3 rules, the ICMP rule "
-          "%lld packets, the return %lld (%s)", before, sdn_test_packets(1),
-          out.msg);
-    sh(OFCTL "del-flows br0 '" STANDIN_COOKIE ",icmp,in_port=2'");
-    check(!has_flow("group:1793"), "onosof: the ICMP rule deleted on br0 "
-          "behind the controller's back");
-    for (i = 0; i < 50 && !has_flow("group:1793"); i++) {
-        run_loop_ms(200);
-    }
-    check(has_flow("group:1793"), "onosof: the audit put it back");
-    ok = !sdn_test_program(sdn, "counters", 7, NULL);
-    check(ok && sdn_test_packets(2) >= before,
-          "onosof: its counters are not lower than before (%lld >= %lld)",
-          sdn_test_packets(2), before);
-    ok = ping(NS_A, 4) && sdn_test_counters_reach(sdn, 7, 2, before + 3);
-    check(ok && sdn_test_packets(2) >= before + 3,
-          "onosof: pings go on counting from there (%lld)", sdn_test_packets(2));
-    d = sdn->class->describe(sdn);
-    check(json_integer_value(json_object_get(d, "reinstalled")) >= 1 &&
-              json_array_size(json_object_get(d, "programs")) == 1,
-          "onosof: describe counts the re-install, holds 1 program (%s)",
-          json_string_value(json_object_get(d, "last_event")));
-    json_decref(d);
+    sdn_test_audit_keeps_counters(sdn, "onosof", STANDIN_COOKIE, NS_A);
     sdn_test_stop(SIGKILL);
     check(!start_standin(NULL), "onosof: the stand-in killed and restarted");
     for (i = 0; i < 50 && standin_flows() != 3; i++) {
