@@ -26,6 +26,8 @@ tpl=$src/templates
 name=netns-sdn
 # shellcheck source=../slicer/harness.sh
 . "$(dirname "$0")/../slicer/harness.sh"
+# shellcheck source=sdn-lib.sh
+. "$(dirname "$0")/sdn-lib.sh"
 
 own_namespaces test-netns-sdn
 config
@@ -486,19 +488,6 @@ req DELETE "/nslcm/v1/ns_instances/$ns"
 
 # --- the same with a real OpenFlow controller: os-ken serving ofctl_rest
 # (our app), controlling br-fabric
-osken_pid=
-osken_up() {
-    SLICER_OFCTL_LISTEN=127.0.0.1:8080 PYTHONDONTWRITEBYTECODE=1 \
-        osken-manager --ofp-listen-host 127.0.0.1 --ofp-tcp-listen-port 6655 \
-        "$src/sdn-drivers/osken-app/slicer_ofctl_rest.py" >>"$tmp/osken.log" 2>&1 &
-    osken_pid=$!
-    for _ in $(seq 100); do
-        [ "$(curl -s -m 1 http://127.0.0.1:8080/stats/switches | jq length 2>/dev/null)" = 1 ] && return
-        sleep 0.2
-    done
-}
-osken_down() { kill "$osken_pid" 2>/dev/null; wait "$osken_pid" 2>/dev/null; osken_pid=; }
-trap 'osken_down; cleanup' EXIT INT TERM
 vsctl set-controller br-fabric tcp:127.0.0.1:6655 \
     -- set controller br-fabric max_backoff=1000 connection_mode=out-of-band
 osken_up
@@ -552,20 +541,9 @@ vsctl del-controller br-fabric
 # their stand-ins (tests/sdn-drivers/standin/) serve each one's REST API
 # and apply what they are told to br-fabric, so the pings prove each
 # driver end to end through slicerd
-standin_pid=
-standin_down() { kill "$standin_pid" 2>/dev/null; wait "$standin_pid" 2>/dev/null; standin_pid=; }
-trap 'standin_down; osken_down; cleanup' EXIT INT TERM
 for t in onos_vpls:onos onosof:onos odlof:odl floodlightof:floodlight; do
     type=${t%%:*}
-    rm -f "$tmp/standin.port"
-    "$standin" --type "${t#*:}" --listen 127.0.0.1:0 --port-file "$tmp/standin.port" \
-        --user karaf --password karaf --ovs-rundir "$ovsdir" --bridge br-fabric \
-        >>"$tmp/standin.log" 2>&1 &
-    standin_pid=$!
-    for _ in $(seq 100); do
-        [ -s "$tmp/standin.port" ] && break
-        sleep 0.05
-    done
+    standin_up "${t#*:}"
     jreq POST /admin/v1/sdns "{\"name\":\"$type\",\"type\":\"$type\",\"url\":\"http://127.0.0.1:$(cat "$tmp/standin.port")\",\"user\":\"karaf\",\"password\":\"karaf\"}"
     check "$type: the controller takes the credentials: 201" eq "$code" 201
     jreq PATCH "/admin/v1/vim_accounts/$vim" "{\"config\":{\"hosts\":\"$tmp/hosts.yaml\",\"sdn-controller\":\"$type\",\"sdn-port-mapping\":$mapping}}"

@@ -47,6 +47,8 @@ chain_flows() { # bridge -> the number of chain flows on it (programs 1..)
 }
 # shellcheck source=sfc-lib.sh
 . "$here/sfc-lib.sh"
+# shellcheck source=sdn-lib.sh
+. "$here/sdn-lib.sh"
 
 start
 login
@@ -227,19 +229,9 @@ vsctl clear Bridge br-int flow_tables
 
 # --- the fabric through a real OpenFlow controller: os-ken serving
 # ofctl_rest (our app), controlling br-fabric
-osken_pid=
-osken_down() { [ -n "$osken_pid" ] && kill "$osken_pid" 2>/dev/null; wait "$osken_pid" 2>/dev/null; osken_pid=; }
-trap 'osken_down; cleanup' EXIT INT TERM
-SLICER_OFCTL_LISTEN=127.0.0.1:8080 PYTHONDONTWRITEBYTECODE=1 \
-    osken-manager --ofp-listen-host 127.0.0.1 --ofp-tcp-listen-port 6655 \
-    "$src/sdn-drivers/osken-app/slicer_ofctl_rest.py" >>"$tmp/osken.log" 2>&1 &
-osken_pid=$!
 vsctl set-controller br-fabric tcp:127.0.0.1:6655 \
     -- set controller br-fabric max_backoff=1000 connection_mode=out-of-band
-for _ in $(seq 100); do
-    [ "$(curl -s -m 1 http://127.0.0.1:8080/stats/switches | jq length 2>/dev/null)" = 1 ] && break
-    sleep 0.2
-done
+osken_up
 dpid=$(curl -s http://127.0.0.1:8080/stats/switches | jq '.[0]')
 check "os-ken controls br-fabric" grep -qE '^[0-9]+$' <<<"$dpid"
 jreq POST /admin/v1/sdns "{\"name\":\"osken\",\"type\":\"osken\",\"url\":\"http://127.0.0.1:8080\",\"config\":{\"dpid\":$dpid,\"audit_interval_ms\":500}}"
@@ -273,20 +265,9 @@ vsctl del-controller br-fabric
 # (tests/sdn-drivers/standin/) serve each one's REST API and apply what
 # they are told to br-fabric
 fabric_chain_rules() { ofctl dump-flows br-fabric | grep -cE 'priority=4[0-9]{4},'; }
-standin_pid=
-standin_down() { [ -n "$standin_pid" ] && kill "$standin_pid" 2>/dev/null; wait "$standin_pid" 2>/dev/null; standin_pid=; }
-trap 'standin_down; osken_down; cleanup' EXIT INT TERM
 for t in onosof:onos odlof:odl; do
     type=${t%%:*}
-    rm -f "$tmp/standin.port"
-    "$standin" --type "${t#*:}" --listen 127.0.0.1:0 --port-file "$tmp/standin.port" \
-        --user karaf --password karaf --ovs-rundir "$ovsdir" --bridge br-fabric \
-        >>"$tmp/standin.log" 2>&1 &
-    standin_pid=$!
-    for _ in $(seq 100); do
-        [ -s "$tmp/standin.port" ] && break
-        sleep 0.05
-    done
+    standin_up "${t#*:}"
     jreq POST /admin/v1/sdns "{\"name\":\"$type\",\"type\":\"$type\",\"url\":\"http://127.0.0.1:$(cat "$tmp/standin.port")\",\"user\":\"karaf\",\"password\":\"karaf\"}"
     check "$type: the controller record: 201" eq "$code" 201
     account_sdn "$type"
