@@ -1123,17 +1123,6 @@ slc_sfc_rule_text(const json_t *rule)
 
 /* ---- chains as JSON ---- */
 
-json_t *
-slc_sfc_port_json(const struct slc_sfc_port *p)
-{
-    if (!p->name) {
-        return json_null();
-    }
-    return p->fabric ? json_pack("{ss si sb}", "name", p->name, "vlan",
-                                 (int)p->vlan, "fabric", 1)
-                     : json_string(p->name);
-}
-
 /* 'v' into 'out': a name (the VIM's switch), a fabric port object, or
  * what 'port' makes of it; false when nothing names a port. */
 static bool

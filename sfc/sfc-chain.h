@@ -173,9 +173,6 @@ typedef bool (*slc_sfc_port_fn)(void *arg, const json_t *ref,
 json_t *slc_sfc_render_json(const json_t *chain, slc_sfc_port_fn port,
                             void *arg, struct slc_error *err);
 
-/* A resolved port as the JSON form above names it. */
-json_t *slc_sfc_port_json(const struct slc_sfc_port *p);
-
 /* "vlan", "mpls", "nsh" <-> enum; -1 for an unknown name. */
 const char *slc_sfc_encap_name(enum slc_sfc_encap e);
 int slc_sfc_encap_parse(const char *name);
