@@ -38,6 +38,10 @@ static const struct slc_field config_fields[] = {
     F_U("notify_attempts", notify_attempts, 1, 1000),
     F_S("port_file", port_file),
     F_S("files_dir", files_dir),
+    F_S("nssmf_vim_account", nssmf_vim_account),
+    F_S("mns_subnetwork", mns_subnetwork),
+    F_S("mns_system_dn", mns_system_dn),
+    F_S("public_url", public_url),
 };
 
 static const struct slc_schema config_schema =
@@ -51,6 +55,7 @@ slc_config_defaults(struct slc_config *cfg)
         .port = 9999,
         .state_dir = "/var/lib/slicer",
         .files_dir = "/etc/slicer",
+        .mns_subnetwork = "slicer",
         .log_level = "info",
         .tls = "auto",
         .token_ttl = 3600,

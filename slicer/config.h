@@ -44,6 +44,17 @@ struct slc_config {
     const char *files_dir;     /* the files a record may name (a VIM
                                   account's config.hosts) are under it;
                                   default /etc/slicer */
+    /* The 3GPP and ONAP slice management APIs (provmns-api.c): */
+    const char *nssmf_vim_account; /* the VIM account (name or id) of the
+                                      slices they allocate; default: the
+                                      project's only one */
+    const char *mns_subnetwork; /* the SubNetwork id of slicer's MOIs
+                                   (default "slicer") */
+    const char *mns_system_dn;  /* systemDN of notifications (default
+                                   SubNetwork=<id>,ManagementNode=slicerd) */
+    const char *public_url;     /* the base of the hrefs in notifications
+                                   (default: the scheme, listen address
+                                   and bound port) */
     struct slc_arena arena;    /* strings the config owns */
     struct slc_yaml_doc *doc;
 };

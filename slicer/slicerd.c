@@ -19,6 +19,7 @@
 #include "engine.h"
 #include "http-server.h"
 #include "notify.h"
+#include "nssi.h"
 #include "ns-lcm.h"
 #include "sdn.h"
 #include "slc-cert.h"
@@ -45,6 +46,8 @@ struct slc_daemon {
     struct slc_notifier *notifier; /* subscriptions, notifications */
     struct slc_api api;        /* what the REST layer serves from */
     json_t *heals;             /* auto-heal: account -> [times] */
+    char system_dn[256];       /* of 3GPP notifications */
+    char public_url[300];      /* the base of their hrefs */
     double (*now)(void);       /* wall clock, injectable */
 };
 
@@ -70,7 +73,9 @@ usage(FILE *out)
           "notify_attempts,\n"
           "                        max_connections, "
           "max_connections_per_client,\n"
-          "                        idle_timeout, request_timeout, files_dir\n"
+          "                        idle_timeout, request_timeout, files_dir,\n"
+          "                        nssmf_vim_account, mns_subnetwork,\n"
+          "                        mns_system_dn, public_url\n"
           "  -l, --listen ADDR     address to listen on (127.0.0.1)\n"
           "  -p, --port N          port (9999; 0 = any free port)\n"
           "  -s, --state-dir DIR   where the store lives (/var/lib/slicer)\n"
@@ -278,8 +283,19 @@ on_op_state(void *arg, const json_t *op)
 
     if (d->slicer) {
         slc_slicer_op_state(d->slicer, op);
+        slc_nssi_track(d->slicer, op);
     }
     slc_notify_op(d->notifier, op);
+}
+
+/* An NSSI changed: its 3GPP subscribers hear of it. */
+static void
+on_nssi_event(void *arg, const json_t *rec, const json_t *old_attrs,
+              const json_t *new_attrs)
+{
+    struct slc_daemon *d = arg;
+
+    slc_provmns_nssi_event(&d->api, rec, old_attrs, new_attrs);
 }
 
 /* A VIM lost a VDU while the daemon ran: its account may ask for it to
@@ -380,6 +396,9 @@ run(struct slc_daemon *d)
             .op_timeout = (double)d->cfg.op_timeout,
             .state_changed = on_op_state,
             .state_arg = d,
+            .nssi_event = on_nssi_event,
+            .nssi_arg = d,
+            .default_vim_account = d->cfg.nssmf_vim_account,
         };
 
         rc = slc_slicer_new(&sp, &d->slicer, &err);
@@ -401,6 +420,7 @@ run(struct slc_daemon *d)
     }
     rc = rc ? rc : slc_engine_recover(d->engine, &err);
     rc = rc ? rc : slc_slicer_recover(d->slicer, &err);
+    rc = rc ? rc : slc_nssi_reconcile(d->slicer, &err);
     rc = rc ? rc : read_tls(&d->cfg, &cert, &key, &err);
     if (!rc) {
         d->api = (struct slc_api){
@@ -415,7 +435,17 @@ run(struct slc_daemon *d)
             .op_timeout = d->cfg.op_timeout,
             .files_dir = d->cfg.files_dir,
             .now = d->now,
+            .subnetwork = d->cfg.mns_subnetwork,
+            .system_dn = d->system_dn,
+            .public_url = d->public_url,
         };
+        snprintf(d->system_dn, sizeof d->system_dn, "%s",
+                 d->cfg.mns_system_dn ? d->cfg.mns_system_dn : "");
+        if (!d->cfg.mns_system_dn) {
+            snprintf(d->system_dn, sizeof d->system_dn,
+                     "SubNetwork=%s,ManagementNode=slicerd",
+                     d->cfg.mns_subnetwork);
+        }
     }
     if (!rc) {
         struct slc_http_server_params hp = {
@@ -441,6 +471,17 @@ run(struct slc_daemon *d)
     }
     free(cert);
     free(key);
+    if (!rc && d->cfg.public_url) {
+        snprintf(d->public_url, sizeof d->public_url, "%s",
+                 d->cfg.public_url);
+    } else if (!rc) {
+        bool v6 = strchr(d->cfg.listen, ':') != NULL;
+
+        snprintf(d->public_url, sizeof d->public_url, "%s://%s%s%s:%u",
+                 strcmp(d->cfg.tls, "off") ? "https" : "http",
+                 v6 ? "[" : "", d->cfg.listen,
+                 v6 ? "]" : "", slc_http_server_port(d->http));
+    }
     if (!rc && d->cfg.port_file) {
         rc = write_port_file(d->cfg.port_file,
                              slc_http_server_port(d->http), &err);

@@ -34,7 +34,20 @@ struct slc_api {
     const char *files_dir;           /* where files a record names must
                                         be (files_dir); NULL: anywhere */
     double (*now)(void);             /* wall clock, injectable */
+    /* The 3GPP management APIs (provmns-api.c): the SubNetwork that
+     * holds slicer's MOIs, slicer's systemDN in notifications, and the
+     * base of the hrefs they carry ("https://host:port"). */
+    const char *subnetwork;
+    const char *system_dn;
+    const char *public_url;
 };
+
+/* An NSSI changed (slice.h's nssi_event hook, with 'ctx' the struct
+ * slc_api): sends the 3GPP notifications of the change to the
+ * NtfSubscriptionControl subscriptions of its project. */
+void slc_provmns_nssi_event(void *ctx, const json_t *rec,
+                            const json_t *old_attrs,
+                            const json_t *new_attrs);
 
 /* The HTTP entry point (an slc_http_handler_fn); 'ctx' is the struct
  * slc_api to serve from. */

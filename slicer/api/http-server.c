@@ -211,7 +211,7 @@ render(struct slc_http_response *resp, const char *accept, size_t *size,
         *type = "application/json";
     } else if (resp->body && fmt == 'j') {
         /* compact, like the stored documents sent as they are */
-        text = json_dumps(resp->body, JSON_COMPACT);
+        text = json_dumps(resp->body, JSON_COMPACT | JSON_ENCODE_ANY);
         *size = text ? strlen(text) : 0;
         *type = "application/json";
     } else if (resp->body) {

@@ -187,5 +187,14 @@ extern const struct slc_route slc_nslcm_routes[];
 extern const struct slc_route slc_nsilcm_routes[];
 extern const struct slc_route slc_nsmf_routes[];
 extern const struct slc_route slc_subscription_routes[];
+extern const struct slc_route slc_provmns_routes[];
+
+/* Whether 'path' is one of the 3GPP management APIs (provmns-api.c),
+ * whose errors have 3GPP's shape. */
+bool slc_provmns_path(const char *path);
+/* 3GPP's error body (TS 28.532 ErrorResponseDefault, with Rel-16's
+ * error.errorInfo) of 'status' and 'detail' into 'resp'. */
+void slc_provmns_error(struct slc_http_response *resp, unsigned status,
+                       const char *detail);
 
 #endif

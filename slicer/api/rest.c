@@ -607,6 +607,7 @@ static const struct slc_route *const route_tables[] = {
     slc_nsilcm_routes,
     slc_nsmf_routes,
     slc_subscription_routes,
+    slc_provmns_routes,
 };
 
 static const char *const main_topics[] = {
@@ -683,14 +684,21 @@ slc_rest_may(const struct slc_call *c, const char *operation)
 static int
 authorize(struct slc_call *c, const struct slc_route *r)
 {
-    char op[128], names[256];
+    char op[128], names[256], bearer[220];
+    const char *auth = c->req->authorization, *x_token;
     int rc;
 
     if (r->permission == SLC_ROUTE_PUBLIC) {
         return 0;
     }
-    rc = slc_auth_check(c->api->st, c->api->tokens, c->req->authorization,
-                        slc_rest_now(c), &c->who, &c->err);
+    /* ONAP's NSSMF clients send their token as X-Auth-Token */
+    x_token = slc_http_header(c->req, "X-Auth-Token");
+    if (!auth && x_token) {
+        snprintf(bearer, sizeof bearer, "Bearer %.200s", x_token);
+        auth = bearer;
+    }
+    rc = slc_auth_check(c->api->st, c->api->tokens, auth, slc_rest_now(c),
+                        &c->who, &c->err);
     if (rc) {
         return rc;
     }
@@ -781,7 +789,11 @@ slc_rest_handle(void *ctx, const struct slc_http_request *req,
             SLC_DEBUG("%s %s: %u %s", method, req->path, status, c.err.msg);
         }
         slc_utf8_scrub(c.err.msg); /* it may quote the client's bytes */
-        slc_http_error(resp, status, c.err.msg);
+        if (slc_provmns_path(req->path)) {
+            slc_provmns_error(resp, status, c.err.msg);
+        } else {
+            slc_http_error(resp, status, c.err.msg);
+        }
     }
 }
 

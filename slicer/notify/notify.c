@@ -93,6 +93,24 @@ static const struct api_info {
                         {"nsiInstanceIds", "id"},
                         {"nsiInstanceNames", "name"}},
         },
+    [SLC_NOTIFY_PROVMNS] =
+        {
+            .name = "provmns",
+            .subs = "provmns_subscriptions",
+            .op_coll = "",
+            .inst_coll = "",
+            .op_inst_key = "",
+            .base = "",
+            .instances = "",
+            .ops = "",
+            .instance_filter = "",
+        },
+};
+
+/* The notifications of TS 28.532 a NtfSubscriptionControl may ask for. */
+static const char *const moi_types[] = {
+    "notifyMOICreation", "notifyMOIDeletion",
+    "notifyMOIAttributeValueChanges", "notifyMOIChanges", NULL,
 };
 
 static const char *const op_states[] = {
@@ -137,7 +155,8 @@ struct slc_notifier {
     struct slc_notifier_params p;
     struct sub *subs;
     struct probe *probes;
-    size_t n_subs[2];          /* per API */
+    size_t n_subs[SLC_NOTIFY_APIS]; /* per API */
+    json_int_t moi_seq;        /* the last notificationId */
     json_t *attrs;             /* operation id -> what its instance was */
 };
 
@@ -425,7 +444,11 @@ enqueue(struct sub *s, json_t *body)
     char *text = NULL;
     int rc = body ? slc_uuid4(id) : SLC_ENOMEM;
 
-    if (!rc) {
+    if (!rc && s->api == SLC_NOTIFY_PROVMNS) {
+        json_object_set_new(body, "notificationId",
+                            json_integer(++s->n->moi_seq));
+        json_object_set_new(body, "subscriptionId", json_string(s->id));
+    } else if (!rc) {
         json_object_set_new(body, "id", json_string(id));
         json_object_set_new(body, "subscriptionId", json_string(s->id));
         json_object_set_new(
@@ -433,6 +456,8 @@ enqueue(struct sub *s, json_t *body)
             json_pack("{so}", "href",
                       json_sprintf("%s/subscriptions/%s",
                                    apis[s->api].base, s->id)));
+    }
+    if (!rc) {
         text = json_dumps(body, JSON_COMPACT);
         rec.doc = json_pack("{sO si sf}", "body", body, "attempts", 0,
                             "created", s->n->p.now());
@@ -981,8 +1006,9 @@ sub_api(const json_t *doc)
 {
     const char *api = str(json_object_get(doc, "_admin"), "api");
 
-    return api && !strcmp(api, "nsilcm") ? SLC_NOTIFY_NSILCM
-                                         : SLC_NOTIFY_NSLCM;
+    return api && !strcmp(api, "nsilcm")    ? SLC_NOTIFY_NSILCM
+           : api && !strcmp(api, "provmns") ? SLC_NOTIFY_PROVMNS
+                                            : SLC_NOTIFY_NSLCM;
 }
 
 static struct sub *
@@ -1257,6 +1283,132 @@ slc_notifier_show(const struct slc_notifier *n, json_t *doc)
     }
 }
 
+int
+slc_subscribe_moi(struct slc_notifier *n, const char *id,
+                  const json_t *attrs, const char *project, bool *created,
+                  json_t **record, struct slc_error *err)
+{
+    struct slc_store *st = n->p.st;
+    const char *uri = str(attrs, "notificationRecipientAddress");
+    const json_t *types = json_object_get(attrs, "notificationTypes");
+    struct slc_record old = {0};
+    struct slc_record rec = {.id = (char *)id, .name = "provmns"};
+    struct sub *s;
+    const char *key;
+    const json_t *v;
+    size_t i;
+    double now = n->p.now();
+    int rc;
+
+    *created = false;
+    if (!json_is_object(attrs)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "NtfSubscriptionControl '%s': attributes must "
+                             "be an object",
+                             id);
+    }
+    json_object_foreach((json_t *)attrs, key, v)
+    {
+        if (strcmp(key, "notificationRecipientAddress") &&
+            strcmp(key, "notificationTypes") && strcmp(key, "scope") &&
+            strcmp(key, "notificationFilter")) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "NtfSubscriptionControl '%s': unknown "
+                                 "attribute '%.64s'",
+                                 id, key);
+        }
+    }
+    if (!uri) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "NtfSubscriptionControl '%s': "
+                             "notificationRecipientAddress (a URL) is "
+                             "required",
+                             id);
+    }
+    rc = check_callback(uri, err);
+    if (rc) {
+        return slc_error_prefix(err, "NtfSubscriptionControl '%s'", id);
+    }
+    if (types && !json_is_array(types)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "NtfSubscriptionControl '%s': "
+                             "notificationTypes must be a list",
+                             id);
+    }
+    json_array_foreach(types, i, v)
+    {
+        if (!in_list(moi_types, json_string_value(v))) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "NtfSubscriptionControl '%s': "
+                                 "notificationTypes[%zu] '%.64s' must be "
+                                 "one of notifyMOICreation, "
+                                 "notifyMOIDeletion, "
+                                 "notifyMOIAttributeValueChanges, "
+                                 "notifyMOIChanges",
+                                 id, i,
+                                 json_string_value(v) ?: "(not a string)");
+        }
+    }
+    rc = slc_store_get(st, apis[SLC_NOTIFY_PROVMNS].subs, id, &old, err);
+    if (!rc && !json_has(json_object_get(json_object_get(old.doc, "_admin"),
+                                         "projects_write"),
+                         project)) {
+        slc_record_clear(&old);
+        return slc_error_set(err, SLC_EEXISTS,
+                             "NtfSubscriptionControl '%s' exists", id);
+    }
+    if (rc && rc != SLC_ENOTFOUND) {
+        return rc;
+    }
+    *created = rc == SLC_ENOTFOUND;
+    rec.doc = json_pack(
+        "{ss ss ss s{sO*} sO s{sf sf s[s] s[s] ss sb s{si si sn}}}", "_id",
+        id, "id", id, "callbackUri", uri, "filter", "notificationTypes",
+        types, "attributes", attrs, "_admin", "created",
+        *created ? now
+                 : json_real_value(json_object_get(
+                       json_object_get(old.doc, "_admin"), "created")),
+        "modified", now, "projects_read", project, "projects_write", project,
+        "api", "provmns", "authenticated", 0, "delivery", "delivered", 0,
+        "failed", 0, "lastError");
+    slc_record_clear(&old);
+    rc = rec.doc ? slc_store_put(st, apis[SLC_NOTIFY_PROVMNS].subs, &rec,
+                                 NULL, SLC_REV_ANY, NULL, err)
+                 : slc_error_set(err, SLC_ENOMEM, "out of memory");
+    if (!rc) {
+        s = sub_find(n, id);
+        if (s) {
+            /* replaced: the new address and types, the same queue */
+            json_decref(s->filter);
+            free(s->callback);
+            s->filter = json_deep_copy(json_object_get(rec.doc, "filter"));
+            s->callback = strdup(uri);
+            rc = s->filter && s->callback
+                     ? 0
+                     : slc_error_set(err, SLC_ENOMEM, "out of memory");
+        } else if (!sub_new(n, rec.doc, NULL)) {
+            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+        }
+    }
+    if (!rc) {
+        SLC_INFO("NtfSubscriptionControl %s %s: %s", id,
+                 *created ? "created" : "replaced", uri);
+        *record = rec.doc;
+    } else {
+        json_decref(rec.doc);
+    }
+    return rc;
+}
+
+void
+slc_notify_moi(struct slc_notifier *n, const json_t *body,
+               const json_t *projects)
+{
+    if (n && n->n_subs[SLC_NOTIFY_PROVMNS]) {
+        fan_out(n, SLC_NOTIFY_PROVMNS, body, NULL, projects, NULL, NULL);
+    }
+}
+
 const char *
 slc_notify_collection(enum slc_notify_api api)
 {
@@ -1321,6 +1473,11 @@ slc_notifier_new(const struct slc_notifier_params *p,
     rc = rc ? rc
             : slc_store_list(p->st, apis[SLC_NOTIFY_NSILCM].subs, NULL,
                              load_sub, &l, err);
+    rc = rc ? rc
+            : slc_store_list(p->st, apis[SLC_NOTIFY_PROVMNS].subs, NULL,
+                             load_sub, &l, err);
+    /* increasing across restarts too: microseconds since the epoch */
+    n->moi_seq = (json_int_t)(p->now() * 1e6);
     if (rc) {
         slc_notifier_free(n);
         return slc_error_prefix(err, "loading the subscriptions");
@@ -1331,7 +1488,7 @@ slc_notifier_new(const struct slc_notifier_params *p,
     }
     if (n->subs) {
         SLC_INFO("%zu subscriptions, %zu notifications to deliver",
-                 n->n_subs[0] + n->n_subs[1], queued);
+                 n->n_subs[0] + n->n_subs[1] + n->n_subs[2], queued);
     }
     *out = n;
     return 0;

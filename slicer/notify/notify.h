@@ -39,7 +39,10 @@ struct slc_notifier;
 enum slc_notify_api {
     SLC_NOTIFY_NSLCM,  /* NS instances, collection "nslcmops" */
     SLC_NOTIFY_NSILCM, /* slice instances, collection "nsilcmops" */
+    SLC_NOTIFY_PROVMNS,/* 3GPP MOI notifications (TS 28.532), to
+                          NtfSubscriptionControl MOIs */
 };
+#define SLC_NOTIFY_APIS 3
 
 struct slc_notifier_params {
     struct slc_store *st;
@@ -80,6 +83,24 @@ int slc_subscribe(struct slc_notifier *n, enum slc_notify_api api,
                   const json_t *body, const char *project,
                   slc_subscribe_done_fn done, void *arg, char existing[40],
                   struct slc_error *err);
+
+/* createMOI of NtfSubscriptionControl 'id' (TS 28.623) for 'project':
+ * 'attrs' {notificationRecipientAddress, notificationTypes?, scope?,
+ * notificationFilter?}.  Stored at once (3GPP has no callback test); an
+ * existing one of the project is replaced ('*created' false), another
+ * project's is SLC_EEXISTS.  The stored record goes to '*record' (new
+ * reference).  SLC_EINVALID naming a bad attribute. */
+int slc_subscribe_moi(struct slc_notifier *n, const char *id,
+                      const json_t *attrs, const char *project,
+                      bool *created, json_t **record, struct slc_error *err);
+
+/* Sends 3GPP notification 'body' (notificationType, href, eventTime,
+ * systemDN and its own members; each subscription's copy gets a
+ * notificationId, increasing, and its subscriptionId) to the
+ * NtfSubscriptionControl subscriptions of the projects in 'projects'
+ * whose notificationTypes have its type. */
+void slc_notify_moi(struct slc_notifier *n, const json_t *body,
+                    const json_t *projects);
 
 /* Deletes subscription 'id' with what it had not delivered yet. */
 int slc_unsubscribe(struct slc_notifier *n, const char *id,

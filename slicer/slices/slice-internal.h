@@ -15,7 +15,13 @@ struct slc_slicer {
     json_t *waiting;     /* engine operation id -> [slice operation ids] */
     json_t *kicks;       /* slice operations to advance */
     struct event *kick;
+    json_t *nssi_ops;    /* slice operations that ended, for nssi.c */
+    struct event *nssi_kick;
 };
+
+/* Follows the slice operations of s->nssi_ops with the NSSIs (nssi.c),
+ * from the loop: the event of s->nssi_kick. */
+void slc_nssi_on_kick(int fd, short what, void *arg);
 
 /* The _admin object of a record (borrowed; NULL when absent). */
 json_t *slc_slice_admin(const json_t *doc);

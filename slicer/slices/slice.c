@@ -734,8 +734,11 @@ slc_slicer_new(const struct slc_slicer_params *p, struct slc_slicer **out,
         s->waiting = json_object();
         s->kicks = json_array();
         s->kick = event_new(p->base, -1, 0, on_kick, s);
+        s->nssi_ops = json_array();
+        s->nssi_kick = event_new(p->base, -1, 0, slc_nssi_on_kick, s);
     }
-    if (!s || !s->waiting || !s->kicks || !s->kick) {
+    if (!s || !s->waiting || !s->kicks || !s->kick || !s->nssi_ops ||
+        !s->nssi_kick) {
         slc_slicer_free(s);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
@@ -755,6 +758,10 @@ slc_slicer_free(struct slc_slicer *s)
     if (s->kick) {
         event_free(s->kick);
     }
+    if (s->nssi_kick) {
+        event_free(s->nssi_kick);
+    }
+    json_decref(s->nssi_ops);
     json_decref(s->waiting);
     json_decref(s->kicks);
     free(s);

@@ -44,6 +44,17 @@ struct slc_slicer_params {
      * NULL). */
     void (*state_changed)(void *arg, const json_t *op);
     void *state_arg;
+    /* Called when an NSSI (nssi.h) is created ('old_attrs' NULL),
+     * changes, or is deleted ('new_attrs' NULL), with its stored record
+     * (before deletion, on a deletion) and its MOI attributes before and
+     * after (may be NULL). */
+    void (*nssi_event)(void *arg, const json_t *rec, const json_t *old_attrs,
+                       const json_t *new_attrs);
+    void *nssi_arg;
+    /* The VIM account (name or id) of the slices the NSSMF and NSMF
+     * dialects allocate when a request names none; NULL: the project's
+     * only one. */
+    const char *default_vim_account;
 };
 
 int slc_slicer_new(const struct slc_slicer_params *p,
