@@ -14,6 +14,17 @@
 #define F_U(k, m, lo, hi) F_UINT(struct slc_config, k, m, lo, hi)
 #define F_S(k, m) F_STR(struct slc_config, k, m)
 
+static const struct slc_field template_fields[] = {
+    F_STR(struct slc_nssmf_template, "subnet_type", subnet_type),
+    F_UINT(struct slc_nssmf_template, "sst", sst, 1, 255),
+    F_STR(struct slc_nssmf_template, "sd", sd),
+    F_STR_REQ(struct slc_nssmf_template, "nst", nst),
+};
+
+static const struct slc_schema template_schema =
+    SLC_SCHEMA(struct slc_nssmf_template, "nssmf_templates item",
+               template_fields);
+
 static const struct slc_field config_fields[] = {
     F_S("listen", listen),
     F_U("port", port, 0, 65535),
@@ -42,6 +53,8 @@ static const struct slc_field config_fields[] = {
     F_S("mns_subnetwork", mns_subnetwork),
     F_S("mns_system_dn", mns_system_dn),
     F_S("public_url", public_url),
+    F_LIST(struct slc_config, "nssmf_templates", nssmf_templates,
+           template_schema, NULL),
 };
 
 static const struct slc_schema config_schema =

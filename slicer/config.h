@@ -12,6 +12,14 @@
 
 struct slc_yaml_doc;
 
+/* A row of the NSSMF's template table (nssmf_templates). */
+struct slc_nssmf_template {
+    const char *subnet_type;   /* networkSliceSubnetType, or NULL: any */
+    uint64_t sst;              /* 0: any */
+    const char *sd;            /* or NULL: any */
+    const char *nst;           /* the NST (name or id) */
+};
+
 struct slc_config {
     const char *listen;        /* address, default 127.0.0.1 */
     uint64_t port;             /* default 9999; 0 = any free port */
@@ -55,6 +63,10 @@ struct slc_config {
     const char *public_url;     /* the base of the hrefs in notifications
                                    (default: the scheme, listen address
                                    and bound port) */
+    /* The NST of a slice profile an NSMF allocates, by subnet type and
+     * S-NSSAI; the first row that matches wins. */
+    struct slc_nssmf_template *nssmf_templates;
+    size_t n_nssmf_templates;
     struct slc_arena arena;    /* strings the config owns */
     struct slc_yaml_doc *doc;
 };

@@ -48,6 +48,8 @@ struct slc_daemon {
     json_t *heals;             /* auto-heal: account -> [times] */
     char system_dn[256];       /* of 3GPP notifications */
     char public_url[300];      /* the base of their hrefs */
+    json_t *nssmf_templates;   /* cfg.nssmf_templates as the slicer
+                                  takes them */
     double (*now)(void);       /* wall clock, injectable */
 };
 
@@ -388,6 +390,26 @@ run(struct slc_daemon *d)
         rc = slc_engine_new(&ep, &d->engine, &err);
     }
     if (!rc) {
+        d->nssmf_templates = json_array();
+        for (size_t i = 0; i < d->cfg.n_nssmf_templates; i++) {
+            const struct slc_nssmf_template *t = &d->cfg.nssmf_templates[i];
+            json_t *row = json_pack("{ss}", "nst", t->nst);
+
+            if (t->subnet_type) {
+                json_object_set_new(row, "subnet_type",
+                                    json_string(t->subnet_type));
+            }
+            if (t->sst) {
+                json_object_set_new(row, "sst",
+                                    json_integer((json_int_t)t->sst));
+            }
+            if (t->sd) {
+                json_object_set_new(row, "sd", json_string(t->sd));
+            }
+            json_array_append_new(d->nssmf_templates, row);
+        }
+    }
+    if (!rc) {
         struct slc_slicer_params sp = {
             .st = d->st,
             .engine = d->engine,
@@ -399,6 +421,8 @@ run(struct slc_daemon *d)
             .nssi_event = on_nssi_event,
             .nssi_arg = d,
             .default_vim_account = d->cfg.nssmf_vim_account,
+            .nssmf_templates = d->nssmf_templates,
+            .http = d->http_out,
         };
 
         rc = slc_slicer_new(&sp, &d->slicer, &err);
@@ -521,6 +545,7 @@ run(struct slc_daemon *d)
     }
     slc_store_close(d->st);
     json_decref(d->heals);
+    json_decref(d->nssmf_templates);
     if (d->api.tokens) {
         slc_auth_cache_clear(d->api.tokens);
     }

@@ -25,6 +25,7 @@ SLC_LOG_MODULE(infra_api);
 #define VIMS "/osm/admin/v1/vim_accounts"
 #define SDNS "/osm/admin/v1/sdns"
 #define PDUS "/osm/pdu/v1/pdu_descriptors"
+#define NSSMFS "/osm/admin/v1/nssmf_accounts"
 
 /* ---- VIM accounts and SDN controllers ---- */
 
@@ -58,6 +59,27 @@ static const struct slc_body_field sdn_fields[] = {
     {"version", SLC_BT_STR | SLC_BT_NULL, false},
     {"description", SLC_BT_STR | SLC_BT_NULL, false},
     {"config", SLC_BT_OBJ | SLC_BT_NULL, false},
+    {"schema_version", SLC_BT_STR, false},
+    {NULL},
+};
+
+/* An external slice manager that provides slice subnets
+ * (slice-managers.md §8 "as NSMF"): a slicer extension in the style of
+ * OSM's VIM and SDN accounts. */
+static const char *const nssmf_dialects[] = {"3gpp", "osm", NULL};
+
+static const struct slc_body_field nssmf_fields[] = {
+    {"name", SLC_BT_STR, true},
+    {"description", SLC_BT_STR | SLC_BT_NULL, false},
+    {"dialect", SLC_BT_STR, true, .values = nssmf_dialects},
+    {"url", SLC_BT_STR, true},
+    {"username", SLC_BT_STR, false},
+    {"password", SLC_BT_STR | SLC_BT_NULL, false},
+    {"project", SLC_BT_STR, false},
+    {"vim_account", SLC_BT_STR, false},
+    {"insecure", SLC_BT_BOOL, false},
+    {"ca_file", SLC_BT_STR, false},
+    {"poll_interval_ms", SLC_BT_INT, false, .min = 10, .max = 600000},
     {"schema_version", SLC_BT_STR, false},
     {NULL},
 };
@@ -824,6 +846,83 @@ static const struct infra_kind sdn_kind = {
     "sdns", "sdn controller", SDNS, sdn_fields, check_sdn, sdn_users,
     infra_initial,
 };
+/* An NSSMF account: its name, an http(s) URL, a CA file under files_dir
+ * (stored as its real path), and for the osm dialect the remote VIM
+ * account the subnets' NSs go to. */
+static int
+check_nssmf(struct slc_call *c, json_t *body)
+{
+    const char *url = json_string_value(json_object_get(body, "url"));
+    const char *ca = json_string_value(json_object_get(body, "ca_file"));
+    const char *dialect = json_string_value(json_object_get(body,
+                                                            "dialect"));
+    int rc = slc_rest_check_name(c, "nssmf account",
+                        json_string_value(json_object_get(body, "name")));
+
+    if (!rc && (!url || (strncmp(url, "http://", 7) &&
+                         strncmp(url, "https://", 8)) ||
+                strpbrk(url, " \t\r\n"))) {
+        rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                           "nssmf account: url '%.200s' must be an http or "
+                           "https URL",
+                           url ? url : "");
+    }
+    if (!rc && ca) {
+        char real[4096];
+
+        rc = slc_path_confine(c->api->files_dir, ca, "ca_file", real,
+                              sizeof real, &c->err);
+        if (rc) {
+            c->status = 422;
+            return slc_error_prefix(&c->err, "nssmf account");
+        }
+        json_object_set_new(body, "ca_file", json_string(real));
+    }
+    if (!rc && !strcmp(dialect ? dialect : "", "osm") &&
+        !json_object_get(body, "vim_account")) {
+        rc = slc_rest_fail(c, 422, SLC_EINVALID,
+                           "nssmf account: the osm dialect needs "
+                           "vim_account, the remote VIM account of the "
+                           "subnets' NSs");
+    }
+    return rc;
+}
+
+static int
+nssmf_scan_visit(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct user_scan *u = arg;
+    const json_t *e;
+    size_t i;
+
+    json_array_foreach(json_object_get(json_object_get(rec->doc, "_admin"),
+                                       "remote-subnets"),
+                       i, e)
+    {
+        const char *id = json_string_value(json_object_get(e, "account"));
+
+        if (id && !strcmp(id, u->value)) {
+            scan_add(u, rec);
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Slices with a subnet the account provides. */
+static int
+nssmf_users(struct slc_call *c, const struct slc_record *rec,
+            struct user_scan *u)
+{
+    return slc_store_list(c->api->st, "nsis", NULL, nssmf_scan_visit, u,
+                          &c->err);
+}
+
+static const struct infra_kind nssmf_kind = {
+    "nssmf_accounts", "nssmf account", NSSMFS, nssmf_fields, check_nssmf,
+    nssmf_users, infra_initial,
+};
+
 static const struct infra_kind pdu_kind = {
     "pdus", "pdu", PDUS, pdu_fields, check_pdu, pdu_users, pdu_initial,
 };
@@ -1114,6 +1213,11 @@ static int sdn_list(struct slc_call *c) { return infra_list(c, &sdn_kind); }
 static int sdn_show(struct slc_call *c) { return infra_show(c, &sdn_kind); }
 static int sdn_delete(struct slc_call *c) { return infra_delete(c, &sdn_kind); }
 static int sdn_patch(struct slc_call *c) { return infra_patch(c, &sdn_kind); }
+static int nssmf_create(struct slc_call *c) { return infra_create(c, &nssmf_kind); }
+static int nssmf_list(struct slc_call *c) { return infra_list(c, &nssmf_kind); }
+static int nssmf_show(struct slc_call *c) { return infra_show(c, &nssmf_kind); }
+static int nssmf_delete(struct slc_call *c) { return infra_delete(c, &nssmf_kind); }
+static int nssmf_patch(struct slc_call *c) { return infra_patch(c, &nssmf_kind); }
 static int pdu_create(struct slc_call *c) { return infra_create(c, &pdu_kind); }
 static int pdu_list(struct slc_call *c) { return infra_list(c, &pdu_kind); }
 static int pdu_show(struct slc_call *c) { return infra_show(c, &pdu_kind); }
@@ -1178,6 +1282,11 @@ const struct slc_route slc_infra_routes[] = {
     {"GET", SDNS "/{id}", sdn_show, "sdn_controllers:id:"},
     {"PATCH", SDNS "/{id}", sdn_patch, "sdn_controllers:id:"},
     {"DELETE", SDNS "/{id}", sdn_delete, "sdn_controllers:id:"},
+    {"GET", NSSMFS, nssmf_list, "nssmf_accounts:"},
+    {"POST", NSSMFS, nssmf_create, "nssmf_accounts:"},
+    {"GET", NSSMFS "/{id}", nssmf_show, "nssmf_accounts:id:"},
+    {"PATCH", NSSMFS "/{id}", nssmf_patch, "nssmf_accounts:id:"},
+    {"DELETE", NSSMFS "/{id}", nssmf_delete, "nssmf_accounts:id:"},
     {"GET", PDUS, pdu_list, "pduds:"},
     {"POST", PDUS, pdu_create, "pduds:"},
     {"GET", PDUS "/{id}", pdu_show, "pduds:id:"},

@@ -55,8 +55,17 @@ check_subnet_item(struct slc_call *c, const json_t *item, size_t i)
                              "%s must be an object with a string 'id'",
                              what);
     }
+    if (json_object_get(item, "nssmfAccountId") &&
+        !json_is_string(json_object_get(item, "nssmfAccountId"))) {
+        return slc_rest_fail(c, 422, SLC_EINVALID,
+                             "%s: nssmfAccountId must be the name or _id "
+                             "of an NSSMF account",
+                             what);
+    }
     rest = json_deep_copy(item);
     json_object_del(rest, "id");
+    /* a subnet an external NSSMF provides (slicer's extension) */
+    json_object_del(rest, "nssmfAccountId");
     rc = slc_rest_check_members(c, rest, what, slc_ns_instantiate_fields);
     json_decref(rest);
     return rc;

@@ -14,6 +14,7 @@ static const struct slc_body_field request_fields[] = {
     {"name", SLC_BT_STR, false},
     {"vimAccountId", SLC_BT_STR, true},
     {"serviceProfile", SLC_BT_OBJ, true},
+    {"nstId", SLC_BT_STR, false},
     {NULL},
 };
 

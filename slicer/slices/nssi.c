@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/event.h>
 
@@ -584,6 +585,29 @@ job_set(json_t *job, const char *status, int progress, const char *desc)
 
 /* ---- allocation ---- */
 
+/* The NST the daemon's table gives a profile of subnet 'type' (the first
+ * rule whose given members all match), or NULL. */
+static const char *
+template_of(const struct slc_slicer *s, const char *type,
+            const struct want *w)
+{
+    const json_t *rule;
+    size_t i;
+
+    json_array_foreach(s->p.nssmf_templates, i, rule)
+    {
+        const json_t *sst = json_object_get(rule, "sst");
+        const char *t = str(rule, "subnet_type"), *sd = str(rule, "sd");
+
+        if ((!t || is(t, type)) &&
+            (!sst || json_integer_value(sst) == w->sst) &&
+            (!sd || !strcasecmp(sd, w->sd))) {
+            return str(rule, "nst");
+        }
+    }
+    return NULL;
+}
+
 static bool
 valid_id(const char *id)
 {
@@ -753,6 +777,10 @@ slc_nssi_allocate(struct slc_slicer *s, const struct slc_nssi_alloc *a,
     snprintf(name, sizeof name, NSSP_PREFIX "%s", key);
     body = json_pack("{ss ss so}", "name", name, "vimAccountId", vim,
                      "serviceProfile", service_profile(&w));
+    if (template_of(s, type, &w)) {
+        json_object_set_new(body, "nstId",
+                            json_string(template_of(s, type, &w)));
+    }
     rc = slc_slice_request(s, body, sc, &req, err);
     json_decref(body);
     if (rc) {

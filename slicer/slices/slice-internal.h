@@ -16,8 +16,28 @@ struct slc_slicer {
     json_t *kicks;       /* slice operations to advance */
     struct event *kick;
     json_t *nssi_ops;    /* slice operations that ended, for nssi.c */
+    struct slc_remote *remotes; /* remote subnet operations being driven */
+    json_t *remote_tokens;      /* NSSMF account id -> its token */
     struct event *nssi_kick;
 };
+
+/* Subnets external NSSMFs provide (remote-subnet.c). */
+struct slc_remote;
+
+/* Stores a new remote subnet operation ("allocate" or "deallocate") of
+ * entry 'e' of slice 'nsi''s _admin.remote-subnets, in the caller's
+ * transaction; 'e' gets its state, op id and handle.  It runs once
+ * slc_remote_start() is called, after the commit. */
+int slc_remote_op_new(struct slc_slicer *s, const json_t *nsi, json_t *e,
+                      const char *type, double deadline, char op_id[40],
+                      struct slc_error *err);
+/* Drives remote operation 'op_id' from the loop until it ends; its end
+ * goes to the state hook like any operation's. */
+void slc_remote_start(struct slc_slicer *s, const char *op_id);
+/* At start: drives again every remote operation that had not ended. */
+int slc_remote_recover(struct slc_slicer *s, struct slc_error *err);
+/* Stops driving them all (the daemon stops). */
+void slc_remote_free_all(struct slc_slicer *s);
 
 /* Follows the slice operations of s->nssi_ops with the NSSIs (nssi.c),
  * from the loop: the event of s->nssi_kick. */

@@ -73,6 +73,7 @@ struct run {
     bool nsi_gone;
     struct start *starts;
     size_t n_starts;
+    json_t *remote_starts;     /* remote subnet operations to start */
     double now;
     struct slc_error *err;
 };
@@ -175,6 +176,28 @@ note_child(struct run *r, const json_t *child)
     }
 }
 
+/* What an ended remote subnet operation says about its subnet: its
+ * state and the remote handle, kept for deallocation. */
+static void
+note_remote(struct run *r, const json_t *child)
+{
+    json_t *e = slc_ns_find(json_object_get(r->nadmin, "remote-subnets"),
+                            "op", str(child, "_id") ?: "");
+    bool ok = op_ok(str(child, "operationState"));
+    bool alloc = !strcmp(str(child, "lcmOperationType") ?: "", "allocate");
+
+    if (!e) {
+        return;
+    }
+    json_object_set_new(e, "state",
+                        json_string(!ok     ? "FAILED"
+                                    : alloc ? "ALLOCATED"
+                                            : "DEALLOCATED"));
+    json_object_set(e, "handle", json_object_get(child, "handle"));
+    json_object_set(e, "detailed-status",
+                    json_object_get(child, "detailed-status"));
+}
+
 /* Drops the awaited operations that ended, noting failures; '*left' gets
  * how many still run. */
 static int
@@ -214,6 +237,8 @@ check_awaiting(struct run *r, size_t *left)
             }
             if (!strcmp(coll, "nslcmops")) {
                 note_child(r, child.doc);
+            } else if (!strcmp(coll, "nssi_remote_ops")) {
+                note_remote(r, child.doc);
             }
             json_array_remove(aw, i);
         }
@@ -490,6 +515,72 @@ instantiate_subnets(struct run *r)
         }
         json_decref(params);
         slc_record_clear(&nsr);
+    }
+    return rc;
+}
+
+/* Allocates each remote subnet not allocated yet. */
+static int
+allocate_remote(struct run *r)
+{
+    json_t *e;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(r->nadmin, "remote-subnets"), i, e)
+    {
+        char op_id[40];
+        const char *state = str(e, "state") ?: "";
+
+        if (rc || !strcmp(state, "ALLOCATED")) {
+            continue;
+        }
+        rc = slc_remote_op_new(r->s, r->nsi.doc, e, "allocate",
+                               json_number_value(json_object_get(
+                                   r->oadmin, "deadline")),
+                               op_id, r->err);
+        if (!rc) {
+            await(r, "nssi_remote_ops", op_id);
+            json_array_append_new(r->remote_starts, json_string(op_id));
+        }
+    }
+    return rc;
+}
+
+/* Deallocates each remote subnet that was (or may have been) allocated,
+ * once the local subnets no longer use it: not one whose allocation
+ * failed before the NSSMF answered with its handle (a reply lost after
+ * the NSSMF made it leaves it there: the NSSMF's own records show it). */
+static int
+deallocate_remote(struct run *r)
+{
+    json_t *e;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(r->nadmin, "remote-subnets"), i, e)
+    {
+        char op_id[40];
+        const char *state = str(e, "state") ?: "";
+
+        const json_t *h = json_object_get(e, "handle");
+
+        /* nothing to undo where the NSSMF never took the allocation */
+        if (rc || !strcmp(state, "NOT_ALLOCATED") ||
+            !strcmp(state, "DEALLOCATED") ||
+            (!strcmp(state, "FAILED") && !str(h, "nssiId") &&
+             !str(h, "nsInstanceId"))) {
+            continue;
+        }
+        rc = slc_remote_op_new(r->s, r->nsi.doc, e, "deallocate",
+                               r->now + (deadline_left(r) < 30
+                                             ? 30
+                                             : deadline_left(r)),
+                               op_id, r->err);
+        if (!rc) {
+            await(r, "nssi_remote_ops", op_id);
+            json_array_append_new(r->remote_starts, json_string(op_id));
+        }
     }
     return rc;
 }
@@ -864,12 +955,16 @@ run_phases(struct run *r)
         } else if (inst && is(phase, "subnets")) {
             set_phase(r, "complete");
             rc = instantiate_subnets(r);
+            rc = rc ? rc : allocate_remote(r);
         } else if (inst && is(phase, "complete")) {
             return end_instantiate(r);
         } else if (inst && is(phase, "rollback-subnets")) {
             rc = terminate_subnets(
                 r, json_object_get(r->oadmin, "instantiated"), &again);
-            set_phase(r, again ? "rollback-subnets" : "rollback-networks");
+            set_phase(r, again ? "rollback-subnets" : "rollback-remote");
+        } else if (inst && is(phase, "rollback-remote")) {
+            set_phase(r, "rollback-networks");
+            rc = deallocate_remote(r);
         } else if (inst && is(phase, "rollback-networks")) {
             set_phase(r, "rolled-back");
             rc = delete_networks(
@@ -890,7 +985,10 @@ run_phases(struct run *r)
             }
             rc = terminate_subnets(r, ids, &again);
             json_decref(ids);
-            set_phase(r, again ? "subnets" : "networks");
+            set_phase(r, again ? "subnets" : "remote");
+        } else if (is(phase, "remote")) {
+            set_phase(r, "networks");
+            rc = deallocate_remote(r);
         } else if (is(phase, "networks") && !failed) {
             set_phase(r, "terminated");
             rc = delete_networks(r, NULL);
@@ -970,7 +1068,8 @@ void
 slc_slice_advance(struct slc_slicer *s, const char *op_id)
 {
     struct slc_error err = {0};
-    struct run r = {.s = s, .st = s->p.st, .now = s->p.now(), .err = &err};
+    struct run r = {.s = s, .st = s->p.st, .now = s->p.now(), .err = &err,
+                    .remote_starts = json_array()};
     char was[32] = "";
     int rc = slc_store_begin(r.st, &err);
 
@@ -1025,6 +1124,16 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
         }
         r.starts[i].context = NULL;
     }
+    if (!rc) {
+        const json_t *v;
+        size_t i;
+
+        json_array_foreach(r.remote_starts, i, v)
+        {
+            slc_remote_start(s, json_string_value(v));
+        }
+    }
+    json_decref(r.remote_starts);
     free_starts(&r);
     slc_record_clear(&r.op);
     slc_record_clear(&r.nsi);
@@ -1237,6 +1346,8 @@ slc_slicer_recover(struct slc_slicer *s, struct slc_error *err)
     size_t i;
     int rc = slc_store_list(s->p.st, "nsilcmops", NULL, collect_unfinished,
                             ids, err);
+
+    rc = rc ? rc : slc_remote_recover(s, err);
 
     json_array_foreach(ids, i, id)
     {

@@ -194,6 +194,7 @@ check_profile(const json_t *p, struct profile *out, struct slc_error *err)
 
 struct select {
     const struct profile *want;
+    const char *nst;    /* the NST the request names (name or id), or NULL */
     const struct slc_scope *sc;
     json_t *candidates; /* [{nst, _id, accepted, reason, rank}] */
 };
@@ -216,7 +217,11 @@ judge_nst(const char *coll, const struct slc_record *rec, void *arg)
     if (!slc_scope_reads(sel->sc, rec->doc)) {
         return 0; /* not visible to the requester */
     }
-    if (sst_of_type(type) != sel->want->sst) {
+    if (sel->nst && strcmp(sel->nst, rec->name ? rec->name : "") &&
+        strcmp(sel->nst, rec->id)) {
+        snprintf(reason, sizeof reason, "the request names nst %s",
+                 sel->nst);
+    } else if (sst_of_type(type) != sel->want->sst) {
         snprintf(reason, sizeof reason,
                  "slice-service-type %s is SST %d, not %d", type ? type : "?",
                  sst_of_type(type), sel->want->sst);
@@ -459,6 +464,7 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
     struct profile want;
     const char *project = sc ? sc->project : NULL;
     struct select sel = {.want = &want, .sc = sc,
+                         .nst = str(body, "nstId"),
                          .candidates = json_array()};
     struct holder h = {.want = &want};
     json_t *list = NULL, *rec = NULL, *decision;

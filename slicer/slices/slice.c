@@ -225,6 +225,43 @@ subnet_request(const struct build *b, const json_t *sub)
     return r;
 }
 
+/* A subnet that an external NSSMF provides: no NS here, an entry of
+ * _admin.remote-subnets that the slice's operations allocate and
+ * deallocate there (remote-subnet.c). */
+static int
+add_remote_subnet(struct build *b, const json_t *sub)
+{
+    const char *id = str(sub, "id");
+    const char *key = str(slc_ns_find(json_object_get(b->req,
+                                                      "netslice-subnet"),
+                                      "id", id),
+                          "nssmfAccountId");
+    json_t *admin = slc_slice_admin(b->nsi);
+    struct slc_record acc = {0};
+    int rc = slc_ns_get_record(b->st, "nssmf_accounts", "nssmf account", key,
+                               b->sc, &acc, b->err);
+
+    if (rc) {
+        return slc_error_prefix(b->err, "netslice-subnet '%s'", id);
+    }
+    if (!json_is_array(json_object_get(admin, "remote-subnets"))) {
+        json_object_set_new(admin, "remote-subnets", json_array());
+    }
+    json_array_append_new(
+        json_object_get(admin, "remote-subnets"),
+        json_pack("{ss ss sb ss ss* ss ss sn sn}", "nss-id", id, "nsd-id",
+                  str(sub, "nsd-ref"), "shared",
+                  truthy(json_object_get(sub, "is-shared-nss")), "account",
+                  acc.id, "account-name", acc.name, "dialect",
+                  str(acc.doc, "dialect"), "state", "NOT_ALLOCATED",
+                  "handle", "op"));
+    SLC_INFO("nsi '%s': subnet '%s' is provided by nssmf account '%s' (%s)",
+             str(b->req, "nsiName"), id, acc.name ? acc.name : acc.id,
+             str(acc.doc, "dialect"));
+    slc_record_clear(&acc);
+    return 0;
+}
+
 static int
 add_subnet(struct build *b, const json_t *sub)
 {
@@ -244,6 +281,11 @@ add_subnet(struct build *b, const json_t *sub)
         return slc_error_set(b->err, SLC_EINVALID,
                              "nst: a netslice-subnet lacks its id or "
                              "nsd-ref");
+    }
+    if (str(slc_ns_find(json_object_get(b->req, "netslice-subnet"), "id",
+                        id),
+            "nssmfAccountId")) {
+        return add_remote_subnet(b, sub);
     }
     if (shared) {
         rc = slc_store_list(b->st, "nsis", NULL, find_shared, &f, b->err);
@@ -348,6 +390,10 @@ add_network(struct build *b, const json_t *vld)
         const char *vl = sapd_vl(json_object_get(nsr, "nsd"), cp);
         json_t *entry;
 
+        if (!nsr && slc_ns_find(json_object_get(admin, "remote-subnets"),
+                                "nss-id", sub)) {
+            continue; /* in another domain: not on this network */
+        }
         if (!nsr) {
             return slc_error_set(b->err, SLC_EINVALID,
                                  "netslice-vld '%s': nss-ref '%s' is not a "
@@ -735,10 +781,11 @@ slc_slicer_new(const struct slc_slicer_params *p, struct slc_slicer **out,
         s->kicks = json_array();
         s->kick = event_new(p->base, -1, 0, on_kick, s);
         s->nssi_ops = json_array();
+        s->remote_tokens = json_object();
         s->nssi_kick = event_new(p->base, -1, 0, slc_nssi_on_kick, s);
     }
     if (!s || !s->waiting || !s->kicks || !s->kick || !s->nssi_ops ||
-        !s->nssi_kick) {
+        !s->nssi_kick || !s->remote_tokens) {
         slc_slicer_free(s);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
@@ -761,6 +808,8 @@ slc_slicer_free(struct slc_slicer *s)
     if (s->nssi_kick) {
         event_free(s->nssi_kick);
     }
+    slc_remote_free_all(s);
+    json_decref(s->remote_tokens);
     json_decref(s->nssi_ops);
     json_decref(s->waiting);
     json_decref(s->kicks);

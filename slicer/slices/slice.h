@@ -55,6 +55,12 @@ struct slc_slicer_params {
      * dialects allocate when a request names none; NULL: the project's
      * only one. */
     const char *default_vim_account;
+    /* The NST an NSSMF allocation uses, by its subnet type and S-NSSAI:
+     * [{subnet_type?, sst?, sd?, nst}], the first that matches (may be
+     * NULL); without one, the NST is chosen as for a slice request. */
+    const json_t *nssmf_templates;
+    /* Outbound HTTP, for the subnets external NSSMFs provide. */
+    struct slc_http_client *http;
 };
 
 int slc_slicer_new(const struct slc_slicer_params *p,
@@ -102,7 +108,7 @@ int slc_nsi_delete(struct slc_slicer *s, const char *nsi_id, bool force,
                    struct slc_error *err);
 
 /* A 5G slice request by service profile (slice-request.c): body
- * {name?, vimAccountId, serviceProfile}, for scope 'sc' (the NSTs and
+ * {name?, vimAccountId, serviceProfile, nstId?}, for scope 'sc' (the NSTs and
  * VIM accounts it may name; the slice is its project's).  Chooses the NST,
  * admits the
  * slice (or reuses a shareable one with the same S-NSSAI), creates and
