@@ -423,6 +423,7 @@ run(struct slc_daemon *d)
             .default_vim_account = d->cfg.nssmf_vim_account,
             .nssmf_templates = d->nssmf_templates,
             .http = d->http_out,
+            .public_url = d->public_url,
         };
 
         rc = slc_slicer_new(&sp, &d->slicer, &err);

@@ -137,7 +137,28 @@ request_delete(struct slc_call *c)
 }
 
 
+/* POST /nsmf/v1/nssmf_notifications/{account}: an NSSMF's 3GPP
+ * notification about a subnet it provides.  Without a token (3GPP's
+ * notifications carry none): it only makes slicer look at that
+ * account's subnets now, reading their state from the NSSMF itself, so
+ * a forged one changes nothing. */
+static int
+nssmf_notified(struct slc_call *c)
+{
+    int rc = slc_remote_notified(c->api->slicer, c->params[0], &c->err);
+
+    if (rc == SLC_ENOTFOUND) {
+        return slc_rest_fail(c, 404, rc, "no such NSSMF account");
+    }
+    if (!rc) {
+        slc_rest_reply(c, 204, NULL);
+    }
+    return rc;
+}
+
 const struct slc_route slc_nsmf_routes[] = {
+    {"POST", "/nsmf/v1/nssmf_notifications/{account}", nssmf_notified,
+     SLC_ROUTE_PUBLIC},
     {"POST", REQS, request_create, "slice_requests:"},
     {"GET", REQS, request_list, "slice_requests:"},
     {"GET", REQS "/{id}", request_show, "slice_requests:id:"},

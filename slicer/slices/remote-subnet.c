@@ -288,13 +288,44 @@ reason_of(const struct slc_http_reply *reply, char *out, size_t size)
 
 /* ---- the steps ---- */
 
+/* The wait between two looks at a remote subnet: the account's, ten
+ * times longer once the NSSMF sends notifications (a safety net). */
 static double
 poll_interval(const struct ctx *x)
 {
     json_int_t ms = json_integer_value(json_object_get(x->account.doc,
                                                        "poll_interval_ms"));
+    double t = ms > 0 ? (double)ms / 1000.0 : 1.0;
 
-    return ms > 0 ? (double)ms / 1000.0 : 1.0;
+    return json_is_true(json_object_get(x->r->s->remote_subscribed,
+                                        x->account.id))
+               ? 10 * t
+               : t;
+}
+
+/* Subscribes to the NSSMF's notifications on the SubNetwork of the
+ * NSSI ('h' has its href): one NtfSubscriptionControl per account,
+ * named after it, replaced by every daemon start. */
+static int
+subscribe(struct ctx *x, const json_t *h)
+{
+    const char *href = str(h, "href");
+    const char *nss = strstr(href, "/NetworkSliceSubnet=");
+    char full[1400];
+    json_t *body;
+    int rc;
+
+    snprintf(full, sizeof full, "%.*s/NtfSubscriptionControl=slicer-%.8s",
+             (int)(nss - href), href, x->account.id);
+    body = json_pack(
+        "{s{so s[ss]}}", "attributes", "notificationRecipientAddress",
+        json_sprintf("%s/nsmf/v1/nssmf_notifications/%s",
+                     x->r->s->p.public_url, x->account.id),
+        "notificationTypes", "notifyMOIAttributeValueChanges",
+        "notifyMOIDeletion");
+    rc = request(x, "subscribe", "PUT", full, body);
+    json_decref(body);
+    return rc;
 }
 
 /* The 3GPP dialect's next request. */
@@ -314,6 +345,10 @@ step_3gpp(struct ctx *x)
                      url);
             return request(x, "post", "POST", full,
                         json_object_get(x->op.doc, "profile"));
+        }
+        if (!json_object_get(x->r->s->remote_subscribed, x->account.id) &&
+            x->r->s->p.public_url && *x->r->s->p.public_url) {
+            return subscribe(x, h);
         }
         return request(x, "get", "GET", str(h, "href"), NULL);
     }
@@ -649,6 +684,16 @@ on_reply(void *arg, const struct slc_http_reply *rp)
             reason_of(rp, why, sizeof why);
             retry(&x, why);
         }
+    } else if (is(c->what, "subscribe")) {
+        /* notifications or not, polling goes on (less often with them) */
+        json_object_set_new(r->s->remote_subscribed, x.account.id,
+                            json_boolean(rp->status / 100 == 2));
+        if (rp->status / 100 != 2) {
+            SLC_WARN("nssmf account '%s': no notifications (%s); polling",
+                     x.account.name ? x.account.name : x.account.id,
+                     rp->error ? rp->error : "refused");
+        }
+        later(r, 0);
     } else if (rp->error) {
         retry(&x, rp->error);
     } else if (is(str(x.op.doc, "dialect"), "osm")) {
@@ -797,22 +842,63 @@ slc_remote_op_new(struct slc_slicer *s, const json_t *nsi, json_t *e,
     return rc;
 }
 
+struct running {
+    const char *account; /* or NULL: any */
+    json_t *ids;
+};
+
 static int
 collect_running(const char *coll, const struct slc_record *rec, void *arg)
 {
-    if (is(str(rec->doc, "operationState"), "PROCESSING")) {
-        json_array_append_new(arg, json_string(rec->id));
+    struct running *run = arg;
+
+    if (is(str(rec->doc, "operationState"), "PROCESSING") &&
+        (!run->account || is(str(rec->doc, "account"), run->account))) {
+        json_array_append_new(run->ids, json_string(rec->id));
     }
     return 0;
 }
 
 int
-slc_remote_recover(struct slc_slicer *s, struct slc_error *err)
+slc_remote_notified(struct slc_slicer *s, const char *account_id,
+                    struct slc_error *err)
 {
-    json_t *ids = json_array();
+    struct slc_record acc = {0};
+    struct running run = {.account = account_id, .ids = json_array()};
     const json_t *v;
     size_t i;
-    int rc = slc_store_list(s->p.st, RCOLL, NULL, collect_running, ids, err);
+    int rc = slc_store_get(s->p.st, "nssmf_accounts", account_id, &acc, err);
+
+    rc = rc ? rc : slc_store_list(s->p.st, RCOLL, NULL, collect_running,
+                                  &run, err);
+    if (!rc) {
+        SLC_INFO("nssmf account '%s' notified: looking at its %zu subnets "
+                 "being allocated or deallocated",
+                 acc.name ? acc.name : acc.id, json_array_size(run.ids));
+    }
+    json_array_foreach(run.ids, i, v)
+    {
+        struct slc_remote *r = driver(s, json_string_value(v));
+
+        if (r && !r->busy) {
+            evtimer_del(r->timer);
+            later(r, 0);
+        }
+    }
+    json_decref(run.ids);
+    slc_record_clear(&acc);
+    return rc;
+}
+
+int
+slc_remote_recover(struct slc_slicer *s, struct slc_error *err)
+{
+    struct running run = {.ids = json_array()};
+    json_t *ids = run.ids;
+    const json_t *v;
+    size_t i;
+    int rc = slc_store_list(s->p.st, RCOLL, NULL, collect_running, &run,
+                            err);
 
     json_array_foreach(ids, i, v)
     {

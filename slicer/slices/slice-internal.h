@@ -18,6 +18,8 @@ struct slc_slicer {
     json_t *nssi_ops;    /* slice operations that ended, for nssi.c */
     struct slc_remote *remotes; /* remote subnet operations being driven */
     json_t *remote_tokens;      /* NSSMF account id -> its token */
+    json_t *remote_subscribed;  /* NSSMF account id -> true once its
+                                   NtfSubscriptionControl is in place */
     struct event *nssi_kick;
 };
 

@@ -782,10 +782,11 @@ slc_slicer_new(const struct slc_slicer_params *p, struct slc_slicer **out,
         s->kick = event_new(p->base, -1, 0, on_kick, s);
         s->nssi_ops = json_array();
         s->remote_tokens = json_object();
+        s->remote_subscribed = json_object();
         s->nssi_kick = event_new(p->base, -1, 0, slc_nssi_on_kick, s);
     }
     if (!s || !s->waiting || !s->kicks || !s->kick || !s->nssi_ops ||
-        !s->nssi_kick || !s->remote_tokens) {
+        !s->nssi_kick || !s->remote_tokens || !s->remote_subscribed) {
         slc_slicer_free(s);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
@@ -810,6 +811,7 @@ slc_slicer_free(struct slc_slicer *s)
     }
     slc_remote_free_all(s);
     json_decref(s->remote_tokens);
+    json_decref(s->remote_subscribed);
     json_decref(s->nssi_ops);
     json_decref(s->waiting);
     json_decref(s->kicks);

@@ -61,6 +61,10 @@ struct slc_slicer_params {
     const json_t *nssmf_templates;
     /* Outbound HTTP, for the subnets external NSSMFs provide. */
     struct slc_http_client *http;
+    /* The daemon's own base URL ("https://host:port"), for the callbacks
+     * NSSMFs send their notifications to; read when used (the daemon
+     * fills it once it listens). */
+    const char *public_url;
 };
 
 int slc_slicer_new(const struct slc_slicer_params *p,
@@ -124,5 +128,12 @@ int slc_slice_request(struct slc_slicer *s, const json_t *body,
  * other request uses it ('op_id' gets that operation, "" when none). */
 int slc_slice_request_delete(struct slc_slicer *s, const char *id,
                              char op_id[40], struct slc_error *err);
+
+/* An NSSMF (account 'account_id') says something changed: every remote
+ * subnet operation of that account looks at its subnet now (the
+ * notification is a hint; what counts is what the NSSMF answers then).
+ * SLC_ENOTFOUND when no such account exists. */
+int slc_remote_notified(struct slc_slicer *s, const char *account_id,
+                        struct slc_error *err);
 
 #endif
