@@ -289,7 +289,8 @@ reason_of(const struct slc_http_reply *reply, char *out, size_t size)
 /* ---- the steps ---- */
 
 /* The wait between two looks at a remote subnet: the account's, ten
- * times longer once the NSSMF sends notifications (a safety net). */
+ * times longer once a notification of the NSSMF has arrived (proof that
+ * they reach slicer; polling stays as a safety net). */
 static double
 poll_interval(const struct ctx *x)
 {
@@ -297,8 +298,8 @@ poll_interval(const struct ctx *x)
                                                        "poll_interval_ms"));
     double t = ms > 0 ? (double)ms / 1000.0 : 1.0;
 
-    return json_is_true(json_object_get(x->r->s->remote_subscribed,
-                                        x->account.id))
+    return json_is_string(json_object_get(x->r->s->remote_subscribed,
+                                          x->account.id))
                ? 10 * t
                : t;
 }
@@ -688,6 +689,7 @@ on_reply(void *arg, const struct slc_http_reply *rp)
         /* notifications or not, polling goes on (less often with them) */
         json_object_set_new(r->s->remote_subscribed, x.account.id,
                             json_boolean(rp->status / 100 == 2));
+        /* true: subscribed; "heard" once a notification arrived */
         if (rp->status / 100 != 2) {
             SLC_WARN("nssmf account '%s': no notifications (%s); polling",
                      x.account.name ? x.account.name : x.account.id,
@@ -872,6 +874,8 @@ slc_remote_notified(struct slc_slicer *s, const char *account_id,
     rc = rc ? rc : slc_store_list(s->p.st, RCOLL, NULL, collect_running,
                                   &run, err);
     if (!rc) {
+        json_object_set_new(s->remote_subscribed, acc.id,
+                            json_string("heard"));
         SLC_INFO("nssmf account '%s' notified: looking at its %zu subnets "
                  "being allocated or deallocated",
                  acc.name ? acc.name : acc.id, json_array_size(run.ids));

@@ -19,7 +19,8 @@ struct slc_slicer {
     struct slc_remote *remotes; /* remote subnet operations being driven */
     json_t *remote_tokens;      /* NSSMF account id -> its token */
     json_t *remote_subscribed;  /* NSSMF account id -> true once its
-                                   NtfSubscriptionControl is in place */
+                                   NtfSubscriptionControl is in place,
+                                   "heard" once a notification came */
     struct event *nssi_kick;
 };
 

@@ -78,7 +78,7 @@ done
 for f in "$src"/templates/nsd/*.yaml; do
     b POST /osm/nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$f"
 done
-b POST /osm/nst/v1/netslice_templates_content -H 'Content-Type: application/yaml' --data-binary "@$src/tests/slicer/nssmf/embb-core-nst.yaml"
+b POST /osm/nst/v1/netslice_templates_content -H 'Content-Type: application/yaml' --data-binary "@$src/templates/nssmf/embb_core_nst.yaml"
 check "B: the core-only NST is onboarded" eq "$code" 201
 b POST /osm/admin/v1/vim_accounts -H 'Content-Type: application/json' --data-binary '{"name":"sim-b","vim_type":"sim","vim_url":"u","config":{"sim":{"latency_ms":30}}}'
 

@@ -29,7 +29,7 @@ run() { # exit code of a command, output in $tmp/out and $tmp/err
 
 # validate: templates are clean
 check "templates validate" test "$(run "$slicectl" validate "$src"/templates/*/*.yaml)" = 0
-check "20 templates OK" test "$(grep -c '^OK ' "$tmp/out")" = 20
+check "21 templates OK" test "$(grep -c '^OK ' "$tmp/out")" = 21
 check "no warnings on templates" test ! -s "$tmp/err"
 
 # validate: the examples include two non-descriptors, so it fails
