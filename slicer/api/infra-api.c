@@ -66,7 +66,7 @@ static const struct slc_body_field sdn_fields[] = {
 /* An external slice manager that provides slice subnets
  * (slice-managers.md §8 "as NSMF"): a slicer extension in the style of
  * OSM's VIM and SDN accounts. */
-static const char *const nssmf_dialects[] = {"3gpp", "osm", NULL};
+static const char *const nssmf_dialects[] = {"3gpp", "onap", "osm", NULL};
 
 static const struct slc_body_field nssmf_fields[] = {
     {"name", SLC_BT_STR, true},

@@ -188,6 +188,7 @@ extern const struct slc_route slc_nsilcm_routes[];
 extern const struct slc_route slc_nsmf_routes[];
 extern const struct slc_route slc_subscription_routes[];
 extern const struct slc_route slc_provmns_routes[];
+extern const struct slc_route slc_onap_nssmf_routes[];
 
 /* Whether 'path' is one of the 3GPP management APIs (provmns-api.c),
  * whose errors have 3GPP's shape. */

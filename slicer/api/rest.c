@@ -608,6 +608,7 @@ static const struct slc_route *const route_tables[] = {
     slc_nsmf_routes,
     slc_subscription_routes,
     slc_provmns_routes,
+    slc_onap_nssmf_routes,
 };
 
 static const char *const main_topics[] = {

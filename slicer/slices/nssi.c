@@ -426,7 +426,9 @@ only_visit(const char *coll, const struct slc_record *rec, void *arg)
 {
     struct only *o = arg;
 
-    if (slc_scope_reads(o->sc, rec->doc)) {
+    /* a system admin's scope reads every project: count its own */
+    if (o->sc && o->sc->project ? slc_scope_home(o->sc, rec->doc)
+                                : slc_scope_reads(o->sc, rec->doc)) {
         o->n++;
         snprintf(o->id, sizeof o->id, "%s", rec->id);
     }
@@ -1121,14 +1123,22 @@ slc_nssi_modify(struct slc_slicer *s, const char *id, const json_t *attrs,
     {
         const char *pid = str(v, "sliceProfileId");
         struct slc_nssi_alloc a = {.profile = v};
-        json_t *got = NULL;
+        json_t *got = NULL, *j = NULL;
         bool existed;
 
         if (rc || has_profile(json_object_get(rec.doc, "sliceProfileList"),
                               pid)) {
             continue;
         }
-        rc = slc_nssi_allocate(s, &a, sc, &got, job, &existed, err);
+        rc = slc_nssi_allocate(s, &a, sc, &got, job ? &j : NULL, &existed,
+                               err);
+        if (!rc && job) {
+            json_decref(*job);
+            *job = j; /* the last one made */
+        } else {
+            json_decref(j);
+        }
+        j = NULL;
         if (!rc && !is(str(got, "_id"), id)) {
             char nssi_id[80];
 
@@ -1159,9 +1169,15 @@ slc_nssi_modify(struct slc_slicer *s, const char *id, const json_t *attrs,
         }
         json_array_foreach(gone, i, p)
         {
+            json_t *j = NULL;
+
             rc = rc ? rc
                     : slc_nssi_deallocate(s, id, json_string_value(p), sc,
-                                          job, err);
+                                          job ? &j : NULL, err);
+            if (j) {
+                json_decref(*job);
+                *job = j;
+            }
         }
         json_decref(gone);
     }

@@ -9,6 +9,11 @@
  *                     ENABLED with the profile on it;
  *         deallocate: DELETE .../SliceProfiles/{id}?networkSliceSubnetDN=
  *                     (Rel-16's DELETE when the NSSI was never learnt);
+ *   onap  allocate:   POST {url}/api/rest/provMns/v1/NSS/SliceProfiles
+ *                     (ONAP's AllocateCnNssi, with its token login),
+ *                     then GET .../NSS/jobs/{jobId} until finished;
+ *         deallocate: DELETE .../NSS/SliceProfiles/{id} with ONAP's
+ *                     DeAllocateNssi body, then its job;
  *   osm   allocate:   the subnet's NSD as an NS through OSM's NBI (found
  *                     by name first, so a retry does not make a second),
  *                     then GET it until it runs;
@@ -234,7 +239,11 @@ request(struct ctx *x, const char *what, const char *method, const char *url,
     int rc;
 
     if (token && !is(what, "token")) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+        snprintf(auth, sizeof auth, "%s%s",
+                 is(str(x->account.doc, "dialect"), "onap")
+                     ? "X-Auth-Token: "
+                     : "Authorization: Bearer ",
+                 token);
         headers[2] = auth;
     }
     if (!c || (body && !text)) {
@@ -410,6 +419,53 @@ step_osm(struct ctx *x)
                 full, NULL);
 }
 
+/* The ONAP dialect's next request: the allocation or deallocation, then
+ * its job. */
+static int
+step_onap(struct ctx *x)
+{
+    const json_t *h = json_object_get(x->op.doc, "handle");
+    const char *url = str(x->account.doc, "url");
+    bool alloc = is(str(x->op.doc, "lcmOperationType"), "allocate");
+    const char *job = str(h, alloc ? "jobId" : "deallocJobId");
+    char full[1400];
+
+    if (job) {
+        char *esc = slc_http_escape(job);
+
+        snprintf(full, sizeof full, "%s/api/rest/provMns/v1/NSS/jobs/%s",
+                 url, esc ? esc : "");
+        free(esc);
+        return request(x, "job", "GET", full, NULL);
+    }
+    if (alloc) {
+        snprintf(full, sizeof full,
+                 "%s/api/rest/provMns/v1/NSS/SliceProfiles", url);
+        return request(x, "post", "POST", full,
+                       json_object_get(x->op.doc, "request"));
+    } else {
+        char *esc = slc_http_escape(str(h, "sliceProfileId") ?: "");
+        json_t *body = json_pack(
+            "{sO sO* sO sO}", "nsiId",
+            json_object_get(x->op.doc, "netsliceInstanceId"), "nssiId",
+            json_object_get(h, "nssiId"), "snssaiList",
+            json_object_get(json_object_get(json_object_get(x->op.doc,
+                                                            "request"),
+                                            "sliceProfile"),
+                            "snssaiList"),
+            "sliceProfileId", json_object_get(h, "sliceProfileId"));
+        int rc;
+
+        snprintf(full, sizeof full,
+                 "%s/api/rest/provMns/v1/NSS/SliceProfiles/%s", url,
+                 esc ? esc : "");
+        free(esc);
+        rc = request(x, "delete", "DELETE", full, body);
+        json_decref(body);
+        return rc;
+    }
+}
+
 /* Reads operation and account of 'r' into 'x'; false when there is
  * nothing (more) to do. */
 static bool
@@ -477,8 +533,20 @@ step(struct slc_remote *r)
         }
         origin_of(url, origin, sizeof origin);
         snprintf(full, sizeof full, "%s/osm/admin/v1/tokens", origin);
+        if (is(str(x.op.doc, "dialect"), "onap")) {
+            /* ONAP's NSSMF login (slice-managers.md §5.1) */
+            json_decref(body);
+            body = json_pack("{ss ss ss*}", "grantType", "password",
+                             "userName", str(x.account.doc, "username"),
+                             "value", str(x.account.doc, "password"));
+            snprintf(full, sizeof full,
+                     "%s/api/rest/securityManagement/v1/oauth/token",
+                     origin);
+        }
         rc = request(&x, "token", "POST", full, body);
         json_decref(body);
+    } else if (is(str(x.op.doc, "dialect"), "onap")) {
+        rc = step_onap(&x);
     } else if (is(str(x.op.doc, "dialect"), "osm")) {
         rc = step_osm(&x);
     } else {
@@ -650,6 +718,57 @@ reply_osm(struct ctx *x, const char *what, const struct slc_http_reply *rp,
 }
 
 static void
+reply_onap(struct ctx *x, const char *what, const struct slc_http_reply *rp,
+           json_t *body)
+{
+    json_t *h = json_object_get(x->op.doc, "handle");
+    bool alloc = is(str(x->op.doc, "lcmOperationType"), "allocate");
+    const json_t *rd = json_object_get(body, "responseDescriptor");
+    struct slc_error err = {0};
+    char why[600];
+
+    if ((is(what, "post") || is(what, "delete")) && rp->status / 100 == 2 &&
+        str(body, "jobId")) {
+        /* the handle first: a restart follows the same job */
+        json_object_set(h, alloc ? "jobId" : "deallocJobId",
+                        json_object_get(body, "jobId"));
+        if (str(body, "nssiId")) {
+            json_object_set(h, "nssiId", json_object_get(body, "nssiId"));
+        }
+        save(x, &err);
+        later(x->r, 0);
+    } else if (is(what, "delete") && rp->status == 404) {
+        finish(x, "COMPLETED", "the remote slice profile is gone");
+    } else if (is(what, "job") && rp->status == 200) {
+        const char *st = str(rd, "status") ?: "";
+
+        if (!strcasecmp(st, "finished") &&
+            json_integer_value(json_object_get(rd, "progress")) == 100) {
+            if (str(rd, "nssiId")) {
+                json_object_set(h, "nssiId", json_object_get(rd, "nssiId"));
+            }
+            finish(x, "COMPLETED",
+                   alloc ? "the remote subnet is allocated (ONAP job "
+                           "finished)"
+                         : "the remote slice profile is deallocated");
+        } else if (!strcasecmp(st, "error") || !strcasecmp(st, "failed")) {
+            snprintf(why, sizeof why, "the NSSMF's job failed: %.400s",
+                     str(rd, "statusDescription") ?: st);
+            finish(x, "FAILED", why);
+        } else {
+            later(x->r, poll_interval(x));
+        }
+    } else if (rp->status >= 400 && rp->status < 500 && rp->status != 408 &&
+               rp->status != 429) {
+        reason_of(rp, why, sizeof why);
+        finish(x, "FAILED", why);
+    } else {
+        reason_of(rp, why, sizeof why);
+        retry(x, why);
+    }
+}
+
+static void
 on_reply(void *arg, const struct slc_http_reply *rp)
 {
     struct call *c = arg;
@@ -670,9 +789,11 @@ on_reply(void *arg, const struct slc_http_reply *rp)
         json_object_del(r->s->remote_tokens, x.account.id);
         later(r, 0);
     } else if (is(c->what, "token")) {
-        if (rp->status / 100 == 2 && str(body, "id")) {
-            json_object_set(r->s->remote_tokens, x.account.id,
-                            json_object_get(body, "id"));
+        const char *t = str(body, "id") ?: str(body, "accessToken");
+
+        if (rp->status / 100 == 2 && t) {
+            json_object_set_new(r->s->remote_tokens, x.account.id,
+                                json_string(t));
             later(r, 0);
         } else if (rp->status >= 400 && rp->status < 500) {
             char why[600];
@@ -698,6 +819,8 @@ on_reply(void *arg, const struct slc_http_reply *rp)
         later(r, 0);
     } else if (rp->error) {
         retry(&x, rp->error);
+    } else if (is(str(x.op.doc, "dialect"), "onap")) {
+        reply_onap(&x, c->what, rp, body);
     } else if (is(str(x.op.doc, "dialect"), "osm")) {
         reply_osm(&x, c->what, rp, body);
     } else {
@@ -764,6 +887,42 @@ profile_of(const json_t *nsi, const json_t *e, const char *pid,
                      "snssai", snssai, "cNSliceSubnetProfile", cn);
 }
 
+/* ONAP's AllocateCnNssi for subnet 'e' (slice-managers.md §5.3): the
+ * profile in ONAP's strings, the slice it is for in nsiInfo. */
+static json_t *
+onap_request(const json_t *nsi, const json_t *e, const char *pid,
+             const json_t *account)
+{
+    json_t *p = profile_of(nsi, e, pid, account);
+    const json_t *info = json_array_get(json_object_get(p, "plmnInfoList"),
+                                        0);
+    const json_t *sn = json_object_get(info, "snssai");
+    const json_t *plmn = json_object_get(info, "plmnId");
+    const json_t *cn = json_object_get(p, "cNSliceSubnetProfile");
+    json_t *snssai = str(sn, "sd")
+                         ? json_sprintf("%03d-%s",
+                                        (int)json_integer_value(
+                                            json_object_get(sn, "sst")),
+                                        str(sn, "sd"))
+                         : json_sprintf("%03d", (int)json_integer_value(
+                                                    json_object_get(sn,
+                                                                    "sst")));
+    json_t *out = json_pack(
+        "{ss s{ss s[o] s[o] si si ss ss s{}} s{sO sO}}", "nssiName",
+        str(e, "nss-id"), "sliceProfile", "sliceProfileId", pid,
+        "snssaiList", snssai, "pLMNIdList",
+        json_sprintf("%s-%s", str(plmn, "mcc"), str(plmn, "mnc")),
+        "maxNumberofUEs", 0, "latency",
+        (int)json_number_value(json_object_get(cn, "dLLatency")),
+        "uEMobilityLevel", "stationary", "resourceSharingLevel",
+        json_is_true(json_object_get(e, "shared")) ? "shared" : "non-shared",
+        "perfReq", "nsiInfo", "nsiId", json_object_get(nsi, "_id"),
+        "nsiName", json_object_get(nsi, "name"));
+
+    json_decref(p);
+    return out;
+}
+
 int
 slc_remote_op_new(struct slc_slicer *s, const json_t *nsi, json_t *e,
                   const char *type, double deadline, char op_id[40],
@@ -814,7 +973,12 @@ slc_remote_op_new(struct slc_slicer *s, const json_t *nsi, json_t *e,
             "_admin", "collection", RCOLL, "projects_read",
             json_object_get(admin, "projects_read"), "projects_write",
             json_object_get(admin, "projects_write"));
-        if (is(dialect, "osm")) {
+        if (is(dialect, "onap")) {
+            json_object_set_new(rec.doc, "request",
+                                onap_request(nsi, e, str(handle,
+                                                         "sliceProfileId"),
+                                             account.doc));
+        } else if (is(dialect, "osm")) {
             json_object_set_new(
                 rec.doc, "request",
                 json_pack("{sO ss sO ss}", "nsName",

@@ -507,9 +507,10 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
                                 "selected-nst") ?: "",
                             str(best, "nst"));
 
-        if (!fits && !slc_scope_reads(sc, h.found)) {
-            /* the network has one slice per S-NSSAI, whoever owns it; the
-             * owner's records stay out of the answer */
+        if (!slc_scope_reads(sc, h.found)) {
+            /* the network has one slice per S-NSSAI, whoever owns it, and
+             * a project never shares another's; the owner's records stay
+             * out of the answer */
             rc = slc_error_set(err, SLC_ECONFLICT,
                                "slice request: S-NSSAI %d%s%s is allocated "
                                "to a slice of another project",

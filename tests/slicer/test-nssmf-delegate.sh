@@ -172,6 +172,19 @@ wait_nsiop "$(field .id)"
 check "its terminate: COMPLETED, nothing left at B" eq "$state/$(b_nssis)" COMPLETED/0
 check "B's slice goes too" wait_b b_nsis 0
 
+# --- ONAP: the core through B's ONAP NSSMF API (token login, jobs)
+account b-onap onap "https://127.0.0.1:$port_b"
+instantiate embb-onap b-onap
+wait_nsiop "$op"
+check "with the onap dialect: COMPLETED" eq "$state" COMPLETED
+check "the handle has ONAP's job and NSSI ids" test -n "$(remote handle.jobId | grep -v null)" -a -n "$(remote handle.nssiId | grep -v null)"
+b GET "/api/rest/provMns/v1/NSS/nssi/$(remote handle.nssiId)" -H "X-Auth-Token: $tok_b"
+check "B shows the NSSI enabled through ONAP's API" eq "$code/$(bfield .nssiInfo.nssiState)" 200/enabled
+req DELETE "/nsilcm/v1/netslice_instances_content/$nsi"
+wait_nsiop "$(field .id)"
+check "terminate: COMPLETED, B's NSSI gone" eq "$state/$(b_nssis)" COMPLETED/0
+check "B's slice goes too" wait_b b_nsis 0
+
 # --- OSM: the core as an NS at B
 instantiate embb-osm b-osm
 wait_nsiop "$op"
