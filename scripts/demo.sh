@@ -475,9 +475,7 @@ for _ in $(seq 300); do
 done
 echo "slice embb-2dom: $st"
 [ "$st" = COMPLETED ] || { echo "demo: the two-domain slice did not complete: $out" >&2; exit 1; }
-api GET "/osm/nsilcm/v1/netslice_instances/$nsi" | jq -r '
-  "domain A runs: " + ([._admin."nsrs-detailed-list"[]."nss-id"] | join(", ")),
-  (._admin."remote-subnets"[] | "domain B provides: \(."nss-id") via \(."account-name") (\(.dialect)): \(.state), NSSI \(.handle.nssiId), slice profile \(.handle.sliceProfileId)")'
+ctl nsi-show "$nsi"
 nssi=$(api GET "/osm/nsilcm/v1/netslice_instances/$nsi" | jq -r '._admin."remote-subnets"[0].handle.nssiId')
 echo "domain B's NetworkSliceSubnet MOI:"
 curl -sS --cacert "$state_b/tls/cert.pem" -H "Authorization: Bearer $(cat "$state_b/token")" \

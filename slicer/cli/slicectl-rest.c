@@ -1355,6 +1355,24 @@ cmd_nsi_show(struct remote *r, int argc, char **argv)
                    json_is_true(json_object_get(e, "shared")) ? " (shared)"
                                                               : "");
         }
+        /* subnets other slice managers provide, with their handles */
+        json_array_foreach(json_object_get(admin, "remote-subnets"), i, e)
+        {
+            const json_t *h = json_object_get(e, "handle");
+
+            printf("  subnet %-14s at NSSMF %s (%s): %s%s%s%s%s\n",
+                   slc_ctl_str(e, "nss-id"), slc_ctl_str(e, "account-name"),
+                   slc_ctl_str(e, "dialect"), slc_ctl_str(e, "state"),
+                   json_string_value(json_object_get(h, "nssiId"))
+                       ? ", NSSI "
+                       : "",
+                   json_string_value(json_object_get(h, "nssiId")) ?: "",
+                   json_string_value(json_object_get(h, "nsInstanceId"))
+                       ? ", NS "
+                       : "",
+                   json_string_value(json_object_get(h, "nsInstanceId"))
+                       ?: "");
+        }
         json_array_foreach(json_object_get(admin, "netslice-vld"), i, e)
         {
             printf("  netslice-vld %-14s %-5s slice network %s, %zu NSs\n",

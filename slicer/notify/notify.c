@@ -13,6 +13,7 @@
 
 #include "slc-http-client.h"
 #include "notify.h"
+#include "notify-internal.h"
 #include "slc-id.h"
 #include "slc-log.h"
 
@@ -107,11 +108,6 @@ static const struct api_info {
         },
 };
 
-/* The notifications of TS 28.532 a NtfSubscriptionControl may ask for. */
-static const char *const moi_types[] = {
-    "notifyMOICreation", "notifyMOIDeletion",
-    "notifyMOIAttributeValueChanges", "notifyMOIChanges", NULL,
-};
 
 static const char *const op_states[] = {
     "PROCESSING", "COMPLETED", "PARTIALLY_COMPLETED", "FAILED",
@@ -1284,129 +1280,59 @@ slc_notifier_show(const struct slc_notifier *n, json_t *doc)
 }
 
 int
-slc_subscribe_moi(struct slc_notifier *n, const char *id,
-                  const json_t *attrs, const char *project, bool *created,
-                  json_t **record, struct slc_error *err)
+slc_notify_keep_sub(struct slc_notifier *n, enum slc_notify_api api,
+                    json_t *doc, struct slc_error *err)
 {
-    struct slc_store *st = n->p.st;
-    const char *uri = str(attrs, "notificationRecipientAddress");
-    const json_t *types = json_object_get(attrs, "notificationTypes");
-    struct slc_record old = {0};
-    struct slc_record rec = {.id = (char *)id, .name = "provmns"};
+    struct slc_record rec = {.id = (char *)str(doc, "_id"),
+                             .name = (char *)apis[api].name, .doc = doc};
     struct sub *s;
-    const char *key;
-    const json_t *v;
-    size_t i;
-    double now = n->p.now();
-    int rc;
+    int rc = slc_store_put(n->p.st, apis[api].subs, &rec, NULL, SLC_REV_ANY,
+                           NULL, err);
 
-    *created = false;
-    if (!json_is_object(attrs)) {
-        return slc_error_set(err, SLC_EINVALID,
-                             "NtfSubscriptionControl '%s': attributes must "
-                             "be an object",
-                             id);
-    }
-    json_object_foreach((json_t *)attrs, key, v)
-    {
-        if (strcmp(key, "notificationRecipientAddress") &&
-            strcmp(key, "notificationTypes") && strcmp(key, "scope") &&
-            strcmp(key, "notificationFilter")) {
-            return slc_error_set(err, SLC_EINVALID,
-                                 "NtfSubscriptionControl '%s': unknown "
-                                 "attribute '%.64s'",
-                                 id, key);
-        }
-    }
-    if (!uri) {
-        return slc_error_set(err, SLC_EINVALID,
-                             "NtfSubscriptionControl '%s': "
-                             "notificationRecipientAddress (a URL) is "
-                             "required",
-                             id);
-    }
-    rc = check_callback(uri, err);
     if (rc) {
-        return slc_error_prefix(err, "NtfSubscriptionControl '%s'", id);
-    }
-    if (types && !json_is_array(types)) {
-        return slc_error_set(err, SLC_EINVALID,
-                             "NtfSubscriptionControl '%s': "
-                             "notificationTypes must be a list",
-                             id);
-    }
-    json_array_foreach(types, i, v)
-    {
-        if (!in_list(moi_types, json_string_value(v))) {
-            return slc_error_set(err, SLC_EINVALID,
-                                 "NtfSubscriptionControl '%s': "
-                                 "notificationTypes[%zu] '%.64s' must be "
-                                 "one of notifyMOICreation, "
-                                 "notifyMOIDeletion, "
-                                 "notifyMOIAttributeValueChanges, "
-                                 "notifyMOIChanges",
-                                 id, i,
-                                 json_string_value(v) ?: "(not a string)");
-        }
-    }
-    rc = slc_store_get(st, apis[SLC_NOTIFY_PROVMNS].subs, id, &old, err);
-    if (!rc && !json_has(json_object_get(json_object_get(old.doc, "_admin"),
-                                         "projects_write"),
-                         project)) {
-        slc_record_clear(&old);
-        return slc_error_set(err, SLC_EEXISTS,
-                             "NtfSubscriptionControl '%s' exists", id);
-    }
-    if (rc && rc != SLC_ENOTFOUND) {
         return rc;
     }
-    *created = rc == SLC_ENOTFOUND;
-    rec.doc = json_pack(
-        "{ss ss ss s{sO*} sO s{sf sf s[s] s[s] ss sb s{si si sn}}}", "_id",
-        id, "id", id, "callbackUri", uri, "filter", "notificationTypes",
-        types, "attributes", attrs, "_admin", "created",
-        *created ? now
-                 : json_real_value(json_object_get(
-                       json_object_get(old.doc, "_admin"), "created")),
-        "modified", now, "projects_read", project, "projects_write", project,
-        "api", "provmns", "authenticated", 0, "delivery", "delivered", 0,
-        "failed", 0, "lastError");
-    slc_record_clear(&old);
-    rc = rec.doc ? slc_store_put(st, apis[SLC_NOTIFY_PROVMNS].subs, &rec,
-                                 NULL, SLC_REV_ANY, NULL, err)
-                 : slc_error_set(err, SLC_ENOMEM, "out of memory");
-    if (!rc) {
-        s = sub_find(n, id);
-        if (s) {
-            /* replaced: the new address and types, the same queue */
-            json_decref(s->filter);
-            free(s->callback);
-            s->filter = json_deep_copy(json_object_get(rec.doc, "filter"));
-            s->callback = strdup(uri);
-            rc = s->filter && s->callback
-                     ? 0
-                     : slc_error_set(err, SLC_ENOMEM, "out of memory");
-        } else if (!sub_new(n, rec.doc, NULL)) {
-            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
-        }
+    s = sub_find(n, rec.id);
+    if (s) {
+        /* replaced: the new address and filter, the same queue */
+        json_decref(s->filter);
+        free(s->callback);
+        s->filter = json_deep_copy(json_object_get(doc, "filter"));
+        s->callback = strdup(str(doc, "callbackUri") ?: "");
+        return s->filter && s->callback
+                   ? 0
+                   : slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
-    if (!rc) {
-        SLC_INFO("NtfSubscriptionControl %s %s: %s", id,
-                 *created ? "created" : "replaced", uri);
-        *record = rec.doc;
-    } else {
-        json_decref(rec.doc);
-    }
-    return rc;
+    return sub_new(n, doc, NULL) ? 0
+                                 : slc_error_set(err, SLC_ENOMEM,
+                                                 "out of memory");
 }
 
 void
-slc_notify_moi(struct slc_notifier *n, const json_t *body,
-               const json_t *projects)
+slc_notify_fan_out(struct slc_notifier *n, enum slc_notify_api api,
+                   const json_t *body, const json_t *projects)
 {
-    if (n && n->n_subs[SLC_NOTIFY_PROVMNS]) {
-        fan_out(n, SLC_NOTIFY_PROVMNS, body, NULL, projects, NULL, NULL);
+    if (n && n->n_subs[api]) {
+        fan_out(n, api, body, NULL, projects, NULL, NULL);
     }
+}
+
+struct slc_store *
+slc_notify_store(const struct slc_notifier *n)
+{
+    return n->p.st;
+}
+
+double
+slc_notify_now(const struct slc_notifier *n)
+{
+    return n->p.now();
+}
+
+int
+slc_notify_check_url(const char *uri, struct slc_error *err)
+{
+    return check_callback(uri, err);
 }
 
 const char *

@@ -1,9 +1,10 @@
 /* Subscriptions to lifecycle notifications, and their delivery, in the
  * style of ETSI SOL005 (osm-nbi.md §3.4, §3.5; §6 for slices).
  *
- * Two APIs share the machinery: "nslcm" (NS operation occurrences, NS
- * identifier creation and deletion) and "nsilcm" (the same for network
- * slice instances; OSM has no slice notifications).
+ * Three APIs share the machinery: "nslcm" (NS operation occurrences, NS
+ * identifier creation and deletion), "nsilcm" (the same for network
+ * slice instances; OSM has no slice notifications) and "provmns" (3GPP's
+ * MOI notifications to NtfSubscriptionControl MOIs, notify-moi.c).
  *
  * A subscription is stored (collection "nslcm_subscriptions" or
  * "nsilcm_subscriptions") only after its callback answered a GET with

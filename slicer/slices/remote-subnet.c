@@ -574,6 +574,23 @@ retry(struct ctx *x, const char *why)
     later(x->r, poll_interval(x));
 }
 
+/* A reply no step expected: a refusal (a 4xx, but for a timeout or a
+ * rate limit) fails the operation with the NSSMF's words; anything else
+ * (5xx, no answer) is tried again until the deadline. */
+static void
+refused_or_retry(struct ctx *x, const struct slc_http_reply *rp)
+{
+    char why[600];
+
+    reason_of(rp, why, sizeof why);
+    if (rp->status >= 400 && rp->status < 500 && rp->status != 408 &&
+        rp->status != 429) {
+        finish(x, "FAILED", why);
+    } else {
+        retry(x, why);
+    }
+}
+
 /* The NSSI id and DN in a Rel-18 answer, the profile's URI
  * ".../SubNetwork=a/NetworkSliceSubnet=b/SliceProfile=c". */
 static bool
@@ -623,7 +640,6 @@ reply_3gpp(struct ctx *x, const char *what, const struct slc_http_reply *rp,
 {
     json_t *h = json_object_get(x->op.doc, "handle");
     struct slc_error err = {0};
-    char why[600];
 
     if (is(what, "post") && rp->status == 201 &&
         parse_profile_uri(json_string_value(body), h)) {
@@ -649,13 +665,8 @@ reply_3gpp(struct ctx *x, const char *what, const struct slc_http_reply *rp,
                                       rp->status == 200 ||
                                       rp->status == 404)) {
         finish(x, "COMPLETED", "the remote slice profile is deallocated");
-    } else if (rp->status >= 400 && rp->status < 500 && rp->status != 408 &&
-               rp->status != 429) {
-        reason_of(rp, why, sizeof why);
-        finish(x, "FAILED", why);
     } else {
-        reason_of(rp, why, sizeof why);
-        retry(x, why);
+        refused_or_retry(x, rp);
     }
 }
 
@@ -707,13 +718,8 @@ reply_osm(struct ctx *x, const char *what, const struct slc_http_reply *rp,
         json_object_set_new(h, "deleting", json_true());
         save(x, &err);
         later(x->r, rp->status == 404 ? 0 : poll_interval(x));
-    } else if (rp->status >= 400 && rp->status < 500 && rp->status != 408 &&
-               rp->status != 429) {
-        reason_of(rp, why, sizeof why);
-        finish(x, "FAILED", why);
     } else {
-        reason_of(rp, why, sizeof why);
-        retry(x, why);
+        refused_or_retry(x, rp);
     }
 }
 
@@ -758,13 +764,8 @@ reply_onap(struct ctx *x, const char *what, const struct slc_http_reply *rp,
         } else {
             later(x->r, poll_interval(x));
         }
-    } else if (rp->status >= 400 && rp->status < 500 && rp->status != 408 &&
-               rp->status != 429) {
-        reason_of(rp, why, sizeof why);
-        finish(x, "FAILED", why);
     } else {
-        reason_of(rp, why, sizeof why);
-        retry(x, why);
+        refused_or_retry(x, rp);
     }
 }
 
@@ -795,16 +796,8 @@ on_reply(void *arg, const struct slc_http_reply *rp)
             json_object_set_new(r->s->remote_tokens, x.account.id,
                                 json_string(t));
             later(r, 0);
-        } else if (rp->status >= 400 && rp->status < 500) {
-            char why[600];
-
-            reason_of(rp, why, sizeof why);
-            finish(&x, "FAILED", why);
         } else {
-            char why[600];
-
-            reason_of(rp, why, sizeof why);
-            retry(&x, why);
+            refused_or_retry(&x, rp);
         }
     } else if (is(c->what, "subscribe")) {
         /* notifications or not, polling goes on (less often with them) */

@@ -1068,8 +1068,7 @@ void
 slc_slice_advance(struct slc_slicer *s, const char *op_id)
 {
     struct slc_error err = {0};
-    struct run r = {.s = s, .st = s->p.st, .now = s->p.now(), .err = &err,
-                    .remote_starts = json_array()};
+    struct run r = {.s = s, .st = s->p.st, .now = s->p.now(), .err = &err};
     char was[32] = "";
     int rc = slc_store_begin(r.st, &err);
 
@@ -1079,6 +1078,7 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
         slc_record_clear(&r.op);
         return;
     }
+    r.remote_starts = json_array();
     if (!rc) {
         snprintf(was, sizeof was, "%s", str(r.op.doc, "operationState"));
     }
