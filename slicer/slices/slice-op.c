@@ -519,41 +519,37 @@ instantiate_subnets(struct run *r)
     return rc;
 }
 
-/* Allocates each remote subnet not allocated yet. */
-static int
-allocate_remote(struct run *r)
+/* Whether remote subnet 'e' needs operation 'type' now: an allocation
+ * unless it is allocated; a deallocation once it was (or may have been)
+ * allocated, but not after an allocation that failed before the NSSMF
+ * answered with its handle (a reply lost after the NSSMF made it leaves
+ * it there: the NSSMF's own records show it). */
+static bool
+remote_needs(const json_t *e, bool alloc)
 {
-    json_t *e;
-    size_t i;
-    int rc = 0;
+    const char *state = str(e, "state") ?: "";
+    const json_t *h = json_object_get(e, "handle");
 
-    json_array_foreach(json_object_get(r->nadmin, "remote-subnets"), i, e)
-    {
-        char op_id[40];
-        const char *state = str(e, "state") ?: "";
-
-        if (rc || !strcmp(state, "ALLOCATED")) {
-            continue;
-        }
-        rc = slc_remote_op_new(r->s, r->nsi.doc, e, "allocate",
-                               json_number_value(json_object_get(
-                                   r->oadmin, "deadline")),
-                               op_id, r->err);
-        if (!rc) {
-            await(r, "nssi_remote_ops", op_id);
-            json_array_append_new(r->remote_starts, json_string(op_id));
-        }
+    if (alloc) {
+        return strcmp(state, "ALLOCATED") != 0;
     }
-    return rc;
+    return strcmp(state, "NOT_ALLOCATED") && strcmp(state, "DEALLOCATED") &&
+           (strcmp(state, "FAILED") || str(h, "nssiId") ||
+            str(h, "nsInstanceId"));
 }
 
-/* Deallocates each remote subnet that was (or may have been) allocated,
- * once the local subnets no longer use it: not one whose allocation
- * failed before the NSSMF answered with its handle (a reply lost after
- * the NSSMF made it leaves it there: the NSSMF's own records show it). */
+/* Starts remote operation 'type' ("allocate": by the slice's deadline;
+ * "deallocate", once the local subnets no longer use them: at least 30 s)
+ * on each remote subnet that needs it, and awaits them. */
 static int
-deallocate_remote(struct run *r)
+remote_subnets(struct run *r, const char *type)
 {
+    bool alloc = !strcmp(type, "allocate");
+    double until = alloc ? json_number_value(json_object_get(r->oadmin,
+                                                             "deadline"))
+                         : r->now + (deadline_left(r) < 30
+                                         ? 30
+                                         : deadline_left(r));
     json_t *e;
     size_t i;
     int rc = 0;
@@ -561,22 +557,12 @@ deallocate_remote(struct run *r)
     json_array_foreach(json_object_get(r->nadmin, "remote-subnets"), i, e)
     {
         char op_id[40];
-        const char *state = str(e, "state") ?: "";
 
-        const json_t *h = json_object_get(e, "handle");
-
-        /* nothing to undo where the NSSMF never took the allocation */
-        if (rc || !strcmp(state, "NOT_ALLOCATED") ||
-            !strcmp(state, "DEALLOCATED") ||
-            (!strcmp(state, "FAILED") && !str(h, "nssiId") &&
-             !str(h, "nsInstanceId"))) {
+        if (rc || !remote_needs(e, alloc)) {
             continue;
         }
-        rc = slc_remote_op_new(r->s, r->nsi.doc, e, "deallocate",
-                               r->now + (deadline_left(r) < 30
-                                             ? 30
-                                             : deadline_left(r)),
-                               op_id, r->err);
+        rc = slc_remote_op_new(r->s, r->nsi.doc, e, type, until, op_id,
+                               r->err);
         if (!rc) {
             await(r, "nssi_remote_ops", op_id);
             json_array_append_new(r->remote_starts, json_string(op_id));
@@ -955,7 +941,7 @@ run_phases(struct run *r)
         } else if (inst && is(phase, "subnets")) {
             set_phase(r, "complete");
             rc = instantiate_subnets(r);
-            rc = rc ? rc : allocate_remote(r);
+            rc = rc ? rc : remote_subnets(r, "allocate");
         } else if (inst && is(phase, "complete")) {
             return end_instantiate(r);
         } else if (inst && is(phase, "rollback-subnets")) {
@@ -964,7 +950,7 @@ run_phases(struct run *r)
             set_phase(r, again ? "rollback-subnets" : "rollback-remote");
         } else if (inst && is(phase, "rollback-remote")) {
             set_phase(r, "rollback-networks");
-            rc = deallocate_remote(r);
+            rc = remote_subnets(r, "deallocate");
         } else if (inst && is(phase, "rollback-networks")) {
             set_phase(r, "rolled-back");
             rc = delete_networks(
@@ -988,7 +974,7 @@ run_phases(struct run *r)
             set_phase(r, again ? "subnets" : "remote");
         } else if (is(phase, "remote")) {
             set_phase(r, "networks");
-            rc = deallocate_remote(r);
+            rc = remote_subnets(r, "deallocate");
         } else if (is(phase, "networks") && !failed) {
             set_phase(r, "terminated");
             rc = delete_networks(r, NULL);

@@ -5,7 +5,17 @@
 # and calls 'summary' last.
 tmp=$(mktemp -d "/tmp/slicer-$name-XXXXXX")
 pid=
+receivers=()
+# stop_receivers: stops every notification receiver (receiver()) by pid.
+stop_receivers() {
+    for r in "${receivers[@]}"; do
+        kill "$r" 2>/dev/null
+        wait "$r" 2>/dev/null
+    done
+    receivers=()
+}
 cleanup() {
+    stop_receivers
     if [ -n "$pid" ]; then
         kill "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
@@ -96,6 +106,22 @@ stop_clean() {
     check "SIGTERM: exit 0" eq $? 0
     pid=
     check "no sanitizer report" test "$(grep -c -E 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/log")" = 0
+}
+# receiver NAME [PORT]: starts a notification receiver (receiver.py, a real
+# HTTP server on loopback) as NAME; its pid in rpid_NAME, its URL in
+# url_NAME, its log in $tmp/NAME.log.  Needs $src.
+receiver() {
+    local n=$1 p=${2:-0}
+    rm -f "$tmp/$n.port"
+    python3 "$src/tests/slicer/receiver.py" "$tmp/$n.port" "$tmp/$n.log" "$p" &
+    local r=$!
+    receivers+=("$r")
+    eval "rpid_$n=$r"
+    for _ in $(seq 100); do
+        [ -s "$tmp/$n.port" ] && break
+        sleep 0.05
+    done
+    eval "url_$n=http://127.0.0.1:$(cat "$tmp/$n.port")/notify/$n"
 }
 tok=
 req() { # METHOD PATH [curl args...]: status in $code, body in $tmp/body

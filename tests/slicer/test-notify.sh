@@ -16,36 +16,11 @@ src=$2
 name=notify
 # shellcheck source=harness.sh
 . "$(dirname "$0")/harness.sh"
-receivers=()
-stop_receivers() {
-    for r in "${receivers[@]}"; do
-        kill "$r" 2>/dev/null
-        wait "$r" 2>/dev/null
-    done
-    receivers=()
-}
-trap 'stop_receivers; cleanup' EXIT INT TERM
-
 config "notify_retry_ms: 100
 notify_retry_max_ms: 400
 notify_attempts: 10"
 start
 
-# receiver NAME [PORT]: starts receiver NAME; its pid in rpid_NAME, its
-# URL in url_NAME, its log in $tmp/NAME.log
-receiver() {
-    local n=$1 p=${2:-0}
-    rm -f "$tmp/$n.port"
-    python3 "$src/tests/slicer/receiver.py" "$tmp/$n.port" "$tmp/$n.log" "$p" &
-    local r=$!
-    receivers+=("$r")
-    eval "rpid_$n=$r"
-    for _ in $(seq 100); do
-        [ -s "$tmp/$n.port" ] && break
-        sleep 0.05
-    done
-    eval "url_$n=http://127.0.0.1:$(cat "$tmp/$n.port")/notify/$n"
-}
 stop_receiver() { # NAME
     local r
     r=$(eval echo "\$rpid_$1")

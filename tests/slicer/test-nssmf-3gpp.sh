@@ -15,16 +15,6 @@ src=$2
 name=nssmf-3gpp
 # shellcheck source=harness.sh
 . "$(dirname "$0")/harness.sh"
-receivers=()
-stop_receivers() {
-    for r in "${receivers[@]}"; do
-        kill "$r" 2>/dev/null
-        wait "$r" 2>/dev/null
-    done
-    receivers=()
-}
-trap 'stop_receivers; cleanup' EXIT INT TERM
-
 config "notify_retry_ms: 100
 notify_retry_max_ms: 400
 mns_subnetwork: Op1"
@@ -81,11 +71,8 @@ check "... and no MOI was made" eq "$code/$(field .type)" 404/NOT_FOUND
 jreq POST /admin/v1/vim_accounts '{"name":"sim-a","vim_type":"sim","vim_url":"u","config":{"sim":{"latency_ms":1}}}'
 
 # --- a subscriber
-rm -f "$tmp/r.port"
-python3 "$src/tests/slicer/receiver.py" "$tmp/r.port" "$tmp/r.log" 0 &
-receivers+=("$!")
-for _ in $(seq 100); do [ -s "$tmp/r.port" ] && break; sleep 0.05; done
-rurl=http://127.0.0.1:$(cat "$tmp/r.port")/ntf
+receiver r
+rurl=$url_r
 posts() { [ -f "$tmp/r.log" ] && jq -c 'select(.method == "POST") | .body' "$tmp/r.log"; }
 wait_posts() { # N
     for _ in $(seq 400); do

@@ -17,16 +17,14 @@ name=nssmf-delegate
 . "$(dirname "$0")/harness.sh"
 # The harness runs one daemon ($pid, $tmp); B lives in $tmp/b.
 pid_b=
-extra=()
-stop_all() {
-    for p in $pid_b "${extra[@]}"; do
-        kill "$p" 2>/dev/null
-        wait "$p" 2>/dev/null
-    done
+stop_b() {
+    if [ -n "$pid_b" ]; then
+        kill "$pid_b" 2>/dev/null
+        wait "$pid_b" 2>/dev/null
+    fi
     pid_b=
-    extra=()
 }
-trap 'stop_all; cleanup' EXIT INT TERM
+trap 'stop_b; cleanup' EXIT INT TERM
 
 mkdir -p "$tmp/b"
 cat >"$tmp/b/slicerd.yaml" <<CFG
@@ -205,12 +203,9 @@ check "... nothing left at B" eq "$(b_nssis)/$(b_nsis)" 0/0
 req DELETE "/nsilcm/v1/netslice_instances/$nsi"
 
 # --- B answers 5xx: A retries until the deadline, then rolls back
-rm -f "$tmp/r.port"
-python3 "$src/tests/slicer/receiver.py" "$tmp/r.port" "$tmp/r.log" 0 &
-extra+=("$!")
-for _ in $(seq 100); do [ -s "$tmp/r.port" ] && break; sleep 0.05; done
+receiver r
 echo 503 >"$tmp/r.log.post-status"
-jreq POST /admin/v1/nssmf_accounts "{\"name\":\"broken\",\"dialect\":\"3gpp\",\"url\":\"http://127.0.0.1:$(cat "$tmp/r.port")/3GPPManagement\",\"poll_interval_ms\":200}"
+jreq POST /admin/v1/nssmf_accounts "{\"name\":\"broken\",\"dialect\":\"3gpp\",\"url\":\"${url_r%/notify/r}/3GPPManagement\",\"poll_interval_ms\":200}"
 instantiate embb-5xx broken 4
 wait_nsiop "$op"
 check "B answering 503: retried until the deadline, then FAILED naming the last answer" test "$state" = FAILED -a -n "$(field .errorMessage | grep -o "before the slice's deadline; last: HTTP 503")"
@@ -219,11 +214,11 @@ check "... and the local part rolled back" eq "$(field ._admin.nsiState)/$(field
 req DELETE "/nsilcm/v1/netslice_instances/$nsi"
 
 # --- B silent (accepts the connection, never answers): the same
-kill -STOP "${extra[0]}"
+kill -STOP "$rpid_r"
 instantiate embb-silent broken 3
 wait_nsiop "$op"
 check "B silent: FAILED at the deadline" test "$state" = FAILED -a -n "$(field .errorMessage | grep -o "before the slice's deadline")"
-kill -CONT "${extra[0]}"
+kill -CONT "$rpid_r"
 req DELETE "/nsilcm/v1/netslice_instances/$nsi"
 
 # --- B down: the same
@@ -284,5 +279,5 @@ wait "$pid_b"
 check "B: SIGTERM: exit 0" eq $? 0
 pid_b=
 check "B: no sanitizer report" test "$(grep -c -E 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/b/log")" = 0
-stop_all
+stop_receivers
 summary
