@@ -138,6 +138,19 @@ login() {
     tok=$(field .id)
 }
 yreq() { req POST "$1" -H 'Content-Type: application/yaml' --data-binary "@$2"; }
+# onboard_templates: every VNFD, PNFD, NSD and NST of templates/ (needs
+# $src and a token).
+onboard_templates() {
+    for f in "$src"/templates/vnfd/*.yaml "$src"/templates/pnfd/*.yaml; do
+        yreq /vnfpkgm/v1/vnf_packages_content "$f"
+    done
+    for f in "$src"/templates/nsd/*.yaml; do
+        yreq /nsd/v1/ns_descriptors_content "$f"
+    done
+    for f in "$src"/templates/nst/*.yaml; do
+        yreq /nst/v1/netslice_templates_content "$f"
+    done
+}
 wait_nsiop() { # slice operation id -> its final operationState in $state
     for _ in $(seq 600); do
         req GET "/nsilcm/v1/nsi_lcm_op_occs/$1"

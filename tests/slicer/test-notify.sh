@@ -49,15 +49,7 @@ wait_op() { # URL of an operation -> final operationState in $state
 }
 
 login
-for f in "$src"/templates/vnfd/*.yaml "$src"/templates/pnfd/*.yaml; do
-    yreq /vnfpkgm/v1/vnf_packages_content "$f"
-done
-for f in "$src"/templates/nsd/*.yaml; do
-    yreq /nsd/v1/ns_descriptors_content "$f"
-done
-for f in "$src"/templates/nst/*.yaml; do
-    yreq /nst/v1/netslice_templates_content "$f"
-done
+onboard_templates
 jreq POST /admin/v1/vim_accounts '{"name":"sim","vim_type":"sim","vim_url":"u","config":{"sim":{"latency_ms":1}}}'
 vim=$(field .id)
 req GET '/nsd/v1/ns_descriptors?id=slicer-core-ns'

@@ -53,15 +53,7 @@ profile() {
         "$1" "$2" "$3" "${5:-400}" "${5:-400}" "$4"
 }
 
-for f in "$src"/templates/vnfd/*.yaml "$src"/templates/pnfd/*.yaml; do
-    yreq /vnfpkgm/v1/vnf_packages_content "$f"
-done
-for f in "$src"/templates/nsd/*.yaml; do
-    yreq /nsd/v1/ns_descriptors_content "$f"
-done
-for f in "$src"/templates/nst/*.yaml; do
-    yreq /nst/v1/netslice_templates_content "$f"
-done
+onboard_templates
 
 # --- without a VIM account there is nothing to allocate on
 mj PUT "$P/NetworkSliceSubnet=nss-a" "{\"attributes\":{\"sliceProfileList\":[$(profile sp-a 1 000001 SHARED)]}}"

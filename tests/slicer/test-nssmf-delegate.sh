@@ -86,15 +86,7 @@ config "op_timeout: 120
 tls: off"
 start
 login
-for f in "$src"/templates/vnfd/*.yaml "$src"/templates/pnfd/*.yaml; do
-    yreq /vnfpkgm/v1/vnf_packages_content "$f"
-done
-for f in "$src"/templates/nsd/*.yaml; do
-    yreq /nsd/v1/ns_descriptors_content "$f"
-done
-for f in "$src"/templates/nst/*.yaml; do
-    yreq /nst/v1/netslice_templates_content "$f"
-done
+onboard_templates
 jreq POST /admin/v1/vim_accounts '{"name":"sim-a","vim_type":"sim","vim_url":"u","config":{"sim":{"latency_ms":1}}}'
 
 # --- NSSMF accounts
