@@ -22,7 +22,11 @@ cleanup() {
     fi
     [ -n "${KEEP_TMP:-}" ] || rm -rf "$tmp"
 }
-trap cleanup EXIT INT TERM
+# a signal ends the script (a bare trap on TERM would run the cleanup and
+# go on); the exit runs the cleanup.  Tests that trap EXIT themselves keep
+# these.
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 passed=0
 failed=0
 

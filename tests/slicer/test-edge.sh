@@ -29,7 +29,7 @@ edge_cleanup() {
     fi
     cleanup
 }
-trap edge_cleanup EXIT INT TERM
+trap edge_cleanup EXIT
 
 idle=3      # idle_timeout
 deadline=6  # request_timeout

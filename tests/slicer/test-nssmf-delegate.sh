@@ -24,7 +24,7 @@ stop_b() {
     fi
     pid_b=
 }
-trap 'stop_b; cleanup' EXIT INT TERM
+trap 'stop_b; cleanup' EXIT
 
 mkdir -p "$tmp/b"
 cat >"$tmp/b/slicerd.yaml" <<CFG

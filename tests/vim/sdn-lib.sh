@@ -5,7 +5,7 @@
 # test dies.  Needs $src, $tmp, $ovsdir and, for the stand-ins, $standin.
 osken_pid=
 standin_pid=
-trap 'standin_down; osken_down; cleanup' EXIT INT TERM
+trap 'standin_down; osken_down; cleanup' EXIT
 
 # osken_up: os-ken on 127.0.0.1:8080 (OpenFlow on 6655) until it lists a
 # switch

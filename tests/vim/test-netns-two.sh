@@ -32,7 +32,7 @@ cleanup_two() {
     rm -rf "$tmp2"
     cleanup
 }
-trap cleanup_two EXIT INT TERM
+trap cleanup_two EXIT
 
 # --- the first daemon, its switch and an NS
 config
