@@ -717,6 +717,7 @@ slc_nssi_allocate(struct slc_slicer *s, const struct slc_nssi_alloc *a,
     const char *admin = a->admin_state ? a->admin_state : "LOCKED";
     char vim[64], key[SLC_UUID_STR_SIZE], name[64], id[SLC_UUID_STR_SIZE];
     char op_buf[40];
+    const char *nst;
     bool joined = false;
     int rc = read_profile(a->profile, &w, err);
 
@@ -776,12 +777,12 @@ slc_nssi_allocate(struct slc_slicer *s, const struct slc_nssi_alloc *a,
     if (rc) {
         return rc;
     }
+    nst = template_of(s, type, &w);
     snprintf(name, sizeof name, NSSP_PREFIX "%s", key);
     body = json_pack("{ss ss so}", "name", name, "vimAccountId", vim,
                      "serviceProfile", service_profile(&w));
-    if (template_of(s, type, &w)) {
-        json_object_set_new(body, "nstId",
-                            json_string(template_of(s, type, &w)));
+    if (nst) {
+        json_object_set_new(body, "nstId", json_string(nst));
     }
     rc = slc_slice_request(s, body, sc, &req, err);
     json_decref(body);
@@ -992,30 +993,28 @@ slc_nssi_delete(struct slc_slicer *s, const char *id,
                 const struct slc_scope *sc, struct slc_error *err)
 {
     struct slc_record rec = {0};
+    json_t *profiles = json_array();
+    const char *k;
+    const json_t *v;
+    size_t i;
     int rc = get_nssi(s, id, sc, &rec, err);
 
-    while (!rc) {
-        const char *first = NULL;
-        void *it = json_object_iter(json_object_get(rec.doc, "profiles"));
-
-        first = it ? json_object_iter_key(it) : NULL;
-        if (!first) {
-            /* no profile left (cannot normally happen): the record goes */
-            rc = slc_store_del(s->p.st, SLC_NSSI_COLL, id, SLC_REV_ANY, err);
-            break;
-        }
-        {
-            char profile[160];
-            bool last = json_object_size(json_object_get(rec.doc,
-                                                         "profiles")) == 1;
-
-            snprintf(profile, sizeof profile, "%s", first);
-            rc = drop_profile(s, &rec, profile, "terminate", NULL, err);
-            if (last) {
-                break;
-            }
-        }
+    /* the ids copied: each drop deletes its key from the record */
+    json_object_foreach(json_object_get(rec.doc, "profiles"), k, v)
+    {
+        json_array_append_new(profiles, json_string(k));
     }
+    if (!rc && !json_array_size(profiles)) {
+        /* a record without profiles (cannot normally happen) */
+        rc = slc_store_del(s->p.st, SLC_NSSI_COLL, id, SLC_REV_ANY, err);
+    }
+    json_array_foreach(profiles, i, v)
+    {
+        rc = rc ? rc
+                : drop_profile(s, &rec, json_string_value(v), "terminate",
+                               NULL, err);
+    }
+    json_decref(profiles);
     slc_record_clear(&rec);
     return rc;
 }
