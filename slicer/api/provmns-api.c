@@ -375,10 +375,21 @@ subnetwork_get(struct slc_call *c)
 
 /* ---- NetworkSliceSubnet ---- */
 
+/* What a createMOI may give, and what it may not (slicer's own). */
 static const char *const create_attrs[] = {
     "networkSliceSubnetType", "administrativeState", "sliceProfileList",
-    "priorityLabel", "userLabel", "operationalState", "nsInfo",
-    "managedFunctionRefList", NULL};
+    "priorityLabel", "userLabel", NULL};
+static const char *const read_only_attrs[] = {
+    "operationalState", "nsInfo", "managedFunctionRefList", NULL};
+
+static bool
+listed(const char *const *list, const char *key)
+{
+    while (*list && strcmp(*list, key)) {
+        list++;
+    }
+    return *list != NULL;
+}
 
 /* The Resource's attributes: {id?, attributes} with 'id' matching. */
 static int
@@ -432,16 +443,13 @@ nssi_create(struct slc_call *c, const char *id, const json_t *attrs,
 
     json_object_foreach((json_t *)attrs, k, v)
     {
-        size_t i = 0;
-
-        while (create_attrs[i] && strcmp(create_attrs[i], k)) {
-            i++;
-        }
-        if (!create_attrs[i] || i >= 5) {
+        if (!listed(create_attrs, k)) {
             return slc_rest_fail(c, 400, SLC_EINVALID,
                                  "NetworkSliceSubnet '%s': %s attribute "
                                  "'%.64s'",
-                                 id, create_attrs[i] ? "read-only" : "unknown",
+                                 id,
+                                 listed(read_only_attrs, k) ? "read-only"
+                                                            : "unknown",
                                  k);
         }
     }
