@@ -567,6 +567,9 @@ launch(struct op *op, size_t i, enum call_kind call, struct slc_error *err)
             .vlan = (unsigned)json_integer_value(json_object_get(spec,
                                                                  "vlan")),
             .gateway = sget(spec, "gateway"),
+            .pool_start = sget(spec, "pool_start"),
+            .pool_count = (unsigned)json_integer_value(
+                json_object_get(spec, "pool_count")),
             .mgmt = json_is_true(json_object_get(spec, "mgmt")),
             .dataplane = json_is_true(json_object_get(spec, "dataplane")),
             .vim_name = sget(spec, "vim_name"),

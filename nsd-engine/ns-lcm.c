@@ -264,11 +264,13 @@ network_spec(const json_t *params, const json_t *vl)
     const char *cidr = slc_ns_str(want, "subnet-address");
 
     const json_t *pn = json_object_get(v, "provider-network");
+    const json_t *dhcp = json_object_get(cidr ? want : have, "dhcp-params");
+    json_t *spec;
 
     /* a provider network: on its physical network, in its VLAN; the
      * NSD's vim-network-name: the VIM's own network of that name, on VIMs
      * that have named networks (vim.h) */
-    return json_pack(
+    spec = json_pack(
         "{ss ss* ss* sb sO* sO* ss*}", "type", "ELAN", "cidr",
         cidr ? cidr : slc_ns_str(have, "subnet-address"), "gateway",
         cidr ? slc_ns_str(want, "gateway-address")
@@ -277,6 +279,14 @@ network_spec(const json_t *params, const json_t *vl)
         json_object_get(pn, "physical-network"), "vlan",
         json_object_get(pn, "segmentation-id"), "vim_name",
         slc_ns_str(vl, "vim-network-name"));
+    if (slc_ns_str(dhcp, "start-address") &&
+        json_integer_value(json_object_get(dhcp, "count")) > 0) {
+        /* the addresses ports get (OSM: the VIM's allocation pool) */
+        json_object_set(spec, "pool_start",
+                        json_object_get(dhcp, "start-address"));
+        json_object_set(spec, "pool_count", json_object_get(dhcp, "count"));
+    }
+    return spec;
 }
 
 /* The existing VIM network that the request's vld item 'v' puts its VL

@@ -26,6 +26,7 @@ struct netns {
     char *br_int, *br_fabric;
     json_t *images;               /* the account's image catalogue */
     json_t *cables;               /* fabric port -> link of a PDU */
+    json_t *physnets;             /* name -> {interface, vlans} */
     uint32_t pool_base;           /* subnets for networks without one */
     unsigned pool_prefix;
     unsigned start_check_ms;      /* a process alive after this started */
@@ -60,8 +61,19 @@ json_t *netns_table(struct netns *n, enum slc_vim_kind kind);
 /* An IPv4 CIDR: its network address and prefix; -1 when it is not one. */
 int netns_parse_cidr(const char *cidr, uint32_t *base, unsigned *prefix);
 void netns_ip_text(uint32_t ip, char out[16]);
-/* A VLAN of br-int that no network and no bridge arm uses, or 0. */
+/* A VLAN of br-int that no network and no bridge arm uses and no
+ * physical network carries, or 0 (netns-physnet.c). */
 unsigned netns_free_vlan(struct netns *n);
+/* Checks config.physical_networks. */
+int netns_check_physnets(const json_t *config, struct slc_error *err);
+/* The physical network whose range holds 'vlan', or NULL. */
+const char *netns_physnet_of_vlan(struct netns *n, unsigned vlan);
+/* A provider network's VLAN on physical network 'physnet': '*vlan' when
+ * in its range, a free one of the range when '*vlan' is 0. */
+int netns_physnet_vlan(struct netns *n, const char *physnet, unsigned *vlan,
+                       struct slc_error *err);
+/* Plugs the physical networks' links into br-int as trunks. */
+int netns_plug_physnets(struct netns *n, struct slc_error *err);
 /* Writes the resource list (<dir>/resources.json). */
 int netns_save(struct netns *n, struct slc_error *err);
 /* Indexes resource 'vim_id' by kind and tag (NULL: drops the entry). */

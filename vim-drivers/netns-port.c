@@ -41,7 +41,8 @@ ip_used(struct netns *n, const char *net_id, const json_t *net,
 }
 
 /* The port's address: the fixed one if it is free and in the subnet, else
- * the lowest free one. */
+ * the lowest free one of the network's address pool (its subnet when it
+ * has none). */
 static int
 choose_ip(struct netns *n, const char *net_id, const json_t *net,
           const char *fixed, char ip[16], struct slc_error *err)
@@ -73,6 +74,13 @@ choose_ip(struct netns *n, const char *net_id, const json_t *net,
         }
         snprintf(ip, 16, "%s", fixed);
         return 0;
+    }
+    if (json_array_size(json_object_get(net, "pool")) == 2) {
+        /* the network's address pool */
+        base = (uint32_t)json_integer_value(
+                   json_array_get(json_object_get(net, "pool"), 0)) - 1;
+        last = (uint32_t)json_integer_value(
+            json_array_get(json_object_get(net, "pool"), 1));
     }
     for (uint32_t h = base + 1; h <= last; h++) {
         netns_ip_text(h, ip);

@@ -213,6 +213,9 @@ netns_check_config(const json_t *config, struct slc_error *err)
         return slc_error_set(err, SLC_EINVALID,
                              "config.netns_dir: expected an absolute path");
     }
+    if (netns_check_physnets(config, err)) {
+        return SLC_EINVALID;
+    }
     /* config.hosts is placement's, checked by the core for every type */
     return run_as_user(config, &(const struct passwd *){NULL}, err);
 }
@@ -630,7 +633,21 @@ netns_probe(const struct slc_vim_params *p, struct slc_error *err)
 {
     const char *ovs = netns_str(p->config, "ovs") ?: "managed";
     char pidfile[4200];
+    const char *pn;
+    const json_t *v;
 
+    json_object_foreach(json_object_get(p->config, "physical_networks"), pn,
+                        v)
+    {
+        const char *ifname = netns_str(v, "interface");
+
+        if (ifname && !if_nametoindex(ifname)) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "config.physical_networks.%s.interface: "
+                                 "no link '%s' on this host",
+                                 pn, ifname);
+        }
+    }
     if (strcmp(ovs, "managed") || !if_nametoindex("ovs-netdev")) {
         return 0;
     }
@@ -682,6 +699,9 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
     n->br_fabric = strdup("br-fabric");
     n->images = json_deep_copy(json_object_get(p->config, "images")) ?: json_object();
     n->cables = json_deep_copy(json_object_get(p->config, "cables")) ?: json_object();
+    n->physnets = json_deep_copy(json_object_get(p->config,
+                                                 "physical_networks"))
+                      ?: json_object();
     n->res = json_pack("{s{} s{} s{}}", "networks", "ports", "computes");
     n->by_tag = json_object();
     netns_parse_cidr(pool, &n->pool_base, &n->pool_prefix);
@@ -691,7 +711,8 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
                   json_object_get(p->config, "start_check_ms"))
             : DEFAULT_START_CHECK_MS;
     if (!rc && (!n->dir || !n->netns_dir || !n->br_int || !n->br_fabric ||
-                !n->images || !n->cables || !n->res || !n->by_tag)) {
+                !n->images || !n->cables || !n->physnets || !n->res ||
+                !n->by_tag)) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     if (!rc && mkdir(n->dir, 0700) && errno != EEXIST) {
@@ -710,6 +731,7 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
     }
     rc = rc ? rc : slc_ovsdb_connect(p->base, ovs, &n->db, err);
     rc = rc ? rc : ensure_bridges(n, err);
+    rc = rc ? rc : netns_plug_physnets(n, err);
     if (!rc) {
         load_resources(n);
         n->sigchld = evsignal_new(p->base, SIGCHLD, netns_on_sigchld, n);
@@ -793,6 +815,7 @@ netns_close(struct slc_vim *vim)
     free(n->br_fabric);
     json_decref(n->images);
     json_decref(n->cables);
+    json_decref(n->physnets);
     json_decref(n->res);
     json_decref(n->by_tag);
     slc_vim_base_fini(&n->up);
@@ -831,29 +854,6 @@ pool_subnet(struct netns *n, char cidr[32])
         }
     }
     return -1;
-}
-
-unsigned
-netns_free_vlan(struct netns *n)
-{
-    for (unsigned v = 1; v < 4095; v++) {
-        const char *id;
-        json_t *r;
-        bool used = false;
-
-        json_object_foreach(netns_table(n, SLC_VIM_NETWORK), id, r)
-        {
-            used |= json_integer_value(json_object_get(r, "vlan")) == v;
-        }
-        json_object_foreach(netns_table(n, SLC_VIM_PORT), id, r)
-        {
-            used |= json_integer_value(json_object_get(r, "arm_vlan")) == v;
-        }
-        if (!used) {
-            return v;
-        }
-    }
-    return 0;
 }
 
 int
@@ -919,6 +919,8 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
     char vim_id[32], hex[9], cidr[32], gw[16], gw_port[16];
     uint32_t base = 0;
     unsigned prefix = 24, vlan = netns_free_vlan(n);
+    const char *physical = NULL;
+    uint32_t pool_lo, pool_hi;
     json_t *r;
     int rc;
 
@@ -949,32 +951,61 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
     } else {
         netns_ip_text(base + 1, gw);
     }
-    if (spec->vlan) {
-        /* a provider network: its segmentation id is its VLAN, on br-int
-         * and on the trunk to the fabric */
-        const char *id;
-        json_t *other;
+    pool_lo = base + 1;
+    pool_hi = prefix >= 31 ? base + 1 : (base | (0xffffffffu >> prefix)) - 1;
+    if (spec->pool_start) {
+        /* the addresses ports get when they ask for none (OSM's dhcp-params
+         * start-address and count, Neutron's allocation pool) */
+        struct in_addr a;
 
+        if (inet_pton(AF_INET, spec->pool_start, &a) != 1 ||
+            ntohl(a.s_addr) < pool_lo || ntohl(a.s_addr) > pool_hi ||
+            !spec->pool_count ||
+            spec->pool_count - 1 > pool_hi - ntohl(a.s_addr)) {
+            char msg[200];
+
+            snprintf(msg, sizeof msg,
+                     "network: address pool %.40s (%u addresses) is not "
+                     "within the host addresses of subnet %s",
+                     spec->pool_start, spec->pool_count, cidr);
+            return netns_reply(n, token, SLC_EINVALID, msg, NULL, NULL, err);
+        }
+        pool_lo = ntohl(a.s_addr);
+        pool_hi = pool_lo + spec->pool_count - 1;
+    }
+    if (spec->vlan || spec->physnet) {
+        /* a provider network: its segmentation id is its VLAN, on br-int
+         * and on the trunk to the fabric, and on its physical network's
+         * link when it has one */
+        const char *id, *physnet = spec->physnet;
+        json_t *other;
+        struct slc_error e = {0};
+
+        vlan = spec->vlan;
+        physnet = physnet ? physnet : netns_physnet_of_vlan(n, vlan);
+        if (physnet && netns_physnet_vlan(n, physnet, &vlan, &e)) {
+            return netns_reply(n, token, e.code, e.msg, NULL, NULL, err);
+        }
         json_object_foreach(netns_table(n, SLC_VIM_NETWORK), id, other)
         {
             if (json_integer_value(json_object_get(other, "vlan")) ==
-                (json_int_t)spec->vlan) {
+                (json_int_t)vlan) {
                 char msg[600];
 
                 snprintf(msg, sizeof msg,
                          "network: segmentation id %u is used by network "
                          "'%s'",
-                         spec->vlan, netns_str(other, "name"));
+                         vlan, netns_str(other, "name"));
                 return netns_reply(n, token, SLC_ECONFLICT, msg, NULL, NULL,
                                    err);
             }
         }
-        if (spec->vlan > 4094) {
+        if (vlan < 1 || vlan > 4094) {
             return netns_reply(n, token, SLC_EINVALID,
                                "network: segmentation id must be 1..4094",
                                NULL, NULL, err);
         }
-        vlan = spec->vlan;
+        physical = physnet;
     }
     if (!vlan) {
         return netns_reply(n, token, SLC_EBUSY, "network: no free local VLAN",
@@ -992,6 +1023,13 @@ netns_create_network(struct slc_vim *vim, uint64_t token,
                   spec->type ? spec->type : "ELAN");
     if (spec->mgmt) {
         json_object_set_new(r, "gw_port", json_string(gw_port));
+    }
+    if (physical) {
+        json_object_set_new(r, "physnet", json_string(physical));
+    }
+    if (spec->pool_start) {
+        json_object_set_new(r, "pool", json_pack("[II]", (json_int_t)pool_lo,
+                                                 (json_int_t)pool_hi));
     }
     json_object_set_new(netns_table(n, SLC_VIM_NETWORK), vim_id, r);
     netns_index_tag(n, SLC_VIM_NETWORK, spec->tag, vim_id);
@@ -1409,7 +1447,8 @@ netns_describe(struct slc_vim *vim)
  * core's): commands it runs, who runs them, the switch's socket, host
  * links, where namespaces are bound. */
 static const char *const netns_host_keys[] = {
-    "images", "ovs", "cables", "netns_dir", "run_as", NULL,
+    "images", "ovs", "cables", "physical_networks", "netns_dir", "run_as",
+    NULL,
 };
 
 const struct slc_vim_class slc_vim_netns_class = {

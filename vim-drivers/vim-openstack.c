@@ -36,6 +36,7 @@
 #include <event2/event.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,10 @@ net_made(void *arg, int rc, const char *msg, json_t *body, long status)
         json_object_set(json_object_get(sub, "subnet"), "gateway_ip",
                         json_object_get(j->spec, "gateway"));
     }
+    if (json_object_get(j->spec, "allocation_pools")) {
+        json_object_set(json_object_get(sub, "subnet"), "allocation_pools",
+                        json_object_get(j->spec, "allocation_pools"));
+    }
     slc_osv_job_call(j, SLC_OS_NETWORK, "POST", "/subnets", sub,
                      net_subnet_made);
 }
@@ -452,6 +457,21 @@ os_create_network(struct slc_vim *vim, uint64_t token,
     j->spec =
         json_pack("{ss ss* ss* sb}", "tag", spec->tag, "cidr", spec->cidr,
                   "gateway", spec->gateway, "dataplane", provider);
+    if (spec->pool_start && spec->pool_count) {
+        /* OSM's dhcp-params: Neutron's allocation pool */
+        struct in_addr a;
+
+        if (inet_pton(AF_INET, spec->pool_start, &a) == 1) {
+            char end[16];
+            struct in_addr b = {.s_addr = htonl(ntohl(a.s_addr) +
+                                                spec->pool_count - 1)};
+
+            inet_ntop(AF_INET, &b, end, sizeof end);
+            json_object_set_new(j->spec, "allocation_pools",
+                                json_pack("[{ss ss}]", "start",
+                                          spec->pool_start, "end", end));
+        }
+    }
     neutron_mark(v, spec->tag, mark, sizeof mark);
     net = json_pack("{s{ss ss sb}}", "network", "name", spec->name,
                     "description", mark, "admin_state_up", 1);

@@ -353,10 +353,11 @@ sim_create_network(struct slc_vim *vim, uint64_t token,
     if (injected(s, SIM_CREATE_NETWORK, spec->name)) {
         return reply_injected(s, token, SIM_CREATE_NETWORK, err);
     }
-    r = json_pack("{ss ss ss* ss* sI s{}}", "name", spec->name, "type",
+    r = json_pack("{ss ss ss* ss* sI ss* sI s{}}", "name", spec->name, "type",
                   spec->type ? spec->type : "ELAN", "cidr", spec->cidr,
                   "physnet", spec->physnet, "vlan", (json_int_t)spec->vlan,
-                  "ports");
+                  "pool_start", spec->pool_start, "pool_count",
+                  (json_int_t)spec->pool_count, "ports");
     if (!r || add_resource(s, SLC_VIM_NETWORK, spec->tag, r, id)) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }

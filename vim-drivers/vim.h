@@ -69,6 +69,10 @@ struct slc_vim_network_spec {
     const char *physnet;      /* provider network, may be NULL */
     unsigned vlan;            /* provider segmentation id, 0 = none */
     const char *gateway;      /* the subnet's gateway address, may be NULL */
+    const char *pool_start;   /* addresses given to ports that ask for
+                                 none: pool_count from pool_start; NULL:
+                                 the whole subnet */
+    unsigned pool_count;
     bool mgmt;                /* management network: reachable from the
                                  host running the VIM */
     /* OSM's vim-network-name: the VIM's own network of that name, used

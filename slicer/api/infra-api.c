@@ -19,6 +19,7 @@
 #include "rest-internal.h"
 #include "slc-id.h"
 #include "slc-log.h"
+#include "slice.h"
 
 SLC_LOG_MODULE(infra_api);
 
@@ -80,6 +81,10 @@ static const struct slc_body_field nssmf_fields[] = {
     {"insecure", SLC_BT_BOOL, false},
     {"ca_file", SLC_BT_STR, false},
     {"poll_interval_ms", SLC_BT_INT, false, .min = 10, .max = 600000},
+    /* the physical network of the VIMs that reaches the NSSMF's domain,
+     * and the subnets of the links across (transport-ep.c) */
+    {"physical_network", SLC_BT_STR | SLC_BT_NULL, false},
+    {"transport_subnet_pool", SLC_BT_STR | SLC_BT_NULL, false},
     {"schema_version", SLC_BT_STR, false},
     {NULL},
 };
@@ -877,6 +882,12 @@ check_nssmf(struct slc_call *c, json_t *body)
             return slc_error_prefix(&c->err, "nssmf account");
         }
         json_object_set_new(body, "ca_file", json_string(real));
+    }
+    if (!rc && slc_ep_check_pool(json_string_value(json_object_get(
+                                     body, "transport_subnet_pool")),
+                                 &c->err)) {
+        c->status = 422;
+        return slc_error_prefix(&c->err, "nssmf account");
     }
     if (!rc && !strcmp(dialect ? dialect : "", "osm") &&
         !json_object_get(body, "vim_account")) {

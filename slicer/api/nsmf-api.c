@@ -15,6 +15,7 @@ static const struct slc_body_field request_fields[] = {
     {"vimAccountId", SLC_BT_STR, true},
     {"serviceProfile", SLC_BT_OBJ, true},
     {"nstId", SLC_BT_STR, false},
+    {"transportEndpoints", SLC_BT_ARR, false},
     {NULL},
 };
 

@@ -721,6 +721,8 @@ slc_nssi_allocate(struct slc_slicer *s, const struct slc_nssi_alloc *a,
     bool joined = false;
     int rc = read_profile(a->profile, &w, err);
 
+    rc = rc ? rc : slc_ep_check(json_object_get(a->profile, "epTransport"),
+                                err);
     *existed = false;
     if (!rc && a->id && !valid_id(a->id)) {
         rc = slc_error_set(err, SLC_EINVALID,
@@ -783,6 +785,11 @@ slc_nssi_allocate(struct slc_slicer *s, const struct slc_nssi_alloc *a,
                      "serviceProfile", service_profile(&w));
     if (nst) {
         json_object_set_new(body, "nstId", json_string(nst));
+    }
+    if (json_array_size(json_object_get(a->profile, "epTransport"))) {
+        /* the NSMF's links to this domain (transport-ep.c) */
+        json_object_set(body, "transportEndpoints",
+                        json_object_get(a->profile, "epTransport"));
     }
     rc = slc_slice_request(s, body, sc, &req, err);
     json_decref(body);

@@ -925,9 +925,22 @@ slc_remote_op_new(struct slc_slicer *s, const json_t *nsi, json_t *e,
     struct slc_record account = {0};
     const json_t *admin = json_object_get(nsi, "_admin");
     json_t *handle = json_deep_copy(json_object_get(e, "handle"));
+    json_t *eps = NULL, *vld = NULL;
     char pid[128];
     int rc = slc_store_get(st, "nssmf_accounts", str(e, "account") ?: "",
                            &account, err);
+
+    if (!rc && is(type, "allocate")) {
+        /* the links across domains that reach this subnet */
+        rc = slc_ep_for_subnet(st, nsi, str(e, "nss-id"), &eps, err);
+        if (!rc && json_array_size(eps) &&
+            is(str(account.doc, "dialect"), "osm")) {
+            rc = slc_ep_ns_vld(st, str(e, "nsd-id"), eps, NULL, &vld, err);
+        }
+        if (rc) {
+            slc_error_prefix(err, "subnet '%s'", str(e, "nss-id"));
+        }
+    }
 
     if (rc == SLC_ENOTFOUND) {
         rc = slc_error_set(err, SLC_ENOTFOUND,
@@ -967,10 +980,24 @@ slc_remote_op_new(struct slc_slicer *s, const json_t *nsi, json_t *e,
             json_object_get(admin, "projects_read"), "projects_write",
             json_object_get(admin, "projects_write"));
         if (is(dialect, "onap")) {
-            json_object_set_new(rec.doc, "request",
-                                onap_request(nsi, e, str(handle,
-                                                         "sliceProfileId"),
-                                             account.doc));
+            json_t *req = onap_request(nsi, e, str(handle, "sliceProfileId"),
+                                       account.doc);
+            const json_t *ep = json_array_get(eps, 0);
+
+            if (ep) {
+                /* ONAP takes one endpoint, without its connection point */
+                json_object_set_new(
+                    req, "endPoint",
+                    json_pack("{sO sO sO}", "ipAddress",
+                              json_object_get(ep, "ipAddress"),
+                              "logicInterfaceId",
+                              json_object_get(json_object_get(
+                                                  ep, "logicalInterfaceInfo"),
+                                              "logicalInterfaceId"),
+                              "nextHopInfo",
+                              json_object_get(ep, "nextHopInfo")));
+            }
+            json_object_set_new(rec.doc, "request", req);
         } else if (is(dialect, "osm")) {
             json_object_set_new(
                 rec.doc, "request",
@@ -980,11 +1007,18 @@ slc_remote_op_new(struct slc_slicer *s, const json_t *nsi, json_t *e,
                           json_object_get(account.doc, "vim_account"),
                           "nsDescription", "a subnet of a slice of another "
                                            "slicer"));
+            if (vld) {
+                json_object_set(json_object_get(rec.doc, "request"), "vld",
+                                vld);
+            }
         } else {
-            json_object_set_new(rec.doc, "profile",
-                                profile_of(nsi, e, str(handle,
-                                                       "sliceProfileId"),
-                                           account.doc));
+            json_t *p = profile_of(nsi, e, str(handle, "sliceProfileId"),
+                                   account.doc);
+
+            if (json_array_size(eps)) {
+                json_object_set(p, "epTransport", eps);
+            }
+            json_object_set_new(rec.doc, "profile", p);
         }
         rc = slc_store_put(st, RCOLL, &rec, NULL, SLC_REV_NEW, NULL, err);
         json_decref(rec.doc);
@@ -997,6 +1031,8 @@ slc_remote_op_new(struct slc_slicer *s, const json_t *nsi, json_t *e,
         json_object_set(e, "handle", handle);
     }
     json_decref(handle);
+    json_decref(eps);
+    json_decref(vld);
     slc_record_clear(&account);
     return rc;
 }

@@ -42,6 +42,31 @@ int slc_remote_recover(struct slc_slicer *s, struct slc_error *err);
 /* Stops driving them all (the daemon stops). */
 void slc_remote_free_all(struct slc_slicer *s);
 
+/* Transport endpoints between domains (transport-ep.c). */
+
+/* The NSSMF's side: the netslice-subnet items (id, vld[]) of a slice of
+ * 'nst' that put each endpoint's sapd on its VLAN and addresses. */
+int slc_ep_subnets(struct slc_store *st, const json_t *nst, const json_t *eps,
+                   const struct slc_scope *sc, json_t **items,
+                   struct slc_error *err);
+/* The NSMF's side: the "transport" of a slice network joining sapd 'sapd'
+ * of subnet 'nss_id' that NSSMF 'account' provides: its physical network
+ * and a free /24 of the account's pool with the NSMF's address pool, as
+ * an ip-profile. */
+int slc_ep_transport(struct slc_store *st, const json_t *account,
+                     const char *nss_id, const char *sapd, json_t **out,
+                     struct slc_error *err);
+/* The EP_Transport list of remote subnet 'nss_id' of slice 'nsi', from
+ * its slice networks (created: they have their VLAN). */
+int slc_ep_for_subnet(struct slc_store *st, const json_t *nsi,
+                      const char *nss_id, json_t **out,
+                      struct slc_error *err);
+/* The vld instantiation parameters of an NS of NSD 'nsd_ref' that put it
+ * on endpoints 'eps' (for an OSM NSSMF). */
+int slc_ep_ns_vld(struct slc_store *st, const char *nsd_ref,
+                  const json_t *eps, const struct slc_scope *sc,
+                  json_t **out, struct slc_error *err);
+
 /* Follows the slice operations of s->nssi_ops with the NSSIs (nssi.c),
  * from the loop: the event of s->nssi_kick. */
 void slc_nssi_on_kick(int fd, short what, void *arg);

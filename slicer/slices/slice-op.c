@@ -294,6 +294,7 @@ static json_t *
 net_step(const char *action, const json_t *net, const char *nsi_name)
 {
     const json_t *ip = json_object_get(net, "ip-profile");
+    const json_t *dhcp = json_object_get(ip, "dhcp-params");
     json_t *step = json_pack(
         "{ss ss ss ss+ so ss s{ss sb ss* ss*} s[] s{ss ss}}", "action",
         action, "kind", "network", "vim", str(net, "vim"), "tag",
@@ -306,6 +307,19 @@ net_step(const char *action, const json_t *net, const char *nsi_name)
 
     if (!strcmp(action, "delete")) {
         json_object_set(step, "vim_id", json_object_get(net, "vim_id"));
+    }
+    if (str(net, "physnet")) {
+        /* a link across domains: on that physical network, in a VLAN the
+         * VIM gives */
+        json_object_set(json_object_get(step, "spec"), "physnet",
+                        json_object_get(net, "physnet"));
+    }
+    if (str(dhcp, "start-address") &&
+        json_integer_value(json_object_get(dhcp, "count")) > 0) {
+        json_object_set(json_object_get(step, "spec"), "pool_start",
+                        json_object_get(dhcp, "start-address"));
+        json_object_set(json_object_get(step, "spec"), "pool_count",
+                        json_object_get(dhcp, "count"));
     }
     return step;
 }
@@ -1278,6 +1292,14 @@ finish_net_op(struct slc_store *st, const json_t *op, struct slc_error *err)
                                 ? json_incref(json_object_get(
                                       json_array_get(res, 0), "vim_id"))
                                 : json_null());
+        if (json_is_integer(json_object_get(json_object_get(s, "info"),
+                                            "vlan")) &&
+            json_array_size(res)) {
+            /* its VLAN, for the endpoint of a link across domains */
+            json_object_set(net.doc, "vlan",
+                            json_object_get(json_object_get(s, "info"),
+                                            "vlan"));
+        }
         json_object_set_new(net.doc, "busy_op", json_null());
         rc = slc_store_put(st, "slice_networks", &net, NULL, net.rev, NULL,
                            err);

@@ -470,7 +470,19 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
     json_t *list = NULL, *rec = NULL, *decision;
     const json_t *best;
     char id[40], name[64], why[1024], nsi_id[40] = "", op_id[40] = "";
+    const json_t *eps = json_object_get(body, "transportEndpoints");
+    json_t *items = NULL;
     int rc = check_profile(profile, &want, err);
+
+    rc = rc ? rc : slc_ep_check(eps, err);
+    if (rc == SLC_EINVALID && eps && !strncmp(err->msg, "epTransport", 11)) {
+        /* the request's name of the list */
+        char msg[SLC_ERROR_MSG_SIZE];
+
+        snprintf(msg, sizeof msg, "slice request: transportEndpoints%s",
+                 err->msg + 11);
+        slc_error_set(err, SLC_EINVALID, "%s", msg);
+    }
 
     rc = rc ? rc : slc_store_list(st, "nsts", NULL, judge_nst, &sel, err);
     if (!rc) {
@@ -500,6 +512,17 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
     best = json_array_get(list, 0);
     decision = json_pack("{sO* sO}", "selected-nst", json_object_get(best, "nst"),
                          "candidates", list);
+    if (!rc && h.found && !json_equal(json_object_get(h.found,
+                                                      "transportEndpoints")
+                                          ?: json_null(),
+                                      (json_t *)(eps ? eps : json_null()))) {
+        /* its subnets are on the holder's links to the other domain */
+        rc = slc_error_set(err, SLC_ECONFLICT,
+                           "slice request: S-NSSAI %d%s%s is allocated to "
+                           "request '%s' with other transport endpoints",
+                           want.sst, want.sd ? "-" : "",
+                           want.sd ? want.sd : "", str(h.found, "name"));
+    }
     if (!rc && h.found) {
         bool fits = want.shared && json_is_true(json_object_get(h.found,
                                                                 "shared")) &&
@@ -541,8 +564,22 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
             "{ss ss sO ss}", "nsiName", name, "nstId", str(best, "_id"),
             "vimAccountId", json_object_get(body, "vimAccountId"),
             "nsiDescription", "allocated by a slice request");
+        struct slc_record nst = {0};
 
-        rc = dry_run(s, nsi_req, sc, why, sizeof why, err);
+        if (json_array_size(eps)) {
+            /* each endpoint's subnet NS on its link */
+            rc = slc_ns_get_record(st, "nsts", "nst", str(best, "_id"), sc,
+                                   &nst, err);
+            rc = rc ? rc : slc_ep_subnets(st, nst.doc, eps, sc, &items, err);
+            if (rc) {
+                slc_error_prefix(err, "slice request: transportEndpoints");
+            } else {
+                json_object_set(nsi_req, "netslice-subnet", items);
+            }
+            slc_record_clear(&nst);
+        }
+
+        rc = rc ? rc : dry_run(s, nsi_req, sc, why, sizeof why, err);
         if (!rc && *why) {
             rc = slc_error_set(err, SLC_ECONFLICT,
                                "slice request: not admitted: %s", why);
@@ -564,6 +601,9 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
         struct slc_record r = {.id = id, .name = name};
 
         rec = new_request(id, name, body, &want, project, s->p.now());
+        if (eps) {
+            json_object_set(rec, "transportEndpoints", (json_t *)eps);
+        }
         json_object_set_new(rec, "nsiId", json_string(nsi_id));
         json_object_set_new(rec, "nsilcmopId",
                             *op_id ? json_string(op_id) : json_null());
@@ -581,6 +621,7 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
     json_decref(rec);
     json_decref(decision);
     json_decref(list);
+    json_decref(items);
     json_decref(h.found);
     json_decref(sel.candidates);
     return rc;

@@ -287,7 +287,12 @@ add_subnet(struct build *b, const json_t *sub)
             "nssmfAccountId")) {
         return add_remote_subnet(b, sub);
     }
-    if (shared) {
+    if (shared && !json_object_get(
+                      slc_ns_find(json_object_get(b->req, "netslice-subnet"),
+                                  "id", id),
+                      "vld")) {
+        /* (a subnet with virtual links of its own, such as those on a
+         * link to another domain, is this slice's alone) */
         rc = slc_store_list(b->st, "nsis", NULL, find_shared, &f, b->err);
     }
     if (!rc && f.found) {
@@ -362,6 +367,30 @@ network_of(struct slc_store *st, const char *from, const char *vld,
     return rc == SLC_ENOTFOUND ? 0 : rc;
 }
 
+/* The transport of a netslice-vld reaching remote subnet reference 'ref'
+ * (transport-ep.c), or NULL when its NSSMF account names no physical
+ * network. */
+static int
+remote_transport(struct build *b, const json_t *ref, json_t **out)
+{
+    const char *sub = str(ref, "nss-ref");
+    const json_t *e = slc_ns_find(json_object_get(slc_slice_admin(b->nsi),
+                                                  "remote-subnets"),
+                                  "nss-id", sub);
+    struct slc_record acc = {0};
+    int rc = slc_store_get(b->st, "nssmf_accounts", str(e, "account") ?: "",
+                           &acc, b->err);
+
+    *out = NULL;
+    if (!rc && str(acc.doc, "physical_network")) {
+        rc = slc_ep_transport(b->st, acc.doc, sub,
+                              str(ref, "nsd-connection-point-ref") ?: "", out,
+                              b->err);
+    }
+    slc_record_clear(&acc);
+    return rc;
+}
+
 static int
 add_network(struct build *b, const json_t *vld)
 {
@@ -372,6 +401,8 @@ add_network(struct build *b, const json_t *vld)
     json_t *admin = slc_slice_admin(b->nsi), *item;
     const char *vim = NULL, *reuse_from = NULL;
     const json_t *vl_ip = NULL; /* the first mapped VL's ip-profile */
+    const json_t *remote = NULL; /* a remote subnet's reference */
+    json_t *transport = NULL;
     char net_id[40] = "";
     const json_t *ref;
     size_t i;
@@ -392,7 +423,16 @@ add_network(struct build *b, const json_t *vld)
 
         if (!nsr && slc_ns_find(json_object_get(admin, "remote-subnets"),
                                 "nss-id", sub)) {
-            continue; /* in another domain: not on this network */
+            if (remote && strcmp(str(remote, "nss-ref") ?: "", sub)) {
+                return slc_error_set(b->err, SLC_EINVALID,
+                                     "netslice-vld '%s' joins two subnets "
+                                     "of external NSSMFs ('%s', '%s'): one "
+                                     "link across domains per "
+                                     "netslice-vld",
+                                     name, str(remote, "nss-ref"), sub);
+            }
+            remote = ref; /* in another domain: see below */
+            continue;
         }
         if (!nsr) {
             return slc_error_set(b->err, SLC_EINVALID,
@@ -426,8 +466,20 @@ add_network(struct build *b, const json_t *vld)
         json_object_set_new(json_object_get(entry, "vld-map"), vl,
                             json_string(name));
     }
+    if (remote && vim && !truthy(json_object_get(vld, "mgmt-network"))) {
+        /* a local and a remote subnet: a link across the domains when the
+         * NSSMF account names the physical network that reaches it, else
+         * the remote part is not carried (control plane only).  A
+         * management network stays in each domain: each manager reaches
+         * its own VDUs. */
+        int rc2 = remote_transport(b, remote, &transport);
+
+        if (rc2) {
+            return slc_error_prefix(b->err, "netslice-vld '%s'", name);
+        }
+    }
     vim = vim ?: str(b->nsi, "datacenter");
-    if (reuse_from) {
+    if (reuse_from && !transport) {
         rc = network_of(b->st, reuse_from, name, net_id, b->err);
     }
     if (!rc && *net_id) {
@@ -452,15 +504,31 @@ add_network(struct build *b, const json_t *vld)
         if (ip) {
             json_object_set(doc, "ip-profile", (json_t *)ip);
         }
+        if (transport) {
+            json_object_set(doc, "ip-profile",
+                            json_object_get(transport, "ip-profile"));
+            json_object_set(doc, "physnet",
+                            json_object_get(transport, "physnet"));
+            json_object_set(doc, "transport", transport);
+        }
         rec.doc = doc;
         rc = slc_store_put(b->st, "slice_networks", &rec, NULL, SLC_REV_NEW,
                            NULL, b->err);
         json_decref(doc);
     }
     if (rc) {
+        json_decref(transport);
         return rc;
     }
     item = json_deep_copy(vld);
+    if (transport) {
+        json_object_set_new(item, "transport",
+                            json_pack("{sO sO}", "nss-id",
+                                      json_object_get(transport, "nss-id"),
+                                      "cidr",
+                                      json_object_get(transport, "cidr")));
+    }
+    json_decref(transport);
     json_object_set_new(item, "shared-nsrs-list", json_array());
     json_object_set_new(item, "vimAccountId", json_string(vim));
     json_object_set_new(item, "network", json_string(net_id));

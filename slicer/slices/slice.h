@@ -136,4 +136,10 @@ int slc_slice_request_delete(struct slc_slicer *s, const char *id,
 int slc_remote_notified(struct slc_slicer *s, const char *account_id,
                         struct slc_error *err);
 
+/* Transport endpoints between domains (transport-ep.c): checks an NSSMF
+ * account's transport_subnet_pool (NULL: the default), and a list of
+ * TS 28.541 EP_Transport objects (NULL: none). */
+int slc_ep_check_pool(const char *pool, struct slc_error *err);
+int slc_ep_check(const json_t *eps, struct slc_error *err);
+
 #endif
