@@ -30,6 +30,7 @@
 
 #define NSS "NetworkSliceSubnet"
 #define NTF "NtfSubscriptionControl"
+#define EPT "EP_Transport"
 
 static const char *
 str(const json_t *o, const char *key)
@@ -203,11 +204,68 @@ select_attributes(const struct slc_call *c, json_t *res)
     return res;
 }
 
+/* The transport endpoints of an NSSI: each profile's epTransport (links
+ * from the NSMF's domain, transport-ep.c), as read-only EP_Transport MOIs
+ * named "<nssi>.<endpoint id>". */
 static json_t *
 nssi_resource(struct slc_call *c, const json_t *rec)
 {
-    return resource(c, NSS, str(rec, "_id"),
-                    slc_nssi_attributes(c->api->slicer, rec));
+    json_t *attrs = slc_nssi_attributes(c->api->slicer, rec);
+    json_t *refs = json_array();
+    const json_t *p, *ep;
+    size_t i, j;
+
+    json_array_foreach(json_object_get(attrs, "sliceProfileList"), i, p)
+    {
+        json_array_foreach(json_object_get(p, "epTransport"), j, ep)
+        {
+            char id[200];
+
+            snprintf(id, sizeof id, "%s.%s", str(rec, "_id"),
+                     str(ep, "id") ? str(ep, "id") : "");
+            json_array_append_new(refs, dn_of(c, EPT, id));
+        }
+    }
+    json_object_set_new(attrs, "epTransportRefList", refs);
+    return resource(c, NSS, str(rec, "_id"), attrs);
+}
+
+/* GET of EP_Transport "<nssi>.<endpoint id>". */
+static int
+ep_get(struct slc_call *c, const char *id, json_t **out)
+{
+    for (const char *dot = strchr(id, '.'); dot; dot = strchr(dot + 1, '.')) {
+        char nssi[200];
+        struct slc_record rec = {0};
+        const json_t *p, *ep;
+        size_t i, j;
+
+        snprintf(nssi, sizeof nssi, "%.*s", (int)(dot - id), id);
+        if (slc_rest_get_visible(c, SLC_NSSI_COLL, NSS, nssi, &rec)) {
+            continue;
+        }
+        json_array_foreach(json_object_get(rec.doc, "sliceProfileList"), i,
+                           p)
+        {
+            json_array_foreach(json_object_get(p, "epTransport"), j, ep)
+            {
+                if (!*out && !strcmp(str(ep, "id") ?: "", dot + 1)) {
+                    json_t *a = json_deep_copy(ep);
+
+                    json_object_del(a, "id");
+                    *out = resource(c, EPT, id, a);
+                }
+            }
+        }
+        slc_record_clear(&rec);
+        if (*out) {
+            return 0;
+        }
+    }
+    return slc_rest_fail(c, 404, SLC_ENOTFOUND,
+                         "no EP_Transport '%.128s' (an endpoint of a slice "
+                         "profile: <NetworkSliceSubnet id>.<endpoint id>)",
+                         id);
 }
 
 static json_t *
@@ -380,7 +438,8 @@ static const char *const create_attrs[] = {
     "networkSliceSubnetType", "administrativeState", "sliceProfileList",
     "priorityLabel", "userLabel", NULL};
 static const char *const read_only_attrs[] = {
-    "operationalState", "nsInfo", "managedFunctionRefList", NULL};
+    "operationalState", "nsInfo", "managedFunctionRefList",
+    "epTransportRefList", NULL};
 
 static bool
 listed(const char *const *list, const char *key)
@@ -624,12 +683,16 @@ moi_of(struct slc_call *c, char cls[64], const char **id)
     int rc = check_subnetwork(c, c->params[0]);
 
     rc = rc ? rc : rdn(c, c->params[1], cls, id);
-    if (!rc && strcmp(cls, NSS) && strcmp(cls, NTF) &&
-        strcmp(cls, "NetworkSlice")) {
+    if (!rc && !strcmp(cls, EPT) && strcmp(c->req->method, "GET")) {
+        rc = slc_rest_fail(c, 409, SLC_ECONFLICT,
+                           "EP_Transport MOIs are read-only here: they come "
+                           "with the epTransport of the slice profiles");
+    } else if (!rc && strcmp(cls, NSS) && strcmp(cls, NTF) &&
+               strcmp(cls, "NetworkSlice") && strcmp(cls, EPT)) {
         rc = slc_rest_fail(c, 404, SLC_ENOTFOUND,
                            "slicer has no MOIs of class %s (it has "
-                           "NetworkSliceSubnet, NetworkSlice and "
-                           "NtfSubscriptionControl)",
+                           "NetworkSliceSubnet, NetworkSlice, EP_Transport "
+                           "and NtfSubscriptionControl)",
                            cls);
     }
     return rc;
@@ -657,6 +720,8 @@ moi_get(struct slc_call *c)
     } else if (!rc && !strcmp(cls, NTF)) {
         rc = get_ntf(c, id, &rec);
         out = rc ? NULL : ntf_resource(c, rec.doc);
+    } else if (!rc && !strcmp(cls, EPT)) {
+        rc = ep_get(c, id, &out);
     } else if (!rc) {
         rc = network_slice(c, id, &out);
     }

@@ -154,20 +154,24 @@ wan_tags() {
         awk '$1 >= 3000 && $1 <= 3009' | tr '\n' ' ' | sed 's/ $//'
 }
 
-# endpoint_vlan: the VLAN B was given for the slice's endpoint ($acc, $b_ns)
+# endpoint_vlan: the VLAN B was given for the slice's endpoint ($acc,
+# $b_ns) into $ep_vlan
 endpoint_vlan() {
     if [ "$acc" = b-3gpp ]; then
+        # the NSSI refers to it as an EP_Transport MOI
         b GET "/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB?scopeType=BASE_SUBTREE&scopeLevel=1"
-        bfield '.NetworkSliceSubnet[0].attributes.sliceProfileList[0].epTransport[0].logicalInterfaceInfo.logicalInterfaceId'
+        ept=$(bfield '.NetworkSliceSubnet[0].attributes.epTransportRefList[0]')
+        b GET "/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB/${ept#*,}"
+        ep_vlan=$(bfield '.attributes.logicalInterfaceInfo.logicalInterfaceId')
     else
         b GET "/osm/nslcm/v1/ns_instances/$b_ns"
-        bfield '.instantiate_params.vld[0]."provider-network"."segmentation-id"'
+        ep_vlan=$(bfield '.instantiate_params.vld[0]."provider-network"."segmentation-id"')
     fi
 }
 
 # one_slice NAME ACCOUNT: instantiates, checks the data path, terminates
 one_slice() {
-    local sname=$1 acc=$2 nsi op vlan ep b_ns
+    local sname=$1 acc=$2 nsi op b_ns ept=
     jreq POST /nsilcm/v1/netslice_instances_content "{\"nsiName\":\"$sname\",\"nstId\":\"slicer-embb-slice\",\"vimAccountId\":\"netns-a\",\"netslice-subnet\":[{\"id\":\"core\",\"nssmfAccountId\":\"$acc\"}]}"
     check "$acc: instantiate: 201" eq "$code" 201
     nsi=$(field .id)
@@ -198,8 +202,15 @@ one_slice() {
     vlan_b=$(wan_tags b_ovs)
     check "$acc: one port on each side in a WAN VLAN, the same one ($vlan_a)" \
         test -n "$vlan_a" -a "$vlan_a" = "$vlan_b"
+    endpoint_vlan
     check "$acc: ... which is the VLAN of the endpoint B was given" \
-        eq "$(endpoint_vlan)" "$vlan_a"
+        eq "$ep_vlan" "$vlan_a"
+    if [ "$acc" = b-3gpp ]; then
+        check "3gpp: the EP_Transport MOI names the sapd it is for and B's first address" \
+            eq "$(bfield '.attributes.epApplicationRef[0]')/$(bfield '.attributes.ipAddress')" "core-n3/$upf_n3/24"
+        b PUT "/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB/${ept#*,}" --data-binary '{"attributes":{"ipAddress":"10.0.0.1/24"}}'
+        check "3gpp: it is read-only: 409 in 3GPP's error shape" eq "$code/$(bfield .status)" "409/409"
+    fi
     jreq POST "/nsilcm/v1/netslice_instances/$nsi/terminate" '{"autoremove":true}'
     wait_nsiop "$(field .id)"
     check "$acc: terminate COMPLETED" eq "$state" COMPLETED
@@ -214,7 +225,22 @@ b GET "/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB?scopeType=BASE_SUBTREE&scop
 check "3gpp: B's NSSIs are gone" eq "$(bfield '.NetworkSliceSubnet | length')" 0
 one_slice embb-osm b-osm
 
-check "no namespace but B's domain left" eq "$(ip netns list | awk '{print $1}' | tr '\n' ' ')" "domb "
+# B gone: the allocation at B cannot finish by the slice's deadline; A
+# rolls back, its link across domains included
 stop_b
+jreq POST /nsilcm/v1/netslice_instances_content '{"nsiName":"embb-down","nstId":"slicer-embb-slice","vimAccountId":"netns-a","timeout_nsi_deploy":4,"netslice-subnet":[{"id":"core","nssmfAccountId":"b-3gpp"}]}'
+check "B down: instantiate: 201" eq "$code" 201
+nsi=$(field .id)
+wait_nsiop "$(field .nsilcmop_id)"
+check "B down: the slice fails at its deadline, naming the connection error" \
+    test "$state" = FAILED -a -n "$(field .errorMessage | grep -io connect)"
+req GET "/nsilcm/v1/netslice_instances/$nsi"
+check "... its local part rolled back" eq "$(field ._admin.nsiState)" NOT_INSTANTIATED
+check "... A's br-int keeps only the WAN trunk" eq "$(a_ovs list-ports br-int | tr '\n' ' ')" "int-to-fabric wan-a "
+req DELETE "/nsilcm/v1/netslice_instances/$nsi"
+req GET /nslcm/v1/ns_instances
+check "... and once the slice is deleted, no NS" eq "$(field length)" 0
+
+check "no namespace but B's domain left" eq "$(ip netns list | awk '{print $1}' | tr '\n' ' ')" "domb "
 check "B: no sanitizer report" test "$(grep -c -E 'AddressSanitizer|LeakSanitizer|runtime error' "$tmp/b/log")" = 0
 summary
