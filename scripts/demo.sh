@@ -18,7 +18,8 @@
 # across its slice networks, request a URLLC slice that shares the core,
 # terminate both and show that nothing is left; then the NS lifecycle on
 # a sim VIM, with an injected failure rolled back; and a slice spanning
-# two domains, its core provided by a second slicerd as a 3GPP NSSMF.
+# two domains, its core provided by a second slicerd as a 3GPP NSSMF, the
+# gNB in domain A pinging the UPF in domain B across a WAN link.
 #
 # It runs as root in network, mount and pid namespaces of its own
 # (unshare), so the switch, namespaces and processes it makes can never
@@ -35,6 +36,19 @@ fi
 mkdir -p /run/netns
 mount -t tmpfs tmpfs /run/netns
 ip link set lo up
+# the last step's second domain: a network namespace for its host, a
+# management link to it, and a veth pair as the WAN between the two
+# domains' switches
+ip netns add domb
+ip -n domb link set lo up
+ip link add m-a type veth peer name m-b netns domb
+ip addr add 10.77.0.1/30 dev m-a
+ip link set m-a up
+ip -n domb addr add 10.77.0.2/30 dev m-b
+ip -n domb link set m-b up
+ip link add wan-a type veth peer name wan-b netns domb
+ip link set wan-a up
+ip -n domb link set wan-b up
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build
 state=$top/_state/demo
@@ -99,7 +113,7 @@ ctl list
 
 step "a netns VIM: namespaces on a private userspace Open vSwitch, hosts from templates/infra"
 netns=$(ctl vim-create --name local --type netns --url netns://localhost \
-    --config "{\"ovs\": \"managed\", \"hosts\": [\"$tpl/infra/hosts/compute-1.yaml\", \"$tpl/infra/hosts/edge-1.yaml\"]}")
+    --config "{\"ovs\": \"managed\", \"hosts\": [\"$tpl/infra/hosts/compute-1.yaml\", \"$tpl/infra/hosts/edge-1.yaml\"], \"physical_networks\": {\"wan\": {\"interface\": \"wan-a\", \"vlans\": \"3000-3009\"}}}")
 ctl vim-list
 
 step "instantiate the netns demo NS: client, server-a on data-a, server-b alone on data-b"
@@ -108,7 +122,7 @@ demo=$(ctl ns-list | awk '$2 == "demo" {print $1}')
 ctl ns-list
 ctl vnf-list "$demo"
 echo "namespaces:"
-ip netns list
+ip netns list | awk '$1 != "domb"' 
 OVS_RUNDIR=$state/netns-$netns/ovs ovs-vsctl show | sed -n '1,12p'
 echo "    ..."
 
@@ -129,7 +143,7 @@ ip netns exec "$client" curl -s -m 3 http://10.20.0.20/
 
 step "terminate the netns NS: no namespace, veth or switch port is left"
 ctl ns-delete "$demo" --wait
-echo "namespaces: $(ip netns list | wc -l)"
+echo "namespaces: $(ip netns list | awk '$1 != "domb"' | wc -l)"
 echo "ports on br-int: $(OVS_RUNDIR=$state/netns-$netns/ovs ovs-vsctl list-ports br-int | tr '\n' ' ')"
 echo "veths: $(ip -br link | grep -c '^s[vp]' || true)"
 
@@ -284,8 +298,8 @@ osken=$!
 OVS_RUNDIR=$state/netns-$netns/ovs ovs-vsctl set-controller br-fabric \
     tcp:127.0.0.1:6655 -- set controller br-fabric connection_mode=out-of-band
 for _ in $(seq 100); do
-    [ "$(curl -s -m 1 http://127.0.0.1:8080/stats/switches)" != "[]" ] &&
-        [ -n "$(curl -s -m 1 http://127.0.0.1:8080/stats/switches)" ] && break
+    sw=$(curl -s -m 1 http://127.0.0.1:8080/stats/switches || true)
+    [ -n "$sw" ] && [ "$sw" != "[]" ] && break
     sleep 0.2
 done
 echo "os-ken's switches: $(curl -s http://127.0.0.1:8080/stats/switches)"
@@ -380,11 +394,13 @@ ip netns exec "$ugnb" ping -c 2 -i 0.2 "$upf_n3"
 
 step "terminate both slices: eMBB first (the core stays for URLLC), then URLLC"
 ctl slice-request-delete "$embb_req" --wait
-echo "namespaces left while URLLC runs: $(ip netns list | wc -l) (its gNB and the core's two VDUs)"
+# (slicer's: not domain B's host nor the radio unit, devices of the demo)
+vdu_ns() { ip netns list | awk '$1 != "domb" && $1 != "pdu-ru1"' | wc -l; }
+echo "namespaces left while URLLC runs: $(vdu_ns) (its gNB and the core's two VDUs)"
 ctl slice-request-delete "$urllc_req" --wait
 ctl nsi-list
 ctl ns-list
-echo "namespaces: $(ip netns list | wc -l)"
+echo "namespaces: $(vdu_ns)"
 echo "ports on br-int: $(OVS_RUNDIR=$state/netns-$netns/ovs ovs-vsctl list-ports br-int | tr '\n' ' ')"
 
 step "a sim VIM (2 ms per call, 32 vCPUs) and one that fails its 2nd server"
@@ -418,13 +434,15 @@ ns=$(ctl ns-list | awk '$2 == "core-1" {print $1}')
 ctl ns-delete "$ns" --wait
 ctl ns-list
 
-step "a slice spanning two domains: a second slicerd (domain B, its own store and sim VIM) provides the eMBB slice's shared core as a 3GPP NSSMF"
+step "a slice spanning two domains: a second slicerd (domain B, its own store, netns VIM and switch, in a network namespace of its own) provides the eMBB slice's shared core as a 3GPP NSSMF"
 state_b=$state/domain-b
 mkdir -p "$state_b"
 cat >"$state_b/slicerd.yaml" <<CFG
+listen: 10.77.0.2
 port: 0
 port_file: $state_b/port
 state_dir: $state_b
+files_dir: $top
 admin_password: domain-b-secret
 mns_subnetwork: DomainB
 nssmf_templates:
@@ -432,7 +450,9 @@ nssmf_templates:
     sst: 1
     nst: slicer-embb-core
 CFG
-"$bin/slicerd" -c "$state_b/slicerd.yaml" >"$state_b/slicerd.log" 2>&1 &
+# domain B's host: network namespace domb, reached on 10.77.0.2
+nsenter --net=/run/netns/domb "$bin/slicerd" -c "$state_b/slicerd.yaml" \
+    >"$state_b/slicerd.log" 2>&1 &
 pid_b=$!
 for _ in $(seq 100); do
     [ -s "$state_b/port" ] && break
@@ -440,14 +460,16 @@ for _ in $(seq 100); do
 done
 port_b=$(cat "$state_b/port")
 ctl_b() {
-    SLICER_URL=https://127.0.0.1:$port_b/osm SLICER_STATE_DIR=$state_b \
+    SLICER_URL=https://10.77.0.2:$port_b/osm SLICER_CACERT=$state_b/tls/cert.pem \
         SLICER_TOKEN_FILE=$state_b/token "$bin/slicectl" "$@"
 }
 ctl_b login --user admin --password domain-b-secret
 ctl_b onboard "$tpl"/vnfd/core_vnfd.yaml "$tpl"/nsd/core_nsd.yaml \
     "$tpl"/nssmf/embb_core_nst.yaml >/dev/null
-ctl_b vim-create --name sim-b --type sim --config '{"sim": {"latency_ms": 2}}' >/dev/null
-echo "domain B listens on https://127.0.0.1:$port_b; its NSSMF table gives CN subnets of SST 1 the NST slicer-embb-core"
+ctl_b vim-create --name netns-b --type netns --url netns://localhost \
+    --config "{\"ovs\": \"managed\", \"subnet_pool\": \"10.120.0.0/16\", \"hosts\": \"$tpl/infra/hosts/compute-1.yaml\", \"physical_networks\": {\"wan\": {\"interface\": \"wan-b\", \"vlans\": \"3000-3009\"}}}" >/dev/null
+echo "domain B listens on https://10.77.0.2:$port_b; its NSSMF table gives CN subnets of SST 1 the NST slicer-embb-core"
+echo "the WAN: veth wan-a (domain A's br-int) <-> wan-b (domain B's br-int), VLANs 3000-3009 on both VIMs' physical network 'wan'"
 # A's REST calls that slicectl has no command for yet (issue 25)
 api() {
     m=$1 p=$2
@@ -458,13 +480,14 @@ api() {
         "$@" "https://127.0.0.1:$port$p"
 }
 api POST /osm/admin/v1/nssmf_accounts --data-binary "{\"name\": \"domain-b\",
-  \"dialect\": \"3gpp\", \"url\": \"https://127.0.0.1:$port_b/3GPPManagement\",
+  \"dialect\": \"3gpp\", \"url\": \"https://10.77.0.2:$port_b/3GPPManagement\",
   \"username\": \"admin\", \"password\": \"domain-b-secret\",
-  \"ca_file\": \"$state_b/tls/cert.pem\", \"poll_interval_ms\": 200}" |
-    jq -r '"NSSMF account domain-b (3gpp) created on domain A: \(.id // .detail)"'
+  \"ca_file\": \"$state_b/tls/cert.pem\", \"poll_interval_ms\": 200,
+  \"physical_network\": \"wan\"}" |
+    jq -r '"NSSMF account domain-b (3gpp, reached on physical network wan) created on domain A: \(.id // .detail)"'
 out=$(api POST /osm/nsilcm/v1/netslice_instances_content --data-binary "{
   \"nsiName\": \"embb-2dom\", \"nstId\": \"slicer-embb-slice\",
-  \"vimAccountId\": \"$vim\", \"netslice-subnet\": [
+  \"vimAccountId\": \"$netns\", \"netslice-subnet\": [
     {\"id\": \"core\", \"nssmfAccountId\": \"domain-b\"}]}")
 nsi=$(echo "$out" | jq -r .id)
 op=$(echo "$out" | jq -r .nsilcmop_id)
@@ -476,13 +499,33 @@ done
 echo "slice embb-2dom: $st"
 [ "$st" = COMPLETED ] || { echo "demo: the two-domain slice did not complete: $out" >&2; exit 1; }
 ctl nsi-show "$nsi"
+api GET "/osm/nsilcm/v1/netslice_instances/$nsi" |
+    jq -r '._admin."netslice-vld"[] | select(.transport) | "netslice-vld \(.name) crosses to domain B: subnet \(.transport.cidr), A keeps .2-.127, B gets .128-.254"'
 nssi=$(api GET "/osm/nsilcm/v1/netslice_instances/$nsi" | jq -r '._admin."remote-subnets"[0].handle.nssiId')
-echo "domain B's NetworkSliceSubnet MOI:"
-curl -sS --cacert "$state_b/tls/cert.pem" -H "Authorization: Bearer $(cat "$state_b/token")" \
-    -H "Accept: application/json" "https://127.0.0.1:$port_b/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB/NetworkSliceSubnet=$nssi" |
-    jq -c '{objectInstance, operationalState: .attributes.operationalState, profiles: [.attributes.sliceProfileList[].sliceProfileId], VNFs: (.attributes.managedFunctionRefList | length)}'
+b3() {
+    curl -sS --cacert "$state_b/tls/cert.pem" -H "Authorization: Bearer $(cat "$state_b/token")" \
+        -H "Accept: application/json" "https://10.77.0.2:$port_b/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB$1"
+}
+echo "domain B's NetworkSliceSubnet MOI and its transport endpoint:"
+b3 "/NetworkSliceSubnet=$nssi" |
+    jq -c '{objectInstance, operationalState: .attributes.operationalState, profiles: [.attributes.sliceProfileList[].sliceProfileId], VNFs: (.attributes.managedFunctionRefList | length), epTransportRefList: .attributes.epTransportRefList}'
+ept=$(b3 "/NetworkSliceSubnet=$nssi" | jq -r '.attributes.epTransportRefList[0]')
+b3 "/${ept#*,}" | jq -c .attributes
 echo "domain B's slices:"
 ctl_b nsi-list
+set -- $(vdu embb-2dom.ran-edge gnb n3); gnb=$1
+set -- $(vdu embb-2dom.transport router west); tn=$1; tn_west=$2
+set -- $(vdu embb-2dom.transport router east); tn_east=$2
+b_ns=$(ctl_b ns-list | awk '$2 ~ /core/ {print $1; exit}')
+set -- $(ctl_b --json vnf-list "$b_ns" | jq -r '[.[].vdur[] | select(."vdu-id-ref" == "upf")][0] |
+    "\(."vim-id") \(.interfaces[] | select(.name == "n3") | ."ip-address" | sub("/.*"; ""))"')
+upf=$1; upf_n3=$2
+step "across the WAN: domain A's transport router ($tn_east) -> domain B's UPF ($upf_n3)"
+ip netns exec "$tn" ping -c 2 -i 0.2 "$upf_n3"
+step "the gNB in domain A reaches the UPF in domain B through the router"
+ip netns exec "$gnb" ip route add "${upf_n3%.*}.0/24" via "$tn_west"
+ip netns exec "$upf" ip route add "${tn_west%.*}.0/24" via "$tn_east"
+ip netns exec "$gnb" ping -c 2 -i 0.2 "$upf_n3"
 
 step "terminate the two-domain slice: domain A's subnets first, then B's NSSI is deallocated"
 op=$(api DELETE "/osm/nsilcm/v1/netslice_instances_content/$nsi" | jq -r .id)
@@ -496,9 +539,10 @@ for _ in $(seq 100); do
     [ "$(ctl_b nsi-list | grep -c nssp-)" = 0 ] && break
     sleep 0.1
 done
-echo "domain B's NSSIs left: $(curl -sS --cacert "$state_b/tls/cert.pem" -H "Authorization: Bearer $(cat "$state_b/token")" \
-    -H "Accept: application/json" "https://127.0.0.1:$port_b/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB?scopeType=BASE_SUBTREE&scopeLevel=1" | jq '.NetworkSliceSubnet | length')"
+echo "domain B's NSSIs left: $(b3 "?scopeType=BASE_SUBTREE&scopeLevel=1" | jq '.NetworkSliceSubnet | length')"
 ctl_b nsi-list
+echo "ports on domain A's br-int: $(OVS_RUNDIR=$state/netns-$netns/ovs ovs-vsctl list-ports br-int | tr '\n' ' ')"
+echo "ports on domain B's br-int: $(OVS_RUNDIR=$(ls -d "$state_b"/netns-*/ovs) ip netns exec domb ovs-vsctl list-ports br-int | tr '\n' ' ')"
 kill "$pid_b"
 wait "$pid_b" 2>/dev/null || true
 pid_b=
