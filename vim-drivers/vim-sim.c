@@ -348,20 +348,38 @@ sim_create_network(struct slc_vim *vim, uint64_t token,
 {
     struct sim *s = sim_of(vim);
     char id[64];
+    json_int_t vlan = spec->vlan;
     json_t *r;
 
     if (injected(s, SIM_CREATE_NETWORK, spec->name)) {
         return reply_injected(s, token, SIM_CREATE_NETWORK, err);
     }
+    for (json_int_t v = 1; spec->physnet && !vlan && v < 4095; v++) {
+        /* a provider network without a segmentation id gets a free one
+         * of its physical network, as Neutron allocates it */
+        const char *k;
+        json_t *o;
+        bool used = false;
+
+        json_object_foreach(s->res, k, o)
+        {
+            used |= !strcmp(json_string_value(json_object_get(o, "physnet"))
+                                ?: "",
+                            spec->physnet) &&
+                    json_integer_value(json_object_get(o, "vlan")) == v;
+        }
+        vlan = used ? 0 : v;
+    }
     r = json_pack("{ss ss ss* ss* sI ss* sI s{}}", "name", spec->name, "type",
                   spec->type ? spec->type : "ELAN", "cidr", spec->cidr,
-                  "physnet", spec->physnet, "vlan", (json_int_t)spec->vlan,
+                  "physnet", spec->physnet, "vlan", vlan,
                   "pool_start", spec->pool_start, "pool_count",
                   (json_int_t)spec->pool_count, "ports");
     if (!r || add_resource(s, SLC_VIM_NETWORK, spec->tag, r, id)) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
-    return reply(s, token, 0, NULL, id, "ACTIVE", NULL, err);
+    return reply(s, token, 0, NULL, id, "ACTIVE",
+                 vlan ? json_pack("{sI}", "vlan", vlan) : NULL, err);
 }
 
 /* The next address of a network's IPv4 CIDR, or NULL. */

@@ -145,6 +145,23 @@ check "terminate: COMPLETED" eq "$state" COMPLETED
 check "B's NSSI is deallocated" eq "$(b_nssis)" 0
 check "B's slice goes too" wait_b b_nsis 0
 
+# --- 3GPP with a link across domains (on sim VIMs: the records only; the
+# data plane is test-netns-wan.sh's)
+account b-wan 3gpp "https://127.0.0.1:$port_b/3GPPManagement" '"physical_network":"wan"'
+instantiate embb-wan b-wan
+wait_nsiop "$op"
+check "a slice with n3-core across domains: COMPLETED" eq "$state" COMPLETED
+req GET "/nsilcm/v1/netslice_instances/$nsi"
+check "A's n3-core has its transport /24, slice-mgmt stays in A" \
+    eq "$(field '[._admin."netslice-vld"[] | select(.transport) | "\(.name) \(.transport.cidr)"] | join(",")')" "n3-core 10.250.0.0/24"
+b GET "/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB/NetworkSliceSubnet=$(remote handle.nssiId)"
+check "B got the endpoint: the sim VIM's VLAN, B's half of the /24, the core's sapd" \
+    eq "$(bfield '.attributes.sliceProfileList[0].epTransport[0] | "\(.logicalInterfaceInfo.logicalInterfaceId) \(.ipAddress) \(.epApplicationRef[0])"')" "1 10.250.0.128/24 core-n3"
+req DELETE "/nsilcm/v1/netslice_instances_content/$nsi"
+wait_nsiop "$(field .id)"
+check "terminate: COMPLETED, nothing left at B" eq "$state/$(b_nssis)" COMPLETED/0
+check "B's slice goes too" wait_b b_nsis 0
+
 # --- 3GPP with B's notifications: polling once a minute (ten once B
 # notifies) would not finish in time; B's notification makes A look
 POLL=60000 account b-ntf 3gpp "https://127.0.0.1:$port_b/3GPPManagement"
