@@ -19,6 +19,7 @@ static const struct slc_field template_fields[] = {
     F_UINT(struct slc_nssmf_template, "sst", sst, 1, 255),
     F_STR(struct slc_nssmf_template, "sd", sd),
     F_STR_REQ(struct slc_nssmf_template, "nst", nst),
+    F_UINT(struct slc_nssmf_template, "max_ues", max_ues, 1, 1000000000),
 };
 
 static const struct slc_schema template_schema =
@@ -142,6 +143,11 @@ slc_config_load(struct slc_config *cfg, const char *path,
         memcpy((char *)cfg + f->off, (char *)&parsed + f->off,
                f->type == SLC_FT_UINT ? sizeof(uint64_t)
                                       : sizeof(const char *));
+        if (f->type == SLC_FT_LIST) {
+            /* and its length: without it a list was read as empty */
+            memcpy((char *)cfg + f->len_off, (char *)&parsed + f->len_off,
+                   sizeof(size_t));
+        }
     }
     return 0;
 }

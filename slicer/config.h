@@ -18,6 +18,8 @@ struct slc_nssmf_template {
     uint64_t sst;              /* 0: any */
     const char *sd;            /* or NULL: any */
     const char *nst;           /* the NST (name or id) */
+    uint64_t max_ues;          /* UEs an NSSI of it serves, summed over
+                                  its profiles; 0: not bounded */
 };
 
 struct slc_config {

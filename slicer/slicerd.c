@@ -406,6 +406,10 @@ run(struct slc_daemon *d)
             if (t->sd) {
                 json_object_set_new(row, "sd", json_string(t->sd));
             }
+            if (t->max_ues) {
+                json_object_set_new(row, "max_ues",
+                                    json_integer((json_int_t)t->max_ues));
+            }
             json_array_append_new(d->nssmf_templates, row);
         }
     }

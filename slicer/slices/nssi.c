@@ -587,9 +587,9 @@ job_set(json_t *job, const char *status, int progress, const char *desc)
 
 /* ---- allocation ---- */
 
-/* The NST the daemon's table gives a profile of subnet 'type' (the first
- * rule whose given members all match), or NULL. */
-static const char *
+/* The rule of the daemon's table for a profile of subnet 'type' (the
+ * first whose given members all match): its NST and capacity; NULL. */
+static const json_t *
 template_of(const struct slc_slicer *s, const char *type,
             const struct want *w)
 {
@@ -604,10 +604,54 @@ template_of(const struct slc_slicer *s, const char *type,
         if ((!t || is(t, type)) &&
             (!sst || json_integer_value(sst) == w->sst) &&
             (!sd || !strcasecmp(sd, w->sd))) {
-            return str(rule, "nst");
+            return rule;
         }
     }
     return NULL;
+}
+
+/* TS 28.531 7.3: an NSSI takes a profile only while the UEs of all its
+ * profiles (maxNumberofUEs) fit what its template serves (the table's
+ * max_ues; no bound without one).  'doc' is the NSSI, NULL for a new
+ * one. */
+static int
+check_capacity(const json_t *rule, const json_t *doc, const struct want *w,
+               struct slc_error *err)
+{
+    json_int_t cap = json_integer_value(json_object_get(rule, "max_ues"));
+    double used = 0;
+    const json_t *p;
+    size_t i;
+
+    if (!cap) {
+        return 0;
+    }
+    json_array_foreach(json_object_get(doc, "sliceProfileList"), i, p)
+    {
+        struct want o;
+        struct slc_error e = {0};
+
+        if (!read_profile(p, &o, &e) && o.max_ues) {
+            used += json_number_value(o.max_ues);
+        }
+    }
+    if (w->max_ues && used + json_number_value(w->max_ues) > (double)cap) {
+        return doc ? slc_error_set(err, SLC_ECONFLICT,
+                                   "slice profile '%.64s': maxNumberofUEs "
+                                   "%g does not fit NetworkSliceSubnet '%s' "
+                                   "(nst %s serves at most %lld UEs, its "
+                                   "profiles have %g)",
+                                   w->id, json_number_value(w->max_ues),
+                                   str(doc, "_id"), str(rule, "nst"),
+                                   (long long)cap, used)
+                   : slc_error_set(err, SLC_ECONFLICT,
+                                   "slice profile '%.64s': maxNumberofUEs "
+                                   "%g is more than nst %s serves (%lld "
+                                   "UEs)",
+                                   w->id, json_number_value(w->max_ues),
+                                   str(rule, "nst"), (long long)cap);
+    }
+    return 0;
 }
 
 static bool
@@ -718,6 +762,7 @@ slc_nssi_allocate(struct slc_slicer *s, const struct slc_nssi_alloc *a,
     char vim[64], key[SLC_UUID_STR_SIZE], name[64], id[SLC_UUID_STR_SIZE];
     char op_buf[40];
     const char *nst;
+    const json_t *rule;
     bool joined = false;
     int rc = read_profile(a->profile, &w, err);
 
@@ -779,7 +824,12 @@ slc_nssi_allocate(struct slc_slicer *s, const struct slc_nssi_alloc *a,
     if (rc) {
         return rc;
     }
-    nst = template_of(s, type, &w);
+    rule = template_of(s, type, &w);
+    nst = str(rule, "nst");
+    rc = check_capacity(rule, NULL, &w, err);
+    if (rc) {
+        return rc;
+    }
     snprintf(name, sizeof name, NSSP_PREFIX "%s", key);
     body = json_pack("{ss ss so}", "name", name, "vimAccountId", vim,
                      "serviceProfile", service_profile(&w));
@@ -820,7 +870,7 @@ slc_nssi_allocate(struct slc_slicer *s, const struct slc_nssi_alloc *a,
                                   "SHUTTINGDOWN")
                                    ? "SHUTTINGDOWN"
                                    : "one of its profiles is not shared");
-        } else {
+        } else if (!(rc = check_capacity(rule, target.doc, &w, err))) {
             joined = true;
             doc = json_incref(target.doc);
             before = slc_nssi_attributes(s, doc);

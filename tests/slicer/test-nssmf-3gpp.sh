@@ -17,7 +17,12 @@ name=nssmf-3gpp
 . "$(dirname "$0")/harness.sh"
 config "notify_retry_ms: 100
 notify_retry_max_ms: 400
-mns_subnetwork: Op1"
+mns_subnetwork: Op1
+nssmf_templates:
+  - subnet_type: CN_SLICESUBNET
+    sst: 1
+    nst: slicer-embb-slice
+    max_ues: 1000"
 start
 login
 root=${base%/osm}
@@ -132,6 +137,11 @@ mj POST /ObjectManagement/NSS/SliceProfiles "{\"attributeListIn\":$(profile sp-b
 check "the same profile again: the same answer, nothing new" eq "$code/$(field .attributeListOut.nSSId)/$(count /nsilcm/v1/netslice_instances)" 200/nss-a/1
 m GET "$P/NetworkSliceSubnet=nss-a?attributes=sliceProfileList"
 check "nss-a has both profiles; only the attribute asked" eq "$(field '[.attributes.sliceProfileList[].sliceProfileId] | join(",")')/$(field '.attributes | keys | join(",")')" "sp-a,sp-b/sliceProfileList"
+
+mj POST /ObjectManagement/NSS/SliceProfiles "{\"attributeListIn\":$(profile sp-c 1 000001 SHARED 300)}"
+check "a third shared profile of 500 UEs: 409, the NSSI's template serves 1000" test "$code" = 409 -a -n "$(field .reason | grep -o "does not fit NetworkSliceSubnet 'nss-a' (nst slicer-embb-slice serves at most 1000 UEs, its profiles have 1000)")"
+m GET "$P/NetworkSliceSubnet=nss-a"
+check "... and nss-a keeps its two profiles, no slice request more" eq "$(field '.attributes.sliceProfileList | length')/$(req GET /../nsmf/v1/slice_requests; field length)" 2/2
 
 # --- Rel-18 SliceProfiles: URLLC gets an NSSI of its own
 mj POST /3GPPManagement/NSSProvMnS/v1/SliceProfiles "$(profile sp-u 2 000002 NON_SHARED 20)"
