@@ -67,6 +67,25 @@ int slc_ep_ns_vld(struct slc_store *st, const char *nsd_ref,
                   const json_t *eps, const struct slc_scope *sc,
                   json_t **out, struct slc_error *err);
 
+/* What a slice (or service) profile asks of slicer (nssi-profile.c). */
+struct slc_want {
+    const char *id;          /* sliceProfileId (serviceProfileId) */
+    int sst;
+    char sd[8];              /* "" when none */
+    double latency;          /* ms, 0 = none */
+    json_t *max_ues;         /* borrowed, or NULL */
+    bool shared;
+    const char *mobility;    /* borrowed, or NULL */
+};
+
+/* Reads profile 'p' (slice-managers.md §2.2 and §5.3 shapes, the
+ * spellings of §2.5; a ServiceProfile when 'service') into 'w', which
+ * borrows from 'p'. */
+int slc_read_profile(const json_t *p, bool service, struct slc_want *w,
+                     struct slc_error *err);
+/* The slice request's serviceProfile for 'w' (new reference). */
+json_t *slc_want_service_profile(const struct slc_want *w);
+
 /* Follows the slice operations of s->nssi_ops with the NSSIs (nssi.c),
  * from the loop: the event of s->nssi_kick. */
 void slc_nssi_on_kick(int fd, short what, void *arg);
