@@ -1,6 +1,7 @@
 /* Network slice subnet instances served to an NSMF (nssi.h): slice
  * profiles in any dialect's shape become slice requests, grouped into
- * NSSI records that follow their slices' state. */
+ * NSSI records that follow their slices' state (profiles are read by
+ * nssi-profile.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
