@@ -883,6 +883,16 @@ check_nssmf(struct slc_call *c, json_t *body)
         }
         json_object_set_new(body, "ca_file", json_string(real));
     }
+    if (!rc && !c->who.admin &&
+        json_string_value(json_object_get(body, "physical_network"))) {
+        /* its slices' links to the other domain are provider networks */
+        rc = slc_rest_fail(c, 403, SLC_EDENIED,
+                           "nssmf account: physical_network '%.64s': only a "
+                           "system admin may put slices on the host's "
+                           "physical networks",
+                           json_string_value(json_object_get(
+                               body, "physical_network")));
+    }
     if (!rc && slc_ep_check_pool(json_string_value(json_object_get(
                                      body, "transport_subnet_pool")),
                                  &c->err)) {

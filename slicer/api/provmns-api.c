@@ -99,6 +99,11 @@ json_body(struct slc_call *c, json_t **out)
                              "the body is not JSON: line %d column %d: %s",
                              jerr.line, jerr.column, jerr.text);
     }
+    if (slc_rest_check_provider(c, *out)) {
+        json_decref(*out);
+        *out = NULL;
+        return c->err.code;
+    }
     return 0;
 }
 

@@ -61,6 +61,11 @@ int slc_rest_fail(struct slc_call *c, unsigned status, int code,
 /* True for the media types of a JSON or YAML body (or none given). */
 bool slc_rest_is_text_type(const char *type);
 
+/* 403 when a caller who is not a system admin asks for a provider
+ * network (a "provider-network", "epTransport" or "transportEndpoints"
+ * member at any depth of 'body'): its VLAN is on the host's physical
+ * networks, the links to other domains.  slc_rest_body() checks it. */
+int slc_rest_check_provider(struct slc_call *c, const json_t *body);
 /* Parses the body as JSON or YAML (by Content-Type) into '*out' (new
  * reference).  400 for bad syntax or no body, 415 for other media types. */
 int slc_rest_body(struct slc_call *c, json_t **out);

@@ -129,7 +129,59 @@ slc_rest_body(struct slc_call *c, json_t **out)
         return slc_rest_fail(c, 400, SLC_EINVALID,
                              "request body: expected a JSON or YAML object");
     }
-    return 0;
+    rc = slc_rest_check_provider(c, *out);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+/* The first member of 'v' (at any depth) that asks for a provider
+ * network, or NULL. */
+static const char *
+provider_key(const json_t *v, int depth)
+{
+    static const char *const keys[] = {"provider-network", "epTransport",
+                                       "transportEndpoints", NULL};
+    const char *k, *found = NULL;
+    const json_t *m;
+    size_t i;
+
+    if (depth > 32) {
+        return NULL;
+    }
+    json_object_foreach((json_t *)v, k, m)
+    {
+        for (const char *const *p = keys; !found && *p; p++) {
+            found = !strcmp(k, *p) && !json_is_null(m) ? *p : NULL;
+        }
+        found = found ? found : provider_key(m, depth + 1);
+        if (found) {
+            return found;
+        }
+    }
+    json_array_foreach(v, i, m)
+    {
+        if ((found = provider_key(m, depth + 1))) {
+            return found;
+        }
+    }
+    return NULL;
+}
+
+int
+slc_rest_check_provider(struct slc_call *c, const json_t *body)
+{
+    const char *k = c->who.admin ? NULL : provider_key(body, 0);
+
+    return k ? slc_rest_fail(c, 403, SLC_EDENIED,
+                             "'%s' asks for a provider network on the "
+                             "host's physical networks: only a system "
+                             "admin may (as Neutron keeps its provider "
+                             "attributes to admins)",
+                             k)
+             : 0;
 }
 
 static const char *scalar_text(const json_t *v, char buf[64]);

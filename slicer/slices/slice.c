@@ -262,6 +262,23 @@ add_remote_subnet(struct build *b, const json_t *sub)
     return 0;
 }
 
+/* Instantiation parameters that ask for a provider network (a vld item's
+ * provider-network). */
+static bool
+has_provider(const json_t *params)
+{
+    const json_t *v;
+    size_t i;
+
+    json_array_foreach(json_object_get(params, "vld"), i, v)
+    {
+        if (json_object_get(v, "provider-network")) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int
 add_subnet(struct build *b, const json_t *sub)
 {
@@ -310,6 +327,18 @@ add_subnet(struct build *b, const json_t *sub)
                  str(b->req, "nsiName"), id, nsr_id, str(f.found, "name"));
     } else if (!rc) {
         params = subnet_request(b, sub);
+        if (b->sc && !b->sc->all &&
+            has_provider(json_object_get(sub, "instantiation-parameters"))) {
+            /* (the request's own are checked at the API) */
+            json_decref(params);
+            return slc_error_set(b->err, SLC_EDENIED,
+                                 "netslice-subnet '%s': the nst's "
+                                 "instantiation-parameters ask for a "
+                                 "provider network: only a system admin "
+                                 "may put NSs on the host's physical "
+                                 "networks",
+                                 id);
+        }
         rc = slc_ns_create(b->st, params, b->sc, b->now, nsr_id, b->err);
         if (rc) {
             slc_error_prefix(b->err, "netslice-subnet '%s'", id);

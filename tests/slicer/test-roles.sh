@@ -119,6 +119,18 @@ req GET /admin/v1/projects
 check "... nor read projects (projects: false)" eq "$code" 403
 jreq POST /nslcm/v1/ns_instances '{"nsName":"x","nsdId":"x","vimAccountId":"x"}'
 check "project_admin may create NSs (the 404 is the NSD's)" eq "$code" 404
+# provider networks reach the host's physical networks (the links to
+# other domains): a system admin's, as Neutron's provider attributes
+jreq POST /nslcm/v1/ns_instances_content '{"nsName":"x","nsdId":"x","vimAccountId":"sim1","vld":[{"name":"n3","provider-network":{"segmentation-id":3001}}]}'
+check "project_admin: an NS with a provider network: 403 naming the member" test "$code" = 403 -a -n "$(field .detail | grep -o "'provider-network'")"
+jreq POST /../nsmf/v1/slice_requests '{"serviceProfile":{"sNSSAIList":[{"sst":1}]},"transportEndpoints":[{"id":"a","ipAddress":"10.250.0.128/24","logicalInterfaceInfo":{"logicalInterfaceType":"VLAN_ID","logicalInterfaceId":"3001"},"epApplicationRef":["core-n3"]}]}'
+check "... a slice request with transport endpoints: 403" test "$code" = 403 -a -n "$(field .detail | grep -o "'transportEndpoints'")"
+jreq POST /admin/v1/nssmf_accounts '{"name":"b","dialect":"3gpp","url":"https://127.0.0.1:1/3GPPManagement","physical_network":"wan"}'
+check "... an NSSMF account on a physical network: 403" test "$code" = 403 -a -n "$(field .detail | grep -o "physical_network 'wan'")"
+tok=$admin_tok
+req GET /../nsmf/v1/slice_requests
+check "... none of them made anything" eq "$(field length)/$(req GET /nslcm/v1/ns_instances; field length)/$(req GET /admin/v1/nssmf_accounts; field length)" 0/0/0
+as paula
 
 # --- account_manager: accounts, nothing else
 user mona admin account_manager
