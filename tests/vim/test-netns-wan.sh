@@ -225,6 +225,36 @@ b GET "/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB?scopeType=BASE_SUBTREE&scop
 check "3gpp: B's NSSIs are gone" eq "$(bfield '.NetworkSliceSubnet | length')" 0
 one_slice embb-osm b-osm
 
+# kill -9 of A while B allocates the core: A resumes from the stored
+# handle, its link across domains as it was
+jreq POST /nsilcm/v1/netslice_instances_content '{"nsiName":"embb-crash","nstId":"slicer-embb-slice","vimAccountId":"netns-a","netslice-subnet":[{"id":"core","nssmfAccountId":"b-3gpp"}]}'
+nsi=$(field .id)
+op=$(field .nsilcmop_id)
+for _ in $(seq 600); do
+    req GET "/nsilcm/v1/netslice_instances/$nsi"
+    seen=$(field '._admin."remote-subnets"[0].state')
+    [ "$seen" = ALLOCATING ] && break
+    sleep 0.01
+done
+kill -9 "$pid"
+check "A is killed while B allocates" eq "$seen" ALLOCATING
+wait "$pid" 2>/dev/null
+start
+login
+wait_nsiop "$op"
+check "kill -9 of A during the remote allocation: the slice completes after the restart" eq "$state" COMPLETED
+b GET "/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB?scopeType=BASE_SUBTREE&scopeLevel=1"
+check "... with one NSSI at B" eq "$(bfield '.NetworkSliceSubnet | length')" 1
+set -- $(iface "$(ns_of embb-crash.transport)" router router east); tn=$1
+b GET /osm/nslcm/v1/ns_instances
+set -- $(b_iface "$(bfield '[.[] | select(.name | test("core"))][0]._id')" upf n3); upf_n3=$2
+check "... and the router reaches B's UPF across the WAN ($upf_n3)" pings "$tn" "$upf_n3"
+jreq POST "/nsilcm/v1/netslice_instances/$nsi/terminate" '{"autoremove":true}'
+wait_nsiop "$(field .id)"
+check "... terminate COMPLETED, both br-int back to their trunks" \
+    eq "$state/$(a_ovs list-ports br-int | tr '\n' ' ')/$(b_ovs list-ports br-int | tr '\n' ' ')" \
+    "COMPLETED/int-to-fabric wan-a /int-to-fabric wan-b "
+
 # B gone: the allocation at B cannot finish by the slice's deadline; A
 # rolls back, its link across domains included
 stop_b
