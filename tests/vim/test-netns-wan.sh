@@ -9,7 +9,9 @@
 # a provider network in a WAN VLAN on both sides, its endpoint (VLAN,
 # addresses) sent to B as a TS 28.541 EP_Transport.  The router pings the
 # UPF across the WAN, the gNB pings it through the router; other VLANs do
-# not cross; terminating the slice removes both sides.
+# not cross; terminating the slice removes both sides.  kill -9 of A while
+# B allocates: resumed after the restart; B down: A rolls back at the
+# deadline, its side of the link removed.
 #
 # It must run as root in network, mount and pid namespaces of its own
 # (meson runs it under "unshare -n -m -p -f --mount-proc").
