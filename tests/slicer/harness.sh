@@ -14,8 +14,49 @@ stop_receivers() {
     done
     receivers=()
 }
+# A second daemon, B, for the tests of two domains: its config is
+# $tmp/b/slicerd.yaml (port_file $tmp/b/port, state_dir $tmp/b/state,
+# admin_password b-secret); start_b [PREFIX...] starts it (a prefix as
+# start's), sets pid_b and port_b and logs in as its admin (tok_b);
+# b METHOD PATH [curl args] sends a request to it at $b_host (127.0.0.1
+# unless set) over HTTPS, status in $code, body for bfield; bj METHOD
+# PATH JSON one with a JSON body;
+# stop_b stops it by pid (the cleanup does too).
+pid_b=
+tok_b=
+b_host=${b_host:-127.0.0.1}
+stop_b() {
+    if [ -n "$pid_b" ]; then
+        kill "$pid_b" 2>/dev/null
+        wait "$pid_b" 2>/dev/null
+    fi
+    pid_b=
+}
+start_b() {
+    rm -f "$tmp/b/port"
+    "$@" "$slicerd" -c "$tmp/b/slicerd.yaml" >>"$tmp/b/log" 2>&1 &
+    pid_b=$!
+    for _ in $(seq 200); do
+        [ -s "$tmp/b/port" ] && break
+        sleep 0.05
+    done
+    port_b=$(cat "$tmp/b/port")
+    tok_b=
+    bj POST /osm/admin/v1/tokens '{"username":"admin","password":"b-secret"}'
+    tok_b=$(bfield .id)
+}
+b() {
+    local m=$1 p=$2
+    shift 2
+    code=$(curl -s -o "$tmp/b/body" -w '%{http_code}' --cacert "$tmp/b/state/tls/cert.pem" \
+        -X "$m" -H 'Accept: application/json' \
+        ${tok_b:+-H "Authorization: Bearer $tok_b"} "$@" "https://$b_host:$port_b$p")
+}
+bj() { b "$1" "$2" -H 'Content-Type: application/json' --data-binary "$3"; }
+bfield() { jq -r "$1" "$tmp/b/body"; }
 cleanup() {
     stop_receivers
+    stop_b
     if [ -n "$pid" ]; then
         kill "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null

@@ -15,17 +15,7 @@ src=$2
 name=nssmf-delegate
 # shellcheck source=harness.sh
 . "$(dirname "$0")/harness.sh"
-# The harness runs one daemon ($pid, $tmp); B lives in $tmp/b.
-pid_b=
-stop_b() {
-    if [ -n "$pid_b" ]; then
-        kill "$pid_b" 2>/dev/null
-        wait "$pid_b" 2>/dev/null
-    fi
-    pid_b=
-}
-trap 'stop_b; cleanup' EXIT
-
+# The harness runs one daemon ($pid, $tmp) and B (start_b, $tmp/b).
 mkdir -p "$tmp/b"
 cat >"$tmp/b/slicerd.yaml" <<CFG
 port: 0
@@ -40,36 +30,11 @@ nssmf_templates:
     sst: 1
     nst: slicer-embb-core
 CFG
-start_b() {
-    rm -f "$tmp/b/port"
-    "$slicerd" -c "$tmp/b/slicerd.yaml" >>"$tmp/b/log" 2>&1 &
-    pid_b=$!
-    for _ in $(seq 200); do
-        [ -s "$tmp/b/port" ] && break
-        sleep 0.05
-    done
-    port_b=$(cat "$tmp/b/port")
-}
-# b METHOD PATH [curl args]: a request to B as its admin
-b() {
-    local m=$1 p=$2
-    shift 2
-    code=$(curl -s -o "$tmp/b/body" -w '%{http_code}' --cacert "$tmp/b/state/tls/cert.pem" \
-        -X "$m" -H 'Accept: application/json' ${tok_b:+-H "Authorization: Bearer $tok_b"} \
-        "$@" "https://127.0.0.1:$port_b$p")
-}
-bfield() { jq -r "$1" "$tmp/b/body"; }
-login_b() {
-    tok_b=
-    b POST /osm/admin/v1/tokens -H 'Content-Type: application/json' --data-binary '{"username":"admin","password":"b-secret"}'
-    tok_b=$(bfield .id)
-}
 b_nssis() { b GET "/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB?scopeType=BASE_SUBTREE&scopeLevel=1"; bfield '.NetworkSliceSubnet | length'; }
 b_nsis() { b GET /osm/nsilcm/v1/netslice_instances; bfield length; }
 b_nss() { b GET /osm/nslcm/v1/ns_instances; bfield length; }
 
 start_b
-login_b
 for f in "$src"/templates/vnfd/*.yaml "$src"/templates/pnfd/*.yaml; do
     b POST /osm/vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$f"
 done
@@ -78,7 +43,7 @@ for f in "$src"/templates/nsd/*.yaml; do
 done
 b POST /osm/nst/v1/netslice_templates_content -H 'Content-Type: application/yaml' --data-binary "@$src/templates/nssmf/embb_core_nst.yaml"
 check "B: the core-only NST is onboarded" eq "$code" 201
-b POST /osm/admin/v1/vim_accounts -H 'Content-Type: application/json' --data-binary '{"name":"sim-b","vim_type":"sim","vim_url":"u","config":{"sim":{"latency_ms":30}}}'
+bj POST /osm/admin/v1/vim_accounts '{"name":"sim-b","vim_type":"sim","vim_url":"u","config":{"sim":{"latency_ms":30}}}'
 
 # A in plain HTTP on loopback: B's notifications reach it without a
 # certificate B would have to trust
@@ -239,7 +204,6 @@ wait_nsiop "$op"
 check "B down: FAILED at the deadline, naming the connection error" test "$state" = FAILED -a -n "$(field .errorMessage | grep -io 'connect')"
 req DELETE "/nsilcm/v1/netslice_instances/$nsi"
 start_b
-login_b
 check "B down made nothing at B" eq "$(b_nssis)/$(b_nsis)" 0/0
 # B's new port
 req PATCH /admin/v1/nssmf_accounts/b-3gpp -H 'Content-Type: application/json' --data-binary "{\"url\":\"https://127.0.0.1:$port_b/3GPPManagement\"}"
@@ -273,7 +237,6 @@ kill -9 "$pid_b"
 wait "$pid_b" 2>/dev/null
 sed -i "s/^port: 0/port: $port_b/" "$tmp/b/slicerd.yaml"
 start_b
-login_b
 wait_nsiop "$op"
 check "after kill -9 of B: COMPLETED" eq "$state" COMPLETED
 check "B has one NSSI, ENABLED" eq "$(b_nssis)/$(b GET "/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB/NetworkSliceSubnet=$(remote handle.nssiId)"; bfield .attributes.operationalState)" 1/ENABLED

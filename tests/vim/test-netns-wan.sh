@@ -39,16 +39,6 @@ ip link add wan-a type veth peer name wan-b netns domb
 ip link set wan-a up
 ip -n domb link set wan-b up
 
-pid_b=
-stop_b() {
-    if [ -n "$pid_b" ]; then
-        kill "$pid_b" 2>/dev/null
-        wait "$pid_b" 2>/dev/null
-    fi
-    pid_b=
-}
-trap 'stop_b; cleanup' EXIT
-
 mkdir -p "$tmp/b"
 cat >"$tmp/b/slicerd.yaml" <<CFG
 listen: 10.77.0.2
@@ -65,33 +55,16 @@ nssmf_templates:
     nst: slicer-embb-core
 CFG
 # nsenter execs slicerd in B's network namespace: $pid_b is the daemon
-nsenter --net=/run/netns/domb "$slicerd" -c "$tmp/b/slicerd.yaml" >>"$tmp/b/log" 2>&1 &
-pid_b=$!
-for _ in $(seq 200); do
-    [ -s "$tmp/b/port" ] && break
-    sleep 0.05
-done
-port_b=$(cat "$tmp/b/port")
-# b METHOD PATH [curl args]: a request to B as its admin
-b() {
-    local m=$1 p=$2
-    shift 2
-    code=$(curl -s -o "$tmp/b/body" -w '%{http_code}' --cacert "$tmp/b/state/tls/cert.pem" \
-        -X "$m" -H 'Accept: application/json' -H 'Content-Type: application/json' \
-        ${tok_b:+-H "Authorization: Bearer $tok_b"} "$@" "https://10.77.0.2:$port_b$p")
-}
-bfield() { jq -r "$1" "$tmp/b/body"; }
-tok_b=
-b POST /osm/admin/v1/tokens --data-binary '{"username":"admin","password":"b-secret"}'
-tok_b=$(bfield .id)
-check "B answers on its management address, with a certificate for it" eq "$code" 200
+b_host=10.77.0.2
+start_b nsenter --net=/run/netns/domb
+check "B answers on its management address, with a certificate for it" test -n "$tok_b" -a "$tok_b" != null
 for f in "$tpl"/vnfd/core_vnfd.yaml; do
     b POST /osm/vnfpkgm/v1/vnf_packages_content -H 'Content-Type: application/yaml' --data-binary "@$f"
 done
 b POST /osm/nsd/v1/ns_descriptors_content -H 'Content-Type: application/yaml' --data-binary "@$tpl/nsd/core_nsd.yaml"
 b POST /osm/nst/v1/netslice_templates_content -H 'Content-Type: application/yaml' --data-binary "@$tpl/nssmf/embb_core_nst.yaml"
 check "B: the core-only NST is onboarded" eq "$code" 201
-b POST /osm/admin/v1/vim_accounts --data-binary "{\"name\":\"netns-b\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"ovs\":\"managed\",\"subnet_pool\":\"10.120.0.0/16\",\"hosts\":\"$tpl/infra/hosts/compute-1.yaml\",\"physical_networks\":{\"wan\":{\"interface\":\"wan-b\",\"vlans\":\"3000-3009\"}}}}"
+bj POST /osm/admin/v1/vim_accounts "{\"name\":\"netns-b\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"ovs\":\"managed\",\"subnet_pool\":\"10.120.0.0/16\",\"hosts\":\"$tpl/infra/hosts/compute-1.yaml\",\"physical_networks\":{\"wan\":{\"interface\":\"wan-b\",\"vlans\":\"3000-3009\"}}}}"
 check "B: a netns VIM account with the WAN as physical network: 201" eq "$code" 201
 b_ovs() { OVS_RUNDIR=$(ls -d "$tmp"/b/state/netns-*/ovs) ip netns exec domb ovs-vsctl "$@"; }
 
@@ -210,7 +183,7 @@ one_slice() {
     if [ "$acc" = b-3gpp ]; then
         check "3gpp: the EP_Transport MOI names the sapd it is for and B's first address" \
             eq "$(bfield '.attributes.epApplicationRef[0]')/$(bfield '.attributes.ipAddress')" "core-n3/$upf_n3/24"
-        b PUT "/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB/${ept#*,}" --data-binary '{"attributes":{"ipAddress":"10.0.0.1/24"}}'
+        bj PUT "/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB/${ept#*,}" '{"attributes":{"ipAddress":"10.0.0.1/24"}}'
         check "3gpp: it is read-only: 409 in 3GPP's error shape" eq "$code/$(bfield .status)" "409/409"
     fi
     jreq POST "/nsilcm/v1/netslice_instances/$nsi/terminate" '{"autoremove":true}'
