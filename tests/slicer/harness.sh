@@ -15,8 +15,7 @@ stop_receivers() {
     receivers=()
 }
 # A second daemon, B, for the tests of two domains: its config is
-# $tmp/b/slicerd.yaml (port_file $tmp/b/port, state_dir $tmp/b/state,
-# admin_password b-secret); start_b [PREFIX...] starts it (a prefix as
+# $tmp/b/slicerd.yaml (config_b writes it); start_b [PREFIX...] starts it (a prefix as
 # start's), sets pid_b and port_b and logs in as its admin (tok_b);
 # b METHOD PATH [curl args] sends a request to it at $b_host (127.0.0.1
 # unless set) over HTTPS, status in $code, body for bfield; bj METHOD
@@ -25,6 +24,25 @@ stop_receivers() {
 pid_b=
 tok_b=
 b_host=${b_host:-127.0.0.1}
+# config_b [EXTRA LINES]: B's config, an NSSMF whose table gives CN
+# subnets of SST 1 the core-only NST
+config_b() {
+    mkdir -p "$tmp/b"
+    cat >"$tmp/b/slicerd.yaml" <<CFG
+port: 0
+port_file: $tmp/b/port
+state_dir: $tmp/b/state
+admin_password: b-secret
+log_level: info
+files_dir: /
+mns_subnetwork: DomainB
+nssmf_templates:
+  - subnet_type: CN_SLICESUBNET
+    sst: 1
+    nst: slicer-embb-core
+${1:-}
+CFG
+}
 stop_b() {
     if [ -n "$pid_b" ]; then
         kill "$pid_b" 2>/dev/null

@@ -16,20 +16,7 @@ name=nssmf-delegate
 # shellcheck source=harness.sh
 . "$(dirname "$0")/harness.sh"
 # The harness runs one daemon ($pid, $tmp) and B (start_b, $tmp/b).
-mkdir -p "$tmp/b"
-cat >"$tmp/b/slicerd.yaml" <<CFG
-port: 0
-port_file: $tmp/b/port
-state_dir: $tmp/b/state
-admin_password: b-secret
-log_level: info
-files_dir: /
-mns_subnetwork: DomainB
-nssmf_templates:
-  - subnet_type: CN_SLICESUBNET
-    sst: 1
-    nst: slicer-embb-core
-CFG
+config_b
 b_nssis() { b GET "/3GPPManagement/ProvMnS/v1/SubNetwork=DomainB?scopeType=BASE_SUBTREE&scopeLevel=1"; bfield '.NetworkSliceSubnet | length'; }
 b_nsis() { b GET /osm/nsilcm/v1/netslice_instances; bfield length; }
 b_nss() { b GET /osm/nslcm/v1/ns_instances; bfield length; }

@@ -39,21 +39,7 @@ ip link add wan-a type veth peer name wan-b netns domb
 ip link set wan-a up
 ip -n domb link set wan-b up
 
-mkdir -p "$tmp/b"
-cat >"$tmp/b/slicerd.yaml" <<CFG
-listen: 10.77.0.2
-port: 0
-port_file: $tmp/b/port
-state_dir: $tmp/b/state
-admin_password: b-secret
-log_level: info
-files_dir: /
-mns_subnetwork: DomainB
-nssmf_templates:
-  - subnet_type: CN_SLICESUBNET
-    sst: 1
-    nst: slicer-embb-core
-CFG
+config_b "listen: 10.77.0.2"
 # nsenter execs slicerd in B's network namespace: $pid_b is the daemon
 b_host=10.77.0.2
 start_b nsenter --net=/run/netns/domb
