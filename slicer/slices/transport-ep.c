@@ -25,7 +25,8 @@
  * The NSSMF's side (slice-request.c): each endpoint puts the NS virtual
  * link of its sapd on a provider network in that VLAN, with that subnet
  * and the NSSMF's half as its address pool; the VIM must have a physical
- * network whose VLAN range holds it. */
+ * network whose VLAN range holds it.  A sapd that a netslice-vld of the
+ * NSSMF's own NST joins has its slice network already: refused. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +224,28 @@ vld_params(const char *vl, const struct ep *e)
                      "segmentation-id", (int)e->vlan, "ip-profile", ip);
 }
 
+/* The netslice-vld of 'nst' that sapd 'sapd' of subnet 'sub' is on, or
+ * NULL. */
+static const char *
+on_slice_vld(const json_t *nst, const char *sub, const char *sapd)
+{
+    const json_t *v, *ref;
+    size_t i, k;
+
+    json_array_foreach(json_object_get(nst, "netslice-vld"), i, v)
+    {
+        json_array_foreach(json_object_get(v, "nss-connection-point-ref"), k,
+                           ref)
+        {
+            if (!strcmp(str(ref, "nss-ref") ?: "", sub) &&
+                !strcmp(str(ref, "nsd-connection-point-ref") ?: "", sapd)) {
+                return str(v, "name") ?: str(v, "id");
+            }
+        }
+    }
+    return NULL;
+}
+
 int
 slc_ep_subnets(struct slc_store *st, const json_t *nst, const json_t *eps,
                const struct slc_scope *sc, json_t **items,
@@ -236,6 +259,7 @@ slc_ep_subnets(struct slc_store *st, const json_t *nst, const json_t *eps,
     {
         struct ep e;
         const json_t *sub, *found = NULL;
+        const char *vld;
         char vl[128] = "";
         json_t *item;
         size_t k;
@@ -259,6 +283,18 @@ slc_ep_subnets(struct slc_store *st, const json_t *nst, const json_t *eps,
                                  "epTransport[%zu].epApplicationRef: '%.64s' "
                                  "is not a sapd of a subnet of nst '%s'",
                                  i, e.sapd, str(nst, "id"));
+        }
+        if ((vld = on_slice_vld(nst, str(found, "id"), e.sapd))) {
+            /* that sapd's link is the slice network's, not the NSMF's */
+            json_decref(*items);
+            *items = NULL;
+            return slc_error_set(err, SLC_EINVALID,
+                                 "epTransport[%zu].epApplicationRef: sapd "
+                                 "'%.64s' of subnet '%s' is on netslice-vld "
+                                 "'%s' of nst '%s': an endpoint needs a sapd "
+                                 "of its own",
+                                 i, e.sapd, str(found, "id"), vld,
+                                 str(nst, "id"));
         }
         item = slc_ns_find(*items, "id", str(found, "id"));
         if (!item) {

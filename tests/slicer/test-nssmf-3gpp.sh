@@ -164,7 +164,7 @@ check "deallocating it again: 204" eq "$code" 204
 # virtual link of the endpoint's sapd goes on the NSMF's link
 ep_profile() { # ID TYPE IP SAPD
     profile "$1" 2 000002 NON_SHARED 20 | jq -c --arg t "$2" --arg ip "$3" --arg s "$4" \
-        '. + {epTransport: [{id: "n3-core", ipAddress: $ip, logicalInterfaceInfo: {logicalInterfaceType: $t, logicalInterfaceId: "3005"}, nextHopInfo: "10.250.0.1", epApplicationRef: [$s]}]}'
+        '. + {epTransport: [{id: "n6", ipAddress: $ip, logicalInterfaceInfo: {logicalInterfaceType: $t, logicalInterfaceId: "3005"}, nextHopInfo: "10.250.0.1", epApplicationRef: [$s]}]}'
 }
 nsis_before=$(count /nsilcm/v1/netslice_instances)
 mj POST /3GPPManagement/NSSProvMnS/v1/SliceProfiles "$(ep_profile sp-e MPLS_TAG 10.250.0.128/24 core-n3)"
@@ -173,24 +173,26 @@ mj POST /3GPPManagement/NSSProvMnS/v1/SliceProfiles "$(ep_profile sp-e VLAN_ID 1
 check "an endpoint address that is the subnet's broadcast: 400 naming it" test "$code" = 400 -a -n "$(field .reason | grep -o "ipAddress: '10.250.0.255/24'")"
 mj POST /3GPPManagement/NSSProvMnS/v1/SliceProfiles "$(ep_profile sp-e VLAN_ID 10.250.0.128/24 no-such-sapd)"
 check "an endpoint for a sapd no subnet has: 400 naming it" test "$code" = 400 -a -n "$(field .reason | grep -o "'no-such-sapd'")"
-check "... and none of them made a slice" eq "$(count /nsilcm/v1/netslice_instances)" "$nsis_before"
 mj POST /3GPPManagement/NSSProvMnS/v1/SliceProfiles "$(ep_profile sp-e VLAN_ID 10.250.0.128/24 core-n3)"
-check "a profile with an endpoint: 201" eq "$code" 201
+check "an endpoint for a sapd on a netslice-vld of the NST: 400 naming both" test "$code" = 400 -a -n "$(field .reason | grep -o "sapd 'core-n3' of subnet 'core' is on netslice-vld 'n3-core'")"
+check "... and none of them made a slice" eq "$(count /nsilcm/v1/netslice_instances)" "$nsis_before"
+mj POST /3GPPManagement/NSSProvMnS/v1/SliceProfiles "$(ep_profile sp-e VLAN_ID 10.250.0.128/24 core-n6)"
+check "a profile with an endpoint (the core's N6, on no netslice-vld): 201" eq "$code" 201
 nss_e=$(jq -r . "$tmp/body" | sed -n 's/.*NetworkSliceSubnet=\([^/]*\)\/SliceProfile=sp-e$/\1/p')
 check "its NSSI goes ENABLED" wait_enabled "$nss_e"
 m GET "$P/NetworkSliceSubnet=$nss_e"
-check "the NSSI refers to the endpoint as an EP_Transport MOI" eq "$(field '.attributes.epTransportRefList[0]')" "SubNetwork=Op1,EP_Transport=$nss_e.n3-core"
+check "the NSSI refers to the endpoint as an EP_Transport MOI" eq "$(field '.attributes.epTransportRefList[0]')" "SubNetwork=Op1,EP_Transport=$nss_e.n6"
 nsi_e=$(field .attributes.nsInfo.nsInstanceId)
-m GET "$P/EP_Transport=$nss_e.n3-core"
-check "GET of it: its VLAN and the sapd it is for" eq "$code/$(field .objectClass)/$(field .attributes.logicalInterfaceInfo.logicalInterfaceId)/$(field '.attributes.epApplicationRef[0]')" "200/EP_Transport/3005/core-n3"
-m DELETE "$P/EP_Transport=$nss_e.n3-core"
+m GET "$P/EP_Transport=$nss_e.n6"
+check "GET of it: its VLAN and the sapd it is for" eq "$code/$(field .objectClass)/$(field .attributes.logicalInterfaceInfo.logicalInterfaceId)/$(field '.attributes.epApplicationRef[0]')" "200/EP_Transport/3005/core-n6"
+m DELETE "$P/EP_Transport=$nss_e.n6"
 check "it is read-only: DELETE 409" eq "$code" 409
 m GET "$P/EP_Transport=$nss_e.other"
 check "an endpoint it lacks: 404" eq "$code" 404
 req GET "/nslcm/v1/ns_instances?name=$(req GET "/nsilcm/v1/netslice_instances/$nsi_e"; field .name).core"
 check "its core is an NS of its own (a shared one cannot be on the NSMF's link)" eq "$(field length)" 1
-check "... its n3 on the endpoint's VLAN, addresses from the endpoint's to the subnet's end" \
-    eq "$(field '.[0].instantiate_params.vld[] | select(.name == "n3") | "\(."provider-network"."segmentation-id") \(."ip-profile"."subnet-address") \(."ip-profile"."dhcp-params"."start-address") \(."ip-profile"."dhcp-params".count)"')" \
+check "... its n6 on the endpoint's VLAN, addresses from the endpoint's to the subnet's end" \
+    eq "$(field '.[0].instantiate_params.vld[] | select(.name == "n6") | "\(."provider-network"."segmentation-id") \(."ip-profile"."subnet-address") \(."ip-profile"."dhcp-params"."start-address") \(."ip-profile"."dhcp-params".count)"')" \
     "3005 10.250.0.0/24 10.250.0.128 127"
 m DELETE "/3GPPManagement/NSSProvMnS/v1/SliceProfiles/sp-e?networkSliceSubnetDN=SubNetwork=Op1,NetworkSliceSubnet=$nss_e"
 check "deallocating it: 204, the NSSI goes" test "$code" = 204 -a -n "$(wait_gone "$nss_e" && echo gone)"
