@@ -1,5 +1,6 @@
 /* Store front end: backend selection by location, and call wrappers.
  * The backends live in store-*.c. */
+#include "slc-metrics.h"
 #include "slc-store.h"
 
 #include <stdlib.h>
@@ -84,8 +85,8 @@ slc_store_begin(struct slc_store *st, struct slc_error *err)
 {
     int rc = st->depth ? 0 : st->class->begin(st, err);
 
-    if (!rc) {
-        st->depth++;
+    if (!rc && !st->depth++) {
+        st->began = slc_metrics_now();
     }
     return rc;
 }
@@ -101,6 +102,8 @@ slc_store_commit(struct slc_store *st, struct slc_error *err)
         return st->class->commit(st, err); /* the backend's error */
     }
     st->depth = 0;
+    slc_metrics_observe("slicer_store_transaction_duration_seconds",
+                        slc_metrics_now() - st->began);
     if (st->doomed) {
         st->doomed = false;
         st->class->rollback(st);
@@ -118,6 +121,10 @@ slc_store_rollback(struct slc_store *st)
         st->depth--;
         st->doomed = true;
         return;
+    }
+    if (st->depth) {
+        slc_metrics_observe("slicer_store_transaction_duration_seconds",
+                            slc_metrics_now() - st->began);
     }
     st->depth = 0;
     st->doomed = false;

@@ -117,6 +117,7 @@ struct slc_store {
     unsigned depth; /* open begin() calls; only the outermost reaches the
                        backend */
     bool doomed;    /* an inner transaction rolled back */
+    double began;   /* when the outermost begin() was (metrics) */
 };
 
 /* The SQLite backend. */

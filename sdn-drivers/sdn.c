@@ -3,6 +3,7 @@
 #include <stdbool.h>
 
 #include "sdn.h"
+#include "slc-metrics.h"
 
 static const struct slc_driver_kind sdn_kind = {
     .name = "sdn driver",
@@ -50,6 +51,10 @@ deliver(struct slc_driver *drv, const struct slc_result *r)
         .data = r->data,
     };
 
+    slc_metrics_add("slicer_sdn_calls_total", 1, sdn->class->type);
+    if (r->rc && r->rc != SLC_ENOTFOUND) {
+        slc_metrics_add("slicer_sdn_call_errors_total", 1, sdn->class->type);
+    }
     sdn->done(drv->owner, &sr);
 }
 

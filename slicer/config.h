@@ -62,6 +62,9 @@ struct slc_config {
                                    (default "slicer") */
     const char *mns_system_dn;  /* systemDN of notifications (default
                                    SubNetwork=<id>,ManagementNode=slicerd) */
+    const char *metrics_listen; /* "ADDRESS:PORT" of a plain HTTP
+                                   listener of GET /metrics without a
+                                   token; NULL: none */
     const char *public_url;     /* the base of the hrefs in notifications
                                    (default: the scheme, listen address
                                    and bound port) */

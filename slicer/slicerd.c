@@ -26,6 +26,7 @@
 #include "slc-file.h"
 #include "slc-http-client.h"
 #include "slc-log.h"
+#include "slc-metrics.h"
 #include "slc-store.h"
 #include "slice.h"
 #include "vim.h"
@@ -38,6 +39,7 @@ struct slc_daemon {
     struct slc_store *st;
     struct event_base *base;
     struct slc_http_server *http;
+    struct slc_http_server *metrics; /* metrics_listen's, or NULL */
     struct slc_http_client *http_out; /* outbound HTTP on the loop */
     struct slc_vim_registry vim_classes;
     struct slc_sdn_registry sdn_classes;
@@ -282,7 +284,25 @@ static void
 on_op_state(void *arg, const json_t *op)
 {
     struct slc_daemon *d = arg;
+    const char *coll = slc_engine_op_collection(op);
+    const char *state = json_string_value(json_object_get(op,
+                                                          "operationState"));
+    const char *type = json_string_value(json_object_get(op,
+                                                         "lcmOperationType"));
 
+    if (coll && state && type &&
+        (!strcmp(coll, "nslcmops") || !strcmp(coll, "nsilcmops")) &&
+        strcmp(state, "PROCESSING") && strcmp(state, "ROLLING_BACK")) {
+        /* an NS or slice operation ended */
+        const char *kind = strcmp(coll, "nslcmops") ? "nsi" : "ns";
+        double took = json_number_value(json_object_get(op,
+                                                        "statusEnteredTime")) -
+                      json_number_value(json_object_get(op, "startTime"));
+
+        slc_metrics_add("slicer_operations_total", 1, kind, type, state);
+        slc_metrics_observe("slicer_operation_duration_seconds",
+                            took > 0 ? took : 0, kind, type);
+    }
     if (d->slicer) {
         slc_slicer_op_state(d->slicer, op);
         slc_nssi_track(d->slicer, op);
@@ -316,6 +336,48 @@ on_lost(void *arg, const char *account_id, const char *tag, const char *why)
                          d->now(), op_id, &err)) {
         SLC_ERR("auto-heal of %s: %s", tag, err.msg);
     }
+}
+
+/* metrics_listen's listener: "ADDRESS:PORT" ("[V6]:PORT"), plain HTTP,
+ * GET /metrics only (metrics-api.c says why). */
+static int
+start_metrics(struct slc_daemon *d, struct slc_error *err)
+{
+    const char *spec = d->cfg.metrics_listen;
+    const char *colon = strrchr(spec, ':');
+    char addr[64];
+    char *end;
+    unsigned long port = colon ? strtoul(colon + 1, &end, 10) : 0;
+    struct slc_http_server_params hp = {
+        .body_limit = 4096,
+        .max_connections = 16,
+        .idle_timeout = 30,
+        .request_timeout = 10,
+        .base = d->base,
+        .handler = slc_metrics_handle,
+        .ctx = &d->api,
+    };
+    int rc;
+
+    if (!colon || colon == spec || !colon[1] || *end || port > 65535 ||
+        (size_t)(colon - spec) >= sizeof addr) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "metrics_listen: '%.64s' is not ADDRESS:PORT",
+                             spec);
+    }
+    snprintf(addr, sizeof addr, "%.*s", (int)(colon - spec), spec);
+    if (addr[0] == '[' && addr[strlen(addr) - 1] == ']') {
+        memmove(addr, addr + 1, strlen(addr));
+        addr[strlen(addr) - 1] = '\0';
+    }
+    hp.address = addr;
+    hp.port = (unsigned)port;
+    rc = slc_http_server_start(&hp, &d->metrics, err);
+    if (!rc) {
+        SLC_INFO("metrics on http %s port %u, GET /metrics (no token)",
+                 addr, slc_http_server_port(d->metrics));
+    }
+    return rc ? slc_error_prefix(err, "metrics_listen") : 0;
 }
 
 static int
@@ -495,6 +557,9 @@ run(struct slc_daemon *d)
 
         rc = slc_http_server_start(&hp, &d->http, &err);
     }
+    if (!rc && d->cfg.metrics_listen) {
+        rc = start_metrics(d, &err);
+    }
     if (key) {
         explicit_bzero(key, strlen(key));
     }
@@ -541,6 +606,7 @@ run(struct slc_daemon *d)
     /* so do the switch reads: their callers hold deferred replies */
     slc_engine_cancel_reads(d->engine, "slicerd is stopping");
     slc_engine_cancel_checks(d->engine, "slicerd is stopping");
+    slc_http_server_stop(d->metrics);
     slc_http_server_stop(d->http);
     slc_engine_free(d->engine);
     slc_slicer_free(d->slicer);
@@ -575,6 +641,7 @@ main(int argc, char **argv)
     slc_log_set_level(
         (enum slc_log_level)slc_log_level_from_name(d.cfg.log_level));
     rc = run(&d);
+    slc_metrics_reset();
     slc_config_clear(&d.cfg);
     curl_global_cleanup();
     return rc;

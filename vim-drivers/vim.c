@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "slc-schema.h"
+#include "slc-metrics.h"
 #include "vim.h"
 
 static const char *const kind_names[] = {
@@ -121,6 +122,10 @@ deliver(struct slc_driver *drv, const struct slc_result *r)
         .info = r->data,
     };
 
+    slc_metrics_add("slicer_vim_calls_total", 1, vim->class->type);
+    if (r->rc && r->rc != SLC_ENOTFOUND) {
+        slc_metrics_add("slicer_vim_call_errors_total", 1, vim->class->type);
+    }
     vim->done(drv->owner, &vr);
 }
 

@@ -49,6 +49,11 @@ void slc_provmns_nssi_event(void *ctx, const json_t *rec,
                             const json_t *old_attrs,
                             const json_t *new_attrs);
 
+/* The metrics listener's entry point (an slc_http_handler_fn; 'ctx' is
+ * the struct slc_api): GET /metrics without a token, nothing else. */
+void slc_metrics_handle(void *ctx, const struct slc_http_request *req,
+                        struct slc_http_response *resp);
+
 /* The HTTP entry point (an slc_http_handler_fn); 'ctx' is the struct
  * slc_api to serve from. */
 void slc_rest_handle(void *ctx, const struct slc_http_request *req,

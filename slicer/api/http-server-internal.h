@@ -69,6 +69,8 @@ struct slc_http_deferred {
     bool must_close;           /* answered, then the connection closed */
     bool deferred, replied;
     struct slc_http_deferred *prev, *next; /* in srv->suspended */
+    double started;            /* when it was dispatched (metrics) */
+    const char *method, *route; /* static strings, for the metrics */
 };
 
 enum conn_state { READING, HANDLING, WRITING, LINGERING };

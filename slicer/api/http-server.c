@@ -42,6 +42,7 @@
 
 #include "http-server-internal.h"
 #include "slc-log.h"
+#include "slc-metrics.h"
 #include "slc-yaml.h"
 
 SLC_LOG_MODULE(http);
@@ -757,6 +758,21 @@ query_of(const char *q)
     return query;
 }
 
+/* Counts a reply of request 'p' to route template 'route' (none: a path
+ * no route has) in the metrics. */
+static void
+observe(const struct slc_http_deferred *p, const char *route,
+        unsigned status)
+{
+    char code[8];
+
+    snprintf(code, sizeof code, "%u", status);
+    route = route ? route : "(none)";
+    slc_metrics_add("slicer_http_requests_total", 1, p->method, route, code);
+    slc_metrics_observe("slicer_http_request_duration_seconds",
+                        slc_metrics_now() - p->started, p->method, route);
+}
+
 /* A whole request: to the handler, and its reply (or its deferral). */
 void
 slc_http_dispatch(struct slc_http_conn *c)
@@ -808,11 +824,14 @@ slc_http_dispatch(struct slc_http_conn *c)
         return;
     }
     req.path = path;
+    p->started = slc_metrics_now();
+    p->method = req.method;
     srv->handler(srv->ctx, &req, &resp);
     if (p->deferred) {
         response_clear(&resp);
     } else {
         SLC_DEBUG("%s %s -> %u", req.method, path, resp.status);
+        observe(p, resp.route, resp.status);
         respond(c, &resp, req.accept, false);
     }
     json_decref(req.query);
@@ -826,6 +845,7 @@ slc_http_defer(const struct slc_http_request *req,
     struct slc_http_deferred *p = req->pending;
     struct slc_http_server *srv = p->srv;
 
+    p->route = resp->route;
     response_clear(resp);
     *resp = (struct slc_http_response){.status = 200};
     p->deferred = true;
@@ -861,6 +881,7 @@ slc_http_deferred_reply(struct slc_http_deferred *p,
         return;
     }
     SLC_DEBUG("deferred reply -> %u", resp->status);
+    observe(p, p->route, resp->status);
     respond(p->conn, resp, slc_http_header_of(p, "Accept"), false);
 }
 

@@ -63,6 +63,8 @@ struct slc_http_response {
     size_t json_len;
     char location[512];         /* Location header when not empty */
     bool force_json;            /* ignore Accept: YAML is not wanted */
+    const char *route;          /* the route template it matched (static
+                                   string), for the metrics; NULL: none */
 };
 
 /* A reply that comes later, for a handler that must wait for something

@@ -619,10 +619,11 @@ vnf_show(struct slc_call *c)
 
 /* ---- chains and their counters (a slicer extension) ---- */
 
-/* A chains request waiting for the switch's counters. */
+/* A read of an NS's chains and their counters. */
 struct chains_read {
-    struct slc_http_deferred *reply;
-    json_t *nsr;     /* the record the request read */
+    slc_chain_reports_fn done;
+    void *arg;
+    json_t *nsr;     /* the record read */
     json_t *out;     /* [reports], filled in as counters arrive */
     size_t waiting;
 };
@@ -630,9 +631,8 @@ struct chains_read {
 static void
 chains_answer(struct chains_read *r)
 {
-    struct slc_http_response resp = {.status = 200, .body = r->out};
-
-    slc_http_deferred_reply(r->reply, &resp);
+    r->done(r->arg, r->out);
+    json_decref(r->out);
     json_decref(r->nsr);
     free(r);
 }
@@ -737,29 +737,22 @@ on_fabric_counters(void *arg, int rc, const char *msg, const json_t *data)
     on_chain_counters(arg, rc, msg, data, 1);
 }
 
-/* GET .../ns_instances/{id}/chains: the NS's chains (its "vnffgr") with
- * per-hop packet counters read from the switches now. */
-static int
-ns_chains(struct slc_call *c)
+int
+slc_rest_chain_reports(struct slc_api *api, const json_t *nsr,
+                       slc_chain_reports_fn done, void *arg)
 {
-    struct slc_record rec;
-    struct chains_read *r;
+    struct chains_read *r = calloc(1, sizeof *r);
     const json_t *g;
     size_t i;
-    int rc = get_ns(c, c->params[0], &rec);
 
-    if (rc) {
-        return rc;
-    }
-    r = calloc(1, sizeof *r);
     if (!r || !(r->out = json_array())) {
         free(r);
-        slc_record_clear(&rec);
-        return slc_rest_fail(c, 500, SLC_ENOMEM, "out of memory");
+        return SLC_ENOMEM;
     }
-    r->nsr = json_incref(rec.doc);
-    slc_record_clear(&rec);
-    r->waiting = 1; /* this call's own, dropped below */
+    *r = (struct chains_read){.done = done, .arg = arg,
+                              .nsr = json_incref((json_t *)nsr),
+                              .out = r->out,
+                              .waiting = 1}; /* this call's own */
     json_array_foreach(json_object_get(r->nsr, "vnffgr"), i, g)
     {
         const char *vim = NULL;
@@ -784,7 +777,7 @@ ns_chains(struct slc_call *c)
             }
             slot->waiting++;
             if (slc_engine_chain_counters(
-                    c->api->engine, vim, id, k == 1,
+                    api->engine, vim, id, k == 1,
                     k ? on_fabric_counters : on_vim_counters, slot, &err)) {
                 on_chain_counters(slot, err.code, err.msg, NULL, k);
             }
@@ -792,12 +785,65 @@ ns_chains(struct slc_call *c)
         release_slot(slot); /* this loop's own hold */
     }
     if (--r->waiting == 0) {
-        slc_rest_reply(c, 200, r->out);
-        json_decref(r->nsr);
-        free(r);
-        return 0;
+        chains_answer(r);
     }
-    r->reply = slc_http_defer(c->req, c->resp);
+    return 0;
+}
+
+/* A chains request's reply: now (answered within the call) or later. */
+struct chains_reply {
+    struct slc_call *c;               /* while the call runs */
+    struct slc_http_deferred *later;  /* once deferred */
+    bool answered;
+};
+
+static void
+chains_done(void *arg, json_t *reports)
+{
+    struct chains_reply *cr = arg;
+
+    if (cr->later) {
+        struct slc_http_response resp = {.status = 200,
+                                         .body = json_incref(reports)};
+
+        slc_http_deferred_reply(cr->later, &resp);
+        free(cr);
+    } else {
+        slc_rest_reply(cr->c, 200, json_incref(reports));
+        cr->answered = true;
+    }
+}
+
+/* GET .../ns_instances/{id}/chains: the NS's chains (its "vnffgr") with
+ * per-hop packet counters read from the switches now. */
+static int
+ns_chains(struct slc_call *c)
+{
+    struct slc_record rec;
+    struct chains_reply *cr;
+    int rc = get_ns(c, c->params[0], &rec);
+
+    if (rc) {
+        return rc;
+    }
+    cr = calloc(1, sizeof *cr);
+    if (!cr) {
+        slc_record_clear(&rec);
+        return slc_rest_fail(c, 500, SLC_ENOMEM, "out of memory");
+    }
+    cr->c = c;
+    rc = slc_rest_chain_reports(c->api, rec.doc, chains_done, cr);
+    slc_record_clear(&rec);
+    if (rc) {
+        free(cr);
+        return slc_rest_fail(c, 500, SLC_ENOMEM, "out of memory");
+    }
+    if (cr->answered) {
+        free(cr);
+    } else {
+        cr->c = NULL;
+        cr->later = slc_http_defer(c->req, c->resp);
+    }
     return 0;
 }
 

@@ -194,6 +194,14 @@ extern const struct slc_route slc_nsmf_routes[];
 extern const struct slc_route slc_subscription_routes[];
 extern const struct slc_route slc_provmns_routes[];
 extern const struct slc_route slc_onap_nssmf_routes[];
+extern const struct slc_route slc_metrics_routes[];
+
+/* An NS's chain reports (slc_ns_chain_report: per hop, the packets and
+ * bytes its switches counted), read from the switches now: 'done' gets
+ * them (borrowed), perhaps before this returns.  SLC_ENOMEM otherwise. */
+typedef void (*slc_chain_reports_fn)(void *arg, json_t *reports);
+int slc_rest_chain_reports(struct slc_api *api, const json_t *nsr,
+                           slc_chain_reports_fn done, void *arg);
 
 /* Whether 'path' is one of the 3GPP management APIs (provmns-api.c),
  * whose errors have 3GPP's shape. */

@@ -661,6 +661,7 @@ static const struct slc_route *const route_tables[] = {
     slc_subscription_routes,
     slc_provmns_routes,
     slc_onap_nssmf_routes,
+    slc_metrics_routes,
 };
 
 static const char *const main_topics[] = {
@@ -829,6 +830,8 @@ slc_rest_handle(void *ctx, const struct slc_http_request *req,
                                                      : req->method;
     const struct slc_route *r = find_route(&c, method, req->path);
     int rc = r ? authorize(&c, r) : c.err.code;
+
+    resp->route = r ? r->pattern : NULL;
 
     if (!rc) {
         rc = r->handler(&c);

@@ -16,6 +16,7 @@
 #include "notify-internal.h"
 #include "slc-id.h"
 #include "slc-log.h"
+#include "slc-metrics.h"
 
 SLC_LOG_MODULE(notify);
 
@@ -335,6 +336,12 @@ on_posted(void *arg, const struct slc_http_reply *r)
         sub_free(s);
         return;
     }
+    slc_metrics_add("slicer_notifications_total", 1,
+                    s->api == SLC_NOTIFY_NSLCM    ? "nslcm"
+                    : s->api == SLC_NOTIFY_NSILCM ? "nsilcm"
+                                                  : "provmns",
+                    r->status >= 200 && r->status < 300 ? "delivered"
+                                                        : "failed");
     if (r->status >= 200 && r->status < 300) {
         SLC_DEBUG("subscription %s: notification %s delivered", s->id,
                   e->id);

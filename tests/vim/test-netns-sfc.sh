@@ -35,7 +35,7 @@ name=netns-sfc
 . "$here/../slicer/harness.sh"
 
 own_namespaces test-netns-sfc
-config
+config "metrics_listen: 127.0.0.1:19464"
 
 ns_up() { # name nsd [instantiate body] -> $ns, $state
     ns_new "$1" "$2"
@@ -97,6 +97,13 @@ req GET "/nslcm/v1/ns_instances/$web"
 check "its chain is ACTIVE in the NS record" eq "$(field '.vnffgr[0].id + " " + .vnffgr[0].status')" "web-path ACTIVE"
 check "four flows of the chain on br-int" eq "$(slicer_flows)" 4
 web_checks "$web" "br-int"
+# the same counters for Prometheus, per NS, chain and hop
+metric() { curl -s http://127.0.0.1:19464/metrics | awk -v m="$1" '$1 == m {print $2}'; }
+check "GET /metrics has the firewall hop's packets, as the chain's record reads them" \
+    eq "$(metric "slicer_chain_hop_packets_total{ns=\"$web\",chain=\"web-path\",hop=\"firewall-hop\"}")" "$(hop "$web" web-path firewall-hop forward)"
+check "... and the monitor hop's, with their bytes" \
+    test "$(metric "slicer_chain_hop_packets_total{ns=\"$web\",chain=\"web-path\",hop=\"monitor-hop\"}")" = "$(hop "$web" web-path monitor-hop forward)" \
+    -a "$(metric "slicer_chain_hop_bytes_total{ns=\"$web\",chain=\"web-path\",hop=\"monitor-hop\"}")" -gt 0
 
 # --- a counters read waiting on a frozen switch when slicerd stops is
 # answered, and nothing of it leaks (ASan fails the exit status)
