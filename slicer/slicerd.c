@@ -79,7 +79,8 @@ usage(FILE *out)
           "max_connections_per_client,\n"
           "                        idle_timeout, request_timeout, files_dir,\n"
           "                        nssmf_vim_account, mns_subnetwork,\n"
-          "                        mns_system_dn, public_url\n"
+          "                        mns_system_dn, public_url, "
+          "metrics_listen\n"
           "  -l, --listen ADDR     address to listen on (127.0.0.1)\n"
           "  -p, --port N          port (9999; 0 = any free port)\n"
           "  -s, --state-dir DIR   where the store lives (/var/lib/slicer)\n"
@@ -90,6 +91,7 @@ usage(FILE *out)
           "      --tls auto|off    HTTPS (auto: tls_cert and tls_key, or a\n"
           "                        self-signed certificate made in\n"
           "                        STATE_DIR/tls) or plain HTTP (off)\n"
+          "      --routes          print the routes served (JSON) and exit\n"
           "  -h, --help            this text\n"
           "  -V, --version         the version\n",
           out);
@@ -125,6 +127,7 @@ parse_args(int argc, char **argv, struct slc_config *cfg)
         {"port-file", required_argument, NULL, 'P'},
         {"files-dir", required_argument, NULL, 'F'},
         {"tls", required_argument, NULL, 'T'},
+        {"routes", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -154,6 +157,15 @@ parse_args(int argc, char **argv, struct slc_config *cfg)
         case 'V':
             printf("slicerd %s\n", SLICER_VERSION);
             return 1;
+        case 'R': {
+            /* the routing table, for the OpenAPI document's check */
+            json_t *routes = slc_rest_route_list();
+
+            json_dumpf(routes, stdout, JSON_INDENT(1));
+            putchar('\n');
+            json_decref(routes);
+            return 1;
+        }
         case '?':
             usage(stderr);
             return -1;

@@ -63,5 +63,8 @@ void slc_rest_handle(void *ctx, const struct slc_http_request *req,
  * the operation of every GET route, and tokens (to log out); new
  * reference. */
 json_t *slc_rest_read_only_permissions(void);
+/* Every route slicerd serves: [{method, path, public}], the paths as
+ * their templates ("/osm/nslcm/v1/ns_instances/{id}"). */
+json_t *slc_rest_route_list(void);
 
 #endif

@@ -662,6 +662,7 @@ static const struct slc_route *const route_tables[] = {
     slc_provmns_routes,
     slc_onap_nssmf_routes,
     slc_metrics_routes,
+    slc_openapi_routes,
 };
 
 static const char *const main_topics[] = {
@@ -797,6 +798,23 @@ slc_rest_known_permission(const char *key)
         }
     }
     return false;
+}
+
+json_t *
+slc_rest_route_list(void)
+{
+    json_t *list = json_array();
+
+    for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0];
+         t++) {
+        for (const struct slc_route *r = route_tables[t]; r->method; r++) {
+            json_array_append_new(list,
+                                  json_pack("{ss ss sb}", "method", r->method,
+                                            "path", r->pattern, "public",
+                                            r->permission == NULL));
+        }
+    }
+    return list;
 }
 
 json_t *
