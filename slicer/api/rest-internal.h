@@ -196,6 +196,7 @@ extern const struct slc_route slc_provmns_routes[];
 extern const struct slc_route slc_onap_nssmf_routes[];
 extern const struct slc_route slc_metrics_routes[];
 extern const struct slc_route slc_openapi_routes[];
+extern const struct slc_route slc_ui_routes[];
 
 /* An NS's chain reports (slc_ns_chain_report: per hop, the packets and
  * bytes its switches counted), read from the switches now: 'done' gets

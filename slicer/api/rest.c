@@ -663,6 +663,7 @@ static const struct slc_route *const route_tables[] = {
     slc_onap_nssmf_routes,
     slc_metrics_routes,
     slc_openapi_routes,
+    slc_ui_routes,
 };
 
 static const char *const main_topics[] = {

@@ -1,0 +1,1 @@
+/* slicer's web page */
