@@ -24,14 +24,53 @@
 # It runs as root in network, mount and pid namespaces of its own
 # (unshare), so the switch, namespaces and processes it makes can never
 # outlive it or touch the host's network.
+#
+# scripts/demo.sh --keep [PORT]: then leaves slicerd running with the SFC
+# demo NS and an eMBB slice, and forwards 127.0.0.1:PORT (default 9999)
+# of the host into its private namespace (socat, loopback only), so that
+# a person can open https://127.0.0.1:PORT/ui/ and the API; Ctrl-C stops
+# it all.
 set -eu
+keep=
+keep_port=9999
+if [ "${1:-}" = --keep ]; then
+    keep=1
+    keep_port=${2:-9999}
+fi
 if [ "${SLICER_DEMO_INSIDE:-}" != 1 ]; then
     if [ "$(id -u)" -ne 0 ]; then
         echo "demo: run as root (it creates network namespaces)" >&2
         exit 1
     fi
     export SLICER_DEMO_INSIDE=1
-    exec unshare --net --mount --pid --fork --mount-proc sh "$0" "$@"
+    if [ -z "$keep" ]; then
+        exec unshare --net --mount --pid --fork --mount-proc sh "$0" "$@"
+    fi
+    # --keep: the demo in its namespaces, this shell on the host's
+    # loopback forwarding one port into them once slicerd is kept
+    top=$(cd "$(dirname "$0")/.." && pwd)
+    kept=$top/_state/demo-kept
+    rm -f "$kept"
+    # (unshare itself is in the new network namespace: /proc/$inner/ns/net)
+    unshare --net --mount --pid --fork --mount-proc --kill-child sh "$0" "$@" &
+    inner=$!
+    fwd=
+    trap 'kill $fwd $inner 2>/dev/null; wait $inner 2>/dev/null' EXIT INT TERM
+    while [ ! -s "$kept" ]; do
+        kill -0 "$inner" 2>/dev/null || { wait "$inner"; exit $?; }
+        sleep 0.5
+    done
+    . "$kept"
+    socat TCP-LISTEN:"$keep_port",bind=127.0.0.1,fork,reuseaddr \
+        EXEC:"nsenter --net=/proc/$inner/ns/net socat STDIO TCP\:127.0.0.1\:$kept_port" &
+    fwd=$!
+    echo
+    echo "== slicerd is kept: https://127.0.0.1:$keep_port/ui/ (user admin, password $kept_password)"
+    echo "   its certificate is self-signed: SHA-256 $kept_fingerprint"
+    echo "   slicectl: SLICER_URL=https://127.0.0.1:$keep_port/osm SLICER_CACERT=$top/_state/demo/tls/cert.pem"
+    echo "   Ctrl-C stops it"
+    wait "$inner"
+    exit $?
 fi
 mkdir -p /run/netns
 mount -t tmpfs tmpfs /run/netns
@@ -546,6 +585,30 @@ echo "ports on domain B's br-int: $(OVS_RUNDIR=$(ls -d "$state_b"/netns-*/ovs) i
 kill "$pid_b"
 wait "$pid_b" 2>/dev/null || true
 pid_b=
+
+if [ -n "$keep" ]; then
+    step "kept for a person: the SFC demo NS with its chain, and an eMBB slice"
+    ctl ns-create --name sfc --nsd slicer-sfc-demo-ns --vim "$netns" --wait
+    ctl slice-request --name embb-1 --sst eMBB --sd 000001 --latency 400 \
+        --shared --vim "$netns" --wait
+    sfc_ns=$(ctl ns-list | awk '$2 == "sfc" {print $1}')
+    client=$(ctl --json vnf-list "$sfc_ns" | jq -r '[.[] | select(."member-vnf-index-ref" == "client")][0].vdur[0]."vim-id"')
+    # traffic through the chain every 2 s, so that its counters move
+    (while sleep 2; do
+        ip netns exec "$client" curl -s -m 1 -o /dev/null http://10.10.0.20/ || true
+    done) &
+    traffic=$!
+    fingerprint=$(openssl x509 -in "$state/tls/cert.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+    cat >"$top/_state/demo-kept.tmp" <<KEPT
+kept_port=$port
+kept_password=$password
+kept_fingerprint=$fingerprint
+KEPT
+    mv "$top/_state/demo-kept.tmp" "$top/_state/demo-kept"
+    wait "$pid" || true
+    kill "$traffic" 2>/dev/null || true
+    exit 0
+fi
 
 step "stop slicerd (SIGTERM)"
 stop
