@@ -10,7 +10,7 @@ packages="
   libcrypt-dev libssl-dev curl jq ca-certificates openssl python3
   openvswitch-switch iproute2 iputils-ping ethtool nftables
   libnl-3-dev libnl-route-3-dev util-linux libnftables-dev tcpdump
-  python3-os-ken prometheus systemd socat
+  python3-os-ken prometheus systemd socat tmux chromium
 "
 missing=""
 for p in $packages; do
@@ -19,15 +19,31 @@ for p in $packages; do
         missing="$missing $p"
     fi
 done
-if [ -z "$missing" ]; then
+# the tests' npm tools (Redocly's CLI, playwright-core), as their lock
+# files pin them, into tests/*/node_modules
+top=$(cd "$(dirname "$0")/.." && pwd)
+npm_dirs=""
+for d in "$top"/tests/*/package-lock.json; do
+    [ -f "$d" ] || continue
+    [ -d "${d%/package-lock.json}/node_modules" ] || npm_dirs="$npm_dirs ${d%/package-lock.json}"
+done
+if ! command -v npm >/dev/null 2>&1; then
+    missing="$missing nodejs npm"
+fi
+if [ -z "$missing" ] && [ -z "$npm_dirs" ]; then
     echo "install-deps: everything is installed"
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-    echo "install-deps: missing:$missing; run as root" >&2
+    echo "install-deps: missing:$missing$npm_dirs; run as root" >&2
     exit 1
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-# shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing
+if [ -n "$missing" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing
+fi
+for d in $npm_dirs; do
+    npm ci --prefix "$d" --no-audit --no-fund --loglevel=error
+done
