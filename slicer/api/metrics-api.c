@@ -18,6 +18,7 @@
 #include "http-server.h"
 #include "rest-internal.h"
 #include "slc-metrics.h"
+#include "slice.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -66,17 +67,6 @@ count_record(const char *coll, const struct slc_record *rec, void *arg)
     return 0;
 }
 
-/* SST of a slice-service-type (TS 23.501: eMBB 1, URLLC 2, mMTC 3). */
-static int
-sst_of(const char *type)
-{
-    return !type                     ? 0
-           : !strcmp(type, "eMBB")   ? 1
-           : !strcmp(type, "URLLC")  ? 2
-           : !strcmp(type, "mMTC")   ? 3
-                                     : atoi(type);
-}
-
 static int
 count_slice(const char *coll, const struct slc_record *rec, void *arg)
 {
@@ -92,7 +82,7 @@ count_slice(const char *coll, const struct slc_record *rec, void *arg)
 
     (void)coll;
     snprintf(key, sizeof key, "%d\x1f%s\x1f%s",
-             sst_of(json_string_value(json_object_get(
+             slc_sst_of(json_string_value(json_object_get(
                  sn, "slice-service-type"))),
              sd ? sd : "", state ? state : "(none)");
     json_object_set_new(by, key,

@@ -836,16 +836,6 @@ on_reply(void *arg, const struct slc_http_reply *rp)
 
 /* ---- making operations ---- */
 
-static int
-sst_of(const char *type)
-{
-    return !type                          ? 0
-           : !strcasecmp(type, "eMBB")    ? 1
-           : !strcasecmp(type, "URLLC")   ? 2
-           : !strcasecmp(type, "mMTC")    ? 3
-                                          : atoi(type);
-}
-
 /* The SliceProfile of subnet 'e' of slice 'nsi' (slice-managers.md §8
  * "as NSMF" 2): the slice's S-NSSAI and delay budget, sharing from
  * is-shared-nss. */
@@ -860,7 +850,7 @@ profile_of(const json_t *nsi, const json_t *e, const char *pid,
     const char *plmn = str(account, "plmn") ?: "001-01";
     char mcc[8] = "001", mnc[8] = "01";
     json_t *snssai = json_pack("{si}", "sst",
-                               sst_of(str(sn, "slice-service-type")));
+                               slc_sst_of(str(sn, "slice-service-type")));
     json_t *cn = json_pack("{ss}", "resourceSharingLevel",
                            json_is_true(json_object_get(e, "shared"))
                                ? "SHARED"

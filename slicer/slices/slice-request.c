@@ -56,8 +56,8 @@ pdb_of_5qi(json_int_t qi)
     return 0;
 }
 
-static int
-sst_of_type(const char *type)
+int
+slc_sst_of(const char *type)
 {
     static const char *const names[] = {NULL, "eMBB", "URLLC", "mMTC"};
 
@@ -66,7 +66,7 @@ sst_of_type(const char *type)
             return i;
         }
     }
-    return 0;
+    return type ? atoi(type) : 0;
 }
 
 /* The profile as the request gives it, checked (422 naming the field). */
@@ -221,10 +221,10 @@ judge_nst(const char *coll, const struct slc_record *rec, void *arg)
         strcmp(sel->nst, rec->id)) {
         snprintf(reason, sizeof reason, "the request names nst %s",
                  sel->nst);
-    } else if (sst_of_type(type) != sel->want->sst) {
+    } else if (slc_sst_of(type) != sel->want->sst) {
         snprintf(reason, sizeof reason,
                  "slice-service-type %s is SST %d, not %d", type ? type : "?",
-                 sst_of_type(type), sel->want->sst);
+                 slc_sst_of(type), sel->want->sst);
     } else if (sel->want->sd && sd && strcasecmp(sd, sel->want->sd)) {
         snprintf(reason, sizeof reason, "slice-differentiator %s is not %s",
                  sd, sel->want->sd);

@@ -142,4 +142,8 @@ int slc_remote_notified(struct slc_slicer *s, const char *account_id,
 int slc_ep_check_pool(const char *pool, struct slc_error *err);
 int slc_ep_check(const json_t *eps, struct slc_error *err);
 
+/* The SST of an NST's slice-service-type (TS 23.501: eMBB 1, URLLC 2,
+ * mMTC 3; a number as itself), 0 when it is none. */
+int slc_sst_of(const char *type);
+
 #endif
