@@ -173,6 +173,25 @@ response_clear(struct slc_http_response *resp)
     free(resp->json_text);
 }
 
+/* Whether 'accept' takes a body of media type 'type' (its parameters
+ * aside): no Accept, any type, the type's family or the type itself. */
+static bool
+raw_acceptable(const char *accept, const char *type)
+{
+    char want[96], family[64];
+    size_t n;
+
+    if (!accept || !*accept || strstr(accept, "*/*")) {
+        return true;
+    }
+    type = type ? type : "application/octet-stream";
+    n = strcspn(type, ";");
+    snprintf(want, sizeof want, "%.*s", (int)(n < 95 ? n : 95), type);
+    n = strcspn(want, "/");
+    snprintf(family, sizeof family, "%.*s/*", (int)(n < 60 ? n : 60), want);
+    return strstr(accept, want) || strstr(accept, family);
+}
+
 /* The reply's body in the representation 'accept' asks for: its text
  * (malloc'd, or NULL for none), size and Content-Type. */
 static char *
@@ -194,7 +213,16 @@ render(struct slc_http_response *resp, const char *accept, size_t *size,
             slc_http_error(resp, 500, "a stored document is not JSON");
         }
     }
-    if (!fmt && (resp->body || resp->raw)) {
+    if (resp->raw && !raw_acceptable(accept, resp->raw_type)) {
+        char msg[160];
+
+        snprintf(msg, sizeof msg, "only %.100s is available here",
+                 resp->raw_type ? resp->raw_type : "application/octet-stream");
+        free(resp->raw);
+        resp->raw = NULL;
+        slc_http_error(resp, 406, msg);
+        fmt = 'j';
+    } else if (!fmt && resp->body) {
         slc_http_error(resp, 406,
                        "only application/json and application/yaml "
                        "responses are available");

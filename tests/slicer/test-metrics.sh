@@ -55,6 +55,8 @@ check "... with a project member's: 403 (the numbers are every project's)" eq "$
 check "metrics_listen answers without a token" eq "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:19464/metrics)" 200
 check "... and nothing but /metrics: 404" eq "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:19464/osm/admin/v1/users)" 404
 check "... nor another method: 405" eq "$(curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:19464/metrics)" 405
+check "Accept: text/plain (what curl or a person asks): 200" eq "$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept: text/plain' http://127.0.0.1:19464/metrics)" 200
+check "Accept: application/json only: 406" eq "$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept: application/json' http://127.0.0.1:19464/metrics)" 406
 
 # --- real work on sim VIMs, a subscriber
 tok=$admin_tok
