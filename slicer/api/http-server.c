@@ -347,6 +347,9 @@ respond(struct slc_http_conn *c, struct slc_http_response *resp,
     if (resp->location[0]) {
         evbuffer_add_printf(out, "Location: %s\r\n", resp->location);
     }
+    if (resp->headers) {
+        evbuffer_add(out, resp->headers, strlen(resp->headers));
+    }
     if (close) {
         evbuffer_add_printf(out, "Connection: close\r\n");
     } else if (p->http10) {

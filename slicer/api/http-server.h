@@ -65,6 +65,8 @@ struct slc_http_response {
     bool force_json;            /* ignore Accept: YAML is not wanted */
     const char *route;          /* the route template it matched (static
                                    string), for the metrics; NULL: none */
+    const char *headers;        /* more header lines, each ending in CRLF
+                                   (a static string), or NULL */
 };
 
 /* A reply that comes later, for a handler that must wait for something

@@ -47,6 +47,12 @@ ui_file(struct slc_call *c)
         c->resp->raw = copy;
         c->resp->raw_size = f->len;
         c->resp->raw_type = "application/octet-stream";
+        /* the page has no inline script or style: nothing but its own
+         * files runs; and it is re-read when slicerd is upgraded */
+        c->resp->headers = "Content-Security-Policy: default-src 'self'; "
+                           "frame-ancestors 'none'\r\n"
+                           "X-Content-Type-Options: nosniff\r\n"
+                           "Cache-Control: no-cache\r\n";
         for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++) {
             if (!strcmp(dot, types[i].ext)) {
                 c->resp->raw_type = types[i].type;

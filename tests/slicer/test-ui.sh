@@ -87,6 +87,12 @@ check "the eMBB slice: COMPLETED" eq "$state" COMPLETED
 ns_up broken slicer-netns-demo-ns "$broken_vim"
 check "the NS on the failing VIM: FAILED" eq "$state" FAILED
 
+# the page's files: only its own run (no inline script), not sniffed
+curl -s -D "$tmp/ui.h" -o /dev/null "http://127.0.0.1:$port/ui/index.html"
+check "the page comes with a Content-Security-Policy of its own files only" \
+    grep -qi "^content-security-policy: default-src 'self'" "$tmp/ui.h"
+check "... and X-Content-Type-Options: nosniff" grep -qi '^x-content-type-options: nosniff' "$tmp/ui.h"
+
 # the page, in Chromium; the node script sends the HTTP through the chain
 # itself (ip netns exec in the client's namespace).  Its browser's
 # profile and caches go under $tmp; on SIGTERM it closes the browser.
