@@ -10,7 +10,7 @@ packages="
   libcrypt-dev libssl-dev curl jq ca-certificates openssl python3
   openvswitch-switch iproute2 iputils-ping ethtool nftables
   libnl-3-dev libnl-route-3-dev util-linux libnftables-dev tcpdump
-  python3-os-ken prometheus systemd socat tmux chromium
+  python3-os-ken python3-yaml prometheus systemd socat tmux chromium
 "
 missing=""
 for p in $packages; do

@@ -1,15 +1,14 @@
-/* slicectl's REST commands: login, descriptors, NS instances and
- * operations, slices, over slicerd's OSM NBI (VIM accounts and SDN
- * controllers: slicectl-infra.c).  The token of 'login'
- * is kept in $SLICER_TOKEN_FILE (default ~/.slicer-token, mode 0600);
- * $SLICER_TOKEN overrides it.  Exit codes: 0 success, 1 usage or
- * transport error, 2 refused by the server (its detail is printed). */
+/* slicectl's REST commands: the session and its calls, the command
+ * groups, and the commands on descriptors, NS instances and slices over
+ * slicerd's OSM NBI (the other groups are in the slicectl-*.c files that
+ * slicectl-internal.h lists).  The token of 'login' is kept in
+ * $SLICER_TOKEN_FILE (default ~/.slicer-token, mode 0600); $SLICER_TOKEN
+ * overrides it.  Exit codes: slicectl-rest.h (SLC_CTL_EXIT_*). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "model.h"
@@ -21,9 +20,8 @@
 #include "slicectl-internal.h"
 #include "slicectl-rest.h"
 
-
-static void
-token_path(char *buf, size_t size)
+void
+slc_ctl_token_path(char *buf, size_t size)
 {
     const char *f = getenv("SLICER_TOKEN_FILE");
     const char *home = getenv("HOME");
@@ -47,7 +45,7 @@ load_token(struct remote *r)
         snprintf(r->token, sizeof r->token, "%s", env);
         return;
     }
-    token_path(path, sizeof path);
+    slc_ctl_token_path(path, sizeof path);
     f = fopen(path, "r");
     if (f) {
         if (!fgets(r->token, sizeof r->token, f)) {
@@ -58,30 +56,59 @@ load_token(struct remote *r)
     }
 }
 
-/* Sends a request; on an HTTP error prints the server's detail.  Returns 0
- * (reply in '*out', may be NULL), 1 for transport errors, 2 for refusals. */
+int
+slc_ctl_request(struct remote *r, const char *method, const char *path,
+                const char *type, const char *body, size_t size,
+                long *status, json_t **out)
+{
+    struct slc_error err = {0};
+
+    if (slc_client_request(&r->client, method, path, type, body, size,
+                           status, out, &err)) {
+        fprintf(stderr, "slicectl: %s\n", err.msg);
+        return SLC_CTL_EXIT_UNREACHABLE;
+    }
+    return 0;
+}
+
+/* What an error reply says: OSM's detail, 3GPP's reason or title. */
+static const char *
+error_text(const json_t *reply)
+{
+    static const char *const keys[] = {"detail", "reason", "title"};
+
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *s = json_string_value(json_object_get(reply, keys[i]));
+
+        if (s) {
+            return s;
+        }
+    }
+    return "(no detail)";
+}
+
+/* Sends a request; on an HTTP error prints the server's detail.  Returns
+ * 0 (reply in '*out', may be NULL), or an exit code. */
 static int
 call(struct remote *r, const char *method, const char *path,
      const char *type, const char *body, size_t size, json_t **out)
 {
-    struct slc_error err = {0};
     json_t *reply = NULL;
     long status;
+    int rc;
 
     if (out) {
         *out = NULL;
     }
-    if (slc_client_request(&r->client, method, path, type, body, size,
-                           &status, &reply, &err)) {
-        fprintf(stderr, "slicectl: %s\n", err.msg);
-        return 1;
+    rc = slc_ctl_request(r, method, path, type, body, size, &status, &reply);
+    if (rc) {
+        return rc;
     }
     if (status >= 400) {
         fprintf(stderr, "slicectl: %s %s: %ld %s\n", method, path, status,
-                json_string_value(json_object_get(reply, "detail"))
-                    ?: "(no detail)");
+                error_text(reply));
         json_decref(reply);
-        return 2;
+        return SLC_CTL_EXIT_REFUSED;
     }
     if (out) {
         *out = reply;
@@ -89,6 +116,35 @@ call(struct remote *r, const char *method, const char *path,
         json_decref(reply);
     }
     return 0;
+}
+
+/* A call beside /osm (the client's base without it: "https://h:p"). */
+static int
+call_at_root(struct remote *r, const char *method, const char *path,
+             json_t *body, json_t **out)
+{
+    const char *base = r->client.base;
+    size_t len = strlen(base);
+    char root[1024];
+    int rc;
+
+    if (len >= 4 && !strcmp(base + len - 4, "/osm")) {
+        len -= 4;
+    }
+    snprintf(root, sizeof root, "%.*s", (int)len, base);
+    r->client.base = root;
+    rc = body ? slc_ctl_call_json(r, method, path, body, out)
+              : call(r, method, path, NULL, NULL, 0, out);
+    r->client.base = base;
+    return rc;
+}
+
+int
+slc_ctl_call(struct remote *r, bool root, const char *method,
+             const char *path, json_t **out)
+{
+    return root ? call_at_root(r, method, path, NULL, out)
+                : call(r, method, path, NULL, NULL, 0, out);
 }
 
 int
@@ -104,23 +160,14 @@ slc_ctl_call_json(struct remote *r, const char *method, const char *path,
     return rc;
 }
 
-static void
-print_json(const json_t *v)
+int
+slc_ctl_call_root_json(struct remote *r, const char *method,
+                       const char *path, json_t *body, json_t **out)
 {
-    char *text = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-    if (text) {
-        puts(text);
-        free(text);
+    if (!body) {
+        return slc_ctl_call(r, true, method, path, out);
     }
-}
-
-const char *
-slc_ctl_str(const json_t *o, const char *key)
-{
-    const char *s = json_string_value(json_object_get(o, key));
-
-    return s ? s : "-";
+    return call_at_root(r, method, path, body, out);
 }
 
 static int
@@ -129,8 +176,8 @@ cmd_login(struct remote *r, int argc, char **argv)
     const char *user = getenv("SLICER_USER");
     const char *password = getenv("SLICER_PASSWORD");
     const char *project = NULL;
-    char path[1024];
-    json_t *reply;
+    char path[1024], line[1200];
+    json_t *reply, *said;
     FILE *f;
     int rc, opt;
     static const struct option opts[] = {
@@ -168,17 +215,22 @@ cmd_login(struct remote *r, int argc, char **argv)
     if (rc) {
         return rc;
     }
-    token_path(path, sizeof path);
+    slc_ctl_token_path(path, sizeof path);
     umask(077);
     f = fopen(path, "w");
     if (!f || fprintf(f, "%s\n", slc_ctl_str(reply, "id")) < 0 || fclose(f)) {
         fprintf(stderr, "slicectl: cannot write the token to %s\n", path);
         json_decref(reply);
-        return 1;
+        return SLC_CTL_EXIT_USAGE;
     }
-    printf("logged in as %s to project %s (token in %s)\n",
-           slc_ctl_str(reply, "username"), slc_ctl_str(reply, "project_name"),
-           path);
+    snprintf(line, sizeof line, "logged in as %s to project %s (token in %s)",
+             slc_ctl_str(reply, "username"),
+             slc_ctl_str(reply, "project_name"), path);
+    said = json_pack("{ss ss ss}", "username", slc_ctl_str(reply, "username"),
+                     "project_name", slc_ctl_str(reply, "project_name"),
+                     "token_file", path);
+    slc_ctl_said(r, said, line);
+    json_decref(said);
     json_decref(reply);
     return 0;
 }
@@ -208,8 +260,13 @@ endpoint_of(const char *kind)
 static int
 cmd_onboard(struct remote *r, int argc, char **argv)
 {
+    json_t *done = json_array();
     int worst = 0;
 
+    if (argc < 2) {
+        json_decref(done);
+        return slc_ctl_usage("onboard FILE...");
+    }
     for (int i = 1; i < argc; i++) {
         struct slc_diags diags = SLC_DIAGS_INIT;
         struct slc_model_file *f = NULL;
@@ -252,17 +309,26 @@ cmd_onboard(struct remote *r, int argc, char **argv)
                             "validate' for details)\n",
                     argv[i]);
             free(buf);
-            worst = 2;
+            worst = worst > 1 ? worst : SLC_CTL_EXIT_USAGE;
             continue;
         }
         rc = call(r, "POST", endpoint_of(kind), type, buf, size, &reply);
         free(buf);
-        if (!rc) {
+        if (!rc && !slc_ctl_structured(r)) {
             printf("%s %s: %s\n", kind, argv[i], slc_ctl_str(reply, "id"));
+        } else if (!rc) {
+            json_array_append_new(done,
+                                  json_pack("{ss ss ss}", "kind", kind,
+                                            "file", argv[i], "id",
+                                            slc_ctl_str(reply, "id")));
         }
         json_decref(reply);
         worst = rc > worst ? rc : worst;
     }
+    if (slc_ctl_structured(r)) {
+        slc_ctl_print_doc(r, done);
+    }
+    json_decref(done);
     return worst;
 }
 
@@ -276,14 +342,15 @@ cmd_show_delete(struct remote *r, int argc, char **argv, bool del)
 
     if (!ep) {
         fprintf(stderr, "slicectl: usage: %s vnfd|nsd|nst ID\n", argv[0]);
-        return 1;
+        return SLC_CTL_EXIT_USAGE;
     }
     snprintf(path, sizeof path, "%s/%s", ep, argv[2]);
-    rc = call(r, del ? "DELETE" : "GET", path, NULL, NULL, 0, &d);
+    rc = slc_ctl_call(r, false, del ? "DELETE" : "GET", path, &d);
     if (!rc && !del) {
-        print_json(d);
+        slc_ctl_print_doc(r, d);
     } else if (!rc) {
-        printf("deleted %s %s\n", argv[1], argv[2]);
+        snprintf(path, sizeof path, "deleted %s %s", argv[1], argv[2]);
+        slc_ctl_said(r, d, path);
     }
     json_decref(d);
     return rc;
@@ -301,49 +368,6 @@ cmd_delete(struct remote *r, int argc, char **argv)
     return cmd_show_delete(r, argc, argv, true);
 }
 
-/* Polls the operation at 'ops'/'op' until it is final, with a progress
- * line on stderr.  Returns 0 when COMPLETED, 2 otherwise. */
-static int
-wait_op_at(struct remote *r, const char *ops, const char *op)
-{
-    char path[256];
-    json_t *d = NULL;
-    struct timespec pause = {0, 200 * 1000 * 1000};
-    const char *state = "?";
-    int rc;
-
-    snprintf(path, sizeof path, "%s/%s", ops, op);
-    for (;;) {
-        json_decref(d);
-        if (call(r, "GET", path, NULL, NULL, 0, &d)) {
-            return 1;
-        }
-        state = slc_ctl_str(d, "operationState");
-        fprintf(stderr, "\r%s %s %-12s %s   ", op,
-                slc_ctl_str(d, "lcmOperationType"), state,
-                slc_ctl_str(d, "stage"));
-        if (strcmp(state, "PROCESSING") && strcmp(state, "ROLLING_BACK")) {
-            break;
-        }
-        nanosleep(&pause, NULL);
-    }
-    fprintf(stderr, "\n");
-    rc = strcmp(state, "COMPLETED") ? 2 : 0;
-    if (rc) {
-        fprintf(stderr, "slicectl: operation %s: %s: %s\n", op, state,
-                slc_ctl_str(d, "detailed-status"));
-    }
-    json_decref(d);
-    return rc;
-}
-
-/* An NS operation. */
-static int
-wait_op(struct remote *r, const char *op)
-{
-    return wait_op_at(r, "/nslcm/v1/ns_lcm_op_occs", op);
-}
-
 /* What ns-create and nsi-create differ in. */
 struct create_kind {
     const char *cmd, *desc_flag;  /* "ns-create", "nsd" */
@@ -352,55 +376,89 @@ struct create_kind {
 
 static const struct create_kind ns_kind = {
     "ns-create", "nsd", "/nslcm/v1/ns_instances_content", "nsName",
-    "nsdId", "nslcmop_id", "/nslcm/v1/ns_lcm_op_occs", "ns",
+    "nsdId", "nslcmop_id", SLC_CTL_NS_OPS, "ns",
 };
 
 static const struct create_kind nsi_kind = {
     "nsi-create", "nst", "/nsilcm/v1/netslice_instances_content", "nsiName",
-    "nstId", "nsilcmop_id", "/nsilcm/v1/nsi_lcm_op_occs", "nsi",
+    "nstId", "nsilcmop_id", SLC_CTL_NSI_OPS, "nsi",
 };
 
-/* ns-create and nsi-create: --name N --nsd|--nst D --vim V [--wait]. */
+/* ns-create and nsi-create: --name N --nsd|--nst D --vim V [--config
+ * YAML] [--wait]; nsi-create also --nssmf SUBNET=ACCOUNT (a subnet
+ * another slice manager provides). */
 static int
 create_instance(struct remote *r, const struct create_kind *k, int argc,
                 char **argv)
 {
-    const char *name = NULL, *desc = NULL, *vim = NULL;
+    const char *name = NULL, *desc = NULL, *vim = NULL, *config = NULL;
+    json_t *subnets = json_array(), *body, *more = NULL, *reply;
+    char line[256];
     bool wait = false;
-    json_t *reply;
     int rc, opt;
     const struct option opts[] = {
         {"name", required_argument, NULL, 'n'},
         {k->desc_flag, required_argument, NULL, 'd'},
         {"vim", required_argument, NULL, 'v'},
+        {"config", required_argument, NULL, 'c'},
+        {"nssmf", required_argument, NULL, 's'},
         {"wait", no_argument, NULL, 'w'},
         {NULL, 0, NULL, 0},
     };
 
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "n:d:v:w", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "n:d:v:c:s:w", opts, NULL)) != -1) {
+        const char *eq = opt == 's' ? strchr(optarg, '=') : NULL;
+
         switch (opt) {
         case 'n': name = optarg; break;
         case 'd': desc = optarg; break;
         case 'v': vim = optarg; break;
+        case 'c': config = optarg; break;
         case 'w': wait = true; break;
-        default: return 1;
+        case 's':
+            if (!eq || eq == optarg || !eq[1] || k != &nsi_kind) {
+                fprintf(stderr, "slicectl: --nssmf takes SUBNET=ACCOUNT "
+                                "(nsi-create only)\n");
+                json_decref(subnets);
+                return SLC_CTL_EXIT_USAGE;
+            }
+            json_array_append_new(subnets,
+                                  json_pack("{ss# ss}", "id", optarg,
+                                            (int)(eq - optarg),
+                                            "nssmfAccountId", eq + 1));
+            break;
+        default: json_decref(subnets); return SLC_CTL_EXIT_USAGE;
         }
     }
     if (!name || !desc || !vim) {
         fprintf(stderr, "slicectl: %s needs --name, --%s, --vim\n", k->cmd,
                 k->desc_flag);
-        return 1;
+        json_decref(subnets);
+        return SLC_CTL_EXIT_USAGE;
     }
-    rc = slc_ctl_call_json(r, "POST", k->url,
-                   json_pack("{ss ss ss}", k->name_key, name, k->desc_key,
-                             desc, "vimAccountId", vim),
-                   &reply);
+    if (config && slc_ctl_parse_params("--config", config, &more)) {
+        json_decref(subnets);
+        return SLC_CTL_EXIT_USAGE;
+    }
+    body = more ? more : json_object();
+    json_object_set_new(body, k->name_key, json_string(name));
+    json_object_set_new(body, k->desc_key, json_string(desc));
+    json_object_set_new(body, "vimAccountId", json_string(vim));
+    if (json_array_size(subnets)) {
+        json_object_set(body, "netslice-subnet", subnets);
+    }
+    json_decref(subnets);
+    rc = slc_ctl_call_json(r, "POST", k->url, body, &reply);
     if (!rc) {
-        printf("%s %s, operation %s\n", k->what, slc_ctl_str(reply, "id"),
-               slc_ctl_str(reply, k->op_key));
+        snprintf(line, sizeof line, "%s %s, operation %s", k->what,
+                 slc_ctl_str(reply, "id"), slc_ctl_str(reply, k->op_key));
+        if (!wait || !slc_ctl_structured(r)) {
+            slc_ctl_said(r, reply, line);
+            fflush(stdout);
+        }
         if (wait) {
-            rc = wait_op_at(r, k->ops, slc_ctl_str(reply, k->op_key));
+            rc = slc_ctl_wait(r, k->ops, slc_ctl_str(reply, k->op_key));
         }
     }
     json_decref(reply);
@@ -413,137 +471,26 @@ cmd_ns_create(struct remote *r, int argc, char **argv)
     return create_instance(r, &ns_kind, argc, argv);
 }
 
-/* "P pkts B bytes" of a counters object, or "-" when it has none. */
-static void
-counts(const json_t *c, char *out, size_t size)
-{
-    if (!json_is_object(c)) {
-        snprintf(out, size, "-");
-        return;
-    }
-    snprintf(out, size, "%" JSON_INTEGER_FORMAT " pkts %" JSON_INTEGER_FORMAT
-             " bytes",
-             json_integer_value(json_object_get(c, "packets")),
-             json_integer_value(json_object_get(c, "bytes")));
-}
-
-/* Where a chain's port is: a port name of the VIM's switch, or "fabric
- * port P vlan V" for a VF or NIC on the fabric. */
-static const char *
-port_text(const json_t *v, char *out, size_t size)
-{
-    if (json_is_true(json_object_get(v, "fabric"))) {
-        snprintf(out, size, "fabric port %s vlan %" JSON_INTEGER_FORMAT,
-                 slc_ctl_str(v, "name"),
-                 json_integer_value(json_object_get(v, "vlan")));
-    } else {
-        snprintf(out, size, "%s", json_string_value(v) ?: "-");
-    }
-    return out;
-}
-
-/* The classifier's ports: its one source, or how many. */
-static const char *
-sources_text(const json_t *g, char *out, size_t size)
-{
-    const json_t *srcs = json_object_get(g, "sources");
-
-    if (json_array_size(srcs) > 1) {
-        snprintf(out, size, "%zu instances", json_array_size(srcs));
-        return out;
-    }
-    return port_text(srcs ? json_array_get(srcs, 0)
-                          : json_object_get(g, "source"),
-                     out, size);
-}
-
-/* One chain of "ns-show": its classifier, its hops in order with their
- * instances' switch ports and the packets the switch steered into each,
- * and what was delivered after the last hop. */
-static void
-print_chain(const json_t *g)
-{
-    const json_t *m, *hop, *sfi;
-    char fwd[64], rev[64], a[128], b[128];
-    size_t i, k;
-
-    printf("  chain %s (%s%s, path %" JSON_INTEGER_FORMAT "): %s\n",
-           slc_ctl_str(g, "id"), slc_ctl_str(g, "encapsulation"),
-           json_is_true(json_object_get(g, "symmetric")) ? ", symmetric" : "",
-           json_integer_value(json_object_get(g, "path-id")),
-           slc_ctl_str(g, "status"));
-    json_array_foreach(json_object_get(g, "matches"), i, m)
-    {
-        printf("    match %-12s proto %" JSON_INTEGER_FORMAT " %s -> %s",
-               slc_ctl_str(m, "id"),
-               json_integer_value(json_object_get(m, "ip_proto")),
-               json_string_value(json_object_get(m, "src")) ?: "any",
-               json_string_value(json_object_get(m, "dst")) ?: "any");
-        if (json_integer_value(json_object_get(m, "dst_port"))) {
-            printf(" port %" JSON_INTEGER_FORMAT,
-                   json_integer_value(json_object_get(m, "dst_port")));
-        }
-        printf(" (at %s %s, port %s)\n", slc_ctl_str(g, "source-vnf"),
-               slc_ctl_str(g, "source-cp"), sources_text(g, a, sizeof a));
-    }
-    json_array_foreach(json_object_get(g, "hops"), i, hop)
-    {
-        counts(json_object_get(hop, "forward"), fwd, sizeof fwd);
-        printf("    hop %zu %-16s %s", i + 1, slc_ctl_str(hop, "id"), fwd);
-        if (json_object_get(hop, "reverse")) {
-            counts(json_object_get(hop, "reverse"), rev, sizeof rev);
-            printf(", reverse %s", rev);
-        }
-        printf("\n");
-        json_array_foreach(json_object_get(hop, "sfis"), k, sfi)
-        {
-            printf("      %s: %s (port %s) -> %s (port %s)%s\n",
-                   slc_ctl_str(sfi, "vnf"), slc_ctl_str(sfi, "ingress-cp"),
-                   port_text(json_object_get(sfi, "ingress"), a, sizeof a),
-                   slc_ctl_str(sfi, "egress-cp"),
-                   port_text(json_object_get(sfi, "egress"), b, sizeof b),
-                   json_is_true(json_object_get(hop, "plain"))
-                       ? ", gets plain packets"
-                       : "");
-        }
-    }
-    counts(json_object_get(json_object_get(g, "delivered"), "forward"), fwd,
-           sizeof fwd);
-    printf("    delivered to %s: %s",
-           json_is_null(json_object_get(g, "destination")) ||
-                   !json_object_get(g, "destination")
-               ? "the link"
-               : port_text(json_object_get(g, "destination"), a, sizeof a),
-           fwd);
-    if (json_object_get(json_object_get(g, "delivered"), "reverse")) {
-        counts(json_object_get(json_object_get(g, "delivered"), "reverse"),
-               rev, sizeof rev);
-        printf(", reverse to %s: %s", sources_text(g, b, sizeof b), rev);
-    }
-    printf("\n");
-    if (json_object_get(g, "counters-error")) {
-        printf("    counters: %s\n", slc_ctl_str(g, "counters-error"));
-    }
-}
-
-/* ns-show ID: the NS record (--json: as stored) in a summary, with its
- * chains and their counters read from the switch now. */
+/* ns-show ID: the NS record (--output json|yaml: as stored) in a
+ * summary, with its chains and their counters read from the switch
+ * now. */
 static int
 cmd_ns_show(struct remote *r, int argc, char **argv)
 {
-    char path[512];
+    char path[512], idbuf[64];
+    const char *id;
     json_t *d, *chains = NULL, *g;
     size_t i;
     int rc;
 
     if (argc != 2) {
-        fprintf(stderr, "slicectl: usage: ns-show ID\n");
-        return 1;
+        return slc_ctl_usage("ns-show ID");
     }
-    snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s", argv[1]);
-    rc = call(r, "GET", path, NULL, NULL, 0, &d);
-    if (!rc && r->o->json) {
-        print_json(d);
+    id = slc_ctl_instance(r, false, argv[1], idbuf, sizeof idbuf);
+    snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s", id);
+    rc = slc_ctl_call(r, false, "GET", path, &d);
+    if (!rc && slc_ctl_structured(r)) {
+        slc_ctl_print_doc(r, d);
     } else if (!rc) {
         printf("%s %s: %s, %s (%s)\n", slc_ctl_str(d, "_id"),
                slc_ctl_str(d, "name"), slc_ctl_str(d, "nsState"),
@@ -553,12 +500,12 @@ cmd_ns_show(struct remote *r, int argc, char **argv)
                slc_ctl_str(d, "datacenter"));
         if (json_array_size(json_object_get(d, "vnffgr"))) {
             snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s/chains",
-                     argv[1]);
-            rc = call(r, "GET", path, NULL, NULL, 0, &chains);
+                     id);
+            rc = slc_ctl_call(r, false, "GET", path, &chains);
         }
         json_array_foreach(chains, i, g)
         {
-            print_chain(g);
+            slc_ctl_print_chain(g);
         }
         json_decref(chains);
     }
@@ -569,11 +516,8 @@ cmd_ns_show(struct remote *r, int argc, char **argv)
 /* What ns-delete, nsi-delete and slice-request-delete differ in. */
 struct delete_kind {
     const char *cmd, *url, *ops, *gone;
-    bool nsmf;                 /* beside /osm, not under it */
+    bool root;                 /* beside /osm, not under it */
 };
-
-static int call_nsmf(struct remote *r, const char *method, const char *path,
-                     json_t *body, json_t **out);
 
 /* CMD ID [--wait]: DELETE; when that starts a terminate operation (202),
  * says so and waits for it if asked. */
@@ -582,27 +526,34 @@ delete_instance(struct remote *r, const struct delete_kind *k, int argc,
                 char **argv)
 {
     bool wait = argc == 3 && !strcmp(argv[2], "--wait");
-    char path[512];
+    char path[512], line[600], idbuf[64];
     const char *op;
     json_t *d;
     int rc;
 
     if (argc < 2 || argc > 3 || (argc == 3 && !wait)) {
-        fprintf(stderr, "slicectl: usage: %s ID [--wait]\n", k->cmd);
-        return 1;
+        snprintf(line, sizeof line, "%s ID [--wait]", k->cmd);
+        return slc_ctl_usage(line);
     }
-    snprintf(path, sizeof path, "%s/%s", k->url, argv[1]);
-    rc = k->nsmf ? call_nsmf(r, "DELETE", path, NULL, &d)
-                 : call(r, "DELETE", path, NULL, NULL, 0, &d);
+    snprintf(path, sizeof path, "%s/%s", k->url,
+             k->root ? argv[1]
+                     : slc_ctl_instance(r, !strcmp(k->ops, SLC_CTL_NSI_OPS),
+                                        argv[1], idbuf, sizeof idbuf));
+    rc = slc_ctl_call(r, k->root, "DELETE", path, &d);
     if (rc) {
         return rc;
     }
     op = json_string_value(json_object_get(d, "id"));
     if (op) {
-        printf("terminating, operation %s\n", op);
-        rc = wait ? wait_op_at(r, k->ops, op) : 0;
+        snprintf(line, sizeof line, "terminating, operation %s", op);
+        if (!wait || !slc_ctl_structured(r)) {
+            slc_ctl_said(r, d, line);
+            fflush(stdout);
+        }
+        rc = wait ? slc_ctl_wait(r, k->ops, op) : 0;
     } else {
-        printf("%s %s\n", k->gone, argv[1]);
+        snprintf(line, sizeof line, "%s %s", k->gone, argv[1]);
+        slc_ctl_said(r, d, line);
     }
     json_decref(d);
     return rc;
@@ -613,71 +564,11 @@ static int
 cmd_ns_delete(struct remote *r, int argc, char **argv)
 {
     static const struct delete_kind k = {
-        "ns-delete", "/nslcm/v1/ns_instances_content",
-        "/nslcm/v1/ns_lcm_op_occs", "deleted ns", false,
+        "ns-delete", "/nslcm/v1/ns_instances_content", SLC_CTL_NS_OPS,
+        "deleted ns", false,
     };
 
     return delete_instance(r, &k, argc, argv);
-}
-
-static int
-cmd_op_show(struct remote *r, int argc, char **argv)
-{
-    bool wait = argc == 3 && !strcmp(argv[2], "--wait");
-    char path[512];
-    json_t *d;
-    int rc;
-
-    if (argc < 2 || argc > 3 || (argc == 3 && !wait)) {
-        fprintf(stderr, "slicectl: usage: op-show ID [--wait]\n");
-        return 1;
-    }
-    if (wait) {
-        return wait_op(r, argv[1]);
-    }
-    snprintf(path, sizeof path, "/nslcm/v1/ns_lcm_op_occs/%s", argv[1]);
-    rc = call(r, "GET", path, NULL, NULL, 0, &d);
-    if (!rc && r->o->json) {
-        print_json(d);
-    } else if (!rc) {
-        printf("%s %s %s %s: %s\n", slc_ctl_str(d, "_id"),
-               slc_ctl_str(d, "lcmOperationType"),
-               slc_ctl_str(d, "operationState"), slc_ctl_str(d, "stage"),
-               slc_ctl_str(d, "detailed-status"));
-    }
-    json_decref(d);
-    return rc;
-}
-
-#define NSI_OPS "/nsilcm/v1/nsi_lcm_op_occs"
-
-int
-slc_ctl_parse_params(const char *option, const char *text, json_t **out)
-{
-    struct slc_diags diags = SLC_DIAGS_INIT;
-    struct slc_yaml_doc *doc = NULL;
-    int rc = slc_yaml_load(text, strlen(text), option, NULL, &doc, &diags);
-
-    *out = rc ? NULL : json_incref(slc_yaml_root(doc));
-    if (!rc && !json_is_object(*out)) {
-        fprintf(stderr, "slicectl: %s: give a mapping, e.g. '{port: 80}'\n",
-                option);
-        rc = 1;
-    } else if (rc) {
-        char msg[512] = "not YAML";
-
-        if (diags.len) {
-            slc_diag_format(&diags.items[0], msg, sizeof msg);
-        }
-        fprintf(stderr, "slicectl: %s\n", msg);
-    }
-    if (rc) {
-        json_decref(*out);
-        *out = NULL;
-    }
-    slc_yaml_free(doc);
-    slc_diags_clear(&diags);
-    return rc ? 1 : 0;
 }
 
 /* Prints what the primitives of operation 'op' (at 'ops') printed. */
@@ -690,7 +581,7 @@ print_outputs(struct remote *r, const char *ops, const char *op)
     size_t i;
 
     snprintf(path, sizeof path, "%s/%s", ops, op);
-    if (call(r, "GET", path, NULL, NULL, 0, &d)) {
+    if (slc_ctl_call(r, false, "GET", path, &d)) {
         return 1;
     }
     json_array_foreach(json_object_get(d, "primitives"), i, p)
@@ -719,15 +610,15 @@ print_child_outputs(struct remote *r, const char *op)
     json_t *d;
     size_t i;
 
-    snprintf(path, sizeof path, "%s/%s", NSI_OPS, op);
-    if (call(r, "GET", path, NULL, NULL, 0, &d)) {
+    snprintf(path, sizeof path, "%s/%s", SLC_CTL_NSI_OPS, op);
+    if (slc_ctl_call(r, false, "GET", path, &d)) {
         return;
     }
     json_array_foreach(json_object_get(json_object_get(d, "operationParams"),
                                        "nslcmops_ids"),
                        i, id)
     {
-        print_outputs(r, "/nslcm/v1/ns_lcm_op_occs", json_string_value(id));
+        print_outputs(r, SLC_CTL_NS_OPS, json_string_value(id));
     }
     json_decref(d);
 }
@@ -741,13 +632,13 @@ run_action(struct remote *r, bool nsi, int argc, char **argv)
     const char *cmd = nsi ? "nsi-action" : "ns-action";
     const char *base = nsi ? "/nsilcm/v1/netslice_instances"
                            : "/nslcm/v1/ns_instances";
-    const char *ops = nsi ? NSI_OPS : "/nslcm/v1/ns_lcm_op_occs";
+    const char *ops = nsi ? SLC_CTL_NSI_OPS : SLC_CTL_NS_OPS;
     json_t *subnets = json_array();
     const char *action = NULL, *vnf = NULL, *vdu = NULL, *params = NULL;
     long count = -1, timeout = 0;
     bool wait = false;
     json_t *body, *reply = NULL, *p = NULL;
-    char path[512];
+    char path[512], idbuf[64];
     int rc, opt;
     const struct option opts[] = {
         {"action", required_argument, NULL, 'a'},
@@ -775,7 +666,7 @@ run_action(struct remote *r, bool nsi, int argc, char **argv)
         case 'p': params = optarg; break;
         case 't': timeout = atol(optarg); break;
         case 'w': wait = true; break;
-        default: json_decref(subnets); return 1;
+        default: json_decref(subnets); return SLC_CTL_EXIT_USAGE;
         }
     }
     if (optind != argc - 1 || !action || (!nsi && json_array_size(subnets))) {
@@ -808,12 +699,19 @@ run_action(struct remote *r, bool nsi, int argc, char **argv)
         json_object_set(body, "netslice-subnet", subnets);
     }
     json_decref(subnets);
-    snprintf(path, sizeof path, "%s/%s/action", base, argv[optind]);
+    snprintf(path, sizeof path, "%s/%s/action", base,
+             slc_ctl_instance(r, nsi, argv[optind], idbuf, sizeof idbuf));
     rc = slc_ctl_call_json(r, "POST", path, body, &reply);
     if (!rc) {
-        printf("action %s, operation %s\n", action, slc_ctl_str(reply, "id"));
-        if (wait) {
-            rc = wait_op_at(r, ops, slc_ctl_str(reply, "id"));
+        snprintf(path, sizeof path, "action %s, operation %s", action,
+                 slc_ctl_str(reply, "id"));
+        if (!wait || !slc_ctl_structured(r)) {
+            slc_ctl_said(r, reply, path);
+        }
+    }
+    if (!rc && wait) {
+        rc = slc_ctl_wait(r, ops, slc_ctl_str(reply, "id"));
+        if (!slc_ctl_structured(r)) {
             nsi ? print_child_outputs(r, slc_ctl_str(reply, "id"))
                 : print_outputs(r, ops, slc_ctl_str(reply, "id"));
         }
@@ -838,8 +736,8 @@ cmd_ns_heal(struct remote *r, int argc, char **argv)
     bool wait = false, day1 = false;
     json_t *vdus = json_array(), *reply = NULL, *vnfrs = NULL, *body;
     const json_t *v;
-    const char *vnfr_id = NULL;
-    char path[512];
+    const char *vnfr_id = NULL, *ns;
+    char path[512], idbuf[64];
     size_t i;
     int rc, opt;
     const struct option opts[] = {
@@ -866,19 +764,18 @@ cmd_ns_heal(struct remote *r, int argc, char **argv)
             break;
         case 'r': day1 = true; break;
         case 'w': wait = true; break;
-        default: json_decref(vdus); return 1;
+        default: json_decref(vdus); return SLC_CTL_EXIT_USAGE;
         }
     }
     if (optind != argc - 1 || !member) {
-        fprintf(stderr, "slicectl: usage: ns-heal ID --vnf MEMBER [--vdu VDU "
-                        "[--count N]]... [--run-day1] [--wait]\n");
         json_decref(vdus);
-        return 1;
+        return slc_ctl_usage("ns-heal ID --vnf MEMBER [--vdu VDU [--count "
+                             "N]]... [--run-day1] [--wait]");
     }
     /* OSM names the VNF by its record's id */
-    snprintf(path, sizeof path, "/nslcm/v1/vnf_instances?nsr-id-ref=%s",
-             argv[optind]);
-    rc = call(r, "GET", path, NULL, NULL, 0, &vnfrs);
+    ns = slc_ctl_instance(r, false, argv[optind], idbuf, sizeof idbuf);
+    snprintf(path, sizeof path, "/nslcm/v1/vnf_instances?nsr-id-ref=%s", ns);
+    rc = slc_ctl_call(r, false, "GET", path, &vnfrs);
     json_array_foreach(rc ? NULL : vnfrs, i, v)
     {
         if (!strcmp(slc_ctl_str(v, "member-vnf-index-ref"), member)) {
@@ -886,9 +783,8 @@ cmd_ns_heal(struct remote *r, int argc, char **argv)
         }
     }
     if (!rc && !vnfr_id) {
-        fprintf(stderr, "slicectl: ns %s has no vnf '%s'\n", argv[optind],
-                member);
-        rc = 1;
+        fprintf(stderr, "slicectl: ns %s has no vnf '%s'\n", ns, member);
+        rc = SLC_CTL_EXIT_USAGE;
     }
     if (rc) {
         json_decref(vdus);
@@ -906,12 +802,16 @@ cmd_ns_heal(struct remote *r, int argc, char **argv)
     }
     json_decref(vdus);
     json_decref(vnfrs);
-    snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s/heal",
-             argv[optind]);
+    snprintf(path, sizeof path, "/nslcm/v1/ns_instances/%s/heal", ns);
     rc = slc_ctl_call_json(r, "POST", path, body, &reply);
     if (!rc) {
-        printf("healing, operation %s\n", slc_ctl_str(reply, "id"));
-        rc = wait ? wait_op(r, slc_ctl_str(reply, "id")) : 0;
+        snprintf(path, sizeof path, "healing, operation %s",
+                 slc_ctl_str(reply, "id"));
+        if (!wait || !slc_ctl_structured(r)) {
+            slc_ctl_said(r, reply, path);
+        }
+        rc = wait ? slc_ctl_wait(r, SLC_CTL_NS_OPS, slc_ctl_str(reply, "id"))
+                  : 0;
     }
     json_decref(reply);
     return rc;
@@ -925,181 +825,57 @@ cmd_nsi_action(struct remote *r, int argc, char **argv)
 
 /* ---- slices ---- */
 
-
-/* A call to the 5G slice request API, which lives beside /osm. */
-static int
-call_nsmf(struct remote *r, const char *method, const char *path,
-          json_t *body, json_t **out)
-{
-    const char *base = r->client.base;
-    size_t len = strlen(base);
-    char root[1024];
-    int rc;
-
-    if (len >= 4 && !strcmp(base + len - 4, "/osm")) {
-        len -= 4;
-    }
-    snprintf(root, sizeof root, "%.*s", (int)len, base);
-    r->client.base = root;
-    rc = body ? slc_ctl_call_json(r, method, path, body, out)
-              : call(r, method, path, NULL, NULL, 0, out);
-    r->client.base = base;
-    return rc;
-}
-
-/* ---- lists: one table-driven printer ---- */
-
-/* One column of a list line: a string member of the row (a dotted path,
- * "_admin.nsiState"; "a|b": a, else b), or what 'format' makes of the
- * row; "-" when it has none. */
-struct column {
-    const char *path;
-    int width;                 /* printf's: negative left-aligns, 0 none */
-    bool of_item;              /* read from the listed item, not the row */
-    void (*format)(const json_t *row, char *out, size_t size);
-};
-
-/* What a list command GETs and how it prints it: one line per row, where
- * the rows are the listed items or an array in each ('rows'); each row
- * may be followed by indented lines of its own array 'sub_rows'. */
-struct listing {
-    const char *url;
-    bool nsmf;                 /* beside /osm, not under it */
-    const char *label;         /* a first column, 5 wide; may be NULL */
-    const struct column *columns; /* ending with {0} */
-    const char *rows;
-    const char *sub_rows;
-    const struct column *sub_columns;
-    const char *arg;           /* the one argument the URL ends with, for
-                                  usage ("NS_ID"); NULL: none */
-};
-
-/* The string at dotted 'path' of 'o', trying each '|' alternative. */
-static const char *
-str_at(const json_t *o, const char *path)
-{
-    char alt[128], *save = NULL;
-
-    snprintf(alt, sizeof alt, "%s", path);
-    for (char *a = strtok_r(alt, "|", &save); a;
-         a = strtok_r(NULL, "|", &save)) {
-        const json_t *v = o;
-        char *dot, *key = a;
-
-        while (v && (dot = strchr(key, '.'))) {
-            *dot = '\0';
-            v = json_object_get(v, key);
-            key = dot + 1;
-        }
-        if (json_string_value(json_object_get(v, key))) {
-            return json_string_value(json_object_get(v, key));
-        }
-    }
-    return "-";
-}
-
-static void
-print_columns(const struct column *cols, const json_t *item,
-              const json_t *row)
-{
-    for (const struct column *c = cols; c->path || c->format; c++) {
-        char cell[256];
-        const char *text = cell;
-
-        if (c->format) {
-            c->format(row, cell, sizeof cell);
-        } else {
-            text = str_at(c->of_item ? item : row, c->path);
-        }
-        printf("%s%*s", c == cols ? "" : " ", c->width, text);
-    }
-    putchar('\n');
-}
-
-static void
-print_listing(const struct listing *l, const json_t *list)
-{
-    const json_t *item, *row, *sub;
-    size_t i, j, k;
-
-    json_array_foreach(list, i, item)
-    {
-        const json_t *rows = l->rows ? json_object_get(item, l->rows) : NULL;
-        size_t n = l->rows ? json_array_size(rows) : 1;
-
-        for (j = 0; j < n; j++) {
-            row = l->rows ? json_array_get(rows, j) : item;
-            if (l->label) {
-                printf("%-5s ", l->label);
-            }
-            print_columns(l->columns, item, row);
-            json_array_foreach(json_object_get(row, l->sub_rows ?: ""), k,
-                               sub)
-            {
-                printf("    ");
-                print_columns(l->sub_columns, row, sub);
-            }
-        }
-    }
-}
-
-/* CMD [ARG]: GETs the listing's URL (followed by ARG when it takes one)
- * and prints the list, or the JSON as it came with --json. */
-static int
-run_listing(struct remote *r, const struct listing *l, int argc,
-            char **argv)
-{
-    char url[512];
-    json_t *list;
-    int rc;
-
-    if (argc != (l->arg ? 2 : 1)) {
-        fprintf(stderr, "slicectl: usage: %s%s%s\n", argv[0],
-                l->arg ? " " : "", l->arg ? l->arg : "");
-        return 1;
-    }
-    snprintf(url, sizeof url, "%s%s", l->url, l->arg ? argv[1] : "");
-    rc = l->nsmf ? call_nsmf(r, "GET", url, NULL, &list)
-                 : call(r, "GET", url, NULL, NULL, 0, &list);
-    if (rc) {
-        return rc;
-    }
-    if (r->o->json) {
-        print_json(list);
-    } else {
-        print_listing(l, list);
-    }
-    json_decref(list);
-    return 0;
-}
-
-static const struct column descriptor_columns[] = {
-    {"_id", -36}, {"id", -32}, {"_admin.usageState"}, {0},
+static const struct slc_ctl_listing descriptor_listing = {
+    .columns = (const struct slc_ctl_column[]){
+        {"KIND", "_kind"}, {"_ID", "_id"}, {"ID", "id"},
+        {"USAGE", "_admin.usageState"}, {0}},
 };
 
 /* list [vnfd|nsd|nst]: the descriptors of each kind (PNFDs are listed
- * with the VNF packages). */
+ * with the VNF packages) in one table, or with --output json|yaml the
+ * list of KIND, or a mapping of each kind to its list. */
 static int
 cmd_list(struct remote *r, int argc, char **argv)
 {
-    int worst = 0;
+    json_t *rows = json_array(), *by_kind = json_object(), *list, *item;
+    bool known = false;
+    int rc = 0;
+    size_t j;
 
-    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
-        const struct listing l = {
-            .url = endpoints[i].content,
-            .label = endpoints[i].label,
-            .columns = descriptor_columns,
-        };
-        int rc;
-
+    if (argc > 2) {
+        return slc_ctl_usage("list [vnfd|nsd|nst]");
+    }
+    for (size_t i = 0; i < sizeof endpoints / sizeof endpoints[0] && !rc;
+         i++) {
         if ((argc > 1 && strcmp(argv[1], endpoints[i].kind)) ||
             !strcmp(endpoints[i].kind, "pnfd")) {
             continue;
         }
-        rc = run_listing(r, &l, 1, argv);
-        worst = rc ? rc : worst;
+        known = true;
+        rc = slc_ctl_call(r, false, "GET", endpoints[i].content, &list);
+        json_array_foreach(rc ? NULL : list, j, item)
+        {
+            json_t *row = json_copy(item);
+
+            json_object_set_new(row, "_kind",
+                                json_string(endpoints[i].label));
+            json_array_append_new(rows, row);
+        }
+        if (!rc) {
+            json_object_set_new(by_kind, endpoints[i].kind, list);
+        }
     }
-    return worst;
+    if (!known) {
+        rc = slc_ctl_usage("list [vnfd|nsd|nst]");
+    } else if (!rc && !slc_ctl_structured(r)) {
+        slc_ctl_print_listing(r, &descriptor_listing, rows);
+    } else if (!rc) {
+        slc_ctl_print_doc(r, argc > 1 ? json_object_get(by_kind, argv[1])
+                                      : by_kind);
+    }
+    json_decref(rows);
+    json_decref(by_kind);
+    return rc;
 }
 
 /* "SST-SD" of a slice request's S-NSSAI. */
@@ -1108,7 +884,7 @@ format_snssai(const json_t *row, char *out, size_t size)
 {
     const json_t *sn = json_object_get(row, "s-nssai");
 
-    snprintf(out, size, "%3" JSON_INTEGER_FORMAT "-%-6s",
+    snprintf(out, size, "%" JSON_INTEGER_FORMAT "-%s",
              json_integer_value(json_object_get(sn, "sst")),
              slc_ctl_str(sn, "sd"));
 }
@@ -1121,57 +897,46 @@ format_nss(const json_t *row, char *out, size_t size)
              json_array_size(json_object_get(row, "nsr-ref-list")));
 }
 
-static const struct listing vim_listing = {
-    .url = "/admin/v1/vim_accounts",
-    .columns = (const struct column[]){
-        {"_id", -36}, {"name", -20}, {"vim_type", -8},
-        {"_admin.operationalState"}, {0}},
-};
-
-static const struct listing sdnc_listing = {
-    .url = "/admin/v1/sdns",
-    .columns = (const struct column[]){
-        {"_id", -36}, {"name", -20}, {"type", -12}, {"url"}, {0}},
-};
-
-static const struct listing ns_listing = {
+static const struct slc_ctl_listing ns_listing = {
     .url = "/nslcm/v1/ns_instances",
-    .columns = (const struct column[]){
-        {"_id", -36}, {"name", -20}, {"nsState", -16},
-        {"operational-status", -12}, {"detailed-status"}, {0}},
+    .columns = (const struct slc_ctl_column[]){
+        {"ID", "_id"}, {"NAME", "name"}, {"STATE", "nsState"},
+        {"STATUS", "operational-status"}, {"DETAIL", "detailed-status"},
+        {0}},
 };
 
 /* vnf-list NS_ID: one line per VDU instance of the NS: where it runs
  * (VIM id: on netns, its namespace; the host placement chose) and each
  * interface's address and VL. */
-static const struct listing vnf_listing = {
+static const struct slc_ctl_listing vnf_listing = {
     .url = "/nslcm/v1/vnf_instances?nsr-id-ref=", /* + the NS id */
     .rows = "vdur",
-    .columns = (const struct column[]){
-        {"member-vnf-index-ref", -10, .of_item = true},
-        {"vdu-id-ref", -10}, {"status", -8}, {"vim-id", -34},
-        {"vim-compute-node"}, {0}},
+    .columns = (const struct slc_ctl_column[]){
+        {"VNF", "member-vnf-index-ref", .of_item = true},
+        {"VDU", "vdu-id-ref"}, {"STATUS", "status"}, {"VIM_ID", "vim-id"},
+        {"HOST", "vim-compute-node"}, {0}},
     .sub_rows = "interfaces",
-    .sub_columns = (const struct column[]){
-        {"name", -8}, {"ip-address", -16}, {"mac-address", -18},
-        {"ns-vld-id|vnf-vld-id"}, {0}},
+    .sub_columns = (const struct slc_ctl_column[]){
+        {"IFACE", "name"}, {"IP", "ip-address"}, {"MAC", "mac-address"},
+        {"VL", "ns-vld-id|vnf-vld-id"}, {0}},
     .arg = "NS_ID",
 };
 
-static const struct listing slice_request_listing = {
+static const struct slc_ctl_listing slice_request_listing = {
     .url = "/nsmf/v1/slice_requests",
-    .nsmf = true,
-    .columns = (const struct column[]){
-        {"_id", -36}, {"name", -16}, {.format = format_snssai},
-        {"decision.selected-nst", -22}, {"nsiId"}, {0}},
+    .root = true,
+    .columns = (const struct slc_ctl_column[]){
+        {"ID", "_id"}, {"NAME", "name"},
+        {"S-NSSAI", .format = format_snssai},
+        {"NST", "decision.selected-nst"}, {"NSI", "nsiId"}, {0}},
 };
 
-static const struct listing nsi_listing = {
+static const struct slc_ctl_listing nsi_listing = {
     .url = "/nsilcm/v1/netslice_instances",
-    .columns = (const struct column[]){
-        {"_id", -36}, {"name", -16}, {"nst-ref", -22},
-        {"_admin.nsiState", -17}, {"operational-status", -10},
-        {.format = format_nss}, {0}},
+    .columns = (const struct slc_ctl_column[]){
+        {"ID", "_id"}, {"NAME", "name"}, {"NST", "nst-ref"},
+        {"STATE", "_admin.nsiState"}, {"STATUS", "operational-status"},
+        {"NSS", .format = format_nss}, {0}},
 };
 
 static int
@@ -1199,6 +964,31 @@ parse_sst(const char *text, int *sst)
     return 0;
 }
 
+/* What slicerd decided for a slice request: the NST chosen and each
+ * candidate, accepted (in order) or rejected with the reason. */
+static void
+print_decision(const json_t *reply)
+{
+    const json_t *d = json_object_get(reply, "decision"), *c;
+    int choice = 0;
+    size_t i;
+
+    printf("slice request %s (%s): NST %s, NSI %s %s, operation %s\n",
+           slc_ctl_str(reply, "id"), slc_ctl_str(reply, "name"),
+           slc_ctl_str(d, "selected-nst"), slc_ctl_str(reply, "nsiId"),
+           slc_ctl_str(d, "action"), slc_ctl_str(reply, "nsilcmopId"));
+    json_array_foreach(json_object_get(d, "candidates"), i, c)
+    {
+        if (json_is_true(json_object_get(c, "accepted"))) {
+            printf("  %-24s accepted, choice %d\n", slc_ctl_str(c, "nst"),
+                   ++choice);
+        } else {
+            printf("  %-24s rejected: %s\n", slc_ctl_str(c, "nst"),
+                   slc_ctl_str(c, "reason"));
+        }
+    }
+}
+
 /* slice-request: a 5G slice by service profile. */
 static int
 cmd_slice_request(struct remote *r, int argc, char **argv)
@@ -1206,9 +996,8 @@ cmd_slice_request(struct remote *r, int argc, char **argv)
     const char *name = NULL, *vim = NULL, *sd = NULL, *file = NULL;
     double latency = 0;
     bool shared = false, wait = false;
-    json_t *profile = NULL, *reply, *c;
-    int sst = 0, choice = 0, rc, opt;
-    size_t i;
+    json_t *profile = NULL, *reply;
+    int sst = 0, rc, opt;
     static const struct option opts[] = {
         {"name", required_argument, NULL, 'n'},
         {"vim", required_argument, NULL, 'v'},
@@ -1271,35 +1060,25 @@ cmd_slice_request(struct remote *r, int argc, char **argv)
         json_object_set_new(profile, "resourceSharingLevel",
                             json_string("shared"));
     }
-    rc = call_nsmf(r, "POST", "/nsmf/v1/slice_requests",
-                   json_pack("{ss* ss so}", "name", name, "vimAccountId", vim,
-                             "serviceProfile", profile),
-                   &reply);
+    rc = slc_ctl_call_root_json(r, "POST", "/nsmf/v1/slice_requests",
+                                json_pack("{ss* ss so}", "name", name,
+                                          "vimAccountId", vim,
+                                          "serviceProfile", profile),
+                                &reply);
     if (rc) {
         return rc;
     }
-    if (r->o->json) {
-        print_json(reply);
-    } else {
-        const json_t *d = json_object_get(reply, "decision");
-
-        printf("slice request %s (%s): NST %s, NSI %s %s, operation %s\n",
-               slc_ctl_str(reply, "id"), slc_ctl_str(reply, "name"),
-               slc_ctl_str(d, "selected-nst"), slc_ctl_str(reply, "nsiId"),
-               slc_ctl_str(d, "action"), slc_ctl_str(reply, "nsilcmopId"));
-        json_array_foreach(json_object_get(d, "candidates"), i, c)
-        {
-            if (json_is_true(json_object_get(c, "accepted"))) {
-                printf("  %-24s accepted, choice %d\n", slc_ctl_str(c, "nst"),
-                       ++choice);
-            } else {
-                printf("  %-24s rejected: %s\n", slc_ctl_str(c, "nst"),
-                       slc_ctl_str(c, "reason"));
-            }
+    if (slc_ctl_structured(r)) {
+        if (!wait) {
+            slc_ctl_print_doc(r, reply);
         }
+    } else {
+        print_decision(reply);
     }
     if (wait && json_is_string(json_object_get(reply, "nsilcmopId"))) {
-        rc = wait_op_at(r, NSI_OPS, slc_ctl_str(reply, "nsilcmopId"));
+        fflush(stdout);
+        rc = slc_ctl_wait(r, SLC_CTL_NSI_OPS,
+                          slc_ctl_str(reply, "nsilcmopId"));
     }
     json_decref(reply);
     return rc;
@@ -1309,7 +1088,7 @@ static int
 cmd_slice_request_delete(struct remote *r, int argc, char **argv)
 {
     static const struct delete_kind k = {
-        "slice-request-delete", "/nsmf/v1/slice_requests", NSI_OPS,
+        "slice-request-delete", "/nsmf/v1/slice_requests", SLC_CTL_NSI_OPS,
         "deallocated (its slice stays for its other requests):", true,
     };
 
@@ -1325,22 +1104,22 @@ cmd_nsi_create(struct remote *r, int argc, char **argv)
 static int
 cmd_nsi_show(struct remote *r, int argc, char **argv)
 {
-    char path[512];
+    char path[512], idbuf[64];
     json_t *d, *e;
     size_t i;
     int rc;
 
     if (argc != 2) {
-        fprintf(stderr, "slicectl: usage: nsi-show ID\n");
-        return 1;
+        return slc_ctl_usage("nsi-show ID");
     }
-    snprintf(path, sizeof path, "/nsilcm/v1/netslice_instances/%s", argv[1]);
-    rc = call(r, "GET", path, NULL, NULL, 0, &d);
+    snprintf(path, sizeof path, "/nsilcm/v1/netslice_instances/%s",
+             slc_ctl_instance(r, true, argv[1], idbuf, sizeof idbuf));
+    rc = slc_ctl_call(r, false, "GET", path, &d);
     if (rc) {
         return rc;
     }
-    if (r->o->json) {
-        print_json(d);
+    if (slc_ctl_structured(r)) {
+        slc_ctl_print_doc(r, d);
     } else {
         const json_t *admin = json_object_get(d, "_admin");
 
@@ -1389,49 +1168,40 @@ static int
 cmd_nsi_delete(struct remote *r, int argc, char **argv)
 {
     static const struct delete_kind k = {
-        "nsi-delete", "/nsilcm/v1/netslice_instances_content", NSI_OPS,
+        "nsi-delete", "/nsilcm/v1/netslice_instances_content", SLC_CTL_NSI_OPS,
         "deleted nsi", false,
     };
 
     return delete_instance(r, &k, argc, argv);
 }
 
-/* The commands: each runs a function or prints a listing. */
-static const struct {
-    const char *name;
-    int (*run)(struct remote *r, int argc, char **argv);
-    const char *usage;
-    const struct listing *list;
-} commands[] = {
+/* The commands of this file, by group. */
+static const struct slc_ctl_command descriptor_commands[] = {
     {"login", cmd_login, "login [-u USER] [-p PASSWORD] [--project P]"},
     {"onboard", cmd_onboard, "onboard FILE...      (descriptor or package)"},
     {"list", cmd_list, "list [vnfd|nsd|nst]"},
     {"show", cmd_show, "show KIND ID"},
     {"delete", cmd_delete, "delete KIND ID"},
-    {"vim-create", slc_ctl_vim_create,
-     "vim-create --name N [--type sim|netns|openstack] [--url U] [--user U "
-     "--password P --tenant PROJECT] [--config JSON]"},
-    {"vim-list", NULL, "vim-list", &vim_listing},
-    {"vim-update", slc_ctl_vim_update,
-     "vim-update ID [--config YAML] [--sdn-controller SDN]\n"
-     "                [--sdn-port-mapping FILE]"},
-    {"sdnc-create", slc_ctl_sdnc_create,
-     "sdnc-create --name N --type ovs|osken|dummy [--url U] [--user U]\n"
-     "                [--password P] [--config YAML]"},
-    {"sdnc-list", NULL, "sdnc-list", &sdnc_listing},
+    {0},
+};
+
+static const struct slc_ctl_command ns_commands[] = {
     {"ns-create", cmd_ns_create,
-     "ns-create --name N --nsd NSD --vim VIM [--wait]"},
+     "ns-create --name N --nsd NSD --vim VIM [--config YAML] [--wait]"},
     {"ns-list", NULL, "ns-list", &ns_listing},
     {"ns-show", cmd_ns_show, "ns-show ID"},
     {"vnf-list", NULL, "vnf-list NS_ID", &vnf_listing},
     {"ns-delete", cmd_ns_delete, "ns-delete ID [--wait]"},
-    {"op-show", cmd_op_show, "op-show ID [--wait]"},
     {"ns-heal", cmd_ns_heal,
      "ns-heal ID --vnf MEMBER [--vdu VDU [--count N]]... [--run-day1]"
      " [--wait]"},
     {"ns-action", cmd_ns_action,
      "ns-action ID --action PRIMITIVE [--vnf MEMBER [--vdu VDU [--count N]]]\n"
      "                [--params YAML] [--timeout S] [--wait]"},
+    {0},
+};
+
+static const struct slc_ctl_command slice_commands[] = {
     {"slice-request", cmd_slice_request,
      "slice-request --sst eMBB|URLLC|mMTC|N --vim VIM [--sd HEX]\n"
      "                [--latency MS] [--shared] [--name N] [--profile FILE]"
@@ -1441,46 +1211,94 @@ static const struct {
     {"slice-request-delete", cmd_slice_request_delete,
      "slice-request-delete ID [--wait]"},
     {"nsi-create", cmd_nsi_create,
-     "nsi-create --name N --nst NST --vim VIM [--wait]"},
+     "nsi-create --name N --nst NST --vim VIM [--config YAML]\n"
+     "                [--nssmf SUBNET=ACCOUNT]... [--wait]"},
     {"nsi-list", NULL, "nsi-list", &nsi_listing},
     {"nsi-show", cmd_nsi_show, "nsi-show ID"},
     {"nsi-delete", cmd_nsi_delete, "nsi-delete ID [--wait]"},
     {"nsi-action", cmd_nsi_action,
      "nsi-action ID --action PRIMITIVE [--subnet NSS]... [--vnf MEMBER]\n"
      "                [--params YAML] [--timeout S] [--wait]"},
+    {0},
+};
+
+static const struct {
+    const char *title;
+    const struct slc_ctl_command *commands;
+} groups[] = {
+    {"session and descriptors", descriptor_commands},
+    {"NS instances", ns_commands},
+    {"NS operations, scaling and chains", slc_ctl_ops_commands},
+    {"network slices", slice_commands},
+    {"VIM accounts, SDN controllers and PDUs", slc_ctl_infra_commands},
+    {"NSSMF accounts and slice subnets (3GPP MOIs)", slc_ctl_nssmf_commands},
+    {"subscriptions to NS and slice notifications",
+     slc_ctl_subscription_commands},
+    {"users, projects, roles and tokens", slc_ctl_admin_commands},
 };
 
 void
 slc_remote_usage(FILE *out)
 {
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        fprintf(out, "  %s\n", commands[i].usage);
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        fprintf(out, "%s%s:\n", g ? "\n" : "", groups[g].title);
+        for (const struct slc_ctl_command *c = groups[g].commands; c->name;
+             c++) {
+            fprintf(out, "  %s\n", c->usage);
+        }
     }
+}
+
+static const struct slc_ctl_command *
+find_command(const char *name)
+{
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        for (const struct slc_ctl_command *c = groups[g].commands; c->name;
+             c++) {
+            if (!strcmp(c->name, name)) {
+                return c;
+            }
+        }
+    }
+    return NULL;
+}
+
+static int
+run_command(struct remote *r, const struct slc_ctl_command *c, int argc,
+            char **argv)
+{
+    if (c->run) {
+        return c->run(r, argc, argv);
+    }
+    if (c->list) {
+        return slc_ctl_run_listing(r, c->list, argc, argv);
+    }
+    if (c->show) {
+        return slc_ctl_show(r, c->show, argc, argv);
+    }
+    return slc_ctl_delete(r, c->del, c->what, argc, argv);
 }
 
 int
 slc_remote_command(const struct slc_remote_opts *o, const char *name,
                    int argc, char **argv)
 {
+    const struct slc_ctl_command *c = find_command(name);
     struct slc_error err = {0};
     struct remote r = {.o = o};
-    int rc = -1;
+    int rc;
 
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        if (strcmp(commands[i].name, name)) {
-            continue;
-        }
-        load_token(&r);
-        if (slc_client_init(&r.client, o->url, r.token[0] ? r.token : NULL,
-                            &err)) {
-            fprintf(stderr, "slicectl: %s\n", err.msg);
-            return 1;
-        }
-        r.client.cacert = o->cacert;
-        rc = commands[i].list ? run_listing(&r, commands[i].list, argc, argv)
-                              : commands[i].run(&r, argc, argv);
-        slc_client_fini(&r.client);
-        break;
+    if (!c) {
+        return -1;
     }
+    load_token(&r);
+    if (slc_client_init(&r.client, o->url, r.token[0] ? r.token : NULL,
+                        &err)) {
+        fprintf(stderr, "slicectl: %s\n", err.msg);
+        return SLC_CTL_EXIT_UNREACHABLE;
+    }
+    r.client.cacert = o->cacert;
+    rc = run_command(&r, c, argc, argv);
+    slc_client_fini(&r.client);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include "catalogue.h"
 #include "slc-file.h"
 #include "slc-log.h"
+#include "slc-yaml.h"
 #include "slicectl-rest.h"
 #include "validate.h"
 
@@ -21,7 +22,7 @@
 
 struct cli {
     const char *store_path;
-    bool json;
+    enum slc_ctl_output output;
 };
 
 static void
@@ -29,7 +30,7 @@ usage(FILE *out)
 {
     fprintf(out, "usage: slicectl [options] COMMAND [ARGS]\n"
                  "\n"
-                 "commands on slicerd (REST):\n");
+                 "Commands on slicerd (REST), by group:\n\n");
     slc_remote_usage(out);
     fprintf(out,
             "\n"
@@ -38,12 +39,12 @@ usage(FILE *out)
             "  --store PATH onboard|list|show|update|delete ...\n"
             "                            the catalogue in a local store file\n"
             "\n"
-            "KIND is vnfd, nsd, pnfd or nst; ID is the descriptor id or its "
-            "_id.\n"
+            "KIND is vnfd, nsd, pnfd or nst; ID is the record's _id or its "
+            "name (a\ndescriptor's id).\n"
             "\n"
             "options:\n"
-            "  -u, --url URL      slicerd's NBI (default: $SLICER_URL or "
-            "%s)\n"
+            "  -u, --url URL      slicerd's NBI (default: $SLICER_URL or\n"
+            "                     %s)\n"
             "  -s, --store PATH   work on a local store file (or "
             "$SLICER_STORE)\n"
             "      --cacert FILE  trust the certificate(s) in FILE for "
@@ -53,14 +54,66 @@ usage(FILE *out)
             "                     without it: "
             "$SLICER_STATE_DIR/tls/cert.pem (default\n"
             "                     " DEFAULT_STATE_DIR "/tls/cert.pem)\n"
-            "  -j, --json         print lists as JSON\n"
+            "  -o, --output FMT   table (the default: lists as columns under "
+            "a header\n"
+            "                     line, records as summaries), json or yaml "
+            "(as the\n"
+            "                     API's documents)\n"
+            "  -j, --json         --output json\n"
+            "  -t, --wait-timeout S\n"
+            "                     --wait gives up after S seconds (exit 4); "
+            "default:\n"
+            "                     none but the operation's own deadline\n"
             "  -v, --verbose      log more\n"
             "  -h, --help         this text\n"
             "  -V, --version      print the version\n"
             "\n"
             "login keeps its token in $SLICER_TOKEN_FILE (default "
-            "~/.slicer-token).\n",
+            "~/.slicer-token);\n"
+            "$SLICER_TOKEN overrides it.\n"
+            "\n"
+            "--wait follows the operation: on a terminal one line is "
+            "redrawn (a bar,\n"
+            "steps done / total, seconds, state); otherwise a line is "
+            "printed each time\n"
+            "the steps or the state change.  The last line is always\n"
+            "\"OP_ID TYPE STATE DONE/TOTAL steps SECONDS s\".  With "
+            "--output json|yaml\n"
+            "the progress goes to stderr and the final operation record to "
+            "stdout.\n"
+            "\n"
+            "exit codes:\n"
+            "  0  success; an operation waited for ended COMPLETED\n"
+            "  1  usage: bad arguments or options, an input file that cannot "
+            "be read\n"
+            "     or is not a descriptor, descriptors that do not validate\n"
+            "  2  refused: slicerd answered with an error (4xx or 5xx, its "
+            "detail\n"
+            "     printed) or the local store refused; or the operation "
+            "waited for\n"
+            "     ended FAILED (or otherwise not COMPLETED)\n"
+            "  3  unreachable: no answer from slicerd (connection refused, "
+            "TLS,\n"
+            "     name resolution, a request that timed out)\n"
+            "  4  --wait-timeout passed while the operation still ran\n",
             DEFAULT_URL);
+}
+
+/* A document as --output says: YAML, else JSON. */
+static void
+print_doc(const struct cli *cli, const json_t *v)
+{
+    char *text = cli->output == SLC_CTL_OUT_YAML
+                     ? slc_yaml_dump(v, NULL)
+                     : json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+    if (text) {
+        fputs(text, stdout);
+        if (cli->output != SLC_CTL_OUT_YAML) {
+            putchar('\n');
+        }
+    }
+    free(text);
 }
 
 static int
@@ -204,7 +257,7 @@ cmd_list(const struct cli *cli, int argc, char **argv)
     if (open_store(cli, &st)) {
         return 2;
     }
-    if (!cli->json) {
+    if (cli->output == SLC_CTL_OUT_TABLE) {
         printf("%-5s %-36s %-32s %-8s %s\n", "KIND", "_ID", "ID", "VERSION",
                "FORMAT");
     }
@@ -221,7 +274,7 @@ cmd_list(const struct cli *cli, int argc, char **argv)
             status = 2;
             break;
         }
-        if (cli->json) {
+        if (cli->output != SLC_CTL_OUT_TABLE) {
             json_object_set_new(all, slc_desc_kind_name(kind), list);
         } else {
             print_table(kind, list);
@@ -233,9 +286,8 @@ cmd_list(const struct cli *cli, int argc, char **argv)
 
         status = parse_kind(argv[0], &unused);
     }
-    if (cli->json && !status) {
-        json_dumpf(all, stdout, JSON_INDENT(2));
-        putchar('\n');
+    if (cli->output != SLC_CTL_OUT_TABLE && !status) {
+        print_doc(cli, all);
     }
     json_decref(all);
     slc_store_close(st);
@@ -262,8 +314,7 @@ cmd_show(const struct cli *cli, int argc, char **argv)
         fprintf(stderr, "slicectl: show: %s\n", err.msg);
         status = 2;
     } else {
-        json_dumpf(rec.doc, stdout, JSON_INDENT(2));
-        putchar('\n');
+        print_doc(cli, rec.doc);
         slc_record_clear(&rec);
     }
     slc_store_close(st);
@@ -376,6 +427,62 @@ local_cert_of(const char *url, char *out, size_t size)
     return !access(out, R_OK);
 }
 
+/* Reads --output's value into 'out'; 1 with the problem printed. */
+static int
+parse_output(const char *text, enum slc_ctl_output *out)
+{
+    static const char *const names[] = {"table", "json", "yaml"};
+
+    for (int i = 0; i < 3; i++) {
+        if (!strcmp(text, names[i])) {
+            *out = (enum slc_ctl_output)i;
+            return 0;
+        }
+    }
+    fprintf(stderr, "slicectl: --output '%s' is not table, json or yaml\n",
+            text);
+    return 1;
+}
+
+/* Takes the output options given after the command ("ns-list -o json",
+ * as a person types them) out of argv[from..]; 1 on a bad value. */
+static int
+take_late_options(int *argc, char **argv, int from, enum slc_ctl_output *out)
+{
+    int i = from, j = from;
+
+    while (i < *argc) {
+        const char *a = argv[i];
+
+        if (!strcmp(a, "--")) {
+            break;
+        }
+        if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+            *out = SLC_CTL_OUT_JSON;
+            i++;
+        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) &&
+                   i + 1 < *argc) {
+            if (parse_output(argv[i + 1], out)) {
+                return 1;
+            }
+            i += 2;
+        } else if (!strncmp(a, "--output=", 9)) {
+            if (parse_output(a + 9, out)) {
+                return 1;
+            }
+            i++;
+        } else {
+            argv[j++] = argv[i++];
+        }
+    }
+    while (i < *argc) {
+        argv[j++] = argv[i++];
+    }
+    *argc = j;
+    argv[j] = NULL;
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -383,7 +490,9 @@ main(int argc, char **argv)
         {"store", required_argument, NULL, 's'},
         {"url", required_argument, NULL, 'u'},
         {"cacert", required_argument, NULL, 'C'},
+        {"output", required_argument, NULL, 'o'},
         {"json", no_argument, NULL, 'j'},
+        {"wait-timeout", required_argument, NULL, 't'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -394,11 +503,12 @@ main(int argc, char **argv)
         .url = getenv("SLICER_URL") ? getenv("SLICER_URL") : DEFAULT_URL,
         .cacert = getenv("SLICER_CACERT"),
     };
-    char local_cert[4096];
+    char local_cert[4096], *end;
     int opt, rc;
 
     slc_log_set_level(SLC_LOG_WARN);
-    while ((opt = getopt_long(argc, argv, "+s:u:jvhV", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+s:u:o:jt:vhV", options, NULL)) !=
+           -1) {
         switch (opt) {
         case 's':
             cli.store_path = optarg;
@@ -409,9 +519,22 @@ main(int argc, char **argv)
         case 'C':
             remote.cacert = optarg;
             break;
+        case 'o':
+            if (parse_output(optarg, &cli.output)) {
+                return SLC_CTL_EXIT_USAGE;
+            }
+            break;
         case 'j':
-            cli.json = true;
-            remote.json = true;
+            cli.output = SLC_CTL_OUT_JSON;
+            break;
+        case 't':
+            remote.wait_timeout = strtod(optarg, &end);
+            if (*end || !(remote.wait_timeout > 0)) {
+                fprintf(stderr, "slicectl: --wait-timeout '%s' is not a "
+                                "number of seconds\n",
+                        optarg);
+                return SLC_CTL_EXIT_USAGE;
+            }
             break;
         case 'v':
             slc_log_set_level(SLC_LOG_DEBUG);
@@ -423,14 +546,18 @@ main(int argc, char **argv)
             printf("slicectl %s\n", SLICER_VERSION);
             return 0;
         default:
-            usage(stderr);
-            return 1;
+            fprintf(stderr, "slicectl --help lists the options\n");
+            return SLC_CTL_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         usage(stderr);
-        return 1;
+        return SLC_CTL_EXIT_USAGE;
     }
+    if (take_late_options(&argc, argv, optind + 1, &cli.output)) {
+        return SLC_CTL_EXIT_USAGE;
+    }
+    remote.output = cli.output;
     if (!remote.cacert &&
         local_cert_of(remote.url, local_cert, sizeof local_cert)) {
         remote.cacert = local_cert;
@@ -448,7 +575,8 @@ main(int argc, char **argv)
                                    argv + optind + 1);
         }
     }
-    fprintf(stderr, "slicectl: unknown command '%s'\n", argv[optind]);
-    usage(stderr);
-    return 1;
+    fprintf(stderr,
+            "slicectl: unknown command '%s' (slicectl --help lists them)\n",
+            argv[optind]);
+    return SLC_CTL_EXIT_USAGE;
 }
