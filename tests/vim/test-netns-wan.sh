@@ -175,7 +175,12 @@ one_slice() {
     jreq POST "/nsilcm/v1/netslice_instances/$nsi/terminate" '{"autoremove":true}'
     wait_nsiop "$(field .id)"
     check "$acc: terminate COMPLETED" eq "$state" COMPLETED
-    b GET /osm/nslcm/v1/ns_instances
+    # (B ends its slice after it has answered the deallocation)
+    for _ in $(seq 200); do
+        b GET /osm/nslcm/v1/ns_instances
+        [ "$(bfield length)" = 0 ] && [ "$(b_ovs list-ports br-int | wc -l)" = 2 ] && break
+        sleep 0.1
+    done
     check "$acc: B keeps no NS" eq "$(bfield length)" 0
     check "$acc: A's br-int keeps only the WAN trunk" eq "$(a_ovs list-ports br-int | tr '\n' ' ')" "int-to-fabric wan-a "
     check "$acc: B's br-int keeps only the WAN trunk" eq "$(b_ovs list-ports br-int | tr '\n' ' ')" "int-to-fabric wan-b "
