@@ -42,35 +42,26 @@ static const struct {
     {"nsts", {"_admin", "usageState"}},
 };
 
-struct count {
-    size_t k;        /* the record_states row */
-    json_t *by;      /* state -> count */
-};
-
+/* Counts record 'rec' of record_states row *arg into slicer_records. */
 static int
 count_record(const char *coll, const struct slc_record *rec, void *arg)
 {
-    struct count *c = arg;
+    size_t k = *(const size_t *)arg;
     const json_t *v = rec->doc;
     const char *state;
 
-    (void)coll;
-    for (size_t i = 0; i < 3 && record_states[c->k].state[i]; i++) {
-        v = json_object_get(v, record_states[c->k].state[i]);
+    for (size_t i = 0; i < 3 && record_states[k].state[i]; i++) {
+        v = json_object_get(v, record_states[k].state[i]);
     }
-    state = record_states[c->k].state[0] ? json_string_value(v) : "";
-    state = state ? state : "(none)";
-    json_object_set_new(c->by, state,
-                        json_integer(json_integer_value(
-                                         json_object_get(c->by, state)) +
-                                     1));
+    state = record_states[k].state[0] ? json_string_value(v) : "";
+    slc_metrics_add("slicer_records", 1, coll, state ? state : "(none)");
     return 0;
 }
 
+/* Counts slice 'rec' into slicer_slices. */
 static int
 count_slice(const char *coll, const struct slc_record *rec, void *arg)
 {
-    json_t *by = arg;
     const json_t *sn = json_object_get(
         json_object_get(rec->doc, "network-slice-template"),
         "SNSSAI-identifier");
@@ -78,58 +69,32 @@ count_slice(const char *coll, const struct slc_record *rec, void *arg)
         sn, "slice-differentiator"));
     const char *state = json_string_value(json_object_get(
         json_object_get(rec->doc, "_admin"), "nsiState"));
-    char key[128];
+    char sst[16];
 
     (void)coll;
-    snprintf(key, sizeof key, "%d\x1f%s\x1f%s",
+    (void)arg;
+    snprintf(sst, sizeof sst, "%d",
              slc_sst_of(json_string_value(json_object_get(
-                 sn, "slice-service-type"))),
-             sd ? sd : "", state ? state : "(none)");
-    json_object_set_new(by, key,
-                        json_integer(json_integer_value(
-                                         json_object_get(by, key)) +
-                                     1));
+                 sn, "slice-service-type"))));
+    slc_metrics_add("slicer_slices", 1, sst, sd ? sd : "",
+                    state ? state : "(none)");
     return 0;
 }
 
-/* Counts the stored records into the gauges. */
+/* Counts the stored records into the gauges, from zero. */
 static void
 scrape(struct slc_store *st)
 {
     struct slc_error err = {0};
-    json_t *slices = json_object();
-    const char *k;
-    json_t *v;
 
     slc_metrics_clear("slicer_records");
     for (size_t i = 0; i < sizeof record_states / sizeof record_states[0];
          i++) {
-        struct count c = {.k = i, .by = json_object()};
-
-        slc_store_list(st, record_states[i].coll, NULL, count_record, &c,
+        slc_store_list(st, record_states[i].coll, NULL, count_record, &i,
                        &err);
-        json_object_foreach(c.by, k, v)
-        {
-            slc_metrics_set("slicer_records", (double)json_integer_value(v),
-                            record_states[i].coll, k);
-        }
-        json_decref(c.by);
     }
     slc_metrics_clear("slicer_slices");
-    slc_store_list(st, "nsis", NULL, count_slice, slices, &err);
-    json_object_foreach(slices, k, v)
-    {
-        char sst[16], sd[64], state[64];
-
-        if (sscanf(k, "%15[^\x1f]\x1f%63[^\x1f]\x1f%63s", sst, sd, state) !=
-            3) {
-            sscanf(k, "%15[^\x1f]\x1f\x1f%63s", sst, state);
-            sd[0] = '\0';
-        }
-        slc_metrics_set("slicer_slices", (double)json_integer_value(v), sst,
-                        sd, state);
-    }
-    json_decref(slices);
+    slc_store_list(st, "nsis", NULL, count_slice, NULL, &err);
 }
 
 /* A scrape: the gauges counted, then the chains' counters read from the
