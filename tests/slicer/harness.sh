@@ -201,8 +201,8 @@ login() {
     tok=$(field .id)
 }
 yreq() { req POST "$1" -H 'Content-Type: application/yaml' --data-binary "@$2"; }
-# onboard_templates: every VNFD, PNFD, NSD and NST of templates/ (needs
-# $src and a token).
+# onboard_templates [check]: every VNFD, PNFD, NSD and NST of templates/
+# (needs $src and a token); with "check", each NST's 201 is a check.
 onboard_templates() {
     for f in "$src"/templates/vnfd/*.yaml "$src"/templates/pnfd/*.yaml; do
         yreq /vnfpkgm/v1/vnf_packages_content "$f"
@@ -212,6 +212,7 @@ onboard_templates() {
     done
     for f in "$src"/templates/nst/*.yaml; do
         yreq /nst/v1/netslice_templates_content "$f"
+        [ "${1:-}" != check ] || check "onboard $(basename "$f")" eq "$code" 201
     done
 }
 wait_nsiop() { # slice operation id -> its final operationState in $state

@@ -101,16 +101,7 @@ actdeact_body() { # PROFILE-ID NSI-ID NSSI-ID
 
 # --- the catalogue and a sim VIM, through OSM's NBI as the admin
 login
-for f in "$src"/templates/vnfd/*.yaml "$src"/templates/pnfd/*.yaml; do
-    yreq /vnfpkgm/v1/vnf_packages_content "$f"
-done
-for f in "$src"/templates/nsd/*.yaml; do
-    yreq /nsd/v1/ns_descriptors_content "$f"
-done
-for f in "$src"/templates/nst/*.yaml; do
-    yreq /nst/v1/netslice_templates_content "$f"
-    check "onboard $(basename "$f")" eq "$code" 201
-done
+onboard_templates check
 jreq POST /admin/v1/vim_accounts '{"name":"sim","vim_type":"sim","vim_url":"u","config":{"sim":{"latency_ms":1}}}'
 check "sim VIM account: 201" eq "$code" 201
 

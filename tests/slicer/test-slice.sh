@@ -42,16 +42,7 @@ jreq POST /admin/v1/tokens '{"username":"admin","password":"test-secret"}'
 tok=$(field .id)
 
 # --- catalogue: the templates, and the OSM slice examples with their NSDs
-for f in "$src"/templates/vnfd/*.yaml "$src"/templates/pnfd/*.yaml; do
-    yreq /vnfpkgm/v1/vnf_packages_content "$f"
-done
-for f in "$src"/templates/nsd/*.yaml; do
-    yreq /nsd/v1/ns_descriptors_content "$f"
-done
-for f in "$src"/templates/nst/*.yaml; do
-    yreq /nst/v1/netslice_templates_content "$f"
-    check "onboard $(basename "$f")" eq "$code" 201
-done
+onboard_templates check
 # The shared-slice NSDs (old IM) name VNFDs slice_hackfest_vnfd and
 # slice_hackfest_middle_vnfd, with connection points eth0..2, which the
 # examples do not have: the slice_basic VNFDs under those names stand in.
