@@ -42,6 +42,11 @@ int slc_remote_recover(struct slc_slicer *s, struct slc_error *err);
 /* Stops driving them all (the daemon stops). */
 void slc_remote_free_all(struct slc_slicer *s);
 
+/* The NS VL that connection point 'cp' (a sapd id; old IM: a
+ * connection-point name, converted to a sapd at onboarding) of NSD 'nsd'
+ * is on, or NULL (slice.c). */
+const char *slc_slice_sapd_vl(const json_t *nsd, const char *cp);
+
 /* Transport endpoints between domains (transport-ep.c). */
 
 /* The NSSMF's side: the netslice-subnet items (id, vld[]) of a slice of

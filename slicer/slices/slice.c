@@ -367,11 +367,8 @@ add_subnet(struct build *b, const json_t *sub)
     return rc;
 }
 
-/* The NS VL that connection point 'cp' (a sapd id; old IM: a
- * connection-point name, converted to a sapd at onboarding) of NSD 'nsd'
- * is on, or NULL. */
-static const char *
-sapd_vl(const json_t *nsd, const char *cp)
+const char *
+slc_slice_sapd_vl(const json_t *nsd, const char *cp)
 {
     return str(slc_ns_find(json_object_get(nsd, "sapd"), "id", cp),
                "virtual-link-desc");
@@ -447,7 +444,7 @@ add_network(struct build *b, const json_t *vld)
         const char *cp = str(ref, "nsd-connection-point-ref") ?: "";
         const json_t *nsr = json_object_get(b->subnet_nsr, sub);
         const char *v = str(nsr, "datacenter");
-        const char *vl = sapd_vl(json_object_get(nsr, "nsd"), cp);
+        const char *vl = slc_slice_sapd_vl(json_object_get(nsr, "nsd"), cp);
         json_t *entry;
 
         if (!nsr && slc_ns_find(json_object_get(admin, "remote-subnets"),

@@ -199,8 +199,7 @@ sapd_link(struct slc_store *st, const char *nsd_ref, const char *sapd,
 
     if (!slc_catalogue_get(st, SLC_DESC_NSD, nsd_ref ? nsd_ref : "", sc, &nsd,
                            &e)) {
-        link = str(slc_ns_find(json_object_get(nsd.doc, "sapd"), "id", sapd),
-                   "virtual-link-desc");
+        link = slc_slice_sapd_vl(nsd.doc, sapd);
         snprintf(vl, 128, "%s", link ? link : "");
     }
     slc_record_clear(&nsd);
