@@ -10,6 +10,7 @@
  * source elsewhere. */
 static const struct slc_store_class *const backends[] = {
     &slc_store_sqlite_class,
+    &slc_store_etcd_class,
 };
 
 void
@@ -68,7 +69,7 @@ slc_store_open(const char *location, struct slc_store **out,
         }
     }
     return slc_error_set(err, SLC_EUNSUPPORTED,
-                         "store '%s': unknown backend '%.*s' (known: sqlite)",
+                         "store '%s': unknown backend '%.*s' (known: sqlite, etcd)",
                          location, (int)scheme_len, location);
 }
 

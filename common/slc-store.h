@@ -2,8 +2,9 @@
  * revisions for optimistic concurrency, transactions, and links between
  * documents (who references whom), behind a narrow backend interface.
  *
- * Backends: "sqlite" (one file in WAL mode, the default).  The interface is
- * small on purpose so that a key-value backend (etcd) can implement it:
+ * Backends: "sqlite" (one file in WAL mode, the default) and "etcd"
+ * (etcd://HOST:PORT[,...]/PREFIX, store-etcd.c).  The interface is
+ * small on purpose so that a key-value backend can implement it:
  * documents are opaque JSON, queries are by id, by name, by collection and
  * by link target.
  *
@@ -74,8 +75,11 @@ struct slc_store_class {
     void (*close)(struct slc_store *st);
 
     /* Starts a write transaction; SLC_EBUSY if one is already open on this
-     * handle.  May wait for other writers (other processes). */
+     * handle.  May wait for other writers (other processes: SQLite), or
+     * take no lock and check at commit instead (etcd). */
     int (*begin)(struct slc_store *st, struct slc_error *err);
+    /* Writes the transaction whole or not at all.  SLC_ECONFLICT when
+     * another writer changed what it read (optimistic backends). */
     int (*commit)(struct slc_store *st, struct slc_error *err);
     /* Abandons the transaction; harmless when none is open. */
     void (*rollback)(struct slc_store *st);
@@ -122,8 +126,11 @@ struct slc_store {
 
 /* The SQLite backend. */
 extern const struct slc_store_class slc_store_sqlite_class;
+/* The etcd backend (store-etcd.c): several slicerd on one etcd cluster. */
+extern const struct slc_store_class slc_store_etcd_class;
 
-/* Opens a store from a location: "sqlite:PATH" or a plain PATH (SQLite).
+/* Opens a store from a location: "sqlite:PATH" or a plain PATH (SQLite),
+ * "etcd://HOST:PORT[,HOST:PORT...]/PREFIX" (etcd).
  * Unknown schemes are SLC_EUNSUPPORTED naming the scheme. */
 int slc_store_open(const char *location, struct slc_store **out,
                    struct slc_error *err);

@@ -11,6 +11,7 @@ packages="
   openvswitch-switch iproute2 iputils-ping ethtool nftables
   libnl-3-dev libnl-route-3-dev util-linux libnftables-dev tcpdump
   python3-os-ken python3-yaml prometheus systemd socat tmux chromium
+  etcd-server etcd-client
 "
 missing=""
 for p in $packages; do

@@ -1,5 +1,11 @@
-/* Unit tests of the SQLite store: records, revisions, links, transactions,
- * persistence across reopen, and two processes writing at once. */
+/* Unit tests of the store: records, revisions, links, transactions,
+ * persistence across reopen, and two processes writing at once.
+ *
+ * They run on SQLite, and on etcd when SLICER_TEST_ETCD names a member
+ * (HOST:PORT; tests/common/store-etcd.sh starts one): each test then has
+ * a prefix of its own.  What only one backend does (SQLite's schema
+ * upgrade; etcd's optimistic commit, its limits, its members) is tested
+ * on that one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,11 +19,13 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "slc-etcd.h"
 #include "slc-store.h"
 
 struct fixture {
     char dir[64];
-    char path[128];
+    char path[160];   /* the store's location */
+    const char *etcd; /* the etcd member, NULL on SQLite */
     struct slc_store *st;
 };
 
@@ -25,11 +33,18 @@ static int
 setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
+    static int n;
     struct slc_error err;
 
     strcpy(f->dir, "/tmp/slicer-store-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+    f->etcd = getenv("SLICER_TEST_ETCD");
+    if (f->etcd) {
+        snprintf(f->path, sizeof f->path, "etcd://%s/t%d-%d", f->etcd,
+                 (int)getpid(), n++);
+    } else {
+        snprintf(f->path, sizeof f->path, "%s/store.db", f->dir);
+    }
     assert_int_equal(slc_store_open(f->path, &f->st, &err), 0);
     *state = f;
     return 0;
@@ -320,6 +335,39 @@ test_newer_schema_is_refused(void **state)
     sqlite3 *db;
 
     slc_store_close(f->st);
+    f->st = NULL;
+    if (f->etcd) {
+        struct slc_etcd *e;
+        json_t *req, *reply;
+        char key[200];
+
+        snprintf(key, sizeof key, "/%s/schema", strrchr(f->path, '/') + 1);
+        assert_int_equal(slc_etcd_new(f->etcd, 2000, &e, &err), 0);
+        req = json_pack("{so so}", "key", slc_etcd_b64(key, strlen(key)),
+                        "value", slc_etcd_b64("99", 2));
+        assert_int_equal(
+            slc_etcd_call(e, "/v3/kv/put", req, false, &reply, &err), 0);
+        json_decref(req);
+        json_decref(reply);
+        slc_etcd_free(e);
+        assert_int_equal(slc_store_open(f->path, &st, &err),
+                         SLC_EUNSUPPORTED);
+        assert_non_null(strstr(err.msg, "schema version 99"));
+        /* locations it cannot use, named */
+        assert_int_equal(slc_store_open("etcd://127.0.0.1:2379", &st, &err),
+                         SLC_EINVALID);
+        assert_non_null(strstr(err.msg, "prefix is missing"));
+        assert_int_equal(
+            slc_store_open("etcd://127.0.0.1/x", &st, &err), SLC_EINVALID);
+        assert_non_null(strstr(err.msg, "'127.0.0.1' is not HOST:PORT"));
+        assert_int_equal(slc_store_open("etcd://127.0.0.1:1/x?max_txn_ops=2",
+                                        &st, &err),
+                         SLC_EINVALID);
+        assert_non_null(strstr(err.msg, "bad option 'max_txn_ops=2'"));
+        assert_int_equal(slc_store_open("etcd://127.0.0.1:1/x", &st, &err),
+                         SLC_EIO);
+        return;
+    }
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL,
                                   NULL),
@@ -327,12 +375,11 @@ test_newer_schema_is_refused(void **state)
     sqlite3_close(db);
     assert_int_equal(slc_store_open(f->path, &st, &err), SLC_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "schema version 99 is newer"));
-    assert_int_equal(slc_store_open("etcd://127.0.0.1:2379", &st, &err),
+    assert_int_equal(slc_store_open("zk://127.0.0.1:2181", &st, &err),
                      SLC_EUNSUPPORTED);
-    assert_non_null(strstr(err.msg, "unknown backend 'etcd'"));
+    assert_non_null(strstr(err.msg, "unknown backend 'zk'"));
     assert_int_equal(slc_store_open("/nonexistent-dir/x.db", &st, &err),
                      SLC_EIO);
-    f->st = NULL;
 }
 
 /* A version 1 store (no index on seq alone) is upgraded in place on open
@@ -347,6 +394,9 @@ test_schema_1_is_upgraded(void **state)
     sqlite3 *db;
     sqlite3_stmt *stmt;
 
+    if (f->etcd) {
+        skip(); /* SQLite's own schema history */
+    }
     slc_store_close(f->st);
     f->st = NULL;
     unlink(f->path);
@@ -468,6 +518,9 @@ test_two_processes_writing_do_not_corrupt(void **state)
                      2 * N);
     assert_int_equal(rec.rev, 2 * N + 1);
     slc_record_clear(&rec);
+    if (f->etcd) {
+        return;
+    }
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1,
                                         &stmt, NULL),
@@ -476,6 +529,247 @@ test_two_processes_writing_do_not_corrupt(void **state)
     assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "ok");
     sqlite3_finalize(stmt);
     sqlite3_close(db);
+}
+
+/* Inside a transaction, reads see its own writes: gets, lists by name and
+ * referrers; a rollback leaves nothing of them. */
+static void
+test_transaction_sees_its_writes(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_record rec, linked = {.id = "l1", .name = "user",
+                                     .doc = json_pack("{}")};
+    json_t *names = json_array();
+    json_t *links = json_pack("[[ss]]", "vnfds", "v9");
+    struct slc_error err;
+    int64_t rev = 0;
+
+    assert_int_equal(put(f->st, "old", "keep", json_pack("{}"), SLC_REV_NEW,
+                         NULL),
+                     0);
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(put(f->st, "a", "same", json_pack("{si}", "v", 1),
+                         SLC_REV_NEW, &rev),
+                     0);
+    assert_int_equal(put(f->st, "a", "same", json_pack("{si}", "v", 2), rev,
+                         &rev),
+                     0);
+    assert_int_equal(rev, 2); /* two writes, two revisions */
+    assert_int_equal(put(f->st, "b", "same", json_pack("{}"), SLC_REV_NEW,
+                         NULL),
+                     0);
+    assert_int_equal(slc_store_del(f->st, "things", "old", 1, &err), 0);
+    assert_int_equal(slc_store_get(f->st, "things", "a", &rec, &err), 0);
+    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 2);
+    slc_record_clear(&rec);
+    assert_int_equal(slc_store_get(f->st, "things", "old", &rec, &err),
+                     SLC_ENOTFOUND);
+    assert_int_equal(slc_store_list(f->st, "things", "same", count, names,
+                                    &err),
+                     0);
+    assert_int_equal(json_array_size(names), 2);
+    assert_string_equal(json_string_value(json_array_get(names, 0)),
+                        "things/same");
+    json_array_clear(names);
+    assert_int_equal(slc_store_list(f->st, "things", NULL, count, names,
+                                    &err),
+                     0);
+    assert_int_equal(json_array_size(names), 2); /* a, b; old deleted */
+    json_array_clear(names);
+    assert_int_equal(slc_store_put(f->st, "nsds", &linked, links, SLC_REV_NEW,
+                                   NULL, &err),
+                     0);
+    assert_int_equal(
+        slc_store_referrers(f->st, "vnfds", "v9", count, names, &err), 0);
+    assert_int_equal(json_array_size(names), 1);
+    json_array_clear(names);
+    slc_store_rollback(f->st);
+    assert_int_equal(
+        slc_store_referrers(f->st, "vnfds", "v9", count, names, &err), 0);
+    assert_int_equal(slc_store_list(f->st, "things", NULL, count, names,
+                                    &err),
+                     0);
+    assert_int_equal(json_array_size(names), 1);
+    assert_string_equal(json_string_value(json_array_get(names, 0)),
+                        "things/keep");
+    json_decref(names);
+    json_decref(links);
+    json_decref(linked.doc);
+}
+
+/* Ids and names with the characters a key is made of stay apart. */
+static void
+test_ids_and_names_with_slashes(void **state)
+{
+    struct fixture *f = *state;
+    json_t *names = json_array();
+    struct slc_record rec;
+    struct slc_error err;
+
+    assert_int_equal(put(f->st, "a/b%2F", "x/y", json_pack("{si}", "v", 1),
+                         SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(put(f->st, "a", "x", json_pack("{si}", "v", 2),
+                         SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_get(f->st, "things", "a/b%2F", &rec, &err),
+                     0);
+    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 1);
+    slc_record_clear(&rec);
+    assert_int_equal(slc_store_find(f->st, "things", "x/y", &rec, &err), 0);
+    assert_string_equal(rec.id, "a/b%2F");
+    slc_record_clear(&rec);
+    assert_int_equal(slc_store_list(f->st, "things", "x", count, names,
+                                    &err),
+                     0);
+    assert_int_equal(json_array_size(names), 1);
+    json_decref(names);
+}
+
+/* etcd: a transaction whose read another writer changed before it
+ * committed writes nothing (SQLite makes the other writer wait). */
+static void
+test_stale_read_is_a_conflict(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_store *other;
+    struct slc_record rec;
+    struct slc_error err;
+
+    if (!f->etcd) {
+        skip();
+    }
+    assert_int_equal(put(f->st, "x", "x", json_pack("{si}", "v", 1),
+                         SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_open(f->path, &other, &err), 0);
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(slc_store_get(f->st, "things", "x", &rec, &err), 0);
+    slc_record_clear(&rec);
+    assert_int_equal(put(other, "x", "x", json_pack("{si}", "v", 2), 1,
+                         NULL),
+                     0);
+    assert_int_equal(put(f->st, "y", "y", json_pack("{}"), SLC_REV_NEW,
+                         NULL),
+                     0);
+    assert_int_equal(slc_store_commit(f->st, &err), SLC_ECONFLICT);
+    assert_non_null(strstr(err.msg, "changed by another writer"));
+    assert_int_equal(slc_store_get(f->st, "things", "y", &rec, &err),
+                     SLC_ENOTFOUND);
+    /* and the same again without the other writer goes through */
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(slc_store_get(f->st, "things", "x", &rec, &err), 0);
+    assert_int_equal(rec.rev, 2);
+    slc_record_clear(&rec);
+    assert_int_equal(put(f->st, "y", "y", json_pack("{}"), SLC_REV_NEW,
+                         NULL),
+                     0);
+    assert_int_equal(slc_store_commit(f->st, &err), 0);
+    slc_store_close(other);
+}
+
+/* etcd: a name found free in a transaction and taken by another writer
+ * before it commits, or a referrer added meanwhile, is a conflict. */
+static void
+test_name_taken_meanwhile_is_a_conflict(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_record nsd = {.id = "n2", .name = "n",
+                             .doc = json_pack("{}")};
+    json_t *links = json_pack("[[ss]]", "vnfds", "v1");
+    json_t *names = json_array();
+    struct slc_store *other;
+    struct slc_error err;
+
+    if (!f->etcd) {
+        json_decref(nsd.doc);
+        json_decref(links);
+        json_decref(names);
+        skip();
+    }
+    assert_int_equal(slc_store_open(f->path, &other, &err), 0);
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(slc_store_list(f->st, "things", "web", count, names,
+                                    &err),
+                     0);
+    assert_int_equal(json_array_size(names), 0);
+    assert_int_equal(put(other, "o1", "web", json_pack("{}"), SLC_REV_NEW,
+                         NULL),
+                     0);
+    assert_int_equal(put(f->st, "m1", "web", json_pack("{}"), SLC_REV_NEW,
+                         NULL),
+                     0);
+    assert_int_equal(slc_store_commit(f->st, &err), SLC_ECONFLICT);
+    /* a descriptor checked unused while someone starts using it */
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(
+        slc_store_referrers(f->st, "vnfds", "v1", count, names, &err), 0);
+    assert_int_equal(json_array_size(names), 0);
+    assert_int_equal(slc_store_put(other, "nsds", &nsd, links, SLC_REV_NEW,
+                                   NULL, &err),
+                     0);
+    assert_int_equal(put(f->st, "gone", "v1", json_pack("{}"), SLC_REV_NEW,
+                         NULL),
+                     0);
+    assert_int_equal(slc_store_commit(f->st, &err), SLC_ECONFLICT);
+    slc_store_close(other);
+    json_decref(nsd.doc);
+    json_decref(links);
+    json_decref(names);
+}
+
+/* etcd: a transaction past max_txn_ops is refused whole, named. */
+static void
+test_too_big_transaction_writes_nothing(void **state)
+{
+    struct fixture *f = *state;
+    json_t *names = json_array();
+    struct slc_error err;
+    char id[16];
+
+    if (!f->etcd) {
+        json_decref(names);
+        skip();
+    }
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    for (int i = 0; i < 100; i++) {
+        snprintf(id, sizeof id, "r%d", i);
+        assert_int_equal(put(f->st, id, id, json_pack("{}"), SLC_REV_NEW,
+                             NULL),
+                         0);
+    }
+    assert_int_equal(slc_store_commit(f->st, &err), SLC_EINVALID);
+    assert_non_null(strstr(err.msg, "more than etcd's limit of 128"));
+    assert_int_equal(slc_store_list(f->st, "things", NULL, count, names,
+                                    &err),
+                     0);
+    assert_int_equal(json_array_size(names), 0);
+    json_decref(names);
+}
+
+/* etcd: a member that does not answer is passed over. */
+static void
+test_a_dead_member_is_passed_over(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_store *st;
+    struct slc_record rec;
+    struct slc_error err;
+    char loc[200];
+
+    if (!f->etcd) {
+        skip();
+    }
+    assert_int_equal(put(f->st, "x", "x", json_pack("{}"), SLC_REV_NEW,
+                         NULL),
+                     0);
+    snprintf(loc, sizeof loc, "etcd://127.0.0.1:1,%s", f->path + 7);
+    assert_int_equal(slc_store_open(loc, &st, &err), 0);
+    assert_int_equal(slc_store_get(st, "things", "x", &rec, &err), 0);
+    slc_record_clear(&rec);
+    assert_int_equal(put(st, "y", "y", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    slc_store_close(st);
 }
 
 int
@@ -501,6 +795,20 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_two_processes_writing_do_not_corrupt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transaction_sees_its_writes,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ids_and_names_with_slashes,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_read_is_a_conflict, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_name_taken_meanwhile_is_a_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_too_big_transaction_writes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_dead_member_is_passed_over,
+                                        setup, teardown),
     };
-    return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+    return cmocka_run_group_tests_name(
+        getenv("SLICER_TEST_ETCD") ? "store on etcd" : "store", tests, NULL,
+        NULL);
 }
