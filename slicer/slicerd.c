@@ -413,8 +413,8 @@ run(struct slc_daemon *d)
         *strrchr(helper_dir, '/') = '\0';
     }
 
-    if (!strncmp(d->cfg.store, "sqlite:", 7) &&
-        mkdir(d->cfg.state_dir, 0700) && errno != EEXIST) {
+    /* the TLS certificate lives there whatever the store */
+    if (mkdir(d->cfg.state_dir, 0700) && errno != EEXIST) {
         fprintf(stderr, "slicerd: state_dir '%s': %s\n", d->cfg.state_dir,
                 strerror(errno));
         return 1;

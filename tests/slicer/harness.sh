@@ -110,9 +110,11 @@ summary() {
 # config [YAML LINES]: the tests' slicerd.yaml (free loopback port, state
 # in $tmp, admin password test-secret, host files from anywhere: the
 # tests name files in their own directory and in templates/), with extra
-# lines.
+# lines.  With SLICER_TEST_ETCD (tests/common/with-etcd.sh) the store is
+# on that etcd member, under a prefix of the test's own.
 config() {
     cat >"$tmp/slicerd.yaml" <<CFG
+$(if [ -n "${SLICER_TEST_ETCD:-}" ]; then echo "store: etcd://$SLICER_TEST_ETCD/${name}-$$${SLICER_TEST_ETCD_OPTS:-}"; fi)
 port: 0
 port_file: $tmp/port
 state_dir: $tmp/state
