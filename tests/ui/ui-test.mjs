@@ -1,16 +1,17 @@
 /* Browser test of slicerd's web page (slicer/ui), run by
  * tests/slicer/test-ui.sh on a slicerd that holds the SFC demo NS 'web'
- * (netns VIM), the eMBB slice 'embb-1' (sim VIM) and the NS 'broken'
- * whose instantiation failed.  Debian's Chromium, headless, through
+ * (netns VIM), the eMBB slice 'embb-1' (sim VIM), the NS 'broken' whose
+ * instantiation failed, and the eMBB slice 'embb-b' whose core subnet a
+ * second slicerd (domain B, an NSSMF) provides through the NSSMF account
+ * 'domain-b' (3GPP dialect).  Debian's Chromium, headless, through
  * playwright-core: log in, open every view, assert on what is drawn (text,
  * element counts, the topology's geometry, a chain's counter growing with
  * traffic sent from the client's namespace), act through the page with
  * its confirmation (cancel once; instantiate; a refused terminate shows
- * the API's error; terminate an NS and the slice, checked with the API),
+ * the API's error; terminate an NS and embb-1, checked with the API),
  * a revoked token and the logout back to the login form; screenshots of
- * each view, checked not blank.  There is no second slice manager here:
- * for the slices view, a subnet delegated to one is added to slicerd's
- * real answer.
+ * each view, checked not blank.  embb-b's remote subnet is checked as
+ * drawn against slicerd's own record of it, read through the API.
  *
  * Environment: SLICER_UI_URL (http://HOST:PORT/ui), SLICER_UI_USER,
  * SLICER_UI_PASSWORD, SLICER_UI_SHOTS (a directory for the screenshots),
@@ -261,27 +262,6 @@ async function main(browser) {
     must('the test logs in to the API', login && login.id);
     apiToken = login.id;
 
-    /* No second slice manager here: a subnet delegated to one is added
-     * to the real answer, to see it drawn (until unrouted below). */
-    const slicesPath = '**/osm/nsilcm/v1/netslice_instances';
-    await page.route(slicesPath, async (route) => {
-        const r = await route.fetch();
-        const nsis = await r.json();
-        for (const n of nsis.filter((n) => n.name === 'embb-1')) {
-            n._admin['remote-subnets'] = [
-                {
-                    'nss-id': 'edge-b',
-                    'nsd-id': 'slicer-ran-edge-ns',
-                    shared: false,
-                    'account-name': 'domain-b',
-                    dialect: '3gpp',
-                    state: 'ALLOCATED',
-                },
-            ];
-        }
-        await route.fulfill({response: r, json: nsis});
-    });
-
     /* the empty page, for the blank check */
     await page.goto('about:blank');
     await page.screenshot({path: path.join(shots, 'empty.png')});
@@ -354,7 +334,12 @@ async function main(browser) {
     /* ---- slices ---- */
     const slice = page.locator('tr.slice[data-name="embb-1"]');
     await slice.waitFor();
-    check('one slice row', (await page.locator('tr.slice').count()) === 1);
+    const sliceNames = await attrs(page.locator('tr.slice'), 'data-name');
+    check(
+        "two slice rows, in the order made: embb-1, embb-b",
+        eq(sliceNames, ['embb-1', 'embb-b']),
+        sliceNames,
+    );
     const sn = (await slice.locator('.snssai').textContent())
         .replace(/\s+/g, ' ')
         .trim();
@@ -373,22 +358,13 @@ async function main(browser) {
         (await slice.locator('.opstatus').textContent()) === 'running',
     );
     check(
-        'its three subnets in order, then the remote one',
+        'its three subnets in order, none remote',
         eq(await attrs(slice.locator('li.subnet'), 'data-nss'), [
             'ran-edge',
             'transport',
             'core',
-            'edge-b',
-        ]),
+        ]) && (await slice.locator('li.subnet.remote').count()) === 0,
         await attrs(slice.locator('li.subnet'), 'data-nss'),
-    );
-    const remote = (
-        await slice.locator('li.subnet.remote').textContent()
-    ).replace(/\s+/g, ' ');
-    check(
-        'the remote subnet: its account, dialect and state',
-        remote === 'edge-b at domain-b (3gpp)ALLOCATED',
-        remote,
     );
     check(
         'each local subnet links its NS by name',
@@ -405,15 +381,85 @@ async function main(browser) {
             await slice
                 .locator('li.subnet')
                 .evaluateAll((ls) => ls.map((l) => !!l.querySelector('.tag'))),
-            [false, false, true, false],
+            [false, false, true],
         ),
+    );
+
+    /* embb-b: its core delegated to domain B (the second slicerd), drawn
+     * as slicerd's record has it */
+    const delegated = page.locator('tr.slice[data-name="embb-b"]');
+    const delegatedNsi = (
+        (await api('GET', '/nsilcm/v1/netslice_instances')).json || []
+    ).find((n) => n.name === 'embb-b');
+    const remoteRec = ((delegatedNsi || {})._admin || {})['remote-subnets'];
+    must(
+        "the API has embb-b, its core at 'domain-b' (3gpp), ALLOCATED",
+        Array.isArray(remoteRec) &&
+            remoteRec.length === 1 &&
+            remoteRec[0]['nss-id'] === 'core' &&
+            remoteRec[0]['account-name'] === 'domain-b' &&
+            remoteRec[0].dialect === '3gpp' &&
+            remoteRec[0].state === 'ALLOCATED',
+        remoteRec,
+    );
+    const rs = remoteRec[0];
+    check(
+        'embb-b: its state, INSTANTIATED, running',
+        (await delegated.locator('td.state .badge').textContent()) ===
+            'INSTANTIATED' &&
+            (await delegated.locator('.opstatus').textContent()) === 'running',
+    );
+    check(
+        'embb-b: its local subnets, then the remote core',
+        eq(await attrs(delegated.locator('li.subnet'), 'data-nss'), [
+            'ran-edge',
+            'transport',
+            'core',
+        ]) &&
+            eq(
+                await attrs(delegated.locator('li.subnet.remote'), 'data-nss'),
+                ['core'],
+            ),
+        await attrs(delegated.locator('li.subnet'), 'data-nss'),
+    );
+    check(
+        'embb-b: its local subnets link their NSs, the remote one none',
+        eq(await texts(delegated.locator('li.subnet a')), [
+            'embb-b.ran-edge',
+            'embb-b.transport',
+        ]) && (await delegated.locator('li.subnet.remote a').count()) === 0,
+        await texts(delegated.locator('li.subnet a')),
+    );
+    const remote = delegated.locator('li.subnet.remote');
+    const remoteText = (await remote.textContent()).replace(/\s+/g, ' ');
+    const remoteWant =
+        `${rs['nss-id']} at ${rs['account-name']} (${rs.dialect})` +
+        (rs.shared ? 'shared' : '') +
+        rs.state;
+    check(
+        `the remote subnet as the record has it: ${remoteWant}`,
+        remoteText === remoteWant,
+        remoteText,
+    );
+    check(
+        '... its account by name, not by id',
+        (await remote.locator('.account').textContent()) ===
+            rs['account-name'] && rs['account-name'] !== rs.account,
+    );
+    check(
+        '... its state in its badge',
+        (await remote.locator('.badge').getAttribute('data-state')) ===
+            rs.state,
+    );
+    check(
+        '... shared (the NST says so) as the record has it',
+        (await remote.locator('.tag').count()) === (rs.shared ? 1 : 0),
     );
     check(
         'the nav marks Slices',
         (await page.locator('#nav a.active').textContent()) === 'Slices',
     );
     await shot(page, 'slices');
-    await page.unroute(slicesPath);
 
     /* ---- network services ---- */
     await page.click('#nav a[data-view="ns"]');
@@ -421,12 +467,14 @@ async function main(browser) {
     await web.waitFor();
     const names = (await attrs(page.locator('tr.ns'), 'data-name')).sort();
     check(
-        'the five NSs listed',
+        "the seven NSs listed (embb-b's core is at B, not here)",
         eq(names, [
             'broken',
             'embb-1.core',
             'embb-1.ran-edge',
             'embb-1.transport',
+            'embb-b.ran-edge',
+            'embb-b.transport',
             'web',
         ]),
         names,
@@ -460,9 +508,9 @@ async function main(browser) {
             'Chains (1)',
     );
     check(
-        "the slice's NSs have no chain to show",
+        "the slices' NSs have no chain to show",
         (await page
-            .locator('tr.ns[data-name^="embb-1."]')
+            .locator('tr.ns[data-name^="embb-"]')
             .locator('a', {hasText: 'Chains'})
             .count()) === 0,
     );
@@ -856,11 +904,23 @@ async function main(browser) {
         Number(fprog[0]) < Number(fprog[1]),
         fprog,
     );
+    const sliceOps = await page
+        .locator('tr.op[data-kind="Slice"]')
+        .evaluateAll((rows) =>
+            rows
+                .map(
+                    (r) =>
+                        `${r.dataset.type} ${r.dataset.target} ${r.dataset.state}`,
+                )
+                .sort(),
+        );
     check(
-        "ops: the slice's instantiate COMPLETED",
-        (await page
-            .locator('tr.op[data-kind="Slice"][data-target="embb-1"]')
-            .getAttribute('data-state')) === 'COMPLETED',
+        "ops: the two slices' instantiates, COMPLETED",
+        eq(sliceOps, [
+            'instantiate embb-1 COMPLETED',
+            'instantiate embb-b COMPLETED',
+        ]),
+        sliceOps,
     );
     check(
         "ops: the page-made NS's instantiate",
