@@ -212,6 +212,57 @@ slc_etcd_call(struct slc_etcd *e, const char *path, const json_t *req,
     return 0;
 }
 
+int
+slc_etcd_location(const char *location, char **members, char **prefix,
+                  unsigned *max_ops, struct slc_error *err)
+{
+    const char *p = location, *slash, *q, *end_of_prefix;
+    char *end;
+    long n;
+
+    *members = *prefix = NULL;
+    if (strncmp(p, "//", 2)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "store 'etcd:%s': expected "
+                             "etcd://HOST:PORT[,HOST:PORT...]/PREFIX",
+                             location);
+    }
+    p += 2;
+    slash = strchr(p, '/');
+    q = slash ? strchr(slash, '?') : NULL;
+    end_of_prefix = q ? q : slash ? slash + strlen(slash) : NULL;
+    if (!slash || end_of_prefix == slash + 1 ||
+        strcspn(slash + 1, "/?") != (size_t)(end_of_prefix - slash - 1)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "store 'etcd:%s': the prefix is missing or has "
+                             "a '/' (etcd://HOST:PORT/PREFIX)",
+                             location);
+    }
+    *max_ops = 128;
+    if (q) {
+        if (strncmp(q, "?max_txn_ops=", 13) ||
+            (n = strtol(q + 13, &end, 10)) < 16 || n > 100000 || *end) {
+            return slc_error_set(err, SLC_EINVALID,
+                                 "store 'etcd:%s': bad option '%s' (known: "
+                                 "max_txn_ops=16..100000)",
+                                 location, q + 1);
+        }
+        *max_ops = (unsigned)n;
+    }
+    *members = strndup(p, (size_t)(slash - p));
+    if (asprintf(prefix, "/%.*s", (int)(end_of_prefix - slash - 1),
+                 slash + 1) < 0) {
+        *prefix = NULL;
+    }
+    if (!*members || !*prefix) {
+        free(*members);
+        free(*prefix);
+        *members = *prefix = NULL;
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
 json_t *
 slc_etcd_b64(const void *data, size_t size)
 {

@@ -49,6 +49,14 @@ int slc_etcd_call(struct slc_etcd *e, const char *path, const json_t *req,
 /* The member the client last talked to ("127.0.0.1:2379"). */
 const char *slc_etcd_member(const struct slc_etcd *e);
 
+/* Splits a store location after its scheme,
+ * "//HOST:PORT[,HOST:PORT...]/PREFIX[?max_txn_ops=N]", into the members
+ * ('*members'), "/PREFIX" ('*prefix'), both new strings, and the
+ * transaction limit ('*max_ops', 128 unless given).  SLC_EINVALID naming
+ * what is wrong. */
+int slc_etcd_location(const char *location, char **members, char **prefix,
+                      unsigned *max_ops, struct slc_error *err);
+
 /* base64 of 'size' bytes of 'data', as a new JSON string (NULL when out of
  * memory). */
 json_t *slc_etcd_b64(const void *data, size_t size);

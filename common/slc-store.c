@@ -73,6 +73,13 @@ slc_store_open(const char *location, struct slc_store **out,
                          location, (int)scheme_len, location);
 }
 
+bool
+slc_store_raced(const struct slc_error *err)
+{
+    return err->code == SLC_ECONFLICT &&
+           strstr(err->msg, SLC_STORE_RACED_TEXT) != NULL;
+}
+
 void
 slc_store_close(struct slc_store *st)
 {

@@ -24,6 +24,9 @@
 #include "slc-error.h"
 
 #define SLC_REV_NEW 0
+/* What an optimistic backend's commit says when another writer got there
+ * first (slc_store_raced). */
+#define SLC_STORE_RACED_TEXT "were changed by another writer"
 #define SLC_REV_ANY (-1)
 
 struct slc_record {
@@ -134,6 +137,12 @@ extern const struct slc_store_class slc_store_etcd_class;
  * Unknown schemes are SLC_EUNSUPPORTED naming the scheme. */
 int slc_store_open(const char *location, struct slc_store **out,
                    struct slc_error *err);
+
+/* Whether 'err' (SLC_ECONFLICT) says an optimistic commit met another
+ * writer (etcd): nothing was written, and doing the same again on what is
+ * stored now may well succeed.  A stale revision a client named is not
+ * that. */
+bool slc_store_raced(const struct slc_error *err);
 
 /* Closes 'st'.  Accepts NULL. */
 void slc_store_close(struct slc_store *st);

@@ -54,7 +54,6 @@
 SLC_LOG_MODULE(store);
 
 #define SCHEMA_VERSION 1
-#define DEFAULT_MAX_TXN_OPS 128
 #define PAGE 1000
 
 /* A record the open transaction has read or written. */
@@ -560,52 +559,6 @@ check_schema(struct etcd_store *s, struct slc_error *err)
     return rc;
 }
 
-/* Splits "//HOST:PORT[,...]/PREFIX[?max_txn_ops=N]". */
-static int
-parse_location(struct etcd_store *s, const char *location, char **members,
-               struct slc_error *err)
-{
-    const char *p = location, *slash, *q;
-    char *end;
-    long n;
-
-    if (strncmp(p, "//", 2)) {
-        return slc_error_set(err, SLC_EINVALID,
-                             "store 'etcd:%s': expected "
-                             "etcd://HOST:PORT[,HOST:PORT...]/PREFIX",
-                             location);
-    }
-    p += 2;
-    slash = strchr(p, '/');
-    q = slash ? strchr(slash, '?') : NULL;
-    if (!slash || slash[1] == '\0' || slash[1] == '?' ||
-        strcspn(slash + 1, "/?") != (size_t)((q ? q : slash + strlen(slash)) -
-                                             slash - 1)) {
-        return slc_error_set(err, SLC_EINVALID,
-                             "store 'etcd:%s': the prefix is missing or has "
-                             "a '/' (etcd://HOST:PORT/PREFIX)",
-                             location);
-    }
-    s->max_ops = DEFAULT_MAX_TXN_OPS;
-    if (q) {
-        if (strncmp(q, "?max_txn_ops=", 13) ||
-            (n = strtol(q + 13, &end, 10)) < 16 || n > 100000 || *end) {
-            return slc_error_set(err, SLC_EINVALID,
-                                 "store 'etcd:%s': bad option '%s' (known: "
-                                 "max_txn_ops=16..100000)",
-                                 location, q + 1);
-        }
-        s->max_ops = (unsigned)n;
-    }
-    *members = strndup(p, (size_t)(slash - p));
-    if (asprintf(&s->prefix, "/%.*s", (int)((q ? q : slash + strlen(slash)) -
-                                           slash - 1),
-                 slash + 1) < 0) {
-        s->prefix = NULL;
-    }
-    return *members && s->prefix ? 0 : oom(err);
-}
-
 static int
 etcd_open(const char *location, struct slc_store **out,
           struct slc_error *err)
@@ -626,7 +579,8 @@ etcd_open(const char *location, struct slc_store **out,
         etcd_close(&s->up);
         return oom(err);
     }
-    rc = parse_location(s, location, &members, err);
+    rc = slc_etcd_location(location, &members, &s->prefix, &s->max_ops,
+                           err);
     rc = rc ? rc : slc_etcd_new(members, 5000, &s->etcd, err);
     rc = rc ? rc : check_schema(s, err);
     free(members);
@@ -841,8 +795,7 @@ etcd_commit(struct slc_store *st, struct slc_error *err)
         if (!rc && !json_is_true(json_object_get(reply, "succeeded"))) {
             rc = slc_error_set(err, SLC_ECONFLICT,
                                "store '%s': records this transaction read "
-                               "were changed by another writer; nothing "
-                               "was written",
+                               SLC_STORE_RACED_TEXT "; nothing was written",
                                s->location);
         }
     }

@@ -47,6 +47,7 @@ slc_engine_vim(struct slc_engine *e, const char *account_id,
             .config = json_object_get(rec.doc, "config"),
             .state_dir = e->p.state_dir,
             .helper_dir = e->p.helper_dir,
+            .shared_state = e->p.shared_state,
             .base = e->p.base,
             .done = eng_on_vim_done,
             .lost = eng_on_vim_lost,
@@ -92,6 +93,7 @@ slc_engine_vim_probe(struct slc_engine *e, const json_t *account,
         .config = json_object_get(account, "config"),
         .state_dir = e->p.state_dir,
         .helper_dir = e->p.helper_dir,
+        .shared_state = e->p.shared_state,
     };
 
     return class && class->probe ? class->probe(&vp, err) : 0;

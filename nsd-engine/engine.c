@@ -421,6 +421,11 @@ adopt_op(struct slc_engine *e, struct slc_record *rec, struct op **out,
     snprintf(op->id, sizeof op->id, "%s", rec->id);
     snprintf(op->coll, sizeof op->coll, "%s",
              slc_engine_op_collection(rec->doc));
+    /* one instance runs it: the one that holds its claim */
+    if ((rc = slc_cluster_claim(e->p.cluster, op->coll, op->id, err))) {
+        free(op);
+        return rc;
+    }
     op->serial = ++e->next_serial;
     op->doc = rec->doc;
     op->rev = rec->rev;
@@ -852,12 +857,25 @@ finish(struct op *op)
         json_object_set_new(op->doc, "errorMessage",
                             json_string(op->fail_msg));
     }
-    rc = slc_store_begin(e->p.st, &err);
-    if (!rc && e->p.finish) {
-        rc = e->p.finish(e->p.st, op->doc, op->context, now, &err);
+    /* the hook's records (the NS, its slice) may be written by another
+     * instance meanwhile: on an optimistic store, read them again */
+    for (int tries = 0; tries < 8; tries++) {
+        int64_t rev = op->rev;
+
+        rc = slc_store_begin(e->p.st, &err);
+        if (!rc && e->p.finish) {
+            rc = e->p.finish(e->p.st, op->doc, op->context, now, &err);
+        }
+        rc = rc ? rc : persist(op);
+        rc = rc ? rc : slc_store_commit(e->p.st, &err);
+        if (!rc || !slc_store_raced(&err)) {
+            break;
+        }
+        slc_store_rollback(e->p.st);
+        op->rev = rev;
+        SLC_INFO("operation %s: its end met another writer; again",
+                 op->id);
     }
-    rc = rc ? rc : persist(op);
-    rc = rc ? rc : slc_store_commit(e->p.st, &err);
     if (rc) {
         slc_store_rollback(e->p.st);
         SLC_ERR("operation %s: cannot store its end (%s): %s", op->id, state,
@@ -873,6 +891,7 @@ finish(struct op *op)
     unlink_op(op);
     if (!rc) {
         tell_state(op);
+        slc_cluster_release(e->p.cluster, op->coll, op->id);
     }
     op_free(op);
 }
@@ -888,6 +907,42 @@ load_op(struct slc_engine *e, const char *coll, const char *op_id,
     if (!rc) {
         rc = adopt_op(e, &rec, out, err);
         slc_record_clear(&rec);
+    }
+    return rc;
+}
+
+int
+slc_engine_resume(struct slc_engine *e, const char *coll, const char *id,
+                  struct slc_error *err)
+{
+    struct slc_record rec;
+    const char *state;
+    struct op *op;
+    int rc;
+
+    for (op = e->ops; op; op = op->next) {
+        if (!strcmp(op->id, id)) {
+            return 0; /* running here already */
+        }
+    }
+    rc = slc_store_get(e->p.st, coll, id, &rec, err);
+    if (rc == SLC_ENOTFOUND) {
+        slc_cluster_release(e->p.cluster, coll, id);
+        return 0;
+    }
+    state = rc ? NULL : sget(rec.doc, "operationState");
+    if (!rc && state && strcmp(state, "PROCESSING") &&
+        strcmp(state, "ROLLING_BACK")) {
+        slc_cluster_release(e->p.cluster, coll, id);
+        slc_record_clear(&rec);
+        return 0;
+    }
+    rc = rc ? rc : adopt_op(e, &rec, &op, err);
+    slc_record_clear(&rec);
+    if (!rc) {
+        SLC_INFO("resuming operation %s (%s) taken over", op->id,
+                 sget(op->doc, "operationState"));
+        eng_kick(op);
     }
     return rc;
 }
@@ -1301,6 +1356,15 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
     }
     rc = rc ? rc : slc_store_list(e->p.st, "vim_accounts", NULL,
                                   collect_account, &rv, err);
+    if (!slc_cluster_alone(e->p.cluster)) {
+        /* what the others have in flight would look like leaks: only the
+         * first instance up reconciles the VIMs and the switches */
+        SLC_INFO("recovery: other instances are alive; the VIMs are not "
+                 "reconciled");
+        json_object_clear(rv.known);
+        json_array_clear(rv.chains);
+        json_array_clear(rv.services);
+    }
     json_object_foreach(rv.known, account, list)
     {
         struct slc_vim *vim;
@@ -1371,8 +1435,13 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
         const char *coll = json_string_value(json_array_get(id, 0));
         const char *op_id = json_string_value(json_array_get(id, 1));
 
-        if (load_op(e, coll, op_id, &op, &oerr)) {
-            SLC_ERR("recovery: operation %s: %s", op_id, oerr.msg);
+        if ((rc = load_op(e, coll, op_id, &op, &oerr))) {
+            if (rc == SLC_EBUSY) {
+                SLC_INFO("recovery: %s", oerr.msg);
+            } else {
+                SLC_ERR("recovery: operation %s: %s", op_id, oerr.msg);
+            }
+            rc = 0;
             continue;
         }
         SLC_INFO("recovery: resuming operation %s (%s)", op->id,

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 
 #include "sdn.h"
+#include "slc-cluster.h"
 #include "slc-error.h"
 #include "slc-store.h"
 #include "vim.h"
@@ -74,6 +75,13 @@ struct slc_engine_params {
      * in "_admin.deployed.resources" (NULL: "nsrs" only).  NULL-ended. */
     const char *const *op_collections;
     const char *const *resource_collections;
+    /* Several slicerd on one store (slc-cluster.h; NULL: this one alone):
+     * an operation runs where its claim is, and recovery reconciles the
+     * VIMs only when no other instance is alive. */
+    struct slc_cluster *cluster;
+    /* With a cluster: the store's location, where drivers whose
+     * infrastructure lives in the process keep it (slc_vim_params). */
+    const char *shared_state;
 };
 
 /* An operation document names its collection in "_admin.collection"
@@ -102,8 +110,15 @@ int slc_engine_start(struct slc_engine *e, struct slc_record *op,
                      json_t *context, struct slc_error *err);
 
 /* After a restart: reconciles every VIM account's driver against the
- * store, then resumes every unfinished operation. */
+ * store, then resumes every unfinished operation.  In a cluster, only
+ * the operations no live instance holds, and the VIMs are reconciled
+ * only when this instance is the only one alive. */
 int slc_engine_recover(struct slc_engine *e, struct slc_error *err);
+
+/* Resumes stored operation 'id' of collection 'coll' from its steps: one
+ * this instance took over from a dead one.  Nothing when it has ended. */
+int slc_engine_resume(struct slc_engine *e, const char *coll, const char *id,
+                      struct slc_error *err);
 
 /* The driver instance of VIM account 'account_id', opened on first use
  * (borrowed; valid until slc_engine_forget_vim()). */

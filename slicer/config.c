@@ -55,6 +55,8 @@ static const struct slc_field config_fields[] = {
     F_S("mns_system_dn", mns_system_dn),
     F_S("public_url", public_url),
     F_S("metrics_listen", metrics_listen),
+    F_S("instance", instance),
+    F_U("cluster_ttl_s", cluster_ttl_s, 1, 60),
     F_LIST(struct slc_config, "nssmf_templates", nssmf_templates,
            template_schema, NULL),
 };

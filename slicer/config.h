@@ -65,6 +65,12 @@ struct slc_config {
     const char *metrics_listen; /* "ADDRESS:PORT" of a plain HTTP
                                    listener of GET /metrics without a
                                    token; NULL: none */
+    const char *instance;       /* this slicerd's name among several on one
+                                   etcd store (default: host name and
+                                   listening port) */
+    uint64_t cluster_ttl_s;     /* their lease's time to live (default 3):
+                                   a dead instance's operations are taken
+                                   over within it */
     const char *public_url;     /* the base of the hrefs in notifications
                                    (default: the scheme, listen address
                                    and bound port) */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "auth.h"
@@ -23,6 +24,7 @@
 #include "ns-lcm.h"
 #include "sdn.h"
 #include "slc-cert.h"
+#include "slc-cluster.h"
 #include "slc-file.h"
 #include "slc-http-client.h"
 #include "slc-log.h"
@@ -46,6 +48,8 @@ struct slc_daemon {
     struct slc_engine *engine;
     struct slc_slicer *slicer; /* the slice manager */
     struct slc_notifier *notifier; /* subscriptions, notifications */
+    struct slc_cluster *cluster; /* other slicerd on the store, or NULL */
+    char instance[300];        /* this one's name among them */
     struct slc_api api;        /* what the REST layer serves from */
     json_t *heals;             /* auto-heal: account -> [times] */
     char system_dn[256];       /* of 3GPP notifications */
@@ -392,6 +396,44 @@ start_metrics(struct slc_daemon *d, struct slc_error *err)
     return rc ? slc_error_prefix(err, "metrics_listen") : 0;
 }
 
+/* An operation of an instance that died, now this one's: resumed where
+ * its steps stand. */
+static void
+on_orphan(void *arg, const char *coll, const char *id)
+{
+    struct slc_daemon *d = arg;
+    struct slc_error err = {0};
+
+    if (!strcmp(coll, "nsilcmops")) {
+        slc_slicer_resume(d->slicer, id);
+    } else if (slc_engine_resume(d->engine, coll, id, &err)) {
+        SLC_ERR("operation %s: cannot resume it: %s", id, err.msg);
+    }
+}
+
+/* Joins the other slicerd on an etcd store (none on SQLite). */
+static int
+join_cluster(struct slc_daemon *d, struct slc_error *err)
+{
+    char host[256] = "localhost";
+    struct slc_cluster_params cp = {
+        .base = d->base,
+        .store = d->cfg.store,
+        .instance = d->cfg.instance,
+        .ttl_s = (unsigned)d->cfg.cluster_ttl_s,
+        .orphan = on_orphan,
+        .arg = d,
+    };
+
+    if (!cp.instance) {
+        gethostname(host, sizeof host - 1);
+        snprintf(d->instance, sizeof d->instance, "%s-%ld", host,
+                 (long)getpid());
+        cp.instance = d->instance;
+    }
+    return slc_cluster_new(&cp, &d->cluster, err);
+}
+
 static int
 run(struct slc_daemon *d)
 {
@@ -420,12 +462,18 @@ run(struct slc_daemon *d)
         return 1;
     }
     rc = slc_store_open(d->cfg.store, &d->st, &err);
-    if (!rc) {
+    /* several instances starting at once on an empty store: one writes
+     * the roles and the admin, the others find them on a second look */
+    for (int tries = 0; !rc && tries < 3; tries++) {
         json_t *read_only = slc_rest_read_only_permissions();
 
         rc = slc_auth_bootstrap(d->st, d->cfg.admin_password, read_only,
                                 &generated, &err);
         json_decref(read_only);
+        if (rc != SLC_ECONFLICT && rc != SLC_EEXISTS) {
+            break;
+        }
+        rc = tries < 2 ? 0 : rc;
     }
     if (!rc && generated) {
         printf("slicerd: created user 'admin' (project 'admin') with "
@@ -439,6 +487,7 @@ run(struct slc_daemon *d)
     if (!rc && (!d->base || !d->api.tokens)) {
         rc = slc_error_set(&err, SLC_ENOMEM, "cannot create the event loop");
     }
+    rc = rc ? rc : join_cluster(d, &err);
     rc = rc ? rc : slc_auth_load_roles(d->st, d->api.tokens, &err);
     rc = rc ? rc
             : slc_http_client_new(d->base, 30000, 16u << 20, &d->http_out,
@@ -460,6 +509,8 @@ run(struct slc_daemon *d)
             .state_arg = d,
             .op_collections = op_colls,
             .resource_collections = res_colls,
+            .cluster = d->cluster,
+            .shared_state = d->cluster ? d->cfg.store : NULL,
         };
         rc = slc_engine_new(&ep, &d->engine, &err);
     }
@@ -502,6 +553,7 @@ run(struct slc_daemon *d)
             .nssmf_templates = d->nssmf_templates,
             .http = d->http_out,
             .public_url = d->public_url,
+            .cluster = d->cluster,
         };
 
         rc = slc_slicer_new(&sp, &d->slicer, &err);
@@ -622,6 +674,8 @@ run(struct slc_daemon *d)
     slc_http_server_stop(d->http);
     slc_engine_free(d->engine);
     slc_slicer_free(d->slicer);
+    /* after the engine: what it still ran is left to the others */
+    slc_cluster_free(d->cluster);
     slc_http_client_free(d->http_out);
     if (d->base) {
         event_base_free(d->base);

@@ -25,6 +25,7 @@
 
 #include "slc-log.h"
 #include "slc-schema.h"
+#include "sim-shared.h"
 #include "vim.h"
 
 SLC_LOG_MODULE(vim_sim);
@@ -119,6 +120,8 @@ struct sim {
     uint64_t rng;
     uint64_t next_id;
     json_t *res;                  /* vim_id -> resource */
+    struct sim_shared *shared;    /* several slicerd: the state in etcd
+                                     (sim-shared.c), NULL: here */
     json_t *by_tag;               /* "kind/tag" -> vim_id */
     struct slc_arena arena;       /* the parsed config */
 };
@@ -233,6 +236,12 @@ sim_open(const struct slc_vim_params *p, struct slc_vim **out,
     s->fails = c.fail;
     s->n_fails = c.n_fail;
     s->rng = c.seed ? c.seed : 0x9e3779b97f4a7c15ull;
+    if (p->shared_state && !strncmp(p->shared_state, "etcd:", 5) &&
+        (rc = slc_sim_shared_open(p->shared_state, p->account_id,
+                                  &s->shared, err))) {
+        sim_close(&s->up);
+        return rc;
+    }
     *out = &s->up;
     return 0;
 }
@@ -244,6 +253,7 @@ sim_close(struct slc_vim *vim)
 
     json_decref(s->res);
     json_decref(s->by_tag);
+    slc_sim_shared_close(s->shared);
     slc_arena_free(&s->arena);
     slc_vim_base_fini(&s->up);
     free(s);
@@ -342,7 +352,7 @@ add_resource(struct sim *s, enum slc_vim_kind kind, const char *tag,
 }
 
 static int
-sim_create_network(struct slc_vim *vim, uint64_t token,
+do_create_network(struct slc_vim *vim, uint64_t token,
                    const struct slc_vim_network_spec *spec,
                    struct slc_error *err)
 {
@@ -419,7 +429,7 @@ uses_vf(const json_t *r)
 }
 
 static int
-sim_create_port(struct slc_vim *vim, uint64_t token,
+do_create_port(struct slc_vim *vim, uint64_t token,
                 const struct slc_vim_port_spec *spec, struct slc_error *err)
 {
     struct sim *s = sim_of(vim);
@@ -472,7 +482,7 @@ sim_create_port(struct slc_vim *vim, uint64_t token,
 }
 
 static int
-sim_create_compute(struct slc_vim *vim, uint64_t token,
+do_create_compute(struct slc_vim *vim, uint64_t token,
                    const struct slc_vim_compute_spec *spec,
                    struct slc_error *err)
 {
@@ -562,7 +572,7 @@ remove_resource(struct sim *s, const char *id, json_t *r)
 }
 
 static int
-sim_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+do_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
            const char *vim_id, struct slc_error *err)
 {
     struct sim *s = sim_of(vim);
@@ -597,7 +607,7 @@ sim_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
 
 /* A primitive: nothing runs; its output says what would have. */
 static int
-sim_exec(struct slc_vim *vim, uint64_t token,
+do_exec(struct slc_vim *vim, uint64_t token,
          const struct slc_vim_exec_spec *spec, struct slc_error *err)
 {
     struct sim *s = sim_of(vim);
@@ -643,7 +653,7 @@ sim_exec(struct slc_vim *vim, uint64_t token,
 }
 
 static int
-sim_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+do_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
            const char *vim_id, struct slc_error *err)
 {
     struct sim *s = sim_of(vim);
@@ -664,7 +674,7 @@ sim_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
 }
 
 static int
-sim_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+do_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
          const char *tag, struct slc_error *err)
 {
     struct sim *s = sim_of(vim);
@@ -764,7 +774,7 @@ recount(struct sim *s)
 }
 
 static int
-sim_reconcile(struct slc_vim *vim, json_t *known,
+do_reconcile(struct slc_vim *vim, json_t *known,
               struct slc_error *err)
 {
     struct sim *s = sim_of(vim);
@@ -821,7 +831,7 @@ sim_reconcile(struct slc_vim *vim, json_t *known,
 }
 
 static json_t *
-sim_capacity(struct slc_vim *vim)
+do_capacity(struct slc_vim *vim)
 {
     struct sim *s = sim_of(vim);
     json_t *capacity = json_object();
@@ -835,12 +845,12 @@ sim_capacity(struct slc_vim *vim)
 }
 
 static json_t *
-sim_describe(struct slc_vim *vim)
+do_describe(struct slc_vim *vim)
 {
     struct sim *s = sim_of(vim);
     json_t *out = json_object();
     json_t *resources = json_array();
-    json_t *capacity = sim_capacity(vim);
+    json_t *capacity = do_capacity(vim);
     json_t *calls = json_object();
     const char *id;
     json_t *r;
@@ -866,6 +876,205 @@ sim_describe(struct slc_vim *vim)
     json_object_set_new(out, "resources", resources);
     json_object_set_new(out, "capacity", capacity);
     json_object_set_new(out, "calls", calls);
+    return out;
+}
+
+/* ---- several slicerd: every call on the shared state ---- */
+
+/* Takes the shared state into the driver (under its lock). */
+static int
+shared_in(struct sim *s, struct slc_error *err)
+{
+    json_t *state;
+    const json_t *v;
+    size_t i;
+    int rc;
+
+    if (!s->shared) {
+        return 0;
+    }
+    if ((rc = slc_sim_shared_lock(s->shared, &state, err))) {
+        return slc_error_prefix(err, "vim '%s'", s->up.drv.name);
+    }
+    if (json_object_get(state, "res")) {
+        json_decref(s->res);
+        json_decref(s->by_tag);
+        s->res = json_incref(json_object_get(state, "res"));
+        s->by_tag = json_incref(json_object_get(state, "by_tag"));
+        s->next_id = (uint64_t)json_integer_value(
+            json_object_get(state, "next_id"));
+        json_array_foreach(json_object_get(state, "used"), i, v)
+        {
+            if (i < 3) {
+                s->used[i] = (uint64_t)json_integer_value(v);
+            }
+        }
+        json_array_foreach(json_object_get(state, "calls"), i, v)
+        {
+            if (i < SIM_N_CALLS) {
+                s->calls[i] = (uint64_t)json_integer_value(v);
+            }
+        }
+    }
+    json_decref(state);
+    return 0;
+}
+
+/* Writes the driver's state back and gives the lock up. */
+static void
+shared_out(struct sim *s)
+{
+    json_t *state, *used = json_array(), *calls = json_array();
+    struct slc_error err = {0};
+
+    if (!s->shared) {
+        json_decref(used);
+        json_decref(calls);
+        return;
+    }
+    for (size_t i = 0; i < 3; i++) {
+        json_array_append_new(used, json_integer((json_int_t)s->used[i]));
+    }
+    for (size_t i = 0; i < SIM_N_CALLS; i++) {
+        json_array_append_new(calls, json_integer((json_int_t)s->calls[i]));
+    }
+    state = json_pack("{sO sO sI so so}", "res", s->res, "by_tag", s->by_tag,
+                      "next_id", (json_int_t)s->next_id, "used", used,
+                      "calls", calls);
+    if (slc_sim_shared_unlock(s->shared, state, &err)) {
+        SLC_ERR("vim '%s': %s", s->up.drv.name, err.msg);
+    }
+    json_decref(state);
+}
+
+static int
+sim_create_network(struct slc_vim *vim, uint64_t token,
+                   const struct slc_vim_network_spec *spec,
+                   struct slc_error *err)
+{
+    int rc = shared_in(sim_of(vim), err);
+
+    if (!rc) {
+        rc = do_create_network(vim, token, spec, err);
+        shared_out(sim_of(vim));
+    }
+    return rc;
+}
+
+static int
+sim_create_port(struct slc_vim *vim, uint64_t token,
+                const struct slc_vim_port_spec *spec, struct slc_error *err)
+{
+    int rc = shared_in(sim_of(vim), err);
+
+    if (!rc) {
+        rc = do_create_port(vim, token, spec, err);
+        shared_out(sim_of(vim));
+    }
+    return rc;
+}
+
+static int
+sim_create_compute(struct slc_vim *vim, uint64_t token,
+                   const struct slc_vim_compute_spec *spec,
+                   struct slc_error *err)
+{
+    int rc = shared_in(sim_of(vim), err);
+
+    if (!rc) {
+        rc = do_create_compute(vim, token, spec, err);
+        shared_out(sim_of(vim));
+    }
+    return rc;
+}
+
+static int
+sim_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+           const char *vim_id, struct slc_error *err)
+{
+    int rc = shared_in(sim_of(vim), err);
+
+    if (!rc) {
+        rc = do_delete(vim, token, kind, vim_id, err);
+        shared_out(sim_of(vim));
+    }
+    return rc;
+}
+
+static int
+sim_exec(struct slc_vim *vim, uint64_t token,
+         const struct slc_vim_exec_spec *spec, struct slc_error *err)
+{
+    int rc = shared_in(sim_of(vim), err);
+
+    if (!rc) {
+        rc = do_exec(vim, token, spec, err);
+        shared_out(sim_of(vim));
+    }
+    return rc;
+}
+
+static int
+sim_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+           const char *vim_id, struct slc_error *err)
+{
+    int rc = shared_in(sim_of(vim), err);
+
+    if (!rc) {
+        rc = do_status(vim, token, kind, vim_id, err);
+        shared_out(sim_of(vim));
+    }
+    return rc;
+}
+
+static int
+sim_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
+         const char *tag, struct slc_error *err)
+{
+    int rc = shared_in(sim_of(vim), err);
+
+    if (!rc) {
+        rc = do_find(vim, token, kind, tag, err);
+        shared_out(sim_of(vim));
+    }
+    return rc;
+}
+
+static int
+sim_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
+{
+    int rc = shared_in(sim_of(vim), err);
+
+    if (!rc) {
+        rc = do_reconcile(vim, known, err);
+        shared_out(sim_of(vim));
+    }
+    return rc;
+}
+
+static json_t *
+sim_capacity(struct slc_vim *vim)
+{
+    struct slc_error err = {0};
+    json_t *out = NULL;
+
+    if (!shared_in(sim_of(vim), &err)) {
+        out = do_capacity(vim);
+        shared_out(sim_of(vim));
+    }
+    return out;
+}
+
+static json_t *
+sim_describe(struct slc_vim *vim)
+{
+    struct slc_error err = {0};
+    json_t *out = NULL;
+
+    if (!shared_in(sim_of(vim), &err)) {
+        out = do_describe(vim);
+        shared_out(sim_of(vim));
+    }
     return out;
 }
 

@@ -181,6 +181,10 @@ struct slc_vim_params {
     const json_t *config;     /* the account's "config" object, may be NULL */
     const char *state_dir;    /* where a driver may keep files, may be NULL */
     const char *helper_dir;   /* where slicer's helper programs are */
+    /* Several slicerd on one etcd store: its location ("etcd://..."),
+     * where a driver whose infrastructure lives in the process (sim)
+     * keeps it, so that the others share it; NULL: one slicerd. */
+    const char *shared_state;
     struct event_base *base;
     slc_vim_done_fn done;
     slc_vim_lost_fn lost;     /* may be NULL: nobody listens */

@@ -852,8 +852,17 @@ slc_rest_handle(void *ctx, const struct slc_http_request *req,
 
     resp->route = r ? r->pattern : NULL;
 
-    if (!rc) {
+    /* on an optimistic store (etcd) another instance may have written
+     * what the request read: nothing was written, so it runs again */
+    for (int tries = 0; !rc; tries++) {
         rc = r->handler(&c);
+        if (!rc || tries == 4 || !slc_store_raced(&c.err)) {
+            break;
+        }
+        SLC_INFO("%s %s: %s; again", method, req->path, c.err.msg);
+        c.err = (struct slc_error){0};
+        c.status = 0;
+        rc = 0;
     }
     if (rc) {
         unsigned status = c.status ? c.status : status_of(rc);

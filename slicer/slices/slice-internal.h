@@ -22,6 +22,10 @@ struct slc_slicer {
                                    NtfSubscriptionControl is in place,
                                    "heard" once a notification came */
     struct event *nssi_kick;
+    /* With other instances (a cluster): a child operation may end in
+     * another instance, whose engine tells only its own slice manager;
+     * every second the waiting slice operations look again. */
+    struct event *rewait;
 };
 
 /* Subnets external NSSMFs provide (remote-subnet.c). */

@@ -139,6 +139,28 @@ await(struct run *r, const char *coll, const char *id)
                           json_pack("[ss]", coll, id));
 }
 
+/* Forgets what slice operation 'op_id' waited for (it has ended). */
+static void
+forget_waits(struct slc_slicer *s, const char *op_id)
+{
+    const char *child;
+    json_t *list;
+    void *tmp;
+
+    json_object_foreach_safe(s->waiting, tmp, child, list)
+    {
+        for (size_t i = json_array_size(list); i-- > 0;) {
+            if (!strcmp(json_string_value(json_array_get(list, i)) ?: "",
+                        op_id)) {
+                json_array_remove(list, i);
+            }
+        }
+        if (!json_array_size(list)) {
+            json_object_del(s->waiting, child);
+        }
+    }
+}
+
 /* Tells the slice manager to advance this operation when 'id' ends. */
 static void
 wait_for(struct slc_slicer *s, const char *id, const char *op_id)
@@ -1070,12 +1092,20 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
     struct slc_error err = {0};
     struct run r = {.s = s, .st = s->p.st, .now = s->p.now(), .err = &err};
     char was[32] = "";
-    int rc = slc_store_begin(r.st, &err);
+    int rc = slc_cluster_claim(s->p.cluster, "nsilcmops", op_id, &err);
 
+    if (rc) {
+        /* another instance runs it */
+        SLC_DEBUG("nsi operation %s: %s", op_id, err.msg);
+        return;
+    }
+    rc = slc_store_begin(r.st, &err);
     rc = rc ? rc : slc_store_get(r.st, "nsilcmops", op_id, &r.op, &err);
     if (!rc && op_final(str(r.op.doc, "operationState"))) {
         slc_store_rollback(r.st);
         slc_record_clear(&r.op);
+        forget_waits(s, op_id);
+        slc_cluster_release(s->p.cluster, "nsilcmops", op_id);
         return;
     }
     r.remote_starts = json_array();
@@ -1104,7 +1134,15 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
         rc = slc_store_put(r.st, "nsis", &r.nsi, NULL, r.nsi.rev, NULL, &err);
     }
     rc = rc ? rc : slc_store_commit(r.st, &err);
-    if (rc) {
+    if (rc && slc_store_raced(&err)) {
+        /* another instance wrote a record this advance read (a shared
+         * NS, the slice): nothing was written; advance again on what is
+         * stored now */
+        slc_store_rollback(r.st);
+        free_starts(&r);
+        SLC_INFO("nsi operation %s: %s; again", op_id, err.msg);
+        slc_slice_kick(s, op_id);
+    } else if (rc) {
         slc_store_rollback(r.st);
         free_starts(&r);
         SLC_WARN("nsi operation %s: %s", op_id, err.msg);
@@ -1113,6 +1151,10 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
         }
     } else if (strcmp(was, str(r.op.doc, "operationState") ?: "")) {
         tell_state(s, r.op.doc);
+        if (op_final(str(r.op.doc, "operationState"))) {
+            forget_waits(s, op_id);
+            slc_cluster_release(s->p.cluster, "nsilcmops", op_id);
+        }
     }
     for (size_t i = 0; i < r.n_starts; i++) {
         struct slc_error serr = {0};
@@ -1344,6 +1386,13 @@ collect_unfinished(const char *coll, const struct slc_record *rec, void *arg)
         json_array_append_new(arg, json_string(rec->id));
     }
     return 0;
+}
+
+void
+slc_slicer_resume(struct slc_slicer *s, const char *op_id)
+{
+    SLC_INFO("resuming nsi operation %s taken over", op_id);
+    slc_slice_kick(s, op_id);
 }
 
 int

@@ -863,6 +863,32 @@ slc_nsi_delete(struct slc_slicer *s, const char *nsi_id, bool force,
 static void
 on_kick(evutil_socket_t fd, short what, void *arg);
 
+/* Kicks every slice operation that waits for a child. */
+static void
+on_rewait(evutil_socket_t fd, short what, void *arg)
+{
+    struct slc_slicer *s = arg;
+    json_t *seen = json_object();
+    const char *child;
+    const json_t *list, *v;
+    size_t i;
+
+    (void)fd;
+    (void)what;
+    json_object_foreach(s->waiting, child, list)
+    {
+        json_array_foreach(list, i, v)
+        {
+            if (!json_object_get(seen, json_string_value(v))) {
+                json_object_set_new(seen, json_string_value(v),
+                                    json_true());
+                slc_slice_kick(s, json_string_value(v));
+            }
+        }
+    }
+    json_decref(seen);
+}
+
 int
 slc_slicer_new(const struct slc_slicer_params *p, struct slc_slicer **out,
                struct slc_error *err)
@@ -887,6 +913,15 @@ slc_slicer_new(const struct slc_slicer_params *p, struct slc_slicer **out,
     if (s->p.op_timeout <= 0) {
         s->p.op_timeout = 7200; /* OSM's timeout_nsi_deploy */
     }
+    if (p->cluster) {
+        struct timeval second = {1, 0};
+
+        s->rewait = event_new(p->base, -1, EV_PERSIST, on_rewait, s);
+        if (!s->rewait || event_add(s->rewait, &second)) {
+            slc_slicer_free(s);
+            return slc_error_set(err, SLC_ENOMEM, "out of memory");
+        }
+    }
     *out = s;
     return 0;
 }
@@ -899,6 +934,9 @@ slc_slicer_free(struct slc_slicer *s)
     }
     if (s->kick) {
         event_free(s->kick);
+    }
+    if (s->rewait) {
+        event_free(s->rewait);
     }
     if (s->nssi_kick) {
         event_free(s->nssi_kick);

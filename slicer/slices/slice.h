@@ -28,6 +28,7 @@
 #include <stdbool.h>
 
 #include "slc-error.h"
+#include "slc-cluster.h"
 #include "slc-store.h"
 
 struct event_base;
@@ -65,6 +66,9 @@ struct slc_slicer_params {
      * NSSMFs send their notifications to; read when used (the daemon
      * fills it once it listens). */
     const char *public_url;
+    /* Several slicerd on one store (NULL: this one alone): a slice
+     * operation advances only where its claim is. */
+    struct slc_cluster *cluster;
 };
 
 int slc_slicer_new(const struct slc_slicer_params *p,
@@ -82,6 +86,10 @@ void slc_slicer_op_state(void *arg, const json_t *op);
 /* After the engine's recovery: resumes every unfinished slice
  * operation. */
 int slc_slicer_recover(struct slc_slicer *s, struct slc_error *err);
+
+/* Resumes slice operation 'op_id', which this instance took over from a
+ * dead one (slc-cluster.h). */
+void slc_slicer_resume(struct slc_slicer *s, const char *op_id);
 
 /* Creates NSI, its NSs and its slice networks (NOT_INSTANTIATED) for an
  * nsi_instantiate request (shape already checked) in the project of scope

@@ -1,0 +1,484 @@
+/* Cluster membership and operation claims on etcd (see slc-cluster.h).
+ * Calls are synchronous (slc-etcd.c), made from the loop's timers and
+ * from the daemon's own calls; each is one request to a member. */
+#include "slc-cluster.h"
+
+#include <event2/event.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "slc-etcd.h"
+#include "slc-log.h"
+
+SLC_LOG_MODULE(cluster);
+
+#define SCAN_MS 500
+
+struct slc_cluster {
+    struct slc_cluster_params p;
+    struct slc_etcd *etcd;
+    char *prefix;          /* "/PREFIX/cluster" */
+    char *instance;
+    char *alive_key;
+    int64_t lease;
+    unsigned ttl_s;
+    json_t *held;          /* "COLL/ID" -> true: claims this instance holds */
+    struct event *renew;
+    struct event *scan;
+    double renewed;        /* when the lease was last renewed */
+};
+
+static json_t *
+b64s(const char *s)
+{
+    return slc_etcd_b64(s, strlen(s));
+}
+
+/* The claim key of (coll, id); NULL when out of memory.  Collections and
+ * ids here are the daemon's own (no '/'). */
+static char *
+claim_key(const struct slc_cluster *c, const char *coll, const char *id)
+{
+    char *k = NULL;
+
+    return asprintf(&k, "%s/claims/%s/%s", c->prefix, coll, id) < 0 ? NULL
+                                                                    : k;
+}
+
+static char *
+alive_key(const struct slc_cluster *c, const char *instance)
+{
+    char *k = NULL;
+
+    return asprintf(&k, "%s/alive/%s", c->prefix, instance) < 0 ? NULL : k;
+}
+
+/* The value of kv (base64) as a new string; NULL when none. */
+static char *
+kv_value(const json_t *kv)
+{
+    const char *v = json_string_value(json_object_get(kv, "value"));
+    size_t size;
+
+    return v ? slc_etcd_unb64(v, &size) : NULL;
+}
+
+static char *
+kv_key(const json_t *kv)
+{
+    const char *k = json_string_value(json_object_get(kv, "key"));
+    size_t size;
+
+    return k ? slc_etcd_unb64(k, &size) : NULL;
+}
+
+/* Takes a new lease and puts this instance's alive key under it, unless
+ * a live instance has the same name. */
+static int
+join(struct slc_cluster *c, struct slc_error *err)
+{
+    json_t *req = json_pack("{si}", "TTL", (int)c->ttl_s), *reply = NULL;
+    int rc = slc_etcd_call(c->etcd, "/v3/lease/grant", req, true, &reply,
+                           err);
+
+    json_decref(req);
+    if (rc) {
+        return rc;
+    }
+    c->lease = slc_etcd_int(json_object_get(reply, "ID"));
+    json_decref(reply);
+    req = json_pack(
+        "{s[{so ss ss ss}] s[{s{so so sI}}]}", "compare", "key",
+        b64s(c->alive_key), "target", "CREATE", "result", "EQUAL",
+        "create_revision", "0", "success", "request_put", "key",
+        b64s(c->alive_key), "value", b64s(c->instance), "lease",
+        (json_int_t)c->lease);
+    rc = slc_etcd_call(c->etcd, "/v3/kv/txn", req, false, &reply, err);
+    json_decref(req);
+    if (!rc && !json_is_true(json_object_get(reply, "succeeded"))) {
+        rc = slc_error_set(err, SLC_EEXISTS,
+                           "cluster: an instance named '%s' is alive "
+                           "already (instance: must be unique)",
+                           c->instance);
+    }
+    json_decref(reply);
+    return rc;
+}
+
+static void
+on_renew(evutil_socket_t fd, short what, void *arg)
+{
+    struct slc_cluster *c = arg;
+    json_t *req = json_pack("{sI}", "ID", (json_int_t)c->lease);
+    json_t *reply = NULL;
+    struct slc_error err = {0};
+    int rc;
+
+    (void)fd;
+    (void)what;
+    rc = slc_etcd_call(c->etcd, "/v3/lease/keepalive", req, true, &reply,
+                       &err);
+    json_decref(req);
+    if (!rc && slc_etcd_int(json_object_get(
+                   json_object_get(reply, "result"), "TTL")) <= 0) {
+        /* the cluster took this instance for dead: its claims may be
+         * someone else's now; the daemon's operations find that out when
+         * they next claim */
+        SLC_ERR("cluster: instance %s: its lease expired; joining again",
+                c->instance);
+        json_object_clear(c->held);
+        rc = join(c, &err);
+    }
+    if (rc) {
+        SLC_WARN("cluster: instance %s: renewing its lease: %s",
+                 c->instance, err.msg);
+    }
+    json_decref(reply);
+}
+
+/* Takes the claim of dead instance 'owner' on 'key' (seen at mod
+ * revision 'mod'): only while the claim is unchanged and the owner is
+ * still not alive. */
+static bool
+take_over(struct slc_cluster *c, const char *key, int64_t mod,
+          const char *owner)
+{
+    char *alive = alive_key(c, owner);
+    json_t *req = alive ? json_pack(
+                              "{s[{so ss ss sI}{so ss ss ss}] s[{s{so so}}]}",
+                              "compare", "key", b64s(key), "target", "MOD",
+                              "result", "EQUAL", "mod_revision",
+                              (json_int_t)mod, "key", b64s(alive), "target",
+                              "CREATE", "result", "EQUAL", "create_revision",
+                              "0", "success", "request_put", "key",
+                              b64s(key), "value", b64s(c->instance))
+                        : NULL;
+    json_t *reply = NULL;
+    struct slc_error err = {0};
+    bool won = false;
+
+    if (req && !slc_etcd_call(c->etcd, "/v3/kv/txn", req, false, &reply,
+                              &err)) {
+        won = json_is_true(json_object_get(reply, "succeeded"));
+    } else if (req) {
+        SLC_WARN("cluster: taking over %s: %s", key, err.msg);
+    }
+    json_decref(req);
+    json_decref(reply);
+    free(alive);
+    return won;
+}
+
+/* Every kv under 'prefix/' (a new array), NULL on an error (logged). */
+static json_t *
+range(struct slc_cluster *c, const char *what)
+{
+    char *from = NULL;
+    json_t *req, *reply = NULL, *kvs;
+    struct slc_error err = {0};
+
+    if (asprintf(&from, "%s/%s/", c->prefix, what) < 0) {
+        return NULL;
+    }
+    req = json_pack("{so so}", "key", b64s(from), "range_end",
+                    slc_etcd_prefix_end(from));
+    free(from);
+    if (!req || slc_etcd_call(c->etcd, "/v3/kv/range", req, true, &reply,
+                              &err)) {
+        if (req) {
+            SLC_WARN("cluster: reading %s: %s", what, err.msg);
+        }
+        json_decref(req);
+        return NULL;
+    }
+    json_decref(req);
+    kvs = json_incref(json_object_get(reply, "kvs"));
+    json_decref(reply);
+    return kvs ? kvs : json_array();
+}
+
+static void
+on_scan(evutil_socket_t fd, short what, void *arg)
+{
+    struct slc_cluster *c = arg;
+    json_t *claims = range(c, "claims"), *alive = range(c, "alive");
+    json_t *live = json_object();
+    const json_t *kv;
+    size_t i, n = strlen(c->prefix) + strlen("/claims/");
+
+    (void)fd;
+    (void)what;
+    json_array_foreach(alive, i, kv)
+    {
+        char *v = kv_value(kv);
+
+        if (v) {
+            json_object_set_new(live, v, json_true());
+        }
+        free(v);
+    }
+    json_array_foreach(claims, i, kv)
+    {
+        char *owner = kv_value(kv), *key = kv_key(kv);
+        char *slash = key && strlen(key) > n ? strchr(key + n, '/') : NULL;
+
+        if (alive && owner && slash &&
+            !json_object_get(live, owner) &&
+            take_over(c, key, slc_etcd_int(json_object_get(kv,
+                                                           "mod_revision")),
+                      owner)) {
+            *slash = '\0';
+            SLC_WARN("cluster: instance %s took over %s/%s from %s, which "
+                     "is gone",
+                     c->instance, key + n, slash + 1, owner);
+            *slash = '/';
+            json_object_set_new(c->held, key + n, json_true());
+            *slash = '\0';
+            c->p.orphan(c->p.arg, key + n, slash + 1);
+        }
+        free(owner);
+        free(key);
+    }
+    json_decref(claims);
+    json_decref(alive);
+    json_decref(live);
+}
+
+int
+slc_cluster_new(const struct slc_cluster_params *p, struct slc_cluster **out,
+                struct slc_error *err)
+{
+    struct slc_cluster *c;
+    char *members = NULL, *prefix = NULL;
+    unsigned max_ops;
+    int rc;
+
+    *out = NULL;
+    if (strncmp(p->store, "etcd:", 5)) {
+        return 0;
+    }
+    if (!p->instance || !p->instance[0] ||
+        strcspn(p->instance, "/ \t") != strlen(p->instance)) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "instance: '%s' is not a name (no '/' or "
+                             "blank)",
+                             p->instance ? p->instance : "");
+    }
+    if ((rc = slc_etcd_location(p->store + 5, &members, &prefix, &max_ops,
+                                err))) {
+        return rc;
+    }
+    c = calloc(1, sizeof *c);
+    if (c) {
+        c->p = *p;
+        c->ttl_s = p->ttl_s ? p->ttl_s : 3;
+        c->held = json_object();
+        c->instance = strdup(p->instance);
+        if (asprintf(&c->prefix, "%s/cluster", prefix) < 0) {
+            c->prefix = NULL;
+        }
+    }
+    free(prefix);
+    if (!c || !c->held || !c->instance || !c->prefix ||
+        !(c->alive_key = alive_key(c, c->instance))) {
+        free(members);
+        slc_cluster_free(c);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    rc = slc_etcd_new(members, 2000, &c->etcd, err);
+    free(members);
+    rc = rc ? rc : join(c, err);
+    if (!rc) {
+        struct timeval renew = {.tv_sec = 0,
+                                .tv_usec = (long)c->ttl_s * 1000000 / 3};
+        struct timeval scan = {.tv_sec = 0, .tv_usec = SCAN_MS * 1000};
+
+        if (renew.tv_usec >= 1000000) {
+            renew.tv_sec = renew.tv_usec / 1000000;
+            renew.tv_usec %= 1000000;
+        }
+        c->renew = event_new(p->base, -1, EV_PERSIST, on_renew, c);
+        c->scan = event_new(p->base, -1, EV_PERSIST, on_scan, c);
+        if (!c->renew || !c->scan) {
+            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+        } else {
+            event_add(c->renew, &renew);
+            event_add(c->scan, &scan);
+        }
+    }
+    if (rc) {
+        slc_cluster_free(c);
+        return rc;
+    }
+    SLC_INFO("cluster: instance %s joined (lease %lld, %u s)", c->instance,
+             (long long)c->lease, c->ttl_s);
+    *out = c;
+    return 0;
+}
+
+void
+slc_cluster_free(struct slc_cluster *c)
+{
+    if (!c) {
+        return;
+    }
+    if (c->renew) {
+        event_free(c->renew);
+    }
+    if (c->scan) {
+        event_free(c->scan);
+    }
+    if (c->etcd && c->lease) {
+        json_t *req = json_pack("{sI}", "ID", (json_int_t)c->lease);
+        json_t *reply = NULL;
+        struct slc_error err = {0};
+
+        if (slc_etcd_call(c->etcd, "/v3/lease/revoke", req, false, &reply,
+                          &err)) {
+            SLC_WARN("cluster: leaving: %s", err.msg);
+        }
+        json_decref(req);
+        json_decref(reply);
+    }
+    slc_etcd_free(c->etcd);
+    json_decref(c->held);
+    free(c->prefix);
+    free(c->instance);
+    free(c->alive_key);
+    free(c);
+}
+
+int
+slc_cluster_claim(struct slc_cluster *c, const char *coll, const char *id,
+                  struct slc_error *err)
+{
+    char *key, *held = NULL, *owner = NULL;
+    json_t *req, *reply = NULL, *kv;
+    int rc;
+
+    if (!c) {
+        return 0;
+    }
+    if (asprintf(&held, "%s/%s", coll, id) < 0) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    if (json_object_get(c->held, held)) {
+        free(held);
+        return 0;
+    }
+    if (!(key = claim_key(c, coll, id))) {
+        free(held);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    /* new, or already this instance's (a restart under the same name),
+     * or a dead instance's */
+    req = json_pack("{s[{so ss ss ss}] s[{s{so so}}] s[{s{so}}]}",
+                    "compare", "key", b64s(key), "target", "CREATE",
+                    "result", "EQUAL", "create_revision", "0", "success",
+                    "request_put", "key", b64s(key), "value",
+                    b64s(c->instance), "failure", "request_range", "key",
+                    b64s(key));
+    rc = slc_etcd_call(c->etcd, "/v3/kv/txn", req, false, &reply, err);
+    json_decref(req);
+    if (!rc && !json_is_true(json_object_get(reply, "succeeded"))) {
+        char *alive;
+        json_t *akv = NULL;
+
+        kv = json_array_get(
+            json_object_get(json_object_get(json_array_get(
+                                                json_object_get(reply,
+                                                                "responses"),
+                                                0),
+                                            "response_range"),
+                            "kvs"),
+            0);
+        owner = kv_value(kv);
+        if (owner && strcmp(owner, c->instance)) {
+            json_t *areq, *areply = NULL;
+
+            alive = alive_key(c, owner);
+            areq = alive ? json_pack("{so}", "key", b64s(alive)) : NULL;
+            rc = areq ? slc_etcd_call(c->etcd, "/v3/kv/range", areq, true,
+                                      &areply, err)
+                      : slc_error_set(err, SLC_ENOMEM, "out of memory");
+            akv = json_array_get(json_object_get(areply, "kvs"), 0);
+            if (!rc && akv) {
+                rc = slc_error_set(err, SLC_EBUSY,
+                                   "%s '%s' is run by instance %s", coll, id,
+                                   owner);
+            } else if (!rc &&
+                       !take_over(c, key,
+                                  slc_etcd_int(json_object_get(
+                                      kv, "mod_revision")),
+                                  owner)) {
+                rc = slc_error_set(err, SLC_EBUSY,
+                                   "%s '%s' was just taken by another "
+                                   "instance",
+                                   coll, id);
+            }
+            json_decref(areq);
+            json_decref(areply);
+            free(alive);
+        }
+    }
+    json_decref(reply);
+    if (!rc) {
+        json_object_set_new(c->held, held, json_true());
+    }
+    free(owner);
+    free(held);
+    free(key);
+    return rc;
+}
+
+void
+slc_cluster_release(struct slc_cluster *c, const char *coll, const char *id)
+{
+    char *key, *held = NULL;
+    json_t *req, *reply = NULL;
+    struct slc_error err = {0};
+
+    if (!c || asprintf(&held, "%s/%s", coll, id) < 0) {
+        return;
+    }
+    if (!json_object_get(c->held, held) || !(key = claim_key(c, coll, id))) {
+        free(held);
+        return;
+    }
+    json_object_del(c->held, held);
+    /* only while it is still this instance's */
+    req = json_pack("{s[{so ss ss so}] s[{s{so}}]}", "compare", "key",
+                    b64s(key), "target", "VALUE", "result", "EQUAL", "value",
+                    b64s(c->instance), "success", "request_delete_range",
+                    "key", b64s(key));
+    if (slc_etcd_call(c->etcd, "/v3/kv/txn", req, false, &reply, &err)) {
+        SLC_WARN("cluster: releasing %s: %s", held, err.msg);
+    }
+    json_decref(req);
+    json_decref(reply);
+    free(held);
+    free(key);
+}
+
+bool
+slc_cluster_alone(struct slc_cluster *c)
+{
+    json_t *alive;
+    bool alone;
+
+    if (!c) {
+        return true;
+    }
+    alive = range(c, "alive");
+    alone = alive && json_array_size(alive) <= 1;
+    json_decref(alive);
+    return alone;
+}
+
+const char *
+slc_cluster_instance(const struct slc_cluster *c)
+{
+    return c ? c->instance : NULL;
+}

@@ -1,0 +1,69 @@
+/* Several slicerd on one etcd store: who is alive, and which instance
+ * runs which operation.
+ *
+ * Each instance holds an etcd lease and, under it, the key
+ * /PREFIX/cluster/alive/INSTANCE; it renews the lease every third of its
+ * time to live.  An instance that runs an operation holds a claim on it,
+ * /PREFIX/cluster/claims/COLL/ID = INSTANCE, outside any lease: a claim
+ * outlives its instance, so that another one can see it is orphaned.
+ * Every half second each instance looks for claims whose instance is no
+ * longer alive and takes them over, one etcd transaction each (the claim
+ * unchanged and its instance's key still absent), then hands them to the
+ * daemon (the orphan callback) to resume from their stored steps.  A kill
+ * -9 of an instance is so followed, within its lease's time to live and
+ * half a second, by another instance resuming its operations.
+ *
+ * With a store that is not etcd there is no cluster (NULL): one slicerd,
+ * and every claim is its own. */
+#ifndef SLC_CLUSTER_H
+#define SLC_CLUSTER_H
+
+#include <stdbool.h>
+
+#include "slc-error.h"
+
+struct event_base;
+struct slc_cluster;
+
+struct slc_cluster_params {
+    struct event_base *base;
+    const char *store;      /* the store's location (etcd://...) */
+    const char *instance;   /* this instance's name, unique in the cluster */
+    unsigned ttl_s;         /* the lease's time to live, 0: 3 s */
+    /* An operation this instance just took over from a dead one: resume
+     * it (collection and id borrowed for the call). */
+    void (*orphan)(void *arg, const char *coll, const char *id);
+    void *arg;
+};
+
+/* Joins the cluster of the store at p->store: takes a lease, says this
+ * instance is alive and starts renewing and looking for orphans on
+ * p->base.  '*out' is NULL for a store that is not etcd (no cluster).
+ * SLC_EEXISTS when another live instance has the same name. */
+int slc_cluster_new(const struct slc_cluster_params *p,
+                    struct slc_cluster **out, struct slc_error *err);
+
+/* Leaves: revokes the lease, so that the others take over at once what
+ * this instance's claims still hold.  Accepts NULL. */
+void slc_cluster_free(struct slc_cluster *c);
+
+/* Claims operation (coll, id) for this instance: 0 when it is this
+ * instance's now (already, newly, or taken over from a dead instance);
+ * SLC_EBUSY naming the instance when a live one holds it.  NULL 'c': 0. */
+int slc_cluster_claim(struct slc_cluster *c, const char *coll,
+                      const char *id, struct slc_error *err);
+
+/* Gives up the claim on (coll, id) (its operation ended).  NULL 'c' and
+ * claims this instance does not hold are ignored. */
+void slc_cluster_release(struct slc_cluster *c, const char *coll,
+                         const char *id);
+
+/* Whether no other instance is alive (NULL 'c': true).  Recovery that
+ * reconciles the infrastructure with the store runs only then: another
+ * instance's operations in flight would look like leaks. */
+bool slc_cluster_alone(struct slc_cluster *c);
+
+/* This instance's name; NULL without a cluster. */
+const char *slc_cluster_instance(const struct slc_cluster *c);
+
+#endif

@@ -1,0 +1,191 @@
+#!/bin/bash
+# Several slicerd on one etcd cluster (slc-cluster.h, store-etcd.c): a
+# 3-member etcd cluster (Debian's etcd-server) and three slicerd, a, b
+# and c, on loopback, one store.
+# - any instance answers every request: a token from a works at b and c,
+#   a record made at b is read at c;
+# - slices requested through each of the three, on a sim VIM account whose
+#   calls take a while; each slice operation is claimed by the instance
+#   that took its request;
+# - kill -9 of the instance running the first slice while it is
+#   PROCESSING: another takes its operations over (within its lease's
+#   time to live) and every slice is INSTANTIATED; each NS was
+#   instantiated once, none is left without its slice;
+# - the killed instance started again under its name takes nothing back
+#   and answers;
+# - kill -9 of the etcd member every instance talks to first: the
+#   service goes on (a slice terminated through each instance);
+# - nothing left: no claim, no NS, no process.
+# It needs its own network, mount and pid namespaces (unshare -n -m -p -f
+# --mount-proc): its etcd ports must meet no other etcd.
+# usage: test-cluster.sh SLICERD SOURCE_DIR
+set -u
+slicerd=$1
+src=$2
+name=cluster
+# shellcheck source=harness.sh
+. "$(dirname "$0")/harness.sh"
+own_namespaces test-cluster
+
+etcd_pids=()
+slicerd_pids=()
+stop_all() {
+    for p in "${slicerd_pids[@]}" "${etcd_pids[@]}"; do
+        [ -n "$p" ] && kill -9 "$p" 2>/dev/null
+    done
+    for p in "${slicerd_pids[@]}" "${etcd_pids[@]}"; do
+        [ -n "$p" ] && wait "$p" 2>/dev/null
+    done
+}
+trap 'stop_all; cleanup' EXIT
+
+members=127.0.0.1:23791,127.0.0.1:23792,127.0.0.1:23793
+cluster=t1=http://127.0.0.1:23801,t2=http://127.0.0.1:23802,t3=http://127.0.0.1:23803
+for i in 1 2 3; do
+    etcd --name "t$i" --data-dir "$tmp/etcd$i" --logger=zap --log-outputs="$tmp/etcd$i.log" \
+        --listen-client-urls "http://127.0.0.1:2379$i" --advertise-client-urls "http://127.0.0.1:2379$i" \
+        --listen-peer-urls "http://127.0.0.1:2380$i" --initial-advertise-peer-urls "http://127.0.0.1:2380$i" \
+        --initial-cluster "$cluster" --initial-cluster-state new \
+        --heartbeat-interval 50 --election-timeout 500 >>"$tmp/etcd$i.out" 2>&1 &
+    etcd_pids[i]=$!
+done
+etcdctl() { ETCDCTL_API=3 command etcdctl --endpoints="$members" "$@"; }
+for _ in $(seq 100); do
+    etcdctl endpoint health >/dev/null 2>&1 && break
+    sleep 0.1
+done
+check "a 3-member etcd cluster is up" etcdctl endpoint health
+
+declare -A port
+inst() { # NAME: starts slicerd NAME on the shared store
+    local n=$1
+    mkdir -p "$tmp/$n"
+    cat >"$tmp/$n/slicerd.yaml" <<CFG
+store: etcd://$members/slicer
+instance: $n
+cluster_ttl_s: 2
+port: 0
+port_file: $tmp/$n/port
+state_dir: $tmp/$n/state
+admin_password: test-secret
+log_level: info
+tls: off
+files_dir: /
+CFG
+    rm -f "$tmp/$n/port"
+    "$slicerd" -c "$tmp/$n/slicerd.yaml" >>"$tmp/$n/log" 2>&1 &
+    slicerd_pids[${#slicerd_pids[@]}]=$!
+    eval "pid_$n=$!"
+    for _ in $(seq 200); do
+        [ -s "$tmp/$n/port" ] && break
+        sleep 0.05
+    done
+    port[$n]=$(cat "$tmp/$n/port")
+}
+on() { base=http://127.0.0.1:${port[$1]}/osm; }
+
+inst a
+inst b
+inst c
+check "three instances listen" test -n "${port[a]}" -a -n "${port[b]}" -a -n "${port[c]}"
+check "each joined the cluster" eq "$(etcdctl get --prefix /slicer/cluster/alive/ --print-value-only | sort | tr '\n' ' ')" "a b c "
+
+# --- any instance answers
+on a
+jreq POST /admin/v1/tokens '{"username":"admin","password":"test-secret"}'
+tok=$(field .id)
+on b
+req GET /admin/v1/tokens/"$tok"
+check "a's token works at b" eq "$code" 200
+on c
+jreq POST /admin/v1/vim_accounts '{"name":"sim","vim_type":"sim","vim_url":"u","config":{"sim":{"latency_ms":400}}}'
+check "c makes a VIM account" eq "$code" 201
+vim=$(field .id)
+on a
+req GET "/admin/v1/vim_accounts/$vim"
+check "a reads it" eq "$code/$(field .name)" 200/sim
+on b
+onboard_templates
+req GET /nst/v1/netslice_templates
+check "b onboarded the templates, c sees them" eq "$(on c; req GET /nst/v1/netslice_templates; field length)" "$(field length)"
+
+# --- slices through the three
+declare -A nsi op
+for n in a b c; do
+    on $n
+    jreq POST /nsilcm/v1/netslice_instances_content "{\"nsiName\":\"s-$n\",\"nstId\":\"slicer-urllc-slice\",\"vimAccountId\":\"$vim\"}"
+    check "slice s-$n through $n: 201" eq "$code" 201
+    nsi[$n]=$(field .id)
+    op[$n]=$(field .nsilcmop_id)
+done
+claim_of() { etcdctl get "/slicer/cluster/claims/nsilcmops/$1" --print-value-only; }
+check "each slice operation is claimed by its instance" eq "$(claim_of "${op[a]}")$(claim_of "${op[b]}")$(claim_of "${op[c]}")" abc
+on b
+req GET "/nsilcm/v1/nsi_lcm_op_occs/${op[a]}"
+check "a's slice is PROCESSING when a is killed" eq "$(field .operationState)" PROCESSING
+kill -9 "$pid_a"
+wait "$pid_a" 2>/dev/null
+killed=$(date +%s.%N)
+for _ in $(seq 200); do
+    owner=$(claim_of "${op[a]}")
+    [ -n "$owner" ] && [ "$owner" != a ] && break
+    [ -z "$owner" ] && break # ended: it was not running any more
+    sleep 0.05
+done
+took=$(echo "$(date +%s.%N) - $killed" | bc)
+echo "  a's slice operation taken over by $owner after ${took}s"
+check "another instance took a's slice operation over" test "$owner" = b -o "$owner" = c
+check "within the lease's time to live and a scan (2.5 s + slack)" test "$(echo "$took < 4" | bc)" = 1
+for n in a b c; do
+    on b
+    wait_nsiop "${op[$n]}"
+    check "slice s-$n INSTANTIATED after the kill" eq "$state" COMPLETED
+done
+grep -h 'took over' "$tmp"/b/log "$tmp"/c/log >"$tmp/takeovers"
+check "the takeover is in the survivor's log" grep -q "from a, which is gone" "$tmp/takeovers"
+
+on c
+refs=
+for n in a b c; do
+    req GET "/nsilcm/v1/netslice_instances/${nsi[$n]}"
+    check "slice s-$n: INSTANTIATED" eq "$(field ._admin.nsiState)" INSTANTIATED
+    refs="$refs $(field '._admin."nsrs-detailed-list"[].nsrId')"
+done
+req GET /nslcm/v1/ns_instances
+n_ns=$(field length)
+check "every NS belongs to a slice, none twice over" eq "$(field '[.[]._id] | sort | join(" ")')" "$(echo $refs | tr ' ' '\n' | sort -u | tr '\n' ' ' | sed 's/ $//')"
+check "two NSs per slice, the core shared: 4" eq "$n_ns" 4
+req GET /nslcm/v1/ns_lcm_op_occs
+check "each NS instantiated once" eq "$(field '[.[] | select(.lcmOperationType == "instantiate")] | length')" "$n_ns"
+check "every NS operation COMPLETED" eq "$(field '[.[] | select(.operationState != "COMPLETED")] | length')" 0
+check "no claim left" eq "$(etcdctl get --prefix /slicer/cluster/claims/ --keys-only | grep -c .)" 0
+
+# --- a back under its name: nothing to take back, answers
+inst a
+on a
+req GET "/nsilcm/v1/netslice_instances/${nsi[a]}"
+check "a, started again, answers" eq "$code/$(field ._admin.nsiState)" 200/INSTANTIATED
+check "a resumed nothing" eq "$(grep -c 'resuming' "$tmp/a/log")" 0
+
+# --- the etcd member everyone talks to first dies
+declare -A t_op
+kill -9 "${etcd_pids[1]}"
+wait "${etcd_pids[1]}" 2>/dev/null
+etcd_pids[1]=
+for n in a b c; do
+    on $n
+    req DELETE "/nsilcm/v1/netslice_instances_content/${nsi[$n]}"
+    check "terminate and remove s-$n through $n with one etcd member down: 202" eq "$code" 202
+    t_op[$n]=$(field .id)
+    wait_nsiop "${t_op[$n]}"
+    check "s-$n terminated" eq "$state" COMPLETED
+done
+req GET /nslcm/v1/ns_instances
+check "no NS left" eq "$(field length)" 0
+req GET /nsilcm/v1/netslice_instances
+check "no slice left" eq "$(field length)" 0
+check "no claim left at the end" eq "$(ETCDCTL_API=3 command etcdctl --endpoints=127.0.0.1:23792 get --prefix /slicer/cluster/claims/ --keys-only | grep -c .)" 0
+for n in b c; do
+    check "$n's log: no sanitizer report" eval "! grep -q 'runtime error\|AddressSanitizer' '$tmp/$n/log'"
+done
+summary
