@@ -250,6 +250,12 @@ bench_start(struct bench_daemon *d, const char *slicerd,
             "port: 0\nport_file: %s/port\nstate_dir: %s/state\n"
             "admin_password: bench\nlog_level: warn\ntls: off\n%s",
             d->dir, d->dir, extra_cfg ? extra_cfg : "");
+    /* BENCH_STORE=etcd://HOST:PORT/PREFIX: the same figures with the
+     * store there, under a prefix of this daemon's own */
+    if (getenv("BENCH_STORE")) {
+        fprintf(f, "\nstore: %s%s\n", getenv("BENCH_STORE"),
+                strrchr(d->dir, '-'));
+    }
     fclose(f);
     d->pid = fork();
     if (d->pid == 0) {

@@ -29,7 +29,9 @@ double bench_now(void);
 
 /* Starts 'slicerd' with 'extra_cfg' (YAML lines, may be NULL) appended to
  * the benchmark's configuration, waits for its port and logs in as
- * admin.  Exits on failure. */
+ * admin.  With BENCH_STORE=etcd://HOST:PORT/PREFIX in the environment,
+ * its store is there (under PREFIX and a suffix of its own).  Exits on
+ * failure. */
 void bench_start(struct bench_daemon *d, const char *slicerd,
                  const char *extra_cfg);
 /* Stops the daemon (SIGTERM) and removes its directory. */

@@ -10,11 +10,26 @@
 #include <string.h>
 
 #include "slc-etcd.h"
+#include "slc-http-client.h"
 #include "slc-log.h"
+#include "slc-store.h"
 
 SLC_LOG_MODULE(cluster);
 
 #define SCAN_MS 500
+#define REWATCH_MS 200
+
+/* A watch of one collection's records. */
+struct watch {
+    struct slc_cluster *c;
+    char *coll;
+    char *key;              /* its records' key prefix */
+    slc_cluster_change_fn fn;
+    void *arg;
+    int64_t next_rev;       /* where to start again; 0: from now */
+    struct event *again;
+    struct watch *next;
+};
 
 struct slc_cluster {
     struct slc_cluster_params p;
@@ -27,7 +42,8 @@ struct slc_cluster {
     json_t *held;          /* "COLL/ID" -> true: claims this instance holds */
     struct event *renew;
     struct event *scan;
-    double renewed;        /* when the lease was last renewed */
+    char *store_prefix;    /* "/PREFIX" */
+    struct watch *watches;
 };
 
 static json_t *
@@ -279,9 +295,11 @@ slc_cluster_new(const struct slc_cluster_params *p, struct slc_cluster **out,
         if (asprintf(&c->prefix, "%s/cluster", prefix) < 0) {
             c->prefix = NULL;
         }
+        c->store_prefix = prefix;
+        prefix = NULL;
     }
     free(prefix);
-    if (!c || !c->held || !c->instance || !c->prefix ||
+    if (!c || !c->held || !c->instance || !c->prefix || !c->store_prefix ||
         !(c->alive_key = alive_key(c, c->instance))) {
         free(members);
         slc_cluster_free(c);
@@ -342,8 +360,20 @@ slc_cluster_free(struct slc_cluster *c)
         json_decref(req);
         json_decref(reply);
     }
+    while (c->watches) {
+        struct watch *w = c->watches;
+
+        c->watches = w->next;
+        if (w->again) {
+            event_free(w->again);
+        }
+        free(w->coll);
+        free(w->key);
+        free(w);
+    }
     slc_etcd_free(c->etcd);
     json_decref(c->held);
+    free(c->store_prefix);
     free(c->prefix);
     free(c->instance);
     free(c->alive_key);
@@ -481,4 +511,147 @@ const char *
 slc_cluster_instance(const struct slc_cluster *c)
 {
     return c ? c->instance : NULL;
+}
+
+/* ---- watches ---- */
+
+static void watch_start(struct watch *w);
+
+/* One line of a watch's stream: {"result": {"header", "events": [...]}}. */
+static void
+on_watch_line(void *arg, const char *line, size_t len)
+{
+    struct watch *w = arg;
+    json_t *msg = json_loadb(line, len, 0, NULL);
+    const json_t *result = json_object_get(msg, "result"), *ev;
+    size_t i;
+
+    json_array_foreach(json_object_get(result, "events"), i, ev)
+    {
+        const json_t *kv = json_object_get(ev, "kv");
+        char *key = kv_key(kv);
+        char *id = key ? slc_store_etcd_key_id(key) : NULL;
+        int64_t mod = slc_etcd_int(json_object_get(kv, "mod_revision"));
+
+        if (id) {
+            w->fn(w->arg, w->coll, id,
+                  !strcmp(json_string_value(json_object_get(ev, "type")) ?: "",
+                          "DELETE"));
+        }
+        if (mod >= w->next_rev) {
+            w->next_rev = mod + 1;
+        }
+        free(id);
+        free(key);
+    }
+    if (!w->next_rev && json_object_get(result, "header")) {
+        /* created: changes from the next revision on */
+        w->next_rev = slc_etcd_int(json_object_get(
+                          json_object_get(result, "header"), "revision")) +
+                      1;
+    }
+    json_decref(msg);
+}
+
+static void
+on_watch_end(void *arg, const struct slc_http_reply *r)
+{
+    struct watch *w = arg;
+    struct timeval tv = {0, REWATCH_MS * 1000};
+
+    SLC_WARN("cluster: watch of %s ended (%s); again from revision %lld",
+             w->coll, r->error ? r->error : "closed",
+             (long long)w->next_rev);
+    event_add(w->again, &tv);
+}
+
+static void
+on_watch_again(evutil_socket_t fd, short what, void *arg)
+{
+    struct watch *w = arg;
+    json_t *req = json_pack("{}"), *reply = NULL;
+
+    (void)fd;
+    (void)what;
+    /* a cheap call finds a member that answers */
+    if (req) {
+        slc_etcd_call(w->c->etcd, "/v3/maintenance/status", req, true,
+                      &reply, NULL);
+    }
+    json_decref(req);
+    json_decref(reply);
+    watch_start(w);
+}
+
+static void
+watch_start(struct watch *w)
+{
+    char url[300];
+    json_t *create = json_pack("{so so}", "key", b64s(w->key), "range_end",
+                               slc_etcd_prefix_end(w->key));
+    json_t *body;
+    char *text;
+    struct slc_error err = {0};
+
+    if (create && w->next_rev) {
+        json_object_set_new(create, "start_revision",
+                            json_integer(w->next_rev));
+    }
+    body = create ? json_pack("{so}", "create_request", create) : NULL;
+    text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    snprintf(url, sizeof url, "http://%s/v3/watch",
+             slc_etcd_member(w->c->etcd));
+    if (!text ||
+        slc_http_client_start(
+            w->c->p.http,
+            &(struct slc_http_call){.method = "POST",
+                                    .url = url,
+                                    .body = text,
+                                    .body_size = strlen(text),
+                                    .timeout_ms = 7L * 24 * 3600 * 1000,
+                                    .on_line = on_watch_line},
+            on_watch_end, w, &err)) {
+        struct timeval tv = {0, REWATCH_MS * 1000};
+
+        SLC_WARN("cluster: watch of %s: %s", w->coll,
+                 text ? err.msg : "out of memory");
+        event_add(w->again, &tv);
+    }
+    free(text);
+}
+
+int
+slc_cluster_watch(struct slc_cluster *c, const char *coll,
+                  slc_cluster_change_fn fn, void *arg,
+                  struct slc_error *err)
+{
+    struct watch *w;
+
+    if (!c) {
+        return 0;
+    }
+    if (!c->p.http) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "cluster: watching %s needs an HTTP client",
+                             coll);
+    }
+    w = calloc(1, sizeof *w);
+    if (!w || !(w->coll = strdup(coll)) ||
+        !(w->key = slc_store_etcd_coll_key(c->store_prefix, coll)) ||
+        !(w->again = evtimer_new(c->p.base, on_watch_again, w))) {
+        if (w) {
+            free(w->coll);
+            free(w->key);
+        }
+        free(w);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    w->c = c;
+    w->fn = fn;
+    w->arg = arg;
+    w->next = c->watches;
+    c->watches = w;
+    watch_start(w);
+    return 0;
 }

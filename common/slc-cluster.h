@@ -24,6 +24,7 @@
 
 struct event_base;
 struct slc_cluster;
+struct slc_http_client;
 
 struct slc_cluster_params {
     struct event_base *base;
@@ -34,7 +35,21 @@ struct slc_cluster_params {
      * it (collection and id borrowed for the call). */
     void (*orphan)(void *arg, const char *coll, const char *id);
     void *arg;
+    /* For the watches (slc_cluster_watch): outbound HTTP on the loop. */
+    struct slc_http_client *http;
 };
+
+/* Called when a record of a watched collection was written (deleted
+ * false) or deleted, by any instance, this one included. */
+typedef void (*slc_cluster_change_fn)(void *arg, const char *coll,
+                                      const char *id, bool deleted);
+
+/* Watches the records of collection 'coll' (an etcd watch, kept open and
+ * opened again on another member when one goes), calling 'fn' with 'arg'
+ * for each change from now on.  NULL 'c': nothing to watch (0). */
+int slc_cluster_watch(struct slc_cluster *c, const char *coll,
+                      slc_cluster_change_fn fn, void *arg,
+                      struct slc_error *err);
 
 /* Joins the cluster of the store at p->store: takes a lease, says this
  * instance is alive and starts renewing and looking for orphans on

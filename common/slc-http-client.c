@@ -24,6 +24,7 @@ struct request {
     size_t len, cap;
     bool too_big;
     slc_http_done_fn done;
+    void (*on_line)(void *arg, const char *line, size_t len);
     void *arg;
     char errbuf[CURL_ERROR_SIZE];
     struct request *next, **prevp;
@@ -209,6 +210,17 @@ on_data(char *data, size_t size, size_t n, void *arg)
     memcpy(r->body + r->len, data, len);
     r->len += len;
     r->body[r->len] = '\0';
+    if (r->on_line) {
+        char *start = r->body, *nl;
+
+        while ((nl = memchr(start, '\n', r->len - (size_t)(start - r->body)))) {
+            *nl = '\0';
+            r->on_line(r->arg, start, (size_t)(nl - start));
+            start = nl + 1;
+        }
+        r->len -= (size_t)(start - r->body);
+        memmove(r->body, start, r->len + 1);
+    }
     return len;
 }
 
@@ -280,6 +292,7 @@ slc_http_client_start(struct slc_http_client *c,
     }
     r->client = c;
     r->done = done;
+    r->on_line = call->on_line;
     r->arg = arg;
     for (size_t i = 0; call->headers && call->headers[i] && ok; i++) {
         struct curl_slist *h = curl_slist_append(r->headers, call->headers[i]);

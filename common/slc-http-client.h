@@ -29,6 +29,11 @@ struct slc_http_call {
      * of this PEM file instead of the system's (may be NULL). */
     int insecure;
     const char *ca_file;
+    /* A reply that streams lines (etcd's watch): each complete line of
+     * the body goes to on_line as it arrives (without its newline, with
+     * the call's arg), and the final reply's body holds only what
+     * followed the last newline.  NULL: the body is collected whole. */
+    void (*on_line)(void *arg, const char *line, size_t len);
 };
 
 /* The outcome of a request.  Borrowed for the callback. */

@@ -131,6 +131,12 @@ struct slc_store {
 extern const struct slc_store_class slc_store_sqlite_class;
 /* The etcd backend (store-etcd.c): several slicerd on one etcd cluster. */
 extern const struct slc_store_class slc_store_etcd_class;
+/* Its layout, for those who watch its keys: the key prefix of the
+ * records of 'coll' under store prefix 'prefix' ("/PREFIX"), and the
+ * record id a record key ends with; new strings, NULL when out of
+ * memory. */
+char *slc_store_etcd_coll_key(const char *prefix, const char *coll);
+char *slc_store_etcd_key_id(const char *key);
 
 /* Opens a store from a location: "sqlite:PATH" or a plain PATH (SQLite),
  * "etcd://HOST:PORT[,HOST:PORT...]/PREFIX" (etcd).

@@ -1274,6 +1274,24 @@ etcd_referrers(struct slc_store *st, const char *to_coll,
     return rc;
 }
 
+/* ---- the key layout, for watchers ---- */
+
+char *
+slc_store_etcd_coll_key(const char *prefix, const char *coll)
+{
+    struct etcd_store s = {.prefix = (char *)prefix};
+
+    return make_key(&s, "r", true, coll, NULL);
+}
+
+char *
+slc_store_etcd_key_id(const char *key)
+{
+    char *id = NULL;
+
+    return last_parts(key, 1, &id) ? NULL : id;
+}
+
 const struct slc_store_class slc_store_etcd_class = {
     .version = SLC_STORE_CLASS_VERSION,
     .type = "etcd",

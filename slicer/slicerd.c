@@ -404,11 +404,78 @@ on_orphan(void *arg, const char *coll, const char *id)
     struct slc_daemon *d = arg;
     struct slc_error err = {0};
 
-    if (!strcmp(coll, "nsilcmops")) {
-        slc_slicer_resume(d->slicer, id);
+    if (!strcmp(coll, "subscriptions")) {
+        slc_notifier_adopt(d->notifier, id);
+    } else if (slc_slicer_resume(d->slicer, coll, id)) {
+        return;
     } else if (slc_engine_resume(d->engine, coll, id, &err)) {
         SLC_ERR("operation %s: cannot resume it: %s", id, err.msg);
     }
+}
+
+/* What other instances change that this one keeps in memory. */
+static void
+on_token_change(void *arg, const char *coll, const char *id, bool deleted)
+{
+    struct slc_daemon *d = arg;
+
+    (void)coll;
+    if (deleted) {
+        slc_auth_forget(d->api.tokens, id); /* revoked, maybe elsewhere */
+    }
+}
+
+static void
+on_roles_change(void *arg, const char *coll, const char *id, bool deleted)
+{
+    struct slc_daemon *d = arg;
+    struct slc_error err = {0};
+
+    (void)coll;
+    (void)id;
+    (void)deleted;
+    if (slc_auth_load_roles(d->st, d->api.tokens, &err)) {
+        SLC_ERR("roles changed: %s", err.msg);
+    }
+}
+
+static void
+on_subscription_change(void *arg, const char *coll, const char *id,
+                       bool deleted)
+{
+    struct slc_daemon *d = arg;
+
+    (void)deleted;
+    slc_notifier_sync(d->notifier, coll, id);
+}
+
+static void
+on_note_change(void *arg, const char *coll, const char *id, bool deleted)
+{
+    struct slc_daemon *d = arg;
+
+    (void)coll;
+    slc_notifier_note(d->notifier, id, deleted);
+}
+
+static int
+watch_cluster(struct slc_daemon *d, struct slc_error *err)
+{
+    int rc = slc_cluster_watch(d->cluster, "tokens", on_token_change, d,
+                               err);
+
+    rc = rc ? rc
+            : slc_cluster_watch(d->cluster, "roles", on_roles_change, d,
+                                err);
+    rc = rc ? rc
+            : slc_cluster_watch(d->cluster, slc_notify_notes,
+                                on_note_change, d, err);
+    for (int api = 0; !rc && api < SLC_NOTIFY_APIS; api++) {
+        rc = slc_cluster_watch(d->cluster,
+                               slc_notify_collection((enum slc_notify_api)api),
+                               on_subscription_change, d, err);
+    }
+    return rc;
 }
 
 /* Joins the other slicerd on an etcd store (none on SQLite). */
@@ -423,6 +490,7 @@ join_cluster(struct slc_daemon *d, struct slc_error *err)
         .ttl_s = (unsigned)d->cfg.cluster_ttl_s,
         .orphan = on_orphan,
         .arg = d,
+        .http = d->http_out,
     };
 
     if (!cp.instance) {
@@ -487,11 +555,11 @@ run(struct slc_daemon *d)
     if (!rc && (!d->base || !d->api.tokens)) {
         rc = slc_error_set(&err, SLC_ENOMEM, "cannot create the event loop");
     }
-    rc = rc ? rc : join_cluster(d, &err);
-    rc = rc ? rc : slc_auth_load_roles(d->st, d->api.tokens, &err);
     rc = rc ? rc
             : slc_http_client_new(d->base, 30000, 16u << 20, &d->http_out,
                                   &err);
+    rc = rc ? rc : join_cluster(d, &err);
+    rc = rc ? rc : slc_auth_load_roles(d->st, d->api.tokens, &err);
     rc = rc ? rc : register_drivers(d, &err);
     if (!rc) {
         ep = (struct slc_engine_params){
@@ -569,10 +637,12 @@ run(struct slc_daemon *d)
             .max_attempts = (unsigned)d->cfg.notify_attempts,
             .probe_timeout_ms = 10000,
             .post_timeout_ms = 30000,
+            .cluster = d->cluster,
         };
 
         rc = slc_notifier_new(&np, &d->notifier, &err);
     }
+    rc = rc ? rc : watch_cluster(d, &err);
     rc = rc ? rc : slc_engine_recover(d->engine, &err);
     rc = rc ? rc : slc_slicer_recover(d->slicer, &err);
     rc = rc ? rc : slc_nssi_reconcile(d->slicer, &err);

@@ -23,6 +23,8 @@ SLC_LOG_MODULE(notify);
 #define SECRETS "subscription_secrets"
 #define NOTES "notifications"
 
+const char slc_notify_notes[] = NOTES;
+
 /* What differs between the two APIs. */
 static const struct api_info {
     const char *name;          /* "nslcm" */
@@ -134,6 +136,9 @@ struct sub {
     struct note *head, *tail;
     size_t pending;
     bool in_flight, gone;      /* gone: deleted while a POST was out */
+    bool mine;                 /* this instance delivers its notifications
+                                  (with other instances, the one holding
+                                  its claim) */
     struct event *retry;
     struct sub *next;
 };
@@ -474,6 +479,11 @@ enqueue(struct sub *s, json_t *body)
     if (rc) {
         SLC_ERR("subscription %s: cannot store a notification: %s", s->id,
                 err.msg[0] ? err.msg : slc_strerror(rc));
+        free(text);
+        return;
+    }
+    if (!s->mine) {
+        /* stored: the instance that delivers it queues it from there */
         free(text);
         return;
     }
@@ -1040,6 +1050,12 @@ sub_new(struct slc_notifier *n, const json_t *doc, const char *auth)
         sub_free(s);
         return NULL;
     }
+    {
+        struct slc_error err = {0};
+
+        s->mine = !slc_cluster_claim(n->p.cluster, "subscriptions", s->id,
+                                     &err);
+    }
     s->next = n->subs;
     n->subs = s;
     n->n_subs[s->api]++;
@@ -1262,6 +1278,7 @@ slc_unsubscribe(struct slc_notifier *n, const char *id,
     }
     n->n_subs[s->api]--;
     event_del(s->retry);
+    slc_cluster_release(n->p.cluster, "subscriptions", s->id);
     if (s->in_flight) {
         s->gone = true; /* freed when its POST ends */
     } else {
@@ -1384,7 +1401,132 @@ load_sub(const char *coll, const struct slc_record *rec, void *arg)
     if (!l->s) {
         return SLC_ENOMEM;
     }
-    return slc_store_list(l->n->p.st, NOTES, rec->id, load_note, l, &err);
+    return l->s->mine ? slc_store_list(l->n->p.st, NOTES, rec->id, load_note,
+                                       l, &err)
+                      : 0;
+}
+
+void
+slc_notifier_sync(struct slc_notifier *n, const char *coll, const char *id)
+{
+    struct slc_record rec = {0}, sec = {0};
+    struct slc_error err = {0};
+    struct sub *s = sub_find(n, id);
+    int rc = slc_store_get(n->p.st, coll, id, &rec, &err);
+
+    if (rc == SLC_ENOTFOUND && s) {
+        /* deleted by another instance: what it queued here goes too */
+        n->n_subs[s->api]--;
+        event_del(s->retry);
+        slc_cluster_release(n->p.cluster, "subscriptions", s->id);
+        if (s->in_flight) {
+            s->gone = true;
+        } else {
+            sub_unlink(n, s);
+            sub_free(s);
+        }
+        SLC_INFO("subscription %s deleted elsewhere", id);
+    } else if (!rc && s) {
+        json_t *filter = json_deep_copy(json_object_get(rec.doc, "filter"));
+        char *callback = strdup(str(rec.doc, "callbackUri") ?: "");
+
+        if (filter && callback) {
+            json_decref(s->filter);
+            free(s->callback);
+            s->filter = filter;
+            s->callback = callback;
+        } else {
+            json_decref(filter);
+            free(callback);
+        }
+    } else if (!rc) {
+        /* made by another instance: this one notifies it of what it
+         * does from now on */
+        rc = slc_store_get(n->p.st, SECRETS, id, &sec, &err);
+        if ((!rc || rc == SLC_ENOTFOUND) &&
+            sub_new(n, rec.doc, str(sec.doc, "header"))) {
+            SLC_INFO("subscription %s made elsewhere", id);
+        }
+    }
+    slc_record_clear(&rec);
+    slc_record_clear(&sec);
+}
+
+static bool
+queued(const struct sub *s, const char *note_id)
+{
+    for (const struct note *e = s->head; e; e = e->next) {
+        if (!strcmp(e->id, note_id)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Queues stored notification 'rec' of 's' unless it is queued already. */
+static int
+queue_stored(struct sub *s, const struct slc_record *rec)
+{
+    char *text;
+
+    if (queued(s, rec->id)) {
+        return 0;
+    }
+    text = json_dumps(json_object_get(rec->doc, "body"), JSON_COMPACT);
+    return text ? note_add(s, rec->id, text,
+                           (unsigned)json_integer_value(
+                               json_object_get(rec->doc, "attempts")))
+                : SLC_ENOMEM;
+}
+
+static int
+adopt_note(const char *coll, const struct slc_record *rec, void *arg)
+{
+    (void)coll;
+    return queue_stored(arg, rec);
+}
+
+void
+slc_notifier_adopt(struct slc_notifier *n, const char *id)
+{
+    struct sub *s = sub_find(n, id);
+    struct slc_error err = {0};
+
+    if (!s) {
+        /* gone meanwhile, or not seen here yet */
+        for (int api = 0; api < SLC_NOTIFY_APIS && !s; api++) {
+            slc_notifier_sync(n, apis[api].subs, id);
+            s = sub_find(n, id);
+        }
+    }
+    if (!s) {
+        slc_cluster_release(n->p.cluster, "subscriptions", id);
+        return;
+    }
+    s->mine = true;
+    if (slc_store_list(n->p.st, NOTES, id, adopt_note, s, &err)) {
+        SLC_ERR("subscription %s: its notifications: %s", id, err.msg);
+    }
+    SLC_INFO("subscription %s: delivering it here now (%zu waiting)", id,
+             s->pending);
+    send_next(s);
+}
+
+void
+slc_notifier_note(struct slc_notifier *n, const char *id, bool deleted)
+{
+    struct slc_record rec = {0};
+    struct slc_error err = {0};
+    struct sub *s;
+
+    if (deleted || slc_store_get(n->p.st, NOTES, id, &rec, &err)) {
+        return;
+    }
+    s = rec.name ? sub_find(n, rec.name) : NULL;
+    if (s && s->mine && !queue_stored(s, &rec)) {
+        send_next(s);
+    }
+    slc_record_clear(&rec);
 }
 
 int

@@ -30,6 +30,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "slc-cluster.h"
 #include "slc-error.h"
 #include "slc-store.h"
 
@@ -55,6 +56,11 @@ struct slc_notifier_params {
     unsigned max_attempts;  /* POSTs of one notification at most */
     long probe_timeout_ms;  /* the callback test GET */
     long post_timeout_ms;   /* one notification POST */
+    /* Several slicerd on one store (NULL: this one alone): each
+     * subscription's notifications are delivered by one instance, the
+     * one that holds its claim ("subscriptions", id), in the order they
+     * were stored; the others only store theirs. */
+    struct slc_cluster *cluster;
 };
 
 /* The collection of the subscriptions of 'api'. */
@@ -102,6 +108,24 @@ int slc_subscribe_moi(struct slc_notifier *n, const char *id,
  * whose notificationTypes have its type. */
 void slc_notify_moi(struct slc_notifier *n, const json_t *body,
                     const json_t *projects);
+
+/* Subscription 'id' of collection 'coll' changed in the store, perhaps
+ * through another slicerd on the same store: takes it as it is there now
+ * (new, changed or deleted). */
+void slc_notifier_sync(struct slc_notifier *n, const char *coll,
+                       const char *id);
+
+/* Subscription 'id' is this instance's to deliver now (taken over from a
+ * dead one): its stored notifications are queued and sent. */
+void slc_notifier_adopt(struct slc_notifier *n, const char *id);
+
+/* Notification record 'id' was stored or deleted ('deleted'), perhaps by
+ * another instance: queued when its subscription is this instance's to
+ * deliver. */
+void slc_notifier_note(struct slc_notifier *n, const char *id, bool deleted);
+
+/* The collection notifications wait in until delivered. */
+extern const char slc_notify_notes[];
 
 /* Deletes subscription 'id' with what it had not delivered yet. */
 int slc_unsubscribe(struct slc_notifier *n, const char *id,

@@ -42,6 +42,8 @@ SLC_LOG_MODULE(remote_subnet);
 
 #define RCOLL "nssi_remote_ops"
 
+const char slc_remote_collection[] = RCOLL;
+
 static const char *
 str(const json_t *o, const char *key)
 {
@@ -139,7 +141,15 @@ later(struct slc_remote *r, double seconds)
 void
 slc_remote_start(struct slc_slicer *s, const char *op_id)
 {
-    struct slc_remote *r = driver(s, op_id);
+    struct slc_error err = {0};
+    struct slc_remote *r;
+
+    if (slc_cluster_claim(s->p.cluster, RCOLL, op_id, &err)) {
+        /* another instance drives it */
+        SLC_DEBUG("remote subnet operation %s: %s", op_id, err.msg);
+        return;
+    }
+    r = driver(s, op_id);
 
     if (r && !r->busy) {
         later(r, 0);
@@ -192,8 +202,11 @@ finish(struct ctx *x, const char *state, const char *detail)
     SLC_INFO("remote subnet '%s' of nsi %s: %s %s: %s",
              str(x->op.doc, "nss-id"), str(x->op.doc, "netsliceInstanceId"),
              str(x->op.doc, "lcmOperationType"), state, detail);
-    if (!save(x, &err) && s->p.state_changed) {
-        s->p.state_changed(s->p.state_arg, x->op.doc);
+    if (!save(x, &err)) {
+        slc_cluster_release(s->p.cluster, RCOLL, x->op.id);
+        if (s->p.state_changed) {
+            s->p.state_changed(s->p.state_arg, x->op.doc);
+        }
     }
 }
 

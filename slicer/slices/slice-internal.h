@@ -41,6 +41,8 @@ int slc_remote_op_new(struct slc_slicer *s, const json_t *nsi, json_t *e,
 /* Drives remote operation 'op_id' from the loop until it ends; its end
  * goes to the state hook like any operation's. */
 void slc_remote_start(struct slc_slicer *s, const char *op_id);
+/* The collection of remote subnet operations. */
+extern const char slc_remote_collection[];
 /* At start: drives again every remote operation that had not ended. */
 int slc_remote_recover(struct slc_slicer *s, struct slc_error *err);
 /* Stops driving them all (the daemon stops). */

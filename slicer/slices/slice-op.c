@@ -1388,11 +1388,20 @@ collect_unfinished(const char *coll, const struct slc_record *rec, void *arg)
     return 0;
 }
 
-void
-slc_slicer_resume(struct slc_slicer *s, const char *op_id)
+bool
+slc_slicer_resume(struct slc_slicer *s, const char *coll, const char *op_id)
 {
-    SLC_INFO("resuming nsi operation %s taken over", op_id);
-    slc_slice_kick(s, op_id);
+    if (!strcmp(coll, "nsilcmops")) {
+        SLC_INFO("resuming nsi operation %s taken over", op_id);
+        slc_slice_kick(s, op_id);
+        return true;
+    }
+    if (!strcmp(coll, slc_remote_collection)) {
+        SLC_INFO("resuming remote subnet operation %s taken over", op_id);
+        slc_remote_start(s, op_id);
+        return true;
+    }
+    return false;
 }
 
 int

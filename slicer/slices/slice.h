@@ -87,9 +87,11 @@ void slc_slicer_op_state(void *arg, const json_t *op);
  * operation. */
 int slc_slicer_recover(struct slc_slicer *s, struct slc_error *err);
 
-/* Resumes slice operation 'op_id', which this instance took over from a
- * dead one (slc-cluster.h). */
-void slc_slicer_resume(struct slc_slicer *s, const char *op_id);
+/* Resumes operation 'op_id' of collection 'coll' (a slice operation, a
+ * remote subnet operation), which this instance took over from a dead
+ * one (slc-cluster.h).  False when 'coll' is not the slice manager's. */
+bool slc_slicer_resume(struct slc_slicer *s, const char *coll,
+                       const char *op_id);
 
 /* Creates NSI, its NSs and its slice networks (NOT_INSTANTIATED) for an
  * nsi_instantiate request (shape already checked) in the project of scope

@@ -37,7 +37,7 @@ stop_all() {
         [ -n "$p" ] && wait "$p" 2>/dev/null
     done
 }
-trap 'stop_all; cleanup' EXIT
+trap 'stop_all; stop_receivers; cleanup' EXIT
 
 members=127.0.0.1:23791,127.0.0.1:23792,127.0.0.1:23793
 cluster=t1=http://127.0.0.1:23801,t2=http://127.0.0.1:23802,t3=http://127.0.0.1:23803
@@ -109,6 +109,36 @@ onboard_templates
 req GET /nst/v1/netslice_templates
 check "b onboarded the templates, c sees them" eq "$(on c; req GET /nst/v1/netslice_templates; field length)" "$(field length)"
 
+# --- what one instance changes the others see at once (etcd watches)
+on a
+jreq POST /admin/v1/tokens '{"username":"admin","password":"test-secret"}'
+tok2=$(field .id)
+seen_with() { # instance token -> status of a GET with it
+    (on "$1"; tok=$2; req GET /admin/v1/vim_accounts; echo "$code")
+}
+check "a second token works at c (and c caches it)" eq "$(seen_with c "$tok2")" 200
+on b
+req DELETE "/admin/v1/tokens/$tok2"
+check "b revokes it" eq "$code" 204
+for _ in $(seq 40); do
+    [ "$(seen_with c "$tok2")" = 401 ] && break
+    sleep 0.05
+done
+check "c refuses it at once: 401" eq "$(seen_with c "$tok2")" 401
+receiver r
+on a
+jreq POST /nsilcm/v1/subscriptions "{\"callbackUri\":\"$url_r\",\"filter\":{\"nsiInstanceSubscriptionFilter\":{\"nsiInstanceNames\":[\"s-c\"]},\"operationStates\":[\"PROCESSING\",\"COMPLETED\"]}}"
+check "a subscription made at a" eq "$code" 201
+sub=$(field .id)
+for _ in $(seq 40); do
+    grep -q "subscription $sub made elsewhere" "$tmp/c/log" && break
+    sleep 0.05
+done
+check "c learnt of it" grep -q "subscription $sub made elsewhere" "$tmp/c/log"
+posts() { # notifications of operation state $1 that r got
+    jq -r 'select(.method == "POST") | .body.operationState' "$tmp/r.log" | grep -c "^$1\$"
+}
+
 # --- slices through the three
 declare -A nsi op
 for n in a b c; do
@@ -141,6 +171,19 @@ for n in a b c; do
     wait_nsiop "${op[$n]}"
     check "slice s-$n INSTANTIATED after the kill" eq "$state" COMPLETED
 done
+for _ in $(seq 100); do
+    [ "$(posts COMPLETED)" -ge 1 ] && break
+    sleep 0.05
+done
+check "s-c's instantiate (run by c) notified once each, in order, though a, its deliverer, died" eq "$(jq -r 'select(.method == "POST") | .body.operationState' "$tmp/r.log" | grep -v null | tr '\n' ,)" "PROCESSING,COMPLETED,"
+on b
+req DELETE "/nsilcm/v1/subscriptions/$sub"
+check "b deletes the subscription" eq "$code" 204
+for _ in $(seq 40); do
+    grep -q "subscription $sub deleted elsewhere" "$tmp/c/log" && break
+    sleep 0.05
+done
+check "c forgot it" grep -q "subscription $sub deleted elsewhere" "$tmp/c/log"
 grep -h 'took over' "$tmp"/b/log "$tmp"/c/log >"$tmp/takeovers"
 check "the takeover is in the survivor's log" grep -q "from a, which is gone" "$tmp/takeovers"
 
@@ -166,6 +209,7 @@ on a
 req GET "/nsilcm/v1/netslice_instances/${nsi[a]}"
 check "a, started again, answers" eq "$code/$(field ._admin.nsiState)" 200/INSTANTIATED
 check "a resumed nothing" eq "$(grep -c 'resuming' "$tmp/a/log")" 0
+check "the subscription's delivery went to a survivor" grep -q "subscription $sub: delivering it here now" "$tmp/b/log" "$tmp/c/log"
 
 # --- the etcd member everyone talks to first dies
 declare -A t_op
@@ -182,6 +226,7 @@ for n in a b c; do
 done
 req GET /nslcm/v1/ns_instances
 check "no NS left" eq "$(field length)" 0
+check "nothing notified after the subscription went" eq "$(posts PROCESSING)/$(posts COMPLETED)" 1/1
 req GET /nsilcm/v1/netslice_instances
 check "no slice left" eq "$(field length)" 0
 check "no claim left at the end" eq "$(ETCDCTL_API=3 command etcdctl --endpoints=127.0.0.1:23792 get --prefix /slicer/cluster/claims/ --keys-only | grep -c .)" 0
