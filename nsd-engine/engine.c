@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "engine-internal.h"
+#include "ns-chains.h"
 #include "slc-crash.h"
 #include "slc-log.h"
 
@@ -1347,6 +1348,7 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
     if (!rv.known || !rv.chains || !rv.services || !rv.moving || !rv.ops) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
+    rc = rc ? rc : slc_ns_link_chains(e->p.st, err);
     for (size_t k = 0; !rc && res_colls[k]; k++) {
         rc = slc_store_list(e->p.st, res_colls[k], NULL, collect_resources,
                             &rv, err);

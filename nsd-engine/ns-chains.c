@@ -363,15 +363,19 @@ allocate(struct slc_store *st, const char *vim, const char *nsr_id,
         struct slc_record rec = {
             .id = rec_id,
             .name = (char *)vim,
-            .doc = json_pack("{ss sI sI si ss ss ss*}", "vim-account-id",
+            .doc = json_pack("{ss sI sI si ss ss ss* sb}", "vim-account-id",
                              vim, "program-id", next, "tag-base",
                              (json_int_t)*tag_base, "tags", (int)n_tags,
                              "nsr-id", nsr_id, "nfpd-id", nfpd, "sdn-id",
-                             u.sdn),
+                             u.sdn, "linked", 1),
         };
 
+        json_t *links = json_pack("[[ss]]", "nsrs", nsr_id);
+
         snprintf(rec_id, sizeof rec_id, "%s:%" JSON_INTEGER_FORMAT, vim, next);
-        rc = slc_store_put(st, PATHS, &rec, NULL, SLC_REV_NEW, NULL, err);
+        /* found again by its NS (slc_ns_release_chains), not by a scan */
+        rc = slc_store_put(st, PATHS, &rec, links, SLC_REV_NEW, NULL, err);
+        json_decref(links);
         json_decref(rec.doc);
         *id = (uint32_t)next;
     }
@@ -394,7 +398,8 @@ collect_gone(const char *coll, const struct slc_record *rec, void *arg)
     const json_t *res;
     size_t i;
 
-    if (strcmp(slc_ns_str(rec->doc, "nsr-id") ?: "", r->nsr_id)) {
+    if (strcmp(coll, PATHS) ||
+        strcmp(slc_ns_str(rec->doc, "nsr-id") ?: "", r->nsr_id)) {
         return 0;
     }
     json_array_foreach(r->resources, i, res)
@@ -421,7 +426,7 @@ slc_ns_release_chains(struct slc_store *st, const char *nsr_id,
     struct release r = {nsr_id, resources, json_array()};
     const json_t *g;
     size_t i;
-    int rc = slc_store_list(st, PATHS, NULL, collect_gone, &r, err);
+    int rc = slc_store_referrers(st, "nsrs", nsr_id, collect_gone, &r, err);
 
     json_array_foreach(r.gone, i, g)
     {
@@ -432,6 +437,45 @@ slc_ns_release_chains(struct slc_store *st, const char *nsr_id,
                                 err);
     }
     json_decref(r.gone);
+    return rc;
+}
+
+static int
+relink_path(const char *coll, const struct slc_record *rec, void *arg)
+{
+    json_t *todo = arg;
+
+    if (!json_is_true(json_object_get(rec->doc, "linked"))) {
+        json_array_append_new(todo, json_string(rec->id));
+    }
+    return 0;
+}
+
+int
+slc_ns_link_chains(struct slc_store *st, struct slc_error *err)
+{
+    json_t *todo = json_array();
+    const json_t *v;
+    size_t i;
+    int rc = slc_store_list(st, PATHS, NULL, relink_path, todo, err);
+
+    json_array_foreach(todo, i, v)
+    {
+        struct slc_record rec = {0};
+        json_t *links = NULL;
+
+        rc = rc ? rc
+                : slc_store_get(st, PATHS, json_string_value(v), &rec, err);
+        if (!rc) {
+            links = json_pack("[[ss]]", "nsrs",
+                              slc_ns_str(rec.doc, "nsr-id") ?: "");
+            json_object_set_new(rec.doc, "linked", json_true());
+            rc = slc_store_put(st, PATHS, &rec, links, rec.rev, NULL, err);
+        }
+        json_decref(links);
+        slc_record_clear(&rec);
+    }
+    json_decref(todo);
     return rc;
 }
 

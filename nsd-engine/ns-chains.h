@@ -93,6 +93,11 @@ const json_t *slc_ns_chain_programs(const json_t *nsr, const json_t *vnffgr,
 json_t *slc_ns_chain_report(const json_t *vnffgr, const json_t *program,
                             const json_t *counters, const char *error);
 
+/* Links each stored path to its NS (a store of an older slicer kept
+ * them unlinked), so that releasing an NS's paths finds them without a
+ * scan.  Once, at start. */
+int slc_ns_link_chains(struct slc_store *st, struct slc_error *err);
+
 /* Gives back the numbers of NS 'nsr_id''s chains that have no resource in
  * 'resources' any more. */
 int slc_ns_release_chains(struct slc_store *st, const char *nsr_id,

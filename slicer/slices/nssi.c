@@ -251,14 +251,28 @@ new_job(struct slc_slicer *s, const char *kind, const char *nssi_id,
         "created", s->p.now());
 }
 
+/* A job links to its slice operation, an NSSI to its slice: the ones a
+ * slice operation's end concerns are found without a scan (track()). */
+static json_t *
+links_to(const char *coll, const char *id)
+{
+    return id ? json_pack("[[ss]]", coll, id) : NULL;
+}
+
 static int
 put_job(struct slc_slicer *s, json_t *job, struct slc_error *err)
 {
     struct slc_record r = {.id = (char *)str(job, "_id"),
                            .name = (char *)str(job, "nssiId"), .doc = job};
+    json_t *links = links_to("nsilcmops", str(job, "nsilcmopId"));
+    int rc;
 
-    return slc_store_put(s->p.st, SLC_NSSI_JOBS, &r, NULL, SLC_REV_ANY,
-                         NULL, err);
+    json_object_set_new(json_object_get(job, "_admin"), "linked",
+                        json_true());
+    rc = slc_store_put(s->p.st, SLC_NSSI_JOBS, &r, links, SLC_REV_ANY, NULL,
+                       err);
+    json_decref(links);
+    return rc;
 }
 
 /* Moves job 'job' to 'status' (a new history entry). */
@@ -429,9 +443,14 @@ store_nssi(struct slc_slicer *s, json_t *doc, json_t *job,
 
     json_object_set_new(json_object_get(doc, "_admin"), "modified",
                         json_real(s->p.now()));
+    json_t *links = links_to("nsis", str(doc, "nsiId"));
+
+    json_object_set_new(json_object_get(doc, "_admin"), "linked",
+                        json_true());
     rc = rc ? rc
-            : slc_store_put(s->p.st, SLC_NSSI_COLL, &r, NULL, SLC_REV_ANY,
+            : slc_store_put(s->p.st, SLC_NSSI_COLL, &r, links, SLC_REV_ANY,
                             NULL, err);
+    json_decref(links);
     rc = rc || !job ? rc : put_job(s, job, err);
     rc = rc ? rc : slc_store_commit(s->p.st, err);
     if (rc) {
@@ -986,7 +1005,8 @@ track_nssi(const char *coll, const struct slc_record *rec, void *arg)
 {
     struct track *t = arg;
 
-    if (!t->nsi || is(str(rec->doc, "nsiId"), t->nsi)) {
+    if (is(coll, SLC_NSSI_COLL) &&
+        (!t->nsi || is(str(rec->doc, "nsiId"), t->nsi))) {
         json_array_append_new(t->nssis, json_string(rec->id));
     }
     return 0;
@@ -997,7 +1017,7 @@ track_job(const char *coll, const struct slc_record *rec, void *arg)
 {
     struct track *t = arg;
 
-    if (is(str(rec->doc, "status"), "processing") &&
+    if (is(coll, SLC_NSSI_JOBS) && is(str(rec->doc, "status"), "processing") &&
         (!t->op || is(str(rec->doc, "nsilcmopId"), t->op))) {
         json_array_append_new(t->jobs, json_string(rec->id));
     }
@@ -1105,6 +1125,44 @@ refresh_job(struct slc_slicer *s, const char *id)
     slc_record_clear(&job);
 }
 
+static int
+collect_unlinked(const char *coll, const struct slc_record *rec, void *arg)
+{
+    if (!json_is_true(json_object_get(json_object_get(rec->doc, "_admin"),
+                                      "linked"))) {
+        json_array_append_new(arg, json_string(rec->id));
+    }
+    return 0;
+}
+
+/* Gives the NSSIs or jobs of an older store their links. */
+static int
+link_all(struct slc_slicer *s, const char *coll, struct slc_error *err)
+{
+    json_t *ids = json_array();
+    const json_t *id;
+    size_t i;
+    int rc = slc_store_list(s->p.st, coll, NULL, collect_unlinked, ids, err);
+
+    json_array_foreach(ids, i, id)
+    {
+        struct slc_record rec = {0};
+
+        rc = rc ? rc
+                : slc_store_get(s->p.st, coll, json_string_value(id), &rec,
+                                err);
+        if (!rc && !json_is_object(json_object_get(rec.doc, "_admin"))) {
+            json_object_set_new(rec.doc, "_admin", json_object());
+        }
+        rc = rc ? rc
+                : is(coll, SLC_NSSI_JOBS) ? put_job(s, rec.doc, err)
+                                          : store_nssi(s, rec.doc, NULL, err);
+        slc_record_clear(&rec);
+    }
+    json_decref(ids);
+    return rc;
+}
+
 static void
 track(struct slc_slicer *s, const char *nsi, const char *op)
 {
@@ -1114,12 +1172,20 @@ track(struct slc_slicer *s, const char *nsi, const char *op)
     const json_t *v;
     size_t i;
 
-    slc_store_list(s->p.st, SLC_NSSI_JOBS, NULL, track_job, &t, &err);
+    if (op) {
+        slc_store_referrers(s->p.st, "nsilcmops", op, track_job, &t, &err);
+    } else {
+        slc_store_list(s->p.st, SLC_NSSI_JOBS, NULL, track_job, &t, &err);
+    }
     json_array_foreach(t.jobs, i, v)
     {
         refresh_job(s, json_string_value(v));
     }
-    slc_store_list(s->p.st, SLC_NSSI_COLL, NULL, track_nssi, &t, &err);
+    if (nsi) {
+        slc_store_referrers(s->p.st, "nsis", nsi, track_nssi, &t, &err);
+    } else {
+        slc_store_list(s->p.st, SLC_NSSI_COLL, NULL, track_nssi, &t, &err);
+    }
     json_array_foreach(t.nssis, i, v)
     {
         refresh_nssi(s, json_string_value(v));
@@ -1228,6 +1294,8 @@ slc_nssi_reconcile(struct slc_slicer *s, struct slc_error *err)
     }
     json_decref(o.requests);
     json_decref(o.found);
+    rc = rc ? rc : link_all(s, SLC_NSSI_COLL, err);
+    rc = rc ? rc : link_all(s, SLC_NSSI_JOBS, err);
     if (!rc) {
         track(s, NULL, NULL);
     }

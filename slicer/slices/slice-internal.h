@@ -41,6 +41,12 @@ int slc_remote_op_new(struct slc_slicer *s, const json_t *nsi, json_t *e,
 /* Drives remote operation 'op_id' from the loop until it ends; its end
  * goes to the state hook like any operation's. */
 void slc_remote_start(struct slc_slicer *s, const char *op_id);
+
+/* The links of slice record 'nsi' (a new array): its NST by descriptor id
+ * ("nsts") and record id ("nst-id"), and each subnet it shares
+ * ("nsi-shared"), so that the slices of an NST and those sharing a subnet
+ * are found without a scan. */
+json_t *slc_slice_links(const json_t *nsi);
 /* The collection of remote subnet operations. */
 extern const char slc_remote_collection[];
 /* At start: drives again every remote operation that had not ended. */

@@ -1404,14 +1404,55 @@ slc_slicer_resume(struct slc_slicer *s, const char *coll, const char *op_id)
     return false;
 }
 
+static int
+collect_unlinked(const char *coll, const struct slc_record *rec, void *arg)
+{
+    if (!json_is_true(json_object_get(slc_slice_admin(rec->doc), "linked"))) {
+        json_array_append_new(arg, json_string(rec->id));
+    }
+    return 0;
+}
+
+/* Gives the slices of an older store their links (slc_slice_links). */
+static int
+link_slices(struct slc_store *st, struct slc_error *err)
+{
+    json_t *ids = json_array();
+    const json_t *id;
+    size_t i;
+    int rc = slc_store_list(st, "nsis", NULL, collect_unlinked, ids, err);
+
+    json_array_foreach(ids, i, id)
+    {
+        struct slc_record nsi = {0};
+        json_t *links = NULL;
+
+        rc = rc ? rc
+                : slc_store_get(st, "nsis", json_string_value(id), &nsi, err);
+        if (!rc) {
+            json_object_set_new(slc_slice_admin(nsi.doc), "linked",
+                                json_true());
+            links = slc_slice_links(nsi.doc);
+            rc = slc_store_put(st, "nsis", &nsi, links, nsi.rev, NULL, err);
+        }
+        json_decref(links);
+        slc_record_clear(&nsi);
+    }
+    json_decref(ids);
+    return rc;
+}
+
 int
 slc_slicer_recover(struct slc_slicer *s, struct slc_error *err)
 {
     json_t *ids = json_array();
     const json_t *id;
     size_t i;
-    int rc = slc_store_list(s->p.st, "nsilcmops", NULL, collect_unfinished,
-                            ids, err);
+    int rc = link_slices(s->p.st, err);
+
+    rc = rc ? rc
+            : slc_store_list(s->p.st, "nsilcmops", NULL, collect_unfinished,
+                             ids, err);
 
     rc = rc ? rc : slc_remote_recover(s, err);
 

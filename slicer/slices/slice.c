@@ -160,6 +160,40 @@ struct shared_find {
     json_t *found; /* the NSI document */
 };
 
+/* The key under which slices sharing subnet 'nss' of NSD 'nsd' on VIM
+ * account 'vim' link to it ("nsi-shared"), as a new string. */
+static char *
+shared_key(const char *vim, const char *nsd, const char *nss)
+{
+    char *k = NULL;
+
+    return asprintf(&k, "%s|%s|%s", vim, nsd, nss) < 0 ? NULL : k;
+}
+
+json_t *
+slc_slice_links(const json_t *nsi)
+{
+    const json_t *admin = json_object_get(nsi, "_admin"), *e;
+    json_t *links = json_pack("[[ss][ss]]", "nsts", str(nsi, "nst-ref") ?: "",
+                              "nst-id", str(admin, "nst-id") ?: "");
+    size_t i;
+
+    json_array_foreach(json_object_get(admin, "nsrs-detailed-list"), i, e)
+    {
+        char *k = json_is_true(json_object_get(e, "shared"))
+                      ? shared_key(str(nsi, "datacenter") ?: "",
+                                   str(e, "nsd-id") ?: "",
+                                   str(e, "nss-id") ?: "")
+                      : NULL;
+
+        if (k) {
+            json_array_append_new(links, json_pack("[ss]", "nsi-shared", k));
+        }
+        free(k);
+    }
+    return links;
+}
+
 static int
 find_shared(const char *coll, const struct slc_record *rec, void *arg)
 {
@@ -167,7 +201,7 @@ find_shared(const char *coll, const struct slc_record *rec, void *arg)
     const json_t *e;
     size_t i;
 
-    if (f->found || !strcmp(rec->id, f->self) ||
+    if (f->found || strcmp(coll, "nsis") || !strcmp(rec->id, f->self) ||
         strcmp(str(rec->doc, "datacenter") ?: "", f->vim) ||
         (f->sc && f->sc->project && !slc_scope_home(f->sc, rec->doc))) {
         return 0; /* shared within one VIM account and project only */
@@ -310,7 +344,13 @@ add_subnet(struct build *b, const json_t *sub)
                       "vld")) {
         /* (a subnet with virtual links of its own, such as those on a
          * link to another domain, is this slice's alone) */
-        rc = slc_store_list(b->st, "nsis", NULL, find_shared, &f, b->err);
+        char *key = shared_key(f.vim, f.nsd_ref, f.subnet);
+
+        /* the slices that share such a subnet link to it */
+        rc = key ? slc_store_referrers(b->st, "nsi-shared", key, find_shared,
+                                       &f, b->err)
+                 : slc_error_set(b->err, SLC_ENOMEM, "out of memory");
+        free(key);
     }
     if (!rc && f.found) {
         const json_t *e = slc_ns_find(
@@ -668,8 +708,9 @@ slc_nsi_create(struct slc_slicer *s, const json_t *req,
         struct slc_record rec = {.id = nsi_id,
                                  .name = (char *)str(req, "nsiName"),
                                  .doc = b.nsi};
-        json_t *links = json_pack("[[ss]]", "nsts", nst.name);
+        json_t *links = slc_slice_links(b.nsi);
 
+        json_object_set_new(slc_slice_admin(b.nsi), "linked", json_true());
         set_usage(nst.doc, "IN_USE");
         rc = slc_store_put(st, "nsts", &nst, NULL, nst.rev, NULL, err);
         rc = rc ? rc
@@ -721,7 +762,7 @@ count_nst_user(const char *coll, const struct slc_record *rec, void *arg)
 {
     struct nst_users *u = arg;
 
-    u->count += strcmp(rec->id, u->self) &&
+    u->count += !strcmp(coll, "nsis") && strcmp(rec->id, u->self) &&
                 !strcmp(str(slc_slice_admin(rec->doc), "nst-id") ?: "",
                         u->nst_id);
     return 0;
@@ -826,7 +867,9 @@ slc_slice_remove(struct slc_slicer *s, struct slc_record *nsi, bool force,
                                 SLC_REV_ANY, err);
     }
     rc = rc ? rc : slc_store_del(st, "nsis", nsi->id, SLC_REV_ANY, err);
-    rc = rc ? rc : slc_store_list(st, "nsis", NULL, count_nst_user, &u, err);
+    rc = rc ? rc
+            : slc_store_referrers(st, "nst-id", u.nst_id, count_nst_user, &u,
+                                  err);
     if (!rc && !u.count) {
         rc = update(st, "nsts", u.nst_id, set_usage, "NOT_IN_USE", err);
         rc = rc == SLC_ENOTFOUND ? 0 : rc;

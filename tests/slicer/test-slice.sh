@@ -281,6 +281,34 @@ req DELETE "/nsilcm/v1/netslice_instances_content/$nsi_k"
 wait_nsiop "$(field .id)"
 check "after recovery, terminate leaves nothing" eq "$state/$(n_resources "$vim_s")" COMPLETED/0
 
+# --- a store of an older slicer: slices found by their links (the NST,
+# shared subnets), which it did not write; given to them at start (an
+# SQLite store, which the test edits to look older)
+if [ -z "${SLICER_TEST_ETCD:-}" ]; then
+jreq POST /nsilcm/v1/netslice_instances_content "{\"nsiName\":\"old1\",\"nstId\":\"slice_hackfest_nstd\",\"vimAccountId\":\"$vim_s\"}"
+nsi_o1=$(field .id)
+wait_nsiop "$(field .nsilcmop_id)"
+check "old1 COMPLETED" eq "$state" COMPLETED
+kill -TERM "$pid"
+wait "$pid" 2>/dev/null
+pid=
+sqlite3 "$tmp/state/slicer.db" "DELETE FROM links WHERE from_coll = 'nsis'; UPDATE records SET doc = json_remove(doc, '$._admin.linked') WHERE coll = 'nsis'"
+check "the older store: no slice links" eq "$(sqlite3 "$tmp/state/slicer.db" "SELECT count(*) FROM links WHERE from_coll = 'nsis'")" 0
+start
+login
+check "links given back at start" test "$(sqlite3 "$tmp/state/slicer.db" "SELECT count(*) FROM links WHERE from_coll = 'nsis' AND to_coll = 'nsi-shared'")" -ge 1
+n_before=$(count "/nslcm/v1/ns_instances")
+jreq POST /nsilcm/v1/netslice_instances_content "{\"nsiName\":\"old2\",\"nstId\":\"slice_hackfest_nstd\",\"vimAccountId\":\"$vim_s\"}"
+nsi_o2=$(field .id)
+wait_nsiop "$(field .nsilcmop_id)"
+check "old2 shares old1's middle NS: two NSs more, not three" eq "$state/$(($(count "/nslcm/v1/ns_instances") - n_before))" COMPLETED/2
+for n in "$nsi_o2" "$nsi_o1"; do
+    req DELETE "/nsilcm/v1/netslice_instances_content/$n"
+    wait_nsiop "$(field .id)"
+    check "old slice terminated and removed" eq "$state" COMPLETED
+done
+fi
+
 # --- 5G slice requests by service profile
 sreq() { req POST /nsmf/v1/slice_requests -H 'Content-Type: application/json' --data-binary "$1"; }
 base_nsmf=${base%/osm}
