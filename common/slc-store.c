@@ -226,6 +226,35 @@ slc_store_referrers(struct slc_store *st, const char *to_coll,
     return st->class->referrers(st, to_coll, to_name, visit, arg, err);
 }
 
+/* Skips the records up to position 'after' for a backend without
+ * list_after. */
+struct skip {
+    int64_t after;
+    slc_store_visit_fn visit;
+    void *arg;
+};
+
+static int
+skip_visit(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct skip *k = arg;
+
+    return rec->pos > k->after ? k->visit(coll, rec, k->arg) : 0;
+}
+
+int
+slc_store_list_after(struct slc_store *st, const char *coll, int64_t after,
+                     slc_store_visit_fn visit, void *arg,
+                     struct slc_error *err)
+{
+    struct skip k = {after, visit, arg};
+
+    if (st->class->list_after) {
+        return st->class->list_after(st, coll, after, visit, arg, err);
+    }
+    return st->class->list(st, coll, NULL, skip_visit, &k, err);
+}
+
 /* Copies the first record visited into the caller's record. */
 static int
 take_first(const char *coll, const struct slc_record *rec, void *arg)

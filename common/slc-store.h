@@ -34,6 +34,8 @@ struct slc_record {
     char *name;   /* indexed, not unique (a descriptor id, an NS name) */
     int64_t rev;  /* revision, >= 1 once stored */
     json_t *doc;  /* the document; owned by the record */
+    int64_t pos;  /* its place in creation order, set by list and
+                     referrers (> 0, increasing; the backend's own) */
 };
 
 /* Frees what a record owns and zeroes it.  Accepts NULL. */
@@ -116,6 +118,13 @@ struct slc_store_class {
     int (*referrers)(struct slc_store *st, const char *to_coll,
                      const char *to_name, slc_store_visit_fn visit,
                      void *arg, struct slc_error *err);
+    /* Optional.  Visits the records of 'coll' after position 'after' (a
+     * record's pos; 0: from the first), in creation order, reading no
+     * more than the visitor takes (it returns non-zero to stop).
+     * Without it the store lists them all and skips. */
+    int (*list_after)(struct slc_store *st, const char *coll, int64_t after,
+                      slc_store_visit_fn visit, void *arg,
+                      struct slc_error *err);
 };
 
 /* Every store handle starts with this (zeroed by the backend's open). */
@@ -179,6 +188,13 @@ int slc_store_list(struct slc_store *st, const char *coll, const char *name,
 int slc_store_referrers(struct slc_store *st, const char *to_coll,
                         const char *to_name, slc_store_visit_fn visit,
                         void *arg, struct slc_error *err);
+/* Visits the records of 'coll' created after the one at position 'after'
+ * (0: all), in creation order, until the visitor returns non-zero: a
+ * page of a long list, started where the last one ended even when that
+ * record went meanwhile. */
+int slc_store_list_after(struct slc_store *st, const char *coll,
+                         int64_t after, slc_store_visit_fn visit, void *arg,
+                         struct slc_error *err);
 
 /* Which records a request may name, as OSM shares them between projects:
  * a record's _admin.projects_read lists the projects that may read it

@@ -1183,10 +1183,16 @@ visit_all(struct gathered *g, slc_store_visit_fn visit, void *arg)
         qsort(g->recs, g->n, sizeof *g->recs, by_creation);
     }
     for (size_t i = 0; !rc && i < g->n; i++) {
+        /* created in the open transaction: after everything stored */
+        int64_t create = g->recs[i].create == INT64_MAX
+                             ? INT64_MAX / 65536
+                             : g->recs[i].create;
         struct slc_record rec = {.id = g->recs[i].id,
                                  .name = g->recs[i].name,
                                  .rev = g->recs[i].rev,
-                                 .doc = g->recs[i].doc};
+                                 .doc = g->recs[i].doc,
+                                 .pos = create * 65536 +
+                                        (g->recs[i].ordinal & 0xffff)};
 
         rc = visit(g->recs[i].coll, &rec, arg);
     }

@@ -664,7 +664,8 @@ sqlite_del(struct slc_store *st, const char *coll, const char *id,
     return op_end(s, rc, err);
 }
 
-/* Steps through rows of (coll, id, name, rev, doc) calling 'visit'. */
+/* Steps through rows of (coll, id, name, rev, doc, seq) calling
+ * 'visit'. */
 static int
 visit_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
            slc_store_visit_fn visit, void *arg, struct slc_error *err)
@@ -676,6 +677,7 @@ visit_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
 
         rc = row_to_record(s, stmt, 1, &rec, err);
         if (!rc) {
+            rec.pos = sqlite3_column_int64(stmt, 5);
             rc = visit((const char *)sqlite3_column_text(stmt, 0), &rec,
                        arg);
             slc_record_clear(&rec);
@@ -698,12 +700,12 @@ sqlite_list(struct slc_store *st, const char *coll, const char *name,
 
     if (name) {
         rc = prepare(s,
-                     "SELECT coll, id, name, rev, doc FROM records"
+                     "SELECT coll, id, name, rev, doc, seq FROM records"
                      " WHERE coll = ?1 AND name = ?2 ORDER BY seq",
                      &stmt, err, coll, name, NULL);
     } else {
         rc = prepare(s,
-                     "SELECT coll, id, name, rev, doc FROM records"
+                     "SELECT coll, id, name, rev, doc, seq FROM records"
                      " WHERE coll = ?1 ORDER BY seq",
                      &stmt, err, coll, NULL);
     }
@@ -720,12 +722,30 @@ sqlite_referrers(struct slc_store *st, const char *to_coll,
     int rc;
 
     rc = prepare(s,
-                 "SELECT r.coll, r.id, r.name, r.rev, r.doc"
+                 "SELECT r.coll, r.id, r.name, r.rev, r.doc, r.seq"
                  " FROM links l JOIN records r"
                  " ON r.coll = l.from_coll AND r.id = l.from_id"
                  " WHERE l.to_coll = ?1 AND l.to_name = ?2 ORDER BY r.seq",
                  &stmt, err, to_coll, to_name, NULL);
     return rc ? rc : visit_rows(s, stmt, visit, arg, err);
+}
+
+static int
+sqlite_list_after(struct slc_store *st, const char *coll, int64_t after,
+                  slc_store_visit_fn visit, void *arg, struct slc_error *err)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+    sqlite3_stmt *stmt;
+    int rc = prepare(s,
+                     "SELECT coll, id, name, rev, doc, seq FROM records"
+                     " WHERE coll = ?1 AND seq > ?2 ORDER BY seq",
+                     &stmt, err, coll, NULL);
+
+    if (rc) {
+        return rc;
+    }
+    sqlite3_bind_int64(stmt, 2, after);
+    return visit_rows(s, stmt, visit, arg, err);
 }
 
 const struct slc_store_class slc_store_sqlite_class = {
@@ -742,4 +762,5 @@ const struct slc_store_class slc_store_sqlite_class = {
     .del = sqlite_del,
     .list = sqlite_list,
     .referrers = sqlite_referrers,
+    .list_after = sqlite_list_after,
 };

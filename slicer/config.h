@@ -65,6 +65,9 @@ struct slc_config {
     const char *metrics_listen; /* "ADDRESS:PORT" of a plain HTTP
                                    listener of GET /metrics without a
                                    token; NULL: none */
+    uint64_t list_page_size;    /* records in a page of a list (SOL013's
+                                   nextpage_opaque_marker), default 1,000;
+                                   0: lists whole */
     const char *instance;       /* this slicerd's name among several on one
                                    etcd store (default: host name and
                                    listening port) */

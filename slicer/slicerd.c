@@ -663,6 +663,7 @@ run(struct slc_daemon *d)
             .subnetwork = d->cfg.mns_subnetwork,
             .system_dn = d->system_dn,
             .public_url = d->public_url,
+            .page_size = (size_t)d->cfg.list_page_size,
         };
         snprintf(d->system_dn, sizeof d->system_dn, "%s",
                  d->cfg.mns_system_dn ? d->cfg.mns_system_dn : "");

@@ -40,6 +40,9 @@ struct slc_api {
     const char *subnetwork;
     const char *system_dn;
     const char *public_url;
+    /* Records in one page of a list (SOL013: a Link header, rel="next",
+     * with nextpage_opaque_marker, when more follow); 0: lists whole. */
+    size_t page_size;
 };
 
 /* An NSSI changed (slice.h's nssi_event hook, with 'ctx' the struct

@@ -123,6 +123,7 @@ slc_http_error(struct slc_http_response *resp, unsigned status,
     free(resp->json_text);
     resp->raw = resp->json_text = NULL;
     resp->location[0] = '\0';
+    resp->next[0] = '\0';
     resp->status = status;
     resp->body = json_pack("{sssiss}", "code", slc_http_status_name(status),
                            "status", (int)status, "detail", detail);
@@ -343,6 +344,9 @@ respond(struct slc_http_conn *c, struct slc_http_response *resp,
     }
     if (type && !bodyless) {
         evbuffer_add_printf(out, "Content-Type: %s\r\n", type);
+    }
+    if (resp->next[0]) {
+        evbuffer_add_printf(out, "Link: <%s>; rel=\"next\"\r\n", resp->next);
     }
     if (resp->location[0]) {
         evbuffer_add_printf(out, "Location: %s\r\n", resp->location);

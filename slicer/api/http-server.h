@@ -62,6 +62,8 @@ struct slc_http_response {
                                    parsed when YAML is wanted */
     size_t json_len;
     char location[512];         /* Location header when not empty */
+    char next[1024];            /* the next page's URI (SOL013): a Link
+                                   header, rel="next", when not empty */
     bool force_json;            /* ignore Accept: YAML is not wanted */
     const char *route;          /* the route template it matched (static
                                    string), for the metrics; NULL: none */

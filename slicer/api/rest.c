@@ -11,6 +11,7 @@
 #include "notify.h"
 #include "rest-internal.h"
 #include "slc-diag.h"
+#include "slc-http-client.h"
 #include "slc-id.h"
 #include "slc-log.h"
 #include "slc-yaml.h"
@@ -314,7 +315,7 @@ slc_rest_flag(const struct slc_call *c, const char *word)
 static const char *const admin_words[] = {
     "FORCE", "ADMIN", "PUBLIC", "SET_PROJECT", "METHOD", "fields",
     "all_fields", "exclude_fields", "exclude_default", "vcaStatusRefresh",
-    NULL,
+    "nextpage_opaque_marker", NULL,
 };
 
 static const char *const filter_ops[] = {
@@ -530,6 +531,9 @@ struct list_walk {
     json_t *out;
     json_t *(*project)(const json_t *doc);
     bool scoped;              /* only the caller's project's records */
+    size_t page;              /* records a page holds; 0: all at once */
+    int64_t last;             /* the position of the last one taken */
+    bool more;                /* a record follows the page */
 };
 
 static int
@@ -542,26 +546,88 @@ list_visit(const char *coll, const struct slc_record *rec, void *arg)
         !slc_rest_filter_match(w->c->req->query, rec->doc)) {
         return 0;
     }
+    if (w->page && json_array_size(w->out) == w->page) {
+        w->more = true;
+        return 1; /* the page is full, and another follows */
+    }
     item = w->project ? w->project(rec->doc) : json_incref(rec->doc);
     if (item) {
         json_array_append_new(w->out, item);
     }
+    w->last = rec->pos;
     return 0;
+}
+
+/* The request's URI again, with 'marker' for its nextpage_opaque_marker,
+ * into the reply's Link header. */
+static void
+link_next(struct slc_call *c, int64_t marker)
+{
+    struct slc_http_response *resp = c->resp;
+    size_t len = (size_t)snprintf(resp->next, sizeof resp->next, "%s?",
+                                  c->req->path);
+    const char *key;
+    const json_t *v;
+
+    json_object_foreach(c->req->query, key, v)
+    {
+        char *k = strcmp(key, "nextpage_opaque_marker")
+                      ? slc_http_escape(key)
+                      : NULL;
+        char *val = k && json_is_string(v)
+                        ? slc_http_escape(json_string_value(v))
+                        : NULL;
+
+        if (k && len < sizeof resp->next) {
+            len += (size_t)snprintf(resp->next + len, sizeof resp->next - len,
+                                    "%s%s%s&", k, val ? "=" : "",
+                                    val ? val : "");
+        }
+        free(k);
+        free(val);
+    }
+    if (len < sizeof resp->next) {
+        snprintf(resp->next + len, sizeof resp->next - len,
+                 "nextpage_opaque_marker=%" PRId64, marker);
+    }
+    if (len >= sizeof resp->next) {
+        resp->next[0] = '\0'; /* a query too long to repeat */
+    }
 }
 
 static int
 list_walk(struct list_walk *w, const char *coll, json_t **out)
 {
     struct slc_call *c = w->c;
+    const char *marker = json_string_value(
+        json_object_get(c->req->query, "nextpage_opaque_marker"));
+    int64_t after = 0;
     int rc;
 
     if (!w->out) {
         return slc_error_set(&c->err, SLC_ENOMEM, "out of memory");
     }
-    rc = slc_store_list(c->api->st, coll, NULL, list_visit, w, &c->err);
-    if (rc) {
+    if (marker) {
+        char *end;
+
+        after = strtoll(marker, &end, 10);
+        if (!marker[0] || *end || after <= 0) {
+            json_decref(w->out);
+            return slc_rest_fail(c, 400, SLC_EINVALID,
+                                 "nextpage_opaque_marker '%.64s' is not one "
+                                 "this server gave",
+                                 marker);
+        }
+    }
+    w->page = c->api->page_size;
+    rc = slc_store_list_after(c->api->st, coll, after, list_visit, w,
+                              &c->err);
+    if (rc < 0) {
         json_decref(w->out);
         return rc;
+    }
+    if (w->more) {
+        link_next(c, w->last);
     }
     *out = w->out;
     return 0;
