@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,67 @@ request(const char *method, const char *path, const char *type,
         const char *body, long *status)
 {
     return bench_request(&dmn, dmn.base, method, path, type, body, status);
+}
+
+static size_t
+count_bytes(char *p, size_t size, size_t n, void *arg)
+{
+    (void)p;
+    *(size_t *)arg += size * n;
+    return size * n;
+}
+
+static size_t
+saw_next(char *line, size_t size, size_t n, void *arg)
+{
+    if (n * size > 5 && !strncasecmp(line, "Link:", 5) &&
+        memmem(line, n * size, "rel=\"next\"", 10)) {
+        *(int *)arg = 1;
+    }
+    return size * n;
+}
+
+/* The first page of the NS list, 'rounds' times: the server's time to
+ * its first byte (it writes the page whole), medians in ms; the page's
+ * size and whether a next page is linked. */
+static void
+list_first_page(int rounds)
+{
+    CURL *h = curl_easy_init();
+    struct curl_slist *hd = curl_slist_append(NULL, dmn.auth);
+    double *ttfb = calloc((size_t)rounds, sizeof *ttfb);
+    double *total = calloc((size_t)rounds, sizeof *total);
+    char url[512];
+    size_t bytes = 0;
+    int next = 0;
+
+    hd = curl_slist_append(hd, "Accept: application/json");
+    snprintf(url, sizeof url, "%s/nslcm/v1/ns_instances", dmn.base);
+    for (int i = 0; i < rounds; i++) {
+        bytes = 0;
+        next = 0;
+        curl_easy_reset(h);
+        curl_easy_setopt(h, CURLOPT_URL, url);
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, count_bytes);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &bytes);
+        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, saw_next);
+        curl_easy_setopt(h, CURLOPT_HEADERDATA, &next);
+        curl_easy_perform(h);
+        curl_easy_getinfo(h, CURLINFO_STARTTRANSFER_TIME, &ttfb[i]);
+        curl_easy_getinfo(h, CURLINFO_TOTAL_TIME, &total[i]);
+        ttfb[i] *= 1000;
+        total[i] *= 1000;
+    }
+    printf("list of NS records, first page: %.2f ms to its first byte, "
+           "%.2f ms whole (medians of %d); %zu bytes, %s\n",
+           bench_pct(ttfb, (size_t)rounds, 0.5),
+           bench_pct(total, (size_t)rounds, 0.5), rounds, bytes,
+           next ? "a next page linked" : "no next page");
+    free(ttfb);
+    free(total);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(h);
 }
 
 /* 'total' GETs of random NS records over 'conns' keep-alive connections.
@@ -241,6 +303,7 @@ main(int argc, char **argv)
     }
     printf("slicerd memory with %zu records: VmRSS %ld kB, VmHWM %ld kB\n",
            records, bench_status_kb(dmn.pid, "VmRSS"), bench_status_kb(dmn.pid, "VmHWM"));
+    list_first_page(11);
     {
         size_t n = records < 300 ? records : 300;
         double *d = calloc(n, sizeof *d);

@@ -255,6 +255,20 @@ slc_store_list_after(struct slc_store *st, const char *coll, int64_t after,
     return st->class->list(st, coll, NULL, skip_visit, &k, err);
 }
 
+int
+slc_store_list_after_text(struct slc_store *st, const char *coll,
+                          int64_t after, const char *part,
+                          slc_store_text_fn visit, void *arg,
+                          struct slc_error *err)
+{
+    if (!st->class->list_after_text) {
+        return slc_error_set(err, SLC_EUNSUPPORTED,
+                             "store %s: no list as text", st->class->type);
+    }
+    return st->class->list_after_text(st, coll, after, part, visit, arg,
+                                      err);
+}
+
 /* Copies the first record visited into the caller's record. */
 static int
 take_first(const char *coll, const struct slc_record *rec, void *arg)

@@ -50,7 +50,13 @@ struct slc_record_text {
     char *text;   /* the document as compact JSON, NUL-terminated */
     size_t len;
     json_t *part; /* the value at the path asked for; NULL when absent */
+    int64_t pos;  /* its place in creation order (list_after_text) */
 };
+
+/* Called once per record by list_after_text, as list's visitor. */
+typedef int (*slc_store_text_fn)(const char *coll,
+                                 const struct slc_record_text *rt,
+                                 void *arg);
 
 /* Frees what a record text owns and zeroes it.  Accepts NULL. */
 void slc_record_text_clear(struct slc_record_text *rt);
@@ -125,6 +131,13 @@ struct slc_store_class {
     int (*list_after)(struct slc_store *st, const char *coll, int64_t after,
                       slc_store_visit_fn visit, void *arg,
                       struct slc_error *err);
+    /* Optional.  As list_after, each record as its stored text with the
+     * value at dotted path 'part' parsed (get_text's), for replies that
+     * pass documents through unchanged. */
+    int (*list_after_text)(struct slc_store *st, const char *coll,
+                           int64_t after, const char *part,
+                           slc_store_text_fn visit, void *arg,
+                           struct slc_error *err);
 };
 
 /* Every store handle starts with this (zeroed by the backend's open). */
@@ -195,6 +208,12 @@ int slc_store_referrers(struct slc_store *st, const char *to_coll,
 int slc_store_list_after(struct slc_store *st, const char *coll,
                          int64_t after, slc_store_visit_fn visit, void *arg,
                          struct slc_error *err);
+/* The same, each record as text with 'part' parsed; SLC_EUNSUPPORTED
+ * when the backend cannot (the caller lists documents instead). */
+int slc_store_list_after_text(struct slc_store *st, const char *coll,
+                              int64_t after, const char *part,
+                              slc_store_text_fn visit, void *arg,
+                              struct slc_error *err);
 
 /* Which records a request may name, as OSM shares them between projects:
  * a record's _admin.projects_read lists the projects that may read it

@@ -748,6 +748,57 @@ sqlite_list_after(struct slc_store *st, const char *coll, int64_t after,
     return visit_rows(s, stmt, visit, arg, err);
 }
 
+static int
+sqlite_list_after_text(struct slc_store *st, const char *coll,
+                       int64_t after, const char *part,
+                       slc_store_text_fn visit, void *arg,
+                       struct slc_error *err)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+    char path[160];
+    sqlite3_stmt *stmt;
+    int rc, step;
+
+    if (part && (size_t)snprintf(path, sizeof path, "$.%s", part) >=
+                    sizeof path) {
+        return slc_error_set(err, SLC_EINVALID, "path '%s' is too long",
+                             part);
+    }
+    rc = prepare(s,
+                 "SELECT id, name, rev, doc, doc -> ?3, seq FROM records"
+                 " WHERE coll = ?1 AND seq > ?2 ORDER BY seq",
+                 &stmt, err, coll, NULL);
+    if (rc) {
+        return rc;
+    }
+    sqlite3_bind_int64(stmt, 2, after);
+    if (part) {
+        sqlite3_bind_text(stmt, 3, path, -1, SQLITE_STATIC);
+    }
+    while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *part_text = (const char *)sqlite3_column_text(stmt, 4);
+        struct slc_record_text rt = {
+            .id = (char *)sqlite3_column_text(stmt, 0),
+            .name = (char *)sqlite3_column_text(stmt, 1),
+            .rev = sqlite3_column_int64(stmt, 2),
+            .text = (char *)sqlite3_column_text(stmt, 3),
+            .len = (size_t)sqlite3_column_bytes(stmt, 3),
+            .part = part_text ? json_loads(part_text, JSON_DECODE_ANY, NULL)
+                              : NULL,
+            .pos = sqlite3_column_int64(stmt, 5),
+        };
+
+        /* borrowed from the row for the call */
+        rc = visit(coll, &rt, arg);
+        json_decref(rt.part);
+    }
+    if (!rc && step != SQLITE_DONE) {
+        rc = db_error(s, err, "read");
+    }
+    done(s, stmt);
+    return rc;
+}
+
 const struct slc_store_class slc_store_sqlite_class = {
     .version = SLC_STORE_CLASS_VERSION,
     .type = "sqlite",
@@ -763,4 +814,5 @@ const struct slc_store_class slc_store_sqlite_class = {
     .list = sqlite_list,
     .referrers = sqlite_referrers,
     .list_after = sqlite_list_after,
+    .list_after_text = sqlite_list_after_text,
 };
