@@ -74,6 +74,7 @@ struct sim_config {
     size_t n_fail;
     uint64_t seed;
     uint64_t exec_ms;
+    bool local;       /* its cloud in this process even with a cluster */
 };
 
 static const struct slc_field fail_fields[] = {
@@ -100,6 +101,7 @@ static const struct slc_field config_fields[] = {
     F_LIST(struct sim_config, "fail", fail, fail_schema, NULL),
     F_UINT(struct sim_config, "seed", seed, 0, 0),
     F_UINT(struct sim_config, "exec_ms", exec_ms, 0, 3600000),
+    F_BOOL(struct sim_config, "local", local),
 };
 static const struct slc_schema config_schema =
     SLC_SCHEMA(struct sim_config, "sim", config_fields);
@@ -236,7 +238,9 @@ sim_open(const struct slc_vim_params *p, struct slc_vim **out,
     s->fails = c.fail;
     s->n_fails = c.n_fail;
     s->rng = c.seed ? c.seed : 0x9e3779b97f4a7c15ull;
-    if (p->shared_state && !strncmp(p->shared_state, "etcd:", 5) &&
+    /* the state is rewritten whole at each call: "local: true" keeps it
+     * here when only one slicerd will ever use the account */
+    if (!c.local && p->shared_state && !strncmp(p->shared_state, "etcd:", 5) &&
         (rc = slc_sim_shared_open(p->shared_state, p->account_id,
                                   &s->shared, err))) {
         sim_close(&s->up);

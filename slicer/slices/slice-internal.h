@@ -47,6 +47,9 @@ void slc_remote_start(struct slc_slicer *s, const char *op_id);
  * ("nsi-shared"), so that the slices of an NST and those sharing a subnet
  * are found without a scan. */
 json_t *slc_slice_links(const json_t *nsi);
+/* The links of slice request record 'req' (a new array): its S-NSSAI
+ * ("snssai", "SST[-sd]") and its slice ("nsis"). */
+json_t *slc_request_links(const json_t *req);
 /* The collection of remote subnet operations. */
 extern const char slc_remote_collection[];
 /* At start: drives again every remote operation that had not ended. */

@@ -1413,30 +1413,32 @@ collect_unlinked(const char *coll, const struct slc_record *rec, void *arg)
     return 0;
 }
 
-/* Gives the slices of an older store their links (slc_slice_links). */
+/* Gives the slices ("nsis") or slice requests of an older store their
+ * links (slc_slice_links, slc_request_links). */
 static int
-link_slices(struct slc_store *st, struct slc_error *err)
+link_records(struct slc_store *st, const char *coll, struct slc_error *err)
 {
     json_t *ids = json_array();
     const json_t *id;
     size_t i;
-    int rc = slc_store_list(st, "nsis", NULL, collect_unlinked, ids, err);
+    int rc = slc_store_list(st, coll, NULL, collect_unlinked, ids, err);
 
     json_array_foreach(ids, i, id)
     {
-        struct slc_record nsi = {0};
+        struct slc_record rec = {0};
         json_t *links = NULL;
 
         rc = rc ? rc
-                : slc_store_get(st, "nsis", json_string_value(id), &nsi, err);
+                : slc_store_get(st, coll, json_string_value(id), &rec, err);
         if (!rc) {
-            json_object_set_new(slc_slice_admin(nsi.doc), "linked",
+            json_object_set_new(slc_slice_admin(rec.doc), "linked",
                                 json_true());
-            links = slc_slice_links(nsi.doc);
-            rc = slc_store_put(st, "nsis", &nsi, links, nsi.rev, NULL, err);
+            links = is(coll, "nsis") ? slc_slice_links(rec.doc)
+                                     : slc_request_links(rec.doc);
+            rc = slc_store_put(st, coll, &rec, links, rec.rev, NULL, err);
         }
         json_decref(links);
-        slc_record_clear(&nsi);
+        slc_record_clear(&rec);
     }
     json_decref(ids);
     return rc;
@@ -1448,7 +1450,9 @@ slc_slicer_recover(struct slc_slicer *s, struct slc_error *err)
     json_t *ids = json_array();
     const json_t *id;
     size_t i;
-    int rc = link_slices(s->p.st, err);
+    int rc = link_records(s->p.st, "nsis", err);
+
+    rc = rc ? rc : link_records(s->p.st, "slice_requests", err);
 
     rc = rc ? rc
             : slc_store_list(s->p.st, "nsilcmops", NULL, collect_unfinished,

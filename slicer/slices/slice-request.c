@@ -15,6 +15,7 @@
  *   3. the slice is created and instantiated.
  * The request record ("slice_requests") keeps the profile, the chosen NST
  * and the decision trail. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +315,39 @@ struct holder {
     json_t *found; /* the request record holding the S-NSSAI */
 };
 
+/* The key requests of S-NSSAI (sst, sd) link to ("snssai"), as a new
+ * string: SDs compare without case. */
+static char *
+snssai_key(json_int_t sst, const char *sd)
+{
+    char *k = NULL;
+
+    if (asprintf(&k, "%" JSON_INTEGER_FORMAT "%s%s", sst, sd ? "-" : "",
+                 sd ? sd : "") < 0) {
+        return NULL;
+    }
+    for (char *p = k; *p; p++) {
+        *p = (char)tolower((unsigned char)*p);
+    }
+    return k;
+}
+
+json_t *
+slc_request_links(const json_t *req)
+{
+    const json_t *sn = json_object_get(req, "s-nssai");
+    char *k = snssai_key(json_integer_value(json_object_get(sn, "sst")),
+                         str(sn, "sd"));
+    json_t *links = k ? json_pack("[[ss]]", "snssai", k) : NULL;
+
+    if (links && str(req, "nsiId") && *str(req, "nsiId")) {
+        json_array_append_new(links, json_pack("[ss]", "nsis",
+                                               str(req, "nsiId")));
+    }
+    free(k);
+    return links;
+}
+
 static int
 find_holder(const char *coll, const struct slc_record *rec, void *arg)
 {
@@ -321,7 +355,7 @@ find_holder(const char *coll, const struct slc_record *rec, void *arg)
     const json_t *sn = json_object_get(rec->doc, "s-nssai");
     const char *sd = str(sn, "sd");
 
-    if (!h->found &&
+    if (!h->found && !strcmp(coll, "slice_requests") &&
         json_integer_value(json_object_get(sn, "sst")) == h->want->sst &&
         (sd && h->want->sd ? !strcasecmp(sd, h->want->sd)
                            : !sd && !h->want->sd)) {
@@ -507,7 +541,13 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
         if (!*name) {
             snprintf(name, sizeof name, "slice-%.8s", id);
         }
-        rc = slc_store_list(st, "slice_requests", NULL, find_holder, &h, err);
+        char *key = snssai_key(want.sst, want.sd);
+
+        /* the requests of that S-NSSAI link to it */
+        rc = key ? slc_store_referrers(st, "snssai", key, find_holder, &h,
+                                       err)
+                 : slc_error_set(err, SLC_ENOMEM, "out of memory");
+        free(key);
     }
     best = json_array_get(list, 0);
     decision = json_pack("{sO* sO}", "selected-nst", json_object_get(best, "nst"),
@@ -607,10 +647,16 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
         json_object_set_new(rec, "nsiId", json_string(nsi_id));
         json_object_set_new(rec, "nsilcmopId",
                             *op_id ? json_string(op_id) : json_null());
+        json_t *links;
+
         json_object_set(rec, "decision", decision);
+        json_object_set_new(json_object_get(rec, "_admin"), "linked",
+                            json_true());
+        links = slc_request_links(rec);
         r.doc = rec;
-        rc = slc_store_put(st, "slice_requests", &r, NULL, SLC_REV_NEW, NULL,
+        rc = slc_store_put(st, "slice_requests", &r, links, SLC_REV_NEW, NULL,
                            err);
+        json_decref(links);
     }
     if (!rc) {
         SLC_INFO("slice request '%s': SST %d -> nst '%s', %s nsi %s", name,
@@ -637,7 +683,7 @@ count_users(const char *coll, const struct slc_record *rec, void *arg)
 {
     struct users *u = arg;
 
-    u->n += strcmp(rec->id, u->self) &&
+    u->n += !strcmp(coll, "slice_requests") && strcmp(rec->id, u->self) &&
             !strcmp(str(rec->doc, "nsiId") ?: "", u->nsi);
     return 0;
 }
@@ -656,8 +702,8 @@ slc_slice_request_delete(struct slc_slicer *s, const char *id,
         return slc_error_set(err, rc, "slice request '%s' not found", id);
     }
     u.nsi = str(req.doc, "nsiId") ?: "";
-    rc = rc ? rc : slc_store_list(st, "slice_requests", NULL, count_users, &u,
-                                  err);
+    rc = rc ? rc
+            : slc_store_referrers(st, "nsis", u.nsi, count_users, &u, err);
     if (!rc && !u.n) {
         int grc = slc_store_get(st, "nsis", u.nsi, &nsi, err);
 

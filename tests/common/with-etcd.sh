@@ -25,7 +25,8 @@ fi
 etcd --name t1 --data-dir "$d/etcd" --logger=zap --log-outputs="$d/etcd.log" \
     --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 \
     --listen-peer-urls http://127.0.0.1:23800 --initial-advertise-peer-urls http://127.0.0.1:23800 \
-    --initial-cluster t1=http://127.0.0.1:23800 --max-txn-ops 1024 >>"$d/etcd.out" 2>&1 &
+    --initial-cluster t1=http://127.0.0.1:23800 --max-txn-ops 1024 \
+    --auto-compaction-mode=revision --auto-compaction-retention=10000 >>"$d/etcd.out" 2>&1 &
 etcd_pid=$!
 for _ in $(seq 100); do
     curl -sf -X POST -d '{}' http://127.0.0.1:23790/v3/maintenance/status >/dev/null 2>&1 && break

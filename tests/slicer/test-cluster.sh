@@ -46,7 +46,8 @@ for i in 1 2 3; do
         --listen-client-urls "http://127.0.0.1:2379$i" --advertise-client-urls "http://127.0.0.1:2379$i" \
         --listen-peer-urls "http://127.0.0.1:2380$i" --initial-advertise-peer-urls "http://127.0.0.1:2380$i" \
         --initial-cluster "$cluster" --initial-cluster-state new \
-        --heartbeat-interval 50 --election-timeout 500 >>"$tmp/etcd$i.out" 2>&1 &
+        --heartbeat-interval 50 --election-timeout 500 \
+        --auto-compaction-mode=revision --auto-compaction-retention=10000 >>"$tmp/etcd$i.out" 2>&1 &
     etcd_pids[i]=$!
 done
 etcdctl() { ETCDCTL_API=3 command etcdctl --endpoints="$members" "$@"; }
