@@ -269,7 +269,7 @@ pid=
 start
 jreq POST /admin/v1/tokens '{"username":"admin","password":"test-secret"}'
 tok=$(field .id)
-for _ in $(seq 100); do # the resume may come just after the port is written
+for _ in $(seq 300); do # the resume may come just after the port is written
     grep -q "resuming nsi operation $op_k" "$tmp/log" && break
     sleep 0.05
 done
