@@ -259,7 +259,7 @@ main(int argc, char **argv)
                   "/nsd/v1/ns_descriptors_content");
     r = request("POST", "/admin/v1/vim_accounts", "application/json",
                 "{\"name\":\"sim0\",\"vim_type\":\"sim\",\"vim_url\":\"x\","
-                "\"config\":{\"sim\":{\"capacity\":{\"vcpus\":100000,"
+                "\"config\":{\"sim\":{\"local\":true,\"capacity\":{\"vcpus\":100000,"
                 "\"ram_mb\":100000000}}}}",
                 &status);
     {

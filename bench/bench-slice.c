@@ -224,7 +224,7 @@ main(int argc, char **argv)
     }
     r = osm("POST", "/admin/v1/vim_accounts", "application/json",
             "{\"name\":\"sim0\",\"vim_type\":\"sim\",\"vim_url\":\"x\","
-            "\"config\":{\"sim\":{\"capacity\":{\"vcpus\":10000000,"
+            "\"config\":{\"sim\":{\"local\":true,\"capacity\":{\"vcpus\":10000000,"
             "\"ram_mb\":10000000000}}}}",
             &status);
     snprintf(vim, sizeof vim, "%s",

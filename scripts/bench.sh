@@ -8,6 +8,7 @@ if [ ! -d "$build" ]; then
     meson setup "$build" "$top" --buildtype=release -Dtests=disabled
 fi
 ninja -C "$build" bench/bench-parse bench/bench-nbi bench/bench-slice bench/bench-sfc \
+    bench/bench-cluster \
     bench/bench-sfc-fabric \
     bench/bench-edge bench/bench-waves bench/bench-sdn \
     slicer/slicerd \
@@ -28,6 +29,67 @@ echo
 # 1,000 concurrent slice requests (total time, peak memory)
 "$build/bench/bench-slice" "$build/slicer/slicerd" "$top/templates" 30 1000 32
 echo
+# etcd: the NBI and slice figures again with slicerd's store on a 3-member
+# etcd cluster, with smaller counts than the SQLite runs above (2,000
+# records; 10 slices per round, 200 concurrent requests: every write is a
+# raft round trip), then bench-cluster: three slicerd on such a cluster
+# (creates/s and GET/s through the three, slice instantiate time, failover
+# time after a kill -9, median of 10).  Each on a fresh cluster
+# (run_on_etcd); a failure is reported and the benchmarks go on.
+etcd_members=127.0.0.1:23791,127.0.0.1:23792,127.0.0.1:23793
+# run_on_etcd CMD...: runs CMD with a 3-member etcd cluster listening on
+# $etcd_members, in namespaces of their own: network (its ports meet no
+# other etcd) and pid (nothing CMD started outlives it).
+run_on_etcd() {
+    # shellcheck disable=SC2016 # the script expands its own variables
+    unshare --net --mount --pid --fork --mount-proc sh -c '
+        ip link set lo up
+        tmp=$(mktemp -d /tmp/bench-etcd-XXXXXX)
+        peers=e1=http://127.0.0.1:23801,e2=http://127.0.0.1:23802
+        peers=$peers,e3=http://127.0.0.1:23803
+        pids=
+        for i in 1 2 3; do
+            etcd --name "e$i" --data-dir "$tmp/etcd$i" \
+                --listen-client-urls "http://127.0.0.1:2379$i" \
+                --advertise-client-urls "http://127.0.0.1:2379$i" \
+                --listen-peer-urls "http://127.0.0.1:2380$i" \
+                --initial-advertise-peer-urls "http://127.0.0.1:2380$i" \
+                --initial-cluster "$peers" --initial-cluster-state new \
+                --heartbeat-interval 50 --election-timeout 500 \
+                --auto-compaction-mode=revision \
+                --auto-compaction-retention=10000 \
+                >"$tmp/etcd$i.log" 2>&1 &
+            pids="$pids $!"
+        done
+        for _ in $(seq 100); do
+            ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:23791 \
+                endpoint health >/dev/null 2>&1 && break
+            sleep 0.1
+        done
+        "$@"
+        rc=$?
+        # shellcheck disable=SC2086 # a list of pids
+        kill $pids
+        # shellcheck disable=SC2086
+        wait $pids 2>/dev/null
+        rm -rf "$tmp"
+        exit $rc
+    ' sh "$@"
+}
+if command -v etcd >/dev/null 2>&1; then
+    run_on_etcd env BENCH_STORE="etcd://$etcd_members/bench" \
+        "$build/bench/bench-nbi" "$build/slicer/slicerd" "$top/templates" \
+        2000 8 || echo "bench-nbi on etcd failed (exit $?)" >&2
+    echo
+    run_on_etcd env BENCH_STORE="etcd://$etcd_members/bench" \
+        "$build/bench/bench-slice" "$build/slicer/slicerd" "$top/templates" \
+        10 200 32 || echo "bench-slice on etcd failed (exit $?)" >&2
+    echo
+    run_on_etcd "$build/bench/bench-cluster" "$build/slicer/slicerd" \
+        "$top/templates" "$etcd_members" 2000 10 ||
+        echo "bench-cluster failed (exit $?)" >&2
+    echo
+fi
 # memory: 10 waves of 200 NSs created, instantiated, terminated and
 # deleted by 32 clients at once; RSS after each (goal: last / first <= 1.2)
 "$build/bench/bench-waves" "$build/slicer/slicerd" "$top/templates" 10 200
