@@ -63,39 +63,6 @@ static struct member members[N_INST];
 static const char *slicerd_path;
 static pid_t main_pid; /* cleanup() runs there, not in its children */
 
-static const char nst_yaml[] =
-    "nst:\n"
-    "  - id: bench-3-subnets\n"
-    "    name: bench-3-subnets\n"
-    "    SNSSAI-identifier: {slice-service-type: eMBB}\n"
-    "    quality-of-service: {id: 9, resource-type: non-GBR,\n"
-    "                         priority-level: 90, packet-delay-budget: 300}\n"
-    "    netslice-subnet:\n"
-    "      - {id: a, is-shared-nss: false, nsd-ref: slicer-transport-ns}\n"
-    "      - {id: b, is-shared-nss: false, nsd-ref: slicer-transport-ns}\n"
-    "      - {id: c, is-shared-nss: false, nsd-ref: slicer-transport-ns}\n"
-    "    netslice-vld:\n"
-    "      - id: mgmt\n"
-    "        name: mgmt\n"
-    "        type: ELAN\n"
-    "        mgmt-network: true\n"
-    "        nss-connection-point-ref:\n"
-    "          - {nss-ref: a, nsd-connection-point-ref: tn-mgmt}\n"
-    "          - {nss-ref: b, nsd-connection-point-ref: tn-mgmt}\n"
-    "          - {nss-ref: c, nsd-connection-point-ref: tn-mgmt}\n"
-    "      - id: ab\n"
-    "        name: ab\n"
-    "        type: ELINE\n"
-    "        nss-connection-point-ref:\n"
-    "          - {nss-ref: a, nsd-connection-point-ref: tn-east}\n"
-    "          - {nss-ref: b, nsd-connection-point-ref: tn-west}\n"
-    "      - id: bc\n"
-    "        name: bc\n"
-    "        type: ELINE\n"
-    "        nss-connection-point-ref:\n"
-    "          - {nss-ref: b, nsd-connection-point-ref: tn-east}\n"
-    "          - {nss-ref: c, nsd-connection-point-ref: tn-west}\n";
-
 static json_t *
 osm(const struct member *m, const char *method, const char *path,
     const char *body, long *status)
@@ -916,7 +883,7 @@ main(int argc, char **argv)
     bench_onboard(&members[0].d, argv[2], "nsd/transport_nsd.yaml",
                   "/nsd/v1/ns_descriptors_content");
     json_decref(osm(&members[0], "POST", "/nst/v1/netslice_templates_content",
-                    nst_yaml, &status));
+                    bench_nst_3_subnets, &status));
     if (status != 201) {
         fprintf(stderr, "bench-cluster: onboarding the NST answered %ld\n",
                 status);

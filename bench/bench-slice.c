@@ -26,39 +26,6 @@
 
 #include "bench-util.h"
 
-static const char nst_yaml[] =
-    "nst:\n"
-    "  - id: bench-3-subnets\n"
-    "    name: bench-3-subnets\n"
-    "    SNSSAI-identifier: {slice-service-type: eMBB}\n"
-    "    quality-of-service: {id: 9, resource-type: non-GBR,\n"
-    "                         priority-level: 90, packet-delay-budget: 300}\n"
-    "    netslice-subnet:\n"
-    "      - {id: a, is-shared-nss: false, nsd-ref: slicer-transport-ns}\n"
-    "      - {id: b, is-shared-nss: false, nsd-ref: slicer-transport-ns}\n"
-    "      - {id: c, is-shared-nss: false, nsd-ref: slicer-transport-ns}\n"
-    "    netslice-vld:\n"
-    "      - id: mgmt\n"
-    "        name: mgmt\n"
-    "        type: ELAN\n"
-    "        mgmt-network: true\n"
-    "        nss-connection-point-ref:\n"
-    "          - {nss-ref: a, nsd-connection-point-ref: tn-mgmt}\n"
-    "          - {nss-ref: b, nsd-connection-point-ref: tn-mgmt}\n"
-    "          - {nss-ref: c, nsd-connection-point-ref: tn-mgmt}\n"
-    "      - id: ab\n"
-    "        name: ab\n"
-    "        type: ELINE\n"
-    "        nss-connection-point-ref:\n"
-    "          - {nss-ref: a, nsd-connection-point-ref: tn-east}\n"
-    "          - {nss-ref: b, nsd-connection-point-ref: tn-west}\n"
-    "      - id: bc\n"
-    "        name: bc\n"
-    "        type: ELINE\n"
-    "        nss-connection-point-ref:\n"
-    "          - {nss-ref: b, nsd-connection-point-ref: tn-east}\n"
-    "          - {nss-ref: c, nsd-connection-point-ref: tn-west}\n";
-
 static struct bench_daemon dmn;
 
 static json_t *
@@ -216,7 +183,7 @@ main(int argc, char **argv)
     bench_onboard(&dmn, argv[2], "nsd/transport_nsd.yaml",
                   "/nsd/v1/ns_descriptors_content");
     json_decref(osm("POST", "/nst/v1/netslice_templates_content",
-                    "application/yaml", nst_yaml, &status));
+                    "application/yaml", bench_nst_3_subnets, &status));
     if (status != 201) {
         fprintf(stderr, "bench-slice: onboarding the NST answered %ld\n",
                 status);

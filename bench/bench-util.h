@@ -73,4 +73,9 @@ double bench_pct(double *v, size_t n, double p);
 /* A "Vm...:" figure of /proc/PID/status in kB, -1 when unknown. */
 long bench_status_kb(pid_t pid, const char *key);
 
+/* An NST of three transport NSs chained by two ELINE slice networks,
+ * with a management ELAN over all three (NSD slicer-transport-ns):
+ * nothing shared, so each slice makes three NSs and three networks. */
+extern const char bench_nst_3_subnets[];
+
 #endif

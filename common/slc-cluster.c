@@ -385,7 +385,8 @@ slc_cluster_claim(struct slc_cluster *c, const char *coll, const char *id,
                   struct slc_error *err)
 {
     char *key, *held = NULL, *owner = NULL;
-    json_t *req, *reply = NULL, *kv;
+    json_t *req, *reply = NULL;
+    const json_t *kv;
     int rc;
 
     if (!c) {
@@ -416,14 +417,7 @@ slc_cluster_claim(struct slc_cluster *c, const char *coll, const char *id,
         char *alive;
         json_t *akv = NULL;
 
-        kv = json_array_get(
-            json_object_get(json_object_get(json_array_get(
-                                                json_object_get(reply,
-                                                                "responses"),
-                                                0),
-                                            "response_range"),
-                            "kvs"),
-            0);
+        kv = slc_etcd_txn_kv(reply, 0);
         owner = kv_value(kv);
         if (owner && strcmp(owner, c->instance)) {
             json_t *areq, *areply = NULL;

@@ -331,6 +331,15 @@ slc_etcd_prefix_end(const char *prefix)
     return s;
 }
 
+const json_t *
+slc_etcd_txn_kv(const json_t *reply, size_t i)
+{
+    const json_t *r = json_array_get(json_object_get(reply, "responses"), i);
+
+    return json_array_get(
+        json_object_get(json_object_get(r, "response_range"), "kvs"), 0);
+}
+
 int64_t
 slc_etcd_int(const json_t *v)
 {

@@ -69,6 +69,10 @@ char *slc_etcd_unb64(const char *text, size_t *size);
  * range_end for a prefix), as a new JSON base64 string. */
 json_t *slc_etcd_prefix_end(const char *prefix);
 
+/* The first kv of the range response number 'i' of a txn's answer
+ * (borrowed from it), NULL when none. */
+const json_t *slc_etcd_txn_kv(const json_t *reply, size_t i);
+
 /* An int64 of etcd's JSON (a string or a number); 0 when absent. */
 int64_t slc_etcd_int(const json_t *v);
 

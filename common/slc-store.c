@@ -201,6 +201,16 @@ slc_store_put(struct slc_store *st, const char *coll,
               const struct slc_record *rec, const json_t *links,
               int64_t expected_rev, int64_t *new_rev, struct slc_error *err)
 {
+    if (!rec->id || !rec->id[0] || !rec->doc) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "%s: a record needs an id and a document",
+                             coll);
+    }
+    if (expected_rev < SLC_REV_ANY) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "%s '%s': bad expected revision %lld", coll,
+                             rec->id, (long long)expected_rev);
+    }
     return st->class->put(st, coll, rec, links, expected_rev, new_rev, err);
 }
 
@@ -267,6 +277,53 @@ slc_store_list_after_text(struct slc_store *st, const char *coll,
     }
     return st->class->list_after_text(st, coll, after, part, visit, arg,
                                       err);
+}
+
+struct relink {
+    bool (*needs)(const json_t *doc);
+    json_t *ids;
+};
+
+static int
+relink_visit(const char *coll, const struct slc_record *rec, void *arg)
+{
+    struct relink *r = arg;
+
+    (void)coll;
+    if (r->needs(rec->doc)) {
+        json_array_append_new(r->ids, json_string(rec->id));
+    }
+    return 0;
+}
+
+int
+slc_store_relink(struct slc_store *st, const char *coll,
+                 bool (*needs)(const json_t *doc),
+                 json_t *(*relink)(json_t *doc), struct slc_error *err)
+{
+    struct relink r = {needs, json_array()};
+    const json_t *id;
+    size_t i;
+    int rc = r.ids ? slc_store_list(st, coll, NULL, relink_visit, &r, err)
+                   : slc_error_set(err, SLC_ENOMEM, "out of memory");
+
+    json_array_foreach(r.ids, i, id)
+    {
+        struct slc_record rec = {0};
+        json_t *links = NULL;
+
+        rc = rc ? rc
+                : slc_store_get(st, coll, json_string_value(id), &rec, err);
+        if (!rc && !(links = relink(rec.doc))) {
+            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+        }
+        rc = rc ? rc
+                : slc_store_put(st, coll, &rec, links, rec.rev, NULL, err);
+        json_decref(links);
+        slc_record_clear(&rec);
+    }
+    json_decref(r.ids);
+    return rc;
 }
 
 /* Copies the first record visited into the caller's record. */

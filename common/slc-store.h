@@ -98,7 +98,9 @@ struct slc_store_class {
     /* Reads record 'id' into 'out' (caller clears it). */
     int (*get)(struct slc_store *st, const char *coll, const char *id,
                struct slc_record *out, struct slc_error *err);
-    /* Writes 'rec' (id, name, doc; rev ignored) expecting 'expected_rev';
+    /* Writes 'rec' (id, name, doc; rev ignored) expecting 'expected_rev'
+     * (both checked by the front end: an id, a document, a revision of
+     * SLC_REV_ANY or more);
      * 'links' is an array of [collection, name] pairs this record
      * references, replacing the previous ones; NULL keeps them.  The new revision
      * goes to '*new_rev' (may be NULL). */
@@ -171,6 +173,14 @@ int slc_store_open(const char *location, struct slc_store **out,
  * stored now may well succeed.  A stale revision a client named is not
  * that. */
 bool slc_store_raced(const struct slc_error *err);
+
+/* For a store an older slicer wrote: writes again, with its links, each
+ * record of 'coll' that 'needs' says lacks them (its document borrowed).
+ * 'relink' gives the links (a new array) and marks the document (taken
+ * for the write) so that 'needs' is false for it from then on. */
+int slc_store_relink(struct slc_store *st, const char *coll,
+                     bool (*needs)(const json_t *doc),
+                     json_t *(*relink)(json_t *doc), struct slc_error *err);
 
 /* Closes 'st'.  Accepts NULL. */
 void slc_store_close(struct slc_store *st);

@@ -513,7 +513,8 @@ static int
 check_schema(struct etcd_store *s, struct slc_error *err)
 {
     char *key = NULL;
-    json_t *kv = NULL, *req, *reply = NULL;
+    json_t *req, *reply = NULL;
+    const json_t *kv = NULL;
     int rc, version = 0;
 
     if (asprintf(&key, "%s/schema", s->prefix) < 0) {
@@ -533,14 +534,7 @@ check_schema(struct etcd_store *s, struct slc_error *err)
         char *v;
         size_t size;
 
-        kv = json_array_get(
-            json_object_get(json_object_get(json_array_get(
-                                                json_object_get(reply,
-                                                                "responses"),
-                                                0),
-                                            "response_range"),
-                            "kvs"),
-            0);
+        kv = slc_etcd_txn_kv(reply, 0);
         v64 = json_string_value(json_object_get(kv, "value"));
         v = slc_etcd_unb64(v64 ? v64 : "", &size);
         version = v ? atoi(v) : 0;
@@ -899,16 +893,6 @@ etcd_put(struct slc_store *st, const char *coll,
     json_t *l;
     int rc;
 
-    if (!rec->id || !rec->id[0] || !rec->doc) {
-        return slc_error_set(err, SLC_EINVALID,
-                             "%s: a record needs an id and a document",
-                             coll);
-    }
-    if (expected_rev < SLC_REV_ANY) {
-        return slc_error_set(err, SLC_EINVALID,
-                             "%s '%s': bad expected revision %lld", coll,
-                             rec->id, (long long)expected_rev);
-    }
     OWN_TXN_BEGIN(s);
     rc = load_entry(s, coll, rec->id, &en, err);
     rc = rc ? rc : check_expected(en, expected_rev, err);

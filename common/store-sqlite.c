@@ -601,16 +601,6 @@ sqlite_put(struct slc_store *st, const char *coll,
     char *text;
     int rc;
 
-    if (!rec->id || !rec->id[0] || !rec->doc) {
-        return slc_error_set(err, SLC_EINVALID,
-                             "%s: a record needs an id and a document",
-                             coll);
-    }
-    if (expected_rev < SLC_REV_ANY) {
-        return slc_error_set(err, SLC_EINVALID,
-                             "%s '%s': bad expected revision %lld", coll,
-                             rec->id, (long long)expected_rev);
-    }
     text = json_dumps(rec->doc, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!text) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");

@@ -440,43 +440,23 @@ slc_ns_release_chains(struct slc_store *st, const char *nsr_id,
     return rc;
 }
 
-static int
-relink_path(const char *coll, const struct slc_record *rec, void *arg)
+static bool
+path_unlinked(const json_t *doc)
 {
-    json_t *todo = arg;
+    return !json_is_true(json_object_get(doc, "linked"));
+}
 
-    if (!json_is_true(json_object_get(rec->doc, "linked"))) {
-        json_array_append_new(todo, json_string(rec->id));
-    }
-    return 0;
+static json_t *
+path_links(json_t *doc)
+{
+    json_object_set_new(doc, "linked", json_true());
+    return json_pack("[[ss]]", "nsrs", slc_ns_str(doc, "nsr-id") ?: "");
 }
 
 int
 slc_ns_link_chains(struct slc_store *st, struct slc_error *err)
 {
-    json_t *todo = json_array();
-    const json_t *v;
-    size_t i;
-    int rc = slc_store_list(st, PATHS, NULL, relink_path, todo, err);
-
-    json_array_foreach(todo, i, v)
-    {
-        struct slc_record rec = {0};
-        json_t *links = NULL;
-
-        rc = rc ? rc
-                : slc_store_get(st, PATHS, json_string_value(v), &rec, err);
-        if (!rc) {
-            links = json_pack("[[ss]]", "nsrs",
-                              slc_ns_str(rec.doc, "nsr-id") ?: "");
-            json_object_set_new(rec.doc, "linked", json_true());
-            rc = slc_store_put(st, PATHS, &rec, links, rec.rev, NULL, err);
-        }
-        json_decref(links);
-        slc_record_clear(&rec);
-    }
-    json_decref(todo);
-    return rc;
+    return slc_store_relink(st, PATHS, path_unlinked, path_links, err);
 }
 
 /* ---- plans ---- */

@@ -122,14 +122,7 @@ slc_sim_shared_lock(struct sim_shared *h, json_t **state,
             sleep_ms(1);
             continue;
         }
-        kv = json_array_get(
-            json_object_get(json_object_get(json_array_get(
-                                                json_object_get(reply,
-                                                                "responses"),
-                                                1),
-                                            "response_range"),
-                            "kvs"),
-            0);
+        kv = slc_etcd_txn_kv(reply, 1);
         v64 = json_string_value(json_object_get(kv, "value"));
         if (v64) {
             size_t size;

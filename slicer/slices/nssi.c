@@ -1125,42 +1125,35 @@ refresh_job(struct slc_slicer *s, const char *id)
     slc_record_clear(&job);
 }
 
-static int
-collect_unlinked(const char *coll, const struct slc_record *rec, void *arg)
+static bool
+unlinked(const json_t *doc)
 {
-    if (!json_is_true(json_object_get(json_object_get(rec->doc, "_admin"),
-                                      "linked"))) {
-        json_array_append_new(arg, json_string(rec->id));
-    }
-    return 0;
+    return !json_is_true(json_object_get(json_object_get(doc, "_admin"),
+                                         "linked"));
 }
 
-/* Gives the NSSIs or jobs of an older store their links. */
-static int
-link_all(struct slc_slicer *s, const char *coll, struct slc_error *err)
+/* An older store's NSSIs and jobs, given their links (links_to). */
+static json_t *
+relink(json_t *doc, const char *to, const char *member)
 {
-    json_t *ids = json_array();
-    const json_t *id;
-    size_t i;
-    int rc = slc_store_list(s->p.st, coll, NULL, collect_unlinked, ids, err);
-
-    json_array_foreach(ids, i, id)
-    {
-        struct slc_record rec = {0};
-
-        rc = rc ? rc
-                : slc_store_get(s->p.st, coll, json_string_value(id), &rec,
-                                err);
-        if (!rc && !json_is_object(json_object_get(rec.doc, "_admin"))) {
-            json_object_set_new(rec.doc, "_admin", json_object());
-        }
-        rc = rc ? rc
-                : is(coll, SLC_NSSI_JOBS) ? put_job(s, rec.doc, err)
-                                          : store_nssi(s, rec.doc, NULL, err);
-        slc_record_clear(&rec);
+    if (!json_is_object(json_object_get(doc, "_admin"))) {
+        json_object_set_new(doc, "_admin", json_object());
     }
-    json_decref(ids);
-    return rc;
+    json_object_set_new(json_object_get(doc, "_admin"), "linked",
+                        json_true());
+    return str(doc, member) ? links_to(to, str(doc, member)) : json_array();
+}
+
+static json_t *
+nssi_relink(json_t *doc)
+{
+    return relink(doc, "nsis", "nsiId");
+}
+
+static json_t *
+job_relink(json_t *doc)
+{
+    return relink(doc, "nsilcmops", "nsilcmopId");
 }
 
 static void
@@ -1294,8 +1287,12 @@ slc_nssi_reconcile(struct slc_slicer *s, struct slc_error *err)
     }
     json_decref(o.requests);
     json_decref(o.found);
-    rc = rc ? rc : link_all(s, SLC_NSSI_COLL, err);
-    rc = rc ? rc : link_all(s, SLC_NSSI_JOBS, err);
+    rc = rc ? rc
+            : slc_store_relink(s->p.st, SLC_NSSI_COLL, unlinked, nssi_relink,
+                               err);
+    rc = rc ? rc
+            : slc_store_relink(s->p.st, SLC_NSSI_JOBS, unlinked, job_relink,
+                               err);
     if (!rc) {
         track(s, NULL, NULL);
     }

@@ -1404,44 +1404,25 @@ slc_slicer_resume(struct slc_slicer *s, const char *coll, const char *op_id)
     return false;
 }
 
-static int
-collect_unlinked(const char *coll, const struct slc_record *rec, void *arg)
+static bool
+unlinked(const json_t *doc)
 {
-    if (!json_is_true(json_object_get(slc_slice_admin(rec->doc), "linked"))) {
-        json_array_append_new(arg, json_string(rec->id));
-    }
-    return 0;
+    return !json_is_true(json_object_get(json_object_get(doc, "_admin"),
+                                         "linked"));
 }
 
-/* Gives the slices ("nsis") or slice requests of an older store their
- * links (slc_slice_links, slc_request_links). */
-static int
-link_records(struct slc_store *st, const char *coll, struct slc_error *err)
+static json_t *
+nsi_relink(json_t *doc)
 {
-    json_t *ids = json_array();
-    const json_t *id;
-    size_t i;
-    int rc = slc_store_list(st, coll, NULL, collect_unlinked, ids, err);
+    json_object_set_new(slc_slice_admin(doc), "linked", json_true());
+    return slc_slice_links(doc);
+}
 
-    json_array_foreach(ids, i, id)
-    {
-        struct slc_record rec = {0};
-        json_t *links = NULL;
-
-        rc = rc ? rc
-                : slc_store_get(st, coll, json_string_value(id), &rec, err);
-        if (!rc) {
-            json_object_set_new(slc_slice_admin(rec.doc), "linked",
-                                json_true());
-            links = is(coll, "nsis") ? slc_slice_links(rec.doc)
-                                     : slc_request_links(rec.doc);
-            rc = slc_store_put(st, coll, &rec, links, rec.rev, NULL, err);
-        }
-        json_decref(links);
-        slc_record_clear(&rec);
-    }
-    json_decref(ids);
-    return rc;
+static json_t *
+request_relink(json_t *doc)
+{
+    json_object_set_new(slc_slice_admin(doc), "linked", json_true());
+    return slc_request_links(doc);
 }
 
 int
@@ -1450,9 +1431,13 @@ slc_slicer_recover(struct slc_slicer *s, struct slc_error *err)
     json_t *ids = json_array();
     const json_t *id;
     size_t i;
-    int rc = link_records(s->p.st, "nsis", err);
+    /* the links of an older store's slices and requests (slc_slice_links,
+     * slc_request_links) */
+    int rc = slc_store_relink(s->p.st, "nsis", unlinked, nsi_relink, err);
 
-    rc = rc ? rc : link_records(s->p.st, "slice_requests", err);
+    rc = rc ? rc
+            : slc_store_relink(s->p.st, "slice_requests", unlinked,
+                               request_relink, err);
 
     rc = rc ? rc
             : slc_store_list(s->p.st, "nsilcmops", NULL, collect_unfinished,
