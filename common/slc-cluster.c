@@ -5,9 +5,12 @@
 
 #include <event2/event.h>
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "slc-etcd.h"
 #include "slc-http-client.h"
@@ -28,6 +31,10 @@ struct watch {
     void *arg;
     int64_t next_rev;       /* where to start again; 0: from now */
     struct event *again;
+    /* changes read, handed over from the loop (not from inside the HTTP
+     * client's callback, where a handler could not start a request) */
+    json_t *changes;        /* [[id, deleted]] */
+    struct event *deliver;
     struct watch *next;
 };
 
@@ -37,8 +44,17 @@ struct slc_cluster {
     char *prefix;          /* "/PREFIX/cluster" */
     char *instance;
     char *alive_key;
-    int64_t lease;
+    _Atomic int64_t lease;
     unsigned ttl_s;
+    /* The lease is renewed by a thread of its own, with a client of its
+     * own: a loop busy with a long run of store calls (a burst of slice
+     * requests on etcd) must not let it expire.  The thread only renews
+     * and says when etcd let it expire anyway; the loop joins again. */
+    struct slc_etcd *keeper_etcd;
+    pthread_t keeper;
+    bool keeper_started;
+    atomic_bool stop;
+    atomic_bool expired;
     json_t *held;          /* "COLL/ID" -> true: claims this instance holds */
     struct event *renew;
     struct event *scan;
@@ -123,35 +139,63 @@ join(struct slc_cluster *c, struct slc_error *err)
     return rc;
 }
 
+/* The keeper thread: renews the lease every third of its time to live,
+ * whatever the loop is doing. */
+static void *
+keep(void *arg)
+{
+    struct slc_cluster *c = arg;
+    long period_ms = (long)c->ttl_s * 1000 / 3;
+
+    while (!atomic_load(&c->stop)) {
+        json_t *req = json_pack("{sI}", "ID",
+                                (json_int_t)atomic_load(&c->lease));
+        json_t *reply = NULL;
+        struct slc_error err = {0};
+
+        if (!atomic_load(&c->expired) && req &&
+            !slc_etcd_call(c->keeper_etcd, "/v3/lease/keepalive", req, true,
+                           &reply, &err) &&
+            slc_etcd_int(json_object_get(json_object_get(reply, "result"),
+                                         "TTL")) <= 0) {
+            atomic_store(&c->expired, true);
+        }
+        json_decref(req);
+        json_decref(reply);
+        for (long waited = 0; waited < period_ms && !atomic_load(&c->stop);
+             waited += 50) {
+            struct timespec ts = {0, 50 * 1000000L};
+
+            nanosleep(&ts, NULL);
+        }
+    }
+    return NULL;
+}
+
+/* The loop's side: joins again when the keeper found the lease gone. */
 static void
 on_renew(evutil_socket_t fd, short what, void *arg)
 {
     struct slc_cluster *c = arg;
-    json_t *req = json_pack("{sI}", "ID", (json_int_t)c->lease);
-    json_t *reply = NULL;
     struct slc_error err = {0};
-    int rc;
 
     (void)fd;
     (void)what;
-    rc = slc_etcd_call(c->etcd, "/v3/lease/keepalive", req, true, &reply,
-                       &err);
-    json_decref(req);
-    if (!rc && slc_etcd_int(json_object_get(
-                   json_object_get(reply, "result"), "TTL")) <= 0) {
-        /* the cluster took this instance for dead: its claims may be
-         * someone else's now; the daemon's operations find that out when
-         * they next claim */
-        SLC_ERR("cluster: instance %s: its lease expired; joining again",
-                c->instance);
-        json_object_clear(c->held);
-        rc = join(c, &err);
+    if (!atomic_load(&c->expired)) {
+        return;
     }
-    if (rc) {
-        SLC_WARN("cluster: instance %s: renewing its lease: %s",
-                 c->instance, err.msg);
+    /* the cluster took this instance for dead: its claims may be someone
+     * else's now; the daemon's operations find that out when they next
+     * claim */
+    SLC_ERR("cluster: instance %s: its lease expired; joining again",
+            c->instance);
+    json_object_clear(c->held);
+    if (join(c, &err)) {
+        SLC_WARN("cluster: instance %s: joining again: %s", c->instance,
+                 err.msg);
+    } else {
+        atomic_store(&c->expired, false);
     }
-    json_decref(reply);
 }
 
 /* Takes the claim of dead instance 'owner' on 'key' (seen at mod
@@ -306,8 +350,14 @@ slc_cluster_new(const struct slc_cluster_params *p, struct slc_cluster **out,
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     rc = slc_etcd_new(members, 2000, &c->etcd, err);
+    rc = rc ? rc : slc_etcd_new(members, 1000, &c->keeper_etcd, err);
     free(members);
     rc = rc ? rc : join(c, err);
+    if (!rc && pthread_create(&c->keeper, NULL, keep, c)) {
+        rc = slc_error_set(err, SLC_ENOMEM,
+                           "cluster: cannot start the lease's keeper");
+    }
+    c->keeper_started = !rc;
     if (!rc) {
         struct timeval renew = {.tv_sec = 0,
                                 .tv_usec = (long)c->ttl_s * 1000000 / 3};
@@ -342,6 +392,10 @@ slc_cluster_free(struct slc_cluster *c)
     if (!c) {
         return;
     }
+    if (c->keeper_started) {
+        atomic_store(&c->stop, true);
+        pthread_join(c->keeper, NULL);
+    }
     if (c->renew) {
         event_free(c->renew);
     }
@@ -367,11 +421,16 @@ slc_cluster_free(struct slc_cluster *c)
         if (w->again) {
             event_free(w->again);
         }
+        if (w->deliver) {
+            event_free(w->deliver);
+        }
+        json_decref(w->changes);
         free(w->coll);
         free(w->key);
         free(w);
     }
     slc_etcd_free(c->etcd);
+    slc_etcd_free(c->keeper_etcd);
     json_decref(c->held);
     free(c->store_prefix);
     free(c->prefix);
@@ -528,9 +587,13 @@ on_watch_line(void *arg, const char *line, size_t len)
         int64_t mod = slc_etcd_int(json_object_get(kv, "mod_revision"));
 
         if (id) {
-            w->fn(w->arg, w->coll, id,
-                  !strcmp(json_string_value(json_object_get(ev, "type")) ?: "",
-                          "DELETE"));
+            json_array_append_new(
+                w->changes,
+                json_pack("[sb]", id,
+                          !strcmp(json_string_value(
+                                      json_object_get(ev, "type")) ?: "",
+                                  "DELETE")));
+            event_active(w->deliver, 0, 0);
         }
         if (mod >= w->next_rev) {
             w->next_rev = mod + 1;
@@ -545,6 +608,25 @@ on_watch_line(void *arg, const char *line, size_t len)
                       1;
     }
     json_decref(msg);
+}
+
+static void
+on_watch_deliver(evutil_socket_t fd, short what, void *arg)
+{
+    struct watch *w = arg;
+    json_t *changes = w->changes;
+    const json_t *ch;
+    size_t i;
+
+    (void)fd;
+    (void)what;
+    w->changes = json_array();
+    json_array_foreach(changes, i, ch)
+    {
+        w->fn(w->arg, w->coll, json_string_value(json_array_get(ch, 0)),
+              json_is_true(json_array_get(ch, 1)));
+    }
+    json_decref(changes);
 }
 
 static void
@@ -633,10 +715,18 @@ slc_cluster_watch(struct slc_cluster *c, const char *coll,
     w = calloc(1, sizeof *w);
     if (!w || !(w->coll = strdup(coll)) ||
         !(w->key = slc_store_etcd_coll_key(c->store_prefix, coll)) ||
-        !(w->again = evtimer_new(c->p.base, on_watch_again, w))) {
+        !(w->again = evtimer_new(c->p.base, on_watch_again, w)) ||
+        !(w->deliver = event_new(c->p.base, -1, 0, on_watch_deliver, w)) ||
+        !(w->changes = json_array())) {
         if (w) {
             free(w->coll);
             free(w->key);
+            if (w->again) {
+                event_free(w->again);
+            }
+            if (w->deliver) {
+                event_free(w->deliver);
+            }
         }
         free(w);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");

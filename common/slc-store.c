@@ -73,6 +73,12 @@ slc_store_open(const char *location, struct slc_store **out,
                          location, (int)scheme_len, location);
 }
 
+int
+slc_store_check(struct slc_store *st, struct slc_error *err)
+{
+    return st->class->check && st->depth ? st->class->check(st, err) : 0;
+}
+
 bool
 slc_store_raced(const struct slc_error *err)
 {

@@ -133,6 +133,11 @@ struct slc_store_class {
     int (*list_after)(struct slc_store *st, const char *coll, int64_t after,
                       slc_store_visit_fn visit, void *arg,
                       struct slc_error *err);
+    /* Optional.  Whether what the open transaction read is still what is
+     * stored: SLC_ECONFLICT (raced, as slc_store_raced() says) when
+     * another writer changed it since.  Writes nothing.  Without it (a
+     * backend that locks): always 0. */
+    int (*check)(struct slc_store *st, struct slc_error *err);
     /* Optional.  As list_after, each record as its stored text with the
      * value at dotted path 'part' parsed (get_text's), for replies that
      * pass documents through unchanged. */
@@ -167,6 +172,12 @@ char *slc_store_etcd_key_id(const char *key);
  * Unknown schemes are SLC_EUNSUPPORTED naming the scheme. */
 int slc_store_open(const char *location, struct slc_store **out,
                    struct slc_error *err);
+
+/* Whether the open transaction's reads are still current (0), or
+ * another writer changed them (SLC_ECONFLICT, raced): an error found on
+ * stale reads is no error, and the work should run again on what is
+ * stored now.  Call it before the rollback. */
+int slc_store_check(struct slc_store *st, struct slc_error *err);
 
 /* Whether 'err' (SLC_ECONFLICT) says an optimistic commit met another
  * writer (etcd): nothing was written, and doing the same again on what is

@@ -733,11 +733,66 @@ entry_ops(struct etcd_store *s, const struct entry *en, json_t *ops)
     return 0;
 }
 
+/* The compares of the open transaction (a new array): every record it
+ * read or wrote unchanged, and the guards of its lists. */
+static json_t *
+txn_compares(struct etcd_store *s)
+{
+    json_t *compares = json_copy(s->guards);
+
+    for (size_t i = 0; compares && i < s->n_entries; i++) {
+        const struct entry *en = &s->entries[i];
+        char *key = make_key(s, "r", false, en->coll, en->id, NULL);
+
+        if (!key) {
+            json_decref(compares);
+            return NULL;
+        }
+        json_array_append_new(
+            compares,
+            en->was ? json_pack("{so ss ss sI}", "key", b64s(key), "target",
+                                "MOD", "result", "EQUAL", "mod_revision",
+                                (json_int_t)en->base_mod)
+                    : json_pack("{so ss ss ss}", "key", b64s(key), "target",
+                                "CREATE", "result", "EQUAL",
+                                "create_revision", "0"));
+        free(key);
+    }
+    return compares;
+}
+
+static int
+etcd_check(struct slc_store *st, struct slc_error *err)
+{
+    struct etcd_store *s = etcd_store_cast(st);
+    json_t *compares = s->in_txn ? txn_compares(s) : NULL;
+    json_t *req = compares ? json_pack("{so}", "compare", compares) : NULL;
+    json_t *reply = NULL;
+    int rc;
+
+    if (!s->in_txn || (!s->n_entries && !json_array_size(s->guards))) {
+        json_decref(req);
+        return 0;
+    }
+    rc = req ? slc_etcd_call(s->etcd, "/v3/kv/txn", req, true, &reply, err)
+             : slc_error_set(err, SLC_ENOMEM, "out of memory");
+    if (!rc && !json_is_true(json_object_get(reply, "succeeded"))) {
+        rc = slc_error_set(err, SLC_ECONFLICT,
+                           "store '%s': records this transaction read "
+                           SLC_STORE_RACED_TEXT,
+                           s->location);
+    }
+    json_decref(req);
+    json_decref(reply);
+    return rc;
+}
+
 static int
 etcd_commit(struct slc_store *st, struct slc_error *err)
 {
     struct etcd_store *s = etcd_store_cast(st);
-    json_t *compares = json_copy(s->guards), *ops = json_array();
+    json_t *compares = s->in_txn ? txn_compares(s) : NULL;
+    json_t *ops = json_array();
     json_t *req = NULL, *reply = NULL;
     int rc = 0;
 
@@ -749,24 +804,8 @@ etcd_commit(struct slc_store *st, struct slc_error *err)
                              s->location);
     }
     for (size_t i = 0; !rc && compares && ops && i < s->n_entries; i++) {
-        const struct entry *en = &s->entries[i];
-        char *key = make_key(s, "r", false, en->coll, en->id, NULL);
-
-        if (!key) {
-            rc = SLC_ENOMEM;
-            break;
-        }
-        json_array_append_new(
-            compares,
-            en->was ? json_pack("{so ss ss sI}", "key", b64s(key), "target",
-                                "MOD", "result", "EQUAL", "mod_revision",
-                                (json_int_t)en->base_mod)
-                    : json_pack("{so ss ss ss}", "key", b64s(key), "target",
-                                "CREATE", "result", "EQUAL",
-                                "create_revision", "0"));
-        free(key);
-        if (en->written) {
-            rc = entry_ops(s, en, ops);
+        if (s->entries[i].written) {
+            rc = entry_ops(s, &s->entries[i], ops);
         }
     }
     if (rc || !compares || !ops) {
@@ -1295,4 +1334,5 @@ const struct slc_store_class slc_store_etcd_class = {
     .del = etcd_del,
     .list = etcd_list,
     .referrers = etcd_referrers,
+    .check = etcd_check,
 };

@@ -926,6 +926,11 @@ slc_engine_resume(struct slc_engine *e, const char *coll, const char *id,
             return 0; /* running here already */
         }
     }
+    /* claimed first, read after: another instance may have ended it
+     * and let it go meanwhile */
+    if ((rc = slc_cluster_claim(e->p.cluster, coll, id, err))) {
+        return rc;
+    }
     rc = slc_store_get(e->p.st, coll, id, &rec, err);
     if (rc == SLC_ENOTFOUND) {
         slc_cluster_release(e->p.cluster, coll, id);
@@ -941,7 +946,7 @@ slc_engine_resume(struct slc_engine *e, const char *coll, const char *id,
     rc = rc ? rc : adopt_op(e, &rec, &op, err);
     slc_record_clear(&rec);
     if (!rc) {
-        SLC_INFO("resuming operation %s (%s) taken over", op->id,
+        SLC_INFO("resuming operation %s (%s)", op->id,
                  sget(op->doc, "operationState"));
         eng_kick(op);
     }
@@ -1437,13 +1442,17 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
         const char *coll = json_string_value(json_array_get(id, 0));
         const char *op_id = json_string_value(json_array_get(id, 1));
 
-        if ((rc = load_op(e, coll, op_id, &op, &oerr))) {
-            if (rc == SLC_EBUSY) {
-                SLC_INFO("recovery: %s", oerr.msg);
-            } else {
-                SLC_ERR("recovery: operation %s: %s", op_id, oerr.msg);
+        if (e->p.cluster) {
+            /* with other instances: only if it is this one's now, and
+             * still unfinished */
+            if ((rc = slc_engine_resume(e, coll, op_id, &oerr))) {
+                SLC_INFO("recovery: operation %s: %s", op_id, oerr.msg);
             }
             rc = 0;
+            continue;
+        }
+        if (load_op(e, coll, op_id, &op, &oerr)) {
+            SLC_ERR("recovery: operation %s: %s", op_id, oerr.msg);
             continue;
         }
         SLC_INFO("recovery: resuming operation %s (%s)", op->id,

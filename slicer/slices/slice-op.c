@@ -1134,6 +1134,16 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
         rc = slc_store_put(r.st, "nsis", &r.nsi, NULL, r.nsi.rev, NULL, &err);
     }
     rc = rc ? rc : slc_store_commit(r.st, &err);
+    if (rc && !slc_store_raced(&err)) {
+        /* an error found on reads another instance has changed since
+         * (a slice network it was creating) is no error yet */
+        struct slc_error cerr = {0};
+
+        if (slc_store_check(r.st, &cerr) == SLC_ECONFLICT &&
+            slc_store_raced(&cerr)) {
+            err = cerr;
+        }
+    }
     if (rc && slc_store_raced(&err)) {
         /* another instance wrote a record this advance read (a shared
          * NS, the slice): nothing was written; advance again on what is
