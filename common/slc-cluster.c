@@ -560,12 +560,6 @@ slc_cluster_alone(struct slc_cluster *c)
     return alone;
 }
 
-const char *
-slc_cluster_instance(const struct slc_cluster *c)
-{
-    return c ? c->instance : NULL;
-}
-
 /* ---- watches ---- */
 
 static void watch_start(struct watch *w);

@@ -78,7 +78,5 @@ void slc_cluster_release(struct slc_cluster *c, const char *coll,
  * instance's operations in flight would look like leaks. */
 bool slc_cluster_alone(struct slc_cluster *c);
 
-/* This instance's name; NULL without a cluster. */
-const char *slc_cluster_instance(const struct slc_cluster *c);
 
 #endif

@@ -840,8 +840,18 @@ etcd_commit(struct slc_store *st, struct slc_error *err)
     return rc;
 }
 
-/* Runs 'rc = body' in the open transaction, or in one of its own. */
-#define OWN_TXN_BEGIN(s) bool own = !(s)->in_txn; (s)->in_txn = true
+/* A write outside a transaction is one of its own: own_txn_begin()
+ * opens it (true when it did), own_txn_end() commits it, or drops it on
+ * an error. */
+static bool
+own_txn_begin(struct etcd_store *s)
+{
+    bool own = !s->in_txn;
+
+    s->in_txn = true;
+    return own;
+}
+
 static int
 own_txn_end(struct etcd_store *s, bool own, int rc, struct slc_error *err)
 {
@@ -930,9 +940,10 @@ etcd_put(struct slc_store *st, const char *coll,
     struct entry *en;
     char *text, *name;
     json_t *l;
+    bool own;
     int rc;
 
-    OWN_TXN_BEGIN(s);
+    own = own_txn_begin(s);
     rc = load_entry(s, coll, rec->id, &en, err);
     rc = rc ? rc : check_expected(en, expected_rev, err);
     if (!rc) {
@@ -971,9 +982,9 @@ etcd_del(struct slc_store *st, const char *coll, const char *id,
 {
     struct etcd_store *s = etcd_store_cast(st);
     struct entry *en;
+    bool own = own_txn_begin(s);
     int rc;
 
-    OWN_TXN_BEGIN(s);
     rc = load_entry(s, coll, id, &en, err);
     if (!rc && !en->is) {
         rc = slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found", coll,

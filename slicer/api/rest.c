@@ -595,29 +595,43 @@ link_next(struct slc_call *c, int64_t marker)
     }
 }
 
+/* The position a page starts after: the request's nextpage_opaque_marker
+ * (a record's position), 0 without one; a 400 for one this server never
+ * gave. */
+static int
+page_after(struct slc_call *c, int64_t *after)
+{
+    const char *marker = json_string_value(
+        json_object_get(c->req->query, "nextpage_opaque_marker"));
+    char *end;
+
+    *after = 0;
+    if (!marker) {
+        return 0;
+    }
+    *after = strtoll(marker, &end, 10);
+    if (!marker[0] || *end || *after <= 0) {
+        return slc_rest_fail(c, 400, SLC_EINVALID,
+                             "nextpage_opaque_marker '%.64s' is not one this "
+                             "server gave",
+                             marker);
+    }
+    return 0;
+}
+
 static int
 list_walk(struct list_walk *w, const char *coll, json_t **out)
 {
     struct slc_call *c = w->c;
-    const char *marker = json_string_value(
-        json_object_get(c->req->query, "nextpage_opaque_marker"));
-    int64_t after = 0;
+    int64_t after;
     int rc;
 
     if (!w->out) {
         return slc_error_set(&c->err, SLC_ENOMEM, "out of memory");
     }
-    if (marker) {
-        char *end;
-
-        after = strtoll(marker, &end, 10);
-        if (!marker[0] || *end || after <= 0) {
-            json_decref(w->out);
-            return slc_rest_fail(c, 400, SLC_EINVALID,
-                                 "nextpage_opaque_marker '%.64s' is not one "
-                                 "this server gave",
-                                 marker);
-        }
+    if ((rc = page_after(c, &after))) {
+        json_decref(w->out);
+        return rc;
     }
     w->page = c->api->page_size;
     rc = slc_store_list_after(c->api->st, coll, after, list_visit, w,
@@ -748,18 +762,16 @@ slc_rest_reply_list(struct slc_call *c, const char *coll,
     int rc;
 
     if (!project && !has_filters(c->req->query)) {
-        const char *marker = json_string_value(
-            json_object_get(c->req->query, "nextpage_opaque_marker"));
-        char *end = NULL;
-        int64_t after = marker ? strtoll(marker, &end, 10) : 0;
+        int64_t after;
 
-        if (!marker || (marker[0] && !*end && after > 0)) {
-            rc = reply_list_text(c, coll, after);
-            if (rc != SLC_EUNSUPPORTED) {
-                return rc;
-            }
-            c->err = (struct slc_error){0};
+        if ((rc = page_after(c, &after))) {
+            return rc;
         }
+        rc = reply_list_text(c, coll, after);
+        if (rc != SLC_EUNSUPPORTED) {
+            return rc;
+        }
+        c->err = (struct slc_error){0};
     }
     rc = slc_rest_list(c, coll, project, &out);
 
