@@ -96,6 +96,7 @@ struct read {
 struct slc_engine {
     struct slc_engine_params p;
     struct op *ops;
+    json_t *running;              /* ids of 'ops' -> true */
     struct vim_slot *vims;
     struct sdn_slot *sdns;
     struct assist_slot *assists;

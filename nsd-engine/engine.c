@@ -57,6 +57,10 @@ slc_engine_new(const struct slc_engine_params *p, struct slc_engine **out,
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     e->p = *p;
+    if (!(e->running = json_object())) {
+        free(e);
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
     if (!e->p.max_parallel) {
         e->p.max_parallel = 16;
     }
@@ -98,6 +102,7 @@ slc_engine_free(struct slc_engine *e)
         e->ops = op->next;
         op_free(op);
     }
+    json_decref(e->running);
     while (e->reads) {
         struct read *r = e->reads;
 
@@ -465,13 +470,21 @@ adopt_op(struct slc_engine *e, struct slc_record *rec, struct op **out,
     }
     op->next = e->ops;
     e->ops = op;
+    json_object_set_new(e->running, op->id, json_true());
     *out = op;
     return 0;
+}
+
+bool
+slc_engine_runs(const struct slc_engine *e, const char *id)
+{
+    return json_object_get(e->running, id) != NULL;
 }
 
 static void
 unlink_op(struct op *op)
 {
+    json_object_del(op->e->running, op->id);
     for (struct op **p = &op->e->ops; *p; p = &(*p)->next) {
         if (*p == op) {
             *p = op->next;
@@ -869,7 +882,7 @@ finish(struct op *op)
         }
         rc = rc ? rc : persist(op);
         rc = rc ? rc : slc_store_commit(e->p.st, &err);
-        if (!rc || !slc_store_raced(&err)) {
+        if (!rc || !slc_store_again(e->p.st, &err)) {
             break;
         }
         slc_store_rollback(e->p.st);

@@ -109,6 +109,11 @@ void slc_engine_free(struct slc_engine *e);
 int slc_engine_start(struct slc_engine *e, struct slc_record *op,
                      json_t *context, struct slc_error *err);
 
+/* Whether this engine runs operation 'id' now (started or resumed here
+ * and not ended): its state in the store is not final, and its end will
+ * be told to the state hook. */
+bool slc_engine_runs(const struct slc_engine *e, const char *id);
+
 /* After a restart: reconciles every VIM account's driver against the
  * store, then resumes every unfinished operation.  In a cluster, only
  * the operations no live instance holds, and the VIMs are reconciled

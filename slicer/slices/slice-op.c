@@ -220,6 +220,53 @@ note_remote(struct run *r, const json_t *child)
                     json_object_get(child, "detailed-status"));
 }
 
+/* Whether child operation 'id' is one this advance made (it starts
+ * after the commit). */
+static bool
+started_here(const struct run *r, const char *id)
+{
+    const json_t *v;
+    size_t i;
+
+    for (size_t k = 0; k < r->n_starts; k++) {
+        if (!strcmp(r->starts[k].rec.id, id)) {
+            return true;
+        }
+    }
+    json_array_foreach(r->remote_starts, i, v)
+    {
+        if (!strcmp(json_string_value(v), id)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The state of awaited child operation 'id' of 'coll', without reading
+ * the store where this process knows it: its end as the state hook told
+ * it (taken from the memo), or running (made by this advance, or run by
+ * this engine).  Else read. */
+static int
+child_state(struct run *r, const char *coll, const char *id,
+            struct slc_record *child, bool *running)
+{
+    json_t *told = json_object_get(r->s->ended, id);
+
+    *running = false;
+    memset(child, 0, sizeof *child);
+    if (told) {
+        child->doc = json_incref(told);
+        json_object_del(r->s->ended, id);
+        return 0;
+    }
+    if (started_here(r, id) || (strcmp(coll, slc_remote_collection) &&
+                                slc_engine_runs(r->s->p.engine, id))) {
+        *running = true;
+        return 0;
+    }
+    return slc_store_get(r->st, coll, id, child, r->err);
+}
+
 /* Drops the awaited operations that ended, noting failures; '*left' gets
  * how many still run. */
 static int
@@ -234,7 +281,8 @@ check_awaiting(struct run *r, size_t *left)
         const char *id = json_string_value(json_array_get(item, 1));
         struct slc_record child;
         const char *state;
-        int rc = slc_store_get(r->st, coll, id, &child, r->err);
+        bool running;
+        int rc = child_state(r, coll, id, &child, &running);
 
         if (rc == SLC_ENOTFOUND) {
             note_error(r, "operation %s is gone", id);
@@ -244,7 +292,7 @@ check_awaiting(struct run *r, size_t *left)
         if (rc) {
             return rc;
         }
-        state = str(child.doc, "operationState");
+        state = running ? "PROCESSING" : str(child.doc, "operationState");
         if (!op_final(state)) {
             wait_for(r->s, id, r->op.id);
             (*left)++;
@@ -1134,20 +1182,10 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
         rc = slc_store_put(r.st, "nsis", &r.nsi, NULL, r.nsi.rev, NULL, &err);
     }
     rc = rc ? rc : slc_store_commit(r.st, &err);
-    if (rc && !slc_store_raced(&err)) {
-        /* an error found on reads another instance has changed since
-         * (a slice network it was creating) is no error yet */
-        struct slc_error cerr = {0};
-
-        if (slc_store_check(r.st, &cerr) == SLC_ECONFLICT &&
-            slc_store_raced(&cerr)) {
-            err = cerr;
-        }
-    }
-    if (rc && slc_store_raced(&err)) {
+    if (rc && slc_store_again(r.st, &err)) {
         /* another instance wrote a record this advance read (a shared
-         * NS, the slice): nothing was written; advance again on what is
-         * stored now */
+         * NS, the slice, a slice network it was creating): nothing was
+         * written; advance again on what is stored now */
         slc_store_rollback(r.st);
         free_starts(&r);
         SLC_INFO("nsi operation %s: %s; again", op_id, err.msg);
@@ -1382,6 +1420,28 @@ slc_slicer_op_state(void *arg, const json_t *op)
     if (!list || !op_final(str(op, "operationState"))) {
         return;
     }
+    if (json_object_size(s->ended) > 10000) {
+        /* ends no slice operation came for (it was deleted): a memo,
+         * the store still has them */
+        json_object_clear(s->ended);
+    }
+    json_object_set_new(s->ended, id,
+                        json_pack("{s:O? s:O? s:O? s:O? s:O? s:O? s:O? "
+                                  "s:O?}",
+                                  "_id", json_object_get(op, "_id"),
+                                  "operationState",
+                                  json_object_get(op, "operationState"),
+                                  "lcmOperationType",
+                                  json_object_get(op, "lcmOperationType"),
+                                  "nsInstanceId",
+                                  json_object_get(op, "nsInstanceId"),
+                                  "netsliceInstanceId",
+                                  json_object_get(op, "netsliceInstanceId"),
+                                  "detailed-status",
+                                  json_object_get(op, "detailed-status"),
+                                  "errorMessage",
+                                  json_object_get(op, "errorMessage"),
+                                  "handle", json_object_get(op, "handle")));
     json_array_foreach(list, i, w)
     {
         slc_slice_kick(s, json_string_value(w));

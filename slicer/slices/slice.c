@@ -941,14 +941,15 @@ slc_slicer_new(const struct slc_slicer_params *p, struct slc_slicer **out,
     if (s) {
         s->p = *p;
         s->waiting = json_object();
-        s->kicks = json_array();
+        s->ended = json_object();
+        s->kicks = json_object();
         s->kick = event_new(p->base, -1, 0, on_kick, s);
         s->nssi_ops = json_array();
         s->remote_tokens = json_object();
         s->remote_subscribed = json_object();
         s->nssi_kick = event_new(p->base, -1, 0, slc_nssi_on_kick, s);
     }
-    if (!s || !s->waiting || !s->kicks || !s->kick || !s->nssi_ops ||
+    if (!s || !s->waiting || !s->ended || !s->kicks || !s->kick || !s->nssi_ops ||
         !s->nssi_kick || !s->remote_tokens || !s->remote_subscribed) {
         slc_slicer_free(s);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
@@ -989,6 +990,7 @@ slc_slicer_free(struct slc_slicer *s)
     json_decref(s->remote_subscribed);
     json_decref(s->nssi_ops);
     json_decref(s->waiting);
+    json_decref(s->ended);
     json_decref(s->kicks);
     free(s);
 }
@@ -996,7 +998,8 @@ slc_slicer_free(struct slc_slicer *s)
 void
 slc_slice_kick(struct slc_slicer *s, const char *op_id)
 {
-    json_array_append_new(s->kicks, json_string(op_id));
+    /* kicked twice before it ran: one advance sees both reasons */
+    json_object_set_new(s->kicks, op_id, json_true());
     event_active(s->kick, 0, 0);
 }
 
@@ -1005,10 +1008,13 @@ on_kick(evutil_socket_t fd, short what, void *arg)
 {
     struct slc_slicer *s = arg;
     json_t *kicks = s->kicks;
+    const char *op_id;
+    const json_t *v;
 
-    s->kicks = json_array();
-    for (size_t i = 0; i < json_array_size(kicks); i++) {
-        slc_slice_advance(s, json_string_value(json_array_get(kicks, i)));
+    s->kicks = json_object();
+    json_object_foreach(kicks, op_id, v)
+    {
+        slc_slice_advance(s, op_id);
     }
     json_decref(kicks);
 }
