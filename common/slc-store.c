@@ -86,6 +86,22 @@ slc_store_raced(const struct slc_error *err)
            strstr(err->msg, SLC_STORE_RACED_TEXT) != NULL;
 }
 
+bool
+slc_store_again(struct slc_store *st, struct slc_error *err)
+{
+    struct slc_error cerr = {0};
+
+    if (slc_store_raced(err)) {
+        return true;
+    }
+    if (slc_store_check(st, &cerr) == SLC_ECONFLICT &&
+        slc_store_raced(&cerr)) {
+        *err = cerr;
+        return true;
+    }
+    return false;
+}
+
 void
 slc_store_close(struct slc_store *st)
 {

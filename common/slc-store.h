@@ -185,6 +185,13 @@ int slc_store_check(struct slc_store *st, struct slc_error *err);
  * that. */
 bool slc_store_raced(const struct slc_error *err);
 
+/* Whether work that failed with 'err' met another writer and should run
+ * again on what is stored now (nothing it did was written): its commit
+ * raced (slc_store_raced), or, its transaction still open, what it read
+ * has changed since (slc_store_check: an error found on stale reads is no
+ * error).  'err' then says which.  Call it before the rollback. */
+bool slc_store_again(struct slc_store *st, struct slc_error *err);
+
 /* For a store an older slicer wrote: writes again, with its links, each
  * record of 'coll' that 'needs' says lacks them (its document borrowed).
  * 'relink' gives the links (a new array) and marks the document (taken

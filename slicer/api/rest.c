@@ -1046,7 +1046,7 @@ slc_rest_handle(void *ctx, const struct slc_http_request *req,
      * what the request read: nothing was written, so it runs again */
     for (int tries = 0; !rc; tries++) {
         rc = r->handler(&c);
-        if (!rc || tries == 4 || !slc_store_raced(&c.err)) {
+        if (!rc || tries == 4 || !slc_store_again(c.api->st, &c.err)) {
             break;
         }
         SLC_INFO("%s %s: %s; again", method, req->path, c.err.msg);
