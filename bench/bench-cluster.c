@@ -390,97 +390,11 @@ create_records(size_t records, const char *vim)
     return ids;
 }
 
-static void
-set_random_url(CURL *h, const struct member *m, const json_t *ids)
-{
-    char url[512];
-
-    snprintf(url, sizeof url, "%s/nslcm/v1/ns_instances/%s", m->d.base,
-             json_string_value(json_array_get(
-                 ids, (size_t)rand() % json_array_size(ids))));
-    curl_easy_setopt(h, CURLOPT_URL, url);
-}
-
-/* 'total' GETs of random NS records at member 'm' over CONNS keep-alive
- * connections.  Returns requests/s; fills p50 and p99 in ms.  Exits on
- * an answer other than 200. */
-static double
-get_round(const struct member *m, const json_t *ids, size_t total,
-          double *p50, double *p99)
-{
-    CURLM *mh = curl_multi_init();
-    CURL *hs[CONNS] = {0};
-    struct bench_buf bufs[CONNS] = {0};
-    double *lat = calloc(total, sizeof *lat), secs;
-    struct curl_slist *hd = NULL;
-    size_t started = 0, done = 0;
-    double t0 = bench_now();
-    int running;
-
-    hd = curl_slist_append(hd, "Accept: application/json");
-    hd = curl_slist_append(hd, m->d.auth);
-    for (int i = 0; i < CONNS && started < total; i++, started++) {
-        hs[i] = curl_easy_init();
-        set_random_url(hs[i], m, ids);
-        curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, hd);
-        curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, bench_on_data);
-        curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &bufs[i]);
-        curl_multi_add_handle(mh, hs[i]);
-    }
-    while (done < total) {
-        CURLMsg *msg;
-        int left;
-
-        curl_multi_perform(mh, &running);
-        while ((msg = curl_multi_info_read(mh, &left))) {
-            CURL *h = msg->easy_handle;
-            curl_off_t t;
-            long status = 0;
-
-            curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &t);
-            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-            if (status != 200) {
-                fprintf(stderr, "bench-cluster: GET at %s answered %ld\n",
-                        m->name, status);
-                exit(1);
-            }
-            lat[done++] = (double)t / 1000.0;
-            curl_multi_remove_handle(mh, h);
-            for (int i = 0; i < CONNS; i++) {
-                if (hs[i] == h) {
-                    bufs[i].len = 0;
-                }
-            }
-            if (started < total) {
-                set_random_url(h, m, ids);
-                curl_multi_add_handle(mh, h);
-                started++;
-            }
-        }
-        if (done < total) {
-            curl_multi_poll(mh, NULL, 0, 100, NULL);
-        }
-    }
-    secs = bench_now() - t0;
-    *p50 = bench_pct(lat, total, 0.50);
-    *p99 = bench_pct(lat, total, 0.99);
-    for (int i = 0; i < CONNS; i++) {
-        if (hs[i]) {
-            curl_easy_cleanup(hs[i]);
-        }
-        free(bufs[i].data);
-    }
-    curl_multi_cleanup(mh);
-    curl_slist_free_all(hd);
-    free(lat);
-    return (double)total / secs;
-}
-
 /* In a child: a GET round at member 'm'; writes "RATE P50 P99". */
 static void
 get_share(const struct member *m, int i, void *arg, FILE *out)
 {
-    double p50, p99, rate = get_round(m, arg, GETS / N_INST, &p50, &p99);
+    double p50, p99, rate = bench_get_round(&m->d, arg, GETS / N_INST, CONNS, &p50, &p99);
 
     fprintf(out, "%f %f %f\n", rate, p50, p99);
 }
@@ -492,7 +406,7 @@ get_figures(const json_t *ids)
     double rates[3], p50s[3], p99s[3], sums[3];
 
     for (int round = 0; round < 3; round++) {
-        rates[round] = get_round(&members[0], ids, GETS, &p50s[round],
+        rates[round] = bench_get_round(&members[0].d, ids, GETS, CONNS, &p50s[round],
                                  &p99s[round]);
         printf("GET round %d, instance a alone: %.0f req/s, p50 %.2f ms, "
                "p99 %.2f ms (%d connections)\n",
@@ -561,40 +475,6 @@ request_slice(const struct member *m, const char *name, const char *vim,
     json_decref(r);
 }
 
-/* Waits (polling at member 'm' every millisecond, first after
- * 'first_us') for slice operation 'path' to end.  Returns its duration
- * in ms as the daemon recorded it (statusEnteredTime - startTime), -1
- * when it did not complete (its state and status on stderr). */
-static double
-wait_slice_op(const struct member *m, const char *path, unsigned first_us)
-{
-    usleep(first_us);
-    for (;;) {
-        long status = 0;
-        json_t *op = osm(m, "GET", path, NULL, &status);
-        const char *st =
-            json_string_value(json_object_get(op, "operationState"));
-
-        if (st && strcmp(st, "PROCESSING") && strcmp(st, "ROLLING_BACK")) {
-            double ms =
-                (json_number_value(json_object_get(op, "statusEnteredTime")) -
-                 json_number_value(json_object_get(op, "startTime"))) *
-                1000;
-
-            if (strcmp(st, "COMPLETED")) {
-                fprintf(stderr, "bench-cluster: %s ended %s: %s\n", path, st,
-                        json_string_value(
-                            json_object_get(op, "detailed-status")));
-                ms = -1;
-            }
-            json_decref(op);
-            return ms;
-        }
-        json_decref(op);
-        usleep(1000);
-    }
-}
-
 /* Slices instantiated one at a time through a, b, c in turn on 'vim'
  * (zero latency). */
 static void
@@ -610,7 +490,7 @@ instantiate_figures(const char *vim)
 
         snprintf(name, sizeof name, "s%d", i);
         request_slice(m, name, vim, path, sizeof path, id, sizeof id);
-        ms = wait_slice_op(m, path, 20000);
+        ms = bench_wait_op(&m->d, path, 20000, "statusEnteredTime");
         if (ms >= 0) {
             d[ok++] = ms;
         }
@@ -777,7 +657,7 @@ failover_round(int round, const char *vim)
         printf("failover round %d: the slice operation through %s was not "
                "PROCESSING: no kill\n",
                round + 1, x->name);
-        wait_slice_op(x, path, 0);
+        bench_wait_op(&x->d, path, 0, "statusEnteredTime");
         return -1;
     }
     for (int i = 0; i < N_INST; i++) {
@@ -806,7 +686,7 @@ failover_round(int round, const char *vim)
         usleep(20000);
     }
     member_start(x);
-    ms = wait_slice_op(y, path, 0);
+    ms = bench_wait_op(&y->d, path, 0, "statusEnteredTime");
     if (t.at < 0) {
         printf("failover round %d: killed %s; no survivor resumed slice "
                "operation %s within 60 s\n",

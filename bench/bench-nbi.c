@@ -95,92 +95,6 @@ list_first_page(int rounds)
     curl_easy_cleanup(h);
 }
 
-/* 'total' GETs of random NS records over 'conns' keep-alive connections.
- * Returns requests/s; fills p50 and p99 in ms. */
-static double
-get_round(json_t *ids, size_t total, int conns, double *p50, double *p99)
-{
-    CURLM *m = curl_multi_init();
-    CURL **hs = calloc((size_t)conns, sizeof *hs);
-    struct bench_buf *bufs = calloc((size_t)conns, sizeof *bufs);
-    double *lat = calloc(total, sizeof *lat);
-    struct curl_slist *hd = NULL;
-    size_t started = 0, done = 0;
-    double t0 = bench_now();
-    char url[512];
-    int running;
-
-    hd = curl_slist_append(hd, "Accept: application/json");
-    hd = curl_slist_append(hd, dmn.auth);
-    for (int i = 0; i < conns && started < total; i++, started++) {
-        hs[i] = curl_easy_init();
-        snprintf(url, sizeof url, "%s/nslcm/v1/ns_instances/%s", dmn.base,
-                 json_string_value(json_array_get(
-                     ids, (size_t)rand() % json_array_size(ids))));
-        curl_easy_setopt(hs[i], CURLOPT_URL, url);
-        curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, hd);
-        curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, bench_on_data);
-        curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &bufs[i]);
-        curl_easy_setopt(hs[i], CURLOPT_PRIVATE, (char *)&bufs[i]);
-        curl_multi_add_handle(m, hs[i]);
-    }
-    while (done < total) {
-        CURLMsg *msg;
-        int left;
-
-        curl_multi_perform(m, &running);
-        while ((msg = curl_multi_info_read(m, &left))) {
-            CURL *h = msg->easy_handle;
-            curl_off_t t;
-            long status = 0;
-
-            curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &t);
-            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-            if (status != 200) {
-                fprintf(stderr, "bench-nbi: GET answered %ld\n", status);
-                exit(1);
-            }
-            lat[done++] = (double)t / 1000.0;
-            curl_multi_remove_handle(m, h);
-            for (int i = 0; i < conns; i++) {
-                if (hs[i] == h) {
-                    bufs[i].len = 0;
-                }
-            }
-            if (started < total) {
-                snprintf(url, sizeof url, "%s/nslcm/v1/ns_instances/%s",
-                         dmn.base,
-                         json_string_value(json_array_get(
-                             ids, (size_t)rand() % json_array_size(ids))));
-                curl_easy_setopt(h, CURLOPT_URL, url);
-                curl_multi_add_handle(m, h);
-                started++;
-            }
-        }
-        if (done < total) {
-            curl_multi_poll(m, NULL, 0, 100, NULL);
-        }
-    }
-    {
-        double secs = bench_now() - t0;
-
-        *p50 = bench_pct(lat, total, 0.50);
-        *p99 = bench_pct(lat, total, 0.99);
-        for (int i = 0; i < conns; i++) {
-            if (hs[i]) {
-                curl_easy_cleanup(hs[i]);
-            }
-            free(bufs[i].data);
-        }
-        curl_multi_cleanup(m);
-        curl_slist_free_all(hd);
-        free(hs);
-        free(bufs);
-        free(lat);
-        return (double)total / secs;
-    }
-}
-
 /* Starts instantiating an NS; returns its operation's id (caller frees). */
 static char *
 instantiate(const char *ns_id)
@@ -210,31 +124,15 @@ static double
 wait_op(char *op_id, unsigned first_us)
 {
     char path[256];
+    double ms;
 
     snprintf(path, sizeof path, "/nslcm/v1/ns_lcm_op_occs/%s", op_id);
     free(op_id);
-    usleep(first_us);
-    for (;;) {
-        long status = 0;
-        json_t *op = request("GET", path, NULL, NULL, &status);
-        const char *st =
-            json_string_value(json_object_get(op, "operationState"));
-
-        if (st && strcmp(st, "PROCESSING")) {
-            double ms = (json_number_value(json_object_get(op, "endTime")) -
-                         json_number_value(json_object_get(op, "startTime"))) *
-                        1000;
-
-            if (strcmp(st, "COMPLETED")) {
-                fprintf(stderr, "bench-nbi: instantiate ended %s\n", st);
-                exit(1);
-            }
-            json_decref(op);
-            return ms;
-        }
-        json_decref(op);
-        usleep(1000);
+    ms = bench_wait_op(&dmn, path, first_us, "endTime");
+    if (ms < 0) {
+        exit(1);
     }
+    return ms;
 }
 
 int
@@ -291,7 +189,7 @@ main(int argc, char **argv)
         double rates[5], p50s[5], p99s[5];
 
         for (int round = 0; round < 5; round++) {
-            rates[round] = get_round(ids, 20000, conns, &p50s[round],
+            rates[round] = bench_get_round(&dmn, ids, 20000, conns, &p50s[round],
                                      &p99s[round]);
             printf("GET round %d: %.0f req/s, p50 %.2f ms, p99 %.2f ms "
                    "(%d connections)\n",

@@ -35,40 +35,6 @@ osm(const char *method, const char *path, const char *type,
     return bench_request(&dmn, dmn.base, method, path, type, body, status);
 }
 
-/* Waits for operation 'path' to end, first after 'first_us' (so that
- * polls do not land in the middle of a short operation), then every
- * millisecond.  Returns its duration in ms as the daemon recorded it
- * ('end_key' - startTime); -1 when it did not complete. */
-static double
-wait_op(const char *path, unsigned first_us, const char *end_key)
-{
-    usleep(first_us);
-    for (;;) {
-        long status = 0;
-        json_t *op = osm("GET", path, NULL, NULL, &status);
-        const char *st =
-            json_string_value(json_object_get(op, "operationState"));
-
-        if (st && strcmp(st, "PROCESSING") && strcmp(st, "ROLLING_BACK")) {
-            double ms =
-                (json_number_value(json_object_get(op, end_key)) -
-                 json_number_value(json_object_get(op, "startTime"))) *
-                1000;
-
-            if (strcmp(st, "COMPLETED")) {
-                fprintf(stderr, "bench-slice: %s ended %s: %s\n", path, st,
-                        json_string_value(
-                            json_object_get(op, "detailed-status")));
-                ms = -1;
-            }
-            json_decref(op);
-            return ms;
-        }
-        json_decref(op);
-        usleep(1000);
-    }
-}
-
 /* Slices (or NSs) instantiated one at a time: the median duration in ms
  * of 'n' of them. */
 static double
@@ -105,7 +71,7 @@ one_at_a_time(const char *vim, int round, size_t n, bool slice)
             exit(1);
         }
         json_decref(r);
-        d[i] = wait_op(path, slice ? 20000 : 5000,
+        d[i] = bench_wait_op(&dmn, path, slice ? 20000 : 5000,
                        slice ? "statusEnteredTime" : "endTime");
     }
     median = bench_pct(d, n, 0.5);
@@ -227,7 +193,7 @@ main(int argc, char **argv)
 
         snprintf(path, sizeof path, "/nsilcm/v1/nsi_lcm_op_occs/%s",
                  json_string_value(op));
-        completed += wait_op(path, 0, "statusEnteredTime") >= 0;
+        completed += bench_wait_op(&dmn, path, 0, "statusEnteredTime") >= 0;
     }
     secs = bench_now() - t0;
     printf("%zu concurrent slice requests: %zu slices COMPLETED (%zu NSs) "

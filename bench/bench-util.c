@@ -331,3 +331,121 @@ const char bench_nst_3_subnets[] =
     "        nss-connection-point-ref:\n"
     "          - {nss-ref: b, nsd-connection-point-ref: tn-east}\n"
     "          - {nss-ref: c, nsd-connection-point-ref: tn-west}\n";
+
+/* Points 'h' at a random NS record of 'ids' at 'd'. */
+static void
+set_random_url(CURL *h, const struct bench_daemon *d, const json_t *ids)
+{
+    char url[512];
+
+    snprintf(url, sizeof url, "%s/nslcm/v1/ns_instances/%s", d->base,
+             json_string_value(json_array_get(
+                 ids, (size_t)rand() % json_array_size(ids))));
+    curl_easy_setopt(h, CURLOPT_URL, url);
+}
+
+double
+bench_get_round(const struct bench_daemon *d, const json_t *ids,
+                size_t total, int conns, double *p50, double *p99)
+{
+    CURLM *m = curl_multi_init();
+    CURL **hs = calloc((size_t)conns, sizeof *hs);
+    struct bench_buf *bufs = calloc((size_t)conns, sizeof *bufs);
+    double *lat = calloc(total, sizeof *lat), secs;
+    struct curl_slist *hd = NULL;
+    size_t started = 0, done = 0;
+    double t0 = bench_now();
+    int running;
+
+    hd = curl_slist_append(hd, "Accept: application/json");
+    hd = curl_slist_append(hd, d->auth);
+    for (int i = 0; i < conns && started < total; i++, started++) {
+        hs[i] = curl_easy_init();
+        set_random_url(hs[i], d, ids);
+        curl_easy_setopt(hs[i], CURLOPT_HTTPHEADER, hd);
+        curl_easy_setopt(hs[i], CURLOPT_WRITEFUNCTION, bench_on_data);
+        curl_easy_setopt(hs[i], CURLOPT_WRITEDATA, &bufs[i]);
+        curl_multi_add_handle(m, hs[i]);
+    }
+    while (done < total) {
+        CURLMsg *msg;
+        int left;
+
+        curl_multi_perform(m, &running);
+        while ((msg = curl_multi_info_read(m, &left))) {
+            CURL *h = msg->easy_handle;
+            curl_off_t t;
+            long status = 0;
+
+            curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &t);
+            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+            if (status != 200) {
+                fprintf(stderr, "bench: GET at %s answered %ld\n", d->base,
+                        status);
+                exit(1);
+            }
+            lat[done++] = (double)t / 1000.0;
+            curl_multi_remove_handle(m, h);
+            for (int i = 0; i < conns; i++) {
+                if (hs[i] == h) {
+                    bufs[i].len = 0;
+                }
+            }
+            if (started < total) {
+                set_random_url(h, d, ids);
+                curl_multi_add_handle(m, h);
+                started++;
+            }
+        }
+        if (done < total) {
+            curl_multi_poll(m, NULL, 0, 100, NULL);
+        }
+    }
+    secs = bench_now() - t0;
+    *p50 = bench_pct(lat, total, 0.50);
+    *p99 = bench_pct(lat, total, 0.99);
+    for (int i = 0; i < conns; i++) {
+        if (hs[i]) {
+            curl_easy_cleanup(hs[i]);
+        }
+        free(bufs[i].data);
+    }
+    curl_multi_cleanup(m);
+    curl_slist_free_all(hd);
+    free(hs);
+    free(bufs);
+    free(lat);
+    return (double)total / secs;
+}
+
+double
+bench_wait_op(const struct bench_daemon *d, const char *path,
+              unsigned first_us, const char *end_key)
+{
+    usleep(first_us);
+    for (;;) {
+        long status = 0;
+        json_t *op = bench_request(d, d->base, "GET", path, NULL, NULL,
+                                   &status);
+        const char *st =
+            json_string_value(json_object_get(op, "operationState"));
+
+        if (st && strcmp(st, "PROCESSING") && strcmp(st, "ROLLING_BACK")) {
+            double ms =
+                (json_number_value(json_object_get(op, end_key)) -
+                 json_number_value(json_object_get(op, "startTime"))) *
+                1000;
+
+            if (strcmp(st, "COMPLETED")) {
+                fprintf(stderr, "bench: %s ended %s: %s\n", path, st,
+                        json_string_value(
+                            json_object_get(op, "detailed-status")));
+                ms = -1;
+            }
+            json_decref(op);
+            return ms;
+        }
+        json_decref(op);
+        usleep(1000);
+    }
+}

@@ -73,6 +73,19 @@ double bench_pct(double *v, size_t n, double p);
 /* A "Vm...:" figure of /proc/PID/status in kB, -1 when unknown. */
 long bench_status_kb(pid_t pid, const char *key);
 
+/* 'total' GETs of random NS records (ids from 'ids') at daemon 'd' over
+ * 'conns' keep-alive connections.  Returns requests/s; fills p50 and p99
+ * in ms.  Exits on an answer other than 200. */
+double bench_get_round(const struct bench_daemon *d, const json_t *ids,
+                       size_t total, int conns, double *p50, double *p99);
+
+/* Waits (polling 'd' every millisecond, first after 'first_us') for
+ * operation 'path' (under d->base) to end.  Returns its duration in ms
+ * as the daemon recorded it ('end_key' - startTime); -1 when it did not
+ * complete (its state and status on stderr). */
+double bench_wait_op(const struct bench_daemon *d, const char *path,
+                     unsigned first_us, const char *end_key);
+
 /* An NST of three transport NSs chained by two ELINE slice networks,
  * with a management ELAN over all three (NSD slicer-transport-ns):
  * nothing shared, so each slice makes three NSs and three networks. */
