@@ -140,4 +140,7 @@ void slc_slice_advance(struct slc_slicer *s, const char *op_id);
 /* Queues slice operation 'op_id' to be advanced from the loop. */
 void slc_slice_kick(struct slc_slicer *s, const char *op_id);
 
+/* Whether an operation in state 'state' has ended (slice-op.c). */
+bool slc_slice_op_final(const char *state);
+
 #endif

@@ -1,6 +1,8 @@
 /* Slice records (see slice.h): creating a slice instance from its NST,
  * with its NSs (new, or shared with another slice) and its slice
- * networks, and deleting it.  The operations are in slice-op.c. */
+ * networks, and deleting it; the slice manager's life and the engine's
+ * hooks into it (an operation's end, a takeover, recovery).  The
+ * operations are in slice-op.c. */
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1017,4 +1019,187 @@ on_kick(evutil_socket_t fd, short what, void *arg)
         slc_slice_advance(s, op_id);
     }
     json_decref(kicks);
+}
+
+/* ---- engine hooks ---- */
+
+/* Applies an ended slice network operation to its slice networks. */
+static int
+finish_net_op(struct slc_store *st, const json_t *op, struct slc_error *err)
+{
+    const json_t *s;
+    size_t i;
+    int rc = 0;
+
+    json_array_foreach(json_object_get(slc_slice_admin(op), "steps"), i, s)
+    {
+        const char *net_id = str(json_object_get(s, "for"), "network");
+        struct slc_record net;
+        json_t *one, *res;
+        int grc;
+
+        if (rc || !net_id) {
+            continue;
+        }
+        grc = slc_store_get(st, "slice_networks", net_id, &net, err);
+        if (grc == SLC_ENOTFOUND) {
+            SLC_WARN("slice network %s went away during its operation",
+                     net_id);
+            continue;
+        }
+        if ((rc = grc)) {
+            continue;
+        }
+        one = json_pack("[O]", s);
+        res = json_object_get(
+            json_object_get(slc_slice_admin(net.doc), "deployed"),
+            "resources");
+        slc_engine_update_resources(res, one);
+        json_decref(one);
+        json_object_set_new(net.doc, "vim_id",
+                            json_array_size(res)
+                                ? json_incref(json_object_get(
+                                      json_array_get(res, 0), "vim_id"))
+                                : json_null());
+        if (json_is_integer(json_object_get(json_object_get(s, "info"),
+                                            "vlan")) &&
+            json_array_size(res)) {
+            /* its VLAN, for the endpoint of a link across domains */
+            json_object_set(net.doc, "vlan",
+                            json_object_get(json_object_get(s, "info"),
+                                            "vlan"));
+        }
+        json_object_set_new(net.doc, "busy_op", json_null());
+        rc = slc_store_put(st, "slice_networks", &net, NULL, net.rev, NULL,
+                           err);
+        slc_record_clear(&net);
+    }
+    return rc;
+}
+
+int
+slc_slicer_finish(struct slc_store *st, json_t *op, json_t *context,
+                  double now, struct slc_error *err)
+{
+    if (!strcmp(slc_engine_op_collection(op), "slice_net_ops")) {
+        return finish_net_op(st, op, err);
+    }
+    return slc_ns_op_finish(st, op, context, now, err);
+}
+
+void
+slc_slicer_op_state(void *arg, const json_t *op)
+{
+    struct slc_slicer *s = arg;
+    const char *id = str(op, "_id");
+    json_t *list = id ? json_object_get(s->waiting, id) : NULL;
+    const json_t *w;
+    size_t i;
+
+    if (!list || !slc_slice_op_final(str(op, "operationState"))) {
+        return;
+    }
+    if (json_object_size(s->ended) > 10000) {
+        /* ends no slice operation came for (it was deleted): a memo,
+         * the store still has them */
+        json_object_clear(s->ended);
+    }
+    json_object_set_new(s->ended, id,
+                        json_pack("{s:O? s:O? s:O? s:O? s:O? s:O? s:O? "
+                                  "s:O?}",
+                                  "_id", json_object_get(op, "_id"),
+                                  "operationState",
+                                  json_object_get(op, "operationState"),
+                                  "lcmOperationType",
+                                  json_object_get(op, "lcmOperationType"),
+                                  "nsInstanceId",
+                                  json_object_get(op, "nsInstanceId"),
+                                  "netsliceInstanceId",
+                                  json_object_get(op, "netsliceInstanceId"),
+                                  "detailed-status",
+                                  json_object_get(op, "detailed-status"),
+                                  "errorMessage",
+                                  json_object_get(op, "errorMessage"),
+                                  "handle", json_object_get(op, "handle")));
+    json_array_foreach(list, i, w)
+    {
+        slc_slice_kick(s, json_string_value(w));
+    }
+    json_object_del(s->waiting, id);
+}
+
+static int
+collect_unfinished(const char *coll, const struct slc_record *rec, void *arg)
+{
+    if (!slc_slice_op_final(str(rec->doc, "operationState"))) {
+        json_array_append_new(arg, json_string(rec->id));
+    }
+    return 0;
+}
+
+bool
+slc_slicer_resume(struct slc_slicer *s, const char *coll, const char *op_id)
+{
+    if (!strcmp(coll, "nsilcmops")) {
+        SLC_INFO("resuming nsi operation %s taken over", op_id);
+        slc_slice_kick(s, op_id);
+        return true;
+    }
+    if (!strcmp(coll, slc_remote_collection)) {
+        SLC_INFO("resuming remote subnet operation %s taken over", op_id);
+        slc_remote_start(s, op_id);
+        return true;
+    }
+    return false;
+}
+
+static bool
+unlinked(const json_t *doc)
+{
+    return !json_is_true(json_object_get(json_object_get(doc, "_admin"),
+                                         "linked"));
+}
+
+static json_t *
+nsi_relink(json_t *doc)
+{
+    json_object_set_new(slc_slice_admin(doc), "linked", json_true());
+    return slc_slice_links(doc);
+}
+
+static json_t *
+request_relink(json_t *doc)
+{
+    json_object_set_new(slc_slice_admin(doc), "linked", json_true());
+    return slc_request_links(doc);
+}
+
+int
+slc_slicer_recover(struct slc_slicer *s, struct slc_error *err)
+{
+    json_t *ids = json_array();
+    const json_t *id;
+    size_t i;
+    /* the links of an older store's slices and requests (slc_slice_links,
+     * slc_request_links) */
+    int rc = slc_store_relink(s->p.st, "nsis", unlinked, nsi_relink, err);
+
+    rc = rc ? rc
+            : slc_store_relink(s->p.st, "slice_requests", unlinked,
+                               request_relink, err);
+
+    rc = rc ? rc
+            : slc_store_list(s->p.st, "nsilcmops", NULL, collect_unfinished,
+                             ids, err);
+
+    rc = rc ? rc : slc_remote_recover(s, err);
+
+    json_array_foreach(ids, i, id)
+    {
+        SLC_INFO("recovery: resuming nsi operation %s",
+                 json_string_value(id));
+        slc_slice_kick(s, json_string_value(id));
+    }
+    json_decref(ids);
+    return rc;
 }
