@@ -20,8 +20,6 @@
 
 SLC_LOG_MODULE(notify);
 
-#define SECRETS "subscription_secrets"
-#define NOTES "notifications"
 
 const char slc_notify_notes[] = NOTES;
 
@@ -117,32 +115,6 @@ static const char *const op_states[] = {
     "FAILED_TEMP", "ROLLING_BACK", "ROLLED_BACK", NULL,
 };
 
-/* A notification waiting to be delivered. */
-struct note {
-    char id[SLC_UUID_STR_SIZE];
-    char *text;
-    unsigned attempts;
-    struct note *next;
-};
-
-struct sub {
-    struct slc_notifier *n;
-    char id[SLC_UUID_STR_SIZE];
-    enum slc_notify_api api;
-    char *project;
-    json_t *filter;
-    char *callback;
-    char *auth;                /* "Authorization: ..." or NULL */
-    struct note *head, *tail;
-    size_t pending;
-    bool in_flight, gone;      /* gone: deleted while a POST was out */
-    bool mine;                 /* this instance delivers its notifications
-                                  (with other instances, the one holding
-                                  its claim) */
-    struct event *retry;
-    struct sub *next;
-};
-
 /* A subscription request whose callback is being tested. */
 struct probe {
     struct slc_notifier *n;
@@ -151,15 +123,6 @@ struct probe {
     slc_subscribe_done_fn done;
     void *arg;
     struct probe *prev, *next;
-};
-
-struct slc_notifier {
-    struct slc_notifier_params p;
-    struct sub *subs;
-    struct probe *probes;
-    size_t n_subs[SLC_NOTIFY_APIS]; /* per API */
-    json_int_t moi_seq;        /* the last notificationId */
-    json_t *attrs;             /* operation id -> what its instance was */
 };
 
 static const char *
@@ -194,8 +157,8 @@ json_has(const json_t *arr, const char *s)
     return false;
 }
 
-static void
-sub_free(struct sub *s)
+void
+slc_notify_sub_free(struct sub *s)
 {
     while (s->head) {
         struct note *e = s->head;
@@ -214,8 +177,8 @@ sub_free(struct sub *s)
     free(s);
 }
 
-static void
-sub_unlink(struct slc_notifier *n, struct sub *s)
+void
+slc_notify_sub_unlink(struct slc_notifier *n, struct sub *s)
 {
     struct sub **pp = &n->subs;
 
@@ -227,8 +190,8 @@ sub_unlink(struct slc_notifier *n, struct sub *s)
     }
 }
 
-static struct sub *
-sub_find(const struct slc_notifier *n, const char *id)
+struct sub *
+slc_notify_sub_find(const struct slc_notifier *n, const char *id)
 {
     for (struct sub *s = n->subs; s; s = s->next) {
         if (!s->gone && !strcmp(s->id, id)) {
@@ -240,7 +203,6 @@ sub_find(const struct slc_notifier *n, const char *id)
 
 /* ---- delivery ---- */
 
-static void send_next(struct sub *s);
 
 /* Records a delivery outcome of head notification 'e' in one
  * transaction: the subscription's "_admin.delivery", and the notification
@@ -325,7 +287,7 @@ pop_head(struct sub *s)
 static void
 on_retry(evutil_socket_t fd, short what, void *arg)
 {
-    send_next(arg);
+    slc_notify_send_next(arg);
 }
 
 static void
@@ -337,8 +299,8 @@ on_posted(void *arg, const struct slc_http_reply *r)
 
     s->in_flight = false;
     if (s->gone) {
-        sub_unlink(s->n, s);
-        sub_free(s);
+        slc_notify_sub_unlink(s->n, s);
+        slc_notify_sub_free(s);
         return;
     }
     slc_metrics_add("slicer_notifications_total", 1,
@@ -352,7 +314,7 @@ on_posted(void *arg, const struct slc_http_reply *r)
                   e->id);
         record_outcome(s, e, true, true, NULL);
         pop_head(s);
-        send_next(s);
+        slc_notify_send_next(s);
         return;
     }
     if (r->error) {
@@ -368,7 +330,7 @@ on_posted(void *arg, const struct slc_http_reply *r)
                  s->id, e->id, e->attempts, why);
         record_outcome(s, e, true, false, why);
         pop_head(s);
-        send_next(s);
+        slc_notify_send_next(s);
         return;
     }
     {
@@ -390,8 +352,8 @@ on_posted(void *arg, const struct slc_http_reply *r)
 }
 
 /* Sends the head notification unless one is out or a retry waits. */
-static void
-send_next(struct sub *s)
+void
+slc_notify_send_next(struct sub *s)
 {
     const char *headers[4] = {"Content-Type: application/json",
                               "Accept: application/json", s->auth, NULL};
@@ -419,8 +381,8 @@ send_next(struct sub *s)
     }
 }
 
-static int
-note_add(struct sub *s, const char *id, char *text, unsigned attempts)
+int
+slc_notify_note_add(struct sub *s, const char *id, char *text, unsigned attempts)
 {
     struct note *e = calloc(1, sizeof *e);
 
@@ -487,8 +449,8 @@ enqueue(struct sub *s, json_t *body)
         free(text);
         return;
     }
-    if (!note_add(s, id, text, 0)) {
-        send_next(s);
+    if (!slc_notify_note_add(s, id, text, 0)) {
+        slc_notify_send_next(s);
     }
 }
 
@@ -1024,8 +986,8 @@ sub_api(const json_t *doc)
                                             : SLC_NOTIFY_NSLCM;
 }
 
-static struct sub *
-sub_new(struct slc_notifier *n, const json_t *doc, const char *auth)
+struct sub *
+slc_notify_sub_new(struct slc_notifier *n, const json_t *doc, const char *auth)
 {
     struct sub *s = calloc(1, sizeof *s);
     const char *project = json_string_value(json_array_get(
@@ -1047,7 +1009,7 @@ sub_new(struct slc_notifier *n, const json_t *doc, const char *auth)
     s->retry = evtimer_new(n->p.base, on_retry, s);
     if (!s->project || !s->filter || !s->callback || (auth && !s->auth) ||
         !s->retry) {
-        sub_free(s);
+        slc_notify_sub_free(s);
         return NULL;
     }
     {
@@ -1106,7 +1068,7 @@ store_sub(struct probe *pr, struct slc_error *err)
         slc_store_rollback(st);
         return rc;
     }
-    if (!sub_new(pr->n, pr->record, pr->auth)) {
+    if (!slc_notify_sub_new(pr->n, pr->record, pr->auth)) {
         /* stored: it is loaded again at the next start */
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
@@ -1245,7 +1207,7 @@ slc_unsubscribe(struct slc_notifier *n, const char *id,
                 struct slc_error *err)
 {
     struct slc_store *st = n->p.st;
-    struct sub *s = sub_find(n, id);
+    struct sub *s = slc_notify_sub_find(n, id);
     json_t *notes = json_array();
     const json_t *nid;
     size_t i;
@@ -1282,8 +1244,8 @@ slc_unsubscribe(struct slc_notifier *n, const char *id,
     if (s->in_flight) {
         s->gone = true; /* freed when its POST ends */
     } else {
-        sub_unlink(n, s);
-        sub_free(s);
+        slc_notify_sub_unlink(n, s);
+        slc_notify_sub_free(s);
     }
     SLC_INFO("subscription %s deleted", id);
     return 0;
@@ -1292,7 +1254,7 @@ slc_unsubscribe(struct slc_notifier *n, const char *id,
 void
 slc_notifier_show(const struct slc_notifier *n, json_t *doc)
 {
-    const struct sub *s = sub_find(n, str(doc, "_id") ?: "");
+    const struct sub *s = slc_notify_sub_find(n, str(doc, "_id") ?: "");
     json_t *dl = json_object_get(json_object_get(doc, "_admin"), "delivery");
 
     if (s && json_is_object(dl)) {
@@ -1316,7 +1278,7 @@ slc_notify_keep_sub(struct slc_notifier *n, enum slc_notify_api api,
     if (rc) {
         return rc;
     }
-    s = sub_find(n, rec.id);
+    s = slc_notify_sub_find(n, rec.id);
     if (s) {
         /* replaced: the new address and filter, the same queue */
         json_decref(s->filter);
@@ -1327,7 +1289,7 @@ slc_notify_keep_sub(struct slc_notifier *n, enum slc_notify_api api,
                    ? 0
                    : slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
-    return sub_new(n, doc, NULL) ? 0
+    return slc_notify_sub_new(n, doc, NULL) ? 0
                                  : slc_error_set(err, SLC_ENOMEM,
                                                  "out of memory");
 }
@@ -1379,7 +1341,7 @@ load_note(const char *coll, const struct slc_record *rec, void *arg)
     struct load *l = arg;
     char *text = json_dumps(json_object_get(rec->doc, "body"), JSON_COMPACT);
 
-    return text ? note_add(l->s, rec->id, text,
+    return text ? slc_notify_note_add(l->s, rec->id, text,
                            (unsigned)json_integer_value(
                                json_object_get(rec->doc, "attempts")))
                 : SLC_ENOMEM;
@@ -1396,7 +1358,7 @@ load_sub(const char *coll, const struct slc_record *rec, void *arg)
     if (rc && rc != SLC_ENOTFOUND) {
         return rc;
     }
-    l->s = sub_new(l->n, rec->doc, str(sec.doc, "header"));
+    l->s = slc_notify_sub_new(l->n, rec->doc, str(sec.doc, "header"));
     slc_record_clear(&sec);
     if (!l->s) {
         return SLC_ENOMEM;
@@ -1404,129 +1366,6 @@ load_sub(const char *coll, const struct slc_record *rec, void *arg)
     return l->s->mine ? slc_store_list(l->n->p.st, NOTES, rec->id, load_note,
                                        l, &err)
                       : 0;
-}
-
-void
-slc_notifier_sync(struct slc_notifier *n, const char *coll, const char *id)
-{
-    struct slc_record rec = {0}, sec = {0};
-    struct slc_error err = {0};
-    struct sub *s = sub_find(n, id);
-    int rc = slc_store_get(n->p.st, coll, id, &rec, &err);
-
-    if (rc == SLC_ENOTFOUND && s) {
-        /* deleted by another instance: what it queued here goes too */
-        n->n_subs[s->api]--;
-        event_del(s->retry);
-        slc_cluster_release(n->p.cluster, "subscriptions", s->id);
-        if (s->in_flight) {
-            s->gone = true;
-        } else {
-            sub_unlink(n, s);
-            sub_free(s);
-        }
-        SLC_INFO("subscription %s deleted elsewhere", id);
-    } else if (!rc && s) {
-        json_t *filter = json_deep_copy(json_object_get(rec.doc, "filter"));
-        char *callback = strdup(str(rec.doc, "callbackUri") ?: "");
-
-        if (filter && callback) {
-            json_decref(s->filter);
-            free(s->callback);
-            s->filter = filter;
-            s->callback = callback;
-        } else {
-            json_decref(filter);
-            free(callback);
-        }
-    } else if (!rc) {
-        /* made by another instance: this one notifies it of what it
-         * does from now on */
-        rc = slc_store_get(n->p.st, SECRETS, id, &sec, &err);
-        if ((!rc || rc == SLC_ENOTFOUND) &&
-            sub_new(n, rec.doc, str(sec.doc, "header"))) {
-            SLC_INFO("subscription %s made elsewhere", id);
-        }
-    }
-    slc_record_clear(&rec);
-    slc_record_clear(&sec);
-}
-
-static bool
-queued(const struct sub *s, const char *note_id)
-{
-    for (const struct note *e = s->head; e; e = e->next) {
-        if (!strcmp(e->id, note_id)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Queues stored notification 'rec' of 's' unless it is queued already. */
-static int
-queue_stored(struct sub *s, const struct slc_record *rec)
-{
-    char *text;
-
-    if (queued(s, rec->id)) {
-        return 0;
-    }
-    text = json_dumps(json_object_get(rec->doc, "body"), JSON_COMPACT);
-    return text ? note_add(s, rec->id, text,
-                           (unsigned)json_integer_value(
-                               json_object_get(rec->doc, "attempts")))
-                : SLC_ENOMEM;
-}
-
-static int
-adopt_note(const char *coll, const struct slc_record *rec, void *arg)
-{
-    (void)coll;
-    return queue_stored(arg, rec);
-}
-
-void
-slc_notifier_adopt(struct slc_notifier *n, const char *id)
-{
-    struct sub *s = sub_find(n, id);
-    struct slc_error err = {0};
-
-    if (!s) {
-        /* gone meanwhile, or not seen here yet */
-        for (int api = 0; api < SLC_NOTIFY_APIS && !s; api++) {
-            slc_notifier_sync(n, apis[api].subs, id);
-            s = sub_find(n, id);
-        }
-    }
-    if (!s) {
-        slc_cluster_release(n->p.cluster, "subscriptions", id);
-        return;
-    }
-    s->mine = true;
-    if (slc_store_list(n->p.st, NOTES, id, adopt_note, s, &err)) {
-        SLC_ERR("subscription %s: its notifications: %s", id, err.msg);
-    }
-    SLC_INFO("subscription %s: delivering it here now (%zu waiting)", id,
-             s->pending);
-    send_next(s);
-}
-
-void
-slc_notifier_note(struct slc_notifier *n, const char *id, bool deleted)
-{
-    struct slc_record rec = {0};
-    struct slc_error err = {0};
-    struct sub *s;
-
-    if (deleted || slc_store_get(n->p.st, NOTES, id, &rec, &err)) {
-        return;
-    }
-    s = rec.name ? sub_find(n, rec.name) : NULL;
-    if (s && s->mine && !queue_stored(s, &rec)) {
-        send_next(s);
-    }
-    slc_record_clear(&rec);
 }
 
 int
@@ -1559,7 +1398,7 @@ slc_notifier_new(const struct slc_notifier_params *p,
     }
     for (struct sub *s = n->subs; s; s = s->next) {
         queued += s->pending;
-        send_next(s);
+        slc_notify_send_next(s);
     }
     if (n->subs) {
         SLC_INFO("%zu subscriptions, %zu notifications to deliver",
@@ -1587,7 +1426,7 @@ slc_notifier_free(struct slc_notifier *n)
         struct sub *s = n->subs;
 
         n->subs = s->next;
-        sub_free(s); /* a POST in flight is abandoned with the client */
+        slc_notify_sub_free(s); /* a POST in flight is abandoned with the client */
     }
     json_decref(n->attrs);
     free(n);
