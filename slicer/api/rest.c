@@ -1075,14 +1075,14 @@ void
 slc_rest_tell_identifier(struct slc_call *c, const char *coll,
                          const char *id, bool created)
 {
+    enum slc_notify_api api =
+        strcmp(coll, "nsis") ? SLC_NOTIFY_NSLCM : SLC_NOTIFY_NSILCM;
     struct slc_record rec = {0};
     struct slc_error err = {0};
 
-    if (!slc_store_get(c->api->st, coll, id, &rec, &err)) {
-        slc_notify_identifier(c->api->notifier,
-                              strcmp(coll, "nsis") ? SLC_NOTIFY_NSLCM
-                                                   : SLC_NOTIFY_NSILCM,
-                              created, rec.doc);
+    if (slc_notify_listens(c->api->notifier, api) &&
+        !slc_store_get(c->api->st, coll, id, &rec, &err)) {
+        slc_notify_identifier(c->api->notifier, api, created, rec.doc);
     }
     slc_record_clear(&rec);
 }

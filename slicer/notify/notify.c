@@ -698,6 +698,12 @@ identifier(struct slc_notifier *n, enum slc_notify_api api, bool created,
     json_decref(body);
 }
 
+bool
+slc_notify_listens(const struct slc_notifier *n, enum slc_notify_api api)
+{
+    return n && n->n_subs[api];
+}
+
 void
 slc_notify_identifier(struct slc_notifier *n, enum slc_notify_api api,
                       bool created, const json_t *instance)

@@ -139,6 +139,11 @@ void slc_notifier_show(const struct slc_notifier *n, json_t *doc);
  * (others are ignored): notifies the matching subscriptions. */
 void slc_notify_op(struct slc_notifier *n, const json_t *op);
 
+/* Whether any subscription of 'api' may hear of something (a caller can
+ * skip reading what it would tell). */
+bool slc_notify_listens(const struct slc_notifier *n,
+                        enum slc_notify_api api);
+
 /* Instance 'instance' (an NSR or an NSI record) of 'api' was created
  * ('created') or deleted: notifies the matching subscriptions. */
 void slc_notify_identifier(struct slc_notifier *n, enum slc_notify_api api,
