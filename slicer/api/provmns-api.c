@@ -145,7 +145,7 @@ static int
 check_subnetwork(struct slc_call *c, const char *seg)
 {
     char cls[64];
-    const char *id;
+    const char *id = NULL;
     int rc = rdn(c, seg, cls, &id);
 
     if (!rc && (strcmp(cls, "SubNetwork") || strcmp(id, c->api->subnetwork))) {

@@ -389,7 +389,7 @@ slc_ep_for_subnet(struct slc_store *st, const json_t *nsi, const char *nss_id,
     {
         struct slc_record net = {0};
         const json_t *t;
-        uint32_t base;
+        uint32_t base = 0;
         unsigned prefix;
         char addr[16], gw[16], vlan[8];
 
