@@ -661,11 +661,8 @@ run(struct slc_daemon *d)
 
         rc = slc_notifier_new(&np, &d->notifier, &err);
     }
-    rc = rc ? rc : watch_cluster(d, &err);
-    rc = rc ? rc : slc_engine_recover(d->engine, &err);
-    rc = rc ? rc : slc_slicer_recover(d->slicer, &err);
-    rc = rc ? rc : slc_nssi_reconcile(d->slicer, &err);
-    rc = rc ? rc : read_tls(&d->cfg, &cert, &key, &err);
+    /* the API's parts before recovery: an NSSI whose state recovery
+     * changes is told to 3GPP subscribers through them */
     if (!rc) {
         d->api = (struct slc_api){
             .st = d->st,
@@ -692,6 +689,11 @@ run(struct slc_daemon *d)
                      d->cfg.mns_subnetwork);
         }
     }
+    rc = rc ? rc : watch_cluster(d, &err);
+    rc = rc ? rc : slc_engine_recover(d->engine, &err);
+    rc = rc ? rc : slc_slicer_recover(d->slicer, &err);
+    rc = rc ? rc : slc_nssi_reconcile(d->slicer, &err);
+    rc = rc ? rc : read_tls(&d->cfg, &cert, &key, &err);
     if (!rc) {
         struct slc_http_server_params hp = {
             .address = d->cfg.listen,

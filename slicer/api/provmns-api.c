@@ -1130,13 +1130,14 @@ slc_provmns_nssi_event(void *ctx, const json_t *rec, const json_t *old_attrs,
     struct slc_api *api = ctx;
     const char *id = str(rec, "_id");
     char when[32];
-    time_t t = (time_t)api->now();
+    time_t t;
     struct tm tm;
     json_t *body;
 
     if (!id || !api->notifier) {
         return;
     }
+    t = (time_t)api->now();
     gmtime_r(&t, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     body = json_pack("{so ss ss ss}", "href", href_of(api, NSS, id),
