@@ -41,10 +41,14 @@ int slc_ns_load_vnfrs(struct slc_store *st, const char *nsr_id,
 
 /* Creates the records of NS request 'req' (nsdId, vimAccountId, ...) in
  * the project of scope 'sc', whose NSDs, VNFDs and VIM accounts (its own
- * and those shared with it) are the only ones it may name. */
+ * and those shared with it) are the only ones it may name.  'nsi_user'
+ * (may be NULL): the slice instance the NS is made for, its first entry in
+ * _admin.netslice-users.  'out' (may be NULL) gets the NS record as
+ * stored, so that the caller need not read it back. */
 int slc_ns_create(struct slc_store *st, const json_t *req,
-                  const struct slc_scope *sc, double now, char nsr_id[40],
-                  struct slc_error *err);
+                  const struct slc_scope *sc, double now,
+                  const char *nsi_user, char nsr_id[40],
+                  struct slc_record *out, struct slc_error *err);
 
 /* Creates operation 'type' (instantiate, terminate, scale) on the NS whose
  * record 'nsr' the caller has just read, with the request 'params' and a

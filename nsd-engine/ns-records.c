@@ -545,7 +545,7 @@ connect_profiles(struct build *b, const json_t *df, json_t *vlds,
 
 static int
 store_records(struct slc_store *st, const json_t *nsr, const json_t *vnfrs,
-              const json_t *links, struct slc_error *err)
+              const json_t *links, int64_t *nsr_rev, struct slc_error *err)
 {
     struct slc_record rec = {
         .id = (char *)slc_ns_str(nsr, "_id"),
@@ -554,7 +554,8 @@ store_records(struct slc_store *st, const json_t *nsr, const json_t *vnfrs,
     };
     const json_t *v;
     size_t i;
-    int rc = slc_store_put(st, "nsrs", &rec, links, SLC_REV_NEW, NULL, err);
+    int rc = slc_store_put(st, "nsrs", &rec, links, SLC_REV_NEW, nsr_rev,
+                           err);
 
     json_array_foreach(vnfrs, i, v)
     {
@@ -643,10 +644,11 @@ new_nsr(const json_t *req, const char *id, json_t *nsd, const char *nsd_id,
 
 int
 slc_ns_create(struct slc_store *st, const json_t *req,
-              const struct slc_scope *sc, double now, char nsr_id[40],
-              struct slc_error *err)
+              const struct slc_scope *sc, double now, const char *nsi_user,
+              char nsr_id[40], struct slc_record *out, struct slc_error *err)
 {
     struct slc_record nsd_rec = {0}, vim_rec = {0};
+    int64_t nsr_rev = 0;
     struct build b = {.st = st, .sc = sc, .req = req, .err = err};
     const char *project = sc ? sc->project : NULL;
     const json_t *df, *p;
@@ -654,6 +656,9 @@ slc_ns_create(struct slc_store *st, const json_t *req,
     size_t i;
     int rc;
 
+    if (out) {
+        memset(out, 0, sizeof *out);
+    }
     if ((rc = slc_store_begin(st, err))) {
         return rc;
     }
@@ -689,6 +694,9 @@ slc_ns_create(struct slc_store *st, const json_t *req,
     b.nsr = new_nsr(req, nsr_id, nsd, nsd_rec.id, vim_rec.id, project, now);
     if (!b.vnfrs || !b.cp_vl || !b.links || !b.nsr) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    } else if (nsi_user) {
+        json_object_set_new(json_object_get(b.nsr, "_admin"),
+                            "netslice-users", json_pack("[s]", nsi_user));
     }
     if (!rc) {
         map_connectivity(&b, nsd, df);
@@ -713,10 +721,24 @@ slc_ns_create(struct slc_store *st, const json_t *req,
                                             json_object_get(fg, "nfpd")));
         }
     }
-    rc = rc ? rc : store_records(st, b.nsr, b.vnfrs, b.links, err);
+    rc = rc ? rc : store_records(st, b.nsr, b.vnfrs, b.links, &nsr_rev, err);
+    if (!rc && out) {
+        const char *name = slc_ns_str(b.nsr, "name");
+
+        *out = (struct slc_record){.id = strdup(nsr_id),
+                                   .name = name ? strdup(name) : NULL,
+                                   .rev = nsr_rev,
+                                   .doc = json_incref(b.nsr)};
+        if (!out->id || (name && !out->name)) {
+            rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+        }
+    }
     rc = rc ? rc : slc_store_commit(st, err);
     if (rc) {
         slc_store_rollback(st);
+        if (out) {
+            slc_record_clear(out);
+        }
     } else {
         SLC_INFO("ns '%s' created (%s) from nsd '%s' with %zu vnfs",
                  slc_ns_str(req, "nsName"), nsr_id, nsd_rec.name,

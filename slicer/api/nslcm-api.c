@@ -256,8 +256,8 @@ ns_create(struct slc_call *c)
 
     if (!rc) {
         rc = slc_rest_lcm_error(c, slc_ns_create(c->api->st, body, &sc,
-                                                 slc_rest_now(c), id,
-                                                 &c->err));
+                                                 slc_rest_now(c), NULL, id,
+                                                 NULL, &c->err));
     }
     if (!rc) {
         slc_rest_tell_identifier(c, "nsrs", id, true);
@@ -274,28 +274,26 @@ ns_content_create(struct slc_call *c)
     json_t *body = NULL;
     char id[40], op_id[40];
     struct slc_scope sc = slc_rest_scope(c);
+    struct slc_record nsr = {0};
     int rc = parse_create(c, &body);
 
     if (!rc) {
         rc = slc_rest_lcm_error(c, slc_ns_create(c->api->st, body, &sc,
-                                                 slc_rest_now(c), id,
-                                                 &c->err));
+                                                 slc_rest_now(c), NULL, id,
+                                                 &nsr, &c->err));
     }
     if (!rc) {
-        struct slc_record nsr;
-
+        /* the record as created: the NS is new, so it is as stored */
         slc_rest_tell_identifier(c, "nsrs", id, true);
-        rc = get_ns(c, id, &nsr);
-        rc = rc ? rc
-                : start_op(c, &nsr, "instantiate", body,
-                           "timeout_ns_deploy", op_id);
-        slc_record_clear(&nsr);
+        rc = start_op(c, &nsr, "instantiate", body, "timeout_ns_deploy",
+                      op_id);
         if (rc) {
             /* Nothing was started: do not leave a half-made NS. */
             slc_rest_tell_identifier(c, "nsrs", id, false);
             slc_ns_delete(c->api->st, id, true, NULL);
         }
     }
+    slc_record_clear(&nsr);
     if (!rc) {
         slc_rest_created(c, NSC, id,
                          json_pack("{ss ss}", "nslcmop_id", op_id, "nsName",

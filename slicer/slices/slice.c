@@ -381,16 +381,19 @@ add_subnet(struct build *b, const json_t *sub)
                                  "networks",
                                  id);
         }
-        rc = slc_ns_create(b->st, params, b->sc, b->now, nsr_id, b->err);
+        /* made with this slice as its user, and kept as made */
+        rc = slc_ns_create(b->st, params, b->sc, b->now, b->nsi_id, nsr_id,
+                           &nsr, b->err);
         if (rc) {
             slc_error_prefix(b->err, "netslice-subnet '%s'", id);
         }
         json_object_set_new(params, "nss-id", json_string(id));
     }
+    if (!rc && f.found) {
+        rc = update(b->st, "nsrs", nsr_id, add_ns_user, b->nsi_id, b->err);
+        rc = rc ? rc : slc_store_get(b->st, "nsrs", nsr_id, &nsr, b->err);
+    }
     json_decref(f.found);
-    rc = rc ? rc : update(b->st, "nsrs", nsr_id, add_ns_user, b->nsi_id,
-                          b->err);
-    rc = rc ? rc : slc_store_get(b->st, "nsrs", nsr_id, &nsr, b->err);
     if (!rc) {
         json_object_set(b->subnet_nsr, id, nsr.doc);
         json_array_append_new(json_object_get(admin, "netslice-subnet"),
