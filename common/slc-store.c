@@ -132,6 +132,7 @@ slc_store_commit(struct slc_store *st, struct slc_error *err)
         return st->class->commit(st, err); /* the backend's error */
     }
     st->depth = 0;
+    st->marked = false;
     slc_metrics_observe("slicer_store_transaction_duration_seconds",
                         slc_metrics_now() - st->began);
     if (st->doomed) {
@@ -158,7 +159,40 @@ slc_store_rollback(struct slc_store *st)
     }
     st->depth = 0;
     st->doomed = false;
+    st->marked = false;
     st->class->rollback(st);
+}
+
+int
+slc_store_mark(struct slc_store *st, struct slc_error *err)
+{
+    int rc;
+
+    if (!st->depth || st->marked) {
+        return slc_error_set(err, SLC_EINVALID,
+                             "store: a mark needs a transaction without "
+                             "one");
+    }
+    if (!st->class->mark) {
+        return slc_error_set(err, SLC_EUNSUPPORTED,
+                             "store %s: no marks in a transaction",
+                             st->class->type);
+    }
+    if (!(rc = st->class->mark(st, err))) {
+        st->marked = true;
+        st->doomed_at_mark = st->doomed;
+    }
+    return rc;
+}
+
+void
+slc_store_undo_to_mark(struct slc_store *st)
+{
+    if (st->marked && st->depth) {
+        st->class->undo_to_mark(st);
+        st->doomed = st->doomed_at_mark;
+    }
+    st->marked = false;
 }
 
 int

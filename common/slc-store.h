@@ -145,6 +145,11 @@ struct slc_store_class {
                            int64_t after, const char *part,
                            slc_store_text_fn visit, void *arg,
                            struct slc_error *err);
+    /* Optional.  Marks the open transaction (one mark at a time);
+     * undo_to_mark() then undoes what was written since the mark, and
+     * only that, and drops the mark.  Without them: SLC_EUNSUPPORTED. */
+    int (*mark)(struct slc_store *st, struct slc_error *err);
+    void (*undo_to_mark)(struct slc_store *st);
 };
 
 /* Every store handle starts with this (zeroed by the backend's open). */
@@ -153,6 +158,8 @@ struct slc_store {
     unsigned depth; /* open begin() calls; only the outermost reaches the
                        backend */
     bool doomed;    /* an inner transaction rolled back */
+    bool marked;    /* slc_store_mark() holds a mark */
+    bool doomed_at_mark; /* 'doomed' when it was taken */
     double began;   /* when the outermost begin() was (metrics) */
 };
 
@@ -229,6 +236,14 @@ int slc_store_list(struct slc_store *st, const char *coll, const char *name,
 int slc_store_referrers(struct slc_store *st, const char *to_coll,
                         const char *to_name, slc_store_visit_fn visit,
                         void *arg, struct slc_error *err);
+/* A try inside a transaction: slc_store_mark() marks the open
+ * transaction, and slc_store_undo_to_mark() undoes everything written
+ * since (inner transactions that failed included), keeping what came
+ * before.  One mark at a time.  SLC_EUNSUPPORTED from a backend without
+ * marks (etcd), SLC_EINVALID outside a transaction or with a mark held:
+ * the caller then tries in a transaction of its own. */
+int slc_store_mark(struct slc_store *st, struct slc_error *err);
+void slc_store_undo_to_mark(struct slc_store *st);
 /* Visits the records of 'coll' created after the one at position 'after'
  * (0: all), in creation order, until the visitor returns non-zero: a
  * page of a long list, started where the last one ended even when that

@@ -789,6 +789,20 @@ sqlite_list_after_text(struct slc_store *st, const char *coll,
     return rc;
 }
 
+/* A mark is a savepoint of its own name (puts use "op" inside it). */
+static int
+sqlite_mark(struct slc_store *st, struct slc_error *err)
+{
+    return step_sql(sqlite_store_cast(st), "SAVEPOINT mark", err);
+}
+
+static void
+sqlite_undo_to_mark(struct slc_store *st)
+{
+    sqlite3_exec(sqlite_store_cast(st)->db, "ROLLBACK TO mark; RELEASE mark",
+                 NULL, NULL, NULL);
+}
+
 const struct slc_store_class slc_store_sqlite_class = {
     .version = SLC_STORE_CLASS_VERSION,
     .type = "sqlite",
@@ -805,4 +819,6 @@ const struct slc_store_class slc_store_sqlite_class = {
     .referrers = sqlite_referrers,
     .list_after = sqlite_list_after,
     .list_after_text = sqlite_list_after_text,
+    .mark = sqlite_mark,
+    .undo_to_mark = sqlite_undo_to_mark,
 };

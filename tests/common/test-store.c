@@ -299,6 +299,54 @@ test_nested_transactions(void **state)
     json_decref(names);
 }
 
+/* A mark undoes what came after it, a failed inner part included, and
+ * keeps what came before; etcd has none, and says so. */
+static void
+test_undo_to_mark(void **state)
+{
+    struct fixture *f = *state;
+    json_t *names = json_array();
+    struct slc_record rec;
+    struct slc_error err;
+
+    assert_int_equal(slc_store_mark(f->st, &err), SLC_EINVALID);
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(put(f->st, "a", "a", json_pack("{si}", "v", 1),
+                         SLC_REV_NEW, NULL),
+                     0);
+    if (f->etcd) {
+        assert_int_equal(slc_store_mark(f->st, &err), SLC_EUNSUPPORTED);
+        slc_store_rollback(f->st);
+        json_decref(names);
+        return;
+    }
+    assert_int_equal(slc_store_mark(f->st, &err), 0);
+    assert_int_equal(slc_store_mark(f->st, &err), SLC_EINVALID);
+    assert_int_equal(put(f->st, "b", "b", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(put(f->st, "a", "a", json_pack("{si}", "v", 2), 1, NULL),
+                     0);
+    /* an inner transaction that fails dooms only what the mark undoes */
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    slc_store_rollback(f->st);
+    slc_store_undo_to_mark(f->st);
+    assert_int_equal(put(f->st, "c", "c", json_pack("{}"), SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_commit(f->st, &err), 0);
+    assert_int_equal(slc_store_list(f->st, "things", NULL, count, names, &err),
+                     0);
+    assert_int_equal(json_array_size(names), 2);
+    assert_string_equal(json_string_value(json_array_get(names, 0)),
+                        "things/a");
+    assert_string_equal(json_string_value(json_array_get(names, 1)),
+                        "things/c");
+    assert_int_equal(slc_store_get(f->st, "things", "a", &rec, &err), 0);
+    assert_int_equal(rec.rev, 1);
+    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 1);
+    slc_record_clear(&rec);
+    json_decref(names);
+}
+
 static void
 test_reopen_keeps_everything_in_order(void **state)
 {
@@ -785,6 +833,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             test_transaction_rollback_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_undo_to_mark, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_transactions, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reopen_keeps_everything_in_order,
