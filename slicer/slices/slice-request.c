@@ -384,16 +384,21 @@ add_demand(const json_t *op, json_int_t *vcpus, json_int_t *ram)
     }
 }
 
-/* Tries the whole slice in a transaction that is rolled back: the NSI,
- * its NSs and each instantiation's plan (placement, PDU binding).  A
- * reason goes to 'why' when it does not fit. */
+/* Tries the whole slice: the NSI, its NSs and each instantiation's plan
+ * (placement, PDU binding), then the VIM's capacity.  A reason goes to
+ * 'why' when it does not fit.  The plans are undone (their operations
+ * are made for real once the slice's networks exist); the NSI and its
+ * NSs stay, in a transaction left open, when the store can undo the
+ * plans alone (a mark): '*kept' then, 'nsi_id' is the NSI, and the
+ * caller commits or rolls back.  Otherwise everything is rolled back,
+ * and the caller creates the NSI again. */
 static int
 dry_run(struct slc_slicer *s, const json_t *nsi_req,
-        const struct slc_scope *sc, char *why, size_t why_size,
-        struct slc_error *err)
+        const struct slc_scope *sc, char nsi_id[40], bool *kept, char *why,
+        size_t why_size, struct slc_error *err)
 {
     struct slc_store *st = s->p.st;
-    char nsi_id[40];
+    struct slc_error merr = {0};
     json_int_t vcpus = 0, ram = 0;
     struct slc_record nsi = {0};
     const json_t *e;
@@ -401,7 +406,9 @@ dry_run(struct slc_slicer *s, const json_t *nsi_req,
     int rc = slc_store_begin(st, err);
 
     *why = '\0';
+    *kept = false;
     rc = rc ? rc : slc_nsi_create(s, nsi_req, sc, nsi_id, err);
+    *kept = !rc && !slc_store_mark(st, &merr);
     rc = rc ? rc : slc_store_get(st, "nsis", nsi_id, &nsi, err);
     json_array_foreach(json_object_get(json_object_get(nsi.doc, "_admin"),
                                        "nsrs-detailed-list"),
@@ -439,7 +446,12 @@ dry_run(struct slc_slicer *s, const json_t *nsi_req,
         slc_record_clear(&op);
         slc_record_clear(&nsr);
     }
-    slc_store_rollback(st); /* a dry run */
+    if (*kept && !rc) {
+        slc_store_undo_to_mark(st); /* the plans were a try */
+    } else {
+        slc_store_rollback(st); /* all of it was */
+        *kept = false;
+    }
     if (!rc && !*why) {
         json_t *desc = NULL;
         struct slc_error derr = {0};
@@ -506,6 +518,7 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
     char id[40], name[64], why[1024], nsi_id[40] = "", op_id[40] = "";
     const json_t *eps = json_object_get(body, "transportEndpoints");
     json_t *items = NULL;
+    bool kept = false; /* the admission's NSI, in a transaction open */
     int rc = check_profile(profile, &want, err);
 
     rc = rc ? rc : slc_ep_check(eps, err);
@@ -619,16 +632,24 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
             slc_record_clear(&nst);
         }
 
-        rc = rc ? rc : dry_run(s, nsi_req, sc, why, sizeof why, err);
+        rc = rc ? rc
+                : dry_run(s, nsi_req, sc, nsi_id, &kept, why, sizeof why,
+                          err);
         if (!rc && *why) {
             rc = slc_error_set(err, SLC_ECONFLICT,
                                "slice request: not admitted: %s", why);
         }
-        rc = rc ? rc : slc_nsi_create(s, nsi_req, sc, nsi_id, err);
+        if (!kept) {
+            nsi_id[0] = '\0';
+        }
+        rc = rc || kept ? rc : slc_nsi_create(s, nsi_req, sc, nsi_id, err);
         rc = rc ? rc
                 : slc_nsi_op_start(s, nsi_id, "instantiate", nsi_req, op_id,
                                    err);
-        if (rc && *nsi_id) {
+        if (rc && kept) {
+            slc_store_rollback(st);
+            kept = false;
+        } else if (rc && *nsi_id) {
             slc_nsi_delete(s, nsi_id, true, NULL);
         }
         json_object_set_new(decision, "action", json_string("created"));
@@ -657,6 +678,13 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
         rc = slc_store_put(st, "slice_requests", &r, links, SLC_REV_NEW, NULL,
                            err);
         json_decref(links);
+    }
+    if (kept) {
+        /* the NSI, its operation and the request, all or nothing */
+        rc = rc ? rc : slc_store_commit(st, err);
+        if (rc) {
+            slc_store_rollback(st);
+        }
     }
     if (!rc) {
         SLC_INFO("slice request '%s': SST %d -> nst '%s', %s nsi %s", name,
