@@ -1130,11 +1130,12 @@ static const struct {
 
 #define N_OP_MARKS (sizeof op_marks / sizeof op_marks[0])
 
-int
-slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
-                 const json_t *params, double now, double timeout,
-                 struct slc_record *op_out, json_t **context,
-                 struct slc_error *err)
+/* slc_ns_op_create(), and without writing the operation and the NS
+ * record unless 'write' (slc_ns_op_try). */
+static int
+op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
+          const json_t *params, double now, double timeout, bool write,
+          struct slc_record *op_out, json_t **context, struct slc_error *err)
 {
     char op_id[40];
     int64_t op_rev = 0;
@@ -1287,17 +1288,21 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
                             json_string("processing"));
         json_object_set_new(nadmin, "nslcmop", json_string(op_id));
         json_object_set_new(nadmin, "modified", json_real(now));
-        rc = slc_store_put(st, "nslcmops", &orec, NULL, SLC_REV_NEW, &op_rev,
-                           err);
-        rc = rc ? rc
-                : slc_store_put(st, "nsrs", nsr, NULL, nsr->rev, &nsr->rev, err);
+        rc = !write ? 0
+                    : slc_store_put(st, "nslcmops", &orec, NULL, SLC_REV_NEW,
+                                    &op_rev, err);
+        rc = rc || !write ? rc
+                          : slc_store_put(st, "nsrs", nsr, NULL, nsr->rev,
+                                          &nsr->rev, err);
     }
     rc = rc ? rc : slc_store_commit(st, err);
     if (rc) {
         slc_store_rollback(st);
     } else {
-        SLC_INFO("ns '%s': %s operation %s with %zu steps", pl.ns_name, type,
-                 op_id, json_array_size(pl.steps));
+        if (write) {
+            SLC_INFO("ns '%s': %s operation %s with %zu steps", pl.ns_name,
+                     type, op_id, json_array_size(pl.steps));
+        }
         op_out->id = strdup(op_id);
         op_out->name = strdup(nsr->id);
         op_out->rev = op_rev;
@@ -1316,6 +1321,26 @@ slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
     json_decref(pl.placed);
     json_decref(own_params);
     return rc;
+}
+
+int
+slc_ns_op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
+                 const json_t *params, double now, double timeout,
+                 struct slc_record *op_out, json_t **context,
+                 struct slc_error *err)
+{
+    return op_create(st, nsr, type, params, now, timeout, true, op_out,
+                     context, err);
+}
+
+int
+slc_ns_op_try(struct slc_store *st, struct slc_record *nsr, const char *type,
+              const json_t *params, double now, double timeout,
+              struct slc_record *op_out, json_t **context,
+              struct slc_error *err)
+{
+    return op_create(st, nsr, type, params, now, timeout, false, op_out,
+                     context, err);
 }
 
 int

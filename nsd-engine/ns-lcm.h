@@ -65,6 +65,16 @@ int slc_ns_op_create(struct slc_store *st, struct slc_record *nsr,
                      double timeout, struct slc_record *op,
                      json_t **context, struct slc_error *err);
 
+/* As slc_ns_op_create(), for a try whose writes the caller undoes (an
+ * admission's dry run): the plan is made and placed (placement and PDU
+ * bindings are written, for the NSs tried after it), but neither the
+ * operation nor the NS record is written.  'op' gets the operation's
+ * document (revision 0). */
+int slc_ns_op_try(struct slc_store *st, struct slc_record *nsr,
+                  const char *type, const json_t *params, double now,
+                  double timeout, struct slc_record *op, json_t **context,
+                  struct slc_error *err);
+
 /* Whether NS 'nsr' (just read) could run day-2 action 'req' (OSM's
  * ns_action body) now: its state, and the action planned without storing
  * anything.  The errors slc_ns_op_create() would give. */

@@ -151,7 +151,7 @@ nsi_create(struct slc_call *c)
     rc = rc ? rc : check_nsi_body(c, body, true);
     rc = rc ? rc
             : slc_rest_lcm_error(c, slc_nsi_create(c->api->slicer, body, &sc,
-                                                   id, &c->err));
+                                                   id, NULL, &c->err));
     if (!rc) {
         slc_rest_tell_identifier(c, "nsis", id, true);
         slc_rest_created(c, NSI, id, NULL);
@@ -172,7 +172,7 @@ nsi_content_create(struct slc_call *c)
     rc = rc ? rc : check_nsi_body(c, body, true);
     rc = rc ? rc
             : slc_rest_lcm_error(c, slc_nsi_create(c->api->slicer, body, &sc,
-                                                   id, &c->err));
+                                                   id, NULL, &c->err));
     if (!rc) {
         slc_rest_tell_identifier(c, "nsis", id, true);
         rc = slc_rest_lcm_error(c, slc_nsi_op_start(c->api->slicer, id, "instantiate",

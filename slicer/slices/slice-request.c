@@ -400,35 +400,43 @@ dry_run(struct slc_slicer *s, const json_t *nsi_req,
     struct slc_store *st = s->p.st;
     struct slc_error merr = {0};
     json_int_t vcpus = 0, ram = 0;
-    struct slc_record nsi = {0};
-    const json_t *e;
+    json_t *made = NULL; /* the NSI and its NSs as stored */
+    const json_t *nsi, *e;
     size_t i;
     int rc = slc_store_begin(st, err);
 
     *why = '\0';
     *kept = false;
-    rc = rc ? rc : slc_nsi_create(s, nsi_req, sc, nsi_id, err);
+    rc = rc ? rc : slc_nsi_create(s, nsi_req, sc, nsi_id, &made, err);
     *kept = !rc && !slc_store_mark(st, &merr);
-    rc = rc ? rc : slc_store_get(st, "nsis", nsi_id, &nsi, err);
-    json_array_foreach(json_object_get(json_object_get(nsi.doc, "_admin"),
+    nsi = json_object_get(made, "nsi");
+    json_array_foreach(json_object_get(json_object_get(nsi, "_admin"),
                                        "nsrs-detailed-list"),
                        i, e)
     {
-        struct slc_record nsr = {0}, op = {0};
+        /* tried, not written: the record as made will do */
+        struct slc_record nsr = {
+            .id = (char *)str(e, "nsrId"),
+            .doc = json_object_get(json_object_get(made, "nsrs"),
+                                   str(e, "nss-id")),
+        }, op = {0};
         json_t *context = NULL;
         int orc;
 
         if (rc || *why) {
             break;
         }
-        rc = slc_store_get(st, "nsrs", str(e, "nsrId"), &nsr, err);
+        if (!nsr.id || !nsr.doc) {
+            rc = slc_error_set(err, SLC_EIO, "nsi %s: subnet '%s' has no NS",
+                               nsi_id, str(e, "nss-id"));
+        }
         if (!rc && !str(json_object_get(nsr.doc, "_admin"), "nslcmop") &&
             strcmp(str(json_object_get(nsr.doc, "_admin"), "nsState") ?: "",
                    "INSTANTIATED")) {
-            orc = slc_ns_op_create(st, &nsr, "instantiate",
-                                   json_object_get(nsr.doc,
-                                                   "instantiate_params"),
-                                   s->p.now(), 60, &op, &context, err);
+            orc = slc_ns_op_try(st, &nsr, "instantiate",
+                                json_object_get(nsr.doc,
+                                                "instantiate_params"),
+                                s->p.now(), 60, &op, &context, err);
             if (orc == SLC_EBUSY || orc == SLC_ECONFLICT ||
                 orc == SLC_EINVALID) {
                 snprintf(why, why_size, "subnet '%s': %s", str(e, "nss-id"),
@@ -444,7 +452,6 @@ dry_run(struct slc_slicer *s, const json_t *nsi_req,
         }
         json_decref(context);
         slc_record_clear(&op);
-        slc_record_clear(&nsr);
     }
     if (*kept && !rc) {
         slc_store_undo_to_mark(st); /* the plans were a try */
@@ -456,9 +463,7 @@ dry_run(struct slc_slicer *s, const json_t *nsi_req,
         json_t *desc = NULL;
         struct slc_error derr = {0};
 
-        if (!slc_engine_vim_capacity(s->p.engine,
-                                     json_string_value(json_object_get(
-                                         nsi.doc, "datacenter")),
+        if (!slc_engine_vim_capacity(s->p.engine, str(nsi, "datacenter"),
                                      &desc, &derr)) {
             const json_t *cap = desc;
             json_int_t fv = json_integer_value(json_object_get(
@@ -481,7 +486,7 @@ dry_run(struct slc_slicer *s, const json_t *nsi_req,
         }
         json_decref(desc);
     }
-    slc_record_clear(&nsi);
+    json_decref(made);
     return rc;
 }
 
@@ -642,7 +647,8 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
         if (!kept) {
             nsi_id[0] = '\0';
         }
-        rc = rc || kept ? rc : slc_nsi_create(s, nsi_req, sc, nsi_id, err);
+        rc = rc || kept ? rc
+                        : slc_nsi_create(s, nsi_req, sc, nsi_id, NULL, err);
         rc = rc ? rc
                 : slc_nsi_op_start(s, nsi_id, "instantiate", nsi_req, op_id,
                                    err);

@@ -669,7 +669,7 @@ new_nsi(const json_t *req, const char *id, const struct slc_record *nst,
 
 int
 slc_nsi_create(struct slc_slicer *s, const json_t *req,
-               const struct slc_scope *sc, char nsi_id[40],
+               const struct slc_scope *sc, char nsi_id[40], json_t **made,
                struct slc_error *err)
 {
     struct slc_store *st = s->p.st;
@@ -683,6 +683,9 @@ slc_nsi_create(struct slc_slicer *s, const json_t *req,
     size_t i;
     int rc = slc_store_begin(st, err);
 
+    if (made) {
+        *made = NULL;
+    }
     rc = rc ? rc
             : slc_ns_get_record(st, "nsts", "nst", str(req, "nstId"), sc,
                                 &nst, err);
@@ -723,9 +726,17 @@ slc_nsi_create(struct slc_slicer *s, const json_t *req,
                                 err);
         json_decref(links);
     }
+    if (!rc && made &&
+        !(*made = json_pack("{sO sO}", "nsi", b.nsi, "nsrs", b.subnet_nsr))) {
+        rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
     rc = rc ? rc : slc_store_commit(st, err);
     if (rc) {
         slc_store_rollback(st);
+        if (made) {
+            json_decref(*made);
+            *made = NULL;
+        }
     } else {
         SLC_INFO("nsi '%s' (%s): created from nst '%s' with %zu subnets",
                  str(req, "nsiName"), nsi_id, nst.name,

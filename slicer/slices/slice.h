@@ -98,10 +98,12 @@ bool slc_slicer_resume(struct slc_slicer *s, const char *coll,
  * 'sc', whose NST, NSDs and VIM accounts are the only ones it may name;
  * a shared subnet reuses only an NS of that project's slices.
  * SLC_ENOTFOUND naming the NST or VIM account; SLC_ECONFLICT when the NST
- * is DISABLED; SLC_EINVALID naming a bad subnet or netslice-vld. */
+ * is DISABLED; SLC_EINVALID naming a bad subnet or netslice-vld.  'made'
+ * (may be NULL) gets what was stored, so that it need not be read back:
+ * {"nsi": the NSI, "nsrs": {subnet id: its NS record}}. */
 int slc_nsi_create(struct slc_slicer *s, const json_t *req,
                    const struct slc_scope *sc, char nsi_id[40],
-                   struct slc_error *err);
+                   json_t **made, struct slc_error *err);
 
 /* Starts slice operation 'type' ("instantiate", "terminate", "action")
  * on NSI 'nsi_id' with the request 'params'; its id goes to 'op_id'.
