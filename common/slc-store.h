@@ -239,9 +239,11 @@ int slc_store_referrers(struct slc_store *st, const char *to_coll,
 /* A try inside a transaction: slc_store_mark() marks the open
  * transaction, and slc_store_undo_to_mark() undoes everything written
  * since (inner transactions that failed included), keeping what came
- * before.  One mark at a time.  SLC_EUNSUPPORTED from a backend without
- * marks (etcd), SLC_EINVALID outside a transaction or with a mark held:
- * the caller then tries in a transaction of its own. */
+ * before.  One mark at a time.  SLC_EINVALID outside a transaction or
+ * with a mark held, SLC_EUNSUPPORTED from a backend without marks: the
+ * caller then tries in a transaction of its own.  SQLite: a savepoint;
+ * etcd: a copy of the transaction's writes (what was first read after
+ * the mark is no longer compared at commit). */
 int slc_store_mark(struct slc_store *st, struct slc_error *err);
 void slc_store_undo_to_mark(struct slc_store *st);
 /* Visits the records of 'coll' created after the one at position 'after'

@@ -87,6 +87,17 @@ struct etcd_store {
     size_t n_entries, cap;
     json_t *guards;      /* range compares of lists in the transaction */
     unsigned n_created;
+    struct mark *mark;   /* slc_store_mark()'s, or NULL */
+};
+
+/* What a mark restores: the writes of the entries the transaction had
+ * then, and how many there were (those seen after it are dropped, reads
+ * included, as a transaction of their own would have). */
+struct mark {
+    size_t n_entries, n_guards;
+    unsigned n_created;
+    struct entry *saved; /* copies: written, is, name, text, links, rev,
+                            ordinal */
 };
 
 /* A record read from etcd, or from the transaction. */
@@ -130,9 +141,12 @@ entry_clear(struct entry *en)
     json_decref(en->links);
 }
 
+static void mark_free(struct etcd_store *s);
+
 static void
 txn_reset(struct etcd_store *s)
 {
+    mark_free(s);
     for (size_t i = 0; i < s->n_entries; i++) {
         entry_clear(&s->entries[i]);
     }
@@ -1332,6 +1346,93 @@ slc_store_etcd_key_id(const char *key)
     return last_parts(key, 1, &id) ? NULL : id;
 }
 
+/* ---- marks ---- */
+
+static void
+mark_free(struct etcd_store *s)
+{
+    struct mark *m = s->mark;
+
+    if (!m) {
+        return;
+    }
+    for (size_t i = 0; i < m->n_entries; i++) {
+        free(m->saved[i].name);
+        free(m->saved[i].text);
+        json_decref(m->saved[i].links);
+    }
+    free(m->saved);
+    free(m);
+    s->mark = NULL;
+}
+
+static int
+etcd_mark(struct slc_store *st, struct slc_error *err)
+{
+    struct etcd_store *s = etcd_store_cast(st);
+    struct mark *m = calloc(1, sizeof *m);
+
+    if (!m || !(m->saved = calloc(s->n_entries ? s->n_entries : 1,
+                                  sizeof *m->saved))) {
+        free(m);
+        return oom(err);
+    }
+    mark_free(s);
+    s->mark = m;
+    m->n_guards = json_array_size(s->guards);
+    m->n_created = s->n_created;
+    for (; m->n_entries < s->n_entries; m->n_entries++) {
+        const struct entry *en = &s->entries[m->n_entries];
+        struct entry *sv = &m->saved[m->n_entries];
+
+        *sv = (struct entry){.written = en->written, .is = en->is,
+                             .rev = en->rev, .ordinal = en->ordinal,
+                             .name = en->name ? strdup(en->name) : NULL,
+                             .text = en->text ? strdup(en->text) : NULL,
+                             .links = json_incref(en->links)};
+        if ((en->name && !sv->name) || (en->text && !sv->text)) {
+            m->n_entries++;
+            mark_free(s);
+            return oom(err);
+        }
+    }
+    return 0;
+}
+
+static void
+etcd_undo_to_mark(struct slc_store *st)
+{
+    struct etcd_store *s = etcd_store_cast(st);
+    struct mark *m = s->mark;
+
+    if (!m) {
+        return;
+    }
+    while (s->n_entries > m->n_entries) {
+        entry_clear(&s->entries[--s->n_entries]);
+    }
+    for (size_t i = 0; i < m->n_entries; i++) {
+        struct entry *en = &s->entries[i], *sv = &m->saved[i];
+
+        free(en->name);
+        free(en->text);
+        json_decref(en->links);
+        en->written = sv->written;
+        en->is = sv->is;
+        en->rev = sv->rev;
+        en->ordinal = sv->ordinal;
+        en->name = sv->name;
+        en->text = sv->text;
+        en->links = sv->links;
+        *sv = (struct entry){0};
+    }
+    while (json_array_size(s->guards) > m->n_guards) {
+        json_array_remove(s->guards, json_array_size(s->guards) - 1);
+    }
+    s->n_created = m->n_created;
+    mark_free(s);
+}
+
 const struct slc_store_class slc_store_etcd_class = {
     .version = SLC_STORE_CLASS_VERSION,
     .type = "etcd",
@@ -1346,4 +1447,6 @@ const struct slc_store_class slc_store_etcd_class = {
     .list = etcd_list,
     .referrers = etcd_referrers,
     .check = etcd_check,
+    .mark = etcd_mark,
+    .undo_to_mark = etcd_undo_to_mark,
 };

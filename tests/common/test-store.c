@@ -300,7 +300,7 @@ test_nested_transactions(void **state)
 }
 
 /* A mark undoes what came after it, a failed inner part included, and
- * keeps what came before; etcd has none, and says so. */
+ * keeps what came before. */
 static void
 test_undo_to_mark(void **state)
 {
@@ -314,12 +314,6 @@ test_undo_to_mark(void **state)
     assert_int_equal(put(f->st, "a", "a", json_pack("{si}", "v", 1),
                          SLC_REV_NEW, NULL),
                      0);
-    if (f->etcd) {
-        assert_int_equal(slc_store_mark(f->st, &err), SLC_EUNSUPPORTED);
-        slc_store_rollback(f->st);
-        json_decref(names);
-        return;
-    }
     assert_int_equal(slc_store_mark(f->st, &err), 0);
     assert_int_equal(slc_store_mark(f->st, &err), SLC_EINVALID);
     assert_int_equal(put(f->st, "b", "b", json_pack("{}"), SLC_REV_NEW, NULL),
