@@ -24,7 +24,7 @@ struct request {
     size_t len, cap;
     bool too_big;
     slc_http_done_fn done;
-    void (*on_line)(void *arg, const char *line, size_t len);
+    bool (*on_line)(void *arg, const char *line, size_t len);
     void *arg;
     char errbuf[CURL_ERROR_SIZE];
     struct request *next, **prevp;
@@ -215,7 +215,9 @@ on_data(char *data, size_t size, size_t n, void *arg)
 
         while ((nl = memchr(start, '\n', r->len - (size_t)(start - r->body)))) {
             *nl = '\0';
-            r->on_line(r->arg, start, (size_t)(nl - start));
+            if (!r->on_line(r->arg, start, (size_t)(nl - start))) {
+                return 0; /* curl ends the transfer: a write error */
+            }
             start = nl + 1;
         }
         r->len -= (size_t)(start - r->body);

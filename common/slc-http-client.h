@@ -9,6 +9,7 @@
 #ifndef SLC_HTTP_CLIENT_H
 #define SLC_HTTP_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "slc-error.h"
@@ -32,8 +33,10 @@ struct slc_http_call {
     /* A reply that streams lines (etcd's watch): each complete line of
      * the body goes to on_line as it arrives (without its newline, with
      * the call's arg), and the final reply's body holds only what
-     * followed the last newline.  NULL: the body is collected whole. */
-    void (*on_line)(void *arg, const char *line, size_t len);
+     * followed the last newline.  on_line returns false to stop the
+     * transfer there (the call then ends with an error).  NULL: the body
+     * is collected whole. */
+    bool (*on_line)(void *arg, const char *line, size_t len);
 };
 
 /* The outcome of a request.  Borrowed for the callback. */

@@ -28,14 +28,18 @@ struct fixture {
     char url[64];
 };
 
-/* The peer: echoes the method and body; "/big" is 64 KiB; "/missing"
- * is a 404. */
+/* The peer: echoes the method and body; "/big" is 64 KiB; "/lines" is
+ * three lines of text; "/missing" is a 404. */
 static void
 serve(void *ctx, const struct slc_http_request *req,
       struct slc_http_response *resp)
 {
     if (!strcmp(req->path, "/missing")) {
         slc_http_error(resp, 404, "no such thing");
+    } else if (!strcmp(req->path, "/lines")) {
+        resp->raw = strdup("one\ntwo\nthree\n");
+        resp->raw_size = strlen(resp->raw);
+        resp->raw_type = "text/plain";
     } else if (!strcmp(req->path, "/big")) {
         resp->raw = malloc(65536);
         memset(resp->raw, 'x', 65536);
@@ -259,6 +263,62 @@ test_free_abandons(void **state)
     assert_int_equal(o.calls, 0);
 }
 
+/* A call whose reply is read line by line: the lines seen, and the line
+ * at which the reader stops the transfer.  The outcome comes first: the
+ * call's one arg serves both callbacks. */
+struct lines {
+    struct outcome o;
+    char seen[64];
+    const char *stop_at;
+};
+
+static bool
+on_line(void *arg, const char *line, size_t len)
+{
+    struct lines *l = arg;
+    size_t used = strlen(l->seen);
+
+    snprintf(l->seen + used, sizeof l->seen - used, "%.*s,", (int)len,
+             line);
+    return !l->stop_at || strcmp(line, l->stop_at);
+}
+
+/* A reply read line by line; a reader that returns false ends the
+ * transfer there, and the call ends with an error. */
+static void
+test_lines_and_stopping_them(void **state)
+{
+    struct fixture *f = *state;
+    struct lines l[2] = {{.stop_at = NULL}, {.stop_at = "two"}};
+    int left = 2;
+    char url[128];
+    struct slc_error err;
+
+    snprintf(url, sizeof url, "%s/lines", f->url);
+    for (int i = 0; i < 2; i++) {
+        struct slc_http_call call = {
+            .method = "GET",
+            .url = url,
+            .timeout_ms = 5000,
+            .on_line = on_line,
+        };
+
+        l[i].o.base = f->base;
+        l[i].o.left = &left;
+        assert_int_equal(slc_http_client_start(f->client, &call, on_done,
+                                               &l[i], &err),
+                         0);
+    }
+    run(f);
+    assert_int_equal(l[0].o.calls, 1);
+    assert_int_equal(l[0].o.status, 200);
+    assert_string_equal(l[0].o.error, "");
+    assert_string_equal(l[0].seen, "one,two,three,");
+    assert_int_equal(l[1].o.calls, 1);
+    assert_string_equal(l[1].seen, "one,two,");
+    assert_true(l[1].o.error[0] != '\0');
+}
+
 int
 main(void)
 {
@@ -270,6 +330,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_transport_errors, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_free_abandons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lines_and_stopping_them, setup,
+                                        teardown),
     };
     int rc;
 
