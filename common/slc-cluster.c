@@ -564,14 +564,38 @@ slc_cluster_alone(struct slc_cluster *c)
 
 static void watch_start(struct watch *w);
 
-/* One line of a watch's stream: {"result": {"header", "events": [...]}}. */
-static void
+/* One line of a watch's stream: {"result": {"header", "events": [...]}}.
+ * A watch started from a revision etcd has compacted away is cancelled
+ * at once ({"canceled": true, "compact_revision": N}): what changed in
+ * between is lost, so the handler is told to read the collection whole
+ * (a change without an id), and the watch starts again from N.  Returns
+ * false to end the stream (it is then opened again). */
+static bool
 on_watch_line(void *arg, const char *line, size_t len)
 {
     struct watch *w = arg;
     json_t *msg = json_loadb(line, len, 0, NULL);
     const json_t *result = json_object_get(msg, "result"), *ev;
+    int64_t compacted = slc_etcd_int(json_object_get(result,
+                                                     "compact_revision"));
     size_t i;
+
+    if (compacted > 0 || json_is_true(json_object_get(result, "canceled"))) {
+        SLC_WARN("cluster: watch of %s cancelled (%s); reading it whole "
+                 "and watching again from revision %lld",
+                 w->coll,
+                 compacted > 0 ? "its revisions were compacted"
+                               : json_string_value(json_object_get(
+                                     result, "cancel_reason")) ?: "no reason",
+                 (long long)(compacted > 0 ? compacted : w->next_rev));
+        if (compacted > 0) {
+            w->next_rev = compacted;
+        }
+        json_array_append_new(w->changes, json_pack("[nb]", false));
+        event_active(w->deliver, 0, 0);
+        json_decref(msg);
+        return false;
+    }
 
     json_array_foreach(json_object_get(result, "events"), i, ev)
     {
@@ -602,6 +626,7 @@ on_watch_line(void *arg, const char *line, size_t len)
                       1;
     }
     json_decref(msg);
+    return true;
 }
 
 static void

@@ -40,7 +40,10 @@ struct slc_cluster_params {
 };
 
 /* Called when a record of a watched collection was written (deleted
- * false) or deleted, by any instance, this one included. */
+ * false) or deleted, by any instance, this one included.  A NULL 'id':
+ * changes were missed (etcd compacted the revisions a watch opened again
+ * had to start from), so anything in the collection may have changed:
+ * read it whole. */
 typedef void (*slc_cluster_change_fn)(void *arg, const char *coll,
                                       const char *id, bool deleted);
 

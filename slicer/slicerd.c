@@ -420,8 +420,10 @@ on_token_change(void *arg, const char *coll, const char *id, bool deleted)
     struct slc_daemon *d = arg;
 
     (void)coll;
-    if (deleted) {
-        slc_auth_forget(d->api.tokens, id); /* revoked, maybe elsewhere */
+    if (deleted || !id) {
+        /* revoked, maybe elsewhere; every token when changes were
+         * missed (checked again against the store when next used) */
+        slc_auth_forget(d->api.tokens, id);
     }
 }
 
@@ -446,7 +448,11 @@ on_subscription_change(void *arg, const char *coll, const char *id,
     struct slc_daemon *d = arg;
 
     (void)deleted;
-    slc_notifier_sync(d->notifier, coll, id);
+    if (id) {
+        slc_notifier_sync(d->notifier, coll, id);
+    } else {
+        slc_notifier_sync_all(d->notifier, coll);
+    }
 }
 
 static void
@@ -455,7 +461,11 @@ on_note_change(void *arg, const char *coll, const char *id, bool deleted)
     struct slc_daemon *d = arg;
 
     (void)coll;
-    slc_notifier_note(d->notifier, id, deleted);
+    if (id) {
+        slc_notifier_note(d->notifier, id, deleted);
+    } else {
+        slc_notifier_note_all(d->notifier);
+    }
 }
 
 static int

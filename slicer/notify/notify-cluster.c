@@ -142,3 +142,62 @@ slc_notifier_note(struct slc_notifier *n, const char *id, bool deleted)
     }
     slc_record_clear(&rec);
 }
+
+static int
+collect_id(const char *coll, const struct slc_record *rec, void *arg)
+{
+    (void)coll;
+    return json_array_append_new(arg, json_string(rec->id)) ? SLC_ENOMEM
+                                                            : 0;
+}
+
+void
+slc_notifier_sync_all(struct slc_notifier *n, const char *coll)
+{
+    json_t *ids = json_array(), *seen = json_object();
+    struct slc_error err = {0};
+    const json_t *id;
+    size_t i;
+
+    if (!ids || !seen ||
+        slc_store_list(n->p.st, coll, NULL, collect_id, ids, &err)) {
+        SLC_ERR("subscriptions %s: %s", coll, err.msg);
+        json_decref(ids);
+        json_decref(seen);
+        return;
+    }
+    json_array_foreach(ids, i, id)
+    {
+        json_object_set_new(seen, json_string_value(id), json_true());
+    }
+    /* and those held here that the store no longer has */
+    for (struct sub *s = n->subs; s; s = s->next) {
+        if (!s->gone && !strcmp(slc_notify_collection(s->api), coll) &&
+            !json_object_get(seen, s->id)) {
+            json_array_append_new(ids, json_string(s->id));
+        }
+    }
+    json_array_foreach(ids, i, id)
+    {
+        slc_notifier_sync(n, coll, json_string_value(id));
+    }
+    json_decref(ids);
+    json_decref(seen);
+}
+
+void
+slc_notifier_note_all(struct slc_notifier *n)
+{
+    for (struct sub *s = n->subs; s; s = s->next) {
+        struct slc_error err = {0};
+
+        if (s->gone || !s->mine) {
+            continue;
+        }
+        if (slc_store_list(n->p.st, NOTES, s->id, adopt_note, s, &err)) {
+            SLC_ERR("subscription %s: its notifications: %s", s->id,
+                    err.msg);
+        }
+        slc_notify_send_next(s);
+    }
+}

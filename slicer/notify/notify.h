@@ -124,6 +124,14 @@ void slc_notifier_adopt(struct slc_notifier *n, const char *id);
  * deliver. */
 void slc_notifier_note(struct slc_notifier *n, const char *id, bool deleted);
 
+/* Changes were missed (a watch's revisions were compacted away): every
+ * subscription of collection 'coll' is taken as stored now, those gone
+ * are dropped (slc_notifier_sync_all); every stored notification of a
+ * subscription this instance delivers is queued unless it is already
+ * (slc_notifier_note_all). */
+void slc_notifier_sync_all(struct slc_notifier *n, const char *coll);
+void slc_notifier_note_all(struct slc_notifier *n);
+
 /* The collection notifications wait in until delivered. */
 extern const char slc_notify_notes[];
 

@@ -13,6 +13,8 @@
 #   instantiated once, none is left without its slice;
 # - the killed instance started again under its name takes nothing back
 #   and answers;
+# - etcd compacts the revisions the watches start again from: each
+#   instance reads the watched collections whole and watches on;
 # - kill -9 of the etcd member every instance talks to first: the
 #   service goes on (a slice terminated through each instance);
 # - nothing left: no claim, no NS, no process.
@@ -218,6 +220,19 @@ check "a, started again, answers" eq "$code/$(field ._admin.nsiState)" 200/INSTA
 check "a resumed nothing" eq "$(grep -c 'resuming' "$tmp/a/log")" 0
 check "the subscription's delivery went to a survivor" grep -q "subscription $sub: delivering it here now" "$tmp/b/log" "$tmp/c/log"
 
+# --- changes missed: etcd compacts the revisions the watches will start
+# again from when their member dies (below); each instance reads the
+# watched collections whole again instead of missing them
+on a
+jreq POST /admin/v1/tokens '{"username":"admin","password":"test-secret"}'
+tok3=$(field .id)
+check "a third token works at c (and c caches it)" eq "$(seen_with c "$tok3")" 200
+on b
+jreq POST /admin/v1/vim_accounts '{"name":"sim-spare","vim_type":"sim","vim_url":"u"}'
+req DELETE "/admin/v1/vim_accounts/$(field .id)"
+rev=$(etcdctl get /slicer/schema --write-out=json | jq -r .header.revision)
+check "etcd compacted up to revision $rev" eval "etcdctl compact '$rev' >/dev/null"
+
 # --- the etcd member everyone talks to first dies
 declare -A t_op
 kill -9 "${etcd_pids[1]}"
@@ -236,6 +251,19 @@ check "no NS left" eq "$(field length)" 0
 check "nothing notified after the subscription went" eq "$(posts PROCESSING)/$(posts COMPLETED)" 1/1
 req GET /nsilcm/v1/netslice_instances
 check "no slice left" eq "$(field length)" 0
+for _ in $(seq 60); do
+    grep -q "watch of tokens cancelled (its revisions were compacted)" "$tmp/c/log" && break
+    sleep 0.05
+done
+check "c's token watch, opened again on a compacted revision, read the tokens whole" grep -q "watch of tokens cancelled (its revisions were compacted)" "$tmp/c/log"
+on b
+req DELETE "/admin/v1/tokens/$tok3"
+check "b revokes the third token" eq "$code" 204
+for _ in $(seq 40); do
+    [ "$(seen_with c "$tok3")" = 401 ] && break
+    sleep 0.05
+done
+check "c, watching again, refuses it: 401" eq "$(seen_with c "$tok3")" 401
 check "no claim left at the end" eq "$(ETCDCTL_API=3 command etcdctl --endpoints=127.0.0.1:23792 get --prefix /slicer/cluster/claims/ --keys-only | grep -c .)" 0
 for n in b c; do
     check "$n's log: no sanitizer report" eval "! grep -q 'runtime error\|AddressSanitizer' '$tmp/$n/log'"
