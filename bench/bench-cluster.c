@@ -32,7 +32,6 @@
  * ETCD_MEMBERS: "HOST:PORT,HOST:PORT,..." of an etcd cluster the caller
  * runs. */
 #include <curl/curl.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -78,29 +77,14 @@ osm(const struct member *m, const char *method, const char *path,
 static void
 member_init(struct member *m, const char *name, const char *store)
 {
-    char path[256];
-    FILE *f;
+    char cfg[512];
 
     snprintf(m->name, sizeof m->name, "%s", name);
-    snprintf(m->d.dir, sizeof m->d.dir, "/tmp/bench-cluster-XXXXXX");
-    if (!mkdtemp(m->d.dir)) {
-        perror("bench-cluster: mkdtemp");
-        exit(1);
-    }
-    snprintf(m->log, sizeof m->log, "%s/log", m->d.dir);
-    snprintf(path, sizeof path, "%s/slicerd.yaml", m->d.dir);
-    f = fopen(path, "w");
-    if (!f) {
-        perror("bench-cluster: config");
-        exit(1);
-    }
+    snprintf(cfg, sizeof cfg, "store: %s\ninstance: %s\ncluster_ttl_s: %d",
+             store, name, TTL_S);
     /* info: the takeover lines are logged at info and warn */
-    fprintf(f,
-            "port: 0\nport_file: %s/port\nstate_dir: %s/state\n"
-            "admin_password: bench\nlog_level: info\ntls: off\n"
-            "store: %s\ninstance: %s\ncluster_ttl_s: %d\n",
-            m->d.dir, m->d.dir, store, name, TTL_S);
-    fclose(f);
+    bench_prepare(&m->d, "info", cfg);
+    snprintf(m->log, sizeof m->log, "%s/log", m->d.dir);
 }
 
 /* Starts (or starts again) member 'm''s slicerd, its output appended to
@@ -109,43 +93,7 @@ member_init(struct member *m, const char *name, const char *store)
 static void
 member_start(struct member *m)
 {
-    char path[256], cfg[256];
-    int fd;
-
-    snprintf(path, sizeof path, "%s/port", m->d.dir);
-    snprintf(cfg, sizeof cfg, "%s/slicerd.yaml", m->d.dir);
-    unlink(path);
-    fflush(NULL);
-    m->d.pid = fork();
-    if (m->d.pid == 0) {
-        fd = open(m->log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) {
-            _exit(126);
-        }
-        execl(slicerd_path, slicerd_path, "-c", cfg, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 500; i++) {
-        struct stat st;
-
-        if (!stat(path, &st) && st.st_size > 0) {
-            char *port = bench_slurp(path);
-
-            snprintf(m->d.root, sizeof m->d.root, "http://127.0.0.1:%d",
-                     atoi(port));
-            snprintf(m->d.base, sizeof m->d.base, "%s/osm", m->d.root);
-            free(port);
-            return;
-        }
-        if (waitpid(m->d.pid, NULL, WNOHANG) == m->d.pid) {
-            break;
-        }
-        usleep(20000);
-    }
-    fprintf(stderr, "bench-cluster: slicerd %s did not start (see %s)\n",
-            m->name, m->log);
-    m->d.pid = 0;
-    exit(1);
+    bench_launch(&m->d, slicerd_path, m->log);
 }
 
 /* Stops member 'm''s slicerd: SIGTERM, SIGKILL after 5 s. */

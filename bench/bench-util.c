@@ -1,10 +1,12 @@
 /* What the benchmarks share.  See bench-util.h. */
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -224,12 +226,10 @@ bench_status_kb(pid_t pid, const char *key)
 }
 
 void
-bench_start(struct bench_daemon *d, const char *slicerd,
-            const char *extra_cfg)
+bench_prepare(struct bench_daemon *d, const char *log_level,
+              const char *extra_cfg)
 {
     char path[512];
-    json_t *r;
-    long status;
     FILE *f;
 
     *d = (struct bench_daemon){0};
@@ -248,31 +248,79 @@ bench_start(struct bench_daemon *d, const char *slicerd,
      * they measure the API behind the edge, not TLS */
     fprintf(f,
             "port: 0\nport_file: %s/port\nstate_dir: %s/state\n"
-            "admin_password: bench\nlog_level: warn\ntls: off\n%s",
-            d->dir, d->dir, extra_cfg ? extra_cfg : "");
-    /* BENCH_STORE=etcd://HOST:PORT/PREFIX: the same figures with the
-     * store there, under a prefix of this daemon's own */
-    if (getenv("BENCH_STORE")) {
-        fprintf(f, "\nstore: %s%s\n", getenv("BENCH_STORE"),
-                strrchr(d->dir, '-'));
-    }
+            "admin_password: bench\nlog_level: %s\ntls: off\n%s\n",
+            d->dir, d->dir, log_level, extra_cfg ? extra_cfg : "");
     fclose(f);
+}
+
+void
+bench_launch(struct bench_daemon *d, const char *slicerd, const char *log)
+{
+    char path[512], cfg[512];
+
+    snprintf(path, sizeof path, "%s/port", d->dir);
+    snprintf(cfg, sizeof cfg, "%s/slicerd.yaml", d->dir);
+    unlink(path);
+    fflush(NULL);
     d->pid = fork();
     if (d->pid == 0) {
-        execl(slicerd, slicerd, "-c", path, (char *)NULL);
+        int fd = log ? open(log, O_WRONLY | O_CREAT | O_APPEND, 0644) : -1;
+
+        if (log && (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)) {
+            _exit(126);
+        }
+        execl(slicerd, slicerd, "-c", cfg, (char *)NULL);
         _exit(127);
     }
-    snprintf(path, sizeof path, "%s/port", d->dir);
-    for (int i = 0; i < 250 && access(path, R_OK); i++) {
+    for (int i = 0; i < 500; i++) {
+        struct stat st;
+
+        if (!stat(path, &st) && st.st_size > 0) {
+            char *port = bench_slurp(path);
+
+            snprintf(d->root, sizeof d->root, "http://127.0.0.1:%d",
+                     atoi(port));
+            snprintf(d->base, sizeof d->base, "%s/osm", d->root);
+            free(port);
+            return;
+        }
+        if (waitpid(d->pid, NULL, WNOHANG) == d->pid) {
+            break;
+        }
         usleep(20000);
     }
-    {
-        char *port = bench_slurp(path);
+    fprintf(stderr, "bench: %s did not start (its output: %s)\n", slicerd,
+            log ? log : "above");
+    d->pid = 0;
+    exit(1);
+}
 
-        snprintf(d->root, sizeof d->root, "http://127.0.0.1:%d", atoi(port));
-        snprintf(d->base, sizeof d->base, "%s/osm", d->root);
-        free(port);
+void
+bench_start(struct bench_daemon *d, const char *slicerd,
+            const char *extra_cfg)
+{
+    json_t *r;
+    long status;
+
+    /* BENCH_STORE=etcd://HOST:PORT/PREFIX: the same figures with the
+     * store there, under a prefix of this daemon's own (its directory's
+     * suffix, added once the directory is made) */
+    bench_prepare(d, "warn", extra_cfg);
+    if (getenv("BENCH_STORE")) {
+        char path[512];
+        FILE *f;
+
+        snprintf(path, sizeof path, "%s/slicerd.yaml", d->dir);
+        f = fopen(path, "a");
+        if (!f) {
+            perror("bench: config");
+            exit(1);
+        }
+        fprintf(f, "store: %s%s\n", getenv("BENCH_STORE"),
+                strrchr(d->dir, '-'));
+        fclose(f);
     }
+    bench_launch(d, slicerd, NULL);
     r = bench_request(d, d->base, "POST", "/admin/v1/tokens",
                       "application/json",
                       "{\"username\":\"admin\",\"password\":\"bench\"}",

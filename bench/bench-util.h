@@ -34,6 +34,16 @@ double bench_now(void);
  * failure. */
 void bench_start(struct bench_daemon *d, const char *slicerd,
                  const char *extra_cfg);
+/* bench_start()'s parts, for a benchmark that runs its daemons itself:
+ * bench_prepare() makes d's directory and configuration (log level
+ * 'log_level', 'extra_cfg' YAML lines appended, may be NULL);
+ * bench_launch() starts (or starts again) its 'slicerd', the output
+ * appended to file 'log' (NULL: this process's), and waits for its port.
+ * Both exit on failure. */
+void bench_prepare(struct bench_daemon *d, const char *log_level,
+                   const char *extra_cfg);
+void bench_launch(struct bench_daemon *d, const char *slicerd,
+                  const char *log);
 /* Stops the daemon (SIGTERM) and removes its directory. */
 void bench_stop(struct bench_daemon *d);
 
