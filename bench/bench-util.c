@@ -76,6 +76,24 @@ bench_request(const struct bench_daemon *d, const char *prefix,
     return out;
 }
 
+/* Frees a batch's multi handle, its 'conns' easy handles (NULL ones
+ * skipped) and reply buffers, and its header list. */
+static void
+free_conns(CURLM *m, CURL **hs, struct bench_buf *bufs, int conns,
+           struct curl_slist *hd)
+{
+    for (int i = 0; i < conns; i++) {
+        if (hs[i]) {
+            curl_easy_cleanup(hs[i]);
+        }
+        free(bufs[i].data);
+    }
+    curl_multi_cleanup(m);
+    curl_slist_free_all(hd);
+    free(hs);
+    free(bufs);
+}
+
 void
 bench_parallel(const struct bench_daemon *d, const char *prefix,
                struct bench_call *calls, size_t n, int conns)
@@ -146,14 +164,7 @@ bench_parallel(const struct bench_daemon *d, const char *prefix,
             curl_multi_poll(m, NULL, 0, 100, NULL);
         }
     }
-    for (int i = 0; i < conns; i++) {
-        curl_easy_cleanup(hs[i]);
-        free(bufs[i].data);
-    }
-    curl_multi_cleanup(m);
-    curl_slist_free_all(hd);
-    free(hs);
-    free(bufs);
+    free_conns(m, hs, bufs, conns, hd);
     free(which);
 }
 
@@ -452,16 +463,7 @@ bench_get_round(const struct bench_daemon *d, const json_t *ids,
     secs = bench_now() - t0;
     *p50 = bench_pct(lat, total, 0.50);
     *p99 = bench_pct(lat, total, 0.99);
-    for (int i = 0; i < conns; i++) {
-        if (hs[i]) {
-            curl_easy_cleanup(hs[i]);
-        }
-        free(bufs[i].data);
-    }
-    curl_multi_cleanup(m);
-    curl_slist_free_all(hd);
-    free(hs);
-    free(bufs);
+    free_conns(m, hs, bufs, conns, hd);
     free(lat);
     return (double)total / secs;
 }
