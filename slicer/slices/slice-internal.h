@@ -13,10 +13,10 @@ struct event;
 struct slc_slicer {
     struct slc_slicer_params p;
     json_t *waiting;     /* engine operation id -> [slice operation ids] */
-    json_t *ended;       /* child operation id -> what its end said (the
-                            fields check_awaiting reads), told by the
-                            state hook: its final state need not be read
-                            back from the store */
+    json_t *ended;       /* child operation id -> its document as the
+                            state hook told its end (without _admin and
+                            operationParams): its final state need not be
+                            read back from the store */
     json_t *kicks;       /* slice operations to advance */
     struct event *kick;
     json_t *nssi_ops;    /* slice operations that ended, for nssi.c */

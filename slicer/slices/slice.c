@@ -1106,7 +1106,7 @@ slc_slicer_op_state(void *arg, const json_t *op)
 {
     struct slc_slicer *s = arg;
     const char *id = str(op, "_id");
-    json_t *list = id ? json_object_get(s->waiting, id) : NULL;
+    json_t *list = id ? json_object_get(s->waiting, id) : NULL, *told;
     const json_t *w;
     size_t i;
 
@@ -1118,23 +1118,13 @@ slc_slicer_op_state(void *arg, const json_t *op)
          * the store still has them */
         json_object_clear(s->ended);
     }
-    json_object_set_new(s->ended, id,
-                        json_pack("{s:O? s:O? s:O? s:O? s:O? s:O? s:O? "
-                                  "s:O?}",
-                                  "_id", json_object_get(op, "_id"),
-                                  "operationState",
-                                  json_object_get(op, "operationState"),
-                                  "lcmOperationType",
-                                  json_object_get(op, "lcmOperationType"),
-                                  "nsInstanceId",
-                                  json_object_get(op, "nsInstanceId"),
-                                  "netsliceInstanceId",
-                                  json_object_get(op, "netsliceInstanceId"),
-                                  "detailed-status",
-                                  json_object_get(op, "detailed-status"),
-                                  "errorMessage",
-                                  json_object_get(op, "errorMessage"),
-                                  "handle", json_object_get(op, "handle")));
+    /* what the advance reads of it: its fields but its progress
+     * (_admin, with every step) and its request */
+    told = json_copy((json_t *)op);
+    json_object_del(told, "_admin");
+    json_object_del(told, "operationParams");
+    json_object_set_new(s->ended, id, json_deep_copy(told));
+    json_decref(told);
     json_array_foreach(list, i, w)
     {
         slc_slice_kick(s, json_string_value(w));
