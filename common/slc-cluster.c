@@ -27,6 +27,7 @@ struct watch {
     struct slc_cluster *c;
     char *coll;
     char *key;              /* its records' key prefix */
+    bool raw;               /* keys, not records: an id is what follows */
     slc_cluster_change_fn fn;
     void *arg;
     int64_t next_rev;       /* where to start again; 0: from now */
@@ -574,7 +575,12 @@ static bool
 on_watch_line(void *arg, const char *line, size_t len)
 {
     struct watch *w = arg;
-    json_t *msg = json_loadb(line, len, 0, NULL);
+    json_t *msg;
+
+    if (!w->fn) {
+        return false; /* let go */
+    }
+    msg = json_loadb(line, len, 0, NULL);
     const json_t *result = json_object_get(msg, "result"), *ev;
     int64_t compacted = slc_etcd_int(json_object_get(result,
                                                      "compact_revision"));
@@ -601,7 +607,11 @@ on_watch_line(void *arg, const char *line, size_t len)
     {
         const json_t *kv = json_object_get(ev, "kv");
         char *key = kv_key(kv);
-        char *id = key ? slc_store_etcd_key_id(key) : NULL;
+        char *id = !key            ? NULL
+                   : !w->raw       ? slc_store_etcd_key_id(key)
+                   : !strncmp(key, w->key, strlen(w->key))
+                       ? strdup(key + strlen(w->key))
+                       : NULL;
         int64_t mod = slc_etcd_int(json_object_get(kv, "mod_revision"));
 
         if (id) {
@@ -642,6 +652,9 @@ on_watch_deliver(evutil_socket_t fd, short what, void *arg)
     w->changes = json_array();
     json_array_foreach(changes, i, ch)
     {
+        if (!w->fn) {
+            break;
+        }
         w->fn(w->arg, w->coll, json_string_value(json_array_get(ch, 0)),
               json_is_true(json_array_get(ch, 1)));
     }
@@ -654,6 +667,9 @@ on_watch_end(void *arg, const struct slc_http_reply *r)
     struct watch *w = arg;
     struct timeval tv = {0, REWATCH_MS * 1000};
 
+    if (!w->fn) {
+        return;
+    }
     SLC_WARN("cluster: watch of %s ended (%s); again from revision %lld",
              w->coll, r->error ? r->error : "closed",
              (long long)w->next_rev);
@@ -716,13 +732,16 @@ watch_start(struct watch *w)
     free(text);
 }
 
-int
-slc_cluster_watch(struct slc_cluster *c, const char *coll,
-                  slc_cluster_change_fn fn, void *arg,
-                  struct slc_error *err)
+static int
+add_watch(struct slc_cluster *c, const char *coll, const char *raw_prefix,
+          slc_cluster_change_fn fn, void *arg, struct watch **out,
+          struct slc_error *err)
 {
     struct watch *w;
 
+    if (out) {
+        *out = NULL;
+    }
     if (!c) {
         return 0;
     }
@@ -733,7 +752,9 @@ slc_cluster_watch(struct slc_cluster *c, const char *coll,
     }
     w = calloc(1, sizeof *w);
     if (!w || !(w->coll = strdup(coll)) ||
-        !(w->key = slc_store_etcd_coll_key(c->store_prefix, coll)) ||
+        !(w->key = raw_prefix ? strdup(raw_prefix)
+                              : slc_store_etcd_coll_key(c->store_prefix,
+                                                        coll)) ||
         !(w->again = evtimer_new(c->p.base, on_watch_again, w)) ||
         !(w->deliver = event_new(c->p.base, -1, 0, on_watch_deliver, w)) ||
         !(w->changes = json_array())) {
@@ -751,10 +772,45 @@ slc_cluster_watch(struct slc_cluster *c, const char *coll,
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     w->c = c;
+    w->raw = raw_prefix != NULL;
     w->fn = fn;
     w->arg = arg;
     w->next = c->watches;
     c->watches = w;
     watch_start(w);
+    if (out) {
+        *out = w;
+    }
     return 0;
+}
+
+int
+slc_cluster_watch(struct slc_cluster *c, const char *coll,
+                  slc_cluster_change_fn fn, void *arg,
+                  struct slc_error *err)
+{
+    return add_watch(c, coll, NULL, fn, arg, NULL, err);
+}
+
+int
+slc_cluster_watch_keys(struct slc_cluster *c, const char *what,
+                       const char *prefix, slc_cluster_change_fn fn,
+                       void *arg, struct slc_cluster_watch **out,
+                       struct slc_error *err)
+{
+    return add_watch(c, what, prefix, fn, arg, (struct watch **)out, err);
+}
+
+void
+slc_cluster_unwatch(struct slc_cluster_watch *handle)
+{
+    struct watch *w = (struct watch *)handle;
+
+    if (w) {
+        /* its stream ends at its next line; the rest goes with the
+         * cluster (the HTTP client cannot stop a transfer) */
+        w->fn = NULL;
+        event_del(w->again);
+        event_del(w->deliver);
+    }
 }

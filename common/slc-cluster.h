@@ -54,6 +54,20 @@ int slc_cluster_watch(struct slc_cluster *c, const char *coll,
                       slc_cluster_change_fn fn, void *arg,
                       struct slc_error *err);
 
+struct slc_cluster_watch;
+
+/* Watches the etcd keys starting with 'prefix' as slc_cluster_watch
+ * does a collection: 'fn' gets 'what' and, as the id, what follows the
+ * prefix in the key changed.  '*out' (NULL with a NULL 'c') is for
+ * slc_cluster_unwatch. */
+int slc_cluster_watch_keys(struct slc_cluster *c, const char *what,
+                           const char *prefix, slc_cluster_change_fn fn,
+                           void *arg, struct slc_cluster_watch **out,
+                           struct slc_error *err);
+/* Stops calling the watch's function (its 'arg' may go).  Accepts
+ * NULL. */
+void slc_cluster_unwatch(struct slc_cluster_watch *w);
+
 /* Joins the cluster of the store at p->store: takes a lease, says this
  * instance is alive and starts renewing and looking for orphans on
  * p->base.  '*out' is NULL for a store that is not etcd (no cluster).
