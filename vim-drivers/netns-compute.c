@@ -738,6 +738,11 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
     }
     slc_crash_point("vim"); /* its process runs, unrecorded */
     json_object_set_new(c, "state", json_string("ACTIVE"));
+    if (json_object_get(c, "pid")) {
+        /* recorded so: another instance must not take a failed start
+         * for a loss */
+        json_object_set_new(c, "starting", json_true());
+    }
     netns_save(n, err);
     if (!json_object_get(c, "pid")) {
         return netns_reply(n, token, 0, NULL, ns, netns_compute_info(n, c), err);
@@ -798,6 +803,7 @@ check_started(struct slc_driver *drv, void *ctx, struct slc_result *r)
     json_object_del(c, "starting");
     netns_on_sigchld(-1, 0, n); /* reap it now if it is gone */
     if (!netns_str(c, "exit")) {
+        netns_save(n, &(struct slc_error){0}); /* watched from now on */
         return;
     }
     log_tail(n, sc->ns, tail, sizeof tail);
@@ -814,7 +820,8 @@ void
 netns_lost(struct netns *n, const char *id, json_t *c, const char *why)
 {
     if (json_is_true(json_object_get(c, "starting")) ||
-        json_object_get(c, "lost")) {
+        json_object_get(c, "lost") || json_object_get(c, "deleting") ||
+        !netns_lost_first(n, id)) {
         return;
     }
     json_object_set_new(c, "lost", json_string(why));
@@ -830,6 +837,12 @@ netns_on_namespaces(evutil_socket_t fd, short what, void *arg)
     ssize_t got;
 
     while ((got = read(fd, buf, sizeof buf)) > 0) {
+        struct slc_error err = {0};
+
+        /* another instance may be taking the compute down */
+        if (netns_sync(n, &err)) {
+            SLC_WARN("%s", err.msg);
+        }
         for (char *p = buf; p < buf + got;) {
             const struct inotify_event *ev = (const struct inotify_event *)p;
             json_t *c = ev->len ? json_object_get(netns_table(n,
@@ -837,10 +850,13 @@ netns_on_namespaces(evutil_socket_t fd, short what, void *arg)
                                                   ev->name)
                                 : NULL;
 
-            if (c && (ev->mask & IN_DELETE)) {
+            if (c && (ev->mask & IN_DELETE) &&
+                !json_object_get(c, "deleting") &&
+                !json_object_get(c, "lost")) {
                 SLC_WARN("vim '%s': compute %s: its namespace vanished",
                          n->up.drv.name, ev->name);
                 netns_lost(n, ev->name, c, "its namespace vanished");
+                netns_save(n, &err);
             }
             p += sizeof *ev + ev->len;
         }

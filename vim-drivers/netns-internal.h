@@ -17,6 +17,9 @@
 
 struct batch_item;
 struct netns_exec;
+struct pid_watch;
+struct slc_cluster_watch;
+struct vim_shared;
 
 struct netns {
     struct slc_vim up;            /* first: the core's part */
@@ -45,6 +48,12 @@ struct netns {
     bool nic_unplugged;           /* a VF left its NIC bridge: sweep */
     int inotify;                  /* the namespaces directory, watched */
     struct event *namespaces;
+    /* several slicerd (netns-shared.c): the table in etcd, or NULL */
+    struct vim_shared *shared;
+    json_t *saved;                /* "kind/id" -> r as the store has it */
+    struct slc_cluster_watch *watch;
+    struct event *resync;         /* another instance changed the table */
+    struct pid_watch *pid_watches;
 };
 
 /* The driver instance behind the core's part. */
@@ -176,5 +185,23 @@ int netns_exec(struct slc_vim *vim, uint64_t token,
 void netns_reap_execs(struct netns *n);
 /* Kills the primitives still running, without their results (close). */
 void netns_stop_execs(struct netns *n);
+
+/* netns-shared.c: the table shared by several slicerd (no-ops with one) */
+/* Reads the table from the store (several slicerd: 'p->shared_state'),
+ * and watches it; nothing with one slicerd. */
+int netns_shared_open(struct netns *n, const struct slc_vim_params *p,
+                      struct slc_error *err);
+void netns_shared_close(struct netns *n);
+/* Brings the table up to the store's. */
+int netns_sync(struct netns *n, struct slc_error *err);
+/* Takes the table's lock (and syncs): what allocates runs under it. */
+int netns_lock(struct netns *n, struct slc_error *err);
+void netns_unlock(struct netns *n);
+/* netns_save with the table in the store: writes what changed. */
+int netns_shared_save(struct netns *n, struct slc_error *err);
+/* Whether this instance is the one to report compute 'id' lost. */
+bool netns_lost_first(struct netns *n, const char *id);
+/* Compute 'compute' went: its loss may be reported again. */
+void netns_shared_forget(struct netns *n, const char *compute);
 
 #endif

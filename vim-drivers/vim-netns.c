@@ -243,6 +243,9 @@ netns_save(struct netns *n, struct slc_error *err)
 {
     char path[4200], tmp[4300];
 
+    if (n->shared) {
+        return netns_shared_save(n, err);
+    }
     snprintf(path, sizeof path, "%s/resources.json", n->dir);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     if (json_dump_file(n->res, tmp, JSON_COMPACT) || rename(tmp, path)) {
@@ -298,6 +301,9 @@ netns_forget(struct netns *n, enum slc_vim_kind kind, const char *vim_id)
             n->nic_unplugged = true;
         }
         netns_index_tag(n, kind, netns_str(r, "tag"), NULL);
+        if (kind == SLC_VIM_COMPUTE) {
+            netns_shared_forget(n, vim_id);
+        }
         json_object_del(netns_table(n, kind), vim_id);
     }
     if (ns[0] && !ns_used(n, ns)) {
@@ -732,8 +738,11 @@ netns_open(const struct slc_vim_params *p, struct slc_vim **out,
     rc = rc ? rc : slc_ovsdb_connect(p->base, ovs, &n->db, err);
     rc = rc ? rc : ensure_bridges(n, err);
     rc = rc ? rc : netns_plug_physnets(n, err);
+    rc = rc ? rc : netns_shared_open(n, p, err);
     if (!rc) {
-        load_resources(n);
+        if (!n->shared) {
+            load_resources(n);
+        }
         n->sigchld = evsignal_new(p->base, SIGCHLD, netns_on_sigchld, n);
         n->flush = event_new(p->base, -1, 0, on_flush, n);
         if (!n->sigchld || !n->flush || event_add(n->sigchld, NULL)) {
@@ -792,9 +801,11 @@ netns_close(struct slc_vim *vim)
         event_free(n->flush);
     }
     free_items(n->queue);
-    if (n->db && n->res && n->nic_unplugged) {
+    if (n->db && n->res && n->nic_unplugged &&
+        !netns_sync(n, &(struct slc_error){0})) {
         netns_sweep_nic_bridges(n, 0);
     }
+    netns_shared_close(n);
     slc_ovsdb_close(n->db);
     /* a managed switch that carries nothing of ours is stopped; one that
      * does keeps the data plane up until the next start adopts it */
@@ -1133,6 +1144,9 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     struct del_done *d;
     int rc;
 
+    if ((rc = netns_sync(n, err))) {
+        return rc;
+    }
     if (n->nic_unplugged) {
         /* NIC bridges are removed from calls only (netns-fabric.c) */
         n->nic_unplugged = false;
@@ -1143,6 +1157,15 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
         return netns_reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
     }
     if (kind == SLC_VIM_COMPUTE) {
+        if (n->shared) {
+            /* the other instances see its process end and its namespace
+             * go: not a loss */
+            json_object_set_new(r, "deleting", json_true());
+            if ((rc = netns_save(n, err))) {
+                json_object_del(r, "deleting");
+                return rc;
+            }
+        }
         netns_teardown_compute(n, r);
         slc_crash_point("vim"); /* gone, still recorded */
         netns_forget(n, kind, vim_id);
@@ -1230,9 +1253,14 @@ netns_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
              const char *vim_id, struct slc_error *err)
 {
     struct netns *n = netns_of(vim);
-    json_t *r = json_object_get(netns_table(n, kind), vim_id ? vim_id : "");
+    json_t *r;
     const char *why;
+    int rc = netns_sync(n, err);
 
+    if (rc) {
+        return rc;
+    }
+    r = json_object_get(netns_table(n, kind), vim_id ? vim_id : "");
     if (!r) {
         return netns_reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
     }
@@ -1252,7 +1280,11 @@ netns_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     struct netns *n = netns_of(vim);
     char key[1024];
     const char *id;
+    int rc = netns_sync(n, err);
 
+    if (rc) {
+        return rc;
+    }
     snprintf(key, sizeof key, "%s/%s", slc_vim_kind_name(kind), tag);
     id = json_string_value(json_object_get(n->by_tag, key));
     if (!id) {
@@ -1338,10 +1370,15 @@ static int
 netns_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
 {
     struct netns *n = netns_of(vim);
-    json_t *keep = json_object();
+    json_t *keep;
     json_t *item;
     size_t i;
+    int rc = netns_sync(n, err);
 
+    if (rc) {
+        return rc;
+    }
+    keep = json_object();
     json_array_foreach(known, i, item)
     {
         int kind = slc_vim_kind_from_name(netns_str(item, "kind"));
@@ -1451,6 +1488,70 @@ static const char *const netns_host_keys[] = {
     NULL,
 };
 
+/* ---- several slicerd: what allocates runs under the table's lock ---- */
+
+static int
+locked_create_network(struct slc_vim *vim, uint64_t token,
+                      const struct slc_vim_network_spec *spec,
+                      struct slc_error *err)
+{
+    int rc = netns_lock(netns_of(vim), err);
+
+    if (!rc) {
+        rc = netns_create_network(vim, token, spec, err);
+        netns_unlock(netns_of(vim));
+    }
+    return rc;
+}
+
+static int
+locked_create_port(struct slc_vim *vim, uint64_t token,
+                   const struct slc_vim_port_spec *spec,
+                   struct slc_error *err)
+{
+    int rc = netns_lock(netns_of(vim), err);
+
+    if (!rc) {
+        rc = netns_create_port(vim, token, spec, err);
+        netns_unlock(netns_of(vim));
+    }
+    return rc;
+}
+
+static int
+locked_create_compute(struct slc_vim *vim, uint64_t token,
+                      const struct slc_vim_compute_spec *spec,
+                      struct slc_error *err)
+{
+    int rc = netns_lock(netns_of(vim), err);
+
+    if (!rc) {
+        rc = netns_create_compute(vim, token, spec, err);
+        netns_unlock(netns_of(vim));
+    }
+    return rc;
+}
+
+static int
+synced_exec(struct slc_vim *vim, uint64_t token,
+            const struct slc_vim_exec_spec *spec, struct slc_error *err)
+{
+    int rc = netns_sync(netns_of(vim), err);
+
+    return rc ? rc : netns_exec(vim, token, spec, err);
+}
+
+static json_t *
+synced_network_uplink(struct slc_vim *vim, const char *network_id)
+{
+    struct slc_error err = {0};
+
+    if (netns_sync(netns_of(vim), &err)) {
+        SLC_WARN("%s", err.msg);
+    }
+    return netns_network_uplink(vim, network_id);
+}
+
 const struct slc_vim_class slc_vim_netns_class = {
     .version = SLC_VIM_CLASS_VERSION,
     .type = "netns",
@@ -1459,14 +1560,14 @@ const struct slc_vim_class slc_vim_netns_class = {
     .probe = netns_probe,
     .open = netns_open,
     .close = netns_close,
-    .create_network = netns_create_network,
-    .create_port = netns_create_port,
-    .create_compute = netns_create_compute,
-    .exec = netns_exec,
+    .create_network = locked_create_network,
+    .create_port = locked_create_port,
+    .create_compute = locked_create_compute,
+    .exec = synced_exec,
     .delete = netns_delete,
     .status = netns_status,
     .find = netns_find,
     .reconcile = netns_reconcile,
-    .network_uplink = netns_network_uplink,
+    .network_uplink = synced_network_uplink,
     .describe = netns_describe,
 };

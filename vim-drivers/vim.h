@@ -26,6 +26,7 @@
 #include "slc-error.h"
 
 struct event_base;
+struct slc_cluster;
 struct timeval;
 
 #define SLC_VIM_KINDS(X)                                                     \
@@ -185,6 +186,8 @@ struct slc_vim_params {
      * where a driver whose infrastructure lives in the process (sim)
      * keeps it, so that the others share it; NULL: one slicerd. */
     const char *shared_state;
+    /* ... and the cluster, for watches of that state; NULL: one slicerd */
+    struct slc_cluster *cluster;
     struct event_base *base;
     slc_vim_done_fn done;
     slc_vim_lost_fn lost;     /* may be NULL: nobody listens */
