@@ -25,7 +25,7 @@
 
 #include "slc-log.h"
 #include "slc-schema.h"
-#include "sim-shared.h"
+#include "vim-shared.h"
 #include "vim.h"
 
 SLC_LOG_MODULE(vim_sim);
@@ -122,8 +122,9 @@ struct sim {
     uint64_t rng;
     uint64_t next_id;
     json_t *res;                  /* vim_id -> resource */
-    struct sim_shared *shared;    /* several slicerd: the state in etcd
-                                     (sim-shared.c), NULL: here */
+    struct vim_shared *shared;    /* several slicerd: the state in etcd
+                                     (vim-shared.c), NULL: here */
+    json_t *dirty;                /* shared: ids changed by this call */
     json_t *by_tag;               /* "kind/tag" -> vim_id */
     struct slc_arena arena;       /* the parsed config */
 };
@@ -135,6 +136,16 @@ static struct sim *
 sim_of(struct slc_vim *vim)
 {
     return (struct sim *)vim;
+}
+
+/* Resource 'id' changed (or went): with the state shared, it is written
+ * back at the end of the call. */
+static void
+touch(struct sim *s, const char *id)
+{
+    if (s->shared && id) {
+        json_object_set_new(s->dirty, id, json_true());
+    }
 }
 
 /* Parses the "sim" member of an account config; a NULL config or no
@@ -238,11 +249,13 @@ sim_open(const struct slc_vim_params *p, struct slc_vim **out,
     s->fails = c.fail;
     s->n_fails = c.n_fail;
     s->rng = c.seed ? c.seed : 0x9e3779b97f4a7c15ull;
-    /* the state is rewritten whole at each call: "local: true" keeps it
-     * here when only one slicerd will ever use the account */
+    /* every call goes to etcd: "local: true" keeps the state here when
+     * only one slicerd will ever use the account */
     if (!c.local && p->shared_state && !strncmp(p->shared_state, "etcd:", 5) &&
-        (rc = slc_sim_shared_open(p->shared_state, p->account_id,
-                                  &s->shared, err))) {
+        ((rc = vim_shared_open(p->shared_state, p->account_id, &s->shared,
+                               err)) ||
+         (!(s->dirty = json_object()) &&
+          (rc = slc_error_set(err, SLC_ENOMEM, "out of memory"))))) {
         sim_close(&s->up);
         return rc;
     }
@@ -257,7 +270,8 @@ sim_close(struct slc_vim *vim)
 
     json_decref(s->res);
     json_decref(s->by_tag);
-    slc_sim_shared_close(s->shared);
+    vim_shared_close(s->shared);
+    json_decref(s->dirty);
     slc_arena_free(&s->arena);
     slc_vim_base_fini(&s->up);
     free(s);
@@ -347,6 +361,7 @@ add_resource(struct sim *s, enum slc_vim_kind kind, const char *tag,
     json_object_set_new(r, "kind", json_string(slc_vim_kind_name(kind)));
     json_object_set_new(r, "tag", json_string(tag));
     json_object_set_new(r, "status", json_string("ACTIVE"));
+    touch(s, id);
     if (json_object_set_new(s->res, id, r) ||
         json_object_set_new(s->by_tag, tag_key(key, sizeof key, kind, tag),
                             json_string(id))) {
@@ -472,6 +487,7 @@ do_create_port(struct slc_vim *vim, uint64_t token,
     }
     s->used[CAP_VFS] += vf;
     json_object_set_new(json_object_get(net, "ports"), id, json_true());
+    touch(s, spec->network_id);
     info = json_pack("{sO sO*}", "mac_address",
                      json_object_get(r, "mac_address"), "ip_address",
                      json_object_get(r, "ip_address"));
@@ -534,6 +550,7 @@ do_create_compute(struct slc_vim *vim, uint64_t token,
         json_array_append_new(ports, json_string(spec->port_ids[i]));
         json_object_set_new(json_object_get(s->res, spec->port_ids[i]),
                             "device_id", json_string(id));
+        touch(s, spec->port_ids[i]);
     }
     s->used[CAP_VCPUS] += spec->vcpus;
     s->used[CAP_RAM] += spec->memory_mb;
@@ -559,6 +576,7 @@ remove_resource(struct sim *s, const char *id, json_t *r)
         {
             json_object_del(json_object_get(s->res, json_string_value(port)),
                             "device_id");
+            touch(s, json_string_value(port));
         }
     } else if (!strcmp(kind, "port")) {
         json_t *net = json_object_get(
@@ -568,10 +586,12 @@ remove_resource(struct sim *s, const char *id, json_t *r)
             s->used[CAP_VFS]--;
         }
         json_object_del(json_object_get(net, "ports"), id);
+        touch(s, json_string_value(json_object_get(r, "network_id")));
     }
     snprintf(key, sizeof key, "%s/%s", kind,
              json_string_value(json_object_get(r, "tag")));
     json_object_del(s->by_tag, key);
+    touch(s, id);
     json_object_del(s->res, id);
 }
 
@@ -725,6 +745,7 @@ restore(struct sim *s, const json_t *k)
          * once resolved); recount() links it by network_id */
         json_object_set(r, "network_id", json_object_get(r, "network"));
     }
+    touch(s, id);
     if (json_object_set_new(s->res, id, r) ||
         json_object_set_new(s->by_tag,
                             tag_key(key, sizeof key,
@@ -822,12 +843,17 @@ do_reconcile(struct slc_vim *vim, json_t *known,
                      vim->drv.name, json_string_value(json_object_get(r, "kind")),
                      id, json_string_value(json_object_get(r, "tag")));
             json_object_del(s->by_tag, key);
+            touch(s, id);
             json_object_del(s->res, id);
             removed++;
         }
     }
     json_decref(keep);
     recount(s);
+    json_object_foreach(s->res, id, r)
+    {
+        touch(s, id); /* recounted */
+    }
     SLC_INFO("vim '%s': reconciled: %zu resources restored, %zu removed, "
              "%zu held",
              vim->drv.name, restored, removed, json_object_size(s->res));
@@ -885,51 +911,76 @@ do_describe(struct slc_vim *vim)
 
 /* ---- several slicerd: every call on the shared state ---- */
 
-/* Takes the shared state into the driver (under its lock). */
+/* The key of the counters beside the resources (not a resource id). */
+#define META "~meta"
+
+/* Takes the shared state into the driver (under its lock): read again
+ * only when another instance changed it. */
 static int
 shared_in(struct sim *s, struct slc_error *err)
 {
-    json_t *state;
+    bool reloaded;
+    json_t *meta, *r;
     const json_t *v;
+    const char *id;
     size_t i;
     int rc;
 
     if (!s->shared) {
         return 0;
     }
-    if ((rc = slc_sim_shared_lock(s->shared, &state, err))) {
+    if ((rc = vim_shared_lock(s->shared, &s->res, &reloaded, err))) {
         return slc_error_prefix(err, "vim '%s'", s->up.drv.name);
     }
-    if (json_object_get(state, "res")) {
-        json_decref(s->res);
-        json_decref(s->by_tag);
-        s->res = json_incref(json_object_get(state, "res"));
-        s->by_tag = json_incref(json_object_get(state, "by_tag"));
-        s->next_id = (uint64_t)json_integer_value(
-            json_object_get(state, "next_id"));
-        json_array_foreach(json_object_get(state, "used"), i, v)
-        {
-            if (i < 3) {
-                s->used[i] = (uint64_t)json_integer_value(v);
-            }
-        }
-        json_array_foreach(json_object_get(state, "calls"), i, v)
-        {
-            if (i < SIM_N_CALLS) {
-                s->calls[i] = (uint64_t)json_integer_value(v);
-            }
+    if (!reloaded) {
+        return 0;
+    }
+    meta = json_incref(json_object_get(s->res, META));
+    json_object_del(s->res, META);
+    s->next_id = (uint64_t)json_integer_value(json_object_get(meta,
+                                                              "next_id"));
+    memset(s->used, 0, sizeof s->used);
+    json_array_foreach(json_object_get(meta, "used"), i, v)
+    {
+        if (i < 3) {
+            s->used[i] = (uint64_t)json_integer_value(v);
         }
     }
-    json_decref(state);
+    memset(s->calls, 0, sizeof s->calls);
+    json_array_foreach(json_object_get(meta, "calls"), i, v)
+    {
+        if (i < SIM_N_CALLS) {
+            s->calls[i] = (uint64_t)json_integer_value(v);
+        }
+    }
+    json_decref(meta);
+    json_object_clear(s->by_tag);
+    json_object_foreach(s->res, id, r)
+    {
+        char key[512];
+        int kind = slc_vim_kind_from_name(
+            json_string_value(json_object_get(r, "kind")));
+
+        if (kind >= 0 && json_string_value(json_object_get(r, "tag"))) {
+            json_object_set_new(
+                s->by_tag,
+                tag_key(key, sizeof key, (enum slc_vim_kind)kind,
+                        json_string_value(json_object_get(r, "tag"))),
+                json_string(id));
+        }
+    }
     return 0;
 }
 
-/* Writes the driver's state back and gives the lock up. */
+/* Writes what the call changed back, with the counters, and gives the
+ * lock up. */
 static void
 shared_out(struct sim *s)
 {
-    json_t *state, *used = json_array(), *calls = json_array();
+    json_t *writes, *used = json_array(), *calls = json_array();
     struct slc_error err = {0};
+    const char *id;
+    json_t *v;
 
     if (!s->shared) {
         json_decref(used);
@@ -942,13 +993,19 @@ shared_out(struct sim *s)
     for (size_t i = 0; i < SIM_N_CALLS; i++) {
         json_array_append_new(calls, json_integer((json_int_t)s->calls[i]));
     }
-    state = json_pack("{sO sO sI so so}", "res", s->res, "by_tag", s->by_tag,
-                      "next_id", (json_int_t)s->next_id, "used", used,
-                      "calls", calls);
-    if (slc_sim_shared_unlock(s->shared, state, &err)) {
-        SLC_ERR("vim '%s': %s", s->up.drv.name, err.msg);
+    writes = json_pack("{s{sI so so}}", META, "next_id",
+                       (json_int_t)s->next_id, "used", used, "calls", calls);
+    json_object_foreach(s->dirty, id, v)
+    {
+        json_object_set(writes, id, json_object_get(s->res, id) ?: json_null());
     }
-    json_decref(state);
+    json_object_clear(s->dirty);
+    if (!writes || vim_shared_write(s->shared, writes, &err)) {
+        SLC_ERR("vim '%s': %s", s->up.drv.name,
+                writes ? err.msg : "out of memory");
+    }
+    json_decref(writes);
+    vim_shared_unlock(s->shared);
 }
 
 static int
