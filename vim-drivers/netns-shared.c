@@ -222,8 +222,9 @@ rebuild(struct netns *n)
     }
 }
 
-int
-netns_sync(struct netns *n, struct slc_error *err)
+/* Syncs the table, under its lock when 'lock'. */
+static int
+take_table(struct netns *n, bool lock, struct slc_error *err)
 {
     bool reloaded;
     int rc;
@@ -231,7 +232,8 @@ netns_sync(struct netns *n, struct slc_error *err)
     if (!n->shared) {
         return 0;
     }
-    rc = vim_shared_sync(n->shared, &n->saved, &reloaded, err);
+    rc = lock ? vim_shared_lock(n->shared, &n->saved, &reloaded, err)
+              : vim_shared_sync(n->shared, &n->saved, &reloaded, err);
     if (rc) {
         return slc_error_prefix(err, "vim '%s'", n->up.drv.name);
     }
@@ -243,23 +245,15 @@ netns_sync(struct netns *n, struct slc_error *err)
 }
 
 int
+netns_sync(struct netns *n, struct slc_error *err)
+{
+    return take_table(n, false, err);
+}
+
+int
 netns_lock(struct netns *n, struct slc_error *err)
 {
-    bool reloaded;
-    int rc;
-
-    if (!n->shared) {
-        return 0;
-    }
-    rc = vim_shared_lock(n->shared, &n->saved, &reloaded, err);
-    if (rc) {
-        return slc_error_prefix(err, "vim '%s'", n->up.drv.name);
-    }
-    if (reloaded) {
-        rebuild(n);
-        watch_pids(n);
-    }
-    return 0;
+    return take_table(n, true, err);
 }
 
 void

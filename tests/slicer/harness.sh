@@ -163,6 +163,34 @@ start() {
         export SLICER_STATE_DIR=$tmp/state
     fi
 }
+# cluster_instance NAME STORE: starts slicerd instance NAME on the etcd
+# store STORE ("etcd://MEMBERS/PREFIX"), plain HTTP, in $tmp/NAME; its
+# pid in $started, its port in port[NAME] (an associative array the test
+# declares).
+cluster_instance() {
+    local n=$1
+    mkdir -p "$tmp/$n"
+    cat >"$tmp/$n/slicerd.yaml" <<CFG
+store: $2
+instance: $n
+cluster_ttl_s: 2
+port: 0
+port_file: $tmp/$n/port
+state_dir: $tmp/$n/state
+admin_password: test-secret
+log_level: info
+tls: off
+files_dir: /
+CFG
+    rm -f "$tmp/$n/port"
+    "$slicerd" -c "$tmp/$n/slicerd.yaml" >>"$tmp/$n/log" 2>&1 &
+    started=$!
+    for _ in $(seq 200); do
+        [ -s "$tmp/$n/port" ] && break
+        sleep 0.05
+    done
+    port[$n]=$(cat "$tmp/$n/port")
+}
 # stop_clean: SIGTERM to the daemon, which must exit 0 with no sanitizer
 # report in its log.
 stop_clean() {

@@ -61,29 +61,9 @@ check "a 3-member etcd cluster is up" etcdctl endpoint health
 
 declare -A port
 inst() { # NAME: starts slicerd NAME on the shared store
-    local n=$1
-    mkdir -p "$tmp/$n"
-    cat >"$tmp/$n/slicerd.yaml" <<CFG
-store: etcd://$members/slicer
-instance: $n
-cluster_ttl_s: 2
-port: 0
-port_file: $tmp/$n/port
-state_dir: $tmp/$n/state
-admin_password: test-secret
-log_level: info
-tls: off
-files_dir: /
-CFG
-    rm -f "$tmp/$n/port"
-    "$slicerd" -c "$tmp/$n/slicerd.yaml" >>"$tmp/$n/log" 2>&1 &
-    slicerd_pids[${#slicerd_pids[@]}]=$!
-    eval "pid_$n=$!"
-    for _ in $(seq 200); do
-        [ -s "$tmp/$n/port" ] && break
-        sleep 0.05
-    done
-    port[$n]=$(cat "$tmp/$n/port")
+    cluster_instance "$1" "etcd://$members/slicer"
+    slicerd_pids[${#slicerd_pids[@]}]=$started
+    eval "pid_$1=$started"
 }
 on() { base=http://127.0.0.1:${port[$1]}/osm; }
 

@@ -66,28 +66,8 @@ ovs-vswitchd "unix:$ovsdir/db.sock" --pidfile="$ovsdir/ovs-vswitchd.pid" \
 check "a userspace Open vSwitch runs" test -s "$ovsdir/ovs-vswitchd.pid"
 
 inst() { # NAME: starts slicerd NAME on the shared store
-    local n=$1
-    mkdir -p "$tmp/$n"
-    cat >"$tmp/$n/slicerd.yaml" <<CFG
-store: etcd://127.0.0.1:23891/slicer
-instance: $n
-cluster_ttl_s: 2
-port: 0
-port_file: $tmp/$n/port
-state_dir: $tmp/$n/state
-admin_password: test-secret
-log_level: info
-tls: off
-files_dir: /
-CFG
-    rm -f "$tmp/$n/port"
-    "$slicerd" -c "$tmp/$n/slicerd.yaml" >>"$tmp/$n/log" 2>&1 &
-    ipid[$n]=$!
-    for _ in $(seq 200); do
-        [ -s "$tmp/$n/port" ] && break
-        sleep 0.05
-    done
-    port[$n]=$(cat "$tmp/$n/port")
+    cluster_instance "$1" etcd://127.0.0.1:23891/slicer
+    ipid[$1]=$started
 }
 on() { base=http://127.0.0.1:${port[$1]}/osm; }
 n_netns() { ip netns list | wc -l; }
