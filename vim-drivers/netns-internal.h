@@ -178,6 +178,9 @@ void netns_lost(struct netns *n, const char *id, json_t *c, const char *why);
  * vanished is lost. */
 void netns_on_namespaces(evutil_socket_t fd, short what, void *arg);
 
+/* netns-reconcile.c: the class's reconcile */
+int netns_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err);
+
 /* netns-exec.c */
 int netns_exec(struct slc_vim *vim, uint64_t token,
                const struct slc_vim_exec_spec *spec, struct slc_error *err);
@@ -203,5 +206,36 @@ int netns_shared_save(struct netns *n, struct slc_error *err);
 bool netns_lost_first(struct netns *n, const char *id);
 /* Compute 'compute' went: its loss may be reported again. */
 void netns_shared_forget(struct netns *n, const char *compute);
+/* The class's calls, on the table as the store has it: creates under its
+ * lock, the rest after a sync. */
+int netns_locked_create_network(struct slc_vim *vim, uint64_t token,
+                                const struct slc_vim_network_spec *spec,
+                                struct slc_error *err);
+int netns_locked_create_port(struct slc_vim *vim, uint64_t token,
+                             const struct slc_vim_port_spec *spec,
+                             struct slc_error *err);
+int netns_locked_create_compute(struct slc_vim *vim, uint64_t token,
+                                const struct slc_vim_compute_spec *spec,
+                                struct slc_error *err);
+int netns_synced_exec(struct slc_vim *vim, uint64_t token,
+                      const struct slc_vim_exec_spec *spec,
+                      struct slc_error *err);
+json_t *netns_synced_network_uplink(struct slc_vim *vim,
+                                    const char *network_id);
+
+/* vim-netns.c */
+/* How long a blocking OVSDB transaction may take (s). */
+#define NETNS_OVSDB_TIMEOUT 10.0
+/* Switch operations deleting Port 'uuid' from the bridge that has it. */
+json_t *netns_unplug_ops(const json_t *uuid);
+/* Why resource 'r' of 'kind' is gone from the kernel, or NULL. */
+const char *netns_vanished(struct netns *n, enum slc_vim_kind kind,
+                           const json_t *r);
+/* Removes the switch ports carrying this account's mark that the table
+ * does not hold (made just before a crash). */
+void netns_remove_stray_ports(struct netns *n);
+int netns_create_network(struct slc_vim *vim, uint64_t token,
+                         const struct slc_vim_network_spec *spec,
+                         struct slc_error *err);
 
 #endif

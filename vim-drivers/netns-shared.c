@@ -405,3 +405,67 @@ netns_shared_close(struct netns *n)
     vim_shared_close(n->shared);
     json_decref(n->saved);
 }
+
+/* ---- the class's calls: what allocates runs under the table's lock ---- */
+
+int
+netns_locked_create_network(struct slc_vim *vim, uint64_t token,
+                      const struct slc_vim_network_spec *spec,
+                      struct slc_error *err)
+{
+    int rc = netns_lock(netns_of(vim), err);
+
+    if (!rc) {
+        rc = netns_create_network(vim, token, spec, err);
+        netns_unlock(netns_of(vim));
+    }
+    return rc;
+}
+
+int
+netns_locked_create_port(struct slc_vim *vim, uint64_t token,
+                   const struct slc_vim_port_spec *spec,
+                   struct slc_error *err)
+{
+    int rc = netns_lock(netns_of(vim), err);
+
+    if (!rc) {
+        rc = netns_create_port(vim, token, spec, err);
+        netns_unlock(netns_of(vim));
+    }
+    return rc;
+}
+
+int
+netns_locked_create_compute(struct slc_vim *vim, uint64_t token,
+                      const struct slc_vim_compute_spec *spec,
+                      struct slc_error *err)
+{
+    int rc = netns_lock(netns_of(vim), err);
+
+    if (!rc) {
+        rc = netns_create_compute(vim, token, spec, err);
+        netns_unlock(netns_of(vim));
+    }
+    return rc;
+}
+
+int
+netns_synced_exec(struct slc_vim *vim, uint64_t token,
+            const struct slc_vim_exec_spec *spec, struct slc_error *err)
+{
+    int rc = netns_sync(netns_of(vim), err);
+
+    return rc ? rc : netns_exec(vim, token, spec, err);
+}
+
+json_t *
+netns_synced_network_uplink(struct slc_vim *vim, const char *network_id)
+{
+    struct slc_error err = {0};
+
+    if (netns_sync(netns_of(vim), &err)) {
+        SLC_WARN("%s", err.msg);
+    }
+    return netns_network_uplink(vim, network_id);
+}

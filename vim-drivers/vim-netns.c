@@ -28,10 +28,11 @@
  * Every OVS port carries external_ids naming the account and the slicer
  * tag, so leaks are found after a crash.
  *
- * What the driver created is listed in <dir>/resources.json, written
+ * What the driver created is listed in <dir>/resources.json (in etcd
+ * when several slicerd share the account: netns-shared.c), written
  * before the kernel or switch object is made (intent) and after; on start
- * reconcile() deletes what the store does not know and reports what
- * vanished.
+ * reconcile() (netns-reconcile.c) deletes what the store does not know
+ * and reports what vanished.
  *
  * A VDU whose process exits within "start_check_ms" (default 30) fails,
  * as a VM that does not boot; a built-in role that says it is ready
@@ -70,7 +71,6 @@
 
 SLC_LOG_MODULE(vim_netns);
 
-#define OVSDB_TIMEOUT 10.0
 #define DEFAULT_POOL "10.100.0.0/16"
 #define DEFAULT_START_CHECK_MS 30
 #define ROLE_HELPER "slicer-netns-role"
@@ -498,7 +498,7 @@ ensure_bridges(struct netns *n, struct slc_error *err)
         n->db,
         json_pack("[{ss ss s[] s[s]}]", "op", "select", "table", "Bridge",
                   "where", "columns", "name"),
-        false, OVSDB_TIMEOUT, &res, err);
+        false, NETNS_OVSDB_TIMEOUT, &res, err);
     const json_t *row;
     size_t i;
     bool have[2] = {false, false};
@@ -574,7 +574,7 @@ ensure_bridges(struct netns *n, struct slc_error *err)
                            "bridges", "insert", "named-uuid", bname));
     }
     if (!rc && json_array_size(ops)) {
-        return slc_ovsdb_transact_sync(n->db, ops, true, OVSDB_TIMEOUT, NULL,
+        return slc_ovsdb_transact_sync(n->db, ops, true, NETNS_OVSDB_TIMEOUT, NULL,
                                        err);
     }
     json_decref(ops);
@@ -921,7 +921,7 @@ on_gateway_port(void *arg, int rc, const json_t *result, const char *msg)
     free(d);
 }
 
-static int
+int
 netns_create_network(struct slc_vim *vim, uint64_t token,
                      const struct slc_vim_network_spec *spec,
                      struct slc_error *err)
@@ -1096,8 +1096,8 @@ netns_drop_host_link(struct netns *n, const char *name)
 
 /* Removes OVS port 'uuid' (["uuid", ...]) from every bridge: the Port and
  * its Interface go with their last reference. */
-static json_t *
-unplug_ops(const json_t *uuid)
+json_t *
+netns_unplug_ops(const json_t *uuid)
 {
     return json_pack("[{ss ss s[] s[[ssO]]}]", "op", "mutate", "table",
                      "Bridge", "where", "mutations", "ports", "delete", uuid);
@@ -1132,7 +1132,6 @@ on_unplugged(void *arg, int rc, const json_t *result, const char *msg)
     free(d);
 }
 
-static void remove_stray_ports(struct netns *n);
 
 static int
 netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
@@ -1198,7 +1197,7 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
         netns_forget(n, kind, vim_id);
         netns_save(n, err);
         if (half) {
-            remove_stray_ports(n);
+            netns_remove_stray_ports(n);
         }
         return netns_reply(n, token, 0, NULL, vim_id, NULL, err);
     }
@@ -1208,7 +1207,7 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     }
     *d = (struct del_done){.n = n, .token = token, .kind = kind};
     snprintf(d->vim_id, sizeof d->vim_id, "%s", vim_id);
-    rc = netns_batch_transact(n, unplug_ops(uuid), on_unplugged, d, err);
+    rc = netns_batch_transact(n, netns_unplug_ops(uuid), on_unplugged, d, err);
     if (rc) {
         free(d);
     }
@@ -1216,8 +1215,8 @@ netns_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
 }
 
 /* Whether a resource's kernel side is still there; else why not. */
-static const char *
-vanished(struct netns *n, enum slc_vim_kind kind, const json_t *r)
+const char *
+netns_vanished(struct netns *n, enum slc_vim_kind kind, const json_t *r)
 {
     char path[4200];
 
@@ -1264,7 +1263,7 @@ netns_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
     if (!r) {
         return netns_reply(n, token, SLC_ENOTFOUND, "not found", NULL, NULL, err);
     }
-    why = vanished(n, kind, r);
+    why = netns_vanished(n, kind, r);
     if (!why) {
         return netns_reply(n, token, 0, NULL, vim_id, info_of(n, kind, r), err);
     }
@@ -1294,37 +1293,12 @@ netns_find(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
                  info_of(n, kind, json_object_get(netns_table(n, kind), id)), err);
 }
 
-/* ---- reconcile, describe ---- */
-
-/* Removes resource 'id' of 'kind' at once (start-up only). */
-static void
-remove_now(struct netns *n, enum slc_vim_kind kind, const char *id)
-{
-    json_t *r = json_object_get(netns_table(n, kind), id);
-    struct slc_error err = {0};
-
-    SLC_INFO("vim '%s': removing %s %s (%s): not in the store", n->up.drv.name,
-             slc_vim_kind_name(kind), id, netns_str(r, "tag"));
-    if (kind == SLC_VIM_COMPUTE) {
-        netns_teardown_compute(n, r);
-    } else {
-        if (json_object_get(r, "ovs_uuid") &&
-            slc_ovsdb_transact_sync(n->db,
-                                    unplug_ops(json_object_get(r, "ovs_uuid")),
-                                    false, OVSDB_TIMEOUT, NULL, &err)) {
-            SLC_WARN("vim '%s': %s", n->up.drv.name, err.msg);
-        }
-        if (kind == SLC_VIM_PORT) {
-            netns_drop_host_link(n, netns_str(r, "host_if"));
-        }
-    }
-    netns_forget(n, kind, id);
-}
+/* ---- describe (reconcile: netns-reconcile.c) ---- */
 
 /* Ports on the switch that carry this account's mark but that the list
  * does not hold (created just before a crash). */
-static void
-remove_stray_ports(struct netns *n)
+void
+netns_remove_stray_ports(struct netns *n)
 {
     json_t *res = NULL;
     struct slc_error err = {0};
@@ -1335,7 +1309,7 @@ remove_stray_ports(struct netns *n)
             n->db,
             json_pack("[{ss ss s[] s[sss]}]", "op", "select", "table", "Port",
                       "where", "columns", "_uuid", "name", "external_ids"),
-            false, OVSDB_TIMEOUT, &res, &err)) {
+            false, NETNS_OVSDB_TIMEOUT, &res, &err)) {
         SLC_WARN("vim '%s': %s", n->up.drv.name, err.msg);
         return;
     }
@@ -1355,8 +1329,8 @@ remove_stray_ports(struct netns *n)
             SLC_INFO("vim '%s': removing stray switch port %s", n->up.drv.name,
                      netns_str(row, "name"));
             slc_ovsdb_transact_sync(n->db,
-                                    unplug_ops(json_object_get(row, "_uuid")),
-                                    false, OVSDB_TIMEOUT, NULL, &err);
+                                    netns_unplug_ops(json_object_get(row, "_uuid")),
+                                    false, NETNS_OVSDB_TIMEOUT, NULL, &err);
             if (!strcmp(kind, "port")) {
                 netns_drop_host_link(n, netns_str(row, "name"));
             }
@@ -1364,88 +1338,6 @@ remove_stray_ports(struct netns *n)
         json_decref(ids);
     }
     json_decref(res);
-}
-
-static int
-netns_reconcile(struct slc_vim *vim, json_t *known, struct slc_error *err)
-{
-    struct netns *n = netns_of(vim);
-    json_t *keep;
-    json_t *item;
-    size_t i;
-    int rc = netns_sync(n, err);
-
-    if (rc) {
-        return rc;
-    }
-    keep = json_object();
-    json_array_foreach(known, i, item)
-    {
-        int kind = slc_vim_kind_from_name(netns_str(item, "kind"));
-        json_t *r;
-        char key[1100];
-
-        if (kind >= 0 && !netns_str(item, "vim_id") &&
-            netns_str(item, "tag")) {
-            /* in flight at a crash: kept by tag for the resumed step when
-             * it was made whole; one caught half-made (a port not yet on
-             * the switch, a compute whose process is not recorded) goes,
-             * and the resumed step makes it again */
-            const char *id;
-
-            snprintf(key, sizeof key, "%s/%s", slc_vim_kind_name(kind),
-                     netns_str(item, "tag"));
-            id = json_string_value(json_object_get(n->by_tag, key));
-            r = id ? json_object_get(netns_table(n, (enum slc_vim_kind)kind),
-                                     id)
-                   : NULL;
-            if (r && !strcmp(netns_str(r, "state") ?: "", "ACTIVE") &&
-                !vanished(n, (enum slc_vim_kind)kind, r)) {
-                snprintf(key, sizeof key, "%d/%s", kind, id);
-                json_object_set_new(keep, key, json_true());
-            } else if (r) {
-                SLC_INFO("vim '%s': %s %s was half-made at a crash: made "
-                         "again", n->up.drv.name, slc_vim_kind_name(kind),
-                         id);
-            }
-            continue;
-        }
-        if (kind < 0 || !netns_str(item, "vim_id")) {
-            continue;
-        }
-        snprintf(key, sizeof key, "%d/%s", kind, netns_str(item, "vim_id"));
-        json_object_set_new(keep, key, json_true());
-        r = json_object_get(netns_table(n, (enum slc_vim_kind)kind),
-                            netns_str(item, "vim_id"));
-        if (!json_is_true(json_object_get(item, "uncertain")) &&
-            (!r || vanished(n, (enum slc_vim_kind)kind, r))) {
-            json_object_set_new(item, "missing", json_true());
-            json_object_set_new(item, "why",
-                                json_string(r ? vanished(n, (enum slc_vim_kind)kind, r)
-                                              : "unknown to the VIM"));
-        }
-    }
-    /* computes first: their ports come back to the host before going */
-    for (int k = SLC_VIM_N_KINDS - 1; k >= 0; k--) {
-        json_t *t = netns_table(n, (enum slc_vim_kind)k);
-        const char *id;
-        json_t *r;
-        void *tmp;
-
-        json_object_foreach_safe(t, tmp, id, r)
-        {
-            char key[200];
-
-            snprintf(key, sizeof key, "%d/%s", k, id);
-            if (!json_object_get(keep, key)) {
-                remove_now(n, (enum slc_vim_kind)k, id);
-            }
-        }
-    }
-    json_decref(keep);
-    remove_stray_ports(n);
-    netns_sweep_nic_bridges(n, 0);
-    return netns_save(n, err);
 }
 
 static json_t *
@@ -1488,70 +1380,6 @@ static const char *const netns_host_keys[] = {
     NULL,
 };
 
-/* ---- several slicerd: what allocates runs under the table's lock ---- */
-
-static int
-locked_create_network(struct slc_vim *vim, uint64_t token,
-                      const struct slc_vim_network_spec *spec,
-                      struct slc_error *err)
-{
-    int rc = netns_lock(netns_of(vim), err);
-
-    if (!rc) {
-        rc = netns_create_network(vim, token, spec, err);
-        netns_unlock(netns_of(vim));
-    }
-    return rc;
-}
-
-static int
-locked_create_port(struct slc_vim *vim, uint64_t token,
-                   const struct slc_vim_port_spec *spec,
-                   struct slc_error *err)
-{
-    int rc = netns_lock(netns_of(vim), err);
-
-    if (!rc) {
-        rc = netns_create_port(vim, token, spec, err);
-        netns_unlock(netns_of(vim));
-    }
-    return rc;
-}
-
-static int
-locked_create_compute(struct slc_vim *vim, uint64_t token,
-                      const struct slc_vim_compute_spec *spec,
-                      struct slc_error *err)
-{
-    int rc = netns_lock(netns_of(vim), err);
-
-    if (!rc) {
-        rc = netns_create_compute(vim, token, spec, err);
-        netns_unlock(netns_of(vim));
-    }
-    return rc;
-}
-
-static int
-synced_exec(struct slc_vim *vim, uint64_t token,
-            const struct slc_vim_exec_spec *spec, struct slc_error *err)
-{
-    int rc = netns_sync(netns_of(vim), err);
-
-    return rc ? rc : netns_exec(vim, token, spec, err);
-}
-
-static json_t *
-synced_network_uplink(struct slc_vim *vim, const char *network_id)
-{
-    struct slc_error err = {0};
-
-    if (netns_sync(netns_of(vim), &err)) {
-        SLC_WARN("%s", err.msg);
-    }
-    return netns_network_uplink(vim, network_id);
-}
-
 const struct slc_vim_class slc_vim_netns_class = {
     .version = SLC_VIM_CLASS_VERSION,
     .type = "netns",
@@ -1560,14 +1388,14 @@ const struct slc_vim_class slc_vim_netns_class = {
     .probe = netns_probe,
     .open = netns_open,
     .close = netns_close,
-    .create_network = locked_create_network,
-    .create_port = locked_create_port,
-    .create_compute = locked_create_compute,
-    .exec = synced_exec,
+    .create_network = netns_locked_create_network,
+    .create_port = netns_locked_create_port,
+    .create_compute = netns_locked_create_compute,
+    .exec = netns_synced_exec,
     .delete = netns_delete,
     .status = netns_status,
     .find = netns_find,
     .reconcile = netns_reconcile,
-    .network_uplink = synced_network_uplink,
+    .network_uplink = netns_synced_network_uplink,
     .describe = netns_describe,
 };
