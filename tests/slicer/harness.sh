@@ -50,15 +50,20 @@ stop_b() {
     fi
     pid_b=
 }
+# port_of FILE: the port a starting slicerd writes to FILE, once it has
+# (up to 10 s).
+port_of() {
+    for _ in $(seq 200); do
+        [ -s "$1" ] && break
+        sleep 0.05
+    done
+    cat "$1"
+}
 start_b() {
     rm -f "$tmp/b/port"
     "$@" "$slicerd" -c "$tmp/b/slicerd.yaml" >>"$tmp/b/log" 2>&1 &
     pid_b=$!
-    for _ in $(seq 200); do
-        [ -s "$tmp/b/port" ] && break
-        sleep 0.05
-    done
-    port_b=$(cat "$tmp/b/port")
+    port_b=$(port_of "$tmp/b/port")
     tok_b=
     bj POST /osm/admin/v1/tokens '{"username":"admin","password":"b-secret"}'
     tok_b=$(bfield .id)
@@ -148,11 +153,7 @@ start() {
     rm -f "$tmp/port"
     "$@" "$slicerd" -c "$tmp/slicerd.yaml" >>"$tmp/log" 2>&1 &
     pid=$!
-    for _ in $(seq 200); do
-        [ -s "$tmp/port" ] && break
-        sleep 0.05
-    done
-    port=$(cat "$tmp/port")
+    port=$(port_of "$tmp/port")
     if grep -q '^tls: off' "$tmp/slicerd.yaml"; then
         base=http://127.0.0.1:$port/osm
     else
@@ -185,11 +186,7 @@ CFG
     rm -f "$tmp/$n/port"
     "$slicerd" -c "$tmp/$n/slicerd.yaml" >>"$tmp/$n/log" 2>&1 &
     started=$!
-    for _ in $(seq 200); do
-        [ -s "$tmp/$n/port" ] && break
-        sleep 0.05
-    done
-    port[$n]=$(cat "$tmp/$n/port")
+    port[$n]=$(port_of "$tmp/$n/port")
 }
 # stop_clean: SIGTERM to the daemon, which must exit 0 with no sanitizer
 # report in its log.

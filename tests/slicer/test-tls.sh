@@ -25,11 +25,7 @@ start_with() {
     rm -f "$tmp/port"
     "$slicerd" -c "$1" >>"$2" 2>&1 &
     pid=$!
-    for _ in $(seq 100); do
-        [ -s "$tmp/port" ] && break
-        sleep 0.05
-    done
-    port=$(cat "$tmp/port")
+    port=$(port_of "$tmp/port")
 }
 cat >"$tmp/slicerd.yaml" <<CFG
 port: 0
