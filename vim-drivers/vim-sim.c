@@ -17,7 +17,12 @@
  * (killed).
  * Unknown keys are errors.  The effect of a call happens when it is
  * submitted, its result is delivered after the latency: like a real VIM
- * that creates a server and answers later. */
+ * that creates a server and answers later.
+ *
+ * A resource is kept as its compact JSON text, parsed only while it is
+ * among the last used (res_get, pack_old): as a jansson tree it weighs
+ * about five times its text, and a cloud of tens of thousands of them
+ * was most of slicerd's memory in the 1,000-slice benchmark. */
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +126,9 @@ struct sim {
     uint64_t calls[SIM_N_CALLS];
     uint64_t rng;
     uint64_t next_id;
-    json_t *res;                  /* vim_id -> resource */
+    json_t *res;                  /* vim_id -> resource: an object, or
+                                     its JSON text (a string) */
+    json_t *recent;               /* ids parsed lately, oldest first */
     struct vim_shared *shared;    /* several slicerd: the state in etcd
                                      (vim-shared.c), NULL: here */
     json_t *dirty;                /* shared: ids changed by this call */
@@ -136,6 +143,86 @@ static struct sim *
 sim_of(struct slc_vim *vim)
 {
     return (struct sim *)vim;
+}
+
+/* How many resources stay parsed between calls. */
+#define SIM_PARSED_MAX 1024
+
+/* Resource 'id' as an object (parsed if it was kept as text), or NULL. */
+static json_t *
+res_get(struct sim *s, const char *id)
+{
+    json_t *r = id ? json_object_get(s->res, id) : NULL;
+    json_t *tree;
+
+    if (!json_is_string(r)) {
+        return r;
+    }
+    tree = json_loadb(json_string_value(r), json_string_length(r), 0, NULL);
+    if (!tree || json_object_set_new(s->res, id, tree) ||
+        json_array_append_new(s->recent, json_string(id))) {
+        return NULL;
+    }
+    return tree;
+}
+
+/* Puts resource 'id' (taking 'r') in the table, parsed. */
+static int
+res_put(struct sim *s, const char *id, json_t *r)
+{
+    if (json_object_set_new(s->res, id, r) ||
+        json_array_append_new(s->recent, json_string(id))) {
+        return SLC_ENOMEM;
+    }
+    return 0;
+}
+
+/* Turns the resources parsed longest ago back into text, down to half
+ * of SIM_PARSED_MAX.  Out of memory, they stay parsed. */
+static void
+pack_old(struct sim *s)
+{
+    size_t n = json_array_size(s->recent), drop;
+    json_t *keep;
+
+    if (n <= SIM_PARSED_MAX) {
+        return;
+    }
+    drop = n - SIM_PARSED_MAX / 2;
+    for (size_t i = 0; i < drop; i++) {
+        const char *id = json_string_value(json_array_get(s->recent, i));
+        json_t *r = json_object_get(s->res, id);
+        char *text = json_is_object(r) ? json_dumps(r, JSON_COMPACT) : NULL;
+
+        if (text) {
+            json_object_set_new(s->res, id, json_string_nocheck(text));
+            free(text);
+        }
+    }
+    keep = json_array();
+    for (size_t i = drop; keep && i < n; i++) {
+        json_array_append(keep, json_array_get(s->recent, i));
+    }
+    if (keep) {
+        json_decref(s->recent);
+        s->recent = keep;
+    }
+}
+
+/* Parses every resource (for the calls that look at all of them). */
+static void
+parse_all(struct sim *s)
+{
+    const char *id;
+    json_t *r;
+    void *tmp;
+
+    json_object_foreach_safe(s->res, tmp, id, r)
+    {
+        if (json_is_string(r)) {
+            res_get(s, id);
+        }
+    }
 }
 
 /* Resource 'id' changed (or went): with the state shared, it is written
@@ -223,9 +310,10 @@ sim_open(const struct slc_vim_params *p, struct slc_vim **out,
         return rc;
     }
     s->res = json_object();
+    s->recent = json_array();
     s->by_tag = json_object();
     rc = parse_config(p->config, &s->arena, &c, err);
-    if (!rc && (!s->res || !s->by_tag)) {
+    if (!rc && (!s->res || !s->recent || !s->by_tag)) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     if (rc) {
@@ -269,6 +357,7 @@ sim_close(struct slc_vim *vim)
     struct sim *s = sim_of(vim);
 
     json_decref(s->res);
+    json_decref(s->recent);
     json_decref(s->by_tag);
     vim_shared_close(s->shared);
     json_decref(s->dirty);
@@ -362,10 +451,43 @@ add_resource(struct sim *s, enum slc_vim_kind kind, const char *tag,
     json_object_set_new(r, "tag", json_string(tag));
     json_object_set_new(r, "status", json_string("ACTIVE"));
     touch(s, id);
-    if (json_object_set_new(s->res, id, r) ||
+    if (res_put(s, id, r) ||
         json_object_set_new(s->by_tag, tag_key(key, sizeof key, kind, tag),
                             json_string(id))) {
         return SLC_ENOMEM;
+    }
+    return 0;
+}
+
+/* The lowest VLAN no network of 'physnet' has, or 0. */
+static json_int_t
+free_vlan(struct sim *s, const char *physnet)
+{
+    static const char prefix[] = "sim-network-";
+    bool used[4095] = {false};
+    const char *id;
+    json_t *r;
+    void *tmp;
+
+    json_object_foreach_safe(s->res, tmp, id, r)
+    {
+        json_int_t v;
+
+        if (strncmp(id, prefix, sizeof prefix - 1)) {
+            continue;
+        }
+        r = res_get(s, id);
+        v = json_integer_value(json_object_get(r, "vlan"));
+        if (v > 0 && v < 4095 &&
+            !strcmp(json_string_value(json_object_get(r, "physnet")) ?: "",
+                    physnet)) {
+            used[v] = true;
+        }
+    }
+    for (json_int_t v = 1; v < 4095; v++) {
+        if (!used[v]) {
+            return v;
+        }
     }
     return 0;
 }
@@ -383,21 +505,10 @@ do_create_network(struct slc_vim *vim, uint64_t token,
     if (injected(s, SIM_CREATE_NETWORK, spec->name)) {
         return reply_injected(s, token, SIM_CREATE_NETWORK, err);
     }
-    for (json_int_t v = 1; spec->physnet && !vlan && v < 4095; v++) {
+    if (spec->physnet && !vlan) {
         /* a provider network without a segmentation id gets a free one
          * of its physical network, as Neutron allocates it */
-        const char *k;
-        json_t *o;
-        bool used = false;
-
-        json_object_foreach(s->res, k, o)
-        {
-            used |= !strcmp(json_string_value(json_object_get(o, "physnet"))
-                                ?: "",
-                            spec->physnet) &&
-                    json_integer_value(json_object_get(o, "vlan")) == v;
-        }
-        vlan = used ? 0 : v;
+        vlan = free_vlan(s, spec->physnet);
     }
     r = json_pack("{ss ss ss* ss* sI ss* sI s{}}", "name", spec->name, "type",
                   spec->type ? spec->type : "ELAN", "cidr", spec->cidr,
@@ -452,7 +563,7 @@ do_create_port(struct slc_vim *vim, uint64_t token,
                 const struct slc_vim_port_spec *spec, struct slc_error *err)
 {
     struct sim *s = sim_of(vim);
-    json_t *net = json_object_get(s->res, spec->network_id);
+    json_t *net = res_get(s, spec->network_id);
     bool vf = spec->vnic_type == SLC_VNIC_DIRECT ||
               spec->vnic_type == SLC_VNIC_DIRECT_PHYSICAL;
     char id[64], mac[18], msg[256];
@@ -526,7 +637,7 @@ do_create_compute(struct slc_vim *vim, uint64_t token,
         return reply(s, token, SLC_EBUSY, msg, NULL, NULL, NULL, err);
     }
     for (size_t i = 0; i < spec->n_ports; i++) {
-        json_t *port = json_object_get(s->res, spec->port_ids[i]);
+        json_t *port = res_get(s, spec->port_ids[i]);
 
         if (!port || json_object_get(port, "device_id")) {
             snprintf(msg, sizeof msg, "vim '%s': create compute '%s': port "
@@ -548,7 +659,7 @@ do_create_compute(struct slc_vim *vim, uint64_t token,
     }
     for (size_t i = 0; i < spec->n_ports; i++) {
         json_array_append_new(ports, json_string(spec->port_ids[i]));
-        json_object_set_new(json_object_get(s->res, spec->port_ids[i]),
+        json_object_set_new(res_get(s, spec->port_ids[i]),
                             "device_id", json_string(id));
         touch(s, spec->port_ids[i]);
     }
@@ -574,13 +685,13 @@ remove_resource(struct sim *s, const char *id, json_t *r)
             json_object_get(r, "memory_mb"));
         json_array_foreach(json_object_get(r, "ports"), i, port)
         {
-            json_object_del(json_object_get(s->res, json_string_value(port)),
+            json_object_del(res_get(s, json_string_value(port)),
                             "device_id");
             touch(s, json_string_value(port));
         }
     } else if (!strcmp(kind, "port")) {
-        json_t *net = json_object_get(
-            s->res, json_string_value(json_object_get(r, "network_id")));
+        json_t *net = res_get(
+            s, json_string_value(json_object_get(r, "network_id")));
 
         if (uses_vf(r)) {
             s->used[CAP_VFS]--;
@@ -600,7 +711,7 @@ do_delete(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
            const char *vim_id, struct slc_error *err)
 {
     struct sim *s = sim_of(vim);
-    json_t *r = json_object_get(s->res, vim_id);
+    json_t *r = res_get(s, vim_id);
     char msg[256];
 
     if (injected(s, SIM_DELETE, NULL)) {
@@ -635,7 +746,7 @@ do_exec(struct slc_vim *vim, uint64_t token,
          const struct slc_vim_exec_spec *spec, struct slc_error *err)
 {
     struct sim *s = sim_of(vim);
-    const json_t *r = json_object_get(s->res, spec->compute_id);
+    const json_t *r = res_get(s, spec->compute_id);
     uint64_t ms = s->latency_ms + s->exec_ms;
     unsigned timeout = spec->timeout_s ? spec->timeout_s : 300;
     char out[1024], msg[300];
@@ -681,7 +792,7 @@ do_status(struct slc_vim *vim, uint64_t token, enum slc_vim_kind kind,
            const char *vim_id, struct slc_error *err)
 {
     struct sim *s = sim_of(vim);
-    json_t *r = json_object_get(s->res, vim_id);
+    json_t *r = res_get(s, vim_id);
     char msg[256];
 
     if (injected(s, SIM_STATUS, NULL)) {
@@ -746,7 +857,7 @@ restore(struct sim *s, const json_t *k)
         json_object_set(r, "network_id", json_object_get(r, "network"));
     }
     touch(s, id);
-    if (json_object_set_new(s->res, id, r) ||
+    if (res_put(s, id, r) ||
         json_object_set_new(s->by_tag,
                             tag_key(key, sizeof key,
                                     (enum slc_vim_kind)
@@ -768,6 +879,7 @@ recount(struct sim *s)
     const char *id;
     json_t *r;
 
+    parse_all(s);
     memset(s->used, 0, sizeof s->used);
     json_object_foreach(s->res, id, r)
     {
@@ -811,6 +923,7 @@ do_reconcile(struct slc_vim *vim, json_t *known,
     if (!keep) {
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
+    parse_all(s);
     json_array_foreach(known, i, k)
     {
         const char *vim_id = json_string_value(json_object_get(k, "vim_id"));
@@ -892,6 +1005,7 @@ do_describe(struct slc_vim *vim)
         json_decref(calls);
         return NULL;
     }
+    parse_all(s);
     json_object_foreach(s->res, id, r)
     {
         json_t *copy = json_deep_copy(r);
@@ -955,8 +1069,10 @@ shared_in(struct sim *s, struct slc_error *err)
     }
     json_decref(meta);
     json_object_clear(s->by_tag);
+    json_array_clear(s->recent);
     json_object_foreach(s->res, id, r)
     {
+        json_array_append_new(s->recent, json_string(id)); /* parsed */
         char key[512];
         int kind = slc_vim_kind_from_name(
             json_string_value(json_object_get(r, "kind")));
@@ -972,8 +1088,9 @@ shared_in(struct sim *s, struct slc_error *err)
     return 0;
 }
 
-/* Writes what the call changed back, with the counters, and gives the
- * lock up. */
+/* Ends every call: turns resources parsed long ago back into text, and
+ * with the state shared, writes what the call changed back, with the
+ * counters, and gives the lock up. */
 static void
 shared_out(struct sim *s)
 {
@@ -985,6 +1102,7 @@ shared_out(struct sim *s)
     if (!s->shared) {
         json_decref(used);
         json_decref(calls);
+        pack_old(s);
         return;
     }
     for (size_t i = 0; i < 3; i++) {
@@ -997,7 +1115,7 @@ shared_out(struct sim *s)
                        (json_int_t)s->next_id, "used", used, "calls", calls);
     json_object_foreach(s->dirty, id, v)
     {
-        json_object_set(writes, id, json_object_get(s->res, id) ?: json_null());
+        json_object_set(writes, id, res_get(s, id) ?: json_null());
     }
     json_object_clear(s->dirty);
     if (!writes || vim_shared_write(s->shared, writes, &err)) {
@@ -1005,6 +1123,7 @@ shared_out(struct sim *s)
                 writes ? err.msg : "out of memory");
     }
     json_decref(writes);
+    pack_old(s);
     vim_shared_unlock(s->shared);
 }
 
