@@ -191,7 +191,7 @@ pending_new(struct slc_driver *drv, uint64_t token, int rc, const char *msg,
     }
     drv->pending = p;
     p->ev = event_new(drv->base, -1, 0, on_due, p);
-    if (!p->ev || (msg && !(p->r.msg = strdup(msg))) ||
+    if (!p->ev || event_priority_set(p->ev, SLC_PRIO_WORK) || (msg && !(p->r.msg = strdup(msg))) ||
         (id && !(p->r.id = strdup(id))) ||
         (status && !(p->r.status = strdup(status)))) {
         pending_unlink(p);

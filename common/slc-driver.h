@@ -26,6 +26,13 @@
 struct event_base;
 struct timeval;
 
+/* The loop's priorities (slicerd's loop has SLC_PRIO_N; a loop with one
+ * runs everything at SLC_PRIO_WORK): work already taken on (a driver's
+ * results, a kicked operation) runs before the next request is read.
+ * Under a burst of requests, operations then finish instead of piling
+ * up half done, each holding its documents, while more are admitted. */
+enum { SLC_PRIO_WORK = 0, SLC_PRIO_N = 2 };
+
 /* ---- registry ---- */
 
 /* One kind of driver, for the registry's checks and messages. */

@@ -16,6 +16,7 @@
 #include "engine-internal.h"
 #include "ns-chains.h"
 #include "slc-crash.h"
+#include "slc-driver.h"
 #include "slc-log.h"
 
 SLC_LOG_MODULE(engine);
@@ -456,7 +457,8 @@ adopt_op(struct slc_engine *e, struct slc_record *rec, struct op **out,
     rc = parse_steps(op, err);
     op->kick = event_new(e->p.base, -1, 0, on_kick, op);
     op->tick = event_new(e->p.base, -1, EV_PERSIST, on_tick, op);
-    if (!rc && (!op->kick || !op->tick)) {
+    if (!rc && (!op->kick || !op->tick ||
+                event_priority_set(op->kick, SLC_PRIO_WORK))) {
         rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     if (rc) {

@@ -25,6 +25,7 @@
 #include "sdn.h"
 #include "slc-cert.h"
 #include "slc-cluster.h"
+#include "slc-driver.h"
 #include "slc-file.h"
 #include "slc-http-client.h"
 #include "slc-log.h"
@@ -528,6 +529,10 @@ new_base(void)
     event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
     base = event_base_new_with_config(cfg);
     event_config_free(cfg);
+    if (base && event_base_priority_init(base, SLC_PRIO_N)) {
+        event_base_free(base);
+        return NULL;
+    }
     return base;
 }
 

@@ -10,6 +10,7 @@
 
 #include "engine.h"
 #include "ns-lcm.h"
+#include "slc-driver.h"
 #include "slc-id.h"
 #include "slc-log.h"
 #include "slice-internal.h"
@@ -966,7 +967,9 @@ slc_slicer_new(const struct slc_slicer_params *p, struct slc_slicer **out,
         s->nssi_kick = event_new(p->base, -1, 0, slc_nssi_on_kick, s);
     }
     if (!s || !s->waiting || !s->ended || !s->kicks || !s->kick || !s->nssi_ops ||
-        !s->nssi_kick || !s->remote_tokens || !s->remote_subscribed) {
+        !s->nssi_kick || !s->remote_tokens || !s->remote_subscribed ||
+        event_priority_set(s->kick, SLC_PRIO_WORK) ||
+        event_priority_set(s->nssi_kick, SLC_PRIO_WORK)) {
         slc_slicer_free(s);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
