@@ -202,6 +202,25 @@ slc_store_get(struct slc_store *st, const char *coll, const char *id,
     return st->class->get(st, coll, id, out, err);
 }
 
+int
+slc_store_get_kept(struct slc_store *st, const char *coll, const char *id,
+                   struct slc_record *kept, struct slc_record *out,
+                   struct slc_error *err)
+{
+    int64_t rev = 0;
+
+    /* a document someone else also holds may change under the caller */
+    if (kept->doc && kept->doc->refcount == 1 && kept->id &&
+        !strcmp(kept->id, id) && st->class->rev &&
+        !st->class->rev(st, coll, id, &rev, err) && rev == kept->rev) {
+        *out = *kept;
+        memset(kept, 0, sizeof *kept);
+        return 0;
+    }
+    slc_record_clear(kept);
+    return slc_store_get(st, coll, id, out, err);
+}
+
 /* The value at a dotted path of object keys in 'doc'; NULL if absent. */
 static json_t *
 at_path(json_t *doc, const char *path)

@@ -150,6 +150,12 @@ struct slc_store_class {
      * only that, and drops the mark.  Without them: SLC_EUNSUPPORTED. */
     int (*mark)(struct slc_store *st, struct slc_error *err);
     void (*undo_to_mark)(struct slc_store *st);
+    /* Optional.  The revision of record 'id' (SLC_ENOTFOUND when there is
+     * none), read as get() reads it, without its document.  Only for a
+     * backend whose transactions need no record of what they read (one
+     * that locks).  Without it, slc_store_get_kept() reads the record. */
+    int (*rev)(struct slc_store *st, const char *coll, const char *id,
+               int64_t *rev, struct slc_error *err);
 };
 
 /* Every store handle starts with this (zeroed by the backend's open). */
@@ -221,6 +227,14 @@ int slc_store_commit(struct slc_store *st, struct slc_error *err);
 void slc_store_rollback(struct slc_store *st);
 int slc_store_get(struct slc_store *st, const char *coll, const char *id,
                   struct slc_record *out, struct slc_error *err);
+/* As slc_store_get, for a record the caller wrote before and kept
+ * ('kept': its id, the revision the write gave and the document written,
+ * held by nobody else): when the store still holds that revision, 'kept'
+ * moves to 'out' without being read again.  'kept' is cleared either
+ * way. */
+int slc_store_get_kept(struct slc_store *st, const char *coll,
+                       const char *id, struct slc_record *kept,
+                       struct slc_record *out, struct slc_error *err);
 int slc_store_get_text(struct slc_store *st, const char *coll,
                        const char *id, const char *part,
                        struct slc_record_text *out, struct slc_error *err);

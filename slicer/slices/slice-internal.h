@@ -10,8 +10,19 @@
 
 struct event;
 
+/* How many slice operations' records an instance keeps between advances. */
+#define SLC_SLICE_KEPT 32
+
 struct slc_slicer {
     struct slc_slicer_params p;
+    /* The operation and slice records the last advances wrote, with the
+     * revisions they got (slice-op.c): the next advance of the operation
+     * takes them back instead of reading them again, as long as the store
+     * holds those revisions still (slc_store_get_kept). */
+    struct {
+        struct slc_record op, nsi;
+    } kept[SLC_SLICE_KEPT];
+    unsigned next_kept;
     json_t *waiting;     /* engine operation id -> [slice operation ids] */
     json_t *ended;       /* child operation id -> its document as the
                             state hook told its end (without _admin and

@@ -1134,11 +1134,42 @@ fail_advance(struct slc_slicer *s, const char *op_id, const char *why)
     slc_record_clear(&op);
 }
 
+/* Keeps what an advance of 'op' wrote (taking both records) for the next
+ * advance, in place of the oldest kept. */
+static void
+keep(struct slc_slicer *s, struct slc_record *op, struct slc_record *nsi)
+{
+    unsigned k = s->next_kept++ % SLC_SLICE_KEPT;
+
+    slc_record_clear(&s->kept[k].op);
+    slc_record_clear(&s->kept[k].nsi);
+    s->kept[k].op = *op;
+    s->kept[k].nsi = *nsi;
+    memset(op, 0, sizeof *op);
+    memset(nsi, 0, sizeof *nsi);
+}
+
+/* Takes back what the last advance of operation 'op_id' kept, if any. */
+static void
+take_kept(struct slc_slicer *s, const char *op_id, struct slc_record *op,
+          struct slc_record *nsi)
+{
+    for (size_t k = 0; k < SLC_SLICE_KEPT; k++) {
+        if (s->kept[k].op.id && !strcmp(s->kept[k].op.id, op_id)) {
+            *op = s->kept[k].op;
+            *nsi = s->kept[k].nsi;
+            memset(&s->kept[k], 0, sizeof s->kept[k]);
+            return;
+        }
+    }
+}
+
 void
 slc_slice_advance(struct slc_slicer *s, const char *op_id)
 {
     struct slc_error err = {0};
     struct run r = {.s = s, .st = s->p.st, .now = s->p.now(), .err = &err};
+    struct slc_record kept_op = {0}, kept_nsi = {0};
     char was[32] = "";
     int rc = slc_cluster_claim(s->p.cluster, "nsilcmops", op_id, &err);
 
@@ -1147,10 +1178,14 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
         SLC_DEBUG("nsi operation %s: %s", op_id, err.msg);
         return;
     }
+    take_kept(s, op_id, &kept_op, &kept_nsi);
     rc = slc_store_begin(r.st, &err);
-    rc = rc ? rc : slc_store_get(r.st, "nsilcmops", op_id, &r.op, &err);
+    rc = rc ? rc
+            : slc_store_get_kept(r.st, "nsilcmops", op_id, &kept_op, &r.op,
+                                 &err);
     if (!rc && slc_slice_op_final(str(r.op.doc, "operationState"))) {
         slc_store_rollback(r.st);
+        slc_record_clear(&kept_nsi);
         slc_record_clear(&r.op);
         forget_waits(s, op_id);
         slc_cluster_release(s->p.cluster, "nsilcmops", op_id);
@@ -1162,8 +1197,9 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
     }
     if (!rc) {
         r.oadmin = slc_slice_admin(r.op.doc);
-        rc = slc_store_get(r.st, "nsis",
-                           str(r.op.doc, "netsliceInstanceId"), &r.nsi, &err);
+        rc = slc_store_get_kept(r.st, "nsis",
+                                str(r.op.doc, "netsliceInstanceId"),
+                                &kept_nsi, &r.nsi, &err);
         if (rc == SLC_ENOTFOUND) {
             /* deleted with FORCE while it ran */
             r.nsi_gone = true;
@@ -1176,10 +1212,11 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
         }
     }
     rc = rc ? rc
-            : slc_store_put(r.st, "nsilcmops", &r.op, NULL, r.op.rev, NULL,
-                            &err);
+            : slc_store_put(r.st, "nsilcmops", &r.op, NULL, r.op.rev,
+                            &r.op.rev, &err);
     if (!rc && !r.nsi_gone) {
-        rc = slc_store_put(r.st, "nsis", &r.nsi, NULL, r.nsi.rev, NULL, &err);
+        rc = slc_store_put(r.st, "nsis", &r.nsi, NULL, r.nsi.rev, &r.nsi.rev,
+                           &err);
     }
     rc = rc ? rc : slc_store_commit(r.st, &err);
     if (rc && slc_store_again(r.st, &err)) {
@@ -1225,6 +1262,12 @@ slc_slice_advance(struct slc_slicer *s, const char *op_id)
     }
     json_decref(r.remote_starts);
     free_starts(&r);
+    if (!rc && !r.nsi_gone &&
+        !slc_slice_op_final(str(r.op.doc, "operationState"))) {
+        keep(s, &r.op, &r.nsi);
+    }
+    slc_record_clear(&kept_op);
+    slc_record_clear(&kept_nsi);
     slc_record_clear(&r.op);
     slc_record_clear(&r.nsi);
 }
@@ -1251,6 +1294,7 @@ slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id, const char *type,
     double now = s->p.now();
     size_t m = is(type, "instantiate") ? 0 : is(type, "terminate") ? 1 : 2;
     json_t *admin = NULL, *op = NULL, *op_params, *targets = NULL;
+    int64_t op_rev = 0;
     bool inst;
     int rc = slc_store_begin(st, err);
 
@@ -1323,18 +1367,28 @@ slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id, const char *type,
                             json_string(m ? "terminating" : "init"));
         json_object_set_new(nsi.doc, "detailed-status",
                             json_string(marks[m].detail));
-        rc = slc_store_put(st, "nsilcmops", &rec, NULL, SLC_REV_NEW, NULL,
+        rc = slc_store_put(st, "nsilcmops", &rec, NULL, SLC_REV_NEW, &op_rev,
                            err);
         rc = rc ? rc
-                : slc_store_put(st, "nsis", &nsi, NULL, nsi.rev, NULL, err);
+                : slc_store_put(st, "nsis", &nsi, NULL, nsi.rev, &nsi.rev,
+                                err);
     }
     rc = rc ? rc : slc_store_commit(st, err);
     if (rc) {
         slc_store_rollback(st);
     } else {
+        struct slc_record kept = {.id = strdup(op_id),
+                                  .name = strdup(nsi_id),
+                                  .rev = op_rev,
+                                  .doc = json_incref(op)};
+
         SLC_INFO("nsi '%s': %s operation %s", nsi.name, type, op_id);
         tell_state(s, op);
         slc_slice_kick(s, op_id);
+        if (kept.id && kept.name) {
+            keep(s, &kept, &nsi); /* for its first advance */
+        }
+        slc_record_clear(&kept);
     }
     json_decref(op);
     json_decref(targets);

@@ -1004,6 +1004,10 @@ slc_slicer_free(struct slc_slicer *s)
     if (s->nssi_kick) {
         event_free(s->nssi_kick);
     }
+    for (size_t i = 0; i < SLC_SLICE_KEPT; i++) {
+        slc_record_clear(&s->kept[i].op);
+        slc_record_clear(&s->kept[i].nsi);
+    }
     slc_remote_free_all(s);
     json_decref(s->remote_tokens);
     json_decref(s->remote_subscribed);

@@ -341,6 +341,76 @@ test_undo_to_mark(void **state)
     json_decref(names);
 }
 
+/* A record its writer kept: 'doc' (taken) at revision 'rev'. */
+static struct slc_record
+kept(const char *id, json_t *doc, int64_t rev)
+{
+    return (struct slc_record){.id = strdup(id), .rev = rev, .doc = doc};
+}
+
+/* slc_store_get_kept gives back what the caller kept while the store holds
+ * that revision, and what is stored once another writer changed it, or
+ * when someone else holds the kept document. */
+static void
+test_get_kept(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_record k, rec;
+    struct slc_error err;
+    int64_t rev = 0, rev2 = 0;
+    json_t *doc = json_pack("{si}", "v", 1);
+
+    assert_int_equal(put(f->st, "k", "k", json_incref(doc), SLC_REV_NEW,
+                         &rev),
+                     0);
+    k = kept("k", doc, rev);
+    assert_int_equal(slc_store_get_kept(f->st, "things", "k", &k, &rec, &err),
+                     0);
+    assert_null(k.doc);
+    assert_int_equal(rec.rev, rev);
+    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 1);
+    if (!f->etcd) {
+        assert_ptr_equal(rec.doc, doc); /* not read again */
+    }
+    slc_record_clear(&rec);
+
+    /* another writer changed it: what is stored */
+    doc = json_pack("{si}", "v", 1);
+    k = kept("k", doc, rev);
+    assert_int_equal(put(f->st, "k", "k", json_pack("{si}", "v", 2), rev,
+                         &rev2),
+                     0);
+    assert_int_equal(slc_store_get_kept(f->st, "things", "k", &k, &rec, &err),
+                     0);
+    assert_int_equal(rec.rev, rev2);
+    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 2);
+    slc_record_clear(&rec);
+
+    /* someone else holds the kept document: read, not shared */
+    doc = json_pack("{si}", "v", 2);
+    k = kept("k", json_incref(doc), rev2);
+    assert_int_equal(slc_store_get_kept(f->st, "things", "k", &k, &rec, &err),
+                     0);
+    assert_ptr_not_equal(rec.doc, doc);
+    assert_true(json_equal(rec.doc, doc));
+    assert_int_equal(doc->refcount, 1);
+    json_decref(doc);
+    slc_record_clear(&rec);
+
+    /* kept for another record, or gone */
+    k = kept("other", json_pack("{si}", "v", 9), rev2);
+    assert_int_equal(slc_store_get_kept(f->st, "things", "k", &k, &rec, &err),
+                     0);
+    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 2);
+    slc_record_clear(&rec);
+    assert_int_equal(slc_store_del(f->st, "things", "k", rev2, &err), 0);
+    k = kept("k", json_pack("{si}", "v", 2), rev2);
+    assert_int_equal(slc_store_get_kept(f->st, "things", "k", &k, &rec, &err),
+                     SLC_ENOTFOUND);
+    assert_null(k.doc);
+    assert_null(k.id);
+}
+
 static void
 test_reopen_keeps_everything_in_order(void **state)
 {
@@ -828,6 +898,7 @@ main(void)
         cmocka_unit_test_setup_teardown(
             test_transaction_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_to_mark, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_get_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_transactions, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reopen_keeps_everything_in_order,
