@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "netns-internal.h"
@@ -634,6 +635,40 @@ on_ready(evutil_socket_t fd, short what, void *arg)
 static void check_started(struct slc_driver *drv, void *ctx,
                           struct slc_result *r);
 
+/* How long the start check of a compute lasts at most: a built-in role
+ * with a readiness pipe ('ready') is waited for longer. */
+static unsigned
+start_wait_ms(const struct netns *n, int ready)
+{
+    return ready >= 0 ? ROLE_READY_MS : n->start_check_ms;
+}
+
+/* What a compute's "starting" holds while its start is checked: the time
+ * (seconds since the epoch) by which the check has ended, with a margin. */
+static json_t *
+starting_until(const struct netns *n, int ready)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_REALTIME, &now);
+    return json_real((double)now.tv_sec + (double)now.tv_nsec / 1e9 +
+                     start_wait_ms(n, ready) / 1000.0 + 2);
+}
+
+bool
+netns_starting(const json_t *c)
+{
+    const json_t *until = json_object_get(c, "starting");
+    struct timespec now;
+
+    if (!json_is_number(until)) {
+        return json_is_true(until);
+    }
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9 <
+           json_number_value(until);
+}
+
 /* Holds the result of compute 'ns' (its 'info' taken) for its start
  * check; 'ready' is its readiness pipe or -1 (taken). */
 static int
@@ -643,7 +678,7 @@ hold_for_start(struct netns *n, uint64_t token, const char *ns, json_t *info,
     struct start_check *sc = calloc(1, sizeof *sc);
     /* a role that will say it is ready is waited for: a filtering role
      * must not be reported before its rules are in place */
-    unsigned wait_ms = ready >= 0 ? ROLE_READY_MS : n->start_check_ms;
+    unsigned wait_ms = start_wait_ms(n, ready);
     struct timeval deadline = {.tv_sec = wait_ms / 1000,
                                .tv_usec = wait_ms % 1000 * 1000};
 
@@ -666,7 +701,7 @@ hold_for_start(struct netns *n, uint64_t token, const char *ns, json_t *info,
     /* not lost while its start is checked: a failed start is the create's
      * failure */
     json_object_set_new(json_object_get(netns_table(n, SLC_VIM_COMPUTE), ns),
-                        "starting", json_true());
+                        "starting", starting_until(n, ready));
     sc->result = slc_driver_hold(&n->up.drv, token, ns, "ACTIVE", info,
                                  &deadline, check_started, sc,
                                  start_check_free, err);
@@ -740,8 +775,9 @@ netns_create_compute(struct slc_vim *vim, uint64_t token,
     json_object_set_new(c, "state", json_string("ACTIVE"));
     if (json_object_get(c, "pid")) {
         /* recorded so: another instance must not take a failed start
-         * for a loss */
-        json_object_set_new(c, "starting", json_true());
+         * for a loss (nor, once the time is past, ignore a loss of a
+         * compute whose checking instance died) */
+        json_object_set_new(c, "starting", starting_until(n, ready));
     }
     netns_save(n, err);
     if (!json_object_get(c, "pid")) {
@@ -819,8 +855,7 @@ check_started(struct slc_driver *drv, void *ctx, struct slc_result *r)
 void
 netns_lost(struct netns *n, const char *id, json_t *c, const char *why)
 {
-    if (json_is_true(json_object_get(c, "starting")) ||
-        json_object_get(c, "lost") || json_object_get(c, "deleting") ||
+    if (netns_starting(c) || json_object_get(c, "lost") || json_object_get(c, "deleting") ||
         !netns_lost_first(n, id)) {
         return;
     }

@@ -171,6 +171,10 @@ bool netns_compute_alive(const json_t *c);
 /* Reaps the computes' processes that exited (and the primitives'). */
 void netns_on_sigchld(evutil_socket_t fd, short what, void *arg);
 
+/* Whether compute 'c''s start is being checked: until the time its
+ * "starting" holds (the instance that checks it may have died meanwhile;
+ * a start check ends well before). */
+bool netns_starting(const json_t *c);
 /* Reports compute 'id' ('c') lost, once, unless its start is still
  * being checked. */
 void netns_lost(struct netns *n, const char *id, json_t *c, const char *why);

@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "slc-cluster.h"
@@ -81,11 +82,46 @@ static bool
 watchable(const json_t *c)
 {
     return json_integer_value(json_object_get(c, "pid")) > 1 &&
-           !json_object_get(c, "starting") &&
-           !json_object_get(c, "deleting") && !json_object_get(c, "lost");
+           !netns_starting(c) && !json_object_get(c, "deleting") &&
+           !json_object_get(c, "lost");
 }
 
 static void on_pid_exit(evutil_socket_t fd, short what, void *arg);
+
+/* A compute whose start is checked is not watched; if the instance that
+ * checks it dies, nobody clears its "starting".  The table is read again
+ * (and the watches with it) once the first such time is past. */
+static void
+wake_after_starts(struct netns *n)
+{
+    double first = 0, now;
+    struct timespec ts;
+    const char *id;
+    json_t *c;
+
+    if (!n->resync) {
+        return;
+    }
+    json_object_foreach(netns_table(n, SLC_VIM_COMPUTE), id, c)
+    {
+        double until = json_number_value(json_object_get(c, "starting"));
+
+        if (netns_starting(c) && until > 0 &&
+            json_integer_value(json_object_get(c, "pid")) > 1 &&
+            !json_object_get(c, "deleting") && (!first || until < first)) {
+            first = until;
+        }
+    }
+    if (first) {
+        long us;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+        us = first > now ? (long)((first - now) * 1e6) + 50000 : 50000;
+        event_add(n->resync, &(struct timeval){.tv_sec = us / 1000000,
+                                               .tv_usec = us % 1000000});
+    }
+}
 
 /* Watches the process of every compute that should run, and no more. */
 static void
@@ -150,6 +186,7 @@ watch_pids(struct netns *n)
         w->next = n->pid_watches;
         n->pid_watches = w;
     }
+    wake_after_starts(n);
 }
 
 /* A watched process ended: a loss, unless the table (read again) says
@@ -360,6 +397,8 @@ on_resync(evutil_socket_t fd, short what, void *arg)
     (void)what;
     if (netns_sync(n, &err)) {
         SLC_WARN("%s", err.msg);
+    } else {
+        watch_pids(n); /* a start check's time may have passed */
     }
 }
 

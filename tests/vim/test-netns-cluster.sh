@@ -12,7 +12,10 @@
 # - b terminates its NS while a watches its VDUs: neither takes that for
 #   a loss;
 # - after a's kill -9, b terminates a's NS, and nothing is left: no
-#   namespace, no port on br-int, no record of the table in etcd.
+#   namespace, no port on br-int, no record of the table in etcd;
+# - an instance (c) killed while it checks a VDU's start: once the time
+#   it had for the check is past, another watches the VDU, and reports
+#   its loss.
 # It needs its own network, mount and pid namespaces (unshare -n -m -p -f
 # --mount-proc).
 # usage: test-netns-cluster.sh SLICERD SOURCE_DIR
@@ -164,6 +167,90 @@ check "no port left on br-int but its trunk to br-fabric" eq "$(n_ports)" 0
 check "the table is empty" eq "$(table '' | wc -l)" 0
 check "no loss marker left" \
     eq "$(etcdctl get --prefix "/slicer/vim-state/$vim/once/" --keys-only | grep -c .)" 0
+# --- c dies while it checks a VDU's start; the VDU is killed after b
+# took c's operation over: b reports it once the time c had for the
+# check is past (before, nobody watched a VDU still marked starting)
+cat >"$tmp/sleeper.yaml" <<'YAML'
+vnfd:
+  id: sleeper-vnf
+  product-name: sleeper-vnf
+  version: "1.0"
+  mgmt-cp: s-mgmt-ext
+  sw-image-desc:
+    - {id: sleeper, name: sleeper, image: sleeper}
+  vdu:
+    - id: s
+      name: s
+      sw-image-desc: sleeper
+      int-cpd:
+        - id: s-mgmt
+          virtual-network-interface-requirement:
+            - {name: eth0, position: 1}
+  ext-cpd:
+    - id: s-mgmt-ext
+      int-cpd: {vdu-id: s, cpd: s-mgmt}
+  df:
+    - id: default-df
+      vdu-profile:
+        - {id: s, min-number-of-instances: 1}
+      instantiation-level:
+        - id: default-instantiation-level
+          vdu-level:
+            - {vdu-id: s, number-of-instances: 1}
+YAML
+cat >"$tmp/sleeper_nsd.yaml" <<'YAML'
+nsd:
+  nsd:
+    - id: sleeper-ns
+      name: sleeper-ns
+      version: "1.0"
+      vnfd-id: [sleeper-vnf]
+      virtual-link-desc:
+        - {id: mgmt, mgmt-network: true}
+      df:
+        - id: default-df
+          vnf-profile:
+            - id: s1
+              vnfd-id: sleeper-vnf
+              virtual-link-connectivity:
+                - virtual-link-profile-id: mgmt
+                  constituent-cpd-id:
+                    - {constituent-base-element-id: s1, constituent-cpd-id: s-mgmt-ext}
+YAML
+on b
+onboard vnfd "$tmp/sleeper.yaml"
+onboard nsd "$tmp/sleeper_nsd.yaml"
+# its image says nothing when ready: its start check lasts 3 s
+jreq POST /admin/v1/vim_accounts "{\"name\":\"slow\",\"vim_type\":\"netns\",\"vim_url\":\"netns://localhost\",\"config\":{\"ovs\":\"unix:$ovsdir/db.sock\",\"images\":{\"sleeper\":\"exec sleep 1000\"},\"start_check_ms\":3000}}"
+check "an account whose VDUs take 3 s to start: 201" eq "$code" 201
+slow=$(field .id)
+starting() { # the namespaces of the slow account's computes marked starting
+    etcdctl get --prefix "/slicer/vim-state/$slow/r/computes/" \
+        --print-value-only | jq -r 'select(.starting) | .ns'
+}
+inst c
+on c
+jreq POST /nslcm/v1/ns_instances_content "{\"nsName\":\"c\",\"nsdId\":\"sleeper-ns\",\"vimAccountId\":\"$slow\"}"
+ns_c=$(field .id) op_c=$(field .nslcmop_id)
+for _ in $(seq 200); do
+    [ -n "$(starting)" ] && break
+    sleep 0.02
+done
+sleeper=$(starting)
+check "c records the VDU whose start it checks" test -n "$sleeper"
+kill -9 "${ipid[c]}"
+wait "${ipid[c]}" 2>/dev/null
+unset 'ipid[c]'
+on b
+wait_op "$op_c"
+check "b takes c's operation over: COMPLETED" eq "$state" COMPLETED
+kill -9 "$(vdu_pid "$sleeper")"
+check "the VDU killed: b reports it, one entry" \
+    eq "$(until_degraded "$ns_c")" degraded/1
+ns_down "$ns_c"
+check "b terminates c's NS" eq "$state" COMPLETED
+check "no namespace left" eq "$(n_netns)" 0
+
 kill -TERM "${ipid[b]}"
 wait "${ipid[b]}"
 check "b: SIGTERM, exit 0" eq $? 0
