@@ -2,7 +2,8 @@
  * "KIND:K" in its environment, the daemon kills itself (SIGKILL, exactly
  * as kill -9) when it reaches the K-th (from 0) crash point of that kind;
  * without it nothing happens.  The engine has "step" points (a step's
- * outcome just persisted), VIM drivers "vim" points (between the actions
+ * outcome just persisted, or a new operation's first steps, stored with
+ * it, about to be launched), VIM drivers "vim" points (between the actions
  * one call makes on the infrastructure), SDN drivers "sdn" points (a
  * service made or removed on the switch, its caller not told yet), so
  * that a test can crash an

@@ -25,6 +25,8 @@ struct step {
     enum slc_vim_kind kind;
     enum slc_step_state state;
     uint64_t token;           /* the call in flight, 0 = none */
+    bool fresh;               /* RUNNING from slc_engine_mark_first_steps
+                                 and never launched: launched as new */
     json_t *calls;            /* chain: its calls on each switch, in order
                                  ([{"switch", "program" | null}]), owned */
     size_t call_at;           /* chain: the one in flight */

@@ -718,13 +718,19 @@ advance(struct op *op)
     size_t launch_list[64], n_launch = 0;
     enum call_kind kinds[64];
     unsigned max = op->e->p.max_parallel;
-    bool all_done = true, busy = false;
+    bool all_done = true, busy = false, fresh = false;
 
     if (op->phase == PHASE_FORWARD && op->failed) {
         if (op->inflight) {
             return; /* wait for what is in flight, then roll back */
         }
         op->phase = PHASE_ROLLBACK;
+        for (size_t i = 0; i < op->n_steps; i++) {
+            if (op->steps[i].fresh) {
+                op->steps[i].fresh = false;
+                eng_set_step(op, i, SLC_STEP_PENDING); /* never launched */
+            }
+        }
         json_object_set_new(op->doc, "operationState",
                             json_string("ROLLING_BACK"));
         json_object_set_new(op->doc, "errorMessage",
@@ -737,8 +743,14 @@ advance(struct op *op)
 
         if (op->phase == PHASE_FORWARD) {
             all_done &= s->state == SLC_STEP_DONE;
-            if (s->state == SLC_STEP_RUNNING && !s->token &&
+            if (s->state == SLC_STEP_RUNNING && !s->token && s->fresh &&
                 n_launch < 64 && op->inflight + n_launch < max) {
+                s->fresh = false;
+                fresh = true;
+                kinds[n_launch] = CALL_DO;
+                launch_list[n_launch++] = i;
+            } else if (s->state == SLC_STEP_RUNNING && !s->token &&
+                       n_launch < 64 && op->inflight + n_launch < max) {
                 if (s->service && s->create) {
                     /* made before the crash or not: a failure now must
                      * still undo it */
@@ -805,6 +817,10 @@ advance(struct op *op)
             op_free(op);
         }
         return;
+    } else if (fresh) {
+        /* and here: steps stored RUNNING with the new operation, none
+         * launched yet */
+        slc_crash_point("step");
     }
     if (op->state_news) {
         op->state_news = false;
@@ -968,6 +984,22 @@ slc_engine_resume(struct slc_engine *e, const char *coll, const char *id,
     return rc;
 }
 
+void
+slc_engine_mark_first_steps(json_t *doc)
+{
+    json_t *steps = json_object_get(json_object_get(doc, "_admin"), "steps");
+    json_t *s;
+    size_t i;
+
+    json_array_foreach(steps, i, s)
+    {
+        if (!json_array_size(json_object_get(s, "deps")) &&
+            !strcmp(sget(s, "state") ?: "", "PENDING")) {
+            json_object_set_new(s, "state", json_string("RUNNING"));
+        }
+    }
+}
+
 int
 slc_engine_start(struct slc_engine *e, struct slc_record *op_rec,
                  json_t *context, struct slc_error *err)
@@ -976,6 +1008,10 @@ slc_engine_start(struct slc_engine *e, struct slc_record *op_rec,
     int rc = adopt_op(e, op_rec, &op, err);
 
     if (!rc) {
+        /* new: what is RUNNING was marked so, never launched */
+        for (size_t i = 0; i < op->n_steps; i++) {
+            op->steps[i].fresh = op->steps[i].state == SLC_STEP_RUNNING;
+        }
         op->context = context;
         tell_state(op);
         eng_kick(op);

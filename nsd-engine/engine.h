@@ -101,6 +101,13 @@ int slc_engine_new(const struct slc_engine_params *p,
  * by the next engine) and frees the engine.  Accepts NULL. */
 void slc_engine_free(struct slc_engine *e);
 
+/* Marks RUNNING the steps of new operation document 'doc' that wait for
+ * nothing, before it is first stored: slc_engine_start() then launches
+ * them without storing the operation again first.  A step stored so may
+ * have been launched, so a recovery verifies it by its tag, as it does
+ * every step a crash left RUNNING. */
+void slc_engine_mark_first_steps(json_t *doc);
+
 /* Starts running an operation (state PROCESSING) just stored as 'op':
  * the engine takes its document and revision, so it is not read back.
  * 'context' (a new reference, may be NULL) goes to the finish hook: the

@@ -1288,6 +1288,7 @@ op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
                             json_string("processing"));
         json_object_set_new(nadmin, "nslcmop", json_string(op_id));
         json_object_set_new(nadmin, "modified", json_real(now));
+        slc_engine_mark_first_steps(op);
         rc = !write ? 0
                     : slc_store_put(st, "nslcmops", &orec, NULL, SLC_REV_NEW,
                                     &op_rev, err);

@@ -407,7 +407,10 @@ net_op(struct run *r, const char *type, json_t *steps, const char *net_op_id)
         r->now + deadline_left(r));
     struct slc_record rec = {.id = strdup(net_op_id),
                              .name = strdup(r->nsi.id), .doc = doc};
-    int rc = rec.id && rec.name && doc
+    int rc;
+
+    slc_engine_mark_first_steps(doc);
+    rc = rec.id && rec.name && doc
                  ? slc_store_put(r->st, "slice_net_ops", &rec, NULL,
                                  SLC_REV_NEW, &rec.rev, r->err)
                  : slc_error_set(r->err, SLC_ENOMEM, "out of memory");
