@@ -421,36 +421,9 @@ check "no namespace left at the end" eq "$(n_netns)" 0
 # (the "sleeper" image has no readiness: its VDUs wait out the 500 ms start
 # check, so the kill most likely lands while they are being made; the
 # outcome must be the same wherever it lands)
-sed -e 's/broken-vnf/slow-vnf/; s/image: broken/image: sleeper/' \
-    "$tmp/broken.yaml" >"$tmp/slow.yaml"
-cat >"$tmp/slow_nsd.yaml" <<'YAML'
-nsd:
-  nsd:
-    - id: slow-ns
-      name: slow-ns
-      version: "1.0"
-      vnfd-id: [slow-vnf]
-      virtual-link-desc:
-        - {id: mgmt, mgmt-network: true}
-      df:
-        - id: default-df
-          vnf-profile:
-            - id: s1
-              vnfd-id: slow-vnf
-              virtual-link-connectivity:
-                - virtual-link-profile-id: mgmt
-                  constituent-cpd-id:
-                    - {constituent-base-element-id: s1, constituent-cpd-id: b-mgmt-ext}
-            - id: s2
-              vnfd-id: slow-vnf
-              virtual-link-connectivity:
-                - virtual-link-profile-id: mgmt
-                  constituent-cpd-id:
-                    - {constituent-base-element-id: s2, constituent-cpd-id: b-mgmt-ext}
-YAML
-onboard vnfd "$tmp/slow.yaml"
-onboard nsd "$tmp/slow_nsd.yaml"
-jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"slow\",\"nsdId\":\"slow-ns\",\"vimAccountId\":\"$vim\"}"
+onboard vnfd "$src/tests/vim/sleeper-vnfd.yaml"
+onboard nsd "$src/tests/vim/sleeper-nsd.yaml"
+jreq POST /nslcm/v1/ns_instances "{\"nsName\":\"slow\",\"nsdId\":\"sleeper-ns\",\"vimAccountId\":\"$vim\"}"
 slow=$(field .id)
 jreq POST "/nslcm/v1/ns_instances/$slow/instantiate" '{}'
 slow_op=$(field .id)
@@ -479,7 +452,7 @@ check "admin: run_as root accepted" eq "$code" 204
 jreq POST /admin/v1/vim_accounts '{"name":"x","vim_type":"netns","vim_url":"netns://localhost","config":{"run_as":"no-such-user"}}'
 check "run_as naming no user: 422" eq "$code" 422
 check "... naming the key and the user" grep -q "config.run_as: 'no-such-user'" "$tmp/body"
-ns_up slow2 slow-ns "$vim"
+ns_up slow2 sleeper-ns "$vim"
 check "an NS after the change instantiated" eq "$state" COMPLETED
 check "its commands run as root" \
     eq "$(ps -o user= -p "$(vdur "$ns" s1 '."vim-info".pid')" | tr -d ' ')" root
