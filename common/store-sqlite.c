@@ -370,32 +370,6 @@ sqlite_get(struct slc_store *st, const char *coll, const char *id,
 }
 
 static int
-sqlite_rev(struct slc_store *st, const char *coll, const char *id,
-           int64_t *rev, struct slc_error *err)
-{
-    struct sqlite_store *s = sqlite_store_cast(st);
-    sqlite3_stmt *stmt;
-    int rc, step;
-
-    rc = prepare(s, "SELECT rev FROM records WHERE coll = ?1 AND id = ?2",
-                 &stmt, err, coll, id, NULL);
-    if (rc) {
-        return rc;
-    }
-    step = sqlite3_step(stmt);
-    if (step == SQLITE_ROW) {
-        *rev = sqlite3_column_int64(stmt, 0);
-    } else if (step == SQLITE_DONE) {
-        rc = slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found", coll,
-                           id);
-    } else {
-        rc = db_error(s, err, "get");
-    }
-    done(s, stmt);
-    return rc;
-}
-
-static int
 sqlite_get_text(struct slc_store *st, const char *coll, const char *id,
                 const char *part, struct slc_record_text *out,
                 struct slc_error *err)
@@ -480,6 +454,19 @@ current_rev(struct sqlite_store *s, const char *coll, const char *id,
     return step == SQLITE_ROW || step == SQLITE_DONE
                ? 0
                : db_error(s, err, "read revision");
+}
+
+static int
+sqlite_rev(struct slc_store *st, const char *coll, const char *id,
+           int64_t *rev, struct slc_error *err)
+{
+    int rc = current_rev(sqlite_store_cast(st), coll, id, rev, err);
+
+    if (!rc && !*rev) {
+        rc = slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found", coll,
+                           id);
+    }
+    return rc;
 }
 
 static int
