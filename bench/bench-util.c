@@ -236,6 +236,22 @@ bench_status_kb(pid_t pid, const char *key)
     return kb;
 }
 
+bool
+bench_reset_peak(pid_t pid)
+{
+    char path[64];
+    FILE *f;
+    bool ok;
+
+    snprintf(path, sizeof path, "/proc/%d/clear_refs", (int)pid);
+    f = fopen(path, "w");
+    ok = f && fputs("5", f) >= 0;
+    if (f) {
+        ok &= fclose(f) == 0;
+    }
+    return ok;
+}
+
 void
 bench_prepare(struct bench_daemon *d, const char *log_level,
               const char *extra_cfg)

@@ -5,6 +5,7 @@
 #define SLC_BENCH_UTIL_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -82,6 +83,9 @@ double bench_pct(double *v, size_t n, double p);
 
 /* A "Vm...:" figure of /proc/PID/status in kB, -1 when unknown. */
 long bench_status_kb(pid_t pid, const char *key);
+/* Resets process 'pid''s peak resident memory (VmHWM) to what it holds
+ * now (Linux 4.0+, /proc/PID/clear_refs); false when it cannot. */
+bool bench_reset_peak(pid_t pid);
 
 /* 'total' GETs of random NS records (ids from 'ids') at daemon 'd' over
  * 'conns' keep-alive connections.  Returns requests/s; fills p50 and p99
