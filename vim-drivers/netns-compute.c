@@ -698,10 +698,8 @@ hold_for_start(struct netns *n, uint64_t token, const char *ns, json_t *info,
     }
     sc->n = n;
     sc->ready_fd = ready;
-    /* not lost while its start is checked: a failed start is the create's
-     * failure */
-    json_object_set_new(json_object_get(netns_table(n, SLC_VIM_COMPUTE), ns),
-                        "starting", starting_until(n, ready));
+    /* the compute is marked "starting" by its create (not lost while its
+     * start is checked: a failed start is the create's failure) */
     sc->result = slc_driver_hold(&n->up.drv, token, ns, "ACTIVE", info,
                                  &deadline, check_started, sc,
                                  start_check_free, err);
