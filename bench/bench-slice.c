@@ -38,9 +38,9 @@ osm(const char *method, const char *path, const char *type,
 /* Slices (or NSs) instantiated one at a time: the median duration in ms
  * of 'n' of them. */
 static double
-one_at_a_time(const char *vim, int round, size_t n, bool slice)
+one_at_a_time(const char *vim, int round, size_t n, bool slice, double *cpu)
 {
-    double *d = calloc(n, sizeof *d), median;
+    double *d = calloc(n, sizeof *d), median, cpu0 = bench_cpu_ms(dmn.pid);
 
     for (size_t i = 0; i < n; i++) {
         char body[512], path[256];
@@ -75,6 +75,7 @@ one_at_a_time(const char *vim, int round, size_t n, bool slice)
                        slice ? "statusEnteredTime" : "endTime");
     }
     median = bench_pct(d, n, 0.5);
+    *cpu = (bench_cpu_ms(dmn.pid) - cpu0) / n;
     free(d);
     return median;
 }
@@ -166,11 +167,16 @@ main(int argc, char **argv)
     json_decref(r);
 
     for (int round = 0; round < 3; round++) {
-        slice_ms[round] = one_at_a_time(vim, round, n, true);
-        ns_ms[round] = one_at_a_time(vim, round, n, false);
+        double slice_cpu, ns_cpu;
+
+        slice_ms[round] = one_at_a_time(vim, round, n, true, &slice_cpu);
+        ns_ms[round] = one_at_a_time(vim, round, n, false, &ns_cpu);
         printf("round %d, one at a time on sim (0 ms latency): slice of 3 "
-               "subnets %.3f ms, one NS %.3f ms (medians of %zu)\n",
-               round + 1, slice_ms[round], ns_ms[round], n);
+               "subnets %.3f ms, one NS %.3f ms (medians of %zu); slicerd "
+               "CPU per slice %.2f ms, per NS %.2f ms (requests and polls "
+               "included)\n",
+               round + 1, slice_ms[round], ns_ms[round], n, slice_cpu,
+               ns_cpu);
     }
     {
         double s = bench_pct(slice_ms, 3, 0.5), one = bench_pct(ns_ms, 3, 0.5);

@@ -236,6 +236,31 @@ bench_status_kb(pid_t pid, const char *key)
     return kb;
 }
 
+double
+bench_cpu_ms(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    unsigned long utime, stime;
+    FILE *f;
+    size_t n;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (!(f = fopen(path, "r"))) {
+        return -1;
+    }
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* fields 14 and 15, counted after the command's closing parenthesis
+     * (the command itself may hold spaces) */
+    if (!(p = strrchr(buf, ')')) ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+               &utime, &stime) != 2) {
+        return -1;
+    }
+    return (utime + stime) * 1000.0 / sysconf(_SC_CLK_TCK);
+}
+
 bool
 bench_reset_peak(pid_t pid)
 {

@@ -83,6 +83,9 @@ double bench_pct(double *v, size_t n, double p);
 
 /* A "Vm...:" figure of /proc/PID/status in kB, -1 when unknown. */
 long bench_status_kb(pid_t pid, const char *key);
+/* The CPU time (user + system) process 'pid' has used, in ms (clock tick
+ * resolution, usually 10 ms); -1 when unknown. */
+double bench_cpu_ms(pid_t pid);
 /* Resets process 'pid''s peak resident memory (VmHWM) to what it holds
  * now (Linux 4.0+, /proc/PID/clear_refs); false when it cannot. */
 bool bench_reset_peak(pid_t pid);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -804,6 +805,15 @@ main(int argc, char **argv)
     int rc;
 
     signal(SIGPIPE, SIG_IGN);
+    /* An operation allocates and frees a few hundred kB of documents.
+     * With glibc's defaults (trim above 128 kB free at the heap's top,
+     * grow by what is asked) every operation shrank the heap and grew it
+     * again: brk calls, fresh pages faulted in, TLB shootdowns across the
+     * threads.  Keeping up to 16 MB free at the top, and growing by 4 MB,
+     * made a slice instantiate 20% faster (bench-slice); it does not raise
+     * the peak, only what is kept after it. */
+    mallopt(M_TRIM_THRESHOLD, 16 << 20);
+    mallopt(M_TOP_PAD, 4 << 20);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     slc_config_defaults(&d.cfg);
     rc = parse_args(argc, argv, &d.cfg);
