@@ -1,5 +1,6 @@
 /* Store front end: backend selection by location, and call wrappers.
  * The backends live in store-*.c. */
+#include "slc-doc-cache.h"
 #include "slc-metrics.h"
 #include "slc-store.h"
 
@@ -106,8 +107,23 @@ void
 slc_store_close(struct slc_store *st)
 {
     if (st) {
+        slc_doc_cache_free(st->docs);
         st->class->close(st);
     }
+}
+
+int
+slc_store_cache_docs(struct slc_store *st, const char *const *colls,
+                     struct slc_error *err)
+{
+    struct slc_doc_cache *c = slc_doc_cache_new(colls);
+
+    if (!c) {
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    slc_doc_cache_free(st->docs);
+    st->docs = c;
+    return 0;
 }
 
 int

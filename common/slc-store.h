@@ -68,6 +68,7 @@ typedef int (*slc_store_visit_fn)(const char *coll,
                                   const struct slc_record *rec, void *arg);
 
 struct slc_store;
+struct slc_doc_cache;
 
 #define SLC_STORE_CLASS_VERSION 1
 
@@ -167,6 +168,8 @@ struct slc_store {
     bool marked;    /* slc_store_mark() holds a mark */
     bool doomed_at_mark; /* 'doomed' when it was taken */
     double began;   /* when the outermost begin() was (metrics) */
+    struct slc_doc_cache *docs; /* slc_store_cache_docs(); NULL: none.
+                                   Backends parse through it. */
 };
 
 /* The SQLite backend. */
@@ -222,6 +225,13 @@ void slc_store_close(struct slc_store *st);
  * then rolls back and fails with SLC_ECONFLICT.  This lets a function
  * that is one transaction on its own (creating an NS) be part of a larger
  * one (creating a slice of NSs). */
+/* Keeps the parsed documents of collections 'colls' (NULL-terminated)
+ * that are read again with the same text (slc-doc-cache.h): for records
+ * read on every operation and seldom written (descriptors, accounts).
+ * Replaces an earlier list.  Backends that do not parse through it
+ * ignore it. */
+int slc_store_cache_docs(struct slc_store *st, const char *const *colls,
+                         struct slc_error *err);
 int slc_store_begin(struct slc_store *st, struct slc_error *err);
 int slc_store_commit(struct slc_store *st, struct slc_error *err);
 void slc_store_rollback(struct slc_store *st);

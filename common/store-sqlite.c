@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slc-doc-cache.h"
 #include "slc-log.h"
 #include "slc-store.h"
 
@@ -311,10 +312,11 @@ sqlite_rollback(struct slc_store *st)
     }
 }
 
-/* Fills 'rec' from a row of (id, name, rev, doc) starting at column 'c'. */
+/* Fills 'rec' from a row of (id, name, rev, doc) of collection 'coll'
+ * starting at column 'c'. */
 static int
-row_to_record(struct sqlite_store *s, sqlite3_stmt *stmt, int c,
-              struct slc_record *rec, struct slc_error *err)
+row_to_record(struct sqlite_store *s, sqlite3_stmt *stmt, const char *coll,
+              int c, struct slc_record *rec, struct slc_error *err)
 {
     const char *name = (const char *)sqlite3_column_text(stmt, c + 1);
     const char *text = (const char *)sqlite3_column_text(stmt, c + 3);
@@ -325,7 +327,11 @@ row_to_record(struct sqlite_store *s, sqlite3_stmt *stmt, int c,
     rec->id = strdup((const char *)sqlite3_column_text(stmt, c));
     rec->name = name ? strdup(name) : NULL;
     rec->rev = sqlite3_column_int64(stmt, c + 2);
-    rec->doc = json_loadb(text ? text : "", text ? len : 0, 0, &jerr);
+    if (rec->id) {
+        rec->doc = slc_doc_cache_load(s->up.docs, coll, rec->id,
+                                      text ? text : "", text ? len : 0, 0,
+                                      &jerr);
+    }
     if (!rec->id || (name && !rec->name)) {
         slc_record_clear(rec);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
@@ -358,7 +364,7 @@ sqlite_get(struct slc_store *st, const char *coll, const char *id,
     }
     step = sqlite3_step(stmt);
     if (step == SQLITE_ROW) {
-        rc = row_to_record(s, stmt, 0, out, err);
+        rc = row_to_record(s, stmt, coll, 0, out, err);
     } else if (step == SQLITE_DONE) {
         rc = slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found", coll,
                            id);
@@ -678,7 +684,9 @@ visit_rows(struct sqlite_store *s, sqlite3_stmt *stmt,
     while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         struct slc_record rec;
 
-        rc = row_to_record(s, stmt, 1, &rec, err);
+        rc = row_to_record(s, stmt,
+                           (const char *)sqlite3_column_text(stmt, 0), 1,
+                           &rec, err);
         if (!rc) {
             rec.pos = sqlite3_column_int64(stmt, 5);
             rc = visit((const char *)sqlite3_column_text(stmt, 0), &rec,

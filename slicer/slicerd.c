@@ -537,6 +537,13 @@ new_base(void)
     return base;
 }
 
+/* Collections every operation reads and few requests write: their
+ * documents are parsed once per change (slc_store_cache_docs). */
+static const char *const read_mostly[] = {
+    "nsds",  "vnfds", "pnfds",          "nsts",  "vim_accounts",
+    "sdns",  "pdus",  "nssmf_accounts", "roles", "projects",
+    "users", NULL};
+
 static int
 run(struct slc_daemon *d)
 {
@@ -565,6 +572,7 @@ run(struct slc_daemon *d)
         return 1;
     }
     rc = slc_store_open(d->cfg.store, &d->st, &err);
+    rc = rc ? rc : slc_store_cache_docs(d->st, read_mostly, &err);
     /* several instances starting at once on an empty store: one writes
      * the roles and the admin, the others find them on a second look */
     for (int tries = 0; !rc && tries < 3; tries++) {

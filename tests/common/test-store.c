@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "slc-doc-cache.h"
 #include "slc-etcd.h"
 #include "slc-store.h"
 
@@ -351,6 +352,68 @@ kept(const char *id, json_t *doc, int64_t rev)
 /* slc_store_get_kept gives back what the caller kept while the store holds
  * that revision, and what is stored once another writer changed it, or
  * when someone else holds the kept document. */
+/* A list's visitor: the value of "v" of the one record it sees. */
+static int
+take_v(const char *coll, const struct slc_record *rec, void *arg)
+{
+    (void)coll;
+    *(json_int_t *)arg = json_integer_value(json_object_get(rec->doc, "v"));
+    return 0;
+}
+
+/* Read-mostly collections are parsed once per change: readers get their
+ * own copies, and a write, a reader's change or a record made again under
+ * the same id is never hidden by the cache. */
+static void
+test_cached_docs(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const colls[] = {"things", NULL};
+    struct slc_record rec;
+    struct slc_error err;
+    size_t hits, misses;
+    json_int_t v = 0;
+
+    assert_int_equal(slc_store_cache_docs(f->st, colls, &err), 0);
+    assert_int_equal(put(f->st, "k", "kn", json_pack("{si}", "v", 1),
+                         SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_get(f->st, "things", "k", &rec, &err), 0);
+    json_object_set_new(rec.doc, "v", json_integer(99)); /* the reader's */
+    slc_record_clear(&rec);
+    assert_int_equal(slc_store_get(f->st, "things", "k", &rec, &err), 0);
+    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 1);
+    json_object_set_new(rec.doc, "v", json_integer(98)); /* a copy too */
+    slc_record_clear(&rec);
+    assert_int_equal(slc_store_list(f->st, "things", "kn", take_v, &v, &err),
+                     0);
+    assert_int_equal(v, 1);
+
+    /* written again: the new text is read */
+    assert_int_equal(put(f->st, "k", "kn", json_pack("{si}", "v", 2),
+                         SLC_REV_ANY, NULL),
+                     0);
+    assert_int_equal(slc_store_get(f->st, "things", "k", &rec, &err), 0);
+    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 2);
+    slc_record_clear(&rec);
+
+    /* deleted and made again under the same id, at revision 1 again */
+    assert_int_equal(slc_store_del(f->st, "things", "k", SLC_REV_ANY, &err),
+                     0);
+    assert_int_equal(put(f->st, "k", "kn", json_pack("{si}", "v", 3),
+                         SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_get(f->st, "things", "k", &rec, &err), 0);
+    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 3);
+    slc_record_clear(&rec);
+
+    slc_doc_cache_counts(f->st->docs, &hits, &misses);
+    if (!f->etcd) { /* SQLite parses through the cache, etcd does not */
+        assert_int_equal(hits, 2);   /* the second get and the list */
+        assert_int_equal(misses, 3); /* the first reads of v 1, 2, 3 */
+    }
+}
+
 static void
 test_get_kept(void **state)
 {
@@ -899,6 +962,7 @@ main(void)
             test_transaction_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_undo_to_mark, setup, teardown),
         cmocka_unit_test_setup_teardown(test_get_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cached_docs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_transactions, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reopen_keeps_everything_in_order,
