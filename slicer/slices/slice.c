@@ -720,8 +720,14 @@ slc_nsi_create(struct slc_slicer *s, const json_t *req,
         json_t *links = slc_slice_links(b.nsi);
 
         json_object_set_new(slc_slice_admin(b.nsi), "linked", json_true());
-        set_usage(nst.doc, "IN_USE");
-        rc = slc_store_put(st, "nsts", &nst, NULL, nst.rev, NULL, err);
+        /* written only when it changes: every slice of a template would
+         * otherwise rewrite it, and concurrent creations on several
+         * instances conflict on it (the read alone is checked at commit) */
+        if (strcmp(str(slc_slice_admin(nst.doc), "usageState") ?: "",
+                   "IN_USE")) {
+            set_usage(nst.doc, "IN_USE");
+            rc = slc_store_put(st, "nsts", &nst, NULL, nst.rev, NULL, err);
+        }
         rc = rc ? rc
                 : slc_store_put(st, "nsis", &rec, links, SLC_REV_NEW, NULL,
                                 err);

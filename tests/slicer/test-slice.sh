@@ -143,6 +143,8 @@ check "A's own NSs are gone" eq "$(count '/nslcm/v1/ns_instances?name=A.slice_ha
 req GET "/nslcm/v1/ns_instances/$mid"
 check "the shared NS stays READY for B" eq "$(field .nsState)/$(field '._admin."netslice-users" | length')" READY/1
 check "A's edge ports left, the networks stay" eq "$(networks "$vim" | tr '\n' ,)" "A-slice_cirros_vld_data1 2,A-slice_cirros_vld_data2 2,A-slice_cirros_vld_mgmt 3,"
+req GET /nst/v1/netslice_templates_content/slice_hackfest_nstd
+check "NST still IN_USE, for B" eq "$(field ._admin.usageState)" IN_USE
 
 # a third slice reuses it again (OSM's test does)
 jreq POST /nsilcm/v1/netslice_instances_content "{\"nsiName\":\"C\",\"nstId\":\"slice_hackfest_nstd\",\"vimAccountId\":\"$vim\"}"
