@@ -14,7 +14,7 @@
 #define SLOTS 256
 
 struct slot {
-    const char *coll; /* one of the cache's own strings; NULL: empty */
+    char *coll;
     char *id;
     char *text;
     size_t len;
@@ -52,6 +52,7 @@ slc_doc_cache_new(const char *const *colls)
 static void
 slot_clear(struct slot *s)
 {
+    free(s->coll);
     free(s->id);
     free(s->text);
     json_decref(s->doc);
@@ -87,8 +88,8 @@ kept_coll(const struct slc_doc_cache *c, const char *coll)
 }
 
 /* FNV-1a over the collection and the id. */
-static size_t
-slot_of(const char *coll, const char *id)
+static uint32_t
+hash_of(const char *coll, const char *id)
 {
     uint32_t h = 2166136261u;
 
@@ -99,7 +100,27 @@ slot_of(const char *coll, const char *id)
     for (const char *p = id; *p; p++) {
         h = (h ^ (unsigned char)*p) * 16777619u;
     }
-    return h % SLOTS;
+    return h;
+}
+
+/* The slot of record 'id' of 'coll'; NULL when the cache does not keep
+ * that collection. */
+static struct slot *
+slot_of(struct slc_doc_cache *c, const char *coll, const char *id)
+{
+    return c && coll && id && kept_coll(c, coll)
+               ? &c->slots[hash_of(coll, id) % SLOTS]
+               : NULL;
+}
+
+/* Whether slot 's' holds record 'id' of 'coll' as 'text' (an empty slot
+ * has no document). */
+static bool
+holds(const struct slot *s, const char *coll, const char *id,
+      const char *text, size_t len)
+{
+    return s->doc && s->len == len && !strcmp(s->coll, coll) &&
+           !strcmp(s->id, id) && !memcmp(s->text, text, len);
 }
 
 json_t *
@@ -107,36 +128,48 @@ slc_doc_cache_load(struct slc_doc_cache *c, const char *coll,
                    const char *id, const char *text, size_t len,
                    size_t flags, json_error_t *jerr)
 {
-    const char *own = c && coll && id ? kept_coll(c, coll) : NULL;
-    struct slot *s = own ? &c->slots[slot_of(coll, id)] : NULL;
+    struct slot *s = slot_of(c, coll, id);
     json_t *doc;
+    char *own;
 
-    if (s && s->coll == own && s->len == len && !strcmp(s->id, id) &&
-        !memcmp(s->text, text, len)) {
+    if (s && holds(s, coll, id, text, len)) {
         c->hits++;
-        doc = json_deep_copy(s->doc);
-        if (!doc) {
+        if (!(doc = json_deep_copy(s->doc))) {
             snprintf(jerr->text, sizeof jerr->text, "out of memory");
         }
         return doc;
     }
     doc = json_loadb(text, len, flags, jerr);
-    if (!s || !doc) {
-        return doc;
+    if (s && doc) {
+        c->misses++;
+        if ((own = malloc(len ? len : 1))) {
+            memcpy(own, text, len);
+            slc_doc_cache_wrote(c, coll, id, own, len, doc);
+        }
     }
-    c->misses++;
-    slot_clear(s);
-    s->id = strdup(id);
-    s->text = malloc(len ? len : 1);
-    s->doc = json_deep_copy(doc);
-    if (!s->id || !s->text || !s->doc) {
-        slot_clear(s); /* only the cache loses: the reader has its tree */
-        return doc;
-    }
-    memcpy(s->text, text, len);
-    s->len = len;
-    s->coll = own;
     return doc;
+}
+
+void
+slc_doc_cache_wrote(struct slc_doc_cache *c, const char *coll,
+                    const char *id, char *text, size_t len,
+                    const json_t *doc)
+{
+    struct slot *s = slot_of(c, coll, id);
+
+    if (!s) {
+        free(text);
+        return;
+    }
+    slot_clear(s);
+    s->coll = strdup(coll);
+    s->id = strdup(id);
+    s->text = text;
+    s->len = len;
+    s->doc = json_deep_copy(doc);
+    if (!s->coll || !s->id || !s->doc) {
+        slot_clear(s); /* only the cache loses */
+    }
 }
 
 void

@@ -2,13 +2,17 @@
  * again unchanged (descriptors, accounts, roles).
  *
  * jansson parses a document at about 15 ns a byte and copies a parsed one
- * four to five times faster.  A store backend hands each record's text
- * here: when the same record held the same text at its last read, the
- * reader gets a copy of the tree parsed then; otherwise the text is parsed
- * (and, for a collection the cache keeps, kept with its tree).  Validity
+ * four to five times faster.  A store backend hands here each record's
+ * text when it reads one, and the text and the document when it writes
+ * one.  For a collection the cache keeps, the tree is kept with its text,
+ * and a reader whose stored text is the same gets a copy of it.  Validity
  * is the text itself, compared byte for byte, so nothing depends on
- * revisions or on who wrote the record.  Readers always get a tree of
- * their own and may change it. */
+ * revisions, on transactions that rolled back or on who wrote the record.
+ * Readers always get a tree of their own and may change it.
+ *
+ * Only for read-mostly collections: a copy at every write of the records
+ * operations write (NSRs, operations) cost more than the parses it saved
+ * (callgrind, bench-slice: +300M Ir of copies for -161M of parsing). */
 #ifndef SLC_DOC_CACHE_H
 #define SLC_DOC_CACHE_H
 
@@ -29,6 +33,13 @@ void slc_doc_cache_free(struct slc_doc_cache *c);
 json_t *slc_doc_cache_load(struct slc_doc_cache *c, const char *coll,
                            const char *id, const char *text, size_t len,
                            size_t flags, json_error_t *jerr);
+
+/* Record 'id' of 'coll' was written (its transaction may still roll
+ * back) as 'text' ('len' bytes, taken: kept or freed here) from 'doc'
+ * (copied when kept).  'c' may be NULL. */
+void slc_doc_cache_wrote(struct slc_doc_cache *c, const char *coll,
+                         const char *id, char *text, size_t len,
+                         const json_t *doc);
 
 /* Hits and misses so far (for tests and benchmarks). */
 void slc_doc_cache_counts(const struct slc_doc_cache *c, size_t *hits,

@@ -631,7 +631,12 @@ sqlite_put(struct slc_store *st, const char *coll,
         }
         rc = op_end(s, rc, err);
     }
-    free(text);
+    if (!rc) { /* the next reader of this text need not parse it */
+        slc_doc_cache_wrote(s->up.docs, coll, rec->id, text, strlen(text),
+                            rec->doc);
+    } else {
+        free(text);
+    }
     if (!rc && new_rev) {
         *new_rev = rev;
     }

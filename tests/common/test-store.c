@@ -361,57 +361,95 @@ take_v(const char *coll, const struct slc_record *rec, void *arg)
     return 0;
 }
 
-/* Read-mostly collections are parsed once per change: readers get their
- * own copies, and a write, a reader's change or a record made again under
- * the same id is never hidden by the cache. */
+/* The value of "v" of record 'id' of 'coll', read with slc_store_get;
+ * the reader then changes its tree, which no later reader may see. */
+static json_int_t
+read_v(struct slc_store *st, const char *coll, const char *id)
+{
+    struct slc_record rec;
+    struct slc_error err;
+    json_int_t v;
+
+    assert_int_equal(slc_store_get(st, coll, id, &rec, &err), 0);
+    v = json_integer_value(json_object_get(rec.doc, "v"));
+    json_object_set_new(rec.doc, "v", json_integer(-1));
+    slc_record_clear(&rec);
+    return v;
+}
+
+/* Documents are parsed once per change (slc-doc-cache.h): readers get
+ * trees of their own, and a write (by this handle or another), a write
+ * rolled back, a reader's change or a record made again under the same id
+ * is never hidden. */
 static void
 test_cached_docs(void **state)
 {
     struct fixture *f = *state;
     static const char *const colls[] = {"things", NULL};
-    struct slc_record rec;
+    struct slc_record rec = {.id = "o", .name = "on"};
+    struct slc_store *other;
     struct slc_error err;
     size_t hits, misses;
     json_int_t v = 0;
 
+    /* read-mostly: each reader copies the kept tree */
     assert_int_equal(slc_store_cache_docs(f->st, colls, &err), 0);
     assert_int_equal(put(f->st, "k", "kn", json_pack("{si}", "v", 1),
                          SLC_REV_NEW, NULL),
                      0);
-    assert_int_equal(slc_store_get(f->st, "things", "k", &rec, &err), 0);
-    json_object_set_new(rec.doc, "v", json_integer(99)); /* the reader's */
-    slc_record_clear(&rec);
-    assert_int_equal(slc_store_get(f->st, "things", "k", &rec, &err), 0);
-    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 1);
-    json_object_set_new(rec.doc, "v", json_integer(98)); /* a copy too */
-    slc_record_clear(&rec);
+    assert_int_equal(read_v(f->st, "things", "k"), 1);
+    assert_int_equal(read_v(f->st, "things", "k"), 1);
     assert_int_equal(slc_store_list(f->st, "things", "kn", take_v, &v, &err),
                      0);
     assert_int_equal(v, 1);
-
-    /* written again: the new text is read */
     assert_int_equal(put(f->st, "k", "kn", json_pack("{si}", "v", 2),
                          SLC_REV_ANY, NULL),
                      0);
-    assert_int_equal(slc_store_get(f->st, "things", "k", &rec, &err), 0);
-    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 2);
-    slc_record_clear(&rec);
-
+    assert_int_equal(read_v(f->st, "things", "k"), 2);
     /* deleted and made again under the same id, at revision 1 again */
     assert_int_equal(slc_store_del(f->st, "things", "k", SLC_REV_ANY, &err),
                      0);
     assert_int_equal(put(f->st, "k", "kn", json_pack("{si}", "v", 3),
                          SLC_REV_NEW, NULL),
                      0);
-    assert_int_equal(slc_store_get(f->st, "things", "k", &rec, &err), 0);
-    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 3);
-    slc_record_clear(&rec);
+    assert_int_equal(read_v(f->st, "things", "k"), 3);
 
-    slc_doc_cache_counts(f->st->docs, &hits, &misses);
-    if (!f->etcd) { /* SQLite parses through the cache, etcd does not */
-        assert_int_equal(hits, 2);   /* the second get and the list */
-        assert_int_equal(misses, 3); /* the first reads of v 1, 2, 3 */
+    /* a collection the cache does not keep: parsed at every read */
+    rec.doc = json_pack("{si}", "v", 1);
+    assert_int_equal(slc_store_put(f->st, "others", &rec, NULL, SLC_REV_NEW,
+                                   NULL, &err),
+                     0);
+    json_decref(rec.doc);
+    assert_int_equal(read_v(f->st, "others", "o"), 1);
+    assert_int_equal(read_v(f->st, "others", "o"), 1);
+    /* a write that rolled back */
+    rec.doc = json_pack("{si}", "v", 5);
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(slc_store_put(f->st, "others", &rec, NULL, SLC_REV_ANY,
+                                   NULL, &err),
+                     0);
+    slc_store_rollback(f->st);
+    json_decref(rec.doc);
+    assert_int_equal(read_v(f->st, "others", "o"), 1);
+
+    if (f->etcd) { /* etcd does not parse through the cache */
+        return;
     }
+    slc_doc_cache_counts(f->st->docs, &hits, &misses);
+    assert_int_equal(hits, 5); /* things: 1 1 list 2 3 (kept when written) */
+    assert_int_equal(misses, 0);
+
+    /* another writer's change */
+    assert_int_equal(slc_store_open(f->path, &other, &err), 0);
+    assert_int_equal(put(other, "k", "kn", json_pack("{si}", "v", 4),
+                         SLC_REV_ANY, NULL),
+                     0);
+    slc_store_close(other);
+    assert_int_equal(read_v(f->st, "things", "k"), 4);
+    assert_int_equal(read_v(f->st, "things", "k"), 4);
+    slc_doc_cache_counts(f->st->docs, &hits, &misses);
+    assert_int_equal(hits, 6);
+    assert_int_equal(misses, 1);
 }
 
 static void
