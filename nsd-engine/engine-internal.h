@@ -121,6 +121,14 @@ void eng_fail_op(struct op *op, const char *fmt, ...) SLC_PRINTF(2, 3);
 void eng_step_failed(struct op *op, size_t i, const char *msg);
 /* Runs advance() on the operation from the loop. */
 void eng_kick(struct op *op);
+/* Loads operation 'op_id' of 'coll' from the store into memory. */
+int eng_load_op(struct slc_engine *e, const char *coll, const char *op_id,
+                struct op **out, struct slc_error *err);
+/* The spec of step 's' (of 'steps') to keep with its resource: a VIM
+ * resource's with its references resolved; a chain's as it is (its
+ * references name switch ports, and a re-render compares them as they
+ * were made).  A new reference, NULL when it has none. */
+json_t *eng_kept_spec(const json_t *steps, const json_t *s);
 
 /* engine-sdn.c: issues the SDN call of chain step i (install, or remove
  * when 'remove'); the result comes to eng_on_sdn_done(). */
