@@ -247,4 +247,11 @@ check "no claim left at the end" eq "$(ETCDCTL_API=3 command etcdctl --endpoints
 for n in b c; do
     check "$n's log: no sanitizer report" eval "! grep -q 'runtime error\|AddressSanitizer' '$tmp/$n/log'"
 done
+if [ "$failed" -gt 0 ]; then
+    # the instances' own account, for a failure seen only in CI
+    for n in a b c; do
+        echo "--- $n's log, last 80 lines but debug" >&2
+        grep -v ' debug ' "$tmp/$n/log" | tail -80 >&2
+    done
+fi
 summary
