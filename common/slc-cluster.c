@@ -57,6 +57,7 @@ struct slc_cluster {
     atomic_bool stop;
     atomic_bool expired;
     json_t *held;          /* "COLL/ID" -> true: claims this instance holds */
+    json_t *was_alive;     /* the instances alive at the last scan */
     struct event *renew;
     struct event *scan;
     char *store_prefix;    /* "/PREFIX" */
@@ -260,6 +261,23 @@ range(struct slc_cluster *c, const char *what)
     return kvs ? kvs : json_array();
 }
 
+/* Whether an instance of 'before' (NULL at the first look) is not in
+ * 'now'. */
+static bool
+someone_went(const json_t *before, const json_t *now)
+{
+    const char *name;
+    const json_t *v;
+
+    json_object_foreach((json_t *)before, name, v)
+    {
+        if (!json_object_get(now, name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void
 on_scan(evutil_socket_t fd, short what, void *arg)
 {
@@ -268,6 +286,7 @@ on_scan(evutil_socket_t fd, short what, void *arg)
     json_t *live = json_object();
     const json_t *kv;
     size_t i, n = strlen(c->prefix) + strlen("/claims/");
+    bool looked;
 
     (void)fd;
     (void)what;
@@ -302,9 +321,20 @@ on_scan(evutil_socket_t fd, short what, void *arg)
         free(owner);
         free(key);
     }
+    looked = alive != NULL;
     json_decref(claims);
     json_decref(alive);
-    json_decref(live);
+    if (looked && someone_went(c->was_alive, live) && c->p.gone) {
+        SLC_WARN("cluster: an instance is gone; looking for operations "
+                 "it stored without claiming them");
+        c->p.gone(c->p.arg);
+    }
+    if (looked) {
+        json_decref(c->was_alive);
+        c->was_alive = live;
+    } else {
+        json_decref(live);
+    }
 }
 
 int
@@ -433,6 +463,7 @@ slc_cluster_free(struct slc_cluster *c)
     slc_etcd_free(c->etcd);
     slc_etcd_free(c->keeper_etcd);
     json_decref(c->held);
+    json_decref(c->was_alive);
     free(c->store_prefix);
     free(c->prefix);
     free(c->instance);

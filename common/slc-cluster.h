@@ -11,7 +11,11 @@
  * unchanged and its instance's key still absent), then hands them to the
  * daemon (the orphan callback) to resume from their stored steps.  A kill
  * -9 of an instance is so followed, within its lease's time to live and
- * half a second, by another instance resuming its operations.
+ * half a second, by another instance resuming its operations.  An
+ * operation stored but not yet claimed when its instance died is found
+ * at the same look: the instance's alive key went, so every survivor
+ * looks for unfinished operations without a live owner (the gone
+ * callback) and the first to claim one resumes it.
  *
  * With a store that is not etcd there is no cluster (NULL): one slicerd,
  * and every claim is its own. */
@@ -34,6 +38,12 @@ struct slc_cluster_params {
     /* An operation this instance just took over from a dead one: resume
      * it (collection and id borrowed for the call). */
     void (*orphan)(void *arg, const char *coll, const char *id);
+    /* Optional.  An instance alive at the last look is gone: it may have
+     * died between storing a new operation and claiming it, and such an
+     * operation has no claim to take over.  The daemon resumes the
+     * unfinished operations nobody runs (slc_cluster_claim decides who
+     * does). */
+    void (*gone)(void *arg);
     void *arg;
     /* For the watches (slc_cluster_watch): outbound HTTP on the loop. */
     struct slc_http_client *http;

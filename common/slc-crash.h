@@ -7,11 +7,13 @@
  * one call makes on the infrastructure), SDN drivers "sdn" points (a
  * service made or removed on the switch, its caller not told yet), so
  * that a test can crash an
- * operation at every one of them in turn instead of at random times. */
+ * operation at every one of them in turn instead of at random times.
+ * The engine's "claim" point is a new operation stored and not yet
+ * claimed (test-cluster). */
 #ifndef SLC_CRASH_H
 #define SLC_CRASH_H
 
-/* A crash point of 'kind' ("step", "vim", "sdn"). */
+/* A crash point of 'kind' ("step", "claim", "vim", "sdn"). */
 void slc_crash_point(const char *kind);
 
 #endif

@@ -378,3 +378,49 @@ slc_engine_recover(struct slc_engine *e, struct slc_error *err)
     json_decref(rv.ops);
     return rc;
 }
+
+/* Lists the unfinished operations into 'arg' ([[coll, id]]). */
+static int
+collect_unfinished(const char *coll, const struct slc_record *rec,
+                   void *arg)
+{
+    const char *state = sget(rec->doc, "operationState");
+
+    if (state && (!strcmp(state, "PROCESSING") ||
+                  !strcmp(state, "ROLLING_BACK"))) {
+        json_array_append_new(arg, json_pack("[ss]", coll, rec->id));
+    }
+    return 0;
+}
+
+void
+slc_engine_resume_unclaimed(struct slc_engine *e)
+{
+    static const char *const default_ops[] = {"nslcmops", NULL};
+    const char *const *op_colls = e->p.op_collections ?: default_ops;
+    json_t *ops = json_array();
+    struct slc_error err = {0};
+    const json_t *v;
+    size_t i;
+
+    for (size_t k = 0; ops && op_colls[k]; k++) {
+        if (slc_store_list(e->p.st, op_colls[k], NULL, collect_unfinished,
+                           ops, &err)) {
+            SLC_WARN("looking for unclaimed operations: %s", err.msg);
+        }
+    }
+    json_array_foreach(ops, i, v)
+    {
+        const char *id = json_string_value(json_array_get(v, 1));
+        struct slc_error rerr = {0};
+        int rc = slc_engine_resume(
+            e, json_string_value(json_array_get(v, 0)), id, &rerr);
+
+        if (rc == SLC_EBUSY) {
+            SLC_DEBUG("operation %s: %s", id, rerr.msg);
+        } else if (rc) {
+            SLC_WARN("operation %s: cannot resume it: %s", id, rerr.msg);
+        }
+    }
+    json_decref(ops);
+}

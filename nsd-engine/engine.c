@@ -1004,8 +1004,12 @@ slc_engine_start(struct slc_engine *e, struct slc_record *op_rec,
                  json_t *context, struct slc_error *err)
 {
     struct op *op;
-    int rc = adopt_op(e, op_rec, &op, err);
+    int rc;
 
+    /* stored, not claimed yet (in a cluster, a death here leaves nothing
+     * to take over: slc_engine_resume_unclaimed) */
+    slc_crash_point("claim");
+    rc = adopt_op(e, op_rec, &op, err);
     if (!rc) {
         /* new: what is RUNNING was marked so, never launched */
         for (size_t i = 0; i < op->n_steps; i++) {

@@ -127,6 +127,12 @@ bool slc_engine_runs(const struct slc_engine *e, const char *id);
  * only when this instance is the only one alive. */
 int slc_engine_recover(struct slc_engine *e, struct slc_error *err);
 
+/* In a cluster, after an instance died: resumes the unfinished
+ * operations no live instance holds (one stored by the dead instance
+ * just before it could claim it has no claim to take over).  Each is
+ * claimed first, so one survivor runs it. */
+void slc_engine_resume_unclaimed(struct slc_engine *e);
+
 /* Resumes stored operation 'id' of collection 'coll' from its steps: one
  * this instance took over from a dead one.  Nothing when it has ended. */
 int slc_engine_resume(struct slc_engine *e, const char *coll, const char *id,

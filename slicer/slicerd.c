@@ -415,6 +415,17 @@ on_orphan(void *arg, const char *coll, const char *id)
     }
 }
 
+/* An instance died: what it stored but had not claimed yet is resumed
+ * too (by whichever survivor claims it first). */
+static void
+on_gone(void *arg)
+{
+    struct slc_daemon *d = arg;
+
+    slc_engine_resume_unclaimed(d->engine);
+    slc_slicer_resume_unclaimed(d->slicer);
+}
+
 /* What other instances change that this one keeps in memory. */
 static void
 on_token_change(void *arg, const char *coll, const char *id, bool deleted)
@@ -501,6 +512,7 @@ join_cluster(struct slc_daemon *d, struct slc_error *err)
         .instance = d->cfg.instance,
         .ttl_s = (unsigned)d->cfg.cluster_ttl_s,
         .orphan = on_orphan,
+        .gone = on_gone,
         .arg = d,
         .http = d->http_out,
     };

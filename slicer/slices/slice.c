@@ -1154,6 +1154,25 @@ collect_unfinished(const char *coll, const struct slc_record *rec, void *arg)
     return 0;
 }
 
+void
+slc_slicer_resume_unclaimed(struct slc_slicer *s)
+{
+    json_t *ids = json_array();
+    struct slc_error err = {0};
+    const json_t *id;
+    size_t i;
+
+    if (ids && slc_store_list(s->p.st, "nsilcmops", NULL,
+                              collect_unfinished, ids, &err)) {
+        SLC_WARN("looking for unclaimed nsi operations: %s", err.msg);
+    }
+    json_array_foreach(ids, i, id)
+    {
+        slc_slice_kick(s, json_string_value(id));
+    }
+    json_decref(ids);
+}
+
 bool
 slc_slicer_resume(struct slc_slicer *s, const char *coll, const char *op_id)
 {

@@ -87,6 +87,11 @@ void slc_slicer_op_state(void *arg, const json_t *op);
  * operation. */
 int slc_slicer_recover(struct slc_slicer *s, struct slc_error *err);
 
+/* In a cluster, after an instance died: kicks every unfinished slice
+ * operation, so that one stored by the dead instance just before it could
+ * claim it is run (the advance claims first: one instance runs it). */
+void slc_slicer_resume_unclaimed(struct slc_slicer *s);
+
 /* Resumes operation 'op_id' of collection 'coll' (a slice operation, a
  * remote subnet operation), which this instance took over from a dead
  * one (slc-cluster.h).  False when 'coll' is not the slice manager's. */
