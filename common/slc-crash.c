@@ -10,14 +10,18 @@
 void
 slc_crash_point(const char *kind)
 {
-    /* per process: one daemon, one count per kind in its life */
-    static unsigned seen_step, seen_vim, seen_other;
+    /* per process: one daemon, one count per kind in its life (a kind's
+     * points are numbered whatever other kinds a run passes) */
+    static const char *const kinds[] = {"step", "claim", "vim", "sdn"};
+    static unsigned seen[sizeof kinds / sizeof *kinds + 1];
     const char *at = getenv("SLC_CRASH_AT");
-    size_t len = strlen(kind);
-    unsigned *seen = !strcmp(kind, "step") ? &seen_step
-                     : !strcmp(kind, "vim") ? &seen_vim
-                                            : &seen_other;
-    unsigned n = (*seen)++;
+    size_t len = strlen(kind), k = 0;
+    unsigned n;
+
+    while (k < sizeof kinds / sizeof *kinds && strcmp(kinds[k], kind)) {
+        k++;
+    }
+    n = seen[k]++; /* an unknown kind counts apart from the known ones */
 
     if (at && !strncmp(at, kind, len) && at[len] == ':' &&
         strtoul(at + len + 1, NULL, 10) == n) {
