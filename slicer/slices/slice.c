@@ -1154,23 +1154,41 @@ collect_unfinished(const char *coll, const struct slc_record *rec, void *arg)
     return 0;
 }
 
-void
-slc_slicer_resume_unclaimed(struct slc_slicer *s)
+/* Kicks every unfinished slice operation (its advance claims it first, so
+ * one held by a live instance is left to it); 'tell': logs each. */
+static int
+kick_unfinished(struct slc_slicer *s, bool tell, struct slc_error *err)
 {
     json_t *ids = json_array();
-    struct slc_error err = {0};
     const json_t *id;
     size_t i;
+    int rc = ids ? slc_store_list(s->p.st, "nsilcmops", NULL,
+                                  collect_unfinished, ids, err)
+                 : slc_error_set(err, SLC_ENOMEM, "out of memory");
 
-    if (ids && slc_store_list(s->p.st, "nsilcmops", NULL,
-                              collect_unfinished, ids, &err)) {
-        SLC_WARN("looking for unclaimed nsi operations: %s", err.msg);
-    }
     json_array_foreach(ids, i, id)
     {
+        if (rc) {
+            break;
+        }
+        if (tell) {
+            SLC_INFO("recovery: resuming nsi operation %s",
+                     json_string_value(id));
+        }
         slc_slice_kick(s, json_string_value(id));
     }
     json_decref(ids);
+    return rc;
+}
+
+void
+slc_slicer_resume_unclaimed(struct slc_slicer *s)
+{
+    struct slc_error err = {0};
+
+    if (kick_unfinished(s, false, &err)) {
+        SLC_WARN("looking for unclaimed nsi operations: %s", err.msg);
+    }
 }
 
 bool
@@ -1213,9 +1231,6 @@ request_relink(json_t *doc)
 int
 slc_slicer_recover(struct slc_slicer *s, struct slc_error *err)
 {
-    json_t *ids = json_array();
-    const json_t *id;
-    size_t i;
     /* the links of an older store's slices and requests (slc_slice_links,
      * slc_request_links) */
     int rc = slc_store_relink(s->p.st, "nsis", unlinked, nsi_relink, err);
@@ -1224,18 +1239,6 @@ slc_slicer_recover(struct slc_slicer *s, struct slc_error *err)
             : slc_store_relink(s->p.st, "slice_requests", unlinked,
                                request_relink, err);
 
-    rc = rc ? rc
-            : slc_store_list(s->p.st, "nsilcmops", NULL, collect_unfinished,
-                             ids, err);
-
-    rc = rc ? rc : slc_remote_recover(s, err);
-
-    json_array_foreach(ids, i, id)
-    {
-        SLC_INFO("recovery: resuming nsi operation %s",
-                 json_string_value(id));
-        slc_slice_kick(s, json_string_value(id));
-    }
-    json_decref(ids);
-    return rc;
+    rc = rc ? rc : kick_unfinished(s, true, err);
+    return rc ? rc : slc_remote_recover(s, err);
 }
