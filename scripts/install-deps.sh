@@ -7,7 +7,7 @@ packages="
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libyaml-dev libjansson-dev libsqlite3-dev libcmocka-dev
   libcurl4-openssl-dev libmicrohttpd-dev libhttp-parser-dev libevent-dev libarchive-dev
-  libcrypt-dev libssl-dev curl jq ca-certificates openssl python3
+  libcrypt-dev libssl-dev libjemalloc-dev curl jq ca-certificates openssl python3
   openvswitch-switch iproute2 iputils-ping ethtool nftables
   libnl-3-dev libnl-route-3-dev util-linux libnftables-dev tcpdump
   python3-os-ken python3-yaml prometheus systemd socat tmux chromium

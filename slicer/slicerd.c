@@ -825,7 +825,10 @@ main(int argc, char **argv)
     int rc;
 
     signal(SIGPIPE, SIG_IGN);
-    /* An operation allocates and frees a few hundred kB of documents.
+#ifndef SLC_JEMALLOC
+    /* Built with the C library's malloc (meson's allocator option; a
+     * release build links jemalloc, which keeps freed memory for reuse
+     * on its own).  An operation allocates and frees a few hundred kB of documents.
      * With glibc's defaults (trim above 128 kB free at the heap's top,
      * grow by what is asked) every operation shrank the heap and grew it
      * again: brk calls, fresh pages faulted in, TLB shootdowns across the
@@ -840,6 +843,7 @@ main(int argc, char **argv)
     mallopt(M_TRIM_THRESHOLD, 16 << 20);
     mallopt(M_TOP_PAD, 4 << 20);
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
     curl_global_init(CURL_GLOBAL_DEFAULT);
     slc_config_defaults(&d.cfg);
     rc = parse_args(argc, argv, &d.cfg);
