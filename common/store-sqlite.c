@@ -543,6 +543,37 @@ write_record(struct sqlite_store *s, const char *coll,
     const char *sql;
     int rc, step;
 
+    if (expected_rev != SLC_REV_NEW) {
+        /* An update that names 'name' rewrites its index entry even when
+         * the name is the same, and that is most updates: 4 more pages
+         * in the log per write.  So first the update that leaves it out,
+         * for a record whose name has not changed. */
+        if ((rc = prepare(s,
+                          "UPDATE records SET doc = ?4, rev = rev + 1"
+                          " WHERE coll = ?1 AND id = ?2 AND name IS ?3"
+                          " AND (?5 IS NULL OR rev = ?5) RETURNING rev",
+                          &stmt, err, coll, rec->id, NULL))) {
+            return rc;
+        }
+        if (rec->name) {
+            sqlite3_bind_text(stmt, 3, rec->name, -1, SQLITE_STATIC);
+        }
+        sqlite3_bind_text(stmt, 4, text, -1, SQLITE_STATIC);
+        if (expected_rev > 0) {
+            sqlite3_bind_int64(stmt, 5, expected_rev);
+        }
+        step = sqlite3_step(stmt);
+        *new_rev = step == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+        if (step == SQLITE_ROW) {
+            step = sqlite3_step(stmt);
+        }
+        rc = step == SQLITE_DONE ? 0 : db_error(s, err, "write");
+        done(s, stmt);
+        if (rc || *new_rev) {
+            return rc;
+        }
+        /* a new name, a new record, or a stale revision: below */
+    }
     if (expected_rev == SLC_REV_NEW) {
         sql = "INSERT OR IGNORE INTO records (coll, id, name, rev, doc, seq)"
               " VALUES (?1, ?2, ?3, 1, ?4,"

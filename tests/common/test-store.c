@@ -118,6 +118,38 @@ test_put_get_and_revisions(void **state)
                      SLC_ENOTFOUND);
     assert_int_equal(slc_store_get(f->st, "other", "id1", &rec, &err),
                      SLC_ENOTFOUND);
+    /* a new name at the expected revision; a stale one, same name or new */
+    assert_int_equal(put(f->st, "id1", "eins", json_pack("{si}", "v", 5), 3,
+                         &rev),
+                     0);
+    assert_int_equal(rev, 4);
+    assert_int_equal(put(f->st, "id1", "un", json_pack("{si}", "v", 6), 3,
+                         NULL),
+                     SLC_ECONFLICT);
+    assert_int_equal(put(f->st, "id1", "eins", json_pack("{si}", "v", 6), 3,
+                         NULL),
+                     SLC_ECONFLICT);
+    assert_int_equal(slc_store_find(f->st, "things", "eins", &rec, &err), 0);
+    assert_int_equal(rec.rev, 4);
+    assert_int_equal(json_integer_value(json_object_get(rec.doc, "v")), 5);
+    slc_record_clear(&rec);
+    assert_int_equal(slc_store_find(f->st, "things", "uno", &rec, &err),
+                     SLC_ENOTFOUND);
+    /* no name, then one */
+    assert_int_equal(put(f->st, "id2", NULL, json_pack("{si}", "v", 1),
+                         SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(put(f->st, "id2", NULL, json_pack("{si}", "v", 2), 1,
+                         &rev),
+                     0);
+    assert_int_equal(rev, 2);
+    assert_int_equal(put(f->st, "id2", "two", json_pack("{si}", "v", 3), 2,
+                         &rev),
+                     0);
+    assert_int_equal(slc_store_find(f->st, "things", "two", &rec, &err), 0);
+    assert_string_equal(rec.id, "id2");
+    assert_int_equal(rec.rev, 3);
+    slc_record_clear(&rec);
 }
 
 /* A document read as text comes back as stored, with the part asked for
