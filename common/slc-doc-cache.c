@@ -12,6 +12,7 @@
 #include "slc-doc-cache.h"
 
 #define SLOTS 256
+#define ONCE_SLOTS 64 /* records written to be read back once */
 
 struct slot {
     char *coll;
@@ -24,6 +25,7 @@ struct slot {
 struct slc_doc_cache {
     char **colls; /* NULL-terminated */
     struct slot slots[SLOTS];
+    struct slot once[ONCE_SLOTS];
     size_t hits, misses;
 };
 
@@ -67,6 +69,9 @@ slc_doc_cache_free(struct slc_doc_cache *c)
     }
     for (size_t i = 0; i < SLOTS; i++) {
         slot_clear(&c->slots[i]);
+    }
+    for (size_t i = 0; i < ONCE_SLOTS; i++) {
+        slot_clear(&c->once[i]);
     }
     for (size_t i = 0; c->colls[i]; i++) {
         free(c->colls[i]);
@@ -129,9 +134,20 @@ slc_doc_cache_load(struct slc_doc_cache *c, const char *coll,
                    size_t flags, json_error_t *jerr)
 {
     struct slot *s = slot_of(c, coll, id);
+    struct slot *o = c && coll && id
+                         ? &c->once[hash_of(coll, id) % ONCE_SLOTS]
+                         : NULL;
     json_t *doc;
     char *own;
 
+    if (o && holds(o, coll, id, text, len)) {
+        /* kept for one reader: this one */
+        c->hits++;
+        doc = o->doc;
+        o->doc = NULL;
+        slot_clear(o);
+        return doc;
+    }
     if (s && holds(s, coll, id, text, len)) {
         c->hits++;
         if (!(doc = json_deep_copy(s->doc))) {
@@ -169,6 +185,30 @@ slc_doc_cache_wrote(struct slc_doc_cache *c, const char *coll,
     s->doc = json_deep_copy(doc);
     if (!s->coll || !s->id || !s->doc) {
         slot_clear(s); /* only the cache loses */
+    }
+}
+
+void
+slc_doc_cache_wrote_once(struct slc_doc_cache *c, const char *coll,
+                         const char *id, char *text, size_t len,
+                         const json_t *doc)
+{
+    struct slot *o;
+
+    if (!c || slot_of(c, coll, id)) {
+        /* a read-mostly record is kept for every reader anyway */
+        slc_doc_cache_wrote(c, coll, id, text, len, doc);
+        return;
+    }
+    o = &c->once[hash_of(coll, id) % ONCE_SLOTS];
+    slot_clear(o);
+    o->coll = strdup(coll);
+    o->id = strdup(id);
+    o->text = text;
+    o->len = len;
+    o->doc = json_deep_copy(doc);
+    if (!o->coll || !o->id || !o->doc) {
+        slot_clear(o); /* only the cache loses */
     }
 }
 

@@ -12,7 +12,9 @@
  *
  * Only for read-mostly collections: a copy at every write of the records
  * operations write (NSRs, operations) cost more than the parses it saved
- * (callgrind, bench-slice: +300M Ir of copies for -161M of parsing). */
+ * (callgrind, bench-slice: +300M Ir of copies for -161M of parsing).
+ * A writer that will read a record back soon says so (slc_record.reread),
+ * and that one record is kept for its next reader only. */
 #ifndef SLC_DOC_CACHE_H
 #define SLC_DOC_CACHE_H
 
@@ -40,6 +42,16 @@ json_t *slc_doc_cache_load(struct slc_doc_cache *c, const char *coll,
 void slc_doc_cache_wrote(struct slc_doc_cache *c, const char *coll,
                          const char *id, char *text, size_t len,
                          const json_t *doc);
+
+/* As slc_doc_cache_wrote, for a record its writer will read back soon (a
+ * new NS's records, read again by the operation that follows): a copy of
+ * 'doc' is kept for the next reader of that text, whatever the collection,
+ * and handed to that one reader (copying a tree costs about a fifth of
+ * parsing its text).  A few such records are kept at a time, apart from
+ * the read-mostly ones. */
+void slc_doc_cache_wrote_once(struct slc_doc_cache *c, const char *coll,
+                              const char *id, char *text, size_t len,
+                              const json_t *doc);
 
 /* Hits and misses so far (for tests and benchmarks). */
 void slc_doc_cache_counts(const struct slc_doc_cache *c, size_t *hits,

@@ -36,6 +36,9 @@ struct slc_record {
     json_t *doc;  /* the document; owned by the record */
     int64_t pos;  /* its place in creation order, set by list and
                      referrers (> 0, increasing; the backend's own) */
+    bool reread;  /* to slc_store_put: the writer will read it back soon
+                     (the store may keep a copy of the tree for that
+                     reader, slc-doc-cache.h) */
 };
 
 /* Frees what a record owns and zeroes it.  Accepts NULL. */

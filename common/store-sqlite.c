@@ -663,8 +663,8 @@ sqlite_put(struct slc_store *st, const char *coll,
         rc = op_end(s, rc, err);
     }
     if (!rc) { /* the next reader of this text need not parse it */
-        slc_doc_cache_wrote(s->up.docs, coll, rec->id, text, strlen(text),
-                            rec->doc);
+        (rec->reread ? slc_doc_cache_wrote_once : slc_doc_cache_wrote)(
+            s->up.docs, coll, rec->id, text, strlen(text), rec->doc);
     } else {
         free(text);
     }

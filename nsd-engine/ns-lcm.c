@@ -1292,9 +1292,14 @@ op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
         rc = !write ? 0
                     : slc_store_put(st, "nslcmops", &orec, NULL, SLC_REV_NEW,
                                     &op_rev, err);
-        rc = rc || !write ? rc
-                          : slc_store_put(st, "nsrs", nsr, NULL, nsr->rev,
-                                          &nsr->rev, err);
+        if (!rc && write) {
+            /* read back when the operation ends */
+            struct slc_record w = *nsr;
+
+            w.reread = true;
+            rc = slc_store_put(st, "nsrs", &w, NULL, nsr->rev, &nsr->rev,
+                               err);
+        }
     }
     rc = rc ? rc : slc_store_commit(st, err);
     if (rc) {

@@ -551,6 +551,7 @@ store_records(struct slc_store *st, const json_t *nsr, const json_t *vnfrs,
         .id = (char *)slc_ns_str(nsr, "_id"),
         .name = (char *)slc_ns_str(nsr, "name"),
         .doc = (json_t *)nsr,
+        .reread = true, /* by the operation that follows */
     };
     const json_t *v;
     size_t i;
@@ -563,6 +564,7 @@ store_records(struct slc_store *st, const json_t *nsr, const json_t *vnfrs,
             .id = (char *)slc_ns_str(v, "_id"),
             .name = (char *)slc_ns_str(v, "nsr-id-ref"),
             .doc = (json_t *)v,
+            .reread = true,
         };
 
         rc =

@@ -716,7 +716,8 @@ slc_nsi_create(struct slc_slicer *s, const json_t *req,
     if (!rc) {
         struct slc_record rec = {.id = nsi_id,
                                  .name = (char *)str(req, "nsiName"),
-                                 .doc = b.nsi};
+                                 .doc = b.nsi,
+                                 .reread = true}; /* by its operation */
         json_t *links = slc_slice_links(b.nsi);
 
         json_object_set_new(slc_slice_admin(b.nsi), "linked", json_true());

@@ -482,6 +482,46 @@ test_cached_docs(void **state)
     slc_doc_cache_counts(f->st->docs, &hits, &misses);
     assert_int_equal(hits, 6);
     assert_int_equal(misses, 1);
+
+    /* written to be read back: kept for the next reader only, as it was
+     * written (the writer's later change, the reader's own change and a
+     * rolled back rewrite reach nobody) */
+    rec = (struct slc_record){.id = "r", .name = "rn", .reread = true};
+    rec.doc = json_pack("{si}", "v", 7);
+    assert_int_equal(slc_store_put(f->st, "others", &rec, NULL, SLC_REV_NEW,
+                                   NULL, &err),
+                     0);
+    json_object_set_new(rec.doc, "v", json_integer(8));
+    json_decref(rec.doc);
+    assert_int_equal(read_v(f->st, "others", "r"), 7); /* changes it */
+    slc_doc_cache_counts(f->st->docs, &hits, &misses);
+    assert_int_equal(hits, 7);
+    assert_int_equal(read_v(f->st, "others", "r"), 7); /* parsed */
+    rec.doc = json_pack("{si}", "v", 9);
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(slc_store_put(f->st, "others", &rec, NULL, SLC_REV_ANY,
+                                   NULL, &err),
+                     0);
+    slc_store_rollback(f->st);
+    json_decref(rec.doc);
+    assert_int_equal(read_v(f->st, "others", "r"), 7);
+    /* and written again by another handle after its write here */
+    rec.doc = json_pack("{si}", "v", 10);
+    assert_int_equal(slc_store_put(f->st, "others", &rec, NULL, SLC_REV_ANY,
+                                   NULL, &err),
+                     0);
+    json_decref(rec.doc);
+    assert_int_equal(slc_store_open(f->path, &other, &err), 0);
+    rec.reread = false;
+    rec.doc = json_pack("{si}", "v", 11);
+    assert_int_equal(slc_store_put(other, "others", &rec, NULL, SLC_REV_ANY,
+                                   NULL, &err),
+                     0);
+    json_decref(rec.doc);
+    slc_store_close(other);
+    assert_int_equal(read_v(f->st, "others", "r"), 11);
+    slc_doc_cache_counts(f->st->docs, &hits, &misses);
+    assert_int_equal(hits, 7);
 }
 
 static void
