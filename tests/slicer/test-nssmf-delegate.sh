@@ -129,6 +129,7 @@ check "one for the account, without a token: 204 (a hint, nothing more)" eq "$co
 req DELETE "/nsilcm/v1/netslice_instances_content/$nsi"
 wait_nsiop "$(field .id)"
 check "its terminate: COMPLETED, nothing left at B" eq "$state/$(b_nssis)" COMPLETED/0
+bj PATCH /osm/admin/v1/vim_accounts/sim-b '{"config":{"sim":{"latency_ms":30}}}'
 check "B's slice goes too" wait_b b_nsis 0
 
 # --- ONAP: the core through B's ONAP NSSMF API (token login, jobs)
@@ -196,7 +197,11 @@ check "B down made nothing at B" eq "$(b_nssis)/$(b_nsis)" 0/0
 req PATCH /admin/v1/nssmf_accounts/b-3gpp -H 'Content-Type: application/json' --data-binary "{\"url\":\"https://127.0.0.1:$port_b/3GPPManagement\"}"
 check "the account follows B to its new port" eq "$code" 204
 
-# --- kill -9 of A in the middle: A resumes, B has one subnet
+# --- kill -9 of A in the middle: A resumes, B has one subnet.  B slower
+# for this case: A must be killed while B allocates, and at 30 ms a VIM
+# call that window could close between two polls of A under load
+bj PATCH /osm/admin/v1/vim_accounts/sim-b '{"config":{"sim":{"latency_ms":300}}}'
+check "B's VIM slower for the kill of A" eq "$code" 204
 instantiate embb-crash-a b-3gpp
 for _ in $(seq 400); do
     [ "$(remote state)" = ALLOCATING ] && break
@@ -213,6 +218,7 @@ check "B has one NSSI for it" eq "$(b_nssis)" 1
 req DELETE "/nsilcm/v1/netslice_instances_content/$nsi"
 wait_nsiop "$(field .id)"
 check "its terminate: COMPLETED, nothing left at B" eq "$state/$(b_nssis)" COMPLETED/0
+bj PATCH /osm/admin/v1/vim_accounts/sim-b '{"config":{"sim":{"latency_ms":30}}}'
 
 # --- kill -9 of B in the middle: A waits for B's return
 instantiate embb-crash-b b-3gpp
