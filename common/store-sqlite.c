@@ -1,12 +1,17 @@
 /* SQLite store backend: one database file in WAL mode.
  *
- * Schema (version 2, in PRAGMA user_version):
- *   records(coll, id, name, rev, doc, seq)  primary key (coll, id),
+ * Schema (version 3, in PRAGMA user_version):
+ *   records(coll, id, name, rev, doc, seq, projects)
+ *                                           primary key (coll, id),
  *                                           index (coll, name), (coll, seq),
  *                                           (seq)
  *   links(from_coll, from_id, to_coll, to_name)  index (to_coll, to_name)
  * Version 2 adds the index on seq alone: a new record's seq is MAX(seq) + 1
  * over all collections, which without it is a scan of the whole table.
+ * Version 3 adds 'projects', the document's _admin.projects_read as JSON
+ * (NULL when it has none), written with the document: a GET checks it
+ * before it answers with the stored text, and SQLite's "doc -> path"
+ * parsed the whole document for it (half of a GET's instructions).
  * Statements are prepared once and kept (they are most of the cost of a
  * read otherwise).
  * Writers take the database lock up front (BEGIN IMMEDIATE) and wait up to
@@ -25,7 +30,8 @@
 
 SLC_LOG_MODULE(store);
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
+#define PROJECTS_PART "_admin.projects_read" /* kept in its own column */
 #define BUSY_TIMEOUT_MS 10000
 #define MAX_CACHED 32
 
@@ -66,6 +72,12 @@ static const char *const schema_v1[] = {
 static const char *const schema_v2[] = {
     "CREATE INDEX records_seq_all ON records (seq)",
     "PRAGMA user_version = 2",
+};
+
+static const char *const schema_v3[] = {
+    "ALTER TABLE records ADD COLUMN projects TEXT",
+    "UPDATE records SET projects = doc -> '$." PROJECTS_PART "'",
+    "PRAGMA user_version = 3",
 };
 
 static struct sqlite_store *
@@ -201,6 +213,17 @@ create_schema(struct sqlite_store *s, struct slc_error *err)
         }
         for (size_t i = 0; i < sizeof schema_v2 / sizeof schema_v2[0]; i++) {
             if ((rc = exec_sql(s, schema_v2[i], err))) {
+                goto out;
+            }
+        }
+    }
+    if (version < 3) {
+        if (version > 0) {
+            SLC_INFO("store '%s': upgrading schema %d to 3", s->path,
+                     version);
+        }
+        for (size_t i = 0; i < sizeof schema_v3 / sizeof schema_v3[0]; i++) {
+            if ((rc = exec_sql(s, schema_v3[i], err))) {
                 goto out;
             }
         }
@@ -392,12 +415,14 @@ sqlite_get_text(struct slc_store *st, const char *coll, const char *id,
                              part);
     }
     rc = prepare(s,
-                 "SELECT id, name, rev, doc, doc -> ?3 FROM records"
-                 " WHERE coll = ?1 AND id = ?2",
+                 "SELECT id, name, rev, doc,"
+                 " CASE WHEN ?4 THEN projects ELSE doc -> ?3 END"
+                 " FROM records WHERE coll = ?1 AND id = ?2",
                  &stmt, err, coll, id, part ? path : NULL, NULL);
     if (rc) {
         return rc;
     }
+    sqlite3_bind_int(stmt, 4, part && !strcmp(part, PROJECTS_PART));
     step = sqlite3_step(stmt);
     if (step == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(stmt, 1);
@@ -537,7 +562,8 @@ write_links(struct sqlite_store *s, const char *coll, const char *id,
 static int
 write_record(struct sqlite_store *s, const char *coll,
              const struct slc_record *rec, const char *text,
-             int64_t expected_rev, int64_t *new_rev, struct slc_error *err)
+             const char *projects, int64_t expected_rev, int64_t *new_rev,
+             struct slc_error *err)
 {
     sqlite3_stmt *stmt;
     const char *sql;
@@ -549,7 +575,8 @@ write_record(struct sqlite_store *s, const char *coll,
          * in the log per write.  So first the update that leaves it out,
          * for a record whose name has not changed. */
         if ((rc = prepare(s,
-                          "UPDATE records SET doc = ?4, rev = rev + 1"
+                          "UPDATE records SET doc = ?4, projects = ?6,"
+                          " rev = rev + 1"
                           " WHERE coll = ?1 AND id = ?2 AND name IS ?3"
                           " AND (?5 IS NULL OR rev = ?5) RETURNING rev",
                           &stmt, err, coll, rec->id, NULL))) {
@@ -561,6 +588,9 @@ write_record(struct sqlite_store *s, const char *coll,
         sqlite3_bind_text(stmt, 4, text, -1, SQLITE_STATIC);
         if (expected_rev > 0) {
             sqlite3_bind_int64(stmt, 5, expected_rev);
+        }
+        if (projects) {
+            sqlite3_bind_text(stmt, 6, projects, -1, SQLITE_STATIC);
         }
         step = sqlite3_step(stmt);
         *new_rev = step == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
@@ -575,19 +605,21 @@ write_record(struct sqlite_store *s, const char *coll,
         /* a new name, a new record, or a stale revision: below */
     }
     if (expected_rev == SLC_REV_NEW) {
-        sql = "INSERT OR IGNORE INTO records (coll, id, name, rev, doc, seq)"
+        sql = "INSERT OR IGNORE INTO records"
+              " (coll, id, name, rev, doc, seq, projects)"
               " VALUES (?1, ?2, ?3, 1, ?4,"
-              " (SELECT IFNULL(MAX(seq), 0) + 1 FROM records))"
+              " (SELECT IFNULL(MAX(seq), 0) + 1 FROM records), ?6)"
               " RETURNING rev";
     } else if (expected_rev == SLC_REV_ANY) {
-        sql = "INSERT INTO records (coll, id, name, rev, doc, seq)"
+        sql = "INSERT INTO records (coll, id, name, rev, doc, seq, projects)"
               " VALUES (?1, ?2, ?3, 1, ?4,"
-              " (SELECT IFNULL(MAX(seq), 0) + 1 FROM records))"
+              " (SELECT IFNULL(MAX(seq), 0) + 1 FROM records), ?6)"
               " ON CONFLICT (coll, id) DO UPDATE"
               " SET name = excluded.name, doc = excluded.doc,"
-              " rev = rev + 1 RETURNING rev";
+              " projects = excluded.projects, rev = rev + 1 RETURNING rev";
     } else {
-        sql = "UPDATE records SET name = ?3, doc = ?4, rev = rev + 1"
+        sql = "UPDATE records SET name = ?3, doc = ?4, projects = ?6,"
+              " rev = rev + 1"
               " WHERE coll = ?1 AND id = ?2 AND rev = ?5 RETURNING rev";
     }
     if ((rc = prepare(s, sql, &stmt, err, coll, rec->id, NULL))) {
@@ -599,6 +631,9 @@ write_record(struct sqlite_store *s, const char *coll,
     sqlite3_bind_text(stmt, 4, text, -1, SQLITE_STATIC);
     if (expected_rev > 0) {
         sqlite3_bind_int64(stmt, 5, expected_rev);
+    }
+    if (projects) {
+        sqlite3_bind_text(stmt, 6, projects, -1, SQLITE_STATIC);
     }
     /* The new revision comes back as a row; no row = nothing written. */
     step = sqlite3_step(stmt);
@@ -647,16 +682,24 @@ sqlite_put(struct slc_store *st, const char *coll,
            int64_t expected_rev, int64_t *new_rev, struct slc_error *err)
 {
     struct sqlite_store *s = sqlite_store_cast(st);
+    const json_t *read_by = json_object_get(
+        json_object_get(rec->doc, "_admin"), "projects_read");
     int64_t rev = 0;
-    char *text;
+    char *text, *projects = NULL;
     int rc;
 
     text = json_dumps(rec->doc, JSON_COMPACT | JSON_ENCODE_ANY);
-    if (!text) {
+    if (read_by) {
+        projects = json_dumps(read_by, JSON_COMPACT | JSON_ENCODE_ANY);
+    }
+    if (!text || (read_by && !projects)) {
+        free(text);
+        free(projects);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
     if (!(rc = op_begin(s, err))) {
-        rc = write_record(s, coll, rec, text, expected_rev, &rev, err);
+        rc = write_record(s, coll, rec, text, projects, expected_rev, &rev,
+                          err);
         if (!rc && links) {
             rc = write_links(s, coll, rec->id, links, err);
         }
@@ -668,6 +711,7 @@ sqlite_put(struct slc_store *st, const char *coll,
     } else {
         free(text);
     }
+    free(projects);
     if (!rc && new_rev) {
         *new_rev = rev;
     }
@@ -812,13 +856,15 @@ sqlite_list_after_text(struct slc_store *st, const char *coll,
                              part);
     }
     rc = prepare(s,
-                 "SELECT id, name, rev, doc, doc -> ?3, seq FROM records"
-                 " WHERE coll = ?1 AND seq > ?2 ORDER BY seq",
+                 "SELECT id, name, rev, doc,"
+                 " CASE WHEN ?4 THEN projects ELSE doc -> ?3 END, seq"
+                 " FROM records WHERE coll = ?1 AND seq > ?2 ORDER BY seq",
                  &stmt, err, coll, NULL);
     if (rc) {
         return rc;
     }
     sqlite3_bind_int64(stmt, 2, after);
+    sqlite3_bind_int(stmt, 4, part && !strcmp(part, PROJECTS_PART));
     if (part) {
         sqlite3_bind_text(stmt, 3, path, -1, SQLITE_STATIC);
     }

@@ -152,6 +152,24 @@ test_put_get_and_revisions(void **state)
     slc_record_clear(&rec);
 }
 
+/* The first project that may read record 'id' of "things", as
+ * slc_store_get_text gives it ("(none)" when none). */
+static const char *
+first_project(struct slc_store *st, const char *id)
+{
+    static char first[64];
+    struct slc_record_text rt;
+    struct slc_error err;
+
+    assert_int_equal(slc_store_get_text(st, "things", id,
+                                        "_admin.projects_read", &rt, &err),
+                     0);
+    snprintf(first, sizeof first, "%s",
+             json_string_value(json_array_get(rt.part, 0)) ?: "(none)");
+    slc_record_text_clear(&rt);
+    return first;
+}
+
 /* A document read as text comes back as stored, with the part asked for
  * parsed; absent parts and records say so. */
 static void
@@ -189,6 +207,30 @@ test_get_text(void **state)
         slc_store_get_text(f->st, "things", "t2", NULL, &rt, &err),
         SLC_ENOTFOUND);
     assert_non_null(strstr(err.msg, "things 't2' not found"));
+    /* the projects follow every kind of write: an update under the same
+     * name, one under a new name, an overwrite, and none at all */
+    assert_int_equal(put(f->st, "t1", "tee",
+                         json_pack("{s{s[s]}}", "_admin", "projects_read",
+                                   "p3"),
+                         1, NULL),
+                     0);
+    assert_string_equal(first_project(f->st, "t1"), "p3");
+    assert_int_equal(put(f->st, "t1", "tea",
+                         json_pack("{s{s[s]}}", "_admin", "projects_read",
+                                   "p4"),
+                         2, NULL),
+                     0);
+    assert_string_equal(first_project(f->st, "t1"), "p4");
+    assert_int_equal(put(f->st, "t1", "tea",
+                         json_pack("{s{s[s]}}", "_admin", "projects_read",
+                                   "p5"),
+                         SLC_REV_ANY, NULL),
+                     0);
+    assert_string_equal(first_project(f->st, "t1"), "p5");
+    assert_int_equal(put(f->st, "t1", "tea", json_pack("{si}", "v", 8),
+                         SLC_REV_ANY, NULL),
+                     0);
+    assert_string_equal(first_project(f->st, "t1"), "(none)");
 }
 
 static void
@@ -699,7 +741,8 @@ test_schema_1_is_upgraded(void **state)
                      "to_name));"
                      "CREATE INDEX links_to ON links (to_coll, to_name);"
                      "INSERT INTO records VALUES ('things', 'old', 'o', 3, "
-                     "'{\"v\":1}', 1);"
+                     "'{\"v\":1,\"_admin\":{\"projects_read\":[\"p1\"]}}', "
+                     "1);"
                      "PRAGMA user_version = 1;",
                      NULL, NULL, NULL),
         SQLITE_OK);
@@ -708,15 +751,18 @@ test_schema_1_is_upgraded(void **state)
     assert_int_equal(slc_store_get(st, "things", "old", &rec, &err), 0);
     assert_int_equal(rec.rev, 3);
     slc_record_clear(&rec);
+    /* version 3 took the projects out of the documents already there */
+    assert_string_equal(first_project(st, "old"), "p1");
     assert_int_equal(put(st, "new", "n", json_pack("{}"), SLC_REV_NEW, NULL),
                      0);
+    assert_string_equal(first_project(st, "new"), "(none)");
     slc_store_close(st);
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt,
                                         NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(stmt, 0), 2);
+    assert_int_equal(sqlite3_column_int(stmt, 0), 3);
     sqlite3_finalize(stmt);
     assert_int_equal(
         sqlite3_prepare_v2(db,
