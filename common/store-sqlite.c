@@ -559,46 +559,64 @@ write_links(struct sqlite_store *s, const char *coll, const char *id,
     return 0;
 }
 
+/* Runs one of write_record's statements: ?1 coll, ?2 id, ?3 name, ?4 the
+ * document, ?5 the expected revision (NULL: any), ?6 the projects that may
+ * read it; '*new_rev' gets the revision written, 0 when no row was. */
+static int
+write_with(struct sqlite_store *s, const char *sql, const char *coll,
+           const struct slc_record *rec, const char *text,
+           const char *projects, int64_t expected_rev, int64_t *new_rev,
+           struct slc_error *err)
+{
+    sqlite3_stmt *stmt;
+    int rc = prepare(s, sql, &stmt, err, coll, rec->id, NULL), step;
+
+    *new_rev = 0;
+    if (rc) {
+        return rc;
+    }
+    if (rec->name) {
+        sqlite3_bind_text(stmt, 3, rec->name, -1, SQLITE_STATIC);
+    }
+    sqlite3_bind_text(stmt, 4, text, -1, SQLITE_STATIC);
+    if (expected_rev > 0) {
+        sqlite3_bind_int64(stmt, 5, expected_rev);
+    }
+    if (projects) {
+        sqlite3_bind_text(stmt, 6, projects, -1, SQLITE_STATIC);
+    }
+    /* The new revision comes back as a row; no row = nothing written. */
+    step = sqlite3_step(stmt);
+    if (step == SQLITE_ROW) {
+        *new_rev = sqlite3_column_int64(stmt, 0);
+        step = sqlite3_step(stmt);
+    }
+    rc = step == SQLITE_DONE ? 0 : db_error(s, err, "write");
+    done(s, stmt);
+    return rc;
+}
+
 static int
 write_record(struct sqlite_store *s, const char *coll,
              const struct slc_record *rec, const char *text,
              const char *projects, int64_t expected_rev, int64_t *new_rev,
              struct slc_error *err)
 {
-    sqlite3_stmt *stmt;
     const char *sql;
-    int rc, step;
+    int rc;
 
     if (expected_rev != SLC_REV_NEW) {
         /* An update that names 'name' rewrites its index entry even when
          * the name is the same, and that is most updates: 4 more pages
          * in the log per write.  So first the update that leaves it out,
          * for a record whose name has not changed. */
-        if ((rc = prepare(s,
-                          "UPDATE records SET doc = ?4, projects = ?6,"
-                          " rev = rev + 1"
-                          " WHERE coll = ?1 AND id = ?2 AND name IS ?3"
-                          " AND (?5 IS NULL OR rev = ?5) RETURNING rev",
-                          &stmt, err, coll, rec->id, NULL))) {
-            return rc;
-        }
-        if (rec->name) {
-            sqlite3_bind_text(stmt, 3, rec->name, -1, SQLITE_STATIC);
-        }
-        sqlite3_bind_text(stmt, 4, text, -1, SQLITE_STATIC);
-        if (expected_rev > 0) {
-            sqlite3_bind_int64(stmt, 5, expected_rev);
-        }
-        if (projects) {
-            sqlite3_bind_text(stmt, 6, projects, -1, SQLITE_STATIC);
-        }
-        step = sqlite3_step(stmt);
-        *new_rev = step == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-        if (step == SQLITE_ROW) {
-            step = sqlite3_step(stmt);
-        }
-        rc = step == SQLITE_DONE ? 0 : db_error(s, err, "write");
-        done(s, stmt);
+        rc = write_with(s,
+                        "UPDATE records SET doc = ?4, projects = ?6,"
+                        " rev = rev + 1"
+                        " WHERE coll = ?1 AND id = ?2 AND name IS ?3"
+                        " AND (?5 IS NULL OR rev = ?5) RETURNING rev",
+                        coll, rec, text, projects, expected_rev, new_rev,
+                        err);
         if (rc || *new_rev) {
             return rc;
         }
@@ -622,29 +640,8 @@ write_record(struct sqlite_store *s, const char *coll,
               " rev = rev + 1"
               " WHERE coll = ?1 AND id = ?2 AND rev = ?5 RETURNING rev";
     }
-    if ((rc = prepare(s, sql, &stmt, err, coll, rec->id, NULL))) {
-        return rc;
-    }
-    if (rec->name) {
-        sqlite3_bind_text(stmt, 3, rec->name, -1, SQLITE_STATIC);
-    }
-    sqlite3_bind_text(stmt, 4, text, -1, SQLITE_STATIC);
-    if (expected_rev > 0) {
-        sqlite3_bind_int64(stmt, 5, expected_rev);
-    }
-    if (projects) {
-        sqlite3_bind_text(stmt, 6, projects, -1, SQLITE_STATIC);
-    }
-    /* The new revision comes back as a row; no row = nothing written. */
-    step = sqlite3_step(stmt);
-    if (step == SQLITE_ROW) {
-        *new_rev = sqlite3_column_int64(stmt, 0);
-        step = sqlite3_step(stmt);
-    } else if (step == SQLITE_DONE) {
-        *new_rev = 0;
-    }
-    rc = step == SQLITE_DONE ? 0 : db_error(s, err, "write");
-    done(s, stmt);
+    rc = write_with(s, sql, coll, rec, text, projects, expected_rev, new_rev,
+                    err);
     if (!rc && !*new_rev) {
         rc = revision_error(s, coll, rec->id, expected_rev, err);
     }

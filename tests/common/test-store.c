@@ -175,6 +175,14 @@ first_project(struct slc_store *st, const char *id)
 static void
 test_get_text(void **state)
 {
+    static const struct {
+        const char *name;
+        int64_t rev;
+        const char *project; /* NULL: a document without projects */
+    } writes[] = {{"tee", 1, "p3"},
+                  {"tea", 2, "p4"},
+                  {"tea", SLC_REV_ANY, "p5"},
+                  {"tea", SLC_REV_ANY, NULL}};
     struct fixture *f = *state;
     struct slc_record_text rt;
     struct slc_error err;
@@ -209,28 +217,17 @@ test_get_text(void **state)
     assert_non_null(strstr(err.msg, "things 't2' not found"));
     /* the projects follow every kind of write: an update under the same
      * name, one under a new name, an overwrite, and none at all */
-    assert_int_equal(put(f->st, "t1", "tee",
-                         json_pack("{s{s[s]}}", "_admin", "projects_read",
-                                   "p3"),
-                         1, NULL),
-                     0);
-    assert_string_equal(first_project(f->st, "t1"), "p3");
-    assert_int_equal(put(f->st, "t1", "tea",
-                         json_pack("{s{s[s]}}", "_admin", "projects_read",
-                                   "p4"),
-                         2, NULL),
-                     0);
-    assert_string_equal(first_project(f->st, "t1"), "p4");
-    assert_int_equal(put(f->st, "t1", "tea",
-                         json_pack("{s{s[s]}}", "_admin", "projects_read",
-                                   "p5"),
-                         SLC_REV_ANY, NULL),
-                     0);
-    assert_string_equal(first_project(f->st, "t1"), "p5");
-    assert_int_equal(put(f->st, "t1", "tea", json_pack("{si}", "v", 8),
-                         SLC_REV_ANY, NULL),
-                     0);
-    assert_string_equal(first_project(f->st, "t1"), "(none)");
+    for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++) {
+        const char *p = writes[i].project;
+
+        assert_int_equal(put(f->st, "t1", writes[i].name,
+                             p ? json_pack("{s{s[s]}}", "_admin",
+                                           "projects_read", p)
+                               : json_pack("{si}", "v", 8),
+                             writes[i].rev, NULL),
+                         0);
+        assert_string_equal(first_project(f->st, "t1"), p ?: "(none)");
+    }
 }
 
 static void
@@ -451,6 +448,33 @@ read_v(struct slc_store *st, const char *coll, const char *id)
     return v;
 }
 
+/* Writes 'rec' of 'coll' with the document {"v": v}; the store's answer. */
+static int
+put_v(struct slc_store *st, const char *coll, struct slc_record *rec,
+      json_int_t v, int64_t expected)
+{
+    struct slc_error err;
+    int rc;
+
+    rec->doc = json_pack("{sI}", "v", v);
+    rc = slc_store_put(st, coll, rec, NULL, expected, NULL, &err);
+    json_decref(rec->doc);
+    rec->doc = NULL;
+    return rc;
+}
+
+/* The same write, in a transaction that rolls back. */
+static void
+put_v_rolled_back(struct slc_store *st, const char *coll,
+                  struct slc_record *rec, json_int_t v)
+{
+    struct slc_error err;
+
+    assert_int_equal(slc_store_begin(st, &err), 0);
+    assert_int_equal(put_v(st, coll, rec, v, SLC_REV_ANY), 0);
+    slc_store_rollback(st);
+}
+
 /* Documents are parsed once per change (slc-doc-cache.h): readers get
  * trees of their own, and a write (by this handle or another), a write
  * rolled back, a reader's change or a record made again under the same id
@@ -489,21 +513,11 @@ test_cached_docs(void **state)
     assert_int_equal(read_v(f->st, "things", "k"), 3);
 
     /* a collection the cache does not keep: parsed at every read */
-    rec.doc = json_pack("{si}", "v", 1);
-    assert_int_equal(slc_store_put(f->st, "others", &rec, NULL, SLC_REV_NEW,
-                                   NULL, &err),
-                     0);
-    json_decref(rec.doc);
+    assert_int_equal(put_v(f->st, "others", &rec, 1, SLC_REV_NEW), 0);
     assert_int_equal(read_v(f->st, "others", "o"), 1);
     assert_int_equal(read_v(f->st, "others", "o"), 1);
     /* a write that rolled back */
-    rec.doc = json_pack("{si}", "v", 5);
-    assert_int_equal(slc_store_begin(f->st, &err), 0);
-    assert_int_equal(slc_store_put(f->st, "others", &rec, NULL, SLC_REV_ANY,
-                                   NULL, &err),
-                     0);
-    slc_store_rollback(f->st);
-    json_decref(rec.doc);
+    put_v_rolled_back(f->st, "others", &rec, 5);
     assert_int_equal(read_v(f->st, "others", "o"), 1);
 
     if (f->etcd) { /* etcd does not parse through the cache */
@@ -539,27 +553,13 @@ test_cached_docs(void **state)
     slc_doc_cache_counts(f->st->docs, &hits, &misses);
     assert_int_equal(hits, 7);
     assert_int_equal(read_v(f->st, "others", "r"), 7); /* parsed */
-    rec.doc = json_pack("{si}", "v", 9);
-    assert_int_equal(slc_store_begin(f->st, &err), 0);
-    assert_int_equal(slc_store_put(f->st, "others", &rec, NULL, SLC_REV_ANY,
-                                   NULL, &err),
-                     0);
-    slc_store_rollback(f->st);
-    json_decref(rec.doc);
+    put_v_rolled_back(f->st, "others", &rec, 9);
     assert_int_equal(read_v(f->st, "others", "r"), 7);
     /* and written again by another handle after its write here */
-    rec.doc = json_pack("{si}", "v", 10);
-    assert_int_equal(slc_store_put(f->st, "others", &rec, NULL, SLC_REV_ANY,
-                                   NULL, &err),
-                     0);
-    json_decref(rec.doc);
+    assert_int_equal(put_v(f->st, "others", &rec, 10, SLC_REV_ANY), 0);
     assert_int_equal(slc_store_open(f->path, &other, &err), 0);
     rec.reread = false;
-    rec.doc = json_pack("{si}", "v", 11);
-    assert_int_equal(slc_store_put(other, "others", &rec, NULL, SLC_REV_ANY,
-                                   NULL, &err),
-                     0);
-    json_decref(rec.doc);
+    assert_int_equal(put_v(other, "others", &rec, 11, SLC_REV_ANY), 0);
     slc_store_close(other);
     assert_int_equal(read_v(f->st, "others", "r"), 11);
     slc_doc_cache_counts(f->st->docs, &hits, &misses);
