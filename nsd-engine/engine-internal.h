@@ -114,6 +114,13 @@ sget(const json_t *o, const char *key)
     return json_string_value(json_object_get(o, key));
 }
 
+/* Whether operation document 'op' has not ended (PROCESSING or
+ * ROLLING_BACK): what recovery and a takeover resume. */
+bool eng_unfinished(const json_t *op);
+/* The collections of the operations this engine runs (NS operations
+ * unless the daemon named more). */
+const char *const *eng_op_collections(const struct slc_engine *e);
+
 double eng_now_of(const struct slc_engine *e);
 struct op *eng_find_op(struct slc_engine *e, uint64_t serial);
 void eng_set_step(struct op *op, size_t i, enum slc_step_state state);

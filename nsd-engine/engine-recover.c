@@ -191,14 +191,12 @@ static int
 collect_op(const char *coll, const struct slc_record *rec, void *arg)
 {
     struct recovery *rv = arg;
-    const char *state = sget(rec->doc, "operationState");
     const json_t *steps =
         json_object_get(json_object_get(rec->doc, "_admin"), "steps");
     const json_t *s;
     size_t i;
 
-    if (!state || (strcmp(state, "PROCESSING") &&
-                   strcmp(state, "ROLLING_BACK"))) {
+    if (!eng_unfinished(rec->doc)) {
         return 0;
     }
     json_array_append_new(rv->ops, json_pack("[ss]", coll, rec->id));
@@ -246,9 +244,8 @@ collect_op(const char *coll, const struct slc_record *rec, void *arg)
 int
 slc_engine_recover(struct slc_engine *e, struct slc_error *err)
 {
-    static const char *const default_ops[] = {"nslcmops", NULL};
     static const char *const default_res[] = {"nsrs", NULL};
-    const char *const *op_colls = e->p.op_collections ?: default_ops;
+    const char *const *op_colls = eng_op_collections(e);
     const char *const *res_colls = e->p.resource_collections ?: default_res;
     struct recovery rv = {.e = e, .known = json_object(),
                           .chains = json_array(),
@@ -384,10 +381,7 @@ static int
 collect_unfinished(const char *coll, const struct slc_record *rec,
                    void *arg)
 {
-    const char *state = sget(rec->doc, "operationState");
-
-    if (state && (!strcmp(state, "PROCESSING") ||
-                  !strcmp(state, "ROLLING_BACK"))) {
+    if (eng_unfinished(rec->doc)) {
         json_array_append_new(arg, json_pack("[ss]", coll, rec->id));
     }
     return 0;
@@ -396,8 +390,7 @@ collect_unfinished(const char *coll, const struct slc_record *rec,
 void
 slc_engine_resume_unclaimed(struct slc_engine *e)
 {
-    static const char *const default_ops[] = {"nslcmops", NULL};
-    const char *const *op_colls = e->p.op_collections ?: default_ops;
+    const char *const *op_colls = eng_op_collections(e);
     json_t *ops = json_array();
     struct slc_error err = {0};
     const json_t *v;

@@ -928,6 +928,23 @@ finish(struct op *op)
     op_free(op);
 }
 
+bool
+eng_unfinished(const json_t *op)
+{
+    const char *state = sget(op, "operationState");
+
+    return state && (!strcmp(state, "PROCESSING") ||
+                     !strcmp(state, "ROLLING_BACK"));
+}
+
+const char *const *
+eng_op_collections(const struct slc_engine *e)
+{
+    static const char *const default_ops[] = {"nslcmops", NULL};
+
+    return e->p.op_collections ?: default_ops;
+}
+
 int
 eng_load_op(struct slc_engine *e, const char *coll, const char *op_id,
             struct op **out, struct slc_error *err)
@@ -947,7 +964,6 @@ slc_engine_resume(struct slc_engine *e, const char *coll, const char *id,
                   struct slc_error *err)
 {
     struct slc_record rec;
-    const char *state;
     struct op *op;
     int rc;
 
@@ -966,9 +982,7 @@ slc_engine_resume(struct slc_engine *e, const char *coll, const char *id,
         slc_cluster_release(e->p.cluster, coll, id);
         return 0;
     }
-    state = rc ? NULL : sget(rec.doc, "operationState");
-    if (!rc && state && strcmp(state, "PROCESSING") &&
-        strcmp(state, "ROLLING_BACK")) {
+    if (!rc && sget(rec.doc, "operationState") && !eng_unfinished(rec.doc)) {
         slc_cluster_release(e->p.cluster, coll, id);
         slc_record_clear(&rec);
         return 0;

@@ -828,8 +828,8 @@ main(int argc, char **argv)
 #ifndef SLC_JEMALLOC
     /* Built with the C library's malloc (meson's allocator option; a
      * release build links jemalloc, which keeps freed memory for reuse
-     * on its own).  An operation allocates and frees a few hundred kB of documents.
-     * With glibc's defaults (trim above 128 kB free at the heap's top,
+     * on its own).  An operation allocates and frees a few hundred kB of
+     * documents.  With glibc's defaults (trim above 128 kB free at the heap's top,
      * grow by what is asked) every operation shrank the heap and grew it
      * again: brk calls, fresh pages faulted in, TLB shootdowns across the
      * threads.  Keeping up to 16 MB free at the top, and growing by 4 MB,

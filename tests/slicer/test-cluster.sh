@@ -227,20 +227,13 @@ orphan_ns=$(field '.[0]._id')
 req GET "/nslcm/v1/ns_lcm_op_occs?nsInstanceId=$orphan_ns"
 orphan_op=$(field '.[0].id')
 check "d stored the NS operation and died before claiming it" eq "$(field '.[0].operationState')/$(etcdctl get "/slicer/cluster/claims/nslcmops/$orphan_op" --print-value-only)" PROCESSING/
-for _ in $(seq 300); do
-    req GET "/nslcm/v1/ns_lcm_op_occs/$orphan_op"
-    [ "$(field .operationState)" = PROCESSING ] || break
-    sleep 0.05
-done
-check "a survivor ran it to its end: COMPLETED" eq "$(field .operationState)" COMPLETED
+wait_op "$orphan_op"
+check "a survivor ran it to its end: COMPLETED" eq "$state" COMPLETED
 check "... having looked for it when d went" grep -q "stored without claiming" "$tmp/a/log" "$tmp/b/log" "$tmp/c/log"
 req DELETE "/nslcm/v1/ns_instances_content/$orphan_ns"
 check "the orphan NS is terminated and removed: 202" eq "$code" 202
-for _ in $(seq 300); do
-    req GET "/nslcm/v1/ns_instances/$orphan_ns"
-    [ "$code" = 404 ] && break
-    sleep 0.05
-done
+wait_op "$(field .id)"
+req GET "/nslcm/v1/ns_instances/$orphan_ns"
 check "... and gone" eq "$code" 404
 check "no claim left after it" eq "$(etcdctl get --prefix /slicer/cluster/claims/ --keys-only | grep -c .)" 0
 
