@@ -30,8 +30,10 @@ struct timeval;
  * runs everything at SLC_PRIO_WORK): work already taken on (a driver's
  * results, a kicked operation) runs before the next request is read.
  * Under a burst of requests, operations then finish instead of piling
- * up half done, each holding its documents, while more are admitted. */
-enum { SLC_PRIO_WORK = 0, SLC_PRIO_N = 2 };
+ * up half done, each holding its documents, while more are admitted.
+ * Requests have the default, the middle one (SLC_PRIO_N / 2).
+ * SLC_PRIO_IDLE runs when nothing else is ready: what ends a burst. */
+enum { SLC_PRIO_WORK = 0, SLC_PRIO_IDLE = 2, SLC_PRIO_N = 3 };
 
 /* ---- registry ---- */
 

@@ -112,6 +112,25 @@ slc_store_close(struct slc_store *st)
     }
 }
 
+bool
+slc_store_share_reads(struct slc_store *st, void (*held)(void *arg),
+                      void *arg)
+{
+    if (!st->class->share_reads) {
+        return false;
+    }
+    st->class->share_reads(st, held, arg);
+    return true;
+}
+
+void
+slc_store_end_reads(struct slc_store *st)
+{
+    if (st->class->end_reads) {
+        st->class->end_reads(st);
+    }
+}
+
 int
 slc_store_cache_docs(struct slc_store *st, const char *const *colls,
                      struct slc_error *err)

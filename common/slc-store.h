@@ -160,6 +160,13 @@ struct slc_store_class {
      * that locks).  Without it, slc_store_get_kept() reads the record. */
     int (*rev)(struct slc_store *st, const char *coll, const char *id,
                int64_t *rev, struct slc_error *err);
+    /* Optional, both or neither.  share_reads() lets the reads made
+     * outside a transaction share one snapshot of the store until
+     * end_reads(); 'held' (with 'arg') is called each time one is taken,
+     * so that the caller ends it soon.  Writes end it first themselves. */
+    void (*share_reads)(struct slc_store *st, void (*held)(void *arg),
+                        void *arg);
+    void (*end_reads)(struct slc_store *st);
 };
 
 /* Every store handle starts with this (zeroed by the backend's open). */
@@ -185,6 +192,19 @@ extern const struct slc_store_class slc_store_etcd_class;
  * memory. */
 char *slc_store_etcd_coll_key(const char *prefix, const char *coll);
 char *slc_store_etcd_key_id(const char *key);
+
+/* Lets reads made outside a transaction share one snapshot until
+ * slc_store_end_reads(), for a caller that reads in bursts (slicerd: the
+ * requests one turn of its loop serves).  SQLite takes one read
+ * transaction for a burst instead of one per read, and each costs two
+ * system calls (its lock and unlock).  'held' is called whenever a
+ * snapshot is taken; the caller should end it once the burst is over, as
+ * another process's writes stay unseen until then (this process's own
+ * writes end it first).  Returns false, and changes nothing, for a backend
+ * without snapshots to share (etcd). */
+bool slc_store_share_reads(struct slc_store *st, void (*held)(void *arg),
+                           void *arg);
+void slc_store_end_reads(struct slc_store *st);
 
 /* Opens a store from a location: "sqlite:PATH" or a plain PATH (SQLite),
  * "etcd://HOST:PORT[,HOST:PORT...]/PREFIX" (etcd).

@@ -34,6 +34,10 @@ SLC_LOG_MODULE(store);
 #define PROJECTS_PART "_admin.projects_read" /* kept in its own column */
 #define BUSY_TIMEOUT_MS 10000
 #define MAX_CACHED 32
+/* Reads in one shared snapshot before it is taken afresh, so that a
+ * caller who keeps reading without a pause still sees other processes'
+ * writes soon. */
+#define MAX_SHARED_READS 64
 
 /* A prepared statement kept for reuse, keyed by its SQL text's address
  * (every statement here is a string literal).  'busy' while a caller holds
@@ -51,6 +55,12 @@ struct sqlite_store {
     bool in_txn;
     struct cached_stmt cache[MAX_CACHED];
     size_t n_cached;
+    /* share_reads(): whom to tell when a snapshot is taken, whether one
+     * is held (an open read transaction), and how many reads it served */
+    void (*held)(void *arg);
+    void *held_arg;
+    bool reading;
+    unsigned reads;
 };
 
 static const char *const schema_v1[] = {
@@ -174,6 +184,57 @@ step_sql(struct sqlite_store *s, const char *sql, struct slc_error *err)
     return rc;
 }
 
+/* Ends the shared snapshot, if one is held. */
+static void
+end_snapshot(struct sqlite_store *s)
+{
+    if (s->reading) {
+        s->reading = false;
+        if (step_sql(s, "COMMIT", NULL)) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        }
+    }
+}
+
+/* Before a read outside a transaction, when reads are shared: in the
+ * snapshot held, or a new one.  Without one (BEGIN failed) the read is a
+ * transaction of its own, as when reads are not shared. */
+static void
+read_snapshot(struct sqlite_store *s)
+{
+    if (!s->held) {
+        return;
+    }
+    if (s->reading) {
+        if (++s->reads < MAX_SHARED_READS) {
+            return;
+        }
+        end_snapshot(s);
+    }
+    if (!sqlite3_get_autocommit(s->db) || step_sql(s, "BEGIN", NULL)) {
+        return; /* inside a write, or no snapshot: read on */
+    }
+    s->reading = true;
+    s->reads = 0;
+    s->held(s->held_arg);
+}
+
+static void
+sqlite_share_reads(struct slc_store *st, void (*held)(void *arg), void *arg)
+{
+    struct sqlite_store *s = sqlite_store_cast(st);
+
+    end_snapshot(s);
+    s->held = held;
+    s->held_arg = arg;
+}
+
+static void
+sqlite_end_reads(struct slc_store *st)
+{
+    end_snapshot(sqlite_store_cast(st));
+}
+
 static int
 create_schema(struct sqlite_store *s, struct slc_error *err)
 {
@@ -274,6 +335,9 @@ sqlite_close(struct slc_store *st)
 {
     struct sqlite_store *s = sqlite_store_cast(st);
 
+    if (s->db) {
+        end_snapshot(s);
+    }
     for (size_t k = 0; k < s->n_cached; k++) {
         sqlite3_finalize(s->cache[k].stmt);
     }
@@ -298,6 +362,7 @@ sqlite_begin(struct slc_store *st, struct slc_error *err)
                              "store '%s': a transaction is already open",
                              s->path);
     }
+    end_snapshot(s);
     if ((rc = step_sql(s, "BEGIN IMMEDIATE", err))) {
         return rc;
     }
@@ -378,6 +443,7 @@ sqlite_get(struct slc_store *st, const char *coll, const char *id,
     int rc, step;
 
     memset(out, 0, sizeof *out);
+    read_snapshot(s);
     rc = prepare(s,
                  "SELECT id, name, rev, doc FROM records"
                  " WHERE coll = ?1 AND id = ?2",
@@ -414,6 +480,7 @@ sqlite_get_text(struct slc_store *st, const char *coll, const char *id,
         return slc_error_set(err, SLC_EINVALID, "path '%s' is too long",
                              part);
     }
+    read_snapshot(s);
     rc = prepare(s,
                  "SELECT id, name, rev, doc,"
                  " CASE WHEN ?4 THEN projects ELSE doc -> ?3 END"
@@ -491,8 +558,11 @@ static int
 sqlite_rev(struct slc_store *st, const char *coll, const char *id,
            int64_t *rev, struct slc_error *err)
 {
-    int rc = current_rev(sqlite_store_cast(st), coll, id, rev, err);
+    struct sqlite_store *s = sqlite_store_cast(st);
+    int rc;
 
+    read_snapshot(s);
+    rc = current_rev(s, coll, id, rev, err);
     if (!rc && !*rev) {
         rc = slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found", coll,
                            id);
@@ -654,6 +724,7 @@ write_record(struct sqlite_store *s, const char *coll,
 static int
 op_begin(struct sqlite_store *s, struct slc_error *err)
 {
+    end_snapshot(s); /* harmless inside a transaction: none is held */
     return step_sql(s, s->in_txn ? "SAVEPOINT op" : "BEGIN IMMEDIATE", err);
 }
 
@@ -786,6 +857,7 @@ sqlite_list(struct slc_store *st, const char *coll, const char *name,
     sqlite3_stmt *stmt;
     int rc;
 
+    read_snapshot(s);
     if (name) {
         rc = prepare(s,
                      "SELECT coll, id, name, rev, doc, seq FROM records"
@@ -809,6 +881,7 @@ sqlite_referrers(struct slc_store *st, const char *to_coll,
     sqlite3_stmt *stmt;
     int rc;
 
+    read_snapshot(s);
     rc = prepare(s,
                  "SELECT r.coll, r.id, r.name, r.rev, r.doc, r.seq"
                  " FROM links l JOIN records r"
@@ -824,11 +897,13 @@ sqlite_list_after(struct slc_store *st, const char *coll, int64_t after,
 {
     struct sqlite_store *s = sqlite_store_cast(st);
     sqlite3_stmt *stmt;
-    int rc = prepare(s,
-                     "SELECT coll, id, name, rev, doc, seq FROM records"
-                     " WHERE coll = ?1 AND seq > ?2 ORDER BY seq",
-                     &stmt, err, coll, NULL);
+    int rc;
 
+    read_snapshot(s);
+    rc = prepare(s,
+                 "SELECT coll, id, name, rev, doc, seq FROM records"
+                 " WHERE coll = ?1 AND seq > ?2 ORDER BY seq",
+                 &stmt, err, coll, NULL);
     if (rc) {
         return rc;
     }
@@ -852,6 +927,7 @@ sqlite_list_after_text(struct slc_store *st, const char *coll,
         return slc_error_set(err, SLC_EINVALID, "path '%s' is too long",
                              part);
     }
+    read_snapshot(s);
     rc = prepare(s,
                  "SELECT id, name, rev, doc,"
                  " CASE WHEN ?4 THEN projects ELSE doc -> ?3 END, seq"
@@ -922,4 +998,6 @@ const struct slc_store_class slc_store_sqlite_class = {
     .mark = sqlite_mark,
     .undo_to_mark = sqlite_undo_to_mark,
     .rev = sqlite_rev,
+    .share_reads = sqlite_share_reads,
+    .end_reads = sqlite_end_reads,
 };

@@ -42,6 +42,7 @@ struct slc_daemon {
     struct slc_config cfg;
     struct slc_store *st;
     struct event_base *base;
+    struct event *end_reads;   /* the store's shared reads end here */
     struct slc_http_server *http;
     struct slc_http_server *metrics; /* metrics_listen's, or NULL */
     struct slc_http_client *http_out; /* outbound HTTP on the loop */
@@ -549,6 +550,23 @@ new_base(void)
     return base;
 }
 
+/* The store took a snapshot for reads (slc_store_share_reads): it ends
+ * once the loop has nothing more urgent to do, so that the requests one
+ * turn serves share it (a GET is one read). */
+static void
+reads_held(void *arg)
+{
+    event_active(arg, 0, 0);
+}
+
+static void
+on_end_reads(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    slc_store_end_reads(arg);
+}
+
 /* Collections every operation reads and few requests write: their
  * documents are parsed once per change (slc_store_cache_docs). */
 static const char *const read_mostly[] = {
@@ -609,6 +627,14 @@ run(struct slc_daemon *d)
     d->api.tokens = rc ? NULL : calloc(1, sizeof *d->api.tokens);
     if (!rc && (!d->base || !d->api.tokens)) {
         rc = slc_error_set(&err, SLC_ENOMEM, "cannot create the event loop");
+    }
+    if (!rc && (!(d->end_reads = event_new(d->base, -1, 0, on_end_reads,
+                                            d->st)) ||
+                event_priority_set(d->end_reads, SLC_PRIO_IDLE))) {
+        rc = slc_error_set(&err, SLC_ENOMEM, "cannot create the event loop");
+    }
+    if (!rc) {
+        slc_store_share_reads(d->st, reads_held, d->end_reads);
     }
     rc = rc ? rc
             : slc_http_client_new(d->base, 30000, 16u << 20, &d->http_out,
@@ -805,6 +831,10 @@ run(struct slc_daemon *d)
     /* after the engine: what it still ran is left to the others */
     slc_cluster_free(d->cluster);
     slc_http_client_free(d->http_out);
+    if (d->end_reads) {
+        slc_store_share_reads(d->st, NULL, NULL); /* ends the snapshot */
+        event_free(d->end_reads);
+    }
     if (d->base) {
         event_base_free(d->base);
     }

@@ -1103,6 +1103,116 @@ test_a_dead_member_is_passed_over(void **state)
     slc_store_close(st);
 }
 
+static void
+count_held(void *arg)
+{
+    (*(int *)arg)++;
+}
+
+/* A list's visitor that writes a record of its own for each it visits. */
+static int
+write_for_each(const char *coll, const struct slc_record *rec, void *arg)
+{
+    char id[128];
+
+    (void)coll;
+    snprintf(id, sizeof id, "seen-%s", rec->id);
+    return strncmp(rec->id, "seen-", 5)
+               ? put(arg, id, NULL, json_pack("{si}", "v", 1), SLC_REV_ANY,
+                     NULL)
+               : 0;
+}
+
+/* Shared reads (slicerd: the requests one turn of its loop serves read one
+ * snapshot): they see what was stored when the snapshot was taken until
+ * it ends; this handle's writes, its transactions and a list's writing
+ * visitor work while one is held and see the newest; a reader who never
+ * pauses still sees others' writes soon.  etcd has none to share. */
+static void
+test_shared_reads(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_store *other;
+    struct slc_error err;
+    int held = 0, seen = 0;
+
+    assert_int_equal(slc_store_open(f->path, &other, &err), 0);
+    assert_int_equal(put(f->st, "a", "a", json_pack("{si}", "v", 1),
+                         SLC_REV_NEW, NULL),
+                     0);
+    if (f->etcd) {
+        assert_false(slc_store_share_reads(f->st, count_held, &held));
+        assert_int_equal(put(other, "a", "a", json_pack("{si}", "v", 2),
+                             SLC_REV_ANY, NULL),
+                         0);
+        assert_int_equal(read_v(f->st, "things", "a"), 2);
+        assert_int_equal(held, 0);
+        slc_store_close(other);
+        return;
+    }
+    assert_true(slc_store_share_reads(f->st, count_held, &held));
+    assert_int_equal(read_v(f->st, "things", "a"), 1);
+    assert_int_equal(held, 1);
+    /* another writer: unseen until the snapshot ends */
+    assert_int_equal(put(other, "a", "a", json_pack("{si}", "v", 2),
+                         SLC_REV_ANY, NULL),
+                     0);
+    assert_int_equal(read_v(f->st, "things", "a"), 1);
+    assert_int_equal(held, 1);
+    slc_store_end_reads(f->st);
+    assert_int_equal(read_v(f->st, "things", "a"), 2);
+    assert_int_equal(held, 2);
+
+    /* this handle's write ends it first, and then sees the newest */
+    assert_int_equal(put(other, "a", "a", json_pack("{si}", "v", 3),
+                         SLC_REV_ANY, NULL),
+                     0);
+    assert_int_equal(read_v(f->st, "things", "a"), 2);
+    assert_int_equal(put(f->st, "b", "b", json_pack("{si}", "v", 1),
+                         SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(read_v(f->st, "things", "a"), 3);
+    assert_int_equal(read_v(f->st, "things", "b"), 1);
+
+    /* so does a transaction */
+    assert_int_equal(slc_store_begin(f->st, &err), 0);
+    assert_int_equal(put(f->st, "b", "b", json_pack("{si}", "v", 2), 1,
+                         NULL),
+                     0);
+    assert_int_equal(slc_store_commit(f->st, &err), 0);
+    assert_int_equal(read_v(other, "things", "b"), 2);
+
+    /* a visitor writing while the list reads in the snapshot */
+    assert_int_equal(slc_store_list(f->st, "things", NULL, write_for_each,
+                                     f->st, &err),
+                     0);
+    assert_int_equal(read_v(other, "things", "seen-a"), 1);
+    assert_int_equal(read_v(other, "things", "seen-b"), 1);
+
+    /* a reader who never pauses sees another's write within a bounded
+     * number of reads */
+    assert_int_equal(read_v(f->st, "things", "a"), 3);
+    held = 0;
+    assert_int_equal(put(other, "a", "a", json_pack("{si}", "v", 4),
+                         SLC_REV_ANY, NULL),
+                     0);
+    for (int i = 0; i < 1000 && !seen; i++) {
+        seen = read_v(f->st, "things", "a") == 4;
+    }
+    assert_true(seen);
+    assert_int_equal(held, 1);
+
+    /* no more sharing: each read is its own again */
+    assert_int_equal(read_v(f->st, "things", "a"), 4);
+    assert_true(slc_store_share_reads(f->st, NULL, NULL));
+    assert_int_equal(put(other, "a", "a", json_pack("{si}", "v", 5),
+                         SLC_REV_ANY, NULL),
+                     0);
+    assert_int_equal(read_v(f->st, "things", "a"), 5);
+    assert_int_equal(held, 1);
+    slc_store_close(other);
+}
+
 int
 main(void)
 {
@@ -1141,6 +1251,7 @@ main(void)
             test_too_big_transaction_writes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_dead_member_is_passed_over,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_reads, setup, teardown),
     };
     return cmocka_run_group_tests_name(
         getenv("SLICER_TEST_ETCD") ? "store on etcd" : "store", tests, NULL,
