@@ -35,7 +35,7 @@ slc_record_text_clear(struct slc_record_text *rt)
     free(rt->id);
     free(rt->name);
     free(rt->text);
-    json_decref(rt->part);
+    json_decref(rt->readers);
     memset(rt, 0, sizeof *rt);
 }
 
@@ -256,36 +256,15 @@ slc_store_get_kept(struct slc_store *st, const char *coll, const char *id,
     return slc_store_get(st, coll, id, out, err);
 }
 
-/* The value at a dotted path of object keys in 'doc'; NULL if absent. */
-static json_t *
-at_path(json_t *doc, const char *path)
-{
-    char key[128];
-
-    while (doc && *path) {
-        size_t n = strcspn(path, ".");
-
-        if (n >= sizeof key) {
-            return NULL;
-        }
-        memcpy(key, path, n);
-        key[n] = '\0';
-        doc = json_object_get(doc, key);
-        path += n + (path[n] == '.');
-    }
-    return doc;
-}
-
 int
 slc_store_get_text(struct slc_store *st, const char *coll, const char *id,
-                   const char *part, struct slc_record_text *out,
-                   struct slc_error *err)
+                   struct slc_record_text *out, struct slc_error *err)
 {
     struct slc_record rec;
     int rc;
 
     if (st->class->get_text) {
-        return st->class->get_text(st, coll, id, part, out, err);
+        return st->class->get_text(st, coll, id, out, err);
     }
     memset(out, 0, sizeof *out);
     if ((rc = st->class->get(st, coll, id, &rec, err))) {
@@ -293,7 +272,8 @@ slc_store_get_text(struct slc_store *st, const char *coll, const char *id,
     }
     out->text = json_dumps(rec.doc, JSON_COMPACT);
     out->len = out->text ? strlen(out->text) : 0;
-    out->part = part ? json_incref(at_path(rec.doc, part)) : NULL;
+    out->readers = json_incref(json_object_get(
+        json_object_get(rec.doc, "_admin"), "projects_read"));
     out->id = rec.id;
     out->name = rec.name;
     out->rev = rec.rev;
@@ -377,16 +357,14 @@ slc_store_list_after(struct slc_store *st, const char *coll, int64_t after,
 
 int
 slc_store_list_after_text(struct slc_store *st, const char *coll,
-                          int64_t after, const char *part,
-                          slc_store_text_fn visit, void *arg,
+                          int64_t after, slc_store_text_fn visit, void *arg,
                           struct slc_error *err)
 {
     if (!st->class->list_after_text) {
         return slc_error_set(err, SLC_EUNSUPPORTED,
                              "store %s: no list as text", st->class->type);
     }
-    return st->class->list_after_text(st, coll, after, part, visit, arg,
-                                      err);
+    return st->class->list_after_text(st, coll, after, visit, arg, err);
 }
 
 struct relink {

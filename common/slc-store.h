@@ -52,7 +52,8 @@ struct slc_record_text {
     int64_t rev;
     char *text;   /* the document as compact JSON, NUL-terminated */
     size_t len;
-    json_t *part; /* the value at the path asked for; NULL when absent */
+    json_t *readers; /* the projects that may read it (its
+                        _admin.projects_read), parsed; NULL when absent */
     int64_t pos;  /* its place in creation order (list_after_text) */
 };
 
@@ -113,12 +114,10 @@ struct slc_store_class {
                int64_t expected_rev, int64_t *new_rev,
                struct slc_error *err);
     /* Optional.  Reads record 'id' as text into 'out' (caller clears it),
-     * with the value at 'part' parsed: a dotted path of object keys
-     * ("_admin.projects_read"), NULL for none.  Without it the store
-     * serialises what get() returns. */
+     * with its readers parsed (a reply checks them before it passes the
+     * text on).  Without it the store serialises what get() returns. */
     int (*get_text)(struct slc_store *st, const char *coll, const char *id,
-                    const char *part, struct slc_record_text *out,
-                    struct slc_error *err);
+                    struct slc_record_text *out, struct slc_error *err);
     /* Deletes record 'id' (and its links) expecting 'expected_rev'. */
     int (*del)(struct slc_store *st, const char *coll, const char *id,
                int64_t expected_rev, struct slc_error *err);
@@ -142,13 +141,11 @@ struct slc_store_class {
      * another writer changed it since.  Writes nothing.  Without it (a
      * backend that locks): always 0. */
     int (*check)(struct slc_store *st, struct slc_error *err);
-    /* Optional.  As list_after, each record as its stored text with the
-     * value at dotted path 'part' parsed (get_text's), for replies that
-     * pass documents through unchanged. */
+    /* Optional.  As list_after, each record as get_text() gives it, for
+     * replies that pass documents through unchanged. */
     int (*list_after_text)(struct slc_store *st, const char *coll,
-                           int64_t after, const char *part,
-                           slc_store_text_fn visit, void *arg,
-                           struct slc_error *err);
+                           int64_t after, slc_store_text_fn visit,
+                           void *arg, struct slc_error *err);
     /* Optional.  Marks the open transaction (one mark at a time);
      * undo_to_mark() then undoes what was written since the mark, and
      * only that, and drops the mark.  Without them: SLC_EUNSUPPORTED. */
@@ -269,8 +266,8 @@ int slc_store_get_kept(struct slc_store *st, const char *coll,
                        const char *id, struct slc_record *kept,
                        struct slc_record *out, struct slc_error *err);
 int slc_store_get_text(struct slc_store *st, const char *coll,
-                       const char *id, const char *part,
-                       struct slc_record_text *out, struct slc_error *err);
+                       const char *id, struct slc_record_text *out,
+                       struct slc_error *err);
 int slc_store_put(struct slc_store *st, const char *coll,
                   const struct slc_record *rec, const json_t *links,
                   int64_t expected_rev, int64_t *new_rev,
@@ -300,12 +297,12 @@ void slc_store_undo_to_mark(struct slc_store *st);
 int slc_store_list_after(struct slc_store *st, const char *coll,
                          int64_t after, slc_store_visit_fn visit, void *arg,
                          struct slc_error *err);
-/* The same, each record as text with 'part' parsed; SLC_EUNSUPPORTED
- * when the backend cannot (the caller lists documents instead). */
+/* The same, each record as text with its readers parsed (as
+ * slc_store_get_text gives it); SLC_EUNSUPPORTED when the backend cannot
+ * (the caller lists documents instead). */
 int slc_store_list_after_text(struct slc_store *st, const char *coll,
-                              int64_t after, const char *part,
-                              slc_store_text_fn visit, void *arg,
-                              struct slc_error *err);
+                              int64_t after, slc_store_text_fn visit,
+                              void *arg, struct slc_error *err);
 
 /* Which records a request may name, as OSM shares them between projects:
  * a record's _admin.projects_read lists the projects that may read it

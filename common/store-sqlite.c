@@ -31,7 +31,6 @@
 SLC_LOG_MODULE(store);
 
 #define SCHEMA_VERSION 3
-#define PROJECTS_PART "_admin.projects_read" /* kept in its own column */
 #define BUSY_TIMEOUT_MS 10000
 #define MAX_CACHED 32
 /* Reads in one shared snapshot before it is taken afresh, so that a
@@ -86,7 +85,7 @@ static const char *const schema_v2[] = {
 
 static const char *const schema_v3[] = {
     "ALTER TABLE records ADD COLUMN projects TEXT",
-    "UPDATE records SET projects = doc -> '$." PROJECTS_PART "'",
+    "UPDATE records SET projects = doc -> '$._admin.projects_read'",
     "PRAGMA user_version = 3",
 };
 
@@ -466,34 +465,25 @@ sqlite_get(struct slc_store *st, const char *coll, const char *id,
 
 static int
 sqlite_get_text(struct slc_store *st, const char *coll, const char *id,
-                const char *part, struct slc_record_text *out,
-                struct slc_error *err)
+                struct slc_record_text *out, struct slc_error *err)
 {
     struct sqlite_store *s = sqlite_store_cast(st);
-    char path[160];
     sqlite3_stmt *stmt;
     int rc, step;
 
     memset(out, 0, sizeof *out);
-    if (part && (size_t)snprintf(path, sizeof path, "$.%s", part) >=
-                    sizeof path) {
-        return slc_error_set(err, SLC_EINVALID, "path '%s' is too long",
-                             part);
-    }
     read_snapshot(s);
     rc = prepare(s,
-                 "SELECT id, name, rev, doc,"
-                 " CASE WHEN ?4 THEN projects ELSE doc -> ?3 END"
+                 "SELECT id, name, rev, doc, projects"
                  " FROM records WHERE coll = ?1 AND id = ?2",
-                 &stmt, err, coll, id, part ? path : NULL, NULL);
+                 &stmt, err, coll, id, NULL);
     if (rc) {
         return rc;
     }
-    sqlite3_bind_int(stmt, 4, part && !strcmp(part, PROJECTS_PART));
     step = sqlite3_step(stmt);
     if (step == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(stmt, 1);
-        const char *part_text = (const char *)sqlite3_column_text(stmt, 4);
+        const char *readers = (const char *)sqlite3_column_text(stmt, 4);
         const char *text = (const char *)sqlite3_column_text(stmt, 3);
 
         out->id = strdup(id);
@@ -501,10 +491,10 @@ sqlite_get_text(struct slc_store *st, const char *coll, const char *id,
         out->rev = sqlite3_column_int64(stmt, 2);
         out->len = (size_t)sqlite3_column_bytes(stmt, 3);
         out->text = text ? strndup(text, out->len) : NULL;
-        out->part = part_text ? json_loads(part_text, JSON_DECODE_ANY, NULL)
-                              : NULL;
+        out->readers = readers ? json_loads(readers, JSON_DECODE_ANY, NULL)
+                               : NULL;
         if (!out->id || (name && !out->name) || !out->text ||
-            (part_text && !out->part)) {
+            (readers && !out->readers)) {
             slc_record_text_clear(out);
             rc = slc_error_set(err, SLC_ENOMEM, "out of memory");
         }
@@ -913,50 +903,38 @@ sqlite_list_after(struct slc_store *st, const char *coll, int64_t after,
 
 static int
 sqlite_list_after_text(struct slc_store *st, const char *coll,
-                       int64_t after, const char *part,
-                       slc_store_text_fn visit, void *arg,
+                       int64_t after, slc_store_text_fn visit, void *arg,
                        struct slc_error *err)
 {
     struct sqlite_store *s = sqlite_store_cast(st);
-    char path[160];
     sqlite3_stmt *stmt;
     int rc, step;
 
-    if (part && (size_t)snprintf(path, sizeof path, "$.%s", part) >=
-                    sizeof path) {
-        return slc_error_set(err, SLC_EINVALID, "path '%s' is too long",
-                             part);
-    }
     read_snapshot(s);
     rc = prepare(s,
-                 "SELECT id, name, rev, doc,"
-                 " CASE WHEN ?4 THEN projects ELSE doc -> ?3 END, seq"
+                 "SELECT id, name, rev, doc, projects, seq"
                  " FROM records WHERE coll = ?1 AND seq > ?2 ORDER BY seq",
                  &stmt, err, coll, NULL);
     if (rc) {
         return rc;
     }
     sqlite3_bind_int64(stmt, 2, after);
-    sqlite3_bind_int(stmt, 4, part && !strcmp(part, PROJECTS_PART));
-    if (part) {
-        sqlite3_bind_text(stmt, 3, path, -1, SQLITE_STATIC);
-    }
     while (!rc && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-        const char *part_text = (const char *)sqlite3_column_text(stmt, 4);
+        const char *readers = (const char *)sqlite3_column_text(stmt, 4);
         struct slc_record_text rt = {
             .id = (char *)sqlite3_column_text(stmt, 0),
             .name = (char *)sqlite3_column_text(stmt, 1),
             .rev = sqlite3_column_int64(stmt, 2),
             .text = (char *)sqlite3_column_text(stmt, 3),
             .len = (size_t)sqlite3_column_bytes(stmt, 3),
-            .part = part_text ? json_loads(part_text, JSON_DECODE_ANY, NULL)
-                              : NULL,
+            .readers = readers ? json_loads(readers, JSON_DECODE_ANY, NULL)
+                               : NULL,
             .pos = sqlite3_column_int64(stmt, 5),
         };
 
         /* borrowed from the row for the call */
         rc = visit(coll, &rt, arg);
-        json_decref(rt.part);
+        json_decref(rt.readers);
     }
     if (!rc && step != SQLITE_DONE) {
         rc = db_error(s, err, "read");

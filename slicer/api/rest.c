@@ -504,10 +504,9 @@ slc_rest_show_stored(struct slc_call *c, const char *coll, const char *what,
                      const char *id)
 {
     struct slc_record_text rt;
-    int rc = slc_store_get_text(c->api->st, coll, id, "_admin.projects_read",
-                                &rt, &c->err);
+    int rc = slc_store_get_text(c->api->st, coll, id, &rt, &c->err);
 
-    if (!rc && !slc_auth_in_projects(&c->who, rt.part)) {
+    if (!rc && !slc_auth_in_projects(&c->who, rt.readers)) {
         slc_record_text_clear(&rt);
         rc = SLC_ENOTFOUND;
     }
@@ -696,7 +695,7 @@ text_visit(const char *coll, const struct slc_record_text *rt, void *arg)
     struct text_walk *w = arg;
 
     (void)coll;
-    if (!slc_auth_in_projects(&w->c->who, rt->part)) {
+    if (!slc_auth_in_projects(&w->c->who, rt->readers)) {
         return 0;
     }
     if (w->page && w->n == w->page) {
@@ -727,8 +726,7 @@ static int
 reply_list_text(struct slc_call *c, const char *coll, int64_t after)
 {
     struct text_walk w = {.c = c, .page = c->api->page_size};
-    int rc = slc_store_list_after_text(c->api->st, coll, after,
-                                       "_admin.projects_read", text_visit,
+    int rc = slc_store_list_after_text(c->api->st, coll, after, text_visit,
                                        &w, &c->err);
 
     if (rc < 0) {

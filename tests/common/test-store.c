@@ -161,17 +161,15 @@ first_project(struct slc_store *st, const char *id)
     struct slc_record_text rt;
     struct slc_error err;
 
-    assert_int_equal(slc_store_get_text(st, "things", id,
-                                        "_admin.projects_read", &rt, &err),
-                     0);
+    assert_int_equal(slc_store_get_text(st, "things", id, &rt, &err), 0);
     snprintf(first, sizeof first, "%s",
-             json_string_value(json_array_get(rt.part, 0)) ?: "(none)");
+             json_string_value(json_array_get(rt.readers, 0)) ?: "(none)");
     slc_record_text_clear(&rt);
     return first;
 }
 
-/* A document read as text comes back as stored, with the part asked for
- * parsed; absent parts and records say so. */
+/* A document read as text comes back as stored, with its readers
+ * parsed; a document without readers and an absent record say so. */
 static void
 test_get_text(void **state)
 {
@@ -193,8 +191,7 @@ test_get_text(void **state)
                                    "projects_read", "p1", "p2"),
                          SLC_REV_NEW, NULL),
                      0);
-    assert_int_equal(slc_store_get_text(f->st, "things", "t1",
-                                        "_admin.projects_read", &rt, &err),
+    assert_int_equal(slc_store_get_text(f->st, "things", "t1", &rt, &err),
                      0);
     assert_string_equal(rt.id, "t1");
     assert_string_equal(rt.name, "tee");
@@ -203,17 +200,12 @@ test_get_text(void **state)
     doc = json_loads(rt.text, 0, NULL);
     assert_int_equal(json_integer_value(json_object_get(doc, "v")), 7);
     json_decref(doc);
-    assert_int_equal(json_array_size(rt.part), 2);
-    assert_string_equal(json_string_value(json_array_get(rt.part, 1)), "p2");
+    assert_int_equal(json_array_size(rt.readers), 2);
+    assert_string_equal(json_string_value(json_array_get(rt.readers, 1)),
+                        "p2");
     slc_record_text_clear(&rt);
-    assert_int_equal(slc_store_get_text(f->st, "things", "t1", "_admin.none",
-                                        &rt, &err),
-                     0);
-    assert_null(rt.part);
-    slc_record_text_clear(&rt);
-    assert_int_equal(
-        slc_store_get_text(f->st, "things", "t2", NULL, &rt, &err),
-        SLC_ENOTFOUND);
+    assert_int_equal(slc_store_get_text(f->st, "things", "t2", &rt, &err),
+                     SLC_ENOTFOUND);
     assert_non_null(strstr(err.msg, "things 't2' not found"));
     /* the projects follow every kind of write: an update under the same
      * name, one under a new name, an overwrite, and none at all */
