@@ -1115,6 +1115,13 @@ write_for_each(const char *coll, const struct slc_record *rec, void *arg)
                : 0;
 }
 
+/* Another handle's write: record "a" of "things" to {"v": v}. */
+static int
+set_a(struct slc_store *st, json_int_t v)
+{
+    return put(st, "a", "a", json_pack("{sI}", "v", v), SLC_REV_ANY, NULL);
+}
+
 /* Shared reads (slicerd: the requests one turn of its loop serves read one
  * snapshot): they see what was stored when the snapshot was taken until
  * it ends; this handle's writes, its transactions and a list's writing
@@ -1134,9 +1141,7 @@ test_shared_reads(void **state)
                      0);
     if (f->etcd) {
         assert_false(slc_store_share_reads(f->st, count_held, &held));
-        assert_int_equal(put(other, "a", "a", json_pack("{si}", "v", 2),
-                             SLC_REV_ANY, NULL),
-                         0);
+        assert_int_equal(set_a(other, 2), 0);
         assert_int_equal(read_v(f->st, "things", "a"), 2);
         assert_int_equal(held, 0);
         slc_store_close(other);
@@ -1146,9 +1151,7 @@ test_shared_reads(void **state)
     assert_int_equal(read_v(f->st, "things", "a"), 1);
     assert_int_equal(held, 1);
     /* another writer: unseen until the snapshot ends */
-    assert_int_equal(put(other, "a", "a", json_pack("{si}", "v", 2),
-                         SLC_REV_ANY, NULL),
-                     0);
+    assert_int_equal(set_a(other, 2), 0);
     assert_int_equal(read_v(f->st, "things", "a"), 1);
     assert_int_equal(held, 1);
     slc_store_end_reads(f->st);
@@ -1156,9 +1159,7 @@ test_shared_reads(void **state)
     assert_int_equal(held, 2);
 
     /* this handle's write ends it first, and then sees the newest */
-    assert_int_equal(put(other, "a", "a", json_pack("{si}", "v", 3),
-                         SLC_REV_ANY, NULL),
-                     0);
+    assert_int_equal(set_a(other, 3), 0);
     assert_int_equal(read_v(f->st, "things", "a"), 2);
     assert_int_equal(put(f->st, "b", "b", json_pack("{si}", "v", 1),
                          SLC_REV_NEW, NULL),
@@ -1185,9 +1186,7 @@ test_shared_reads(void **state)
      * number of reads */
     assert_int_equal(read_v(f->st, "things", "a"), 3);
     held = 0;
-    assert_int_equal(put(other, "a", "a", json_pack("{si}", "v", 4),
-                         SLC_REV_ANY, NULL),
-                     0);
+    assert_int_equal(set_a(other, 4), 0);
     for (int i = 0; i < 1000 && !seen; i++) {
         seen = read_v(f->st, "things", "a") == 4;
     }
@@ -1197,9 +1196,7 @@ test_shared_reads(void **state)
     /* no more sharing: each read is its own again */
     assert_int_equal(read_v(f->st, "things", "a"), 4);
     assert_true(slc_store_share_reads(f->st, NULL, NULL));
-    assert_int_equal(put(other, "a", "a", json_pack("{si}", "v", 5),
-                         SLC_REV_ANY, NULL),
-                     0);
+    assert_int_equal(set_a(other, 5), 0);
     assert_int_equal(read_v(f->st, "things", "a"), 5);
     assert_int_equal(held, 1);
     slc_store_close(other);
