@@ -14,6 +14,10 @@
  * parsed the whole document for it (half of a GET's instructions).
  * Statements are prepared once and kept (they are most of the cost of a
  * read otherwise).
+ * Reads outside a transaction are each a read transaction of their own
+ * (a lock and an unlock of the WAL index: two system calls), unless the
+ * caller shares them (share_reads): they then read one snapshot, taken at
+ * the first and ended by the caller or by this handle's next write.
  * Writers take the database lock up front (BEGIN IMMEDIATE) and wait up to
  * a busy timeout for other processes, so concurrent writers serialise
  * instead of failing half-way.  Revisions are checked in the same statement
