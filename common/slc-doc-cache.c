@@ -118,6 +118,13 @@ slot_of(struct slc_doc_cache *c, const char *coll, const char *id)
                : NULL;
 }
 
+/* The one-time slot of record 'id' of 'coll' (slc_doc_cache_wrote_once). */
+static struct slot *
+once_of(struct slc_doc_cache *c, const char *coll, const char *id)
+{
+    return &c->once[hash_of(coll, id) % ONCE_SLOTS];
+}
+
 /* Whether slot 's' holds record 'id' of 'coll' as 'text' (an empty slot
  * has no document). */
 static bool
@@ -134,9 +141,7 @@ slc_doc_cache_load(struct slc_doc_cache *c, const char *coll,
                    size_t flags, json_error_t *jerr)
 {
     struct slot *s = slot_of(c, coll, id);
-    struct slot *o = c && coll && id
-                         ? &c->once[hash_of(coll, id) % ONCE_SLOTS]
-                         : NULL;
+    struct slot *o = c && coll && id ? once_of(c, coll, id) : NULL;
     json_t *doc;
     char *own;
 
@@ -166,17 +171,11 @@ slc_doc_cache_load(struct slc_doc_cache *c, const char *coll,
     return doc;
 }
 
-void
-slc_doc_cache_wrote(struct slc_doc_cache *c, const char *coll,
-                    const char *id, char *text, size_t len,
-                    const json_t *doc)
+/* Keeps 'text' (taken) and a copy of 'doc' in slot 's'. */
+static void
+slot_fill(struct slot *s, const char *coll, const char *id, char *text,
+          size_t len, const json_t *doc)
 {
-    struct slot *s = slot_of(c, coll, id);
-
-    if (!s) {
-        free(text);
-        return;
-    }
     slot_clear(s);
     s->coll = strdup(coll);
     s->id = strdup(id);
@@ -189,27 +188,30 @@ slc_doc_cache_wrote(struct slc_doc_cache *c, const char *coll,
 }
 
 void
+slc_doc_cache_wrote(struct slc_doc_cache *c, const char *coll,
+                    const char *id, char *text, size_t len,
+                    const json_t *doc)
+{
+    struct slot *s = slot_of(c, coll, id);
+
+    if (!s) {
+        free(text);
+        return;
+    }
+    slot_fill(s, coll, id, text, len, doc);
+}
+
+void
 slc_doc_cache_wrote_once(struct slc_doc_cache *c, const char *coll,
                          const char *id, char *text, size_t len,
                          const json_t *doc)
 {
-    struct slot *o;
-
     if (!c || slot_of(c, coll, id)) {
         /* a read-mostly record is kept for every reader anyway */
         slc_doc_cache_wrote(c, coll, id, text, len, doc);
         return;
     }
-    o = &c->once[hash_of(coll, id) % ONCE_SLOTS];
-    slot_clear(o);
-    o->coll = strdup(coll);
-    o->id = strdup(id);
-    o->text = text;
-    o->len = len;
-    o->doc = json_deep_copy(doc);
-    if (!o->coll || !o->id || !o->doc) {
-        slot_clear(o); /* only the cache loses */
-    }
+    slot_fill(once_of(c, coll, id), coll, id, text, len, doc);
 }
 
 void

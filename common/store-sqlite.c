@@ -93,6 +93,19 @@ static const char *const schema_v3[] = {
     "PRAGMA user_version = 3",
 };
 
+/* The statements that bring a store to each version, in order: the
+ * statements at index k make version k + 1. */
+static const struct {
+    const char *const *sql;
+    size_t n;
+} schema_steps[] = {
+#define STEP(a) {a, sizeof a / sizeof a[0]}
+    STEP(schema_v1),
+    STEP(schema_v2),
+    STEP(schema_v3),
+#undef STEP
+};
+
 static struct sqlite_store *
 sqlite_store_cast(struct slc_store *st)
 {
@@ -261,33 +274,16 @@ create_schema(struct sqlite_store *s, struct slc_error *err)
                            s->path, version, SCHEMA_VERSION);
         goto out;
     }
-    if (version == 0) {
+    if (version <= 0) {
         SLC_INFO("store '%s': creating schema version %d", s->path,
                  SCHEMA_VERSION);
-        for (size_t i = 0; i < sizeof schema_v1 / sizeof schema_v1[0]; i++) {
-            if ((rc = exec_sql(s, schema_v1[i], err))) {
-                goto out;
-            }
-        }
+    } else if (version < SCHEMA_VERSION) {
+        SLC_INFO("store '%s': upgrading schema %d to %d", s->path, version,
+                 SCHEMA_VERSION);
     }
-    if (version < 2) {
-        if (version > 0) {
-            SLC_INFO("store '%s': upgrading schema %d to 2", s->path,
-                     version);
-        }
-        for (size_t i = 0; i < sizeof schema_v2 / sizeof schema_v2[0]; i++) {
-            if ((rc = exec_sql(s, schema_v2[i], err))) {
-                goto out;
-            }
-        }
-    }
-    if (version < 3) {
-        if (version > 0) {
-            SLC_INFO("store '%s': upgrading schema %d to 3", s->path,
-                     version);
-        }
-        for (size_t i = 0; i < sizeof schema_v3 / sizeof schema_v3[0]; i++) {
-            if ((rc = exec_sql(s, schema_v3[i], err))) {
+    for (int v = version < 0 ? 0 : version; v < SCHEMA_VERSION; v++) {
+        for (size_t i = 0; i < schema_steps[v].n; i++) {
+            if ((rc = exec_sql(s, schema_steps[v].sql[i], err))) {
                 goto out;
             }
         }
@@ -338,9 +334,7 @@ sqlite_close(struct slc_store *st)
 {
     struct sqlite_store *s = sqlite_store_cast(st);
 
-    if (s->db) {
-        end_snapshot(s);
-    }
+    end_snapshot(s); /* none without a database */
     for (size_t k = 0; k < s->n_cached; k++) {
         sqlite3_finalize(s->cache[k].stmt);
     }
