@@ -859,10 +859,10 @@ main(int argc, char **argv)
     /* Built with the C library's malloc (meson's allocator option; a
      * release build links jemalloc, which keeps freed memory for reuse
      * on its own).  An operation allocates and frees a few hundred kB of
-     * documents.  With glibc's defaults (trim above 128 kB free at the heap's top,
-     * grow by what is asked) every operation shrank the heap and grew it
-     * again: brk calls, fresh pages faulted in, TLB shootdowns across the
-     * threads.  Keeping up to 16 MB free at the top, and growing by 4 MB,
+     * documents.  With glibc's defaults (trim above 128 kB free at the
+     * heap's top, grow by what is asked) every operation shrank the heap
+     * and grew it again: brk calls, fresh pages faulted in, TLB
+     * shootdowns across the threads.  Keeping up to 16 MB free at the top, and growing by 4 MB,
      * made a slice instantiate 20% faster (bench-slice); it does not raise
      * the peak, only what is kept after it.  Setting these turns off
      * glibc's sliding mmap threshold, which had risen to fit the largest
