@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slc-json.h"
 #include "slc-log.h"
 
 SLC_LOG_MODULE(etcd);
@@ -153,7 +154,7 @@ int
 slc_etcd_call(struct slc_etcd *e, const char *path, const json_t *req,
               bool idempotent, json_t **reply, struct slc_error *err)
 {
-    char *body = json_dumps(req, JSON_COMPACT);
+    char *body = slc_json_text(req, NULL);
     const char *why = "no member";
     json_error_t jerr;
     long status = 0;

@@ -1,6 +1,7 @@
 /* Store front end: backend selection by location, and call wrappers.
  * The backends live in store-*.c. */
 #include "slc-doc-cache.h"
+#include "slc-json.h"
 #include "slc-metrics.h"
 #include "slc-store.h"
 
@@ -270,8 +271,8 @@ slc_store_get_text(struct slc_store *st, const char *coll, const char *id,
     if ((rc = st->class->get(st, coll, id, &rec, err))) {
         return rc;
     }
-    out->text = json_dumps(rec.doc, JSON_COMPACT);
-    out->len = out->text ? strlen(out->text) : 0;
+    out->len = 0;
+    out->text = slc_json_text(rec.doc, &out->len);
     out->readers = json_incref(json_object_get(
         json_object_get(rec.doc, "_admin"), "projects_read"));
     out->id = rec.id;

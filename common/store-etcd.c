@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "slc-etcd.h"
+#include "slc-json.h"
 #include "slc-log.h"
 #include "slc-store.h"
 
@@ -482,7 +483,7 @@ load_entry(struct etcd_store *s, const char *coll, const char *id,
         .old_links = r.links, .is = kv != NULL, .rev = r.rev};
     json_decref(kv);
     if (r.doc) {
-        en->text = json_dumps(r.doc, JSON_COMPACT | JSON_ENCODE_ANY);
+        en->text = slc_json_text(r.doc, NULL);
     }
     en->name = r.name ? strdup(r.name) : NULL;
     en->links = json_incref(r.links);
@@ -716,7 +717,7 @@ entry_ops(struct etcd_store *s, const struct entry *en, json_t *ops)
                                       "o", (int)en->ordinal, "l", en->links,
                                       "d", doc)
                           : NULL;
-        char *text = env ? json_dumps(env, JSON_COMPACT) : NULL;
+        char *text = slc_json_text(env, NULL);
 
         json_decref(env);
         if (!text) {
@@ -961,7 +962,7 @@ etcd_put(struct slc_store *st, const char *coll,
     rc = load_entry(s, coll, rec->id, &en, err);
     rc = rc ? rc : check_expected(en, expected_rev, err);
     if (!rc) {
-        text = json_dumps(rec->doc, JSON_COMPACT | JSON_ENCODE_ANY);
+        text = slc_json_text(rec->doc, NULL);
         name = rec->name ? strdup(rec->name) : NULL;
         l = links ? json_deep_copy(links) : json_incref(en->links);
         if (!text || (rec->name && !name) || (links && !l)) {

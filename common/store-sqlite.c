@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "slc-doc-cache.h"
+#include "slc-json.h"
 #include "slc-log.h"
 #include "slc-store.h"
 
@@ -742,11 +743,12 @@ sqlite_put(struct slc_store *st, const char *coll,
         json_object_get(rec->doc, "_admin"), "projects_read");
     int64_t rev = 0;
     char *text, *projects = NULL;
+    size_t len = 0;
     int rc;
 
-    text = json_dumps(rec->doc, JSON_COMPACT | JSON_ENCODE_ANY);
+    text = slc_json_text(rec->doc, &len);
     if (read_by) {
-        projects = json_dumps(read_by, JSON_COMPACT | JSON_ENCODE_ANY);
+        projects = slc_json_text(read_by, NULL);
     }
     if (!text || (read_by && !projects)) {
         free(text);
@@ -763,7 +765,7 @@ sqlite_put(struct slc_store *st, const char *coll,
     }
     if (!rc) { /* the next reader of this text need not parse it */
         (rec->reread ? slc_doc_cache_wrote_once : slc_doc_cache_wrote)(
-            s->up.docs, coll, rec->id, text, strlen(text), rec->doc);
+            s->up.docs, coll, rec->id, text, len, rec->doc);
     } else {
         free(text);
     }

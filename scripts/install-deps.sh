@@ -5,7 +5,7 @@
 set -eu
 packages="
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
-  libyaml-dev libjansson-dev libsqlite3-dev libcmocka-dev
+  libyaml-dev libjansson-dev libyajl-dev libsqlite3-dev libcmocka-dev
   libcurl4-openssl-dev libmicrohttpd-dev libhttp-parser-dev libevent-dev libarchive-dev
   libcrypt-dev libssl-dev libjemalloc-dev curl jq ca-certificates openssl python3
   openvswitch-switch iproute2 iputils-ping ethtool nftables

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "http-server-internal.h"
+#include "slc-json.h"
 #include "slc-log.h"
 #include "slc-metrics.h"
 #include "slc-yaml.h"
@@ -241,8 +242,8 @@ render(struct slc_http_response *resp, const char *accept, size_t *size,
         *type = "application/json";
     } else if (resp->body && fmt == 'j') {
         /* compact, like the stored documents sent as they are */
-        text = json_dumps(resp->body, JSON_COMPACT | JSON_ENCODE_ANY);
-        *size = text ? strlen(text) : 0;
+        *size = 0;
+        text = slc_json_text(resp->body, size);
         *type = "application/json";
     } else if (resp->body) {
         text = slc_yaml_dump(resp->body, size);

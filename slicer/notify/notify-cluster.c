@@ -9,6 +9,7 @@
 
 #include "notify-internal.h"
 #include "slc-cluster.h"
+#include "slc-json.h"
 #include "slc-log.h"
 #include "slc-store.h"
 
@@ -86,7 +87,7 @@ queue_stored(struct sub *s, const struct slc_record *rec)
     if (queued(s, rec->id)) {
         return 0;
     }
-    text = json_dumps(json_object_get(rec->doc, "body"), JSON_COMPACT);
+    text = slc_json_text(json_object_get(rec->doc, "body"), NULL);
     return text ? slc_notify_note_add(s, rec->id, text,
                            (unsigned)json_integer_value(
                                json_object_get(rec->doc, "attempts")))

@@ -15,6 +15,7 @@
 #include "notify.h"
 #include "notify-internal.h"
 #include "slc-id.h"
+#include "slc-json.h"
 #include "slc-log.h"
 #include "slc-metrics.h"
 
@@ -428,7 +429,7 @@ enqueue(struct sub *s, json_t *body)
                                    apis[s->api].base, s->id)));
     }
     if (!rc) {
-        text = json_dumps(body, JSON_COMPACT);
+        text = slc_json_text(body, NULL);
         rec.doc = json_pack("{sO si sf}", "body", body, "attempts", 0,
                             "created", s->n->p.now());
         rc = !text || !rec.doc ? SLC_ENOMEM
@@ -1345,7 +1346,7 @@ static int
 load_note(const char *coll, const struct slc_record *rec, void *arg)
 {
     struct load *l = arg;
-    char *text = json_dumps(json_object_get(rec->doc, "body"), JSON_COMPACT);
+    char *text = slc_json_text(json_object_get(rec->doc, "body"), NULL);
 
     return text ? slc_notify_note_add(l->s, rec->id, text,
                            (unsigned)json_integer_value(

@@ -1,5 +1,8 @@
 /* Unit tests of the small common modules: ids, errors, diagnostics,
- * arena, logging. */
+ * arena, logging, JSON text. */
+#include <dirent.h>
+#include <float.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +17,9 @@
 #include "slc-diag.h"
 #include "slc-error.h"
 #include "slc-id.h"
+#include "slc-json.h"
 #include "slc-log.h"
+#include "slc-yaml.h"
 
 static void
 test_uuid4_is_random_and_well_formed(void **state)
@@ -144,6 +149,127 @@ test_utf8_scrub(void **state)
     slc_utf8_scrub(NULL);
 }
 
+/* slc_json_text gives what json_dumps(COMPACT | ENCODE_ANY) gives, and
+ * text that reads back as the same document. */
+static void
+assert_json_text(const json_t *v)
+{
+    size_t len = 7;
+    char *text = slc_json_text(v, &len);
+    char *theirs = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_t *back;
+
+    assert_non_null(text);
+    assert_int_equal(len, strlen(text));
+    assert_string_equal(text, theirs);
+    back = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    assert_non_null(back);
+    assert_true(json_equal(back, v));
+    json_decref(back);
+    free(theirs);
+    free(text);
+}
+
+/* Every YAML document under 'dir', as loaded: how many. */
+static size_t
+json_text_of_templates(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t n = 0;
+
+    assert_non_null(d);
+    while ((e = readdir(d))) {
+        char path[PATH_MAX];
+        struct slc_yaml_doc *doc = NULL;
+        struct slc_diags diags = {0};
+
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (e->d_type == DT_DIR) {
+            n += json_text_of_templates(path);
+            continue;
+        }
+        if (!strstr(e->d_name, ".yaml") ||
+            slc_yaml_load_file(path, NULL, &doc, &diags)) {
+            slc_diags_clear(&diags);
+            continue;
+        }
+        assert_json_text(slc_yaml_root(doc));
+        slc_yaml_free(doc);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void
+test_json_text(void **state)
+{
+    json_t *a = json_array(), *b = json_array(), *deep = json_array();
+    json_t *in = deep, *reals = json_pack("[f,f]", DBL_MAX, 5e-324);
+    json_t *v = json_pack(
+        "{s:[i,I,I,f,f,f,f,f], s:s, s:s%, s:{}, s:[], s:n, s:b, s:b,"
+        " s:{s:{s:[{}]}}}",
+        "numbers", 0, (json_int_t)LLONG_MIN, (json_int_t)LLONG_MAX, 1.0,
+        0.5, -0.0, 1796443724.4035864, 0.1,
+        "escapes", "q\"b\\s/n\nt\tc\x01\x1f\x7f caf\xc3\xa9 \xf0\x9f\x98\x80",
+        "nul", "a\0b", (size_t)3, "empty object", "empty array",
+        "null", "true", 1, "false", 0, "nested", "x", "y", "z");
+    char *text;
+
+    /* the key order is the document's, the reals stay reals */
+    assert_json_text(v);
+    text = slc_json_text(v, NULL);
+    assert_non_null(strstr(text, "{\"numbers\":[0,-9223372036854775808,"
+                                 "9223372036854775807,1.0,0.5,-0.0,"
+                                 "1796443724.4035864,0.10000000000000001],"
+                                 "\"escapes\":\"q\\\"b\\\\s/n\\nt\\tc"
+                                 "\\u0001\\u001F\x7f caf\xc3\xa9 \xf0\x9f\x98\x80\","
+                                 "\"nul\":\"a\\u0000b\","));
+    free(text);
+    json_decref(v);
+    v = json_string("top");
+    assert_json_text(v);
+    assert_json_text(json_null());
+    json_decref(v);
+
+    /* where the text differs from jansson's ("e308"), it reads back */
+    text = slc_json_text(reals, NULL);
+    assert_string_equal(text, "[1.7976931348623157e+308,"
+                              "4.9406564584124654e-324]");
+    v = json_loads(text, 0, NULL);
+    assert_true(json_equal(v, reals));
+    json_decref(v);
+    json_decref(reals);
+    free(text);
+
+    /* deeper than yajl goes: jansson writes it */
+    for (int depth = 1; depth < 300; depth++) {
+        json_t *next = json_array();
+
+        json_array_append_new(in, next);
+        in = next;
+    }
+    json_array_append_new(in, json_integer(300));
+    assert_json_text(deep);
+    json_decref(deep);
+
+    /* a loop cannot be written */
+    json_array_append(a, b);
+    json_array_append(b, a);
+    assert_null(slc_json_text(a, NULL));
+    json_array_clear(b);
+    json_decref(a);
+    json_decref(b);
+    assert_null(slc_json_text(NULL, NULL));
+
+    assert_true(json_text_of_templates(SLC_SOURCE_DIR "/templates") > 20);
+    assert_true(json_text_of_templates(SLC_EXAMPLES_DIR) >= 10);
+}
+
 int
 main(void)
 {
@@ -154,6 +280,7 @@ main(void)
         cmocka_unit_test(test_arena_aligns_and_grows),
         cmocka_unit_test(test_log_levels_and_rate_limit),
         cmocka_unit_test(test_utf8_scrub),
+        cmocka_unit_test(test_json_text),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
