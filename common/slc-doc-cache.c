@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "slc-doc-cache.h"
+#include "slc-json.h"
 
 #define SLOTS 256
 #define ONCE_SLOTS 64 /* records written to be read back once */
@@ -138,7 +139,7 @@ holds(const struct slot *s, const char *coll, const char *id,
 json_t *
 slc_doc_cache_load(struct slc_doc_cache *c, const char *coll,
                    const char *id, const char *text, size_t len,
-                   size_t flags, json_error_t *jerr)
+                   json_error_t *jerr)
 {
     struct slot *s = slot_of(c, coll, id);
     struct slot *o = c && coll && id ? once_of(c, coll, id) : NULL;
@@ -160,7 +161,7 @@ slc_doc_cache_load(struct slc_doc_cache *c, const char *coll,
         }
         return doc;
     }
-    doc = json_loadb(text, len, flags, jerr);
+    doc = slc_json_load(text, len, jerr);
     if (s && doc) {
         c->misses++;
         if ((own = malloc(len ? len : 1))) {

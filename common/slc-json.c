@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
 
 #include "slc-json.h"
 
@@ -142,4 +143,195 @@ slc_json_text(const json_t *v, size_t *len)
         *len = strlen(text);
     }
     return text;
+}
+
+/* A document being read: the containers open, the key of the next
+ * member. */
+struct in {
+    json_t *root;
+    json_t **open;
+    size_t n_open, cap_open;
+    char *key;
+    size_t key_len, key_cap;
+    const char *why; /* what failed, when a callback did */
+};
+
+/* Adds 'v' (taken) where the text has it; 0 stops the parse. */
+static int
+add(struct in *in, json_t *v)
+{
+    json_t *top = in->n_open ? in->open[in->n_open - 1] : NULL;
+
+    if (!v) {
+        in->why = "out of memory";
+        return 0;
+    }
+    if (!top) {
+        in->root = v;
+    } else if (json_is_object(top)) {
+        if (json_object_setn_new_nocheck(top, in->key, in->key_len, v)) {
+            in->why = "out of memory";
+            return 0;
+        }
+    } else if (json_array_append_new(top, v)) {
+        in->why = "out of memory";
+        return 0;
+    }
+    return 1;
+}
+
+static int
+on_null(void *ctx)
+{
+    return add(ctx, json_null());
+}
+
+static int
+on_bool(void *ctx, int b)
+{
+    return add(ctx, json_boolean(b));
+}
+
+static int
+on_integer(void *ctx, long long i)
+{
+    return add(ctx, json_integer(i));
+}
+
+static int
+on_double(void *ctx, double d)
+{
+    return add(ctx, json_real(d));
+}
+
+static int
+on_string(void *ctx, const unsigned char *s, size_t n)
+{
+    struct in *in = ctx;
+
+    if (memchr(s, '\0', n)) {
+        in->why = "\\u0000 is not allowed without JSON_ALLOW_NUL";
+        return 0;
+    }
+    return add(in, json_stringn_nocheck((const char *)s, n));
+}
+
+static int
+on_key(void *ctx, const unsigned char *s, size_t n)
+{
+    struct in *in = ctx;
+
+    if (n + 1 > in->key_cap) {
+        char *key = realloc(in->key, n + 64);
+
+        if (!key) {
+            in->why = "out of memory";
+            return 0;
+        }
+        in->key = key;
+        in->key_cap = n + 64;
+    }
+    memcpy(in->key, s, n);
+    in->key[n] = '\0';
+    in->key_len = n;
+    return 1;
+}
+
+/* Opens container 'c' (taken) where the text has it. */
+static int
+open_container(struct in *in, json_t *c)
+{
+    if (in->n_open == in->cap_open) {
+        size_t cap = in->cap_open ? 2 * in->cap_open : 16;
+        json_t **open = cap <= 2048 ? realloc(in->open, cap * sizeof *open)
+                                    : NULL;
+
+        if (!open) {
+            json_decref(c);
+            in->why = cap > 2048 ? "maximum parsing depth reached"
+                                 : "out of memory";
+            return 0;
+        }
+        in->open = open;
+        in->cap_open = cap;
+    }
+    if (!add(in, json_incref(c))) {
+        json_decref(c);
+        return 0;
+    }
+    in->open[in->n_open++] = c;
+    json_decref(c); /* its container holds it */
+    return 1;
+}
+
+static int
+on_start_map(void *ctx)
+{
+    return open_container(ctx, json_object());
+}
+
+static int
+on_start_array(void *ctx)
+{
+    return open_container(ctx, json_array());
+}
+
+static int
+on_end(void *ctx)
+{
+    ((struct in *)ctx)->n_open--;
+    return 1;
+}
+
+json_t *
+slc_json_load(const char *text, size_t len, json_error_t *jerr)
+{
+    static const yajl_callbacks cb = {
+        .yajl_null = on_null,
+        .yajl_boolean = on_bool,
+        .yajl_integer = on_integer,
+        .yajl_double = on_double,
+        .yajl_string = on_string,
+        .yajl_start_map = on_start_map,
+        .yajl_map_key = on_key,
+        .yajl_end_map = on_end,
+        .yajl_start_array = on_start_array,
+        .yajl_end_array = on_end,
+    };
+    struct in in = {0};
+    yajl_handle h = yajl_alloc(&cb, NULL, &in);
+    yajl_status st = yajl_status_error;
+
+    if (h) {
+        st = yajl_parse(h, (const unsigned char *)text, len);
+        st = st == yajl_status_ok ? yajl_complete_parse(h) : st;
+    }
+    if (st == yajl_status_ok && !json_is_object(in.root) &&
+        !json_is_array(in.root)) {
+        in.why = "'[' or '{' expected";
+        st = yajl_status_error;
+    }
+    if (st != yajl_status_ok) {
+        memset(jerr, 0, sizeof *jerr);
+        jerr->position = h ? (int)yajl_get_bytes_consumed(h) : 0;
+        if (in.why || !h) {
+            snprintf(jerr->text, sizeof jerr->text, "%s",
+                     in.why ? in.why : "out of memory");
+        } else {
+            unsigned char *msg = yajl_get_error(
+                h, 0, (const unsigned char *)text, len);
+
+            snprintf(jerr->text, sizeof jerr->text, "%s",
+                     msg ? (const char *)msg : "not JSON");
+            yajl_free_error(h, msg);
+        }
+        json_decref(in.root);
+        in.root = NULL;
+    }
+    if (h) {
+        yajl_free(h);
+    }
+    free(in.open);
+    free(in.key);
+    return in.root;
 }

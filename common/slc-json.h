@@ -25,4 +25,10 @@
  * cannot be written (a loop), or out of memory. */
 char *slc_json_text(const json_t *v, size_t *len);
 
+/* The object or array 'text' ('len' bytes) holds, read with yajl's
+ * parser, as json_loadb(text, len, 0, jerr) reads it.  NULL with 'jerr'
+ * filled (its text and position) when it is not JSON, nests deeper than
+ * 2048, holds a \u0000 or a number out of range, or out of memory. */
+json_t *slc_json_load(const char *text, size_t len, json_error_t *jerr);
+
 #endif

@@ -415,7 +415,7 @@ row_to_record(struct sqlite_store *s, sqlite3_stmt *stmt, const char *coll,
     rec->rev = sqlite3_column_int64(stmt, c + 2);
     if (rec->id) {
         rec->doc = slc_doc_cache_load(s->up.docs, coll, rec->id,
-                                      text ? text : "", text ? len : 0, 0,
+                                      text ? text : "", text ? len : 0,
                                       &jerr);
     }
     if (!rec->id || (name && !rec->name)) {

@@ -166,6 +166,14 @@ assert_json_text(const json_t *v)
     assert_non_null(back);
     assert_true(json_equal(back, v));
     json_decref(back);
+    if ((json_is_object(v) || json_is_array(v)) && !strstr(text, "u0000")) {
+        json_error_t jerr;
+
+        back = slc_json_load(text, len, &jerr);
+        assert_non_null(back);
+        assert_true(json_equal(back, v));
+        json_decref(back);
+    }
     free(theirs);
     free(text);
 }
@@ -270,6 +278,49 @@ test_json_text(void **state)
     assert_true(json_text_of_templates(SLC_EXAMPLES_DIR) >= 10);
 }
 
+/* slc_json_load refuses what json_loadb(text, len, 0) refuses, and says
+ * why. */
+static void
+test_json_load(void **state)
+{
+    static const char *const bad[] = {
+        "", "not json", "\"a string\"", "42", "{\"a\":1,}", "{} trailing",
+        "{\"a\":\"x\\u0000y\"}", "[99999999999999999999]", "[1e999]",
+        "{\"a\":\"\xff\"}", "{\"a\"", NULL,
+    };
+    json_error_t jerr;
+    char *deep = malloc(2 * 3000 + 1);
+    const char *text;
+    json_t *v;
+
+    for (size_t i = 0; bad[i]; i++) {
+        memset(&jerr, 0, sizeof jerr);
+        assert_null(json_loadb(bad[i], strlen(bad[i]), 0, &jerr));
+        jerr.text[0] = '\0';
+        assert_null(slc_json_load(bad[i], strlen(bad[i]), &jerr));
+        assert_true(jerr.text[0] != '\0');
+    }
+    /* too deep */
+    memset(deep, '[', 3000);
+    memset(deep + 3000, ']', 3000);
+    deep[6000] = '\0';
+    assert_null(slc_json_load(deep, 6000, &jerr));
+    assert_non_null(strstr(jerr.text, "depth"));
+    free(deep);
+    /* the last of two equal keys wins, as in jansson; the order stays */
+    text = "{\"b\":1,\"a\":[true,false,null,-2.5e3,\"\\u00e9\"],\"b\":2}";
+    v = slc_json_load(text, strlen(text), &jerr);
+    assert_non_null(v);
+    assert_int_equal(json_integer_value(json_object_get(v, "b")), 2);
+    assert_string_equal(json_object_iter_key(json_object_iter(v)), "b");
+    assert_true(json_real_value(json_array_get(json_object_get(v, "a"), 3)) ==
+                -2500.0);
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(v, "a"), 4)),
+        "\xc3\xa9");
+    json_decref(v);
+}
+
 int
 main(void)
 {
@@ -281,6 +332,7 @@ main(void)
         cmocka_unit_test(test_log_levels_and_rate_limit),
         cmocka_unit_test(test_utf8_scrub),
         cmocka_unit_test(test_json_text),
+        cmocka_unit_test(test_json_load),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
