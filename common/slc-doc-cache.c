@@ -136,10 +136,54 @@ holds(const struct slot *s, const char *coll, const char *id,
            !strcmp(s->id, id) && !memcmp(s->text, text, len);
 }
 
+/* The sanitizer builds (the tests) check that no reader changed a
+ * document it was given shared (slc_doc_cache_load 'shared'). */
+#if defined(__SANITIZE_ADDRESS__)
+#define CHECK_SHARED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CHECK_SHARED 1
+#endif
+#endif
+
+static void
+check_unchanged(const struct slot *s)
+{
+#ifdef CHECK_SHARED
+    json_error_t jerr;
+    json_t *stored = slc_json_load(s->text, s->len, &jerr);
+
+    if (stored && !json_equal(stored, s->doc)) {
+        fprintf(stderr, "doc cache: %s '%s' was changed by a reader it was "
+                        "given shared\n", s->coll, s->id);
+        abort();
+    }
+    json_decref(stored);
+#else
+    (void)s;
+#endif
+}
+
+/* Keeps 'text' (taken) and 'doc' (a reference taken) in slot 's'. */
+static void
+slot_fill(struct slot *s, const char *coll, const char *id, char *text,
+          size_t len, json_t *doc)
+{
+    slot_clear(s);
+    s->coll = strdup(coll);
+    s->id = strdup(id);
+    s->text = text;
+    s->len = len;
+    s->doc = doc;
+    if (!s->coll || !s->id || !s->doc) {
+        slot_clear(s); /* only the cache loses */
+    }
+}
+
 json_t *
 slc_doc_cache_load(struct slc_doc_cache *c, const char *coll,
                    const char *id, const char *text, size_t len,
-                   json_error_t *jerr)
+                   bool shared, json_error_t *jerr)
 {
     struct slot *s = slot_of(c, coll, id);
     struct slot *o = c && coll && id ? once_of(c, coll, id) : NULL;
@@ -156,7 +200,8 @@ slc_doc_cache_load(struct slc_doc_cache *c, const char *coll,
     }
     if (s && holds(s, coll, id, text, len)) {
         c->hits++;
-        if (!(doc = json_deep_copy(s->doc))) {
+        check_unchanged(s);
+        if (!(doc = shared ? json_incref(s->doc) : json_deep_copy(s->doc))) {
             snprintf(jerr->text, sizeof jerr->text, "out of memory");
         }
         return doc;
@@ -166,26 +211,11 @@ slc_doc_cache_load(struct slc_doc_cache *c, const char *coll,
         c->misses++;
         if ((own = malloc(len ? len : 1))) {
             memcpy(own, text, len);
-            slc_doc_cache_wrote(c, coll, id, own, len, doc);
+            slot_fill(s, coll, id, own, len,
+                      shared ? json_incref(doc) : json_deep_copy(doc));
         }
     }
     return doc;
-}
-
-/* Keeps 'text' (taken) and a copy of 'doc' in slot 's'. */
-static void
-slot_fill(struct slot *s, const char *coll, const char *id, char *text,
-          size_t len, const json_t *doc)
-{
-    slot_clear(s);
-    s->coll = strdup(coll);
-    s->id = strdup(id);
-    s->text = text;
-    s->len = len;
-    s->doc = json_deep_copy(doc);
-    if (!s->coll || !s->id || !s->doc) {
-        slot_clear(s); /* only the cache loses */
-    }
 }
 
 void
@@ -199,7 +229,7 @@ slc_doc_cache_wrote(struct slc_doc_cache *c, const char *coll,
         free(text);
         return;
     }
-    slot_fill(s, coll, id, text, len, doc);
+    slot_fill(s, coll, id, text, len, json_deep_copy(doc));
 }
 
 void
@@ -212,7 +242,8 @@ slc_doc_cache_wrote_once(struct slc_doc_cache *c, const char *coll,
         slc_doc_cache_wrote(c, coll, id, text, len, doc);
         return;
     }
-    slot_fill(once_of(c, coll, id), coll, id, text, len, doc);
+    slot_fill(once_of(c, coll, id), coll, id, text, len,
+              json_deep_copy(doc));
 }
 
 void

@@ -9,7 +9,8 @@
  * and a reader whose stored text is the same gets a copy of it.  Validity
  * is the text itself, compared byte for byte, so nothing depends on
  * revisions, on transactions that rolled back or on who wrote the record.
- * Readers always get a tree of their own and may change it.
+ * Readers get a tree of their own and may change it, but for those that
+ * only read and say so (slc_store_get_shared), who share the cache's.
  *
  * Only for read-mostly collections: a copy at every write of the records
  * operations write (NSRs, operations) cost more than the parses it saved
@@ -20,6 +21,7 @@
 #define SLC_DOC_CACHE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct slc_doc_cache;
@@ -31,12 +33,14 @@ struct slc_doc_cache *slc_doc_cache_new(const char *const *colls);
 void slc_doc_cache_free(struct slc_doc_cache *c);
 
 /* The document 'text' ('len' bytes) of record 'id' of 'coll', as a new
- * tree the caller owns (read by slc_json_load).  'c' may be NULL (parse
- * only).  NULL with 'jerr' filled when the text is not a JSON object or
- * array, or out of memory. */
+ * tree the caller owns (read by slc_json_load).  With 'shared', a
+ * read-mostly record's tree may be the cache's own, for a caller that
+ * will not change it (slc_store_get_shared); the sanitizer builds check
+ * that none did.  'c' may be NULL (parse only).  NULL with 'jerr' filled
+ * when the text is not a JSON object or array, or out of memory. */
 json_t *slc_doc_cache_load(struct slc_doc_cache *c, const char *coll,
                            const char *id, const char *text, size_t len,
-                           json_error_t *jerr);
+                           bool shared, json_error_t *jerr);
 
 /* Record 'id' of 'coll' was written (its transaction may still roll
  * back) as 'text' ('len' bytes, taken: kept or freed here) from 'doc'

@@ -239,6 +239,18 @@ slc_store_get(struct slc_store *st, const char *coll, const char *id,
 }
 
 int
+slc_store_get_shared(struct slc_store *st, const char *coll, const char *id,
+                     struct slc_record *out, struct slc_error *err)
+{
+    int rc;
+
+    st->share_doc = true;
+    rc = st->class->get(st, coll, id, out, err);
+    st->share_doc = false;
+    return rc;
+}
+
+int
 slc_store_get_kept(struct slc_store *st, const char *coll, const char *id,
                    struct slc_record *kept, struct slc_record *out,
                    struct slc_error *err)

@@ -177,6 +177,7 @@ struct slc_store {
     double began;   /* when the outermost begin() was (metrics) */
     struct slc_doc_cache *docs; /* slc_store_cache_docs(); NULL: none.
                                    Backends parse through it. */
+    bool share_doc; /* during slc_store_get_shared() */
 };
 
 /* The SQLite backend. */
@@ -257,6 +258,13 @@ int slc_store_commit(struct slc_store *st, struct slc_error *err);
 void slc_store_rollback(struct slc_store *st);
 int slc_store_get(struct slc_store *st, const char *coll, const char *id,
                   struct slc_record *out, struct slc_error *err);
+/* As slc_store_get, for a caller that only reads the document: a
+ * read-mostly record's (slc_store_cache_docs) may be the tree the cache
+ * keeps, shared instead of copied.  The caller must not change out->doc
+ * (json_deep_copy it to); slc_record_clear() as usual. */
+int slc_store_get_shared(struct slc_store *st, const char *coll,
+                         const char *id, struct slc_record *out,
+                         struct slc_error *err);
 /* As slc_store_get, for a record the caller wrote before and kept
  * ('kept': its id, the revision the write gave and the document written,
  * held by nobody else): when the store still holds that revision, 'kept'

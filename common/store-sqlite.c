@@ -416,7 +416,7 @@ row_to_record(struct sqlite_store *s, sqlite3_stmt *stmt, const char *coll,
     if (rec->id) {
         rec->doc = slc_doc_cache_load(s->up.docs, coll, rec->id,
                                       text ? text : "", text ? len : 0,
-                                      &jerr);
+                                      s->up.share_doc, &jerr);
     }
     if (!rec->id || (name && !rec->name)) {
         slc_record_clear(rec);

@@ -90,8 +90,8 @@ open_assist(struct slc_engine *e, struct assist_slot *a,
     json_t *config = NULL;
     char *url = NULL;
     struct slc_diags diags = {0};
-    int rc = slc_store_get(e->p.st, "vim_accounts", a->account_id, &acc,
-                           err);
+    int rc = slc_store_get_shared(e->p.st, "vim_accounts", a->account_id,
+                                  &acc, err);
 
     cfg = json_object_get(acc.doc, "config");
     if (!rc && !sget(cfg, "sdn-controller")) {

@@ -28,8 +28,9 @@ open_sdn(struct slc_engine *e, const char *account_id,
     const char *url = NULL, *ctl_id;
     int rc = slc_engine_vim(e, account_id, &vim, err);
 
-    rc = rc ? rc : slc_store_get(e->p.st, "vim_accounts", account_id, &acc,
-                                 err);
+    rc = rc ? rc
+            : slc_store_get_shared(e->p.st, "vim_accounts", account_id, &acc,
+                                   err);
     if (rc) {
         return rc;
     }
@@ -42,7 +43,8 @@ open_sdn(struct slc_engine *e, const char *account_id,
         config = json_pack("{sO}", "bridge",
                            json_object_get(sw, "integration_bridge"));
     } else if (ctl_id && e->p.sdns &&
-               !(rc = slc_store_get(e->p.st, "sdns", ctl_id, &ctl, err))) {
+               !(rc = slc_store_get_shared(e->p.st, "sdns", ctl_id, &ctl,
+                                           err))) {
         class = slc_sdn_registry_find(e->p.sdns, sget(ctl.doc, "type") ?: "");
         url = sget(ctl.doc, "url");
         config = json_incref(json_object_get(ctl.doc, "config"));

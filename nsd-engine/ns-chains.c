@@ -343,7 +343,7 @@ allocate(struct slc_store *st, const char *vim, const char *nsr_id,
     struct used u = {vim, NULL, json_array(), json_array()};
     char rec_id[128];
     json_int_t next = 1;
-    int rc = slc_store_get(st, "vim_accounts", vim, &acc, err);
+    int rc = slc_store_get_shared(st, "vim_accounts", vim, &acc, err);
 
     rc = rc == SLC_ENOTFOUND ? 0 : rc;
     u.sdn = slc_ns_str(json_object_get(acc.doc, "config"), "sdn-controller");

@@ -59,7 +59,9 @@ json_t *slc_ns_new_step(const char *action, const char *kind,
 
 /* ---- primitives (ns-primitives.c) ---- */
 
-/* The VNFD documents of 'vnfrs' by _id (a new object; PNFs have none). */
+/* The VNFD documents of 'vnfrs' by _id (a new object; PNFs have none).
+ * The documents are the store's shared ones (slc_store_get_shared): read
+ * them, do not change them. */
 int slc_ns_load_vnfds(struct slc_store *st, const json_t *vnfrs,
                       json_t **out, struct slc_error *err);
 /* The day1-2 entry of 'vnfd' whose id is 'id' (the VNFD's id: VNF level;

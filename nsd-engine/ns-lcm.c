@@ -1050,7 +1050,8 @@ place(struct slc_store *st, struct ns_plan *pl, const char *op_id,
       json_t *admin, struct slc_error *err)
 {
     struct slc_record account = {0};
-    int rc = slc_store_get(st, "vim_accounts", pl->vim, &account, err);
+    int rc = slc_store_get_shared(st, "vim_accounts", pl->vim, &account,
+                                  err);
 
     if (!rc) {
         rc = slc_place_plan(st, account.doc, pl->vim, pl->steps, op_id,

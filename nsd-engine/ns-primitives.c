@@ -111,7 +111,7 @@ slc_ns_load_vnfds(struct slc_store *st, const json_t *vnfrs, json_t **out,
         if (!id || json_object_get(*out, id)) {
             continue;
         }
-        rc = slc_store_get(st, "vnfds", id, &rec, err);
+        rc = slc_store_get_shared(st, "vnfds", id, &rec, err);
         if (rc == SLC_ENOTFOUND) {
             rc = 0; /* a PNF's, or gone: it has no primitive */
             continue;

@@ -269,8 +269,9 @@ controller_of(struct slc_store *st, const json_t *nsr, char ctl[64],
               struct slc_error *err)
 {
     struct slc_record acc = {0};
-    int rc = slc_store_get(st, "vim_accounts",
-                           slc_ns_str(nsr, "datacenter") ?: "", &acc, err);
+    int rc = slc_store_get_shared(st, "vim_accounts",
+                                  slc_ns_str(nsr, "datacenter") ?: "", &acc,
+                                  err);
 
     ctl[0] = '\0';
     if (!rc) {
@@ -408,9 +409,9 @@ check_external_ports(struct slc_store *st, const json_t *nsr,
                 break;
             }
             if (!acc.doc &&
-                (rc = slc_store_get(st, "vim_accounts",
-                                    slc_ns_str(nsr, "datacenter") ?: "",
-                                    &acc, err))) {
+                (rc = slc_store_get_shared(
+                     st, "vim_accounts", slc_ns_str(nsr, "datacenter") ?: "",
+                     &acc, err))) {
                 break;
             }
             allowed = json_object_get(json_object_get(acc.doc, "config"),

@@ -558,6 +558,58 @@ test_cached_docs(void **state)
     assert_int_equal(hits, 7);
 }
 
+/* Readers who only read share the kept tree (slc_store_get_shared); a
+ * write gives the next reader a new one and leaves theirs as it was. */
+static void
+test_shared_docs(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const colls[] = {"things", NULL};
+    struct slc_record a = {0}, b = {0}, c = {0};
+    struct slc_error err;
+
+    assert_int_equal(slc_store_cache_docs(f->st, colls, &err), 0);
+    assert_int_equal(put(f->st, "k", "kn", json_pack("{si}", "v", 1),
+                         SLC_REV_NEW, NULL),
+                     0);
+    assert_int_equal(slc_store_get_shared(f->st, "things", "k", &a, &err),
+                     0);
+    assert_int_equal(slc_store_get_shared(f->st, "things", "k", &b, &err),
+                     0);
+    assert_int_equal(slc_store_get(f->st, "things", "k", &c, &err), 0);
+    assert_int_equal(json_integer_value(json_object_get(a.doc, "v")), 1);
+    assert_true(json_equal(a.doc, c.doc));
+    if (!f->etcd) { /* etcd does not parse through the cache */
+        assert_ptr_equal(a.doc, b.doc);
+    }
+    assert_ptr_not_equal(a.doc, c.doc); /* a copy of its own */
+    slc_record_clear(&b);
+    slc_record_clear(&c);
+
+    assert_int_equal(put(f->st, "k", "kn", json_pack("{si}", "v", 2),
+                         SLC_REV_ANY, NULL),
+                     0);
+    assert_int_equal(slc_store_get_shared(f->st, "things", "k", &b, &err),
+                     0);
+    assert_int_equal(json_integer_value(json_object_get(b.doc, "v")), 2);
+    assert_int_equal(json_integer_value(json_object_get(a.doc, "v")), 1);
+    slc_record_clear(&a);
+    slc_record_clear(&b);
+    /* not a read-mostly collection: a tree of its own all the same */
+    c = (struct slc_record){.id = "o", .name = "on"};
+    assert_int_equal(put_v(f->st, "others", &c, 3, SLC_REV_NEW), 0);
+    assert_int_equal(slc_store_get_shared(f->st, "others", "o", &a, &err),
+                     0);
+    assert_int_equal(slc_store_get_shared(f->st, "others", "o", &b, &err),
+                     0);
+    assert_true(json_equal(a.doc, b.doc));
+    assert_ptr_not_equal(a.doc, b.doc);
+    slc_record_clear(&a);
+    slc_record_clear(&b);
+    assert_int_equal(slc_store_get_shared(f->st, "things", "none", &a, &err),
+                     SLC_ENOTFOUND);
+}
+
 static void
 test_get_kept(void **state)
 {
@@ -1218,6 +1270,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_undo_to_mark, setup, teardown),
         cmocka_unit_test_setup_teardown(test_get_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cached_docs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_docs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_transactions, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_reopen_keeps_everything_in_order,
