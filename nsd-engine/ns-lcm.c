@@ -1294,11 +1294,10 @@ op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
                     : slc_store_put(st, "nslcmops", &orec, NULL, SLC_REV_NEW,
                                     &op_rev, err);
         if (!rc && write) {
-            /* read back when the operation ends */
-            struct slc_record w = *nsr;
-
-            w.reread = true;
-            rc = slc_store_put(st, "nsrs", &w, NULL, nsr->rev, &nsr->rev,
+            /* not slc_record.reread: the operation ends on the tree its
+             * context keeps (slc_ns_op_finish), and reads the NSR back
+             * only when the NS moved on since */
+            rc = slc_store_put(st, "nsrs", nsr, NULL, nsr->rev, &nsr->rev,
                                err);
         }
     }
