@@ -319,8 +319,20 @@ sqlite_open(const char *location, struct slc_store **out,
         return rc;
     }
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    /* The write-ahead log may hold 10,000 pages (40 MB) before a commit
+     * copies them into the database (SQLite's default is 1,000, 4 MB).
+     * Each checkpoint writes the newest version of every page in the log
+     * and syncs, in the commit that crossed the mark; operations rewrite
+     * the same pages over and over, so a longer log folds more of those
+     * rewrites into one copy: 1,000 concurrent slices wrote 14% fewer
+     * bytes to disk and went 5% faster (bench-slice, vmstat).  What a
+     * savepoint must be able to undo stays in memory: a slice request's
+     * transaction outgrew SQLite's 64 KB and spilled it into a file made
+     * and unlinked in /var/tmp. */
     if ((rc = exec_sql(s, "PRAGMA journal_mode = WAL", err)) ||
         (rc = exec_sql(s, "PRAGMA synchronous = NORMAL", err)) ||
+        (rc = exec_sql(s, "PRAGMA wal_autocheckpoint = 10000", err)) ||
+        (rc = exec_sql(s, "PRAGMA temp_store = MEMORY", err)) ||
         (rc = exec_sql(s, "PRAGMA foreign_keys = ON", err)) ||
         (rc = create_schema(s, err))) {
         sqlite_close(&s->up);
