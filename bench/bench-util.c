@@ -337,12 +337,17 @@ bench_launch(struct bench_daemon *d, const char *slicerd, const char *log)
             return;
         }
         if (waitpid(d->pid, NULL, WNOHANG) == d->pid) {
+            d->pid = 0; /* it exited */
             break;
         }
         usleep(20000);
     }
     fprintf(stderr, "bench: %s did not start (its output: %s)\n", slicerd,
             log ? log : "above");
+    if (d->pid > 0) { /* still starting after 10 s: not left behind */
+        kill(d->pid, SIGKILL);
+        waitpid(d->pid, NULL, 0);
+    }
     d->pid = 0;
     exit(1);
 }
