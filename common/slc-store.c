@@ -585,6 +585,19 @@ slc_store_find_in(struct slc_store *st, const char *coll, const char *key,
 }
 
 int
+slc_store_find_in_shared(struct slc_store *st, const char *coll,
+                         const char *key, const struct slc_scope *sc,
+                         struct slc_record *out, struct slc_error *err)
+{
+    int rc;
+
+    st->share_doc = true;
+    rc = slc_store_find_in(st, coll, key, sc, out, err);
+    st->share_doc = false;
+    return rc;
+}
+
+int
 slc_store_find_home(struct slc_store *st, const char *coll, const char *name,
                     const struct slc_scope *sc, struct slc_record *out,
                     struct slc_error *err)

@@ -345,6 +345,11 @@ bool slc_scope_home(const struct slc_scope *sc, const json_t *doc);
 int slc_store_find_in(struct slc_store *st, const char *coll,
                       const char *key, const struct slc_scope *sc,
                       struct slc_record *out, struct slc_error *err);
+/* As slc_store_find_in, for a caller that only reads the document (as
+ * slc_store_get_shared). */
+int slc_store_find_in_shared(struct slc_store *st, const char *coll,
+                             const char *key, const struct slc_scope *sc,
+                             struct slc_record *out, struct slc_error *err);
 /* Reads the record of 'coll' named 'name' that is at home in the scope's
  * project (a name taken there), or SLC_ENOTFOUND.  Without a project in
  * the scope, any record of that name. */

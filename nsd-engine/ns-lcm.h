@@ -33,6 +33,12 @@ int slc_ns_get_record(struct slc_store *st, const char *coll,
                       const char *what, const char *key,
                       const struct slc_scope *sc, struct slc_record *out,
                       struct slc_error *err);
+/* As slc_ns_get_record, for a caller that only reads the document
+ * (slc_store_get_shared). */
+int slc_ns_get_shared(struct slc_store *st, const char *coll,
+                      const char *what, const char *key,
+                      const struct slc_scope *sc, struct slc_record *out,
+                      struct slc_error *err);
 /* A number that OSM files may also write as a string; 0 otherwise. */
 double slc_ns_number(const json_t *v);
 /* The VNF records of NS 'nsr_id' as a new array. */

@@ -53,18 +53,31 @@ slc_ns_has(const json_t *list, const char *value)
     return false;
 }
 
+/* 'rc' of a read of 'key', its SLC_ENOTFOUND naming 'what'. */
+static int
+found(int rc, const char *what, const char *key, struct slc_error *err)
+{
+    return rc == SLC_ENOTFOUND ? slc_error_set(err, SLC_ENOTFOUND,
+                                               "%s '%s' not found", what, key)
+                               : rc;
+}
+
 int
 slc_ns_get_record(struct slc_store *st, const char *coll, const char *what,
                   const char *key, const struct slc_scope *sc,
                   struct slc_record *out, struct slc_error *err)
 {
-    int rc = slc_store_find_in(st, coll, key, sc, out, err);
+    return found(slc_store_find_in(st, coll, key, sc, out, err), what, key,
+                 err);
+}
 
-    if (rc == SLC_ENOTFOUND) {
-        return slc_error_set(err, SLC_ENOTFOUND, "%s '%s' not found", what,
-                             key);
-    }
-    return rc;
+int
+slc_ns_get_shared(struct slc_store *st, const char *coll, const char *what,
+                  const char *key, const struct slc_scope *sc,
+                  struct slc_record *out, struct slc_error *err)
+{
+    return found(slc_store_find_in_shared(st, coll, key, sc, out, err), what,
+                 key, err);
 }
 
 /* ---- records ---- */
@@ -271,9 +284,9 @@ build_vnfr(struct build *b, const json_t *profile, const char *nsr_id,
     const json_t *x;
     char id[SLC_UUID_STR_SIZE];
     size_t i;
-    int rc = slc_store_find_in(b->st, "vnfds",
-                               slc_ns_str(profile, "vnfd-id"), b->sc,
-                               &vnfd_rec, b->err);
+    int rc = slc_store_find_in_shared(b->st, "vnfds",
+                                      slc_ns_str(profile, "vnfd-id"), b->sc,
+                                      &vnfd_rec, b->err);
 
     if (rc) {
         return rc == SLC_ENOTFOUND
@@ -664,7 +677,7 @@ slc_ns_create(struct slc_store *st, const json_t *req,
     if ((rc = slc_store_begin(st, err))) {
         return rc;
     }
-    rc = slc_ns_get_record(st, "nsds", "nsd", slc_ns_str(req, "nsdId"), sc,
+    rc = slc_ns_get_shared(st, "nsds", "nsd", slc_ns_str(req, "nsdId"), sc,
                            &nsd_rec, err);
     if (!rc && !strcmp(slc_ns_str(json_object_get(nsd_rec.doc, "_admin"),
                                   "operationalState")
@@ -675,7 +688,7 @@ slc_ns_create(struct slc_store *st, const json_t *req,
     }
     rc =
         rc ? rc
-           : slc_ns_get_record(st, "vim_accounts", "vim account",
+           : slc_ns_get_shared(st, "vim_accounts", "vim account",
                                slc_ns_str(req, "vimAccountId"), sc, &vim_rec,
                                err);
     if (!rc && slc_uuid4(nsr_id)) {
