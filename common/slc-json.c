@@ -116,6 +116,9 @@ slc_json_text(const json_t *v, size_t *len)
     yajl_gen_status rc = yajl_gen_in_error_state;
     char *text;
 
+    if (len) {
+        *len = 0;
+    }
     if (!v) {
         return NULL;
     }
@@ -138,7 +141,7 @@ slc_json_text(const json_t *v, size_t *len)
     if (o.oom || !g) {
         return NULL;
     }
-    /* too deep for yajl, a loop or not UTF-8: jansson decides */
+    /* too deep for yajl, or a loop: jansson decides */
     if ((text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)) && len) {
         *len = strlen(text);
     }

@@ -21,8 +21,8 @@
 #include <stddef.h>
 
 /* 'v' as compact JSON text, NUL-terminated, for the caller to free();
- * its length in '*len' when 'len' is not NULL.  NULL when 'v' is NULL,
- * cannot be written (a loop), or out of memory. */
+ * its length in '*len' when 'len' is not NULL (0 without text).  NULL
+ * when 'v' is NULL, cannot be written (a loop), or out of memory. */
 char *slc_json_text(const json_t *v, size_t *len);
 
 /* The object or array 'text' ('len' bytes) holds, read with yajl's

@@ -283,7 +283,6 @@ slc_store_get_text(struct slc_store *st, const char *coll, const char *id,
     if ((rc = st->class->get(st, coll, id, &rec, err))) {
         return rc;
     }
-    out->len = 0;
     out->text = slc_json_text(rec.doc, &out->len);
     out->readers = json_incref(json_object_get(
         json_object_get(rec.doc, "_admin"), "projects_read"));

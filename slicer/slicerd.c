@@ -862,14 +862,14 @@ main(int argc, char **argv)
      * documents.  With glibc's defaults (trim above 128 kB free at the
      * heap's top, grow by what is asked) every operation shrank the heap
      * and grew it again: brk calls, fresh pages faulted in, TLB
-     * shootdowns across the threads.  Keeping up to 16 MB free at the top, and growing by 4 MB,
-     * made a slice instantiate 20% faster (bench-slice); it does not raise
-     * the peak, only what is kept after it.  Setting these turns off
-     * glibc's sliding mmap threshold, which had risen to fit the largest
-     * buffers (a page of a list is megabytes): left at its 128 kB start,
-     * each such buffer was mapped and unmapped afresh, and a list's first
-     * page took 26 ms instead of 8 (bench-nbi).  Large buffers come from
-     * the heap too. */
+     * shootdowns across the threads.  Keeping up to 16 MB free at the
+     * top, and growing by 4 MB, made a slice instantiate 20% faster
+     * (bench-slice); it does not raise the peak, only what is kept after
+     * it.  Setting these turns off glibc's sliding mmap threshold, which
+     * had risen to fit the largest buffers (a page of a list is
+     * megabytes): left at its 128 kB start, each such buffer was mapped
+     * and unmapped afresh, and a list's first page took 26 ms instead of
+     * 8 (bench-nbi).  Large buffers come from the heap too. */
     mallopt(M_TRIM_THRESHOLD, 16 << 20);
     mallopt(M_TOP_PAD, 4 << 20);
     mallopt(M_MMAP_THRESHOLD, 32 << 20);

@@ -242,7 +242,6 @@ render(struct slc_http_response *resp, const char *accept, size_t *size,
         *type = "application/json";
     } else if (resp->body && fmt == 'j') {
         /* compact, like the stored documents sent as they are */
-        *size = 0;
         text = slc_json_text(resp->body, size);
         *type = "application/json";
     } else if (resp->body) {

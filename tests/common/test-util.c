@@ -273,6 +273,12 @@ test_json_text(void **state)
     json_decref(a);
     json_decref(b);
     assert_null(slc_json_text(NULL, NULL));
+    {
+        size_t len = 7;
+
+        assert_null(slc_json_text(NULL, &len));
+        assert_int_equal(len, 0); /* no text, no length */
+    }
 
     assert_true(json_text_of_templates(SLC_SOURCE_DIR "/templates") > 20);
     assert_true(json_text_of_templates(SLC_EXAMPLES_DIR) >= 10);
