@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "slc-id.h"
+#include "slc-json.h"
 #include "slc-log.h"
 
 SLC_LOG_MODULE(catalogue);
@@ -158,16 +159,6 @@ check_refs(struct slc_store *st, const struct slc_descriptor *d,
     return rc;
 }
 
-/* Epoch seconds, as OSM writes every time in a record. */
-static double
-now_epoch(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A creation time kept from an older document: a number as it is, an ISO
  * string (what slicer wrote before) as epoch seconds; NULL if neither. */
 static json_t *
@@ -194,7 +185,7 @@ make_doc(const struct slc_descriptor *d, const char *uuid, const json_t *old,
     json_t *doc = json_deep_copy(d->json);
     json_t *created =
         kept_time(json_object_get(json_object_get(old, "_admin"), "created"));
-    double now = now_epoch();
+    double now = slc_json_epoch_now();
 
     if (!doc) {
         json_decref(created);

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -29,6 +28,7 @@
 #include "slc-driver.h"
 #include "slc-file.h"
 #include "slc-http-client.h"
+#include "slc-json.h"
 #include "slc-log.h"
 #include "slc-metrics.h"
 #include "slc-store.h"
@@ -102,15 +102,6 @@ usage(FILE *out)
           "  -h, --help            this text\n"
           "  -V, --version         the version\n",
           out);
-}
-
-static double
-wall_clock(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void
@@ -851,7 +842,7 @@ run(struct slc_daemon *d)
 int
 main(int argc, char **argv)
 {
-    struct slc_daemon d = {.now = wall_clock};
+    struct slc_daemon d = {.now = slc_json_epoch_now};
     int rc;
 
     signal(SIGPIPE, SIG_IGN);

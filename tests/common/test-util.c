@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <float.h>
 #include <limits.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -149,19 +150,54 @@ test_utf8_scrub(void **state)
     slc_utf8_scrub(NULL);
 }
 
-/* slc_json_text gives what json_dumps(COMPACT | ENCODE_ANY) gives, and
- * text that reads back as the same document. */
+/* A copy of 'v' with every real replaced by null. */
+static json_t *
+without_reals(const json_t *v)
+{
+    json_t *copy;
+    const char *key;
+    const json_t *item;
+    size_t i;
+
+    if (json_is_real(v)) {
+        return json_null();
+    }
+    if (json_is_object(v)) {
+        copy = json_object();
+        json_object_foreach((json_t *)v, key, item)
+        {
+            json_object_set_new(copy, key, without_reals(item));
+        }
+        return copy;
+    }
+    if (json_is_array(v)) {
+        copy = json_array();
+        json_array_foreach(v, i, item)
+        {
+            json_array_append_new(copy, without_reals(item));
+        }
+        return copy;
+    }
+    return json_incref((json_t *)v);
+}
+
+/* slc_json_text gives what json_dumps(COMPACT | ENCODE_ANY) gives but
+ * for reals (test_json_reals), and text that reads back as the same
+ * document, reals to the last bit (json_equal compares them with ==). */
 static void
 assert_json_text(const json_t *v)
 {
     size_t len = 7;
     char *text = slc_json_text(v, &len);
-    char *theirs = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    json_t *back;
+    json_t *plain = without_reals(v), *back;
+    char *theirs = json_dumps(plain, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *ours = slc_json_text(plain, NULL);
 
     assert_non_null(text);
     assert_int_equal(len, strlen(text));
-    assert_string_equal(text, theirs);
+    assert_string_equal(ours, theirs);
+    free(ours);
+    json_decref(plain);
     back = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
     assert_non_null(back);
     assert_true(json_equal(back, v));
@@ -233,7 +269,7 @@ test_json_text(void **state)
     text = slc_json_text(v, NULL);
     assert_non_null(strstr(text, "{\"numbers\":[0,-9223372036854775808,"
                                  "9223372036854775807,1.0,0.5,-0.0,"
-                                 "1796443724.4035864,0.10000000000000001],"
+                                 "1796443724.4035864,0.1],"
                                  "\"escapes\":\"q\\\"b\\\\s/n\\nt\\tc"
                                  "\\u0001\\u001F\x7f caf\xc3\xa9 \xf0\x9f\x98\x80\","
                                  "\"nul\":\"a\\u0000b\","));
@@ -282,6 +318,97 @@ test_json_text(void **state)
 
     assert_true(json_text_of_templates(SLC_SOURCE_DIR "/templates") > 20);
     assert_true(json_text_of_templates(SLC_EXAMPLES_DIR) >= 10);
+}
+
+/* Text of the real 'd' alone, which reads back as 'd' exactly through
+ * both parsers; the caller frees it. */
+static char *
+real_text(double d)
+{
+    json_t *v = json_pack("[f]", d), *back;
+    char *text = slc_json_text(v, NULL);
+    json_error_t jerr;
+
+    assert_non_null(text);
+    back = json_loads(text, 0, NULL);
+    assert_true(json_is_real(json_array_get(back, 0)));
+    assert_true(json_real_value(json_array_get(back, 0)) == d);
+    assert_true(signbit(json_real_value(json_array_get(back, 0))) ==
+                signbit(d));
+    json_decref(back);
+    back = slc_json_load(text, strlen(text), &jerr);
+    assert_true(json_real_value(json_array_get(back, 0)) == d);
+    json_decref(back);
+    json_decref(v);
+    return text;
+}
+
+static void
+assert_real_text(double d, const char *want)
+{
+    char *text = real_text(d);
+
+    assert_string_equal(text + 1, want); /* after the '[' */
+    free(text);
+}
+
+/* Reals in whole millionths (every time a record holds) are written with
+ * the digits they need; every other real as jansson writes it; all read
+ * back as the same double. */
+static void
+test_json_reals(void **state)
+{
+    uint64_t x = 88172645463325252ULL; /* xorshift64: the same each run */
+    double now = slc_json_epoch_now();
+    char *text;
+
+    assert_real_text(1796455144.673459, "1796455144.673459]");
+    assert_real_text(1796455144.67, "1796455144.67]");
+    assert_real_text(0.1, "0.1]");
+    assert_real_text(-0.5, "-0.5]");
+    assert_real_text(-1.5, "-1.5]");
+    assert_real_text(3.0, "3.0]");
+    assert_real_text(-3.0, "-3.0]");
+    assert_real_text(100.0, "100.0]");
+    assert_real_text(12.000001, "12.000001]");
+    assert_real_text(-0.000001, "-0.000001]");
+    assert_real_text(0.00005, "0.00005]");
+    assert_real_text(0.0, "0.0]");
+    assert_real_text(-0.0, "-0.0]");
+    assert_real_text(9007199254.740990, "9007199254.74099]");
+    /* not in millionths, or too large for them: jansson's 17 digits */
+    assert_real_text(1e-7, "9.9999999999999995e-08]");
+    assert_real_text(1796443724.4035864, "1796443724.4035864]");
+    assert_real_text(9007199254.740993, "9007199254.7409935]");
+    assert_real_text(1e300, "1.0000000000000001e+300]");
+    /* now, as records hold it: six decimals at most */
+    text = real_text(now);
+    assert_true(strlen(strchr(text, '.')) - 2 <= 6);
+    free(text);
+    for (int i = 0; i < 200000; i++) {
+        double d;
+
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        if (i % 3 == 0) { /* a time in millionths, either sign */
+            d = (double)(long long)(x % 9007199254740991ULL) / 1e6;
+            d = i % 2 ? -d : d;
+        } else if (i % 3 == 1) { /* any finite double */
+            memcpy(&d, &x, sizeof d);
+            if (!isfinite(d)) {
+                continue;
+            }
+        } else { /* near millionths: one bit off */
+            uint64_t bits;
+
+            d = (double)(x % 1000000000000ULL) / 1e6;
+            memcpy(&bits, &d, sizeof bits);
+            bits++;
+            memcpy(&d, &bits, sizeof d);
+        }
+        free(real_text(d));
+    }
 }
 
 /* slc_json_load refuses what json_loadb(text, len, 0) refuses, and says
@@ -338,6 +465,7 @@ main(void)
         cmocka_unit_test(test_log_levels_and_rate_limit),
         cmocka_unit_test(test_utf8_scrub),
         cmocka_unit_test(test_json_text),
+        cmocka_unit_test(test_json_reals),
         cmocka_unit_test(test_json_load),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
