@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,21 +44,57 @@ slc_random_hex(char *out, size_t n_bytes)
     return 0;
 }
 
+/* Randomness drawn ahead for UUIDs, which are names, not secrets (those
+ * take slc_random_bytes each time): one getrandom(2) per 32 UUIDs instead
+ * of one each.  Per thread, and dropped in a forked child so that parent
+ * and child never hand out the same bytes. */
+static _Thread_local uint8_t pool[512];
+static _Thread_local size_t pool_left;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void
+drop_pool(void)
+{
+    pool_left = 0;
+}
+
+static void
+watch_forks(void)
+{
+    pthread_atfork(NULL, NULL, drop_pool);
+}
+
 int
 slc_uuid4(char out[SLC_UUID_STR_SIZE])
 {
-    uint8_t b[16];
+    static const char hex[] = "0123456789abcdef";
+    const uint8_t *b;
+    char *o = out;
 
-    if (slc_random_bytes(b, sizeof b)) {
-        return SLC_EIO;
+    pthread_once(&pool_once, watch_forks);
+    if (pool_left < 16) {
+        if (slc_random_bytes(pool, sizeof pool)) {
+            return SLC_EIO;
+        }
+        pool_left = sizeof pool;
     }
-    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
-    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80); /* variant 10 */
-    snprintf(out, SLC_UUID_STR_SIZE,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-             "%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
-             b[10], b[11], b[12], b[13], b[14], b[15]);
+    pool_left -= 16;
+    b = pool + pool_left;
+    for (int i = 0; i < 16; i++) {
+        uint8_t x = b[i];
+
+        if (i == 6) {
+            x = (uint8_t)((x & 0x0f) | 0x40); /* version 4 */
+        } else if (i == 8) {
+            x = (uint8_t)((x & 0x3f) | 0x80); /* variant 10 */
+        }
+        if (i == 4 || i == 6 || i == 8 || i == 10) {
+            *o++ = '-';
+        }
+        *o++ = hex[x >> 4];
+        *o++ = hex[x & 15];
+    }
+    *o = '\0';
     return 0;
 }
 

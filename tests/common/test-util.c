@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -35,6 +37,60 @@ test_uuid4_is_random_and_well_formed(void **state)
     assert_non_null(strchr("89ab", a[19]));      /* variant */
     assert_false(slc_uuid_is_valid("hackfest_basic-vnf"));
     assert_false(slc_uuid_is_valid("0000000-0000-0000-0000-000000000000"));
+}
+
+static int
+by_text(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* UUIDs are drawn from randomness fetched ahead: a thousand are all
+ * different, and a forked child never hands out what its parent will. */
+static void
+test_uuid4_unique_across_fork(void **state)
+{
+    enum { N = 1000 };
+    char(*ids)[SLC_UUID_STR_SIZE] = calloc(2 * N, SLC_UUID_STR_SIZE);
+    int fds[2];
+    pid_t pid;
+    int status;
+
+    assert_non_null(ids);
+    assert_int_equal(slc_uuid4(ids[0]), 0); /* the pool is filled */
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char child[SLC_UUID_STR_SIZE];
+
+        for (int i = 0; i < N; i++) {
+            if (slc_uuid4(child) ||
+                write(fds[1], child, sizeof child) != sizeof child) {
+                _exit(1);
+            }
+        }
+        _exit(0);
+    }
+    close(fds[1]);
+    for (int i = 1; i < N; i++) {
+        assert_int_equal(slc_uuid4(ids[i]), 0);
+        assert_true(slc_uuid_is_valid(ids[i]));
+        assert_int_equal(ids[i][14], '4');
+        assert_non_null(strchr("89ab", ids[i][19]));
+    }
+    for (int i = N; i < 2 * N; i++) {
+        assert_int_equal(read(fds[0], ids[i], SLC_UUID_STR_SIZE),
+                         SLC_UUID_STR_SIZE);
+    }
+    close(fds[0]);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    qsort(ids, 2 * N, SLC_UUID_STR_SIZE, by_text);
+    for (int i = 1; i < 2 * N; i++) {
+        assert_string_not_equal(ids[i - 1], ids[i]);
+    }
+    free(ids);
 }
 
 static void
@@ -459,6 +515,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uuid4_is_random_and_well_formed),
+        cmocka_unit_test(test_uuid4_unique_across_fork),
         cmocka_unit_test(test_error_prefixes_and_names),
         cmocka_unit_test(test_diagnostics_format_and_cap),
         cmocka_unit_test(test_arena_aligns_and_grows),
