@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slc-json.h"
 #include "slc-log.h"
 #include "slc-schema.h"
 #include "vim-shared.h"
@@ -158,7 +159,7 @@ res_get(struct sim *s, const char *id)
     if (!json_is_string(r)) {
         return r;
     }
-    tree = json_loadb(json_string_value(r), json_string_length(r), 0, NULL);
+    tree = slc_json_load(json_string_value(r), json_string_length(r), NULL);
     if (!tree || json_object_set_new(s->res, id, tree) ||
         json_array_append_new(s->recent, json_string(id))) {
         return NULL;
@@ -192,7 +193,7 @@ pack_old(struct sim *s)
     for (size_t i = 0; i < drop; i++) {
         const char *id = json_string_value(json_array_get(s->recent, i));
         json_t *r = json_object_get(s->res, id);
-        char *text = json_is_object(r) ? json_dumps(r, JSON_COMPACT) : NULL;
+        char *text = json_is_object(r) ? slc_json_text(r, NULL) : NULL;
 
         if (text) {
             json_object_set_new(s->res, id, json_string_nocheck(text));
