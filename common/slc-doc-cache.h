@@ -53,11 +53,12 @@ void slc_doc_cache_wrote(struct slc_doc_cache *c, const char *coll,
  * new NS's records, read again by the operation that follows): a copy of
  * 'doc' is kept for the next reader of that text, whatever the collection,
  * and handed to that one reader (copying a tree costs about a fifth of
- * parsing its text).  A few such records are kept at a time, apart from
- * the read-mostly ones. */
+ * parsing its text).  With 'as_is', 'doc' itself (a reference) instead
+ * of a copy, for a writer that is done with it (slc_record.give).  A few
+ * such records are kept at a time, apart from the read-mostly ones. */
 void slc_doc_cache_wrote_once(struct slc_doc_cache *c, const char *coll,
                               const char *id, char *text, size_t len,
-                              const json_t *doc);
+                              const json_t *doc, bool as_is);
 
 /* Hits and misses so far (for tests and benchmarks). */
 void slc_doc_cache_counts(const struct slc_doc_cache *c, size_t *hits,

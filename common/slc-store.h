@@ -39,6 +39,10 @@ struct slc_record {
     bool reread;  /* to slc_store_put: the writer will read it back soon
                      (the store may keep a copy of the tree for that
                      reader, slc-doc-cache.h) */
+    bool give;    /* with reread: the store may keep 'doc' itself instead
+                     of a copy, and hand it to that reader; the writer
+                     promises not to change it after the put, nor to read
+                     it once that reader may have it */
 };
 
 /* Frees what a record owns and zeroes it.  Accepts NULL. */

@@ -775,9 +775,11 @@ sqlite_put(struct slc_store *st, const char *coll,
         }
         rc = op_end(s, rc, err);
     }
-    if (!rc) { /* the next reader of this text need not parse it */
-        (rec->reread ? slc_doc_cache_wrote_once : slc_doc_cache_wrote)(
-            s->up.docs, coll, rec->id, text, len, rec->doc);
+    if (!rc && rec->reread) { /* its next reader need not parse it */
+        slc_doc_cache_wrote_once(s->up.docs, coll, rec->id, text, len,
+                                 rec->doc, rec->give);
+    } else if (!rc) {
+        slc_doc_cache_wrote(s->up.docs, coll, rec->id, text, len, rec->doc);
     } else {
         free(text);
     }

@@ -578,6 +578,7 @@ store_records(struct slc_store *st, const json_t *nsr, const json_t *vnfrs,
             .name = (char *)slc_ns_str(v, "nsr-id-ref"),
             .doc = (json_t *)v,
             .reread = true,
+            .give = true, /* the caller only drops them after this */
         };
 
         rc =

@@ -714,10 +714,13 @@ slc_nsi_create(struct slc_slicer *s, const json_t *req,
         rc = rc ? rc : add_network(&b, v);
     }
     if (!rc) {
+        /* read back by its operation, the tree itself: the caller's
+         * 'made' only reads it, and is dropped before that */
         struct slc_record rec = {.id = nsi_id,
                                  .name = (char *)str(req, "nsiName"),
                                  .doc = b.nsi,
-                                 .reread = true}; /* by its operation */
+                                 .reread = true,
+                                 .give = true};
         json_t *links = slc_slice_links(b.nsi);
 
         json_object_set_new(slc_slice_admin(b.nsi), "linked", json_true());

@@ -7,6 +7,7 @@
  * upgrade; etcd's optimistic commit, its limits, its members) is tested
  * on that one. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -556,6 +557,78 @@ test_cached_docs(void **state)
     assert_int_equal(read_v(f->st, "others", "r"), 11);
     slc_doc_cache_counts(f->st->docs, &hits, &misses);
     assert_int_equal(hits, 7);
+}
+
+/* The sanitizer builds check every tree the cache hands out against its
+ * text (slc-doc-cache.c). */
+#if defined(__SANITIZE_ADDRESS__)
+#define CHECKS_SHARED 1
+#endif
+
+/* A writer done with its tree gives it (slc_record.give): its next reader
+ * gets that very tree, and then the text's parse; a writer that changes
+ * what it gave is caught in the sanitizer builds. */
+static void
+test_given_docs(void **state)
+{
+    struct fixture *f = *state;
+    struct slc_record rec = {.id = "g", .name = "gn", .reread = true,
+                             .give = true},
+                      got = {0};
+    struct slc_error err;
+    static const char *const colls[] = {"things", NULL};
+    json_t *given = json_pack("{si}", "v", 1);
+    pid_t pid;
+    int status;
+
+    assert_int_equal(slc_store_cache_docs(f->st, colls, &err), 0);
+    rec.doc = given;
+    assert_int_equal(slc_store_put(f->st, "others", &rec, NULL, SLC_REV_NEW,
+                                   NULL, &err),
+                     0);
+    json_decref(rec.doc); /* the writer is done with it */
+    assert_int_equal(slc_store_get(f->st, "others", "g", &got, &err), 0);
+    assert_int_equal(json_integer_value(json_object_get(got.doc, "v")), 1);
+    if (!f->etcd) {
+        assert_ptr_equal(got.doc, given); /* no copy */
+    }
+    json_object_set_new(got.doc, "v", json_integer(-1)); /* the reader's */
+    slc_record_clear(&got);
+    assert_int_equal(read_v(f->st, "others", "g"), 1); /* parsed */
+
+#ifdef CHECKS_SHARED
+    if (f->etcd) {
+        return;
+    }
+    /* a writer that breaks its promise: its reader's process aborts,
+     * naming the record (in a child, on a store of its own) */
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct slc_store *own;
+        char path[600];
+
+        snprintf(path, sizeof path, "%s.child", f->path);
+        if (slc_store_open(path, &own, &err) ||
+            slc_store_cache_docs(own, colls, &err)) {
+            _exit(2);
+        }
+        rec.doc = json_pack("{si}", "v", 1);
+        if (slc_store_put(own, "others", &rec, NULL, SLC_REV_NEW, NULL,
+                          &err)) {
+            _exit(3);
+        }
+        json_object_set_new(rec.doc, "v", json_integer(2)); /* broken */
+        slc_store_get(own, "others", "g", &got, &err);
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGABRT);
+#else
+    (void)pid;
+    (void)status;
+#endif
 }
 
 /* Readers who only read share the kept tree (slc_store_get_shared); a
@@ -1270,6 +1343,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_undo_to_mark, setup, teardown),
         cmocka_unit_test_setup_teardown(test_get_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cached_docs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_given_docs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shared_docs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_transactions, setup,
                                         teardown),
