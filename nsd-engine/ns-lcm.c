@@ -1132,7 +1132,8 @@ static const struct {
 #define N_OP_MARKS (sizeof op_marks / sizeof op_marks[0])
 
 /* slc_ns_op_create(), and without writing the operation and the NS
- * record unless 'write' (slc_ns_op_try). */
+ * record, or changing the NS record's tree, unless 'write'
+ * (slc_ns_op_try). */
 static int
 op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
           const json_t *params, double now, double timeout, bool write,
@@ -1207,10 +1208,12 @@ op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
                     : slc_ns_plan_day1(vnfds, nsr->doc, vnfrs, params,
                                        pl.placed, pl.steps, err);
             slc_ns_sdn_gate(pl.steps);
-            json_object_set_new(
-                json_object_get(json_object_get(nsr->doc, "_admin"),
-                                "deployed"),
-                "given-networks", given_networks(nsr->doc, params));
+            if (write) { /* a try leaves the record as it was */
+                json_object_set_new(
+                    json_object_get(json_object_get(nsr->doc, "_admin"),
+                                    "deployed"),
+                    "given-networks", given_networks(nsr->doc, params));
+            }
         } else if (!strcmp(type, "terminate")) {
             rc = plan_terminate(&pl, vnfds, nsr->doc, vnfrs, params, err);
         } else if (!strcmp(type, "action")) {
@@ -1261,7 +1264,7 @@ op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
             "isCancelPending", 0, "links", "self", "", "nsInstance", "",
             "detailed-status", "processing", "_admin", admin);
     }
-    if (!rc) {
+    if (!rc && write) {
         char link[256];
         json_t *nadmin = json_object_get(nsr->doc, "_admin");
         struct slc_record orec = {.id = op_id, .name = nsr->id, .doc = op};
@@ -1290,10 +1293,9 @@ op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
         json_object_set_new(nadmin, "nslcmop", json_string(op_id));
         json_object_set_new(nadmin, "modified", json_real(now));
         slc_engine_mark_first_steps(op);
-        rc = !write ? 0
-                    : slc_store_put(st, "nslcmops", &orec, NULL, SLC_REV_NEW,
-                                    &op_rev, err);
-        if (!rc && write) {
+        rc = slc_store_put(st, "nslcmops", &orec, NULL, SLC_REV_NEW, &op_rev,
+                           err);
+        if (!rc) {
             /* not slc_record.reread: the operation ends on the tree its
              * context keeps (slc_ns_op_finish), and reads the NSR back
              * only when the NS moved on since */
@@ -1345,8 +1347,21 @@ slc_ns_op_try(struct slc_store *st, struct slc_record *nsr, const char *type,
               struct slc_record *op_out, json_t **context,
               struct slc_error *err)
 {
-    return op_create(st, nsr, type, params, now, timeout, false, op_out,
-                     context, err);
+    /* the planners add to the record's top level (the chains' vnffgr): a
+     * try adds them to a shallow copy, and op_create changes nothing
+     * deeper when it does not write */
+    struct slc_record tried = *nsr;
+    int rc;
+
+    if (!(tried.doc = json_copy(nsr->doc))) {
+        memset(op_out, 0, sizeof *op_out);
+        *context = NULL;
+        return slc_error_set(err, SLC_ENOMEM, "out of memory");
+    }
+    rc = op_create(st, &tried, type, params, now, timeout, false, op_out,
+                   context, err);
+    json_decref(tried.doc);
+    return rc;
 }
 
 int

@@ -74,8 +74,9 @@ int slc_ns_op_create(struct slc_store *st, struct slc_record *nsr,
 /* As slc_ns_op_create(), for a try whose writes the caller undoes (an
  * admission's dry run): the plan is made and placed (placement and PDU
  * bindings are written, for the NSs tried after it), but neither the
- * operation nor the NS record is written.  'op' gets the operation's
- * document (revision 0). */
+ * operation nor the NS record is written, and 'nsr->doc' is left as it
+ * was (it may be a tree the store keeps, slc_record.give).  'op' gets the
+ * operation's document (revision 0): its plan, not its links or marks. */
 int slc_ns_op_try(struct slc_store *st, struct slc_record *nsr,
                   const char *type, const json_t *params, double now,
                   double timeout, struct slc_record *op, json_t **context,
