@@ -558,19 +558,20 @@ connect_profiles(struct build *b, const json_t *df, json_t *vlds,
 
 /* 'for_slice': an NS a slice makes, whose record the slice only reads as
  * made (slc_ns_op_try), and its instantiation reads back one advance
- * later: that reader may have the very tree.  Any other's record is
- * handed as made to its first operation (ns_instances_content), which
- * changes it, or read back by a later request: a copy, then. */
+ * later: that reader may have the very tree.  Any other NS's record
+ * 'handed' to the caller goes as made to its first operation
+ * (ns_instances_content), which does not read it back; otherwise a later
+ * request reads it back: a copy for it. */
 static int
 store_records(struct slc_store *st, const json_t *nsr, const json_t *vnfrs,
-              const json_t *links, bool for_slice, int64_t *nsr_rev,
-              struct slc_error *err)
+              const json_t *links, bool for_slice, bool handed,
+              int64_t *nsr_rev, struct slc_error *err)
 {
     struct slc_record rec = {
         .id = (char *)slc_ns_str(nsr, "_id"),
         .name = (char *)slc_ns_str(nsr, "name"),
         .doc = (json_t *)nsr,
-        .reread = true, /* by the operation that follows */
+        .reread = for_slice || !handed,
         .give = for_slice,
     };
     const json_t *v;
@@ -746,7 +747,7 @@ slc_ns_create(struct slc_store *st, const json_t *req,
     }
     rc = rc ? rc
             : store_records(st, b.nsr, b.vnfrs, b.links, nsi_user != NULL,
-                            &nsr_rev, err);
+                            out != NULL, &nsr_rev, err);
     if (!rc && out) {
         const char *name = slc_ns_str(b.nsr, "name");
 
