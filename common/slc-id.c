@@ -1,4 +1,4 @@
-/* UUID v4 generation (RFC 9562 section 5.4) from getrandom(2). */
+/* UUIDs v4 and v7 (RFC 9562 sections 5.4 and 5.7) from getrandom(2). */
 #include "slc-id.h"
 
 #include <ctype.h>
@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "slc-error.h"
 
@@ -64,27 +65,33 @@ watch_forks(void)
     pthread_atfork(NULL, NULL, drop_pool);
 }
 
-int
-slc_uuid4(char out[SLC_UUID_STR_SIZE])
+/* 16 random bytes from the pool, or NULL when the kernel gave none. */
+static const uint8_t *
+pool_take(void)
 {
-    static const char hex[] = "0123456789abcdef";
-    const uint8_t *b;
-    char *o = out;
-
     pthread_once(&pool_once, watch_forks);
     if (pool_left < 16) {
         if (slc_random_bytes(pool, sizeof pool)) {
-            return SLC_EIO;
+            return NULL;
         }
         pool_left = sizeof pool;
     }
     pool_left -= 16;
-    b = pool + pool_left;
+    return pool + pool_left;
+}
+
+/* 'b' with its version and variant as the UUID text 'out'. */
+static void
+uuid_text(const uint8_t b[16], int version, char out[SLC_UUID_STR_SIZE])
+{
+    static const char hex[] = "0123456789abcdef";
+    char *o = out;
+
     for (int i = 0; i < 16; i++) {
         uint8_t x = b[i];
 
         if (i == 6) {
-            x = (uint8_t)((x & 0x0f) | 0x40); /* version 4 */
+            x = (uint8_t)((x & 0x0f) | version << 4);
         } else if (i == 8) {
             x = (uint8_t)((x & 0x3f) | 0x80); /* variant 10 */
         }
@@ -95,6 +102,43 @@ slc_uuid4(char out[SLC_UUID_STR_SIZE])
         *o++ = hex[x & 15];
     }
     *o = '\0';
+}
+
+int
+slc_uuid4(char out[SLC_UUID_STR_SIZE])
+{
+    const uint8_t *b = pool_take();
+
+    if (!b) {
+        return SLC_EIO;
+    }
+    uuid_text(b, 4, out);
+    return 0;
+}
+
+int
+slc_uuid7(char out[SLC_UUID_STR_SIZE])
+{
+    const uint8_t *rnd = pool_take();
+    struct timespec ts;
+    uint64_t ms;
+    unsigned frac;
+    uint8_t b[16];
+
+    if (!rnd) {
+        return SLC_EIO;
+    }
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    /* the rest of the millisecond in 4096ths */
+    frac = (unsigned)((uint64_t)(ts.tv_nsec % 1000000) * 4096 / 1000000);
+    memcpy(b, rnd, sizeof b);
+    for (int i = 0; i < 6; i++) {
+        b[i] = (uint8_t)(ms >> (40 - 8 * i));
+    }
+    b[6] = (uint8_t)(frac >> 8); /* its high nibble becomes the version */
+    b[7] = (uint8_t)frac;
+    uuid_text(b, 7, out);
     return 0;
 }
 

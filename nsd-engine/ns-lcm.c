@@ -1180,7 +1180,7 @@ op_create(struct slc_store *st, struct slc_record *nsr, const char *type,
                 : slc_pdu_bind(st, &sc, slc_ns_str(nsr->doc, "datacenter"),
                                nsr->id, vnfrs, err);
     }
-    if (!rc && slc_uuid4(op_id)) {
+    if (!rc && slc_uuid7(op_id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
     }
     if (!rc) {

@@ -197,7 +197,7 @@ slc_ns_make_vdur(const json_t *cp_vl, const json_t *vnfd, const json_t *vdu,
     const json_t *c;
     size_t i;
 
-    if (slc_uuid4(id)) {
+    if (slc_uuid7(id)) {
         json_decref(ifaces);
         return NULL;
     }
@@ -297,7 +297,7 @@ build_vnfr(struct build *b, const json_t *profile, const char *nsr_id,
                    : rc;
     }
     vnfd = vnfd_rec.doc;
-    if (slc_uuid4(id)) {
+    if (slc_uuid7(id)) {
         slc_record_clear(&vnfd_rec);
         return slc_error_set(b->err, SLC_EIO, "no random source");
     }
@@ -406,7 +406,7 @@ build_pnfr(struct build *b, const json_t *profile, const char *nsr_id,
                                    slc_ns_str(profile, "pnfd-id"), member)
                    : rc;
     }
-    if (slc_uuid4(id) || slc_uuid4(vdur_id)) {
+    if (slc_uuid7(id) || slc_uuid7(vdur_id)) {
         slc_record_clear(&pnfd_rec);
         return slc_error_set(b->err, SLC_EIO, "no random source");
     }
@@ -700,7 +700,7 @@ slc_ns_create(struct slc_store *st, const json_t *req,
            : slc_ns_get_shared(st, "vim_accounts", "vim account",
                                slc_ns_str(req, "vimAccountId"), sc, &vim_rec,
                                err);
-    if (!rc && slc_uuid4(nsr_id)) {
+    if (!rc && slc_uuid7(nsr_id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
     }
     if (rc) {

@@ -743,7 +743,7 @@ store_placed(struct slc_store *st, const json_t *placed,
         if (rc) {
             break;
         }
-        if (slc_uuid4(id)) {
+        if (slc_uuid7(id)) {
             return slc_error_set(err, SLC_EIO, "no random source");
         }
         rec.doc = json_pack("{ss ss ss sO sO sO}", "vim", account_id, "nsr",

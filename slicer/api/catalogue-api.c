@@ -468,7 +468,7 @@ info_create(struct slc_call *c, const struct family *f)
         json_decref(body);
         return rc;
     }
-    if (slc_uuid4(id)) {
+    if (slc_uuid7(id)) {
         json_decref(body);
         return slc_error_set(&c->err, SLC_EIO, "no random source");
     }

@@ -153,7 +153,7 @@ finished_job(struct slc_call *c, const char *nssi_id, const char *profile,
     struct slc_record rec = {.id = job_id, .name = (char *)(nssi_id ?: "")};
     int rc;
 
-    if (slc_uuid4(job_id)) {
+    if (slc_uuid7(job_id)) {
         return slc_error_set(&c->err, SLC_EIO, "no random source");
     }
     rec.doc =

@@ -1132,7 +1132,7 @@ slc_rest_create_named(struct slc_call *c, const char *coll, const char *what,
     struct slc_record old;
     int rc;
 
-    if (slc_uuid4(id)) {
+    if (slc_uuid7(id)) {
         return slc_error_set(&c->err, SLC_EIO, "no random source");
     }
     json_object_set_new(doc, "_id", json_string(id));

@@ -413,7 +413,7 @@ enqueue(struct sub *s, json_t *body)
     char id[SLC_UUID_STR_SIZE];
     struct slc_record rec = {.id = id, .name = s->id};
     char *text = NULL;
-    int rc = body ? slc_uuid4(id) : SLC_ENOMEM;
+    int rc = body ? slc_uuid7(id) : SLC_ENOMEM;
 
     if (!rc && s->api == SLC_NOTIFY_PROVMNS) {
         json_object_set_new(body, "notificationId",
@@ -1174,7 +1174,7 @@ slc_subscribe(struct slc_notifier *n, enum slc_notify_api api,
                              existing);
     }
     pr = calloc(1, sizeof *pr);
-    if (!pr || slc_uuid4(id)) {
+    if (!pr || slc_uuid7(id)) {
         free(pr);
         free(auth);
         return slc_error_set(err, SLC_EIO, "cannot make a subscription id");

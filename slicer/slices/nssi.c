@@ -236,7 +236,7 @@ new_job(struct slc_slicer *s, const char *kind, const char *nssi_id,
     const char *status = done ? "finished" : "processing";
     const char *desc = done ? "done" : "the slice operation runs";
 
-    if (slc_uuid4(id)) {
+    if (slc_uuid7(id)) {
         return NULL;
     }
     return json_pack(
@@ -529,7 +529,7 @@ slc_nssi_allocate(struct slc_slicer *s, const struct slc_nssi_alloc *a,
                              "NetworkSliceSubnet '%s' exists", a->id);
     }
     rc = slc_default_vim_account(s, a->vim_account, sc, vim, err);
-    if (!rc && (slc_uuid4(key) || slc_uuid4(id))) {
+    if (!rc && (slc_uuid4(key) || slc_uuid7(id))) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
     }
     if (rc) {

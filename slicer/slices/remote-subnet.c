@@ -950,7 +950,7 @@ slc_remote_op_new(struct slc_slicer *s, const json_t *nsi, json_t *e,
                            "subnet '%s': its NSSMF account is gone",
                            str(e, "nss-id"));
     }
-    if (!rc && slc_uuid4(op_id)) {
+    if (!rc && slc_uuid7(op_id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
     }
     if (!rc) {

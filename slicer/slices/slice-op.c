@@ -432,7 +432,7 @@ create_networks(struct run *r)
     char op_id[40];
     const json_t *v;
     size_t i;
-    int rc = slc_uuid4(op_id) ? slc_error_set(r->err, SLC_EIO,
+    int rc = slc_uuid7(op_id) ? slc_error_set(r->err, SLC_EIO,
                                               "no random source")
                               : 0;
 
@@ -473,7 +473,7 @@ delete_networks(struct run *r, const json_t *ids)
     char op_id[40];
     const json_t *v;
     size_t i;
-    int rc = slc_uuid4(op_id) ? slc_error_set(r->err, SLC_EIO,
+    int rc = slc_uuid7(op_id) ? slc_error_set(r->err, SLC_EIO,
                                               "no random source")
                               : 0;
 
@@ -1325,7 +1325,7 @@ slc_nsi_op_start(struct slc_slicer *s, const char *nsi_id, const char *type,
     if (!rc && m == 2) {
         rc = action_targets(st, &nsi, params, &targets, err);
     }
-    if (!rc && slc_uuid4(op_id)) {
+    if (!rc && slc_uuid7(op_id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
     }
     if (!rc) {

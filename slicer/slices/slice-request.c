@@ -550,7 +550,7 @@ slc_slice_request(struct slc_slicer *s, const json_t *body,
                                *why ? why : "no NST is onboarded");
         }
     }
-    if (!rc && slc_uuid4(id)) {
+    if (!rc && slc_uuid7(id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
     }
     if (!rc) {

@@ -562,7 +562,7 @@ add_network(struct build *b, const json_t *vld)
         json_t *doc;
         struct slc_record rec = {.id = net_id, .name = (char *)b->nsi_id};
 
-        if (slc_uuid4(net_id)) {
+        if (slc_uuid7(net_id)) {
             return slc_error_set(b->err, SLC_EIO, "no random source");
         }
         doc = json_pack("{ss ss ss ss sb ss sn sn s[s] ss s{s{s[]} sf}}", "_id",
@@ -699,7 +699,7 @@ slc_nsi_create(struct slc_slicer *s, const json_t *req,
             : slc_ns_get_record(st, "vim_accounts", "vim account",
                                 str(req, "vimAccountId"), sc, &vim, err);
     rc = rc ? rc : check_request(nst.doc, req, err);
-    if (!rc && slc_uuid4(nsi_id)) {
+    if (!rc && slc_uuid7(nsi_id)) {
         rc = slc_error_set(err, SLC_EIO, "no random source");
     }
     if (!rc) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -37,6 +38,35 @@ test_uuid4_is_random_and_well_formed(void **state)
     assert_non_null(strchr("89ab", a[19]));      /* variant */
     assert_false(slc_uuid_is_valid("hackfest_basic-vnf"));
     assert_false(slc_uuid_is_valid("0000000-0000-0000-0000-000000000000"));
+}
+
+/* A record's UUID v7 holds the time it was made, and ids made one after
+ * the other sort in that order. */
+static void
+test_uuid7_sorts_in_time(void **state)
+{
+    char prev[SLC_UUID_STR_SIZE] = "", id[SLC_UUID_STR_SIZE], low[5] = "";
+    struct timespec ts;
+    unsigned long long ms;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    for (int i = 0; i < 1000; i++) {
+        assert_int_equal(slc_uuid7(id), 0);
+        assert_true(slc_uuid_is_valid(id));
+        assert_int_equal(id[14], '7');           /* version */
+        assert_non_null(strchr("89ab", id[19])); /* variant */
+        /* the time and its fraction (15 hex digits, the version between)
+         * never go back; the random rest differs */
+        assert_true(strncmp(prev, id, 18) <= 0);
+        assert_string_not_equal(prev, id);
+        memcpy(prev, id, sizeof id);
+    }
+    /* the first 12 digits: the milliseconds, within a second of now */
+    assert_int_equal(sscanf(id, "%8llx", &ms), 1);
+    memcpy(low, id + 9, 4);
+    ms = ms << 16 | strtoull(low, NULL, 16);
+    assert_true(ms >= (unsigned long long)ts.tv_sec * 1000);
+    assert_true(ms < ((unsigned long long)ts.tv_sec + 2) * 1000);
 }
 
 static int
@@ -516,6 +546,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uuid4_is_random_and_well_formed),
         cmocka_unit_test(test_uuid4_unique_across_fork),
+        cmocka_unit_test(test_uuid7_sorts_in_time),
         cmocka_unit_test(test_error_prefixes_and_names),
         cmocka_unit_test(test_diagnostics_format_and_cap),
         cmocka_unit_test(test_arena_aligns_and_grows),
