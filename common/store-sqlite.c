@@ -767,7 +767,13 @@ sqlite_put(struct slc_store *st, const char *coll,
         free(projects);
         return slc_error_set(err, SLC_ENOMEM, "out of memory");
     }
-    if (!(rc = op_begin(s, err))) {
+    if (s->in_txn && !links) {
+        /* one statement (write_record's first changes nothing when the
+         * second runs), atomic by itself: no savepoint around it, which
+         * were two more statements for most writes */
+        rc = write_record(s, coll, rec, text, projects, expected_rev, &rev,
+                          err);
+    } else if (!(rc = op_begin(s, err))) {
         rc = write_record(s, coll, rec, text, projects, expected_rev, &rev,
                           err);
         if (!rc && links) {
