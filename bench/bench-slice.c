@@ -131,7 +131,7 @@ main(int argc, char **argv)
     size_t n = argc > 3 ? strtoul(argv[3], NULL, 10) : 30;
     size_t total = argc > 4 ? strtoul(argv[4], NULL, 10) : 1000;
     int conns = argc > 5 ? atoi(argv[5]) : 32;
-    double slice_ms[3], ns_ms[3], t0, secs, cpu0;
+    double slice_ms[3], ns_ms[3], t0, secs, cpu0, cpu;
     json_t *r, *ops = json_array();
     const json_t *op;
     char vim[64];
@@ -213,10 +213,10 @@ main(int argc, char **argv)
            total, completed, 3 * completed, secs, (double)completed / secs);
     /* the daemon's own time, less noisy than the wall clock's on a shared
      * machine: what a slice costs it, polls for completion included */
-    cpu0 = bench_cpu_ms(dmn.pid) - cpu0;
+    cpu = bench_cpu_ms(dmn.pid) - cpu0;
     printf("slicerd CPU in the concurrent round: %.2f ms per slice, busy "
            "%.0f%% of the round\n",
-           cpu0 / (completed ? completed : 1), cpu0 / (secs * 10));
+           cpu / (completed ? completed : 1), cpu / (secs * 10));
     printf("slicerd memory: VmRSS %ld kB, peak (VmHWM) %ld kB%s\n",
            bench_status_kb(dmn.pid, "VmRSS"),
            bench_status_kb(dmn.pid, "VmHWM"),

@@ -13,9 +13,9 @@
  * forms of reals, which read back as the same double all the same: a real
  * in whole millionths is written with no more digits than it needs
  * ("1796455144.673459" where jansson writes "1796455144.6734589"), and
- * exponents keep printf's form ("1e+300" where jansson writes "1e300").  A value yajl refuses (deeper than its 128 levels, a loop)
- * is handed to json_dumps instead, so what can be written is the same as
- * before. */
+ * exponents keep printf's form ("1e+300" where jansson writes "1e300").
+ * A value yajl refuses (deeper than its 128 levels, a loop) is handed to
+ * json_dumps instead, so what can be written is the same as before. */
 #ifndef SLC_JSON_H
 #define SLC_JSON_H
 

@@ -50,7 +50,9 @@ int slc_ns_load_vnfrs(struct slc_store *st, const char *nsr_id,
  * and those shared with it) are the only ones it may name.  'nsi_user'
  * (may be NULL): the slice instance the NS is made for, its first entry in
  * _admin.netslice-users.  'out' (may be NULL) gets the NS record as
- * stored, so that the caller need not read it back. */
+ * stored, so that the caller need not read it back; with 'nsi_user' it is
+ * the very tree the store hands to the record's next reader
+ * (slc_record.give), for the caller to read only. */
 int slc_ns_create(struct slc_store *st, const json_t *req,
                   const struct slc_scope *sc, double now,
                   const char *nsi_user, char nsr_id[40],

@@ -105,7 +105,10 @@ bool slc_slicer_resume(struct slc_slicer *s, const char *coll,
  * SLC_ENOTFOUND naming the NST or VIM account; SLC_ECONFLICT when the NST
  * is DISABLED; SLC_EINVALID naming a bad subnet or netslice-vld.  'made'
  * (may be NULL) gets what was stored, so that it need not be read back:
- * {"nsi": the NSI, "nsrs": {subnet id: its NS record}}. */
+ * {"nsi": the NSI, "nsrs": {subnet id: its NS record}}.  Those are the
+ * very trees the store hands to the next readers of these records
+ * (slc_record.give): read them only, and drop 'made' before reading the
+ * records from the store (slc_ns_op_try reads an NS record as made). */
 int slc_nsi_create(struct slc_slicer *s, const json_t *req,
                    const struct slc_scope *sc, char nsi_id[40],
                    json_t **made, struct slc_error *err);
